@@ -1,0 +1,55 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "tofui", version, about = "A fast, keyboard-driven terminal dashboard for TofuPilot test runs")]
+pub struct Cli {
+    /// TofuPilot instance root, e.g. https://www.tofupilot.app or a self-hosted URL (`/api` is appended).
+    #[arg(long, env = "TOFUPILOT_URL", global = false)]
+    pub url: Option<String>,
+    /// Run against the embedded demo server with its demo data (no account needed).
+    #[arg(long)]
+    pub demo: bool,
+    /// Never change anything: every mutation is hidden and refused.
+    #[arg(long)]
+    pub readonly: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the TofuPilot API v2 from a local SQLite database.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on. Only loopback addresses unless --public is given.
+    #[arg(long, default_value = "127.0.0.1:3000")]
+    pub addr: String,
+    /// SQLite database file (created if missing).
+    #[arg(long, default_value = "tofui-server.sqlite3")]
+    pub db: PathBuf,
+    /// API key with full access (generated and stored when not given).
+    #[arg(long)]
+    pub user_key: Option<String>,
+    /// API key of a station: sees only its procedures' runs, cannot delete (generated when not given).
+    #[arg(long)]
+    pub station_key: Option<String>,
+    /// Fill an empty database with this many demo runs.
+    #[arg(long)]
+    pub seed_runs: Option<usize>,
+    /// Seed of the demo data: the same seed gives the same runs.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Also add one huge run (2,000 phases, 50,000 measurements, 200,000 log lines).
+    #[arg(long)]
+    pub seed_huge: bool,
+    /// Allow listening on a non-loopback address.
+    #[arg(long)]
+    pub public: bool,
+}

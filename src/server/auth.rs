@@ -1,0 +1,61 @@
+//! Bearer-key authentication. A user key sees and changes everything; a station key sees only
+//! runs of the procedures linked to its station and cannot delete.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use super::error::ApiError;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    User { user_id: String },
+    Station { station_id: String },
+}
+
+impl Caller {
+    pub fn station_id(&self) -> Option<&str> {
+        match self {
+            Caller::Station { station_id } => Some(station_id),
+            Caller::User { .. } => None,
+        }
+    }
+
+    pub fn user_id(&self) -> Option<&str> {
+        match self {
+            Caller::User { user_id } => Some(user_id),
+            Caller::Station { .. } => None,
+        }
+    }
+
+    pub fn require_user(&self, action: &str) -> Result<(), ApiError> {
+        match self {
+            Caller::User { .. } => Ok(()),
+            Caller::Station { .. } => Err(ApiError::forbidden(format!("A station key cannot {action}; use a user key"))),
+        }
+    }
+}
+
+/// Keys known to the server, loaded once at start.
+pub type KeyTable = Arc<HashMap<String, Caller>>;
+
+pub async fn require_key(State(keys): State<KeyTable>, mut req: Request, next: Next) -> Result<Response, ApiError> {
+    let header = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let Some(header) = header else {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "Missing API key: send `Authorization: Bearer <key>`",
+        ));
+    };
+    let key = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).unwrap_or("").trim();
+    let Some(caller) = keys.get(key) else {
+        // Never echo the key: it may be a real secret pasted into the wrong place.
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "Invalid API key"));
+    };
+    req.extensions_mut().insert(caller.clone());
+    Ok(next.run(req).await)
+}

@@ -1,0 +1,145 @@
+//! Deterministic demo data: the same seed and anchor give the same database. Runs go through
+//! the same `create_run` as `POST /v2/runs`, in batched transactions.
+
+mod catalog;
+mod runs;
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+
+use super::auth::Caller;
+use super::error::ApiError;
+use super::store::create::{create_run, CreateCtx};
+use super::store::ids::IdSource;
+use super::store::{catalog as store_catalog, mutate, Store};
+pub use runs::huge_run;
+
+const BATCH: usize = 500;
+
+#[derive(Debug, Clone)]
+pub struct SeedOptions {
+    pub runs: usize,
+    pub seed: u64,
+    /// The newest run starts shortly before this instant; the oldest about 30 days before.
+    pub anchor: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SeedOutcome {
+    Seeded { runs: usize },
+    /// The database already held this many runs; nothing was added.
+    AlreadyHasRuns(i64),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error("database error while seeding: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("a generated run was rejected (a bug in the seeder): {0:?}")]
+    Rejected(ApiError),
+}
+
+impl From<ApiError> for SeedError {
+    fn from(e: ApiError) -> Self {
+        SeedError::Rejected(e)
+    }
+}
+
+/// Ids of what the catalog step created, for the run generator.
+pub struct Catalog {
+    pub users: Vec<String>,
+    pub stations: Vec<String>,
+    pub procedures: Vec<String>,
+}
+
+fn create_catalog(conn: &Connection, ids: &mut IdSource, anchor_ms: i64) -> Result<Catalog, SeedError> {
+    let admin = ids.next();
+    store_catalog::insert_user(conn, &admin, catalog::ADMIN.email, catalog::ADMIN.name)?;
+    let mut users = Vec::new();
+    for op in catalog::OPERATORS {
+        let id = ids.next();
+        store_catalog::insert_user(conn, &id, op.email, op.name)?;
+        users.push(id);
+    }
+    let mut stations = Vec::new();
+    for name in catalog::STATIONS {
+        let id = ids.next();
+        store_catalog::insert_station(conn, &id, name)?;
+        stations.push(id);
+    }
+    let created = anchor_ms - 40 * 86_400_000;
+    let mut procedures = Vec::new();
+    for p in catalog::PROCEDURES {
+        let id = store_catalog::create_procedure(conn, p.name, Some(&admin), created, ids)?;
+        for s in p.stations {
+            store_catalog::link_station_procedure(conn, &stations[*s], &id)?;
+        }
+        procedures.push(id);
+    }
+    for part in catalog::PARTS {
+        let p = store_catalog::insert_part(conn, part.number, Some(part.name), Some(part.revisions[0]), &serde_json::json!({}), ids)?;
+        for rev in &part.revisions[1..] {
+            store_catalog::get_or_create_revision(conn, &p.id, rev, ids)?;
+        }
+    }
+    Ok(Catalog { users, stations, procedures })
+}
+
+/// Fills an empty database with `opts.runs` runs; refuses to add to one that has runs.
+pub fn seed(store: &Store, opts: &SeedOptions) -> Result<SeedOutcome, SeedError> {
+    let existing = store.run_count()?;
+    if existing > 0 {
+        return Ok(SeedOutcome::AlreadyHasRuns(existing));
+    }
+    let mut rng = fastrand::Rng::with_seed(opts.seed);
+    let mut ids = IdSource::Seeded(fastrand::Rng::with_seed(opts.seed ^ 0x5eed));
+    let anchor_ms = opts.anchor.timestamp_millis();
+    let mut conn = store.writer();
+    let tx = conn.transaction()?;
+    let cat = create_catalog(&tx, &mut ids, anchor_ms)?;
+    tx.commit()?;
+    let mut generator = runs::Generator::new(&cat, opts.runs, anchor_ms);
+    let mut done = 0;
+    while done < opts.runs {
+        let tx = conn.transaction()?;
+        for _ in 0..BATCH.min(opts.runs - done) {
+            let planned = generator.next(&mut rng);
+            let caller = Caller::Station { station_id: planned.station_id.clone() };
+            let id = create_run(&tx, &planned.request, &mut CreateCtx { caller: &caller, now_ms: planned.created_at_ms, ids: &mut ids })?;
+            if let Some(sample) = planned.sample {
+                tx.prepare_cached("UPDATE units SET sample = ?2 WHERE serial_number = ?1")?
+                    .execute([planned.request.serial_number.as_str(), sample])?;
+            }
+            for (name, body) in &planned.attachments {
+                let a = mutate::create_attachment(&tx, Some(&id), name, &caller, planned.created_at_ms, &mut ids)?;
+                mutate::store_upload(&tx, &a.id, &a.token, body.as_bytes())?;
+                mutate::finalize(&tx, &a.id)?;
+            }
+            generator.created(&planned);
+            done += 1;
+        }
+        tx.commit()?;
+    }
+    Ok(SeedOutcome::Seeded { runs: opts.runs })
+}
+
+/// Adds one run with 2,000 phases, 50,000 measurements and 200,000 log lines.
+pub fn seed_huge(store: &Store, seed: u64, anchor: DateTime<Utc>) -> Result<String, SeedError> {
+    let mut conn = store.writer();
+    let tx = conn.transaction()?;
+    let procedure: Option<String> = {
+        use rusqlite::OptionalExtension;
+        tx.query_row("SELECT id FROM procedures ORDER BY created_at, id LIMIT 1", [], |r| r.get(0)).optional()?
+    };
+    let mut ids = IdSource::Seeded(fastrand::Rng::with_seed(seed ^ 0x4a9e));
+    let procedure = match procedure {
+        Some(p) => p,
+        None => create_catalog(&tx, &mut ids, anchor.timestamp_millis())?.procedures[0].clone(),
+    };
+    let req = huge_run(&procedure, anchor, &mut fastrand::Rng::with_seed(seed));
+    let admin: String = tx.query_row("SELECT id FROM users ORDER BY rowid LIMIT 1", [], |r| r.get(0))?;
+    let caller = Caller::User { user_id: admin };
+    let id = create_run(&tx, &req, &mut CreateCtx { caller: &caller, now_ms: anchor.timestamp_millis(), ids: &mut ids })?;
+    tx.commit()?;
+    Ok(id)
+}

@@ -1,0 +1,236 @@
+//! `POST /v2/runs`: validate, resolve or create the procedure version, part, revision, batch
+//! and unit, build the run's body, and insert it, all in the caller's transaction. The demo
+//! seeder goes through this same function.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::{Map, Value};
+
+use super::catalog::{self, UnitRow};
+use super::detail;
+use super::ids::IdSource;
+use crate::api::create::RunCreate;
+use crate::api::time::to_ms;
+use crate::api::{SubUnit, WireEnum};
+use crate::path;
+use crate::server::auth::Caller;
+use crate::server::error::ApiError;
+
+pub const MAX_METADATA_KEYS: usize = 50;
+
+pub struct CreateCtx<'a> {
+    pub caller: &'a Caller,
+    pub now_ms: i64,
+    pub ids: &'a mut IdSource,
+}
+
+/// The id of the created run, or of the earlier run with the same `client_run_ref`.
+pub fn create_run(conn: &Connection, req: &RunCreate, ctx: &mut CreateCtx<'_>) -> Result<String, ApiError> {
+    if let Some(reference) = &req.client_run_ref {
+        let found: Option<String> = conn
+            .prepare_cached("SELECT id FROM runs WHERE client_run_ref = ?1")?
+            .query_row([reference], |r| r.get(0))
+            .optional()?;
+        if let Some(id) = found {
+            return Ok(id);
+        }
+    }
+    let serial = req.serial_number.trim();
+    if serial.is_empty() {
+        return Err(ApiError::field(&path!["serial_number"], "must not be empty"));
+    }
+    if req.ended_at < req.started_at {
+        return Err(ApiError::field(&path!["ended_at"], "is before started_at"));
+    }
+    if catalog::procedure_name(conn, &req.procedure_id)?.is_none() {
+        return Err(ApiError::not_found(format!("Procedure `{}` not found", req.procedure_id)).with_issue_path(&path!["procedure_id"]));
+    }
+    if let Some(station) = ctx.caller.station_id() {
+        if !catalog::station_has_procedure(conn, station, &req.procedure_id)? {
+            return Err(ApiError::forbidden("This station is not linked to the run's procedure"));
+        }
+    }
+    check_metadata(req.metadata.as_ref(), "metadata")?;
+    check_metadata(req.unit_metadata.as_ref(), "unit_metadata")?;
+    if req.slot_key.is_some() && req.execution_id.is_none() {
+        return Err(ApiError::field(&path!["slot_key"], "requires execution_id"));
+    }
+
+    let sequences = detail::build_sequences(req.sequences.as_deref().unwrap_or(&[]), ctx.ids)?;
+    let phases = detail::build_phases(req.phases.as_deref().unwrap_or(&[]), &sequences, ctx.ids)?;
+    let logs = detail::build_logs(req.logs.as_deref().unwrap_or(&[]), ctx.ids);
+    let sub_units = resolve_sub_units(conn, req.sub_units.as_deref().unwrap_or(&[]), serial)?;
+
+    let version_id = match req.procedure_version.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(tag) => Some(catalog::get_or_create_version(conn, &req.procedure_id, tag, ctx.ids)?),
+        None => None,
+    };
+    let unit = resolve_unit(conn, req, serial, ctx.ids)?;
+    let part = catalog::part_by_id(conn, &unit.part_id)?;
+    let revision_number = catalog::revision_number(conn, &unit.revision_id)?;
+
+    let (operated_by_user_id, operated_by_name) = match req.operated_by.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(who) => match catalog::user_by_email(conn, who)? {
+            Some(id) => (Some(id), None),
+            None => (None, Some(who.to_string())),
+        },
+        None => (None, None),
+    };
+    let metadata = req.metadata.clone().unwrap_or_default();
+    let id = ctx.ids.next();
+    conn.prepare_cached(
+        "INSERT INTO runs (id, client_run_ref, created_at, started_at, ended_at, duration_ms, outcome, procedure_id,
+            version_id, unit_id, serial_number, part_id, part_number, revision_id, revision_number, batch_id,
+            created_by_user_id, created_by_station_id, operated_by_user_id, operated_by_name, docstring,
+            execution_id, slot_key, slot_name, metadata)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+    )?
+    .execute(params![
+        id,
+        req.client_run_ref,
+        ctx.now_ms,
+        to_ms(&req.started_at),
+        to_ms(&req.ended_at),
+        (req.ended_at - req.started_at).num_milliseconds(),
+        req.outcome.0.as_str(),
+        req.procedure_id,
+        version_id,
+        unit.id,
+        serial,
+        part.id,
+        part.number,
+        unit.revision_id,
+        revision_number,
+        unit.batch_id,
+        ctx.caller.user_id(),
+        ctx.caller.station_id(),
+        operated_by_user_id,
+        operated_by_name,
+        req.docstring,
+        req.execution_id,
+        req.slot_key,
+        req.slot_name,
+        Value::Object(metadata.clone()).to_string(),
+    ])?;
+    let seq = conn.last_insert_rowid();
+    conn.prepare_cached(
+        "INSERT INTO run_details (seq, phases, sequences, logs, sub_units, config, secrets) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        seq,
+        json(&phases),
+        json(&sequences),
+        json(&logs),
+        json(&sub_units),
+        json(&req.config.clone().unwrap_or_default()),
+        json(&req.secrets.clone().unwrap_or_default()),
+    ])?;
+    write_metadata_rows(conn, seq, &metadata)?;
+    Ok(id)
+}
+
+/// The detail parts are plain data, so serialising them cannot fail.
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".to_string())
+}
+
+/// Only strings, numbers and booleans; at most 50 keys; no empty key.
+pub fn check_metadata(m: Option<&Map<String, Value>>, field: &str) -> Result<(), ApiError> {
+    let Some(m) = m else { return Ok(()) };
+    if m.len() > MAX_METADATA_KEYS {
+        return Err(ApiError::field(&path![field], format!("has {} keys; at most {MAX_METADATA_KEYS} are allowed", m.len())));
+    }
+    for (k, v) in m {
+        if k.trim().is_empty() {
+            return Err(ApiError::field(&path![field], "keys must not be empty"));
+        }
+        if !(v.is_string() || v.is_number() || v.is_boolean()) {
+            return Err(ApiError::field(&path![field, k.as_str()], "must be a string, a number or a boolean"));
+        }
+    }
+    Ok(())
+}
+
+/// Rewrites the filter index rows of one run's metadata.
+pub fn write_metadata_rows(conn: &Connection, seq: i64, metadata: &Map<String, Value>) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM run_metadata WHERE seq = ?1")?.execute([seq])?;
+    let mut stmt = conn.prepare_cached("INSERT INTO run_metadata (seq, key, kind, text_value, num_value) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    for (k, v) in metadata {
+        let (kind, text, num): (&str, Option<String>, Option<f64>) = match v {
+            Value::String(s) => ("string", Some(s.clone()), None),
+            Value::Number(n) => ("number", None, n.as_f64()),
+            Value::Bool(b) => ("boolean", None, Some(if *b { 1.0 } else { 0.0 })),
+            _ => continue,
+        };
+        stmt.execute(params![seq, k, kind, text, num])?;
+    }
+    Ok(())
+}
+
+fn resolve_sub_units(conn: &Connection, serials: &[String], parent: &str) -> Result<Vec<SubUnit>, ApiError> {
+    let mut out: Vec<SubUnit> = Vec::with_capacity(serials.len());
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.id, u.serial_number, p.number, p.name FROM units u JOIN parts p ON p.id = u.part_id WHERE u.serial_number = ?1",
+    )?;
+    for (i, s) in serials.iter().enumerate() {
+        if s.eq_ignore_ascii_case(parent) {
+            return Err(ApiError::field(&path!["sub_units", i], "a unit cannot be its own sub-unit"));
+        }
+        let row = stmt
+            .query_row([s], |r| Ok(SubUnit { id: r.get(0)?, serial_number: r.get(1)?, part_number: r.get(2)?, part_name: r.get(3)? }))
+            .optional()?;
+        match row {
+            Some(su) if !out.iter().any(|o| o.id == su.id) => out.push(su),
+            Some(_) => {}
+            None => {
+                return Err(ApiError::not_found(format!("Sub-unit `{s}` not found; create a run for it first"))
+                    .with_issue_path(&path!["sub_units", i]));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The unit under test, created on first sight. A named part, revision or batch moves the
+/// unit to it; otherwise it keeps what it had.
+fn resolve_unit(conn: &Connection, req: &RunCreate, serial: &str, ids: &mut IdSource) -> Result<UnitRow, ApiError> {
+    let existing = catalog::find_unit(conn, serial)?;
+    let part_number = req.part_number.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    let part_id = match (part_number, &existing) {
+        (Some(number), _) => catalog::get_or_create_part(conn, number, ids)?.id,
+        (None, Some(u)) => u.part_id.clone(),
+        (None, None) => {
+            return Err(ApiError::field(&path!["part_number"], "is required for a unit seen for the first time"));
+        }
+    };
+    let revision_id = match req.revision_number.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        Some(number) => catalog::get_or_create_revision(conn, &part_id, number, ids)?,
+        None => match &existing {
+            Some(u) if u.part_id == part_id => u.revision_id.clone(),
+            _ => catalog::default_revision(conn, &part_id)?,
+        },
+    };
+    let batch_id = match req.batch_number.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+        Some(number) => Some(catalog::get_or_create_batch(conn, number, ids)?),
+        None => existing.as_ref().and_then(|u| u.batch_id.clone()),
+    };
+    let unit_meta = req.unit_metadata.clone().unwrap_or_default();
+    let id = match existing {
+        Some(u) => {
+            conn.prepare_cached(
+                "UPDATE units SET part_id = ?2, revision_id = ?3, batch_id = ?4,
+                    metadata = CASE WHEN ?5 = '{}' THEN metadata ELSE json_patch(metadata, ?5) END WHERE id = ?1",
+            )?
+            .execute(params![u.id, part_id, revision_id, batch_id, Value::Object(unit_meta).to_string()])?;
+            u.id
+        }
+        None => {
+            let id = ids.next();
+            conn.prepare_cached(
+                "INSERT INTO units (id, serial_number, part_id, revision_id, batch_id, metadata) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![id, serial, part_id, revision_id, batch_id, Value::Object(unit_meta).to_string()])?;
+            id
+        }
+    };
+    Ok(UnitRow { id, part_id, revision_id, batch_id })
+}

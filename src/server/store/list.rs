@@ -1,0 +1,229 @@
+//! `GET /v2/runs` as one SQL query: filters ANDed, values within a filter ORed, a stable order
+//! (the sort column, then insertion order), and `limit + 1` rows to learn whether more exist.
+//!
+//! The cursor is still the integer the SDK expects, but it carries a snapshot: the newest run
+//! when the first page was read sits in the high bits, the offset in the low 24. Runs created
+//! while a user pages are left out of later pages instead of shifting every row down by one.
+//! A small integer (below 2^24) is a plain offset, so hand-written cursors keep working.
+
+use rusqlite::types::Value as Sql;
+use rusqlite::Connection;
+use serde_json::json;
+
+use super::filter::{ListQuery, MetaCond, RunFilter};
+use super::render::{self, SUMMARY_FROM, SUMMARY_SELECT};
+use crate::api::{RunSummary, SampleFilter, SortBy, SortOrder, WireEnum};
+use crate::server::auth::Caller;
+
+const OFFSET_BITS: u32 = 24;
+const OFFSET_MASK: i64 = (1 << OFFSET_BITS) - 1;
+
+pub fn decode_cursor(cursor: i64) -> (Option<i64>, i64) {
+    if cursor <= OFFSET_MASK { (None, cursor) } else { (Some(cursor >> OFFSET_BITS), cursor & OFFSET_MASK) }
+}
+
+pub fn encode_cursor(snapshot: i64, offset: i64) -> i64 {
+    if offset > OFFSET_MASK || snapshot <= 0 || snapshot >= (1 << (62 - OFFSET_BITS)) {
+        offset
+    } else {
+        (snapshot << OFFSET_BITS) | offset
+    }
+}
+
+pub struct Where {
+    pub clauses: Vec<String>,
+    pub params: Vec<Sql>,
+}
+
+impl Where {
+    fn push(&mut self, clause: impl Into<String>) {
+        self.clauses.push(clause.into());
+    }
+    fn bind(&mut self, v: impl Into<Sql>) -> String {
+        self.params.push(v.into());
+        format!("?{}", self.params.len())
+    }
+    fn any_of(&mut self, column: &str, values: &[String]) {
+        if values.is_empty() {
+            return;
+        }
+        let marks: Vec<String> = values.iter().map(|v| self.bind(v.clone())).collect();
+        self.push(format!("{column} IN ({})", marks.join(", ")));
+    }
+}
+
+fn like_pattern(s: &str) -> String {
+    let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// WHERE clauses for a filter (and a station key's scope).
+pub fn where_clauses(f: &RunFilter, caller: &Caller, snapshot: Option<i64>) -> Where {
+    let mut q = Where { clauses: Vec::new(), params: Vec::new() };
+    if let Some(station) = caller.station_id() {
+        let s = q.bind(station.to_string());
+        q.push(format!("r.procedure_id IN (SELECT procedure_id FROM station_procedures WHERE station_id = {s})"));
+    }
+    if let Some(snap) = snapshot {
+        let s = q.bind(snap);
+        q.push(format!("r.seq <= {s}"));
+    }
+    if let Some(text) = &f.search_query {
+        let p = q.bind(like_pattern(text.trim()));
+        q.push(format!("(r.id LIKE {p} ESCAPE '\\' OR r.serial_number LIKE {p} ESCAPE '\\')"));
+    }
+    q.any_of("r.id", &f.ids);
+    let outcomes: Vec<String> = f.outcomes.iter().map(|o| o.as_str().to_string()).collect();
+    q.any_of("r.outcome", &outcomes);
+    q.any_of("r.procedure_id", &f.procedure_ids);
+    if !f.procedure_versions.is_empty() {
+        let mut sub = Where { clauses: vec![], params: std::mem::take(&mut q.params) };
+        sub.any_of("tag", &f.procedure_versions);
+        q.params = sub.params;
+        q.push(format!("r.version_id IN (SELECT id FROM procedure_versions WHERE {})", sub.clauses[0]));
+    }
+    if !f.deployment_ids.is_empty() {
+        // The embedded server has no deployments, so no run matches one.
+        q.push("0");
+    }
+    q.any_of("r.execution_id", &f.execution_ids);
+    q.any_of("r.slot_key", &f.slot_keys);
+    q.any_of("r.slot_name", &f.slot_names);
+    q.any_of("r.serial_number", &f.serial_numbers);
+    if !f.samples.is_empty() {
+        let mut parts = Vec::new();
+        let named: Vec<String> =
+            f.samples.iter().filter(|s| **s != SampleFilter::Production).map(|s| s.as_str().to_string()).collect();
+        if f.samples.contains(&SampleFilter::Production) {
+            parts.push("u.sample IS NULL".to_string());
+        }
+        if !named.is_empty() {
+            let marks: Vec<String> = named.into_iter().map(|n| q.bind(n)).collect();
+            parts.push(format!("u.sample IN ({})", marks.join(", ")));
+        }
+        q.push(format!("({})", parts.join(" OR ")));
+    }
+    q.any_of("r.part_number", &f.part_numbers);
+    q.any_of("r.revision_number", &f.revision_numbers);
+    if !f.batch_numbers.is_empty() {
+        let marks: Vec<String> = f.batch_numbers.iter().map(|b| q.bind(b.clone())).collect();
+        q.push(format!("r.batch_id IN (SELECT id FROM batches WHERE number IN ({}))", marks.join(", ")));
+    }
+    for (col, op, v) in [
+        ("r.duration_ms", ">=", f.duration_min),
+        ("r.duration_ms", "<=", f.duration_max),
+        ("r.started_at", ">=", f.started_after),
+        ("r.started_at", "<=", f.started_before),
+        ("r.ended_at", ">=", f.ended_after),
+        ("r.ended_at", "<=", f.ended_before),
+        ("r.created_at", ">=", f.created_after),
+        ("r.created_at", "<=", f.created_before),
+    ] {
+        if let Some(v) = v {
+            let m = q.bind(v);
+            q.push(format!("{col} {op} {m}"));
+        }
+    }
+    q.any_of("r.created_by_user_id", &f.created_by_user_ids);
+    q.any_of("r.created_by_station_id", &f.created_by_station_ids);
+    q.any_of("r.operated_by_user_id", &f.operated_by_ids);
+    if !f.operated_by_names.is_empty() {
+        let marks: Vec<String> = f.operated_by_names.iter().map(|n| q.bind(n.clone())).collect();
+        let m = marks.join(", ");
+        q.push(format!(
+            "(r.operated_by_name IN ({m}) OR r.operated_by_user_id IN (SELECT id FROM users WHERE name IN ({m}) OR email IN ({m})))"
+        ));
+    }
+    for (key, conds) in &f.metadata {
+        let k = q.bind(key.clone());
+        let mut parts = vec![format!("m.seq = r.seq AND m.key = {k}")];
+        for c in conds {
+            parts.push(match c {
+                MetaCond::In(values) => {
+                    let marks: Vec<String> = values.iter().map(|v| q.bind(v.clone())).collect();
+                    format!("m.kind = 'string' AND m.text_value IN ({})", marks.join(", "))
+                }
+                MetaCond::Contains(s) => {
+                    let p = q.bind(like_pattern(s));
+                    format!("m.kind = 'string' AND m.text_value LIKE {p} ESCAPE '\\'")
+                }
+                MetaCond::Num(op, n) => {
+                    let p = q.bind(*n);
+                    format!("m.kind = 'number' AND m.num_value {op} {p}")
+                }
+                MetaCond::Bool(b) => format!("m.kind = 'boolean' AND m.num_value = {}", if *b { 1 } else { 0 }),
+            });
+        }
+        q.push(format!("EXISTS (SELECT 1 FROM run_metadata m WHERE {})", parts.join(" AND ")));
+    }
+    q
+}
+
+fn order_by(sort: &SortBy, order: &SortOrder) -> String {
+    let col = match sort {
+        SortBy::StartedAt | SortBy::Unknown(_) => "r.started_at",
+        SortBy::CreatedAt => "r.created_at",
+        SortBy::Duration => "r.duration_ms",
+        SortBy::Outcome => "r.outcome",
+        SortBy::SerialNumber => "r.serial_number",
+        SortBy::PartNumber => "r.part_number",
+        SortBy::RevisionNumber => "r.revision_number",
+    };
+    let dir = if *order == SortOrder::Asc { "ASC" } else { "DESC" };
+    format!("{col} {dir}, r.seq {dir}")
+}
+
+pub struct ListPage {
+    pub rows: Vec<RunSummary>,
+    pub has_more: bool,
+    pub next_cursor: Option<i64>,
+}
+
+pub fn list_runs(conn: &Connection, q: &ListQuery, caller: &Caller) -> rusqlite::Result<ListPage> {
+    let (snapshot, offset) = decode_cursor(q.cursor);
+    let snapshot = match snapshot {
+        Some(s) => s,
+        None => conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM runs", [], |r| r.get(0))?,
+    };
+    let mut w = where_clauses(&q.filter, caller, Some(snapshot));
+    let lim = w.bind(q.limit + 1);
+    let off = w.bind(offset);
+    let extra = if q.include_sequences { ", (SELECT sequences FROM run_details d WHERE d.seq = r.seq)" } else { ", NULL" };
+    let sql = format!(
+        "SELECT {SUMMARY_SELECT}{extra} {SUMMARY_FROM} WHERE {} ORDER BY {} LIMIT {lim} OFFSET {off}",
+        w.clauses.join(" AND "),
+        order_by(&q.sort_by, &q.sort_order)
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = Vec::with_capacity(q.limit as usize + 1);
+    let mut it = stmt.query(rusqlite::params_from_iter(w.params.iter()))?;
+    while let Some(row) = it.next()? {
+        let mut s = render::summary_from_row(row, q.include_metadata)?;
+        if q.include_sequences {
+            let text: Option<String> = row.get(render::SUMMARY_COLUMNS)?;
+            s.sequences = Some(text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default());
+        }
+        rows.push(s);
+    }
+    let has_more = rows.len() as i64 > q.limit;
+    rows.truncate(q.limit as usize);
+    let next_cursor = has_more.then(|| encode_cursor(snapshot, offset + q.limit));
+    Ok(ListPage { rows, has_more, next_cursor })
+}
+
+pub fn page_json(page: &ListPage) -> serde_json::Value {
+    json!({"data": page.rows, "meta": {"has_more": page.has_more, "next_cursor": page.next_cursor}})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_round_trips_and_small_cursors_are_offsets() {
+        assert_eq!(decode_cursor(50), (None, 50));
+        let c = encode_cursor(200_000, 150);
+        assert!(c > OFFSET_MASK);
+        assert_eq!(decode_cursor(c), (Some(200_000), 150));
+    }
+}

@@ -1,0 +1,110 @@
+//! The embedded server's SQLite store: one writer connection (writes are serialised, so
+//! concurrent creates never lose each other) and a few reader connections (WAL lets them read
+//! while a write is under way). Every call is blocking; routes run them on tokio's blocking pool.
+
+pub mod catalog;
+pub mod create;
+pub mod detail;
+pub mod filter;
+pub mod ids;
+pub mod list;
+pub mod mutate;
+pub mod render;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+const SCHEMA: &str = include_str!("schema.sql");
+const READERS: usize = 4;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("cannot create the folder {0}: {1}")]
+    Folder(PathBuf, std::io::Error),
+    #[error("cannot open the database {0}: {1}")]
+    Sqlite(PathBuf, rusqlite::Error),
+}
+
+pub struct Store {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
+}
+
+pub type SharedStore = Arc<Store>;
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(Duration::from_secs(10))?;
+    // WAL: readers never block the writer. NORMAL sync is durable against a killed process
+    // (the WAL is in the OS cache); only a power cut can lose the last transactions.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    conn.pragma_update(None, "cache_size", -32_000)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<SharedStore, OpenError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| OpenError::Folder(dir.to_path_buf(), e))?;
+        }
+        let err = |e| OpenError::Sqlite(path.to_path_buf(), e);
+        let writer = Connection::open(path).map_err(err)?;
+        configure(&writer).map_err(err)?;
+        writer.execute_batch(SCHEMA).map_err(err)?;
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let c = Connection::open(path).map_err(err)?;
+            configure(&c).map_err(err)?;
+            readers.push(Mutex::new(c));
+        }
+        Ok(Arc::new(Store {
+            path: path.to_path_buf(),
+            writer: Mutex::new(writer),
+            readers,
+            next_reader: AtomicUsize::new(0),
+        }))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A reader connection: the first free one, else round robin.
+    pub fn reader(&self) -> MutexGuard<'_, Connection> {
+        for r in &self.readers {
+            if let Ok(g) = r.try_lock() {
+                return g;
+            }
+        }
+        let i = self.next_reader.fetch_add(1, Ordering::Relaxed) % self.readers.len();
+        lock(&self.readers[i])
+    }
+
+    pub fn writer(&self) -> MutexGuard<'_, Connection> {
+        lock(&self.writer)
+    }
+
+    pub fn run_count(&self) -> rusqlite::Result<i64> {
+        self.reader().query_row("SELECT COUNT(*) FROM runs", [], |r| r.get(0))
+    }
+}
+
+/// A poisoned lock only means another request panicked mid-way; SQLite rolled its
+/// transaction back, so the connection is still good.
+fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Milliseconds since the epoch, now.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

@@ -1,0 +1,166 @@
+//! Database rows to the API's shapes: list rows, and the full run with its stored body spliced
+//! in as raw JSON (no re-parse of thousands of phases or log lines).
+
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use crate::api::time::{format_duration_ms, from_ms};
+use crate::api::*;
+use crate::server::auth::Caller;
+use crate::server::error::ApiError;
+
+pub const SUMMARY_SELECT: &str = "r.seq, r.id, r.created_at, r.started_at, r.ended_at, r.duration_ms, r.outcome, r.docstring,
+    r.execution_id, r.slot_key, r.slot_name, r.created_by_user_id, cu.name, cu.email, r.created_by_station_id, st.name,
+    r.operated_by_user_id, ou.name, ou.email, r.operated_by_name, r.procedure_id, p.name, r.version_id, pv.tag,
+    r.unit_id, u.serial_number, u.sample, r.part_id, r.part_number, pa.name, r.revision_id, r.revision_number,
+    r.batch_id, b.number, r.metadata";
+/// How many columns `SUMMARY_SELECT` has (the next one is free for extras).
+pub const SUMMARY_COLUMNS: usize = 35;
+
+pub const SUMMARY_FROM: &str = "FROM runs r
+    JOIN procedures p ON p.id = r.procedure_id
+    LEFT JOIN procedure_versions pv ON pv.id = r.version_id
+    JOIN units u ON u.id = r.unit_id
+    JOIN parts pa ON pa.id = r.part_id
+    LEFT JOIN batches b ON b.id = r.batch_id
+    LEFT JOIN users cu ON cu.id = r.created_by_user_id
+    LEFT JOIN stations st ON st.id = r.created_by_station_id
+    LEFT JOIN users ou ON ou.id = r.operated_by_user_id";
+
+pub fn summary_from_row(r: &Row<'_>, include_metadata: bool) -> rusqlite::Result<RunSummary> {
+    let opt = |i: usize| r.get::<_, Option<String>>(i);
+    let created_by_user = opt(11)?.map(|id| Ok::<_, rusqlite::Error>(UserRef { id, name: opt(12)?, email: opt(13)? })).transpose()?;
+    let created_by_station = opt(14)?.map(|id| Ok::<_, rusqlite::Error>(StationRef { id, name: Some(opt(15)?.unwrap_or_default()) })).transpose()?;
+    let operated_by = match (opt(16)?, opt(19)?) {
+        (Some(id), _) => Some(OperatorRef { id: Some(id), name: opt(17)?, email: opt(18)? }),
+        (None, Some(name)) => Some(OperatorRef { id: None, name: Some(name), email: None }),
+        (None, None) => None,
+    };
+    let version = match (opt(22)?, opt(23)?) {
+        (Some(id), Some(tag)) => Some(VersionRef { id, tag }),
+        _ => None,
+    };
+    let batch = match (opt(32)?, opt(33)?) {
+        (Some(id), Some(number)) => Some(BatchRef { id, number }),
+        _ => None,
+    };
+    let metadata = if include_metadata {
+        let text: String = r.get(34)?;
+        Some(serde_json::from_str(&text).unwrap_or_default())
+    } else {
+        None
+    };
+    Ok(RunSummary {
+        id: r.get(1)?,
+        created_at: Some(from_ms(r.get(2)?)),
+        started_at: Some(from_ms(r.get(3)?)),
+        ended_at: Some(from_ms(r.get(4)?)),
+        duration: Some(format_duration_ms(r.get(5)?)),
+        outcome: Some(RunOutcome::parse(&r.get::<_, String>(6)?)),
+        docstring: opt(7)?,
+        execution_id: opt(8)?,
+        slot_key: opt(9)?,
+        slot_name: opt(10)?,
+        created_by_user,
+        created_by_station,
+        operated_by,
+        procedure: ProcedureRef { id: r.get(20)?, name: r.get(21)?, version },
+        unit: UnitRef {
+            id: r.get(24)?,
+            serial_number: r.get(25)?,
+            sample: opt(26)?.map(|s| Sample::parse(&s)),
+            part: PartRef {
+                id: r.get(27)?,
+                number: r.get(28)?,
+                name: r.get(29)?,
+                revision: RevisionRef { id: r.get(30)?, number: r.get(31)? },
+            },
+            batch,
+        },
+        metadata,
+        sequences: None,
+    })
+}
+
+#[derive(Serialize)]
+struct RunDetailWire<'a> {
+    #[serde(flatten)]
+    summary: RunSummary,
+    phases: &'a RawValue,
+    sequences: &'a RawValue,
+    attachments: Vec<Attachment>,
+    logs: &'a RawValue,
+    sub_units: &'a RawValue,
+    config: &'a RawValue,
+    secrets: &'a RawValue,
+}
+
+pub struct Found {
+    pub seq: i64,
+    pub procedure_id: String,
+}
+
+/// The run's insertion number, or 404; a station key outside its procedures gets 403.
+pub fn find_run(conn: &Connection, id: &str, caller: &Caller) -> Result<Found, ApiError> {
+    let found: Option<Found> = conn
+        .prepare_cached("SELECT seq, procedure_id FROM runs WHERE id = ?1")?
+        .query_row([id], |r| Ok(Found { seq: r.get(0)?, procedure_id: r.get(1)? }))
+        .optional()?;
+    let Some(found) = found else {
+        return Err(ApiError::not_found(format!("Run `{id}` not found")));
+    };
+    if let Some(station) = caller.station_id() {
+        if !super::catalog::station_has_procedure(conn, station, &found.procedure_id)? {
+            return Err(ApiError::forbidden("This station is not linked to the run's procedure"));
+        }
+    }
+    Ok(found)
+}
+
+pub fn attachments(conn: &Connection, seq: i64, base_url: &str) -> rusqlite::Result<Vec<Attachment>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, size, content_type, token FROM attachments WHERE run_seq = ?1 AND state != 'pending' ORDER BY created_at, id",
+    )?;
+    stmt.query_map([seq], |r| {
+        let id: String = r.get(0)?;
+        let token: String = r.get(4)?;
+        Ok(Attachment {
+            download_url: Some(download_url(base_url, &id, &token)),
+            id,
+            name: r.get(1)?,
+            size: r.get::<_, Option<i64>>(2)?.map(|s| s as f64),
+            content_type: r.get(3)?,
+            is_report: false,
+        })
+    })?
+    .collect()
+}
+
+pub fn download_url(base_url: &str, id: &str, token: &str) -> String {
+    format!("{base_url}/files/{id}?token={token}")
+}
+
+/// `GET /v2/runs/{id}` as JSON text.
+pub fn run_detail_json(conn: &Connection, id: &str, caller: &Caller, base_url: &str) -> Result<String, ApiError> {
+    let found = find_run(conn, id, caller)?;
+    let sql = format!("SELECT {SUMMARY_SELECT} {SUMMARY_FROM} WHERE r.seq = ?1");
+    let summary = conn.prepare_cached(&sql)?.query_row([found.seq], |r| summary_from_row(r, true))?;
+    let parts: [String; 6] = conn
+        .prepare_cached("SELECT phases, sequences, logs, sub_units, config, secrets FROM run_details WHERE seq = ?1")?
+        .query_row([found.seq], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?]))?;
+    fn raw(s: &str) -> Result<&RawValue, ApiError> {
+        serde_json::from_str(s).map_err(|e| ApiError::internal(format!("stored run body is corrupt: {e}")))
+    }
+    let wire = RunDetailWire {
+        summary,
+        phases: raw(&parts[0])?,
+        sequences: raw(&parts[1])?,
+        attachments: attachments(conn, found.seq, base_url)?,
+        logs: raw(&parts[2])?,
+        sub_units: raw(&parts[3])?,
+        config: raw(&parts[4])?,
+        secrets: raw(&parts[5])?,
+    };
+    serde_json::to_string(&wire).map_err(|e| ApiError::internal(e.to_string()))
+}

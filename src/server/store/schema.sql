@@ -1,0 +1,139 @@
+-- Schema of the embedded server's SQLite database. Created on first start; every statement is
+-- idempotent. Names and numbers match case-insensitively, as the service does.
+CREATE TABLE IF NOT EXISTS users (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name TEXT
+);
+CREATE TABLE IF NOT EXISTS stations (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS api_keys (
+    key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('user', 'station')),
+    principal_id TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS procedures (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    created_at INTEGER NOT NULL,
+    created_by_user_id TEXT
+);
+CREATE TABLE IF NOT EXISTS station_procedures (
+    station_id TEXT NOT NULL,
+    procedure_id TEXT NOT NULL,
+    PRIMARY KEY (station_id, procedure_id)
+);
+CREATE TABLE IF NOT EXISTS procedure_versions (
+    id TEXT PRIMARY KEY,
+    procedure_id TEXT NOT NULL,
+    tag TEXT NOT NULL COLLATE NOCASE,
+    UNIQUE (procedure_id, tag)
+);
+CREATE TABLE IF NOT EXISTS parts (
+    id TEXT PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name TEXT NOT NULL,
+    default_revision_id TEXT,
+    metadata TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS revisions (
+    id TEXT PRIMARY KEY,
+    part_id TEXT NOT NULL,
+    number TEXT NOT NULL COLLATE NOCASE,
+    UNIQUE (part_id, number)
+);
+CREATE TABLE IF NOT EXISTS batches (
+    id TEXT PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE COLLATE NOCASE
+);
+CREATE TABLE IF NOT EXISTS units (
+    id TEXT PRIMARY KEY,
+    serial_number TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    part_id TEXT NOT NULL,
+    revision_id TEXT NOT NULL,
+    batch_id TEXT,
+    sample TEXT,
+    metadata TEXT NOT NULL DEFAULT '{}'
+);
+-- One row per run. Filter and sort columns are copied here so a list page is one indexed scan.
+CREATE TABLE IF NOT EXISTS runs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    client_run_ref TEXT UNIQUE,
+    created_at INTEGER NOT NULL,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    procedure_id TEXT NOT NULL,
+    version_id TEXT,
+    unit_id TEXT NOT NULL,
+    serial_number TEXT NOT NULL COLLATE NOCASE,
+    part_id TEXT NOT NULL,
+    part_number TEXT NOT NULL COLLATE NOCASE,
+    revision_id TEXT NOT NULL,
+    revision_number TEXT NOT NULL COLLATE NOCASE,
+    batch_id TEXT,
+    created_by_user_id TEXT,
+    created_by_station_id TEXT,
+    operated_by_user_id TEXT,
+    operated_by_name TEXT,
+    docstring TEXT,
+    execution_id TEXT,
+    slot_key TEXT,
+    slot_name TEXT,
+    metadata TEXT NOT NULL DEFAULT '{}'
+);
+-- The run's body, kept as the JSON the API returns so a GET splices it without re-parsing.
+CREATE TABLE IF NOT EXISTS run_details (
+    seq INTEGER PRIMARY KEY,
+    phases TEXT NOT NULL,
+    sequences TEXT NOT NULL,
+    logs TEXT NOT NULL,
+    sub_units TEXT NOT NULL,
+    config TEXT NOT NULL,
+    secrets TEXT NOT NULL
+);
+-- Metadata, one row per key, for the `metadata` filter.
+CREATE TABLE IF NOT EXISTS run_metadata (
+    seq INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('string', 'number', 'boolean')),
+    text_value TEXT,
+    num_value REAL,
+    PRIMARY KEY (seq, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS attachments (
+    id TEXT PRIMARY KEY,
+    run_seq INTEGER,
+    name TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size INTEGER,
+    token TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'uploaded', 'final')),
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS attachment_data (
+    id TEXT PRIMARY KEY,
+    data BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_started ON runs (started_at, seq);
+CREATE INDEX IF NOT EXISTS runs_created ON runs (created_at, seq);
+CREATE INDEX IF NOT EXISTS runs_ended ON runs (ended_at);
+CREATE INDEX IF NOT EXISTS runs_duration ON runs (duration_ms, seq);
+CREATE INDEX IF NOT EXISTS runs_outcome ON runs (outcome, started_at);
+CREATE INDEX IF NOT EXISTS runs_serial ON runs (serial_number, started_at);
+CREATE INDEX IF NOT EXISTS runs_part ON runs (part_number, started_at);
+CREATE INDEX IF NOT EXISTS runs_revision ON runs (revision_id, started_at);
+CREATE INDEX IF NOT EXISTS runs_procedure ON runs (procedure_id, started_at);
+CREATE INDEX IF NOT EXISTS runs_version ON runs (version_id, started_at);
+CREATE INDEX IF NOT EXISTS runs_batch ON runs (batch_id, started_at);
+CREATE INDEX IF NOT EXISTS runs_station ON runs (created_by_station_id, started_at);
+CREATE INDEX IF NOT EXISTS runs_operator ON runs (operated_by_user_id, started_at);
+CREATE INDEX IF NOT EXISTS runs_unit ON runs (unit_id);
+CREATE INDEX IF NOT EXISTS run_metadata_text ON run_metadata (key, text_value);
+CREATE INDEX IF NOT EXISTS run_metadata_num ON run_metadata (key, num_value);
+CREATE INDEX IF NOT EXISTS attachments_run ON attachments (run_seq);
+CREATE INDEX IF NOT EXISTS units_part ON units (part_id);
