@@ -5,3 +5,12 @@ pub mod api;
 pub mod cli;
 pub mod serve;
 pub mod server;
+
+/// Installs the process-wide TLS crypto provider (ring, as the official SDK uses) once;
+/// reqwest needs one before it builds a client.
+pub fn init_tls() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}

@@ -1,0 +1,67 @@
+//! A real server on a loopback port over a temporary database, plus clients for it: the
+//! official SDK (the wire reference) and plain reqwest for what the SDK will not send.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use tofupilot::config::ClientConfig;
+use tofupilot::TofuPilot;
+use tofui::server::{self, Running};
+
+pub struct TestServer {
+    pub running: Running,
+    pub dir: tempfile::TempDir,
+    pub sdk: TofuPilot,
+    pub station_sdk: TofuPilot,
+    pub http: reqwest::Client,
+}
+
+pub const USER_KEY: &str = "test-user-key";
+pub const STATION_KEY: &str = "test-station-key";
+
+impl TestServer {
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// `prepare` runs on the store before the server starts (e.g. to seed it).
+    pub async fn start_with(prepare: impl FnOnce(&tofui::server::store::Store)) -> Self {
+        tofui::init_tls();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("test.sqlite3");
+        let store = tofui::server::store::Store::open(&db).expect("open store");
+        prepare(&store);
+        drop(store);
+        let running = server::start_at(&db, "127.0.0.1:0", Some(USER_KEY), Some(STATION_KEY)).await.expect("server starts");
+        let sdk = client(&running.url, USER_KEY);
+        let station_sdk = client(&running.url, STATION_KEY);
+        TestServer { running, dir, sdk, station_sdk, http: reqwest::Client::new() }
+    }
+
+    pub fn api(&self, path: &str) -> String {
+        format!("{}/api/v2{path}", self.running.url)
+    }
+
+    /// A raw request with the user key; returns status and parsed JSON body.
+    pub async fn call(&self, method: reqwest::Method, path: &str, body: Option<&str>) -> (u16, Value) {
+        let mut req = self.http.request(method, self.api(path)).bearer_auth(USER_KEY);
+        if let Some(b) = body {
+            req = req.header("content-type", "application/json").body(b.to_string());
+        }
+        let resp = req.send().await.expect("request sent");
+        let status = resp.status().as_u16();
+        let text = resp.text().await.expect("body read");
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        self.call(reqwest::Method::GET, path, None).await
+    }
+
+    pub async fn run_count(&self) -> i64 {
+        self.running.store.run_count().expect("count")
+    }
+}
+
+pub fn client(url: &str, key: &str) -> TofuPilot {
+    TofuPilot::with_config(ClientConfig::new(key).base_url(format!("{url}/api")).max_retries(0))
+}
