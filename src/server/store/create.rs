@@ -125,6 +125,7 @@ pub fn create_run(conn: &Connection, req: &RunCreate, ctx: &mut CreateCtx<'_>) -
         json(&req.secrets.clone().unwrap_or_default()),
     ])?;
     write_metadata_rows(conn, seq, &metadata)?;
+    conn.prepare_cached("INSERT INTO run_search (rowid, text) VALUES (?1, ?2)")?.execute(params![seq, format!("{id}\n{serial}")])?;
     Ok(id)
 }
 

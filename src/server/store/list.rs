@@ -43,6 +43,17 @@ impl Where {
         self.params.push(v.into());
         format!("?{}", self.params.len())
     }
+    /// Like `any_of`, for a column with a `(column, started_at)` index: one value walks that
+    /// index in page order; several would need a sort of every match, so then the index is
+    /// hidden (`+`) and SQLite walks the sort index, filtering as it goes.
+    fn any_of_ordered(&mut self, column: &str, values: &[String], by_start: bool) {
+        if values.len() > 1 || !by_start {
+            self.any_of(&format!("+{column}"), values);
+        } else {
+            self.any_of(column, values);
+        }
+    }
+
     fn any_of(&mut self, column: &str, values: &[String]) {
         if values.is_empty() {
             return;
@@ -57,8 +68,49 @@ fn like_pattern(s: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// Batch and version numbers turned into ids before the main query, so a single value is an
+/// equality the `(batch_id, started_at)` index serves in order. `None`: no such filter.
+#[derive(Default)]
+pub struct Resolved {
+    pub batch_ids: Option<Vec<String>>,
+    pub version_ids: Option<Vec<String>>,
+    /// The page is ordered by start time, which single-value filter indexes also serve.
+    pub by_start: bool,
+}
+
+fn resolve(conn: &Connection, sql: &str, values: &[String]) -> rusqlite::Result<Option<Vec<String>>> {
+    if values.is_empty() {
+        return Ok(None);
+    }
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut ids = Vec::new();
+    for v in values {
+        for id in stmt.query_map([v], |r| r.get::<_, String>(0))? {
+            ids.push(id?);
+        }
+    }
+    Ok(Some(ids))
+}
+
+pub fn resolve_filter(conn: &Connection, f: &RunFilter) -> rusqlite::Result<Resolved> {
+    Ok(Resolved {
+        batch_ids: resolve(conn, "SELECT id FROM batches WHERE number = ?1", &f.batch_numbers)?,
+        version_ids: resolve(conn, "SELECT id FROM procedure_versions WHERE tag = ?1", &f.procedure_versions)?,
+        by_start: true,
+    })
+}
+
+/// `column IN (ids)`, or no row at all when nothing matched the names.
+fn in_ids(q: &mut Where, column: &str, ids: &[String]) {
+    if ids.is_empty() {
+        q.push("0");
+    } else {
+        q.any_of(column, ids);
+    }
+}
+
 /// WHERE clauses for a filter (and a station key's scope).
-pub fn where_clauses(f: &RunFilter, caller: &Caller, snapshot: Option<i64>) -> Where {
+pub fn where_clauses(f: &RunFilter, caller: &Caller, snapshot: Option<i64>, resolved: &Resolved) -> Where {
     let mut q = Where { clauses: Vec::new(), params: Vec::new() };
     if let Some(station) = caller.station_id() {
         let s = q.bind(station.to_string());
@@ -69,18 +121,21 @@ pub fn where_clauses(f: &RunFilter, caller: &Caller, snapshot: Option<i64>) -> W
         q.push(format!("r.seq <= {s}"));
     }
     if let Some(text) = &f.search_query {
-        let p = q.bind(like_pattern(text.trim()));
-        q.push(format!("(r.id LIKE {p} ESCAPE '\\' OR r.serial_number LIKE {p} ESCAPE '\\')"));
+        let text = text.trim();
+        let p = q.bind(like_pattern(text));
+        if text.chars().count() >= 3 {
+            // The trigram index answers substring matches without a scan.
+            q.push(format!("r.seq IN (SELECT rowid FROM run_search WHERE text LIKE {p} ESCAPE '\\')"));
+        } else {
+            q.push(format!("(r.id LIKE {p} ESCAPE '\\' OR r.serial_number LIKE {p} ESCAPE '\\')"));
+        }
     }
     q.any_of("r.id", &f.ids);
     let outcomes: Vec<String> = f.outcomes.iter().map(|o| o.as_str().to_string()).collect();
-    q.any_of("r.outcome", &outcomes);
+    q.any_of_ordered("r.outcome", &outcomes, resolved.by_start);
     q.any_of("r.procedure_id", &f.procedure_ids);
-    if !f.procedure_versions.is_empty() {
-        let mut sub = Where { clauses: vec![], params: std::mem::take(&mut q.params) };
-        sub.any_of("tag", &f.procedure_versions);
-        q.params = sub.params;
-        q.push(format!("r.version_id IN (SELECT id FROM procedure_versions WHERE {})", sub.clauses[0]));
+    if let Some(ids) = &resolved.version_ids {
+        in_ids(&mut q, "r.version_id", ids);
     }
     if !f.deployment_ids.is_empty() {
         // The embedded server has no deployments, so no run matches one.
@@ -103,21 +158,23 @@ pub fn where_clauses(f: &RunFilter, caller: &Caller, snapshot: Option<i64>) -> W
         }
         q.push(format!("({})", parts.join(" OR ")));
     }
-    q.any_of("r.part_number", &f.part_numbers);
-    q.any_of("r.revision_number", &f.revision_numbers);
-    if !f.batch_numbers.is_empty() {
-        let marks: Vec<String> = f.batch_numbers.iter().map(|b| q.bind(b.clone())).collect();
-        q.push(format!("r.batch_id IN (SELECT id FROM batches WHERE number IN ({}))", marks.join(", ")));
+    q.any_of_ordered("r.part_number", &f.part_numbers, resolved.by_start);
+    q.any_of_ordered("r.revision_number", &f.revision_numbers, resolved.by_start);
+    if let Some(ids) = &resolved.batch_ids {
+        in_ids(&mut q, "r.batch_id", ids);
     }
     for (col, op, v) in [
-        ("r.duration_ms", ">=", f.duration_min),
-        ("r.duration_ms", "<=", f.duration_max),
+        // `+` keeps SQLite from choosing these wide ranges over the index the page is
+        // ordered by: walking that index and stopping at the limit is far cheaper than
+        // sorting every run in a month-long window.
+        ("+r.duration_ms", ">=", f.duration_min),
+        ("+r.duration_ms", "<=", f.duration_max),
         ("r.started_at", ">=", f.started_after),
         ("r.started_at", "<=", f.started_before),
-        ("r.ended_at", ">=", f.ended_after),
-        ("r.ended_at", "<=", f.ended_before),
-        ("r.created_at", ">=", f.created_after),
-        ("r.created_at", "<=", f.created_before),
+        ("+r.ended_at", ">=", f.ended_after),
+        ("+r.ended_at", "<=", f.ended_before),
+        ("+r.created_at", ">=", f.created_after),
+        ("+r.created_at", "<=", f.created_before),
     ] {
         if let Some(v) = v {
             let m = q.bind(v);
@@ -160,6 +217,8 @@ pub fn where_clauses(f: &RunFilter, caller: &Caller, snapshot: Option<i64>) -> W
 }
 
 fn order_by(sort: &SortBy, order: &SortOrder) -> String {
+    // Ties break on start time, then insertion: every sort column has a `(column,
+    // started_at)` index, so a page is an ordered index walk, never a sort of all runs.
     let col = match sort {
         SortBy::StartedAt | SortBy::Unknown(_) => "r.started_at",
         SortBy::CreatedAt => "r.created_at",
@@ -170,7 +229,7 @@ fn order_by(sort: &SortBy, order: &SortOrder) -> String {
         SortBy::RevisionNumber => "r.revision_number",
     };
     let dir = if *order == SortOrder::Asc { "ASC" } else { "DESC" };
-    format!("{col} {dir}, r.seq {dir}")
+    if col == "r.started_at" { format!("r.started_at {dir}, r.seq {dir}") } else { format!("{col} {dir}, r.started_at {dir}, r.seq {dir}") }
 }
 
 pub struct ListPage {
@@ -185,14 +244,19 @@ pub fn list_runs(conn: &Connection, q: &ListQuery, caller: &Caller) -> rusqlite:
         Some(s) => s,
         None => conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM runs", [], |r| r.get(0))?,
     };
-    let mut w = where_clauses(&q.filter, caller, Some(snapshot));
+    let mut resolved = resolve_filter(conn, &q.filter)?;
+    resolved.by_start = matches!(q.sort_by, SortBy::StartedAt | SortBy::Unknown(_));
+    let mut w = where_clauses(&q.filter, caller, Some(snapshot), &resolved);
     let lim = w.bind(q.limit + 1);
     let off = w.bind(offset);
     let extra = if q.include_sequences { ", (SELECT sequences FROM run_details d WHERE d.seq = r.seq)" } else { ", NULL" };
+    let join_units = if q.filter.samples.is_empty() { "" } else { "JOIN units u ON u.id = r.unit_id" };
+    let order = order_by(&q.sort_by, &q.sort_order);
+    // Two steps: find the page's runs on narrow rows, then join names for those rows only.
     let sql = format!(
-        "SELECT {SUMMARY_SELECT}{extra} {SUMMARY_FROM} WHERE {} ORDER BY {} LIMIT {lim} OFFSET {off}",
+        "WITH page AS (SELECT r.seq FROM runs r {join_units} WHERE {} ORDER BY {order} LIMIT {lim} OFFSET {off})
+         SELECT {SUMMARY_SELECT}{extra} {SUMMARY_FROM} JOIN page ON page.seq = r.seq ORDER BY {order}",
         w.clauses.join(" AND "),
-        order_by(&q.sort_by, &q.sort_order)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = Vec::with_capacity(q.limit as usize + 1);

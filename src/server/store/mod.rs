@@ -60,6 +60,8 @@ impl Store {
         let writer = Connection::open(path).map_err(err)?;
         configure(&writer).map_err(err)?;
         writer.execute_batch(SCHEMA).map_err(err)?;
+        // Cheap when statistics are fresh; keeps the planner's picture of the data current.
+        writer.execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize;").map_err(err)?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             let c = Connection::open(path).map_err(err)?;
@@ -72,6 +74,21 @@ impl Store {
             readers,
             next_reader: AtomicUsize::new(0),
         }))
+    }
+
+    pub fn schema_sql() -> &'static str {
+        SCHEMA
+    }
+
+    /// `DROP INDEX` for every index on `runs` (the schema recreates them).
+    pub fn drop_run_indexes_sql() -> String {
+        SCHEMA
+            .lines()
+            .filter_map(|l| l.strip_prefix("CREATE INDEX IF NOT EXISTS "))
+            .filter(|l| l.contains(" ON runs "))
+            .filter_map(|l| l.split_whitespace().next())
+            .map(|name| format!("DROP INDEX IF EXISTS {name};"))
+            .collect()
     }
 
     pub fn path(&self) -> &Path {

@@ -26,6 +26,7 @@ pub fn delete_runs(conn: &Connection, ids: &[String], caller: &Caller) -> Result
             "DELETE FROM run_metadata WHERE seq = ?1",
             "DELETE FROM attachment_data WHERE id IN (SELECT id FROM attachments WHERE run_seq = ?1)",
             "DELETE FROM attachments WHERE run_seq = ?1",
+            "DELETE FROM run_search WHERE rowid = ?1",
             "DELETE FROM runs WHERE seq = ?1",
         ] {
             conn.prepare_cached(sql)?.execute([seq])?;

@@ -120,13 +120,13 @@ CREATE TABLE IF NOT EXISTS attachment_data (
     data BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS runs_started ON runs (started_at, seq);
-CREATE INDEX IF NOT EXISTS runs_created ON runs (created_at, seq);
+CREATE INDEX IF NOT EXISTS runs_created ON runs (created_at, started_at);
 CREATE INDEX IF NOT EXISTS runs_ended ON runs (ended_at);
-CREATE INDEX IF NOT EXISTS runs_duration ON runs (duration_ms, seq);
+CREATE INDEX IF NOT EXISTS runs_duration ON runs (duration_ms, started_at);
 CREATE INDEX IF NOT EXISTS runs_outcome ON runs (outcome, started_at);
 CREATE INDEX IF NOT EXISTS runs_serial ON runs (serial_number, started_at);
 CREATE INDEX IF NOT EXISTS runs_part ON runs (part_number, started_at);
-CREATE INDEX IF NOT EXISTS runs_revision ON runs (revision_id, started_at);
+CREATE INDEX IF NOT EXISTS runs_revision ON runs (revision_number, started_at);
 CREATE INDEX IF NOT EXISTS runs_procedure ON runs (procedure_id, started_at);
 CREATE INDEX IF NOT EXISTS runs_version ON runs (version_id, started_at);
 CREATE INDEX IF NOT EXISTS runs_batch ON runs (batch_id, started_at);
@@ -137,3 +137,5 @@ CREATE INDEX IF NOT EXISTS run_metadata_text ON run_metadata (key, text_value);
 CREATE INDEX IF NOT EXISTS run_metadata_num ON run_metadata (key, num_value);
 CREATE INDEX IF NOT EXISTS attachments_run ON attachments (run_seq);
 CREATE INDEX IF NOT EXISTS units_part ON units (part_id);
+-- Substring search over run id and serial (`search_query`): trigrams make `LIKE '%…%'` indexed.
+CREATE VIRTUAL TABLE IF NOT EXISTS run_search USING fts5(text, tokenize = 'trigram');
