@@ -41,7 +41,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         let started = Instant::now();
         match seed::seed(&store, &SeedOptions { runs: n, seed: args.seed, anchor })? {
             SeedOutcome::Seeded { runs } => println!("Seeded {runs} demo runs (seed {}) in {:.1} s", args.seed, started.elapsed().as_secs_f64()),
-            SeedOutcome::AlreadyHasRuns(n) => println!("The database already holds {n} runs; --seed-runs added nothing"),
+            SeedOutcome::AlreadyHasRuns(n) => println!("The database already holds {n} runs; no demo runs were added"),
         }
     }
     if args.seed_huge {
@@ -62,11 +62,19 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     Ok(())
 }
 
-/// The `--demo` server: the demo database in the user's data folder, seeded on first start.
+/// The `--demo` server: the demo database in the user's data folder. Seeding is always asked
+/// for; it only fills a database without runs, so later starts keep what is there.
 pub fn demo_args() -> ServeArgs {
-    let db = demo_db_path();
-    let seed_runs = if db.exists() { None } else { Some(DEMO_RUNS) };
-    ServeArgs { addr: "127.0.0.1:0".into(), db, user_key: None, station_key: None, seed_runs, seed: 42, seed_huge: false, public: false }
+    ServeArgs {
+        addr: "127.0.0.1:0".into(),
+        db: demo_db_path(),
+        user_key: None,
+        station_key: None,
+        seed_runs: Some(DEMO_RUNS),
+        seed: 42,
+        seed_huge: false,
+        public: false,
+    }
 }
 
 pub async fn shutdown_signal() {

@@ -125,7 +125,8 @@ pub fn create_run(conn: &Connection, req: &RunCreate, ctx: &mut CreateCtx<'_>) -
         json(&req.secrets.clone().unwrap_or_default()),
     ])?;
     write_metadata_rows(conn, seq, &metadata)?;
-    conn.prepare_cached("INSERT INTO run_search (rowid, text) VALUES (?1, ?2)")?.execute(params![seq, format!("{id}\n{serial}")])?;
+    conn.prepare_cached(&format!("INSERT INTO run_search (rowid, text) SELECT seq, {} FROM runs WHERE seq = ?1", super::SEARCH_TEXT))?
+        .execute([seq])?;
     Ok(id)
 }
 

@@ -68,9 +68,9 @@ fn like_pattern(s: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// Batch and version numbers turned into ids before the main query, so a single value is an
-/// equality the `(batch_id, started_at)` index serves in order. `None`: no such filter.
-#[derive(Default)]
+/// What the WHERE clauses need beyond the filter: batch and version numbers turned into ids
+/// before the main query (so a single value is an equality the `(batch_id, started_at)` index
+/// serves in order; `None`: no such filter), and whether the page is ordered by start time.
 pub struct Resolved {
     pub batch_ids: Option<Vec<String>>,
     pub version_ids: Option<Vec<String>>,
@@ -92,11 +92,12 @@ fn resolve(conn: &Connection, sql: &str, values: &[String]) -> rusqlite::Result<
     Ok(Some(ids))
 }
 
-pub fn resolve_filter(conn: &Connection, f: &RunFilter) -> rusqlite::Result<Resolved> {
+pub fn resolve_query(conn: &Connection, q: &ListQuery) -> rusqlite::Result<Resolved> {
+    let f = &q.filter;
     Ok(Resolved {
         batch_ids: resolve(conn, "SELECT id FROM batches WHERE number = ?1", &f.batch_numbers)?,
         version_ids: resolve(conn, "SELECT id FROM procedure_versions WHERE tag = ?1", &f.procedure_versions)?,
-        by_start: true,
+        by_start: matches!(q.sort_by, SortBy::StartedAt | SortBy::Unknown(_)),
     })
 }
 
@@ -244,8 +245,7 @@ pub fn list_runs(conn: &Connection, q: &ListQuery, caller: &Caller) -> rusqlite:
         Some(s) => s,
         None => conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM runs", [], |r| r.get(0))?,
     };
-    let mut resolved = resolve_filter(conn, &q.filter)?;
-    resolved.by_start = matches!(q.sort_by, SortBy::StartedAt | SortBy::Unknown(_));
+    let resolved = resolve_query(conn, q)?;
     let mut w = where_clauses(&q.filter, caller, Some(snapshot), &resolved);
     let lim = w.bind(q.limit + 1);
     let off = w.bind(offset);

@@ -19,6 +19,11 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 const SCHEMA: &str = include_str!("schema.sql");
+/// Bump when `schema.sql` changes something an existing database must be rebuilt for;
+/// `upgrade` then rebuilds the derived parts (indexes, search) from the runs.
+const SCHEMA_VERSION: i64 = 2;
+/// What `run_search` indexes for a run: its id and serial, one per line.
+pub const SEARCH_TEXT: &str = "id || char(10) || serial_number";
 const READERS: usize = 4;
 
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +65,7 @@ impl Store {
         let writer = Connection::open(path).map_err(err)?;
         configure(&writer).map_err(err)?;
         writer.execute_batch(SCHEMA).map_err(err)?;
+        upgrade(&writer).map_err(err)?;
         // Cheap when statistics are fresh; keeps the planner's picture of the data current.
         writer.execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize;").map_err(err)?;
         let mut readers = Vec::with_capacity(READERS);
@@ -115,6 +121,24 @@ impl Store {
     }
 }
 
+/// Brings a database written by an older tofui up to `SCHEMA_VERSION`: `CREATE … IF NOT
+/// EXISTS` adds what is new but keeps old index definitions and leaves new tables empty.
+fn upgrade(conn: &Connection) -> rusqlite::Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version >= SCHEMA_VERSION {
+        return Ok(());
+    }
+    conn.execute_batch(&format!(
+        "BEGIN;
+         {drop}
+         {SCHEMA}
+         INSERT INTO run_search (rowid, text) SELECT seq, {SEARCH_TEXT} FROM runs WHERE seq NOT IN (SELECT rowid FROM run_search);
+         PRAGMA user_version = {SCHEMA_VERSION};
+         COMMIT;",
+        drop = Store::drop_run_indexes_sql(),
+    ))
+}
+
 /// A poisoned lock only means another request panicked mid-way; SQLite rolled its
 /// transaction back, so the connection is still good.
 fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
@@ -124,4 +148,38 @@ fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
 /// Milliseconds since the epoch, now.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::auth::Caller;
+    use crate::server::store::filter::parse_list_query;
+
+    #[test]
+    fn a_database_from_before_the_search_index_is_upgraded_on_open() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("old.sqlite3");
+        let store = Store::open(&db).expect("open");
+        let opts = crate::server::seed::SeedOptions { runs: 30, seed: 3, anchor: chrono::Utc::now() };
+        crate::server::seed::seed(&store, &opts).expect("seed");
+        // What the first tofui left behind: no search rows, the old revision index, version 0.
+        store
+            .writer()
+            .execute_batch(
+                "DELETE FROM run_search; DROP INDEX runs_revision;
+                 CREATE INDEX runs_revision ON runs (revision_id, started_at); PRAGMA user_version = 0;",
+            )
+            .expect("downgrade");
+        drop(store);
+
+        let store = Store::open(&db).expect("reopen");
+        let conn = store.reader();
+        let serial: String = conn.query_row("SELECT serial_number FROM runs ORDER BY seq LIMIT 1", [], |r| r.get(0)).expect("serial");
+        let q = parse_list_query(&format!("search_query={serial}")).expect("query");
+        let page = list::list_runs(&conn, &q, &Caller::User { user_id: String::new() }).expect("list");
+        assert!(page.rows.iter().any(|r| r.unit.serial_number == serial), "search finds runs stored before the index existed");
+        let index: String = conn.query_row("SELECT sql FROM sqlite_master WHERE name = 'runs_revision'", [], |r| r.get(0)).expect("index");
+        assert!(index.contains("revision_number"), "{index}");
+    }
 }
