@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod query;
 pub mod serve;
 pub mod server;
 

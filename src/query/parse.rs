@@ -1,0 +1,271 @@
+//! Line → [`RunQuery`]. Every error names the word it is about and what would work.
+
+use super::lex::{self, Op, Term, Value};
+use super::time::parse_span;
+use super::{Bounds, MetaCond, QueryError, RunQuery, TimeSpec};
+use crate::api::{RunOutcome, SampleFilter, WireEnum};
+
+pub const MAX_META_KEYS: usize = 5;
+
+const KEYS: &str = "outcome serial part rev batch proc version station operator user sample since until started ended created duration meta.KEY id env deployment execution slot slot_name";
+
+#[derive(Clone, Copy)]
+enum Target {
+    Outcome,
+    Serial,
+    Part,
+    Revision,
+    Batch,
+    Procedure,
+    Version,
+    Station,
+    Operator,
+    User,
+    Sample,
+    Id,
+    Env,
+    Deployment,
+    Execution,
+    SlotKey,
+    SlotName,
+    Since,
+    Until,
+    Started,
+    Ended,
+    Created,
+    Duration,
+}
+
+fn target(key: &str) -> Option<Target> {
+    Some(match key.to_ascii_lowercase().as_str() {
+        "outcome" | "outcomes" | "o" => Target::Outcome,
+        "serial" | "sn" | "serial_number" | "unit" => Target::Serial,
+        "part" | "pn" | "part_number" => Target::Part,
+        "rev" | "revision" => Target::Revision,
+        "batch" => Target::Batch,
+        "proc" | "procedure" => Target::Procedure,
+        "version" | "ver" => Target::Version,
+        "station" => Target::Station,
+        "operator" | "op" => Target::Operator,
+        "user" | "by" => Target::User,
+        "sample" | "samples" => Target::Sample,
+        "id" | "ids" => Target::Id,
+        "env" | "environment" => Target::Env,
+        "deployment" => Target::Deployment,
+        "execution" => Target::Execution,
+        "slot" | "slot_key" => Target::SlotKey,
+        "slot_name" | "slotname" => Target::SlotName,
+        "since" | "after" => Target::Since,
+        "until" | "before" => Target::Until,
+        "started" => Target::Started,
+        "ended" => Target::Ended,
+        "created" => Target::Created,
+        "duration" | "dur" => Target::Duration,
+        _ => return None,
+    })
+}
+
+fn err(span: (usize, usize), msg: impl Into<String>) -> QueryError {
+    QueryError::new(span.0, span.1, msg)
+}
+
+fn strings(values: &[Value], out: &mut Vec<String>) -> Result<(), QueryError> {
+    for v in values {
+        if v.text.is_empty() {
+            return Err(err(v.span, "empty value; type one after the colon"));
+        }
+        if !out.iter().any(|o| o == &v.text) {
+            out.push(v.text.clone());
+        }
+    }
+    Ok(())
+}
+
+fn enum_values<T: WireEnum + PartialEq>(what: &str, values: &[Value], out: &mut Vec<T>) -> Result<(), QueryError> {
+    for v in values {
+        if v.text.is_empty() {
+            return Err(err(v.span, "empty value; type one after the colon"));
+        }
+        let parsed = T::parse_known(&v.text).ok_or_else(|| err(v.span, format!("`{}` is not a {what}; use one of {}", v.text, T::expected())))?;
+        if !out.contains(&parsed) {
+            out.push(parsed);
+        }
+    }
+    Ok(())
+}
+
+fn single<'a>(key: &str, values: &'a [Value], span: (usize, usize)) -> Result<&'a Value, QueryError> {
+    match values {
+        [v] if !v.text.is_empty() => Ok(v),
+        [v] => Err(err(v.span, format!("`{key}` needs a value"))),
+        _ => Err(err(span, format!("`{key}` takes one value, not a list"))),
+    }
+}
+
+fn set_once<T>(slot: &mut Option<T>, value: T, key: &str, span: (usize, usize)) -> Result<(), QueryError> {
+    if slot.is_some() {
+        return Err(err(span, format!("`{key}` bound given twice; keep one")));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+fn bound<T>(b: &mut Bounds<T>, op: Op, value: T, key: &str, span: (usize, usize)) -> Result<(), QueryError> {
+    match op {
+        Op::Gt | Op::Ge => set_once(&mut b.min, value, key, span),
+        Op::Lt | Op::Le => set_once(&mut b.max, value, key, span),
+        _ => Err(err(span, format!("use `{key}>` or `{key}<` (e.g. {key}>24h, {key}<2026-11-01)"))),
+    }
+}
+
+fn time_value(v: &Value) -> Result<TimeSpec, QueryError> {
+    TimeSpec::parse(&v.text).map_err(|m| err(v.span, m))
+}
+
+fn meta(q: &mut RunQuery, key: &str, key_span: (usize, usize), op: Op, values: &[Value], span: (usize, usize)) -> Result<(), QueryError> {
+    let name = &key["meta.".len()..];
+    if name.is_empty() {
+        return Err(err(key_span, "name the metadata key: meta.KEY=value"));
+    }
+    let cond = match op {
+        Op::Colon | Op::Eq => {
+            if let [v] = values {
+                if v.text.is_empty() {
+                    return Err(err(v.span, format!("`meta.{name}` needs a value")));
+                }
+                match (v.quoted, v.text.as_str()) {
+                    (false, "true") => MetaCond::Bool(true),
+                    (false, "false") => MetaCond::Bool(false),
+                    (false, t) if t.parse::<f64>().is_ok_and(f64::is_finite) => MetaCond::Num(Op::Eq, t.parse().unwrap_or_default()),
+                    _ => MetaCond::In(vec![v.text.clone()]),
+                }
+            } else {
+                let mut vals = Vec::new();
+                strings(values, &mut vals)?;
+                MetaCond::In(vals)
+            }
+        }
+        Op::Tilde => MetaCond::Contains(single(key, values, span)?.text.clone()),
+        Op::Gt | Op::Ge | Op::Lt | Op::Le => {
+            let v = single(key, values, span)?;
+            let n: f64 = v.text.parse().ok().filter(|n: &f64| n.is_finite()).ok_or_else(|| err(v.span, format!("`{}` is not a number; `{}` compares numbers", v.text, op.as_str())))?;
+            MetaCond::Num(op, n)
+        }
+    };
+    if let Some((_, conds)) = q.meta.iter_mut().find(|(k, _)| k == name) {
+        let existing_in = conds.iter().position(|c| matches!(c, MetaCond::In(_)));
+        match (existing_in, cond) {
+            (Some(i), MetaCond::In(new)) => {
+                if let MetaCond::In(old) = &mut conds[i] {
+                    for n in new {
+                        if !old.contains(&n) {
+                            old.push(n);
+                        }
+                    }
+                }
+            }
+            (_, cond) if conds.iter().any(|c| same_op(c, &cond)) => return Err(err(span, format!("`meta.{name}` already has this condition; keep one"))),
+            (_, cond) => conds.push(cond),
+        }
+    } else {
+        if q.meta.len() == MAX_META_KEYS {
+            return Err(err(span, format!("the API filters on at most {MAX_META_KEYS} metadata keys")));
+        }
+        q.meta.push((name.to_string(), vec![cond]));
+    }
+    Ok(())
+}
+
+fn same_op(a: &MetaCond, b: &MetaCond) -> bool {
+    match (a, b) {
+        (MetaCond::Num(x, _), MetaCond::Num(y, _)) => x == y,
+        _ => std::mem::discriminant(a) == std::mem::discriminant(b),
+    }
+}
+
+fn serial(q: &mut RunQuery, values: &[Value]) -> Result<(), QueryError> {
+    for v in values {
+        match v.text.strip_suffix('*') {
+            Some(p) if !v.quoted => {
+                if p.is_empty() || p.contains('*') {
+                    return Err(err(v.span, "a serial pattern is a prefix then one `*`, e.g. SN-00*"));
+                }
+                if q.serial_prefix.is_some() {
+                    return Err(err(v.span, "only one serial pattern at a time"));
+                }
+                q.serial_prefix = Some(p.to_string());
+            }
+            _ => strings(std::slice::from_ref(v), &mut q.serials)?,
+        }
+    }
+    Ok(())
+}
+
+fn filter(q: &mut RunQuery, key: &str, key_span: (usize, usize), op: Op, values: &[Value], span: (usize, usize)) -> Result<(), QueryError> {
+    if key.to_ascii_lowercase().starts_with("meta.") {
+        return meta(q, key, key_span, op, values, span);
+    }
+    let t = target(key).ok_or_else(|| err(key_span, format!("unknown filter `{key}`; filters are: {KEYS}")))?;
+    let is_list = !matches!(t, Target::Started | Target::Ended | Target::Created | Target::Duration);
+    if is_list && !matches!(op, Op::Colon | Op::Eq) {
+        return Err(err(span, format!("`{key}` takes `{key}:value`, not `{}`", op.as_str())));
+    }
+    match t {
+        Target::Outcome => enum_values::<RunOutcome>("run outcome", values, &mut q.outcomes),
+        Target::Sample => enum_values::<SampleFilter>("sample class", values, &mut q.samples),
+        Target::Serial => serial(q, values),
+        Target::Part => strings(values, &mut q.parts),
+        Target::Revision => strings(values, &mut q.revisions),
+        Target::Batch => strings(values, &mut q.batches),
+        Target::Procedure => strings(values, &mut q.procedures),
+        Target::Version => strings(values, &mut q.versions),
+        Target::Station => strings(values, &mut q.stations),
+        Target::Operator => strings(values, &mut q.operators),
+        Target::User => strings(values, &mut q.users),
+        Target::Id => strings(values, &mut q.ids),
+        Target::Env => strings(values, &mut q.environments),
+        Target::Deployment => strings(values, &mut q.deployments),
+        Target::Execution => strings(values, &mut q.executions),
+        Target::SlotKey => strings(values, &mut q.slot_keys),
+        Target::SlotName => strings(values, &mut q.slot_names),
+        Target::Since => {
+            let v = time_value(single(key, values, span)?)?;
+            set_once(&mut q.started.min, v, key, span)
+        }
+        Target::Until => {
+            let v = time_value(single(key, values, span)?)?;
+            set_once(&mut q.started.max, v, key, span)
+        }
+        Target::Started | Target::Ended | Target::Created => {
+            let v = time_value(single(key, values, span)?)?;
+            let b = match t {
+                Target::Started => &mut q.started,
+                Target::Ended => &mut q.ended,
+                _ => &mut q.created,
+            };
+            bound(b, op, v, key, span)
+        }
+        Target::Duration => {
+            let v = single(key, values, span)?;
+            let ms = parse_span(&v.text).map_err(|m| err(v.span, m))?;
+            bound(&mut q.duration, op, ms, key, span)
+        }
+    }
+}
+
+/// Parses a query line. An empty line is the empty query (every run).
+pub fn parse(line: &str) -> Result<RunQuery, QueryError> {
+    let mut q = RunQuery::default();
+    for term in lex::terms(line)? {
+        match term {
+            Term::Word(v) => q.search.push(v.text),
+            Term::Filter { key, key_span, op, values, span } => filter(&mut q, &key, key_span, op, &values, span)?,
+        }
+    }
+    if q.serial_prefix.is_some() && !q.search.is_empty() {
+        let at = line.find('*').unwrap_or(0);
+        return Err(QueryError::new(at, at + 1, "a serial pattern uses the API's one search field; drop the free words or the `*`"));
+    }
+    q.search.retain(|w| !w.is_empty());
+    Ok(q)
+}
