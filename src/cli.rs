@@ -10,9 +10,24 @@ pub struct Cli {
     /// TofuPilot instance root, e.g. https://www.tofupilot.app or a self-hosted URL (`/api` is appended).
     #[arg(long, env = "TOFUPILOT_URL", global = false)]
     pub url: Option<String>,
+    /// Read the API key from this file (else TOFUPILOT_API_KEY).
+    #[arg(long, value_name = "FILE")]
+    pub api_key_file: Option<PathBuf>,
+    /// Trust this CA certificate (PEM) too, for a self-hosted instance.
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+    /// Start in live mode, polling for new runs every SECONDS.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub live: Option<u64>,
+    /// No colours (also when NO_COLOR is set).
+    #[arg(long)]
+    pub no_color: bool,
     /// Run against the embedded demo server with its demo data (no account needed).
     #[arg(long)]
     pub demo: bool,
+    /// Where the log goes (default: tofui.log in the user's state folder).
+    #[arg(long, value_name = "FILE", env = "TOFUI_LOG_FILE")]
+    pub log_file: Option<PathBuf>,
     /// Never change anything: every mutation is hidden and refused.
     #[arg(long)]
     pub readonly: bool,

@@ -2,10 +2,15 @@
 //! TofuPilot API v2 server it is tried and tested against.
 
 pub mod api;
+pub mod app;
 pub mod cli;
+pub mod dashboard;
 pub mod query;
+pub mod worker;
 pub mod serve;
+pub mod ui;
 pub mod server;
+pub mod terminal;
 
 /// Installs the process-wide TLS crypto provider (ring, as the official SDK uses) once;
 /// reqwest needs one before it builds a client.

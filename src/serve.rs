@@ -1,5 +1,5 @@
-//! `tofui serve` and, until the dashboard lands, `tofui --demo`: open the database, seed it if
-//! asked, print where the API is and its keys, and serve until Ctrl-C or SIGTERM.
+//! `tofui serve` (and the server behind `tofui --demo`): open the database, seed it if asked,
+//! print where the API is and its keys, and serve until Ctrl-C, SIGTERM or SIGHUP.
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
@@ -11,7 +11,7 @@ use color_eyre::eyre::{bail, eyre, Result, WrapErr};
 use crate::cli::ServeArgs;
 use crate::server::seed::{self, SeedOptions, SeedOutcome};
 use crate::server::store::Store;
-use crate::server::{prepare_keys, start};
+use crate::server::{Running, prepare_keys, start};
 
 /// Runs the demo data is seeded with.
 pub const DEMO_RUNS: usize = 2_000;
@@ -33,26 +33,32 @@ pub fn demo_db_path() -> PathBuf {
     dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("tofui").join("demo.sqlite3")
 }
 
-pub async fn serve(args: ServeArgs) -> Result<()> {
+/// Opens the database, seeds it if asked and starts serving; `say` receives what a person
+/// should read (the seeding summary).
+pub async fn start_server(args: &ServeArgs, say: &mut dyn FnMut(String)) -> Result<Running> {
     let addr = check_addr(&args.addr, args.public)?;
     let store = Store::open(&args.db)?;
     let anchor = Utc::now().duration_trunc(TimeDelta::hours(1)).unwrap_or_else(|_| Utc::now());
     if let Some(n) = args.seed_runs {
         let started = Instant::now();
         match seed::seed(&store, &SeedOptions { runs: n, seed: args.seed, anchor })? {
-            SeedOutcome::Seeded { runs } => println!("Seeded {runs} demo runs (seed {}) in {:.1} s", args.seed, started.elapsed().as_secs_f64()),
-            SeedOutcome::AlreadyHasRuns(n) => println!("The database already holds {n} runs; no demo runs were added"),
+            SeedOutcome::Seeded { runs } => say(format!("Seeded {runs} demo runs (seed {}) in {:.1} s", args.seed, started.elapsed().as_secs_f64())),
+            SeedOutcome::AlreadyHasRuns(n) => say(format!("The database already holds {n} runs; no demo runs were added")),
         }
     }
     if args.seed_huge {
         let started = Instant::now();
         let id = seed::seed_huge(&store, args.seed, anchor)?;
-        println!("Added the huge run {id} in {:.1} s", started.elapsed().as_secs_f64());
+        say(format!("Added the huge run {id} in {:.1} s", started.elapsed().as_secs_f64()));
     }
     let (keys, table) = prepare_keys(&store, args.user_key.as_deref(), args.station_key.as_deref())?;
     let listener = tokio::net::TcpListener::bind(addr).await.wrap_err_with(|| format!("cannot listen on {addr}"))?;
-    let running = start(store.clone(), listener, keys, table).await?;
-    println!("TofuPilot API v2 on {} (database {}, {} runs)", running.url, store.path().display(), store.run_count()?);
+    Ok(start(store, listener, keys, table).await?)
+}
+
+pub async fn serve(args: ServeArgs) -> Result<()> {
+    let running = start_server(&args, &mut |m| println!("{m}")).await?;
+    println!("TofuPilot API v2 on {} (database {}, {} runs)", running.url, args.db.display(), running.store.run_count()?);
     println!("  user key:    {}", running.keys.user_key);
     println!("  station key: {}", running.keys.station_key);
     println!("Point a client at it: TOFUPILOT_URL={} TOFUPILOT_API_KEY=<user key>", running.url);

@@ -1,0 +1,50 @@
+//! The one vocabulary between input and state: every key binding names one of these, and
+//! `update` is the only place they change anything.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Leave tofui.
+    Quit,
+    /// Move the selection one row up.
+    Up,
+    /// Move the selection one row down.
+    Down,
+    /// Move one screen up.
+    PageUp,
+    /// Move one screen down.
+    PageDown,
+    /// Go to the first row.
+    Top,
+    /// Go to the last loaded row (more load as you get there).
+    Bottom,
+    /// Open the selected run.
+    Open,
+    /// Close what is open; go back.
+    Back,
+    /// Type a filter query.
+    Filter,
+    /// Edit the filter as a form.
+    Form,
+    /// Next sort column.
+    CycleSort,
+    /// Flip the sort order.
+    FlipOrder,
+    /// Load the list again.
+    Refresh,
+    /// Poll for new runs.
+    ToggleLive,
+    /// Copy the run id (OSC 52).
+    CopyId,
+    /// Copy the run's web link (OSC 52).
+    CopyLink,
+    /// Show every key of this view.
+    Help,
+    /// Apply what was typed.
+    Submit,
+    /// Next field.
+    NextField,
+    /// Previous field.
+    PrevField,
+    /// Clear the filter.
+    ClearFilter,
+}

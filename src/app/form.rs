@@ -1,0 +1,61 @@
+//! `F`: every filter as a field of a form. The form is built from the current query and
+//! applying it writes the query line back, so the two never disagree.
+
+use tui_input::Input;
+
+use crate::query::{FIELDS, Field, QueryError, RunQuery, parse};
+
+#[derive(Debug, Clone)]
+pub struct FormState {
+    pub fields: Vec<(Field, Input)>,
+    pub focus: usize,
+    /// The field and the error of the last apply.
+    pub error: Option<(usize, QueryError)>,
+    /// First field on screen.
+    pub scroll: usize,
+}
+
+impl FormState {
+    pub fn from_query(q: &RunQuery) -> FormState {
+        FormState { fields: FIELDS.iter().map(|f| (*f, Input::new(f.value(q)))).collect(), focus: 0, error: None, scroll: 0 }
+    }
+
+    pub fn focused(&mut self) -> &mut Input {
+        &mut self.fields[self.focus].1
+    }
+
+    pub fn move_focus(&mut self, delta: isize) {
+        let n = self.fields.len() as isize;
+        self.focus = ((self.focus as isize + delta).rem_euclid(n)) as usize;
+    }
+
+    /// The query line the form stands for.
+    pub fn line(&self) -> String {
+        self.fields.iter().map(|(f, i)| f.clause_from_text(i.value())).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(" ")
+    }
+
+    /// Checks every field on its own first, so an error lands on its field; then the whole.
+    pub fn submit(&mut self) -> Option<(RunQuery, String)> {
+        for (i, (f, input)) in self.fields.iter().enumerate() {
+            let clause = f.clause_from_text(input.value());
+            if let Err(mut e) = parse(&clause) {
+                // Point into the field's own text, past the prefix the form adds.
+                let shift = clause.len() - input.value().trim().len();
+                let lead = input.value().len() - input.value().trim_start().len();
+                e.start = (e.start.saturating_sub(shift) + lead).min(input.value().len());
+                e.end = (e.end.saturating_sub(shift) + lead).min(input.value().len());
+                self.error = Some((i, e));
+                self.focus = i;
+                return None;
+            }
+        }
+        let line = self.line();
+        match parse(&line) {
+            Ok(q) => Some((q, line)),
+            Err(e) => {
+                self.error = Some((self.focus, e));
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! The runs list: loaded rows, selection and scroll, paging, sorting, refresh and live mode.
+
+use std::collections::HashSet;
+
+use crate::api::{RunOutcome, SortBy, SortOrder};
+use crate::query::RunQuery;
+use crate::worker::{ClientError, RequestId, RunRow, RunsPage};
+
+/// Rows asked for per page (the API's maximum).
+pub const PAGE: u32 = 100;
+
+/// What the list is waiting for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending {
+    /// The first page for a new filter or sort: rows are replaced.
+    First,
+    /// `r`: the first page again, keeping the selected run selected.
+    Refresh,
+    /// The next page, appended.
+    Next,
+}
+
+/// The worker is trying again after a failure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryNote {
+    pub attempt: u32,
+    pub at_ms: i64,
+    pub delay_ms: i64,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListState {
+    pub rows: Vec<RunRow>,
+    pub selected: usize,
+    /// First row on screen.
+    pub offset: usize,
+    /// Rows that fit on screen.
+    pub viewport: usize,
+    pub query: RunQuery,
+    pub sort_by: SortBy,
+    pub sort_order: SortOrder,
+    pub has_more: bool,
+    pub next_cursor: Option<i64>,
+    pub pending: Option<(RequestId, Pending, i64)>,
+    pub live_pending: Option<RequestId>,
+    /// Live polling period, when on.
+    pub live_ms: Option<i64>,
+    pub next_live_ms: i64,
+    /// Runs live mode inserted that failed; marked until the list is reloaded.
+    pub fresh_failures: HashSet<Box<str>>,
+    pub fresh_count: usize,
+    pub error: Option<String>,
+    pub retry: Option<RetryNote>,
+    /// The server could not be reached: the rows are the last ones seen.
+    pub stale: bool,
+    pub updated_ms: Option<i64>,
+    /// A first page has arrived for the current filter.
+    pub loaded: bool,
+}
+
+pub const SORTS: [SortBy; 7] = [SortBy::StartedAt, SortBy::CreatedAt, SortBy::Duration, SortBy::Outcome, SortBy::SerialNumber, SortBy::PartNumber, SortBy::RevisionNumber];
+
+impl Default for ListState {
+    fn default() -> Self {
+        ListState {
+            rows: Vec::new(),
+            selected: 0,
+            offset: 0,
+            viewport: 20,
+            query: RunQuery::default(),
+            sort_by: SortBy::StartedAt,
+            sort_order: SortOrder::Desc,
+            has_more: false,
+            next_cursor: None,
+            pending: None,
+            live_pending: None,
+            live_ms: None,
+            next_live_ms: 0,
+            fresh_failures: HashSet::new(),
+            fresh_count: 0,
+            error: None,
+            retry: None,
+            stale: false,
+            updated_ms: None,
+            loaded: false,
+        }
+    }
+}
+
+impl ListState {
+    pub fn selected_row(&self) -> Option<&RunRow> {
+        self.rows.get(self.selected)
+    }
+
+    /// Keeps the selection on screen.
+    pub fn scroll_to_selection(&mut self) {
+        let vp = self.viewport.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + vp {
+            self.offset = self.selected + 1 - vp;
+        }
+        let max_offset = self.rows.len().saturating_sub(vp);
+        self.offset = self.offset.min(max_offset);
+    }
+
+    /// Moves the selection by `delta` rows, clamped to the loaded rows.
+    pub fn move_by(&mut self, delta: isize) {
+        if self.rows.is_empty() {
+            return;
+        }
+        let last = self.rows.len() - 1;
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+        self.scroll_to_selection();
+    }
+
+    pub fn set_viewport(&mut self, rows: usize) {
+        self.viewport = rows.max(1);
+        self.scroll_to_selection();
+    }
+
+    /// Whether the next page should be asked for now: more exist, nothing is in flight, and
+    /// the selection is within two screens (at least 50 rows) of the end.
+    pub fn wants_next_page(&self) -> bool {
+        let margin = (self.viewport * 2).max(50);
+        self.loaded && self.has_more && self.pending.is_none() && self.rows.len().saturating_sub(self.selected) <= margin
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// The answer to a list request `kind`.
+    pub fn apply_page(&mut self, kind: Pending, page: RunsPage, now_ms: i64) {
+        self.error = None;
+        self.retry = None;
+        self.stale = false;
+        self.updated_ms = Some(now_ms);
+        self.has_more = page.has_more;
+        self.next_cursor = page.next_cursor;
+        match kind {
+            Pending::First => {
+                self.rows = page.rows;
+                self.rows.shrink_to_fit();
+                self.selected = 0;
+                self.offset = 0;
+                self.fresh_failures.clear();
+                self.fresh_count = 0;
+            }
+            Pending::Refresh => {
+                let keep = self.selected_row().map(|r| r.id.clone());
+                self.rows = page.rows;
+                self.fresh_failures.clear();
+                self.fresh_count = 0;
+                self.selected = keep.and_then(|id| self.rows.iter().position(|r| r.id == id)).unwrap_or(0).min(self.rows.len().saturating_sub(1));
+                self.scroll_to_selection();
+            }
+            Pending::Next => {
+                // A page may repeat rows when runs were deleted meanwhile; keep each run once.
+                let tail_start = self.rows.len().saturating_sub(PAGE as usize * 2);
+                let seen: HashSet<&str> = self.rows[tail_start..].iter().map(|r| &*r.id).collect();
+                let fresh: Vec<RunRow> = page.rows.into_iter().filter(|r| r.id.is_empty() || !seen.contains(&*r.id)).collect();
+                self.rows.extend(fresh);
+            }
+        }
+        self.loaded = true;
+    }
+
+    /// Live mode's answer: runs not yet listed go on top; the selected run stays selected,
+    /// and the screen does not move unless it was showing the top.
+    pub fn apply_live(&mut self, page: RunsPage, now_ms: i64) {
+        self.stale = false;
+        self.retry = None;
+        self.updated_ms = Some(now_ms);
+        let threshold = page.rows.iter().filter_map(|r| r.created_ms).min().unwrap_or(i64::MIN);
+        let known: HashSet<&str> = self.rows.iter().filter(|r| r.created_ms.is_none_or(|c| c >= threshold)).map(|r| &*r.id).collect();
+        let new: Vec<RunRow> = page.rows.into_iter().filter(|r| !known.contains(&*r.id)).collect();
+        if new.is_empty() {
+            return;
+        }
+        let n = new.len();
+        for r in &new {
+            if r.outcome.as_ref().is_some_and(RunOutcome::is_failure) {
+                self.fresh_failures.insert(r.id.clone());
+            }
+        }
+        self.fresh_count += n;
+        self.rows.splice(0..0, new);
+        if !self.rows.is_empty() && self.rows.len() > n {
+            self.selected += n;
+        }
+        if self.offset > 0 {
+            self.offset += n;
+        }
+        self.scroll_to_selection();
+    }
+
+    /// Newest creation time among loaded rows: live mode asks for runs from there on.
+    pub fn newest_created(&self) -> Option<i64> {
+        self.rows.iter().filter_map(|r| r.created_ms).max()
+    }
+
+    pub fn apply_error(&mut self, e: &ClientError) {
+        self.error = Some(e.to_string());
+        self.retry = None;
+    }
+}

@@ -1,0 +1,429 @@
+//! Application state and `update`, the only place it changes. Each pane owns its state
+//! (`list`, `filter`, `form`, `run_view`); this module routes messages to them and returns
+//! the effects (worker requests, clipboard, quit) for the event loop to carry out.
+
+pub mod action;
+pub mod filter;
+pub mod form;
+pub mod keymap;
+pub mod list;
+pub mod run_view;
+
+use chrono::FixedOffset;
+use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
+
+pub use action::Action;
+use filter::FilterBar;
+use form::FormState;
+pub use keymap::{Keymap, Mode};
+use list::{ListState, PAGE, Pending, RetryNote, SORTS};
+use run_view::{Load, RunView};
+
+use crate::api::SortOrder;
+use crate::worker::{ClientError, Fetch, ListRequest, RequestId, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
+
+/// What reaches `update`.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    Worker(WorkerResponse),
+    /// Time passed (animations, live polling, "updated N s ago").
+    Tick,
+}
+
+/// What `update` asks the event loop to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Send(WorkerRequest),
+    /// Put this text on the clipboard (OSC 52).
+    Copy(String),
+    Quit,
+}
+
+/// Why the dashboard cannot show runs at all.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Blocked {
+    NoKey,
+    Rejected(String),
+}
+
+/// Where the dashboard is connected; never holds the key.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Session {
+    /// Instance root as given (shown in the title and used for web links).
+    pub url: String,
+    pub demo: bool,
+    pub blocked: Option<Blocked>,
+}
+
+pub struct App {
+    pub keymap: Keymap,
+    pub session: Session,
+    pub list: ListState,
+    pub filter: Option<FilterBar>,
+    pub form: Option<FormState>,
+    pub run: Option<RunView>,
+    pub help: bool,
+    /// A short message in the footer, until the given time.
+    pub flash: Option<(String, i64)>,
+    pub now_ms: i64,
+    pub tz: FixedOffset,
+    pub size: (u16, u16),
+    pub no_color: bool,
+    next_id: RequestId,
+}
+
+/// Rows of the screen that are not list rows: title, column header, status and keys footer.
+pub const LIST_CHROME: u16 = 4;
+
+impl App {
+    pub fn new(session: Session, now_ms: i64, tz: FixedOffset, size: (u16, u16)) -> App {
+        let mut app = App {
+            keymap: Keymap::default(),
+            session,
+            list: ListState::default(),
+            filter: None,
+            form: None,
+            run: None,
+            help: false,
+            flash: None,
+            now_ms,
+            tz,
+            size,
+            no_color: false,
+            next_id: 0,
+        };
+        app.list.set_viewport(app.list_rows());
+        app
+    }
+
+    /// The first requests: the list's first page (nothing when there is no key).
+    pub fn start(&mut self) -> Vec<Effect> {
+        if self.session.blocked.is_some() {
+            return vec![];
+        }
+        vec![self.request_list(Pending::First)]
+    }
+
+    pub fn mode(&self) -> Mode {
+        if self.session.blocked.is_some() {
+            Mode::Blocked
+        } else if self.help {
+            Mode::Help
+        } else if self.form.is_some() {
+            Mode::Form
+        } else if self.filter.is_some() {
+            Mode::Filter
+        } else if self.run.is_some() {
+            Mode::Run
+        } else {
+            Mode::List
+        }
+    }
+
+    /// List rows that fit the screen, with the filter line when it is open.
+    pub fn list_rows(&self) -> usize {
+        let extra = if self.filter.is_some() { 2 } else { 0 };
+        self.size.1.saturating_sub(LIST_CHROME + extra) as usize
+    }
+
+    fn id(&mut self) -> RequestId {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    fn request_list(&mut self, kind: Pending) -> Effect {
+        let id = self.id();
+        let cursor = if kind == Pending::Next { self.list.next_cursor } else { None };
+        let limit = PAGE;
+        self.list.pending = Some((id, kind, self.now_ms));
+        if kind == Pending::First {
+            self.list.loaded = false;
+            self.list.rows.clear();
+            self.list.selected = 0;
+            self.list.offset = 0;
+            self.list.error = None;
+        }
+        let req = ListRequest {
+            query: self.list.query.clone(),
+            sort_by: self.list.sort_by.clone(),
+            sort_order: self.list.sort_order.clone(),
+            cursor,
+            limit,
+            now_ms: self.now_ms,
+            tz: self.tz,
+            created_after_ms: None,
+        };
+        Effect::Send(WorkerRequest::Fetch { id, slot: Slot::List, fetch: Fetch::Runs(req) })
+    }
+
+    fn request_live(&mut self) -> Effect {
+        let id = self.id();
+        self.list.live_pending = Some(id);
+        self.list.next_live_ms = self.now_ms + self.list.live_ms.unwrap_or(10_000);
+        let req = ListRequest {
+            query: self.list.query.clone(),
+            sort_by: self.list.sort_by.clone(),
+            sort_order: self.list.sort_order.clone(),
+            cursor: None,
+            limit: PAGE,
+            now_ms: self.now_ms,
+            tz: self.tz,
+            created_after_ms: self.list.newest_created(),
+        };
+        Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Live, fetch: Fetch::Runs(req) })
+    }
+
+    fn flash(&mut self, text: impl Into<String>) {
+        self.flash = Some((text.into(), self.now_ms + 3_000));
+    }
+
+    /// Turns live polling on with this period.
+    pub fn set_live(&mut self, every_ms: Option<i64>) {
+        self.list.live_ms = every_ms;
+        self.list.next_live_ms = self.now_ms + every_ms.unwrap_or(0);
+    }
+
+    /// The web link of a run.
+    pub fn run_link(&self, id: &str) -> String {
+        format!("{}/runs/{id}", self.session.url.trim_end_matches('/'))
+    }
+
+    pub fn update(&mut self, msg: Msg, now_ms: i64) -> Vec<Effect> {
+        self.now_ms = now_ms;
+        if self.flash.as_ref().is_some_and(|(_, until)| *until <= now_ms) {
+            self.flash = None;
+        }
+        let mut fx = Vec::new();
+        match msg {
+            Msg::Key(ev) if ev.kind != KeyEventKind::Release => self.key(ev, &mut fx),
+            Msg::Key(_) => {}
+            Msg::Mouse(m) => self.mouse(m, &mut fx),
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                let rows = self.list_rows();
+                self.list.set_viewport(rows);
+            }
+            Msg::Worker(resp) => self.worker(resp, &mut fx),
+            Msg::Tick => {}
+        }
+        if self.list.live_ms.is_some() && self.list.live_pending.is_none() && self.list.loaded && now_ms >= self.list.next_live_ms && self.session.blocked.is_none() {
+            fx.push(self.request_live());
+        }
+        if self.list.wants_next_page() {
+            fx.push(self.request_list(Pending::Next));
+        }
+        fx
+    }
+
+    fn mouse(&mut self, m: MouseEvent, _fx: &mut [Effect]) {
+        if self.mode() != Mode::List {
+            return;
+        }
+        match m.kind {
+            MouseEventKind::ScrollDown => self.list.move_by(3),
+            MouseEventKind::ScrollUp => self.list.move_by(-3),
+            _ => {}
+        }
+    }
+
+    fn key(&mut self, ev: KeyEvent, fx: &mut Vec<Effect>) {
+        let mode = self.mode();
+        match self.keymap.action(mode, &ev) {
+            Some(a) => self.action(a, fx),
+            None => self.text_key(mode, ev),
+        }
+    }
+
+    /// Keys no binding claims go to the text field being typed in.
+    fn text_key(&mut self, mode: Mode, ev: KeyEvent) {
+        let Some(req) = tui_input::backend::crossterm::to_input_request(&Event::Key(ev)) else { return };
+        match mode {
+            Mode::Filter => {
+                if let Some(f) = &mut self.filter {
+                    f.input.handle(req);
+                    f.error = None;
+                }
+            }
+            Mode::Form => {
+                if let Some(f) = &mut self.form {
+                    f.focused().handle(req);
+                    f.error = None;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn action(&mut self, a: Action, fx: &mut Vec<Effect>) {
+        let page = self.list.viewport.saturating_sub(1).max(1) as isize;
+        match (self.mode(), a) {
+            (_, Action::Quit) => fx.push(Effect::Quit),
+            (Mode::Help, Action::Back) => self.help = false,
+            (_, Action::Help) => self.help = true,
+            (Mode::List, Action::Down) => self.list.move_by(1),
+            (Mode::List, Action::Up) => self.list.move_by(-1),
+            (Mode::List, Action::PageDown) => self.list.move_by(page),
+            (Mode::List, Action::PageUp) => self.list.move_by(-page),
+            (Mode::List, Action::Top) => self.list.move_by(isize::MIN / 2),
+            (Mode::List, Action::Bottom) => self.list.move_by(isize::MAX / 2),
+            (Mode::List, Action::Filter) => {
+                self.filter = Some(FilterBar::open(&self.list.query.to_line()));
+                self.list.set_viewport(self.list_rows());
+            }
+            (Mode::List | Mode::Filter, Action::Form) => {
+                // From the query line, the form starts from what is typed when it parses.
+                let q = self.filter.as_ref().and_then(|f| crate::query::parse(f.text()).ok()).unwrap_or_else(|| self.list.query.clone());
+                self.filter = None;
+                self.form = Some(FormState::from_query(&q));
+                self.list.set_viewport(self.list_rows());
+            }
+            (Mode::List, Action::ClearFilter) => {
+                if !self.list.query.is_empty() {
+                    self.list.query = Default::default();
+                    fx.push(self.request_list(Pending::First));
+                }
+            }
+            (Mode::List, Action::CycleSort) => {
+                let i = SORTS.iter().position(|s| *s == self.list.sort_by).map_or(0, |i| (i + 1) % SORTS.len());
+                self.list.sort_by = SORTS[i].clone();
+                fx.push(self.request_list(Pending::First));
+            }
+            (Mode::List, Action::FlipOrder) => {
+                self.list.sort_order = if self.list.sort_order == SortOrder::Desc { SortOrder::Asc } else { SortOrder::Desc };
+                fx.push(self.request_list(Pending::First));
+            }
+            (Mode::List, Action::Refresh) => {
+                let kind = if self.list.loaded { Pending::Refresh } else { Pending::First };
+                fx.push(self.request_list(kind));
+            }
+            (Mode::List, Action::ToggleLive) => {
+                if self.list.live_ms.is_some() {
+                    self.set_live(None);
+                    if self.list.live_pending.take().is_some() {
+                        fx.push(Effect::Send(WorkerRequest::Cancel { slot: Slot::Live }));
+                    }
+                    self.flash("live off");
+                } else {
+                    self.set_live(Some(10_000));
+                    self.list.next_live_ms = self.now_ms;
+                    self.flash("live: polling every 10 s");
+                }
+            }
+            (Mode::List | Mode::Run, Action::CopyId | Action::CopyLink) => {
+                let id = match (&self.run, self.list.selected_row()) {
+                    (Some(r), _) => Some(r.run_id.clone()),
+                    (None, Some(row)) if !row.id.is_empty() => Some(row.id.to_string()),
+                    _ => None,
+                };
+                if let Some(id) = id {
+                    let (text, what) = if a == Action::CopyId { (id.clone(), "run id") } else { (self.run_link(&id), "link") };
+                    self.flash(format!("copied {what}: {text}"));
+                    fx.push(Effect::Copy(text));
+                }
+            }
+            (Mode::List, Action::Open) => {
+                if let Some(row) = self.list.selected_row().filter(|r| !r.id.is_empty()) {
+                    let run_id = row.id.to_string();
+                    let id = self.id();
+                    self.run = Some(RunView { run_id: run_id.clone(), pending: Some(id), detail: Load::Loading { since_ms: self.now_ms }, retry: None });
+                    fx.push(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Run, fetch: Fetch::Run { run_id } }));
+                }
+            }
+            (Mode::Run, Action::Refresh) => {
+                if let Some(run) = &self.run {
+                    let run_id = run.run_id.clone();
+                    let id = self.id();
+                    if let Some(run) = &mut self.run {
+                        run.pending = Some(id);
+                        run.detail = Load::Loading { since_ms: self.now_ms };
+                    }
+                    fx.push(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Run, fetch: Fetch::Run { run_id } }));
+                }
+            }
+            (Mode::Run, Action::Back) => {
+                if self.run.take().is_some_and(|r| r.pending.is_some()) {
+                    fx.push(Effect::Send(WorkerRequest::Cancel { slot: Slot::Run }));
+                }
+            }
+            (Mode::Filter, Action::Back) => {
+                self.filter = None;
+                self.list.set_viewport(self.list_rows());
+            }
+            (Mode::Filter, Action::Submit) => {
+                if let Some(q) = self.filter.as_mut().and_then(FilterBar::submit) {
+                    self.filter = None;
+                    self.list.set_viewport(self.list_rows());
+                    self.list.query = q;
+                    fx.push(self.request_list(Pending::First));
+                }
+            }
+            (Mode::Form, Action::Back) => self.form = None,
+            (Mode::Form, Action::NextField) => self.form.iter_mut().for_each(|f| f.move_focus(1)),
+            (Mode::Form, Action::PrevField) => self.form.iter_mut().for_each(|f| f.move_focus(-1)),
+            (Mode::Form, Action::Submit) => {
+                if let Some((q, _line)) = self.form.as_mut().and_then(FormState::submit) {
+                    self.form = None;
+                    self.list.query = q;
+                    fx.push(self.request_list(Pending::First));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn worker(&mut self, resp: WorkerResponse, _fx: &mut [Effect]) {
+        let WorkerResponse { id, event } = resp;
+        let list_kind = self.list.pending.filter(|(p, _, _)| *p == id).map(|(_, k, _)| k);
+        let is_live = self.list.live_pending == Some(id);
+        let is_run = self.run.as_ref().is_some_and(|r| r.pending == Some(id));
+        match event {
+            WorkerEvent::Retrying { attempt, delay, error } => {
+                let note = RetryNote { attempt, at_ms: self.now_ms, delay_ms: delay.as_millis() as i64, message: error.to_string() };
+                if list_kind.is_some() || is_live {
+                    if error.is_offline() {
+                        self.list.stale = true;
+                    }
+                    self.list.retry = Some(note);
+                } else if is_run && let Some(run) = &mut self.run {
+                    run.retry = Some(format!("{} — retry {attempt} in {} s", note.message, (note.delay_ms + 999) / 1000));
+                }
+            }
+            WorkerEvent::Runs(result) => {
+                if let Some(kind) = list_kind {
+                    self.list.pending = None;
+                    match result {
+                        Ok(page) => self.list.apply_page(kind, page, self.now_ms),
+                        Err(e) => self.failed(&e),
+                    }
+                } else if is_live {
+                    self.list.live_pending = None;
+                    match result {
+                        Ok(page) => self.list.apply_live(page, self.now_ms),
+                        Err(e) => self.failed(&e),
+                    }
+                }
+                // Anything else answers a request that was superseded: dropped.
+            }
+            WorkerEvent::Run(result) => {
+                if is_run {
+                    if let Err(ClientError::Unauthorized(m)) = &result {
+                        self.session.blocked = Some(Blocked::Rejected(m.clone()));
+                    }
+                    if let Some(run) = &mut self.run {
+                        run.apply(result);
+                    }
+                }
+            }
+        }
+    }
+
+    fn failed(&mut self, e: &ClientError) {
+        if let ClientError::Unauthorized(m) = e {
+            self.session.blocked = Some(Blocked::Rejected(m.clone()));
+        }
+        self.list.apply_error(e);
+    }
+}

@@ -1,0 +1,195 @@
+//! The dashboard: connect (or start the demo server), then one event loop that selects over
+//! terminal events, worker answers and a tick; drains what is pending, updates, and renders
+//! once.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{Local, Offset, Utc};
+use color_eyre::eyre::{Result, WrapErr, eyre};
+use crossterm::event::{Event, EventStream};
+use futures::StreamExt;
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+use crate::app::{App, Blocked, Effect, Msg, Session};
+use crate::cli::Cli;
+use crate::server::Running;
+use crate::terminal;
+use crate::ui;
+use crate::worker::{self, ApiClient, ClientConfig, WorkerResponse, client::DEFAULT_URL};
+
+/// What the dashboard connects to.
+pub struct Connection {
+    pub config: Option<ClientConfig>,
+    pub session: Session,
+    /// The embedded server of `--demo`, stopped when the dashboard ends.
+    pub server: Option<Running>,
+}
+
+fn read_key_file(path: &PathBuf) -> Result<String> {
+    let key = std::fs::read_to_string(path).wrap_err_with(|| format!("cannot read the API key file {}", path.display()))?;
+    let key = key.trim().to_string();
+    if key.is_empty() {
+        return Err(eyre!("the API key file {} is empty", path.display()));
+    }
+    Ok(key)
+}
+
+/// Works out the URL and key from flags and environment; with `--demo`, starts the embedded
+/// server on a free loopback port.
+pub async fn connect(cli: &Cli) -> Result<Connection> {
+    let timeout = Duration::from_secs(20);
+    if cli.demo {
+        let server = crate::serve::start_server(&crate::serve::demo_args(), &mut |m| tracing::info!("{m}")).await.wrap_err("cannot start the demo server")?;
+        let config = ClientConfig { url: server.url.clone(), api_key: server.keys.user_key.clone(), ca_cert: None, timeout };
+        let session = Session { url: server.url.clone(), demo: true, blocked: None };
+        return Ok(Connection { config: Some(config), session, server: Some(server) });
+    }
+    let url = cli.url.clone().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| DEFAULT_URL.to_string());
+    let key = match &cli.api_key_file {
+        Some(p) => Some(read_key_file(p)?),
+        None => std::env::var("TOFUPILOT_API_KEY").ok().map(|k| k.trim().to_string()).filter(|k| !k.is_empty()),
+    };
+    let session = Session { url: url.clone(), demo: false, blocked: if key.is_none() { Some(Blocked::NoKey) } else { None } };
+    let config = key.map(|api_key| ClientConfig { url, api_key, ca_cert: cli.ca_cert.clone(), timeout });
+    Ok(Connection { config, session, server: None })
+}
+
+pub fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+/// Runs the dashboard until the user quits or a signal arrives.
+pub async fn run(cli: Cli) -> Result<()> {
+    let conn = connect(&cli).await?;
+    // Building the client checks the URL and --ca-cert before the screen changes.
+    let client = match &conn.config {
+        Some(c) => Some(ApiClient::new(c).map_err(|e| eyre!("{e}"))?),
+        None => None,
+    };
+    let tz = Local::now().offset().fix();
+    let size = crossterm::terminal::size().unwrap_or((80, 24));
+    let mut app = App::new(conn.session.clone(), now_ms(), tz, size);
+    app.no_color = cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if let Some(s) = cli.live {
+        app.set_live(Some(s as i64 * 1000));
+    }
+    let (resp_tx, resp_rx) = unbounded_channel();
+    let worker_tx = client.map(|c| worker::spawn(c, resp_tx));
+
+    let mut term = terminal::setup().wrap_err("cannot set up the terminal")?;
+    let _guard = terminal::Guard;
+    let result = event_loop(&mut term, &mut app, worker_tx, resp_rx).await;
+    drop(_guard);
+    if let Some(server) = conn.server {
+        server.stop().await;
+    }
+    result
+}
+
+async fn event_loop(
+    term: &mut terminal::Term,
+    app: &mut App,
+    worker_tx: Option<tokio::sync::mpsc::UnboundedSender<crate::worker::WorkerRequest>>,
+    mut resp_rx: UnboundedReceiver<WorkerResponse>,
+) -> Result<()> {
+    let mut events = EventStream::new();
+    let mut signals = Signals::new();
+    let mut pending: Vec<Msg> = Vec::new();
+    let mut effects = app.start();
+    loop {
+        // Carry out effects; quit ends the loop.
+        for fx in effects.drain(..) {
+            match fx {
+                Effect::Quit => return Ok(()),
+                Effect::Send(req) => {
+                    if let Some(tx) = &worker_tx {
+                        let _ = tx.send(req);
+                    }
+                }
+                Effect::Copy(text) => {
+                    let _ = terminal::copy(&text);
+                }
+            }
+        }
+        term.draw(|f| ui::render(app, f))?;
+
+        let tick = if app.list.is_loading() || app.run.as_ref().is_some_and(|r| r.pending.is_some()) { 100 } else { 1000 };
+        tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => pending.push(to_msg(ev)),
+                Some(Err(e)) => return Err(e.into()),
+                None => return Ok(()),
+            },
+            Some(resp) = resp_rx.recv() => pending.push(Msg::Worker(resp)),
+            _ = tokio::time::sleep(Duration::from_millis(tick)) => pending.push(Msg::Tick),
+            _ = signals.recv() => return Ok(()),
+        }
+        // Drain whatever else is already waiting, then render once.
+        while let Ok(resp) = resp_rx.try_recv() {
+            pending.push(Msg::Worker(resp));
+        }
+        // Polled with this task's waker (not `now_or_never`), so a later event still wakes us.
+        while let std::task::Poll::Ready(Some(Ok(ev))) = futures::poll!(events.next()) {
+            pending.push(to_msg(ev));
+        }
+        let now = now_ms();
+        for msg in pending.drain(..) {
+            effects.extend(app.update(msg, now));
+        }
+    }
+}
+
+fn to_msg(ev: Event) -> Msg {
+    match ev {
+        Event::Key(k) => Msg::Key(k),
+        Event::Mouse(m) => Msg::Mouse(m),
+        Event::Resize(w, h) => Msg::Resize(w, h),
+        _ => Msg::Tick,
+    }
+}
+
+/// SIGHUP and SIGTERM end the dashboard the normal way, restoring the terminal.
+struct Signals {
+    #[cfg(unix)]
+    hup: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    term: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn new() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Signals { hup: signal(SignalKind::hangup()).ok(), term: signal(SignalKind::terminate()).ok() }
+        }
+        #[cfg(not(unix))]
+        Signals {}
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        {
+            let hup = async {
+                match self.hup.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending().await,
+                }
+            };
+            let term = async {
+                match self.term.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! { _ = hup => {}, _ = term => {} }
+        }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await
+    }
+}

@@ -1,0 +1,37 @@
+//! The `/` query line and, under it, the error pointing at the offending word.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme::Theme;
+use crate::app::filter::FilterBar;
+
+/// Display column of byte offset `b` in `s`.
+fn col(s: &str, b: usize) -> usize {
+    s.get(..b.min(s.len())).map(|p| p.chars().count()).unwrap_or(0)
+}
+
+pub fn render(bar: &FilterBar, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let prompt = "/ ";
+    let width = area.width.saturating_sub(prompt.len() as u16 + 1) as usize;
+    let scroll = bar.input.visual_scroll(width);
+    let text: String = bar.text().chars().skip(scroll).take(width).collect();
+    let line = Line::from(vec![Span::styled(prompt, theme.key()), Span::raw(text)]);
+    frame.render_widget(Paragraph::new(line), Rect { height: 1, ..area });
+    let cursor_x = area.x + prompt.len() as u16 + (bar.input.visual_cursor().saturating_sub(scroll)) as u16;
+    frame.set_cursor_position((cursor_x.min(area.right().saturating_sub(1)), area.y));
+
+    let second = Rect { y: area.y + 1, height: 1, ..area };
+    let help = match &bar.error {
+        Some(e) => {
+            let start = col(bar.text(), e.start).saturating_sub(scroll);
+            let len = (col(bar.text(), e.end).saturating_sub(scroll)).saturating_sub(start).max(1);
+            let lead = " ".repeat(prompt.len() + start);
+            Line::from(vec![Span::raw(lead), Span::styled(format!("{} {}", "^".repeat(len), e.message), theme.error())])
+        }
+        None => Line::styled("  e.g. outcome:fail since:24h proc:\"PCB Functional\" meta.shift=A · tab: form", theme.dim()),
+    };
+    frame.render_widget(Paragraph::new(help), second);
+}

@@ -1,0 +1,47 @@
+//! Rendering: a pure function of the app state. Nothing here changes state or does I/O.
+
+pub mod chrome;
+mod filter;
+mod form;
+pub mod format;
+pub mod list;
+mod overlay;
+mod run;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use crate::app::{App, Mode};
+use theme::Theme;
+
+pub fn render(app: &App, frame: &mut Frame) {
+    let theme = Theme::new(app.no_color);
+    let area = frame.area();
+    if let Some(why) = &app.session.blocked {
+        overlay::blocked(app, why, frame, area, &theme);
+        return;
+    }
+    let filter_h = if app.filter.is_some() { 2 } else { 0 };
+    let [title, body, filter_area, status, keys] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(filter_h), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    chrome::title(app, frame, title, &theme);
+    let mode = app.mode();
+    let under = if mode == Mode::Help { if app.run.is_some() { Mode::Run } else { Mode::List } } else { mode };
+    if app.run.is_some() {
+        run::render(app, frame, body, &theme);
+    } else {
+        list::render(app, frame, body, &theme);
+    }
+    if let Some(bar) = &app.filter {
+        filter::render(bar, frame, filter_area, &theme);
+    }
+    if let Some(form) = &app.form {
+        let r = Rect { y: body.y, height: body.height + filter_h, ..body };
+        form::render(form, frame, r, &theme);
+    }
+    chrome::status(app, frame, status, &theme);
+    chrome::keys(app, under, frame, keys, &theme);
+    if mode == Mode::Help {
+        overlay::help(app, under, frame, area, &theme);
+    }
+}

@@ -1,0 +1,65 @@
+//! What the event loop and the fetch worker say to each other. Every request carries an id;
+//! the pane that sent it remembers the id and drops answers with any other.
+
+use std::time::Duration;
+
+use chrono::FixedOffset;
+
+use super::client::{ClientError, RunsPage};
+use crate::api::{RunDetail, SortBy, SortOrder};
+use crate::query::RunQuery;
+
+pub type RequestId = u64;
+
+/// Requests in one slot supersede each other: a new one cancels the older one in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Slot {
+    /// The runs list (first page, next pages, refresh).
+    List,
+    /// Live mode's poll for newer runs.
+    Live,
+    /// The opened run.
+    Run,
+}
+
+/// One page of the runs list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListRequest {
+    pub query: RunQuery,
+    pub sort_by: SortBy,
+    pub sort_order: SortOrder,
+    pub cursor: Option<i64>,
+    pub limit: u32,
+    /// The clock and zone relative times in the query resolve against.
+    pub now_ms: i64,
+    pub tz: FixedOffset,
+    /// Only runs created at or after this instant (live mode's poll).
+    pub created_after_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fetch {
+    Runs(ListRequest),
+    Run { run_id: String },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkerRequest {
+    Fetch { id: RequestId, slot: Slot, fetch: Fetch },
+    /// Stop whatever the slot is doing.
+    Cancel { slot: Slot },
+}
+
+#[derive(Debug, Clone)]
+pub enum WorkerEvent {
+    Runs(Result<RunsPage, ClientError>),
+    Run(Result<Box<RunDetail>, ClientError>),
+    /// An attempt failed; the worker tries again after `delay`.
+    Retrying { attempt: u32, delay: Duration, error: ClientError },
+}
+
+#[derive(Debug, Clone)]
+pub struct WorkerResponse {
+    pub id: RequestId,
+    pub event: WorkerEvent,
+}

@@ -1,0 +1,158 @@
+//! The fetch worker: a tokio task that owns the HTTP client and all network I/O. The UI sends
+//! [`WorkerRequest`]s and receives [`WorkerResponse`]s; a newer request in a slot aborts the
+//! older one, so late answers to superseded requests never arrive.
+
+pub mod client;
+pub mod messages;
+mod resolve;
+pub mod rows;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::task::JoinHandle;
+
+pub use client::{ApiClient, ClientConfig, ClientError, Report, RunsPage};
+pub use messages::*;
+use resolve::Names;
+pub use rows::{Interner, RunRow};
+
+use crate::api::WireEnum;
+use crate::api::time::{from_ms, query_timestamp};
+use crate::query::to_params;
+
+/// Longest wait between attempts while the server cannot be reached.
+const MAX_OFFLINE_DELAY: Duration = Duration::from_secs(15);
+
+/// State the worker's tasks share: the row interner and names already resolved.
+#[derive(Default)]
+struct Shared {
+    interner: Mutex<Interner>,
+    names: Mutex<Names>,
+}
+
+/// Starts the worker; drop the returned sender to stop it.
+pub fn spawn(client: ApiClient, out: UnboundedSender<WorkerResponse>) -> UnboundedSender<WorkerRequest> {
+    let (tx, rx) = unbounded_channel();
+    tokio::spawn(run(client, rx, out));
+    tx
+}
+
+async fn run(client: ApiClient, mut rx: UnboundedReceiver<WorkerRequest>, out: UnboundedSender<WorkerResponse>) {
+    let shared = Arc::new(Shared::default());
+    let mut slots: HashMap<Slot, JoinHandle<()>> = HashMap::new();
+    while let Some(req) = rx.recv().await {
+        match req {
+            WorkerRequest::Cancel { slot } => {
+                if let Some(h) = slots.remove(&slot) {
+                    h.abort();
+                }
+            }
+            WorkerRequest::Fetch { id, slot, fetch } => {
+                if let Some(h) = slots.remove(&slot) {
+                    h.abort();
+                }
+                let task = Task { id, client: client.clone(), out: out.clone(), shared: shared.clone() };
+                slots.insert(slot, tokio::spawn(task.run(fetch)));
+            }
+        }
+    }
+    for (_, h) in slots {
+        h.abort();
+    }
+}
+
+struct Task {
+    id: RequestId,
+    client: ApiClient,
+    out: UnboundedSender<WorkerResponse>,
+    shared: Arc<Shared>,
+}
+
+impl Task {
+    fn send(&self, event: WorkerEvent) {
+        let _ = self.out.send(WorkerResponse { id: self.id, event });
+    }
+
+    async fn run(self, fetch: Fetch) {
+        match fetch {
+            Fetch::Runs(req) => {
+                let r = self.runs(&req).await;
+                self.send(WorkerEvent::Runs(r));
+            }
+            Fetch::Run { run_id } => {
+                let r = self
+                    .retrying(|c, report| {
+                        let run_id = run_id.clone();
+                        async move { c.get_run(&run_id, &report).await }
+                    })
+                .await;
+                self.send(WorkerEvent::Run(r.map(Box::new)));
+            }
+        }
+    }
+
+    /// Runs `f` until it succeeds or fails for a reason other than the connection: while the
+    /// server cannot be reached it keeps trying (reporting each attempt), as long as the
+    /// request is wanted (a newer one aborts this task).
+    async fn retrying<T, F, Fut>(&self, f: F) -> Result<T, ClientError>
+    where
+        F: Fn(ApiClient, Report) -> Fut,
+        Fut: std::future::Future<Output = Result<T, ClientError>>,
+    {
+        let attempts = Arc::new(AtomicU32::new(0));
+        let (out, id, n) = (self.out.clone(), self.id, attempts.clone());
+        // Reports the 429/5xx retries the client makes on its own.
+        let report: Report = Arc::new(move |e: &ClientError, delay| {
+            let attempt = n.fetch_add(1, Ordering::Relaxed) + 1;
+            let _ = out.send(WorkerResponse { id, event: WorkerEvent::Retrying { attempt, delay, error: e.clone() } });
+        });
+        loop {
+            match f(self.client.clone(), report.clone()).await {
+                Err(e) if e.is_offline() => {
+                    let attempt = attempts.fetch_add(1, Ordering::Relaxed) + 1;
+                    let delay = client::backoff(attempt).min(MAX_OFFLINE_DELAY);
+                    self.send(WorkerEvent::Retrying { attempt, delay, error: e });
+                    tokio::time::sleep(delay).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn runs(&self, req: &ListRequest) -> Result<RunsPage, ClientError> {
+        let names = req.query.names();
+        let resolved = self
+            .retrying(|c, report| {
+                let (names, shared) = (names.clone(), self.shared.clone());
+                async move { resolve::resolve(&c, &shared.names, &names, &report).await }
+            })
+            .await?;
+        let mut params = to_params(&req.query, &resolved, req.now_ms, req.tz);
+        params.push(("sort_by", req.sort_by.as_str().to_string()));
+        params.push(("sort_order", req.sort_order.as_str().to_string()));
+        params.push(("limit", req.limit.to_string()));
+        if let Some(c) = req.cursor {
+            params.push(("cursor", c.to_string()));
+        }
+        if let Some(t) = req.created_after_ms {
+            params.retain(|(k, _)| *k != "created_after");
+            params.push(("created_after", query_timestamp(&from_ms(t))));
+        }
+        let body = self
+            .retrying(|c, report| {
+                let params = params.clone();
+                async move { c.list_runs_raw(&params, &report).await }
+            })
+            .await?;
+        let mut page = {
+            let mut interner = self.shared.interner.lock().unwrap_or_else(|p| p.into_inner());
+            client::decode_page(&body, &mut interner)?
+        };
+        page.rows.retain(|r| req.query.keeps_serial(&r.serial));
+        Ok(page)
+    }
+}
