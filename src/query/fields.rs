@@ -93,7 +93,8 @@ fn meta_clauses(key: &str, conds: &[MetaCond]) -> Vec<String> {
         .map(|c| match c {
             MetaCond::In(vals) => {
                 let force = vals.len() == 1 && reads_as_typed(&vals[0]);
-                format!("meta.{key}:{}", vals.iter().map(|v| quote_value(v, force)).collect::<Vec<_>>().join(","))
+                let op = if vals.len() == 1 { "=" } else { ":" };
+                format!("meta.{key}{op}{}", vals.iter().map(|v| quote_value(v, force)).collect::<Vec<_>>().join(","))
             }
             MetaCond::Contains(s) => format!("meta.{key}~{}", quote_value(s, false)),
             MetaCond::Num(op, n) => format!("meta.{key}{}{}", if *op == Op::Colon { "=" } else { op.as_str() }, num(*n)),

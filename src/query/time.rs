@@ -99,7 +99,13 @@ pub fn format_span(ms: i64) -> String {
     }
     let mut out = String::new();
     let mut rest = ms;
-    for (u, len) in UNITS {
+    // People say 24h and 36h, 7d and 14d: days only from 3 days up, weeks never.
+    const DAY: i64 = 86_400_000;
+    if rest >= 3 * DAY {
+        out.push_str(&format!("{}d", rest / DAY));
+        rest %= DAY;
+    }
+    for (u, len) in UNITS.into_iter().filter(|(u, _)| !matches!(u, 'w' | 'd')) {
         if rest >= len {
             out.push_str(&format!("{}{u}", rest / len));
             rest %= len;
@@ -122,6 +128,9 @@ mod tests {
         assert_eq!(parse_span("PT2M"), Ok(120_000));
         assert_eq!(parse_span("1.5h"), Ok(5_400_000));
         assert_eq!(format_span(5_400_000), "1h30m");
+        assert_eq!(format_span(86_400_000), "24h");
+        assert_eq!(format_span(7 * 86_400_000), "7d");
+        assert_eq!(parse_span("2w"), Ok(14 * 86_400_000));
         assert_eq!(format_span(1_500), "1s500ms");
         for bad in ["", "h", "5", "5x", "-5m", "5m3"] {
             assert!(parse_span(bad).is_err(), "{bad}");

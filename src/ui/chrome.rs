@@ -44,13 +44,15 @@ pub fn title(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 
 pub fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let list = &app.list;
-    let mut spans: Vec<Span> = Vec::new();
     if let Some((text, _)) = &app.flash {
-        spans.push(Span::styled(format!(" {text}"), theme.accent()));
-        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        frame.render_widget(Paragraph::new(Line::styled(fit(&format!(" {text}"), area.width as usize), theme.accent())), area);
         return;
     }
+    let mut spans: Vec<Span> = Vec::new();
     let n = list.rows.len();
+    if list.stale {
+        spans.push(Span::styled(" STALE", theme.warn()));
+    }
     if n > 0 {
         spans.push(Span::raw(format!(" {}/{}", count(list.selected + 1), count(n))));
         spans.push(Span::styled(if list.has_more { " more…" } else { " all" }, theme.dim()));
@@ -61,17 +63,19 @@ pub fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         spans.push(Span::styled(format!(" · {} new", list.fresh_count), theme.accent()));
     }
     if list.is_loading() || list.live_pending.is_some() {
-        spans.push(Span::raw(format!(" · {} loading", spinner(app.now_ms))));
+        spans.push(Span::raw(format!(" · {}", spinner(app.now_ms))));
     }
     if let Some(t) = list.updated_ms {
         spans.push(Span::styled(format!(" · updated {}", relative(t, app.now_ms)), theme.dim()));
     }
+    // The problem goes last and is cut to what fits, keeping when the next try comes.
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    let room = (area.width as usize).saturating_sub(used + 3);
     if let Some(r) = &list.retry {
         let left = ((r.at_ms + r.delay_ms - app.now_ms).max(0) + 999) / 1000;
-        let label = if list.stale { " · STALE: " } else { " · " };
-        spans.push(Span::styled(format!("{label}{} — retry {} in {left}s", r.message, r.attempt), theme.warn()));
+        spans.push(Span::styled(format!(" · {}", fit(&format!("retry {} in {left}s: {}", r.attempt, r.message), room)), theme.warn()));
     } else if let Some(e) = &list.error {
-        spans.push(Span::styled(format!(" · error: {e}"), theme.error()));
+        spans.push(Span::styled(format!(" · {}", fit(&format!("error: {e}"), room)), theme.error()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

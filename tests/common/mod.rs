@@ -2,6 +2,8 @@
 //! official SDK (the wire reference) and plain reqwest for what the SDK will not send.
 #![allow(dead_code)]
 
+pub mod rows;
+
 use serde_json::Value;
 use tofupilot::config::ClientConfig;
 use tofupilot::TofuPilot;

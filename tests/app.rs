@@ -1,0 +1,212 @@
+//! The app driven headless: messages in, state and worker requests out.
+
+mod common;
+
+use common::rows::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tofui::api::{RunOutcome, SortBy, SortOrder};
+use tofui::app::{App, Blocked, Effect, Msg};
+use tofui::worker::{ClientError, Fetch, RunsPage, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn code(k: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(k, KeyModifiers::NONE))
+}
+
+fn answer(app: &mut App, id: u64, page: RunsPage) -> Vec<Effect> {
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page)) }), NOW)
+}
+
+fn typed(app: &mut App, text: &str) -> Vec<Effect> {
+    text.chars().flat_map(|c| app.update(key(c), NOW)).collect()
+}
+
+/// An app showing the first page (100 rows, more to come).
+fn loaded() -> App {
+    let mut app = app(120, 40);
+    let (id, req) = list_request(&app.start()).expect("first page asked for");
+    assert_eq!((req.cursor, req.limit, req.sort_by.clone(), req.sort_order.clone()), (None, 100, SortBy::StartedAt, SortOrder::Desc));
+    let fx = answer(&mut app, id, page(0..100, true));
+    assert!(list_request(&fx).is_none(), "no prefetch while at the top");
+    app
+}
+
+#[test]
+fn scrolling_near_the_end_asks_for_the_next_page_once() {
+    let mut app = loaded();
+    let mut asked = Vec::new();
+    for _ in 0..60 {
+        asked.extend(list_request(&app.update(key('j'), NOW)));
+    }
+    assert_eq!(asked.len(), 1, "one prefetch while 50 rows from the end");
+    let (id, req) = asked.pop().expect("prefetch");
+    assert_eq!(req.cursor, Some(100));
+    assert_eq!(app.list.selected, 60);
+    answer(&mut app, id, page(100..200, false));
+    assert_eq!(app.list.rows.len(), 200);
+    assert_eq!(app.list.selected, 60, "the selection stays put when rows arrive");
+    app.update(key('G'), NOW);
+    assert_eq!(app.list.selected, 199);
+    assert!(list_request(&app.update(key('j'), NOW)).is_none(), "nothing more to load");
+    assert!(app.list.offset + app.list.viewport > 199 && app.list.offset <= 199, "selection on screen");
+}
+
+#[test]
+fn late_answers_to_superseded_requests_are_dropped() {
+    let mut app = loaded();
+    app.update(key('s'), NOW); // sort by created: a new first page
+    let fx = app.update(key('S'), NOW); // and flip: newer still
+    let (newest, req) = list_request(&fx).expect("request");
+    assert_eq!((req.sort_by, req.sort_order), (SortBy::CreatedAt, SortOrder::Asc));
+    // The answer to the older request arrives late and is ignored.
+    answer(&mut app, newest - 1, page(500..510, false));
+    assert!(app.list.rows.is_empty() && app.list.is_loading());
+    answer(&mut app, newest, page(0..3, false));
+    assert_eq!(app.list.rows.len(), 3);
+}
+
+#[test]
+fn a_bad_query_sends_nothing_and_points_at_the_word() {
+    let mut app = loaded();
+    app.update(key('/'), NOW);
+    let mut fx = typed(&mut app, "outcome:fail since:soon");
+    fx.extend(app.update(code(KeyCode::Enter), NOW));
+    assert!(fx.is_empty(), "{fx:?}");
+    let err = app.filter.as_ref().and_then(|f| f.error.clone()).expect("error shown");
+    assert_eq!(&"outcome:fail since:soon"[err.start..err.end], "soon");
+    assert_eq!(app.list.rows.len(), 100, "the list is untouched");
+    // Fix it: backspace four times, type a duration.
+    for _ in 0..4 {
+        app.update(code(KeyCode::Backspace), NOW);
+    }
+    typed(&mut app, "24h");
+    let fx = app.update(code(KeyCode::Enter), NOW);
+    let (_, req) = list_request(&fx).expect("sent once it parses");
+    assert_eq!(req.query.outcomes, vec![RunOutcome::Fail]);
+    assert!(app.filter.is_none());
+    assert_eq!(app.list.query.to_line(), "outcome:FAIL since:24h");
+}
+
+#[test]
+fn the_form_and_the_line_stay_in_sync() {
+    let mut app = loaded();
+    app.update(key('/'), NOW);
+    typed(&mut app, "part:PCB-MAIN meta.shift=A");
+    app.update(code(KeyCode::Tab), NOW); // to the form, carrying what was typed
+    let form = app.form.as_ref().expect("form open");
+    let part = form.fields.iter().find(|(f, _)| f.label() == "Part").expect("part field");
+    assert_eq!(part.1.value(), "PCB-MAIN");
+    // Type an outcome in the first field and a bad duration further down.
+    typed(&mut app, "fail");
+    for _ in 0..17 {
+        app.update(code(KeyCode::Tab), NOW);
+    }
+    typed(&mut app, "2 minutes");
+    assert!(app.update(code(KeyCode::Enter), NOW).is_empty());
+    let (at, _) = app.form.as_ref().and_then(|f| f.error.clone()).expect("error on the field");
+    assert_eq!(app.form.as_ref().map(|f| f.fields[at].0.label()), Some("Duration ≥"));
+    for _ in 0.."2 minutes".len() {
+        app.update(code(KeyCode::Backspace), NOW);
+    }
+    typed(&mut app, "2m");
+    let (_, req) = list_request(&app.update(code(KeyCode::Enter), NOW)).expect("applied");
+    assert_eq!(req.query.duration.min, Some(120_000));
+    assert_eq!(app.list.query.to_line(), "outcome:FAIL part:PCB-MAIN duration>=2m meta.shift=A");
+}
+
+#[test]
+fn live_mode_puts_new_runs_on_top_without_moving_the_selection() {
+    let mut app = loaded();
+    for _ in 0..50 {
+        app.update(key('j'), NOW);
+    }
+    let selected_id = app.list.selected_row().expect("row").id.clone();
+    let offset = app.list.offset;
+    app.set_live(Some(5_000));
+    assert!(app.update(Msg::Tick, NOW + 1_000).is_empty(), "not due yet");
+    let fx = app.update(Msg::Tick, NOW + 5_000);
+    let (id, req) = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Live, fetch: Fetch::Runs(r) }) => Some((*id, r.clone())),
+            _ => None,
+        })
+        .expect("live poll");
+    assert_eq!(req.created_after_ms, Some(NOW - 60_000), "asks from the newest run on");
+    let mut fresh = page(0..1, false); // the newest known run comes back (inclusive bound)
+    let mut a = row(0);
+    a.id = "new-pass".into();
+    a.created_ms = Some(NOW + 1_000);
+    let mut b = row(1);
+    b.id = "new-fail".into();
+    b.outcome = Some(RunOutcome::Fail);
+    b.created_ms = Some(NOW + 2_000);
+    fresh.rows.splice(0..0, [b, a]);
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(fresh)) }), NOW + 5_100);
+    assert_eq!(app.list.rows.len(), 102, "two new runs, the known one not repeated");
+    assert_eq!(&*app.list.rows[0].id, "new-fail");
+    assert_eq!(app.list.selected_row().map(|r| r.id.clone()), Some(selected_id), "same run selected");
+    assert_eq!(app.list.offset, offset + 2, "the screen did not move");
+    assert!(app.list.fresh_failures.contains("new-fail") && !app.list.fresh_failures.contains("new-pass"));
+    // Watching the top, the new runs come into view; the selected run is still the same.
+    let mut top = loaded();
+    top.update(key('j'), NOW);
+    top.set_live(Some(5_000));
+    let fx = top.update(Msg::Tick, NOW + 5_000);
+    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else { panic!("live poll") };
+    let mut one = page(0..0, false);
+    let mut c = row(2);
+    c.id = "newest".into();
+    one.rows.push(c);
+    top.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(one)) }), NOW + 5_100);
+    assert_eq!((top.list.offset, top.list.selected, &*top.list.rows[0].id), (0, 2, "newest"));
+}
+
+#[test]
+fn an_unreachable_server_keeps_the_rows_marked_stale() {
+    let mut app = loaded();
+    let (id, _) = list_request(&app.update(key('r'), NOW)).expect("refresh");
+    let err = ClientError::Unreachable("Connection refused".into());
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Retrying { attempt: 2, delay: std::time::Duration::from_secs(4), error: err } }), NOW);
+    assert!(app.list.stale);
+    assert_eq!(app.list.rows.len(), 100, "rows stay");
+    answer(&mut app, id, page(0..100, true));
+    assert!(!app.list.stale && app.list.retry.is_none());
+}
+
+#[test]
+fn a_rejected_key_blocks_with_an_explanation() {
+    let mut app = app(80, 24);
+    let (id, _) = list_request(&app.start()).expect("request");
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Err(ClientError::Unauthorized("invalid API key".into()))) }), NOW);
+    assert_eq!(app.session.blocked, Some(Blocked::Rejected("invalid API key".into())));
+    assert_eq!(app.update(key('q'), NOW), vec![Effect::Quit]);
+}
+
+#[test]
+fn copy_and_open_act_on_the_selected_run() {
+    let mut app = loaded();
+    app.update(key('j'), NOW);
+    assert_eq!(app.update(key('y'), NOW), vec![Effect::Copy("run-000001".into())]);
+    assert_eq!(app.update(key('Y'), NOW), vec![Effect::Copy("http://127.0.0.1:3000/runs/run-000001".into())]);
+    let fx = app.update(code(KeyCode::Enter), NOW);
+    assert!(matches!(&fx[..], [Effect::Send(WorkerRequest::Fetch { slot: Slot::Run, fetch: Fetch::Run { run_id }, .. })] if run_id == "run-000001"));
+    let fx = app.update(code(KeyCode::Esc), NOW);
+    assert_eq!(fx, vec![Effect::Send(WorkerRequest::Cancel { slot: Slot::Run })]);
+    assert!(app.run.is_none());
+    assert_eq!(app.list.selected, 1, "back on the same row");
+}
+
+#[test]
+fn resize_keeps_the_selection_visible() {
+    let mut app = loaded();
+    for _ in 0..30 {
+        app.update(key('j'), NOW);
+    }
+    app.update(Msg::Resize(80, 10), NOW);
+    assert_eq!(app.list.viewport, 6);
+    assert!(app.list.offset <= 30 && 30 < app.list.offset + 6);
+}
