@@ -112,7 +112,11 @@ async fn event_loop(
                 }
             }
         }
+        // A synchronized update: the terminal shows the frame whole, never half-drawn, even
+        // over a slow link.
+        crossterm::queue!(term.backend_mut(), crossterm::terminal::BeginSynchronizedUpdate)?;
         term.draw(|f| ui::render(app, f))?;
+        crossterm::execute!(term.backend_mut(), crossterm::terminal::EndSynchronizedUpdate)?;
 
         let tick = if app.list.is_loading() || app.run.as_ref().is_some_and(|r| r.pending.is_some()) { 100 } else { 1000 };
         tokio::select! {

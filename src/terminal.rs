@@ -1,7 +1,7 @@
 //! The terminal while the dashboard runs: raw mode, alternate screen, mouse; and getting all
 //! of that undone on every way out (normal exit, error, panic, SIGHUP/SIGTERM).
 
-use std::io::{self, Stdout, Write};
+use std::io::{self, BufWriter, Stdout, Write};
 
 use base64::Engine;
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
@@ -10,7 +10,8 @@ use crossterm::{cursor, execute};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+/// Output is buffered so a frame leaves in one write, not one per cell run.
+pub type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
 /// Puts the terminal back as it was. Safe to call more than once.
 pub fn restore() {
@@ -32,7 +33,7 @@ pub fn setup() -> io::Result<Term> {
         restore();
         return Err(e);
     }
-    Terminal::new(CrosstermBackend::new(out))
+    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(1 << 16, out)))
 }
 
 /// Restores the terminal when dropped (errors and early returns included).
