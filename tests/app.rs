@@ -131,7 +131,7 @@ fn live_mode_puts_new_runs_on_top_without_moving_the_selection() {
     let (id, req) = fx
         .iter()
         .find_map(|e| match e {
-            Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Live, fetch: Fetch::Runs(r) }) => Some((*id, r.clone())),
+            Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Live, fetch: Fetch::Runs(r) }) => Some((*id, (**r).clone())),
             _ => None,
         })
         .expect("live poll");

@@ -47,7 +47,7 @@ impl Harness {
             tz: FixedOffset::east_opt(0).expect("utc"),
             created_after_ms: None,
         };
-        self.tx.send(WorkerRequest::Fetch { id: self.next, slot, fetch: Fetch::Runs(req) }).expect("worker alive");
+        self.tx.send(WorkerRequest::Fetch { id: self.next, slot, fetch: Fetch::Runs(Box::new(req)) }).expect("worker alive");
         self.next
     }
 
@@ -285,4 +285,20 @@ async fn an_unreachable_server_is_retried_and_reported_until_it_answers() {
     });
     let (_, page, _) = h.answer().await;
     assert!(page.expect("answers once the server is up").rows.is_empty());
+}
+
+#[test]
+fn a_bad_url_or_ca_file_is_explained_before_anything_is_sent() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut c = config("https://tofupilot.example.com");
+    c.ca_cert = Some(dir.path().join("missing.pem"));
+    let e = ApiClient::new(&c).expect_err("missing file");
+    assert!(e.to_string().contains("missing.pem"), "{e}");
+    let junk = dir.path().join("junk.pem");
+    std::fs::write(&junk, "not a certificate").expect("write");
+    c.ca_cert = Some(junk);
+    let e = ApiClient::new(&c).expect_err("no certificate");
+    assert!(e.to_string().contains("no PEM certificate"), "{e}");
+    let e = ApiClient::new(&config("tofupilot dot app")).expect_err("not a URL");
+    assert!(e.to_string().contains("is not a URL"), "{e}");
 }

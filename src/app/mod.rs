@@ -156,7 +156,7 @@ impl App {
             tz: self.tz,
             created_after_ms: None,
         };
-        Effect::Send(WorkerRequest::Fetch { id, slot: Slot::List, fetch: Fetch::Runs(req) })
+        Effect::Send(WorkerRequest::Fetch { id, slot: Slot::List, fetch: Fetch::Runs(Box::new(req)) })
     }
 
     fn request_live(&mut self) -> Effect {
@@ -173,7 +173,7 @@ impl App {
             tz: self.tz,
             created_after_ms: self.list.newest_created(),
         };
-        Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Live, fetch: Fetch::Runs(req) })
+        Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Live, fetch: Fetch::Runs(Box::new(req)) })
     }
 
     fn flash(&mut self, text: impl Into<String>) {
@@ -383,7 +383,8 @@ impl App {
             WorkerEvent::Retrying { attempt, delay, error } => {
                 let note = RetryNote { attempt, at_ms: self.now_ms, delay_ms: delay.as_millis() as i64, message: error.to_string() };
                 if list_kind.is_some() || is_live {
-                    if error.is_offline() {
+                    // Rows on screen are now the last ones seen; with none, there is nothing stale.
+                    if error.is_offline() && !self.list.rows.is_empty() {
                         self.list.stale = true;
                     }
                     self.list.retry = Some(note);

@@ -39,7 +39,7 @@ pub struct ListRequest {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fetch {
-    Runs(ListRequest),
+    Runs(Box<ListRequest>),
     Run { run_id: String },
 }
 
