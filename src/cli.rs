@@ -19,6 +19,9 @@ pub struct Cli {
     /// Start in live mode, polling for new runs every SECONDS.
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub live: Option<u64>,
+    /// Where attachments are saved (default: the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub download_dir: Option<PathBuf>,
     /// No colours (also when NO_COLOR is set).
     #[arg(long)]
     pub no_color: bool,

@@ -71,6 +71,12 @@ pub async fn run(cli: Cli) -> Result<()> {
     let size = crossterm::terminal::size().unwrap_or((80, 24));
     let mut app = App::new(conn.session.clone(), now_ms(), tz, size);
     app.no_color = cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if let Some(dir) = &cli.download_dir {
+        if !dir.is_dir() {
+            return Err(eyre!("--download-dir {} is not a directory", dir.display()));
+        }
+        app.download_dir = dir.clone();
+    }
     if let Some(s) = cli.live {
         app.set_live(Some(s as i64 * 1000));
     }
@@ -118,7 +124,7 @@ async fn event_loop(
         term.draw(|f| ui::render(app, f))?;
         crossterm::execute!(term.backend_mut(), crossterm::terminal::EndSynchronizedUpdate)?;
 
-        let tick = if app.list.is_loading() || app.run.as_ref().is_some_and(|r| r.pending.is_some()) { 100 } else { 1000 };
+        let tick = if app.wants_fast_tick() { 100 } else { 1000 };
         tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(ev)) => pending.push(to_msg(ev)),

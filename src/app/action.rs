@@ -47,4 +47,28 @@ pub enum Action {
     PrevField,
     /// Clear the filter.
     ClearFilter,
+    /// Show the run view's tab with this index.
+    Tab(u8),
+    /// Open or close the row.
+    Toggle,
+    /// Open every row.
+    ExpandAll,
+    /// Close every row.
+    CollapseAll,
+    /// Go to the first failure.
+    FirstFailure,
+    /// Go to the next failure.
+    NextFailure,
+    /// Go to the previous failure.
+    PrevFailure,
+    /// Logs within the selected phase's time.
+    PhaseLogs,
+    /// Every log line (drop the phase window).
+    AllLogs,
+    /// Show or hide a log level (index into DEBUG, INFO, WARNING, ERROR, CRITICAL).
+    ToggleLevel(u8),
+    /// Next search match.
+    NextMatch,
+    /// Previous search match.
+    PrevMatch,
 }

@@ -12,12 +12,28 @@ pub enum Mode {
     Filter,
     /// The filter form (other keys go to the focused field).
     Form,
-    /// An opened run.
-    Run,
+    /// The run view's phases tree.
+    Tree,
+    /// The run view's logs.
+    Logs,
+    /// Typing a logs search.
+    LogSearch,
+    /// The run view's attachments.
+    Attachments,
+    /// The run view's other tabs, or the run while it loads.
+    RunOther,
+    /// A measurement's chart.
+    Chart,
     /// The `?` overlay.
     Help,
     /// The "set your API key" screen.
     Blocked,
+}
+
+impl Mode {
+    pub fn in_run(self) -> bool {
+        matches!(self, Mode::Tree | Mode::Logs | Mode::LogSearch | Mode::Attachments | Mode::RunOther | Mode::Chart)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +77,7 @@ impl KeySpec {
             KeyCode::Esc => "esc".into(),
             KeyCode::Tab => "tab".into(),
             KeyCode::BackTab => "shift-tab".into(),
+            KeyCode::Backspace => "backspace".into(),
             KeyCode::F(n) => format!("F{n}"),
             other => format!("{other:?}").to_lowercase(),
         };
@@ -80,12 +97,7 @@ pub struct Binding {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Keymap {
-    pub list: Vec<Binding>,
-    pub filter: Vec<Binding>,
-    pub form: Vec<Binding>,
-    pub run: Vec<Binding>,
-    pub help: Vec<Binding>,
-    pub blocked: Vec<Binding>,
+    tables: Vec<(Mode, Vec<Binding>)>,
 }
 
 fn b(key: KeySpec, action: Action, label: &'static str, footer: bool) -> Binding {
@@ -98,22 +110,52 @@ fn ch(c: char) -> KeySpec {
 
 use KeyCode as K;
 
+/// Moving in any list: j/k, arrows, pages, first and last.
+fn movement() -> Vec<Binding> {
+    vec![
+        b(ch('j'), Action::Down, "down", true),
+        b(KeySpec::plain(K::Down), Action::Down, "down", false),
+        b(ch('k'), Action::Up, "up", true),
+        b(KeySpec::plain(K::Up), Action::Up, "up", false),
+        b(ch('g'), Action::Top, "first", false),
+        b(KeySpec::plain(K::Home), Action::Top, "first", false),
+        b(ch('G'), Action::Bottom, "last", false),
+        b(KeySpec::plain(K::End), Action::Bottom, "last", false),
+        b(KeySpec::plain(K::PageDown), Action::PageDown, "page down", false),
+        b(KeySpec::ctrl('d'), Action::PageDown, "page down", false),
+        b(KeySpec::plain(K::PageUp), Action::PageUp, "page up", false),
+        b(KeySpec::ctrl('u'), Action::PageUp, "page up", false),
+    ]
+}
+
+fn quit() -> Vec<Binding> {
+    vec![b(ch('q'), Action::Quit, "quit", true), b(KeySpec::ctrl('c'), Action::Quit, "quit", false)]
+}
+
+/// What every tab of the run view has: tabs by number, back, copy, reload, help, quit.
+fn run_common() -> Vec<Binding> {
+    let mut v = vec![
+        b(ch('1'), Action::Tab(0), "phases", false),
+        b(ch('2'), Action::Tab(1), "logs", false),
+        b(ch('3'), Action::Tab(2), "attachments", false),
+        b(ch('4'), Action::Tab(3), "sub-units", false),
+        b(ch('5'), Action::Tab(4), "metadata", false),
+        b(ch('6'), Action::Tab(5), "info", false),
+        b(KeySpec::plain(K::Esc), Action::Back, "back", true),
+        b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
+        b(ch('y'), Action::CopyId, "copy id", false),
+        b(ch('Y'), Action::CopyLink, "copy link", false),
+        b(ch('r'), Action::Refresh, "reload", false),
+        b(ch('?'), Action::Help, "help", true),
+    ];
+    v.extend(quit());
+    v
+}
+
 impl Default for Keymap {
     fn default() -> Self {
-        let quit = [b(ch('q'), Action::Quit, "quit", true), b(KeySpec::ctrl('c'), Action::Quit, "quit", false)];
-        let mut list = vec![
-            b(ch('j'), Action::Down, "down", true),
-            b(KeySpec::plain(K::Down), Action::Down, "down", false),
-            b(ch('k'), Action::Up, "up", true),
-            b(KeySpec::plain(K::Up), Action::Up, "up", false),
-            b(ch('g'), Action::Top, "first", false),
-            b(KeySpec::plain(K::Home), Action::Top, "first", false),
-            b(ch('G'), Action::Bottom, "last", false),
-            b(KeySpec::plain(K::End), Action::Bottom, "last", false),
-            b(KeySpec::plain(K::PageDown), Action::PageDown, "page down", false),
-            b(KeySpec::ctrl('d'), Action::PageDown, "page down", false),
-            b(KeySpec::plain(K::PageUp), Action::PageUp, "page up", false),
-            b(KeySpec::ctrl('u'), Action::PageUp, "page up", false),
+        let mut list = movement();
+        list.extend([
             b(KeySpec::plain(K::Enter), Action::Open, "open", true),
             b(ch('/'), Action::Filter, "filter", true),
             b(ch('F'), Action::Form, "form", true),
@@ -125,8 +167,8 @@ impl Default for Keymap {
             b(ch('y'), Action::CopyId, "copy id", false),
             b(ch('Y'), Action::CopyLink, "copy link", false),
             b(ch('?'), Action::Help, "help", true),
-        ];
-        list.extend(quit.clone());
+        ]);
+        list.extend(quit());
         let filter = vec![
             b(KeySpec::plain(K::Enter), Action::Submit, "apply", true),
             b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
@@ -142,36 +184,71 @@ impl Default for Keymap {
             b(KeySpec::plain(K::Up), Action::PrevField, "previous field", false),
             b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
         ];
-        let mut run = vec![
-            b(KeySpec::plain(K::Esc), Action::Back, "back", true),
-            b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
-            b(ch('y'), Action::CopyId, "copy id", true),
-            b(ch('Y'), Action::CopyLink, "copy link", true),
-            b(ch('r'), Action::Refresh, "reload", false),
-            b(ch('?'), Action::Help, "help", true),
+        let mut tree = vec![
+            b(ch('f'), Action::FirstFailure, "first failure", true),
+            b(ch('n'), Action::NextFailure, "next failure", true),
+            b(ch('N'), Action::PrevFailure, "previous failure", false),
+            b(KeySpec::plain(K::Enter), Action::Open, "open/chart", true),
+            b(ch(' '), Action::Toggle, "open/close", false),
+            b(ch('+'), Action::ExpandAll, "open all", false),
+            b(ch('-'), Action::CollapseAll, "close all", false),
+            b(ch('l'), Action::PhaseLogs, "phase logs", true),
+            b(ch('L'), Action::PhaseLogs, "phase logs", false),
         ];
-        run.extend(quit.clone());
+        tree.extend(movement());
+        tree.extend(run_common());
+        let mut logs = vec![
+            b(ch('/'), Action::Filter, "search", true),
+            b(ch('n'), Action::NextMatch, "next match", true),
+            b(ch('N'), Action::PrevMatch, "previous match", false),
+            b(ch('d'), Action::ToggleLevel(0), "debug", false),
+            b(ch('i'), Action::ToggleLevel(1), "info", false),
+            b(ch('w'), Action::ToggleLevel(2), "warning", false),
+            b(ch('e'), Action::ToggleLevel(3), "error", false),
+            b(ch('c'), Action::ToggleLevel(4), "critical", false),
+            b(ch('a'), Action::AllLogs, "all logs", true),
+        ];
+        logs.extend(movement());
+        logs.extend(run_common());
+        let log_search = vec![
+            b(KeySpec::plain(K::Enter), Action::Submit, "search", true),
+            b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
+            b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
+        ];
+        let mut attachments = vec![b(KeySpec::plain(K::Enter), Action::Open, "download", true)];
+        attachments.extend(movement());
+        attachments.extend(run_common());
+        let mut other = movement();
+        other.extend(run_common());
+        let mut chart = vec![b(KeySpec::plain(K::Esc), Action::Back, "close chart", true), b(ch('?'), Action::Help, "help", true)];
+        chart.extend(quit());
         let help = vec![
             b(KeySpec::plain(K::Esc), Action::Back, "close", true),
             b(ch('?'), Action::Back, "close", false),
             b(ch('q'), Action::Back, "close", false),
             b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
         ];
-        let blocked = quit.to_vec();
-        Keymap { list, filter, form, run, help, blocked }
+        Keymap {
+            tables: vec![
+                (Mode::List, list),
+                (Mode::Filter, filter),
+                (Mode::Form, form),
+                (Mode::Tree, tree),
+                (Mode::Logs, logs),
+                (Mode::LogSearch, log_search),
+                (Mode::Attachments, attachments),
+                (Mode::RunOther, other),
+                (Mode::Chart, chart),
+                (Mode::Help, help),
+                (Mode::Blocked, quit()),
+            ],
+        }
     }
 }
 
 impl Keymap {
     pub fn table(&self, mode: Mode) -> &[Binding] {
-        match mode {
-            Mode::List => &self.list,
-            Mode::Filter => &self.filter,
-            Mode::Form => &self.form,
-            Mode::Run => &self.run,
-            Mode::Help => &self.help,
-            Mode::Blocked => &self.blocked,
-        }
+        self.tables.iter().find(|(m, _)| *m == mode).map(|(_, t)| t.as_slice()).unwrap_or_default()
     }
 
     pub fn action(&self, mode: Mode, ev: &KeyEvent) -> Option<Action> {

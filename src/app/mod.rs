@@ -1,13 +1,16 @@
 //! Application state and `update`, the only place it changes. Each pane owns its state
-//! (`list`, `filter`, `form`, `run_view`); this module routes messages to them and returns
+//! (`list`, `filter`, `form`, `detail`); this module routes messages to them and returns
 //! the effects (worker requests, clipboard, quit) for the event loop to carry out.
 
 pub mod action;
+pub mod cache;
+pub mod detail;
 pub mod filter;
 pub mod form;
 pub mod keymap;
 pub mod list;
-pub mod run_view;
+mod run;
+pub mod scroll;
 
 use chrono::FixedOffset;
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
@@ -16,8 +19,9 @@ pub use action::Action;
 use filter::FilterBar;
 use form::FormState;
 pub use keymap::{Keymap, Mode};
+use cache::RunCache;
+use detail::DetailState;
 use list::{ListState, PAGE, Pending, RetryNote, SORTS};
-use run_view::{Load, RunView};
 
 use crate::api::SortOrder;
 use crate::worker::{ClientError, Fetch, ListRequest, RequestId, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
@@ -64,7 +68,14 @@ pub struct App {
     pub list: ListState,
     pub filter: Option<FilterBar>,
     pub form: Option<FormState>,
-    pub run: Option<RunView>,
+    pub detail: Option<DetailState>,
+    pub cache: RunCache,
+    /// The run to fetch ahead, and when (the selection rested there long enough).
+    pub prefetch_due: Option<(String, i64)>,
+    pub prefetch_pending: Option<(RequestId, String)>,
+    /// Where attachments are saved, and the downloads of this session.
+    pub download_dir: std::path::PathBuf,
+    pub downloads: Vec<detail::Download>,
     pub help: bool,
     /// A short message in the footer, until the given time.
     pub flash: Option<(String, i64)>,
@@ -86,7 +97,12 @@ impl App {
             list: ListState::default(),
             filter: None,
             form: None,
-            run: None,
+            detail: None,
+            cache: RunCache::default(),
+            prefetch_due: None,
+            prefetch_pending: None,
+            download_dir: std::path::PathBuf::from("."),
+            downloads: Vec::new(),
             help: false,
             flash: None,
             now_ms,
@@ -116,8 +132,8 @@ impl App {
             Mode::Form
         } else if self.filter.is_some() {
             Mode::Filter
-        } else if self.run.is_some() {
-            Mode::Run
+        } else if let Some(d) = &self.detail {
+            self.run_mode_of(d)
         } else {
             Mode::List
         }
@@ -129,7 +145,7 @@ impl App {
         self.size.1.saturating_sub(LIST_CHROME + extra) as usize
     }
 
-    fn id(&mut self) -> RequestId {
+    pub(crate) fn id(&mut self) -> RequestId {
         self.next_id += 1;
         self.next_id
     }
@@ -176,7 +192,7 @@ impl App {
         Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Live, fetch: Fetch::Runs(Box::new(req)) })
     }
 
-    fn flash(&mut self, text: impl Into<String>) {
+    pub(crate) fn flash(&mut self, text: impl Into<String>) {
         self.flash = Some((text.into(), self.now_ms + 3_000));
     }
 
@@ -215,6 +231,7 @@ impl App {
         if self.list.wants_next_page() {
             fx.push(self.request_list(Pending::Next));
         }
+        self.prefetch(&mut fx);
         fx
     }
 
@@ -231,7 +248,20 @@ impl App {
 
     fn key(&mut self, ev: KeyEvent, fx: &mut Vec<Effect>) {
         let mode = self.mode();
-        match self.keymap.action(mode, &ev) {
+        let action = self.keymap.action(mode, &ev);
+        if mode == Mode::LogSearch {
+            let rows = self.detail_rows();
+            if let Some(d) = &mut self.detail
+                && d.search_key(action, rows).is_some()
+            {
+                return;
+            }
+            if action == Some(Action::Quit) {
+                fx.push(Effect::Quit);
+                return;
+            }
+        }
+        match action {
             Some(a) => self.action(a, fx),
             None => self.text_key(mode, ev),
         }
@@ -251,6 +281,11 @@ impl App {
                 if let Some(f) = &mut self.form {
                     f.focused().handle(req);
                     f.error = None;
+                }
+            }
+            Mode::LogSearch => {
+                if let Some(input) = self.detail.as_mut().and_then(|d| d.loaded_mut()).and_then(|l| l.logs.typing.as_mut()) {
+                    input.handle(req);
                 }
             }
             _ => {}
@@ -312,9 +347,9 @@ impl App {
                     self.flash("live: polling every 10 s");
                 }
             }
-            (Mode::List | Mode::Run, Action::CopyId | Action::CopyLink) => {
-                let id = match (&self.run, self.list.selected_row()) {
-                    (Some(r), _) => Some(r.run_id.clone()),
+            (m, Action::CopyId | Action::CopyLink) if m == Mode::List || m.in_run() => {
+                let id = match (&self.detail, self.list.selected_row()) {
+                    (Some(d), _) => Some(d.run_id.clone()),
                     (None, Some(row)) if !row.id.is_empty() => Some(row.id.to_string()),
                     _ => None,
                 };
@@ -327,27 +362,10 @@ impl App {
             (Mode::List, Action::Open) => {
                 if let Some(row) = self.list.selected_row().filter(|r| !r.id.is_empty()) {
                     let run_id = row.id.to_string();
-                    let id = self.id();
-                    self.run = Some(RunView { run_id: run_id.clone(), pending: Some(id), detail: Load::Loading { since_ms: self.now_ms }, retry: None });
-                    fx.push(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Run, fetch: Fetch::Run { run_id } }));
+                    self.open_run(run_id, fx);
                 }
             }
-            (Mode::Run, Action::Refresh) => {
-                if let Some(run) = &self.run {
-                    let run_id = run.run_id.clone();
-                    let id = self.id();
-                    if let Some(run) = &mut self.run {
-                        run.pending = Some(id);
-                        run.detail = Load::Loading { since_ms: self.now_ms };
-                    }
-                    fx.push(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Run, fetch: Fetch::Run { run_id } }));
-                }
-            }
-            (Mode::Run, Action::Back) => {
-                if self.run.take().is_some_and(|r| r.pending.is_some()) {
-                    fx.push(Effect::Send(WorkerRequest::Cancel { slot: Slot::Run }));
-                }
-            }
+            (m, a) if m.in_run() => self.run_action(a, fx),
             (Mode::Filter, Action::Back) => {
                 self.filter = None;
                 self.list.set_viewport(self.list_rows());
@@ -378,7 +396,6 @@ impl App {
         let WorkerResponse { id, event } = resp;
         let list_kind = self.list.pending.filter(|(p, _, _)| *p == id).map(|(_, k, _)| k);
         let is_live = self.list.live_pending == Some(id);
-        let is_run = self.run.as_ref().is_some_and(|r| r.pending == Some(id));
         match event {
             WorkerEvent::Retrying { attempt, delay, error } => {
                 let note = RetryNote { attempt, at_ms: self.now_ms, delay_ms: delay.as_millis() as i64, message: error.to_string() };
@@ -388,8 +405,8 @@ impl App {
                         self.list.stale = true;
                     }
                     self.list.retry = Some(note);
-                } else if is_run && let Some(run) = &mut self.run {
-                    run.retry = Some(format!("{} — retry {attempt} in {} s", note.message, (note.delay_ms + 999) / 1000));
+                } else if let Some(d) = self.detail.as_mut().filter(|d| d.pending == Some(id)) {
+                    d.retry = Some(format!("{} — retry {attempt} in {} s", note.message, (note.delay_ms + 999) / 1000));
                 }
             }
             WorkerEvent::Runs(result) => {
@@ -408,20 +425,11 @@ impl App {
                 }
                 // Anything else answers a request that was superseded: dropped.
             }
-            WorkerEvent::Run(result) => {
-                if is_run {
-                    if let Err(ClientError::Unauthorized(m)) = &result {
-                        self.session.blocked = Some(Blocked::Rejected(m.clone()));
-                    }
-                    if let Some(run) = &mut self.run {
-                        run.apply(result);
-                    }
-                }
-            }
+            other => self.run_event(id, other),
         }
     }
 
-    fn failed(&mut self, e: &ClientError) {
+    pub(crate) fn failed(&mut self, e: &ClientError) {
         if let ClientError::Unauthorized(m) = e {
             self.session.blocked = Some(Blocked::Rejected(m.clone()));
         }

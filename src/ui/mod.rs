@@ -6,7 +6,7 @@ mod form;
 pub mod format;
 pub mod list;
 mod overlay;
-mod run;
+pub mod detail;
 pub mod theme;
 
 use ratatui::Frame;
@@ -26,11 +26,10 @@ pub fn render(app: &App, frame: &mut Frame) {
     let [title, body, filter_area, status, keys] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(filter_h), Constraint::Length(1), Constraint::Length(1)]).areas(area);
     chrome::title(app, frame, title, &theme);
     let mode = app.mode();
-    let under = if mode == Mode::Help { if app.run.is_some() { Mode::Run } else { Mode::List } } else { mode };
-    if app.run.is_some() {
-        run::render(app, frame, body, &theme);
-    } else {
-        list::render(app, frame, body, &theme);
+    let under = if mode == Mode::Help { app.detail.as_ref().map_or(Mode::List, |d| app.run_mode_of(d)) } else { mode };
+    match &app.detail {
+        Some(d) => detail::render(app, d, frame, body, &theme),
+        None => list::render(app, frame, body, &theme),
     }
     if let Some(bar) = &app.filter {
         filter::render(bar, frame, filter_area, &theme);
@@ -39,7 +38,10 @@ pub fn render(app: &App, frame: &mut Frame) {
         let r = Rect { y: body.y, height: body.height + filter_h, ..body };
         form::render(form, frame, r, &theme);
     }
-    chrome::status(app, frame, status, &theme);
+    match &app.detail {
+        Some(d) => detail::status(app, d, frame, status, &theme),
+        None => chrome::status(app, frame, status, &theme),
+    }
     chrome::keys(app, under, frame, keys, &theme);
     if mode == Mode::Help {
         overlay::help(app, under, frame, area, &theme);

@@ -25,7 +25,11 @@ pub fn help(app: &App, under: Mode, frame: &mut Frame, area: Rect, theme: &Theme
     let r = centered(area, w.max(30), lines.len() as u16 + 2);
     frame.render_widget(Clear, r);
     let title = match under {
-        Mode::Run => " Keys: run ",
+        Mode::Tree => " Keys: run phases ",
+        Mode::Logs => " Keys: run logs ",
+        Mode::Attachments => " Keys: attachments ",
+        Mode::Chart => " Keys: chart ",
+        m if m.in_run() => " Keys: run ",
         _ => " Keys: runs list ",
     };
     frame.render_widget(Paragraph::new(lines).block(Block::bordered().title(title)), r);

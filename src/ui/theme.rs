@@ -59,6 +59,15 @@ impl Theme {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }
 
+    pub fn pass(&self) -> Style {
+        self.fg(Color::Green)
+    }
+
+    /// A search match: readable without colour too.
+    pub fn highlight(&self) -> Style {
+        if self.color { Style::new().fg(Color::Black).bg(Color::Yellow) } else { Style::new().add_modifier(Modifier::UNDERLINED | Modifier::BOLD) }
+    }
+
     pub fn accent(&self) -> Style {
         self.fg(Color::Cyan)
     }

@@ -242,9 +242,25 @@ impl ApiClient {
         self.call(Method::GET, "/runs", params, report).await
     }
 
+    /// One run. A big run is tens of MiB: it is decoded off the async threads.
     pub async fn get_run(&self, id: &str, report: &Report) -> Result<RunDetail, ClientError> {
         let path = format!("/runs/{}", percent(id));
-        self.get_json(&path, &[], report).await
+        let body = self.call(Method::GET, &path, &[], report).await?;
+        tokio::task::spawn_blocking(move || serde_json::from_slice::<RunDetail>(&body).map_err(|e| ClientError::Decode(e.to_string())))
+            .await
+            .map_err(|e| ClientError::Decode(e.to_string()))?
+    }
+
+    /// Starts a download of an absolute link. No API key is sent: the link authorises itself
+    /// (and a storage service would reject a second credential).
+    pub async fn open_download(&self, url: &str) -> Result<reqwest::Response, ClientError> {
+        let resp = self.http.get(url).timeout(Duration::from_secs(3600)).send().await.map_err(|e| transport(&e, self.timeout))?;
+        if !resp.status().is_success() {
+            let status = resp.status();
+            let body = resp.bytes().await.unwrap_or_default();
+            return Err(status_error(status, &body));
+        }
+        Ok(resp)
     }
 
     pub async fn procedures(&self, search: &str, report: &Report) -> Result<Vec<Named>, ClientError> {

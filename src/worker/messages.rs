@@ -20,6 +20,10 @@ pub enum Slot {
     Live,
     /// The opened run.
     Run,
+    /// The run under the list's selection, fetched ahead so `enter` is instant.
+    Prefetch,
+    /// One attachment download (each its own, so they do not cancel each other).
+    Download(RequestId),
 }
 
 /// One page of the runs list.
@@ -41,6 +45,9 @@ pub struct ListRequest {
 pub enum Fetch {
     Runs(Box<ListRequest>),
     Run { run_id: String },
+    /// Save the file at `url` (an absolute, self-authorising link) into `dir` as `name`, or a
+    /// free variant of it: never over an existing file.
+    Download { url: String, dir: std::path::PathBuf, name: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +61,10 @@ pub enum WorkerRequest {
 pub enum WorkerEvent {
     Runs(Result<RunsPage, ClientError>),
     Run(Result<Box<RunDetail>, ClientError>),
+    /// Bytes of a download so far.
+    Progress { received: u64, total: Option<u64> },
+    /// A download finished: where the file is, or what went wrong.
+    Saved(Result<std::path::PathBuf, String>),
     /// An attempt failed; the worker tries again after `delay`.
     Retrying { attempt: u32, delay: Duration, error: ClientError },
 }

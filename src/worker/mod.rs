@@ -3,6 +3,7 @@
 //! older one, so late answers to superseded requests never arrive.
 
 pub mod client;
+pub mod download;
 pub mod messages;
 mod resolve;
 pub mod rows;
@@ -91,6 +92,20 @@ impl Task {
                     })
                 .await;
                 self.send(WorkerEvent::Run(r.map(Box::new)));
+            }
+            Fetch::Download { url, dir, name } => {
+                let (out, id) = (self.out.clone(), self.id);
+                let mut last = std::time::Instant::now();
+                let progress = move |received, total| {
+                    // At most ~20 updates a second, and always the last one.
+                    if last.elapsed() > Duration::from_millis(50) || Some(received) == total {
+                        last = std::time::Instant::now();
+                        let _ = out.send(WorkerResponse { id, event: WorkerEvent::Progress { received, total } });
+                    }
+                };
+                let progress = std::sync::Mutex::new(progress);
+                let r = download::save(&self.client, &url, &dir, &name, |a, b| (progress.lock().unwrap_or_else(|p| p.into_inner()))(a, b)).await;
+                self.send(WorkerEvent::Saved(r));
             }
         }
     }

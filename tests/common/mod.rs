@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod rows;
+pub mod run_fixture;
 
 use serde_json::Value;
 use tofupilot::config::ClientConfig;

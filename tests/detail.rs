@@ -1,0 +1,217 @@
+//! The run view headless: the tree's default expansion, `f`/`n`/`N` landing on exactly the
+//! failing phases and measurements in order, the phase log window, logs filters and search,
+//! the chart, prefetch and cache.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::rows::*;
+use common::run_fixture;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tofui::app::detail::tree::{NodeKind, Tree};
+use tofui::app::detail::{Loaded, Tab};
+use tofui::app::{App, Effect, Mode, Msg};
+use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
+
+fn key(app: &mut App, c: char) -> Vec<Effect> {
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)), NOW)
+}
+
+fn code(app: &mut App, c: KeyCode) -> Vec<Effect> {
+    app.update(Msg::Key(KeyEvent::new(c, KeyModifiers::NONE)), NOW)
+}
+
+fn name_at(l: &Loaded, i: u32) -> String {
+    let phases = l.run.phases.as_deref().unwrap_or_default();
+    match l.tree.nodes[i as usize].kind {
+        NodeKind::Sequence(s) => format!("seq {}", l.run.summary.sequences.as_deref().unwrap_or_default()[s].name),
+        NodeKind::Phase(p) => format!("phase {}", phases[p].name),
+        NodeKind::Measurement { phase, m } => format!("meas {}", phases[phase].measurements[m].name),
+        NodeKind::Validator { .. } => "validator".into(),
+        NodeKind::Aggregation { .. } => "aggregation".into(),
+    }
+}
+
+/// An app with the fixture run open (answered by the worker).
+fn opened() -> App {
+    let mut app = app(120, 40);
+    let (id, _) = list_request(&app.start()).expect("list");
+    let mut p = page(0..5, false);
+    p.rows[0].id = "run-fixture-1".into();
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(p)) }), NOW);
+    let fx = code(&mut app, KeyCode::Enter);
+    let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Run, fetch: Fetch::Run { run_id } })) = fx.into_iter().next() else { panic!("run fetch") };
+    assert_eq!(run_id, "run-fixture-1");
+    assert_eq!(app.mode(), Mode::RunOther, "loading");
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Run(Ok(Box::new(run_fixture::run()))) }), NOW);
+    assert_eq!(app.mode(), Mode::Tree);
+    app
+}
+
+fn loaded(app: &App) -> &Loaded {
+    app.detail.as_ref().and_then(|d| d.loaded()).expect("loaded")
+}
+
+#[test]
+fn failures_are_open_and_passing_phases_closed() {
+    let tree = Tree::build(&run_fixture::run());
+    let l = Loaded::new(Arc::new(run_fixture::run()));
+    let visible: Vec<String> = tree.visible.iter().map(|&i| name_at(&l, i)).collect();
+    assert_eq!(
+        visible,
+        [
+            "seq Main",
+            "seq Power",
+            "phase Power-on",
+            "meas rail_3v3",
+            "validator",
+            "validator",
+            "aggregation",
+            "meas rail_5v0",
+            "phase Self-test",
+            "phase RF sweep",
+            "meas power_sweep",
+            "phase Flash firmware",
+            "phase Flash firmware",
+            "phase Optional LED check",
+        ]
+    );
+    // Self-test (passing) is closed; the sequences are nested Main → Power → Power-on.
+    let power_on = tree.nodes.iter().position(|n| n.kind == NodeKind::Phase(0)).expect("phase");
+    assert_eq!(tree.nodes[power_on].depth, 2);
+}
+
+#[test]
+fn f_n_and_shift_n_visit_exactly_the_failures_in_order() {
+    let mut app = opened();
+    key(&mut app, 'G'); // start from the end: f must still go to the first
+    let mut seen = Vec::new();
+    key(&mut app, 'f');
+    loop {
+        let l = loaded(&app);
+        seen.push(name_at(l, l.tree.current().expect("cursor")));
+        let before = l.tree.view.cursor;
+        key(&mut app, 'n');
+        if loaded(&app).tree.view.cursor == before {
+            break;
+        }
+    }
+    assert_eq!(seen, ["phase Power-on", "meas rail_3v3", "phase RF sweep", "meas power_sweep", "phase Flash firmware"]);
+    assert!(app.flash.as_ref().is_some_and(|(t, _)| t.contains("no failure after")));
+    key(&mut app, 'N');
+    assert_eq!(name_at(loaded(&app), loaded(&app).tree.current().expect("cursor")), "meas power_sweep");
+    // A failure inside a closed phase is revealed when jumped to.
+    key(&mut app, '-');
+    assert_eq!(loaded(&app).tree.visible.len(), 5, "Main, then the four phases outside any sequence");
+    key(&mut app, 'g');
+    key(&mut app, 'n');
+    let l = loaded(&app);
+    assert_eq!(name_at(l, l.tree.current().expect("cursor")), "phase Power-on");
+    key(&mut app, 'n');
+    let l = loaded(&app);
+    assert_eq!(name_at(l, l.tree.current().expect("cursor")), "meas rail_3v3", "opened to show it");
+}
+
+#[test]
+fn the_phase_log_window_holds_exactly_the_lines_inside_it() {
+    let mut app = opened();
+    key(&mut app, 'f'); // Power-on: 10:00:01.000 – 10:00:05.000
+    key(&mut app, 'l');
+    assert_eq!(app.mode(), Mode::Logs);
+    let l = loaded(&app);
+    let ids: Vec<&str> = l.logs.visible.iter().map(|&i| l.log_lines()[i as usize].id.as_str()).collect();
+    assert_eq!(ids, ["l2", "l3", "l4"], "both ends inclusive, 0.5 s before and 1 ms after left out");
+    // From a measurement, its phase's window too.
+    key(&mut app, '1');
+    key(&mut app, 'n'); // rail_3v3
+    key(&mut app, 'l');
+    assert_eq!(loaded(&app).logs.visible.len(), 3);
+    // `a` drops the window; level toggles filter.
+    key(&mut app, 'a');
+    assert_eq!(loaded(&app).logs.visible.len(), 7);
+    key(&mut app, 'd');
+    key(&mut app, 'i');
+    let l = loaded(&app);
+    let levels: Vec<String> = l.logs.visible.iter().map(|&i| l.log_lines()[i as usize].level.as_ref().map(|x| x.to_string()).unwrap_or_default()).collect();
+    assert_eq!(levels, ["ERROR", "WARNING", "CRITICAL"]);
+}
+
+#[test]
+fn log_search_finds_and_steps_through_matches() {
+    let mut app = opened();
+    key(&mut app, '2');
+    key(&mut app, '/');
+    assert_eq!(app.mode(), Mode::LogSearch);
+    for c in "rail".chars() {
+        key(&mut app, c);
+    }
+    code(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode(), Mode::Logs);
+    let l = loaded(&app);
+    let matched: Vec<&str> = l.logs.matches.iter().map(|&p| l.log_lines()[l.logs.visible[p] as usize].id.as_str()).collect();
+    assert_eq!(matched, ["l3", "l4", "l6"], "case-insensitive");
+    assert_eq!(l.logs.view.cursor, l.logs.matches[0]);
+    key(&mut app, 'n');
+    key(&mut app, 'n');
+    assert_eq!(loaded(&app).logs.view.cursor, loaded(&app).logs.matches[2]);
+    key(&mut app, 'n');
+    assert!(app.flash.as_ref().is_some_and(|(t, _)| t.contains("no more matches")));
+    key(&mut app, 'N');
+    assert_eq!(loaded(&app).logs.view.cursor, loaded(&app).logs.matches[1]);
+}
+
+#[test]
+fn enter_on_a_series_opens_its_chart_and_esc_closes_it() {
+    let mut app = opened();
+    key(&mut app, 'f');
+    key(&mut app, 'n');
+    key(&mut app, 'n');
+    key(&mut app, 'n'); // power_sweep
+    code(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode(), Mode::Chart);
+    assert_eq!(loaded(&app).chart, Some((2, 0)));
+    code(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode(), Mode::Tree, "esc closes the chart, not the run");
+    code(&mut app, KeyCode::Esc);
+    assert!(app.detail.is_none(), "second esc: back to the list");
+    assert_eq!(app.list.selected, 0);
+}
+
+#[test]
+fn attachments_download_once_and_say_where() {
+    let mut app = opened();
+    key(&mut app, '3');
+    assert_eq!(app.detail.as_ref().map(|d| d.tab), Some(Tab::Attachments));
+    let fx = code(&mut app, KeyCode::Enter);
+    let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Download(_), fetch: Fetch::Download { url, name, .. } })) = fx.into_iter().next() else { panic!("download") };
+    assert_eq!((url.as_str(), name.as_str()), ("http://127.0.0.1:9/files/at1", "scope_capture.csv"));
+    assert!(code(&mut app, KeyCode::Enter).is_empty(), "not twice at once");
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Progress { received: 600, total: Some(1234) } }), NOW);
+    assert_eq!(app.downloads[0].received, 600);
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Saved(Ok("./scope_capture (1).csv".into())) }), NOW);
+    assert!(app.flash.as_ref().is_some_and(|(t, _)| t.contains("scope_capture (1).csv")));
+    key(&mut app, 'j');
+    assert!(code(&mut app, KeyCode::Enter).is_empty());
+    assert!(app.flash.as_ref().is_some_and(|(t, _)| t.contains("no download link")));
+}
+
+#[test]
+fn resting_on_a_row_prefetches_its_run_so_enter_is_instant() {
+    let mut app = app(120, 40);
+    let (id, _) = list_request(&app.start()).expect("list");
+    let mut p = page(0..5, false);
+    p.rows[1].id = "run-fixture-1".into();
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(p)) }), NOW);
+    key(&mut app, 'j');
+    // Moving on quickly fetches nothing; resting 250 ms does.
+    assert!(app.update(Msg::Tick, NOW + 100).is_empty());
+    let fx = app.update(Msg::Tick, NOW + 300);
+    let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Prefetch, fetch: Fetch::Run { run_id } })) = fx.into_iter().next() else { panic!("prefetch") };
+    assert_eq!(run_id, "run-fixture-1");
+    assert!(app.update(Msg::Tick, NOW + 400).is_empty(), "once");
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Run(Ok(Box::new(run_fixture::run()))) }), NOW + 450);
+    let fx = code(&mut app, KeyCode::Enter);
+    assert!(fx.is_empty(), "no request: {fx:?}");
+    assert_eq!(app.mode(), Mode::Tree, "open at once");
+}
