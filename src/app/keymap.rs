@@ -111,11 +111,11 @@ fn ch(c: char) -> KeySpec {
 use KeyCode as K;
 
 /// Moving in any list: j/k, arrows, pages, first and last.
-fn movement() -> Vec<Binding> {
+fn movement(footer: bool) -> Vec<Binding> {
     vec![
-        b(ch('j'), Action::Down, "down", true),
+        b(ch('j'), Action::Down, "down", footer),
         b(KeySpec::plain(K::Down), Action::Down, "down", false),
-        b(ch('k'), Action::Up, "up", true),
+        b(ch('k'), Action::Up, "up", footer),
         b(KeySpec::plain(K::Up), Action::Up, "up", false),
         b(ch('g'), Action::Top, "first", false),
         b(KeySpec::plain(K::Home), Action::Top, "first", false),
@@ -154,7 +154,7 @@ fn run_common() -> Vec<Binding> {
 
 impl Default for Keymap {
     fn default() -> Self {
-        let mut list = movement();
+        let mut list = movement(true);
         list.extend([
             b(KeySpec::plain(K::Enter), Action::Open, "open", true),
             b(ch('/'), Action::Filter, "filter", true),
@@ -185,17 +185,17 @@ impl Default for Keymap {
             b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
         ];
         let mut tree = vec![
-            b(ch('f'), Action::FirstFailure, "first failure", true),
-            b(ch('n'), Action::NextFailure, "next failure", true),
+            b(ch('f'), Action::FirstFailure, "first fail", true),
+            b(ch('n'), Action::NextFailure, "next fail", true),
             b(ch('N'), Action::PrevFailure, "previous failure", false),
-            b(KeySpec::plain(K::Enter), Action::Open, "open/chart", true),
+            b(KeySpec::plain(K::Enter), Action::Open, "open", true),
             b(ch(' '), Action::Toggle, "open/close", false),
             b(ch('+'), Action::ExpandAll, "open all", false),
             b(ch('-'), Action::CollapseAll, "close all", false),
-            b(ch('l'), Action::PhaseLogs, "phase logs", true),
-            b(ch('L'), Action::PhaseLogs, "phase logs", false),
+            b(ch('l'), Action::PhaseLogs, "logs", true),
+            b(ch('L'), Action::PhaseLogs, "logs", false),
         ];
-        tree.extend(movement());
+        tree.extend(movement(false));
         tree.extend(run_common());
         let mut logs = vec![
             b(ch('/'), Action::Filter, "search", true),
@@ -208,7 +208,7 @@ impl Default for Keymap {
             b(ch('c'), Action::ToggleLevel(4), "critical", false),
             b(ch('a'), Action::AllLogs, "all logs", true),
         ];
-        logs.extend(movement());
+        logs.extend(movement(false));
         logs.extend(run_common());
         let log_search = vec![
             b(KeySpec::plain(K::Enter), Action::Submit, "search", true),
@@ -216,9 +216,9 @@ impl Default for Keymap {
             b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
         ];
         let mut attachments = vec![b(KeySpec::plain(K::Enter), Action::Open, "download", true)];
-        attachments.extend(movement());
+        attachments.extend(movement(false));
         attachments.extend(run_common());
-        let mut other = movement();
+        let mut other = movement(false);
         other.extend(run_common());
         let mut chart = vec![b(KeySpec::plain(K::Esc), Action::Back, "close chart", true), b(ch('?'), Action::Help, "help", true)];
         chart.extend(quit());

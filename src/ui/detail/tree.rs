@@ -94,7 +94,7 @@ pub fn render(run: &RunDetail, tree: &Tree, frame: &mut Frame, area: Rect, theme
         let toggle = if node.has_children(i) { if tree.expanded[i as usize] { "▾ " } else { "▸ " } } else { "  " };
         let lead = format!("{indent}{toggle}");
         let name_w = (width.saturating_sub(lead.chars().count() + 9) * 2 / 5).clamp(12, 40);
-        let val_w = 16;
+        let val_w = (width / 5).clamp(16, 40);
         let selected = pos == tree.view.cursor;
         let oc = style_for(sym, theme);
         let mut spans = vec![

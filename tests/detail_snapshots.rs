@@ -1,0 +1,125 @@
+//! The run view on screen: header, tree (every measurement type), chart, logs with a filter
+//! and a search, attachments with a download, info; at 80×24 and 160×48, with and without
+//! colour.
+
+mod common;
+
+use common::rows::*;
+use common::run_fixture;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use tofui::app::{App, Effect, Msg};
+use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
+
+fn press(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        let code = match c {
+            '\n' => KeyCode::Enter,
+            '\x1b' => KeyCode::Esc,
+            c => KeyCode::Char(c),
+        };
+        app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), NOW);
+    }
+}
+
+fn opened(w: u16, h: u16) -> App {
+    let mut app = app(w, h);
+    let (id, _) = list_request(&app.start()).expect("list");
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page(0..3, false))) }), NOW);
+    let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), NOW);
+    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else { panic!("fetch") };
+    // The fixture started 2 h before NOW.
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Run(Ok(Box::new(run_fixture::run()))) }), NOW);
+    app
+}
+
+fn text(app: &App) -> String {
+    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
+    t.draw(|f| tofui::ui::render(app, f)).expect("draw");
+    t.backend().to_string()
+}
+
+fn both_sizes(name: &str, keys: &str, check: impl Fn(&str, u16)) {
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut app = opened(w, h);
+        press(&mut app, keys);
+        let screen = text(&app);
+        check(&screen, w);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen);
+    }
+}
+
+#[test]
+fn header_and_tree_with_every_row_kind() {
+    both_sizes("tree_all_open", "+", |s, w| {
+        for want in ["SN-00042 [golden]", "PCB Functional Test v2.1.1", "[Main]", "rail_3v3", "3.52 V", "limit x <= 3.4", "marginal", "avg", "3.31 V", "true", "0x00", "{\"cal\":[1,2]", "▤ 1×5 pts", "retry 1", "ERROR", "—"] {
+            assert!(s.contains(want), "missing {want:?}:\n{s}");
+        }
+        if w >= 160 {
+            for want in ["x >= 3.2 ✓ · x <= 3.4 ✗", "(marginal)", "{\"cal\":[1,2],\"fw\":\"2.1.0\"}", "- SKIP"] {
+                assert!(s.contains(want), "missing {want:?}:\n{s}");
+            }
+        }
+    });
+}
+
+#[test]
+fn tree_as_opened_failures_first() {
+    both_sizes("tree_default", "", |s, _| assert!(s.contains("▾") && s.contains("▸")));
+}
+
+#[test]
+fn chart_with_limits_and_units() {
+    both_sizes("chart", "fnnn\n", |s, _| assert!(s.contains("frequency (MHz)") && s.contains("min 16.5") && s.contains("max 17.5"), "{s}"));
+}
+
+#[test]
+fn logs_filtered_and_searched() {
+    both_sizes("logs", "2d/rail\n", |s, _| assert!(s.contains("\"rail\" 3 matches") && !s.contains("Fixture clamped"), "{s}"));
+}
+
+#[test]
+fn phase_logs() {
+    both_sizes("phase_logs", "fl", |s, _| assert!(s.contains("phase Power-on") && s.contains("3/7 lines"), "{s}"));
+}
+
+#[test]
+fn attachments_with_a_download_in_progress() {
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut app = opened(w, h);
+        press(&mut app, "3");
+        let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), NOW);
+        let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Download(_), fetch: Fetch::Download { .. } })) = fx.into_iter().next() else { panic!("download") };
+        app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Progress { received: 617, total: Some(1234) } }), NOW + 5_000);
+        let screen = text(&app);
+        assert!(screen.contains("█████░░░░░  50%") && screen.contains("2.5 MB") && screen.contains("report"), "{screen}");
+        insta::assert_snapshot!(format!("attachments_{w}x{h}"), screen);
+    }
+}
+
+#[test]
+fn info_sub_units_and_metadata() {
+    both_sizes("info", "6", |s, w| assert!(s.contains("Alice Martin") && s.contains("dut_voltage") && (w < 160 || s.contains("wifi_password  ••••")), "{s}"));
+    both_sizes("sub_units", "4", |s, _| assert!(s.contains("PSU-00012")));
+    both_sizes("metadata", "5", |s, _| assert!(s.contains("temperature") && s.contains("boolean")));
+}
+
+#[test]
+fn no_colour_anywhere_in_the_run_view() {
+    for keys in ["+", "fnnn\n", "2/rail\n", "3"] {
+        let mut app = opened(80, 24);
+        app.no_color = true;
+        press(&mut app, keys);
+        let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        t.draw(|f| tofui::ui::render(&app, f)).expect("draw");
+        let buf = t.backend().buffer();
+        for c in buf.content() {
+            assert!(c.fg == Color::Reset && c.bg == Color::Reset, "colour after {keys:?}: {c:?}");
+        }
+        if keys == "+" {
+            insta::assert_snapshot!("tree_no_color_80x24", t.backend().to_string());
+        }
+    }
+}
