@@ -212,3 +212,67 @@ async fn a_rejected_key_is_explained_not_a_stack_trace() {
     .await
     .expect("tui test");
 }
+
+/// A failing demo run with a binary attachment uploaded through the API's own flow.
+async fn failing_run_with_attachment(s: &TestServer, bytes: &[u8]) -> (String, String) {
+    let (_, page) = s.get("/runs?outcomes=FAIL&limit=20").await;
+    // One whose first failure is inside a phase with logs: any failing demo run has both.
+    let run = page["data"][0]["id"].as_str().expect("a failing demo run").to_string();
+    let (status, att) = s.call(reqwest::Method::POST, &format!("/runs/{run}/attachments"), Some(r#"{"name":"board photo.bin"}"#)).await;
+    assert_eq!(status, 200, "{att}");
+    let url = att["upload_url"].as_str().expect("upload url");
+    let put = s.http.put(url).body(bytes.to_vec()).send().await.expect("upload");
+    assert!(put.status().is_success());
+    let (status, _) = s.call(reqwest::Method::POST, &format!("/attachments/{}/finalize", att["id"].as_str().expect("id")), None).await;
+    assert_eq!(status, 200);
+    let serial = page["data"][0]["unit"]["serial_number"].as_str().expect("serial").to_string();
+    (run, serial)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_a_failing_run_jump_to_the_failure_read_its_logs_and_download() {
+    let s = server(120).await;
+    let bytes: Vec<u8> = (0..70_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let (run, serial) = failing_run_with_attachment(&s, &bytes).await;
+    let url = s.running.url.clone();
+    let downloads = tempfile::tempdir().expect("dir");
+    let dir = downloads.path().to_path_buf();
+    // A file of the same name already there must survive.
+    std::fs::write(dir.join("board photo.bin"), b"keep me").expect("write");
+    let expected = bytes.clone();
+    tokio::task::spawn_blocking(move || {
+        let dir_arg = dir.to_string_lossy().to_string();
+        let mut t = Tui::start(&url, &["--download-dir", &dir_arg]);
+        t.wait_for("rows", |s| s.contains("SN-") || s.contains("PSU-") || s.contains("RF-"));
+        t.send("/");
+        t.send(&format!("id:{run}"));
+        t.send("\r");
+        t.wait_for("the one run", |s| s.contains(&serial) && position(s) == Some((1, 1)));
+        t.send("\r");
+        let opened = t.wait_for("the run view", |s| s.contains("1 Phases") && s.contains("✗ FAIL"));
+        assert!(opened.contains(&serial));
+        t.send("f");
+        let at = t.wait_for("the first failure", |s| s.contains("failure 1 of"));
+        let row = at.lines().find(|l| l.trim_start().starts_with("▾ ✗") || l.trim_start().starts_with("✗")).unwrap_or_default().to_string();
+        assert!(row.contains("FAIL") || row.contains("ERROR"), "the cursor's row is a failure: {at}");
+        t.send("l");
+        let logs = t.wait_for("the phase's logs", |s| s.contains("· phase ") && s.contains("lines"));
+        assert!(logs.contains("(a: all)"), "{logs}");
+        t.send("3");
+        t.wait_for("the attachments", |s| s.contains("board photo.bin"));
+        t.send("\r");
+        let saved = t.wait_for("the download", |s| s.contains("saved "));
+        assert!(saved.contains("board photo (1).bin"), "a free name was chosen: {saved}");
+        t.send("q");
+        assert!(t.wait_exit().success());
+        t.assert_restored();
+        let got = std::fs::read(dir.join("board photo (1).bin")).expect("downloaded file");
+        assert_eq!(got.len(), expected.len());
+        assert!(got == expected, "byte-identical");
+        assert_eq!(std::fs::read(dir.join("board photo.bin")).expect("old file"), b"keep me");
+        let leftovers: Vec<_> = std::fs::read_dir(&dir).expect("dir").filter_map(|e| e.ok()).map(|e| e.file_name()).filter(|n| n.to_string_lossy().contains("tofui-part")).collect();
+        assert!(leftovers.is_empty(), "no partial files: {leftovers:?}");
+    })
+    .await
+    .expect("tui test");
+}
