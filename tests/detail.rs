@@ -44,7 +44,7 @@ fn opened() -> App {
     let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Run, fetch: Fetch::Run { run_id } })) = fx.into_iter().next() else { panic!("run fetch") };
     assert_eq!(run_id, "run-fixture-1");
     assert_eq!(app.mode(), Mode::RunOther, "loading");
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Run(Ok(Box::new(run_fixture::run()))) }), NOW);
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Run { run: Ok(Box::new(run_fixture::run())), logs_follow: false } }), NOW);
     assert_eq!(app.mode(), Mode::Tree);
     app
 }
@@ -56,7 +56,7 @@ fn loaded(app: &App) -> &Loaded {
 #[test]
 fn failures_are_open_and_passing_phases_closed() {
     let tree = Tree::build(&run_fixture::run());
-    let l = Loaded::new(Arc::new(run_fixture::run()));
+    let l = Loaded::new(tofui::app::cache::CachedRun { run: Arc::new(run_fixture::run()), logs: None, logs_pending: false });
     let visible: Vec<String> = tree.visible.iter().map(|&i| name_at(&l, i)).collect();
     assert_eq!(
         visible,
@@ -210,8 +210,90 @@ fn resting_on_a_row_prefetches_its_run_so_enter_is_instant() {
     let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Prefetch, fetch: Fetch::Run { run_id } })) = fx.into_iter().next() else { panic!("prefetch") };
     assert_eq!(run_id, "run-fixture-1");
     assert!(app.update(Msg::Tick, NOW + 400).is_empty(), "once");
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Run(Ok(Box::new(run_fixture::run()))) }), NOW + 450);
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Run { run: Ok(Box::new(run_fixture::run())), logs_follow: false } }), NOW + 450);
     let fx = code(&mut app, KeyCode::Enter);
     assert!(fx.is_empty(), "no request: {fx:?}");
     assert_eq!(app.mode(), Mode::Tree, "open at once");
+}
+
+#[test]
+fn enter_while_the_prefetch_is_on_its_way_waits_for_it_instead_of_asking_again() {
+    let mut app = app(120, 40);
+    let (id, _) = list_request(&app.start()).expect("list");
+    let mut p = page(0..5, false);
+    p.rows[0].id = "run-fixture-1".into();
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(p)) }), NOW);
+    app.update(Msg::Tick, NOW + 10);
+    let fx = app.update(Msg::Tick, NOW + 300);
+    let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Prefetch, .. })) = fx.into_iter().next() else { panic!("prefetch") };
+    let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), NOW + 350);
+    assert!(fx.is_empty(), "no second request: {fx:?}");
+    assert_eq!(app.mode(), Mode::RunOther, "loading");
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Run { run: Ok(Box::new(run_fixture::run())), logs_follow: false } }), NOW + 500);
+    assert_eq!(app.mode(), Mode::Tree);
+}
+
+#[test]
+fn logs_decoded_apart_equal_the_whole_decode() {
+    let body = include_bytes!("fixtures/run.json");
+    let (head, raw) = tofui::worker::client::decode_run_head(body).expect("head");
+    assert!(head.logs.is_none());
+    let logs = tofui::worker::client::decode_logs(&body[raw.expect("raw logs")]).expect("logs");
+    let whole = run_fixture::run();
+    assert_eq!(Some(logs), whole.logs);
+    assert_eq!(head.phases, whole.phases);
+    // A malformed line is kept as a line that says so.
+    let raw = br#"[{"id":"a","level":"INFO","message":"ok","timestamp":"2026-11-26T10:00:00Z","source_file":"x","line_number":1},{"id":7}]"#;
+    let logs = tofui::worker::client::decode_logs(raw).expect("logs");
+    assert_eq!(logs.len(), 2);
+    assert!(logs[1].message.contains("unreadable log line"));
+}
+
+#[test]
+fn the_run_shows_before_its_logs_and_the_logs_fill_in() {
+    let mut app = app(120, 40);
+    let (id, _) = list_request(&app.start()).expect("list");
+    let mut p = page(0..5, false);
+    p.rows[0].id = "run-fixture-1".into();
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(p)) }), NOW);
+    let fx = code(&mut app, KeyCode::Enter);
+    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else { panic!("fetch") };
+    let mut run = run_fixture::run();
+    let logs = run.logs.take().expect("logs");
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Run { run: Ok(Box::new(run)), logs_follow: true } }), NOW);
+    assert_eq!(app.mode(), Mode::Tree, "the tree shows at once");
+    key(&mut app, 'f');
+    key(&mut app, 'l'); // the phase window is chosen before the logs arrive
+    assert!(loaded(&app).logs_pending);
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::RunLogs(Ok(logs)) }), NOW);
+    let l = loaded(&app);
+    assert!(!l.logs_pending);
+    assert_eq!(l.logs.visible.len(), 3, "the window applies to the logs that came");
+    // Back and in again: from the cache, logs included, no request.
+    code(&mut app, KeyCode::Esc);
+    assert!(code(&mut app, KeyCode::Enter).is_empty());
+    assert_eq!(loaded(&app).log_lines().len(), 7);
+}
+
+#[test]
+fn a_prefetch_cut_off_before_its_logs_is_fetched_again() {
+    let mut app = app(120, 40);
+    let (id, _) = list_request(&app.start()).expect("list");
+    let mut p = page(0..5, false);
+    p.rows[0].id = "run-fixture-1".into();
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(p)) }), NOW);
+    app.update(Msg::Tick, NOW + 10);
+    let fx = app.update(Msg::Tick, NOW + 300);
+    let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Prefetch, .. })) = fx.into_iter().next() else { panic!("prefetch") };
+    let mut run = run_fixture::run();
+    run.logs = None;
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Run { run: Ok(Box::new(run)), logs_follow: true } }), NOW + 350);
+    // The selection moves on and rests: that prefetch replaces the first, whose logs never come.
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE)), NOW + 360);
+    let mut fx = app.update(Msg::Tick, NOW + 400);
+    fx.extend(app.update(Msg::Tick, NOW + 700));
+    assert!(matches!(fx.first(), Some(Effect::Send(WorkerRequest::Fetch { slot: Slot::Prefetch, .. }))), "{fx:?}");
+    key(&mut app, 'k');
+    let fx = code(&mut app, KeyCode::Enter);
+    assert!(matches!(fx.first(), Some(Effect::Send(WorkerRequest::Fetch { slot: Slot::Run, .. }))), "fetched again: {fx:?}");
 }

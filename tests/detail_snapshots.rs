@@ -31,7 +31,7 @@ fn opened(w: u16, h: u16) -> App {
     let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), NOW);
     let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else { panic!("fetch") };
     // The fixture started 2 h before NOW.
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Run(Ok(Box::new(run_fixture::run()))) }), NOW);
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Run { run: Ok(Box::new(run_fixture::run())), logs_follow: false } }), NOW);
     app
 }
 

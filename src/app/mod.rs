@@ -73,6 +73,8 @@ pub struct App {
     /// The run to fetch ahead, and when (the selection rested there long enough).
     pub prefetch_due: Option<(String, i64)>,
     pub prefetch_pending: Option<(RequestId, String)>,
+    /// Runs whose logs come after them: (request, run id).
+    pub logs_due: Vec<(RequestId, String, Slot)>,
     /// Where attachments are saved, and the downloads of this session.
     pub download_dir: std::path::PathBuf,
     pub downloads: Vec<detail::Download>,
@@ -101,6 +103,7 @@ impl App {
             cache: RunCache::default(),
             prefetch_due: None,
             prefetch_pending: None,
+            logs_due: Vec::new(),
             download_dir: std::path::PathBuf::from("."),
             downloads: Vec::new(),
             help: false,

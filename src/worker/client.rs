@@ -112,6 +112,53 @@ pub fn decode_page(body: &[u8], interner: &mut Interner) -> Result<RunsPage, Cli
     Ok(RunsPage { rows, has_more: page.meta.has_more, next_cursor: page.meta.next_cursor })
 }
 
+/// Runs CPU-heavy decoding on the blocking pool.
+pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ClientError> + Send + 'static) -> Result<T, ClientError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| ClientError::Decode(e.to_string()))?
+}
+
+/// A run with its logs kept as raw JSON: the logs of a huge run are most of its bytes and of
+/// its decoding time, and the first screen does not need them. (Field for field `RunDetail`,
+/// but for `logs`.)
+#[derive(serde::Deserialize)]
+struct RunHead<'a> {
+    #[serde(flatten)]
+    summary: crate::api::RunSummary,
+    #[serde(default)]
+    phases: Option<Vec<crate::api::Phase>>,
+    #[serde(default)]
+    attachments: Option<Vec<crate::api::Attachment>>,
+    #[serde(default, borrow)]
+    logs: Option<&'a RawValue>,
+    #[serde(default)]
+    sub_units: Option<Vec<crate::api::SubUnit>>,
+    #[serde(default)]
+    config: Vec<crate::api::ConfigEntry>,
+    #[serde(default)]
+    secrets: Vec<crate::api::SecretEntry>,
+}
+
+/// Decodes a run without its logs; returns where in `body` the logs' JSON is, to decode next
+/// (a range rather than a copy: they are most of the body).
+pub fn decode_run_head(body: &[u8]) -> Result<(RunDetail, Option<std::ops::Range<usize>>), ClientError> {
+    let h: RunHead = serde_json::from_slice(body).map_err(|e| ClientError::Decode(e.to_string()))?;
+    let logs = h.logs.filter(|l| l.get() != "null").map(|l| {
+        let start = l.get().as_ptr() as usize - body.as_ptr() as usize;
+        start..start + l.get().len()
+    });
+    let run = RunDetail { summary: h.summary, phases: h.phases, attachments: h.attachments, logs: None, sub_units: h.sub_units, config: h.config, secrets: h.secrets };
+    Ok((run, logs))
+}
+
+/// Decodes log lines (a JSON array); one line of the wrong shape is kept as a line saying so.
+pub fn decode_logs(json: &[u8]) -> Result<Vec<crate::api::LogLine>, ClientError> {
+    let items: Vec<&RawValue> = serde_json::from_slice(json).map_err(|e| ClientError::Decode(format!("logs: {e}")))?;
+    Ok(items
+        .into_iter()
+        .map(|i| serde_json::from_str(i.get()).unwrap_or_else(|e| crate::api::LogLine { message: format!("(unreadable log line: {e})"), ..Default::default() }))
+        .collect())
+}
+
 /// Backoff before attempt `n` (1-based retry count): 250 ms doubling to 8 s, with jitter.
 pub fn backoff(n: u32) -> Duration {
     let base = 250u64.saturating_mul(1 << n.saturating_sub(1).min(5));
@@ -242,13 +289,15 @@ impl ApiClient {
         self.call(Method::GET, "/runs", params, report).await
     }
 
-    /// One run. A big run is tens of MiB: it is decoded off the async threads.
+    /// One run, decoded whole. A big run is tens of MiB: it is decoded off the async threads.
     pub async fn get_run(&self, id: &str, report: &Report) -> Result<RunDetail, ClientError> {
-        let path = format!("/runs/{}", percent(id));
-        let body = self.call(Method::GET, &path, &[], report).await?;
-        tokio::task::spawn_blocking(move || serde_json::from_slice::<RunDetail>(&body).map_err(|e| ClientError::Decode(e.to_string())))
-            .await
-            .map_err(|e| ClientError::Decode(e.to_string()))?
+        let body = self.get_run_body(id, report).await?;
+        blocking(move || serde_json::from_slice::<RunDetail>(&body).map_err(|e| ClientError::Decode(e.to_string()))).await
+    }
+
+    /// One run's body, undecoded.
+    pub async fn get_run_body(&self, id: &str, report: &Report) -> Result<bytes::Bytes, ClientError> {
+        self.call(Method::GET, &format!("/runs/{}", percent(id)), &[], report).await
     }
 
     /// Starts a download of an absolute link. No API key is sent: the link authorises itself

@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::FixedOffset;
 
 use super::client::{ClientError, RunsPage};
-use crate::api::{RunDetail, SortBy, SortOrder};
+use crate::api::{LogLine, RunDetail, SortBy, SortOrder};
 use crate::query::RunQuery;
 
 pub type RequestId = u64;
@@ -60,7 +60,10 @@ pub enum WorkerRequest {
 #[derive(Debug, Clone)]
 pub enum WorkerEvent {
     Runs(Result<RunsPage, ClientError>),
-    Run(Result<Box<RunDetail>, ClientError>),
+    /// A run. When `logs_follow`, its logs were left out to show it sooner and come next as
+    /// `RunLogs` with the same id.
+    Run { run: Result<Box<RunDetail>, ClientError>, logs_follow: bool },
+    RunLogs(Result<Vec<LogLine>, ClientError>),
     /// Bytes of a download so far.
     Progress { received: u64, total: Option<u64> },
     /// A download finished: where the file is, or what went wrong.

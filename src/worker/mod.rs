@@ -85,13 +85,26 @@ impl Task {
                 self.send(WorkerEvent::Runs(r));
             }
             Fetch::Run { run_id } => {
-                let r = self
+                let body = self
                     .retrying(|c, report| {
                         let run_id = run_id.clone();
-                        async move { c.get_run(&run_id, &report).await }
+                        async move { c.get_run_body(&run_id, &report).await }
                     })
-                .await;
-                self.send(WorkerEvent::Run(r.map(Box::new)));
+                    .await;
+                let head = match body {
+                    Ok(body) => client::blocking(move || client::decode_run_head(&body).map(|(run, logs)| (run, logs.map(|r| body.slice(r))))).await,
+                    Err(e) => Err(e),
+                };
+                match head {
+                    Ok((run, raw_logs)) => {
+                        self.send(WorkerEvent::Run { run: Ok(Box::new(run)), logs_follow: raw_logs.is_some() });
+                        if let Some(raw) = raw_logs {
+                            let logs = client::blocking(move || client::decode_logs(&raw)).await;
+                            self.send(WorkerEvent::RunLogs(logs));
+                        }
+                    }
+                    Err(e) => self.send(WorkerEvent::Run { run: Err(e), logs_follow: false }),
+                }
             }
             Fetch::Download { url, dir, name } => {
                 let (out, id) = (self.out.clone(), self.id);

@@ -13,6 +13,7 @@ use tree::{NodeKind, Tree};
 use super::action::Action;
 use super::scroll::Scroll;
 use crate::api::RunDetail;
+use super::cache::CachedRun;
 use crate::api::time::to_ms;
 use crate::worker::RequestId;
 
@@ -57,6 +58,9 @@ impl Tab {
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub run: Arc<RunDetail>,
+    /// The logs when they came apart from the run (see `CachedRun`).
+    pub logs_data: Option<Arc<Vec<crate::api::LogLine>>>,
+    pub logs_pending: bool,
     pub tree: Tree,
     pub logs: LogsState,
     pub run_start_ms: Option<i64>,
@@ -69,16 +73,56 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    pub fn new(run: Arc<RunDetail>) -> Loaded {
-        let tree = Tree::build(&run);
-        let mut logs = LogsState::default();
-        logs.recompute(run.logs.as_deref().unwrap_or_default());
-        let run_start_ms = run.summary.started_at.as_ref().map(to_ms);
-        Loaded { run, tree, logs, run_start_ms, attachments: Scroll::default(), sub_units: Scroll::default(), metadata: Scroll::default(), info: Scroll::default(), chart: None }
+    pub fn new(c: CachedRun) -> Loaded {
+        let tree = Tree::build(&c.run);
+        let run_start_ms = c.run.summary.started_at.as_ref().map(to_ms);
+        let mut l = Loaded {
+            run: c.run,
+            logs_data: c.logs,
+            logs_pending: c.logs_pending,
+            tree,
+            logs: LogsState::default(),
+            run_start_ms,
+            attachments: Scroll::default(),
+            sub_units: Scroll::default(),
+            metadata: Scroll::default(),
+            info: Scroll::default(),
+            chart: None,
+        };
+        l.relog();
+        l
     }
 
     pub fn log_lines(&self) -> &[crate::api::LogLine] {
-        self.run.logs.as_deref().unwrap_or_default()
+        match &self.logs_data {
+            Some(l) => l,
+            None => self.run.logs.as_deref().unwrap_or_default(),
+        }
+    }
+
+    /// Recomputes the visible log lines after a filter or the logs changed.
+    pub fn relog(&mut self) {
+        let lines: &[crate::api::LogLine] = match &self.logs_data {
+            Some(l) => l,
+            None => self.run.logs.as_deref().unwrap_or_default(),
+        };
+        self.logs.recompute(lines);
+    }
+
+    /// Finds the search's matches again.
+    pub fn rematch(&mut self) {
+        let lines: &[crate::api::LogLine] = match &self.logs_data {
+            Some(l) => l,
+            None => self.run.logs.as_deref().unwrap_or_default(),
+        };
+        self.logs.rematch(lines);
+    }
+
+    /// The logs arrived after the run.
+    pub fn set_logs(&mut self, logs: Option<Arc<Vec<crate::api::LogLine>>>) {
+        self.logs_data = logs;
+        self.logs_pending = false;
+        self.relog();
     }
 
     /// The time window of the phase under the tree's cursor.
@@ -150,7 +194,7 @@ impl DetailState {
         }
     }
 
-    pub fn ready(&mut self, run: Arc<RunDetail>) {
+    pub fn ready(&mut self, run: CachedRun) {
         self.pending = None;
         self.retry = None;
         self.load = Load::Ready(Box::new(Loaded::new(run)));
@@ -185,7 +229,7 @@ impl DetailState {
                 {
                     // The number key shows every log line; `l` shows a phase's.
                     if l.logs.window.take().is_some() {
-                        l.logs.recompute(l.run.logs.as_deref().unwrap_or_default());
+                        l.relog();
                     }
                 }
             }
@@ -236,7 +280,7 @@ impl DetailState {
             (Tab::Phases | Tab::Logs, Action::PhaseLogs) => match l.phase_window() {
                 Some(w) => {
                     l.logs.window = Some(w);
-                    l.logs.recompute(l.run.logs.as_deref().unwrap_or_default());
+                    l.relog();
                     l.logs.view = Scroll::default();
                     self.tab = Tab::Logs;
                 }
@@ -246,14 +290,15 @@ impl DetailState {
             },
             (Tab::Logs, a) if step(a).is_some() => l.logs.move_by(step(a).unwrap_or(0), rows),
             (Tab::Logs, Action::ToggleLevel(i)) => {
-                l.logs.toggle_level(i as usize, l.run.logs.as_deref().unwrap_or_default());
+                l.logs.levels[i as usize] = !l.logs.levels[i as usize];
+                l.relog();
                 l.logs.view.fit(l.logs.visible.len(), rows);
                 let shown: Vec<&str> = LEVELS.iter().zip(l.logs.levels).filter(|(_, on)| *on).map(|(lv, _)| crate::api::WireEnum::as_str(lv)).collect();
                 out.push(Wants::Flash(format!("levels: {}", if shown.is_empty() { "none".into() } else { shown.join(" ") })));
             }
             (Tab::Logs, Action::AllLogs) => {
                 if l.logs.window.take().is_some() {
-                    l.logs.recompute(l.run.logs.as_deref().unwrap_or_default());
+                    l.relog();
                     l.logs.view.fit(l.logs.visible.len(), rows);
                 }
             }
@@ -300,7 +345,7 @@ impl DetailState {
             Some(Action::Submit) => {
                 let text = l.logs.typing.take().map(|i| i.value().to_string()).unwrap_or_default();
                 l.logs.search = Some(text).filter(|t| !t.is_empty());
-                l.logs.rematch(l.run.logs.as_deref().unwrap_or_default());
+                l.rematch();
                 // To the first match at or after the cursor.
                 if let Some(&m) = l.logs.matches.iter().find(|&&m| m >= l.logs.view.cursor).or(l.logs.matches.first()) {
                     l.logs.view.cursor = m;

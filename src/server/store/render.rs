@@ -2,8 +2,6 @@
 //! in as raw JSON (no re-parse of thousands of phases or log lines).
 
 use rusqlite::{Connection, OptionalExtension, Row};
-use serde::Serialize;
-use serde_json::value::RawValue;
 
 use crate::api::time::{format_duration_ms, from_ms};
 use crate::api::*;
@@ -83,19 +81,6 @@ pub fn summary_from_row(r: &Row<'_>, include_metadata: bool) -> rusqlite::Result
     })
 }
 
-#[derive(Serialize)]
-struct RunDetailWire<'a> {
-    #[serde(flatten)]
-    summary: RunSummary,
-    phases: &'a RawValue,
-    sequences: &'a RawValue,
-    attachments: Vec<Attachment>,
-    logs: &'a RawValue,
-    sub_units: &'a RawValue,
-    config: &'a RawValue,
-    secrets: &'a RawValue,
-}
-
 pub struct Found {
     pub seq: i64,
     pub procedure_id: String,
@@ -145,22 +130,31 @@ pub fn download_url(base_url: &str, id: &str, token: &str) -> String {
 pub fn run_detail_json(conn: &Connection, id: &str, caller: &Caller, base_url: &str) -> Result<String, ApiError> {
     let found = find_run(conn, id, caller)?;
     let sql = format!("SELECT {SUMMARY_SELECT} {SUMMARY_FROM} WHERE r.seq = ?1");
-    let summary = conn.prepare_cached(&sql)?.query_row([found.seq], |r| summary_from_row(r, true))?;
+    let mut summary = conn.prepare_cached(&sql)?.query_row([found.seq], |r| summary_from_row(r, true))?;
+    // The stored sequences are spliced in below.
+    summary.sequences = None;
     let parts: [String; 6] = conn
         .prepare_cached("SELECT phases, sequences, logs, sub_units, config, secrets FROM run_details WHERE seq = ?1")?
         .query_row([found.seq], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?]))?;
-    fn raw(s: &str) -> Result<&RawValue, ApiError> {
-        serde_json::from_str(s).map_err(|e| ApiError::internal(format!("stored run body is corrupt: {e}")))
+    // The stored parts were validated when the run was created; they are spliced in as they
+    // are. Re-parsing them (as `RawValue` would) cost most of the time of a huge run's GET.
+    let attachments = serde_json::to_string(&attachments(conn, found.seq, base_url)?).map_err(|e| ApiError::internal(e.to_string()))?;
+    let mut head = serde_json::to_string(&summary).map_err(|e| ApiError::internal(e.to_string()))?;
+    if head.pop() != Some('}') {
+        return Err(ApiError::internal("run summary is not an object"));
     }
-    let wire = RunDetailWire {
-        summary,
-        phases: raw(&parts[0])?,
-        sequences: raw(&parts[1])?,
-        attachments: attachments(conn, found.seq, base_url)?,
-        logs: raw(&parts[2])?,
-        sub_units: raw(&parts[3])?,
-        config: raw(&parts[4])?,
-        secrets: raw(&parts[5])?,
-    };
-    serde_json::to_string(&wire).map_err(|e| ApiError::internal(e.to_string()))
+    let fields = [("phases", &parts[0]), ("sequences", &parts[1]), ("attachments", &attachments), ("logs", &parts[2]), ("sub_units", &parts[3]), ("config", &parts[4]), ("secrets", &parts[5])];
+    let mut out = String::with_capacity(head.len() + fields.iter().map(|(k, v)| k.len() + v.len() + 4).sum::<usize>() + 1);
+    out.push_str(&head);
+    for (name, body) in fields {
+        if !out.ends_with('{') {
+            out.push(',');
+        }
+        out.push('"');
+        out.push_str(name);
+        out.push_str("\":");
+        out.push_str(if body.trim().is_empty() { "[]" } else { body });
+    }
+    out.push('}');
+    Ok(out)
 }

@@ -43,7 +43,7 @@ fn tab_bar(l: &Loaded, tab: Tab, frame: &mut Frame, area: Rect, theme: &Theme) {
     let r = &l.run;
     let counts = [
         if l.tree.failures.is_empty() { String::new() } else { format!(" {}✗", l.tree.failures.len()) },
-        format!(" {}", r.logs.as_ref().map_or(0, Vec::len)),
+        if l.logs_pending { " …".into() } else { format!(" {}", l.log_lines().len()) },
         format!(" {}", r.attachments.as_ref().map_or(0, Vec::len)),
         format!(" {}", r.sub_units.as_ref().map_or(0, Vec::len)),
         format!(" {}", r.summary.metadata.as_ref().map_or(0, |m| m.len())),
@@ -89,6 +89,7 @@ pub fn render(app: &App, d: &DetailState, frame: &mut Frame, area: Rect, theme: 
     }
     match d.tab {
         Tab::Phases => tree::render(&l.run, &l.tree, frame, body, theme),
+        Tab::Logs if l.logs_pending => frame.render_widget(Paragraph::new(Line::from(format!(" {} Reading the logs…", spinner(app.now_ms)))), body),
         Tab::Logs => logs::render(l.log_lines(), &l.logs, l.run_start_ms, frame, body, theme),
         Tab::Attachments => tables::attachments(app, l, frame, body, theme),
         Tab::SubUnits => tables::sub_units(l, frame, body, theme),
