@@ -297,3 +297,23 @@ fn a_prefetch_cut_off_before_its_logs_is_fetched_again() {
     let fx = code(&mut app, KeyCode::Enter);
     assert!(matches!(fx.first(), Some(Effect::Send(WorkerRequest::Fetch { slot: Slot::Run, .. }))), "fetched again: {fx:?}");
 }
+
+#[test]
+fn sequences_without_a_start_sort_by_their_first_phase_and_loops_lose_nothing() {
+    let mut run = run_fixture::run();
+    let seqs = run.summary.sequences.as_mut().expect("sequences");
+    seqs.iter_mut().for_each(|s| s.started_at = None);
+    // A root phase at 10:00:03: after Main (whose nested Power-on starts 10:00:01).
+    let phases = run.phases.as_mut().expect("phases");
+    phases[2].started_at = Some("2026-11-26T10:00:03Z".parse().expect("time"));
+    let tree = Tree::build(&run);
+    let roots: Vec<NodeKind> = tree.nodes.iter().filter(|n| n.depth == 0).map(|n| n.kind).collect();
+    assert_eq!(roots[0], NodeKind::Sequence(0));
+    assert_eq!(roots[1], NodeKind::Phase(2));
+    // Sequences whose parents loop still show, with their phases.
+    let seqs = run.summary.sequences.as_mut().expect("sequences");
+    seqs[0].parent_path = Some("main/power".into());
+    let tree = Tree::build(&run);
+    let phases_shown = tree.nodes.iter().filter(|n| matches!(n.kind, NodeKind::Phase(_))).count();
+    assert_eq!(phases_shown, 6);
+}

@@ -116,8 +116,23 @@ impl Tree {
         let phases = run.phases.as_deref().unwrap_or_default();
         let seqs = run.summary.sequences.as_deref().unwrap_or_default();
         let by_path: std::collections::HashMap<&str, usize> = seqs.iter().enumerate().map(|(i, s)| (s.path.as_str(), i)).collect();
+        // A sequence without its own start begins with the first phase inside it, at any depth.
+        let mut seq_start: Vec<Option<i64>> = seqs.iter().map(|s| s.started_at.as_ref().map(to_ms)).collect();
+        for p in phases {
+            let (Some(mut at), Some(t)) = (p.sequence_path.as_deref().and_then(|path| by_path.get(path)).copied(), p.started_at.as_ref().map(to_ms)) else { continue };
+            // Up the parents; bounded, in case the paths loop.
+            for _ in 0..seqs.len() {
+                if seqs[at].started_at.is_none() {
+                    seq_start[at] = Some(seq_start[at].map_or(t, |x| x.min(t)));
+                }
+                match seqs[at].parent_path.as_deref().and_then(|pp| by_path.get(pp)) {
+                    Some(&up) if up != at => at = up,
+                    _ => break,
+                }
+            }
+        }
         let start_of = |it: &Item| match *it {
-            Item::Seq(s) => seqs[s].started_at.as_ref().map(to_ms),
+            Item::Seq(s) => seq_start[s],
             Item::Phase(p) => phases[p].started_at.as_ref().map(to_ms),
         };
         let mut children: Vec<Vec<Item>> = vec![Vec::new(); seqs.len()];

@@ -46,7 +46,11 @@ fn parts(run: &RunDetail, tree: &Tree, i: u32) -> (&'static str, String, String,
             let retry = if ph.retry_count > 0 { format!("retry {}", ph.retry_count) } else { String::new() };
             let n = ph.measurements.len();
             let failed = ph.measurements.iter().filter(|m| matches!(m.outcome, Some(crate::api::Outcome::Fail))).count();
-            let count = if failed > 0 { format!("{failed}/{n} failed") } else { format!("{n} measurements") };
+            let count = match (failed, n) {
+                (0, 1) => "1 measurement".to_string(),
+                (0, n) => format!("{n} measurements"),
+                (f, n) => format!("{f}/{n} failed"),
+            };
             (sym, text, ph.name.clone(), d, format!("{count}  {retry}").trim().to_string())
         }
         NodeKind::Measurement { phase, m } => {
