@@ -71,6 +71,9 @@ pub async fn run(cli: Cli) -> Result<()> {
     let size = crossterm::terminal::size().unwrap_or((80, 24));
     let mut app = App::new(conn.session.clone(), now_ms(), tz, size);
     app.no_color = cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if cli.readonly {
+        app.set_readonly();
+    }
     if let Some(dir) = &cli.download_dir {
         if !dir.is_dir() {
             return Err(eyre!("--download-dir {} is not a directory", dir.display()));
@@ -116,6 +119,10 @@ async fn event_loop(
                 Effect::Copy(text) => {
                     let _ = terminal::copy(&text);
                 }
+                Effect::ListDir(text) => {
+                    let candidates = complete_path(&text);
+                    pending.push(Msg::Completions { text, candidates });
+                }
             }
         }
         // A synchronized update: the terminal shows the frame whole, never half-drawn, even
@@ -125,7 +132,9 @@ async fn event_loop(
         crossterm::execute!(term.backend_mut(), crossterm::terminal::EndSynchronizedUpdate)?;
 
         let tick = if app.wants_fast_tick() { 100 } else { 1000 };
-        tokio::select! {
+        // Messages the effects produced (path completions) are handled without waiting.
+        if pending.is_empty() {
+            tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(ev)) => pending.push(to_msg(ev)),
                 Some(Err(e)) => return Err(e.into()),
@@ -134,6 +143,7 @@ async fn event_loop(
             Some(resp) = resp_rx.recv() => pending.push(Msg::Worker(resp)),
             _ = tokio::time::sleep(Duration::from_millis(tick)) => pending.push(Msg::Tick),
             _ = signals.recv() => return Ok(()),
+            }
         }
         // Drain whatever else is already waiting, then render once.
         while let Ok(resp) = resp_rx.try_recv() {
@@ -148,6 +158,31 @@ async fn event_loop(
             effects.extend(app.update(msg, now));
         }
     }
+}
+
+/// Paths that start with `text`: entries of its directory whose names start with the part
+/// after the last `/`; directories end in `/`. Hidden entries only when asked for with a dot.
+pub fn complete_path(text: &str) -> Vec<String> {
+    let (dir, prefix) = match text.rfind('/') {
+        Some(i) => (&text[..=i], &text[i + 1..]),
+        None => ("", text),
+    };
+    let read = if dir.is_empty() { std::fs::read_dir(".") } else { std::fs::read_dir(dir) };
+    let Ok(entries) = read else { return Vec::new() };
+    let mut out: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            if !name.starts_with(prefix) || (name.starts_with('.') && !prefix.starts_with('.')) {
+                return None;
+            }
+            let slash = if e.file_type().is_ok_and(|t| t.is_dir()) { "/" } else { "" };
+            Some(format!("{dir}{name}{slash}"))
+        })
+        .collect();
+    out.sort();
+    out.truncate(200);
+    out
 }
 
 fn to_msg(ev: Event) -> Msg {

@@ -12,3 +12,6 @@ pub mod time;
 pub use enums::*;
 pub use error::{ApiErrorBody, ApiIssue};
 pub use run::*;
+
+mod mime;
+pub use mime::content_type_for;

@@ -71,4 +71,31 @@ pub enum Action {
     NextMatch,
     /// Previous search match.
     PrevMatch,
+    /// Mark or unmark the run for a bulk change.
+    Mark,
+    /// Edit the run's (or the marked runs') metadata.
+    EditMetadata,
+    /// Delete the run (or the marked runs).
+    Delete,
+    /// Upload a file to the run.
+    Upload,
+    /// Add a metadata key.
+    Add,
+    /// Mark the key for deletion (or unmark it).
+    ToggleDelete,
+    /// Review and save the edits.
+    Save,
+    /// Complete the path.
+    Complete,
+    /// Answer yes.
+    Yes,
+    /// Answer no.
+    No,
+}
+
+impl Action {
+    /// Changes something on the server: hidden and refused with `--readonly`.
+    pub fn mutates(self) -> bool {
+        matches!(self, Action::EditMetadata | Action::Delete | Action::Upload | Action::Mark)
+    }
 }

@@ -32,6 +32,10 @@ impl RunCache {
         Some(run)
     }
 
+    pub fn remove(&mut self, id: &str) {
+        self.entries.retain(|(k, _)| k != id);
+    }
+
     /// The logs of a cached run have arrived.
     pub fn set_logs(&mut self, id: &str, logs: Option<Arc<Vec<LogLine>>>) {
         if let Some((_, e)) = self.entries.iter_mut().find(|(k, _)| k == id) {

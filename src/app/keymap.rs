@@ -24,6 +24,18 @@ pub enum Mode {
     RunOther,
     /// A measurement's chart.
     Chart,
+    /// The metadata editor.
+    Editor,
+    /// Typing a key or value in the editor.
+    EditorText,
+    /// The editor's change set, before saving.
+    EditorReview,
+    /// Confirming a delete.
+    ConfirmDelete,
+    /// Typing the path of a file to upload.
+    UploadPrompt,
+    /// A yes/no question.
+    Ask,
     /// The `?` overlay.
     Help,
     /// The "set your API key" screen.
@@ -146,6 +158,8 @@ fn run_common() -> Vec<Binding> {
         b(ch('y'), Action::CopyId, "copy id", false),
         b(ch('Y'), Action::CopyLink, "copy link", false),
         b(ch('r'), Action::Refresh, "reload", false),
+        b(ch('m'), Action::EditMetadata, "metadata", false),
+        b(ch('D'), Action::Delete, "delete", false),
         b(ch('?'), Action::Help, "help", true),
     ];
     v.extend(quit());
@@ -166,6 +180,9 @@ impl Default for Keymap {
             b(ch('L'), Action::ToggleLive, "live", true),
             b(ch('y'), Action::CopyId, "copy id", false),
             b(ch('Y'), Action::CopyLink, "copy link", false),
+            b(ch(' '), Action::Mark, "mark", false),
+            b(ch('m'), Action::EditMetadata, "metadata", false),
+            b(ch('d'), Action::Delete, "delete", false),
             b(ch('?'), Action::Help, "help", true),
         ]);
         list.extend(quit());
@@ -196,6 +213,7 @@ impl Default for Keymap {
             b(ch('L'), Action::PhaseLogs, "logs", false),
         ];
         tree.extend(movement(false));
+        tree.push(b(ch('d'), Action::Delete, "delete", false));
         tree.extend(run_common());
         let mut logs = vec![
             b(ch('/'), Action::Filter, "search", true),
@@ -215,13 +233,57 @@ impl Default for Keymap {
             b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
             b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
         ];
-        let mut attachments = vec![b(KeySpec::plain(K::Enter), Action::Open, "download", true)];
+        let mut attachments = vec![b(KeySpec::plain(K::Enter), Action::Open, "download", true), b(ch('u'), Action::Upload, "upload", true)];
         attachments.extend(movement(false));
+        attachments.push(b(ch('d'), Action::Delete, "delete", false));
         attachments.extend(run_common());
         let mut other = movement(false);
+        other.push(b(ch('d'), Action::Delete, "delete", false));
         other.extend(run_common());
         let mut chart = vec![b(KeySpec::plain(K::Esc), Action::Back, "close chart", true), b(ch('?'), Action::Help, "help", true)];
         chart.extend(quit());
+        let mut editor = vec![
+            b(ch('a'), Action::Add, "add", true),
+            b(KeySpec::plain(K::Enter), Action::Open, "edit", true),
+            b(ch('x'), Action::ToggleDelete, "delete key", true),
+            b(KeySpec::ctrl('s'), Action::Save, "save", true),
+            b(KeySpec::plain(K::Esc), Action::Back, "close", true),
+            b(ch('j'), Action::Down, "down", false),
+            b(KeySpec::plain(K::Down), Action::Down, "down", false),
+            b(ch('k'), Action::Up, "up", false),
+            b(KeySpec::plain(K::Up), Action::Up, "up", false),
+            b(ch('?'), Action::Help, "help", false),
+        ];
+        editor.extend(quit());
+        let editor_text = vec![
+            b(KeySpec::plain(K::Enter), Action::Submit, "ok", true),
+            b(KeySpec::plain(K::Tab), Action::NextField, "to value", true),
+            b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
+            b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
+        ];
+        let review = vec![
+            b(KeySpec::plain(K::Enter), Action::Submit, "save", true),
+            b(ch('y'), Action::Submit, "save", false),
+            b(KeySpec::plain(K::Esc), Action::Back, "back to editing", true),
+            b(ch('n'), Action::Back, "back to editing", false),
+            b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
+        ];
+        let confirm_delete = vec![
+            b(KeySpec::plain(K::Enter), Action::Submit, "delete", true),
+            b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
+            b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
+        ];
+        let upload = vec![
+            b(KeySpec::plain(K::Enter), Action::Submit, "upload", true),
+            b(KeySpec::plain(K::Tab), Action::Complete, "complete", true),
+            b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
+            b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
+        ];
+        let ask = vec![
+            b(ch('y'), Action::Yes, "yes", true),
+            b(ch('n'), Action::No, "no", true),
+            b(KeySpec::plain(K::Esc), Action::No, "no", false),
+        ];
         let help = vec![
             b(KeySpec::plain(K::Esc), Action::Back, "close", true),
             b(ch('?'), Action::Back, "close", false),
@@ -239,6 +301,12 @@ impl Default for Keymap {
                 (Mode::Attachments, attachments),
                 (Mode::RunOther, other),
                 (Mode::Chart, chart),
+                (Mode::Editor, editor),
+                (Mode::EditorText, editor_text),
+                (Mode::EditorReview, review),
+                (Mode::ConfirmDelete, confirm_delete),
+                (Mode::UploadPrompt, upload),
+                (Mode::Ask, ask),
                 (Mode::Help, help),
                 (Mode::Blocked, quit()),
             ],
@@ -247,6 +315,13 @@ impl Default for Keymap {
 }
 
 impl Keymap {
+    /// Stops offering an action anywhere (read-only mode, or a key refused with 403).
+    pub fn remove_action(&mut self, pred: impl Fn(Action) -> bool) {
+        for (_, t) in &mut self.tables {
+            t.retain(|b| !pred(b.action));
+        }
+    }
+
     pub fn table(&self, mode: Mode) -> &[Binding] {
         self.tables.iter().find(|(m, _)| *m == mode).map(|(_, t)| t.as_slice()).unwrap_or_default()
     }

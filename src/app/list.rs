@@ -57,6 +57,8 @@ pub struct ListState {
     pub updated_ms: Option<i64>,
     /// A first page has arrived for the current filter.
     pub loaded: bool,
+    /// Runs marked (space) for a bulk change.
+    pub marked: HashSet<Box<str>>,
 }
 
 pub const SORTS: [SortBy; 7] = [SortBy::StartedAt, SortBy::CreatedAt, SortBy::Duration, SortBy::Outcome, SortBy::SerialNumber, SortBy::PartNumber, SortBy::RevisionNumber];
@@ -84,6 +86,7 @@ impl Default for ListState {
             stale: false,
             updated_ms: None,
             loaded: false,
+            marked: HashSet::new(),
         }
     }
 }

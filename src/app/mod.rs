@@ -5,10 +5,13 @@
 pub mod action;
 pub mod cache;
 pub mod detail;
+pub mod dialogs;
+pub mod editor;
 pub mod filter;
 pub mod form;
 pub mod keymap;
 pub mod list;
+mod mutations;
 mod run;
 pub mod scroll;
 
@@ -35,6 +38,8 @@ pub enum Msg {
     Worker(WorkerResponse),
     /// Time passed (animations, live polling, "updated N s ago").
     Tick,
+    /// Paths that complete `text` (read by the event loop for the upload prompt).
+    Completions { text: String, candidates: Vec<String> },
 }
 
 /// What `update` asks the event loop to do.
@@ -43,6 +48,8 @@ pub enum Effect {
     Send(WorkerRequest),
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
+    /// List the paths that complete this text (answered with `Msg::Completions`).
+    ListDir(String),
     Quit,
 }
 
@@ -78,6 +85,14 @@ pub struct App {
     /// Where attachments are saved, and the downloads of this session.
     pub download_dir: std::path::PathBuf,
     pub downloads: Vec<detail::Download>,
+    pub editor: Option<editor::EditorState>,
+    pub delete: Option<dialogs::DeleteState>,
+    pub upload: Option<dialogs::UploadState>,
+    pub ask: Option<dialogs::Ask>,
+    /// `--readonly`: every mutation hidden and refused.
+    pub readonly: bool,
+    /// Effects produced while handling a worker answer, sent with the next batch.
+    deferred: Vec<Effect>,
     pub help: bool,
     /// A short message in the footer, until the given time.
     pub flash: Option<(String, i64)>,
@@ -106,6 +121,12 @@ impl App {
             logs_due: Vec::new(),
             download_dir: std::path::PathBuf::from("."),
             downloads: Vec::new(),
+            editor: None,
+            delete: None,
+            upload: None,
+            ask: None,
+            readonly: false,
+            deferred: Vec::new(),
             help: false,
             flash: None,
             now_ms,
@@ -126,9 +147,29 @@ impl App {
         vec![self.request_list(Pending::First)]
     }
 
+    /// Read-only: mutations leave the keymap (so the footer and `?` do not offer them).
+    pub fn set_readonly(&mut self) {
+        self.readonly = true;
+        self.keymap.remove_action(Action::mutates);
+    }
+
     pub fn mode(&self) -> Mode {
         if self.session.blocked.is_some() {
             Mode::Blocked
+        } else if self.ask.is_some() {
+            Mode::Ask
+        } else if self.help {
+            Mode::Help
+        } else if self.delete.is_some() {
+            Mode::ConfirmDelete
+        } else if self.upload.is_some() {
+            Mode::UploadPrompt
+        } else if let Some(ed) = &self.editor {
+            match ed.step {
+                editor::Step::AddKey(_) | editor::Step::AddValue { .. } | editor::Step::EditValue(_) => Mode::EditorText,
+                editor::Step::Review => Mode::EditorReview,
+                _ => Mode::Editor,
+            }
         } else if self.help {
             Mode::Help
         } else if self.form.is_some() {
@@ -227,7 +268,9 @@ impl App {
             }
             Msg::Worker(resp) => self.worker(resp, &mut fx),
             Msg::Tick => {}
+            Msg::Completions { text, candidates } => self.completions(text, candidates),
         }
+        fx.append(&mut self.deferred);
         if self.list.live_ms.is_some() && self.list.live_pending.is_none() && self.list.loaded && now_ms >= self.list.next_live_ms && self.session.blocked.is_none() {
             fx.push(self.request_live());
         }
@@ -291,6 +334,26 @@ impl App {
                     input.handle(req);
                 }
             }
+            Mode::EditorText => {
+                if let Some(ed) = &mut self.editor {
+                    if let Some(i) = ed.input_mut() {
+                        i.handle(req);
+                    }
+                    ed.invalid = None;
+                }
+            }
+            Mode::ConfirmDelete => {
+                if let Some(d) = self.delete.as_mut().filter(|d| d.pending.is_none()) {
+                    d.typed.handle(req);
+                    d.error = None;
+                }
+            }
+            Mode::UploadPrompt => {
+                if let Some(u) = self.upload.as_mut().filter(|u| u.pending.is_none()) {
+                    u.input.handle(req);
+                    u.candidates.clear();
+                }
+            }
             _ => {}
         }
     }
@@ -298,7 +361,8 @@ impl App {
     pub fn action(&mut self, a: Action, fx: &mut Vec<Effect>) {
         let page = self.list.viewport.saturating_sub(1).max(1) as isize;
         match (self.mode(), a) {
-            (_, Action::Quit) => fx.push(Effect::Quit),
+            (Mode::Ask, a) => self.answer(a, fx),
+            (_, Action::Quit) => self.quit(fx),
             (Mode::Help, Action::Back) => self.help = false,
             (_, Action::Help) => self.help = true,
             (Mode::List, Action::Down) => self.list.move_by(1),
@@ -368,6 +432,10 @@ impl App {
                     self.open_run(run_id, fx);
                 }
             }
+            (Mode::Editor | Mode::EditorText | Mode::EditorReview, a) => self.editor_action(a, fx),
+            (Mode::ConfirmDelete, a) => self.delete_action(a, fx),
+            (Mode::UploadPrompt, a) => self.upload_action(a, fx),
+            (m, a) if a.mutates() && (m == Mode::List || m.in_run()) => self.mutation_action(a, fx),
             (m, a) if m.in_run() => self.run_action(a, fx),
             (Mode::Filter, Action::Back) => {
                 self.filter = None;
@@ -397,6 +465,7 @@ impl App {
 
     fn worker(&mut self, resp: WorkerResponse, _fx: &mut [Effect]) {
         let WorkerResponse { id, event } = resp;
+        let Some(event) = self.mutation_event(id, event) else { return };
         let list_kind = self.list.pending.filter(|(p, _, _)| *p == id).map(|(_, k, _)| k);
         let is_live = self.list.live_pending == Some(id);
         match event {

@@ -170,8 +170,8 @@ impl App {
                     self.flash(msg);
                 }
             }
-            // List answers are handled by the list.
-            WorkerEvent::Runs(_) | WorkerEvent::Retrying { .. } => {}
+            // List answers are handled by the list; mutations' before reaching here.
+            WorkerEvent::Runs(_) | WorkerEvent::Retrying { .. } | WorkerEvent::Done(_) | WorkerEvent::UploadFailed { .. } => {}
         }
     }
 

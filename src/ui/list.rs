@@ -89,7 +89,9 @@ fn text(s: Option<&str>) -> &str {
 fn cell(app: &App, row: &RunRow, col: Col, selected: bool, theme: &Theme) -> Cell<'static> {
     match col {
         Col::Mark => {
-            if app.list.fresh_failures.contains(&row.id) {
+            if app.list.marked.contains(&row.id) {
+                Cell::from(Span::styled("●", theme.accent()))
+            } else if app.list.fresh_failures.contains(&row.id) {
                 Cell::from(Span::styled("*", theme.warn()))
             } else {
                 Cell::from("")

@@ -7,6 +7,7 @@ pub mod format;
 pub mod list;
 mod overlay;
 pub mod detail;
+mod dialogs;
 pub mod theme;
 
 use ratatui::Frame;
@@ -26,7 +27,11 @@ pub fn render(app: &App, frame: &mut Frame) {
     let [title, body, filter_area, status, keys] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(filter_h), Constraint::Length(1), Constraint::Length(1)]).areas(area);
     chrome::title(app, frame, title, &theme);
     let mode = app.mode();
-    let under = if mode == Mode::Help { app.detail.as_ref().map_or(Mode::List, |d| app.run_mode_of(d)) } else { mode };
+    let under = if mode == Mode::Help {
+        if app.editor.is_some() { Mode::Editor } else { app.detail.as_ref().map_or(Mode::List, |d| app.run_mode_of(d)) }
+    } else {
+        mode
+    };
     match &app.detail {
         Some(d) => detail::render(app, d, frame, body, &theme),
         None => list::render(app, frame, body, &theme),
@@ -43,6 +48,19 @@ pub fn render(app: &App, frame: &mut Frame) {
         None => chrome::status(app, frame, status, &theme),
     }
     chrome::keys(app, under, frame, keys, &theme);
+    let over = Rect { y: body.y, height: body.height + filter_h, ..body };
+    if let Some(ed) = &app.editor {
+        dialogs::editor(ed, frame, over, &theme);
+    }
+    if let Some(u) = &app.upload {
+        dialogs::upload(u, frame, over, &theme);
+    }
+    if let Some(d) = &app.delete {
+        dialogs::delete(d, frame, over, &theme);
+    }
+    if let Some(q) = app.ask {
+        dialogs::ask(app, q, frame, over, &theme);
+    }
     if mode == Mode::Help {
         overlay::help(app, under, frame, area, &theme);
     }

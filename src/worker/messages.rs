@@ -24,6 +24,10 @@ pub enum Slot {
     Prefetch,
     /// One attachment download (each its own, so they do not cancel each other).
     Download(RequestId),
+    /// One change sent to the server (never cancelled by another).
+    Mutation(RequestId),
+    /// The metadata editor's copy of the run.
+    Editor,
 }
 
 /// One page of the runs list.
@@ -48,6 +52,11 @@ pub enum Fetch {
     /// Save the file at `url` (an absolute, self-authorising link) into `dir` as `name`, or a
     /// free variant of it: never over an existing file.
     Download { url: String, dir: std::path::PathBuf, name: String },
+    /// `PATCH` a run's metadata with these changes (`null` deletes).
+    UpdateMetadata { run_id: String, changes: serde_json::Map<String, serde_json::Value> },
+    DeleteRuns { ids: Vec<String> },
+    /// Initialise, upload, finalise a local file as an attachment of the run.
+    Upload { run_id: String, path: std::path::PathBuf },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +77,10 @@ pub enum WorkerEvent {
     Progress { received: u64, total: Option<u64> },
     /// A download finished: where the file is, or what went wrong.
     Saved(Result<std::path::PathBuf, String>),
+    /// A mutation was acknowledged (for a delete: the ids deleted).
+    Done(Result<Vec<String>, ClientError>),
+    /// An upload failed at one step: which, and why.
+    UploadFailed { step: &'static str, error: ClientError },
     /// An attempt failed; the worker tries again after `delay`.
     Retrying { attempt: u32, delay: Duration, error: ClientError },
 }

@@ -7,6 +7,7 @@ pub mod download;
 pub mod messages;
 mod resolve;
 pub mod rows;
+pub mod upload;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -119,6 +120,29 @@ impl Task {
                 let progress = std::sync::Mutex::new(progress);
                 let r = download::save(&self.client, &url, &dir, &name, |a, b| (progress.lock().unwrap_or_else(|p| p.into_inner()))(a, b)).await;
                 self.send(WorkerEvent::Saved(r));
+            }
+            Fetch::UpdateMetadata { run_id, changes } => {
+                let r = self.client.update_metadata(&run_id, &changes).await.map(|_| vec![run_id]);
+                self.send(WorkerEvent::Done(r));
+            }
+            Fetch::DeleteRuns { ids } => {
+                let r = self.client.delete_runs(&ids).await;
+                self.send(WorkerEvent::Done(r));
+            }
+            Fetch::Upload { run_id, path } => {
+                let (out, id) = (self.out.clone(), self.id);
+                let last = std::sync::Mutex::new(std::time::Instant::now() - Duration::from_secs(1));
+                let progress = move |sent: u64, total: Option<u64>| {
+                    let mut l = last.lock().unwrap_or_else(|p| p.into_inner());
+                    if l.elapsed() > Duration::from_millis(50) || Some(sent) == total {
+                        *l = std::time::Instant::now();
+                        let _ = out.send(WorkerResponse { id, event: WorkerEvent::Progress { received: sent, total } });
+                    }
+                };
+                match upload::upload(&self.client, &run_id, &path, progress).await {
+                    Ok(att) => self.send(WorkerEvent::Done(Ok(vec![att]))),
+                    Err((step, error)) => self.send(WorkerEvent::UploadFailed { step, error }),
+                }
             }
         }
     }
