@@ -276,3 +276,72 @@ async fn open_a_failing_run_jump_to_the_failure_read_its_logs_and_download() {
     .await
     .expect("tui test");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tag_a_run_delete_another_and_upload_a_file_through_the_ui() {
+    let s = server(40).await;
+    let (_, page) = s.get("/runs?limit=3").await;
+    let ids: Vec<String> = page["data"].as_array().expect("rows").iter().map(|r| r["id"].as_str().expect("id").to_string()).collect();
+    let serials: Vec<String> = page["data"].as_array().expect("rows").iter().map(|r| r["unit"]["serial_number"].as_str().expect("serial").to_string()).collect();
+    let files = tempfile::tempdir().expect("dir");
+    let upload = files.path().join("board-photo.bin");
+    let bytes: Vec<u8> = (0..120_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 9) as u8).collect();
+    std::fs::write(&upload, &bytes).expect("write");
+    let downloads = tempfile::tempdir().expect("dir");
+    let (url, dl_dir, up_path) = (s.running.url.clone(), downloads.path().to_path_buf(), upload.clone());
+    let (first, second) = (serials[0].clone(), serials[1].clone());
+    tokio::task::spawn_blocking(move || {
+        let dl = dl_dir.to_string_lossy().to_string();
+        let mut t = Tui::start(&url, &["--download-dir", &dl]);
+        t.wait_for("rows", |s| s.contains(&first) && position(s) == Some((1, 40)));
+        // Tag the first run: m, a, key, tab, value, enter, ctrl-s, enter.
+        t.send("m");
+        t.wait_for("the editor", |s| s.contains("Metadata of") && s.contains("shift"));
+        t.send("a");
+        t.send("triage");
+        t.send("\t");
+        t.send("bad solder joint");
+        t.send("\r");
+        t.send("\x13");
+        t.wait_for("the review", |s| s.contains("Save these changes?") && s.contains("+ triage = bad solder joint"));
+        t.send("\r");
+        t.wait_for("the acknowledgement", |s| s.contains("saved 1 change to 1 run"));
+        // Delete the second run: j, d, enter.
+        t.send("j");
+        t.send("d");
+        t.wait_for("the confirmation", |s| s.contains("Delete 1 run?") && s.contains(&second));
+        t.send("\r");
+        t.wait_for("the deletion", |s| s.contains("deleted 1 run") && !s.contains(&second));
+        // Upload to the first run, then download it back.
+        t.send("g");
+        t.send("\r");
+        t.wait_for("the run view", |s| s.contains("1 Phases"));
+        t.send("3");
+        t.send("u");
+        t.wait_for("the upload prompt", |s| s.contains("Upload an attachment"));
+        t.send("\x15"); // ctrl-u clears the field
+        t.send(&up_path.to_string_lossy().replace("board-photo.bin", "board-ph"));
+        t.send("\t");
+        t.wait_for("the completed path", |s| s.contains("board-photo.bin"));
+        t.send("\r");
+        t.wait_for("the upload", |s| s.contains("uploaded board-photo.bin"));
+        t.wait_for("the new attachment", |s| s.contains("board-photo.bin") && s.contains("Download (enter)"));
+        // Its row: the last one.
+        t.send("G");
+        t.send("\r");
+        t.wait_for("the download", |s| s.contains("saved "));
+        t.send("q");
+        assert!(t.wait_exit().success());
+        t.assert_restored();
+    })
+    .await
+    .expect("tui test");
+    // Checked through the API, not through tofui.
+    let (_, run) = s.get(&format!("/runs/{}", ids[0])).await;
+    assert_eq!(run["metadata"]["triage"], "bad solder joint");
+    assert!(run["metadata"]["shift"].is_string(), "other keys kept");
+    assert_eq!(s.get(&format!("/runs/{}", ids[1])).await.0, 404);
+    assert_eq!(s.get(&format!("/runs/{}", ids[2])).await.0, 200);
+    let got = std::fs::read(downloads.path().join("board-photo.bin")).expect("downloaded");
+    assert!(got == bytes, "byte-identical round trip");
+}

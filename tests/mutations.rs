@@ -182,3 +182,22 @@ fn readonly_hides_and_refuses_every_change() {
     let help: Vec<&str> = app.keymap.describe(Mode::List, false).iter().map(|(_, l)| *l).collect();
     assert!(!help.contains(&"delete") && !help.contains(&"metadata"), "{help:?}");
 }
+
+#[test]
+fn deleting_runs_already_gone_says_so_and_drops_them_from_view() {
+    let mut app = loaded_list();
+    press(&mut app, "d");
+    let fx = press(&mut app, "\n");
+    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else { panic!("delete") };
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Done(Err(ClientError::NotFound("Run `run-000000` not found".into()))) }), NOW);
+    assert!(app.flash.as_ref().is_some_and(|(t, _)| t.contains("did not exist any more")));
+    assert_eq!(app.list.rows.len(), 9);
+    // A station key: explained, and `d` is not offered again.
+    press(&mut app, "d");
+    let fx = press(&mut app, "\n");
+    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else { panic!("delete") };
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Done(Err(ClientError::Forbidden("stations cannot delete runs".into()))) }), NOW);
+    assert!(app.flash.as_ref().is_some_and(|(t, _)| t.contains("403") && t.contains("stations cannot delete")));
+    assert_eq!(app.list.rows.len(), 9, "nothing removed");
+    assert!(press(&mut app, "d").is_empty() && app.delete.is_none());
+}

@@ -170,8 +170,6 @@ impl App {
                 editor::Step::Review => Mode::EditorReview,
                 _ => Mode::Editor,
             }
-        } else if self.help {
-            Mode::Help
         } else if self.form.is_some() {
             Mode::Form
         } else if self.filter.is_some() {

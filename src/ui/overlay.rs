@@ -18,8 +18,22 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
 pub fn help(app: &App, under: Mode, frame: &mut Frame, area: Rect, theme: &Theme) {
     let keys = app.keymap.describe(under, false);
     let kw = keys.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
-    let mut lines: Vec<Line> = keys.iter().map(|(k, l)| Line::from(vec![Span::styled(format!(" {k:>kw$}  "), theme.key()), Span::raw(*l)])).collect();
-    lines.push(Line::from(""));
+    let lw = keys.iter().map(|(_, l)| l.chars().count()).max().unwrap_or(0);
+    let entry = |(k, l): &(String, &'static str)| vec![Span::styled(format!(" {k:>kw$}  "), theme.key()), Span::raw(format!("{l:<lw$}"))];
+    // Two columns when one does not fit the screen's height.
+    let room = area.height.saturating_sub(4) as usize;
+    let cols = if keys.len() > room { 2 } else { 1 };
+    let per = keys.len().div_ceil(cols);
+    let mut lines: Vec<Line> = (0..per)
+        .map(|i| {
+            let mut spans = entry(&keys[i]);
+            if cols == 2 && let Some(k) = keys.get(i + per) {
+                spans.push(Span::raw("  "));
+                spans.extend(entry(k));
+            }
+            Line::from(spans)
+        })
+        .collect();
     lines.push(Line::styled(" mouse wheel scrolls · esc closes", theme.dim()));
     let w = lines.iter().map(|l| l.width() as u16).max().unwrap_or(20) + 4;
     let r = centered(area, w.max(30), lines.len() as u16 + 2);
@@ -29,6 +43,7 @@ pub fn help(app: &App, under: Mode, frame: &mut Frame, area: Rect, theme: &Theme
         Mode::Logs => " Keys: run logs ",
         Mode::Attachments => " Keys: attachments ",
         Mode::Chart => " Keys: chart ",
+        Mode::Editor => " Keys: metadata editor ",
         m if m.in_run() => " Keys: run ",
         _ => " Keys: runs list ",
     };

@@ -1,0 +1,174 @@
+//! Mutations through the worker against the embedded server, checked through the API itself;
+//! and against a faulty server: 500, a timeout, a reset connection — each reported, none
+//! retried behind the user's back.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use chrono::{DurationRound, TimeDelta, Utc};
+use common::*;
+use serde_json::json;
+use tofui::server::seed::{SeedOptions, seed};
+use tofui::worker::{self, ApiClient, ClientConfig, ClientError, Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+
+struct W {
+    tx: UnboundedSender<WorkerRequest>,
+    rx: UnboundedReceiver<WorkerResponse>,
+    n: u64,
+}
+
+impl W {
+    fn new(url: &str, key: &str, timeout: Duration) -> W {
+        let client = ApiClient::new(&ClientConfig { url: url.into(), api_key: key.into(), ca_cert: None, timeout }).expect("client");
+        let (out, rx) = unbounded_channel();
+        W { tx: worker::spawn(client, out), rx, n: 0 }
+    }
+
+    /// Sends a mutation and returns its final event.
+    async fn run(&mut self, fetch: Fetch) -> WorkerEvent {
+        self.n += 1;
+        let id = self.n;
+        self.tx.send(WorkerRequest::Fetch { id, slot: Slot::Mutation(id), fetch }).expect("worker");
+        loop {
+            let r = tokio::time::timeout(Duration::from_secs(30), self.rx.recv()).await.expect("answer").expect("alive");
+            assert_eq!(r.id, id);
+            match r.event {
+                WorkerEvent::Progress { .. } => continue,
+                e => return e,
+            }
+        }
+    }
+}
+
+async fn server() -> TestServer {
+    let anchor = Utc::now().duration_trunc(TimeDelta::hours(1)).expect("hour");
+    TestServer::start_with(move |st| {
+        seed(st, &SeedOptions { runs: 30, seed: 3, anchor }).expect("seed");
+    })
+    .await
+}
+
+async fn first_ids(s: &TestServer, n: usize) -> Vec<String> {
+    let (_, page) = s.get(&format!("/runs?limit={n}")).await;
+    page["data"].as_array().expect("rows").iter().map(|r| r["id"].as_str().expect("id").to_string()).collect()
+}
+
+#[tokio::test]
+async fn metadata_changes_land_exactly_as_sent() {
+    let s = server().await;
+    let run = first_ids(&s, 1).await.remove(0);
+    let mut w = W::new(&s.running.url, USER_KEY, Duration::from_secs(10));
+    let (_, before) = s.get(&format!("/runs/{run}")).await;
+    assert!(before["metadata"]["shift"].is_string());
+    let changes = json!({"bin": "12", "rework": true, "temperature": 30.5, "shift": null}).as_object().cloned().expect("object");
+    let e = w.run(Fetch::UpdateMetadata { run_id: run.clone(), changes }).await;
+    assert!(matches!(e, WorkerEvent::Done(Ok(_))), "{e:?}");
+    let (_, after) = s.get(&format!("/runs/{run}")).await;
+    let m = &after["metadata"];
+    assert_eq!((m["bin"].clone(), m["rework"].clone(), m["temperature"].clone()), (json!("12"), json!(true), json!(30.5)));
+    assert!(m.get("shift").is_none(), "null deleted the key");
+    assert_eq!(m["fixture"], before["metadata"]["fixture"], "keys left out are kept");
+    // And the list filter sees it.
+    let (_, page) = s.get("/runs?metadata=%7B%22bin%22%3A%7B%22in%22%3A%5B%2212%22%5D%7D%7D").await;
+    assert_eq!(page["data"][0]["id"], json!(run));
+}
+
+#[tokio::test]
+async fn delete_removes_runs_and_a_station_key_is_refused() {
+    let s = server().await;
+    let ids = first_ids(&s, 2).await;
+    let mut station = W::new(&s.running.url, STATION_KEY, Duration::from_secs(10));
+    let e = station.run(Fetch::DeleteRuns { ids: ids.clone() }).await;
+    assert!(matches!(e, WorkerEvent::Done(Err(ClientError::Forbidden(_)))), "{e:?}");
+    assert_eq!(s.get(&format!("/runs/{}", ids[0])).await.0, 200, "nothing deleted");
+    let mut w = W::new(&s.running.url, USER_KEY, Duration::from_secs(10));
+    let e = w.run(Fetch::DeleteRuns { ids: ids.clone() }).await;
+    let WorkerEvent::Done(Ok(deleted)) = e else { panic!("{e:?}") };
+    assert_eq!(deleted, ids);
+    for id in &ids {
+        assert_eq!(s.get(&format!("/runs/{id}")).await.0, 404);
+    }
+    // Deleted meanwhile: a 404 the app explains.
+    let e = w.run(Fetch::DeleteRuns { ids: ids.clone() }).await;
+    assert!(matches!(e, WorkerEvent::Done(Err(ClientError::NotFound(_)))), "{e:?}");
+}
+
+#[tokio::test]
+async fn upload_then_download_is_byte_identical() {
+    let s = server().await;
+    let run = first_ids(&s, 1).await.remove(0);
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("scope.bin");
+    let bytes: Vec<u8> = (0..300_000u32).map(|i| (i.wrapping_mul(2_246_822_519) >> 11) as u8).collect();
+    std::fs::write(&path, &bytes).expect("write");
+    let mut w = W::new(&s.running.url, USER_KEY, Duration::from_secs(10));
+    let e = w.run(Fetch::Upload { run_id: run.clone(), path: path.clone() }).await;
+    let WorkerEvent::Done(Ok(att)) = e else { panic!("{e:?}") };
+    let (_, detail) = s.get(&format!("/runs/{run}")).await;
+    let a = detail["attachments"].as_array().expect("attachments").iter().find(|a| a["id"] == json!(att[0])).expect("linked to the run").clone();
+    assert_eq!(a["name"], "scope.bin");
+    let out = tempfile::tempdir().expect("dir");
+    let e = w.run(Fetch::Download { url: a["download_url"].as_str().expect("url").into(), dir: out.path().into(), name: "scope.bin".into() }).await;
+    let WorkerEvent::Saved(Ok(saved)) = e else { panic!("{e:?}") };
+    assert!(std::fs::read(saved).expect("read") == bytes);
+    // A missing file fails at the first step, before anything is created.
+    let e = w.run(Fetch::Upload { run_id: run, path: dir.path().join("nope.bin") }).await;
+    assert!(matches!(e, WorkerEvent::UploadFailed { step: "reading the file", .. }), "{e:?}");
+}
+
+/// A server whose `PATCH …/metadata` fails as told, in turn: 500, too slow, a reset, then 200.
+async fn faulty() -> (String, Arc<AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let calls = Arc::new(AtomicUsize::new(0));
+    let c = calls.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let n = c.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65536];
+                let _ = sock.read(&mut buf).await;
+                let body = r#"{"id":"r1"}"#;
+                match n {
+                    0 => {
+                        let msg = r#"{"message":"database unavailable","code":"INTERNAL_SERVER_ERROR"}"#;
+                        let _ = sock.write_all(format!("HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{msg}", msg.len()).as_bytes()).await;
+                    }
+                    1 => tokio::time::sleep(Duration::from_secs(5)).await,
+                    2 => {
+                        // Reset: close with unread data and SO_LINGER 0.
+                        let _ = sock.set_linger(Some(Duration::ZERO));
+                        drop(sock);
+                    }
+                    _ => {
+                        let _ = sock.write_all(format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).as_bytes()).await;
+                    }
+                }
+            });
+        }
+    });
+    (url, calls)
+}
+
+#[tokio::test]
+async fn a_failing_patch_is_reported_each_time_and_never_retried_silently() {
+    tofui::init_tls();
+    let (url, calls) = faulty().await;
+    let mut w = W::new(&url, USER_KEY, Duration::from_millis(800));
+    let changes = json!({"note": "loose fixture"}).as_object().cloned().expect("object");
+    let patch = || Fetch::UpdateMetadata { run_id: "r1".into(), changes: changes.clone() };
+    let e = w.run(patch()).await;
+    assert!(matches!(&e, WorkerEvent::Done(Err(ClientError::Status { status: 500, message })) if message == "database unavailable"), "{e:?}");
+    let e = w.run(patch()).await;
+    assert!(matches!(e, WorkerEvent::Done(Err(ClientError::Timeout(_)))), "{e:?}");
+    let e = w.run(patch()).await;
+    assert!(matches!(e, WorkerEvent::Done(Err(ClientError::Unreachable(_)))), "{e:?}");
+    let e = w.run(patch()).await;
+    assert!(matches!(e, WorkerEvent::Done(Ok(_))), "{e:?}");
+    assert_eq!(calls.load(Ordering::SeqCst), 4, "one request per attempt the user made");
+}
