@@ -4,6 +4,7 @@
 pub mod api;
 pub mod app;
 pub mod cli;
+pub mod config;
 pub mod dashboard;
 pub mod query;
 pub mod worker;
