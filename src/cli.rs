@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "tofui", version, about = "A fast, keyboard-driven terminal dashboard for TofuPilot test runs")]
+#[command(name = "tofui", version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("TOFUI_GIT_COMMIT"), ")"), about = "A fast, keyboard-driven terminal dashboard for TofuPilot test runs")]
 pub struct Cli {
     /// TofuPilot instance root, e.g. https://www.tofupilot.app or a self-hosted URL (`/api` is appended).
     #[arg(long, env = "TOFUPILOT_URL", global = false)]
@@ -28,6 +28,12 @@ pub struct Cli {
     /// Run against the embedded demo server with its demo data (no account needed).
     #[arg(long)]
     pub demo: bool,
+    /// The config file (default ~/.config/tofui/config.toml; also TOFUI_CONFIG).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The config profile to use (else the config's default_profile).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
     /// Where the log goes (default: tofui.log in the user's state folder).
     #[arg(long, value_name = "FILE", env = "TOFUI_LOG_FILE")]
     pub log_file: Option<PathBuf>,
@@ -42,6 +48,21 @@ pub struct Cli {
 pub enum Command {
     /// Serve the TofuPilot API v2 from a local SQLite database.
     Serve(ServeArgs),
+    /// The configuration file.
+    Config {
+        #[command(subcommand)]
+        action: ConfigCommand,
+    },
+    /// Print a shell completion script: tofui completions bash > ~/.local/share/bash-completion/completions/tofui
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print where the config is read from.
+    Path,
+    /// Write a commented example config there (never over an existing file).
+    Init,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use chrono::{Local, Offset, Utc};
+use chrono::{FixedOffset, Local, Offset, Utc};
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
@@ -13,10 +13,18 @@ use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 use crate::app::{App, Blocked, Effect, Msg, Session};
 use crate::cli::Cli;
+use crate::config::{self, Profile};
+use crate::ui::theme::Palette;
 use crate::server::Running;
 use crate::terminal;
 use crate::ui;
 use crate::worker::{self, ApiClient, ClientConfig, WorkerResponse, client::DEFAULT_URL};
+
+/// Where views are written back.
+pub struct Saving {
+    pub path: PathBuf,
+    pub profile: Option<String>,
+}
 
 /// What the dashboard connects to.
 pub struct Connection {
@@ -35,9 +43,9 @@ fn read_key_file(path: &PathBuf) -> Result<String> {
     Ok(key)
 }
 
-/// Works out the URL and key from flags and environment; with `--demo`, starts the embedded
-/// server on a free loopback port.
-pub async fn connect(cli: &Cli) -> Result<Connection> {
+/// Works out the URL and key: flags, then the environment, then the config's profile; with
+/// `--demo`, starts the embedded server on a free loopback port.
+pub async fn connect(cli: &Cli, profile: Option<&Profile>) -> Result<Connection> {
     let timeout = Duration::from_secs(20);
     if cli.demo {
         let server = crate::serve::start_server(&crate::serve::demo_args(), &mut |m| tracing::info!("{m}")).await.wrap_err("cannot start the demo server")?;
@@ -45,10 +53,17 @@ pub async fn connect(cli: &Cli) -> Result<Connection> {
         let session = Session { url: server.url.clone(), demo: true, blocked: None };
         return Ok(Connection { config: Some(config), session, server: Some(server) });
     }
-    let url = cli.url.clone().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| DEFAULT_URL.to_string());
-    let key = match &cli.api_key_file {
-        Some(p) => Some(read_key_file(p)?),
-        None => std::env::var("TOFUPILOT_API_KEY").ok().map(|k| k.trim().to_string()).filter(|k| !k.is_empty()),
+    let url = cli.url.clone().filter(|u| !u.trim().is_empty()).or_else(|| profile.and_then(|p| p.url.clone())).unwrap_or_else(|| DEFAULT_URL.to_string());
+    let from_env = |var: &str| std::env::var(var).ok().map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
+    let key = match (&cli.api_key_file, from_env("TOFUPILOT_API_KEY"), profile) {
+        (Some(p), _, _) => Some(read_key_file(p)?),
+        (None, Some(k), _) => Some(k),
+        (None, None, Some(p)) => match (&p.key_file, &p.key_env) {
+            (Some(f), _) => Some(read_key_file(f)?),
+            (None, Some(var)) => from_env(var),
+            (None, None) => None,
+        },
+        (None, None, None) => None,
     };
     let session = Session { url: url.clone(), demo: false, blocked: if key.is_none() { Some(Blocked::NoKey) } else { None } };
     let config = key.map(|api_key| ClientConfig { url, api_key, ca_cert: cli.ca_cert.clone(), timeout });
@@ -61,7 +76,13 @@ pub fn now_ms() -> i64 {
 
 /// Runs the dashboard until the user quits or a signal arrives.
 pub async fn run(cli: Cli) -> Result<()> {
-    let conn = connect(&cli).await?;
+    let config_path = config::path(cli.config.as_deref());
+    let config = config::load(&config_path);
+    for p in config.problem_lines() {
+        tracing::warn!("config: {p}");
+    }
+    let profile = config.profile(cli.profile.as_deref()).map_err(|e| eyre!(e))?.cloned();
+    let conn = connect(&cli, profile.as_ref()).await?;
     // Building the client checks the URL and --ca-cert before the screen changes.
     let client = match &conn.config {
         Some(c) => Some(ApiClient::new(c).map_err(|e| eyre!("{e}"))?),
@@ -69,8 +90,31 @@ pub async fn run(cli: Cli) -> Result<()> {
     };
     let tz = Local::now().offset().fix();
     let size = crossterm::terminal::size().unwrap_or((80, 24));
+    let settings = &config.settings;
+    let tz = if settings.time_zone.as_deref() == Some("utc") { FixedOffset::east_opt(0).unwrap_or(tz) } else { tz };
     let mut app = App::new(conn.session.clone(), now_ms(), tz, size);
-    app.no_color = cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    app.no_color = cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) || settings.theme.as_deref() == Some("none");
+    app.palette = Palette::from_config(settings.theme.as_deref(), &settings.colors);
+    app.absolute_dates = settings.date_format.as_deref() == Some("absolute");
+    let views = match profile.as_ref().map(|p| p.views.clone()).filter(|v| !v.is_empty()).or_else(|| Some(settings.views.clone()).filter(|v| !v.is_empty())) {
+        Some(v) => v,
+        None => config::default_views(),
+    };
+    app.set_views(&views);
+    let mut problems = config.problem_lines();
+    for (line, msg) in app.keymap.apply_overrides(&settings.keys) {
+        let p = format!("{}:{line}: {msg}", config.path.display());
+        tracing::warn!("config: {p}");
+        problems.push(p);
+    }
+    app.config_problems = problems;
+    if let Some(dir) = settings.download_dir.clone().filter(|d| d.is_dir()) {
+        app.download_dir = dir;
+    }
+    if let Some(s) = settings.live_seconds {
+        app.live_every_ms = s as i64 * 1000;
+    }
+    let saving = Saving { path: config.path.clone(), profile: profile.as_ref().map(|p| p.name.clone()) };
     if cli.readonly {
         app.set_readonly();
     }
@@ -88,7 +132,7 @@ pub async fn run(cli: Cli) -> Result<()> {
 
     let mut term = terminal::setup().wrap_err("cannot set up the terminal")?;
     let _guard = terminal::Guard;
-    let result = event_loop(&mut term, &mut app, worker_tx, resp_rx).await;
+    let result = event_loop(&mut term, &mut app, worker_tx, resp_rx, &saving).await;
     drop(_guard);
     if let Some(server) = conn.server {
         server.stop().await;
@@ -101,6 +145,7 @@ async fn event_loop(
     app: &mut App,
     worker_tx: Option<tokio::sync::mpsc::UnboundedSender<crate::worker::WorkerRequest>>,
     mut resp_rx: UnboundedReceiver<WorkerResponse>,
+    saving: &Saving,
 ) -> Result<()> {
     let mut events = EventStream::new();
     let mut signals = Signals::new();
@@ -118,6 +163,10 @@ async fn event_loop(
                 }
                 Effect::Copy(text) => {
                     let _ = terminal::copy(&text);
+                }
+                Effect::SaveViews(entries) => {
+                    let r = config::save_views(&saving.path, saving.profile.as_deref(), &entries).map(|_| saving.path.display().to_string());
+                    pending.push(Msg::ViewsSaved(r));
                 }
                 Effect::ListDir(text) => {
                     let candidates = complete_path(&text);

@@ -2,7 +2,8 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-use tofui::cli::{Cli, Command};
+use clap::CommandFactory;
+use tofui::cli::{Cli, Command, ConfigCommand};
 
 /// The log file: never the terminal while the dashboard draws on it.
 fn log_path(cli: &Cli) -> PathBuf {
@@ -11,7 +12,7 @@ fn log_path(cli: &Cli) -> PathBuf {
 
 fn init_logging(cli: &Cli) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("TOFUI_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    if matches!(cli.command, Some(Command::Serve(_))) {
+    if matches!(cli.command, Some(Command::Serve(_) | Command::Config { .. } | Command::Completions { .. })) {
         tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
         return;
     }
@@ -22,12 +23,33 @@ fn init_logging(cli: &Cli) {
     }
 }
 
+fn config_command(action: ConfigCommand, flag: Option<&std::path::Path>) -> color_eyre::Result<()> {
+    let path = tofui::config::path(flag);
+    match action {
+        ConfigCommand::Path => println!("{}", path.display()),
+        ConfigCommand::Init => {
+            if path.exists() {
+                color_eyre::eyre::bail!("{} exists already; it was left as it is", path.display());
+            }
+            tofui::config::write::write_atomically(&path, tofui::config::EXAMPLE).map_err(|e| color_eyre::eyre::eyre!(e))?;
+            println!("wrote {}", path.display());
+        }
+    }
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() {
     let cli = Cli::parse();
     init_logging(&cli);
+    let config_flag = cli.config.clone();
     let result = match cli.command {
         Some(Command::Serve(args)) => tofui::serve::serve(args).await,
+        Some(Command::Config { action }) => config_command(action, config_flag.as_deref()),
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(shell, &mut Cli::command(), "tofui", &mut std::io::stdout());
+            Ok(())
+        }
         None => tofui::dashboard::run(cli).await,
     };
     if let Err(e) = result {

@@ -146,10 +146,11 @@ fn style_of(t: &Terminal<TestBackend>, y: u16, word: &str) -> ratatui::style::St
 #[test]
 fn colour_and_no_color() {
     let mut a = with_rows(80, 24, 100);
-    // Row 0 is selected (reversed); rows 1 and 3 are FAIL and ERROR.
+    // Screen rows: title, view tabs, header, then the runs; the first (selected, reversed)
+    // passed, the second failed.
     let t = draw(&a);
-    assert_eq!(style_of(&t, 3, "✗").fg, Some(Color::Red));
-    assert!(style_of(&t, 2, "✓").add_modifier.contains(Modifier::REVERSED));
+    assert_eq!(style_of(&t, 4, "✗").fg, Some(Color::Red));
+    assert!(style_of(&t, 3, "✓").add_modifier.contains(Modifier::REVERSED));
     a.no_color = true;
     let t = draw(&a);
     let buf = t.backend().buffer();
@@ -160,6 +161,6 @@ fn colour_and_no_color() {
         }
     }
     // Still readable: outcome words, and the selection by reverse video.
-    assert!(style_of(&t, 2, "✓").add_modifier.contains(Modifier::REVERSED));
+    assert!(style_of(&t, 3, "✓").add_modifier.contains(Modifier::REVERSED));
     insta::assert_snapshot!(t.backend().to_string());
 }

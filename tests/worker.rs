@@ -68,7 +68,7 @@ impl Harness {
         let mut rows = Vec::new();
         let mut cursor = None;
         loop {
-            let id = self.send(Slot::List, line, cursor);
+            let id = self.send(Slot::List(0), line, cursor);
             let (got, page, _) = self.answer().await;
             assert_eq!(got, id);
             let page = page.unwrap_or_else(|e| panic!("{line}: {e}"));
@@ -163,7 +163,7 @@ async fn every_filter_of_the_language_reaches_the_api() {
     let rows = h.all(&two).await;
     assert_eq!(rows.iter().map(|r| &*r.id).collect::<HashSet<_>>(), HashSet::from([&*all[3].id, &*all[9].id]));
     // A name that matches nothing is said so, and nothing is listed.
-    h.send(Slot::List, "station:\"Line 9\"", None);
+    h.send(Slot::List(0), "station:\"Line 9\"", None);
     let (_, r, _) = h.answer().await;
     assert_eq!(r.err(), Some(ClientError::NoMatch("no station matches `Line 9`".into())));
 }
@@ -207,7 +207,7 @@ async fn retries_429_after_retry_after_and_500_then_succeeds() {
     let (url, calls) = mock(vec![(429, Some(("retry-after", "1")), err.clone()), (500, None, err), (200, None, PAGE.into())], Duration::ZERO).await;
     let mut h = Harness::new(&url);
     let t0 = Instant::now();
-    h.send(Slot::List, "", None);
+    h.send(Slot::List(0), "", None);
     let (_, page, notes) = h.answer().await;
     let page = page.expect("third attempt succeeds");
     assert_eq!(calls.load(Ordering::SeqCst), 3);
@@ -226,7 +226,7 @@ async fn gives_up_on_a_persistent_500_with_the_servers_message() {
     tofui::init_tls();
     let (url, calls) = mock(vec![(500, None, r#"{"message":"database on fire"}"#.into())], Duration::ZERO).await;
     let mut h = Harness::new(&url);
-    h.send(Slot::List, "", None);
+    h.send(Slot::List(0), "", None);
     let (_, page, notes) = h.answer().await;
     assert_eq!(page.err(), Some(ClientError::Status { status: 500, message: "database on fire".into() }));
     assert_eq!(calls.load(Ordering::SeqCst), 4, "1 try + 3 retries");
@@ -238,9 +238,9 @@ async fn a_newer_request_cancels_the_older_one() {
     tofui::init_tls();
     let (url, calls) = mock(vec![(200, None, PAGE.into())], Duration::from_millis(400)).await;
     let mut h = Harness::new(&url);
-    let first = h.send(Slot::List, "outcome:fail", None);
+    let first = h.send(Slot::List(0), "outcome:fail", None);
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let second = h.send(Slot::List, "outcome:pass", None);
+    let second = h.send(Slot::List(0), "outcome:pass", None);
     let (id, page, _) = h.answer().await;
     assert_eq!(id, second);
     assert!(page.is_ok());
@@ -249,8 +249,8 @@ async fn a_newer_request_cancels_the_older_one() {
     assert!(late.is_err(), "no answer for the superseded request {first}: {late:?}");
     assert_eq!(calls.load(Ordering::SeqCst), 2);
     // Another slot is independent.
-    let live = h.send(Slot::Live, "", None);
-    let list = h.send(Slot::List, "", None);
+    let live = h.send(Slot::Live(0), "", None);
+    let list = h.send(Slot::List(0), "", None);
     let mut got = vec![h.answer().await.0, h.answer().await.0];
     got.sort();
     assert_eq!(got, vec![live, list]);
@@ -264,7 +264,7 @@ async fn an_unreachable_server_is_retried_and_reported_until_it_answers() {
     let addr = probe.local_addr().expect("addr");
     drop(probe);
     let mut h = Harness::new(&format!("http://{addr}"));
-    h.send(Slot::List, "", None);
+    h.send(Slot::List(0), "", None);
     let first = tokio::time::timeout(Duration::from_secs(5), h.rx.recv()).await.expect("a note").expect("alive");
     match first.event {
         WorkerEvent::Retrying { attempt: 1, error, .. } => assert!(error.is_offline(), "{error}"),

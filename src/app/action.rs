@@ -91,9 +91,93 @@ pub enum Action {
     Yes,
     /// Answer no.
     No,
+    /// Show the view (tab) with this index.
+    View(u8),
+    /// Next view.
+    NextView,
+    /// Previous view.
+    PrevView,
+    /// Move this view one place left.
+    MoveViewLeft,
+    /// Move this view one place right.
+    MoveViewRight,
+    /// Type a command (`:w NAME`, `:rename`, `:delete`, `:move N`).
+    Command,
 }
 
+/// Names for the config's `[keys.MODE]` tables.
+const NAMES: &[(&str, Action)] = &[
+    ("quit", Action::Quit),
+    ("down", Action::Down),
+    ("up", Action::Up),
+    ("page_down", Action::PageDown),
+    ("page_up", Action::PageUp),
+    ("top", Action::Top),
+    ("bottom", Action::Bottom),
+    ("open", Action::Open),
+    ("back", Action::Back),
+    ("filter", Action::Filter),
+    ("form", Action::Form),
+    ("sort", Action::CycleSort),
+    ("order", Action::FlipOrder),
+    ("refresh", Action::Refresh),
+    ("live", Action::ToggleLive),
+    ("copy_id", Action::CopyId),
+    ("copy_link", Action::CopyLink),
+    ("help", Action::Help),
+    ("submit", Action::Submit),
+    ("next_field", Action::NextField),
+    ("prev_field", Action::PrevField),
+    ("clear_filter", Action::ClearFilter),
+    ("toggle", Action::Toggle),
+    ("expand_all", Action::ExpandAll),
+    ("collapse_all", Action::CollapseAll),
+    ("first_failure", Action::FirstFailure),
+    ("next_failure", Action::NextFailure),
+    ("prev_failure", Action::PrevFailure),
+    ("phase_logs", Action::PhaseLogs),
+    ("all_logs", Action::AllLogs),
+    ("debug", Action::ToggleLevel(0)),
+    ("info", Action::ToggleLevel(1)),
+    ("warning", Action::ToggleLevel(2)),
+    ("error", Action::ToggleLevel(3)),
+    ("critical", Action::ToggleLevel(4)),
+    ("next_match", Action::NextMatch),
+    ("prev_match", Action::PrevMatch),
+    ("mark", Action::Mark),
+    ("metadata", Action::EditMetadata),
+    ("delete", Action::Delete),
+    ("upload", Action::Upload),
+    ("add", Action::Add),
+    ("delete_key", Action::ToggleDelete),
+    ("save", Action::Save),
+    ("complete", Action::Complete),
+    ("next_view", Action::NextView),
+    ("prev_view", Action::PrevView),
+    ("move_view_left", Action::MoveViewLeft),
+    ("move_view_right", Action::MoveViewRight),
+    ("command", Action::Command),
+    ("tab_phases", Action::Tab(0)),
+    ("tab_logs", Action::Tab(1)),
+    ("tab_attachments", Action::Tab(2)),
+    ("tab_sub_units", Action::Tab(3)),
+    ("tab_metadata", Action::Tab(4)),
+    ("tab_info", Action::Tab(5)),
+];
+
 impl Action {
+    pub fn from_name(name: &str) -> Option<Action> {
+        NAMES.iter().find(|(n, _)| *n == name).map(|(_, a)| *a)
+    }
+
+    pub fn name(self) -> Option<&'static str> {
+        NAMES.iter().find(|(_, a)| *a == self).map(|(n, _)| *n)
+    }
+
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        NAMES.iter().map(|(n, _)| *n)
+    }
+
     /// Changes something on the server: hidden and refused with `--readonly`.
     pub fn mutates(self) -> bool {
         matches!(self, Action::EditMetadata | Action::Delete | Action::Upload | Action::Mark)

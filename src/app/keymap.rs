@@ -36,6 +36,8 @@ pub enum Mode {
     UploadPrompt,
     /// A yes/no question.
     Ask,
+    /// Typing a `:` command.
+    Command,
     /// The `?` overlay.
     Help,
     /// The "set your API key" screen.
@@ -184,7 +186,15 @@ impl Default for Keymap {
             b(ch('m'), Action::EditMetadata, "metadata", false),
             b(ch('d'), Action::Delete, "delete", false),
             b(ch('?'), Action::Help, "help", true),
+            b(KeySpec::plain(K::Tab), Action::NextView, "next view", false),
+            b(KeySpec::plain(K::BackTab), Action::PrevView, "previous view", false),
+            b(ch(':'), Action::Command, "command (:w NAME saves the view)", false),
+            b(ch('<'), Action::MoveViewLeft, "move view left", false),
+            b(ch('>'), Action::MoveViewRight, "move view right", false),
         ]);
+        for n in 1..=9u8 {
+            list.push(b(ch((b'0' + n) as char), Action::View(n - 1), "view 1–9", false));
+        }
         list.extend(quit());
         let filter = vec![
             b(KeySpec::plain(K::Enter), Action::Submit, "apply", true),
@@ -279,6 +289,11 @@ impl Default for Keymap {
             b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
             b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
         ];
+        let command = vec![
+            b(KeySpec::plain(K::Enter), Action::Submit, "run", true),
+            b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
+            b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
+        ];
         let ask = vec![
             b(ch('y'), Action::Yes, "yes", true),
             b(ch('n'), Action::No, "no", true),
@@ -307,6 +322,7 @@ impl Default for Keymap {
                 (Mode::ConfirmDelete, confirm_delete),
                 (Mode::UploadPrompt, upload),
                 (Mode::Ask, ask),
+                (Mode::Command, command),
                 (Mode::Help, help),
                 (Mode::Blocked, quit()),
             ],
@@ -314,7 +330,108 @@ impl Default for Keymap {
     }
 }
 
+impl Mode {
+    /// The name of the mode's table in the config (`[keys.list]`).
+    pub fn config_name(self) -> Option<&'static str> {
+        Some(match self {
+            Mode::List => "list",
+            Mode::Filter => "filter",
+            Mode::Form => "form",
+            Mode::Tree => "tree",
+            Mode::Logs => "logs",
+            Mode::Attachments => "attachments",
+            Mode::RunOther => "run",
+            Mode::Chart => "chart",
+            Mode::Editor => "editor",
+            _ => return None,
+        })
+    }
+}
+
+/// A key as the config writes it: `l`, `L`, `ctrl-o`, `enter`, `esc`, `tab`, `shift-tab`,
+/// `space`, arrows (`up`…), `pgup`, `pgdn`, `home`, `end`, `backspace`, `delete`, `f1`–`f12`.
+pub fn parse_key(s: &str) -> Option<KeySpec> {
+    let (ctrl, rest) = match s.strip_prefix("ctrl-") {
+        Some(r) => (true, r),
+        None => (false, s),
+    };
+    let code = match rest {
+        "enter" => K::Enter,
+        "esc" => K::Esc,
+        "tab" => K::Tab,
+        "shift-tab" => K::BackTab,
+        "space" => K::Char(' '),
+        "up" => K::Up,
+        "down" => K::Down,
+        "left" => K::Left,
+        "right" => K::Right,
+        "pgup" | "pageup" => K::PageUp,
+        "pgdn" | "pagedown" => K::PageDown,
+        "home" => K::Home,
+        "end" => K::End,
+        "backspace" => K::Backspace,
+        "delete" | "del" => K::Delete,
+        f if f.len() >= 2 && f.starts_with('f') && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) => K::F(f[1..].parse().unwrap_or(1)),
+        c if c.chars().count() == 1 => K::Char(c.chars().next().unwrap_or(' ')),
+        _ => return None,
+    };
+    Some(if ctrl { KeySpec { code, mods: KeyModifiers::CONTROL } } else { KeySpec::plain(code) })
+}
+
 impl Keymap {
+    /// Applies the config's key overrides: each replaces the keys of its action in its mode.
+    /// Returns (line, problem) for every override that could not be applied and every key
+    /// that ends up bound twice.
+    pub fn apply_overrides(&mut self, overrides: &[crate::config::KeyOverride]) -> Vec<(usize, String)> {
+        let mut problems = Vec::new();
+        let mut set_by_config: Vec<(Mode, KeySpec, Action, usize)> = Vec::new();
+        for o in overrides {
+            let Some(mode) = self.tables.iter().map(|(m, _)| *m).find(|m| m.config_name() == Some(o.mode.as_str())) else {
+                problems.push((o.line, format!("keys.{}: unknown mode; modes: list, filter, form, tree, logs, attachments, run, chart, editor", o.mode)));
+                continue;
+            };
+            let Some(action) = Action::from_name(&o.action) else {
+                problems.push((o.line, format!("keys.{}.{}: unknown action; e.g. {}", o.mode, o.action, Action::names().take(12).collect::<Vec<_>>().join(", "))));
+                continue;
+            };
+            let mut keys = Vec::new();
+            for k in &o.keys {
+                match parse_key(k) {
+                    Some(spec) => keys.push(spec),
+                    None => problems.push((o.line, format!("keys.{}.{}: `{k}` is not a key; e.g. \"l\", \"ctrl-o\", \"enter\", \"f5\"", o.mode, o.action))),
+                }
+            }
+            if keys.is_empty() {
+                continue;
+            }
+            let table = self.tables.iter_mut().find(|(m, _)| *m == mode).map(|(_, t)| t);
+            let Some(table) = table else { continue };
+            let template = table.iter().find(|b| b.action == action).cloned();
+            let label = template.as_ref().map(|b| b.label).unwrap_or_else(|| Action::name(action).unwrap_or("action"));
+            let footer = template.as_ref().is_some_and(|b| b.footer);
+            let mut pos = table.iter().position(|b| b.action == action).unwrap_or(table.len());
+            table.retain(|b| b.action != action);
+            for spec in keys {
+                if let Some((_, _, other, line)) = set_by_config.iter().find(|(m, k, a, _)| *m == mode && *k == spec && *a != action) {
+                    problems.push((o.line, format!("keys.{}: `{}` is bound twice: to {} (line {line}) and to {}", o.mode, spec.label(), Action::name(*other).unwrap_or("?"), o.action)));
+                    continue;
+                }
+                // The override wins over a default binding of the same key.
+                if let Some(i) = table.iter().position(|b| b.key == spec) {
+                    table.remove(i);
+                    if i < pos {
+                        pos -= 1;
+                    }
+                }
+                pos = pos.min(table.len());
+                table.insert(pos, Binding { key: spec, action, label, footer });
+                pos += 1;
+                set_by_config.push((mode, spec, action, o.line));
+            }
+        }
+        problems
+    }
+
     /// Stops offering an action anywhere (read-only mode, or a key refused with 403).
     pub fn remove_action(&mut self, pred: impl Fn(Action) -> bool) {
         for (_, t) in &mut self.tables {

@@ -4,7 +4,10 @@ use std::collections::HashSet;
 
 use crate::api::{RunOutcome, SortBy, SortOrder};
 use crate::query::RunQuery;
-use crate::worker::{ClientError, RequestId, RunRow, RunsPage};
+use chrono::FixedOffset;
+
+use crate::worker::{ClientError, Fetch, ListRequest, RequestId, RunRow, RunsPage, Slot, WorkerEvent, WorkerRequest};
+use super::Effect;
 
 /// Rows asked for per page (the API's maximum).
 pub const PAGE: u32 = 100;
@@ -207,5 +210,78 @@ impl ListState {
     pub fn apply_error(&mut self, e: &ClientError) {
         self.error = Some(e.to_string());
         self.retry = None;
+    }
+
+    /// Asks for a page of view `view` (request `id`).
+    pub fn request(&mut self, id: RequestId, view: u32, kind: Pending, now_ms: i64, tz: FixedOffset) -> Effect {
+        let cursor = if kind == Pending::Next { self.next_cursor } else { None };
+        self.pending = Some((id, kind, now_ms));
+        if kind == Pending::First {
+            self.loaded = false;
+            self.rows.clear();
+            self.selected = 0;
+            self.offset = 0;
+            self.error = None;
+        }
+        let req = ListRequest { query: self.query.clone(), sort_by: self.sort_by.clone(), sort_order: self.sort_order.clone(), cursor, limit: PAGE, now_ms, tz, created_after_ms: None };
+        Effect::Send(WorkerRequest::Fetch { id, slot: Slot::List(view), fetch: Fetch::Runs(Box::new(req)) })
+    }
+
+    /// Live mode's poll for runs newer than those loaded.
+    pub fn request_live(&mut self, id: RequestId, view: u32, now_ms: i64, tz: FixedOffset) -> Effect {
+        self.live_pending = Some(id);
+        self.next_live_ms = now_ms + self.live_ms.unwrap_or(10_000);
+        let req = ListRequest { query: self.query.clone(), sort_by: self.sort_by.clone(), sort_order: self.sort_order.clone(), cursor: None, limit: PAGE, now_ms, tz, created_after_ms: self.newest_created() };
+        Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Live(view), fetch: Fetch::Runs(Box::new(req)) })
+    }
+
+    /// Whether a live poll is due now.
+    pub fn live_due(&self, now_ms: i64) -> bool {
+        self.live_ms.is_some() && self.live_pending.is_none() && self.loaded && now_ms >= self.next_live_ms
+    }
+
+    /// Whether request `id` is this list's.
+    pub fn owns(&self, id: RequestId) -> bool {
+        self.pending.is_some_and(|(p, _, _)| p == id) || self.live_pending == Some(id)
+    }
+
+    /// Applies a worker answer for one of this list's requests. Returns the error, if any,
+    /// so the app can react to a rejected key.
+    pub fn on_event(&mut self, id: RequestId, event: WorkerEvent, now_ms: i64) -> Option<ClientError> {
+        let kind = self.pending.filter(|(p, _, _)| *p == id).map(|(_, k, _)| k);
+        let is_live = self.live_pending == Some(id);
+        match event {
+            WorkerEvent::Retrying { attempt, delay, error } => {
+                // Rows on screen are now the last ones seen; with none, there is nothing stale.
+                if error.is_offline() && !self.rows.is_empty() {
+                    self.stale = true;
+                }
+                self.retry = Some(RetryNote { attempt, at_ms: now_ms, delay_ms: delay.as_millis() as i64, message: error.to_string() });
+                None
+            }
+            WorkerEvent::Runs(result) => {
+                if let Some(kind) = kind {
+                    self.pending = None;
+                    match result {
+                        Ok(page) => self.apply_page(kind, page, now_ms),
+                        Err(e) => {
+                            self.apply_error(&e);
+                            return Some(e);
+                        }
+                    }
+                } else if is_live {
+                    self.live_pending = None;
+                    match result {
+                        Ok(page) => self.apply_live(page, now_ms),
+                        Err(e) => {
+                            self.apply_error(&e);
+                            return Some(e);
+                        }
+                    }
+                }
+                None
+            }
+            _ => None,
+        }
     }
 }

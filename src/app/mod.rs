@@ -12,6 +12,7 @@ pub mod form;
 pub mod keymap;
 pub mod list;
 mod mutations;
+pub mod views;
 mod run;
 pub mod scroll;
 
@@ -24,10 +25,10 @@ use form::FormState;
 pub use keymap::{Keymap, Mode};
 use cache::RunCache;
 use detail::DetailState;
-use list::{ListState, PAGE, Pending, RetryNote, SORTS};
+use list::{ListState, Pending, SORTS};
 
 use crate::api::SortOrder;
-use crate::worker::{ClientError, Fetch, ListRequest, RequestId, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
+use crate::worker::{ClientError, RequestId, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 
 /// What reaches `update`.
 #[derive(Debug, Clone)]
@@ -40,6 +41,8 @@ pub enum Msg {
     Tick,
     /// Paths that complete `text` (read by the event loop for the upload prompt).
     Completions { text: String, candidates: Vec<String> },
+    /// The config file was written with the views (its path), or why not.
+    ViewsSaved(Result<String, String>),
 }
 
 /// What `update` asks the event loop to do.
@@ -50,6 +53,8 @@ pub enum Effect {
     Copy(String),
     /// List the paths that complete this text (answered with `Msg::Completions`).
     ListDir(String),
+    /// Write the views to the config file (answered with `Msg::ViewsSaved`).
+    SaveViews(Vec<crate::config::ViewEntry>),
     Quit,
 }
 
@@ -93,6 +98,22 @@ pub struct App {
     pub readonly: bool,
     /// Effects produced while handling a worker answer, sent with the next batch.
     deferred: Vec<Effect>,
+    /// The views (tabs); the active one's list is `list`.
+    pub views: Vec<views::ViewTab>,
+    pub active: usize,
+    next_view_id: u32,
+    /// The `:` command line.
+    pub command: Option<views::CommandBar>,
+    /// The views as the config file has them.
+    pub saved_views: Vec<crate::config::ViewConfig>,
+    /// Live polling period when turned on with `L`.
+    pub live_every_ms: i64,
+    /// Every row's start as an absolute time (config `date_format = "absolute"`).
+    pub absolute_dates: bool,
+    /// Colours from the theme and the config.
+    pub palette: crate::ui::theme::Palette,
+    /// Config problems to show (file:line: message).
+    pub config_problems: Vec<String>,
     pub help: bool,
     /// A short message in the footer, until the given time.
     pub flash: Option<(String, i64)>,
@@ -103,8 +124,9 @@ pub struct App {
     next_id: RequestId,
 }
 
-/// Rows of the screen that are not list rows: title, column header, status and keys footer.
-pub const LIST_CHROME: u16 = 4;
+/// Rows of the screen that are not list rows: title, view tabs, column header, status and
+/// keys footer.
+pub const LIST_CHROME: u16 = 5;
 
 impl App {
     pub fn new(session: Session, now_ms: i64, tz: FixedOffset, size: (u16, u16)) -> App {
@@ -127,6 +149,15 @@ impl App {
             ask: None,
             readonly: false,
             deferred: Vec::new(),
+            views: vec![views::ViewTab::new(0, "All runs", None, None)],
+            active: 0,
+            next_view_id: 1,
+            command: None,
+            saved_views: Vec::new(),
+            live_every_ms: 10_000,
+            absolute_dates: false,
+            config_problems: Vec::new(),
+            palette: crate::ui::theme::Palette::DEFAULT,
             help: false,
             flash: None,
             now_ms,
@@ -144,7 +175,11 @@ impl App {
         if self.session.blocked.is_some() {
             return vec![];
         }
-        vec![self.request_list(Pending::First)]
+        // The active view first, then every other one in the background (their counts show
+        // in the tab bar).
+        let mut fx = vec![self.request_list(Pending::First)];
+        self.load_background_views(&mut fx);
+        fx
     }
 
     /// Read-only: mutations leave the keymap (so the footer and `?` do not offer them).
@@ -170,6 +205,8 @@ impl App {
                 editor::Step::Review => Mode::EditorReview,
                 _ => Mode::Editor,
             }
+        } else if self.command.is_some() {
+            Mode::Command
         } else if self.form.is_some() {
             Mode::Form
         } else if self.filter.is_some() {
@@ -183,7 +220,7 @@ impl App {
 
     /// List rows that fit the screen, with the filter line when it is open.
     pub fn list_rows(&self) -> usize {
-        let extra = if self.filter.is_some() { 2 } else { 0 };
+        let extra = if self.filter.is_some() || self.command.is_some() { 2 } else { 0 };
         self.size.1.saturating_sub(LIST_CHROME + extra) as usize
     }
 
@@ -194,54 +231,27 @@ impl App {
 
     fn request_list(&mut self, kind: Pending) -> Effect {
         let id = self.id();
-        let cursor = if kind == Pending::Next { self.list.next_cursor } else { None };
-        let limit = PAGE;
-        self.list.pending = Some((id, kind, self.now_ms));
-        if kind == Pending::First {
-            self.list.loaded = false;
-            self.list.rows.clear();
-            self.list.selected = 0;
-            self.list.offset = 0;
-            self.list.error = None;
-        }
-        let req = ListRequest {
-            query: self.list.query.clone(),
-            sort_by: self.list.sort_by.clone(),
-            sort_order: self.list.sort_order.clone(),
-            cursor,
-            limit,
-            now_ms: self.now_ms,
-            tz: self.tz,
-            created_after_ms: None,
-        };
-        Effect::Send(WorkerRequest::Fetch { id, slot: Slot::List, fetch: Fetch::Runs(Box::new(req)) })
-    }
-
-    fn request_live(&mut self) -> Effect {
-        let id = self.id();
-        self.list.live_pending = Some(id);
-        self.list.next_live_ms = self.now_ms + self.list.live_ms.unwrap_or(10_000);
-        let req = ListRequest {
-            query: self.list.query.clone(),
-            sort_by: self.list.sort_by.clone(),
-            sort_order: self.list.sort_order.clone(),
-            cursor: None,
-            limit: PAGE,
-            now_ms: self.now_ms,
-            tz: self.tz,
-            created_after_ms: self.list.newest_created(),
-        };
-        Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Live, fetch: Fetch::Runs(Box::new(req)) })
+        let view = self.view_id();
+        self.list.request(id, view, kind, self.now_ms, self.tz)
     }
 
     pub(crate) fn flash(&mut self, text: impl Into<String>) {
         self.flash = Some((text.into(), self.now_ms + 3_000));
     }
 
-    /// Turns live polling on with this period.
+    /// Turns live polling on (for every view) with this period, or off.
     pub fn set_live(&mut self, every_ms: Option<i64>) {
-        self.list.live_ms = every_ms;
-        self.list.next_live_ms = self.now_ms + every_ms.unwrap_or(0);
+        let now = self.now_ms;
+        for l in std::iter::once(&mut self.list).chain(self.views.iter_mut().filter_map(|v| v.saved.as_mut())) {
+            l.live_ms = every_ms;
+            l.next_live_ms = now + every_ms.unwrap_or(0);
+            if every_ms.is_none() {
+                l.live_pending = None;
+            }
+        }
+        if let Some(ms) = every_ms {
+            self.live_every_ms = ms;
+        }
     }
 
     /// The web link of a run.
@@ -267,10 +277,11 @@ impl App {
             Msg::Worker(resp) => self.worker(resp, &mut fx),
             Msg::Tick => {}
             Msg::Completions { text, candidates } => self.completions(text, candidates),
+            Msg::ViewsSaved(r) => self.views_saved(r),
         }
         fx.append(&mut self.deferred);
-        if self.list.live_ms.is_some() && self.list.live_pending.is_none() && self.list.loaded && now_ms >= self.list.next_live_ms && self.session.blocked.is_none() {
-            fx.push(self.request_live());
+        if self.session.blocked.is_none() {
+            self.poll_views(&mut fx);
         }
         if self.list.wants_next_page() {
             fx.push(self.request_list(Pending::Next));
@@ -340,6 +351,12 @@ impl App {
                     ed.invalid = None;
                 }
             }
+            Mode::Command => {
+                if let Some(c) = &mut self.command {
+                    c.input.handle(req);
+                    c.error = None;
+                }
+            }
             Mode::ConfirmDelete => {
                 if let Some(d) = self.delete.as_mut().filter(|d| d.pending.is_none()) {
                     d.typed.handle(req);
@@ -402,14 +419,15 @@ impl App {
             (Mode::List, Action::ToggleLive) => {
                 if self.list.live_ms.is_some() {
                     self.set_live(None);
-                    if self.list.live_pending.take().is_some() {
-                        fx.push(Effect::Send(WorkerRequest::Cancel { slot: Slot::Live }));
+                    for v in self.view_ids() {
+                        fx.push(Effect::Send(WorkerRequest::Cancel { slot: Slot::Live(v) }));
                     }
                     self.flash("live off");
                 } else {
-                    self.set_live(Some(10_000));
+                    let every = self.live_every_ms;
+                    self.set_live(Some(every));
                     self.list.next_live_ms = self.now_ms;
-                    self.flash("live: polling every 10 s");
+                    self.flash(format!("live: polling every {} s", every / 1000));
                 }
             }
             (m, Action::CopyId | Action::CopyLink) if m == Mode::List || m.in_run() => {
@@ -431,6 +449,9 @@ impl App {
                 }
             }
             (Mode::Editor | Mode::EditorText | Mode::EditorReview, a) => self.editor_action(a, fx),
+            (Mode::Command, Action::Submit) => self.run_command(fx),
+            (Mode::Command, Action::Back) => self.command = None,
+            (Mode::List, Action::View(_) | Action::NextView | Action::PrevView | Action::MoveViewLeft | Action::MoveViewRight | Action::Command) => self.view_action(a, fx),
             (Mode::ConfirmDelete, a) => self.delete_action(a, fx),
             (Mode::UploadPrompt, a) => self.upload_action(a, fx),
             (m, a) if a.mutates() && (m == Mode::List || m.in_run()) => self.mutation_action(a, fx),
@@ -464,45 +485,27 @@ impl App {
     fn worker(&mut self, resp: WorkerResponse, _fx: &mut [Effect]) {
         let WorkerResponse { id, event } = resp;
         let Some(event) = self.mutation_event(id, event) else { return };
-        let list_kind = self.list.pending.filter(|(p, _, _)| *p == id).map(|(_, k, _)| k);
-        let is_live = self.list.live_pending == Some(id);
+        let now = self.now_ms;
+        // The active view's list, or a view in the background.
+        let target = if self.list.owns(id) { Some(&mut self.list) } else { self.views.iter_mut().filter_map(|v| v.saved.as_mut()).find(|l| l.owns(id)) };
+        if let Some(list) = target {
+            let fresh_before = list.fresh_failures.len();
+            if let Some(ClientError::Unauthorized(m)) = list.on_event(id, event, now) {
+                self.session.blocked = Some(Blocked::Rejected(m));
+            }
+            self.mark_fresh_views(fresh_before);
+            return;
+        }
         match event {
             WorkerEvent::Retrying { attempt, delay, error } => {
-                let note = RetryNote { attempt, at_ms: self.now_ms, delay_ms: delay.as_millis() as i64, message: error.to_string() };
-                if list_kind.is_some() || is_live {
-                    // Rows on screen are now the last ones seen; with none, there is nothing stale.
-                    if error.is_offline() && !self.list.rows.is_empty() {
-                        self.list.stale = true;
-                    }
-                    self.list.retry = Some(note);
-                } else if let Some(d) = self.detail.as_mut().filter(|d| d.pending == Some(id)) {
-                    d.retry = Some(format!("{} — retry {attempt} in {} s", note.message, (note.delay_ms + 999) / 1000));
+                if let Some(d) = self.detail.as_mut().filter(|d| d.pending == Some(id)) {
+                    d.retry = Some(format!("{error} — retry {attempt} in {} s", (delay.as_millis() + 999) / 1000));
                 }
             }
-            WorkerEvent::Runs(result) => {
-                if let Some(kind) = list_kind {
-                    self.list.pending = None;
-                    match result {
-                        Ok(page) => self.list.apply_page(kind, page, self.now_ms),
-                        Err(e) => self.failed(&e),
-                    }
-                } else if is_live {
-                    self.list.live_pending = None;
-                    match result {
-                        Ok(page) => self.list.apply_live(page, self.now_ms),
-                        Err(e) => self.failed(&e),
-                    }
-                }
-                // Anything else answers a request that was superseded: dropped.
-            }
+            // Answers to requests that were superseded: dropped.
+            WorkerEvent::Runs(_) => {}
             other => self.run_event(id, other),
         }
     }
 
-    pub(crate) fn failed(&mut self, e: &ClientError) {
-        if let ClientError::Unauthorized(m) = e {
-            self.session.blocked = Some(Blocked::Rejected(m.clone()));
-        }
-        self.list.apply_error(e);
-    }
 }

@@ -4,7 +4,7 @@
 //! never rewritten. Views saved from the app are written back keeping the file's comments.
 
 mod read;
-mod write;
+pub mod write;
 
 use std::path::{Path, PathBuf};
 

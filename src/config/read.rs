@@ -115,10 +115,10 @@ impl Reader<'_> {
             let columns = match t.get("columns") {
                 None => None,
                 Some(c) => match c.as_array() {
-                    Some(a) if a.iter().all(|v| v.as_str().is_some()) => Some(a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()),
+                    Some(a) if a.iter().all(|v| v.as_str().is_some_and(|n| crate::ui::list::COLUMN_NAMES.contains(&n))) => Some(a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()),
                     _ => {
                         let cat = self.at(t, "columns");
-                        self.problem(cat, format!("view `{name}`: columns must be a list of names, e.g. [\"outcome\", \"started\", \"serial\"]"));
+                        self.problem(cat, format!("view `{name}`: columns must be a list of: {}", crate::ui::list::COLUMN_NAMES.join(", ")));
                         None
                     }
                 },
@@ -166,6 +166,11 @@ pub fn parse(text: &str) -> (Settings, Vec<super::Problem>, bool) {
         match item.as_table_like() {
             Some(t) => {
                 for (k, v) in t.iter() {
+                    if !crate::ui::theme::ROLES.contains(&k) {
+                        let at = r.at(t, k);
+                        r.problem(at, format!("colors.{k}: unknown role; roles: {}", crate::ui::theme::ROLES.join(", ")));
+                        continue;
+                    }
                     match v.as_str() {
                         Some(c) if c.parse::<ratatui::style::Color>().is_ok() => s.colors.push((k.to_string(), c.to_string())),
                         _ => {

@@ -42,6 +42,28 @@ pub fn title(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
+/// The views as tabs: number, name, runs loaded (`+` when more exist), `!` when live mode
+/// found new failures there.
+pub fn views(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let mut spans = Vec::new();
+    for (i, v) in app.views.iter().enumerate() {
+        let l = if i == app.active { Some(&app.list) } else { v.saved.as_ref() };
+        let count = match l {
+            Some(l) if l.loaded => format!(" {}{}", count(l.rows.len()), if l.has_more { "+" } else { "" }),
+            Some(l) if l.is_loading() => " …".into(),
+            _ => String::new(),
+        };
+        let text = format!(" {} {}{count} ", i + 1, v.name);
+        spans.push(Span::styled(text, if i == app.active { theme.title() } else { theme.dim() }));
+        if v.new_failures {
+            spans.push(Span::styled("!", theme.error()));
+        }
+        spans.push(Span::styled("│", theme.dim()));
+    }
+    spans.pop();
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
 pub fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let list = &app.list;
     if let Some((text, _)) = &app.flash {
@@ -71,6 +93,13 @@ pub fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     // The problem goes last and is cut to what fits, keeping when the next try comes.
     let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
     let room = (area.width as usize).saturating_sub(used + 3);
+    if let Some(first) = app.config_problems.first() {
+        let more = if app.config_problems.len() > 1 { format!(" (+{} more in the log)", app.config_problems.len() - 1) } else { String::new() };
+        let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+        spans.push(Span::styled(format!(" · {}", fit(&format!("config: {first}{more}"), (area.width as usize).saturating_sub(used + 3))), theme.warn()));
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        return;
+    }
     if let Some(r) = &list.retry {
         let left = ((r.at_ms + r.delay_ms - app.now_ms).max(0) + 999) / 1000;
         spans.push(Span::styled(format!(" · {}", fit(&format!("retry {} in {left}s: {}", r.attempt, r.message), room)), theme.warn()));

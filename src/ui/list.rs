@@ -64,6 +64,35 @@ impl Col {
     }
 }
 
+impl Col {
+    fn by_name(name: &str) -> Option<Col> {
+        Some(match name {
+            "outcome" => Col::Outcome,
+            "started" => Col::Started,
+            "duration" => Col::Duration,
+            "serial" => Col::Serial,
+            "part" => Col::Part,
+            "procedure" => Col::Procedure,
+            "station" => Col::Station,
+            "batch" => Col::Batch,
+            _ => return None,
+        })
+    }
+}
+
+/// The names a view's `columns` may list.
+pub const COLUMN_NAMES: &[&str] = &["outcome", "started", "duration", "serial", "part", "procedure", "station", "batch"];
+
+/// A view's own column set, in its order (the procedure column is always kept).
+fn view_columns(names: &[String]) -> Vec<Col> {
+    let mut cols = vec![Col::Mark];
+    cols.extend(names.iter().filter_map(|n| Col::by_name(n)));
+    if !cols.contains(&Col::Procedure) {
+        cols.push(Col::Procedure);
+    }
+    cols
+}
+
 /// Columns in screen order that fit `width`; the procedure column takes what is left.
 fn columns(width: u16) -> Vec<Col> {
     // Dropped in this order when space runs out.
@@ -104,7 +133,7 @@ fn cell(app: &App, row: &RunRow, col: Col, selected: bool, theme: &Theme) -> Cel
             Cell::from(Span::styled(outcome_label(row.outcome.as_ref()), theme.outcome(row.outcome.as_ref())))
         }
         Col::Started => Cell::from(match row.started_ms {
-            Some(t) if selected => absolute_short(t, app.now_ms, app.tz),
+            Some(t) if selected || app.absolute_dates => absolute_short(t, app.now_ms, app.tz),
             Some(t) => relative(t, app.now_ms),
             None => "—".into(),
         }),
@@ -137,7 +166,10 @@ fn message(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>) {
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let list = &app.list;
-    let cols = columns(area.width);
+    let cols = match app.views.get(app.active).and_then(|v| v.columns.as_ref()) {
+        Some(names) => view_columns(names),
+        None => columns(area.width),
+    };
     let header = Row::new(cols.iter().map(|c| {
         let mut t = c.title().to_string();
         if c.sorted_by(&list.sort_by) {

@@ -17,15 +17,20 @@ use crate::app::{App, Mode};
 use theme::Theme;
 
 pub fn render(app: &App, frame: &mut Frame) {
-    let theme = Theme::new(app.no_color);
+    let theme = Theme::with_palette(app.no_color, app.palette);
     let area = frame.area();
     if let Some(why) = &app.session.blocked {
         overlay::blocked(app, why, frame, area, &theme);
         return;
     }
-    let filter_h = if app.filter.is_some() { 2 } else { 0 };
-    let [title, body, filter_area, status, keys] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(filter_h), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    let filter_h = if app.filter.is_some() || app.command.is_some() { 2 } else { 0 };
+    let tabs_h = if app.detail.is_none() { 1 } else { 0 };
+    let [title, tabs, body, filter_area, status, keys] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(tabs_h), Constraint::Fill(1), Constraint::Length(filter_h), Constraint::Length(1), Constraint::Length(1)]).areas(area);
     chrome::title(app, frame, title, &theme);
+    if tabs_h > 0 {
+        chrome::views(app, frame, tabs, &theme);
+    }
     let mode = app.mode();
     let under = if mode == Mode::Help {
         if app.editor.is_some() { Mode::Editor } else { app.detail.as_ref().map_or(Mode::List, |d| app.run_mode_of(d)) }
@@ -38,6 +43,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     if let Some(bar) = &app.filter {
         filter::render(bar, frame, filter_area, &theme);
+    }
+    if let Some(bar) = &app.command {
+        filter::command(bar, frame, filter_area, &theme);
     }
     if let Some(form) = &app.form {
         let r = Rect { y: body.y, height: body.height + filter_h, ..body };

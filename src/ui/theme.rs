@@ -5,14 +5,89 @@ use ratatui::style::{Color, Modifier, Style};
 
 use crate::api::RunOutcome;
 
+/// The colours of each role. Only the 16 ANSI colours by default.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Palette {
+    pub pass: Color,
+    pub fail: Color,
+    pub error: Color,
+    pub warn: Color,
+    pub accent: Color,
+    pub dim: Color,
+    pub key: Color,
+    pub title_fg: Color,
+    pub title_bg: Color,
+    pub highlight: Color,
+}
+
+/// The roles a config may recolour (`[colors] fail = "#ff5555"`).
+pub const ROLES: &[&str] = &["pass", "fail", "error", "warn", "accent", "dim", "key", "title_fg", "title_bg", "highlight"];
+
+impl Palette {
+    pub const DEFAULT: Palette = Palette {
+        pass: Color::Green,
+        fail: Color::Red,
+        error: Color::Magenta,
+        warn: Color::Yellow,
+        accent: Color::Cyan,
+        dim: Color::DarkGray,
+        key: Color::Cyan,
+        title_fg: Color::Black,
+        title_bg: Color::Cyan,
+        highlight: Color::Yellow,
+    };
+
+    /// For light terminal backgrounds: darker hues, no yellow text.
+    pub const LIGHT: Palette = Palette {
+        pass: Color::Green,
+        fail: Color::Red,
+        error: Color::Magenta,
+        warn: Color::Blue,
+        accent: Color::Blue,
+        dim: Color::Gray,
+        key: Color::Blue,
+        title_fg: Color::White,
+        title_bg: Color::Blue,
+        highlight: Color::LightYellow,
+    };
+
+    /// `theme` (default, light) with `[colors]` overrides applied; unknown roles are ignored
+    /// (the config reader reports them).
+    pub fn from_config(theme: Option<&str>, colors: &[(String, String)]) -> Palette {
+        let mut p = if theme == Some("light") { Palette::LIGHT } else { Palette::DEFAULT };
+        for (role, c) in colors {
+            let Ok(c) = c.parse::<Color>() else { continue };
+            match role.as_str() {
+                "pass" => p.pass = c,
+                "fail" => p.fail = c,
+                "error" => p.error = c,
+                "warn" => p.warn = c,
+                "accent" => p.accent = c,
+                "dim" => p.dim = c,
+                "key" => p.key = c,
+                "title_fg" => p.title_fg = c,
+                "title_bg" => p.title_bg = c,
+                "highlight" => p.highlight = c,
+                _ => {}
+            }
+        }
+        p
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     pub color: bool,
+    pub p: Palette,
 }
 
 impl Theme {
     pub fn new(no_color: bool) -> Theme {
-        Theme { color: !no_color }
+        Theme { color: !no_color, p: Palette::DEFAULT }
+    }
+
+    pub fn with_palette(no_color: bool, p: Palette) -> Theme {
+        Theme { color: !no_color, p }
     }
 
     fn fg(&self, c: Color) -> Style {
@@ -21,17 +96,17 @@ impl Theme {
 
     pub fn outcome(&self, o: Option<&RunOutcome>) -> Style {
         match o {
-            Some(RunOutcome::Pass) => self.fg(Color::Green),
-            Some(RunOutcome::Fail) => self.fg(Color::Red).add_modifier(Modifier::BOLD),
-            Some(RunOutcome::Error) => self.fg(Color::Magenta).add_modifier(Modifier::BOLD),
-            Some(RunOutcome::Timeout) => self.fg(Color::Yellow),
-            Some(RunOutcome::Aborted) => self.fg(Color::DarkGray),
-            _ => self.fg(Color::Cyan),
+            Some(RunOutcome::Pass) => self.fg(self.p.pass),
+            Some(RunOutcome::Fail) => self.fg(self.p.fail).add_modifier(Modifier::BOLD),
+            Some(RunOutcome::Error) => self.fg(self.p.error).add_modifier(Modifier::BOLD),
+            Some(RunOutcome::Timeout) => self.fg(self.p.warn),
+            Some(RunOutcome::Aborted) => self.fg(self.p.dim),
+            _ => self.fg(self.p.accent),
         }
     }
 
     pub fn title(&self) -> Style {
-        if self.color { Style::new().fg(Color::Black).bg(Color::Cyan) } else { Style::new().add_modifier(Modifier::REVERSED) }
+        if self.color { Style::new().fg(self.p.title_fg).bg(self.p.title_bg) } else { Style::new().add_modifier(Modifier::REVERSED) }
     }
 
     pub fn header(&self) -> Style {
@@ -44,32 +119,32 @@ impl Theme {
     }
 
     pub fn dim(&self) -> Style {
-        if self.color { Style::new().fg(Color::DarkGray) } else { Style::new() }
+        self.fg(self.p.dim)
     }
 
     pub fn error(&self) -> Style {
-        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+        self.fg(self.p.fail).add_modifier(Modifier::BOLD)
     }
 
     pub fn warn(&self) -> Style {
-        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+        self.fg(self.p.warn).add_modifier(Modifier::BOLD)
     }
 
     pub fn key(&self) -> Style {
-        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+        self.fg(self.p.key).add_modifier(Modifier::BOLD)
     }
 
     pub fn pass(&self) -> Style {
-        self.fg(Color::Green)
+        self.fg(self.p.pass)
     }
 
     /// A search match: readable without colour too.
     pub fn highlight(&self) -> Style {
-        if self.color { Style::new().fg(Color::Black).bg(Color::Yellow) } else { Style::new().add_modifier(Modifier::UNDERLINED | Modifier::BOLD) }
+        if self.color { Style::new().fg(Color::Black).bg(self.p.highlight) } else { Style::new().add_modifier(Modifier::UNDERLINED | Modifier::BOLD) }
     }
 
     pub fn accent(&self) -> Style {
-        self.fg(Color::Cyan)
+        self.fg(self.p.accent)
     }
 }
 

@@ -14,10 +14,10 @@ pub type RequestId = u64;
 /// Requests in one slot supersede each other: a new one cancels the older one in flight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Slot {
-    /// The runs list (first page, next pages, refresh).
-    List,
-    /// Live mode's poll for newer runs.
-    Live,
+    /// A view's runs list (first page, next pages, refresh), by the view's id.
+    List(u32),
+    /// Live mode's poll for newer runs of a view.
+    Live(u32),
     /// The opened run.
     Run,
     /// The run under the list's selection, fetched ahead so `enter` is instant.

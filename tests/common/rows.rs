@@ -50,7 +50,7 @@ pub fn app(w: u16, h: u16) -> App {
 /// The id of the list request among `fx`.
 pub fn list_request(fx: &[Effect]) -> Option<(u64, tofui::worker::ListRequest)> {
     fx.iter().find_map(|e| match e {
-        Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::Runs(r), slot: tofui::worker::Slot::List }) => Some((*id, (**r).clone())),
+        Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::Runs(r), slot: tofui::worker::Slot::List(_) }) => Some((*id, (**r).clone())),
         _ => None,
     })
 }

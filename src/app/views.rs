@@ -1,0 +1,340 @@
+//! Views: tabs of filtered run lists. The active view's list is `App::list`; the others keep
+//! theirs here and go on loading (and, in live mode, polling) in the background. `:w NAME`,
+//! `:rename`, `:delete` and `:move` change them and write them to the config file.
+
+use tui_input::Input;
+
+use super::list::{ListState, Pending};
+use super::{Action, App, Effect};
+use crate::api::{SortBy, SortOrder, WireEnum};
+use crate::config::{ViewConfig, ViewEntry};
+use crate::query::parse;
+
+/// Most views that fit the number keys.
+pub const MAX_VIEWS: usize = 9;
+
+#[derive(Debug, Clone)]
+pub struct ViewTab {
+    /// Stable across renames and moves: requests are routed by it.
+    pub id: u32,
+    pub name: String,
+    /// Its name in the config file (None: not saved yet).
+    pub origin: Option<String>,
+    pub columns: Option<Vec<String>>,
+    /// The list while the view is in the background (`None` for the active view).
+    pub saved: Option<ListState>,
+    /// Live mode found new failures here while it was in the background.
+    pub new_failures: bool,
+}
+
+impl ViewTab {
+    pub fn new(id: u32, name: &str, origin: Option<String>, columns: Option<Vec<String>>) -> ViewTab {
+        ViewTab { id, name: name.to_string(), origin, columns, saved: None, new_failures: false }
+    }
+}
+
+/// The `:` line.
+#[derive(Debug, Clone, Default)]
+pub struct CommandBar {
+    pub input: Input,
+    pub error: Option<String>,
+}
+
+fn list_for(v: &ViewConfig) -> ListState {
+    let mut l = ListState::default();
+    l.query = parse(&v.query).unwrap_or_default();
+    l.sort_by = v.sort.as_deref().and_then(SortBy::parse_known).unwrap_or(SortBy::StartedAt);
+    l.sort_order = v.sort_order_or_default();
+    l
+}
+
+trait OrderDefault {
+    fn sort_order_or_default(&self) -> SortOrder;
+}
+
+impl OrderDefault for ViewConfig {
+    fn sort_order_or_default(&self) -> SortOrder {
+        self.order.as_deref().and_then(SortOrder::parse_known).unwrap_or(SortOrder::Desc)
+    }
+}
+
+impl App {
+    pub(crate) fn view_id(&self) -> u32 {
+        self.views.get(self.active).map_or(0, |v| v.id)
+    }
+
+    pub(crate) fn view_ids(&self) -> Vec<u32> {
+        self.views.iter().map(|v| v.id).collect()
+    }
+
+    /// Replaces the views (before `start`): the first becomes active.
+    pub fn set_views(&mut self, configs: &[ViewConfig]) {
+        if configs.is_empty() {
+            return;
+        }
+        self.saved_views = configs.to_vec();
+        let live = self.list.live_ms;
+        self.views.clear();
+        for (i, c) in configs.iter().take(MAX_VIEWS).enumerate() {
+            let mut tab = ViewTab::new(self.next_view_id, &c.name, Some(c.name.clone()), c.columns.clone());
+            self.next_view_id += 1;
+            let mut l = list_for(c);
+            l.live_ms = live;
+            if i == 0 {
+                l.viewport = self.list_rows();
+                self.list = l;
+            } else {
+                tab.saved = Some(l);
+            }
+            self.views.push(tab);
+        }
+        self.active = 0;
+    }
+
+    /// First pages of the background views that have none.
+    pub(crate) fn load_background_views(&mut self, fx: &mut Vec<Effect>) {
+        let (now, tz) = (self.now_ms, self.tz);
+        for i in 0..self.views.len() {
+            let needs = self.views[i].saved.as_ref().is_some_and(|l| !l.loaded && l.pending.is_none());
+            if needs {
+                let id = self.id();
+                let vid = self.views[i].id;
+                if let Some(l) = self.views[i].saved.as_mut() {
+                    fx.push(l.request(id, vid, Pending::First, now, tz));
+                }
+            }
+        }
+    }
+
+    /// Live polls that are due, in every view.
+    pub(crate) fn poll_views(&mut self, fx: &mut Vec<Effect>) {
+        let (now, tz) = (self.now_ms, self.tz);
+        if self.list.live_due(now) {
+            let id = self.id();
+            let vid = self.view_id();
+            fx.push(self.list.request_live(id, vid, now, tz));
+        }
+        for i in 0..self.views.len() {
+            if self.views[i].saved.as_ref().is_some_and(|l| l.live_due(now)) {
+                let id = self.id();
+                let vid = self.views[i].id;
+                if let Some(l) = self.views[i].saved.as_mut() {
+                    fx.push(l.request_live(id, vid, now, tz));
+                }
+            }
+        }
+    }
+
+    /// Marks background views whose live poll brought new failures.
+    pub(crate) fn mark_fresh_views(&mut self, _before: usize) {
+        for v in &mut self.views {
+            if let Some(l) = &v.saved
+                && !l.fresh_failures.is_empty()
+            {
+                v.new_failures = true;
+            }
+        }
+    }
+
+    /// Shows view `i`: its rows at once when it has some, refreshed in the background.
+    pub fn switch_view(&mut self, i: usize, fx: &mut Vec<Effect>) {
+        if i >= self.views.len() || i == self.active {
+            return;
+        }
+        let rows = self.list_rows();
+        let mut incoming = self.views[i].saved.take().unwrap_or_default();
+        std::mem::swap(&mut self.list, &mut incoming);
+        self.views[self.active].saved = Some(incoming);
+        self.active = i;
+        self.views[i].new_failures = false;
+        self.list.set_viewport(rows);
+        if !self.list.loaded && self.list.pending.is_none() {
+            fx.push(self.request_list(Pending::First));
+        } else if self.list.loaded && self.list.pending.is_none() {
+            fx.push(self.request_list(Pending::Refresh));
+        }
+    }
+
+    pub(crate) fn view_action(&mut self, a: Action, fx: &mut Vec<Effect>) {
+        let n = self.views.len();
+        match a {
+            Action::View(k) => self.switch_view(k as usize, fx),
+            Action::NextView => self.switch_view((self.active + 1) % n, fx),
+            Action::PrevView => self.switch_view((self.active + n - 1) % n, fx),
+            Action::MoveViewLeft => self.move_view(self.active.wrapping_sub(1), fx),
+            Action::MoveViewRight => self.move_view(self.active + 1, fx),
+            Action::Command => self.command = Some(CommandBar::default()),
+            _ => {}
+        }
+    }
+
+    fn move_view(&mut self, to: usize, fx: &mut Vec<Effect>) {
+        if to >= self.views.len() {
+            return;
+        }
+        let v = self.views.remove(self.active);
+        self.views.insert(to, v);
+        self.active = to;
+        self.save_views(fx);
+    }
+
+    /// The views as they are to be written.
+    pub fn view_entries(&self) -> Vec<ViewEntry> {
+        self.views
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let l = if i == self.active { &self.list } else { v.saved.as_ref().unwrap_or(&self.list) };
+                ViewEntry {
+                    origin: v.origin.clone(),
+                    view: ViewConfig {
+                        name: v.name.clone(),
+                        query: l.query.to_line(),
+                        sort: (l.sort_by != SortBy::StartedAt).then(|| l.sort_by.as_str().to_string()),
+                        order: (l.sort_order != SortOrder::Desc).then(|| l.sort_order.as_str().to_string()),
+                        columns: v.columns.clone(),
+                    },
+                }
+            })
+            .collect()
+    }
+
+    fn save_views(&mut self, fx: &mut Vec<Effect>) {
+        fx.push(Effect::SaveViews(self.view_entries()));
+    }
+
+    /// The config file was written (or not).
+    pub(crate) fn views_saved(&mut self, result: Result<String, String>) {
+        match result {
+            Ok(path) => {
+                for v in &mut self.views {
+                    v.origin = Some(v.name.clone());
+                }
+                self.saved_views = self.view_entries().into_iter().map(|e| e.view).collect();
+                self.flash(format!("views saved to {path}"));
+            }
+            Err(e) => self.flash(format!("views not saved: {e}")),
+        }
+    }
+
+    /// `enter` on the `:` line.
+    pub(crate) fn run_command(&mut self, fx: &mut Vec<Effect>) {
+        let Some(bar) = &self.command else { return };
+        let line = bar.input.value().trim().to_string();
+        let (cmd, arg) = line.split_once(char::is_whitespace).map(|(c, a)| (c, a.trim())).unwrap_or((line.as_str(), ""));
+        let result: Result<(), String> = match cmd {
+            "w" | "write" | "save" => self.command_save(arg, fx),
+            "rename" => {
+                if arg.is_empty() {
+                    Err("rename NEW-NAME".into())
+                } else if self.views.iter().enumerate().any(|(i, v)| i != self.active && v.name == arg) {
+                    Err(format!("a view is already named `{arg}`"))
+                } else {
+                    self.views[self.active].name = arg.to_string();
+                    self.save_views(fx);
+                    Ok(())
+                }
+            }
+            "delete" | "del" => {
+                if self.views.len() == 1 {
+                    Err("this is the only view".into())
+                } else {
+                    let gone = self.views.remove(self.active);
+                    let next = self.active.min(self.views.len() - 1);
+                    // Take the next view's list into `list` (without saving the deleted one's).
+                    self.list = self.views[next].saved.take().unwrap_or_default();
+                    self.active = next;
+                    self.list.set_viewport(self.list_rows());
+                    if !self.list.loaded && self.list.pending.is_none() {
+                        fx.push(self.request_list(Pending::First));
+                    }
+                    self.flash(format!("view `{}` deleted", gone.name));
+                    self.save_views(fx);
+                    Ok(())
+                }
+            }
+            "move" => match arg.parse::<usize>() {
+                Ok(n) if (1..=self.views.len()).contains(&n) => {
+                    self.move_view(n - 1, fx);
+                    Ok(())
+                }
+                _ => Err(format!("move N, N from 1 to {}", self.views.len())),
+            },
+            "left" => {
+                self.move_view(self.active.wrapping_sub(1), fx);
+                Ok(())
+            }
+            "right" => {
+                self.move_view(self.active + 1, fx);
+                Ok(())
+            }
+            "" => Ok(()),
+            other => Err(format!("unknown command `{other}`; try w NAME, rename NAME, delete, move N, left, right")),
+        };
+        match result {
+            Ok(()) => self.command = None,
+            Err(e) => {
+                if let Some(bar) = &mut self.command {
+                    bar.error = Some(e);
+                }
+            }
+        }
+    }
+
+    /// `:w NAME`: the current filter and sort as view NAME (a new tab, or that tab updated);
+    /// `:w` alone saves the current view.
+    fn command_save(&mut self, name: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+        let name = if name.is_empty() { self.views[self.active].name.clone() } else { name.to_string() };
+        if name == self.views[self.active].name {
+            self.save_views(fx);
+            return Ok(());
+        }
+        if let Some(i) = self.views.iter().position(|v| v.name == name) {
+            // Another tab of that name takes this filter and sort.
+            let (q, sb, so) = (self.list.query.clone(), self.list.sort_by.clone(), self.list.sort_order.clone());
+            self.switch_view(i, fx);
+            self.list.query = q;
+            self.list.sort_by = sb;
+            self.list.sort_order = so;
+            fx.push(self.request_list(Pending::First));
+            self.save_views(fx);
+            return Ok(());
+        }
+        if self.views.len() >= MAX_VIEWS {
+            return Err(format!("at most {MAX_VIEWS} views; :delete one first"));
+        }
+        // A new tab with this list; the current tab goes back to its saved filter.
+        let current = self.active;
+        let mut tab = ViewTab::new(self.next_view_id, &name, None, self.views[current].columns.clone());
+        self.next_view_id += 1;
+        let mut restored = std::mem::take(&mut self.list);
+        let new_list = restored.clone();
+        restored.rows.clear();
+        restored.loaded = false;
+        restored.pending = None;
+        tab.saved = None;
+        self.views.push(tab);
+        self.list = new_list;
+        // The old tab reloads with the filter it was saved with.
+        let original = self.original_query(current);
+        if let Some((q, sb, so)) = original {
+            restored.query = q;
+            restored.sort_by = sb;
+            restored.sort_order = so;
+        }
+        self.views[current].saved = Some(restored);
+        self.active = self.views.len() - 1;
+        self.flash(format!("view `{name}` added"));
+        self.load_background_views(fx);
+        self.save_views(fx);
+        Ok(())
+    }
+
+    /// A view's filter and sort as the config has them (what `:w NAME` leaves it with).
+    fn original_query(&self, i: usize) -> Option<(crate::query::RunQuery, SortBy, SortOrder)> {
+        let name = self.views.get(i)?.origin.as_ref()?;
+        let v = self.saved_views.iter().find(|v| &v.name == name)?;
+        let l = list_for(v);
+        Some((l.query, l.sort_by, l.sort_order))
+    }
+}
