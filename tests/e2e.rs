@@ -32,6 +32,10 @@ impl Tui {
     }
 
     fn start_with_key(url: &str, key: &str, args: &[&str]) -> Tui {
+        Tui::start_env(url, key, args, &[])
+    }
+
+    fn start_env(url: &str, key: &str, args: &[&str], env: &[(&str, &str)]) -> Tui {
         let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).expect("pty");
         let dir = tempfile::tempdir().expect("dir");
         let log = dir.path().join("tofui.log");
@@ -43,6 +47,11 @@ impl Tui {
         cmd.env("TOFUI_LOG", "debug");
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
+        // No config from the machine running the tests, unless a test gives one.
+        cmd.env("TOFUI_CONFIG", "/nonexistent/tofui-test-config.toml");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pty.slave.spawn_command(cmd).expect("spawn tofui");
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().expect("reader");
@@ -344,4 +353,57 @@ async fn tag_a_run_delete_another_and_upload_a_file_through_the_ui() {
     assert_eq!(s.get(&format!("/runs/{}", ids[2])).await.0, 200);
     let got = std::fs::read(downloads.path().join("board-photo.bin")).expect("downloaded");
     assert!(got == bytes, "byte-identical round trip");
+}
+
+const TWO_VIEWS: &str = r#"# Line 2 triage — keep this comment
+[[views]]
+name = "Failures"
+query = "outcome:fail,error"
+
+# golden units, newest first
+[[views]]
+name = "Golden"
+query = "sample:golden"
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn views_from_the_config_switch_save_and_come_back_after_a_restart() {
+    let s = server(200).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, TWO_VIEWS).expect("config");
+    let (url, cfg_s) = (s.running.url.clone(), cfg.to_string_lossy().to_string());
+    tokio::task::spawn_blocking(move || {
+        let mut t = Tui::start_env(&url, USER_KEY, &[], &[("TOFUI_CONFIG", &cfg_s)]);
+        let first = t.wait_for("the two views", |s| s.contains("1 Failures") && s.contains("2 Golden") && s.contains("outcome:FAIL,ERROR"));
+        assert!(!first.contains("All runs"), "the config's views replace the defaults: {first}");
+        t.send("2");
+        t.wait_for("the second view", |s| s.contains("sample:GOLDEN") || s.contains("sample:golden"));
+        t.send("1");
+        t.wait_for("back on the first", |s| s.lines().next().is_some_and(|l| l.contains("outcome:FAIL,ERROR")));
+        t.send("/");
+        t.send("\x15outcome:pass");
+        t.send("\r");
+        t.wait_for("the typed filter", |s| s.lines().next().is_some_and(|l| l.contains("outcome:PASS")));
+        t.send(":");
+        t.send("w Passing");
+        t.send("\r");
+        t.wait_for("the saved view", |s| s.contains("3 Passing") && s.contains("views saved to"));
+        t.send("q");
+        assert!(t.wait_exit().success());
+        t.assert_restored();
+        let text = std::fs::read_to_string(&cfg_s).expect("config");
+        assert!(text.contains("# Line 2 triage — keep this comment") && text.contains("# golden units, newest first"), "{text}");
+        assert!(text.contains("name = \"Passing\"") && text.contains("query = \"outcome:PASS\""), "{text}");
+        assert!(text.contains("query = \"outcome:fail,error\""), "the first view keeps its filter: {text}");
+        // Restart: the third tab is there.
+        let mut t = Tui::start_env(&url, USER_KEY, &[], &[("TOFUI_CONFIG", &cfg_s)]);
+        t.wait_for("three views", |s| s.contains("1 Failures") && s.contains("2 Golden") && s.contains("3 Passing"));
+        t.send("3");
+        t.wait_for("the third view's filter", |s| s.lines().next().is_some_and(|l| l.contains("outcome:PASS")));
+        t.send("q");
+        assert!(t.wait_exit().success());
+    })
+    .await
+    .expect("tui test");
 }

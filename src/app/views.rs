@@ -185,11 +185,13 @@ impl App {
             .enumerate()
             .map(|(i, v)| {
                 let l = if i == self.active { &self.list } else { v.saved.as_ref().unwrap_or(&self.list) };
+                // The query as the user wrote it in the file, when it still means the same.
+                let written = v.origin.as_ref().and_then(|o| self.saved_views.iter().find(|s| &s.name == o)).map(|s| s.query.clone()).filter(|q| parse(q).ok().as_ref() == Some(&l.query));
                 ViewEntry {
                     origin: v.origin.clone(),
                     view: ViewConfig {
                         name: v.name.clone(),
-                        query: l.query.to_line(),
+                        query: written.unwrap_or_else(|| l.query.to_line()),
                         sort: (l.sort_by != SortBy::StartedAt).then(|| l.sort_by.as_str().to_string()),
                         order: (l.sort_order != SortOrder::Desc).then(|| l.sort_order.as_str().to_string()),
                         columns: v.columns.clone(),
