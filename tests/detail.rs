@@ -33,13 +33,19 @@ fn name_at(l: &Loaded, i: u32) -> String {
     }
 }
 
-/// An app with the fixture run open (answered by the worker).
-fn opened() -> App {
+/// An app listing five runs, row `at` being the fixture run.
+fn list_with_fixture_at(at: usize) -> App {
     let mut app = app(120, 40);
     let (id, _) = list_request(&app.start()).expect("list");
     let mut p = page(0..5, false);
-    p.rows[0].id = "run-fixture-1".into();
+    p.rows[at].id = "run-fixture-1".into();
     app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(p)) }), NOW);
+    app
+}
+
+/// An app with the fixture run open (answered by the worker).
+fn opened() -> App {
+    let mut app = list_with_fixture_at(0);
     let fx = code(&mut app, KeyCode::Enter);
     let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Run, fetch: Fetch::Run { run_id } })) = fx.into_iter().next() else { panic!("run fetch") };
     assert_eq!(run_id, "run-fixture-1");
@@ -198,11 +204,7 @@ fn attachments_download_once_and_say_where() {
 
 #[test]
 fn resting_on_a_row_prefetches_its_run_so_enter_is_instant() {
-    let mut app = app(120, 40);
-    let (id, _) = list_request(&app.start()).expect("list");
-    let mut p = page(0..5, false);
-    p.rows[1].id = "run-fixture-1".into();
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(p)) }), NOW);
+    let mut app = list_with_fixture_at(1);
     key(&mut app, 'j');
     // Moving on quickly fetches nothing; resting 250 ms does.
     assert!(app.update(Msg::Tick, NOW + 100).is_empty());
@@ -218,11 +220,7 @@ fn resting_on_a_row_prefetches_its_run_so_enter_is_instant() {
 
 #[test]
 fn enter_while_the_prefetch_is_on_its_way_waits_for_it_instead_of_asking_again() {
-    let mut app = app(120, 40);
-    let (id, _) = list_request(&app.start()).expect("list");
-    let mut p = page(0..5, false);
-    p.rows[0].id = "run-fixture-1".into();
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(p)) }), NOW);
+    let mut app = list_with_fixture_at(0);
     app.update(Msg::Tick, NOW + 10);
     let fx = app.update(Msg::Tick, NOW + 300);
     let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Prefetch, .. })) = fx.into_iter().next() else { panic!("prefetch") };
@@ -251,11 +249,7 @@ fn logs_decoded_apart_equal_the_whole_decode() {
 
 #[test]
 fn the_run_shows_before_its_logs_and_the_logs_fill_in() {
-    let mut app = app(120, 40);
-    let (id, _) = list_request(&app.start()).expect("list");
-    let mut p = page(0..5, false);
-    p.rows[0].id = "run-fixture-1".into();
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(p)) }), NOW);
+    let mut app = list_with_fixture_at(0);
     let fx = code(&mut app, KeyCode::Enter);
     let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else { panic!("fetch") };
     let mut run = run_fixture::run();
@@ -277,11 +271,7 @@ fn the_run_shows_before_its_logs_and_the_logs_fill_in() {
 
 #[test]
 fn a_prefetch_cut_off_before_its_logs_is_fetched_again() {
-    let mut app = app(120, 40);
-    let (id, _) = list_request(&app.start()).expect("list");
-    let mut p = page(0..5, false);
-    p.rows[0].id = "run-fixture-1".into();
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(p)) }), NOW);
+    let mut app = list_with_fixture_at(0);
     app.update(Msg::Tick, NOW + 10);
     let fx = app.update(Msg::Tick, NOW + 300);
     let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Prefetch, .. })) = fx.into_iter().next() else { panic!("prefetch") };

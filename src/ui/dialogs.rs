@@ -1,22 +1,18 @@
 //! The metadata editor and the small dialogs, drawn over whatever is underneath.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::chrome::fit;
+use super::overlay::centered;
 use super::detail::values::value;
 use super::theme::Theme;
 use crate::app::App;
 use crate::app::dialogs::{Ask, DeleteState, UploadState};
 use crate::app::editor::{EditorState, MetaRow, Step};
 
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let [v] = Layout::vertical([Constraint::Length(h.min(area.height))]).flex(Flex::Center).areas(area);
-    let [r] = Layout::horizontal([Constraint::Length(w.min(area.width))]).flex(Flex::Center).areas(v);
-    r
-}
 
 fn kind(v: &serde_json::Value) -> &'static str {
     match v {
