@@ -145,6 +145,17 @@ fn live_mode_marks_a_background_view_with_new_failures() {
     assert!(tabs.contains("2 Failures 38 !"), "{tabs}");
     press(&mut app, "2");
     assert!(!app.views[1].new_failures, "seen");
+    // Back on view 1, an answer for view 2 that brings nothing new does not mark it again.
+    let fx = press(&mut app, "1");
+    let (id, _, _) = requests(&fx)[0].clone();
+    let fx = press(&mut app, "2");
+    let refresh = requests(&fx);
+    press(&mut app, "1");
+    answer(&mut app, id, 100, true);
+    if let Some((rid, _, _)) = refresh.first() {
+        answer(&mut app, *rid, 38, false);
+    }
+    assert!(!app.views[1].new_failures);
 }
 
 #[test]

@@ -487,13 +487,23 @@ impl App {
         let Some(event) = self.mutation_event(id, event) else { return };
         let now = self.now_ms;
         // The active view's list, or a view in the background.
-        let target = if self.list.owns(id) { Some(&mut self.list) } else { self.views.iter_mut().filter_map(|v| v.saved.as_mut()).find(|l| l.owns(id)) };
-        if let Some(list) = target {
-            let fresh_before = list.fresh_failures.len();
-            if let Some(ClientError::Unauthorized(m)) = list.on_event(id, event, now) {
+        if self.list.owns(id) {
+            if let Some(ClientError::Unauthorized(m)) = self.list.on_event(id, event, now) {
                 self.session.blocked = Some(Blocked::Rejected(m));
             }
-            self.mark_fresh_views(fresh_before);
+            return;
+        }
+        if let Some(v) = self.views.iter_mut().find(|v| v.saved.as_ref().is_some_and(|l| l.owns(id))) {
+            let Some(list) = v.saved.as_mut() else { return };
+            let before = list.fresh_failures.len();
+            let err = list.on_event(id, event, now);
+            // New failures arrived while the view is in the background: mark its tab.
+            if list.fresh_failures.len() > before {
+                v.new_failures = true;
+            }
+            if let Some(ClientError::Unauthorized(m)) = err {
+                self.session.blocked = Some(Blocked::Rejected(m));
+            }
             return;
         }
         match event {

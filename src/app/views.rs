@@ -44,18 +44,8 @@ fn list_for(v: &ViewConfig) -> ListState {
     let mut l = ListState::default();
     l.query = parse(&v.query).unwrap_or_default();
     l.sort_by = v.sort.as_deref().and_then(SortBy::parse_known).unwrap_or(SortBy::StartedAt);
-    l.sort_order = v.sort_order_or_default();
+    l.sort_order = v.order.as_deref().and_then(SortOrder::parse_known).unwrap_or(SortOrder::Desc);
     l
-}
-
-trait OrderDefault {
-    fn sort_order_or_default(&self) -> SortOrder;
-}
-
-impl OrderDefault for ViewConfig {
-    fn sort_order_or_default(&self) -> SortOrder {
-        self.order.as_deref().and_then(SortOrder::parse_known).unwrap_or(SortOrder::Desc)
-    }
 }
 
 impl App {
@@ -121,17 +111,6 @@ impl App {
                 if let Some(l) = self.views[i].saved.as_mut() {
                     fx.push(l.request_live(id, vid, now, tz));
                 }
-            }
-        }
-    }
-
-    /// Marks background views whose live poll brought new failures.
-    pub(crate) fn mark_fresh_views(&mut self, _before: usize) {
-        for v in &mut self.views {
-            if let Some(l) = &v.saved
-                && !l.fresh_failures.is_empty()
-            {
-                v.new_failures = true;
             }
         }
     }
