@@ -193,7 +193,7 @@ impl Default for Keymap {
             b(ch('>'), Action::MoveViewRight, "move view right", false),
         ]);
         for n in 1..=9u8 {
-            list.push(b(ch((b'0' + n) as char), Action::View(n - 1), "view 1–9", false));
+            list.push(b(ch((b'0' + n) as char), Action::View(n - 1), "view", false));
         }
         list.extend(quit());
         let filter = vec![
@@ -448,10 +448,12 @@ impl Keymap {
     }
 
     /// `(keys, label)` per action in table order, keys joined with `/`: what `?` lists.
+    /// Actions of one family with one label (the number keys of views and tabs) share a line.
     pub fn describe(&self, mode: Mode, footer_only: bool) -> Vec<(String, &'static str)> {
         let mut out: Vec<(Action, String, &'static str)> = Vec::new();
         for bind in self.table(mode).iter().filter(|b| !footer_only || b.footer) {
-            match out.iter_mut().find(|(a, _, _)| *a == bind.action) {
+            let same = |a: &Action, l: &str| *a == bind.action || (l == bind.label && matches!((a, bind.action), (Action::View(_), Action::View(_))));
+            match out.iter_mut().find(|(a, _, l)| same(a, l)) {
                 Some((_, keys, _)) => {
                     keys.push('/');
                     keys.push_str(&bind.key.label());
@@ -459,6 +461,6 @@ impl Keymap {
                 None => out.push((bind.action, bind.key.label(), bind.label)),
             }
         }
-        out.into_iter().map(|(_, k, l)| (k, l)).collect()
+        out.into_iter().map(|(_, k, l)| (if k == "1/2/3/4/5/6/7/8/9" { "1–9".to_string() } else { k }, l)).collect()
     }
 }
