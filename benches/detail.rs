@@ -138,6 +138,17 @@ async fn main() {
         size = body.len();
         drop(parsed);
     }
+    // The server's own share: reading the stored run and building the body.
+    let mut server_side = Vec::new();
+    for _ in 0..5 {
+        let t0 = Instant::now();
+        let conn = server.store.reader();
+        let caller = tofui::server::auth::Caller::User { user_id: String::new() };
+        let body = tofui::server::store::render::run_detail_json(&conn, &huge, &caller, "http://127.0.0.1").expect("body");
+        server_side.push(t0.elapsed());
+        drop(body);
+    }
+    println!("  the server builds the body in a median {:.0} ms", ms(pct(&mut server_side, 0.5)));
     println!("  of which: HTTP answer ({:.1} MiB) median {:.0} ms, decoding median {:.0} ms", size as f64 / 1048576.0, ms(pct(&mut http, 0.5)), ms(pct(&mut decode, 0.5)));
 
     // Warm: the run was prefetched into the cache; `enter` builds the view and draws.

@@ -112,6 +112,16 @@ pub fn decode_page(body: &[u8], interner: &mut Interner) -> Result<RunsPage, Cli
     Ok(RunsPage { rows, has_more: page.meta.has_more, next_cursor: page.meta.next_cursor })
 }
 
+/// The whole body, into one buffer sized from `Content-Length` (a huge run is 65 MiB: no
+/// regrowing, one copy).
+async fn read_body(mut resp: reqwest::Response) -> Result<bytes::Bytes, reqwest::Error> {
+    let mut buf = Vec::with_capacity(resp.content_length().unwrap_or(0).min(1 << 30) as usize);
+    while let Some(chunk) = resp.chunk().await? {
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(bytes::Bytes::from(buf))
+}
+
 /// Runs CPU-heavy decoding on the blocking pool.
 pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ClientError> + Send + 'static) -> Result<T, ClientError> {
     tokio::task::spawn_blocking(f).await.map_err(|e| ClientError::Decode(e.to_string()))?
@@ -250,7 +260,7 @@ impl ApiClient {
         let resp = req.send().await.map_err(|e| Attempt { error: transport(&e, self.timeout), wait: None })?;
         let status = resp.status();
         if status.is_success() {
-            return resp.bytes().await.map_err(|e| Attempt { error: transport(&e, self.timeout), wait: None });
+            return read_body(resp).await.map_err(|e| Attempt { error: transport(&e, self.timeout), wait: None });
         }
         let wait = retry_after(&resp);
         let body = resp.bytes().await.unwrap_or_default();
