@@ -509,7 +509,7 @@ impl App {
         match event {
             WorkerEvent::Retrying { attempt, delay, error } => {
                 if let Some(d) = self.detail.as_mut().filter(|d| d.pending == Some(id)) {
-                    d.retry = Some(format!("{error} — retry {attempt} in {} s", (delay.as_millis() + 999) / 1000));
+                    d.retry = Some(format!("{error} — retry {attempt} in {} s", delay.as_millis().div_ceil(1000)));
                 }
             }
             // Answers to requests that were superseded: dropped.

@@ -41,11 +41,12 @@ pub struct CommandBar {
 }
 
 fn list_for(v: &ViewConfig) -> ListState {
-    let mut l = ListState::default();
-    l.query = parse(&v.query).unwrap_or_default();
-    l.sort_by = v.sort.as_deref().and_then(SortBy::parse_known).unwrap_or(SortBy::StartedAt);
-    l.sort_order = v.order.as_deref().and_then(SortOrder::parse_known).unwrap_or(SortOrder::Desc);
-    l
+    ListState {
+        query: parse(&v.query).unwrap_or_default(),
+        sort_by: v.sort.as_deref().and_then(SortBy::parse_known).unwrap_or(SortBy::StartedAt),
+        sort_order: v.order.as_deref().and_then(SortOrder::parse_known).unwrap_or(SortOrder::Desc),
+        ..ListState::default()
+    }
 }
 
 impl App {
