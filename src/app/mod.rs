@@ -449,8 +449,14 @@ impl App {
                 }
             }
             (Mode::Editor | Mode::EditorText | Mode::EditorReview, a) => self.editor_action(a, fx),
-            (Mode::Command, Action::Submit) => self.run_command(fx),
-            (Mode::Command, Action::Back) => self.command = None,
+            (Mode::Command, Action::Submit) => {
+                self.run_command(fx);
+                self.list.set_viewport(self.list_rows());
+            }
+            (Mode::Command, Action::Back) => {
+                self.command = None;
+                self.list.set_viewport(self.list_rows());
+            }
             (Mode::List, Action::View(_) | Action::NextView | Action::PrevView | Action::MoveViewLeft | Action::MoveViewRight | Action::Command) => self.view_action(a, fx),
             (Mode::ConfirmDelete, a) => self.delete_action(a, fx),
             (Mode::UploadPrompt, a) => self.upload_action(a, fx),

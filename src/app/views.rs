@@ -143,7 +143,10 @@ impl App {
             Action::PrevView => self.switch_view((self.active + n - 1) % n, fx),
             Action::MoveViewLeft => self.move_view(self.active.wrapping_sub(1), fx),
             Action::MoveViewRight => self.move_view(self.active + 1, fx),
-            Action::Command => self.command = Some(CommandBar::default()),
+            Action::Command => {
+                self.command = Some(CommandBar::default());
+                self.list.set_viewport(self.list_rows());
+            }
             _ => {}
         }
     }
