@@ -116,7 +116,8 @@ pub fn status(app: &App, d: &DetailState, frame: &mut Frame, area: Rect, theme: 
                 NodeKind::Aggregation { .. } => "aggregation",
             });
             let fail = at.and_then(|i| l.tree.failures.iter().position(|&f| f == i)).map(|k| format!(" · failure {}/{}", k + 1, l.tree.failures.len())).unwrap_or_default();
-            format!(" {}/{} {}{fail} · {} failures", l.tree.view.cursor + 1, l.tree.visible.len(), what.unwrap_or(""), l.tree.failures.len())
+            let n = l.tree.failures.len();
+            format!(" {}/{} {}{fail} · {n} failure{}", l.tree.view.cursor + 1, l.tree.visible.len(), what.unwrap_or(""), if n == 1 { "" } else { "s" })
         }
         Tab::Logs => format!(" line {}/{}", (l.logs.view.cursor + 1).min(l.logs.visible.len()), l.logs.visible.len()),
         _ => String::new(),
