@@ -287,3 +287,23 @@ impl Signals {
         std::future::pending::<()>().await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::complete_path;
+
+    #[test]
+    fn paths_complete_from_their_directory() {
+        let dir = tempfile::tempdir().expect("dir");
+        for f in ["board-photo.jpg", "board-scan.pdf", "notes.txt", ".hidden"] {
+            std::fs::write(dir.path().join(f), b"x").expect("write");
+        }
+        std::fs::create_dir(dir.path().join("boards")).expect("dir");
+        let base = format!("{}/", dir.path().display());
+        let got = complete_path(&format!("{base}board"));
+        assert_eq!(got, vec![format!("{base}board-photo.jpg"), format!("{base}board-scan.pdf"), format!("{base}boards/")]);
+        assert_eq!(complete_path(&base).len(), 4, "hidden files only when asked for");
+        assert_eq!(complete_path(&format!("{base}.h")), vec![format!("{base}.hidden")]);
+        assert!(complete_path("/nonexistent-dir/x").is_empty());
+    }
+}

@@ -164,3 +164,13 @@ fn colour_and_no_color() {
     assert!(style_of(&t, 3, "✓").add_modifier.contains(Modifier::REVERSED));
     insta::assert_snapshot!(t.backend().to_string());
 }
+
+#[test]
+fn absolute_dates_in_utc_when_configured() {
+    let mut a = with_rows(80, 24, 5);
+    a.absolute_dates = true;
+    let screen = text(&a);
+    // Every row, not only the selected one: 11:58:30 and 11:28:30 UTC.
+    assert!(screen.contains("11-26 11:58:30") && screen.contains("11-26 11:28:30"), "{screen}");
+    assert!(!screen.contains(" ago "), "{screen}");
+}

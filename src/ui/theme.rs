@@ -160,3 +160,19 @@ pub fn outcome_label(o: Option<&RunOutcome>) -> String {
         None => "?".into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn light_theme_and_overrides() {
+        let p = Palette::from_config(Some("light"), &[("fail".into(), "#ff5555".into()), ("accent".into(), "light-magenta".into()), ("nope".into(), "red".into())]);
+        assert_eq!(p.fail, Color::Rgb(255, 85, 85));
+        assert_eq!(p.accent, Color::LightMagenta);
+        assert_eq!(p.title_bg, Color::Blue, "light keeps its own where not overridden");
+        let t = Theme::with_palette(false, p);
+        assert_eq!(t.outcome(Some(&RunOutcome::Fail)).fg, Some(Color::Rgb(255, 85, 85)));
+        assert_eq!(Theme::with_palette(true, p).outcome(Some(&RunOutcome::Fail)).fg, None, "no colour wins over the palette");
+    }
+}
