@@ -211,3 +211,30 @@ fn resize_keeps_the_selection_visible() {
     assert_eq!(app.list.viewport, 5, "10 rows less title, tabs, header, status, keys");
     assert!(app.list.offset <= 30 && 30 < app.list.offset + 5);
 }
+
+#[test]
+fn refresh_reloads_as_many_rows_as_were_loaded_and_keeps_the_selected_run() {
+    let mut app = loaded();
+    let mut next = None;
+    for _ in 0..130 {
+        if let Some(r) = list_request(&app.update(key('j'), NOW)) {
+            next = Some(r);
+        }
+    }
+    let (id, _) = next.expect("second page");
+    answer(&mut app, id, page(100..200, true));
+    for _ in 0..30 {
+        app.update(key('j'), NOW);
+    }
+    let selected = app.list.selected_row().expect("row").id.clone();
+    assert_eq!(app.list.selected, 129);
+    let (id, req) = list_request(&app.update(key('r'), NOW)).expect("refresh");
+    assert_eq!(req.cursor, None);
+    let fx = answer(&mut app, id, page(0..100, true));
+    assert_eq!(app.list.selected, 99, "the place is kept while the rest reloads");
+    let (id, req) = list_request(&fx).expect("the next page, at once");
+    assert_eq!(req.cursor, Some(100));
+    answer(&mut app, id, page(100..200, true));
+    assert_eq!(app.list.rows.len(), 200);
+    assert_eq!(app.list.selected_row().map(|r| r.id.clone()), Some(selected), "back on the same run");
+}

@@ -62,6 +62,9 @@ pub struct ListState {
     pub loaded: bool,
     /// Runs marked (space) for a bulk change.
     pub marked: HashSet<Box<str>>,
+    /// A refresh reloads as many rows as were loaded, page after page, then puts the
+    /// selection back on the run it was on: (rows wanted, that run's id).
+    pub refill: Option<(usize, Box<str>)>,
 }
 
 pub const SORTS: [SortBy; 7] = [SortBy::StartedAt, SortBy::CreatedAt, SortBy::Duration, SortBy::Outcome, SortBy::SerialNumber, SortBy::PartNumber, SortBy::RevisionNumber];
@@ -90,6 +93,7 @@ impl Default for ListState {
             updated_ms: None,
             loaded: false,
             marked: HashSet::new(),
+            refill: None,
         }
     }
 }
@@ -130,7 +134,8 @@ impl ListState {
     /// the selection is within two screens (at least 50 rows) of the end.
     pub fn wants_next_page(&self) -> bool {
         let margin = (self.viewport * 2).max(50);
-        self.loaded && self.has_more && self.pending.is_none() && self.rows.len().saturating_sub(self.selected) <= margin
+        let refilling = self.refill.as_ref().is_some_and(|(n, _)| self.rows.len() < *n);
+        self.loaded && self.has_more && self.pending.is_none() && (refilling || self.rows.len().saturating_sub(self.selected) <= margin)
     }
 
     pub fn is_loading(&self) -> bool {
@@ -147,6 +152,7 @@ impl ListState {
         self.next_cursor = page.next_cursor;
         match kind {
             Pending::First => {
+                self.refill = None;
                 self.rows = page.rows;
                 self.rows.shrink_to_fit();
                 self.selected = 0;
@@ -156,10 +162,24 @@ impl ListState {
             }
             Pending::Refresh => {
                 let keep = self.selected_row().map(|r| r.id.clone());
+                let had = self.rows.len();
+                let (sel, off) = (self.selected, self.offset);
                 self.rows = page.rows;
                 self.fresh_failures.clear();
                 self.fresh_count = 0;
-                self.selected = keep.and_then(|id| self.rows.iter().position(|r| r.id == id)).unwrap_or(0).min(self.rows.len().saturating_sub(1));
+                match keep.as_ref().and_then(|id| self.rows.iter().position(|r| r.id == *id)) {
+                    Some(i) => self.selected = i,
+                    // Further down than this page: keep the place while the rest reloads.
+                    None if self.has_more && had > self.rows.len() => {
+                        self.selected = sel.min(self.rows.len().saturating_sub(1));
+                        self.offset = off;
+                    }
+                    None => self.selected = 0,
+                }
+                self.refill = match keep {
+                    Some(id) if had > self.rows.len() && self.has_more => Some((had, id)),
+                    _ => None,
+                };
                 self.scroll_to_selection();
             }
             Pending::Next => {
@@ -168,6 +188,15 @@ impl ListState {
                 let seen: HashSet<&str> = self.rows[tail_start..].iter().map(|r| &*r.id).collect();
                 let fresh: Vec<RunRow> = page.rows.into_iter().filter(|r| r.id.is_empty() || !seen.contains(&*r.id)).collect();
                 self.rows.extend(fresh);
+                // A refresh that reloaded enough rows: back on the run that was selected.
+                if let Some((n, id)) = self.refill.take() {
+                    if self.rows.len() < n && self.has_more {
+                        self.refill = Some((n, id));
+                    } else if let Some(i) = self.rows.iter().position(|r| r.id == id) {
+                        self.selected = i;
+                        self.scroll_to_selection();
+                    }
+                }
             }
         }
         self.loaded = true;
