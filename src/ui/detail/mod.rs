@@ -119,7 +119,13 @@ pub fn status(app: &App, d: &DetailState, frame: &mut Frame, area: Rect, theme: 
             let n = l.tree.failures.len();
             format!(" {}/{} {}{fail} · {n} failure{}", l.tree.view.cursor + 1, l.tree.visible.len(), what.unwrap_or(""), if n == 1 { "" } else { "s" })
         }
-        Tab::Logs => format!(" line {}/{}", (l.logs.view.cursor + 1).min(l.logs.visible.len()), l.logs.visible.len()),
+        Tab::Logs => {
+            // The selected line's whole message, as far as the screen allows: rows cut it.
+            let msg = l.logs.visible.get(l.logs.view.cursor).and_then(|&i| l.log_lines().get(i as usize)).map(|x| x.message.as_str()).unwrap_or("");
+            let head = format!(" {}/{} ", (l.logs.view.cursor + 1).min(l.logs.visible.len()), l.logs.visible.len());
+            let room = (area.width as usize).saturating_sub(head.chars().count());
+            format!("{head}{}", fit(msg, room))
+        }
         _ => String::new(),
     };
     frame.render_widget(Paragraph::new(Line::styled(text, theme.dim())), area);
