@@ -151,7 +151,13 @@ async fn event_loop(
     let mut signals = Signals::new();
     let mut pending: Vec<Msg> = Vec::new();
     let mut effects = app.start();
+    // A test seam: `TOFUI_TEST_PANIC_AFTER_MS` makes the loop panic after that long, so the
+    // end-to-end tests can prove a panic leaves the terminal usable.
+    let panic_at = std::env::var("TOFUI_TEST_PANIC_AFTER_MS").ok().and_then(|v| v.parse::<u64>().ok()).map(|ms| std::time::Instant::now() + Duration::from_millis(ms));
     loop {
+        if panic_at.is_some_and(|t| std::time::Instant::now() >= t) {
+            panic!("TOFUI_TEST_PANIC_AFTER_MS: a deliberate panic");
+        }
         // Carry out effects; quit ends the loop.
         for fx in effects.drain(..) {
             match fx {

@@ -407,3 +407,20 @@ async fn views_from_the_config_switch_save_and_come_back_after_a_restart() {
     .await
     .expect("tui test");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_restores_the_terminal_and_prints_a_readable_message() {
+    let s = server(10).await;
+    let url = s.running.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut t = Tui::start_env(&url, USER_KEY, &[], &[("TOFUI_TEST_PANIC_AFTER_MS", "700"), ("RUST_BACKTRACE", "0")]);
+        t.wait_for("rows", |s| s.contains("SN-") || s.contains("PSU-") || s.contains("RF-"));
+        let status = t.wait_exit();
+        assert!(!status.success());
+        t.assert_restored();
+        let screen = t.screen();
+        assert!(screen.contains("a deliberate panic"), "the message is on the normal screen: {screen}");
+    })
+    .await
+    .expect("tui test");
+}
