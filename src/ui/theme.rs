@@ -3,7 +3,7 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::api::RunOutcome;
+use crate::api::{RunOutcome, WireEnum};
 
 /// The colours of each role. Only the 16 ANSI colours by default.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -148,15 +148,30 @@ impl Theme {
     }
 }
 
+/// Any outcome (run, phase, measurement, sequence) as a symbol and its text, readable
+/// without colour: `✓ PASS`, `✗ FAIL`, `! ERROR`, `~ TIMEOUT`, `- ABORTED`/`SKIP`,
+/// `· UNSET`; an unknown value shows as given after `?`.
+pub fn outcome_parts<T: WireEnum>(o: Option<&T>) -> (&'static str, String) {
+    let Some(o) = o else { return ("·", "—".into()) };
+    let sym = match (o.is_known(), o.as_str()) {
+        (false, _) => "?",
+        (true, "PASS") => "✓",
+        (true, "FAIL") => "✗",
+        (true, "ERROR") => "!",
+        (true, "TIMEOUT") => "~",
+        (true, "ABORTED" | "SKIP") => "-",
+        _ => "·",
+    };
+    (sym, o.as_str().to_string())
+}
+
 /// Outcome as symbol and text, e.g. `✗ FAIL`; unknown values show as given.
 pub fn outcome_label(o: Option<&RunOutcome>) -> String {
     match o {
-        Some(RunOutcome::Pass) => "✓ PASS".into(),
-        Some(RunOutcome::Fail) => "✗ FAIL".into(),
-        Some(RunOutcome::Error) => "! ERROR".into(),
-        Some(RunOutcome::Timeout) => "~ TIMEOUT".into(),
-        Some(RunOutcome::Aborted) => "- ABORTED".into(),
-        Some(RunOutcome::Unknown(s)) => format!("? {s}"),
+        Some(o) => {
+            let (sym, text) = outcome_parts(Some(o));
+            format!("{sym} {text}")
+        }
         None => "?".into(),
     }
 }

@@ -6,7 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::values::{number, outcome, phase_outcome, sequence_outcome, validator, value, with_units};
+use super::values::{number, outcome, validator, value, with_units};
 use crate::api::RunDetail;
 use crate::api::time::parse_duration_ms;
 use crate::app::detail::tree::{NodeKind, Tree};
@@ -35,13 +35,13 @@ fn parts(run: &RunDetail, tree: &Tree, i: u32) -> (&'static str, String, String,
     match tree.nodes[i as usize].kind {
         NodeKind::Sequence(s) => {
             let seq = &run.summary.sequences.as_deref().unwrap_or_default()[s];
-            let (sym, text) = sequence_outcome(seq.outcome.as_ref());
+            let (sym, text) = outcome(seq.outcome.as_ref());
             let d = seq.duration.as_deref().and_then(|d| parse_duration_ms(d).ok()).map(duration).unwrap_or_default();
             (sym, text, format!("[{}]", seq.name), d, seq.path.clone())
         }
         NodeKind::Phase(p) => {
             let ph = &phases[p];
-            let (sym, text) = phase_outcome(ph.outcome.as_ref());
+            let (sym, text) = outcome(ph.outcome.as_ref());
             let d = ph.duration.as_deref().and_then(|d| parse_duration_ms(d).ok()).map(duration).unwrap_or_default();
             let retry = if ph.retry_count > 0 { format!("retry {}", ph.retry_count) } else { String::new() };
             let n = ph.measurements.len();

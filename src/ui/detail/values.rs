@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::api::{Outcome, PhaseOutcome, SequenceOutcome, Validator};
+use crate::api::Validator;
 
 /// A number with up to 6 significant digits, integers as integers.
 pub fn number(n: f64) -> String {
@@ -44,39 +44,7 @@ pub fn symbol(failed: bool, passed: bool) -> &'static str {
     }
 }
 
-pub fn outcome(o: Option<&Outcome>) -> (&'static str, String) {
-    match o {
-        Some(Outcome::Pass) => ("✓", "PASS".into()),
-        Some(Outcome::Fail) => ("✗", "FAIL".into()),
-        Some(Outcome::Unset) => ("·", "UNSET".into()),
-        Some(Outcome::Unknown(s)) => ("?", s.clone()),
-        None => ("·", "—".into()),
-    }
-}
-
-pub fn phase_outcome(o: Option<&PhaseOutcome>) -> (&'static str, String) {
-    match o {
-        Some(PhaseOutcome::Pass) => ("✓", "PASS".into()),
-        Some(PhaseOutcome::Fail) => ("✗", "FAIL".into()),
-        Some(PhaseOutcome::Error) => ("!", "ERROR".into()),
-        Some(PhaseOutcome::Skip) => ("-", "SKIP".into()),
-        Some(PhaseOutcome::Unknown(s)) => ("?", s.clone()),
-        None => ("·", "—".into()),
-    }
-}
-
-pub fn sequence_outcome(o: Option<&SequenceOutcome>) -> (&'static str, String) {
-    match o {
-        Some(SequenceOutcome::Pass) => ("✓", "PASS".into()),
-        Some(SequenceOutcome::Fail) => ("✗", "FAIL".into()),
-        Some(SequenceOutcome::Error) => ("!", "ERROR".into()),
-        Some(SequenceOutcome::Timeout) => ("~", "TIMEOUT".into()),
-        Some(SequenceOutcome::Aborted) => ("-", "ABORTED".into()),
-        Some(SequenceOutcome::Skip) => ("-", "SKIP".into()),
-        Some(SequenceOutcome::Unknown(s)) => ("?", s.clone()),
-        None => ("·", "—".into()),
-    }
-}
+pub use crate::ui::theme::outcome_parts as outcome;
 
 /// `x <= 3.4 ✗`, with `(marginal)` for a non-decisive validator.
 pub fn validator(v: &Validator) -> String {
