@@ -54,7 +54,9 @@ struct Pty {
 impl Pty {
     fn spawn(url: &str, log: &std::path::Path) -> Pty {
         let nz = |n| std::num::NonZeroU16::new(n).expect("size");
-        let pty = native_pty_system().openpty(PtySize { rows: 40, cols: 120, pixel_width: 0, pixel_height: 0 }).expect("pty");
+        let pty = native_pty_system()
+            .openpty(PtySize { rows: 40, cols: 120, pixel_width: 0, pixel_height: 0 })
+            .expect("pty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_tofui"));
         cmd.env("TOFUPILOT_URL", url);
         cmd.env("TOFUPILOT_API_KEY", KEY);
@@ -87,7 +89,9 @@ impl Pty {
         let _ = self.writer.write_all(b"q");
         let _ = self.writer.flush();
         let t0 = Instant::now();
-        while self.child.try_wait().ok().flatten().is_none() && t0.elapsed() < Duration::from_secs(5) {
+        while self.child.try_wait().ok().flatten().is_none()
+            && t0.elapsed() < Duration::from_secs(5)
+        {
             std::thread::sleep(Duration::from_millis(5));
         }
         let _ = self.child.kill();
@@ -110,12 +114,23 @@ fn first_frame(url: &str, log: &std::path::Path) -> Duration {
 
 fn rss_kb(pid: u32, field: &str) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0)
+    status
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
 }
 
 /// Loads every run into an app through the real worker, as the dashboard does.
 async fn load_all(url: &str, app: &mut App) -> Duration {
-    let client = ApiClient::new(&ClientConfig { url: url.into(), api_key: KEY.into(), ca_cert: None, timeout: Duration::from_secs(30) }).expect("client");
+    let client = ApiClient::new(&ClientConfig {
+        url: url.into(),
+        api_key: KEY.into(),
+        ca_cert: None,
+        timeout: Duration::from_secs(30),
+    })
+    .expect("client");
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let worker = worker::spawn(client, tx);
     let t0 = Instant::now();
@@ -140,7 +155,8 @@ async fn load_all(url: &str, app: &mut App) -> Duration {
 #[tokio::main]
 async fn main() {
     tofui::init_tls();
-    let runs: usize = std::env::var("TOFUI_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let runs: usize =
+        std::env::var("TOFUI_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("bench.sqlite3");
     let store = Store::open(&db).expect("store");
@@ -148,7 +164,8 @@ async fn main() {
     seed(&store, &SeedOptions { runs, seed: 42, anchor: Utc::now() }).expect("seed");
     println!("seeded {runs} runs in {:.1} s", t.elapsed().as_secs_f64());
     drop(store);
-    let server = tofui::server::start_at(&db, "127.0.0.1:0", Some(KEY), None).await.expect("server");
+    let server =
+        tofui::server::start_at(&db, "127.0.0.1:0", Some(KEY), None).await.expect("server");
     let url = server.url.clone();
     let log = dir.path().join("tofui.log");
 
@@ -161,20 +178,47 @@ async fn main() {
     .await
     .expect("first frames");
     frames.sort();
-    println!("first frame with runs: median {:.1} ms, min {:.1} ms, max {:.1} ms (20 launches)", ms(pct(&frames, 0.5)), ms(frames[0]), ms(frames[frames.len() - 1]));
+    println!(
+        "first frame with runs: median {:.1} ms, min {:.1} ms, max {:.1} ms (20 launches)",
+        ms(pct(&frames, 0.5)),
+        ms(frames[0]),
+        ms(frames[frames.len() - 1])
+    );
 
     // 2. Update + render with every run loaded, through a real terminal backend.
     let tz = FixedOffset::east_opt(0).expect("utc");
-    let mut app = App::new(Session { url: url.clone(), demo: true, blocked: None }, Utc::now().timestamp_millis(), tz, (120, 40));
+    let mut app = App::new(
+        Session { url: url.clone(), demo: true, blocked: None },
+        Utc::now().timestamp_millis(),
+        tz,
+        (120, 40),
+    );
     let load = load_all(&url, &mut app).await;
-    println!("loaded {} runs through the worker in {:.2} s", app.list.rows.len(), load.as_secs_f64());
+    println!(
+        "loaded {} runs through the worker in {:.2} s",
+        app.list.rows.len(),
+        load.as_secs_f64()
+    );
     let counter = Counter::default();
     // A fixed 120×40 viewport: the bench's own terminal (if any) must not decide the size.
-    let options = ratatui::TerminalOptions { viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 120, 40)) };
-    let mut term = Terminal::with_options(CrosstermBackend::new(counter.clone()), options).expect("terminal");
+    let options = ratatui::TerminalOptions {
+        viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 120, 40)),
+    };
+    let mut term =
+        Terminal::with_options(CrosstermBackend::new(counter.clone()), options).expect("terminal");
     app.update(Msg::Key(KeyEvent::new(KeyCode::Char('g'), KeyModifiers::NONE)), app.now_ms);
     term.draw(|f| tofui::ui::render(&app, f)).expect("draw");
-    let keys = [KeyCode::Char('j'), KeyCode::Char('j'), KeyCode::PageDown, KeyCode::Char('k'), KeyCode::Char('G'), KeyCode::PageUp, KeyCode::Char('g'), KeyCode::Down, KeyCode::Up];
+    let keys = [
+        KeyCode::Char('j'),
+        KeyCode::Char('j'),
+        KeyCode::PageDown,
+        KeyCode::Char('k'),
+        KeyCode::Char('G'),
+        KeyCode::PageUp,
+        KeyCode::Char('g'),
+        KeyCode::Down,
+        KeyCode::Up,
+    ];
     let mut times = Vec::new();
     let (mut upd, mut drw) = (Vec::new(), Vec::new());
     for i in 0..5_000 {
@@ -187,13 +231,30 @@ async fn main() {
         times.push(t0.elapsed());
         upd.push(t1 - t0);
         drw.push(t1.elapsed());
-        assert!(fx.iter().all(|e| !matches!(e, Effect::Send(WorkerRequest::Fetch { fetch: Fetch::Runs(_), .. }))), "nothing left to load");
+        assert!(
+            fx.iter().all(|e| !matches!(
+                e,
+                Effect::Send(WorkerRequest::Fetch { fetch: Fetch::Runs(_), .. })
+            )),
+            "nothing left to load"
+        );
     }
     times.sort();
     upd.sort();
     drw.sort();
-    println!("  of which update p99 {:.3} ms, render p99 {:.3} ms", ms(pct(&upd, 0.99)), ms(pct(&drw, 0.99)));
-    println!("update + render, {} rows loaded, 120×40: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms ({} keypresses)", app.list.rows.len(), ms(pct(&times, 0.5)), ms(pct(&times, 0.99)), ms(times[times.len() - 1]), times.len());
+    println!(
+        "  of which update p99 {:.3} ms, render p99 {:.3} ms",
+        ms(pct(&upd, 0.99)),
+        ms(pct(&drw, 0.99))
+    );
+    println!(
+        "update + render, {} rows loaded, 120×40: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms ({} keypresses)",
+        app.list.rows.len(),
+        ms(pct(&times, 0.5)),
+        ms(pct(&times, 0.99)),
+        ms(times[times.len() - 1]),
+        times.len()
+    );
 
     // 3. Bytes for a one-row move at 120×40: within the screen (the selection moves), and at
     // the screen's edge (every row scrolls by one).
@@ -211,7 +272,8 @@ async fn main() {
         term.draw(|f| tofui::ui::render(app, f)).expect("draw");
         counter.0.load(Ordering::Relaxed)
     };
-    let mut inside: Vec<usize> = (0..200).map(|i| measure(&mut app, if (i / 10) % 2 == 0 { 'j' } else { 'k' })).collect();
+    let mut inside: Vec<usize> =
+        (0..200).map(|i| measure(&mut app, if (i / 10) % 2 == 0 { 'j' } else { 'k' })).collect();
     inside.sort();
     // To the bottom row of the screen, then further: each move scrolls.
     for _ in 0..40 {
@@ -219,7 +281,13 @@ async fn main() {
     }
     let mut scrolling: Vec<usize> = (0..50).map(|_| measure(&mut app, 'j')).collect();
     scrolling.sort();
-    println!("bytes per one-row move at 120×40: within the screen median {}, max {}; scrolling the screen median {}, max {}", inside[inside.len() / 2], inside[inside.len() - 1], scrolling[scrolling.len() / 2], scrolling[scrolling.len() - 1]);
+    println!(
+        "bytes per one-row move at 120×40: within the screen median {}, max {}; scrolling the screen median {}, max {}",
+        inside[inside.len() / 2],
+        inside[inside.len() - 1],
+        scrolling[scrolling.len() / 2],
+        scrolling[scrolling.len() - 1]
+    );
     drop(app);
 
     // 4. Resident memory of the real binary with every run loaded.
@@ -248,6 +316,11 @@ async fn main() {
     })
     .await
     .expect("rss");
-    println!("resident memory with {runs} runs loaded (real binary): VmRSS {:.1} MB, peak {:.1} MB; all pages loaded in {:.1} s", rss as f64 / 1024.0, hwm as f64 / 1024.0, took.as_secs_f64());
+    println!(
+        "resident memory with {runs} runs loaded (real binary): VmRSS {:.1} MB, peak {:.1} MB; all pages loaded in {:.1} s",
+        rss as f64 / 1024.0,
+        hwm as f64 / 1024.0,
+        took.as_secs_f64()
+    );
     server.stop().await;
 }

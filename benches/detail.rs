@@ -45,7 +45,11 @@ impl Write for Sink {
 }
 
 fn terminal() -> Terminal<CrosstermBackend<Sink>> {
-    Terminal::with_options(CrosstermBackend::new(Sink), TerminalOptions { viewport: Viewport::Fixed(Rect::new(0, 0, 120, 40)) }).expect("terminal")
+    Terminal::with_options(
+        CrosstermBackend::new(Sink),
+        TerminalOptions { viewport: Viewport::Fixed(Rect::new(0, 0, 120, 40)) },
+    )
+    .expect("terminal")
 }
 
 fn key(app: &mut App, c: KeyCode) {
@@ -54,7 +58,12 @@ fn key(app: &mut App, c: KeyCode) {
 }
 
 /// Times `n` keypresses (update + render) and returns p50, p99, max.
-fn scroll(app: &mut App, term: &mut Terminal<CrosstermBackend<Sink>>, keys: &[KeyCode], n: usize) -> (f64, f64, f64) {
+fn scroll(
+    app: &mut App,
+    term: &mut Terminal<CrosstermBackend<Sink>>,
+    keys: &[KeyCode],
+    n: usize,
+) -> (f64, f64, f64) {
     let mut times = Vec::with_capacity(n);
     for i in 0..n {
         let t0 = Instant::now();
@@ -75,37 +84,53 @@ async fn main() {
     seed(&store, &SeedOptions { runs: 50, seed: 42, anchor: Utc::now() }).expect("seed");
     let huge = seed_huge(&store, 42, Utc::now()).expect("huge");
     drop(store);
-    let server = tofui::server::start_at(&db, "127.0.0.1:0", Some(KEY), None).await.expect("server");
-    let client = ApiClient::new(&ClientConfig { url: server.url.clone(), api_key: KEY.into(), ca_cert: None, timeout: Duration::from_secs(60) }).expect("client");
+    let server =
+        tofui::server::start_at(&db, "127.0.0.1:0", Some(KEY), None).await.expect("server");
+    let client = ApiClient::new(&ClientConfig {
+        url: server.url.clone(),
+        api_key: KEY.into(),
+        ca_cert: None,
+        timeout: Duration::from_secs(60),
+    })
+    .expect("client");
     let tz = FixedOffset::east_opt(0).expect("utc");
 
     // Cold: enter without a prefetch, as the worker does it — HTTP, the run decoded without
     // its logs, tree, first frame; the logs decoded next.
     let mut cold = Vec::new();
-    let (mut fetch, mut build, mut frame, mut logs_t) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut fetch, mut build, mut frame, mut logs_t) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut run = None;
     for _ in 0..8 {
         let t0 = Instant::now();
         let body = client.get_run_body(&huge, &silent()).await.expect("huge run");
         let (detail, raw_logs) = tofui::worker::client::decode_run_head(&body).expect("head");
         let t1 = Instant::now();
-        let loaded = Loaded::new(CachedRun { run: Arc::new(detail), logs: None, logs_pending: true });
+        let loaded =
+            Loaded::new(CachedRun { run: Arc::new(detail), logs: None, logs_pending: true });
         let t2 = Instant::now();
-        let mut app = App::new(Session { url: server.url.clone(), demo: true, blocked: None }, Utc::now().timestamp_millis(), tz, (120, 40));
+        let mut app = App::new(
+            Session { url: server.url.clone(), demo: true, blocked: None },
+            Utc::now().timestamp_millis(),
+            tz,
+            (120, 40),
+        );
         let mut d = tofui::app::detail::DetailState::new(huge.clone());
         d.load = tofui::app::detail::Load::Ready(Box::new(loaded));
         app.detail = Some(d);
         let mut term = terminal();
         term.draw(|f| tofui::ui::render(&app, f)).expect("draw");
         let t3 = Instant::now();
-        let logs = tofui::worker::client::decode_logs(&body[raw_logs.expect("logs")]).expect("logs");
+        let logs =
+            tofui::worker::client::decode_logs(&body[raw_logs.expect("logs")]).expect("logs");
         let t4 = Instant::now();
         cold.push(t3 - t0);
         fetch.push(t1 - t0);
         build.push(t2 - t1);
         frame.push(t3 - t2);
         logs_t.push(t4 - t3);
-        let mut r = app.detail.take().and_then(|d| d.loaded().map(|l| (*l.run).clone())).expect("run");
+        let mut r =
+            app.detail.take().and_then(|d| d.loaded().map(|l| (*l.run).clone())).expect("run");
         r.logs = Some(logs);
         run = Some(Arc::new(r));
     }
@@ -113,7 +138,12 @@ async fn main() {
     println!(
         "huge run: {} phases, {} measurements, {} log lines",
         run.phases.as_ref().map_or(0, Vec::len),
-        run.phases.as_deref().unwrap_or_default().iter().map(|p| p.measurements.len()).sum::<usize>(),
+        run.phases
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .map(|p| p.measurements.len())
+            .sum::<usize>(),
         run.logs.as_ref().map_or(0, Vec::len)
     );
     println!(
@@ -130,7 +160,10 @@ async fn main() {
     let mut size = 0;
     for _ in 0..5 {
         let t0 = Instant::now();
-        let body = client.call(reqwest::Method::GET, &format!("/runs/{huge}"), &[], &silent()).await.expect("body");
+        let body = client
+            .call(reqwest::Method::GET, &format!("/runs/{huge}"), &[], &silent())
+            .await
+            .expect("body");
         let t1 = Instant::now();
         let parsed: tofui::api::RunDetail = serde_json::from_slice(&body).expect("decode");
         http.push(t1 - t0);
@@ -144,18 +177,35 @@ async fn main() {
         let t0 = Instant::now();
         let conn = server.store.reader();
         let caller = tofui::server::auth::Caller::User { user_id: String::new() };
-        let body = tofui::server::store::render::run_detail_json(&conn, &huge, &caller, "http://127.0.0.1").expect("body");
+        let body = tofui::server::store::render::run_detail_json(
+            &conn,
+            &huge,
+            &caller,
+            "http://127.0.0.1",
+        )
+        .expect("body");
         server_side.push(t0.elapsed());
         drop(body);
     }
     println!("  the server builds the body in a median {:.0} ms", ms(pct(&mut server_side, 0.5)));
-    println!("  of which: HTTP answer ({:.1} MiB) median {:.0} ms, decoding median {:.0} ms", size as f64 / 1048576.0, ms(pct(&mut http, 0.5)), ms(pct(&mut decode, 0.5)));
+    println!(
+        "  of which: HTTP answer ({:.1} MiB) median {:.0} ms, decoding median {:.0} ms",
+        size as f64 / 1048576.0,
+        ms(pct(&mut http, 0.5)),
+        ms(pct(&mut decode, 0.5))
+    );
 
     // Warm: the run was prefetched into the cache; `enter` builds the view and draws.
     let mut warm = Vec::new();
-    let mut app = App::new(Session { url: server.url.clone(), demo: true, blocked: None }, Utc::now().timestamp_millis(), tz, (120, 40));
+    let mut app = App::new(
+        Session { url: server.url.clone(), demo: true, blocked: None },
+        Utc::now().timestamp_millis(),
+        tz,
+        (120, 40),
+    );
     for _ in 0..10 {
-        app.cache.put(huge.clone(), CachedRun { run: run.clone(), logs: None, logs_pending: false });
+        app.cache
+            .put(huge.clone(), CachedRun { run: run.clone(), logs: None, logs_pending: false });
         app.detail = None;
         let mut term = terminal();
         let t0 = Instant::now();
@@ -165,22 +215,56 @@ async fn main() {
         warm.push(t0.elapsed());
         assert!(fx.is_empty(), "served from the cache");
     }
-    println!("open warm (prefetched): median {:.0} ms, max {:.0} ms", ms(pct(&mut warm, 0.5)), ms(*warm.iter().max().expect("warm")));
+    println!(
+        "open warm (prefetched): median {:.0} ms, max {:.0} ms",
+        ms(pct(&mut warm, 0.5)),
+        ms(*warm.iter().max().expect("warm"))
+    );
 
     // Scrolling, with everything open in the tree.
     let mut term = terminal();
     key(&mut app, KeyCode::Char('+'));
     term.draw(|f| tofui::ui::render(&app, f)).expect("draw");
     let visible = app.detail.as_ref().and_then(|d| d.loaded()).map_or(0, |l| l.tree.visible.len());
-    let (p50, p99, max) = scroll(&mut app, &mut term, &[KeyCode::Char('j'), KeyCode::Char('j'), KeyCode::PageDown, KeyCode::Char('n'), KeyCode::Char('k'), KeyCode::PageUp, KeyCode::Char('G'), KeyCode::Char('g')], 4000);
-    println!("tree scroll ({visible} rows open, 120×40): p50 {p50:.3} ms, p99 {p99:.3} ms, max {max:.3} ms per frame");
+    let (p50, p99, max) = scroll(
+        &mut app,
+        &mut term,
+        &[
+            KeyCode::Char('j'),
+            KeyCode::Char('j'),
+            KeyCode::PageDown,
+            KeyCode::Char('n'),
+            KeyCode::Char('k'),
+            KeyCode::PageUp,
+            KeyCode::Char('G'),
+            KeyCode::Char('g'),
+        ],
+        4000,
+    );
+    println!(
+        "tree scroll ({visible} rows open, 120×40): p50 {p50:.3} ms, p99 {p99:.3} ms, max {max:.3} ms per frame"
+    );
     let t0 = Instant::now();
     key(&mut app, KeyCode::Char('-'));
     key(&mut app, KeyCode::Char('+'));
     println!("close all + open all: {:.1} ms", ms(t0.elapsed()));
     key(&mut app, KeyCode::Char('2'));
-    let (p50, p99, max) = scroll(&mut app, &mut term, &[KeyCode::Char('j'), KeyCode::PageDown, KeyCode::Char('k'), KeyCode::PageUp, KeyCode::Char('G'), KeyCode::Char('g')], 4000);
-    println!("logs scroll (200,000 lines, 120×40): p50 {p50:.3} ms, p99 {p99:.3} ms, max {max:.3} ms per frame");
+    let (p50, p99, max) = scroll(
+        &mut app,
+        &mut term,
+        &[
+            KeyCode::Char('j'),
+            KeyCode::PageDown,
+            KeyCode::Char('k'),
+            KeyCode::PageUp,
+            KeyCode::Char('G'),
+            KeyCode::Char('g'),
+        ],
+        4000,
+    );
+    println!(
+        "logs scroll (200,000 lines, 120×40): p50 {p50:.3} ms, p99 {p99:.3} ms, max {max:.3} ms per frame"
+    );
     let t0 = Instant::now();
     key(&mut app, KeyCode::Char('d'));
     println!("hide DEBUG over 200,000 lines: {:.1} ms", ms(t0.elapsed()));
@@ -191,8 +275,16 @@ async fn main() {
     let t0 = Instant::now();
     key(&mut app, KeyCode::Enter);
     let matches = app.detail.as_ref().and_then(|d| d.loaded()).map_or(0, |l| l.logs.matches.len());
-    println!("search \"sample 42 \" over the visible lines: {:.1} ms, {matches} matches", ms(t0.elapsed()));
-    let (p50, p99, max) = scroll(&mut app, &mut term, &[KeyCode::Char('n'), KeyCode::Char('n'), KeyCode::Char('N')], 2000);
+    println!(
+        "search \"sample 42 \" over the visible lines: {:.1} ms, {matches} matches",
+        ms(t0.elapsed())
+    );
+    let (p50, p99, max) = scroll(
+        &mut app,
+        &mut term,
+        &[KeyCode::Char('n'), KeyCode::Char('n'), KeyCode::Char('N')],
+        2000,
+    );
     println!("n/N between matches: p50 {p50:.3} ms, p99 {p99:.3} ms, max {max:.3} ms per frame");
     server.stop().await;
 }

@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use tofui::server::seed::{seed, seed_huge, SeedOptions};
+use tofui::server::seed::{SeedOptions, seed, seed_huge};
 use tofui::server::store::Store;
 
 const SAMPLES: usize = 200;
@@ -19,7 +19,8 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 #[tokio::main]
 async fn main() {
     tofui::init_tls();
-    let runs: usize = std::env::var("TOFUI_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000);
+    let runs: usize =
+        std::env::var("TOFUI_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000);
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("bench.sqlite3");
     let store = Store::open(&db).expect("open");
@@ -30,11 +31,18 @@ async fn main() {
     let huge = seed_huge(&store, 42, Utc::now()).expect("huge");
     let huge_seed = t.elapsed();
     drop(store);
-    let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0) + std::fs::metadata(db.with_extension("sqlite3-wal")).map(|m| m.len()).unwrap_or(0);
-    println!("seeded {runs} runs in {:.1} s ({:.0} runs/s), database {} MiB; huge run in {:.1} s",
-        seeding.as_secs_f64(), runs as f64 / seeding.as_secs_f64(), size >> 20, huge_seed.as_secs_f64());
+    let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0)
+        + std::fs::metadata(db.with_extension("sqlite3-wal")).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "seeded {runs} runs in {:.1} s ({:.0} runs/s), database {} MiB; huge run in {:.1} s",
+        seeding.as_secs_f64(),
+        runs as f64 / seeding.as_secs_f64(),
+        size >> 20,
+        huge_seed.as_secs_f64()
+    );
 
-    let server = tofui::server::start_at(&db, "127.0.0.1:0", Some("bench"), None).await.expect("server");
+    let server =
+        tofui::server::start_at(&db, "127.0.0.1:0", Some("bench"), None).await.expect("server");
     let http = reqwest::Client::new();
     let api = format!("{}/api/v2", server.url);
     let get = |q: String| {
@@ -46,7 +54,15 @@ async fn main() {
         }
     };
     let procs = get("/procedures".into()).await;
-    let functional = procs["data"].as_array().expect("procedures").iter().find(|p| p["name"] == "PCB Functional Test").expect("procedure")["id"].as_str().expect("id").to_string();
+    let functional = procs["data"]
+        .as_array()
+        .expect("procedures")
+        .iter()
+        .find(|p| p["name"] == "PCB Functional Test")
+        .expect("procedure")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
     let day_ago = tofui::api::time::query_timestamp(&(Utc::now() - chrono::Duration::hours(24)));
     let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
     let queries: Vec<(&str, String)> = vec![
@@ -58,7 +74,10 @@ async fn main() {
         ("one serial", "/runs?serial_numbers=SN-01234".into()),
         ("last 24 h", format!("/runs?started_after={}", enc(&day_ago))),
         ("metadata shift=A", format!("/runs?metadata={}", enc(r#"{"shift":{"in":["A"]}}"#))),
-        ("metadata temp>=26 + fail", format!("/runs?outcomes=FAIL&metadata={}", enc(r#"{"temperature":{"gte":26}}"#))),
+        (
+            "metadata temp>=26 + fail",
+            format!("/runs?outcomes=FAIL&metadata={}", enc(r#"{"temperature":{"gte":26}}"#)),
+        ),
         ("search serial", "/runs?search_query=SN-0123".into()),
         ("longest first", "/runs?sort_by=duration&sort_order=desc".into()),
         ("failures by serial", "/runs?outcomes=FAIL&sort_by=serial_number&sort_order=asc".into()),
@@ -78,16 +97,33 @@ async fn main() {
             times.push(t.elapsed());
         }
         times.sort();
-        println!("{name:<28} {rows:>6} {:>9.2} {:>9.2} {:>9.2}", ms(percentile(&times, 0.5)), ms(percentile(&times, 0.99)), ms(*times.last().expect("samples")));
+        println!(
+            "{name:<28} {rows:>6} {:>9.2} {:>9.2} {:>9.2}",
+            ms(percentile(&times, 0.5)),
+            ms(percentile(&times, 0.99)),
+            ms(*times.last().expect("samples"))
+        );
         all.extend(times);
     }
     all.sort();
-    println!("all list queries: p50 {:.2} ms, p99 {:.2} ms (budget 20 ms)", ms(percentile(&all, 0.5)), ms(percentile(&all, 0.99)));
+    println!(
+        "all list queries: p50 {:.2} ms, p99 {:.2} ms (budget 20 ms)",
+        ms(percentile(&all, 0.5)),
+        ms(percentile(&all, 0.99))
+    );
 
     let mut times = Vec::new();
     for _ in 0..10 {
         let t = Instant::now();
-        let r = http.get(format!("{api}/runs/{huge}")).bearer_auth("bench").send().await.expect("sent").bytes().await.expect("body");
+        let r = http
+            .get(format!("{api}/runs/{huge}"))
+            .bearer_auth("bench")
+            .send()
+            .await
+            .expect("sent")
+            .bytes()
+            .await
+            .expect("body");
         times.push((t.elapsed(), r.len()));
     }
     times.sort();

@@ -14,10 +14,10 @@ use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 use crate::app::{App, Blocked, Effect, Msg, Session};
 use crate::cli::Cli;
 use crate::config::{self, Profile};
-use crate::ui::theme::Palette;
 use crate::server::Running;
 use crate::terminal;
 use crate::ui;
+use crate::ui::theme::Palette;
 use crate::worker::{self, ApiClient, ClientConfig, WorkerResponse, client::DEFAULT_URL};
 
 /// Where views are written back.
@@ -35,7 +35,8 @@ pub struct Connection {
 }
 
 fn read_key_file(path: &PathBuf) -> Result<String> {
-    let key = std::fs::read_to_string(path).wrap_err_with(|| format!("cannot read the API key file {}", path.display()))?;
+    let key = std::fs::read_to_string(path)
+        .wrap_err_with(|| format!("cannot read the API key file {}", path.display()))?;
     let key = key.trim().to_string();
     if key.is_empty() {
         return Err(eyre!("the API key file {} is empty", path.display()));
@@ -48,13 +49,27 @@ fn read_key_file(path: &PathBuf) -> Result<String> {
 pub async fn connect(cli: &Cli, profile: Option<&Profile>) -> Result<Connection> {
     let timeout = Duration::from_secs(20);
     if cli.demo {
-        let server = crate::serve::start_server(&crate::serve::demo_args(), &mut |m| tracing::info!("{m}")).await.wrap_err("cannot start the demo server")?;
-        let config = ClientConfig { url: server.url.clone(), api_key: server.keys.user_key.clone(), ca_cert: None, timeout };
+        let server =
+            crate::serve::start_server(&crate::serve::demo_args(), &mut |m| tracing::info!("{m}"))
+                .await
+                .wrap_err("cannot start the demo server")?;
+        let config = ClientConfig {
+            url: server.url.clone(),
+            api_key: server.keys.user_key.clone(),
+            ca_cert: None,
+            timeout,
+        };
         let session = Session { url: server.url.clone(), demo: true, blocked: None };
         return Ok(Connection { config: Some(config), session, server: Some(server) });
     }
-    let url = cli.url.clone().filter(|u| !u.trim().is_empty()).or_else(|| profile.and_then(|p| p.url.clone())).unwrap_or_else(|| DEFAULT_URL.to_string());
-    let from_env = |var: &str| std::env::var(var).ok().map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
+    let url = cli
+        .url
+        .clone()
+        .filter(|u| !u.trim().is_empty())
+        .or_else(|| profile.and_then(|p| p.url.clone()))
+        .unwrap_or_else(|| DEFAULT_URL.to_string());
+    let from_env =
+        |var: &str| std::env::var(var).ok().map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
     let key = match (&cli.api_key_file, from_env("TOFUPILOT_API_KEY"), profile) {
         (Some(p), _, _) => Some(read_key_file(p)?),
         (None, Some(k), _) => Some(k),
@@ -65,8 +80,13 @@ pub async fn connect(cli: &Cli, profile: Option<&Profile>) -> Result<Connection>
         },
         (None, None, None) => None,
     };
-    let session = Session { url: url.clone(), demo: false, blocked: if key.is_none() { Some(Blocked::NoKey) } else { None } };
-    let config = key.map(|api_key| ClientConfig { url, api_key, ca_cert: cli.ca_cert.clone(), timeout });
+    let session = Session {
+        url: url.clone(),
+        demo: false,
+        blocked: if key.is_none() { Some(Blocked::NoKey) } else { None },
+    };
+    let config =
+        key.map(|api_key| ClientConfig { url, api_key, ca_cert: cli.ca_cert.clone(), timeout });
     Ok(Connection { config, session, server: None })
 }
 
@@ -91,12 +111,23 @@ pub async fn run(cli: Cli) -> Result<()> {
     let tz = Local::now().offset().fix();
     let size = crossterm::terminal::size().unwrap_or((80, 24));
     let settings = &config.settings;
-    let tz = if settings.time_zone.as_deref() == Some("utc") { FixedOffset::east_opt(0).unwrap_or(tz) } else { tz };
+    let tz = if settings.time_zone.as_deref() == Some("utc") {
+        FixedOffset::east_opt(0).unwrap_or(tz)
+    } else {
+        tz
+    };
     let mut app = App::new(conn.session.clone(), now_ms(), tz, size);
-    app.no_color = cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) || settings.theme.as_deref() == Some("none");
+    app.no_color = cli.no_color
+        || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+        || settings.theme.as_deref() == Some("none");
     app.palette = Palette::from_config(settings.theme.as_deref(), &settings.colors);
     app.absolute_dates = settings.date_format.as_deref() == Some("absolute");
-    let views = match profile.as_ref().map(|p| p.views.clone()).filter(|v| !v.is_empty()).or_else(|| Some(settings.views.clone()).filter(|v| !v.is_empty())) {
+    let views = match profile
+        .as_ref()
+        .map(|p| p.views.clone())
+        .filter(|v| !v.is_empty())
+        .or_else(|| Some(settings.views.clone()).filter(|v| !v.is_empty()))
+    {
         Some(v) => v,
         None => config::default_views(),
     };
@@ -114,7 +145,8 @@ pub async fn run(cli: Cli) -> Result<()> {
     if let Some(s) = settings.live_seconds {
         app.live_every_ms = s as i64 * 1000;
     }
-    let saving = Saving { path: config.path.clone(), profile: profile.as_ref().map(|p| p.name.clone()) };
+    let saving =
+        Saving { path: config.path.clone(), profile: profile.as_ref().map(|p| p.name.clone()) };
     if cli.readonly {
         app.set_readonly();
     }
@@ -153,7 +185,10 @@ async fn event_loop(
     let mut effects = app.start();
     // A test seam: `TOFUI_TEST_PANIC_AFTER_MS` makes the loop panic after that long, so the
     // end-to-end tests can prove a panic leaves the terminal usable.
-    let panic_at = std::env::var("TOFUI_TEST_PANIC_AFTER_MS").ok().and_then(|v| v.parse::<u64>().ok()).map(|ms| std::time::Instant::now() + Duration::from_millis(ms));
+    let panic_at = std::env::var("TOFUI_TEST_PANIC_AFTER_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(|ms| std::time::Instant::now() + Duration::from_millis(ms));
     loop {
         if panic_at.is_some_and(|t| std::time::Instant::now() >= t) {
             panic!("TOFUI_TEST_PANIC_AFTER_MS: a deliberate panic");
@@ -171,7 +206,8 @@ async fn event_loop(
                     let _ = terminal::copy(&text);
                 }
                 Effect::SaveViews(entries) => {
-                    let r = config::save_views(&saving.path, saving.profile.as_deref(), &entries).map(|_| saving.path.display().to_string());
+                    let r = config::save_views(&saving.path, saving.profile.as_deref(), &entries)
+                        .map(|_| saving.path.display().to_string());
                     pending.push(Msg::ViewsSaved(r));
                 }
                 Effect::ListDir(text) => {
@@ -262,7 +298,10 @@ impl Signals {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
-            Signals { hup: signal(SignalKind::hangup()).ok(), term: signal(SignalKind::terminate()).ok() }
+            Signals {
+                hup: signal(SignalKind::hangup()).ok(),
+                term: signal(SignalKind::terminate()).ok(),
+            }
         }
         #[cfg(not(unix))]
         Signals {}
@@ -307,7 +346,14 @@ mod tests {
         std::fs::create_dir(dir.path().join("boards")).expect("dir");
         let base = format!("{}/", dir.path().display());
         let got = complete_path(&format!("{base}board"));
-        assert_eq!(got, vec![format!("{base}board-photo.jpg"), format!("{base}board-scan.pdf"), format!("{base}boards/")]);
+        assert_eq!(
+            got,
+            vec![
+                format!("{base}board-photo.jpg"),
+                format!("{base}board-scan.pdf"),
+                format!("{base}boards/")
+            ]
+        );
         assert_eq!(complete_path(&base).len(), 4, "hidden files only when asked for");
         assert_eq!(complete_path(&format!("{base}.h")), vec![format!("{base}.hidden")]);
         assert!(complete_path("/nonexistent-dir/x").is_empty());

@@ -7,11 +7,11 @@ pub mod cli;
 pub mod config;
 pub mod dashboard;
 pub mod query;
-pub mod worker;
 pub mod serve;
-pub mod ui;
 pub mod server;
 pub mod terminal;
+pub mod ui;
+pub mod worker;
 
 /// Installs the process-wide TLS crypto provider (ring, as the official SDK uses) once;
 /// reqwest needs one before it builds a client.

@@ -7,19 +7,36 @@ use tofui::cli::{Cli, Command, ConfigCommand};
 
 /// The log file: never the terminal while the dashboard draws on it.
 fn log_path(cli: &Cli) -> PathBuf {
-    cli.log_file.clone().unwrap_or_else(|| dirs::state_dir().or_else(dirs::cache_dir).unwrap_or_else(std::env::temp_dir).join("tofui").join("tofui.log"))
+    cli.log_file.clone().unwrap_or_else(|| {
+        dirs::state_dir()
+            .or_else(dirs::cache_dir)
+            .unwrap_or_else(std::env::temp_dir)
+            .join("tofui")
+            .join("tofui.log")
+    })
 }
 
 fn init_logging(cli: &Cli) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("TOFUI_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    if matches!(cli.command, Some(Command::Serve(_) | Command::Config { .. } | Command::Completions { .. })) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TOFUI_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    if matches!(
+        cli.command,
+        Some(Command::Serve(_) | Command::Config { .. } | Command::Completions { .. })
+    ) {
         tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
         return;
     }
     let path = log_path(cli);
-    let file = path.parent().map(std::fs::create_dir_all).and_then(|_| std::fs::OpenOptions::new().create(true).append(true).open(&path).ok());
+    let file = path
+        .parent()
+        .map(std::fs::create_dir_all)
+        .and_then(|_| std::fs::OpenOptions::new().create(true).append(true).open(&path).ok());
     if let Some(file) = file {
-        tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false).with_writer(std::sync::Mutex::new(file)).init();
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_ansi(false)
+            .with_writer(std::sync::Mutex::new(file))
+            .init();
     }
 }
 
@@ -31,7 +48,8 @@ fn config_command(action: ConfigCommand, flag: Option<&std::path::Path>) -> colo
             if path.exists() {
                 color_eyre::eyre::bail!("{} exists already; it was left as it is", path.display());
             }
-            tofui::config::write::write_atomically(&path, tofui::config::EXAMPLE).map_err(|e| color_eyre::eyre::eyre!(e))?;
+            tofui::config::write::write_atomically(&path, tofui::config::EXAMPLE)
+                .map_err(|e| color_eyre::eyre::eyre!(e))?;
             println!("wrote {}", path.display());
         }
     }

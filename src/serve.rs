@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use chrono::{DurationRound, TimeDelta, Utc};
-use color_eyre::eyre::{bail, eyre, Result, WrapErr};
+use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 
 use crate::cli::ServeArgs;
 use crate::server::seed::{self, SeedOptions, SeedOutcome};
@@ -23,7 +23,9 @@ pub fn check_addr(addr: &str, public: bool) -> Result<SocketAddr> {
         .next()
         .ok_or_else(|| eyre!("`{addr}` resolves to no address"))?;
     if !resolved.ip().is_loopback() && !public {
-        bail!("refusing to listen on {resolved}: it is reachable from other machines. Use a loopback address (127.0.0.1) or add --public");
+        bail!(
+            "refusing to listen on {resolved}: it is reachable from other machines. Use a loopback address (127.0.0.1) or add --public"
+        );
     }
     Ok(resolved)
 }
@@ -42,8 +44,14 @@ pub async fn start_server(args: &ServeArgs, say: &mut dyn FnMut(String)) -> Resu
     if let Some(n) = args.seed_runs {
         let started = Instant::now();
         match seed::seed(&store, &SeedOptions { runs: n, seed: args.seed, anchor })? {
-            SeedOutcome::Seeded { runs } => say(format!("Seeded {runs} demo runs (seed {}) in {:.1} s", args.seed, started.elapsed().as_secs_f64())),
-            SeedOutcome::AlreadyHasRuns(n) => say(format!("The database already holds {n} runs; no demo runs were added")),
+            SeedOutcome::Seeded { runs } => say(format!(
+                "Seeded {runs} demo runs (seed {}) in {:.1} s",
+                args.seed,
+                started.elapsed().as_secs_f64()
+            )),
+            SeedOutcome::AlreadyHasRuns(n) => {
+                say(format!("The database already holds {n} runs; no demo runs were added"))
+            }
         }
     }
     if args.seed_huge {
@@ -51,14 +59,22 @@ pub async fn start_server(args: &ServeArgs, say: &mut dyn FnMut(String)) -> Resu
         let id = seed::seed_huge(&store, args.seed, anchor)?;
         say(format!("Added the huge run {id} in {:.1} s", started.elapsed().as_secs_f64()));
     }
-    let (keys, table) = prepare_keys(&store, args.user_key.as_deref(), args.station_key.as_deref())?;
-    let listener = tokio::net::TcpListener::bind(addr).await.wrap_err_with(|| format!("cannot listen on {addr}"))?;
+    let (keys, table) =
+        prepare_keys(&store, args.user_key.as_deref(), args.station_key.as_deref())?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .wrap_err_with(|| format!("cannot listen on {addr}"))?;
     Ok(start(store, listener, keys, table).await?)
 }
 
 pub async fn serve(args: ServeArgs) -> Result<()> {
     let running = start_server(&args, &mut |m| println!("{m}")).await?;
-    println!("TofuPilot API v2 on {} (database {}, {} runs)", running.url, args.db.display(), running.store.run_count()?);
+    println!(
+        "TofuPilot API v2 on {} (database {}, {} runs)",
+        running.url,
+        args.db.display(),
+        running.store.run_count()?
+    );
     println!("  user key:    {}", running.keys.user_key);
     println!("  station key: {}", running.keys.station_key);
     println!("Point a client at it: TOFUPILOT_URL={} TOFUPILOT_API_KEY=<user key>", running.url);
@@ -86,7 +102,7 @@ pub fn demo_args() -> ServeArgs {
 pub async fn shutdown_signal() {
     #[cfg(unix)]
     {
-        use tokio::signal::unix::{signal, SignalKind};
+        use tokio::signal::unix::{SignalKind, signal};
         let mut term = signal(SignalKind::terminate()).ok();
         let mut hup = signal(SignalKind::hangup()).ok();
         tokio::select! {

@@ -6,7 +6,9 @@ use common::rows::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tofui::api::{RunOutcome, SortBy, SortOrder};
 use tofui::app::{App, Blocked, Effect, Msg};
-use tofui::worker::{ClientError, Fetch, RunsPage, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
+use tofui::worker::{
+    ClientError, Fetch, RunsPage, Slot, WorkerEvent, WorkerRequest, WorkerResponse,
+};
 
 fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
@@ -28,7 +30,10 @@ fn typed(app: &mut App, text: &str) -> Vec<Effect> {
 fn loaded() -> App {
     let mut app = app(120, 40);
     let (id, req) = list_request(&app.start()).expect("first page asked for");
-    assert_eq!((req.cursor, req.limit, req.sort_by.clone(), req.sort_order.clone()), (None, 100, SortBy::StartedAt, SortOrder::Desc));
+    assert_eq!(
+        (req.cursor, req.limit, req.sort_by.clone(), req.sort_order.clone()),
+        (None, 100, SortBy::StartedAt, SortOrder::Desc)
+    );
     let fx = answer(&mut app, id, page(0..100, true));
     assert!(list_request(&fx).is_none(), "no prefetch while at the top");
     app
@@ -51,7 +56,10 @@ fn scrolling_near_the_end_asks_for_the_next_page_once() {
     app.update(key('G'), NOW);
     assert_eq!(app.list.selected, 199);
     assert!(list_request(&app.update(key('j'), NOW)).is_none(), "nothing more to load");
-    assert!(app.list.offset + app.list.viewport > 199 && app.list.offset <= 199, "selection on screen");
+    assert!(
+        app.list.offset + app.list.viewport > 199 && app.list.offset <= 199,
+        "selection on screen"
+    );
 }
 
 #[test]
@@ -127,12 +135,21 @@ fn live_mode_puts_new_runs_on_top_without_moving_the_selection() {
     let offset = app.list.offset;
     app.set_live(Some(5_000));
     let early = app.update(Msg::Tick, NOW + 1_000);
-    assert!(!early.iter().any(|e| matches!(e, Effect::Send(WorkerRequest::Fetch { slot: Slot::Live(_), .. }))), "not due yet");
+    assert!(
+        !early
+            .iter()
+            .any(|e| matches!(e, Effect::Send(WorkerRequest::Fetch { slot: Slot::Live(_), .. }))),
+        "not due yet"
+    );
     let fx = app.update(Msg::Tick, NOW + 5_000);
     let (id, req) = fx
         .iter()
         .find_map(|e| match e {
-            Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Live(_), fetch: Fetch::Runs(r) }) => Some((*id, (**r).clone())),
+            Effect::Send(WorkerRequest::Fetch {
+                id,
+                slot: Slot::Live(_),
+                fetch: Fetch::Runs(r),
+            }) => Some((*id, (**r).clone())),
             _ => None,
         })
         .expect("live poll");
@@ -146,18 +163,33 @@ fn live_mode_puts_new_runs_on_top_without_moving_the_selection() {
     b.outcome = Some(RunOutcome::Fail);
     b.created_ms = Some(NOW + 2_000);
     fresh.rows.splice(0..0, [b, a]);
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(fresh)) }), NOW + 5_100);
+    app.update(
+        Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(fresh)) }),
+        NOW + 5_100,
+    );
     assert_eq!(app.list.rows.len(), 102, "two new runs, the known one not repeated");
     assert_eq!(&*app.list.rows[0].id, "new-fail");
-    assert_eq!(app.list.selected_row().map(|r| r.id.clone()), Some(selected_id), "same run selected");
+    assert_eq!(
+        app.list.selected_row().map(|r| r.id.clone()),
+        Some(selected_id),
+        "same run selected"
+    );
     assert_eq!(app.list.offset, offset + 2, "the screen did not move");
-    assert!(app.list.fresh_failures.contains("new-fail") && !app.list.fresh_failures.contains("new-pass"));
+    assert!(
+        app.list.fresh_failures.contains("new-fail")
+            && !app.list.fresh_failures.contains("new-pass")
+    );
     // Watching the top, the new runs come into view; the selected run is still the same.
     let mut top = loaded();
     top.update(key('j'), NOW);
     top.set_live(Some(5_000));
     let fx = top.update(Msg::Tick, NOW + 5_000);
-    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().find(|e| matches!(e, Effect::Send(WorkerRequest::Fetch { slot: Slot::Live(_), .. }))) else { panic!("live poll") };
+    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx
+        .into_iter()
+        .find(|e| matches!(e, Effect::Send(WorkerRequest::Fetch { slot: Slot::Live(_), .. })))
+    else {
+        panic!("live poll")
+    };
     let mut one = page(0..0, false);
     let mut c = row(2);
     c.id = "newest".into();
@@ -171,7 +203,17 @@ fn an_unreachable_server_keeps_the_rows_marked_stale() {
     let mut app = loaded();
     let (id, _) = list_request(&app.update(key('r'), NOW)).expect("refresh");
     let err = ClientError::Unreachable("Connection refused".into());
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Retrying { attempt: 2, delay: std::time::Duration::from_secs(4), error: err } }), NOW);
+    app.update(
+        Msg::Worker(WorkerResponse {
+            id,
+            event: WorkerEvent::Retrying {
+                attempt: 2,
+                delay: std::time::Duration::from_secs(4),
+                error: err,
+            },
+        }),
+        NOW,
+    );
     assert!(app.list.stale);
     assert_eq!(app.list.rows.len(), 100, "rows stay");
     answer(&mut app, id, page(0..100, true));
@@ -182,7 +224,13 @@ fn an_unreachable_server_keeps_the_rows_marked_stale() {
 fn a_rejected_key_blocks_with_an_explanation() {
     let mut app = app(80, 24);
     let (id, _) = list_request(&app.start()).expect("request");
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Err(ClientError::Unauthorized("invalid API key".into()))) }), NOW);
+    app.update(
+        Msg::Worker(WorkerResponse {
+            id,
+            event: WorkerEvent::Runs(Err(ClientError::Unauthorized("invalid API key".into()))),
+        }),
+        NOW,
+    );
     assert_eq!(app.session.blocked, Some(Blocked::Rejected("invalid API key".into())));
     assert_eq!(app.update(key('q'), NOW), vec![Effect::Quit]);
 }
@@ -192,9 +240,14 @@ fn copy_and_open_act_on_the_selected_run() {
     let mut app = loaded();
     app.update(key('j'), NOW);
     assert_eq!(app.update(key('y'), NOW), vec![Effect::Copy("run-000001".into())]);
-    assert_eq!(app.update(key('Y'), NOW), vec![Effect::Copy("http://127.0.0.1:3000/runs/run-000001".into())]);
+    assert_eq!(
+        app.update(key('Y'), NOW),
+        vec![Effect::Copy("http://127.0.0.1:3000/runs/run-000001".into())]
+    );
     let fx = app.update(code(KeyCode::Enter), NOW);
-    assert!(matches!(&fx[..], [Effect::Send(WorkerRequest::Fetch { slot: Slot::Run, fetch: Fetch::Run { run_id }, .. })] if run_id == "run-000001"));
+    assert!(
+        matches!(&fx[..], [Effect::Send(WorkerRequest::Fetch { slot: Slot::Run, fetch: Fetch::Run { run_id }, .. })] if run_id == "run-000001")
+    );
     let fx = app.update(code(KeyCode::Esc), NOW);
     assert_eq!(fx, vec![Effect::Send(WorkerRequest::Cancel { slot: Slot::Run })]);
     assert!(app.detail.is_none());
@@ -236,5 +289,9 @@ fn refresh_reloads_as_many_rows_as_were_loaded_and_keeps_the_selected_run() {
     assert_eq!(req.cursor, Some(100));
     answer(&mut app, id, page(100..200, true));
     assert_eq!(app.list.rows.len(), 200);
-    assert_eq!(app.list.selected_row().map(|r| r.id.clone()), Some(selected), "back on the same run");
+    assert_eq!(
+        app.list.selected_row().map(|r| r.id.clone()),
+        Some(selected),
+        "back on the same run"
+    );
 }

@@ -5,11 +5,15 @@ mod common;
 
 use common::*;
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 async fn seeded() -> TestServer {
     TestServer::start_with(|store| {
-        tofui::server::seed::seed(store, &tofui::server::seed::SeedOptions { runs: 30, seed: 7, anchor: chrono::Utc::now() }).expect("seeded");
+        tofui::server::seed::seed(
+            store,
+            &tofui::server::seed::SeedOptions { runs: 30, seed: 7, anchor: chrono::Utc::now() },
+        )
+        .expect("seeded");
     })
     .await
 }
@@ -17,8 +21,14 @@ async fn seeded() -> TestServer {
 fn assert_error(status: u16, body: &Value, want_status: u16, mentions: &str, case: &str) {
     assert_eq!(status, want_status, "{case}: {body}");
     let msg = body["message"].as_str().unwrap_or_else(|| panic!("{case}: no message in {body}"));
-    assert!(msg.to_lowercase().contains(&mentions.to_lowercase()), "{case}: `{msg}` should mention `{mentions}`");
-    assert!(body["code"].is_string() && body["issues"].is_array(), "{case}: error body shape {body}");
+    assert!(
+        msg.to_lowercase().contains(&mentions.to_lowercase()),
+        "{case}: `{msg}` should mention `{mentions}`"
+    );
+    assert!(
+        body["code"].is_string() && body["issues"].is_array(),
+        "{case}: error body shape {body}"
+    );
 }
 
 #[tokio::test]
@@ -41,13 +51,20 @@ async fn bad_list_queries_are_400s_naming_the_parameter() {
         ("metadata=not-json", "metadata"),
         ("metadata=%5B1%5D", "metadata"),
         ("metadata=%7B%22a%22%3A%7B%22between%22%3A1%7D%7D", "metadata.a"),
-        ("metadata=%7B%22a%22%3A1%2C%22b%22%3A1%2C%22c%22%3A1%2C%22d%22%3A1%2C%22e%22%3A1%2C%22f%22%3A1%7D", "metadata"),
+        (
+            "metadata=%7B%22a%22%3A1%2C%22b%22%3A1%2C%22c%22%3A1%2C%22d%22%3A1%2C%22e%22%3A1%2C%22f%22%3A1%7D",
+            "metadata",
+        ),
         ("include_metadata=1", "include_metadata"),
         ("serial_numbers=", "serial_numbers"),
     ] {
         let (status, body) = s.get(&format!("/runs?{query}")).await;
         assert_error(status, &body, 400, field, query);
-        assert_eq!(body["issues"][0]["path"][0], json!(field.split('.').next().unwrap()), "{query}");
+        assert_eq!(
+            body["issues"][0]["path"][0],
+            json!(field.split('.').next().unwrap()),
+            "{query}"
+        );
     }
 }
 
@@ -66,7 +83,12 @@ async fn bad_run_bodies_are_rejected_with_the_field_and_nothing_is_saved() {
     let (_, procs) = s.get("/procedures").await;
     let proc_id = procs["data"][0]["id"].as_str().expect("a procedure").to_string();
     let before = s.run_count().await;
-    let units_before: i64 = s.running.store.reader().query_row("SELECT COUNT(*) FROM units", [], |r| r.get(0)).expect("count");
+    let units_before: i64 = s
+        .running
+        .store
+        .reader()
+        .query_row("SELECT COUNT(*) FROM units", [], |r| r.get(0))
+        .expect("count");
 
     let mutate = |f: &dyn Fn(&mut Value)| {
         let mut v = valid_run(&proc_id);
@@ -78,32 +100,141 @@ async fn bad_run_bodies_are_rejected_with_the_field_and_nothing_is_saved() {
         ("empty body".into(), "".into(), 400, "empty"),
         ("not an object".into(), "[1,2]".into(), 400, "invalid"),
         ("unknown outcome".into(), mutate(&|v| v["outcome"] = json!("RUNNING")), 400, "outcome"),
-        ("missing serial".into(), mutate(&|v| { v.as_object_mut().unwrap().remove("serial_number"); }), 400, "serial_number"),
-        ("empty serial".into(), mutate(&|v| v["serial_number"] = json!("  ")), 400, "serial_number"),
-        ("naive timestamp".into(), mutate(&|v| v["started_at"] = json!("2026-11-01T08:00:00")), 400, "started_at"),
-        ("ends before it starts".into(), mutate(&|v| v["ended_at"] = json!("2026-11-01T07:00:00Z")), 400, "ended_at"),
-        ("unknown procedure".into(), mutate(&|v| v["procedure_id"] = json!("0e4c8c4e-0000-4000-8000-000000000000")), 404, "procedure"),
-        ("new unit without part".into(), mutate(&|v| { v.as_object_mut().unwrap().remove("part_number"); }), 400, "part_number"),
-        ("bad phase outcome".into(), mutate(&|v| v["phases"][0]["outcome"] = json!("DONE")), 400, "phases[0].outcome"),
-        ("bad measurement outcome".into(), mutate(&|v| v["phases"][0]["measurements"][0]["outcome"] = json!("OK")), 400, "phases[0].measurements[0].outcome"),
-        ("bad validator operator".into(), mutate(&|v| v["phases"][0]["measurements"][0]["validators"][0]["operator"] = json!("=~")), 400, "validators[0].operator"),
-        ("retry_count not an integer".into(), mutate(&|v| v["phases"][0]["retry_count"] = json!(1.5)), 400, "retry_count"),
-        ("unknown sequence".into(), mutate(&|v| v["phases"][0]["sequence_path"] = json!("nowhere")), 400, "sequence_path"),
-        ("orphan nested sequence".into(), mutate(&|v| v["sequences"] = json!([{"path": "a/b", "name": "b", "outcome": "PASS"}])), 400, "sequences[0].path"),
-        ("bad log level".into(), mutate(&|v| v["logs"] = json!([{"level": "LOUD", "timestamp": "2026-11-01T08:00:00Z", "message": "x", "source_file": "a", "line_number": 1}])), 400, "logs[0].level"),
-        ("metadata object value".into(), mutate(&|v| v["metadata"] = json!({"nested": {"a": 1}})), 400, "metadata.nested"),
-        ("too many metadata keys".into(), mutate(&|v| v["metadata"] = Value::Object((0..51).map(|i| (format!("k{i}"), json!(i))).collect())), 400, "metadata"),
-        ("secret with a value".into(), mutate(&|v| v["secrets"] = json!([{"key": "pw", "value": "hunter2"}])), 400, "secrets[0]"),
-        ("unknown sub-unit".into(), mutate(&|v| v["sub_units"] = json!(["NO-SUCH-UNIT"])), 404, "no-such-unit"),
-        ("slot without execution".into(), mutate(&|v| v["slot_key"] = json!("slot-1")), 400, "slot_key"),
+        (
+            "missing serial".into(),
+            mutate(&|v| {
+                v.as_object_mut().unwrap().remove("serial_number");
+            }),
+            400,
+            "serial_number",
+        ),
+        (
+            "empty serial".into(),
+            mutate(&|v| v["serial_number"] = json!("  ")),
+            400,
+            "serial_number",
+        ),
+        (
+            "naive timestamp".into(),
+            mutate(&|v| v["started_at"] = json!("2026-11-01T08:00:00")),
+            400,
+            "started_at",
+        ),
+        (
+            "ends before it starts".into(),
+            mutate(&|v| v["ended_at"] = json!("2026-11-01T07:00:00Z")),
+            400,
+            "ended_at",
+        ),
+        (
+            "unknown procedure".into(),
+            mutate(&|v| v["procedure_id"] = json!("0e4c8c4e-0000-4000-8000-000000000000")),
+            404,
+            "procedure",
+        ),
+        (
+            "new unit without part".into(),
+            mutate(&|v| {
+                v.as_object_mut().unwrap().remove("part_number");
+            }),
+            400,
+            "part_number",
+        ),
+        (
+            "bad phase outcome".into(),
+            mutate(&|v| v["phases"][0]["outcome"] = json!("DONE")),
+            400,
+            "phases[0].outcome",
+        ),
+        (
+            "bad measurement outcome".into(),
+            mutate(&|v| v["phases"][0]["measurements"][0]["outcome"] = json!("OK")),
+            400,
+            "phases[0].measurements[0].outcome",
+        ),
+        (
+            "bad validator operator".into(),
+            mutate(&|v| {
+                v["phases"][0]["measurements"][0]["validators"][0]["operator"] = json!("=~")
+            }),
+            400,
+            "validators[0].operator",
+        ),
+        (
+            "retry_count not an integer".into(),
+            mutate(&|v| v["phases"][0]["retry_count"] = json!(1.5)),
+            400,
+            "retry_count",
+        ),
+        (
+            "unknown sequence".into(),
+            mutate(&|v| v["phases"][0]["sequence_path"] = json!("nowhere")),
+            400,
+            "sequence_path",
+        ),
+        (
+            "orphan nested sequence".into(),
+            mutate(&|v| v["sequences"] = json!([{"path": "a/b", "name": "b", "outcome": "PASS"}])),
+            400,
+            "sequences[0].path",
+        ),
+        (
+            "bad log level".into(),
+            mutate(
+                &|v| v["logs"] = json!([{"level": "LOUD", "timestamp": "2026-11-01T08:00:00Z", "message": "x", "source_file": "a", "line_number": 1}]),
+            ),
+            400,
+            "logs[0].level",
+        ),
+        (
+            "metadata object value".into(),
+            mutate(&|v| v["metadata"] = json!({"nested": {"a": 1}})),
+            400,
+            "metadata.nested",
+        ),
+        (
+            "too many metadata keys".into(),
+            mutate(&|v| {
+                v["metadata"] =
+                    Value::Object((0..51).map(|i| (format!("k{i}"), json!(i))).collect())
+            }),
+            400,
+            "metadata",
+        ),
+        (
+            "secret with a value".into(),
+            mutate(&|v| v["secrets"] = json!([{"key": "pw", "value": "hunter2"}])),
+            400,
+            "secrets[0]",
+        ),
+        (
+            "unknown sub-unit".into(),
+            mutate(&|v| v["sub_units"] = json!(["NO-SUCH-UNIT"])),
+            404,
+            "no-such-unit",
+        ),
+        (
+            "slot without execution".into(),
+            mutate(&|v| v["slot_key"] = json!("slot-1")),
+            400,
+            "slot_key",
+        ),
     ];
     for (case, body, status, mention) in cases {
         let (got, resp) = s.call(Method::POST, "/runs", Some(&body)).await;
         assert_error(got, &resp, status, mention, &case);
-        assert!(!resp["message"].as_str().unwrap_or("").contains("hunter2"), "{case}: echoes a secret");
+        assert!(
+            !resp["message"].as_str().unwrap_or("").contains("hunter2"),
+            "{case}: echoes a secret"
+        );
     }
     assert_eq!(s.run_count().await, before, "no rejected create saved a run");
-    let units_after: i64 = s.running.store.reader().query_row("SELECT COUNT(*) FROM units", [], |r| r.get(0)).expect("count");
+    let units_after: i64 = s
+        .running
+        .store
+        .reader()
+        .query_row("SELECT COUNT(*) FROM units", [], |r| r.get(0))
+        .expect("count");
     assert_eq!(units_after, units_before, "no rejected create left a unit behind");
     // The valid body itself is accepted: the cases above failed for their own reason.
     let (ok, _) = s.call(Method::POST, "/runs", Some(&valid_run(&proc_id).to_string())).await;
@@ -149,7 +280,8 @@ async fn a_rejected_metadata_patch_leaves_the_run_as_it_was() {
         ("not an object", json!({"metadata": "shift=Z"}), "metadata"),
         ("empty key", json!({"metadata": {"": 1}}), "metadata"),
     ] {
-        let (status, resp) = s.call(Method::PATCH, &format!("/runs/{id}/metadata"), Some(&body.to_string())).await;
+        let (status, resp) =
+            s.call(Method::PATCH, &format!("/runs/{id}/metadata"), Some(&body.to_string())).await;
         assert_error(status, &resp, 400, mention, case);
     }
     let (_, after) = s.get(&format!("/runs/{id}")).await;
@@ -163,7 +295,8 @@ async fn auth_and_routing_errors_use_the_error_body() {
     assert_eq!(no_key.status().as_u16(), 401);
     let body: Value = no_key.json().await.expect("json");
     assert!(body["message"].as_str().unwrap_or("").contains("Authorization"));
-    let bad_key = s.http.get(s.api("/runs")).bearer_auth("secret-guess-123").send().await.expect("sent");
+    let bad_key =
+        s.http.get(s.api("/runs")).bearer_auth("secret-guess-123").send().await.expect("sent");
     assert_eq!(bad_key.status().as_u16(), 401);
     let text = bad_key.text().await.expect("text");
     assert!(!text.contains("secret-guess-123"), "a rejected key is never echoed");
@@ -171,6 +304,7 @@ async fn auth_and_routing_errors_use_the_error_body() {
     assert_error(status, &body, 404, "no route", "unknown route");
     let (status, body) = s.call(Method::PUT, "/runs", Some("{}")).await;
     assert_error(status, &body, 405, "not allowed", "wrong method");
-    let wrong_token = s.http.get(format!("{}/files/x?token=nope", s.running.url)).send().await.expect("sent");
+    let wrong_token =
+        s.http.get(format!("{}/files/x?token=nope", s.running.url)).send().await.expect("sent");
     assert_eq!(wrong_token.status().as_u16(), 404);
 }

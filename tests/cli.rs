@@ -10,14 +10,21 @@ fn tofui(args: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
         c.env(k, v);
     }
     let out = c.output().expect("run tofui");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).to_string(), String::from_utf8_lossy(&out.stderr).to_string())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
 }
 
 #[test]
 fn config_path_follows_flag_then_environment() {
     let (ok, out, _) = tofui(&["config", "path"], &[("TOFUI_CONFIG", "/tmp/from-env.toml")]);
     assert!(ok && out.trim() == "/tmp/from-env.toml", "{out}");
-    let (ok, out, _) = tofui(&["--config", "/tmp/from-flag.toml", "config", "path"], &[("TOFUI_CONFIG", "/tmp/from-env.toml")]);
+    let (ok, out, _) = tofui(
+        &["--config", "/tmp/from-flag.toml", "config", "path"],
+        &[("TOFUI_CONFIG", "/tmp/from-env.toml")],
+    );
     assert!(ok && out.trim() == "/tmp/from-flag.toml", "{out}");
     let (ok, out, _) = tofui(&["config", "path"], &[("XDG_CONFIG_HOME", "/tmp/xdg")]);
     assert!(ok && out.trim() == "/tmp/xdg/tofui/config.toml", "{out}");
@@ -51,7 +58,8 @@ fn completions_and_version() {
 fn an_unknown_profile_is_refused_before_the_screen_changes() {
     let dir = tempfile::tempdir().expect("dir");
     let cfg = dir.path().join("config.toml");
-    std::fs::write(&cfg, "[[profiles]]\nname = \"lab\"\nurl = \"http://127.0.0.1:9\"\n").expect("write");
+    std::fs::write(&cfg, "[[profiles]]\nname = \"lab\"\nurl = \"http://127.0.0.1:9\"\n")
+        .expect("write");
     let (ok, _, err) = tofui(&["--config", &cfg.to_string_lossy(), "--profile", "line"], &[]);
     assert!(!ok && err.contains("no profile `line`") && err.contains("lab"), "{err}");
 }

@@ -8,8 +8,16 @@ use tofui::config::{ViewConfig, ViewEntry, load, parse, save_views};
 const BAD: &[(&str, usize, &str)] = &[
     ("theme = \"dark\"\n", 1, "theme = \"dark\" is not one of"),
     ("live_seconds = 10\ncolour = \"red\"\n", 2, "unknown key `colour`"),
-    ("[[views]]\nname = \"Broken\"\nquery = \"outcome:maybe\"\n", 3, "view `Broken`: query `outcome:maybe`"),
-    ("[[views]]\nname = \"S\"\nquery = \"\"\nsort = \"name\"\n", 4, "sort = \"name\" is not one of"),
+    (
+        "[[views]]\nname = \"Broken\"\nquery = \"outcome:maybe\"\n",
+        3,
+        "view `Broken`: query `outcome:maybe`",
+    ),
+    (
+        "[[views]]\nname = \"S\"\nquery = \"\"\nsort = \"name\"\n",
+        4,
+        "sort = \"name\" is not one of",
+    ),
     ("[[views]]\nquery = \"since:24h\"\n", 1, "a view needs a name"),
     ("[[views]]\nname = \"A\"\n\n[[views]]\nname = \"A\"\n", 4, "two views are named `A`"),
     ("live_seconds = 0\n", 1, "live_seconds must be"),
@@ -17,8 +25,16 @@ const BAD: &[(&str, usize, &str)] = &[
     ("[colors]\npass = \"greenish\"\n", 2, "colors.pass"),
     ("[keys.list]\nopen = 5\n", 2, "keys.list.open must be"),
     ("default_profile = \"lab\"\n", 1, "names no [[profiles]]"),
-    ("[[profiles]]\nname = \"cloud\"\nkey = \"tp_secret\"\n", 3, "the key itself never goes in the config"),
-    ("[[profiles]]\nname = \"cloud\"\n\n[[profiles.views]]\nname = \"X\"\nquery = \"since:yesterday\"\n", 6, "profile `cloud`: view `X`"),
+    (
+        "[[profiles]]\nname = \"cloud\"\nkey = \"tp_secret\"\n",
+        3,
+        "the key itself never goes in the config",
+    ),
+    (
+        "[[profiles]]\nname = \"cloud\"\n\n[[profiles.views]]\nname = \"X\"\nquery = \"since:yesterday\"\n",
+        6,
+        "profile `cloud`: view `X`",
+    ),
     ("theme = \"default\"\n[oops\n", 2, "not valid TOML"),
     ("download_dir = 7\n", 1, "download_dir must be a string"),
 ];
@@ -32,8 +48,13 @@ fn every_mistake_names_its_line_and_the_rest_still_loads() {
         assert!(problems[0].message.contains(msg), "{text:?}: {}", problems[0].message);
     }
     // Good parts survive next to bad ones.
-    let (s, problems, writable) = parse("theme = \"light\"\nlive_seconds = 99999\n[[views]]\nname = \"Fails\"\nquery = \"outcome:fail\"\n");
-    assert_eq!((s.theme.as_deref(), s.views.len(), problems.len(), writable), (Some("light"), 1, 1, true));
+    let (s, problems, writable) = parse(
+        "theme = \"light\"\nlive_seconds = 99999\n[[views]]\nname = \"Fails\"\nquery = \"outcome:fail\"\n",
+    );
+    assert_eq!(
+        (s.theme.as_deref(), s.views.len(), problems.len(), writable),
+        (Some("light"), 1, 1, true)
+    );
 }
 
 #[test]
@@ -42,7 +63,13 @@ fn problems_name_the_file_too() {
     let path = dir.path().join("config.toml");
     std::fs::write(&path, "live_seconds = 10\nthme = \"light\"\n").expect("write");
     let c = load(&path);
-    assert_eq!(c.problem_lines(), vec![format!("{}:2: unknown key `thme`; known: default_profile, profiles, views, theme, colors, keys, download_dir, live_seconds, date_format, time_zone", path.display())]);
+    assert_eq!(
+        c.problem_lines(),
+        vec![format!(
+            "{}:2: unknown key `thme`; known: default_profile, profiles, views, theme, colors, keys, download_dir, live_seconds, date_format, time_zone",
+            path.display()
+        )]
+    );
     assert_eq!(c.settings.live_seconds, Some(10));
     // A missing file is an empty config, and can be written.
     let c = load(&dir.path().join("none.toml"));
@@ -72,16 +99,34 @@ fn saving_views_keeps_comments_and_layout() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("config.toml");
     std::fs::write(&path, WITH_COMMENTS).expect("write");
-    let v = |name: &str, query: &str| ViewConfig { name: name.into(), query: query.into(), sort: None, order: None, columns: None };
+    let v = |name: &str, query: &str| ViewConfig {
+        name: name.into(),
+        query: query.into(),
+        sort: None,
+        order: None,
+        columns: None,
+    };
     // Rename Golden, keep Failures, add a third with a sort.
     let entries = vec![
         ViewEntry { origin: Some("Failures".into()), view: v("Failures", "outcome:fail,error") },
         ViewEntry { origin: Some("Golden".into()), view: v("Golden units", "sample:golden") },
-        ViewEntry { origin: None, view: ViewConfig { sort: Some("duration".into()), order: Some("asc".into()), ..v("Slow B12", "batch:B12 duration>10m") } },
+        ViewEntry {
+            origin: None,
+            view: ViewConfig {
+                sort: Some("duration".into()),
+                order: Some("asc".into()),
+                ..v("Slow B12", "batch:B12 duration>10m")
+            },
+        },
     ];
     save_views(&path, Some("line"), &entries).expect("saved");
     let text = std::fs::read_to_string(&path).expect("read");
-    for kept in ["# My tofui setup — keep this comment", "# the line PC", "# Failures first, always.", "# no timeouts here"] {
+    for kept in [
+        "# My tofui setup — keep this comment",
+        "# the line PC",
+        "# Failures first, always.",
+        "# no timeouts here",
+    ] {
         assert!(text.contains(kept), "lost {kept:?}:\n{text}");
     }
     let c = load(&path);
@@ -90,7 +135,12 @@ fn saving_views_keeps_comments_and_layout() {
     assert_eq!(names, ["Failures", "Golden units", "Slow B12"]);
     assert_eq!(c.settings.profiles[0].views[2].sort.as_deref(), Some("duration"));
     // No temporary file is left beside it.
-    let others: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").filter_map(|e| e.ok()).map(|e| e.file_name()).filter(|n| n != "config.toml").collect();
+    let others: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .filter(|n| n != "config.toml")
+        .collect();
     assert!(others.is_empty(), "{others:?}");
 }
 

@@ -25,9 +25,13 @@ fn code(app: &mut App, c: KeyCode) -> Vec<Effect> {
 fn name_at(l: &Loaded, i: u32) -> String {
     let phases = l.run.phases.as_deref().unwrap_or_default();
     match l.tree.nodes[i as usize].kind {
-        NodeKind::Sequence(s) => format!("seq {}", l.run.summary.sequences.as_deref().unwrap_or_default()[s].name),
+        NodeKind::Sequence(s) => {
+            format!("seq {}", l.run.summary.sequences.as_deref().unwrap_or_default()[s].name)
+        }
         NodeKind::Phase(p) => format!("phase {}", phases[p].name),
-        NodeKind::Measurement { phase, m } => format!("meas {}", phases[phase].measurements[m].name),
+        NodeKind::Measurement { phase, m } => {
+            format!("meas {}", phases[phase].measurements[m].name)
+        }
         NodeKind::Validator { .. } => "validator".into(),
         NodeKind::Aggregation { .. } => "aggregation".into(),
     }
@@ -47,10 +51,23 @@ fn list_with_fixture_at(at: usize) -> App {
 fn opened() -> App {
     let mut app = list_with_fixture_at(0);
     let fx = code(&mut app, KeyCode::Enter);
-    let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Run, fetch: Fetch::Run { run_id } })) = fx.into_iter().next() else { panic!("run fetch") };
+    let Some(Effect::Send(WorkerRequest::Fetch {
+        id,
+        slot: Slot::Run,
+        fetch: Fetch::Run { run_id },
+    })) = fx.into_iter().next()
+    else {
+        panic!("run fetch")
+    };
     assert_eq!(run_id, "run-fixture-1");
     assert_eq!(app.mode(), Mode::RunOther, "loading");
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Run { run: Ok(Box::new(run_fixture::run())), logs_follow: false } }), NOW);
+    app.update(
+        Msg::Worker(WorkerResponse {
+            id,
+            event: WorkerEvent::Run { run: Ok(Box::new(run_fixture::run())), logs_follow: false },
+        }),
+        NOW,
+    );
     assert_eq!(app.mode(), Mode::Tree);
     app
 }
@@ -62,7 +79,11 @@ fn loaded(app: &App) -> &Loaded {
 #[test]
 fn failures_are_open_and_passing_phases_closed() {
     let tree = Tree::build(&run_fixture::run());
-    let l = Loaded::new(tofui::app::cache::CachedRun { run: Arc::new(run_fixture::run()), logs: None, logs_pending: false });
+    let l = Loaded::new(tofui::app::cache::CachedRun {
+        run: Arc::new(run_fixture::run()),
+        logs: None,
+        logs_pending: false,
+    });
     let visible: Vec<String> = tree.visible.iter().map(|&i| name_at(&l, i)).collect();
     assert_eq!(
         visible,
@@ -103,13 +124,29 @@ fn f_n_and_shift_n_visit_exactly_the_failures_in_order() {
             break;
         }
     }
-    assert_eq!(seen, ["phase Power-on", "meas rail_3v3", "phase RF sweep", "meas power_sweep", "phase Flash firmware"]);
+    assert_eq!(
+        seen,
+        [
+            "phase Power-on",
+            "meas rail_3v3",
+            "phase RF sweep",
+            "meas power_sweep",
+            "phase Flash firmware"
+        ]
+    );
     assert!(app.flash.as_ref().is_some_and(|(t, _)| t.contains("no failure after")));
     key(&mut app, 'N');
-    assert_eq!(name_at(loaded(&app), loaded(&app).tree.current().expect("cursor")), "meas power_sweep");
+    assert_eq!(
+        name_at(loaded(&app), loaded(&app).tree.current().expect("cursor")),
+        "meas power_sweep"
+    );
     // A failure inside a closed phase is revealed when jumped to.
     key(&mut app, '-');
-    assert_eq!(loaded(&app).tree.visible.len(), 5, "Main, then the four phases outside any sequence");
+    assert_eq!(
+        loaded(&app).tree.visible.len(),
+        5,
+        "Main, then the four phases outside any sequence"
+    );
     key(&mut app, 'g');
     key(&mut app, 'n');
     let l = loaded(&app);
@@ -126,8 +163,13 @@ fn the_phase_log_window_holds_exactly_the_lines_inside_it() {
     key(&mut app, 'l');
     assert_eq!(app.mode(), Mode::Logs);
     let l = loaded(&app);
-    let ids: Vec<&str> = l.logs.visible.iter().map(|&i| l.log_lines()[i as usize].id.as_str()).collect();
-    assert_eq!(ids, ["l2", "l3", "l4"], "both ends inclusive, 0.5 s before and 1 ms after left out");
+    let ids: Vec<&str> =
+        l.logs.visible.iter().map(|&i| l.log_lines()[i as usize].id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["l2", "l3", "l4"],
+        "both ends inclusive, 0.5 s before and 1 ms after left out"
+    );
     // From a measurement, its phase's window too.
     key(&mut app, '1');
     key(&mut app, 'n'); // rail_3v3
@@ -139,7 +181,14 @@ fn the_phase_log_window_holds_exactly_the_lines_inside_it() {
     key(&mut app, 'd');
     key(&mut app, 'i');
     let l = loaded(&app);
-    let levels: Vec<String> = l.logs.visible.iter().map(|&i| l.log_lines()[i as usize].level.as_ref().map(|x| x.to_string()).unwrap_or_default()).collect();
+    let levels: Vec<String> = l
+        .logs
+        .visible
+        .iter()
+        .map(|&i| {
+            l.log_lines()[i as usize].level.as_ref().map(|x| x.to_string()).unwrap_or_default()
+        })
+        .collect();
     assert_eq!(levels, ["ERROR", "WARNING", "CRITICAL"]);
 }
 
@@ -155,7 +204,12 @@ fn log_search_finds_and_steps_through_matches() {
     code(&mut app, KeyCode::Enter);
     assert_eq!(app.mode(), Mode::Logs);
     let l = loaded(&app);
-    let matched: Vec<&str> = l.logs.matches.iter().map(|&p| l.log_lines()[l.logs.visible[p] as usize].id.as_str()).collect();
+    let matched: Vec<&str> = l
+        .logs
+        .matches
+        .iter()
+        .map(|&p| l.log_lines()[l.logs.visible[p] as usize].id.as_str())
+        .collect();
     assert_eq!(matched, ["l3", "l4", "l6"], "case-insensitive");
     assert_eq!(l.logs.view.cursor, l.logs.matches[0]);
     key(&mut app, 'n');
@@ -190,12 +244,34 @@ fn attachments_download_once_and_say_where() {
     key(&mut app, '3');
     assert_eq!(app.detail.as_ref().map(|d| d.tab), Some(Tab::Attachments));
     let fx = code(&mut app, KeyCode::Enter);
-    let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Download(_), fetch: Fetch::Download { url, name, .. } })) = fx.into_iter().next() else { panic!("download") };
-    assert_eq!((url.as_str(), name.as_str()), ("http://127.0.0.1:9/files/at1", "scope_capture.csv"));
+    let Some(Effect::Send(WorkerRequest::Fetch {
+        id,
+        slot: Slot::Download(_),
+        fetch: Fetch::Download { url, name, .. },
+    })) = fx.into_iter().next()
+    else {
+        panic!("download")
+    };
+    assert_eq!(
+        (url.as_str(), name.as_str()),
+        ("http://127.0.0.1:9/files/at1", "scope_capture.csv")
+    );
     assert!(code(&mut app, KeyCode::Enter).is_empty(), "not twice at once");
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Progress { received: 600, total: Some(1234) } }), NOW);
+    app.update(
+        Msg::Worker(WorkerResponse {
+            id,
+            event: WorkerEvent::Progress { received: 600, total: Some(1234) },
+        }),
+        NOW,
+    );
     assert_eq!(app.downloads[0].received, 600);
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Saved(Ok("./scope_capture (1).csv".into())) }), NOW);
+    app.update(
+        Msg::Worker(WorkerResponse {
+            id,
+            event: WorkerEvent::Saved(Ok("./scope_capture (1).csv".into())),
+        }),
+        NOW,
+    );
     assert!(app.flash.as_ref().is_some_and(|(t, _)| t.contains("scope_capture (1).csv")));
     key(&mut app, 'j');
     assert!(code(&mut app, KeyCode::Enter).is_empty());
@@ -209,10 +285,23 @@ fn resting_on_a_row_prefetches_its_run_so_enter_is_instant() {
     // Moving on quickly fetches nothing; resting 250 ms does.
     assert!(app.update(Msg::Tick, NOW + 100).is_empty());
     let fx = app.update(Msg::Tick, NOW + 300);
-    let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Prefetch, fetch: Fetch::Run { run_id } })) = fx.into_iter().next() else { panic!("prefetch") };
+    let Some(Effect::Send(WorkerRequest::Fetch {
+        id,
+        slot: Slot::Prefetch,
+        fetch: Fetch::Run { run_id },
+    })) = fx.into_iter().next()
+    else {
+        panic!("prefetch")
+    };
     assert_eq!(run_id, "run-fixture-1");
     assert!(app.update(Msg::Tick, NOW + 400).is_empty(), "once");
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Run { run: Ok(Box::new(run_fixture::run())), logs_follow: false } }), NOW + 450);
+    app.update(
+        Msg::Worker(WorkerResponse {
+            id,
+            event: WorkerEvent::Run { run: Ok(Box::new(run_fixture::run())), logs_follow: false },
+        }),
+        NOW + 450,
+    );
     let fx = code(&mut app, KeyCode::Enter);
     assert!(fx.is_empty(), "no request: {fx:?}");
     assert_eq!(app.mode(), Mode::Tree, "open at once");
@@ -223,11 +312,21 @@ fn enter_while_the_prefetch_is_on_its_way_waits_for_it_instead_of_asking_again()
     let mut app = list_with_fixture_at(0);
     app.update(Msg::Tick, NOW + 10);
     let fx = app.update(Msg::Tick, NOW + 300);
-    let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Prefetch, .. })) = fx.into_iter().next() else { panic!("prefetch") };
+    let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Prefetch, .. })) =
+        fx.into_iter().next()
+    else {
+        panic!("prefetch")
+    };
     let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), NOW + 350);
     assert!(fx.is_empty(), "no second request: {fx:?}");
     assert_eq!(app.mode(), Mode::RunOther, "loading");
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Run { run: Ok(Box::new(run_fixture::run())), logs_follow: false } }), NOW + 500);
+    app.update(
+        Msg::Worker(WorkerResponse {
+            id,
+            event: WorkerEvent::Run { run: Ok(Box::new(run_fixture::run())), logs_follow: false },
+        }),
+        NOW + 500,
+    );
     assert_eq!(app.mode(), Mode::Tree);
 }
 
@@ -251,10 +350,18 @@ fn logs_decoded_apart_equal_the_whole_decode() {
 fn the_run_shows_before_its_logs_and_the_logs_fill_in() {
     let mut app = list_with_fixture_at(0);
     let fx = code(&mut app, KeyCode::Enter);
-    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else { panic!("fetch") };
+    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else {
+        panic!("fetch")
+    };
     let mut run = run_fixture::run();
     let logs = run.logs.take().expect("logs");
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Run { run: Ok(Box::new(run)), logs_follow: true } }), NOW);
+    app.update(
+        Msg::Worker(WorkerResponse {
+            id,
+            event: WorkerEvent::Run { run: Ok(Box::new(run)), logs_follow: true },
+        }),
+        NOW,
+    );
     assert_eq!(app.mode(), Mode::Tree, "the tree shows at once");
     key(&mut app, 'f');
     key(&mut app, 'l'); // the phase window is chosen before the logs arrive
@@ -274,18 +381,34 @@ fn a_prefetch_cut_off_before_its_logs_is_fetched_again() {
     let mut app = list_with_fixture_at(0);
     app.update(Msg::Tick, NOW + 10);
     let fx = app.update(Msg::Tick, NOW + 300);
-    let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Prefetch, .. })) = fx.into_iter().next() else { panic!("prefetch") };
+    let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Prefetch, .. })) =
+        fx.into_iter().next()
+    else {
+        panic!("prefetch")
+    };
     let mut run = run_fixture::run();
     run.logs = None;
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Run { run: Ok(Box::new(run)), logs_follow: true } }), NOW + 350);
+    app.update(
+        Msg::Worker(WorkerResponse {
+            id,
+            event: WorkerEvent::Run { run: Ok(Box::new(run)), logs_follow: true },
+        }),
+        NOW + 350,
+    );
     // The selection moves on and rests: that prefetch replaces the first, whose logs never come.
     app.update(Msg::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE)), NOW + 360);
     let mut fx = app.update(Msg::Tick, NOW + 400);
     fx.extend(app.update(Msg::Tick, NOW + 700));
-    assert!(matches!(fx.first(), Some(Effect::Send(WorkerRequest::Fetch { slot: Slot::Prefetch, .. }))), "{fx:?}");
+    assert!(
+        matches!(fx.first(), Some(Effect::Send(WorkerRequest::Fetch { slot: Slot::Prefetch, .. }))),
+        "{fx:?}"
+    );
     key(&mut app, 'k');
     let fx = code(&mut app, KeyCode::Enter);
-    assert!(matches!(fx.first(), Some(Effect::Send(WorkerRequest::Fetch { slot: Slot::Run, .. }))), "fetched again: {fx:?}");
+    assert!(
+        matches!(fx.first(), Some(Effect::Send(WorkerRequest::Fetch { slot: Slot::Run, .. }))),
+        "fetched again: {fx:?}"
+    );
 }
 
 #[test]

@@ -27,11 +27,22 @@ fn press(app: &mut App, keys: &str) {
 fn opened(w: u16, h: u16) -> App {
     let mut app = app(w, h);
     let (id, _) = list_request(&app.start()).expect("list");
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page(0..3, false))) }), NOW);
+    app.update(
+        Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page(0..3, false))) }),
+        NOW,
+    );
     let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), NOW);
-    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else { panic!("fetch") };
+    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else {
+        panic!("fetch")
+    };
     // The fixture started 2 h before NOW.
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Run { run: Ok(Box::new(run_fixture::run())), logs_follow: false } }), NOW);
+    app.update(
+        Msg::Worker(WorkerResponse {
+            id,
+            event: WorkerEvent::Run { run: Ok(Box::new(run_fixture::run())), logs_follow: false },
+        }),
+        NOW,
+    );
     app
 }
 
@@ -54,11 +65,33 @@ fn both_sizes(name: &str, keys: &str, check: impl Fn(&str, u16)) {
 #[test]
 fn header_and_tree_with_every_row_kind() {
     both_sizes("tree_all_open", "+", |s, w| {
-        for want in ["SN-00042 [golden]", "PCB Functional Test v2.1.1", "[Main]", "rail_3v3", "3.52 V", "limit x <= 3.4", "marginal", "avg", "3.31 V", "true", "0x00", "{\"cal\":[1,2]", "▤ 1×5 pts", "retry 1", "ERROR", "—"] {
+        for want in [
+            "SN-00042 [golden]",
+            "PCB Functional Test v2.1.1",
+            "[Main]",
+            "rail_3v3",
+            "3.52 V",
+            "limit x <= 3.4",
+            "marginal",
+            "avg",
+            "3.31 V",
+            "true",
+            "0x00",
+            "{\"cal\":[1,2]",
+            "▤ 1×5 pts",
+            "retry 1",
+            "ERROR",
+            "—",
+        ] {
             assert!(s.contains(want), "missing {want:?}:\n{s}");
         }
         if w >= 160 {
-            for want in ["x >= 3.2 ✓ · x <= 3.4 ✗", "(marginal)", "{\"cal\":[1,2],\"fw\":\"2.1.0\"}", "- SKIP"] {
+            for want in [
+                "x >= 3.2 ✓ · x <= 3.4 ✗",
+                "(marginal)",
+                "{\"cal\":[1,2],\"fw\":\"2.1.0\"}",
+                "- SKIP",
+            ] {
                 assert!(s.contains(want), "missing {want:?}:\n{s}");
             }
         }
@@ -72,17 +105,26 @@ fn tree_as_opened_failures_first() {
 
 #[test]
 fn chart_with_limits_and_units() {
-    both_sizes("chart", "fnnn\n", |s, _| assert!(s.contains("frequency (MHz)") && s.contains("min 16.5") && s.contains("max 17.5"), "{s}"));
+    both_sizes("chart", "fnnn\n", |s, _| {
+        assert!(
+            s.contains("frequency (MHz)") && s.contains("min 16.5") && s.contains("max 17.5"),
+            "{s}"
+        )
+    });
 }
 
 #[test]
 fn logs_filtered_and_searched() {
-    both_sizes("logs", "2d/rail\n", |s, _| assert!(s.contains("\"rail\" 3 matches") && !s.contains("Fixture clamped"), "{s}"));
+    both_sizes("logs", "2d/rail\n", |s, _| {
+        assert!(s.contains("\"rail\" 3 matches") && !s.contains("Fixture clamped"), "{s}")
+    });
 }
 
 #[test]
 fn phase_logs() {
-    both_sizes("phase_logs", "fl", |s, _| assert!(s.contains("phase Power-on") && s.contains("3/7 lines"), "{s}"));
+    both_sizes("phase_logs", "fl", |s, _| {
+        assert!(s.contains("phase Power-on") && s.contains("3/7 lines"), "{s}")
+    });
 }
 
 #[test]
@@ -91,17 +133,42 @@ fn attachments_with_a_download_in_progress() {
         let mut app = opened(w, h);
         press(&mut app, "3");
         let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), NOW);
-        let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Download(_), fetch: Fetch::Download { .. } })) = fx.into_iter().next() else { panic!("download") };
-        app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Progress { received: 617, total: Some(1234) } }), NOW + 5_000);
+        let Some(Effect::Send(WorkerRequest::Fetch {
+            id,
+            slot: Slot::Download(_),
+            fetch: Fetch::Download { .. },
+        })) = fx.into_iter().next()
+        else {
+            panic!("download")
+        };
+        app.update(
+            Msg::Worker(WorkerResponse {
+                id,
+                event: WorkerEvent::Progress { received: 617, total: Some(1234) },
+            }),
+            NOW + 5_000,
+        );
         let screen = text(&app);
-        assert!(screen.contains("█████░░░░░  50%") && screen.contains("2.5 MB") && screen.contains("report"), "{screen}");
+        assert!(
+            screen.contains("█████░░░░░  50%")
+                && screen.contains("2.5 MB")
+                && screen.contains("report"),
+            "{screen}"
+        );
         insta::assert_snapshot!(format!("attachments_{w}x{h}"), screen);
     }
 }
 
 #[test]
 fn info_sub_units_and_metadata() {
-    both_sizes("info", "6", |s, w| assert!(s.contains("Alice Martin") && s.contains("dut_voltage") && (w < 160 || s.contains("wifi_password  ••••")), "{s}"));
+    both_sizes("info", "6", |s, w| {
+        assert!(
+            s.contains("Alice Martin")
+                && s.contains("dut_voltage")
+                && (w < 160 || s.contains("wifi_password  ••••")),
+            "{s}"
+        )
+    });
     both_sizes("sub_units", "4", |s, _| assert!(s.contains("PSU-00012")));
     both_sizes("metadata", "5", |s, _| assert!(s.contains("temperature") && s.contains("boolean")));
 }
@@ -131,6 +198,9 @@ fn the_status_line_shows_the_whole_selected_log_message() {
     let screen = text(&app);
     let rows: Vec<&str> = screen.lines().collect();
     let status = rows[rows.len() - 2];
-    assert!(rows.iter().any(|r| r.contains("outside [3.200, 3.\"")), "the row is cut at 80 columns:\n{screen}");
+    assert!(
+        rows.iter().any(|r| r.contains("outside [3.200, 3.\"")),
+        "the row is cut at 80 columns:\n{screen}"
+    );
     assert!(status.contains("3/7 rail_3v3 = 3.520 V outside [3.200, 3.400]"), "{status}");
 }

@@ -24,9 +24,20 @@ async fn fifty_concurrent_writers_lose_nothing() {
             for k in 0..4 {
                 let t = Utc::now();
                 // Every writer creates the same part: get-or-create must not race.
-                let id = sdk.runs().create().outcome(LogGetOutcome::Pass).procedure_id(&p).started_at(t).ended_at(t)
-                    .serial_number(format!("W{w:02}-{k}")).part_number("SHARED-PART").batch_number("B-SHARED")
-                    .send().await.expect("create acknowledged").id;
+                let id = sdk
+                    .runs()
+                    .create()
+                    .outcome(LogGetOutcome::Pass)
+                    .procedure_id(&p)
+                    .started_at(t)
+                    .ended_at(t)
+                    .serial_number(format!("W{w:02}-{k}"))
+                    .part_number("SHARED-PART")
+                    .batch_number("B-SHARED")
+                    .send()
+                    .await
+                    .expect("create acknowledged")
+                    .id;
                 ids.push(id);
             }
             ids
@@ -38,7 +49,12 @@ async fn fifty_concurrent_writers_lose_nothing() {
     }
     assert_eq!(all.len(), 200);
     assert_eq!(s.run_count().await, 200);
-    let parts: i64 = s.running.store.reader().query_row("SELECT COUNT(*) FROM parts WHERE number = 'SHARED-PART'", [], |r| r.get(0)).expect("count");
+    let parts: i64 = s
+        .running
+        .store
+        .reader()
+        .query_row("SELECT COUNT(*) FROM parts WHERE number = 'SHARED-PART'", [], |r| r.get(0))
+        .expect("count");
     assert_eq!(parts, 1, "one part, however many writers created it at once");
     for id in all.iter().step_by(7) {
         s.sdk.runs().get().id(id).send().await.expect("every acknowledged run is readable");
@@ -56,7 +72,15 @@ async fn killing_the_server_mid_write_keeps_every_acknowledged_run() {
     let db = dir.path().join("crash.sqlite3");
     let port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_tofui"))
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--user-key", "k", "--station-key", "s"])
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--user-key",
+            "k",
+            "--station-key",
+            "s",
+        ])
         .arg("--db")
         .arg(&db)
         .stdout(Stdio::null())
@@ -69,7 +93,9 @@ async fn killing_the_server_mid_write_keeps_every_acknowledged_run() {
     let p = loop {
         match sdk.procedures().create().name("Crash").send().await {
             Ok(p) => break p.id,
-            Err(_) if Instant::now() < deadline => tokio::time::sleep(Duration::from_millis(50)).await,
+            Err(_) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(50)).await
+            }
             Err(e) => panic!("server did not come up: {e}"),
         }
     };
@@ -81,8 +107,17 @@ async fn killing_the_server_mid_write_keeps_every_acknowledged_run() {
         writers.push(tokio::spawn(async move {
             for k in 0.. {
                 let t = Utc::now();
-                let r = sdk.runs().create().outcome(LogGetOutcome::Fail).procedure_id(&p).started_at(t).ended_at(t)
-                    .serial_number(format!("C{w}-{k}")).part_number("CRASH").send().await;
+                let r = sdk
+                    .runs()
+                    .create()
+                    .outcome(LogGetOutcome::Fail)
+                    .procedure_id(&p)
+                    .started_at(t)
+                    .ended_at(t)
+                    .serial_number(format!("C{w}-{k}"))
+                    .part_number("CRASH")
+                    .send()
+                    .await;
                 match r {
                     Ok(r) => acked.lock().expect("lock").push(r.id),
                     Err(_) => break,
@@ -107,6 +142,7 @@ async fn killing_the_server_mid_write_keeps_every_acknowledged_run() {
     let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("check");
     assert_eq!(ok, "ok");
     let mut stmt = conn.prepare("SELECT 1 FROM runs WHERE id = ?1").expect("prepare");
-    let missing: Vec<&String> = acked.iter().filter(|id| !stmt.exists([id.as_str()]).expect("query")).collect();
+    let missing: Vec<&String> =
+        acked.iter().filter(|id| !stmt.exists([id.as_str()]).expect("query")).collect();
     assert!(missing.is_empty(), "{} acknowledged runs lost: {missing:?}", missing.len());
 }

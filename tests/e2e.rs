@@ -36,7 +36,9 @@ impl Tui {
     }
 
     fn start_env(url: &str, key: &str, args: &[&str], env: &[(&str, &str)]) -> Tui {
-        let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).expect("pty");
+        let pty = native_pty_system()
+            .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
+            .expect("pty");
         let dir = tempfile::tempdir().expect("dir");
         let log = dir.path().join("tofui.log");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_tofui"));
@@ -116,14 +118,20 @@ impl Tui {
         let p = self.parser.lock().expect("parser");
         assert!(!p.screen().alternate_screen(), "left the alternate screen");
         assert!(!p.screen().hide_cursor(), "cursor shown again");
-        assert_eq!(p.screen().mouse_protocol_mode(), vt100::MouseProtocolMode::None, "mouse reporting off");
+        assert_eq!(
+            p.screen().mouse_protocol_mode(),
+            vt100::MouseProtocolMode::None,
+            "mouse reporting off"
+        );
     }
 }
 
 /// The selected-row position and the count of loaded rows from the status line ("12/200").
 fn position(screen: &str) -> Option<(usize, usize)> {
     let status = screen.lines().rev().nth(1)?;
-    let word = status.split_whitespace().find(|w| w.contains('/') && w.chars().next().is_some_and(|c| c.is_ascii_digit()))?;
+    let word = status
+        .split_whitespace()
+        .find(|w| w.contains('/') && w.chars().next().is_some_and(|c| c.is_ascii_digit()))?;
     let (a, b) = word.split_once('/')?;
     Some((a.replace(',', "").parse().ok()?, b.replace(',', "").parse().ok()?))
 }
@@ -142,7 +150,8 @@ async fn first_frame_scroll_filter_and_quit() {
     let url = s.running.url.clone();
     let handle = tokio::task::spawn_blocking(move || {
         let mut t = Tui::start(&url, &[]);
-        let first = t.wait_for("the first page", |s| s.contains("SN-") && position(s) == Some((1, 100)));
+        let first =
+            t.wait_for("the first page", |s| s.contains("SN-") && position(s) == Some((1, 100)));
         assert!(first.contains("Outcome") && first.contains("all runs"), "{first}");
         assert!(!first.contains(USER_KEY), "the key is never drawn");
 
@@ -151,7 +160,9 @@ async fn first_frame_scroll_filter_and_quit() {
         t.send("G");
         t.wait_for("the second page", |s| position(s).is_some_and(|(_, n)| n >= 200));
         t.send("G");
-        let s2 = t.wait_for("row 200 selected", |s| position(s).is_some_and(|(sel, n)| sel >= 200 && n >= 300));
+        let s2 = t.wait_for("row 200 selected", |s| {
+            position(s).is_some_and(|(sel, n)| sel >= 200 && n >= 300)
+        });
         assert!(s2.contains("SN-"));
         t.send("g");
         t.wait_for("back at the top", |s| position(s).is_some_and(|(sel, _)| sel == 1));
@@ -161,8 +172,15 @@ async fn first_frame_scroll_filter_and_quit() {
         t.wait_for("the filter line", |s| s.lines().any(|l| l.starts_with("/ ")));
         t.send("outcome:fail,error");
         t.send("\r");
-        let filtered = t.wait_for("the filtered list", |s| s.contains("outcome:FAIL,ERROR") && position(s).is_some());
-        let rows: Vec<&str> = filtered.lines().skip(2).take(20).filter(|l| l.contains("SN-") || l.contains("PSU-") || l.contains("RF-")).collect();
+        let filtered = t.wait_for("the filtered list", |s| {
+            s.contains("outcome:FAIL,ERROR") && position(s).is_some()
+        });
+        let rows: Vec<&str> = filtered
+            .lines()
+            .skip(2)
+            .take(20)
+            .filter(|l| l.contains("SN-") || l.contains("PSU-") || l.contains("RF-"))
+            .collect();
         assert!(!rows.is_empty(), "{filtered}");
         assert!(rows.iter().all(|l| l.contains("FAIL") || l.contains("ERROR")), "{filtered}");
 
@@ -174,7 +192,9 @@ async fn first_frame_scroll_filter_and_quit() {
         assert!(bad.contains("^^^^^^^^"), "caret under the word: {bad}");
         t.send("\x1b");
         t.send("?");
-        t.wait_for("the help overlay", |s| s.contains("Keys: runs list") && s.contains("copy link"));
+        t.wait_for("the help overlay", |s| {
+            s.contains("Keys: runs list") && s.contains("copy link")
+        });
         t.send("\x1b");
 
         t.send("q");
@@ -197,7 +217,10 @@ async fn sighup_restores_the_terminal() {
         let mut t = Tui::start(&url, &["--live", "2"]);
         t.wait_for("rows", |s| s.contains("SN-") && s.contains("LIVE 2s"));
         let pid = t.child.process_id().expect("pid");
-        let ok = std::process::Command::new("kill").args(["-HUP", &pid.to_string()]).status().expect("kill");
+        let ok = std::process::Command::new("kill")
+            .args(["-HUP", &pid.to_string()])
+            .status()
+            .expect("kill");
         assert!(ok.success());
         t.wait_exit();
         t.assert_restored();
@@ -227,12 +250,24 @@ async fn failing_run_with_attachment(s: &TestServer, bytes: &[u8]) -> (String, S
     let (_, page) = s.get("/runs?outcomes=FAIL&limit=20").await;
     // One whose first failure is inside a phase with logs: any failing demo run has both.
     let run = page["data"][0]["id"].as_str().expect("a failing demo run").to_string();
-    let (status, att) = s.call(reqwest::Method::POST, &format!("/runs/{run}/attachments"), Some(r#"{"name":"board photo.bin"}"#)).await;
+    let (status, att) = s
+        .call(
+            reqwest::Method::POST,
+            &format!("/runs/{run}/attachments"),
+            Some(r#"{"name":"board photo.bin"}"#),
+        )
+        .await;
     assert_eq!(status, 200, "{att}");
     let url = att["upload_url"].as_str().expect("upload url");
     let put = s.http.put(url).body(bytes.to_vec()).send().await.expect("upload");
     assert!(put.status().is_success());
-    let (status, _) = s.call(reqwest::Method::POST, &format!("/attachments/{}/finalize", att["id"].as_str().expect("id")), None).await;
+    let (status, _) = s
+        .call(
+            reqwest::Method::POST,
+            &format!("/attachments/{}/finalize", att["id"].as_str().expect("id")),
+            None,
+        )
+        .await;
     assert_eq!(status, 200);
     let serial = page["data"][0]["unit"]["serial_number"].as_str().expect("serial").to_string();
     (run, serial)
@@ -241,7 +276,8 @@ async fn failing_run_with_attachment(s: &TestServer, bytes: &[u8]) -> (String, S
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn open_a_failing_run_jump_to_the_failure_read_its_logs_and_download() {
     let s = server(120).await;
-    let bytes: Vec<u8> = (0..70_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let bytes: Vec<u8> =
+        (0..70_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
     let (run, serial) = failing_run_with_attachment(&s, &bytes).await;
     let url = s.running.url.clone();
     let downloads = tempfile::tempdir().expect("dir");
@@ -262,10 +298,18 @@ async fn open_a_failing_run_jump_to_the_failure_read_its_logs_and_download() {
         assert!(opened.contains(&serial));
         t.send("f");
         let at = t.wait_for("the first failure", |s| s.contains("failure 1 of"));
-        let row = at.lines().find(|l| l.trim_start().starts_with("▾ ✗") || l.trim_start().starts_with("✗")).unwrap_or_default().to_string();
-        assert!(row.contains("FAIL") || row.contains("ERROR"), "the cursor's row is a failure: {at}");
+        let row = at
+            .lines()
+            .find(|l| l.trim_start().starts_with("▾ ✗") || l.trim_start().starts_with("✗"))
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            row.contains("FAIL") || row.contains("ERROR"),
+            "the cursor's row is a failure: {at}"
+        );
         t.send("l");
-        let logs = t.wait_for("the phase's logs", |s| s.contains("· phase ") && s.contains("lines"));
+        let logs =
+            t.wait_for("the phase's logs", |s| s.contains("· phase ") && s.contains("lines"));
         assert!(logs.contains("(a: all)"), "{logs}");
         t.send("3");
         t.wait_for("the attachments", |s| s.contains("board photo.bin"));
@@ -279,7 +323,12 @@ async fn open_a_failing_run_jump_to_the_failure_read_its_logs_and_download() {
         assert_eq!(got.len(), expected.len());
         assert!(got == expected, "byte-identical");
         assert_eq!(std::fs::read(dir.join("board photo.bin")).expect("old file"), b"keep me");
-        let leftovers: Vec<_> = std::fs::read_dir(&dir).expect("dir").filter_map(|e| e.ok()).map(|e| e.file_name()).filter(|n| n.to_string_lossy().contains("tofui-part")).collect();
+        let leftovers: Vec<_> = std::fs::read_dir(&dir)
+            .expect("dir")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name())
+            .filter(|n| n.to_string_lossy().contains("tofui-part"))
+            .collect();
         assert!(leftovers.is_empty(), "no partial files: {leftovers:?}");
     })
     .await
@@ -290,14 +339,26 @@ async fn open_a_failing_run_jump_to_the_failure_read_its_logs_and_download() {
 async fn tag_a_run_delete_another_and_upload_a_file_through_the_ui() {
     let s = server(40).await;
     let (_, page) = s.get("/runs?limit=3").await;
-    let ids: Vec<String> = page["data"].as_array().expect("rows").iter().map(|r| r["id"].as_str().expect("id").to_string()).collect();
-    let serials: Vec<String> = page["data"].as_array().expect("rows").iter().map(|r| r["unit"]["serial_number"].as_str().expect("serial").to_string()).collect();
+    let ids: Vec<String> = page["data"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["id"].as_str().expect("id").to_string())
+        .collect();
+    let serials: Vec<String> = page["data"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["unit"]["serial_number"].as_str().expect("serial").to_string())
+        .collect();
     let files = tempfile::tempdir().expect("dir");
     let upload = files.path().join("board-photo.bin");
-    let bytes: Vec<u8> = (0..120_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 9) as u8).collect();
+    let bytes: Vec<u8> =
+        (0..120_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 9) as u8).collect();
     std::fs::write(&upload, &bytes).expect("write");
     let downloads = tempfile::tempdir().expect("dir");
-    let (url, dl_dir, up_path) = (s.running.url.clone(), downloads.path().to_path_buf(), upload.clone());
+    let (url, dl_dir, up_path) =
+        (s.running.url.clone(), downloads.path().to_path_buf(), upload.clone());
     let (first, second) = (serials[0].clone(), serials[1].clone());
     tokio::task::spawn_blocking(move || {
         let dl = dl_dir.to_string_lossy().to_string();
@@ -312,7 +373,9 @@ async fn tag_a_run_delete_another_and_upload_a_file_through_the_ui() {
         t.send("bad solder joint");
         t.send("\r");
         t.send("\x13");
-        t.wait_for("the review", |s| s.contains("Save these changes?") && s.contains("+ triage = bad solder joint"));
+        t.wait_for("the review", |s| {
+            s.contains("Save these changes?") && s.contains("+ triage = bad solder joint")
+        });
         t.send("\r");
         t.wait_for("the acknowledgement", |s| s.contains("saved 1 change to 1 run"));
         // Delete the second run: j, d, enter.
@@ -334,7 +397,9 @@ async fn tag_a_run_delete_another_and_upload_a_file_through_the_ui() {
         t.wait_for("the completed path", |s| s.contains("board-photo.bin"));
         t.send("\r");
         t.wait_for("the upload", |s| s.contains("uploaded board-photo.bin"));
-        t.wait_for("the new attachment", |s| s.contains("board-photo.bin") && s.contains("Download (enter)"));
+        t.wait_for("the new attachment", |s| {
+            s.contains("board-photo.bin") && s.contains("Download (enter)")
+        });
         // Its row: the last one.
         t.send("G");
         t.send("\r");
@@ -375,16 +440,24 @@ async fn views_from_the_config_switch_save_and_come_back_after_a_restart() {
     let (url, cfg_s) = (s.running.url.clone(), cfg.to_string_lossy().to_string());
     tokio::task::spawn_blocking(move || {
         let mut t = Tui::start_env(&url, USER_KEY, &[], &[("TOFUI_CONFIG", &cfg_s)]);
-        let first = t.wait_for("the two views", |s| s.contains("1 Failures") && s.contains("2 Golden") && s.contains("outcome:FAIL,ERROR"));
+        let first = t.wait_for("the two views", |s| {
+            s.contains("1 Failures") && s.contains("2 Golden") && s.contains("outcome:FAIL,ERROR")
+        });
         assert!(!first.contains("All runs"), "the config's views replace the defaults: {first}");
         t.send("2");
-        t.wait_for("the second view", |s| s.contains("sample:GOLDEN") || s.contains("sample:golden"));
+        t.wait_for("the second view", |s| {
+            s.contains("sample:GOLDEN") || s.contains("sample:golden")
+        });
         t.send("1");
-        t.wait_for("back on the first", |s| s.lines().next().is_some_and(|l| l.contains("outcome:FAIL,ERROR")));
+        t.wait_for("back on the first", |s| {
+            s.lines().next().is_some_and(|l| l.contains("outcome:FAIL,ERROR"))
+        });
         t.send("/");
         t.send("\x15outcome:pass");
         t.send("\r");
-        t.wait_for("the typed filter", |s| s.lines().next().is_some_and(|l| l.contains("outcome:PASS")));
+        t.wait_for("the typed filter", |s| {
+            s.lines().next().is_some_and(|l| l.contains("outcome:PASS"))
+        });
         t.send(":");
         t.send("w Passing");
         t.send("\r");
@@ -393,14 +466,28 @@ async fn views_from_the_config_switch_save_and_come_back_after_a_restart() {
         assert!(t.wait_exit().success());
         t.assert_restored();
         let text = std::fs::read_to_string(&cfg_s).expect("config");
-        assert!(text.contains("# Line 2 triage — keep this comment") && text.contains("# golden units, newest first"), "{text}");
-        assert!(text.contains("name = \"Passing\"") && text.contains("query = \"outcome:PASS\""), "{text}");
-        assert!(text.contains("query = \"outcome:fail,error\""), "the first view keeps its filter: {text}");
+        assert!(
+            text.contains("# Line 2 triage — keep this comment")
+                && text.contains("# golden units, newest first"),
+            "{text}"
+        );
+        assert!(
+            text.contains("name = \"Passing\"") && text.contains("query = \"outcome:PASS\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("query = \"outcome:fail,error\""),
+            "the first view keeps its filter: {text}"
+        );
         // Restart: the third tab is there.
         let mut t = Tui::start_env(&url, USER_KEY, &[], &[("TOFUI_CONFIG", &cfg_s)]);
-        t.wait_for("three views", |s| s.contains("1 Failures") && s.contains("2 Golden") && s.contains("3 Passing"));
+        t.wait_for("three views", |s| {
+            s.contains("1 Failures") && s.contains("2 Golden") && s.contains("3 Passing")
+        });
         t.send("3");
-        t.wait_for("the third view's filter", |s| s.lines().next().is_some_and(|l| l.contains("outcome:PASS")));
+        t.wait_for("the third view's filter", |s| {
+            s.lines().next().is_some_and(|l| l.contains("outcome:PASS"))
+        });
         t.send("q");
         assert!(t.wait_exit().success());
     })
@@ -413,13 +500,21 @@ async fn a_panic_restores_the_terminal_and_prints_a_readable_message() {
     let s = server(10).await;
     let url = s.running.url.clone();
     tokio::task::spawn_blocking(move || {
-        let mut t = Tui::start_env(&url, USER_KEY, &[], &[("TOFUI_TEST_PANIC_AFTER_MS", "700"), ("RUST_BACKTRACE", "0")]);
+        let mut t = Tui::start_env(
+            &url,
+            USER_KEY,
+            &[],
+            &[("TOFUI_TEST_PANIC_AFTER_MS", "700"), ("RUST_BACKTRACE", "0")],
+        );
         t.wait_for("rows", |s| s.contains("SN-") || s.contains("PSU-") || s.contains("RF-"));
         let status = t.wait_exit();
         assert!(!status.success());
         t.assert_restored();
         let screen = t.screen();
-        assert!(screen.contains("a deliberate panic"), "the message is on the normal screen: {screen}");
+        assert!(
+            screen.contains("a deliberate panic"),
+            "the message is on the normal screen: {screen}"
+        );
     })
     .await
     .expect("tui test");

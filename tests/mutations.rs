@@ -28,23 +28,40 @@ fn press(app: &mut App, keys: &str) -> Vec<Effect> {
 fn loaded_list() -> App {
     let mut app = app(100, 30);
     let (id, _) = list_request(&app.start()).expect("list");
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page(0..10, false))) }), NOW);
+    app.update(
+        Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page(0..10, false))) }),
+        NOW,
+    );
     app
 }
 
 /// Opens the editor on the selected run and answers its metadata.
 fn editor_with(app: &mut App, meta: serde_json::Value) {
     let fx = press(app, "m");
-    let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Editor, .. })) = fx.into_iter().next() else { panic!("metadata fetch") };
+    let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Editor, .. })) =
+        fx.into_iter().next()
+    else {
+        panic!("metadata fetch")
+    };
     let mut run = common::run_fixture::run();
     run.summary.metadata = meta.as_object().cloned();
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Run { run: Ok(Box::new(run)), logs_follow: false } }), NOW);
+    app.update(
+        Msg::Worker(WorkerResponse {
+            id,
+            event: WorkerEvent::Run { run: Ok(Box::new(run)), logs_follow: false },
+        }),
+        NOW,
+    );
 }
 
 fn patches(fx: &[Effect]) -> Vec<(u64, String, serde_json::Map<String, serde_json::Value>)> {
     fx.iter()
         .filter_map(|e| match e {
-            Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::UpdateMetadata { run_id, changes }, .. }) => Some((*id, run_id.clone(), changes.clone())),
+            Effect::Send(WorkerRequest::Fetch {
+                id,
+                fetch: Fetch::UpdateMetadata { run_id, changes },
+                ..
+            }) => Some((*id, run_id.clone(), changes.clone())),
             _ => None,
         })
         .collect()
@@ -77,13 +94,22 @@ fn add_change_remove_review_and_save_only_the_changes() {
     let fx = press(&mut app, "\n");
     let sent = patches(&fx);
     assert_eq!(sent.len(), 1);
-    assert_eq!(serde_json::Value::Object(sent[0].2.clone()), json!({"bin": "12", "rework": true, "shift": "B", "fixture": null}));
+    assert_eq!(
+        serde_json::Value::Object(sent[0].2.clone()),
+        json!({"bin": "12", "rework": true, "shift": "B", "fixture": null})
+    );
     // Saving: the editor stays until the server acknowledges.
     assert!(app.editor.is_some());
     assert_eq!(press(&mut app, "q"), vec![], "quitting asks first");
     assert_eq!(app.mode(), Mode::Ask);
     press(&mut app, "n");
-    app.update(Msg::Worker(WorkerResponse { id: sent[0].0, event: WorkerEvent::Done(Ok(vec![sent[0].1.clone()])) }), NOW);
+    app.update(
+        Msg::Worker(WorkerResponse {
+            id: sent[0].0,
+            event: WorkerEvent::Done(Ok(vec![sent[0].1.clone()])),
+        }),
+        NOW,
+    );
     assert!(app.editor.is_none());
     assert!(app.flash.as_ref().is_some_and(|(t, _)| t.contains("saved 4 changes")));
 }
@@ -93,11 +119,21 @@ fn a_failed_save_keeps_every_edit_and_retries() {
     let mut app = loaded_list();
     editor_with(&mut app, json!({"shift": "A"}));
     press(&mut app, "anote\tfixture loose\n\x13");
-    for err in [ClientError::Status { status: 500, message: "boom".into() }, ClientError::Timeout(20), ClientError::Unreachable("Connection reset by peer".into())] {
+    for err in [
+        ClientError::Status { status: 500, message: "boom".into() },
+        ClientError::Timeout(20),
+        ClientError::Unreachable("Connection reset by peer".into()),
+    ] {
         let fx = press(&mut app, "\n");
         let sent = patches(&fx);
         assert_eq!(sent.len(), 1, "{err}");
-        app.update(Msg::Worker(WorkerResponse { id: sent[0].0, event: WorkerEvent::Done(Err(err.clone())) }), NOW);
+        app.update(
+            Msg::Worker(WorkerResponse {
+                id: sent[0].0,
+                event: WorkerEvent::Done(Err(err.clone())),
+            }),
+            NOW,
+        );
         let ed = app.editor.as_ref().expect("still open");
         assert!(ed.error.as_ref().is_some_and(|e| e.contains("edits are kept")), "{:?}", ed.error);
         assert_eq!(serde_json::Value::Object(ed.changes()), json!({"note": "fixture loose"}));
@@ -105,7 +141,10 @@ fn a_failed_save_keeps_every_edit_and_retries() {
     }
     let fx = press(&mut app, "\n");
     let sent = patches(&fx);
-    app.update(Msg::Worker(WorkerResponse { id: sent[0].0, event: WorkerEvent::Done(Ok(vec![])) }), NOW);
+    app.update(
+        Msg::Worker(WorkerResponse { id: sent[0].0, event: WorkerEvent::Done(Ok(vec![])) }),
+        NOW,
+    );
     assert!(app.editor.is_none(), "saved on the retry");
 }
 
@@ -119,9 +158,21 @@ fn bulk_edits_report_per_run_and_keep_failures_retryable() {
     press(&mut app, "arework\ttrue\n\x13");
     let sent = patches(&press(&mut app, "\n"));
     assert_eq!(sent.len(), 3);
-    app.update(Msg::Worker(WorkerResponse { id: sent[0].0, event: WorkerEvent::Done(Ok(vec![])) }), NOW);
-    app.update(Msg::Worker(WorkerResponse { id: sent[1].0, event: WorkerEvent::Done(Err(ClientError::NotFound("gone".into()))) }), NOW);
-    app.update(Msg::Worker(WorkerResponse { id: sent[2].0, event: WorkerEvent::Done(Ok(vec![])) }), NOW);
+    app.update(
+        Msg::Worker(WorkerResponse { id: sent[0].0, event: WorkerEvent::Done(Ok(vec![])) }),
+        NOW,
+    );
+    app.update(
+        Msg::Worker(WorkerResponse {
+            id: sent[1].0,
+            event: WorkerEvent::Done(Err(ClientError::NotFound("gone".into()))),
+        }),
+        NOW,
+    );
+    app.update(
+        Msg::Worker(WorkerResponse { id: sent[2].0, event: WorkerEvent::Done(Ok(vec![])) }),
+        NOW,
+    );
     let ed = app.editor.as_ref().expect("kept for the failure");
     assert_eq!(ed.targets.len(), 1);
     assert_eq!(ed.targets[0].run_id, sent[1].1);
@@ -139,7 +190,13 @@ fn a_forbidden_edit_is_explained_and_not_offered_again() {
     editor_with(&mut app, json!({}));
     press(&mut app, "ak\tv\n\x13");
     let sent = patches(&press(&mut app, "\n"));
-    app.update(Msg::Worker(WorkerResponse { id: sent[0].0, event: WorkerEvent::Done(Err(ClientError::Forbidden("station keys cannot".into()))) }), NOW);
+    app.update(
+        Msg::Worker(WorkerResponse {
+            id: sent[0].0,
+            event: WorkerEvent::Done(Err(ClientError::Forbidden("station keys cannot".into()))),
+        }),
+        NOW,
+    );
     let err = app.editor.as_ref().and_then(|e| e.error.clone()).unwrap_or_default();
     assert!(err.contains("403") && err.contains("not offer it again"), "{err}");
     app.editor = None;
@@ -155,20 +212,46 @@ fn delete_asks_typing_the_count_for_several_and_removes_only_what_the_server_del
     assert_eq!(app.mode(), Mode::ConfirmDelete);
     assert!(press(&mut app, "\n").is_empty(), "enter alone does not delete two runs");
     let fx = press(&mut app, "2\n");
-    let Some(Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::DeleteRuns { ids }, .. })) = fx.into_iter().next() else { panic!("delete") };
+    let Some(Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::DeleteRuns { ids }, .. })) =
+        fx.into_iter().next()
+    else {
+        panic!("delete")
+    };
     assert_eq!(ids, vec!["run-000000", "run-000001"]);
     assert_eq!(app.list.rows.len(), 10, "nothing removed before the answer");
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Done(Err(ClientError::Status { status: 500, message: "disk full".into() })) }), NOW);
+    app.update(
+        Msg::Worker(WorkerResponse {
+            id,
+            event: WorkerEvent::Done(Err(ClientError::Status {
+                status: 500,
+                message: "disk full".into(),
+            })),
+        }),
+        NOW,
+    );
     assert_eq!(app.list.rows.len(), 10, "nothing removed on failure");
-    assert!(app.delete.as_ref().and_then(|d| d.error.clone()).is_some_and(|e| e.contains("disk full")));
+    assert!(
+        app.delete.as_ref().and_then(|d| d.error.clone()).is_some_and(|e| e.contains("disk full"))
+    );
     let fx = press(&mut app, "\n");
-    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else { panic!("retry") };
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Done(Ok(vec!["run-000000".into(), "run-000001".into()])) }), NOW);
+    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else {
+        panic!("retry")
+    };
+    app.update(
+        Msg::Worker(WorkerResponse {
+            id,
+            event: WorkerEvent::Done(Ok(vec!["run-000000".into(), "run-000001".into()])),
+        }),
+        NOW,
+    );
     assert_eq!(app.list.rows.len(), 8);
     assert!(app.list.marked.is_empty());
     // One run: enter confirms.
     press(&mut app, "d");
-    assert!(matches!(press(&mut app, "\n").first(), Some(Effect::Send(WorkerRequest::Fetch { fetch: Fetch::DeleteRuns { .. }, .. }))));
+    assert!(matches!(
+        press(&mut app, "\n").first(),
+        Some(Effect::Send(WorkerRequest::Fetch { fetch: Fetch::DeleteRuns { .. }, .. }))
+    ));
 }
 
 #[test]
@@ -188,16 +271,40 @@ fn deleting_runs_already_gone_says_so_and_drops_them_from_view() {
     let mut app = loaded_list();
     press(&mut app, "d");
     let fx = press(&mut app, "\n");
-    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else { panic!("delete") };
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Done(Err(ClientError::NotFound("Run `run-000000` not found".into()))) }), NOW);
+    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else {
+        panic!("delete")
+    };
+    app.update(
+        Msg::Worker(WorkerResponse {
+            id,
+            event: WorkerEvent::Done(Err(ClientError::NotFound(
+                "Run `run-000000` not found".into(),
+            ))),
+        }),
+        NOW,
+    );
     assert!(app.flash.as_ref().is_some_and(|(t, _)| t.contains("did not exist any more")));
     assert_eq!(app.list.rows.len(), 9);
     // A station key: explained, and `d` is not offered again.
     press(&mut app, "d");
     let fx = press(&mut app, "\n");
-    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else { panic!("delete") };
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Done(Err(ClientError::Forbidden("stations cannot delete runs".into()))) }), NOW);
-    assert!(app.flash.as_ref().is_some_and(|(t, _)| t.contains("403") && t.contains("stations cannot delete")));
+    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else {
+        panic!("delete")
+    };
+    app.update(
+        Msg::Worker(WorkerResponse {
+            id,
+            event: WorkerEvent::Done(Err(ClientError::Forbidden(
+                "stations cannot delete runs".into(),
+            ))),
+        }),
+        NOW,
+    );
+    assert!(
+        app.flash
+            .as_ref()
+            .is_some_and(|(t, _)| t.contains("403") && t.contains("stations cannot delete"))
+    );
     assert_eq!(app.list.rows.len(), 9, "nothing removed");
     assert!(press(&mut app, "d").is_empty() && app.delete.is_none());
 }

@@ -13,7 +13,10 @@ fn the_documented_example_reads_as_meant() {
     let q = parse(EXAMPLE).unwrap();
     assert_eq!(q.outcomes, vec![RunOutcome::Fail, RunOutcome::Error]);
     assert_eq!(q.serials, vec!["SN-00012"]);
-    assert_eq!((q.parts.as_slice(), q.revisions.as_slice(), q.batches.as_slice()), (&["PCB-MAIN".to_string()][..], &["A".to_string()][..], &["B12".to_string()][..]));
+    assert_eq!(
+        (q.parts.as_slice(), q.revisions.as_slice(), q.batches.as_slice()),
+        (&["PCB-MAIN".to_string()][..], &["A".to_string()][..], &["B12".to_string()][..])
+    );
     assert_eq!(q.procedures, vec!["PCB Functional"]);
     assert_eq!(q.stations, vec!["Line 3"]);
     assert_eq!(q.operators, vec!["alice"]);
@@ -37,7 +40,9 @@ fn parameters_follow_the_api_wire_rules() {
     let q = parse(EXAMPLE).unwrap();
     let now = 1_764_000_000_000; // 2025-11-24T16:00:00Z
     let p = to_params(&q, &r, now, FixedOffset::east_opt(0).unwrap());
-    let get = |k: &str| p.iter().filter(|(key, _)| *key == k).map(|(_, v)| v.as_str()).collect::<Vec<_>>();
+    let get = |k: &str| {
+        p.iter().filter(|(key, _)| *key == k).map(|(_, v)| v.as_str()).collect::<Vec<_>>()
+    };
     assert_eq!(get("outcomes"), ["FAIL", "ERROR"]);
     assert_eq!(get("procedure_ids"), ["proc-1"]);
     assert_eq!(get("created_by_station_ids"), ["st-3"]);
@@ -48,9 +53,17 @@ fn parameters_follow_the_api_wire_rules() {
     assert_eq!(get("duration_min"), ["PT2M"]);
     assert_eq!(get("search_query"), ["board 7"]);
     let meta: serde_json::Value = serde_json::from_str(get("metadata")[0]).unwrap();
-    assert_eq!(meta, serde_json::json!({"shift":{"in":["A"]},"temp":{"gte":20.0},"rework":{"eq":true}}));
+    assert_eq!(
+        meta,
+        serde_json::json!({"shift":{"in":["A"]},"temp":{"gte":20.0},"rework":{"eq":true}})
+    );
     // An operator who is no member is sent by name.
-    let p = to_params(&parse("operator:\"Night shift\"").unwrap(), &Resolved::default(), now, FixedOffset::east_opt(0).unwrap());
+    let p = to_params(
+        &parse("operator:\"Night shift\"").unwrap(),
+        &Resolved::default(),
+        now,
+        FixedOffset::east_opt(0).unwrap(),
+    );
     assert_eq!(p, vec![("operated_by_names", "Night shift".to_string())]);
 }
 
@@ -128,9 +141,23 @@ fn query() -> impl Strategy<Value = RunQuery> {
         (
             "[a-z][a-z0-9_]{0,5}",
             prop_oneof![
-                proptest::collection::vec(word(), 1..3).prop_map(|mut v| { v.sort(); v.dedup(); MetaCond::In(v) }),
+                proptest::collection::vec(word(), 1..3).prop_map(|mut v| {
+                    v.sort();
+                    v.dedup();
+                    MetaCond::In(v)
+                }),
                 word().prop_map(MetaCond::Contains),
-                (prop_oneof![Just(Op::Gt), Just(Op::Ge), Just(Op::Lt), Just(Op::Le), Just(Op::Eq)], -1e6f64..1e6).prop_map(|(o, n)| MetaCond::Num(o, n)),
+                (
+                    prop_oneof![
+                        Just(Op::Gt),
+                        Just(Op::Ge),
+                        Just(Op::Lt),
+                        Just(Op::Le),
+                        Just(Op::Eq)
+                    ],
+                    -1e6f64..1e6
+                )
+                    .prop_map(|(o, n)| MetaCond::Num(o, n)),
                 any::<bool>().prop_map(MetaCond::Bool),
             ],
         ),
@@ -147,7 +174,11 @@ fn query() -> impl Strategy<Value = RunQuery> {
     )
         .prop_map(|(outcomes, parts, procs, ago, dur, meta, search)| {
             let mut seen = std::collections::HashSet::new();
-            let meta = meta.into_iter().filter(|(k, _)| seen.insert(k.clone())).map(|(k, c)| (k, vec![c])).collect();
+            let meta = meta
+                .into_iter()
+                .filter(|(k, _)| seen.insert(k.clone()))
+                .map(|(k, c)| (k, vec![c]))
+                .collect();
             let mut parts: Vec<String> = parts;
             parts.sort();
             parts.dedup();

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use chrono::{Duration, Utc};
 use common::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use tofupilot::types::*;
 
 fn req(v: Value) -> RunCreateRequest {
@@ -81,9 +81,27 @@ async fn a_run_of_every_kind_comes_back_as_the_sdk_sent_it() {
     let proc_id = procedure(&s, "Coverage").await;
     // The sub-unit must exist before the parent names it.
     let t = Utc::now() - Duration::hours(1);
-    s.sdk.runs().create().outcome(LogGetOutcome::Pass).procedure_id(&proc_id).started_at(t).ended_at(t + Duration::seconds(5))
-        .serial_number("MOD-7").part_number("MOD").send().await.expect("sub-unit run");
-    let id = s.sdk.runs().create().body(everything_run(&proc_id, "mod-7")).send().await.expect("created").id;
+    s.sdk
+        .runs()
+        .create()
+        .outcome(LogGetOutcome::Pass)
+        .procedure_id(&proc_id)
+        .started_at(t)
+        .ended_at(t + Duration::seconds(5))
+        .serial_number("MOD-7")
+        .part_number("MOD")
+        .send()
+        .await
+        .expect("sub-unit run");
+    let id = s
+        .sdk
+        .runs()
+        .create()
+        .body(everything_run(&proc_id, "mod-7"))
+        .send()
+        .await
+        .expect("created")
+        .id;
 
     let run = s.sdk.runs().get().id(&id).send().await.expect("the SDK decodes our run");
     assert_eq!(run.id, id);
@@ -91,18 +109,37 @@ async fn a_run_of_every_kind_comes_back_as_the_sdk_sent_it() {
     assert_eq!(run.duration, "PT2M30S");
     assert_eq!(run.procedure.version.as_ref().map(|v| v.tag.as_str()), Some("1.2.3"));
     assert_eq!(run.unit.serial_number, "SN-EVERY-1");
-    assert_eq!((run.unit.part.number.as_str(), run.unit.part.revision.number.as_str()), ("PCB-EVERY", "B"));
+    assert_eq!(
+        (run.unit.part.number.as_str(), run.unit.part.revision.number.as_str()),
+        ("PCB-EVERY", "B")
+    );
     assert!(matches!(&run.unit.batch, NullableField::Value(b) if b.number == "B7"));
     assert!(matches!(&run.docstring, NullableField::Value(d) if d == "full coverage run"));
-    assert!(matches!(&run.operated_by, NullableField::Value(o) if o.name.as_deref() == Some("Night Operator") && o.id.is_none()));
-    assert!(matches!(&run.created_by_user, NullableField::Value(_)), "a user key's run is created by that user");
+    assert!(
+        matches!(&run.operated_by, NullableField::Value(o) if o.name.as_deref() == Some("Night Operator") && o.id.is_none())
+    );
+    assert!(
+        matches!(&run.created_by_user, NullableField::Value(_)),
+        "a user key's run is created by that user"
+    );
 
     let phases = run.phases.expect("phases");
     let names: Vec<(&str, i64)> = phases.iter().map(|p| (p.name.as_str(), p.retry_count)).collect();
-    assert_eq!(names, vec![("Types", 0), ("Rails", 0), ("Retry", 0), ("Retry", 1), ("Skipped", 0)], "ordered by start, then name, then attempt");
+    assert_eq!(
+        names,
+        vec![("Types", 0), ("Rails", 0), ("Retry", 0), ("Retry", 1), ("Skipped", 0)],
+        "ordered by start, then name, then attempt"
+    );
     let rails = &phases[1];
     assert_eq!(rails.sequence_path.as_deref(), Some("power/rails"));
-    let m = |name: &str| phases.iter().flat_map(|p| &p.measurements).find(|m| m.name == name).unwrap_or_else(|| panic!("{name}")).clone();
+    let m = |name: &str| {
+        phases
+            .iter()
+            .flat_map(|p| &p.measurements)
+            .find(|m| m.name == name)
+            .unwrap_or_else(|| panic!("{name}"))
+            .clone()
+    };
 
     let v3 = m("v3v3");
     let vals = v3.validators.expect("legacy limits become validators");
@@ -112,18 +149,36 @@ async fn a_run_of_every_kind_comes_back_as_the_sdk_sent_it() {
     assert!(matches!(&v3.units, NullableField::Value(u) if u == "V"));
 
     let e = &m("expr_only").validators.unwrap()[0];
-    assert!(e.is_expression_only && e.operator.is_none() && e.expression.contains("threshold") && e.analytics_expression.is_none());
+    assert!(
+        e.is_expression_only
+            && e.operator.is_none()
+            && e.expression.contains("threshold")
+            && e.analytics_expression.is_none()
+    );
     let c = &m("custom").validators.unwrap()[0];
-    assert!(c.has_custom_expression && c.expression == "voltage within safe range" && c.is_decisive == Some(false));
+    assert!(
+        c.has_custom_expression
+            && c.expression == "voltage within safe range"
+            && c.is_decisive == Some(false)
+    );
     let i = &m("in_list").validators.unwrap()[0];
-    assert_eq!((i.expected_value.clone(), i.outcome.clone(), i.is_decisive), (Some(json!(["A", "B", "C"])), Outcome::Pass, Some(true)));
+    assert_eq!(
+        (i.expected_value.clone(), i.outcome.clone(), i.is_decisive),
+        (Some(json!(["A", "B", "C"])), Outcome::Pass, Some(true))
+    );
     assert_eq!(m("ranged").validators.unwrap()[0].expected_value, Some(json!([10.0, 50.0])));
     assert_eq!(m("flag").measured_value, Some(json!(true)));
     assert_eq!(m("json").measured_value, Some(json!({"a": [1, 2]})));
     assert_eq!(m("empty").outcome, Outcome::Unset);
 
-    let aggs = match m("stats").aggregations { NullableField::Value(a) => a, other => panic!("aggregations: {other:?}") };
-    assert_eq!(aggs.iter().map(|a| a.r#type.as_str()).collect::<Vec<_>>(), vec!["avg", "mode", "percentile_95"]);
+    let aggs = match m("stats").aggregations {
+        NullableField::Value(a) => a,
+        other => panic!("aggregations: {other:?}"),
+    };
+    assert_eq!(
+        aggs.iter().map(|a| a.r#type.as_str()).collect::<Vec<_>>(),
+        vec!["avg", "mode", "percentile_95"]
+    );
     assert!(matches!(&aggs[0].validators, NullableField::Value(v) if v.len() == 2));
     assert_eq!(aggs[1].value, Some(json!("nominal")));
     assert_eq!(aggs[2].outcome, None, "an outcome not sent stays null");
@@ -131,22 +186,36 @@ async fn a_run_of_every_kind_comes_back_as_the_sdk_sent_it() {
     let series = m("sweep").data_series.expect("multi-dimensional data");
     assert_eq!(series.len(), 3, "x then each y");
     assert_eq!(series[0].data, vec![0.0, 1.0, 2.0]);
-    assert!(matches!(&series[1].validators, NullableField::Value(v) if v[0].outcome == Outcome::Pass));
+    assert!(
+        matches!(&series[1].validators, NullableField::Value(v) if v[0].outcome == Outcome::Pass)
+    );
     assert!(matches!(&series[2].aggregations, NullableField::Value(a) if a[0].r#type == "max"));
 
     let seqs = run.sequences.expect("sequences");
     let rails_seq = seqs.iter().find(|s| s.path == "power/rails").expect("nested sequence");
-    assert_eq!((rails_seq.key.as_str(), rails_seq.parent_path.as_deref()), ("rails", Some("power")));
+    assert_eq!(
+        (rails_seq.key.as_str(), rails_seq.parent_path.as_deref()),
+        ("rails", Some("power"))
+    );
 
     let logs = run.logs.expect("logs");
-    assert_eq!(logs.iter().map(|l| l.message.as_str()).collect::<Vec<_>>(), vec!["start", "rail low", "(empty)"]);
+    assert_eq!(
+        logs.iter().map(|l| l.message.as_str()).collect::<Vec<_>>(),
+        vec!["start", "rail low", "(empty)"]
+    );
     assert_eq!((logs[1].source_file.as_str(), logs[1].line_number), ("power.py", 57));
     assert_eq!(logs[2].source_file, "unknown");
 
     let subs = run.sub_units.expect("sub-units");
-    assert_eq!(subs.iter().map(|u| u.serial_number.to_lowercase()).collect::<Vec<_>>(), vec!["mod-7"]);
+    assert_eq!(
+        subs.iter().map(|u| u.serial_number.to_lowercase()).collect::<Vec<_>>(),
+        vec!["mod-7"]
+    );
     let meta = run.metadata.expect("metadata");
-    assert_eq!((meta["shift"].clone(), meta["temperature"].clone(), meta["rework"].clone()), (json!("A"), json!(23.5), json!(true)));
+    assert_eq!(
+        (meta["shift"].clone(), meta["temperature"].clone(), meta["rework"].clone()),
+        (json!("A"), json!(23.5), json!(true))
+    );
     assert_eq!(run.config[0].key, "offset");
     assert_eq!(run.secrets[0].key, "dmm_password");
 
@@ -177,14 +246,36 @@ async fn fixture() -> Fixture {
     let specs: [(&str, &str, &str, &str, &str, &str, i64, i64, Value); 6] = [
         // outcome, proc, serial, part, rev, batch, start offset (min), duration (s), metadata
         ("PASS", "a", "SN-001", "PCB-A", "A", "B1", 0, 30, json!({"shift": "A", "temp": 20})),
-        ("FAIL", "a", "SN-002", "PCB-A", "B", "B1", 10, 120, json!({"shift": "B", "temp": 25, "fixture": "FX-01"})),
-        ("ERROR", "b", "SN-003", "PCB-B", "A", "B2", 20, 400, json!({"shift": "C", "rework": true})),
+        (
+            "FAIL",
+            "a",
+            "SN-002",
+            "PCB-A",
+            "B",
+            "B1",
+            10,
+            120,
+            json!({"shift": "B", "temp": 25, "fixture": "FX-01"}),
+        ),
+        (
+            "ERROR",
+            "b",
+            "SN-003",
+            "PCB-B",
+            "A",
+            "B2",
+            20,
+            400,
+            json!({"shift": "C", "rework": true}),
+        ),
         ("PASS", "b", "SN-004", "PCB-B", "A", "B2", 30, 90, json!({"shift": "A", "temp": 30.5})),
         ("TIMEOUT", "a", "SN-002", "PCB-A", "B", "B3", 40, 600, json!({"rework": false})),
         ("ABORTED", "b", "XY-900", "PCB-B", "C", "B3", 50, 5, json!({"fixture": "FX-02"})),
     ];
     let mut ids = Vec::new();
-    for (i, (outcome, p, serial, part, rev, batch, start, dur, meta)) in specs.into_iter().enumerate() {
+    for (i, (outcome, p, serial, part, rev, batch, start, dur, meta)) in
+        specs.into_iter().enumerate()
+    {
         let started = t0 + Duration::minutes(start);
         let body = req(json!({
             "outcome": outcome, "procedure_id": if p == "a" { &proc_a } else { &proc_b },
@@ -203,7 +294,9 @@ async fn fixture() -> Fixture {
 impl Fixture {
     /// The fixture's run numbers (0-based) a list call returned, in order.
     fn idx(&self, rows: &[RunListData]) -> Vec<usize> {
-        rows.iter().map(|r| self.ids.iter().position(|i| *i == r.id).expect("a fixture run")).collect()
+        rows.iter()
+            .map(|r| self.ids.iter().position(|i| *i == r.id).expect("a fixture run"))
+            .collect()
     }
 }
 
@@ -225,27 +318,69 @@ async fn every_list_filter_reaches_the_right_runs() {
     check!(sdk.runs().list(), vec![0, 1, 2, 3, 4, 5]);
     check!(sdk.runs().list().outcomes(vec![LogGetOutcome::Fail, LogGetOutcome::Error]), vec![1, 2]);
     check!(sdk.runs().list().procedure_ids(vec![f.proc_b.clone()]), vec![2, 3, 5]);
-    check!(sdk.runs().list().procedure_versions(vec!["V2".to_string()]).part_numbers(vec!["PCB-A".to_string()]), vec![1]);
+    check!(
+        sdk.runs()
+            .list()
+            .procedure_versions(vec!["V2".to_string()])
+            .part_numbers(vec!["PCB-A".to_string()]),
+        vec![1]
+    );
     check!(sdk.runs().list().serial_numbers(vec!["sn-002".to_string()]), vec![1, 4]);
-    check!(sdk.runs().list().part_numbers(vec!["PCB-B".to_string()]).revision_numbers(vec!["A".to_string()]), vec![2, 3]);
-    check!(sdk.runs().list().batch_numbers(vec!["B3".to_string()]).part_numbers(vec!["PCB-A".to_string()]), vec![4]);
+    check!(
+        sdk.runs()
+            .list()
+            .part_numbers(vec!["PCB-B".to_string()])
+            .revision_numbers(vec!["A".to_string()]),
+        vec![2, 3]
+    );
+    check!(
+        sdk.runs()
+            .list()
+            .batch_numbers(vec!["B3".to_string()])
+            .part_numbers(vec!["PCB-A".to_string()]),
+        vec![4]
+    );
     check!(sdk.runs().list().ids(vec![f.ids[0].clone(), f.ids[5].clone()]), vec![0, 5]);
     check!(sdk.runs().list().search_query("xy-9"), vec![5]);
     check!(sdk.runs().list().search_query(&f.ids[3][..8]), vec![3]);
-    check!(sdk.runs().list().samples(vec![ListQueryParamSample::Production]), vec![0, 1, 2, 3, 4, 5]);
+    check!(
+        sdk.runs().list().samples(vec![ListQueryParamSample::Production]),
+        vec![0, 1, 2, 3, 4, 5]
+    );
     check!(sdk.runs().list().samples(vec![ListQueryParamSample::Golden]), Vec::<usize>::new());
     check!(sdk.runs().list().duration_min("PT1M").duration_max("PT5M"), vec![1, 3]);
     check!(sdk.runs().list().duration_min("PT2M"), vec![1, 2, 4]);
-    check!(sdk.runs().list().started_after(f.t0 + Duration::minutes(20)).started_before(f.t0 + Duration::minutes(30)), vec![2, 3]);
+    check!(
+        sdk.runs()
+            .list()
+            .started_after(f.t0 + Duration::minutes(20))
+            .started_before(f.t0 + Duration::minutes(30)),
+        vec![2, 3]
+    );
     check!(sdk.runs().list().ended_after(f.t0 + Duration::minutes(45)), vec![4, 5]);
     check!(sdk.runs().list().ended_before(f.t0 + Duration::minutes(5)), vec![0]);
-    check!(sdk.runs().list().created_after(Utc::now() - Duration::minutes(5)).created_before(Utc::now() + Duration::seconds(1)), vec![0, 1, 2, 3, 4, 5]);
+    check!(
+        sdk.runs()
+            .list()
+            .created_after(Utc::now() - Duration::minutes(5))
+            .created_before(Utc::now() + Duration::seconds(1)),
+        vec![0, 1, 2, 3, 4, 5]
+    );
     check!(sdk.runs().list().created_before(f.t0), Vec::<usize>::new());
     let whoami = sdk.identity().whoami().send().await.expect("whoami");
     let me = whoami.user.expect("a user key").id;
     check!(sdk.runs().list().created_by_user_ids(vec![me.clone()]), vec![0, 1, 2, 3, 4]);
     check!(sdk.runs().list().operated_by_ids(vec![me]), vec![0, 1, 2]);
-    let station = f.s.station_sdk.identity().whoami().send().await.expect("whoami").station.expect("a station key").id;
+    let station =
+        f.s.station_sdk
+            .identity()
+            .whoami()
+            .send()
+            .await
+            .expect("whoami")
+            .station
+            .expect("a station key")
+            .id;
     check!(sdk.runs().list().created_by_station_ids(vec![station]), vec![5]);
     let meta = |v: Value| -> HashMap<String, Value> { serde_json::from_value(v).expect("map") };
     check!(sdk.runs().list().metadata(meta(json!({"shift": {"in": ["A", "C"]}}))), vec![0, 2, 3]);
@@ -254,11 +389,24 @@ async fn every_list_filter_reaches_the_right_runs() {
     check!(sdk.runs().list().metadata(meta(json!({"temp": {"gt": 20, "lt": 30}}))), vec![1]);
     check!(sdk.runs().list().metadata(meta(json!({"temp": {"eq": 20}}))), vec![0]);
     check!(sdk.runs().list().metadata(meta(json!({"rework": {"eq": true}}))), vec![2]);
-    check!(sdk.runs().list().metadata(meta(json!({"rework": {"eq": false}, "shift": {"in": ["A"]}}))), Vec::<usize>::new());
+    check!(
+        sdk.runs().list().metadata(meta(json!({"rework": {"eq": false}, "shift": {"in": ["A"]}}))),
+        Vec::<usize>::new()
+    );
     check!(sdk.runs().list().serial_numbers(vec!["NOPE".to_string()]), Vec::<usize>::new());
 
-    let with_meta = sdk.runs().list().ids(vec![f.ids[1].clone()]).include_metadata(true).send().await.expect("list");
-    assert_eq!(with_meta.data[0].metadata.as_ref().and_then(|m| m.get("fixture")), Some(&json!("FX-01")));
+    let with_meta = sdk
+        .runs()
+        .list()
+        .ids(vec![f.ids[1].clone()])
+        .include_metadata(true)
+        .send()
+        .await
+        .expect("list");
+    assert_eq!(
+        with_meta.data[0].metadata.as_ref().and_then(|m| m.get("fixture")),
+        Some(&json!("FX-01"))
+    );
     let without = sdk.runs().list().ids(vec![f.ids[1].clone()]).send().await.expect("list");
     assert!(without.data[0].metadata.is_none(), "metadata only when asked for");
 }
@@ -267,17 +415,33 @@ async fn every_list_filter_reaches_the_right_runs() {
 async fn every_sort_field_orders_rows_both_ways() {
     let f = fixture().await;
     for field in [
-        RunListSortBy::StartedAt, RunListSortBy::CreatedAt, RunListSortBy::Duration, RunListSortBy::Outcome,
-        RunListSortBy::SerialNumber, RunListSortBy::PartNumber, RunListSortBy::RevisionNumber,
+        RunListSortBy::StartedAt,
+        RunListSortBy::CreatedAt,
+        RunListSortBy::Duration,
+        RunListSortBy::Outcome,
+        RunListSortBy::SerialNumber,
+        RunListSortBy::PartNumber,
+        RunListSortBy::RevisionNumber,
     ] {
         for order in [ListSortOrder::Asc, ListSortOrder::Desc] {
-            let rows = f.s.sdk.runs().list().sort_by(field.clone()).sort_order(order.clone()).send().await.expect("list").data;
+            let rows =
+                f.s.sdk
+                    .runs()
+                    .list()
+                    .sort_by(field.clone())
+                    .sort_order(order.clone())
+                    .send()
+                    .await
+                    .expect("list")
+                    .data;
             assert_eq!(rows.len(), 6);
             let key = |r: &RunListData| -> String {
                 match field {
                     RunListSortBy::StartedAt => r.started_at.to_rfc3339(),
                     RunListSortBy::CreatedAt => r.created_at.to_rfc3339(),
-                    RunListSortBy::Duration => format!("{:012}", (r.ended_at - r.started_at).num_milliseconds()),
+                    RunListSortBy::Duration => {
+                        format!("{:012}", (r.ended_at - r.started_at).num_milliseconds())
+                    }
                     RunListSortBy::Outcome => r.outcome.to_string(),
                     RunListSortBy::SerialNumber => r.unit.serial_number.to_lowercase(),
                     RunListSortBy::PartNumber => r.unit.part.number.to_lowercase(),
@@ -312,8 +476,18 @@ async fn paging_reaches_the_end_once_each_even_while_runs_arrive() {
         if pages == 1 {
             // A new run lands between pages: it must not push an old one onto page two again.
             let t = Utc::now();
-            f.s.sdk.runs().create().outcome(LogGetOutcome::Pass).procedure_id(&f.proc_a).started_at(t).ended_at(t)
-                .serial_number("SN-NEW").part_number("PCB-A").send().await.expect("created");
+            f.s.sdk
+                .runs()
+                .create()
+                .outcome(LogGetOutcome::Pass)
+                .procedure_id(&f.proc_a)
+                .started_at(t)
+                .ended_at(t)
+                .serial_number("SN-NEW")
+                .part_number("PCB-A")
+                .send()
+                .await
+                .expect("created");
         }
         match (page.meta.has_more, page.meta.next_cursor) {
             (true, Some(c)) => cursor = Some(c),
@@ -336,12 +510,30 @@ async fn identical_start_times_page_deterministically() {
     let p = procedure(&s, "Ties").await;
     let t = Utc::now();
     for i in 0..3 {
-        s.sdk.runs().create().outcome(LogGetOutcome::Pass).procedure_id(&p).started_at(t).ended_at(t)
-            .serial_number(format!("TIE-{i}")).part_number("P").send().await.expect("created");
+        s.sdk
+            .runs()
+            .create()
+            .outcome(LogGetOutcome::Pass)
+            .procedure_id(&p)
+            .started_at(t)
+            .ended_at(t)
+            .serial_number(format!("TIE-{i}"))
+            .part_number("P")
+            .send()
+            .await
+            .expect("created");
     }
     let first = s.sdk.runs().list().limit(1i64).send().await.expect("page 1");
     assert!(first.meta.has_more);
-    let second = s.sdk.runs().list().limit(1i64).cursor(first.meta.next_cursor.expect("cursor")).send().await.expect("page 2");
+    let second = s
+        .sdk
+        .runs()
+        .list()
+        .limit(1i64)
+        .cursor(first.meta.next_cursor.expect("cursor"))
+        .send()
+        .await
+        .expect("page 2");
     assert_ne!(first.data[0].id, second.data[0].id);
 }
 
@@ -349,8 +541,11 @@ async fn identical_start_times_page_deterministically() {
 async fn metadata_update_upserts_and_null_deletes() {
     let f = fixture().await;
     let id = &f.ids[1];
-    let patch: HashMap<String, Value> = serde_json::from_value(json!({"shift": "C", "verdict": "bad solder", "temp": null})).expect("map");
-    let resp = f.s.sdk.runs().update_metadata().id(id).metadata(patch).send().await.expect("patched");
+    let patch: HashMap<String, Value> =
+        serde_json::from_value(json!({"shift": "C", "verdict": "bad solder", "temp": null}))
+            .expect("map");
+    let resp =
+        f.s.sdk.runs().update_metadata().id(id).metadata(patch).send().await.expect("patched");
     assert_eq!(&resp.id, id);
     let meta = f.s.sdk.runs().get().id(id).send().await.expect("get").metadata.expect("metadata");
     assert_eq!(meta.get("shift"), Some(&json!("C")));
@@ -358,7 +553,8 @@ async fn metadata_update_upserts_and_null_deletes() {
     assert_eq!(meta.get("fixture"), Some(&json!("FX-01")), "keys left out are kept");
     assert!(!meta.contains_key("temp"), "null deletes");
     // The list filter sees the new value.
-    let filter: HashMap<String, Value> = serde_json::from_value(json!({"verdict": {"contains": "SOLDER"}})).expect("map");
+    let filter: HashMap<String, Value> =
+        serde_json::from_value(json!({"verdict": {"contains": "SOLDER"}})).expect("map");
     let rows = f.s.sdk.runs().list().metadata(filter).send().await.expect("list").data;
     assert_eq!(f.idx(&rows), vec![1]);
 }
@@ -372,19 +568,47 @@ async fn attachment_upload_is_linked_and_downloads_byte_identical() {
     std::fs::write(&path, &bytes).expect("file written");
     let att = f.s.sdk.runs().attachments().upload(id, &path).await.expect("uploaded");
     let run = f.s.sdk.runs().get().id(id).send().await.expect("get");
-    let listed = run.attachments.expect("attachments").into_iter().find(|a| a.id == att).expect("linked to the run");
+    let listed = run
+        .attachments
+        .expect("attachments")
+        .into_iter()
+        .find(|a| a.id == att)
+        .expect("linked to the run");
     assert_eq!((listed.name.as_str(), listed.size), ("scope.csv", Some(70_000.0)));
-    let url = match listed.download_url { NullableField::Value(u) => u, other => panic!("no download url: {other:?}") };
+    let url = match listed.download_url {
+        NullableField::Value(u) => u,
+        other => panic!("no download url: {other:?}"),
+    };
     let got = reqwest::get(&url).await.expect("download").bytes().await.expect("bytes");
     assert_eq!(got.as_ref(), bytes.as_slice());
 
     // The two-step flow: initialise, upload, finalise, then link with PATCH /runs/{id}.
-    let init = f.s.sdk.attachments().initialize().name("photo.png").send().await.expect("initialised");
-    reqwest::Client::new().put(&init.upload_url).body(vec![1u8, 2, 3]).send().await.expect("put").error_for_status().expect("2xx");
+    let init =
+        f.s.sdk.attachments().initialize().name("photo.png").send().await.expect("initialised");
+    reqwest::Client::new()
+        .put(&init.upload_url)
+        .body(vec![1u8, 2, 3])
+        .send()
+        .await
+        .expect("put")
+        .error_for_status()
+        .expect("2xx");
     let fin = f.s.sdk.attachments().finalize().id(&init.id).send().await.expect("finalised");
     assert!(fin.url.starts_with("http://"));
     f.s.sdk.runs().update().id(id).attachments(vec![init.id.clone()]).send().await.expect("linked");
-    let names: Vec<String> = f.s.sdk.runs().get().id(id).send().await.expect("get").attachments.expect("list").into_iter().map(|a| a.name).collect();
+    let names: Vec<String> =
+        f.s.sdk
+            .runs()
+            .get()
+            .id(id)
+            .send()
+            .await
+            .expect("get")
+            .attachments
+            .expect("list")
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
     assert_eq!(sorted_names(names), vec!["photo.png", "scope.csv"]);
 }
 
@@ -396,12 +620,28 @@ fn sorted_names(mut v: Vec<String>) -> Vec<String> {
 #[tokio::test]
 async fn delete_removes_runs_and_says_which() {
     let f = fixture().await;
-    let resp = f.s.sdk.runs().delete().ids(vec![f.ids[0].clone(), f.ids[1].clone()]).send().await.expect("deleted");
+    let resp =
+        f.s.sdk
+            .runs()
+            .delete()
+            .ids(vec![f.ids[0].clone(), f.ids[1].clone()])
+            .send()
+            .await
+            .expect("deleted");
     assert_eq!(sorted_names(resp.id), sorted_names(vec![f.ids[0].clone(), f.ids[1].clone()]));
-    assert!(matches!(f.s.sdk.runs().get().id(&f.ids[0]).send().await, Err(tofupilot::Error::NotFound(_))));
+    assert!(matches!(
+        f.s.sdk.runs().get().id(&f.ids[0]).send().await,
+        Err(tofupilot::Error::NotFound(_))
+    ));
     assert_eq!(f.s.sdk.runs().list().send().await.expect("list").data.len(), 4);
-    assert!(matches!(f.s.sdk.runs().delete().ids(vec!["no-such-run".to_string()]).send().await, Err(tofupilot::Error::NotFound(_))));
-    assert!(matches!(f.s.sdk.runs().update().id("no-such-run").send().await, Err(tofupilot::Error::NotFound(_))));
+    assert!(matches!(
+        f.s.sdk.runs().delete().ids(vec!["no-such-run".to_string()]).send().await,
+        Err(tofupilot::Error::NotFound(_))
+    ));
+    assert!(matches!(
+        f.s.sdk.runs().update().id("no-such-run").send().await,
+        Err(tofupilot::Error::NotFound(_))
+    ));
 }
 
 #[tokio::test]
@@ -409,15 +649,34 @@ async fn a_station_key_sees_only_its_procedures_and_cannot_delete() {
     let f = fixture().await;
     let rows = f.s.station_sdk.runs().list().send().await.expect("list").data;
     assert_eq!(sorted(f.idx(&rows)), vec![2, 3, 5]);
-    assert!(matches!(f.s.station_sdk.runs().get().id(&f.ids[0]).send().await, Err(tofupilot::Error::Forbidden(_))));
+    assert!(matches!(
+        f.s.station_sdk.runs().get().id(&f.ids[0]).send().await,
+        Err(tofupilot::Error::Forbidden(_))
+    ));
     assert!(f.s.station_sdk.runs().get().id(&f.ids[2]).send().await.is_ok());
-    assert!(matches!(f.s.station_sdk.runs().delete().ids(vec![f.ids[2].clone()]).send().await, Err(tofupilot::Error::Forbidden(_))));
+    assert!(matches!(
+        f.s.station_sdk.runs().delete().ids(vec![f.ids[2].clone()]).send().await,
+        Err(tofupilot::Error::Forbidden(_))
+    ));
     assert_eq!(f.s.run_count().await, 6, "nothing deleted");
     let t = Utc::now();
-    let outside = f.s.station_sdk.runs().create().outcome(LogGetOutcome::Pass).procedure_id(&f.proc_a).started_at(t).ended_at(t)
-        .serial_number("SN-X").part_number("P").send().await;
+    let outside =
+        f.s.station_sdk
+            .runs()
+            .create()
+            .outcome(LogGetOutcome::Pass)
+            .procedure_id(&f.proc_a)
+            .started_at(t)
+            .ended_at(t)
+            .serial_number("SN-X")
+            .part_number("P")
+            .send()
+            .await;
     assert!(matches!(outside, Err(tofupilot::Error::Forbidden(_))));
-    assert!(matches!(tofui_client_unauthorized(&f.s).await, Err(tofupilot::Error::Unauthorized(_))));
+    assert!(matches!(
+        tofui_client_unauthorized(&f.s).await,
+        Err(tofupilot::Error::Unauthorized(_))
+    ));
 }
 
 async fn tofui_client_unauthorized(s: &TestServer) -> tofupilot::Result<RunListResponse> {
@@ -429,8 +688,18 @@ async fn client_run_ref_makes_a_replayed_create_return_the_first_run() {
     let s = TestServer::start().await;
     let p = procedure(&s, "Idem").await;
     let t = Utc::now();
-    let make = || s.sdk.runs().create().outcome(LogGetOutcome::Pass).procedure_id(&p).started_at(t).ended_at(t)
-        .serial_number("SN-R").part_number("P").client_run_ref("cred_42");
+    let make = || {
+        s.sdk
+            .runs()
+            .create()
+            .outcome(LogGetOutcome::Pass)
+            .procedure_id(&p)
+            .started_at(t)
+            .ended_at(t)
+            .serial_number("SN-R")
+            .part_number("P")
+            .client_run_ref("cred_42")
+    };
     let a = make().send().await.expect("first").id;
     let b = make().send().await.expect("replay").id;
     assert_eq!(a, b);
@@ -443,18 +712,57 @@ async fn get_or_create_is_case_insensitive_and_reuses_precreated_parts() {
     let p = procedure(&s, "Reuse").await;
     s.sdk.parts().create().number("PCB-X").name("X board").send().await.expect("part");
     s.sdk.revisions().create().part_number("PCB-X").number("R2").send().await.expect("revision");
-    assert!(matches!(s.sdk.parts().create().number("pcb-x").send().await, Err(tofupilot::Error::Conflict(_))));
-    assert!(matches!(s.sdk.revisions().create().part_number("PCB-X").number("r2").send().await, Err(tofupilot::Error::Conflict(_))));
-    assert!(matches!(s.sdk.revisions().create().part_number("NOPE").number("A").send().await, Err(tofupilot::Error::NotFound(_))));
+    assert!(matches!(
+        s.sdk.parts().create().number("pcb-x").send().await,
+        Err(tofupilot::Error::Conflict(_))
+    ));
+    assert!(matches!(
+        s.sdk.revisions().create().part_number("PCB-X").number("r2").send().await,
+        Err(tofupilot::Error::Conflict(_))
+    ));
+    assert!(matches!(
+        s.sdk.revisions().create().part_number("NOPE").number("A").send().await,
+        Err(tofupilot::Error::NotFound(_))
+    ));
     let t = Utc::now();
-    let id = s.sdk.runs().create().outcome(LogGetOutcome::Pass).procedure_id(&p).started_at(t).ended_at(t)
-        .serial_number("sn-case").part_number("pcb-x").revision_number("r2").procedure_version("V1").send().await.expect("run").id;
-    let id2 = s.sdk.runs().create().outcome(LogGetOutcome::Pass).procedure_id(&p).started_at(t).ended_at(t)
-        .serial_number("SN-CASE").part_number("PCB-X").procedure_version("v1").send().await.expect("run").id;
+    let id = s
+        .sdk
+        .runs()
+        .create()
+        .outcome(LogGetOutcome::Pass)
+        .procedure_id(&p)
+        .started_at(t)
+        .ended_at(t)
+        .serial_number("sn-case")
+        .part_number("pcb-x")
+        .revision_number("r2")
+        .procedure_version("V1")
+        .send()
+        .await
+        .expect("run")
+        .id;
+    let id2 = s
+        .sdk
+        .runs()
+        .create()
+        .outcome(LogGetOutcome::Pass)
+        .procedure_id(&p)
+        .started_at(t)
+        .ended_at(t)
+        .serial_number("SN-CASE")
+        .part_number("PCB-X")
+        .procedure_version("v1")
+        .send()
+        .await
+        .expect("run")
+        .id;
     let a = s.sdk.runs().get().id(&id).send().await.expect("get");
     let b = s.sdk.runs().get().id(&id2).send().await.expect("get");
     assert_eq!(a.unit.id, b.unit.id);
-    assert_eq!((a.unit.part.name.as_str(), a.unit.part.revision.number.as_str()), ("X board", "R2"));
+    assert_eq!(
+        (a.unit.part.name.as_str(), a.unit.part.revision.number.as_str()),
+        ("X board", "R2")
+    );
     assert_eq!(b.unit.part.revision.number, "R2", "no revision named: the unit keeps its revision");
     assert_eq!(a.procedure.version.map(|v| v.id), b.procedure.version.map(|v| v.id));
 }
@@ -462,7 +770,11 @@ async fn get_or_create_is_case_insensitive_and_reuses_precreated_parts() {
 #[tokio::test]
 async fn directory_endpoints_answer_in_the_sdk_shapes() {
     let s = TestServer::start_with(|store| {
-        tofui::server::seed::seed(store, &tofui::server::seed::SeedOptions { runs: 20, seed: 1, anchor: Utc::now() }).expect("seeded");
+        tofui::server::seed::seed(
+            store,
+            &tofui::server::seed::SeedOptions { runs: 20, seed: 1, anchor: Utc::now() },
+        )
+        .expect("seeded");
     })
     .await;
     let who = s.sdk.identity().whoami().send().await.expect("whoami");

@@ -33,7 +33,10 @@ fn typed(app: &mut App, s: &str) {
 fn with_rows(w: u16, h: u16, rows: usize) -> App {
     let mut a = app(w, h);
     let (id, _) = list_request(&a.start()).expect("request");
-    a.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page(0..rows, true))) }), NOW);
+    a.update(
+        Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page(0..rows, true))) }),
+        NOW,
+    );
     a
 }
 
@@ -65,7 +68,10 @@ fn empty_for_a_filter() {
     typed(&mut a, "outcome:aborted batch:B99");
     let fx = a.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), NOW);
     let (id, _) = list_request(&fx).expect("request");
-    a.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page(0..0, false))) }), NOW);
+    a.update(
+        Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page(0..0, false))) }),
+        NOW,
+    );
     insta::assert_snapshot!(text(&a));
 }
 
@@ -81,10 +87,21 @@ fn error_on_first_load() {
 #[test]
 fn stale_rows_while_retrying() {
     let mut a = with_rows(80, 24, 100);
-    let fx = a.update(Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE)), NOW + 40_000);
+    let fx =
+        a.update(Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE)), NOW + 40_000);
     let (id, _) = list_request(&fx).expect("refresh");
     let e = ClientError::Unreachable("Connection refused (os error 111)".into());
-    a.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Retrying { attempt: 3, delay: std::time::Duration::from_secs(4), error: e } }), NOW + 40_000);
+    a.update(
+        Msg::Worker(WorkerResponse {
+            id,
+            event: WorkerEvent::Retrying {
+                attempt: 3,
+                delay: std::time::Duration::from_secs(4),
+                error: e,
+            },
+        }),
+        NOW + 40_000,
+    );
     let screen = text(&a);
     assert!(screen.contains("STALE") && screen.contains("updated 40s ago"), "{screen}");
     insta::assert_snapshot!(screen);
@@ -117,7 +134,16 @@ fn help_overlay() {
 
 #[test]
 fn no_key_screen() {
-    let a = App::new(Session { url: "https://www.tofupilot.app".into(), demo: false, blocked: Some(Blocked::NoKey) }, NOW, utc(), (80, 24));
+    let a = App::new(
+        Session {
+            url: "https://www.tofupilot.app".into(),
+            demo: false,
+            blocked: Some(Blocked::NoKey),
+        },
+        NOW,
+        utc(),
+        (80, 24),
+    );
     let screen = text(&a);
     assert!(screen.contains("TOFUPILOT_API_KEY"));
     insta::assert_snapshot!(screen);
@@ -129,7 +155,10 @@ fn bad_rows_and_unknown_outcomes_show_as_such() {
     let (id, _) = list_request(&a.start()).expect("request");
     let mut p = page(0..3, false);
     p.rows[0].outcome = Some(tofui::api::RunOutcome::Unknown("RUNNING".into()));
-    p.rows[1] = tofui::worker::RunRow { problem: Some("unreadable row: invalid type: integer `7`".into()), ..tofui::worker::RunRow::blank("run-bad") };
+    p.rows[1] = tofui::worker::RunRow {
+        problem: Some("unreadable row: invalid type: integer `7`".into()),
+        ..tofui::worker::RunRow::blank("run-bad")
+    };
     a.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(p)) }), NOW);
     let screen = text(&a);
     assert!(screen.contains("? RUNNING") && screen.contains("unreadable row"));
@@ -140,7 +169,11 @@ fn bad_rows_and_unknown_outcomes_show_as_such() {
 fn style_of(t: &Terminal<TestBackend>, y: u16, word: &str) -> ratatui::style::Style {
     let buf = t.backend().buffer();
     let first = word.chars().next().expect("word").to_string();
-    (0..buf.area.width).map(|x| &buf[(x, y)]).find(|c| c.symbol() == first).map(|c| c.style()).expect("word on the row")
+    (0..buf.area.width)
+        .map(|x| &buf[(x, y)])
+        .find(|c| c.symbol() == first)
+        .map(|c| c.style())
+        .expect("word on the row")
 }
 
 #[test]
@@ -157,7 +190,11 @@ fn colour_and_no_color() {
     for y in 0..24 {
         for x in 0..80 {
             let c = &buf[(x, y)];
-            assert!(matches!(c.fg, Color::Reset) && matches!(c.bg, Color::Reset), "colour at {x},{y}: {:?}", c);
+            assert!(
+                matches!(c.fg, Color::Reset) && matches!(c.bg, Color::Reset),
+                "colour at {x},{y}: {:?}",
+                c
+            );
         }
     }
     // Still readable: outcome words, and the selection by reverse video.

@@ -34,21 +34,36 @@ fn view(name: &str, query: &str) -> ViewConfig {
 fn requests(fx: &[Effect]) -> Vec<(u64, u32, String)> {
     fx.iter()
         .filter_map(|e| match e {
-            Effect::Send(WorkerRequest::Fetch { id, slot: Slot::List(v), fetch: Fetch::Runs(r) }) => Some((*id, *v, r.query.to_line())),
+            Effect::Send(WorkerRequest::Fetch {
+                id,
+                slot: Slot::List(v),
+                fetch: Fetch::Runs(r),
+            }) => Some((*id, *v, r.query.to_line())),
             _ => None,
         })
         .collect()
 }
 
 fn answer(app: &mut App, id: u64, n: usize, more: bool) {
-    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page(0..n, more))) }), NOW);
+    app.update(
+        Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page(0..n, more))) }),
+        NOW,
+    );
 }
 
 fn three_views() -> App {
     let mut app = app(80, 24);
-    app.set_views(&[view("All runs", ""), view("Failures", "outcome:fail,error,timeout"), view("Last 24 h", "since:24h")]);
+    app.set_views(&[
+        view("All runs", ""),
+        view("Failures", "outcome:fail,error,timeout"),
+        view("Last 24 h", "since:24h"),
+    ]);
     let reqs = requests(&app.start());
-    assert_eq!(reqs.iter().map(|r| r.2.as_str()).collect::<Vec<_>>(), ["", "outcome:FAIL,ERROR,TIMEOUT", "since:24h"], "every view loads");
+    assert_eq!(
+        reqs.iter().map(|r| r.2.as_str()).collect::<Vec<_>>(),
+        ["", "outcome:FAIL,ERROR,TIMEOUT", "since:24h"],
+        "every view loads"
+    );
     answer(&mut app, reqs[0].0, 100, true);
     answer(&mut app, reqs[1].0, 37, false);
     answer(&mut app, reqs[2].0, 12, false);
@@ -92,7 +107,10 @@ fn w_name_saves_the_typed_filter_as_a_new_view_and_asks_to_write_the_config() {
     assert_eq!(line, "outcome:PASS");
     answer(&mut app, id, 20, false);
     let fx = press(&mut app, ":w Passing\n");
-    let saved = fx.iter().find_map(|e| if let Effect::SaveViews(v) = e { Some(v.clone()) } else { None }).expect("config write asked");
+    let saved = fx
+        .iter()
+        .find_map(|e| if let Effect::SaveViews(v) = e { Some(v.clone()) } else { None })
+        .expect("config write asked");
     let names: Vec<&str> = saved.iter().map(|e| e.view.name.as_str()).collect();
     assert_eq!(names, ["All runs", "Failures", "Last 24 h", "Passing"]);
     assert_eq!(saved[3].view.query, "outcome:PASS");
@@ -105,14 +123,22 @@ fn w_name_saves_the_typed_filter_as_a_new_view_and_asks_to_write_the_config() {
     let fx = press(&mut app, ":rename Passes\n");
     assert!(fx.iter().any(|e| matches!(e, Effect::SaveViews(v) if v[3].view.name == "Passes" && v[3].origin.as_deref() == Some("Passing"))));
     press(&mut app, ":move 1\n");
-    assert_eq!(app.views.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["Passes", "All runs", "Failures", "Last 24 h"]);
+    assert_eq!(
+        app.views.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(),
+        ["Passes", "All runs", "Failures", "Last 24 h"]
+    );
     press(&mut app, ":delete\n");
     assert_eq!(app.views.len(), 3);
     assert_eq!(app.list.query.to_line(), "", "now on All runs");
     // Mistakes are explained where they were typed.
     press(&mut app, ":frobnicate\n");
     assert_eq!(app.mode(), Mode::Command);
-    assert!(app.command.as_ref().and_then(|c| c.error.clone()).is_some_and(|e| e.contains("unknown command")));
+    assert!(
+        app.command
+            .as_ref()
+            .and_then(|c| c.error.clone())
+            .is_some_and(|e| e.contains("unknown command"))
+    );
 }
 
 #[test]
@@ -129,7 +155,8 @@ fn live_mode_marks_a_background_view_with_new_failures() {
         .collect();
     assert_eq!(live.len(), 3, "every view polls");
     let failures_view = app.views[1].id;
-    let (id, _) = live.iter().find(|(_, v)| *v == failures_view).copied().expect("poll of Failures");
+    let (id, _) =
+        live.iter().find(|(_, v)| *v == failures_view).copied().expect("poll of Failures");
     let mut p = page(0..0, false);
     let mut r = row(1);
     r.id = "new-failure".into();
@@ -161,7 +188,12 @@ fn live_mode_marks_a_background_view_with_new_failures() {
 #[test]
 fn key_overrides_change_the_keys_shown_and_report_conflicts_with_their_line() {
     let mut app = three_views();
-    let o = |mode: &str, action: &str, keys: &[&str], line: usize| KeyOverride { mode: mode.into(), action: action.into(), keys: keys.iter().map(|k| k.to_string()).collect(), line };
+    let o = |mode: &str, action: &str, keys: &[&str], line: usize| KeyOverride {
+        mode: mode.into(),
+        action: action.into(),
+        keys: keys.iter().map(|k| k.to_string()).collect(),
+        line,
+    };
     let problems = app.keymap.apply_overrides(&[
         o("list", "open", &["l"], 3),
         o("list", "refresh", &["l"], 4),

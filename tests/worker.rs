@@ -15,7 +15,10 @@ use serde_json::Value;
 use tofui::api::{RunOutcome, SortBy, SortOrder};
 use tofui::query::parse;
 use tofui::server::seed::{SeedOptions, seed};
-use tofui::worker::{self, ApiClient, ClientConfig, ClientError, Fetch, ListRequest, RunsPage, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
+use tofui::worker::{
+    self, ApiClient, ClientConfig, ClientError, Fetch, ListRequest, RunsPage, Slot, WorkerEvent,
+    WorkerRequest, WorkerResponse,
+};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 struct Harness {
@@ -25,7 +28,12 @@ struct Harness {
 }
 
 fn config(url: &str) -> ClientConfig {
-    ClientConfig { url: url.to_string(), api_key: USER_KEY.into(), ca_cert: None, timeout: Duration::from_secs(10) }
+    ClientConfig {
+        url: url.to_string(),
+        api_key: USER_KEY.into(),
+        ca_cert: None,
+        timeout: Duration::from_secs(10),
+    }
 }
 
 impl Harness {
@@ -47,7 +55,9 @@ impl Harness {
             tz: FixedOffset::east_opt(0).expect("utc"),
             created_after_ms: None,
         };
-        self.tx.send(WorkerRequest::Fetch { id: self.next, slot, fetch: Fetch::Runs(Box::new(req)) }).expect("worker alive");
+        self.tx
+            .send(WorkerRequest::Fetch { id: self.next, slot, fetch: Fetch::Runs(Box::new(req)) })
+            .expect("worker alive");
         self.next
     }
 
@@ -55,7 +65,10 @@ impl Harness {
     async fn answer(&mut self) -> (u64, Result<RunsPage, ClientError>, Vec<WorkerEvent>) {
         let mut notes = Vec::new();
         loop {
-            let resp = tokio::time::timeout(Duration::from_secs(30), self.rx.recv()).await.expect("an answer in time").expect("worker alive");
+            let resp = tokio::time::timeout(Duration::from_secs(30), self.rx.recv())
+                .await
+                .expect("an answer in time")
+                .expect("worker alive");
             match resp.event {
                 WorkerEvent::Runs(r) => return (resp.id, r, notes),
                 other => notes.push(other),
@@ -98,7 +111,9 @@ async fn pages_to_the_end_without_gaps_or_repeats() {
     let ids: HashSet<&str> = rows.iter().map(|r| &*r.id).collect();
     assert_eq!(ids.len(), 450, "no run twice");
     assert!(rows.windows(2).all(|w| w[0].started_ms >= w[1].started_ms), "newest first");
-    assert!(rows.iter().all(|r| r.problem.is_none() && r.procedure.is_some() && !r.serial.is_empty()));
+    assert!(
+        rows.iter().all(|r| r.problem.is_none() && r.procedure.is_some() && !r.serial.is_empty())
+    );
 }
 
 /// Metadata of a run, read straight from the API.
@@ -116,21 +131,48 @@ async fn every_filter_of_the_language_reaches_the_api() {
     let now = Utc::now().timestamp_millis();
     type Check = Box<dyn Fn(&tofui::worker::RunRow) -> bool>;
     let cases: Vec<(&str, Check)> = vec![
-        ("outcome:fail,error", Box::new(|r| matches!(r.outcome, Some(RunOutcome::Fail | RunOutcome::Error)))),
+        (
+            "outcome:fail,error",
+            Box::new(|r| matches!(r.outcome, Some(RunOutcome::Fail | RunOutcome::Error))),
+        ),
         ("serial:SN-0002*", Box::new(|r| r.serial.starts_with("SN-0002"))),
         ("part:PSU-12V", Box::new(|r| r.part.as_deref() == Some("PSU-12V"))),
-        ("part:PCB-MAIN rev:B", Box::new(|r| r.part.as_deref() == Some("PCB-MAIN") && r.revision.as_deref() == Some("B"))),
+        (
+            "part:PCB-MAIN rev:B",
+            Box::new(|r| {
+                r.part.as_deref() == Some("PCB-MAIN") && r.revision.as_deref() == Some("B")
+            }),
+        ),
         ("batch:B03", Box::new(|r| r.batch.as_deref() == Some("B03"))),
         ("proc:\"RF Cal\"", Box::new(|r| r.procedure.as_deref() == Some("RF Calibration"))),
-        ("proc:\"PCB Functional\" version:v2.1.0", Box::new(|r| r.version.as_deref() == Some("v2.1.0"))),
+        (
+            "proc:\"PCB Functional\" version:v2.1.0",
+            Box::new(|r| r.version.as_deref() == Some("v2.1.0")),
+        ),
         ("station:burn-in", Box::new(|r| r.station.as_deref() == Some("Burn-in Rack"))),
         ("operator:alice", Box::new(|r| r.operator.as_deref() == Some("Alice Martin"))),
-        ("since:24h", Box::new(move |r| r.started_ms.is_some_and(|t| t >= now - 86_400_000 - 60_000))),
-        ("until:48h", Box::new(move |r| r.started_ms.is_some_and(|t| t <= now - 172_800_000 + 60_000))),
-        ("started>3d started<2d", Box::new(move |r| r.started_ms.is_some_and(|t| t >= now - 3 * 86_400_000 - 60_000 && t <= now - 2 * 86_400_000 + 60_000))),
+        (
+            "since:24h",
+            Box::new(move |r| r.started_ms.is_some_and(|t| t >= now - 86_400_000 - 60_000)),
+        ),
+        (
+            "until:48h",
+            Box::new(move |r| r.started_ms.is_some_and(|t| t <= now - 172_800_000 + 60_000)),
+        ),
+        (
+            "started>3d started<2d",
+            Box::new(move |r| {
+                r.started_ms.is_some_and(|t| {
+                    t >= now - 3 * 86_400_000 - 60_000 && t <= now - 2 * 86_400_000 + 60_000
+                })
+            }),
+        ),
         ("duration>1h", Box::new(|r| r.duration_ms.is_some_and(|d| d >= 3_600_000))),
         ("duration<10s", Box::new(|r| r.duration_ms.is_some_and(|d| d <= 10_000))),
-        ("outcome:pass sn:SN-00010", Box::new(|r| &*r.serial == "SN-00010" && r.outcome == Some(RunOutcome::Pass))),
+        (
+            "outcome:pass sn:SN-00010",
+            Box::new(|r| &*r.serial == "SN-00010" && r.outcome == Some(RunOutcome::Pass)),
+        ),
     ];
     for (line, check) in &cases {
         let rows = h.all(line).await;
@@ -138,17 +180,34 @@ async fn every_filter_of_the_language_reaches_the_api() {
         assert!(!rows.is_empty(), "{line}: the demo data has matches");
         assert!(rows.len() < all.len(), "{line}: the filter narrowed the list");
         assert!(rows.iter().all(|r| check(r)), "{line}: every row matches");
-        if !line.starts_with("serial:") && !line.contains("version") && !line.starts_with("until") && !line.starts_with("since") && !line.starts_with("started") {
+        if !line.starts_with("serial:")
+            && !line.contains("version")
+            && !line.starts_with("until")
+            && !line.starts_with("since")
+            && !line.starts_with("started")
+        {
             assert_eq!(rows.len(), expected, "{line}: every matching run came back");
         }
     }
     // Metadata conditions, checked against each run's own metadata.
     for (line, check) in [
         ("meta.shift=A", Box::new(|m: &Value| m["shift"] == "A") as Box<dyn Fn(&Value) -> bool>),
-        ("meta.temperature>=25.5", Box::new(|m: &Value| m["temperature"].as_f64().is_some_and(|t| t >= 25.5))),
+        (
+            "meta.temperature>=25.5",
+            Box::new(|m: &Value| m["temperature"].as_f64().is_some_and(|t| t >= 25.5)),
+        ),
         ("meta.rework=true", Box::new(|m: &Value| m["rework"] == true)),
-        ("meta.fixture~X-03", Box::new(|m: &Value| m["fixture"].as_str().is_some_and(|f| f.contains("X-03")))),
-        ("meta.shift:A,C meta.temperature<22", Box::new(|m: &Value| (m["shift"] == "A" || m["shift"] == "C") && m["temperature"].as_f64().is_some_and(|t| t < 22.0))),
+        (
+            "meta.fixture~X-03",
+            Box::new(|m: &Value| m["fixture"].as_str().is_some_and(|f| f.contains("X-03"))),
+        ),
+        (
+            "meta.shift:A,C meta.temperature<22",
+            Box::new(|m: &Value| {
+                (m["shift"] == "A" || m["shift"] == "C")
+                    && m["temperature"].as_f64().is_some_and(|t| t < 22.0)
+            }),
+        ),
     ] {
         let rows = h.all(line).await;
         assert!(!rows.is_empty() && rows.len() < all.len(), "{line}: narrowed to {}", rows.len());
@@ -161,7 +220,10 @@ async fn every_filter_of_the_language_reaches_the_api() {
     assert!(!rows.is_empty() && rows.iter().all(|r| r.serial.contains("SN-00010")));
     let two = format!("id:{},{}", all[3].id, all[9].id);
     let rows = h.all(&two).await;
-    assert_eq!(rows.iter().map(|r| &*r.id).collect::<HashSet<_>>(), HashSet::from([&*all[3].id, &*all[9].id]));
+    assert_eq!(
+        rows.iter().map(|r| &*r.id).collect::<HashSet<_>>(),
+        HashSet::from([&*all[3].id, &*all[9].id])
+    );
     // A name that matches nothing is said so, and nothing is listed.
     h.send(Slot::List(0), "station:\"Line 9\"", None);
     let (_, r, _) = h.answer().await;
@@ -170,7 +232,10 @@ async fn every_filter_of_the_language_reaches_the_api() {
 
 /// A stand-in server that answers `/api/v2/runs` with `answers` in turn (status, extra
 /// header, body), each after `delay`, counting the calls.
-async fn mock(answers: Vec<(u16, Option<(&'static str, &'static str)>, String)>, delay: Duration) -> (String, Arc<AtomicUsize>) {
+async fn mock(
+    answers: Vec<(u16, Option<(&'static str, &'static str)>, String)>,
+    delay: Duration,
+) -> (String, Arc<AtomicUsize>) {
     use axum::http::{HeaderName, HeaderValue, StatusCode};
     use axum::response::IntoResponse;
     let calls = Arc::new(AtomicUsize::new(0));
@@ -184,9 +249,15 @@ async fn mock(answers: Vec<(u16, Option<(&'static str, &'static str)>, String)>,
                 let n = c.fetch_add(1, Ordering::SeqCst);
                 tokio::time::sleep(delay).await;
                 let (status, header, body) = a[n.min(a.len() - 1)].clone();
-                let mut resp = (StatusCode::from_u16(status).expect("status"), [("content-type", "application/json")], body).into_response();
+                let mut resp = (
+                    StatusCode::from_u16(status).expect("status"),
+                    [("content-type", "application/json")],
+                    body,
+                )
+                    .into_response();
                 if let Some((k, v)) = header {
-                    resp.headers_mut().insert(HeaderName::from_static(k), HeaderValue::from_static(v));
+                    resp.headers_mut()
+                        .insert(HeaderName::from_static(k), HeaderValue::from_static(v));
                 }
                 resp
             }
@@ -204,7 +275,15 @@ const PAGE: &str = r#"{"data":[{"id":"r1","outcome":"PASS","unit":{"serial_numbe
 async fn retries_429_after_retry_after_and_500_then_succeeds() {
     tofui::init_tls();
     let err = r#"{"message":"busy","code":"X","issues":[]}"#.to_string();
-    let (url, calls) = mock(vec![(429, Some(("retry-after", "1")), err.clone()), (500, None, err), (200, None, PAGE.into())], Duration::ZERO).await;
+    let (url, calls) = mock(
+        vec![
+            (429, Some(("retry-after", "1")), err.clone()),
+            (500, None, err),
+            (200, None, PAGE.into()),
+        ],
+        Duration::ZERO,
+    )
+    .await;
     let mut h = Harness::new(&url);
     let t0 = Instant::now();
     h.send(Slot::List(0), "", None);
@@ -213,7 +292,9 @@ async fn retries_429_after_retry_after_and_500_then_succeeds() {
     assert_eq!(calls.load(Ordering::SeqCst), 3);
     assert!(t0.elapsed() >= Duration::from_secs(1), "waited as Retry-After said");
     assert_eq!(notes.len(), 2, "each retry was reported: {notes:?}");
-    assert!(matches!(&notes[0], WorkerEvent::Retrying { error: ClientError::Status { status: 429, .. }, delay, .. } if *delay == Duration::from_secs(1)));
+    assert!(
+        matches!(&notes[0], WorkerEvent::Retrying { error: ClientError::Status { status: 429, .. }, delay, .. } if *delay == Duration::from_secs(1))
+    );
     // The tolerant reader: an unknown outcome is kept, a malformed row is a row that says so.
     assert_eq!(page.rows.len(), 4);
     assert_eq!(page.rows[1].outcome, Some(RunOutcome::Unknown("RUNNING".into())));
@@ -224,11 +305,15 @@ async fn retries_429_after_retry_after_and_500_then_succeeds() {
 #[tokio::test]
 async fn gives_up_on_a_persistent_500_with_the_servers_message() {
     tofui::init_tls();
-    let (url, calls) = mock(vec![(500, None, r#"{"message":"database on fire"}"#.into())], Duration::ZERO).await;
+    let (url, calls) =
+        mock(vec![(500, None, r#"{"message":"database on fire"}"#.into())], Duration::ZERO).await;
     let mut h = Harness::new(&url);
     h.send(Slot::List(0), "", None);
     let (_, page, notes) = h.answer().await;
-    assert_eq!(page.err(), Some(ClientError::Status { status: 500, message: "database on fire".into() }));
+    assert_eq!(
+        page.err(),
+        Some(ClientError::Status { status: 500, message: "database on fire".into() })
+    );
     assert_eq!(calls.load(Ordering::SeqCst), 4, "1 try + 3 retries");
     assert_eq!(notes.len(), 3);
 }
@@ -265,7 +350,10 @@ async fn an_unreachable_server_is_retried_and_reported_until_it_answers() {
     drop(probe);
     let mut h = Harness::new(&format!("http://{addr}"));
     h.send(Slot::List(0), "", None);
-    let first = tokio::time::timeout(Duration::from_secs(5), h.rx.recv()).await.expect("a note").expect("alive");
+    let first = tokio::time::timeout(Duration::from_secs(5), h.rx.recv())
+        .await
+        .expect("a note")
+        .expect("alive");
     match first.event {
         WorkerEvent::Retrying { attempt: 1, error, .. } => assert!(error.is_offline(), "{error}"),
         other => panic!("expected a retry note, got {other:?}"),

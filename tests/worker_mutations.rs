@@ -12,7 +12,10 @@ use chrono::{DurationRound, TimeDelta, Utc};
 use common::*;
 use serde_json::json;
 use tofui::server::seed::{SeedOptions, seed};
-use tofui::worker::{self, ApiClient, ClientConfig, ClientError, Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
+use tofui::worker::{
+    self, ApiClient, ClientConfig, ClientError, Fetch, Slot, WorkerEvent, WorkerRequest,
+    WorkerResponse,
+};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 struct W {
@@ -23,7 +26,13 @@ struct W {
 
 impl W {
     fn new(url: &str, key: &str, timeout: Duration) -> W {
-        let client = ApiClient::new(&ClientConfig { url: url.into(), api_key: key.into(), ca_cert: None, timeout }).expect("client");
+        let client = ApiClient::new(&ClientConfig {
+            url: url.into(),
+            api_key: key.into(),
+            ca_cert: None,
+            timeout,
+        })
+        .expect("client");
         let (out, rx) = unbounded_channel();
         W { tx: worker::spawn(client, out), rx, n: 0 }
     }
@@ -34,7 +43,10 @@ impl W {
         let id = self.n;
         self.tx.send(WorkerRequest::Fetch { id, slot: Slot::Mutation(id), fetch }).expect("worker");
         loop {
-            let r = tokio::time::timeout(Duration::from_secs(30), self.rx.recv()).await.expect("answer").expect("alive");
+            let r = tokio::time::timeout(Duration::from_secs(30), self.rx.recv())
+                .await
+                .expect("answer")
+                .expect("alive");
             assert_eq!(r.id, id);
             match r.event {
                 WorkerEvent::Progress { .. } => continue,
@@ -54,7 +66,12 @@ async fn server() -> TestServer {
 
 async fn first_ids(s: &TestServer, n: usize) -> Vec<String> {
     let (_, page) = s.get(&format!("/runs?limit={n}")).await;
-    page["data"].as_array().expect("rows").iter().map(|r| r["id"].as_str().expect("id").to_string()).collect()
+    page["data"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["id"].as_str().expect("id").to_string())
+        .collect()
 }
 
 #[tokio::test]
@@ -64,12 +81,18 @@ async fn metadata_changes_land_exactly_as_sent() {
     let mut w = W::new(&s.running.url, USER_KEY, Duration::from_secs(10));
     let (_, before) = s.get(&format!("/runs/{run}")).await;
     assert!(before["metadata"]["shift"].is_string());
-    let changes = json!({"bin": "12", "rework": true, "temperature": 30.5, "shift": null}).as_object().cloned().expect("object");
+    let changes = json!({"bin": "12", "rework": true, "temperature": 30.5, "shift": null})
+        .as_object()
+        .cloned()
+        .expect("object");
     let e = w.run(Fetch::UpdateMetadata { run_id: run.clone(), changes }).await;
     assert!(matches!(e, WorkerEvent::Done(Ok(_))), "{e:?}");
     let (_, after) = s.get(&format!("/runs/{run}")).await;
     let m = &after["metadata"];
-    assert_eq!((m["bin"].clone(), m["rework"].clone(), m["temperature"].clone()), (json!("12"), json!(true), json!(30.5)));
+    assert_eq!(
+        (m["bin"].clone(), m["rework"].clone(), m["temperature"].clone()),
+        (json!("12"), json!(true), json!(30.5))
+    );
     assert!(m.get("shift").is_none(), "null deleted the key");
     assert_eq!(m["fixture"], before["metadata"]["fixture"], "keys left out are kept");
     // And the list filter sees it.
@@ -103,16 +126,29 @@ async fn upload_then_download_is_byte_identical() {
     let run = first_ids(&s, 1).await.remove(0);
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("scope.bin");
-    let bytes: Vec<u8> = (0..300_000u32).map(|i| (i.wrapping_mul(2_246_822_519) >> 11) as u8).collect();
+    let bytes: Vec<u8> =
+        (0..300_000u32).map(|i| (i.wrapping_mul(2_246_822_519) >> 11) as u8).collect();
     std::fs::write(&path, &bytes).expect("write");
     let mut w = W::new(&s.running.url, USER_KEY, Duration::from_secs(10));
     let e = w.run(Fetch::Upload { run_id: run.clone(), path: path.clone() }).await;
     let WorkerEvent::Done(Ok(att)) = e else { panic!("{e:?}") };
     let (_, detail) = s.get(&format!("/runs/{run}")).await;
-    let a = detail["attachments"].as_array().expect("attachments").iter().find(|a| a["id"] == json!(att[0])).expect("linked to the run").clone();
+    let a = detail["attachments"]
+        .as_array()
+        .expect("attachments")
+        .iter()
+        .find(|a| a["id"] == json!(att[0]))
+        .expect("linked to the run")
+        .clone();
     assert_eq!(a["name"], "scope.bin");
     let out = tempfile::tempdir().expect("dir");
-    let e = w.run(Fetch::Download { url: a["download_url"].as_str().expect("url").into(), dir: out.path().into(), name: "scope.bin".into() }).await;
+    let e = w
+        .run(Fetch::Download {
+            url: a["download_url"].as_str().expect("url").into(),
+            dir: out.path().into(),
+            name: "scope.bin".into(),
+        })
+        .await;
     let WorkerEvent::Saved(Ok(saved)) = e else { panic!("{e:?}") };
     assert!(std::fs::read(saved).expect("read") == bytes);
     // A missing file fails at the first step, before anything is created.
@@ -136,7 +172,8 @@ async fn faulty() -> (String, Arc<AtomicUsize>) {
                 let body = r#"{"id":"r1"}"#;
                 match n {
                     0 => {
-                        let msg = r#"{"message":"database unavailable","code":"INTERNAL_SERVER_ERROR"}"#;
+                        let msg =
+                            r#"{"message":"database unavailable","code":"INTERNAL_SERVER_ERROR"}"#;
                         let _ = sock.write_all(format!("HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{msg}", msg.len()).as_bytes()).await;
                     }
                     1 => tokio::time::sleep(Duration::from_secs(5)).await,
@@ -165,7 +202,10 @@ async fn a_failing_patch_is_reported_each_time_and_never_retried_silently() {
     let changes = json!({"note": "loose fixture"}).as_object().cloned().expect("object");
     let patch = || Fetch::UpdateMetadata { run_id: "r1".into(), changes: changes.clone() };
     let e = w.run(patch()).await;
-    assert!(matches!(&e, WorkerEvent::Done(Err(ClientError::Status { status: 500, message })) if message == "database unavailable"), "{e:?}");
+    assert!(
+        matches!(&e, WorkerEvent::Done(Err(ClientError::Status { status: 500, message })) if message == "database unavailable"),
+        "{e:?}"
+    );
     let e = w.run(patch()).await;
     assert!(matches!(e, WorkerEvent::Done(Err(ClientError::Timeout(_)))), "{e:?}");
     let e = w.run(patch()).await;

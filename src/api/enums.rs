@@ -164,8 +164,14 @@ mod tests {
     fn strict_rejects_unknown_values_and_names_the_accepted_ones() {
         let err = serde_json::from_str::<Strict<RunOutcome>>("\"RUNNING\"").unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("RUNNING") && msg.contains("PASS FAIL ERROR TIMEOUT ABORTED"), "{msg}");
-        assert_eq!(serde_json::from_str::<Strict<RunOutcome>>("\"FAIL\"").unwrap().0, RunOutcome::Fail);
+        assert!(
+            msg.contains("RUNNING") && msg.contains("PASS FAIL ERROR TIMEOUT ABORTED"),
+            "{msg}"
+        );
+        assert_eq!(
+            serde_json::from_str::<Strict<RunOutcome>>("\"FAIL\"").unwrap().0,
+            RunOutcome::Fail
+        );
     }
 
     #[test]

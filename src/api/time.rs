@@ -46,8 +46,12 @@ pub fn format_duration_ms(ms: i64) -> String {
 /// Parses an ISO 8601 duration (`PnW`, or `PnYnMnD` with `T nH nM n[.,n]S`) into
 /// milliseconds. Years count 365 days and months 30, which only matters for filters.
 pub fn parse_duration_ms(s: &str) -> Result<i64, String> {
-    let bad = |why: &str| format!("`{s}` is not an ISO 8601 duration ({why}); e.g. PT1M30S, PT2H, P1D");
-    let rest = s.strip_prefix('P').or_else(|| s.strip_prefix('p')).ok_or_else(|| bad("it must start with P"))?;
+    let bad =
+        |why: &str| format!("`{s}` is not an ISO 8601 duration ({why}); e.g. PT1M30S, PT2H, P1D");
+    let rest = s
+        .strip_prefix('P')
+        .or_else(|| s.strip_prefix('p'))
+        .ok_or_else(|| bad("it must start with P"))?;
     if rest.is_empty() {
         return Err(bad("no amount after P"));
     }

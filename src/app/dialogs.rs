@@ -44,7 +44,15 @@ pub struct UploadState {
 
 impl UploadState {
     pub fn new(run_id: String, start: String) -> UploadState {
-        UploadState { run_id, input: Input::new(start), candidates: Vec::new(), pending: None, sent: 0, total: None, error: None }
+        UploadState {
+            run_id,
+            input: Input::new(start),
+            candidates: Vec::new(),
+            pending: None,
+            sent: 0,
+            total: None,
+            error: None,
+        }
     }
 }
 

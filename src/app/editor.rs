@@ -96,7 +96,10 @@ pub enum Step {
     /// Typing a new key.
     AddKey(Input),
     /// Typing the new key's value.
-    AddValue { key: String, input: Input },
+    AddValue {
+        key: String,
+        input: Input,
+    },
     /// Changing the selected row's value.
     EditValue(Input),
     /// The change set, before it is sent.
@@ -133,7 +136,17 @@ pub struct EditorState {
 
 impl EditorState {
     pub fn new(targets: Vec<Target>, loading: Option<RequestId>) -> EditorState {
-        EditorState { targets, loading, rows: Vec::new(), cursor: 0, step: Step::Browse, invalid: None, error: None, pending: Vec::new(), saved: Vec::new() }
+        EditorState {
+            targets,
+            loading,
+            rows: Vec::new(),
+            cursor: 0,
+            step: Step::Browse,
+            invalid: None,
+            error: None,
+            pending: Vec::new(),
+            saved: Vec::new(),
+        }
     }
 
     pub fn bulk(&self) -> bool {
@@ -144,7 +157,13 @@ impl EditorState {
         self.loading = None;
         // Edits typed while the metadata was on its way are kept.
         let edits: Vec<MetaRow> = self.rows.drain(..).filter(|r| r.edit.is_some()).collect();
-        self.rows = meta.map(|m| m.iter().map(|(k, v)| MetaRow { key: k.clone(), original: Some(v.clone()), edit: None }).collect()).unwrap_or_default();
+        self.rows = meta
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| MetaRow { key: k.clone(), original: Some(v.clone()), edit: None })
+                    .collect()
+            })
+            .unwrap_or_default();
         for e in edits {
             match self.rows.iter_mut().find(|r| r.key == e.key) {
                 Some(r) => r.edit = e.edit,
@@ -297,7 +316,12 @@ mod tests {
         assert_eq!(parse_value("night shift"), Ok(Value::String("night shift".into())));
         assert!(parse_value("").is_err());
         assert!(parse_value("inf").is_err());
-        for v in [serde_json::json!("23.4"), serde_json::json!("true"), serde_json::json!(1.5), serde_json::json!("A")] {
+        for v in [
+            serde_json::json!("23.4"),
+            serde_json::json!("true"),
+            serde_json::json!(1.5),
+            serde_json::json!("A"),
+        ] {
             assert_eq!(parse_value(&value_text(&v)), Ok(v));
         }
     }

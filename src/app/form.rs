@@ -17,7 +17,12 @@ pub struct FormState {
 
 impl FormState {
     pub fn from_query(q: &RunQuery) -> FormState {
-        FormState { fields: FIELDS.iter().map(|f| (*f, Input::new(f.value(q)))).collect(), focus: 0, error: None, scroll: 0 }
+        FormState {
+            fields: FIELDS.iter().map(|f| (*f, Input::new(f.value(q)))).collect(),
+            focus: 0,
+            error: None,
+            scroll: 0,
+        }
     }
 
     pub fn focused(&mut self) -> &mut Input {
@@ -31,7 +36,12 @@ impl FormState {
 
     /// The query line the form stands for.
     pub fn line(&self) -> String {
-        self.fields.iter().map(|(f, i)| f.clause_from_text(i.value())).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(" ")
+        self.fields
+            .iter()
+            .map(|(f, i)| f.clause_from_text(i.value()))
+            .filter(|c| !c.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// Checks every field on its own first, so an error lands on its field; then the whole.

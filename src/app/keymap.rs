@@ -46,7 +46,15 @@ pub enum Mode {
 
 impl Mode {
     pub fn in_run(self) -> bool {
-        matches!(self, Mode::Tree | Mode::Logs | Mode::LogSearch | Mode::Attachments | Mode::RunOther | Mode::Chart)
+        matches!(
+            self,
+            Mode::Tree
+                | Mode::Logs
+                | Mode::LogSearch
+                | Mode::Attachments
+                | Mode::RunOther
+                | Mode::Chart
+        )
     }
 }
 
@@ -243,14 +251,20 @@ impl Default for Keymap {
             b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
             b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
         ];
-        let mut attachments = vec![b(KeySpec::plain(K::Enter), Action::Open, "download", true), b(ch('u'), Action::Upload, "upload", true)];
+        let mut attachments = vec![
+            b(KeySpec::plain(K::Enter), Action::Open, "download", true),
+            b(ch('u'), Action::Upload, "upload", true),
+        ];
         attachments.extend(movement(false));
         attachments.push(b(ch('d'), Action::Delete, "delete", false));
         attachments.extend(run_common());
         let mut other = movement(false);
         other.push(b(ch('d'), Action::Delete, "delete", false));
         other.extend(run_common());
-        let mut chart = vec![b(KeySpec::plain(K::Esc), Action::Back, "close chart", true), b(ch('?'), Action::Help, "help", true)];
+        let mut chart = vec![
+            b(KeySpec::plain(K::Esc), Action::Back, "close chart", true),
+            b(ch('?'), Action::Help, "help", true),
+        ];
         chart.extend(quit());
         let mut editor = vec![
             b(ch('a'), Action::Add, "add", true),
@@ -371,7 +385,12 @@ pub fn parse_key(s: &str) -> Option<KeySpec> {
         "end" => K::End,
         "backspace" => K::Backspace,
         "delete" | "del" => K::Delete,
-        f if f.len() >= 2 && f.starts_with('f') && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) => K::F(f[1..].parse().unwrap_or(1)),
+        f if f.len() >= 2
+            && f.starts_with('f')
+            && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
+        {
+            K::F(f[1..].parse().unwrap_or(1))
+        }
         c if c.chars().count() == 1 => K::Char(c.chars().next().unwrap_or(' ')),
         _ => return None,
     };
@@ -382,16 +401,32 @@ impl Keymap {
     /// Applies the config's key overrides: each replaces the keys of its action in its mode.
     /// Returns (line, problem) for every override that could not be applied and every key
     /// that ends up bound twice.
-    pub fn apply_overrides(&mut self, overrides: &[crate::config::KeyOverride]) -> Vec<(usize, String)> {
+    pub fn apply_overrides(
+        &mut self,
+        overrides: &[crate::config::KeyOverride],
+    ) -> Vec<(usize, String)> {
         let mut problems = Vec::new();
         let mut set_by_config: Vec<(Mode, KeySpec, Action, usize)> = Vec::new();
         for o in overrides {
-            let Some(mode) = self.tables.iter().map(|(m, _)| *m).find(|m| m.config_name() == Some(o.mode.as_str())) else {
+            let Some(mode) = self
+                .tables
+                .iter()
+                .map(|(m, _)| *m)
+                .find(|m| m.config_name() == Some(o.mode.as_str()))
+            else {
                 problems.push((o.line, format!("keys.{}: unknown mode; modes: list, filter, form, tree, logs, attachments, run, chart, editor", o.mode)));
                 continue;
             };
             let Some(action) = Action::from_name(&o.action) else {
-                problems.push((o.line, format!("keys.{}.{}: unknown action; e.g. {}", o.mode, o.action, Action::names().take(12).collect::<Vec<_>>().join(", "))));
+                problems.push((
+                    o.line,
+                    format!(
+                        "keys.{}.{}: unknown action; e.g. {}",
+                        o.mode,
+                        o.action,
+                        Action::names().take(12).collect::<Vec<_>>().join(", ")
+                    ),
+                ));
                 continue;
             };
             let mut keys = Vec::new();
@@ -407,13 +442,28 @@ impl Keymap {
             let table = self.tables.iter_mut().find(|(m, _)| *m == mode).map(|(_, t)| t);
             let Some(table) = table else { continue };
             let template = table.iter().find(|b| b.action == action).cloned();
-            let label = template.as_ref().map(|b| b.label).unwrap_or_else(|| Action::name(action).unwrap_or("action"));
+            let label = template
+                .as_ref()
+                .map(|b| b.label)
+                .unwrap_or_else(|| Action::name(action).unwrap_or("action"));
             let footer = template.as_ref().is_some_and(|b| b.footer);
             let mut pos = table.iter().position(|b| b.action == action).unwrap_or(table.len());
             table.retain(|b| b.action != action);
             for spec in keys {
-                if let Some((_, _, other, line)) = set_by_config.iter().find(|(m, k, a, _)| *m == mode && *k == spec && *a != action) {
-                    problems.push((o.line, format!("keys.{}: `{}` is bound twice: to {} (line {line}) and to {}", o.mode, spec.label(), Action::name(*other).unwrap_or("?"), o.action)));
+                if let Some((_, _, other, line)) = set_by_config
+                    .iter()
+                    .find(|(m, k, a, _)| *m == mode && *k == spec && *a != action)
+                {
+                    problems.push((
+                        o.line,
+                        format!(
+                            "keys.{}: `{}` is bound twice: to {} (line {line}) and to {}",
+                            o.mode,
+                            spec.label(),
+                            Action::name(*other).unwrap_or("?"),
+                            o.action
+                        ),
+                    ));
                     continue;
                 }
                 // The override wins over a default binding of the same key.
@@ -452,7 +502,11 @@ impl Keymap {
     pub fn describe(&self, mode: Mode, footer_only: bool) -> Vec<(String, &'static str)> {
         let mut out: Vec<(Action, String, &'static str)> = Vec::new();
         for bind in self.table(mode).iter().filter(|b| !footer_only || b.footer) {
-            let same = |a: &Action, l: &str| *a == bind.action || (l == bind.label && matches!((a, bind.action), (Action::View(_), Action::View(_))));
+            let same = |a: &Action, l: &str| {
+                *a == bind.action
+                    || (l == bind.label
+                        && matches!((a, bind.action), (Action::View(_), Action::View(_))))
+            };
             match out.iter_mut().find(|(a, _, l)| same(a, l)) {
                 Some((_, keys, _)) => {
                     keys.push('/');
@@ -461,6 +515,8 @@ impl Keymap {
                 None => out.push((bind.action, bind.key.label(), bind.label)),
             }
         }
-        out.into_iter().map(|(_, k, l)| (if k == "1/2/3/4/5/6/7/8/9" { "1–9".to_string() } else { k }, l)).collect()
+        out.into_iter()
+            .map(|(_, k, l)| (if k == "1/2/3/4/5/6/7/8/9" { "1–9".to_string() } else { k }, l))
+            .collect()
     }
 }

@@ -6,8 +6,10 @@ use crate::api::{RunOutcome, SortBy, SortOrder};
 use crate::query::RunQuery;
 use chrono::FixedOffset;
 
-use crate::worker::{ClientError, Fetch, ListRequest, RequestId, RunRow, RunsPage, Slot, WorkerEvent, WorkerRequest};
 use super::Effect;
+use crate::worker::{
+    ClientError, Fetch, ListRequest, RequestId, RunRow, RunsPage, Slot, WorkerEvent, WorkerRequest,
+};
 
 /// Rows asked for per page (the API's maximum).
 pub const PAGE: u32 = 100;
@@ -67,7 +69,15 @@ pub struct ListState {
     pub refill: Option<(usize, Box<str>)>,
 }
 
-pub const SORTS: [SortBy; 7] = [SortBy::StartedAt, SortBy::CreatedAt, SortBy::Duration, SortBy::Outcome, SortBy::SerialNumber, SortBy::PartNumber, SortBy::RevisionNumber];
+pub const SORTS: [SortBy; 7] = [
+    SortBy::StartedAt,
+    SortBy::CreatedAt,
+    SortBy::Duration,
+    SortBy::Outcome,
+    SortBy::SerialNumber,
+    SortBy::PartNumber,
+    SortBy::RevisionNumber,
+];
 
 impl Default for ListState {
     fn default() -> Self {
@@ -135,7 +145,10 @@ impl ListState {
     pub fn wants_next_page(&self) -> bool {
         let margin = (self.viewport * 2).max(50);
         let refilling = self.refill.as_ref().is_some_and(|(n, _)| self.rows.len() < *n);
-        self.loaded && self.has_more && self.pending.is_none() && (refilling || self.rows.len().saturating_sub(self.selected) <= margin)
+        self.loaded
+            && self.has_more
+            && self.pending.is_none()
+            && (refilling || self.rows.len().saturating_sub(self.selected) <= margin)
     }
 
     pub fn is_loading(&self) -> bool {
@@ -186,7 +199,11 @@ impl ListState {
                 // A page may repeat rows when runs were deleted meanwhile; keep each run once.
                 let tail_start = self.rows.len().saturating_sub(PAGE as usize * 2);
                 let seen: HashSet<&str> = self.rows[tail_start..].iter().map(|r| &*r.id).collect();
-                let fresh: Vec<RunRow> = page.rows.into_iter().filter(|r| r.id.is_empty() || !seen.contains(&*r.id)).collect();
+                let fresh: Vec<RunRow> = page
+                    .rows
+                    .into_iter()
+                    .filter(|r| r.id.is_empty() || !seen.contains(&*r.id))
+                    .collect();
                 self.rows.extend(fresh);
                 // A refresh that reloaded enough rows: back on the run that was selected.
                 if let Some((n, id)) = self.refill.take() {
@@ -209,7 +226,12 @@ impl ListState {
         self.retry = None;
         self.updated_ms = Some(now_ms);
         let threshold = page.rows.iter().filter_map(|r| r.created_ms).min().unwrap_or(i64::MIN);
-        let known: HashSet<&str> = self.rows.iter().filter(|r| r.created_ms.is_none_or(|c| c >= threshold)).map(|r| &*r.id).collect();
+        let known: HashSet<&str> = self
+            .rows
+            .iter()
+            .filter(|r| r.created_ms.is_none_or(|c| c >= threshold))
+            .map(|r| &*r.id)
+            .collect();
         let new: Vec<RunRow> = page.rows.into_iter().filter(|r| !known.contains(&*r.id)).collect();
         if new.is_empty() {
             return;
@@ -242,7 +264,14 @@ impl ListState {
     }
 
     /// Asks for a page of view `view` (request `id`).
-    pub fn request(&mut self, id: RequestId, view: u32, kind: Pending, now_ms: i64, tz: FixedOffset) -> Effect {
+    pub fn request(
+        &mut self,
+        id: RequestId,
+        view: u32,
+        kind: Pending,
+        now_ms: i64,
+        tz: FixedOffset,
+    ) -> Effect {
         let cursor = if kind == Pending::Next { self.next_cursor } else { None };
         self.pending = Some((id, kind, now_ms));
         if kind == Pending::First {
@@ -252,21 +281,56 @@ impl ListState {
             self.offset = 0;
             self.error = None;
         }
-        let req = ListRequest { query: self.query.clone(), sort_by: self.sort_by.clone(), sort_order: self.sort_order.clone(), cursor, limit: PAGE, now_ms, tz, created_after_ms: None };
-        Effect::Send(WorkerRequest::Fetch { id, slot: Slot::List(view), fetch: Fetch::Runs(Box::new(req)) })
+        let req = ListRequest {
+            query: self.query.clone(),
+            sort_by: self.sort_by.clone(),
+            sort_order: self.sort_order.clone(),
+            cursor,
+            limit: PAGE,
+            now_ms,
+            tz,
+            created_after_ms: None,
+        };
+        Effect::Send(WorkerRequest::Fetch {
+            id,
+            slot: Slot::List(view),
+            fetch: Fetch::Runs(Box::new(req)),
+        })
     }
 
     /// Live mode's poll for runs newer than those loaded.
-    pub fn request_live(&mut self, id: RequestId, view: u32, now_ms: i64, tz: FixedOffset) -> Effect {
+    pub fn request_live(
+        &mut self,
+        id: RequestId,
+        view: u32,
+        now_ms: i64,
+        tz: FixedOffset,
+    ) -> Effect {
         self.live_pending = Some(id);
         self.next_live_ms = now_ms + self.live_ms.unwrap_or(10_000);
-        let req = ListRequest { query: self.query.clone(), sort_by: self.sort_by.clone(), sort_order: self.sort_order.clone(), cursor: None, limit: PAGE, now_ms, tz, created_after_ms: self.newest_created() };
-        Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Live(view), fetch: Fetch::Runs(Box::new(req)) })
+        let req = ListRequest {
+            query: self.query.clone(),
+            sort_by: self.sort_by.clone(),
+            sort_order: self.sort_order.clone(),
+            cursor: None,
+            limit: PAGE,
+            now_ms,
+            tz,
+            created_after_ms: self.newest_created(),
+        };
+        Effect::Send(WorkerRequest::Fetch {
+            id,
+            slot: Slot::Live(view),
+            fetch: Fetch::Runs(Box::new(req)),
+        })
     }
 
     /// Whether a live poll is due now.
     pub fn live_due(&self, now_ms: i64) -> bool {
-        self.live_ms.is_some() && self.live_pending.is_none() && self.loaded && now_ms >= self.next_live_ms
+        self.live_ms.is_some()
+            && self.live_pending.is_none()
+            && self.loaded
+            && now_ms >= self.next_live_ms
     }
 
     /// Whether request `id` is this list's.
@@ -276,7 +340,12 @@ impl ListState {
 
     /// Applies a worker answer for one of this list's requests. Returns the error, if any,
     /// so the app can react to a rejected key.
-    pub fn on_event(&mut self, id: RequestId, event: WorkerEvent, now_ms: i64) -> Option<ClientError> {
+    pub fn on_event(
+        &mut self,
+        id: RequestId,
+        event: WorkerEvent,
+        now_ms: i64,
+    ) -> Option<ClientError> {
         let kind = self.pending.filter(|(p, _, _)| *p == id).map(|(_, k, _)| k);
         let is_live = self.live_pending == Some(id);
         match event {
@@ -285,7 +354,12 @@ impl ListState {
                 if error.is_offline() && !self.rows.is_empty() {
                     self.stale = true;
                 }
-                self.retry = Some(RetryNote { attempt, at_ms: now_ms, delay_ms: delay.as_millis() as i64, message: error.to_string() });
+                self.retry = Some(RetryNote {
+                    attempt,
+                    at_ms: now_ms,
+                    delay_ms: delay.as_millis() as i64,
+                    message: error.to_string(),
+                });
                 None
             }
             WorkerEvent::Runs(result) => {

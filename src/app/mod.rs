@@ -12,19 +12,19 @@ pub mod form;
 pub mod keymap;
 pub mod list;
 mod mutations;
-pub mod views;
 mod run;
 pub mod scroll;
+pub mod views;
 
 use chrono::FixedOffset;
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
 
 pub use action::Action;
+use cache::RunCache;
+use detail::DetailState;
 use filter::FilterBar;
 use form::FormState;
 pub use keymap::{Keymap, Mode};
-use cache::RunCache;
-use detail::DetailState;
 use list::{ListState, Pending, SORTS};
 
 use crate::api::SortOrder;
@@ -40,7 +40,10 @@ pub enum Msg {
     /// Time passed (animations, live polling, "updated N s ago").
     Tick,
     /// Paths that complete `text` (read by the event loop for the upload prompt).
-    Completions { text: String, candidates: Vec<String> },
+    Completions {
+        text: String,
+        candidates: Vec<String>,
+    },
     /// The config file was written with the views (its path), or why not.
     ViewsSaved(Result<String, String>),
 }
@@ -201,7 +204,9 @@ impl App {
             Mode::UploadPrompt
         } else if let Some(ed) = &self.editor {
             match ed.step {
-                editor::Step::AddKey(_) | editor::Step::AddValue { .. } | editor::Step::EditValue(_) => Mode::EditorText,
+                editor::Step::AddKey(_)
+                | editor::Step::AddValue { .. }
+                | editor::Step::EditValue(_) => Mode::EditorText,
                 editor::Step::Review => Mode::EditorReview,
                 _ => Mode::Editor,
             }
@@ -242,7 +247,9 @@ impl App {
     /// Turns live polling on (for every view) with this period, or off.
     pub fn set_live(&mut self, every_ms: Option<i64>) {
         let now = self.now_ms;
-        for l in std::iter::once(&mut self.list).chain(self.views.iter_mut().filter_map(|v| v.saved.as_mut())) {
+        for l in std::iter::once(&mut self.list)
+            .chain(self.views.iter_mut().filter_map(|v| v.saved.as_mut()))
+        {
             l.live_ms = every_ms;
             l.next_live_ms = now + every_ms.unwrap_or(0);
             if every_ms.is_none() {
@@ -324,7 +331,9 @@ impl App {
 
     /// Keys no binding claims go to the text field being typed in.
     fn text_key(&mut self, mode: Mode, ev: KeyEvent) {
-        let Some(req) = tui_input::backend::crossterm::to_input_request(&Event::Key(ev)) else { return };
+        let Some(req) = tui_input::backend::crossterm::to_input_request(&Event::Key(ev)) else {
+            return;
+        };
         match mode {
             Mode::Filter => {
                 if let Some(f) = &mut self.filter {
@@ -339,7 +348,12 @@ impl App {
                 }
             }
             Mode::LogSearch => {
-                if let Some(input) = self.detail.as_mut().and_then(|d| d.loaded_mut()).and_then(|l| l.logs.typing.as_mut()) {
+                if let Some(input) = self
+                    .detail
+                    .as_mut()
+                    .and_then(|d| d.loaded_mut())
+                    .and_then(|l| l.logs.typing.as_mut())
+                {
                     input.handle(req);
                 }
             }
@@ -392,7 +406,11 @@ impl App {
             }
             (Mode::List | Mode::Filter, Action::Form) => {
                 // From the query line, the form starts from what is typed when it parses.
-                let q = self.filter.as_ref().and_then(|f| crate::query::parse(f.text()).ok()).unwrap_or_else(|| self.list.query.clone());
+                let q = self
+                    .filter
+                    .as_ref()
+                    .and_then(|f| crate::query::parse(f.text()).ok())
+                    .unwrap_or_else(|| self.list.query.clone());
                 self.filter = None;
                 self.form = Some(FormState::from_query(&q));
                 self.list.set_viewport(self.list_rows());
@@ -404,12 +422,19 @@ impl App {
                 }
             }
             (Mode::List, Action::CycleSort) => {
-                let i = SORTS.iter().position(|s| *s == self.list.sort_by).map_or(0, |i| (i + 1) % SORTS.len());
+                let i = SORTS
+                    .iter()
+                    .position(|s| *s == self.list.sort_by)
+                    .map_or(0, |i| (i + 1) % SORTS.len());
                 self.list.sort_by = SORTS[i].clone();
                 fx.push(self.request_list(Pending::First));
             }
             (Mode::List, Action::FlipOrder) => {
-                self.list.sort_order = if self.list.sort_order == SortOrder::Desc { SortOrder::Asc } else { SortOrder::Desc };
+                self.list.sort_order = if self.list.sort_order == SortOrder::Desc {
+                    SortOrder::Asc
+                } else {
+                    SortOrder::Desc
+                };
                 fx.push(self.request_list(Pending::First));
             }
             (Mode::List, Action::Refresh) => {
@@ -437,7 +462,11 @@ impl App {
                     _ => None,
                 };
                 if let Some(id) = id {
-                    let (text, what) = if a == Action::CopyId { (id.clone(), "run id") } else { (self.run_link(&id), "link") };
+                    let (text, what) = if a == Action::CopyId {
+                        (id.clone(), "run id")
+                    } else {
+                        (self.run_link(&id), "link")
+                    };
                     self.flash(format!("copied {what}: {text}"));
                     fx.push(Effect::Copy(text));
                 }
@@ -457,7 +486,15 @@ impl App {
                 self.command = None;
                 self.list.set_viewport(self.list_rows());
             }
-            (Mode::List, Action::View(_) | Action::NextView | Action::PrevView | Action::MoveViewLeft | Action::MoveViewRight | Action::Command) => self.view_action(a, fx),
+            (
+                Mode::List,
+                Action::View(_)
+                | Action::NextView
+                | Action::PrevView
+                | Action::MoveViewLeft
+                | Action::MoveViewRight
+                | Action::Command,
+            ) => self.view_action(a, fx),
             (Mode::ConfirmDelete, a) => self.delete_action(a, fx),
             (Mode::UploadPrompt, a) => self.upload_action(a, fx),
             (m, a) if a.mutates() && (m == Mode::List || m.in_run()) => self.mutation_action(a, fx),
@@ -499,7 +536,9 @@ impl App {
             }
             return;
         }
-        if let Some(v) = self.views.iter_mut().find(|v| v.saved.as_ref().is_some_and(|l| l.owns(id))) {
+        if let Some(v) =
+            self.views.iter_mut().find(|v| v.saved.as_ref().is_some_and(|l| l.owns(id)))
+        {
             let Some(list) = v.saved.as_mut() else { return };
             let before = list.fresh_failures.len();
             let err = list.on_event(id, event, now);
@@ -515,7 +554,10 @@ impl App {
         match event {
             WorkerEvent::Retrying { attempt, delay, error } => {
                 if let Some(d) = self.detail.as_mut().filter(|d| d.pending == Some(id)) {
-                    d.retry = Some(format!("{error} — retry {attempt} in {} s", delay.as_millis().div_ceil(1000)));
+                    d.retry = Some(format!(
+                        "{error} — retry {attempt} in {} s",
+                        delay.as_millis().div_ceil(1000)
+                    ));
                 }
             }
             // Answers to requests that were superseded: dropped.
@@ -523,5 +565,4 @@ impl App {
             other => self.run_event(id, other),
         }
     }
-
 }

@@ -27,13 +27,24 @@ impl App {
     /// The runs a mutation acts on: the marked ones, else the open run, else the selected row.
     fn targets(&self) -> Vec<Target> {
         if self.detail.is_none() && !self.list.marked.is_empty() {
-            return self.list.rows.iter().filter(|r| self.list.marked.contains(&r.id)).map(|r| Target { run_id: r.id.to_string(), serial: r.serial.to_string() }).collect();
+            return self
+                .list
+                .rows
+                .iter()
+                .filter(|r| self.list.marked.contains(&r.id))
+                .map(|r| Target { run_id: r.id.to_string(), serial: r.serial.to_string() })
+                .collect();
         }
         if let Some(d) = &self.detail {
-            let serial = d.loaded().map(|l| l.run.summary.unit.serial_number.clone()).unwrap_or_default();
+            let serial =
+                d.loaded().map(|l| l.run.summary.unit.serial_number.clone()).unwrap_or_default();
             return vec![Target { run_id: d.run_id.clone(), serial }];
         }
-        self.list.selected_row().filter(|r| !r.id.is_empty()).map(|r| vec![Target { run_id: r.id.to_string(), serial: r.serial.to_string() }]).unwrap_or_default()
+        self.list
+            .selected_row()
+            .filter(|r| !r.id.is_empty())
+            .map(|r| vec![Target { run_id: r.id.to_string(), serial: r.serial.to_string() }])
+            .unwrap_or_default()
     }
 
     /// Refuses a mutation in read-only mode; says so.
@@ -48,7 +59,10 @@ impl App {
     /// A 403: explain, and stop offering the action for the session.
     fn forbidden(&mut self, a: Action, msg: &str) -> String {
         self.keymap.remove_action(|x| x == a);
-        format!("this API key may not {} (HTTP 403: {msg}); tofui will not offer it again this session", what(a))
+        format!(
+            "this API key may not {} (HTTP 403: {msg}); tofui will not offer it again this session",
+            what(a)
+        )
     }
 
     pub(crate) fn mutation_action(&mut self, a: Action, fx: &mut Vec<Effect>) {
@@ -73,14 +87,25 @@ impl App {
                 let mut ed = EditorState::new(targets.clone(), None);
                 if targets.len() == 1 {
                     let run_id = &targets[0].run_id;
-                    let meta = self.detail.as_ref().filter(|d| d.run_id == *run_id).and_then(|d| d.loaded()).map(|l| l.run.summary.metadata.clone());
-                    let meta = meta.or_else(|| self.cache.peek(run_id).map(|c| c.run.summary.metadata.clone()));
+                    let meta = self
+                        .detail
+                        .as_ref()
+                        .filter(|d| d.run_id == *run_id)
+                        .and_then(|d| d.loaded())
+                        .map(|l| l.run.summary.metadata.clone());
+                    let meta = meta.or_else(|| {
+                        self.cache.peek(run_id).map(|c| c.run.summary.metadata.clone())
+                    });
                     match meta {
                         Some(m) => ed.set_metadata(m.as_ref()),
                         None => {
                             let id = self.id();
                             ed.loading = Some(id);
-                            fx.push(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Editor, fetch: Fetch::Run { run_id: run_id.clone() } }));
+                            fx.push(Effect::Send(WorkerRequest::Fetch {
+                                id,
+                                slot: Slot::Editor,
+                                fetch: Fetch::Run { run_id: run_id.clone() },
+                            }));
                         }
                     }
                 }
@@ -89,12 +114,17 @@ impl App {
             Action::Delete => {
                 let targets = self.targets();
                 if !targets.is_empty() {
-                    self.delete = Some(DeleteState::new(targets.iter().map(|t| t.run_id.clone()).collect(), targets.iter().map(|t| t.serial.clone()).collect()));
+                    self.delete = Some(DeleteState::new(
+                        targets.iter().map(|t| t.run_id.clone()).collect(),
+                        targets.iter().map(|t| t.serial.clone()).collect(),
+                    ));
                 }
             }
             Action::Upload => {
                 if let Some(d) = &self.detail {
-                    let start = std::env::current_dir().map(|p| format!("{}/", p.display())).unwrap_or_default();
+                    let start = std::env::current_dir()
+                        .map(|p| format!("{}/", p.display()))
+                        .unwrap_or_default();
                     self.upload = Some(UploadState::new(d.run_id.clone(), start));
                 }
             }
@@ -130,7 +160,9 @@ impl App {
                     self.editor = None;
                 }
             }
-            (Step::AddKey(_) | Step::AddValue { .. } | Step::EditValue(_), Action::Submit) => ed.submit_text(),
+            (Step::AddKey(_) | Step::AddValue { .. } | Step::EditValue(_), Action::Submit) => {
+                ed.submit_text()
+            }
             (Step::AddKey(_), Action::NextField) => ed.tab(),
             (Step::AddKey(_) | Step::AddValue { .. } | Step::EditValue(_), Action::Back) => {
                 ed.step = Step::Browse;
@@ -148,7 +180,10 @@ impl App {
         let targets = ed.targets.clone();
         let mut pending = Vec::new();
         for t in targets {
-            let (id, effect) = self.send_mutation(Fetch::UpdateMetadata { run_id: t.run_id.clone(), changes: changes.clone() });
+            let (id, effect) = self.send_mutation(Fetch::UpdateMetadata {
+                run_id: t.run_id.clone(),
+                changes: changes.clone(),
+            });
             pending.push((id, t.run_id));
             fx.push(effect);
         }
@@ -242,7 +277,11 @@ impl App {
     }
 
     /// The worker's answers for mutations (and the editor's metadata load).
-    pub(crate) fn mutation_event(&mut self, id: RequestId, event: WorkerEvent) -> Option<WorkerEvent> {
+    pub(crate) fn mutation_event(
+        &mut self,
+        id: RequestId,
+        event: WorkerEvent,
+    ) -> Option<WorkerEvent> {
         if let Some(ed) = self.editor.as_mut().filter(|e| e.loading == Some(id)) {
             if let WorkerEvent::Run { run, .. } = event {
                 match run {
@@ -277,7 +316,11 @@ impl App {
                     }
                 }
                 WorkerEvent::Done(Ok(_)) => {
-                    let name = self.upload.take().map(|u| u.input.value().rsplit('/').next().unwrap_or("").to_string()).unwrap_or_default();
+                    let name = self
+                        .upload
+                        .take()
+                        .map(|u| u.input.value().rsplit('/').next().unwrap_or("").to_string())
+                        .unwrap_or_default();
                     self.flash(format!("uploaded {name}"));
                     self.after_change(None);
                 }
@@ -305,7 +348,12 @@ impl App {
         let Some(ed) = &mut self.editor else { return };
         let Some(k) = ed.pending.iter().position(|(p, _)| *p == id) else { return };
         let (_, run_id) = ed.pending.remove(k);
-        let serial = ed.targets.iter().find(|t| t.run_id == run_id).map(|t| t.serial.clone()).unwrap_or_default();
+        let serial = ed
+            .targets
+            .iter()
+            .find(|t| t.run_id == run_id)
+            .map(|t| t.serial.clone())
+            .unwrap_or_default();
         let mut denied = None;
         match result {
             Ok(_) => ed.saved.push(run_id.clone()),
@@ -315,7 +363,9 @@ impl App {
                         denied = Some(m.clone());
                         format!("HTTP 403: {m}")
                     }
-                    ClientError::NotFound(_) => "the run no longer exists (deleted meanwhile?)".into(),
+                    ClientError::NotFound(_) => {
+                        "the run no longer exists (deleted meanwhile?)".into()
+                    }
                     other => other.to_string(),
                 };
                 let line = if ed.bulk() { format!("{serial}: {msg}") } else { msg };
@@ -334,7 +384,11 @@ impl App {
         if saved.len() == total {
             let n = ed.changes().len();
             self.editor = None;
-            self.flash(format!("saved {n} change{} to {total} run{}", if n == 1 { "" } else { "s" }, if total == 1 { "" } else { "s" }));
+            self.flash(format!(
+                "saved {n} change{} to {total} run{}",
+                if n == 1 { "" } else { "s" },
+                if total == 1 { "" } else { "s" }
+            ));
             for r in saved {
                 self.after_change(Some(&r));
             }
@@ -345,7 +399,14 @@ impl App {
         ed.step = Step::Browse;
         let failed = ed.targets.len();
         if let Some(err) = ed.error.take() {
-            ed.error = Some(if total > 1 { format!("saved on {} of {total} runs; {failed} failed: {err} — ctrl-s retries them", total - failed) } else { format!("not saved: {err} — your edits are kept; ctrl-s retries") });
+            ed.error = Some(if total > 1 {
+                format!(
+                    "saved on {} of {total} runs; {failed} failed: {err} — ctrl-s retries them",
+                    total - failed
+                )
+            } else {
+                format!("not saved: {err} — your edits are kept; ctrl-s retries")
+            });
         }
         for r in saved {
             self.after_change(Some(&r));
@@ -363,12 +424,18 @@ impl App {
         let gone: Vec<String> = match result {
             Ok(ids) => {
                 let missing = d.ids.len() - ids.len();
-                self.flash(if missing == 0 { format!("deleted {} run{}", ids.len(), if ids.len() == 1 { "" } else { "s" }) } else { format!("deleted {}; {missing} did not exist any more", ids.len()) });
+                self.flash(if missing == 0 {
+                    format!("deleted {} run{}", ids.len(), if ids.len() == 1 { "" } else { "s" })
+                } else {
+                    format!("deleted {}; {missing} did not exist any more", ids.len())
+                });
                 // The ones the server did not know are gone too.
                 d.ids.clone()
             }
             Err(ClientError::NotFound(_)) => {
-                self.flash("these runs did not exist any more (deleted meanwhile?); removed from the list");
+                self.flash(
+                    "these runs did not exist any more (deleted meanwhile?); removed from the list",
+                );
                 d.ids.clone()
             }
             Err(ClientError::Forbidden(m)) => {
@@ -378,7 +445,11 @@ impl App {
             }
             Err(e) => {
                 // Nothing is removed from view; the dialog stays to try again.
-                self.delete = Some(DeleteState { pending: None, error: Some(format!("not deleted: {e}; enter tries again")), ..d });
+                self.delete = Some(DeleteState {
+                    pending: None,
+                    error: Some(format!("not deleted: {e}; enter tries again")),
+                    ..d
+                });
                 return;
             }
         };
@@ -386,7 +457,10 @@ impl App {
         let selected = self.list.selected_row().map(|r| r.id.clone());
         self.list.rows.retain(|r| !gone.contains(&*r.id));
         self.list.marked.retain(|m| !gone.contains(&**m));
-        self.list.selected = selected.and_then(|s| self.list.rows.iter().position(|r| r.id == s)).unwrap_or(self.list.selected).min(self.list.rows.len().saturating_sub(1));
+        self.list.selected = selected
+            .and_then(|s| self.list.rows.iter().position(|r| r.id == s))
+            .unwrap_or(self.list.selected)
+            .min(self.list.rows.len().saturating_sub(1));
         self.list.scroll_to_selection();
         if self.detail.as_ref().is_some_and(|d| gone.contains(d.run_id.as_str())) {
             self.detail = None;

@@ -35,7 +35,8 @@ impl App {
     /// Opens a run: at once from the cache, else fetched.
     pub(crate) fn open_run(&mut self, run_id: String, fx: &mut Vec<Effect>) {
         let mut d = DetailState::new(run_id.clone());
-        let in_flight = self.prefetch_pending.as_ref().filter(|(_, r)| *r == run_id).map(|(id, _)| *id);
+        let in_flight =
+            self.prefetch_pending.as_ref().filter(|(_, r)| *r == run_id).map(|(id, _)| *id);
         self.superseded(Slot::Run);
         let cached = if self.cache_usable(&run_id) { self.cache.get(&run_id) } else { None };
         match (cached, in_flight) {
@@ -45,7 +46,11 @@ impl App {
             (None, None) => {
                 let id = self.id();
                 d.pending = Some(id);
-                fx.push(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Run, fetch: Fetch::Run { run_id } }));
+                fx.push(Effect::Send(WorkerRequest::Fetch {
+                    id,
+                    slot: Slot::Run,
+                    fetch: Fetch::Run { run_id },
+                }));
             }
         }
         let rows = self.detail_rows();
@@ -80,19 +85,38 @@ impl App {
                     if let Some(d) = &mut self.detail {
                         d.pending = Some(id);
                         d.load = Load::Loading;
-                        fx.push(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Run, fetch: Fetch::Run { run_id: d.run_id.clone() } }));
+                        fx.push(Effect::Send(WorkerRequest::Fetch {
+                            id,
+                            slot: Slot::Run,
+                            fetch: Fetch::Run { run_id: d.run_id.clone() },
+                        }));
                     }
                 }
                 Wants::Download { attachment_id, name, url } => {
-                    if self.downloads.iter().any(|dl| dl.attachment_id == attachment_id && dl.result.is_none()) {
+                    if self
+                        .downloads
+                        .iter()
+                        .any(|dl| dl.attachment_id == attachment_id && dl.result.is_none())
+                    {
                         self.flash(format!("{name} is already downloading"));
                         continue;
                     }
                     let id = self.id();
-                    self.downloads.push(Download { id, attachment_id, name: name.clone(), received: 0, total: None, result: None });
+                    self.downloads.push(Download {
+                        id,
+                        attachment_id,
+                        name: name.clone(),
+                        received: 0,
+                        total: None,
+                        result: None,
+                    });
                     let dir = self.download_dir.clone();
                     self.flash(format!("downloading {name} to {}", dir.display()));
-                    fx.push(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Download(id), fetch: Fetch::Download { url, dir, name } }));
+                    fx.push(Effect::Send(WorkerRequest::Fetch {
+                        id,
+                        slot: Slot::Download(id),
+                        fetch: Fetch::Download { url, dir, name },
+                    }));
                 }
             }
         }
@@ -103,17 +127,28 @@ impl App {
         match event {
             WorkerEvent::Run { run: result, logs_follow } => {
                 let for_detail = self.detail.as_ref().is_some_and(|d| d.pending == Some(id));
-                let prefetched = self.prefetch_pending.as_ref().filter(|(p, _)| *p == id).map(|(_, r)| r.clone());
+                let prefetched = self
+                    .prefetch_pending
+                    .as_ref()
+                    .filter(|(p, _)| *p == id)
+                    .map(|(_, r)| r.clone());
                 if prefetched.is_some() {
                     self.prefetch_pending = None;
                 }
                 match result {
                     Ok(run) => {
-                        let run = CachedRun { run: Arc::from(run), logs: None, logs_pending: logs_follow };
-                        let run_id = prefetched.clone().or_else(|| self.detail.as_ref().filter(|_| for_detail).map(|d| d.run_id.clone()));
+                        let run = CachedRun {
+                            run: Arc::from(run),
+                            logs: None,
+                            logs_pending: logs_follow,
+                        };
+                        let run_id = prefetched.clone().or_else(|| {
+                            self.detail.as_ref().filter(|_| for_detail).map(|d| d.run_id.clone())
+                        });
                         if let Some(run_id) = run_id {
                             if logs_follow {
-                                let slot = if prefetched.is_some() { Slot::Prefetch } else { Slot::Run };
+                                let slot =
+                                    if prefetched.is_some() { Slot::Prefetch } else { Slot::Run };
                                 self.logs_due.push((id, run_id.clone(), slot));
                             }
                             self.cache.put(run_id, run.clone());
@@ -150,7 +185,9 @@ impl App {
                     }
                 };
                 self.cache.set_logs(&run_id, logs.clone());
-                if let Some(l) = self.detail.as_mut().filter(|d| d.run_id == run_id).and_then(|d| d.loaded_mut()) {
+                if let Some(l) =
+                    self.detail.as_mut().filter(|d| d.run_id == run_id).and_then(|d| d.loaded_mut())
+                {
                     l.set_logs(logs);
                 }
             }
@@ -171,7 +208,10 @@ impl App {
                 }
             }
             // List answers are handled by the list; mutations' before reaching here.
-            WorkerEvent::Runs(_) | WorkerEvent::Retrying { .. } | WorkerEvent::Done(_) | WorkerEvent::UploadFailed { .. } => {}
+            WorkerEvent::Runs(_)
+            | WorkerEvent::Retrying { .. }
+            | WorkerEvent::Done(_)
+            | WorkerEvent::UploadFailed { .. } => {}
         }
     }
 
@@ -180,16 +220,26 @@ impl App {
         if self.detail.is_some() || self.mode() != Mode::List {
             return;
         }
-        let Some(row) = self.list.selected_row().filter(|r| !r.id.is_empty() && r.problem.is_none()) else { return };
+        let Some(row) =
+            self.list.selected_row().filter(|r| !r.id.is_empty() && r.problem.is_none())
+        else {
+            return;
+        };
         let run_id = row.id.to_string();
         match &self.prefetch_due {
             Some((due_id, due)) if *due_id == run_id => {
-                let wanted = self.now_ms >= *due && !self.cache_usable(&run_id) && self.prefetch_pending.as_ref().is_none_or(|(_, p)| *p != run_id);
+                let wanted = self.now_ms >= *due
+                    && !self.cache_usable(&run_id)
+                    && self.prefetch_pending.as_ref().is_none_or(|(_, p)| *p != run_id);
                 if wanted {
                     self.superseded(Slot::Prefetch);
                     let id = self.id();
                     self.prefetch_pending = Some((id, run_id.clone()));
-                    fx.push(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Prefetch, fetch: Fetch::Run { run_id } }));
+                    fx.push(Effect::Send(WorkerRequest::Fetch {
+                        id,
+                        slot: Slot::Prefetch,
+                        fetch: Fetch::Run { run_id },
+                    }));
                 }
             }
             _ => self.prefetch_due = Some((run_id, self.now_ms + PREFETCH_DELAY_MS)),
@@ -214,6 +264,9 @@ impl App {
         self.list.is_loading()
             || self.detail.as_ref().is_some_and(|d| d.pending.is_some())
             || self.downloads.iter().any(|d| d.result.is_none())
-            || self.prefetch_due.as_ref().is_some_and(|(id, due)| *due > self.now_ms - 1_000 && !self.cache_usable(id))
+            || self
+                .prefetch_due
+                .as_ref()
+                .is_some_and(|(id, due)| *due > self.now_ms - 1_000 && !self.cache_usable(id))
     }
 }

@@ -28,7 +28,12 @@ pub struct ViewTab {
 }
 
 impl ViewTab {
-    pub fn new(id: u32, name: &str, origin: Option<String>, columns: Option<Vec<String>>) -> ViewTab {
+    pub fn new(
+        id: u32,
+        name: &str,
+        origin: Option<String>,
+        columns: Option<Vec<String>>,
+    ) -> ViewTab {
         ViewTab { id, name: name.to_string(), origin, columns, saved: None, new_failures: false }
     }
 }
@@ -67,7 +72,8 @@ impl App {
         let live = self.list.live_ms;
         self.views.clear();
         for (i, c) in configs.iter().take(MAX_VIEWS).enumerate() {
-            let mut tab = ViewTab::new(self.next_view_id, &c.name, Some(c.name.clone()), c.columns.clone());
+            let mut tab =
+                ViewTab::new(self.next_view_id, &c.name, Some(c.name.clone()), c.columns.clone());
             self.next_view_id += 1;
             let mut l = list_for(c);
             l.live_ms = live;
@@ -86,7 +92,8 @@ impl App {
     pub(crate) fn load_background_views(&mut self, fx: &mut Vec<Effect>) {
         let (now, tz) = (self.now_ms, self.tz);
         for i in 0..self.views.len() {
-            let needs = self.views[i].saved.as_ref().is_some_and(|l| !l.loaded && l.pending.is_none());
+            let needs =
+                self.views[i].saved.as_ref().is_some_and(|l| !l.loaded && l.pending.is_none());
             if needs {
                 let id = self.id();
                 let vid = self.views[i].id;
@@ -167,16 +174,27 @@ impl App {
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                let l = if i == self.active { &self.list } else { v.saved.as_ref().unwrap_or(&self.list) };
+                let l = if i == self.active {
+                    &self.list
+                } else {
+                    v.saved.as_ref().unwrap_or(&self.list)
+                };
                 // The query as the user wrote it in the file, when it still means the same.
-                let written = v.origin.as_ref().and_then(|o| self.saved_views.iter().find(|s| &s.name == o)).map(|s| s.query.clone()).filter(|q| parse(q).ok().as_ref() == Some(&l.query));
+                let written = v
+                    .origin
+                    .as_ref()
+                    .and_then(|o| self.saved_views.iter().find(|s| &s.name == o))
+                    .map(|s| s.query.clone())
+                    .filter(|q| parse(q).ok().as_ref() == Some(&l.query));
                 ViewEntry {
                     origin: v.origin.clone(),
                     view: ViewConfig {
                         name: v.name.clone(),
                         query: written.unwrap_or_else(|| l.query.to_line()),
-                        sort: (l.sort_by != SortBy::StartedAt).then(|| l.sort_by.as_str().to_string()),
-                        order: (l.sort_order != SortOrder::Desc).then(|| l.sort_order.as_str().to_string()),
+                        sort: (l.sort_by != SortBy::StartedAt)
+                            .then(|| l.sort_by.as_str().to_string()),
+                        order: (l.sort_order != SortOrder::Desc)
+                            .then(|| l.sort_order.as_str().to_string()),
                         columns: v.columns.clone(),
                     },
                 }
@@ -206,13 +224,21 @@ impl App {
     pub(crate) fn run_command(&mut self, fx: &mut Vec<Effect>) {
         let Some(bar) = &self.command else { return };
         let line = bar.input.value().trim().to_string();
-        let (cmd, arg) = line.split_once(char::is_whitespace).map(|(c, a)| (c, a.trim())).unwrap_or((line.as_str(), ""));
+        let (cmd, arg) = line
+            .split_once(char::is_whitespace)
+            .map(|(c, a)| (c, a.trim()))
+            .unwrap_or((line.as_str(), ""));
         let result: Result<(), String> = match cmd {
             "w" | "write" | "save" => self.command_save(arg, fx),
             "rename" => {
                 if arg.is_empty() {
                     Err("rename NEW-NAME".into())
-                } else if self.views.iter().enumerate().any(|(i, v)| i != self.active && v.name == arg) {
+                } else if self
+                    .views
+                    .iter()
+                    .enumerate()
+                    .any(|(i, v)| i != self.active && v.name == arg)
+                {
                     Err(format!("a view is already named `{arg}`"))
                 } else {
                     self.views[self.active].name = arg.to_string();
@@ -254,7 +280,9 @@ impl App {
                 Ok(())
             }
             "" => Ok(()),
-            other => Err(format!("unknown command `{other}`; try w NAME, rename NAME, delete, move N, left, right")),
+            other => Err(format!(
+                "unknown command `{other}`; try w NAME, rename NAME, delete, move N, left, right"
+            )),
         };
         match result {
             Ok(()) => self.command = None,
@@ -269,14 +297,16 @@ impl App {
     /// `:w NAME`: the current filter and sort as view NAME (a new tab, or that tab updated);
     /// `:w` alone saves the current view.
     fn command_save(&mut self, name: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
-        let name = if name.is_empty() { self.views[self.active].name.clone() } else { name.to_string() };
+        let name =
+            if name.is_empty() { self.views[self.active].name.clone() } else { name.to_string() };
         if name == self.views[self.active].name {
             self.save_views(fx);
             return Ok(());
         }
         if let Some(i) = self.views.iter().position(|v| v.name == name) {
             // Another tab of that name takes this filter and sort.
-            let (q, sb, so) = (self.list.query.clone(), self.list.sort_by.clone(), self.list.sort_order.clone());
+            let (q, sb, so) =
+                (self.list.query.clone(), self.list.sort_by.clone(), self.list.sort_order.clone());
             self.switch_view(i, fx);
             self.list.query = q;
             self.list.sort_by = sb;
@@ -290,7 +320,8 @@ impl App {
         }
         // A new tab with this list; the current tab goes back to its saved filter.
         let current = self.active;
-        let mut tab = ViewTab::new(self.next_view_id, &name, None, self.views[current].columns.clone());
+        let mut tab =
+            ViewTab::new(self.next_view_id, &name, None, self.views[current].columns.clone());
         self.next_view_id += 1;
         let mut restored = std::mem::take(&mut self.list);
         let new_list = restored.clone();

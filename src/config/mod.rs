@@ -79,7 +79,10 @@ pub struct Config {
 impl Config {
     /// `file:line: message` for each problem.
     pub fn problem_lines(&self) -> Vec<String> {
-        self.problems.iter().map(|p| format!("{}:{}: {}", self.path.display(), p.line, p.message)).collect()
+        self.problems
+            .iter()
+            .map(|p| format!("{}:{}: {}", self.path.display(), p.line, p.message))
+            .collect()
     }
 
     /// The profile in use: `--profile`, else `default_profile`, else none.
@@ -90,8 +93,13 @@ impl Config {
             Some(n) => match self.settings.profiles.iter().find(|p| p.name == n) {
                 Some(p) => Ok(Some(p)),
                 None => {
-                    let known: Vec<&str> = self.settings.profiles.iter().map(|p| p.name.as_str()).collect();
-                    Err(format!("no profile `{n}` in {}; profiles: {}", self.path.display(), if known.is_empty() { "none".into() } else { known.join(", ") }))
+                    let known: Vec<&str> =
+                        self.settings.profiles.iter().map(|p| p.name.as_str()).collect();
+                    Err(format!(
+                        "no profile `{n}` in {}; profiles: {}",
+                        self.path.display(),
+                        if known.is_empty() { "none".into() } else { known.join(", ") }
+                    ))
                 }
             },
         }
@@ -117,8 +125,15 @@ pub fn load(path: &Path) -> Config {
             let (settings, problems, writable) = parse(&text);
             Config { path: path.to_path_buf(), settings, problems, writable }
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config { path: path.to_path_buf(), writable: true, ..Config::default() },
-        Err(e) => Config { path: path.to_path_buf(), problems: vec![Problem { line: 0, message: format!("cannot read it: {e}") }], writable: false, ..Config::default() },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Config { path: path.to_path_buf(), writable: true, ..Config::default() }
+        }
+        Err(e) => Config {
+            path: path.to_path_buf(),
+            problems: vec![Problem { line: 0, message: format!("cannot read it: {e}") }],
+            writable: false,
+            ..Config::default()
+        },
     }
 }
 
@@ -127,8 +142,18 @@ pub const EXAMPLE: &str = include_str!("../../assets/config.example.toml");
 
 /// The views when the config names none.
 pub fn default_views() -> Vec<ViewConfig> {
-    let v = |name: &str, query: &str| ViewConfig { name: name.into(), query: query.into(), sort: None, order: None, columns: None };
-    vec![v("All runs", ""), v("Failures", "outcome:fail,error,timeout"), v("Last 24 h", "since:24h")]
+    let v = |name: &str, query: &str| ViewConfig {
+        name: name.into(),
+        query: query.into(),
+        sort: None,
+        order: None,
+        columns: None,
+    };
+    vec![
+        v("All runs", ""),
+        v("Failures", "outcome:fail,error,timeout"),
+        v("Last 24 h", "since:24h"),
+    ]
 }
 
 /// `~/x` → the home directory's `x`.

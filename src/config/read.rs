@@ -44,12 +44,25 @@ impl Reader<'_> {
         for k in keys {
             if !known.contains(&k.as_str()) {
                 let at = self.at(t, &k);
-                self.problem(at, format!("unknown key `{k}`{}; known: {}", if ctx.is_empty() { String::new() } else { format!(" in {ctx}") }, known.join(", ")));
+                self.problem(
+                    at,
+                    format!(
+                        "unknown key `{k}`{}; known: {}",
+                        if ctx.is_empty() { String::new() } else { format!(" in {ctx}") },
+                        known.join(", ")
+                    ),
+                );
             }
         }
     }
 
-    fn one_of(&mut self, t: &dyn TableLike, key: &str, allowed: &[&str], ctx: &str) -> Option<String> {
+    fn one_of(
+        &mut self,
+        t: &dyn TableLike,
+        key: &str,
+        allowed: &[&str],
+        ctx: &str,
+    ) -> Option<String> {
         let v = self.string(t, key, ctx)?;
         if allowed.contains(&v.as_str()) {
             Some(v)
@@ -73,14 +86,18 @@ impl Reader<'_> {
 
     fn views_inner(&mut self, item: &Item, ctx: &str) -> Vec<ViewConfig> {
         let Some(tables) = item.as_array_of_tables() else {
-            self.problem(item.span().map(|s| s.start), format!("{ctx}views must be tables: [[views]] (or [[profiles.views]])"));
+            self.problem(
+                item.span().map(|s| s.start),
+                format!("{ctx}views must be tables: [[views]] (or [[profiles.views]])"),
+            );
             return vec![];
         };
         let mut out: Vec<ViewConfig> = Vec::new();
         for t in tables.iter() {
             let at = t.span().map(|s| s.start);
             self.unknown_keys(t, &["name", "query", "sort", "order", "columns"], "a view");
-            let Some(name) = self.string(t, "name", "a view's ").filter(|n| !n.trim().is_empty()) else {
+            let Some(name) = self.string(t, "name", "a view's ").filter(|n| !n.trim().is_empty())
+            else {
                 self.problem(at, "a view needs a name: name = \"Failures\"");
                 continue;
             };
@@ -91,14 +108,27 @@ impl Reader<'_> {
             let query = self.string(t, "query", "a view's ").unwrap_or_default();
             if let Err(e) = crate::query::parse(&query) {
                 let qat = self.at(t, "query");
-                self.problem(qat, format!("view `{name}`: query `{query}`: {} (at `{}`)", e.message, &query[e.start..e.end]));
+                self.problem(
+                    qat,
+                    format!(
+                        "view `{name}`: query `{query}`: {} (at `{}`)",
+                        e.message,
+                        &query[e.start..e.end]
+                    ),
+                );
                 continue;
             }
             let sort = self.string(t, "sort", "a view's ");
             let sort = match sort {
                 Some(s) if SortBy::parse_known(&s).is_none() => {
                     let sat = self.at(t, "sort");
-                    self.problem(sat, format!("view `{name}`: sort = \"{s}\" is not one of: {}", SortBy::expected()));
+                    self.problem(
+                        sat,
+                        format!(
+                            "view `{name}`: sort = \"{s}\" is not one of: {}",
+                            SortBy::expected()
+                        ),
+                    );
                     None
                 }
                 s => s,
@@ -115,10 +145,22 @@ impl Reader<'_> {
             let columns = match t.get("columns") {
                 None => None,
                 Some(c) => match c.as_array() {
-                    Some(a) if a.iter().all(|v| v.as_str().is_some_and(|n| crate::ui::list::COLUMN_NAMES.contains(&n))) => Some(a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()),
+                    Some(a)
+                        if a.iter().all(|v| {
+                            v.as_str().is_some_and(|n| crate::ui::list::COLUMN_NAMES.contains(&n))
+                        }) =>
+                    {
+                        Some(a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+                    }
                     _ => {
                         let cat = self.at(t, "columns");
-                        self.problem(cat, format!("view `{name}`: columns must be a list of: {}", crate::ui::list::COLUMN_NAMES.join(", ")));
+                        self.problem(
+                            cat,
+                            format!(
+                                "view `{name}`: columns must be a list of: {}",
+                                crate::ui::list::COLUMN_NAMES.join(", ")
+                            ),
+                        );
                         None
                     }
                 },
@@ -144,7 +186,22 @@ pub fn parse(text: &str) -> (Settings, Vec<super::Problem>, bool) {
     let mut r = Reader { text, problems: Vec::new() };
     let root = doc.as_table();
     let mut s = Settings::default();
-    r.unknown_keys(root, &["default_profile", "profiles", "views", "theme", "colors", "keys", "download_dir", "live_seconds", "date_format", "time_zone"], "");
+    r.unknown_keys(
+        root,
+        &[
+            "default_profile",
+            "profiles",
+            "views",
+            "theme",
+            "colors",
+            "keys",
+            "download_dir",
+            "live_seconds",
+            "date_format",
+            "time_zone",
+        ],
+        "",
+    );
     s.default_profile = r.string(root, "default_profile", "");
     s.theme = r.one_of(root, "theme", &["default", "light", "none"], "");
     s.date_format = r.one_of(root, "date_format", &["relative", "absolute"], "");
@@ -168,11 +225,19 @@ pub fn parse(text: &str) -> (Settings, Vec<super::Problem>, bool) {
                 for (k, v) in t.iter() {
                     if !crate::ui::theme::ROLES.contains(&k) {
                         let at = r.at(t, k);
-                        r.problem(at, format!("colors.{k}: unknown role; roles: {}", crate::ui::theme::ROLES.join(", ")));
+                        r.problem(
+                            at,
+                            format!(
+                                "colors.{k}: unknown role; roles: {}",
+                                crate::ui::theme::ROLES.join(", ")
+                            ),
+                        );
                         continue;
                     }
                     match v.as_str() {
-                        Some(c) if c.parse::<ratatui::style::Color>().is_ok() => s.colors.push((k.to_string(), c.to_string())),
+                        Some(c) if c.parse::<ratatui::style::Color>().is_ok() => {
+                            s.colors.push((k.to_string(), c.to_string()))
+                        }
                         _ => {
                             let at = r.at(t, k);
                             r.problem(at, format!("colors.{k}: use a colour name (red, light-blue, dark-gray…) or #rrggbb"));
@@ -192,14 +257,21 @@ pub fn parse(text: &str) -> (Settings, Vec<super::Problem>, bool) {
                 for (mode, actions) in modes.iter() {
                     let Some(actions) = actions.as_table_like() else {
                         let at = r.at(modes, mode);
-                        r.problem(at, format!("keys.{mode} must be a table: [keys.{mode}] with action = \"key\""));
+                        r.problem(
+                            at,
+                            format!(
+                                "keys.{mode} must be a table: [keys.{mode}] with action = \"key\""
+                            ),
+                        );
                         continue;
                     };
                     for (action, keys) in actions.iter() {
                         let line = r.line(r.at(actions, action));
                         let list: Option<Vec<String>> = match keys.as_str() {
                             Some(k) => Some(vec![k.to_string()]),
-                            None => keys.as_array().and_then(|a| a.iter().map(|v| v.as_str().map(str::to_string)).collect()),
+                            None => keys.as_array().and_then(|a| {
+                                a.iter().map(|v| v.as_str().map(str::to_string)).collect()
+                            }),
                         };
                         match list {
                             Some(k) if !k.is_empty() => s.keys.push(KeyOverride { mode: mode.to_string(), action: action.to_string(), keys: k, line }),
@@ -219,8 +291,13 @@ pub fn parse(text: &str) -> (Settings, Vec<super::Problem>, bool) {
             Some(tables) => {
                 for t in tables.iter() {
                     let at = t.span().map(|s| s.start);
-                    r.unknown_keys(t, &["name", "url", "key", "key_env", "key_file", "views"], "a profile");
-                    let Some(name) = r.string(t, "name", "a profile's ").filter(|n| !n.is_empty()) else {
+                    r.unknown_keys(
+                        t,
+                        &["name", "url", "key", "key_env", "key_file", "views"],
+                        "a profile",
+                    );
+                    let Some(name) = r.string(t, "name", "a profile's ").filter(|n| !n.is_empty())
+                    else {
                         r.problem(at, "a profile needs a name: name = \"cloud\"");
                         continue;
                     };

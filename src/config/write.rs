@@ -49,19 +49,41 @@ pub fn save_views(path: &Path, profile: Option<&str>, entries: &[ViewEntry]) -> 
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
     };
-    let mut doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| format!("{} is not valid TOML ({}); it was left as it is", path.display(), e.message().trim()))?;
+    let mut doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+        format!(
+            "{} is not valid TOML ({}); it was left as it is",
+            path.display(),
+            e.message().trim()
+        )
+    })?;
     let container: &mut Table = match profile {
         Some(name) => {
-            let profiles = doc.get_mut("profiles").and_then(Item::as_array_of_tables_mut).ok_or_else(|| format!("{} has no [[profiles]] named `{name}`", path.display()))?;
-            profiles.iter_mut().find(|t| t.get("name").and_then(Item::as_str) == Some(name)).ok_or_else(|| format!("{} has no [[profiles]] named `{name}`", path.display()))?
+            let profiles = doc
+                .get_mut("profiles")
+                .and_then(Item::as_array_of_tables_mut)
+                .ok_or_else(|| format!("{} has no [[profiles]] named `{name}`", path.display()))?;
+            profiles
+                .iter_mut()
+                .find(|t| t.get("name").and_then(Item::as_str) == Some(name))
+                .ok_or_else(|| format!("{} has no [[profiles]] named `{name}`", path.display()))?
         }
         None => doc.as_table_mut(),
     };
-    let old: Vec<Table> = container.get("views").and_then(Item::as_array_of_tables).map(|a| a.iter().cloned().collect()).unwrap_or_default();
+    let old: Vec<Table> = container
+        .get("views")
+        .and_then(Item::as_array_of_tables)
+        .map(|a| a.iter().cloned().collect())
+        .unwrap_or_default();
     let mut views = ArrayOfTables::new();
     for e in entries {
         // Reuse the table the view came from, with its comments.
-        let mut t = e.origin.as_deref().and_then(|o| old.iter().find(|t| t.get("name").and_then(Item::as_str) == Some(o)).cloned()).unwrap_or_default();
+        let mut t = e
+            .origin
+            .as_deref()
+            .and_then(|o| {
+                old.iter().find(|t| t.get("name").and_then(Item::as_str) == Some(o)).cloned()
+            })
+            .unwrap_or_default();
         fill(&mut t, &e.view);
         views.push(t);
     }
@@ -73,7 +95,11 @@ pub fn save_views(path: &Path, profile: Option<&str>, entries: &[ViewEntry]) -> 
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let tmp = dir.join(format!(".{}.{}.tmp", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(), std::process::id()));
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
+        std::process::id()
+    ));
     let result = (|| {
         use std::io::Write;
         let mut f = std::fs::File::create(&tmp)?;

@@ -94,10 +94,15 @@ fn meta_clauses(key: &str, conds: &[MetaCond]) -> Vec<String> {
             MetaCond::In(vals) => {
                 let force = vals.len() == 1 && reads_as_typed(&vals[0]);
                 let op = if vals.len() == 1 { "=" } else { ":" };
-                format!("meta.{key}{op}{}", vals.iter().map(|v| quote_value(v, force)).collect::<Vec<_>>().join(","))
+                format!(
+                    "meta.{key}{op}{}",
+                    vals.iter().map(|v| quote_value(v, force)).collect::<Vec<_>>().join(",")
+                )
             }
             MetaCond::Contains(s) => format!("meta.{key}~{}", quote_value(s, false)),
-            MetaCond::Num(op, n) => format!("meta.{key}{}{}", if *op == Op::Colon { "=" } else { op.as_str() }, num(*n)),
+            MetaCond::Num(op, n) => {
+                format!("meta.{key}{}{}", if *op == Op::Colon { "=" } else { op.as_str() }, num(*n))
+            }
             MetaCond::Bool(b) => format!("meta.{key}={b}"),
         })
         .collect()
@@ -157,7 +162,9 @@ impl Field {
             Field::Meta => "meta.shift=A meta.temp>=20",
             Field::Id => "run ids, comma separated",
             Field::Environment => "production,preview,development",
-            Field::Deployment | Field::Execution | Field::SlotKey | Field::SlotName => "ids, comma separated",
+            Field::Deployment | Field::Execution | Field::SlotKey | Field::SlotName => {
+                "ids, comma separated"
+            }
             Field::Search => "free text: run id or serial",
         }
     }
@@ -227,7 +234,9 @@ impl Field {
             Field::CreatedBefore => b(&q.created, false),
             Field::DurationMin => q.duration.min.map(format_span).unwrap_or_default(),
             Field::DurationMax => q.duration.max.map(format_span).unwrap_or_default(),
-            Field::Meta => q.meta.iter().flat_map(|(k, c)| meta_clauses(k, c)).collect::<Vec<_>>().join(" "),
+            Field::Meta => {
+                q.meta.iter().flat_map(|(k, c)| meta_clauses(k, c)).collect::<Vec<_>>().join(" ")
+            }
             Field::Id => list(&q.ids),
             Field::Environment => list(&q.environments),
             Field::Deployment => list(&q.deployments),
@@ -247,6 +256,10 @@ impl Field {
     /// The line a form field's text stands for.
     pub fn clause_from_text(self, text: &str) -> String {
         let t = text.trim();
-        if t.is_empty() || self.prefix().is_empty() { t.to_string() } else { format!("{}{t}", self.prefix()) }
+        if t.is_empty() || self.prefix().is_empty() {
+            t.to_string()
+        } else {
+            format!("{}{t}", self.prefix())
+        }
     }
 }

@@ -39,7 +39,13 @@ pub struct Value {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Term {
-    Filter { key: String, key_span: (usize, usize), op: Op, values: Vec<Value>, span: (usize, usize) },
+    Filter {
+        key: String,
+        key_span: (usize, usize),
+        op: Op,
+        values: Vec<Value>,
+        span: (usize, usize),
+    },
     Word(Value),
 }
 
@@ -77,13 +83,23 @@ fn values(s: &str, mut pos: usize) -> Result<(Vec<Value>, usize), QueryError> {
             pos = end;
         } else {
             let len = rest.find([' ', '\t', ',', '"']).unwrap_or(rest.len());
-            out.push(Value { text: rest[..len].to_string(), quoted: false, span: (start, start + len) });
+            out.push(Value {
+                text: rest[..len].to_string(),
+                quoted: false,
+                span: (start, start + len),
+            });
             pos += len;
         }
         match s[pos..].chars().next() {
             Some(',') => pos += 1,
             None | Some(' ' | '\t') => return Ok((out, pos)),
-            Some(c) => return Err(QueryError::new(start, pos + c.len_utf8(), "a quoted value must end the word or be followed by a comma")),
+            Some(c) => {
+                return Err(QueryError::new(
+                    start,
+                    pos + c.len_utf8(),
+                    "a quoted value must end the word or be followed by a comma",
+                ));
+            }
         }
     }
 }
@@ -121,13 +137,23 @@ pub fn terms(s: &str) -> Result<Vec<Term>, QueryError> {
             Some((op, op_len)) => {
                 let vstart = pos + key_len + op_len;
                 let (vals, end) = values(s, vstart)?;
-                out.push(Term::Filter { key: rest[..key_len].to_string(), key_span: (start, start + key_len), op, values: vals, span: (start, end) });
+                out.push(Term::Filter {
+                    key: rest[..key_len].to_string(),
+                    key_span: (start, start + key_len),
+                    op,
+                    values: vals,
+                    span: (start, end),
+                });
                 pos = end;
             }
             None if c == '"' => {
                 let (text, end) = quoted(s, pos)?;
                 if let Some(c) = s[end..].chars().next().filter(|c| !c.is_whitespace()) {
-                    return Err(QueryError::new(start, end + c.len_utf8(), "put a space after a quoted word"));
+                    return Err(QueryError::new(
+                        start,
+                        end + c.len_utf8(),
+                        "put a space after a quoted word",
+                    ));
                 }
                 out.push(Term::Word(Value { text, quoted: true, span: (start, end) }));
                 pos = end;
@@ -136,9 +162,17 @@ pub fn terms(s: &str) -> Result<Vec<Term>, QueryError> {
                 let len = rest.find(char::is_whitespace).unwrap_or(rest.len());
                 let word = &rest[..len];
                 if word.contains('"') {
-                    return Err(QueryError::new(start, start + len, "a quote can only start a word or a value; quote the whole word"));
+                    return Err(QueryError::new(
+                        start,
+                        start + len,
+                        "a quote can only start a word or a value; quote the whole word",
+                    ));
                 }
-                out.push(Term::Word(Value { text: word.to_string(), quoted: false, span: (start, start + len) }));
+                out.push(Term::Word(Value {
+                    text: word.to_string(),
+                    quoted: false,
+                    span: (start, start + len),
+                }));
                 pos += len;
             }
         }

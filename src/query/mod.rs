@@ -14,7 +14,7 @@ mod params;
 mod parse;
 pub mod time;
 
-pub use fields::{Field, FIELDS};
+pub use fields::{FIELDS, Field};
 pub use lex::Op;
 pub use params::{NameKind, Resolved, to_params};
 pub use parse::parse;
@@ -119,7 +119,12 @@ impl RunQuery {
 
     /// The canonical line: parses back to the same query.
     pub fn to_line(&self) -> String {
-        FIELDS.iter().map(|f| f.clause(self)).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(" ")
+        FIELDS
+            .iter()
+            .map(|f| f.clause(self))
+            .filter(|c| !c.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// Whether a row returned for this query really matches the parts the API cannot express.
@@ -133,13 +138,18 @@ impl RunQuery {
 
 /// Quotes a value when it would not read back as itself (`force`: it must stay a string).
 pub fn quote_value(s: &str, force: bool) -> String {
-    let plain = !s.is_empty() && !force && !s.chars().any(|c| c.is_whitespace() || matches!(c, '"' | ',' | '\\'));
+    let plain = !s.is_empty()
+        && !force
+        && !s.chars().any(|c| c.is_whitespace() || matches!(c, '"' | ',' | '\\'));
     if plain { s.to_string() } else { quoted(s) }
 }
 
 /// Quotes a free word when it would otherwise read as a filter.
 pub fn quote_word(s: &str) -> String {
-    let plain = !s.is_empty() && !s.chars().any(|c| c.is_whitespace() || matches!(c, '"' | '\\' | ':' | '=' | '<' | '>' | '~'));
+    let plain = !s.is_empty()
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || matches!(c, '"' | '\\' | ':' | '=' | '<' | '>' | '~'));
     if plain { s.to_string() } else { quoted(s) }
 }
 

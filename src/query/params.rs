@@ -39,11 +39,21 @@ impl Resolved {
     }
 }
 
-fn push_all(out: &mut Vec<(&'static str, String)>, key: &'static str, vals: impl IntoIterator<Item = String>) {
+fn push_all(
+    out: &mut Vec<(&'static str, String)>,
+    key: &'static str,
+    vals: impl IntoIterator<Item = String>,
+) {
     out.extend(vals.into_iter().map(|v| (key, v)));
 }
 
-fn times(out: &mut Vec<(&'static str, String)>, b: &Bounds<TimeSpec>, keys: (&'static str, &'static str), now_ms: i64, tz: FixedOffset) {
+fn times(
+    out: &mut Vec<(&'static str, String)>,
+    b: &Bounds<TimeSpec>,
+    keys: (&'static str, &'static str),
+    now_ms: i64,
+    tz: FixedOffset,
+) {
     if let Some(t) = &b.min {
         out.push((keys.0, query_timestamp(&from_ms(t.resolve(now_ms, tz)))));
     }
@@ -81,7 +91,12 @@ fn meta_json(meta: &[(String, Vec<MetaCond>)]) -> String {
 
 /// The filter parameters (no paging or sorting). Names without a resolution are left out;
 /// the worker resolves every name first and reports the ones that matched nothing.
-pub fn to_params(q: &RunQuery, r: &Resolved, now_ms: i64, tz: FixedOffset) -> Vec<(&'static str, String)> {
+pub fn to_params(
+    q: &RunQuery,
+    r: &Resolved,
+    now_ms: i64,
+    tz: FixedOffset,
+) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     let mut search = q.search.join(" ");
     if let Some(p) = &q.serial_prefix {
@@ -116,7 +131,11 @@ pub fn to_params(q: &RunQuery, r: &Resolved, now_ms: i64, tz: FixedOffset) -> Ve
     push_all(&mut out, "created_by_user_ids", r.ids(NameKind::User, &q.users));
     push_all(&mut out, "created_by_station_ids", r.ids(NameKind::Station, &q.stations));
     push_all(&mut out, "operated_by_ids", r.ids(NameKind::Operator, &q.operators));
-    let unmatched_operators = q.operators.iter().filter(|n| r.ids.get(&(NameKind::Operator, (*n).clone())).is_none_or(Vec::is_empty)).cloned();
+    let unmatched_operators = q
+        .operators
+        .iter()
+        .filter(|n| r.ids.get(&(NameKind::Operator, (*n).clone())).is_none_or(Vec::is_empty))
+        .cloned();
     push_all(&mut out, "operated_by_names", unmatched_operators);
     if !q.meta.is_empty() {
         out.push(("metadata", meta_json(&q.meta)));
@@ -127,7 +146,12 @@ pub fn to_params(q: &RunQuery, r: &Resolved, now_ms: i64, tz: FixedOffset) -> Ve
 impl RunQuery {
     /// Every (kind, name) that needs resolving before a request.
     pub fn names(&self) -> Vec<(NameKind, String)> {
-        let kinds = [(NameKind::Procedure, &self.procedures), (NameKind::Station, &self.stations), (NameKind::Operator, &self.operators), (NameKind::User, &self.users)];
+        let kinds = [
+            (NameKind::Procedure, &self.procedures),
+            (NameKind::Station, &self.stations),
+            (NameKind::Operator, &self.operators),
+            (NameKind::User, &self.users),
+        ];
         kinds.into_iter().flat_map(|(k, v)| v.iter().map(move |n| (k, n.clone()))).collect()
     }
 }

@@ -81,12 +81,18 @@ fn strings(values: &[Value], out: &mut Vec<String>) -> Result<(), QueryError> {
     Ok(())
 }
 
-fn enum_values<T: WireEnum + PartialEq>(what: &str, values: &[Value], out: &mut Vec<T>) -> Result<(), QueryError> {
+fn enum_values<T: WireEnum + PartialEq>(
+    what: &str,
+    values: &[Value],
+    out: &mut Vec<T>,
+) -> Result<(), QueryError> {
     for v in values {
         if v.text.is_empty() {
             return Err(err(v.span, "empty value; type one after the colon"));
         }
-        let parsed = T::parse_known(&v.text).ok_or_else(|| err(v.span, format!("`{}` is not a {what}; use one of {}", v.text, T::expected())))?;
+        let parsed = T::parse_known(&v.text).ok_or_else(|| {
+            err(v.span, format!("`{}` is not a {what}; use one of {}", v.text, T::expected()))
+        })?;
         if !out.contains(&parsed) {
             out.push(parsed);
         }
@@ -94,7 +100,11 @@ fn enum_values<T: WireEnum + PartialEq>(what: &str, values: &[Value], out: &mut 
     Ok(())
 }
 
-fn single<'a>(key: &str, values: &'a [Value], span: (usize, usize)) -> Result<&'a Value, QueryError> {
+fn single<'a>(
+    key: &str,
+    values: &'a [Value],
+    span: (usize, usize),
+) -> Result<&'a Value, QueryError> {
     match values {
         [v] if !v.text.is_empty() => Ok(v),
         [v] => Err(err(v.span, format!("`{key}` needs a value"))),
@@ -102,7 +112,12 @@ fn single<'a>(key: &str, values: &'a [Value], span: (usize, usize)) -> Result<&'
     }
 }
 
-fn set_once<T>(slot: &mut Option<T>, value: T, key: &str, span: (usize, usize)) -> Result<(), QueryError> {
+fn set_once<T>(
+    slot: &mut Option<T>,
+    value: T,
+    key: &str,
+    span: (usize, usize),
+) -> Result<(), QueryError> {
     if slot.is_some() {
         return Err(err(span, format!("`{key}` bound given twice; keep one")));
     }
@@ -110,7 +125,13 @@ fn set_once<T>(slot: &mut Option<T>, value: T, key: &str, span: (usize, usize)) 
     Ok(())
 }
 
-fn bound<T>(b: &mut Bounds<T>, op: Op, value: T, key: &str, span: (usize, usize)) -> Result<(), QueryError> {
+fn bound<T>(
+    b: &mut Bounds<T>,
+    op: Op,
+    value: T,
+    key: &str,
+    span: (usize, usize),
+) -> Result<(), QueryError> {
     match op {
         Op::Gt | Op::Ge => set_once(&mut b.min, value, key, span),
         Op::Lt | Op::Le => set_once(&mut b.max, value, key, span),
@@ -122,7 +143,14 @@ fn time_value(v: &Value) -> Result<TimeSpec, QueryError> {
     TimeSpec::parse(&v.text).map_err(|m| err(v.span, m))
 }
 
-fn meta(q: &mut RunQuery, key: &str, key_span: (usize, usize), op: Op, values: &[Value], span: (usize, usize)) -> Result<(), QueryError> {
+fn meta(
+    q: &mut RunQuery,
+    key: &str,
+    key_span: (usize, usize),
+    op: Op,
+    values: &[Value],
+    span: (usize, usize),
+) -> Result<(), QueryError> {
     let name = &key["meta.".len()..];
     if name.is_empty() {
         return Err(err(key_span, "name the metadata key: meta.KEY=value"));
@@ -136,7 +164,9 @@ fn meta(q: &mut RunQuery, key: &str, key_span: (usize, usize), op: Op, values: &
                 match (v.quoted, v.text.as_str()) {
                     (false, "true") => MetaCond::Bool(true),
                     (false, "false") => MetaCond::Bool(false),
-                    (false, t) if t.parse::<f64>().is_ok_and(f64::is_finite) => MetaCond::Num(Op::Eq, t.parse().unwrap_or_default()),
+                    (false, t) if t.parse::<f64>().is_ok_and(f64::is_finite) => {
+                        MetaCond::Num(Op::Eq, t.parse().unwrap_or_default())
+                    }
                     _ => MetaCond::In(vec![v.text.clone()]),
                 }
             } else {
@@ -148,7 +178,12 @@ fn meta(q: &mut RunQuery, key: &str, key_span: (usize, usize), op: Op, values: &
         Op::Tilde => MetaCond::Contains(single(key, values, span)?.text.clone()),
         Op::Gt | Op::Ge | Op::Lt | Op::Le => {
             let v = single(key, values, span)?;
-            let n: f64 = v.text.parse().ok().filter(|n: &f64| n.is_finite()).ok_or_else(|| err(v.span, format!("`{}` is not a number; `{}` compares numbers", v.text, op.as_str())))?;
+            let n: f64 = v.text.parse().ok().filter(|n: &f64| n.is_finite()).ok_or_else(|| {
+                err(
+                    v.span,
+                    format!("`{}` is not a number; `{}` compares numbers", v.text, op.as_str()),
+                )
+            })?;
             MetaCond::Num(op, n)
         }
     };
@@ -164,12 +199,20 @@ fn meta(q: &mut RunQuery, key: &str, key_span: (usize, usize), op: Op, values: &
                     }
                 }
             }
-            (_, cond) if conds.iter().any(|c| same_op(c, &cond)) => return Err(err(span, format!("`meta.{name}` already has this condition; keep one"))),
+            (_, cond) if conds.iter().any(|c| same_op(c, &cond)) => {
+                return Err(err(
+                    span,
+                    format!("`meta.{name}` already has this condition; keep one"),
+                ));
+            }
             (_, cond) => conds.push(cond),
         }
     } else {
         if q.meta.len() == MAX_META_KEYS {
-            return Err(err(span, format!("the API filters on at most {MAX_META_KEYS} metadata keys")));
+            return Err(err(
+                span,
+                format!("the API filters on at most {MAX_META_KEYS} metadata keys"),
+            ));
         }
         q.meta.push((name.to_string(), vec![cond]));
     }
@@ -188,7 +231,10 @@ fn serial(q: &mut RunQuery, values: &[Value]) -> Result<(), QueryError> {
         match v.text.strip_suffix('*') {
             Some(p) if !v.quoted => {
                 if p.is_empty() || p.contains('*') {
-                    return Err(err(v.span, "a serial pattern is a prefix then one `*`, e.g. SN-00*"));
+                    return Err(err(
+                        v.span,
+                        "a serial pattern is a prefix then one `*`, e.g. SN-00*",
+                    ));
                 }
                 if q.serial_prefix.is_some() {
                     return Err(err(v.span, "only one serial pattern at a time"));
@@ -201,12 +247,21 @@ fn serial(q: &mut RunQuery, values: &[Value]) -> Result<(), QueryError> {
     Ok(())
 }
 
-fn filter(q: &mut RunQuery, key: &str, key_span: (usize, usize), op: Op, values: &[Value], span: (usize, usize)) -> Result<(), QueryError> {
+fn filter(
+    q: &mut RunQuery,
+    key: &str,
+    key_span: (usize, usize),
+    op: Op,
+    values: &[Value],
+    span: (usize, usize),
+) -> Result<(), QueryError> {
     if key.to_ascii_lowercase().starts_with("meta.") {
         return meta(q, key, key_span, op, values, span);
     }
-    let t = target(key).ok_or_else(|| err(key_span, format!("unknown filter `{key}`; filters are: {KEYS}")))?;
-    let is_list = !matches!(t, Target::Started | Target::Ended | Target::Created | Target::Duration);
+    let t = target(key)
+        .ok_or_else(|| err(key_span, format!("unknown filter `{key}`; filters are: {KEYS}")))?;
+    let is_list =
+        !matches!(t, Target::Started | Target::Ended | Target::Created | Target::Duration);
     if is_list && !matches!(op, Op::Colon | Op::Eq) {
         return Err(err(span, format!("`{key}` takes `{key}:value`, not `{}`", op.as_str())));
     }
@@ -259,12 +314,18 @@ pub fn parse(line: &str) -> Result<RunQuery, QueryError> {
     for term in lex::terms(line)? {
         match term {
             Term::Word(v) => q.search.push(v.text),
-            Term::Filter { key, key_span, op, values, span } => filter(&mut q, &key, key_span, op, &values, span)?,
+            Term::Filter { key, key_span, op, values, span } => {
+                filter(&mut q, &key, key_span, op, &values, span)?
+            }
         }
     }
     if q.serial_prefix.is_some() && !q.search.is_empty() {
         let at = line.find('*').unwrap_or(0);
-        return Err(QueryError::new(at, at + 1, "a serial pattern uses the API's one search field; drop the free words or the `*`"));
+        return Err(QueryError::new(
+            at,
+            at + 1,
+            "a serial pattern uses the API's one search field; drop the free words or the `*`",
+        ));
     }
     q.search.retain(|w| !w.is_empty());
     Ok(q)

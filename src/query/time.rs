@@ -21,7 +21,11 @@ impl TimeSpec {
     pub fn resolve(&self, now_ms: i64, tz: FixedOffset) -> i64 {
         match self {
             TimeSpec::Ago(ms) => now_ms - ms,
-            TimeSpec::Local(t) => tz.from_local_datetime(t).single().map(|t| t.timestamp_millis()).unwrap_or_else(|| t.and_utc().timestamp_millis()),
+            TimeSpec::Local(t) => tz
+                .from_local_datetime(t)
+                .single()
+                .map(|t| t.timestamp_millis())
+                .unwrap_or_else(|| t.and_utc().timestamp_millis()),
             TimeSpec::Exact(ms) => *ms,
         }
     }
@@ -49,14 +53,21 @@ impl std::fmt::Display for TimeSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             TimeSpec::Ago(ms) => f.write_str(&format_span(*ms)),
-            TimeSpec::Local(t) if t.time() == chrono::NaiveTime::MIN => write!(f, "{}", t.format("%Y-%m-%d")),
+            TimeSpec::Local(t) if t.time() == chrono::NaiveTime::MIN => {
+                write!(f, "{}", t.format("%Y-%m-%d"))
+            }
             TimeSpec::Local(t) => write!(f, "{}", t.format("%Y-%m-%dT%H:%M:%S")),
-            TimeSpec::Exact(ms) => write!(f, "{}", crate::api::time::from_ms(*ms).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+            TimeSpec::Exact(ms) => write!(
+                f,
+                "{}",
+                crate::api::time::from_ms(*ms).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+            ),
         }
     }
 }
 
-const UNITS: [(char, i64); 5] = [('w', 604_800_000), ('d', 86_400_000), ('h', 3_600_000), ('m', 60_000), ('s', 1_000)];
+const UNITS: [(char, i64); 5] =
+    [('w', 604_800_000), ('d', 86_400_000), ('h', 3_600_000), ('m', 60_000), ('s', 1_000)];
 
 /// `1h30m`, `90s`, `2w`, `500ms` or ISO 8601 (`PT2M`), to milliseconds.
 pub fn parse_span(s: &str) -> Result<i64, String> {
@@ -142,7 +153,10 @@ mod tests {
         let tz = FixedOffset::east_opt(3600).unwrap();
         let t = TimeSpec::parse("2026-11-01").unwrap();
         assert_eq!(t.resolve(0, tz), 1_793_487_600_000); // 2026-10-31T23:00Z
-        assert_eq!(TimeSpec::parse("24h").unwrap().resolve(100_000_000, tz), 100_000_000 - 86_400_000);
+        assert_eq!(
+            TimeSpec::parse("24h").unwrap().resolve(100_000_000, tz),
+            100_000_000 - 86_400_000
+        );
         assert!(TimeSpec::parse("yesterday-ish").is_err());
     }
 }

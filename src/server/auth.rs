@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -35,7 +35,9 @@ impl Caller {
     pub fn require_user(&self, action: &str) -> Result<(), ApiError> {
         match self {
             Caller::User { .. } => Ok(()),
-            Caller::Station { .. } => Err(ApiError::forbidden(format!("A station key cannot {action}; use a user key"))),
+            Caller::Station { .. } => {
+                Err(ApiError::forbidden(format!("A station key cannot {action}; use a user key")))
+            }
         }
     }
 }
@@ -43,7 +45,11 @@ impl Caller {
 /// Keys known to the server, loaded once at start.
 pub type KeyTable = Arc<HashMap<String, Caller>>;
 
-pub async fn require_key(State(keys): State<KeyTable>, mut req: Request, next: Next) -> Result<Response, ApiError> {
+pub async fn require_key(
+    State(keys): State<KeyTable>,
+    mut req: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
     let header = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     let Some(header) = header else {
         return Err(ApiError::new(
@@ -51,7 +57,11 @@ pub async fn require_key(State(keys): State<KeyTable>, mut req: Request, next: N
             "Missing API key: send `Authorization: Bearer <key>`",
         ));
     };
-    let key = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).unwrap_or("").trim();
+    let key = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .unwrap_or("")
+        .trim();
     let Some(caller) = keys.get(key) else {
         // Never echo the key: it may be a real secret pasted into the wrong place.
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "Invalid API key"));

@@ -99,8 +99,14 @@ impl From<rusqlite::Error> for ApiError {
     fn from(e: rusqlite::Error) -> Self {
         // A busy or locked database means nothing was committed: the client may retry.
         if let rusqlite::Error::SqliteFailure(f, _) = &e {
-            if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) {
-                return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "The database is busy; retry shortly");
+            if matches!(
+                f.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            ) {
+                return ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "The database is busy; retry shortly",
+                );
             }
         }
         tracing::error!(error = %e, "database error");

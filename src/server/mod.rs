@@ -12,17 +12,17 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, StatusCode, Uri};
 use axum::routing::{get, post, put};
-use axum::Router;
 use rusqlite::Connection;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use auth::{Caller, KeyTable};
 use error::ApiError;
-use store::{catalog, SharedStore};
+use store::{SharedStore, catalog};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -66,7 +66,10 @@ async fn not_found(method: Method, uri: Uri) -> ApiError {
 }
 
 async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, format!("{method} is not allowed on {}", uri.path()))
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{method} is not allowed on {}", uri.path()),
+    )
 }
 
 /// The keys a server answers to, as printed at start.
@@ -82,7 +85,11 @@ fn new_key(kind: &str) -> String {
 
 /// Makes sure an admin user and a station exist, registers the given keys (or reuses the
 /// stored ones, or generates new ones), and returns the keys to print and the lookup table.
-pub fn prepare_keys(store: &SharedStore, user_key: Option<&str>, station_key: Option<&str>) -> rusqlite::Result<(Keys, KeyTable)> {
+pub fn prepare_keys(
+    store: &SharedStore,
+    user_key: Option<&str>,
+    station_key: Option<&str>,
+) -> rusqlite::Result<(Keys, KeyTable)> {
     let mut conn = store.writer();
     let tx = conn.transaction()?;
     let first = |c: &Connection, sql: &str| -> rusqlite::Result<Option<String>> {
@@ -106,14 +113,23 @@ pub fn prepare_keys(store: &SharedStore, user_key: Option<&str>, station_key: Op
         }
     };
     let existing = catalog::keys(&tx)?;
-    let stored = |kind: &str| existing.iter().find(|(_, k, _)| k == kind).map(|(key, _, _)| key.clone());
-    let user_key = user_key.map(str::to_string).or_else(|| stored("user")).unwrap_or_else(|| new_key("user"));
-    let station_key = station_key.map(str::to_string).or_else(|| stored("station")).unwrap_or_else(|| new_key("station"));
+    let stored =
+        |kind: &str| existing.iter().find(|(_, k, _)| k == kind).map(|(key, _, _)| key.clone());
+    let user_key =
+        user_key.map(str::to_string).or_else(|| stored("user")).unwrap_or_else(|| new_key("user"));
+    let station_key = station_key
+        .map(str::to_string)
+        .or_else(|| stored("station"))
+        .unwrap_or_else(|| new_key("station"));
     catalog::insert_key(&tx, &user_key, "user", &admin)?;
     catalog::insert_key(&tx, &station_key, "station", &station)?;
     let mut table = HashMap::new();
     for (key, kind, principal) in catalog::keys(&tx)? {
-        let caller = if kind == "user" { Caller::User { user_id: principal } } else { Caller::Station { station_id: principal } };
+        let caller = if kind == "user" {
+            Caller::User { user_id: principal }
+        } else {
+            Caller::Station { station_id: principal }
+        };
         table.insert(key, caller);
     }
     tx.commit()?;
@@ -150,7 +166,12 @@ impl Drop for Running {
 }
 
 /// Serves `store` on `listener` until stopped.
-pub async fn start(store: SharedStore, listener: TcpListener, keys: Keys, table: KeyTable) -> std::io::Result<Running> {
+pub async fn start(
+    store: SharedStore,
+    listener: TcpListener,
+    keys: Keys,
+    table: KeyTable,
+) -> std::io::Result<Running> {
     let addr = listener.local_addr()?;
     let url = format!("http://{addr}");
     let app = router(AppState { store: store.clone(), base_url: url.clone() }, table);
@@ -168,7 +189,12 @@ pub async fn start(store: SharedStore, listener: TcpListener, keys: Keys, table:
 
 /// Opens the database, prepares keys and serves on `addr` (port 0 picks a free one). Used by
 /// tests, benchmarks and `--demo`.
-pub async fn start_at(db: &std::path::Path, addr: &str, user_key: Option<&str>, station_key: Option<&str>) -> color_eyre::Result<Running> {
+pub async fn start_at(
+    db: &std::path::Path,
+    addr: &str,
+    user_key: Option<&str>,
+    station_key: Option<&str>,
+) -> color_eyre::Result<Running> {
     let store = store::Store::open(db)?;
     let (keys, table) = prepare_keys(&store, user_key, station_key)?;
     let listener = TcpListener::bind(addr).await?;

@@ -32,13 +32,18 @@ pub fn title(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     if let Some(ms) = list.live_ms {
         right.push_str(&format!("│ LIVE {}s ", ms / 1000));
     }
-    let where_ = if app.session.demo { "demo".to_string() } else { app.session.url.trim_start_matches("https://").trim_end_matches('/').to_string() };
+    let where_ = if app.session.demo {
+        "demo".to_string()
+    } else {
+        app.session.url.trim_start_matches("https://").trim_end_matches('/').to_string()
+    };
     let left = format!(" tofui │ {where_} │ {filter}");
     let width = area.width as usize;
     let room = width.saturating_sub(right.chars().count());
     let left = fit(&left, room);
     let pad = width.saturating_sub(left.chars().count() + right.chars().count());
-    let line = Line::from(vec![Span::raw(left), Span::raw(" ".repeat(pad)), Span::raw(right)]).style(theme.title());
+    let line = Line::from(vec![Span::raw(left), Span::raw(" ".repeat(pad)), Span::raw(right)])
+        .style(theme.title());
     frame.render_widget(Paragraph::new(line), area);
 }
 
@@ -49,7 +54,9 @@ pub fn views(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     for (i, v) in app.views.iter().enumerate() {
         let l = if i == app.active { Some(&app.list) } else { v.saved.as_ref() };
         let count = match l {
-            Some(l) if l.loaded => format!(" {}{}", count(l.rows.len()), if l.has_more { "+" } else { "" }),
+            Some(l) if l.loaded => {
+                format!(" {}{}", count(l.rows.len()), if l.has_more { "+" } else { "" })
+            }
             Some(l) if l.is_loading() => " …".into(),
             _ => String::new(),
         };
@@ -67,7 +74,13 @@ pub fn views(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 pub fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let list = &app.list;
     if let Some((text, _)) = &app.flash {
-        frame.render_widget(Paragraph::new(Line::styled(fit(&format!(" {text}"), area.width as usize), theme.accent())), area);
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                fit(&format!(" {text}"), area.width as usize),
+                theme.accent(),
+            )),
+            area,
+        );
         return;
     }
     let mut spans: Vec<Span> = Vec::new();
@@ -94,17 +107,34 @@ pub fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
     let room = (area.width as usize).saturating_sub(used + 3);
     if let Some(first) = app.config_problems.first() {
-        let more = if app.config_problems.len() > 1 { format!(" (+{} more in the log)", app.config_problems.len() - 1) } else { String::new() };
+        let more = if app.config_problems.len() > 1 {
+            format!(" (+{} more in the log)", app.config_problems.len() - 1)
+        } else {
+            String::new()
+        };
         let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-        spans.push(Span::styled(format!(" · {}", fit(&format!("config: {first}{more}"), (area.width as usize).saturating_sub(used + 3))), theme.warn()));
+        spans.push(Span::styled(
+            format!(
+                " · {}",
+                fit(
+                    &format!("config: {first}{more}"),
+                    (area.width as usize).saturating_sub(used + 3)
+                )
+            ),
+            theme.warn(),
+        ));
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
         return;
     }
     if let Some(r) = &list.retry {
         let left = ((r.at_ms + r.delay_ms - app.now_ms).max(0) + 999) / 1000;
-        spans.push(Span::styled(format!(" · {}", fit(&format!("retry {} in {left}s: {}", r.attempt, r.message), room)), theme.warn()));
+        spans.push(Span::styled(
+            format!(" · {}", fit(&format!("retry {} in {left}s: {}", r.attempt, r.message), room)),
+            theme.warn(),
+        ));
     } else if let Some(e) = &list.error {
-        spans.push(Span::styled(format!(" · {}", fit(&format!("error: {e}"), room)), theme.error()));
+        spans
+            .push(Span::styled(format!(" · {}", fit(&format!("error: {e}"), room)), theme.error()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -112,7 +142,9 @@ pub fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 /// The footer's keys, as many as fit; the last ones (help, quit) are kept first.
 pub fn keys(app: &App, mode: Mode, frame: &mut Frame, area: Rect, theme: &Theme) {
     let all = app.keymap.describe(mode, true);
-    let width = |items: &[(String, &str)]| items.iter().map(|(k, l)| k.chars().count() + 1 + l.chars().count() + 3).sum::<usize>();
+    let width = |items: &[(String, &str)]| {
+        items.iter().map(|(k, l)| k.chars().count() + 1 + l.chars().count() + 3).sum::<usize>()
+    };
     let mut shown: Vec<(String, &str)> = all.clone();
     // Drop from the middle (less used keys) until it fits, keeping the first and last two.
     while width(&shown) > area.width as usize + 3 && shown.len() > 3 {

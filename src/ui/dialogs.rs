@@ -6,13 +6,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::chrome::fit;
-use super::overlay::centered;
 use super::detail::values::value;
+use super::overlay::centered;
 use super::theme::Theme;
 use crate::app::App;
 use crate::app::dialogs::{Ask, DeleteState, UploadState};
 use crate::app::editor::{EditorState, MetaRow, Step};
-
 
 fn kind(v: &serde_json::Value) -> &'static str {
     match v {
@@ -31,7 +30,12 @@ fn row_line(r: &MetaRow, selected: bool, key_w: usize, theme: &Theme) -> Line<'s
         _ => (" ", r.original.clone(), ratatui::style::Style::new()),
     };
     let v = shown.as_ref();
-    let text = format!("{mark} {:<key_w$} {:<8} {}", fit(&r.key, key_w), v.map(kind).unwrap_or(""), v.map(|v| value(Some(v))).unwrap_or_default());
+    let text = format!(
+        "{mark} {:<key_w$} {:<8} {}",
+        fit(&r.key, key_w),
+        v.map(kind).unwrap_or(""),
+        v.map(|v| value(Some(v))).unwrap_or_default()
+    );
     let line = Line::styled(text, style);
     if selected { line.style(theme.selected()) } else { line }
 }
@@ -54,9 +58,17 @@ pub fn editor(ed: &EditorState, frame: &mut Frame, area: Rect, theme: &Theme) {
     if matches!(ed.step, Step::Review) {
         let (added, changed, removed) = ed.change_set();
         lines.push(Line::styled(" Save these changes?", theme.header()));
-        for (label, rows, style) in [("added", added, theme.pass()), ("changed", changed, theme.warn()), ("removed", removed, theme.error())] {
+        for (label, rows, style) in [
+            ("added", added, theme.pass()),
+            ("changed", changed, theme.warn()),
+            ("removed", removed, theme.error()),
+        ] {
             for row in rows {
-                let new = row.change().filter(|v| !v.is_null()).map(|v| value(Some(&v))).unwrap_or_default();
+                let new = row
+                    .change()
+                    .filter(|v| !v.is_null())
+                    .map(|v| value(Some(&v)))
+                    .unwrap_or_default();
                 let old = row.original.as_ref().map(|v| value(Some(v))).unwrap_or_default();
                 let text = match label {
                     "added" => format!(" + {} = {new}", row.key),
@@ -68,45 +80,85 @@ pub fn editor(ed: &EditorState, frame: &mut Frame, area: Rect, theme: &Theme) {
         }
         let n = ed.targets.len();
         lines.push(Line::from(""));
-        lines.push(Line::styled(format!(" One PATCH per run, {n} run{}. enter saves · esc goes back", if n == 1 { "" } else { "s" }), theme.dim()));
+        lines.push(Line::styled(
+            format!(
+                " One PATCH per run, {n} run{}. enter saves · esc goes back",
+                if n == 1 { "" } else { "s" }
+            ),
+            theme.dim(),
+        ));
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         return;
     }
     if ed.loading.is_some() {
         lines.push(Line::styled(" Reading the run's metadata…", theme.dim()));
     } else if ed.rows.is_empty() {
-        lines.push(Line::styled(if ed.bulk() { " Add keys to set on every marked run (a)." } else { " No metadata yet. a adds a key." }, theme.dim()));
+        lines.push(Line::styled(
+            if ed.bulk() {
+                " Add keys to set on every marked run (a)."
+            } else {
+                " No metadata yet. a adds a key."
+            },
+            theme.dim(),
+        ));
     }
     let list_h = inner.height.saturating_sub(4) as usize;
     let top = ed.cursor.saturating_sub(list_h.saturating_sub(1));
     for (i, row) in ed.rows.iter().enumerate().skip(top).take(list_h) {
-        lines.push(row_line(row, i == ed.cursor && matches!(ed.step, Step::Browse | Step::EditValue(_)), key_w, theme));
+        lines.push(row_line(
+            row,
+            i == ed.cursor && matches!(ed.step, Step::Browse | Step::EditValue(_)),
+            key_w,
+            theme,
+        ));
     }
-    frame.render_widget(Paragraph::new(lines), Rect { height: inner.height.saturating_sub(3), ..inner });
+    frame.render_widget(
+        Paragraph::new(lines),
+        Rect { height: inner.height.saturating_sub(3), ..inner },
+    );
     // The line being typed, its problem, and the state of the save.
     let bottom = Rect { y: inner.y + inner.height.saturating_sub(3), height: 3, ..inner };
     let mut foot: Vec<Line> = Vec::new();
     let prompt = match &ed.step {
         Step::AddKey(i) => Some(("new key: ".to_string(), i)),
         Step::AddValue { key, input } => Some((format!("{key} = "), input)),
-        Step::EditValue(i) => Some((format!("{} = ", ed.rows.get(ed.cursor).map(|r| r.key.as_str()).unwrap_or("")), i)),
+        Step::EditValue(i) => Some((
+            format!("{} = ", ed.rows.get(ed.cursor).map(|r| r.key.as_str()).unwrap_or("")),
+            i,
+        )),
         _ => None,
     };
     if let Some((label, input)) = &prompt {
-        foot.push(Line::from(vec![Span::styled(format!(" {label}"), theme.key()), Span::raw(input.value().to_string())]));
+        foot.push(Line::from(vec![
+            Span::styled(format!(" {label}"), theme.key()),
+            Span::raw(input.value().to_string()),
+        ]));
         let x = bottom.x + 1 + label.chars().count() as u16 + input.visual_cursor() as u16;
         frame.set_cursor_position((x.min(bottom.right().saturating_sub(1)), bottom.y));
     } else {
-        foot.push(Line::styled(" 23.4 number · true/false boolean · anything else text · \"23.4\" forces text", theme.dim()));
+        foot.push(Line::styled(
+            " 23.4 number · true/false boolean · anything else text · \"23.4\" forces text",
+            theme.dim(),
+        ));
     }
     if let Some(why) = &ed.invalid {
         foot.push(Line::styled(format!(" {why}"), theme.error()));
     } else if matches!(ed.step, Step::Saving) {
-        foot.push(Line::styled(format!(" saving… ({} of {} answered)", ed.targets.len() - ed.pending.len(), ed.targets.len()), theme.warn()));
+        foot.push(Line::styled(
+            format!(
+                " saving… ({} of {} answered)",
+                ed.targets.len() - ed.pending.len(),
+                ed.targets.len()
+            ),
+            theme.warn(),
+        ));
     } else if let Some(e) = &ed.error {
         foot.push(Line::styled(format!(" {e}"), theme.error()));
     } else if ed.dirty() {
-        foot.push(Line::styled(format!(" {} unsaved change(s) · ctrl-s reviews and saves", ed.changes().len()), theme.warn()));
+        foot.push(Line::styled(
+            format!(" {} unsaved change(s) · ctrl-s reviews and saves", ed.changes().len()),
+            theme.warn(),
+        ));
     }
     frame.render_widget(Paragraph::new(foot).wrap(Wrap { trim: false }), bottom);
 }
@@ -124,7 +176,10 @@ pub fn delete(d: &DeleteState, frame: &mut Frame, area: Rect, theme: &Theme) {
         Line::from(""),
     ];
     if d.needs_count() {
-        lines.push(Line::from(vec![Span::raw(format!(" Type {n} to confirm: ")), Span::styled(d.typed.value().to_string(), theme.key())]));
+        lines.push(Line::from(vec![
+            Span::raw(format!(" Type {n} to confirm: ")),
+            Span::styled(d.typed.value().to_string(), theme.key()),
+        ]));
     } else {
         lines.push(Line::from(" enter deletes · esc cancels"));
     }
@@ -135,11 +190,17 @@ pub fn delete(d: &DeleteState, frame: &mut Frame, area: Rect, theme: &Theme) {
     }
     let r = centered(area, 64, lines.len() as u16 + 2);
     frame.render_widget(Clear, r);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(" Delete ")), r);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(" Delete ")),
+        r,
+    );
 }
 
 pub fn upload(u: &UploadState, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let mut lines = vec![Line::from(vec![Span::styled(" file: ", theme.key()), Span::raw(u.input.value().to_string())])];
+    let mut lines = vec![Line::from(vec![
+        Span::styled(" file: ", theme.key()),
+        Span::raw(u.input.value().to_string()),
+    ])];
     for c in u.candidates.iter().take(6) {
         lines.push(Line::styled(format!("   {c}"), theme.dim()));
     }
@@ -149,7 +210,10 @@ pub fn upload(u: &UploadState, frame: &mut Frame, area: Rect, theme: &Theme) {
     if u.pending.is_some() {
         let pct = u.total.filter(|t| *t > 0).map(|t| u.sent as f64 / t as f64).unwrap_or(0.0);
         let filled = (pct * 20.0).round() as usize;
-        lines.push(Line::styled(format!(" {}{} {:>3.0}%", "█".repeat(filled), "░".repeat(20 - filled), pct * 100.0), theme.accent()));
+        lines.push(Line::styled(
+            format!(" {}{} {:>3.0}%", "█".repeat(filled), "░".repeat(20 - filled), pct * 100.0),
+            theme.accent(),
+        ));
     } else if let Some(e) = &u.error {
         lines.push(Line::styled(format!(" {e}"), theme.error()));
     } else {
@@ -158,7 +222,12 @@ pub fn upload(u: &UploadState, frame: &mut Frame, area: Rect, theme: &Theme) {
     let r = centered(area, area.width.saturating_sub(6).min(90), lines.len() as u16 + 2);
     frame.render_widget(Clear, r);
     let x = r.x + 1 + 7 + u.input.visual_cursor() as u16;
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(" Upload an attachment ")), r);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(" Upload an attachment ")),
+        r,
+    );
     if u.pending.is_none() {
         frame.set_cursor_position((x.min(r.right().saturating_sub(2)), r.y + 1));
     }
@@ -168,12 +237,19 @@ pub fn ask(app: &App, q: Ask, frame: &mut Frame, area: Rect, theme: &Theme) {
     let text = match q {
         Ask::QuitWithEdits => {
             let saving = app.editor.as_ref().is_some_and(|e| !e.pending.is_empty());
-            if saving { " A metadata save is not acknowledged yet. Quit anyway?" } else { " Your metadata edits are not saved. Quit anyway?" }
+            if saving {
+                " A metadata save is not acknowledged yet. Quit anyway?"
+            } else {
+                " Your metadata edits are not saved. Quit anyway?"
+            }
         }
         Ask::DiscardEdits => " Close the editor and lose your edits?",
     };
     let lines = vec![Line::styled(text, theme.warn()), Line::from(""), Line::from(" y yes · n no")];
     let r = centered(area, 60, 5);
     frame.render_widget(Clear, r);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered()), r);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered()),
+        r,
+    );
 }

@@ -20,7 +20,8 @@ pub fn render(bar: &FilterBar, frame: &mut Frame, area: Rect, theme: &Theme) {
     let text: String = bar.text().chars().skip(scroll).take(width).collect();
     let line = Line::from(vec![Span::styled(prompt, theme.key()), Span::raw(text)]);
     frame.render_widget(Paragraph::new(line), Rect { height: 1, ..area });
-    let cursor_x = area.x + prompt.len() as u16 + (bar.input.visual_cursor().saturating_sub(scroll)) as u16;
+    let cursor_x =
+        area.x + prompt.len() as u16 + (bar.input.visual_cursor().saturating_sub(scroll)) as u16;
     frame.set_cursor_position((cursor_x.min(area.right().saturating_sub(1)), area.y));
 
     let second = Rect { y: area.y + 1, height: 1, ..area };
@@ -29,22 +30,35 @@ pub fn render(bar: &FilterBar, frame: &mut Frame, area: Rect, theme: &Theme) {
             let start = col(bar.text(), e.start).saturating_sub(scroll);
             let len = (col(bar.text(), e.end).saturating_sub(scroll)).saturating_sub(start).max(1);
             let lead = " ".repeat(prompt.len() + start);
-            Line::from(vec![Span::raw(lead), Span::styled(format!("{} {}", "^".repeat(len), e.message), theme.error())])
+            Line::from(vec![
+                Span::raw(lead),
+                Span::styled(format!("{} {}", "^".repeat(len), e.message), theme.error()),
+            ])
         }
-        None => Line::styled("  e.g. outcome:fail since:24h proc:\"PCB Functional\" meta.shift=A · tab: form", theme.dim()),
+        None => Line::styled(
+            "  e.g. outcome:fail since:24h proc:\"PCB Functional\" meta.shift=A · tab: form",
+            theme.dim(),
+        ),
     };
     frame.render_widget(Paragraph::new(help), second);
 }
 
 /// The `:` command line and its error.
 pub fn command(bar: &crate::app::views::CommandBar, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let line = Line::from(vec![Span::styled(":", theme.key()), Span::raw(bar.input.value().to_string())]);
+    let line =
+        Line::from(vec![Span::styled(":", theme.key()), Span::raw(bar.input.value().to_string())]);
     frame.render_widget(Paragraph::new(line), Rect { height: 1, ..area });
-    frame.set_cursor_position(((area.x + 1 + bar.input.visual_cursor() as u16).min(area.right().saturating_sub(1)), area.y));
+    frame.set_cursor_position((
+        (area.x + 1 + bar.input.visual_cursor() as u16).min(area.right().saturating_sub(1)),
+        area.y,
+    ));
     let second = Rect { y: area.y + 1, height: 1, ..area };
     let help = match &bar.error {
         Some(e) => Line::styled(format!(" {e}"), theme.error()),
-        None => Line::styled(" w NAME saves the filter as a view · rename NAME · delete · move N · left · right", theme.dim()),
+        None => Line::styled(
+            " w NAME saves the filter as a view · rename NAME · delete · move N · left · right",
+            theme.dim(),
+        ),
     };
     frame.render_widget(Paragraph::new(help), second);
 }

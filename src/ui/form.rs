@@ -24,7 +24,9 @@ pub fn render(form: &FormState, frame: &mut Frame, area: Rect, theme: &Theme) {
     let fields_h = inner.height.saturating_sub(3) as usize;
     let top = if form.focus >= fields_h { form.focus + 1 - fields_h } else { 0 };
     let value_w = (inner.width as usize).saturating_sub(LABEL + 2);
-    for (row, (i, (field, input))) in form.fields.iter().enumerate().skip(top).take(fields_h).enumerate() {
+    for (row, (i, (field, input))) in
+        form.fields.iter().enumerate().skip(top).take(fields_h).enumerate()
+    {
         let focused = i == form.focus;
         let y = inner.y + row as u16;
         let scroll = if focused { input.visual_scroll(value_w) } else { 0 };
@@ -32,21 +34,41 @@ pub fn render(form: &FormState, frame: &mut Frame, area: Rect, theme: &Theme) {
         let label = format!("{:>LABEL$} ", fit(field.label(), LABEL));
         let marker = if focused { "▸" } else { " " };
         let style = if focused { theme.key() } else { theme.dim() };
-        let line = Line::from(vec![Span::styled(marker, theme.key()), Span::styled(label, style), Span::raw(value)]);
+        let line = Line::from(vec![
+            Span::styled(marker, theme.key()),
+            Span::styled(label, style),
+            Span::raw(value),
+        ]);
         frame.render_widget(Paragraph::new(line), Rect { y, height: 1, ..inner });
         if focused {
-            let x = inner.x + 1 + LABEL as u16 + 1 + input.visual_cursor().saturating_sub(scroll) as u16;
+            let x = inner.x
+                + 1
+                + LABEL as u16
+                + 1
+                + input.visual_cursor().saturating_sub(scroll) as u16;
             frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), y));
         }
     }
     let hint_y = inner.y + fields_h as u16;
     let (field, _) = &form.fields[form.focus];
     let hint = match &form.error {
-        Some((i, e)) if *i == form.focus => Line::styled(fit(&format!("  {}: {}", field.label(), e.message), inner.width as usize), theme.error()),
-        _ => Line::styled(fit(&format!("  e.g. {}", field.hint()), inner.width as usize), theme.dim()),
+        Some((i, e)) if *i == form.focus => Line::styled(
+            fit(&format!("  {}: {}", field.label(), e.message), inner.width as usize),
+            theme.error(),
+        ),
+        _ => Line::styled(
+            fit(&format!("  e.g. {}", field.hint()), inner.width as usize),
+            theme.dim(),
+        ),
     };
     frame.render_widget(Paragraph::new(hint), Rect { y: hint_y, height: 1, ..inner });
     let line = form.line();
-    let q = Line::from(vec![Span::styled("  / ", theme.key()), Span::raw(fit(if line.is_empty() { "(all runs)" } else { &line }, inner.width as usize - 4))]);
+    let q = Line::from(vec![
+        Span::styled("  / ", theme.key()),
+        Span::raw(fit(
+            if line.is_empty() { "(all runs)" } else { &line },
+            inner.width as usize - 4,
+        )),
+    ]);
     frame.render_widget(Paragraph::new(q), Rect { y: hint_y + 2, height: 1, ..inner });
 }

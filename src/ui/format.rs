@@ -18,13 +18,24 @@ pub fn relative(ms: i64, now_ms: i64) -> String {
 
 /// `11-26 13:45:12` this year, `2025-11-26 13:45` otherwise, in the user's zone.
 pub fn absolute_short(ms: i64, now_ms: i64, tz: FixedOffset) -> String {
-    let (Some(t), Some(now)) = (tz.timestamp_millis_opt(ms).single(), tz.timestamp_millis_opt(now_ms).single()) else { return "?".into() };
-    if t.format("%Y").to_string() == now.format("%Y").to_string() { t.format("%m-%d %H:%M:%S").to_string() } else { t.format("%Y-%m-%d %H:%M").to_string() }
+    let (Some(t), Some(now)) =
+        (tz.timestamp_millis_opt(ms).single(), tz.timestamp_millis_opt(now_ms).single())
+    else {
+        return "?".into();
+    };
+    if t.format("%Y").to_string() == now.format("%Y").to_string() {
+        t.format("%m-%d %H:%M:%S").to_string()
+    } else {
+        t.format("%Y-%m-%d %H:%M").to_string()
+    }
 }
 
 /// `2026-11-26 13:45:12 +01:00`.
 pub fn absolute(ms: i64, tz: FixedOffset) -> String {
-    tz.timestamp_millis_opt(ms).single().map(|t| t.format("%Y-%m-%d %H:%M:%S %:z").to_string()).unwrap_or_else(|| "?".into())
+    tz.timestamp_millis_opt(ms)
+        .single()
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S %:z").to_string())
+        .unwrap_or_else(|| "?".into())
 }
 
 /// `850ms`, `12.3s`, `4m05s`, `2h13m`, `3d04h`.

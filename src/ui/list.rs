@@ -59,7 +59,11 @@ impl Col {
     fn sorted_by(self, s: &SortBy) -> bool {
         matches!(
             (self, s),
-            (Col::Outcome, SortBy::Outcome) | (Col::Started, SortBy::StartedAt) | (Col::Duration, SortBy::Duration) | (Col::Serial, SortBy::SerialNumber) | (Col::Part, SortBy::PartNumber | SortBy::RevisionNumber)
+            (Col::Outcome, SortBy::Outcome)
+                | (Col::Started, SortBy::StartedAt)
+                | (Col::Duration, SortBy::Duration)
+                | (Col::Serial, SortBy::SerialNumber)
+                | (Col::Part, SortBy::PartNumber | SortBy::RevisionNumber)
         )
     }
 }
@@ -81,7 +85,8 @@ impl Col {
 }
 
 /// The names a view's `columns` may list.
-pub const COLUMN_NAMES: &[&str] = &["outcome", "started", "duration", "serial", "part", "procedure", "station", "batch"];
+pub const COLUMN_NAMES: &[&str] =
+    &["outcome", "started", "duration", "serial", "part", "procedure", "station", "batch"];
 
 /// A view's own column set, in its order (the procedure column is always kept).
 fn view_columns(names: &[String]) -> Vec<Col> {
@@ -107,7 +112,17 @@ fn columns(width: u16) -> Vec<Col> {
             chosen = with;
         }
     }
-    let order = [Col::Mark, Col::Outcome, Col::Started, Col::Duration, Col::Serial, Col::Part, Col::Procedure, Col::Station, Col::Batch];
+    let order = [
+        Col::Mark,
+        Col::Outcome,
+        Col::Started,
+        Col::Duration,
+        Col::Serial,
+        Col::Part,
+        Col::Procedure,
+        Col::Station,
+        Col::Batch,
+    ];
     order.into_iter().filter(|c| chosen.contains(c)).collect()
 }
 
@@ -130,7 +145,10 @@ fn cell(app: &App, row: &RunRow, col: Col, selected: bool, theme: &Theme) -> Cel
             if row.problem.is_some() {
                 return Cell::from(Span::styled("⚠ BAD ROW", theme.warn()));
             }
-            Cell::from(Span::styled(outcome_label(row.outcome.as_ref()), theme.outcome(row.outcome.as_ref())))
+            Cell::from(Span::styled(
+                outcome_label(row.outcome.as_ref()),
+                theme.outcome(row.outcome.as_ref()),
+            ))
         }
         Col::Started => Cell::from(match row.started_ms {
             Some(t) if selected || app.absolute_dates => absolute_short(t, app.now_ms, app.tz),
@@ -138,7 +156,11 @@ fn cell(app: &App, row: &RunRow, col: Col, selected: bool, theme: &Theme) -> Cel
             None => "—".into(),
         }),
         Col::Duration => Cell::from(row.duration_ms.map(duration).unwrap_or_else(|| "—".into())),
-        Col::Serial => Cell::from(if row.serial.is_empty() { "—".to_string() } else { row.serial.to_string() }),
+        Col::Serial => Cell::from(if row.serial.is_empty() {
+            "—".to_string()
+        } else {
+            row.serial.to_string()
+        }),
         Col::Part => Cell::from(match (&row.part, &row.revision) {
             (Some(p), Some(r)) => format!("{p}/{r}"),
             (p, _) => text(p.as_deref()).to_string(),
@@ -152,7 +174,9 @@ fn cell(app: &App, row: &RunRow, col: Col, selected: bool, theme: &Theme) -> Cel
                 (p, _) => text(p.as_deref()).to_string(),
             })
         }
-        Col::Station => Cell::from(text(row.station.as_deref().or(row.operator.as_deref())).to_string()),
+        Col::Station => {
+            Cell::from(text(row.station.as_deref().or(row.operator.as_deref())).to_string())
+        }
         Col::Batch => Cell::from(text(row.batch.as_deref()).to_string()),
     }
 }
@@ -160,7 +184,8 @@ fn cell(app: &App, row: &RunRow, col: Col, selected: bool, theme: &Theme) -> Cel
 /// A centred message where the rows would be.
 fn message(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>) {
     let top = area.height.saturating_sub(lines.len() as u16) / 2;
-    let area = Rect { y: area.y + top.min(area.height), height: area.height.saturating_sub(top), ..area };
+    let area =
+        Rect { y: area.y + top.min(area.height), height: area.height.saturating_sub(top), ..area };
     frame.render_widget(Paragraph::new(lines).centered().wrap(Wrap { trim: true }), area);
 }
 
@@ -182,7 +207,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     // rather than push station and batch far from the row's start.
     let fixed: u16 = cols.iter().filter(|c| **c != Col::Procedure).map(|c| c.width() + 1).sum();
     let proc_w = area.width.saturating_sub(fixed).clamp(Col::Procedure.width(), 44);
-    let widths: Vec<Constraint> = cols.iter().map(|c| Constraint::Length(if *c == Col::Procedure { proc_w } else { c.width() })).collect();
+    let widths: Vec<Constraint> = cols
+        .iter()
+        .map(|c| Constraint::Length(if *c == Col::Procedure { proc_w } else { c.width() }))
+        .collect();
 
     let body = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
     if list.rows.is_empty() {
@@ -190,11 +218,25 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         let lines = if list.is_loading() {
             vec![Line::from(format!("{} Loading runs…", spinner(app.now_ms)))]
         } else if let Some(e) = &list.error {
-            vec![Line::styled("Could not load runs", theme.error()), Line::from(e.clone()), Line::from(""), Line::styled("r retries · / changes the filter", theme.dim())]
+            vec![
+                Line::styled("Could not load runs", theme.error()),
+                Line::from(e.clone()),
+                Line::from(""),
+                Line::styled("r retries · / changes the filter", theme.dim()),
+            ]
         } else if !list.query.is_empty() {
-            vec![Line::from("No runs match this filter."), Line::styled("x clears it · / edits it", theme.dim())]
+            vec![
+                Line::from("No runs match this filter."),
+                Line::styled("x clears it · / edits it", theme.dim()),
+            ]
         } else if list.loaded {
-            vec![Line::from("No runs yet."), Line::styled("Runs appear here as stations upload them; L turns on live refresh.", theme.dim())]
+            vec![
+                Line::from("No runs yet."),
+                Line::styled(
+                    "Runs appear here as stations upload them; L turns on live refresh.",
+                    theme.dim(),
+                ),
+            ]
         } else {
             vec![]
         };

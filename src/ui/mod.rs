@@ -1,13 +1,13 @@
 //! Rendering: a pure function of the app state. Nothing here changes state or does I/O.
 
 pub mod chrome;
+pub mod detail;
+mod dialogs;
 mod filter;
 mod form;
 pub mod format;
 pub mod list;
 mod overlay;
-pub mod detail;
-mod dialogs;
 pub mod theme;
 
 use ratatui::Frame;
@@ -25,15 +25,26 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     let filter_h = if app.filter.is_some() || app.command.is_some() { 2 } else { 0 };
     let tabs_h = if app.detail.is_none() { 1 } else { 0 };
-    let [title, tabs, body, filter_area, status, keys] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(tabs_h), Constraint::Fill(1), Constraint::Length(filter_h), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    let [title, tabs, body, filter_area, status, keys] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(tabs_h),
+        Constraint::Fill(1),
+        Constraint::Length(filter_h),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     chrome::title(app, frame, title, &theme);
     if tabs_h > 0 {
         chrome::views(app, frame, tabs, &theme);
     }
     let mode = app.mode();
     let under = if mode == Mode::Help {
-        if app.editor.is_some() { Mode::Editor } else { app.detail.as_ref().map_or(Mode::List, |d| app.run_mode_of(d)) }
+        if app.editor.is_some() {
+            Mode::Editor
+        } else {
+            app.detail.as_ref().map_or(Mode::List, |d| app.run_mode_of(d))
+        }
     } else {
         mode
     };

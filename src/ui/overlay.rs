@@ -11,8 +11,10 @@ use crate::app::{App, Blocked, Mode};
 
 /// A `w`×`h` box in the middle of `area`.
 pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let [v] = Layout::vertical([Constraint::Length(h.min(area.height))]).flex(Flex::Center).areas(area);
-    let [r] = Layout::horizontal([Constraint::Length(w.min(area.width))]).flex(Flex::Center).areas(v);
+    let [v] =
+        Layout::vertical([Constraint::Length(h.min(area.height))]).flex(Flex::Center).areas(area);
+    let [r] =
+        Layout::horizontal([Constraint::Length(w.min(area.width))]).flex(Flex::Center).areas(v);
     r
 }
 
@@ -20,7 +22,9 @@ pub fn help(app: &App, under: Mode, frame: &mut Frame, area: Rect, theme: &Theme
     let keys = app.keymap.describe(under, false);
     let kw = keys.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
     let lw = keys.iter().map(|(_, l)| l.chars().count()).max().unwrap_or(0);
-    let entry = |(k, l): &(String, &'static str)| vec![Span::styled(format!(" {k:>kw$}  "), theme.key()), Span::raw(format!("{l:<lw$}"))];
+    let entry = |(k, l): &(String, &'static str)| {
+        vec![Span::styled(format!(" {k:>kw$}  "), theme.key()), Span::raw(format!("{l:<lw$}"))]
+    };
     // Two columns when one does not fit the screen's height.
     let room = area.height.saturating_sub(4) as usize;
     let cols = if keys.len() > room { 2 } else { 1 };
@@ -28,7 +32,9 @@ pub fn help(app: &App, under: Mode, frame: &mut Frame, area: Rect, theme: &Theme
     let mut lines: Vec<Line> = (0..per)
         .map(|i| {
             let mut spans = entry(&keys[i]);
-            if cols == 2 && let Some(k) = keys.get(i + per) {
+            if cols == 2
+                && let Some(k) = keys.get(i + per)
+            {
                 spans.push(Span::raw("  "));
                 spans.extend(entry(k));
             }
@@ -77,5 +83,8 @@ pub fn blocked(app: &App, why: &Blocked, frame: &mut Frame, area: Rect, theme: &
     lines.push(Line::from(""));
     lines.push(Line::styled("q quits", theme.dim()));
     let r = centered(area, 76, lines.len() as u16 + 2);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered()), r);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered()),
+        r,
+    );
 }

@@ -21,7 +21,8 @@ pub struct Palette {
 }
 
 /// The roles a config may recolour (`[colors] fail = "#ff5555"`).
-pub const ROLES: &[&str] = &["pass", "fail", "error", "warn", "accent", "dim", "key", "title_fg", "title_bg", "highlight"];
+pub const ROLES: &[&str] =
+    &["pass", "fail", "error", "warn", "accent", "dim", "key", "title_fg", "title_bg", "highlight"];
 
 impl Palette {
     pub const DEFAULT: Palette = Palette {
@@ -106,7 +107,11 @@ impl Theme {
     }
 
     pub fn title(&self) -> Style {
-        if self.color { Style::new().fg(self.p.title_fg).bg(self.p.title_bg) } else { Style::new().add_modifier(Modifier::REVERSED) }
+        if self.color {
+            Style::new().fg(self.p.title_fg).bg(self.p.title_bg)
+        } else {
+            Style::new().add_modifier(Modifier::REVERSED)
+        }
     }
 
     pub fn header(&self) -> Style {
@@ -140,7 +145,11 @@ impl Theme {
 
     /// A search match: readable without colour too.
     pub fn highlight(&self) -> Style {
-        if self.color { Style::new().fg(Color::Black).bg(self.p.highlight) } else { Style::new().add_modifier(Modifier::UNDERLINED | Modifier::BOLD) }
+        if self.color {
+            Style::new().fg(Color::Black).bg(self.p.highlight)
+        } else {
+            Style::new().add_modifier(Modifier::UNDERLINED | Modifier::BOLD)
+        }
     }
 
     pub fn accent(&self) -> Style {
@@ -182,12 +191,23 @@ mod tests {
 
     #[test]
     fn light_theme_and_overrides() {
-        let p = Palette::from_config(Some("light"), &[("fail".into(), "#ff5555".into()), ("accent".into(), "light-magenta".into()), ("nope".into(), "red".into())]);
+        let p = Palette::from_config(
+            Some("light"),
+            &[
+                ("fail".into(), "#ff5555".into()),
+                ("accent".into(), "light-magenta".into()),
+                ("nope".into(), "red".into()),
+            ],
+        );
         assert_eq!(p.fail, Color::Rgb(255, 85, 85));
         assert_eq!(p.accent, Color::LightMagenta);
         assert_eq!(p.title_bg, Color::Blue, "light keeps its own where not overridden");
         let t = Theme::with_palette(false, p);
         assert_eq!(t.outcome(Some(&RunOutcome::Fail)).fg, Some(Color::Rgb(255, 85, 85)));
-        assert_eq!(Theme::with_palette(true, p).outcome(Some(&RunOutcome::Fail)).fg, None, "no colour wins over the palette");
+        assert_eq!(
+            Theme::with_palette(true, p).outcome(Some(&RunOutcome::Fail)).fg,
+            None,
+            "no colour wins over the palette"
+        );
     }
 }

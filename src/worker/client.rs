@@ -107,7 +107,8 @@ struct NamedPage {
 /// Reads one page of runs. Each row is decoded on its own: a row that cannot be read becomes
 /// a row that says so; only a body that is not a page at all fails.
 pub fn decode_page(body: &[u8], interner: &mut Interner) -> Result<RunsPage, ClientError> {
-    let page: RawPage = serde_json::from_slice(body).map_err(|e| ClientError::Decode(e.to_string()))?;
+    let page: RawPage =
+        serde_json::from_slice(body).map_err(|e| ClientError::Decode(e.to_string()))?;
     let rows = page.data.iter().map(|raw| RunRow::decode(raw.get(), interner)).collect();
     Ok(RunsPage { rows, has_more: page.meta.has_more, next_cursor: page.meta.next_cursor })
 }
@@ -123,7 +124,9 @@ async fn read_body(mut resp: reqwest::Response) -> Result<bytes::Bytes, reqwest:
 }
 
 /// Runs CPU-heavy decoding on the blocking pool.
-pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ClientError> + Send + 'static) -> Result<T, ClientError> {
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ClientError> + Send + 'static,
+) -> Result<T, ClientError> {
     tokio::task::spawn_blocking(f).await.map_err(|e| ClientError::Decode(e.to_string()))?
 }
 
@@ -150,22 +153,39 @@ struct RunHead<'a> {
 
 /// Decodes a run without its logs; returns where in `body` the logs' JSON is, to decode next
 /// (a range rather than a copy: they are most of the body).
-pub fn decode_run_head(body: &[u8]) -> Result<(RunDetail, Option<std::ops::Range<usize>>), ClientError> {
-    let h: RunHead = serde_json::from_slice(body).map_err(|e| ClientError::Decode(e.to_string()))?;
+pub fn decode_run_head(
+    body: &[u8],
+) -> Result<(RunDetail, Option<std::ops::Range<usize>>), ClientError> {
+    let h: RunHead =
+        serde_json::from_slice(body).map_err(|e| ClientError::Decode(e.to_string()))?;
     let logs = h.logs.filter(|l| l.get() != "null").map(|l| {
         let start = l.get().as_ptr() as usize - body.as_ptr() as usize;
         start..start + l.get().len()
     });
-    let run = RunDetail { summary: h.summary, phases: h.phases, attachments: h.attachments, logs: None, sub_units: h.sub_units, config: h.config, secrets: h.secrets };
+    let run = RunDetail {
+        summary: h.summary,
+        phases: h.phases,
+        attachments: h.attachments,
+        logs: None,
+        sub_units: h.sub_units,
+        config: h.config,
+        secrets: h.secrets,
+    };
     Ok((run, logs))
 }
 
 /// Decodes log lines (a JSON array); one line of the wrong shape is kept as a line saying so.
 pub fn decode_logs(json: &[u8]) -> Result<Vec<crate::api::LogLine>, ClientError> {
-    let items: Vec<&RawValue> = serde_json::from_slice(json).map_err(|e| ClientError::Decode(format!("logs: {e}")))?;
+    let items: Vec<&RawValue> =
+        serde_json::from_slice(json).map_err(|e| ClientError::Decode(format!("logs: {e}")))?;
     Ok(items
         .into_iter()
-        .map(|i| serde_json::from_str(i.get()).unwrap_or_else(|e| crate::api::LogLine { message: format!("(unreadable log line: {e})"), ..Default::default() }))
+        .map(|i| {
+            serde_json::from_str(i.get()).unwrap_or_else(|e| crate::api::LogLine {
+                message: format!("(unreadable log line: {e})"),
+                ..Default::default()
+            })
+        })
         .collect())
 }
 
@@ -196,7 +216,14 @@ pub fn api_base(root: &str) -> String {
 }
 
 fn is_loopback(url: &str) -> bool {
-    reqwest::Url::parse(url).ok().and_then(|u| u.host_str().map(|h| h == "localhost" || h.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()))).unwrap_or(false)
+    reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| {
+            u.host_str().map(|h| {
+                h == "localhost" || h.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+            })
+        })
+        .unwrap_or(false)
 }
 
 /// A failed attempt: the error and how long the server asked us to wait, if it did.
@@ -230,37 +257,69 @@ impl ApiClient {
             .connect_timeout(Duration::from_secs(10))
             .pool_idle_timeout(Duration::from_secs(60));
         if reqwest::Url::parse(&cfg.url).is_err() {
-            return Err(ClientError::Config(format!("`{}` is not a URL; use e.g. https://www.tofupilot.app", cfg.url)));
+            return Err(ClientError::Config(format!(
+                "`{}` is not a URL; use e.g. https://www.tofupilot.app",
+                cfg.url
+            )));
         }
         if is_loopback(&cfg.url) {
             // A proxy set for the outside world must not capture the local demo server.
             b = b.no_proxy();
         }
         if let Some(path) = &cfg.ca_cert {
-            let pem = std::fs::read(path).map_err(|e| ClientError::Config(format!("cannot read --ca-cert {}: {e}", path.display())))?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| ClientError::Config(format!("{} holds no PEM certificate: {e}", path.display())))?;
+            let pem = std::fs::read(path).map_err(|e| {
+                ClientError::Config(format!("cannot read --ca-cert {}: {e}", path.display()))
+            })?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+                ClientError::Config(format!("{} holds no PEM certificate: {e}", path.display()))
+            })?;
             if certs.is_empty() {
-                return Err(ClientError::Config(format!("{} holds no PEM certificate", path.display())));
+                return Err(ClientError::Config(format!(
+                    "{} holds no PEM certificate",
+                    path.display()
+                )));
             }
             for c in certs {
                 b = b.add_root_certificate(c);
             }
         }
-        let http = b.build().map_err(|e| ClientError::Config(format!("cannot set up HTTPS: {e}")))?;
-        Ok(ApiClient { http, base: api_base(&cfg.url), key: cfg.api_key.clone(), timeout: cfg.timeout, max_retries: 3 })
+        let http =
+            b.build().map_err(|e| ClientError::Config(format!("cannot set up HTTPS: {e}")))?;
+        Ok(ApiClient {
+            http,
+            base: api_base(&cfg.url),
+            key: cfg.api_key.clone(),
+            timeout: cfg.timeout,
+            max_retries: 3,
+        })
     }
 
     pub fn base(&self) -> &str {
         &self.base
     }
 
-    async fn attempt(&self, method: Method, path: &str, query: &[(&str, String)]) -> Result<bytes::Bytes, Attempt> {
+    async fn attempt(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<bytes::Bytes, Attempt> {
         let url = format!("{}{path}", self.base);
-        let req = self.http.request(method, &url).bearer_auth(&self.key).query(query).timeout(self.timeout);
-        let resp = req.send().await.map_err(|e| Attempt { error: transport(&e, self.timeout), wait: None })?;
+        let req = self
+            .http
+            .request(method, &url)
+            .bearer_auth(&self.key)
+            .query(query)
+            .timeout(self.timeout);
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| Attempt { error: transport(&e, self.timeout), wait: None })?;
         let status = resp.status();
         if status.is_success() {
-            return read_body(resp).await.map_err(|e| Attempt { error: transport(&e, self.timeout), wait: None });
+            return read_body(resp)
+                .await
+                .map_err(|e| Attempt { error: transport(&e, self.timeout), wait: None });
         }
         let wait = retry_after(&resp);
         let body = resp.bytes().await.unwrap_or_default();
@@ -269,13 +328,20 @@ impl ApiClient {
 
     /// One request with retries of 429/5xx answers. Transport failures return at once so the
     /// worker can report them and keep retrying as long as the request is wanted.
-    pub async fn call(&self, method: Method, path: &str, query: &[(&str, String)], report: &Report) -> Result<bytes::Bytes, ClientError> {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        report: &Report,
+    ) -> Result<bytes::Bytes, ClientError> {
         let mut retries = 0;
         loop {
             match self.attempt(method.clone(), path, query).await {
                 Ok(b) => return Ok(b),
                 Err(Attempt { error, wait }) => {
-                    let server_side = matches!(error, ClientError::Status { .. }) && error.is_transient();
+                    let server_side =
+                        matches!(error, ClientError::Status { .. }) && error.is_transient();
                     if !server_side || retries >= self.max_retries {
                         return Err(error);
                     }
@@ -289,32 +355,60 @@ impl ApiClient {
         }
     }
 
-    async fn get_json<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)], report: &Report) -> Result<T, ClientError> {
+    async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        report: &Report,
+    ) -> Result<T, ClientError> {
         let body = self.call(Method::GET, path, query, report).await?;
         serde_json::from_slice(&body).map_err(|e| ClientError::Decode(e.to_string()))
     }
 
     /// The body of one page of runs; [`decode_page`] reads it.
-    pub async fn list_runs_raw(&self, params: &[(&str, String)], report: &Report) -> Result<bytes::Bytes, ClientError> {
+    pub async fn list_runs_raw(
+        &self,
+        params: &[(&str, String)],
+        report: &Report,
+    ) -> Result<bytes::Bytes, ClientError> {
         self.call(Method::GET, "/runs", params, report).await
     }
 
     /// One run, decoded whole. A big run is tens of MiB: it is decoded off the async threads.
     pub async fn get_run(&self, id: &str, report: &Report) -> Result<RunDetail, ClientError> {
         let body = self.get_run_body(id, report).await?;
-        blocking(move || serde_json::from_slice::<RunDetail>(&body).map_err(|e| ClientError::Decode(e.to_string()))).await
+        blocking(move || {
+            serde_json::from_slice::<RunDetail>(&body)
+                .map_err(|e| ClientError::Decode(e.to_string()))
+        })
+        .await
     }
 
     /// One run's body, undecoded.
-    pub async fn get_run_body(&self, id: &str, report: &Report) -> Result<bytes::Bytes, ClientError> {
+    pub async fn get_run_body(
+        &self,
+        id: &str,
+        report: &Report,
+    ) -> Result<bytes::Bytes, ClientError> {
         self.call(Method::GET, &format!("/runs/{}", percent(id)), &[], report).await
     }
 
     /// A request with a JSON body and no retry on failure: a mutation's outcome is reported
     /// as it is, and the user retries (the edits are kept).
-    async fn send_json(&self, method: Method, path: &str, query: &[(&str, String)], body: Option<&serde_json::Value>) -> Result<bytes::Bytes, ClientError> {
+    async fn send_json(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&serde_json::Value>,
+    ) -> Result<bytes::Bytes, ClientError> {
         let url = format!("{}{path}", self.base);
-        let mut req = self.http.request(method, &url).bearer_auth(&self.key).query(query).timeout(self.timeout);
+        let mut req = self
+            .http
+            .request(method, &url)
+            .bearer_auth(&self.key)
+            .query(query)
+            .timeout(self.timeout);
         if let Some(b) = body {
             req = req.json(b);
         }
@@ -325,9 +419,20 @@ impl ApiClient {
     }
 
     /// `PATCH /v2/runs/{id}/metadata` with just the changes (`null` deletes a key).
-    pub async fn update_metadata(&self, run_id: &str, changes: &serde_json::Map<String, serde_json::Value>) -> Result<(), ClientError> {
+    pub async fn update_metadata(
+        &self,
+        run_id: &str,
+        changes: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<(), ClientError> {
         let body = serde_json::json!({ "metadata": changes });
-        self.send_json(Method::PATCH, &format!("/runs/{}/metadata", percent(run_id)), &[], Some(&body)).await.map(|_| ())
+        self.send_json(
+            Method::PATCH,
+            &format!("/runs/{}/metadata", percent(run_id)),
+            &[],
+            Some(&body),
+        )
+        .await
+        .map(|_| ())
     }
 
     /// `DELETE /v2/runs?ids=…`: the ids the server deleted.
@@ -339,23 +444,51 @@ impl ApiClient {
             #[serde(default)]
             id: Vec<String>,
         }
-        serde_json::from_slice::<Deleted>(&body).map(|d| d.id).map_err(|e| ClientError::Decode(e.to_string()))
+        serde_json::from_slice::<Deleted>(&body)
+            .map(|d| d.id)
+            .map_err(|e| ClientError::Decode(e.to_string()))
     }
 
     /// Creates an attachment on a run: its id and the link to PUT the bytes to.
-    pub async fn create_attachment(&self, run_id: &str, name: &str) -> Result<(String, String), ClientError> {
-        let body = self.send_json(Method::POST, &format!("/runs/{}/attachments", percent(run_id)), &[], Some(&serde_json::json!({ "name": name }))).await?;
+    pub async fn create_attachment(
+        &self,
+        run_id: &str,
+        name: &str,
+    ) -> Result<(String, String), ClientError> {
+        let body = self
+            .send_json(
+                Method::POST,
+                &format!("/runs/{}/attachments", percent(run_id)),
+                &[],
+                Some(&serde_json::json!({ "name": name })),
+            )
+            .await?;
         #[derive(serde::Deserialize)]
         struct Created {
             id: String,
             upload_url: String,
         }
-        serde_json::from_slice::<Created>(&body).map(|c| (c.id, c.upload_url)).map_err(|e| ClientError::Decode(e.to_string()))
+        serde_json::from_slice::<Created>(&body)
+            .map(|c| (c.id, c.upload_url))
+            .map_err(|e| ClientError::Decode(e.to_string()))
     }
 
     /// PUTs bytes to an upload link (no API key: the link authorises itself).
-    pub async fn put_upload(&self, url: &str, body: reqwest::Body, content_type: &str) -> Result<(), ClientError> {
-        let resp = self.http.put(url).header(reqwest::header::CONTENT_TYPE, content_type).body(body).timeout(Duration::from_secs(3600)).send().await.map_err(|e| transport(&e, self.timeout))?;
+    pub async fn put_upload(
+        &self,
+        url: &str,
+        body: reqwest::Body,
+        content_type: &str,
+    ) -> Result<(), ClientError> {
+        let resp = self
+            .http
+            .put(url)
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body)
+            .timeout(Duration::from_secs(3600))
+            .send()
+            .await
+            .map_err(|e| transport(&e, self.timeout))?;
         let status = resp.status();
         if status.is_success() {
             return Ok(());
@@ -365,13 +498,21 @@ impl ApiClient {
     }
 
     pub async fn finalize_attachment(&self, id: &str) -> Result<(), ClientError> {
-        self.send_json(Method::POST, &format!("/attachments/{}/finalize", percent(id)), &[], None).await.map(|_| ())
+        self.send_json(Method::POST, &format!("/attachments/{}/finalize", percent(id)), &[], None)
+            .await
+            .map(|_| ())
     }
 
     /// Starts a download of an absolute link. No API key is sent: the link authorises itself
     /// (and a storage service would reject a second credential).
     pub async fn open_download(&self, url: &str) -> Result<reqwest::Response, ClientError> {
-        let resp = self.http.get(url).timeout(Duration::from_secs(3600)).send().await.map_err(|e| transport(&e, self.timeout))?;
+        let resp = self
+            .http
+            .get(url)
+            .timeout(Duration::from_secs(3600))
+            .send()
+            .await
+            .map_err(|e| transport(&e, self.timeout))?;
         if !resp.status().is_success() {
             let status = resp.status();
             let body = resp.bytes().await.unwrap_or_default();
@@ -380,13 +521,29 @@ impl ApiClient {
         Ok(resp)
     }
 
-    pub async fn procedures(&self, search: &str, report: &Report) -> Result<Vec<Named>, ClientError> {
-        let p: NamedPage = self.get_json("/procedures", &[("search_query", search.to_string()), ("limit", "100".into())], report).await?;
+    pub async fn procedures(
+        &self,
+        search: &str,
+        report: &Report,
+    ) -> Result<Vec<Named>, ClientError> {
+        let p: NamedPage = self
+            .get_json(
+                "/procedures",
+                &[("search_query", search.to_string()), ("limit", "100".into())],
+                report,
+            )
+            .await?;
         Ok(p.data)
     }
 
     pub async fn stations(&self, search: &str, report: &Report) -> Result<Vec<Named>, ClientError> {
-        let p: NamedPage = self.get_json("/stations", &[("search_query", search.to_string()), ("limit", "100".into())], report).await?;
+        let p: NamedPage = self
+            .get_json(
+                "/stations",
+                &[("search_query", search.to_string()), ("limit", "100".into())],
+                report,
+            )
+            .await?;
         Ok(p.data)
     }
 

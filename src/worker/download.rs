@@ -11,7 +11,8 @@ use super::client::{ApiClient, ClientError};
 /// The attachment's name as a plain file name: no directories, no leading dots.
 pub fn safe_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base.chars().map(|c| if c.is_control() || c == ':' { '_' } else { c }).collect();
+    let cleaned: String =
+        base.chars().map(|c| if c.is_control() || c == ':' { '_' } else { c }).collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_string();
     if cleaned.is_empty() { "attachment".into() } else { cleaned }
 }
@@ -46,17 +47,29 @@ fn place(tmp: &Path, dir: &Path, name: &str) -> std::io::Result<PathBuf> {
 }
 
 /// Downloads `url` into `dir`, calling `progress(received, total)` as bytes arrive.
-pub async fn save(client: &ApiClient, url: &str, dir: &Path, name: &str, progress: impl Fn(u64, Option<u64>)) -> Result<PathBuf, String> {
+pub async fn save(
+    client: &ApiClient,
+    url: &str,
+    dir: &Path,
+    name: &str,
+    progress: impl Fn(u64, Option<u64>),
+) -> Result<PathBuf, String> {
     let name = safe_name(name);
     let mut resp = client.open_download(url).await.map_err(|e: ClientError| e.to_string())?;
     let total = resp.content_length();
     let tmp = dir.join(format!(".{name}.{}.tofui-part", uuid::Uuid::new_v4().simple()));
-    let mut file = tokio::fs::File::create(&tmp).await.map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
+    let mut file = tokio::fs::File::create(&tmp)
+        .await
+        .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
     let result = async {
         let mut received = 0u64;
         progress(0, total);
-        while let Some(chunk) = resp.chunk().await.map_err(|e| format!("the download broke off: {e}"))? {
-            file.write_all(&chunk).await.map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+        while let Some(chunk) =
+            resp.chunk().await.map_err(|e| format!("the download broke off: {e}"))?
+        {
+            file.write_all(&chunk)
+                .await
+                .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
             received += chunk.len() as u64;
             progress(received, total);
         }

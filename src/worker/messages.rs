@@ -48,22 +48,42 @@ pub struct ListRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fetch {
     Runs(Box<ListRequest>),
-    Run { run_id: String },
+    Run {
+        run_id: String,
+    },
     /// Save the file at `url` (an absolute, self-authorising link) into `dir` as `name`, or a
     /// free variant of it: never over an existing file.
-    Download { url: String, dir: std::path::PathBuf, name: String },
+    Download {
+        url: String,
+        dir: std::path::PathBuf,
+        name: String,
+    },
     /// `PATCH` a run's metadata with these changes (`null` deletes).
-    UpdateMetadata { run_id: String, changes: serde_json::Map<String, serde_json::Value> },
-    DeleteRuns { ids: Vec<String> },
+    UpdateMetadata {
+        run_id: String,
+        changes: serde_json::Map<String, serde_json::Value>,
+    },
+    DeleteRuns {
+        ids: Vec<String>,
+    },
     /// Initialise, upload, finalise a local file as an attachment of the run.
-    Upload { run_id: String, path: std::path::PathBuf },
+    Upload {
+        run_id: String,
+        path: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum WorkerRequest {
-    Fetch { id: RequestId, slot: Slot, fetch: Fetch },
+    Fetch {
+        id: RequestId,
+        slot: Slot,
+        fetch: Fetch,
+    },
     /// Stop whatever the slot is doing.
-    Cancel { slot: Slot },
+    Cancel {
+        slot: Slot,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -71,18 +91,31 @@ pub enum WorkerEvent {
     Runs(Result<RunsPage, ClientError>),
     /// A run. When `logs_follow`, its logs were left out to show it sooner and come next as
     /// `RunLogs` with the same id.
-    Run { run: Result<Box<RunDetail>, ClientError>, logs_follow: bool },
+    Run {
+        run: Result<Box<RunDetail>, ClientError>,
+        logs_follow: bool,
+    },
     RunLogs(Result<Vec<LogLine>, ClientError>),
     /// Bytes of a download so far.
-    Progress { received: u64, total: Option<u64> },
+    Progress {
+        received: u64,
+        total: Option<u64>,
+    },
     /// A download finished: where the file is, or what went wrong.
     Saved(Result<std::path::PathBuf, String>),
     /// A mutation was acknowledged (for a delete: the ids deleted).
     Done(Result<Vec<String>, ClientError>),
     /// An upload failed at one step: which, and why.
-    UploadFailed { step: &'static str, error: ClientError },
+    UploadFailed {
+        step: &'static str,
+        error: ClientError,
+    },
     /// An attempt failed; the worker tries again after `delay`.
-    Retrying { attempt: u32, delay: Duration, error: ClientError },
+    Retrying {
+        attempt: u32,
+        delay: Duration,
+        error: ClientError,
+    },
 }
 
 #[derive(Debug, Clone)]

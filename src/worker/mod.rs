@@ -37,13 +37,20 @@ struct Shared {
 }
 
 /// Starts the worker; drop the returned sender to stop it.
-pub fn spawn(client: ApiClient, out: UnboundedSender<WorkerResponse>) -> UnboundedSender<WorkerRequest> {
+pub fn spawn(
+    client: ApiClient,
+    out: UnboundedSender<WorkerResponse>,
+) -> UnboundedSender<WorkerRequest> {
     let (tx, rx) = unbounded_channel();
     tokio::spawn(run(client, rx, out));
     tx
 }
 
-async fn run(client: ApiClient, mut rx: UnboundedReceiver<WorkerRequest>, out: UnboundedSender<WorkerResponse>) {
+async fn run(
+    client: ApiClient,
+    mut rx: UnboundedReceiver<WorkerRequest>,
+    out: UnboundedSender<WorkerResponse>,
+) {
     let shared = Arc::new(Shared::default());
     let mut slots: HashMap<Slot, JoinHandle<()>> = HashMap::new();
     while let Some(req) = rx.recv().await {
@@ -57,7 +64,8 @@ async fn run(client: ApiClient, mut rx: UnboundedReceiver<WorkerRequest>, out: U
                 if let Some(h) = slots.remove(&slot) {
                     h.abort();
                 }
-                let task = Task { id, client: client.clone(), out: out.clone(), shared: shared.clone() };
+                let task =
+                    Task { id, client: client.clone(), out: out.clone(), shared: shared.clone() };
                 slots.insert(slot, tokio::spawn(task.run(fetch)));
             }
         }
@@ -93,12 +101,21 @@ impl Task {
                     })
                     .await;
                 let head = match body {
-                    Ok(body) => client::blocking(move || client::decode_run_head(&body).map(|(run, logs)| (run, logs.map(|r| body.slice(r))))).await,
+                    Ok(body) => {
+                        client::blocking(move || {
+                            client::decode_run_head(&body)
+                                .map(|(run, logs)| (run, logs.map(|r| body.slice(r))))
+                        })
+                        .await
+                    }
                     Err(e) => Err(e),
                 };
                 match head {
                     Ok((run, raw_logs)) => {
-                        self.send(WorkerEvent::Run { run: Ok(Box::new(run)), logs_follow: raw_logs.is_some() });
+                        self.send(WorkerEvent::Run {
+                            run: Ok(Box::new(run)),
+                            logs_follow: raw_logs.is_some(),
+                        });
                         if let Some(raw) = raw_logs {
                             let logs = client::blocking(move || client::decode_logs(&raw)).await;
                             self.send(WorkerEvent::RunLogs(logs));
@@ -114,11 +131,17 @@ impl Task {
                     // At most ~20 updates a second, and always the last one.
                     if last.elapsed() > Duration::from_millis(50) || Some(received) == total {
                         last = std::time::Instant::now();
-                        let _ = out.send(WorkerResponse { id, event: WorkerEvent::Progress { received, total } });
+                        let _ = out.send(WorkerResponse {
+                            id,
+                            event: WorkerEvent::Progress { received, total },
+                        });
                     }
                 };
                 let progress = std::sync::Mutex::new(progress);
-                let r = download::save(&self.client, &url, &dir, &name, |a, b| (progress.lock().unwrap_or_else(|p| p.into_inner()))(a, b)).await;
+                let r = download::save(&self.client, &url, &dir, &name, |a, b| {
+                    (progress.lock().unwrap_or_else(|p| p.into_inner()))(a, b)
+                })
+                .await;
                 self.send(WorkerEvent::Saved(r));
             }
             Fetch::UpdateMetadata { run_id, changes } => {
@@ -131,12 +154,16 @@ impl Task {
             }
             Fetch::Upload { run_id, path } => {
                 let (out, id) = (self.out.clone(), self.id);
-                let last = std::sync::Mutex::new(std::time::Instant::now() - Duration::from_secs(1));
+                let last =
+                    std::sync::Mutex::new(std::time::Instant::now() - Duration::from_secs(1));
                 let progress = move |sent: u64, total: Option<u64>| {
                     let mut l = last.lock().unwrap_or_else(|p| p.into_inner());
                     if l.elapsed() > Duration::from_millis(50) || Some(sent) == total {
                         *l = std::time::Instant::now();
-                        let _ = out.send(WorkerResponse { id, event: WorkerEvent::Progress { received: sent, total } });
+                        let _ = out.send(WorkerResponse {
+                            id,
+                            event: WorkerEvent::Progress { received: sent, total },
+                        });
                     }
                 };
                 match upload::upload(&self.client, &run_id, &path, progress).await {
@@ -160,7 +187,10 @@ impl Task {
         // Reports the 429/5xx retries the client makes on its own.
         let report: Report = Arc::new(move |e: &ClientError, delay| {
             let attempt = n.fetch_add(1, Ordering::Relaxed) + 1;
-            let _ = out.send(WorkerResponse { id, event: WorkerEvent::Retrying { attempt, delay, error: e.clone() } });
+            let _ = out.send(WorkerResponse {
+                id,
+                event: WorkerEvent::Retrying { attempt, delay, error: e.clone() },
+            });
         });
         loop {
             match f(self.client.clone(), report.clone()).await {

@@ -16,7 +16,9 @@ pub struct Names {
 
 fn matches(n: &Named, typed: &str) -> bool {
     let t = typed.to_lowercase();
-    n.id == typed || n.name.as_deref().is_some_and(|s| s.to_lowercase().contains(&t)) || n.email.as_deref().is_some_and(|s| s.to_lowercase().contains(&t))
+    n.id == typed
+        || n.name.as_deref().is_some_and(|s| s.to_lowercase().contains(&t))
+        || n.email.as_deref().is_some_and(|s| s.to_lowercase().contains(&t))
 }
 
 fn looks_like_id(s: &str) -> bool {
@@ -32,7 +34,12 @@ fn what(kind: NameKind) -> &'static str {
     }
 }
 
-pub async fn resolve(client: &ApiClient, names: &Mutex<Names>, wanted: &[(NameKind, String)], report: &Report) -> Result<Resolved, ClientError> {
+pub async fn resolve(
+    client: &ApiClient,
+    names: &Mutex<Names>,
+    wanted: &[(NameKind, String)],
+    report: &Report,
+) -> Result<Resolved, ClientError> {
     let mut out = Resolved::default();
     for (kind, typed) in wanted {
         let key = (*kind, typed.clone());
@@ -44,25 +51,35 @@ pub async fn resolve(client: &ApiClient, names: &Mutex<Names>, wanted: &[(NameKi
                     NameKind::Procedure => client.procedures(typed, report).await?,
                     NameKind::Station => client.stations(typed, report).await?,
                     NameKind::Operator | NameKind::User => {
-                        let cached_users = names.lock().unwrap_or_else(|p| p.into_inner()).users.clone();
+                        let cached_users =
+                            names.lock().unwrap_or_else(|p| p.into_inner()).users.clone();
                         match cached_users {
                             Some(u) => u,
                             None => {
                                 let u = client.users(report).await?;
-                                names.lock().unwrap_or_else(|p| p.into_inner()).users = Some(u.clone());
+                                names.lock().unwrap_or_else(|p| p.into_inner()).users =
+                                    Some(u.clone());
                                 u
                             }
                         }
                     }
                 };
-                let mut ids: Vec<String> = candidates.iter().filter(|n| matches(n, typed)).map(|n| n.id.clone()).collect();
+                let mut ids: Vec<String> =
+                    candidates.iter().filter(|n| matches(n, typed)).map(|n| n.id.clone()).collect();
                 if ids.is_empty() && looks_like_id(typed) {
                     ids.push(typed.clone());
                 }
                 if ids.is_empty() && *kind != NameKind::Operator {
-                    return Err(ClientError::NoMatch(format!("no {} matches `{typed}`", what(*kind))));
+                    return Err(ClientError::NoMatch(format!(
+                        "no {} matches `{typed}`",
+                        what(*kind)
+                    )));
                 }
-                names.lock().unwrap_or_else(|p| p.into_inner()).known.insert(key.clone(), ids.clone());
+                names
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .known
+                    .insert(key.clone(), ids.clone());
                 ids
             }
         };

@@ -53,11 +53,15 @@ pub struct RunRow {
 
 impl RunRow {
     pub fn from_summary(r: &RunSummary, i: &mut Interner) -> RunRow {
-        let operator = r.operated_by.as_ref().and_then(|o| o.name.as_deref().or(o.email.as_deref()));
-        let duration_ms = r.duration.as_deref().and_then(|d| parse_duration_ms(d).ok()).or_else(|| match (r.started_at, r.ended_at) {
-            (Some(s), Some(e)) => Some(to_ms(&e) - to_ms(&s)),
-            _ => None,
-        });
+        let operator =
+            r.operated_by.as_ref().and_then(|o| o.name.as_deref().or(o.email.as_deref()));
+        let duration_ms =
+            r.duration.as_deref().and_then(|d| parse_duration_ms(d).ok()).or_else(|| {
+                match (r.started_at, r.ended_at) {
+                    (Some(s), Some(e)) => Some(to_ms(&e) - to_ms(&s)),
+                    _ => None,
+                }
+            });
         RunRow {
             id: r.id.as_str().into(),
             outcome: r.outcome.clone(),
@@ -89,8 +93,14 @@ impl RunRow {
                 row
             }
             Err(e) => {
-                let id = serde_json::from_str::<serde_json::Value>(json).ok().and_then(|v| v.get("id").and_then(|v| v.as_str()).map(str::to_string)).unwrap_or_default();
-                RunRow { problem: Some(format!("unreadable row: {e}").into()), ..RunRow::blank(&id) }
+                let id = serde_json::from_str::<serde_json::Value>(json)
+                    .ok()
+                    .and_then(|v| v.get("id").and_then(|v| v.as_str()).map(str::to_string))
+                    .unwrap_or_default();
+                RunRow {
+                    problem: Some(format!("unreadable row: {e}").into()),
+                    ..RunRow::blank(&id)
+                }
             }
         }
     }
@@ -123,7 +133,10 @@ mod tests {
     #[test]
     fn unknown_values_and_missing_fields_still_make_a_row() {
         let mut i = Interner::default();
-        let row = RunRow::decode(r#"{"id":"r1","outcome":"RUNNING","unit":{"serial_number":"SN-1"}}"#, &mut i);
+        let row = RunRow::decode(
+            r#"{"id":"r1","outcome":"RUNNING","unit":{"serial_number":"SN-1"}}"#,
+            &mut i,
+        );
         assert_eq!(row.outcome, Some(RunOutcome::Unknown("RUNNING".into())));
         assert_eq!(&*row.serial, "SN-1");
         assert!(row.problem.is_none() && row.procedure.is_none());

@@ -9,21 +9,41 @@ use super::client::{ApiClient, ClientError};
 use crate::api::content_type_for;
 
 /// Runs the three steps; `progress(sent, total)` as bytes go out. Returns the attachment id.
-pub async fn upload(client: &ApiClient, run_id: &str, path: &Path, progress: impl Fn(u64, Option<u64>) + Send + Sync + 'static) -> Result<String, (&'static str, ClientError)> {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).filter(|n| !n.is_empty()).ok_or(("reading the file", ClientError::Config(format!("{} is not a file", path.display()))))?;
-    let file = tokio::fs::File::open(path).await.map_err(|e| ("reading the file", ClientError::Config(format!("cannot open {}: {e}", path.display()))))?;
-    let meta = file.metadata().await.map_err(|e| ("reading the file", ClientError::Config(e.to_string())))?;
+pub async fn upload(
+    client: &ApiClient,
+    run_id: &str,
+    path: &Path,
+    progress: impl Fn(u64, Option<u64>) + Send + Sync + 'static,
+) -> Result<String, (&'static str, ClientError)> {
+    let name =
+        path.file_name().map(|n| n.to_string_lossy().to_string()).filter(|n| !n.is_empty()).ok_or(
+            ("reading the file", ClientError::Config(format!("{} is not a file", path.display()))),
+        )?;
+    let file = tokio::fs::File::open(path).await.map_err(|e| {
+        ("reading the file", ClientError::Config(format!("cannot open {}: {e}", path.display())))
+    })?;
+    let meta = file
+        .metadata()
+        .await
+        .map_err(|e| ("reading the file", ClientError::Config(e.to_string())))?;
     if !meta.is_file() {
-        return Err(("reading the file", ClientError::Config(format!("{} is not a file", path.display()))));
+        return Err((
+            "reading the file",
+            ClientError::Config(format!("{} is not a file", path.display())),
+        ));
     }
     let total = meta.len();
-    let (id, url) = client.create_attachment(run_id, &name).await.map_err(|e| ("creating the attachment", e))?;
+    let (id, url) = client
+        .create_attachment(run_id, &name)
+        .await
+        .map_err(|e| ("creating the attachment", e))?;
     let progress = std::sync::Arc::new(progress);
     let sent = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let p = progress.clone();
     let stream = tokio_util::io::ReaderStream::with_capacity(file, 64 * 1024).map(move |chunk| {
         if let Ok(c) = &chunk {
-            let n = sent.fetch_add(c.len() as u64, std::sync::atomic::Ordering::Relaxed) + c.len() as u64;
+            let n = sent.fetch_add(c.len() as u64, std::sync::atomic::Ordering::Relaxed)
+                + c.len() as u64;
             p(n, Some(total));
         }
         chunk

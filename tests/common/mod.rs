@@ -6,9 +6,9 @@ pub mod rows;
 pub mod run_fixture;
 
 use serde_json::Value;
-use tofupilot::config::ClientConfig;
-use tofupilot::TofuPilot;
 use tofui::server::{self, Running};
+use tofupilot::TofuPilot;
+use tofupilot::config::ClientConfig;
 
 pub struct TestServer {
     pub running: Running,
@@ -34,7 +34,9 @@ impl TestServer {
         let store = tofui::server::store::Store::open(&db).expect("open store");
         prepare(&store);
         drop(store);
-        let running = server::start_at(&db, "127.0.0.1:0", Some(USER_KEY), Some(STATION_KEY)).await.expect("server starts");
+        let running = server::start_at(&db, "127.0.0.1:0", Some(USER_KEY), Some(STATION_KEY))
+            .await
+            .expect("server starts");
         let sdk = client(&running.url, USER_KEY);
         let station_sdk = client(&running.url, STATION_KEY);
         TestServer { running, dir, sdk, station_sdk, http: reqwest::Client::new() }
@@ -45,7 +47,12 @@ impl TestServer {
     }
 
     /// A raw request with the user key; returns status and parsed JSON body.
-    pub async fn call(&self, method: reqwest::Method, path: &str, body: Option<&str>) -> (u16, Value) {
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&str>,
+    ) -> (u16, Value) {
         let mut req = self.http.request(method, self.api(path)).bearer_auth(USER_KEY);
         if let Some(b) = body {
             req = req.header("content-type", "application/json").body(b.to_string());

@@ -14,8 +14,13 @@ pub fn utc() -> FixedOffset {
     FixedOffset::east_opt(0).expect("utc")
 }
 
-const OUTCOMES: [RunOutcome; 5] = [RunOutcome::Pass, RunOutcome::Fail, RunOutcome::Pass, RunOutcome::Error, RunOutcome::Timeout];
-const PROCS: [(&str, &str, &str, &str); 3] = [("PCB Functional Test", "v2.1.1", "PCB-MAIN", "Line 2 FCT"), ("In-Circuit Test", "v1.5", "PCB-MAIN", "Line 1 ICT"), ("PSU Burn-in", "v3.0", "PSU-12V", "Burn-in Rack")];
+const OUTCOMES: [RunOutcome; 5] =
+    [RunOutcome::Pass, RunOutcome::Fail, RunOutcome::Pass, RunOutcome::Error, RunOutcome::Timeout];
+const PROCS: [(&str, &str, &str, &str); 3] = [
+    ("PCB Functional Test", "v2.1.1", "PCB-MAIN", "Line 2 FCT"),
+    ("In-Circuit Test", "v1.5", "PCB-MAIN", "Line 1 ICT"),
+    ("PSU Burn-in", "v3.0", "PSU-12V", "Burn-in Rack"),
+];
 
 /// Row `i` of a made-up list: newest first, a failure mix, three procedures.
 pub fn row(i: usize) -> RunRow {
@@ -36,7 +41,11 @@ pub fn row(i: usize) -> RunRow {
 }
 
 pub fn page(range: std::ops::Range<usize>, has_more: bool) -> RunsPage {
-    RunsPage { next_cursor: has_more.then_some(range.end as i64), rows: range.map(row).collect(), has_more }
+    RunsPage {
+        next_cursor: has_more.then_some(range.end as i64),
+        rows: range.map(row).collect(),
+        has_more,
+    }
 }
 
 pub fn session() -> Session {
@@ -50,7 +59,11 @@ pub fn app(w: u16, h: u16) -> App {
 /// The id of the list request among `fx`.
 pub fn list_request(fx: &[Effect]) -> Option<(u64, tofui::worker::ListRequest)> {
     fx.iter().find_map(|e| match e {
-        Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::Runs(r), slot: tofui::worker::Slot::List(_) }) => Some((*id, (**r).clone())),
+        Effect::Send(WorkerRequest::Fetch {
+            id,
+            fetch: Fetch::Runs(r),
+            slot: tofui::worker::Slot::List(_),
+        }) => Some((*id, (**r).clone())),
         _ => None,
     })
 }

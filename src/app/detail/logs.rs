@@ -1,12 +1,13 @@
 //! The logs tab: a level filter, an optional time window (one phase's), and a search whose
 //! matches `n`/`N` visit. Visible lines are recomputed only when a filter changes.
 
-use crate::app::scroll::Scroll;
-use crate::api::{LogLevel, LogLine};
 use crate::api::time::to_ms;
+use crate::api::{LogLevel, LogLine};
+use crate::app::scroll::Scroll;
 
 /// The five levels the API knows; index into `LogsState::levels`.
-pub const LEVELS: [LogLevel; 5] = [LogLevel::Debug, LogLevel::Info, LogLevel::Warning, LogLevel::Error, LogLevel::Critical];
+pub const LEVELS: [LogLevel; 5] =
+    [LogLevel::Debug, LogLevel::Info, LogLevel::Warning, LogLevel::Error, LogLevel::Critical];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Window {
@@ -32,7 +33,15 @@ pub struct LogsState {
 
 impl Default for LogsState {
     fn default() -> Self {
-        LogsState { levels: [true; 5], window: None, typing: None, search: None, visible: Vec::new(), matches: Vec::new(), view: Scroll::default() }
+        LogsState {
+            levels: [true; 5],
+            window: None,
+            typing: None,
+            search: None,
+            visible: Vec::new(),
+            matches: Vec::new(),
+            view: Scroll::default(),
+        }
     }
 }
 
@@ -69,14 +78,23 @@ impl LogsState {
             self.visible.push(i as u32);
         }
         self.rematch(logs);
-        self.view.cursor = keep.and_then(|k| self.visible.iter().position(|&v| v >= k)).unwrap_or(0).min(self.visible.len().saturating_sub(1));
+        self.view.cursor = keep
+            .and_then(|k| self.visible.iter().position(|&v| v >= k))
+            .unwrap_or(0)
+            .min(self.visible.len().saturating_sub(1));
     }
 
     pub fn rematch(&mut self, logs: &[LogLine]) {
         self.matches.clear();
         if let Some(s) = self.search.as_ref().filter(|s| !s.is_empty()) {
             let needle = s.to_lowercase();
-            self.matches = self.visible.iter().enumerate().filter(|(_, i)| contains_ci(&logs[**i as usize].message, &needle)).map(|(p, _)| p).collect();
+            self.matches = self
+                .visible
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| contains_ci(&logs[**i as usize].message, &needle))
+                .map(|(p, _)| p)
+                .collect();
         }
     }
 
@@ -87,7 +105,11 @@ impl LogsState {
 
     /// The next (or previous) match from the cursor; moves there and says whether it did.
     pub fn jump_match(&mut self, forward: bool) -> bool {
-        let found = if forward { self.matches.iter().copied().find(|&m| m > self.view.cursor) } else { self.matches.iter().rev().copied().find(|&m| m < self.view.cursor) };
+        let found = if forward {
+            self.matches.iter().copied().find(|&m| m > self.view.cursor)
+        } else {
+            self.matches.iter().rev().copied().find(|&m| m < self.view.cursor)
+        };
         match found {
             Some(m) => {
                 self.view.cursor = m;

@@ -11,9 +11,9 @@ use logs::{LEVELS, LogsState, Window};
 use tree::{NodeKind, Tree};
 
 use super::action::Action;
+use super::cache::CachedRun;
 use super::scroll::Scroll;
 use crate::api::RunDetail;
-use super::cache::CachedRun;
 use crate::api::time::to_ms;
 use crate::worker::RequestId;
 
@@ -27,7 +27,8 @@ pub enum Tab {
     Info,
 }
 
-pub const TABS: [Tab; 6] = [Tab::Phases, Tab::Logs, Tab::Attachments, Tab::SubUnits, Tab::Metadata, Tab::Info];
+pub const TABS: [Tab; 6] =
+    [Tab::Phases, Tab::Logs, Tab::Attachments, Tab::SubUnits, Tab::Metadata, Tab::Info];
 
 impl Tab {
     pub fn title(self) -> &'static str {
@@ -130,7 +131,11 @@ impl Loaded {
         let p = self.tree.phase_of(self.tree.current()?)?;
         let phase = self.run.phases.as_deref()?.get(p)?;
         let (s, e) = (phase.started_at.as_ref().map(to_ms)?, phase.ended_at.as_ref().map(to_ms)?);
-        let retry = if phase.retry_count > 0 { format!(" (retry {})", phase.retry_count) } else { String::new() };
+        let retry = if phase.retry_count > 0 {
+            format!(" (retry {})", phase.retry_count)
+        } else {
+            String::new()
+        };
         Some(Window { label: format!("{}{retry}", phase.name), start_ms: s, end_ms: e })
     }
 
@@ -171,7 +176,11 @@ pub struct DetailState {
 pub enum Wants {
     Flash(String),
     /// Download this attachment (id, name, url).
-    Download { attachment_id: String, name: String, url: String },
+    Download {
+        attachment_id: String,
+        name: String,
+        url: String,
+    },
     Reload,
 }
 
@@ -253,7 +262,9 @@ impl DetailState {
             (Tab::Phases, Action::Open) => {
                 let node = l.tree.current().map(|i| l.tree.nodes[i as usize].kind);
                 match node {
-                    Some(NodeKind::Measurement { phase, m }) if has_series(&l.run, phase, m) => l.chart = Some((phase, m)),
+                    Some(NodeKind::Measurement { phase, m }) if has_series(&l.run, phase, m) => {
+                        l.chart = Some((phase, m))
+                    }
                     _ => l.tree.toggle(),
                 }
                 l.tree.view.fit(l.tree.visible.len(), rows);
@@ -271,10 +282,23 @@ impl DetailState {
                         l.tree.reveal(i);
                         l.tree.view.fit(l.tree.visible.len(), rows);
                         let k = l.tree.failures.iter().position(|&f| f == i).unwrap_or(0);
-                        out.push(Wants::Flash(format!("failure {} of {}", k + 1, l.tree.failures.len())));
+                        out.push(Wants::Flash(format!(
+                            "failure {} of {}",
+                            k + 1,
+                            l.tree.failures.len()
+                        )));
                     }
-                    None if l.tree.failures.is_empty() => out.push(Wants::Flash("no failures in this run".into())),
-                    None => out.push(Wants::Flash(if a == Action::PrevFailure { "no failure before this one" } else { "no failure after this one" }.into())),
+                    None if l.tree.failures.is_empty() => {
+                        out.push(Wants::Flash("no failures in this run".into()))
+                    }
+                    None => out.push(Wants::Flash(
+                        if a == Action::PrevFailure {
+                            "no failure before this one"
+                        } else {
+                            "no failure after this one"
+                        }
+                        .into(),
+                    )),
                 }
             }
             (Tab::Phases | Tab::Logs, Action::PhaseLogs) => match l.phase_window() {
@@ -293,8 +317,16 @@ impl DetailState {
                 l.logs.levels[i as usize] = !l.logs.levels[i as usize];
                 l.relog();
                 l.logs.view.fit(l.logs.visible.len(), rows);
-                let shown: Vec<&str> = LEVELS.iter().zip(l.logs.levels).filter(|(_, on)| *on).map(|(lv, _)| crate::api::WireEnum::as_str(lv)).collect();
-                out.push(Wants::Flash(format!("levels: {}", if shown.is_empty() { "none".into() } else { shown.join(" ") })));
+                let shown: Vec<&str> = LEVELS
+                    .iter()
+                    .zip(l.logs.levels)
+                    .filter(|(_, on)| *on)
+                    .map(|(lv, _)| crate::api::WireEnum::as_str(lv))
+                    .collect();
+                out.push(Wants::Flash(format!(
+                    "levels: {}",
+                    if shown.is_empty() { "none".into() } else { shown.join(" ") }
+                )));
             }
             (Tab::Logs, Action::AllLogs) => {
                 if l.logs.window.take().is_some() {
@@ -302,14 +334,20 @@ impl DetailState {
                     l.logs.view.fit(l.logs.visible.len(), rows);
                 }
             }
-            (Tab::Logs, Action::Filter) => l.logs.typing = Some(tui_input::Input::new(l.logs.search.clone().unwrap_or_default())),
+            (Tab::Logs, Action::Filter) => {
+                l.logs.typing =
+                    Some(tui_input::Input::new(l.logs.search.clone().unwrap_or_default()))
+            }
             (Tab::Logs, Action::NextMatch | Action::PrevMatch) => {
                 if l.logs.search.is_none() {
                     out.push(Wants::Flash("/ searches the logs".into()));
                 } else if l.logs.jump_match(a == Action::NextMatch) {
                     l.logs.view.fit(l.logs.visible.len(), rows);
                 } else {
-                    out.push(Wants::Flash(format!("no more matches ({} in all)", l.logs.matches.len())));
+                    out.push(Wants::Flash(format!(
+                        "no more matches ({} in all)",
+                        l.logs.matches.len()
+                    )));
                 }
             }
             (Tab::Attachments, a) if step(a).is_some() => {
@@ -317,10 +355,18 @@ impl DetailState {
                 l.attachments.move_by(step(a).unwrap_or(0), n, rows.saturating_sub(1));
             }
             (Tab::Attachments, Action::Open) => {
-                if let Some(att) = l.run.attachments.as_deref().unwrap_or_default().get(l.attachments.cursor) {
+                if let Some(att) =
+                    l.run.attachments.as_deref().unwrap_or_default().get(l.attachments.cursor)
+                {
                     match att.download_url.clone().filter(|u| !u.is_empty()) {
-                        Some(url) => out.push(Wants::Download { attachment_id: att.id.clone(), name: att.name.clone(), url }),
-                        None => out.push(Wants::Flash(format!("{} has no download link", att.name))),
+                        Some(url) => out.push(Wants::Download {
+                            attachment_id: att.id.clone(),
+                            name: att.name.clone(),
+                            url,
+                        }),
+                        None => {
+                            out.push(Wants::Flash(format!("{} has no download link", att.name)))
+                        }
                     }
                 }
             }
@@ -347,7 +393,13 @@ impl DetailState {
                 l.logs.search = Some(text).filter(|t| !t.is_empty());
                 l.rematch();
                 // To the first match at or after the cursor.
-                if let Some(&m) = l.logs.matches.iter().find(|&&m| m >= l.logs.view.cursor).or(l.logs.matches.first()) {
+                if let Some(&m) = l
+                    .logs
+                    .matches
+                    .iter()
+                    .find(|&&m| m >= l.logs.view.cursor)
+                    .or(l.logs.matches.first())
+                {
                     l.logs.view.cursor = m;
                 }
                 l.logs.view.fit(l.logs.visible.len(), rows);
@@ -363,5 +415,10 @@ impl DetailState {
 }
 
 fn has_series(run: &RunDetail, phase: usize, m: usize) -> bool {
-    run.phases.as_deref().and_then(|p| p.get(phase)).and_then(|p| p.measurements.get(m)).and_then(|m| m.data_series.as_ref()).is_some_and(|s| s.len() >= 2)
+    run.phases
+        .as_deref()
+        .and_then(|p| p.get(phase))
+        .and_then(|p| p.measurements.get(m))
+        .and_then(|m| m.data_series.as_ref())
+        .is_some_and(|s| s.len() >= 2)
 }

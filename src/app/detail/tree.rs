@@ -2,9 +2,9 @@
 //! flattened once into pre-order nodes. What is on screen is a list of visible node indexes,
 //! recomputed only when something is expanded or collapsed.
 
-use crate::app::scroll::Scroll;
-use crate::api::{Outcome, PhaseOutcome, RunDetail, SequenceOutcome};
 use crate::api::time::to_ms;
+use crate::api::{Outcome, PhaseOutcome, RunDetail, SequenceOutcome};
+use crate::app::scroll::Scroll;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NodeKind {
@@ -53,7 +53,15 @@ fn outcome_failed(o: Option<&Outcome>) -> bool {
 }
 
 fn sequence_failed(o: Option<&SequenceOutcome>) -> bool {
-    matches!(o, Some(SequenceOutcome::Fail | SequenceOutcome::Error | SequenceOutcome::Timeout | SequenceOutcome::Aborted))
+    matches!(
+        o,
+        Some(
+            SequenceOutcome::Fail
+                | SequenceOutcome::Error
+                | SequenceOutcome::Timeout
+                | SequenceOutcome::Aborted
+        )
+    )
 }
 
 /// A child of a sequence (or of the root): a sequence or a phase, with its start for ordering.
@@ -84,12 +92,27 @@ impl Builder<'_> {
         let phase = &phases[p];
         let pi = self.push(NodeKind::Phase(p), depth, parent, phase_failed(phase.outcome.as_ref()));
         for (m, meas) in phase.measurements.iter().enumerate() {
-            let mi = self.push(NodeKind::Measurement { phase: p, m }, depth + 1, Some(pi), outcome_failed(meas.outcome.as_ref()));
+            let mi = self.push(
+                NodeKind::Measurement { phase: p, m },
+                depth + 1,
+                Some(pi),
+                outcome_failed(meas.outcome.as_ref()),
+            );
             for (v, val) in meas.validators.as_deref().unwrap_or_default().iter().enumerate() {
-                self.push(NodeKind::Validator { phase: p, m, v }, depth + 2, Some(mi), outcome_failed(val.outcome.as_ref()));
+                self.push(
+                    NodeKind::Validator { phase: p, m, v },
+                    depth + 2,
+                    Some(mi),
+                    outcome_failed(val.outcome.as_ref()),
+                );
             }
             for (a, agg) in meas.aggregations.as_deref().unwrap_or_default().iter().enumerate() {
-                self.push(NodeKind::Aggregation { phase: p, m, a }, depth + 2, Some(mi), outcome_failed(agg.outcome.as_ref()));
+                self.push(
+                    NodeKind::Aggregation { phase: p, m, a },
+                    depth + 2,
+                    Some(mi),
+                    outcome_failed(agg.outcome.as_ref()),
+                );
             }
             self.close(mi);
         }
@@ -102,7 +125,12 @@ impl Builder<'_> {
             match *item {
                 Item::Phase(p) => self.phase(p, depth, parent),
                 Item::Seq(s) => {
-                    let si = self.push(NodeKind::Sequence(s), depth, parent, sequence_failed(seqs[s].outcome.as_ref()));
+                    let si = self.push(
+                        NodeKind::Sequence(s),
+                        depth,
+                        parent,
+                        sequence_failed(seqs[s].outcome.as_ref()),
+                    );
                     self.items(&children[s], children, depth + 1, Some(si));
                     self.close(si);
                 }
@@ -115,11 +143,18 @@ impl Tree {
     pub fn build(run: &RunDetail) -> Tree {
         let phases = run.phases.as_deref().unwrap_or_default();
         let seqs = run.summary.sequences.as_deref().unwrap_or_default();
-        let by_path: std::collections::HashMap<&str, usize> = seqs.iter().enumerate().map(|(i, s)| (s.path.as_str(), i)).collect();
+        let by_path: std::collections::HashMap<&str, usize> =
+            seqs.iter().enumerate().map(|(i, s)| (s.path.as_str(), i)).collect();
         // A sequence without its own start begins with the first phase inside it, at any depth.
-        let mut seq_start: Vec<Option<i64>> = seqs.iter().map(|s| s.started_at.as_ref().map(to_ms)).collect();
+        let mut seq_start: Vec<Option<i64>> =
+            seqs.iter().map(|s| s.started_at.as_ref().map(to_ms)).collect();
         for p in phases {
-            let (Some(mut at), Some(t)) = (p.sequence_path.as_deref().and_then(|path| by_path.get(path)).copied(), p.started_at.as_ref().map(to_ms)) else { continue };
+            let (Some(mut at), Some(t)) = (
+                p.sequence_path.as_deref().and_then(|path| by_path.get(path)).copied(),
+                p.started_at.as_ref().map(to_ms),
+            ) else {
+                continue;
+            };
             // Up the parents; bounded, in case the paths loop.
             for _ in 0..seqs.len() {
                 if seqs[at].started_at.is_none() {
@@ -159,8 +194,13 @@ impl Tree {
         // the root instead of losing it.
         let mut b = Builder { run, nodes: Vec::with_capacity(phases.len() * 4) };
         b.items(&roots, &children, 0, None);
-        let reached: std::collections::HashSet<usize> = b.nodes.iter().filter_map(|n| if let NodeKind::Sequence(s) = n.kind { Some(s) } else { None }).collect();
-        let orphans: Vec<Item> = (0..seqs.len()).filter(|s| !reached.contains(s)).map(Item::Seq).collect();
+        let reached: std::collections::HashSet<usize> = b
+            .nodes
+            .iter()
+            .filter_map(|n| if let NodeKind::Sequence(s) = n.kind { Some(s) } else { None })
+            .collect();
+        let orphans: Vec<Item> =
+            (0..seqs.len()).filter(|s| !reached.contains(s)).map(Item::Seq).collect();
         let mut guard = children.clone();
         for o in &orphans {
             if let Item::Seq(s) = o {
@@ -169,8 +209,21 @@ impl Tree {
         }
         b.items(&orphans, &guard, 0, None);
         let nodes = b.nodes;
-        let failures = nodes.iter().enumerate().filter(|(_, n)| n.failed && matches!(n.kind, NodeKind::Phase(_) | NodeKind::Measurement { .. })).map(|(i, _)| i as u32).collect();
-        let mut tree = Tree { expanded: vec![false; nodes.len()], nodes, visible: Vec::new(), failures, view: Scroll::default() };
+        let failures = nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| {
+                n.failed && matches!(n.kind, NodeKind::Phase(_) | NodeKind::Measurement { .. })
+            })
+            .map(|(i, _)| i as u32)
+            .collect();
+        let mut tree = Tree {
+            expanded: vec![false; nodes.len()],
+            nodes,
+            visible: Vec::new(),
+            failures,
+            view: Scroll::default(),
+        };
         tree.expand_failures();
         tree
     }
@@ -254,13 +307,20 @@ impl Tree {
     /// The failure after (`forward`) or before the cursor's node; `None` when there is none.
     pub fn next_failure(&self, forward: bool) -> Option<u32> {
         let at = self.current().map_or(-1, |c| c as i64);
-        if forward { self.failures.iter().copied().find(|&f| f as i64 > at) } else { self.failures.iter().rev().copied().find(|&f| (f as i64) < at) }
+        if forward {
+            self.failures.iter().copied().find(|&f| f as i64 > at)
+        } else {
+            self.failures.iter().rev().copied().find(|&f| (f as i64) < at)
+        }
     }
 
     /// The phase a node belongs to, if any.
     pub fn phase_of(&self, i: u32) -> Option<usize> {
         match self.nodes.get(i as usize)?.kind {
-            NodeKind::Phase(p) | NodeKind::Measurement { phase: p, .. } | NodeKind::Validator { phase: p, .. } | NodeKind::Aggregation { phase: p, .. } => Some(p),
+            NodeKind::Phase(p)
+            | NodeKind::Measurement { phase: p, .. }
+            | NodeKind::Validator { phase: p, .. }
+            | NodeKind::Aggregation { phase: p, .. } => Some(p),
             NodeKind::Sequence(_) => None,
         }
     }

@@ -1,35 +1,48 @@
 //! `/api/v2/runs…`
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::{base_url, read, write};
 use crate::api::create::RunCreate;
+use crate::server::AppState;
 use crate::server::auth::Caller;
 use crate::server::body::JsonBody;
 use crate::server::error::ApiResult;
-use crate::server::store::create::{create_run, CreateCtx};
+use crate::server::store::create::{CreateCtx, create_run};
 use crate::server::store::ids::IdSource;
 use crate::server::store::{filter, list, mutate, now_ms, render};
-use crate::server::AppState;
 
-pub async fn list_runs(State(st): State<AppState>, Extension(caller): Extension<Caller>, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {
+pub async fn list_runs(
+    State(st): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<Json<Value>> {
     let query = filter::parse_list_query(q.as_deref().unwrap_or(""))?;
     let page = read(&st.store, move |c| Ok(list::list_runs(c, &query, &caller)?)).await?;
     Ok(Json(list::page_json(&page)))
 }
 
-pub async fn get_run(State(st): State<AppState>, Extension(caller): Extension<Caller>, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Response> {
+pub async fn get_run(
+    State(st): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
     let base = base_url(&headers, &st.base_url);
     let body = read(&st.store, move |c| render::run_detail_json(c, &id, &caller, &base)).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-pub async fn create(State(st): State<AppState>, Extension(caller): Extension<Caller>, JsonBody(req): JsonBody<RunCreate>) -> ApiResult<Json<Value>> {
+pub async fn create(
+    State(st): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    JsonBody(req): JsonBody<RunCreate>,
+) -> ApiResult<Json<Value>> {
     let id = write(&st.store, move |c| {
         let mut ids = IdSource::Random;
         create_run(c, &req, &mut CreateCtx { caller: &caller, now_ms: now_ms(), ids: &mut ids })
@@ -38,7 +51,11 @@ pub async fn create(State(st): State<AppState>, Extension(caller): Extension<Cal
     Ok(Json(json!({ "id": id })))
 }
 
-pub async fn delete(State(st): State<AppState>, Extension(caller): Extension<Caller>, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {
+pub async fn delete(
+    State(st): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<Json<Value>> {
     let ids: Vec<String> = form_urlencoded::parse(q.as_deref().unwrap_or("").as_bytes())
         .filter(|(k, _)| k == "ids" || k == "ids[]")
         .map(|(_, v)| v.into_owned())
@@ -102,6 +119,16 @@ pub async fn create_attachment(
     JsonBody(body): JsonBody<AttachmentBody>,
 ) -> ApiResult<Json<Value>> {
     let base = base_url(&headers, &st.base_url);
-    let a = write(&st.store, move |c| mutate::create_attachment(c, Some(&id), &body.name, &caller, now_ms(), &mut IdSource::Random)).await?;
+    let a = write(&st.store, move |c| {
+        mutate::create_attachment(
+            c,
+            Some(&id),
+            &body.name,
+            &caller,
+            now_ms(),
+            &mut IdSource::Random,
+        )
+    })
+    .await?;
     Ok(Json(json!({ "id": a.id, "upload_url": render::download_url(&base, &a.id, &a.token) })))
 }

@@ -9,9 +9,9 @@ use rusqlite::Connection;
 
 use super::auth::Caller;
 use super::error::ApiError;
-use super::store::create::{create_run, CreateCtx};
+use super::store::create::{CreateCtx, create_run};
 use super::store::ids::IdSource;
-use super::store::{catalog as store_catalog, mutate, Store};
+use super::store::{Store, catalog as store_catalog, mutate};
 pub use runs::huge_run;
 
 const BATCH: usize = 5_000;
@@ -26,7 +26,9 @@ pub struct SeedOptions {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SeedOutcome {
-    Seeded { runs: usize },
+    Seeded {
+        runs: usize,
+    },
     /// The database already held this many runs; nothing was added.
     AlreadyHasRuns(i64),
 }
@@ -52,7 +54,11 @@ pub struct Catalog {
     pub procedures: Vec<String>,
 }
 
-fn create_catalog(conn: &Connection, ids: &mut IdSource, anchor_ms: i64) -> Result<Catalog, SeedError> {
+fn create_catalog(
+    conn: &Connection,
+    ids: &mut IdSource,
+    anchor_ms: i64,
+) -> Result<Catalog, SeedError> {
     let admin = ids.next();
     store_catalog::insert_user(conn, &admin, catalog::ADMIN.email, catalog::ADMIN.name)?;
     let mut users = Vec::new();
@@ -77,7 +83,14 @@ fn create_catalog(conn: &Connection, ids: &mut IdSource, anchor_ms: i64) -> Resu
         procedures.push(id);
     }
     for part in catalog::PARTS {
-        let p = store_catalog::insert_part(conn, part.number, Some(part.name), Some(part.revisions[0]), &serde_json::json!({}), ids)?;
+        let p = store_catalog::insert_part(
+            conn,
+            part.number,
+            Some(part.name),
+            Some(part.revisions[0]),
+            &serde_json::json!({}),
+            ids,
+        )?;
         for rev in &part.revisions[1..] {
             store_catalog::get_or_create_revision(conn, &p.id, rev, ids)?;
         }
@@ -112,13 +125,24 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> Result<SeedOutcome, SeedError>
         for _ in 0..BATCH.min(opts.runs - done) {
             let planned = generator.next(&mut rng);
             let caller = Caller::Station { station_id: planned.station_id.clone() };
-            let id = create_run(&tx, &planned.request, &mut CreateCtx { caller: &caller, now_ms: planned.created_at_ms, ids: &mut ids })?;
+            let id = create_run(
+                &tx,
+                &planned.request,
+                &mut CreateCtx { caller: &caller, now_ms: planned.created_at_ms, ids: &mut ids },
+            )?;
             if let Some(sample) = planned.sample {
                 tx.prepare_cached("UPDATE units SET sample = ?2 WHERE serial_number = ?1")?
                     .execute([planned.request.serial_number.as_str(), sample])?;
             }
             for (name, body) in &planned.attachments {
-                let a = mutate::create_attachment(&tx, Some(&id), name, &caller, planned.created_at_ms, &mut ids)?;
+                let a = mutate::create_attachment(
+                    &tx,
+                    Some(&id),
+                    name,
+                    &caller,
+                    planned.created_at_ms,
+                    &mut ids,
+                )?;
                 mutate::store_upload(&tx, &a.id, &a.token, body.as_bytes())?;
                 mutate::finalize(&tx, &a.id)?;
             }
@@ -142,7 +166,8 @@ pub fn seed_huge(store: &Store, seed: u64, anchor: DateTime<Utc>) -> Result<Stri
     let tx = conn.transaction()?;
     let procedure: Option<String> = {
         use rusqlite::OptionalExtension;
-        tx.query_row("SELECT id FROM procedures ORDER BY created_at, id LIMIT 1", [], |r| r.get(0)).optional()?
+        tx.query_row("SELECT id FROM procedures ORDER BY created_at, id LIMIT 1", [], |r| r.get(0))
+            .optional()?
     };
     let mut ids = IdSource::Seeded(fastrand::Rng::with_seed(seed ^ 0x4a9e));
     let procedure = match procedure {
@@ -150,9 +175,14 @@ pub fn seed_huge(store: &Store, seed: u64, anchor: DateTime<Utc>) -> Result<Stri
         None => create_catalog(&tx, &mut ids, anchor.timestamp_millis())?.procedures[0].clone(),
     };
     let req = huge_run(&procedure, anchor, &mut fastrand::Rng::with_seed(seed));
-    let admin: String = tx.query_row("SELECT id FROM users ORDER BY rowid LIMIT 1", [], |r| r.get(0))?;
+    let admin: String =
+        tx.query_row("SELECT id FROM users ORDER BY rowid LIMIT 1", [], |r| r.get(0))?;
     let caller = Caller::User { user_id: admin };
-    let id = create_run(&tx, &req, &mut CreateCtx { caller: &caller, now_ms: anchor.timestamp_millis(), ids: &mut ids })?;
+    let id = create_run(
+        &tx,
+        &req,
+        &mut CreateCtx { caller: &caller, now_ms: anchor.timestamp_millis(), ids: &mut ids },
+    )?;
     tx.commit()?;
     Ok(id)
 }

@@ -2,8 +2,8 @@
 //! get-or-create lookups a run create needs (case-insensitive; every write holds the single
 //! writer connection, so they cannot race) and the small list/get endpoints.
 
-use rusqlite::{params, Connection, OptionalExtension};
-use serde_json::{json, Value};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::{Value, json};
 
 use super::ids::IdSource;
 use crate::server::error::ApiError;
@@ -27,15 +27,28 @@ pub struct UnitRow {
 }
 
 pub fn procedure_name(conn: &Connection, id: &str) -> rusqlite::Result<Option<String>> {
-    conn.prepare_cached("SELECT name FROM procedures WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()
+    conn.prepare_cached("SELECT name FROM procedures WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()
 }
 
-pub fn station_has_procedure(conn: &Connection, station_id: &str, procedure_id: &str) -> rusqlite::Result<bool> {
-    conn.prepare_cached("SELECT 1 FROM station_procedures WHERE station_id = ?1 AND procedure_id = ?2")?
-        .exists([station_id, procedure_id])
+pub fn station_has_procedure(
+    conn: &Connection,
+    station_id: &str,
+    procedure_id: &str,
+) -> rusqlite::Result<bool> {
+    conn.prepare_cached(
+        "SELECT 1 FROM station_procedures WHERE station_id = ?1 AND procedure_id = ?2",
+    )?
+    .exists([station_id, procedure_id])
 }
 
-pub fn get_or_create_version(conn: &Connection, procedure_id: &str, tag: &str, ids: &mut IdSource) -> rusqlite::Result<String> {
+pub fn get_or_create_version(
+    conn: &Connection,
+    procedure_id: &str,
+    tag: &str,
+    ids: &mut IdSource,
+) -> rusqlite::Result<String> {
     let found: Option<String> = conn
         .prepare_cached("SELECT id FROM procedure_versions WHERE procedure_id = ?1 AND tag = ?2")?
         .query_row([procedure_id, tag], |r| r.get(0))
@@ -44,8 +57,10 @@ pub fn get_or_create_version(conn: &Connection, procedure_id: &str, tag: &str, i
         return Ok(id);
     }
     let id = ids.next();
-    conn.prepare_cached("INSERT INTO procedure_versions (id, procedure_id, tag) VALUES (?1, ?2, ?3)")?
-        .execute([&id, procedure_id, tag])?;
+    conn.prepare_cached(
+        "INSERT INTO procedure_versions (id, procedure_id, tag) VALUES (?1, ?2, ?3)",
+    )?
+    .execute([&id, procedure_id, tag])?;
     Ok(id)
 }
 
@@ -79,7 +94,11 @@ pub fn insert_part(
     Ok(PartRow { id, number: number.to_string(), name })
 }
 
-pub fn get_or_create_part(conn: &Connection, number: &str, ids: &mut IdSource) -> rusqlite::Result<PartRow> {
+pub fn get_or_create_part(
+    conn: &Connection,
+    number: &str,
+    ids: &mut IdSource,
+) -> rusqlite::Result<PartRow> {
     match find_part(conn, number)? {
         Some(p) => Ok(p),
         None => insert_part(conn, number, None, None, &json!({}), ids),
@@ -94,7 +113,12 @@ pub fn default_revision(conn: &Connection, part_id: &str) -> rusqlite::Result<St
     .query_row([part_id], |r| r.get(0))
 }
 
-pub fn get_or_create_revision(conn: &Connection, part_id: &str, number: &str, ids: &mut IdSource) -> rusqlite::Result<String> {
+pub fn get_or_create_revision(
+    conn: &Connection,
+    part_id: &str,
+    number: &str,
+    ids: &mut IdSource,
+) -> rusqlite::Result<String> {
     let found: Option<String> = conn
         .prepare_cached("SELECT id FROM revisions WHERE part_id = ?1 AND number = ?2")?
         .query_row([part_id, number], |r| r.get(0))
@@ -103,7 +127,8 @@ pub fn get_or_create_revision(conn: &Connection, part_id: &str, number: &str, id
         return Ok(id);
     }
     let id = ids.next();
-    conn.prepare_cached("INSERT INTO revisions (id, part_id, number) VALUES (?1, ?2, ?3)")?.execute([&id, part_id, number])?;
+    conn.prepare_cached("INSERT INTO revisions (id, part_id, number) VALUES (?1, ?2, ?3)")?
+        .execute([&id, part_id, number])?;
     Ok(id)
 }
 
@@ -111,30 +136,54 @@ pub fn revision_number(conn: &Connection, id: &str) -> rusqlite::Result<String> 
     conn.prepare_cached("SELECT number FROM revisions WHERE id = ?1")?.query_row([id], |r| r.get(0))
 }
 
-pub fn get_or_create_batch(conn: &Connection, number: &str, ids: &mut IdSource) -> rusqlite::Result<String> {
-    let found: Option<String> =
-        conn.prepare_cached("SELECT id FROM batches WHERE number = ?1")?.query_row([number], |r| r.get(0)).optional()?;
+pub fn get_or_create_batch(
+    conn: &Connection,
+    number: &str,
+    ids: &mut IdSource,
+) -> rusqlite::Result<String> {
+    let found: Option<String> = conn
+        .prepare_cached("SELECT id FROM batches WHERE number = ?1")?
+        .query_row([number], |r| r.get(0))
+        .optional()?;
     if let Some(id) = found {
         return Ok(id);
     }
     let id = ids.next();
-    conn.prepare_cached("INSERT INTO batches (id, number) VALUES (?1, ?2)")?.execute([&id, number])?;
+    conn.prepare_cached("INSERT INTO batches (id, number) VALUES (?1, ?2)")?
+        .execute([&id, number])?;
     Ok(id)
 }
 
 pub fn find_unit(conn: &Connection, serial: &str) -> rusqlite::Result<Option<UnitRow>> {
-    conn.prepare_cached("SELECT id, part_id, revision_id, batch_id FROM units WHERE serial_number = ?1")?
-        .query_row([serial], |r| Ok(UnitRow { id: r.get(0)?, part_id: r.get(1)?, revision_id: r.get(2)?, batch_id: r.get(3)? }))
-        .optional()
+    conn.prepare_cached(
+        "SELECT id, part_id, revision_id, batch_id FROM units WHERE serial_number = ?1",
+    )?
+    .query_row([serial], |r| {
+        Ok(UnitRow {
+            id: r.get(0)?,
+            part_id: r.get(1)?,
+            revision_id: r.get(2)?,
+            batch_id: r.get(3)?,
+        })
+    })
+    .optional()
 }
 
 pub fn user_by_email(conn: &Connection, email: &str) -> rusqlite::Result<Option<String>> {
-    conn.prepare_cached("SELECT id FROM users WHERE email = ?1")?.query_row([email], |r| r.get(0)).optional()
+    conn.prepare_cached("SELECT id FROM users WHERE email = ?1")?
+        .query_row([email], |r| r.get(0))
+        .optional()
 }
 
 // ---- endpoints -------------------------------------------------------------------------
 
-pub fn create_procedure(conn: &Connection, name: &str, user_id: Option<&str>, now: i64, ids: &mut IdSource) -> Result<String, ApiError> {
+pub fn create_procedure(
+    conn: &Connection,
+    name: &str,
+    user_id: Option<&str>,
+    now: i64,
+    ids: &mut IdSource,
+) -> Result<String, ApiError> {
     if name.trim().is_empty() {
         return Err(ApiError::field(&crate::path!["name"], "must not be empty"));
     }
@@ -142,14 +191,22 @@ pub fn create_procedure(conn: &Connection, name: &str, user_id: Option<&str>, no
         return Err(ApiError::conflict(format!("A procedure named `{name}` already exists")));
     }
     let id = ids.next();
-    conn.prepare_cached("INSERT INTO procedures (id, name, created_at, created_by_user_id) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![id, name, now, user_id])?;
+    conn.prepare_cached(
+        "INSERT INTO procedures (id, name, created_at, created_by_user_id) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![id, name, now, user_id])?;
     Ok(id)
 }
 
-pub fn link_station_procedure(conn: &Connection, station_id: &str, procedure_id: &str) -> rusqlite::Result<()> {
-    conn.prepare_cached("INSERT OR IGNORE INTO station_procedures (station_id, procedure_id) VALUES (?1, ?2)")?
-        .execute([station_id, procedure_id])?;
+pub fn link_station_procedure(
+    conn: &Connection,
+    station_id: &str,
+    procedure_id: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO station_procedures (station_id, procedure_id) VALUES (?1, ?2)",
+    )?
+    .execute([station_id, procedure_id])?;
     Ok(())
 }
 
@@ -174,7 +231,13 @@ fn meta(has_more: bool, next: i64) -> Value {
     json!({"has_more": has_more, "next_cursor": if has_more { Value::from(next) } else { Value::Null }})
 }
 
-pub fn list_procedures(conn: &Connection, page: &Page, search: Option<&str>, after: Option<i64>, before: Option<i64>) -> rusqlite::Result<Value> {
+pub fn list_procedures(
+    conn: &Connection,
+    page: &Page,
+    search: Option<&str>,
+    after: Option<i64>,
+    before: Option<i64>,
+) -> rusqlite::Result<Value> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, name, created_at, created_by_user_id FROM procedures
          WHERE (?1 IS NULL OR instr(lower(name), lower(?1)) > 0 OR id = ?1)
@@ -182,7 +245,9 @@ pub fn list_procedures(conn: &Connection, page: &Page, search: Option<&str>, aft
          ORDER BY created_at DESC, id LIMIT ?4 OFFSET ?5",
     )?;
     let rows: Vec<(String, String, i64, Option<String>)> = stmt
-        .query_map(params![search, after, before, page.limit + 1, page.cursor], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .query_map(params![search, after, before, page.limit + 1, page.cursor], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
         .collect::<Result<_, _>>()?;
     let has_more = rows.len() as i64 > page.limit;
     let mut data = Vec::new();
@@ -202,13 +267,17 @@ pub fn list_procedures(conn: &Connection, page: &Page, search: Option<&str>, aft
 
 pub fn get_procedure(conn: &Connection, id: &str) -> Result<Value, ApiError> {
     let row: Option<(String, i64, Option<String>)> = conn
-        .prepare_cached("SELECT name, created_at, created_by_user_id FROM procedures WHERE id = ?1")?
+        .prepare_cached(
+            "SELECT name, created_at, created_by_user_id FROM procedures WHERE id = ?1",
+        )?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let Some((name, created, by)) = row else {
         return Err(ApiError::not_found(format!("Procedure `{id}` not found")));
     };
-    let runs_count: i64 = conn.prepare_cached("SELECT COUNT(*) FROM runs WHERE procedure_id = ?1")?.query_row([id], |r| r.get(0))?;
+    let runs_count: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM runs WHERE procedure_id = ?1")?
+        .query_row([id], |r| r.get(0))?;
     let mut stmt = conn.prepare_cached(
         "SELECT r.id, r.started_at, r.outcome, u.serial_number FROM runs r JOIN units u ON u.id = r.unit_id
          WHERE r.procedure_id = ?1 ORDER BY r.started_at DESC, r.seq DESC LIMIT 10",
@@ -226,8 +295,11 @@ pub fn get_procedure(conn: &Connection, id: &str) -> Result<Value, ApiError> {
     let mut stmt = conn.prepare_cached(
         "SELECT s.id, s.name FROM stations s JOIN station_procedures sp ON sp.station_id = s.id WHERE sp.procedure_id = ?1 ORDER BY s.name",
     )?;
-    let stations: Vec<Value> =
-        stmt.query_map([id], |r| Ok(json!({"id": r.get::<_, String>(0)?, "name": r.get::<_, String>(1)?})))?.collect::<Result<_, _>>()?;
+    let stations: Vec<Value> = stmt
+        .query_map([id], |r| {
+            Ok(json!({"id": r.get::<_, String>(0)?, "name": r.get::<_, String>(1)?}))
+        })?
+        .collect::<Result<_, _>>()?;
     Ok(json!({
         "id": id, "name": name, "created_at": crate::api::time::from_ms(created),
         "created_by_user": user_json(conn, by)?, "runs_count": runs_count,
@@ -235,30 +307,49 @@ pub fn get_procedure(conn: &Connection, id: &str) -> Result<Value, ApiError> {
     }))
 }
 
-pub fn create_revision(conn: &Connection, part_number: &str, number: &str, ids: &mut IdSource) -> Result<String, ApiError> {
+pub fn create_revision(
+    conn: &Connection,
+    part_number: &str,
+    number: &str,
+    ids: &mut IdSource,
+) -> Result<String, ApiError> {
     if number.trim().is_empty() {
         return Err(ApiError::field(&crate::path!["number"], "must not be empty"));
     }
     let Some(part) = find_part(conn, part_number)? else {
         return Err(ApiError::not_found(format!("Part `{part_number}` not found")));
     };
-    if conn.prepare_cached("SELECT 1 FROM revisions WHERE part_id = ?1 AND number = ?2")?.exists([&part.id, number])? {
-        return Err(ApiError::conflict(format!("Part `{part_number}` already has revision `{number}`")));
+    if conn
+        .prepare_cached("SELECT 1 FROM revisions WHERE part_id = ?1 AND number = ?2")?
+        .exists([&part.id, number])?
+    {
+        return Err(ApiError::conflict(format!(
+            "Part `{part_number}` already has revision `{number}`"
+        )));
     }
     get_or_create_revision(conn, &part.id, number, ids).map_err(Into::into)
 }
 
-pub fn list_stations(conn: &Connection, page: &Page, search: Option<&str>, procedure_ids: &[String]) -> rusqlite::Result<Value> {
+pub fn list_stations(
+    conn: &Connection,
+    page: &Page,
+    search: Option<&str>,
+    procedure_ids: &[String],
+) -> rusqlite::Result<Value> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, name FROM stations WHERE (?1 IS NULL OR instr(lower(name), lower(?1)) > 0 OR id = ?1) ORDER BY name, id",
     )?;
-    let all: Vec<(String, String)> = stmt.query_map(params![search], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    let all: Vec<(String, String)> = stmt
+        .query_map(params![search], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
     let mut proc_stmt = conn.prepare_cached(
         "SELECT p.id, p.name FROM procedures p JOIN station_procedures sp ON sp.procedure_id = p.id WHERE sp.station_id = ?1 ORDER BY p.name",
     )?;
     let mut rows = Vec::new();
     for (id, name) in all {
-        let procs: Vec<(String, String)> = proc_stmt.query_map([&id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        let procs: Vec<(String, String)> = proc_stmt
+            .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
         if !procedure_ids.is_empty() && !procs.iter().any(|(pid, _)| procedure_ids.contains(pid)) {
             continue;
         }
@@ -269,7 +360,8 @@ pub fn list_stations(conn: &Connection, page: &Page, search: Option<&str>, proce
         }));
     }
     let total = rows.len() as i64;
-    let data: Vec<Value> = rows.into_iter().skip(page.cursor as usize).take(page.limit as usize).collect();
+    let data: Vec<Value> =
+        rows.into_iter().skip(page.cursor as usize).take(page.limit as usize).collect();
     let has_more = page.cursor + page.limit < total;
     Ok(json!({"data": data, "meta": meta(has_more, page.cursor + page.limit)}))
 }
@@ -285,25 +377,39 @@ pub fn list_users(conn: &Connection) -> rusqlite::Result<Value> {
 }
 
 pub fn user(conn: &Connection, id: &str) -> rusqlite::Result<Option<(String, Option<String>)>> {
-    conn.prepare_cached("SELECT email, name FROM users WHERE id = ?1")?.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()
+    conn.prepare_cached("SELECT email, name FROM users WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
 }
 
 pub fn station_name(conn: &Connection, id: &str) -> rusqlite::Result<Option<String>> {
-    conn.prepare_cached("SELECT name FROM stations WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()
+    conn.prepare_cached("SELECT name FROM stations WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()
 }
 
 pub fn insert_user(conn: &Connection, id: &str, email: &str, name: &str) -> rusqlite::Result<()> {
-    conn.prepare_cached("INSERT OR IGNORE INTO users (id, email, name) VALUES (?1, ?2, ?3)")?.execute([id, email, name])?;
+    conn.prepare_cached("INSERT OR IGNORE INTO users (id, email, name) VALUES (?1, ?2, ?3)")?
+        .execute([id, email, name])?;
     Ok(())
 }
 
 pub fn insert_station(conn: &Connection, id: &str, name: &str) -> rusqlite::Result<()> {
-    conn.prepare_cached("INSERT OR IGNORE INTO stations (id, name) VALUES (?1, ?2)")?.execute([id, name])?;
+    conn.prepare_cached("INSERT OR IGNORE INTO stations (id, name) VALUES (?1, ?2)")?
+        .execute([id, name])?;
     Ok(())
 }
 
-pub fn insert_key(conn: &Connection, key: &str, kind: &str, principal: &str) -> rusqlite::Result<()> {
-    conn.prepare_cached("INSERT OR REPLACE INTO api_keys (key, kind, principal_id) VALUES (?1, ?2, ?3)")?.execute([key, kind, principal])?;
+pub fn insert_key(
+    conn: &Connection,
+    key: &str,
+    kind: &str,
+    principal: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO api_keys (key, kind, principal_id) VALUES (?1, ?2, ?3)",
+    )?
+    .execute([key, kind, principal])?;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! and unit, build the run's body, and insert it, all in the caller's transaction. The demo
 //! seeder goes through this same function.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
 
 use super::catalog::{self, UnitRow};
@@ -24,7 +24,11 @@ pub struct CreateCtx<'a> {
 }
 
 /// The id of the created run, or of the earlier run with the same `client_run_ref`.
-pub fn create_run(conn: &Connection, req: &RunCreate, ctx: &mut CreateCtx<'_>) -> Result<String, ApiError> {
+pub fn create_run(
+    conn: &Connection,
+    req: &RunCreate,
+    ctx: &mut CreateCtx<'_>,
+) -> Result<String, ApiError> {
     if let Some(reference) = &req.client_run_ref {
         let found: Option<String> = conn
             .prepare_cached("SELECT id FROM runs WHERE client_run_ref = ?1")?
@@ -42,7 +46,8 @@ pub fn create_run(conn: &Connection, req: &RunCreate, ctx: &mut CreateCtx<'_>) -
         return Err(ApiError::field(&path!["ended_at"], "is before started_at"));
     }
     if catalog::procedure_name(conn, &req.procedure_id)?.is_none() {
-        return Err(ApiError::not_found(format!("Procedure `{}` not found", req.procedure_id)).with_issue_path(&path!["procedure_id"]));
+        return Err(ApiError::not_found(format!("Procedure `{}` not found", req.procedure_id))
+            .with_issue_path(&path!["procedure_id"]));
     }
     if let Some(station) = ctx.caller.station_id() {
         if !catalog::station_has_procedure(conn, station, &req.procedure_id)? {
@@ -60,7 +65,8 @@ pub fn create_run(conn: &Connection, req: &RunCreate, ctx: &mut CreateCtx<'_>) -
     let logs = detail::build_logs(req.logs.as_deref().unwrap_or(&[]), ctx.ids);
     let sub_units = resolve_sub_units(conn, req.sub_units.as_deref().unwrap_or(&[]), serial)?;
 
-    let version_id = match req.procedure_version.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+    let version_id = match req.procedure_version.as_deref().map(str::trim).filter(|t| !t.is_empty())
+    {
         Some(tag) => Some(catalog::get_or_create_version(conn, &req.procedure_id, tag, ctx.ids)?),
         None => None,
     };
@@ -68,13 +74,14 @@ pub fn create_run(conn: &Connection, req: &RunCreate, ctx: &mut CreateCtx<'_>) -
     let part = catalog::part_by_id(conn, &unit.part_id)?;
     let revision_number = catalog::revision_number(conn, &unit.revision_id)?;
 
-    let (operated_by_user_id, operated_by_name) = match req.operated_by.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(who) => match catalog::user_by_email(conn, who)? {
-            Some(id) => (Some(id), None),
-            None => (None, Some(who.to_string())),
-        },
-        None => (None, None),
-    };
+    let (operated_by_user_id, operated_by_name) =
+        match req.operated_by.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(who) => match catalog::user_by_email(conn, who)? {
+                Some(id) => (Some(id), None),
+                None => (None, Some(who.to_string())),
+            },
+            None => (None, None),
+        };
     let metadata = req.metadata.clone().unwrap_or_default();
     let id = ctx.ids.next();
     conn.prepare_cached(
@@ -125,8 +132,11 @@ pub fn create_run(conn: &Connection, req: &RunCreate, ctx: &mut CreateCtx<'_>) -
         json(&req.secrets.clone().unwrap_or_default()),
     ])?;
     write_metadata_rows(conn, seq, &metadata)?;
-    conn.prepare_cached(&format!("INSERT INTO run_search (rowid, text) SELECT seq, {} FROM runs WHERE seq = ?1", super::SEARCH_TEXT))?
-        .execute([seq])?;
+    conn.prepare_cached(&format!(
+        "INSERT INTO run_search (rowid, text) SELECT seq, {} FROM runs WHERE seq = ?1",
+        super::SEARCH_TEXT
+    ))?
+    .execute([seq])?;
     Ok(id)
 }
 
@@ -139,21 +149,31 @@ fn json<T: serde::Serialize>(v: &T) -> String {
 pub fn check_metadata(m: Option<&Map<String, Value>>, field: &str) -> Result<(), ApiError> {
     let Some(m) = m else { return Ok(()) };
     if m.len() > MAX_METADATA_KEYS {
-        return Err(ApiError::field(&path![field], format!("has {} keys; at most {MAX_METADATA_KEYS} are allowed", m.len())));
+        return Err(ApiError::field(
+            &path![field],
+            format!("has {} keys; at most {MAX_METADATA_KEYS} are allowed", m.len()),
+        ));
     }
     for (k, v) in m {
         if k.trim().is_empty() {
             return Err(ApiError::field(&path![field], "keys must not be empty"));
         }
         if !(v.is_string() || v.is_number() || v.is_boolean()) {
-            return Err(ApiError::field(&path![field, k.as_str()], "must be a string, a number or a boolean"));
+            return Err(ApiError::field(
+                &path![field, k.as_str()],
+                "must be a string, a number or a boolean",
+            ));
         }
     }
     Ok(())
 }
 
 /// Rewrites the filter index rows of one run's metadata.
-pub fn write_metadata_rows(conn: &Connection, seq: i64, metadata: &Map<String, Value>) -> rusqlite::Result<()> {
+pub fn write_metadata_rows(
+    conn: &Connection,
+    seq: i64,
+    metadata: &Map<String, Value>,
+) -> rusqlite::Result<()> {
     conn.prepare_cached("DELETE FROM run_metadata WHERE seq = ?1")?.execute([seq])?;
     let mut stmt = conn.prepare_cached("INSERT INTO run_metadata (seq, key, kind, text_value, num_value) VALUES (?1, ?2, ?3, ?4, ?5)")?;
     for (k, v) in metadata {
@@ -168,24 +188,40 @@ pub fn write_metadata_rows(conn: &Connection, seq: i64, metadata: &Map<String, V
     Ok(())
 }
 
-fn resolve_sub_units(conn: &Connection, serials: &[String], parent: &str) -> Result<Vec<SubUnit>, ApiError> {
+fn resolve_sub_units(
+    conn: &Connection,
+    serials: &[String],
+    parent: &str,
+) -> Result<Vec<SubUnit>, ApiError> {
     let mut out: Vec<SubUnit> = Vec::with_capacity(serials.len());
     let mut stmt = conn.prepare_cached(
         "SELECT u.id, u.serial_number, p.number, p.name FROM units u JOIN parts p ON p.id = u.part_id WHERE u.serial_number = ?1",
     )?;
     for (i, s) in serials.iter().enumerate() {
         if s.eq_ignore_ascii_case(parent) {
-            return Err(ApiError::field(&path!["sub_units", i], "a unit cannot be its own sub-unit"));
+            return Err(ApiError::field(
+                &path!["sub_units", i],
+                "a unit cannot be its own sub-unit",
+            ));
         }
         let row = stmt
-            .query_row([s], |r| Ok(SubUnit { id: r.get(0)?, serial_number: r.get(1)?, part_number: r.get(2)?, part_name: r.get(3)? }))
+            .query_row([s], |r| {
+                Ok(SubUnit {
+                    id: r.get(0)?,
+                    serial_number: r.get(1)?,
+                    part_number: r.get(2)?,
+                    part_name: r.get(3)?,
+                })
+            })
             .optional()?;
         match row {
             Some(su) if !out.iter().any(|o| o.id == su.id) => out.push(su),
             Some(_) => {}
             None => {
-                return Err(ApiError::not_found(format!("Sub-unit `{s}` not found; create a run for it first"))
-                    .with_issue_path(&path!["sub_units", i]));
+                return Err(ApiError::not_found(format!(
+                    "Sub-unit `{s}` not found; create a run for it first"
+                ))
+                .with_issue_path(&path!["sub_units", i]));
             }
         }
     }
@@ -194,17 +230,26 @@ fn resolve_sub_units(conn: &Connection, serials: &[String], parent: &str) -> Res
 
 /// The unit under test, created on first sight. A named part, revision or batch moves the
 /// unit to it; otherwise it keeps what it had.
-fn resolve_unit(conn: &Connection, req: &RunCreate, serial: &str, ids: &mut IdSource) -> Result<UnitRow, ApiError> {
+fn resolve_unit(
+    conn: &Connection,
+    req: &RunCreate,
+    serial: &str,
+    ids: &mut IdSource,
+) -> Result<UnitRow, ApiError> {
     let existing = catalog::find_unit(conn, serial)?;
     let part_number = req.part_number.as_deref().map(str::trim).filter(|p| !p.is_empty());
     let part_id = match (part_number, &existing) {
         (Some(number), _) => catalog::get_or_create_part(conn, number, ids)?.id,
         (None, Some(u)) => u.part_id.clone(),
         (None, None) => {
-            return Err(ApiError::field(&path!["part_number"], "is required for a unit seen for the first time"));
+            return Err(ApiError::field(
+                &path!["part_number"],
+                "is required for a unit seen for the first time",
+            ));
         }
     };
-    let revision_id = match req.revision_number.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+    let revision_id = match req.revision_number.as_deref().map(str::trim).filter(|r| !r.is_empty())
+    {
         Some(number) => catalog::get_or_create_revision(conn, &part_id, number, ids)?,
         None => match &existing {
             Some(u) if u.part_id == part_id => u.revision_id.clone(),

@@ -29,15 +29,16 @@ pub fn build_validators(
     values: &[&Value],
     base: &Path,
 ) -> Result<Vec<Validator>, ApiError> {
-    list.iter()
-        .enumerate()
-        .map(|(i, v)| build_validator(v, values, &at(base, i)))
-        .collect()
+    list.iter().enumerate().map(|(i, v)| build_validator(v, values, &at(base, i))).collect()
 }
 
 /// One validator as the service stores it. `values` are what it judges: the measured value,
 /// an aggregation's value, or every point of a data series (all must pass).
-pub fn build_validator(v: &ValidatorCreate, values: &[&Value], p: &Path) -> Result<Validator, ApiError> {
+pub fn build_validator(
+    v: &ValidatorCreate,
+    values: &[&Value],
+    p: &Path,
+) -> Result<Validator, ApiError> {
     if let Some(op) = &v.operator {
         if !OPERATORS.contains(&op.as_str()) {
             return Err(ApiError::field(
@@ -53,12 +54,15 @@ pub fn build_validator(v: &ValidatorCreate, values: &[&Value], p: &Path) -> Resu
     let structured = v.expected_value.as_ref().is_none_or(is_structured);
     match (&v.operator, &v.expression) {
         (Some(op), expr) if structured => {
-            let outcome = given_outcome.unwrap_or_else(|| evaluate(op, v.expected_value.as_ref(), values));
+            let outcome =
+                given_outcome.unwrap_or_else(|| evaluate(op, v.expected_value.as_ref(), values));
             Ok(Validator {
                 outcome: Some(outcome),
                 operator: Some(op.clone()),
                 expected_value: v.expected_value.clone(),
-                expression: expr.clone().unwrap_or_else(|| synthesize(op, v.expected_value.as_ref())),
+                expression: expr
+                    .clone()
+                    .unwrap_or_else(|| synthesize(op, v.expected_value.as_ref())),
                 is_decisive,
                 is_expression_only: false,
                 analytics_expression: None,
@@ -70,7 +74,10 @@ pub fn build_validator(v: &ValidatorCreate, values: &[&Value], p: &Path) -> Resu
                 (Some(e), _, _) => e.clone(),
                 (None, Some(op), Some(ev)) => format!("x {op} {ev}"),
                 _ => {
-                    return Err(ApiError::field(p, "a validator needs an `operator` or an `expression`"));
+                    return Err(ApiError::field(
+                        p,
+                        "a validator needs an `operator` or an `expression`",
+                    ));
                 }
             };
             Ok(Validator {
@@ -101,7 +108,14 @@ fn synthesize(op: &str, expected: Option<&Value>) -> String {
     let show = |v: &Value| match v {
         Value::String(s) => s.clone(),
         Value::Array(items) => {
-            format!("[{}]", items.iter().map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string())).collect::<Vec<_>>().join(", "))
+            format!(
+                "[{}]",
+                items
+                    .iter()
+                    .map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         }
         other => other.to_string(),
     };
@@ -149,7 +163,12 @@ fn judge(op: &str, expected: &Value, value: &Value) -> Option<bool> {
             };
             Some(if op == "==" { eq } else { !eq })
         }
-        "in" => Some(expected.as_array()?.iter().any(|e| e == value || (num(e).is_some() && num(e) == num(value)))),
+        "in" => Some(
+            expected
+                .as_array()?
+                .iter()
+                .any(|e| e == value || (num(e).is_some() && num(e) == num(value))),
+        ),
         "range" => {
             let r = expected.as_array()?;
             let (lo, hi) = (num(r.first()?)?, num(r.get(1)?)?);
@@ -172,7 +191,11 @@ fn build_aggregations(
             return Err(ApiError::field(&at(&p, "type"), "must not be empty"));
         }
         let values: Vec<&Value> = a.value.iter().collect();
-        let validators = build_validators(a.validators.as_deref().unwrap_or(&[]), &values, &at(&p, "validators"))?;
+        let validators = build_validators(
+            a.validators.as_deref().unwrap_or(&[]),
+            &values,
+            &at(&p, "validators"),
+        )?;
         out.push(Aggregation {
             id: ids.next(),
             kind: a.kind.clone(),
@@ -193,8 +216,16 @@ fn build_series(axis: &AxisCreate, p: &Path, ids: &mut IdSource) -> Result<DataS
         units: axis.units.clone(),
         name: axis.name.clone(),
         description: axis.description.clone(),
-        validators: Some(build_validators(axis.validators.as_deref().unwrap_or(&[]), &refs, &at(p, "validators"))?),
-        aggregations: Some(build_aggregations(axis.aggregations.as_deref().unwrap_or(&[]), &at(p, "aggregations"), ids)?),
+        validators: Some(build_validators(
+            axis.validators.as_deref().unwrap_or(&[]),
+            &refs,
+            &at(p, "validators"),
+        )?),
+        aggregations: Some(build_aggregations(
+            axis.aggregations.as_deref().unwrap_or(&[]),
+            &at(p, "aggregations"),
+            ids,
+        )?),
     })
 }
 
@@ -203,22 +234,38 @@ fn units_text(units: &Option<Value>) -> Option<String> {
         Value::Null => None,
         Value::String(s) => Some(s.clone()),
         Value::Array(items) => Some(
-            items.iter().map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string())).collect::<Vec<_>>().join(", "),
+            items
+                .iter()
+                .map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string()))
+                .collect::<Vec<_>>()
+                .join(", "),
         ),
         other => Some(other.to_string()),
     }
 }
 
-pub fn build_measurement(m: &MeasurementCreate, p: &Path, ids: &mut IdSource) -> Result<Measurement, ApiError> {
+pub fn build_measurement(
+    m: &MeasurementCreate,
+    p: &Path,
+    ids: &mut IdSource,
+) -> Result<Measurement, ApiError> {
     if m.name.trim().is_empty() {
         return Err(ApiError::field(&at(p, "name"), "must not be empty"));
     }
     let mut specs: Vec<ValidatorCreate> = Vec::new();
     if let Some(lo) = m.lower_limit {
-        specs.push(ValidatorCreate { operator: Some(">=".into()), expected_value: Some(Value::from(lo)), ..Default::default() });
+        specs.push(ValidatorCreate {
+            operator: Some(">=".into()),
+            expected_value: Some(Value::from(lo)),
+            ..Default::default()
+        });
     }
     if let Some(hi) = m.upper_limit {
-        specs.push(ValidatorCreate { operator: Some("<=".into()), expected_value: Some(Value::from(hi)), ..Default::default() });
+        specs.push(ValidatorCreate {
+            operator: Some("<=".into()),
+            expected_value: Some(Value::from(hi)),
+            ..Default::default()
+        });
     }
     let legacy = specs.len();
     specs.extend(m.validators.iter().flatten().cloned());
@@ -226,7 +273,14 @@ pub fn build_measurement(m: &MeasurementCreate, p: &Path, ids: &mut IdSource) ->
     let mut validators = Vec::with_capacity(specs.len());
     for (i, spec) in specs.iter().enumerate() {
         // Legacy limits come first but have no path of their own in the request.
-        let vp = if i < legacy { at(p, if spec.operator.as_deref() == Some(">=") { "lower_limit" } else { "upper_limit" }) } else { at(&at(p, "validators"), i - legacy) };
+        let vp = if i < legacy {
+            at(
+                p,
+                if spec.operator.as_deref() == Some(">=") { "lower_limit" } else { "upper_limit" },
+            )
+        } else {
+            at(&at(p, "validators"), i - legacy)
+        };
         validators.push(build_validator(spec, &values, &vp)?);
     }
     let mut series = Vec::new();
@@ -242,23 +296,37 @@ pub fn build_measurement(m: &MeasurementCreate, p: &Path, ids: &mut IdSource) ->
         outcome: Some(m.outcome.0.clone()),
         units: units_text(&m.units),
         validators: Some(validators),
-        aggregations: Some(build_aggregations(m.aggregations.as_deref().unwrap_or(&[]), &at(p, "aggregations"), ids)?),
+        aggregations: Some(build_aggregations(
+            m.aggregations.as_deref().unwrap_or(&[]),
+            &at(p, "aggregations"),
+            ids,
+        )?),
         measured_value: m.measured_value.clone(),
         data_series: if series.is_empty() { None } else { Some(series) },
     })
 }
 
-pub fn build_sequences(list: &[SequenceCreate], ids: &mut IdSource) -> Result<Vec<Sequence>, ApiError> {
+pub fn build_sequences(
+    list: &[SequenceCreate],
+    ids: &mut IdSource,
+) -> Result<Vec<Sequence>, ApiError> {
     let paths: std::collections::HashSet<&str> = list.iter().map(|s| s.path.as_str()).collect();
     if paths.len() != list.len() {
-        let dup = list.iter().enumerate().find(|(i, s)| list[..*i].iter().any(|o| o.path == s.path));
+        let dup =
+            list.iter().enumerate().find(|(i, s)| list[..*i].iter().any(|o| o.path == s.path));
         let (i, s) = dup.expect("a duplicate exists when the set is smaller");
-        return Err(ApiError::field(&path!["sequences", i, "path"], format!("`{}` appears twice", s.path)));
+        return Err(ApiError::field(
+            &path!["sequences", i, "path"],
+            format!("`{}` appears twice", s.path),
+        ));
     }
     let mut out = Vec::with_capacity(list.len());
     for (i, s) in list.iter().enumerate() {
         if s.path.is_empty() || s.path.split('/').any(str::is_empty) {
-            return Err(ApiError::field(&path!["sequences", i, "path"], "must be non-empty keys joined by `/`"));
+            return Err(ApiError::field(
+                &path!["sequences", i, "path"],
+                "must be non-empty keys joined by `/`",
+            ));
         }
         let (parent, key) = match s.path.rsplit_once('/') {
             Some((parent, key)) => (Some(parent.to_string()), key.to_string()),
@@ -266,7 +334,10 @@ pub fn build_sequences(list: &[SequenceCreate], ids: &mut IdSource) -> Result<Ve
         };
         if let Some(parent) = &parent {
             if !paths.contains(parent.as_str()) {
-                return Err(ApiError::field(&path!["sequences", i, "path"], format!("parent sequence `{parent}` is not in `sequences`")));
+                return Err(ApiError::field(
+                    &path!["sequences", i, "path"],
+                    format!("parent sequence `{parent}` is not in `sequences`"),
+                ));
             }
         }
         let duration = match (s.started_at, s.ended_at) {
@@ -289,7 +360,11 @@ pub fn build_sequences(list: &[SequenceCreate], ids: &mut IdSource) -> Result<Ve
     Ok(out)
 }
 
-pub fn build_phases(list: &[PhaseCreate], sequences: &[Sequence], ids: &mut IdSource) -> Result<Vec<Phase>, ApiError> {
+pub fn build_phases(
+    list: &[PhaseCreate],
+    sequences: &[Sequence],
+    ids: &mut IdSource,
+) -> Result<Vec<Phase>, ApiError> {
     let mut out = Vec::with_capacity(list.len());
     for (i, ph) in list.iter().enumerate() {
         let p = path!["phases", i];
@@ -301,7 +376,10 @@ pub fn build_phases(list: &[PhaseCreate], sequences: &[Sequence], ids: &mut IdSo
         }
         if let Some(sp) = &ph.sequence_path {
             if !sequences.iter().any(|s| &s.path == sp) {
-                return Err(ApiError::field(&at(&p, "sequence_path"), format!("`{sp}` is not the path of an entry of `sequences`")));
+                return Err(ApiError::field(
+                    &at(&p, "sequence_path"),
+                    format!("`{sp}` is not the path of an entry of `sequences`"),
+                ));
             }
         }
         let retry_count = ph.retry_count.unwrap_or(0);
@@ -326,7 +404,9 @@ pub fn build_phases(list: &[PhaseCreate], sequences: &[Sequence], ids: &mut IdSo
         });
     }
     // The service orders phases by start, then name, then attempt.
-    out.sort_by(|a, b| (a.started_at, &a.name, a.retry_count).cmp(&(b.started_at, &b.name, b.retry_count)));
+    out.sort_by(|a, b| {
+        (a.started_at, &a.name, a.retry_count).cmp(&(b.started_at, &b.name, b.retry_count))
+    });
     Ok(out)
 }
 
@@ -349,7 +429,11 @@ pub fn build_logs(list: &[LogCreate], ids: &mut IdSource) -> Vec<LogLine> {
             } else {
                 l.message.clone()
             },
-            source_file: if l.source_file.is_empty() { "unknown".to_string() } else { keep_last_chars(&l.source_file, MAX_SOURCE_FILE) },
+            source_file: if l.source_file.is_empty() {
+                "unknown".to_string()
+            } else {
+                keep_last_chars(&l.source_file, MAX_SOURCE_FILE)
+            },
             line_number: l.line_number,
         })
         .collect();
@@ -363,7 +447,11 @@ mod tests {
     use serde_json::json;
 
     fn v(op: &str, ev: Value) -> ValidatorCreate {
-        ValidatorCreate { operator: Some(op.into()), expected_value: Some(ev), ..Default::default() }
+        ValidatorCreate {
+            operator: Some(op.into()),
+            expected_value: Some(ev),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -375,26 +463,47 @@ mod tests {
         assert!(!got.is_expression_only && !got.has_custom_expression);
         assert_eq!(got.is_decisive, Some(true));
         let low = json!(2.9);
-        assert_eq!(build_validator(&v(">=", json!(3.0)), &[&low], &vec![]).unwrap().outcome, Some(Outcome::Fail));
+        assert_eq!(
+            build_validator(&v(">=", json!(3.0)), &[&low], &vec![]).unwrap().outcome,
+            Some(Outcome::Fail)
+        );
     }
 
     #[test]
     fn range_in_and_unjudgeable_values() {
         let x = json!(25.0);
-        assert_eq!(build_validator(&v("range", json!([10.0, 50.0])), &[&x], &vec![]).unwrap().outcome, Some(Outcome::Pass));
+        assert_eq!(
+            build_validator(&v("range", json!([10.0, 50.0])), &[&x], &vec![]).unwrap().outcome,
+            Some(Outcome::Pass)
+        );
         let s = json!("B");
-        assert_eq!(build_validator(&v("in", json!(["A", "B"])), &[&s], &vec![]).unwrap().outcome, Some(Outcome::Pass));
+        assert_eq!(
+            build_validator(&v("in", json!(["A", "B"])), &[&s], &vec![]).unwrap().outcome,
+            Some(Outcome::Pass)
+        );
         // A numeric limit on a string cannot be judged.
-        assert_eq!(build_validator(&v(">", json!(1)), &[&s], &vec![]).unwrap().outcome, Some(Outcome::Unset));
+        assert_eq!(
+            build_validator(&v(">", json!(1)), &[&s], &vec![]).unwrap().outcome,
+            Some(Outcome::Unset)
+        );
     }
 
     #[test]
     fn expression_only_and_custom_expression() {
-        let e = ValidatorCreate { expression: Some("threshold check".into()), outcome: Some(Strict(Outcome::Fail)), ..Default::default() };
+        let e = ValidatorCreate {
+            expression: Some("threshold check".into()),
+            outcome: Some(Strict(Outcome::Fail)),
+            ..Default::default()
+        };
         let got = build_validator(&e, &[], &vec![]).unwrap();
-        assert!(got.is_expression_only && got.operator.is_none() && got.analytics_expression.is_none());
+        assert!(
+            got.is_expression_only && got.operator.is_none() && got.analytics_expression.is_none()
+        );
         assert_eq!(got.outcome, Some(Outcome::Fail));
-        let c = ValidatorCreate { expression: Some("voltage within safe range".into()), ..v("<=", json!(5)) };
+        let c = ValidatorCreate {
+            expression: Some("voltage within safe range".into()),
+            ..v("<=", json!(5))
+        };
         let got = build_validator(&c, &[], &vec![]).unwrap();
         assert!(got.has_custom_expression && !got.is_expression_only);
         assert_eq!(got.expression, "voltage within safe range");
@@ -402,9 +511,18 @@ mod tests {
 
     #[test]
     fn bad_operator_names_the_field() {
-        let err = build_validator(&v("~=", json!(1)), &[], &path!["phases", 0, "measurements", 1, "validators", 0]).unwrap_err();
+        let err = build_validator(
+            &v("~=", json!(1)),
+            &[],
+            &path!["phases", 0, "measurements", 1, "validators", 0],
+        )
+        .unwrap_err();
         assert_eq!(err.status, axum::http::StatusCode::BAD_REQUEST);
-        assert!(err.body.message.contains("phases[0].measurements[1].validators[0].operator"), "{}", err.body.message);
+        assert!(
+            err.body.message.contains("phases[0].measurements[1].validators[0].operator"),
+            "{}",
+            err.body.message
+        );
     }
 
     #[test]
@@ -412,7 +530,13 @@ mod tests {
         let t = chrono::Utc::now();
         let long_path = "a/".repeat(150);
         let logs = build_logs(
-            &[LogCreate { level: Strict(LogLevel::Info), timestamp: t, message: String::new(), source_file: long_path, line_number: 3 }],
+            &[LogCreate {
+                level: Strict(LogLevel::Info),
+                timestamp: t,
+                message: String::new(),
+                source_file: long_path,
+                line_number: 3,
+            }],
             &mut IdSource::Random,
         );
         assert_eq!(logs[0].message, "(empty)");

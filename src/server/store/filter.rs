@@ -68,9 +68,11 @@ fn bad(param: &str, msg: impl Into<String>) -> ApiError {
 }
 
 pub fn parse_time(param: &str, v: &str) -> Result<i64, ApiError> {
-    DateTime::parse_from_rfc3339(v)
-        .map(|t| t.with_timezone(&Utc).timestamp_millis())
-        .map_err(|_| bad(param, format!("`{v}` is not an RFC 3339 timestamp; e.g. 2026-11-01T08:00:00.000Z")))
+    DateTime::parse_from_rfc3339(v).map(|t| t.with_timezone(&Utc).timestamp_millis()).map_err(
+        |_| {
+            bad(param, format!("`{v}` is not an RFC 3339 timestamp; e.g. 2026-11-01T08:00:00.000Z"))
+        },
+    )
 }
 
 fn parse_bool(param: &str, v: &str) -> Result<bool, ApiError> {
@@ -90,14 +92,26 @@ pub fn parse_int(param: &str, v: &str, min: i64, max: i64) -> Result<i64, ApiErr
 }
 
 fn parse_enum<T: WireEnum>(param: &str, v: &str) -> Result<T, ApiError> {
-    T::parse_known(v).ok_or_else(|| bad(param, format!("unknown value `{v}`, expected one of: {}", T::expected())))
+    T::parse_known(v).ok_or_else(|| {
+        bad(param, format!("unknown value `{v}`, expected one of: {}", T::expected()))
+    })
 }
 
 fn parse_metadata(v: &str) -> Result<Vec<(String, Vec<MetaCond>)>, ApiError> {
-    let obj: serde_json::Map<String, Value> = serde_json::from_str(v)
-        .map_err(|e| bad("metadata", format!("must be a JSON object such as {{\"shift\":{{\"in\":[\"A\"]}}}} ({e})")))?;
+    let obj: serde_json::Map<String, Value> = serde_json::from_str(v).map_err(|e| {
+        bad(
+            "metadata",
+            format!("must be a JSON object such as {{\"shift\":{{\"in\":[\"A\"]}}}} ({e})"),
+        )
+    })?;
     if obj.len() > MAX_METADATA_FILTER_KEYS {
-        return Err(bad("metadata", format!("filters on {} keys; at most {MAX_METADATA_FILTER_KEYS} are allowed", obj.len())));
+        return Err(bad(
+            "metadata",
+            format!(
+                "filters on {} keys; at most {MAX_METADATA_FILTER_KEYS} are allowed",
+                obj.len()
+            ),
+        ));
     }
     let mut out = Vec::new();
     for (key, spec) in obj {
@@ -113,15 +127,30 @@ fn parse_metadata(v: &str) -> Result<Vec<(String, Vec<MetaCond>)>, ApiError> {
                 for (op, val) in ops {
                     let c = match (op.as_str(), &val) {
                         ("in", Value::Array(items)) => MetaCond::In(
-                            items.iter().map(|i| i.as_str().map(str::to_string).ok_or_else(|| err("`in` takes a list of strings".into()))).collect::<Result<_, _>>()?,
+                            items
+                                .iter()
+                                .map(|i| {
+                                    i.as_str()
+                                        .map(str::to_string)
+                                        .ok_or_else(|| err("`in` takes a list of strings".into()))
+                                })
+                                .collect::<Result<_, _>>()?,
                         ),
                         ("contains", Value::String(s)) => MetaCond::Contains(s.clone()),
                         ("eq", Value::Bool(b)) => MetaCond::Bool(*b),
                         ("eq", Value::String(s)) => MetaCond::In(vec![s.clone()]),
-                        (op @ ("gt" | "gte" | "lt" | "lte" | "eq"), Value::Number(n)) => MetaCond::Num(
-                            match op { "gt" => ">", "gte" => ">=", "lt" => "<", "lte" => "<=", _ => "=" },
-                            n.as_f64().unwrap_or_default(),
-                        ),
+                        (op @ ("gt" | "gte" | "lt" | "lte" | "eq"), Value::Number(n)) => {
+                            MetaCond::Num(
+                                match op {
+                                    "gt" => ">",
+                                    "gte" => ">=",
+                                    "lt" => "<",
+                                    "lte" => "<=",
+                                    _ => "=",
+                                },
+                                n.as_f64().unwrap_or_default(),
+                            )
+                        }
                         (op, _) => {
                             return Err(err(format!(
                                 "`{op}` with {val} is not a filter; use in (strings), contains (string), gt/gte/lt/lte/eq (number) or eq (boolean)"
@@ -132,7 +161,11 @@ fn parse_metadata(v: &str) -> Result<Vec<(String, Vec<MetaCond>)>, ApiError> {
                 }
                 conds
             }
-            other => return Err(err(format!("{other} is not a filter; use e.g. {{\"in\":[\"A\"]}} or {{\"gte\":20}}"))),
+            other => {
+                return Err(err(format!(
+                    "{other} is not a filter; use e.g. {{\"in\":[\"A\"]}} or {{\"gte\":20}}"
+                )));
+            }
         };
         out.push((key, conds));
     }

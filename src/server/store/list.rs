@@ -6,8 +6,8 @@
 //! while a user pages are left out of later pages instead of shifting every row down by one.
 //! A small integer (below 2^24) is a plain offset, so hand-written cursors keep working.
 
-use rusqlite::types::Value as Sql;
 use rusqlite::Connection;
+use rusqlite::types::Value as Sql;
 use serde_json::json;
 
 use super::filter::{ListQuery, MetaCond, RunFilter};
@@ -19,7 +19,11 @@ const OFFSET_BITS: u32 = 24;
 const OFFSET_MASK: i64 = (1 << OFFSET_BITS) - 1;
 
 pub fn decode_cursor(cursor: i64) -> (Option<i64>, i64) {
-    if cursor <= OFFSET_MASK { (None, cursor) } else { (Some(cursor >> OFFSET_BITS), cursor & OFFSET_MASK) }
+    if cursor <= OFFSET_MASK {
+        (None, cursor)
+    } else {
+        (Some(cursor >> OFFSET_BITS), cursor & OFFSET_MASK)
+    }
 }
 
 pub fn encode_cursor(snapshot: i64, offset: i64) -> i64 {
@@ -78,7 +82,11 @@ pub struct Resolved {
     pub by_start: bool,
 }
 
-fn resolve(conn: &Connection, sql: &str, values: &[String]) -> rusqlite::Result<Option<Vec<String>>> {
+fn resolve(
+    conn: &Connection,
+    sql: &str,
+    values: &[String],
+) -> rusqlite::Result<Option<Vec<String>>> {
     if values.is_empty() {
         return Ok(None);
     }
@@ -96,7 +104,11 @@ pub fn resolve_query(conn: &Connection, q: &ListQuery) -> rusqlite::Result<Resol
     let f = &q.filter;
     Ok(Resolved {
         batch_ids: resolve(conn, "SELECT id FROM batches WHERE number = ?1", &f.batch_numbers)?,
-        version_ids: resolve(conn, "SELECT id FROM procedure_versions WHERE tag = ?1", &f.procedure_versions)?,
+        version_ids: resolve(
+            conn,
+            "SELECT id FROM procedure_versions WHERE tag = ?1",
+            &f.procedure_versions,
+        )?,
         by_start: matches!(q.sort_by, SortBy::StartedAt | SortBy::Unknown(_)),
     })
 }
@@ -111,11 +123,18 @@ fn in_ids(q: &mut Where, column: &str, ids: &[String]) {
 }
 
 /// WHERE clauses for a filter (and a station key's scope).
-pub fn where_clauses(f: &RunFilter, caller: &Caller, snapshot: Option<i64>, resolved: &Resolved) -> Where {
+pub fn where_clauses(
+    f: &RunFilter,
+    caller: &Caller,
+    snapshot: Option<i64>,
+    resolved: &Resolved,
+) -> Where {
     let mut q = Where { clauses: Vec::new(), params: Vec::new() };
     if let Some(station) = caller.station_id() {
         let s = q.bind(station.to_string());
-        q.push(format!("r.procedure_id IN (SELECT procedure_id FROM station_procedures WHERE station_id = {s})"));
+        q.push(format!(
+            "r.procedure_id IN (SELECT procedure_id FROM station_procedures WHERE station_id = {s})"
+        ));
     }
     if let Some(snap) = snapshot {
         let s = q.bind(snap);
@@ -126,7 +145,9 @@ pub fn where_clauses(f: &RunFilter, caller: &Caller, snapshot: Option<i64>, reso
         let p = q.bind(like_pattern(text));
         if text.chars().count() >= 3 {
             // The trigram index answers substring matches without a scan.
-            q.push(format!("r.seq IN (SELECT rowid FROM run_search WHERE text LIKE {p} ESCAPE '\\')"));
+            q.push(format!(
+                "r.seq IN (SELECT rowid FROM run_search WHERE text LIKE {p} ESCAPE '\\')"
+            ));
         } else {
             q.push(format!("(r.id LIKE {p} ESCAPE '\\' OR r.serial_number LIKE {p} ESCAPE '\\')"));
         }
@@ -148,8 +169,12 @@ pub fn where_clauses(f: &RunFilter, caller: &Caller, snapshot: Option<i64>, reso
     q.any_of("r.serial_number", &f.serial_numbers);
     if !f.samples.is_empty() {
         let mut parts = Vec::new();
-        let named: Vec<String> =
-            f.samples.iter().filter(|s| **s != SampleFilter::Production).map(|s| s.as_str().to_string()).collect();
+        let named: Vec<String> = f
+            .samples
+            .iter()
+            .filter(|s| **s != SampleFilter::Production)
+            .map(|s| s.as_str().to_string())
+            .collect();
         if f.samples.contains(&SampleFilter::Production) {
             parts.push("u.sample IS NULL".to_string());
         }
@@ -209,7 +234,9 @@ pub fn where_clauses(f: &RunFilter, caller: &Caller, snapshot: Option<i64>, reso
                     let p = q.bind(*n);
                     format!("m.kind = 'number' AND m.num_value {op} {p}")
                 }
-                MetaCond::Bool(b) => format!("m.kind = 'boolean' AND m.num_value = {}", if *b { 1 } else { 0 }),
+                MetaCond::Bool(b) => {
+                    format!("m.kind = 'boolean' AND m.num_value = {}", if *b { 1 } else { 0 })
+                }
             });
         }
         q.push(format!("EXISTS (SELECT 1 FROM run_metadata m WHERE {})", parts.join(" AND ")));
@@ -230,7 +257,11 @@ fn order_by(sort: &SortBy, order: &SortOrder) -> String {
         SortBy::RevisionNumber => "r.revision_number",
     };
     let dir = if *order == SortOrder::Asc { "ASC" } else { "DESC" };
-    if col == "r.started_at" { format!("r.started_at {dir}, r.seq {dir}") } else { format!("{col} {dir}, r.started_at {dir}, r.seq {dir}") }
+    if col == "r.started_at" {
+        format!("r.started_at {dir}, r.seq {dir}")
+    } else {
+        format!("{col} {dir}, r.started_at {dir}, r.seq {dir}")
+    }
 }
 
 pub struct ListPage {
@@ -249,8 +280,13 @@ pub fn list_runs(conn: &Connection, q: &ListQuery, caller: &Caller) -> rusqlite:
     let mut w = where_clauses(&q.filter, caller, Some(snapshot), &resolved);
     let lim = w.bind(q.limit + 1);
     let off = w.bind(offset);
-    let extra = if q.include_sequences { ", (SELECT sequences FROM run_details d WHERE d.seq = r.seq)" } else { ", NULL" };
-    let join_units = if q.filter.samples.is_empty() { "" } else { "JOIN units u ON u.id = r.unit_id" };
+    let extra = if q.include_sequences {
+        ", (SELECT sequences FROM run_details d WHERE d.seq = r.seq)"
+    } else {
+        ", NULL"
+    };
+    let join_units =
+        if q.filter.samples.is_empty() { "" } else { "JOIN units u ON u.id = r.unit_id" };
     let order = order_by(&q.sort_by, &q.sort_order);
     // Two steps: find the page's runs on narrow rows, then join names for those rows only.
     let sql = format!(
@@ -265,7 +301,8 @@ pub fn list_runs(conn: &Connection, q: &ListQuery, caller: &Caller) -> rusqlite:
         let mut s = render::summary_from_row(row, q.include_metadata)?;
         if q.include_sequences {
             let text: Option<String> = row.get(render::SUMMARY_COLUMNS)?;
-            s.sequences = Some(text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default());
+            s.sequences =
+                Some(text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default());
         }
         rows.push(s);
     }

@@ -161,7 +161,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("old.sqlite3");
         let store = Store::open(&db).expect("open");
-        let opts = crate::server::seed::SeedOptions { runs: 30, seed: 3, anchor: chrono::Utc::now() };
+        let opts =
+            crate::server::seed::SeedOptions { runs: 30, seed: 3, anchor: chrono::Utc::now() };
         crate::server::seed::seed(&store, &opts).expect("seed");
         // What the first tofui left behind: no search rows, the old revision index, version 0.
         store
@@ -175,11 +176,21 @@ mod tests {
 
         let store = Store::open(&db).expect("reopen");
         let conn = store.reader();
-        let serial: String = conn.query_row("SELECT serial_number FROM runs ORDER BY seq LIMIT 1", [], |r| r.get(0)).expect("serial");
+        let serial: String = conn
+            .query_row("SELECT serial_number FROM runs ORDER BY seq LIMIT 1", [], |r| r.get(0))
+            .expect("serial");
         let q = parse_list_query(&format!("search_query={serial}")).expect("query");
-        let page = list::list_runs(&conn, &q, &Caller::User { user_id: String::new() }).expect("list");
-        assert!(page.rows.iter().any(|r| r.unit.serial_number == serial), "search finds runs stored before the index existed");
-        let index: String = conn.query_row("SELECT sql FROM sqlite_master WHERE name = 'runs_revision'", [], |r| r.get(0)).expect("index");
+        let page =
+            list::list_runs(&conn, &q, &Caller::User { user_id: String::new() }).expect("list");
+        assert!(
+            page.rows.iter().any(|r| r.unit.serial_number == serial),
+            "search finds runs stored before the index existed"
+        );
+        let index: String = conn
+            .query_row("SELECT sql FROM sqlite_master WHERE name = 'runs_revision'", [], |r| {
+                r.get(0)
+            })
+            .expect("index");
         assert!(index.contains("revision_number"), "{index}");
     }
 }

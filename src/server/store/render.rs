@@ -28,8 +28,14 @@ pub const SUMMARY_FROM: &str = "FROM runs r
 
 pub fn summary_from_row(r: &Row<'_>, include_metadata: bool) -> rusqlite::Result<RunSummary> {
     let opt = |i: usize| r.get::<_, Option<String>>(i);
-    let created_by_user = opt(11)?.map(|id| Ok::<_, rusqlite::Error>(UserRef { id, name: opt(12)?, email: opt(13)? })).transpose()?;
-    let created_by_station = opt(14)?.map(|id| Ok::<_, rusqlite::Error>(StationRef { id, name: Some(opt(15)?.unwrap_or_default()) })).transpose()?;
+    let created_by_user = opt(11)?
+        .map(|id| Ok::<_, rusqlite::Error>(UserRef { id, name: opt(12)?, email: opt(13)? }))
+        .transpose()?;
+    let created_by_station = opt(14)?
+        .map(|id| {
+            Ok::<_, rusqlite::Error>(StationRef { id, name: Some(opt(15)?.unwrap_or_default()) })
+        })
+        .transpose()?;
     let operated_by = match (opt(16)?, opt(19)?) {
         (Some(id), _) => Some(OperatorRef { id: Some(id), name: opt(17)?, email: opt(18)? }),
         (None, Some(name)) => Some(OperatorRef { id: None, name: Some(name), email: None }),
@@ -103,7 +109,11 @@ pub fn find_run(conn: &Connection, id: &str, caller: &Caller) -> Result<Found, A
     Ok(found)
 }
 
-pub fn attachments(conn: &Connection, seq: i64, base_url: &str) -> rusqlite::Result<Vec<Attachment>> {
+pub fn attachments(
+    conn: &Connection,
+    seq: i64,
+    base_url: &str,
+) -> rusqlite::Result<Vec<Attachment>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, name, size, content_type, token FROM attachments WHERE run_seq = ?1 AND state != 'pending' ORDER BY created_at, id",
     )?;
@@ -127,17 +137,25 @@ pub fn download_url(base_url: &str, id: &str, token: &str) -> String {
 }
 
 /// `GET /v2/runs/{id}` as JSON text.
-pub fn run_detail_json(conn: &Connection, id: &str, caller: &Caller, base_url: &str) -> Result<String, ApiError> {
+pub fn run_detail_json(
+    conn: &Connection,
+    id: &str,
+    caller: &Caller,
+    base_url: &str,
+) -> Result<String, ApiError> {
     let found = find_run(conn, id, caller)?;
     let sql = format!("SELECT {SUMMARY_SELECT} {SUMMARY_FROM} WHERE r.seq = ?1");
-    let mut summary = conn.prepare_cached(&sql)?.query_row([found.seq], |r| summary_from_row(r, true))?;
+    let mut summary =
+        conn.prepare_cached(&sql)?.query_row([found.seq], |r| summary_from_row(r, true))?;
     // The stored sequences are spliced in below.
     summary.sequences = None;
     // The stored parts were validated when the run was created; they are spliced in as they
     // are, straight from SQLite's buffers (re-parsing them, as `RawValue` would, cost most of a
     // huge run's GET; copying them twice, a good part of the rest).
-    let attachments = serde_json::to_string(&attachments(conn, found.seq, base_url)?).map_err(|e| ApiError::internal(e.to_string()))?;
-    let mut head = serde_json::to_string(&summary).map_err(|e| ApiError::internal(e.to_string()))?;
+    let attachments = serde_json::to_string(&attachments(conn, found.seq, base_url)?)
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let mut head =
+        serde_json::to_string(&summary).map_err(|e| ApiError::internal(e.to_string()))?;
     if head.pop() != Some('}') {
         return Err(ApiError::internal("run summary is not an object"));
     }
@@ -146,10 +164,23 @@ pub fn run_detail_json(conn: &Connection, id: &str, caller: &Caller, base_url: &
     let row = rows.next()?.ok_or_else(|| ApiError::internal("the run's details are missing"))?;
     let mut parts: [&str; 6] = [""; 6];
     for (i, p) in parts.iter_mut().enumerate() {
-        *p = row.get_ref(i)?.as_str().map_err(|e| ApiError::internal(format!("stored run body is not text: {e}")))?;
+        *p = row
+            .get_ref(i)?
+            .as_str()
+            .map_err(|e| ApiError::internal(format!("stored run body is not text: {e}")))?;
     }
-    let fields = [("phases", parts[0]), ("sequences", parts[1]), ("attachments", attachments.as_str()), ("logs", parts[2]), ("sub_units", parts[3]), ("config", parts[4]), ("secrets", parts[5])];
-    let mut out = String::with_capacity(head.len() + fields.iter().map(|(k, v)| k.len() + v.len() + 4).sum::<usize>() + 1);
+    let fields = [
+        ("phases", parts[0]),
+        ("sequences", parts[1]),
+        ("attachments", attachments.as_str()),
+        ("logs", parts[2]),
+        ("sub_units", parts[3]),
+        ("config", parts[4]),
+        ("secrets", parts[5]),
+    ];
+    let mut out = String::with_capacity(
+        head.len() + fields.iter().map(|(k, v)| k.len() + v.len() + 4).sum::<usize>() + 1,
+    );
     out.push_str(&head);
     for (name, body) in fields {
         if !out.ends_with('{') {

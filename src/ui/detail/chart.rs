@@ -18,7 +18,9 @@ const COLORS: [Color; 5] = [Color::Cyan, Color::Yellow, Color::Magenta, Color::G
 pub fn limit_values(v: &Validator) -> Vec<f64> {
     match (v.operator.as_deref(), v.expected_value.as_ref()) {
         (Some(">" | ">=" | "<" | "<=" | "=="), Some(e)) => e.as_f64().into_iter().collect(),
-        (Some("range"), Some(serde_json::Value::Array(a))) => a.iter().filter_map(|x| x.as_f64()).collect(),
+        (Some("range"), Some(serde_json::Value::Array(a))) => {
+            a.iter().filter_map(|x| x.as_f64()).collect()
+        }
         _ => vec![],
     }
 }
@@ -53,12 +55,28 @@ pub fn render(m: &Measurement, frame: &mut Frame, area: Rect, theme: &Theme) {
         return;
     }
     let x = &series[0];
-    let lines: Vec<Vec<(f64, f64)>> = series[1..].iter().map(|y| x.data.iter().copied().zip(y.data.iter().copied()).filter(|(a, b)| a.is_finite() && b.is_finite()).collect()).collect();
+    let lines: Vec<Vec<(f64, f64)>> = series[1..]
+        .iter()
+        .map(|y| {
+            x.data
+                .iter()
+                .copied()
+                .zip(y.data.iter().copied())
+                .filter(|(a, b)| a.is_finite() && b.is_finite())
+                .collect()
+        })
+        .collect();
     let xb = bounds(x.data.iter().copied());
     // Limits: each y series' own validators, else the measurement's.
     let mut limits: Vec<(String, f64, bool)> = Vec::new();
     for y in &series[1..] {
-        for v in y.validators.as_deref().unwrap_or_default().iter().chain(if y.validators.as_ref().is_none_or(Vec::is_empty) { m.validators.as_deref().unwrap_or_default() } else { &[] }) {
+        for v in y.validators.as_deref().unwrap_or_default().iter().chain(
+            if y.validators.as_ref().is_none_or(Vec::is_empty) {
+                m.validators.as_deref().unwrap_or_default()
+            } else {
+                &[]
+            },
+        ) {
             let values = limit_values(v);
             let range = values.len() > 1;
             for (k, val) in values.into_iter().enumerate() {
@@ -74,26 +92,68 @@ pub fn render(m: &Measurement, frame: &mut Frame, area: Rect, theme: &Theme) {
             }
         }
     }
-    let limit_lines: Vec<Vec<(f64, f64)>> = limits.iter().map(|(_, v, _)| vec![(xb[0], *v), (xb[1], *v)]).collect();
+    let limit_lines: Vec<Vec<(f64, f64)>> =
+        limits.iter().map(|(_, v, _)| vec![(xb[0], *v), (xb[1], *v)]).collect();
     let yb = bounds(lines.iter().flatten().map(|p| p.1).chain(limits.iter().map(|l| l.1)));
-    let colour = |i: usize| if theme.color { Style::new().fg(COLORS[i % COLORS.len()]) } else { Style::new() };
+    let colour = |i: usize| {
+        if theme.color { Style::new().fg(COLORS[i % COLORS.len()]) } else { Style::new() }
+    };
     let mut datasets: Vec<Dataset> = series[1..]
         .iter()
         .zip(&lines)
         .enumerate()
-        .map(|(i, (y, pts))| Dataset::default().name(axis_title(y.name.as_deref(), y.units.as_deref(), &format!("series {}", i + 1))).marker(Marker::Braille).graph_type(GraphType::Line).style(colour(i)).data(pts))
+        .map(|(i, (y, pts))| {
+            Dataset::default()
+                .name(axis_title(
+                    y.name.as_deref(),
+                    y.units.as_deref(),
+                    &format!("series {}", i + 1),
+                ))
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(colour(i))
+                .data(pts)
+        })
         .collect();
     for ((label, _, failed), pts) in limits.iter().zip(&limit_lines) {
         let style = if *failed { theme.error() } else { theme.warn() };
-        datasets.push(Dataset::default().name(label.clone()).marker(Marker::Braille).graph_type(GraphType::Line).style(style).data(pts));
+        datasets.push(
+            Dataset::default()
+                .name(label.clone())
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(style)
+                .data(pts),
+        );
     }
-    let labels = |b: [f64; 2]| vec![Span::raw(number(b[0])), Span::raw(number((b[0] + b[1]) / 2.0)), Span::raw(number(b[1]))];
+    let labels = |b: [f64; 2]| {
+        vec![
+            Span::raw(number(b[0])),
+            Span::raw(number((b[0] + b[1]) / 2.0)),
+            Span::raw(number(b[1])),
+        ]
+    };
     let y_units = series[1].units.as_deref().or(m.units.as_deref());
     let chart = Chart::new(datasets)
         .block(block)
-        .x_axis(Axis::default().title(axis_title(x.name.as_deref(), x.units.as_deref(), "x")).bounds(xb).labels(labels(xb)).style(theme.dim()))
-        .y_axis(Axis::default().title(axis_title(None, y_units, "y")).bounds(yb).labels(labels(yb)).style(theme.dim()))
+        .x_axis(
+            Axis::default()
+                .title(axis_title(x.name.as_deref(), x.units.as_deref(), "x"))
+                .bounds(xb)
+                .labels(labels(xb))
+                .style(theme.dim()),
+        )
+        .y_axis(
+            Axis::default()
+                .title(axis_title(None, y_units, "y"))
+                .bounds(yb)
+                .labels(labels(yb))
+                .style(theme.dim()),
+        )
         .legend_position(Some(LegendPosition::TopRight))
-        .hidden_legend_constraints((ratatui::layout::Constraint::Percentage(60), ratatui::layout::Constraint::Percentage(60)));
+        .hidden_legend_constraints((
+            ratatui::layout::Constraint::Percentage(60),
+            ratatui::layout::Constraint::Percentage(60),
+        ));
     frame.render_widget(chart, area);
 }

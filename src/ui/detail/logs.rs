@@ -36,12 +36,17 @@ fn offset(t: i64, start: Option<i64>) -> String {
 
 /// The message split into plain and highlighted parts around each match.
 fn highlight<'a>(msg: &'a str, needle: Option<&str>, theme: &Theme) -> Vec<Span<'a>> {
-    let Some(n) = needle.filter(|n| !n.is_empty() && n.is_ascii()) else { return vec![Span::raw(msg)] };
+    let Some(n) = needle.filter(|n| !n.is_empty() && n.is_ascii()) else {
+        return vec![Span::raw(msg)];
+    };
     let (hay, pat) = (msg.as_bytes(), n.as_bytes());
     let mut spans = Vec::new();
     let (mut last, mut i) = (0, 0);
     while i + pat.len() <= hay.len() {
-        if hay[i..i + pat.len()].eq_ignore_ascii_case(pat) && msg.is_char_boundary(i) && msg.is_char_boundary(i + pat.len()) {
+        if hay[i..i + pat.len()].eq_ignore_ascii_case(pat)
+            && msg.is_char_boundary(i)
+            && msg.is_char_boundary(i + pat.len())
+        {
             spans.push(Span::raw(&msg[last..i]));
             spans.push(Span::styled(&msg[i..i + pat.len()], theme.highlight()));
             i += pat.len();
@@ -54,7 +59,14 @@ fn highlight<'a>(msg: &'a str, needle: Option<&str>, theme: &Theme) -> Vec<Span<
     spans
 }
 
-pub fn render(logs: &[LogLine], state: &LogsState, start: Option<i64>, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub fn render(
+    logs: &[LogLine],
+    state: &LogsState,
+    start: Option<i64>,
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+) {
     // The filter line.
     let mut info: Vec<Span> = vec![Span::styled(" levels ", theme.dim())];
     for (lv, on) in LEVELS.iter().zip(state.levels) {
@@ -67,20 +79,33 @@ pub fn render(logs: &[LogLine], state: &LogsState, start: Option<i64>, frame: &m
         info.push(Span::styled(" (a: all)", theme.dim()));
     }
     if let Some(s) = &state.search {
-        info.push(Span::styled(format!(" · \"{}\" {} matches", fit(s, 20), state.matches.len()), theme.accent()));
+        info.push(Span::styled(
+            format!(" · \"{}\" {} matches", fit(s, 20), state.matches.len()),
+            theme.accent(),
+        ));
     }
-    info.push(Span::styled(format!(" · {}/{} lines", state.visible.len(), logs.len()), theme.dim()));
+    info.push(Span::styled(
+        format!(" · {}/{} lines", state.visible.len(), logs.len()),
+        theme.dim(),
+    ));
     frame.render_widget(Paragraph::new(Line::from(info)), Rect { height: 1, ..area });
     let body = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
     if let Some(input) = &state.typing {
         // The search being typed takes the filter line.
-        let line = Line::from(vec![Span::styled(" / ", theme.key()), Span::raw(input.value().to_string())]);
+        let line = Line::from(vec![
+            Span::styled(" / ", theme.key()),
+            Span::raw(input.value().to_string()),
+        ]);
         frame.render_widget(ratatui::widgets::Clear, Rect { height: 1, ..area });
         frame.render_widget(Paragraph::new(line), Rect { height: 1, ..area });
         frame.set_cursor_position((area.x + 3 + input.visual_cursor() as u16, area.y));
     }
     if state.visible.is_empty() {
-        let why = if logs.is_empty() { "  This run has no logs." } else { "  No log line passes the filters (d i w e c toggle levels, a drops the phase window)." };
+        let why = if logs.is_empty() {
+            "  This run has no logs."
+        } else {
+            "  No log line passes the filters (d i w e c toggle levels, a drops the phase window)."
+        };
         frame.render_widget(Paragraph::new(Line::styled(why, theme.dim())), body);
         return;
     }
@@ -100,6 +125,9 @@ pub fn render(logs: &[LogLine], state: &LogsState, start: Option<i64>, frame: &m
         spans.extend(highlight(&l.message, if is_match { needle.as_deref() } else { None }, theme));
         let line = Line::from(spans);
         let line = if pos == state.view.cursor { line.style(theme.selected()) } else { line };
-        frame.render_widget(Paragraph::new(line), Rect { y: body.y + row as u16, height: 1, ..body });
+        frame.render_widget(
+            Paragraph::new(line),
+            Rect { y: body.y + row as u16, height: 1, ..body },
+        );
     }
 }

@@ -17,8 +17,8 @@ use super::theme::{Theme, outcome_label};
 use crate::api::time::{parse_duration_ms, to_ms};
 use crate::api::{RunDetail, WireEnum};
 use crate::app::App;
-use crate::app::detail::{DetailState, Load, Loaded, TABS, Tab};
 use crate::app::detail::tree::NodeKind;
+use crate::app::detail::{DetailState, Load, Loaded, TABS, Tab};
 
 fn header(app: &App, d: &RunDetail, frame: &mut Frame, area: Rect, theme: &Theme) {
     let s = &d.summary;
@@ -26,23 +26,57 @@ fn header(app: &App, d: &RunDetail, frame: &mut Frame, area: Rect, theme: &Theme
     let sample = u.sample.as_ref().map(|x| format!(" [{}]", x.as_str())).unwrap_or_default();
     let batch = u.batch.as_ref().map(|b| format!("  batch {}", b.number)).unwrap_or_default();
     let l1 = Line::from(vec![
-        Span::styled(format!(" {} ", outcome_label(s.outcome.as_ref())), theme.outcome(s.outcome.as_ref())),
+        Span::styled(
+            format!(" {} ", outcome_label(s.outcome.as_ref())),
+            theme.outcome(s.outcome.as_ref()),
+        ),
         Span::styled(format!(" {}{sample}", u.serial_number), theme.header()),
         Span::raw(format!("  {}/{} {}{batch}", u.part.number, u.part.revision.number, u.part.name)),
     ]);
     let version = s.procedure.version.as_ref().map(|v| format!(" {}", v.tag)).unwrap_or_default();
-    let station = s.created_by_station.as_ref().and_then(|st| st.name.clone()).unwrap_or_else(|| "—".into());
-    let op = s.operated_by.as_ref().and_then(|o| o.name.clone().or(o.email.clone())).map(|o| format!(" · op. {o}")).unwrap_or_default();
-    let started = s.started_at.as_ref().map(|t| format!(" · {} ({})", absolute_short(to_ms(t), app.now_ms, app.tz), relative(to_ms(t), app.now_ms))).unwrap_or_default();
-    let dur = s.duration.as_deref().and_then(|x| parse_duration_ms(x).ok()).map(|m| format!(" · {}", duration(m))).unwrap_or_default();
-    let l2 = Line::styled(fit(&format!(" {}{version} · {station}{op}{started}{dur}", s.procedure.name), area.width as usize), theme.dim());
+    let station =
+        s.created_by_station.as_ref().and_then(|st| st.name.clone()).unwrap_or_else(|| "—".into());
+    let op = s
+        .operated_by
+        .as_ref()
+        .and_then(|o| o.name.clone().or(o.email.clone()))
+        .map(|o| format!(" · op. {o}"))
+        .unwrap_or_default();
+    let started = s
+        .started_at
+        .as_ref()
+        .map(|t| {
+            format!(
+                " · {} ({})",
+                absolute_short(to_ms(t), app.now_ms, app.tz),
+                relative(to_ms(t), app.now_ms)
+            )
+        })
+        .unwrap_or_default();
+    let dur = s
+        .duration
+        .as_deref()
+        .and_then(|x| parse_duration_ms(x).ok())
+        .map(|m| format!(" · {}", duration(m)))
+        .unwrap_or_default();
+    let l2 = Line::styled(
+        fit(
+            &format!(" {}{version} · {station}{op}{started}{dur}", s.procedure.name),
+            area.width as usize,
+        ),
+        theme.dim(),
+    );
     frame.render_widget(Paragraph::new(vec![l1, l2]), area);
 }
 
 fn tab_bar(l: &Loaded, tab: Tab, frame: &mut Frame, area: Rect, theme: &Theme) {
     let r = &l.run;
     let counts = [
-        if l.tree.failures.is_empty() { String::new() } else { format!(" {}✗", l.tree.failures.len()) },
+        if l.tree.failures.is_empty() {
+            String::new()
+        } else {
+            format!(" {}✗", l.tree.failures.len())
+        },
         if l.logs_pending { " …".into() } else { format!(" {}", l.log_lines().len()) },
         format!(" {}", r.attachments.as_ref().map_or(0, Vec::len)),
         format!(" {}", r.sub_units.as_ref().map_or(0, Vec::len)),
@@ -65,7 +99,8 @@ pub fn render(app: &App, d: &DetailState, frame: &mut Frame, area: Rect, theme: 
     let l = match &d.load {
         Load::Ready(l) => l,
         Load::Loading => {
-            let mut lines = vec![Line::from(format!(" {} Loading run {}…", spinner(app.now_ms), d.run_id))];
+            let mut lines =
+                vec![Line::from(format!(" {} Loading run {}…", spinner(app.now_ms), d.run_id))];
             if let Some(r) = &d.retry {
                 lines.push(Line::styled(format!(" {r}"), theme.warn()));
             }
@@ -73,23 +108,34 @@ pub fn render(app: &App, d: &DetailState, frame: &mut Frame, area: Rect, theme: 
             return;
         }
         Load::Failed(e) => {
-            let lines = vec![Line::styled(" Could not load this run", theme.error()), Line::from(format!(" {e}")), Line::styled(" r retries · esc goes back", theme.dim())];
+            let lines = vec![
+                Line::styled(" Could not load this run", theme.error()),
+                Line::from(format!(" {e}")),
+                Line::styled(" r retries · esc goes back", theme.dim()),
+            ];
             frame.render_widget(Paragraph::new(lines), area);
             return;
         }
     };
-    let [head, tabs, body] = Layout::vertical([Constraint::Length(2), Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    let [head, tabs, body] =
+        Layout::vertical([Constraint::Length(2), Constraint::Length(1), Constraint::Fill(1)])
+            .areas(area);
     header(app, &l.run, frame, head, theme);
     tab_bar(l, d.tab, frame, tabs, theme);
     if let Some((p, m)) = l.chart {
-        if let Some(meas) = l.run.phases.as_deref().and_then(|ph| ph.get(p)).and_then(|ph| ph.measurements.get(m)) {
+        if let Some(meas) =
+            l.run.phases.as_deref().and_then(|ph| ph.get(p)).and_then(|ph| ph.measurements.get(m))
+        {
             chart::render(meas, frame, body, theme);
         }
         return;
     }
     match d.tab {
         Tab::Phases => tree::render(&l.run, &l.tree, frame, body, theme),
-        Tab::Logs if l.logs_pending => frame.render_widget(Paragraph::new(Line::from(format!(" {} Reading the logs…", spinner(app.now_ms)))), body),
+        Tab::Logs if l.logs_pending => frame.render_widget(
+            Paragraph::new(Line::from(format!(" {} Reading the logs…", spinner(app.now_ms)))),
+            body,
+        ),
         Tab::Logs => logs::render(l.log_lines(), &l.logs, l.run_start_ms, frame, body, theme),
         Tab::Attachments => tables::attachments(app, l, frame, body, theme),
         Tab::SubUnits => tables::sub_units(l, frame, body, theme),
@@ -101,7 +147,13 @@ pub fn render(app: &App, d: &DetailState, frame: &mut Frame, area: Rect, theme: 
 /// The run view's status line: where the cursor is, or the last message.
 pub fn status(app: &App, d: &DetailState, frame: &mut Frame, area: Rect, theme: &Theme) {
     if let Some((text, _)) = &app.flash {
-        frame.render_widget(Paragraph::new(Line::styled(fit(&format!(" {text}"), area.width as usize), theme.accent())), area);
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                fit(&format!(" {text}"), area.width as usize),
+                theme.accent(),
+            )),
+            area,
+        );
         return;
     }
     let Some(l) = d.loaded() else { return };
@@ -115,14 +167,33 @@ pub fn status(app: &App, d: &DetailState, frame: &mut Frame, area: Rect, theme: 
                 NodeKind::Validator { .. } => "limit",
                 NodeKind::Aggregation { .. } => "aggregation",
             });
-            let fail = at.and_then(|i| l.tree.failures.iter().position(|&f| f == i)).map(|k| format!(" · failure {}/{}", k + 1, l.tree.failures.len())).unwrap_or_default();
+            let fail = at
+                .and_then(|i| l.tree.failures.iter().position(|&f| f == i))
+                .map(|k| format!(" · failure {}/{}", k + 1, l.tree.failures.len()))
+                .unwrap_or_default();
             let n = l.tree.failures.len();
-            format!(" {}/{} {}{fail} · {n} failure{}", l.tree.view.cursor + 1, l.tree.visible.len(), what.unwrap_or(""), if n == 1 { "" } else { "s" })
+            format!(
+                " {}/{} {}{fail} · {n} failure{}",
+                l.tree.view.cursor + 1,
+                l.tree.visible.len(),
+                what.unwrap_or(""),
+                if n == 1 { "" } else { "s" }
+            )
         }
         Tab::Logs => {
             // The selected line's whole message, as far as the screen allows: rows cut it.
-            let msg = l.logs.visible.get(l.logs.view.cursor).and_then(|&i| l.log_lines().get(i as usize)).map(|x| x.message.as_str()).unwrap_or("");
-            let head = format!(" {}/{} ", (l.logs.view.cursor + 1).min(l.logs.visible.len()), l.logs.visible.len());
+            let msg = l
+                .logs
+                .visible
+                .get(l.logs.view.cursor)
+                .and_then(|&i| l.log_lines().get(i as usize))
+                .map(|x| x.message.as_str())
+                .unwrap_or("");
+            let head = format!(
+                " {}/{} ",
+                (l.logs.view.cursor + 1).min(l.logs.visible.len()),
+                l.logs.visible.len()
+            );
             let room = (area.width as usize).saturating_sub(head.chars().count());
             format!("{head}{}", fit(msg, room))
         }

@@ -19,7 +19,15 @@ fn empty(frame: &mut Frame, area: Rect, text: &str, theme: &Theme) {
 }
 
 /// A table of `rows` with a header, only the rows on screen built, the cursor's reversed.
-fn table(frame: &mut Frame, area: Rect, header: Vec<&'static str>, widths: Vec<Constraint>, rows: Vec<Vec<String>>, view: &Scroll, theme: &Theme) {
+fn table(
+    frame: &mut Frame,
+    area: Rect,
+    header: Vec<&'static str>,
+    widths: Vec<Constraint>,
+    rows: Vec<Vec<String>>,
+    view: &Scroll,
+    theme: &Theme,
+) {
     let h = area.height.saturating_sub(1) as usize;
     let end = (view.offset + h).min(rows.len());
     let body: Vec<Row> = (view.offset..end)
@@ -28,7 +36,10 @@ fn table(frame: &mut Frame, area: Rect, header: Vec<&'static str>, widths: Vec<C
             if i == view.cursor { r.style(theme.selected()) } else { r }
         })
         .collect();
-    frame.render_widget(Table::new(body, widths).header(Row::new(header).style(theme.header())).column_spacing(2), area);
+    frame.render_widget(
+        Table::new(body, widths).header(Row::new(header).style(theme.header())).column_spacing(2),
+        area,
+    );
 }
 
 /// `1.2 MB`, `340 kB`, `12 B`.
@@ -78,8 +89,22 @@ pub fn attachments(app: &App, l: &Loaded, frame: &mut Frame, area: Rect, theme: 
             ]
         })
         .collect();
-    let widths = vec![Constraint::Fill(2), Constraint::Length(8), Constraint::Length(16), Constraint::Length(6), Constraint::Fill(2)];
-    table(frame, area, vec!["Name", "Size", "Type", "", "Download (enter)"], widths, rows, &l.attachments, theme);
+    let widths = vec![
+        Constraint::Fill(2),
+        Constraint::Length(8),
+        Constraint::Length(16),
+        Constraint::Length(6),
+        Constraint::Fill(2),
+    ];
+    table(
+        frame,
+        area,
+        vec!["Name", "Size", "Type", "", "Download (enter)"],
+        widths,
+        rows,
+        &l.attachments,
+        theme,
+    );
 }
 
 pub fn sub_units(l: &Loaded, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -87,8 +112,25 @@ pub fn sub_units(l: &Loaded, frame: &mut Frame, area: Rect, theme: &Theme) {
     if subs.is_empty() {
         return empty(frame, area, "This unit has no sub-units.", theme);
     }
-    let rows = subs.iter().map(|s| vec![s.serial_number.clone(), s.part_number.clone(), s.part_name.clone().unwrap_or_default()]).collect();
-    table(frame, area, vec!["Serial", "Part", "Part name"], vec![Constraint::Length(20), Constraint::Length(16), Constraint::Fill(1)], rows, &l.sub_units, theme);
+    let rows = subs
+        .iter()
+        .map(|s| {
+            vec![
+                s.serial_number.clone(),
+                s.part_number.clone(),
+                s.part_name.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    table(
+        frame,
+        area,
+        vec!["Serial", "Part", "Part name"],
+        vec![Constraint::Length(20), Constraint::Length(16), Constraint::Fill(1)],
+        rows,
+        &l.sub_units,
+        theme,
+    );
 }
 
 pub fn metadata(l: &Loaded, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -103,7 +145,15 @@ pub fn metadata(l: &Loaded, frame: &mut Frame, area: Rect, theme: &Theme) {
         _ => "json",
     };
     let rows = meta.iter().map(|(k, v)| vec![k.clone(), kind(v).into(), value(Some(v))]).collect();
-    table(frame, area, vec!["Key", "Type", "Value"], vec![Constraint::Length(24), Constraint::Length(8), Constraint::Fill(1)], rows, &l.metadata, theme);
+    table(
+        frame,
+        area,
+        vec!["Key", "Type", "Value"],
+        vec![Constraint::Length(24), Constraint::Length(8), Constraint::Fill(1)],
+        rows,
+        &l.metadata,
+        theme,
+    );
 }
 
 fn field(name: &str, value: String, theme: &Theme) -> Line<'static> {
@@ -117,21 +167,35 @@ fn or_dash(s: Option<&str>) -> String {
 /// Every header field, config and secrets (keys only).
 pub fn info_lines(app: &App, d: &RunDetail, theme: &Theme) -> Vec<Line<'static>> {
     let s = &d.summary;
-    let when = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| format!("{}  ({})", absolute(to_ms(&t), app.tz), relative(to_ms(&t), app.now_ms))).unwrap_or_else(|| "—".into());
+    let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map(|t| format!("{}  ({})", absolute(to_ms(&t), app.tz), relative(to_ms(&t), app.now_ms)))
+            .unwrap_or_else(|| "—".into())
+    };
     let unit = &s.unit;
     let sample = unit.sample.as_ref().map(|x| format!("  [{}]", x.as_str())).unwrap_or_default();
     let version = s.procedure.version.as_ref().map(|v| format!(" {}", v.tag)).unwrap_or_default();
     let operator = s.operated_by.as_ref().and_then(|o| o.name.clone().or(o.email.clone()));
-    let by = s.created_by_user.as_ref().and_then(|u| u.name.clone().or(u.email.clone())).or_else(|| s.created_by_station.as_ref().and_then(|st| st.name.clone()));
+    let by = s
+        .created_by_user
+        .as_ref()
+        .and_then(|u| u.name.clone().or(u.email.clone()))
+        .or_else(|| s.created_by_station.as_ref().and_then(|st| st.name.clone()));
     let dur = s.duration.as_deref().and_then(|d| parse_duration_ms(d).ok()).map(duration);
     let mut lines = vec![
-        Line::from(vec![Span::styled(format!("{:>12}  ", "Outcome"), theme.dim()), Span::styled(outcome_label(s.outcome.as_ref()), theme.outcome(s.outcome.as_ref()))]),
+        Line::from(vec![
+            Span::styled(format!("{:>12}  ", "Outcome"), theme.dim()),
+            Span::styled(outcome_label(s.outcome.as_ref()), theme.outcome(s.outcome.as_ref())),
+        ]),
         field("Serial", format!("{}{sample}", or_dash(Some(&unit.serial_number))), theme),
         field("Part", format!("{}  {}", or_dash(Some(&unit.part.number)), unit.part.name), theme),
         field("Revision", or_dash(Some(&unit.part.revision.number)), theme),
         field("Batch", or_dash(unit.batch.as_ref().map(|b| b.number.as_str())), theme),
         field("Procedure", format!("{}{version}", or_dash(Some(&s.procedure.name))), theme),
-        field("Station", or_dash(s.created_by_station.as_ref().and_then(|st| st.name.as_deref())), theme),
+        field(
+            "Station",
+            or_dash(s.created_by_station.as_ref().and_then(|st| st.name.as_deref())),
+            theme,
+        ),
         field("Operator", or_dash(operator.as_deref()), theme),
         field("Created by", or_dash(by.as_deref()), theme),
         field("Started", when(s.started_at), theme),
@@ -139,7 +203,15 @@ pub fn info_lines(app: &App, d: &RunDetail, theme: &Theme) -> Vec<Line<'static>>
         field("Duration", dur.unwrap_or_else(|| "—".into()), theme),
     ];
     if s.execution_id.is_some() || s.slot_name.is_some() || s.slot_key.is_some() {
-        lines.push(field("Slot", format!("{} ({})", or_dash(s.slot_name.as_deref().or(s.slot_key.as_deref())), or_dash(s.execution_id.as_deref())), theme));
+        lines.push(field(
+            "Slot",
+            format!(
+                "{} ({})",
+                or_dash(s.slot_name.as_deref().or(s.slot_key.as_deref())),
+                or_dash(s.execution_id.as_deref())
+            ),
+            theme,
+        ));
     }
     lines.push(field("Run id", s.id.clone(), theme));
     lines.push(field("Docstring", or_dash(s.docstring.as_deref()), theme));

@@ -36,16 +36,34 @@ fn parts(run: &RunDetail, tree: &Tree, i: u32) -> (&'static str, String, String,
         NodeKind::Sequence(s) => {
             let seq = &run.summary.sequences.as_deref().unwrap_or_default()[s];
             let (sym, text) = outcome(seq.outcome.as_ref());
-            let d = seq.duration.as_deref().and_then(|d| parse_duration_ms(d).ok()).map(duration).unwrap_or_default();
+            let d = seq
+                .duration
+                .as_deref()
+                .and_then(|d| parse_duration_ms(d).ok())
+                .map(duration)
+                .unwrap_or_default();
             (sym, text, format!("[{}]", seq.name), d, seq.path.clone())
         }
         NodeKind::Phase(p) => {
             let ph = &phases[p];
             let (sym, text) = outcome(ph.outcome.as_ref());
-            let d = ph.duration.as_deref().and_then(|d| parse_duration_ms(d).ok()).map(duration).unwrap_or_default();
-            let retry = if ph.retry_count > 0 { format!("retry {}", ph.retry_count) } else { String::new() };
+            let d = ph
+                .duration
+                .as_deref()
+                .and_then(|d| parse_duration_ms(d).ok())
+                .map(duration)
+                .unwrap_or_default();
+            let retry = if ph.retry_count > 0 {
+                format!("retry {}", ph.retry_count)
+            } else {
+                String::new()
+            };
             let n = ph.measurements.len();
-            let failed = ph.measurements.iter().filter(|m| matches!(m.outcome, Some(crate::api::Outcome::Fail))).count();
+            let failed = ph
+                .measurements
+                .iter()
+                .filter(|m| matches!(m.outcome, Some(crate::api::Outcome::Fail)))
+                .count();
             let count = match (failed, n) {
                 (0, 1) => "1 measurement".to_string(),
                 (0, n) => format!("{n} measurements"),
@@ -57,17 +75,29 @@ fn parts(run: &RunDetail, tree: &Tree, i: u32) -> (&'static str, String, String,
             let meas = &phases[phase].measurements[m];
             let (sym, text) = outcome(meas.outcome.as_ref());
             let val = match meas.data_series.as_deref() {
-                Some(series) if series.len() >= 2 => format!("▤ {}×{} pts", series.len() - 1, series[0].data.len()),
+                Some(series) if series.len() >= 2 => {
+                    format!("▤ {}×{} pts", series.len() - 1, series[0].data.len())
+                }
                 _ => with_units(value(meas.measured_value.as_ref()), meas.units.as_deref()),
             };
-            let limits: Vec<String> = meas.validators.as_deref().unwrap_or_default().iter().map(validator).collect();
+            let limits: Vec<String> =
+                meas.validators.as_deref().unwrap_or_default().iter().map(validator).collect();
             (sym, text, meas.name.clone(), val, limits.join(" · "))
         }
         NodeKind::Validator { phase, m, v } => {
             let val = &phases[phase].measurements[m].validators.as_deref().unwrap_or_default()[v];
             let (sym, text) = outcome(val.outcome.as_ref());
             let kind = if val.is_decisive == Some(false) { "marginal" } else { "decisive" };
-            (sym, text, format!("limit {}", if val.expression.is_empty() { validator(val) } else { val.expression.clone() }), String::new(), kind.into())
+            (
+                sym,
+                text,
+                format!(
+                    "limit {}",
+                    if val.expression.is_empty() { validator(val) } else { val.expression.clone() }
+                ),
+                String::new(),
+                kind.into(),
+            )
         }
         NodeKind::Aggregation { phase, m, a } => {
             let meas = &phases[phase].measurements[m];
@@ -77,15 +107,25 @@ fn parts(run: &RunDetail, tree: &Tree, i: u32) -> (&'static str, String, String,
                 Some(n) => number(n),
                 None => value(agg.value.as_ref()),
             };
-            let limits: Vec<String> = agg.validators.as_deref().unwrap_or_default().iter().map(validator).collect();
-            (sym, text, agg.kind.clone(), with_units(v, agg.unit.as_deref().or(meas.units.as_deref())), limits.join(" · "))
+            let limits: Vec<String> =
+                agg.validators.as_deref().unwrap_or_default().iter().map(validator).collect();
+            (
+                sym,
+                text,
+                agg.kind.clone(),
+                with_units(v, agg.unit.as_deref().or(meas.units.as_deref())),
+                limits.join(" · "),
+            )
         }
     }
 }
 
 pub fn render(run: &RunDetail, tree: &Tree, frame: &mut Frame, area: Rect, theme: &Theme) {
     if tree.visible.is_empty() {
-        frame.render_widget(Paragraph::new(Line::styled("  This run has no phases.", theme.dim())), area);
+        frame.render_widget(
+            Paragraph::new(Line::styled("  This run has no phases.", theme.dim())),
+            area,
+        );
         return;
     }
     let width = area.width as usize;
@@ -95,7 +135,11 @@ pub fn render(run: &RunDetail, tree: &Tree, frame: &mut Frame, area: Rect, theme
         let node = &tree.nodes[i as usize];
         let (sym, text, name, val, details) = parts(run, tree, i);
         let indent = "  ".repeat(node.depth as usize);
-        let toggle = if node.has_children(i) { if tree.expanded[i as usize] { "▾ " } else { "▸ " } } else { "  " };
+        let toggle = if node.has_children(i) {
+            if tree.expanded[i as usize] { "▾ " } else { "▸ " }
+        } else {
+            "  "
+        };
         let lead = format!("{indent}{toggle}");
         let name_w = (width.saturating_sub(lead.chars().count() + 9) * 2 / 5).clamp(12, 40);
         let val_w = (width / 5).clamp(16, 40);
@@ -105,7 +149,10 @@ pub fn render(run: &RunDetail, tree: &Tree, frame: &mut Frame, area: Rect, theme
             Span::raw(lead),
             Span::styled(pad(&format!("{sym} {text}"), 8), oc),
             Span::raw(" "),
-            Span::styled(pad(&name, name_w), if node.failed { theme.error() } else { Style::new() }),
+            Span::styled(
+                pad(&name, name_w),
+                if node.failed { theme.error() } else { Style::new() },
+            ),
             Span::raw(" "),
             Span::raw(pad(&val, val_w)),
             Span::raw(" "),

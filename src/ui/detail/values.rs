@@ -9,9 +9,14 @@ pub fn number(n: f64) -> String {
     if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
         return format!("{}", n as i64);
     }
-    let precision = if n == 0.0 || !n.is_finite() { 0 } else { (5 - n.abs().log10().floor() as i64).clamp(0, 12) as usize };
+    let precision = if n == 0.0 || !n.is_finite() {
+        0
+    } else {
+        (5 - n.abs().log10().floor() as i64).clamp(0, 12) as usize
+    };
     let s = format!("{n:.precision$}");
-    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+    let s =
+        if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
     if s == "-0" { "0".into() } else { s }
 }
 
