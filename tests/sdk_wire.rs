@@ -243,7 +243,8 @@ async fn fixture() -> Fixture {
         [&proc_b],
     ).expect("link station");
     let t0 = Utc::now() - Duration::days(2);
-    let specs: [(&str, &str, &str, &str, &str, &str, i64, i64, Value); 6] = [
+    type Spec<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str, &'a str, i64, i64, Value);
+    let specs: [Spec; 6] = [
         // outcome, proc, serial, part, rev, batch, start offset (min), duration (s), metadata
         ("PASS", "a", "SN-001", "PCB-A", "A", "B1", 0, 30, json!({"shift": "A", "temp": 20})),
         (

@@ -179,7 +179,7 @@ async fn every_filter_of_the_language_reaches_the_api() {
         let expected = all.iter().filter(|r| check(r)).count();
         assert!(!rows.is_empty(), "{line}: the demo data has matches");
         assert!(rows.len() < all.len(), "{line}: the filter narrowed the list");
-        assert!(rows.iter().all(|r| check(r)), "{line}: every row matches");
+        assert!(rows.iter().all(check), "{line}: every row matches");
         if !line.starts_with("serial:")
             && !line.contains("version")
             && !line.starts_with("until")
@@ -230,12 +230,12 @@ async fn every_filter_of_the_language_reaches_the_api() {
     assert_eq!(r.err(), Some(ClientError::NoMatch("no station matches `Line 9`".into())));
 }
 
+/// One canned answer: status, an extra header, body.
+type Answer = (u16, Option<(&'static str, &'static str)>, String);
+
 /// A stand-in server that answers `/api/v2/runs` with `answers` in turn (status, extra
 /// header, body), each after `delay`, counting the calls.
-async fn mock(
-    answers: Vec<(u16, Option<(&'static str, &'static str)>, String)>,
-    delay: Duration,
-) -> (String, Arc<AtomicUsize>) {
+async fn mock(answers: Vec<Answer>, delay: Duration) -> (String, Arc<AtomicUsize>) {
     use axum::http::{HeaderName, HeaderValue, StatusCode};
     use axum::response::IntoResponse;
     let calls = Arc::new(AtomicUsize::new(0));

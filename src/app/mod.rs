@@ -415,11 +415,9 @@ impl App {
                 self.form = Some(FormState::from_query(&q));
                 self.list.set_viewport(self.list_rows());
             }
-            (Mode::List, Action::ClearFilter) => {
-                if !self.list.query.is_empty() {
-                    self.list.query = Default::default();
-                    fx.push(self.request_list(Pending::First));
-                }
+            (Mode::List, Action::ClearFilter) if !self.list.query.is_empty() => {
+                self.list.query = Default::default();
+                fx.push(self.request_list(Pending::First));
             }
             (Mode::List, Action::CycleSort) => {
                 let i = SORTS

@@ -92,22 +92,22 @@ pub fn dotted_path(path: &[Value]) -> String {
 /// Path segments, e.g. `path!["phases", 2]`.
 #[macro_export]
 macro_rules! path {
-    ($($seg:expr),* $(,)?) => { vec![$(serde_json::Value::from($seg)),*] };
+    ($($seg:expr),* $(,)?) => { [$(serde_json::Value::from($seg)),*] };
 }
 
 impl From<rusqlite::Error> for ApiError {
     fn from(e: rusqlite::Error) -> Self {
         // A busy or locked database means nothing was committed: the client may retry.
-        if let rusqlite::Error::SqliteFailure(f, _) = &e {
-            if matches!(
+        if let rusqlite::Error::SqliteFailure(f, _) = &e
+            && matches!(
                 f.code,
                 rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
-            ) {
-                return ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "The database is busy; retry shortly",
-                );
-            }
+            )
+        {
+            return ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The database is busy; retry shortly",
+            );
         }
         tracing::error!(error = %e, "database error");
         ApiError::internal("Internal database error")

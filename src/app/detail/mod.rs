@@ -328,11 +328,9 @@ impl DetailState {
                     if shown.is_empty() { "none".into() } else { shown.join(" ") }
                 )));
             }
-            (Tab::Logs, Action::AllLogs) => {
-                if l.logs.window.take().is_some() {
-                    l.relog();
-                    l.logs.view.fit(l.logs.visible.len(), rows);
-                }
+            (Tab::Logs, Action::AllLogs) if l.logs.window.take().is_some() => {
+                l.relog();
+                l.logs.view.fit(l.logs.visible.len(), rows);
             }
             (Tab::Logs, Action::Filter) => {
                 l.logs.typing =

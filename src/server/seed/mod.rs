@@ -59,17 +59,17 @@ fn create_catalog(
     ids: &mut IdSource,
     anchor_ms: i64,
 ) -> Result<Catalog, SeedError> {
-    let admin = ids.next();
+    let admin = ids.next_id();
     store_catalog::insert_user(conn, &admin, catalog::ADMIN.email, catalog::ADMIN.name)?;
     let mut users = Vec::new();
     for op in catalog::OPERATORS {
-        let id = ids.next();
+        let id = ids.next_id();
         store_catalog::insert_user(conn, &id, op.email, op.name)?;
         users.push(id);
     }
     let mut stations = Vec::new();
     for name in catalog::STATIONS {
-        let id = ids.next();
+        let id = ids.next_id();
         store_catalog::insert_station(conn, &id, name)?;
         stations.push(id);
     }

@@ -56,7 +56,7 @@ pub fn get_or_create_version(
     if let Some(id) = found {
         return Ok(id);
     }
-    let id = ids.next();
+    let id = ids.next_id();
     conn.prepare_cached(
         "INSERT INTO procedure_versions (id, procedure_id, tag) VALUES (?1, ?2, ?3)",
     )?
@@ -84,8 +84,8 @@ pub fn insert_part(
     metadata: &Value,
     ids: &mut IdSource,
 ) -> rusqlite::Result<PartRow> {
-    let id = ids.next();
-    let rev_id = ids.next();
+    let id = ids.next_id();
+    let rev_id = ids.next_id();
     let name = name.filter(|n| !n.trim().is_empty()).unwrap_or(number).to_string();
     conn.prepare_cached("INSERT INTO parts (id, number, name, default_revision_id, metadata) VALUES (?1, ?2, ?3, ?4, ?5)")?
         .execute(params![id, number, name, rev_id, metadata.to_string()])?;
@@ -126,7 +126,7 @@ pub fn get_or_create_revision(
     if let Some(id) = found {
         return Ok(id);
     }
-    let id = ids.next();
+    let id = ids.next_id();
     conn.prepare_cached("INSERT INTO revisions (id, part_id, number) VALUES (?1, ?2, ?3)")?
         .execute([&id, part_id, number])?;
     Ok(id)
@@ -148,7 +148,7 @@ pub fn get_or_create_batch(
     if let Some(id) = found {
         return Ok(id);
     }
-    let id = ids.next();
+    let id = ids.next_id();
     conn.prepare_cached("INSERT INTO batches (id, number) VALUES (?1, ?2)")?
         .execute([&id, number])?;
     Ok(id)
@@ -190,7 +190,7 @@ pub fn create_procedure(
     if conn.prepare_cached("SELECT 1 FROM procedures WHERE name = ?1")?.exists([name])? {
         return Err(ApiError::conflict(format!("A procedure named `{name}` already exists")));
     }
-    let id = ids.next();
+    let id = ids.next_id();
     conn.prepare_cached(
         "INSERT INTO procedures (id, name, created_at, created_by_user_id) VALUES (?1, ?2, ?3, ?4)",
     )?

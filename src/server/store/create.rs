@@ -49,10 +49,10 @@ pub fn create_run(
         return Err(ApiError::not_found(format!("Procedure `{}` not found", req.procedure_id))
             .with_issue_path(&path!["procedure_id"]));
     }
-    if let Some(station) = ctx.caller.station_id() {
-        if !catalog::station_has_procedure(conn, station, &req.procedure_id)? {
-            return Err(ApiError::forbidden("This station is not linked to the run's procedure"));
-        }
+    if let Some(station) = ctx.caller.station_id()
+        && !catalog::station_has_procedure(conn, station, &req.procedure_id)?
+    {
+        return Err(ApiError::forbidden("This station is not linked to the run's procedure"));
     }
     check_metadata(req.metadata.as_ref(), "metadata")?;
     check_metadata(req.unit_metadata.as_ref(), "unit_metadata")?;
@@ -83,7 +83,7 @@ pub fn create_run(
             None => (None, None),
         };
     let metadata = req.metadata.clone().unwrap_or_default();
-    let id = ctx.ids.next();
+    let id = ctx.ids.next_id();
     conn.prepare_cached(
         "INSERT INTO runs (id, client_run_ref, created_at, started_at, ended_at, duration_ms, outcome, procedure_id,
             version_id, unit_id, serial_number, part_id, part_number, revision_id, revision_number, batch_id,
@@ -271,7 +271,7 @@ fn resolve_unit(
             u.id
         }
         None => {
-            let id = ids.next();
+            let id = ids.next_id();
             conn.prepare_cached(
                 "INSERT INTO units (id, serial_number, part_id, revision_id, batch_id, metadata) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?

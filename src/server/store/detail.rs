@@ -18,8 +18,8 @@ const MAX_SOURCE_FILE: usize = 200;
 
 type Path = Vec<Value>;
 
-fn at(base: &Path, seg: impl Into<Value>) -> Path {
-    let mut p = base.clone();
+fn at(base: &[Value], seg: impl Into<Value>) -> Path {
+    let mut p = base.to_vec();
     p.push(seg.into());
     p
 }
@@ -27,7 +27,7 @@ fn at(base: &Path, seg: impl Into<Value>) -> Path {
 pub fn build_validators(
     list: &[ValidatorCreate],
     values: &[&Value],
-    base: &Path,
+    base: &[Value],
 ) -> Result<Vec<Validator>, ApiError> {
     list.iter().enumerate().map(|(i, v)| build_validator(v, values, &at(base, i))).collect()
 }
@@ -37,15 +37,15 @@ pub fn build_validators(
 pub fn build_validator(
     v: &ValidatorCreate,
     values: &[&Value],
-    p: &Path,
+    p: &[Value],
 ) -> Result<Validator, ApiError> {
-    if let Some(op) = &v.operator {
-        if !OPERATORS.contains(&op.as_str()) {
-            return Err(ApiError::field(
-                &at(p, "operator"),
-                format!("unknown operator `{op}`, expected one of: {}", OPERATORS.join(" ")),
-            ));
-        }
+    if let Some(op) = &v.operator
+        && !OPERATORS.contains(&op.as_str())
+    {
+        return Err(ApiError::field(
+            &at(p, "operator"),
+            format!("unknown operator `{op}`, expected one of: {}", OPERATORS.join(" ")),
+        ));
     }
     let is_decisive = Some(v.is_decisive.unwrap_or(true));
     let given_outcome = v.outcome.as_ref().map(|o| o.0.clone());
@@ -181,7 +181,7 @@ fn judge(op: &str, expected: &Value, value: &Value) -> Option<bool> {
 
 fn build_aggregations(
     list: &[AggregationCreate],
-    base: &Path,
+    base: &[Value],
     ids: &mut IdSource,
 ) -> Result<Vec<Aggregation>, ApiError> {
     let mut out = Vec::with_capacity(list.len());
@@ -197,7 +197,7 @@ fn build_aggregations(
             &at(&p, "validators"),
         )?;
         out.push(Aggregation {
-            id: ids.next(),
+            id: ids.next_id(),
             kind: a.kind.clone(),
             outcome: a.outcome.as_ref().map(|o| o.0.clone()),
             value: a.value.clone(),
@@ -208,7 +208,11 @@ fn build_aggregations(
     Ok(out)
 }
 
-fn build_series(axis: &AxisCreate, p: &Path, ids: &mut IdSource) -> Result<DataSeries, ApiError> {
+fn build_series(
+    axis: &AxisCreate,
+    p: &[Value],
+    ids: &mut IdSource,
+) -> Result<DataSeries, ApiError> {
     let points: Vec<Value> = axis.data.iter().map(|d| Value::from(*d)).collect();
     let refs: Vec<&Value> = points.iter().collect();
     Ok(DataSeries {
@@ -246,7 +250,7 @@ fn units_text(units: &Option<Value>) -> Option<String> {
 
 pub fn build_measurement(
     m: &MeasurementCreate,
-    p: &Path,
+    p: &[Value],
     ids: &mut IdSource,
 ) -> Result<Measurement, ApiError> {
     if m.name.trim().is_empty() {
@@ -291,7 +295,7 @@ pub fn build_measurement(
         series.push(build_series(y, &at(&at(p, "y_axis"), i), ids)?);
     }
     Ok(Measurement {
-        id: ids.next(),
+        id: ids.next_id(),
         name: m.name.clone(),
         outcome: Some(m.outcome.0.clone()),
         units: units_text(&m.units),
@@ -332,20 +336,20 @@ pub fn build_sequences(
             Some((parent, key)) => (Some(parent.to_string()), key.to_string()),
             None => (None, s.path.clone()),
         };
-        if let Some(parent) = &parent {
-            if !paths.contains(parent.as_str()) {
-                return Err(ApiError::field(
-                    &path!["sequences", i, "path"],
-                    format!("parent sequence `{parent}` is not in `sequences`"),
-                ));
-            }
+        if let Some(parent) = &parent
+            && !paths.contains(parent.as_str())
+        {
+            return Err(ApiError::field(
+                &path!["sequences", i, "path"],
+                format!("parent sequence `{parent}` is not in `sequences`"),
+            ));
         }
         let duration = match (s.started_at, s.ended_at) {
             (Some(a), Some(b)) => Some(format_duration_ms((b - a).num_milliseconds())),
             _ => None,
         };
         out.push(Sequence {
-            id: ids.next(),
+            id: ids.next_id(),
             path: s.path.clone(),
             key,
             parent_path: parent,
@@ -374,13 +378,13 @@ pub fn build_phases(
         if ph.ended_at < ph.started_at {
             return Err(ApiError::field(&at(&p, "ended_at"), "is before started_at"));
         }
-        if let Some(sp) = &ph.sequence_path {
-            if !sequences.iter().any(|s| &s.path == sp) {
-                return Err(ApiError::field(
-                    &at(&p, "sequence_path"),
-                    format!("`{sp}` is not the path of an entry of `sequences`"),
-                ));
-            }
+        if let Some(sp) = &ph.sequence_path
+            && !sequences.iter().any(|s| &s.path == sp)
+        {
+            return Err(ApiError::field(
+                &at(&p, "sequence_path"),
+                format!("`{sp}` is not the path of an entry of `sequences`"),
+            ));
         }
         let retry_count = ph.retry_count.unwrap_or(0);
         if retry_count < 0 {
@@ -391,7 +395,7 @@ pub fn build_phases(
             measurements.push(build_measurement(m, &at(&at(&p, "measurements"), j), ids)?);
         }
         out.push(Phase {
-            id: ids.next(),
+            id: ids.next_id(),
             name: ph.name.clone(),
             outcome: Some(ph.outcome.0.clone()),
             started_at: Some(ph.started_at),
@@ -419,7 +423,7 @@ pub fn build_logs(list: &[LogCreate], ids: &mut IdSource) -> Vec<LogLine> {
     let mut out: Vec<LogLine> = list
         .iter()
         .map(|l| LogLine {
-            id: ids.next(),
+            id: ids.next_id(),
             level: Some(l.level.0.clone()),
             timestamp: Some(l.timestamp),
             message: if l.message.is_empty() {
@@ -457,14 +461,14 @@ mod tests {
     #[test]
     fn operator_only_validator_gets_an_expression_and_an_outcome() {
         let val = json!(3.3);
-        let got = build_validator(&v(">=", json!(3.0)), &[&val], &vec![]).unwrap();
+        let got = build_validator(&v(">=", json!(3.0)), &[&val], &[]).unwrap();
         assert_eq!(got.expression, "x >= 3.0");
         assert_eq!(got.outcome, Some(Outcome::Pass));
         assert!(!got.is_expression_only && !got.has_custom_expression);
         assert_eq!(got.is_decisive, Some(true));
         let low = json!(2.9);
         assert_eq!(
-            build_validator(&v(">=", json!(3.0)), &[&low], &vec![]).unwrap().outcome,
+            build_validator(&v(">=", json!(3.0)), &[&low], &[]).unwrap().outcome,
             Some(Outcome::Fail)
         );
     }
@@ -473,17 +477,17 @@ mod tests {
     fn range_in_and_unjudgeable_values() {
         let x = json!(25.0);
         assert_eq!(
-            build_validator(&v("range", json!([10.0, 50.0])), &[&x], &vec![]).unwrap().outcome,
+            build_validator(&v("range", json!([10.0, 50.0])), &[&x], &[]).unwrap().outcome,
             Some(Outcome::Pass)
         );
         let s = json!("B");
         assert_eq!(
-            build_validator(&v("in", json!(["A", "B"])), &[&s], &vec![]).unwrap().outcome,
+            build_validator(&v("in", json!(["A", "B"])), &[&s], &[]).unwrap().outcome,
             Some(Outcome::Pass)
         );
         // A numeric limit on a string cannot be judged.
         assert_eq!(
-            build_validator(&v(">", json!(1)), &[&s], &vec![]).unwrap().outcome,
+            build_validator(&v(">", json!(1)), &[&s], &[]).unwrap().outcome,
             Some(Outcome::Unset)
         );
     }
@@ -495,7 +499,7 @@ mod tests {
             outcome: Some(Strict(Outcome::Fail)),
             ..Default::default()
         };
-        let got = build_validator(&e, &[], &vec![]).unwrap();
+        let got = build_validator(&e, &[], &[]).unwrap();
         assert!(
             got.is_expression_only && got.operator.is_none() && got.analytics_expression.is_none()
         );
@@ -504,7 +508,7 @@ mod tests {
             expression: Some("voltage within safe range".into()),
             ..v("<=", json!(5))
         };
-        let got = build_validator(&c, &[], &vec![]).unwrap();
+        let got = build_validator(&c, &[], &[]).unwrap();
         assert!(got.has_custom_expression && !got.is_expression_only);
         assert_eq!(got.expression, "voltage within safe range");
     }

@@ -6,7 +6,7 @@ pub enum IdSource {
 }
 
 impl IdSource {
-    pub fn next(&mut self) -> String {
+    pub fn next_id(&mut self) -> String {
         match self {
             IdSource::Random => uuid::Uuid::new_v4().to_string(),
             IdSource::Seeded(rng) => {

@@ -106,8 +106,8 @@ pub fn create_attachment(
         Some(id) => Some(find_run(conn, id, caller)?.seq),
         None => None,
     };
-    let id = ids.next();
-    let token = ids.next().replace('-', "");
+    let id = ids.next_id();
+    let token = ids.next_id().replace('-', "");
     conn.prepare_cached(
         "INSERT INTO attachments (id, run_seq, name, content_type, size, token, state, created_at) VALUES (?1, ?2, ?3, ?4, NULL, ?5, 'pending', ?6)",
     )?

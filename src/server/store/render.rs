@@ -101,10 +101,10 @@ pub fn find_run(conn: &Connection, id: &str, caller: &Caller) -> Result<Found, A
     let Some(found) = found else {
         return Err(ApiError::not_found(format!("Run `{id}` not found")));
     };
-    if let Some(station) = caller.station_id() {
-        if !super::catalog::station_has_procedure(conn, station, &found.procedure_id)? {
-            return Err(ApiError::forbidden("This station is not linked to the run's procedure"));
-        }
+    if let Some(station) = caller.station_id()
+        && !super::catalog::station_has_procedure(conn, station, &found.procedure_id)?
+    {
+        return Err(ApiError::forbidden("This station is not linked to the run's procedure"));
     }
     Ok(found)
 }
