@@ -18,7 +18,7 @@ pub struct FormState {
 impl FormState {
     pub fn from_query(q: &RunQuery) -> FormState {
         FormState {
-            fields: FIELDS.iter().map(|f| (*f, Input::new(f.value(q)))).collect(),
+            fields: FIELDS.iter().map(|f| (f, Input::new(f.value(q)))).collect(),
             focus: 0,
             error: None,
             scroll: 0,

@@ -7,14 +7,19 @@
 //! version:v2.1 station:"Line 3" operator:alice since:24h until:2026-11-01 duration>2m
 //! meta.shift=A meta.temp>=20 meta.rework=true  free words go to search
 //! ```
+//!
+//! Every filter is one row of the table in `filters` (names, printing, form field, API
+//! parameter); `parse`, `print`, `params` and the form all read it. To add a filter, add its
+//! field to [`RunQuery`] and its row to [`FIELDS`].
 
-mod fields;
+mod filters;
 mod lex;
 mod params;
 mod parse;
+mod print;
 pub mod time;
 
-pub use fields::{FIELDS, Field};
+pub use filters::{FIELDS, Field, Filter};
 pub use lex::Op;
 pub use params::{NameKind, Resolved, to_params};
 pub use parse::parse;
