@@ -11,13 +11,12 @@ use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
-use crate::app::{App, Blocked, Effect, Msg, Session};
+use crate::app::{App, Blocked, Effect, Msg, Session, ThemeChoice};
 use crate::cli::Cli;
 use crate::config::{self, Profile};
 use crate::server::Running;
 use crate::terminal;
 use crate::ui;
-use crate::ui::theme::Palette;
 use crate::worker::{self, ApiClient, ClientConfig, WorkerResponse, client::DEFAULT_URL};
 
 /// Where views are written back.
@@ -117,11 +116,13 @@ pub async fn run(cli: Cli) -> Result<()> {
         tz
     };
     let mut app = App::new(conn.session.clone(), now_ms(), tz, size);
-    app.no_color = cli.no_color
+    let shared = &mut app.shared;
+    shared.no_color = cli.no_color
         || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
         || settings.theme.as_deref() == Some("none");
-    app.palette = Palette::from_config(settings.theme.as_deref(), &settings.colors);
-    app.absolute_dates = settings.date_format.as_deref() == Some("absolute");
+    shared.theme = ThemeChoice { name: settings.theme.clone(), colors: settings.colors.clone() };
+    shared.absolute_dates = settings.date_format.as_deref() == Some("absolute");
+    shared.start_dir = std::env::current_dir().map(|p| p.display().to_string()).unwrap_or_default();
     let views = match profile
         .as_ref()
         .map(|p| p.views.clone())
@@ -133,17 +134,17 @@ pub async fn run(cli: Cli) -> Result<()> {
     };
     app.set_views(&views);
     let mut problems = config.problem_lines();
-    for (line, msg) in app.keymap.apply_overrides(&settings.keys) {
+    for (line, msg) in app.shared.keymap.apply_overrides(&settings.keys) {
         let p = format!("{}:{line}: {msg}", config.path.display());
         tracing::warn!("config: {p}");
         problems.push(p);
     }
-    app.config_problems = problems;
+    app.shared.config_problems = problems;
     if let Some(dir) = settings.download_dir.clone().filter(|d| d.is_dir()) {
-        app.download_dir = dir;
+        app.shared.download_dir = dir;
     }
     if let Some(s) = settings.live_seconds {
-        app.live_every_ms = s as i64 * 1000;
+        app.shared.live_every_ms = s as i64 * 1000;
     }
     let saving =
         Saving { path: config.path.clone(), profile: profile.as_ref().map(|p| p.name.clone()) };
@@ -154,7 +155,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         if !dir.is_dir() {
             return Err(eyre!("--download-dir {} is not a directory", dir.display()));
         }
-        app.download_dir = dir.clone();
+        app.shared.download_dir = dir.clone();
     }
     if let Some(s) = cli.live {
         app.set_live(Some(s as i64 * 1000));

@@ -6,6 +6,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod dashboard;
+pub mod model;
 pub mod query;
 pub mod serve;
 pub mod server;

@@ -47,7 +47,8 @@ fn opened(w: u16, h: u16) -> App {
 }
 
 fn text(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
+    let mut t =
+        Terminal::new(TestBackend::new(app.shared.size.0, app.shared.size.1)).expect("terminal");
     t.draw(|f| tofui::ui::render(app, f)).expect("draw");
     t.backend().to_string()
 }
@@ -177,7 +178,7 @@ fn info_sub_units_and_metadata() {
 fn no_colour_anywhere_in_the_run_view() {
     for keys in ["+", "fnnn\n", "2/rail\n", "3"] {
         let mut app = opened(80, 24);
-        app.no_color = true;
+        app.shared.no_color = true;
         press(&mut app, keys);
         let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
         t.draw(|f| tofui::ui::render(&app, f)).expect("draw");

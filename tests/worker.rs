@@ -13,10 +13,11 @@ use chrono::{DurationRound, FixedOffset, TimeDelta, Utc};
 use common::*;
 use serde_json::Value;
 use tofui::api::{RunOutcome, SortBy, SortOrder};
+use tofui::model::RunsPage;
 use tofui::query::parse;
 use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{
-    self, ApiClient, ClientConfig, ClientError, Fetch, ListRequest, RunsPage, Slot, WorkerEvent,
+    self, ApiClient, ClientConfig, ClientError, Fetch, ListRequest, Slot, WorkerEvent,
     WorkerRequest, WorkerResponse,
 };
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
@@ -77,7 +78,7 @@ impl Harness {
     }
 
     /// Every row of a query, page after page.
-    async fn all(&mut self, line: &str) -> Vec<tofui::worker::RunRow> {
+    async fn all(&mut self, line: &str) -> Vec<tofui::model::RunRow> {
         let mut rows = Vec::new();
         let mut cursor = None;
         loop {
@@ -129,7 +130,7 @@ async fn every_filter_of_the_language_reaches_the_api() {
     let mut h = Harness::new(&s.running.url);
     let all = h.all("").await;
     let now = Utc::now().timestamp_millis();
-    type Check = Box<dyn Fn(&tofui::worker::RunRow) -> bool>;
+    type Check = Box<dyn Fn(&tofui::model::RunRow) -> bool>;
     let cases: Vec<(&str, Check)> = vec![
         (
             "outcome:fail,error",

@@ -1,12 +1,14 @@
 //! `F`: every filter as a field of a form. The form is built from the current query and
 //! applying it writes the query line back, so the two never disagree.
 
-use tui_input::Input;
+use tui_input::{Input, InputRequest};
 
+use super::pane::{Component, Ctx, Outcome, Reply};
+use super::{Action, Mode};
 use crate::query::{FIELDS, Field, QueryError, RunQuery, parse};
 
 #[derive(Debug, Clone)]
-pub struct FormState {
+pub struct FormPane {
     pub fields: Vec<(Field, Input)>,
     pub focus: usize,
     /// The field and the error of the last apply.
@@ -15,9 +17,9 @@ pub struct FormState {
     pub scroll: usize,
 }
 
-impl FormState {
-    pub fn from_query(q: &RunQuery) -> FormState {
-        FormState {
+impl FormPane {
+    pub(crate) fn from_query(q: &RunQuery) -> FormPane {
+        FormPane {
             fields: FIELDS.iter().map(|f| (f, Input::new(f.value(q)))).collect(),
             focus: 0,
             error: None,
@@ -67,5 +69,31 @@ impl FormState {
                 None
             }
         }
+    }
+}
+
+impl Component for FormPane {
+    fn mode(&self) -> Mode {
+        Mode::Form
+    }
+
+    fn handle(&mut self, a: Action, _cx: &mut Ctx) -> Outcome {
+        match a {
+            Action::Back => return Outcome::Pop,
+            Action::NextField => self.move_focus(1),
+            Action::PrevField => self.move_focus(-1),
+            Action::Submit => {
+                if let Some((q, _line)) = self.submit() {
+                    return Outcome::Return(Reply::Query(Box::new(q)));
+                }
+            }
+            _ => {}
+        }
+        Outcome::Stay
+    }
+
+    fn typed(&mut self, req: InputRequest, _cx: &mut Ctx) {
+        self.focused().handle(req);
+        self.error = None;
     }
 }

@@ -11,6 +11,14 @@ use std::path::{Path, PathBuf};
 pub use read::parse;
 pub use write::{ViewEntry, save_views};
 
+/// The colour roles `[colors]` may set (`fail = "#ff5555"`).
+pub const COLOR_ROLES: &[&str] =
+    &["pass", "fail", "error", "warn", "accent", "dim", "key", "title_fg", "title_bg", "highlight"];
+
+/// The columns a view's `columns` may list.
+pub const COLUMNS: &[&str] =
+    &["outcome", "started", "duration", "serial", "part", "procedure", "station", "batch"];
+
 /// One problem in the file: the line (1-based) and what is wrong.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {

@@ -4,6 +4,7 @@
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::api::{RunOutcome, WireEnum};
+use crate::app::Shared;
 
 /// The colours of each role. Only the 16 ANSI colours by default.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -19,10 +20,6 @@ pub struct Palette {
     pub title_bg: Color,
     pub highlight: Color,
 }
-
-/// The roles a config may recolour (`[colors] fail = "#ff5555"`).
-pub const ROLES: &[&str] =
-    &["pass", "fail", "error", "warn", "accent", "dim", "key", "title_fg", "title_bg", "highlight"];
 
 impl Palette {
     pub const DEFAULT: Palette = Palette {
@@ -52,8 +49,8 @@ impl Palette {
         highlight: Color::LightYellow,
     };
 
-    /// `theme` (default, light) with `[colors]` overrides applied; unknown roles are ignored
-    /// (the config reader reports them).
+    /// `theme` (default, light) with `[colors]` overrides applied (the roles of
+    /// `config::COLOR_ROLES`); unknown roles are ignored (the config reader reports them).
     pub fn from_config(theme: Option<&str>, colors: &[(String, String)]) -> Palette {
         let mut p = if theme == Some("light") { Palette::LIGHT } else { Palette::DEFAULT };
         for (role, c) in colors {
@@ -83,8 +80,10 @@ pub struct Theme {
 }
 
 impl Theme {
-    pub fn new(no_color: bool) -> Theme {
-        Theme { color: !no_color, p: Palette::DEFAULT }
+    /// The colours the config chose, or none.
+    pub fn for_app(shared: &Shared) -> Theme {
+        let p = Palette::from_config(shared.theme.name.as_deref(), &shared.theme.colors);
+        Theme::with_palette(shared.no_color, p)
     }
 
     pub fn with_palette(no_color: bool, p: Palette) -> Theme {

@@ -9,8 +9,8 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
-use super::rows::{Interner, RunRow};
 use crate::api::{ApiErrorBody, ListMeta, RunDetail};
+use crate::model::{Interner, RunRow, RunsPage};
 
 /// Told of every retry the client makes on its own (429/5xx): the error and the wait.
 pub type Report = std::sync::Arc<dyn Fn(&ClientError, Duration) + Send + Sync>;
@@ -71,14 +71,6 @@ impl ClientError {
     pub fn is_offline(&self) -> bool {
         matches!(self, ClientError::Unreachable(_) | ClientError::Timeout(_))
     }
-}
-
-/// One page of `GET /v2/runs`.
-#[derive(Debug, Clone, Default)]
-pub struct RunsPage {
-    pub rows: Vec<RunRow>,
-    pub has_more: bool,
-    pub next_cursor: Option<i64>,
 }
 
 #[derive(serde::Deserialize)]

@@ -6,7 +6,6 @@ pub mod client;
 pub mod download;
 pub mod messages;
 mod resolve;
-pub mod rows;
 pub mod upload;
 
 use std::collections::HashMap;
@@ -17,13 +16,13 @@ use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 
-pub use client::{ApiClient, ClientConfig, ClientError, Report, RunsPage};
+pub use client::{ApiClient, ClientConfig, ClientError, Report};
 pub use messages::*;
 use resolve::Names;
-pub use rows::{Interner, RunRow};
 
 use crate::api::WireEnum;
 use crate::api::time::{from_ms, query_timestamp};
+use crate::model::{Interner, RunsPage};
 use crate::query::to_params;
 
 /// Longest wait between attempts while the server cannot be reached.

@@ -1,5 +1,6 @@
-//! The runs table: only the rows on screen are built. Columns drop by priority when the
-//! terminal is narrow (batch first, then station/operator, part, duration).
+//! The runs list: the views' tab bar, the runs table and the status line. Only the rows on
+//! screen are built; columns drop by priority when the terminal is narrow (batch first, then
+//! station/operator, part, duration).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -8,11 +9,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
-use super::format::{absolute_short, duration, relative, spinner};
+use super::format::{absolute_short, count, duration, relative, spinner};
+use super::text::fit;
 use super::theme::{Theme, outcome_label};
 use crate::api::{SortBy, SortOrder};
-use crate::app::App;
-use crate::worker::RunRow;
+use crate::app::{App, RunsPane};
+use crate::model::RunRow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Col {
@@ -84,10 +86,6 @@ impl Col {
     }
 }
 
-/// The names a view's `columns` may list.
-pub const COLUMN_NAMES: &[&str] =
-    &["outcome", "started", "duration", "serial", "part", "procedure", "station", "batch"];
-
 /// A view's own column set, in its order (the procedure column is always kept).
 fn view_columns(names: &[String]) -> Vec<Col> {
     let mut cols = vec![Col::Mark];
@@ -131,11 +129,12 @@ fn text(s: Option<&str>) -> &str {
 }
 
 fn cell(app: &App, row: &RunRow, col: Col, selected: bool, theme: &Theme) -> Cell<'static> {
+    let list = app.list();
     match col {
         Col::Mark => {
-            if app.list.marked.contains(&row.id) {
+            if list.marked.contains(&row.id) {
                 Cell::from(Span::styled("●", theme.accent()))
-            } else if app.list.fresh_failures.contains(&row.id) {
+            } else if list.fresh_failures.contains(&row.id) {
                 Cell::from(Span::styled("*", theme.warn()))
             } else {
                 Cell::from("")
@@ -151,8 +150,10 @@ fn cell(app: &App, row: &RunRow, col: Col, selected: bool, theme: &Theme) -> Cel
             ))
         }
         Col::Started => Cell::from(match row.started_ms {
-            Some(t) if selected || app.absolute_dates => absolute_short(t, app.now_ms, app.tz),
-            Some(t) => relative(t, app.now_ms),
+            Some(t) if selected || app.shared.absolute_dates => {
+                absolute_short(t, app.shared.now_ms, app.shared.tz)
+            }
+            Some(t) => relative(t, app.shared.now_ms),
             None => "—".into(),
         }),
         Col::Duration => Cell::from(row.duration_ms.map(duration).unwrap_or_else(|| "—".into())),
@@ -189,9 +190,10 @@ fn message(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>) {
     frame.render_widget(Paragraph::new(lines).centered().wrap(Wrap { trim: true }), area);
 }
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let list = &app.list;
-    let cols = match app.views.get(app.active).and_then(|v| v.columns.as_ref()) {
+pub(crate) fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let list = app.list();
+    let runs = &app.runs;
+    let cols = match runs.views.get(runs.active).and_then(|v| v.columns.as_ref()) {
         Some(names) => view_columns(names),
         None => columns(area.width),
     };
@@ -216,7 +218,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     if list.rows.is_empty() {
         frame.render_widget(Table::new(Vec::<Row>::new(), widths).header(header), area);
         let lines = if list.is_loading() {
-            vec![Line::from(format!("{} Loading runs…", spinner(app.now_ms)))]
+            vec![Line::from(format!("{} Loading runs…", spinner(app.shared.now_ms)))]
         } else if let Some(e) = &list.error {
             vec![
                 Line::styled("Could not load runs", theme.error()),
@@ -261,4 +263,98 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         })
         .collect();
     frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), area);
+}
+
+/// The views as tabs: number, name, runs loaded (`+` when more exist), `!` when live mode
+/// found new failures there.
+pub(crate) fn tabs(runs: &RunsPane, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let mut spans = Vec::new();
+    for (i, v) in runs.views.iter().enumerate() {
+        let l = if i == runs.active { Some(&runs.list) } else { v.saved.as_ref() };
+        let count = match l {
+            Some(l) if l.loaded => {
+                format!(" {}{}", count(l.rows.len()), if l.has_more { "+" } else { "" })
+            }
+            Some(l) if l.is_loading() => " …".into(),
+            _ => String::new(),
+        };
+        let text = format!(" {} {}{count} ", i + 1, v.name);
+        spans.push(Span::styled(text, if i == runs.active { theme.title() } else { theme.dim() }));
+        if v.new_failures {
+            spans.push(Span::styled("!", theme.error()));
+        }
+        spans.push(Span::styled("│", theme.dim()));
+    }
+    spans.pop();
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The list's status line: where the selection is, how fresh the rows are, what went wrong.
+pub(crate) fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let list = app.list();
+    let (now, problems) = (app.shared.now_ms, &app.shared.config_problems);
+    if let Some(text) = app.flash() {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                fit(&format!(" {text}"), area.width as usize),
+                theme.accent(),
+            )),
+            area,
+        );
+        return;
+    }
+    let mut spans: Vec<Span> = Vec::new();
+    let n = list.rows.len();
+    if list.stale {
+        spans.push(Span::styled(" STALE", theme.warn()));
+    }
+    if n > 0 {
+        spans.push(Span::raw(format!(" {}/{}", count(list.selected + 1), count(n))));
+        spans.push(Span::styled(if list.has_more { " more…" } else { " all" }, theme.dim()));
+    } else {
+        spans.push(Span::raw(" 0 runs"));
+    }
+    if list.fresh_count > 0 {
+        spans.push(Span::styled(format!(" · {} new", list.fresh_count), theme.accent()));
+    }
+    if list.is_loading() || list.live_pending.is_some() {
+        spans.push(Span::raw(format!(" · {}", spinner(now))));
+    }
+    if let Some(t) = list.updated_ms {
+        spans.push(Span::styled(format!(" · updated {}", relative(t, now)), theme.dim()));
+    }
+    // The problem goes last and is cut to what fits, keeping when the next try comes.
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    let room = (area.width as usize).saturating_sub(used + 3);
+    if let Some(first) = problems.first() {
+        let more = if problems.len() > 1 {
+            format!(" (+{} more in the log)", problems.len() - 1)
+        } else {
+            String::new()
+        };
+        let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+        spans.push(Span::styled(
+            format!(
+                " · {}",
+                fit(
+                    &format!("config: {first}{more}"),
+                    (area.width as usize).saturating_sub(used + 3)
+                )
+            ),
+            theme.warn(),
+        ));
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        return;
+    }
+    if let Some(r) = &list.retry {
+        let left = ((r.at_ms + r.delay_ms - now).max(0) + 999) / 1000;
+        spans.push(Span::styled(
+            format!(" · {}", fit(&format!("retry {} in {left}s: {}", r.attempt, r.message), room)),
+            theme.warn(),
+        ));
+    } else if let Some(e) = &list.error {
+        spans
+            .push(Span::styled(format!(" · {}", fit(&format!("error: {e}"), room)), theme.error()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

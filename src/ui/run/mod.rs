@@ -1,24 +1,26 @@
 //! The run view: a two-line header, the tab bar, the tab's body, and the status line.
 
 mod chart;
+mod info;
 mod logs;
-pub mod tables;
+mod tables;
 mod tree;
-pub mod values;
+pub(crate) mod values;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::chrome::fit;
+use super::Areas;
 use super::format::{absolute_short, duration, relative, spinner};
+use super::text::fit;
 use super::theme::{Theme, outcome_label};
 use crate::api::time::{parse_duration_ms, to_ms};
 use crate::api::{RunDetail, WireEnum};
-use crate::app::App;
-use crate::app::detail::tree::NodeKind;
-use crate::app::detail::{DetailState, Load, Loaded, TABS, Tab};
+use crate::app::run::tree::NodeKind;
+use crate::app::run::{Load, Loaded, RunPane, TABS, Tab};
+use crate::app::{App, layout};
 
 fn header(app: &App, d: &RunDetail, frame: &mut Frame, area: Rect, theme: &Theme) {
     let s = &d.summary;
@@ -48,8 +50,8 @@ fn header(app: &App, d: &RunDetail, frame: &mut Frame, area: Rect, theme: &Theme
         .map(|t| {
             format!(
                 " · {} ({})",
-                absolute_short(to_ms(t), app.now_ms, app.tz),
-                relative(to_ms(t), app.now_ms)
+                absolute_short(to_ms(t), app.shared.now_ms, app.shared.tz),
+                relative(to_ms(t), app.shared.now_ms)
             )
         })
         .unwrap_or_default();
@@ -95,12 +97,19 @@ fn tab_bar(l: &Loaded, tab: Tab, frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-pub fn render(app: &App, d: &DetailState, frame: &mut Frame, area: Rect, theme: &Theme) {
+/// The run view in the body, and its status line.
+pub(crate) fn render(app: &App, d: &RunPane, frame: &mut Frame, areas: &Areas, theme: &Theme) {
+    body(app, d, frame, areas.body, theme);
+    status(app, d, frame, areas.status, theme);
+}
+
+fn body(app: &App, d: &RunPane, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let now = app.shared.now_ms;
     let l = match &d.load {
         Load::Ready(l) => l,
         Load::Loading => {
             let mut lines =
-                vec![Line::from(format!(" {} Loading run {}…", spinner(app.now_ms), d.run_id))];
+                vec![Line::from(format!(" {} Loading run {}…", spinner(now), d.run_id))];
             if let Some(r) = &d.retry {
                 lines.push(Line::styled(format!(" {r}"), theme.warn()));
             }
@@ -117,9 +126,12 @@ pub fn render(app: &App, d: &DetailState, frame: &mut Frame, area: Rect, theme: 
             return;
         }
     };
-    let [head, tabs, body] =
-        Layout::vertical([Constraint::Length(2), Constraint::Length(1), Constraint::Fill(1)])
-            .areas(area);
+    let [head, tabs, body] = Layout::vertical([
+        Constraint::Length(layout::RUN_HEADER),
+        Constraint::Length(layout::RUN_TABS),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
     header(app, &l.run, frame, head, theme);
     tab_bar(l, d.tab, frame, tabs, theme);
     if let Some((p, m)) = l.chart {
@@ -133,20 +145,20 @@ pub fn render(app: &App, d: &DetailState, frame: &mut Frame, area: Rect, theme: 
     match d.tab {
         Tab::Phases => tree::render(&l.run, &l.tree, frame, body, theme),
         Tab::Logs if l.logs_pending => frame.render_widget(
-            Paragraph::new(Line::from(format!(" {} Reading the logs…", spinner(app.now_ms)))),
+            Paragraph::new(Line::from(format!(" {} Reading the logs…", spinner(now)))),
             body,
         ),
         Tab::Logs => logs::render(l.log_lines(), &l.logs, l.run_start_ms, frame, body, theme),
-        Tab::Attachments => tables::attachments(app, l, frame, body, theme),
+        Tab::Attachments => tables::attachments(app.downloads(), l, frame, body, theme),
         Tab::SubUnits => tables::sub_units(l, frame, body, theme),
         Tab::Metadata => tables::metadata(l, frame, body, theme),
-        Tab::Info => tables::info(app, l, frame, body, theme),
+        Tab::Info => info::render(&app.shared, l, frame, body, theme),
     }
 }
 
 /// The run view's status line: where the cursor is, or the last message.
-pub fn status(app: &App, d: &DetailState, frame: &mut Frame, area: Rect, theme: &Theme) {
-    if let Some((text, _)) = &app.flash {
+fn status(app: &App, d: &RunPane, frame: &mut Frame, area: Rect, theme: &Theme) {
+    if let Some(text) = app.flash() {
         frame.render_widget(
             Paragraph::new(Line::styled(
                 fit(&format!(" {text}"), area.width as usize),

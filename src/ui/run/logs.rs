@@ -9,8 +9,8 @@ use ratatui::widgets::Paragraph;
 
 use crate::api::time::to_ms;
 use crate::api::{LogLevel, LogLine, WireEnum};
-use crate::app::detail::logs::{LEVELS, LogsState, contains_ci};
-use crate::ui::chrome::fit;
+use crate::app::run::logs::{LEVELS, LogsState, contains_ci};
+use crate::ui::text::fit;
 use crate::ui::theme::Theme;
 
 fn level_style(l: Option<&LogLevel>, theme: &Theme) -> Style {

@@ -39,16 +39,6 @@ pub fn with_units(v: String, units: Option<&str>) -> String {
     }
 }
 
-pub fn symbol(failed: bool, passed: bool) -> &'static str {
-    if failed {
-        "✗"
-    } else if passed {
-        "✓"
-    } else {
-        "·"
-    }
-}
-
 pub use crate::ui::theme::outcome_parts as outcome;
 
 /// `x <= 3.4 ✗`, with `(marginal)` for a non-decisive validator.

@@ -1,12 +1,12 @@
-//! Views: tabs of filtered run lists. The active view's list is `App::list`; the others keep
-//! theirs here and go on loading (and, in live mode, polling) in the background. `:w NAME`,
-//! `:rename`, `:delete` and `:move` change them and write them to the config file.
+//! Views: tabs of filtered run lists. The active view's list is `RunsPane::list`; the others
+//! keep theirs here and go on loading (and, in live mode, polling) in the background.
+//! `:w NAME`, `:rename`, `:delete` and `:move` change them and write them to the config file.
 
-use tui_input::Input;
-
+use super::RunsPane;
 use super::list::{ListState, Pending};
-use super::{Action, App, Effect};
 use crate::api::{SortBy, SortOrder, WireEnum};
+use crate::app::pane::Ctx;
+use crate::app::{Action, Effect};
 use crate::config::{ViewConfig, ViewEntry};
 use crate::query::parse;
 
@@ -38,13 +38,6 @@ impl ViewTab {
     }
 }
 
-/// The `:` line.
-#[derive(Debug, Clone, Default)]
-pub struct CommandBar {
-    pub input: Input,
-    pub error: Option<String>,
-}
-
 fn list_for(v: &ViewConfig) -> ListState {
     ListState {
         query: parse(&v.query).unwrap_or_default(),
@@ -54,17 +47,9 @@ fn list_for(v: &ViewConfig) -> ListState {
     }
 }
 
-impl App {
-    pub(crate) fn view_id(&self) -> u32 {
-        self.views.get(self.active).map_or(0, |v| v.id)
-    }
-
-    pub(crate) fn view_ids(&self) -> Vec<u32> {
-        self.views.iter().map(|v| v.id).collect()
-    }
-
-    /// Replaces the views (before `start`): the first becomes active.
-    pub fn set_views(&mut self, configs: &[ViewConfig]) {
+impl RunsPane {
+    /// Replaces the views (before `start`): the first becomes active, paging by `rows`.
+    pub(crate) fn set_views(&mut self, configs: &[ViewConfig], rows: usize) {
         if configs.is_empty() {
             return;
         }
@@ -78,7 +63,7 @@ impl App {
             let mut l = list_for(c);
             l.live_ms = live;
             if i == 0 {
-                l.viewport = self.list_rows();
+                l.viewport = rows;
                 self.list = l;
             } else {
                 tab.saved = Some(l);
@@ -89,46 +74,38 @@ impl App {
     }
 
     /// First pages of the background views that have none.
-    pub(crate) fn load_background_views(&mut self, fx: &mut Vec<Effect>) {
-        let (now, tz) = (self.now_ms, self.tz);
-        for i in 0..self.views.len() {
-            let needs =
-                self.views[i].saved.as_ref().is_some_and(|l| !l.loaded && l.pending.is_none());
-            if needs {
-                let id = self.id();
-                let vid = self.views[i].id;
-                if let Some(l) = self.views[i].saved.as_mut() {
-                    fx.push(l.request(id, vid, Pending::First, now, tz));
-                }
+    pub(crate) fn load_background_views(&mut self, cx: &mut Ctx) {
+        let (now, tz) = (cx.now(), cx.shared.tz);
+        for v in &mut self.views {
+            if let Some(l) = v.saved.as_mut().filter(|l| !l.loaded && l.pending.is_none()) {
+                let id = cx.id();
+                cx.effect(l.request(id, v.id, Pending::First, now, tz));
             }
         }
     }
 
     /// Live polls that are due, in every view.
-    pub(crate) fn poll_views(&mut self, fx: &mut Vec<Effect>) {
-        let (now, tz) = (self.now_ms, self.tz);
+    pub(crate) fn poll_views(&mut self, cx: &mut Ctx) {
+        let (now, tz) = (cx.now(), cx.shared.tz);
         if self.list.live_due(now) {
-            let id = self.id();
+            let id = cx.id();
             let vid = self.view_id();
-            fx.push(self.list.request_live(id, vid, now, tz));
+            cx.effect(self.list.request_live(id, vid, now, tz));
         }
-        for i in 0..self.views.len() {
-            if self.views[i].saved.as_ref().is_some_and(|l| l.live_due(now)) {
-                let id = self.id();
-                let vid = self.views[i].id;
-                if let Some(l) = self.views[i].saved.as_mut() {
-                    fx.push(l.request_live(id, vid, now, tz));
-                }
+        for v in &mut self.views {
+            if let Some(l) = v.saved.as_mut().filter(|l| l.live_due(now)) {
+                let id = cx.id();
+                cx.effect(l.request_live(id, v.id, now, tz));
             }
         }
     }
 
     /// Shows view `i`: its rows at once when it has some, refreshed in the background.
-    pub fn switch_view(&mut self, i: usize, fx: &mut Vec<Effect>) {
+    fn switch_view(&mut self, i: usize, cx: &mut Ctx) {
         if i >= self.views.len() || i == self.active {
             return;
         }
-        let rows = self.list_rows();
+        let rows = self.list.viewport;
         let mut incoming = self.views[i].saved.take().unwrap_or_default();
         std::mem::swap(&mut self.list, &mut incoming);
         self.views[self.active].saved = Some(incoming);
@@ -136,36 +113,32 @@ impl App {
         self.views[i].new_failures = false;
         self.list.set_viewport(rows);
         if !self.list.loaded && self.list.pending.is_none() {
-            fx.push(self.request_list(Pending::First));
+            self.request(Pending::First, cx);
         } else if self.list.loaded && self.list.pending.is_none() {
-            fx.push(self.request_list(Pending::Refresh));
+            self.request(Pending::Refresh, cx);
         }
     }
 
-    pub(crate) fn view_action(&mut self, a: Action, fx: &mut Vec<Effect>) {
+    pub(crate) fn view_action(&mut self, a: Action, cx: &mut Ctx) {
         let n = self.views.len();
         match a {
-            Action::View(k) => self.switch_view(k as usize, fx),
-            Action::NextView => self.switch_view((self.active + 1) % n, fx),
-            Action::PrevView => self.switch_view((self.active + n - 1) % n, fx),
-            Action::MoveViewLeft => self.move_view(self.active.wrapping_sub(1), fx),
-            Action::MoveViewRight => self.move_view(self.active + 1, fx),
-            Action::Command => {
-                self.command = Some(CommandBar::default());
-                self.list.set_viewport(self.list_rows());
-            }
+            Action::View(k) => self.switch_view(k as usize, cx),
+            Action::NextView => self.switch_view((self.active + 1) % n, cx),
+            Action::PrevView => self.switch_view((self.active + n - 1) % n, cx),
+            Action::MoveViewLeft => self.move_view(self.active.wrapping_sub(1), cx),
+            Action::MoveViewRight => self.move_view(self.active + 1, cx),
             _ => {}
         }
     }
 
-    fn move_view(&mut self, to: usize, fx: &mut Vec<Effect>) {
+    fn move_view(&mut self, to: usize, cx: &mut Ctx) {
         if to >= self.views.len() {
             return;
         }
         let v = self.views.remove(self.active);
         self.views.insert(to, v);
         self.active = to;
-        self.save_views(fx);
+        self.save_views(cx);
     }
 
     /// The views as they are to be written.
@@ -202,34 +175,31 @@ impl App {
             .collect()
     }
 
-    fn save_views(&mut self, fx: &mut Vec<Effect>) {
-        fx.push(Effect::SaveViews(self.view_entries()));
+    fn save_views(&mut self, cx: &mut Ctx) {
+        cx.effect(Effect::SaveViews(self.view_entries()));
     }
 
     /// The config file was written (or not).
-    pub(crate) fn views_saved(&mut self, result: Result<String, String>) {
+    pub(crate) fn views_saved(&mut self, result: Result<String, String>, cx: &mut Ctx) {
         match result {
             Ok(path) => {
                 for v in &mut self.views {
                     v.origin = Some(v.name.clone());
                 }
                 self.saved_views = self.view_entries().into_iter().map(|e| e.view).collect();
-                self.flash(format!("views saved to {path}"));
+                cx.flash(format!("views saved to {path}"));
             }
-            Err(e) => self.flash(format!("views not saved: {e}")),
+            Err(e) => cx.flash(format!("views not saved: {e}")),
         }
     }
 
-    /// `enter` on the `:` line.
-    pub(crate) fn run_command(&mut self, fx: &mut Vec<Effect>) {
-        let Some(bar) = &self.command else { return };
-        let line = bar.input.value().trim().to_string();
-        let (cmd, arg) = line
-            .split_once(char::is_whitespace)
-            .map(|(c, a)| (c, a.trim()))
-            .unwrap_or((line.as_str(), ""));
-        let result: Result<(), String> = match cmd {
-            "w" | "write" | "save" => self.command_save(arg, fx),
+    /// `enter` on the `:` line: runs the command, or says why not.
+    pub(crate) fn run_command(&mut self, line: &str, cx: &mut Ctx) -> Result<(), String> {
+        let line = line.trim();
+        let (cmd, arg) =
+            line.split_once(char::is_whitespace).map(|(c, a)| (c, a.trim())).unwrap_or((line, ""));
+        match cmd {
+            "w" | "write" | "save" => self.command_save(arg, cx),
             "rename" => {
                 if arg.is_empty() {
                     Err("rename NEW-NAME".into())
@@ -242,7 +212,7 @@ impl App {
                     Err(format!("a view is already named `{arg}`"))
                 } else {
                     self.views[self.active].name = arg.to_string();
-                    self.save_views(fx);
+                    self.save_views(cx);
                     Ok(())
                 }
             }
@@ -250,69 +220,62 @@ impl App {
                 if self.views.len() == 1 {
                     Err("this is the only view".into())
                 } else {
+                    let rows = self.list.viewport;
                     let gone = self.views.remove(self.active);
                     let next = self.active.min(self.views.len() - 1);
                     // Take the next view's list into `list` (without saving the deleted one's).
                     self.list = self.views[next].saved.take().unwrap_or_default();
                     self.active = next;
-                    self.list.set_viewport(self.list_rows());
+                    self.list.set_viewport(rows);
                     if !self.list.loaded && self.list.pending.is_none() {
-                        fx.push(self.request_list(Pending::First));
+                        self.request(Pending::First, cx);
                     }
-                    self.flash(format!("view `{}` deleted", gone.name));
-                    self.save_views(fx);
+                    cx.flash(format!("view `{}` deleted", gone.name));
+                    self.save_views(cx);
                     Ok(())
                 }
             }
             "move" => match arg.parse::<usize>() {
                 Ok(n) if (1..=self.views.len()).contains(&n) => {
-                    self.move_view(n - 1, fx);
+                    self.move_view(n - 1, cx);
                     Ok(())
                 }
                 _ => Err(format!("move N, N from 1 to {}", self.views.len())),
             },
             "left" => {
-                self.move_view(self.active.wrapping_sub(1), fx);
+                self.move_view(self.active.wrapping_sub(1), cx);
                 Ok(())
             }
             "right" => {
-                self.move_view(self.active + 1, fx);
+                self.move_view(self.active + 1, cx);
                 Ok(())
             }
             "" => Ok(()),
             other => Err(format!(
                 "unknown command `{other}`; try w NAME, rename NAME, delete, move N, left, right"
             )),
-        };
-        match result {
-            Ok(()) => self.command = None,
-            Err(e) => {
-                if let Some(bar) = &mut self.command {
-                    bar.error = Some(e);
-                }
-            }
         }
     }
 
     /// `:w NAME`: the current filter and sort as view NAME (a new tab, or that tab updated);
     /// `:w` alone saves the current view.
-    fn command_save(&mut self, name: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    fn command_save(&mut self, name: &str, cx: &mut Ctx) -> Result<(), String> {
         let name =
             if name.is_empty() { self.views[self.active].name.clone() } else { name.to_string() };
         if name == self.views[self.active].name {
-            self.save_views(fx);
+            self.save_views(cx);
             return Ok(());
         }
         if let Some(i) = self.views.iter().position(|v| v.name == name) {
             // Another tab of that name takes this filter and sort.
             let (q, sb, so) =
                 (self.list.query.clone(), self.list.sort_by.clone(), self.list.sort_order.clone());
-            self.switch_view(i, fx);
+            self.switch_view(i, cx);
             self.list.query = q;
             self.list.sort_by = sb;
             self.list.sort_order = so;
-            fx.push(self.request_list(Pending::First));
-            self.save_views(fx);
+            self.request(Pending::First, cx);
+            self.save_views(cx);
             return Ok(());
         }
         if self.views.len() >= MAX_VIEWS {
@@ -340,9 +303,9 @@ impl App {
         }
         self.views[current].saved = Some(restored);
         self.active = self.views.len() - 1;
-        self.flash(format!("view `{name}` added"));
-        self.load_background_views(fx);
-        self.save_views(fx);
+        cx.flash(format!("view `{name}` added"));
+        self.load_background_views(cx);
+        self.save_views(cx);
         Ok(())
     }
 

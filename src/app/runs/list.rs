@@ -1,15 +1,15 @@
-//! The runs list: loaded rows, selection and scroll, paging, sorting, refresh and live mode.
+//! One view's list of runs: loaded rows, selection and scroll, paging, sorting, refresh and
+//! live mode.
 
 use std::collections::HashSet;
 
-use crate::api::{RunOutcome, SortBy, SortOrder};
-use crate::query::RunQuery;
 use chrono::FixedOffset;
 
-use super::Effect;
-use crate::worker::{
-    ClientError, Fetch, ListRequest, RequestId, RunRow, RunsPage, Slot, WorkerEvent, WorkerRequest,
-};
+use crate::api::{RunOutcome, SortBy, SortOrder};
+use crate::app::Effect;
+use crate::model::{RunRow, RunsPage};
+use crate::query::RunQuery;
+use crate::worker::{ClientError, Fetch, ListRequest, RequestId, Slot, WorkerEvent, WorkerRequest};
 
 /// Rows asked for per page (the API's maximum).
 pub const PAGE: u32 = 100;

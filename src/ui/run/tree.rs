@@ -9,9 +9,9 @@ use ratatui::widgets::Paragraph;
 use super::values::{number, outcome, validator, value, with_units};
 use crate::api::RunDetail;
 use crate::api::time::parse_duration_ms;
-use crate::app::detail::tree::{NodeKind, Tree};
-use crate::ui::chrome::fit;
+use crate::app::run::tree::{NodeKind, Tree};
 use crate::ui::format::duration;
+use crate::ui::text::fit;
 use crate::ui::theme::Theme;
 
 fn pad(s: &str, w: usize) -> String {

@@ -1,11 +1,10 @@
-//! The metadata editor: the run's keys with type and value; add, edit, mark for deletion;
-//! review the change set; save it as one PATCH per run. Nothing typed is lost: edits stay
-//! until the server acknowledges them, and a failed save can be sent again.
+//! The editor's edits: typed values from text, the rows with their original and new values,
+//! the change set, and what each editing key does to them.
 
 use serde_json::{Map, Value};
 use tui_input::Input;
 
-use crate::worker::RequestId;
+use super::EditorPane;
 
 /// Longest key and string value the editor accepts.
 pub const MAX_KEY: usize = 100;
@@ -106,49 +105,9 @@ pub enum Step {
     Review,
     /// Sent; waiting for the server.
     Saving,
-    /// `esc` with unsaved edits: discard them?
-    AskDiscard,
 }
 
-/// A run the editor writes to.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Target {
-    pub run_id: String,
-    pub serial: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct EditorState {
-    pub targets: Vec<Target>,
-    /// Waiting for the run's current metadata (single run).
-    pub loading: Option<RequestId>,
-    pub rows: Vec<MetaRow>,
-    pub cursor: usize,
-    pub step: Step,
-    /// Why the text being typed is not accepted.
-    pub invalid: Option<String>,
-    /// The last save's failure, or per-run failures of a bulk save.
-    pub error: Option<String>,
-    pub pending: Vec<(RequestId, String)>,
-    /// Runs whose save was acknowledged in this round.
-    pub saved: Vec<String>,
-}
-
-impl EditorState {
-    pub fn new(targets: Vec<Target>, loading: Option<RequestId>) -> EditorState {
-        EditorState {
-            targets,
-            loading,
-            rows: Vec::new(),
-            cursor: 0,
-            step: Step::Browse,
-            invalid: None,
-            error: None,
-            pending: Vec::new(),
-            saved: Vec::new(),
-        }
-    }
-
+impl EditorPane {
     pub fn bulk(&self) -> bool {
         self.targets.len() > 1
     }
@@ -288,17 +247,6 @@ impl EditorState {
             Step::AddValue { input, .. } => Some(input),
             _ => None,
         }
-    }
-
-    /// All sends acknowledged: the edits are now the server's; only failures remain.
-    pub fn acknowledge(&mut self) {
-        for r in &mut self.rows {
-            if let Some(c) = r.change() {
-                r.original = if c.is_null() { None } else { Some(c) };
-                r.edit = None;
-            }
-        }
-        self.rows.retain(|r| r.original.is_some());
     }
 }
 

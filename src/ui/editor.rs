@@ -1,17 +1,15 @@
-//! The metadata editor and the small dialogs, drawn over whatever is underneath.
+//! The metadata editor, drawn over whatever is underneath: the keys with type and value and
+//! their edits marked, the line being typed, the review of the change set, the save.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::chrome::fit;
-use super::detail::values::value;
-use super::overlay::centered;
+use super::run::values::value;
+use super::text::{centered, fit};
 use super::theme::Theme;
-use crate::app::App;
-use crate::app::dialogs::{Ask, DeleteState, UploadState};
-use crate::app::editor::{EditorState, MetaRow, Step};
+use crate::app::editor::{EditorPane, MetaRow, Step};
 
 fn kind(v: &serde_json::Value) -> &'static str {
     match v {
@@ -40,7 +38,7 @@ fn row_line(r: &MetaRow, selected: bool, key_w: usize, theme: &Theme) -> Line<'s
     if selected { line.style(theme.selected()) } else { line }
 }
 
-pub fn editor(ed: &EditorState, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &Theme) {
     let w = area.width.saturating_sub(4).min(100);
     let h = area.height.saturating_sub(2);
     let r = centered(area, w, h);
@@ -161,95 +159,4 @@ pub fn editor(ed: &EditorState, frame: &mut Frame, area: Rect, theme: &Theme) {
         ));
     }
     frame.render_widget(Paragraph::new(foot).wrap(Wrap { trim: false }), bottom);
-}
-
-pub fn delete(d: &DeleteState, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let n = d.ids.len();
-    let mut serials: Vec<String> = d.serials.iter().take(8).cloned().collect();
-    if n > 8 {
-        serials.push(format!("and {} more", n - 8));
-    }
-    let mut lines = vec![
-        Line::styled(format!(" Delete {n} run{}?", if n == 1 { "" } else { "s" }), theme.error()),
-        Line::from(format!(" {}", serials.join(", "))),
-        Line::styled(" This cannot be undone.", theme.dim()),
-        Line::from(""),
-    ];
-    if d.needs_count() {
-        lines.push(Line::from(vec![
-            Span::raw(format!(" Type {n} to confirm: ")),
-            Span::styled(d.typed.value().to_string(), theme.key()),
-        ]));
-    } else {
-        lines.push(Line::from(" enter deletes · esc cancels"));
-    }
-    if d.pending.is_some() {
-        lines.push(Line::styled(" deleting…", theme.warn()));
-    } else if let Some(e) = &d.error {
-        lines.push(Line::styled(format!(" {e}"), theme.error()));
-    }
-    let r = centered(area, 64, lines.len() as u16 + 2);
-    frame.render_widget(Clear, r);
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(" Delete ")),
-        r,
-    );
-}
-
-pub fn upload(u: &UploadState, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let mut lines = vec![Line::from(vec![
-        Span::styled(" file: ", theme.key()),
-        Span::raw(u.input.value().to_string()),
-    ])];
-    for c in u.candidates.iter().take(6) {
-        lines.push(Line::styled(format!("   {c}"), theme.dim()));
-    }
-    if u.candidates.len() > 6 {
-        lines.push(Line::styled(format!("   … {} more", u.candidates.len() - 6), theme.dim()));
-    }
-    if u.pending.is_some() {
-        let pct = u.total.filter(|t| *t > 0).map(|t| u.sent as f64 / t as f64).unwrap_or(0.0);
-        let filled = (pct * 20.0).round() as usize;
-        lines.push(Line::styled(
-            format!(" {}{} {:>3.0}%", "█".repeat(filled), "░".repeat(20 - filled), pct * 100.0),
-            theme.accent(),
-        ));
-    } else if let Some(e) = &u.error {
-        lines.push(Line::styled(format!(" {e}"), theme.error()));
-    } else {
-        lines.push(Line::styled(" tab completes · enter uploads · esc cancels", theme.dim()));
-    }
-    let r = centered(area, area.width.saturating_sub(6).min(90), lines.len() as u16 + 2);
-    frame.render_widget(Clear, r);
-    let x = r.x + 1 + 7 + u.input.visual_cursor() as u16;
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::bordered().title(" Upload an attachment ")),
-        r,
-    );
-    if u.pending.is_none() {
-        frame.set_cursor_position((x.min(r.right().saturating_sub(2)), r.y + 1));
-    }
-}
-
-pub fn ask(app: &App, q: Ask, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let text = match q {
-        Ask::QuitWithEdits => {
-            let saving = app.editor.as_ref().is_some_and(|e| !e.pending.is_empty());
-            if saving {
-                " A metadata save is not acknowledged yet. Quit anyway?"
-            } else {
-                " Your metadata edits are not saved. Quit anyway?"
-            }
-        }
-        Ask::DiscardEdits => " Close the editor and lose your edits?",
-    };
-    let lines = vec![Line::styled(text, theme.warn()), Line::from(""), Line::from(" y yes · n no")];
-    let r = centered(area, 60, 5);
-    frame.render_widget(Clear, r);
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered()),
-        r,
-    );
 }

@@ -98,11 +98,6 @@ impl LogsState {
         }
     }
 
-    pub fn toggle_level(&mut self, i: usize, logs: &[LogLine]) {
-        self.levels[i] = !self.levels[i];
-        self.recompute(logs);
-    }
-
     /// The next (or previous) match from the cursor; moves there and says whether it did.
     pub fn jump_match(&mut self, forward: bool) -> bool {
         let found = if forward {
