@@ -60,6 +60,7 @@ fn config_command(action: ConfigCommand, flag: Option<&std::path::Path>) -> colo
 async fn main() {
     let cli = Cli::parse();
     init_logging(&cli);
+    tofui::terminal::install_hooks();
     let config_flag = cli.config.clone();
     let result = match cli.command {
         Some(Command::Serve(args)) => tofui::serve::serve(args).await,
