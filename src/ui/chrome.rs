@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::text::fit;
+use super::text::{fit, width as columns};
 use super::theme::Theme;
 use crate::api::{SortBy, SortOrder, WireEnum};
 use crate::app::{App, Mode};
@@ -40,9 +40,9 @@ pub fn title(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     };
     let left = format!(" tofui │ {where_} │ {filter}");
     let width = area.width as usize;
-    let room = width.saturating_sub(right.chars().count());
+    let room = width.saturating_sub(columns(&right));
     let left = fit(&left, room);
-    let pad = width.saturating_sub(left.chars().count() + right.chars().count());
+    let pad = width.saturating_sub(columns(&left) + columns(&right));
     let line = Line::from(vec![Span::raw(left), Span::raw(" ".repeat(pad)), Span::raw(right)])
         .style(theme.title());
     frame.render_widget(Paragraph::new(line), area);
@@ -52,7 +52,7 @@ pub fn title(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 pub fn keys(app: &App, mode: Mode, frame: &mut Frame, area: Rect, theme: &Theme) {
     let all = app.shared.keymap.describe(mode, true);
     let width = |items: &[(String, &str)]| {
-        items.iter().map(|(k, l)| k.chars().count() + 1 + l.chars().count() + 3).sum::<usize>()
+        items.iter().map(|(k, l)| columns(k) + 1 + columns(l) + 3).sum::<usize>()
     };
     let mut shown: Vec<(String, &str)> = all.clone();
     // Drop from the middle (less used keys) until it fits, keeping the first and last two.

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::run::values::value;
-use super::text::{centered, fit};
+use super::text::{centered, fit, width};
 use super::theme::Theme;
 use crate::app::editor::{EditorPane, MetaRow, Step};
 
@@ -131,7 +131,7 @@ pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &The
             Span::styled(format!(" {label}"), theme.key()),
             Span::raw(input.value().to_string()),
         ]));
-        let x = bottom.x + 1 + label.chars().count() as u16 + input.visual_cursor() as u16;
+        let x = bottom.x + 1 + width(label) as u16 + input.visual_cursor() as u16;
         frame.set_cursor_position((x.min(bottom.right().saturating_sub(1)), bottom.y));
     } else {
         foot.push(Line::styled(

@@ -5,12 +5,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::text::width;
 use super::theme::Theme;
 use crate::app::filter::FilterPane;
 
 /// Display column of byte offset `b` in `s`.
 fn col(s: &str, b: usize) -> usize {
-    s.get(..b.min(s.len())).map(|p| p.chars().count()).unwrap_or(0)
+    s.get(..b.min(s.len())).map(|p| width(p)).unwrap_or(0)
 }
 
 pub(crate) fn render(bar: &FilterPane, frame: &mut Frame, area: Rect, theme: &Theme) {

@@ -5,14 +5,14 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::text::centered;
+use super::text::{centered, width};
 use super::theme::Theme;
 use crate::app::{App, Mode};
 
 pub(crate) fn render(app: &App, under: Mode, frame: &mut Frame, area: Rect, theme: &Theme) {
     let keys = app.shared.keymap.describe(under, false);
-    let kw = keys.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
-    let lw = keys.iter().map(|(_, l)| l.chars().count()).max().unwrap_or(0);
+    let kw = keys.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
+    let lw = keys.iter().map(|(_, l)| width(l)).max().unwrap_or(0);
     let entry = |(k, l): &(String, &'static str)| {
         vec![Span::styled(format!(" {k:>kw$}  "), theme.key()), Span::raw(format!("{l:<lw$}"))]
     };

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 use super::format::{absolute_short, count, duration, relative, spinner};
-use super::text::fit;
+use super::text::{fit, width};
 use super::theme::{Theme, outcome_label};
 use crate::api::{SortBy, SortOrder};
 use crate::app::{App, RunsPane};
@@ -324,7 +324,7 @@ pub(crate) fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         spans.push(Span::styled(format!(" · updated {}", relative(t, now)), theme.dim()));
     }
     // The problem goes last and is cut to what fits, keeping when the next try comes.
-    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    let used: usize = spans.iter().map(|s| width(&s.content)).sum();
     let room = (area.width as usize).saturating_sub(used + 3);
     if let Some(first) = problems.first() {
         let more = if problems.len() > 1 {
@@ -332,7 +332,7 @@ pub(crate) fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         } else {
             String::new()
         };
-        let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+        let used: usize = spans.iter().map(|s| width(&s.content)).sum();
         spans.push(Span::styled(
             format!(
                 " · {}",

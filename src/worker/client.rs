@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use reqwest::{Method, StatusCode};
+use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
@@ -200,22 +200,34 @@ fn retry_after(resp: &reqwest::Response) -> Option<Duration> {
     Some(d.min(Duration::from_secs(60)))
 }
 
-/// The API base (`…/api/v2`) for an instance root, as the SDK builds it.
-pub fn api_base(root: &str) -> String {
-    let root = root.trim().strip_suffix('/').unwrap_or(root.trim());
-    let api = if root.ends_with("/api") { root.to_string() } else { format!("{root}/api") };
-    format!("{api}/v2")
+/// The API base (`…/api/v2`) for an instance root, as the SDK builds it (`/api` is not added
+/// twice; a query or fragment in the root is dropped).
+pub fn api_base(root: &str) -> Result<Url, ClientError> {
+    let not_a_url = || {
+        ClientError::Config(format!("`{root}` is not a URL; use e.g. https://www.tofupilot.app"))
+    };
+    let mut url = Url::parse(root.trim()).map_err(|_| not_a_url())?;
+    url.set_query(None);
+    url.set_fragment(None);
+    let is_api =
+        url.path_segments().and_then(|s| s.filter(|s| !s.is_empty()).last()) == Some("api");
+    let mut path = url.path_segments_mut().map_err(|_| not_a_url())?;
+    path.pop_if_empty();
+    if !is_api {
+        path.push("api");
+    }
+    path.push("v2");
+    drop(path);
+    Ok(url)
 }
 
-fn is_loopback(url: &str) -> bool {
-    reqwest::Url::parse(url)
-        .ok()
-        .and_then(|u| {
-            u.host_str().map(|h| {
-                h == "localhost" || h.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
-            })
-        })
-        .unwrap_or(false)
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
 
 /// A failed attempt: the error and how long the server asked us to wait, if it did.
@@ -227,7 +239,7 @@ struct Attempt {
 #[derive(Clone)]
 pub struct ApiClient {
     http: reqwest::Client,
-    base: String,
+    base: Url,
     key: String,
     timeout: Duration,
     /// Retries of a 429/5xx answer before giving up (transport failures are the caller's call).
@@ -237,7 +249,7 @@ pub struct ApiClient {
 impl std::fmt::Debug for ApiClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The key never appears in logs.
-        f.debug_struct("ApiClient").field("base", &self.base).finish_non_exhaustive()
+        f.debug_struct("ApiClient").field("base", &self.base.as_str()).finish_non_exhaustive()
     }
 }
 
@@ -248,13 +260,8 @@ impl ApiClient {
             .user_agent(concat!("tofui/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(10))
             .pool_idle_timeout(Duration::from_secs(60));
-        if reqwest::Url::parse(&cfg.url).is_err() {
-            return Err(ClientError::Config(format!(
-                "`{}` is not a URL; use e.g. https://www.tofupilot.app",
-                cfg.url
-            )));
-        }
-        if is_loopback(&cfg.url) {
+        let base = api_base(&cfg.url)?;
+        if is_loopback(&base) {
             // A proxy set for the outside world must not capture the local demo server.
             b = b.no_proxy();
         }
@@ -277,29 +284,28 @@ impl ApiClient {
         }
         let http =
             b.build().map_err(|e| ClientError::Config(format!("cannot set up HTTPS: {e}")))?;
-        Ok(ApiClient {
-            http,
-            base: api_base(&cfg.url),
-            key: cfg.api_key.clone(),
-            timeout: cfg.timeout,
-            max_retries: 3,
-        })
+        Ok(ApiClient { http, base, key: cfg.api_key.clone(), timeout: cfg.timeout, max_retries: 3 })
     }
 
-    pub fn base(&self) -> &str {
-        &self.base
+    /// The URL of an endpoint: these path segments after `/api/v2`, each percent-encoded.
+    pub fn endpoint(&self, segments: &[&str]) -> Url {
+        let mut url = self.base.clone();
+        // The base can be a base (checked by `api_base`), so this cannot fail.
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.extend(segments);
+        }
+        url
     }
 
     async fn attempt(
         &self,
         method: Method,
-        path: &str,
+        path: &[&str],
         query: &[(&str, String)],
     ) -> Result<bytes::Bytes, Attempt> {
-        let url = format!("{}{path}", self.base);
         let req = self
             .http
-            .request(method, &url)
+            .request(method, self.endpoint(path))
             .bearer_auth(&self.key)
             .query(query)
             .timeout(self.timeout);
@@ -323,7 +329,7 @@ impl ApiClient {
     pub async fn call(
         &self,
         method: Method,
-        path: &str,
+        path: &[&str],
         query: &[(&str, String)],
         report: &Report,
     ) -> Result<bytes::Bytes, ClientError> {
@@ -339,7 +345,7 @@ impl ApiClient {
                     }
                     retries += 1;
                     let delay = wait.unwrap_or_else(|| backoff(retries));
-                    tracing::debug!(path, retries, ?delay, %error, "retrying");
+                    tracing::debug!(?path, retries, ?delay, %error, "retrying");
                     report(&error, delay);
                     tokio::time::sleep(delay).await;
                 }
@@ -349,7 +355,7 @@ impl ApiClient {
 
     async fn get_json<T: DeserializeOwned>(
         &self,
-        path: &str,
+        path: &[&str],
         query: &[(&str, String)],
         report: &Report,
     ) -> Result<T, ClientError> {
@@ -363,17 +369,7 @@ impl ApiClient {
         params: &[(&str, String)],
         report: &Report,
     ) -> Result<bytes::Bytes, ClientError> {
-        self.call(Method::GET, "/runs", params, report).await
-    }
-
-    /// One run, decoded whole. A big run is tens of MiB: it is decoded off the async threads.
-    pub async fn get_run(&self, id: &str, report: &Report) -> Result<RunDetail, ClientError> {
-        let body = self.get_run_body(id, report).await?;
-        blocking(move || {
-            serde_json::from_slice::<RunDetail>(&body)
-                .map_err(|e| ClientError::Decode(e.to_string()))
-        })
-        .await
+        self.call(Method::GET, &["runs"], params, report).await
     }
 
     /// One run's body, undecoded.
@@ -382,7 +378,7 @@ impl ApiClient {
         id: &str,
         report: &Report,
     ) -> Result<bytes::Bytes, ClientError> {
-        self.call(Method::GET, &format!("/runs/{}", percent(id)), &[], report).await
+        self.call(Method::GET, &["runs", id], &[], report).await
     }
 
     /// A request with a JSON body and no retry on failure: a mutation's outcome is reported
@@ -390,14 +386,13 @@ impl ApiClient {
     async fn send_json(
         &self,
         method: Method,
-        path: &str,
+        path: &[&str],
         query: &[(&str, String)],
         body: Option<&serde_json::Value>,
     ) -> Result<bytes::Bytes, ClientError> {
-        let url = format!("{}{path}", self.base);
         let mut req = self
             .http
-            .request(method, &url)
+            .request(method, self.endpoint(path))
             .bearer_auth(&self.key)
             .query(query)
             .timeout(self.timeout);
@@ -417,20 +412,15 @@ impl ApiClient {
         changes: &serde_json::Map<String, serde_json::Value>,
     ) -> Result<(), ClientError> {
         let body = serde_json::json!({ "metadata": changes });
-        self.send_json(
-            Method::PATCH,
-            &format!("/runs/{}/metadata", percent(run_id)),
-            &[],
-            Some(&body),
-        )
-        .await
-        .map(|_| ())
+        self.send_json(Method::PATCH, &["runs", run_id, "metadata"], &[], Some(&body))
+            .await
+            .map(|_| ())
     }
 
     /// `DELETE /v2/runs?ids=…`: the ids the server deleted.
     pub async fn delete_runs(&self, ids: &[String]) -> Result<Vec<String>, ClientError> {
         let query: Vec<(&str, String)> = ids.iter().map(|i| ("ids", i.clone())).collect();
-        let body = self.send_json(Method::DELETE, "/runs", &query, None).await?;
+        let body = self.send_json(Method::DELETE, &["runs"], &query, None).await?;
         #[derive(serde::Deserialize)]
         struct Deleted {
             #[serde(default)]
@@ -450,7 +440,7 @@ impl ApiClient {
         let body = self
             .send_json(
                 Method::POST,
-                &format!("/runs/{}/attachments", percent(run_id)),
+                &["runs", run_id, "attachments"],
                 &[],
                 Some(&serde_json::json!({ "name": name })),
             )
@@ -490,9 +480,7 @@ impl ApiClient {
     }
 
     pub async fn finalize_attachment(&self, id: &str) -> Result<(), ClientError> {
-        self.send_json(Method::POST, &format!("/attachments/{}/finalize", percent(id)), &[], None)
-            .await
-            .map(|_| ())
+        self.send_json(Method::POST, &["attachments", id, "finalize"], &[], None).await.map(|_| ())
     }
 
     /// Starts a download of an absolute link. No API key is sent: the link authorises itself
@@ -520,7 +508,7 @@ impl ApiClient {
     ) -> Result<Vec<Named>, ClientError> {
         let p: NamedPage = self
             .get_json(
-                "/procedures",
+                &["procedures"],
                 &[("search_query", search.to_string()), ("limit", "100".into())],
                 report,
             )
@@ -531,7 +519,7 @@ impl ApiClient {
     pub async fn stations(&self, search: &str, report: &Report) -> Result<Vec<Named>, ClientError> {
         let p: NamedPage = self
             .get_json(
-                "/stations",
+                &["stations"],
                 &[("search_query", search.to_string()), ("limit", "100".into())],
                 report,
             )
@@ -540,26 +528,8 @@ impl ApiClient {
     }
 
     pub async fn users(&self, report: &Report) -> Result<Vec<Named>, ClientError> {
-        self.get_json("/users", &[], report).await
+        self.get_json(&["users"], &[], report).await
     }
-
-    /// Who the key belongs to; the cheapest call that proves the key works.
-    pub async fn whoami(&self, report: &Report) -> Result<serde_json::Value, ClientError> {
-        self.get_json("/whoami", &[], report).await
-    }
-}
-
-/// Percent-encodes a path segment, keeping the RFC 3986 unreserved set as the SDK does.
-pub fn percent(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 fn transport(e: &reqwest::Error, timeout: Duration) -> ClientError {
@@ -594,5 +564,37 @@ fn status_error(status: StatusCode, body: &[u8]) -> ClientError {
         403 => ClientError::Forbidden(message),
         404 => ClientError::NotFound(message),
         s => ClientError::Status { status: s, message },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_api_base_and_endpoints_are_built_by_url() {
+        let base = |r: &str| api_base(r).map(|u| u.to_string());
+        assert_eq!(
+            base("https://www.tofupilot.app").as_deref(),
+            Ok("https://www.tofupilot.app/api/v2")
+        );
+        assert_eq!(base(" https://tp.example/api/ ").as_deref(), Ok("https://tp.example/api/v2"));
+        assert_eq!(
+            base("https://tp.example/tofu/").as_deref(),
+            Ok("https://tp.example/tofu/api/v2")
+        );
+        assert_eq!(base("https://tp.example/?x=1#y").as_deref(), Ok("https://tp.example/api/v2"));
+        assert!(base("tofupilot dot app").is_err() && base("mailto:a@b").is_err());
+        let config = ClientConfig {
+            url: "http://127.0.0.1:9".into(),
+            api_key: "k".into(),
+            ca_cert: None,
+            timeout: Duration::from_secs(1),
+        };
+        let c = ApiClient::new(&config).expect("client");
+        assert_eq!(
+            c.endpoint(&["runs", "a/b c?%", "metadata"]).as_str(),
+            "http://127.0.0.1:9/api/v2/runs/a%2Fb%20c%3F%25/metadata"
+        );
     }
 }

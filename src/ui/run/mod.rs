@@ -14,7 +14,7 @@ use ratatui::widgets::Paragraph;
 
 use super::Areas;
 use super::format::{absolute_short, duration, relative, spinner};
-use super::text::fit;
+use super::text::{fit, width};
 use super::theme::{Theme, outcome_label};
 use crate::api::time::{parse_duration_ms, to_ms};
 use crate::api::{RunDetail, WireEnum};
@@ -206,7 +206,7 @@ fn status(app: &App, d: &RunPane, frame: &mut Frame, area: Rect, theme: &Theme) 
                 (l.logs.view.cursor + 1).min(l.logs.visible.len()),
                 l.logs.visible.len()
             );
-            let room = (area.width as usize).saturating_sub(head.chars().count());
+            let room = (area.width as usize).saturating_sub(width(&head));
             format!("{head}{}", fit(msg, room))
         }
         _ => String::new(),

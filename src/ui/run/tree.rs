@@ -11,14 +11,8 @@ use crate::api::RunDetail;
 use crate::api::time::parse_duration_ms;
 use crate::app::run::tree::{NodeKind, Tree};
 use crate::ui::format::duration;
-use crate::ui::text::fit;
+use crate::ui::text::{pad, width as columns};
 use crate::ui::theme::Theme;
-
-fn pad(s: &str, w: usize) -> String {
-    let f = fit(s, w);
-    let n = f.chars().count();
-    format!("{f}{}", " ".repeat(w.saturating_sub(n)))
-}
 
 fn style_for(sym: &str, theme: &Theme) -> Style {
     match sym {
@@ -141,7 +135,7 @@ pub fn render(run: &RunDetail, tree: &Tree, frame: &mut Frame, area: Rect, theme
             "  "
         };
         let lead = format!("{indent}{toggle}");
-        let name_w = (width.saturating_sub(lead.chars().count() + 9) * 2 / 5).clamp(12, 40);
+        let name_w = (width.saturating_sub(columns(&lead) + 9) * 2 / 5).clamp(12, 40);
         let val_w = (width / 5).clamp(16, 40);
         let selected = pos == tree.view.cursor;
         let oc = style_for(sym, theme);
