@@ -11,7 +11,7 @@ use crate::app::filter::FilterPane;
 
 /// Display column of byte offset `b` in `s`.
 fn col(s: &str, b: usize) -> usize {
-    s.get(..b.min(s.len())).map(|p| width(p)).unwrap_or(0)
+    s.get(..b.min(s.len())).map(width).unwrap_or(0)
 }
 
 pub(crate) fn render(bar: &FilterPane, frame: &mut Frame, area: Rect, theme: &Theme) {
