@@ -209,8 +209,7 @@ pub fn api_base(root: &str) -> Result<Url, ClientError> {
     let mut url = Url::parse(root.trim()).map_err(|_| not_a_url())?;
     url.set_query(None);
     url.set_fragment(None);
-    let is_api =
-        url.path_segments().and_then(|s| s.filter(|s| !s.is_empty()).next_back()) == Some("api");
+    let is_api = url.path_segments().and_then(|mut s| s.rfind(|s| !s.is_empty())) == Some("api");
     let mut path = url.path_segments_mut().map_err(|_| not_a_url())?;
     path.pop_if_empty();
     if !is_api {
