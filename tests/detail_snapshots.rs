@@ -205,3 +205,31 @@ fn the_status_line_shows_the_whole_selected_log_message() {
     );
     assert!(status.contains("3/7 rail_3v3 = 3.520 V outside [3.200, 3.400]"), "{status}");
 }
+
+#[test]
+fn the_info_tab_scrolls_to_its_last_line_and_back_visibly() {
+    let mut app = opened(80, 24);
+    press(&mut app, "6");
+    let top = text(&app);
+    press(&mut app, "G");
+    let bottom = text(&app);
+    assert!(bottom.contains("wifi_password") && !top.contains("wifi_password"), "{bottom}");
+    press(&mut app, "k");
+    let up = text(&app);
+    assert_ne!(up, bottom, "k after G moves the tab");
+    press(&mut app, "jj");
+    assert_eq!(text(&app), bottom, "and j back, no further than the last line");
+}
+
+#[test]
+fn the_logs_tab_keeps_the_cursor_on_screen_under_its_filter_line() {
+    // 12 rows: 6 for the tab, its filter line and 5 log lines.
+    let mut app = opened(80, 12);
+    press(&mut app, "2G");
+    let screen = text(&app);
+    let body: Vec<&str> = screen.lines().skip(5).take(5).collect();
+    assert!(body.iter().any(|l| l.contains("Run finished")), "the last line is drawn: {screen}");
+    press(&mut app, "g");
+    let screen = text(&app);
+    assert!(screen.lines().nth(5).is_some_and(|l| l.contains("Starting")), "{screen}");
+}

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::text::width;
+use super::text::{fit, width};
 use super::theme::Theme;
 use crate::app::filter::FilterPane;
 
@@ -31,9 +31,13 @@ pub(crate) fn render(bar: &FilterPane, frame: &mut Frame, area: Rect, theme: &Th
             let start = col(bar.text(), e.start).saturating_sub(scroll);
             let len = (col(bar.text(), e.end).saturating_sub(scroll)).saturating_sub(start).max(1);
             let lead = " ".repeat(prompt.len() + start);
+            let room = (area.width as usize).saturating_sub(lead.len());
             Line::from(vec![
                 Span::raw(lead),
-                Span::styled(format!("{} {}", "^".repeat(len), e.message), theme.error()),
+                Span::styled(
+                    fit(&format!("{} {}", "^".repeat(len), e.message), room),
+                    theme.error(),
+                ),
             ])
         }
         None => Line::styled(

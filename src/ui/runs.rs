@@ -278,11 +278,14 @@ pub(crate) fn tabs(runs: &RunsPane, frame: &mut Frame, area: Rect, theme: &Theme
             Some(l) if l.is_loading() => " …".into(),
             _ => String::new(),
         };
-        let text = format!(" {} {}{count} ", i + 1, v.name);
-        spans.push(Span::styled(text, if i == runs.active { theme.title() } else { theme.dim() }));
+        // The `!` inside the tab's padding, so it never runs into the separator.
+        let style = if i == runs.active { theme.title() } else { theme.dim() };
+        spans.push(Span::styled(format!(" {} {}{count}", i + 1, v.name), style));
         if v.new_failures {
+            spans.push(Span::styled(" ", style));
             spans.push(Span::styled("!", theme.error()));
         }
+        spans.push(Span::styled(" ", style));
         spans.push(Span::styled("│", theme.dim()));
     }
     spans.pop();

@@ -11,7 +11,7 @@ use crate::api::RunDetail;
 use crate::api::time::parse_duration_ms;
 use crate::app::run::tree::{NodeKind, Tree};
 use crate::ui::format::duration;
-use crate::ui::text::{pad, width as columns};
+use crate::ui::text::{fit, pad, width as columns};
 use crate::ui::theme::Theme;
 
 fn style_for(sym: &str, theme: &Theme) -> Style {
@@ -139,6 +139,9 @@ pub fn render(run: &RunDetail, tree: &Tree, frame: &mut Frame, area: Rect, theme
         let val_w = (width / 5).clamp(16, 40);
         let selected = pos == tree.view.cursor;
         let oc = style_for(sym, theme);
+        // The details (limits, paths) take what is left, cut with `…`.
+        let used = columns(&lead) + 8 + 1 + name_w + 1 + val_w + 1;
+        let details = fit(&details, width.saturating_sub(used));
         let mut spans = vec![
             Span::raw(lead),
             Span::styled(pad(&format!("{sym} {text}"), 8), oc),
