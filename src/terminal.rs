@@ -27,7 +27,7 @@ static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
 
 /// Puts the terminal back as it was. Safe to call more than once; each step is tried even
 /// when one before it failed.
-pub fn restore() {
+pub(crate) fn restore() {
     let _ = disable_raw_mode();
     let _ = execute!(io::stdout(), DisableMouseCapture, LeaveAlternateScreen, cursor::Show);
 }
@@ -75,7 +75,7 @@ impl Drop for Guard {
 }
 
 /// The OSC 52 sequence that sets the clipboard; terminals and tmux pass it on, also over SSH.
-pub fn osc52(text: &str) -> String {
+pub(crate) fn osc52(text: &str) -> String {
     format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text))
 }
 

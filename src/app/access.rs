@@ -35,12 +35,12 @@ impl App {
     }
 
     /// The panes open over the runs list, bottom first.
-    pub fn stack(&self) -> &[Pane] {
+    pub(crate) fn stack(&self) -> &[Pane] {
         &self.stack
     }
 
     /// The keys the footer shows: those of the top pane, or of the one under the `?` overlay.
-    pub fn footer_mode(&self) -> Mode {
+    pub(crate) fn footer_mode(&self) -> Mode {
         match self.stack.last() {
             Some(Pane::Help(_)) if self.shared.session.blocked.is_none() => {
                 self.mode_under(self.stack.len() - 1)
@@ -50,17 +50,17 @@ impl App {
     }
 
     /// The mode of what is under the pane at `i` in the stack.
-    pub fn mode_under(&self, i: usize) -> Mode {
+    pub(crate) fn mode_under(&self, i: usize) -> Mode {
         i.checked_sub(1).and_then(|j| self.stack.get(j)).map_or(Mode::List, Pane::mode)
     }
 
     /// Rows the `/` or `:` line takes under the list.
-    pub fn bar_rows(&self) -> u16 {
+    pub(crate) fn bar_rows(&self) -> u16 {
         self.stack.iter().map(|p| p.component().bar_rows()).max().unwrap_or(0)
     }
 
     /// List rows that fit the screen, with the `/` or `:` line when it is open.
-    pub fn list_rows(&self) -> usize {
+    pub(crate) fn list_rows(&self) -> usize {
         layout::list_rows(self.shared.size.1, self.bar_rows())
     }
 
@@ -108,7 +108,7 @@ impl App {
     }
 
     /// Whether time-driven work is near: a spinner, a prefetch or a download in progress.
-    pub fn wants_fast_tick(&self) -> bool {
+    pub(crate) fn wants_fast_tick(&self) -> bool {
         self.runs.busy()
             || self.stack.iter().any(|p| p.component().busy())
             || self.shared.downloads.iter().any(|d| d.result.is_none())

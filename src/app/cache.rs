@@ -8,7 +8,7 @@ use crate::api::{LogLine, RunDetail};
 use crate::worker::{ClientError, RequestId, Slot};
 
 /// How long the selection rests on a row before its run is fetched ahead.
-pub const PREFETCH_DELAY_MS: i64 = 250;
+pub(crate) const PREFETCH_DELAY_MS: i64 = 250;
 
 /// A run, and its logs once they are decoded (they arrive after the run; see the worker).
 #[derive(Debug, Clone)]
@@ -26,7 +26,7 @@ struct RunCache {
 }
 
 /// Runs kept. A huge run (200,000 log lines) is a few hundred MB parsed, so the cache is small.
-pub const CACHE_RUNS: usize = 8;
+pub(crate) const CACHE_RUNS: usize = 8;
 
 impl RunCache {
     fn get(&mut self, id: &str) -> Option<CachedRun> {
@@ -63,7 +63,7 @@ pub struct RunStore {
 
 impl RunStore {
     /// A cached run is usable when whole, or when its logs are still on their way.
-    pub fn usable(&self, run_id: &str) -> bool {
+    pub(crate) fn usable(&self, run_id: &str) -> bool {
         match self.cache.peek(run_id) {
             Some(c) => !c.logs_pending || self.logs_due.iter().any(|(_, r, _)| r == run_id),
             None => false,
@@ -76,7 +76,7 @@ impl RunStore {
     }
 
     /// The cached run, as it is.
-    pub fn peek(&self, run_id: &str) -> Option<&CachedRun> {
+    pub(crate) fn peek(&self, run_id: &str) -> Option<&CachedRun> {
         self.cache.peek(run_id)
     }
 
@@ -85,17 +85,17 @@ impl RunStore {
     }
 
     /// The run changed on the server: the copy here is stale.
-    pub fn forget(&mut self, run_id: &str) {
+    pub(crate) fn forget(&mut self, run_id: &str) {
         self.cache.entries.retain(|(k, _)| k != run_id);
     }
 
     /// The prefetch of this run, when it is on its way.
-    pub fn in_flight(&self, run_id: &str) -> Option<RequestId> {
+    pub(crate) fn in_flight(&self, run_id: &str) -> Option<RequestId> {
         self.prefetch_pending.as_ref().filter(|(_, r)| r == run_id).map(|(id, _)| *id)
     }
 
     /// Logs still to come for a request in `slot`.
-    pub fn logs_due_in(&self, slot: Slot) -> bool {
+    pub(crate) fn logs_due_in(&self, slot: Slot) -> bool {
         self.logs_due.iter().any(|(_, _, s)| *s == slot)
     }
 
@@ -105,7 +105,7 @@ impl RunStore {
     }
 
     /// Whether request `id` is the prefetch.
-    pub fn is_prefetch(&self, id: RequestId) -> bool {
+    pub(crate) fn is_prefetch(&self, id: RequestId) -> bool {
         self.prefetch_pending.as_ref().is_some_and(|(p, _)| *p == id)
     }
 
@@ -138,7 +138,7 @@ impl RunStore {
     /// The logs for request `id` arrived: the run they belong to, and the logs (`None`, and
     /// why, when they could not be read). `None` when they are not awaited any more.
     #[allow(clippy::type_complexity)]
-    pub fn logs_arrived(
+    pub(crate) fn logs_arrived(
         &mut self,
         id: RequestId,
         result: Result<Vec<LogLine>, ClientError>,
@@ -158,7 +158,7 @@ impl RunStore {
 
     /// The selection rests on `run_id`: whether to fetch it ahead now. The first call for a
     /// run starts the wait; a later one after the wait says yes once.
-    pub fn prefetch_now(&mut self, run_id: &str, now_ms: i64) -> bool {
+    pub(crate) fn prefetch_now(&mut self, run_id: &str, now_ms: i64) -> bool {
         match &self.prefetch_due {
             Some((due_id, due)) if due_id == run_id => {
                 now_ms >= *due && !self.usable(run_id) && self.in_flight(run_id).is_none()
@@ -171,12 +171,12 @@ impl RunStore {
     }
 
     /// The prefetch of `run_id` went out as request `id`.
-    pub fn prefetching(&mut self, id: RequestId, run_id: String) {
+    pub(crate) fn prefetching(&mut self, id: RequestId, run_id: String) {
         self.prefetch_pending = Some((id, run_id));
     }
 
     /// A prefetch is about to be due: the clock should tick fast.
-    pub fn prefetch_soon(&self, now_ms: i64) -> bool {
+    pub(crate) fn prefetch_soon(&self, now_ms: i64) -> bool {
         self.prefetch_due
             .as_ref()
             .is_some_and(|(id, due)| *due > now_ms - 1_000 && !self.usable(id))

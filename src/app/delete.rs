@@ -25,7 +25,7 @@ impl DeletePane {
     }
 
     /// More than one run: the count must be typed.
-    pub fn needs_count(&self) -> bool {
+    pub(crate) fn needs_count(&self) -> bool {
         self.ids.len() > 1
     }
 

@@ -27,11 +27,11 @@ impl FormPane {
         }
     }
 
-    pub fn focused(&mut self) -> &mut Input {
+    pub(crate) fn focused(&mut self) -> &mut Input {
         &mut self.fields[self.focus].1
     }
 
-    pub fn move_focus(&mut self, delta: isize) {
+    pub(crate) fn move_focus(&mut self, delta: isize) {
         let n = self.fields.len() as isize;
         self.focus = ((self.focus as isize + delta).rem_euclid(n)) as usize;
     }
@@ -47,7 +47,7 @@ impl FormPane {
     }
 
     /// Checks every field on its own first, so an error lands on its field; then the whole.
-    pub fn submit(&mut self) -> Option<(RunQuery, String)> {
+    pub(crate) fn submit(&mut self) -> Option<(RunQuery, String)> {
         for (i, (f, input)) in self.fields.iter().enumerate() {
             let clause = f.clause_from_text(input.value());
             if let Err(mut e) = parse(&clause) {

@@ -20,23 +20,23 @@
 
 mod access;
 pub mod action;
-pub(crate) mod ask;
+pub mod ask;
 pub mod cache;
-pub(crate) mod command;
-pub(crate) mod delete;
-pub(crate) mod downloads;
+pub mod command;
+pub mod delete;
+pub mod downloads;
 pub mod editor;
-pub(crate) mod filter;
+pub mod filter;
 pub mod form;
-pub(crate) mod help;
+pub mod help;
 pub mod keymap;
 pub mod layout;
 mod pane;
 pub mod run;
 pub mod runs;
-pub(crate) mod scroll;
+pub mod scroll;
 mod shared;
-pub(crate) mod upload;
+pub mod upload;
 
 use chrono::FixedOffset;
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
@@ -130,7 +130,7 @@ impl Pane {
     }
 
     /// A screen of its own (the run view), rather than something drawn over one.
-    pub fn is_screen(&self) -> bool {
+    pub(crate) fn is_screen(&self) -> bool {
         matches!(self, Pane::Run(_))
     }
 }

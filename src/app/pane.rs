@@ -68,7 +68,7 @@ pub(crate) trait Component {
 }
 
 /// What a pane asks of the stack after handling something.
-pub enum Outcome {
+pub(crate) enum Outcome {
     Stay,
     /// Open this pane over this one.
     Push(Pane),
@@ -82,7 +82,7 @@ pub enum Outcome {
 
 /// What a closing pane hands to the one under it.
 #[derive(Debug)]
-pub enum Reply {
+pub(crate) enum Reply {
     /// A filter to apply (from the `/` line or the form).
     Query(Box<RunQuery>),
     /// A `:` command line to run; when it fails, the bar comes back with the error.
@@ -94,7 +94,7 @@ pub enum Reply {
 /// Something every pane may want to know; delivered to each pane after the message that
 /// caused it.
 #[derive(Debug, Clone)]
-pub enum News {
+pub(crate) enum News {
     /// These runs are gone from the server.
     Deleted(Vec<String>),
     /// This run changed on the server: whoever shows it loads it again.
@@ -108,7 +108,7 @@ pub enum News {
 }
 
 /// A pane's only way out: request ids, worker requests and other effects, flashes, news.
-pub struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     pub(crate) shared: &'a mut Shared,
     effects: &'a mut Vec<Effect>,
     news: &'a mut Vec<News>,

@@ -95,7 +95,7 @@ impl Shared {
     }
 
     /// The web link of a run.
-    pub fn run_link(&self, id: &str) -> String {
+    pub(crate) fn run_link(&self, id: &str) -> String {
         format!("{}/runs/{id}", self.session.url.trim_end_matches('/'))
     }
 }

@@ -93,7 +93,7 @@ pub fn save_views(path: &Path, profile: Option<&str>, entries: &[ViewEntry]) -> 
 
 /// Writes `text` to a temporary file in the same directory, then renames it over `path`
 /// (keeping the old file's permissions), so a crash never leaves half a file.
-pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
     let tmp = temporary(path, text)?;
     if let Ok(meta) = std::fs::metadata(path) {
         std::fs::set_permissions(tmp.path(), meta.permissions())

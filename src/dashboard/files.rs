@@ -53,7 +53,7 @@ pub(super) fn spawn(saving: Saving, out: UnboundedSender<Msg>) -> UnboundedSende
 
 /// Paths that start with `text`: entries of its directory whose names start with the part
 /// after the last `/`; directories end in `/`. Hidden entries only when asked for with a dot.
-pub fn complete_path(text: &str) -> Vec<String> {
+pub(crate) fn complete_path(text: &str) -> Vec<String> {
     let (dir, prefix) = match text.rfind('/') {
         Some(i) => (&text[..=i], &text[i + 1..]),
         None => ("", text),

@@ -16,7 +16,7 @@ use futures::StreamExt;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 pub use connect::{Connection, connect};
-pub use files::{Saving, complete_path};
+pub use files::Saving;
 
 use crate::app::{App, Effect, Msg, ThemeChoice};
 use crate::cli::Cli;

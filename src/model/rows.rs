@@ -52,7 +52,7 @@ pub struct RunRow {
 }
 
 impl RunRow {
-    pub fn from_summary(r: &RunSummary, i: &mut Interner) -> RunRow {
+    pub(crate) fn from_summary(r: &RunSummary, i: &mut Interner) -> RunRow {
         let operator =
             r.operated_by.as_ref().and_then(|o| o.name.as_deref().or(o.email.as_deref()));
         let duration_ms =

@@ -129,7 +129,7 @@ const IDS: &str = "ids, comma separated";
 const DURATION: &[&str] = &["duration", "dur"];
 
 /// Every filter, in the order of the canonical line and of the form.
-pub static FIELDS: &[Filter] = &[
+pub(crate) static FIELDS: &[Filter] = &[
     Filter {
         label: "Outcome",
         hint: "fail,error (PASS FAIL ERROR TIMEOUT ABORTED)",

@@ -19,7 +19,8 @@ mod parse;
 mod print;
 pub mod time;
 
-pub use filters::{FIELDS, Field, Filter};
+pub(crate) use filters::FIELDS;
+pub use filters::{Field, Filter};
 pub use lex::Op;
 pub use params::{NameKind, Resolved, to_params};
 pub use parse::parse;
@@ -142,7 +143,7 @@ impl RunQuery {
 }
 
 /// Quotes a value when it would not read back as itself (`force`: it must stay a string).
-pub fn quote_value(s: &str, force: bool) -> String {
+pub(crate) fn quote_value(s: &str, force: bool) -> String {
     let plain = !s.is_empty()
         && !force
         && !s.chars().any(|c| c.is_whitespace() || matches!(c, '"' | ',' | '\\'));
@@ -150,7 +151,7 @@ pub fn quote_value(s: &str, force: bool) -> String {
 }
 
 /// Quotes a free word when it would otherwise read as a filter.
-pub fn quote_word(s: &str) -> String {
+pub(crate) fn quote_word(s: &str) -> String {
     let plain = !s.is_empty()
         && !s
             .chars()

@@ -6,7 +6,7 @@ use super::time::parse_span;
 use super::{Bounds, MetaCond, QueryError, RunQuery, TimeSpec};
 use crate::api::WireEnum;
 
-pub const MAX_META_KEYS: usize = 5;
+pub(crate) const MAX_META_KEYS: usize = 5;
 
 fn err(span: (usize, usize), msg: impl Into<String>) -> QueryError {
     QueryError::new(span.0, span.1, msg)

@@ -64,7 +64,7 @@ impl Filter {
     }
 
     /// An example of what the form field takes.
-    pub fn hint(&self) -> &'static str {
+    pub(crate) fn hint(&self) -> &'static str {
         self.hint
     }
 
@@ -101,13 +101,13 @@ impl Filter {
     }
 
     /// The field's part of the canonical line, or "" when unset.
-    pub fn clause(&self, q: &RunQuery) -> String {
+    pub(crate) fn clause(&self, q: &RunQuery) -> String {
         let v = self.value(q);
         if v.is_empty() { v } else { format!("{}{v}", self.prefix) }
     }
 
     /// The line a form field's text stands for.
-    pub fn clause_from_text(&self, text: &str) -> String {
+    pub(crate) fn clause_from_text(&self, text: &str) -> String {
         let t = text.trim();
         if t.is_empty() || self.prefix.is_empty() {
             t.to_string()

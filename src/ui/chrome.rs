@@ -24,7 +24,7 @@ fn sort_name(s: &SortBy) -> &str {
     }
 }
 
-pub fn title(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub(crate) fn title(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let list = app.list();
     let filter = if list.query.is_empty() { "all runs".to_string() } else { list.query.to_line() };
     let arrow = if list.sort_order == SortOrder::Desc { "↓" } else { "↑" };
@@ -49,7 +49,7 @@ pub fn title(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 /// The footer's keys, as many as fit; the last ones (help, quit) are kept first.
-pub fn keys(app: &App, mode: Mode, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub(crate) fn keys(app: &App, mode: Mode, frame: &mut Frame, area: Rect, theme: &Theme) {
     let all = app.shared.keymap.describe(mode, true);
     let width = |items: &[(String, &str)]| {
         items.iter().map(|(k, l)| columns(k) + 1 + columns(l) + 3).sum::<usize>()

@@ -11,7 +11,7 @@ use tokio::io::AsyncWriteExt;
 use super::client::{ApiClient, ClientError};
 
 /// The attachment's name as a plain file name: no directories, no leading dots.
-pub fn safe_name(name: &str) -> String {
+pub(crate) fn safe_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String =
         base.chars().map(|c| if c.is_control() || c == ':' { '_' } else { c }).collect();
@@ -20,7 +20,7 @@ pub fn safe_name(name: &str) -> String {
 }
 
 /// `name`, then `stem (1).ext`, `stem (2).ext`, … for the n-th try.
-pub fn variant(name: &str, n: u32) -> String {
+pub(crate) fn variant(name: &str, n: u32) -> String {
     if n == 0 {
         return name.to_string();
     }

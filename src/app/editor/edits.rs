@@ -7,12 +7,12 @@ use tui_input::Input;
 use super::EditorPane;
 
 /// Longest key and string value the editor accepts.
-pub const MAX_KEY: usize = 100;
-pub const MAX_VALUE: usize = 10_000;
+pub(crate) const MAX_KEY: usize = 100;
+pub(crate) const MAX_VALUE: usize = 10_000;
 
 /// A typed value from text: `23.4` is a number, `true`/`false` a boolean, anything else a
 /// string; quotes force a string (`"23.4"`).
-pub fn parse_value(text: &str) -> Result<Value, String> {
+pub(crate) fn parse_value(text: &str) -> Result<Value, String> {
     let t = text.trim();
     if t.len() >= 2 && t.starts_with('"') && t.ends_with('"') {
         return Ok(Value::String(t[1..t.len() - 1].to_string()));
@@ -44,7 +44,7 @@ pub fn parse_value(text: &str) -> Result<Value, String> {
 }
 
 /// How a value reads in the editor's text field (so it parses back to itself).
-pub fn value_text(v: &Value) -> String {
+pub(crate) fn value_text(v: &Value) -> String {
     match v {
         Value::String(s) if parse_value(s).ok().as_ref() != Some(v) => format!("\"{s}\""),
         Value::String(s) => s.clone(),
@@ -52,7 +52,7 @@ pub fn value_text(v: &Value) -> String {
     }
 }
 
-pub fn check_key(key: &str, existing: &[MetaRow]) -> Result<String, String> {
+pub(crate) fn check_key(key: &str, existing: &[MetaRow]) -> Result<String, String> {
     let k = key.trim();
     if k.is_empty() {
         return Err("type a key".into());
@@ -112,7 +112,7 @@ impl EditorPane {
         self.targets.len() > 1
     }
 
-    pub fn set_metadata(&mut self, meta: Option<&Map<String, Value>>) {
+    pub(crate) fn set_metadata(&mut self, meta: Option<&Map<String, Value>>) {
         self.loading = None;
         // Edits typed while the metadata was on its way are kept.
         let edits: Vec<MetaRow> = self.rows.drain(..).filter(|r| r.edit.is_some()).collect();
@@ -136,12 +136,12 @@ impl EditorPane {
         self.rows.iter().filter_map(|r| r.change().map(|v| (r.key.clone(), v))).collect()
     }
 
-    pub fn dirty(&self) -> bool {
+    pub(crate) fn dirty(&self) -> bool {
         !self.changes().is_empty()
     }
 
     /// Unsaved or unacknowledged edits exist.
-    pub fn holds_edits(&self) -> bool {
+    pub(crate) fn holds_edits(&self) -> bool {
         self.dirty() || !self.pending.is_empty()
     }
 
@@ -159,14 +159,14 @@ impl EditorPane {
         out
     }
 
-    pub fn move_by(&mut self, delta: isize) {
+    pub(crate) fn move_by(&mut self, delta: isize) {
         if !self.rows.is_empty() {
             self.cursor = self.cursor.saturating_add_signed(delta).min(self.rows.len() - 1);
         }
     }
 
     /// `x`: mark the selected key for deletion, or unmark it; a key added here is dropped.
-    pub fn toggle_delete(&mut self) {
+    pub(crate) fn toggle_delete(&mut self) {
         let Some(r) = self.rows.get_mut(self.cursor) else { return };
         if r.original.is_none() {
             self.rows.remove(self.cursor);
@@ -179,7 +179,7 @@ impl EditorPane {
         };
     }
 
-    pub fn start_edit(&mut self) {
+    pub(crate) fn start_edit(&mut self) {
         if let Some(r) = self.rows.get(self.cursor) {
             let current = match &r.edit {
                 Some(Some(v)) => Some(v),
@@ -192,7 +192,7 @@ impl EditorPane {
     }
 
     /// `enter` while typing: moves on, or says why it cannot.
-    pub fn submit_text(&mut self) {
+    pub(crate) fn submit_text(&mut self) {
         let step = std::mem::replace(&mut self.step, Step::Browse);
         self.step = match step {
             Step::AddKey(input) => match check_key(input.value(), &self.rows) {
@@ -241,7 +241,7 @@ impl EditorPane {
         }
     }
 
-    pub fn input_mut(&mut self) -> Option<&mut Input> {
+    pub(crate) fn input_mut(&mut self) -> Option<&mut Input> {
         match &mut self.step {
             Step::AddKey(i) | Step::EditValue(i) => Some(i),
             Step::AddValue { input, .. } => Some(input),

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use serde_json::{Map, Value};
 use tui_input::InputRequest;
 
-pub use edits::{MAX_KEY, MAX_VALUE, MetaRow, Step, check_key, parse_value, value_text};
+pub use edits::{MetaRow, Step};
 
 use super::ask::{Ask, AskPane};
 use super::pane::{Component, Ctx, Outcome, Reply};

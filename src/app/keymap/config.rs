@@ -10,7 +10,7 @@ use KeyCode as K;
 
 /// A key as the config writes it: `l`, `L`, `ctrl-o`, `enter`, `esc`, `tab`, `shift-tab`,
 /// `space`, arrows (`up`…), `pgup`, `pgdn`, `home`, `end`, `backspace`, `delete`, `f1`–`f12`.
-pub fn parse_key(s: &str) -> Option<KeySpec> {
+pub(crate) fn parse_key(s: &str) -> Option<KeySpec> {
     let (ctrl, rest) = match s.strip_prefix("ctrl-") {
         Some(r) => (true, r),
         None => (false, s),

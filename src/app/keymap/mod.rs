@@ -8,8 +8,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
 
-pub use config::parse_key;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Mode {
     List,
@@ -50,7 +48,7 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub fn in_run(self) -> bool {
+    pub(crate) fn in_run(self) -> bool {
         matches!(
             self,
             Mode::Tree
@@ -129,7 +127,7 @@ pub struct Keymap {
 
 impl Mode {
     /// The name of the mode's table in the config (`[keys.list]`).
-    pub fn config_name(self) -> Option<&'static str> {
+    pub(crate) fn config_name(self) -> Option<&'static str> {
         Some(match self {
             Mode::List => "list",
             Mode::Filter => "filter",
@@ -147,13 +145,13 @@ impl Mode {
 
 impl Keymap {
     /// Stops offering an action anywhere (read-only mode, or a key refused with 403).
-    pub fn remove_action(&mut self, pred: impl Fn(Action) -> bool) {
+    pub(crate) fn remove_action(&mut self, pred: impl Fn(Action) -> bool) {
         for (_, t) in &mut self.tables {
             t.retain(|b| !pred(b.action));
         }
     }
 
-    pub fn table(&self, mode: Mode) -> &[Binding] {
+    pub(crate) fn table(&self, mode: Mode) -> &[Binding] {
         self.tables.iter().find(|(m, _)| *m == mode).map(|(_, t)| t.as_slice()).unwrap_or_default()
     }
 

@@ -20,7 +20,7 @@ pub enum Tab {
     Info,
 }
 
-pub const TABS: [Tab; 6] =
+pub(crate) const TABS: [Tab; 6] =
     [Tab::Phases, Tab::Logs, Tab::Attachments, Tab::SubUnits, Tab::Metadata, Tab::Info];
 
 impl Tab {
@@ -36,7 +36,7 @@ impl Tab {
     }
 
     /// For an 80-column tab bar.
-    pub fn short(self) -> &'static str {
+    pub(crate) fn short(self) -> &'static str {
         match self {
             Tab::Phases => "Phases",
             Tab::Logs => "Logs",

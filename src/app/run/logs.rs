@@ -6,7 +6,7 @@ use crate::api::{LogLevel, LogLine};
 use crate::app::scroll::Scroll;
 
 /// The five levels the API knows; index into `LogsState::levels`.
-pub const LEVELS: [LogLevel; 5] =
+pub(crate) const LEVELS: [LogLevel; 5] =
     [LogLevel::Debug, LogLevel::Info, LogLevel::Warning, LogLevel::Error, LogLevel::Critical];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -50,7 +50,7 @@ fn level_index(l: Option<&LogLevel>) -> Option<usize> {
 }
 
 /// Case-insensitive substring test without allocating per line when the needle is ASCII.
-pub fn contains_ci(hay: &str, needle_lower: &str) -> bool {
+pub(crate) fn contains_ci(hay: &str, needle_lower: &str) -> bool {
     if needle_lower.is_ascii() {
         let n = needle_lower.as_bytes();
         hay.as_bytes().windows(n.len().max(1)).any(|w| w.eq_ignore_ascii_case(n))
@@ -60,7 +60,7 @@ pub fn contains_ci(hay: &str, needle_lower: &str) -> bool {
 }
 
 impl LogsState {
-    pub fn recompute(&mut self, logs: &[LogLine]) {
+    pub(crate) fn recompute(&mut self, logs: &[LogLine]) {
         let keep = self.visible.get(self.view.cursor).copied();
         self.visible.clear();
         for (i, l) in logs.iter().enumerate() {
@@ -84,7 +84,7 @@ impl LogsState {
             .min(self.visible.len().saturating_sub(1));
     }
 
-    pub fn rematch(&mut self, logs: &[LogLine]) {
+    pub(crate) fn rematch(&mut self, logs: &[LogLine]) {
         self.matches.clear();
         if let Some(s) = self.search.as_ref().filter(|s| !s.is_empty()) {
             let needle = s.to_lowercase();
@@ -99,7 +99,7 @@ impl LogsState {
     }
 
     /// The next (or previous) match from the cursor; moves there and says whether it did.
-    pub fn jump_match(&mut self, forward: bool) -> bool {
+    pub(crate) fn jump_match(&mut self, forward: bool) -> bool {
         let found = if forward {
             self.matches.iter().copied().find(|&m| m > self.view.cursor)
         } else {
@@ -114,7 +114,7 @@ impl LogsState {
         }
     }
 
-    pub fn move_by(&mut self, delta: isize, viewport: usize) {
+    pub(crate) fn move_by(&mut self, delta: isize, viewport: usize) {
         self.view.move_by(delta, self.visible.len(), viewport);
     }
 }

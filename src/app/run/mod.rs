@@ -8,7 +8,8 @@ pub mod logs;
 mod tabs;
 pub mod tree;
 
-pub use loaded::{Load, Loaded, TABS, Tab};
+pub(crate) use loaded::TABS;
+pub use loaded::{Load, Loaded, Tab};
 
 use tui_input::InputRequest;
 

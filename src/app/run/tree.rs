@@ -27,7 +27,7 @@ pub struct Node {
 }
 
 impl Node {
-    pub fn has_children(&self, index: u32) -> bool {
+    pub(crate) fn has_children(&self, index: u32) -> bool {
         self.end > index + 1
     }
 }
@@ -230,7 +230,7 @@ impl Tree {
 
     /// Failed phases and measurements open, with every sequence leading to them; the rest
     /// closed.
-    pub fn expand_failures(&mut self) {
+    pub(crate) fn expand_failures(&mut self) {
         self.expanded.iter_mut().for_each(|e| *e = false);
         for i in 0..self.nodes.len() {
             let n = &self.nodes[i];
@@ -252,7 +252,7 @@ impl Tree {
 
     /// Recomputes the visible rows, keeping the cursor on `keep` (a node index) when given,
     /// else on the node it was on.
-    pub fn refresh_visible(&mut self, keep: Option<u32>) {
+    pub(crate) fn refresh_visible(&mut self, keep: Option<u32>) {
         let keep = keep.or_else(|| self.visible.get(self.view.cursor).copied());
         self.visible.clear();
         let mut i = 0u32;
@@ -283,7 +283,7 @@ impl Tree {
         self.visible.get(self.view.cursor).copied()
     }
 
-    pub fn toggle(&mut self) {
+    pub(crate) fn toggle(&mut self) {
         if let Some(i) = self.current()
             && self.nodes[i as usize].has_children(i)
         {
@@ -292,20 +292,20 @@ impl Tree {
         }
     }
 
-    pub fn set_all(&mut self, open: bool) {
+    pub(crate) fn set_all(&mut self, open: bool) {
         let keep = self.current();
         self.expanded.iter_mut().for_each(|e| *e = open);
         self.refresh_visible(keep);
     }
 
     /// Shows node `i` (opening what hides it) and puts the cursor on it.
-    pub fn reveal(&mut self, i: u32) {
+    pub(crate) fn reveal(&mut self, i: u32) {
         self.open_ancestors(i);
         self.refresh_visible(Some(i));
     }
 
     /// The failure after (`forward`) or before the cursor's node; `None` when there is none.
-    pub fn next_failure(&self, forward: bool) -> Option<u32> {
+    pub(crate) fn next_failure(&self, forward: bool) -> Option<u32> {
         let at = self.current().map_or(-1, |c| c as i64);
         if forward {
             self.failures.iter().copied().find(|&f| f as i64 > at)
@@ -315,7 +315,7 @@ impl Tree {
     }
 
     /// The phase a node belongs to, if any.
-    pub fn phase_of(&self, i: u32) -> Option<usize> {
+    pub(crate) fn phase_of(&self, i: u32) -> Option<usize> {
         match self.nodes.get(i as usize)?.kind {
             NodeKind::Phase(p)
             | NodeKind::Measurement { phase: p, .. }
@@ -325,7 +325,7 @@ impl Tree {
         }
     }
 
-    pub fn move_by(&mut self, delta: isize, viewport: usize) {
+    pub(crate) fn move_by(&mut self, delta: isize, viewport: usize) {
         self.view.move_by(delta, self.visible.len(), viewport);
     }
 }

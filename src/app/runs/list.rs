@@ -69,7 +69,7 @@ pub struct ListState {
     pub refill: Option<(usize, Box<str>)>,
 }
 
-pub const SORTS: [SortBy; 7] = [
+pub(crate) const SORTS: [SortBy; 7] = [
     SortBy::StartedAt,
     SortBy::CreatedAt,
     SortBy::Duration,
@@ -114,7 +114,7 @@ impl ListState {
     }
 
     /// Keeps the selection on screen.
-    pub fn scroll_to_selection(&mut self) {
+    pub(crate) fn scroll_to_selection(&mut self) {
         let vp = self.viewport.max(1);
         if self.selected < self.offset {
             self.offset = self.selected;
@@ -126,7 +126,7 @@ impl ListState {
     }
 
     /// Moves the selection by `delta` rows, clamped to the loaded rows.
-    pub fn move_by(&mut self, delta: isize) {
+    pub(crate) fn move_by(&mut self, delta: isize) {
         if self.rows.is_empty() {
             return;
         }
@@ -135,14 +135,14 @@ impl ListState {
         self.scroll_to_selection();
     }
 
-    pub fn set_viewport(&mut self, rows: usize) {
+    pub(crate) fn set_viewport(&mut self, rows: usize) {
         self.viewport = rows.max(1);
         self.scroll_to_selection();
     }
 
     /// Whether the next page should be asked for now: more exist, nothing is in flight, and
     /// the selection is within two screens (at least 50 rows) of the end.
-    pub fn wants_next_page(&self) -> bool {
+    pub(crate) fn wants_next_page(&self) -> bool {
         let margin = (self.viewport * 2).max(50);
         let refilling = self.refill.as_ref().is_some_and(|(n, _)| self.rows.len() < *n);
         self.loaded
@@ -156,7 +156,7 @@ impl ListState {
     }
 
     /// The answer to a list request `kind`.
-    pub fn apply_page(&mut self, kind: Pending, page: RunsPage, now_ms: i64) {
+    pub(crate) fn apply_page(&mut self, kind: Pending, page: RunsPage, now_ms: i64) {
         self.error = None;
         self.retry = None;
         self.stale = false;
@@ -221,7 +221,7 @@ impl ListState {
 
     /// Live mode's answer: runs not yet listed go on top; the selected run stays selected,
     /// and the screen does not move unless it was showing the top.
-    pub fn apply_live(&mut self, page: RunsPage, now_ms: i64) {
+    pub(crate) fn apply_live(&mut self, page: RunsPage, now_ms: i64) {
         self.stale = false;
         self.retry = None;
         self.updated_ms = Some(now_ms);
@@ -254,11 +254,11 @@ impl ListState {
     }
 
     /// Newest creation time among loaded rows: live mode asks for runs from there on.
-    pub fn newest_created(&self) -> Option<i64> {
+    pub(crate) fn newest_created(&self) -> Option<i64> {
         self.rows.iter().filter_map(|r| r.created_ms).max()
     }
 
-    pub fn apply_error(&mut self, e: &ClientError) {
+    pub(crate) fn apply_error(&mut self, e: &ClientError) {
         self.error = Some(e.to_string());
         self.retry = None;
     }
@@ -299,7 +299,7 @@ impl ListState {
     }
 
     /// Live mode's poll for runs newer than those loaded.
-    pub fn request_live(
+    pub(crate) fn request_live(
         &mut self,
         id: RequestId,
         view: u32,
@@ -326,7 +326,7 @@ impl ListState {
     }
 
     /// Whether a live poll is due now.
-    pub fn live_due(&self, now_ms: i64) -> bool {
+    pub(crate) fn live_due(&self, now_ms: i64) -> bool {
         self.live_ms.is_some()
             && self.live_pending.is_none()
             && self.loaded
@@ -334,13 +334,13 @@ impl ListState {
     }
 
     /// Whether request `id` is this list's.
-    pub fn owns(&self, id: RequestId) -> bool {
+    pub(crate) fn owns(&self, id: RequestId) -> bool {
         self.pending.is_some_and(|(p, _, _)| p == id) || self.live_pending == Some(id)
     }
 
     /// Applies a worker answer for one of this list's requests. Returns the error, if any,
     /// so the app can react to a rejected key.
-    pub fn on_event(
+    pub(crate) fn on_event(
         &mut self,
         id: RequestId,
         event: WorkerEvent,

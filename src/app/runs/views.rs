@@ -11,7 +11,7 @@ use crate::config::{ViewConfig, ViewEntry};
 use crate::query::parse;
 
 /// Most views that fit the number keys.
-pub const MAX_VIEWS: usize = 9;
+pub(crate) const MAX_VIEWS: usize = 9;
 
 #[derive(Debug, Clone)]
 pub struct ViewTab {
@@ -142,7 +142,7 @@ impl RunsPane {
     }
 
     /// The views as they are to be written.
-    pub fn view_entries(&self) -> Vec<ViewEntry> {
+    pub(crate) fn view_entries(&self) -> Vec<ViewEntry> {
         self.views
             .iter()
             .enumerate()

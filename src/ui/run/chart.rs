@@ -15,7 +15,7 @@ use crate::ui::theme::Theme;
 const COLORS: [Color; 5] = [Color::Cyan, Color::Yellow, Color::Magenta, Color::Green, Color::Blue];
 
 /// The numeric limits a validator draws: `x <= 3.4` → 3.4; `range [1, 2]` → 1 and 2.
-pub fn limit_values(v: &Validator) -> Vec<f64> {
+pub(crate) fn limit_values(v: &Validator) -> Vec<f64> {
     match (v.operator.as_deref(), v.expected_value.as_ref()) {
         (Some(">" | ">=" | "<" | "<=" | "=="), Some(e)) => e.as_f64().into_iter().collect(),
         (Some("range"), Some(serde_json::Value::Array(a))) => {
@@ -47,7 +47,7 @@ fn bounds(values: impl Iterator<Item = f64>) -> [f64; 2] {
     [lo - pad, hi + pad]
 }
 
-pub fn render(m: &Measurement, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub(crate) fn render(m: &Measurement, frame: &mut Frame, area: Rect, theme: &Theme) {
     let series = m.data_series.as_deref().unwrap_or_default();
     let block = Block::bordered().title(format!(" {} — esc closes ", m.name));
     if series.len() < 2 {

@@ -59,7 +59,7 @@ fn highlight<'a>(msg: &'a str, needle: Option<&str>, theme: &Theme) -> Vec<Span<
     spans
 }
 
-pub fn render(
+pub(crate) fn render(
     logs: &[LogLine],
     state: &LogsState,
     start: Option<i64>,

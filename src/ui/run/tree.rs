@@ -114,7 +114,7 @@ fn parts(run: &RunDetail, tree: &Tree, i: u32) -> (&'static str, String, String,
     }
 }
 
-pub fn render(run: &RunDetail, tree: &Tree, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub(crate) fn render(run: &RunDetail, tree: &Tree, frame: &mut Frame, area: Rect, theme: &Theme) {
     if tree.visible.is_empty() {
         frame.render_widget(
             Paragraph::new(Line::styled("  This run has no phases.", theme.dim())),

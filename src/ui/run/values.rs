@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::api::Validator;
 
 /// A number with up to 6 significant digits, integers as integers.
-pub fn number(n: f64) -> String {
+pub(crate) fn number(n: f64) -> String {
     if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
         return format!("{}", n as i64);
     }
@@ -21,7 +21,7 @@ pub fn number(n: f64) -> String {
 }
 
 /// A measured value of any JSON type, short enough for one row.
-pub fn value(v: Option<&Value>) -> String {
+pub(crate) fn value(v: Option<&Value>) -> String {
     match v {
         None | Some(Value::Null) => "—".into(),
         Some(Value::Number(n)) => n.as_f64().map(number).unwrap_or_else(|| n.to_string()),
@@ -32,17 +32,17 @@ pub fn value(v: Option<&Value>) -> String {
     }
 }
 
-pub fn with_units(v: String, units: Option<&str>) -> String {
+pub(crate) fn with_units(v: String, units: Option<&str>) -> String {
     match units.filter(|u| !u.is_empty()) {
         Some(u) if v != "—" => format!("{v} {u}"),
         _ => v,
     }
 }
 
-pub use crate::ui::theme::outcome_parts as outcome;
+pub(crate) use crate::ui::theme::outcome_parts as outcome;
 
 /// `x <= 3.4 ✗`, with `(marginal)` for a non-decisive validator.
-pub fn validator(v: &Validator) -> String {
+pub(crate) fn validator(v: &Validator) -> String {
     let expr = if v.expression.is_empty() {
         format!("{} {}", v.operator.as_deref().unwrap_or("?"), value(v.expected_value.as_ref()))
     } else {
