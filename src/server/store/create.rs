@@ -6,8 +6,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
 
 use super::catalog::{self, UnitRow};
-use super::detail;
 use super::ids::IdSource;
+use super::{detail, rows};
 use crate::api::create::RunCreate;
 use crate::api::time::to_ms;
 use crate::api::{SubUnit, WireEnum};
@@ -61,8 +61,10 @@ pub fn create_run(
     }
 
     let sequences = detail::build_sequences(req.sequences.as_deref().unwrap_or(&[]), ctx.ids)?;
-    let phases = detail::build_phases(req.phases.as_deref().unwrap_or(&[]), &sequences, ctx.ids)?;
-    let logs = detail::build_logs(req.logs.as_deref().unwrap_or(&[]), ctx.ids);
+    let mut phases =
+        detail::build_phases(req.phases.as_deref().unwrap_or(&[]), &sequences, ctx.ids)?;
+    let mut logs = detail::build_logs(req.logs.as_deref().unwrap_or(&[]), ctx.ids);
+    rows::assign_ids(conn, &mut phases, &mut logs)?;
     let sub_units = resolve_sub_units(conn, req.sub_units.as_deref().unwrap_or(&[]), serial)?;
 
     let version_id = match req.procedure_version.as_deref().map(str::trim).filter(|t| !t.is_empty())
@@ -70,7 +72,7 @@ pub fn create_run(
         Some(tag) => Some(catalog::get_or_create_version(conn, &req.procedure_id, tag, ctx.ids)?),
         None => None,
     };
-    let unit = resolve_unit(conn, req, serial, ctx.ids)?;
+    let (unit, unit_is_new) = resolve_unit(conn, req, serial, ctx)?;
     let part = catalog::part_by_id(conn, &unit.part_id)?;
     let revision_number = catalog::revision_number(conn, &unit.revision_id)?;
 
@@ -132,6 +134,17 @@ pub fn create_run(
         json(&req.secrets.clone().unwrap_or_default()),
     ])?;
     write_metadata_rows(conn, seq, &metadata)?;
+    if unit_is_new {
+        conn.prepare_cached("UPDATE units SET created_run_seq = ?2 WHERE id = ?1")?
+            .execute(params![unit.id, seq])?;
+    }
+    // The run's sub-units become the unit's children: the assembly they were fitted into.
+    for (i, su) in sub_units.iter().enumerate() {
+        catalog::set_parent(conn, &su.id, &unit.id)
+            .map_err(|e| e.with_issue_path(&path!["sub_units", i]))?;
+    }
+    let run = rows::RunKey { seq, procedure: rows::procedure_key(conn, &req.procedure_id)? };
+    rows::insert(conn, &run, &phases, &logs)?;
     conn.prepare_cached(&format!(
         "INSERT INTO run_search (rowid, text) SELECT seq, {} FROM runs WHERE seq = ?1",
         super::SEARCH_TEXT
@@ -234,8 +247,9 @@ fn resolve_unit(
     conn: &Connection,
     req: &RunCreate,
     serial: &str,
-    ids: &mut IdSource,
-) -> Result<UnitRow, ApiError> {
+    ctx: &mut CreateCtx<'_>,
+) -> Result<(UnitRow, bool), ApiError> {
+    let ids = &mut *ctx.ids;
     let existing = catalog::find_unit(conn, serial)?;
     let part_number = req.part_number.as_deref().map(str::trim).filter(|p| !p.is_empty());
     let part_id = match (part_number, &existing) {
@@ -261,23 +275,35 @@ fn resolve_unit(
         None => existing.as_ref().and_then(|u| u.batch_id.clone()),
     };
     let unit_meta = req.unit_metadata.clone().unwrap_or_default();
-    let id = match existing {
+    let (id, is_new) = match existing {
         Some(u) => {
             conn.prepare_cached(
                 "UPDATE units SET part_id = ?2, revision_id = ?3, batch_id = ?4,
                     metadata = CASE WHEN ?5 = '{}' THEN metadata ELSE json_patch(metadata, ?5) END WHERE id = ?1",
             )?
             .execute(params![u.id, part_id, revision_id, batch_id, Value::Object(unit_meta).to_string()])?;
-            u.id
+            (u.id, false)
         }
         None => {
             let id = ids.next_id();
             conn.prepare_cached(
-                "INSERT INTO units (id, serial_number, part_id, revision_id, batch_id, metadata) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO units (id, serial_number, part_id, revision_id, batch_id, metadata,
+                    created_at, created_by_user_id, created_by_station_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?
-            .execute(params![id, serial, part_id, revision_id, batch_id, Value::Object(unit_meta).to_string()])?;
-            id
+            .execute(params![
+                id,
+                serial,
+                part_id,
+                revision_id,
+                batch_id,
+                Value::Object(unit_meta).to_string(),
+                ctx.now_ms,
+                ctx.caller.user_id(),
+                ctx.caller.station_id(),
+            ])?;
+            (id, true)
         }
     };
-    Ok(UnitRow { id, part_id, revision_id, batch_id })
+    Ok((UnitRow { id, part_id, revision_id, batch_id }, is_new))
 }

@@ -10,6 +10,7 @@ pub mod ids;
 pub mod list;
 pub mod mutate;
 pub mod render;
+pub mod rows;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -21,7 +22,7 @@ use rusqlite::Connection;
 const SCHEMA: &str = include_str!("schema.sql");
 /// Bump when `schema.sql` changes something an existing database must be rebuilt for;
 /// `upgrade` then rebuilds the derived parts (indexes, search) from the runs.
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 /// What `run_search` indexes for a run: its id and serial, one per line.
 pub const SEARCH_TEXT: &str = "id || char(10) || serial_number";
 const READERS: usize = 4;
@@ -45,6 +46,9 @@ pub type SharedStore = Arc<Store>;
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(Duration::from_secs(10))?;
+    // A run create uses a few dozen distinct statements; with rusqlite's default of 16 the
+    // cache would evict and re-parse them on every run.
+    conn.set_prepared_statement_cache_capacity(256);
     // WAL: readers never block the writer. NORMAL sync is durable against a killed process
     // (the WAL is in the OS cache); only a power cut can lose the last transactions.
     conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -64,6 +68,8 @@ impl Store {
         let err = |e| OpenError::Sqlite(path.to_path_buf(), e);
         let writer = Connection::open(path).map_err(err)?;
         configure(&writer).map_err(err)?;
+        // Before the schema: its indexes may name columns an older database lacks.
+        add_missing_columns(&writer).map_err(err)?;
         writer.execute_batch(SCHEMA).map_err(err)?;
         upgrade(&writer).map_err(err)?;
         // Cheap when statistics are fresh; keeps the planner's picture of the data current.
@@ -86,12 +92,17 @@ impl Store {
         SCHEMA
     }
 
-    /// `DROP INDEX` for every index on `runs` (the schema recreates them).
+    /// `DROP INDEX` for every index on `runs` and the cross-run tables (the schema recreates
+    /// them): a bulk load fills the tables first and builds each index once.
     pub fn drop_run_indexes_sql() -> String {
         SCHEMA
             .lines()
             .filter_map(|l| l.strip_prefix("CREATE INDEX IF NOT EXISTS "))
-            .filter(|l| l.contains(" ON runs "))
+            .filter(|l| {
+                [" ON runs ", " ON phases ", " ON measurements ", " ON logs "]
+                    .iter()
+                    .any(|t| l.contains(t))
+            })
             .filter_map(|l| l.split_whitespace().next())
             .map(|name| format!("DROP INDEX IF EXISTS {name};"))
             .collect()
@@ -128,15 +139,46 @@ fn upgrade(conn: &Connection) -> rusqlite::Result<()> {
     if version >= SCHEMA_VERSION {
         return Ok(());
     }
-    conn.execute_batch(&format!(
-        "BEGIN;
-         {drop}
-         {SCHEMA}
-         INSERT INTO run_search (rowid, text) SELECT seq, {SEARCH_TEXT} FROM runs WHERE seq NOT IN (SELECT rowid FROM run_search);
-         PRAGMA user_version = {SCHEMA_VERSION};
-         COMMIT;",
-        drop = Store::drop_run_indexes_sql(),
-    ))
+    conn.execute_batch("BEGIN")?;
+    let steps = (|| {
+        conn.execute_batch(&format!(
+            "{drop}
+             {SCHEMA}
+             INSERT INTO run_search (rowid, text) SELECT seq, {SEARCH_TEXT} FROM runs WHERE seq NOT IN (SELECT rowid FROM run_search);",
+            drop = Store::drop_run_indexes_sql(),
+        ))?;
+        // Runs stored before the cross-run tables existed get their rows (version 3).
+        rows::backfill(conn)?;
+        conn.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"))
+    })();
+    if steps.is_err() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    steps
+}
+
+/// Columns that `CREATE TABLE IF NOT EXISTS` cannot add to a table an older tofui made.
+fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {
+    const ADDED: &[(&str, &str, &str)] = &[
+        ("units", "created_at", "INTEGER NOT NULL DEFAULT 0"),
+        ("units", "created_by_user_id", "TEXT"),
+        ("units", "created_by_station_id", "TEXT"),
+        ("units", "created_run_seq", "INTEGER"),
+        ("units", "parent_id", "TEXT"),
+    ];
+    for (table, column, decl) in ADDED {
+        let table_exists: bool = conn
+            .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1")?
+            .exists([table])?;
+        let exists: bool = !table_exists
+            || conn
+                .prepare(&format!("SELECT 1 FROM pragma_table_info('{table}') WHERE name = ?1"))?
+                .exists([column])?;
+        if !exists {
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {decl}"))?;
+        }
+    }
+    Ok(())
 }
 
 /// A poisoned lock only means another request panicked mid-way; SQLite rolled its

@@ -31,6 +31,7 @@ pub fn delete_runs(
             .query_row([id], |r| r.get(0))
             .optional()?;
         let Some(seq) = seq else { continue };
+        super::rows::delete(conn, seq)?;
         for sql in [
             "DELETE FROM run_details WHERE seq = ?1",
             "DELETE FROM run_metadata WHERE seq = ?1",

@@ -55,7 +55,13 @@ CREATE TABLE IF NOT EXISTS units (
     revision_id TEXT NOT NULL,
     batch_id TEXT,
     sample TEXT,
-    metadata TEXT NOT NULL DEFAULT '{}'
+    metadata TEXT NOT NULL DEFAULT '{}',
+    -- Added in schema version 3 (`upgrade` adds them to older databases).
+    created_at INTEGER NOT NULL DEFAULT 0,
+    created_by_user_id TEXT,
+    created_by_station_id TEXT,
+    created_run_seq INTEGER,
+    parent_id TEXT
 );
 -- One row per run. Filter and sort columns are copied here so a list page is one indexed scan.
 CREATE TABLE IF NOT EXISTS runs (
@@ -119,6 +125,55 @@ CREATE TABLE IF NOT EXISTS attachment_data (
     id TEXT PRIMARY KEY,
     data BLOB NOT NULL
 );
+-- The cross-run tables (see rows.rs): one row per phase attempt, measurement and log line.
+-- `procedure` is procedures.rowid and `started_at` the phase's start, copied so a page of one
+-- procedure's rows in a time window is one index walk.
+CREATE TABLE IF NOT EXISTS phases (
+    id INTEGER PRIMARY KEY,
+    run_seq INTEGER NOT NULL,
+    procedure INTEGER NOT NULL,
+    name TEXT NOT NULL COLLATE NOCASE,
+    outcome TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER NOT NULL,
+    retry_count INTEGER NOT NULL,
+    is_final INTEGER NOT NULL,
+    sequence_path TEXT
+);
+CREATE TABLE IF NOT EXISTS validator_sets (
+    id INTEGER PRIMARY KEY,
+    body TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS measurements (
+    id INTEGER PRIMARY KEY,
+    run_seq INTEGER NOT NULL,
+    phase_id INTEGER NOT NULL,
+    procedure INTEGER NOT NULL,
+    phase_name TEXT NOT NULL COLLATE NOCASE,
+    name TEXT NOT NULL COLLATE NOCASE,
+    started_at INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    num_value REAL,
+    text_value TEXT,
+    units TEXT,
+    retry_count INTEGER NOT NULL,
+    is_final INTEGER NOT NULL,
+    validator_set INTEGER
+);
+CREATE TABLE IF NOT EXISTS logs (
+    id INTEGER PRIMARY KEY,
+    run_seq INTEGER NOT NULL,
+    procedure INTEGER NOT NULL,
+    level TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    message TEXT NOT NULL,
+    source_file TEXT NOT NULL,
+    line_number INTEGER NOT NULL
+);
+-- Substring search over log messages: trigrams without a copy of the text (the rows have it);
+-- a match is checked against the row's message.
+CREATE VIRTUAL TABLE IF NOT EXISTS log_search USING fts5(text, tokenize = 'trigram', content = '', detail = 'none');
 CREATE INDEX IF NOT EXISTS runs_started ON runs (started_at, seq);
 CREATE INDEX IF NOT EXISTS runs_created ON runs (created_at, started_at);
 CREATE INDEX IF NOT EXISTS runs_ended ON runs (ended_at);
@@ -137,5 +192,16 @@ CREATE INDEX IF NOT EXISTS run_metadata_text ON run_metadata (key, text_value);
 CREATE INDEX IF NOT EXISTS run_metadata_num ON run_metadata (key, num_value);
 CREATE INDEX IF NOT EXISTS attachments_run ON attachments (run_seq);
 CREATE INDEX IF NOT EXISTS units_part ON units (part_id);
+CREATE INDEX IF NOT EXISTS units_parent ON units (parent_id);
+CREATE INDEX IF NOT EXISTS units_created ON units (created_at);
+CREATE INDEX IF NOT EXISTS phases_procedure ON phases (procedure, started_at);
+CREATE INDEX IF NOT EXISTS phases_outcome ON phases (procedure, outcome, started_at);
+CREATE INDEX IF NOT EXISTS phases_run ON phases (run_seq);
+CREATE INDEX IF NOT EXISTS measurements_name ON measurements (procedure, name, started_at);
+CREATE INDEX IF NOT EXISTS measurements_procedure ON measurements (procedure, started_at);
+CREATE INDEX IF NOT EXISTS measurements_run ON measurements (run_seq);
+CREATE INDEX IF NOT EXISTS logs_procedure ON logs (procedure, at);
+CREATE INDEX IF NOT EXISTS logs_at ON logs (at);
+CREATE INDEX IF NOT EXISTS logs_run ON logs (run_seq);
 -- Substring search over run id and serial (`search_query`): trigrams make `LIKE '%…%'` indexed.
 CREATE VIRTUAL TABLE IF NOT EXISTS run_search USING fts5(text, tokenize = 'trigram');
