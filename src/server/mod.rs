@@ -5,6 +5,7 @@ pub mod auth;
 pub mod body;
 pub mod error;
 pub mod routes;
+pub mod scope;
 pub mod seed;
 pub mod store;
 
@@ -32,7 +33,9 @@ pub struct AppState {
 }
 
 pub fn router(state: AppState, keys: KeyTable) -> Router {
-    use routes::{catalog as c, files, runs};
+    use routes::{
+        catalog as c, crossrun as x, files, parts as pa, procedures as pr, runs, units as u,
+    };
     let api = Router::new()
         .route("/runs", get(runs::list_runs).post(runs::create).delete(runs::delete))
         .route("/runs/{id}", get(runs::get_run).patch(runs::update))
@@ -40,14 +43,44 @@ pub fn router(state: AppState, keys: KeyTable) -> Router {
         .route("/runs/{id}/attachments", post(runs::create_attachment))
         .route("/attachments", post(files::initialize))
         .route("/attachments/{id}/finalize", post(files::finalize))
-        .route("/procedures", get(c::list_procedures).post(c::create_procedure))
-        .route("/procedures/{id}", get(c::get_procedure))
-        .route("/parts", post(c::create_part))
-        .route("/parts/{number}/revisions", post(c::create_revision))
-        .route("/stations", get(c::list_stations))
+        .route("/procedures", get(pr::list).post(pr::create))
+        .route("/procedures/{id}", get(pr::get).patch(pr::update).delete(pr::delete))
+        .route("/procedures/{id}/versions", post(pr::create_version))
+        .route("/procedures/{id}/versions/{tag}", get(pr::get_version).delete(pr::delete_version))
+        .route("/parts", get(pa::list).post(pa::create))
+        .route("/parts/{number}", get(pa::get).patch(pa::update).delete(pa::delete))
+        .route("/parts/{number}/revisions", post(pa::create_revision))
+        .route(
+            "/parts/{number}/revisions/{revision}",
+            get(pa::get_revision).patch(pa::update_revision).delete(pa::delete_revision),
+        )
+        .route("/batches", get(pa::list_batches).post(pa::create_batch))
+        .route(
+            "/batches/{number}",
+            get(pa::get_batch).patch(pa::update_batch).delete(pa::delete_batch),
+        )
+        .route("/units", get(u::list).post(u::create).delete(u::delete))
+        .route("/units/{serial}", get(u::get).patch(u::update))
+        .route("/units/{serial}/children", put(u::add_child).delete(u::remove_child))
+        .route(
+            "/units/{serial}/attachments",
+            post(u::create_attachment).delete(u::delete_attachments),
+        )
+        .route("/stations", get(u::list_stations).post(u::create_station))
+        .route("/stations/current", get(u::current_station))
+        .route(
+            "/stations/{id}",
+            get(u::get_station).patch(u::update_station).delete(u::remove_station),
+        )
         .route("/users", get(c::list_users))
         .route("/users/current", get(c::current_user))
         .route("/whoami", get(c::whoami))
+        .route("/measurements", get(x::list_measurements))
+        .route("/measurements/{id}", get(x::get_measurement))
+        .route("/phases", get(x::list_phases))
+        .route("/phases/{id}", get(x::get_phase))
+        .route("/logs", get(x::list_logs))
+        .route("/logs/{id}", get(x::get_log))
         .route_layer(axum::middleware::from_fn_with_state(keys, auth::require_key))
         .layer(DefaultBodyLimit::max(body::MAX_JSON_BODY));
     let files = Router::new()

@@ -16,7 +16,7 @@ use crate::server::auth::Caller;
 use crate::server::body::JsonBody;
 use crate::server::error::ApiResult;
 use crate::server::store::ids::IdSource;
-use crate::server::store::{mutate, now_ms, render};
+use crate::server::store::{attachments, mutate, now_ms, render};
 
 /// Largest attachment accepted.
 pub const MAX_UPLOAD: usize = 100 * 1024 * 1024;
@@ -37,12 +37,13 @@ pub async fn initialize(
 
 pub async fn finalize(
     State(st): State<AppState>,
+    Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let base = base_url(&headers, &st.base_url);
     let aid = id.clone();
-    let token = write(&st.store, move |c| mutate::finalize(c, &aid)).await?;
+    let token = write(&st.store, move |c| attachments::finalize_as(c, &aid, &caller)).await?;
     Ok(Json(json!({ "url": render::download_url(&base, &id, &token) })))
 }
 

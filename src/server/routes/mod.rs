@@ -2,8 +2,12 @@
 //! reader connection, writes in one transaction on the writer) and answers JSON.
 
 pub mod catalog;
+pub mod crossrun;
 pub mod files;
+pub mod parts;
+pub mod procedures;
 pub mod runs;
+pub mod units;
 
 use axum::http::HeaderMap;
 use rusqlite::Connection;

@@ -138,6 +138,7 @@ pub fn create_run(
         conn.prepare_cached("UPDATE units SET created_run_seq = ?2 WHERE id = ?1")?
             .execute(params![unit.id, seq])?;
     }
+    catalog::count_run(conn, &unit.id, seq, to_ms(&req.started_at))?;
     // The run's sub-units become the unit's children: the assembly they were fitted into.
     for (i, su) in sub_units.iter().enumerate() {
         catalog::set_parent(conn, &su.id, &unit.id)
@@ -302,6 +303,10 @@ fn resolve_unit(
                 ctx.caller.user_id(),
                 ctx.caller.station_id(),
             ])?;
+            conn.prepare_cached(
+                "INSERT INTO unit_search (rowid, text) SELECT rowid, serial_number FROM units WHERE id = ?1",
+            )?
+            .execute([&id])?;
             (id, true)
         }
     };

@@ -40,10 +40,10 @@ pub struct Where {
 }
 
 impl Where {
-    fn push(&mut self, clause: impl Into<String>) {
+    pub fn push(&mut self, clause: impl Into<String>) {
         self.clauses.push(clause.into());
     }
-    fn bind(&mut self, v: impl Into<Sql>) -> String {
+    pub fn bind(&mut self, v: impl Into<Sql>) -> String {
         self.params.push(v.into());
         format!("?{}", self.params.len())
     }
@@ -58,7 +58,7 @@ impl Where {
         }
     }
 
-    fn any_of(&mut self, column: &str, values: &[String]) {
+    pub fn any_of(&mut self, column: &str, values: &[String]) {
         if values.is_empty() {
             return;
         }
@@ -67,7 +67,8 @@ impl Where {
     }
 }
 
-fn like_pattern(s: &str) -> String {
+/// `%text%` for `LIKE … ESCAPE '\\'`.
+pub fn like_pattern(s: &str) -> String {
     let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
 }
@@ -101,7 +102,16 @@ fn resolve(
 }
 
 pub fn resolve_query(conn: &Connection, q: &ListQuery) -> rusqlite::Result<Resolved> {
-    let f = &q.filter;
+    resolve_filter(conn, &q.filter, matches!(q.sort_by, SortBy::StartedAt | SortBy::Unknown(_)))
+}
+
+/// What `where_clauses` needs to know beyond the filter; `by_start`: the page is ordered by
+/// the runs' start time (the cross-run lists order by their own tables and pass false).
+pub fn resolve_filter(
+    conn: &Connection,
+    f: &RunFilter,
+    by_start: bool,
+) -> rusqlite::Result<Resolved> {
     Ok(Resolved {
         batch_ids: resolve(conn, "SELECT id FROM batches WHERE number = ?1", &f.batch_numbers)?,
         version_ids: resolve(
@@ -109,7 +119,7 @@ pub fn resolve_query(conn: &Connection, q: &ListQuery) -> rusqlite::Result<Resol
             "SELECT id FROM procedure_versions WHERE tag = ?1",
             &f.procedure_versions,
         )?,
-        by_start: matches!(q.sort_by, SortBy::StartedAt | SortBy::Unknown(_)),
+        by_start,
     })
 }
 
@@ -158,6 +168,11 @@ pub fn where_clauses(
     q.any_of("r.procedure_id", &f.procedure_ids);
     if let Some(ids) = &resolved.version_ids {
         in_ids(&mut q, "r.version_id", ids);
+    }
+    if !f.environments.is_empty() && !f.environments.contains(&crate::api::Environment::Production)
+    {
+        // Without deployments every run is a production run.
+        q.push("0");
     }
     if !f.deployment_ids.is_empty() {
         // The embedded server has no deployments, so no run matches one.

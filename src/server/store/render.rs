@@ -115,7 +115,7 @@ pub fn attachments(
     base_url: &str,
 ) -> rusqlite::Result<Vec<Attachment>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, name, size, content_type, token FROM attachments WHERE run_seq = ?1 AND state != 'pending' ORDER BY created_at, id",
+        "SELECT id, name, size, content_type, download_token FROM attachments WHERE run_seq = ?1 AND state != 'pending' ORDER BY created_at, id",
     )?;
     stmt.query_map([seq], |r| {
         let id: String = r.get(0)?;
