@@ -246,7 +246,6 @@ pub fn get(conn: &Connection, id: &str, caller: &Caller) -> Result<Value, ApiErr
         .ok_or_else(|| ApiError::not_found(format!("{what} not found")))?;
     let mut body = serde_json::to_value(m).unwrap_or_default();
     if let Value::Object(o) = &mut body {
-        o.entry("docstring").or_insert(Value::Null);
         o.insert(
             "phase".into(),
             json!({"id": phase_id, "name": phase.map(|p| p.name.as_str()).unwrap_or_default()}),
