@@ -41,7 +41,9 @@ async fn bad_list_queries_are_400s_naming_the_parameter() {
         ("limit=1000", "limit"),
         ("started_after=2024-13-45", "started_after"),
         ("created_before=yesterday", "created_before"),
-        ("ended_after=2024-01-15T10:30:00", "ended_after"),
+        // Without an offset a time is UTC (Python sends naive datetimes so); a time that is
+        // not RFC 3339 at all is still refused.
+        ("ended_after=2024-01-15%2010:30", "ended_after"),
         ("duration_min=5%20minutes", "duration_min"),
         ("duration_max=PT", "duration_max"),
         ("outcomes=RUNNING", "outcomes"),
@@ -56,7 +58,6 @@ async fn bad_list_queries_are_400s_naming_the_parameter() {
             "metadata",
         ),
         ("include_metadata=1", "include_metadata"),
-        ("serial_numbers=", "serial_numbers"),
     ] {
         let (status, body) = s.get(&format!("/runs?{query}")).await;
         assert_error(status, &body, 400, field, query);
