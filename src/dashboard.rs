@@ -55,7 +55,7 @@ pub async fn connect(cli: &Cli, profile: Option<&Profile>) -> Result<Connection>
                 .wrap_err("cannot start the demo server")?;
         let config = ClientConfig {
             url: server.url.clone(),
-            api_key: server.keys.user_key.clone(),
+            api_key: server.keys.user_key().unwrap_or_default().to_string(),
             ca_cert: None,
             timeout,
         };

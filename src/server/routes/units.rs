@@ -1,12 +1,11 @@
 //! `/api/v2/units…` and `/api/v2/stations…`.
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::HeaderMap;
 use axum::{Extension, Json};
 use serde_json::{Value, json};
 
 use super::catalog::{Body, id};
-use super::{base_url, read, write};
+use super::{read, write};
 use crate::server::AppState;
 use crate::server::auth::Caller;
 use crate::server::error::{ApiError, ApiResult};
@@ -43,10 +42,9 @@ pub async fn create(
 pub async fn get(
     State(st): State<AppState>,
     Extension(caller): Extension<Caller>,
-    headers: HeaderMap,
     Path(serial): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let base = base_url(&headers, &st.base_url);
+    let base = st.base_url.clone();
     Ok(Json(read(&st.store, move |c| units::get(c, &serial, &caller, &base)).await?))
 }
 
@@ -97,11 +95,10 @@ pub async fn remove_child(
 pub async fn create_attachment(
     State(st): State<AppState>,
     Extension(caller): Extension<Caller>,
-    headers: HeaderMap,
     Path(serial): Path<String>,
     Body { 0: b }: Body,
 ) -> ApiResult<Json<Value>> {
-    let base = base_url(&headers, &st.base_url);
+    let base = st.base_url.clone();
     let name = b.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
     let a = write(&st.store, move |c| {
         caller.require_user("attach files to units")?;

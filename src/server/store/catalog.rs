@@ -177,14 +177,21 @@ pub fn find_unit(conn: &Connection, serial: &str) -> rusqlite::Result<Option<Uni
 }
 
 /// Counts a new run on its unit, which becomes the unit's last run if it started last.
-pub fn count_run(conn: &Connection, unit: &str, seq: i64, started: i64) -> rusqlite::Result<()> {
+pub fn count_run(
+    conn: &Connection,
+    unit: &str,
+    seq: i64,
+    started: i64,
+    outcome: &str,
+) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "UPDATE units SET run_count = run_count + 1,
             last_run_seq = CASE WHEN last_run_at IS NULL OR ?3 >= last_run_at THEN ?2 ELSE last_run_seq END,
+            last_outcome = CASE WHEN last_run_at IS NULL OR ?3 >= last_run_at THEN ?4 ELSE last_outcome END,
             last_run_at = MAX(COALESCE(last_run_at, ?3), ?3)
          WHERE id = ?1",
     )?
-    .execute(params![unit, seq, started])?;
+    .execute(params![unit, seq, started, outcome])?;
     Ok(())
 }
 
@@ -195,6 +202,11 @@ pub fn recount_runs(conn: &Connection, unit: &str) -> rusqlite::Result<()> {
             run_count = (SELECT COUNT(*) FROM runs r WHERE r.unit_id = ?1),
             last_run_seq = (SELECT seq FROM runs r WHERE r.unit_id = ?1 ORDER BY r.started_at DESC, r.seq DESC LIMIT 1),
             last_run_at = (SELECT MAX(started_at) FROM runs r WHERE r.unit_id = ?1)
+         WHERE id = ?1",
+    )?
+    .execute([unit])?;
+    conn.prepare_cached(
+        "UPDATE units SET last_outcome = (SELECT outcome FROM runs r WHERE r.seq = units.last_run_seq)
          WHERE id = ?1",
     )?
     .execute([unit])?;
@@ -352,20 +364,37 @@ pub fn insert_station(conn: &Connection, id: &str, name: &str) -> rusqlite::Resu
     Ok(())
 }
 
-pub fn insert_key(
+/// Stores `key` (hashed) as the one key of `kind` for `principal`, replacing any other.
+pub fn replace_key(
     conn: &Connection,
     key: &str,
     kind: &str,
     principal: &str,
 ) -> rusqlite::Result<()> {
+    use crate::server::auth;
+    conn.prepare_cached("DELETE FROM api_keys WHERE kind = ?1 AND principal_id = ?2")?
+        .execute([kind, principal])?;
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO api_keys (key, kind, principal_id) VALUES (?1, ?2, ?3)",
+        "INSERT OR REPLACE INTO api_keys (key, kind, principal_id, prefix) VALUES (?1, ?2, ?3, ?4)",
     )?
-    .execute([key, kind, principal])?;
+    .execute([&auth::hash(key), kind, principal, &auth::prefix(key)])?;
     Ok(())
 }
 
-/// `(key, kind, principal)` for every key.
+/// The prefix of the stored key of `kind` for `principal`.
+pub fn key_prefix(
+    conn: &Connection,
+    kind: &str,
+    principal: &str,
+) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached(
+        "SELECT prefix FROM api_keys WHERE kind = ?1 AND principal_id = ?2 LIMIT 1",
+    )?
+    .query_row([kind, principal], |r| r.get(0))
+    .optional()
+}
+
+/// `(hash, kind, principal)` for every key.
 pub fn keys(conn: &Connection) -> rusqlite::Result<Vec<(String, String, String)>> {
     let mut stmt = conn.prepare("SELECT key, kind, principal_id FROM api_keys ORDER BY rowid")?;
     stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect()

@@ -99,20 +99,37 @@ pub fn procedure_key(conn: &Connection, id: Option<&str>) -> Result<Option<i64>,
         .optional()?)
 }
 
-/// The run clauses (filters, station scope, snapshot) for a query over `alias` joined to
-/// `runs r`; returns them with the snapshot and the offset the cursor carries.
+/// The run clauses (filters, station scope) for a query over `table` (as `alias`) joined to
+/// `runs r`, and the snapshot: the newest row of `table` when the first page was read (its
+/// ids only grow). Returns them with the snapshot and the offset the cursor carries.
+///
+/// The snapshot bounds the table's own id, not the runs': a bound on `r.seq` would make
+/// SQLite walk every run rather than the table's time index.
 pub fn run_where(
     conn: &Connection,
     c: &Common,
     caller: &Caller,
+    table: &str,
+    alias: &str,
 ) -> rusqlite::Result<(Where, i64, i64)> {
     let (snapshot, offset) = list::decode_cursor(c.cursor);
     let snapshot = match snapshot {
         Some(s) => s,
-        None => conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM runs", [], |r| r.get(0))?,
+        None => conn
+            .prepare_cached(&format!("SELECT COALESCE(MAX(id), 0) FROM {table}"))?
+            .query_row([], |r| r.get(0))?,
     };
     let resolved = list::resolve_filter(conn, &c.runs, false)?;
-    Ok((list::where_clauses(&c.runs, caller, Some(snapshot), &resolved), snapshot, offset))
+    let mut w = list::where_clauses(&c.runs, caller, None, &resolved);
+    let s = w.bind(snapshot);
+    w.push(format!("{alias}.id <= {s}"));
+    Ok((w, snapshot, offset))
+}
+
+/// Whether the run filters name a few runs (serials, ids): then the runs drive the query;
+/// otherwise the table's own index walk in page order does, with each row's run looked up.
+pub fn runs_drive(c: &Common) -> bool {
+    !c.runs.serial_numbers.is_empty() || !c.runs.ids.is_empty()
 }
 
 /// `ASC` or `DESC`.

@@ -153,13 +153,13 @@ pub fn where_clauses(
     if let Some(text) = &f.search_query {
         let text = text.trim();
         let p = q.bind(like_pattern(text));
+        // The run's id or serial holds the text (any case); for 3 characters or more the
+        // trigram index names the candidates first. A phrase MATCH, not `LIKE … ESCAPE`:
+        // FTS5 answers LIKE from its index only without an ESCAPE clause.
+        q.push(format!("(r.id LIKE {p} ESCAPE '\\' OR r.serial_number LIKE {p} ESCAPE '\\')"));
         if text.chars().count() >= 3 {
-            // The trigram index answers substring matches without a scan.
-            q.push(format!(
-                "r.seq IN (SELECT rowid FROM run_search WHERE text LIKE {p} ESCAPE '\\')"
-            ));
-        } else {
-            q.push(format!("(r.id LIKE {p} ESCAPE '\\' OR r.serial_number LIKE {p} ESCAPE '\\')"));
+            let m = q.bind(format!("\"{}\"", text.replace('"', "\"\"")));
+            q.push(format!("r.seq IN (SELECT rowid FROM run_search WHERE run_search MATCH {m})"));
         }
     }
     q.any_of("r.id", &f.ids);

@@ -91,12 +91,15 @@ fn row_json(r: &Row<'_>) -> rusqlite::Result<Value> {
     }))
 }
 
+/// Fewer trigram candidates than this: a rare text, found through the index.
+const RARE_TEXT: i64 = 2_000;
+
 /// Severity, for `sort_by=level`.
 const LEVEL_RANK: &str = "CASE l.level WHEN 'DEBUG' THEN 0 WHEN 'INFO' THEN 1 WHEN 'WARNING' THEN 2
     WHEN 'ERROR' THEN 3 WHEN 'CRITICAL' THEN 4 ELSE 5 END";
 
 pub fn list(conn: &Connection, q: &LogQuery, caller: &Caller) -> Result<Value, ApiError> {
-    let (mut w, snapshot, offset) = crossrun::run_where(conn, &q.common, caller)?;
+    let (mut w, snapshot, offset) = crossrun::run_where(conn, &q.common, caller, "logs", "l")?;
     if !q.procedure_ids.is_empty() {
         let mut keys: Vec<i64> = Vec::new();
         let mut stmt = conn.prepare_cached("SELECT rowid FROM procedures WHERE id = ?1")?;
@@ -113,10 +116,21 @@ pub fn list(conn: &Connection, q: &LogQuery, caller: &Caller) -> Result<Value, A
     if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let like = w.bind(like_pattern(text));
         w.push(format!("l.message LIKE {like} ESCAPE '\\'"));
+        // A rare text is found through its trigrams (few candidates, sorted); a common one by
+        // walking the lines newest first, where matches come soon. Counting candidates up to
+        // a bound tells which.
         if let Some(m) = crossrun::trigram_match(text) {
-            // Trigrams narrow the lines to those that can match; LIKE above decides.
-            let m = w.bind(m);
-            w.push(format!("l.id IN (SELECT rowid FROM log_search WHERE log_search MATCH {m})"));
+            let candidates: i64 = conn
+                .prepare_cached(
+                    "SELECT COUNT(*) FROM (SELECT rowid FROM log_search WHERE log_search MATCH ?1 LIMIT ?2)",
+                )?
+                .query_row(rusqlite::params![m, RARE_TEXT], |r| r.get(0))?;
+            if candidates < RARE_TEXT {
+                let m = w.bind(m);
+                w.push(format!(
+                    "l.id IN (SELECT rowid FROM log_search WHERE log_search MATCH {m})"
+                ));
+            }
         }
     }
     let levels: Vec<String> = q.levels.iter().map(|l| l.as_str().to_string()).collect();
@@ -137,10 +151,12 @@ pub fn list(conn: &Connection, q: &LogQuery, caller: &Caller) -> Result<Value, A
     };
     let join_units =
         if q.common.runs.samples.is_empty() { "" } else { "JOIN units u ON u.id = r.unit_id" };
+    // CROSS JOIN keeps the lines the outer loop (SQLite would otherwise walk every run).
+    let join = if crossrun::runs_drive(&q.common) { "JOIN" } else { "CROSS JOIN" };
     let lim = w.bind(q.common.limit + 1);
     let off = w.bind(offset);
     let sql = format!(
-        "WITH page AS (SELECT l.id FROM logs l JOIN runs r ON r.seq = l.run_seq {join_units}
+        "WITH page AS (SELECT l.id FROM logs l {join} runs r ON r.seq = l.run_seq {join_units}
             WHERE {} ORDER BY {order} LIMIT {lim} OFFSET {off})
          SELECT {COLUMNS} FROM page JOIN logs l ON l.id = page.id {JOINS}
          ORDER BY {order}",

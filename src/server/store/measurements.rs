@@ -112,7 +112,8 @@ pub fn list(conn: &Connection, q: &MeasurementQuery, caller: &Caller) -> Result<
     let Some(procedure) = crossrun::procedure_key(conn, q.procedure_id.as_deref())? else {
         return Ok(crossrun::page(vec![], &q.common, 0, 0));
     };
-    let (mut w, snapshot, offset) = crossrun::run_where(conn, &q.common, caller)?;
+    let (mut w, snapshot, offset) =
+        crossrun::run_where(conn, &q.common, caller, "measurements", "m")?;
     let p = w.bind(procedure);
     w.push(format!("m.procedure = {p}"));
     if let Some(name) = &q.measurement_name {

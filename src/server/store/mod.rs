@@ -160,12 +160,15 @@ fn upgrade(conn: &Connection) -> rusqlite::Result<()> {
         ))?;
         // Runs stored before the cross-run tables existed get their rows (version 3).
         rows::backfill(conn)?;
+        hash_stored_keys(conn)?;
         conn.execute_batch(
             "UPDATE units SET
                 run_count = (SELECT COUNT(*) FROM runs r WHERE r.unit_id = units.id),
                 last_run_seq = (SELECT seq FROM runs r WHERE r.unit_id = units.id ORDER BY r.started_at DESC, r.seq DESC LIMIT 1),
                 last_run_at = (SELECT MAX(started_at) FROM runs r WHERE r.unit_id = units.id)
              WHERE last_run_seq IS NULL;
+             UPDATE units SET last_outcome = (SELECT outcome FROM runs r WHERE r.seq = units.last_run_seq)
+             WHERE last_outcome IS NULL;
              INSERT INTO unit_search (rowid, text) SELECT rowid, serial_number FROM units
              WHERE NOT EXISTS (SELECT 1 FROM unit_search LIMIT 1);
              UPDATE attachments SET download_token = lower(hex(randomblob(16)))
@@ -179,9 +182,27 @@ fn upgrade(conn: &Connection) -> rusqlite::Result<()> {
     steps
 }
 
+/// Keys stored in the clear by an older tofui are hashed in place.
+fn hash_stored_keys(conn: &Connection) -> rusqlite::Result<()> {
+    use crate::server::auth;
+    let plain: Vec<String> = conn
+        .prepare("SELECT key FROM api_keys WHERE key NOT LIKE 'sha256:%'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for key in plain {
+        conn.execute(
+            "UPDATE api_keys SET key = ?2, prefix = ?3 WHERE key = ?1",
+            [&key, &auth::hash(&key), &auth::prefix(&key)],
+        )?;
+    }
+    Ok(())
+}
+
 /// Columns that `CREATE TABLE IF NOT EXISTS` cannot add to a table an older tofui made.
 fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {
     const ADDED: &[(&str, &str, &str)] = &[
+        ("runs", "client_run_digest", "TEXT"),
+        ("api_keys", "prefix", "TEXT NOT NULL DEFAULT ''"),
         ("units", "created_at", "INTEGER NOT NULL DEFAULT 0"),
         ("units", "created_by_user_id", "TEXT"),
         ("units", "created_by_station_id", "TEXT"),
@@ -190,6 +211,7 @@ fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {
         ("units", "last_run_seq", "INTEGER"),
         ("units", "last_run_at", "INTEGER"),
         ("units", "run_count", "INTEGER NOT NULL DEFAULT 0"),
+        ("units", "last_outcome", "TEXT"),
         ("stations", "created_at", "INTEGER NOT NULL DEFAULT 0"),
         ("stations", "metadata", "TEXT NOT NULL DEFAULT '{}'"),
         ("stations", "archived", "INTEGER NOT NULL DEFAULT 0"),

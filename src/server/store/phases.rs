@@ -85,7 +85,7 @@ pub fn list(conn: &Connection, q: &PhaseQuery, caller: &Caller) -> Result<Value,
     let Some(procedure) = crossrun::procedure_key(conn, q.procedure_id.as_deref())? else {
         return Ok(crossrun::page(vec![], &q.common, 0, 0));
     };
-    let (mut w, snapshot, offset) = crossrun::run_where(conn, &q.common, caller)?;
+    let (mut w, snapshot, offset) = crossrun::run_where(conn, &q.common, caller, "phases", "p")?;
     let p = w.bind(procedure);
     w.push(format!("p.procedure = {p}"));
     let outcomes: Vec<String> = q.outcomes.iter().map(|o| o.as_str().to_string()).collect();

@@ -13,10 +13,12 @@ CREATE TABLE IF NOT EXISTS stations (
     -- A station removed while runs name it is kept for them, hidden from the API.
     archived INTEGER NOT NULL DEFAULT 0
 );
+-- `key` is the key's SHA-256 (`sha256:…`), never the key; `prefix` its first characters.
 CREATE TABLE IF NOT EXISTS api_keys (
     key TEXT PRIMARY KEY,
     kind TEXT NOT NULL CHECK (kind IN ('user', 'station')),
-    principal_id TEXT NOT NULL
+    principal_id TEXT NOT NULL,
+    prefix TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS procedures (
     id TEXT PRIMARY KEY,
@@ -82,13 +84,16 @@ CREATE TABLE IF NOT EXISTS units (
     -- The unit's newest run (by start) and how many it has: list sorts and filters.
     last_run_seq INTEGER,
     last_run_at INTEGER,
+    last_outcome TEXT,
     run_count INTEGER NOT NULL DEFAULT 0
 );
 -- One row per run. Filter and sort columns are copied here so a list page is one indexed scan.
 CREATE TABLE IF NOT EXISTS runs (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
-    client_run_ref TEXT UNIQUE,
+    -- A client's idempotency key: one per run among the runs a key may see (see create.rs).
+    client_run_ref TEXT,
+    client_run_digest TEXT,
     created_at INTEGER NOT NULL,
     started_at INTEGER NOT NULL,
     ended_at INTEGER NOT NULL,
@@ -201,6 +206,7 @@ CREATE TABLE IF NOT EXISTS logs (
 -- a match is checked against the row's message.
 CREATE VIRTUAL TABLE IF NOT EXISTS log_search USING fts5(text, tokenize = 'trigram', content = '', detail = 'none');
 CREATE INDEX IF NOT EXISTS runs_started ON runs (started_at, seq);
+CREATE INDEX IF NOT EXISTS runs_client_ref ON runs (client_run_ref) WHERE client_run_ref IS NOT NULL;
 CREATE INDEX IF NOT EXISTS runs_created ON runs (created_at, started_at);
 CREATE INDEX IF NOT EXISTS runs_ended ON runs (ended_at);
 CREATE INDEX IF NOT EXISTS runs_duration ON runs (duration_ms, started_at);
@@ -221,6 +227,7 @@ CREATE INDEX IF NOT EXISTS units_part ON units (part_id);
 CREATE INDEX IF NOT EXISTS units_parent ON units (parent_id);
 CREATE INDEX IF NOT EXISTS units_created ON units (created_at);
 CREATE INDEX IF NOT EXISTS units_last_run ON units (last_run_at);
+CREATE INDEX IF NOT EXISTS units_last_outcome ON units (last_outcome, created_at);
 CREATE INDEX IF NOT EXISTS units_batch ON units (batch_id);
 CREATE INDEX IF NOT EXISTS attachments_unit ON attachments (unit_id);
 CREATE INDEX IF NOT EXISTS batches_created ON batches (created_at);

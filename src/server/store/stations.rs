@@ -110,13 +110,6 @@ fn find(conn: &Connection, id: &str, caller: &Caller) -> Result<(String, String)
     }
 }
 
-/// The start of the station's key: enough to tell keys apart, never the key.
-fn key_prefix(conn: &Connection, id: &str) -> rusqlite::Result<Option<String>> {
-    conn.prepare_cached("SELECT substr(key, 1, 14) || '…' FROM api_keys WHERE kind = 'station' AND principal_id = ?1 LIMIT 1")?
-        .query_row([id], |r| r.get(0))
-        .optional()
-}
-
 pub fn get(conn: &Connection, id: &str, caller: &Caller, now: i64) -> Result<Value, ApiError> {
     let (name, metadata) = find(conn, id, caller)?;
     let week_ago = now - 7 * 86_400_000;
@@ -132,7 +125,7 @@ pub fn get(conn: &Connection, id: &str, caller: &Caller, now: i64) -> Result<Val
     Ok(json!({
         "id": id,
         "name": name,
-        "api_key": key_prefix(conn, id)?,
+        "api_key": catalog::key_prefix(conn, "station", id)?,
         "procedures": procedures,
         "organization_slug": ORG.1,
         "team": null,

@@ -152,15 +152,16 @@ fn where_for(q: &UnitQuery, caller: &Caller) -> Where {
         }
         w.push(format!("({})", alt.join(" OR ")));
     }
-    // Run conditions hold for one run: the newest with `latest_only`, else any.
+    // Run conditions hold for one run: the newest with `latest_only`, else any. The newest
+    // run's outcome is kept on the unit (indexed): "failing now" is a lookup.
     let outcomes: Vec<String> = q.outcomes.iter().map(|o| o.as_str().to_string()).collect();
-    let mut conds: Vec<String> = [
-        in_list(&mut w, "rr.procedure_id", &q.procedure_ids),
-        in_list(&mut w, "rr.outcome", &outcomes),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let mut conds: Vec<String> = Vec::new();
+    if q.latest_only {
+        any_in(&mut w, "u.last_outcome", &outcomes);
+    } else {
+        conds.extend(in_list(&mut w, "rr.outcome", &outcomes));
+    }
+    conds.extend(in_list(&mut w, "rr.procedure_id", &q.procedure_ids));
     for (op, v) in [(">=", q.started_after), ("<=", q.started_before)] {
         if let Some(v) = v {
             let m = w.bind(v);
@@ -212,8 +213,10 @@ fn where_for(q: &UnitQuery, caller: &Caller) -> Where {
     w
 }
 
-const FROM: &str =
-    "FROM units u JOIN parts pa ON pa.id = u.part_id JOIN revisions rv ON rv.id = u.revision_id
+// CROSS JOIN: the units are the outer loop, walked in the order of the page's index; SQLite
+// would otherwise start from the handful of parts and sort every unit.
+const FROM: &str = "FROM units u CROSS JOIN parts pa ON pa.id = u.part_id
+    CROSS JOIN revisions rv ON rv.id = u.revision_id
     LEFT JOIN batches b ON b.id = u.batch_id LEFT JOIN runs lr ON lr.seq = u.last_run_seq
     LEFT JOIN procedures lp ON lp.id = lr.procedure_id";
 
