@@ -3,6 +3,7 @@
 //! older one, so late answers to superseded requests never arrive. The tasks are kept in a
 //! `JoinMap` by slot, which also drops each one as it finishes.
 
+pub mod catalog;
 pub mod client;
 pub mod download;
 pub mod messages;

@@ -6,8 +6,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
 
 use super::catalog::{self, UnitRow};
-use super::detail;
 use super::ids::IdSource;
+use super::{detail, rows};
 use crate::api::create::RunCreate;
 use crate::api::time::to_ms;
 use crate::api::{SubUnit, WireEnum};
@@ -23,54 +23,136 @@ pub struct CreateCtx<'a> {
     pub ids: &'a mut IdSource,
 }
 
-/// The id of the created run, or of the earlier run with the same `client_run_ref`.
+/// A digest of a create request, to tell a replay from another run under the same ref.
+fn body_digest(req: &RunCreate) -> String {
+    let text = serde_json::to_vec(req).unwrap_or_default();
+    let d = ring::digest::digest(&ring::digest::SHA256, &text);
+    d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An earlier run with this `client_run_ref` that the caller may see: its id, and whether it
+/// was made from the same request.
+fn replayed(
+    conn: &Connection,
+    reference: &str,
+    digest: &str,
+    caller: &Caller,
+) -> rusqlite::Result<Option<(String, bool)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, procedure_id, client_run_digest FROM runs WHERE client_run_ref = ?1 ORDER BY seq",
+    )?;
+    let found: Vec<(String, String, Option<String>)> = stmt
+        .query_map([reference], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut visible = Vec::new();
+    for (id, procedure, d) in found {
+        if crate::server::scope::procedure_visible(conn, caller, &procedure)? {
+            visible.push((id, d.as_deref() == Some(digest)));
+        }
+    }
+    Ok(visible.iter().find(|(_, same)| *same).or(visible.first()).cloned())
+}
+
+/// The id of the created run, or of the earlier run made from the same request under the same
+/// `client_run_ref` (a retried create). An empty ref is no ref; a ref is looked up among the
+/// runs the caller may see; another request under a known ref is a conflict.
 pub fn create_run(
     conn: &Connection,
     req: &RunCreate,
     ctx: &mut CreateCtx<'_>,
 ) -> Result<String, ApiError> {
-    if let Some(reference) = &req.client_run_ref {
-        let found: Option<String> = conn
-            .prepare_cached("SELECT id FROM runs WHERE client_run_ref = ?1")?
-            .query_row([reference], |r| r.get(0))
-            .optional()?;
-        if let Some(id) = found {
-            return Ok(id);
+    let reference = req.client_run_ref.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    // Only a run with a ref needs its digest (the seeder's runs have none).
+    let digest = reference.map(|_| body_digest(req));
+    if let (Some(reference), Some(digest)) = (reference, &digest) {
+        match replayed(conn, reference, digest, ctx.caller)? {
+            Some((id, true)) => return Ok(id),
+            Some((id, false)) => {
+                return Err(ApiError::conflict(format!(
+                    "client_run_ref `{reference}` was used for run {id}, made from a different request; use a new ref for a new run"
+                ))
+                .with_issue_path(&path!["client_run_ref"]));
+            }
+            None => {}
         }
     }
-    let serial = req.serial_number.trim();
-    if serial.is_empty() {
+    let prepared = prepare(req, ctx.ids, &mut rows::Counters::from_db(conn)?)?;
+    insert_run(conn, req, prepared, digest, ctx)
+}
+
+/// A run create's work that needs no database: the request checked, its body built with the
+/// ids its rows will have, and serialised. The seeder prepares runs on one thread while
+/// another inserts them.
+pub struct Prepared {
+    phases: Vec<crate::api::Phase>,
+    logs: Vec<crate::api::LogLine>,
+    validators: Vec<rows::ValidatorText>,
+    /// JSON of the stored body: phases, sequences, logs, config, secrets.
+    body: [String; 5],
+}
+
+/// Checks and builds a run; row ids come from `counters`, which it advances.
+pub fn prepare(
+    req: &RunCreate,
+    ids: &mut IdSource,
+    counters: &mut rows::Counters,
+) -> Result<Prepared, ApiError> {
+    if req.serial_number.trim().is_empty() {
         return Err(ApiError::field(&path!["serial_number"], "must not be empty"));
     }
     if req.ended_at < req.started_at {
         return Err(ApiError::field(&path!["ended_at"], "is before started_at"));
-    }
-    if catalog::procedure_name(conn, &req.procedure_id)?.is_none() {
-        return Err(ApiError::not_found(format!("Procedure `{}` not found", req.procedure_id))
-            .with_issue_path(&path!["procedure_id"]));
-    }
-    if let Some(station) = ctx.caller.station_id()
-        && !catalog::station_has_procedure(conn, station, &req.procedure_id)?
-    {
-        return Err(ApiError::forbidden("This station is not linked to the run's procedure"));
     }
     check_metadata(req.metadata.as_ref(), "metadata")?;
     check_metadata(req.unit_metadata.as_ref(), "unit_metadata")?;
     if req.slot_key.is_some() && req.execution_id.is_none() {
         return Err(ApiError::field(&path!["slot_key"], "requires execution_id"));
     }
+    let sequences = detail::build_sequences(req.sequences.as_deref().unwrap_or(&[]), ids)?;
+    let mut phases = detail::build_phases(req.phases.as_deref().unwrap_or(&[]), &sequences, ids)?;
+    let mut logs = detail::build_logs(req.logs.as_deref().unwrap_or(&[]), ids);
+    rows::assign_ids(counters, &mut phases, &mut logs);
+    let body = [
+        json(&phases),
+        json(&sequences),
+        json(&logs),
+        json(req.config.as_deref().unwrap_or(&[])),
+        json(req.secrets.as_deref().unwrap_or(&[])),
+    ];
+    let validators = rows::validator_texts(&phases);
+    Ok(Prepared { phases, logs, validators, body })
+}
 
-    let sequences = detail::build_sequences(req.sequences.as_deref().unwrap_or(&[]), ctx.ids)?;
-    let phases = detail::build_phases(req.phases.as_deref().unwrap_or(&[]), &sequences, ctx.ids)?;
-    let logs = detail::build_logs(req.logs.as_deref().unwrap_or(&[]), ctx.ids);
+/// Inserts a prepared run: what needs the database (the procedure and the caller's right to
+/// it, the unit, part, revision, batch and version found or created, sub-units), then the rows.
+pub fn insert_run(
+    conn: &Connection,
+    req: &RunCreate,
+    prepared: Prepared,
+    digest: Option<String>,
+    ctx: &mut CreateCtx<'_>,
+) -> Result<String, ApiError> {
+    let reference = req.client_run_ref.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let serial = req.serial_number.trim();
+    if catalog::procedure_name(conn, &req.procedure_id)?.is_none() {
+        return Err(ApiError::not_found(format!("Procedure `{}` not found", req.procedure_id))
+            .with_issue_path(&path!["procedure_id"]));
+    }
+    if !crate::server::scope::procedure_visible(conn, ctx.caller, &req.procedure_id)? {
+        // As if it did not exist: a station key learns nothing of other procedures.
+        return Err(ApiError::not_found(format!(
+            "Procedure `{}` not found (or not linked to this station)",
+            req.procedure_id
+        ))
+        .with_issue_path(&path!["procedure_id"]));
+    }
     let sub_units = resolve_sub_units(conn, req.sub_units.as_deref().unwrap_or(&[]), serial)?;
-
     let version_id = match req.procedure_version.as_deref().map(str::trim).filter(|t| !t.is_empty())
     {
         Some(tag) => Some(catalog::get_or_create_version(conn, &req.procedure_id, tag, ctx.ids)?),
         None => None,
     };
-    let unit = resolve_unit(conn, req, serial, ctx.ids)?;
+    let (unit, unit_is_new) = resolve_unit(conn, req, serial, ctx)?;
     let part = catalog::part_by_id(conn, &unit.part_id)?;
     let revision_number = catalog::revision_number(conn, &unit.revision_id)?;
 
@@ -82,18 +164,20 @@ pub fn create_run(
             },
             None => (None, None),
         };
-    let metadata = req.metadata.clone().unwrap_or_default();
+    let empty = Map::new();
+    let metadata = req.metadata.as_ref().unwrap_or(&empty);
     let id = ctx.ids.next_id();
     conn.prepare_cached(
-        "INSERT INTO runs (id, client_run_ref, created_at, started_at, ended_at, duration_ms, outcome, procedure_id,
+        "INSERT INTO runs (id, client_run_ref, client_run_digest, created_at, started_at, ended_at, duration_ms, outcome, procedure_id,
             version_id, unit_id, serial_number, part_id, part_number, revision_id, revision_number, batch_id,
             created_by_user_id, created_by_station_id, operated_by_user_id, operated_by_name, docstring,
             execution_id, slot_key, slot_name, metadata)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
     )?
     .execute(params![
         id,
-        req.client_run_ref,
+        reference,
+        digest,
         ctx.now_ms,
         to_ms(&req.started_at),
         to_ms(&req.ended_at),
@@ -124,14 +208,26 @@ pub fn create_run(
     )?
     .execute(params![
         seq,
-        json(&phases),
-        json(&sequences),
-        json(&logs),
+        prepared.body[0],
+        prepared.body[1],
+        prepared.body[2],
         json(&sub_units),
-        json(&req.config.clone().unwrap_or_default()),
-        json(&req.secrets.clone().unwrap_or_default()),
+        prepared.body[3],
+        prepared.body[4],
     ])?;
-    write_metadata_rows(conn, seq, &metadata)?;
+    write_metadata_rows(conn, seq, metadata)?;
+    if unit_is_new {
+        conn.prepare_cached("UPDATE units SET created_run_seq = ?2 WHERE id = ?1")?
+            .execute(params![unit.id, seq])?;
+    }
+    catalog::count_run(conn, &unit.id, seq, to_ms(&req.started_at), req.outcome.0.as_str())?;
+    // The run's sub-units become the unit's children: the assembly they were fitted into.
+    for (i, su) in sub_units.iter().enumerate() {
+        catalog::set_parent(conn, &su.id, &unit.id)
+            .map_err(|e| e.with_issue_path(&path!["sub_units", i]))?;
+    }
+    let run = rows::RunKey { seq, procedure: rows::procedure_key(conn, &req.procedure_id)? };
+    rows::insert(conn, &run, &prepared.phases, &prepared.validators, &prepared.logs)?;
     conn.prepare_cached(&format!(
         "INSERT INTO run_search (rowid, text) SELECT seq, {} FROM runs WHERE seq = ?1",
         super::SEARCH_TEXT
@@ -141,7 +237,7 @@ pub fn create_run(
 }
 
 /// The detail parts are plain data, so serialising them cannot fail.
-fn json<T: serde::Serialize>(v: &T) -> String {
+fn json<T: serde::Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".to_string())
 }
 
@@ -234,8 +330,9 @@ fn resolve_unit(
     conn: &Connection,
     req: &RunCreate,
     serial: &str,
-    ids: &mut IdSource,
-) -> Result<UnitRow, ApiError> {
+    ctx: &mut CreateCtx<'_>,
+) -> Result<(UnitRow, bool), ApiError> {
+    let ids = &mut *ctx.ids;
     let existing = catalog::find_unit(conn, serial)?;
     let part_number = req.part_number.as_deref().map(str::trim).filter(|p| !p.is_empty());
     let part_id = match (part_number, &existing) {
@@ -261,23 +358,39 @@ fn resolve_unit(
         None => existing.as_ref().and_then(|u| u.batch_id.clone()),
     };
     let unit_meta = req.unit_metadata.clone().unwrap_or_default();
-    let id = match existing {
+    let (id, is_new) = match existing {
         Some(u) => {
             conn.prepare_cached(
                 "UPDATE units SET part_id = ?2, revision_id = ?3, batch_id = ?4,
                     metadata = CASE WHEN ?5 = '{}' THEN metadata ELSE json_patch(metadata, ?5) END WHERE id = ?1",
             )?
             .execute(params![u.id, part_id, revision_id, batch_id, Value::Object(unit_meta).to_string()])?;
-            u.id
+            (u.id, false)
         }
         None => {
             let id = ids.next_id();
             conn.prepare_cached(
-                "INSERT INTO units (id, serial_number, part_id, revision_id, batch_id, metadata) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO units (id, serial_number, part_id, revision_id, batch_id, metadata,
+                    created_at, created_by_user_id, created_by_station_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?
-            .execute(params![id, serial, part_id, revision_id, batch_id, Value::Object(unit_meta).to_string()])?;
-            id
+            .execute(params![
+                id,
+                serial,
+                part_id,
+                revision_id,
+                batch_id,
+                Value::Object(unit_meta).to_string(),
+                ctx.now_ms,
+                ctx.caller.user_id(),
+                ctx.caller.station_id(),
+            ])?;
+            conn.prepare_cached(
+                "INSERT INTO unit_search (rowid, text) SELECT rowid, serial_number FROM units WHERE id = ?1",
+            )?
+            .execute([&id])?;
+            (id, true)
         }
     };
-    Ok(UnitRow { id, part_id, revision_id, batch_id })
+    Ok((UnitRow { id, part_id, revision_id, batch_id }, is_new))
 }

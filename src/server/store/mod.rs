@@ -2,14 +2,26 @@
 //! concurrent creates never lose each other) and a few reader connections (WAL lets them read
 //! while a write is under way). Every call is blocking; routes run them on tokio's blocking pool.
 
+pub mod attachments;
+pub mod batches;
 pub mod catalog;
 pub mod create;
+pub mod crossrun;
 pub mod detail;
 pub mod filter;
 pub mod ids;
 pub mod list;
+pub mod logs;
+pub mod measurements;
 pub mod mutate;
+pub mod parts;
+pub mod phases;
+pub mod procedures;
 pub mod render;
+pub mod rows;
+pub mod stations;
+pub mod units;
+pub mod units_list;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -21,7 +33,7 @@ use rusqlite::Connection;
 const SCHEMA: &str = include_str!("schema.sql");
 /// Bump when `schema.sql` changes something an existing database must be rebuilt for;
 /// `upgrade` then rebuilds the derived parts (indexes, search) from the runs.
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 /// What `run_search` indexes for a run: its id and serial, one per line.
 pub const SEARCH_TEXT: &str = "id || char(10) || serial_number";
 const READERS: usize = 4;
@@ -45,6 +57,9 @@ pub type SharedStore = Arc<Store>;
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(Duration::from_secs(10))?;
+    // A run create uses a few dozen distinct statements; with rusqlite's default of 16 the
+    // cache would evict and re-parse them on every run.
+    conn.set_prepared_statement_cache_capacity(256);
     // WAL: readers never block the writer. NORMAL sync is durable against a killed process
     // (the WAL is in the OS cache); only a power cut can lose the last transactions.
     conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -64,6 +79,8 @@ impl Store {
         let err = |e| OpenError::Sqlite(path.to_path_buf(), e);
         let writer = Connection::open(path).map_err(err)?;
         configure(&writer).map_err(err)?;
+        // Before the schema: its indexes may name columns an older database lacks.
+        add_missing_columns(&writer).map_err(err)?;
         writer.execute_batch(SCHEMA).map_err(err)?;
         upgrade(&writer).map_err(err)?;
         // Cheap when statistics are fresh; keeps the planner's picture of the data current.
@@ -86,12 +103,17 @@ impl Store {
         SCHEMA
     }
 
-    /// `DROP INDEX` for every index on `runs` (the schema recreates them).
+    /// `DROP INDEX` for every index on `runs` and the cross-run tables (the schema recreates
+    /// them): a bulk load fills the tables first and builds each index once.
     pub fn drop_run_indexes_sql() -> String {
         SCHEMA
             .lines()
             .filter_map(|l| l.strip_prefix("CREATE INDEX IF NOT EXISTS "))
-            .filter(|l| l.contains(" ON runs "))
+            .filter(|l| {
+                [" ON runs ", " ON phases ", " ON measurements ", " ON logs "]
+                    .iter()
+                    .any(|t| l.contains(t))
+            })
             .filter_map(|l| l.split_whitespace().next())
             .map(|name| format!("DROP INDEX IF EXISTS {name};"))
             .collect()
@@ -128,15 +150,102 @@ fn upgrade(conn: &Connection) -> rusqlite::Result<()> {
     if version >= SCHEMA_VERSION {
         return Ok(());
     }
-    conn.execute_batch(&format!(
-        "BEGIN;
-         {drop}
-         {SCHEMA}
-         INSERT INTO run_search (rowid, text) SELECT seq, {SEARCH_TEXT} FROM runs WHERE seq NOT IN (SELECT rowid FROM run_search);
-         PRAGMA user_version = {SCHEMA_VERSION};
-         COMMIT;",
-        drop = Store::drop_run_indexes_sql(),
-    ))
+    conn.execute_batch("BEGIN")?;
+    let steps = (|| {
+        conn.execute_batch(&format!(
+            "{drop}
+             {SCHEMA}
+             INSERT INTO run_search (rowid, text) SELECT seq, {SEARCH_TEXT} FROM runs WHERE seq NOT IN (SELECT rowid FROM run_search);",
+            drop = Store::drop_run_indexes_sql(),
+        ))?;
+        // Runs stored before the cross-run tables existed get their rows (version 3).
+        rows::backfill(conn)?;
+        hash_stored_keys(conn)?;
+        conn.execute_batch(
+            "UPDATE units SET
+                run_count = (SELECT COUNT(*) FROM runs r WHERE r.unit_id = units.id),
+                last_run_seq = (SELECT seq FROM runs r WHERE r.unit_id = units.id ORDER BY r.started_at DESC, r.seq DESC LIMIT 1),
+                last_run_at = (SELECT MAX(started_at) FROM runs r WHERE r.unit_id = units.id)
+             WHERE last_run_seq IS NULL;
+             UPDATE units SET last_outcome = (SELECT outcome FROM runs r WHERE r.seq = units.last_run_seq)
+             WHERE last_outcome IS NULL;
+             INSERT INTO unit_search (rowid, text) SELECT rowid, serial_number FROM units
+             WHERE NOT EXISTS (SELECT 1 FROM unit_search LIMIT 1);
+             UPDATE attachments SET download_token = lower(hex(randomblob(16)))
+             WHERE download_token IS NULL;",
+        )?;
+        conn.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"))
+    })();
+    if steps.is_err() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    steps
+}
+
+/// Keys stored in the clear by an older tofui are hashed in place.
+fn hash_stored_keys(conn: &Connection) -> rusqlite::Result<()> {
+    use crate::server::auth;
+    let plain: Vec<String> = conn
+        .prepare("SELECT key FROM api_keys WHERE key NOT LIKE 'sha256:%'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for key in plain {
+        conn.execute(
+            "UPDATE api_keys SET key = ?2, prefix = ?3 WHERE key = ?1",
+            [&key, &auth::hash(&key), &auth::prefix(&key)],
+        )?;
+    }
+    Ok(())
+}
+
+/// Columns that `CREATE TABLE IF NOT EXISTS` cannot add to a table an older tofui made.
+fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {
+    const ADDED: &[(&str, &str, &str)] = &[
+        ("runs", "client_run_digest", "TEXT"),
+        ("api_keys", "prefix", "TEXT NOT NULL DEFAULT ''"),
+        ("units", "created_at", "INTEGER NOT NULL DEFAULT 0"),
+        ("units", "created_by_user_id", "TEXT"),
+        ("units", "created_by_station_id", "TEXT"),
+        ("units", "created_run_seq", "INTEGER"),
+        ("units", "parent_id", "TEXT"),
+        ("units", "last_run_seq", "INTEGER"),
+        ("units", "last_run_at", "INTEGER"),
+        ("units", "run_count", "INTEGER NOT NULL DEFAULT 0"),
+        ("units", "last_outcome", "TEXT"),
+        ("stations", "created_at", "INTEGER NOT NULL DEFAULT 0"),
+        ("stations", "metadata", "TEXT NOT NULL DEFAULT '{}'"),
+        ("stations", "archived", "INTEGER NOT NULL DEFAULT 0"),
+        ("procedure_versions", "created_at", "INTEGER NOT NULL DEFAULT 0"),
+        ("procedure_versions", "created_by_user_id", "TEXT"),
+        ("procedure_versions", "created_by_station_id", "TEXT"),
+        ("parts", "created_at", "INTEGER NOT NULL DEFAULT 0"),
+        ("parts", "created_by_user_id", "TEXT"),
+        ("parts", "created_by_station_id", "TEXT"),
+        ("revisions", "metadata", "TEXT NOT NULL DEFAULT '{}'"),
+        ("revisions", "created_at", "INTEGER NOT NULL DEFAULT 0"),
+        ("revisions", "created_by_user_id", "TEXT"),
+        ("revisions", "created_by_station_id", "TEXT"),
+        ("batches", "created_at", "INTEGER NOT NULL DEFAULT 0"),
+        ("batches", "created_by_user_id", "TEXT"),
+        ("batches", "created_by_station_id", "TEXT"),
+        ("attachments", "unit_id", "TEXT"),
+        ("attachments", "download_token", "TEXT"),
+        ("attachments", "created_by_user_id", "TEXT"),
+        ("attachments", "created_by_station_id", "TEXT"),
+    ];
+    for (table, column, decl) in ADDED {
+        let table_exists: bool = conn
+            .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1")?
+            .exists([table])?;
+        let exists: bool = !table_exists
+            || conn
+                .prepare(&format!("SELECT 1 FROM pragma_table_info('{table}') WHERE name = ?1"))?
+                .exists([column])?;
+        if !exists {
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {decl}"))?;
+        }
+    }
+    Ok(())
 }
 
 /// A poisoned lock only means another request panicked mid-way; SQLite rolled its
