@@ -257,12 +257,27 @@ impl Body {
             .filter(|p| p.outcome != PhaseOutcome::Skip)
             .map(|p| (p.start, p.end))
             .collect();
+        let failing = self.outcome != RunOutcome::Pass;
+        // Diagnostics follow the first sign of trouble.
+        let trouble_from = self
+            .logs
+            .iter()
+            .find(|l| matches!(l.level, LogLevel::Error | LogLevel::Critical))
+            .or_else(|| self.logs.iter().find(|l| l.level == LogLevel::Warning))
+            .map_or(0, |l| l.at);
+        let (mut common, mut trouble) = (rng.usize(0..64), rng.usize(0..64));
         while self.logs.len() < target.min(40) {
-            let (from, to) = match timed.len() {
-                0 => (0, self.clock.max(1)),
-                n => timed[rng.usize(0..n)],
+            let ((level, msg, file, line), (from, to)) = if failing && rng.bool() {
+                trouble += 1;
+                (chatter.trouble(trouble), (trouble_from, self.clock))
+            } else {
+                common += 1;
+                let window = match timed.len() {
+                    0 => (0, self.clock),
+                    n => timed[rng.usize(0..n)],
+                };
+                (chatter.common(common), window)
             };
-            let (level, msg, file, line) = chatter.pick(rng, self.outcome != RunOutcome::Pass);
             let at = rng.i64(from..to.max(from + 1));
             self.logs.push(LogRec { level, at, msg: Cow::Borrowed(msg), file, line });
         }

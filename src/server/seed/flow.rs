@@ -69,7 +69,7 @@ pub(super) struct Unit {
     pub(super) bench: Option<(usize, usize, usize)>,
 }
 
-pub(super) struct Job {
+struct Job {
     due: i64,
     order: u64,
     unit: Unit,
@@ -95,20 +95,20 @@ impl Ord for Job {
 
 pub struct Generator<'a> {
     pub(super) cat: &'a Catalog,
-    pub(super) total: usize,
-    pub(super) index: usize,
+    total: usize,
+    index: usize,
     pub(super) anchor_ms: i64,
-    pub(super) step: i64,
-    pub(super) next_serial: [u32; 4],
+    step: i64,
+    next_serial: [u32; 4],
     /// Units waiting for a run, per procedure.
-    pub(super) queues: [BinaryHeap<Job>; 5],
-    pub(super) order: u64,
+    queues: [BinaryHeap<Job>; 5],
+    order: u64,
     /// Burn-in slots planned with the first slot of their rack execution.
-    pub(super) ready: VecDeque<Planned>,
+    ready: VecDeque<Planned>,
     /// Calibrated RF modules and burnt-in PSUs waiting to be fitted, with when they are ready.
     pub(super) rf_modules: VecDeque<(String, i64)>,
     pub(super) psus: VecDeque<(String, i64)>,
-    pub(super) comm_timeouts: story::CommTimeouts,
+    comm_timeouts: story::CommTimeouts,
     pub(super) golden: bool,
     pub(super) failing: bool,
 }
@@ -227,7 +227,7 @@ impl<'a> Generator<'a> {
         }
     }
 
-    pub(super) fn body(&self, rng: &mut Rng, s: Slot, unit: &Unit, fault: Fault) -> Body {
+    fn body(&self, rng: &mut Rng, s: Slot, unit: &Unit, fault: Fault) -> Body {
         let c = Ctx {
             serial: &unit.serial,
             version: self.version(s.proc, s.i),

@@ -106,11 +106,11 @@ fn real(kind: Defect, value: f64) -> Fault {
 /// Story 2: the share of FCT runs whose Communication phase times out, by station. They come
 /// at a steady rate (see `CommTimeouts`), so even a small seed shows the ratio.
 pub fn comm_timeout_rate(station: usize) -> f64 {
-    if station == LINE2_FCT { 0.046 } else { 0.010 }
+    if station == LINE2_FCT { 0.045 } else { 0.009 }
 }
 
 /// Spreads a station's timeouts evenly over its runs, with jitter: each run adds the rate, and
-/// a timeout comes when the total reaches one; it then falls by 0.5–1.5.
+/// a timeout comes when the total reaches one; it then falls by 0.75–1.25.
 #[derive(Default)]
 pub struct CommTimeouts([f64; catalog::STATIONS.len()]);
 
@@ -120,7 +120,7 @@ impl CommTimeouts {
         *debt += comm_timeout_rate(station);
         let due = *debt >= 1.0;
         if due {
-            *debt -= 0.5 + rng.f64();
+            *debt -= 0.75 + rng.f64() / 2.0;
         }
         due
     }
