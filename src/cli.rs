@@ -73,12 +73,24 @@ pub struct ServeArgs {
     /// SQLite database file (created if missing).
     #[arg(long, default_value = "tofui-server.sqlite3")]
     pub db: PathBuf,
-    /// API key with full access (generated and stored when not given).
-    #[arg(long)]
+    /// API key with full access; replaces the stored one (one is generated on first start).
+    /// Prefer --user-key-file or TOFUI_USER_KEY: a flag shows in `ps`.
+    #[arg(long, env = "TOFUI_USER_KEY", hide_env_values = true)]
     pub user_key: Option<String>,
-    /// API key of a station: sees only its procedures' runs, cannot delete (generated when not given).
-    #[arg(long)]
+    /// Read the user key from this file (its first line).
+    #[arg(long, conflicts_with = "user_key")]
+    pub user_key_file: Option<PathBuf>,
+    /// API key of a station: sees only its procedures' runs, writes only runs. Replaces the
+    /// stored one (one is generated on first start).
+    #[arg(long, env = "TOFUI_STATION_KEY", hide_env_values = true)]
     pub station_key: Option<String>,
+    /// Read the station key from this file (its first line).
+    #[arg(long, conflicts_with = "station_key")]
+    pub station_key_file: Option<PathBuf>,
+    /// The URL clients reach this server at, for upload and download links (needed when
+    /// listening on 0.0.0.0; a request's Host header is never trusted for them).
+    #[arg(long)]
+    pub public_url: Option<String>,
     /// Fill an empty database with this many demo runs.
     #[arg(long)]
     pub seed_runs: Option<usize>,

@@ -49,13 +49,12 @@ fn read_key_file(path: &PathBuf) -> Result<String> {
 pub async fn connect(cli: &Cli, profile: Option<&Profile>) -> Result<Connection> {
     let timeout = Duration::from_secs(20);
     if cli.demo {
-        let server =
-            crate::serve::start_server(&crate::serve::demo_args(), &mut |m| tracing::info!("{m}"))
-                .await
-                .wrap_err("cannot start the demo server")?;
+        let server = crate::serve::start_demo(&mut |m| tracing::info!("{m}"))
+            .await
+            .wrap_err("cannot start the demo server")?;
         let config = ClientConfig {
             url: server.url.clone(),
-            api_key: server.keys.user_key.clone(),
+            api_key: server.keys.user_key().unwrap_or_default().to_string(),
             ca_cert: None,
             timeout,
         };

@@ -650,9 +650,10 @@ async fn a_station_key_sees_only_its_procedures_and_cannot_delete() {
     let f = fixture().await;
     let rows = f.s.station_sdk.runs().list().send().await.expect("list").data;
     assert_eq!(sorted(f.idx(&rows)), vec![2, 3, 5]);
+    // Not found, as if it did not exist: a 403 would confirm the run is there.
     assert!(matches!(
         f.s.station_sdk.runs().get().id(&f.ids[0]).send().await,
-        Err(tofupilot::Error::Forbidden(_))
+        Err(tofupilot::Error::NotFound(_))
     ));
     assert!(f.s.station_sdk.runs().get().id(&f.ids[2]).send().await.is_ok());
     assert!(matches!(
@@ -673,7 +674,7 @@ async fn a_station_key_sees_only_its_procedures_and_cannot_delete() {
             .part_number("P")
             .send()
             .await;
-    assert!(matches!(outside, Err(tofupilot::Error::Forbidden(_))));
+    assert!(matches!(outside, Err(tofupilot::Error::NotFound(_))), "a procedure it cannot see");
     assert!(matches!(
         tofui_client_unauthorized(&f.s).await,
         Err(tofupilot::Error::Unauthorized(_))

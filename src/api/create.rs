@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::enums::*;
 use super::run::Metadata;
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunCreate {
     pub outcome: Strict<RunOutcome>,
     pub procedure_id: String,
@@ -37,7 +37,7 @@ pub struct RunCreate {
     pub secrets: Option<Vec<SecretCreate>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PhaseCreate {
     pub name: String,
     pub outcome: Strict<PhaseOutcome>,
@@ -49,7 +49,7 @@ pub struct PhaseCreate {
     pub sequence_path: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ValidatorCreate {
     pub outcome: Option<Strict<Outcome>>,
     pub operator: Option<String>,
@@ -58,7 +58,7 @@ pub struct ValidatorCreate {
     pub is_decisive: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AggregationCreate {
     #[serde(rename = "type")]
     pub kind: String,
@@ -68,7 +68,7 @@ pub struct AggregationCreate {
     pub validators: Option<Vec<ValidatorCreate>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct AxisCreate {
     #[serde(default)]
     pub data: Vec<f64>,
@@ -79,7 +79,7 @@ pub struct AxisCreate {
     pub aggregations: Option<Vec<AggregationCreate>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MeasurementCreate {
     pub name: String,
     pub outcome: Strict<Outcome>,
@@ -95,7 +95,7 @@ pub struct MeasurementCreate {
     pub docstring: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SequenceCreate {
     pub path: String,
     pub name: String,
@@ -105,7 +105,7 @@ pub struct SequenceCreate {
     pub ended_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogCreate {
     pub level: Strict<LogLevel>,
     pub timestamp: DateTime<Utc>,

@@ -103,12 +103,63 @@ wire_enum!(
     Sample { Golden = "golden", Failing = "failing", Ignored = "ignored" }
 );
 wire_enum!(
+    /// Where a run was made: the `environments` filter.
+    Environment { Production = "production", Preview = "preview", Development = "development" }
+);
+wire_enum!(
+    /// What a measurement holds.
+    MeasurementType {
+        Numeric = "numeric", Boolean = "boolean", String = "string",
+        Multidimensional = "multidimensional", Empty = "empty", Json = "json",
+    }
+);
+wire_enum!(
+    /// Sort field of `/v2/measurements`.
+    MeasurementSortBy {
+        StartedAt = "started_at", Value = "value", Outcome = "outcome", SerialNumber = "serial_number",
+        PhaseName = "phase_name", MeasurementName = "measurement_name",
+    }
+);
+wire_enum!(
+    /// Sort field of `/v2/phases`.
+    PhaseSortBy {
+        StartedAt = "started_at", Duration = "duration", Outcome = "outcome",
+        SerialNumber = "serial_number", PhaseName = "phase_name",
+    }
+);
+wire_enum!(
+    /// Sort field of `/v2/logs`.
+    LogSortBy { CreatedAt = "created_at", Level = "level", RunId = "run_id", Outcome = "outcome" }
+);
+wire_enum!(
+    /// Sort field of `/v2/units`.
+    UnitSortBy {
+        SerialNumber = "serial_number", CreatedAt = "created_at", LastRunAt = "last_run_at",
+        PartNumber = "part_number", LastRunProcedure = "last_run_procedure",
+    }
+);
+wire_enum!(
+    /// Sort field of `/v2/parts`.
+    PartSortBy { Name = "name", Number = "number", CreatedAt = "created_at" }
+);
+wire_enum!(
+    /// Sort field of `/v2/batches`.
+    BatchSortBy { Number = "number", CreatedAt = "created_at" }
+);
+wire_enum!(
     /// Where a config value came from.
     ConfigSource {
         Default = "default", Shell = "shell", Dotenv = "dotenv", Process = "process",
         Station = "station", Procedure = "procedure", Organization = "organization",
     }
 );
+
+impl Default for SortOrder {
+    /// The API's default: newest first.
+    fn default() -> Self {
+        SortOrder::Desc
+    }
+}
 
 impl RunOutcome {
     /// FAIL, ERROR, TIMEOUT and ABORTED: the runs a triage looks at.

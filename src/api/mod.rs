@@ -3,7 +3,9 @@
 //! new value from the service shows as such instead of failing a page; request types used by
 //! the server wrap enums in [`Strict`] so bad input is rejected with the field's name.
 
+pub mod catalog;
 pub mod create;
+pub mod crossrun;
 pub mod enums;
 pub mod error;
 pub mod run;

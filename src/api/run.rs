@@ -164,6 +164,7 @@ pub struct Measurement {
     pub aggregations: Option<Vec<Aggregation>>,
     pub measured_value: Option<Value>,
     pub data_series: Option<Vec<DataSeries>>,
+    pub docstring: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -42,8 +42,21 @@ impl Caller {
     }
 }
 
-/// Keys known to the server, loaded once at start.
+/// Keys known to the server, by hash, loaded once at start.
 pub type KeyTable = Arc<HashMap<String, Caller>>;
+
+/// How a key is stored and looked up: never in the clear.
+pub fn hash(key: &str) -> String {
+    let d = ring::digest::digest(&ring::digest::SHA256, key.as_bytes());
+    let hex: String = d.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+/// The first characters of a key, to tell keys apart on screen (never the key).
+pub fn prefix(key: &str) -> String {
+    let head: String = key.chars().take(12).collect();
+    format!("{head}…")
+}
 
 pub async fn require_key(
     State(keys): State<KeyTable>,
@@ -62,7 +75,7 @@ pub async fn require_key(
         .or_else(|| header.strip_prefix("bearer "))
         .unwrap_or("")
         .trim();
-    let Some(caller) = keys.get(key) else {
+    let Some(caller) = keys.get(&hash(key)) else {
         // Never echo the key: it may be a real secret pasted into the wrong place.
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "Invalid API key"));
     };

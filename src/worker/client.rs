@@ -52,6 +52,9 @@ pub enum ClientError {
     Decode(String),
     #[error("{0}")]
     Config(String),
+    /// The server has no such endpoint (an older TofuPilot): a view falls back.
+    #[error("{0}")]
+    NotSupported(String),
     /// A name in the filter matched nothing (so no request was sent).
     #[error("{0}")]
     NoMatch(String),
@@ -395,7 +398,7 @@ impl ApiClient {
 
     /// A request with a JSON body and no retry on failure: a mutation's outcome is reported
     /// as it is, and the user retries (the edits are kept).
-    async fn send_json(
+    pub(crate) async fn send_json(
         &self,
         method: Method,
         path: &str,

@@ -2,6 +2,7 @@
 //! [`WorkerRequest`]s and receives [`WorkerResponse`]s; a newer request in a slot aborts the
 //! older one, so late answers to superseded requests never arrive.
 
+pub mod catalog;
 pub mod client;
 pub mod download;
 pub mod messages;

@@ -2,21 +2,21 @@
 //! authorise by the token in their URL as the service's pre-signed links do.
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, header};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::runs::AttachmentBody;
-use super::{base_url, read, write};
+use super::{read, write};
 use crate::server::AppState;
 use crate::server::auth::Caller;
 use crate::server::body::JsonBody;
-use crate::server::error::ApiResult;
+use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::ids::IdSource;
-use crate::server::store::{mutate, now_ms, render};
+use crate::server::store::{attachments, mutate, now_ms, render};
 
 /// Largest attachment accepted.
 pub const MAX_UPLOAD: usize = 100 * 1024 * 1024;
@@ -24,10 +24,9 @@ pub const MAX_UPLOAD: usize = 100 * 1024 * 1024;
 pub async fn initialize(
     State(st): State<AppState>,
     Extension(caller): Extension<Caller>,
-    headers: HeaderMap,
     JsonBody(body): JsonBody<AttachmentBody>,
 ) -> ApiResult<Json<Value>> {
-    let base = base_url(&headers, &st.base_url);
+    let base = st.base_url.clone();
     let a = write(&st.store, move |c| {
         mutate::create_attachment(c, None, &body.name, &caller, now_ms(), &mut IdSource::Random)
     })
@@ -37,42 +36,95 @@ pub async fn initialize(
 
 pub async fn finalize(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let base = base_url(&headers, &st.base_url);
+    let base = st.base_url.clone();
     let aid = id.clone();
-    let token = write(&st.store, move |c| mutate::finalize(c, &aid)).await?;
+    let token = write(&st.store, move |c| attachments::finalize_as(c, &aid, &caller)).await?;
     Ok(Json(json!({ "url": render::download_url(&base, &id, &token) })))
 }
 
-#[derive(Deserialize)]
-pub struct Token {
-    #[serde(default)]
-    token: String,
+/// The `token` of a link's query string (an unreadable query is no token: 403, in JSON).
+fn token(raw: Option<&str>) -> String {
+    form_urlencoded::parse(raw.unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
 }
 
 pub async fn upload(
     State(st): State<AppState>,
     Path(id): Path<String>,
-    Query(t): Query<Token>,
-    body: Bytes,
+    RawQuery(q): RawQuery,
+    body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<Value>> {
+    let body = body.map_err(|rej| {
+        if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("The file is larger than the {} MiB limit", MAX_UPLOAD >> 20),
+            )
+        } else {
+            ApiError::bad_request(format!("Could not read the upload: {rej}"))
+        }
+    })?;
+    let t = token(q.as_deref());
     let aid = id.clone();
-    write(&st.store, move |c| mutate::store_upload(c, &aid, &t.token, &body)).await?;
+    write(&st.store, move |c| mutate::store_upload(c, &aid, &t, &body)).await?;
     Ok(Json(json!({ "id": id })))
+}
+
+/// `Content-Disposition` naming the file: an ASCII fallback, and the name itself percent-encoded
+/// (RFC 5987) so a non-ASCII name arrives intact.
+pub fn disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 pub async fn download(
     State(st): State<AppState>,
     Path(id): Path<String>,
-    Query(t): Query<Token>,
+    RawQuery(q): RawQuery,
 ) -> ApiResult<Response> {
-    let d = read(&st.store, move |c| mutate::download(c, &id, &t.token)).await?;
-    let disposition = format!("attachment; filename=\"{}\"", d.name.replace(['"', '\\'], "_"));
+    let t = token(q.as_deref());
+    let d = read(&st.store, move |c| mutate::download(c, &id, &t)).await?;
     Ok((
-        [(header::CONTENT_TYPE, d.content_type), (header::CONTENT_DISPOSITION, disposition)],
+        [
+            (header::CONTENT_TYPE, d.content_type),
+            (header::CONTENT_DISPOSITION, disposition(&d.name)),
+        ],
         d.data,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dispositions_keep_any_name_and_stay_one_header_line() {
+        assert_eq!(
+            disposition("scope.csv"),
+            "attachment; filename=\"scope.csv\"; filename*=UTF-8''scope.csv"
+        );
+        let d = disposition("Prüfbericht \"v2\".pdf");
+        assert!(d.contains("filename=\"Pr_fbericht _v2_.pdf\""), "{d}");
+        assert!(d.contains("filename*=UTF-8''Pr%C3%BCfbericht%20%22v2%22.pdf"), "{d}");
+        assert!(axum::http::HeaderValue::from_str(&d).is_ok());
+    }
 }

@@ -2,10 +2,13 @@
 //! reader connection, writes in one transaction on the writer) and answers JSON.
 
 pub mod catalog;
+pub mod crossrun;
 pub mod files;
+pub mod parts;
+pub mod procedures;
 pub mod runs;
+pub mod units;
 
-use axum::http::HeaderMap;
 use rusqlite::Connection;
 
 use super::error::ApiError;
@@ -37,12 +40,4 @@ pub async fn write<T: Send + 'static>(
     })
     .await
     .map_err(|_| ApiError::internal("The request failed inside the server; nothing was saved"))?
-}
-
-/// `http://host:port` as the client reached us, for absolute upload and download links.
-pub fn base_url(headers: &HeaderMap, fallback: &str) -> String {
-    match headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()) {
-        Some(host) if !host.is_empty() && !host.contains(['/', ' ']) => format!("http://{host}"),
-        _ => fallback.to_string(),
-    }
 }

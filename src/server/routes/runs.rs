@@ -1,13 +1,13 @@
 //! `/api/v2/runs…`
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::{base_url, read, write};
+use super::{read, write};
 use crate::api::create::RunCreate;
 use crate::server::AppState;
 use crate::server::auth::Caller;
@@ -30,10 +30,9 @@ pub async fn list_runs(
 pub async fn get_run(
     State(st): State<AppState>,
     Extension(caller): Extension<Caller>,
-    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let base = base_url(&headers, &st.base_url);
+    let base = st.base_url.clone();
     let body = read(&st.store, move |c| render::run_detail_json(c, &id, &caller, &base)).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
@@ -114,11 +113,10 @@ pub struct AttachmentBody {
 pub async fn create_attachment(
     State(st): State<AppState>,
     Extension(caller): Extension<Caller>,
-    headers: HeaderMap,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<AttachmentBody>,
 ) -> ApiResult<Json<Value>> {
-    let base = base_url(&headers, &st.base_url);
+    let base = st.base_url.clone();
     let a = write(&st.store, move |c| {
         mutate::create_attachment(
             c,

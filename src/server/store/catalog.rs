@@ -105,12 +105,19 @@ pub fn get_or_create_part(
     }
 }
 
+/// The revision a unit of the part gets when none is named: the part's default, else its
+/// first, else a new `A` (every revision of the part may have been deleted).
 pub fn default_revision(conn: &Connection, part_id: &str) -> rusqlite::Result<String> {
-    conn.prepare_cached(
-        "SELECT COALESCE(p.default_revision_id, (SELECT id FROM revisions WHERE part_id = p.id ORDER BY rowid LIMIT 1))
-         FROM parts p WHERE p.id = ?1",
-    )?
-    .query_row([part_id], |r| r.get(0))
+    let found: Option<String> = conn
+        .prepare_cached(
+            "SELECT COALESCE(p.default_revision_id, (SELECT id FROM revisions WHERE part_id = p.id ORDER BY rowid LIMIT 1))
+             FROM parts p WHERE p.id = ?1",
+        )?
+        .query_row([part_id], |r| r.get(0))?;
+    match found {
+        Some(id) => Ok(id),
+        None => get_or_create_revision(conn, part_id, DEFAULT_REVISION, &mut IdSource::Random),
+    }
 }
 
 pub fn get_or_create_revision(
@@ -167,6 +174,43 @@ pub fn find_unit(conn: &Connection, serial: &str) -> rusqlite::Result<Option<Uni
         })
     })
     .optional()
+}
+
+/// Counts a new run on its unit, which becomes the unit's last run if it started last.
+pub fn count_run(
+    conn: &Connection,
+    unit: &str,
+    seq: i64,
+    started: i64,
+    outcome: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE units SET run_count = run_count + 1,
+            last_run_seq = CASE WHEN last_run_at IS NULL OR ?3 >= last_run_at THEN ?2 ELSE last_run_seq END,
+            last_outcome = CASE WHEN last_run_at IS NULL OR ?3 >= last_run_at THEN ?4 ELSE last_outcome END,
+            last_run_at = MAX(COALESCE(last_run_at, ?3), ?3)
+         WHERE id = ?1",
+    )?
+    .execute(params![unit, seq, started, outcome])?;
+    Ok(())
+}
+
+/// Recounts a unit's runs after some were deleted.
+pub fn recount_runs(conn: &Connection, unit: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE units SET
+            run_count = (SELECT COUNT(*) FROM runs r WHERE r.unit_id = ?1),
+            last_run_seq = (SELECT seq FROM runs r WHERE r.unit_id = ?1 ORDER BY r.started_at DESC, r.seq DESC LIMIT 1),
+            last_run_at = (SELECT MAX(started_at) FROM runs r WHERE r.unit_id = ?1)
+         WHERE id = ?1",
+    )?
+    .execute([unit])?;
+    conn.prepare_cached(
+        "UPDATE units SET last_outcome = (SELECT outcome FROM runs r WHERE r.seq = units.last_run_seq)
+         WHERE id = ?1",
+    )?
+    .execute([unit])?;
+    Ok(())
 }
 
 /// Whether `ancestor` is `unit` or above it in the assembly tree.
@@ -240,7 +284,8 @@ pub fn link_station_procedure(
     Ok(())
 }
 
-fn user_json(conn: &Connection, id: Option<String>) -> rusqlite::Result<Value> {
+/// `{id, name, email}` of a user, or null.
+pub fn user_json(conn: &Connection, id: Option<String>) -> rusqlite::Result<Value> {
     let Some(id) = id else { return Ok(Value::Null) };
     let row: Option<(Option<String>, String)> = conn
         .prepare_cached("SELECT name, email FROM users WHERE id = ?1")?
@@ -252,89 +297,14 @@ fn user_json(conn: &Connection, id: Option<String>) -> rusqlite::Result<Value> {
     })
 }
 
-pub struct Page {
-    pub limit: i64,
-    pub cursor: i64,
-}
-
-fn meta(has_more: bool, next: i64) -> Value {
-    json!({"has_more": has_more, "next_cursor": if has_more { Value::from(next) } else { Value::Null }})
-}
-
-pub fn list_procedures(
-    conn: &Connection,
-    page: &Page,
-    search: Option<&str>,
-    after: Option<i64>,
-    before: Option<i64>,
-) -> rusqlite::Result<Value> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, name, created_at, created_by_user_id FROM procedures
-         WHERE (?1 IS NULL OR instr(lower(name), lower(?1)) > 0 OR id = ?1)
-           AND (?2 IS NULL OR created_at >= ?2) AND (?3 IS NULL OR created_at <= ?3)
-         ORDER BY created_at DESC, id LIMIT ?4 OFFSET ?5",
-    )?;
-    let rows: Vec<(String, String, i64, Option<String>)> = stmt
-        .query_map(params![search, after, before, page.limit + 1, page.cursor], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?
-        .collect::<Result<_, _>>()?;
-    let has_more = rows.len() as i64 > page.limit;
-    let mut data = Vec::new();
-    for (id, name, created, by) in rows.into_iter().take(page.limit as usize) {
-        let mut user = user_json(conn, by)?;
-        if user.is_null() {
-            user = json!({"id": "system", "name": "System", "email": null});
-        }
-        data.push(json!({
-            "id": id, "name": name,
-            "created_at": crate::api::time::from_ms(created),
-            "created_by_user": user, "linkedRepository": null,
-        }));
-    }
-    Ok(json!({"data": data, "meta": meta(has_more, page.cursor + page.limit)}))
-}
-
-pub fn get_procedure(conn: &Connection, id: &str) -> Result<Value, ApiError> {
-    let row: Option<(String, i64, Option<String>)> = conn
-        .prepare_cached(
-            "SELECT name, created_at, created_by_user_id FROM procedures WHERE id = ?1",
-        )?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+/// `{id, name}` of a station, or null.
+pub fn station_json(conn: &Connection, id: Option<String>) -> rusqlite::Result<Value> {
+    let Some(id) = id else { return Ok(Value::Null) };
+    let name: Option<String> = conn
+        .prepare_cached("SELECT name FROM stations WHERE id = ?1")?
+        .query_row([&id], |r| r.get(0))
         .optional()?;
-    let Some((name, created, by)) = row else {
-        return Err(ApiError::not_found(format!("Procedure `{id}` not found")));
-    };
-    let runs_count: i64 = conn
-        .prepare_cached("SELECT COUNT(*) FROM runs WHERE procedure_id = ?1")?
-        .query_row([id], |r| r.get(0))?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT r.id, r.started_at, r.outcome, u.serial_number FROM runs r JOIN units u ON u.id = r.unit_id
-         WHERE r.procedure_id = ?1 ORDER BY r.started_at DESC, r.seq DESC LIMIT 10",
-    )?;
-    let recent: Vec<Value> = stmt
-        .query_map([id], |r| {
-            Ok(json!({
-                "id": r.get::<_, String>(0)?,
-                "started_at": crate::api::time::from_ms(r.get(1)?),
-                "outcome": r.get::<_, String>(2)?,
-                "unit": {"serial_number": r.get::<_, String>(3)?},
-            }))
-        })?
-        .collect::<Result<_, _>>()?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT s.id, s.name FROM stations s JOIN station_procedures sp ON sp.station_id = s.id WHERE sp.procedure_id = ?1 ORDER BY s.name",
-    )?;
-    let stations: Vec<Value> = stmt
-        .query_map([id], |r| {
-            Ok(json!({"id": r.get::<_, String>(0)?, "name": r.get::<_, String>(1)?}))
-        })?
-        .collect::<Result<_, _>>()?;
-    Ok(json!({
-        "id": id, "name": name, "created_at": crate::api::time::from_ms(created),
-        "created_by_user": user_json(conn, by)?, "runs_count": runs_count,
-        "recent_runs": recent, "stations": stations,
-    }))
+    Ok(json!({"id": id, "name": name.unwrap_or_default()}))
 }
 
 pub fn create_revision(
@@ -358,42 +328,6 @@ pub fn create_revision(
         )));
     }
     get_or_create_revision(conn, &part.id, number, ids).map_err(Into::into)
-}
-
-pub fn list_stations(
-    conn: &Connection,
-    page: &Page,
-    search: Option<&str>,
-    procedure_ids: &[String],
-) -> rusqlite::Result<Value> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, name FROM stations WHERE (?1 IS NULL OR instr(lower(name), lower(?1)) > 0 OR id = ?1) ORDER BY name, id",
-    )?;
-    let all: Vec<(String, String)> = stmt
-        .query_map(params![search], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
-    let mut proc_stmt = conn.prepare_cached(
-        "SELECT p.id, p.name FROM procedures p JOIN station_procedures sp ON sp.procedure_id = p.id WHERE sp.station_id = ?1 ORDER BY p.name",
-    )?;
-    let mut rows = Vec::new();
-    for (id, name) in all {
-        let procs: Vec<(String, String)> = proc_stmt
-            .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
-        if !procedure_ids.is_empty() && !procs.iter().any(|(pid, _)| procedure_ids.contains(pid)) {
-            continue;
-        }
-        rows.push(json!({
-            "id": id, "name": name,
-            "procedures": procs.iter().map(|(i, n)| json!({"id": i, "name": n})).collect::<Vec<_>>(),
-            "procedures_count": procs.len(), "team": null,
-        }));
-    }
-    let total = rows.len() as i64;
-    let data: Vec<Value> =
-        rows.into_iter().skip(page.cursor as usize).take(page.limit as usize).collect();
-    let has_more = page.cursor + page.limit < total;
-    Ok(json!({"data": data, "meta": meta(has_more, page.cursor + page.limit)}))
 }
 
 pub fn list_users(conn: &Connection) -> rusqlite::Result<Value> {
@@ -430,20 +364,37 @@ pub fn insert_station(conn: &Connection, id: &str, name: &str) -> rusqlite::Resu
     Ok(())
 }
 
-pub fn insert_key(
+/// Stores `key` (hashed) as the one key of `kind` for `principal`, replacing any other.
+pub fn replace_key(
     conn: &Connection,
     key: &str,
     kind: &str,
     principal: &str,
 ) -> rusqlite::Result<()> {
+    use crate::server::auth;
+    conn.prepare_cached("DELETE FROM api_keys WHERE kind = ?1 AND principal_id = ?2")?
+        .execute([kind, principal])?;
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO api_keys (key, kind, principal_id) VALUES (?1, ?2, ?3)",
+        "INSERT OR REPLACE INTO api_keys (key, kind, principal_id, prefix) VALUES (?1, ?2, ?3, ?4)",
     )?
-    .execute([key, kind, principal])?;
+    .execute([&auth::hash(key), kind, principal, &auth::prefix(key)])?;
     Ok(())
 }
 
-/// `(key, kind, principal)` for every key.
+/// The prefix of the stored key of `kind` for `principal`.
+pub fn key_prefix(
+    conn: &Connection,
+    kind: &str,
+    principal: &str,
+) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached(
+        "SELECT prefix FROM api_keys WHERE kind = ?1 AND principal_id = ?2 LIMIT 1",
+    )?
+    .query_row([kind, principal], |r| r.get(0))
+    .optional()
+}
+
+/// `(hash, kind, principal)` for every key.
 pub fn keys(conn: &Connection) -> rusqlite::Result<Vec<(String, String, String)>> {
     let mut stmt = conn.prepare("SELECT key, kind, principal_id FROM api_keys ORDER BY rowid")?;
     stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect()

@@ -23,19 +23,57 @@ pub struct CreateCtx<'a> {
     pub ids: &'a mut IdSource,
 }
 
-/// The id of the created run, or of the earlier run with the same `client_run_ref`.
+/// A digest of a create request, to tell a replay from another run under the same ref.
+fn body_digest(req: &RunCreate) -> String {
+    let text = serde_json::to_vec(req).unwrap_or_default();
+    let d = ring::digest::digest(&ring::digest::SHA256, &text);
+    d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An earlier run with this `client_run_ref` that the caller may see: its id, and whether it
+/// was made from the same request.
+fn replayed(
+    conn: &Connection,
+    reference: &str,
+    digest: &str,
+    caller: &Caller,
+) -> rusqlite::Result<Option<(String, bool)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, procedure_id, client_run_digest FROM runs WHERE client_run_ref = ?1 ORDER BY seq",
+    )?;
+    let found: Vec<(String, String, Option<String>)> = stmt
+        .query_map([reference], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut visible = Vec::new();
+    for (id, procedure, d) in found {
+        if crate::server::scope::procedure_visible(conn, caller, &procedure)? {
+            visible.push((id, d.as_deref() == Some(digest)));
+        }
+    }
+    Ok(visible.iter().find(|(_, same)| *same).or(visible.first()).cloned())
+}
+
+/// The id of the created run, or of the earlier run made from the same request under the same
+/// `client_run_ref` (a retried create). An empty ref is no ref; a ref is looked up among the
+/// runs the caller may see; another request under a known ref is a conflict.
 pub fn create_run(
     conn: &Connection,
     req: &RunCreate,
     ctx: &mut CreateCtx<'_>,
 ) -> Result<String, ApiError> {
-    if let Some(reference) = &req.client_run_ref {
-        let found: Option<String> = conn
-            .prepare_cached("SELECT id FROM runs WHERE client_run_ref = ?1")?
-            .query_row([reference], |r| r.get(0))
-            .optional()?;
-        if let Some(id) = found {
-            return Ok(id);
+    let reference = req.client_run_ref.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    // Only a run with a ref needs its digest (the seeder's runs have none).
+    let digest = reference.map(|_| body_digest(req));
+    if let (Some(reference), Some(digest)) = (reference, &digest) {
+        match replayed(conn, reference, digest, ctx.caller)? {
+            Some((id, true)) => return Ok(id),
+            Some((id, false)) => {
+                return Err(ApiError::conflict(format!(
+                    "client_run_ref `{reference}` was used for run {id}, made from a different request; use a new ref for a new run"
+                ))
+                .with_issue_path(&path!["client_run_ref"]));
+            }
+            None => {}
         }
     }
     let serial = req.serial_number.trim();
@@ -49,10 +87,13 @@ pub fn create_run(
         return Err(ApiError::not_found(format!("Procedure `{}` not found", req.procedure_id))
             .with_issue_path(&path!["procedure_id"]));
     }
-    if let Some(station) = ctx.caller.station_id()
-        && !catalog::station_has_procedure(conn, station, &req.procedure_id)?
-    {
-        return Err(ApiError::forbidden("This station is not linked to the run's procedure"));
+    if !crate::server::scope::procedure_visible(conn, ctx.caller, &req.procedure_id)? {
+        // As if it did not exist: a station key learns nothing of other procedures.
+        return Err(ApiError::not_found(format!(
+            "Procedure `{}` not found (or not linked to this station)",
+            req.procedure_id
+        ))
+        .with_issue_path(&path!["procedure_id"]));
     }
     check_metadata(req.metadata.as_ref(), "metadata")?;
     check_metadata(req.unit_metadata.as_ref(), "unit_metadata")?;
@@ -87,15 +128,16 @@ pub fn create_run(
     let metadata = req.metadata.clone().unwrap_or_default();
     let id = ctx.ids.next_id();
     conn.prepare_cached(
-        "INSERT INTO runs (id, client_run_ref, created_at, started_at, ended_at, duration_ms, outcome, procedure_id,
+        "INSERT INTO runs (id, client_run_ref, client_run_digest, created_at, started_at, ended_at, duration_ms, outcome, procedure_id,
             version_id, unit_id, serial_number, part_id, part_number, revision_id, revision_number, batch_id,
             created_by_user_id, created_by_station_id, operated_by_user_id, operated_by_name, docstring,
             execution_id, slot_key, slot_name, metadata)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
     )?
     .execute(params![
         id,
-        req.client_run_ref,
+        reference,
+        digest,
         ctx.now_ms,
         to_ms(&req.started_at),
         to_ms(&req.ended_at),
@@ -138,6 +180,7 @@ pub fn create_run(
         conn.prepare_cached("UPDATE units SET created_run_seq = ?2 WHERE id = ?1")?
             .execute(params![unit.id, seq])?;
     }
+    catalog::count_run(conn, &unit.id, seq, to_ms(&req.started_at), req.outcome.0.as_str())?;
     // The run's sub-units become the unit's children: the assembly they were fitted into.
     for (i, su) in sub_units.iter().enumerate() {
         catalog::set_parent(conn, &su.id, &unit.id)
@@ -302,6 +345,10 @@ fn resolve_unit(
                 ctx.caller.user_id(),
                 ctx.caller.station_id(),
             ])?;
+            conn.prepare_cached(
+                "INSERT INTO unit_search (rowid, text) SELECT rowid, serial_number FROM units WHERE id = ?1",
+            )?
+            .execute([&id])?;
             (id, true)
         }
     };

@@ -307,6 +307,7 @@ pub fn build_measurement(
         )?),
         measured_value: m.measured_value.clone(),
         data_series: if series.is_empty() { None } else { Some(series) },
+        docstring: m.docstring.clone(),
     })
 }
 

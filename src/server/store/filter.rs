@@ -50,6 +50,8 @@ pub struct RunFilter {
     pub operated_by_ids: Vec<String>,
     pub operated_by_names: Vec<String>,
     pub metadata: Vec<(String, Vec<MetaCond>)>,
+    /// The embedded server has no deployments: every run is `production`.
+    pub environments: Vec<crate::api::Environment>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -63,19 +65,23 @@ pub struct ListQuery {
     pub include_sequences: bool,
 }
 
-fn bad(param: &str, msg: impl Into<String>) -> ApiError {
+pub fn bad(param: &str, msg: impl Into<String>) -> ApiError {
     ApiError::field(&path![param], msg)
 }
 
+/// An RFC 3339 time; one without an offset (as Python sends a naive datetime) is UTC.
 pub fn parse_time(param: &str, v: &str) -> Result<i64, ApiError> {
-    DateTime::parse_from_rfc3339(v).map(|t| t.with_timezone(&Utc).timestamp_millis()).map_err(
-        |_| {
+    if let Ok(t) = DateTime::parse_from_rfc3339(v) {
+        return Ok(t.with_timezone(&Utc).timestamp_millis());
+    }
+    chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S%.f")
+        .map(|t| t.and_utc().timestamp_millis())
+        .map_err(|_| {
             bad(param, format!("`{v}` is not an RFC 3339 timestamp; e.g. 2026-11-01T08:00:00.000Z"))
-        },
-    )
+        })
 }
 
-fn parse_bool(param: &str, v: &str) -> Result<bool, ApiError> {
+pub fn parse_bool(param: &str, v: &str) -> Result<bool, ApiError> {
     match v {
         "true" => Ok(true),
         "false" => Ok(false),
@@ -83,21 +89,29 @@ fn parse_bool(param: &str, v: &str) -> Result<bool, ApiError> {
     }
 }
 
+/// A whole number in `min..=max`. `2.0` is 2: the Python SDK sends some integers as floats.
 pub fn parse_int(param: &str, v: &str, min: i64, max: i64) -> Result<i64, ApiError> {
-    let n: i64 = v.parse().map_err(|_| bad(param, format!("`{v}` is not a whole number")))?;
+    let not_whole = || bad(param, format!("`{v}` is not a whole number"));
+    let n: i64 = match v.parse::<i64>() {
+        Ok(n) => n,
+        Err(_) => match v.parse::<f64>() {
+            Ok(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 => f as i64,
+            _ => return Err(not_whole()),
+        },
+    };
     if n < min || n > max {
         return Err(bad(param, format!("{n} is out of range; it must be from {min} to {max}")));
     }
     Ok(n)
 }
 
-fn parse_enum<T: WireEnum>(param: &str, v: &str) -> Result<T, ApiError> {
+pub fn parse_enum<T: WireEnum>(param: &str, v: &str) -> Result<T, ApiError> {
     T::parse_known(v).ok_or_else(|| {
         bad(param, format!("unknown value `{v}`, expected one of: {}", T::expected()))
     })
 }
 
-fn parse_metadata(v: &str) -> Result<Vec<(String, Vec<MetaCond>)>, ApiError> {
+pub fn parse_metadata(v: &str) -> Result<Vec<(String, Vec<MetaCond>)>, ApiError> {
     let obj: serde_json::Map<String, Value> = serde_json::from_str(v).map_err(|e| {
         bad(
             "metadata",
@@ -194,6 +208,58 @@ fn list_param<'a>(f: &'a mut RunFilter, k: &str) -> Option<&'a mut Vec<String>> 
     })
 }
 
+/// The query string's pairs, as every list endpoint reads them: `ids[]=a` is `ids=a` (some
+/// HTTP clients add brackets), and an empty value means the parameter was not given (the
+/// official Python SDK sends every parameter it knows, `metadata=` included).
+pub fn query_pairs(raw: &str) -> impl Iterator<Item = (String, String)> + '_ {
+    form_urlencoded::parse(raw.as_bytes()).filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| {
+        let k = k.strip_suffix("[]").map(str::to_string).unwrap_or_else(|| k.into_owned());
+        (k, v.into_owned())
+    })
+}
+
+/// Applies one run-filter parameter; `Ok(false)` when `k` is not one.
+pub fn apply_run_param(f: &mut RunFilter, k: &str, v: &str) -> Result<bool, ApiError> {
+    if let Some(target) = list_param(f, k) {
+        target.push(v.to_string());
+        return Ok(true);
+    }
+    match k {
+        "search_query" => f.search_query = Some(v.to_string()),
+        "outcomes" => f.outcomes.push(parse_enum(k, v)?),
+        "samples" => f.samples.push(parse_enum(k, v)?),
+        "duration_min" => f.duration_min = Some(parse_duration_ms(v).map_err(|m| bad(k, m))?),
+        "duration_max" => f.duration_max = Some(parse_duration_ms(v).map_err(|m| bad(k, m))?),
+        "started_after" => f.started_after = Some(parse_time(k, v)?),
+        "started_before" => f.started_before = Some(parse_time(k, v)?),
+        "ended_after" => f.ended_after = Some(parse_time(k, v)?),
+        "ended_before" => f.ended_before = Some(parse_time(k, v)?),
+        "created_after" => f.created_after = Some(parse_time(k, v)?),
+        "created_before" => f.created_before = Some(parse_time(k, v)?),
+        "metadata" => f.metadata = parse_metadata(v)?,
+        "environments" => f.environments.push(parse_enum(k, v)?),
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// `limit`, `cursor`, `sort_order`: the paging every list shares. `Ok(false)` for other keys.
+pub fn apply_page_param(
+    limit: &mut i64,
+    cursor: &mut i64,
+    order: &mut SortOrder,
+    k: &str,
+    v: &str,
+) -> Result<bool, ApiError> {
+    match k {
+        "limit" => *limit = parse_int(k, v, 1, MAX_LIMIT)?,
+        "cursor" => *cursor = parse_int(k, v, 0, i64::MAX)?,
+        "sort_order" => *order = parse_enum(k, v)?,
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
 /// Parses the raw query string.
 pub fn parse_list_query(raw: &str) -> Result<ListQuery, ApiError> {
     let mut q = ListQuery {
@@ -205,35 +271,15 @@ pub fn parse_list_query(raw: &str) -> Result<ListQuery, ApiError> {
         include_metadata: false,
         include_sequences: false,
     };
-    let f = &mut q.filter;
-    for (k, v) in form_urlencoded::parse(raw.as_bytes()) {
-        let (k, v) = (k.as_ref(), v.as_ref());
-        // Accept `ids[]=a` as well: some HTTP clients add brackets.
-        let k = k.strip_suffix("[]").unwrap_or(k);
-        if let Some(target) = list_param(f, k) {
-            if v.is_empty() {
-                return Err(bad(k, "empty value; leave the parameter out instead"));
-            }
-            target.push(v.to_string());
+    for (k, v) in query_pairs(raw) {
+        let (k, v) = (k.as_str(), v.as_str());
+        if apply_run_param(&mut q.filter, k, v)?
+            || apply_page_param(&mut q.limit, &mut q.cursor, &mut q.sort_order, k, v)?
+        {
             continue;
         }
         match k {
-            "search_query" => f.search_query = Some(v.to_string()).filter(|s| !s.trim().is_empty()),
-            "outcomes" => f.outcomes.push(parse_enum(k, v)?),
-            "samples" => f.samples.push(parse_enum(k, v)?),
-            "duration_min" => f.duration_min = Some(parse_duration_ms(v).map_err(|m| bad(k, m))?),
-            "duration_max" => f.duration_max = Some(parse_duration_ms(v).map_err(|m| bad(k, m))?),
-            "started_after" => f.started_after = Some(parse_time(k, v)?),
-            "started_before" => f.started_before = Some(parse_time(k, v)?),
-            "ended_after" => f.ended_after = Some(parse_time(k, v)?),
-            "ended_before" => f.ended_before = Some(parse_time(k, v)?),
-            "created_after" => f.created_after = Some(parse_time(k, v)?),
-            "created_before" => f.created_before = Some(parse_time(k, v)?),
-            "metadata" => f.metadata = parse_metadata(v)?,
-            "limit" => q.limit = parse_int(k, v, 1, MAX_LIMIT)?,
-            "cursor" => q.cursor = parse_int(k, v, 0, i64::MAX)?,
             "sort_by" => q.sort_by = parse_enum(k, v)?,
-            "sort_order" => q.sort_order = parse_enum(k, v)?,
             "include_metadata" => q.include_metadata = parse_bool(k, v)?,
             "include_sequences" => q.include_sequences = parse_bool(k, v)?,
             // Unknown parameters are ignored, as the service does.
@@ -258,6 +304,15 @@ mod tests {
     }
 
     #[test]
+    fn python_spellings_of_numbers_and_times() {
+        let q = parse_list_query("limit=5.0&cursor=2.0&started_after=2024-01-15T10%3A30%3A00.123456&started_before=2024-01-15T12%3A30%3A00%2B02%3A00").unwrap();
+        assert_eq!((q.limit, q.cursor), (5, 2));
+        assert_eq!(q.filter.started_after, Some(1_705_314_600_123));
+        assert_eq!(q.filter.started_before, Some(1_705_314_600_000));
+        assert!(parse_list_query("cursor=2.5").is_err());
+    }
+
+    #[test]
     fn bad_values_name_their_parameter() {
         for (raw, field) in [
             ("limit=0", "limit"),
@@ -271,12 +326,22 @@ mod tests {
             ("metadata=%7Bnot-json", "metadata"),
             ("metadata=%7B%22a%22%3A%7B%22like%22%3A1%7D%7D", "metadata.a"),
             ("include_metadata=yes", "include_metadata"),
-            ("ids=", "ids"),
         ] {
             let err = parse_list_query(raw).unwrap_err();
             assert_eq!(err.status, axum::http::StatusCode::BAD_REQUEST, "{raw}");
             assert!(err.body.message.contains(field), "{raw}: {}", err.body.message);
         }
+    }
+
+    #[test]
+    fn empty_parameters_are_not_given() {
+        // What the official Python SDK sends for a plain `runs.list()`.
+        let q = parse_list_query(
+            "limit=50&sort_by=started_at&sort_order=desc&metadata=&include_metadata=false&include_sequences=false&ids=&search_query=",
+        )
+        .unwrap();
+        assert_eq!(q.filter, RunFilter::default());
+        assert_eq!(q.limit, 50);
     }
 
     #[test]

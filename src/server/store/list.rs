@@ -40,10 +40,10 @@ pub struct Where {
 }
 
 impl Where {
-    fn push(&mut self, clause: impl Into<String>) {
+    pub fn push(&mut self, clause: impl Into<String>) {
         self.clauses.push(clause.into());
     }
-    fn bind(&mut self, v: impl Into<Sql>) -> String {
+    pub fn bind(&mut self, v: impl Into<Sql>) -> String {
         self.params.push(v.into());
         format!("?{}", self.params.len())
     }
@@ -58,7 +58,7 @@ impl Where {
         }
     }
 
-    fn any_of(&mut self, column: &str, values: &[String]) {
+    pub fn any_of(&mut self, column: &str, values: &[String]) {
         if values.is_empty() {
             return;
         }
@@ -67,7 +67,8 @@ impl Where {
     }
 }
 
-fn like_pattern(s: &str) -> String {
+/// `%text%` for `LIKE … ESCAPE '\\'`.
+pub fn like_pattern(s: &str) -> String {
     let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
 }
@@ -101,7 +102,16 @@ fn resolve(
 }
 
 pub fn resolve_query(conn: &Connection, q: &ListQuery) -> rusqlite::Result<Resolved> {
-    let f = &q.filter;
+    resolve_filter(conn, &q.filter, matches!(q.sort_by, SortBy::StartedAt | SortBy::Unknown(_)))
+}
+
+/// What `where_clauses` needs to know beyond the filter; `by_start`: the page is ordered by
+/// the runs' start time (the cross-run lists order by their own tables and pass false).
+pub fn resolve_filter(
+    conn: &Connection,
+    f: &RunFilter,
+    by_start: bool,
+) -> rusqlite::Result<Resolved> {
     Ok(Resolved {
         batch_ids: resolve(conn, "SELECT id FROM batches WHERE number = ?1", &f.batch_numbers)?,
         version_ids: resolve(
@@ -109,7 +119,7 @@ pub fn resolve_query(conn: &Connection, q: &ListQuery) -> rusqlite::Result<Resol
             "SELECT id FROM procedure_versions WHERE tag = ?1",
             &f.procedure_versions,
         )?,
-        by_start: matches!(q.sort_by, SortBy::StartedAt | SortBy::Unknown(_)),
+        by_start,
     })
 }
 
@@ -143,13 +153,13 @@ pub fn where_clauses(
     if let Some(text) = &f.search_query {
         let text = text.trim();
         let p = q.bind(like_pattern(text));
+        // The run's id or serial holds the text (any case); for 3 characters or more the
+        // trigram index names the candidates first. A phrase MATCH, not `LIKE … ESCAPE`:
+        // FTS5 answers LIKE from its index only without an ESCAPE clause.
+        q.push(format!("(r.id LIKE {p} ESCAPE '\\' OR r.serial_number LIKE {p} ESCAPE '\\')"));
         if text.chars().count() >= 3 {
-            // The trigram index answers substring matches without a scan.
-            q.push(format!(
-                "r.seq IN (SELECT rowid FROM run_search WHERE text LIKE {p} ESCAPE '\\')"
-            ));
-        } else {
-            q.push(format!("(r.id LIKE {p} ESCAPE '\\' OR r.serial_number LIKE {p} ESCAPE '\\')"));
+            let m = q.bind(format!("\"{}\"", text.replace('"', "\"\"")));
+            q.push(format!("r.seq IN (SELECT rowid FROM run_search WHERE run_search MATCH {m})"));
         }
     }
     q.any_of("r.id", &f.ids);
@@ -158,6 +168,11 @@ pub fn where_clauses(
     q.any_of("r.procedure_id", &f.procedure_ids);
     if let Some(ids) = &resolved.version_ids {
         in_ids(&mut q, "r.version_id", ids);
+    }
+    if !f.environments.is_empty() && !f.environments.contains(&crate::api::Environment::Production)
+    {
+        // Without deployments every run is a production run.
+        q.push("0");
     }
     if !f.deployment_ids.is_empty() {
         // The embedded server has no deployments, so no run matches one.

@@ -2,15 +2,26 @@
 //! concurrent creates never lose each other) and a few reader connections (WAL lets them read
 //! while a write is under way). Every call is blocking; routes run them on tokio's blocking pool.
 
+pub mod attachments;
+pub mod batches;
 pub mod catalog;
 pub mod create;
+pub mod crossrun;
 pub mod detail;
 pub mod filter;
 pub mod ids;
 pub mod list;
+pub mod logs;
+pub mod measurements;
 pub mod mutate;
+pub mod parts;
+pub mod phases;
+pub mod procedures;
 pub mod render;
 pub mod rows;
+pub mod stations;
+pub mod units;
+pub mod units_list;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -149,6 +160,20 @@ fn upgrade(conn: &Connection) -> rusqlite::Result<()> {
         ))?;
         // Runs stored before the cross-run tables existed get their rows (version 3).
         rows::backfill(conn)?;
+        hash_stored_keys(conn)?;
+        conn.execute_batch(
+            "UPDATE units SET
+                run_count = (SELECT COUNT(*) FROM runs r WHERE r.unit_id = units.id),
+                last_run_seq = (SELECT seq FROM runs r WHERE r.unit_id = units.id ORDER BY r.started_at DESC, r.seq DESC LIMIT 1),
+                last_run_at = (SELECT MAX(started_at) FROM runs r WHERE r.unit_id = units.id)
+             WHERE last_run_seq IS NULL;
+             UPDATE units SET last_outcome = (SELECT outcome FROM runs r WHERE r.seq = units.last_run_seq)
+             WHERE last_outcome IS NULL;
+             INSERT INTO unit_search (rowid, text) SELECT rowid, serial_number FROM units
+             WHERE NOT EXISTS (SELECT 1 FROM unit_search LIMIT 1);
+             UPDATE attachments SET download_token = lower(hex(randomblob(16)))
+             WHERE download_token IS NULL;",
+        )?;
         conn.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"))
     })();
     if steps.is_err() {
@@ -157,14 +182,56 @@ fn upgrade(conn: &Connection) -> rusqlite::Result<()> {
     steps
 }
 
+/// Keys stored in the clear by an older tofui are hashed in place.
+fn hash_stored_keys(conn: &Connection) -> rusqlite::Result<()> {
+    use crate::server::auth;
+    let plain: Vec<String> = conn
+        .prepare("SELECT key FROM api_keys WHERE key NOT LIKE 'sha256:%'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for key in plain {
+        conn.execute(
+            "UPDATE api_keys SET key = ?2, prefix = ?3 WHERE key = ?1",
+            [&key, &auth::hash(&key), &auth::prefix(&key)],
+        )?;
+    }
+    Ok(())
+}
+
 /// Columns that `CREATE TABLE IF NOT EXISTS` cannot add to a table an older tofui made.
 fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {
     const ADDED: &[(&str, &str, &str)] = &[
+        ("runs", "client_run_digest", "TEXT"),
+        ("api_keys", "prefix", "TEXT NOT NULL DEFAULT ''"),
         ("units", "created_at", "INTEGER NOT NULL DEFAULT 0"),
         ("units", "created_by_user_id", "TEXT"),
         ("units", "created_by_station_id", "TEXT"),
         ("units", "created_run_seq", "INTEGER"),
         ("units", "parent_id", "TEXT"),
+        ("units", "last_run_seq", "INTEGER"),
+        ("units", "last_run_at", "INTEGER"),
+        ("units", "run_count", "INTEGER NOT NULL DEFAULT 0"),
+        ("units", "last_outcome", "TEXT"),
+        ("stations", "created_at", "INTEGER NOT NULL DEFAULT 0"),
+        ("stations", "metadata", "TEXT NOT NULL DEFAULT '{}'"),
+        ("stations", "archived", "INTEGER NOT NULL DEFAULT 0"),
+        ("procedure_versions", "created_at", "INTEGER NOT NULL DEFAULT 0"),
+        ("procedure_versions", "created_by_user_id", "TEXT"),
+        ("procedure_versions", "created_by_station_id", "TEXT"),
+        ("parts", "created_at", "INTEGER NOT NULL DEFAULT 0"),
+        ("parts", "created_by_user_id", "TEXT"),
+        ("parts", "created_by_station_id", "TEXT"),
+        ("revisions", "metadata", "TEXT NOT NULL DEFAULT '{}'"),
+        ("revisions", "created_at", "INTEGER NOT NULL DEFAULT 0"),
+        ("revisions", "created_by_user_id", "TEXT"),
+        ("revisions", "created_by_station_id", "TEXT"),
+        ("batches", "created_at", "INTEGER NOT NULL DEFAULT 0"),
+        ("batches", "created_by_user_id", "TEXT"),
+        ("batches", "created_by_station_id", "TEXT"),
+        ("attachments", "unit_id", "TEXT"),
+        ("attachments", "download_token", "TEXT"),
+        ("attachments", "created_by_user_id", "TEXT"),
+        ("attachments", "created_by_station_id", "TEXT"),
     ];
     for (table, column, decl) in ADDED {
         let table_exists: bool = conn

@@ -101,10 +101,9 @@ pub fn find_run(conn: &Connection, id: &str, caller: &Caller) -> Result<Found, A
     let Some(found) = found else {
         return Err(ApiError::not_found(format!("Run `{id}` not found")));
     };
-    if let Some(station) = caller.station_id()
-        && !super::catalog::station_has_procedure(conn, station, &found.procedure_id)?
-    {
-        return Err(ApiError::forbidden("This station is not linked to the run's procedure"));
+    if !crate::server::scope::procedure_visible(conn, caller, &found.procedure_id)? {
+        // As if it did not exist: a 403 would tell a station key that the run is there.
+        return Err(ApiError::not_found(format!("Run `{id}` not found")));
     }
     Ok(found)
 }
@@ -115,7 +114,7 @@ pub fn attachments(
     base_url: &str,
 ) -> rusqlite::Result<Vec<Attachment>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, name, size, content_type, token FROM attachments WHERE run_seq = ?1 AND state != 'pending' ORDER BY created_at, id",
+        "SELECT id, name, size, content_type, download_token FROM attachments WHERE run_seq = ?1 AND state != 'pending' ORDER BY created_at, id",
     )?;
     stmt.query_map([seq], |r| {
         let id: String = r.get(0)?;

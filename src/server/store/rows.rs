@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use serde_json::Value;
 
 use crate::api::time::to_ms;
@@ -97,15 +97,28 @@ fn final_attempts(phases: &[Phase]) -> Vec<bool> {
 fn validator_set(conn: &Connection, m: &Measurement) -> rusqlite::Result<Option<i64>> {
     let Some(list) = m.validators.as_ref().filter(|v| !v.is_empty()) else { return Ok(None) };
     let text = serde_json::to_string(list).unwrap_or_else(|_| "[]".into());
-    let found: Option<i64> = conn
-        .prepare_cached("SELECT id FROM validator_sets WHERE body = ?1")?
-        .query_row([&text], |r| r.get(0))
-        .optional()?;
-    if let Some(id) = found {
-        return Ok(Some(id));
+    // Looked up by a 64-bit digest (an integer compare), then checked against the text.
+    let digest = fnv1a(text.as_bytes());
+    let mut stmt = conn.prepare_cached("SELECT id, body FROM validator_sets WHERE digest = ?1")?;
+    let mut rows = stmt.query([digest])?;
+    while let Some(row) = rows.next()? {
+        if row.get_ref(1)?.as_str()? == text {
+            return Ok(Some(row.get(0)?));
+        }
     }
-    conn.prepare_cached("INSERT INTO validator_sets (body) VALUES (?1)")?.execute([&text])?;
+    conn.prepare_cached("INSERT INTO validator_sets (body, digest) VALUES (?1, ?2)")?
+        .execute(params![text, digest])?;
     Ok(Some(conn.last_insert_rowid()))
+}
+
+/// FNV-1a, as a signed 64-bit integer (SQLite's).
+fn fnv1a(bytes: &[u8]) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h as i64
 }
 
 /// The run a set of rows belongs to, as the filters need it.

@@ -7,12 +7,18 @@ CREATE TABLE IF NOT EXISTS users (
 );
 CREATE TABLE IF NOT EXISTS stations (
     id TEXT PRIMARY KEY,
-    name TEXT NOT NULL
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL DEFAULT 0,
+    metadata TEXT NOT NULL DEFAULT '{}',
+    -- A station removed while runs name it is kept for them, hidden from the API.
+    archived INTEGER NOT NULL DEFAULT 0
 );
+-- `key` is the key's SHA-256 (`sha256:…`), never the key; `prefix` its first characters.
 CREATE TABLE IF NOT EXISTS api_keys (
     key TEXT PRIMARY KEY,
     kind TEXT NOT NULL CHECK (kind IN ('user', 'station')),
-    principal_id TEXT NOT NULL
+    principal_id TEXT NOT NULL,
+    prefix TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS procedures (
     id TEXT PRIMARY KEY,
@@ -29,6 +35,9 @@ CREATE TABLE IF NOT EXISTS procedure_versions (
     id TEXT PRIMARY KEY,
     procedure_id TEXT NOT NULL,
     tag TEXT NOT NULL COLLATE NOCASE,
+    created_at INTEGER NOT NULL DEFAULT 0,
+    created_by_user_id TEXT,
+    created_by_station_id TEXT,
     UNIQUE (procedure_id, tag)
 );
 CREATE TABLE IF NOT EXISTS parts (
@@ -36,17 +45,27 @@ CREATE TABLE IF NOT EXISTS parts (
     number TEXT NOT NULL UNIQUE COLLATE NOCASE,
     name TEXT NOT NULL,
     default_revision_id TEXT,
-    metadata TEXT NOT NULL DEFAULT '{}'
+    metadata TEXT NOT NULL DEFAULT '{}',
+    created_at INTEGER NOT NULL DEFAULT 0,
+    created_by_user_id TEXT,
+    created_by_station_id TEXT
 );
 CREATE TABLE IF NOT EXISTS revisions (
     id TEXT PRIMARY KEY,
     part_id TEXT NOT NULL,
     number TEXT NOT NULL COLLATE NOCASE,
+    metadata TEXT NOT NULL DEFAULT '{}',
+    created_at INTEGER NOT NULL DEFAULT 0,
+    created_by_user_id TEXT,
+    created_by_station_id TEXT,
     UNIQUE (part_id, number)
 );
 CREATE TABLE IF NOT EXISTS batches (
     id TEXT PRIMARY KEY,
-    number TEXT NOT NULL UNIQUE COLLATE NOCASE
+    number TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    created_at INTEGER NOT NULL DEFAULT 0,
+    created_by_user_id TEXT,
+    created_by_station_id TEXT
 );
 CREATE TABLE IF NOT EXISTS units (
     id TEXT PRIMARY KEY,
@@ -61,13 +80,20 @@ CREATE TABLE IF NOT EXISTS units (
     created_by_user_id TEXT,
     created_by_station_id TEXT,
     created_run_seq INTEGER,
-    parent_id TEXT
+    parent_id TEXT,
+    -- The unit's newest run (by start) and how many it has: list sorts and filters.
+    last_run_seq INTEGER,
+    last_run_at INTEGER,
+    last_outcome TEXT,
+    run_count INTEGER NOT NULL DEFAULT 0
 );
 -- One row per run. Filter and sort columns are copied here so a list page is one indexed scan.
 CREATE TABLE IF NOT EXISTS runs (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
-    client_run_ref TEXT UNIQUE,
+    -- A client's idempotency key: one per run among the runs a key may see (see create.rs).
+    client_run_ref TEXT,
+    client_run_digest TEXT,
     created_at INTEGER NOT NULL,
     started_at INTEGER NOT NULL,
     ended_at INTEGER NOT NULL,
@@ -119,7 +145,12 @@ CREATE TABLE IF NOT EXISTS attachments (
     size INTEGER,
     token TEXT NOT NULL,
     state TEXT NOT NULL CHECK (state IN ('pending', 'uploaded', 'final')),
-    created_at INTEGER NOT NULL
+    created_at INTEGER NOT NULL,
+    unit_id TEXT,
+    -- The upload link's token is `token`; downloads use their own.
+    download_token TEXT,
+    created_by_user_id TEXT,
+    created_by_station_id TEXT
 );
 CREATE TABLE IF NOT EXISTS attachment_data (
     id TEXT PRIMARY KEY,
@@ -142,7 +173,8 @@ CREATE TABLE IF NOT EXISTS phases (
 );
 CREATE TABLE IF NOT EXISTS validator_sets (
     id INTEGER PRIMARY KEY,
-    body TEXT NOT NULL UNIQUE
+    body TEXT NOT NULL,
+    digest INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS measurements (
     id INTEGER PRIMARY KEY,
@@ -175,6 +207,7 @@ CREATE TABLE IF NOT EXISTS logs (
 -- a match is checked against the row's message.
 CREATE VIRTUAL TABLE IF NOT EXISTS log_search USING fts5(text, tokenize = 'trigram', content = '', detail = 'none');
 CREATE INDEX IF NOT EXISTS runs_started ON runs (started_at, seq);
+CREATE INDEX IF NOT EXISTS runs_client_ref ON runs (client_run_ref) WHERE client_run_ref IS NOT NULL;
 CREATE INDEX IF NOT EXISTS runs_created ON runs (created_at, started_at);
 CREATE INDEX IF NOT EXISTS runs_ended ON runs (ended_at);
 CREATE INDEX IF NOT EXISTS runs_duration ON runs (duration_ms, started_at);
@@ -187,13 +220,20 @@ CREATE INDEX IF NOT EXISTS runs_version ON runs (version_id, started_at);
 CREATE INDEX IF NOT EXISTS runs_batch ON runs (batch_id, started_at);
 CREATE INDEX IF NOT EXISTS runs_station ON runs (created_by_station_id, started_at);
 CREATE INDEX IF NOT EXISTS runs_operator ON runs (operated_by_user_id, started_at);
-CREATE INDEX IF NOT EXISTS runs_unit ON runs (unit_id);
+CREATE INDEX IF NOT EXISTS runs_unit ON runs (unit_id, started_at);
 CREATE INDEX IF NOT EXISTS run_metadata_text ON run_metadata (key, text_value);
 CREATE INDEX IF NOT EXISTS run_metadata_num ON run_metadata (key, num_value);
 CREATE INDEX IF NOT EXISTS attachments_run ON attachments (run_seq);
 CREATE INDEX IF NOT EXISTS units_part ON units (part_id);
 CREATE INDEX IF NOT EXISTS units_parent ON units (parent_id);
 CREATE INDEX IF NOT EXISTS units_created ON units (created_at);
+CREATE INDEX IF NOT EXISTS units_last_run ON units (last_run_at);
+CREATE INDEX IF NOT EXISTS units_last_outcome ON units (last_outcome, created_at);
+CREATE INDEX IF NOT EXISTS units_batch ON units (batch_id);
+CREATE INDEX IF NOT EXISTS attachments_unit ON attachments (unit_id);
+CREATE INDEX IF NOT EXISTS batches_created ON batches (created_at);
+CREATE INDEX IF NOT EXISTS parts_created ON parts (created_at);
+CREATE INDEX IF NOT EXISTS validator_sets_digest ON validator_sets (digest);
 CREATE INDEX IF NOT EXISTS phases_procedure ON phases (procedure, started_at);
 CREATE INDEX IF NOT EXISTS phases_outcome ON phases (procedure, outcome, started_at);
 CREATE INDEX IF NOT EXISTS phases_run ON phases (run_seq);
@@ -205,3 +245,5 @@ CREATE INDEX IF NOT EXISTS logs_at ON logs (at);
 CREATE INDEX IF NOT EXISTS logs_run ON logs (run_seq);
 -- Substring search over run id and serial (`search_query`): trigrams make `LIKE '%…%'` indexed.
 CREATE VIRTUAL TABLE IF NOT EXISTS run_search USING fts5(text, tokenize = 'trigram');
+-- Substring search over unit serials; the units table holds the text to check matches against.
+CREATE VIRTUAL TABLE IF NOT EXISTS unit_search USING fts5(text, tokenize = 'trigram', content = '', detail = 'none');

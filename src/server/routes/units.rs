@@ -1,0 +1,182 @@
+//! `/api/v2/units…` and `/api/v2/stations…`.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::{Extension, Json};
+use serde_json::{Value, json};
+
+use super::catalog::{Body, id};
+use super::{read, write};
+use crate::server::AppState;
+use crate::server::auth::Caller;
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::store::attachments::{self, Owner};
+use crate::server::store::filter::query_pairs;
+use crate::server::store::ids::IdSource;
+use crate::server::store::{now_ms, render, stations, units, units_list};
+
+/// The values of `key` in a query string.
+fn values(raw: Option<&str>, key: &str) -> Vec<String> {
+    query_pairs(raw.unwrap_or("")).filter(|(k, _)| k == key).map(|(_, v)| v).collect()
+}
+
+pub async fn list(
+    State(st): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<Json<Value>> {
+    let q = units_list::parse_query(q.as_deref().unwrap_or(""))?;
+    Ok(Json(read(&st.store, move |c| units_list::list(c, &q, &caller)).await?))
+}
+
+pub async fn create(
+    State(st): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Body { 0: b }: Body,
+) -> ApiResult<Json<Value>> {
+    let new =
+        write(&st.store, move |c| units::create(c, &b, &caller, now_ms(), &mut IdSource::Random))
+            .await?;
+    Ok(id(new))
+}
+
+pub async fn get(
+    State(st): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(serial): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let base = st.base_url.clone();
+    Ok(Json(read(&st.store, move |c| units::get(c, &serial, &caller, &base)).await?))
+}
+
+pub async fn update(
+    State(st): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(serial): Path<String>,
+    Body { 0: b }: Body,
+) -> ApiResult<Json<Value>> {
+    Ok(id(write(&st.store, move |c| units::update(c, &serial, &b, &caller)).await?))
+}
+
+pub async fn delete(
+    State(st): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<Json<Value>> {
+    let serials = values(q.as_deref(), "serial_numbers");
+    let ids = write(&st.store, move |c| units::delete(c, &serials, &caller)).await?;
+    Ok(Json(json!({ "id": ids })))
+}
+
+pub async fn add_child(
+    State(st): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(serial): Path<String>,
+    Body { 0: b }: Body,
+) -> ApiResult<Json<Value>> {
+    let child =
+        b.get("child_serial_number").and_then(Value::as_str).unwrap_or_default().to_string();
+    if child.trim().is_empty() {
+        return Err(ApiError::field(&crate::path!["child_serial_number"], "is required"));
+    }
+    Ok(id(write(&st.store, move |c| units::add_child(c, &serial, &child, &caller)).await?))
+}
+
+pub async fn remove_child(
+    State(st): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(serial): Path<String>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<Json<Value>> {
+    let child = values(q.as_deref(), "child_serial_number").into_iter().next();
+    Ok(id(write(&st.store, move |c| units::remove_child(c, &serial, child.as_deref(), &caller))
+        .await?))
+}
+
+pub async fn create_attachment(
+    State(st): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(serial): Path<String>,
+    Body { 0: b }: Body,
+) -> ApiResult<Json<Value>> {
+    let base = st.base_url.clone();
+    let name = b.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+    let a = write(&st.store, move |c| {
+        caller.require_user("attach files to units")?;
+        let unit = units::find(c, &serial, &caller)?;
+        attachments::create_for(
+            c,
+            Owner::Unit(&unit.id),
+            &name,
+            &caller,
+            now_ms(),
+            &mut IdSource::Random,
+        )
+    })
+    .await?;
+    Ok(Json(json!({ "id": a.id, "upload_url": render::download_url(&base, &a.id, &a.token) })))
+}
+
+pub async fn delete_attachments(
+    State(st): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(serial): Path<String>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<Json<Value>> {
+    let ids = values(q.as_deref(), "ids");
+    let deleted =
+        write(&st.store, move |c| units::delete_attachments(c, &serial, &ids, &caller)).await?;
+    Ok(Json(json!({ "ids": deleted })))
+}
+
+pub async fn list_stations(
+    State(st): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<Json<Value>> {
+    let q = stations::parse_query(q.as_deref().unwrap_or(""))?;
+    Ok(Json(read(&st.store, move |c| stations::list(c, &q, &caller)).await?))
+}
+
+pub async fn create_station(
+    State(st): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Body { 0: b }: Body,
+) -> ApiResult<Json<Value>> {
+    let new = write(&st.store, move |c| {
+        stations::create(c, &b, &caller, now_ms(), &mut IdSource::Random)
+    })
+    .await?;
+    Ok(id(new))
+}
+
+pub async fn current_station(
+    State(st): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(read(&st.store, move |c| stations::current(c, &caller, now_ms())).await?))
+}
+
+pub async fn get_station(
+    State(st): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(sid): Path<String>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(read(&st.store, move |c| stations::get(c, &sid, &caller, now_ms())).await?))
+}
+
+pub async fn update_station(
+    State(st): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(sid): Path<String>,
+    Body { 0: b }: Body,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(write(&st.store, move |c| stations::update(c, &sid, &b, &caller)).await?))
+}
+
+pub async fn remove_station(
+    State(st): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(sid): Path<String>,
+) -> ApiResult<Json<Value>> {
+    Ok(id(write(&st.store, move |c| stations::remove(c, &sid, &caller)).await?))
+}

@@ -1,0 +1,214 @@
+//! `/v2/batches/{number}`: create, list, get, update, delete. Batches are also made by runs
+//! that name one. Numbers match case-insensitively and keep their case.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::{Map, Value, json};
+
+use super::catalog::{station_json, user_json};
+use super::crossrun::{any_in, dir, in_list, offset_page};
+use super::filter::{DEFAULT_LIMIT, apply_page_param, parse_enum, parse_time};
+use super::ids::IdSource;
+use super::list::{Where, like_pattern};
+use super::parts::Stamp;
+use crate::api::time::from_ms;
+use crate::api::{BatchSortBy, SortOrder};
+use crate::path;
+use crate::server::auth::Caller;
+use crate::server::error::ApiError;
+use crate::server::scope;
+
+#[derive(Debug, Clone, Default)]
+pub struct BatchQuery {
+    pub ids: Vec<String>,
+    pub numbers: Vec<String>,
+    pub created_after: Option<i64>,
+    pub created_before: Option<i64>,
+    pub search: Option<String>,
+    pub part_numbers: Vec<String>,
+    pub revision_numbers: Vec<String>,
+    pub sort_by: Option<BatchSortBy>,
+    pub order: SortOrder,
+    pub limit: i64,
+    pub cursor: i64,
+}
+
+pub fn parse_query(raw: &str) -> Result<BatchQuery, ApiError> {
+    let mut q = BatchQuery { limit: DEFAULT_LIMIT, order: SortOrder::Desc, ..Default::default() };
+    for (k, v) in super::filter::query_pairs(raw) {
+        let (k, v) = (k.as_str(), v.as_str());
+        if apply_page_param(&mut q.limit, &mut q.cursor, &mut q.order, k, v)? {
+            continue;
+        }
+        match k {
+            "ids" => q.ids.push(v.to_string()),
+            "numbers" => q.numbers.push(v.to_string()),
+            "created_after" => q.created_after = Some(parse_time(k, v)?),
+            "created_before" => q.created_before = Some(parse_time(k, v)?),
+            "search_query" => q.search = Some(v.to_string()),
+            "part_numbers" => q.part_numbers.push(v.to_string()),
+            "revision_numbers" => q.revision_numbers.push(v.to_string()),
+            "sort_by" => q.sort_by = Some(parse_enum(k, v)?),
+            _ => {}
+        }
+    }
+    Ok(q)
+}
+
+pub fn list(conn: &Connection, q: &BatchQuery, caller: &Caller) -> Result<Value, ApiError> {
+    let mut w = Where { clauses: vec!["1".into()], params: vec![] };
+    scope::batches(&mut w, caller);
+    any_in(&mut w, "b.id", &q.ids);
+    any_in(&mut w, "b.number", &q.numbers);
+    for (op, v) in [(">=", q.created_after), ("<=", q.created_before)] {
+        if let Some(v) = v {
+            let m = w.bind(v);
+            w.push(format!("b.created_at {op} {m}"));
+        }
+    }
+    if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let p = w.bind(like_pattern(text));
+        w.push(format!("b.number LIKE {p} ESCAPE '\\'"));
+    }
+    let conds: Vec<String> = [
+        in_list(&mut w, "pa.number", &q.part_numbers),
+        in_list(&mut w, "rv.number", &q.revision_numbers),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !conds.is_empty() {
+        w.push(format!(
+            "EXISTS (SELECT 1 FROM units u JOIN parts pa ON pa.id = u.part_id
+                JOIN revisions rv ON rv.id = u.revision_id WHERE u.batch_id = b.id AND {})",
+            conds.join(" AND ")
+        ));
+    }
+    let d = dir(&q.order);
+    let order = match q.sort_by.as_ref().unwrap_or(&BatchSortBy::CreatedAt) {
+        BatchSortBy::Number => format!("b.number {d}, b.rowid {d}"),
+        _ => format!("b.created_at {d}, b.rowid {d}"),
+    };
+    let lim = w.bind(q.limit + 1);
+    let off = w.bind(q.cursor);
+    let sql = format!(
+        "SELECT b.id, b.number, b.created_at, b.created_by_user_id, b.created_by_station_id,
+            (SELECT COUNT(*) FROM units u WHERE u.batch_id = b.id)
+         FROM batches b WHERE {} ORDER BY {order} LIMIT {lim} OFFSET {off}",
+        w.clauses.join(" AND ")
+    );
+    type Found = (String, String, i64, Option<String>, Option<String>, i64);
+    let found: Vec<Found> = conn
+        .prepare_cached(&sql)?
+        .query_map(rusqlite::params_from_iter(w.params.iter()), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut rows = Vec::with_capacity(found.len());
+    for (id, number, created, user, station, units) in found {
+        rows.push(json!({
+            "id": id, "number": number, "created_at": from_ms(created),
+            "created_by_user": user_json(conn, user)?, "created_by_station": station_json(conn, station)?,
+            "unit_count": units,
+        }));
+    }
+    Ok(offset_page(rows, q.limit, q.cursor))
+}
+
+/// `(id, number)` of the batch the caller may see; otherwise 404.
+fn find(conn: &Connection, number: &str, caller: &Caller) -> Result<(String, String), ApiError> {
+    let found: Option<(String, String)> = conn
+        .prepare_cached("SELECT id, number FROM batches WHERE number = ?1")?
+        .query_row([number], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match found {
+        Some(b) if scope::batch_visible(conn, caller, &b.0)? => Ok(b),
+        _ => Err(ApiError::not_found(format!("Batch `{number}` not found"))),
+    }
+}
+
+pub fn get(conn: &Connection, number: &str, caller: &Caller) -> Result<Value, ApiError> {
+    let (id, number) = find(conn, number, caller)?;
+    let (created, user, station): (i64, Option<String>, Option<String>) = conn
+        .prepare_cached("SELECT created_at, created_by_user_id, created_by_station_id FROM batches WHERE id = ?1")?
+        .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let units: Vec<Value> = conn
+        .prepare_cached(
+            "SELECT u.id, u.serial_number, u.created_at, pa.id, pa.number, pa.name, rv.id, rv.number
+             FROM units u JOIN parts pa ON pa.id = u.part_id JOIN revisions rv ON rv.id = u.revision_id
+             WHERE u.batch_id = ?1 ORDER BY u.serial_number",
+        )?
+        .query_map([&id], |r| {
+            Ok(json!({
+                "id": r.get::<_, String>(0)?, "serial_number": r.get::<_, String>(1)?,
+                "created_at": from_ms(r.get(2)?),
+                "part": {
+                    "id": r.get::<_, String>(3)?, "number": r.get::<_, String>(4)?, "name": r.get::<_, String>(5)?,
+                    "revision": {"id": r.get::<_, String>(6)?, "number": r.get::<_, String>(7)?},
+                },
+            }))
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(json!({
+        "id": id, "number": number, "created_at": from_ms(created),
+        "created_by_user": user_json(conn, user)?, "created_by_station": station_json(conn, station)?,
+        "units": units,
+    }))
+}
+
+fn number_from(body: &Map<String, Value>, field: &str) -> Result<String, ApiError> {
+    let n = body.get(field).and_then(Value::as_str).map(str::trim).unwrap_or_default();
+    if n.is_empty() {
+        return Err(ApiError::field(&path![field], "must not be empty"));
+    }
+    Ok(n.to_string())
+}
+
+fn taken(conn: &Connection, number: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT id FROM batches WHERE number = ?1")?
+        .query_row([number], |r| r.get(0))
+        .optional()
+}
+
+pub fn create(
+    conn: &Connection,
+    body: &Map<String, Value>,
+    stamp: &Stamp<'_>,
+) -> Result<String, ApiError> {
+    scope::require_user(stamp.caller, "create batches")?;
+    let number = number_from(body, "number")?;
+    if taken(conn, &number)?.is_some() {
+        return Err(ApiError::conflict(format!("A batch numbered `{number}` already exists")));
+    }
+    let id = IdSource::Random.next_id();
+    conn.prepare_cached("INSERT INTO batches (id, number) VALUES (?1, ?2)")?
+        .execute([&id, &number])?;
+    stamp.apply(conn, "batches", &id)?;
+    Ok(id)
+}
+
+pub fn update(
+    conn: &Connection,
+    number: &str,
+    body: &Map<String, Value>,
+    caller: &Caller,
+) -> Result<String, ApiError> {
+    scope::require_user(caller, "change batches")?;
+    let (id, _) = find(conn, number, caller)?;
+    let new = number_from(body, "new_number")?;
+    if taken(conn, &new)?.is_some_and(|other| other != id) {
+        return Err(ApiError::conflict(format!("A batch numbered `{new}` already exists")));
+    }
+    conn.prepare_cached("UPDATE batches SET number = ?2 WHERE id = ?1")?
+        .execute(params![id, new])?;
+    Ok(id)
+}
+
+/// `DELETE`: `{"id": [id]}`; its units and runs keep existing, without a batch.
+pub fn delete(conn: &Connection, number: &str, caller: &Caller) -> Result<Vec<String>, ApiError> {
+    scope::require_user(caller, "delete batches")?;
+    let (id, _) = find(conn, number, caller)?;
+    conn.prepare_cached("UPDATE units SET batch_id = NULL WHERE batch_id = ?1")?.execute([&id])?;
+    conn.prepare_cached("UPDATE runs SET batch_id = NULL WHERE batch_id = ?1")?.execute([&id])?;
+    conn.prepare_cached("DELETE FROM batches WHERE id = ?1")?.execute([&id])?;
+    Ok(vec![id])
+}

@@ -1,0 +1,380 @@
+//! `/v2/parts/{number}` and `/v2/parts/{number}/revisions/{number}`: list, get, create, update,
+//! delete. Numbers match case-insensitively and keep the case they were given.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::{Map, Value, json};
+
+use super::catalog::{self, PartRow, station_json, user_json};
+use super::create::check_metadata;
+use super::crossrun::{dir, in_list, offset_page};
+use super::filter::{
+    DEFAULT_LIMIT, MetaCond, apply_page_param, parse_bool, parse_enum, parse_metadata,
+};
+use super::ids::IdSource;
+use super::list::{Where, like_pattern};
+use super::units_list::metadata_clauses;
+use crate::api::time::from_ms;
+use crate::api::{PartSortBy, SortOrder};
+use crate::path;
+use crate::server::auth::Caller;
+use crate::server::error::ApiError;
+use crate::server::scope;
+
+/// Who made something and when: the columns every catalog row carries.
+pub struct Stamp<'a> {
+    pub now: i64,
+    pub caller: &'a Caller,
+}
+
+impl Stamp<'_> {
+    /// Sets `created_at`/`created_by_*` on a row of `table` made just now.
+    pub fn apply(&self, conn: &Connection, table: &str, id: &str) -> rusqlite::Result<()> {
+        conn.prepare_cached(&format!(
+            "UPDATE {table} SET created_at = ?2, created_by_user_id = ?3, created_by_station_id = ?4
+             WHERE id = ?1 AND created_at = 0"
+        ))?
+        .execute(params![
+            id,
+            self.now,
+            self.caller.user_id(),
+            self.caller.station_id()
+        ])?;
+        Ok(())
+    }
+}
+
+fn merge_metadata(current: &str, patch: Option<&Value>) -> Result<Option<String>, ApiError> {
+    let Some(patch) = patch else { return Ok(None) };
+    let Some(patch) = patch.as_object() else {
+        return Err(ApiError::field(&path!["metadata"], "must be an object"));
+    };
+    let mut merged: Map<String, Value> = serde_json::from_str(current).unwrap_or_default();
+    for (k, v) in patch {
+        if v.is_null() {
+            merged.remove(k);
+        } else {
+            merged.insert(k.clone(), v.clone());
+        }
+    }
+    check_metadata(Some(&merged), "metadata")?;
+    Ok(Some(Value::Object(merged).to_string()))
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PartQuery {
+    pub search: Option<String>,
+    pub procedure_ids: Vec<String>,
+    pub sort_by: Option<PartSortBy>,
+    pub order: SortOrder,
+    pub metadata: Vec<(String, Vec<MetaCond>)>,
+    pub include_metadata: bool,
+    pub limit: i64,
+    pub cursor: i64,
+}
+
+pub fn parse_query(raw: &str) -> Result<PartQuery, ApiError> {
+    let mut q = PartQuery { limit: DEFAULT_LIMIT, order: SortOrder::Desc, ..Default::default() };
+    for (k, v) in super::filter::query_pairs(raw) {
+        let (k, v) = (k.as_str(), v.as_str());
+        if apply_page_param(&mut q.limit, &mut q.cursor, &mut q.order, k, v)? {
+            continue;
+        }
+        match k {
+            "search_query" => q.search = Some(v.to_string()),
+            "procedure_ids" => q.procedure_ids.push(v.to_string()),
+            "sort_by" => q.sort_by = Some(parse_enum(k, v)?),
+            "metadata" if v.trim() != "{}" => q.metadata = parse_metadata(v)?,
+            "include_metadata" => q.include_metadata = parse_bool(k, v)?,
+            _ => {}
+        }
+    }
+    Ok(q)
+}
+
+fn revisions_of(conn: &Connection, part: &str, with_dates: bool) -> rusqlite::Result<Vec<Value>> {
+    conn.prepare_cached(
+        "SELECT id, number, created_at FROM revisions WHERE part_id = ?1 ORDER BY rowid",
+    )?
+    .query_map([part], |r| {
+        let mut v = json!({"id": r.get::<_, String>(0)?, "number": r.get::<_, String>(1)?});
+        if with_dates {
+            v["created_at"] = json!(from_ms(r.get(2)?));
+        }
+        Ok(v)
+    })?
+    .collect()
+}
+
+pub fn list(conn: &Connection, q: &PartQuery, caller: &Caller) -> Result<Value, ApiError> {
+    let mut w = Where { clauses: vec!["1".into()], params: vec![] };
+    scope::parts(&mut w, caller, "pa.id");
+    if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let p = w.bind(like_pattern(text));
+        w.push(format!("(pa.number LIKE {p} ESCAPE '\\' OR pa.name LIKE {p} ESCAPE '\\')"));
+    }
+    if let Some(c) = in_list(&mut w, "rs.procedure_id", &q.procedure_ids) {
+        w.push(format!("EXISTS (SELECT 1 FROM runs rs WHERE rs.part_id = pa.id AND {c})"));
+    }
+    metadata_clauses(&mut w, "pa.metadata", &q.metadata);
+    let d = dir(&q.order);
+    let order = match q.sort_by.as_ref().unwrap_or(&PartSortBy::CreatedAt) {
+        PartSortBy::Name => format!("pa.name {d}, pa.rowid {d}"),
+        PartSortBy::Number => format!("pa.number {d}, pa.rowid {d}"),
+        _ => format!("pa.created_at {d}, pa.rowid {d}"),
+    };
+    let lim = w.bind(q.limit + 1);
+    let off = w.bind(q.cursor);
+    let sql = format!(
+        "SELECT pa.id, pa.number, pa.name, pa.created_at, pa.metadata FROM parts pa WHERE {}
+         ORDER BY {order} LIMIT {lim} OFFSET {off}",
+        w.clauses.join(" AND ")
+    );
+    let found: Vec<(String, String, String, i64, String)> = conn
+        .prepare_cached(&sql)?
+        .query_map(rusqlite::params_from_iter(w.params.iter()), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut rows = Vec::with_capacity(found.len());
+    for (id, number, name, created, metadata) in found {
+        let mut row = json!({
+            "id": id, "number": number, "name": name, "created_at": from_ms(created),
+            "revisions": revisions_of(conn, &id, false)?,
+        });
+        if q.include_metadata {
+            row["metadata"] = serde_json::from_str(&metadata).unwrap_or_else(|_| json!({}));
+        }
+        rows.push(row);
+    }
+    Ok(offset_page(rows, q.limit, q.cursor))
+}
+
+/// The part with this number that the caller may see; otherwise 404.
+pub fn find(conn: &Connection, number: &str, caller: &Caller) -> Result<PartRow, ApiError> {
+    match catalog::find_part(conn, number)? {
+        Some(p) if scope::part_visible(conn, caller, &p.id)? => Ok(p),
+        _ => Err(ApiError::not_found(format!("Part `{number}` not found"))),
+    }
+}
+
+pub fn get(conn: &Connection, number: &str, caller: &Caller) -> Result<Value, ApiError> {
+    let p = find(conn, number, caller)?;
+    let (created, user, station, metadata): (i64, Option<String>, Option<String>, String) = conn
+        .prepare_cached(
+            "SELECT created_at, created_by_user_id, created_by_station_id, metadata FROM parts WHERE id = ?1",
+        )?
+        .query_row([&p.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(json!({
+        "id": p.id, "number": p.number, "name": p.name, "created_at": from_ms(created),
+        "created_by_user": user_json(conn, user)?, "created_by_station": station_json(conn, station)?,
+        "revisions": revisions_of(conn, &p.id, true)?,
+        "metadata": serde_json::from_str::<Value>(&metadata).unwrap_or_else(|_| json!({})),
+    }))
+}
+
+pub fn create(
+    conn: &Connection,
+    body: &Map<String, Value>,
+    stamp: &Stamp<'_>,
+) -> Result<String, ApiError> {
+    scope::require_user(stamp.caller, "create parts")?;
+    let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::trim);
+    let number = text("number").unwrap_or_default();
+    if number.is_empty() {
+        return Err(ApiError::field(&path!["number"], "must not be empty"));
+    }
+    let metadata = body.get("metadata").and_then(Value::as_object).cloned();
+    check_metadata(metadata.as_ref(), "metadata")?;
+    if catalog::find_part(conn, number)?.is_some() {
+        return Err(ApiError::conflict(format!("A part numbered `{number}` already exists")));
+    }
+    let meta = Value::Object(metadata.unwrap_or_default());
+    let rev = text("revision_number").filter(|r| !r.is_empty());
+    let part = catalog::insert_part(conn, number, text("name"), rev, &meta, &mut IdSource::Random)?;
+    stamp.apply(conn, "parts", &part.id)?;
+    stamp.apply(conn, "revisions", &catalog::default_revision(conn, &part.id)?)?;
+    Ok(part.id)
+}
+
+/// `PATCH`: `{id, number, name, updated_at}`.
+pub fn update(
+    conn: &Connection,
+    number: &str,
+    body: &Map<String, Value>,
+    caller: &Caller,
+    now: i64,
+) -> Result<Value, ApiError> {
+    scope::require_user(caller, "change parts")?;
+    let p = find(conn, number, caller)?;
+    let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::trim);
+    let new_number = match text("new_number") {
+        Some("") => return Err(ApiError::field(&path!["new_number"], "must not be empty")),
+        Some(n) => {
+            if catalog::find_part(conn, n)?.is_some_and(|other| other.id != p.id) {
+                return Err(ApiError::conflict(format!("A part numbered `{n}` already exists")));
+            }
+            n.to_string()
+        }
+        None => p.number.clone(),
+    };
+    let name = match text("name") {
+        Some("") => return Err(ApiError::field(&path!["name"], "must not be empty")),
+        Some(n) => n.to_string(),
+        None => p.name.clone(),
+    };
+    let current: String = conn
+        .prepare_cached("SELECT metadata FROM parts WHERE id = ?1")?
+        .query_row([&p.id], |r| r.get(0))?;
+    let metadata = merge_metadata(&current, body.get("metadata"))?.unwrap_or(current);
+    conn.prepare_cached("UPDATE parts SET number = ?2, name = ?3, metadata = ?4 WHERE id = ?1")?
+        .execute(params![p.id, new_number, name, metadata])?;
+    conn.prepare_cached("UPDATE runs SET part_number = ?2 WHERE part_id = ?1")?
+        .execute([&p.id, &new_number])?;
+    Ok(json!({"id": p.id, "number": new_number, "name": name, "updated_at": from_ms(now)}))
+}
+
+fn units_using(conn: &Connection, column: &str, id: &str) -> rusqlite::Result<i64> {
+    conn.prepare_cached(&format!("SELECT COUNT(*) FROM units WHERE {column} = ?1"))?
+        .query_row([id], |r| r.get(0))
+}
+
+/// `DELETE`: the part and its revisions; refused while units are of it.
+pub fn delete(conn: &Connection, number: &str, caller: &Caller) -> Result<Value, ApiError> {
+    scope::require_user(caller, "delete parts")?;
+    let p = find(conn, number, caller)?;
+    let n = units_using(conn, "part_id", &p.id)?;
+    if n > 0 {
+        return Err(ApiError::conflict(format!(
+            "Part `{number}` has {n} units; delete them first"
+        )));
+    }
+    let revisions: Vec<String> = conn
+        .prepare_cached("SELECT id FROM revisions WHERE part_id = ?1 ORDER BY rowid")?
+        .query_map([&p.id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    conn.prepare_cached("DELETE FROM revisions WHERE part_id = ?1")?.execute([&p.id])?;
+    conn.prepare_cached("DELETE FROM parts WHERE id = ?1")?.execute([&p.id])?;
+    Ok(json!({"id": p.id, "deletedRevisionIds": revisions}))
+}
+
+/// A revision of a visible part.
+fn find_revision(
+    conn: &Connection,
+    pn: &str,
+    rn: &str,
+    caller: &Caller,
+) -> Result<(PartRow, String, String), ApiError> {
+    let p = find(conn, pn, caller)?;
+    let found: Option<(String, String)> = conn
+        .prepare_cached("SELECT id, number FROM revisions WHERE part_id = ?1 AND number = ?2")?
+        .query_row([&p.id, rn], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match found {
+        Some((id, number)) => Ok((p, id, number)),
+        None => Err(ApiError::not_found(format!("Part `{pn}` has no revision `{rn}`"))),
+    }
+}
+
+pub fn create_revision(
+    conn: &Connection,
+    pn: &str,
+    body: &Map<String, Value>,
+    stamp: &Stamp<'_>,
+) -> Result<String, ApiError> {
+    scope::require_user(stamp.caller, "create revisions")?;
+    let number = body.get("number").and_then(Value::as_str).map(str::trim).unwrap_or_default();
+    let metadata = body.get("metadata").and_then(Value::as_object).cloned();
+    check_metadata(metadata.as_ref(), "metadata")?;
+    let id = catalog::create_revision(conn, pn, number, &mut IdSource::Random)?;
+    if let Some(m) = metadata {
+        conn.prepare_cached("UPDATE revisions SET metadata = ?2 WHERE id = ?1")?
+            .execute(params![id, Value::Object(m).to_string()])?;
+    }
+    stamp.apply(conn, "revisions", &id)?;
+    Ok(id)
+}
+
+pub fn get_revision(
+    conn: &Connection,
+    pn: &str,
+    rn: &str,
+    caller: &Caller,
+) -> Result<Value, ApiError> {
+    let (p, id, number) = find_revision(conn, pn, rn, caller)?;
+    let (created, user, station, metadata): (i64, Option<String>, Option<String>, String) = conn
+        .prepare_cached(
+            "SELECT created_at, created_by_user_id, created_by_station_id, metadata FROM revisions WHERE id = ?1",
+        )?
+        .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    let units: Vec<Value> = conn
+        .prepare_cached(
+            "SELECT id, serial_number FROM units WHERE revision_id = ?1 ORDER BY serial_number",
+        )?
+        .query_map([&id], |r| {
+            Ok(json!({"id": r.get::<_, String>(0)?, "serial_number": r.get::<_, String>(1)?}))
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(json!({
+        "id": id, "number": number, "created_at": from_ms(created),
+        "created_by_user": user_json(conn, user)?, "created_by_station": station_json(conn, station)?,
+        "part": {"id": p.id, "number": p.number, "name": p.name},
+        "units": units,
+        "metadata": serde_json::from_str::<Value>(&metadata).unwrap_or_else(|_| json!({})),
+    }))
+}
+
+pub fn update_revision(
+    conn: &Connection,
+    pn: &str,
+    rn: &str,
+    body: &Map<String, Value>,
+    caller: &Caller,
+) -> Result<String, ApiError> {
+    scope::require_user(caller, "change revisions")?;
+    let (p, id, number) = find_revision(conn, pn, rn, caller)?;
+    let new_number = match body.get("number").and_then(Value::as_str).map(str::trim) {
+        Some("") => return Err(ApiError::field(&path!["number"], "must not be empty")),
+        Some(n) => {
+            let taken: Option<String> = conn
+                .prepare_cached("SELECT id FROM revisions WHERE part_id = ?1 AND number = ?2")?
+                .query_row([&p.id, n], |r| r.get(0))
+                .optional()?;
+            if taken.is_some_and(|t| t != id) {
+                return Err(ApiError::conflict(format!("Part `{pn}` already has revision `{n}`")));
+            }
+            n.to_string()
+        }
+        None => number,
+    };
+    let current: String = conn
+        .prepare_cached("SELECT metadata FROM revisions WHERE id = ?1")?
+        .query_row([&id], |r| r.get(0))?;
+    let metadata = merge_metadata(&current, body.get("metadata"))?.unwrap_or(current);
+    conn.prepare_cached("UPDATE revisions SET number = ?2, metadata = ?3 WHERE id = ?1")?
+        .execute(params![id, new_number, metadata])?;
+    conn.prepare_cached("UPDATE runs SET revision_number = ?2 WHERE revision_id = ?1")?
+        .execute([&id, &new_number])?;
+    Ok(id)
+}
+
+pub fn delete_revision(
+    conn: &Connection,
+    pn: &str,
+    rn: &str,
+    caller: &Caller,
+) -> Result<String, ApiError> {
+    scope::require_user(caller, "delete revisions")?;
+    let (p, id, _) = find_revision(conn, pn, rn, caller)?;
+    let n = units_using(conn, "revision_id", &id)?;
+    if n > 0 {
+        return Err(ApiError::conflict(format!(
+            "Revision `{rn}` of `{pn}` has {n} units; move or delete them first"
+        )));
+    }
+    conn.prepare_cached("DELETE FROM revisions WHERE id = ?1")?.execute([&id])?;
+    conn.prepare_cached(
+        "UPDATE parts SET default_revision_id = NULL WHERE id = ?1 AND default_revision_id = ?2",
+    )?
+    .execute([&p.id, &id])?;
+    Ok(id)
+}

@@ -1,0 +1,329 @@
+//! `GET /v2/units`: every filter and sort the SDK has. A unit's newest run and run count are
+//! kept on the unit (see `catalog::count_run`), so `latest_only`, `run_count_*` and the
+//! last-run sorts need no aggregate over runs.
+
+use rusqlite::{Connection, Row};
+use serde_json::{Value, json};
+
+use super::crossrun::{any_in, dir, in_list, trigram_match};
+use super::filter::{
+    DEFAULT_LIMIT, MetaCond, apply_page_param, parse_bool, parse_enum, parse_int, parse_metadata,
+    parse_time,
+};
+use super::list::{Where, like_pattern};
+use crate::api::time::from_ms;
+use crate::api::{RunOutcome, SampleFilter, SortOrder, UnitSortBy, WireEnum};
+use crate::server::auth::Caller;
+use crate::server::error::ApiError;
+use crate::server::scope;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UnitQuery {
+    pub search: Option<String>,
+    pub ids: Vec<String>,
+    pub serials: Vec<String>,
+    pub parts: Vec<String>,
+    pub revisions: Vec<String>,
+    /// `None` in the list: units without a batch.
+    pub batches: Vec<Option<String>>,
+    pub procedure_ids: Vec<String>,
+    pub outcomes: Vec<RunOutcome>,
+    pub started_after: Option<i64>,
+    pub started_before: Option<i64>,
+    pub latest_only: bool,
+    pub run_count_min: Option<i64>,
+    pub run_count_max: Option<i64>,
+    pub created_after: Option<i64>,
+    pub created_before: Option<i64>,
+    pub created_by_user_ids: Vec<String>,
+    pub created_by_station_ids: Vec<String>,
+    pub exclude_with_parent: bool,
+    pub samples: Vec<SampleFilter>,
+    pub metadata: Vec<(String, Vec<MetaCond>)>,
+    pub include_metadata: bool,
+    pub limit: i64,
+    pub cursor: i64,
+    pub sort_by: Option<UnitSortBy>,
+    pub order: Option<SortOrder>,
+}
+
+pub fn parse_query(raw: &str) -> Result<UnitQuery, ApiError> {
+    let mut q = UnitQuery { limit: DEFAULT_LIMIT, ..Default::default() };
+    let mut order = SortOrder::Desc;
+    // Read raw: an empty `batch_numbers=` means "no batch" here; other empty values are "not
+    // given", as on every list.
+    for (k, v) in form_urlencoded::parse(raw.as_bytes()) {
+        let k = k.strip_suffix("[]").unwrap_or(&k).to_string();
+        let (k, v) = (k.as_str(), v.as_ref());
+        if k == "batch_numbers" {
+            q.batches.push(Some(v.trim().to_string()).filter(|b| !b.is_empty()));
+            continue;
+        }
+        if v.trim().is_empty() {
+            continue;
+        }
+        if apply_page_param(&mut q.limit, &mut q.cursor, &mut order, k, v)? {
+            q.order = Some(order.clone());
+            continue;
+        }
+        match k {
+            "search_query" => q.search = Some(v.to_string()),
+            "ids" => q.ids.push(v.to_string()),
+            "serial_numbers" => q.serials.push(v.to_string()),
+            "part_numbers" => q.parts.push(v.to_string()),
+            "revision_numbers" => q.revisions.push(v.to_string()),
+            "procedure_ids" => q.procedure_ids.push(v.to_string()),
+            "outcomes" => q.outcomes.push(parse_enum(k, v)?),
+            "started_after" => q.started_after = Some(parse_time(k, v)?),
+            "started_before" => q.started_before = Some(parse_time(k, v)?),
+            "latest_only" => q.latest_only = parse_bool(k, v)?,
+            "run_count_min" => q.run_count_min = Some(parse_int(k, v, 0, i64::MAX)?),
+            "run_count_max" => q.run_count_max = Some(parse_int(k, v, 0, i64::MAX)?),
+            "created_after" => q.created_after = Some(parse_time(k, v)?),
+            "created_before" => q.created_before = Some(parse_time(k, v)?),
+            "created_by_user_ids" => q.created_by_user_ids.push(v.to_string()),
+            "created_by_station_ids" => q.created_by_station_ids.push(v.to_string()),
+            "exclude_units_with_parent" => q.exclude_with_parent = parse_bool(k, v)?,
+            "samples" => q.samples.push(parse_enum(k, v)?),
+            "metadata" if v.trim() != "{}" => q.metadata = parse_metadata(v)?,
+            "include_metadata" => q.include_metadata = parse_bool(k, v)?,
+            "sort_by" => q.sort_by = Some(parse_enum(k, v)?),
+            _ => {}
+        }
+    }
+    Ok(q)
+}
+
+/// SQL for metadata conditions on a JSON object column, one `EXISTS` per key.
+pub fn metadata_clauses(w: &mut Where, column: &str, metadata: &[(String, Vec<MetaCond>)]) {
+    for (key, conds) in metadata {
+        let k = w.bind(key.clone());
+        let mut parts = vec![format!("je.key = {k}")];
+        for c in conds {
+            parts.push(match c {
+                MetaCond::In(values) => {
+                    let marks: Vec<String> = values.iter().map(|v| w.bind(v.clone())).collect();
+                    format!("je.type = 'text' AND je.value IN ({})", marks.join(", "))
+                }
+                MetaCond::Contains(s) => {
+                    let p = w.bind(like_pattern(s));
+                    format!("je.type = 'text' AND je.value LIKE {p} ESCAPE '\\'")
+                }
+                MetaCond::Num(op, n) => {
+                    let p = w.bind(*n);
+                    format!("je.type IN ('integer', 'real') AND je.value {op} {p}")
+                }
+                MetaCond::Bool(b) => format!("je.type = '{}'", if *b { "true" } else { "false" }),
+            });
+        }
+        w.push(format!(
+            "EXISTS (SELECT 1 FROM json_each({column}) je WHERE {})",
+            parts.join(" AND ")
+        ));
+    }
+}
+
+fn where_for(q: &UnitQuery, caller: &Caller) -> Where {
+    let mut w = Where { clauses: vec!["1".into()], params: vec![] };
+    scope::units(&mut w, caller);
+    if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let p = w.bind(like_pattern(text));
+        w.push(format!("u.serial_number LIKE {p} ESCAPE '\\'"));
+        if let Some(m) = trigram_match(text) {
+            let m = w.bind(m);
+            w.push(format!(
+                "u.rowid IN (SELECT rowid FROM unit_search WHERE unit_search MATCH {m})"
+            ));
+        }
+    }
+    any_in(&mut w, "u.id", &q.ids);
+    any_in(&mut w, "u.serial_number", &q.serials);
+    any_in(&mut w, "pa.number", &q.parts);
+    any_in(&mut w, "rv.number", &q.revisions);
+    if !q.batches.is_empty() {
+        let named: Vec<String> = q.batches.iter().flatten().cloned().collect();
+        let mut alt = Vec::new();
+        if q.batches.iter().any(Option::is_none) {
+            alt.push("u.batch_id IS NULL".to_string());
+        }
+        if !named.is_empty() {
+            let marks: Vec<String> = named.into_iter().map(|n| w.bind(n)).collect();
+            alt.push(format!("b.number IN ({})", marks.join(", ")));
+        }
+        w.push(format!("({})", alt.join(" OR ")));
+    }
+    // Run conditions hold for one run: the newest with `latest_only`, else any. The newest
+    // run's outcome is kept on the unit (indexed): "failing now" is a lookup.
+    let outcomes: Vec<String> = q.outcomes.iter().map(|o| o.as_str().to_string()).collect();
+    let mut conds: Vec<String> = Vec::new();
+    if q.latest_only {
+        any_in(&mut w, "u.last_outcome", &outcomes);
+    } else {
+        conds.extend(in_list(&mut w, "rr.outcome", &outcomes));
+    }
+    conds.extend(in_list(&mut w, "rr.procedure_id", &q.procedure_ids));
+    for (op, v) in [(">=", q.started_after), ("<=", q.started_before)] {
+        if let Some(v) = v {
+            let m = w.bind(v);
+            conds.push(format!("rr.started_at {op} {m}"));
+        }
+    }
+    if !conds.is_empty() {
+        let cond = conds.join(" AND ");
+        w.push(if q.latest_only {
+            format!("EXISTS (SELECT 1 FROM runs rr WHERE rr.seq = u.last_run_seq AND {cond})")
+        } else {
+            format!("EXISTS (SELECT 1 FROM runs rr WHERE rr.unit_id = u.id AND {cond})")
+        });
+    }
+    for (col, op, v) in [
+        ("u.run_count", ">=", q.run_count_min),
+        ("u.run_count", "<=", q.run_count_max),
+        ("u.created_at", ">=", q.created_after),
+        ("u.created_at", "<=", q.created_before),
+    ] {
+        if let Some(v) = v {
+            let m = w.bind(v);
+            w.push(format!("{col} {op} {m}"));
+        }
+    }
+    any_in(&mut w, "u.created_by_user_id", &q.created_by_user_ids);
+    any_in(&mut w, "u.created_by_station_id", &q.created_by_station_ids);
+    if q.exclude_with_parent {
+        w.push("u.parent_id IS NULL");
+    }
+    if !q.samples.is_empty() {
+        let named: Vec<String> = q
+            .samples
+            .iter()
+            .filter(|s| **s != SampleFilter::Production)
+            .map(|s| s.as_str().to_string())
+            .collect();
+        let mut alt = Vec::new();
+        if q.samples.contains(&SampleFilter::Production) {
+            alt.push("u.sample IS NULL".to_string());
+        }
+        if !named.is_empty() {
+            let marks: Vec<String> = named.into_iter().map(|n| w.bind(n)).collect();
+            alt.push(format!("u.sample IN ({})", marks.join(", ")));
+        }
+        w.push(format!("({})", alt.join(" OR ")));
+    }
+    metadata_clauses(&mut w, "u.metadata", &q.metadata);
+    w
+}
+
+// CROSS JOIN: the units are the outer loop, walked in the order of the page's index; SQLite
+// would otherwise start from the handful of parts and sort every unit.
+const FROM: &str = "FROM units u CROSS JOIN parts pa ON pa.id = u.part_id
+    CROSS JOIN revisions rv ON rv.id = u.revision_id
+    LEFT JOIN batches b ON b.id = u.batch_id LEFT JOIN runs lr ON lr.seq = u.last_run_seq
+    LEFT JOIN procedures lp ON lp.id = lr.procedure_id";
+
+const COLUMNS: &str = "u.id, u.serial_number, u.created_at, u.sample, u.created_by_user_id,
+    u.created_by_station_id, pa.id, pa.number, pa.name, rv.id, rv.number, b.id, b.number,
+    u.parent_id, lr.id, lr.outcome, lr.started_at, lr.ended_at, lp.id, lp.name, u.metadata";
+
+fn row_json(conn: &Connection, r: &Row<'_>, include_metadata: bool) -> Result<Value, ApiError> {
+    use super::catalog::{station_json, user_json};
+    let id: String = r.get(0)?;
+    let name_only = |v: Value| match v {
+        Value::Object(mut o) => {
+            o.remove("email");
+            Value::Object(o)
+        }
+        other => other,
+    };
+    let parent = match r.get::<_, Option<String>>(13)? {
+        Some(p) => {
+            let serial: Option<String> = conn
+                .prepare_cached("SELECT serial_number FROM units WHERE id = ?1")?
+                .query_row([&p], |r| r.get(0))
+                .ok();
+            json!({"id": p, "serial_number": serial.unwrap_or_default()})
+        }
+        None => Value::Null,
+    };
+    let children: Vec<Value> = conn
+        .prepare_cached(
+            "SELECT id, serial_number FROM units WHERE parent_id = ?1 ORDER BY serial_number LIMIT 10",
+        )?
+        .query_map([&id], |r| Ok(json!({"id": r.get::<_, String>(0)?, "serial_number": r.get::<_, String>(1)?})))?
+        .collect::<Result<_, _>>()?;
+    let last_run = match r.get::<_, Option<String>>(14)? {
+        Some(run) => json!({
+            "id": run,
+            "outcome": r.get::<_, String>(15)?,
+            "started_at": from_ms(r.get(16)?),
+            "ended_at": from_ms(r.get(17)?),
+            "procedure": {"id": r.get::<_, String>(18)?, "name": r.get::<_, String>(19)?},
+        }),
+        None => Value::Null,
+    };
+    let batch = match r.get::<_, Option<String>>(11)? {
+        Some(b) => json!({"id": b, "number": r.get::<_, String>(12)?}),
+        None => Value::Null,
+    };
+    let mut row = json!({
+        "id": id,
+        "serial_number": r.get::<_, String>(1)?,
+        "created_at": from_ms(r.get(2)?),
+        "sample": r.get::<_, Option<String>>(3)?,
+        "created_by_user": name_only(user_json(conn, r.get(4)?)?),
+        "created_by_station": station_json(conn, r.get(5)?)?,
+        "batch": batch,
+        "parent": parent,
+        "children": children,
+        "part": {
+            "id": r.get::<_, String>(6)?, "number": r.get::<_, String>(7)?, "name": r.get::<_, String>(8)?,
+            "revision": {"id": r.get::<_, String>(9)?, "number": r.get::<_, String>(10)?},
+        },
+        "last_run": last_run,
+    });
+    if include_metadata {
+        let text: String = r.get(20)?;
+        row["metadata"] = serde_json::from_str(&text).unwrap_or_else(|_| json!({}));
+    }
+    Ok(row)
+}
+
+pub fn list(conn: &Connection, q: &UnitQuery, caller: &Caller) -> Result<Value, ApiError> {
+    let mut w = where_for(q, caller);
+    let d = dir(q.order.as_ref().unwrap_or(&SortOrder::Desc));
+    let order = match q.sort_by.as_ref().unwrap_or(&UnitSortBy::CreatedAt) {
+        UnitSortBy::SerialNumber => format!("u.serial_number {d}, u.rowid {d}"),
+        UnitSortBy::LastRunAt => format!("u.last_run_at {d}, u.rowid {d}"),
+        UnitSortBy::PartNumber => format!("pa.number {d}, u.created_at {d}, u.rowid {d}"),
+        UnitSortBy::LastRunProcedure => format!("lp.name {d}, u.last_run_at {d}, u.rowid {d}"),
+        _ => format!("u.created_at {d}, u.rowid {d}"),
+    };
+    let lim = w.bind(q.limit + 1);
+    let off = w.bind(q.cursor);
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE {} ORDER BY {order} LIMIT {lim} OFFSET {off}",
+        w.clauses.join(" AND ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = Vec::new();
+    let mut it = stmt.query(rusqlite::params_from_iter(w.params.iter()))?;
+    while let Some(r) = it.next()? {
+        rows.push(row_json(conn, r, q.include_metadata)?);
+    }
+    Ok(super::crossrun::offset_page(rows, q.limit, q.cursor))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_defaults_parse_and_an_empty_batch_means_none() {
+        let q = parse_query("latest_only=false&exclude_units_with_parent=false&limit=50&sort_by=created_at&sort_order=desc&metadata=&include_metadata=false")
+            .unwrap();
+        assert_eq!((q.limit, q.latest_only, q.metadata.len()), (50, false, 0));
+        let q = parse_query("batch_numbers=&batch_numbers=B1").unwrap();
+        assert_eq!(q.batches, vec![None, Some("B1".to_string())]);
+        assert!(parse_query("run_count_min=-1").is_err());
+        assert!(parse_query("outcomes=RUNNING").is_err());
+    }
+}
