@@ -136,23 +136,29 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> Result<SeedOutcome, SeedError>
     Ok(SeedOutcome::Seeded { runs: opts.runs })
 }
 
-/// A big seed fills the tables first and builds the run indexes and the two search indexes
-/// once at the end: many times faster than updating them on every insert. (FTS5 writes its
-/// pending entries to disk at each statement of a transaction, so a log line indexed on its
-/// own becomes a segment of its own, and merging those took most of the seeding time.) Until
-/// the end, TEMP tables of the same names take the search rows (a TEMP table hides a main one
-/// of the same name), and are dropped.
-const BULK_SEARCH: &str =
-    "CREATE TEMP TABLE log_search (text); CREATE TEMP TABLE run_search (text);";
+/// A big seed fills the tables first and builds the run indexes and the three search indexes
+/// (logs, runs, units) once at the end: many times faster than updating them on every insert.
+/// (FTS5 writes its pending entries to disk at each statement of a transaction, so a log line
+/// indexed on its own becomes a segment of its own, and merging those took most of the
+/// seeding time.) Until the end, TEMP tables of the same names take the search rows (a TEMP
+/// table hides a main one of the same name), and are dropped.
+const BULK_SEARCH: &str = "CREATE TEMP TABLE log_search (text);
+    CREATE TEMP TABLE run_search (text);
+    CREATE TEMP TABLE unit_search (text);";
 
 fn end_bulk(conn: &Connection) -> Result<(), SeedError> {
     conn.execute_batch(
-        "DROP TABLE IF EXISTS temp.log_search; DROP TABLE IF EXISTS temp.run_search;",
+        "DROP TABLE IF EXISTS temp.log_search;
+         DROP TABLE IF EXISTS temp.run_search;
+         DROP TABLE IF EXISTS temp.unit_search;",
     )?;
     conn.execute_batch(&format!(
         "BEGIN;
+         INSERT INTO main.log_search (log_search, rank) VALUES ('hashsize', 67108864);
          INSERT INTO main.log_search (rowid, text) SELECT id, message FROM logs;
+         INSERT INTO main.log_search (log_search, rank) VALUES ('hashsize', 1048576);
          INSERT INTO main.run_search (rowid, text) SELECT seq, {} FROM runs;
+         INSERT INTO main.unit_search (rowid, text) SELECT rowid, serial_number FROM units;
          COMMIT;",
         super::store::SEARCH_TEXT
     ))?;
