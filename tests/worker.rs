@@ -199,8 +199,8 @@ async fn every_filter_of_the_language_reaches_the_api() {
         ),
         ("meta.rework=true", Box::new(|m: &Value| m["rework"] == true)),
         (
-            "meta.fixture~X-03",
-            Box::new(|m: &Value| m["fixture"].as_str().is_some_and(|f| f.contains("X-03"))),
+            "meta.fixture~X-2",
+            Box::new(|m: &Value| m["fixture"].as_str().is_some_and(|f| f.contains("X-2"))),
         ),
         (
             "meta.shift:A,C meta.temperature<22",
