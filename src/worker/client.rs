@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
 
-use crate::api::{ApiErrorBody, ListMeta, RunDetail};
-use crate::model::{Interner, RunRow, RunsPage};
+pub use super::decode::{Named, blocking, decode_logs, decode_page, decode_run_head};
+use super::decode::{NamedPage, read_body};
+use crate::api::ApiErrorBody;
 
 /// Told of every retry the client makes on its own (429/5xx): the error and the wait.
 pub type Report = std::sync::Arc<dyn Fn(&ClientError, Duration) + Send + Sync>;
@@ -76,114 +76,6 @@ impl ClientError {
     }
 }
 
-#[derive(serde::Deserialize)]
-struct RawPage {
-    #[serde(default)]
-    data: Vec<Box<RawValue>>,
-    #[serde(default)]
-    meta: ListMeta,
-}
-
-/// A named thing from a catalog (procedure, station, user).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
-#[serde(default)]
-pub struct Named {
-    pub id: String,
-    pub name: Option<String>,
-    pub email: Option<String>,
-}
-
-#[derive(serde::Deserialize)]
-struct NamedPage {
-    #[serde(default)]
-    data: Vec<Named>,
-}
-
-/// Reads one page of runs. Each row is decoded on its own: a row that cannot be read becomes
-/// a row that says so; only a body that is not a page at all fails.
-pub fn decode_page(body: &[u8], interner: &mut Interner) -> Result<RunsPage, ClientError> {
-    let page: RawPage =
-        serde_json::from_slice(body).map_err(|e| ClientError::Decode(e.to_string()))?;
-    let rows = page.data.iter().map(|raw| RunRow::decode(raw.get(), interner)).collect();
-    Ok(RunsPage { rows, has_more: page.meta.has_more, next_cursor: page.meta.next_cursor })
-}
-
-/// The whole body, into one buffer sized from `Content-Length` (a huge run is 65 MiB: no
-/// regrowing, one copy).
-async fn read_body(mut resp: reqwest::Response) -> Result<bytes::Bytes, reqwest::Error> {
-    let mut buf = Vec::with_capacity(resp.content_length().unwrap_or(0).min(1 << 30) as usize);
-    while let Some(chunk) = resp.chunk().await? {
-        buf.extend_from_slice(&chunk);
-    }
-    Ok(bytes::Bytes::from(buf))
-}
-
-/// Runs CPU-heavy decoding on the blocking pool.
-pub async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, ClientError> + Send + 'static,
-) -> Result<T, ClientError> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| ClientError::Decode(e.to_string()))?
-}
-
-/// A run with its logs kept as raw JSON: the logs of a huge run are most of its bytes and of
-/// its decoding time, and the first screen does not need them. (Field for field `RunDetail`,
-/// but for `logs`.)
-#[derive(serde::Deserialize)]
-struct RunHead<'a> {
-    #[serde(flatten)]
-    summary: crate::api::RunSummary,
-    #[serde(default)]
-    phases: Option<Vec<crate::api::Phase>>,
-    #[serde(default)]
-    attachments: Option<Vec<crate::api::Attachment>>,
-    #[serde(default, borrow)]
-    logs: Option<&'a RawValue>,
-    #[serde(default)]
-    sub_units: Option<Vec<crate::api::SubUnit>>,
-    #[serde(default)]
-    config: Vec<crate::api::ConfigEntry>,
-    #[serde(default)]
-    secrets: Vec<crate::api::SecretEntry>,
-}
-
-/// Decodes a run without its logs; returns where in `body` the logs' JSON is, to decode next
-/// (a range rather than a copy: they are most of the body).
-pub fn decode_run_head(
-    body: &[u8],
-) -> Result<(RunDetail, Option<std::ops::Range<usize>>), ClientError> {
-    let h: RunHead =
-        serde_json::from_slice(body).map_err(|e| ClientError::Decode(e.to_string()))?;
-    let logs = h.logs.filter(|l| l.get() != "null").map(|l| {
-        let start = l.get().as_ptr() as usize - body.as_ptr() as usize;
-        start..start + l.get().len()
-    });
-    let run = RunDetail {
-        summary: h.summary,
-        phases: h.phases,
-        attachments: h.attachments,
-        logs: None,
-        sub_units: h.sub_units,
-        config: h.config,
-        secrets: h.secrets,
-    };
-    Ok((run, logs))
-}
-
-/// Decodes log lines (a JSON array); one line of the wrong shape is kept as a line saying so.
-pub fn decode_logs(json: &[u8]) -> Result<Vec<crate::api::LogLine>, ClientError> {
-    let items: Vec<&RawValue> =
-        serde_json::from_slice(json).map_err(|e| ClientError::Decode(format!("logs: {e}")))?;
-    Ok(items
-        .into_iter()
-        .map(|i| {
-            serde_json::from_str(i.get()).unwrap_or_else(|e| crate::api::LogLine {
-                message: format!("(unreadable log line: {e})"),
-                ..Default::default()
-            })
-        })
-        .collect())
-}
-
 /// Backoff before attempt `n` (1-based retry count): 250 ms doubling to 8 s, with jitter.
 pub fn backoff(n: u32) -> Duration {
     let base = 250u64.saturating_mul(1 << n.saturating_sub(1).min(5));
@@ -240,10 +132,10 @@ struct Attempt {
 
 #[derive(Clone)]
 pub struct ApiClient {
-    http: reqwest::Client,
+    pub(super) http: reqwest::Client,
     base: Url,
-    key: String,
-    timeout: Duration,
+    pub(super) key: String,
+    pub(super) timeout: Duration,
     /// Retries of a 429/5xx answer before giving up (transport failures are the caller's call).
     pub max_retries: u32,
 }
@@ -407,102 +299,6 @@ impl ApiClient {
         if status.is_success() { Ok(bytes) } else { Err(status_error(status, &bytes)) }
     }
 
-    /// `PATCH /v2/runs/{id}/metadata` with just the changes (`null` deletes a key).
-    pub async fn update_metadata(
-        &self,
-        run_id: &str,
-        changes: &serde_json::Map<String, serde_json::Value>,
-    ) -> Result<(), ClientError> {
-        let body = serde_json::json!({ "metadata": changes });
-        self.send_json(Method::PATCH, &["runs", run_id, "metadata"], &[], Some(&body))
-            .await
-            .map(|_| ())
-    }
-
-    /// `DELETE /v2/runs?ids=…`: the ids the server deleted.
-    pub async fn delete_runs(&self, ids: &[String]) -> Result<Vec<String>, ClientError> {
-        let query: Vec<(&str, String)> = ids.iter().map(|i| ("ids", i.clone())).collect();
-        let body = self.send_json(Method::DELETE, &["runs"], &query, None).await?;
-        #[derive(serde::Deserialize)]
-        struct Deleted {
-            #[serde(default)]
-            id: Vec<String>,
-        }
-        serde_json::from_slice::<Deleted>(&body)
-            .map(|d| d.id)
-            .map_err(|e| ClientError::Decode(e.to_string()))
-    }
-
-    /// Creates an attachment on a run: its id and the link to PUT the bytes to.
-    pub async fn create_attachment(
-        &self,
-        run_id: &str,
-        name: &str,
-    ) -> Result<(String, String), ClientError> {
-        let body = self
-            .send_json(
-                Method::POST,
-                &["runs", run_id, "attachments"],
-                &[],
-                Some(&serde_json::json!({ "name": name })),
-            )
-            .await?;
-        #[derive(serde::Deserialize)]
-        struct Created {
-            id: String,
-            upload_url: String,
-        }
-        serde_json::from_slice::<Created>(&body)
-            .map(|c| (c.id, c.upload_url))
-            .map_err(|e| ClientError::Decode(e.to_string()))
-    }
-
-    /// PUTs bytes to an upload link (no API key: the link authorises itself).
-    pub async fn put_upload(
-        &self,
-        url: &str,
-        body: reqwest::Body,
-        content_type: &str,
-    ) -> Result<(), ClientError> {
-        let resp = self
-            .http
-            .put(url)
-            .header(reqwest::header::CONTENT_TYPE, content_type)
-            .body(body)
-            .timeout(Duration::from_secs(3600))
-            .send()
-            .await
-            .map_err(|e| transport(&e, self.timeout))?;
-        let status = resp.status();
-        if status.is_success() {
-            return Ok(());
-        }
-        let bytes = resp.bytes().await.unwrap_or_default();
-        Err(status_error(status, &bytes))
-    }
-
-    pub async fn finalize_attachment(&self, id: &str) -> Result<(), ClientError> {
-        self.send_json(Method::POST, &["attachments", id, "finalize"], &[], None).await.map(|_| ())
-    }
-
-    /// Starts a download of an absolute link. No API key is sent: the link authorises itself
-    /// (and a storage service would reject a second credential).
-    pub async fn open_download(&self, url: &str) -> Result<reqwest::Response, ClientError> {
-        let resp = self
-            .http
-            .get(url)
-            .timeout(Duration::from_secs(3600))
-            .send()
-            .await
-            .map_err(|e| transport(&e, self.timeout))?;
-        if !resp.status().is_success() {
-            let status = resp.status();
-            let body = resp.bytes().await.unwrap_or_default();
-            return Err(status_error(status, &body));
-        }
-        Ok(resp)
-    }
-
     pub async fn procedures(
         &self,
         search: &str,
@@ -534,7 +330,7 @@ impl ApiClient {
     }
 }
 
-fn transport(e: &reqwest::Error, timeout: Duration) -> ClientError {
+pub(crate) fn transport(e: &reqwest::Error, timeout: Duration) -> ClientError {
     if e.is_timeout() {
         return ClientError::Timeout(timeout.as_secs());
     }
@@ -548,7 +344,7 @@ fn transport(e: &reqwest::Error, timeout: Duration) -> ClientError {
     ClientError::Unreachable(msg)
 }
 
-fn status_error(status: StatusCode, body: &[u8]) -> ClientError {
+pub(crate) fn status_error(status: StatusCode, body: &[u8]) -> ClientError {
     let message = match serde_json::from_slice::<ApiErrorBody>(body) {
         Ok(b) if !b.message.is_empty() => b.message,
         _ => {

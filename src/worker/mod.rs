@@ -5,8 +5,10 @@
 
 pub mod catalog;
 pub mod client;
+mod decode;
 pub mod download;
 pub mod messages;
+mod mutate;
 mod resolve;
 pub mod upload;
 

@@ -223,7 +223,7 @@ pub fn insert_run(
     catalog::count_run(conn, &unit.id, seq, to_ms(&req.started_at), req.outcome.0.as_str())?;
     // The run's sub-units become the unit's children: the assembly they were fitted into.
     for (i, su) in sub_units.iter().enumerate() {
-        catalog::set_parent(conn, &su.id, &unit.id)
+        super::genealogy::set_parent(conn, &su.id, &unit.id)
             .map_err(|e| e.with_issue_path(&path!["sub_units", i]))?;
     }
     let run = rows::RunKey { seq, procedure: rows::procedure_key(conn, &req.procedure_id)? };
