@@ -32,7 +32,7 @@ pub fn check_addr(addr: &str, public: bool) -> Result<SocketAddr> {
 
 /// Bumped when the demo data changes (new stories, new tables): an older demo database is
 /// replaced rather than shown without them.
-pub const DEMO_DATA_VERSION: u32 = 2;
+pub const DEMO_DATA_VERSION: u32 = 3;
 
 /// Where `--demo` keeps its database, so a second start is instant.
 pub fn demo_db_path() -> PathBuf {

@@ -111,6 +111,18 @@ impl Tui {
         std::thread::sleep(Duration::from_millis(60));
     }
 
+    /// Types `text` as a barcode scanner does: a character a millisecond, then Enter.
+    fn scan(&mut self, text: &str) {
+        for c in text.chars() {
+            let mut b = [0u8; 4];
+            self.writer.write_all(c.encode_utf8(&mut b).as_bytes()).expect("write");
+            self.writer.flush().expect("flush");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        self.writer.write_all(b"\r").expect("enter");
+        self.writer.flush().expect("flush");
+    }
+
     fn wait_exit(&mut self) -> portable_pty::ExitStatus {
         let t0 = Instant::now();
         loop {
@@ -552,6 +564,68 @@ async fn a_background_panic_leaves_the_dashboard_and_a_ui_panic_restores_the_ter
             screen.contains("a deliberate panic"),
             "the message is on the normal screen: {screen}"
         );
+    })
+    .await
+    .expect("tui test");
+}
+
+/// The line of the genealogy that marks the unit on view.
+fn unit_here(screen: &str) -> Option<String> {
+    screen.lines().find(|l| l.contains("◂ this unit")).map(str::to_string)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scan_a_serial_walk_its_family_open_a_run_and_come_back() {
+    let s = server(120).await;
+    // A board inside a gateway, with its RF module: three levels.
+    let (_, page) = s.get("/units?search_query=SYS-&limit=100").await;
+    let mut pick = None;
+    'find: for sys in page["data"].as_array().expect("units") {
+        let (_, top) = s.get(&format!("/units/{}", sys["serial_number"].as_str().unwrap())).await;
+        for child in top["children"].as_array().into_iter().flatten() {
+            let serial = child["serial_number"].as_str().unwrap().to_string();
+            let (_, c) = s.get(&format!("/units/{serial}")).await;
+            if let Some(k) = c["children"].as_array().and_then(|k| k.first()) {
+                pick = Some((serial, k["serial_number"].as_str().unwrap().to_string()));
+                break 'find;
+            }
+        }
+    }
+    let (board, module) = pick.expect("a three-level assembly in the demo data");
+    let url = s.running.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut t = Tui::start(&url, &[]);
+        t.wait_for("rows", |s| position(s).is_some());
+        t.send("U");
+        t.wait_for("the serial prompt", |s| s.contains("Serial:"));
+        // Scanned in lower case, a character a millisecond: nothing lost, nothing reordered.
+        t.scan(&board.to_lowercase());
+        t.wait_for("the unit", |s| {
+            s.contains("Genealogy") && unit_here(s).is_some_and(|l| l.contains(&board))
+        });
+        // To the sub-unit in the tree (just under this unit), and back.
+        t.send("\t");
+        t.send("j");
+        t.send("\r");
+        t.wait_for("the sub-unit", |s| unit_here(s).is_some_and(|l| l.contains(&module)));
+        t.send("\x1b");
+        t.wait_for("the board again", |s| unit_here(s).is_some_and(|l| l.contains(&board)));
+        // Its newest run, and back to the unit.
+        t.send("\t");
+        t.send("\r");
+        t.wait_for("the run view", |s| s.contains("Phases") && s.contains(&board));
+        // From the run, its unit is one key away.
+        t.send("U");
+        t.wait_for("the run's unit", |s| unit_here(s).is_some_and(|l| l.contains(&board)));
+        t.send("\x1b");
+        t.wait_for("the run view again", |s| s.contains("Phases") && unit_here(s).is_none());
+        t.send("\x1b");
+        t.wait_for("the unit again", |s| s.contains("Genealogy") && s.contains("First failure"));
+        t.send("\x1b");
+        t.wait_for("the list", |s| position(s).is_some());
+        t.send("q");
+        assert!(t.wait_exit().success());
+        t.assert_restored();
     })
     .await
     .expect("tui test");

@@ -4,7 +4,7 @@
 
 use super::pane::{Component, Ctx};
 use super::{App, Download, ListState, Mode, Pane, cache, command, delete, editor, filter};
-use super::{Effect, form, layout, run};
+use super::{Effect, form, layout, run, unit};
 use crate::app::Action;
 
 impl App {
@@ -76,6 +76,11 @@ impl App {
 
     pub fn run(&self) -> Option<&run::RunPane> {
         self.find(|p| if let Pane::Run(r) = p { Some(r.as_ref()) } else { None })
+    }
+
+    /// The topmost unit view.
+    pub fn unit(&self) -> Option<&unit::UnitPane> {
+        self.find(|p| if let Pane::Unit(u) = p { Some(u.as_ref()) } else { None })
     }
 
     pub fn editor(&self) -> Option<&editor::EditorPane> {

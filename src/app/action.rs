@@ -103,6 +103,8 @@ pub enum Action {
     MoveViewRight,
     /// Type a command (`:w NAME`, `:rename`, `:delete`, `:move N`).
     Command,
+    /// Go to a serial (the unit view); from a run, its unit.
+    Unit,
 }
 
 /// Names for the config's `[keys.MODE]` tables.
@@ -157,6 +159,7 @@ const NAMES: &[(&str, Action)] = &[
     ("move_view_left", Action::MoveViewLeft),
     ("move_view_right", Action::MoveViewRight),
     ("command", Action::Command),
+    ("unit", Action::Unit),
     ("tab_phases", Action::Tab(0)),
     ("tab_logs", Action::Tab(1)),
     ("tab_attachments", Action::Tab(2)),

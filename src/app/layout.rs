@@ -29,3 +29,23 @@ pub(crate) fn list_rows(height: u16, bar: u16) -> usize {
 pub(crate) fn run_rows(height: u16) -> usize {
     height.saturating_sub(TITLE + RUN_HEADER + RUN_TABS + STATUS + KEYS) as usize
 }
+
+/// The unit view's header.
+pub(crate) const UNIT_HEADER: u16 = 2;
+/// Width from which the unit view puts the genealogy beside the runs, not under them.
+pub(crate) const UNIT_SIDE_BY_SIDE: u16 = 120;
+
+/// How the unit view splits its body on a `width`×`height` screen, for a tree of `tree_len`
+/// units: rows of runs, rows of the tree (each under its own title row), and whether the
+/// tree is beside the runs.
+pub(crate) fn unit_split(width: u16, height: u16, tree_len: usize) -> (usize, usize, bool) {
+    let body = height.saturating_sub(TITLE + UNIT_HEADER + STATUS + KEYS) as usize;
+    if width >= UNIT_SIDE_BY_SIDE {
+        let rows = body.saturating_sub(1);
+        return (rows, rows, true);
+    }
+    // Under the runs: as many rows as the tree has, up to a third of the body (at least 2).
+    let tree = tree_len.clamp(1, (body / 3).max(2));
+    let runs = body.saturating_sub(tree + 2);
+    (runs, tree, false)
+}

@@ -35,7 +35,9 @@ mod pane;
 pub mod run;
 pub mod runs;
 pub mod scroll;
+pub mod serial;
 mod shared;
+pub mod unit;
 pub mod upload;
 
 use chrono::FixedOffset;
@@ -122,6 +124,10 @@ panes! {
     Ask(ask::AskPane),
     /// The `?` overlay.
     Help(help::HelpPane),
+    /// The go-to-serial prompt.
+    Serial(serial::SerialPane),
+    /// A unit: its runs and its assembly tree.
+    Unit(unit::UnitPane),
 }
 
 impl Pane {
@@ -131,7 +137,7 @@ impl Pane {
 
     /// A screen of its own (the run view), rather than something drawn over one.
     pub(crate) fn is_screen(&self) -> bool {
-        matches!(self, Pane::Run(_))
+        matches!(self, Pane::Run(_) | Pane::Unit(_))
     }
 }
 
@@ -160,6 +166,21 @@ impl App {
         if self.shared.session.blocked.is_none() {
             let mut news = Vec::new();
             self.runs.start(&mut Ctx::new(&mut self.shared, &mut fx, &mut news));
+        }
+        if let Some(serial) = self.shared.start_serial.take() {
+            fx.extend(self.open_unit(&serial));
+        }
+        fx
+    }
+
+    /// `--serial SN`: the unit view of `serial` over the list (`esc` shows the list).
+    pub fn open_unit(&mut self, serial: &str) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        if self.shared.session.blocked.is_none() && !serial.trim().is_empty() {
+            let mut news = Vec::new();
+            let pane =
+                unit::UnitPane::open(serial, &mut Ctx::new(&mut self.shared, &mut fx, &mut news));
+            self.stack.push(Pane::Unit(Box::new(pane)));
         }
         fx
     }

@@ -54,6 +54,8 @@ pub struct Shared {
     pub download_dir: PathBuf,
     /// Where the upload prompt starts: the working directory when tofui started.
     pub start_dir: String,
+    /// `--serial SN`: the unit view opens at start.
+    pub start_serial: Option<String>,
     /// Runs fetched (and being fetched ahead), with their logs.
     pub runs: RunStore,
     /// The downloads of this session, shown in every run's attachments tab.
@@ -79,6 +81,7 @@ impl Shared {
             config_problems: Vec::new(),
             download_dir: PathBuf::from("."),
             start_dir: String::new(),
+            start_serial: None,
             runs: RunStore::default(),
             downloads: Vec::new(),
             flash: None,

@@ -106,6 +106,7 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
     if let Some(s) = cli.live {
         app.set_live(Some(s as i64 * 1000));
     }
+    app.shared.start_serial = cli.serial.clone();
     let (resp_tx, resp_rx) = unbounded_channel();
     let worker_tx = client.map(|c| worker::spawn(c, resp_tx));
     let (files_tx, files_rx) = unbounded_channel();

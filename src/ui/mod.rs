@@ -15,8 +15,10 @@ pub mod format;
 mod help;
 mod run;
 mod runs;
+mod serial;
 mod text;
 mod theme;
+mod unit;
 mod upload;
 
 use ratatui::Frame;
@@ -90,5 +92,7 @@ fn pane(app: &App, p: &Pane, frame: &mut Frame, a: &Areas, theme: &Theme) {
         Pane::Upload(u) => upload::render(u, frame, a.over, theme),
         Pane::Ask(q) => ask::render(app, q, frame, a.over, theme),
         Pane::Help(_) => help::render(app, app.footer_mode(), frame, a.whole, theme),
+        Pane::Serial(s) => serial::render(s, frame, a.bar, theme),
+        Pane::Unit(u) => unit::render(app, u, frame, a, theme),
     }
 }

@@ -10,6 +10,7 @@ pub mod download;
 pub mod messages;
 mod mutate;
 mod resolve;
+mod unit;
 pub mod upload;
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -123,6 +124,15 @@ impl Task {
                     }
                     Err(e) => self.send(WorkerEvent::Run { run: Err(e), logs_follow: false }),
                 }
+            }
+            Fetch::Unit { serial } => {
+                let r = self
+                    .retrying(|c, report| {
+                        let (serial, shared) = (serial.clone(), self.shared.clone());
+                        async move { unit::fetch(&c, &serial, &report, &shared.interner).await }
+                    })
+                    .await;
+                self.send(WorkerEvent::Unit(r));
             }
             Fetch::Download { url, dir, name } => {
                 let (out, id) = (self.out.clone(), self.id);

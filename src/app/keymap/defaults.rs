@@ -53,6 +53,7 @@ fn run_common() -> Vec<Binding> {
         b(ch('r'), Action::Refresh, "reload", false),
         b(ch('m'), Action::EditMetadata, "metadata", false),
         b(ch('D'), Action::Delete, "delete", false),
+        b(ch('U'), Action::Unit, "unit", true),
         b(ch('?'), Action::Help, "help", true),
     ];
     v.extend(quit());
@@ -82,6 +83,7 @@ impl Default for Keymap {
             b(ch(':'), Action::Command, "command (:w NAME saves the view)", false),
             b(ch('<'), Action::MoveViewLeft, "move view left", false),
             b(ch('>'), Action::MoveViewRight, "move view right", false),
+            b(ch('U'), Action::Unit, "go to serial", true),
         ]);
         for n in 1..=9u8 {
             list.push(b(ch((b'0' + n) as char), Action::View(n - 1), "view", false));
@@ -202,6 +204,24 @@ impl Default for Keymap {
             b(ch('q'), Action::Back, "close", false),
             b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
         ];
+        let mut unit = vec![
+            b(KeySpec::plain(K::Enter), Action::Open, "open", true),
+            b(KeySpec::plain(K::Tab), Action::NextField, "runs/tree", true),
+            b(KeySpec::plain(K::BackTab), Action::PrevField, "runs/tree", false),
+            b(KeySpec::plain(K::Esc), Action::Back, "back", true),
+            b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
+            b(ch('U'), Action::Unit, "go to serial", true),
+            b(ch('r'), Action::Refresh, "reload", false),
+            b(ch('y'), Action::CopyId, "copy serial", false),
+            b(ch('?'), Action::Help, "help", true),
+        ];
+        unit.extend(movement(false));
+        unit.extend(quit());
+        let serial = vec![
+            b(KeySpec::plain(K::Enter), Action::Submit, "go", true),
+            b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
+            b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
+        ];
         Keymap {
             tables: vec![
                 (Mode::List, list),
@@ -221,6 +241,8 @@ impl Default for Keymap {
                 (Mode::Ask, ask),
                 (Mode::Command, command),
                 (Mode::Help, help),
+                (Mode::Unit, unit),
+                (Mode::Serial, serial),
                 (Mode::Blocked, quit()),
             ],
         }

@@ -43,6 +43,10 @@ pub enum Mode {
     Command,
     /// The `?` overlay.
     Help,
+    /// The unit view.
+    Unit,
+    /// Typing or scanning a serial.
+    Serial,
     /// The "set your API key" screen.
     Blocked,
 }
@@ -138,6 +142,7 @@ impl Mode {
             Mode::RunOther => "run",
             Mode::Chart => "chart",
             Mode::Editor => "editor",
+            Mode::Unit => "unit",
             _ => return None,
         })
     }

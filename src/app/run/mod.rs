@@ -16,6 +16,7 @@ use tui_input::InputRequest;
 use super::delete::DeletePane;
 use super::editor::{EditorPane, Target};
 use super::pane::{Component, Ctx, News, Outcome};
+use super::unit::UnitPane;
 use super::upload::UploadPane;
 use super::{Action, Mode, Pane, layout};
 use crate::worker::{ClientError, Fetch, RequestId, Slot, WorkerEvent};
@@ -75,6 +76,20 @@ impl RunPane {
         self.pending = None;
         self.retry = None;
         self.load = Load::Ready(Box::new(Loaded::new(run)));
+    }
+
+    /// The serial `a` opens: the run's unit for `U`, the sub-unit under the cursor for
+    /// `enter` on the sub-units tab.
+    fn unit_to_open(&self, a: Action) -> Option<String> {
+        let l = self.loaded()?;
+        match (a, self.tab) {
+            (Action::Unit, _) => Some(l.run.summary.unit.serial_number.clone()),
+            (Action::Open, Tab::SubUnits) => {
+                let subs = l.run.sub_units.as_deref()?;
+                subs.get(l.sub_units.cursor).map(|s| s.serial_number.clone())
+            }
+            _ => None,
+        }
     }
 
     fn chart_open(&self) -> bool {
@@ -154,6 +169,14 @@ impl Component for RunPane {
                 self.reload(cx);
                 Outcome::Stay
             }
+            // `U`: this run's unit; `enter` on the sub-units tab: that sub-unit.
+            Action::Unit | Action::Open if !self.chart_open() => match self.unit_to_open(a) {
+                Some(serial) => Outcome::Push(Pane::Unit(Box::new(UnitPane::open(&serial, cx)))),
+                None => {
+                    self.action(a, rows, cx);
+                    Outcome::Stay
+                }
+            },
             a if a.mutates() => self.mutation(a, cx),
             a => {
                 self.action(a, rows, cx);

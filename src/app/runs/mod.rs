@@ -252,6 +252,7 @@ impl Component for RunsPane {
             Action::Command => {
                 return Outcome::Push(Pane::Command(Box::default()));
             }
+            Action::Unit => return Outcome::Push(Pane::Serial(Box::default())),
             Action::View(_)
             | Action::NextView
             | Action::PrevView

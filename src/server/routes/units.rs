@@ -127,7 +127,8 @@ pub async fn delete_attachments(
 ) -> ApiResult<Json<Value>> {
     let ids = values(q.as_deref(), "ids");
     let deleted =
-        write(&st.store, move |c| attachments::delete_unit_attachments(c, &serial, &ids, &caller)).await?;
+        write(&st.store, move |c| attachments::delete_unit_attachments(c, &serial, &ids, &caller))
+            .await?;
     Ok(Json(json!({ "ids": deleted })))
 }
 
