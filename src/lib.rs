@@ -5,6 +5,7 @@
 // benches use the library); the compiler then finds what nothing uses.
 #![warn(unreachable_pub)]
 
+pub mod analysis;
 pub mod api;
 pub mod app;
 pub mod cli;

@@ -16,7 +16,9 @@ use rusqlite::Connection;
 
 use super::auth::Caller;
 use super::error::ApiError;
-use super::store::create::{CreateCtx, create_run};
+use super::store::create::{CreateCtx, Prepared, create_run, insert_run, prepare};
+use super::store::rows;
+use flow::Planned;
 use super::store::ids::IdSource;
 use super::store::{Store, catalog as store_catalog, mutate};
 pub use huge::huge_run;
@@ -167,7 +169,11 @@ fn end_bulk(conn: &Connection) -> Result<(), SeedError> {
     Ok(())
 }
 
-/// Creates the runs, `BATCH` to a transaction.
+/// Creates the runs, `BATCH` to a transaction, on two threads: one plans each run and
+/// prepares its rows (the checks, the stored body, the phase, measurement and log rows: no
+/// database), the other inserts them in the same order. Row ids come from counters read once,
+/// so the data is as deterministic as on one thread; preparing, most of the time, now
+/// overlaps the inserts.
 fn fill(
     conn: &mut Connection,
     generator: &mut flow::Generator,
@@ -175,15 +181,48 @@ fn fill(
     ids: &mut IdSource,
     runs: usize,
 ) -> Result<(), SeedError> {
+    let mut counters = rows::Counters::from_db(conn)?;
+    let mut prep_ids = match ids {
+        IdSource::Seeded(r) => IdSource::Seeded(fastrand::Rng::with_seed(r.u64(..))),
+        IdSource::Random => IdSource::Random,
+    };
+    let (send, receive) = std::sync::mpsc::sync_channel::<(Planned, Prepared)>(1_024);
+    std::thread::scope(|scope| {
+        let producer = scope.spawn(move || -> Result<(), SeedError> {
+            for _ in 0..runs {
+                let planned = generator.next(rng);
+                let prepared = prepare(&planned.request, &mut prep_ids, &mut counters)?;
+                if send.send((planned, prepared)).is_err() {
+                    break; // the inserting side stopped on an error of its own
+                }
+            }
+            Ok(())
+        });
+        let inserted = insert_all(conn, receive, ids, runs);
+        let produced = producer.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        inserted.and(produced)
+    })
+}
+
+/// The inserting side of `fill`.
+fn insert_all(
+    conn: &mut Connection,
+    receive: std::sync::mpsc::Receiver<(Planned, Prepared)>,
+    ids: &mut IdSource,
+    runs: usize,
+) -> Result<(), SeedError> {
     let mut done = 0;
     while done < runs {
         let tx = conn.transaction()?;
         for _ in 0..BATCH.min(runs - done) {
-            let planned = generator.next(rng);
+            // A closed channel: the preparing side failed; its error is reported.
+            let Ok((planned, prepared)) = receive.recv() else { return Ok(()) };
             let caller = Caller::Station { station_id: planned.station_id.clone() };
-            let id = create_run(
+            let id = insert_run(
                 &tx,
                 &planned.request,
+                prepared,
+                None,
                 &mut CreateCtx { caller: &caller, now_ms: planned.created_at_ms, ids },
             )?;
             if let Some(sample) = planned.sample {
