@@ -15,9 +15,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use serde_json::json;
+use tofui::api::{RunDetail, RunOutcome};
 use tofui::app::unit::UnitFocus;
 use tofui::app::{App, Effect, Msg};
-use tofui::model::{UnitAnswer, UnitData};
+use tofui::model::{UnitAnswer, UnitData, Verdict, compare, verdict};
 use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{
     self, ApiClient, ClientConfig, Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse,
@@ -32,8 +33,8 @@ async fn server() -> TestServer {
     .await
 }
 
-/// What the worker answers for `serial`.
-async fn fetch_unit(s: &TestServer, serial: &str) -> UnitAnswer {
+/// What the worker answers to `fetch`.
+async fn ask(s: &TestServer, fetch: Fetch, slot: Slot) -> WorkerEvent {
     let client = ApiClient::new(&ClientConfig {
         url: s.running.url.clone(),
         api_key: USER_KEY.into(),
@@ -43,13 +44,17 @@ async fn fetch_unit(s: &TestServer, serial: &str) -> UnitAnswer {
     .expect("client");
     let (out, mut rx) = unbounded_channel();
     let tx = worker::spawn(client, out);
-    let fetch = Fetch::Unit { serial: serial.into() };
-    tx.send(WorkerRequest::Fetch { id: 1, slot: Slot::Unit, fetch }).expect("worker");
-    let r = tokio::time::timeout(Duration::from_secs(30), rx.recv())
+    tx.send(WorkerRequest::Fetch { id: 1, slot, fetch }).expect("worker");
+    tokio::time::timeout(Duration::from_secs(30), rx.recv())
         .await
         .expect("answer in time")
-        .expect("worker alive");
-    match r.event {
+        .expect("worker alive")
+        .event
+}
+
+/// What the worker answers for `serial`.
+async fn fetch_unit(s: &TestServer, serial: &str) -> UnitAnswer {
+    match ask(s, Fetch::Unit { serial: serial.into() }, Slot::Unit).await {
         WorkerEvent::Unit(a) => a.expect("unit answer"),
         other => panic!("unexpected {other:?} (the server is local: no retries)"),
     }
@@ -345,4 +350,91 @@ async fn unit_view_screens() {
     lone.unit.parent = None;
     lone.unit.children.clear();
     insta::assert_snapshot!("unit_alone_80x24", text(&opened(80, 24, &serial, &lone)));
+}
+
+// ---- Retests ----
+
+fn run_with(outcome: &str, values: &[(&str, f64, bool)]) -> RunDetail {
+    let ms: Vec<_> = values
+        .iter()
+        .map(|(name, v, failed)| {
+            json!({"id": name, "name": name, "units": "V", "measured_value": v,
+                "outcome": if *failed { "FAIL" } else { "PASS" },
+                "validators": [
+                    {"operator": ">=", "expected_value": 3.2, "outcome": "PASS", "expression": "x >= 3.2",
+                     "is_expression_only": false, "has_custom_expression": false},
+                    {"operator": "<=", "expected_value": 3.4, "outcome": "PASS", "expression": "x <= 3.4",
+                     "is_expression_only": false, "has_custom_expression": false}]})
+        })
+        .collect();
+    serde_json::from_value(json!({"id": "r", "outcome": outcome,
+        "phases": [{"id": "p", "name": "Power", "outcome": outcome, "measurements": ms}]}))
+    .expect("run")
+}
+
+#[test]
+fn a_retest_reads_as_false_failure_repair_or_still_failing() {
+    // rail_3v3 in 3.2…3.4 V: 3.195 is 2.5 % of the window below, 3.30 half way.
+    let before = run_with("FAIL", &[("rail_3v3", 3.195, true), ("rail_5v", 3.39, false)]);
+    let after = run_with("PASS", &[("rail_3v3", 3.30, false), ("rail_5v", 3.31, false)]);
+    let rows = compare(&before, &after);
+    assert_eq!(rows[0].name, "rail_3v3", "the failing measurement first");
+    let m = |v| rows[0].margin(v).map(|m: f64| (m * 1000.0).round() / 1000.0);
+    assert_eq!((m(rows[0].before), m(rows[0].after)), (Some(-0.025), Some(0.5)));
+    assert_eq!(rows[1].margin(rows[1].before).map(|m| (m * 100.0).round()), Some(5.0));
+    assert_eq!(verdict(&rows), Verdict::JustPast);
+    // Far outside, then inside: repaired.
+    let broken = run_with("FAIL", &[("rail_3v3", 2.0, true)]);
+    assert_eq!(verdict(&compare(&broken, &after)), Verdict::Repaired);
+    // Failing again: still failing.
+    assert_eq!(verdict(&compare(&before, &before)), Verdict::StillFailing);
+    assert_eq!(verdict(&compare(&after, &after)), Verdict::Unknown);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn c_compares_a_failing_run_with_the_run_after_it() {
+    let (s, d) = demo_unit().await;
+    // The unit's runs, newest first: a pass after two failures of the same procedure.
+    let fails: Vec<usize> = d
+        .runs
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.outcome == Some(RunOutcome::Fail))
+        .map(|(i, _)| i)
+        .collect();
+    let last_fail = *fails.first().expect("a failing run");
+    let mut a = opened(160, 48, &d.unit.serial_number, &d);
+    for _ in 0..last_fail {
+        a.update(key(KeyCode::Char('j')), NOW);
+    }
+    let fx = a.update(key(KeyCode::Char('c')), NOW);
+    let (id, before, after) = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Send(WorkerRequest::Fetch {
+                id,
+                fetch: Fetch::RunPair { before, after },
+                ..
+            }) => Some((*id, before.clone(), after.clone())),
+            _ => None,
+        })
+        .expect("the two runs asked for");
+    assert_eq!(before, &*d.runs[last_fail].id);
+    let next = d.runs[..last_fail]
+        .iter()
+        .rev()
+        .find(|r| r.procedure == d.runs[last_fail].procedure)
+        .expect("a later run");
+    assert_eq!(after, &*next.id);
+    let event = ask(&s, Fetch::RunPair { before, after }, Slot::Retest).await;
+    a.update(Msg::Worker(WorkerResponse { id, event }), NOW);
+    let screen = text(&a);
+    assert!(screen.contains("Retest of") && screen.contains("Measurement"), "{screen}");
+    insta::assert_snapshot!("retest_160x48", screen);
+    // On a passing run with no failure before it of its procedure: said, nothing asked.
+    let mut a = opened(80, 24, &d.unit.serial_number, &d);
+    a.update(key(KeyCode::Char('G')), NOW);
+    let fx = a.update(key(KeyCode::Char('c')), NOW);
+    assert!(fx.iter().all(|e| !matches!(e, Effect::Send(_))));
+    assert!(text(&a).contains("no retest here"));
 }

@@ -105,6 +105,8 @@ pub enum Action {
     Command,
     /// Go to a serial (the unit view); from a run, its unit.
     Unit,
+    /// A retest side by side.
+    Compare,
 }
 
 /// Names for the config's `[keys.MODE]` tables.
@@ -160,6 +162,7 @@ const NAMES: &[(&str, Action)] = &[
     ("move_view_right", Action::MoveViewRight),
     ("command", Action::Command),
     ("unit", Action::Unit),
+    ("compare", Action::Compare),
     ("tab_phases", Action::Tab(0)),
     ("tab_logs", Action::Tab(1)),
     ("tab_attachments", Action::Tab(2)),

@@ -30,6 +30,8 @@ pub(crate) fn run_rows(height: u16) -> usize {
     height.saturating_sub(TITLE + RUN_HEADER + RUN_TABS + STATUS + KEYS) as usize
 }
 
+/// The retest comparison's header.
+pub(crate) const RETEST_HEADER: u16 = 3;
 /// The unit view's header.
 pub(crate) const UNIT_HEADER: u16 = 2;
 /// Width from which the unit view puts the genealogy beside the runs, not under them.

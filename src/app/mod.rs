@@ -32,6 +32,7 @@ pub mod help;
 pub mod keymap;
 pub mod layout;
 mod pane;
+pub mod retest;
 pub mod run;
 pub mod runs;
 pub mod scroll;
@@ -128,6 +129,8 @@ panes! {
     Serial(serial::SerialPane),
     /// A unit: its runs and its assembly tree.
     Unit(unit::UnitPane),
+    /// A retest side by side.
+    Retest(retest::RetestPane),
 }
 
 impl Pane {
@@ -137,7 +140,7 @@ impl Pane {
 
     /// A screen of its own (the run view), rather than something drawn over one.
     pub(crate) fn is_screen(&self) -> bool {
-        matches!(self, Pane::Run(_) | Pane::Unit(_))
+        matches!(self, Pane::Run(_) | Pane::Unit(_) | Pane::Retest(_))
     }
 }
 

@@ -4,6 +4,7 @@
 //! between the runs and the tree. An unknown serial offers the serials that look like it.
 
 use super::pane::{Component, Ctx, News, Outcome};
+use super::retest::{self, RetestPane};
 use super::run::RunPane;
 use super::scroll::Scroll;
 use super::{Action, Mode, Pane, layout};
@@ -116,6 +117,23 @@ impl UnitPane {
         Outcome::Push(Pane::Unit(Box::new(UnitPane::open(&serial, cx))))
     }
 
+    /// `c`: the retest around the selected run, side by side.
+    fn compare(&mut self, cx: &mut Ctx) -> Outcome {
+        let Some(d) = self.data() else { return Outcome::Stay };
+        match retest::pair(&d.runs, self.runs.cursor) {
+            Some((before, after)) => {
+                let pane = RetestPane::open(self.serial.clone(), before, after, cx);
+                Outcome::Push(Pane::Retest(Box::new(pane)))
+            }
+            None => {
+                cx.flash(
+                    "no retest here: pick a failing run with a later run of the same procedure",
+                );
+                Outcome::Stay
+            }
+        }
+    }
+
     fn arrived(&mut self, answer: UnitAnswer) {
         match answer {
             UnitAnswer::Found(d) => {
@@ -169,6 +187,7 @@ impl Component for UnitPane {
             Action::Open => return self.open_selected(cx),
             Action::Refresh => self.fetch(cx),
             Action::Unit => return Outcome::Push(Pane::Serial(Box::default())),
+            Action::Compare => return self.compare(cx),
             Action::CopyId => {
                 let serial = self.serial.clone();
                 cx.flash(format!("copied serial: {serial}"));

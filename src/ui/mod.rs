@@ -13,6 +13,7 @@ mod filter;
 mod form;
 pub mod format;
 mod help;
+mod retest;
 mod run;
 mod runs;
 mod serial;
@@ -94,5 +95,6 @@ fn pane(app: &App, p: &Pane, frame: &mut Frame, a: &Areas, theme: &Theme) {
         Pane::Help(_) => help::render(app, app.footer_mode(), frame, a.whole, theme),
         Pane::Serial(s) => serial::render(s, frame, a.bar, theme),
         Pane::Unit(u) => unit::render(app, u, frame, a, theme),
+        Pane::Retest(r) => retest::render(app, r, frame, a, theme),
     }
 }

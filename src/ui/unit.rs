@@ -254,6 +254,10 @@ fn missing(p: &UnitPane, close: &[String], frame: &mut Frame, area: Rect, theme:
     let mut lines = vec![Line::styled(fit(&format!(" No unit {}", p.serial), w), theme.error())];
     if close.is_empty() {
         lines.push(Line::from(fit(" Nothing looks like it either.", w)));
+        lines.push(Line::styled(
+            fit(" (A station API key sees only the units its procedures tested.)", w),
+            theme.dim(),
+        ));
     } else {
         lines.push(Line::from(fit(" Serials like it (enter opens one):", w)));
         for (i, s) in close.iter().enumerate() {

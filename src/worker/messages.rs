@@ -31,6 +31,8 @@ pub enum Slot {
     Editor,
     /// The unit view's unit (a newer one cancels it).
     Unit,
+    /// The two runs of a retest comparison.
+    Retest,
 }
 
 /// One page of the runs list.
@@ -78,6 +80,11 @@ pub enum Fetch {
     Unit {
         serial: String,
     },
+    /// Two runs at once, without their logs (a retest side by side).
+    RunPair {
+        before: String,
+        after: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -104,6 +111,8 @@ pub enum WorkerEvent {
     },
     RunLogs(Result<Vec<LogLine>, ClientError>),
     Unit(Result<UnitAnswer, ClientError>),
+    /// The two runs of `Fetch::RunPair`, in that order.
+    RunPair(Result<Box<(RunDetail, RunDetail)>, ClientError>),
     /// Bytes of a download so far.
     Progress {
         received: u64,

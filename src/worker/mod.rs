@@ -24,8 +24,8 @@ pub use client::{ApiClient, ClientConfig, ClientError, Report};
 pub use messages::*;
 use resolve::Names;
 
-use crate::api::WireEnum;
 use crate::api::time::{from_ms, query_timestamp};
+use crate::api::{RunDetail, WireEnum};
 use crate::model::{Interner, RunsPage};
 use crate::query::to_params;
 
@@ -133,6 +133,21 @@ impl Task {
                     })
                     .await;
                 self.send(WorkerEvent::Unit(r));
+            }
+            Fetch::RunPair { before, after } => {
+                let r = self
+                    .retrying(|c, report| {
+                        let (before, after) = (before.clone(), after.clone());
+                        async move {
+                            let (a, b) = tokio::join!(
+                                run_head(&c, &before, &report),
+                                run_head(&c, &after, &report)
+                            );
+                            Ok(Box::new((a?, b?)))
+                        }
+                    })
+                    .await;
+                self.send(WorkerEvent::RunPair(r));
             }
             Fetch::Download { url, dir, name } => {
                 let (out, id) = (self.out.clone(), self.id);
@@ -247,4 +262,10 @@ impl Task {
         page.rows.retain(|r| req.query.keeps_serial(&r.serial));
         Ok(page)
     }
+}
+
+/// A run without its logs.
+async fn run_head(c: &ApiClient, id: &str, report: &Report) -> Result<RunDetail, ClientError> {
+    let body = c.get_run_body(id, report).await?;
+    client::blocking(move || client::decode_run_head(&body).map(|(run, _)| run)).await
 }

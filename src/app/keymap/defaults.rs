@@ -210,6 +210,7 @@ impl Default for Keymap {
             b(KeySpec::plain(K::BackTab), Action::PrevField, "runs/tree", false),
             b(KeySpec::plain(K::Esc), Action::Back, "back", true),
             b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
+            b(ch('c'), Action::Compare, "compare retest", true),
             b(ch('U'), Action::Unit, "go to serial", true),
             b(ch('r'), Action::Refresh, "reload", false),
             b(ch('y'), Action::CopyId, "copy serial", false),
@@ -222,6 +223,13 @@ impl Default for Keymap {
             b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
             b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
         ];
+        let mut retest = vec![
+            b(KeySpec::plain(K::Esc), Action::Back, "back", true),
+            b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
+            b(ch('?'), Action::Help, "help", true),
+        ];
+        retest.extend(movement(false));
+        retest.extend(quit());
         Keymap {
             tables: vec![
                 (Mode::List, list),
@@ -243,6 +251,7 @@ impl Default for Keymap {
                 (Mode::Help, help),
                 (Mode::Unit, unit),
                 (Mode::Serial, serial),
+                (Mode::Retest, retest),
                 (Mode::Blocked, quit()),
             ],
         }

@@ -47,6 +47,8 @@ pub enum Mode {
     Unit,
     /// Typing or scanning a serial.
     Serial,
+    /// A retest side by side.
+    Retest,
     /// The "set your API key" screen.
     Blocked,
 }
