@@ -431,6 +431,8 @@ async fn c_compares_a_failing_run_with_the_run_after_it() {
     let screen = text(&a);
     assert!(screen.contains("Retest of") && screen.contains("Measurement"), "{screen}");
     insta::assert_snapshot!("retest_160x48", screen);
+    a.update(Msg::Resize(80, 24), NOW);
+    insta::assert_snapshot!("retest_80x24", text(&a));
     // On a passing run with no failure before it of its procedure: said, nothing asked.
     let mut a = opened(80, 24, &d.unit.serial_number, &d);
     a.update(key(KeyCode::Char('G')), NOW);
