@@ -440,3 +440,36 @@ async fn c_compares_a_failing_run_with_the_run_after_it() {
     assert!(fx.iter().all(|e| !matches!(e, Effect::Send(_))));
     assert!(text(&a).contains("no retest here"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tab_shows_the_units_metadata_and_files_and_enter_downloads_a_file() {
+    let (_s, mut d) = demo_unit().await;
+    let meta = json!({"rework": true, "location": "repair bench 3", "notes": "reflowed U7"});
+    d.unit.metadata = Some(meta.as_object().expect("object").clone());
+    d.unit.attachments = vec![tofui::api::catalog::UnitAttachment {
+        id: "att-1".into(),
+        name: "xray-U7.png".into(),
+        size: Some(48_128.0),
+        content_type: Some("image/png".into()),
+        download_url: Some("http://127.0.0.1:1/files/att-1?token=t".into()),
+    }];
+    let mut a = opened(80, 24, &d.unit.serial_number, &d);
+    a.update(key(KeyCode::Tab), NOW);
+    a.update(key(KeyCode::Tab), NOW);
+    let screen = text(&a);
+    assert!(screen.contains("location") && screen.contains("repair bench 3"), "{screen}");
+    insta::assert_snapshot!("unit_metadata_80x24", screen);
+    a.update(key(KeyCode::Tab), NOW);
+    assert!(text(&a).contains("xray-U7.png") && text(&a).contains("47.0 KiB"));
+    let fx = a.update(key(KeyCode::Enter), NOW);
+    let url = fx.iter().find_map(|e| match e {
+        Effect::Send(WorkerRequest::Fetch { fetch: Fetch::Download { url, name, .. }, .. }) => {
+            Some((url.clone(), name.clone()))
+        }
+        _ => None,
+    });
+    assert_eq!(url, Some(("http://127.0.0.1:1/files/att-1?token=t".into(), "xray-U7.png".into())));
+    // Back to the runs: tab once more.
+    a.update(key(KeyCode::Tab), NOW);
+    assert_eq!(a.unit().map(|u| u.focus), Some(UnitFocus::Runs));
+}

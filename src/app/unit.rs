@@ -3,6 +3,7 @@
 //! or moves to the unit under the cursor; `esc` goes back the way it came; `tab` switches
 //! between the runs and the tree. An unknown serial offers the serials that look like it.
 
+use super::downloads;
 use super::pane::{Component, Ctx, News, Outcome};
 use super::retest::{self, RetestPane};
 use super::run::RunPane;
@@ -20,11 +21,25 @@ pub enum UnitLoad {
     Failed(String),
 }
 
-/// Which list the cursor keys move.
+/// Which list the cursor keys move: the runs, or one of the sections of the panel beside
+/// (or under) them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnitFocus {
     Runs,
     Tree,
+    Metadata,
+    Attachments,
+}
+
+impl UnitFocus {
+    /// `tab`'s order.
+    const CYCLE: [UnitFocus; 4] =
+        [UnitFocus::Runs, UnitFocus::Tree, UnitFocus::Metadata, UnitFocus::Attachments];
+
+    fn step(self, by: isize) -> UnitFocus {
+        let i = Self::CYCLE.iter().position(|f| *f == self).unwrap_or(0) as isize;
+        Self::CYCLE[(i + by).rem_euclid(Self::CYCLE.len() as isize) as usize]
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -37,6 +52,10 @@ pub struct UnitPane {
     pub runs: Scroll,
     /// The tree's cursor (also the cursor over the close matches of an unknown serial).
     pub tree: Scroll,
+    pub metadata: Scroll,
+    pub attachments: Scroll,
+    /// The section the panel shows (the last one the cursor was in).
+    pub panel: UnitFocus,
     pub retry: Option<String>,
 }
 
@@ -50,6 +69,9 @@ impl UnitPane {
             focus: UnitFocus::Runs,
             runs: Scroll::default(),
             tree: Scroll::default(),
+            metadata: Scroll::default(),
+            attachments: Scroll::default(),
+            panel: UnitFocus::Tree,
             retry: None,
         };
         p.fetch(cx);
@@ -69,28 +91,35 @@ impl UnitPane {
         }
     }
 
-    /// Rows of runs and of the tree on the current screen.
-    fn viewports(&self, cx: &Ctx) -> (usize, usize) {
-        let (w, h) = cx.shared.size;
-        let tree = self.data().map_or(0, |d| d.tree.len());
-        let (runs, tree, _) = layout::unit_split(w, h, tree);
-        (runs, tree)
-    }
-
-    fn lens(&self) -> (usize, usize) {
-        match &self.load {
-            UnitLoad::Ready(d) => (d.runs.len(), d.tree.len()),
-            UnitLoad::Missing(close) => (0, close.len()),
-            _ => (0, 0),
+    /// Rows of the panel's section (the tree, metadata or attachments).
+    pub fn panel_len(&self) -> usize {
+        let Some(d) = self.data() else { return 0 };
+        match self.panel {
+            UnitFocus::Metadata => d.unit.metadata.as_ref().map_or(0, |m| m.len()),
+            UnitFocus::Attachments => d.unit.attachments.len(),
+            _ => d.tree.len(),
         }
     }
 
+    /// Rows of runs and of the panel on the current screen.
+    fn viewports(&self, cx: &Ctx) -> (usize, usize) {
+        let (w, h) = cx.shared.size;
+        let (runs, panel, _) = layout::unit_split(w, h, self.panel_len());
+        (runs, panel)
+    }
+
     fn move_by(&mut self, delta: isize, cx: &Ctx) {
-        let (runs_vp, tree_vp) = self.viewports(cx);
-        let (runs_len, tree_len) = self.lens();
+        let (runs_vp, panel_vp) = self.viewports(cx);
+        let runs_len = self.data().map_or(0, |d| d.runs.len());
+        let panel_len = match &self.load {
+            UnitLoad::Missing(close) => close.len(),
+            _ => self.panel_len(),
+        };
         match self.focus {
             UnitFocus::Runs => self.runs.move_by(delta, runs_len, runs_vp),
-            UnitFocus::Tree => self.tree.move_by(delta, tree_len, tree_vp),
+            UnitFocus::Tree => self.tree.move_by(delta, panel_len, panel_vp),
+            UnitFocus::Metadata => self.metadata.move_by(delta, panel_len, panel_vp),
+            UnitFocus::Attachments => self.attachments.move_by(delta, panel_len, panel_vp),
         }
     }
 
@@ -108,6 +137,15 @@ impl UnitPane {
                 Some(t) if !t.here => t.serial.clone(),
                 _ => return Outcome::Stay,
             },
+            (UnitLoad::Ready(d), UnitFocus::Attachments) => {
+                if let Some(att) = d.unit.attachments.get(self.attachments.cursor) {
+                    match att.download_url.clone().filter(|u| !u.is_empty()) {
+                        Some(url) => downloads::start(cx, att.id.clone(), att.name.clone(), url),
+                        None => cx.flash(format!("{} has no download link", att.name)),
+                    }
+                }
+                return Outcome::Stay;
+            }
             (UnitLoad::Missing(close), _) => match close.get(self.tree.cursor) {
                 Some(s) => s.clone(),
                 None => return Outcome::Stay,
@@ -178,10 +216,10 @@ impl Component for UnitPane {
             Action::Bottom => self.move_by(isize::MAX / 2, cx),
             Action::NextField | Action::PrevField => {
                 if matches!(self.load, UnitLoad::Ready(_)) {
-                    self.focus = match self.focus {
-                        UnitFocus::Runs => UnitFocus::Tree,
-                        UnitFocus::Tree => UnitFocus::Runs,
-                    };
+                    self.focus = self.focus.step(if a == Action::NextField { 1 } else { -1 });
+                    if self.focus != UnitFocus::Runs {
+                        self.panel = self.focus;
+                    }
                 }
             }
             Action::Open => return self.open_selected(cx),

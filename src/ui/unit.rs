@@ -58,7 +58,7 @@ fn body(app: &App, p: &UnitPane, frame: &mut Frame, area: Rect, theme: &Theme) {
             .areas(area);
     header(app, d, frame, head, theme);
     let (_, tree_rows, side) =
-        layout::unit_split(app.shared.size.0, app.shared.size.1, d.tree.len());
+        layout::unit_split(app.shared.size.0, app.shared.size.1, p.panel_len());
     let (runs_area, tree_area) = if side {
         let [a, b] =
             Layout::horizontal([Constraint::Fill(3), Constraint::Fill(1)]).spacing(1).areas(rest);
@@ -70,7 +70,7 @@ fn body(app: &App, p: &UnitPane, frame: &mut Frame, area: Rect, theme: &Theme) {
         (a, b)
     };
     runs(app, p, d, frame, runs_area, theme);
-    tree(p, d, frame, tree_area, theme);
+    panel(p, d, frame, tree_area, theme);
 }
 
 fn header(app: &App, d: &UnitData, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -222,31 +222,101 @@ fn with_version(name: &str, version: &str, w: usize) -> String {
     format!("{} {version}", fit(name, w - width(version) - 1))
 }
 
-fn tree(p: &UnitPane, d: &UnitData, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let w = area.width as usize;
-    let focused = p.focus == UnitFocus::Tree;
-    let title = format!(
-        " Genealogy ({} unit{}{})",
-        d.tree.len(),
-        if d.tree.len() == 1 { "" } else { "s" },
-        if d.tree_cut { ", cut" } else { "" }
-    );
-    let mut lines =
-        vec![Line::styled(fit(&title, w), if focused { theme.title() } else { theme.dim() })];
-    let rows = (area.height as usize).saturating_sub(1);
-    for (i, t) in d.tree.iter().enumerate().skip(p.tree.offset).take(rows) {
-        let indent = "  ".repeat(t.depth.min(8));
-        let branch = if t.depth == 0 { "" } else { "└ " };
-        let here = if t.here { " ◂ this unit" } else { "" };
-        let part = t.part.as_deref().map(|x| format!("  {x}")).unwrap_or_default();
-        let text = format!(" {indent}{branch}{}{part}{here}", t.serial);
-        let mut style = if t.here { theme.header() } else { Style::default() };
-        if focused && i == p.tree.cursor {
-            style = style.patch(theme.selected());
+/// The panel's title: its three sections, the one shown bright while the cursor is in it.
+fn sections(p: &UnitPane, d: &UnitData, w: usize, theme: &Theme) -> Line<'static> {
+    let n_meta = d.unit.metadata.as_ref().map_or(0, |m| m.len());
+    let names = [
+        (
+            UnitFocus::Tree,
+            format!("Genealogy ({}{})", d.tree.len(), if d.tree_cut { ", cut" } else { "" }),
+        ),
+        (UnitFocus::Metadata, format!("Metadata ({n_meta})")),
+        (UnitFocus::Attachments, format!("Files ({})", d.unit.attachments.len())),
+    ];
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    for (i, (f, name)) in names.into_iter().enumerate() {
+        let style = match (p.panel == f, p.focus == f) {
+            (true, true) => theme.title(),
+            (true, false) => theme.header(),
+            _ => theme.dim(),
+        };
+        let sep = if i == 0 { "" } else { " · " };
+        let text = format!("{sep}{name}");
+        let room = w.saturating_sub(used);
+        used += text.chars().count();
+        spans.push(Span::styled(fit(&text, room), style));
+        if used >= w {
+            break;
         }
-        lines.push(Line::styled(pad(&text, w), style));
+    }
+    Line::from(spans)
+}
+
+fn panel(p: &UnitPane, d: &UnitData, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let w = area.width as usize;
+    let mut lines = vec![sections(p, d, w, theme)];
+    let rows = (area.height as usize).saturating_sub(1);
+    let focused = p.focus == p.panel;
+    let style_at = |i: usize, cursor: usize, base: Style| {
+        if focused && i == cursor { base.patch(theme.selected()) } else { base }
+    };
+    match p.panel {
+        UnitFocus::Metadata => {
+            let meta: Vec<(&String, &serde_json::Value)> =
+                d.unit.metadata.iter().flat_map(|m| m.iter()).collect();
+            if meta.is_empty() {
+                lines.push(Line::styled(fit(" no metadata", w), theme.dim()));
+            }
+            let kw = meta.iter().map(|(k, _)| width(k)).max().unwrap_or(0).min(w / 2);
+            for (i, (k, v)) in meta.iter().enumerate().skip(p.metadata.offset).take(rows) {
+                let v = match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    v => v.to_string(),
+                };
+                let text = format!(" {} {v}", pad(k, kw));
+                lines.push(Line::styled(
+                    pad(&text, w),
+                    style_at(i, p.metadata.cursor, Style::default()),
+                ));
+            }
+        }
+        UnitFocus::Attachments => {
+            let atts = &d.unit.attachments;
+            if atts.is_empty() {
+                lines.push(Line::styled(fit(" no files", w), theme.dim()));
+            }
+            for (i, a) in atts.iter().enumerate().skip(p.attachments.offset).take(rows) {
+                let size = a.size.map(|s| format!("  {}", bytes(s))).unwrap_or_default();
+                let text = format!(" {}{size}", a.name);
+                lines.push(Line::styled(
+                    pad(&text, w),
+                    style_at(i, p.attachments.cursor, Style::default()),
+                ));
+            }
+        }
+        _ => {
+            for (i, t) in d.tree.iter().enumerate().skip(p.tree.offset).take(rows) {
+                let indent = "  ".repeat(t.depth.min(8));
+                let branch = if t.depth == 0 { "" } else { "└ " };
+                let here = if t.here { " ◂ this unit" } else { "" };
+                let part = t.part.as_deref().map(|x| format!("  {x}")).unwrap_or_default();
+                let text = format!(" {indent}{branch}{}{part}{here}", t.serial);
+                let base = if t.here { theme.header() } else { Style::default() };
+                lines.push(Line::styled(pad(&text, w), style_at(i, p.tree.cursor, base)));
+            }
+        }
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// A size in bytes, KiB, MiB.
+fn bytes(n: f64) -> String {
+    match n {
+        n if n >= 1_048_576.0 => format!("{:.1} MiB", n / 1_048_576.0),
+        n if n >= 1024.0 => format!("{:.1} KiB", n / 1024.0),
+        n => format!("{n:.0} B"),
+    }
 }
 
 fn missing(p: &UnitPane, close: &[String], frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -277,16 +347,20 @@ fn status(app: &App, p: &UnitPane, frame: &mut Frame, area: Rect, theme: &Theme)
         return;
     }
     let Some(d) = p.data() else { return };
+    let at = |what: &str, cursor: usize, n: usize| {
+        if n == 0 { format!(" no {what}") } else { format!(" {what} {}/{n}", cursor + 1) }
+    };
     let text = match p.focus {
-        UnitFocus::Runs if !d.runs.is_empty() => {
-            format!(" run {}/{} · tab: genealogy", p.runs.cursor + 1, d.runs.len())
-        }
-        _ => match d.tree.get(p.tree.cursor) {
-            Some(t) => {
-                format!(" {} · unit {}/{} · tab: runs", t.serial, p.tree.cursor + 1, d.tree.len())
-            }
+        UnitFocus::Runs => at("runs", p.runs.cursor, d.runs.len()),
+        UnitFocus::Tree => match d.tree.get(p.tree.cursor) {
+            Some(t) => format!(" {} · unit {}/{}", t.serial, p.tree.cursor + 1, d.tree.len()),
             None => String::new(),
         },
+        UnitFocus::Metadata => at("metadata", p.metadata.cursor, p.panel_len()),
+        UnitFocus::Attachments => {
+            at("files", p.attachments.cursor, p.panel_len()) + " · enter downloads"
+        }
     };
+    let text = format!("{text} · tab: next section");
     frame.render_widget(Paragraph::new(Line::styled(fit(&text, w), theme.dim())), area);
 }

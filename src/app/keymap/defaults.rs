@@ -206,8 +206,8 @@ impl Default for Keymap {
         ];
         let mut unit = vec![
             b(KeySpec::plain(K::Enter), Action::Open, "open", true),
-            b(KeySpec::plain(K::Tab), Action::NextField, "runs/tree", true),
-            b(KeySpec::plain(K::BackTab), Action::PrevField, "runs/tree", false),
+            b(KeySpec::plain(K::Tab), Action::NextField, "next section", true),
+            b(KeySpec::plain(K::BackTab), Action::PrevField, "previous section", false),
             b(KeySpec::plain(K::Esc), Action::Back, "back", true),
             b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
             b(ch('c'), Action::Compare, "compare retest", true),
