@@ -430,3 +430,65 @@ fn sequences_without_a_start_sort_by_their_first_phase_and_loops_lose_nothing() 
     let phases_shown = tree.nodes.iter().filter(|n| matches!(n.kind, NodeKind::Phase(_))).count();
     assert_eq!(phases_shown, 6);
 }
+
+/// The fetch in `slot` among `fx`: its id and run.
+fn run_fetch(fx: &[Effect], want: Slot) -> Option<(u64, String)> {
+    fx.iter().find_map(|e| match e {
+        Effect::Send(WorkerRequest::Fetch { id, slot, fetch: Fetch::Run { run_id } })
+            if *slot == want =>
+        {
+            Some((*id, run_id.clone()))
+        }
+        _ => None,
+    })
+}
+
+fn fixture_as(id: &str) -> Box<tofui::api::RunDetail> {
+    let mut r = run_fixture::run();
+    r.summary.id = id.into();
+    Box::new(r)
+}
+
+#[test]
+fn brackets_move_run_to_run_at_the_same_place_fetched_ahead() {
+    let mut app = list_with_fixture_at(0);
+    let (id, run_id) = run_fetch(&code(&mut app, KeyCode::Enter), Slot::Run).expect("run");
+    let event = WorkerEvent::Run { run: Ok(fixture_as(&run_id)), logs_follow: false };
+    app.update(Msg::Worker(WorkerResponse { id, event }), NOW);
+    // While the run is read, the next run of the list is fetched ahead (after a short rest,
+    // as for the list's own selection).
+    let fx = app.update(Msg::Tick, NOW + 2_000);
+    let next = app.list().rows[1].id.to_string();
+    let (pid, prefetched) = run_fetch(&fx, Slot::Prefetch).expect("the next run fetched ahead");
+    assert_eq!(prefetched, next);
+    let event = WorkerEvent::Run { run: Ok(fixture_as(&next)), logs_follow: false };
+    app.update(Msg::Worker(WorkerResponse { id: pid, event }), NOW);
+    // On the first failing measurement, `]`: the next run, at once, on the same measurement.
+    key(&mut app, 'f');
+    let at = |app: &App| {
+        let l = loaded(app);
+        name_at(l, l.tree.current().expect("cursor"))
+    };
+    for _ in 0..5 {
+        if at(&app).starts_with("meas") {
+            break;
+        }
+        key(&mut app, 'j');
+    }
+    let place = at(&app);
+    assert!(place.starts_with("meas"), "{place}");
+    let fx = key(&mut app, ']');
+    assert!(run_fetch(&fx, Slot::Run).is_none(), "served from what was fetched ahead");
+    assert_eq!(app.run().map(|r| r.run_id.as_str()), Some(next.as_str()));
+    assert_eq!(app.list().selected, 1, "the list follows");
+    let l = loaded(&app);
+    assert_eq!(name_at(l, l.tree.current().expect("cursor")), place);
+    // The tab is kept too; `[` goes back, and before the first run it says so.
+    key(&mut app, '2');
+    key(&mut app, '[');
+    assert_eq!(app.run().map(|r| (r.run_id.as_str(), r.tab)), Some((run_id.as_str(), Tab::Logs)));
+    key(&mut app, '[');
+    assert_eq!(app.run().map(|r| r.run_id.as_str()), Some(run_id.as_str()));
+    assert_eq!(app.flash(), Some("the first run of the list"));
+    assert_eq!(app.list().selected, 0);
+}

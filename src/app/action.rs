@@ -107,6 +107,9 @@ pub enum Action {
     Unit,
     /// A retest side by side.
     Compare,
+    /// The next or previous run of the list the run view came from.
+    NextRun,
+    PrevRun,
 }
 
 /// Names for the config's `[keys.MODE]` tables.
@@ -163,6 +166,8 @@ const NAMES: &[(&str, Action)] = &[
     ("command", Action::Command),
     ("unit", Action::Unit),
     ("compare", Action::Compare),
+    ("next_run", Action::NextRun),
+    ("prev_run", Action::PrevRun),
     ("tab_phases", Action::Tab(0)),
     ("tab_logs", Action::Tab(1)),
     ("tab_attachments", Action::Tab(2)),

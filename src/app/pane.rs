@@ -89,6 +89,9 @@ pub(crate) enum Reply {
     Command(tui_input::Input),
     /// "Yes" to the question asked.
     Yes,
+    /// The run view asks for the run `by` rows away in the list it came from, to open at
+    /// the same place.
+    Neighbour { by: isize, from: String, at: super::run::Place },
 }
 
 /// Something every pane may want to know; delivered to each pane after the message that

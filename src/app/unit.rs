@@ -4,7 +4,7 @@
 //! between the runs and the tree. An unknown serial offers the serials that look like it.
 
 use super::downloads;
-use super::pane::{Component, Ctx, News, Outcome};
+use super::pane::{Component, Ctx, News, Outcome, Reply};
 use super::retest::{self, RetestPane};
 use super::run::RunPane;
 use super::scroll::Scroll;
@@ -288,6 +288,26 @@ impl Component for UnitPane {
             (self.focus, self.runs, self.tree) = (focus, runs, tree);
         }
         Outcome::Stay
+    }
+
+    fn on_reply(&mut self, reply: Reply, cx: &mut Ctx) -> Outcome {
+        let Reply::Neighbour { by, from, at } = reply else { return Outcome::Stay };
+        let (runs_vp, _) = self.viewports(cx);
+        let Some(d) = self.data() else { return Outcome::Stay };
+        let id = match super::run::neighbour(&d.runs, &from, by, false) {
+            Ok(i) => {
+                let (n, id) = (d.runs.len(), d.runs[i].id.to_string());
+                self.runs.cursor = i;
+                self.runs.fit(n, runs_vp);
+                id
+            }
+            Err(why) => {
+                cx.flash(why);
+                from
+            }
+        };
+        let run = RunPane::open_at(id, Some(at), cx);
+        Outcome::Push(Pane::Run(Box::new(run)))
     }
 
     fn busy(&self) -> bool {

@@ -54,6 +54,8 @@ fn run_common() -> Vec<Binding> {
         b(ch('m'), Action::EditMetadata, "metadata", false),
         b(ch('D'), Action::Delete, "delete", false),
         b(ch('U'), Action::Unit, "unit", true),
+        b(ch(']'), Action::NextRun, "next run", true),
+        b(ch('['), Action::PrevRun, "previous run", false),
         b(ch('?'), Action::Help, "help", true),
     ];
     v.extend(quit());

@@ -10,12 +10,13 @@ pub mod tree;
 
 pub(crate) use loaded::TABS;
 pub use loaded::{Load, Loaded, Tab};
+use tree::NodeKind;
 
 use tui_input::InputRequest;
 
 use super::delete::DeletePane;
 use super::editor::{EditorPane, Target};
-use super::pane::{Component, Ctx, News, Outcome};
+use super::pane::{Component, Ctx, News, Outcome, Reply};
 use super::unit::UnitPane;
 use super::upload::UploadPane;
 use super::{Action, Mode, Pane, layout};
@@ -28,6 +29,16 @@ pub struct RunPane {
     pub load: Load,
     pub tab: Tab,
     pub retry: Option<String>,
+    /// Where to open once the run is here (moving run to run keeps the place).
+    arrive_at: Option<Place>,
+}
+
+/// A place in the run view that another run may have too: the tab, and the phase (and
+/// measurement) under the tree's cursor, by name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    pub tab: Tab,
+    pub node: Option<(String, Option<String>)>,
 }
 
 /// Rows of the tab's body on the current screen.
@@ -39,12 +50,18 @@ impl RunPane {
     /// Opens a run: at once from the cache, else fetched (or awaited when the prefetch of it
     /// is on its way).
     pub(crate) fn open(run_id: String, cx: &mut Ctx) -> RunPane {
+        RunPane::open_at(run_id, None, cx)
+    }
+
+    /// Opens a run at `place` (where the same phase or measurement exists).
+    pub(crate) fn open_at(run_id: String, place: Option<Place>, cx: &mut Ctx) -> RunPane {
         let mut p = RunPane {
             run_id: run_id.clone(),
             pending: None,
             load: Load::Loading,
-            tab: Tab::Phases,
+            tab: place.as_ref().map_or(Tab::Phases, |p| p.tab),
             retry: None,
+            arrive_at: place,
         };
         let in_flight = cx.shared.runs.in_flight(&run_id);
         cx.shared.runs.superseded(Slot::Run);
@@ -75,7 +92,42 @@ impl RunPane {
     fn ready(&mut self, run: super::cache::CachedRun) {
         self.pending = None;
         self.retry = None;
-        self.load = Load::Ready(Box::new(Loaded::new(run)));
+        let mut l = Loaded::new(run);
+        if let Some((phase, meas)) = self.arrive_at.take().and_then(|p| p.node) {
+            let phases = l.run.phases.as_deref().unwrap_or_default();
+            let found = l.tree.nodes.iter().position(|n| match (n.kind, &meas) {
+                (NodeKind::Phase(p), None) => phases.get(p).is_some_and(|x| x.name == phase),
+                (NodeKind::Measurement { phase: p, m }, Some(name)) => {
+                    phases.get(p).is_some_and(|x| {
+                        x.name == phase && x.measurements.get(m).is_some_and(|y| &y.name == name)
+                    })
+                }
+                _ => false,
+            });
+            if let Some(i) = found {
+                l.tree.reveal(i as u32);
+            }
+        }
+        self.load = Load::Ready(Box::new(l));
+    }
+
+    /// Where the view is, for the next run to open at the same place.
+    pub(crate) fn place(&self) -> Place {
+        let node = self.loaded().and_then(|l| {
+            let phases = l.run.phases.as_deref()?;
+            let i = l.tree.current()?;
+            match l.tree.nodes.get(i as usize)?.kind {
+                NodeKind::Phase(p) => Some((phases.get(p)?.name.clone(), None)),
+                NodeKind::Measurement { phase, m }
+                | NodeKind::Validator { phase, m, .. }
+                | NodeKind::Aggregation { phase, m, .. } => {
+                    let ph = phases.get(phase)?;
+                    Some((ph.name.clone(), Some(ph.measurements.get(m)?.name.clone())))
+                }
+                NodeKind::Sequence(_) => None,
+            }
+        });
+        Place { tab: self.tab, node }
     }
 
     /// The serial `a` opens: the run's unit for `U`, the sub-unit under the cursor for
@@ -165,6 +217,18 @@ impl Component for RunPane {
                 cx.copy_run(&self.run_id, a == Action::CopyLink);
                 Outcome::Stay
             }
+            Action::NextRun | Action::PrevRun if !self.chart_open() => {
+                if self.pending.is_some() {
+                    cx.cancel(Slot::Run);
+                    cx.shared.runs.superseded(Slot::Run);
+                }
+                let by = if a == Action::NextRun { 1 } else { -1 };
+                Outcome::Return(Reply::Neighbour {
+                    by,
+                    from: self.run_id.clone(),
+                    at: self.place(),
+                })
+            }
             Action::Refresh => {
                 self.reload(cx);
                 Outcome::Stay
@@ -240,5 +304,26 @@ impl Component for RunPane {
 
     fn busy(&self) -> bool {
         self.pending.is_some()
+    }
+}
+
+/// The run `by` rows from `from` in `rows` (bad rows skipped) for the run view to move to, or
+/// why there is none; the caller moves its own cursor to the index returned.
+pub(crate) fn neighbour(
+    rows: &[crate::model::RunRow],
+    from: &str,
+    by: isize,
+    more_to_load: bool,
+) -> Result<usize, &'static str> {
+    let at = rows.iter().position(|r| &*r.id == from).ok_or("the run left the list")?;
+    let mut i = at as isize;
+    loop {
+        i += by.signum();
+        match rows.get(usize::try_from(i).map_err(|_| "the first run of the list")?) {
+            Some(r) if !r.id.is_empty() && r.problem.is_none() => return Ok(i as usize),
+            Some(_) => {}
+            None if more_to_load => return Err("loading more runs… press again"),
+            None => return Err("the last run of the list"),
+        }
     }
 }

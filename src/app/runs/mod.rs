@@ -154,9 +154,13 @@ impl RunsPane {
     }
 
     /// Fetches the run under the selection once it has rested there a moment.
-    fn prefetch(&mut self, cx: &mut Ctx) {
-        let Some(row) =
-            self.list.selected_row().filter(|r| !r.id.is_empty() && r.problem.is_none())
+    /// Fetches ahead the run `ahead` rows below the selection.
+    fn prefetch(&mut self, cx: &mut Ctx, ahead: usize) {
+        let Some(row) = self
+            .list
+            .rows
+            .get(self.list.selected + ahead)
+            .filter(|r| !r.id.is_empty() && r.problem.is_none())
         else {
             return;
         };
@@ -299,6 +303,22 @@ impl Component for RunsPane {
                 }
             }
             Reply::Yes => {}
+            Reply::Neighbour { by, from, at } => {
+                let more = self.list.has_more;
+                let id = match super::run::neighbour(&self.list.rows, &from, by, more) {
+                    Ok(i) => {
+                        let step = i as isize - self.list.selected as isize;
+                        self.list.move_by(step);
+                        self.list.rows[i].id.to_string()
+                    }
+                    Err(why) => {
+                        cx.flash(why);
+                        from
+                    }
+                };
+                let run = super::run::RunPane::open_at(id, Some(at), cx);
+                return Outcome::Push(Pane::Run(Box::new(run)));
+            }
         }
         Outcome::Stay
     }
@@ -318,7 +338,10 @@ impl Component for RunsPane {
             self.request(Pending::Next, cx);
         }
         if top {
-            self.prefetch(cx);
+            self.prefetch(cx, 0);
+        } else {
+            // A run view over the list: the next run is fetched ahead, so `]` is instant.
+            self.prefetch(cx, 1);
         }
     }
 
