@@ -45,11 +45,17 @@ async fn ask(s: &TestServer, fetch: Fetch, slot: Slot) -> WorkerEvent {
     let (out, mut rx) = unbounded_channel();
     let tx = worker::spawn(client, out);
     tx.send(WorkerRequest::Fetch { id: 1, slot, fetch }).expect("worker");
-    tokio::time::timeout(Duration::from_secs(30), rx.recv())
-        .await
-        .expect("answer in time")
-        .expect("worker alive")
-        .event
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(30), rx.recv())
+            .await
+            .expect("answer in time")
+            .expect("worker alive")
+            .event;
+        // Progress is on the way to the answer.
+        if !matches!(event, WorkerEvent::Progress { .. }) {
+            return event;
+        }
+    }
 }
 
 /// What the worker answers for `serial`.
@@ -472,4 +478,154 @@ async fn tab_shows_the_units_metadata_and_files_and_enter_downloads_a_file() {
     // Back to the runs: tab once more.
     a.update(key(KeyCode::Tab), NOW);
     assert_eq!(a.unit().map(|u| u.focus), Some(UnitFocus::Runs));
+}
+
+// ---- Changing a unit ----
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn typed(a: &mut App, s: &str) {
+    for c in s.chars() {
+        a.update(key(KeyCode::Char(c)), NOW);
+    }
+}
+
+fn mutation(fx: &[Effect]) -> Option<(u64, Fetch)> {
+    fx.iter().find_map(|e| match e {
+        Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Mutation(_), fetch }) => {
+            Some((*id, fetch.clone()))
+        }
+        _ => None,
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unit_metadata_is_edited_like_a_runs_and_kept_when_the_save_fails() {
+    let (s, d) = demo_unit().await;
+    let serial = d.unit.serial_number.clone();
+    let (_, before) = s.get(&format!("/units/{serial}")).await;
+    let mut a = opened(80, 24, &serial, &d);
+    a.update(key(KeyCode::Char('m')), NOW);
+    assert!(text(&a).contains(&format!("Metadata of unit {serial}")), "{}", text(&a));
+    a.update(key(KeyCode::Char('a')), NOW);
+    typed(&mut a, "location");
+    a.update(key(KeyCode::Tab), NOW);
+    typed(&mut a, "repair bench 3");
+    a.update(key(KeyCode::Enter), NOW);
+    a.update(ctrl('s'), NOW);
+    assert!(text(&a).contains("+ location = repair bench 3"), "the same change preview");
+    let (id, fetch) = mutation(&a.update(key(KeyCode::Enter), NOW)).expect("saved");
+    let Fetch::UpdateUnitMetadata { serial: to, changes } = &fetch else { panic!("{fetch:?}") };
+    assert_eq!(
+        (to.as_str(), changes.get("location")),
+        (serial.as_str(), Some(&json!("repair bench 3")))
+    );
+    // The server fails: the edit stays, and ctrl-s sends it again.
+    let failed = tofui::worker::ClientError::Status { status: 503, message: "busy".into() };
+    a.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Done(Err(failed)) }), NOW);
+    let screen = text(&a);
+    assert!(screen.contains("not saved") && screen.contains("repair bench 3"), "{screen}");
+    a.update(ctrl('s'), NOW);
+    let (id, fetch) = mutation(&a.update(key(KeyCode::Enter), NOW)).expect("sent again");
+    // This time through the worker to the server.
+    let event = ask(&s, fetch, Slot::Mutation(9)).await;
+    let fx = a.update(Msg::Worker(WorkerResponse { id, event }), NOW);
+    assert_eq!(a.flash(), Some("saved 1 change to 1 unit"));
+    assert_eq!(unit_request(&fx).map(|(_, s)| s), Some(serial.clone()), "the unit is read again");
+    let (_, after) = s.get(&format!("/units/{serial}")).await;
+    assert_eq!(after["metadata"]["location"], "repair bench 3");
+    for (k, v) in before["metadata"].as_object().into_iter().flatten() {
+        assert_eq!(&after["metadata"][k], v, "{k} kept (PATCH)");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_is_attached_to_a_unit_and_a_station_key_is_told_no() {
+    let (s, d) = demo_unit().await;
+    let serial = d.unit.serial_number.clone();
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("xray.bin");
+    let bytes: Vec<u8> =
+        (0..70_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8).collect();
+    std::fs::write(&path, &bytes).expect("write");
+    // The upload prompt from the unit view asks for the unit.
+    let mut a = opened(80, 24, &serial, &d);
+    a.update(key(KeyCode::Char('u')), NOW);
+    assert!(text(&a).contains(&format!("Upload a file to unit {serial}")));
+    a.update(ctrl('u'), NOW);
+    typed(&mut a, &path.to_string_lossy());
+    let (_, fetch) = mutation(&a.update(key(KeyCode::Enter), NOW)).expect("upload");
+    assert_eq!(fetch, Fetch::UploadToUnit { serial: serial.clone(), path: path.clone() });
+    match ask(&s, fetch, Slot::Mutation(1)).await {
+        WorkerEvent::Done(Ok(_)) | WorkerEvent::Progress { .. } => {}
+        other => panic!("{other:?}"),
+    }
+    // Wait for the server to have it, then download it back through its link.
+    let mut link = None;
+    for _ in 0..100 {
+        let (_, u) = s.get(&format!("/units/{serial}")).await;
+        link = u["attachments"].as_array().into_iter().flatten().find_map(|x| {
+            (x["name"] == "xray.bin")
+                .then(|| x["download_url"].as_str().map(str::to_string))
+                .flatten()
+        });
+        if link.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let got =
+        reqwest::get(link.expect("attached")).await.expect("get").bytes().await.expect("body");
+    assert!(got[..] == bytes[..], "byte-identical: got {} bytes: {:?}", got.len(), String::from_utf8_lossy(&got[..got.len().min(200)]));
+    // A station key may not change units: 403, said in the editor, and `m` is no longer
+    // offered for units (runs keep theirs).
+    let client = ApiClient::new(&ClientConfig {
+        url: s.running.url.clone(),
+        api_key: STATION_KEY.into(),
+        ca_cert: None,
+        timeout: Duration::from_secs(20),
+    })
+    .expect("client");
+    let (out, mut rx) = unbounded_channel();
+    let tx = worker::spawn(client, out);
+    let mut a = opened(80, 24, &serial, &d);
+    a.update(key(KeyCode::Char('m')), NOW);
+    a.update(key(KeyCode::Char('a')), NOW);
+    typed(&mut a, "k");
+    a.update(key(KeyCode::Tab), NOW);
+    typed(&mut a, "v");
+    a.update(key(KeyCode::Enter), NOW);
+    a.update(ctrl('s'), NOW);
+    let (id, fetch) = mutation(&a.update(key(KeyCode::Enter), NOW)).expect("saved");
+    tx.send(WorkerRequest::Fetch { id, slot: Slot::Mutation(id), fetch }).expect("worker");
+    let r = tokio::time::timeout(Duration::from_secs(30), rx.recv())
+        .await
+        .expect("in time")
+        .expect("answer");
+    assert!(matches!(r.event, WorkerEvent::Done(Err(tofui::worker::ClientError::Forbidden(_)))));
+    a.update(Msg::Worker(r), NOW);
+    assert!(text(&a).contains("403"), "{}", text(&a));
+    let unit_keys = a.shared.keymap.describe(tofui::app::Mode::Unit, false);
+    assert!(unit_keys.iter().all(|(_, l)| *l != "metadata"), "{unit_keys:?}");
+    let run_keys = a.shared.keymap.describe(tofui::app::Mode::Tree, false);
+    assert!(run_keys.iter().any(|(_, l)| *l == "metadata"), "runs keep theirs");
+}
+
+#[test]
+fn read_only_offers_no_unit_changes() {
+    let mut a = app(80, 24);
+    a.set_readonly();
+    a.start();
+    let d = UnitData { tree: vec![], ..Default::default() };
+    a.update(key(KeyCode::Char('U')), NOW);
+    typed(&mut a, "SN-1");
+    let (id, _) = unit_request(&a.update(key(KeyCode::Enter), NOW)).expect("asked");
+    answer(&mut a, id, UnitAnswer::Found(Box::new(d)));
+    for k in ['m', 'u'] {
+        assert!(mutation(&a.update(key(KeyCode::Char(k)), NOW)).is_none());
+        assert!(a.editor().is_none(), "no editor");
+        assert!(!text(&a).contains("Upload a file"), "no upload prompt");
+    }
 }

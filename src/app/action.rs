@@ -110,6 +110,10 @@ pub enum Action {
     /// The next or previous run of the list the run view came from.
     NextRun,
     PrevRun,
+    /// The unit view's metadata editor and upload (their own actions: a key may change runs
+    /// and not units).
+    EditUnit,
+    UploadUnit,
 }
 
 /// Names for the config's `[keys.MODE]` tables.
@@ -168,6 +172,8 @@ const NAMES: &[(&str, Action)] = &[
     ("compare", Action::Compare),
     ("next_run", Action::NextRun),
     ("prev_run", Action::PrevRun),
+    ("unit_metadata", Action::EditUnit),
+    ("unit_upload", Action::UploadUnit),
     ("tab_phases", Action::Tab(0)),
     ("tab_logs", Action::Tab(1)),
     ("tab_attachments", Action::Tab(2)),
@@ -191,6 +197,14 @@ impl Action {
 
     /// Changes something on the server: hidden and refused with `--readonly`.
     pub(crate) fn mutates(self) -> bool {
-        matches!(self, Action::EditMetadata | Action::Delete | Action::Upload | Action::Mark)
+        matches!(
+            self,
+            Action::EditMetadata
+                | Action::Delete
+                | Action::Upload
+                | Action::Mark
+                | Action::EditUnit
+                | Action::UploadUnit
+        )
     }
 }

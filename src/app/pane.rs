@@ -102,6 +102,8 @@ pub(crate) enum News {
     Deleted(Vec<String>),
     /// This run changed on the server: whoever shows it loads it again.
     Changed(String),
+    /// This unit (by serial) changed on the server.
+    UnitChanged(String),
     /// A run's logs arrived after the run (`None`: they could not be read).
     Logs { run_id: String, logs: Option<Arc<Vec<LogLine>>> },
     /// Paths that complete `text` (the event loop listed them).
@@ -123,6 +125,8 @@ fn what(a: Action) -> &'static str {
         Action::EditMetadata => "edit metadata",
         Action::Delete => "delete runs",
         Action::Upload => "upload attachments",
+        Action::EditUnit => "edit unit metadata",
+        Action::UploadUnit => "upload unit files",
         _ => "change runs",
     }
 }

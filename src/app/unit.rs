@@ -4,10 +4,12 @@
 //! between the runs and the tree. An unknown serial offers the serials that look like it.
 
 use super::downloads;
+use super::editor::{EditorPane, Target};
 use super::pane::{Component, Ctx, News, Outcome, Reply};
 use super::retest::{self, RetestPane};
 use super::run::RunPane;
 use super::scroll::Scroll;
+use super::upload::UploadPane;
 use super::{Action, Mode, Pane, layout};
 use crate::model::{UnitAnswer, UnitData};
 use crate::worker::{ClientError, Fetch, RequestId, Slot, WorkerEvent};
@@ -155,6 +157,23 @@ impl UnitPane {
         Outcome::Push(Pane::Unit(Box::new(UnitPane::open(&serial, cx))))
     }
 
+    /// `m`, `u`: the unit's metadata in the editor, or a file to attach to it.
+    fn change(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
+        if cx.refused(a) {
+            return Outcome::Stay;
+        }
+        let Some(d) = self.data() else { return Outcome::Stay };
+        let serial = d.unit.serial_number.clone();
+        if a == Action::EditUnit {
+            let known = Some(d.unit.metadata.clone());
+            let editor = EditorPane::open(vec![Target::unit(serial)], known, cx);
+            return Outcome::Push(Pane::Editor(Box::new(editor)));
+        }
+        let mut upload = UploadPane::new(String::new(), format!("{}/", cx.shared.start_dir));
+        upload.unit = Some(serial);
+        Outcome::Push(Pane::Upload(Box::new(upload)))
+    }
+
     /// `c`: the retest around the selected run, side by side.
     fn compare(&mut self, cx: &mut Ctx) -> Outcome {
         let Some(d) = self.data() else { return Outcome::Stay };
@@ -226,6 +245,7 @@ impl Component for UnitPane {
             Action::Refresh => self.fetch(cx),
             Action::Unit => return Outcome::Push(Pane::Serial(Box::default())),
             Action::Compare => return self.compare(cx),
+            Action::EditUnit | Action::UploadUnit => return self.change(a, cx),
             Action::CopyId => {
                 let serial = self.serial.clone();
                 cx.flash(format!("copied serial: {serial}"));
@@ -280,6 +300,11 @@ impl Component for UnitPane {
         let stale = match news {
             News::Deleted(ids) => ids.iter().any(|i| mine(i)),
             News::Changed(id) => mine(id),
+            News::UnitChanged(serial) => {
+                self.data()
+                    .is_some_and(|d| d.tree.iter().any(|t| t.serial.eq_ignore_ascii_case(serial)))
+                    || self.serial.eq_ignore_ascii_case(serial)
+            }
             _ => false,
         };
         if stale && self.pending.is_none() {

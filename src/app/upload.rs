@@ -10,6 +10,8 @@ use crate::worker::{ClientError, Fetch, RequestId, WorkerEvent};
 #[derive(Debug, Clone)]
 pub struct UploadPane {
     pub run_id: String,
+    /// Uploading to this unit (by serial) rather than to the run.
+    pub unit: Option<String>,
     pub input: Input,
     /// Candidates for the last completion, shown under the field.
     pub candidates: Vec<String>,
@@ -36,6 +38,7 @@ impl UploadPane {
     pub(crate) fn new(run_id: String, start: String) -> UploadPane {
         UploadPane {
             run_id,
+            unit: None,
             input: Input::new(start),
             candidates: Vec::new(),
             pending: None,
@@ -47,7 +50,10 @@ impl UploadPane {
 
     fn failed(&mut self, step: &str, error: ClientError, cx: &mut Ctx) {
         let msg = match &error {
-            ClientError::Forbidden(m) => cx.forbidden(Action::Upload, m),
+            ClientError::Forbidden(m) => {
+                let action = if self.unit.is_some() { Action::UploadUnit } else { Action::Upload };
+                cx.forbidden(action, m)
+            }
             e => format!("failed while {step}: {e}; enter tries again"),
         };
         self.pending = None;
@@ -87,8 +93,11 @@ impl Component for UploadPane {
             Action::Complete => cx.effect(Effect::ListDir(self.input.value().to_string())),
             Action::Submit if self.pending.is_none() => {
                 let path = std::path::PathBuf::from(self.input.value().trim());
-                let run_id = self.run_id.clone();
-                self.pending = Some(cx.mutate(Fetch::Upload { run_id, path }));
+                let fetch = match &self.unit {
+                    Some(serial) => Fetch::UploadToUnit { serial: serial.clone(), path },
+                    None => Fetch::Upload { run_id: self.run_id.clone(), path },
+                };
+                self.pending = Some(cx.mutate(fetch));
                 self.error = None;
                 self.sent = 0;
                 self.total = None;
@@ -122,7 +131,10 @@ impl Component for UploadPane {
             WorkerEvent::Done(Ok(_)) => {
                 let name = self.input.value().rsplit('/').next().unwrap_or("").to_string();
                 cx.flash(format!("uploaded {name}"));
-                cx.changed(&self.run_id);
+                match &self.unit {
+                    Some(serial) => cx.announce(News::UnitChanged(serial.clone())),
+                    None => cx.changed(&self.run_id),
+                }
                 return Ok(Outcome::Pop);
             }
             WorkerEvent::Done(Err(error)) => self.failed("uploading", error, cx),

@@ -46,7 +46,8 @@ pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &The
     let title = if ed.bulk() {
         format!(" Metadata of {} marked runs — changes apply to all ", ed.targets.len())
     } else {
-        format!(" Metadata of {} ", ed.targets.first().map(|t| t.serial.as_str()).unwrap_or(""))
+        let of = if ed.is_unit() { "unit " } else { "" };
+        format!(" Metadata of {of}{} ", ed.targets.first().map(|t| t.serial.as_str()).unwrap_or(""))
     };
     let block = Block::bordered().title(title);
     let inner = block.inner(r);

@@ -36,9 +36,12 @@ pub(crate) fn render(u: &UploadPane, frame: &mut Frame, area: Rect, theme: &Them
     frame.render_widget(Clear, r);
     let x = r.x + 1 + 7 + u.input.visual_cursor() as u16;
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::bordered().title(" Upload an attachment ")),
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(
+            match &u.unit {
+                Some(serial) => format!(" Upload a file to unit {serial} "),
+                None => " Upload an attachment ".to_string(),
+            },
+        )),
         r,
     );
     if u.pending.is_none() {

@@ -80,6 +80,16 @@ pub enum Fetch {
     Unit {
         serial: String,
     },
+    /// `PATCH` a unit's metadata with these changes (`null` deletes).
+    UpdateUnitMetadata {
+        serial: String,
+        changes: serde_json::Map<String, serde_json::Value>,
+    },
+    /// Initialise, upload, finalise a local file as an attachment of the unit.
+    UploadToUnit {
+        serial: String,
+        path: std::path::PathBuf,
+    },
     /// Two runs at once, without their logs (a retest side by side).
     RunPair {
         before: String,

@@ -173,29 +173,44 @@ impl Task {
                 let r = self.client.update_metadata(&run_id, &changes).await.map(|_| vec![run_id]);
                 self.send(WorkerEvent::Done(r));
             }
+            Fetch::UpdateUnitMetadata { serial, changes } => {
+                let body = serde_json::Map::from_iter([(
+                    "metadata".to_string(),
+                    serde_json::Value::Object(changes),
+                )]);
+                let r = self.client.update_unit(&serial, &body).await.map(|_| vec![serial]);
+                self.send(WorkerEvent::Done(r));
+            }
             Fetch::DeleteRuns { ids } => {
                 let r = self.client.delete_runs(&ids).await;
                 self.send(WorkerEvent::Done(r));
             }
             Fetch::Upload { run_id, path } => {
-                let (out, id) = (self.out.clone(), self.id);
-                let last =
-                    std::sync::Mutex::new(std::time::Instant::now() - Duration::from_secs(1));
-                let progress = move |sent: u64, total: Option<u64>| {
-                    let mut l = last.lock().unwrap_or_else(|p| p.into_inner());
-                    if l.elapsed() > Duration::from_millis(50) || Some(sent) == total {
-                        *l = std::time::Instant::now();
-                        let _ = out.send(WorkerResponse {
-                            id,
-                            event: WorkerEvent::Progress { received: sent, total },
-                        });
-                    }
-                };
-                match upload::upload(&self.client, &run_id, &path, progress).await {
-                    Ok(att) => self.send(WorkerEvent::Done(Ok(vec![att]))),
-                    Err((step, error)) => self.send(WorkerEvent::UploadFailed { step, error }),
-                }
+                self.upload(upload::Owner::Run(&run_id), &path).await;
             }
+            Fetch::UploadToUnit { serial, path } => {
+                self.upload(upload::Owner::Unit(&serial), &path).await;
+            }
+        }
+    }
+
+    /// Uploads `path` to a run or a unit, reporting progress and the outcome.
+    async fn upload(&self, owner: upload::Owner<'_>, path: &std::path::Path) {
+        let (out, id) = (self.out.clone(), self.id);
+        let last = std::sync::Mutex::new(std::time::Instant::now() - Duration::from_secs(1));
+        let progress = move |sent: u64, total: Option<u64>| {
+            let mut l = last.lock().unwrap_or_else(|p| p.into_inner());
+            if l.elapsed() > Duration::from_millis(50) || Some(sent) == total {
+                *l = std::time::Instant::now();
+                let _ = out.send(WorkerResponse {
+                    id,
+                    event: WorkerEvent::Progress { received: sent, total },
+                });
+            }
+        };
+        match upload::upload(&self.client, owner, path, progress).await {
+            Ok(att) => self.send(WorkerEvent::Done(Ok(vec![att]))),
+            Err((step, error)) => self.send(WorkerEvent::UploadFailed { step, error }),
         }
     }
 

@@ -1,4 +1,4 @@
-//! Uploading a local file to a run: create the attachment (which links it to the run), PUT
+//! Uploading a local file to a run or a unit: create the attachment (which links it to the run), PUT
 //! the bytes with progress, finalise. Each step's failure says which step it was.
 
 use std::path::Path;
@@ -8,10 +8,18 @@ use futures::StreamExt;
 use super::client::{ApiClient, ClientError};
 use crate::api::content_type_for;
 
+/// What a file is attached to.
+#[derive(Debug, Clone, Copy)]
+pub enum Owner<'a> {
+    Run(&'a str),
+    /// A unit, by serial number.
+    Unit(&'a str),
+}
+
 /// Runs the three steps; `progress(sent, total)` as bytes go out. Returns the attachment id.
 pub async fn upload(
     client: &ApiClient,
-    run_id: &str,
+    owner: Owner<'_>,
     path: &Path,
     progress: impl Fn(u64, Option<u64>) + Send + Sync + 'static,
 ) -> Result<String, (&'static str, ClientError)> {
@@ -33,10 +41,11 @@ pub async fn upload(
         ));
     }
     let total = meta.len();
-    let (id, url) = client
-        .create_attachment(run_id, &name)
-        .await
-        .map_err(|e| ("creating the attachment", e))?;
+    let created = match owner {
+        Owner::Run(run_id) => client.create_attachment(run_id, &name).await,
+        Owner::Unit(serial) => client.create_unit_attachment(serial, &name).await,
+    };
+    let (id, url) = created.map_err(|e| ("creating the attachment", e))?;
     let progress = std::sync::Arc::new(progress);
     let sent = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let p = progress.clone();

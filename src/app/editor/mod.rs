@@ -12,15 +12,31 @@ use tui_input::InputRequest;
 pub use edits::{MetaRow, Step};
 
 use super::ask::{Ask, AskPane};
-use super::pane::{Component, Ctx, Outcome, Reply};
+use super::pane::{Component, Ctx, News, Outcome, Reply};
 use super::{Action, Mode, Pane};
 use crate::worker::{ClientError, Fetch, RequestId, Slot, WorkerEvent};
 
-/// A run the editor writes to.
+/// A run the editor writes to, or a unit (`unit`: by its serial; `run_id` is empty).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Target {
     pub run_id: String,
     pub serial: String,
+    pub unit: bool,
+}
+
+impl Target {
+    pub(crate) fn run(run_id: String, serial: String) -> Target {
+        Target { run_id, serial, unit: false }
+    }
+
+    pub(crate) fn unit(serial: String) -> Target {
+        Target { run_id: String::new(), serial, unit: true }
+    }
+
+    /// What the editor's answers are matched by: the run id, or the serial of a unit.
+    fn key(&self) -> &str {
+        if self.unit { &self.serial } else { &self.run_id }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -77,9 +93,12 @@ impl EditorPane {
             .targets
             .iter()
             .map(|t| {
-                let fetch =
-                    Fetch::UpdateMetadata { run_id: t.run_id.clone(), changes: changes.clone() };
-                (cx.mutate(fetch), t.run_id.clone())
+                let fetch = if t.unit {
+                    Fetch::UpdateUnitMetadata { serial: t.serial.clone(), changes: changes.clone() }
+                } else {
+                    Fetch::UpdateMetadata { run_id: t.run_id.clone(), changes: changes.clone() }
+                };
+                (cx.mutate(fetch), t.key().to_string())
             })
             .collect();
         self.saved.clear();
@@ -101,9 +120,10 @@ impl EditorPane {
         let serial = self
             .targets
             .iter()
-            .find(|t| t.run_id == run_id)
+            .find(|t| t.key() == run_id)
             .map(|t| t.serial.clone())
             .unwrap_or_default();
+        let noun = self.noun();
         let mut denied = None;
         match result {
             Ok(_) => self.saved.push(run_id.clone()),
@@ -114,7 +134,7 @@ impl EditorPane {
                         format!("HTTP 403: {m}")
                     }
                     ClientError::NotFound(_) => {
-                        "the run no longer exists (deleted meanwhile?)".into()
+                        format!("the {noun} no longer exists (deleted meanwhile?)")
                     }
                     other => other.to_string(),
                 };
@@ -134,17 +154,15 @@ impl EditorPane {
         if saved.len() == total {
             let n = self.changes().len();
             cx.flash(format!(
-                "saved {n} change{} to {total} run{}",
+                "saved {n} change{} to {total} {noun}{}",
                 if n == 1 { "" } else { "s" },
                 if total == 1 { "" } else { "s" }
             ));
-            for r in &saved {
-                cx.changed(r);
-            }
+            self.announce_saved(&saved, cx);
             return Outcome::Pop;
         }
         // Keep the edits and the runs that failed, to try again.
-        self.targets.retain(|t| !saved.contains(&t.run_id));
+        self.targets.retain(|t| !saved.contains(t.key()));
         self.step = Step::Browse;
         let failed = self.targets.len();
         if let Some(err) = self.error.take() {
@@ -157,13 +175,32 @@ impl EditorPane {
                 format!("not saved: {err} — your edits are kept; ctrl-s retries")
             });
         }
-        for r in &saved {
-            cx.changed(r);
-        }
+        self.announce_saved(&saved, cx);
         if let Some(m) = denied {
-            self.error = Some(cx.forbidden(Action::EditMetadata, &m));
+            let action = if self.is_unit() { Action::EditUnit } else { Action::EditMetadata };
+            self.error = Some(cx.forbidden(action, &m));
         }
         Outcome::Stay
+    }
+
+    /// Editing a unit's metadata (not runs').
+    pub fn is_unit(&self) -> bool {
+        self.targets.first().is_some_and(|t| t.unit)
+    }
+
+    fn noun(&self) -> &'static str {
+        if self.is_unit() { "unit" } else { "run" }
+    }
+
+    /// What was saved changed on the server: whoever shows it reads it again.
+    fn announce_saved(&self, saved: &HashSet<String>, cx: &mut Ctx) {
+        for key in saved {
+            if self.is_unit() {
+                cx.announce(News::UnitChanged(key.clone()));
+            } else {
+                cx.changed(key);
+            }
+        }
     }
 }
 
@@ -188,7 +225,7 @@ impl Component for EditorPane {
             (Step::Browse, Action::ToggleDelete) => self.toggle_delete(),
             (Step::Browse, Action::Save) => {
                 if self.loading.is_some() {
-                    cx.flash("the run's metadata is still loading");
+                    cx.flash(format!("the {}'s metadata is still loading", self.noun()));
                 } else if self.dirty() {
                     self.step = Step::Review;
                 } else {

@@ -213,6 +213,8 @@ impl Default for Keymap {
             b(KeySpec::plain(K::Esc), Action::Back, "back", true),
             b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
             b(ch('c'), Action::Compare, "compare retest", true),
+            b(ch('m'), Action::EditUnit, "metadata", false),
+            b(ch('u'), Action::UploadUnit, "upload file", false),
             b(ch('U'), Action::Unit, "go to serial", true),
             b(ch('r'), Action::Refresh, "reload", false),
             b(ch('y'), Action::CopyId, "copy serial", false),

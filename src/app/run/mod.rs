@@ -170,7 +170,7 @@ impl RunPane {
         }
         let serial =
             self.loaded().map(|l| l.run.summary.unit.serial_number.clone()).unwrap_or_default();
-        let targets = vec![Target { run_id: self.run_id.clone(), serial }];
+        let targets = vec![Target::run(self.run_id.clone(), serial)];
         match a {
             Action::EditMetadata => {
                 let known = self.loaded().map(|l| l.run.summary.metadata.clone());

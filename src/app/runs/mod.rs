@@ -82,10 +82,7 @@ impl RunsPane {
 
     /// The runs a change acts on: the marked ones, else the selected row.
     fn targets(&self) -> Vec<Target> {
-        let target = |r: &crate::model::RunRow| Target {
-            run_id: r.id.to_string(),
-            serial: r.serial.to_string(),
-        };
+        let target = |r: &crate::model::RunRow| Target::run(r.id.to_string(), r.serial.to_string());
         if !self.list.marked.is_empty() {
             return self
                 .list

@@ -123,7 +123,7 @@ fn created_during(conn: &Connection, seq: Option<i64>) -> rusqlite::Result<Value
 
 fn attachments_json(conn: &Connection, unit: &str, base: &str) -> rusqlite::Result<Vec<Value>> {
     conn.prepare_cached(
-        "SELECT id, name, size, content_type, token FROM attachments
+        "SELECT id, name, size, content_type, download_token FROM attachments
          WHERE unit_id = ?1 AND state != 'pending' ORDER BY created_at, id",
     )?
     .query_map([unit], |r| {
