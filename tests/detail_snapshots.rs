@@ -233,3 +233,27 @@ fn the_logs_tab_keeps_the_cursor_on_screen_under_its_filter_line() {
     let screen = text(&app);
     assert!(screen.lines().nth(5).is_some_and(|l| l.contains("Starting")), "{screen}");
 }
+
+#[test]
+fn enter_on_a_sub_unit_and_u_open_units() {
+    let mut app = opened(80, 24);
+    press(&mut app, "4");
+    let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), NOW);
+    let asked = fx.iter().find_map(|e| match e {
+        Effect::Send(WorkerRequest::Fetch {
+            fetch: tofui::worker::Fetch::Unit { serial }, ..
+        }) => Some(serial.clone()),
+        _ => None,
+    });
+    assert_eq!(asked.as_deref(), Some("PSU-00012"), "the sub-unit under the cursor");
+    assert!(app.unit().is_some());
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)), NOW);
+    let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Char('U'), KeyModifiers::NONE)), NOW);
+    let asked = fx.iter().find_map(|e| match e {
+        Effect::Send(WorkerRequest::Fetch {
+            fetch: tofui::worker::Fetch::Unit { serial }, ..
+        }) => Some(serial.clone()),
+        _ => None,
+    });
+    assert_eq!(asked.as_deref(), Some("SN-00042"), "the run's own unit");
+}

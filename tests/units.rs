@@ -578,7 +578,12 @@ async fn a_file_is_attached_to_a_unit_and_a_station_key_is_told_no() {
     }
     let got =
         reqwest::get(link.expect("attached")).await.expect("get").bytes().await.expect("body");
-    assert!(got[..] == bytes[..], "byte-identical: got {} bytes: {:?}", got.len(), String::from_utf8_lossy(&got[..got.len().min(200)]));
+    assert!(
+        got[..] == bytes[..],
+        "byte-identical: got {} bytes: {:?}",
+        got.len(),
+        String::from_utf8_lossy(&got[..got.len().min(200)])
+    );
     // A station key may not change units: 403, said in the editor, and `m` is no longer
     // offered for units (runs keep theirs).
     let client = ApiClient::new(&ClientConfig {

@@ -85,7 +85,7 @@ impl Default for Keymap {
             b(ch(':'), Action::Command, "command (:w NAME saves the view)", false),
             b(ch('<'), Action::MoveViewLeft, "move view left", false),
             b(ch('>'), Action::MoveViewRight, "move view right", false),
-            b(ch('U'), Action::Unit, "go to serial", true),
+            b(ch('U'), Action::Unit, "go to serial", false),
         ]);
         for n in 1..=9u8 {
             list.push(b(ch((b'0' + n) as char), Action::View(n - 1), "view", false));
@@ -146,6 +146,7 @@ impl Default for Keymap {
         attachments.push(b(ch('d'), Action::Delete, "delete", false));
         attachments.extend(run_common());
         let mut other = movement(false);
+        other.push(b(KeySpec::plain(K::Enter), Action::Open, "open sub-unit", false));
         other.push(b(ch('d'), Action::Delete, "delete", false));
         other.extend(run_common());
         let mut chart = vec![
