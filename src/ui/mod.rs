@@ -12,6 +12,7 @@ mod editor;
 mod filter;
 mod form;
 pub mod format;
+mod gauge;
 mod help;
 mod run;
 mod runs;

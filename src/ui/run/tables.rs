@@ -9,6 +9,7 @@ use super::values::value;
 use crate::app::Download;
 use crate::app::run::Loaded;
 use crate::app::scroll::Scroll;
+use crate::ui::gauge::gauge;
 use crate::ui::theme::Theme;
 
 fn empty(frame: &mut Frame, area: Rect, text: &str, theme: &Theme) {
@@ -51,11 +52,7 @@ pub(super) fn size(bytes: f64) -> String {
 
 fn bar(received: u64, total: Option<u64>) -> String {
     match total.filter(|t| *t > 0) {
-        Some(t) => {
-            let frac = (received as f64 / t as f64).clamp(0.0, 1.0);
-            let filled = (frac * 10.0).round() as usize;
-            format!("{}{} {:>3.0}%", "█".repeat(filled), "░".repeat(10 - filled), frac * 100.0)
-        }
+        Some(t) => gauge(received, Some(t), 10),
         None => format!("{} received", size(received as f64)),
     }
 }
