@@ -68,7 +68,7 @@ pub(super) fn attachments(
     if atts.is_empty() {
         return empty(frame, area, "This run has no attachments.", theme);
     }
-    let rows = atts
+    let rows: Vec<Vec<String>> = atts
         .iter()
         .map(|a| {
             let dl = downloads.iter().rev().find(|d| d.attachment_id == a.id);
@@ -89,22 +89,25 @@ pub(super) fn attachments(
             ]
         })
         .collect();
-    let widths = vec![
+    let mut header = vec!["Name", "Size", "Type", "", "Download (enter)"];
+    let mut widths = vec![
         Constraint::Fill(2),
         Constraint::Length(8),
         Constraint::Length(16),
         Constraint::Length(6),
         Constraint::Fill(2),
     ];
-    table(
-        frame,
-        area,
-        vec!["Name", "Size", "Type", "", "Download (enter)"],
-        widths,
-        rows,
-        &l.attachments,
-        theme,
-    );
+    let mut rows = rows;
+    // Narrow: the name and the download matter, the type and the report mark go.
+    if area.width < 60 {
+        for r in rows.iter_mut() {
+            r.drain(2..4);
+        }
+        header.drain(2..4);
+        widths.drain(2..4);
+        header[2] = "Download";
+    }
+    table(frame, area, header, widths, rows, &l.attachments, theme);
 }
 
 pub(super) fn sub_units(l: &Loaded, frame: &mut Frame, area: Rect, theme: &Theme) {
