@@ -251,17 +251,12 @@ async fn a_download_aborted_midway_leaves_no_part_file() {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tofui-part"))
             .count()
     };
-    loop {
-        let r = tokio::time::timeout(Duration::from_secs(30), w.rx.recv())
-            .await
-            .expect("progress")
-            .expect("alive");
-        match r.event {
-            // The first report comes once the part file is open.
-            WorkerEvent::Progress { .. } => break,
-            e => panic!("{e:?}"),
-        }
-    }
+    let r = tokio::time::timeout(Duration::from_secs(30), w.rx.recv())
+        .await
+        .expect("progress")
+        .expect("alive");
+    // The first report comes once the part file is open.
+    assert!(matches!(r.event, WorkerEvent::Progress { .. }), "{:?}", r.event);
     assert_eq!(parts(), 1, "the part file is being written");
     // Quit: the worker's requests end. Its answers close once every task is gone.
     let W { tx, mut rx, .. } = w;
