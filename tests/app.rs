@@ -294,3 +294,64 @@ fn refresh_reloads_as_many_rows_as_were_loaded_and_keeps_the_selected_run() {
         "back on the same run"
     );
 }
+
+#[test]
+fn live_mode_keeps_at_most_ten_thousand_rows_dropping_the_oldest() {
+    const BOUND: usize = 10_000; // the bound the README states
+    let mut app = app(120, 40);
+    let (id, _) = list_request(&app.start()).expect("first page");
+    let mut first = page(0..0, true);
+    first.rows = (0..BOUND - 1)
+        .map(|i| {
+            let mut r = row(i % 1000);
+            r.id = format!("old-{i:05}").into();
+            r
+        })
+        .collect();
+    answer(&mut app, id, first);
+    app.set_live(Some(5_000));
+    let mut polls = 0;
+    let mut tick = NOW;
+    for batch in 0..3 {
+        tick += 5_000;
+        let fx = app.update(Msg::Tick, tick);
+        let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx
+            .into_iter()
+            .find(|e| matches!(e, Effect::Send(WorkerRequest::Fetch { slot: Slot::Live(_), .. })))
+        else {
+            panic!("live poll")
+        };
+        polls += 1;
+        let mut fresh = page(0..0, false);
+        for i in 0..5 {
+            let mut r = row(i);
+            r.id = format!("live-{batch}-{i}").into();
+            r.created_ms = Some(tick + i as i64);
+            fresh.rows.push(r);
+        }
+        app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(fresh)) }), tick);
+    }
+    assert_eq!(polls, 3);
+    let list = app.list();
+    assert_eq!(list.rows.len(), BOUND, "15 new rows, but no more than the bound");
+    assert!(list.rows.iter().take(5).all(|r| r.id.starts_with("live-2-")), "newest on top");
+    // 9,999 old rows + 15 new: the 14 oldest went.
+    assert_eq!(&*list.rows[BOUND - 1].id, format!("old-{:05}", BOUND - 1 - 14 - 1));
+    assert!(!list.has_more, "no paging on past what was dropped");
+    assert!(list.trimmed);
+}
+
+#[test]
+fn o_opens_the_run_in_a_browser_or_copies_its_link_where_there_is_none() {
+    let mut app = loaded();
+    app.update(key('j'), NOW);
+    let link = "http://127.0.0.1:3000/runs/run-000001".to_string();
+    // Over SSH (no display): the link is copied, and the footer says why.
+    assert_eq!(app.update(key('o'), NOW), vec![Effect::Copy(link.clone())]);
+    assert!(app.flash().is_some_and(|f| f.contains("no browser here")));
+    app.shared.can_open_browser = true;
+    assert_eq!(app.update(key('o'), NOW), vec![Effect::Open(link.clone())]);
+    // The same from the run view.
+    app.update(code(KeyCode::Enter), NOW);
+    assert!(app.update(key('o'), NOW).contains(&Effect::Open(link)));
+}

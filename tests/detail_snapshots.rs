@@ -257,3 +257,27 @@ fn enter_on_a_sub_unit_and_u_open_units() {
     });
     assert_eq!(asked.as_deref(), Some("SN-00042"), "the run's own unit");
 }
+
+#[test]
+fn an_upload_that_sent_more_than_the_file_had_shows_a_full_bar() {
+    let mut app = opened(80, 24);
+    press(&mut app, "3u");
+    assert!(text(&app).contains("Upload an attachment"));
+    press(&mut app, "/tmp/growing.log");
+    let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), NOW);
+    let Some(Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::Upload { .. }, .. })) =
+        fx.into_iter().next()
+    else {
+        panic!("upload")
+    };
+    // The log file grew while it was sent.
+    app.update(
+        Msg::Worker(WorkerResponse {
+            id,
+            event: WorkerEvent::Progress { received: 5_000, total: Some(1_234) },
+        }),
+        NOW,
+    );
+    let screen = text(&app);
+    assert!(screen.contains(&format!("{} 100%", "█".repeat(20))), "{screen}");
+}

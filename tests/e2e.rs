@@ -610,8 +610,8 @@ async fn scan_a_serial_walk_its_family_open_a_run_and_come_back() {
         t.wait_for("the sub-unit", |s| unit_here(s).is_some_and(|l| l.contains(&module)));
         t.send("\x1b");
         t.wait_for("the board again", |s| unit_here(s).is_some_and(|l| l.contains(&board)));
-        // Its newest run, and back to the unit.
-        t.send("\t");
+        // Its newest run (shift-tab: back from the genealogy to the runs), and back.
+        t.send("\x1b[Z");
         t.send("\r");
         t.wait_for("the run view", |s| s.contains("Phases") && s.contains(&board));
         // From the run, its unit is one key away.

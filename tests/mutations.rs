@@ -243,14 +243,24 @@ fn delete_asks_typing_the_count_for_several_and_removes_only_what_the_server_del
     let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else {
         panic!("retry")
     };
+    // The server reports a run it was not sent (and one twice): the count stays what was
+    // asked, and the run it was not asked about stays in view.
     app.update(
         Msg::Worker(WorkerResponse {
             id,
-            event: WorkerEvent::Done(Ok(vec!["run-000000".into(), "run-000001".into()])),
+            event: WorkerEvent::Done(Ok(vec![
+                "run-000000".into(),
+                "run-000001".into(),
+                "run-000001".into(),
+                "run-000005".into(),
+            ])),
         }),
         NOW,
     );
+    assert_eq!(app.flash(), Some("deleted 2 runs"));
     assert_eq!(app.list().rows.len(), 8);
+    assert!(app.list().rows.iter().any(|r| &*r.id == "run-000005"), "not asked, not removed");
+    assert!(!app.list().rows.iter().any(|r| &*r.id == "run-000000" || &*r.id == "run-000001"));
     assert!(app.list().marked.is_empty());
     // One run: enter confirms.
     press(&mut app, "d");

@@ -114,6 +114,8 @@ pub enum Action {
     /// and not units).
     EditUnit,
     UploadUnit,
+    /// The run's page in the web browser.
+    OpenBrowser,
 }
 
 /// Names for the config's `[keys.MODE]` tables.
@@ -174,6 +176,7 @@ const NAMES: &[(&str, Action)] = &[
     ("prev_run", Action::PrevRun),
     ("unit_metadata", Action::EditUnit),
     ("unit_upload", Action::UploadUnit),
+    ("open_browser", Action::OpenBrowser),
     ("tab_phases", Action::Tab(0)),
     ("tab_logs", Action::Tab(1)),
     ("tab_attachments", Action::Tab(2)),

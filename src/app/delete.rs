@@ -37,11 +37,21 @@ impl DeletePane {
     fn deleted(&mut self, result: Result<Vec<String>, ClientError>, cx: &mut Ctx) -> Outcome {
         match result {
             Ok(ids) => {
-                let missing = self.ids.len() - ids.len();
+                // Only ids we sent count: a server that reports more (or repeats one) must not
+                // make the count run past what was asked.
+                let deleted = self.ids.iter().filter(|i| ids.contains(i)).count();
+                let unasked = ids.iter().filter(|i| !self.ids.contains(i)).count();
+                if unasked > 0 {
+                    tracing::warn!(
+                        unasked,
+                        "the server reported deleting runs it was not asked to"
+                    );
+                }
+                let missing = self.ids.len().saturating_sub(deleted);
                 cx.flash(if missing == 0 {
-                    format!("deleted {} run{}", ids.len(), if ids.len() == 1 { "" } else { "s" })
+                    format!("deleted {deleted} run{}", if deleted == 1 { "" } else { "s" })
                 } else {
-                    format!("deleted {}; {missing} did not exist any more", ids.len())
+                    format!("deleted {deleted}; {missing} did not exist any more")
                 });
             }
             Err(ClientError::NotFound(_)) => cx.flash(

@@ -78,6 +78,8 @@ pub enum Effect {
     Send(WorkerRequest),
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
+    /// Open this link in the web browser.
+    Open(String),
     /// List the paths that complete this text (answered with `Msg::Completions`).
     ListDir(String),
     /// Write the views to the config file (answered with `Msg::ViewsSaved`).

@@ -195,6 +195,19 @@ impl<'a> Ctx<'a> {
         self.shared.session.blocked = Some(Blocked::Rejected(message));
     }
 
+    /// `o`: the run's page in the browser; where there is none (an SSH session, no display),
+    /// the link goes to the clipboard instead, and the footer says so.
+    pub(crate) fn open_run(&mut self, run_id: &str) {
+        let link = self.shared.run_link(run_id);
+        if self.shared.can_open_browser {
+            self.flash(format!("opening {link}"));
+            self.effect(Effect::Open(link));
+        } else {
+            self.flash(format!("no browser here (an SSH session?): copied the link {link}"));
+            self.effect(Effect::Copy(link));
+        }
+    }
+
     /// `y`/`Y`: the run's id or web link to the clipboard.
     pub(crate) fn copy_run(&mut self, run_id: &str, link: bool) {
         let (text, what) = if link {

@@ -54,6 +54,8 @@ pub struct Shared {
     pub download_dir: PathBuf,
     /// Where the upload prompt starts: the working directory when tofui started.
     pub start_dir: String,
+    /// A web browser can be started here (a desktop session, not a bare SSH login).
+    pub can_open_browser: bool,
     /// `--serial SN`: the unit view opens at start.
     pub start_serial: Option<String>,
     /// Runs fetched (and being fetched ahead), with their logs.
@@ -82,6 +84,7 @@ impl Shared {
             download_dir: PathBuf::from("."),
             start_dir: String::new(),
             start_serial: None,
+            can_open_browser: false,
             runs: RunStore::default(),
             downloads: Vec::new(),
             flash: None,

@@ -3,6 +3,7 @@
 //! updates, and renders once. The loop itself does no I/O but the terminal's: the network is
 //! the worker's, files are the file worker's.
 
+mod browser;
 mod connect;
 mod files;
 mod signals;
@@ -107,6 +108,7 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
         app.set_live(Some(s as i64 * 1000));
     }
     app.shared.start_serial = cli.serial.clone();
+    app.shared.can_open_browser = browser::available();
     let (resp_tx, resp_rx) = unbounded_channel();
     let worker_tx = client.map(|c| worker::spawn(c, resp_tx));
     let (files_tx, files_rx) = unbounded_channel();
@@ -153,6 +155,11 @@ async fn event_loop(
                 }
                 Effect::Copy(text) => {
                     let _ = terminal::copy(&text);
+                }
+                Effect::Open(url) => {
+                    if let Err(e) = browser::open(&url) {
+                        tracing::warn!("cannot open the browser: {e}");
+                    }
                 }
                 Effect::SaveViews(entries) => {
                     let _ = ch.files.send(Job::SaveViews(entries));

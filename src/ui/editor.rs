@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::run::values::value;
-use super::text::{centered, fit, width};
+use super::text::{centered, clean, pad, width};
 use super::theme::Theme;
 use crate::app::editor::{EditorPane, MetaRow, Step};
 
@@ -29,8 +29,8 @@ fn row_line(r: &MetaRow, selected: bool, key_w: usize, theme: &Theme) -> Line<'s
     };
     let v = shown.as_ref();
     let text = format!(
-        "{mark} {:<key_w$} {:<8} {}",
-        fit(&r.key, key_w),
+        "{mark} {} {:<8} {}",
+        pad(&r.key, key_w),
         v.map(kind).unwrap_or(""),
         v.map(|v| value(Some(v))).unwrap_or_default()
     );
@@ -39,8 +39,9 @@ fn row_line(r: &MetaRow, selected: bool, key_w: usize, theme: &Theme) -> Line<'s
 }
 
 pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let w = area.width.saturating_sub(4).min(100);
-    let h = area.height.saturating_sub(2);
+    // Small terminals: the whole area, the keys need every row.
+    let w = if area.width >= 60 { area.width.saturating_sub(4).min(100) } else { area.width };
+    let h = if area.height >= 12 { area.height.saturating_sub(2) } else { area.height };
     let r = centered(area, w, h);
     frame.render_widget(Clear, r);
     let title = if ed.bulk() {
@@ -101,22 +102,8 @@ pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &The
             theme.dim(),
         ));
     }
-    let list_h = inner.height.saturating_sub(4) as usize;
-    let top = ed.cursor.saturating_sub(list_h.saturating_sub(1));
-    for (i, row) in ed.rows.iter().enumerate().skip(top).take(list_h) {
-        lines.push(row_line(
-            row,
-            i == ed.cursor && matches!(ed.step, Step::Browse | Step::EditValue(_)),
-            key_w,
-            theme,
-        ));
-    }
-    frame.render_widget(
-        Paragraph::new(lines),
-        Rect { height: inner.height.saturating_sub(3), ..inner },
-    );
-    // The line being typed, its problem, and the state of the save.
-    let bottom = Rect { y: inner.y + inner.height.saturating_sub(3), height: 3, ..inner };
+    // The line being typed, its problem, and the state of the save, under the keys; the
+    // keys get what the foot leaves (at least one row, or the terminal is too small).
     let mut foot: Vec<Line> = Vec::new();
     let prompt = match &ed.step {
         Step::AddKey(i) => Some(("new key: ".to_string(), i)),
@@ -129,14 +116,16 @@ pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &The
     };
     if let Some((label, input)) = &prompt {
         foot.push(Line::from(vec![
-            Span::styled(format!(" {label}"), theme.key()),
+            Span::styled(format!(" {}", clean(label)), theme.key()),
             Span::raw(input.value().to_string()),
         ]));
-        let x = bottom.x + 1 + width(label) as u16 + input.visual_cursor() as u16;
-        frame.set_cursor_position((x.min(bottom.right().saturating_sub(1)), bottom.y));
     } else {
         foot.push(Line::styled(
-            " 23.4 number · true/false boolean · anything else text · \"23.4\" forces text",
+            if inner.width >= 60 {
+                " 23.4 number · true/false boolean · anything else text · \"23.4\" forces text"
+            } else {
+                " 23.4 number · true/false · \"1\" text"
+            },
             theme.dim(),
         ));
     }
@@ -158,6 +147,32 @@ pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &The
             format!(" {} unsaved change(s) · ctrl-s reviews and saves", ed.changes().len()),
             theme.warn(),
         ));
+    }
+    let cols = inner.width.max(1) as usize;
+    let foot_h: u16 = foot.iter().map(|l| l.width().max(1).div_ceil(cols) as u16).sum();
+    if inner.height < foot_h.min(2) + 1 || inner.width < 20 {
+        let msg = Line::styled(" terminal too small", theme.warn());
+        frame.render_widget(Paragraph::new(msg), inner);
+        return;
+    }
+    let foot_h = foot_h.min(inner.height - 1);
+    let list_area = Rect { height: inner.height - foot_h, ..inner };
+    let list_h = list_area.height as usize;
+    let top = ed.cursor.saturating_sub(list_h.saturating_sub(1));
+    let status_rows = lines.len();
+    for (i, row) in ed.rows.iter().enumerate().skip(top).take(list_h.saturating_sub(status_rows)) {
+        lines.push(row_line(
+            row,
+            i == ed.cursor && matches!(ed.step, Step::Browse | Step::EditValue(_)),
+            key_w,
+            theme,
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), list_area);
+    let bottom = Rect { y: list_area.bottom(), height: foot_h, ..inner };
+    if let Some((label, input)) = &prompt {
+        let x = bottom.x + 1 + width(label) as u16 + input.visual_cursor() as u16;
+        frame.set_cursor_position((x.min(bottom.right().saturating_sub(1)), bottom.y));
     }
     frame.render_widget(Paragraph::new(foot).wrap(Wrap { trim: false }), bottom);
 }

@@ -12,6 +12,7 @@ mod editor;
 mod filter;
 mod form;
 pub mod format;
+mod gauge;
 mod help;
 mod retest;
 mod run;
@@ -41,6 +42,11 @@ pub(crate) struct Areas {
 }
 
 pub fn render(app: &App, frame: &mut Frame) {
+    draw(app, frame);
+    text::scrub(frame.buffer_mut());
+}
+
+fn draw(app: &App, frame: &mut Frame) {
     let theme = Theme::for_app(&app.shared);
     let whole = frame.area();
     if let Some(why) = &app.shared.session.blocked {

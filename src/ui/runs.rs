@@ -313,7 +313,12 @@ pub(crate) fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     }
     if n > 0 {
         spans.push(Span::raw(format!(" {}/{}", count(list.selected + 1), count(n))));
-        spans.push(Span::styled(if list.has_more { " more…" } else { " all" }, theme.dim()));
+        let tail = match (list.has_more, list.trimmed) {
+            (true, _) => " more…",
+            (false, true) => " newest (r reloads older)",
+            (false, false) => " all",
+        };
+        spans.push(Span::styled(tail, theme.dim()));
     } else {
         spans.push(Span::raw(" 0 runs"));
     }

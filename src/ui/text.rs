@@ -1,18 +1,87 @@
 //! Text that must fit: widths in terminal columns (a CJK character takes two, a combining
-//! mark none), cutting to a width with `…`, padding, and boxes centred in an area.
+//! mark none), cutting to a width with `…`, padding, and boxes centred in an area. Also what
+//! keeps server data from steering the terminal: control and invisible formatting characters
+//! are made visible or dropped before a width is measured, and `scrub` takes whatever is left
+//! out of the finished frame.
 
+use std::borrow::Cow;
+
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-/// Columns `s` takes on screen.
-pub(crate) fn width(s: &str) -> usize {
-    s.width()
+/// What a character from server data becomes on screen.
+enum Shown {
+    Keep,
+    Drop,
+    As(char),
 }
 
-/// `s` cut to `width` columns, ending in `…` when cut.
+fn shown(c: char) -> Shown {
+    match c {
+        // C0 controls as their control pictures (`␉`, `␛`), DEL as `␡`: one column each,
+        // so a key with a tab in it still lines up.
+        '\0'..='\x1f' => Shown::As(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}')),
+        '\x7f' => Shown::As('\u{2421}'),
+        // C1 controls, and the bidi embeddings, overrides, isolates and marks, which would
+        // reorder what follows them: shown as `�` so the trick is visible.
+        '\u{80}'..='\u{9f}'
+        | '\u{61c}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}' => Shown::As('\u{fffd}'),
+        // Other invisible formatting (zero-width space, word joiner, invisible operators,
+        // BOM, interlinear annotations): dropped. ZWJ and ZWNJ stay, scripts and emoji need them.
+        '\u{ad}'
+        | '\u{180e}'
+        | '\u{200b}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{206a}'..='\u{206f}'
+        | '\u{feff}'
+        | '\u{fff9}'..='\u{fffb}' => Shown::Drop,
+        _ => Shown::Keep,
+    }
+}
+
+/// `s` as it may reach the terminal: see `shown`.
+pub(crate) fn clean(s: &str) -> Cow<'_, str> {
+    if s.chars().all(|c| matches!(shown(c), Shown::Keep)) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .filter_map(|c| match shown(c) {
+                Shown::Keep => Some(c),
+                Shown::Drop => None,
+                Shown::As(r) => Some(r),
+            })
+            .collect(),
+    )
+}
+
+/// The last guard, run on every finished frame: a cell whose text still holds a character
+/// that is not to be drawn (a zero-width one rides along with the cell before it) loses it.
+pub(crate) fn scrub(buf: &mut Buffer) {
+    for cell in buf.content.iter_mut() {
+        if cell.symbol().chars().any(|c| !matches!(shown(c), Shown::Keep)) {
+            let kept: String =
+                cell.symbol().chars().filter(|c| matches!(shown(*c), Shown::Keep)).collect();
+            cell.set_symbol(if kept.is_empty() { " " } else { &kept });
+        }
+    }
+}
+
+/// Columns `s` takes on screen.
+pub(crate) fn width(s: &str) -> usize {
+    clean(s).width()
+}
+
+/// `s` cut to `width` columns, ending in `…` when cut; cleaned (see `clean`).
 pub(crate) fn fit(s: &str, width: usize) -> String {
+    let s = clean(s);
     if s.width() <= width {
-        return s.to_string();
+        return s.into_owned();
     }
     let room = width.saturating_sub(1);
     let mut out = String::new();
@@ -60,5 +129,16 @@ mod tests {
         assert_eq!(fit("e\u{301}te\u{301}", 3), "e\u{301}te\u{301}", "marks take no column");
         assert_eq!(pad("日本", 6), "日本  ");
         assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_shown_or_dropped_and_measured_as_shown() {
+        assert_eq!(clean("ab\u{202e}cd"), "ab\u{fffd}cd");
+        assert_eq!(clean("\u{2066}x\u{2069}"), "\u{fffd}x\u{fffd}");
+        assert_eq!(clean("sh\tift\x1b[31m"), "sh\u{2409}ift\u{241b}[31m");
+        assert_eq!(clean("zero\u{200b}width\u{feff}"), "zerowidth");
+        assert_eq!(clean("👩\u{200d}🔬 café"), "👩\u{200d}🔬 café", "ZWJ and accents stay");
+        assert_eq!(width("sh\tift"), 6);
+        assert_eq!(pad("a\tb", 5), "a\u{2409}b  ");
     }
 }

@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
+use super::gauge::gauge;
 use super::text::centered;
 use super::theme::Theme;
 use crate::app::upload::UploadPane;
@@ -21,12 +22,7 @@ pub(crate) fn render(u: &UploadPane, frame: &mut Frame, area: Rect, theme: &Them
         lines.push(Line::styled(format!("   … {} more", u.candidates.len() - 6), theme.dim()));
     }
     if u.pending.is_some() {
-        let pct = u.total.filter(|t| *t > 0).map(|t| u.sent as f64 / t as f64).unwrap_or(0.0);
-        let filled = (pct * 20.0).round() as usize;
-        lines.push(Line::styled(
-            format!(" {}{} {:>3.0}%", "█".repeat(filled), "░".repeat(20 - filled), pct * 100.0),
-            theme.accent(),
-        ));
+        lines.push(Line::styled(format!(" {}", gauge(u.sent, u.total, 20)), theme.accent()));
     } else if let Some(e) = &u.error {
         lines.push(Line::styled(format!(" {e}"), theme.error()));
     } else {

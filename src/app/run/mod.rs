@@ -217,6 +217,10 @@ impl Component for RunPane {
                 cx.copy_run(&self.run_id, a == Action::CopyLink);
                 Outcome::Stay
             }
+            Action::OpenBrowser => {
+                cx.open_run(&self.run_id);
+                Outcome::Stay
+            }
             Action::NextRun | Action::PrevRun if !self.chart_open() => {
                 if self.pending.is_some() {
                     cx.cancel(Slot::Run);

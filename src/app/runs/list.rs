@@ -67,7 +67,12 @@ pub struct ListState {
     /// A refresh reloads as many rows as were loaded, page after page, then puts the
     /// selection back on the run it was on: (rows wanted, that run's id).
     pub refill: Option<(usize, Box<str>)>,
+    /// Live mode dropped the oldest rows to stay within `LIVE_MAX_ROWS`; a refresh reloads.
+    pub trimmed: bool,
 }
+
+/// Live mode keeps at most this many rows (a few MB): the oldest go first.
+pub(crate) const LIVE_MAX_ROWS: usize = 10_000;
 
 pub(crate) const SORTS: [SortBy; 7] = [
     SortBy::StartedAt,
@@ -104,6 +109,7 @@ impl Default for ListState {
             loaded: false,
             marked: HashSet::new(),
             refill: None,
+            trimmed: false,
         }
     }
 }
@@ -163,6 +169,9 @@ impl ListState {
         self.updated_ms = Some(now_ms);
         self.has_more = page.has_more;
         self.next_cursor = page.next_cursor;
+        if kind != Pending::Next {
+            self.trimmed = false;
+        }
         match kind {
             Pending::First => {
                 self.refill = None;
@@ -246,6 +255,14 @@ impl ListState {
         self.rows.splice(0..0, new);
         if !self.rows.is_empty() && self.rows.len() > n {
             self.selected += n;
+        }
+        if self.rows.len() > LIVE_MAX_ROWS {
+            // The cursor no longer points after the last row kept: no paging on from here.
+            self.rows.truncate(LIVE_MAX_ROWS);
+            self.has_more = false;
+            self.next_cursor = None;
+            self.trimmed = true;
+            self.selected = self.selected.min(LIVE_MAX_ROWS - 1);
         }
         if self.offset > 0 {
             self.offset += n;

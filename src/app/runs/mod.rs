@@ -238,6 +238,12 @@ impl Component for RunsPane {
                 self.request(kind, cx);
             }
             Action::ToggleLive => self.toggle_live(cx),
+            Action::OpenBrowser => {
+                if let Some(row) = self.list.selected_row().filter(|r| !r.id.is_empty()) {
+                    let id = row.id.to_string();
+                    cx.open_run(&id);
+                }
+            }
             Action::CopyId | Action::CopyLink => {
                 if let Some(row) = self.list.selected_row().filter(|r| !r.id.is_empty()) {
                     let id = row.id.to_string();

@@ -9,6 +9,7 @@ use super::values::value;
 use crate::app::Download;
 use crate::app::run::Loaded;
 use crate::app::scroll::Scroll;
+use crate::ui::gauge::gauge;
 use crate::ui::theme::Theme;
 
 fn empty(frame: &mut Frame, area: Rect, text: &str, theme: &Theme) {
@@ -51,11 +52,7 @@ pub(super) fn size(bytes: f64) -> String {
 
 fn bar(received: u64, total: Option<u64>) -> String {
     match total.filter(|t| *t > 0) {
-        Some(t) => {
-            let frac = (received as f64 / t as f64).clamp(0.0, 1.0);
-            let filled = (frac * 10.0).round() as usize;
-            format!("{}{} {:>3.0}%", "█".repeat(filled), "░".repeat(10 - filled), frac * 100.0)
-        }
+        Some(t) => gauge(received, Some(t), 10),
         None => format!("{} received", size(received as f64)),
     }
 }
@@ -71,7 +68,7 @@ pub(super) fn attachments(
     if atts.is_empty() {
         return empty(frame, area, "This run has no attachments.", theme);
     }
-    let rows = atts
+    let rows: Vec<Vec<String>> = atts
         .iter()
         .map(|a| {
             let dl = downloads.iter().rev().find(|d| d.attachment_id == a.id);
@@ -92,22 +89,25 @@ pub(super) fn attachments(
             ]
         })
         .collect();
-    let widths = vec![
+    let mut header = vec!["Name", "Size", "Type", "", "Download (enter)"];
+    let mut widths = vec![
         Constraint::Fill(2),
         Constraint::Length(8),
         Constraint::Length(16),
         Constraint::Length(6),
         Constraint::Fill(2),
     ];
-    table(
-        frame,
-        area,
-        vec!["Name", "Size", "Type", "", "Download (enter)"],
-        widths,
-        rows,
-        &l.attachments,
-        theme,
-    );
+    let mut rows = rows;
+    // Narrow: the name and the download matter, the type and the report mark go.
+    if area.width < 60 {
+        for r in rows.iter_mut() {
+            r.drain(2..4);
+        }
+        header.drain(2..4);
+        widths.drain(2..4);
+        header[2] = "Download";
+    }
+    table(frame, area, header, widths, rows, &l.attachments, theme);
 }
 
 pub(super) fn sub_units(l: &Loaded, frame: &mut Frame, area: Rect, theme: &Theme) {
