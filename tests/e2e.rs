@@ -13,6 +13,15 @@ use common::*;
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use tofui::server::seed::{SeedOptions, seed};
 
+/// The binary under test: the one cargo built for this test run, or the one named by
+/// `TOFUI_E2E_BIN` (set by `dist/build-portable` to run this suite against the portable release
+/// build). Read here, by the test harness only; the product never looks at it.
+fn tofui_bin() -> std::ffi::OsString {
+    std::env::var_os("TOFUI_E2E_BIN")
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_tofui").into())
+}
+
 fn nz(n: u16) -> std::num::NonZeroU16 {
     std::num::NonZeroU16::new(n).expect("non-zero")
 }
@@ -41,7 +50,7 @@ impl Tui {
             .expect("pty");
         let dir = tempfile::tempdir().expect("dir");
         let log = dir.path().join("tofui.log");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_tofui"));
+        let mut cmd = CommandBuilder::new(tofui_bin());
         cmd.args(args);
         cmd.env("TOFUPILOT_URL", url);
         cmd.env("TOFUPILOT_API_KEY", key);
