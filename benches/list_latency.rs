@@ -103,7 +103,9 @@ async fn main() {
         .and_then(|u| u["serial_number"].as_str())
         .unwrap_or("SN-00001")
         .to_string();
-    let groups: Vec<(&str, f64, Vec<(&str, String)>)> = vec![
+    // (group, budget in ms, [(query name, path)])
+    type Group<'a> = (&'a str, f64, Vec<(&'a str, String)>);
+    let groups: Vec<Group> = vec![
         ("runs lists", 20.0, queries),
         (
             "runs search_query",

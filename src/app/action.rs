@@ -166,7 +166,7 @@ const NAMES: &[(&str, Action)] = &[
 ];
 
 impl Action {
-    pub fn from_name(name: &str) -> Option<Action> {
+    pub(crate) fn from_name(name: &str) -> Option<Action> {
         NAMES.iter().find(|(n, _)| *n == name).map(|(_, a)| *a)
     }
 
@@ -179,7 +179,7 @@ impl Action {
     }
 
     /// Changes something on the server: hidden and refused with `--readonly`.
-    pub fn mutates(self) -> bool {
+    pub(crate) fn mutates(self) -> bool {
         matches!(self, Action::EditMetadata | Action::Delete | Action::Upload | Action::Mark)
     }
 }

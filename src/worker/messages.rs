@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use chrono::FixedOffset;
 
-use super::client::{ClientError, RunsPage};
+use super::client::ClientError;
 use crate::api::{LogLine, RunDetail, SortBy, SortOrder};
+use crate::model::RunsPage;
 use crate::query::RunQuery;
 
 pub type RequestId = u64;
