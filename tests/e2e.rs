@@ -565,3 +565,41 @@ async fn a_background_panic_leaves_the_dashboard_and_a_ui_panic_restores_the_ter
     .await
     .expect("tui test");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_linux_console_and_vt100_get_ascii_and_vt100_no_colour() {
+    let s = server(30).await;
+    let url = s.running.url.clone();
+    tokio::task::spawn_blocking(move || {
+        // TERM, flags, whether colours are expected.
+        for (term, args, colour) in [
+            ("linux", &[][..], true),
+            ("vt100", &[][..], false),
+            ("xterm-256color", &["--ascii"][..], true),
+        ] {
+            let mut t = Tui::start_env(&url, USER_KEY, args, &[("TERM", term)]);
+            t.wait_for("rows", |s| s.contains("SN-") && position(s).is_some());
+            t.send("?");
+            let help = t.wait_for("the help", |s| s.contains("Keys: runs list"));
+            let odd: String = help.chars().filter(|c| !c.is_ascii()).collect();
+            assert!(odd.is_empty(), "TERM={term} {args:?}: not ASCII {odd:?}\n{help}");
+            assert!(help.contains("+ Keys: runs list -") && help.contains("j/Down"), "{help}");
+            let coloured = {
+                let p = t.parser.lock().expect("parser");
+                let sc = p.screen();
+                (0..24u16).any(|r| {
+                    (0..80u16).any(|c| {
+                        sc.cell(r, c).is_some_and(|x| x.fgcolor() != vt100::Color::Default)
+                    })
+                })
+            };
+            assert_eq!(coloured, colour, "TERM={term} {args:?}: colours");
+            t.send("\x1b");
+            t.send("q");
+            assert!(t.wait_exit().success(), "TERM={term}");
+            t.assert_restored();
+        }
+    })
+    .await
+    .expect("tui test");
+}

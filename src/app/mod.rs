@@ -28,6 +28,7 @@ pub mod downloads;
 pub mod editor;
 pub mod filter;
 pub mod form;
+pub mod glyphs;
 pub mod help;
 pub mod keymap;
 pub mod layout;
@@ -43,6 +44,7 @@ use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind
 
 pub use action::Action;
 pub use downloads::Download;
+pub use glyphs::Glyphs;
 pub use keymap::{Keymap, Mode};
 pub(crate) use pane::{Component, Ctx, News, Outcome};
 pub use runs::RunsPane;

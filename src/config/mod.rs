@@ -72,6 +72,8 @@ pub struct Settings {
     pub date_format: Option<String>,
     /// `local` (default) or `utc`.
     pub time_zone: Option<String>,
+    /// `auto` (default: from TERM), `unicode` or `ascii`.
+    pub symbols: Option<String>,
 }
 
 /// The configuration as read: what could be used, and what could not.
