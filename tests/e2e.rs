@@ -230,6 +230,8 @@ async fn first_frame_scroll_filter_and_quit() {
     handle.await.expect("tui test");
 }
 
+// SIGHUP is Unix's; Windows has no such signal to send.
+#[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sighup_restores_the_terminal() {
     let s = server(20).await;

@@ -174,7 +174,7 @@ impl App {
         let mut fx = Vec::new();
         let mut news = Vec::new();
         match msg {
-            Msg::Key(ev) if ev.kind != KeyEventKind::Release => self.key(ev, &mut fx, &mut news),
+            Msg::Key(ev) if ev.kind == KeyEventKind::Press => self.key(ev, &mut fx, &mut news),
             Msg::Key(_) | Msg::Tick => {}
             Msg::Mouse(m) => self.mouse(m),
             Msg::Resize(w, h) => self.shared.size = (w, h),

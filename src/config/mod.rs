@@ -116,8 +116,9 @@ impl Config {
     }
 }
 
-/// Where the config is read from: `--config`, else `TOFUI_CONFIG`, else the XDG config
-/// directory.
+/// Where the config is read from: `--config`, else `TOFUI_CONFIG`, else the platform's
+/// config directory (`$XDG_CONFIG_HOME` or `~/.config` on Linux, `%APPDATA%` on Windows,
+/// `~/Library/Application Support` on macOS).
 pub fn path(flag: Option<&Path>) -> PathBuf {
     if let Some(p) = flag {
         return p.to_path_buf();
