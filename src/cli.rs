@@ -51,7 +51,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the TofuPilot API v2 from a local SQLite database.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// The configuration file.
     Config {
         #[command(subcommand)]
