@@ -25,6 +25,10 @@ pub struct Cli {
     /// No colours (also when NO_COLOR is set).
     #[arg(long)]
     pub no_color: bool,
+    /// ASCII only: `+-|` borders, `*` chart points, no symbols (automatic for TERM=linux,
+    /// vt100, vt220, dumb; config `symbols`).
+    #[arg(long)]
+    pub ascii: bool,
     /// Run against the embedded demo server with its demo data (no account needed).
     #[arg(long)]
     pub demo: bool,
@@ -50,7 +54,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the TofuPilot API v2 from a local SQLite database.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// The configuration file.
     Config {
         #[command(subcommand)]

@@ -63,7 +63,7 @@ async fn main() {
     tofui::terminal::install_hooks();
     let config_flag = cli.config.clone();
     let result = match cli.command {
-        Some(Command::Serve(args)) => tofui::serve::serve(args).await,
+        Some(Command::Serve(args)) => tofui::serve::serve(*args).await,
         Some(Command::Config { action }) => config_command(action, config_flag.as_deref()),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut Cli::command(), "tofui", &mut std::io::stdout());

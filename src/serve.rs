@@ -40,7 +40,7 @@ pub fn demo_db_path() -> PathBuf {
 }
 
 fn demo_dir() -> PathBuf {
-    dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("tofui")
+    dirs::data_local_dir().unwrap_or_else(std::env::temp_dir).join("tofui")
 }
 
 /// Removes demo databases of older demo data (and their WAL files): they only cache

@@ -74,13 +74,121 @@ impl Drop for Guard {
     }
 }
 
-/// The OSC 52 sequence that sets the clipboard; terminals and tmux pass it on, also over SSH.
-pub(crate) fn osc52(text: &str) -> String {
-    format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text))
+/// What stands between tofui and the terminal, for sequences that must reach the terminal
+/// itself: a multiplexer keeps OSC 52 to itself unless it is wrapped for passing through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Multiplexer {
+    None,
+    /// `TMUX` is set.
+    Tmux,
+    /// GNU screen: `STY` is set, or `TERM` is `screen…` outside tmux.
+    Screen,
+}
+
+impl Multiplexer {
+    /// From `TMUX`, `STY` and `TERM`. tmux first: it sets `TERM=screen…` too, and a screen
+    /// started inside tmux is rarer than the other way round.
+    pub(crate) fn detect(tmux: Option<&str>, sty: Option<&str>, term: Option<&str>) -> Self {
+        let set = |v: Option<&str>| v.is_some_and(|v| !v.is_empty());
+        if set(tmux) {
+            Multiplexer::Tmux
+        } else if set(sty) || term.is_some_and(|t| t.starts_with("screen")) {
+            Multiplexer::Screen
+        } else {
+            Multiplexer::None
+        }
+    }
+
+    fn from_env() -> Self {
+        let var = |k: &str| std::env::var(k).ok();
+        Multiplexer::detect(var("TMUX").as_deref(), var("STY").as_deref(), var("TERM").as_deref())
+    }
+}
+
+/// Base64 characters per DCS piece for GNU screen, which drops longer strings (its buffer
+/// is 768 bytes in older versions).
+const SCREEN_CHUNK: usize = 76;
+
+/// The OSC 52 sequence that sets the clipboard to `text` (terminals pass it on, also over
+/// SSH), as it must be sent through `mux`:
+/// - tmux: the plain sequence (taken when `set-clipboard on`), then the same in tmux's
+///   passthrough `ESC P tmux; … ESC \` with every ESC doubled (taken when
+///   `allow-passthrough on`); with both on the clipboard is set twice to the same text.
+/// - screen: in DCS strings `ESC P … ESC \`, 76 base64 characters each; screen passes each
+///   one's content on, and the terminal sees one OSC 52.
+pub(crate) fn osc52(text: &str, mux: Multiplexer) -> String {
+    let b64 = base64::engine::general_purpose::STANDARD.encode(text);
+    let plain = format!("\x1b]52;c;{b64}\x07");
+    match mux {
+        Multiplexer::None => plain,
+        Multiplexer::Tmux => {
+            format!("{plain}\x1bPtmux;{}\x1b\\", plain.replace('\x1b', "\x1b\x1b"))
+        }
+        Multiplexer::Screen => {
+            // base64 is ASCII, so byte chunks are whole characters.
+            let pieces: Vec<&str> = b64
+                .as_bytes()
+                .chunks(SCREEN_CHUNK)
+                .map(|c| std::str::from_utf8(c).unwrap_or_default())
+                .collect();
+            format!("\x1bP\x1b]52;c;{}\x07\x1b\\", pieces.join("\x1b\\\x1bP"))
+        }
+    }
 }
 
 pub fn copy(text: &str) -> io::Result<()> {
     let mut out = io::stdout();
-    out.write_all(osc52(text).as_bytes())?;
+    out.write_all(osc52(text, Multiplexer::from_env()).as_bytes())?;
     out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_terminal_gets_osc52_as_is() {
+        assert_eq!(osc52("SN-42", Multiplexer::None), "\x1b]52;c;U04tNDI=\x07");
+    }
+
+    #[test]
+    fn tmux_gets_it_plain_and_wrapped_with_every_esc_doubled() {
+        assert_eq!(
+            osc52("SN-42", Multiplexer::Tmux).as_bytes(),
+            b"\x1b]52;c;U04tNDI=\x07\x1bPtmux;\x1b\x1b]52;c;U04tNDI=\x07\x1b\\"
+        );
+    }
+
+    #[test]
+    fn screen_gets_it_in_dcs_strings_of_76_base64_characters() {
+        assert_eq!(
+            osc52("SN-42", Multiplexer::Screen).as_bytes(),
+            b"\x1bP\x1b]52;c;U04tNDI=\x07\x1b\\"
+        );
+        // 120 bytes: 160 base64 characters, in pieces of 76, 76 and 8.
+        let text = "x".repeat(120);
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&text);
+        let (a, rest) = b64.split_at(76);
+        let (b, c) = rest.split_at(76);
+        assert_eq!(c.len(), 8);
+        let want = format!("\x1bP\x1b]52;c;{a}\x1b\\\x1bP{b}\x1b\\\x1bP{c}\x07\x1b\\");
+        assert_eq!(osc52(&text, Multiplexer::Screen), want);
+        // Every DCS string is short enough for screen.
+        let got = osc52(&text, Multiplexer::Screen);
+        for piece in got.split("\x1bP").skip(1) {
+            assert!(piece.len() <= SCREEN_CHUNK + 12, "{piece:?}");
+        }
+    }
+
+    #[test]
+    fn the_multiplexer_from_tmux_sty_and_term() {
+        let d = Multiplexer::detect;
+        let tmux = Some("/tmp/tmux-0/default,123,0");
+        assert_eq!(d(tmux, None, Some("screen-256color")), Multiplexer::Tmux);
+        assert_eq!(d(tmux, None, Some("tmux-256color")), Multiplexer::Tmux);
+        assert_eq!(d(None, Some("1234.pts-0.host"), Some("xterm")), Multiplexer::Screen);
+        assert_eq!(d(None, None, Some("screen.xterm-256color")), Multiplexer::Screen);
+        assert_eq!(d(Some(""), Some(""), Some("xterm-256color")), Multiplexer::None);
+        assert_eq!(d(None, None, None), Multiplexer::None);
+    }
 }

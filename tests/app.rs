@@ -355,3 +355,30 @@ fn o_opens_the_run_in_a_browser_or_copies_its_link_where_there_is_none() {
     app.update(code(KeyCode::Enter), NOW);
     assert!(app.update(key('o'), NOW).contains(&Effect::Open(link)));
 }
+
+/// Windows reports every key twice, pressed and released; only the press acts.
+#[test]
+fn a_released_or_repeated_key_does_nothing_only_the_press_acts() {
+    use crossterm::event::{KeyEventKind, KeyEventState};
+    let of = |c: char, kind| {
+        Msg::Key(KeyEvent::new_with_kind_and_state(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+            kind,
+            KeyEventState::NONE,
+        ))
+    };
+    let mut app = loaded();
+    for kind in [KeyEventKind::Release, KeyEventKind::Repeat] {
+        assert!(app.update(of('j', kind), NOW).is_empty(), "{kind:?}");
+        assert_eq!(app.list().selected, 0, "{kind:?} j does not move");
+        let fx = app.update(of('q', kind), NOW);
+        assert!(!fx.iter().any(|e| matches!(e, Effect::Quit)), "{kind:?} q does not quit");
+    }
+    // A Windows key stroke: press then release, one step.
+    app.update(of('j', KeyEventKind::Press), NOW);
+    app.update(of('j', KeyEventKind::Release), NOW);
+    assert_eq!(app.list().selected, 1);
+    let fx = app.update(of('q', KeyEventKind::Press), NOW);
+    assert!(fx.iter().any(|e| matches!(e, Effect::Quit)), "a pressed q quits");
+}

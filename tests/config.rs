@@ -37,6 +37,7 @@ const BAD: &[(&str, usize, &str)] = &[
     ),
     ("theme = \"default\"\n[oops\n", 2, "not valid TOML"),
     ("download_dir = 7\n", 1, "download_dir must be a string"),
+    ("live_seconds = 5\nsymbols = \"fancy\"\n", 2, "not one of: auto, unicode, ascii"),
 ];
 
 #[test]
@@ -66,7 +67,7 @@ fn problems_name_the_file_too() {
     assert_eq!(
         c.problem_lines(),
         vec![format!(
-            "{}:2: unknown key `thme`; known: default_profile, profiles, views, theme, colors, keys, download_dir, live_seconds, date_format, time_zone",
+            "{}:2: unknown key `thme`; known: default_profile, profiles, views, theme, colors, keys, download_dir, live_seconds, date_format, time_zone, symbols",
             path.display()
         )]
     );

@@ -14,6 +14,15 @@ use common::*;
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use tofui::server::seed::{SeedOptions, seed};
 
+/// The binary under test: the one cargo built for this test run, or the one named by
+/// `TOFUI_E2E_BIN` (set by `dist/build-portable` to run this suite against the portable release
+/// build). Read here, by the test harness only; the product never looks at it.
+fn tofui_bin() -> std::ffi::OsString {
+    std::env::var_os("TOFUI_E2E_BIN")
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_tofui").into())
+}
+
 fn nz(n: u16) -> std::num::NonZeroU16 {
     std::num::NonZeroU16::new(n).expect("non-zero")
 }
@@ -37,7 +46,7 @@ impl Tui {
     }
 
     fn start_env(url: &str, key: &str, args: &[&str], env: &[(&str, &str)]) -> Tui {
-        Tui::start_program(Path::new(env!("CARGO_BIN_EXE_tofui")), url, key, args, env)
+        Tui::start_program(Path::new(&tofui_bin()), url, key, args, env)
     }
 
     fn start_program(
@@ -233,6 +242,8 @@ async fn first_frame_scroll_filter_and_quit() {
     handle.await.expect("tui test");
 }
 
+// SIGHUP is Unix's; Windows has no such signal to send.
+#[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sighup_restores_the_terminal() {
     let s = server(20).await;
@@ -626,6 +637,44 @@ async fn scan_a_serial_walk_its_family_open_a_run_and_come_back() {
         t.send("q");
         assert!(t.wait_exit().success());
         t.assert_restored();
+    })
+    .await
+    .expect("tui test");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_linux_console_and_vt100_get_ascii_and_vt100_no_colour() {
+    let s = server(30).await;
+    let url = s.running.url.clone();
+    tokio::task::spawn_blocking(move || {
+        // TERM, flags, whether colours are expected.
+        for (term, args, colour) in [
+            ("linux", &[][..], true),
+            ("vt100", &[][..], false),
+            ("xterm-256color", &["--ascii"][..], true),
+        ] {
+            let mut t = Tui::start_env(&url, USER_KEY, args, &[("TERM", term)]);
+            t.wait_for("rows", |s| s.contains("SN-") && position(s).is_some());
+            t.send("?");
+            let help = t.wait_for("the help", |s| s.contains("Keys: runs list"));
+            let odd: String = help.chars().filter(|c| !c.is_ascii()).collect();
+            assert!(odd.is_empty(), "TERM={term} {args:?}: not ASCII {odd:?}\n{help}");
+            assert!(help.contains("+ Keys: runs list -") && help.contains("j/Down"), "{help}");
+            let coloured = {
+                let p = t.parser.lock().expect("parser");
+                let sc = p.screen();
+                (0..24u16).any(|r| {
+                    (0..80u16).any(|c| {
+                        sc.cell(r, c).is_some_and(|x| x.fgcolor() != vt100::Color::Default)
+                    })
+                })
+            };
+            assert_eq!(coloured, colour, "TERM={term} {args:?}: colours");
+            t.send("\x1b");
+            t.send("q");
+            assert!(t.wait_exit().success(), "TERM={term}");
+            t.assert_restored();
+        }
     })
     .await
     .expect("tui test");

@@ -28,6 +28,7 @@ pub mod downloads;
 pub mod editor;
 pub mod filter;
 pub mod form;
+pub mod glyphs;
 pub mod help;
 pub mod keymap;
 pub mod layout;
@@ -46,6 +47,7 @@ use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind
 
 pub use action::Action;
 pub use downloads::Download;
+pub use glyphs::Glyphs;
 pub use keymap::{Keymap, Mode};
 pub(crate) use pane::{Component, Ctx, News, Outcome};
 pub use runs::RunsPane;
@@ -198,7 +200,7 @@ impl App {
         let mut fx = Vec::new();
         let mut news = Vec::new();
         match msg {
-            Msg::Key(ev) if ev.kind != KeyEventKind::Release => self.key(ev, &mut fx, &mut news),
+            Msg::Key(ev) if ev.kind == KeyEventKind::Press => self.key(ev, &mut fx, &mut news),
             Msg::Key(_) | Msg::Tick => {}
             Msg::Mouse(m) => self.mouse(m),
             Msg::Resize(w, h) => self.shared.size = (w, h),

@@ -8,6 +8,7 @@ use chrono::FixedOffset;
 
 use super::cache::RunStore;
 use super::downloads::Download;
+use super::glyphs::Glyphs;
 use super::keymap::Keymap;
 use crate::worker::RequestId;
 
@@ -47,6 +48,8 @@ pub struct Shared {
     /// Every row's start as an absolute time (config `date_format = "absolute"`).
     pub absolute_dates: bool,
     pub no_color: bool,
+    /// Unicode or ASCII only (`--ascii`, config `symbols`, or from `TERM`).
+    pub glyphs: Glyphs,
     pub theme: ThemeChoice,
     /// Config problems to show (file:line: message).
     pub config_problems: Vec<String>,
@@ -79,6 +82,7 @@ impl Shared {
             live_every_ms: 10_000,
             absolute_dates: false,
             no_color: false,
+            glyphs: Glyphs::Unicode,
             theme: ThemeChoice::default(),
             config_problems: Vec::new(),
             download_dir: PathBuf::from("."),

@@ -72,6 +72,8 @@ pub struct Settings {
     pub date_format: Option<String>,
     /// `local` (default) or `utc`.
     pub time_zone: Option<String>,
+    /// `auto` (default: from TERM), `unicode` or `ascii`.
+    pub symbols: Option<String>,
 }
 
 /// The configuration as read: what could be used, and what could not.
@@ -114,8 +116,9 @@ impl Config {
     }
 }
 
-/// Where the config is read from: `--config`, else `TOFUI_CONFIG`, else the XDG config
-/// directory.
+/// Where the config is read from: `--config`, else `TOFUI_CONFIG`, else the platform's
+/// config directory (`$XDG_CONFIG_HOME` or `~/.config` on Linux, `%APPDATA%` on Windows,
+/// `~/Library/Application Support` on macOS).
 pub fn path(flag: Option<&Path>) -> PathBuf {
     if let Some(p) = flag {
         return p.to_path_buf();

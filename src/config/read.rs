@@ -198,6 +198,7 @@ pub fn parse(text: &str) -> (Settings, Vec<super::Problem>, bool) {
             "live_seconds",
             "date_format",
             "time_zone",
+            "symbols",
         ],
         "",
     );
@@ -205,6 +206,7 @@ pub fn parse(text: &str) -> (Settings, Vec<super::Problem>, bool) {
     s.theme = r.one_of(root, "theme", &["default", "light", "none"], "");
     s.date_format = r.one_of(root, "date_format", &["relative", "absolute"], "");
     s.time_zone = r.one_of(root, "time_zone", &["local", "utc"], "");
+    s.symbols = r.one_of(root, "symbols", &["auto", "unicode", "ascii"], "");
     s.download_dir = r.string(root, "download_dir", "").map(|d| expand_home(&d));
     if let Some(item) = root.get("live_seconds") {
         match item.as_integer() {

@@ -118,6 +118,8 @@ fn temporary(path: &Path, text: &str) -> Result<tempfile::NamedTempFile, String>
     use std::io::Write;
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    // Only Unix changes it: Windows has no modes (the file takes the folder's access list).
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut b = tempfile::Builder::new();
     // A new config gets the usual permissions (the umask's), not a temporary file's 0600.
     #[cfg(unix)]

@@ -52,9 +52,11 @@ pub(super) fn spawn(saving: Saving, out: UnboundedSender<Msg>) -> UnboundedSende
 }
 
 /// Paths that start with `text`: entries of its directory whose names start with the part
-/// after the last `/`; directories end in `/`. Hidden entries only when asked for with a dot.
+/// after the last separator (`/`; on Windows `\\` too); directories end in the platform's
+/// separator. Hidden entries only when asked for with a dot.
 pub(crate) fn complete_path(text: &str) -> Vec<String> {
-    let (dir, prefix) = match text.rfind('/') {
+    let (dir, prefix) = match text.rfind(std::path::is_separator) {
+        // Separators are ASCII, so `i + 1` is a character boundary.
         Some(i) => (&text[..=i], &text[i + 1..]),
         None => ("", text),
     };
@@ -67,8 +69,11 @@ pub(crate) fn complete_path(text: &str) -> Vec<String> {
             if !name.starts_with(prefix) || (name.starts_with('.') && !prefix.starts_with('.')) {
                 return None;
             }
-            let slash = if e.file_type().is_ok_and(|t| t.is_dir()) { "/" } else { "" };
-            Some(format!("{dir}{name}{slash}"))
+            let mut path = format!("{dir}{name}");
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                path.push(std::path::MAIN_SEPARATOR);
+            }
+            Some(path)
         })
         .collect();
     out.sort();

@@ -19,7 +19,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 pub use connect::{Connection, connect};
 pub use files::Saving;
 
-use crate::app::{App, Effect, Msg, ThemeChoice};
+use crate::app::{App, Effect, Glyphs, Msg, ThemeChoice, glyphs};
 use crate::cli::Cli;
 use crate::config;
 use crate::terminal;
@@ -64,9 +64,12 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
     };
     let mut app = App::new(conn.session.clone(), now_ms(), tz, size);
     let shared = &mut app.shared;
+    let term = std::env::var("TERM").ok();
+    shared.glyphs = Glyphs::choose(cli.ascii, settings.symbols.as_deref(), term.as_deref());
     shared.no_color = cli.no_color
         || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
-        || settings.theme.as_deref() == Some("none");
+        || settings.theme.as_deref() == Some("none")
+        || glyphs::term_is_monochrome(term.as_deref());
     shared.theme = ThemeChoice { name: settings.theme.clone(), colors: settings.colors.clone() };
     shared.absolute_dates = settings.date_format.as_deref() == Some("absolute");
     shared.start_dir = std::env::current_dir().map(|p| p.display().to_string()).unwrap_or_default();

@@ -50,7 +50,7 @@ pub(crate) fn title(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 
 /// The footer's keys, as many as fit; the last ones (help, quit) are kept first.
 pub(crate) fn keys(app: &App, mode: Mode, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let all = app.shared.keymap.describe(mode, true);
+    let all = super::ascii::key_names(app.shared.keymap.describe(mode, true), theme.ascii);
     let width = |items: &[(String, &str)]| {
         items.iter().map(|(k, l)| columns(k) + 1 + columns(l) + 3).sum::<usize>()
     };

@@ -10,7 +10,7 @@ use super::theme::Theme;
 use crate::app::{App, Mode};
 
 pub(crate) fn render(app: &App, under: Mode, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let keys = app.shared.keymap.describe(under, false);
+    let keys = super::ascii::key_names(app.shared.keymap.describe(under, false), theme.ascii);
     let kw = keys.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
     let lw = keys.iter().map(|(_, l)| width(l)).max().unwrap_or(0);
     let entry = |(k, l): &(String, &'static str)| {

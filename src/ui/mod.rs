@@ -3,6 +3,7 @@
 //! of `app::layout` and draws the runs list or the topmost screen pane, then every pane open
 //! over it, bottom to top.
 
+mod ascii;
 mod ask;
 mod blocked;
 mod chrome;
@@ -44,6 +45,10 @@ pub(crate) struct Areas {
 pub fn render(app: &App, frame: &mut Frame) {
     draw(app, frame);
     text::scrub(frame.buffer_mut());
+    if app.shared.glyphs.is_ascii() {
+        let area = frame.area();
+        ascii::downgrade(frame.buffer_mut(), area);
+    }
 }
 
 fn draw(app: &App, frame: &mut Frame) {

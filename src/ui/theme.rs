@@ -76,6 +76,8 @@ impl Palette {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Theme {
     pub color: bool,
+    /// ASCII only: widgets that pick symbols pick ASCII-friendly ones (see `ui::ascii`).
+    pub ascii: bool,
     pub p: Palette,
 }
 
@@ -83,11 +85,11 @@ impl Theme {
     /// The colours the config chose, or none.
     pub(crate) fn for_app(shared: &Shared) -> Theme {
         let p = Palette::from_config(shared.theme.name.as_deref(), &shared.theme.colors);
-        Theme::with_palette(shared.no_color, p)
+        Theme { ascii: shared.glyphs.is_ascii(), ..Theme::with_palette(shared.no_color, p) }
     }
 
     pub(crate) fn with_palette(no_color: bool, p: Palette) -> Theme {
-        Theme { color: !no_color, p }
+        Theme { color: !no_color, ascii: false, p }
     }
 
     fn fg(&self, c: Color) -> Style {

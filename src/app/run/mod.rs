@@ -178,7 +178,10 @@ impl RunPane {
             }
             Action::Delete => Outcome::Push(Pane::Delete(Box::new(DeletePane::new(targets)))),
             Action::Upload => {
-                let start = format!("{}/", cx.shared.start_dir);
+                let mut start = cx.shared.start_dir.clone();
+                if !start.ends_with(std::path::is_separator) {
+                    start.push(std::path::MAIN_SEPARATOR);
+                }
                 let pane = UploadPane::new(self.run_id.clone(), start);
                 Outcome::Push(Pane::Upload(Box::new(pane)))
             }

@@ -98,6 +98,9 @@ pub(crate) fn render(m: &Measurement, frame: &mut Frame, area: Rect, theme: &The
     let colour = |i: usize| {
         if theme.color { Style::new().fg(COLORS[i % COLORS.len()]) } else { Style::new() }
     };
+    // ASCII: data points `*` (a dot each) and limit lines `_` (a bar), told apart without colour.
+    let (points, limit_marker) =
+        if theme.ascii { (Marker::Dot, Marker::Bar) } else { (Marker::Braille, Marker::Braille) };
     let mut datasets: Vec<Dataset> = series[1..]
         .iter()
         .zip(&lines)
@@ -109,7 +112,7 @@ pub(crate) fn render(m: &Measurement, frame: &mut Frame, area: Rect, theme: &The
                     y.units.as_deref(),
                     &format!("series {}", i + 1),
                 ))
-                .marker(Marker::Braille)
+                .marker(points)
                 .graph_type(GraphType::Line)
                 .style(colour(i))
                 .data(pts)
@@ -120,7 +123,7 @@ pub(crate) fn render(m: &Measurement, frame: &mut Frame, area: Rect, theme: &The
         datasets.push(
             Dataset::default()
                 .name(label.clone())
-                .marker(Marker::Braille)
+                .marker(limit_marker)
                 .graph_type(GraphType::Line)
                 .style(style)
                 .data(pts),
