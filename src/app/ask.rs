@@ -5,12 +5,14 @@ use super::pane::{Component, Ctx, Outcome, Reply};
 use super::{Action, Effect, Mode};
 
 /// What a yes/no question is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ask {
     /// Quit with unsaved or unacknowledged metadata edits.
     QuitWithEdits,
     /// Close the editor and lose its edits (the answer goes back to the editor).
     DiscardEdits,
+    /// Write an export over the file of this name (the answer goes back to the exporter).
+    Overwrite(String),
 }
 
 #[derive(Debug, Clone)]
@@ -30,12 +32,12 @@ impl Component for AskPane {
     }
 
     fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
-        match (a, self.question) {
+        match (a, &self.question) {
             (Action::Yes, Ask::QuitWithEdits) => {
                 cx.effect(Effect::Quit);
                 Outcome::Pop
             }
-            (Action::Yes, Ask::DiscardEdits) => Outcome::Return(Reply::Yes),
+            (Action::Yes, Ask::DiscardEdits | Ask::Overwrite(_)) => Outcome::Return(Reply::Yes),
             _ => Outcome::Pop,
         }
     }

@@ -26,6 +26,7 @@ pub mod command;
 pub mod delete;
 pub mod downloads;
 pub mod editor;
+pub mod export;
 pub mod filter;
 pub mod form;
 pub mod glyphs;
@@ -72,6 +73,11 @@ pub enum Msg {
     },
     /// The config file was written with the views (its path), or why not.
     ViewsSaved(Result<String, String>),
+    /// An export was written to `path`, or not.
+    Exported {
+        path: String,
+        written: export::Written,
+    },
 }
 
 /// What `update` asks the event loop to do.
@@ -82,6 +88,13 @@ pub enum Effect {
     Copy(String),
     /// Open this link in the web browser.
     Open(String),
+    /// Write `content` to `path` atomically; over an existing file only when `overwrite`
+    /// (answered with `Msg::Exported`).
+    Export {
+        path: String,
+        content: String,
+        overwrite: bool,
+    },
     /// List the paths that complete this text (answered with `Msg::Completions`).
     ListDir(String),
     /// Write the views to the config file (answered with `Msg::ViewsSaved`).
@@ -209,6 +222,7 @@ impl App {
                 news.push(News::Completions { text, candidates })
             }
             Msg::ViewsSaved(r) => news.push(News::ViewsSaved(r)),
+            Msg::Exported { path, written } => news.push(News::Exported { path, written }),
         }
         self.deliver(&mut fx, &mut news);
         self.relayout();

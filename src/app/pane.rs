@@ -110,6 +110,8 @@ pub(crate) enum News {
     Completions { text: String, candidates: Vec<String> },
     /// The config file was written with the views (its path), or why not.
     ViewsSaved(Result<String, String>),
+    /// An export was written, or not.
+    Exported { path: String, written: super::export::Written },
 }
 
 /// A pane's only way out: request ids, worker requests and other effects, flashes, news.

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::app::Msg;
+use crate::app::export::Written;
 use crate::config::{self, ViewEntry};
 
 /// Where views are written back.
@@ -19,6 +20,7 @@ pub struct Saving {
 pub(super) enum Job {
     SaveViews(Vec<ViewEntry>),
     ListDir(String),
+    Export { path: String, content: String, overwrite: bool },
 }
 
 impl Job {
@@ -29,6 +31,10 @@ impl Job {
                     .map(|_| saving.path.display().to_string()),
             ),
             Job::ListDir(text) => Msg::Completions { candidates: complete_path(&text), text },
+            Job::Export { path, content, overwrite } => {
+                let written = export(&path, &content, overwrite);
+                Msg::Exported { path, written }
+            }
         }
     }
 }
@@ -49,6 +55,32 @@ pub(super) fn spawn(saving: Saving, out: UnboundedSender<Msg>) -> UnboundedSende
         }
     });
     tx
+}
+
+/// Writes an export: to a temporary file beside `path`, then moved into place, so a crash
+/// never leaves half a file; an existing file is kept unless `overwrite`.
+pub(crate) fn export(path: &str, content: &str, overwrite: bool) -> Written {
+    use std::io::Write;
+    let target = std::path::Path::new(path);
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let write = || -> std::io::Result<Written> {
+        let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+        tmp.write_all(content.as_bytes())?;
+        tmp.as_file().sync_all()?;
+        if overwrite {
+            tmp.persist(target).map_err(|e| e.error)?;
+            return Ok(Written::Done);
+        }
+        match tmp.persist_noclobber(target) {
+            Ok(_) => Ok(Written::Done),
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(Written::Exists),
+            Err(e) => Err(e.error),
+        }
+    };
+    write().unwrap_or_else(|e| Written::Failed(format!("{path}: {e}")))
 }
 
 /// Paths that start with `text`: entries of its directory whose names start with the part
@@ -105,5 +137,25 @@ mod tests {
         assert_eq!(complete_path(&base).len(), 4, "hidden files only when asked for");
         assert_eq!(complete_path(&format!("{base}.h")), vec![format!("{base}.hidden")]);
         assert!(complete_path("/nonexistent-dir/x").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod export_tests {
+    use super::{Written, export};
+
+    #[test]
+    fn an_export_never_writes_over_a_file_unless_told_to() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("runs.csv").display().to_string();
+        assert_eq!(export(&path, "first\n", false), Written::Done);
+        assert_eq!(export(&path, "second\n", false), Written::Exists);
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "first\n", "kept");
+        assert_eq!(export(&path, "third\n", true), Written::Done);
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "third\n");
+        // Nothing else is left in the folder (no temporary files).
+        assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 1);
+        let missing = dir.path().join("no/such/dir/x.csv").display().to_string();
+        assert!(matches!(export(&missing, "x", false), Written::Failed(_)));
     }
 }

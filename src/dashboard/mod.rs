@@ -170,6 +170,9 @@ async fn event_loop(
                 Effect::ListDir(text) => {
                     let _ = ch.files.send(Job::ListDir(text));
                 }
+                Effect::Export { path, content, overwrite } => {
+                    let _ = ch.files.send(Job::Export { path, content, overwrite });
+                }
             }
         }
         before_frame(app);

@@ -11,16 +11,17 @@ use crate::app::App;
 use crate::app::ask::{Ask, AskPane};
 
 pub(crate) fn render(app: &App, q: &AskPane, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let text = match q.question {
+    let text = match &q.question {
         Ask::QuitWithEdits => {
             let saving = app.editor().is_some_and(|e| !e.pending.is_empty());
             if saving {
-                " A metadata save is not acknowledged yet. Quit anyway?"
+                " A metadata save is not acknowledged yet. Quit anyway?".to_string()
             } else {
-                " Your metadata edits are not saved. Quit anyway?"
+                " Your metadata edits are not saved. Quit anyway?".to_string()
             }
         }
-        Ask::DiscardEdits => " Close the editor and lose your edits?",
+        Ask::DiscardEdits => " Close the editor and lose your edits?".to_string(),
+        Ask::Overwrite(path) => format!(" {path} exists. Write over it?"),
     };
     let lines = vec![Line::styled(text, theme.warn()), Line::from(""), Line::from(" y yes · n no")];
     let r = centered(area, 60, 5);

@@ -21,7 +21,7 @@ pub(crate) fn render(bar: &CommandPane, frame: &mut Frame, area: Rect, theme: &T
     let help = match &bar.error {
         Some(e) => Line::styled(format!(" {e}"), theme.error()),
         None => Line::styled(
-            " w NAME saves the filter as a view · rename NAME · delete · move N · left · right",
+            " w NAME saves the view · export FILE.csv|.json · rename NAME · delete · move N",
             theme.dim(),
         ),
     };

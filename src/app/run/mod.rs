@@ -31,6 +31,8 @@ pub struct RunPane {
     pub retry: Option<String>,
     /// Where to open once the run is here (moving run to run keeps the place).
     arrive_at: Option<Place>,
+    /// `:export FILE` on its way to the file.
+    export: Option<super::export::Pending>,
 }
 
 /// A place in the run view that another run may have too: the tab, and the phase (and
@@ -62,6 +64,7 @@ impl RunPane {
             tab: place.as_ref().map_or(Tab::Phases, |p| p.tab),
             retry: None,
             arrive_at: place,
+            export: None,
         };
         let in_flight = cx.shared.runs.in_flight(&run_id);
         cx.shared.runs.superseded(Slot::Run);
@@ -109,6 +112,26 @@ impl RunPane {
             }
         }
         self.load = Load::Ready(Box::new(l));
+    }
+
+    /// A `:` line in the run view: `export FILE.csv|json` writes this run.
+    fn command(&mut self, line: &str, cx: &mut Ctx) -> Result<(), String> {
+        let line = line.trim();
+        let (cmd, arg) =
+            line.split_once(char::is_whitespace).map(|(c, a)| (c, a.trim())).unwrap_or((line, ""));
+        if cmd != "export" {
+            return Err(format!("`{cmd}`: in the run view, export FILE.csv or FILE.json"));
+        }
+        let format = super::export::format_of(arg)?;
+        let l = self.loaded().ok_or("the run is still loading")?;
+        let pending = super::export::Pending {
+            path: super::export::expand(arg),
+            content: super::export::run(&l.run, format),
+            what: format!("run {}", l.run.summary.unit.serial_number),
+        };
+        pending.send(false, cx);
+        self.export = Some(pending);
+        Ok(())
     }
 
     /// Where the view is, for the next run to open at the same place.
@@ -224,6 +247,7 @@ impl Component for RunPane {
                 cx.open_run(&self.run_id);
                 Outcome::Stay
             }
+            Action::Command if !self.chart_open() => Outcome::Push(Pane::Command(Box::default())),
             Action::NextRun | Action::PrevRun if !self.chart_open() => {
                 if self.pending.is_some() {
                     cx.cancel(Slot::Run);
@@ -302,6 +326,29 @@ impl Component for RunPane {
             News::Logs { run_id, logs } if *run_id == self.run_id => {
                 if let Some(l) = self.loaded_mut() {
                     l.set_logs(logs.clone());
+                }
+            }
+            News::Exported { path, written } => {
+                return super::export::Pending::answered(&mut self.export, path, written, cx)
+                    .unwrap_or(Outcome::Stay);
+            }
+            _ => {}
+        }
+        Outcome::Stay
+    }
+
+    fn on_reply(&mut self, reply: Reply, cx: &mut Ctx) -> Outcome {
+        match reply {
+            Reply::Command(input) => {
+                if let Err(e) = self.command(input.value(), cx) {
+                    let bar = super::command::CommandPane { input, error: Some(e) };
+                    return Outcome::Push(Pane::Command(Box::new(bar)));
+                }
+            }
+            // "Write over it": the export that found its file taken.
+            Reply::Yes => {
+                if let Some(p) = &self.export {
+                    p.send(true, cx);
                 }
             }
             _ => {}

@@ -27,6 +27,8 @@ pub struct RunsPane {
     next_view_id: u32,
     /// The views as the config file has them.
     pub saved_views: Vec<ViewConfig>,
+    /// `:export FILE` on its way to the file.
+    pub export: Option<super::export::Pending>,
 }
 
 impl Default for RunsPane {
@@ -37,6 +39,7 @@ impl Default for RunsPane {
             active: 0,
             next_view_id: 1,
             saved_views: Vec::new(),
+            export: None,
         }
     }
 }
@@ -305,7 +308,12 @@ impl Component for RunsPane {
                     return Outcome::Push(Pane::Command(Box::new(bar)));
                 }
             }
-            Reply::Yes => {}
+            // "Write over it": the export that found its file taken.
+            Reply::Yes => {
+                if let Some(p) = &self.export {
+                    p.send(true, cx);
+                }
+            }
             Reply::Neighbour { by, from, at } => {
                 let more = self.list.has_more;
                 let id = match super::run::neighbour(&self.list.rows, &from, by, more) {
@@ -330,6 +338,10 @@ impl Component for RunsPane {
         match news {
             News::Deleted(ids) => self.deleted(ids),
             News::ViewsSaved(r) => self.views_saved(r.clone(), cx),
+            News::Exported { path, written } => {
+                return super::export::Pending::answered(&mut self.export, path, written, cx)
+                    .unwrap_or(Outcome::Stay);
+            }
             _ => {}
         }
         Outcome::Stay

@@ -216,6 +216,27 @@ impl RunsPane {
                     Ok(())
                 }
             }
+            "export" => {
+                let format = super::super::export::format_of(arg)?;
+                let rows = &self.list.rows;
+                let n = rows.iter().filter(|r| !r.id.is_empty() && r.problem.is_none()).count();
+                let pending = super::super::export::Pending {
+                    path: super::super::export::expand(arg),
+                    content: super::super::export::rows(rows, format),
+                    what: format!(
+                        "{n} run{}{}",
+                        if n == 1 { "" } else { "s" },
+                        if self.list.has_more {
+                            " (those loaded; scroll to load more)"
+                        } else {
+                            ""
+                        }
+                    ),
+                };
+                pending.send(false, cx);
+                self.export = Some(pending);
+                Ok(())
+            }
             "delete" | "del" => {
                 if self.views.len() == 1 {
                     Err("this is the only view".into())

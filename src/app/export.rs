@@ -1,0 +1,244 @@
+//! `:export FILE`: the runs list as filtered and sorted (the rows loaded), or the open run, to
+//! CSV or JSON by the file's extension. The text is made here; the file is written off the
+//! event loop, atomically, and never over an existing file unless the user says yes.
+
+use serde_json::{Value, json};
+
+use crate::analysis::limits_from_validators;
+use crate::api::time::from_ms;
+use crate::api::{RunDetail, WireEnum};
+use crate::model::RunRow;
+
+/// What became of an export's file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Written {
+    Done,
+    /// The file exists and was left alone.
+    Exists,
+    Failed(String),
+}
+
+/// An export on its way to a file, kept by the pane that made it until the file is written (to
+/// ask about overwriting and then write it over).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    pub path: String,
+    pub content: String,
+    /// What it holds, for the footer ("42 runs").
+    pub what: String,
+}
+
+impl Pending {
+    /// Sends it to be written.
+    pub(crate) fn send(&self, overwrite: bool, cx: &mut super::Ctx) {
+        cx.effect(super::Effect::Export {
+            path: self.path.clone(),
+            content: self.content.clone(),
+            overwrite,
+        });
+    }
+
+    /// The answer about `path`, if it is this export's: what to say, and whether to ask about
+    /// overwriting. `None` when it is another's.
+    pub(crate) fn answered(
+        pending: &mut Option<Pending>,
+        path: &str,
+        written: &Written,
+        cx: &mut super::Ctx,
+    ) -> Option<super::Outcome> {
+        let p = pending.as_ref().filter(|p| p.path == path)?;
+        match written {
+            Written::Done => {
+                cx.flash(format!("exported {} to {path}", p.what));
+                *pending = None;
+            }
+            Written::Failed(e) => {
+                cx.flash(format!("not exported: {e}"));
+                *pending = None;
+            }
+            Written::Exists => {
+                let ask = super::ask::AskPane::new(super::ask::Ask::Overwrite(path.to_string()));
+                return Some(super::Outcome::Push(super::Pane::Ask(Box::new(ask))));
+            }
+        }
+        Some(super::Outcome::Stay)
+    }
+}
+
+/// `~/…` in a path typed by the user: the home folder.
+pub(crate) fn expand(path: &str) -> String {
+    match (path.strip_prefix("~/"), dirs::home_dir()) {
+        (Some(rest), Some(home)) => home.join(rest).display().to_string(),
+        _ => path.to_string(),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Json,
+}
+
+/// The format a path asks for, by its extension.
+pub(crate) fn format_of(path: &str) -> Result<Format, String> {
+    let ext = std::path::Path::new(path)
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "csv" => Ok(Format::Csv),
+        "json" => Ok(Format::Json),
+        _ if path.trim().is_empty() => Err("export FILE.csv or FILE.json".into()),
+        _ => Err(format!("`{path}`: the file must end in .csv or .json")),
+    }
+}
+
+/// One CSV field: quoted when it holds a comma, quote or line break; a text that a
+/// spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) is kept as text with a `'`.
+fn field(s: &str) -> String {
+    let s = match s.chars().next() {
+        Some('=' | '+' | '-' | '@') if s.parse::<f64>().is_err() => format!("'{s}"),
+        _ => s.to_string(),
+    };
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+}
+
+fn line(cells: &[String]) -> String {
+    let mut l = cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(",");
+    l.push_str("\r\n");
+    l
+}
+
+const RUN_COLUMNS: [&str; 12] = [
+    "id",
+    "outcome",
+    "started_at",
+    "duration_s",
+    "serial_number",
+    "part_number",
+    "revision",
+    "procedure",
+    "version",
+    "station",
+    "operator",
+    "batch",
+];
+
+fn row_cells(r: &RunRow) -> [String; 12] {
+    let s = |x: &Option<std::sync::Arc<str>>| x.as_deref().unwrap_or("").to_string();
+    [
+        r.id.to_string(),
+        r.outcome.as_ref().map(|o| o.as_str().to_string()).unwrap_or_default(),
+        r.started_ms.map(|t| from_ms(t).to_rfc3339()).unwrap_or_default(),
+        r.duration_ms.map(|d| format!("{:.3}", d as f64 / 1000.0)).unwrap_or_default(),
+        r.serial.to_string(),
+        s(&r.part),
+        s(&r.revision),
+        s(&r.procedure),
+        s(&r.version),
+        s(&r.station),
+        s(&r.operator),
+        s(&r.batch),
+    ]
+}
+
+/// The rows as a file's text.
+pub(crate) fn rows(rows: &[RunRow], format: Format) -> String {
+    let ok = rows.iter().filter(|r| !r.id.is_empty() && r.problem.is_none());
+    match format {
+        Format::Csv => {
+            let head: Vec<String> = RUN_COLUMNS.iter().map(|c| c.to_string()).collect();
+            let mut out = line(&head);
+            for r in ok {
+                out.push_str(&line(&row_cells(r)));
+            }
+            out
+        }
+        Format::Json => {
+            let list: Vec<Value> = ok
+                .map(|r| {
+                    let cells = row_cells(r);
+                    let mut o = serde_json::Map::new();
+                    for (k, v) in RUN_COLUMNS.iter().zip(cells) {
+                        let v = match (*k, v.is_empty()) {
+                            (_, true) => Value::Null,
+                            ("duration_s", _) => v.parse::<f64>().map_or(Value::Null, |x| json!(x)),
+                            _ => Value::String(v),
+                        };
+                        o.insert(k.to_string(), v);
+                    }
+                    Value::Object(o)
+                })
+                .collect();
+            let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+    }
+}
+
+/// The open run as a file's text: JSON is the run as the API gave it; CSV is one line per
+/// measurement (phase, name, outcome, value, units, limits).
+pub(crate) fn run(run: &RunDetail, format: Format) -> String {
+    match format {
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(run).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        Format::Csv => {
+            let head = [
+                "run_id",
+                "serial_number",
+                "phase",
+                "phase_outcome",
+                "measurement",
+                "outcome",
+                "value",
+                "units",
+                "lower_limit",
+                "upper_limit",
+            ];
+            let mut out = line(&head.map(String::from));
+            for p in run.phases.as_deref().unwrap_or_default() {
+                for m in &p.measurements {
+                    let limits =
+                        limits_from_validators(m.validators.as_deref().unwrap_or_default()).limits;
+                    let value = match &m.measured_value {
+                        Some(Value::String(s)) => s.clone(),
+                        Some(Value::Null) | None => String::new(),
+                        Some(v) => v.to_string(),
+                    };
+                    out.push_str(&line(&[
+                        run.summary.id.clone(),
+                        run.summary.unit.serial_number.clone(),
+                        p.name.clone(),
+                        p.outcome.as_ref().map(|o| o.as_str().to_string()).unwrap_or_default(),
+                        m.name.clone(),
+                        m.outcome.as_ref().map(|o| o.as_str().to_string()).unwrap_or_default(),
+                        value,
+                        m.units.clone().unwrap_or_default(),
+                        limits.lower.map(|x| x.to_string()).unwrap_or_default(),
+                        limits.upper.map(|x| x.to_string()).unwrap_or_default(),
+                    ]));
+                }
+            }
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_quoted_and_formulas_kept_as_text() {
+        assert_eq!(field("plain"), "plain");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(field("-3.5"), "-3.5", "a number stays a number");
+        assert_eq!(field("two\nlines"), "\"two\nlines\"");
+    }
+}
