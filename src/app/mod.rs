@@ -218,7 +218,29 @@ impl App {
         match action {
             Some(Action::Quit) => self.quit(fx),
             _ if mode == Mode::Blocked => {}
-            Some(Action::Help) => self.stack.push(Pane::Help(Box::default())),
+            // `:` works in the run view too, where only `:q` means something.
+            Some(Action::Command) if mode.in_run() => {
+                self.stack.push(Pane::Command(Box::default()))
+            }
+            Some(Action::Submit) if mode == Mode::Command => {
+                let deep = self.stack.len() > 1;
+                let Some(Pane::Command(bar)) = self.stack.last_mut() else { return };
+                if matches!(bar.input.value().trim(), "q" | "q!" | "quit" | "qa" | "qa!") {
+                    self.stack.pop();
+                    self.quit(fx);
+                } else if deep {
+                    bar.error =
+                        Some("here :q quits; view commands (:w NAME…) are for the list".into());
+                } else {
+                    let mut cx = Ctx::new(&mut self.shared, fx, news);
+                    let outcome = bar.handle(Action::Submit, &mut cx);
+                    self.apply(self.stack.len(), outcome, fx, news);
+                }
+            }
+            Some(Action::Help) => {
+                let lines = self.shared.keymap.describe(mode, false).len();
+                self.stack.push(Pane::Help(Box::new(help::HelpPane::new(lines))))
+            }
             Some(a) => {
                 let mut cx = Ctx::new(&mut self.shared, fx, news);
                 let outcome = match self.stack.last_mut() {
@@ -242,7 +264,7 @@ impl App {
         }
     }
 
-    /// `q`: asks first when edits would be lost.
+    /// `Q`, `:q` (and `q` on the list): asks first when edits would be lost.
     fn quit(&mut self, fx: &mut Vec<Effect>) {
         let blocked = self.shared.session.blocked.is_some();
         if !blocked && self.stack.iter().any(|p| p.component().holds_edits()) {

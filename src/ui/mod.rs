@@ -72,7 +72,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     let first = screen.map_or(0, |i| i + 1);
     for (i, p) in stack.iter().enumerate().skip(first) {
         match p {
-            Pane::Help(_) => help::render(app, app.mode_under(i), frame, whole, &theme),
+            Pane::Help(h) => help::render(app, h, app.mode_under(i), frame, whole, &theme),
             p => pane(app, p, frame, &areas, &theme),
         }
     }
@@ -89,6 +89,6 @@ fn pane(app: &App, p: &Pane, frame: &mut Frame, a: &Areas, theme: &Theme) {
         Pane::Delete(d) => delete::render(d, frame, a.over, theme),
         Pane::Upload(u) => upload::render(u, frame, a.over, theme),
         Pane::Ask(q) => ask::render(app, q, frame, a.over, theme),
-        Pane::Help(_) => help::render(app, app.footer_mode(), frame, a.whole, theme),
+        Pane::Help(h) => help::render(app, h, app.footer_mode(), frame, a.whole, theme),
     }
 }

@@ -33,8 +33,18 @@ fn movement(footer: bool) -> Vec<Binding> {
     ]
 }
 
+/// `Q` (and `:q`) quits from anywhere, asking first when edits would be lost; `q` goes back one
+/// level, as in k9s and lazygit, and quits only from the runs list.
 fn quit() -> Vec<Binding> {
-    vec![b(ch('q'), Action::Quit, "quit", true), b(KeySpec::ctrl('c'), Action::Quit, "quit", false)]
+    vec![b(ch('Q'), Action::Quit, "quit", true), b(KeySpec::ctrl('c'), Action::Quit, "quit", false)]
+}
+
+/// `q` and `esc`: back one level.
+fn back(label: &'static str) -> Vec<Binding> {
+    vec![
+        b(KeySpec::plain(K::Esc), Action::Back, label, true),
+        b(ch('q'), Action::Back, label, false),
+    ]
 }
 
 /// What every tab of the run view has: tabs by number, back, copy, reload, help, quit.
@@ -47,12 +57,14 @@ fn run_common() -> Vec<Binding> {
         b(ch('5'), Action::Tab(4), "metadata", false),
         b(ch('6'), Action::Tab(5), "info", false),
         b(KeySpec::plain(K::Esc), Action::Back, "back", true),
+        b(ch('q'), Action::Back, "back", false),
         b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
         b(ch('y'), Action::CopyId, "copy id", false),
         b(ch('Y'), Action::CopyLink, "copy link", false),
         b(ch('r'), Action::Refresh, "reload", false),
         b(ch('m'), Action::EditMetadata, "metadata", false),
         b(ch('D'), Action::Delete, "delete", false),
+        b(ch(':'), Action::Command, "command (:q quits)", false),
         b(ch('?'), Action::Help, "help", true),
     ];
     v.extend(quit());
@@ -75,18 +87,23 @@ impl Default for Keymap {
             b(ch('Y'), Action::CopyLink, "copy link", false),
             b(ch(' '), Action::Mark, "mark", false),
             b(ch('m'), Action::EditMetadata, "metadata", false),
-            b(ch('d'), Action::Delete, "delete", false),
+            b(ch('D'), Action::Delete, "delete", false),
             b(ch('?'), Action::Help, "help", true),
             b(KeySpec::plain(K::Tab), Action::NextView, "next view", false),
             b(KeySpec::plain(K::BackTab), Action::PrevView, "previous view", false),
-            b(ch(':'), Action::Command, "command (:w NAME saves the view)", false),
+            b(ch(':'), Action::Command, "command (:w NAME saves the view, :q quits)", false),
             b(ch('<'), Action::MoveViewLeft, "move view left", false),
             b(ch('>'), Action::MoveViewRight, "move view right", false),
         ]);
         for n in 1..=9u8 {
             list.push(b(ch((b'0' + n) as char), Action::View(n - 1), "view", false));
         }
-        list.extend(quit());
+        // The top level: `q` has no level to go back to, so it quits (still asking first).
+        list.extend([
+            b(ch('q'), Action::Quit, "quit", true),
+            b(ch('Q'), Action::Quit, "quit", false),
+            b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
+        ]);
         let filter = vec![
             b(KeySpec::plain(K::Enter), Action::Submit, "apply", true),
             b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
@@ -114,7 +131,6 @@ impl Default for Keymap {
             b(ch('L'), Action::PhaseLogs, "logs", false),
         ];
         tree.extend(movement(false));
-        tree.push(b(ch('d'), Action::Delete, "delete", false));
         tree.extend(run_common());
         let mut logs = vec![
             b(ch('/'), Action::Filter, "search", true),
@@ -139,15 +155,11 @@ impl Default for Keymap {
             b(ch('u'), Action::Upload, "upload", true),
         ];
         attachments.extend(movement(false));
-        attachments.push(b(ch('d'), Action::Delete, "delete", false));
         attachments.extend(run_common());
         let mut other = movement(false);
-        other.push(b(ch('d'), Action::Delete, "delete", false));
         other.extend(run_common());
-        let mut chart = vec![
-            b(KeySpec::plain(K::Esc), Action::Back, "close chart", true),
-            b(ch('?'), Action::Help, "help", true),
-        ];
+        let mut chart = back("close chart");
+        chart.push(b(ch('?'), Action::Help, "help", true));
         chart.extend(quit());
         let mut editor = vec![
             b(ch('a'), Action::Add, "add", true),
@@ -155,6 +167,7 @@ impl Default for Keymap {
             b(ch('x'), Action::ToggleDelete, "delete key", true),
             b(KeySpec::ctrl('s'), Action::Save, "save", true),
             b(KeySpec::plain(K::Esc), Action::Back, "close", true),
+            b(ch('q'), Action::Back, "close", false),
             b(ch('j'), Action::Down, "down", false),
             b(KeySpec::plain(K::Down), Action::Down, "down", false),
             b(ch('k'), Action::Up, "up", false),
@@ -196,12 +209,15 @@ impl Default for Keymap {
             b(ch('n'), Action::No, "no", true),
             b(KeySpec::plain(K::Esc), Action::No, "no", false),
         ];
-        let help = vec![
+        let mut help = vec![
             b(KeySpec::plain(K::Esc), Action::Back, "close", true),
             b(ch('?'), Action::Back, "close", false),
             b(ch('q'), Action::Back, "close", false),
             b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
         ];
+        help.extend(movement(true));
+        let mut blocked = quit();
+        blocked.push(b(ch('q'), Action::Quit, "quit", false));
         Keymap {
             tables: vec![
                 (Mode::List, list),
@@ -221,7 +237,7 @@ impl Default for Keymap {
                 (Mode::Ask, ask),
                 (Mode::Command, command),
                 (Mode::Help, help),
-                (Mode::Blocked, quit()),
+                (Mode::Blocked, blocked),
             ],
         }
     }
