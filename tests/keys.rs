@@ -173,3 +173,32 @@ fn help_scrolls_at_80x24_and_shows_every_key_of_the_mode() {
         assert_eq!(app.mode(), mode);
     }
 }
+
+/// The upload prompt starts with a directory; a whole path typed after it replaces it, and
+/// `~` is the home directory.
+#[test]
+fn an_absolute_upload_path_replaces_the_prefilled_directory() {
+    use tofui::app::upload::effective_path;
+    assert_eq!(effective_path("/tmp/x//tmp/x/file", None), "/tmp/x/file");
+    assert_eq!(
+        effective_path("/work/dir/~/photos/a.png", Some("/home/ann")),
+        "/home/ann/photos/a.png"
+    );
+    assert_eq!(effective_path("~", Some("/home/ann/")), "/home/ann");
+    assert_eq!(effective_path("/work/dir/board.bin", Some("/home/ann")), "/work/dir/board.bin");
+    assert_eq!(effective_path("/work/dir/a~b", Some("/home/ann")), "/work/dir/a~b");
+
+    let mut app = opened();
+    key(&mut app, '3');
+    key(&mut app, 'u');
+    assert_eq!(app.mode(), Mode::UploadPrompt);
+    "/tmp/x/file.bin".chars().for_each(|c| drop(key(&mut app, c)));
+    let fx = code(&mut app, KeyCode::Enter);
+    let sent = fx.iter().find_map(|e| match e {
+        Effect::Send(WorkerRequest::Fetch { fetch: Fetch::Upload { path, .. }, .. }) => {
+            Some(path.clone())
+        }
+        _ => None,
+    });
+    assert_eq!(sent, Some("/tmp/x/file.bin".into()), "not the prefill then the typed path");
+}
