@@ -320,7 +320,9 @@ pub(crate) fn tabs(runs: &RunsPane, frame: &mut Frame, area: Rect, theme: &Theme
         };
         // The `!` inside the tab's padding, so it never runs into the separator.
         let style = if i == runs.active { theme.title() } else { theme.dim() };
-        spans.push(Span::styled(format!(" {} {}{count}", i + 1, v.name), style));
+        // `*`: the view shows another filter or sort than its saved one.
+        let edited = if runs.modified(i) { "*" } else { "" };
+        spans.push(Span::styled(format!(" {} {}{edited}{count}", i + 1, v.name), style));
         if v.new_failures {
             spans.push(Span::styled(" ", style));
             spans.push(Span::styled("!", theme.error()));

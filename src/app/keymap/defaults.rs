@@ -79,6 +79,7 @@ impl Default for Keymap {
             b(ch('/'), Action::Filter, "filter", true),
             b(ch('F'), Action::Form, "form", true),
             b(ch('x'), Action::ClearFilter, "clear filter", false),
+            b(ch('X'), Action::RestoreView, "restore the view's saved filter", false),
             b(ch('s'), Action::CycleSort, "sort", true),
             b(ch('S'), Action::FlipOrder, "order", false),
             b(ch('r'), Action::Refresh, "refresh", false),

@@ -309,6 +309,32 @@ impl RunsPane {
         Ok(())
     }
 
+    /// Whether view `i` shows something else than its saved filter and sort (`:w` saves it,
+    /// `X` puts the saved one back).
+    pub fn modified(&self, i: usize) -> bool {
+        let list = if i == self.active { Some(&self.list) } else { self.views[i].saved.as_ref() };
+        match (self.original_query(i), list) {
+            (Some((q, sb, so)), Some(l)) => l.query != q || l.sort_by != sb || l.sort_order != so,
+            _ => false,
+        }
+    }
+
+    /// `X`: the active view's saved filter and sort again.
+    pub(crate) fn restore_view(&mut self, cx: &mut Ctx) {
+        match self.original_query(self.active) {
+            Some((q, sb, so)) if self.modified(self.active) => {
+                (self.list.query, self.list.sort_by, self.list.sort_order) = (q, sb, so);
+                cx.flash(format!(
+                    "`{}` shows its saved filter again",
+                    self.views[self.active].name
+                ));
+                self.request(Pending::First, cx);
+            }
+            Some(_) => cx.flash("this view already shows its saved filter"),
+            None => cx.flash("this view is not saved; :w NAME saves it"),
+        }
+    }
+
     /// A view's filter and sort as the config has them (what `:w NAME` leaves it with).
     fn original_query(&self, i: usize) -> Option<(crate::query::RunQuery, SortBy, SortOrder)> {
         let name = self.views.get(i)?.origin.as_ref()?;
