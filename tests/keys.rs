@@ -202,3 +202,14 @@ fn an_absolute_upload_path_replaces_the_prefilled_directory() {
     });
     assert_eq!(sent, Some("/tmp/x/file.bin".into()), "not the prefill then the typed path");
 }
+
+#[test]
+fn colon_server_says_where_the_data_comes_from_without_the_key() {
+    let mut app = opened();
+    code(&mut app, KeyCode::Esc);
+    key(&mut app, ':');
+    "server".chars().for_each(|c| drop(key(&mut app, c)));
+    code(&mut app, KeyCode::Enter);
+    let flash = app.flash().unwrap_or_default().to_string();
+    assert!(flash.contains("http://127.0.0.1:3000") && flash.contains("--print-server"), "{flash}");
+}

@@ -200,6 +200,16 @@ impl RunsPane {
             line.split_once(char::is_whitespace).map(|(c, a)| (c, a.trim())).unwrap_or((line, ""));
         match cmd {
             "w" | "write" | "save" => self.command_save(arg, cx),
+            // Where the data comes from; the key is never drawn, `--print-server` prints it.
+            "server" => {
+                let demo = if cx.shared.session.demo {
+                    " · its key: run `tofui --demo --print-server` for a server to share"
+                } else {
+                    ""
+                };
+                cx.flash(format!("server {}{demo}", cx.shared.session.url));
+                Ok(())
+            }
             "rename" => {
                 if arg.is_empty() {
                     Err("rename NEW-NAME".into())
@@ -252,7 +262,7 @@ impl RunsPane {
             }
             "" => Ok(()),
             other => Err(format!(
-                "unknown command `{other}`; try w NAME, rename NAME, delete, move N, left, right"
+                "unknown command `{other}`; try w NAME, rename NAME, delete, move N, left, right, server, q"
             )),
         }
     }
