@@ -32,6 +32,10 @@ pub struct Cli {
     /// Run against the embedded demo server with its demo data (no account needed).
     #[arg(long)]
     pub demo: bool,
+    /// With --demo: start only the demo server, print its URL and API key (for the SDK, curl
+    /// or another tofui) and serve until Ctrl-C.
+    #[arg(long, requires = "demo")]
+    pub print_server: bool,
     /// The config file (default ~/.config/tofui/config.toml; also TOFUI_CONFIG).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

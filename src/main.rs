@@ -19,10 +19,12 @@ fn log_path(cli: &Cli) -> PathBuf {
 fn init_logging(cli: &Cli) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("TOFUI_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    if matches!(
-        cli.command,
-        Some(Command::Serve(_) | Command::Config { .. } | Command::Completions { .. })
-    ) {
+    if cli.print_server
+        || matches!(
+            cli.command,
+            Some(Command::Serve(_) | Command::Config { .. } | Command::Completions { .. })
+        )
+    {
         tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
         return;
     }
@@ -64,6 +66,7 @@ async fn main() {
     let config_flag = cli.config.clone();
     let result = match cli.command {
         Some(Command::Serve(args)) => tofui::serve::serve(*args).await,
+        None if cli.print_server => tofui::serve::serve(tofui::serve::demo_args()).await,
         Some(Command::Config { action }) => config_command(action, config_flag.as_deref()),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut Cli::command(), "tofui", &mut std::io::stdout());

@@ -113,8 +113,13 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     for (label, k) in
         [("user key:   ", &running.keys.user), ("station key:", &running.keys.station)]
     {
+        // `--demo --print-server`: the demo's key is made for this start, to be used now.
+        let demo_key = args.user_key.as_deref().filter(|k| k.starts_with("tp_demo_"));
         match (&k.key, k.generated) {
             (Some(key), true) => println!("  {label} {key}  (new: shown once, stored hashed)"),
+            _ if label.starts_with("user") && demo_key.is_some() => {
+                println!("  {label} {}  (the demo's key for this start)", demo_key.unwrap_or(""))
+            }
             _ => println!(
                 "  {label} {}  (as given or first printed; set a new one with --{}-key-file)",
                 k.prefix,

@@ -63,3 +63,42 @@ fn an_unknown_profile_is_refused_before_the_screen_changes() {
     let (ok, _, err) = tofui(&["--config", &cfg.to_string_lossy(), "--profile", "line"], &[]);
     assert!(!ok && err.contains("no profile `line`") && err.contains("lab"), "{err}");
 }
+
+/// `--demo --print-server` gives a newcomer what the SDK or curl needs: the demo server's URL
+/// and a key it accepts.
+#[test]
+fn the_demo_prints_its_server_url_and_a_key_that_works() {
+    use std::io::{BufRead, BufReader};
+    let data = tempfile::tempdir().expect("dir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tofui"))
+        .args(["--demo", "--print-server"])
+        .env("XDG_DATA_HOME", data.path())
+        .env_remove("TOFUI_CONFIG")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run tofui");
+    let mut out = String::new();
+    for line in BufReader::new(child.stdout.take().expect("stdout")).lines() {
+        let line = line.expect("line");
+        out.push_str(&line);
+        out.push('\n');
+        if line.contains("Ctrl-C") {
+            break;
+        }
+    }
+    let url =
+        out.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).map(str::to_string);
+    let key = out.split_whitespace().find(|w| w.starts_with("tp_demo_")).map(str::to_string);
+    let answer = url.clone().zip(key.clone()).map(|(url, key)| {
+        Command::new("curl")
+            .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H"])
+            .arg(format!("Authorization: Bearer {key}"))
+            .arg(format!("{url}/api/v2/runs?limit=1"))
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+    });
+    child.kill().expect("stop");
+    let _ = child.wait();
+    assert!(url.is_some() && key.as_ref().is_some_and(|k| !k.contains('…')), "{out}");
+    assert_eq!(answer.and_then(Result::ok).as_deref(), Some("200"), "{out}");
+}

@@ -124,16 +124,9 @@ fn f_n_and_shift_n_visit_exactly_the_failures_in_order() {
             break;
         }
     }
-    assert_eq!(
-        seen,
-        [
-            "phase Power-on",
-            "meas rail_3v3",
-            "phase RF sweep",
-            "meas power_sweep",
-            "phase Flash firmware"
-        ]
-    );
+    // The failing measurement says why its phase failed, so the phase is no stop of its own;
+    // Flash firmware failed with no failing measurement, so it is one.
+    assert_eq!(seen, ["meas rail_3v3", "meas power_sweep", "phase Flash firmware"]);
     assert!(app.flash().is_some_and(|t| t.contains("no failure after")));
     key(&mut app, 'N');
     assert_eq!(
@@ -150,16 +143,26 @@ fn f_n_and_shift_n_visit_exactly_the_failures_in_order() {
     key(&mut app, 'g');
     key(&mut app, 'n');
     let l = loaded(&app);
-    assert_eq!(name_at(l, l.tree.current().expect("cursor")), "phase Power-on");
-    key(&mut app, 'n');
-    let l = loaded(&app);
     assert_eq!(name_at(l, l.tree.current().expect("cursor")), "meas rail_3v3", "opened to show it");
+}
+
+#[test]
+fn failure_counts_say_what_they_count() {
+    let mut app = opened();
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    t.draw(|f| tofui::ui::render(&app, f)).unwrap();
+    let screen = t.backend().to_string();
+    assert!(screen.contains("1 Phases 3✗"), "three phases failed:\n{screen}");
+    assert!(screen.contains(" · 3 failing phases, 2 failing measurements"), "{screen}");
+    key(&mut app, 'f');
+    let flash = app.flash().unwrap_or_default().to_string();
+    assert_eq!(flash, "failure 1 of 3 · 3 failing phases, 2 failing measurements");
 }
 
 #[test]
 fn the_phase_log_window_holds_exactly_the_lines_inside_it() {
     let mut app = opened();
-    key(&mut app, 'f'); // Power-on: 10:00:01.000 – 10:00:05.000
+    key(&mut app, 'f'); // rail_3v3, in Power-on: 10:00:01.000 – 10:00:05.000
     key(&mut app, 'l');
     assert_eq!(app.mode(), Mode::Logs);
     let l = loaded(&app);
@@ -170,9 +173,9 @@ fn the_phase_log_window_holds_exactly_the_lines_inside_it() {
         ["l2", "l3", "l4"],
         "both ends inclusive, 0.5 s before and 1 ms after left out"
     );
-    // From a measurement, its phase's window too.
+    // From the phase itself, the same window.
     key(&mut app, '1');
-    key(&mut app, 'n'); // rail_3v3
+    key(&mut app, 'k'); // Power-on
     key(&mut app, 'l');
     assert_eq!(loaded(&app).logs.visible.len(), 3);
     // `a` drops the window; level toggles filter.
@@ -225,8 +228,6 @@ fn log_search_finds_and_steps_through_matches() {
 fn enter_on_a_series_opens_its_chart_and_esc_closes_it() {
     let mut app = opened();
     key(&mut app, 'f');
-    key(&mut app, 'n');
-    key(&mut app, 'n');
     key(&mut app, 'n'); // power_sweep
     code(&mut app, KeyCode::Enter);
     assert_eq!(app.mode(), Mode::Chart);

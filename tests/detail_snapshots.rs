@@ -106,7 +106,7 @@ fn tree_as_opened_failures_first() {
 
 #[test]
 fn chart_with_limits_and_units() {
-    both_sizes("chart", "fnnn\n", |s, _| {
+    both_sizes("chart", "fn\n", |s, _| {
         assert!(
             s.contains("frequency (MHz)") && s.contains("min 16.5") && s.contains("max 17.5"),
             "{s}"
@@ -176,7 +176,7 @@ fn info_sub_units_and_metadata() {
 
 #[test]
 fn no_colour_anywhere_in_the_run_view() {
-    for keys in ["+", "fnnn\n", "2/rail\n", "3"] {
+    for keys in ["+", "fn\n", "2/rail\n", "3"] {
         let mut app = opened(80, 24);
         app.shared.no_color = true;
         press(&mut app, keys);

@@ -351,7 +351,7 @@ async fn open_a_failing_run_jump_to_the_failure_read_its_logs_and_download() {
         t.send("\r");
         let saved = t.wait_for("the download", |s| s.contains("saved "));
         assert!(saved.contains("board photo (1).bin"), "a free name was chosen: {saved}");
-        t.send("q");
+        t.send("Q");
         assert!(t.wait_exit().success());
         t.assert_restored();
         let got = std::fs::read(dir.join("board photo (1).bin")).expect("downloaded file");
@@ -413,9 +413,9 @@ async fn tag_a_run_delete_another_and_upload_a_file_through_the_ui() {
         });
         t.send("\r");
         t.wait_for("the acknowledgement", |s| s.contains("saved 1 change to 1 run"));
-        // Delete the second run: j, d, enter.
+        // Delete the second run: j, D, enter.
         t.send("j");
-        t.send("d");
+        t.send("D");
         t.wait_for("the confirmation", |s| s.contains("Delete 1 run?") && s.contains(&second));
         t.send("\r");
         // Serials repeat (a unit's runs follow each other), so the count tells the row is gone;
@@ -441,7 +441,7 @@ async fn tag_a_run_delete_another_and_upload_a_file_through_the_ui() {
         t.send("G");
         t.send("\r");
         t.wait_for("the download", |s| s.contains("saved "));
-        t.send("q");
+        t.send("Q");
         assert!(t.wait_exit().success());
         t.assert_restored();
     })

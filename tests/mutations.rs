@@ -107,7 +107,7 @@ fn add_change_remove_review_and_save_only_the_changes() {
     );
     // Saving: the editor stays until the server acknowledges.
     assert!(app.editor().is_some());
-    assert_eq!(press(&mut app, "q"), vec![], "quitting asks first");
+    assert_eq!(press(&mut app, "Q"), vec![], "quitting asks first");
     assert_eq!(app.mode(), Mode::Ask);
     press(&mut app, "n");
     app.update(
@@ -216,7 +216,7 @@ fn a_forbidden_edit_is_explained_and_not_offered_again() {
 fn delete_asks_typing_the_count_for_several_and_removes_only_what_the_server_deleted() {
     let mut app = loaded_list();
     press(&mut app, "  ");
-    press(&mut app, "d");
+    press(&mut app, "D");
     assert_eq!(app.mode(), Mode::ConfirmDelete);
     assert!(press(&mut app, "\n").is_empty(), "enter alone does not delete two runs");
     let fx = press(&mut app, "2\n");
@@ -263,7 +263,7 @@ fn delete_asks_typing_the_count_for_several_and_removes_only_what_the_server_del
     assert!(!app.list().rows.iter().any(|r| &*r.id == "run-000000" || &*r.id == "run-000001"));
     assert!(app.list().marked.is_empty());
     // One run: enter confirms.
-    press(&mut app, "d");
+    press(&mut app, "D");
     assert!(matches!(
         press(&mut app, "\n").first(),
         Some(Effect::Send(WorkerRequest::Fetch { fetch: Fetch::DeleteRuns { .. }, .. }))
@@ -274,7 +274,7 @@ fn delete_asks_typing_the_count_for_several_and_removes_only_what_the_server_del
 fn readonly_hides_and_refuses_every_change() {
     let mut app = loaded_list();
     app.set_readonly();
-    for k in ["m", "d", " "] {
+    for k in ["m", "D", " "] {
         assert!(press(&mut app, k).is_empty());
     }
     assert!(app.editor().is_none() && app.delete().is_none() && app.list().marked.is_empty());
@@ -286,7 +286,7 @@ fn readonly_hides_and_refuses_every_change() {
 #[test]
 fn deleting_runs_already_gone_says_so_and_drops_them_from_view() {
     let mut app = loaded_list();
-    press(&mut app, "d");
+    press(&mut app, "D");
     let fx = press(&mut app, "\n");
     let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else {
         panic!("delete")
@@ -303,7 +303,7 @@ fn deleting_runs_already_gone_says_so_and_drops_them_from_view() {
     assert!(app.flash().is_some_and(|t| t.contains("did not exist any more")));
     assert_eq!(app.list().rows.len(), 9);
     // A station key: explained, and `d` is not offered again.
-    press(&mut app, "d");
+    press(&mut app, "D");
     let fx = press(&mut app, "\n");
     let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else {
         panic!("delete")
@@ -319,5 +319,5 @@ fn deleting_runs_already_gone_says_so_and_drops_them_from_view() {
     );
     assert!(app.flash().is_some_and(|t| t.contains("403") && t.contains("stations cannot delete")));
     assert_eq!(app.list().rows.len(), 9, "nothing removed");
-    assert!(press(&mut app, "d").is_empty() && app.delete().is_none());
+    assert!(press(&mut app, "D").is_empty() && app.delete().is_none());
 }

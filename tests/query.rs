@@ -4,6 +4,7 @@
 use chrono::FixedOffset;
 use proptest::prelude::*;
 use tofui::api::{RunOutcome, SampleFilter};
+use tofui::app::form::FormPane;
 use tofui::query::{MetaCond, NameKind, Op, Resolved, RunQuery, TimeSpec, parse, to_params};
 
 const EXAMPLE: &str = r#"outcome:fail,error serial:SN-00012 part:PCB-MAIN rev:A batch:B12 proc:"PCB Functional" version:v2.1 station:"Line 3" operator:alice since:24h until:2026-11-01 duration>2m meta.shift=A meta.temp>=20 meta.rework=true board 7"#;
@@ -226,5 +227,92 @@ proptest! {
         let line = q.to_line();
         let back = parse(&line);
         prop_assert_eq!(back.as_ref(), Ok(&q), "line: {}", line);
+    }
+}
+
+/// A value as people name things: spaces, quotes, colons, commas, backslashes, unicode.
+fn value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[A-Za-z0-9_-]{1,8}",
+        "[A-Za-z0-9 ,:\"\\\\é日*-]{1,10}",
+        " ?[A-Z][a-z]{2,6} [0-9] ?"
+    ]
+}
+
+fn values(max: usize) -> impl Strategy<Value = Vec<String>> {
+    proptest::collection::vec(value(), 0..max).prop_map(|mut v| {
+        v.sort();
+        v.dedup();
+        v
+    })
+}
+
+fn form_query() -> impl Strategy<Value = RunQuery> {
+    (
+        values(3),
+        values(3),
+        values(3),
+        values(3),
+        proptest::option::of("[A-Za-z0-9-]{1,6}"),
+        proptest::collection::vec("[A-Za-z0-9,:\"\\\\é日=<>~*-]{1,8}", 0..3),
+    )
+        .prop_map(|(parts, procedures, stations, serials, serial_prefix, search)| RunQuery {
+            parts,
+            procedures,
+            stations,
+            serials,
+            // A serial pattern takes the API's one search field.
+            search: if serial_prefix.is_some() { vec![] } else { search },
+            serial_prefix,
+            ..RunQuery::default()
+        })
+}
+
+fn form_with(field: &str, text: &str) -> FormPane {
+    let mut form = FormPane::from_query(&RunQuery::default());
+    let slot = form.fields.iter_mut().find(|(f, _)| f.label() == field).expect(field);
+    slot.1 = tui_input::Input::new(text.to_string());
+    form
+}
+
+#[test]
+fn a_form_value_with_spaces_is_one_value_and_shows_without_quotes() {
+    let q = parse(&form_with("Procedure", "PCB Functional").line()).unwrap();
+    assert_eq!(q.procedures, ["PCB Functional"]);
+    let q = parse(&form_with("Station", "line 1").line()).unwrap();
+    assert_eq!(
+        (q.stations.as_slice(), q.search.as_slice()),
+        (&["line 1".to_string()][..], &[][..])
+    );
+    let q = parse(&form_with("Station", "Line 1 FCT, Line 2").line()).unwrap();
+    assert_eq!(q.stations, ["Line 1 FCT", "Line 2"]);
+    // Read back into the form, the value shows as typed, not with the line's quotes.
+    let back = FormPane::from_query(&q);
+    let station = back.fields.iter().find(|(f, _)| f.label() == "Station").unwrap();
+    assert_eq!(station.1.value(), "Line 1 FCT,Line 2");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn form_line_form_gives_back_every_value(q in form_query()) {
+        let form = FormPane::from_query(&q);
+        let line = form.line();
+        let back = parse(&line);
+        prop_assert_eq!(back.as_ref(), Ok(&q), "line: {}", line);
+        // A value with no comma, no leading quote and no outer spaces shows exactly as it is.
+        let shown = |label: &str| {
+            form.fields.iter().find(|(f, _)| f.label() == label).unwrap().1.value().to_string()
+        };
+        for (label, vals) in [("Part", &q.parts), ("Procedure", &q.procedures), ("Station", &q.stations)] {
+            if let [one] = vals.as_slice()
+                && !one.contains(',')
+                && !one.starts_with('"')
+                && one.trim() == one
+            {
+                prop_assert_eq!(shown(label), one.clone());
+            }
+        }
     }
 }

@@ -212,3 +212,33 @@ fn absolute_dates_in_utc_when_configured() {
     assert!(screen.contains("11-26 11:58:30") && screen.contains("11-26 11:28:30"), "{screen}");
     assert!(!screen.contains(" ago "), "{screen}");
 }
+
+/// A long serial shows whole (a cut one reads as another unit); everything else that is cut
+/// ends in `…`, counted in display cells, and the procedure keeps its version.
+#[test]
+fn nothing_is_cut_without_a_mark_and_a_serial_never() {
+    for (w, h) in [(80, 24), (60, 20)] {
+        let mut a = app(w, h);
+        let (id, _) = list_request(&a.start()).expect("request");
+        let mut p = page(0..3, false);
+        p.rows[0].serial = "SN-HUGE-0001-X".into();
+        p.rows[1].procedure = Some("試験 PCB Functional Test".into());
+        p.rows[2].batch = Some("B2026-11-LONG".into());
+        a.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(p)) }), NOW);
+        let screen = text(&a);
+        let lines: Vec<&str> = screen.lines().collect();
+        assert!(lines[3].contains("SN-HUGE-0001-X"), "{w}x{h}:\n{screen}");
+        assert!(lines[4].contains("試験 PCB") && lines[4].contains("… v1.5"), "{w}x{h}:\n{screen}");
+        if w == 80 {
+            assert!(lines[5].contains("B202…"), "{w}x{h}:\n{screen}");
+        }
+        for l in &lines[3..6] {
+            let drawn = l.split('"').nth(1).unwrap_or_default();
+            assert_eq!(tofui_width(drawn), w as usize, "{l}");
+        }
+    }
+}
+
+fn tofui_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}

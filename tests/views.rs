@@ -220,3 +220,32 @@ fn config_problems_show_in_the_footer_with_file_and_line() {
     let status = t.backend().to_string().lines().nth(22).unwrap_or_default().to_string();
     assert!(status.contains("config: /home/op/.config/tofui/config.toml:7: unknown key `colour` (+1 more in the log)"), "{status}");
 }
+
+fn screen_of(app: &App) -> String {
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| tofui::ui::render(app, f)).unwrap();
+    t.backend().to_string()
+}
+
+/// `x` or `/` on a saved view changes what it lists: the tab and the title say so, and `X`
+/// brings the saved filter back. `/` adds a clause rather than gluing text onto the last one.
+#[test]
+fn a_changed_view_is_marked_and_x_capital_restores_it() {
+    let mut app = three_views();
+    press(&mut app, "2");
+    let s = screen_of(&app);
+    assert!(s.contains("2 Failures 37") && !s.contains("edited"), "{s}");
+    press(&mut app, "x");
+    let s = screen_of(&app);
+    assert!(s.contains("2 Failures*") && s.contains("edited, X restores: all runs"), "{s}");
+    let fx = press(&mut app, "X");
+    assert_eq!(requests(&fx)[0].2, "outcome:FAIL,ERROR,TIMEOUT");
+    let s = screen_of(&app);
+    assert!(!s.contains("Failures*") && !s.contains("edited"), "{s}");
+    // `/` opens with the filter and a space: typed words are one more clause.
+    press(&mut app, "/");
+    let fx = press(&mut app, "SN-01\n");
+    let line = &requests(&fx)[0].2;
+    assert_eq!(line, "outcome:FAIL,ERROR,TIMEOUT SN-01", "{line}");
+    assert!(screen_of(&app).contains("2 Failures*"));
+}

@@ -47,6 +47,8 @@ pub enum Action {
     PrevField,
     /// Clear the filter.
     ClearFilter,
+    /// Put the view's saved filter and sort back.
+    RestoreView,
     /// Show the run view's tab with this index.
     Tab(u8),
     /// Open or close the row.
@@ -142,6 +144,7 @@ const NAMES: &[(&str, Action)] = &[
     ("next_field", Action::NextField),
     ("prev_field", Action::PrevField),
     ("clear_filter", Action::ClearFilter),
+    ("restore_view", Action::RestoreView),
     ("toggle", Action::Toggle),
     ("expand_all", Action::ExpandAll),
     ("collapse_all", Action::CollapseAll),

@@ -19,8 +19,14 @@ pub struct FilterPane {
 }
 
 impl FilterPane {
+    /// Opens with the current filter and a space after it, so what is typed is one more
+    /// clause (ANDed) rather than glued onto the last; `ctrl-u` clears the line to start over.
     pub(crate) fn open(query: &RunQuery) -> FilterPane {
-        FilterPane { input: Input::new(query.to_line()), error: None, original: query.clone() }
+        let mut line = query.to_line();
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        FilterPane { input: Input::new(line), error: None, original: query.clone() }
     }
 
     pub fn text(&self) -> &str {

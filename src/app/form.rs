@@ -18,9 +18,9 @@ pub struct FormPane {
 }
 
 impl FormPane {
-    pub(crate) fn from_query(q: &RunQuery) -> FormPane {
+    pub fn from_query(q: &RunQuery) -> FormPane {
         FormPane {
-            fields: FIELDS.iter().map(|f| (f, Input::new(f.value(q)))).collect(),
+            fields: FIELDS.iter().map(|f| (f, Input::new(f.form_value(q)))).collect(),
             focus: 0,
             error: None,
             scroll: 0,
@@ -51,11 +51,18 @@ impl FormPane {
         for (i, (f, input)) in self.fields.iter().enumerate() {
             let clause = f.clause_from_text(input.value());
             if let Err(mut e) = parse(&clause) {
-                // Point into the field's own text, past the prefix the form adds.
-                let shift = clause.len() - input.value().trim().len();
-                let lead = input.value().len() - input.value().trim_start().len();
-                e.start = (e.start.saturating_sub(shift) + lead).min(input.value().len());
-                e.end = (e.end.saturating_sub(shift) + lead).min(input.value().len());
+                // Point into the field's own text, past the prefix the form adds; where the
+                // form quoted the text for the line, at the whole text.
+                let text = input.value();
+                let lead = text.len() - text.trim_start().len();
+                match clause.strip_suffix(text.trim()) {
+                    Some(prefix) => {
+                        let shift = prefix.len();
+                        e.start = (e.start.saturating_sub(shift) + lead).min(text.len());
+                        e.end = (e.end.saturating_sub(shift) + lead).min(text.len());
+                    }
+                    None => (e.start, e.end) = (lead, text.trim_end().len()),
+                }
                 self.error = Some((i, e));
                 self.focus = i;
                 return None;

@@ -260,7 +260,32 @@ impl App {
         match action {
             Some(Action::Quit) => self.quit(fx),
             _ if mode == Mode::Blocked => {}
-            Some(Action::Help) => self.stack.push(Pane::Help(Box::default())),
+            // `:` works in the run view too, where only `:q` means something.
+            Some(Action::Command) if mode.in_run() => {
+                self.stack.push(Pane::Command(Box::default()))
+            }
+            Some(Action::Submit) if mode == Mode::Command => {
+                // Over the list, or over a run view (which takes `:export`): the pane under
+                // the line runs it. Anywhere else only `:q` means something.
+                let n = self.stack.len();
+                let runs_it = n == 1 || matches!(self.stack.get(n - 2), Some(Pane::Run(_)));
+                let Some(Pane::Command(bar)) = self.stack.last_mut() else { return };
+                if matches!(bar.input.value().trim(), "q" | "q!" | "quit" | "qa" | "qa!") {
+                    self.stack.pop();
+                    self.quit(fx);
+                } else if !runs_it {
+                    bar.error =
+                        Some("here :q quits; view commands (:w NAME…) are for the list".into());
+                } else {
+                    let mut cx = Ctx::new(&mut self.shared, fx, news);
+                    let outcome = bar.handle(Action::Submit, &mut cx);
+                    self.apply(self.stack.len(), outcome, fx, news);
+                }
+            }
+            Some(Action::Help) => {
+                let lines = self.shared.keymap.describe(mode, false).len();
+                self.stack.push(Pane::Help(Box::new(help::HelpPane::new(lines))))
+            }
             Some(a) => {
                 let mut cx = Ctx::new(&mut self.shared, fx, news);
                 let outcome = match self.stack.last_mut() {
@@ -284,7 +309,7 @@ impl App {
         }
     }
 
-    /// `q`: asks first when edits would be lost.
+    /// `Q`, `:q` (and `q` on the list): asks first when edits would be lost.
     fn quit(&mut self, fx: &mut Vec<Effect>) {
         let blocked = self.shared.session.blocked.is_some();
         if !blocked && self.stack.iter().any(|p| p.component().holds_edits()) {

@@ -19,6 +19,8 @@ pub struct UploadPane {
     pub sent: u64,
     pub total: Option<u64>,
     pub error: Option<String>,
+    /// `$HOME`, for `~`.
+    pub home: Option<String>,
 }
 
 /// The longest common prefix of the candidates (what `tab` can fill in).
@@ -34,7 +36,30 @@ fn common_prefix(items: &[String]) -> String {
     first[..end].to_string()
 }
 
+/// The path the typed text means. The prompt starts with a directory, so typing a whole path
+/// after it is common: as in Emacs, a `//` or `/~` starts over (`/tmp/x//tmp/y` is `/tmp/y`),
+/// and a leading `~` is the home directory.
+pub fn effective_path(text: &str, home: Option<&str>) -> String {
+    let t = text.trim();
+    let start = [t.rfind("//").map(|i| i + 1), t.rfind("/~").map(|i| i + 1)]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(0);
+    let t = &t[start..];
+    match (t.strip_prefix('~'), home) {
+        (Some(rest), Some(h)) if rest.is_empty() || rest.starts_with('/') => {
+            format!("{}{rest}", h.trim_end_matches('/'))
+        }
+        _ => t.to_string(),
+    }
+}
+
 impl UploadPane {
+    fn path(&self) -> String {
+        effective_path(self.input.value(), self.home.as_deref())
+    }
+
     pub(crate) fn new(run_id: String, start: String) -> UploadPane {
         UploadPane {
             run_id,
@@ -45,6 +70,7 @@ impl UploadPane {
             sent: 0,
             total: None,
             error: None,
+            home: std::env::var("HOME").ok(),
         }
     }
 
@@ -62,7 +88,7 @@ impl UploadPane {
 
     /// Candidates for the path arrived.
     fn completions(&mut self, text: &str, candidates: &[String]) {
-        if self.input.value() != text {
+        if self.path() != text {
             return;
         }
         match candidates {
@@ -90,9 +116,11 @@ impl Component for UploadPane {
     fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
         match a {
             Action::Back if self.pending.is_none() => return Outcome::Pop,
-            Action::Complete => cx.effect(Effect::ListDir(self.input.value().to_string())),
+            Action::Complete => cx.effect(Effect::ListDir(self.path())),
             Action::Submit if self.pending.is_none() => {
-                let path = std::path::PathBuf::from(self.input.value().trim());
+                // The field shows the path that is sent.
+                self.input = Input::new(self.path());
+                let path = std::path::PathBuf::from(self.path());
                 let fetch = match &self.unit {
                     Some(serial) => Fetch::UploadToUnit { serial: serial.clone(), path },
                     None => Fetch::Upload { run_id: self.run_id.clone(), path },

@@ -177,7 +177,7 @@ pub(crate) static FIELDS: &[Filter] = &[
     ),
     names_of(
         "Procedure",
-        "\"PCB Functional\" (name or id)",
+        "PCB Functional (name or id)",
         "proc:",
         &["proc", "procedure"],
         (|q| &q.procedures, |q| &mut q.procedures),
@@ -195,7 +195,7 @@ pub(crate) static FIELDS: &[Filter] = &[
     ),
     names_of(
         "Station",
-        "\"Line 1 FCT\" (name or id)",
+        "Line 1 FCT (name or id)",
         "station:",
         &["station"],
         (|q| &q.stations, |q| &mut q.stations),

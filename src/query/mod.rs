@@ -13,6 +13,7 @@
 //! field to [`RunQuery`] and its row to [`FIELDS`].
 
 mod filters;
+mod form_text;
 mod lex;
 mod params;
 mod parse;

@@ -105,14 +105,4 @@ impl Filter {
         let v = self.value(q);
         if v.is_empty() { v } else { format!("{}{v}", self.prefix) }
     }
-
-    /// The line a form field's text stands for.
-    pub(crate) fn clause_from_text(&self, text: &str) -> String {
-        let t = text.trim();
-        if t.is_empty() || self.prefix.is_empty() {
-            t.to_string()
-        } else {
-            format!("{}{t}", self.prefix)
-        }
-    }
 }

@@ -40,8 +40,18 @@ pub(crate) fn render(bar: &FilterPane, frame: &mut Frame, area: Rect, theme: &Th
                 ),
             ])
         }
+        None if bar.text().trim().is_empty() => Line::styled(
+            fit(
+                "  e.g. outcome:fail since:24h proc:\"PCB Functional\" meta.shift=A · tab: form",
+                area.width as usize,
+            ),
+            theme.dim(),
+        ),
         None => Line::styled(
-            "  e.g. outcome:fail since:24h proc:\"PCB Functional\" meta.shift=A · tab: form",
+            fit(
+                "  typing adds a clause (all must match) · ctrl-u clears · tab: form",
+                area.width as usize,
+            ),
             theme.dim(),
         ),
     };

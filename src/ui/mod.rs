@@ -86,7 +86,7 @@ fn draw(app: &App, frame: &mut Frame) {
     let first = screen.map_or(0, |i| i + 1);
     for (i, p) in stack.iter().enumerate().skip(first) {
         match p {
-            Pane::Help(_) => help::render(app, app.mode_under(i), frame, whole, &theme),
+            Pane::Help(h) => help::render(app, h, app.mode_under(i), frame, whole, &theme),
             p => pane(app, p, frame, &areas, &theme),
         }
     }
@@ -103,7 +103,7 @@ fn pane(app: &App, p: &Pane, frame: &mut Frame, a: &Areas, theme: &Theme) {
         Pane::Delete(d) => delete::render(d, frame, a.over, theme),
         Pane::Upload(u) => upload::render(u, frame, a.over, theme),
         Pane::Ask(q) => ask::render(app, q, frame, a.over, theme),
-        Pane::Help(_) => help::render(app, app.footer_mode(), frame, a.whole, theme),
+        Pane::Help(h) => help::render(app, h, app.footer_mode(), frame, a.whole, theme),
         Pane::Serial(s) => serial::render(s, frame, a.bar, theme),
         Pane::Unit(u) => unit::render(app, u, frame, a, theme),
         Pane::Retest(r) => retest::render(app, r, frame, a, theme),

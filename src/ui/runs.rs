@@ -3,7 +3,7 @@
 //! station/operator, part, duration).
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
 
 use ratatui::text::{Line, Span};
@@ -71,6 +71,10 @@ impl Col {
 }
 
 impl Col {
+    fn width_with(self, serial_w: u16) -> u16 {
+        if self == Col::Serial { serial_w } else { self.width() }
+    }
+
     fn by_name(name: &str) -> Option<Col> {
         Some(match name {
             "outcome" => Col::Outcome,
@@ -96,12 +100,13 @@ fn view_columns(names: &[String]) -> Vec<Col> {
     cols
 }
 
-/// Columns in screen order that fit `width`; the procedure column takes what is left.
-fn columns(width: u16) -> Vec<Col> {
+/// Columns in screen order that fit `width` with the serial column `serial_w` wide; the
+/// procedure column takes what is left.
+fn columns(width: u16, serial_w: u16) -> Vec<Col> {
     // Dropped in this order when space runs out.
     let optional = [Col::Duration, Col::Part, Col::Station, Col::Batch];
     let must = [Col::Mark, Col::Outcome, Col::Started, Col::Serial, Col::Procedure];
-    let used = |cols: &[Col]| cols.iter().map(|c| c.width() + 1).sum::<u16>();
+    let used = |cols: &[Col]| cols.iter().map(|c| c.width_with(serial_w) + 1).sum::<u16>();
     let mut chosen: Vec<Col> = must.to_vec();
     for c in optional {
         let mut with = chosen.clone();
@@ -124,11 +129,30 @@ fn columns(width: u16) -> Vec<Col> {
     order.into_iter().filter(|c| chosen.contains(c)).collect()
 }
 
+/// The serial column is as wide as the widest serial on screen: a cut serial reads as another
+/// unit, so other columns drop or narrow first.
+fn serial_width(rows: &[RunRow], area_width: u16) -> u16 {
+    let widest = rows.iter().map(|r| width(&r.serial)).max().unwrap_or(0) as u16;
+    widest.max(Col::Serial.width()).min(area_width.saturating_sub(26).max(Col::Serial.width()))
+}
+
+/// `name version` in `w` columns; when cut, the name gives way so the version stays.
+fn procedure_text(name: &str, version: &str, w: usize) -> String {
+    let full = format!("{name} {version}");
+    let vw = width(version);
+    if width(&full) <= w || w < vw + 4 {
+        return fit(&full, w);
+    }
+    format!("{} {version}", fit(name, w - vw - 1))
+}
+
 fn text(s: Option<&str>) -> &str {
     s.unwrap_or("—")
 }
 
-fn cell(app: &App, row: &RunRow, col: Col, selected: bool, theme: &Theme) -> Cell<'static> {
+/// A cell's text cut to its column with `…`: the table itself would cut it without a mark.
+fn cell(app: &App, row: &RunRow, col: Col, w: u16, selected: bool, theme: &Theme) -> Cell<'static> {
+    let w = w as usize;
     let list = app.list();
     match col {
         Col::Mark => {
@@ -142,43 +166,47 @@ fn cell(app: &App, row: &RunRow, col: Col, selected: bool, theme: &Theme) -> Cel
         }
         Col::Outcome => {
             if row.problem.is_some() {
-                return Cell::from(Span::styled("⚠ BAD ROW", theme.warn()));
+                return Cell::from(Span::styled(fit("⚠ BAD ROW", w), theme.warn()));
             }
             Cell::from(Span::styled(
-                outcome_label(row.outcome.as_ref()),
+                fit(&outcome_label(row.outcome.as_ref()), w),
                 theme.outcome(row.outcome.as_ref()),
             ))
         }
-        Col::Started => Cell::from(match row.started_ms {
-            Some(t) if selected || app.shared.absolute_dates => {
-                absolute_short(t, app.shared.now_ms, app.shared.tz)
-            }
-            Some(t) => relative(t, app.shared.now_ms),
-            None => "—".into(),
-        }),
-        Col::Duration => Cell::from(row.duration_ms.map(duration).unwrap_or_else(|| "—".into())),
-        Col::Serial => Cell::from(if row.serial.is_empty() {
-            "—".to_string()
-        } else {
-            row.serial.to_string()
-        }),
-        Col::Part => Cell::from(match (&row.part, &row.revision) {
-            (Some(p), Some(r)) => format!("{p}/{r}"),
-            (p, _) => text(p.as_deref()).to_string(),
-        }),
+        Col::Started => Cell::from(fit(
+            &match row.started_ms {
+                Some(t) if selected || app.shared.absolute_dates => {
+                    absolute_short(t, app.shared.now_ms, app.shared.tz)
+                }
+                Some(t) => relative(t, app.shared.now_ms),
+                None => "—".into(),
+            },
+            w,
+        )),
+        Col::Duration => {
+            Cell::from(fit(&row.duration_ms.map(duration).unwrap_or_else(|| "—".into()), w))
+        }
+        Col::Serial => Cell::from(fit(if row.serial.is_empty() { "—" } else { &row.serial }, w)),
+        Col::Part => Cell::from(fit(
+            &match (&row.part, &row.revision) {
+                (Some(p), Some(r)) => format!("{p}/{r}"),
+                (p, _) => text(p.as_deref()).to_string(),
+            },
+            w,
+        )),
         Col::Procedure => {
             if let Some(p) = &row.problem {
-                return Cell::from(Span::styled(p.to_string(), theme.warn()));
+                return Cell::from(Span::styled(fit(p, w), theme.warn()));
             }
             Cell::from(match (&row.procedure, &row.version) {
-                (Some(p), Some(v)) => format!("{p} {v}"),
-                (p, _) => text(p.as_deref()).to_string(),
+                (Some(p), Some(v)) => procedure_text(p, v, w),
+                (p, _) => fit(text(p.as_deref()), w),
             })
         }
         Col::Station => {
-            Cell::from(text(row.station.as_deref().or(row.operator.as_deref())).to_string())
+            Cell::from(fit(text(row.station.as_deref().or(row.operator.as_deref())), w))
         }
-        Col::Batch => Cell::from(text(row.batch.as_deref()).to_string()),
+        Col::Batch => Cell::from(fit(text(row.batch.as_deref()), w)),
     }
 }
 
@@ -193,26 +221,39 @@ fn message(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>) {
 pub(crate) fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let list = app.list();
     let runs = &app.runs;
+    let end = (list.offset + area.height.saturating_sub(1) as usize).min(list.rows.len());
+    let on_screen = &list.rows[list.offset.min(end)..end];
+    let serial_w = serial_width(on_screen, area.width);
     let cols = match runs.views.get(runs.active).and_then(|v| v.columns.as_ref()) {
         Some(names) => view_columns(names),
-        None => columns(area.width),
+        None => columns(area.width, serial_w),
     };
+    // The procedure takes what is left, up to 44 columns; wider screens leave the rest blank
+    // rather than push station and batch far from the row's start.
+    let fixed: u16 =
+        cols.iter().filter(|c| **c != Col::Procedure).map(|c| c.width_with(serial_w) + 1).sum();
+    let proc_w = area.width.saturating_sub(fixed).clamp(Col::Procedure.width(), 44);
+    let wanted = |c: Col| if c == Col::Procedure { proc_w } else { c.width_with(serial_w) };
+    let widths: Vec<Constraint> = cols.iter().map(|c| Constraint::Length(wanted(*c))).collect();
+    // What the table really gives each column (a view's own columns may not all fit), so
+    // every cut is ours and marked.
+    let given: Vec<u16> = Layout::horizontal(widths.clone())
+        .flex(Flex::Start)
+        .spacing(1)
+        .split(area)
+        .iter()
+        .map(|r| r.width)
+        .collect();
+    let col_w =
+        |c: Col| cols.iter().position(|x| *x == c).and_then(|i| given.get(i).copied()).unwrap_or(0);
     let header = Row::new(cols.iter().map(|c| {
         let mut t = c.title().to_string();
         if c.sorted_by(&list.sort_by) {
             t.push_str(if list.sort_order == SortOrder::Desc { "↓" } else { "↑" });
         }
-        Cell::from(t)
+        Cell::from(fit(&t, col_w(*c) as usize))
     }))
     .style(theme.header());
-    // The procedure takes what is left, up to 44 columns; wider screens leave the rest blank
-    // rather than push station and batch far from the row's start.
-    let fixed: u16 = cols.iter().filter(|c| **c != Col::Procedure).map(|c| c.width() + 1).sum();
-    let proc_w = area.width.saturating_sub(fixed).clamp(Col::Procedure.width(), 44);
-    let widths: Vec<Constraint> = cols
-        .iter()
-        .map(|c| Constraint::Length(if *c == Col::Procedure { proc_w } else { c.width() }))
-        .collect();
 
     let body = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
     if list.rows.is_empty() {
@@ -246,13 +287,12 @@ pub(crate) fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         return;
     }
 
-    let end = (list.offset + body.height as usize).min(list.rows.len());
-    let rows: Vec<Row> = list.rows[list.offset..end]
+    let rows: Vec<Row> = on_screen
         .iter()
         .enumerate()
         .map(|(i, row)| {
             let selected = list.offset + i == list.selected;
-            let r = Row::new(cols.iter().map(|c| cell(app, row, *c, selected, theme)));
+            let r = Row::new(cols.iter().map(|c| cell(app, row, *c, col_w(*c), selected, theme)));
             if selected {
                 r.style(theme.selected())
             } else if list.stale {
@@ -280,7 +320,9 @@ pub(crate) fn tabs(runs: &RunsPane, frame: &mut Frame, area: Rect, theme: &Theme
         };
         // The `!` inside the tab's padding, so it never runs into the separator.
         let style = if i == runs.active { theme.title() } else { theme.dim() };
-        spans.push(Span::styled(format!(" {} {}{count}", i + 1, v.name), style));
+        // `*`: the view shows another filter or sort than its saved one.
+        let edited = if runs.modified(i) { "*" } else { "" };
+        spans.push(Span::styled(format!(" {} {}{edited}{count}", i + 1, v.name), style));
         if v.new_failures {
             spans.push(Span::styled(" ", style));
             spans.push(Span::styled("!", theme.error()));

@@ -33,8 +33,18 @@ fn movement(footer: bool) -> Vec<Binding> {
     ]
 }
 
+/// `Q` (and `:q`) quits from anywhere, asking first when edits would be lost; `q` goes back one
+/// level, as in k9s and lazygit, and quits only from the runs list.
 fn quit() -> Vec<Binding> {
-    vec![b(ch('q'), Action::Quit, "quit", true), b(KeySpec::ctrl('c'), Action::Quit, "quit", false)]
+    vec![b(ch('Q'), Action::Quit, "quit", true), b(KeySpec::ctrl('c'), Action::Quit, "quit", false)]
+}
+
+/// `q` and `esc`: back one level.
+fn back(label: &'static str) -> Vec<Binding> {
+    vec![
+        b(KeySpec::plain(K::Esc), Action::Back, label, true),
+        b(ch('q'), Action::Back, label, false),
+    ]
 }
 
 /// What every tab of the run view has: tabs by number, back, copy, reload, help, quit.
@@ -47,17 +57,18 @@ fn run_common() -> Vec<Binding> {
         b(ch('5'), Action::Tab(4), "metadata", false),
         b(ch('6'), Action::Tab(5), "info", false),
         b(KeySpec::plain(K::Esc), Action::Back, "back", true),
+        b(ch('q'), Action::Back, "back", false),
         b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
         b(ch('y'), Action::CopyId, "copy id", false),
         b(ch('Y'), Action::CopyLink, "copy link", false),
         b(ch('o'), Action::OpenBrowser, "open in browser", false),
-        b(ch(':'), Action::Command, "command (:export FILE)", false),
         b(ch('r'), Action::Refresh, "reload", false),
         b(ch('m'), Action::EditMetadata, "metadata", false),
         b(ch('D'), Action::Delete, "delete", false),
         b(ch('U'), Action::Unit, "unit", true),
         b(ch(']'), Action::NextRun, "next run", true),
         b(ch('['), Action::PrevRun, "previous run", false),
+        b(ch(':'), Action::Command, "command (:export FILE, :q quits)", false),
         b(ch('?'), Action::Help, "help", true),
     ];
     v.extend(quit());
@@ -72,6 +83,7 @@ impl Default for Keymap {
             b(ch('/'), Action::Filter, "filter", true),
             b(ch('F'), Action::Form, "form", true),
             b(ch('x'), Action::ClearFilter, "clear filter", false),
+            b(ch('X'), Action::RestoreView, "restore the view's saved filter", false),
             b(ch('s'), Action::CycleSort, "sort", true),
             b(ch('S'), Action::FlipOrder, "order", false),
             b(ch('r'), Action::Refresh, "refresh", false),
@@ -81,11 +93,11 @@ impl Default for Keymap {
             b(ch('o'), Action::OpenBrowser, "open in browser", false),
             b(ch(' '), Action::Mark, "mark", false),
             b(ch('m'), Action::EditMetadata, "metadata", false),
-            b(ch('d'), Action::Delete, "delete", false),
+            b(ch('D'), Action::Delete, "delete", false),
             b(ch('?'), Action::Help, "help", true),
             b(KeySpec::plain(K::Tab), Action::NextView, "next view", false),
             b(KeySpec::plain(K::BackTab), Action::PrevView, "previous view", false),
-            b(ch(':'), Action::Command, "command (:w NAME, :export FILE)", false),
+            b(ch(':'), Action::Command, "command (:w NAME, :export FILE, :q quits)", false),
             b(ch('<'), Action::MoveViewLeft, "move view left", false),
             b(ch('>'), Action::MoveViewRight, "move view right", false),
             b(ch('U'), Action::Unit, "go to serial", false),
@@ -93,7 +105,12 @@ impl Default for Keymap {
         for n in 1..=9u8 {
             list.push(b(ch((b'0' + n) as char), Action::View(n - 1), "view", false));
         }
-        list.extend(quit());
+        // The top level: `q` has no level to go back to, so it quits (still asking first).
+        list.extend([
+            b(ch('q'), Action::Quit, "quit", true),
+            b(ch('Q'), Action::Quit, "quit", false),
+            b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
+        ]);
         let filter = vec![
             b(KeySpec::plain(K::Enter), Action::Submit, "apply", true),
             b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
@@ -121,7 +138,6 @@ impl Default for Keymap {
             b(ch('L'), Action::PhaseLogs, "logs", false),
         ];
         tree.extend(movement(false));
-        tree.push(b(ch('d'), Action::Delete, "delete", false));
         tree.extend(run_common());
         let mut logs = vec![
             b(ch('/'), Action::Filter, "search", true),
@@ -146,16 +162,12 @@ impl Default for Keymap {
             b(ch('u'), Action::Upload, "upload", true),
         ];
         attachments.extend(movement(false));
-        attachments.push(b(ch('d'), Action::Delete, "delete", false));
         attachments.extend(run_common());
         let mut other = movement(false);
         other.push(b(KeySpec::plain(K::Enter), Action::Open, "open sub-unit", false));
-        other.push(b(ch('d'), Action::Delete, "delete", false));
         other.extend(run_common());
-        let mut chart = vec![
-            b(KeySpec::plain(K::Esc), Action::Back, "close chart", true),
-            b(ch('?'), Action::Help, "help", true),
-        ];
+        let mut chart = back("close chart");
+        chart.push(b(ch('?'), Action::Help, "help", true));
         chart.extend(quit());
         let mut editor = vec![
             b(ch('a'), Action::Add, "add", true),
@@ -163,6 +175,7 @@ impl Default for Keymap {
             b(ch('x'), Action::ToggleDelete, "delete key", true),
             b(KeySpec::ctrl('s'), Action::Save, "save", true),
             b(KeySpec::plain(K::Esc), Action::Back, "close", true),
+            b(ch('q'), Action::Back, "close", false),
             b(ch('j'), Action::Down, "down", false),
             b(KeySpec::plain(K::Down), Action::Down, "down", false),
             b(ch('k'), Action::Up, "up", false),
@@ -204,17 +217,19 @@ impl Default for Keymap {
             b(ch('n'), Action::No, "no", true),
             b(KeySpec::plain(K::Esc), Action::No, "no", false),
         ];
-        let help = vec![
+        let mut help = vec![
             b(KeySpec::plain(K::Esc), Action::Back, "close", true),
             b(ch('?'), Action::Back, "close", false),
             b(ch('q'), Action::Back, "close", false),
             b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
         ];
+        help.extend(movement(true));
+        let mut blocked = quit();
+        blocked.push(b(ch('q'), Action::Quit, "quit", false));
         let mut unit = vec![
             b(KeySpec::plain(K::Enter), Action::Open, "open", true),
             b(KeySpec::plain(K::Tab), Action::NextField, "next section", true),
             b(KeySpec::plain(K::BackTab), Action::PrevField, "previous section", false),
-            b(KeySpec::plain(K::Esc), Action::Back, "back", true),
             b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
             b(ch('c'), Action::Compare, "compare retest", true),
             b(ch('m'), Action::EditUnit, "metadata", false),
@@ -224,6 +239,7 @@ impl Default for Keymap {
             b(ch('y'), Action::CopyId, "copy serial", false),
             b(ch('?'), Action::Help, "help", true),
         ];
+        unit.extend(back("back"));
         unit.extend(movement(false));
         unit.extend(quit());
         let serial = vec![
@@ -231,11 +247,9 @@ impl Default for Keymap {
             b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
             b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
         ];
-        let mut retest = vec![
-            b(KeySpec::plain(K::Esc), Action::Back, "back", true),
-            b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
-            b(ch('?'), Action::Help, "help", true),
-        ];
+        let mut retest = back("back");
+        retest.push(b(KeySpec::plain(K::Backspace), Action::Back, "back", false));
+        retest.push(b(ch('?'), Action::Help, "help", true));
         retest.extend(movement(false));
         retest.extend(quit());
         Keymap {
@@ -260,7 +274,7 @@ impl Default for Keymap {
                 (Mode::Unit, unit),
                 (Mode::Serial, serial),
                 (Mode::Retest, retest),
-                (Mode::Blocked, quit()),
+                (Mode::Blocked, blocked),
             ],
         }
     }

@@ -247,7 +247,6 @@ impl Component for RunPane {
                 cx.open_run(&self.run_id);
                 Outcome::Stay
             }
-            Action::Command if !self.chart_open() => Outcome::Push(Pane::Command(Box::default())),
             Action::NextRun | Action::PrevRun if !self.chart_open() => {
                 if self.pending.is_some() {
                     cx.cancel(Slot::Run);

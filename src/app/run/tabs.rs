@@ -80,7 +80,8 @@ impl RunPane {
                         l.tree.reveal(i);
                         l.tree.view.fit(l.tree.visible.len(), rows);
                         let k = l.tree.failures.iter().position(|&f| f == i).unwrap_or(0);
-                        cx.flash(format!("failure {} of {}", k + 1, l.tree.failures.len()));
+                        let (n, counts) = (l.tree.failures.len(), l.tree.failing_text());
+                        cx.flash(format!("failure {} of {n} · {counts}", k + 1));
                     }
                     None if l.tree.failures.is_empty() => cx.flash("no failures in this run"),
                     None if a == Action::PrevFailure => cx.flash("no failure before this one"),

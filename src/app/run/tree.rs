@@ -38,8 +38,11 @@ pub struct Tree {
     pub expanded: Vec<bool>,
     /// Visible node indexes, in screen order.
     pub visible: Vec<u32>,
-    /// Failing phases and measurements, in tree order: what `f`, `n` and `N` visit.
+    /// What `f`, `n` and `N` visit, in tree order: each failing measurement, and a failing
+    /// phase only when none of its measurements failed (the measurement says why).
     pub failures: Vec<u32>,
+    /// Failing phases and failing measurements, counted apart.
+    pub failing: (usize, usize),
     /// Position in `visible`, and the first visible row on screen.
     pub view: Scroll,
 }
@@ -209,19 +212,30 @@ impl Tree {
         }
         b.items(&orphans, &guard, 0, None);
         let nodes = b.nodes;
+        let failing_measurement =
+            |n: &Node| n.failed && matches!(n.kind, NodeKind::Measurement { .. });
         let failures = nodes
             .iter()
             .enumerate()
-            .filter(|(_, n)| {
-                n.failed && matches!(n.kind, NodeKind::Phase(_) | NodeKind::Measurement { .. })
+            .filter(|(i, n)| match n.kind {
+                NodeKind::Measurement { .. } => n.failed,
+                NodeKind::Phase(_) => {
+                    n.failed && !nodes[i + 1..n.end as usize].iter().any(failing_measurement)
+                }
+                _ => false,
             })
             .map(|(i, _)| i as u32)
             .collect();
+        let failing = (
+            nodes.iter().filter(|n| n.failed && matches!(n.kind, NodeKind::Phase(_))).count(),
+            nodes.iter().filter(|n| failing_measurement(n)).count(),
+        );
         let mut tree = Tree {
             expanded: vec![false; nodes.len()],
             nodes,
             visible: Vec::new(),
             failures,
+            failing,
             view: Scroll::default(),
         };
         tree.expand_failures();
@@ -311,6 +325,18 @@ impl Tree {
             self.failures.iter().copied().find(|&f| f as i64 > at)
         } else {
             self.failures.iter().rev().copied().find(|&f| (f as i64) < at)
+        }
+    }
+
+    /// `1 failing phase, 2 failing measurements`, or `no failures`.
+    pub fn failing_text(&self) -> String {
+        let plural =
+            |n: usize, what: &str| format!("{n} failing {what}{}", if n == 1 { "" } else { "s" });
+        match self.failing {
+            (0, 0) => "no failures".into(),
+            (p, 0) => plural(p, "phase"),
+            (0, m) => plural(m, "measurement"),
+            (p, m) => format!("{}, {}", plural(p, "phase"), plural(m, "measurement")),
         }
     }
 

@@ -216,6 +216,7 @@ impl Component for RunsPane {
                 let form = super::form::FormPane::from_query(&self.list.query);
                 return Outcome::Push(Pane::Form(Box::new(form)));
             }
+            Action::RestoreView => self.restore_view(cx),
             Action::ClearFilter if !self.list.query.is_empty() => {
                 self.list.query = Default::default();
                 self.request(Pending::First, cx);

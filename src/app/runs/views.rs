@@ -200,6 +200,16 @@ impl RunsPane {
             line.split_once(char::is_whitespace).map(|(c, a)| (c, a.trim())).unwrap_or((line, ""));
         match cmd {
             "w" | "write" | "save" => self.command_save(arg, cx),
+            // Where the data comes from; the key is never drawn, `--print-server` prints it.
+            "server" => {
+                let demo = if cx.shared.session.demo {
+                    " · its key: run `tofui --demo --print-server` for a server to share"
+                } else {
+                    ""
+                };
+                cx.flash(format!("server {}{demo}", cx.shared.session.url));
+                Ok(())
+            }
             "rename" => {
                 if arg.is_empty() {
                     Err("rename NEW-NAME".into())
@@ -273,7 +283,7 @@ impl RunsPane {
             }
             "" => Ok(()),
             other => Err(format!(
-                "unknown command `{other}`; try w NAME, rename NAME, delete, move N, left, right"
+                "unknown command `{other}`; try w NAME, rename NAME, delete, move N, left, right, server, q"
             )),
         }
     }
@@ -328,6 +338,32 @@ impl RunsPane {
         self.load_background_views(cx);
         self.save_views(cx);
         Ok(())
+    }
+
+    /// Whether view `i` shows something else than its saved filter and sort (`:w` saves it,
+    /// `X` puts the saved one back).
+    pub fn modified(&self, i: usize) -> bool {
+        let list = if i == self.active { Some(&self.list) } else { self.views[i].saved.as_ref() };
+        match (self.original_query(i), list) {
+            (Some((q, sb, so)), Some(l)) => l.query != q || l.sort_by != sb || l.sort_order != so,
+            _ => false,
+        }
+    }
+
+    /// `X`: the active view's saved filter and sort again.
+    pub(crate) fn restore_view(&mut self, cx: &mut Ctx) {
+        match self.original_query(self.active) {
+            Some((q, sb, so)) if self.modified(self.active) => {
+                (self.list.query, self.list.sort_by, self.list.sort_order) = (q, sb, so);
+                cx.flash(format!(
+                    "`{}` shows its saved filter again",
+                    self.views[self.active].name
+                ));
+                self.request(Pending::First, cx);
+            }
+            Some(_) => cx.flash("this view already shows its saved filter"),
+            None => cx.flash("this view is not saved; :w NAME saves it"),
+        }
     }
 
     /// A view's filter and sort as the config has them (what `:w NAME` leaves it with).

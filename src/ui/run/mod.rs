@@ -74,11 +74,8 @@ fn header(app: &App, d: &RunDetail, frame: &mut Frame, area: Rect, theme: &Theme
 fn tab_bar(l: &Loaded, tab: Tab, frame: &mut Frame, area: Rect, theme: &Theme) {
     let r = &l.run;
     let counts = [
-        if l.tree.failures.is_empty() {
-            String::new()
-        } else {
-            format!(" {}✗", l.tree.failures.len())
-        },
+        // Failing phases: the tab lists phases.
+        if l.tree.failing.0 == 0 { String::new() } else { format!(" {}✗", l.tree.failing.0) },
         if l.logs_pending { " …".into() } else { format!(" {}", l.log_lines().len()) },
         format!(" {}", r.attachments.as_ref().map_or(0, Vec::len)),
         format!(" {}", r.sub_units.as_ref().map_or(0, Vec::len)),
@@ -183,13 +180,12 @@ fn status(app: &App, d: &RunPane, frame: &mut Frame, area: Rect, theme: &Theme) 
                 .and_then(|i| l.tree.failures.iter().position(|&f| f == i))
                 .map(|k| format!(" · failure {}/{}", k + 1, l.tree.failures.len()))
                 .unwrap_or_default();
-            let n = l.tree.failures.len();
             format!(
-                " {}/{} {}{fail} · {n} failure{}",
+                " {}/{} {}{fail} · {}",
                 l.tree.view.cursor + 1,
                 l.tree.visible.len(),
                 what.unwrap_or(""),
-                if n == 1 { "" } else { "s" }
+                l.tree.failing_text()
             )
         }
         Tab::Logs => {
