@@ -10,6 +10,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod dashboard;
+pub mod logfile;
 pub mod model;
 pub mod query;
 pub mod serve;

@@ -30,7 +30,7 @@ fn init_logging(cli: &Cli) {
     let file = path
         .parent()
         .map(std::fs::create_dir_all)
-        .and_then(|_| std::fs::OpenOptions::new().create(true).append(true).open(&path).ok());
+        .and_then(|_| tofui::logfile::RotatingLog::open(&path, tofui::logfile::LOG_MAX_BYTES).ok());
     if let Some(file) = file {
         tracing_subscriber::fmt()
             .with_env_filter(filter)

@@ -215,3 +215,53 @@ async fn a_failing_patch_is_reported_each_time_and_never_retried_silently() {
     assert!(matches!(e, WorkerEvent::Done(Ok(_))), "{e:?}");
     assert_eq!(calls.load(Ordering::SeqCst), 4, "one request per attempt the user made");
 }
+
+/// Quitting mid-download (the worker's requests end) leaves no `.tofui-part` behind.
+#[tokio::test]
+async fn a_download_aborted_midway_leaves_no_part_file() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    tofui::init_tls();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    // Sends 1,000 of 1,000,000 bytes, then holds the connection.
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65536];
+                let _ = sock.read(&mut buf).await;
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 1000000\r\n\r\n";
+                let _ = sock.write_all(head.as_bytes()).await;
+                let _ = sock.write_all(&[b'x'; 1000]).await;
+                while matches!(sock.read(&mut buf).await, Ok(n) if n > 0) {}
+            });
+        }
+    });
+    let dir = tempfile::tempdir().expect("dir");
+    let mut w = W::new(&url, USER_KEY, Duration::from_secs(60));
+    let fetch = Fetch::Download {
+        url: format!("{url}/files/big"),
+        dir: dir.path().to_path_buf(),
+        name: "big.log".into(),
+    };
+    w.tx.send(WorkerRequest::Fetch { id: 1, slot: Slot::Download(1), fetch }).expect("worker");
+    let parts = || {
+        std::fs::read_dir(dir.path())
+            .expect("list")
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tofui-part"))
+            .count()
+    };
+    let r = tokio::time::timeout(Duration::from_secs(30), w.rx.recv())
+        .await
+        .expect("progress")
+        .expect("alive");
+    // The first report comes once the part file is open.
+    assert!(matches!(r.event, WorkerEvent::Progress { .. }), "{:?}", r.event);
+    assert_eq!(parts(), 1, "the part file is being written");
+    // Quit: the worker's requests end. Its answers close once every task is gone.
+    let W { tx, mut rx, .. } = w;
+    drop(tx);
+    while rx.recv().await.is_some() {}
+    assert_eq!(parts(), 0, "the part file went with the download");
+    assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 0, "nothing saved");
+}

@@ -48,13 +48,28 @@ pub fn spawn(
 
 async fn run(
     client: ApiClient,
-    mut rx: UnboundedReceiver<WorkerRequest>,
+    rx: UnboundedReceiver<WorkerRequest>,
     out: UnboundedSender<WorkerResponse>,
 ) {
-    let shared = Arc::new(Shared::default());
     let mut slots: JoinMap<Slot, ()> = JoinMap::new();
+    serve(client, rx, out, &mut slots).await;
+    slots.abort_all();
+}
+
+/// Runs each request in its slot until the requests end; the tasks still running are left in
+/// `slots`.
+async fn serve(
+    client: ApiClient,
+    mut rx: UnboundedReceiver<WorkerRequest>,
+    out: UnboundedSender<WorkerResponse>,
+    slots: &mut JoinMap<Slot, ()>,
+) {
+    let shared = Arc::new(Shared::default());
     loop {
         tokio::select! {
+            biased;
+            // Finished (or panicked) tasks leave the map, before anything new comes in.
+            Some(_) = slots.join_next(), if !slots.is_empty() => {}
             req = rx.recv() => match req {
                 Some(WorkerRequest::Cancel { slot }) => {
                     slots.abort(&slot);
@@ -66,11 +81,8 @@ async fn run(
                 }
                 None => break,
             },
-            // Finished (or panicked) tasks leave the map.
-            Some(_) = slots.join_next(), if !slots.is_empty() => {}
         }
     }
-    slots.abort_all();
 }
 
 struct Task {
@@ -124,7 +136,8 @@ impl Task {
             }
             Fetch::Download { url, dir, name } => {
                 let (out, id) = (self.out.clone(), self.id);
-                let mut last = std::time::Instant::now();
+                // The first update goes out at once: the bar appears when the file is opened.
+                let mut last = std::time::Instant::now() - Duration::from_secs(1);
                 let progress = move |received, total| {
                     // At most ~20 updates a second, and always the last one.
                     if last.elapsed() > Duration::from_millis(50) || Some(received) == total {
@@ -234,5 +247,49 @@ impl Task {
         };
         page.rows.retain(|r| req.query.keeps_serial(&r.serial));
         Ok(page)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn finished_mutation_and_download_tasks_leave_the_task_map() {
+        // Nothing listens on port 9: every request fails at once.
+        let client = ApiClient::new(&ClientConfig {
+            url: "http://127.0.0.1:9".into(),
+            api_key: "k".into(),
+            ca_cert: None,
+            timeout: Duration::from_secs(5),
+        })
+        .expect("client");
+        let (tx, rx) = unbounded_channel();
+        let (out, mut answers) = unbounded_channel();
+        let mut slots = JoinMap::new();
+        let dir = std::env::temp_dir();
+        let driver = async move {
+            for id in 1..=20 {
+                let fetch = if id % 2 == 0 {
+                    Fetch::DeleteRuns { ids: vec![format!("run-{id}")] }
+                } else {
+                    let url = "http://127.0.0.1:9/files/x".to_string();
+                    Fetch::Download { url, dir: dir.clone(), name: "x".into() }
+                };
+                tx.send(WorkerRequest::Fetch { id, slot: Slot::Mutation(id), fetch })
+                    .expect("sent");
+            }
+            let mut done = 0;
+            while done < 20 {
+                match answers.recv().await.map(|r: WorkerResponse| r.event) {
+                    Some(WorkerEvent::Done(_) | WorkerEvent::Saved(_)) => done += 1,
+                    Some(_) => {}
+                    None => panic!("the worker stopped"),
+                }
+            }
+            // The requests end: the worker stops after reaping what finished.
+        };
+        tokio::join!(serve(client, rx, out, &mut slots), driver);
+        assert_eq!(slots.len(), 0, "20 finished tasks are not kept");
     }
 }
