@@ -32,6 +32,7 @@ pub mod help;
 pub mod keymap;
 pub mod layout;
 mod pane;
+pub mod recovery;
 pub mod run;
 pub mod runs;
 pub mod scroll;
@@ -79,6 +80,8 @@ pub enum Effect {
     ListDir(String),
     /// Write the views to the config file (answered with `Msg::ViewsSaved`).
     SaveViews(Vec<crate::config::ViewEntry>),
+    /// Delete the edits a signal saved (they were restored or declined).
+    ForgetEdits,
     Quit,
 }
 
