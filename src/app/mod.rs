@@ -39,7 +39,6 @@ pub mod scroll;
 mod shared;
 pub mod upload;
 
-use chrono::FixedOffset;
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
 
 pub use action::Action;
@@ -147,11 +146,16 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(session: Session, now_ms: i64, tz: FixedOffset, size: (u16, u16)) -> App {
+    pub fn new(
+        session: Session,
+        now_ms: i64,
+        tz: impl Into<crate::model::Zone>,
+        size: (u16, u16),
+    ) -> App {
         let mut app = App {
             runs: RunsPane::default(),
             stack: Vec::new(),
-            shared: Shared::new(session, now_ms, tz, size),
+            shared: Shared::new(session, now_ms, tz.into(), size),
         };
         app.relayout();
         app

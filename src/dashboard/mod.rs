@@ -11,7 +11,7 @@ mod signals;
 use std::path::Path;
 use std::time::Duration;
 
-use chrono::{FixedOffset, Local, Offset, Utc};
+use chrono::Utc;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
@@ -23,6 +23,7 @@ pub use files::Saving;
 use crate::app::{App, Effect, Msg, ThemeChoice};
 use crate::cli::Cli;
 use crate::config;
+use crate::model::Zone;
 use crate::terminal;
 use crate::ui;
 use crate::worker::{self, ApiClient, WorkerRequest, WorkerResponse};
@@ -55,14 +56,10 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
         Some(c) => Some(ApiClient::new(c).map_err(|e| eyre!("{e}"))?),
         None => None,
     };
-    let tz = Local::now().offset().fix();
     let size = crossterm::terminal::size().unwrap_or((80, 24));
     let settings = &config.settings;
-    let tz = if settings.time_zone.as_deref() == Some("utc") {
-        FixedOffset::east_opt(0).unwrap_or(tz)
-    } else {
-        tz
-    };
+    // The local zone's rules per instant (TZ is honoured), or UTC when asked.
+    let tz = if settings.time_zone.as_deref() == Some("utc") { Zone::utc() } else { Zone::Local };
     let mut app = App::new(conn.session.clone(), now_ms(), tz, size);
     let shared = &mut app.shared;
     shared.no_color = cli.no_color

@@ -3,8 +3,10 @@
 //! the network layer owns them, so `ui` never needs `worker` and `worker` never needs `app`.
 
 mod rows;
+mod zone;
 
 pub use rows::{Interner, RunRow};
+pub use zone::Zone;
 
 /// One page of `GET /v2/runs`.
 #[derive(Debug, Clone, Default)]
