@@ -186,7 +186,7 @@ async fn main() {
     );
 
     // 2. Update + render with every run loaded, through a real terminal backend.
-    let tz = FixedOffset::east_opt(0).expect("utc");
+    let tz: tofui::model::Zone = FixedOffset::east_opt(0).expect("utc").into();
     let mut app = App::new(
         Session { url: url.clone(), demo: true, blocked: None },
         Utc::now().timestamp_millis(),

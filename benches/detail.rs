@@ -92,7 +92,7 @@ async fn main() {
         timeout: Duration::from_secs(60),
     })
     .expect("client");
-    let tz = FixedOffset::east_opt(0).expect("utc");
+    let tz: tofui::model::Zone = FixedOffset::east_opt(0).expect("utc").into();
 
     // Cold: enter without a prefetch, as the worker does it — HTTP, the run decoded without
     // its logs, tree, first frame; the logs decoded next.

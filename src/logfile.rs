@@ -5,6 +5,17 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+/// Where the log goes: `--log-file`, else the state folder (`~/.local/state/tofui/tofui.log`).
+pub fn path(flag: Option<&Path>) -> PathBuf {
+    flag.map(Path::to_path_buf).unwrap_or_else(|| {
+        dirs::state_dir()
+            .or_else(dirs::cache_dir)
+            .unwrap_or_else(std::env::temp_dir)
+            .join("tofui")
+            .join("tofui.log")
+    })
+}
+
 /// The log file's size before it is rotated.
 pub const LOG_MAX_BYTES: u64 = 5 * 1024 * 1024;
 

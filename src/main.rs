@@ -1,20 +1,7 @@
-use std::path::PathBuf;
-
 use clap::Parser;
 
 use clap::CommandFactory;
 use tofui::cli::{Cli, Command, ConfigCommand};
-
-/// The log file: never the terminal while the dashboard draws on it.
-fn log_path(cli: &Cli) -> PathBuf {
-    cli.log_file.clone().unwrap_or_else(|| {
-        dirs::state_dir()
-            .or_else(dirs::cache_dir)
-            .unwrap_or_else(std::env::temp_dir)
-            .join("tofui")
-            .join("tofui.log")
-    })
-}
 
 fn init_logging(cli: &Cli) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("TOFUI_LOG")
@@ -28,7 +15,7 @@ fn init_logging(cli: &Cli) {
         tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
         return;
     }
-    let path = log_path(cli);
+    let path = tofui::logfile::path(cli.log_file.as_deref());
     let file = path
         .parent()
         .map(std::fs::create_dir_all)

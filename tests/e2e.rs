@@ -679,3 +679,110 @@ async fn the_linux_console_and_vt100_get_ascii_and_vt100_no_colour() {
     .await
     .expect("tui test");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_mid_edit_keeps_the_edits_and_the_next_start_offers_them_back() {
+    let s = server(20).await;
+    let url = s.running.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let state = tempfile::tempdir().expect("dir");
+        let log = state.path().join("tofui.log").to_string_lossy().to_string();
+        let recovery_files = || -> Vec<PathBuf> {
+            std::fs::read_dir(state.path())
+                .expect("list")
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("edits-"))
+                })
+                .collect()
+        };
+        let mut t = Tui::start(&url, &["--log-file", &log]);
+        t.wait_for("rows", |s| s.contains("SN-") && position(s).is_some());
+        t.send("m");
+        let ed = t.wait_for("the editor", |s| s.contains("Metadata of") && s.contains("shift"));
+        let serial = ed
+            .split("Metadata of ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .expect("the serial in the title")
+            .to_string();
+        // One edit entered, one still being typed.
+        t.send("a");
+        t.send("triage");
+        t.send("\t");
+        t.send("bad solder joint");
+        t.send("\r");
+        t.send("a");
+        t.send("rework");
+        t.send("\t");
+        t.send("true");
+        t.wait_for("the value being typed", |s| s.contains("rework = true"));
+        let pid = t.child.process_id().expect("pid");
+        let ok = std::process::Command::new("kill")
+            .args(["-HUP", &pid.to_string()])
+            .status()
+            .expect("kill");
+        assert!(ok.success());
+        t.wait_exit();
+        t.assert_restored();
+
+        let files = recovery_files();
+        assert_eq!(files.len(), 1, "one recovery file next to the log: {files:?}");
+        let meta = std::fs::metadata(&files[0]).expect("recovery file");
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600, "only the user reads it");
+        let text = std::fs::read_to_string(&files[0]).expect("read");
+        let saved: serde_json::Value = serde_json::from_str(&text).expect("json");
+        assert_eq!(saved["changes"]["triage"], "bad solder joint", "{text}");
+        assert_eq!(saved["changes"]["rework"], true, "the line being typed too: {text}");
+        assert_eq!(saved["instance"], url.as_str());
+        assert_eq!(saved["targets"][0]["serial"], serial.as_str());
+        assert!(!text.contains(USER_KEY), "never the key");
+
+        // The next start offers them back; n would delete them, y restores them.
+        let mut t = Tui::start(&url, &["--log-file", &log]);
+        t.wait_for("the offer", |s| {
+            s.contains("Unsaved metadata edits from last time")
+                && s.contains("2 changes to")
+                && s.contains(&format!("{serial}. Restore them?"))
+        });
+        t.send("x"); // a stray key neither restores nor deletes
+        assert_eq!(recovery_files().len(), 1);
+        t.send("y");
+        let ed = t.wait_for("the edits restored in the editor", |s| {
+            s.contains(&format!("Metadata of {serial}"))
+                && s.contains("bad solder joint")
+                && s.contains("rework")
+                && s.contains("shift")
+                && s.contains("2 unsaved change(s)")
+        });
+        assert!(!ed.contains("Unsaved metadata edits from last time"), "{ed}");
+        let t0 = Instant::now();
+        while !recovery_files().is_empty() {
+            assert!(t0.elapsed() < Duration::from_secs(10), "the file is deleted once restored");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        t.send("\x13");
+        t.wait_for("the review", |s| s.contains("+ triage = bad solder joint"));
+        t.send("\r");
+        t.wait_for("saved", |s| s.contains("saved 2 changes to 1 run"));
+        t.send("q");
+        assert!(t.wait_exit().success());
+
+        // Declined: the file goes and nothing is offered again.
+        let r = serde_json::json!({
+            "instance": url, "targets": [{"run_id": "x", "serial": "SN-X"}],
+            "changes": {"a": 1}
+        });
+        std::fs::write(&files[0], r.to_string()).expect("write");
+        let mut t = Tui::start(&url, &["--log-file", &log]);
+        t.wait_for("the offer", |s| s.contains("1 change to SN-X"));
+        t.send("n");
+        t.wait_for("declined", |s| s.contains("the saved edits were deleted"));
+        t.send("q");
+        assert!(t.wait_exit().success());
+        assert!(recovery_files().is_empty(), "declined edits are deleted");
+    })
+    .await
+    .expect("tui test");
+}

@@ -40,7 +40,7 @@ fn parameters_follow_the_api_wire_rules() {
     r.ids.insert((NameKind::Operator, "alice".into()), vec!["u-alice".into()]);
     let q = parse(EXAMPLE).unwrap();
     let now = 1_764_000_000_000; // 2025-11-24T16:00:00Z
-    let p = to_params(&q, &r, now, FixedOffset::east_opt(0).unwrap());
+    let p = to_params(&q, &r, now, FixedOffset::east_opt(0).unwrap().into());
     let get = |k: &str| {
         p.iter().filter(|(key, _)| *key == k).map(|(_, v)| v.as_str()).collect::<Vec<_>>()
     };
@@ -63,7 +63,7 @@ fn parameters_follow_the_api_wire_rules() {
         &parse("operator:\"Night shift\"").unwrap(),
         &Resolved::default(),
         now,
-        FixedOffset::east_opt(0).unwrap(),
+        FixedOffset::east_opt(0).unwrap().into(),
     );
     assert_eq!(p, vec![("operated_by_names", "Night shift".to_string())]);
 }
@@ -72,7 +72,7 @@ fn parameters_follow_the_api_wire_rules() {
 fn serial_patterns_become_a_search_and_a_row_check() {
     let q = parse("serial:SN-00*").unwrap();
     assert_eq!(q.serial_prefix.as_deref(), Some("SN-00"));
-    let p = to_params(&q, &Resolved::default(), 0, FixedOffset::east_opt(0).unwrap());
+    let p = to_params(&q, &Resolved::default(), 0, FixedOffset::east_opt(0).unwrap().into());
     assert_eq!(p, vec![("search_query", "SN-00".to_string())]);
     assert!(q.keeps_serial("sn-00123"));
     assert!(!q.keeps_serial("SN-10023"));

@@ -53,7 +53,7 @@ impl Harness {
             cursor,
             limit: 100,
             now_ms: Utc::now().timestamp_millis(),
-            tz: FixedOffset::east_opt(0).expect("utc"),
+            tz: FixedOffset::east_opt(0).expect("utc").into(),
             created_after_ms: None,
         };
         self.tx

@@ -1,8 +1,10 @@
-//! A yes/no question over everything: quitting with unsaved edits, or closing the editor and
-//! losing them.
+//! A yes/no question over everything: quitting with unsaved edits, closing the editor and
+//! losing them, or restoring edits a signal saved.
 
+use super::editor::EditorPane;
 use super::pane::{Component, Ctx, Outcome, Reply};
-use super::{Action, Effect, Mode};
+use super::recovery::Recovery;
+use super::{Action, Effect, Mode, Pane};
 
 /// What a yes/no question is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,16 +15,20 @@ pub enum Ask {
     DiscardEdits,
     /// Write an export over the file of this name (the answer goes back to the exporter).
     Overwrite(String),
+    /// Restore the edits a signal saved last time (yes), or delete them (no).
+    RestoreEdits,
 }
 
 #[derive(Debug, Clone)]
 pub struct AskPane {
     pub question: Ask,
+    /// For `RestoreEdits`: the edits.
+    pub recovery: Option<Box<Recovery>>,
 }
 
 impl AskPane {
     pub(crate) fn new(question: Ask) -> AskPane {
-        AskPane { question }
+        AskPane { question, recovery: None }
     }
 }
 
@@ -38,6 +44,23 @@ impl Component for AskPane {
                 Outcome::Pop
             }
             (Action::Yes, Ask::DiscardEdits | Ask::Overwrite(_)) => Outcome::Return(Reply::Yes),
+            (Action::Yes, Ask::RestoreEdits) => {
+                cx.effect(Effect::ForgetEdits);
+                match self.recovery.take() {
+                    Some(r) => {
+                        let ed = EditorPane::restore(r.targets, &r.changes, cx);
+                        Outcome::Replace(Pane::Editor(Box::new(ed)))
+                    }
+                    None => Outcome::Pop,
+                }
+            }
+            (Action::No, Ask::RestoreEdits) => {
+                cx.effect(Effect::ForgetEdits);
+                cx.flash("the saved edits were deleted");
+                Outcome::Pop
+            }
+            // Only y or n answers this one: a stray key neither restores nor deletes.
+            (_, Ask::RestoreEdits) => Outcome::Stay,
             _ => Outcome::Pop,
         }
     }

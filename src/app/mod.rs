@@ -34,6 +34,7 @@ pub mod help;
 pub mod keymap;
 pub mod layout;
 mod pane;
+pub mod recovery;
 pub mod retest;
 pub mod run;
 pub mod runs;
@@ -43,7 +44,6 @@ mod shared;
 pub mod unit;
 pub mod upload;
 
-use chrono::FixedOffset;
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
 
 pub use action::Action;
@@ -99,6 +99,8 @@ pub enum Effect {
     ListDir(String),
     /// Write the views to the config file (answered with `Msg::ViewsSaved`).
     SaveViews(Vec<crate::config::ViewEntry>),
+    /// Delete the edits a signal saved (they were restored or declined).
+    ForgetEdits,
     Quit,
 }
 
@@ -170,11 +172,16 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(session: Session, now_ms: i64, tz: FixedOffset, size: (u16, u16)) -> App {
+    pub fn new(
+        session: Session,
+        now_ms: i64,
+        tz: impl Into<crate::model::Zone>,
+        size: (u16, u16),
+    ) -> App {
         let mut app = App {
             runs: RunsPane::default(),
             stack: Vec::new(),
-            shared: Shared::new(session, now_ms, tz, size),
+            shared: Shared::new(session, now_ms, tz.into(), size),
         };
         app.relayout();
         app

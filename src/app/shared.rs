@@ -4,8 +4,6 @@
 
 use std::path::PathBuf;
 
-use chrono::FixedOffset;
-
 use super::cache::RunStore;
 use super::downloads::Download;
 use super::glyphs::Glyphs;
@@ -68,13 +66,18 @@ pub struct Shared {
     /// A short message in the footer, until the given time.
     pub flash: Option<(String, i64)>,
     pub now_ms: i64,
-    pub tz: FixedOffset,
+    pub tz: crate::model::Zone,
     pub size: (u16, u16),
     next_id: RequestId,
 }
 
 impl Shared {
-    pub(crate) fn new(session: Session, now_ms: i64, tz: FixedOffset, size: (u16, u16)) -> Self {
+    pub(crate) fn new(
+        session: Session,
+        now_ms: i64,
+        tz: crate::model::Zone,
+        size: (u16, u16),
+    ) -> Self {
         Shared {
             session,
             keymap: Keymap::default(),

@@ -15,17 +15,25 @@ use crate::config::{self, ViewEntry};
 pub struct Saving {
     pub path: PathBuf,
     pub profile: Option<String>,
+    /// The recovery file of this instance (see `recovery`).
+    pub recovery: PathBuf,
 }
 
 pub(super) enum Job {
     SaveViews(Vec<ViewEntry>),
     ListDir(String),
-    Export { path: String, content: String, overwrite: bool },
+    Export {
+        path: String,
+        content: String,
+        overwrite: bool,
+    },
+    /// Delete the recovery file.
+    ForgetEdits,
 }
 
 impl Job {
-    fn run(self, saving: &Saving) -> Msg {
-        match self {
+    fn run(self, saving: &Saving) -> Option<Msg> {
+        Some(match self {
             Job::SaveViews(entries) => Msg::ViewsSaved(
                 config::save_views(&saving.path, saving.profile.as_deref(), &entries)
                     .map(|_| saving.path.display().to_string()),
@@ -35,7 +43,15 @@ impl Job {
                 let written = export(&path, &content, overwrite);
                 Msg::Exported { path, written }
             }
-        }
+            Job::ForgetEdits => {
+                if let Err(e) = std::fs::remove_file(&saving.recovery)
+                    && e.kind() != std::io::ErrorKind::NotFound
+                {
+                    tracing::warn!("cannot delete {}: {e}", saving.recovery.display());
+                }
+                return None;
+            }
+        })
     }
 }
 
@@ -46,7 +62,7 @@ pub(super) fn spawn(saving: Saving, out: UnboundedSender<Msg>) -> UnboundedSende
     tokio::spawn(async move {
         while let Some(job) = rx.recv().await {
             let saving = saving.clone();
-            let Ok(msg) = tokio::task::spawn_blocking(move || job.run(&saving)).await else {
+            let Ok(Some(msg)) = tokio::task::spawn_blocking(move || job.run(&saving)).await else {
                 continue;
             };
             if out.send(msg).is_err() {

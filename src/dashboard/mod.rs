@@ -6,11 +6,13 @@
 mod browser;
 mod connect;
 mod files;
+mod recovery;
 mod signals;
 
+use std::path::Path;
 use std::time::Duration;
 
-use chrono::{FixedOffset, Local, Offset, Utc};
+use chrono::Utc;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
@@ -22,6 +24,7 @@ pub use files::Saving;
 use crate::app::{App, Effect, Glyphs, Msg, ThemeChoice, glyphs};
 use crate::cli::Cli;
 use crate::config;
+use crate::model::Zone;
 use crate::terminal;
 use crate::ui;
 use crate::worker::{self, ApiClient, WorkerRequest, WorkerResponse};
@@ -54,14 +57,10 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
         Some(c) => Some(ApiClient::new(c).map_err(|e| eyre!("{e}"))?),
         None => None,
     };
-    let tz = Local::now().offset().fix();
     let size = crossterm::terminal::size().unwrap_or((80, 24));
     let settings = &config.settings;
-    let tz = if settings.time_zone.as_deref() == Some("utc") {
-        FixedOffset::east_opt(0).unwrap_or(tz)
-    } else {
-        tz
-    };
+    // The local zone's rules per instant (TZ is honoured), or UTC when asked.
+    let tz = if settings.time_zone.as_deref() == Some("utc") { Zone::utc() } else { Zone::Local };
     let mut app = App::new(conn.session.clone(), now_ms(), tz, size);
     let shared = &mut app.shared;
     let term = std::env::var("TERM").ok();
@@ -96,8 +95,18 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
     if let Some(s) = settings.live_seconds {
         app.shared.live_every_ms = s as i64 * 1000;
     }
-    let saving =
-        Saving { path: config.path.clone(), profile: profile.as_ref().map(|p| p.name.clone()) };
+    // Edits a signal saved last time, for this instance, are offered back.
+    let instance = if conn.session.demo { "demo".to_string() } else { conn.session.url.clone() };
+    let log = crate::logfile::path(cli.log_file.as_deref());
+    let recovery_path = recovery::path(log.parent().unwrap_or(Path::new(".")), &instance);
+    if let Some(r) = recovery::read(&recovery_path, &instance) {
+        app.offer_recovery(r);
+    }
+    let saving = Saving {
+        path: config.path.clone(),
+        profile: profile.as_ref().map(|p| p.name.clone()),
+        recovery: recovery_path.clone(),
+    };
     if cli.readonly {
         app.set_readonly();
     }
@@ -121,11 +130,33 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
     let _guard = terminal::Guard;
     let channels = Channels { worker: worker_tx, answers: resp_rx, files, filed: files_rx };
     let result = event_loop(&mut term, &mut app, channels, before_frame).await;
+    if let Ok(Ended::Signal) = result
+        && let Some(r) = app.recovery(&instance)
+    {
+        match recovery::write(&recovery_path, &r) {
+            Ok(()) => tracing::info!(
+                "a signal ended tofui with unsaved edits ({}); kept in {}",
+                r.describe(),
+                recovery_path.display()
+            ),
+            Err(e) => tracing::error!(
+                "a signal ended tofui with unsaved edits that could not be kept: {e}"
+            ),
+        }
+    }
     drop(_guard);
     if let Some(server) = conn.server {
         server.stop().await;
     }
-    result
+    result.map(|_| ())
+}
+
+/// How the event loop ended.
+enum Ended {
+    /// `q`, or the terminal went away.
+    Quit,
+    /// SIGHUP or SIGTERM.
+    Signal,
 }
 
 /// What the loop talks to: the fetch worker and the file worker, each both ways.
@@ -141,7 +172,7 @@ async fn event_loop(
     app: &mut App,
     mut ch: Channels,
     mut before_frame: impl FnMut(&App),
-) -> Result<()> {
+) -> Result<Ended> {
     let mut events = EventStream::new();
     let mut signals = Signals::new();
     let mut pending: Vec<Msg> = Vec::new();
@@ -150,7 +181,10 @@ async fn event_loop(
         // Carry out effects; quit ends the loop.
         for fx in effects.drain(..) {
             match fx {
-                Effect::Quit => return Ok(()),
+                Effect::Quit => return Ok(Ended::Quit),
+                Effect::ForgetEdits => {
+                    let _ = ch.files.send(Job::ForgetEdits);
+                }
                 Effect::Send(req) => {
                     if let Some(tx) = &ch.worker {
                         let _ = tx.send(req);
@@ -187,12 +221,12 @@ async fn event_loop(
             ev = events.next() => match ev {
                 Some(Ok(ev)) => pending.push(to_msg(ev)),
                 Some(Err(e)) => return Err(e.into()),
-                None => return Ok(()),
+                None => return Ok(Ended::Quit),
             },
             Some(resp) = ch.answers.recv() => pending.push(Msg::Worker(resp)),
             Some(msg) = ch.filed.recv() => pending.push(msg),
             _ = tokio::time::sleep(Duration::from_millis(tick)) => pending.push(Msg::Tick),
-            _ = signals.recv() => return Ok(()),
+            _ = signals.recv() => return Ok(Ended::Signal),
         }
         // Drain whatever else is already waiting, then render once.
         while let Ok(resp) = ch.answers.try_recv() {

@@ -5,10 +5,12 @@
 mod retest;
 mod rows;
 mod unit;
+mod zone;
 
 pub use retest::{JUST_PAST, RetestRow, Verdict, compare, verdict};
 pub use rows::{Interner, RunRow};
 pub use unit::{TreeUnit, UnitAnswer, UnitData};
+pub use zone::Zone;
 
 /// One page of `GET /v2/runs`.
 #[derive(Debug, Clone, Default)]

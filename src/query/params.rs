@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::FixedOffset;
+use crate::model::Zone;
 use serde_json::{Map, Value, json};
 
 use super::filters::{FIELDS, Kind, Side};
@@ -39,7 +39,7 @@ impl Resolved {
     }
 }
 
-fn time(t: &Option<TimeSpec>, now_ms: i64, tz: FixedOffset) -> Option<String> {
+fn time(t: &Option<TimeSpec>, now_ms: i64, tz: Zone) -> Option<String> {
     t.as_ref().map(|t| query_timestamp(&from_ms(t.resolve(now_ms, tz))))
 }
 
@@ -73,12 +73,7 @@ fn meta_json(meta: &[(String, Vec<MetaCond>)]) -> String {
 /// The filter parameters (no paging or sorting), in the table's order. Names without a
 /// resolution are left out; the worker resolves every name first and reports the ones that
 /// matched nothing.
-pub fn to_params(
-    q: &RunQuery,
-    r: &Resolved,
-    now_ms: i64,
-    tz: FixedOffset,
-) -> Vec<(&'static str, String)> {
+pub fn to_params(q: &RunQuery, r: &Resolved, now_ms: i64, tz: Zone) -> Vec<(&'static str, String)> {
     let mut out: Vec<(&'static str, String)> = Vec::new();
     for f in FIELDS {
         match &f.kind {

@@ -1,7 +1,9 @@
 //! Times and durations as people type them: `24h`, `7d`, `1h30m`, `2026-11-01`,
 //! `2026-11-01T08:00`, RFC 3339, or an ISO 8601 duration such as `PT2M`.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+
+use crate::model::Zone;
 
 use crate::api::time::parse_duration_ms;
 
@@ -18,12 +20,11 @@ pub enum TimeSpec {
 }
 
 impl TimeSpec {
-    pub(crate) fn resolve(&self, now_ms: i64, tz: FixedOffset) -> i64 {
+    pub(crate) fn resolve(&self, now_ms: i64, tz: Zone) -> i64 {
         match self {
             TimeSpec::Ago(ms) => now_ms - ms,
             TimeSpec::Local(t) => tz
-                .from_local_datetime(t)
-                .single()
+                .from_local(*t)
                 .map(|t| t.timestamp_millis())
                 .unwrap_or_else(|| t.and_utc().timestamp_millis()),
             TimeSpec::Exact(ms) => *ms,
@@ -150,7 +151,7 @@ mod tests {
 
     #[test]
     fn times_resolve_in_the_users_zone() {
-        let tz = FixedOffset::east_opt(3600).unwrap();
+        let tz = Zone::Fixed(chrono::FixedOffset::east_opt(3600).unwrap());
         let t = TimeSpec::parse("2026-11-01").unwrap();
         assert_eq!(t.resolve(0, tz), 1_793_487_600_000); // 2026-10-31T23:00Z
         assert_eq!(

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::text::centered;
+use super::text::{centered, clean};
 use super::theme::Theme;
 use crate::app::App;
 use crate::app::ask::{Ask, AskPane};
@@ -22,9 +22,17 @@ pub(crate) fn render(app: &App, q: &AskPane, frame: &mut Frame, area: Rect, them
         }
         Ask::DiscardEdits => " Close the editor and lose your edits?".to_string(),
         Ask::Overwrite(path) => format!(" {path} exists. Write over it?"),
+        Ask::RestoreEdits => {
+            let what = q.recovery.as_ref().map(|r| r.describe()).unwrap_or_default();
+            format!(" Unsaved metadata edits from last time: {}. Restore them?", clean(&what))
+        }
     };
-    let lines = vec![Line::styled(text, theme.warn()), Line::from(""), Line::from(" y yes · n no")];
-    let r = centered(area, 60, 5);
+    let keys = match &q.question {
+        Ask::RestoreEdits => " y restores them in the editor · n deletes them",
+        _ => " y yes · n no",
+    };
+    let lines = vec![Line::styled(text, theme.warn()), Line::from(""), Line::from(keys)];
+    let r = centered(area, 60, 6);
     frame.render_widget(Clear, r);
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered()),

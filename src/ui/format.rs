@@ -1,6 +1,6 @@
 //! Times, durations and counts as the screen writes them.
 
-use chrono::{FixedOffset, TimeZone};
+use crate::model::Zone;
 
 /// `now`, `12s ago`, `5m ago`, `3h ago`, `2d ago`; `in 5m` for clocks ahead of ours.
 pub(crate) fn relative(ms: i64, now_ms: i64) -> String {
@@ -17,10 +17,8 @@ pub(crate) fn relative(ms: i64, now_ms: i64) -> String {
 }
 
 /// `11-26 13:45:12` this year, `2025-11-26 13:45` otherwise, in the user's zone.
-pub(crate) fn absolute_short(ms: i64, now_ms: i64, tz: FixedOffset) -> String {
-    let (Some(t), Some(now)) =
-        (tz.timestamp_millis_opt(ms).single(), tz.timestamp_millis_opt(now_ms).single())
-    else {
+pub(crate) fn absolute_short(ms: i64, now_ms: i64, tz: Zone) -> String {
+    let (Some(t), Some(now)) = (tz.at(ms), tz.at(now_ms)) else {
         return "?".into();
     };
     if t.format("%Y").to_string() == now.format("%Y").to_string() {
@@ -31,11 +29,8 @@ pub(crate) fn absolute_short(ms: i64, now_ms: i64, tz: FixedOffset) -> String {
 }
 
 /// `2026-11-26 13:45:12 +01:00`.
-pub(crate) fn absolute(ms: i64, tz: FixedOffset) -> String {
-    tz.timestamp_millis_opt(ms)
-        .single()
-        .map(|t| t.format("%Y-%m-%d %H:%M:%S %:z").to_string())
-        .unwrap_or_else(|| "?".into())
+pub(crate) fn absolute(ms: i64, tz: Zone) -> String {
+    tz.at(ms).map(|t| t.format("%Y-%m-%d %H:%M:%S %:z").to_string()).unwrap_or_else(|| "?".into())
 }
 
 /// `850ms`, `12.3s`, `4m05s`, `2h13m`, `3d04h`.

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use chrono::FixedOffset;
+use crate::model::Zone;
 
 use super::client::ClientError;
 use crate::api::{LogLine, RunDetail, SortBy, SortOrder};
@@ -45,7 +45,7 @@ pub struct ListRequest {
     pub limit: u32,
     /// The clock and zone relative times in the query resolve against.
     pub now_ms: i64,
-    pub tz: FixedOffset,
+    pub tz: Zone,
     /// Only runs created at or after this instant (live mode's poll).
     pub created_after_ms: Option<i64>,
 }

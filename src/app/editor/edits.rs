@@ -136,6 +136,28 @@ impl EditorPane {
         self.rows.iter().filter_map(|r| r.change().map(|v| (r.key.clone(), v))).collect()
     }
 
+    /// The changes with the value being typed folded in (when it reads as a value): what a
+    /// signal must not lose. A key typed without its value yet is not kept.
+    pub fn unsaved(&self) -> Map<String, Value> {
+        let mut changes = self.changes();
+        match &self.step {
+            Step::AddValue { key, input } => {
+                if let Ok(v) = parse_value(input.value()) {
+                    changes.insert(key.clone(), v);
+                }
+            }
+            Step::EditValue(input) => {
+                if let (Some(r), Ok(v)) = (self.rows.get(self.cursor), parse_value(input.value()))
+                    && r.original.as_ref() != Some(&v)
+                {
+                    changes.insert(r.key.clone(), v);
+                }
+            }
+            _ => {}
+        }
+        changes
+    }
+
     pub(crate) fn dirty(&self) -> bool {
         !self.changes().is_empty()
     }

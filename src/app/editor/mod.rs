@@ -17,10 +17,11 @@ use super::{Action, Mode, Pane};
 use crate::worker::{ClientError, Fetch, RequestId, Slot, WorkerEvent};
 
 /// A run the editor writes to, or a unit (`unit`: by its serial; `run_id` is empty).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Target {
     pub run_id: String,
     pub serial: String,
+    #[serde(default)]
     pub unit: bool,
 }
 
@@ -82,6 +83,28 @@ impl EditorPane {
             match meta {
                 Some(m) => ed.set_metadata(m.as_ref()),
                 None => ed.loading = Some(cx.fetch(Slot::Editor, Fetch::Run { run_id })),
+            }
+        }
+        ed
+    }
+
+    /// The editor for `targets` with `changes` (saved by a signal last time) over the runs'
+    /// metadata as it is now.
+    pub(crate) fn restore(
+        targets: Vec<Target>,
+        changes: &Map<String, Value>,
+        cx: &mut Ctx,
+    ) -> EditorPane {
+        let mut ed = EditorPane::open(targets, None, cx);
+        for (key, v) in changes {
+            let edit = if v.is_null() { None } else { Some(v.clone()) };
+            match ed.rows.iter_mut().find(|r| r.key == *key) {
+                Some(r) => r.edit = Some(edit),
+                // Not on the run (yet): a key added here; a deletion of it has nothing to do
+                // until the metadata arrives (which keeps edits).
+                None => {
+                    ed.rows.push(MetaRow { key: key.clone(), original: None, edit: Some(edit) })
+                }
             }
         }
         ed

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use chrono::FixedOffset;
+use crate::model::Zone;
 
 use crate::api::{RunOutcome, SortBy, SortOrder};
 use crate::app::Effect;
@@ -287,7 +287,7 @@ impl ListState {
         view: u32,
         kind: Pending,
         now_ms: i64,
-        tz: FixedOffset,
+        tz: Zone,
     ) -> Effect {
         let cursor = if kind == Pending::Next { self.next_cursor } else { None };
         self.pending = Some((id, kind, now_ms));
@@ -321,7 +321,7 @@ impl ListState {
         id: RequestId,
         view: u32,
         now_ms: i64,
-        tz: FixedOffset,
+        tz: Zone,
     ) -> Effect {
         self.live_pending = Some(id);
         self.next_live_ms = now_ms + self.live_ms.unwrap_or(10_000);

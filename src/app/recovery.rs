@@ -1,0 +1,57 @@
+//! Edits a signal must not lose: when SIGHUP or SIGTERM ends the dashboard with metadata edits
+//! unsaved or unacknowledged, the event loop writes them down ([`App::recovery`]); the next
+//! start against the same instance offers them back ([`App::offer_recovery`]). What is
+//! written holds the instance, the runs and the changes, never the API key.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::ask::{Ask, AskPane};
+use super::editor::Target;
+use super::{App, Pane};
+
+/// The unsaved metadata edits of one editor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recovery {
+    /// The server they were meant for: its URL (`demo` for the demo).
+    pub instance: String,
+    pub targets: Vec<Target>,
+    /// Keys set, and `null` for keys deleted.
+    pub changes: Map<String, Value>,
+}
+
+impl Recovery {
+    /// `3 changes to SN-00042` / `1 change to 4 runs`.
+    pub fn describe(&self) -> String {
+        let n = self.changes.len();
+        let to = match self.targets.as_slice() {
+            [one] => one.serial.clone(),
+            many => format!("{} runs", many.len()),
+        };
+        format!("{n} change{} to {to}", if n == 1 { "" } else { "s" })
+    }
+}
+
+impl App {
+    /// The open editor's unsaved or unacknowledged edits, the line being typed included.
+    pub fn recovery(&self, instance: &str) -> Option<Recovery> {
+        self.stack.iter().rev().find_map(|p| match p {
+            Pane::Editor(ed) => {
+                let changes = ed.unsaved();
+                (!changes.is_empty()).then(|| Recovery {
+                    instance: instance.to_string(),
+                    targets: ed.targets.clone(),
+                    changes,
+                })
+            }
+            _ => None,
+        })
+    }
+
+    /// Asks whether to restore `r` into the editor.
+    pub fn offer_recovery(&mut self, r: Recovery) {
+        let mut ask = AskPane::new(Ask::RestoreEdits);
+        ask.recovery = Some(Box::new(r));
+        self.stack.push(Pane::Ask(Box::new(ask)));
+    }
+}

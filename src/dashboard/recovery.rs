@@ -1,0 +1,41 @@
+//! The recovery file: where a signal writes unsaved metadata edits, next to the log file, one
+//! file per instance (`edits-<digest of the URL>.json`), written whole or not at all and
+//! readable only by the user.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::app::recovery::Recovery;
+
+/// The recovery file for `instance`, in `dir`.
+pub(super) fn path(dir: &Path, instance: &str) -> PathBuf {
+    let digest = ring::digest::digest(&ring::digest::SHA256, instance.as_bytes());
+    let hex: String = digest.as_ref()[..8].iter().map(|b| format!("{b:02x}")).collect();
+    dir.join(format!("edits-{hex}.json"))
+}
+
+/// Writes `r` to `path` atomically (a temporary file moved into place), mode 0600.
+pub(super) fn write(path: &Path, r: &Recovery) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    // tempfile creates it 0600.
+    let mut tmp = tempfile::Builder::new().prefix(".edits-").suffix(".tmp").tempfile_in(dir)?;
+    serde_json::to_writer_pretty(&mut tmp, r)?;
+    tmp.flush()?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The edits saved for `instance`, if any. A file that cannot be read is left alone.
+pub(super) fn read(path: &Path, instance: &str) -> Option<Recovery> {
+    let text = std::fs::read_to_string(path).ok()?;
+    match serde_json::from_str::<Recovery>(&text) {
+        Ok(r) if r.instance == instance && !r.changes.is_empty() => Some(r),
+        Ok(_) => None,
+        Err(e) => {
+            tracing::warn!(path = %path.display(), "the saved edits cannot be read: {e}");
+            None
+        }
+    }
+}
