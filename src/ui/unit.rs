@@ -351,7 +351,16 @@ fn status(app: &App, p: &UnitPane, frame: &mut Frame, area: Rect, theme: &Theme)
         if n == 0 { format!(" no {what}") } else { format!(" {what} {}/{n}", cursor + 1) }
     };
     let text = match p.focus {
-        UnitFocus::Runs => at("runs", p.runs.cursor, d.runs.len()),
+        UnitFocus::Runs => {
+            let failed = d.runs.get(p.runs.cursor).is_some_and(|r| {
+                matches!(
+                    r.outcome,
+                    Some(crate::api::RunOutcome::Fail | crate::api::RunOutcome::Error)
+                )
+            });
+            let hint = if failed { " · c: this retest side by side" } else { "" };
+            at("run", p.runs.cursor, d.runs.len()) + hint
+        }
         UnitFocus::Tree => match d.tree.get(p.tree.cursor) {
             Some(t) => format!(" {} · unit {}/{}", t.serial, p.tree.cursor + 1, d.tree.len()),
             None => String::new(),
