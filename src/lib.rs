@@ -1,6 +1,7 @@
 //! tofui: a keyboard-driven terminal dashboard for TofuPilot test runs, and the embedded
 //! TofuPilot API v2 server it is tried and tested against.
 
+pub mod analysis;
 pub mod api;
 pub mod app;
 pub mod cli;
