@@ -63,7 +63,9 @@ impl Facts {
         match dim {
             Dim::HourOfDay => 24,
             Dim::Meta(k) => self.meta.get(k as usize).map_or(1, |c| c.values.keys.len()),
-            other => self.dicts[fixed(other)].keys.len(),
+            Dim::Batch => self.dicts[BATCH].keys.len(),
+            // Two-byte codes: past MANY the values share it.
+            other => self.dicts[fixed(other)].keys.len().min(usize::from(MANY) + 1),
         }
     }
 
@@ -71,13 +73,13 @@ impl Facts {
     pub fn code(&self, run: RunIdx, dim: Dim) -> u32 {
         let f = &self.runs[run as usize];
         match dim {
-            Dim::Station => f.station,
+            Dim::Station => u32::from(f.station),
             Dim::Meta(k) => self.meta.get(k as usize).map_or(0, |c| c.codes[run as usize]),
-            Dim::Operator => f.operator,
+            Dim::Operator => u32::from(f.operator),
             Dim::Batch => f.batch,
-            Dim::Revision => f.revision,
-            Dim::ProcedureVersion => f.version,
-            Dim::Procedure => f.procedure,
+            Dim::Revision => u32::from(f.revision),
+            Dim::ProcedureVersion => u32::from(f.version),
+            Dim::Procedure => u32::from(f.procedure),
             Dim::HourOfDay => self.hour_of_day(f.started_ms),
         }
     }
@@ -95,6 +97,14 @@ impl Facts {
             Dim::HourOfDay => format!("{code:02}h").into(),
             Dim::Station if code == 0 => "user".into(),
             _ if code == 0 => "(none)".into(),
+            Dim::Batch | Dim::Meta(_) => self.plain_label(dim, code),
+            _ if code == u32::from(MANY) => "(more values)".into(),
+            _ => self.plain_label(dim, code),
+        }
+    }
+
+    fn plain_label(&self, dim: Dim, code: u32) -> Cow<'_, str> {
+        match dim {
             Dim::Meta(k) => {
                 self.meta.get(k as usize).map_or("(none)".into(), |c| c.values.label(code).into())
             }

@@ -1,4 +1,4 @@
-//! The runs as facts: one fixed-size row of small integers per run ([`RunFact`], 48 bytes),
+//! The runs as facts: one fixed-size row of small integers per run ([`RunFact`], 40 bytes),
 //! strings interned once per distinct value, metadata values in one column per key. Built page
 //! by page from `/v2/runs` rows; a run seen again (offset paging repeats rows when runs are
 //! added during a load) replaces its earlier row, so the facts never depend on page order.
@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::failures::FailureFacts;
-use super::intern::Interner;
+use super::intern::{Interner, RunIds};
 pub use super::outcome::{SampleClass, Verdict};
 use crate::api::RunSummary;
 
@@ -23,7 +23,9 @@ pub const NO_DURATION: u32 = u32::MAX;
 pub(crate) const HOUR_MS: i64 = 3_600_000;
 pub(crate) const DAY_MS: i64 = 24 * HOUR_MS;
 
-/// One run. Dimension fields are codes into [`Facts`]' dictionaries; code 0 is "none".
+/// One run. Dimension fields are codes into [`Facts`]' dictionaries; code 0 is "none". The
+/// dimensions with few values (procedures, versions, stations, operators, revisions) take two
+/// bytes: past 65,534 distinct values the rest share the code [`MANY`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RunFact {
     /// `started_at`, else `created_at`, in ms since the epoch; [`NO_TIME`] when neither.
@@ -31,16 +33,23 @@ pub struct RunFact {
     /// [`NO_DURATION`] when unknown; saturates at 49 days.
     pub duration_ms: u32,
     pub unit: u32,
-    pub procedure: u32,
-    pub version: u32,
-    pub station: u32,
-    pub operator: u32,
-    pub revision: u32,
-    pub batch: u32,
     /// The (unit, procedure) pair the run is an attempt of; yields are counted per pair.
     pub pair: u32,
+    pub batch: u32,
+    pub procedure: u16,
+    pub version: u16,
+    pub station: u16,
+    pub operator: u16,
+    pub revision: u16,
     pub verdict: Verdict,
     pub sample: SampleClass,
+}
+
+/// The code shared by the values of a two-byte dimension past its 65,534th.
+pub const MANY: u16 = u16::MAX;
+
+fn narrow(code: u32) -> u16 {
+    code.min(u32::from(MANY)) as u16
 }
 
 impl RunFact {
@@ -48,13 +57,13 @@ impl RunFact {
         started_ms: NO_TIME,
         duration_ms: NO_DURATION,
         unit: 0,
+        pair: u32::MAX,
+        batch: 0,
         procedure: 0,
         version: 0,
         station: 0,
         operator: 0,
         revision: 0,
-        batch: 0,
-        pair: u32::MAX,
         verdict: Verdict::NotLoaded,
         sample: SampleClass::Production,
     };
@@ -125,12 +134,17 @@ pub(crate) const BATCH: usize = 5;
 #[derive(Debug, Clone)]
 pub struct Facts {
     pub(crate) utc_offset_ms: i64,
-    pub(crate) ids: Interner,
+    pub(crate) ids: RunIds,
     pub(crate) runs: Vec<RunFact>,
     pub(crate) loaded: usize,
     pub(crate) units: Interner,
     pub(crate) dicts: [Dict; 6],
-    pub(crate) pairs: HashMap<u64, u32>,
+    /// Per unit, its first procedure and their pair; a unit tested by more procedures has the
+    /// others' pairs in `more_pairs`. One procedure per unit is the common case: 8 bytes a
+    /// unit instead of a hash map entry per pair.
+    pub(crate) unit_pairs: Vec<(u32, u32)>,
+    pub(crate) more_pairs: HashMap<u64, u32>,
+    pub(crate) pair_count: u32,
     pub(crate) meta_keys: Interner,
     pub(crate) meta: Vec<MetaColumn>,
     pub(crate) dropped_keys: Vec<String>,
@@ -159,12 +173,14 @@ impl Facts {
         units.intern("");
         Facts {
             utc_offset_ms: i64::from(utc_offset_minutes) * 60_000,
-            ids: Interner::new(),
+            ids: RunIds::default(),
             runs: Vec::new(),
             loaded: 0,
             units,
             dicts: std::array::from_fn(|_| Dict::new()),
-            pairs: HashMap::new(),
+            unit_pairs: Vec::new(),
+            more_pairs: HashMap::new(),
+            pair_count: 0,
             meta_keys: Interner::new(),
             meta: Vec::new(),
             dropped_keys: Vec::new(),
@@ -193,8 +209,19 @@ impl Facts {
         self.ids.get(id)
     }
 
-    pub fn run_id(&self, run: RunIdx) -> &str {
+    pub fn run_id(&self, run: RunIdx) -> std::borrow::Cow<'_, str> {
         self.ids.resolve(run)
+    }
+
+    /// Room for `runs` more runs without growing (the loader knows "~50,000"): growth doubles
+    /// the arrays, so a hint can save up to half their memory. Units are not reserved: how
+    /// many runs a unit has is not known ahead.
+    pub fn reserve(&mut self, runs: usize) {
+        self.runs.reserve(runs);
+        self.ids.reserve(runs);
+        for col in &mut self.meta {
+            col.codes.reserve(runs);
+        }
     }
 
     pub fn run(&self, run: RunIdx) -> &RunFact {
@@ -217,7 +244,30 @@ impl Facts {
 
     /// Number of (unit, procedure) pairs seen; `RunFact::pair` is below it.
     pub fn pair_count(&self) -> usize {
-        self.pairs.len()
+        self.pair_count as usize
+    }
+
+    fn pair_of(&mut self, unit: u32, procedure: u32) -> u32 {
+        let u = unit as usize;
+        if u >= self.unit_pairs.len() {
+            self.unit_pairs.resize(u + 1, (u32::MAX, 0));
+        }
+        let (first, pair) = self.unit_pairs[u];
+        if first == procedure {
+            return pair;
+        }
+        let next = self.pair_count;
+        if first == u32::MAX {
+            self.unit_pairs[u] = (procedure, next);
+        } else {
+            let key = u64::from(unit) << 32 | u64::from(procedure);
+            if let Some(&p) = self.more_pairs.get(&key) {
+                return p;
+            }
+            self.more_pairs.insert(key, next);
+        }
+        self.pair_count += 1;
+        next
     }
 
     pub fn unit_count(&self) -> usize {
@@ -255,8 +305,7 @@ impl Facts {
         let revision = d[REVISION].code(&r.unit.part.revision.number, None);
         let batch = r.unit.batch.as_ref().map_or(0, |b| d[BATCH].code(&b.number, None));
         let unit = self.units.intern(&r.unit.serial_number);
-        let next = self.pairs.len() as u32;
-        let pair = *self.pairs.entry(u64::from(unit) << 32 | u64::from(procedure)).or_insert(next);
+        let pair = self.pair_of(unit, procedure);
         let started = r.started_at.or(r.created_at);
         let duration = r
             .duration
@@ -269,13 +318,13 @@ impl Facts {
                 .filter(|d| *d >= 0)
                 .map_or(NO_DURATION, |d| d.min(i64::from(NO_DURATION - 1)) as u32),
             unit,
-            procedure,
-            version,
-            station,
-            operator,
-            revision,
-            batch,
             pair,
+            batch,
+            procedure: narrow(procedure),
+            version: narrow(version),
+            station: narrow(station),
+            operator: narrow(operator),
+            revision: narrow(revision),
             verdict: Verdict::from_outcome(r.outcome.as_ref()),
             sample: SampleClass::from_sample(r.unit.sample.as_ref()),
         };
@@ -299,8 +348,9 @@ impl Facts {
                 Some(k) => k as usize,
                 None if self.meta.len() < MAX_METADATA_KEYS => {
                     self.meta_keys.intern(key);
-                    self.meta
-                        .push(MetaColumn { values: Dict::new(), codes: vec![0; self.runs.len()] });
+                    let mut codes = Vec::with_capacity(self.runs.capacity());
+                    codes.resize(self.runs.len(), 0);
+                    self.meta.push(MetaColumn { values: Dict::new(), codes });
                     self.meta.len() - 1
                 }
                 None => {
@@ -324,7 +374,8 @@ impl Facts {
         self.runs.capacity() * std::mem::size_of::<RunFact>()
             + self.ids.heap_bytes()
             + self.units.heap_bytes()
-            + self.pairs.capacity() * (12 + 1)
+            + self.unit_pairs.capacity() * 8
+            + self.more_pairs.capacity() * (16 + 1)
             + dicts
             + meta
             + self.fail.heap_bytes()

@@ -96,7 +96,7 @@ fn timing_50k_runs() {
         .map(|i| {
             value_row(
                 &format!("m{i}"),
-                f.run_id(i as u32),
+                &f.run_id(i as u32),
                 "x",
                 T0 + i * MIN,
                 3.3 + (i % 100) as f64 * 1e-3,
