@@ -141,7 +141,7 @@ async fn load_all(url: &str, app: &mut App) -> Duration {
                 worker.send(req).expect("worker");
             }
         }
-        if app.list.loaded && !app.list.has_more && !app.list.is_loading() {
+        if app.list().loaded && !app.list().has_more && !app.list().is_loading() {
             return t0.elapsed();
         }
         let resp = rx.recv().await.expect("answer");
@@ -196,7 +196,7 @@ async fn main() {
     let load = load_all(&url, &mut app).await;
     println!(
         "loaded {} runs through the worker in {:.2} s",
-        app.list.rows.len(),
+        app.list().rows.len(),
         load.as_secs_f64()
     );
     let counter = Counter::default();
@@ -206,7 +206,7 @@ async fn main() {
     };
     let mut term =
         Terminal::with_options(CrosstermBackend::new(counter.clone()), options).expect("terminal");
-    app.update(Msg::Key(KeyEvent::new(KeyCode::Char('g'), KeyModifiers::NONE)), app.now_ms);
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Char('g'), KeyModifiers::NONE)), app.shared.now_ms);
     term.draw(|f| tofui::ui::render(&app, f)).expect("draw");
     let keys = [
         KeyCode::Char('j'),
@@ -223,7 +223,7 @@ async fn main() {
     let (mut upd, mut drw) = (Vec::new(), Vec::new());
     for i in 0..5_000 {
         let k = keys[i % keys.len()];
-        let now = app.now_ms;
+        let now = app.shared.now_ms;
         let t0 = Instant::now();
         let fx = app.update(Msg::Key(KeyEvent::new(k, KeyModifiers::NONE)), now);
         let t1 = Instant::now();
@@ -249,7 +249,7 @@ async fn main() {
     );
     println!(
         "update + render, {} rows loaded, 120×40: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms ({} keypresses)",
-        app.list.rows.len(),
+        app.list().rows.len(),
         ms(pct(&times, 0.5)),
         ms(pct(&times, 0.99)),
         ms(times[times.len() - 1]),
@@ -259,7 +259,10 @@ async fn main() {
     // 3. Bytes for a one-row move at 120×40: within the screen (the selection moves), and at
     // the screen's edge (every row scrolls by one).
     let key = |app: &mut App, c: char| {
-        app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)), app.now_ms);
+        app.update(
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+            app.shared.now_ms,
+        );
     };
     key(&mut app, 'g');
     for _ in 0..10 {

@@ -15,7 +15,6 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use tofui::app::cache::CachedRun;
-use tofui::app::detail::Loaded;
 use tofui::app::{App, Msg, Session};
 use tofui::server::seed::{SeedOptions, seed, seed_huge};
 use tofui::server::store::Store;
@@ -53,7 +52,7 @@ fn terminal() -> Terminal<CrosstermBackend<Sink>> {
 }
 
 fn key(app: &mut App, c: KeyCode) {
-    let now = app.now_ms;
+    let now = app.shared.now_ms;
     app.update(Msg::Key(KeyEvent::new(c, KeyModifiers::NONE)), now);
 }
 
@@ -106,18 +105,17 @@ async fn main() {
         let body = client.get_run_body(&huge, &silent()).await.expect("huge run");
         let (detail, raw_logs) = tofui::worker::client::decode_run_head(&body).expect("head");
         let t1 = Instant::now();
-        let loaded =
-            Loaded::new(CachedRun { run: Arc::new(detail), logs: None, logs_pending: true });
-        let t2 = Instant::now();
         let mut app = App::new(
             Session { url: server.url.clone(), demo: true, blocked: None },
             Utc::now().timestamp_millis(),
             tz,
             (120, 40),
         );
-        let mut d = tofui::app::detail::DetailState::new(huge.clone());
-        d.load = tofui::app::detail::Load::Ready(Box::new(loaded));
-        app.detail = Some(d);
+        let cached = CachedRun { run: Arc::new(detail), logs: None, logs_pending: true };
+        // The tree and the tabs' state are built as the run view opens.
+        let fx = app.open_run_for_bench(huge.clone(), Some(cached));
+        assert!(fx.is_empty(), "opened from what was fetched");
+        let t2 = Instant::now();
         let mut term = terminal();
         term.draw(|f| tofui::ui::render(&app, f)).expect("draw");
         let t3 = Instant::now();
@@ -129,8 +127,7 @@ async fn main() {
         build.push(t2 - t1);
         frame.push(t3 - t2);
         logs_t.push(t4 - t3);
-        let mut r =
-            app.detail.take().and_then(|d| d.loaded().map(|l| (*l.run).clone())).expect("run");
+        let mut r = app.run().and_then(|d| d.loaded().map(|l| (*l.run).clone())).expect("run");
         r.logs = Some(logs);
         run = Some(Arc::new(r));
     }
@@ -161,7 +158,7 @@ async fn main() {
     for _ in 0..5 {
         let t0 = Instant::now();
         let body = client
-            .call(reqwest::Method::GET, &format!("/runs/{huge}"), &[], &silent())
+            .call(reqwest::Method::GET, &["runs", &huge], &[], &silent())
             .await
             .expect("body");
         let t1 = Instant::now();
@@ -204,13 +201,10 @@ async fn main() {
         (120, 40),
     );
     for _ in 0..10 {
-        app.cache
-            .put(huge.clone(), CachedRun { run: run.clone(), logs: None, logs_pending: false });
-        app.detail = None;
+        let cached = CachedRun { run: run.clone(), logs: None, logs_pending: false };
         let mut term = terminal();
         let t0 = Instant::now();
-        let mut fx = Vec::new();
-        app.open_run_for_bench(huge.clone(), &mut fx);
+        let fx = app.open_run_for_bench(huge.clone(), Some(cached));
         term.draw(|f| tofui::ui::render(&app, f)).expect("draw");
         warm.push(t0.elapsed());
         assert!(fx.is_empty(), "served from the cache");
@@ -225,7 +219,7 @@ async fn main() {
     let mut term = terminal();
     key(&mut app, KeyCode::Char('+'));
     term.draw(|f| tofui::ui::render(&app, f)).expect("draw");
-    let visible = app.detail.as_ref().and_then(|d| d.loaded()).map_or(0, |l| l.tree.visible.len());
+    let visible = app.run().and_then(|d| d.loaded()).map_or(0, |l| l.tree.visible.len());
     let (p50, p99, max) = scroll(
         &mut app,
         &mut term,
@@ -274,7 +268,7 @@ async fn main() {
     }
     let t0 = Instant::now();
     key(&mut app, KeyCode::Enter);
-    let matches = app.detail.as_ref().and_then(|d| d.loaded()).map_or(0, |l| l.logs.matches.len());
+    let matches = app.run().and_then(|d| d.loaded()).map_or(0, |l| l.logs.matches.len());
     println!(
         "search \"sample 42 \" over the visible lines: {:.1} ms, {matches} matches",
         ms(t0.elapsed())

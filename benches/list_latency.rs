@@ -103,7 +103,9 @@ async fn main() {
         .and_then(|u| u["serial_number"].as_str())
         .unwrap_or("SN-00001")
         .to_string();
-    let groups: Vec<(&str, f64, Vec<(&str, String)>)> = vec![
+    // (group, budget in ms, [(query name, path)])
+    type Group<'a> = (&'a str, f64, Vec<(&'a str, String)>);
+    let groups: Vec<Group> = vec![
         ("runs lists", 20.0, queries),
         (
             "runs search_query",
@@ -237,9 +239,119 @@ async fn main() {
     }
     times.sort();
     println!("GET huge run ({} MiB): median {:.0} ms", times[0].1 >> 20, ms(times[5].0));
+    unit_view(&http, &api, &server.url, &procs).await;
     server.stop().await;
 }
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
+}
+
+/// Issue 16's budget: a serial entered → the unit view with its runs on screen ≤ 100 ms p95,
+/// for a unit with 50 runs across 4 procedures inside 3 levels of genealogy. Timed as the
+/// dashboard does it: the app takes the serial, the fetch worker asks the server over HTTP
+/// (the unit, its runs, the first failing phase of its failing runs, its tree), the answer is
+/// applied and the screen drawn.
+async fn unit_view(http: &reqwest::Client, api: &str, url: &str, procs: &serde_json::Value) {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use serde_json::json;
+    use tofui::app::{App, Effect, Msg, Session};
+    use tofui::worker::{WorkerEvent, WorkerRequest};
+
+    let post = |path: &str, body: serde_json::Value| {
+        let (http, url) = (http.clone(), format!("{api}{path}"));
+        async move {
+            let r = http.post(url).bearer_auth("bench").json(&body).send().await.expect("sent");
+            assert!(r.status().is_success(), "{}", r.text().await.unwrap_or_default());
+        }
+    };
+    let ids: Vec<String> = procs["data"]
+        .as_array()
+        .expect("procedures")
+        .iter()
+        .take(4)
+        .map(|p| p["id"].as_str().expect("id").to_string())
+        .collect();
+    let now = Utc::now();
+    for i in 0..50i64 {
+        let start = now - chrono::Duration::hours(50 - i);
+        let end = start + chrono::Duration::minutes(3);
+        let fail = i % 5 == 0;
+        let phase = json!({"name": if fail { "Power-on" } else { "Boot" },
+            "outcome": if fail { "FAIL" } else { "PASS" },
+            "started_at": start.to_rfc3339(), "ended_at": end.to_rfc3339()});
+        post(
+            "/runs",
+            json!({"outcome": if fail { "FAIL" } else { "PASS" },
+            "procedure_id": ids[i as usize % ids.len()], "serial_number": "BENCH-SN-1",
+            "part_number": "PCB-MAIN", "revision_number": "C",
+            "started_at": start.to_rfc3339(), "ended_at": end.to_rfc3339(), "phases": [phase]}),
+        )
+        .await;
+    }
+    for (serial, part) in [("BENCH-SYS-1", "GW-100"), ("BENCH-RF-1", "RF-FE")] {
+        post(
+            "/units",
+            json!({"serial_number": serial, "part_number": part, "revision_number": "A"}),
+        )
+        .await;
+    }
+    for (parent, child) in [("BENCH-SYS-1", "BENCH-SN-1"), ("BENCH-SN-1", "BENCH-RF-1")] {
+        let r = http
+            .put(format!("{api}/units/{parent}/children"))
+            .bearer_auth("bench")
+            .json(&json!({"child_serial_number": child}))
+            .send()
+            .await
+            .expect("sent");
+        assert!(r.status().is_success());
+    }
+
+    let client = tofui::worker::ApiClient::new(&tofui::worker::ClientConfig {
+        url: url.to_string(),
+        api_key: "bench".into(),
+        ca_cert: None,
+        timeout: Duration::from_secs(20),
+    })
+    .expect("client");
+    let (out, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let tx = tofui::worker::spawn(client, out);
+    let session = Session { url: url.to_string(), ..Session::default() };
+    let mut times = Vec::new();
+    let mut term =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).expect("terminal");
+    for _ in 0..SAMPLES {
+        let mut app =
+            App::new(session.clone(), 0, chrono::FixedOffset::east_opt(0).unwrap(), (80, 24));
+        let key = |c| Msg::Key(KeyEvent::new(c, KeyModifiers::NONE));
+        app.update(key(KeyCode::Char('U')), 0);
+        for c in "bench-sn-1".chars() {
+            app.update(key(KeyCode::Char(c)), 0);
+        }
+        let t = Instant::now();
+        for fx in app.update(key(KeyCode::Enter), 0) {
+            if let Effect::Send(req @ WorkerRequest::Fetch { .. }) = fx {
+                tx.send(req).expect("worker");
+            }
+        }
+        loop {
+            let r = rx.recv().await.expect("answer");
+            let done = matches!(r.event, WorkerEvent::Unit(_));
+            app.update(Msg::Worker(r), 0);
+            if done {
+                break;
+            }
+        }
+        term.draw(|f| tofui::ui::render(&app, f)).expect("draw");
+        times.push(t.elapsed());
+        let d = app.unit().and_then(|u| u.data()).expect("the unit view with its data");
+        assert_eq!((d.runs.len(), d.tree.len()), (50, 3));
+    }
+    times.sort();
+    println!(
+        "serial -> unit view on screen (50 runs, 4 procedures, 3 levels): p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms (budget 100 ms p95)",
+        ms(percentile(&times, 0.5)),
+        ms(percentile(&times, 0.95)),
+        ms(times[times.len() - 1])
+    );
 }

@@ -40,6 +40,9 @@ pub struct Cli {
     /// Never change anything: every mutation is hidden and refused.
     #[arg(long)]
     pub readonly: bool,
+    /// Open the unit view of this serial number at start (any case).
+    #[arg(long, value_name = "SN")]
+    pub serial: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

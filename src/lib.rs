@@ -1,14 +1,21 @@
 //! tofui: a keyboard-driven terminal dashboard for TofuPilot test runs, and the embedded
 //! TofuPilot API v2 server it is tried and tested against.
 
+// Items are `pub` only when they are reachable from outside (the binary, the tests, the
+// benches use the library); the compiler then finds what nothing uses.
+#![warn(unreachable_pub)]
+
 pub mod analysis;
 pub mod api;
 pub mod app;
 pub mod cli;
 pub mod config;
 pub mod dashboard;
+pub mod model;
 pub mod query;
 pub mod serve;
+// The server is narrowed with its own work (issue 12); exempt here so CI stays green.
+#[allow(unreachable_pub)]
 pub mod server;
 pub mod terminal;
 pub mod ui;

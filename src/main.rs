@@ -45,11 +45,11 @@ fn config_command(action: ConfigCommand, flag: Option<&std::path::Path>) -> colo
     match action {
         ConfigCommand::Path => println!("{}", path.display()),
         ConfigCommand::Init => {
-            if path.exists() {
+            let written = tofui::config::write::write_new(&path, tofui::config::EXAMPLE)
+                .map_err(|e| color_eyre::eyre::eyre!(e))?;
+            if !written {
                 color_eyre::eyre::bail!("{} exists already; it was left as it is", path.display());
             }
-            tofui::config::write::write_atomically(&path, tofui::config::EXAMPLE)
-                .map_err(|e| color_eyre::eyre::eyre!(e))?;
             println!("wrote {}", path.display());
         }
     }
@@ -60,6 +60,7 @@ fn config_command(action: ConfigCommand, flag: Option<&std::path::Path>) -> colo
 async fn main() {
     let cli = Cli::parse();
     init_logging(&cli);
+    tofui::terminal::install_hooks();
     let config_flag = cli.config.clone();
     let result = match cli.command {
         Some(Command::Serve(args)) => tofui::serve::serve(args).await,

@@ -30,9 +30,40 @@ pub fn check_addr(addr: &str, public: bool) -> Result<SocketAddr> {
     Ok(resolved)
 }
 
+/// Bumped when the demo data changes (new stories, new tables): an older demo database is
+/// replaced rather than shown without them.
+pub const DEMO_DATA_VERSION: u32 = 3;
+
 /// Where `--demo` keeps its database, so a second start is instant.
 pub fn demo_db_path() -> PathBuf {
-    dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("tofui").join("demo.sqlite3")
+    demo_dir().join(format!("demo-{DEMO_DATA_VERSION}.sqlite3"))
+}
+
+fn demo_dir() -> PathBuf {
+    dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("tofui")
+}
+
+/// Removes demo databases of older demo data (and their WAL files): they only cache
+/// generated data.
+fn remove_old_demo_databases() {
+    let current = demo_db_path();
+    let current_name =
+        current.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let Ok(entries) = std::fs::read_dir(demo_dir()) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with("demo") && name.contains(".sqlite3") && !name.starts_with(&current_name)
+        {
+            tracing::info!(file = %name, "removing an older demo database");
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// The `--demo` server: its database in the user's data folder, seeded on first start.
+pub async fn start_demo(say: &mut dyn FnMut(String)) -> Result<Running> {
+    remove_old_demo_databases();
+    start_server(&demo_args(), say).await
 }
 
 /// Opens the database, seeds it if asked and starts serving; `say` receives what a person

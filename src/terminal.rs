@@ -1,7 +1,14 @@
-//! The terminal while the dashboard runs: raw mode, alternate screen, mouse; and getting all
-//! of that undone on every way out (normal exit, error, panic, SIGHUP/SIGTERM).
+//! The terminal while the dashboard runs: raw mode, alternate screen, mouse; getting all of
+//! that undone on every way out (normal exit, error, SIGHUP/SIGTERM, a panic of the UI); and
+//! the clipboard.
+//!
+//! Not `ratatui::init`: its panic hook restores the terminal on a panic in any thread, so a
+//! worker task that panics (and that the runtime contains) would leave the dashboard drawing
+//! on a terminal in line mode; and its backend writes unbuffered.
 
 use std::io::{self, BufWriter, Stdout, Write};
+use std::sync::OnceLock;
+use std::thread::ThreadId;
 
 use base64::Engine;
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
@@ -15,20 +22,40 @@ use ratatui::backend::CrosstermBackend;
 /// Output is buffered so a frame leaves in one write, not one per cell run.
 pub type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
-/// Puts the terminal back as it was. Safe to call more than once.
-pub fn restore() {
+/// The thread that draws, once the dashboard has the terminal.
+static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
+
+/// Puts the terminal back as it was. Safe to call more than once; each step is tried even
+/// when one before it failed.
+pub(crate) fn restore() {
     let _ = disable_raw_mode();
     let _ = execute!(io::stdout(), DisableMouseCapture, LeaveAlternateScreen, cursor::Show);
 }
 
-/// Enters the dashboard's terminal mode and makes a panic restore it before the message is
-/// printed, so the message is readable and the shell usable.
-pub fn setup() -> io::Result<Term> {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        restore();
-        previous(info);
+/// color-eyre's error and panic reports. A panic of the thread that draws restores the
+/// terminal first, so the report is readable and the shell usable; a panic of any other
+/// thread while the dashboard runs goes to the log, leaving the screen to the dashboard.
+pub fn install_hooks() {
+    let (panic_hook, eyre_hook) =
+        color_eyre::config::HookBuilder::default().display_env_section(false).into_hooks();
+    // Installed once per process; a second call keeps the first.
+    let _ = eyre_hook.install();
+    let report = panic_hook.into_panic_hook();
+    std::panic::set_hook(Box::new(move |info| match UI_THREAD.get() {
+        Some(ui) if *ui != std::thread::current().id() => {
+            tracing::error!("a background thread panicked: {info}");
+        }
+        Some(_) => {
+            restore();
+            report(info);
+        }
+        None => report(info),
     }));
+}
+
+/// Enters the dashboard's terminal mode; from now on this thread is the one that draws.
+pub fn setup() -> io::Result<Term> {
+    let _ = UI_THREAD.set(std::thread::current().id());
     enable_raw_mode()?;
     let mut out = io::stdout();
     if let Err(e) = execute!(out, EnterAlternateScreen, EnableMouseCapture, cursor::Hide) {
@@ -48,7 +75,7 @@ impl Drop for Guard {
 }
 
 /// The OSC 52 sequence that sets the clipboard; terminals and tmux pass it on, also over SSH.
-pub fn osc52(text: &str) -> String {
+pub(crate) fn osc52(text: &str) -> String {
     format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text))
 }
 

@@ -6,9 +6,8 @@ use common::rows::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tofui::api::{RunOutcome, SortBy, SortOrder};
 use tofui::app::{App, Blocked, Effect, Msg};
-use tofui::worker::{
-    ClientError, Fetch, RunsPage, Slot, WorkerEvent, WorkerRequest, WorkerResponse,
-};
+use tofui::model::RunsPage;
+use tofui::worker::{ClientError, Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 
 fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
@@ -49,15 +48,15 @@ fn scrolling_near_the_end_asks_for_the_next_page_once() {
     assert_eq!(asked.len(), 1, "one prefetch while 50 rows from the end");
     let (id, req) = asked.pop().expect("prefetch");
     assert_eq!(req.cursor, Some(100));
-    assert_eq!(app.list.selected, 60);
+    assert_eq!(app.list().selected, 60);
     answer(&mut app, id, page(100..200, false));
-    assert_eq!(app.list.rows.len(), 200);
-    assert_eq!(app.list.selected, 60, "the selection stays put when rows arrive");
+    assert_eq!(app.list().rows.len(), 200);
+    assert_eq!(app.list().selected, 60, "the selection stays put when rows arrive");
     app.update(key('G'), NOW);
-    assert_eq!(app.list.selected, 199);
+    assert_eq!(app.list().selected, 199);
     assert!(list_request(&app.update(key('j'), NOW)).is_none(), "nothing more to load");
     assert!(
-        app.list.offset + app.list.viewport > 199 && app.list.offset <= 199,
+        app.list().offset + app.list().viewport > 199 && app.list().offset <= 199,
         "selection on screen"
     );
 }
@@ -71,9 +70,9 @@ fn late_answers_to_superseded_requests_are_dropped() {
     assert_eq!((req.sort_by, req.sort_order), (SortBy::CreatedAt, SortOrder::Asc));
     // The answer to the older request arrives late and is ignored.
     answer(&mut app, newest - 1, page(500..510, false));
-    assert!(app.list.rows.is_empty() && app.list.is_loading());
+    assert!(app.list().rows.is_empty() && app.list().is_loading());
     answer(&mut app, newest, page(0..3, false));
-    assert_eq!(app.list.rows.len(), 3);
+    assert_eq!(app.list().rows.len(), 3);
 }
 
 #[test]
@@ -83,9 +82,9 @@ fn a_bad_query_sends_nothing_and_points_at_the_word() {
     let mut fx = typed(&mut app, "outcome:fail since:soon");
     fx.extend(app.update(code(KeyCode::Enter), NOW));
     assert!(fx.is_empty(), "{fx:?}");
-    let err = app.filter.as_ref().and_then(|f| f.error.clone()).expect("error shown");
+    let err = app.filter().and_then(|f| f.error.clone()).expect("error shown");
     assert_eq!(&"outcome:fail since:soon"[err.start..err.end], "soon");
-    assert_eq!(app.list.rows.len(), 100, "the list is untouched");
+    assert_eq!(app.list().rows.len(), 100, "the list is untouched");
     // Fix it: backspace four times, type a duration.
     for _ in 0..4 {
         app.update(code(KeyCode::Backspace), NOW);
@@ -94,8 +93,8 @@ fn a_bad_query_sends_nothing_and_points_at_the_word() {
     let fx = app.update(code(KeyCode::Enter), NOW);
     let (_, req) = list_request(&fx).expect("sent once it parses");
     assert_eq!(req.query.outcomes, vec![RunOutcome::Fail]);
-    assert!(app.filter.is_none());
-    assert_eq!(app.list.query.to_line(), "outcome:FAIL since:24h");
+    assert!(app.filter().is_none());
+    assert_eq!(app.list().query.to_line(), "outcome:FAIL since:24h");
 }
 
 #[test]
@@ -104,7 +103,7 @@ fn the_form_and_the_line_stay_in_sync() {
     app.update(key('/'), NOW);
     typed(&mut app, "part:PCB-MAIN meta.shift=A");
     app.update(code(KeyCode::Tab), NOW); // to the form, carrying what was typed
-    let form = app.form.as_ref().expect("form open");
+    let form = app.form().expect("form open");
     let part = form.fields.iter().find(|(f, _)| f.label() == "Part").expect("part field");
     assert_eq!(part.1.value(), "PCB-MAIN");
     // Type an outcome in the first field and a bad duration further down.
@@ -114,15 +113,15 @@ fn the_form_and_the_line_stay_in_sync() {
     }
     typed(&mut app, "2 minutes");
     assert!(app.update(code(KeyCode::Enter), NOW).is_empty());
-    let (at, _) = app.form.as_ref().and_then(|f| f.error.clone()).expect("error on the field");
-    assert_eq!(app.form.as_ref().map(|f| f.fields[at].0.label()), Some("Duration ≥"));
+    let (at, _) = app.form().and_then(|f| f.error.clone()).expect("error on the field");
+    assert_eq!(app.form().map(|f| f.fields[at].0.label()), Some("Duration ≥"));
     for _ in 0.."2 minutes".len() {
         app.update(code(KeyCode::Backspace), NOW);
     }
     typed(&mut app, "2m");
     let (_, req) = list_request(&app.update(code(KeyCode::Enter), NOW)).expect("applied");
     assert_eq!(req.query.duration.min, Some(120_000));
-    assert_eq!(app.list.query.to_line(), "outcome:FAIL part:PCB-MAIN duration>=2m meta.shift=A");
+    assert_eq!(app.list().query.to_line(), "outcome:FAIL part:PCB-MAIN duration>=2m meta.shift=A");
 }
 
 #[test]
@@ -131,8 +130,8 @@ fn live_mode_puts_new_runs_on_top_without_moving_the_selection() {
     for _ in 0..50 {
         app.update(key('j'), NOW);
     }
-    let selected_id = app.list.selected_row().expect("row").id.clone();
-    let offset = app.list.offset;
+    let selected_id = app.list().selected_row().expect("row").id.clone();
+    let offset = app.list().offset;
     app.set_live(Some(5_000));
     let early = app.update(Msg::Tick, NOW + 1_000);
     assert!(
@@ -167,17 +166,17 @@ fn live_mode_puts_new_runs_on_top_without_moving_the_selection() {
         Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(fresh)) }),
         NOW + 5_100,
     );
-    assert_eq!(app.list.rows.len(), 102, "two new runs, the known one not repeated");
-    assert_eq!(&*app.list.rows[0].id, "new-fail");
+    assert_eq!(app.list().rows.len(), 102, "two new runs, the known one not repeated");
+    assert_eq!(&*app.list().rows[0].id, "new-fail");
     assert_eq!(
-        app.list.selected_row().map(|r| r.id.clone()),
+        app.list().selected_row().map(|r| r.id.clone()),
         Some(selected_id),
         "same run selected"
     );
-    assert_eq!(app.list.offset, offset + 2, "the screen did not move");
+    assert_eq!(app.list().offset, offset + 2, "the screen did not move");
     assert!(
-        app.list.fresh_failures.contains("new-fail")
-            && !app.list.fresh_failures.contains("new-pass")
+        app.list().fresh_failures.contains("new-fail")
+            && !app.list().fresh_failures.contains("new-pass")
     );
     // Watching the top, the new runs come into view; the selected run is still the same.
     let mut top = loaded();
@@ -195,7 +194,7 @@ fn live_mode_puts_new_runs_on_top_without_moving_the_selection() {
     c.id = "newest".into();
     one.rows.push(c);
     top.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(one)) }), NOW + 5_100);
-    assert_eq!((top.list.offset, top.list.selected, &*top.list.rows[0].id), (0, 2, "newest"));
+    assert_eq!((top.list().offset, top.list().selected, &*top.list().rows[0].id), (0, 2, "newest"));
 }
 
 #[test]
@@ -214,10 +213,10 @@ fn an_unreachable_server_keeps_the_rows_marked_stale() {
         }),
         NOW,
     );
-    assert!(app.list.stale);
-    assert_eq!(app.list.rows.len(), 100, "rows stay");
+    assert!(app.list().stale);
+    assert_eq!(app.list().rows.len(), 100, "rows stay");
     answer(&mut app, id, page(0..100, true));
-    assert!(!app.list.stale && app.list.retry.is_none());
+    assert!(!app.list().stale && app.list().retry.is_none());
 }
 
 #[test]
@@ -231,7 +230,7 @@ fn a_rejected_key_blocks_with_an_explanation() {
         }),
         NOW,
     );
-    assert_eq!(app.session.blocked, Some(Blocked::Rejected("invalid API key".into())));
+    assert_eq!(app.shared.session.blocked, Some(Blocked::Rejected("invalid API key".into())));
     assert_eq!(app.update(key('q'), NOW), vec![Effect::Quit]);
 }
 
@@ -250,8 +249,8 @@ fn copy_and_open_act_on_the_selected_run() {
     );
     let fx = app.update(code(KeyCode::Esc), NOW);
     assert_eq!(fx, vec![Effect::Send(WorkerRequest::Cancel { slot: Slot::Run })]);
-    assert!(app.detail.is_none());
-    assert_eq!(app.list.selected, 1, "back on the same row");
+    assert!(app.run().is_none());
+    assert_eq!(app.list().selected, 1, "back on the same row");
 }
 
 #[test]
@@ -261,8 +260,8 @@ fn resize_keeps_the_selection_visible() {
         app.update(key('j'), NOW);
     }
     app.update(Msg::Resize(80, 10), NOW);
-    assert_eq!(app.list.viewport, 5, "10 rows less title, tabs, header, status, keys");
-    assert!(app.list.offset <= 30 && 30 < app.list.offset + 5);
+    assert_eq!(app.list().viewport, 5, "10 rows less title, tabs, header, status, keys");
+    assert!(app.list().offset <= 30 && 30 < app.list().offset + 5);
 }
 
 #[test]
@@ -279,18 +278,18 @@ fn refresh_reloads_as_many_rows_as_were_loaded_and_keeps_the_selected_run() {
     for _ in 0..30 {
         app.update(key('j'), NOW);
     }
-    let selected = app.list.selected_row().expect("row").id.clone();
-    assert_eq!(app.list.selected, 129);
+    let selected = app.list().selected_row().expect("row").id.clone();
+    assert_eq!(app.list().selected, 129);
     let (id, req) = list_request(&app.update(key('r'), NOW)).expect("refresh");
     assert_eq!(req.cursor, None);
     let fx = answer(&mut app, id, page(0..100, true));
-    assert_eq!(app.list.selected, 99, "the place is kept while the rest reloads");
+    assert_eq!(app.list().selected, 99, "the place is kept while the rest reloads");
     let (id, req) = list_request(&fx).expect("the next page, at once");
     assert_eq!(req.cursor, Some(100));
     answer(&mut app, id, page(100..200, true));
-    assert_eq!(app.list.rows.len(), 200);
+    assert_eq!(app.list().rows.len(), 200);
     assert_eq!(
-        app.list.selected_row().map(|r| r.id.clone()),
+        app.list().selected_row().map(|r| r.id.clone()),
         Some(selected),
         "back on the same run"
     );

@@ -338,7 +338,8 @@ async fn a_random_client_of_the_attachment_routes_breaks_nothing() {
         "very-long-name.txt",
     ];
     // (id, upload url, bytes that were uploaded, finalized download url)
-    let mut files: Vec<(String, String, Option<Vec<u8>>, Option<String>)> = Vec::new();
+    type File = (String, String, Option<Vec<u8>>, Option<String>);
+    let mut files: Vec<File> = Vec::new();
     for step in 0..400 {
         let key = if rng.u8(0..4) == 0 { STATION_KEY } else { USER_KEY };
         let resp = match rng.u8(0..6) {

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use common::rows::*;
 use common::run_fixture;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use tofui::app::detail::tree::{NodeKind, Tree};
-use tofui::app::detail::{Loaded, Tab};
+use tofui::app::run::tree::{NodeKind, Tree};
+use tofui::app::run::{Loaded, Tab};
 use tofui::app::{App, Effect, Mode, Msg};
 use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 
@@ -73,7 +73,7 @@ fn opened() -> App {
 }
 
 fn loaded(app: &App) -> &Loaded {
-    app.detail.as_ref().and_then(|d| d.loaded()).expect("loaded")
+    app.run().and_then(|d| d.loaded()).expect("loaded")
 }
 
 #[test]
@@ -134,7 +134,7 @@ fn f_n_and_shift_n_visit_exactly_the_failures_in_order() {
             "phase Flash firmware"
         ]
     );
-    assert!(app.flash.as_ref().is_some_and(|(t, _)| t.contains("no failure after")));
+    assert!(app.flash().is_some_and(|t| t.contains("no failure after")));
     key(&mut app, 'N');
     assert_eq!(
         name_at(loaded(&app), loaded(&app).tree.current().expect("cursor")),
@@ -216,7 +216,7 @@ fn log_search_finds_and_steps_through_matches() {
     key(&mut app, 'n');
     assert_eq!(loaded(&app).logs.view.cursor, loaded(&app).logs.matches[2]);
     key(&mut app, 'n');
-    assert!(app.flash.as_ref().is_some_and(|(t, _)| t.contains("no more matches")));
+    assert!(app.flash().is_some_and(|t| t.contains("no more matches")));
     key(&mut app, 'N');
     assert_eq!(loaded(&app).logs.view.cursor, loaded(&app).logs.matches[1]);
 }
@@ -234,15 +234,15 @@ fn enter_on_a_series_opens_its_chart_and_esc_closes_it() {
     code(&mut app, KeyCode::Esc);
     assert_eq!(app.mode(), Mode::Tree, "esc closes the chart, not the run");
     code(&mut app, KeyCode::Esc);
-    assert!(app.detail.is_none(), "second esc: back to the list");
-    assert_eq!(app.list.selected, 0);
+    assert!(app.run().is_none(), "second esc: back to the list");
+    assert_eq!(app.list().selected, 0);
 }
 
 #[test]
 fn attachments_download_once_and_say_where() {
     let mut app = opened();
     key(&mut app, '3');
-    assert_eq!(app.detail.as_ref().map(|d| d.tab), Some(Tab::Attachments));
+    assert_eq!(app.run().map(|d| d.tab), Some(Tab::Attachments));
     let fx = code(&mut app, KeyCode::Enter);
     let Some(Effect::Send(WorkerRequest::Fetch {
         id,
@@ -264,7 +264,7 @@ fn attachments_download_once_and_say_where() {
         }),
         NOW,
     );
-    assert_eq!(app.downloads[0].received, 600);
+    assert_eq!(app.downloads()[0].received, 600);
     app.update(
         Msg::Worker(WorkerResponse {
             id,
@@ -272,10 +272,10 @@ fn attachments_download_once_and_say_where() {
         }),
         NOW,
     );
-    assert!(app.flash.as_ref().is_some_and(|(t, _)| t.contains("scope_capture (1).csv")));
+    assert!(app.flash().is_some_and(|t| t.contains("scope_capture (1).csv")));
     key(&mut app, 'j');
     assert!(code(&mut app, KeyCode::Enter).is_empty());
-    assert!(app.flash.as_ref().is_some_and(|(t, _)| t.contains("no download link")));
+    assert!(app.flash().is_some_and(|t| t.contains("no download link")));
 }
 
 #[test]

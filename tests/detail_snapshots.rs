@@ -47,7 +47,8 @@ fn opened(w: u16, h: u16) -> App {
 }
 
 fn text(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
+    let mut t =
+        Terminal::new(TestBackend::new(app.shared.size.0, app.shared.size.1)).expect("terminal");
     t.draw(|f| tofui::ui::render(app, f)).expect("draw");
     t.backend().to_string()
 }
@@ -177,7 +178,7 @@ fn info_sub_units_and_metadata() {
 fn no_colour_anywhere_in_the_run_view() {
     for keys in ["+", "fnnn\n", "2/rail\n", "3"] {
         let mut app = opened(80, 24);
-        app.no_color = true;
+        app.shared.no_color = true;
         press(&mut app, keys);
         let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
         t.draw(|f| tofui::ui::render(&app, f)).expect("draw");
@@ -203,4 +204,32 @@ fn the_status_line_shows_the_whole_selected_log_message() {
         "the row is cut at 80 columns:\n{screen}"
     );
     assert!(status.contains("3/7 rail_3v3 = 3.520 V outside [3.200, 3.400]"), "{status}");
+}
+
+#[test]
+fn the_info_tab_scrolls_to_its_last_line_and_back_visibly() {
+    let mut app = opened(80, 24);
+    press(&mut app, "6");
+    let top = text(&app);
+    press(&mut app, "G");
+    let bottom = text(&app);
+    assert!(bottom.contains("wifi_password") && !top.contains("wifi_password"), "{bottom}");
+    press(&mut app, "k");
+    let up = text(&app);
+    assert_ne!(up, bottom, "k after G moves the tab");
+    press(&mut app, "jj");
+    assert_eq!(text(&app), bottom, "and j back, no further than the last line");
+}
+
+#[test]
+fn the_logs_tab_keeps_the_cursor_on_screen_under_its_filter_line() {
+    // 12 rows: 6 for the tab, its filter line and 5 log lines.
+    let mut app = opened(80, 12);
+    press(&mut app, "2G");
+    let screen = text(&app);
+    let body: Vec<&str> = screen.lines().skip(5).take(5).collect();
+    assert!(body.iter().any(|l| l.contains("Run finished")), "the last line is drawn: {screen}");
+    press(&mut app, "g");
+    let screen = text(&app);
+    assert!(screen.lines().nth(5).is_some_and(|l| l.contains("Starting")), "{screen}");
 }

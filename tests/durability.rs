@@ -61,33 +61,38 @@ async fn fifty_concurrent_writers_lose_nothing() {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn killing_the_server_mid_write_keeps_every_acknowledged_run() {
     tofui::init_tls();
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("crash.sqlite3");
-    let port = free_port();
+    // Port 0: the server takes a free port itself and says which.
     let mut child = Command::new(env!("CARGO_BIN_EXE_tofui"))
-        .args([
-            "serve",
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-            "--user-key",
-            "k",
-            "--station-key",
-            "s",
-        ])
+        .args(["serve", "--addr", "127.0.0.1:0", "--user-key", "k", "--station-key", "s"])
         .arg("--db")
         .arg(&db)
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("server starts");
-    let url = format!("http://127.0.0.1:{port}");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        // Read to the end: a server whose stdout is closed would fail printing.
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(url) = line
+                .strip_prefix("TofuPilot API v2 on ")
+                .and_then(|rest| rest.split_whitespace().next())
+            {
+                let _ = tx.send(url.to_string());
+            }
+        }
+    });
+    let url = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(20)))
+        .await
+        .expect("reader")
+        .expect("the server says where it listens");
     let sdk = client(&url, "k");
     let deadline = Instant::now() + Duration::from_secs(20);
     let p = loop {

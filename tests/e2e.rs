@@ -5,6 +5,7 @@
 mod common;
 
 use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -36,12 +37,22 @@ impl Tui {
     }
 
     fn start_env(url: &str, key: &str, args: &[&str], env: &[(&str, &str)]) -> Tui {
+        Tui::start_program(Path::new(env!("CARGO_BIN_EXE_tofui")), url, key, args, env)
+    }
+
+    fn start_program(
+        program: &Path,
+        url: &str,
+        key: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Tui {
         let pty = native_pty_system()
             .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
             .expect("pty");
         let dir = tempfile::tempdir().expect("dir");
         let log = dir.path().join("tofui.log");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_tofui"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env("TOFUPILOT_URL", url);
         cmd.env("TOFUPILOT_API_KEY", key);
@@ -98,6 +109,18 @@ impl Tui {
         self.writer.flush().expect("flush");
         // Separate keys from what follows, so a lone ESC is not read as Alt+key.
         std::thread::sleep(Duration::from_millis(60));
+    }
+
+    /// Types `text` as a barcode scanner does: a character a millisecond, then Enter.
+    fn scan(&mut self, text: &str) {
+        for c in text.chars() {
+            let mut b = [0u8; 4];
+            self.writer.write_all(c.encode_utf8(&mut b).as_bytes()).expect("write");
+            self.writer.flush().expect("flush");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        self.writer.write_all(b"\r").expect("enter");
+        self.writer.flush().expect("flush");
     }
 
     fn wait_exit(&mut self) -> portable_pty::ExitStatus {
@@ -201,7 +224,8 @@ async fn first_frame_scroll_filter_and_quit() {
         let status = t.wait_exit();
         assert!(status.success(), "exit status {status:?}");
         t.assert_restored();
-        let log = std::fs::read_to_string(&t.log).unwrap_or_default();
+        let log = std::fs::read_to_string(&t.log).expect("the log is written");
+        assert!(log.contains("connecting") && log.contains(&url), "a log to look in: {log}");
         assert!(!log.contains(USER_KEY), "the key is never logged");
         let raw = t.raw.lock().expect("raw").clone();
         assert!(!String::from_utf8_lossy(&raw).contains(USER_KEY));
@@ -383,7 +407,9 @@ async fn tag_a_run_delete_another_and_upload_a_file_through_the_ui() {
         t.send("d");
         t.wait_for("the confirmation", |s| s.contains("Delete 1 run?") && s.contains(&second));
         t.send("\r");
-        t.wait_for("the deletion", |s| s.contains("deleted 1 run") && !s.contains(&second));
+        // Serials repeat (a unit's runs follow each other), so the count tells the row is gone;
+        // which run went is checked through the API below.
+        t.wait_for("the deletion", |s| s.contains("deleted 1 run") && s.contains("All runs 39"));
         // Upload to the first run, then download it back.
         t.send("g");
         t.send("\r");
@@ -495,18 +521,41 @@ async fn views_from_the_config_switch_save_and_come_back_after_a_restart() {
     .expect("tui test");
 }
 
+/// An example program built next to the tests (plain `cargo test` builds the examples; when
+/// running one test target alone, `cargo build --examples` first).
+fn example(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary");
+    let target = exe.parent().and_then(Path::parent).expect("the target directory");
+    let path = target.join("examples").join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: `cargo test` builds it, or `cargo build --example {name}`",
+        path.display()
+    );
+    path
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_panic_restores_the_terminal_and_prints_a_readable_message() {
+async fn a_background_panic_leaves_the_dashboard_and_a_ui_panic_restores_the_terminal() {
     let s = server(10).await;
     let url = s.running.url.clone();
     tokio::task::spawn_blocking(move || {
-        let mut t = Tui::start_env(
-            &url,
-            USER_KEY,
-            &[],
-            &[("TOFUI_TEST_PANIC_AFTER_MS", "700"), ("RUST_BACKTRACE", "0")],
-        );
-        t.wait_for("rows", |s| s.contains("SN-") || s.contains("PSU-") || s.contains("RF-"));
+        // The dashboard with a seam: a background thread panics as the first rows are drawn,
+        // the UI panics when the selection moves.
+        let program = example("panic_restore");
+        let mut t = Tui::start_program(&program, &url, USER_KEY, &[], &[("RUST_BACKTRACE", "0")]);
+        let first =
+            t.wait_for("rows", |s| s.contains("SN-") || s.contains("PSU-") || s.contains("RF-"));
+        {
+            let p = t.parser.lock().expect("parser");
+            assert!(p.screen().alternate_screen(), "still the dashboard's screen");
+            assert!(p.screen().hide_cursor(), "still the dashboard's cursor");
+        }
+        assert!(!first.contains("background panic"), "not printed over the dashboard: {first}");
+        assert!(t.child.try_wait().expect("wait").is_none(), "still running");
+        let log = std::fs::read_to_string(&t.log).expect("the log is written");
+        assert!(log.contains("a background panic"), "the panic went to the log: {log}");
+        t.send("j");
         let status = t.wait_exit();
         assert!(!status.success());
         t.assert_restored();
@@ -515,6 +564,68 @@ async fn a_panic_restores_the_terminal_and_prints_a_readable_message() {
             screen.contains("a deliberate panic"),
             "the message is on the normal screen: {screen}"
         );
+    })
+    .await
+    .expect("tui test");
+}
+
+/// The line of the genealogy that marks the unit on view.
+fn unit_here(screen: &str) -> Option<String> {
+    screen.lines().find(|l| l.contains("◂ this unit")).map(str::to_string)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scan_a_serial_walk_its_family_open_a_run_and_come_back() {
+    let s = server(120).await;
+    // A board inside a gateway, with its RF module: three levels.
+    let (_, page) = s.get("/units?search_query=SYS-&limit=100").await;
+    let mut pick = None;
+    'find: for sys in page["data"].as_array().expect("units") {
+        let (_, top) = s.get(&format!("/units/{}", sys["serial_number"].as_str().unwrap())).await;
+        for child in top["children"].as_array().into_iter().flatten() {
+            let serial = child["serial_number"].as_str().unwrap().to_string();
+            let (_, c) = s.get(&format!("/units/{serial}")).await;
+            if let Some(k) = c["children"].as_array().and_then(|k| k.first()) {
+                pick = Some((serial, k["serial_number"].as_str().unwrap().to_string()));
+                break 'find;
+            }
+        }
+    }
+    let (board, module) = pick.expect("a three-level assembly in the demo data");
+    let url = s.running.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut t = Tui::start(&url, &[]);
+        t.wait_for("rows", |s| position(s).is_some());
+        t.send("U");
+        t.wait_for("the serial prompt", |s| s.contains("Serial:"));
+        // Scanned in lower case, a character a millisecond: nothing lost, nothing reordered.
+        t.scan(&board.to_lowercase());
+        t.wait_for("the unit", |s| {
+            s.contains("Genealogy") && unit_here(s).is_some_and(|l| l.contains(&board))
+        });
+        // To the sub-unit in the tree (just under this unit), and back.
+        t.send("\t");
+        t.send("j");
+        t.send("\r");
+        t.wait_for("the sub-unit", |s| unit_here(s).is_some_and(|l| l.contains(&module)));
+        t.send("\x1b");
+        t.wait_for("the board again", |s| unit_here(s).is_some_and(|l| l.contains(&board)));
+        // Its newest run, and back to the unit.
+        t.send("\t");
+        t.send("\r");
+        t.wait_for("the run view", |s| s.contains("Phases") && s.contains(&board));
+        // From the run, its unit is one key away.
+        t.send("U");
+        t.wait_for("the run's unit", |s| unit_here(s).is_some_and(|l| l.contains(&board)));
+        t.send("\x1b");
+        t.wait_for("the run view again", |s| s.contains("Phases") && unit_here(s).is_none());
+        t.send("\x1b");
+        t.wait_for("the unit again", |s| s.contains("Genealogy") && s.contains("First failure"));
+        t.send("\x1b");
+        t.wait_for("the list", |s| position(s).is_some());
+        t.send("q");
+        assert!(t.wait_exit().success());
+        t.assert_restored();
     })
     .await
     .expect("tui test");

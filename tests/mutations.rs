@@ -25,6 +25,14 @@ fn press(app: &mut App, keys: &str) -> Vec<Effect> {
     fx
 }
 
+/// Moves the editor's cursor to row `i` with the keys: to the top, then down.
+fn select(app: &mut App, i: usize) {
+    let n = app.editor().map_or(0, |e| e.rows.len());
+    press(app, &"k".repeat(n));
+    press(app, &"j".repeat(i));
+    assert_eq!(app.editor().map(|e| e.cursor), Some(i));
+}
+
 fn loaded_list() -> App {
     let mut app = app(100, 30);
     let (id, _) = list_request(&app.start()).expect("list");
@@ -75,21 +83,20 @@ fn add_change_remove_review_and_save_only_the_changes() {
     press(&mut app, "abin\t\"12\"\n"); // a string that looks like a number
     press(&mut app, "arework\ttrue\n");
     // Rows: fixture, shift, temperature, bin, rework. Change shift, remove fixture.
-    press(&mut app, "g");
-    let ed = app.editor.as_ref().expect("editor");
+    let ed = app.editor().expect("editor");
     let pos = |k: &str| ed.rows.iter().position(|r| r.key == k).expect("row");
     let (fixture, shift) = (pos("fixture"), pos("shift"));
-    app.editor.as_mut().expect("editor").cursor = shift;
+    select(&mut app, shift);
     press(&mut app, "\n");
     for _ in 0..3 {
         app.update(Msg::Key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE)), NOW);
     }
     press(&mut app, "B\n");
-    app.editor.as_mut().expect("editor").cursor = fixture;
+    select(&mut app, fixture);
     press(&mut app, "x");
     press(&mut app, "\x13");
     assert_eq!(app.mode(), Mode::EditorReview);
-    let (added, changed, removed) = app.editor.as_ref().expect("editor").change_set();
+    let (added, changed, removed) = app.editor().expect("editor").change_set();
     assert_eq!((added.len(), changed.len(), removed.len()), (2, 1, 1));
     let fx = press(&mut app, "\n");
     let sent = patches(&fx);
@@ -99,7 +106,7 @@ fn add_change_remove_review_and_save_only_the_changes() {
         json!({"bin": "12", "rework": true, "shift": "B", "fixture": null})
     );
     // Saving: the editor stays until the server acknowledges.
-    assert!(app.editor.is_some());
+    assert!(app.editor().is_some());
     assert_eq!(press(&mut app, "q"), vec![], "quitting asks first");
     assert_eq!(app.mode(), Mode::Ask);
     press(&mut app, "n");
@@ -110,8 +117,8 @@ fn add_change_remove_review_and_save_only_the_changes() {
         }),
         NOW,
     );
-    assert!(app.editor.is_none());
-    assert!(app.flash.as_ref().is_some_and(|(t, _)| t.contains("saved 4 changes")));
+    assert!(app.editor().is_none());
+    assert!(app.flash().is_some_and(|t| t.contains("saved 4 changes")));
 }
 
 #[test]
@@ -134,7 +141,7 @@ fn a_failed_save_keeps_every_edit_and_retries() {
             }),
             NOW,
         );
-        let ed = app.editor.as_ref().expect("still open");
+        let ed = app.editor().expect("still open");
         assert!(ed.error.as_ref().is_some_and(|e| e.contains("edits are kept")), "{:?}", ed.error);
         assert_eq!(serde_json::Value::Object(ed.changes()), json!({"note": "fixture loose"}));
         press(&mut app, "\x13");
@@ -145,14 +152,14 @@ fn a_failed_save_keeps_every_edit_and_retries() {
         Msg::Worker(WorkerResponse { id: sent[0].0, event: WorkerEvent::Done(Ok(vec![])) }),
         NOW,
     );
-    assert!(app.editor.is_none(), "saved on the retry");
+    assert!(app.editor().is_none(), "saved on the retry");
 }
 
 #[test]
 fn bulk_edits_report_per_run_and_keep_failures_retryable() {
     let mut app = loaded_list();
     press(&mut app, "   "); // mark three runs
-    assert_eq!(app.list.marked.len(), 3);
+    assert_eq!(app.list().marked.len(), 3);
     let fx = press(&mut app, "m");
     assert!(fx.is_empty(), "no single run to read");
     press(&mut app, "arework\ttrue\n\x13");
@@ -173,7 +180,7 @@ fn bulk_edits_report_per_run_and_keep_failures_retryable() {
         Msg::Worker(WorkerResponse { id: sent[2].0, event: WorkerEvent::Done(Ok(vec![])) }),
         NOW,
     );
-    let ed = app.editor.as_ref().expect("kept for the failure");
+    let ed = app.editor().expect("kept for the failure");
     assert_eq!(ed.targets.len(), 1);
     assert_eq!(ed.targets[0].run_id, sent[1].1);
     let err = ed.error.clone().unwrap_or_default();
@@ -197,11 +204,12 @@ fn a_forbidden_edit_is_explained_and_not_offered_again() {
         }),
         NOW,
     );
-    let err = app.editor.as_ref().and_then(|e| e.error.clone()).unwrap_or_default();
+    let err = app.editor().and_then(|e| e.error.clone()).unwrap_or_default();
     assert!(err.contains("403") && err.contains("not offer it again"), "{err}");
-    app.editor = None;
+    press(&mut app, "\x1by"); // close the editor, losing the edit
+    assert!(app.editor().is_none());
     assert!(press(&mut app, "m").is_empty());
-    assert!(app.editor.is_none(), "m does nothing now");
+    assert!(app.editor().is_none(), "m does nothing now");
 }
 
 #[test]
@@ -218,7 +226,7 @@ fn delete_asks_typing_the_count_for_several_and_removes_only_what_the_server_del
         panic!("delete")
     };
     assert_eq!(ids, vec!["run-000000", "run-000001"]);
-    assert_eq!(app.list.rows.len(), 10, "nothing removed before the answer");
+    assert_eq!(app.list().rows.len(), 10, "nothing removed before the answer");
     app.update(
         Msg::Worker(WorkerResponse {
             id,
@@ -229,10 +237,8 @@ fn delete_asks_typing_the_count_for_several_and_removes_only_what_the_server_del
         }),
         NOW,
     );
-    assert_eq!(app.list.rows.len(), 10, "nothing removed on failure");
-    assert!(
-        app.delete.as_ref().and_then(|d| d.error.clone()).is_some_and(|e| e.contains("disk full"))
-    );
+    assert_eq!(app.list().rows.len(), 10, "nothing removed on failure");
+    assert!(app.delete().and_then(|d| d.error.clone()).is_some_and(|e| e.contains("disk full")));
     let fx = press(&mut app, "\n");
     let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else {
         panic!("retry")
@@ -244,8 +250,8 @@ fn delete_asks_typing_the_count_for_several_and_removes_only_what_the_server_del
         }),
         NOW,
     );
-    assert_eq!(app.list.rows.len(), 8);
-    assert!(app.list.marked.is_empty());
+    assert_eq!(app.list().rows.len(), 8);
+    assert!(app.list().marked.is_empty());
     // One run: enter confirms.
     press(&mut app, "d");
     assert!(matches!(
@@ -261,8 +267,9 @@ fn readonly_hides_and_refuses_every_change() {
     for k in ["m", "d", " "] {
         assert!(press(&mut app, k).is_empty());
     }
-    assert!(app.editor.is_none() && app.delete.is_none() && app.list.marked.is_empty());
-    let help: Vec<&str> = app.keymap.describe(Mode::List, false).iter().map(|(_, l)| *l).collect();
+    assert!(app.editor().is_none() && app.delete().is_none() && app.list().marked.is_empty());
+    let help: Vec<&str> =
+        app.shared.keymap.describe(Mode::List, false).iter().map(|(_, l)| *l).collect();
     assert!(!help.contains(&"delete") && !help.contains(&"metadata"), "{help:?}");
 }
 
@@ -283,8 +290,8 @@ fn deleting_runs_already_gone_says_so_and_drops_them_from_view() {
         }),
         NOW,
     );
-    assert!(app.flash.as_ref().is_some_and(|(t, _)| t.contains("did not exist any more")));
-    assert_eq!(app.list.rows.len(), 9);
+    assert!(app.flash().is_some_and(|t| t.contains("did not exist any more")));
+    assert_eq!(app.list().rows.len(), 9);
     // A station key: explained, and `d` is not offered again.
     press(&mut app, "d");
     let fx = press(&mut app, "\n");
@@ -300,11 +307,7 @@ fn deleting_runs_already_gone_says_so_and_drops_them_from_view() {
         }),
         NOW,
     );
-    assert!(
-        app.flash
-            .as_ref()
-            .is_some_and(|(t, _)| t.contains("403") && t.contains("stations cannot delete"))
-    );
-    assert_eq!(app.list.rows.len(), 9, "nothing removed");
-    assert!(press(&mut app, "d").is_empty() && app.delete.is_none());
+    assert!(app.flash().is_some_and(|t| t.contains("403") && t.contains("stations cannot delete")));
+    assert_eq!(app.list().rows.len(), 9, "nothing removed");
+    assert!(press(&mut app, "d").is_empty() && app.delete().is_none());
 }

@@ -204,7 +204,8 @@ proptest! {
     #[test]
     fn any_line_parses_or_errors_inside_the_line(line in "\\PC{0,60}") {
         match parse(&line) {
-            Ok(q) => { let _ = q.to_line(); }
+            // What parses prints as a line that reads back to the same query.
+            Ok(q) => prop_assert_eq!(parse(&q.to_line()), Ok(q.clone()), "line: {}", line),
             Err(e) => {
                 prop_assert!(e.start <= e.end && e.end <= line.len(), "{e:?}");
                 prop_assert!(line.is_char_boundary(e.start) && line.is_char_boundary(e.end), "{e:?}");

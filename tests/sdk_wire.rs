@@ -786,7 +786,7 @@ async fn directory_endpoints_answer_in_the_sdk_shapes() {
     let stations = s.sdk.stations().list().send().await.expect("stations");
     assert!(stations.data.iter().any(|st| st.name == "Line 1 FCT" && !st.procedures.is_empty()));
     let procs = s.sdk.procedures().list().send().await.expect("procedures");
-    assert_eq!(procs.data.len(), 4);
+    assert_eq!(procs.data.len(), 5);
     let found = s.sdk.procedures().list().search_query("burn").send().await.expect("search");
     assert_eq!(found.data.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), vec!["PSU Burn-in"]);
 }

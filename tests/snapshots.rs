@@ -12,7 +12,8 @@ use tofui::app::{App, Blocked, Msg, Session};
 use tofui::worker::{ClientError, WorkerEvent, WorkerResponse};
 
 fn draw(app: &App) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
+    let mut t =
+        Terminal::new(TestBackend::new(app.shared.size.0, app.shared.size.1)).expect("terminal");
     t.draw(|f| tofui::ui::render(app, f)).expect("draw");
     t
 }
@@ -155,9 +156,9 @@ fn bad_rows_and_unknown_outcomes_show_as_such() {
     let (id, _) = list_request(&a.start()).expect("request");
     let mut p = page(0..3, false);
     p.rows[0].outcome = Some(tofui::api::RunOutcome::Unknown("RUNNING".into()));
-    p.rows[1] = tofui::worker::RunRow {
+    p.rows[1] = tofui::model::RunRow {
         problem: Some("unreadable row: invalid type: integer `7`".into()),
-        ..tofui::worker::RunRow::blank("run-bad")
+        ..tofui::model::RunRow::blank("run-bad")
     };
     a.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(p)) }), NOW);
     let screen = text(&a);
@@ -184,7 +185,7 @@ fn colour_and_no_color() {
     let t = draw(&a);
     assert_eq!(style_of(&t, 4, "✗").fg, Some(Color::Red));
     assert!(style_of(&t, 3, "✓").add_modifier.contains(Modifier::REVERSED));
-    a.no_color = true;
+    a.shared.no_color = true;
     let t = draw(&a);
     let buf = t.backend().buffer();
     for y in 0..24 {
@@ -205,7 +206,7 @@ fn colour_and_no_color() {
 #[test]
 fn absolute_dates_in_utc_when_configured() {
     let mut a = with_rows(80, 24, 5);
-    a.absolute_dates = true;
+    a.shared.absolute_dates = true;
     let screen = text(&a);
     // Every row, not only the selected one: 11:58:30 and 11:28:30 UTC.
     assert!(screen.contains("11-26 11:58:30") && screen.contains("11-26 11:28:30"), "{screen}");

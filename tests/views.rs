@@ -76,26 +76,26 @@ fn each_view_keeps_its_rows_selection_and_scroll() {
     for _ in 0..40 {
         press(&mut app, "j");
     }
-    let (sel, off) = (app.list.selected, app.list.offset);
+    let (sel, off) = (app.list().selected, app.list().offset);
     assert!(off > 0);
     let fx = press(&mut app, "2");
-    assert_eq!(app.active, 1);
-    assert_eq!(app.list.rows.len(), 37, "shown at once from what was loaded");
+    assert_eq!(app.runs.active, 1);
+    assert_eq!(app.list().rows.len(), 37, "shown at once from what was loaded");
     assert_eq!(requests(&fx).len(), 1, "and refreshed in the background");
     press(&mut app, "jjj");
     press(&mut app, "\t");
-    assert_eq!(app.active, 2);
+    assert_eq!(app.runs.active, 2);
     let fx = press(&mut app, "1");
-    assert_eq!((app.list.selected, app.list.offset), (sel, off), "view 1 as it was left");
+    assert_eq!((app.list().selected, app.list().offset), (sel, off), "view 1 as it was left");
     let (id, view, _) = requests(&fx)[0].clone();
     press(&mut app, "2");
-    assert_eq!(app.list.selected, 3);
+    assert_eq!(app.list().selected, 3);
     // The refresh of view 1 lands there, not on screen.
     press(&mut app, "3");
     answer(&mut app, id, 5, false);
-    assert_eq!(app.list.rows.len(), 12, "view 3 untouched");
-    assert_eq!(app.views[0].saved.as_ref().map(|l| l.rows.len()), Some(5));
-    assert_eq!(app.views[0].id, view);
+    assert_eq!(app.list().rows.len(), 12, "view 3 untouched");
+    assert_eq!(app.runs.views[0].saved.as_ref().map(|l| l.rows.len()), Some(5));
+    assert_eq!(app.runs.views[0].id, view);
 }
 
 #[test]
@@ -115,29 +115,26 @@ fn w_name_saves_the_typed_filter_as_a_new_view_and_asks_to_write_the_config() {
     assert_eq!(names, ["All runs", "Failures", "Last 24 h", "Passing"]);
     assert_eq!(saved[3].view.query, "outcome:PASS");
     assert_eq!(saved[0].view.query, "", "the first view keeps its own filter");
-    assert_eq!(app.active, 3);
-    assert_eq!(app.list.rows.len(), 20, "the new tab shows the rows already loaded");
+    assert_eq!(app.runs.active, 3);
+    assert_eq!(app.list().rows.len(), 20, "the new tab shows the rows already loaded");
     app.update(Msg::ViewsSaved(Ok("/tmp/config.toml".into())), NOW);
-    assert_eq!(app.views[3].origin.as_deref(), Some("Passing"));
+    assert_eq!(app.runs.views[3].origin.as_deref(), Some("Passing"));
     // Rename, move, delete — each written.
     let fx = press(&mut app, ":rename Passes\n");
     assert!(fx.iter().any(|e| matches!(e, Effect::SaveViews(v) if v[3].view.name == "Passes" && v[3].origin.as_deref() == Some("Passing"))));
     press(&mut app, ":move 1\n");
     assert_eq!(
-        app.views.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(),
+        app.runs.views.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(),
         ["Passes", "All runs", "Failures", "Last 24 h"]
     );
     press(&mut app, ":delete\n");
-    assert_eq!(app.views.len(), 3);
-    assert_eq!(app.list.query.to_line(), "", "now on All runs");
+    assert_eq!(app.runs.views.len(), 3);
+    assert_eq!(app.list().query.to_line(), "", "now on All runs");
     // Mistakes are explained where they were typed.
     press(&mut app, ":frobnicate\n");
     assert_eq!(app.mode(), Mode::Command);
     assert!(
-        app.command
-            .as_ref()
-            .and_then(|c| c.error.clone())
-            .is_some_and(|e| e.contains("unknown command"))
+        app.command().and_then(|c| c.error.clone()).is_some_and(|e| e.contains("unknown command"))
     );
 }
 
@@ -154,7 +151,7 @@ fn live_mode_marks_a_background_view_with_new_failures() {
         })
         .collect();
     assert_eq!(live.len(), 3, "every view polls");
-    let failures_view = app.views[1].id;
+    let failures_view = app.runs.views[1].id;
     let (id, _) =
         live.iter().find(|(_, v)| *v == failures_view).copied().expect("poll of Failures");
     let mut p = page(0..0, false);
@@ -164,14 +161,14 @@ fn live_mode_marks_a_background_view_with_new_failures() {
     r.created_ms = Some(NOW + 4_000);
     p.rows.push(r);
     app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(p)) }), NOW + 5_100);
-    assert!(app.views[1].new_failures);
+    assert!(app.runs.views[1].new_failures);
     let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
     t.draw(|f| tofui::ui::render(&app, f)).expect("draw");
     let tabs: String = t.backend().to_string().lines().nth(1).unwrap_or_default().to_string();
     insta::assert_snapshot!("tab_bar_80x24", tabs);
     assert!(tabs.contains("2 Failures 38 !"), "{tabs}");
     press(&mut app, "2");
-    assert!(!app.views[1].new_failures, "seen");
+    assert!(!app.runs.views[1].new_failures, "seen");
     // Back on view 1, an answer for view 2 that brings nothing new does not mark it again.
     let fx = press(&mut app, "1");
     let (id, _, _) = requests(&fx)[0].clone();
@@ -182,7 +179,7 @@ fn live_mode_marks_a_background_view_with_new_failures() {
     if let Some((rid, _, _)) = refresh.first() {
         answer(&mut app, *rid, 38, false);
     }
-    assert!(!app.views[1].new_failures);
+    assert!(!app.runs.views[1].new_failures);
 }
 
 #[test]
@@ -194,7 +191,7 @@ fn key_overrides_change_the_keys_shown_and_report_conflicts_with_their_line() {
         keys: keys.iter().map(|k| k.to_string()).collect(),
         line,
     };
-    let problems = app.keymap.apply_overrides(&[
+    let problems = app.shared.keymap.apply_overrides(&[
         o("list", "open", &["l"], 3),
         o("list", "refresh", &["l"], 4),
         o("list", "teleport", &["t"], 5),
@@ -205,7 +202,7 @@ fn key_overrides_change_the_keys_shown_and_report_conflicts_with_their_line() {
     let lines: Vec<usize> = problems.iter().map(|(l, _)| *l).collect();
     assert_eq!(lines, [4, 5, 6, 8], "{problems:?}");
     assert!(problems[0].1.contains("bound twice") && problems[0].1.contains("line 3"));
-    let footer = app.keymap.describe(Mode::List, true);
+    let footer = app.shared.keymap.describe(Mode::List, true);
     assert!(footer.iter().any(|(k, l)| k == "l" && *l == "open"), "{footer:?}");
     assert!(footer.iter().any(|(k, l)| k == "ctrl-q" && *l == "quit"), "{footer:?}");
     assert!(!footer.iter().any(|(k, _)| k == "enter"), "enter no longer opens");
@@ -217,7 +214,7 @@ fn key_overrides_change_the_keys_shown_and_report_conflicts_with_their_line() {
 #[test]
 fn config_problems_show_in_the_footer_with_file_and_line() {
     let mut app = three_views();
-    app.config_problems = vec!["/home/op/.config/tofui/config.toml:7: unknown key `colour`".into(), "/home/op/.config/tofui/config.toml:9: theme = \"dark\" is not one of: default, light, none".into()];
+    app.shared.config_problems = vec!["/home/op/.config/tofui/config.toml:7: unknown key `colour`".into(), "/home/op/.config/tofui/config.toml:9: theme = \"dark\" is not one of: default, light, none".into()];
     let mut t = Terminal::new(TestBackend::new(120, 24)).expect("terminal");
     t.draw(|f| tofui::ui::render(&app, f)).expect("draw");
     let status = t.backend().to_string().lines().nth(22).unwrap_or_default().to_string();

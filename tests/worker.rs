@@ -13,10 +13,11 @@ use chrono::{DurationRound, FixedOffset, TimeDelta, Utc};
 use common::*;
 use serde_json::Value;
 use tofui::api::{RunOutcome, SortBy, SortOrder};
+use tofui::model::RunsPage;
 use tofui::query::parse;
 use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{
-    self, ApiClient, ClientConfig, ClientError, Fetch, ListRequest, RunsPage, Slot, WorkerEvent,
+    self, ApiClient, ClientConfig, ClientError, Fetch, ListRequest, Slot, WorkerEvent,
     WorkerRequest, WorkerResponse,
 };
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
@@ -77,7 +78,7 @@ impl Harness {
     }
 
     /// Every row of a query, page after page.
-    async fn all(&mut self, line: &str) -> Vec<tofui::worker::RunRow> {
+    async fn all(&mut self, line: &str) -> Vec<tofui::model::RunRow> {
         let mut rows = Vec::new();
         let mut cursor = None;
         loop {
@@ -129,7 +130,7 @@ async fn every_filter_of_the_language_reaches_the_api() {
     let mut h = Harness::new(&s.running.url);
     let all = h.all("").await;
     let now = Utc::now().timestamp_millis();
-    type Check = Box<dyn Fn(&tofui::worker::RunRow) -> bool>;
+    type Check = Box<dyn Fn(&tofui::model::RunRow) -> bool>;
     let cases: Vec<(&str, Check)> = vec![
         (
             "outcome:fail,error",
@@ -198,8 +199,8 @@ async fn every_filter_of_the_language_reaches_the_api() {
         ),
         ("meta.rework=true", Box::new(|m: &Value| m["rework"] == true)),
         (
-            "meta.fixture~X-03",
-            Box::new(|m: &Value| m["fixture"].as_str().is_some_and(|f| f.contains("X-03"))),
+            "meta.fixture~X-2",
+            Box::new(|m: &Value| m["fixture"].as_str().is_some_and(|f| f.contains("X-2"))),
         ),
         (
             "meta.shift:A,C meta.temperature<22",
@@ -318,20 +319,72 @@ async fn gives_up_on_a_persistent_500_with_the_servers_message() {
     assert_eq!(notes.len(), 3);
 }
 
+/// The next report of the holding server (waiting long only when something is broken).
+async fn next(seen: &mut UnboundedReceiver<Seen>) -> Option<Seen> {
+    tokio::time::timeout(Duration::from_secs(30), seen.recv()).await.expect("a report in time")
+}
+
+/// What the holding server saw of the first request.
+#[derive(Debug, PartialEq)]
+enum Seen {
+    Arrived,
+    HungUp,
+}
+
+/// A server that holds the first request it gets without ever answering, saying when it
+/// arrived and when the client hung up on it; every later request gets `PAGE` at once.
+async fn holds_the_first() -> (String, UnboundedReceiver<Seen>, Arc<AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let (tx, seen) = unbounded_channel();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let c = calls.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let (tx, c) = (tx.clone(), c.clone());
+            tokio::spawn(async move {
+                // The request head (a GET has no body).
+                let mut head = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match sock.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                if c.fetch_add(1, Ordering::SeqCst) == 0 {
+                    let _ = tx.send(Seen::Arrived);
+                    // Never answered: wait for the client to close the connection.
+                    while matches!(sock.read(&mut buf).await, Ok(n) if n > 0) {}
+                    let _ = tx.send(Seen::HungUp);
+                } else {
+                    let resp = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{PAGE}",
+                        PAGE.len()
+                    );
+                    let _ = sock.write_all(resp.as_bytes()).await;
+                }
+            });
+        }
+    });
+    (url, seen, calls)
+}
+
 #[tokio::test]
 async fn a_newer_request_cancels_the_older_one() {
     tofui::init_tls();
-    let (url, calls) = mock(vec![(200, None, PAGE.into())], Duration::from_millis(400)).await;
+    let (url, mut seen, calls) = holds_the_first().await;
     let mut h = Harness::new(&url);
     let first = h.send(Slot::List(0), "outcome:fail", None);
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(next(&mut seen).await, Some(Seen::Arrived), "the first request is in flight");
     let second = h.send(Slot::List(0), "outcome:pass", None);
     let (id, page, _) = h.answer().await;
     assert_eq!(id, second);
     assert!(page.is_ok());
-    // The first never answers.
-    let late = tokio::time::timeout(Duration::from_millis(800), h.rx.recv()).await;
-    assert!(late.is_err(), "no answer for the superseded request {first}: {late:?}");
+    // The first was aborted: the client hung up on it, and it can never be answered.
+    assert_eq!(next(&mut seen).await, Some(Seen::HungUp), "request {first} abandoned");
+    assert!(h.rx.try_recv().is_err(), "no answer for the superseded request {first}");
     assert_eq!(calls.load(Ordering::SeqCst), 2);
     // Another slot is independent.
     let live = h.send(Slot::Live(0), "", None);
@@ -344,10 +397,11 @@ async fn a_newer_request_cancels_the_older_one() {
 #[tokio::test]
 async fn an_unreachable_server_is_retried_and_reported_until_it_answers() {
     tofui::init_tls();
-    // A port nobody listens on, then a server appears there.
-    let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = probe.local_addr().expect("addr");
-    drop(probe);
+    // A port held but not listened on (connections are refused), where a server appears
+    // later: the port stays ours in between, so nothing else can take it.
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.bind("127.0.0.1:0".parse().expect("addr")).expect("bind");
+    let addr = socket.local_addr().expect("addr");
     let mut h = Harness::new(&format!("http://{addr}"));
     h.send(Slot::List(0), "", None);
     let first = tokio::time::timeout(Duration::from_secs(5), h.rx.recv())
@@ -359,8 +413,8 @@ async fn an_unreachable_server_is_retried_and_reported_until_it_answers() {
         other => panic!("expected a retry note, got {other:?}"),
     }
     let s = TestServer::start().await;
-    // Forward the free port to the real server by starting one there.
-    let listener = tokio::net::TcpListener::bind(addr).await.expect("port still free");
+    // Forward the port to the real server by listening on it now.
+    let listener = socket.listen(64).expect("listen");
     let target = s.running.addr;
     tokio::spawn(async move {
         while let Ok((mut inbound, _)) = listener.accept().await {

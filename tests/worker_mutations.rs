@@ -176,7 +176,8 @@ async fn faulty() -> (String, Arc<AtomicUsize>) {
                             r#"{"message":"database unavailable","code":"INTERNAL_SERVER_ERROR"}"#;
                         let _ = sock.write_all(format!("HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{msg}", msg.len()).as_bytes()).await;
                     }
-                    1 => tokio::time::sleep(Duration::from_secs(5)).await,
+                    // Never answered: held until the client gives up and hangs up.
+                    1 => while matches!(sock.read(&mut buf).await, Ok(n) if n > 0) {},
                     2 => {
                         // Reset: close with SO_LINGER 0, which sends RST at once (the
                         // deprecation is about blocking on drop with a non-zero linger).

@@ -103,6 +103,8 @@ pub enum Action {
     MoveViewRight,
     /// Type a command (`:w NAME`, `:rename`, `:delete`, `:move N`).
     Command,
+    /// Go to a serial (the unit view); from a run, its unit.
+    Unit,
 }
 
 /// Names for the config's `[keys.MODE]` tables.
@@ -157,6 +159,7 @@ const NAMES: &[(&str, Action)] = &[
     ("move_view_left", Action::MoveViewLeft),
     ("move_view_right", Action::MoveViewRight),
     ("command", Action::Command),
+    ("unit", Action::Unit),
     ("tab_phases", Action::Tab(0)),
     ("tab_logs", Action::Tab(1)),
     ("tab_attachments", Action::Tab(2)),
@@ -166,7 +169,7 @@ const NAMES: &[(&str, Action)] = &[
 ];
 
 impl Action {
-    pub fn from_name(name: &str) -> Option<Action> {
+    pub(crate) fn from_name(name: &str) -> Option<Action> {
         NAMES.iter().find(|(n, _)| *n == name).map(|(_, a)| *a)
     }
 
@@ -179,7 +182,7 @@ impl Action {
     }
 
     /// Changes something on the server: hidden and refused with `--readonly`.
-    pub fn mutates(self) -> bool {
+    pub(crate) fn mutates(self) -> bool {
         matches!(self, Action::EditMetadata | Action::Delete | Action::Upload | Action::Mark)
     }
 }

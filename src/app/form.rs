@@ -1,12 +1,14 @@
 //! `F`: every filter as a field of a form. The form is built from the current query and
 //! applying it writes the query line back, so the two never disagree.
 
-use tui_input::Input;
+use tui_input::{Input, InputRequest};
 
+use super::pane::{Component, Ctx, Outcome, Reply};
+use super::{Action, Mode};
 use crate::query::{FIELDS, Field, QueryError, RunQuery, parse};
 
 #[derive(Debug, Clone)]
-pub struct FormState {
+pub struct FormPane {
     pub fields: Vec<(Field, Input)>,
     pub focus: usize,
     /// The field and the error of the last apply.
@@ -15,21 +17,21 @@ pub struct FormState {
     pub scroll: usize,
 }
 
-impl FormState {
-    pub fn from_query(q: &RunQuery) -> FormState {
-        FormState {
-            fields: FIELDS.iter().map(|f| (*f, Input::new(f.value(q)))).collect(),
+impl FormPane {
+    pub(crate) fn from_query(q: &RunQuery) -> FormPane {
+        FormPane {
+            fields: FIELDS.iter().map(|f| (f, Input::new(f.value(q)))).collect(),
             focus: 0,
             error: None,
             scroll: 0,
         }
     }
 
-    pub fn focused(&mut self) -> &mut Input {
+    pub(crate) fn focused(&mut self) -> &mut Input {
         &mut self.fields[self.focus].1
     }
 
-    pub fn move_focus(&mut self, delta: isize) {
+    pub(crate) fn move_focus(&mut self, delta: isize) {
         let n = self.fields.len() as isize;
         self.focus = ((self.focus as isize + delta).rem_euclid(n)) as usize;
     }
@@ -45,7 +47,7 @@ impl FormState {
     }
 
     /// Checks every field on its own first, so an error lands on its field; then the whole.
-    pub fn submit(&mut self) -> Option<(RunQuery, String)> {
+    pub(crate) fn submit(&mut self) -> Option<(RunQuery, String)> {
         for (i, (f, input)) in self.fields.iter().enumerate() {
             let clause = f.clause_from_text(input.value());
             if let Err(mut e) = parse(&clause) {
@@ -67,5 +69,31 @@ impl FormState {
                 None
             }
         }
+    }
+}
+
+impl Component for FormPane {
+    fn mode(&self) -> Mode {
+        Mode::Form
+    }
+
+    fn handle(&mut self, a: Action, _cx: &mut Ctx) -> Outcome {
+        match a {
+            Action::Back => return Outcome::Pop,
+            Action::NextField => self.move_focus(1),
+            Action::PrevField => self.move_focus(-1),
+            Action::Submit => {
+                if let Some((q, _line)) = self.submit() {
+                    return Outcome::Return(Reply::Query(Box::new(q)));
+                }
+            }
+            _ => {}
+        }
+        Outcome::Stay
+    }
+
+    fn typed(&mut self, req: InputRequest, _cx: &mut Ctx) {
+        self.focused().handle(req);
+        self.error = None;
     }
 }

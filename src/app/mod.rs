@@ -1,34 +1,57 @@
-//! Application state and `update`, the only place it changes. Each pane owns its state
-//! (`list`, `filter`, `form`, `detail`); this module routes messages to them and returns
-//! the effects (worker requests, clipboard, quit) for the event loop to carry out.
+//! Application state and `update`, the only place it changes. The state is a stack of panes
+//! over the runs list ([`RunsPane`], always at the bottom) and the data they share
+//! ([`Shared`]: session, keys, settings, cached runs, downloads, clock). This module only
+//! routes: a key goes to the pane on top, a worker answer to the pane that asked for it,
+//! news to every pane; what they hand back ([`Outcome`]) changes the stack. `update` returns
+//! the effects (worker requests, clipboard, files, quit) for the event loop to carry out.
+//!
+//! # Adding a pane
+//!
+//! 1. `app/<pane>.rs`: a struct holding the pane's state that implements [`Component`]:
+//!    `mode` (its keymap table; add a [`Mode`] and its table in `keymap/defaults.rs`),
+//!    `handle` for its actions, and `on_answer`/`on_reply`/`on_news`/`tick` as it needs.
+//!    Everything it does goes through [`Ctx`] (request ids, worker requests, flashes, news);
+//!    it opens and closes panes by returning an [`Outcome`].
+//! 2. One line in the `panes!` list below: the [`Pane`] variant.
+//! 3. `ui/<pane>.rs`: `render(&YourPane, …)`, called from the one `match` in `ui::render`.
+//!    Say there whether it is a screen of its own (like the run view) or drawn over one.
+//!
+//! Screen sizes the pane pages by come from `layout`, which the renderer uses too.
 
+mod access;
 pub mod action;
+pub mod ask;
 pub mod cache;
-pub mod detail;
-pub mod dialogs;
+pub mod command;
+pub mod delete;
+pub mod downloads;
 pub mod editor;
 pub mod filter;
 pub mod form;
+pub mod help;
 pub mod keymap;
-pub mod list;
-mod mutations;
-mod run;
+pub mod layout;
+mod pane;
+pub mod run;
+pub mod runs;
 pub mod scroll;
-pub mod views;
+pub mod serial;
+mod shared;
+pub mod unit;
+pub mod upload;
 
 use chrono::FixedOffset;
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
 
 pub use action::Action;
-use cache::RunCache;
-use detail::DetailState;
-use filter::FilterBar;
-use form::FormState;
+pub use downloads::Download;
 pub use keymap::{Keymap, Mode};
-use list::{ListState, Pending, SORTS};
+pub(crate) use pane::{Component, Ctx, News, Outcome};
+pub use runs::RunsPane;
+pub use runs::list::ListState;
+pub use shared::{Blocked, Session, Shared, ThemeChoice};
 
-use crate::api::SortOrder;
-use crate::worker::{ClientError, RequestId, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
+use crate::worker::{WorkerEvent, WorkerRequest, WorkerResponse};
 
 /// What reaches `update`.
 #[derive(Debug, Clone)]
@@ -39,7 +62,7 @@ pub enum Msg {
     Worker(WorkerResponse),
     /// Time passed (animations, live polling, "updated N s ago").
     Tick,
-    /// Paths that complete `text` (read by the event loop for the upload prompt).
+    /// Paths that complete `text` (listed by the event loop for the upload prompt).
     Completions {
         text: String,
         candidates: Vec<String>,
@@ -61,506 +84,290 @@ pub enum Effect {
     Quit,
 }
 
-/// Why the dashboard cannot show runs at all.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Blocked {
-    NoKey,
-    Rejected(String),
+/// Declares the panes that open over the runs list: the [`Pane`] enum and its dispatch to
+/// [`Component`]. One line per pane.
+macro_rules! panes {
+    ($($(#[$doc:meta])* $name:ident($ty:ty),)*) => {
+        /// A pane open over the runs list.
+        pub enum Pane {
+            $($(#[$doc])* $name(Box<$ty>),)*
+        }
+
+        impl Pane {
+            fn component(&self) -> &dyn Component {
+                match self { $(Pane::$name(p) => p.as_ref(),)* }
+            }
+
+            fn component_mut(&mut self) -> &mut dyn Component {
+                match self { $(Pane::$name(p) => p.as_mut(),)* }
+            }
+        }
+    };
 }
 
-/// Where the dashboard is connected; never holds the key.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Session {
-    /// Instance root as given (shown in the title and used for web links).
-    pub url: String,
-    pub demo: bool,
-    pub blocked: Option<Blocked>,
+panes! {
+    /// The `/` line.
+    Filter(filter::FilterPane),
+    /// The `:` line.
+    Command(command::CommandPane),
+    /// The filter form.
+    Form(form::FormPane),
+    /// An opened run.
+    Run(run::RunPane),
+    /// The metadata editor.
+    Editor(editor::EditorPane),
+    /// Confirming a delete.
+    Delete(delete::DeletePane),
+    /// The upload prompt.
+    Upload(upload::UploadPane),
+    /// A yes/no question.
+    Ask(ask::AskPane),
+    /// The `?` overlay.
+    Help(help::HelpPane),
+    /// The go-to-serial prompt.
+    Serial(serial::SerialPane),
+    /// A unit: its runs and its assembly tree.
+    Unit(unit::UnitPane),
+}
+
+impl Pane {
+    pub fn mode(&self) -> Mode {
+        self.component().mode()
+    }
+
+    /// A screen of its own (the run view), rather than something drawn over one.
+    pub(crate) fn is_screen(&self) -> bool {
+        matches!(self, Pane::Run(_) | Pane::Unit(_))
+    }
 }
 
 pub struct App {
-    pub keymap: Keymap,
-    pub session: Session,
-    pub list: ListState,
-    pub filter: Option<FilterBar>,
-    pub form: Option<FormState>,
-    pub detail: Option<DetailState>,
-    pub cache: RunCache,
-    /// The run to fetch ahead, and when (the selection rested there long enough).
-    pub prefetch_due: Option<(String, i64)>,
-    pub prefetch_pending: Option<(RequestId, String)>,
-    /// Runs whose logs come after them: (request, run id).
-    pub logs_due: Vec<(RequestId, String, Slot)>,
-    /// Where attachments are saved, and the downloads of this session.
-    pub download_dir: std::path::PathBuf,
-    pub downloads: Vec<detail::Download>,
-    pub editor: Option<editor::EditorState>,
-    pub delete: Option<dialogs::DeleteState>,
-    pub upload: Option<dialogs::UploadState>,
-    pub ask: Option<dialogs::Ask>,
-    /// `--readonly`: every mutation hidden and refused.
-    pub readonly: bool,
-    /// Effects produced while handling a worker answer, sent with the next batch.
-    deferred: Vec<Effect>,
-    /// The views (tabs); the active one's list is `list`.
-    pub views: Vec<views::ViewTab>,
-    pub active: usize,
-    next_view_id: u32,
-    /// The `:` command line.
-    pub command: Option<views::CommandBar>,
-    /// The views as the config file has them.
-    pub saved_views: Vec<crate::config::ViewConfig>,
-    /// Live polling period when turned on with `L`.
-    pub live_every_ms: i64,
-    /// Every row's start as an absolute time (config `date_format = "absolute"`).
-    pub absolute_dates: bool,
-    /// Colours from the theme and the config.
-    pub palette: crate::ui::theme::Palette,
-    /// Config problems to show (file:line: message).
-    pub config_problems: Vec<String>,
-    pub help: bool,
-    /// A short message in the footer, until the given time.
-    pub flash: Option<(String, i64)>,
-    pub now_ms: i64,
-    pub tz: FixedOffset,
-    pub size: (u16, u16),
-    pub no_color: bool,
-    next_id: RequestId,
+    /// The runs list: the bottom of the stack, never closed.
+    pub runs: RunsPane,
+    /// What is open over it, the top last.
+    stack: Vec<Pane>,
+    pub shared: Shared,
 }
-
-/// Rows of the screen that are not list rows: title, view tabs, column header, status and
-/// keys footer.
-pub const LIST_CHROME: u16 = 5;
 
 impl App {
     pub fn new(session: Session, now_ms: i64, tz: FixedOffset, size: (u16, u16)) -> App {
         let mut app = App {
-            keymap: Keymap::default(),
-            session,
-            list: ListState::default(),
-            filter: None,
-            form: None,
-            detail: None,
-            cache: RunCache::default(),
-            prefetch_due: None,
-            prefetch_pending: None,
-            logs_due: Vec::new(),
-            download_dir: std::path::PathBuf::from("."),
-            downloads: Vec::new(),
-            editor: None,
-            delete: None,
-            upload: None,
-            ask: None,
-            readonly: false,
-            deferred: Vec::new(),
-            views: vec![views::ViewTab::new(0, "All runs", None, None)],
-            active: 0,
-            next_view_id: 1,
-            command: None,
-            saved_views: Vec::new(),
-            live_every_ms: 10_000,
-            absolute_dates: false,
-            config_problems: Vec::new(),
-            palette: crate::ui::theme::Palette::DEFAULT,
-            help: false,
-            flash: None,
-            now_ms,
-            tz,
-            size,
-            no_color: false,
-            next_id: 0,
+            runs: RunsPane::default(),
+            stack: Vec::new(),
+            shared: Shared::new(session, now_ms, tz, size),
         };
-        app.list.set_viewport(app.list_rows());
+        app.relayout();
         app
     }
 
-    /// The first requests: the list's first page (nothing when there is no key).
+    /// The first requests: the views' first pages (nothing when there is no key).
     pub fn start(&mut self) -> Vec<Effect> {
-        if self.session.blocked.is_some() {
-            return vec![];
+        let mut fx = Vec::new();
+        if self.shared.session.blocked.is_none() {
+            let mut news = Vec::new();
+            self.runs.start(&mut Ctx::new(&mut self.shared, &mut fx, &mut news));
         }
-        // The active view first, then every other one in the background (their counts show
-        // in the tab bar).
-        let mut fx = vec![self.request_list(Pending::First)];
-        self.load_background_views(&mut fx);
+        if let Some(serial) = self.shared.start_serial.take() {
+            fx.extend(self.open_unit(&serial));
+        }
         fx
     }
 
-    /// Read-only: mutations leave the keymap (so the footer and `?` do not offer them).
-    pub fn set_readonly(&mut self) {
-        self.readonly = true;
-        self.keymap.remove_action(Action::mutates);
-    }
-
-    pub fn mode(&self) -> Mode {
-        if self.session.blocked.is_some() {
-            Mode::Blocked
-        } else if self.ask.is_some() {
-            Mode::Ask
-        } else if self.help {
-            Mode::Help
-        } else if self.delete.is_some() {
-            Mode::ConfirmDelete
-        } else if self.upload.is_some() {
-            Mode::UploadPrompt
-        } else if let Some(ed) = &self.editor {
-            match ed.step {
-                editor::Step::AddKey(_)
-                | editor::Step::AddValue { .. }
-                | editor::Step::EditValue(_) => Mode::EditorText,
-                editor::Step::Review => Mode::EditorReview,
-                _ => Mode::Editor,
-            }
-        } else if self.command.is_some() {
-            Mode::Command
-        } else if self.form.is_some() {
-            Mode::Form
-        } else if self.filter.is_some() {
-            Mode::Filter
-        } else if let Some(d) = &self.detail {
-            self.run_mode_of(d)
-        } else {
-            Mode::List
+    /// `--serial SN`: the unit view of `serial` over the list (`esc` shows the list).
+    pub fn open_unit(&mut self, serial: &str) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        if self.shared.session.blocked.is_none() && !serial.trim().is_empty() {
+            let mut news = Vec::new();
+            let pane =
+                unit::UnitPane::open(serial, &mut Ctx::new(&mut self.shared, &mut fx, &mut news));
+            self.stack.push(Pane::Unit(Box::new(pane)));
         }
-    }
-
-    /// List rows that fit the screen, with the filter line when it is open.
-    pub fn list_rows(&self) -> usize {
-        let extra = if self.filter.is_some() || self.command.is_some() { 2 } else { 0 };
-        self.size.1.saturating_sub(LIST_CHROME + extra) as usize
-    }
-
-    pub(crate) fn id(&mut self) -> RequestId {
-        self.next_id += 1;
-        self.next_id
-    }
-
-    fn request_list(&mut self, kind: Pending) -> Effect {
-        let id = self.id();
-        let view = self.view_id();
-        self.list.request(id, view, kind, self.now_ms, self.tz)
-    }
-
-    pub(crate) fn flash(&mut self, text: impl Into<String>) {
-        self.flash = Some((text.into(), self.now_ms + 3_000));
-    }
-
-    /// Turns live polling on (for every view) with this period, or off.
-    pub fn set_live(&mut self, every_ms: Option<i64>) {
-        let now = self.now_ms;
-        for l in std::iter::once(&mut self.list)
-            .chain(self.views.iter_mut().filter_map(|v| v.saved.as_mut()))
-        {
-            l.live_ms = every_ms;
-            l.next_live_ms = now + every_ms.unwrap_or(0);
-            if every_ms.is_none() {
-                l.live_pending = None;
-            }
-        }
-        if let Some(ms) = every_ms {
-            self.live_every_ms = ms;
-        }
-    }
-
-    /// The web link of a run.
-    pub fn run_link(&self, id: &str) -> String {
-        format!("{}/runs/{id}", self.session.url.trim_end_matches('/'))
+        fx
     }
 
     pub fn update(&mut self, msg: Msg, now_ms: i64) -> Vec<Effect> {
-        self.now_ms = now_ms;
-        if self.flash.as_ref().is_some_and(|(_, until)| *until <= now_ms) {
-            self.flash = None;
+        self.shared.now_ms = now_ms;
+        if self.shared.flash.as_ref().is_some_and(|(_, until)| *until <= now_ms) {
+            self.shared.flash = None;
         }
         let mut fx = Vec::new();
+        let mut news = Vec::new();
         match msg {
-            Msg::Key(ev) if ev.kind != KeyEventKind::Release => self.key(ev, &mut fx),
-            Msg::Key(_) => {}
-            Msg::Mouse(m) => self.mouse(m, &mut fx),
-            Msg::Resize(w, h) => {
-                self.size = (w, h);
-                let rows = self.list_rows();
-                self.list.set_viewport(rows);
+            Msg::Key(ev) if ev.kind != KeyEventKind::Release => self.key(ev, &mut fx, &mut news),
+            Msg::Key(_) | Msg::Tick => {}
+            Msg::Mouse(m) => self.mouse(m),
+            Msg::Resize(w, h) => self.shared.size = (w, h),
+            Msg::Worker(resp) => self.worker(resp, &mut fx, &mut news),
+            Msg::Completions { text, candidates } => {
+                news.push(News::Completions { text, candidates })
             }
-            Msg::Worker(resp) => self.worker(resp, &mut fx),
-            Msg::Tick => {}
-            Msg::Completions { text, candidates } => self.completions(text, candidates),
-            Msg::ViewsSaved(r) => self.views_saved(r),
+            Msg::ViewsSaved(r) => news.push(News::ViewsSaved(r)),
         }
-        fx.append(&mut self.deferred);
-        if self.session.blocked.is_none() {
-            self.poll_views(&mut fx);
+        self.deliver(&mut fx, &mut news);
+        self.relayout();
+        if self.shared.session.blocked.is_none() {
+            let top = self.stack.len();
+            let mut cx = Ctx::new(&mut self.shared, &mut fx, &mut news);
+            self.runs.tick(top == 0, &mut cx);
+            for (i, p) in self.stack.iter_mut().enumerate() {
+                p.component_mut().tick(i + 1 == top, &mut cx);
+            }
         }
-        if self.list.wants_next_page() {
-            fx.push(self.request_list(Pending::Next));
-        }
-        self.prefetch(&mut fx);
         fx
     }
 
-    fn mouse(&mut self, m: MouseEvent, _fx: &mut [Effect]) {
+    /// The list pages by the rows left to it.
+    fn relayout(&mut self) {
+        let rows = self.list_rows();
+        self.runs.fit(rows);
+    }
+
+    fn mouse(&mut self, m: MouseEvent) {
         if self.mode() != Mode::List {
             return;
         }
         match m.kind {
-            MouseEventKind::ScrollDown => self.list.move_by(3),
-            MouseEventKind::ScrollUp => self.list.move_by(-3),
+            MouseEventKind::ScrollDown => self.runs.wheel(3),
+            MouseEventKind::ScrollUp => self.runs.wheel(-3),
             _ => {}
         }
     }
 
-    fn key(&mut self, ev: KeyEvent, fx: &mut Vec<Effect>) {
+    fn key(&mut self, ev: KeyEvent, fx: &mut Vec<Effect>, news: &mut Vec<News>) {
         let mode = self.mode();
-        let action = self.keymap.action(mode, &ev);
-        if mode == Mode::LogSearch {
-            let rows = self.detail_rows();
-            if let Some(d) = &mut self.detail
-                && d.search_key(action, rows).is_some()
-            {
-                return;
-            }
-            if action == Some(Action::Quit) {
-                fx.push(Effect::Quit);
-                return;
-            }
-        }
+        let action = self.shared.keymap.action(mode, &ev);
         match action {
-            Some(a) => self.action(a, fx),
-            None => self.text_key(mode, ev),
+            Some(Action::Quit) => self.quit(fx),
+            _ if mode == Mode::Blocked => {}
+            Some(Action::Help) => self.stack.push(Pane::Help(Box::default())),
+            Some(a) => {
+                let mut cx = Ctx::new(&mut self.shared, fx, news);
+                let outcome = match self.stack.last_mut() {
+                    Some(p) => p.component_mut().handle(a, &mut cx),
+                    None => self.runs.handle(a, &mut cx),
+                };
+                self.apply(self.stack.len(), outcome, fx, news);
+            }
+            None => {
+                // Keys no binding claims go to the text field being typed in.
+                let Some(req) = tui_input::backend::crossterm::to_input_request(&Event::Key(ev))
+                else {
+                    return;
+                };
+                let mut cx = Ctx::new(&mut self.shared, fx, news);
+                match self.stack.last_mut() {
+                    Some(p) => p.component_mut().typed(req, &mut cx),
+                    None => self.runs.typed(req, &mut cx),
+                }
+            }
         }
     }
 
-    /// Keys no binding claims go to the text field being typed in.
-    fn text_key(&mut self, mode: Mode, ev: KeyEvent) {
-        let Some(req) = tui_input::backend::crossterm::to_input_request(&Event::Key(ev)) else {
-            return;
+    /// `q`: asks first when edits would be lost.
+    fn quit(&mut self, fx: &mut Vec<Effect>) {
+        let blocked = self.shared.session.blocked.is_some();
+        if !blocked && self.stack.iter().any(|p| p.component().holds_edits()) {
+            self.stack.push(Pane::Ask(Box::new(ask::AskPane::new(ask::Ask::QuitWithEdits))));
+        } else {
+            fx.push(Effect::Quit);
+        }
+    }
+
+    /// A worker answer goes to the pane that asked for it (top first), else to the shared
+    /// run store and downloads; answers nobody waits for any more are dropped.
+    fn worker(&mut self, resp: WorkerResponse, fx: &mut Vec<Effect>, news: &mut Vec<News>) {
+        let WorkerResponse { id, mut event } = resp;
+        for i in (0..self.stack.len()).rev() {
+            let mut cx = Ctx::new(&mut self.shared, fx, news);
+            match self.stack[i].component_mut().on_answer(id, event, &mut cx) {
+                Ok(outcome) => return self.apply(i + 1, outcome, fx, news),
+                Err(e) => event = e,
+            }
+        }
+        let mut cx = Ctx::new(&mut self.shared, fx, news);
+        let event = match self.runs.on_answer(id, event, &mut cx) {
+            Ok(outcome) => return self.apply(0, outcome, fx, news),
+            Err(e) => e,
         };
-        match mode {
-            Mode::Filter => {
-                if let Some(f) = &mut self.filter {
-                    f.input.handle(req);
-                    f.error = None;
-                }
-            }
-            Mode::Form => {
-                if let Some(f) = &mut self.form {
-                    f.focused().handle(req);
-                    f.error = None;
-                }
-            }
-            Mode::LogSearch => {
-                if let Some(input) = self
-                    .detail
-                    .as_mut()
-                    .and_then(|d| d.loaded_mut())
-                    .and_then(|l| l.logs.typing.as_mut())
-                {
-                    input.handle(req);
-                }
-            }
-            Mode::EditorText => {
-                if let Some(ed) = &mut self.editor {
-                    if let Some(i) = ed.input_mut() {
-                        i.handle(req);
-                    }
-                    ed.invalid = None;
-                }
-            }
-            Mode::Command => {
-                if let Some(c) = &mut self.command {
-                    c.input.handle(req);
-                    c.error = None;
-                }
-            }
-            Mode::ConfirmDelete => {
-                if let Some(d) = self.delete.as_mut().filter(|d| d.pending.is_none()) {
-                    d.typed.handle(req);
-                    d.error = None;
-                }
-            }
-            Mode::UploadPrompt => {
-                if let Some(u) = self.upload.as_mut().filter(|u| u.pending.is_none()) {
-                    u.input.handle(req);
-                    u.candidates.clear();
-                }
-            }
-            _ => {}
-        }
-    }
-
-    pub fn action(&mut self, a: Action, fx: &mut Vec<Effect>) {
-        let page = self.list.viewport.saturating_sub(1).max(1) as isize;
-        match (self.mode(), a) {
-            (Mode::Ask, a) => self.answer(a, fx),
-            (_, Action::Quit) => self.quit(fx),
-            (Mode::Help, Action::Back) => self.help = false,
-            (_, Action::Help) => self.help = true,
-            (Mode::List, Action::Down) => self.list.move_by(1),
-            (Mode::List, Action::Up) => self.list.move_by(-1),
-            (Mode::List, Action::PageDown) => self.list.move_by(page),
-            (Mode::List, Action::PageUp) => self.list.move_by(-page),
-            (Mode::List, Action::Top) => self.list.move_by(isize::MIN / 2),
-            (Mode::List, Action::Bottom) => self.list.move_by(isize::MAX / 2),
-            (Mode::List, Action::Filter) => {
-                self.filter = Some(FilterBar::open(&self.list.query.to_line()));
-                self.list.set_viewport(self.list_rows());
-            }
-            (Mode::List | Mode::Filter, Action::Form) => {
-                // From the query line, the form starts from what is typed when it parses.
-                let q = self
-                    .filter
-                    .as_ref()
-                    .and_then(|f| crate::query::parse(f.text()).ok())
-                    .unwrap_or_else(|| self.list.query.clone());
-                self.filter = None;
-                self.form = Some(FormState::from_query(&q));
-                self.list.set_viewport(self.list_rows());
-            }
-            (Mode::List, Action::ClearFilter) if !self.list.query.is_empty() => {
-                self.list.query = Default::default();
-                fx.push(self.request_list(Pending::First));
-            }
-            (Mode::List, Action::CycleSort) => {
-                let i = SORTS
-                    .iter()
-                    .position(|s| *s == self.list.sort_by)
-                    .map_or(0, |i| (i + 1) % SORTS.len());
-                self.list.sort_by = SORTS[i].clone();
-                fx.push(self.request_list(Pending::First));
-            }
-            (Mode::List, Action::FlipOrder) => {
-                self.list.sort_order = if self.list.sort_order == SortOrder::Desc {
-                    SortOrder::Asc
-                } else {
-                    SortOrder::Desc
-                };
-                fx.push(self.request_list(Pending::First));
-            }
-            (Mode::List, Action::Refresh) => {
-                let kind = if self.list.loaded { Pending::Refresh } else { Pending::First };
-                fx.push(self.request_list(kind));
-            }
-            (Mode::List, Action::ToggleLive) => {
-                if self.list.live_ms.is_some() {
-                    self.set_live(None);
-                    for v in self.view_ids() {
-                        fx.push(Effect::Send(WorkerRequest::Cancel { slot: Slot::Live(v) }));
-                    }
-                    self.flash("live off");
-                } else {
-                    let every = self.live_every_ms;
-                    self.set_live(Some(every));
-                    self.list.next_live_ms = self.now_ms;
-                    self.flash(format!("live: polling every {} s", every / 1000));
-                }
-            }
-            (m, Action::CopyId | Action::CopyLink) if m == Mode::List || m.in_run() => {
-                let id = match (&self.detail, self.list.selected_row()) {
-                    (Some(d), _) => Some(d.run_id.clone()),
-                    (None, Some(row)) if !row.id.is_empty() => Some(row.id.to_string()),
-                    _ => None,
-                };
-                if let Some(id) = id {
-                    let (text, what) = if a == Action::CopyId {
-                        (id.clone(), "run id")
-                    } else {
-                        (self.run_link(&id), "link")
-                    };
-                    self.flash(format!("copied {what}: {text}"));
-                    fx.push(Effect::Copy(text));
-                }
-            }
-            (Mode::List, Action::Open) => {
-                if let Some(row) = self.list.selected_row().filter(|r| !r.id.is_empty()) {
-                    let run_id = row.id.to_string();
-                    self.open_run(run_id, fx);
-                }
-            }
-            (Mode::Editor | Mode::EditorText | Mode::EditorReview, a) => self.editor_action(a, fx),
-            (Mode::Command, Action::Submit) => {
-                self.run_command(fx);
-                self.list.set_viewport(self.list_rows());
-            }
-            (Mode::Command, Action::Back) => {
-                self.command = None;
-                self.list.set_viewport(self.list_rows());
-            }
-            (
-                Mode::List,
-                Action::View(_)
-                | Action::NextView
-                | Action::PrevView
-                | Action::MoveViewLeft
-                | Action::MoveViewRight
-                | Action::Command,
-            ) => self.view_action(a, fx),
-            (Mode::ConfirmDelete, a) => self.delete_action(a, fx),
-            (Mode::UploadPrompt, a) => self.upload_action(a, fx),
-            (m, a) if a.mutates() && (m == Mode::List || m.in_run()) => self.mutation_action(a, fx),
-            (m, a) if m.in_run() => self.run_action(a, fx),
-            (Mode::Filter, Action::Back) => {
-                self.filter = None;
-                self.list.set_viewport(self.list_rows());
-            }
-            (Mode::Filter, Action::Submit) => {
-                if let Some(q) = self.filter.as_mut().and_then(FilterBar::submit) {
-                    self.filter = None;
-                    self.list.set_viewport(self.list_rows());
-                    self.list.query = q;
-                    fx.push(self.request_list(Pending::First));
-                }
-            }
-            (Mode::Form, Action::Back) => self.form = None,
-            (Mode::Form, Action::NextField) => self.form.iter_mut().for_each(|f| f.move_focus(1)),
-            (Mode::Form, Action::PrevField) => self.form.iter_mut().for_each(|f| f.move_focus(-1)),
-            (Mode::Form, Action::Submit) => {
-                if let Some((q, _line)) = self.form.as_mut().and_then(FormState::submit) {
-                    self.form = None;
-                    self.list.query = q;
-                    fx.push(self.request_list(Pending::First));
-                }
-            }
-            _ => {}
-        }
-    }
-
-    fn worker(&mut self, resp: WorkerResponse, _fx: &mut [Effect]) {
-        let WorkerResponse { id, event } = resp;
-        let Some(event) = self.mutation_event(id, event) else { return };
-        let now = self.now_ms;
-        // The active view's list, or a view in the background.
-        if self.list.owns(id) {
-            if let Some(ClientError::Unauthorized(m)) = self.list.on_event(id, event, now) {
-                self.session.blocked = Some(Blocked::Rejected(m));
-            }
-            return;
-        }
-        if let Some(v) =
-            self.views.iter_mut().find(|v| v.saved.as_ref().is_some_and(|l| l.owns(id)))
-        {
-            let Some(list) = v.saved.as_mut() else { return };
-            let before = list.fresh_failures.len();
-            let err = list.on_event(id, event, now);
-            // New failures arrived while the view is in the background: mark its tab.
-            if list.fresh_failures.len() > before {
-                v.new_failures = true;
-            }
-            if let Some(ClientError::Unauthorized(m)) = err {
-                self.session.blocked = Some(Blocked::Rejected(m));
-            }
-            return;
-        }
+        let Err(event) = downloads::on_answer(id, event, &mut cx) else { return };
         match event {
-            WorkerEvent::Retrying { attempt, delay, error } => {
-                if let Some(d) = self.detail.as_mut().filter(|d| d.pending == Some(id)) {
-                    d.retry = Some(format!(
-                        "{error} — retry {attempt} in {} s",
-                        delay.as_millis().div_ceil(1000)
-                    ));
+            WorkerEvent::Run { run, logs_follow } if cx.shared.runs.is_prefetch(id) => match run {
+                Ok(run) => {
+                    cx.shared.runs.arrived(id, None, run, logs_follow);
+                }
+                Err(e) => {
+                    cx.shared.runs.failed(id);
+                    if let crate::worker::ClientError::Unauthorized(m) = e {
+                        cx.block(m);
+                    }
+                }
+            },
+            WorkerEvent::RunLogs(result) => {
+                if let Some((run_id, logs, error)) = cx.shared.runs.logs_arrived(id, result) {
+                    if let Some(e) = error {
+                        cx.flash(format!("the logs could not be read: {e}"));
+                    }
+                    cx.announce(News::Logs { run_id, logs });
                 }
             }
             // Answers to requests that were superseded: dropped.
-            WorkerEvent::Runs(_) => {}
-            other => self.run_event(id, other),
+            _ => {}
+        }
+    }
+
+    /// Carries out what the pane at `depth - 1` (0: the runs list) asked for.
+    fn apply(
+        &mut self,
+        depth: usize,
+        outcome: Outcome,
+        fx: &mut Vec<Effect>,
+        news: &mut Vec<News>,
+    ) {
+        let Some(i) = depth.checked_sub(1) else {
+            // The runs list never closes; it may open a pane.
+            if let Outcome::Push(p) | Outcome::Replace(p) = outcome {
+                self.stack.insert(0, p);
+            }
+            return;
+        };
+        match outcome {
+            Outcome::Stay => {}
+            Outcome::Push(p) => self.stack.insert(i + 1, p),
+            Outcome::Pop => {
+                self.stack.remove(i);
+            }
+            Outcome::Replace(p) => self.stack[i] = p,
+            Outcome::Return(reply) => {
+                self.stack.remove(i);
+                let mut cx = Ctx::new(&mut self.shared, fx, news);
+                let next = match i.checked_sub(1) {
+                    Some(j) => self.stack[j].component_mut().on_reply(reply, &mut cx),
+                    None => self.runs.on_reply(reply, &mut cx),
+                };
+                self.apply(i, next, fx, news);
+            }
+        }
+    }
+
+    /// Delivers news to every pane, the runs list first, until no more comes.
+    fn deliver(&mut self, fx: &mut Vec<Effect>, news: &mut Vec<News>) {
+        while !news.is_empty() {
+            for n in std::mem::take(news) {
+                let mut cx = Ctx::new(&mut self.shared, fx, news);
+                let o = self.runs.on_news(&n, &mut cx);
+                self.apply(0, o, fx, news);
+                let mut i = 0;
+                while i < self.stack.len() {
+                    let before = self.stack.len();
+                    let mut cx = Ctx::new(&mut self.shared, fx, news);
+                    let o = self.stack[i].component_mut().on_news(&n, &mut cx);
+                    self.apply(i + 1, o, fx, news);
+                    // A pane that closed itself leaves the next one at the same index.
+                    if self.stack.len() >= before {
+                        i += 1;
+                    }
+                }
+            }
         }
     }
 }

@@ -9,7 +9,7 @@ pub struct Scroll {
 
 impl Scroll {
     /// Moves the cursor by `delta`, clamped to `len` rows, keeping it on screen.
-    pub fn move_by(&mut self, delta: isize, len: usize, viewport: usize) {
+    pub(crate) fn move_by(&mut self, delta: isize, len: usize, viewport: usize) {
         if len == 0 {
             *self = Scroll::default();
             return;
@@ -19,7 +19,7 @@ impl Scroll {
     }
 
     /// Keeps the cursor inside `len` rows and on screen.
-    pub fn fit(&mut self, len: usize, viewport: usize) {
+    pub(crate) fn fit(&mut self, len: usize, viewport: usize) {
         let vp = viewport.max(1);
         self.cursor = self.cursor.min(len.saturating_sub(1));
         if self.cursor < self.offset {

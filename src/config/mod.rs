@@ -11,6 +11,14 @@ use std::path::{Path, PathBuf};
 pub use read::parse;
 pub use write::{ViewEntry, save_views};
 
+/// The colour roles `[colors]` may set (`fail = "#ff5555"`).
+pub(crate) const COLOR_ROLES: &[&str] =
+    &["pass", "fail", "error", "warn", "accent", "dim", "key", "title_fg", "title_bg", "highlight"];
+
+/// The columns a view's `columns` may list.
+pub(crate) const COLUMNS: &[&str] =
+    &["outcome", "started", "duration", "serial", "part", "procedure", "station", "batch"];
+
 /// One problem in the file: the line (1-based) and what is wrong.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
@@ -141,7 +149,7 @@ pub fn load(path: &Path) -> Config {
 pub const EXAMPLE: &str = include_str!("../../assets/config.example.toml");
 
 /// The views when the config names none.
-pub fn default_views() -> Vec<ViewConfig> {
+pub(crate) fn default_views() -> Vec<ViewConfig> {
     let v = |name: &str, query: &str| ViewConfig {
         name: name.into(),
         query: query.into(),
@@ -157,7 +165,7 @@ pub fn default_views() -> Vec<ViewConfig> {
 }
 
 /// `~/x` → the home directory's `x`.
-pub fn expand_home(p: &str) -> PathBuf {
+pub(crate) fn expand_home(p: &str) -> PathBuf {
     match p.strip_prefix("~/") {
         Some(rest) => dirs::home_dir().map(|h| h.join(rest)).unwrap_or_else(|| PathBuf::from(p)),
         None => PathBuf::from(p),

@@ -146,9 +146,8 @@ impl Reader<'_> {
                 None => None,
                 Some(c) => match c.as_array() {
                     Some(a)
-                        if a.iter().all(|v| {
-                            v.as_str().is_some_and(|n| crate::ui::list::COLUMN_NAMES.contains(&n))
-                        }) =>
+                        if a.iter()
+                            .all(|v| v.as_str().is_some_and(|n| super::COLUMNS.contains(&n))) =>
                     {
                         Some(a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
                     }
@@ -158,7 +157,7 @@ impl Reader<'_> {
                             cat,
                             format!(
                                 "view `{name}`: columns must be a list of: {}",
-                                crate::ui::list::COLUMN_NAMES.join(", ")
+                                super::COLUMNS.join(", ")
                             ),
                         );
                         None
@@ -223,17 +222,18 @@ pub fn parse(text: &str) -> (Settings, Vec<super::Problem>, bool) {
         match item.as_table_like() {
             Some(t) => {
                 for (k, v) in t.iter() {
-                    if !crate::ui::theme::ROLES.contains(&k) {
+                    if !super::COLOR_ROLES.contains(&k) {
                         let at = r.at(t, k);
                         r.problem(
                             at,
                             format!(
                                 "colors.{k}: unknown role; roles: {}",
-                                crate::ui::theme::ROLES.join(", ")
+                                super::COLOR_ROLES.join(", ")
                             ),
                         );
                         continue;
                     }
+                    // Whatever ratatui reads as a colour is one: the UI parses it the same way.
                     match v.as_str() {
                         Some(c) if c.parse::<ratatui::style::Color>().is_ok() => {
                             s.colors.push((k.to_string(), c.to_string()))

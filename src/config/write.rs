@@ -91,28 +91,41 @@ pub fn save_views(path: &Path, profile: Option<&str>, entries: &[ViewEntry]) -> 
     write_atomically(path, &doc.to_string())
 }
 
-/// Writes `text` to a temporary file in the same directory, then renames it over `path`.
-pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+/// Writes `text` to a temporary file in the same directory, then renames it over `path`
+/// (keeping the old file's permissions), so a crash never leaves half a file.
+pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+    let tmp = temporary(path, text)?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        std::fs::set_permissions(tmp.path(), meta.permissions())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    tmp.persist(path).map_err(|e| format!("cannot write {}: {}", path.display(), e.error))?;
+    Ok(())
+}
+
+/// Writes `text` to `path` the same way, but only when no file is there: `Ok(false)` when
+/// one is (it is left as it is).
+pub fn write_new(path: &Path, text: &str) -> Result<bool, String> {
+    match temporary(path, text)?.persist_noclobber(path) {
+        Ok(_) => Ok(true),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(format!("cannot write {}: {}", path.display(), e.error)),
+    }
+}
+
+/// `text` in a temporary file beside `path` (its directory created), on disk.
+fn temporary(path: &Path, text: &str) -> Result<tempfile::NamedTempFile, String> {
+    use std::io::Write;
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
-        std::process::id()
-    ));
-    let result = (|| {
-        use std::io::Write;
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&tmp, meta.permissions())?;
-        }
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(format!("cannot write {}: {e}", path.display()));
-    }
-    Ok(())
+    let mut b = tempfile::Builder::new();
+    // A new config gets the usual permissions (the umask's), not a temporary file's 0600.
+    #[cfg(unix)]
+    b.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp =
+        b.tempfile_in(dir).map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
+    tmp.write_all(text.as_bytes())
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(tmp)
 }

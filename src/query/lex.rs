@@ -31,14 +31,14 @@ impl Op {
 
 /// One value of a term, unquoted, with whether it was quoted (quoting forces a string).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Value {
+pub(crate) struct Value {
     pub text: String,
     pub quoted: bool,
     pub span: (usize, usize),
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Term {
+pub(crate) enum Term {
     Filter {
         key: String,
         key_span: (usize, usize),
@@ -104,7 +104,7 @@ fn values(s: &str, mut pos: usize) -> Result<(Vec<Value>, usize), QueryError> {
     }
 }
 
-pub fn terms(s: &str) -> Result<Vec<Term>, QueryError> {
+pub(crate) fn terms(s: &str) -> Result<Vec<Term>, QueryError> {
     let mut out = Vec::new();
     let mut pos = 0;
     while pos < s.len() {

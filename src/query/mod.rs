@@ -7,14 +7,20 @@
 //! version:v2.1 station:"Line 3" operator:alice since:24h until:2026-11-01 duration>2m
 //! meta.shift=A meta.temp>=20 meta.rework=true  free words go to search
 //! ```
+//!
+//! Every filter is one row of the table in `filters` (names, printing, form field, API
+//! parameter); `parse`, `print`, `params` and the form all read it. To add a filter, add its
+//! field to [`RunQuery`] and its row to [`FIELDS`].
 
-mod fields;
+mod filters;
 mod lex;
 mod params;
 mod parse;
+mod print;
 pub mod time;
 
-pub use fields::{FIELDS, Field};
+pub(crate) use filters::FIELDS;
+pub use filters::{Field, Filter};
 pub use lex::Op;
 pub use params::{NameKind, Resolved, to_params};
 pub use parse::parse;
@@ -137,7 +143,7 @@ impl RunQuery {
 }
 
 /// Quotes a value when it would not read back as itself (`force`: it must stay a string).
-pub fn quote_value(s: &str, force: bool) -> String {
+pub(crate) fn quote_value(s: &str, force: bool) -> String {
     let plain = !s.is_empty()
         && !force
         && !s.chars().any(|c| c.is_whitespace() || matches!(c, '"' | ',' | '\\'));
@@ -145,7 +151,7 @@ pub fn quote_value(s: &str, force: bool) -> String {
 }
 
 /// Quotes a free word when it would otherwise read as a filter.
-pub fn quote_word(s: &str) -> String {
+pub(crate) fn quote_word(s: &str) -> String {
     let plain = !s.is_empty()
         && !s
             .chars()

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::FixedOffset;
 use serde_json::{Map, Value, json};
 
-use super::{Bounds, MetaCond, Op, RunQuery, TimeSpec};
-use crate::api::WireEnum;
+use super::filters::{FIELDS, Kind, Side};
+use super::{MetaCond, Op, RunQuery, TimeSpec};
 use crate::api::time::{format_duration_ms, from_ms, query_timestamp};
 
 /// What a name in the query stands for.
@@ -39,27 +39,8 @@ impl Resolved {
     }
 }
 
-fn push_all(
-    out: &mut Vec<(&'static str, String)>,
-    key: &'static str,
-    vals: impl IntoIterator<Item = String>,
-) {
-    out.extend(vals.into_iter().map(|v| (key, v)));
-}
-
-fn times(
-    out: &mut Vec<(&'static str, String)>,
-    b: &Bounds<TimeSpec>,
-    keys: (&'static str, &'static str),
-    now_ms: i64,
-    tz: FixedOffset,
-) {
-    if let Some(t) = &b.min {
-        out.push((keys.0, query_timestamp(&from_ms(t.resolve(now_ms, tz)))));
-    }
-    if let Some(t) = &b.max {
-        out.push((keys.1, query_timestamp(&from_ms(t.resolve(now_ms, tz)))));
-    }
+fn time(t: &Option<TimeSpec>, now_ms: i64, tz: FixedOffset) -> Option<String> {
+    t.as_ref().map(|t| query_timestamp(&from_ms(t.resolve(now_ms, tz))))
 }
 
 fn meta_json(meta: &[(String, Vec<MetaCond>)]) -> String {
@@ -89,56 +70,52 @@ fn meta_json(meta: &[(String, Vec<MetaCond>)]) -> String {
     Value::Object(obj).to_string()
 }
 
-/// The filter parameters (no paging or sorting). Names without a resolution are left out;
-/// the worker resolves every name first and reports the ones that matched nothing.
+/// The filter parameters (no paging or sorting), in the table's order. Names without a
+/// resolution are left out; the worker resolves every name first and reports the ones that
+/// matched nothing.
 pub fn to_params(
     q: &RunQuery,
     r: &Resolved,
     now_ms: i64,
     tz: FixedOffset,
 ) -> Vec<(&'static str, String)> {
-    let mut out = Vec::new();
-    let mut search = q.search.join(" ");
-    if let Some(p) = &q.serial_prefix {
-        search = p.clone();
-    }
-    if !search.is_empty() {
-        out.push(("search_query", search));
-    }
-    push_all(&mut out, "ids", q.ids.iter().cloned());
-    push_all(&mut out, "outcomes", q.outcomes.iter().map(|o| o.as_str().to_string()));
-    push_all(&mut out, "procedure_ids", r.ids(NameKind::Procedure, &q.procedures));
-    push_all(&mut out, "procedure_versions", q.versions.iter().cloned());
-    push_all(&mut out, "deployment_ids", q.deployments.iter().cloned());
-    push_all(&mut out, "execution_ids", q.executions.iter().cloned());
-    push_all(&mut out, "slot_keys", q.slot_keys.iter().cloned());
-    push_all(&mut out, "slot_names", q.slot_names.iter().cloned());
-    push_all(&mut out, "environments", q.environments.iter().cloned());
-    push_all(&mut out, "serial_numbers", q.serials.iter().cloned());
-    push_all(&mut out, "samples", q.samples.iter().map(|s| s.as_str().to_string()));
-    push_all(&mut out, "part_numbers", q.parts.iter().cloned());
-    push_all(&mut out, "revision_numbers", q.revisions.iter().cloned());
-    push_all(&mut out, "batch_numbers", q.batches.iter().cloned());
-    if let Some(d) = q.duration.min {
-        out.push(("duration_min", format_duration_ms(d)));
-    }
-    if let Some(d) = q.duration.max {
-        out.push(("duration_max", format_duration_ms(d)));
-    }
-    times(&mut out, &q.started, ("started_after", "started_before"), now_ms, tz);
-    times(&mut out, &q.ended, ("ended_after", "ended_before"), now_ms, tz);
-    times(&mut out, &q.created, ("created_after", "created_before"), now_ms, tz);
-    push_all(&mut out, "created_by_user_ids", r.ids(NameKind::User, &q.users));
-    push_all(&mut out, "created_by_station_ids", r.ids(NameKind::Station, &q.stations));
-    push_all(&mut out, "operated_by_ids", r.ids(NameKind::Operator, &q.operators));
-    let unmatched_operators = q
-        .operators
-        .iter()
-        .filter(|n| r.ids.get(&(NameKind::Operator, (*n).clone())).is_none_or(Vec::is_empty))
-        .cloned();
-    push_all(&mut out, "operated_by_names", unmatched_operators);
-    if !q.meta.is_empty() {
-        out.push(("metadata", meta_json(&q.meta)));
+    let mut out: Vec<(&'static str, String)> = Vec::new();
+    for f in FIELDS {
+        match &f.kind {
+            Kind::Strings { get, param, .. } => {
+                out.extend(get(q).iter().map(|v| (*param, v.clone())))
+            }
+            Kind::Names { get, kind, param, unmatched, .. } => {
+                out.extend(r.ids(*kind, get(q)).into_iter().map(|id| (*param, id)));
+                if let Some(unmatched) = unmatched {
+                    let none =
+                        |n: &&String| r.ids.get(&(*kind, (*n).clone())).is_none_or(Vec::is_empty);
+                    out.extend(get(q).iter().filter(none).map(|n| (*unmatched, n.clone())));
+                }
+            }
+            Kind::Enum { values, param, .. } => {
+                out.extend(values(q).into_iter().map(|v| (*param, v)))
+            }
+            Kind::Time { get, side, param, .. } => {
+                let b = get(q);
+                let t = if *side == Side::Min { &b.min } else { &b.max };
+                out.extend(time(t, now_ms, tz).map(|t| (*param, t)));
+            }
+            Kind::Duration { side, param, .. } => {
+                let d = if *side == Side::Min { q.duration.min } else { q.duration.max };
+                out.extend(d.map(|d| (*param, format_duration_ms(d))));
+            }
+            Kind::Serial => out.extend(q.serials.iter().map(|s| ("serial_numbers", s.clone()))),
+            Kind::Meta if !q.meta.is_empty() => out.push(("metadata", meta_json(&q.meta))),
+            Kind::Meta => {}
+            // A serial pattern uses the API's one search field (the parser refuses both).
+            Kind::Search => {
+                let search = q.serial_prefix.clone().unwrap_or_else(|| q.search.join(" "));
+                if !search.is_empty() {
+                    out.push(("search_query", search));
+                }
+            }
+        }
     }
     out
 }
@@ -146,12 +123,13 @@ pub fn to_params(
 impl RunQuery {
     /// Every (kind, name) that needs resolving before a request.
     pub fn names(&self) -> Vec<(NameKind, String)> {
-        let kinds = [
-            (NameKind::Procedure, &self.procedures),
-            (NameKind::Station, &self.stations),
-            (NameKind::Operator, &self.operators),
-            (NameKind::User, &self.users),
-        ];
-        kinds.into_iter().flat_map(|(k, v)| v.iter().map(move |n| (k, n.clone()))).collect()
+        FIELDS
+            .iter()
+            .filter_map(|f| match &f.kind {
+                Kind::Names { get, kind, .. } => Some((*kind, get(self))),
+                _ => None,
+            })
+            .flat_map(|(k, v)| v.iter().map(move |n| (k, n.clone())))
+            .collect()
     }
 }

@@ -1,75 +1,18 @@
 //! Line → [`RunQuery`]. Every error names the word it is about and what would work.
 
+use super::filters::{FIELDS, Kind, Side};
 use super::lex::{self, Op, Term, Value};
 use super::time::parse_span;
 use super::{Bounds, MetaCond, QueryError, RunQuery, TimeSpec};
-use crate::api::{RunOutcome, SampleFilter, WireEnum};
+use crate::api::WireEnum;
 
-pub const MAX_META_KEYS: usize = 5;
-
-const KEYS: &str = "outcome serial part rev batch proc version station operator user sample since until started ended created duration meta.KEY id env deployment execution slot slot_name";
-
-#[derive(Clone, Copy)]
-enum Target {
-    Outcome,
-    Serial,
-    Part,
-    Revision,
-    Batch,
-    Procedure,
-    Version,
-    Station,
-    Operator,
-    User,
-    Sample,
-    Id,
-    Env,
-    Deployment,
-    Execution,
-    SlotKey,
-    SlotName,
-    Since,
-    Until,
-    Started,
-    Ended,
-    Created,
-    Duration,
-}
-
-fn target(key: &str) -> Option<Target> {
-    Some(match key.to_ascii_lowercase().as_str() {
-        "outcome" | "outcomes" | "o" => Target::Outcome,
-        "serial" | "sn" | "serial_number" | "unit" => Target::Serial,
-        "part" | "pn" | "part_number" => Target::Part,
-        "rev" | "revision" => Target::Revision,
-        "batch" => Target::Batch,
-        "proc" | "procedure" => Target::Procedure,
-        "version" | "ver" => Target::Version,
-        "station" => Target::Station,
-        "operator" | "op" => Target::Operator,
-        "user" | "by" => Target::User,
-        "sample" | "samples" => Target::Sample,
-        "id" | "ids" => Target::Id,
-        "env" | "environment" => Target::Env,
-        "deployment" => Target::Deployment,
-        "execution" => Target::Execution,
-        "slot" | "slot_key" => Target::SlotKey,
-        "slot_name" | "slotname" => Target::SlotName,
-        "since" | "after" => Target::Since,
-        "until" | "before" => Target::Until,
-        "started" => Target::Started,
-        "ended" => Target::Ended,
-        "created" => Target::Created,
-        "duration" | "dur" => Target::Duration,
-        _ => return None,
-    })
-}
+pub(crate) const MAX_META_KEYS: usize = 5;
 
 fn err(span: (usize, usize), msg: impl Into<String>) -> QueryError {
     QueryError::new(span.0, span.1, msg)
 }
 
-fn strings(values: &[Value], out: &mut Vec<String>) -> Result<(), QueryError> {
+pub(crate) fn strings(values: &[Value], out: &mut Vec<String>) -> Result<(), QueryError> {
     for v in values {
         if v.text.is_empty() {
             return Err(err(v.span, "empty value; type one after the colon"));
@@ -81,7 +24,7 @@ fn strings(values: &[Value], out: &mut Vec<String>) -> Result<(), QueryError> {
     Ok(())
 }
 
-fn enum_values<T: WireEnum + PartialEq>(
+pub(crate) fn enum_values<T: WireEnum + PartialEq>(
     what: &str,
     values: &[Value],
     out: &mut Vec<T>,
@@ -226,7 +169,7 @@ fn same_op(a: &MetaCond, b: &MetaCond) -> bool {
     }
 }
 
-fn serial(q: &mut RunQuery, values: &[Value]) -> Result<(), QueryError> {
+pub(crate) fn serial(q: &mut RunQuery, values: &[Value]) -> Result<(), QueryError> {
     for v in values {
         match v.text.strip_suffix('*') {
             Some(p) if !v.quoted => {
@@ -255,56 +198,51 @@ fn filter(
     values: &[Value],
     span: (usize, usize),
 ) -> Result<(), QueryError> {
-    if key.to_ascii_lowercase().starts_with("meta.") {
+    let lower = key.to_ascii_lowercase();
+    if lower.starts_with("meta.") {
         return meta(q, key, key_span, op, values, span);
     }
-    let t = target(key)
-        .ok_or_else(|| err(key_span, format!("unknown filter `{key}`; filters are: {KEYS}")))?;
-    let is_list =
-        !matches!(t, Target::Started | Target::Ended | Target::Created | Target::Duration);
-    if is_list && !matches!(op, Op::Colon | Op::Eq) {
-        return Err(err(span, format!("`{key}` takes `{key}:value`, not `{}`", op.as_str())));
+    if let Some(f) = FIELDS.iter().find(|f| f.names.contains(&lower.as_str())) {
+        if !matches!(op, Op::Colon | Op::Eq) {
+            return Err(err(span, format!("`{key}` takes `{key}:value`, not `{}`", op.as_str())));
+        }
+        return match &f.kind {
+            Kind::Strings { get_mut, .. } | Kind::Names { get_mut, .. } => {
+                strings(values, get_mut(q))
+            }
+            Kind::Enum { parse, .. } => parse(q, values),
+            Kind::Serial => serial(q, values),
+            Kind::Time { get_mut, side, .. } => {
+                let v = time_value(single(key, values, span)?)?;
+                let b = get_mut(q);
+                set_once(if *side == Side::Min { &mut b.min } else { &mut b.max }, v, key, span)
+            }
+            Kind::Duration { .. } | Kind::Meta | Kind::Search => Ok(()),
+        };
     }
-    match t {
-        Target::Outcome => enum_values::<RunOutcome>("run outcome", values, &mut q.outcomes),
-        Target::Sample => enum_values::<SampleFilter>("sample class", values, &mut q.samples),
-        Target::Serial => serial(q, values),
-        Target::Part => strings(values, &mut q.parts),
-        Target::Revision => strings(values, &mut q.revisions),
-        Target::Batch => strings(values, &mut q.batches),
-        Target::Procedure => strings(values, &mut q.procedures),
-        Target::Version => strings(values, &mut q.versions),
-        Target::Station => strings(values, &mut q.stations),
-        Target::Operator => strings(values, &mut q.operators),
-        Target::User => strings(values, &mut q.users),
-        Target::Id => strings(values, &mut q.ids),
-        Target::Env => strings(values, &mut q.environments),
-        Target::Deployment => strings(values, &mut q.deployments),
-        Target::Execution => strings(values, &mut q.executions),
-        Target::SlotKey => strings(values, &mut q.slot_keys),
-        Target::SlotName => strings(values, &mut q.slot_names),
-        Target::Since => {
-            let v = time_value(single(key, values, span)?)?;
-            set_once(&mut q.started.min, v, key, span)
+    // A comparison: `started>24h`, `duration<=2m`; the operator picks the end of the range.
+    let compared = FIELDS.iter().find_map(|f| match &f.kind {
+        Kind::Time { compare, .. } | Kind::Duration { compare, .. }
+            if compare.contains(&lower.as_str()) =>
+        {
+            Some(&f.kind)
         }
-        Target::Until => {
+        _ => None,
+    });
+    match compared {
+        Some(Kind::Time { get_mut, .. }) => {
             let v = time_value(single(key, values, span)?)?;
-            set_once(&mut q.started.max, v, key, span)
+            bound(get_mut(q), op, v, key, span)
         }
-        Target::Started | Target::Ended | Target::Created => {
-            let v = time_value(single(key, values, span)?)?;
-            let b = match t {
-                Target::Started => &mut q.started,
-                Target::Ended => &mut q.ended,
-                _ => &mut q.created,
-            };
-            bound(b, op, v, key, span)
-        }
-        Target::Duration => {
+        Some(Kind::Duration { .. }) => {
             let v = single(key, values, span)?;
             let ms = parse_span(&v.text).map_err(|m| err(v.span, m))?;
             bound(&mut q.duration, op, ms, key, span)
         }
+        _ => Err(err(
+            key_span,
+            format!("unknown filter `{key}`; filters are: {}", super::print::key_list()),
+        )),
     }
 }
 

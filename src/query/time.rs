@@ -18,7 +18,7 @@ pub enum TimeSpec {
 }
 
 impl TimeSpec {
-    pub fn resolve(&self, now_ms: i64, tz: FixedOffset) -> i64 {
+    pub(crate) fn resolve(&self, now_ms: i64, tz: FixedOffset) -> i64 {
         match self {
             TimeSpec::Ago(ms) => now_ms - ms,
             TimeSpec::Local(t) => tz
@@ -70,7 +70,7 @@ const UNITS: [(char, i64); 5] =
     [('w', 604_800_000), ('d', 86_400_000), ('h', 3_600_000), ('m', 60_000), ('s', 1_000)];
 
 /// `1h30m`, `90s`, `2w`, `500ms` or ISO 8601 (`PT2M`), to milliseconds.
-pub fn parse_span(s: &str) -> Result<i64, String> {
+pub(crate) fn parse_span(s: &str) -> Result<i64, String> {
     let err = || format!("`{s}` is not a duration; use e.g. 90s, 2m, 1h30m, 7d or PT2M");
     if s.starts_with('P') {
         return parse_duration_ms(s).map_err(|_| err());
@@ -104,7 +104,7 @@ pub fn parse_span(s: &str) -> Result<i64, String> {
 }
 
 /// The shortest form `parse_span` reads back to the same value.
-pub fn format_span(ms: i64) -> String {
+pub(crate) fn format_span(ms: i64) -> String {
     if ms == 0 {
         return "0s".into();
     }

@@ -5,15 +5,16 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::text::{fit, width};
 use super::theme::Theme;
-use crate::app::filter::FilterBar;
+use crate::app::filter::FilterPane;
 
 /// Display column of byte offset `b` in `s`.
 fn col(s: &str, b: usize) -> usize {
-    s.get(..b.min(s.len())).map(|p| p.chars().count()).unwrap_or(0)
+    s.get(..b.min(s.len())).map(width).unwrap_or(0)
 }
 
-pub fn render(bar: &FilterBar, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub(crate) fn render(bar: &FilterPane, frame: &mut Frame, area: Rect, theme: &Theme) {
     let prompt = "/ ";
     let width = area.width.saturating_sub(prompt.len() as u16 + 1) as usize;
     let scroll = bar.input.visual_scroll(width);
@@ -30,33 +31,17 @@ pub fn render(bar: &FilterBar, frame: &mut Frame, area: Rect, theme: &Theme) {
             let start = col(bar.text(), e.start).saturating_sub(scroll);
             let len = (col(bar.text(), e.end).saturating_sub(scroll)).saturating_sub(start).max(1);
             let lead = " ".repeat(prompt.len() + start);
+            let room = (area.width as usize).saturating_sub(lead.len());
             Line::from(vec![
                 Span::raw(lead),
-                Span::styled(format!("{} {}", "^".repeat(len), e.message), theme.error()),
+                Span::styled(
+                    fit(&format!("{} {}", "^".repeat(len), e.message), room),
+                    theme.error(),
+                ),
             ])
         }
         None => Line::styled(
             "  e.g. outcome:fail since:24h proc:\"PCB Functional\" meta.shift=A · tab: form",
-            theme.dim(),
-        ),
-    };
-    frame.render_widget(Paragraph::new(help), second);
-}
-
-/// The `:` command line and its error.
-pub fn command(bar: &crate::app::views::CommandBar, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let line =
-        Line::from(vec![Span::styled(":", theme.key()), Span::raw(bar.input.value().to_string())]);
-    frame.render_widget(Paragraph::new(line), Rect { height: 1, ..area });
-    frame.set_cursor_position((
-        (area.x + 1 + bar.input.visual_cursor() as u16).min(area.right().saturating_sub(1)),
-        area.y,
-    ));
-    let second = Rect { y: area.y + 1, height: 1, ..area };
-    let help = match &bar.error {
-        Some(e) => Line::styled(format!(" {e}"), theme.error()),
-        None => Line::styled(
-            " w NAME saves the filter as a view · rename NAME · delete · move N · left · right",
             theme.dim(),
         ),
     };

@@ -6,13 +6,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::chrome::fit;
+use super::text::fit;
 use super::theme::Theme;
-use crate::app::form::FormState;
+use crate::app::form::FormPane;
 
 const LABEL: usize = 15;
 
-pub fn render(form: &FormState, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub(crate) fn render(form: &FormPane, frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(Clear, area);
     let block = Block::bordered().title(" Filter form — enter applies, esc cancels ");
     let inner = block.inner(area);

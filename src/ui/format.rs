@@ -3,7 +3,7 @@
 use chrono::{FixedOffset, TimeZone};
 
 /// `now`, `12s ago`, `5m ago`, `3h ago`, `2d ago`; `in 5m` for clocks ahead of ours.
-pub fn relative(ms: i64, now_ms: i64) -> String {
+pub(crate) fn relative(ms: i64, now_ms: i64) -> String {
     let d = now_ms - ms;
     let (future, d) = (d < 0, d.abs() / 1000);
     let v = match d {
@@ -17,7 +17,7 @@ pub fn relative(ms: i64, now_ms: i64) -> String {
 }
 
 /// `11-26 13:45:12` this year, `2025-11-26 13:45` otherwise, in the user's zone.
-pub fn absolute_short(ms: i64, now_ms: i64, tz: FixedOffset) -> String {
+pub(crate) fn absolute_short(ms: i64, now_ms: i64, tz: FixedOffset) -> String {
     let (Some(t), Some(now)) =
         (tz.timestamp_millis_opt(ms).single(), tz.timestamp_millis_opt(now_ms).single())
     else {
@@ -31,7 +31,7 @@ pub fn absolute_short(ms: i64, now_ms: i64, tz: FixedOffset) -> String {
 }
 
 /// `2026-11-26 13:45:12 +01:00`.
-pub fn absolute(ms: i64, tz: FixedOffset) -> String {
+pub(crate) fn absolute(ms: i64, tz: FixedOffset) -> String {
     tz.timestamp_millis_opt(ms)
         .single()
         .map(|t| t.format("%Y-%m-%d %H:%M:%S %:z").to_string())
@@ -68,7 +68,7 @@ pub fn count(n: usize) -> String {
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-pub fn spinner(now_ms: i64) -> &'static str {
+pub(crate) fn spinner(now_ms: i64) -> &'static str {
     SPINNER[(now_ms / 100).rem_euclid(10) as usize]
 }
 

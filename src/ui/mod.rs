@@ -1,86 +1,98 @@
-//! Rendering: a pure function of the app state. Nothing here changes state or does I/O.
+//! Rendering: a pure function of the app state. Nothing here changes state or does I/O. Each
+//! pane has its module (`ui/<pane>.rs`); `render` lays the screen out with the row counts
+//! of `app::layout` and draws the runs list or the topmost screen pane, then every pane open
+//! over it, bottom to top.
 
-pub mod chrome;
-pub mod detail;
-mod dialogs;
+mod ask;
+mod blocked;
+mod chrome;
+mod command;
+mod delete;
+mod editor;
 mod filter;
 mod form;
 pub mod format;
-pub mod list;
-mod overlay;
-pub mod theme;
+mod help;
+mod run;
+mod runs;
+mod serial;
+mod text;
+mod theme;
+mod unit;
+mod upload;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use crate::app::{App, Mode};
+use crate::app::{App, Pane, layout};
 use theme::Theme;
 
+/// Where panes draw.
+pub(crate) struct Areas {
+    /// The rows between the title (and the views' tabs) and the `/` line.
+    pub body: Rect,
+    /// The `/` or `:` line and the line under it.
+    pub bar: Rect,
+    /// The body and the bar: where overlays go.
+    pub over: Rect,
+    pub status: Rect,
+    pub whole: Rect,
+}
+
 pub fn render(app: &App, frame: &mut Frame) {
-    let theme = Theme::with_palette(app.no_color, app.palette);
-    let area = frame.area();
-    if let Some(why) = &app.session.blocked {
-        overlay::blocked(app, why, frame, area, &theme);
+    let theme = Theme::for_app(&app.shared);
+    let whole = frame.area();
+    if let Some(why) = &app.shared.session.blocked {
+        blocked::render(&app.shared.session.url, why, frame, whole, &theme);
         return;
     }
-    let filter_h = if app.filter.is_some() || app.command.is_some() { 2 } else { 0 };
-    let tabs_h = if app.detail.is_none() { 1 } else { 0 };
-    let [title, tabs, body, filter_area, status, keys] = Layout::vertical([
-        Constraint::Length(1),
+    let stack = app.stack();
+    // The topmost pane that is a screen of its own; what is above it is drawn over it.
+    let screen = stack.iter().rposition(Pane::is_screen);
+    let tabs_h = if screen.is_none() { layout::VIEW_TABS } else { 0 };
+    let [title, tabs, body, bar, status, keys] = Layout::vertical([
+        Constraint::Length(layout::TITLE),
         Constraint::Length(tabs_h),
         Constraint::Fill(1),
-        Constraint::Length(filter_h),
-        Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(app.bar_rows()),
+        Constraint::Length(layout::STATUS),
+        Constraint::Length(layout::KEYS),
     ])
-    .areas(area);
+    .areas(whole);
+    let over = Rect { height: body.height + bar.height, ..body };
+    let areas = Areas { body, bar, over, status, whole };
     chrome::title(app, frame, title, &theme);
-    if tabs_h > 0 {
-        chrome::views(app, frame, tabs, &theme);
-    }
-    let mode = app.mode();
-    let under = if mode == Mode::Help {
-        if app.editor.is_some() {
-            Mode::Editor
-        } else {
-            app.detail.as_ref().map_or(Mode::List, |d| app.run_mode_of(d))
+    match screen.map(|i| &stack[i]) {
+        Some(p) => pane(app, p, frame, &areas, &theme),
+        None => {
+            runs::tabs(&app.runs, frame, tabs, &theme);
+            runs::render(app, frame, body, &theme);
+            runs::status(app, frame, status, &theme);
         }
-    } else {
-        mode
-    };
-    match &app.detail {
-        Some(d) => detail::render(app, d, frame, body, &theme),
-        None => list::render(app, frame, body, &theme),
     }
-    if let Some(bar) = &app.filter {
-        filter::render(bar, frame, filter_area, &theme);
+    chrome::keys(app, app.footer_mode(), frame, keys, &theme);
+    let first = screen.map_or(0, |i| i + 1);
+    for (i, p) in stack.iter().enumerate().skip(first) {
+        match p {
+            Pane::Help(_) => help::render(app, app.mode_under(i), frame, whole, &theme),
+            p => pane(app, p, frame, &areas, &theme),
+        }
     }
-    if let Some(bar) = &app.command {
-        filter::command(bar, frame, filter_area, &theme);
-    }
-    if let Some(form) = &app.form {
-        let r = Rect { y: body.y, height: body.height + filter_h, ..body };
-        form::render(form, frame, r, &theme);
-    }
-    match &app.detail {
-        Some(d) => detail::status(app, d, frame, status, &theme),
-        None => chrome::status(app, frame, status, &theme),
-    }
-    chrome::keys(app, under, frame, keys, &theme);
-    let over = Rect { y: body.y, height: body.height + filter_h, ..body };
-    if let Some(ed) = &app.editor {
-        dialogs::editor(ed, frame, over, &theme);
-    }
-    if let Some(u) = &app.upload {
-        dialogs::upload(u, frame, over, &theme);
-    }
-    if let Some(d) = &app.delete {
-        dialogs::delete(d, frame, over, &theme);
-    }
-    if let Some(q) = app.ask {
-        dialogs::ask(app, q, frame, over, &theme);
-    }
-    if mode == Mode::Help {
-        overlay::help(app, under, frame, area, &theme);
+}
+
+/// Draws one pane: the one `match` over the panes.
+fn pane(app: &App, p: &Pane, frame: &mut Frame, a: &Areas, theme: &Theme) {
+    match p {
+        Pane::Run(r) => run::render(app, r, frame, a, theme),
+        Pane::Filter(f) => filter::render(f, frame, a.bar, theme),
+        Pane::Command(c) => command::render(c, frame, a.bar, theme),
+        Pane::Form(f) => form::render(f, frame, a.over, theme),
+        Pane::Editor(e) => editor::render(e, frame, a.over, theme),
+        Pane::Delete(d) => delete::render(d, frame, a.over, theme),
+        Pane::Upload(u) => upload::render(u, frame, a.over, theme),
+        Pane::Ask(q) => ask::render(app, q, frame, a.over, theme),
+        Pane::Help(_) => help::render(app, app.footer_mode(), frame, a.whole, theme),
+        Pane::Serial(s) => serial::render(s, frame, a.bar, theme),
+        Pane::Unit(u) => unit::render(app, u, frame, a, theme),
     }
 }

@@ -4,10 +4,11 @@
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::api::{RunOutcome, WireEnum};
+use crate::app::Shared;
 
 /// The colours of each role. Only the 16 ANSI colours by default.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Palette {
+pub(crate) struct Palette {
     pub pass: Color,
     pub fail: Color,
     pub error: Color,
@@ -20,12 +21,8 @@ pub struct Palette {
     pub highlight: Color,
 }
 
-/// The roles a config may recolour (`[colors] fail = "#ff5555"`).
-pub const ROLES: &[&str] =
-    &["pass", "fail", "error", "warn", "accent", "dim", "key", "title_fg", "title_bg", "highlight"];
-
 impl Palette {
-    pub const DEFAULT: Palette = Palette {
+    pub(crate) const DEFAULT: Palette = Palette {
         pass: Color::Green,
         fail: Color::Red,
         error: Color::Magenta,
@@ -39,7 +36,7 @@ impl Palette {
     };
 
     /// For light terminal backgrounds: darker hues, no yellow text.
-    pub const LIGHT: Palette = Palette {
+    pub(crate) const LIGHT: Palette = Palette {
         pass: Color::Green,
         fail: Color::Red,
         error: Color::Magenta,
@@ -52,9 +49,9 @@ impl Palette {
         highlight: Color::LightYellow,
     };
 
-    /// `theme` (default, light) with `[colors]` overrides applied; unknown roles are ignored
-    /// (the config reader reports them).
-    pub fn from_config(theme: Option<&str>, colors: &[(String, String)]) -> Palette {
+    /// `theme` (default, light) with `[colors]` overrides applied (the roles of
+    /// `config::COLOR_ROLES`); unknown roles are ignored (the config reader reports them).
+    pub(crate) fn from_config(theme: Option<&str>, colors: &[(String, String)]) -> Palette {
         let mut p = if theme == Some("light") { Palette::LIGHT } else { Palette::DEFAULT };
         for (role, c) in colors {
             let Ok(c) = c.parse::<Color>() else { continue };
@@ -77,17 +74,19 @@ impl Palette {
 }
 
 #[derive(Debug, Clone, Copy)]
-pub struct Theme {
+pub(crate) struct Theme {
     pub color: bool,
     pub p: Palette,
 }
 
 impl Theme {
-    pub fn new(no_color: bool) -> Theme {
-        Theme { color: !no_color, p: Palette::DEFAULT }
+    /// The colours the config chose, or none.
+    pub(crate) fn for_app(shared: &Shared) -> Theme {
+        let p = Palette::from_config(shared.theme.name.as_deref(), &shared.theme.colors);
+        Theme::with_palette(shared.no_color, p)
     }
 
-    pub fn with_palette(no_color: bool, p: Palette) -> Theme {
+    pub(crate) fn with_palette(no_color: bool, p: Palette) -> Theme {
         Theme { color: !no_color, p }
     }
 
@@ -95,7 +94,7 @@ impl Theme {
         if self.color { Style::new().fg(c) } else { Style::new() }
     }
 
-    pub fn outcome(&self, o: Option<&RunOutcome>) -> Style {
+    pub(crate) fn outcome(&self, o: Option<&RunOutcome>) -> Style {
         match o {
             Some(RunOutcome::Pass) => self.fg(self.p.pass),
             Some(RunOutcome::Fail) => self.fg(self.p.fail).add_modifier(Modifier::BOLD),
@@ -106,7 +105,7 @@ impl Theme {
         }
     }
 
-    pub fn title(&self) -> Style {
+    pub(crate) fn title(&self) -> Style {
         if self.color {
             Style::new().fg(self.p.title_fg).bg(self.p.title_bg)
         } else {
@@ -114,37 +113,37 @@ impl Theme {
         }
     }
 
-    pub fn header(&self) -> Style {
+    pub(crate) fn header(&self) -> Style {
         Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
     }
 
     /// The selected row: reversed, so it shows without colour too.
-    pub fn selected(&self) -> Style {
+    pub(crate) fn selected(&self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED)
     }
 
-    pub fn dim(&self) -> Style {
+    pub(crate) fn dim(&self) -> Style {
         self.fg(self.p.dim)
     }
 
-    pub fn error(&self) -> Style {
+    pub(crate) fn error(&self) -> Style {
         self.fg(self.p.fail).add_modifier(Modifier::BOLD)
     }
 
-    pub fn warn(&self) -> Style {
+    pub(crate) fn warn(&self) -> Style {
         self.fg(self.p.warn).add_modifier(Modifier::BOLD)
     }
 
-    pub fn key(&self) -> Style {
+    pub(crate) fn key(&self) -> Style {
         self.fg(self.p.key).add_modifier(Modifier::BOLD)
     }
 
-    pub fn pass(&self) -> Style {
+    pub(crate) fn pass(&self) -> Style {
         self.fg(self.p.pass)
     }
 
     /// A search match: readable without colour too.
-    pub fn highlight(&self) -> Style {
+    pub(crate) fn highlight(&self) -> Style {
         if self.color {
             Style::new().fg(Color::Black).bg(self.p.highlight)
         } else {
@@ -152,7 +151,7 @@ impl Theme {
         }
     }
 
-    pub fn accent(&self) -> Style {
+    pub(crate) fn accent(&self) -> Style {
         self.fg(self.p.accent)
     }
 }
@@ -160,7 +159,7 @@ impl Theme {
 /// Any outcome (run, phase, measurement, sequence) as a symbol and its text, readable
 /// without colour: `✓ PASS`, `✗ FAIL`, `! ERROR`, `~ TIMEOUT`, `- ABORTED`/`SKIP`,
 /// `· UNSET`; an unknown value shows as given after `?`.
-pub fn outcome_parts<T: WireEnum>(o: Option<&T>) -> (&'static str, String) {
+pub(crate) fn outcome_parts<T: WireEnum>(o: Option<&T>) -> (&'static str, String) {
     let Some(o) = o else { return ("·", "—".into()) };
     let sym = match (o.is_known(), o.as_str()) {
         (false, _) => "?",
@@ -175,7 +174,7 @@ pub fn outcome_parts<T: WireEnum>(o: Option<&T>) -> (&'static str, String) {
 }
 
 /// Outcome as symbol and text, e.g. `✗ FAIL`; unknown values show as given.
-pub fn outcome_label(o: Option<&RunOutcome>) -> String {
+pub(crate) fn outcome_label(o: Option<&RunOutcome>) -> String {
     match o {
         Some(o) => {
             let (sym, text) = outcome_parts(Some(o));

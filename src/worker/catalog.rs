@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use super::client::{ApiClient, ClientError, Report, percent};
+use super::client::{ApiClient, ClientError, Report};
 use crate::api::ListMeta;
 use crate::api::catalog::{
     Batch, Part, ProcedureDetail, Revision, Station, UnitDetail, UnitListRequest, UnitSummary,
@@ -69,7 +69,7 @@ fn list_missing(e: ClientError, what: &str) -> ClientError {
 impl ApiClient {
     async fn page<T: DeserializeOwned>(
         &self,
-        path: &str,
+        path: &[&str],
         params: &[(&str, String)],
         report: &Report,
     ) -> Result<Page<T>, ClientError> {
@@ -79,7 +79,7 @@ impl ApiClient {
 
     async fn one<T: DeserializeOwned>(
         &self,
-        path: &str,
+        path: &[&str],
         report: &Report,
     ) -> Result<T, ClientError> {
         decode(&self.call(Method::GET, path, &[], report).await?)
@@ -90,7 +90,7 @@ impl ApiClient {
         req: &MeasurementListRequest,
         report: &Report,
     ) -> Result<Page<MeasurementRow>, ClientError> {
-        self.page("/measurements", &req.params(), report)
+        self.page(&["measurements"], &req.params(), report)
             .await
             .map_err(|e| list_missing(e, "measurements"))
     }
@@ -100,7 +100,7 @@ impl ApiClient {
         id: &str,
         report: &Report,
     ) -> Result<MeasurementDetail, ClientError> {
-        self.one(&format!("/measurements/{}", percent(id)), report).await
+        self.one(&["measurements", id], report).await
     }
 
     pub async fn list_phases(
@@ -108,11 +108,11 @@ impl ApiClient {
         req: &PhaseListRequest,
         report: &Report,
     ) -> Result<Page<PhaseRow>, ClientError> {
-        self.page("/phases", &req.params(), report).await.map_err(|e| list_missing(e, "phases"))
+        self.page(&["phases"], &req.params(), report).await.map_err(|e| list_missing(e, "phases"))
     }
 
     pub async fn get_phase(&self, id: &str, report: &Report) -> Result<PhaseDetail, ClientError> {
-        self.one(&format!("/phases/{}", percent(id)), report).await
+        self.one(&["phases", id], report).await
     }
 
     pub async fn list_logs(
@@ -120,11 +120,11 @@ impl ApiClient {
         req: &LogListRequest,
         report: &Report,
     ) -> Result<Page<LogRow>, ClientError> {
-        self.page("/logs", &req.params(), report).await.map_err(|e| list_missing(e, "logs"))
+        self.page(&["logs"], &req.params(), report).await.map_err(|e| list_missing(e, "logs"))
     }
 
     pub async fn get_log(&self, id: &str, report: &Report) -> Result<LogRow, ClientError> {
-        self.one(&format!("/logs/{}", percent(id)), report).await
+        self.one(&["logs", id], report).await
     }
 
     pub async fn list_units(
@@ -132,11 +132,11 @@ impl ApiClient {
         req: &UnitListRequest,
         report: &Report,
     ) -> Result<Page<UnitSummary>, ClientError> {
-        self.page("/units", &req.params(), report).await
+        self.page(&["units"], &req.params(), report).await
     }
 
     pub async fn get_unit(&self, serial: &str, report: &Report) -> Result<UnitDetail, ClientError> {
-        self.one(&format!("/units/{}", percent(serial)), report).await
+        self.one(&["units", serial], report).await
     }
 
     /// `PATCH /v2/units/{serial}` with these fields (`metadata` merges; `null` deletes a key).
@@ -145,34 +145,22 @@ impl ApiClient {
         serial: &str,
         body: &Map<String, Value>,
     ) -> Result<(), ClientError> {
-        self.send_json(
-            Method::PATCH,
-            &format!("/units/{}", percent(serial)),
-            &[],
-            Some(&Value::Object(body.clone())),
-        )
-        .await
-        .map(|_| ())
+        self.send_json(Method::PATCH, &["units", serial], &[], Some(&Value::Object(body.clone())))
+            .await
+            .map(|_| ())
     }
 
     /// Makes `child` a sub-unit of `parent`.
     pub async fn add_child(&self, parent: &str, child: &str) -> Result<(), ClientError> {
         let body = serde_json::json!({ "child_serial_number": child });
-        self.send_json(
-            Method::PUT,
-            &format!("/units/{}/children", percent(parent)),
-            &[],
-            Some(&body),
-        )
-        .await
-        .map(|_| ())
+        self.send_json(Method::PUT, &["units", parent, "children"], &[], Some(&body))
+            .await
+            .map(|_| ())
     }
 
     pub async fn remove_child(&self, parent: &str, child: &str) -> Result<(), ClientError> {
         let q = [("child_serial_number", child.to_string())];
-        self.send_json(Method::DELETE, &format!("/units/{}/children", percent(parent)), &q, None)
-            .await
-            .map(|_| ())
+        self.send_json(Method::DELETE, &["units", parent, "children"], &q, None).await.map(|_| ())
     }
 
     /// An attachment on a unit: its id and the link to PUT the bytes to.
@@ -183,12 +171,7 @@ impl ApiClient {
     ) -> Result<(String, String), ClientError> {
         let body = serde_json::json!({ "name": name });
         let answer = self
-            .send_json(
-                Method::POST,
-                &format!("/units/{}/attachments", percent(serial)),
-                &[],
-                Some(&body),
-            )
+            .send_json(Method::POST, &["units", serial, "attachments"], &[], Some(&body))
             .await?;
         #[derive(serde::Deserialize)]
         struct Created {
@@ -199,24 +182,24 @@ impl ApiClient {
     }
 
     pub async fn list_stations(&self, report: &Report) -> Result<Page<Station>, ClientError> {
-        self.page("/stations", &[("limit", "100".into())], report).await
+        self.page(&["stations"], &[("limit", "100".into())], report).await
     }
 
     pub async fn get_station(&self, id: &str, report: &Report) -> Result<Station, ClientError> {
-        self.one(&format!("/stations/{}", percent(id)), report).await
+        self.one(&["stations", id], report).await
     }
 
     /// The station a station key belongs to (a user key gets 403).
     pub async fn current_station(&self, report: &Report) -> Result<Station, ClientError> {
-        self.one("/stations/current", report).await
+        self.one(&["stations", "current"], report).await
     }
 
     pub async fn list_parts(&self, report: &Report) -> Result<Page<Part>, ClientError> {
-        self.page("/parts", &[("limit", "100".into())], report).await
+        self.page(&["parts"], &[("limit", "100".into())], report).await
     }
 
     pub async fn get_part(&self, number: &str, report: &Report) -> Result<Part, ClientError> {
-        self.one(&format!("/parts/{}", percent(number)), report).await
+        self.one(&["parts", number], report).await
     }
 
     pub async fn get_revision(
@@ -225,15 +208,15 @@ impl ApiClient {
         number: &str,
         report: &Report,
     ) -> Result<Revision, ClientError> {
-        self.one(&format!("/parts/{}/revisions/{}", percent(part), percent(number)), report).await
+        self.one(&["parts", part, "revisions", number], report).await
     }
 
     pub async fn list_batches(&self, report: &Report) -> Result<Page<Batch>, ClientError> {
-        self.page("/batches", &[("limit", "100".into())], report).await
+        self.page(&["batches"], &[("limit", "100".into())], report).await
     }
 
     pub async fn get_batch(&self, number: &str, report: &Report) -> Result<Batch, ClientError> {
-        self.one(&format!("/batches/{}", percent(number)), report).await
+        self.one(&["batches", number], report).await
     }
 
     pub async fn get_procedure(
@@ -241,7 +224,7 @@ impl ApiClient {
         id: &str,
         report: &Report,
     ) -> Result<ProcedureDetail, ClientError> {
-        self.one(&format!("/procedures/{}", percent(id)), report).await
+        self.one(&["procedures", id], report).await
     }
 
     pub async fn get_version(
@@ -250,7 +233,6 @@ impl ApiClient {
         tag: &str,
         report: &Report,
     ) -> Result<Version, ClientError> {
-        self.one(&format!("/procedures/{}/versions/{}", percent(procedure), percent(tag)), report)
-            .await
+        self.one(&["procedures", procedure, "versions", tag], report).await
     }
 }

@@ -5,12 +5,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use reqwest::{Method, StatusCode};
+use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
 
-use super::rows::{Interner, RunRow};
-use crate::api::{ApiErrorBody, ListMeta, RunDetail};
+pub use super::decode::{Named, blocking, decode_logs, decode_page, decode_run_head};
+use super::decode::{NamedPage, read_body};
+use crate::api::ApiErrorBody;
 
 /// Told of every retry the client makes on its own (429/5xx): the error and the wait.
 pub type Report = std::sync::Arc<dyn Fn(&ClientError, Duration) + Send + Sync>;
@@ -76,122 +76,6 @@ impl ClientError {
     }
 }
 
-/// One page of `GET /v2/runs`.
-#[derive(Debug, Clone, Default)]
-pub struct RunsPage {
-    pub rows: Vec<RunRow>,
-    pub has_more: bool,
-    pub next_cursor: Option<i64>,
-}
-
-#[derive(serde::Deserialize)]
-struct RawPage {
-    #[serde(default)]
-    data: Vec<Box<RawValue>>,
-    #[serde(default)]
-    meta: ListMeta,
-}
-
-/// A named thing from a catalog (procedure, station, user).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
-#[serde(default)]
-pub struct Named {
-    pub id: String,
-    pub name: Option<String>,
-    pub email: Option<String>,
-}
-
-#[derive(serde::Deserialize)]
-struct NamedPage {
-    #[serde(default)]
-    data: Vec<Named>,
-}
-
-/// Reads one page of runs. Each row is decoded on its own: a row that cannot be read becomes
-/// a row that says so; only a body that is not a page at all fails.
-pub fn decode_page(body: &[u8], interner: &mut Interner) -> Result<RunsPage, ClientError> {
-    let page: RawPage =
-        serde_json::from_slice(body).map_err(|e| ClientError::Decode(e.to_string()))?;
-    let rows = page.data.iter().map(|raw| RunRow::decode(raw.get(), interner)).collect();
-    Ok(RunsPage { rows, has_more: page.meta.has_more, next_cursor: page.meta.next_cursor })
-}
-
-/// The whole body, into one buffer sized from `Content-Length` (a huge run is 65 MiB: no
-/// regrowing, one copy).
-async fn read_body(mut resp: reqwest::Response) -> Result<bytes::Bytes, reqwest::Error> {
-    let mut buf = Vec::with_capacity(resp.content_length().unwrap_or(0).min(1 << 30) as usize);
-    while let Some(chunk) = resp.chunk().await? {
-        buf.extend_from_slice(&chunk);
-    }
-    Ok(bytes::Bytes::from(buf))
-}
-
-/// Runs CPU-heavy decoding on the blocking pool.
-pub async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, ClientError> + Send + 'static,
-) -> Result<T, ClientError> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| ClientError::Decode(e.to_string()))?
-}
-
-/// A run with its logs kept as raw JSON: the logs of a huge run are most of its bytes and of
-/// its decoding time, and the first screen does not need them. (Field for field `RunDetail`,
-/// but for `logs`.)
-#[derive(serde::Deserialize)]
-struct RunHead<'a> {
-    #[serde(flatten)]
-    summary: crate::api::RunSummary,
-    #[serde(default)]
-    phases: Option<Vec<crate::api::Phase>>,
-    #[serde(default)]
-    attachments: Option<Vec<crate::api::Attachment>>,
-    #[serde(default, borrow)]
-    logs: Option<&'a RawValue>,
-    #[serde(default)]
-    sub_units: Option<Vec<crate::api::SubUnit>>,
-    #[serde(default)]
-    config: Vec<crate::api::ConfigEntry>,
-    #[serde(default)]
-    secrets: Vec<crate::api::SecretEntry>,
-}
-
-/// Decodes a run without its logs; returns where in `body` the logs' JSON is, to decode next
-/// (a range rather than a copy: they are most of the body).
-pub fn decode_run_head(
-    body: &[u8],
-) -> Result<(RunDetail, Option<std::ops::Range<usize>>), ClientError> {
-    let h: RunHead =
-        serde_json::from_slice(body).map_err(|e| ClientError::Decode(e.to_string()))?;
-    let logs = h.logs.filter(|l| l.get() != "null").map(|l| {
-        let start = l.get().as_ptr() as usize - body.as_ptr() as usize;
-        start..start + l.get().len()
-    });
-    let run = RunDetail {
-        summary: h.summary,
-        phases: h.phases,
-        attachments: h.attachments,
-        logs: None,
-        sub_units: h.sub_units,
-        config: h.config,
-        secrets: h.secrets,
-    };
-    Ok((run, logs))
-}
-
-/// Decodes log lines (a JSON array); one line of the wrong shape is kept as a line saying so.
-pub fn decode_logs(json: &[u8]) -> Result<Vec<crate::api::LogLine>, ClientError> {
-    let items: Vec<&RawValue> =
-        serde_json::from_slice(json).map_err(|e| ClientError::Decode(format!("logs: {e}")))?;
-    Ok(items
-        .into_iter()
-        .map(|i| {
-            serde_json::from_str(i.get()).unwrap_or_else(|e| crate::api::LogLine {
-                message: format!("(unreadable log line: {e})"),
-                ..Default::default()
-            })
-        })
-        .collect())
-}
-
 /// Backoff before attempt `n` (1-based retry count): 250 ms doubling to 8 s, with jitter.
 pub fn backoff(n: u32) -> Duration {
     let base = 250u64.saturating_mul(1 << n.saturating_sub(1).min(5));
@@ -211,22 +95,33 @@ fn retry_after(resp: &reqwest::Response) -> Option<Duration> {
     Some(d.min(Duration::from_secs(60)))
 }
 
-/// The API base (`…/api/v2`) for an instance root, as the SDK builds it.
-pub fn api_base(root: &str) -> String {
-    let root = root.trim().strip_suffix('/').unwrap_or(root.trim());
-    let api = if root.ends_with("/api") { root.to_string() } else { format!("{root}/api") };
-    format!("{api}/v2")
+/// The API base (`…/api/v2`) for an instance root, as the SDK builds it (`/api` is not added
+/// twice; a query or fragment in the root is dropped).
+pub fn api_base(root: &str) -> Result<Url, ClientError> {
+    let not_a_url = || {
+        ClientError::Config(format!("`{root}` is not a URL; use e.g. https://www.tofupilot.app"))
+    };
+    let mut url = Url::parse(root.trim()).map_err(|_| not_a_url())?;
+    url.set_query(None);
+    url.set_fragment(None);
+    let is_api = url.path_segments().and_then(|mut s| s.rfind(|s| !s.is_empty())) == Some("api");
+    let mut path = url.path_segments_mut().map_err(|_| not_a_url())?;
+    path.pop_if_empty();
+    if !is_api {
+        path.push("api");
+    }
+    path.push("v2");
+    drop(path);
+    Ok(url)
 }
 
-fn is_loopback(url: &str) -> bool {
-    reqwest::Url::parse(url)
-        .ok()
-        .and_then(|u| {
-            u.host_str().map(|h| {
-                h == "localhost" || h.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
-            })
-        })
-        .unwrap_or(false)
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
 
 /// A failed attempt: the error and how long the server asked us to wait, if it did.
@@ -237,10 +132,10 @@ struct Attempt {
 
 #[derive(Clone)]
 pub struct ApiClient {
-    http: reqwest::Client,
-    base: String,
-    key: String,
-    timeout: Duration,
+    pub(super) http: reqwest::Client,
+    base: Url,
+    pub(super) key: String,
+    pub(super) timeout: Duration,
     /// Retries of a 429/5xx answer before giving up (transport failures are the caller's call).
     pub max_retries: u32,
 }
@@ -248,7 +143,7 @@ pub struct ApiClient {
 impl std::fmt::Debug for ApiClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The key never appears in logs.
-        f.debug_struct("ApiClient").field("base", &self.base).finish_non_exhaustive()
+        f.debug_struct("ApiClient").field("base", &self.base.as_str()).finish_non_exhaustive()
     }
 }
 
@@ -259,13 +154,8 @@ impl ApiClient {
             .user_agent(concat!("tofui/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(10))
             .pool_idle_timeout(Duration::from_secs(60));
-        if reqwest::Url::parse(&cfg.url).is_err() {
-            return Err(ClientError::Config(format!(
-                "`{}` is not a URL; use e.g. https://www.tofupilot.app",
-                cfg.url
-            )));
-        }
-        if is_loopback(&cfg.url) {
+        let base = api_base(&cfg.url)?;
+        if is_loopback(&base) {
             // A proxy set for the outside world must not capture the local demo server.
             b = b.no_proxy();
         }
@@ -288,29 +178,28 @@ impl ApiClient {
         }
         let http =
             b.build().map_err(|e| ClientError::Config(format!("cannot set up HTTPS: {e}")))?;
-        Ok(ApiClient {
-            http,
-            base: api_base(&cfg.url),
-            key: cfg.api_key.clone(),
-            timeout: cfg.timeout,
-            max_retries: 3,
-        })
+        Ok(ApiClient { http, base, key: cfg.api_key.clone(), timeout: cfg.timeout, max_retries: 3 })
     }
 
-    pub fn base(&self) -> &str {
-        &self.base
+    /// The URL of an endpoint: these path segments after `/api/v2`, each percent-encoded.
+    pub fn endpoint(&self, segments: &[&str]) -> Url {
+        let mut url = self.base.clone();
+        // The base can be a base (checked by `api_base`), so this cannot fail.
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.extend(segments);
+        }
+        url
     }
 
     async fn attempt(
         &self,
         method: Method,
-        path: &str,
+        path: &[&str],
         query: &[(&str, String)],
     ) -> Result<bytes::Bytes, Attempt> {
-        let url = format!("{}{path}", self.base);
         let req = self
             .http
-            .request(method, &url)
+            .request(method, self.endpoint(path))
             .bearer_auth(&self.key)
             .query(query)
             .timeout(self.timeout);
@@ -334,7 +223,7 @@ impl ApiClient {
     pub async fn call(
         &self,
         method: Method,
-        path: &str,
+        path: &[&str],
         query: &[(&str, String)],
         report: &Report,
     ) -> Result<bytes::Bytes, ClientError> {
@@ -350,7 +239,7 @@ impl ApiClient {
                     }
                     retries += 1;
                     let delay = wait.unwrap_or_else(|| backoff(retries));
-                    tracing::debug!(path, retries, ?delay, %error, "retrying");
+                    tracing::debug!(?path, retries, ?delay, %error, "retrying");
                     report(&error, delay);
                     tokio::time::sleep(delay).await;
                 }
@@ -360,7 +249,7 @@ impl ApiClient {
 
     async fn get_json<T: DeserializeOwned>(
         &self,
-        path: &str,
+        path: &[&str],
         query: &[(&str, String)],
         report: &Report,
     ) -> Result<T, ClientError> {
@@ -374,17 +263,7 @@ impl ApiClient {
         params: &[(&str, String)],
         report: &Report,
     ) -> Result<bytes::Bytes, ClientError> {
-        self.call(Method::GET, "/runs", params, report).await
-    }
-
-    /// One run, decoded whole. A big run is tens of MiB: it is decoded off the async threads.
-    pub async fn get_run(&self, id: &str, report: &Report) -> Result<RunDetail, ClientError> {
-        let body = self.get_run_body(id, report).await?;
-        blocking(move || {
-            serde_json::from_slice::<RunDetail>(&body)
-                .map_err(|e| ClientError::Decode(e.to_string()))
-        })
-        .await
+        self.call(Method::GET, &["runs"], params, report).await
     }
 
     /// One run's body, undecoded.
@@ -393,7 +272,7 @@ impl ApiClient {
         id: &str,
         report: &Report,
     ) -> Result<bytes::Bytes, ClientError> {
-        self.call(Method::GET, &format!("/runs/{}", percent(id)), &[], report).await
+        self.call(Method::GET, &["runs", id], &[], report).await
     }
 
     /// A request with a JSON body and no retry on failure: a mutation's outcome is reported
@@ -401,14 +280,13 @@ impl ApiClient {
     pub(crate) async fn send_json(
         &self,
         method: Method,
-        path: &str,
+        path: &[&str],
         query: &[(&str, String)],
         body: Option<&serde_json::Value>,
     ) -> Result<bytes::Bytes, ClientError> {
-        let url = format!("{}{path}", self.base);
         let mut req = self
             .http
-            .request(method, &url)
+            .request(method, self.endpoint(path))
             .bearer_auth(&self.key)
             .query(query)
             .timeout(self.timeout);
@@ -421,109 +299,6 @@ impl ApiClient {
         if status.is_success() { Ok(bytes) } else { Err(status_error(status, &bytes)) }
     }
 
-    /// `PATCH /v2/runs/{id}/metadata` with just the changes (`null` deletes a key).
-    pub async fn update_metadata(
-        &self,
-        run_id: &str,
-        changes: &serde_json::Map<String, serde_json::Value>,
-    ) -> Result<(), ClientError> {
-        let body = serde_json::json!({ "metadata": changes });
-        self.send_json(
-            Method::PATCH,
-            &format!("/runs/{}/metadata", percent(run_id)),
-            &[],
-            Some(&body),
-        )
-        .await
-        .map(|_| ())
-    }
-
-    /// `DELETE /v2/runs?ids=…`: the ids the server deleted.
-    pub async fn delete_runs(&self, ids: &[String]) -> Result<Vec<String>, ClientError> {
-        let query: Vec<(&str, String)> = ids.iter().map(|i| ("ids", i.clone())).collect();
-        let body = self.send_json(Method::DELETE, "/runs", &query, None).await?;
-        #[derive(serde::Deserialize)]
-        struct Deleted {
-            #[serde(default)]
-            id: Vec<String>,
-        }
-        serde_json::from_slice::<Deleted>(&body)
-            .map(|d| d.id)
-            .map_err(|e| ClientError::Decode(e.to_string()))
-    }
-
-    /// Creates an attachment on a run: its id and the link to PUT the bytes to.
-    pub async fn create_attachment(
-        &self,
-        run_id: &str,
-        name: &str,
-    ) -> Result<(String, String), ClientError> {
-        let body = self
-            .send_json(
-                Method::POST,
-                &format!("/runs/{}/attachments", percent(run_id)),
-                &[],
-                Some(&serde_json::json!({ "name": name })),
-            )
-            .await?;
-        #[derive(serde::Deserialize)]
-        struct Created {
-            id: String,
-            upload_url: String,
-        }
-        serde_json::from_slice::<Created>(&body)
-            .map(|c| (c.id, c.upload_url))
-            .map_err(|e| ClientError::Decode(e.to_string()))
-    }
-
-    /// PUTs bytes to an upload link (no API key: the link authorises itself).
-    pub async fn put_upload(
-        &self,
-        url: &str,
-        body: reqwest::Body,
-        content_type: &str,
-    ) -> Result<(), ClientError> {
-        let resp = self
-            .http
-            .put(url)
-            .header(reqwest::header::CONTENT_TYPE, content_type)
-            .body(body)
-            .timeout(Duration::from_secs(3600))
-            .send()
-            .await
-            .map_err(|e| transport(&e, self.timeout))?;
-        let status = resp.status();
-        if status.is_success() {
-            return Ok(());
-        }
-        let bytes = resp.bytes().await.unwrap_or_default();
-        Err(status_error(status, &bytes))
-    }
-
-    pub async fn finalize_attachment(&self, id: &str) -> Result<(), ClientError> {
-        self.send_json(Method::POST, &format!("/attachments/{}/finalize", percent(id)), &[], None)
-            .await
-            .map(|_| ())
-    }
-
-    /// Starts a download of an absolute link. No API key is sent: the link authorises itself
-    /// (and a storage service would reject a second credential).
-    pub async fn open_download(&self, url: &str) -> Result<reqwest::Response, ClientError> {
-        let resp = self
-            .http
-            .get(url)
-            .timeout(Duration::from_secs(3600))
-            .send()
-            .await
-            .map_err(|e| transport(&e, self.timeout))?;
-        if !resp.status().is_success() {
-            let status = resp.status();
-            let body = resp.bytes().await.unwrap_or_default();
-            return Err(status_error(status, &body));
-        }
-        Ok(resp)
-    }
-
     pub async fn procedures(
         &self,
         search: &str,
@@ -531,7 +306,7 @@ impl ApiClient {
     ) -> Result<Vec<Named>, ClientError> {
         let p: NamedPage = self
             .get_json(
-                "/procedures",
+                &["procedures"],
                 &[("search_query", search.to_string()), ("limit", "100".into())],
                 report,
             )
@@ -542,7 +317,7 @@ impl ApiClient {
     pub async fn stations(&self, search: &str, report: &Report) -> Result<Vec<Named>, ClientError> {
         let p: NamedPage = self
             .get_json(
-                "/stations",
+                &["stations"],
                 &[("search_query", search.to_string()), ("limit", "100".into())],
                 report,
             )
@@ -551,29 +326,11 @@ impl ApiClient {
     }
 
     pub async fn users(&self, report: &Report) -> Result<Vec<Named>, ClientError> {
-        self.get_json("/users", &[], report).await
-    }
-
-    /// Who the key belongs to; the cheapest call that proves the key works.
-    pub async fn whoami(&self, report: &Report) -> Result<serde_json::Value, ClientError> {
-        self.get_json("/whoami", &[], report).await
+        self.get_json(&["users"], &[], report).await
     }
 }
 
-/// Percent-encodes a path segment, keeping the RFC 3986 unreserved set as the SDK does.
-pub fn percent(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-fn transport(e: &reqwest::Error, timeout: Duration) -> ClientError {
+pub(crate) fn transport(e: &reqwest::Error, timeout: Duration) -> ClientError {
     if e.is_timeout() {
         return ClientError::Timeout(timeout.as_secs());
     }
@@ -587,7 +344,7 @@ fn transport(e: &reqwest::Error, timeout: Duration) -> ClientError {
     ClientError::Unreachable(msg)
 }
 
-fn status_error(status: StatusCode, body: &[u8]) -> ClientError {
+pub(crate) fn status_error(status: StatusCode, body: &[u8]) -> ClientError {
     let message = match serde_json::from_slice::<ApiErrorBody>(body) {
         Ok(b) if !b.message.is_empty() => b.message,
         _ => {
@@ -605,5 +362,37 @@ fn status_error(status: StatusCode, body: &[u8]) -> ClientError {
         403 => ClientError::Forbidden(message),
         404 => ClientError::NotFound(message),
         s => ClientError::Status { status: s, message },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_api_base_and_endpoints_are_built_by_url() {
+        let base = |r: &str| api_base(r).map(|u| u.to_string());
+        assert_eq!(
+            base("https://www.tofupilot.app").as_deref(),
+            Ok("https://www.tofupilot.app/api/v2")
+        );
+        assert_eq!(base(" https://tp.example/api/ ").as_deref(), Ok("https://tp.example/api/v2"));
+        assert_eq!(
+            base("https://tp.example/tofu/").as_deref(),
+            Ok("https://tp.example/tofu/api/v2")
+        );
+        assert_eq!(base("https://tp.example/?x=1#y").as_deref(), Ok("https://tp.example/api/v2"));
+        assert!(base("tofupilot dot app").is_err() && base("mailto:a@b").is_err());
+        let config = ClientConfig {
+            url: "http://127.0.0.1:9".into(),
+            api_key: "k".into(),
+            ca_cert: None,
+            timeout: Duration::from_secs(1),
+        };
+        let c = ApiClient::new(&config).expect("client");
+        assert_eq!(
+            c.endpoint(&["runs", "a/b c?%", "metadata"]).as_str(),
+            "http://127.0.0.1:9/api/v2/runs/a%2Fb%20c%3F%25/metadata"
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! Saving an attachment: a safe file name, a name that is free (`report (1).pdf` when
-//! `report.pdf` exists), written to a temporary file first and linked into place only when
-//! complete, so an existing file is never overwritten and a broken download leaves nothing.
+//! `report.pdf` exists), written to a temporary file first and moved into place only when
+//! complete and only onto a name nobody has taken (`persist_noclobber`), so an existing file
+//! is never overwritten. The temporary file goes away with its handle: a broken or aborted
+//! download (the task dropped) leaves nothing.
 
 use std::path::{Path, PathBuf};
 
@@ -9,7 +11,7 @@ use tokio::io::AsyncWriteExt;
 use super::client::{ApiClient, ClientError};
 
 /// The attachment's name as a plain file name: no directories, no leading dots.
-pub fn safe_name(name: &str) -> String {
+pub(crate) fn safe_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String =
         base.chars().map(|c| if c.is_control() || c == ':' { '_' } else { c }).collect();
@@ -18,7 +20,7 @@ pub fn safe_name(name: &str) -> String {
 }
 
 /// `name`, then `stem (1).ext`, `stem (2).ext`, … for the n-th try.
-pub fn variant(name: &str, n: u32) -> String {
+pub(crate) fn variant(name: &str, n: u32) -> String {
     if n == 0 {
         return name.to_string();
     }
@@ -28,19 +30,14 @@ pub fn variant(name: &str, n: u32) -> String {
     }
 }
 
-/// Links the finished temporary file to the first free name; fails rather than replace.
-fn place(tmp: &Path, dir: &Path, name: &str) -> std::io::Result<PathBuf> {
+/// Moves the finished temporary file to the first free name; never replaces a file.
+fn place(mut tmp: tempfile::TempPath, dir: &Path, name: &str) -> std::io::Result<PathBuf> {
     for n in 0..1000 {
         let dest = dir.join(variant(name, n));
-        match std::fs::hard_link(tmp, &dest) {
+        match tmp.persist_noclobber(&dest) {
             Ok(()) => return Ok(dest),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            // File systems without hard links: only rename onto a name that is free now.
-            Err(_) if !dest.exists() => {
-                std::fs::rename(tmp, &dest)?;
-                return Ok(dest);
-            }
-            Err(e) => return Err(e),
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => tmp = e.path,
+            Err(e) => return Err(e.error),
         }
     }
     Err(std::io::Error::other("no free file name"))
@@ -57,10 +54,17 @@ pub async fn save(
     let name = safe_name(name);
     let mut resp = client.open_download(url).await.map_err(|e: ClientError| e.to_string())?;
     let total = resp.content_length();
-    let tmp = dir.join(format!(".{name}.{}.tofui-part", uuid::Uuid::new_v4().simple()));
-    let mut file = tokio::fs::File::create(&tmp)
-        .await
-        .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
+    let prefix = format!(".{name}.");
+    let mut part = tempfile::Builder::new();
+    part.prefix(&prefix).suffix(".tofui-part");
+    // The saved file gets the usual permissions (the umask's), not a temporary file's 0600.
+    #[cfg(unix)]
+    part.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let (file, tmp) = part
+        .tempfile_in(dir)
+        .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?
+        .into_parts();
+    let mut file = tokio::fs::File::from_std(file);
     let result = async {
         let mut received = 0u64;
         progress(0, total);
@@ -80,11 +84,13 @@ pub async fn save(
         {
             return Err(format!("the download stopped at {received} of {t} bytes"));
         }
-        place(&tmp, dir, &name).map_err(|e| format!("cannot save into {}: {e}", dir.display()))
+        Ok(())
     }
     .await;
-    let _ = tokio::fs::remove_file(&tmp).await;
-    result
+    drop(file);
+    // On failure `tmp` is dropped here, and with it the partial file.
+    result?;
+    place(tmp, dir, &name).map_err(|e| format!("cannot save into {}: {e}", dir.display()))
 }
 
 #[cfg(test)]
@@ -100,11 +106,13 @@ mod tests {
         assert_eq!(variant("board.jpg", 2), "board (2).jpg");
         assert_eq!(variant("README", 1), "README (1)");
         let dir = tempfile::tempdir().unwrap();
-        let tmp = dir.path().join("t");
         std::fs::write(dir.path().join("a.txt"), "old").unwrap();
-        std::fs::write(&tmp, "new").unwrap();
-        let got = place(&tmp, dir.path(), "a.txt").unwrap();
+        let tmp = tempfile::NamedTempFile::new_in(dir.path()).unwrap();
+        std::fs::write(tmp.path(), "new").unwrap();
+        let got = place(tmp.into_temp_path(), dir.path(), "a.txt").unwrap();
         assert_eq!(got.file_name().unwrap(), "a (1).txt");
         assert_eq!(std::fs::read_to_string(dir.path().join("a.txt")).unwrap(), "old");
+        assert_eq!(std::fs::read_to_string(&got).unwrap(), "new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "the temporary file moved");
     }
 }

@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use chrono::FixedOffset;
 
-use super::client::{ClientError, RunsPage};
+use super::client::ClientError;
 use crate::api::{LogLine, RunDetail, SortBy, SortOrder};
+use crate::model::{RunsPage, UnitAnswer};
 use crate::query::RunQuery;
 
 pub type RequestId = u64;
@@ -28,6 +29,8 @@ pub enum Slot {
     Mutation(RequestId),
     /// The metadata editor's copy of the run.
     Editor,
+    /// The unit view's unit (a newer one cancels it).
+    Unit,
 }
 
 /// One page of the runs list.
@@ -71,6 +74,10 @@ pub enum Fetch {
         run_id: String,
         path: std::path::PathBuf,
     },
+    /// A unit by serial (any case): its runs, first failures and assembly tree.
+    Unit {
+        serial: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -96,6 +103,7 @@ pub enum WorkerEvent {
         logs_follow: bool,
     },
     RunLogs(Result<Vec<LogLine>, ClientError>),
+    Unit(Result<UnitAnswer, ClientError>),
     /// Bytes of a download so far.
     Progress {
         received: u64,

@@ -1,30 +1,32 @@
 //! The fetch worker: a tokio task that owns the HTTP client and all network I/O. The UI sends
 //! [`WorkerRequest`]s and receives [`WorkerResponse`]s; a newer request in a slot aborts the
-//! older one, so late answers to superseded requests never arrive.
+//! older one, so late answers to superseded requests never arrive. The tasks are kept in a
+//! `JoinMap` by slot, which also drops each one as it finishes.
 
 pub mod catalog;
 pub mod client;
+mod decode;
 pub mod download;
 pub mod messages;
+mod mutate;
 mod resolve;
-pub mod rows;
+mod unit;
 pub mod upload;
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
-use tokio::task::JoinHandle;
+use tokio_util::task::JoinMap;
 
-pub use client::{ApiClient, ClientConfig, ClientError, Report, RunsPage};
+pub use client::{ApiClient, ClientConfig, ClientError, Report};
 pub use messages::*;
 use resolve::Names;
-pub use rows::{Interner, RunRow};
 
 use crate::api::WireEnum;
 use crate::api::time::{from_ms, query_timestamp};
+use crate::model::{Interner, RunsPage};
 use crate::query::to_params;
 
 /// Longest wait between attempts while the server cannot be reached.
@@ -53,27 +55,25 @@ async fn run(
     out: UnboundedSender<WorkerResponse>,
 ) {
     let shared = Arc::new(Shared::default());
-    let mut slots: HashMap<Slot, JoinHandle<()>> = HashMap::new();
-    while let Some(req) = rx.recv().await {
-        match req {
-            WorkerRequest::Cancel { slot } => {
-                if let Some(h) = slots.remove(&slot) {
-                    h.abort();
+    let mut slots: JoinMap<Slot, ()> = JoinMap::new();
+    loop {
+        tokio::select! {
+            req = rx.recv() => match req {
+                Some(WorkerRequest::Cancel { slot }) => {
+                    slots.abort(&slot);
                 }
-            }
-            WorkerRequest::Fetch { id, slot, fetch } => {
-                if let Some(h) = slots.remove(&slot) {
-                    h.abort();
+                // A task already in the slot is aborted and replaced.
+                Some(WorkerRequest::Fetch { id, slot, fetch }) => {
+                    let (client, out, shared) = (client.clone(), out.clone(), shared.clone());
+                    slots.spawn(slot, Task { id, client, out, shared }.run(fetch));
                 }
-                let task =
-                    Task { id, client: client.clone(), out: out.clone(), shared: shared.clone() };
-                slots.insert(slot, tokio::spawn(task.run(fetch)));
-            }
+                None => break,
+            },
+            // Finished (or panicked) tasks leave the map.
+            Some(_) = slots.join_next(), if !slots.is_empty() => {}
         }
     }
-    for (_, h) in slots {
-        h.abort();
-    }
+    slots.abort_all();
 }
 
 struct Task {
@@ -124,6 +124,15 @@ impl Task {
                     }
                     Err(e) => self.send(WorkerEvent::Run { run: Err(e), logs_follow: false }),
                 }
+            }
+            Fetch::Unit { serial } => {
+                let r = self
+                    .retrying(|c, report| {
+                        let (serial, shared) = (serial.clone(), self.shared.clone());
+                        async move { unit::fetch(&c, &serial, &report, &shared.interner).await }
+                    })
+                    .await;
+                self.send(WorkerEvent::Unit(r));
             }
             Fetch::Download { url, dir, name } => {
                 let (out, id) = (self.out.clone(), self.id);

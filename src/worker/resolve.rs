@@ -9,7 +9,7 @@ use super::client::{ApiClient, ClientError, Named, Report};
 use crate::query::{NameKind, Resolved};
 
 #[derive(Default)]
-pub struct Names {
+pub(crate) struct Names {
     known: HashMap<(NameKind, String), Vec<String>>,
     users: Option<Vec<Named>>,
 }
@@ -34,7 +34,7 @@ fn what(kind: NameKind) -> &'static str {
     }
 }
 
-pub async fn resolve(
+pub(crate) async fn resolve(
     client: &ApiClient,
     names: &Mutex<Names>,
     wanted: &[(NameKind, String)],

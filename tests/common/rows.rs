@@ -5,7 +5,8 @@ use std::sync::Arc;
 use chrono::FixedOffset;
 use tofui::api::RunOutcome;
 use tofui::app::{App, Effect, Session};
-use tofui::worker::{Fetch, RunRow, RunsPage, WorkerRequest};
+use tofui::model::{RunRow, RunsPage};
+use tofui::worker::{Fetch, WorkerRequest};
 
 /// 2026-11-26T12:00:00Z.
 pub const NOW: i64 = 1_795_694_400_000;

@@ -11,6 +11,7 @@ use crate::server::auth::Caller;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::attachments::{self, Owner};
 use crate::server::store::filter::query_pairs;
+use crate::server::store::genealogy;
 use crate::server::store::ids::IdSource;
 use crate::server::store::{now_ms, render, stations, units, units_list};
 
@@ -78,7 +79,7 @@ pub async fn add_child(
     if child.trim().is_empty() {
         return Err(ApiError::field(&crate::path!["child_serial_number"], "is required"));
     }
-    Ok(id(write(&st.store, move |c| units::add_child(c, &serial, &child, &caller)).await?))
+    Ok(id(write(&st.store, move |c| genealogy::add_child(c, &serial, &child, &caller)).await?))
 }
 
 pub async fn remove_child(
@@ -88,8 +89,10 @@ pub async fn remove_child(
     RawQuery(q): RawQuery,
 ) -> ApiResult<Json<Value>> {
     let child = values(q.as_deref(), "child_serial_number").into_iter().next();
-    Ok(id(write(&st.store, move |c| units::remove_child(c, &serial, child.as_deref(), &caller))
-        .await?))
+    Ok(id(write(&st.store, move |c| {
+        genealogy::remove_child(c, &serial, child.as_deref(), &caller)
+    })
+    .await?))
 }
 
 pub async fn create_attachment(
@@ -124,7 +127,8 @@ pub async fn delete_attachments(
 ) -> ApiResult<Json<Value>> {
     let ids = values(q.as_deref(), "ids");
     let deleted =
-        write(&st.store, move |c| units::delete_attachments(c, &serial, &ids, &caller)).await?;
+        write(&st.store, move |c| attachments::delete_unit_attachments(c, &serial, &ids, &caller))
+            .await?;
     Ok(Json(json!({ "ids": deleted })))
 }
 

@@ -1,4 +1,6 @@
-//! The demo factory: who works there, which stations and procedures it runs, what it builds.
+//! The demo factory: who works there, which stations (and fixtures) and procedures it runs,
+//! what it builds. A main board is tested at ICT, then at FCT with a calibrated RF module
+//! fitted; some boards are then built into a gateway with a burnt-in PSU and system-tested.
 
 pub struct Operator {
     pub email: &'static str,
@@ -17,15 +19,32 @@ pub const OPERATORS: &[Operator] = &[
 /// Operators who type their name at the station instead of logging in.
 pub const DECLARED_OPERATORS: &[&str] = &["night shift temp", "J. Rivera"];
 
-pub const STATIONS: &[&str] =
-    &["Line 1 ICT", "Line 1 FCT", "Line 2 FCT", "Burn-in Rack", "RF Bench"];
+pub struct StationSpec {
+    pub name: &'static str,
+    /// The test fixtures mounted on the station (metadata `fixture`).
+    pub fixtures: &'static [&'static str],
+}
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+pub const STATIONS: &[StationSpec] = &[
+    StationSpec { name: "Line 1 ICT", fixtures: &["FX-10"] },
+    StationSpec { name: "Line 1 FCT", fixtures: &["FX-11", "FX-12"] },
+    StationSpec { name: "Line 2 FCT", fixtures: &["FX-21", "FX-22"] },
+    StationSpec { name: "Burn-in Rack", fixtures: &["FX-30"] },
+    StationSpec { name: "RF Bench", fixtures: &["FX-40"] },
+    StationSpec { name: "Final Test Bench", fixtures: &["FX-50"] },
+];
+
+/// Indexes into `STATIONS` the stories refer to.
+pub const LINE1_FCT: usize = 1;
+pub const LINE2_FCT: usize = 2;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Kind {
     Functional,
     InCircuit,
     BurnIn,
     RfCal,
+    System,
 }
 
 pub struct ProcedureSpec {
@@ -34,9 +53,9 @@ pub struct ProcedureSpec {
     pub versions: &'static [&'static str],
     /// Indexes into `STATIONS`.
     pub stations: &'static [usize],
-    /// Relative share of runs.
-    pub weight: u32,
-    pub part: usize,
+    /// The longest a run of it can take (ms), so one started near the anchor still ends
+    /// before it.
+    pub max_ms: i64,
 }
 
 pub const PROCEDURES: &[ProcedureSpec] = &[
@@ -44,35 +63,45 @@ pub const PROCEDURES: &[ProcedureSpec] = &[
         name: "PCB Functional Test",
         kind: Kind::Functional,
         versions: &["v2.0.0", "v2.1.0", "v2.1.1"],
-        stations: &[1, 2],
-        weight: 45,
-        part: 0,
+        stations: &[LINE1_FCT, LINE2_FCT],
+        max_ms: 320_000,
     },
     ProcedureSpec {
         name: "In-Circuit Test",
         kind: Kind::InCircuit,
         versions: &["v1.4", "v1.5"],
         stations: &[0],
-        weight: 25,
-        part: 0,
+        max_ms: 60_000,
     },
     ProcedureSpec {
         name: "PSU Burn-in",
         kind: Kind::BurnIn,
         versions: &["v3.0"],
         stations: &[3],
-        weight: 15,
-        part: 1,
+        max_ms: 7_300_000,
     },
     ProcedureSpec {
         name: "RF Calibration",
         kind: Kind::RfCal,
         versions: &["v0.9", "v1.0"],
         stations: &[4],
-        weight: 15,
-        part: 2,
+        max_ms: 40_000,
+    },
+    ProcedureSpec {
+        name: "System Test",
+        kind: Kind::System,
+        versions: &["v1.0", "v1.1"],
+        stations: &[5],
+        max_ms: 200_000,
     },
 ];
+
+/// Indexes into `PROCEDURES`.
+pub const FCT: usize = 0;
+pub const ICT: usize = 1;
+pub const BURN_IN: usize = 2;
+pub const RF_CAL: usize = 3;
+pub const SYSTEM: usize = 4;
 
 pub struct PartSpec {
     pub number: &'static str,
@@ -100,4 +129,16 @@ pub const PARTS: &[PartSpec] = &[
         revisions: &["A"],
         serial_prefix: "RF-",
     },
+    PartSpec {
+        number: "GW-100",
+        name: "Gateway assembly",
+        revisions: &["1"],
+        serial_prefix: "SYS-",
+    },
 ];
+
+/// Indexes into `PARTS`.
+pub const MAIN_BOARD: usize = 0;
+pub const PSU: usize = 1;
+pub const RF_MODULE: usize = 2;
+pub const GATEWAY: usize = 3;

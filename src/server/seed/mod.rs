@@ -1,18 +1,27 @@
 //! Deterministic demo data: the same seed and anchor give the same database. Runs go through
 //! the same `create_run` as `POST /v2/runs`, in batched transactions.
 
+mod board;
+mod body;
 mod catalog;
-mod runs;
+mod flow;
+mod huge;
+mod logs;
+mod modules;
+mod run;
+mod story;
 
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 use super::auth::Caller;
 use super::error::ApiError;
-use super::store::create::{CreateCtx, create_run};
+use super::store::create::{CreateCtx, Prepared, create_run, insert_run, prepare};
+use super::store::rows;
+use flow::Planned;
 use super::store::ids::IdSource;
 use super::store::{Store, catalog as store_catalog, mutate};
-pub use runs::huge_run;
+pub use huge::huge_run;
 
 const BATCH: usize = 5_000;
 
@@ -68,9 +77,9 @@ fn create_catalog(
         users.push(id);
     }
     let mut stations = Vec::new();
-    for name in catalog::STATIONS {
+    for station in catalog::STATIONS {
         let id = ids.next_id();
-        store_catalog::insert_station(conn, &id, name)?;
+        store_catalog::insert_station(conn, &id, station.name)?;
         stations.push(id);
     }
     let created = anchor_ms - 40 * 86_400_000;
@@ -111,24 +120,110 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> Result<SeedOutcome, SeedError>
     let tx = conn.transaction()?;
     let cat = create_catalog(&tx, &mut ids, anchor_ms)?;
     tx.commit()?;
-    // A big seed fills the tables first and builds the run indexes once at the end: many
-    // times faster than updating fourteen indexes on every insert.
     let bulk = opts.runs >= 20_000;
     if bulk {
         conn.execute_batch(&Store::drop_run_indexes_sql())?;
+        conn.execute_batch(BULK_SEARCH)?;
         conn.pragma_update(None, "cache_size", -256_000)?;
     }
-    let mut generator = runs::Generator::new(&cat, opts.runs, anchor_ms);
+    let mut generator = flow::Generator::new(&cat, opts.runs, anchor_ms);
+    let filled = fill(&mut conn, &mut generator, &mut rng, &mut ids, opts.runs);
+    if bulk {
+        // Even after a failure: the runs stored so far get their indexes.
+        end_bulk(&conn)?;
+    }
+    filled?;
+    // Statistics let the planner tell a rare filter value from a common one.
+    conn.execute_batch("PRAGMA analysis_limit = 1000; ANALYZE;")?;
+    Ok(SeedOutcome::Seeded { runs: opts.runs })
+}
+
+/// A big seed fills the tables first and builds the run indexes and the three search indexes
+/// (logs, runs, units) once at the end: many times faster than updating them on every insert.
+/// (FTS5 writes its pending entries to disk at each statement of a transaction, so a log line
+/// indexed on its own becomes a segment of its own, and merging those took most of the
+/// seeding time.) Until the end, TEMP tables of the same names take the search rows (a TEMP
+/// table hides a main one of the same name), and are dropped.
+const BULK_SEARCH: &str = "CREATE TEMP TABLE log_search (text);
+    CREATE TEMP TABLE run_search (text);
+    CREATE TEMP TABLE unit_search (text);";
+
+fn end_bulk(conn: &Connection) -> Result<(), SeedError> {
+    conn.execute_batch(
+        "DROP TABLE IF EXISTS temp.log_search;
+         DROP TABLE IF EXISTS temp.run_search;
+         DROP TABLE IF EXISTS temp.unit_search;",
+    )?;
+    conn.execute_batch(&format!(
+        "BEGIN;
+         INSERT INTO main.log_search (log_search, rank) VALUES ('hashsize', 67108864);
+         INSERT INTO main.log_search (rowid, text) SELECT id, message FROM logs;
+         INSERT INTO main.log_search (log_search, rank) VALUES ('hashsize', 1048576);
+         INSERT INTO main.run_search (rowid, text) SELECT seq, {} FROM runs;
+         INSERT INTO main.unit_search (rowid, text) SELECT rowid, serial_number FROM units;
+         COMMIT;",
+        super::store::SEARCH_TEXT
+    ))?;
+    conn.execute_batch(Store::schema_sql())?;
+    conn.pragma_update(None, "cache_size", -32_000)?;
+    Ok(())
+}
+
+/// Creates the runs, `BATCH` to a transaction, on two threads: one plans each run and
+/// prepares its rows (the checks, the stored body, the phase, measurement and log rows: no
+/// database), the other inserts them in the same order. Row ids come from counters read once,
+/// so the data is as deterministic as on one thread; preparing, most of the time, now
+/// overlaps the inserts.
+fn fill(
+    conn: &mut Connection,
+    generator: &mut flow::Generator,
+    rng: &mut fastrand::Rng,
+    ids: &mut IdSource,
+    runs: usize,
+) -> Result<(), SeedError> {
+    let mut counters = rows::Counters::from_db(conn)?;
+    let mut prep_ids = match ids {
+        IdSource::Seeded(r) => IdSource::Seeded(fastrand::Rng::with_seed(r.u64(..))),
+        IdSource::Random => IdSource::Random,
+    };
+    let (send, receive) = std::sync::mpsc::sync_channel::<(Planned, Prepared)>(1_024);
+    std::thread::scope(|scope| {
+        let producer = scope.spawn(move || -> Result<(), SeedError> {
+            for _ in 0..runs {
+                let planned = generator.next(rng);
+                let prepared = prepare(&planned.request, &mut prep_ids, &mut counters)?;
+                if send.send((planned, prepared)).is_err() {
+                    break; // the inserting side stopped on an error of its own
+                }
+            }
+            Ok(())
+        });
+        let inserted = insert_all(conn, receive, ids, runs);
+        let produced = producer.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        inserted.and(produced)
+    })
+}
+
+/// The inserting side of `fill`.
+fn insert_all(
+    conn: &mut Connection,
+    receive: std::sync::mpsc::Receiver<(Planned, Prepared)>,
+    ids: &mut IdSource,
+    runs: usize,
+) -> Result<(), SeedError> {
     let mut done = 0;
-    while done < opts.runs {
+    while done < runs {
         let tx = conn.transaction()?;
-        for _ in 0..BATCH.min(opts.runs - done) {
-            let planned = generator.next(&mut rng);
+        for _ in 0..BATCH.min(runs - done) {
+            // A closed channel: the preparing side failed; its error is reported.
+            let Ok((planned, prepared)) = receive.recv() else { return Ok(()) };
             let caller = Caller::Station { station_id: planned.station_id.clone() };
-            let id = create_run(
+            let id = insert_run(
                 &tx,
                 &planned.request,
-                &mut CreateCtx { caller: &caller, now_ms: planned.created_at_ms, ids: &mut ids },
+                prepared,
+                None,
+                &mut CreateCtx { caller: &caller, now_ms: planned.created_at_ms, ids },
             )?;
             if let Some(sample) = planned.sample {
                 tx.prepare_cached("UPDATE units SET sample = ?2 WHERE serial_number = ?1")?
@@ -141,23 +236,16 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> Result<SeedOutcome, SeedError>
                     name,
                     &caller,
                     planned.created_at_ms,
-                    &mut ids,
+                    ids,
                 )?;
                 mutate::store_upload(&tx, &a.id, &a.token, body.as_bytes())?;
                 mutate::finalize(&tx, &a.id)?;
             }
-            generator.created(&planned);
             done += 1;
         }
         tx.commit()?;
     }
-    if bulk {
-        conn.execute_batch(Store::schema_sql())?;
-        conn.pragma_update(None, "cache_size", -32_000)?;
-    }
-    // Statistics let the planner tell a rare filter value from a common one.
-    conn.execute_batch("PRAGMA analysis_limit = 1000; ANALYZE;")?;
-    Ok(SeedOutcome::Seeded { runs: opts.runs })
+    Ok(())
 }
 
 /// Adds one run with 2,000 phases, 50,000 measurements and 200,000 log lines.

@@ -277,3 +277,28 @@ pub fn download(conn: &Connection, id: &str, token: &str) -> Result<Download, Ap
         data.ok_or_else(|| ApiError::not_found("Nothing was uploaded for this attachment yet"))?;
     Ok(Download { name, content_type, data })
 }
+
+/// `DELETE /v2/units/{serial}/attachments?ids=…`: the ids deleted.
+pub fn delete_unit_attachments(
+    conn: &Connection,
+    serial: &str,
+    ids: &[String],
+    caller: &Caller,
+) -> Result<Vec<String>, ApiError> {
+    scope::require_user(caller, "delete unit attachments")?;
+    let u = super::units::find(conn, serial, caller)?;
+    let mut deleted = Vec::new();
+    for id in ids {
+        let n = conn
+            .prepare_cached("DELETE FROM attachments WHERE id = ?1 AND unit_id = ?2")?
+            .execute([id, &u.id])?;
+        if n > 0 {
+            conn.prepare_cached("DELETE FROM attachment_data WHERE id = ?1")?.execute([id])?;
+            deleted.push(id.clone());
+        }
+    }
+    if deleted.is_empty() {
+        return Err(ApiError::not_found("None of these attachments belongs to the unit"));
+    }
+    Ok(deleted)
+}

@@ -213,36 +213,6 @@ pub fn recount_runs(conn: &Connection, unit: &str) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Whether `ancestor` is `unit` or above it in the assembly tree.
-pub fn is_ancestor(conn: &Connection, ancestor: &str, unit: &str) -> rusqlite::Result<bool> {
-    // The tree is kept acyclic; the bound only guards against a database edited by hand.
-    let mut current = Some(unit.to_string());
-    for _ in 0..10_000 {
-        let Some(id) = current else { return Ok(false) };
-        if id == ancestor {
-            return Ok(true);
-        }
-        current = conn
-            .prepare_cached("SELECT parent_id FROM units WHERE id = ?1")?
-            .query_row([&id], |r| r.get(0))
-            .optional()?
-            .flatten();
-    }
-    Ok(false)
-}
-
-/// Makes `child` a sub-unit of `parent`, refusing a cycle (a unit inside itself).
-pub fn set_parent(conn: &Connection, child: &str, parent: &str) -> Result<(), ApiError> {
-    if is_ancestor(conn, child, parent)? {
-        return Err(ApiError::bad_request(
-            "A unit cannot become a sub-unit of itself or of one of its own sub-units",
-        ));
-    }
-    conn.prepare_cached("UPDATE units SET parent_id = ?2 WHERE id = ?1")?
-        .execute([child, parent])?;
-    Ok(())
-}
-
 pub fn user_by_email(conn: &Connection, email: &str) -> rusqlite::Result<Option<String>> {
     conn.prepare_cached("SELECT id FROM users WHERE email = ?1")?
         .query_row([email], |r| r.get(0))

@@ -76,13 +76,64 @@ pub fn create_run(
             None => {}
         }
     }
-    let serial = req.serial_number.trim();
-    if serial.is_empty() {
+    let prepared = prepare(req, ctx.ids, &mut rows::Counters::from_db(conn)?)?;
+    insert_run(conn, req, prepared, digest, ctx)
+}
+
+/// A run create's work that needs no database: the request checked, its body built with the
+/// ids its rows will have, and serialised. The seeder prepares runs on one thread while
+/// another inserts them.
+pub struct Prepared {
+    phases: Vec<crate::api::Phase>,
+    logs: Vec<crate::api::LogLine>,
+    validators: Vec<rows::ValidatorText>,
+    /// JSON of the stored body: phases, sequences, logs, config, secrets.
+    body: [String; 5],
+}
+
+/// Checks and builds a run; row ids come from `counters`, which it advances.
+pub fn prepare(
+    req: &RunCreate,
+    ids: &mut IdSource,
+    counters: &mut rows::Counters,
+) -> Result<Prepared, ApiError> {
+    if req.serial_number.trim().is_empty() {
         return Err(ApiError::field(&path!["serial_number"], "must not be empty"));
     }
     if req.ended_at < req.started_at {
         return Err(ApiError::field(&path!["ended_at"], "is before started_at"));
     }
+    check_metadata(req.metadata.as_ref(), "metadata")?;
+    check_metadata(req.unit_metadata.as_ref(), "unit_metadata")?;
+    if req.slot_key.is_some() && req.execution_id.is_none() {
+        return Err(ApiError::field(&path!["slot_key"], "requires execution_id"));
+    }
+    let sequences = detail::build_sequences(req.sequences.as_deref().unwrap_or(&[]), ids)?;
+    let mut phases = detail::build_phases(req.phases.as_deref().unwrap_or(&[]), &sequences, ids)?;
+    let mut logs = detail::build_logs(req.logs.as_deref().unwrap_or(&[]), ids);
+    rows::assign_ids(counters, &mut phases, &mut logs);
+    let body = [
+        json(&phases),
+        json(&sequences),
+        json(&logs),
+        json(req.config.as_deref().unwrap_or(&[])),
+        json(req.secrets.as_deref().unwrap_or(&[])),
+    ];
+    let validators = rows::validator_texts(&phases);
+    Ok(Prepared { phases, logs, validators, body })
+}
+
+/// Inserts a prepared run: what needs the database (the procedure and the caller's right to
+/// it, the unit, part, revision, batch and version found or created, sub-units), then the rows.
+pub fn insert_run(
+    conn: &Connection,
+    req: &RunCreate,
+    prepared: Prepared,
+    digest: Option<String>,
+    ctx: &mut CreateCtx<'_>,
+) -> Result<String, ApiError> {
+    let reference = req.client_run_ref.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let serial = req.serial_number.trim();
     if catalog::procedure_name(conn, &req.procedure_id)?.is_none() {
         return Err(ApiError::not_found(format!("Procedure `{}` not found", req.procedure_id))
             .with_issue_path(&path!["procedure_id"]));
@@ -95,19 +146,7 @@ pub fn create_run(
         ))
         .with_issue_path(&path!["procedure_id"]));
     }
-    check_metadata(req.metadata.as_ref(), "metadata")?;
-    check_metadata(req.unit_metadata.as_ref(), "unit_metadata")?;
-    if req.slot_key.is_some() && req.execution_id.is_none() {
-        return Err(ApiError::field(&path!["slot_key"], "requires execution_id"));
-    }
-
-    let sequences = detail::build_sequences(req.sequences.as_deref().unwrap_or(&[]), ctx.ids)?;
-    let mut phases =
-        detail::build_phases(req.phases.as_deref().unwrap_or(&[]), &sequences, ctx.ids)?;
-    let mut logs = detail::build_logs(req.logs.as_deref().unwrap_or(&[]), ctx.ids);
-    rows::assign_ids(conn, &mut phases, &mut logs)?;
     let sub_units = resolve_sub_units(conn, req.sub_units.as_deref().unwrap_or(&[]), serial)?;
-
     let version_id = match req.procedure_version.as_deref().map(str::trim).filter(|t| !t.is_empty())
     {
         Some(tag) => Some(catalog::get_or_create_version(conn, &req.procedure_id, tag, ctx.ids)?),
@@ -125,7 +164,8 @@ pub fn create_run(
             },
             None => (None, None),
         };
-    let metadata = req.metadata.clone().unwrap_or_default();
+    let empty = Map::new();
+    let metadata = req.metadata.as_ref().unwrap_or(&empty);
     let id = ctx.ids.next_id();
     conn.prepare_cached(
         "INSERT INTO runs (id, client_run_ref, client_run_digest, created_at, started_at, ended_at, duration_ms, outcome, procedure_id,
@@ -168,14 +208,14 @@ pub fn create_run(
     )?
     .execute(params![
         seq,
-        json(&phases),
-        json(&sequences),
-        json(&logs),
+        prepared.body[0],
+        prepared.body[1],
+        prepared.body[2],
         json(&sub_units),
-        json(&req.config.clone().unwrap_or_default()),
-        json(&req.secrets.clone().unwrap_or_default()),
+        prepared.body[3],
+        prepared.body[4],
     ])?;
-    write_metadata_rows(conn, seq, &metadata)?;
+    write_metadata_rows(conn, seq, metadata)?;
     if unit_is_new {
         conn.prepare_cached("UPDATE units SET created_run_seq = ?2 WHERE id = ?1")?
             .execute(params![unit.id, seq])?;
@@ -183,11 +223,11 @@ pub fn create_run(
     catalog::count_run(conn, &unit.id, seq, to_ms(&req.started_at), req.outcome.0.as_str())?;
     // The run's sub-units become the unit's children: the assembly they were fitted into.
     for (i, su) in sub_units.iter().enumerate() {
-        catalog::set_parent(conn, &su.id, &unit.id)
+        super::genealogy::set_parent(conn, &su.id, &unit.id)
             .map_err(|e| e.with_issue_path(&path!["sub_units", i]))?;
     }
     let run = rows::RunKey { seq, procedure: rows::procedure_key(conn, &req.procedure_id)? };
-    rows::insert(conn, &run, &phases, &logs)?;
+    rows::insert(conn, &run, &prepared.phases, &prepared.validators, &prepared.logs)?;
     conn.prepare_cached(&format!(
         "INSERT INTO run_search (rowid, text) SELECT seq, {} FROM runs WHERE seq = ?1",
         super::SEARCH_TEXT
@@ -197,7 +237,7 @@ pub fn create_run(
 }
 
 /// The detail parts are plain data, so serialising them cannot fail.
-fn json<T: serde::Serialize>(v: &T) -> String {
+fn json<T: serde::Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".to_string())
 }
 

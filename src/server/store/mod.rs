@@ -9,6 +9,7 @@ pub mod create;
 pub mod crossrun;
 pub mod detail;
 pub mod filter;
+pub mod genealogy;
 pub mod ids;
 pub mod list;
 pub mod logs;
@@ -22,6 +23,7 @@ pub mod rows;
 pub mod stations;
 pub mod units;
 pub mod units_list;
+pub mod validators;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use serde_json::Value;
 
 use crate::api::time::to_ms;
@@ -55,28 +55,40 @@ fn next_row(conn: &Connection, table: &str) -> rusqlite::Result<i64> {
         .query_row([], |r| r.get(0))
 }
 
+/// The next free row number of each cross-run table. Read from the database by whoever holds
+/// the writer, so the numbers are free until it lets go of it (the seeder numbers thousands
+/// of runs ahead of their inserts this way).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counters {
+    pub phase: i64,
+    pub measurement: i64,
+    pub log: i64,
+}
+
+impl Counters {
+    pub fn from_db(conn: &Connection) -> rusqlite::Result<Counters> {
+        Ok(Counters {
+            phase: next_row(conn, "phases")?,
+            measurement: next_row(conn, "measurements")?,
+            log: next_row(conn, "logs")?,
+        })
+    }
+}
+
 /// Gives the run's phases, measurements and logs the ids of the rows `insert` will write.
-/// Call it with the writer in the run's transaction, right before `insert`.
-pub fn assign_ids(
-    conn: &Connection,
-    phases: &mut [Phase],
-    logs: &mut [LogLine],
-) -> rusqlite::Result<()> {
-    let (mut p, mut m, mut l) =
-        (next_row(conn, "phases")?, next_row(conn, "measurements")?, next_row(conn, "logs")?);
+pub fn assign_ids(counters: &mut Counters, phases: &mut [Phase], logs: &mut [LogLine]) {
     for phase in phases.iter_mut() {
-        phase.id = row_id(RowKind::Phase, p);
-        p += 1;
+        phase.id = row_id(RowKind::Phase, counters.phase);
+        counters.phase += 1;
         for meas in &mut phase.measurements {
-            meas.id = row_id(RowKind::Measurement, m);
-            m += 1;
+            meas.id = row_id(RowKind::Measurement, counters.measurement);
+            counters.measurement += 1;
         }
     }
     for log in logs.iter_mut() {
-        log.id = row_id(RowKind::Log, l);
-        l += 1;
+        log.id = row_id(RowKind::Log, counters.log);
+        counters.log += 1;
     }
-    Ok(())
 }
 
 /// For each phase, whether it is the last attempt of its name in its sequence.
@@ -92,20 +104,50 @@ fn final_attempts(phases: &[Phase]) -> Vec<bool> {
         .collect()
 }
 
+/// A measurement's validators as stored: their JSON and its digest (computed before the
+/// insert, off the writer's thread when the seeder prepares runs ahead).
+pub type ValidatorText = Option<(String, i64)>;
+
+/// The stored form of each measurement's validators, in phase and measurement order.
+pub fn validator_texts(phases: &[Phase]) -> Vec<ValidatorText> {
+    phases
+        .iter()
+        .flat_map(|p| &p.measurements)
+        .map(|m| {
+            let list = m.validators.as_ref().filter(|v| !v.is_empty())?;
+            let text = serde_json::to_string(list).unwrap_or_else(|_| "[]".into());
+            let digest = fnv1a(text.as_bytes());
+            Some((text, digest))
+        })
+        .collect()
+}
+
 /// The id of a set of validators, stored once however many measurements share it (limits are
 /// the same on every run of a procedure).
-fn validator_set(conn: &Connection, m: &Measurement) -> rusqlite::Result<Option<i64>> {
-    let Some(list) = m.validators.as_ref().filter(|v| !v.is_empty()) else { return Ok(None) };
-    let text = serde_json::to_string(list).unwrap_or_else(|_| "[]".into());
-    let found: Option<i64> = conn
-        .prepare_cached("SELECT id FROM validator_sets WHERE body = ?1")?
-        .query_row([&text], |r| r.get(0))
-        .optional()?;
-    if let Some(id) = found {
-        return Ok(Some(id));
+fn validator_set(conn: &Connection, v: &ValidatorText) -> rusqlite::Result<Option<i64>> {
+    let Some((text, digest)) = v else { return Ok(None) };
+    let (text, digest) = (text.as_str(), *digest);
+    // Looked up by a 64-bit digest (an integer compare), then checked against the text.
+    let mut stmt = conn.prepare_cached("SELECT id, body FROM validator_sets WHERE digest = ?1")?;
+    let mut rows = stmt.query([digest])?;
+    while let Some(row) = rows.next()? {
+        if row.get_ref(1)?.as_str()? == text {
+            return Ok(Some(row.get(0)?));
+        }
     }
-    conn.prepare_cached("INSERT INTO validator_sets (body) VALUES (?1)")?.execute([&text])?;
+    conn.prepare_cached("INSERT INTO validator_sets (body, digest) VALUES (?1, ?2)")?
+        .execute(params![text, digest])?;
     Ok(Some(conn.last_insert_rowid()))
+}
+
+/// FNV-1a, as a signed 64-bit integer (SQLite's).
+fn fnv1a(bytes: &[u8]) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h as i64
 }
 
 /// The run a set of rows belongs to, as the filters need it.
@@ -115,14 +157,17 @@ pub struct RunKey {
     pub procedure: i64,
 }
 
-/// Writes the rows of one run whose ids `assign_ids` gave.
+/// Writes the rows of one run whose ids `assign_ids` gave; `validators` from
+/// `validator_texts(phases)`.
 pub fn insert(
     conn: &Connection,
     run: &RunKey,
     phases: &[Phase],
+    validators: &[ValidatorText],
     logs: &[LogLine],
 ) -> rusqlite::Result<()> {
     let finals = final_attempts(phases);
+    let mut validators = validators.iter();
     let mut ph = conn.prepare_cached(
         "INSERT INTO phases (id, run_seq, procedure, name, outcome, started_at, ended_at,
             retry_count, is_final, sequence_path) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -172,7 +217,7 @@ pub fn insert(
                 m.units,
                 phase.retry_count,
                 is_final,
-                validator_set(conn, m)?,
+                validator_set(conn, validators.next().unwrap_or(&None))?,
             ])?;
         }
     }
@@ -240,7 +285,7 @@ pub fn backfill(conn: &Connection) -> rusqlite::Result<usize> {
         if phases.is_empty() && logs.is_empty() {
             continue;
         }
-        assign_ids(conn, &mut phases, &mut logs)?;
+        assign_ids(&mut Counters::from_db(conn)?, &mut phases, &mut logs);
         conn.prepare_cached("UPDATE run_details SET phases = ?2, logs = ?3 WHERE seq = ?1")?
             .execute(params![
                 seq,
@@ -248,7 +293,7 @@ pub fn backfill(conn: &Connection) -> rusqlite::Result<usize> {
                 serde_json::to_string(&logs).unwrap_or_else(|_| "[]".into()),
             ])?;
         let run = RunKey { seq, procedure: procedure_key(conn, &procedure_id)? };
-        insert(conn, &run, &phases, &logs)?;
+        insert(conn, &run, &phases, &validator_texts(&phases), &logs)?;
         done += 1;
     }
     Ok(done)

@@ -173,7 +173,8 @@ CREATE TABLE IF NOT EXISTS phases (
 );
 CREATE TABLE IF NOT EXISTS validator_sets (
     id INTEGER PRIMARY KEY,
-    body TEXT NOT NULL UNIQUE
+    body TEXT NOT NULL,
+    digest INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS measurements (
     id INTEGER PRIMARY KEY,
@@ -232,6 +233,7 @@ CREATE INDEX IF NOT EXISTS units_batch ON units (batch_id);
 CREATE INDEX IF NOT EXISTS attachments_unit ON attachments (unit_id);
 CREATE INDEX IF NOT EXISTS batches_created ON batches (created_at);
 CREATE INDEX IF NOT EXISTS parts_created ON parts (created_at);
+CREATE INDEX IF NOT EXISTS validator_sets_digest ON validator_sets (digest);
 CREATE INDEX IF NOT EXISTS phases_procedure ON phases (procedure, started_at);
 CREATE INDEX IF NOT EXISTS phases_outcome ON phases (procedure, outcome, started_at);
 CREATE INDEX IF NOT EXISTS phases_run ON phases (run_seq);

@@ -1,0 +1,140 @@
+//! How the rest of the program reads the app: its mode, the panes by kind, what the footer
+//! and the list show, whether the clock should tick fast; and the settings the dashboard
+//! applies before `start`.
+
+use super::pane::{Component, Ctx};
+use super::{App, Download, ListState, Mode, Pane, cache, command, delete, editor, filter};
+use super::{Effect, form, layout, run, unit};
+use crate::app::Action;
+
+impl App {
+    /// Read-only: mutations leave the keymap (so the footer and `?` do not offer them).
+    pub fn set_readonly(&mut self) {
+        self.shared.readonly = true;
+        self.shared.keymap.remove_action(Action::mutates);
+    }
+
+    /// Replaces the views (before `start`): the first becomes active.
+    pub fn set_views(&mut self, configs: &[crate::config::ViewConfig]) {
+        self.runs.set_views(configs, self.list_rows());
+    }
+
+    /// Turns live polling on (for every view) with this period, or off.
+    pub fn set_live(&mut self, every_ms: Option<i64>) {
+        self.runs.set_live(every_ms, self.shared.now_ms);
+        if let Some(ms) = every_ms {
+            self.shared.live_every_ms = ms;
+        }
+    }
+
+    pub fn mode(&self) -> Mode {
+        if self.shared.session.blocked.is_some() {
+            return Mode::Blocked;
+        }
+        self.stack.last().map_or(Mode::List, Pane::mode)
+    }
+
+    /// The panes open over the runs list, bottom first.
+    pub(crate) fn stack(&self) -> &[Pane] {
+        &self.stack
+    }
+
+    /// The keys the footer shows: those of the top pane, or of the one under the `?` overlay.
+    pub(crate) fn footer_mode(&self) -> Mode {
+        match self.stack.last() {
+            Some(Pane::Help(_)) if self.shared.session.blocked.is_none() => {
+                self.mode_under(self.stack.len() - 1)
+            }
+            _ => self.mode(),
+        }
+    }
+
+    /// The mode of what is under the pane at `i` in the stack.
+    pub(crate) fn mode_under(&self, i: usize) -> Mode {
+        i.checked_sub(1).and_then(|j| self.stack.get(j)).map_or(Mode::List, Pane::mode)
+    }
+
+    /// Rows the `/` or `:` line takes under the list.
+    pub(crate) fn bar_rows(&self) -> u16 {
+        self.stack.iter().map(|p| p.component().bar_rows()).max().unwrap_or(0)
+    }
+
+    /// List rows that fit the screen, with the `/` or `:` line when it is open.
+    pub(crate) fn list_rows(&self) -> usize {
+        layout::list_rows(self.shared.size.1, self.bar_rows())
+    }
+
+    /// The active view's list.
+    pub fn list(&self) -> &ListState {
+        &self.runs.list
+    }
+
+    /// The topmost pane the closure picks out.
+    fn find<T>(&self, f: impl Fn(&Pane) -> Option<&T>) -> Option<&T> {
+        self.stack.iter().rev().find_map(f)
+    }
+
+    pub fn run(&self) -> Option<&run::RunPane> {
+        self.find(|p| if let Pane::Run(r) = p { Some(r.as_ref()) } else { None })
+    }
+
+    /// The topmost unit view.
+    pub fn unit(&self) -> Option<&unit::UnitPane> {
+        self.find(|p| if let Pane::Unit(u) = p { Some(u.as_ref()) } else { None })
+    }
+
+    pub fn editor(&self) -> Option<&editor::EditorPane> {
+        self.find(|p| if let Pane::Editor(e) = p { Some(e.as_ref()) } else { None })
+    }
+
+    pub fn filter(&self) -> Option<&filter::FilterPane> {
+        self.find(|p| if let Pane::Filter(f) = p { Some(f.as_ref()) } else { None })
+    }
+
+    pub fn form(&self) -> Option<&form::FormPane> {
+        self.find(|p| if let Pane::Form(f) = p { Some(f.as_ref()) } else { None })
+    }
+
+    pub fn command(&self) -> Option<&command::CommandPane> {
+        self.find(|p| if let Pane::Command(c) = p { Some(c.as_ref()) } else { None })
+    }
+
+    pub fn delete(&self) -> Option<&delete::DeletePane> {
+        self.find(|p| if let Pane::Delete(d) = p { Some(d.as_ref()) } else { None })
+    }
+
+    /// The footer's message, while it lasts.
+    pub fn flash(&self) -> Option<&str> {
+        self.shared.flash.as_ref().map(|(t, _)| t.as_str())
+    }
+
+    pub fn downloads(&self) -> &[Download] {
+        &self.shared.downloads
+    }
+
+    /// Whether time-driven work is near: a spinner, a prefetch or a download in progress.
+    pub(crate) fn wants_fast_tick(&self) -> bool {
+        self.runs.busy()
+            || self.stack.iter().any(|p| p.component().busy())
+            || self.shared.downloads.iter().any(|d| d.result.is_none())
+            || self.shared.runs.prefetch_soon(self.shared.now_ms)
+    }
+
+    /// Opens a run as `enter` does, with `cached` put in the cache first. For the benchmarks.
+    #[doc(hidden)]
+    pub fn open_run_for_bench(
+        &mut self,
+        run_id: String,
+        cached: Option<cache::CachedRun>,
+    ) -> Vec<Effect> {
+        if let Some(c) = cached {
+            self.shared.runs.put(run_id.clone(), c);
+        }
+        self.stack.retain(|p| !matches!(p, Pane::Run(_)));
+        let mut fx = Vec::new();
+        let mut news = Vec::new();
+        let pane = run::RunPane::open(run_id, &mut Ctx::new(&mut self.shared, &mut fx, &mut news));
+        self.stack.push(Pane::Run(Box::new(pane)));
+        fx
+    }
+}

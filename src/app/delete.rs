@@ -1,0 +1,111 @@
+//! `d`: deleting runs, after a confirmation naming them; more than one needs the count typed.
+//! The runs leave every pane's view only when the server says they are gone.
+
+use tui_input::{Input, InputRequest};
+
+use super::editor::Target;
+use super::pane::{Component, Ctx, News, Outcome};
+use super::{Action, Mode};
+use crate::worker::{ClientError, Fetch, RequestId, WorkerEvent};
+
+/// Which runs, and (for more than one) the count typed to confirm.
+#[derive(Debug, Clone)]
+pub struct DeletePane {
+    pub ids: Vec<String>,
+    pub serials: Vec<String>,
+    pub typed: Input,
+    pub pending: Option<RequestId>,
+    pub error: Option<String>,
+}
+
+impl DeletePane {
+    pub(crate) fn new(targets: Vec<Target>) -> DeletePane {
+        let (ids, serials) = targets.into_iter().map(|t| (t.run_id, t.serial)).unzip();
+        DeletePane { ids, serials, typed: Input::default(), pending: None, error: None }
+    }
+
+    /// More than one run: the count must be typed.
+    pub(crate) fn needs_count(&self) -> bool {
+        self.ids.len() > 1
+    }
+
+    fn confirmed(&self) -> bool {
+        !self.needs_count() || self.typed.value().trim() == self.ids.len().to_string()
+    }
+
+    /// The server's answer: what is gone leaves every view; a failure keeps the dialog.
+    fn deleted(&mut self, result: Result<Vec<String>, ClientError>, cx: &mut Ctx) -> Outcome {
+        match result {
+            Ok(ids) => {
+                let missing = self.ids.len() - ids.len();
+                cx.flash(if missing == 0 {
+                    format!("deleted {} run{}", ids.len(), if ids.len() == 1 { "" } else { "s" })
+                } else {
+                    format!("deleted {}; {missing} did not exist any more", ids.len())
+                });
+            }
+            Err(ClientError::NotFound(_)) => cx.flash(
+                "these runs did not exist any more (deleted meanwhile?); removed from the list",
+            ),
+            Err(ClientError::Forbidden(m)) => {
+                let msg = cx.forbidden(Action::Delete, &m);
+                cx.flash(msg);
+                return Outcome::Pop;
+            }
+            Err(e) => {
+                // Nothing is removed from view; the dialog stays to try again.
+                self.pending = None;
+                self.error = Some(format!("not deleted: {e}; enter tries again"));
+                return Outcome::Stay;
+            }
+        }
+        // The ones the server did not know are gone too.
+        cx.announce(News::Deleted(self.ids.clone()));
+        Outcome::Pop
+    }
+}
+
+impl Component for DeletePane {
+    fn mode(&self) -> Mode {
+        Mode::ConfirmDelete
+    }
+
+    fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
+        match a {
+            Action::Back if self.pending.is_none() => return Outcome::Pop,
+            Action::Submit if self.pending.is_none() => {
+                if !self.confirmed() {
+                    let n = self.ids.len();
+                    self.error = Some(format!("type {n} to delete {n} runs"));
+                    return Outcome::Stay;
+                }
+                self.pending = Some(cx.mutate(Fetch::DeleteRuns { ids: self.ids.clone() }));
+                self.error = None;
+            }
+            _ => {}
+        }
+        Outcome::Stay
+    }
+
+    fn typed(&mut self, req: InputRequest, _cx: &mut Ctx) {
+        if self.pending.is_none() {
+            self.typed.handle(req);
+            self.error = None;
+        }
+    }
+
+    fn on_answer(
+        &mut self,
+        id: RequestId,
+        event: WorkerEvent,
+        cx: &mut Ctx,
+    ) -> Result<Outcome, WorkerEvent> {
+        if self.pending != Some(id) {
+            return Err(event);
+        }
+        Ok(match event {
+            WorkerEvent::Done(result) => self.deleted(result, cx),
+            _ => Outcome::Stay,
+        })
+    }
+}

@@ -1,0 +1,250 @@
+//! The default tables: one per mode.
+
+use crossterm::event::KeyCode;
+
+use super::{Binding, KeySpec, Keymap, Mode};
+use crate::app::action::Action;
+
+fn b(key: KeySpec, action: Action, label: &'static str, footer: bool) -> Binding {
+    Binding { key, action, label, footer }
+}
+
+fn ch(c: char) -> KeySpec {
+    KeySpec::plain(KeyCode::Char(c))
+}
+
+use KeyCode as K;
+
+/// Moving in any list: j/k, arrows, pages, first and last.
+fn movement(footer: bool) -> Vec<Binding> {
+    vec![
+        b(ch('j'), Action::Down, "down", footer),
+        b(KeySpec::plain(K::Down), Action::Down, "down", false),
+        b(ch('k'), Action::Up, "up", footer),
+        b(KeySpec::plain(K::Up), Action::Up, "up", false),
+        b(ch('g'), Action::Top, "first", false),
+        b(KeySpec::plain(K::Home), Action::Top, "first", false),
+        b(ch('G'), Action::Bottom, "last", false),
+        b(KeySpec::plain(K::End), Action::Bottom, "last", false),
+        b(KeySpec::plain(K::PageDown), Action::PageDown, "page down", false),
+        b(KeySpec::ctrl('d'), Action::PageDown, "page down", false),
+        b(KeySpec::plain(K::PageUp), Action::PageUp, "page up", false),
+        b(KeySpec::ctrl('u'), Action::PageUp, "page up", false),
+    ]
+}
+
+fn quit() -> Vec<Binding> {
+    vec![b(ch('q'), Action::Quit, "quit", true), b(KeySpec::ctrl('c'), Action::Quit, "quit", false)]
+}
+
+/// What every tab of the run view has: tabs by number, back, copy, reload, help, quit.
+fn run_common() -> Vec<Binding> {
+    let mut v = vec![
+        b(ch('1'), Action::Tab(0), "phases", false),
+        b(ch('2'), Action::Tab(1), "logs", false),
+        b(ch('3'), Action::Tab(2), "attachments", false),
+        b(ch('4'), Action::Tab(3), "sub-units", false),
+        b(ch('5'), Action::Tab(4), "metadata", false),
+        b(ch('6'), Action::Tab(5), "info", false),
+        b(KeySpec::plain(K::Esc), Action::Back, "back", true),
+        b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
+        b(ch('y'), Action::CopyId, "copy id", false),
+        b(ch('Y'), Action::CopyLink, "copy link", false),
+        b(ch('r'), Action::Refresh, "reload", false),
+        b(ch('m'), Action::EditMetadata, "metadata", false),
+        b(ch('D'), Action::Delete, "delete", false),
+        b(ch('U'), Action::Unit, "unit", true),
+        b(ch('?'), Action::Help, "help", true),
+    ];
+    v.extend(quit());
+    v
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        let mut list = movement(true);
+        list.extend([
+            b(KeySpec::plain(K::Enter), Action::Open, "open", true),
+            b(ch('/'), Action::Filter, "filter", true),
+            b(ch('F'), Action::Form, "form", true),
+            b(ch('x'), Action::ClearFilter, "clear filter", false),
+            b(ch('s'), Action::CycleSort, "sort", true),
+            b(ch('S'), Action::FlipOrder, "order", false),
+            b(ch('r'), Action::Refresh, "refresh", false),
+            b(ch('L'), Action::ToggleLive, "live", true),
+            b(ch('y'), Action::CopyId, "copy id", false),
+            b(ch('Y'), Action::CopyLink, "copy link", false),
+            b(ch(' '), Action::Mark, "mark", false),
+            b(ch('m'), Action::EditMetadata, "metadata", false),
+            b(ch('d'), Action::Delete, "delete", false),
+            b(ch('?'), Action::Help, "help", true),
+            b(KeySpec::plain(K::Tab), Action::NextView, "next view", false),
+            b(KeySpec::plain(K::BackTab), Action::PrevView, "previous view", false),
+            b(ch(':'), Action::Command, "command (:w NAME saves the view)", false),
+            b(ch('<'), Action::MoveViewLeft, "move view left", false),
+            b(ch('>'), Action::MoveViewRight, "move view right", false),
+            b(ch('U'), Action::Unit, "go to serial", true),
+        ]);
+        for n in 1..=9u8 {
+            list.push(b(ch((b'0' + n) as char), Action::View(n - 1), "view", false));
+        }
+        list.extend(quit());
+        let filter = vec![
+            b(KeySpec::plain(K::Enter), Action::Submit, "apply", true),
+            b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
+            b(KeySpec::plain(K::Tab), Action::Form, "form", true),
+            b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
+        ];
+        let form = vec![
+            b(KeySpec::plain(K::Enter), Action::Submit, "apply", true),
+            b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
+            b(KeySpec::plain(K::Tab), Action::NextField, "next field", true),
+            b(KeySpec::plain(K::Down), Action::NextField, "next field", false),
+            b(KeySpec::plain(K::BackTab), Action::PrevField, "previous field", true),
+            b(KeySpec::plain(K::Up), Action::PrevField, "previous field", false),
+            b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
+        ];
+        let mut tree = vec![
+            b(ch('f'), Action::FirstFailure, "first fail", true),
+            b(ch('n'), Action::NextFailure, "next fail", true),
+            b(ch('N'), Action::PrevFailure, "previous failure", false),
+            b(KeySpec::plain(K::Enter), Action::Open, "open", true),
+            b(ch(' '), Action::Toggle, "open/close", false),
+            b(ch('+'), Action::ExpandAll, "open all", false),
+            b(ch('-'), Action::CollapseAll, "close all", false),
+            b(ch('l'), Action::PhaseLogs, "logs", true),
+            b(ch('L'), Action::PhaseLogs, "logs", false),
+        ];
+        tree.extend(movement(false));
+        tree.push(b(ch('d'), Action::Delete, "delete", false));
+        tree.extend(run_common());
+        let mut logs = vec![
+            b(ch('/'), Action::Filter, "search", true),
+            b(ch('n'), Action::NextMatch, "next match", true),
+            b(ch('N'), Action::PrevMatch, "previous match", false),
+            b(ch('d'), Action::ToggleLevel(0), "debug", false),
+            b(ch('i'), Action::ToggleLevel(1), "info", false),
+            b(ch('w'), Action::ToggleLevel(2), "warning", false),
+            b(ch('e'), Action::ToggleLevel(3), "error", false),
+            b(ch('c'), Action::ToggleLevel(4), "critical", false),
+            b(ch('a'), Action::AllLogs, "all logs", true),
+        ];
+        logs.extend(movement(false));
+        logs.extend(run_common());
+        let log_search = vec![
+            b(KeySpec::plain(K::Enter), Action::Submit, "search", true),
+            b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
+            b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
+        ];
+        let mut attachments = vec![
+            b(KeySpec::plain(K::Enter), Action::Open, "download", true),
+            b(ch('u'), Action::Upload, "upload", true),
+        ];
+        attachments.extend(movement(false));
+        attachments.push(b(ch('d'), Action::Delete, "delete", false));
+        attachments.extend(run_common());
+        let mut other = movement(false);
+        other.push(b(ch('d'), Action::Delete, "delete", false));
+        other.extend(run_common());
+        let mut chart = vec![
+            b(KeySpec::plain(K::Esc), Action::Back, "close chart", true),
+            b(ch('?'), Action::Help, "help", true),
+        ];
+        chart.extend(quit());
+        let mut editor = vec![
+            b(ch('a'), Action::Add, "add", true),
+            b(KeySpec::plain(K::Enter), Action::Open, "edit", true),
+            b(ch('x'), Action::ToggleDelete, "delete key", true),
+            b(KeySpec::ctrl('s'), Action::Save, "save", true),
+            b(KeySpec::plain(K::Esc), Action::Back, "close", true),
+            b(ch('j'), Action::Down, "down", false),
+            b(KeySpec::plain(K::Down), Action::Down, "down", false),
+            b(ch('k'), Action::Up, "up", false),
+            b(KeySpec::plain(K::Up), Action::Up, "up", false),
+            b(ch('?'), Action::Help, "help", false),
+        ];
+        editor.extend(quit());
+        let editor_text = vec![
+            b(KeySpec::plain(K::Enter), Action::Submit, "ok", true),
+            b(KeySpec::plain(K::Tab), Action::NextField, "to value", true),
+            b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
+            b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
+        ];
+        let review = vec![
+            b(KeySpec::plain(K::Enter), Action::Submit, "save", true),
+            b(ch('y'), Action::Submit, "save", false),
+            b(KeySpec::plain(K::Esc), Action::Back, "back to editing", true),
+            b(ch('n'), Action::Back, "back to editing", false),
+            b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
+        ];
+        let confirm_delete = vec![
+            b(KeySpec::plain(K::Enter), Action::Submit, "delete", true),
+            b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
+            b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
+        ];
+        let upload = vec![
+            b(KeySpec::plain(K::Enter), Action::Submit, "upload", true),
+            b(KeySpec::plain(K::Tab), Action::Complete, "complete", true),
+            b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
+            b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
+        ];
+        let command = vec![
+            b(KeySpec::plain(K::Enter), Action::Submit, "run", true),
+            b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
+            b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
+        ];
+        let ask = vec![
+            b(ch('y'), Action::Yes, "yes", true),
+            b(ch('n'), Action::No, "no", true),
+            b(KeySpec::plain(K::Esc), Action::No, "no", false),
+        ];
+        let help = vec![
+            b(KeySpec::plain(K::Esc), Action::Back, "close", true),
+            b(ch('?'), Action::Back, "close", false),
+            b(ch('q'), Action::Back, "close", false),
+            b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
+        ];
+        let mut unit = vec![
+            b(KeySpec::plain(K::Enter), Action::Open, "open", true),
+            b(KeySpec::plain(K::Tab), Action::NextField, "runs/tree", true),
+            b(KeySpec::plain(K::BackTab), Action::PrevField, "runs/tree", false),
+            b(KeySpec::plain(K::Esc), Action::Back, "back", true),
+            b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
+            b(ch('U'), Action::Unit, "go to serial", true),
+            b(ch('r'), Action::Refresh, "reload", false),
+            b(ch('y'), Action::CopyId, "copy serial", false),
+            b(ch('?'), Action::Help, "help", true),
+        ];
+        unit.extend(movement(false));
+        unit.extend(quit());
+        let serial = vec![
+            b(KeySpec::plain(K::Enter), Action::Submit, "go", true),
+            b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
+            b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
+        ];
+        Keymap {
+            tables: vec![
+                (Mode::List, list),
+                (Mode::Filter, filter),
+                (Mode::Form, form),
+                (Mode::Tree, tree),
+                (Mode::Logs, logs),
+                (Mode::LogSearch, log_search),
+                (Mode::Attachments, attachments),
+                (Mode::RunOther, other),
+                (Mode::Chart, chart),
+                (Mode::Editor, editor),
+                (Mode::EditorText, editor_text),
+                (Mode::EditorReview, review),
+                (Mode::ConfirmDelete, confirm_delete),
+                (Mode::UploadPrompt, upload),
+                (Mode::Ask, ask),
+                (Mode::Command, command),
+                (Mode::Help, help),
+                (Mode::Unit, unit),
+                (Mode::Serial, serial),
+                (Mode::Blocked, quit()),
+            ],
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! Keys as data: one table per mode maps keys to actions. The footer and the `?` overlay are
+//! generated from the same tables, so they cannot drift, and remapping is a table change.
+
+mod config;
+mod defaults;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::action::Action;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    List,
+    /// Typing a filter query (other keys go to the text field).
+    Filter,
+    /// The filter form (other keys go to the focused field).
+    Form,
+    /// The run view's phases tree.
+    Tree,
+    /// The run view's logs.
+    Logs,
+    /// Typing a logs search.
+    LogSearch,
+    /// The run view's attachments.
+    Attachments,
+    /// The run view's other tabs, or the run while it loads.
+    RunOther,
+    /// A measurement's chart.
+    Chart,
+    /// The metadata editor.
+    Editor,
+    /// Typing a key or value in the editor.
+    EditorText,
+    /// The editor's change set, before saving.
+    EditorReview,
+    /// Confirming a delete.
+    ConfirmDelete,
+    /// Typing the path of a file to upload.
+    UploadPrompt,
+    /// A yes/no question.
+    Ask,
+    /// Typing a `:` command.
+    Command,
+    /// The `?` overlay.
+    Help,
+    /// The unit view.
+    Unit,
+    /// Typing or scanning a serial.
+    Serial,
+    /// The "set your API key" screen.
+    Blocked,
+}
+
+impl Mode {
+    pub(crate) fn in_run(self) -> bool {
+        matches!(
+            self,
+            Mode::Tree
+                | Mode::Logs
+                | Mode::LogSearch
+                | Mode::Attachments
+                | Mode::RunOther
+                | Mode::Chart
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeySpec {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl KeySpec {
+    pub const fn plain(code: KeyCode) -> KeySpec {
+        KeySpec { code, mods: KeyModifiers::NONE }
+    }
+
+    pub const fn ctrl(c: char) -> KeySpec {
+        KeySpec { code: KeyCode::Char(c), mods: KeyModifiers::CONTROL }
+    }
+
+    pub fn matches(&self, ev: &KeyEvent) -> bool {
+        if self.code != ev.code {
+            return false;
+        }
+        // Shift is part of the character for letters (`G`), so only ctrl/alt must agree.
+        let relevant = KeyModifiers::CONTROL | KeyModifiers::ALT;
+        ev.modifiers & relevant == self.mods & relevant
+    }
+
+    /// How the key is written in the footer and help.
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Enter => "enter".into(),
+            KeyCode::Esc => "esc".into(),
+            KeyCode::Tab => "tab".into(),
+            KeyCode::BackTab => "shift-tab".into(),
+            KeyCode::Backspace => "backspace".into(),
+            KeyCode::F(n) => format!("F{n}"),
+            other => format!("{other:?}").to_lowercase(),
+        };
+        if self.mods.contains(KeyModifiers::CONTROL) { format!("ctrl-{base}") } else { base }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Binding {
+    pub key: KeySpec,
+    pub action: Action,
+    /// What the help and footer call it.
+    pub label: &'static str,
+    /// Shown in the footer (the rest only in `?`).
+    pub footer: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keymap {
+    tables: Vec<(Mode, Vec<Binding>)>,
+}
+
+impl Mode {
+    /// The name of the mode's table in the config (`[keys.list]`).
+    pub(crate) fn config_name(self) -> Option<&'static str> {
+        Some(match self {
+            Mode::List => "list",
+            Mode::Filter => "filter",
+            Mode::Form => "form",
+            Mode::Tree => "tree",
+            Mode::Logs => "logs",
+            Mode::Attachments => "attachments",
+            Mode::RunOther => "run",
+            Mode::Chart => "chart",
+            Mode::Editor => "editor",
+            Mode::Unit => "unit",
+            _ => return None,
+        })
+    }
+}
+
+impl Keymap {
+    /// Stops offering an action anywhere (read-only mode, or a key refused with 403).
+    pub(crate) fn remove_action(&mut self, pred: impl Fn(Action) -> bool) {
+        for (_, t) in &mut self.tables {
+            t.retain(|b| !pred(b.action));
+        }
+    }
+
+    pub(crate) fn table(&self, mode: Mode) -> &[Binding] {
+        self.tables.iter().find(|(m, _)| *m == mode).map(|(_, t)| t.as_slice()).unwrap_or_default()
+    }
+
+    pub fn action(&self, mode: Mode, ev: &KeyEvent) -> Option<Action> {
+        self.table(mode).iter().find(|b| b.key.matches(ev)).map(|b| b.action)
+    }
+
+    /// `(keys, label)` per action in table order, keys joined with `/`: what `?` lists.
+    /// Actions of one family with one label (the number keys of views and tabs) share a line.
+    pub fn describe(&self, mode: Mode, footer_only: bool) -> Vec<(String, &'static str)> {
+        let mut out: Vec<(Action, String, &'static str)> = Vec::new();
+        for bind in self.table(mode).iter().filter(|b| !footer_only || b.footer) {
+            let same = |a: &Action, l: &str| {
+                *a == bind.action
+                    || (l == bind.label
+                        && matches!((a, bind.action), (Action::View(_), Action::View(_))))
+            };
+            match out.iter_mut().find(|(a, _, l)| same(a, l)) {
+                Some((_, keys, _)) => {
+                    keys.push('/');
+                    keys.push_str(&bind.key.label());
+                }
+                None => out.push((bind.action, bind.key.label(), bind.label)),
+            }
+        }
+        out.into_iter()
+            .map(|(_, k, l)| (if k == "1/2/3/4/5/6/7/8/9" { "1–9".to_string() } else { k }, l))
+            .collect()
+    }
+}

@@ -1,0 +1,51 @@
+//! The screen's fixed rows, defined once: the renderer lays the screen out with these, and
+//! the panes page by the rows that are left.
+
+/// The title bar.
+pub(crate) const TITLE: u16 = 1;
+/// The views' tab bar (the runs list only).
+pub(crate) const VIEW_TABS: u16 = 1;
+/// The list's column header.
+pub(crate) const LIST_HEADER: u16 = 1;
+/// The status line.
+pub(crate) const STATUS: u16 = 1;
+/// The keys footer.
+pub(crate) const KEYS: u16 = 1;
+/// The `/` or `:` line with its hint or error under it.
+pub(crate) const BAR: u16 = 2;
+/// The run view's header.
+pub(crate) const RUN_HEADER: u16 = 2;
+/// The run view's tab bar.
+pub(crate) const RUN_TABS: u16 = 1;
+/// What a run tab shows above its rows: a table's column header, the logs' filter line.
+pub(crate) const TAB_HEADER: u16 = 1;
+
+/// Rows of runs on a screen `height` rows high, with `bar` rows of `/` or `:` line open.
+pub(crate) fn list_rows(height: u16, bar: u16) -> usize {
+    height.saturating_sub(TITLE + VIEW_TABS + LIST_HEADER + STATUS + KEYS + bar) as usize
+}
+
+/// Rows of a run tab's body (its header included) on a screen `height` rows high.
+pub(crate) fn run_rows(height: u16) -> usize {
+    height.saturating_sub(TITLE + RUN_HEADER + RUN_TABS + STATUS + KEYS) as usize
+}
+
+/// The unit view's header.
+pub(crate) const UNIT_HEADER: u16 = 2;
+/// Width from which the unit view puts the genealogy beside the runs, not under them.
+pub(crate) const UNIT_SIDE_BY_SIDE: u16 = 120;
+
+/// How the unit view splits its body on a `width`×`height` screen, for a tree of `tree_len`
+/// units: rows of runs, rows of the tree (each under its own title row), and whether the
+/// tree is beside the runs.
+pub(crate) fn unit_split(width: u16, height: u16, tree_len: usize) -> (usize, usize, bool) {
+    let body = height.saturating_sub(TITLE + UNIT_HEADER + STATUS + KEYS) as usize;
+    if width >= UNIT_SIDE_BY_SIDE {
+        let rows = body.saturating_sub(1);
+        return (rows, rows, true);
+    }
+    // Under the runs: as many rows as the tree has, up to a third of the body (at least 2).
+    let tree = tree_len.clamp(1, (body / 3).max(2));
+    let runs = body.saturating_sub(tree + 2);
+    (runs, tree, false)
+}

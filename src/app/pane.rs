@@ -1,0 +1,219 @@
+//! What a pane is to the app: the [`Component`] it implements, the [`Ctx`] it acts through,
+//! and the [`Outcome`], [`Reply`] and [`News`] it can hand back.
+
+use std::sync::Arc;
+
+use tui_input::InputRequest;
+
+use super::action::Action;
+use super::keymap::Mode;
+use super::shared::{Blocked, Shared};
+use super::{Effect, Pane};
+use crate::api::LogLine;
+use crate::query::RunQuery;
+use crate::worker::{Fetch, RequestId, Slot, WorkerEvent, WorkerRequest};
+
+/// One pane: its state, its keys and the answers it waits for. Every method but `mode` and
+/// `handle` has a default, so a pane implements only what it uses.
+pub(crate) trait Component {
+    /// The keymap table for keys while this pane is on top.
+    fn mode(&self) -> Mode;
+
+    /// An action from a key while this pane is on top.
+    fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome;
+
+    /// A key no binding claims while this pane is on top: for the text being typed.
+    fn typed(&mut self, _req: InputRequest, _cx: &mut Ctx) {}
+
+    /// The mouse wheel while this pane is on top (rows, down positive).
+    fn wheel(&mut self, _rows: isize) {}
+
+    /// A worker answer. A pane that did not ask for `id` hands the event back (`Err`).
+    fn on_answer(
+        &mut self,
+        _id: RequestId,
+        event: WorkerEvent,
+        _cx: &mut Ctx,
+    ) -> Result<Outcome, WorkerEvent> {
+        Err(event)
+    }
+
+    /// What the pane above handed back when it closed with [`Outcome::Return`].
+    fn on_reply(&mut self, _reply: Reply, _cx: &mut Ctx) -> Outcome {
+        Outcome::Stay
+    }
+
+    /// Something that may concern any pane happened (announced through [`Ctx::announce`]).
+    fn on_news(&mut self, _news: &News, _cx: &mut Ctx) -> Outcome {
+        Outcome::Stay
+    }
+
+    /// After every message: time-driven work (polls, pages, prefetch). `top`: on top.
+    fn tick(&mut self, _top: bool, _cx: &mut Ctx) {}
+
+    /// Edits that quitting would lose.
+    fn holds_edits(&self) -> bool {
+        false
+    }
+
+    /// Something is loading: the clock should tick fast for the spinner.
+    fn busy(&self) -> bool {
+        false
+    }
+
+    /// Rows the pane takes under the runs list (the `/` and `:` lines).
+    fn bar_rows(&self) -> u16 {
+        0
+    }
+}
+
+/// What a pane asks of the stack after handling something.
+pub(crate) enum Outcome {
+    Stay,
+    /// Open this pane over this one.
+    Push(Pane),
+    /// Close this pane.
+    Pop,
+    /// Close this pane and open this one in its place.
+    Replace(Pane),
+    /// Close this pane and hand this to the pane it was opened from.
+    Return(Reply),
+}
+
+/// What a closing pane hands to the one under it.
+#[derive(Debug)]
+pub(crate) enum Reply {
+    /// A filter to apply (from the `/` line or the form).
+    Query(Box<RunQuery>),
+    /// A `:` command line to run; when it fails, the bar comes back with the error.
+    Command(tui_input::Input),
+    /// "Yes" to the question asked.
+    Yes,
+}
+
+/// Something every pane may want to know; delivered to each pane after the message that
+/// caused it.
+#[derive(Debug, Clone)]
+pub(crate) enum News {
+    /// These runs are gone from the server.
+    Deleted(Vec<String>),
+    /// This run changed on the server: whoever shows it loads it again.
+    Changed(String),
+    /// A run's logs arrived after the run (`None`: they could not be read).
+    Logs { run_id: String, logs: Option<Arc<Vec<LogLine>>> },
+    /// Paths that complete `text` (the event loop listed them).
+    Completions { text: String, candidates: Vec<String> },
+    /// The config file was written with the views (its path), or why not.
+    ViewsSaved(Result<String, String>),
+}
+
+/// A pane's only way out: request ids, worker requests and other effects, flashes, news.
+pub(crate) struct Ctx<'a> {
+    pub(crate) shared: &'a mut Shared,
+    effects: &'a mut Vec<Effect>,
+    news: &'a mut Vec<News>,
+}
+
+/// What a mutation is called in messages.
+fn what(a: Action) -> &'static str {
+    match a {
+        Action::EditMetadata => "edit metadata",
+        Action::Delete => "delete runs",
+        Action::Upload => "upload attachments",
+        _ => "change runs",
+    }
+}
+
+impl<'a> Ctx<'a> {
+    pub(crate) fn new(
+        shared: &'a mut Shared,
+        effects: &'a mut Vec<Effect>,
+        news: &'a mut Vec<News>,
+    ) -> Ctx<'a> {
+        Ctx { shared, effects, news }
+    }
+
+    pub(crate) fn now(&self) -> i64 {
+        self.shared.now_ms
+    }
+
+    /// A fresh request id.
+    pub(crate) fn id(&mut self) -> RequestId {
+        self.shared.next_id()
+    }
+
+    pub(crate) fn effect(&mut self, e: Effect) {
+        self.effects.push(e);
+    }
+
+    /// Sends `fetch` in `slot` under a fresh id; returns the id.
+    pub(crate) fn fetch(&mut self, slot: Slot, fetch: Fetch) -> RequestId {
+        let id = self.id();
+        self.effects.push(Effect::Send(WorkerRequest::Fetch { id, slot, fetch }));
+        id
+    }
+
+    /// A change sent to the server in its own slot (never cancelled by another).
+    pub(crate) fn mutate(&mut self, fetch: Fetch) -> RequestId {
+        let id = self.id();
+        self.effects.push(Effect::Send(WorkerRequest::Fetch {
+            id,
+            slot: Slot::Mutation(id),
+            fetch,
+        }));
+        id
+    }
+
+    pub(crate) fn cancel(&mut self, slot: Slot) {
+        self.effects.push(Effect::Send(WorkerRequest::Cancel { slot }));
+    }
+
+    /// A short message in the footer for three seconds.
+    pub(crate) fn flash(&mut self, text: impl Into<String>) {
+        self.shared.flash = Some((text.into(), self.shared.now_ms + 3_000));
+    }
+
+    pub(crate) fn announce(&mut self, news: News) {
+        self.news.push(news);
+    }
+
+    /// A run changed on the server: its cached copy is stale; whoever shows it reloads.
+    pub(crate) fn changed(&mut self, run_id: &str) {
+        self.shared.runs.forget(run_id);
+        self.announce(News::Changed(run_id.to_string()));
+    }
+
+    /// The key was rejected (401): nothing can be shown any more.
+    pub(crate) fn block(&mut self, message: String) {
+        self.shared.session.blocked = Some(Blocked::Rejected(message));
+    }
+
+    /// `y`/`Y`: the run's id or web link to the clipboard.
+    pub(crate) fn copy_run(&mut self, run_id: &str, link: bool) {
+        let (text, what) = if link {
+            (self.shared.run_link(run_id), "link")
+        } else {
+            (run_id.to_string(), "run id")
+        };
+        self.flash(format!("copied {what}: {text}"));
+        self.effect(Effect::Copy(text));
+    }
+
+    /// Refuses a mutation in read-only mode, saying so.
+    pub(crate) fn refused(&mut self, a: Action) -> bool {
+        if self.shared.readonly {
+            self.flash(format!("read-only (--readonly): tofui does not {}", what(a)));
+            return true;
+        }
+        false
+    }
+
+    /// A 403: stop offering the action for the session; the message that explains it.
+    pub(crate) fn forbidden(&mut self, a: Action, msg: &str) -> String {
+        self.shared.keymap.remove_action(|x| x == a);
+        format!(
+            "this API key may not {} (HTTP 403: {msg}); tofui will not offer it again this session",
+            what(a)
+        )
+    }
+}

@@ -1,0 +1,328 @@
+//! The runs list, the dashboard's home: the views as tabs (each its own [`ListState`]), the
+//! active view's rows, marks for bulk changes, live mode, and the prefetch of the run under
+//! the selection. It is always at the bottom of the pane stack.
+
+pub mod list;
+pub mod views;
+
+use std::collections::HashSet;
+
+use list::{ListState, Pending, SORTS};
+use views::ViewTab;
+
+use super::delete::DeletePane;
+use super::editor::{EditorPane, Target};
+use super::pane::{Component, Ctx, News, Outcome, Reply};
+use super::{Action, Mode, Pane};
+use crate::api::SortOrder;
+use crate::config::ViewConfig;
+use crate::worker::{ClientError, Fetch, RequestId, Slot, WorkerEvent};
+
+pub struct RunsPane {
+    /// The active view's list; the others keep theirs in their tab.
+    pub list: ListState,
+    /// The views (tabs).
+    pub views: Vec<ViewTab>,
+    pub active: usize,
+    next_view_id: u32,
+    /// The views as the config file has them.
+    pub saved_views: Vec<ViewConfig>,
+}
+
+impl Default for RunsPane {
+    fn default() -> Self {
+        RunsPane {
+            list: ListState::default(),
+            views: vec![ViewTab::new(0, "All runs", None, None)],
+            active: 0,
+            next_view_id: 1,
+            saved_views: Vec::new(),
+        }
+    }
+}
+
+impl RunsPane {
+    /// The first requests: the active view first, then every other one in the background
+    /// (their counts show in the tab bar).
+    pub(crate) fn start(&mut self, cx: &mut Ctx) {
+        self.request(Pending::First, cx);
+        self.load_background_views(cx);
+    }
+
+    /// Pages by `rows` rows (the screen or the `/` line changed).
+    pub(crate) fn fit(&mut self, rows: usize) {
+        if self.list.viewport != rows.max(1) {
+            self.list.set_viewport(rows);
+        }
+    }
+
+    fn view_id(&self) -> u32 {
+        self.views.get(self.active).map_or(0, |v| v.id)
+    }
+
+    /// Asks for a page of the active list.
+    fn request(&mut self, kind: Pending, cx: &mut Ctx) {
+        let id = cx.id();
+        let fx = self.list.request(id, self.view_id(), kind, cx.now(), cx.shared.tz);
+        cx.effect(fx);
+    }
+
+    /// Turns live polling on (for every view) with this period, or off.
+    pub(crate) fn set_live(&mut self, every_ms: Option<i64>, now: i64) {
+        for l in std::iter::once(&mut self.list)
+            .chain(self.views.iter_mut().filter_map(|v| v.saved.as_mut()))
+        {
+            l.live_ms = every_ms;
+            l.next_live_ms = now + every_ms.unwrap_or(0);
+            if every_ms.is_none() {
+                l.live_pending = None;
+            }
+        }
+    }
+
+    /// The runs a change acts on: the marked ones, else the selected row.
+    fn targets(&self) -> Vec<Target> {
+        let target = |r: &crate::model::RunRow| Target {
+            run_id: r.id.to_string(),
+            serial: r.serial.to_string(),
+        };
+        if !self.list.marked.is_empty() {
+            return self
+                .list
+                .rows
+                .iter()
+                .filter(|r| self.list.marked.contains(&r.id))
+                .map(target)
+                .collect();
+        }
+        self.list.selected_row().filter(|r| !r.id.is_empty()).map(target).into_iter().collect()
+    }
+
+    fn mutation(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
+        if cx.refused(a) {
+            return Outcome::Stay;
+        }
+        let targets = self.targets();
+        match a {
+            Action::Mark => {
+                if let Some(row) = self.list.selected_row().filter(|r| !r.id.is_empty()) {
+                    let id = row.id.clone();
+                    if !self.list.marked.remove(&id) {
+                        self.list.marked.insert(id);
+                    }
+                    self.list.move_by(1);
+                }
+                Outcome::Stay
+            }
+            Action::EditMetadata if !targets.is_empty() => {
+                Outcome::Push(Pane::Editor(Box::new(EditorPane::open(targets, None, cx))))
+            }
+            Action::Delete if !targets.is_empty() => {
+                Outcome::Push(Pane::Delete(Box::new(DeletePane::new(targets))))
+            }
+            _ => Outcome::Stay,
+        }
+    }
+
+    fn toggle_live(&mut self, cx: &mut Ctx) {
+        if self.list.live_ms.is_some() {
+            self.set_live(None, cx.now());
+            for v in &self.views {
+                cx.cancel(Slot::Live(v.id));
+            }
+            cx.flash("live off");
+        } else {
+            let every = cx.shared.live_every_ms;
+            self.set_live(Some(every), cx.now());
+            self.list.next_live_ms = cx.now();
+            cx.flash(format!("live: polling every {} s", every / 1000));
+        }
+    }
+
+    /// Runs gone from the server leave the list (and the marks).
+    fn deleted(&mut self, ids: &[String]) {
+        let gone: HashSet<&str> = ids.iter().map(String::as_str).collect();
+        let l = &mut self.list;
+        let selected = l.selected_row().map(|r| r.id.clone());
+        l.rows.retain(|r| !gone.contains(&*r.id));
+        l.marked.retain(|m| !gone.contains(&**m));
+        l.selected = selected
+            .and_then(|s| l.rows.iter().position(|r| r.id == s))
+            .unwrap_or(l.selected)
+            .min(l.rows.len().saturating_sub(1));
+        l.scroll_to_selection();
+    }
+
+    /// Fetches the run under the selection once it has rested there a moment.
+    fn prefetch(&mut self, cx: &mut Ctx) {
+        let Some(row) =
+            self.list.selected_row().filter(|r| !r.id.is_empty() && r.problem.is_none())
+        else {
+            return;
+        };
+        let run_id = row.id.to_string();
+        if cx.shared.runs.prefetch_now(&run_id, cx.now()) {
+            cx.shared.runs.superseded(Slot::Prefetch);
+            let id = cx.fetch(Slot::Prefetch, Fetch::Run { run_id: run_id.clone() });
+            cx.shared.runs.prefetching(id, run_id);
+        }
+    }
+
+    /// An answer for a list in the background; `None` when it is not one's.
+    fn background_answer(
+        &mut self,
+        id: RequestId,
+        event: WorkerEvent,
+        now: i64,
+    ) -> Result<Option<ClientError>, WorkerEvent> {
+        let Some(v) = self.views.iter_mut().find(|v| v.saved.as_ref().is_some_and(|l| l.owns(id)))
+        else {
+            return Err(event);
+        };
+        let Some(list) = v.saved.as_mut() else { return Err(event) };
+        let before = list.fresh_failures.len();
+        let err = list.on_event(id, event, now);
+        // New failures arrived while the view is in the background: mark its tab.
+        if list.fresh_failures.len() > before {
+            v.new_failures = true;
+        }
+        Ok(err)
+    }
+}
+
+impl Component for RunsPane {
+    fn mode(&self) -> Mode {
+        Mode::List
+    }
+
+    fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
+        let page = self.list.viewport.saturating_sub(1).max(1) as isize;
+        match a {
+            Action::Down => self.list.move_by(1),
+            Action::Up => self.list.move_by(-1),
+            Action::PageDown => self.list.move_by(page),
+            Action::PageUp => self.list.move_by(-page),
+            Action::Top => self.list.move_by(isize::MIN / 2),
+            Action::Bottom => self.list.move_by(isize::MAX / 2),
+            Action::Filter => {
+                let bar = super::filter::FilterPane::open(&self.list.query);
+                return Outcome::Push(Pane::Filter(Box::new(bar)));
+            }
+            Action::Form => {
+                let form = super::form::FormPane::from_query(&self.list.query);
+                return Outcome::Push(Pane::Form(Box::new(form)));
+            }
+            Action::ClearFilter if !self.list.query.is_empty() => {
+                self.list.query = Default::default();
+                self.request(Pending::First, cx);
+            }
+            Action::CycleSort => {
+                let i = SORTS
+                    .iter()
+                    .position(|s| *s == self.list.sort_by)
+                    .map_or(0, |i| (i + 1) % SORTS.len());
+                self.list.sort_by = SORTS[i].clone();
+                self.request(Pending::First, cx);
+            }
+            Action::FlipOrder => {
+                self.list.sort_order = if self.list.sort_order == SortOrder::Desc {
+                    SortOrder::Asc
+                } else {
+                    SortOrder::Desc
+                };
+                self.request(Pending::First, cx);
+            }
+            Action::Refresh => {
+                let kind = if self.list.loaded { Pending::Refresh } else { Pending::First };
+                self.request(kind, cx);
+            }
+            Action::ToggleLive => self.toggle_live(cx),
+            Action::CopyId | Action::CopyLink => {
+                if let Some(row) = self.list.selected_row().filter(|r| !r.id.is_empty()) {
+                    let id = row.id.to_string();
+                    cx.copy_run(&id, a == Action::CopyLink);
+                }
+            }
+            Action::Open => {
+                if let Some(row) = self.list.selected_row().filter(|r| !r.id.is_empty()) {
+                    let run = super::run::RunPane::open(row.id.to_string(), cx);
+                    return Outcome::Push(Pane::Run(Box::new(run)));
+                }
+            }
+            Action::Command => {
+                return Outcome::Push(Pane::Command(Box::default()));
+            }
+            Action::Unit => return Outcome::Push(Pane::Serial(Box::default())),
+            Action::View(_)
+            | Action::NextView
+            | Action::PrevView
+            | Action::MoveViewLeft
+            | Action::MoveViewRight => self.view_action(a, cx),
+            a if a.mutates() => return self.mutation(a, cx),
+            _ => {}
+        }
+        Outcome::Stay
+    }
+
+    fn wheel(&mut self, rows: isize) {
+        self.list.move_by(rows);
+    }
+
+    fn on_answer(
+        &mut self,
+        id: RequestId,
+        event: WorkerEvent,
+        cx: &mut Ctx,
+    ) -> Result<Outcome, WorkerEvent> {
+        let now = cx.now();
+        let err = if self.list.owns(id) {
+            self.list.on_event(id, event, now)
+        } else {
+            self.background_answer(id, event, now)?
+        };
+        if let Some(ClientError::Unauthorized(m)) = err {
+            cx.block(m);
+        }
+        Ok(Outcome::Stay)
+    }
+
+    fn on_reply(&mut self, reply: Reply, cx: &mut Ctx) -> Outcome {
+        match reply {
+            Reply::Query(q) => {
+                self.list.query = *q;
+                self.request(Pending::First, cx);
+            }
+            Reply::Command(input) => {
+                if let Err(e) = self.run_command(input.value(), cx) {
+                    let bar = super::command::CommandPane { input, error: Some(e) };
+                    return Outcome::Push(Pane::Command(Box::new(bar)));
+                }
+            }
+            Reply::Yes => {}
+        }
+        Outcome::Stay
+    }
+
+    fn on_news(&mut self, news: &News, cx: &mut Ctx) -> Outcome {
+        match news {
+            News::Deleted(ids) => self.deleted(ids),
+            News::ViewsSaved(r) => self.views_saved(r.clone(), cx),
+            _ => {}
+        }
+        Outcome::Stay
+    }
+
+    fn tick(&mut self, top: bool, cx: &mut Ctx) {
+        self.poll_views(cx);
+        if self.list.wants_next_page() {
+            self.request(Pending::Next, cx);
+        }
+        if top {
+            self.prefetch(cx);
+        }
+    }
+
+    fn busy(&self) -> bool {
+        self.list.is_loading()
+    }
+}

@@ -1,0 +1,104 @@
+//! What every pane may read: where the dashboard is connected, the keys, the settings, the
+//! runs already fetched, the downloads, the clock and the screen. Panes change it only
+//! through [`Ctx`](super::pane::Ctx).
+
+use std::path::PathBuf;
+
+use chrono::FixedOffset;
+
+use super::cache::RunStore;
+use super::downloads::Download;
+use super::keymap::Keymap;
+use crate::worker::RequestId;
+
+/// Why the dashboard cannot show runs at all.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Blocked {
+    NoKey,
+    Rejected(String),
+}
+
+/// Where the dashboard is connected; never holds the key.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Session {
+    /// Instance root as given (shown in the title and used for web links).
+    pub url: String,
+    pub demo: bool,
+    pub blocked: Option<Blocked>,
+}
+
+/// The colours as the config names them (`theme`, `[colors]`); the UI turns them into a
+/// palette, so the app holds no colour type.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ThemeChoice {
+    /// `default`, `light` (or `none`, which also sets `no_color`).
+    pub name: Option<String>,
+    /// Role → colour name or `#rrggbb`.
+    pub colors: Vec<(String, String)>,
+}
+
+pub struct Shared {
+    pub session: Session,
+    pub keymap: Keymap,
+    /// `--readonly`: every mutation hidden and refused.
+    pub readonly: bool,
+    /// Live polling period when turned on with `L`.
+    pub live_every_ms: i64,
+    /// Every row's start as an absolute time (config `date_format = "absolute"`).
+    pub absolute_dates: bool,
+    pub no_color: bool,
+    pub theme: ThemeChoice,
+    /// Config problems to show (file:line: message).
+    pub config_problems: Vec<String>,
+    /// Where attachments are saved.
+    pub download_dir: PathBuf,
+    /// Where the upload prompt starts: the working directory when tofui started.
+    pub start_dir: String,
+    /// `--serial SN`: the unit view opens at start.
+    pub start_serial: Option<String>,
+    /// Runs fetched (and being fetched ahead), with their logs.
+    pub runs: RunStore,
+    /// The downloads of this session, shown in every run's attachments tab.
+    pub downloads: Vec<Download>,
+    /// A short message in the footer, until the given time.
+    pub flash: Option<(String, i64)>,
+    pub now_ms: i64,
+    pub tz: FixedOffset,
+    pub size: (u16, u16),
+    next_id: RequestId,
+}
+
+impl Shared {
+    pub(crate) fn new(session: Session, now_ms: i64, tz: FixedOffset, size: (u16, u16)) -> Self {
+        Shared {
+            session,
+            keymap: Keymap::default(),
+            readonly: false,
+            live_every_ms: 10_000,
+            absolute_dates: false,
+            no_color: false,
+            theme: ThemeChoice::default(),
+            config_problems: Vec::new(),
+            download_dir: PathBuf::from("."),
+            start_dir: String::new(),
+            start_serial: None,
+            runs: RunStore::default(),
+            downloads: Vec::new(),
+            flash: None,
+            now_ms,
+            tz,
+            size,
+            next_id: 0,
+        }
+    }
+
+    pub(crate) fn next_id(&mut self) -> RequestId {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    /// The web link of a run.
+    pub(crate) fn run_link(&self, id: &str) -> String {
+        format!("{}/runs/{id}", self.session.url.trim_end_matches('/'))
+    }
+}

@@ -1,0 +1,209 @@
+//! The dashboard: connect (or start the demo server), then one event loop that selects over
+//! terminal events, worker answers, file answers and a tick; drains what is pending,
+//! updates, and renders once. The loop itself does no I/O but the terminal's: the network is
+//! the worker's, files are the file worker's.
+
+mod connect;
+mod files;
+mod signals;
+
+use std::time::Duration;
+
+use chrono::{FixedOffset, Local, Offset, Utc};
+use color_eyre::eyre::{Result, WrapErr, eyre};
+use crossterm::event::{Event, EventStream};
+use futures::StreamExt;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+
+pub use connect::{Connection, connect};
+pub use files::Saving;
+
+use crate::app::{App, Effect, Msg, ThemeChoice};
+use crate::cli::Cli;
+use crate::config;
+use crate::terminal;
+use crate::ui;
+use crate::worker::{self, ApiClient, WorkerRequest, WorkerResponse};
+use files::Job;
+use signals::Signals;
+
+pub fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+/// Runs the dashboard until the user quits or a signal arrives.
+pub async fn run(cli: Cli) -> Result<()> {
+    run_with(cli, |_| {}).await
+}
+
+/// `run`, calling `before_frame` with the state each frame is about to show. A seam for the
+/// tests (see `examples/panic_restore.rs`); the dashboard itself passes nothing.
+#[doc(hidden)]
+pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
+    let config_path = config::path(cli.config.as_deref());
+    let config = config::load(&config_path);
+    for p in config.problem_lines() {
+        tracing::warn!("config: {p}");
+    }
+    let profile = config.profile(cli.profile.as_deref()).map_err(|e| eyre!(e))?.cloned();
+    let conn = connect(&cli, profile.as_ref()).await?;
+    tracing::info!(url = %conn.session.url, demo = conn.session.demo, "connecting");
+    // Building the client checks the URL and --ca-cert before the screen changes.
+    let client = match &conn.config {
+        Some(c) => Some(ApiClient::new(c).map_err(|e| eyre!("{e}"))?),
+        None => None,
+    };
+    let tz = Local::now().offset().fix();
+    let size = crossterm::terminal::size().unwrap_or((80, 24));
+    let settings = &config.settings;
+    let tz = if settings.time_zone.as_deref() == Some("utc") {
+        FixedOffset::east_opt(0).unwrap_or(tz)
+    } else {
+        tz
+    };
+    let mut app = App::new(conn.session.clone(), now_ms(), tz, size);
+    let shared = &mut app.shared;
+    shared.no_color = cli.no_color
+        || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+        || settings.theme.as_deref() == Some("none");
+    shared.theme = ThemeChoice { name: settings.theme.clone(), colors: settings.colors.clone() };
+    shared.absolute_dates = settings.date_format.as_deref() == Some("absolute");
+    shared.start_dir = std::env::current_dir().map(|p| p.display().to_string()).unwrap_or_default();
+    let views = match profile
+        .as_ref()
+        .map(|p| p.views.clone())
+        .filter(|v| !v.is_empty())
+        .or_else(|| Some(settings.views.clone()).filter(|v| !v.is_empty()))
+    {
+        Some(v) => v,
+        None => config::default_views(),
+    };
+    app.set_views(&views);
+    let mut problems = config.problem_lines();
+    for (line, msg) in app.shared.keymap.apply_overrides(&settings.keys) {
+        let p = format!("{}:{line}: {msg}", config.path.display());
+        tracing::warn!("config: {p}");
+        problems.push(p);
+    }
+    app.shared.config_problems = problems;
+    if let Some(dir) = settings.download_dir.clone().filter(|d| d.is_dir()) {
+        app.shared.download_dir = dir;
+    }
+    if let Some(s) = settings.live_seconds {
+        app.shared.live_every_ms = s as i64 * 1000;
+    }
+    let saving =
+        Saving { path: config.path.clone(), profile: profile.as_ref().map(|p| p.name.clone()) };
+    if cli.readonly {
+        app.set_readonly();
+    }
+    if let Some(dir) = &cli.download_dir {
+        if !dir.is_dir() {
+            return Err(eyre!("--download-dir {} is not a directory", dir.display()));
+        }
+        app.shared.download_dir = dir.clone();
+    }
+    if let Some(s) = cli.live {
+        app.set_live(Some(s as i64 * 1000));
+    }
+    app.shared.start_serial = cli.serial.clone();
+    let (resp_tx, resp_rx) = unbounded_channel();
+    let worker_tx = client.map(|c| worker::spawn(c, resp_tx));
+    let (files_tx, files_rx) = unbounded_channel();
+    let files = files::spawn(saving, files_tx);
+
+    let mut term = terminal::setup().wrap_err("cannot set up the terminal")?;
+    let _guard = terminal::Guard;
+    let channels = Channels { worker: worker_tx, answers: resp_rx, files, filed: files_rx };
+    let result = event_loop(&mut term, &mut app, channels, before_frame).await;
+    drop(_guard);
+    if let Some(server) = conn.server {
+        server.stop().await;
+    }
+    result
+}
+
+/// What the loop talks to: the fetch worker and the file worker, each both ways.
+struct Channels {
+    worker: Option<UnboundedSender<WorkerRequest>>,
+    answers: UnboundedReceiver<WorkerResponse>,
+    files: UnboundedSender<Job>,
+    filed: UnboundedReceiver<Msg>,
+}
+
+async fn event_loop(
+    term: &mut terminal::Term,
+    app: &mut App,
+    mut ch: Channels,
+    mut before_frame: impl FnMut(&App),
+) -> Result<()> {
+    let mut events = EventStream::new();
+    let mut signals = Signals::new();
+    let mut pending: Vec<Msg> = Vec::new();
+    let mut effects = app.start();
+    loop {
+        // Carry out effects; quit ends the loop.
+        for fx in effects.drain(..) {
+            match fx {
+                Effect::Quit => return Ok(()),
+                Effect::Send(req) => {
+                    if let Some(tx) = &ch.worker {
+                        let _ = tx.send(req);
+                    }
+                }
+                Effect::Copy(text) => {
+                    let _ = terminal::copy(&text);
+                }
+                Effect::SaveViews(entries) => {
+                    let _ = ch.files.send(Job::SaveViews(entries));
+                }
+                Effect::ListDir(text) => {
+                    let _ = ch.files.send(Job::ListDir(text));
+                }
+            }
+        }
+        before_frame(app);
+        // A synchronized update: the terminal shows the frame whole, never half-drawn, even
+        // over a slow link.
+        crossterm::queue!(term.backend_mut(), crossterm::terminal::BeginSynchronizedUpdate)?;
+        term.draw(|f| ui::render(app, f))?;
+        crossterm::execute!(term.backend_mut(), crossterm::terminal::EndSynchronizedUpdate)?;
+
+        let tick = if app.wants_fast_tick() { 100 } else { 1000 };
+        tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => pending.push(to_msg(ev)),
+                Some(Err(e)) => return Err(e.into()),
+                None => return Ok(()),
+            },
+            Some(resp) = ch.answers.recv() => pending.push(Msg::Worker(resp)),
+            Some(msg) = ch.filed.recv() => pending.push(msg),
+            _ = tokio::time::sleep(Duration::from_millis(tick)) => pending.push(Msg::Tick),
+            _ = signals.recv() => return Ok(()),
+        }
+        // Drain whatever else is already waiting, then render once.
+        while let Ok(resp) = ch.answers.try_recv() {
+            pending.push(Msg::Worker(resp));
+        }
+        while let Ok(msg) = ch.filed.try_recv() {
+            pending.push(msg);
+        }
+        // Polled with this task's waker (not `now_or_never`), so a later event still wakes us.
+        while let std::task::Poll::Ready(Some(Ok(ev))) = futures::poll!(events.next()) {
+            pending.push(to_msg(ev));
+        }
+        let now = now_ms();
+        for msg in pending.drain(..) {
+            effects.extend(app.update(msg, now));
+        }
+    }
+}
+
+fn to_msg(ev: Event) -> Msg {
+    match ev {
+        Event::Key(k) => Msg::Key(k),
+        Event::Mouse(m) => Msg::Mouse(m),
+        Event::Resize(w, h) => Msg::Resize(w, h),
+        _ => Msg::Tick,
+    }
+}

@@ -1,0 +1,162 @@
+//! The metadata editor, drawn over whatever is underneath: the keys with type and value and
+//! their edits marked, the line being typed, the review of the change set, the save.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::run::values::value;
+use super::text::{centered, fit, width};
+use super::theme::Theme;
+use crate::app::editor::{EditorPane, MetaRow, Step};
+
+fn kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::Bool(_) => "boolean",
+        _ => "json",
+    }
+}
+
+fn row_line(r: &MetaRow, selected: bool, key_w: usize, theme: &Theme) -> Line<'static> {
+    let (mark, shown, style) = match (&r.edit, &r.original) {
+        (Some(None), _) => ("-", r.original.clone(), theme.error()),
+        (Some(Some(v)), None) => ("+", Some(v.clone()), theme.pass()),
+        (Some(Some(v)), Some(o)) if v != o => ("~", Some(v.clone()), theme.warn()),
+        _ => (" ", r.original.clone(), ratatui::style::Style::new()),
+    };
+    let v = shown.as_ref();
+    let text = format!(
+        "{mark} {:<key_w$} {:<8} {}",
+        fit(&r.key, key_w),
+        v.map(kind).unwrap_or(""),
+        v.map(|v| value(Some(v))).unwrap_or_default()
+    );
+    let line = Line::styled(text, style);
+    if selected { line.style(theme.selected()) } else { line }
+}
+
+pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let w = area.width.saturating_sub(4).min(100);
+    let h = area.height.saturating_sub(2);
+    let r = centered(area, w, h);
+    frame.render_widget(Clear, r);
+    let title = if ed.bulk() {
+        format!(" Metadata of {} marked runs — changes apply to all ", ed.targets.len())
+    } else {
+        format!(" Metadata of {} ", ed.targets.first().map(|t| t.serial.as_str()).unwrap_or(""))
+    };
+    let block = Block::bordered().title(title);
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let key_w = (inner.width as usize / 3).clamp(8, 30);
+    let mut lines: Vec<Line> = Vec::new();
+    if matches!(ed.step, Step::Review) {
+        let (added, changed, removed) = ed.change_set();
+        lines.push(Line::styled(" Save these changes?", theme.header()));
+        for (label, rows, style) in [
+            ("added", added, theme.pass()),
+            ("changed", changed, theme.warn()),
+            ("removed", removed, theme.error()),
+        ] {
+            for row in rows {
+                let new = row
+                    .change()
+                    .filter(|v| !v.is_null())
+                    .map(|v| value(Some(&v)))
+                    .unwrap_or_default();
+                let old = row.original.as_ref().map(|v| value(Some(v))).unwrap_or_default();
+                let text = match label {
+                    "added" => format!(" + {} = {new}", row.key),
+                    "changed" => format!(" ~ {}: {old} → {new}", row.key),
+                    _ => format!(" - {} (was {old})", row.key),
+                };
+                lines.push(Line::styled(text, style));
+            }
+        }
+        let n = ed.targets.len();
+        lines.push(Line::from(""));
+        lines.push(Line::styled(
+            format!(
+                " One PATCH per run, {n} run{}. enter saves · esc goes back",
+                if n == 1 { "" } else { "s" }
+            ),
+            theme.dim(),
+        ));
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        return;
+    }
+    if ed.loading.is_some() {
+        lines.push(Line::styled(" Reading the run's metadata…", theme.dim()));
+    } else if ed.rows.is_empty() {
+        lines.push(Line::styled(
+            if ed.bulk() {
+                " Add keys to set on every marked run (a)."
+            } else {
+                " No metadata yet. a adds a key."
+            },
+            theme.dim(),
+        ));
+    }
+    let list_h = inner.height.saturating_sub(4) as usize;
+    let top = ed.cursor.saturating_sub(list_h.saturating_sub(1));
+    for (i, row) in ed.rows.iter().enumerate().skip(top).take(list_h) {
+        lines.push(row_line(
+            row,
+            i == ed.cursor && matches!(ed.step, Step::Browse | Step::EditValue(_)),
+            key_w,
+            theme,
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(lines),
+        Rect { height: inner.height.saturating_sub(3), ..inner },
+    );
+    // The line being typed, its problem, and the state of the save.
+    let bottom = Rect { y: inner.y + inner.height.saturating_sub(3), height: 3, ..inner };
+    let mut foot: Vec<Line> = Vec::new();
+    let prompt = match &ed.step {
+        Step::AddKey(i) => Some(("new key: ".to_string(), i)),
+        Step::AddValue { key, input } => Some((format!("{key} = "), input)),
+        Step::EditValue(i) => Some((
+            format!("{} = ", ed.rows.get(ed.cursor).map(|r| r.key.as_str()).unwrap_or("")),
+            i,
+        )),
+        _ => None,
+    };
+    if let Some((label, input)) = &prompt {
+        foot.push(Line::from(vec![
+            Span::styled(format!(" {label}"), theme.key()),
+            Span::raw(input.value().to_string()),
+        ]));
+        let x = bottom.x + 1 + width(label) as u16 + input.visual_cursor() as u16;
+        frame.set_cursor_position((x.min(bottom.right().saturating_sub(1)), bottom.y));
+    } else {
+        foot.push(Line::styled(
+            " 23.4 number · true/false boolean · anything else text · \"23.4\" forces text",
+            theme.dim(),
+        ));
+    }
+    if let Some(why) = &ed.invalid {
+        foot.push(Line::styled(format!(" {why}"), theme.error()));
+    } else if matches!(ed.step, Step::Saving) {
+        foot.push(Line::styled(
+            format!(
+                " saving… ({} of {} answered)",
+                ed.targets.len() - ed.pending.len(),
+                ed.targets.len()
+            ),
+            theme.warn(),
+        ));
+    } else if let Some(e) = &ed.error {
+        foot.push(Line::styled(format!(" {e}"), theme.error()));
+    } else if ed.dirty() {
+        foot.push(Line::styled(
+            format!(" {} unsaved change(s) · ctrl-s reviews and saves", ed.changes().len()),
+            theme.warn(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(foot).wrap(Wrap { trim: false }), bottom);
+}

@@ -1,0 +1,159 @@
+//! A multi-dimensional measurement as a braille chart: the first data series is x, each
+//! other one a line, with its numeric limits as horizontal lines and units on the axes.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::symbols::Marker;
+use ratatui::text::Span;
+use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, LegendPosition, Paragraph};
+
+use super::values::number;
+use crate::api::{Measurement, Validator};
+use crate::ui::theme::Theme;
+
+const COLORS: [Color; 5] = [Color::Cyan, Color::Yellow, Color::Magenta, Color::Green, Color::Blue];
+
+/// The numeric limits a validator draws: `x <= 3.4` → 3.4; `range [1, 2]` → 1 and 2.
+pub(crate) fn limit_values(v: &Validator) -> Vec<f64> {
+    match (v.operator.as_deref(), v.expected_value.as_ref()) {
+        (Some(">" | ">=" | "<" | "<=" | "=="), Some(e)) => e.as_f64().into_iter().collect(),
+        (Some("range"), Some(serde_json::Value::Array(a))) => {
+            a.iter().filter_map(|x| x.as_f64()).collect()
+        }
+        _ => vec![],
+    }
+}
+
+fn axis_title(name: Option<&str>, units: Option<&str>, fallback: &str) -> String {
+    match (name.filter(|n| !n.is_empty()), units.filter(|u| !u.is_empty())) {
+        (Some(n), Some(u)) => format!("{n} ({u})"),
+        (Some(n), None) => n.to_string(),
+        (None, Some(u)) => format!("{fallback} ({u})"),
+        (None, None) => fallback.to_string(),
+    }
+}
+
+fn bounds(values: impl Iterator<Item = f64>) -> [f64; 2] {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return [0.0, 1.0];
+    }
+    let pad = if hi > lo { (hi - lo) * 0.05 } else { lo.abs().max(1.0) * 0.05 };
+    [lo - pad, hi + pad]
+}
+
+pub(crate) fn render(m: &Measurement, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let series = m.data_series.as_deref().unwrap_or_default();
+    let block = Block::bordered().title(format!(" {} — esc closes ", m.name));
+    if series.len() < 2 {
+        frame.render_widget(Paragraph::new("No data series to draw.").block(block), area);
+        return;
+    }
+    let x = &series[0];
+    let lines: Vec<Vec<(f64, f64)>> = series[1..]
+        .iter()
+        .map(|y| {
+            x.data
+                .iter()
+                .copied()
+                .zip(y.data.iter().copied())
+                .filter(|(a, b)| a.is_finite() && b.is_finite())
+                .collect()
+        })
+        .collect();
+    let xb = bounds(x.data.iter().copied());
+    // Limits: each y series' own validators, else the measurement's.
+    let mut limits: Vec<(String, f64, bool)> = Vec::new();
+    for y in &series[1..] {
+        for v in y.validators.as_deref().unwrap_or_default().iter().chain(
+            if y.validators.as_ref().is_none_or(Vec::is_empty) {
+                m.validators.as_deref().unwrap_or_default()
+            } else {
+                &[]
+            },
+        ) {
+            let values = limit_values(v);
+            let range = values.len() > 1;
+            for (k, val) in values.into_iter().enumerate() {
+                let label = match (range, k) {
+                    (true, 0) => format!("min {}", number(val)),
+                    (true, _) => format!("max {}", number(val)),
+                    _ if v.expression.is_empty() => format!("limit {}", number(val)),
+                    _ => v.expression.clone(),
+                };
+                if !limits.iter().any(|(l, x, _)| *l == label && *x == val) {
+                    limits.push((label, val, matches!(v.outcome, Some(crate::api::Outcome::Fail))));
+                }
+            }
+        }
+    }
+    let limit_lines: Vec<Vec<(f64, f64)>> =
+        limits.iter().map(|(_, v, _)| vec![(xb[0], *v), (xb[1], *v)]).collect();
+    let yb = bounds(lines.iter().flatten().map(|p| p.1).chain(limits.iter().map(|l| l.1)));
+    let colour = |i: usize| {
+        if theme.color { Style::new().fg(COLORS[i % COLORS.len()]) } else { Style::new() }
+    };
+    let mut datasets: Vec<Dataset> = series[1..]
+        .iter()
+        .zip(&lines)
+        .enumerate()
+        .map(|(i, (y, pts))| {
+            Dataset::default()
+                .name(axis_title(
+                    y.name.as_deref(),
+                    y.units.as_deref(),
+                    &format!("series {}", i + 1),
+                ))
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(colour(i))
+                .data(pts)
+        })
+        .collect();
+    for ((label, _, failed), pts) in limits.iter().zip(&limit_lines) {
+        let style = if *failed { theme.error() } else { theme.warn() };
+        datasets.push(
+            Dataset::default()
+                .name(label.clone())
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(style)
+                .data(pts),
+        );
+    }
+    let labels = |b: [f64; 2]| {
+        vec![
+            Span::raw(number(b[0])),
+            Span::raw(number((b[0] + b[1]) / 2.0)),
+            Span::raw(number(b[1])),
+        ]
+    };
+    let y_units = series[1].units.as_deref().or(m.units.as_deref());
+    let chart = Chart::new(datasets)
+        .block(block)
+        .x_axis(
+            Axis::default()
+                .title(axis_title(x.name.as_deref(), x.units.as_deref(), "x"))
+                .bounds(xb)
+                .labels(labels(xb))
+                .style(theme.dim()),
+        )
+        .y_axis(
+            Axis::default()
+                .title(axis_title(None, y_units, "y"))
+                .bounds(yb)
+                .labels(labels(yb))
+                .style(theme.dim()),
+        )
+        .legend_position(Some(LegendPosition::TopRight))
+        .hidden_legend_constraints((
+            ratatui::layout::Constraint::Percentage(60),
+            ratatui::layout::Constraint::Percentage(60),
+        ));
+    frame.render_widget(chart, area);
+}

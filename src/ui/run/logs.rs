@@ -1,0 +1,133 @@
+//! The logs tab: a line saying which filters apply, then the visible lines with matches
+//! highlighted. Only the lines on screen are built.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::api::time::to_ms;
+use crate::api::{LogLevel, LogLine, WireEnum};
+use crate::app::run::logs::{LEVELS, LogsState, contains_ci};
+use crate::ui::text::fit;
+use crate::ui::theme::Theme;
+
+fn level_style(l: Option<&LogLevel>, theme: &Theme) -> Style {
+    match l {
+        Some(LogLevel::Debug) => theme.dim(),
+        Some(LogLevel::Warning) => theme.warn(),
+        Some(LogLevel::Error | LogLevel::Critical) => theme.error(),
+        _ => Style::new(),
+    }
+}
+
+/// `+12.345s` from the run's start.
+fn offset(t: i64, start: Option<i64>) -> String {
+    match start {
+        Some(s) => {
+            let d = t - s;
+            let sign = if d < 0 { "-" } else { "+" };
+            format!("{sign}{}.{:03}s", d.abs() / 1000, d.abs() % 1000)
+        }
+        None => crate::api::time::from_ms(t).format("%H:%M:%S%.3f").to_string(),
+    }
+}
+
+/// The message split into plain and highlighted parts around each match.
+fn highlight<'a>(msg: &'a str, needle: Option<&str>, theme: &Theme) -> Vec<Span<'a>> {
+    let Some(n) = needle.filter(|n| !n.is_empty() && n.is_ascii()) else {
+        return vec![Span::raw(msg)];
+    };
+    let (hay, pat) = (msg.as_bytes(), n.as_bytes());
+    let mut spans = Vec::new();
+    let (mut last, mut i) = (0, 0);
+    while i + pat.len() <= hay.len() {
+        if hay[i..i + pat.len()].eq_ignore_ascii_case(pat)
+            && msg.is_char_boundary(i)
+            && msg.is_char_boundary(i + pat.len())
+        {
+            spans.push(Span::raw(&msg[last..i]));
+            spans.push(Span::styled(&msg[i..i + pat.len()], theme.highlight()));
+            i += pat.len();
+            last = i;
+        } else {
+            i += 1;
+        }
+    }
+    spans.push(Span::raw(&msg[last..]));
+    spans
+}
+
+pub(crate) fn render(
+    logs: &[LogLine],
+    state: &LogsState,
+    start: Option<i64>,
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+) {
+    // The filter line.
+    let mut info: Vec<Span> = vec![Span::styled(" levels ", theme.dim())];
+    for (lv, on) in LEVELS.iter().zip(state.levels) {
+        let letter = &lv.as_str()[..1];
+        info.push(Span::styled(letter.to_string(), if on { theme.key() } else { theme.dim() }));
+    }
+    if let Some(w) = &state.window {
+        info.push(Span::styled(" · phase ", theme.dim()));
+        info.push(Span::styled(fit(&w.label, 30), theme.accent()));
+        info.push(Span::styled(" (a: all)", theme.dim()));
+    }
+    if let Some(s) = &state.search {
+        info.push(Span::styled(
+            format!(" · \"{}\" {} matches", fit(s, 20), state.matches.len()),
+            theme.accent(),
+        ));
+    }
+    info.push(Span::styled(
+        format!(" · {}/{} lines", state.visible.len(), logs.len()),
+        theme.dim(),
+    ));
+    frame.render_widget(Paragraph::new(Line::from(info)), Rect { height: 1, ..area });
+    let body = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
+    if let Some(input) = &state.typing {
+        // The search being typed takes the filter line.
+        let line = Line::from(vec![
+            Span::styled(" / ", theme.key()),
+            Span::raw(input.value().to_string()),
+        ]);
+        frame.render_widget(ratatui::widgets::Clear, Rect { height: 1, ..area });
+        frame.render_widget(Paragraph::new(line), Rect { height: 1, ..area });
+        frame.set_cursor_position((area.x + 3 + input.visual_cursor() as u16, area.y));
+    }
+    if state.visible.is_empty() {
+        let why = if logs.is_empty() {
+            "  This run has no logs."
+        } else {
+            "  No log line passes the filters (d i w e c toggle levels, a drops the phase window)."
+        };
+        frame.render_widget(Paragraph::new(Line::styled(why, theme.dim())), body);
+        return;
+    }
+    let needle = state.search.as_deref().map(str::to_lowercase);
+    let end = (state.view.offset + body.height as usize).min(state.visible.len());
+    for (row, pos) in (state.view.offset..end).enumerate() {
+        let l = &logs[state.visible[pos] as usize];
+        let level = l.level.as_ref().map(|x| x.as_str().to_string()).unwrap_or_else(|| "?".into());
+        let t = l.timestamp.as_ref().map(|t| offset(to_ms(t), start)).unwrap_or_default();
+        let src = fit(&format!("{}:{}", l.source_file, l.line_number), 22);
+        let is_match = needle.as_deref().is_some_and(|n| contains_ci(&l.message, n));
+        let mut spans = vec![
+            Span::styled(format!(" {level:<8}"), level_style(l.level.as_ref(), theme)),
+            Span::styled(format!("{t:>10} "), theme.dim()),
+            Span::styled(format!("{src:<22} "), theme.dim()),
+        ];
+        spans.extend(highlight(&l.message, if is_match { needle.as_deref() } else { None }, theme));
+        let line = Line::from(spans);
+        let line = if pos == state.view.cursor { line.style(theme.selected()) } else { line };
+        frame.render_widget(
+            Paragraph::new(line),
+            Rect { y: body.y + row as u16, height: 1, ..body },
+        );
+    }
+}

@@ -1,0 +1,160 @@
+//! The attachments, sub-units and metadata tabs.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+
+use super::values::value;
+use crate::app::Download;
+use crate::app::run::Loaded;
+use crate::app::scroll::Scroll;
+use crate::ui::theme::Theme;
+
+fn empty(frame: &mut Frame, area: Rect, text: &str, theme: &Theme) {
+    frame.render_widget(Paragraph::new(Line::styled(format!("  {text}"), theme.dim())), area);
+}
+
+/// A table of `rows` with a header, only the rows on screen built, the cursor's reversed.
+fn table(
+    frame: &mut Frame,
+    area: Rect,
+    header: Vec<&'static str>,
+    widths: Vec<Constraint>,
+    rows: Vec<Vec<String>>,
+    view: &Scroll,
+    theme: &Theme,
+) {
+    let h = area.height.saturating_sub(1) as usize;
+    let end = (view.offset + h).min(rows.len());
+    let body: Vec<Row> = (view.offset..end)
+        .map(|i| {
+            let r = Row::new(rows[i].iter().map(|c| Cell::from(c.clone())));
+            if i == view.cursor { r.style(theme.selected()) } else { r }
+        })
+        .collect();
+    frame.render_widget(
+        Table::new(body, widths).header(Row::new(header).style(theme.header())).column_spacing(2),
+        area,
+    );
+}
+
+/// `1.2 MB`, `340 kB`, `12 B`.
+pub(super) fn size(bytes: f64) -> String {
+    match bytes {
+        b if b >= 1e9 => format!("{:.1} GB", b / 1e9),
+        b if b >= 1e6 => format!("{:.1} MB", b / 1e6),
+        b if b >= 1e3 => format!("{:.0} kB", b / 1e3),
+        b => format!("{b:.0} B"),
+    }
+}
+
+fn bar(received: u64, total: Option<u64>) -> String {
+    match total.filter(|t| *t > 0) {
+        Some(t) => {
+            let frac = (received as f64 / t as f64).clamp(0.0, 1.0);
+            let filled = (frac * 10.0).round() as usize;
+            format!("{}{} {:>3.0}%", "█".repeat(filled), "░".repeat(10 - filled), frac * 100.0)
+        }
+        None => format!("{} received", size(received as f64)),
+    }
+}
+
+pub(super) fn attachments(
+    downloads: &[Download],
+    l: &Loaded,
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+) {
+    let atts = l.run.attachments.as_deref().unwrap_or_default();
+    if atts.is_empty() {
+        return empty(frame, area, "This run has no attachments.", theme);
+    }
+    let rows = atts
+        .iter()
+        .map(|a| {
+            let dl = downloads.iter().rev().find(|d| d.attachment_id == a.id);
+            let status = match dl {
+                None => String::new(),
+                Some(d) => match &d.result {
+                    None => bar(d.received, d.total),
+                    Some(Ok(p)) => format!("saved {}", p.display()),
+                    Some(Err(e)) => format!("failed: {e}"),
+                },
+            };
+            vec![
+                a.name.clone(),
+                a.size.map(size).unwrap_or_else(|| "—".into()),
+                a.content_type.clone().unwrap_or_else(|| "—".into()),
+                if a.is_report { "report".into() } else { String::new() },
+                status,
+            ]
+        })
+        .collect();
+    let widths = vec![
+        Constraint::Fill(2),
+        Constraint::Length(8),
+        Constraint::Length(16),
+        Constraint::Length(6),
+        Constraint::Fill(2),
+    ];
+    table(
+        frame,
+        area,
+        vec!["Name", "Size", "Type", "", "Download (enter)"],
+        widths,
+        rows,
+        &l.attachments,
+        theme,
+    );
+}
+
+pub(super) fn sub_units(l: &Loaded, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let subs = l.run.sub_units.as_deref().unwrap_or_default();
+    if subs.is_empty() {
+        return empty(frame, area, "This unit has no sub-units.", theme);
+    }
+    let rows = subs
+        .iter()
+        .map(|s| {
+            vec![
+                s.serial_number.clone(),
+                s.part_number.clone(),
+                s.part_name.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    table(
+        frame,
+        area,
+        vec!["Serial", "Part", "Part name"],
+        vec![Constraint::Length(20), Constraint::Length(16), Constraint::Fill(1)],
+        rows,
+        &l.sub_units,
+        theme,
+    );
+}
+
+pub(super) fn metadata(l: &Loaded, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let Some(meta) = l.run.summary.metadata.as_ref().filter(|m| !m.is_empty()) else {
+        return empty(frame, area, "This run has no metadata.", theme);
+    };
+    let kind = |v: &serde_json::Value| match v {
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::Bool(_) => "boolean",
+        serde_json::Value::Null => "null",
+        _ => "json",
+    };
+    let rows = meta.iter().map(|(k, v)| vec![k.clone(), kind(v).into(), value(Some(v))]).collect();
+    table(
+        frame,
+        area,
+        vec!["Key", "Type", "Value"],
+        vec![Constraint::Length(24), Constraint::Length(8), Constraint::Fill(1)],
+        rows,
+        &l.metadata,
+        theme,
+    );
+}

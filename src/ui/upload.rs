@@ -1,0 +1,47 @@
+//! The upload prompt: the path with its completions, then the progress or the failure.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::text::centered;
+use super::theme::Theme;
+use crate::app::upload::UploadPane;
+
+pub(crate) fn render(u: &UploadPane, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let mut lines = vec![Line::from(vec![
+        Span::styled(" file: ", theme.key()),
+        Span::raw(u.input.value().to_string()),
+    ])];
+    for c in u.candidates.iter().take(6) {
+        lines.push(Line::styled(format!("   {c}"), theme.dim()));
+    }
+    if u.candidates.len() > 6 {
+        lines.push(Line::styled(format!("   … {} more", u.candidates.len() - 6), theme.dim()));
+    }
+    if u.pending.is_some() {
+        let pct = u.total.filter(|t| *t > 0).map(|t| u.sent as f64 / t as f64).unwrap_or(0.0);
+        let filled = (pct * 20.0).round() as usize;
+        lines.push(Line::styled(
+            format!(" {}{} {:>3.0}%", "█".repeat(filled), "░".repeat(20 - filled), pct * 100.0),
+            theme.accent(),
+        ));
+    } else if let Some(e) = &u.error {
+        lines.push(Line::styled(format!(" {e}"), theme.error()));
+    } else {
+        lines.push(Line::styled(" tab completes · enter uploads · esc cancels", theme.dim()));
+    }
+    let r = centered(area, area.width.saturating_sub(6).min(90), lines.len() as u16 + 2);
+    frame.render_widget(Clear, r);
+    let x = r.x + 1 + 7 + u.input.visual_cursor() as u16;
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(" Upload an attachment ")),
+        r,
+    );
+    if u.pending.is_none() {
+        frame.set_cursor_position((x.min(r.right().saturating_sub(2)), r.y + 1));
+    }
+}

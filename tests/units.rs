@@ -1,0 +1,348 @@
+//! The unit view (issue 16): what the worker fetches for a serial from the real server (runs
+//! newest first across procedures, the first failing phase of each failing run, the assembly
+//! tree from the top, close matches for an unknown serial), the pane driven headless, and its
+//! screens at 80×24 and 160×48, with and without colour.
+
+mod common;
+
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use common::rows::{NOW, app};
+use common::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use serde_json::json;
+use tofui::app::unit::UnitFocus;
+use tofui::app::{App, Effect, Msg};
+use tofui::model::{UnitAnswer, UnitData};
+use tofui::server::seed::{SeedOptions, seed};
+use tofui::worker::{
+    self, ApiClient, ClientConfig, Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse,
+};
+use tokio::sync::mpsc::unbounded_channel;
+
+async fn server() -> TestServer {
+    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
+    TestServer::start_with(move |st| {
+        seed(st, &SeedOptions { runs: 400, seed: 11, anchor }).expect("seed");
+    })
+    .await
+}
+
+/// What the worker answers for `serial`.
+async fn fetch_unit(s: &TestServer, serial: &str) -> UnitAnswer {
+    let client = ApiClient::new(&ClientConfig {
+        url: s.running.url.clone(),
+        api_key: USER_KEY.into(),
+        ca_cert: None,
+        timeout: Duration::from_secs(20),
+    })
+    .expect("client");
+    let (out, mut rx) = unbounded_channel();
+    let tx = worker::spawn(client, out);
+    let fetch = Fetch::Unit { serial: serial.into() };
+    tx.send(WorkerRequest::Fetch { id: 1, slot: Slot::Unit, fetch }).expect("worker");
+    let r = tokio::time::timeout(Duration::from_secs(30), rx.recv())
+        .await
+        .expect("answer in time")
+        .expect("worker alive");
+    match r.event {
+        WorkerEvent::Unit(a) => a.expect("unit answer"),
+        other => panic!("unexpected {other:?} (the server is local: no retries)"),
+    }
+}
+
+fn found(a: UnitAnswer) -> Box<UnitData> {
+    match a {
+        UnitAnswer::Found(d) => d,
+        UnitAnswer::Missing { close } => panic!("not found; close: {close:?}"),
+    }
+}
+
+/// A unit of the demo data inside an assembly and with a sub-unit of its own: a main board
+/// fitted in a gateway, with its RF module.
+async fn middle_unit(s: &TestServer) -> String {
+    let (_, page) = s.get("/units?search_query=SYS-&limit=100").await;
+    for sys in page["data"].as_array().expect("units") {
+        let (_, top) = s.get(&format!("/units/{}", sys["serial_number"].as_str().unwrap())).await;
+        for child in top["children"].as_array().into_iter().flatten() {
+            let serial = child["serial_number"].as_str().unwrap();
+            let (_, c) = s.get(&format!("/units/{serial}")).await;
+            if !c["children"].as_array().is_none_or(Vec::is_empty) {
+                return serial.to_string();
+            }
+        }
+    }
+    panic!("the demo data has no three-level assembly");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_serial_in_any_case_gives_its_runs_newest_first_its_failures_and_its_tree() {
+    let s = server().await;
+    let serial = middle_unit(&s).await;
+    let d = found(fetch_unit(&s, &serial.to_lowercase()).await);
+    assert_eq!(d.unit.serial_number, serial, "the unit's own spelling");
+
+    // Every run of the unit, as the API lists them, newest first.
+    let (_, runs) = s.get(&format!("/runs?serial_numbers={serial}&limit=100")).await;
+    let mut want: Vec<(String, String)> = runs["data"]
+        .as_array()
+        .expect("runs")
+        .iter()
+        .map(|r| (r["started_at"].as_str().unwrap().into(), r["id"].as_str().unwrap().into()))
+        .collect();
+    want.sort_by(|a, b| b.cmp(a));
+    let got: Vec<&str> = d.runs.iter().map(|r| &*r.id).collect();
+    assert_eq!(got, want.iter().map(|(_, id)| id.as_str()).collect::<Vec<_>>());
+    assert!(d.runs.windows(2).all(|w| w[0].started_ms >= w[1].started_ms), "newest first");
+
+    // The first failing phase of each failing run, read from the run itself (this unit of
+    // the demo data failed twice before it passed).
+    assert!(!d.first_failure.is_empty(), "the unit has failing runs to check");
+    for r in &d.runs {
+        let (_, run) = s.get(&format!("/runs/{}", r.id)).await;
+        let first = run["phases"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| matches!(p["outcome"].as_str(), Some("FAIL" | "ERROR")))
+            .min_by_key(|p| p["started_at"].as_str().unwrap_or("").to_string())
+            .map(|p| p["name"].as_str().unwrap().to_string());
+        let failing = matches!(run["outcome"].as_str(), Some("FAIL" | "ERROR"));
+        assert_eq!(
+            d.first_failure.get(&*r.id).cloned(),
+            if failing { first } else { None },
+            "run {}",
+            r.id
+        );
+    }
+
+    // The tree: from the gateway down, this unit marked, each unit under its parent.
+    let (_, me) = s.get(&format!("/units/{serial}")).await;
+    let top = me["parent"]["serial_number"].as_str().expect("a parent").to_string();
+    assert_eq!(d.tree[0].serial, top);
+    assert_eq!(d.tree[0].depth, 0);
+    let here: Vec<_> = d.tree.iter().filter(|t| t.here).collect();
+    assert_eq!(here.len(), 1);
+    assert_eq!(here[0].serial, serial);
+    for (i, t) in d.tree.iter().enumerate().skip(1) {
+        let parent = d.tree[..i].iter().rev().find(|p| p.depth + 1 == t.depth).expect("parent");
+        let (_, p) = s.get(&format!("/units/{}", parent.serial)).await;
+        let kids: Vec<&str> = p["children"]
+            .as_array()
+            .expect("children")
+            .iter()
+            .map(|k| k["serial_number"].as_str().unwrap())
+            .collect();
+        assert!(kids.contains(&t.serial.as_str()), "{} under {}", t.serial, parent.serial);
+    }
+    assert!(!d.tree_cut);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_serial_offers_the_serials_like_it() {
+    let s = server().await;
+    match fetch_unit(&s, "sn-0001").await {
+        UnitAnswer::Missing { close } => {
+            assert!(!close.is_empty(), "close matches");
+            assert!(close.iter().all(|c| c.to_uppercase().starts_with("SN-0001")), "{close:?}");
+        }
+        UnitAnswer::Found(d) => panic!("found {}", d.unit.serial_number),
+    }
+    match fetch_unit(&s, "QQQ-NOTHING").await {
+        UnitAnswer::Missing { close } => assert!(close.is_empty(), "{close:?}"),
+        UnitAnswer::Found(_) => panic!("found a unit that does not exist"),
+    }
+}
+
+async fn create_unit(s: &TestServer, serial: &str) {
+    let body = json!({"serial_number": serial, "part_number": "TREE-P", "revision_number": "A"});
+    let (st, v) = s.call(reqwest::Method::POST, "/units", Some(&body.to_string())).await;
+    assert_eq!(st, 200, "{v}");
+}
+
+async fn attach(s: &TestServer, parent: &str, child: &str) {
+    let body = json!({"child_serial_number": child}).to_string();
+    let (st, v) =
+        s.call(reqwest::Method::PUT, &format!("/units/{parent}/children"), Some(&body)).await;
+    assert_eq!(st, 200, "{v}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deep_tree_and_a_unit_with_many_children() {
+    let s = TestServer::start().await;
+    // A chain of 7 levels; the fourth also holds 40 boards.
+    let chain: Vec<String> = (0..7).map(|i| format!("LVL-{i}")).collect();
+    for c in &chain {
+        create_unit(&s, c).await;
+    }
+    for w in chain.windows(2) {
+        attach(&s, &w[0], &w[1]).await;
+    }
+    for i in (0..40).rev() {
+        let b = format!("BRD-{i:02}");
+        create_unit(&s, &b).await;
+        attach(&s, "LVL-3", &b).await;
+    }
+    let d = found(fetch_unit(&s, "lvl-6").await);
+    assert_eq!(d.tree.len(), 47);
+    assert_eq!(d.tree[0].serial, "LVL-0");
+    // Depth first, children in serial order: LVL-3's boards come before LVL-4 (B < L).
+    let order: Vec<&str> = d.tree.iter().map(|t| t.serial.as_str()).collect();
+    let mut want = vec!["LVL-0", "LVL-1", "LVL-2", "LVL-3"];
+    let boards: Vec<String> = (0..40).map(|i| format!("BRD-{i:02}")).collect();
+    want.extend(boards.iter().map(String::as_str));
+    want.extend(["LVL-4", "LVL-5", "LVL-6"]);
+    assert_eq!(order, want);
+    assert!(d.tree.iter().filter(|t| t.serial.starts_with("BRD")).all(|t| t.depth == 4));
+    assert_eq!(d.tree.last().map(|t| (t.depth, t.here)), Some((6, true)));
+    assert!(d.runs.is_empty());
+}
+
+// ---- The pane, headless ----
+
+fn key(c: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+fn unit_request(fx: &[Effect]) -> Option<(u64, String)> {
+    fx.iter().find_map(|e| match e {
+        Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::Unit { serial }, .. }) => {
+            Some((*id, serial.clone()))
+        }
+        _ => None,
+    })
+}
+
+fn answer(app: &mut App, id: u64, a: UnitAnswer) -> Vec<Effect> {
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Unit(Ok(a)) }), NOW)
+}
+
+/// A unit view opened the way a user does: `U`, the serial, enter; answered with `data`.
+fn opened(w: u16, h: u16, serial: &str, data: &UnitData) -> App {
+    let mut a = app(w, h);
+    a.start();
+    a.update(key(KeyCode::Char('U')), NOW);
+    for c in serial.chars() {
+        a.update(key(KeyCode::Char(c)), NOW);
+    }
+    let (id, asked) = unit_request(&a.update(key(KeyCode::Enter), NOW)).expect("asked");
+    assert_eq!(asked, serial);
+    answer(&mut a, id, UnitAnswer::Found(Box::new(data.clone())));
+    a
+}
+
+async fn demo_unit() -> (TestServer, Box<UnitData>) {
+    let s = server().await;
+    let serial = middle_unit(&s).await;
+    let d = found(fetch_unit(&s, &serial).await);
+    (s, d)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn walk_the_tree_open_a_run_and_come_back() {
+    let (_s, d) = demo_unit().await;
+    let mut a = opened(80, 24, &d.unit.serial_number, &d);
+    let u = a.unit().expect("unit view");
+    assert_eq!(u.serial, d.unit.serial_number);
+    assert_eq!(u.focus, UnitFocus::Runs);
+    // enter on the first run opens it.
+    let fx = a.update(key(KeyCode::Enter), NOW);
+    let run = fx.iter().find_map(|e| match e {
+        Effect::Send(WorkerRequest::Fetch { fetch: Fetch::Run { run_id }, .. }) => Some(run_id),
+        _ => None,
+    });
+    assert_eq!(run.map(String::as_str), Some(&*d.runs[0].id));
+    assert!(a.run().is_some());
+    a.update(key(KeyCode::Esc), NOW);
+    assert!(a.run().is_none() && a.unit().is_some(), "esc comes back to the unit");
+    // tab: the tree, its cursor on this unit; up to the parent, enter moves there.
+    a.update(key(KeyCode::Tab), NOW);
+    let here = d.tree.iter().position(|t| t.here).expect("here");
+    assert_eq!(a.unit().map(|u| (u.focus, u.tree.cursor)), Some((UnitFocus::Tree, here)));
+    a.update(key(KeyCode::Char('g')), NOW);
+    let (id, serial) = unit_request(&a.update(key(KeyCode::Enter), NOW)).expect("parent asked");
+    assert_eq!(serial, d.tree[0].serial);
+    assert_eq!(a.unit().map(|u| u.serial.as_str()), Some(d.tree[0].serial.as_str()));
+    let mut parent = (*d).clone();
+    parent.unit.serial_number = d.tree[0].serial.clone();
+    answer(&mut a, id, UnitAnswer::Found(Box::new(parent)));
+    // enter on the unit the view is about does nothing; esc goes back to where we were.
+    a.update(key(KeyCode::Esc), NOW);
+    let u = a.unit().expect("the first unit view");
+    assert_eq!(
+        (u.serial.as_str(), u.focus, u.tree.cursor),
+        (&*d.unit.serial_number, UnitFocus::Tree, 0)
+    );
+    a.update(key(KeyCode::Esc), NOW);
+    assert!(a.unit().is_none(), "and then the list");
+}
+
+#[test]
+fn an_empty_serial_is_refused_and_an_unknown_one_offers_close_matches() {
+    let mut a = app(80, 24);
+    a.start();
+    a.update(key(KeyCode::Char('U')), NOW);
+    a.update(key(KeyCode::Char(' ')), NOW);
+    assert!(unit_request(&a.update(key(KeyCode::Enter), NOW)).is_none());
+    let screen = text(&a);
+    assert!(screen.contains("type or scan a serial number"), "{screen}");
+    a.update(key(KeyCode::Char('x')), NOW);
+    let (id, _) = unit_request(&a.update(key(KeyCode::Enter), NOW)).expect("asked");
+    let close = vec!["X-001".to_string(), "X-002".to_string()];
+    answer(&mut a, id, UnitAnswer::Missing { close });
+    let screen = text(&a);
+    assert!(screen.contains("No unit x") && screen.contains("X-002"), "{screen}");
+    a.update(key(KeyCode::Char('j')), NOW);
+    let (_, serial) = unit_request(&a.update(key(KeyCode::Enter), NOW)).expect("asked");
+    assert_eq!(serial, "X-002");
+}
+
+// ---- Screens ----
+
+fn draw(app: &App) -> Terminal<TestBackend> {
+    let mut t =
+        Terminal::new(TestBackend::new(app.shared.size.0, app.shared.size.1)).expect("terminal");
+    t.draw(|f| tofui::ui::render(app, f)).expect("draw");
+    t
+}
+
+fn text(app: &App) -> String {
+    draw(app).backend().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unit_view_screens() {
+    let (_s, d) = demo_unit().await;
+    let serial = d.unit.serial_number.clone();
+    let a = opened(80, 24, &serial, &d);
+    let small = text(&a);
+    assert!(small.contains(&serial), "the serial is never cut");
+    insta::assert_snapshot!("unit_80x24", small);
+    let mut big = opened(160, 48, &serial, &d);
+    insta::assert_snapshot!("unit_160x48", text(&big));
+    big.shared.no_color = true;
+    let t = draw(&big);
+    let buf = t.backend().buffer();
+    for y in 0..48 {
+        for x in 0..160 {
+            let c = &buf[(x, y)];
+            assert!(
+                matches!(c.fg, Color::Reset) && matches!(c.bg, Color::Reset),
+                "colour at {x},{y}"
+            );
+        }
+    }
+    // A unit with no runs and no family still says what it is.
+    let mut lone = (*d).clone();
+    lone.runs.clear();
+    lone.first_failure.clear();
+    lone.tree.retain(|t| t.here);
+    lone.tree[0].depth = 0;
+    lone.unit.parent = None;
+    lone.unit.children.clear();
+    insta::assert_snapshot!("unit_alone_80x24", text(&opened(80, 24, &serial, &lone)));
+}
