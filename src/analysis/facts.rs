@@ -46,7 +46,7 @@ pub struct RunFact {
 }
 
 /// The code shared by the values of a two-byte dimension past its 65,534th.
-pub const MANY: u16 = u16::MAX;
+pub(crate) const MANY: u16 = u16::MAX;
 
 fn narrow(code: u32) -> u16 {
     code.min(u32::from(MANY)) as u16
@@ -92,13 +92,13 @@ pub(crate) struct Dict {
 
 impl Dict {
     /// Code 0 is "none": the empty key.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let mut d = Dict::default();
         d.keys.intern("");
         d
     }
 
-    pub fn code(&mut self, key: &str, label: Option<&str>) -> u32 {
+    pub(crate) fn code(&mut self, key: &str, label: Option<&str>) -> u32 {
         let c = self.keys.intern(key);
         if let Some(l) = label.filter(|l| *l != key && !l.is_empty()) {
             self.labels.entry(c).or_insert_with(|| l.into());
@@ -106,7 +106,7 @@ impl Dict {
         c
     }
 
-    pub fn label(&self, code: u32) -> &str {
+    pub(crate) fn label(&self, code: u32) -> &str {
         self.labels.get(&code).map(|b| &**b).unwrap_or_else(|| self.keys.resolve(code))
     }
 }

@@ -120,7 +120,7 @@ impl FailureFacts {
             .or_insert(m);
     }
 
-    pub fn heap_bytes(&self) -> usize {
+    pub(crate) fn heap_bytes(&self) -> usize {
         self.phases.heap_bytes()
             + self.measurements.heap_bytes()
             + (self.first_final.capacity() + self.first_any.capacity()) * (4 + 32 + 1)

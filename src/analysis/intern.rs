@@ -141,7 +141,7 @@ impl Interner {
 /// 17 bytes instead of 36; no UTF-8 string holds a 0xFF byte, so it cannot clash with an id
 /// kept as text.
 #[derive(Debug, Default, Clone)]
-pub struct RunIds(Interner);
+pub(crate) struct RunIds(Interner);
 
 const UUID_TAG: u8 = 0xFF;
 
@@ -161,25 +161,25 @@ fn compact(id: &str) -> Option<[u8; 17]> {
 }
 
 impl RunIds {
-    pub fn reserve(&mut self, n: usize) {
+    pub(crate) fn reserve(&mut self, n: usize) {
         self.0.reserve(n, 17);
     }
 
-    pub fn intern(&mut self, id: &str) -> u32 {
+    pub(crate) fn intern(&mut self, id: &str) -> u32 {
         match compact(id) {
             Some(b) => self.0.intern_bytes(&b),
             None => self.0.intern(id),
         }
     }
 
-    pub fn get(&self, id: &str) -> Option<u32> {
+    pub(crate) fn get(&self, id: &str) -> Option<u32> {
         match compact(id) {
             Some(b) => self.0.get_bytes(&b),
             None => self.0.get(id),
         }
     }
 
-    pub fn resolve(&self, code: u32) -> std::borrow::Cow<'_, str> {
+    pub(crate) fn resolve(&self, code: u32) -> std::borrow::Cow<'_, str> {
         let b = self.0.bytes_of(code);
         match b.split_first() {
             Some((&UUID_TAG, rest)) => uuid::Uuid::from_slice(rest)
@@ -188,7 +188,7 @@ impl RunIds {
         }
     }
 
-    pub fn heap_bytes(&self) -> usize {
+    pub(crate) fn heap_bytes(&self) -> usize {
         self.0.heap_bytes()
     }
 }

@@ -64,7 +64,9 @@ pub fn compare(before: &RunDetail, after: &RunDetail) -> Vec<RetestRow> {
                 let row = match at {
                     Some(i) => &mut rows[i],
                     None => {
-                        let limits = limits_from_validators(m.validators.as_deref().unwrap_or_default()).limits;
+                        let limits =
+                            limits_from_validators(m.validators.as_deref().unwrap_or_default())
+                                .limits;
                         rows.push(RetestRow {
                             phase: p.name.clone(),
                             name: m.name.clone(),

@@ -17,10 +17,10 @@ use rusqlite::Connection;
 use super::auth::Caller;
 use super::error::ApiError;
 use super::store::create::{CreateCtx, Prepared, create_run, insert_run, prepare};
-use super::store::rows;
-use flow::Planned;
 use super::store::ids::IdSource;
+use super::store::rows;
 use super::store::{Store, catalog as store_catalog, mutate};
+use flow::Planned;
 pub use huge::huge_run;
 
 const BATCH: usize = 5_000;
