@@ -105,6 +105,12 @@ pub enum Action {
     Command,
     /// Go to a serial (the unit view); from a run, its unit.
     Unit,
+    /// The yield pane for the view's filter.
+    Yield,
+    /// Split the insight pane by the next dimension.
+    Split,
+    /// Split it by the previous dimension.
+    SplitBack,
 }
 
 /// Names for the config's `[keys.MODE]` tables.
@@ -160,6 +166,9 @@ const NAMES: &[(&str, Action)] = &[
     ("move_view_right", Action::MoveViewRight),
     ("command", Action::Command),
     ("unit", Action::Unit),
+    ("yield", Action::Yield),
+    ("split", Action::Split),
+    ("split_back", Action::SplitBack),
     ("tab_phases", Action::Tab(0)),
     ("tab_logs", Action::Tab(1)),
     ("tab_attachments", Action::Tab(2)),

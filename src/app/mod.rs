@@ -39,6 +39,7 @@ pub mod serial;
 mod shared;
 pub mod unit;
 pub mod upload;
+pub mod yields;
 
 use chrono::FixedOffset;
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
@@ -128,6 +129,8 @@ panes! {
     Serial(serial::SerialPane),
     /// A unit: its runs and its assembly tree.
     Unit(unit::UnitPane),
+    /// The yield pane.
+    Yield(yields::YieldPane),
 }
 
 impl Pane {
@@ -137,7 +140,7 @@ impl Pane {
 
     /// A screen of its own (the run view), rather than something drawn over one.
     pub(crate) fn is_screen(&self) -> bool {
-        matches!(self, Pane::Run(_) | Pane::Unit(_))
+        matches!(self, Pane::Run(_) | Pane::Unit(_) | Pane::Yield(_))
     }
 }
 

@@ -20,6 +20,7 @@ mod text;
 mod theme;
 mod unit;
 mod upload;
+mod yields;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -94,5 +95,6 @@ fn pane(app: &App, p: &Pane, frame: &mut Frame, a: &Areas, theme: &Theme) {
         Pane::Help(_) => help::render(app, app.footer_mode(), frame, a.whole, theme),
         Pane::Serial(s) => serial::render(s, frame, a.bar, theme),
         Pane::Unit(u) => unit::render(app, u, frame, a, theme),
+        Pane::Yield(y) => yields::render(app, y, frame, a, theme),
     }
 }

@@ -31,6 +31,8 @@ pub enum Slot {
     Editor,
     /// The unit view's unit (a newer one cancels it).
     Unit,
+    /// The runs an insight pane (yield) computes from, page after page.
+    Analysis,
 }
 
 /// One page of the runs list.
@@ -78,7 +80,13 @@ pub enum Fetch {
     Unit {
         serial: String,
     },
+    /// Every run the filter matches, newest first, with metadata, up to [`ANALYSIS_CAP`]:
+    /// answered page by page with [`WorkerEvent::AnalysisRuns`].
+    Analysis(Box<ListRequest>),
 }
+
+/// Runs an insight pane loads at most (the newest; the pane says so when there were more).
+pub const ANALYSIS_CAP: usize = 50_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum WorkerRequest {
@@ -104,6 +112,15 @@ pub enum WorkerEvent {
     },
     RunLogs(Result<Vec<LogLine>, ClientError>),
     Unit(Result<UnitAnswer, ClientError>),
+    /// Some runs for an insight pane; `done`: the last of them; `capped`: the filter matches
+    /// more than [`ANALYSIS_CAP`] runs, the newest of which were sent.
+    AnalysisRuns {
+        rows: Result<Vec<crate::api::RunSummary>, ClientError>,
+        /// Rows of these pages that could not be read (left out).
+        unreadable: usize,
+        done: bool,
+        capped: bool,
+    },
     /// Bytes of a download so far.
     Progress {
         received: u64,

@@ -77,13 +77,15 @@ impl Default for Keymap {
             b(ch(' '), Action::Mark, "mark", false),
             b(ch('m'), Action::EditMetadata, "metadata", false),
             b(ch('d'), Action::Delete, "delete", false),
-            b(ch('?'), Action::Help, "help", true),
             b(KeySpec::plain(K::Tab), Action::NextView, "next view", false),
             b(KeySpec::plain(K::BackTab), Action::PrevView, "previous view", false),
             b(ch(':'), Action::Command, "command (:w NAME saves the view)", false),
             b(ch('<'), Action::MoveViewLeft, "move view left", false),
             b(ch('>'), Action::MoveViewRight, "move view right", false),
             b(ch('U'), Action::Unit, "go to serial", true),
+            b(ch('%'), Action::Yield, "yield", true),
+            // Last before quit: the footer keeps the last two when it must drop keys.
+            b(ch('?'), Action::Help, "help", true),
         ]);
         for n in 1..=9u8 {
             list.push(b(ch((b'0' + n) as char), Action::View(n - 1), "view", false));
@@ -217,6 +219,16 @@ impl Default for Keymap {
         ];
         unit.extend(movement(false));
         unit.extend(quit());
+        let mut yields = vec![
+            b(ch('s'), Action::Split, "split by", true),
+            b(ch('S'), Action::SplitBack, "previous split", false),
+            b(KeySpec::plain(K::Esc), Action::Back, "back", true),
+            b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
+            b(ch('r'), Action::Refresh, "reload", false),
+            b(ch('?'), Action::Help, "help", true),
+        ];
+        yields.extend(movement(false));
+        yields.extend(quit());
         let serial = vec![
             b(KeySpec::plain(K::Enter), Action::Submit, "go", true),
             b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
@@ -242,6 +254,7 @@ impl Default for Keymap {
                 (Mode::Command, command),
                 (Mode::Help, help),
                 (Mode::Unit, unit),
+                (Mode::Yield, yields),
                 (Mode::Serial, serial),
                 (Mode::Blocked, quit()),
             ],

@@ -45,6 +45,8 @@ pub enum Mode {
     Help,
     /// The unit view.
     Unit,
+    /// The yield pane.
+    Yield,
     /// Typing or scanning a serial.
     Serial,
     /// The "set your API key" screen.
@@ -143,6 +145,7 @@ impl Mode {
             Mode::Chart => "chart",
             Mode::Editor => "editor",
             Mode::Unit => "unit",
+            Mode::Yield => "yield",
             _ => return None,
         })
     }
