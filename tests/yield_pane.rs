@@ -271,6 +271,11 @@ fn esc_while_loading_cancels_and_s_cycles_the_split() {
     assert!(a.yields().is_some_and(|y| y.loading()));
     let screen = text(&a);
     assert!(screen.contains("0 runs loaded…"), "{screen}");
+    // ? lists the pane's keys.
+    a.update(key('?'), NOW);
+    let help = text(&a);
+    assert!(help.contains("Keys: yield") && help.contains("split by"), "{help}");
+    a.update(esc(), NOW);
     let before = a.yields().unwrap().split_name();
     a.update(key('s'), NOW);
     assert_ne!(a.yields().unwrap().split_name(), before, "s splits by something else");
@@ -312,4 +317,33 @@ async fn yield_screens() {
         "{screen}"
     );
     assert!(screen.contains("3 unreadable runs left out"), "{screen}");
+}
+
+/// Time to load and compute the pane over the demo's 2,000 runs (printed; run with
+/// `--ignored --nocapture`, ideally `--release`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn timing_demo_data() {
+    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
+    let s = TestServer::start_with(move |st| {
+        let opts = SeedOptions { runs: tofui::serve::DEMO_RUNS, seed: 1, anchor };
+        seed(st, &opts).expect("seed");
+    })
+    .await;
+    let t0 = Instant::now();
+    let batches = load(&s, RunQuery::default()).await;
+    let fetched = t0.elapsed();
+    let t1 = Instant::now();
+    let a = opened(80, 24, &batches);
+    let computed = t1.elapsed();
+    let mut b = opened(80, 24, &batches);
+    let t2 = Instant::now();
+    b.update(key('s'), NOW);
+    let split = t2.elapsed();
+    let n: usize = batches.iter().map(Vec::len).sum();
+    assert_eq!(a.yields().map(|y| y.loaded), Some(n));
+    eprintln!(
+        "{n} demo runs: loaded over HTTP in {fetched:?}; fed to the pane batch by batch and \
+         computed in {computed:?}; another split {split:?}"
+    );
 }

@@ -42,6 +42,8 @@ pub(crate) fn render(app: &App, under: Mode, frame: &mut Frame, area: Rect, them
         Mode::Attachments => " Keys: attachments ",
         Mode::Chart => " Keys: chart ",
         Mode::Editor => " Keys: metadata editor ",
+        Mode::Unit => " Keys: unit ",
+        Mode::Yield => " Keys: yield ",
         m if m.in_run() => " Keys: run ",
         _ => " Keys: runs list ",
     };
