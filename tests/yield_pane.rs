@@ -56,7 +56,7 @@ async fn load(s: &TestServer, query: RunQuery) -> Vec<Vec<RunSummary>> {
     .expect("client");
     let (out, mut rx) = unbounded_channel();
     let tx = worker::spawn(client, out);
-    let fetch = Fetch::Analysis(Box::new(request(query)));
+    let fetch = Fetch::Analysis { req: Box::new(request(query)), failures: false };
     tx.send(WorkerRequest::Fetch { id: 7, slot: Slot::Analysis, fetch }).expect("worker");
     let mut batches = Vec::new();
     loop {
@@ -148,7 +148,7 @@ fn analysis_request(fx: &[Effect]) -> Option<(u64, ListRequest)> {
         Effect::Send(WorkerRequest::Fetch {
             id,
             slot: Slot::Analysis,
-            fetch: Fetch::Analysis(r),
+            fetch: Fetch::Analysis { req: r, .. },
         }) => Some((*id, (**r).clone())),
         _ => None,
     })
@@ -341,7 +341,7 @@ async fn timing_demo_data() {
     b.update(key('s'), NOW);
     let split = t2.elapsed();
     let n: usize = batches.iter().map(Vec::len).sum();
-    assert_eq!(a.yields().map(|y| y.loaded), Some(n));
+    assert_eq!(a.yields().map(|y| y.load.loaded), Some(n));
     eprintln!(
         "{n} demo runs: loaded over HTTP in {fetched:?}; fed to the pane batch by batch and \
          computed in {computed:?}; another split {split:?}"

@@ -29,6 +29,7 @@ pub mod editor;
 pub mod filter;
 pub mod form;
 pub mod help;
+pub mod insight;
 pub mod keymap;
 pub mod layout;
 mod pane;

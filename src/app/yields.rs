@@ -5,94 +5,40 @@
 //! The runs load page by page in the background; the numbers are recomputed after each batch,
 //! `esc` stops the load and goes back.
 
+use super::insight::InsightLoad;
 use super::pane::{Component, Ctx, Outcome};
 use super::scroll::Scroll;
 use super::{Action, ListState, Mode, layout};
-use crate::analysis::{Dim, Facts, YieldOptions, YieldReport, yield_report};
-use crate::worker::{ClientError, Fetch, ListRequest, RequestId, Slot, WorkerEvent};
+use crate::analysis::{Dim, YieldOptions, YieldReport, yield_report};
+use crate::worker::{RequestId, WorkerEvent};
 
 pub struct YieldPane {
-    /// The filter as the `/` line shows it (empty: every run).
-    pub filter: String,
-    request: ListRequest,
-    pub facts: Facts,
+    pub load: InsightLoad,
     /// What the table splits by (`None`: the totals only).
     pub split: Option<Dim>,
     pub report: YieldReport,
-    pub pending: Option<RequestId>,
-    /// Runs received so far.
-    pub loaded: usize,
-    /// Rows the API sent that could not be read.
-    pub unreadable: usize,
-    /// The filter matches more runs than are loaded (the newest were).
-    pub capped: bool,
-    pub error: Option<String>,
-    pub retry: Option<String>,
     /// The cursor over the split's rows.
     pub rows: Scroll,
 }
 
 impl YieldPane {
-    /// Opens the pane for the runs `list`'s filter matches.
+    /// Opens the pane for the runs `list`'s filter matches and starts loading them.
     pub(crate) fn for_list(list: &ListState, cx: &mut Ctx) -> YieldPane {
-        // The list's sort and paging do not matter: the loader reads every run, newest first.
-        let request = ListRequest {
-            query: list.query.clone(),
-            sort_by: list.sort_by.clone(),
-            sort_order: list.sort_order.clone(),
-            cursor: None,
-            limit: 100,
-            now_ms: cx.now(),
-            tz: cx.shared.tz,
-            created_after_ms: None,
-        };
-        YieldPane::open(request, cx)
-    }
-
-    /// Opens the pane for the runs `request`'s filter matches and starts loading them.
-    pub(crate) fn open(request: ListRequest, cx: &mut Ctx) -> YieldPane {
-        let offset_min = cx.shared.tz.local_minus_utc() / 60;
-        let facts = Facts::new(offset_min);
-        let report = yield_report(&facts, &YieldOptions::default());
-        let mut p = YieldPane {
-            filter: request.query.to_line(),
-            request,
-            facts,
-            split: Some(Dim::Station),
-            report,
-            pending: None,
-            loaded: 0,
-            unreadable: 0,
-            capped: false,
-            error: None,
-            retry: None,
-            rows: Scroll::default(),
-        };
-        p.load(cx);
-        p
-    }
-
-    fn load(&mut self, cx: &mut Ctx) {
-        let offset_min = cx.shared.tz.local_minus_utc() / 60;
-        self.facts = Facts::new(offset_min);
-        (self.loaded, self.unreadable, self.capped) = (0, 0, false);
-        (self.error, self.retry) = (None, None);
-        self.request.now_ms = cx.now();
-        self.recompute();
-        let fetch = Fetch::Analysis(Box::new(self.request.clone()));
-        self.pending = Some(cx.fetch(Slot::Analysis, fetch));
+        let load = InsightLoad::start(list, false, cx);
+        let report = yield_report(&load.facts, &YieldOptions::default());
+        YieldPane { load, split: Some(Dim::Station), report, rows: Scroll::default() }
     }
 
     /// The report again from the facts (after a batch of runs or a new split).
     fn recompute(&mut self) {
         let opts = YieldOptions { split: self.split, ..YieldOptions::default() };
-        self.report = yield_report(&self.facts, &opts);
+        self.report = yield_report(&self.load.facts, &opts);
     }
 
     /// The next dimension to split by: station, each metadata key, operator, batch,
     /// revision, procedure version, procedure, hour of day, none.
     fn next_split(&mut self, back: bool) {
-        let mut all: Vec<Option<Dim>> = self.facts.dims().into_iter().map(Some).collect();
+        let mut all: Vec<Option<Dim>> = self.load.facts.dims().into_iter().map(Some).collect();
         all.push(None);
         let i = all.iter().position(|d| *d == self.split).unwrap_or(0);
         let n = all.len();
@@ -103,11 +49,11 @@ impl YieldPane {
 
     /// The split's name as the header shows it.
     pub fn split_name(&self) -> String {
-        self.split.map_or("nothing".into(), |d| self.facts.dim_name(d).into_owned())
+        self.split.map_or("nothing".into(), |d| self.load.facts.dim_name(d).into_owned())
     }
 
     pub fn loading(&self) -> bool {
-        self.pending.is_some()
+        self.load.loading()
     }
 
     fn move_by(&mut self, delta: isize, cx: &Ctx) {
@@ -125,9 +71,7 @@ impl Component for YieldPane {
         let page = layout::yield_rows(cx.shared.size.1).max(1) as isize;
         match a {
             Action::Back => {
-                if self.pending.is_some() {
-                    cx.cancel(Slot::Analysis);
-                }
+                self.load.cancel(cx);
                 return Outcome::Pop;
             }
             Action::Down => self.move_by(1, cx),
@@ -138,7 +82,10 @@ impl Component for YieldPane {
             Action::Bottom => self.move_by(isize::MAX / 2, cx),
             Action::Split => self.next_split(false),
             Action::SplitBack => self.next_split(true),
-            Action::Refresh => self.load(cx),
+            Action::Refresh => {
+                self.load.reload(cx);
+                self.recompute();
+            }
             _ => {}
         }
         Outcome::Stay
@@ -150,43 +97,15 @@ impl Component for YieldPane {
         event: WorkerEvent,
         cx: &mut Ctx,
     ) -> Result<Outcome, WorkerEvent> {
-        if self.pending != Some(id) {
-            return Err(event);
-        }
-        match event {
-            WorkerEvent::Retrying { attempt, delay, error } => {
-                let secs = delay.as_millis().div_ceil(1000);
-                self.retry = Some(format!("{error} — retry {attempt} in {secs} s"));
-            }
-            WorkerEvent::AnalysisRuns { rows, unreadable, done, capped } => {
-                self.retry = None;
-                match rows {
-                    Ok(rows) => {
-                        self.loaded += rows.len();
-                        self.unreadable += unreadable;
-                        self.facts.add_runs(&rows);
-                        self.recompute();
-                        let vp = layout::yield_rows(cx.shared.size.1);
-                        self.rows.fit(self.report.rows.len(), vp);
-                    }
-                    Err(e) => {
-                        if let ClientError::Unauthorized(m) = &e {
-                            cx.block(m.clone());
-                        }
-                        self.error = Some(e.to_string());
-                    }
-                }
-                self.capped = capped;
-                if done {
-                    self.pending = None;
-                }
-            }
-            other => return Err(other),
+        if self.load.on_answer(id, event, cx)? {
+            self.recompute();
+            let vp = layout::yield_rows(cx.shared.size.1);
+            self.rows.fit(self.report.rows.len(), vp);
         }
         Ok(Outcome::Stay)
     }
 
     fn busy(&self) -> bool {
-        self.pending.is_some()
+        self.load.loading()
     }
 }

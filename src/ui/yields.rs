@@ -35,10 +35,10 @@ fn pct(x: Option<f64>) -> String {
 }
 
 fn progress(app: &App, p: &YieldPane) -> String {
-    let n = count(p.loaded);
+    let n = count(p.load.loaded);
     if p.loading() {
         format!("{} {n} runs loaded…", spinner(app.shared.now_ms))
-    } else if p.capped {
+    } else if p.load.capped {
         format!("the newest {n} runs (more match)")
     } else {
         format!("{n} runs")
@@ -49,14 +49,15 @@ fn header(app: &App, p: &YieldPane, frame: &mut Frame, area: Rect, theme: &Theme
     let w = area.width as usize;
     let r = &p.report;
     let c = &r.total.count;
-    let filter = if p.filter.is_empty() { "all runs".to_string() } else { p.filter.clone() };
+    let filter =
+        if p.load.filter.is_empty() { "all runs".to_string() } else { p.load.filter.clone() };
     let right = format!(" {} ", progress(app, p));
     let left = fit(&format!(" Yield · {filter}"), w.saturating_sub(right.chars().count()));
     let gap = w.saturating_sub(left.chars().count() + right.chars().count());
     let l1 = Line::from(vec![
         Span::styled(left, theme.header()),
         Span::raw(" ".repeat(gap)),
-        Span::styled(right, if p.capped { theme.warn() } else { theme.dim() }),
+        Span::styled(right, if p.load.capped { theme.warn() } else { theme.dim() }),
     ]);
     let l2 = Line::from(fit(
         &format!(
@@ -85,9 +86,9 @@ fn header(app: &App, p: &YieldPane, frame: &mut Frame, area: Rect, theme: &Theme
         theme.dim(),
     );
     let mut lines = vec![l1, l2, l3];
-    if let Some(e) = &p.error {
+    if let Some(e) = &p.load.error {
         lines[2] = Line::styled(fit(&format!(" could not load the runs: {e}"), w), theme.error());
-    } else if let Some(retry) = &p.retry {
+    } else if let Some(retry) = &p.load.retry {
         lines[2] = Line::styled(fit(&format!(" {retry}"), w), theme.warn());
     }
     frame.render_widget(Paragraph::new(lines), area);
@@ -186,8 +187,8 @@ fn status(app: &App, p: &YieldPane, frame: &mut Frame, area: Rect, theme: &Theme
         0 => String::new(),
         n => format!(" {} {}/{n} · costliest first", p.split_name(), p.rows.cursor + 1),
     };
-    if p.unreadable > 0 {
-        text.push_str(&format!(" · {} unreadable runs left out", count(p.unreadable)));
+    if p.load.unreadable > 0 {
+        text.push_str(&format!(" · {} unreadable runs left out", count(p.load.unreadable)));
     }
     frame.render_widget(Paragraph::new(Line::styled(fit(&text, w), theme.dim())), area);
 }

@@ -81,8 +81,13 @@ pub enum Fetch {
         serial: String,
     },
     /// Every run the filter matches, newest first, with metadata, up to [`ANALYSIS_CAP`]:
-    /// answered page by page with [`WorkerEvent::AnalysisRuns`].
-    Analysis(Box<ListRequest>),
+    /// answered page by page with [`WorkerEvent::AnalysisRuns`]. With `failures`, then the
+    /// failing phases and measurements of those runs' procedures over their time span
+    /// (every attempt), page by page with [`WorkerEvent::AnalysisFailures`].
+    Analysis {
+        req: Box<ListRequest>,
+        failures: bool,
+    },
 }
 
 /// Runs an insight pane loads at most (the newest; the pane says so when there were more).
@@ -121,6 +126,11 @@ pub enum WorkerEvent {
         done: bool,
         capped: bool,
     },
+    /// Failing phase and measurement rows for an insight pane (Pareto); `done`: the last.
+    AnalysisFailures {
+        rows: Result<AnalysisFailureRows, ClientError>,
+        done: bool,
+    },
     /// Bytes of a download so far.
     Progress {
         received: u64,
@@ -141,6 +151,13 @@ pub enum WorkerEvent {
         delay: Duration,
         error: ClientError,
     },
+}
+
+/// Failing phases and failing measurements, as `/v2/phases` and `/v2/measurements` list them.
+#[derive(Debug, Clone, Default)]
+pub struct AnalysisFailureRows {
+    pub phases: Vec<crate::api::crossrun::PhaseRow>,
+    pub measurements: Vec<crate::api::crossrun::MeasurementRow>,
 }
 
 #[derive(Debug, Clone)]

@@ -135,7 +135,7 @@ impl Task {
                     .await;
                 self.send(WorkerEvent::Unit(r));
             }
-            Fetch::Analysis(req) => self.analysis(&req).await,
+            Fetch::Analysis { req, failures } => self.analysis(&req, failures).await,
             Fetch::Download { url, dir, name } => {
                 let (out, id) = (self.out.clone(), self.id);
                 let mut last = std::time::Instant::now();
