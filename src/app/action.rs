@@ -107,6 +107,8 @@ pub enum Action {
     Unit,
     /// The yield pane for the view's filter.
     Yield,
+    /// The failure Pareto pane for the view's filter.
+    Pareto,
     /// Split the insight pane by the next dimension.
     Split,
     /// Split it by the previous dimension.
@@ -167,6 +169,7 @@ const NAMES: &[(&str, Action)] = &[
     ("command", Action::Command),
     ("unit", Action::Unit),
     ("yield", Action::Yield),
+    ("pareto", Action::Pareto),
     ("split", Action::Split),
     ("split_back", Action::SplitBack),
     ("tab_phases", Action::Tab(0)),

@@ -50,10 +50,10 @@ pub(crate) fn unit_split(width: u16, height: u16, tree_len: usize) -> (usize, us
     (runs, tree, false)
 }
 
-/// The yield pane's header: the filter and progress, then the totals on two lines.
-pub(crate) const YIELD_HEADER: u16 = 3;
+/// An insight pane's header (yield, Pareto): the filter and progress, then two lines of totals.
+pub(crate) const INSIGHT_HEADER: u16 = 3;
 
-/// Rows of the yield pane's table (under its column header) on a screen `height` rows high.
-pub(crate) fn yield_rows(height: u16) -> usize {
-    height.saturating_sub(TITLE + YIELD_HEADER + TAB_HEADER + STATUS + KEYS) as usize
+/// Rows of an insight pane's table (under its column header) on a screen `height` rows high.
+pub(crate) fn insight_rows(height: u16) -> usize {
+    height.saturating_sub(TITLE + INSIGHT_HEADER + TAB_HEADER + STATUS + KEYS) as usize
 }

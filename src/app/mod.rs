@@ -33,6 +33,7 @@ pub mod insight;
 pub mod keymap;
 pub mod layout;
 mod pane;
+pub mod pareto;
 pub mod run;
 pub mod runs;
 pub mod scroll;
@@ -132,6 +133,8 @@ panes! {
     Unit(unit::UnitPane),
     /// The yield pane.
     Yield(yields::YieldPane),
+    /// The failure Pareto pane.
+    Pareto(pareto::ParetoPane),
 }
 
 impl Pane {
@@ -141,7 +144,7 @@ impl Pane {
 
     /// A screen of its own (the run view), rather than something drawn over one.
     pub(crate) fn is_screen(&self) -> bool {
-        matches!(self, Pane::Run(_) | Pane::Unit(_) | Pane::Yield(_))
+        matches!(self, Pane::Run(_) | Pane::Unit(_) | Pane::Yield(_) | Pane::Pareto(_))
     }
 }
 

@@ -44,6 +44,7 @@ pub(crate) fn render(app: &App, under: Mode, frame: &mut Frame, area: Rect, them
         Mode::Editor => " Keys: metadata editor ",
         Mode::Unit => " Keys: unit ",
         Mode::Yield => " Keys: yield ",
+        Mode::Pareto => " Keys: failure Pareto ",
         m if m.in_run() => " Keys: run ",
         _ => " Keys: runs list ",
     };

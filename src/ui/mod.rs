@@ -13,6 +13,7 @@ mod filter;
 mod form;
 pub mod format;
 mod help;
+mod pareto;
 mod run;
 mod runs;
 mod serial;
@@ -96,5 +97,6 @@ fn pane(app: &App, p: &Pane, frame: &mut Frame, a: &Areas, theme: &Theme) {
         Pane::Serial(s) => serial::render(s, frame, a.bar, theme),
         Pane::Unit(u) => unit::render(app, u, frame, a, theme),
         Pane::Yield(y) => yields::render(app, y, frame, a, theme),
+        Pane::Pareto(x) => pareto::render(app, x, frame, a, theme),
     }
 }

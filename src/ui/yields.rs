@@ -12,6 +12,7 @@ use super::format::{count, spinner};
 use super::text::{fit, pad};
 use super::theme::Theme;
 use crate::analysis::{BucketSize, YieldCount, YieldRow};
+use crate::app::insight::InsightLoad;
 use crate::app::yields::YieldPane;
 use crate::app::{App, layout};
 
@@ -20,7 +21,7 @@ const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█']
 
 pub(crate) fn render(app: &App, p: &YieldPane, frame: &mut Frame, areas: &Areas, theme: &Theme) {
     let [head, table_head, rows] = Layout::vertical([
-        Constraint::Length(layout::YIELD_HEADER),
+        Constraint::Length(layout::INSIGHT_HEADER),
         Constraint::Length(layout::TAB_HEADER),
         Constraint::Fill(1),
     ])
@@ -30,35 +31,47 @@ pub(crate) fn render(app: &App, p: &YieldPane, frame: &mut Frame, areas: &Areas,
     status(app, p, frame, areas.status, theme);
 }
 
-fn pct(x: Option<f64>) -> String {
+pub(super) fn pct(x: Option<f64>) -> String {
     x.map_or("—".into(), |v| format!("{:.1}%", v * 100.0))
 }
 
-fn progress(app: &App, p: &YieldPane) -> String {
-    let n = count(p.load.loaded);
-    if p.loading() {
+fn progress(app: &App, l: &InsightLoad) -> String {
+    let n = count(l.loaded);
+    if l.loading() && l.runs_done {
+        format!("{} {n} runs, loading failing steps…", spinner(app.shared.now_ms))
+    } else if l.loading() {
         format!("{} {n} runs loaded…", spinner(app.shared.now_ms))
-    } else if p.load.capped {
+    } else if l.capped {
         format!("the newest {n} runs (more match)")
     } else {
         format!("{n} runs")
     }
 }
 
+/// An insight pane's first line: its name and the filter, the load's progress on the right.
+pub(super) fn title_line(
+    app: &App,
+    name: &str,
+    l: &InsightLoad,
+    w: usize,
+    theme: &Theme,
+) -> Line<'static> {
+    let filter = if l.filter.is_empty() { "all runs".to_string() } else { l.filter.clone() };
+    let right = format!(" {} ", progress(app, l));
+    let left = fit(&format!(" {name} · {filter}"), w.saturating_sub(right.chars().count()));
+    let gap = w.saturating_sub(left.chars().count() + right.chars().count());
+    Line::from(vec![
+        Span::styled(left, theme.header()),
+        Span::raw(" ".repeat(gap)),
+        Span::styled(right, if l.capped { theme.warn() } else { theme.dim() }),
+    ])
+}
+
 fn header(app: &App, p: &YieldPane, frame: &mut Frame, area: Rect, theme: &Theme) {
     let w = area.width as usize;
     let r = &p.report;
     let c = &r.total.count;
-    let filter =
-        if p.load.filter.is_empty() { "all runs".to_string() } else { p.load.filter.clone() };
-    let right = format!(" {} ", progress(app, p));
-    let left = fit(&format!(" Yield · {filter}"), w.saturating_sub(right.chars().count()));
-    let gap = w.saturating_sub(left.chars().count() + right.chars().count());
-    let l1 = Line::from(vec![
-        Span::styled(left, theme.header()),
-        Span::raw(" ".repeat(gap)),
-        Span::styled(right, if p.load.capped { theme.warn() } else { theme.dim() }),
-    ]);
+    let l1 = title_line(app, "Yield", &p.load, w, theme);
     let l2 = Line::from(fit(
         &format!(
             " {} units · {} runs · first-pass {} · final {} · {} runs/unit",

@@ -84,6 +84,7 @@ impl Default for Keymap {
             b(ch('>'), Action::MoveViewRight, "move view right", false),
             b(ch('U'), Action::Unit, "go to serial", true),
             b(ch('%'), Action::Yield, "yield", true),
+            b(ch('P'), Action::Pareto, "failure Pareto", true),
             // Last before quit: the footer keeps the last two when it must drop keys.
             b(ch('?'), Action::Help, "help", true),
         ]);
@@ -229,6 +230,16 @@ impl Default for Keymap {
         ];
         yields.extend(movement(false));
         yields.extend(quit());
+        let mut paretos = vec![
+            b(ch('s'), Action::Split, "bars by", true),
+            b(ch('S'), Action::SplitBack, "bars by (back)", false),
+            b(KeySpec::plain(K::Esc), Action::Back, "back", true),
+            b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
+            b(ch('r'), Action::Refresh, "reload", false),
+            b(ch('?'), Action::Help, "help", true),
+        ];
+        paretos.extend(movement(false));
+        paretos.extend(quit());
         let serial = vec![
             b(KeySpec::plain(K::Enter), Action::Submit, "go", true),
             b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
@@ -255,6 +266,7 @@ impl Default for Keymap {
                 (Mode::Help, help),
                 (Mode::Unit, unit),
                 (Mode::Yield, yields),
+                (Mode::Pareto, paretos),
                 (Mode::Serial, serial),
                 (Mode::Blocked, quit()),
             ],

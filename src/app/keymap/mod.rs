@@ -47,6 +47,8 @@ pub enum Mode {
     Unit,
     /// The yield pane.
     Yield,
+    /// The failure Pareto pane.
+    Pareto,
     /// Typing or scanning a serial.
     Serial,
     /// The "set your API key" screen.
@@ -146,6 +148,7 @@ impl Mode {
             Mode::Editor => "editor",
             Mode::Unit => "unit",
             Mode::Yield => "yield",
+            Mode::Pareto => "pareto",
             _ => return None,
         })
     }

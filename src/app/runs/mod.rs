@@ -257,6 +257,10 @@ impl Component for RunsPane {
                 let pane = super::yields::YieldPane::for_list(&self.list, cx);
                 return Outcome::Push(Pane::Yield(Box::new(pane)));
             }
+            Action::Pareto => {
+                let pane = super::pareto::ParetoPane::for_list(&self.list, cx);
+                return Outcome::Push(Pane::Pareto(Box::new(pane)));
+            }
             Action::View(_)
             | Action::NextView
             | Action::PrevView
