@@ -116,8 +116,10 @@ fn text(app: &App) -> String {
 /// Failures by hand from each run's own JSON: counted runs (not ABORTED, no sample unit) that
 /// did not pass, attributed to the first failing phase among the final attempts (by start,
 /// then retry, then name) and inside it the failing measurement first by name; a failing run
-/// with no failing phase counts by its outcome. Returns (by phase, by phase › measurement).
-async fn by_hand(s: &TestServer) -> (BTreeMap<String, u32>, BTreeMap<String, u32>) {
+/// with no failing phase counts by its outcome. Returns (by phase, by phase › measurement,
+/// by (phase › measurement, station)).
+type Counts = BTreeMap<String, u32>;
+async fn by_hand(s: &TestServer) -> (Counts, Counts, BTreeMap<(String, String), u32>) {
     let mut ids = Vec::new();
     loop {
         let (_, page) = s.get(&format!("/runs?limit=100&cursor={}", ids.len())).await;
@@ -132,7 +134,7 @@ async fn by_hand(s: &TestServer) -> (BTreeMap<String, u32>, BTreeMap<String, u32
             break;
         }
     }
-    let (mut phases, mut modes) = (BTreeMap::new(), BTreeMap::new());
+    let (mut phases, mut modes, mut cells) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
     for (id, outcome, production) in ids {
         if !production || !matches!(outcome.as_str(), "FAIL" | "ERROR" | "TIMEOUT") {
             continue;
@@ -178,10 +180,12 @@ async fn by_hand(s: &TestServer) -> (BTreeMap<String, u32>, BTreeMap<String, u32
             }
             None => (outcome.clone(), format!("no failing step ({outcome})")),
         };
+        let station = run["created_by_station"]["name"].as_str().unwrap_or("user").to_string();
         *phases.entry(phase).or_default() += 1;
+        *cells.entry((mode.clone(), station)).or_default() += 1;
         *modes.entry(mode).or_default() += 1;
     }
-    (phases, modes)
+    (phases, modes, cells)
 }
 
 fn bars(a: &App) -> BTreeMap<String, u32> {
@@ -194,7 +198,7 @@ fn bars(a: &App) -> BTreeMap<String, u32> {
 async fn the_bars_are_an_independent_count_of_every_failing_run() {
     let s = server(600).await;
     let events = load(&s).await;
-    let (by_phase, by_mode) = by_hand(&s).await;
+    let (by_phase, by_mode, cells) = by_hand(&s).await;
     assert!(by_mode.len() > 5, "the demo fails in many ways: {by_mode:?}");
     let mut a = opened(160, 48, &events);
     assert_eq!(bars(&a), by_mode, "by failure mode");
@@ -205,10 +209,27 @@ async fn the_bars_are_an_independent_count_of_every_failing_run() {
     let (top, n) = by_mode.iter().max_by_key(|(l, n)| (**n, std::cmp::Reverse(*l))).unwrap();
     let share = format!("{:.1}%", f64::from(*n) * 100.0 / f64::from(total));
     let row = screen.lines().nth(5).expect("first bar").trim_matches('"');
-    let cells: Vec<&str> = row[..].split_whitespace().collect();
+    let words: Vec<&str> = row.split_whitespace().collect();
     assert!(row.trim_start().starts_with(top.as_str()), "{row}");
-    assert_eq!(&cells[cells.len() - 4..cells.len() - 2], &[n.to_string(), share], "{row}");
-    // s: by first failing phase.
+    assert_eq!(&words[words.len() - 4..words.len() - 2], &[n.to_string(), share], "{row}");
+    // w: failure × station, every cell as counted by hand.
+    a.update(key('w'), NOW);
+    let t = a.pareto().and_then(|p| p.two_way.clone()).expect("two-way table");
+    let mut checked = 0;
+    for r in t.rows.iter().filter(|r| r.filter.is_some()) {
+        assert_eq!(r.total, by_mode[&r.label], "{}", r.label);
+        for (c, n) in t.cols.iter().zip(&r.cells).filter(|(c, _)| c.code.is_some()) {
+            let want = cells.get(&(r.label.clone(), c.label.clone())).copied().unwrap_or(0);
+            assert_eq!(*n, want, "{} on {}", r.label, c.label);
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "{checked} cells");
+    let screen = text(&a);
+    assert!(screen.contains("failures × station"), "{screen}");
+    // w again: the bars; s: by first failing phase.
+    a.update(key('w'), NOW);
+    assert!(a.pareto().is_some_and(|p| p.two_way.is_none()));
     a.update(key('s'), NOW);
     assert_eq!(bars(&a), by_phase, "by phase");
 }
@@ -224,6 +245,11 @@ async fn pareto_screens() {
     eprintln!("600 seeded runs: loaded in {fetched:?}, Pareto computed in {:?}", t1.elapsed());
     insta::assert_snapshot!("pareto_80x24", text(&a));
     insta::assert_snapshot!("pareto_160x48", text(&opened(160, 48, &events)));
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut a = opened(w, h, &events);
+        a.update(key('w'), NOW);
+        insta::assert_snapshot!(format!("pareto_two_way_{w}x{h}"), text(&a));
+    }
 }
 
 #[test]

@@ -109,6 +109,8 @@ pub enum Action {
     Yield,
     /// The failure Pareto pane for the view's filter.
     Pareto,
+    /// The Pareto's two-way table (failure × station or the bars' dimension), or back.
+    TwoWay,
     /// Split the insight pane by the next dimension.
     Split,
     /// Split it by the previous dimension.
@@ -170,6 +172,7 @@ const NAMES: &[(&str, Action)] = &[
     ("unit", Action::Unit),
     ("yield", Action::Yield),
     ("pareto", Action::Pareto),
+    ("two_way", Action::TwoWay),
     ("split", Action::Split),
     ("split_back", Action::SplitBack),
     ("tab_phases", Action::Tab(0)),

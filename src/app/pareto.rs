@@ -9,13 +9,18 @@ use super::insight::InsightLoad;
 use super::pane::{Component, Ctx, Outcome};
 use super::scroll::Scroll;
 use super::{Action, ListState, Mode, layout};
-use crate::analysis::{Dim, Pareto, ParetoBy, ParetoOptions, pareto};
+use crate::analysis::{
+    CrossTab, CrossTabOptions, Dim, FailureOptions, Pareto, ParetoBy, ParetoOptions, crosstab,
+    pareto,
+};
 use crate::worker::{RequestId, WorkerEvent};
 
 pub struct ParetoPane {
     pub load: InsightLoad,
     pub by: ParetoBy,
     pub report: Pareto,
+    /// The two-way table (failure × station, or × the bars' dimension) when shown.
+    pub two_way: Option<CrossTab>,
     /// The cursor over the bars.
     pub rows: Scroll,
 }
@@ -25,12 +30,34 @@ impl ParetoPane {
     pub(crate) fn for_list(list: &ListState, cx: &mut Ctx) -> ParetoPane {
         let load = InsightLoad::start(list, true, cx);
         let report = pareto(&load.facts, &ParetoOptions::default());
-        ParetoPane { load, by: ParetoBy::Mode, report, rows: Scroll::default() }
+        ParetoPane { load, by: ParetoBy::Mode, report, two_way: None, rows: Scroll::default() }
     }
 
-    fn recompute(&mut self) {
+    fn recompute(&mut self, cx: &Ctx) {
         let opts = ParetoOptions { by: self.by, ..ParetoOptions::default() };
         self.report = pareto(&self.load.facts, &opts);
+        if self.two_way.is_some() {
+            self.two_way = Some(self.cross(cx));
+        }
+    }
+
+    /// Failure modes (or phases) × stations, or × the dimension the bars are by; as many
+    /// columns as the screen holds.
+    fn cross(&self, cx: &Ctx) -> CrossTab {
+        let (w, h) = cx.shared.size;
+        let opts = CrossTabOptions {
+            failures: FailureOptions::default(),
+            rows_by: if self.by == ParetoBy::Phase { ParetoBy::Phase } else { ParetoBy::Mode },
+            dim: self.dim().unwrap_or(Dim::Station),
+            max_rows: layout::insight_rows(h).max(1),
+            max_cols: layout::two_way_cols(w).max(1),
+        };
+        crosstab(&self.load.facts, &opts)
+    }
+
+    /// Rows under the cursor: the bars, or the two-way table's rows.
+    fn len(&self) -> usize {
+        self.two_way.as_ref().map_or(self.report.bars.len(), |t| t.rows.len())
     }
 
     /// The next grouping: failure mode, phase, then each dimension the data has.
@@ -41,7 +68,6 @@ impl ParetoPane {
         let n = all.len();
         self.by = all[if back { (i + n - 1) % n } else { (i + 1) % n }];
         self.rows = Scroll::default();
-        self.recompute();
     }
 
     /// What the bars are, as the header shows it.
@@ -67,7 +93,7 @@ impl ParetoPane {
 
     fn move_by(&mut self, delta: isize, cx: &Ctx) {
         let vp = layout::insight_rows(cx.shared.size.1);
-        self.rows.move_by(delta, self.report.bars.len(), vp);
+        self.rows.move_by(delta, self.len(), vp);
     }
 }
 
@@ -89,11 +115,21 @@ impl Component for ParetoPane {
             Action::PageUp => self.move_by(-page, cx),
             Action::Top => self.move_by(isize::MIN / 2, cx),
             Action::Bottom => self.move_by(isize::MAX / 2, cx),
-            Action::Split => self.next_by(false),
-            Action::SplitBack => self.next_by(true),
+            Action::Split => {
+                self.next_by(false);
+                self.recompute(cx);
+            }
+            Action::SplitBack => {
+                self.next_by(true);
+                self.recompute(cx);
+            }
+            Action::TwoWay => {
+                self.two_way = if self.two_way.is_some() { None } else { Some(self.cross(cx)) };
+                self.rows = Scroll::default();
+            }
             Action::Refresh => {
                 self.load.reload(cx);
-                self.recompute();
+                self.recompute(cx);
             }
             _ => {}
         }
@@ -107,9 +143,9 @@ impl Component for ParetoPane {
         cx: &mut Ctx,
     ) -> Result<Outcome, WorkerEvent> {
         if self.load.on_answer(id, event, cx)? {
-            self.recompute();
+            self.recompute(cx);
             let vp = layout::insight_rows(cx.shared.size.1);
-            self.rows.fit(self.report.bars.len(), vp);
+            self.rows.fit(self.len(), vp);
         }
         Ok(Outcome::Stay)
     }

@@ -4,7 +4,8 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::Areas;
@@ -12,6 +13,8 @@ use super::format::count;
 use super::text::{fit, pad};
 use super::theme::Theme;
 use super::yields::title_line;
+use crate::analysis::CrossTab;
+use crate::app::layout::{two_way_cell, two_way_label};
 use crate::app::pareto::ParetoPane;
 use crate::app::{App, layout};
 
@@ -40,7 +43,19 @@ pub(crate) fn render(app: &App, p: &ParetoPane, frame: &mut Frame, areas: &Areas
     let l3 = match (&p.load.error, &p.load.retry) {
         (Some(e), _) => Line::styled(fit(&format!(" could not load: {e}"), w), theme.error()),
         (None, Some(retry)) => Line::styled(fit(&format!(" {retry}"), w), theme.warn()),
-        (None, None) => Line::styled(fit(&format!(" bars by {} (s)", p.by_name()), w), theme.dim()),
+        (None, None) => match &p.two_way {
+            Some(t) => Line::styled(
+                fit(
+                    &format!(
+                        " failures × {} · * : concentrated there beyond chance (w: bars)",
+                        p.load.facts.dim_name(t.dim)
+                    ),
+                    w,
+                ),
+                theme.dim(),
+            ),
+            None => Line::styled(fit(&format!(" bars by {} (s)", p.by_name()), w), theme.dim()),
+        },
     };
     let l1 = title_line(app, "Failure Pareto", &p.load, w, theme);
     frame.render_widget(Paragraph::new(vec![l1, l2, l3]), head);
@@ -56,6 +71,9 @@ fn label_width(w: usize) -> usize {
 const NUMBERS: usize = 7 + 8 + 8;
 
 fn table(p: &ParetoPane, frame: &mut Frame, head: Rect, area: Rect, theme: &Theme) {
+    if let Some(t) = &p.two_way {
+        return two_way(p, t, frame, head, area, theme);
+    }
     let w = head.width as usize;
     let label_w = label_width(w);
     let bar_w = w.saturating_sub(1 + label_w + NUMBERS + 2);
@@ -103,6 +121,51 @@ fn table(p: &ParetoPane, frame: &mut Frame, head: Rect, area: Rect, theme: &Them
     frame.render_widget(Paragraph::new(lines), area);
 }
 
+/// Failure modes down, the dimension's values across, failures in the cells; a cell where the
+/// mode is concentrated beyond chance is marked `*` (and coloured).
+fn two_way(p: &ParetoPane, t: &CrossTab, frame: &mut Frame, head: Rect, area: Rect, theme: &Theme) {
+    let w = head.width as usize;
+    let label_w = two_way_label(head.width);
+    let cw = two_way_cell(head.width);
+    let cell = |s: &str| format!("{:>cw$}", fit(s, cw - 1));
+    let mut title = format!(" {}{}", pad("failure", label_w), cell("all"));
+    for c in &t.cols {
+        title.push_str(&cell(&c.label));
+    }
+    frame.render_widget(Paragraph::new(Line::styled(fit(&title, w), theme.header())), head);
+    if t.rows.is_empty() {
+        let text = if p.loading() { " loading…" } else { " no failures for this filter" };
+        frame.render_widget(Paragraph::new(Line::styled(fit(text, w), theme.dim())), area);
+        return;
+    }
+    let lines: Vec<Line> = t
+        .rows
+        .iter()
+        .enumerate()
+        .skip(p.rows.offset)
+        .take(area.height as usize)
+        .map(|(i, r)| {
+            let base = if i == p.rows.cursor { theme.selected() } else { Style::default() };
+            let mut spans = vec![Span::styled(
+                format!(" {}{}", pad(&r.label, label_w), cell(&count(r.total as usize))),
+                base,
+            )];
+            for (j, n) in r.cells.iter().enumerate() {
+                let hot = r.hot == Some(j);
+                let text = match (n, hot) {
+                    (0, _) => "·".to_string(),
+                    (n, true) => format!("{n}*"),
+                    (n, false) => n.to_string(),
+                };
+                let style = if hot { base.patch(theme.warn()) } else { base };
+                spans.push(Span::styled(cell(&text), style));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
 fn status(app: &App, p: &ParetoPane, frame: &mut Frame, area: Rect, theme: &Theme) {
     let w = area.width as usize;
     if let Some(text) = app.flash() {
@@ -110,9 +173,21 @@ fn status(app: &App, p: &ParetoPane, frame: &mut Frame, area: Rect, theme: &Them
         frame.render_widget(Paragraph::new(line), area);
         return;
     }
-    let text = match p.report.bars.len() {
-        0 => String::new(),
-        n => format!(" bar {}/{n} · largest first, top 20", p.rows.cursor + 1),
+    let text = match (&p.two_way, p.report.bars.len()) {
+        (Some(t), _) if !t.rows.is_empty() => {
+            let i = p.rows.cursor;
+            let r = &t.rows[i.min(t.rows.len() - 1)];
+            let why = match r.hot.and_then(|c| Some((c, t.lift(i, c)?))) {
+                Some((c, lift)) => format!(
+                    "{} of {} on {}: {lift:.1}× its share of the runs",
+                    r.cells[c], r.total, t.cols[c].label
+                ),
+                None => format!("no {} stands out", p.load.facts.dim_name(t.dim)),
+            };
+            format!(" row {}/{} · {}", i + 1, t.rows.len(), why)
+        }
+        (_, 0) => String::new(),
+        (_, n) => format!(" bar {}/{n} · largest first, top 20", p.rows.cursor + 1),
     };
     frame.render_widget(Paragraph::new(Line::styled(fit(&text, w), theme.dim())), area);
 }

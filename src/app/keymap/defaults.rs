@@ -232,6 +232,7 @@ impl Default for Keymap {
         yields.extend(quit());
         let mut paretos = vec![
             b(ch('s'), Action::Split, "bars by", true),
+            b(ch('w'), Action::TwoWay, "failure × station", true),
             b(ch('S'), Action::SplitBack, "bars by (back)", false),
             b(KeySpec::plain(K::Esc), Action::Back, "back", true),
             b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
