@@ -249,6 +249,7 @@ async fn pareto_screens() {
         let mut a = opened(w, h, &events);
         a.update(key('w'), NOW);
         insta::assert_snapshot!(format!("pareto_two_way_{w}x{h}"), text(&a));
+        assert_no_colour(&mut a);
     }
 }
 
@@ -286,4 +287,22 @@ async fn timing_demo_data() {
         tofui::serve::DEMO_RUNS,
         t2.elapsed()
     );
+}
+
+/// Under NO_COLOR nothing on the pane is coloured (the two-way table marks with `*`).
+fn assert_no_colour(app: &mut App) {
+    app.shared.no_color = true;
+    let mut t =
+        Terminal::new(TestBackend::new(app.shared.size.0, app.shared.size.1)).expect("terminal");
+    t.draw(|f| tofui::ui::render(app, f)).expect("draw");
+    let buf = t.backend().buffer();
+    for y in 0..app.shared.size.1 {
+        for x in 0..app.shared.size.0 {
+            let c = &buf[(x, y)];
+            assert!(
+                c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset,
+                "colour at {x},{y}"
+            );
+        }
+    }
 }

@@ -299,7 +299,9 @@ async fn yield_screens() {
     let a = opened(80, 24, &batches);
     eprintln!("600 seeded runs: loaded in {fetched:?}, pane computed in {:?}", t1.elapsed());
     insta::assert_snapshot!("yield_80x24", text(&a));
-    insta::assert_snapshot!("yield_160x48", text(&opened(160, 48, &batches)));
+    let mut big = opened(160, 48, &batches);
+    insta::assert_snapshot!("yield_160x48", text(&big));
+    assert_no_colour(&mut big);
     // Capped: said on screen.
     let mut a = app(80, 24);
     a.start();
@@ -346,4 +348,22 @@ async fn timing_demo_data() {
         "{n} demo runs: loaded over HTTP in {fetched:?}; fed to the pane batch by batch and \
          computed in {computed:?}; another split {split:?}"
     );
+}
+
+/// Under NO_COLOR nothing on the pane is coloured (the two-way table marks with `*`).
+fn assert_no_colour(app: &mut App) {
+    app.shared.no_color = true;
+    let mut t =
+        Terminal::new(TestBackend::new(app.shared.size.0, app.shared.size.1)).expect("terminal");
+    t.draw(|f| tofui::ui::render(app, f)).expect("draw");
+    let buf = t.backend().buffer();
+    for y in 0..app.shared.size.1 {
+        for x in 0..app.shared.size.0 {
+            let c = &buf[(x, y)];
+            assert!(
+                c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset,
+                "colour at {x},{y}"
+            );
+        }
+    }
 }
