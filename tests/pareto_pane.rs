@@ -199,6 +199,7 @@ async fn the_bars_are_an_independent_count_of_every_failing_run() {
     let s = server(600).await;
     let events = load(&s).await;
     let (by_phase, by_mode, cells) = by_hand(&s).await;
+    let tested = tested_by_station(&s).await;
     assert!(by_mode.len() > 5, "the demo fails in many ways: {by_mode:?}");
     let mut a = opened(160, 48, &events);
     assert_eq!(bars(&a), by_mode, "by failure mode");
@@ -232,6 +233,21 @@ async fn the_bars_are_an_independent_count_of_every_failing_run() {
     assert!(a.pareto().is_some_and(|p| p.two_way.is_none()));
     a.update(key('s'), NOW);
     assert_eq!(bars(&a), by_phase, "by phase");
+    // s: by station, each with its failure rate over the counted runs it tested.
+    a.update(key('s'), NOW);
+    let mut per_station: BTreeMap<String, u32> = BTreeMap::new();
+    for ((_, station), n) in &cells {
+        *per_station.entry(station.clone()).or_default() += n;
+    }
+    assert_eq!(bars(&a), per_station, "by station");
+    let screen = text(&a);
+    for (station, tested) in &tested {
+        let Some(n) = per_station.get(station) else { continue };
+        let rate = format!("{:.1}% of {tested}", f64::from(*n) * 100.0 / f64::from(*tested));
+        let row =
+            screen.lines().find(|l| l.trim_matches('"').trim_start().starts_with(station.as_str()));
+        assert!(row.is_some_and(|r| r.contains(&rate)), "{station}: {rate}\n{screen}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -245,6 +261,11 @@ async fn pareto_screens() {
     eprintln!("600 seeded runs: loaded in {fetched:?}, Pareto computed in {:?}", t1.elapsed());
     insta::assert_snapshot!("pareto_80x24", text(&a));
     insta::assert_snapshot!("pareto_160x48", text(&opened(160, 48, &events)));
+    // By station: each bar with its failure rate.
+    let mut a = opened(80, 24, &events);
+    a.update(key('s'), NOW);
+    a.update(key('s'), NOW);
+    insta::assert_snapshot!("pareto_by_station_80x24", text(&a));
     for (w, h) in [(80, 24), (160, 48)] {
         let mut a = opened(w, h, &events);
         a.update(key('w'), NOW);
@@ -303,6 +324,29 @@ fn assert_no_colour(app: &mut App) {
                 c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset,
                 "colour at {x},{y}"
             );
+        }
+    }
+}
+
+/// Counted runs (PASS, FAIL, ERROR, TIMEOUT of production units) per station name.
+async fn tested_by_station(s: &TestServer) -> BTreeMap<String, u32> {
+    let mut out = BTreeMap::new();
+    let mut seen = 0;
+    loop {
+        let (_, page) = s.get(&format!("/runs?limit=100&cursor={seen}")).await;
+        let rows = page["data"].as_array().expect("data");
+        seen += rows.len();
+        for r in rows {
+            let counted =
+                matches!(r["outcome"].as_str(), Some("PASS" | "FAIL" | "ERROR" | "TIMEOUT"))
+                    && r["unit"]["sample"].is_null();
+            if counted {
+                let st = r["created_by_station"]["name"].as_str().unwrap_or("user").to_string();
+                *out.entry(st).or_default() += 1;
+            }
+        }
+        if !page["meta"]["has_more"].as_bool().unwrap_or(false) {
+            return out;
         }
     }
 }

@@ -69,15 +69,23 @@ fn label_width(w: usize) -> usize {
 }
 
 const NUMBERS: usize = 7 + 8 + 8;
+/// The failure-rate column, shown when the bars are values of a dimension.
+const RATE: usize = 16;
 
 fn table(p: &ParetoPane, frame: &mut Frame, head: Rect, area: Rect, theme: &Theme) {
     if let Some(t) = &p.two_way {
         return two_way(p, t, frame, head, area, theme);
     }
     let w = head.width as usize;
-    let label_w = label_width(w);
-    let bar_w = w.saturating_sub(1 + label_w + NUMBERS + 2);
-    let title = format!(" {}{:>7}{:>8}{:>8}", pad(&p.by_name(), label_w), "count", "share", "cum.");
+    let rated = p.dim().is_some();
+    let rate_w = if rated { RATE } else { 0 };
+    let label_w = label_width(w).saturating_sub(rate_w).max(16);
+    let bar_w = w.saturating_sub(1 + label_w + NUMBERS + rate_w + 2);
+    let mut title =
+        format!(" {}{:>7}{:>8}{:>8}", pad(&p.by_name(), label_w), "count", "share", "cum.");
+    if rated {
+        title.push_str(&format!("{:>RATE$}", "of runs"));
+    }
     frame.render_widget(Paragraph::new(Line::styled(fit(&title, w), theme.header())), head);
     let r = &p.report;
     if r.bars.is_empty() {
@@ -94,8 +102,21 @@ fn table(p: &ParetoPane, frame: &mut Frame, head: Rect, area: Rect, theme: &Them
         .take(area.height as usize)
         .map(|(i, b)| {
             let n = (b.count as usize * bar_w).div_ceil(max as usize);
+            // Failures per counted run with the value: the failure rate, its base beside it.
+            let rate = match b.tested.filter(|_| rated) {
+                Some(t) if t > 0 => format!(
+                    "{:>RATE$}",
+                    format!(
+                        "{:.1}% of {}",
+                        f64::from(b.count) * 100.0 / f64::from(t),
+                        count(t as usize)
+                    )
+                ),
+                Some(_) => format!("{:>RATE$}", "—"),
+                None => String::new(),
+            };
             let text = format!(
-                " {}{:>7}{:>8}{:>8}  {}",
+                " {}{:>7}{:>8}{:>8}{rate}  {}",
                 pad(&b.label, label_w),
                 count(b.count as usize),
                 format!("{:.1}%", b.share * 100.0),
