@@ -786,3 +786,48 @@ async fn sighup_mid_edit_keeps_the_edits_and_the_next_start_offers_them_back() {
     .await
     .expect("tui test");
 }
+
+/// The insight panes from a filtered view of the real binary: `%` and `P` open over the list,
+/// fill from the server, `w` shows the two-way table, `esc` comes back to the list as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn yield_and_pareto_from_a_filtered_view_and_back() {
+    let s = server(320).await;
+    let url = s.running.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut t = Tui::start(&url, &[]);
+        t.wait_for("the first page", |s| s.contains("SN-") && position(s).is_some());
+        t.send("/");
+        t.send("station:\"Line 1\"");
+        t.send("\r");
+        t.wait_for("the filtered list", |s| {
+            s.contains("station:\"Line 1\"") && position(s).is_some()
+        });
+        t.send("j");
+        t.wait_for("row 2", |s| position(s).is_some_and(|(sel, _)| sel == 2));
+        t.send("%");
+        let y = t.wait_for("the yield pane, loaded", |s| {
+            s.contains("Yield · station:\"Line 1\"")
+                && s.contains(" runs ")
+                && !s.contains("loaded…")
+        });
+        assert!(y.contains("first-pass") && y.contains("Line 1 ICT"), "{y}");
+        assert!(!y.contains("RF Bench"), "only the filter's stations: {y}");
+        t.send("\x1b");
+        t.wait_for("the list, row 2 still selected", |s| {
+            s.contains("station:\"Line 1\"") && position(s).is_some_and(|(sel, _)| sel == 2)
+        });
+        t.send("P");
+        t.wait_for("the Pareto, loaded", |s| {
+            s.contains("Failure Pareto") && s.contains("failures in") && !s.contains("loading")
+        });
+        t.send("w");
+        t.wait_for("the two-way table", |s| s.contains("failures × station"));
+        t.send("\x1b");
+        t.wait_for("the list again", |s| position(s).is_some_and(|(sel, _)| sel == 2));
+        t.send("q");
+        assert!(t.wait_exit().success());
+        t.assert_restored();
+    })
+    .await
+    .expect("tui test");
+}

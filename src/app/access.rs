@@ -4,7 +4,7 @@
 
 use super::pane::{Component, Ctx};
 use super::{App, Download, ListState, Mode, Pane, cache, command, delete, editor, filter};
-use super::{Effect, form, layout, run, unit};
+use super::{Effect, form, layout, pareto, run, unit, yields};
 use crate::app::Action;
 
 impl App {
@@ -81,6 +81,16 @@ impl App {
     /// The topmost unit view.
     pub fn unit(&self) -> Option<&unit::UnitPane> {
         self.find(|p| if let Pane::Unit(u) = p { Some(u.as_ref()) } else { None })
+    }
+
+    /// The topmost yield pane.
+    pub fn yields(&self) -> Option<&yields::YieldPane> {
+        self.find(|p| if let Pane::Yield(y) = p { Some(y.as_ref()) } else { None })
+    }
+
+    /// The topmost Pareto pane.
+    pub fn pareto(&self) -> Option<&pareto::ParetoPane> {
+        self.find(|p| if let Pane::Pareto(x) = p { Some(x.as_ref()) } else { None })
     }
 
     pub fn editor(&self) -> Option<&editor::EditorPane> {

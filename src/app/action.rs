@@ -118,6 +118,16 @@ pub enum Action {
     UploadUnit,
     /// The run's page in the web browser.
     OpenBrowser,
+    /// The yield pane for the view's filter.
+    Yield,
+    /// The failure Pareto pane for the view's filter.
+    Pareto,
+    /// The Pareto's two-way table (failure × station or the bars' dimension), or back.
+    TwoWay,
+    /// Split the insight pane by the next dimension.
+    Split,
+    /// Split it by the previous dimension.
+    SplitBack,
 }
 
 /// Names for the config's `[keys.MODE]` tables.
@@ -180,6 +190,11 @@ const NAMES: &[(&str, Action)] = &[
     ("unit_metadata", Action::EditUnit),
     ("unit_upload", Action::UploadUnit),
     ("open_browser", Action::OpenBrowser),
+    ("yield", Action::Yield),
+    ("pareto", Action::Pareto),
+    ("two_way", Action::TwoWay),
+    ("split", Action::Split),
+    ("split_back", Action::SplitBack),
     ("tab_phases", Action::Tab(0)),
     ("tab_logs", Action::Tab(1)),
     ("tab_attachments", Action::Tab(2)),

@@ -51,3 +51,28 @@ pub(crate) fn unit_split(width: u16, height: u16, tree_len: usize) -> (usize, us
     let runs = body.saturating_sub(tree + 2);
     (runs, tree, false)
 }
+
+/// An insight pane's header (yield, Pareto): the filter and progress, then two lines of totals.
+pub(crate) const INSIGHT_HEADER: u16 = 3;
+
+/// Rows of an insight pane's table (under its column header) on a screen `height` rows high.
+pub(crate) fn insight_rows(height: u16) -> usize {
+    height.saturating_sub(TITLE + INSIGHT_HEADER + TAB_HEADER + STATUS + KEYS) as usize
+}
+
+/// Width of the two-way table's label column on a screen `width` columns wide.
+pub(crate) fn two_way_label(width: u16) -> usize {
+    (width as usize / 3).clamp(16, 40)
+}
+
+/// Width of a two-way table cell (and its total): wider on wide screens, for the labels.
+pub(crate) fn two_way_cell(width: u16) -> usize {
+    if width >= 120 { 12 } else { 8 }
+}
+
+/// Columns of values the two-way table shows on a screen `width` columns wide (after the label
+/// and the row total).
+pub(crate) fn two_way_cols(width: u16) -> usize {
+    let cell = two_way_cell(width);
+    (width as usize).saturating_sub(1 + two_way_label(width) + cell) / cell
+}

@@ -31,9 +31,11 @@ pub mod filter;
 pub mod form;
 pub mod glyphs;
 pub mod help;
+pub mod insight;
 pub mod keymap;
 pub mod layout;
 mod pane;
+pub mod pareto;
 pub mod recovery;
 pub mod retest;
 pub mod run;
@@ -43,6 +45,7 @@ pub mod serial;
 mod shared;
 pub mod unit;
 pub mod upload;
+pub mod yields;
 
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
 
@@ -150,6 +153,10 @@ panes! {
     Unit(unit::UnitPane),
     /// A retest side by side.
     Retest(retest::RetestPane),
+    /// The yield pane.
+    Yield(yields::YieldPane),
+    /// The failure Pareto pane.
+    Pareto(pareto::ParetoPane),
 }
 
 impl Pane {
@@ -159,7 +166,10 @@ impl Pane {
 
     /// A screen of its own (the run view), rather than something drawn over one.
     pub(crate) fn is_screen(&self) -> bool {
-        matches!(self, Pane::Run(_) | Pane::Unit(_) | Pane::Retest(_))
+        matches!(
+            self,
+            Pane::Run(_) | Pane::Unit(_) | Pane::Retest(_) | Pane::Yield(_) | Pane::Pareto(_)
+        )
     }
 }
 

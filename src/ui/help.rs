@@ -55,6 +55,9 @@ pub(crate) fn render(
         Mode::Attachments => " Keys: attachments ",
         Mode::Chart => " Keys: chart ",
         Mode::Editor => " Keys: metadata editor ",
+        Mode::Unit => " Keys: unit ",
+        Mode::Yield => " Keys: yield ",
+        Mode::Pareto => " Keys: failure Pareto ",
         m if m.in_run() => " Keys: run ",
         _ => " Keys: runs list ",
     };

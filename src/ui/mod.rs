@@ -15,6 +15,7 @@ mod form;
 pub mod format;
 mod gauge;
 mod help;
+mod pareto;
 mod retest;
 mod run;
 mod runs;
@@ -23,6 +24,7 @@ mod text;
 mod theme;
 mod unit;
 mod upload;
+mod yields;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -107,5 +109,7 @@ fn pane(app: &App, p: &Pane, frame: &mut Frame, a: &Areas, theme: &Theme) {
         Pane::Serial(s) => serial::render(s, frame, a.bar, theme),
         Pane::Unit(u) => unit::render(app, u, frame, a, theme),
         Pane::Retest(r) => retest::render(app, r, frame, a, theme),
+        Pane::Yield(y) => yields::render(app, y, frame, a, theme),
+        Pane::Pareto(x) => pareto::render(app, x, frame, a, theme),
     }
 }

@@ -33,6 +33,8 @@ pub enum Slot {
     Unit,
     /// The two runs of a retest comparison.
     Retest,
+    /// The runs an insight pane (yield) computes from, page after page.
+    Analysis,
 }
 
 /// One page of the runs list.
@@ -95,7 +97,18 @@ pub enum Fetch {
         before: String,
         after: String,
     },
+    /// Every run the filter matches, newest first, with metadata, up to [`ANALYSIS_CAP`]:
+    /// answered page by page with [`WorkerEvent::AnalysisRuns`]. With `failures`, then the
+    /// failing phases and measurements of those runs' procedures over their time span
+    /// (every attempt), page by page with [`WorkerEvent::AnalysisFailures`].
+    Analysis {
+        req: Box<ListRequest>,
+        failures: bool,
+    },
 }
+
+/// Runs an insight pane loads at most (the newest; the pane says so when there were more).
+pub const ANALYSIS_CAP: usize = 50_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum WorkerRequest {
@@ -123,6 +136,20 @@ pub enum WorkerEvent {
     Unit(Result<UnitAnswer, ClientError>),
     /// The two runs of `Fetch::RunPair`, in that order.
     RunPair(Result<Box<(RunDetail, RunDetail)>, ClientError>),
+    /// Some runs for an insight pane; `done`: the last of them; `capped`: the filter matches
+    /// more than [`ANALYSIS_CAP`] runs, the newest of which were sent.
+    AnalysisRuns {
+        rows: Result<Vec<crate::api::RunSummary>, ClientError>,
+        /// Rows of these pages that could not be read (left out).
+        unreadable: usize,
+        done: bool,
+        capped: bool,
+    },
+    /// Failing phase and measurement rows for an insight pane (Pareto); `done`: the last.
+    AnalysisFailures {
+        rows: Result<AnalysisFailureRows, ClientError>,
+        done: bool,
+    },
     /// Bytes of a download so far.
     Progress {
         received: u64,
@@ -143,6 +170,13 @@ pub enum WorkerEvent {
         delay: Duration,
         error: ClientError,
     },
+}
+
+/// Failing phases and failing measurements, as `/v2/phases` and `/v2/measurements` list them.
+#[derive(Debug, Clone, Default)]
+pub struct AnalysisFailureRows {
+    pub phases: Vec<crate::api::crossrun::PhaseRow>,
+    pub measurements: Vec<crate::api::crossrun::MeasurementRow>,
 }
 
 #[derive(Debug, Clone)]

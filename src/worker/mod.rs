@@ -3,6 +3,7 @@
 //! older one, so late answers to superseded requests never arrive. The tasks are kept in a
 //! `JoinMap` by slot, which also drops each one as it finishes.
 
+mod analysis;
 pub mod catalog;
 pub mod client;
 mod decode;
@@ -161,6 +162,7 @@ impl Task {
                     .await;
                 self.send(WorkerEvent::RunPair(r));
             }
+            Fetch::Analysis { req, failures } => self.analysis(&req, failures).await,
             Fetch::Download { url, dir, name } => {
                 let (out, id) = (self.out.clone(), self.id);
                 // The first update goes out at once: the bar appears when the file is opened.
@@ -258,7 +260,11 @@ impl Task {
         }
     }
 
-    async fn runs(&self, req: &ListRequest) -> Result<RunsPage, ClientError> {
+    /// The query string of a list request's filter (names resolved to ids).
+    async fn filter_params(
+        &self,
+        req: &ListRequest,
+    ) -> Result<Vec<(&'static str, String)>, ClientError> {
         let names = req.query.names();
         let resolved = self
             .retrying(|c, report| {
@@ -266,7 +272,11 @@ impl Task {
                 async move { resolve::resolve(&c, &shared.names, &names, &report).await }
             })
             .await?;
-        let mut params = to_params(&req.query, &resolved, req.now_ms, req.tz);
+        Ok(to_params(&req.query, &resolved, req.now_ms, req.tz))
+    }
+
+    async fn runs(&self, req: &ListRequest) -> Result<RunsPage, ClientError> {
+        let mut params = self.filter_params(req).await?;
         params.push(("sort_by", req.sort_by.as_str().to_string()));
         params.push(("sort_order", req.sort_order.as_str().to_string()));
         params.push(("limit", req.limit.to_string()));

@@ -94,13 +94,16 @@ impl Default for Keymap {
             b(ch(' '), Action::Mark, "mark", false),
             b(ch('m'), Action::EditMetadata, "metadata", false),
             b(ch('D'), Action::Delete, "delete", false),
-            b(ch('?'), Action::Help, "help", true),
             b(KeySpec::plain(K::Tab), Action::NextView, "next view", false),
             b(KeySpec::plain(K::BackTab), Action::PrevView, "previous view", false),
             b(ch(':'), Action::Command, "command (:w NAME, :export FILE, :q quits)", false),
             b(ch('<'), Action::MoveViewLeft, "move view left", false),
             b(ch('>'), Action::MoveViewRight, "move view right", false),
             b(ch('U'), Action::Unit, "go to serial", false),
+            b(ch('%'), Action::Yield, "yield", true),
+            b(ch('P'), Action::Pareto, "failure Pareto", true),
+            // Last before quit: the footer keeps the last two when it must drop keys.
+            b(ch('?'), Action::Help, "help", true),
         ]);
         for n in 1..=9u8 {
             list.push(b(ch((b'0' + n) as char), Action::View(n - 1), "view", false));
@@ -242,6 +245,27 @@ impl Default for Keymap {
         unit.extend(back("back"));
         unit.extend(movement(false));
         unit.extend(quit());
+        let mut yields = vec![
+            b(ch('s'), Action::Split, "split by", true),
+            b(ch('S'), Action::SplitBack, "previous split", false),
+            b(KeySpec::plain(K::Esc), Action::Back, "back", true),
+            b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
+            b(ch('r'), Action::Refresh, "reload", false),
+            b(ch('?'), Action::Help, "help", true),
+        ];
+        yields.extend(movement(false));
+        yields.extend(quit());
+        let mut paretos = vec![
+            b(ch('s'), Action::Split, "bars by", true),
+            b(ch('w'), Action::TwoWay, "failure × station", true),
+            b(ch('S'), Action::SplitBack, "bars by (back)", false),
+            b(KeySpec::plain(K::Esc), Action::Back, "back", true),
+            b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
+            b(ch('r'), Action::Refresh, "reload", false),
+            b(ch('?'), Action::Help, "help", true),
+        ];
+        paretos.extend(movement(false));
+        paretos.extend(quit());
         let serial = vec![
             b(KeySpec::plain(K::Enter), Action::Submit, "go", true),
             b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
@@ -272,6 +296,8 @@ impl Default for Keymap {
                 (Mode::Command, command),
                 (Mode::Help, help),
                 (Mode::Unit, unit),
+                (Mode::Yield, yields),
+                (Mode::Pareto, paretos),
                 (Mode::Serial, serial),
                 (Mode::Retest, retest),
                 (Mode::Blocked, blocked),

@@ -45,6 +45,10 @@ pub enum Mode {
     Help,
     /// The unit view.
     Unit,
+    /// The yield pane.
+    Yield,
+    /// The failure Pareto pane.
+    Pareto,
     /// Typing or scanning a serial.
     Serial,
     /// A retest side by side.
@@ -145,6 +149,8 @@ impl Mode {
             Mode::Chart => "chart",
             Mode::Editor => "editor",
             Mode::Unit => "unit",
+            Mode::Yield => "yield",
+            Mode::Pareto => "pareto",
             _ => return None,
         })
     }

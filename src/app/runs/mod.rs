@@ -264,6 +264,14 @@ impl Component for RunsPane {
                 return Outcome::Push(Pane::Command(Box::default()));
             }
             Action::Unit => return Outcome::Push(Pane::Serial(Box::default())),
+            Action::Yield => {
+                let pane = super::yields::YieldPane::for_list(&self.list, cx);
+                return Outcome::Push(Pane::Yield(Box::new(pane)));
+            }
+            Action::Pareto => {
+                let pane = super::pareto::ParetoPane::for_list(&self.list, cx);
+                return Outcome::Push(Pane::Pareto(Box::new(pane)));
+            }
             Action::View(_)
             | Action::NextView
             | Action::PrevView

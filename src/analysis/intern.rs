@@ -1,0 +1,245 @@
+//! String dictionaries for the facts. Every distinct string (a run id, a serial, a station) is
+//! stored once, end to end in one byte arena, and rows hold its `u32` code. The index is an
+//! open-addressing table of codes (4 bytes a slot, compared against the arena on a probe), so
+//! 50,000 run ids cost their bytes plus about 12 bytes each, where a `HashMap<String, u32>`
+//! would cost some 80.
+
+/// A free slot in the table.
+const EMPTY: u32 = u32::MAX;
+
+fn hash(bytes: &[u8]) -> u64 {
+    // FNV-1a, then a final mix so keys differing only in their last bytes spread over the
+    // table. Deterministic, so codes do not depend on the process.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
+}
+
+/// Byte strings to dense codes `0..len()`, in the order they were first seen.
+#[derive(Default, Clone)]
+pub struct Interner {
+    bytes: Vec<u8>,
+    ends: Vec<u32>,
+    /// Codes by hash, linear probing; a power of two long, at most 7/8 full.
+    slots: Vec<u32>,
+}
+
+impl std::fmt::Debug for Interner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter().map(|(_, s)| s)).finish()
+    }
+}
+
+impl Interner {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Room for `n` more entries of about `bytes_each` bytes without growing.
+    pub fn reserve(&mut self, n: usize, bytes_each: usize) {
+        self.bytes.reserve(n * bytes_each);
+        self.ends.reserve(n);
+        let want = ((self.len() + n) * 8 / 7 + 1).next_power_of_two();
+        if want > self.slots.len() {
+            self.rehash(want);
+        }
+    }
+
+    pub(crate) fn bytes_of(&self, code: u32) -> &[u8] {
+        let i = code as usize;
+        let Some(&end) = self.ends.get(i) else { return &[] };
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.bytes[start as usize..end as usize]
+    }
+
+    /// The code of `key`, or the free slot where it would go.
+    fn find(&self, key: &[u8]) -> Result<u32, usize> {
+        if self.slots.is_empty() {
+            return Err(0);
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = hash(key) as usize & mask;
+        loop {
+            match self.slots[i] {
+                EMPTY => return Err(i),
+                c if self.bytes_of(c) == key => return Ok(c),
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    fn rehash(&mut self, size: usize) {
+        self.slots = vec![EMPTY; size];
+        let mask = size - 1;
+        for c in 0..self.ends.len() as u32 {
+            let mut i = hash(self.bytes_of(c)) as usize & mask;
+            while self.slots[i] != EMPTY {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = c;
+        }
+    }
+
+    pub(crate) fn get_bytes(&self, key: &[u8]) -> Option<u32> {
+        self.find(key).ok()
+    }
+
+    pub(crate) fn intern_bytes(&mut self, key: &[u8]) -> u32 {
+        if let Ok(c) = self.find(key) {
+            return c;
+        }
+        if (self.len() + 1) * 8 > self.slots.len() * 7 {
+            self.rehash((self.slots.len() * 2).max(16));
+        }
+        let Err(slot) = self.find(key) else { unreachable!("not found a moment ago") };
+        let code = self.ends.len() as u32;
+        self.bytes.extend_from_slice(key);
+        self.ends.push(self.bytes.len() as u32);
+        self.slots[slot] = code;
+        code
+    }
+
+    pub fn get(&self, s: &str) -> Option<u32> {
+        self.get_bytes(s.as_bytes())
+    }
+
+    /// The code of `s`, adding it when new.
+    pub fn intern(&mut self, s: &str) -> u32 {
+        self.intern_bytes(s.as_bytes())
+    }
+
+    /// The string of a code; empty for a code this interner never gave (or one that holds
+    /// bytes of another kind, see `facts::RunIds`).
+    pub fn resolve(&self, code: u32) -> &str {
+        std::str::from_utf8(self.bytes_of(code)).unwrap_or("")
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
+        (0..self.ends.len() as u32).map(|c| (c, self.resolve(c)))
+    }
+
+    /// Heap bytes held, for the memory budget (allocated capacity, not just what is used).
+    pub fn heap_bytes(&self) -> usize {
+        self.bytes.capacity() + self.ends.capacity() * 4 + self.slots.capacity() * 4
+    }
+}
+
+/// Run ids. A canonical UUID (what TofuPilot gives) is kept as its 16 bytes behind a 0xFF tag,
+/// 17 bytes instead of 36; no UTF-8 string holds a 0xFF byte, so it cannot clash with an id
+/// kept as text.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct RunIds(Interner);
+
+const UUID_TAG: u8 = 0xFF;
+
+fn compact(id: &str) -> Option<[u8; 17]> {
+    if id.len() != 36 {
+        return None;
+    }
+    let u = uuid::Uuid::try_parse(id).ok()?;
+    let mut text = [0u8; 36];
+    // Only the form that prints back the same: an upper-case id stays text.
+    if u.hyphenated().encode_lower(&mut text) != id {
+        return None;
+    }
+    let mut out = [UUID_TAG; 17];
+    out[1..].copy_from_slice(u.as_bytes());
+    Some(out)
+}
+
+impl RunIds {
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.0.reserve(n, 17);
+    }
+
+    pub(crate) fn intern(&mut self, id: &str) -> u32 {
+        match compact(id) {
+            Some(b) => self.0.intern_bytes(&b),
+            None => self.0.intern(id),
+        }
+    }
+
+    pub(crate) fn get(&self, id: &str) -> Option<u32> {
+        match compact(id) {
+            Some(b) => self.0.get_bytes(&b),
+            None => self.0.get(id),
+        }
+    }
+
+    pub(crate) fn resolve(&self, code: u32) -> std::borrow::Cow<'_, str> {
+        let b = self.0.bytes_of(code);
+        match b.split_first() {
+            Some((&UUID_TAG, rest)) => uuid::Uuid::from_slice(rest)
+                .map_or_else(|_| "".into(), |u| u.hyphenated().to_string().into()),
+            _ => std::str::from_utf8(b).unwrap_or("").into(),
+        }
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.0.heap_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_dense_and_stable() {
+        let mut i = Interner::new();
+        assert_eq!(i.intern("a"), 0);
+        assert_eq!(i.intern(""), 1);
+        assert_eq!(i.intern("bc"), 2);
+        assert_eq!(i.intern("a"), 0);
+        assert_eq!(i.get("bc"), Some(2));
+        assert_eq!(i.get("b"), None);
+        assert_eq!((i.resolve(0), i.resolve(1), i.resolve(2), i.resolve(9)), ("a", "", "bc", ""));
+    }
+
+    #[test]
+    fn many_keys_survive_growth_and_collisions() {
+        let mut i = Interner::new();
+        for k in 0..10_000 {
+            assert_eq!(i.intern(&format!("key-{k}")), k);
+        }
+        for k in (0..10_000).rev() {
+            assert_eq!(i.get(&format!("key-{k}")), Some(k));
+            assert_eq!(i.resolve(k), format!("key-{k}"));
+        }
+        assert_eq!(i.get("key-10000"), None);
+        assert!(i.slots.len() * 7 >= i.len() * 8);
+        // Reserving rehashes without losing anything.
+        i.reserve(100_000, 9);
+        assert_eq!(i.get("key-4242"), Some(4242));
+    }
+
+    #[test]
+    fn run_ids_keep_uuids_in_16_bytes_and_give_them_back() {
+        let mut ids = RunIds::default();
+        let u = "0191d3a2-7c4e-7b1a-9f00-1234567890ab";
+        let upper = "0191D3A2-7C4E-7B1A-9F00-1234567890AB";
+        let (a, b, c) = (ids.intern(u), ids.intern("run-7"), ids.intern(upper));
+        assert_eq!((a, b, c), (0, 1, 2));
+        assert_eq!(ids.0.bytes_of(a).len(), 17);
+        assert_eq!(ids.0.bytes_of(c).len(), 36);
+        assert_eq!(
+            (ids.resolve(a), ids.resolve(b), ids.resolve(c)),
+            (u.into(), "run-7".into(), upper.into())
+        );
+        assert_eq!((ids.get(u), ids.get(upper), ids.get("run-8")), (Some(0), Some(2), None));
+        assert_eq!(ids.intern(u), 0);
+    }
+}

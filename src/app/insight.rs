@@ -1,0 +1,149 @@
+//! What the insight panes (yield, Pareto) share: the runs of the view's filter loading in the
+//! background into [`Facts`], with the progress and the errors to show. The pane recomputes
+//! its report whenever [`InsightLoad::on_answer`] says the facts changed.
+
+use super::ListState;
+use super::pane::Ctx;
+use crate::analysis::Facts;
+use crate::worker::{ClientError, Fetch, ListRequest, RequestId, Slot, WorkerEvent};
+
+pub struct InsightLoad {
+    /// The filter as the `/` line shows it (empty: every run).
+    pub filter: String,
+    request: ListRequest,
+    /// Also load failing phases and measurements (the Pareto needs them).
+    failures: bool,
+    pub facts: Facts,
+    pub pending: Option<RequestId>,
+    /// Runs received so far.
+    pub loaded: usize,
+    /// Rows the API sent that could not be read.
+    pub unreadable: usize,
+    /// The filter matches more runs than are loaded (the newest were).
+    pub capped: bool,
+    /// The runs are in; failing phases and measurements are loading.
+    pub runs_done: bool,
+    pub error: Option<String>,
+    pub retry: Option<String>,
+}
+
+impl InsightLoad {
+    /// Starts loading the runs `list`'s filter matches.
+    pub(crate) fn start(list: &ListState, failures: bool, cx: &mut Ctx) -> InsightLoad {
+        // The list's sort and paging do not matter: the loader reads every run, newest first.
+        let request = ListRequest {
+            query: list.query.clone(),
+            sort_by: list.sort_by.clone(),
+            sort_order: list.sort_order.clone(),
+            cursor: None,
+            limit: 100,
+            now_ms: cx.now(),
+            tz: cx.shared.tz,
+            created_after_ms: None,
+        };
+        let mut l = InsightLoad {
+            filter: request.query.to_line(),
+            request,
+            failures,
+            facts: Facts::new(0),
+            pending: None,
+            loaded: 0,
+            unreadable: 0,
+            capped: false,
+            runs_done: false,
+            error: None,
+            retry: None,
+        };
+        l.reload(cx);
+        l
+    }
+
+    /// Loads again from nothing.
+    pub(crate) fn reload(&mut self, cx: &mut Ctx) {
+        // Days are bucketed at today's offset (a day across a DST change is an hour off).
+        let offset = cx.shared.tz.at(cx.now()).map_or(0, |t| t.offset().local_minus_utc());
+        self.facts = Facts::new(offset / 60);
+        (self.loaded, self.unreadable, self.capped, self.runs_done) = (0, 0, false, false);
+        (self.error, self.retry) = (None, None);
+        self.request.now_ms = cx.now();
+        let fetch =
+            Fetch::Analysis { req: Box::new(self.request.clone()), failures: self.failures };
+        self.pending = Some(cx.fetch(Slot::Analysis, fetch));
+    }
+
+    /// Stops a load in flight.
+    pub(crate) fn cancel(&mut self, cx: &mut Ctx) {
+        if self.pending.take().is_some() {
+            cx.cancel(Slot::Analysis);
+        }
+    }
+
+    pub fn loading(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    fn failed(&mut self, e: ClientError, cx: &mut Ctx) {
+        if let ClientError::Unauthorized(m) = &e {
+            cx.block(m.clone());
+        }
+        self.error = Some(e.to_string());
+        self.pending = None;
+    }
+
+    /// A worker answer: `Ok(true)` when the facts changed, `Err` when it is not this load's.
+    pub(crate) fn on_answer(
+        &mut self,
+        id: RequestId,
+        event: WorkerEvent,
+        cx: &mut Ctx,
+    ) -> Result<bool, WorkerEvent> {
+        if self.pending != Some(id) {
+            return Err(event);
+        }
+        match event {
+            WorkerEvent::Retrying { attempt, delay, error } => {
+                let secs = delay.as_millis().div_ceil(1000);
+                self.retry = Some(format!("{error} — retry {attempt} in {secs} s"));
+                Ok(false)
+            }
+            WorkerEvent::AnalysisRuns { rows, unreadable, done, capped } => {
+                self.retry = None;
+                self.capped = capped;
+                match rows {
+                    Ok(rows) => {
+                        self.loaded += rows.len();
+                        self.unreadable += unreadable;
+                        self.facts.add_runs(&rows);
+                        self.runs_done = done;
+                        if done && !self.failures {
+                            self.pending = None;
+                        }
+                        Ok(true)
+                    }
+                    Err(e) => {
+                        self.failed(e, cx);
+                        Ok(false)
+                    }
+                }
+            }
+            WorkerEvent::AnalysisFailures { rows, done } => {
+                self.retry = None;
+                match rows {
+                    Ok(rows) => {
+                        self.facts.add_phases(&rows.phases);
+                        self.facts.add_measurements(&rows.measurements);
+                        if done {
+                            self.pending = None;
+                        }
+                        Ok(true)
+                    }
+                    Err(e) => {
+                        self.failed(e, cx);
+                        Ok(false)
+                    }
+                }
+            }
+            other => Err(other),
+        }
+    }
+}

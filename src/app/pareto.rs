@@ -1,0 +1,156 @@
+//! The failure Pareto pane: the failures among the runs the view's filter matches, each
+//! attributed to its first failing phase and, inside it, its first failing measurement (final
+//! attempts only), grouped into bars — by failure mode, by phase, or by the station, fixture or
+//! other value the failing run carried — the largest first with share and cumulative share,
+//! top 20 and "other". Runs load first, then the failing phases and measurements; the bars
+//! are recomputed after each batch.
+
+use super::insight::InsightLoad;
+use super::pane::{Component, Ctx, Outcome};
+use super::scroll::Scroll;
+use super::{Action, ListState, Mode, layout};
+use crate::analysis::{
+    CrossTab, CrossTabOptions, Dim, FailureOptions, Pareto, ParetoBy, ParetoOptions, crosstab,
+    pareto,
+};
+use crate::worker::{RequestId, WorkerEvent};
+
+pub struct ParetoPane {
+    pub load: InsightLoad,
+    pub by: ParetoBy,
+    pub report: Pareto,
+    /// The two-way table (failure × station, or × the bars' dimension) when shown.
+    pub two_way: Option<CrossTab>,
+    /// The cursor over the bars.
+    pub rows: Scroll,
+}
+
+impl ParetoPane {
+    /// Opens the pane for the runs `list`'s filter matches and starts loading them.
+    pub(crate) fn for_list(list: &ListState, cx: &mut Ctx) -> ParetoPane {
+        let load = InsightLoad::start(list, true, cx);
+        let report = pareto(&load.facts, &ParetoOptions::default());
+        ParetoPane { load, by: ParetoBy::Mode, report, two_way: None, rows: Scroll::default() }
+    }
+
+    fn recompute(&mut self, cx: &Ctx) {
+        let opts = ParetoOptions { by: self.by, ..ParetoOptions::default() };
+        self.report = pareto(&self.load.facts, &opts);
+        if self.two_way.is_some() {
+            self.two_way = Some(self.cross(cx));
+        }
+    }
+
+    /// Failure modes (or phases) × stations, or × the dimension the bars are by; as many
+    /// columns as the screen holds.
+    fn cross(&self, cx: &Ctx) -> CrossTab {
+        let (w, h) = cx.shared.size;
+        let opts = CrossTabOptions {
+            failures: FailureOptions::default(),
+            rows_by: if self.by == ParetoBy::Phase { ParetoBy::Phase } else { ParetoBy::Mode },
+            dim: self.dim().unwrap_or(Dim::Station),
+            max_rows: layout::insight_rows(h).max(1),
+            max_cols: layout::two_way_cols(w).max(1),
+        };
+        crosstab(&self.load.facts, &opts)
+    }
+
+    /// Rows under the cursor: the bars, or the two-way table's rows.
+    fn len(&self) -> usize {
+        self.two_way.as_ref().map_or(self.report.bars.len(), |t| t.rows.len())
+    }
+
+    /// The next grouping: failure mode, phase, then each dimension the data has.
+    fn next_by(&mut self, back: bool) {
+        let mut all = vec![ParetoBy::Mode, ParetoBy::Phase];
+        all.extend(self.load.facts.dims().into_iter().map(ParetoBy::Dim));
+        let i = all.iter().position(|b| *b == self.by).unwrap_or(0);
+        let n = all.len();
+        self.by = all[if back { (i + n - 1) % n } else { (i + 1) % n }];
+        self.rows = Scroll::default();
+    }
+
+    /// What the bars are, as the header shows it.
+    pub fn by_name(&self) -> String {
+        match self.by {
+            ParetoBy::Mode => "failure (phase › measurement)".into(),
+            ParetoBy::Phase => "first failing phase".into(),
+            ParetoBy::Dim(d) => self.load.facts.dim_name(d).into_owned(),
+        }
+    }
+
+    /// The dimension the bars are by, if any.
+    pub fn dim(&self) -> Option<Dim> {
+        match self.by {
+            ParetoBy::Dim(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn loading(&self) -> bool {
+        self.load.loading()
+    }
+
+    fn move_by(&mut self, delta: isize, cx: &Ctx) {
+        let vp = layout::insight_rows(cx.shared.size.1);
+        self.rows.move_by(delta, self.len(), vp);
+    }
+}
+
+impl Component for ParetoPane {
+    fn mode(&self) -> Mode {
+        Mode::Pareto
+    }
+
+    fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
+        let page = layout::insight_rows(cx.shared.size.1).max(1) as isize;
+        match a {
+            Action::Back => {
+                self.load.cancel(cx);
+                return Outcome::Pop;
+            }
+            Action::Down => self.move_by(1, cx),
+            Action::Up => self.move_by(-1, cx),
+            Action::PageDown => self.move_by(page, cx),
+            Action::PageUp => self.move_by(-page, cx),
+            Action::Top => self.move_by(isize::MIN / 2, cx),
+            Action::Bottom => self.move_by(isize::MAX / 2, cx),
+            Action::Split => {
+                self.next_by(false);
+                self.recompute(cx);
+            }
+            Action::SplitBack => {
+                self.next_by(true);
+                self.recompute(cx);
+            }
+            Action::TwoWay => {
+                self.two_way = if self.two_way.is_some() { None } else { Some(self.cross(cx)) };
+                self.rows = Scroll::default();
+            }
+            Action::Refresh => {
+                self.load.reload(cx);
+                self.recompute(cx);
+            }
+            _ => {}
+        }
+        Outcome::Stay
+    }
+
+    fn on_answer(
+        &mut self,
+        id: RequestId,
+        event: WorkerEvent,
+        cx: &mut Ctx,
+    ) -> Result<Outcome, WorkerEvent> {
+        if self.load.on_answer(id, event, cx)? {
+            self.recompute(cx);
+            let vp = layout::insight_rows(cx.shared.size.1);
+            self.rows.fit(self.len(), vp);
+        }
+        Ok(Outcome::Stay)
+    }
+
+    fn busy(&self) -> bool {
+        self.load.loading()
+    }
+}

@@ -1,0 +1,111 @@
+//! The yield pane: for the runs the current view's filter matches, units tested, runs,
+//! first-pass and final yield, retest load and throughput, split by a dimension (station,
+//! each metadata key, operator, batch, revision, procedure version, procedure, hour of day)
+//! as a table, costliest first, with a sparkline of first-pass yield per day (or hour).
+//! The runs load page by page in the background; the numbers are recomputed after each batch,
+//! `esc` stops the load and goes back.
+
+use super::insight::InsightLoad;
+use super::pane::{Component, Ctx, Outcome};
+use super::scroll::Scroll;
+use super::{Action, ListState, Mode, layout};
+use crate::analysis::{Dim, YieldOptions, YieldReport, yield_report};
+use crate::worker::{RequestId, WorkerEvent};
+
+pub struct YieldPane {
+    pub load: InsightLoad,
+    /// What the table splits by (`None`: the totals only).
+    pub split: Option<Dim>,
+    pub report: YieldReport,
+    /// The cursor over the split's rows.
+    pub rows: Scroll,
+}
+
+impl YieldPane {
+    /// Opens the pane for the runs `list`'s filter matches and starts loading them.
+    pub(crate) fn for_list(list: &ListState, cx: &mut Ctx) -> YieldPane {
+        let load = InsightLoad::start(list, false, cx);
+        let report = yield_report(&load.facts, &YieldOptions::default());
+        YieldPane { load, split: Some(Dim::Station), report, rows: Scroll::default() }
+    }
+
+    /// The report again from the facts (after a batch of runs or a new split).
+    fn recompute(&mut self) {
+        let opts = YieldOptions { split: self.split, ..YieldOptions::default() };
+        self.report = yield_report(&self.load.facts, &opts);
+    }
+
+    /// The next dimension to split by: station, each metadata key, operator, batch,
+    /// revision, procedure version, procedure, hour of day, none.
+    fn next_split(&mut self, back: bool) {
+        let mut all: Vec<Option<Dim>> = self.load.facts.dims().into_iter().map(Some).collect();
+        all.push(None);
+        let i = all.iter().position(|d| *d == self.split).unwrap_or(0);
+        let n = all.len();
+        self.split = all[if back { (i + n - 1) % n } else { (i + 1) % n }];
+        self.rows = Scroll::default();
+        self.recompute();
+    }
+
+    /// The split's name as the header shows it.
+    pub fn split_name(&self) -> String {
+        self.split.map_or("nothing".into(), |d| self.load.facts.dim_name(d).into_owned())
+    }
+
+    pub fn loading(&self) -> bool {
+        self.load.loading()
+    }
+
+    fn move_by(&mut self, delta: isize, cx: &Ctx) {
+        let vp = layout::insight_rows(cx.shared.size.1);
+        self.rows.move_by(delta, self.report.rows.len(), vp);
+    }
+}
+
+impl Component for YieldPane {
+    fn mode(&self) -> Mode {
+        Mode::Yield
+    }
+
+    fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
+        let page = layout::insight_rows(cx.shared.size.1).max(1) as isize;
+        match a {
+            Action::Back => {
+                self.load.cancel(cx);
+                return Outcome::Pop;
+            }
+            Action::Down => self.move_by(1, cx),
+            Action::Up => self.move_by(-1, cx),
+            Action::PageDown => self.move_by(page, cx),
+            Action::PageUp => self.move_by(-page, cx),
+            Action::Top => self.move_by(isize::MIN / 2, cx),
+            Action::Bottom => self.move_by(isize::MAX / 2, cx),
+            Action::Split => self.next_split(false),
+            Action::SplitBack => self.next_split(true),
+            Action::Refresh => {
+                self.load.reload(cx);
+                self.recompute();
+            }
+            _ => {}
+        }
+        Outcome::Stay
+    }
+
+    fn on_answer(
+        &mut self,
+        id: RequestId,
+        event: WorkerEvent,
+        cx: &mut Ctx,
+    ) -> Result<Outcome, WorkerEvent> {
+        if self.load.on_answer(id, event, cx)? {
+            self.recompute();
+            let vp = layout::insight_rows(cx.shared.size.1);
+            self.rows.fit(self.report.rows.len(), vp);
+        }
+        Ok(Outcome::Stay)
+    }
+
+    fn busy(&self) -> bool {
+        self.load.loading()
+    }
+}

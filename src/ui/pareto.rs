@@ -1,0 +1,214 @@
+//! The failure Pareto pane, a screen of its own: the filter and the load's progress, the
+//! failures in the counted runs, then one bar per group, the largest first, with count, share,
+//! cumulative share and a bar scaled to the largest; "other" sums the groups past the top 20.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::Areas;
+use super::format::count;
+use super::text::{fit, pad};
+use super::theme::Theme;
+use super::yields::title_line;
+use crate::analysis::CrossTab;
+use crate::app::layout::{two_way_cell, two_way_label};
+use crate::app::pareto::ParetoPane;
+use crate::app::{App, layout};
+
+pub(crate) fn render(app: &App, p: &ParetoPane, frame: &mut Frame, areas: &Areas, theme: &Theme) {
+    let [head, table_head, rows] = Layout::vertical([
+        Constraint::Length(layout::INSIGHT_HEADER),
+        Constraint::Length(layout::TAB_HEADER),
+        Constraint::Fill(1),
+    ])
+    .areas(areas.body);
+    let w = head.width as usize;
+    let r = &p.report;
+    let rate = if r.counted_runs > 0 {
+        format!(" ({:.1}%)", f64::from(r.events) * 100.0 / f64::from(r.counted_runs))
+    } else {
+        String::new()
+    };
+    let l2 = Line::from(fit(
+        &format!(
+            " {} failures in {} counted runs{rate} · final attempts",
+            count(r.events as usize),
+            count(r.counted_runs as usize)
+        ),
+        w,
+    ));
+    let l3 = match (&p.load.error, &p.load.retry) {
+        (Some(e), _) => Line::styled(fit(&format!(" could not load: {e}"), w), theme.error()),
+        (None, Some(retry)) => Line::styled(fit(&format!(" {retry}"), w), theme.warn()),
+        (None, None) => match &p.two_way {
+            Some(t) => Line::styled(
+                fit(
+                    &format!(
+                        " failures × {} · * : concentrated there beyond chance (w: bars)",
+                        p.load.facts.dim_name(t.dim)
+                    ),
+                    w,
+                ),
+                theme.dim(),
+            ),
+            None => Line::styled(fit(&format!(" bars by {} (s)", p.by_name()), w), theme.dim()),
+        },
+    };
+    let l1 = title_line(app, "Failure Pareto", &p.load, w, theme);
+    frame.render_widget(Paragraph::new(vec![l1, l2, l3]), head);
+    table(p, frame, table_head, rows, theme);
+    status(app, p, frame, areas.status, theme);
+}
+
+/// Width of the label column; the bar takes what is left after the numbers.
+fn label_width(w: usize) -> usize {
+    (w / 2).clamp(16, 56)
+}
+
+const NUMBERS: usize = 7 + 8 + 8;
+/// The failure-rate column, shown when the bars are values of a dimension.
+const RATE: usize = 16;
+
+fn table(p: &ParetoPane, frame: &mut Frame, head: Rect, area: Rect, theme: &Theme) {
+    if let Some(t) = &p.two_way {
+        return two_way(p, t, frame, head, area, theme);
+    }
+    let w = head.width as usize;
+    let rated = p.dim().is_some();
+    let rate_w = if rated { RATE } else { 0 };
+    let label_w = label_width(w).saturating_sub(rate_w).max(16);
+    let bar_w = w.saturating_sub(1 + label_w + NUMBERS + rate_w + 2);
+    let mut title =
+        format!(" {}{:>7}{:>8}{:>8}", pad(&p.by_name(), label_w), "count", "share", "cum.");
+    if rated {
+        title.push_str(&format!("{:>RATE$}", "of runs"));
+    }
+    frame.render_widget(Paragraph::new(Line::styled(fit(&title, w), theme.header())), head);
+    let r = &p.report;
+    if r.bars.is_empty() {
+        let text = if p.loading() { " loading…" } else { " no failures for this filter" };
+        frame.render_widget(Paragraph::new(Line::styled(fit(text, w), theme.dim())), area);
+        return;
+    }
+    let max = r.bars.iter().map(|b| b.count).max().unwrap_or(1).max(1);
+    let mut lines: Vec<Line> = r
+        .bars
+        .iter()
+        .enumerate()
+        .skip(p.rows.offset)
+        .take(area.height as usize)
+        .map(|(i, b)| {
+            let n = (b.count as usize * bar_w).div_ceil(max as usize);
+            // Failures per counted run with the value: the failure rate, its base beside it.
+            let rate = match b.tested.filter(|_| rated) {
+                Some(t) if t > 0 => format!(
+                    "{:>RATE$}",
+                    format!(
+                        "{:.1}% of {}",
+                        f64::from(b.count) * 100.0 / f64::from(t),
+                        count(t as usize)
+                    )
+                ),
+                Some(_) => format!("{:>RATE$}", "—"),
+                None => String::new(),
+            };
+            let text = format!(
+                " {}{:>7}{:>8}{:>8}{rate}  {}",
+                pad(&b.label, label_w),
+                count(b.count as usize),
+                format!("{:.1}%", b.share * 100.0),
+                format!("{:.1}%", b.cumulative * 100.0),
+                "█".repeat(n)
+            );
+            let text = pad(&text, w);
+            if i == p.rows.cursor { Line::styled(text, theme.selected()) } else { Line::raw(text) }
+        })
+        .collect();
+    if let Some(o) = &r.other
+        && lines.len() < area.height as usize
+        && p.rows.offset + lines.len() == r.bars.len()
+    {
+        let text = format!(
+            " {}{:>7}{:>8}",
+            pad(&format!("other ({} groups)", o.groups), label_w),
+            count(o.count as usize),
+            format!("{:.1}%", o.share * 100.0)
+        );
+        lines.push(Line::styled(fit(&text, w), theme.dim()));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// Failure modes down, the dimension's values across, failures in the cells; a cell where the
+/// mode is concentrated beyond chance is marked `*` (and coloured).
+fn two_way(p: &ParetoPane, t: &CrossTab, frame: &mut Frame, head: Rect, area: Rect, theme: &Theme) {
+    let w = head.width as usize;
+    let label_w = two_way_label(head.width);
+    let cw = two_way_cell(head.width);
+    let cell = |s: &str| format!("{:>cw$}", fit(s, cw - 1));
+    let mut title = format!(" {}{}", pad("failure", label_w), cell("all"));
+    for c in &t.cols {
+        title.push_str(&cell(&c.label));
+    }
+    frame.render_widget(Paragraph::new(Line::styled(fit(&title, w), theme.header())), head);
+    if t.rows.is_empty() {
+        let text = if p.loading() { " loading…" } else { " no failures for this filter" };
+        frame.render_widget(Paragraph::new(Line::styled(fit(text, w), theme.dim())), area);
+        return;
+    }
+    let lines: Vec<Line> = t
+        .rows
+        .iter()
+        .enumerate()
+        .skip(p.rows.offset)
+        .take(area.height as usize)
+        .map(|(i, r)| {
+            let base = if i == p.rows.cursor { theme.selected() } else { Style::default() };
+            let mut spans = vec![Span::styled(
+                format!(" {}{}", pad(&r.label, label_w), cell(&count(r.total as usize))),
+                base,
+            )];
+            for (j, n) in r.cells.iter().enumerate() {
+                let hot = r.hot == Some(j);
+                let text = match (n, hot) {
+                    (0, _) => "·".to_string(),
+                    (n, true) => format!("{n}*"),
+                    (n, false) => n.to_string(),
+                };
+                let style = if hot { base.patch(theme.warn()) } else { base };
+                spans.push(Span::styled(cell(&text), style));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn status(app: &App, p: &ParetoPane, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let w = area.width as usize;
+    if let Some(text) = app.flash() {
+        let line = Line::styled(fit(&format!(" {text}"), w), theme.accent());
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
+    let text = match (&p.two_way, p.report.bars.len()) {
+        (Some(t), _) if !t.rows.is_empty() => {
+            let i = p.rows.cursor;
+            let r = &t.rows[i.min(t.rows.len() - 1)];
+            let why = match r.hot.and_then(|c| Some((c, t.lift(i, c)?))) {
+                Some((c, lift)) => format!(
+                    "{} of {} on {}: {lift:.1}× its share of the runs",
+                    r.cells[c], r.total, t.cols[c].label
+                ),
+                None => format!("no {} stands out", p.load.facts.dim_name(t.dim)),
+            };
+            format!(" row {}/{} · {}", i + 1, t.rows.len(), why)
+        }
+        (_, 0) => String::new(),
+        (_, n) => format!(" bar {}/{n} · largest first, top 20", p.rows.cursor + 1),
+    };
+    frame.render_widget(Paragraph::new(Line::styled(fit(&text, w), theme.dim())), area);
+}

@@ -1,0 +1,222 @@
+//! The runs an insight pane computes from: every run the view's filter matches, newest first,
+//! with its metadata, page after page (several pages at once: the cursor is an offset), each
+//! batch sent as it arrives so the pane fills while it loads. Capped at [`ANALYSIS_CAP`] runs.
+//! For the Pareto, then the failing phases and measurements of those runs' procedures over
+//! the runs' time span, every attempt (rows of runs outside the filter are ignored by the
+//! facts, which only count the runs they were given).
+
+use serde_json::value::RawValue;
+
+use super::client::ClientError;
+use super::{ANALYSIS_CAP, AnalysisFailureRows, ListRequest, Task, WorkerEvent};
+use crate::api::crossrun::{MeasurementListRequest, Paging, PhaseListRequest, RunScope};
+use crate::api::{ListMeta, Outcome, PhaseOutcome, RunSummary};
+
+/// Runs per page (the API's largest page).
+const PAGE: usize = 100;
+/// Pages asked for at once.
+const AHEAD: usize = 4;
+
+#[derive(serde::Deserialize)]
+struct RawPage {
+    #[serde(default)]
+    data: Vec<Box<RawValue>>,
+    #[serde(default)]
+    meta: ListMeta,
+}
+
+/// A page's rows, each read on its own (a row that cannot be read is counted, not fatal),
+/// how many could not be read, and whether more pages follow.
+fn decode(body: &[u8]) -> Result<(Vec<RunSummary>, usize, bool), ClientError> {
+    let page: RawPage =
+        serde_json::from_slice(body).map_err(|e| ClientError::Decode(e.to_string()))?;
+    let rows: Vec<RunSummary> =
+        page.data.iter().filter_map(|r| serde_json::from_str(r.get()).ok()).collect();
+    Ok({
+        let bad = page.data.len() - rows.len();
+        (rows, bad, page.meta.has_more)
+    })
+}
+
+impl Task {
+    pub(super) async fn analysis(&self, req: &ListRequest, failures: bool) {
+        let Some((procedures, span)) = self.analysis_runs(req, failures).await else { return };
+        if failures {
+            self.failure_rows(&procedures, span).await;
+        }
+    }
+
+    /// Loads and sends the runs; returns their procedures and time span (`None` when it
+    /// failed, which was sent).
+    async fn analysis_runs(
+        &self,
+        req: &ListRequest,
+        failures: bool,
+    ) -> Option<(Vec<String>, Option<(i64, i64)>)> {
+        let mut procedures: Vec<String> = Vec::new();
+        let mut span: Option<(i64, i64)> = None;
+        let mut params = match self.filter_params(req).await {
+            Ok(p) => p,
+            Err(e) => {
+                self.send(WorkerEvent::AnalysisRuns {
+                    rows: Err(e),
+                    unreadable: 0,
+                    done: true,
+                    capped: false,
+                });
+                return None;
+            }
+        };
+        params.push(("sort_by", "started_at".into()));
+        params.push(("sort_order", "desc".into()));
+        params.push(("include_metadata", "true".into()));
+        params.push(("limit", PAGE.to_string()));
+        let mut offset = 0usize;
+        loop {
+            let asks = (0..AHEAD).map(|k| {
+                let mut p = params.clone();
+                let at = offset + k * PAGE;
+                if at > 0 {
+                    p.push(("cursor", at.to_string()));
+                }
+                self.retrying(move |c, report| {
+                    let p = p.clone();
+                    async move { c.list_runs_raw(&p, &report).await }
+                })
+            });
+            let bodies = futures::future::join_all(asks).await;
+            let mut rows = Vec::new();
+            let mut unreadable = 0;
+            let mut more = true;
+            for body in bodies {
+                let page = body.and_then(|b| decode(&b));
+                match page {
+                    Ok((r, bad, has_more)) => {
+                        rows.extend(
+                            r.into_iter().filter(|r| req.query.keeps_serial(&r.unit.serial_number)),
+                        );
+                        unreadable += bad;
+                        offset += PAGE;
+                        if !has_more {
+                            more = false;
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        if !rows.is_empty() {
+                            let (done, capped) = (false, false);
+                            self.send(WorkerEvent::AnalysisRuns {
+                                rows: Ok(rows),
+                                unreadable,
+                                done,
+                                capped,
+                            });
+                        }
+                        let (done, capped) = (true, false);
+                        self.send(WorkerEvent::AnalysisRuns {
+                            rows: Err(e),
+                            unreadable: 0,
+                            done,
+                            capped,
+                        });
+                        return None;
+                    }
+                }
+            }
+            // At the cap the pane is told more exist; nothing more is fetched.
+            let capped = more && offset >= ANALYSIS_CAP;
+            let done = !more || capped;
+            if failures {
+                for r in &rows {
+                    if !procedures.contains(&r.procedure.id) {
+                        procedures.push(r.procedure.id.clone());
+                    }
+                    if let Some(t) = r.started_at.map(|t| t.timestamp_millis()) {
+                        let (lo, hi) = span.unwrap_or((t, t));
+                        span = Some((lo.min(t), hi.max(t)));
+                    }
+                }
+            }
+            self.send(WorkerEvent::AnalysisRuns { rows: Ok(rows), unreadable, done, capped });
+            if done {
+                return Some((procedures, span));
+            }
+        }
+    }
+
+    /// Failing phases, then failing measurements, of each procedure over `span`, page by page.
+    async fn failure_rows(&self, procedures: &[String], span: Option<(i64, i64)>) {
+        let scope = RunScope {
+            // A second either side: the bounds are not inclusive on every server.
+            started_after: span.map(|(lo, _)| crate::api::time::from_ms(lo - 1_000)),
+            started_before: span.map(|(_, hi)| crate::api::time::from_ms(hi + 1_000)),
+            ..RunScope::default()
+        };
+        for (i, proc_id) in procedures.iter().enumerate() {
+            let last_proc = i + 1 == procedures.len();
+            for measurements in [false, true] {
+                let mut cursor: Option<i64> = None;
+                loop {
+                    let paging = Paging { limit: PAGE as u32, cursor, ..Paging::default() };
+                    let mut rows = AnalysisFailureRows::default();
+                    let page = if measurements {
+                        let req = MeasurementListRequest {
+                            procedure_id: proc_id.clone(),
+                            runs: scope.clone(),
+                            include_retries: true,
+                            measurement_outcomes: vec![Outcome::Fail],
+                            paging,
+                            ..MeasurementListRequest::default()
+                        };
+                        self.retrying(|c, report| {
+                            let req = req.clone();
+                            async move { c.list_measurements(&req, &report).await }
+                        })
+                        .await
+                        .map(|p| {
+                            rows.measurements = p.rows;
+                            (p.has_more, p.next_cursor)
+                        })
+                    } else {
+                        let req = PhaseListRequest {
+                            procedure_id: proc_id.clone(),
+                            outcomes: vec![PhaseOutcome::Fail, PhaseOutcome::Error],
+                            runs: scope.clone(),
+                            include_retries: true,
+                            paging,
+                            ..PhaseListRequest::default()
+                        };
+                        self.retrying(|c, report| {
+                            let req = req.clone();
+                            async move { c.list_phases(&req, &report).await }
+                        })
+                        .await
+                        .map(|p| {
+                            rows.phases = p.rows;
+                            (p.has_more, p.next_cursor)
+                        })
+                    };
+                    match page {
+                        Ok((more, next)) => {
+                            let more = more && next.is_some();
+                            let done = !more && measurements && last_proc;
+                            self.send(WorkerEvent::AnalysisFailures { rows: Ok(rows), done });
+                            if !more {
+                                break;
+                            }
+                            cursor = next;
+                        }
+                        Err(e) => {
+                            let event = WorkerEvent::AnalysisFailures { rows: Err(e), done: true };
+                            return self.send(event);
+                        }
+                    }
+                }
+            }
+        }
+        if procedures.is_empty() {
+            let rows = Ok(AnalysisFailureRows::default());
+            self.send(WorkerEvent::AnalysisFailures { rows, done: true });
+        }
+    }
+}
