@@ -34,6 +34,7 @@ pub mod help;
 pub mod insight;
 pub mod keymap;
 pub mod layout;
+mod msg;
 mod pane;
 pub mod pareto;
 pub mod recovery;
@@ -53,59 +54,13 @@ pub use action::Action;
 pub use downloads::Download;
 pub use glyphs::Glyphs;
 pub use keymap::{Keymap, Mode};
+pub use msg::{Effect, Msg};
 pub(crate) use pane::{Component, Ctx, News, Outcome};
 pub use runs::RunsPane;
 pub use runs::list::ListState;
 pub use shared::{Blocked, Session, Shared, ThemeChoice};
 
-use crate::worker::{WorkerEvent, WorkerRequest, WorkerResponse};
-
-/// What reaches `update`.
-#[derive(Debug, Clone)]
-pub enum Msg {
-    Key(KeyEvent),
-    Mouse(MouseEvent),
-    Resize(u16, u16),
-    Worker(WorkerResponse),
-    /// Time passed (animations, live polling, "updated N s ago").
-    Tick,
-    /// Paths that complete `text` (listed by the event loop for the upload prompt).
-    Completions {
-        text: String,
-        candidates: Vec<String>,
-    },
-    /// The config file was written with the views (its path), or why not.
-    ViewsSaved(Result<String, String>),
-    /// An export was written to `path`, or not.
-    Exported {
-        path: String,
-        written: export::Written,
-    },
-}
-
-/// What `update` asks the event loop to do.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    Send(WorkerRequest),
-    /// Put this text on the clipboard (OSC 52).
-    Copy(String),
-    /// Open this link in the web browser.
-    Open(String),
-    /// Write `content` to `path` atomically; over an existing file only when `overwrite`
-    /// (answered with `Msg::Exported`).
-    Export {
-        path: String,
-        content: String,
-        overwrite: bool,
-    },
-    /// List the paths that complete this text (answered with `Msg::Completions`).
-    ListDir(String),
-    /// Write the views to the config file (answered with `Msg::ViewsSaved`).
-    SaveViews(Vec<crate::config::ViewEntry>),
-    /// Delete the edits a signal saved (they were restored or declined).
-    ForgetEdits,
-    Quit,
-}
+use crate::worker::{WorkerEvent, WorkerResponse};
 
 /// Declares the panes that open over the runs list: the [`Pane`] enum and its dispatch to
 /// [`Component`]. One line per pane.

@@ -1,0 +1,53 @@
+//! What reaches `update` ([`Msg`]) and what it asks the event loop to do ([`Effect`]).
+
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use super::export;
+use crate::worker::{WorkerRequest, WorkerResponse};
+
+/// What reaches `update`.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    Worker(WorkerResponse),
+    /// Time passed (animations, live polling, "updated N s ago").
+    Tick,
+    /// Paths that complete `text` (listed by the event loop for the upload prompt).
+    Completions {
+        text: String,
+        candidates: Vec<String>,
+    },
+    /// The config file was written with the views (its path), or why not.
+    ViewsSaved(Result<String, String>),
+    /// An export was written to `path`, or not.
+    Exported {
+        path: String,
+        written: export::Written,
+    },
+}
+
+/// What `update` asks the event loop to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Send(WorkerRequest),
+    /// Put this text on the clipboard (OSC 52).
+    Copy(String),
+    /// Open this link in the web browser.
+    Open(String),
+    /// Write `content` to `path` atomically; over an existing file only when `overwrite`
+    /// (answered with `Msg::Exported`).
+    Export {
+        path: String,
+        content: String,
+        overwrite: bool,
+    },
+    /// List the paths that complete this text (answered with `Msg::Completions`).
+    ListDir(String),
+    /// Write the views to the config file (answered with `Msg::ViewsSaved`).
+    SaveViews(Vec<crate::config::ViewEntry>),
+    /// Delete the edits a signal saved (they were restored or declined).
+    ForgetEdits,
+    Quit,
+}
