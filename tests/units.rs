@@ -634,3 +634,13 @@ fn read_only_offers_no_unit_changes() {
         assert!(!text(&a).contains("Upload a file"), "no upload prompt");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_unit_view_is_usable_at_40x10() {
+    let (_s, d) = demo_unit().await;
+    let serial = d.unit.serial_number.clone();
+    let a = opened(40, 10, &serial, &d);
+    let screen = text(&a);
+    assert!(screen.contains(&serial) && screen.contains("PASS"), "{screen}");
+    insta::assert_snapshot!("unit_40x10", screen);
+}
