@@ -49,6 +49,10 @@ fn list_with_fixture_at(at: usize) -> App {
 
 /// An app with the fixture run open (answered by the worker).
 fn opened() -> App {
+    opened_with(run_fixture::run())
+}
+
+fn opened_with(run: tofui::api::RunDetail) -> App {
     let mut app = list_with_fixture_at(0);
     let fx = code(&mut app, KeyCode::Enter);
     let Some(Effect::Send(WorkerRequest::Fetch {
@@ -64,7 +68,7 @@ fn opened() -> App {
     app.update(
         Msg::Worker(WorkerResponse {
             id,
-            event: WorkerEvent::Run { run: Ok(Box::new(run_fixture::run())), logs_follow: false },
+            event: WorkerEvent::Run { run: Ok(Box::new(run)), logs_follow: false },
         }),
         NOW,
     );
@@ -157,6 +161,18 @@ fn failure_counts_say_what_they_count() {
     key(&mut app, 'f');
     let flash = app.flash().unwrap_or_default().to_string();
     assert_eq!(flash, "failure 1 of 3 · 3 failing phases, 2 failing measurements");
+}
+
+#[test]
+fn a_run_without_phases_says_so() {
+    let mut run = run_fixture::run();
+    run.phases = None;
+    run.summary.sequences = None;
+    let app = opened_with(run);
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    t.draw(|f| tofui::ui::render(&app, f)).unwrap();
+    let screen = t.backend().to_string();
+    assert!(screen.contains("this run has no phases") && !screen.contains("1/0"), "{screen}");
 }
 
 #[test]
