@@ -186,14 +186,31 @@ fn the_phase_log_window_holds_exactly_the_lines_inside_it() {
         l.logs.visible.iter().map(|&i| l.log_lines()[i as usize].id.as_str()).collect();
     assert_eq!(
         ids,
-        ["l2", "l3", "l4"],
-        "both ends inclusive, 0.5 s before and 1 ms after left out"
+        ["l2", "l3", "l4", "l5"],
+        "from the phase's start up to the next phase's start (6 s): 0.5 s before is left out, \
+         1 ms after the end is in, as frameworks log the verdict after the phase returns"
     );
+    let w = l.logs.window.as_ref().expect("window");
+    let after: Vec<bool> = l
+        .logs
+        .visible
+        .iter()
+        .map(|&i| {
+            let t = l.log_lines()[i as usize].timestamp.as_ref().map(tofui::api::time::to_ms);
+            t.is_some_and(|t| w.after(t))
+        })
+        .collect();
+    assert_eq!(after, [false, false, false, true], "only the line after the phase is marked");
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    t.draw(|f| tofui::ui::render(&app, f)).unwrap();
+    let screen = t.backend().to_string();
+    let marked: Vec<&str> = screen.lines().filter(|s| s.starts_with("\"›")).collect();
+    assert!(marked.len() == 1 && marked[0].contains("Self-test starting"), "{screen}");
     // From the phase itself, the same window.
     key(&mut app, '1');
     key(&mut app, 'k'); // Power-on
     key(&mut app, 'l');
-    assert_eq!(loaded(&app).logs.visible.len(), 3);
+    assert_eq!(loaded(&app).logs.visible.len(), 4);
     // `a` drops the window; level toggles filter.
     key(&mut app, 'a');
     assert_eq!(loaded(&app).logs.visible.len(), 7);
@@ -386,7 +403,7 @@ fn the_run_shows_before_its_logs_and_the_logs_fill_in() {
     app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::RunLogs(Ok(logs)) }), NOW);
     let l = loaded(&app);
     assert!(!l.logs_pending);
-    assert_eq!(l.logs.visible.len(), 3, "the window applies to the logs that came");
+    assert_eq!(l.logs.visible.len(), 4, "the window applies to the logs that came");
     // Back and in again: from the cache, logs included, no request.
     code(&mut app, KeyCode::Esc);
     assert!(code(&mut app, KeyCode::Enter).is_empty());

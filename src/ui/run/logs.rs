@@ -86,7 +86,7 @@ pub(crate) fn render(
     if let Some(w) = &state.window {
         info.push(Span::styled(" · phase ", theme.dim()));
         info.push(Span::styled(fit(&w.label, 30), theme.accent()));
-        info.push(Span::styled(" (a: all)", theme.dim()));
+        info.push(Span::styled(" (› after it · a: all)", theme.dim()));
     }
     if let Some(s) = &state.search {
         info.push(Span::styled(
@@ -127,8 +127,12 @@ pub(crate) fn render(
         let t = l.timestamp.as_ref().map(|t| offset(to_ms(t), start)).unwrap_or_default();
         let src = fit(&format!("{}:{}", l.source_file, l.line_number), 22);
         let is_match = needle.as_deref().is_some_and(|n| contains_ci(&l.message, n));
+        // `›`: logged after the phase ended, before the next one began.
+        let after =
+            state.window.as_ref().zip(l.timestamp.as_ref()).is_some_and(|(w, t)| w.after(to_ms(t)));
         let mut spans = vec![
-            Span::styled(format!(" {level:<8}"), level_style(l.level.as_ref(), theme)),
+            Span::styled(if after { "›" } else { " " }, theme.accent()),
+            Span::styled(format!("{level:<8}"), level_style(l.level.as_ref(), theme)),
             Span::styled(format!("{t:>10} "), theme.dim()),
             Span::styled(format!("{src:<22} "), theme.dim()),
         ];
