@@ -49,6 +49,10 @@ fn list_with_fixture_at(at: usize) -> App {
 
 /// An app with the fixture run open (answered by the worker).
 fn opened() -> App {
+    opened_with(run_fixture::run())
+}
+
+fn opened_with(run: tofui::api::RunDetail) -> App {
     let mut app = list_with_fixture_at(0);
     let fx = code(&mut app, KeyCode::Enter);
     let Some(Effect::Send(WorkerRequest::Fetch {
@@ -64,7 +68,7 @@ fn opened() -> App {
     app.update(
         Msg::Worker(WorkerResponse {
             id,
-            event: WorkerEvent::Run { run: Ok(Box::new(run_fixture::run())), logs_follow: false },
+            event: WorkerEvent::Run { run: Ok(Box::new(run)), logs_follow: false },
         }),
         NOW,
     );
@@ -160,6 +164,18 @@ fn failure_counts_say_what_they_count() {
 }
 
 #[test]
+fn a_run_without_phases_says_so() {
+    let mut run = run_fixture::run();
+    run.phases = None;
+    run.summary.sequences = None;
+    let app = opened_with(run);
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    t.draw(|f| tofui::ui::render(&app, f)).unwrap();
+    let screen = t.backend().to_string();
+    assert!(screen.contains("this run has no phases") && !screen.contains("1/0"), "{screen}");
+}
+
+#[test]
 fn the_phase_log_window_holds_exactly_the_lines_inside_it() {
     let mut app = opened();
     key(&mut app, 'f'); // rail_3v3, in Power-on: 10:00:01.000 – 10:00:05.000
@@ -170,14 +186,31 @@ fn the_phase_log_window_holds_exactly_the_lines_inside_it() {
         l.logs.visible.iter().map(|&i| l.log_lines()[i as usize].id.as_str()).collect();
     assert_eq!(
         ids,
-        ["l2", "l3", "l4"],
-        "both ends inclusive, 0.5 s before and 1 ms after left out"
+        ["l2", "l3", "l4", "l5"],
+        "from the phase's start up to the next phase's start (6 s): 0.5 s before is left out, \
+         1 ms after the end is in, as frameworks log the verdict after the phase returns"
     );
+    let w = l.logs.window.as_ref().expect("window");
+    let after: Vec<bool> = l
+        .logs
+        .visible
+        .iter()
+        .map(|&i| {
+            let t = l.log_lines()[i as usize].timestamp.as_ref().map(tofui::api::time::to_ms);
+            t.is_some_and(|t| w.after(t))
+        })
+        .collect();
+    assert_eq!(after, [false, false, false, true], "only the line after the phase is marked");
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    t.draw(|f| tofui::ui::render(&app, f)).unwrap();
+    let screen = t.backend().to_string();
+    let marked: Vec<&str> = screen.lines().filter(|s| s.starts_with("\"›")).collect();
+    assert!(marked.len() == 1 && marked[0].contains("Self-test starting"), "{screen}");
     // From the phase itself, the same window.
     key(&mut app, '1');
     key(&mut app, 'k'); // Power-on
     key(&mut app, 'l');
-    assert_eq!(loaded(&app).logs.visible.len(), 3);
+    assert_eq!(loaded(&app).logs.visible.len(), 4);
     // `a` drops the window; level toggles filter.
     key(&mut app, 'a');
     assert_eq!(loaded(&app).logs.visible.len(), 7);
@@ -370,7 +403,7 @@ fn the_run_shows_before_its_logs_and_the_logs_fill_in() {
     app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::RunLogs(Ok(logs)) }), NOW);
     let l = loaded(&app);
     assert!(!l.logs_pending);
-    assert_eq!(l.logs.visible.len(), 3, "the window applies to the logs that came");
+    assert_eq!(l.logs.visible.len(), 4, "the window applies to the logs that came");
     // Back and in again: from the cache, logs included, no request.
     code(&mut app, KeyCode::Esc);
     assert!(code(&mut app, KeyCode::Enter).is_empty());

@@ -124,7 +124,10 @@ fn logs_filtered_and_searched() {
 #[test]
 fn phase_logs() {
     both_sizes("phase_logs", "fl", |s, _| {
-        assert!(s.contains("phase Power-on") && s.contains("3/7 lines"), "{s}")
+        assert!(
+            s.contains("phase Power-on") && s.contains("4/7 lines") && s.contains("› after it"),
+            "{s}"
+        )
     });
 }
 

@@ -345,7 +345,7 @@ async fn open_a_failing_run_jump_to_the_failure_read_its_logs_and_download() {
         t.send("l");
         let logs =
             t.wait_for("the phase's logs", |s| s.contains("· phase ") && s.contains("lines"));
-        assert!(logs.contains("(a: all)"), "{logs}");
+        assert!(logs.contains("a: all)"), "{logs}");
         t.send("3");
         t.wait_for("the attachments", |s| s.contains("board photo.bin"));
         t.send("\r");

@@ -26,11 +26,7 @@ fn sort_name(s: &SortBy) -> &str {
 
 pub(crate) fn title(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let list = app.list();
-    let mut filter =
-        if list.query.is_empty() { "all runs".to_string() } else { list.query.to_line() };
-    if app.mode() == Mode::List && app.runs.modified(app.runs.active) {
-        filter = format!("edited, X restores: {filter}");
-    }
+    let filter = if list.query.is_empty() { "all runs".to_string() } else { list.query.to_line() };
     let arrow = if list.sort_order == SortOrder::Desc { "↓" } else { "↑" };
     let mut right = format!(" sort: {} {arrow} ", sort_name(&list.sort_by));
     if let Some(ms) = list.live_ms {

@@ -132,7 +132,23 @@ impl Loaded {
         } else {
             String::new()
         };
-        Some(Window { label: format!("{}{retry}", phase.name), start_ms: s, end_ms: e })
+        // Up to the next phase's start; the last phase gets to the run's end, at most 5 s on.
+        let next = self
+            .run
+            .phases
+            .as_deref()?
+            .iter()
+            .filter_map(|p| p.started_at.as_ref().map(to_ms))
+            .filter(|&t| t >= e)
+            .min();
+        let run_end = self.run.summary.ended_at.as_ref().map(to_ms).filter(|&t| t >= e);
+        let until = next.or(run_end.map(|t| t.min(e + 5_000))).unwrap_or(e + 5_000);
+        Some(Window {
+            label: format!("{}{retry}", phase.name),
+            start_ms: s,
+            end_ms: e,
+            until_ms: until,
+        })
     }
 
     pub(crate) fn metadata_len(&self) -> usize {

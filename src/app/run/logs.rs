@@ -14,6 +14,16 @@ pub struct Window {
     pub label: String,
     pub start_ms: i64,
     pub end_ms: i64,
+    /// Lines are shown up to here (the next phase's start): frameworks often log the verdict
+    /// just after the phase returns. Lines after `end_ms` are marked as outside the phase.
+    pub until_ms: i64,
+}
+
+impl Window {
+    /// Whether a line at `t` came after the phase ended (shown, but marked).
+    pub fn after(&self, t: i64) -> bool {
+        t > self.end_ms
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -71,7 +81,7 @@ impl LogsState {
             }
             if let Some(w) = &self.window {
                 let Some(t) = l.timestamp.as_ref().map(to_ms) else { continue };
-                if t < w.start_ms || t > w.end_ms {
+                if t < w.start_ms || t > w.until_ms.max(w.end_ms) {
                     continue;
                 }
             }

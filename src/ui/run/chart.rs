@@ -47,6 +47,34 @@ fn bounds(values: impl Iterator<Item = f64>) -> [f64; 2] {
     [lo - pad, hi + pad]
 }
 
+/// Axis bounds widened to round numbers and their three labels (ends and middle): the ends
+/// are multiples of the smallest 1-2-5 step that spans the data in at most ten, so ticks read
+/// `17.6 17.8 18.0`, not `17.6105`, and little of the plot is wasted.
+fn nice_axis(b: [f64; 2]) -> ([f64; 2], [String; 3]) {
+    let range = (b[1] - b[0]).abs();
+    let range = if range < 1e-9 * b[0].abs().max(1.0) { b[0].abs().max(1.0) * 0.1 } else { range };
+    let mag = 10f64.powf((range / 10.0).log10().floor());
+    let mut i = 0;
+    loop {
+        let step = [1.0, 2.0, 5.0, 10.0][i % 4] * mag * 10f64.powi((i / 4) as i32);
+        let lo = (b[0] / step).floor() * step;
+        let mut n = ((b[1] - lo) / step).ceil().max(1.0);
+        if n % 2.0 == 1.0 {
+            n += 1.0;
+        }
+        if n <= 10.0 || i > 12 {
+            let hi = lo + n * step;
+            let decimals = (-step.log10().floor()).max(0.0) as usize;
+            let f = |v: f64| {
+                let v = if v.abs() < step / 2.0 { 0.0 } else { v };
+                format!("{v:.decimals$}")
+            };
+            return ([lo, hi], [f(lo), f(lo + n / 2.0 * step), f(hi)]);
+        }
+        i += 1;
+    }
+}
+
 pub(crate) fn render(m: &Measurement, frame: &mut Frame, area: Rect, theme: &Theme) {
     let series = m.data_series.as_deref().unwrap_or_default();
     let block = Block::bordered().title(format!(" {} — esc closes ", m.name));
@@ -129,13 +157,9 @@ pub(crate) fn render(m: &Measurement, frame: &mut Frame, area: Rect, theme: &The
                 .data(pts),
         );
     }
-    let labels = |b: [f64; 2]| {
-        vec![
-            Span::raw(number(b[0])),
-            Span::raw(number((b[0] + b[1]) / 2.0)),
-            Span::raw(number(b[1])),
-        ]
-    };
+    let (xb, x_labels) = nice_axis(xb);
+    let (yb, y_labels) = nice_axis(yb);
+    let labels = |l: [String; 3]| l.into_iter().map(Span::raw).collect::<Vec<_>>();
     let y_units = series[1].units.as_deref().or(m.units.as_deref());
     let chart = Chart::new(datasets)
         .block(block)
@@ -143,14 +167,14 @@ pub(crate) fn render(m: &Measurement, frame: &mut Frame, area: Rect, theme: &The
             Axis::default()
                 .title(axis_title(x.name.as_deref(), x.units.as_deref(), "x"))
                 .bounds(xb)
-                .labels(labels(xb))
+                .labels(labels(x_labels))
                 .style(theme.dim()),
         )
         .y_axis(
             Axis::default()
                 .title(axis_title(None, y_units, "y"))
                 .bounds(yb)
-                .labels(labels(yb))
+                .labels(labels(y_labels))
                 .style(theme.dim()),
         )
         .legend_position(Some(LegendPosition::TopRight))
@@ -159,4 +183,25 @@ pub(crate) fn render(m: &Measurement, frame: &mut Frame, area: Rect, theme: &The
             ratatui::layout::Constraint::Percentage(60),
         ));
     frame.render_widget(chart, area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nice_axis;
+
+    #[test]
+    fn ticks_are_round_on_a_1_2_5_step() {
+        assert_eq!(nice_axis([17.6105, 17.9]).1, ["17.60", "17.75", "17.90"]);
+        assert_eq!(nice_axis([0.0, 2396.15]).1, ["0", "1500", "3000"]);
+        assert_eq!(nice_axis([2395.6, 2484.4]).1, ["2390", "2440", "2490"]);
+        for b in [[3.19, 3.41], [16.5, 17.5], [1e-3, 7e-3], [120.0, 980.0], [5.0, 5.0]] {
+            let (nb, labels) = nice_axis(b);
+            assert!(nb[0] <= b[0] && nb[1] >= b[1], "{b:?} within {nb:?}");
+            for l in &labels {
+                let digits = l.trim_start_matches('-').replace('.', "");
+                let significant = digits.trim_start_matches('0').trim_end_matches('0');
+                assert!(significant.len() <= 3, "{b:?}: {l} is not round ({labels:?})");
+            }
+        }
+    }
 }

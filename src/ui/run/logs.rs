@@ -22,13 +22,23 @@ fn level_style(l: Option<&LogLevel>, theme: &Theme) -> Style {
     }
 }
 
-/// `+12.345s` from the run's start.
+/// `+12.345s` from the run's start; long runs as durations (`+16m40.5s`, `+27h46m39s`,
+/// `+12d03h`), so the column keeps its 10 cells.
 fn offset(t: i64, start: Option<i64>) -> String {
     match start {
         Some(s) => {
             let d = t - s;
             let sign = if d < 0 { "-" } else { "+" };
-            format!("{sign}{}.{:03}s", d.abs() / 1000, d.abs() % 1000)
+            let ms = d.abs();
+            let (h, m, sec) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60);
+            match ms {
+                0..1_000_000 => format!("{sign}{}.{:03}s", ms / 1000, ms % 1000),
+                1_000_000..3_600_000 => {
+                    format!("{sign}{}m{sec:02}.{}s", ms / 60_000, ms % 1000 / 100)
+                }
+                3_600_000..360_000_000 => format!("{sign}{h}h{m:02}m{sec:02}s"),
+                _ => format!("{sign}{}d{:02}h", h / 24, h % 24),
+            }
         }
         None => crate::api::time::from_ms(t).format("%H:%M:%S%.3f").to_string(),
     }
@@ -76,7 +86,7 @@ pub(crate) fn render(
     if let Some(w) = &state.window {
         info.push(Span::styled(" · phase ", theme.dim()));
         info.push(Span::styled(fit(&w.label, 30), theme.accent()));
-        info.push(Span::styled(" (a: all)", theme.dim()));
+        info.push(Span::styled(" (› after it · a: all)", theme.dim()));
     }
     if let Some(s) = &state.search {
         info.push(Span::styled(
@@ -117,8 +127,12 @@ pub(crate) fn render(
         let t = l.timestamp.as_ref().map(|t| offset(to_ms(t), start)).unwrap_or_default();
         let src = fit(&format!("{}:{}", l.source_file, l.line_number), 22);
         let is_match = needle.as_deref().is_some_and(|n| contains_ci(&l.message, n));
+        // `›`: logged after the phase ended, before the next one began.
+        let after =
+            state.window.as_ref().zip(l.timestamp.as_ref()).is_some_and(|(w, t)| w.after(to_ms(t)));
         let mut spans = vec![
-            Span::styled(format!(" {level:<8}"), level_style(l.level.as_ref(), theme)),
+            Span::styled(if after { "›" } else { " " }, theme.accent()),
+            Span::styled(format!("{level:<8}"), level_style(l.level.as_ref(), theme)),
             Span::styled(format!("{t:>10} "), theme.dim()),
             Span::styled(format!("{src:<22} "), theme.dim()),
         ];
@@ -129,5 +143,28 @@ pub(crate) fn render(
             Paragraph::new(line),
             Rect { y: body.y + row as u16, height: 1, ..body },
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::offset;
+
+    #[test]
+    fn offsets_keep_their_column_on_long_runs() {
+        let cases = [
+            (12_345, "+12.345s"),
+            (999_999, "+999.999s"),
+            (99_999_000, "+27h46m39s"),
+            (1_000_000, "+16m40.0s"),
+            (-1_500, "-1.500s"),
+            (1_000_000_000, "+11d13h"),
+        ];
+        for (d, want) in cases {
+            assert_eq!(offset(d, Some(0)), want);
+        }
+        for d in (0..40).map(|i| 7_i64.pow(i / 3) * (1 + i as i64 % 3)) {
+            assert!(offset(d, Some(0)).chars().count() <= 10, "{d}: {}", offset(d, Some(0)));
+        }
     }
 }

@@ -180,6 +180,12 @@ fn status(app: &App, d: &RunPane, frame: &mut Frame, area: Rect, theme: &Theme) 
                 .and_then(|i| l.tree.failures.iter().position(|&f| f == i))
                 .map(|k| format!(" · failure {}/{}", k + 1, l.tree.failures.len()))
                 .unwrap_or_default();
+            if l.tree.visible.is_empty() {
+                return frame.render_widget(
+                    Paragraph::new(Line::styled(" this run has no phases", theme.dim())),
+                    area,
+                );
+            }
             format!(
                 " {}/{} {}{fail} · {}",
                 l.tree.view.cursor + 1,
