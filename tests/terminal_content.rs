@@ -144,7 +144,7 @@ fn a_metadata_key_with_control_characters_keeps_the_columns() {
 /// the open run, `M` from the open metadata editor.
 const PANES: [(&str, &str, &[&str]); 14] = [
     ("list", "", &["SN-01199", "✗ FAIL"]),
-    ("help", "?", &["down", "open"]),
+    ("help", "?", &["down", "j/k scroll"]),
     ("filter", "/outcome:fail", &["/ outcome:fail"]),
     ("form", "F", &["Outcome"]),
     ("command", ":w mine", &[":w mine"]),
