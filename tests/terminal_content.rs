@@ -148,7 +148,7 @@ const PANES: [(&str, &str, &[&str]); 14] = [
     ("filter", "/outcome:fail", &["/ outcome:fail"]),
     ("form", "F", &["Outcome"]),
     ("command", ":w mine", &[":w mine"]),
-    ("delete", "  d", &["Delete 2 runs?", "SN-01199"]),
+    ("delete", "  D", &["Delete 2 runs?", "SN-01199"]),
     ("run_tree", "R", &["rail_3v3", "3.52 V"]),
     ("run_logs", "R2", &["ERROR", "lib/power.py"]),
     ("run_attachments", "R3", &["scope_capture", "report.pdf", "2.5 MB"]),
