@@ -15,6 +15,7 @@ mod form;
 pub mod format;
 mod gauge;
 mod help;
+mod list_chrome;
 mod pareto;
 mod retest;
 mod run;
@@ -79,9 +80,9 @@ fn draw(app: &App, frame: &mut Frame) {
     match screen.map(|i| &stack[i]) {
         Some(p) => pane(app, p, frame, &areas, &theme),
         None => {
-            runs::tabs(&app.runs, frame, tabs, &theme);
+            list_chrome::tabs(&app.runs, frame, tabs, &theme);
             runs::render(app, frame, body, &theme);
-            runs::status(app, frame, status, &theme);
+            list_chrome::status(app, frame, status, &theme);
         }
     }
     chrome::keys(app, app.footer_mode(), frame, keys, &theme);

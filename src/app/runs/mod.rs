@@ -3,6 +3,7 @@
 //! the selection. It is always at the bottom of the pane stack.
 
 pub mod list;
+mod live;
 pub mod views;
 
 use std::collections::HashSet;
