@@ -680,6 +680,8 @@ async fn the_linux_console_and_vt100_get_ascii_and_vt100_no_colour() {
     .expect("tui test");
 }
 
+// SIGHUP and file modes are Unix's.
+#[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sighup_mid_edit_keeps_the_edits_and_the_next_start_offers_them_back() {
     let s = server(20).await;

@@ -249,3 +249,41 @@ fn a_changed_view_is_marked_and_x_capital_restores_it() {
     assert_eq!(line, "outcome:FAIL,ERROR,TIMEOUT SN-01", "{line}");
     assert!(screen_of(&app).contains("2 Failures*"));
 }
+
+#[test]
+fn a_new_failure_found_by_live_mode_keeps_its_mark_in_the_failures_tab() {
+    let mut app = three_views();
+    app.set_live(Some(5_000));
+    let fx = app.update(Msg::Tick, NOW + 5_000);
+    let failures_view = app.runs.views[1].id;
+    let id = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Live(v), .. })
+                if *v == failures_view =>
+            {
+                Some(*id)
+            }
+            _ => None,
+        })
+        .expect("poll of Failures");
+    let mut fresh = row(1);
+    fresh.id = "new-failure".into();
+    fresh.outcome = Some(tofui::api::RunOutcome::Fail);
+    fresh.created_ms = Some(NOW + 4_000);
+    let mut p = page(0..0, false);
+    p.rows.push(fresh.clone());
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(p)) }), NOW + 5_100);
+    // Switching to the tab refreshes it; the answer still lists the new failure.
+    let fx = press(&mut app, "2");
+    let (rid, _, _) = requests(&fx).first().cloned().expect("the tab refreshes");
+    let mut p = page(0..10, false);
+    p.rows.insert(0, fresh);
+    app.update(Msg::Worker(WorkerResponse { id: rid, event: WorkerEvent::Runs(Ok(p)) }), NOW);
+    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    t.draw(|f| tofui::ui::render(&app, f)).expect("draw");
+    let first_row: String = t.backend().to_string().lines().nth(3).unwrap_or_default().into();
+    assert!(first_row.starts_with("\"*"), "the new failure is marked: {first_row}");
+    let second: String = t.backend().to_string().lines().nth(4).unwrap_or_default().into();
+    assert!(!second.starts_with("\"*"), "only it: {second}");
+}

@@ -187,7 +187,10 @@ impl ListState {
                 let had = self.rows.len();
                 let (sel, off) = (self.selected, self.offset);
                 self.rows = page.rows;
-                self.fresh_failures.clear();
+                // A refresh (also the one on switching to this view) keeps live mode's marks
+                // on the new failures it still lists.
+                let listed: HashSet<&str> = self.rows.iter().map(|r| &*r.id).collect();
+                self.fresh_failures.retain(|id| listed.contains(&**id));
                 self.fresh_count = 0;
                 match keep.as_ref().and_then(|id| self.rows.iter().position(|r| r.id == *id)) {
                     Some(i) => self.selected = i,
