@@ -237,6 +237,7 @@ fn a_rejected_key_blocks_with_an_explanation() {
 #[test]
 fn copy_and_open_act_on_the_selected_run() {
     let mut app = loaded();
+    app.shared.session.demo = false; // a TofuPilot instance, with web pages
     app.update(key('j'), NOW);
     assert_eq!(app.update(key('y'), NOW), vec![Effect::Copy("run-000001".into())]);
     assert_eq!(
@@ -344,6 +345,7 @@ fn live_mode_keeps_at_most_ten_thousand_rows_dropping_the_oldest() {
 #[test]
 fn o_opens_the_run_in_a_browser_or_copies_its_link_where_there_is_none() {
     let mut app = loaded();
+    app.shared.session.demo = false; // a TofuPilot instance, with web pages
     app.update(key('j'), NOW);
     let link = "http://127.0.0.1:3000/runs/run-000001".to_string();
     // Over SSH (no display): the link is copied, and the footer says why.
@@ -381,4 +383,17 @@ fn a_released_or_repeated_key_does_nothing_only_the_press_acts() {
     assert_eq!(app.list().selected, 1);
     let fx = app.update(of('q', KeyEventKind::Press), NOW);
     assert!(fx.iter().any(|e| matches!(e, Effect::Quit)), "a pressed q quits");
+}
+
+#[test]
+fn in_the_demo_y_and_o_give_the_runs_api_address_which_answers() {
+    let mut app = loaded();
+    app.shared.session.demo = true;
+    app.shared.can_open_browser = true;
+    app.update(key('j'), NOW);
+    let api = "http://127.0.0.1:3000/api/v2/runs/run-000001".to_string();
+    assert_eq!(app.update(key('Y'), NOW), vec![Effect::Copy(api.clone())]);
+    assert!(app.flash().is_some_and(|f| f.contains("the demo has no web pages")));
+    // No browser page to open either: the same address goes to the clipboard.
+    assert_eq!(app.update(key('o'), NOW), vec![Effect::Copy(api)]);
 }

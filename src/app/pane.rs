@@ -200,6 +200,9 @@ impl<'a> Ctx<'a> {
     /// `o`: the run's page in the browser; where there is none (an SSH session, no display),
     /// the link goes to the clipboard instead, and the footer says so.
     pub(crate) fn open_run(&mut self, run_id: &str) {
+        if self.shared.session.demo {
+            return self.copy_run(run_id, true);
+        }
         let link = self.shared.run_link(run_id);
         if self.shared.can_open_browser {
             self.flash(format!("opening {link}"));
@@ -211,11 +214,13 @@ impl<'a> Ctx<'a> {
     }
 
     /// `y`/`Y`: the run's id or web link to the clipboard.
+    /// The demo server has no web pages: its link is the run's API address, which answers with
+    /// the demo key (`tofui --demo --print-server` prints it).
     pub(crate) fn copy_run(&mut self, run_id: &str, link: bool) {
-        let (text, what) = if link {
-            (self.shared.run_link(run_id), "link")
-        } else {
-            (run_id.to_string(), "run id")
+        let (text, what) = match (link, self.shared.session.demo) {
+            (false, _) => (run_id.to_string(), "run id"),
+            (true, false) => (self.shared.run_link(run_id), "link"),
+            (true, true) => (self.shared.api_link(run_id), "API link (the demo has no web pages)"),
         };
         self.flash(format!("copied {what}: {text}"));
         self.effect(Effect::Copy(text));

@@ -111,4 +111,9 @@ impl Shared {
     pub(crate) fn run_link(&self, id: &str) -> String {
         format!("{}/runs/{id}", self.session.url.trim_end_matches('/'))
     }
+
+    /// The API address of a run (what the demo server has instead of a web page).
+    pub(crate) fn api_link(&self, id: &str) -> String {
+        format!("{}/api/v2/runs/{id}", self.session.url.trim_end_matches('/'))
+    }
 }
