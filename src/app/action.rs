@@ -217,6 +217,20 @@ impl Action {
     }
 
     /// Changes something on the server: hidden and refused with `--readonly`.
+    /// The rows a movement key moves a cursor by, with `page` rows to a screen (first and last
+    /// as far as it goes); `None` for any other action.
+    pub(crate) fn step(self, page: isize) -> Option<isize> {
+        match self {
+            Action::Down => Some(1),
+            Action::Up => Some(-1),
+            Action::PageDown => Some(page),
+            Action::PageUp => Some(-page),
+            Action::Top => Some(isize::MIN / 2),
+            Action::Bottom => Some(isize::MAX / 2),
+            _ => None,
+        }
+    }
+
     pub(crate) fn mutates(self) -> bool {
         matches!(
             self,

@@ -89,13 +89,11 @@ impl Component for RetestPane {
                 }
                 return Outcome::Pop;
             }
-            Action::Down => self.view.move_by(1, n, vp),
-            Action::Up => self.view.move_by(-1, n, vp),
-            Action::PageDown => self.view.move_by(vp as isize, n, vp),
-            Action::PageUp => self.view.move_by(-(vp as isize), n, vp),
-            Action::Top => self.view.move_by(isize::MIN / 2, n, vp),
-            Action::Bottom => self.view.move_by(isize::MAX / 2, n, vp),
-            _ => {}
+            a => {
+                if let Some(d) = a.step(vp as isize) {
+                    self.view.move_by(d, n, vp);
+                }
+            }
         }
         Outcome::Stay
     }

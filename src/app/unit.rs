@@ -220,6 +220,10 @@ impl Component for UnitPane {
     fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
         let (runs_vp, _) = self.viewports(cx);
         let page = runs_vp.max(1) as isize;
+        if let Some(d) = a.step(page) {
+            self.move_by(d, cx);
+            return Outcome::Stay;
+        }
         match a {
             Action::Back => {
                 if self.pending.is_some() {
@@ -227,12 +231,6 @@ impl Component for UnitPane {
                 }
                 return Outcome::Pop;
             }
-            Action::Down => self.move_by(1, cx),
-            Action::Up => self.move_by(-1, cx),
-            Action::PageDown => self.move_by(page, cx),
-            Action::PageUp => self.move_by(-page, cx),
-            Action::Top => self.move_by(isize::MIN / 2, cx),
-            Action::Bottom => self.move_by(isize::MAX / 2, cx),
             Action::NextField | Action::PrevField => {
                 if matches!(self.load, UnitLoad::Ready(_)) {
                     self.focus = self.focus.step(if a == Action::NextField { 1 } else { -1 });

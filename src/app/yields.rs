@@ -69,17 +69,15 @@ impl Component for YieldPane {
 
     fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
         let page = layout::insight_rows(cx.shared.size.1).max(1) as isize;
+        if let Some(d) = a.step(page) {
+            self.move_by(d, cx);
+            return Outcome::Stay;
+        }
         match a {
             Action::Back => {
                 self.load.cancel(cx);
                 return Outcome::Pop;
             }
-            Action::Down => self.move_by(1, cx),
-            Action::Up => self.move_by(-1, cx),
-            Action::PageDown => self.move_by(page, cx),
-            Action::PageUp => self.move_by(-page, cx),
-            Action::Top => self.move_by(isize::MIN / 2, cx),
-            Action::Bottom => self.move_by(isize::MAX / 2, cx),
             Action::Split => self.next_split(false),
             Action::SplitBack => self.next_split(true),
             Action::Refresh => {

@@ -3,6 +3,8 @@
 //! the nearer limit as a share of the window. A false failure reads as "just past a limit,
 //! then passing"; a real repair as "far outside, then well inside".
 
+use std::collections::HashMap;
+
 use crate::analysis::{Limits, limits_from_validators};
 use crate::api::{Outcome, RunDetail};
 
@@ -53,6 +55,8 @@ impl RetestRow {
 /// run's margin (closest to a limit first).
 pub fn compare(before: &RunDetail, after: &RunDetail) -> Vec<RetestRow> {
     let mut rows: Vec<RetestRow> = Vec::new();
+    // Where each (phase, measurement) is in `rows`: a huge run has 50,000 measurements.
+    let mut at: HashMap<(String, String), usize> = HashMap::new();
     let mut add = |run: &RunDetail, first: bool| {
         for p in run.phases.as_deref().unwrap_or_default() {
             for m in &p.measurements {
@@ -60,10 +64,11 @@ pub fn compare(before: &RunDetail, after: &RunDetail) -> Vec<RetestRow> {
                     continue;
                 };
                 let failed = m.outcome == Some(Outcome::Fail);
-                let at = rows.iter().position(|r| r.phase == p.name && r.name == m.name);
-                let row = match at {
-                    Some(i) => &mut rows[i],
+                let key = (p.name.clone(), m.name.clone());
+                let row = match at.get(&key) {
+                    Some(&i) => &mut rows[i],
                     None => {
+                        at.insert(key, rows.len());
                         let limits =
                             limits_from_validators(m.validators.as_deref().unwrap_or_default())
                                 .limits;

@@ -21,15 +21,7 @@ impl RunPane {
     /// An action in the run view's tabs; `rows` is the height of the tab's body.
     pub(super) fn action(&mut self, a: Action, rows: usize, cx: &mut Ctx) {
         let page = rows.saturating_sub(1).max(1) as isize;
-        let step = match a {
-            Action::Down => Some(1),
-            Action::Up => Some(-1),
-            Action::PageDown => Some(page),
-            Action::PageUp => Some(-page),
-            Action::Top => Some(isize::MIN / 2),
-            Action::Bottom => Some(isize::MAX / 2),
-            _ => None,
-        };
+        let step = a.step(page);
         // Tables and the logs have a line above their rows.
         let below_header = rows.saturating_sub(layout::TAB_HEADER as usize);
         if let Action::Tab(n) = a {
