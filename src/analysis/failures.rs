@@ -167,10 +167,14 @@ impl Facts {
         }
     }
 
-    /// A whole run (`GET /v2/runs/{id}`): its row, and its failing phases and measurements.
-    /// A phase attempt is final when no attempt of the same phase has a higher retry count.
+    /// A whole run (`GET /v2/runs/{id}`): its row (unless the run is known already, from its
+    /// list row), and its failing phases and measurements. A phase attempt is final when no
+    /// attempt of the same phase has a higher retry count.
     pub fn add_run_detail(&mut self, detail: &RunDetail) -> RunIdx {
-        let run = self.add_run(&detail.summary);
+        let run = match self.find_run(&detail.summary.id) {
+            Some(run) => run,
+            None => self.add_run(&detail.summary),
+        };
         let phases = detail.phases.as_deref().unwrap_or(&[]);
         for p in phases {
             let last = phases.iter().filter(|q| q.name == p.name).map(|q| q.retry_count).max();

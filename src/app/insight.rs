@@ -5,7 +5,7 @@
 use super::ListState;
 use super::pane::Ctx;
 use crate::analysis::Facts;
-use crate::worker::{ClientError, Fetch, ListRequest, RequestId, Slot, WorkerEvent};
+use crate::worker::{ClientError, Fetch, ListRequest, PerRun, RequestId, Slot, WorkerEvent};
 
 pub struct InsightLoad {
     /// The filter as the `/` line shows it (empty: every run).
@@ -25,6 +25,8 @@ pub struct InsightLoad {
     pub runs_done: bool,
     pub error: Option<String>,
     pub retry: Option<String>,
+    /// The server lacks the cross-run lists: failures are read run by run (how far).
+    pub per_run: Option<PerRun>,
 }
 
 impl InsightLoad {
@@ -53,6 +55,7 @@ impl InsightLoad {
             runs_done: false,
             error: None,
             retry: None,
+            per_run: None,
         };
         l.reload(cx);
         l
@@ -64,7 +67,7 @@ impl InsightLoad {
         let offset = cx.shared.tz.at(cx.now()).map_or(0, |t| t.offset().local_minus_utc());
         self.facts = Facts::new(offset / 60);
         (self.loaded, self.unreadable, self.capped, self.runs_done) = (0, 0, false, false);
-        (self.error, self.retry) = (None, None);
+        (self.error, self.retry, self.per_run) = (None, None, None);
         self.request.now_ms = cx.now();
         let fetch =
             Fetch::Analysis { req: Box::new(self.request.clone()), failures: self.failures };
@@ -132,6 +135,12 @@ impl InsightLoad {
                     Ok(rows) => {
                         self.facts.add_phases(&rows.phases);
                         self.facts.add_measurements(&rows.measurements);
+                        for run in &rows.runs {
+                            self.facts.add_run_detail(run);
+                        }
+                        if rows.per_run.is_some() {
+                            self.per_run = rows.per_run;
+                        }
                         if done {
                             self.pending = None;
                         }

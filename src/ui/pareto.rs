@@ -43,6 +43,10 @@ pub(crate) fn render(app: &App, p: &ParetoPane, frame: &mut Frame, areas: &Areas
     let l3 = match (&p.load.error, &p.load.retry) {
         (Some(e), _) => Line::styled(fit(&format!(" could not load: {e}"), w), theme.error()),
         (None, Some(retry)) => Line::styled(fit(&format!(" {retry}"), w), theme.warn()),
+        (None, None) if p.load.per_run.is_some() => {
+            let why = p.load.per_run.as_ref().map_or("", |r| r.why.as_str());
+            Line::styled(fit(&format!(" {why}: failing runs read one by one"), w), theme.warn())
+        }
         (None, None) => match &p.two_way {
             Some(t) => Line::styled(
                 fit(

@@ -37,7 +37,13 @@ pub(super) fn pct(x: Option<f64>) -> String {
 
 fn progress(app: &App, l: &InsightLoad) -> String {
     let n = count(l.loaded);
-    if l.loading() && l.runs_done {
+    if let Some(p) = l.per_run.as_ref().filter(|_| l.loading()) {
+        let (read, of) = (count(p.read), count(p.of));
+        format!(
+            "{} {n} runs, reading failing runs one by one: {read} of {of}…",
+            spinner(app.shared.now_ms)
+        )
+    } else if l.loading() && l.runs_done {
         format!("{} {n} runs, loading failing steps…", spinner(app.shared.now_ms))
     } else if l.loading() {
         format!("{} {n} runs loaded…", spinner(app.shared.now_ms))

@@ -3,14 +3,15 @@
 //! batch sent as it arrives so the pane fills while it loads. Capped at [`ANALYSIS_CAP`] runs.
 //! For the Pareto, then the failing phases and measurements of those runs' procedures over
 //! the runs' time span, every attempt (rows of runs outside the filter are ignored by the
-//! facts, which only count the runs they were given).
+//! facts, which only count the runs they were given). A server without those lists (404) has
+//! each failing run read whole instead ([`Task::failures_run_by_run`]), and the pane says so.
 
 use serde_json::value::RawValue;
 
 use super::client::ClientError;
 use super::{ANALYSIS_CAP, AnalysisFailureRows, ListRequest, Task, WorkerEvent};
 use crate::api::crossrun::{MeasurementListRequest, Paging, PhaseListRequest, RunScope};
-use crate::api::{ListMeta, Outcome, PhaseOutcome, RunSummary};
+use crate::api::{ListMeta, Outcome, PhaseOutcome, RunOutcome, RunSummary};
 
 /// Runs per page (the API's largest page).
 const PAGE: usize = 100;
@@ -38,23 +39,27 @@ fn decode(body: &[u8]) -> Result<(Vec<RunSummary>, usize, bool), ClientError> {
     })
 }
 
+/// What the runs' load learnt for the failures' load.
+#[derive(Default)]
+struct Loaded {
+    procedures: Vec<String>,
+    span: Option<(i64, i64)>,
+    /// The runs that did not pass (nor abort), newest first.
+    failing: Vec<String>,
+}
+
 impl Task {
     pub(super) async fn analysis(&self, req: &ListRequest, failures: bool) {
-        let Some((procedures, span)) = self.analysis_runs(req, failures).await else { return };
+        let Some(loaded) = self.analysis_runs(req, failures).await else { return };
         if failures {
-            self.failure_rows(&procedures, span).await;
+            self.failure_rows(&loaded).await;
         }
     }
 
-    /// Loads and sends the runs; returns their procedures and time span (`None` when it
-    /// failed, which was sent).
-    async fn analysis_runs(
-        &self,
-        req: &ListRequest,
-        failures: bool,
-    ) -> Option<(Vec<String>, Option<(i64, i64)>)> {
-        let mut procedures: Vec<String> = Vec::new();
-        let mut span: Option<(i64, i64)> = None;
+    /// Loads and sends the runs; returns their procedures, time span and failing runs (`None`
+    /// when it failed, which was sent).
+    async fn analysis_runs(&self, req: &ListRequest, failures: bool) -> Option<Loaded> {
+        let mut loaded = Loaded::default();
         let mut params = match self.filter_params(req).await {
             Ok(p) => p,
             Err(e) => {
@@ -128,24 +133,32 @@ impl Task {
             let done = !more || capped;
             if failures {
                 for r in &rows {
-                    if !procedures.contains(&r.procedure.id) {
-                        procedures.push(r.procedure.id.clone());
+                    if !loaded.procedures.contains(&r.procedure.id) {
+                        loaded.procedures.push(r.procedure.id.clone());
                     }
                     if let Some(t) = r.started_at.map(|t| t.timestamp_millis()) {
-                        let (lo, hi) = span.unwrap_or((t, t));
-                        span = Some((lo.min(t), hi.max(t)));
+                        let (lo, hi) = loaded.span.unwrap_or((t, t));
+                        loaded.span = Some((lo.min(t), hi.max(t)));
+                    }
+                    if matches!(
+                        r.outcome,
+                        Some(RunOutcome::Fail | RunOutcome::Error | RunOutcome::Timeout)
+                    ) {
+                        loaded.failing.push(r.id.clone());
                     }
                 }
             }
             self.send(WorkerEvent::AnalysisRuns { rows: Ok(rows), unreadable, done, capped });
             if done {
-                return Some((procedures, span));
+                return Some(loaded);
             }
         }
     }
 
     /// Failing phases, then failing measurements, of each procedure over `span`, page by page.
-    async fn failure_rows(&self, procedures: &[String], span: Option<(i64, i64)>) {
+    /// Where the server lacks either list (404), every failing run is read whole instead.
+    async fn failure_rows(&self, loaded: &Loaded) {
+        let (procedures, span) = (&loaded.procedures, loaded.span);
         let scope = RunScope {
             // A second either side: the bounds are not inclusive on every server.
             started_after: span.map(|(lo, _)| crate::api::time::from_ms(lo - 1_000)),
@@ -205,6 +218,9 @@ impl Task {
                                 break;
                             }
                             cursor = next;
+                        }
+                        Err(ClientError::NotSupported(why)) => {
+                            return self.failures_run_by_run(&loaded.failing, why).await;
                         }
                         Err(e) => {
                             let event = WorkerEvent::AnalysisFailures { rows: Err(e), done: true };

@@ -172,11 +172,25 @@ pub enum WorkerEvent {
     },
 }
 
-/// Failing phases and failing measurements, as `/v2/phases` and `/v2/measurements` list them.
+/// Failing phases and failing measurements, as `/v2/phases` and `/v2/measurements` list them;
+/// or, from a server without those lists, whole failing runs read one by one.
 #[derive(Debug, Clone, Default)]
 pub struct AnalysisFailureRows {
     pub phases: Vec<crate::api::crossrun::PhaseRow>,
     pub measurements: Vec<crate::api::crossrun::MeasurementRow>,
+    /// Whole failing runs (without their logs), where the cross-run lists are missing.
+    pub runs: Vec<RunDetail>,
+    /// Set while failures are read run by run: why, and how far it is.
+    pub per_run: Option<PerRun>,
+}
+
+/// Failures read run by run: the server lacks a cross-run list (`why`); `read` of `of`
+/// failing runs are in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PerRun {
+    pub why: String,
+    pub read: usize,
+    pub of: usize,
 }
 
 #[derive(Debug, Clone)]

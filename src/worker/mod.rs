@@ -10,6 +10,7 @@ mod decode;
 pub mod download;
 pub mod messages;
 mod mutate;
+mod per_run;
 mod resolve;
 mod unit;
 pub mod upload;
@@ -303,7 +304,11 @@ impl Task {
 }
 
 /// A run without its logs.
-async fn run_head(c: &ApiClient, id: &str, report: &Report) -> Result<RunDetail, ClientError> {
+pub(super) async fn run_head(
+    c: &ApiClient,
+    id: &str,
+    report: &Report,
+) -> Result<RunDetail, ClientError> {
     let body = c.get_run_body(id, report).await?;
     client::blocking(move || client::decode_run_head(&body).map(|(run, _)| run)).await
 }
