@@ -1,0 +1,199 @@
+//! Issue 15's budgets for the insight panes at 200,000 seeded runs, over HTTP on loopback,
+//! through the real worker and the real app, as the dashboard runs them:
+//! - a 30-day window of one procedure: the first partial Pareto and yield on screen ≤ 300 ms
+//!   after the key, complete ≤ 3 s;
+//! - while loading, update + render per keypress p99 ≤ 2 ms;
+//! - the analysis's memory ≤ 64 MB above the dashboard's own.
+//!
+//! `cargo bench --bench insight` (env `TOFUI_BENCH_RUNS` to change the run count).
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use chrono::{FixedOffset, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+use tofui::app::{App, Effect, Msg, Session};
+use tofui::server::seed::{SeedOptions, seed};
+use tofui::server::store::Store;
+use tofui::worker::{self, ApiClient, ClientConfig, WorkerRequest, WorkerResponse};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+
+const KEY: &str = "bench-key";
+const FILTER: &str = "proc:\"PCB Functional Test\" since:30d";
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn pct(v: &mut [Duration], p: f64) -> Duration {
+    v.sort();
+    v[((v.len() as f64 - 1.0) * p).round() as usize]
+}
+
+struct Sink;
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn terminal() -> Terminal<CrosstermBackend<Sink>> {
+    let area = Rect::new(0, 0, 160, 48);
+    Terminal::with_options(
+        CrosstermBackend::new(Sink),
+        TerminalOptions { viewport: Viewport::Fixed(area) },
+    )
+    .expect("terminal")
+}
+
+fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), Utc::now().timestamp_millis())
+}
+
+fn send(worker: &UnboundedSender<WorkerRequest>, fx: Vec<Effect>) {
+    for e in fx {
+        if let Effect::Send(req) = e {
+            worker.send(req).expect("worker");
+        }
+    }
+}
+
+/// Answers the worker until `done` says so.
+async fn settle(
+    app: &mut App,
+    worker: &UnboundedSender<WorkerRequest>,
+    rx: &mut UnboundedReceiver<WorkerResponse>,
+    done: impl Fn(&App) -> bool,
+) {
+    while !done(app) {
+        let r = rx.recv().await.expect("answer");
+        let fx = app.update(Msg::Worker(r), Utc::now().timestamp_millis());
+        send(worker, fx);
+    }
+}
+
+struct Timing {
+    first: Duration,
+    complete: Duration,
+    runs: usize,
+    keys: Vec<Duration>,
+    heap: usize,
+}
+
+/// Opens a pane with `key` over the filtered list; times the first frame with numbers and
+/// the complete one; presses `j`/`k` between answers, timing update + render.
+async fn time_pane(
+    app: &mut App,
+    worker: &UnboundedSender<WorkerRequest>,
+    rx: &mut UnboundedReceiver<WorkerResponse>,
+    key: char,
+) -> Timing {
+    let mut term = terminal();
+    let t0 = Instant::now();
+    let fx = press(app, KeyCode::Char(key));
+    send(worker, fx);
+    term.draw(|f| tofui::ui::render(app, f)).expect("draw");
+    let (mut first, mut keys) = (None, Vec::new());
+    let loaded = |a: &App| match key {
+        'P' => a.pareto().map(|p| (p.loading(), p.report.counted_runs > 0, p.load.loaded)),
+        _ => a.yields().map(|y| (y.loading(), y.report.total.count.runs > 0, y.load.loaded)),
+    };
+    loop {
+        let r = rx.recv().await.expect("answer");
+        let fx = app.update(Msg::Worker(r), Utc::now().timestamp_millis());
+        send(worker, fx);
+        term.draw(|f| tofui::ui::render(app, f)).expect("draw");
+        let (loading, numbers, _) = loaded(app).expect("pane open");
+        if numbers && first.is_none() {
+            first = Some(t0.elapsed());
+        }
+        if !loading {
+            break;
+        }
+        for code in [KeyCode::Char('j'), KeyCode::Char('k')] {
+            let t = Instant::now();
+            let fx = press(app, code);
+            term.draw(|f| tofui::ui::render(app, f)).expect("draw");
+            keys.push(t.elapsed());
+            send(worker, fx);
+        }
+    }
+    let complete = t0.elapsed();
+    let (_, _, runs) = loaded(app).expect("pane open");
+    let heap = match key {
+        'P' => app.pareto().map_or(0, |p| p.load.facts.heap_bytes()),
+        _ => app.yields().map_or(0, |y| y.load.facts.heap_bytes()),
+    };
+    Timing { first: first.unwrap_or(complete), complete, runs, keys, heap }
+}
+
+#[tokio::main]
+async fn main() {
+    tofui::init_tls();
+    let runs: usize =
+        std::env::var("TOFUI_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000);
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("bench.sqlite3");
+    let store = Store::open(&db).expect("store");
+    let t = Instant::now();
+    seed(&store, &SeedOptions { runs, seed: 42, anchor: Utc::now() }).expect("seed");
+    println!("seeded {runs} runs in {:.1} s", t.elapsed().as_secs_f64());
+    drop(store);
+    let server =
+        tofui::server::start_at(&db, "127.0.0.1:0", Some(KEY), None).await.expect("server");
+    let client = ApiClient::new(&ClientConfig {
+        url: server.url.clone(),
+        api_key: KEY.into(),
+        ca_cert: None,
+        timeout: Duration::from_secs(60),
+    })
+    .expect("client");
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let worker = worker::spawn(client, tx);
+    let tz: tofui::model::Zone = FixedOffset::east_opt(0).expect("utc").into();
+    let mut app = App::new(
+        Session { url: server.url.clone(), demo: true, blocked: None },
+        Utc::now().timestamp_millis(),
+        tz,
+        (160, 48),
+    );
+    let fx = app.start();
+    send(&worker, fx);
+    settle(&mut app, &worker, &mut rx, |a| a.list().loaded && !a.list().is_loading()).await;
+    // The filter, typed as a user would.
+    let mut fx = press(&mut app, KeyCode::Char('/'));
+    for c in FILTER.chars() {
+        fx.extend(press(&mut app, KeyCode::Char(c)));
+    }
+    fx.extend(press(&mut app, KeyCode::Enter));
+    send(&worker, fx);
+    settle(&mut app, &worker, &mut rx, |a| a.list().loaded && !a.list().is_loading()).await;
+    println!("filter: {FILTER}");
+
+    for (key, name) in [('P', "Pareto"), ('%', "yield")] {
+        for round in 0..3 {
+            let mut t = time_pane(&mut app, &worker, &mut rx, key).await;
+            let p99 = pct(&mut t.keys, 0.99);
+            if round == 2 {
+                println!(
+                    "{name}: {} runs; first numbers on screen {:.0} ms after the key (budget 300), complete {:.2} s (budget 3); update + render per key while loading p99 {:.2} ms over {} keys (budget 2); analysis memory {:.1} MB (budget 64)",
+                    t.runs,
+                    ms(t.first),
+                    t.complete.as_secs_f64(),
+                    ms(p99),
+                    t.keys.len(),
+                    t.heap as f64 / 1e6
+                );
+            }
+            let fx = press(&mut app, KeyCode::Esc);
+            send(&worker, fx);
+        }
+    }
+}
