@@ -158,81 +158,91 @@ impl Task {
     /// Failing phases, then failing measurements, of each procedure over `span`, page by page.
     /// Where the server lacks either list (404), every failing run is read whole instead.
     async fn failure_rows(&self, loaded: &Loaded) {
-        let (procedures, span) = (&loaded.procedures, loaded.span);
+        let span = loaded.span;
         let scope = RunScope {
+            // Only the runs that did not pass: the failing attempts of a run that passed in
+            // the end are no failure of it.
+            outcomes: vec![RunOutcome::Fail, RunOutcome::Error, RunOutcome::Timeout],
             // A second either side: the bounds are not inclusive on every server.
             started_after: span.map(|(lo, _)| crate::api::time::from_ms(lo - 1_000)),
             started_before: span.map(|(_, hi)| crate::api::time::from_ms(hi + 1_000)),
             ..RunScope::default()
         };
-        for (i, proc_id) in procedures.iter().enumerate() {
-            let last_proc = i + 1 == procedures.len();
-            for measurements in [false, true] {
-                let mut cursor: Option<i64> = None;
-                loop {
-                    let paging = Paging { limit: PAGE as u32, cursor, ..Paging::default() };
-                    let mut rows = AnalysisFailureRows::default();
-                    let page = if measurements {
-                        let req = MeasurementListRequest {
-                            procedure_id: proc_id.clone(),
-                            runs: scope.clone(),
-                            include_retries: true,
-                            measurement_outcomes: vec![Outcome::Fail],
-                            paging,
-                            ..MeasurementListRequest::default()
-                        };
-                        self.retrying(|c, report| {
-                            let req = req.clone();
-                            async move { c.list_measurements(&req, &report).await }
-                        })
-                        .await
-                        .map(|p| {
-                            rows.measurements = p.rows;
-                            (p.has_more, p.next_cursor)
-                        })
-                    } else {
-                        let req = PhaseListRequest {
-                            procedure_id: proc_id.clone(),
-                            outcomes: vec![PhaseOutcome::Fail, PhaseOutcome::Error],
-                            runs: scope.clone(),
-                            include_retries: true,
-                            paging,
-                            ..PhaseListRequest::default()
-                        };
-                        self.retrying(|c, report| {
-                            let req = req.clone();
-                            async move { c.list_phases(&req, &report).await }
-                        })
-                        .await
-                        .map(|p| {
-                            rows.phases = p.rows;
-                            (p.has_more, p.next_cursor)
-                        })
-                    };
-                    match page {
-                        Ok((more, next)) => {
-                            let more = more && next.is_some();
-                            let done = !more && measurements && last_proc;
-                            self.send(WorkerEvent::AnalysisFailures { rows: Ok(rows), done });
-                            if !more {
-                                break;
-                            }
-                            cursor = next;
-                        }
-                        Err(ClientError::NotSupported(why)) => {
-                            return self.failures_run_by_run(&loaded.failing, why).await;
-                        }
-                        Err(e) => {
-                            let event = WorkerEvent::AnalysisFailures { rows: Err(e), done: true };
-                            return self.send(event);
-                        }
+        for proc_id in &loaded.procedures {
+            // The two lists at once: the facts take their rows in any order.
+            let (phases, measurements) = futures::join!(
+                self.failure_list(proc_id, &scope, false),
+                self.failure_list(proc_id, &scope, true)
+            );
+            for listed in [phases, measurements] {
+                match listed {
+                    Ok(()) => {}
+                    Err(ClientError::NotSupported(why)) => {
+                        return self.failures_run_by_run(&loaded.failing, why).await;
+                    }
+                    Err(e) => {
+                        let event = WorkerEvent::AnalysisFailures { rows: Err(e), done: true };
+                        return self.send(event);
                     }
                 }
             }
         }
-        if procedures.is_empty() {
-            let rows = Ok(AnalysisFailureRows::default());
-            self.send(WorkerEvent::AnalysisFailures { rows, done: true });
+        let rows = Ok(AnalysisFailureRows::default());
+        self.send(WorkerEvent::AnalysisFailures { rows, done: true });
+    }
+
+    /// The failing phases (or measurements) of one procedure's runs in `scope`, page by page,
+    /// each page sent as it arrives.
+    async fn failure_list(
+        &self,
+        proc_id: &str,
+        scope: &RunScope,
+        measurements: bool,
+    ) -> Result<(), ClientError> {
+        let mut cursor: Option<i64> = None;
+        loop {
+            let paging = Paging { limit: PAGE as u32, cursor, ..Paging::default() };
+            let mut rows = AnalysisFailureRows::default();
+            let (more, next) = if measurements {
+                let req = MeasurementListRequest {
+                    procedure_id: proc_id.to_string(),
+                    runs: scope.clone(),
+                    include_retries: true,
+                    measurement_outcomes: vec![Outcome::Fail],
+                    paging,
+                    ..MeasurementListRequest::default()
+                };
+                let p = self
+                    .retrying(|c, report| {
+                        let req = req.clone();
+                        async move { c.list_measurements(&req, &report).await }
+                    })
+                    .await?;
+                rows.measurements = p.rows;
+                (p.has_more, p.next_cursor)
+            } else {
+                let req = PhaseListRequest {
+                    procedure_id: proc_id.to_string(),
+                    outcomes: vec![PhaseOutcome::Fail, PhaseOutcome::Error],
+                    runs: scope.clone(),
+                    include_retries: true,
+                    paging,
+                    ..PhaseListRequest::default()
+                };
+                let p = self
+                    .retrying(|c, report| {
+                        let req = req.clone();
+                        async move { c.list_phases(&req, &report).await }
+                    })
+                    .await?;
+                rows.phases = p.rows;
+                (p.has_more, p.next_cursor)
+            };
+            self.send(WorkerEvent::AnalysisFailures { rows: Ok(rows), done: false });
+            match next.filter(|_| more) {
+                Some(next) => cursor = Some(next),
+                None => return Ok(()),
+            }
         }
     }
 }
