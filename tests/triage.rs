@@ -6,138 +6,11 @@
 
 mod common;
 
-use std::collections::{HashMap, HashSet};
-
+use common::meta_server::*;
 use common::rows::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use serde_json::{Map, Value, json};
-use tofui::app::{App, Effect, Mode, Msg};
-use tofui::worker::{ClientError, Fetch, WorkerEvent, WorkerRequest, WorkerResponse};
-
-type Meta = Map<String, Value>;
-
-/// What the server holds: each run's metadata; the runs whose next write fails with a 500.
-struct Server {
-    meta: HashMap<String, Meta>,
-    fail_next: HashSet<String>,
-    /// Every metadata PATCH, in order: (run id, changes).
-    patches: Vec<(String, Meta)>,
-    /// Every run fetched, in order, and whether it was fetched ahead.
-    fetched: Vec<(String, bool)>,
-}
-
-impl Server {
-    fn new(rows: usize) -> Server {
-        let meta = (0..rows).map(|i| (row(i).id.to_string(), Meta::new())).collect();
-        Server { meta, fail_next: HashSet::new(), patches: Vec::new(), fetched: Vec::new() }
-    }
-
-    fn set(&mut self, i: usize, m: Value) {
-        self.meta.insert(row(i).id.to_string(), m.as_object().cloned().unwrap_or_default());
-    }
-
-    fn get(&self, i: usize) -> &Meta {
-        &self.meta[&*row(i).id]
-    }
-
-    fn summary(&self, i: usize) -> tofui::api::RunSummary {
-        let mut s = common::run_fixture::run().summary;
-        s.id = row(i).id.to_string();
-        s.outcome = row(i).outcome;
-        s.unit.serial_number = row(i).serial.to_string();
-        s.metadata = Some(self.get(i).clone());
-        s
-    }
-
-    /// The answer to one request (`None`: nothing comes back, e.g. a cancel).
-    fn answer(&mut self, req: &WorkerRequest) -> Option<WorkerResponse> {
-        let WorkerRequest::Fetch { id, fetch, slot } = req else { return None };
-        let index = |run_id: &str| (0..self.meta.len()).find(|&i| *row(i).id == *run_id);
-        let event = match fetch {
-            Fetch::Analysis { req, .. } => {
-                let ids = &req.query.ids;
-                let rows = (0..self.meta.len())
-                    .filter(|&i| ids.is_empty() || ids.contains(&row(i).id.to_string()))
-                    .map(|i| self.summary(i))
-                    .collect();
-                WorkerEvent::AnalysisRuns {
-                    rows: Ok(rows),
-                    unreadable: 0,
-                    done: true,
-                    capped: false,
-                }
-            }
-            Fetch::Run { run_id } => {
-                self.fetched.push((run_id.clone(), *slot == tofui::worker::Slot::Prefetch));
-                let i = index(run_id).expect("a run of the list");
-                let mut run = common::run_fixture::run();
-                run.summary = self.summary(i);
-                WorkerEvent::Run { run: Ok(Box::new(run)), logs_follow: false }
-            }
-            Fetch::UpdateMetadata { run_id, changes } => {
-                self.patches.push((run_id.clone(), changes.clone()));
-                if self.fail_next.remove(run_id) {
-                    let e = ClientError::Status { status: 500, message: "boom".into() };
-                    return Some(WorkerResponse { id: *id, event: WorkerEvent::Done(Err(e)) });
-                }
-                let m = self.meta.get_mut(run_id).expect("a known run");
-                for (k, v) in changes {
-                    if v.is_null() {
-                        m.remove(k);
-                    } else {
-                        m.insert(k.clone(), v.clone());
-                    }
-                }
-                WorkerEvent::Done(Ok(Vec::new()))
-            }
-            _ => return None,
-        };
-        Some(WorkerResponse { id: *id, event })
-    }
-}
-
-/// The app, its list of 10 rows (failing: 1, 3, 4, 6, 8, 9) and the server behind it.
-fn setup() -> (App, Server) {
-    let mut app = app(100, 30);
-    let (id, _) = list_request(&app.start()).expect("list");
-    app.update(
-        Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page(0..10, false))) }),
-        NOW,
-    );
-    (app, Server::new(10))
-}
-
-/// Sends the effects to the server and its answers to the app until nothing is left.
-fn serve(app: &mut App, server: &mut Server, mut fx: Vec<Effect>) {
-    let mut clock = NOW;
-    while !fx.is_empty() {
-        let mut next = Vec::new();
-        for e in fx {
-            if let Effect::Send(req) = e
-                && let Some(resp) = server.answer(&req)
-            {
-                clock += 1;
-                next.extend(app.update(Msg::Worker(resp), clock));
-            }
-        }
-        // A tick lets panes fetch ahead.
-        next.extend(app.update(Msg::Tick, clock));
-        fx = next;
-    }
-}
-
-fn press(app: &mut App, server: &mut Server, keys: &str) {
-    for c in keys.chars() {
-        let code = match c {
-            '\n' => KeyCode::Enter,
-            '\x1b' => KeyCode::Esc,
-            '\t' => KeyCode::Tab,
-            c => KeyCode::Char(c),
-        };
-        let fx = app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), NOW);
-        serve(app, server, fx);
-    }
-}
+use serde_json::json;
+use tofui::app::{App, Mode, Msg};
 
 /// The serial of the run the queue shows.
 fn shown(app: &App) -> Option<String> {
@@ -151,7 +24,7 @@ fn serial(i: usize) -> String {
 
 #[test]
 fn the_queue_visits_the_undisposed_failing_runs_in_list_order_and_writes_the_disposition() {
-    let (mut app, mut server) = setup();
+    let (mut app, mut server) = setup(100, 30);
     // Run 3 has a disposition already; run 6 has other metadata (it stays in the queue).
     server.set(3, json!({"triage": "fixture"}));
     server.set(6, json!({"station_note": "hot"}));
@@ -206,7 +79,7 @@ fn the_queue_visits_the_undisposed_failing_runs_in_list_order_and_writes_the_dis
 
 #[test]
 fn a_failed_write_keeps_the_run_and_loses_nothing_else() {
-    let (mut app, mut server) = setup();
+    let (mut app, mut server) = setup(100, 30);
     press(&mut app, &mut server, "T1");
     assert_eq!(shown(&app), Some(serial(3)));
     server.fail_next.insert(row(3).id.to_string());
@@ -215,7 +88,7 @@ fn a_failed_write_keeps_the_run_and_loses_nothing_else() {
     assert_eq!(shown(&app), Some(serial(3)), "the run stays");
     assert_eq!(t.pos, 1);
     let err = t.error.as_deref().expect("a message");
-    assert!(err.contains("HTTP 500") && err.contains("stays in the queue"), "{err}");
+    assert!(err.contains("HTTP 500") && err.contains("stays queued"), "{err}");
     assert!(server.get(3).is_empty());
     assert_eq!(server.get(1), json!({"triage": "fixture"}).as_object().unwrap(), "kept");
     assert_eq!(t.recorded(), 1);
@@ -231,7 +104,7 @@ fn a_failed_write_keeps_the_run_and_loses_nothing_else() {
 
 #[test]
 fn leaving_keeps_what_was_recorded_and_t_resumes_with_the_rest() {
-    let (mut app, mut server) = setup();
+    let (mut app, mut server) = setup(100, 30);
     press(&mut app, &mut server, "T1s4");
     // 1 recorded, 3 skipped, 4 recorded: now on 6.
     assert_eq!(shown(&app), Some(serial(6)));
@@ -247,7 +120,7 @@ fn leaving_keeps_what_was_recorded_and_t_resumes_with_the_rest() {
 
 #[test]
 fn undo_of_a_disposition_removes_the_key_it_added() {
-    let (mut app, mut server) = setup();
+    let (mut app, mut server) = setup(100, 30);
     server.set(1, json!({"station_note": "hot"}));
     press(&mut app, &mut server, "T1\x1b");
     assert_eq!(
@@ -271,7 +144,7 @@ fn undo_of_a_disposition_removes_the_key_it_added() {
 
 #[test]
 fn undo_of_a_bulk_edit_puts_back_each_runs_own_values() {
-    let (mut app, mut server) = setup();
+    let (mut app, mut server) = setup(100, 30);
     server.set(0, json!({"fixture": "F1", "keep": 1}));
     server.set(1, json!({"fixture": "F2"}));
     // Mark rows 0, 1 and 2; set fixture = F9 and add shift = night on all three.
@@ -295,18 +168,18 @@ fn undo_of_a_bulk_edit_puts_back_each_runs_own_values() {
 
 #[test]
 fn the_delete_confirmation_says_deletes_cannot_be_undone() {
-    let (mut app, mut server) = setup();
+    let (mut app, mut server) = setup(100, 30);
     press(&mut app, &mut server, "D");
     let backend = ratatui::backend::TestBackend::new(100, 30);
     let mut term = ratatui::Terminal::new(backend).expect("terminal");
     term.draw(|f| tofui::ui::render(&app, f)).expect("draw");
     let text: String = term.backend().buffer().content.iter().map(|c| c.symbol()).collect();
-    assert!(text.contains("Deleting cannot be undone"), "{text}");
+    assert!(text.contains("Deletes cannot be undone"), "{text}");
 }
 
 #[test]
 fn undo_of_a_single_run_edit_restores_changed_deleted_and_removes_added_keys() {
-    let (mut app, mut server) = setup();
+    let (mut app, mut server) = setup(100, 30);
     server.set(0, json!({"a": 1, "b": "x"}));
     press(&mut app, &mut server, "m");
     // a: 1 → 2 (the first row), b deleted, c added.

@@ -180,7 +180,7 @@ impl TriagePane {
                     other => other.to_string(),
                 };
                 self.error = Some(format!(
-                    "not recorded for {}: {why} — it stays in the queue; press the key again to retry",
+                    "{} not recorded: {why} · stays queued; press again to retry",
                     item.serial
                 ));
                 Outcome::Stay
