@@ -11,6 +11,7 @@ use common::rows::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
 use tofui::app::{App, Mode, Msg};
+use tofui::worker::{WorkerEvent, WorkerResponse};
 
 /// The serial of the run the queue shows.
 fn shown(app: &App) -> Option<String> {
@@ -196,4 +197,21 @@ fn undo_of_a_single_run_edit_restores_changed_deleted_and_removes_added_keys() {
     press(&mut app, &mut server, "z\n");
     assert_eq!(server.get(0), json!({"a": 1, "b": "x"}).as_object().unwrap());
     assert!(app.last_change().is_none());
+}
+
+#[test]
+fn failing_runs_past_the_loaded_rows_follow_them_newest_first() {
+    let mut app = app(100, 30);
+    let (id, _) = list_request(&app.start()).expect("list");
+    // 10 rows loaded of 15.
+    app.update(
+        Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page(0..10, true))) }),
+        NOW,
+    );
+    let mut server = Server::new(15);
+    server.set(11, json!({"triage": "retest"}));
+    press(&mut app, &mut server, "T");
+    let queue: Vec<String> =
+        app.triage().expect("queue").items.iter().map(|i| i.serial.clone()).collect();
+    assert_eq!(queue, [1, 3, 4, 6, 8, 9, 13, 14].map(serial));
 }

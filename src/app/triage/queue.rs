@@ -1,7 +1,7 @@
 //! Which runs the triage queue visits: the view's failing runs (FAIL, ERROR, TIMEOUT) that
 //! have no disposition yet, the list's loaded rows first in list order, then the rest of the
 //! filter's runs newest first. Whether a run has a disposition is read from the server (every
-//! run the filter matches, with its metadata), so the count is right from the start.
+//! failing run the filter matches, with its metadata), so the count is right from the start.
 
 use std::collections::HashSet;
 
@@ -69,8 +69,17 @@ impl Check {
             .filter(|r| !r.id.is_empty() && r.problem.is_none() && failing(r.outcome.as_ref()))
             .map(|r| (r.id.to_string(), r.serial.to_string()))
             .collect();
+        // Only the failing runs are read: the filter's outcomes that fail, or all three.
+        let mut query = list.query.clone();
+        let fails = [RunOutcome::Fail, RunOutcome::Error, RunOutcome::Timeout];
+        query.outcomes.retain(|o| fails.contains(o));
+        // A filter of passing runs only: nothing to add to its (failing) loaded rows.
+        let more = list.has_more && (list.query.outcomes.is_empty() || !query.outcomes.is_empty());
+        if query.outcomes.is_empty() {
+            query.outcomes = fails.to_vec();
+        }
         let req = ListRequest {
-            query: list.query.clone(),
+            query,
             sort_by: list.sort_by.clone(),
             sort_order: list.sort_order.clone(),
             cursor: None,
@@ -81,14 +90,7 @@ impl Check {
         };
         let pending =
             cx.fetch(Slot::Analysis, Fetch::Analysis { req: Box::new(req), failures: false });
-        Check {
-            pending,
-            loaded,
-            more: list.has_more,
-            disposed: HashSet::new(),
-            others: Vec::new(),
-            read: 0,
-        }
+        Check { pending, loaded, more, disposed: HashSet::new(), others: Vec::new(), read: 0 }
     }
 
     /// A page of the filter's runs.
