@@ -344,6 +344,10 @@ impl Component for TriagePane {
             return Outcome::Stay;
         }
         if let Some(run) = self.run.as_mut() {
+            // Read again (changed on the server): back to its first failure once here.
+            if matches!(news, News::Changed(id) if *id == run.run_id) {
+                self.focused = false;
+            }
             run.on_news(news, cx);
             self.focus(cx);
         }
