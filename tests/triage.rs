@@ -215,3 +215,18 @@ fn failing_runs_past_the_loaded_rows_follow_them_newest_first() {
         app.triage().expect("queue").items.iter().map(|i| i.serial.clone()).collect();
     assert_eq!(queue, [1, 3, 4, 6, 8, 9, 13, 14].map(serial));
 }
+
+#[test]
+fn enter_shows_the_whole_run_view_and_its_next_run_key_moves_in_the_queue() {
+    let (mut app, mut server) = setup(100, 30);
+    press(&mut app, &mut server, "T\n");
+    assert_eq!(app.mode(), Mode::Tree, "the run view, on its phases");
+    assert_eq!(app.run().map(|r| r.run_id.clone()), Some(row(1).id.to_string()));
+    press(&mut app, &mut server, "\x1b");
+    assert_eq!(app.mode(), Mode::Triage, "esc comes back to the queue");
+    assert_eq!(shown(&app), Some(serial(1)));
+    press(&mut app, &mut server, "\n]");
+    assert_eq!(app.mode(), Mode::Triage);
+    assert_eq!(shown(&app), Some(serial(3)), "] skipped to the next run of the queue");
+    assert!(server.get(1).is_empty(), "skipping writes nothing");
+}

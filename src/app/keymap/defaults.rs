@@ -92,6 +92,12 @@ fn triage() -> (Vec<Binding>, Vec<Binding>) {
         b(ch('n'), Action::NextFailure, "next fail", false),
         b(ch('N'), Action::PrevFailure, "previous failure", false),
         b(ch('a'), Action::AllLogs, "all the run's logs", false),
+        b(
+            KeySpec::plain(K::Enter),
+            Action::Open,
+            "the whole run view (] [ move in the queue)",
+            false,
+        ),
         b(KeySpec::plain(K::Esc), Action::Back, "leave (keeps what is done)", true),
         b(ch('q'), Action::Back, "leave (keeps what is done)", false),
         b(ch('?'), Action::Help, "help", true),

@@ -16,7 +16,7 @@ pub use keys::text_of;
 pub use queue::{Check, DEFAULT_KEY, DEFAULT_PRESETS, Item, TriageSettings};
 
 use super::editor::Target;
-use super::pane::{Component, Ctx, News, Outcome};
+use super::pane::{Component, Ctx, News, Outcome, Reply};
 use super::run::RunPane;
 use super::undo::{Undo, UndoRun};
 use super::{Action, ListState, Mode, layout};
@@ -173,7 +173,12 @@ impl TriagePane {
                         cx.block(m);
                         return Outcome::Stay;
                     }
-                    ClientError::Forbidden(m) => cx.forbidden(Action::EditMetadata, &m),
+                    ClientError::Forbidden(m) => {
+                        // Nothing here can be written: the queue's keys go with the editor's.
+                        let q = |a| matches!(a, Action::Dispose(_) | Action::DisposeText);
+                        cx.shared.keymap.remove_action(q);
+                        cx.forbidden(Action::EditMetadata, &m)
+                    }
                     ClientError::NotFound(_) => {
                         "the run no longer exists (deleted meanwhile?)".into()
                     }
@@ -262,6 +267,13 @@ impl Component for TriagePane {
                 return self.show(cx);
             }
             Action::AllLogs => self.all_logs(),
+            // The whole run view (attachments, metadata…); `]`/`[` there move in the queue.
+            Action::Open => {
+                if let Some(item) = self.current() {
+                    let run = RunPane::open(item.run_id.clone(), cx);
+                    return Outcome::Push(super::Pane::Run(Box::new(run)));
+                }
+            }
             a if a.step(1).is_some() || matches!(a, Action::NextFailure | Action::PrevFailure) => {
                 self.tree_key(a, cx)
             }
@@ -352,6 +364,16 @@ impl Component for TriagePane {
             self.focus(cx);
         }
         Outcome::Stay
+    }
+
+    /// `]`/`[` in the run view opened from the queue: skip or back, as here.
+    fn on_reply(&mut self, reply: Reply, cx: &mut Ctx) -> Outcome {
+        match reply {
+            Reply::Neighbour { by, .. } => {
+                self.handle(if by > 0 { Action::NextRun } else { Action::PrevRun }, cx)
+            }
+            _ => Outcome::Stay,
+        }
     }
 
     fn tick(&mut self, top: bool, cx: &mut Ctx) {
