@@ -81,14 +81,14 @@ fn run_common() -> Vec<Binding> {
 fn triage() -> (Vec<Binding>, Vec<Binding>) {
     let mut queue = Vec::new();
     for n in 1..=9u8 {
-        queue.push(b(ch((b'0' + n) as char), Action::Dispose(n - 1), "record that preset", true));
+        queue.push(b(ch((b'0' + n) as char), Action::Dispose(n - 1), "record preset", true));
     }
     queue.extend([
-        b(ch('t'), Action::DisposeText, "type a disposition", true),
+        b(ch('t'), Action::DisposeText, "type one", true),
         b(ch('s'), Action::NextRun, "skip", true),
         b(ch(']'), Action::NextRun, "skip", false),
-        b(ch('b'), Action::PrevRun, "back in the queue", true),
-        b(ch('['), Action::PrevRun, "back in the queue", false),
+        b(ch('b'), Action::PrevRun, "back", true),
+        b(ch('['), Action::PrevRun, "back", false),
         b(ch('n'), Action::NextFailure, "next fail", false),
         b(ch('N'), Action::PrevFailure, "previous failure", false),
         b(ch('a'), Action::AllLogs, "all the run's logs", false),
@@ -98,8 +98,8 @@ fn triage() -> (Vec<Binding>, Vec<Binding>) {
             "the whole run view (] [ move in the queue)",
             false,
         ),
-        b(KeySpec::plain(K::Esc), Action::Back, "leave (keeps what is done)", true),
-        b(ch('q'), Action::Back, "leave (keeps what is done)", false),
+        b(KeySpec::plain(K::Esc), Action::Back, "leave", true),
+        b(ch('q'), Action::Back, "leave", false),
         b(ch('?'), Action::Help, "help", true),
     ]);
     queue.extend(movement(false));

@@ -118,6 +118,10 @@ impl RunsPane {
                 }
                 Outcome::Stay
             }
+            Action::Triage if !self.list.loaded => {
+                cx.flash("the list is still loading");
+                Outcome::Stay
+            }
             Action::Triage => Outcome::Push(Pane::Triage(Box::new(
                 super::triage::TriagePane::start(&self.list, cx),
             ))),
