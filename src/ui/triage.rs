@@ -114,9 +114,20 @@ fn presets_line(t: &TriagePane, frame: &mut Frame, area: Rect, theme: &Theme) {
 fn message_line(t: &TriagePane, frame: &mut Frame, area: Rect, theme: &Theme) {
     let w = area.width as usize;
     let line = if let Some(input) = &t.typing {
+        // The end of a long text, where the cursor is, marked as cut.
+        let room = w.saturating_sub(16);
+        let value = input.value();
+        let n = value.chars().count();
+        let shown = if super::text::width(value) > room {
+            let tail: String =
+                value.chars().skip(n.saturating_sub(room.saturating_sub(1))).collect();
+            format!("…{tail}")
+        } else {
+            value.to_string()
+        };
         let mut spans = vec![
             Span::styled(" disposition: ", theme.accent()),
-            Span::raw(input.value().to_string()),
+            Span::raw(shown),
             Span::styled("█", theme.key()),
         ];
         if let Some(why) = &t.invalid {
