@@ -26,9 +26,9 @@ impl TriagePane {
                 } else {
                     None
                 };
-                if self.invalid.is_none() {
+                // Kept when it cannot be sent yet (the run still loading).
+                if self.invalid.is_none() && self.record(Value::String(text), cx) {
                     self.typing = None;
-                    self.record(Value::String(text), cx);
                 }
             }
             _ => {}

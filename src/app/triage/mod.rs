@@ -99,7 +99,7 @@ impl TriagePane {
     }
 
     /// Shows the run at `pos`, or leaves when the queue is done.
-    fn show(&mut self, cx: &mut Ctx) -> Outcome {
+    pub(super) fn show(&mut self, cx: &mut Ctx) -> Outcome {
         self.error = None;
         let Some(item) = self.items.get(self.pos) else {
             let (n, done) = (self.items.len(), self.recorded());
@@ -132,15 +132,17 @@ impl TriagePane {
         follow(l);
     }
 
-    /// `1`–`9` or a typed disposition: sent for the run shown.
-    fn record(&mut self, value: Value, cx: &mut Ctx) {
+    /// `1`–`9` or a typed disposition: sent for the run shown; whether it was.
+    fn record(&mut self, value: Value, cx: &mut Ctx) -> bool {
         if self.saving.is_some() {
-            return cx.flash("still recording the last one…");
+            cx.flash("still recording the last one…");
+            return false;
         }
         let (Some(item), Some(l)) =
             (self.items.get(self.pos), self.run.as_ref().and_then(RunPane::loaded))
         else {
-            return cx.flash("the run is still loading");
+            cx.flash("the run is still loading");
+            return false;
         };
         let key = &self.settings.key;
         let before = l.run.summary.metadata.as_ref().and_then(|m| m.get(key)).cloned();
@@ -149,6 +151,7 @@ impl TriagePane {
         let id = cx.mutate(Fetch::UpdateMetadata { run_id: item.run_id.clone(), changes });
         self.saving = Some(Saving { id, value, before });
         self.error = None;
+        true
     }
 
     /// The server answered the disposition sent.
@@ -244,7 +247,9 @@ impl Component for TriagePane {
         }
         match a {
             Action::Dispose(i) => match self.settings.presets.get(i as usize) {
-                Some(p) => self.record(Value::String(p.clone()), cx),
+                Some(p) => {
+                    self.record(Value::String(p.clone()), cx);
+                }
                 None => cx.flash(format!(
                     "no preset {}: [triage] presets has {}",
                     i + 1,
@@ -301,37 +306,8 @@ impl Component for TriagePane {
                 _ => Outcome::Stay,
             });
         }
-        if let Stage::Checking(check) = &mut self.stage
-            && check.pending == id
-        {
-            match event {
-                WorkerEvent::AnalysisRuns { rows: Ok(rows), done, .. } => {
-                    check.page(&rows, &self.settings.key);
-                    if done {
-                        let Stage::Checking(check) =
-                            std::mem::replace(&mut self.stage, Stage::Ready)
-                        else {
-                            return Ok(Outcome::Stay);
-                        };
-                        self.items = check.queue();
-                        if self.items.is_empty() {
-                            cx.flash("nothing to triage: every failing run here has a disposition");
-                            return Ok(Outcome::Pop);
-                        }
-                        return Ok(self.show(cx));
-                    }
-                }
-                WorkerEvent::AnalysisRuns { rows: Err(e), .. } => {
-                    if let ClientError::Unauthorized(m) = &e {
-                        cx.block(m.clone());
-                    }
-                    self.stage = Stage::Failed(format!(
-                        "could not read which runs have a disposition: {e} — esc, then T tries again"
-                    ));
-                }
-                _ => {}
-            }
-            return Ok(Outcome::Stay);
+        if matches!(&self.stage, Stage::Checking(c) if c.pending == id) {
+            return Ok(self.checked(event, cx));
         }
         let Some(run) = self.run.as_mut() else { return Err(event) };
         let o = run.on_answer(id, event, cx)?;

@@ -7,10 +7,11 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
+use super::{Stage, TriagePane};
 use crate::api::{RunOutcome, RunSummary};
 use crate::app::ListState;
-use crate::app::pane::Ctx;
-use crate::worker::{Fetch, ListRequest, RequestId, Slot};
+use crate::app::pane::{Ctx, Outcome};
+use crate::worker::{ClientError, Fetch, ListRequest, RequestId, Slot, WorkerEvent};
 
 /// The presets when the config names none.
 pub const DEFAULT_PRESETS: [&str; 4] = ["fixture", "retest", "real failure", "software"];
@@ -115,5 +116,39 @@ impl Check {
             .filter(|(id, _)| !self.disposed.contains(id))
             .map(|(id, serial)| Item { run_id: id.clone(), serial: serial.clone(), recorded: None })
             .collect()
+    }
+}
+
+impl TriagePane {
+    /// A page of the check: once the last is in, the queue, and its first run.
+    pub(super) fn checked(&mut self, event: WorkerEvent, cx: &mut Ctx) -> Outcome {
+        let Stage::Checking(check) = &mut self.stage else { return Outcome::Stay };
+        match event {
+            WorkerEvent::AnalysisRuns { rows: Ok(rows), done, .. } => {
+                check.page(&rows, &self.settings.key);
+                if done {
+                    let Stage::Checking(check) = std::mem::replace(&mut self.stage, Stage::Ready)
+                    else {
+                        return Outcome::Stay;
+                    };
+                    self.items = check.queue();
+                    if self.items.is_empty() {
+                        cx.flash("nothing to triage: every failing run here has a disposition");
+                        return Outcome::Pop;
+                    }
+                    return self.show(cx);
+                }
+            }
+            WorkerEvent::AnalysisRuns { rows: Err(e), .. } => {
+                if let ClientError::Unauthorized(m) = &e {
+                    cx.block(m.clone());
+                }
+                self.stage = Stage::Failed(format!(
+                    "could not read which runs have a disposition: {e} — esc, then T tries again"
+                ));
+            }
+            _ => {}
+        }
+        Outcome::Stay
     }
 }
