@@ -230,3 +230,16 @@ fn enter_shows_the_whole_run_view_and_its_next_run_key_moves_in_the_queue() {
     assert_eq!(shown(&app), Some(serial(3)), "] skipped to the next run of the queue");
     assert!(server.get(1).is_empty(), "skipping writes nothing");
 }
+
+#[test]
+fn when_the_dispositions_cannot_be_read_it_says_so_and_t_tries_again() {
+    let (mut app, mut server) = setup(100, 30);
+    server.fail_list = true;
+    press(&mut app, &mut server, "T");
+    let t = app.triage().expect("the queue says why");
+    assert!(matches!(&t.stage, tofui::app::triage::Stage::Failed(e) if e.contains("HTTP 503")));
+    assert!(t.items.is_empty() && server.patches.is_empty());
+    press(&mut app, &mut server, "1\x1bT");
+    assert!(server.patches.is_empty(), "no key wrote anything meanwhile");
+    assert_eq!(shown(&app), Some(serial(1)));
+}

@@ -21,12 +21,20 @@ pub struct Server {
     pub patches: Vec<(String, Meta)>,
     /// Every run fetched, in order, and whether it was fetched ahead.
     pub fetched: Vec<(String, bool)>,
+    /// The next read of many runs fails (HTTP 503).
+    pub fail_list: bool,
 }
 
 impl Server {
     pub fn new(rows: usize) -> Server {
         let meta = (0..rows).map(|i| (row(i).id.to_string(), Meta::new())).collect();
-        Server { meta, fail_next: HashSet::new(), patches: Vec::new(), fetched: Vec::new() }
+        Server {
+            meta,
+            fail_next: HashSet::new(),
+            patches: Vec::new(),
+            fetched: Vec::new(),
+            fail_list: false,
+        }
     }
 
     pub fn set(&mut self, i: usize, m: Value) {
@@ -51,6 +59,10 @@ impl Server {
         let WorkerRequest::Fetch { id, fetch, slot } = req else { return None };
         let index = |run_id: &str| (0..self.meta.len()).find(|&i| *row(i).id == *run_id);
         let event = match fetch {
+            Fetch::Analysis { .. } if std::mem::take(&mut self.fail_list) => {
+                let e = ClientError::Status { status: 503, message: "busy".into() };
+                WorkerEvent::AnalysisRuns { rows: Err(e), unreadable: 0, done: true, capped: false }
+            }
             Fetch::Analysis { req, .. } => {
                 let ids = &req.query.ids;
                 let rows = (0..self.meta.len())
