@@ -161,7 +161,18 @@ fn bulk_edits_report_per_run_and_keep_failures_retryable() {
     press(&mut app, "   "); // mark three runs
     assert_eq!(app.list().marked.len(), 3);
     let fx = press(&mut app, "m");
-    assert!(fx.is_empty(), "no single run to read");
+    // No single run to read: the marked runs' metadata (for undo) in one request, by id.
+    let ids: Vec<Vec<String>> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Send(WorkerRequest::Fetch { fetch: Fetch::Analysis { req, .. }, .. }) => {
+                Some(req.query.ids.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(fx.len(), 1);
+    assert_eq!(ids, [["run-000000", "run-000001", "run-000002"].map(String::from).to_vec()]);
     press(&mut app, "arework\ttrue\n\x13");
     let sent = patches(&press(&mut app, "\n"));
     assert_eq!(sent.len(), 3);

@@ -97,6 +97,16 @@ impl App {
         self.find(|p| if let Pane::Editor(e) = p { Some(e.as_ref()) } else { None })
     }
 
+    /// The triage queue, when open.
+    pub fn triage(&self) -> Option<&super::triage::TriagePane> {
+        self.find(|p| if let Pane::Triage(t) = p { Some(t.as_ref()) } else { None })
+    }
+
+    /// The session's last metadata change, which `z` undoes.
+    pub fn last_change(&self) -> Option<&super::undo::Undo> {
+        self.shared.undo.as_ref()
+    }
+
     pub fn filter(&self) -> Option<&filter::FilterPane> {
         self.find(|p| if let Pane::Filter(f) = p { Some(f.as_ref()) } else { None })
     }

@@ -128,6 +128,14 @@ pub enum Action {
     Split,
     /// Split it by the previous dimension.
     SplitBack,
+    /// Triage the view's undisposed failing runs one after the other.
+    Triage,
+    /// Record the triage preset with this index as the run's disposition.
+    Dispose(u8),
+    /// Type a disposition.
+    DisposeText,
+    /// Undo the last metadata change of the session.
+    Undo,
 }
 
 /// Names for the config's `[keys.MODE]` tables.
@@ -195,6 +203,18 @@ const NAMES: &[(&str, Action)] = &[
     ("two_way", Action::TwoWay),
     ("split", Action::Split),
     ("split_back", Action::SplitBack),
+    ("triage", Action::Triage),
+    ("dispose_text", Action::DisposeText),
+    ("undo", Action::Undo),
+    ("preset_1", Action::Dispose(0)),
+    ("preset_2", Action::Dispose(1)),
+    ("preset_3", Action::Dispose(2)),
+    ("preset_4", Action::Dispose(3)),
+    ("preset_5", Action::Dispose(4)),
+    ("preset_6", Action::Dispose(5)),
+    ("preset_7", Action::Dispose(6)),
+    ("preset_8", Action::Dispose(7)),
+    ("preset_9", Action::Dispose(8)),
     ("tab_phases", Action::Tab(0)),
     ("tab_logs", Action::Tab(1)),
     ("tab_attachments", Action::Tab(2)),
@@ -240,6 +260,8 @@ impl Action {
                 | Action::Mark
                 | Action::EditUnit
                 | Action::UploadUnit
+                | Action::Triage
+                | Action::Undo
         )
     }
 }

@@ -76,3 +76,21 @@ pub(crate) fn two_way_cols(width: u16) -> usize {
     let cell = two_way_cell(width);
     (width as usize).saturating_sub(1 + two_way_label(width) + cell) / cell
 }
+
+/// The triage queue's rows above the run (its header and the queue line) and under it (the
+/// presets and the message or prompt line).
+pub(crate) const TRIAGE_HEAD: u16 = RUN_HEADER + 1;
+pub(crate) const TRIAGE_FOOT: u16 = 2;
+/// Width from which the triage queue puts the phase's logs beside the tree.
+pub(crate) const TRIAGE_SIDE_BY_SIDE: u16 = 120;
+
+/// How the triage queue splits its body on a `width`×`height` screen: rows of the tree, rows
+/// of log lines (under the logs' filter line), and whether the logs are beside the tree.
+pub(crate) fn triage_split(width: u16, height: u16) -> (usize, usize, bool) {
+    let body = height.saturating_sub(TITLE + TRIAGE_HEAD + TRIAGE_FOOT + STATUS + KEYS) as usize;
+    if width >= TRIAGE_SIDE_BY_SIDE {
+        return (body, body.saturating_sub(TAB_HEADER as usize), true);
+    }
+    let tree = (body * 2 / 5).max(3);
+    (tree, body.saturating_sub(tree + TAB_HEADER as usize), false)
+}

@@ -44,6 +44,8 @@ pub mod runs;
 pub mod scroll;
 pub mod serial;
 mod shared;
+pub mod triage;
+pub mod undo;
 pub mod unit;
 pub mod upload;
 pub mod yields;
@@ -112,6 +114,8 @@ panes! {
     Yield(yields::YieldPane),
     /// The failure Pareto pane.
     Pareto(pareto::ParetoPane),
+    /// The triage queue.
+    Triage(triage::TriagePane),
 }
 
 impl Pane {
@@ -121,10 +125,8 @@ impl Pane {
 
     /// A screen of its own (the run view), rather than something drawn over one.
     pub(crate) fn is_screen(&self) -> bool {
-        matches!(
-            self,
-            Pane::Run(_) | Pane::Unit(_) | Pane::Retest(_) | Pane::Yield(_) | Pane::Pareto(_)
-        )
+        let screen = matches!(self, Pane::Run(_) | Pane::Unit(_) | Pane::Retest(_));
+        screen || matches!(self, Pane::Yield(_) | Pane::Pareto(_) | Pane::Triage(_))
     }
 }
 
@@ -200,6 +202,7 @@ impl App {
         self.relayout();
         if self.shared.session.blocked.is_none() {
             let top = self.stack.len();
+            self.runs.prefetch_paused = self.triage().is_some();
             let mut cx = Ctx::new(&mut self.shared, &mut fx, &mut news);
             self.runs.tick(top == 0, &mut cx);
             for (i, p) in self.stack.iter_mut().enumerate() {

@@ -68,6 +68,10 @@ pub struct Shared {
     pub now_ms: i64,
     pub tz: crate::model::Zone,
     pub size: (u16, u16),
+    /// `[triage]`: the metadata key and the presets of the triage queue.
+    pub triage: super::triage::TriageSettings,
+    /// The session's last metadata change, to undo (`z`).
+    pub undo: Option<super::undo::Undo>,
     next_id: RequestId,
 }
 
@@ -98,6 +102,8 @@ impl Shared {
             now_ms,
             tz,
             size,
+            triage: Default::default(),
+            undo: None,
             next_id: 0,
         }
     }

@@ -74,6 +74,10 @@ pub struct Settings {
     pub time_zone: Option<String>,
     /// `auto` (default: from TERM), `unicode` or `ascii`.
     pub symbols: Option<String>,
+    /// `[triage] key`: the metadata key dispositions are written under.
+    pub triage_key: Option<String>,
+    /// `[triage] presets`: what the number keys record in the triage queue.
+    pub triage_presets: Option<Vec<String>>,
 }
 
 /// The configuration as read: what could be used, and what could not.

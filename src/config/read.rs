@@ -2,6 +2,8 @@
 //! wrong types, bad queries and unknown values are problems; what they affect falls back to
 //! the defaults.
 
+mod triage;
+
 use toml_edit::{Document, Item, TableLike};
 
 use super::{KeyOverride, Problem, Profile, Settings, ViewConfig, expand_home};
@@ -199,9 +201,11 @@ pub fn parse(text: &str) -> (Settings, Vec<super::Problem>, bool) {
             "date_format",
             "time_zone",
             "symbols",
+            "triage",
         ],
         "",
     );
+    triage::read(&mut r, root, &mut s);
     s.default_profile = r.string(root, "default_profile", "");
     s.theme = r.one_of(root, "theme", &["default", "light", "none"], "");
     s.date_format = r.one_of(root, "date_format", &["relative", "absolute"], "");

@@ -95,6 +95,12 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
     if let Some(s) = settings.live_seconds {
         app.shared.live_every_ms = s as i64 * 1000;
     }
+    if let Some(k) = settings.triage_key.clone() {
+        app.shared.triage.key = k;
+    }
+    if let Some(p) = settings.triage_presets.clone() {
+        app.shared.triage.presets = p;
+    }
     // Edits a signal saved last time, for this instance, are offered back.
     let instance = if conn.session.demo { "demo".to_string() } else { conn.session.url.clone() };
     let log = crate::logfile::path(cli.log_file.as_deref());

@@ -18,7 +18,7 @@ pub(crate) fn render(d: &DeletePane, frame: &mut Frame, area: Rect, theme: &Them
     let mut lines = vec![
         Line::styled(format!(" Delete {n} run{}?", if n == 1 { "" } else { "s" }), theme.error()),
         Line::from(format!(" {}", serials.join(", "))),
-        Line::styled(" This cannot be undone.", theme.dim()),
+        Line::styled(" Deletes cannot be undone.", theme.dim()),
         Line::from(""),
     ];
     if d.needs_count() {

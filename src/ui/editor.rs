@@ -57,7 +57,13 @@ pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &The
     let mut lines: Vec<Line> = Vec::new();
     if matches!(ed.step, Step::Review) {
         let (added, changed, removed) = ed.change_set();
-        lines.push(Line::styled(" Save these changes?", theme.header()));
+        match &ed.undo {
+            Some(u) => {
+                let q = format!(" Undo the {}? Writes back the values from before it:", u.what);
+                lines.push(Line::styled(q, theme.header()));
+            }
+            None => lines.push(Line::styled(" Save these changes?", theme.header())),
+        }
         for (label, rows, style) in [
             ("added", added, theme.pass()),
             ("changed", changed, theme.warn()),
@@ -79,12 +85,19 @@ pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &The
             }
         }
         let n = ed.targets.len();
+        if ed.undo.as_ref().is_some_and(|u| u.varies) {
+            let note =
+                " The runs had different values: each gets its own back (shown: the first's).";
+            lines.push(Line::styled(note, theme.warn()));
+        }
         lines.push(Line::from(""));
+        let keys = if ed.undo.is_some() {
+            "enter undoes · esc cancels"
+        } else {
+            "enter saves · esc goes back"
+        };
         lines.push(Line::styled(
-            format!(
-                " One PATCH per run, {n} run{}. enter saves · esc goes back",
-                if n == 1 { "" } else { "s" }
-            ),
+            format!(" One PATCH per run, {n} run{}. {keys}", if n == 1 { "" } else { "s" }),
             theme.dim(),
         ));
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);

@@ -23,6 +23,7 @@ mod runs;
 mod serial;
 mod text;
 mod theme;
+mod triage;
 mod unit;
 mod upload;
 mod yields;
@@ -112,5 +113,6 @@ fn pane(app: &App, p: &Pane, frame: &mut Frame, a: &Areas, theme: &Theme) {
         Pane::Retest(r) => retest::render(app, r, frame, a, theme),
         Pane::Yield(y) => yields::render(app, y, frame, a, theme),
         Pane::Pareto(x) => pareto::render(app, x, frame, a, theme),
+        Pane::Triage(t) => triage::render(app, t, frame, a, theme),
     }
 }

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use serde_json::{Map, Value};
 use tui_input::InputRequest;
 
+pub(crate) use edits::MAX_VALUE;
 pub use edits::{MetaRow, Step};
 
 use super::ask::{Ask, AskPane};
@@ -55,6 +56,13 @@ pub struct EditorPane {
     pub pending: Vec<(RequestId, String)>,
     /// Runs whose save was acknowledged in this round.
     pub saved: Vec<String>,
+    /// This editor writes an undo back (each run its own values), not an edit.
+    pub undo: Option<super::undo::Restore>,
+    /// The runs' metadata before the change, for undo: `(run id, metadata)`, read when the
+    /// editor opens (a single run's from its rows).
+    pub current: super::undo::Current,
+    /// What the save in flight changes, with the values before (for undo).
+    before: Option<Vec<super::undo::UndoRun>>,
 }
 
 impl EditorPane {
@@ -75,7 +83,13 @@ impl EditorPane {
             error: None,
             pending: Vec::new(),
             saved: Vec::new(),
+            undo: None,
+            current: Default::default(),
+            before: None,
         };
+        if ed.bulk() && !ed.is_unit() {
+            ed.current.start(&ed.targets, cx);
+        }
         if let [t] = ed.targets.as_slice() {
             let run_id = t.run_id.clone();
             let meta = known
@@ -110,16 +124,48 @@ impl EditorPane {
         ed
     }
 
+    /// The editor that writes an undo back: `rows` to preview, each run's own values to send.
+    pub(crate) fn for_undo(
+        targets: Vec<Target>,
+        rows: Vec<MetaRow>,
+        restore: super::undo::Restore,
+    ) -> EditorPane {
+        EditorPane {
+            targets,
+            loading: None,
+            rows,
+            cursor: 0,
+            step: Step::Review,
+            invalid: None,
+            error: None,
+            pending: Vec::new(),
+            saved: Vec::new(),
+            undo: Some(restore),
+            current: Default::default(),
+            before: None,
+        }
+    }
+
     fn save(&mut self, cx: &mut Ctx) {
         let changes = self.changes();
+        self.before = if self.undo.is_some() || self.is_unit() {
+            None
+        } else {
+            super::undo::capture(self, &changes)
+        };
         self.pending = self
             .targets
             .iter()
             .map(|t| {
+                let changes = self
+                    .undo
+                    .as_ref()
+                    .and_then(|u| u.changes_for(&t.run_id))
+                    .unwrap_or_else(|| changes.clone());
                 let fetch = if t.unit {
-                    Fetch::UpdateUnitMetadata { serial: t.serial.clone(), changes: changes.clone() }
+                    Fetch::UpdateUnitMetadata { serial: t.serial.clone(), changes }
                 } else {
-                    Fetch::UpdateMetadata { run_id: t.run_id.clone(), changes: changes.clone() }
+                    Fetch::UpdateMetadata { run_id: t.run_id.clone(), changes }
                 };
                 (cx.mutate(fetch), t.key().to_string())
             })
@@ -174,10 +220,13 @@ impl EditorPane {
         // Every answer is in.
         let saved: HashSet<String> = self.saved.iter().cloned().collect();
         let total = self.targets.len();
+        let note =
+            super::undo::saved(self.undo.as_ref(), self.before.take(), self.is_unit(), &saved, cx);
         if saved.len() == total {
             let n = self.changes().len();
             cx.flash(format!(
-                "saved {n} change{} to {total} {noun}{}",
+                "{} {n} change{} to {total} {noun}{}{note}",
+                if self.undo.is_some() { "undone:" } else { "saved" },
                 if n == 1 { "" } else { "s" },
                 if total == 1 { "" } else { "s" }
             ));
@@ -231,6 +280,7 @@ impl Component for EditorPane {
     fn mode(&self) -> Mode {
         match self.step {
             Step::AddKey(_) | Step::AddValue { .. } | Step::EditValue(_) => Mode::EditorText,
+            Step::Review if self.undo.is_some() => Mode::UndoReview,
             Step::Review => Mode::EditorReview,
             Step::Browse | Step::Saving => Mode::Editor,
         }
@@ -267,6 +317,8 @@ impl Component for EditorPane {
                 self.step = Step::Browse;
                 self.invalid = None;
             }
+            // An undo is not edited: esc drops it (`z` offers it again).
+            (Step::Review, Action::Back) if self.undo.is_some() => return Outcome::Pop,
             (Step::Review, Action::Back) => self.step = Step::Browse,
             (Step::Review, Action::Submit) => self.save(cx),
             _ => {}
@@ -287,6 +339,10 @@ impl Component for EditorPane {
         event: WorkerEvent,
         cx: &mut Ctx,
     ) -> Result<Outcome, WorkerEvent> {
+        if self.current.owns(id) {
+            self.current.answer(event);
+            return Ok(Outcome::Stay);
+        }
         if self.loading == Some(id) {
             if let WorkerEvent::Run { run, .. } = event {
                 match run {

@@ -65,6 +65,7 @@ fn run_common() -> Vec<Binding> {
         b(ch('r'), Action::Refresh, "reload", false),
         b(ch('m'), Action::EditMetadata, "metadata", false),
         b(ch('D'), Action::Delete, "delete", false),
+        b(ch('z'), Action::Undo, "undo the last metadata change", false),
         b(ch('U'), Action::Unit, "unit", true),
         b(ch(']'), Action::NextRun, "next run", true),
         b(ch('['), Action::PrevRun, "previous run", false),
@@ -73,6 +74,42 @@ fn run_common() -> Vec<Binding> {
     ];
     v.extend(quit());
     v
+}
+
+/// The triage queue (its number keys pick a preset: it is a mode of its own, not the run
+/// view's tabs), and the disposition being typed.
+fn triage() -> (Vec<Binding>, Vec<Binding>) {
+    let mut queue = Vec::new();
+    for n in 1..=9u8 {
+        queue.push(b(ch((b'0' + n) as char), Action::Dispose(n - 1), "record preset", true));
+    }
+    queue.extend([
+        b(ch('t'), Action::DisposeText, "type one", true),
+        b(ch('s'), Action::NextRun, "skip", true),
+        b(ch(']'), Action::NextRun, "skip", false),
+        b(ch('b'), Action::PrevRun, "back", true),
+        b(ch('['), Action::PrevRun, "back", false),
+        b(ch('n'), Action::NextFailure, "next fail", false),
+        b(ch('N'), Action::PrevFailure, "previous failure", false),
+        b(ch('a'), Action::AllLogs, "all the run's logs", false),
+        b(
+            KeySpec::plain(K::Enter),
+            Action::Open,
+            "the whole run view (] [ move in the queue)",
+            false,
+        ),
+        b(KeySpec::plain(K::Esc), Action::Back, "leave", true),
+        b(ch('q'), Action::Back, "leave", false),
+        b(ch('?'), Action::Help, "help", true),
+    ]);
+    queue.extend(movement(false));
+    queue.extend(quit());
+    let text = vec![
+        b(KeySpec::plain(K::Enter), Action::Submit, "record", true),
+        b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
+        b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
+    ];
+    (queue, text)
 }
 
 impl Default for Keymap {
@@ -102,6 +139,8 @@ impl Default for Keymap {
             b(ch('U'), Action::Unit, "go to serial", false),
             b(ch('%'), Action::Yield, "yield", true),
             b(ch('P'), Action::Pareto, "failure Pareto", true),
+            b(ch('T'), Action::Triage, "triage the failing runs", false),
+            b(ch('z'), Action::Undo, "undo the last metadata change", false),
             // Last before quit: the footer keeps the last two when it must drop keys.
             b(ch('?'), Action::Help, "help", true),
         ]);
@@ -199,6 +238,13 @@ impl Default for Keymap {
             b(ch('n'), Action::Back, "back to editing", false),
             b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
         ];
+        let undo_review = vec![
+            b(KeySpec::plain(K::Enter), Action::Submit, "undo", true),
+            b(ch('y'), Action::Submit, "undo", false),
+            b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
+            b(ch('n'), Action::Back, "cancel", false),
+            b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
+        ];
         let confirm_delete = vec![
             b(KeySpec::plain(K::Enter), Action::Submit, "delete", true),
             b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
@@ -276,6 +322,7 @@ impl Default for Keymap {
         retest.push(b(ch('?'), Action::Help, "help", true));
         retest.extend(movement(false));
         retest.extend(quit());
+        let (triage, triage_text) = triage();
         Keymap {
             tables: vec![
                 (Mode::List, list),
@@ -301,6 +348,9 @@ impl Default for Keymap {
                 (Mode::Serial, serial),
                 (Mode::Retest, retest),
                 (Mode::Blocked, blocked),
+                (Mode::Triage, triage),
+                (Mode::TriageText, triage_text),
+                (Mode::UndoReview, undo_review),
             ],
         }
     }

@@ -55,6 +55,12 @@ pub enum Mode {
     Retest,
     /// The "set your API key" screen.
     Blocked,
+    /// The triage queue: a failing run with its first failure and that phase's logs.
+    Triage,
+    /// Typing a disposition in the triage queue.
+    TriageText,
+    /// The preview of an undo, before it is written.
+    UndoReview,
 }
 
 impl Mode {
@@ -151,6 +157,7 @@ impl Mode {
             Mode::Unit => "unit",
             Mode::Yield => "yield",
             Mode::Pareto => "pareto",
+            Mode::Triage => "triage",
             _ => return None,
         })
     }
@@ -180,7 +187,11 @@ impl Keymap {
             let same = |a: &Action, l: &str| {
                 *a == bind.action
                     || (l == bind.label
-                        && matches!((a, bind.action), (Action::View(_), Action::View(_))))
+                        && matches!(
+                            (a, bind.action),
+                            (Action::View(_), Action::View(_))
+                                | (Action::Dispose(_), Action::Dispose(_))
+                        ))
             };
             match out.iter_mut().find(|(a, _, l)| same(a, l)) {
                 Some((_, keys, _)) => {

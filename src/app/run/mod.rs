@@ -195,6 +195,7 @@ impl RunPane {
             self.loaded().map(|l| l.run.summary.unit.serial_number.clone()).unwrap_or_default();
         let targets = vec![Target::run(self.run_id.clone(), serial)];
         match a {
+            Action::Undo => super::undo::start(cx),
             Action::EditMetadata => {
                 let known = self.loaded().map(|l| l.run.summary.metadata.clone());
                 Outcome::Push(Pane::Editor(Box::new(EditorPane::open(targets, known, cx))))

@@ -30,6 +30,8 @@ pub struct RunsPane {
     pub saved_views: Vec<ViewConfig>,
     /// `:export FILE` on its way to the file.
     pub export: Option<super::export::Pending>,
+    /// Another pane fetches runs ahead (the triage queue): the list does not.
+    pub(crate) prefetch_paused: bool,
 }
 
 impl Default for RunsPane {
@@ -41,6 +43,7 @@ impl Default for RunsPane {
             next_view_id: 1,
             saved_views: Vec::new(),
             export: None,
+            prefetch_paused: false,
         }
     }
 }
@@ -115,6 +118,14 @@ impl RunsPane {
                 }
                 Outcome::Stay
             }
+            Action::Triage if !self.list.loaded => {
+                cx.flash("the list is still loading");
+                Outcome::Stay
+            }
+            Action::Triage => Outcome::Push(Pane::Triage(Box::new(
+                super::triage::TriagePane::start(&self.list, cx),
+            ))),
+            Action::Undo => super::undo::start(cx),
             Action::EditMetadata if !targets.is_empty() => {
                 Outcome::Push(Pane::Editor(Box::new(EditorPane::open(targets, None, cx))))
             }
@@ -362,7 +373,8 @@ impl Component for RunsPane {
         if self.list.wants_next_page() {
             self.request(Pending::Next, cx);
         }
-        if top {
+        if self.prefetch_paused {
+        } else if top {
             self.prefetch(cx, 0);
         } else {
             // A run view over the list: the next run is fetched ahead, so `]` is instant.

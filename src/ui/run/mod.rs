@@ -2,9 +2,9 @@
 
 mod chart;
 mod info;
-mod logs;
+pub(super) mod logs;
 mod tables;
-mod tree;
+pub(super) mod tree;
 pub(crate) mod values;
 
 use ratatui::Frame;
@@ -22,7 +22,7 @@ use crate::app::run::tree::NodeKind;
 use crate::app::run::{Load, Loaded, RunPane, TABS, Tab};
 use crate::app::{App, layout};
 
-fn header(app: &App, d: &RunDetail, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub(super) fn header(app: &App, d: &RunDetail, frame: &mut Frame, area: Rect, theme: &Theme) {
     let s = &d.summary;
     let u = &s.unit;
     let sample = u.sample.as_ref().map(|x| format!(" [{}]", x.as_str())).unwrap_or_default();

@@ -1,0 +1,83 @@
+//! The triage queue's keys that stay within the run shown: typing a disposition, moving in
+//! the tree (the logs follow the phase under the cursor).
+
+use serde_json::Value;
+
+use super::{MAX_TEXT, TriagePane};
+use crate::app::Action;
+use crate::app::pane::Ctx;
+use crate::app::run::{Loaded, RunPane};
+use crate::app::scroll::Scroll;
+
+impl TriagePane {
+    /// A key while typing a disposition.
+    pub(super) fn text_key(&mut self, a: Action, cx: &mut Ctx) {
+        match a {
+            Action::Back => (self.typing, self.invalid) = (None, None),
+            Action::Submit => {
+                let text =
+                    self.typing.as_ref().map(|i| i.value().trim().to_string()).unwrap_or_default();
+                self.invalid = if text.is_empty() {
+                    Some("type a disposition (esc cancels)".into())
+                } else if text.chars().count() > MAX_TEXT {
+                    Some(format!("at most {MAX_TEXT} characters"))
+                } else if text.chars().any(char::is_control) {
+                    Some("no control characters".into())
+                } else {
+                    None
+                };
+                // Kept when it cannot be sent yet (the run still loading).
+                if self.invalid.is_none() && self.record(Value::String(text), cx) {
+                    self.typing = None;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `a`: every log line of the run (until the cursor moves to another phase).
+    pub(super) fn all_logs(&mut self) {
+        if let Some(l) = self.run.as_mut().and_then(RunPane::loaded_mut)
+            && l.logs.window.take().is_some()
+        {
+            l.relog();
+            l.logs.view = Scroll::default();
+        }
+    }
+
+    /// Moves in the tree; the logs follow the phase under the cursor.
+    pub(super) fn tree_key(&mut self, a: Action, cx: &mut Ctx) {
+        let (tree_rows, _, _) = Self::split(cx);
+        let Some(l) = self.run.as_mut().and_then(RunPane::loaded_mut) else { return };
+        if let Some(d) = a.step(tree_rows.saturating_sub(1).max(1) as isize) {
+            l.tree.move_by(d, tree_rows);
+        } else {
+            match l.tree.next_failure(a == Action::NextFailure) {
+                Some(i) => {
+                    l.tree.reveal(i);
+                    l.tree.view.fit(l.tree.visible.len(), tree_rows);
+                }
+                None => return cx.flash("no more failures in this run"),
+            }
+        }
+        follow(l);
+    }
+}
+
+/// The logs of the phase under the tree's cursor (all of them when it has no time window).
+pub(super) fn follow(l: &mut Loaded) {
+    let w = l.phase_window();
+    if w != l.logs.window {
+        l.logs.window = w;
+        l.relog();
+        l.logs.view = Scroll::default();
+    }
+}
+
+/// A disposition as it reads in messages.
+pub fn text_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
