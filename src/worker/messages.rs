@@ -35,6 +35,8 @@ pub enum Slot {
     Retest,
     /// The runs an insight pane (yield) computes from, page after page.
     Analysis,
+    /// The first failures of the failing runs on the list's screen (one batch at a time).
+    FirstFailures,
 }
 
 /// One page of the runs list.
@@ -105,6 +107,11 @@ pub enum Fetch {
         req: Box<ListRequest>,
         failures: bool,
     },
+    /// Each run's first failure (a GET of the run without its logs, a few at once), answered
+    /// run by run with [`WorkerEvent::FirstFailure`] as each arrives.
+    FirstFailures {
+        run_ids: Vec<String>,
+    },
 }
 
 /// Runs an insight pane loads at most (the newest; the pane says so when there were more).
@@ -149,6 +156,11 @@ pub enum WorkerEvent {
     AnalysisFailures {
         rows: Result<AnalysisFailureRows, ClientError>,
         done: bool,
+    },
+    /// A run's first failure (`None`: no phase failed).
+    FirstFailure {
+        run_id: String,
+        failure: Result<Option<crate::model::FirstFailure>, ClientError>,
     },
     /// Bytes of a download so far.
     Progress {

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod client;
 mod decode;
 pub mod download;
+mod failures;
 pub mod messages;
 mod mutate;
 mod resolve;
@@ -163,6 +164,7 @@ impl Task {
                 self.send(WorkerEvent::RunPair(r));
             }
             Fetch::Analysis { req, failures } => self.analysis(&req, failures).await,
+            Fetch::FirstFailures { run_ids } => self.first_failures(run_ids).await,
             Fetch::Download { url, dir, name } => {
                 let (out, id) = (self.out.clone(), self.id);
                 // The first update goes out at once: the bar appears when the file is opened.

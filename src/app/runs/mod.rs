@@ -2,12 +2,14 @@
 //! active view's rows, marks for bulk changes, live mode, and the prefetch of the run under
 //! the selection. It is always at the bottom of the pane stack.
 
+mod failures;
 pub mod list;
 mod live;
 pub mod views;
 
 use std::collections::HashSet;
 
+pub use failures::{FailureCell, FailureColumn};
 use list::{ListState, Pending, SORTS};
 use views::ViewTab;
 
@@ -30,6 +32,8 @@ pub struct RunsPane {
     pub saved_views: Vec<ViewConfig>,
     /// `:export FILE` on its way to the file.
     pub export: Option<super::export::Pending>,
+    /// The failure column's first failures, by run id (wide screens).
+    pub failures: FailureColumn,
 }
 
 impl Default for RunsPane {
@@ -41,6 +45,7 @@ impl Default for RunsPane {
             next_view_id: 1,
             saved_views: Vec::new(),
             export: None,
+            failures: FailureColumn::default(),
         }
     }
 }
@@ -295,6 +300,7 @@ impl Component for RunsPane {
         cx: &mut Ctx,
     ) -> Result<Outcome, WorkerEvent> {
         let now = cx.now();
+        let Err(event) = self.failures.on_event(id, event) else { return Ok(Outcome::Stay) };
         let err = if self.list.owns(id) {
             self.list.on_event(id, event, now)
         } else {
@@ -363,6 +369,7 @@ impl Component for RunsPane {
             self.request(Pending::Next, cx);
         }
         if top {
+            self.failures.tick(&self.list, cx);
             self.prefetch(cx, 0);
         } else {
             // A run view over the list: the next run is fetched ahead, so `]` is instant.
