@@ -74,6 +74,8 @@ pub struct Settings {
     pub time_zone: Option<String>,
     /// `auto` (default: from TERM), `unicode` or `ascii`.
     pub symbols: Option<String>,
+    /// Live mode's alert on a new failure: `bell`, `flash` or `none` (default).
+    pub alert: Option<String>,
 }
 
 /// The configuration as read: what could be used, and what could not.

@@ -92,3 +92,13 @@ impl ListState {
             && now_ms >= self.next_live_ms
     }
 }
+
+impl super::RunsPane {
+    /// New failures live mode has marked, in every view.
+    pub(super) fn fresh_failures(&self) -> usize {
+        std::iter::once(&self.list)
+            .chain(self.views.iter().filter_map(|v| v.saved.as_ref()))
+            .map(|l| l.fresh_failures.len())
+            .sum()
+    }
+}

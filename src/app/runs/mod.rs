@@ -301,6 +301,7 @@ impl Component for RunsPane {
     ) -> Result<Outcome, WorkerEvent> {
         let now = cx.now();
         let Err(event) = self.failures.on_event(id, event) else { return Ok(Outcome::Stay) };
+        let before = self.fresh_failures();
         let err = if self.list.owns(id) {
             self.list.on_event(id, event, now)
         } else {
@@ -308,6 +309,10 @@ impl Component for RunsPane {
         };
         if let Some(ClientError::Unauthorized(m)) = err {
             cx.block(m);
+        }
+        let after = self.fresh_failures();
+        if after > before {
+            super::alert::new_failures(after - before, cx);
         }
         Ok(Outcome::Stay)
     }
