@@ -37,6 +37,8 @@ pub enum Slot {
     Analysis,
     /// The first failures of the failing runs on the list's screen (one batch at a time).
     FirstFailures,
+    /// `:export!`: every run the list's filter matches.
+    Export,
 }
 
 /// One page of the runs list.
@@ -112,6 +114,9 @@ pub enum Fetch {
     FirstFailures {
         run_ids: Vec<String>,
     },
+    /// Every run the request's filter matches, in its order, from its cursor on: answered
+    /// page by page with [`WorkerEvent::Runs`], the last with `has_more` false.
+    ExportRows(Box<ListRequest>),
 }
 
 /// Runs an insight pane loads at most (the newest; the pane says so when there were more).

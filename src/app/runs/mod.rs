@@ -2,6 +2,7 @@
 //! active view's rows, marks for bulk changes, live mode, and the prefetch of the run under
 //! the selection. It is always at the bottom of the pane stack.
 
+mod export_all;
 mod failures;
 pub mod list;
 mod live;
@@ -34,6 +35,8 @@ pub struct RunsPane {
     pub export: Option<super::export::Pending>,
     /// The failure column's first failures, by run id (wide screens).
     pub failures: FailureColumn,
+    /// `:export! FILE` fetching every matching run.
+    pub exporting: Option<export_all::ExportAll>,
 }
 
 impl Default for RunsPane {
@@ -46,6 +49,7 @@ impl Default for RunsPane {
             saved_views: Vec::new(),
             export: None,
             failures: FailureColumn::default(),
+            exporting: None,
         }
     }
 }
@@ -248,6 +252,7 @@ impl Component for RunsPane {
                 self.request(kind, cx);
             }
             Action::ToggleLive => self.toggle_live(cx),
+            Action::Back => _ = self.cancel_export(cx),
             Action::OpenBrowser => {
                 if let Some(row) = self.list.selected_row().filter(|r| !r.id.is_empty()) {
                     let id = row.id.to_string();
@@ -301,6 +306,7 @@ impl Component for RunsPane {
     ) -> Result<Outcome, WorkerEvent> {
         let now = cx.now();
         let Err(event) = self.failures.on_event(id, event) else { return Ok(Outcome::Stay) };
+        let Err(event) = self.export_answer(id, event, cx) else { return Ok(Outcome::Stay) };
         let before = self.fresh_failures();
         let err = if self.list.owns(id) {
             self.list.on_event(id, event, now)
@@ -383,6 +389,6 @@ impl Component for RunsPane {
     }
 
     fn busy(&self) -> bool {
-        self.list.is_loading()
+        self.list.is_loading() || self.exporting.is_some()
     }
 }
