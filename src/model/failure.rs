@@ -11,7 +11,7 @@ pub struct FirstFailure {
     pub phase: String,
     /// The first failing measurement of the phase (in the run's order), if one failed.
     pub measurement: Option<String>,
-    /// `3.12 < 3.14`: the value and the limit it broke, when a numeric limit says so.
+    /// `3.12 < 3.14 V`: the value and the limit it broke, when a numeric limit says so.
     pub against: Option<String>,
 }
 
@@ -39,14 +39,18 @@ impl FirstFailure {
             measurement: failing.map(|m| m.name.clone()),
             against: failing.and_then(|m| {
                 let value = m.measured_value.as_ref()?.as_f64()?;
-                broken(value, m.validators.as_deref().unwrap_or_default())
+                let broke = broken(value, m.validators.as_deref().unwrap_or_default())?;
+                Some(match m.units.as_deref().filter(|u| !u.is_empty()) {
+                    Some(u) => format!("{broke} {u}"),
+                    None => broke,
+                })
             }),
         })
     }
 }
 
-/// `value OP limit` for the first numeric limit `value` breaks (the one the validator marks
-/// failed first, else the first the value does not meet).
+/// `value OP limit` for the first numeric limit `value` breaks (one the run marks failed
+/// first, else the first in order).
 fn broken(value: f64, validators: &[Validator]) -> Option<String> {
     let numeric = |v: &&Validator| {
         let limit = v.expected_value.as_ref().and_then(Value::as_f64)?;
@@ -64,7 +68,7 @@ fn broken(value: f64, validators: &[Validator]) -> Option<String> {
     let marked = validators.iter().filter(|v| v.outcome == Some(Outcome::Fail));
     let (_, op, limit) = marked
         .filter_map(|v| numeric(&v))
-        .next()
+        .find(|(met, ..)| !met)
         .or_else(|| validators.iter().filter_map(|v| numeric(&v)).find(|(met, ..)| !met))?;
     Some(format!("{} {op} {}", number(value), number(limit)))
 }
@@ -72,4 +76,30 @@ fn broken(value: f64, validators: &[Validator]) -> Option<String> {
 /// A number as the run gave it (`3.12`, `40`).
 fn number(x: f64) -> String {
     format!("{x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn limit(op: &str, x: f64, failed: bool) -> Validator {
+        Validator {
+            operator: Some(op.into()),
+            expected_value: Some(json!(x)),
+            outcome: failed.then_some(Outcome::Fail),
+            ..Validator::default()
+        }
+    }
+
+    #[test]
+    fn the_broken_limit_is_told_as_what_the_value_did() {
+        let range = [limit(">=", 3.14, false), limit("<=", 3.46, false)];
+        assert_eq!(broken(3.12, &range).as_deref(), Some("3.12 < 3.14"));
+        assert_eq!(broken(3.5, &range).as_deref(), Some("3.5 > 3.46"));
+        assert_eq!(broken(3.3, &range), None, "within both");
+        // The validator the run marks failed wins over one computed here.
+        let marked = [limit(">=", 1.0, false), limit("<=", 0.2, true)];
+        assert_eq!(broken(0.5, &marked).as_deref(), Some("0.5 > 0.2"));
+    }
 }
