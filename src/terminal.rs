@@ -29,6 +29,10 @@ static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
 /// when one before it failed.
 pub(crate) fn restore() {
     let _ = disable_raw_mode();
+    // Quit in the middle of a flash: the screen is not left in reverse video.
+    if REVERSED.swap(false, std::sync::atomic::Ordering::Relaxed) {
+        let _ = alert(false, false);
+    }
     let _ = execute!(io::stdout(), DisableMouseCapture, LeaveAlternateScreen, cursor::Show);
 }
 
@@ -134,6 +138,25 @@ pub(crate) fn osc52(text: &str, mux: Multiplexer) -> String {
             format!("\x1bP\x1b]52;c;{}\x07\x1b\\", pieces.join("\x1b\\\x1bP"))
         }
     }
+}
+
+/// A flash has the screen in reverse video.
+static REVERSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Rings the bell (`bell`) or turns the screen's reverse video on or off (DECSCNM), for
+/// live mode's alert.
+pub fn alert(bell: bool, reverse: bool) -> io::Result<()> {
+    let mut out = io::stdout();
+    if !bell {
+        REVERSED.store(reverse, std::sync::atomic::Ordering::Relaxed);
+    }
+    let seq = match (bell, reverse) {
+        (true, _) => "\x07",
+        (false, true) => "\x1b[?5h",
+        (false, false) => "\x1b[?5l",
+    };
+    out.write_all(seq.as_bytes())?;
+    out.flush()
 }
 
 pub fn copy(text: &str) -> io::Result<()> {

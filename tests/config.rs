@@ -67,7 +67,7 @@ fn problems_name_the_file_too() {
     assert_eq!(
         c.problem_lines(),
         vec![format!(
-            "{}:2: unknown key `thme`; known: default_profile, profiles, views, theme, colors, keys, download_dir, live_seconds, date_format, time_zone, symbols, triage",
+            "{}:2: unknown key `thme`; known: default_profile, profiles, views, theme, colors, keys, download_dir, live_seconds, date_format, time_zone, symbols, triage, alert",
             path.display()
         )]
     );

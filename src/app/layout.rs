@@ -30,6 +30,9 @@ pub(crate) fn run_rows(height: u16) -> usize {
     height.saturating_sub(TITLE + RUN_HEADER + RUN_TABS + STATUS + KEYS) as usize
 }
 
+/// Width from which the runs list shows (and fetches) the failure column.
+pub(crate) const FAILURE_COLUMN: u16 = 140;
+
 /// The retest comparison's header.
 pub(crate) const RETEST_HEADER: u16 = 3;
 /// The unit view's header.

@@ -20,6 +20,7 @@
 
 mod access;
 pub mod action;
+pub mod alert;
 pub mod ask;
 pub mod cache;
 pub mod command;

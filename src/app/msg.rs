@@ -43,6 +43,8 @@ pub enum Effect {
         content: String,
         overwrite: bool,
     },
+    /// A new failure arrived in live mode: ring the bell or flash the screen.
+    Alert(super::alert::AlertKind),
     /// List the paths that complete this text (answered with `Msg::Completions`).
     ListDir(String),
     /// Write the views to the config file (answered with `Msg::ViewsSaved`).

@@ -63,6 +63,8 @@ pub struct Shared {
     pub runs: RunStore,
     /// The downloads of this session, shown in every run's attachments tab.
     pub downloads: Vec<Download>,
+    /// Live mode's alert on new failures (config `alert`).
+    pub alert: super::alert::Alerter,
     /// A short message in the footer, until the given time.
     pub flash: Option<(String, i64)>,
     pub now_ms: i64,
@@ -98,6 +100,7 @@ impl Shared {
             can_open_browser: false,
             runs: RunStore::default(),
             downloads: Vec::new(),
+            alert: Default::default(),
             flash: None,
             now_ms,
             tz,

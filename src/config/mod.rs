@@ -78,6 +78,8 @@ pub struct Settings {
     pub triage_key: Option<String>,
     /// `[triage] presets`: what the number keys record in the triage queue.
     pub triage_presets: Option<Vec<String>>,
+    /// Live mode's alert on a new failure: `bell`, `flash` or `none` (default).
+    pub alert: Option<String>,
 }
 
 /// The configuration as read: what could be used, and what could not.

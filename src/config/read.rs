@@ -202,6 +202,7 @@ pub fn parse(text: &str) -> (Settings, Vec<super::Problem>, bool) {
             "time_zone",
             "symbols",
             "triage",
+            "alert",
         ],
         "",
     );
@@ -211,6 +212,7 @@ pub fn parse(text: &str) -> (Settings, Vec<super::Problem>, bool) {
     s.date_format = r.one_of(root, "date_format", &["relative", "absolute"], "");
     s.time_zone = r.one_of(root, "time_zone", &["local", "utc"], "");
     s.symbols = r.one_of(root, "symbols", &["auto", "unicode", "ascii"], "");
+    s.alert = r.one_of(root, "alert", &["bell", "flash", "none"], "");
     s.download_dir = r.string(root, "download_dir", "").map(|d| expand_home(&d));
     if let Some(item) = root.get("live_seconds") {
         match item.as_integer() {

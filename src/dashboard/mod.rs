@@ -21,6 +21,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 pub use connect::{Connection, connect};
 pub use files::Saving;
 
+use crate::app::alert::{AlertKind, Alerter};
 use crate::app::{App, Effect, Glyphs, Msg, ThemeChoice, glyphs};
 use crate::cli::Cli;
 use crate::config;
@@ -71,6 +72,7 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
         || glyphs::term_is_monochrome(term.as_deref());
     shared.theme = ThemeChoice { name: settings.theme.clone(), colors: settings.colors.clone() };
     shared.absolute_dates = settings.date_format.as_deref() == Some("absolute");
+    shared.alert = Alerter::new(AlertKind::from_config(settings.alert.as_deref()));
     shared.start_dir = std::env::current_dir().map(|p| p.display().to_string()).unwrap_or_default();
     let views = match profile
         .as_ref()
@@ -183,6 +185,8 @@ async fn event_loop(
     let mut signals = Signals::new();
     let mut pending: Vec<Msg> = Vec::new();
     let mut effects = app.start();
+    // A flash's reverse video goes off at this instant.
+    let mut unflash: Option<tokio::time::Instant> = None;
     loop {
         // Carry out effects; quit ends the loop.
         for fx in effects.drain(..) {
@@ -213,6 +217,12 @@ async fn event_loop(
                 Effect::Export { path, content, overwrite } => {
                     let _ = ch.files.send(Job::Export { path, content, overwrite });
                 }
+                Effect::Alert(kind) => {
+                    let _ = terminal::alert(kind == AlertKind::Bell, true);
+                    if kind == AlertKind::Flash {
+                        unflash = Some(tokio::time::Instant::now() + Duration::from_millis(150));
+                    }
+                }
             }
         }
         before_frame(app);
@@ -233,6 +243,12 @@ async fn event_loop(
             Some(msg) = ch.filed.recv() => pending.push(msg),
             _ = tokio::time::sleep(Duration::from_millis(tick)) => pending.push(Msg::Tick),
             _ = signals.recv() => return Ok(Ended::Signal),
+            _ = tokio::time::sleep_until(unflash.unwrap_or_else(tokio::time::Instant::now)),
+                if unflash.is_some() =>
+            {
+                unflash = None;
+                let _ = terminal::alert(false, false);
+            }
         }
         // Drain whatever else is already waiting, then render once.
         while let Ok(resp) = ch.answers.try_recv() {

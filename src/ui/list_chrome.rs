@@ -43,6 +43,18 @@ pub(crate) fn tabs(runs: &RunsPane, frame: &mut Frame, area: Rect, theme: &Theme
 pub(crate) fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let list = app.list();
     let (now, problems) = (app.shared.now_ms, &app.shared.config_problems);
+    // `:export!` on its way: how far, and how to stop it.
+    if let Some(e) = &app.runs.exporting {
+        let text = format!(
+            " {} exporting every match to {}: {} runs so far · esc cancels",
+            spinner(now),
+            e.path,
+            count(e.rows.len())
+        );
+        let line = Line::styled(fit(&text, area.width as usize), theme.accent());
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
     if let Some(text) = app.flash() {
         frame.render_widget(
             Paragraph::new(Line::styled(

@@ -14,7 +14,9 @@ use super::text::{fit, width};
 use super::theme::{Theme, outcome_label};
 use crate::api::{SortBy, SortOrder};
 use crate::app::App;
-use crate::model::RunRow;
+use crate::app::layout::FAILURE_COLUMN;
+use crate::app::runs::FailureCell;
+use crate::model::{FirstFailure, RunRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Col {
@@ -27,6 +29,8 @@ enum Col {
     Procedure,
     Station,
     Batch,
+    /// The first failing phase › measurement (wide screens).
+    Failure,
 }
 
 impl Col {
@@ -41,6 +45,7 @@ impl Col {
             Col::Procedure => 18,
             Col::Station => 14,
             Col::Batch => 5,
+            Col::Failure => 24,
         }
     }
 
@@ -55,6 +60,7 @@ impl Col {
             Col::Procedure => "Procedure",
             Col::Station => "Station/Op.",
             Col::Batch => "Batch",
+            Col::Failure => "First failure",
         }
     }
 
@@ -91,11 +97,14 @@ impl Col {
 }
 
 /// A view's own column set, in its order (the procedure column is always kept).
-fn view_columns(names: &[String]) -> Vec<Col> {
+fn view_columns(names: &[String], width: u16) -> Vec<Col> {
     let mut cols = vec![Col::Mark];
     cols.extend(names.iter().filter_map(|n| Col::by_name(n)));
     if !cols.contains(&Col::Procedure) {
         cols.push(Col::Procedure);
+    }
+    if width >= FAILURE_COLUMN {
+        cols.push(Col::Failure);
     }
     cols
 }
@@ -126,7 +135,12 @@ fn columns(width: u16, serial_w: u16) -> Vec<Col> {
         Col::Station,
         Col::Batch,
     ];
-    order.into_iter().filter(|c| chosen.contains(c)).collect()
+    let mut cols: Vec<Col> = order.into_iter().filter(|c| chosen.contains(c)).collect();
+    // Wide screens give the failure column the room the procedure leaves (after the rest).
+    if width >= FAILURE_COLUMN {
+        cols.push(Col::Failure);
+    }
+    cols
 }
 
 /// The serial column is as wide as the widest serial on screen: a cut serial reads as another
@@ -134,6 +148,17 @@ fn columns(width: u16, serial_w: u16) -> Vec<Col> {
 fn serial_width(rows: &[RunRow], area_width: u16) -> u16 {
     let widest = rows.iter().map(|r| width(&r.serial)).max().unwrap_or(0) as u16;
     widest.max(Col::Serial.width()).min(area_width.saturating_sub(26).max(Col::Serial.width()))
+}
+
+/// The widest `name version` among `rows`.
+fn widest_procedure(rows: &[RunRow]) -> u16 {
+    let text = |r: &RunRow| {
+        r.problem.as_deref().map_or_else(
+            || width(&format!("{} {}", text(r.procedure.as_deref()), text(r.version.as_deref()))),
+            width,
+        )
+    };
+    rows.iter().map(text).max().unwrap_or(0) as u16
 }
 
 /// `name version` in `w` columns; when cut, the name gives way so the version stays.
@@ -144,6 +169,31 @@ fn procedure_text(name: &str, version: &str, w: usize) -> String {
         return fit(&full, w);
     }
     format!("{} {version}", fit(name, w - vw - 1))
+}
+
+/// `Phase › measurement  3.12 < 3.14` in `w` columns: the value and limit only when all of
+/// it fits.
+fn failure_text(f: &FirstFailure, w: usize) -> String {
+    let what = match &f.measurement {
+        Some(m) => format!("{} › {m}", f.phase),
+        None => f.phase.clone(),
+    };
+    match &f.against {
+        Some(a) if width(&what) + 2 + width(a) <= w => format!("{what}  {a}"),
+        _ => fit(&what, w),
+    }
+}
+
+fn failure_cell(app: &App, row: &RunRow, w: usize, theme: &Theme) -> Cell<'static> {
+    match app.runs.failures.cell(row) {
+        None => Cell::from(""),
+        Some(FailureCell::Loading) => Cell::from(Span::styled("…", theme.dim())),
+        Some(FailureCell::Failed) => Cell::from(Span::styled(fit("(not read)", w), theme.dim())),
+        Some(FailureCell::Ready(None)) => {
+            Cell::from(Span::styled(fit("no failing step", w), theme.dim()))
+        }
+        Some(FailureCell::Ready(Some(f))) => Cell::from(failure_text(f, w)),
+    }
 }
 
 fn text(s: Option<&str>) -> &str {
@@ -207,6 +257,7 @@ fn cell(app: &App, row: &RunRow, col: Col, w: u16, selected: bool, theme: &Theme
             Cell::from(fit(text(row.station.as_deref().or(row.operator.as_deref())), w))
         }
         Col::Batch => Cell::from(fit(text(row.batch.as_deref()), w)),
+        Col::Failure => failure_cell(app, row, w, theme),
     }
 }
 
@@ -225,15 +276,29 @@ pub(crate) fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let on_screen = &list.rows[list.offset.min(end)..end];
     let serial_w = serial_width(on_screen, area.width);
     let cols = match runs.views.get(runs.active).and_then(|v| v.columns.as_ref()) {
-        Some(names) => view_columns(names),
+        Some(names) => view_columns(names, area.width),
         None => columns(area.width, serial_w),
     };
     // The procedure takes what is left, up to 44 columns; wider screens leave the rest blank
     // rather than push station and batch far from the row's start.
-    let fixed: u16 =
-        cols.iter().filter(|c| **c != Col::Procedure).map(|c| c.width_with(serial_w) + 1).sum();
-    let proc_w = area.width.saturating_sub(fixed).clamp(Col::Procedure.width(), 44);
-    let wanted = |c: Col| if c == Col::Procedure { proc_w } else { c.width_with(serial_w) };
+    let fixed: u16 = cols
+        .iter()
+        .filter(|c| !matches!(c, Col::Procedure | Col::Failure))
+        .map(|c| c.width_with(serial_w) + 1)
+        .sum();
+    let left = area.width.saturating_sub(fixed);
+    let with_failure = cols.contains(&Col::Failure);
+    // With the failure column, the procedure is only as wide as the widest on screen, and
+    // keeps that only while the failure still gets 30.
+    let room =
+        if with_failure { left.saturating_sub(31).min(widest_procedure(on_screen)) } else { left };
+    let proc_w = room.clamp(Col::Procedure.width(), 44);
+    let fail_w = left.saturating_sub(proc_w + 1).max(Col::Failure.width());
+    let wanted = |c: Col| match c {
+        Col::Procedure => proc_w,
+        Col::Failure => fail_w,
+        c => c.width_with(serial_w),
+    };
     let widths: Vec<Constraint> = cols.iter().map(|c| Constraint::Length(wanted(*c))).collect();
     // What the table really gives each column (a view's own columns may not all fit), so
     // every cut is ours and marked.

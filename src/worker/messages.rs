@@ -35,6 +35,10 @@ pub enum Slot {
     Retest,
     /// The runs an insight pane (yield) computes from, page after page.
     Analysis,
+    /// The first failures of the failing runs on the list's screen (one batch at a time).
+    FirstFailures,
+    /// `:export!`: every run the list's filter matches.
+    Export,
 }
 
 /// One page of the runs list.
@@ -105,6 +109,14 @@ pub enum Fetch {
         req: Box<ListRequest>,
         failures: bool,
     },
+    /// Each run's first failure (a GET of the run without its logs, a few at once), answered
+    /// run by run with [`WorkerEvent::FirstFailure`] as each arrives.
+    FirstFailures {
+        run_ids: Vec<String>,
+    },
+    /// Every run the request's filter matches, in its order, from its cursor on: answered
+    /// page by page with [`WorkerEvent::Runs`], the last with `has_more` false.
+    ExportRows(Box<ListRequest>),
 }
 
 /// Runs an insight pane loads at most (the newest; the pane says so when there were more).
@@ -149,6 +161,11 @@ pub enum WorkerEvent {
     AnalysisFailures {
         rows: Result<AnalysisFailureRows, ClientError>,
         done: bool,
+    },
+    /// A run's first failure (`None`: no phase failed).
+    FirstFailure {
+        run_id: String,
+        failure: Result<Option<crate::model::FirstFailure>, ClientError>,
     },
     /// Bytes of a download so far.
     Progress {

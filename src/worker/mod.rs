@@ -8,6 +8,8 @@ pub mod catalog;
 pub mod client;
 mod decode;
 pub mod download;
+mod export;
+mod failures;
 pub mod messages;
 mod mutate;
 mod per_run;
@@ -164,6 +166,8 @@ impl Task {
                 self.send(WorkerEvent::RunPair(r));
             }
             Fetch::Analysis { req, failures } => self.analysis(&req, failures).await,
+            Fetch::FirstFailures { run_ids } => self.first_failures(run_ids).await,
+            Fetch::ExportRows(req) => self.export_rows(*req).await,
             Fetch::Download { url, dir, name } => {
                 let (out, id) = (self.out.clone(), self.id);
                 // The first update goes out at once: the bar appears when the file is opened.

@@ -134,6 +134,7 @@ impl Default for Keymap {
             b(KeySpec::plain(K::Tab), Action::NextView, "next view", false),
             b(KeySpec::plain(K::BackTab), Action::PrevView, "previous view", false),
             b(ch(':'), Action::Command, "command (:w NAME, :export FILE, :q quits)", false),
+            b(KeySpec::plain(K::Esc), Action::Back, "stop an :export! (every match)", false),
             b(ch('<'), Action::MoveViewLeft, "move view left", false),
             b(ch('>'), Action::MoveViewRight, "move view right", false),
             b(ch('U'), Action::Unit, "go to serial", false),

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use super::list::{LIVE_MAX_ROWS, ListState, PAGE};
 use crate::api::RunOutcome;
 use crate::app::Effect;
+use crate::app::pane::Ctx;
 use crate::model::{RunRow, RunsPage, Zone};
 use crate::worker::{Fetch, ListRequest, RequestId, Slot, WorkerRequest};
 
@@ -90,5 +91,33 @@ impl ListState {
             && self.live_pending.is_none()
             && self.loaded
             && now_ms >= self.next_live_ms
+    }
+}
+
+impl super::RunsPane {
+    /// New failures live mode has marked, in every view.
+    pub(super) fn fresh_failures(&self) -> usize {
+        std::iter::once(&self.list)
+            .chain(self.views.iter().filter_map(|v| v.saved.as_ref()))
+            .map(|l| l.fresh_failures.len())
+            .sum()
+    }
+}
+
+impl super::RunsPane {
+    /// `L`: live mode on (polling every `live_seconds`) or off.
+    pub(super) fn toggle_live(&mut self, cx: &mut Ctx) {
+        if self.list.live_ms.is_some() {
+            self.set_live(None, cx.now());
+            for v in &self.views {
+                cx.cancel(Slot::Live(v.id));
+            }
+            cx.flash("live off");
+        } else {
+            let every = cx.shared.live_every_ms;
+            self.set_live(Some(every), cx.now());
+            self.list.next_live_ms = cx.now();
+            cx.flash(format!("live: polling every {} s", every / 1000));
+        }
     }
 }

@@ -2,12 +2,15 @@
 //! active view's rows, marks for bulk changes, live mode, and the prefetch of the run under
 //! the selection. It is always at the bottom of the pane stack.
 
+mod export_all;
+mod failures;
 pub mod list;
 mod live;
 pub mod views;
 
 use std::collections::HashSet;
 
+pub use failures::{FailureCell, FailureColumn};
 use list::{ListState, Pending, SORTS};
 use views::ViewTab;
 
@@ -32,6 +35,10 @@ pub struct RunsPane {
     pub export: Option<super::export::Pending>,
     /// Another pane fetches runs ahead (the triage queue): the list does not.
     pub(crate) prefetch_paused: bool,
+    /// The failure column's first failures, by run id (wide screens).
+    pub failures: FailureColumn,
+    /// `:export! FILE` fetching every matching run.
+    pub exporting: Option<export_all::ExportAll>,
 }
 
 impl Default for RunsPane {
@@ -44,6 +51,8 @@ impl Default for RunsPane {
             saved_views: Vec::new(),
             export: None,
             prefetch_paused: false,
+            failures: FailureColumn::default(),
+            exporting: None,
         }
     }
 }
@@ -133,21 +142,6 @@ impl RunsPane {
                 Outcome::Push(Pane::Delete(Box::new(DeletePane::new(targets))))
             }
             _ => Outcome::Stay,
-        }
-    }
-
-    fn toggle_live(&mut self, cx: &mut Ctx) {
-        if self.list.live_ms.is_some() {
-            self.set_live(None, cx.now());
-            for v in &self.views {
-                cx.cancel(Slot::Live(v.id));
-            }
-            cx.flash("live off");
-        } else {
-            let every = cx.shared.live_every_ms;
-            self.set_live(Some(every), cx.now());
-            self.list.next_live_ms = cx.now();
-            cx.flash(format!("live: polling every {} s", every / 1000));
         }
     }
 
@@ -254,6 +248,7 @@ impl Component for RunsPane {
                 self.request(kind, cx);
             }
             Action::ToggleLive => self.toggle_live(cx),
+            Action::Back => _ = self.cancel_export(cx),
             Action::OpenBrowser => {
                 if let Some(row) = self.list.selected_row().filter(|r| !r.id.is_empty()) {
                     let id = row.id.to_string();
@@ -306,6 +301,9 @@ impl Component for RunsPane {
         cx: &mut Ctx,
     ) -> Result<Outcome, WorkerEvent> {
         let now = cx.now();
+        let Err(event) = self.failures.on_event(id, event) else { return Ok(Outcome::Stay) };
+        let Err(event) = self.export_answer(id, event, cx) else { return Ok(Outcome::Stay) };
+        let before = self.fresh_failures();
         let err = if self.list.owns(id) {
             self.list.on_event(id, event, now)
         } else {
@@ -313,6 +311,10 @@ impl Component for RunsPane {
         };
         if let Some(ClientError::Unauthorized(m)) = err {
             cx.block(m);
+        }
+        let after = self.fresh_failures();
+        if after > before {
+            super::alert::new_failures(after - before, cx);
         }
         Ok(Outcome::Stay)
     }
@@ -375,6 +377,7 @@ impl Component for RunsPane {
         }
         if self.prefetch_paused {
         } else if top {
+            self.failures.tick(&self.list, cx);
             self.prefetch(cx, 0);
         } else {
             // A run view over the list: the next run is fetched ahead, so `]` is instant.
@@ -383,6 +386,6 @@ impl Component for RunsPane {
     }
 
     fn busy(&self) -> bool {
-        self.list.is_loading()
+        self.list.is_loading() || self.exporting.is_some()
     }
 }

@@ -226,6 +226,7 @@ impl RunsPane {
                     Ok(())
                 }
             }
+            "export!" => self.export_all(arg, cx),
             "export" => {
                 let format = super::super::export::format_of(arg)?;
                 let rows = &self.list.rows;
@@ -237,7 +238,7 @@ impl RunsPane {
                         "{n} run{}{}",
                         if n == 1 { "" } else { "s" },
                         if self.list.has_more {
-                            " (those loaded; scroll to load more)"
+                            " (those loaded; :export! writes every match)"
                         } else {
                             ""
                         }

@@ -1,0 +1,88 @@
+//! The runs list's failure column: the first failure of each failing run on screen, fetched in
+//! the background one batch at a time (the rows on screen when the last batch came back),
+//! kept by run id for the session. Only wide screens show the column, and only they fetch.
+
+use std::collections::HashMap;
+
+use super::list::ListState;
+use crate::app::layout::FAILURE_COLUMN;
+use crate::app::pane::Ctx;
+use crate::model::{FirstFailure, RunRow};
+use crate::worker::{Fetch, RequestId, Slot, WorkerEvent};
+
+/// What the column knows of one run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FailureCell {
+    Loading,
+    /// `None`: the run failed without a failing phase.
+    Ready(Option<FirstFailure>),
+    /// The run could not be read; not asked again this session.
+    Failed,
+}
+
+#[derive(Debug, Default)]
+pub struct FailureColumn {
+    cells: HashMap<Box<str>, FailureCell>,
+    /// The batch in flight and how many of its runs are still to come.
+    batch: Option<(RequestId, usize)>,
+}
+
+impl FailureColumn {
+    /// What the column shows for `row`: nothing for a run that did not fail.
+    pub fn cell(&self, row: &RunRow) -> Option<&FailureCell> {
+        if !failing(row) {
+            return None;
+        }
+        Some(self.cells.get(&row.id).unwrap_or(&FailureCell::Loading))
+    }
+
+    /// Asks for the failing runs on screen not known yet, when the screen is wide enough and
+    /// no batch is on its way.
+    pub(crate) fn tick(&mut self, list: &ListState, cx: &mut Ctx) {
+        if cx.shared.size.0 < FAILURE_COLUMN || self.batch.is_some() {
+            return;
+        }
+        let end = (list.offset + list.viewport).min(list.rows.len());
+        let wanted: Vec<String> = list.rows[list.offset.min(end)..end]
+            .iter()
+            .filter(|r| failing(r) && !self.cells.contains_key(&r.id))
+            .map(|r| r.id.to_string())
+            .collect();
+        if wanted.is_empty() {
+            return;
+        }
+        for id in &wanted {
+            self.cells.insert(id.as_str().into(), FailureCell::Loading);
+        }
+        let n = wanted.len();
+        let id = cx.fetch(Slot::FirstFailures, Fetch::FirstFailures { run_ids: wanted });
+        self.batch = Some((id, n));
+    }
+
+    /// Takes the answer if it is the batch's.
+    pub(crate) fn on_event(
+        &mut self,
+        id: RequestId,
+        event: WorkerEvent,
+    ) -> Result<(), WorkerEvent> {
+        let Some((batch, left)) = self.batch.as_mut().filter(|(b, _)| *b == id) else {
+            return Err(event);
+        };
+        let _ = batch;
+        if let WorkerEvent::FirstFailure { run_id, failure } = event {
+            let cell = failure.map_or(FailureCell::Failed, FailureCell::Ready);
+            self.cells.insert(run_id.into(), cell);
+            *left = left.saturating_sub(1);
+            if *left == 0 {
+                self.batch = None;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn failing(row: &RunRow) -> bool {
+    row.problem.is_none()
+        && !row.id.is_empty()
+        && row.outcome.as_ref().is_some_and(|o| o.is_failure())
+}
