@@ -160,9 +160,16 @@ fn bulk_edits_report_per_run_and_keep_failures_retryable() {
     let mut app = loaded_list();
     press(&mut app, "   "); // mark three runs
     assert_eq!(app.list().marked.len(), 3);
-    let fx = press(&mut app, "m");
-    assert!(fx.is_empty(), "no single run to read");
-    press(&mut app, "arework\ttrue\n\x13");
+    // The bulk editor reads each marked run's keys.
+    for e in press(&mut app, "m") {
+        let Effect::Send(WorkerRequest::Fetch { id, slot: Slot::EditorRun(_), .. }) = e else {
+            panic!("a marked run's read: {e:?}")
+        };
+        let run = Box::new(common::run_fixture::run());
+        let event = WorkerEvent::Run { run: Ok(run), logs_follow: false };
+        app.update(Msg::Worker(WorkerResponse { id, event }), NOW);
+    }
+    press(&mut app, "alot\tL-3\n\x13");
     let sent = patches(&press(&mut app, "\n"));
     assert_eq!(sent.len(), 3);
     app.update(

@@ -28,14 +28,41 @@ fn row_line(r: &MetaRow, selected: bool, key_w: usize, theme: &Theme) -> Line<'s
         _ => (" ", r.original.clone(), ratatui::style::Style::new()),
     };
     let v = shown.as_ref();
-    let text = format!(
-        "{mark} {} {:<8} {}",
-        pad(&r.key, key_w),
-        v.map(kind).unwrap_or(""),
-        v.map(|v| value(Some(v))).unwrap_or_default()
-    );
+    // A bulk edit's key: on how many of the marked runs, and their value or how many.
+    let (on, differ) = match r.held {
+        Some(h) => {
+            (format!("on {:>width$} of {} ", h.on, h.of, width = digits(h.of)), h.values > 1)
+        }
+        None => (String::new(), false),
+    };
+    let (kind, shown) = match (differ && r.edit.as_ref().is_none_or(Option::is_none), r.held) {
+        (true, Some(h)) => ("", format!("{} values", h.values)),
+        _ => (v.map(kind).unwrap_or(""), v.map(|v| value(Some(v))).unwrap_or_default()),
+    };
+    let text = format!("{mark} {} {on}{kind:<8} {shown}", pad(&r.key, key_w));
     let line = Line::styled(text, style);
     if selected { line.style(theme.selected()) } else { line }
+}
+
+fn digits(n: usize) -> usize {
+    n.to_string().len()
+}
+
+/// What a bulk review adds to a line: on how many runs; "" for one run.
+fn runs(r: &MetaRow, removed: bool, of: usize) -> String {
+    match r.held {
+        Some(h) if removed => format!(" from {} of {} runs", h.on, h.of),
+        _ if of > 1 => format!(" on all {of} runs"),
+        _ => String::new(),
+    }
+}
+
+/// The value a row had: its own, or how many when the marked runs differ.
+fn was(r: &MetaRow) -> String {
+    match r.held {
+        Some(h) if h.values > 1 => format!("{} values", h.values),
+        _ => r.original.as_ref().map(|v| value(Some(v))).unwrap_or_default(),
+    }
 }
 
 pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -69,11 +96,11 @@ pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &The
                     .filter(|v| !v.is_null())
                     .map(|v| value(Some(&v)))
                     .unwrap_or_default();
-                let old = row.original.as_ref().map(|v| value(Some(v))).unwrap_or_default();
+                let (old, n) = (was(row), ed.targets.len());
                 let text = match label {
-                    "added" => format!(" + {} = {new}", row.key),
-                    "changed" => format!(" ~ {}: {old} → {new}", row.key),
-                    _ => format!(" - {} (was {old})", row.key),
+                    "added" => format!(" + {} = {new}{}", row.key, runs(row, false, n)),
+                    "changed" => format!(" ~ {}: {old} → {new}{}", row.key, runs(row, false, n)),
+                    _ => format!(" - {}{} (was {old})", row.key, runs(row, true, n)),
                 };
                 lines.push(Line::styled(text, style));
             }
@@ -92,10 +119,14 @@ pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &The
     }
     if ed.loading.is_some() {
         lines.push(Line::styled(" Reading the run's metadata…", theme.dim()));
+    } else if !ed.reading.is_empty() {
+        let n = ed.targets.len();
+        let text = format!(" Reading the marked runs' metadata… ({} of {n})", n - ed.reading.len());
+        lines.push(Line::styled(text, theme.dim()));
     } else if ed.rows.is_empty() {
         lines.push(Line::styled(
             if ed.bulk() {
-                " Add keys to set on every marked run (a)."
+                " None of the marked runs has metadata. a adds a key to all of them."
             } else {
                 " No metadata yet. a adds a key."
             },

@@ -29,6 +29,8 @@ pub enum Slot {
     Mutation(RequestId),
     /// The metadata editor's copy of the run.
     Editor,
+    /// One of the marked runs a bulk edit reads the keys of (each its own).
+    EditorRun(RequestId),
     /// The unit view's unit (a newer one cancels it).
     Unit,
     /// The two runs of a retest comparison.

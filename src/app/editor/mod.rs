@@ -2,6 +2,7 @@
 //! review the change set; save it as one PATCH per run. Nothing typed is lost: edits stay
 //! until the server acknowledges them, and a failed save can be sent again.
 
+mod bulk;
 mod edits;
 
 use std::collections::HashSet;
@@ -9,7 +10,7 @@ use std::collections::HashSet;
 use serde_json::{Map, Value};
 use tui_input::InputRequest;
 
-pub use edits::{MetaRow, Step};
+pub use edits::{Held, MetaRow, Step};
 
 use super::ask::{Ask, AskPane};
 use super::pane::{Component, Ctx, News, Outcome, Reply};
@@ -45,6 +46,9 @@ pub struct EditorPane {
     pub targets: Vec<Target>,
     /// Waiting for the run's current metadata (single run).
     pub loading: Option<RequestId>,
+    /// Waiting for these marked runs' metadata (bulk), by serial; and what came.
+    pub reading: Vec<(RequestId, String)>,
+    read: Vec<Map<String, Value>>,
     pub rows: Vec<MetaRow>,
     pub cursor: usize,
     pub step: Step,
@@ -68,6 +72,8 @@ impl EditorPane {
         let mut ed = EditorPane {
             targets,
             loading: None,
+            reading: Vec::new(),
+            read: Vec::new(),
             rows: Vec::new(),
             cursor: 0,
             step: Step::Browse,
@@ -84,6 +90,8 @@ impl EditorPane {
                 Some(m) => ed.set_metadata(m.as_ref()),
                 None => ed.loading = Some(cx.fetch(Slot::Editor, Fetch::Run { run_id })),
             }
+        } else if !ed.is_unit() {
+            ed.read_runs(cx);
         }
         ed
     }
@@ -102,9 +110,7 @@ impl EditorPane {
                 Some(r) => r.edit = Some(edit),
                 // Not on the run (yet): a key added here; a deletion of it has nothing to do
                 // until the metadata arrives (which keeps edits).
-                None => {
-                    ed.rows.push(MetaRow { key: key.clone(), original: None, edit: Some(edit) })
-                }
+                None => ed.rows.push(MetaRow::new(key.clone(), None, Some(edit))),
             }
         }
         ed
@@ -177,9 +183,11 @@ impl EditorPane {
         if saved.len() == total {
             let n = self.changes().len();
             cx.flash(format!(
-                "saved {n} change{} to {total} {noun}{}",
+                "saved {n} change{} to {total} {noun}{}{}",
                 if n == 1 { "" } else { "s" },
-                if total == 1 { "" } else { "s" }
+                if total == 1 { "" } else { "s" },
+                // The marks are kept, to act on the same runs again.
+                if total > 1 && !self.is_unit() { " · they stay marked" } else { "" }
             ));
             self.announce_saved(&saved, cx);
             return Outcome::Pop;
@@ -247,7 +255,7 @@ impl Component for EditorPane {
             (Step::Browse, Action::Open) => self.start_edit(),
             (Step::Browse, Action::ToggleDelete) => self.toggle_delete(),
             (Step::Browse, Action::Save) => {
-                if self.loading.is_some() {
+                if self.loading.is_some() || !self.reading.is_empty() {
                     cx.flash(format!("the {}'s metadata is still loading", self.noun()));
                 } else if self.dirty() {
                     self.step = Step::Review;
@@ -299,6 +307,10 @@ impl Component for EditorPane {
             }
             return Ok(Outcome::Stay);
         }
+        let event = match self.read_one(id, event) {
+            Ok(()) => return Ok(Outcome::Stay),
+            Err(e) => e,
+        };
         if self.pending.iter().any(|(p, _)| *p == id) {
             return Ok(match event {
                 WorkerEvent::Done(result) => self.saved_one(id, result, cx),
