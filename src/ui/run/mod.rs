@@ -2,6 +2,7 @@
 
 mod chart;
 mod info;
+mod legend;
 mod logs;
 mod tables;
 mod tree;
