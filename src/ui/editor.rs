@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::run::values::value;
-use super::text::{centered, clean, pad, width};
+use super::text::{centered, clean, fit, pad, width};
 use super::theme::Theme;
 use crate::app::editor::{EditorPane, MetaRow, Step};
 
@@ -20,7 +20,13 @@ fn kind(v: &serde_json::Value) -> &'static str {
     }
 }
 
-fn row_line(r: &MetaRow, selected: bool, key_w: usize, theme: &Theme) -> Line<'static> {
+fn row_line(
+    r: &MetaRow,
+    selected: bool,
+    key_w: usize,
+    cols: usize,
+    theme: &Theme,
+) -> Line<'static> {
     let (mark, shown, style) = match (&r.edit, &r.original) {
         (Some(None), _) => ("-", r.original.clone(), theme.error()),
         (Some(Some(v)), None) => ("+", Some(v.clone()), theme.pass()),
@@ -40,7 +46,7 @@ fn row_line(r: &MetaRow, selected: bool, key_w: usize, theme: &Theme) -> Line<'s
         _ => (v.map(kind).unwrap_or(""), v.map(|v| value(Some(v))).unwrap_or_default()),
     };
     let text = format!("{mark} {} {on}{kind:<8} {shown}", pad(&r.key, key_w));
-    let line = Line::styled(text, style);
+    let line = Line::styled(fit(&text, cols), style);
     if selected { line.style(theme.selected()) } else { line }
 }
 
@@ -77,7 +83,7 @@ pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &The
         let of = if ed.is_unit() { "unit " } else { "" };
         format!(" Metadata of {of}{} ", ed.targets.first().map(|t| t.serial.as_str()).unwrap_or(""))
     };
-    let block = Block::bordered().title(title);
+    let block = Block::bordered().title(fit(&title, r.width.saturating_sub(2) as usize));
     let inner = block.inner(r);
     frame.render_widget(block, r);
     let key_w = (inner.width as usize / 3).clamp(8, 30);
@@ -196,6 +202,7 @@ pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &The
             row,
             i == ed.cursor && matches!(ed.step, Step::Browse | Step::EditValue(_)),
             key_w,
+            list_area.width as usize,
             theme,
         ));
     }

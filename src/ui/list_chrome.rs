@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::format::{count, relative, spinner};
-use super::text::{fit, width};
+use super::text::{fit, fit_line, width};
 use super::theme::Theme;
 use crate::app::{Action, App, Mode, RunsPane};
 
@@ -36,7 +36,7 @@ pub(crate) fn tabs(runs: &RunsPane, frame: &mut Frame, area: Rect, theme: &Theme
         spans.push(Span::styled("│", theme.dim()));
     }
     spans.pop();
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(Paragraph::new(fit_line(Line::from(spans), area.width as usize)), area);
 }
 
 /// ` 3 marked (M clears) ·` when runs are marked, with the key that clears them.
@@ -110,7 +110,7 @@ pub(crate) fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             ),
             theme.warn(),
         ));
-        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        frame.render_widget(Paragraph::new(fit_line(Line::from(spans), area.width as usize)), area);
         return;
     }
     if let Some(r) = &list.retry {
@@ -123,5 +123,5 @@ pub(crate) fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         spans
             .push(Span::styled(format!(" · {}", fit(&format!("error: {e}"), room)), theme.error()));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(Paragraph::new(fit_line(Line::from(spans), area.width as usize)), area);
 }
