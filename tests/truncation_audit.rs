@@ -131,3 +131,33 @@ fn the_list_status_line_and_footer_are_cut_with_a_mark_at_22_columns() {
     }
     assert!(status.contains("3 marked"), "{screen}");
 }
+
+fn list_at(w: u16, h: u16) -> App {
+    let mut app = app(w, h);
+    let (id, _) = list_request(&app.start()).expect("list");
+    app.update(
+        Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page(0..10, false))) }),
+        NOW,
+    );
+    app
+}
+
+fn screen_at(app: &App) -> String {
+    let (w, h) = app.shared.size;
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    t.draw(|f| tofui::ui::render(app, f)).expect("draw");
+    t.backend().to_string()
+}
+
+#[test]
+fn a_long_command_line_scrolls_to_what_is_typed_and_its_error_is_marked_when_cut() {
+    let mut app = list_at(40, 12);
+    press(&mut app, ":export /home/operator/reports/line-1/fct/november/yield_of_the_week.csv");
+    let screen = screen_at(&app);
+    assert!(screen.contains("yield_of_the_week.csv"), "the end being typed is shown:\n{screen}");
+    // Its help (or error) line under it.
+    let rows: Vec<&str> = screen.lines().collect();
+    let at = rows.iter().position(|r| r.contains("yield_of_the_week.csv")).expect("typed row");
+    let help = rows[at + 1].trim_matches('"');
+    assert!(help.ends_with(' ') || help.ends_with('…'), "cut without a mark: {help}\n{screen}");
+}
