@@ -161,3 +161,26 @@ fn a_long_command_line_scrolls_to_what_is_typed_and_its_error_is_marked_when_cut
     let help = rows[at + 1].trim_matches('"');
     assert!(help.ends_with(' ') || help.ends_with('…'), "cut without a mark: {help}\n{screen}");
 }
+
+#[test]
+fn the_run_header_is_cut_with_a_mark_at_40_columns() {
+    let mut app = app(40, 12);
+    let (id, _) = list_request(&app.start()).expect("list");
+    app.update(
+        Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page(0..3, false))) }),
+        NOW,
+    );
+    let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), NOW);
+    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else {
+        panic!("fetch")
+    };
+    let run = Ok(Box::new(long_run()));
+    app.update(
+        Msg::Worker(WorkerResponse { id, event: WorkerEvent::Run { run, logs_follow: false } }),
+        NOW,
+    );
+    let screen = screen_at(&app);
+    let head = screen.lines().nth(1).expect("header").trim_matches('"');
+    assert!(head.contains("SN-00042"), "the serial whole: {head}");
+    assert!(head.ends_with('…'), "cut without a mark: {head}\n{screen}");
+}

@@ -102,6 +102,7 @@ pub(crate) fn fit(s: &str, width: usize) -> String {
 }
 
 /// `line` cut to `width` columns, its last span ending in `…` when cut; spans keep their style.
+/// The spans are measured as drawn (clean them first where that matters, e.g. with `fit`).
 pub(crate) fn fit_line(line: Line<'_>, width: usize) -> Line<'_> {
     if line.width() <= width {
         return line;
@@ -110,7 +111,8 @@ pub(crate) fn fit_line(line: Line<'_>, width: usize) -> Line<'_> {
     let room = width.saturating_sub(1);
     let mut used = 0;
     for span in line.spans {
-        let w = self::width(&span.content);
+        // Measured as drawn (spans are drawn as they are; `scrub` cleans the frame after).
+        let w = span.content.width();
         if used + w <= room {
             used += w;
             out.spans.push(span);
@@ -118,7 +120,7 @@ pub(crate) fn fit_line(line: Line<'_>, width: usize) -> Line<'_> {
         }
         // What fits of this span, then the mark (the rest of the line is dropped).
         let mut cut = String::new();
-        for c in clean(&span.content).chars() {
+        for c in span.content.chars() {
             let w = c.width().unwrap_or(0);
             if used + w > room {
                 break;

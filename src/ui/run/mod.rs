@@ -69,7 +69,7 @@ fn header(app: &App, d: &RunDetail, frame: &mut Frame, area: Rect, theme: &Theme
         ),
         theme.dim(),
     );
-    frame.render_widget(Paragraph::new(vec![l1, l2]), area);
+    frame.render_widget(Paragraph::new(vec![fit_line(l1, area.width as usize), l2]), area);
 }
 
 fn tab_bar(l: &Loaded, tab: Tab, frame: &mut Frame, area: Rect, theme: &Theme) {
