@@ -203,8 +203,8 @@ fn the_status_line_shows_the_whole_selected_log_message() {
     let rows: Vec<&str> = screen.lines().collect();
     let status = rows[rows.len() - 2];
     assert!(
-        rows.iter().any(|r| r.contains("outside [3.200, 3.\"")),
-        "the row is cut at 80 columns:\n{screen}"
+        rows.iter().any(|r| r.contains("outside [3.200, 3…\"")),
+        "the row is cut at 80 columns, with a mark:\n{screen}"
     );
     assert!(status.contains("3/7 rail_3v3 = 3.520 V outside [3.200, 3.400]"), "{status}");
 }

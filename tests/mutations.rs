@@ -173,6 +173,17 @@ fn bulk_edits_report_per_run_and_keep_failures_retryable() {
         .collect();
     assert_eq!(fx.len(), 1);
     assert_eq!(ids, [["run-000000", "run-000001", "run-000002"].map(String::from).to_vec()]);
+    // The read answered: no keys on these runs, so none listed, and nothing to undo with.
+    let id = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Send(WorkerRequest::Fetch { id, .. }) => Some(*id),
+            _ => None,
+        })
+        .expect("the read");
+    let event =
+        WorkerEvent::AnalysisRuns { rows: Ok(vec![]), unreadable: 0, done: true, capped: false };
+    app.update(Msg::Worker(WorkerResponse { id, event }), NOW);
     press(&mut app, "arework\ttrue\n\x13");
     let sent = patches(&press(&mut app, "\n"));
     assert_eq!(sent.len(), 3);

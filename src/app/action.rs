@@ -75,6 +75,8 @@ pub enum Action {
     PrevMatch,
     /// Mark or unmark the run for a bulk change.
     Mark,
+    /// Unmark every marked run.
+    ClearMarks,
     /// Edit the run's (or the marked runs') metadata.
     EditMetadata,
     /// Delete the run (or the marked runs).
@@ -179,6 +181,7 @@ const NAMES: &[(&str, Action)] = &[
     ("next_match", Action::NextMatch),
     ("prev_match", Action::PrevMatch),
     ("mark", Action::Mark),
+    ("clear_marks", Action::ClearMarks),
     ("metadata", Action::EditMetadata),
     ("delete", Action::Delete),
     ("upload", Action::Upload),

@@ -47,10 +47,8 @@ impl Undo {
         let rows = self.runs.first().map_or_else(Vec::new, |r| {
             r.keys
                 .iter()
-                .map(|(k, before, after)| MetaRow {
-                    key: k.clone(),
-                    original: after.clone(),
-                    edit: Some(before.clone()),
+                .map(|(k, before, after)| {
+                    MetaRow::new(k.clone(), after.clone(), Some(before.clone()))
                 })
                 .collect()
         });
@@ -107,6 +105,15 @@ impl Current {
 
     pub(crate) fn owns(&self, id: RequestId) -> bool {
         self.pending == Some(id)
+    }
+
+    pub(crate) fn loading(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// The metadata of each run read (a run without any has none here).
+    pub(crate) fn metadata(&self) -> impl Iterator<Item = &Map<String, Value>> {
+        self.runs.values().flatten()
     }
 
     pub(crate) fn answer(&mut self, event: WorkerEvent) {

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::text::{fit, width as columns};
+use super::text::{fit, fit_line, width as columns};
 use super::theme::Theme;
 use crate::api::{SortBy, SortOrder, WireEnum};
 use crate::app::{App, Mode};
@@ -68,5 +68,5 @@ pub(crate) fn keys(app: &App, mode: Mode, frame: &mut Frame, area: Rect, theme: 
         spans.push(Span::styled(k, theme.key()));
         spans.push(Span::raw(format!(" {label}")));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(Paragraph::new(fit_line(Line::from(spans), area.width as usize)), area);
 }

@@ -5,23 +5,31 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::text::fit;
 use super::theme::Theme;
 use crate::app::command::CommandPane;
 
 /// The `:` command line and its error.
 pub(crate) fn render(bar: &CommandPane, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let line =
-        Line::from(vec![Span::styled(":", theme.key()), Span::raw(bar.input.value().to_string())]);
-    frame.render_widget(Paragraph::new(line), Rect { height: 1, ..area });
+    // The text typed scrolls to keep the cursor on screen.
+    let room = area.width.saturating_sub(2) as usize;
+    let scroll = bar.input.visual_scroll(room);
+    frame.render_widget(Paragraph::new(Span::styled(":", theme.key())), Rect { height: 1, ..area });
+    let typed = Rect { x: area.x + 1, width: area.width.saturating_sub(1), height: 1, ..area };
+    frame.render_widget(Paragraph::new(bar.input.value()).scroll((0, scroll as u16)), typed);
     frame.set_cursor_position((
-        (area.x + 1 + bar.input.visual_cursor() as u16).min(area.right().saturating_sub(1)),
+        (typed.x + (bar.input.visual_cursor() - scroll) as u16).min(area.right().saturating_sub(1)),
         area.y,
     ));
     let second = Rect { y: area.y + 1, height: 1, ..area };
+    let cols = area.width as usize;
     let help = match &bar.error {
-        Some(e) => Line::styled(format!(" {e}"), theme.error()),
+        Some(e) => Line::styled(fit(&format!(" {e}"), cols), theme.error()),
         None => Line::styled(
-            " w NAME saves the view · export FILE.csv|.json · rename NAME · delete · move N",
+            fit(
+                " w NAME saves the view · export FILE.csv|.json · rename NAME · delete · move N",
+                cols,
+            ),
             theme.dim(),
         ),
     };

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::run::values::value;
-use super::text::{centered, clean, pad, width};
+use super::text::{centered, clean, fit, pad, width};
 use super::theme::Theme;
 use crate::app::editor::{EditorPane, MetaRow, Step};
 
@@ -20,7 +20,13 @@ fn kind(v: &serde_json::Value) -> &'static str {
     }
 }
 
-fn row_line(r: &MetaRow, selected: bool, key_w: usize, theme: &Theme) -> Line<'static> {
+fn row_line(
+    r: &MetaRow,
+    selected: bool,
+    key_w: usize,
+    cols: usize,
+    theme: &Theme,
+) -> Line<'static> {
     let (mark, shown, style) = match (&r.edit, &r.original) {
         (Some(None), _) => ("-", r.original.clone(), theme.error()),
         (Some(Some(v)), None) => ("+", Some(v.clone()), theme.pass()),
@@ -28,14 +34,41 @@ fn row_line(r: &MetaRow, selected: bool, key_w: usize, theme: &Theme) -> Line<'s
         _ => (" ", r.original.clone(), ratatui::style::Style::new()),
     };
     let v = shown.as_ref();
-    let text = format!(
-        "{mark} {} {:<8} {}",
-        pad(&r.key, key_w),
-        v.map(kind).unwrap_or(""),
-        v.map(|v| value(Some(v))).unwrap_or_default()
-    );
-    let line = Line::styled(text, style);
+    // A bulk edit's key: on how many of the marked runs, and their value or how many.
+    let (on, differ) = match r.held {
+        Some(h) => {
+            (format!("on {:>width$} of {} ", h.on, h.of, width = digits(h.of)), h.values > 1)
+        }
+        None => (String::new(), false),
+    };
+    let (kind, shown) = match (differ && r.edit.as_ref().is_none_or(Option::is_none), r.held) {
+        (true, Some(h)) => ("", format!("{} values", h.values)),
+        _ => (v.map(kind).unwrap_or(""), v.map(|v| value(Some(v))).unwrap_or_default()),
+    };
+    let text = format!("{mark} {} {on}{kind:<8} {shown}", pad(&r.key, key_w));
+    let line = Line::styled(fit(&text, cols), style);
     if selected { line.style(theme.selected()) } else { line }
+}
+
+fn digits(n: usize) -> usize {
+    n.to_string().len()
+}
+
+/// What a bulk review adds to a line: on how many runs; "" for one run.
+fn runs(r: &MetaRow, removed: bool, of: usize) -> String {
+    match r.held {
+        Some(h) if removed => format!(" from {} of {} runs", h.on, h.of),
+        _ if of > 1 => format!(" on all {of} runs"),
+        _ => String::new(),
+    }
+}
+
+/// The value a row had: its own, or how many when the marked runs differ.
+fn was(r: &MetaRow) -> String {
+    match r.held {
+        Some(h) if h.values > 1 => format!("{} values", h.values),
+        _ => r.original.as_ref().map(|v| value(Some(v))).unwrap_or_default(),
+    }
 }
 
 pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -50,7 +83,7 @@ pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &The
         let of = if ed.is_unit() { "unit " } else { "" };
         format!(" Metadata of {of}{} ", ed.targets.first().map(|t| t.serial.as_str()).unwrap_or(""))
     };
-    let block = Block::bordered().title(title);
+    let block = Block::bordered().title(fit(&title, r.width.saturating_sub(2) as usize));
     let inner = block.inner(r);
     frame.render_widget(block, r);
     let key_w = (inner.width as usize / 3).clamp(8, 30);
@@ -75,11 +108,11 @@ pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &The
                     .filter(|v| !v.is_null())
                     .map(|v| value(Some(&v)))
                     .unwrap_or_default();
-                let old = row.original.as_ref().map(|v| value(Some(v))).unwrap_or_default();
+                let (old, n) = (was(row), ed.targets.len());
                 let text = match label {
-                    "added" => format!(" + {} = {new}", row.key),
-                    "changed" => format!(" ~ {}: {old} → {new}", row.key),
-                    _ => format!(" - {} (was {old})", row.key),
+                    "added" => format!(" + {} = {new}{}", row.key, runs(row, false, n)),
+                    "changed" => format!(" ~ {}: {old} → {new}{}", row.key, runs(row, false, n)),
+                    _ => format!(" - {}{} (was {old})", row.key, runs(row, true, n)),
                 };
                 lines.push(Line::styled(text, style));
             }
@@ -105,10 +138,13 @@ pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &The
     }
     if ed.loading.is_some() {
         lines.push(Line::styled(" Reading the run's metadata…", theme.dim()));
+    } else if ed.current.loading() {
+        let text = format!(" Reading the {} marked runs' metadata…", ed.targets.len());
+        lines.push(Line::styled(text, theme.dim()));
     } else if ed.rows.is_empty() {
         lines.push(Line::styled(
             if ed.bulk() {
-                " Add keys to set on every marked run (a)."
+                " None of the marked runs has metadata. a adds a key to all of them."
             } else {
                 " No metadata yet. a adds a key."
             },
@@ -178,6 +214,7 @@ pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &The
             row,
             i == ed.cursor && matches!(ed.step, Step::Browse | Step::EditValue(_)),
             key_w,
+            list_area.width as usize,
             theme,
         ));
     }

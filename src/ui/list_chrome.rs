@@ -6,9 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::format::{count, relative, spinner};
-use super::text::{fit, width};
+use super::text::{fit, fit_line, width};
 use super::theme::Theme;
-use crate::app::{App, RunsPane};
+use crate::app::{Action, App, Mode, RunsPane};
 
 /// The views as tabs: number, name, runs loaded (`+` when more exist), `!` when live mode
 /// found new failures there.
@@ -36,13 +36,28 @@ pub(crate) fn tabs(runs: &RunsPane, frame: &mut Frame, area: Rect, theme: &Theme
         spans.push(Span::styled("│", theme.dim()));
     }
     spans.pop();
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(Paragraph::new(fit_line(Line::from(spans), area.width as usize)), area);
+}
+
+/// ` 3 marked (M clears) ·` when runs are marked, with the key that clears them.
+fn marked(app: &App) -> String {
+    let n = app.list().marked.len();
+    if n == 0 {
+        return String::new();
+    }
+    let keys = app.shared.keymap.table(Mode::List);
+    match keys.iter().find(|b| b.action == Action::ClearMarks) {
+        Some(b) => format!(" {n} marked ({} clears) ·", b.key.label()),
+        None => format!(" {n} marked ·"),
+    }
 }
 
 /// The list's status line: where the selection is, how fresh the rows are, what went wrong.
 pub(crate) fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let list = app.list();
     let (now, problems) = (app.shared.now_ms, &app.shared.config_problems);
+    // The marks first, whatever else the line says: a bulk change acts on them.
+    let marked = marked(app);
     // `:export!` on its way: how far, and how to stop it.
     if let Some(e) = &app.runs.exporting {
         let text = format!(
@@ -51,21 +66,20 @@ pub(crate) fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             e.path,
             count(e.rows.len())
         );
-        let line = Line::styled(fit(&text, area.width as usize), theme.accent());
+        let text = fit(&text, (area.width as usize).saturating_sub(width(&marked)));
+        let line =
+            Line::from(vec![Span::styled(marked, theme.key()), Span::styled(text, theme.accent())]);
         frame.render_widget(Paragraph::new(line), area);
         return;
     }
     if let Some(text) = app.flash() {
-        frame.render_widget(
-            Paragraph::new(Line::styled(
-                fit(&format!(" {text}"), area.width as usize),
-                theme.accent(),
-            )),
-            area,
-        );
+        let text = fit(&format!(" {text}"), (area.width as usize).saturating_sub(width(&marked)));
+        let line =
+            Line::from(vec![Span::styled(marked, theme.key()), Span::styled(text, theme.accent())]);
+        frame.render_widget(Paragraph::new(line), area);
         return;
     }
-    let mut spans: Vec<Span> = Vec::new();
+    let mut spans: Vec<Span> = vec![Span::styled(marked, theme.key())];
     let n = list.rows.len();
     if list.stale {
         spans.push(Span::styled(" STALE", theme.warn()));
@@ -110,7 +124,7 @@ pub(crate) fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             ),
             theme.warn(),
         ));
-        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        frame.render_widget(Paragraph::new(fit_line(Line::from(spans), area.width as usize)), area);
         return;
     }
     if let Some(r) = &list.retry {
@@ -123,5 +137,5 @@ pub(crate) fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         spans
             .push(Span::styled(format!(" · {}", fit(&format!("error: {e}"), room)), theme.error()));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(Paragraph::new(fit_line(Line::from(spans), area.width as usize)), area);
 }

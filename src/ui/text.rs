@@ -8,6 +8,7 @@ use std::borrow::Cow;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// What a character from server data becomes on screen.
@@ -100,6 +101,40 @@ pub(crate) fn fit(s: &str, width: usize) -> String {
     out
 }
 
+/// `line` cut to `width` columns, its last span ending in `…` when cut; spans keep their style.
+/// The spans are measured as drawn (clean them first where that matters, e.g. with `fit`).
+pub(crate) fn fit_line(line: Line<'_>, width: usize) -> Line<'_> {
+    if line.width() <= width {
+        return line;
+    }
+    let mut out = Line { spans: Vec::new(), ..line.clone() };
+    let room = width.saturating_sub(1);
+    let mut used = 0;
+    for span in line.spans {
+        // Measured as drawn (spans are drawn as they are; `scrub` cleans the frame after).
+        let w = span.content.width();
+        if used + w <= room {
+            used += w;
+            out.spans.push(span);
+            continue;
+        }
+        // What fits of this span, then the mark (the rest of the line is dropped).
+        let mut cut = String::new();
+        for c in span.content.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w > room {
+                break;
+            }
+            used += w;
+            cut.push(c);
+        }
+        cut.push('…');
+        out.spans.push(Span::styled(cut, span.style));
+        break;
+    }
+    out
+}
+
 /// `s` cut or padded with spaces to exactly `width` columns.
 pub(crate) fn pad(s: &str, width: usize) -> String {
     let f = fit(s, width);
@@ -129,6 +164,17 @@ mod tests {
         assert_eq!(fit("e\u{301}te\u{301}", 3), "e\u{301}te\u{301}", "marks take no column");
         assert_eq!(pad("日本", 6), "日本  ");
         assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn a_line_of_spans_is_cut_with_an_ellipsis_in_its_last_span() {
+        let text = |l: Line| l.spans.iter().map(|s| s.content.to_string()).collect::<String>();
+        let l = || Line::from(vec![Span::raw("ab"), Span::raw("cd"), Span::raw("日本")]);
+        assert_eq!(text(fit_line(l(), 8)), "abcd日本");
+        assert_eq!(text(fit_line(l(), 7)), "abcd日…");
+        assert_eq!(text(fit_line(l(), 5)), "abcd…", "a span that fits exactly still gets the mark");
+        assert_eq!(text(fit_line(l(), 4)), "abc…");
+        assert_eq!(text(fit_line(l(), 6)), "abcd…", "a wide character is not split");
     }
 
     #[test]

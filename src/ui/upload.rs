@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::gauge::gauge;
-use super::text::centered;
+use super::text::{centered, fit};
 use super::theme::Theme;
 use crate::app::upload::UploadPane;
 
@@ -32,12 +32,13 @@ pub(crate) fn render(u: &UploadPane, frame: &mut Frame, area: Rect, theme: &Them
     frame.render_widget(Clear, r);
     let x = r.x + 1 + 7 + u.input.visual_cursor() as u16;
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(
-            match &u.unit {
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(fit(
+            &match &u.unit {
                 Some(serial) => format!(" Upload a file to unit {serial} "),
                 None => " Upload an attachment ".to_string(),
             },
-        )),
+            r.width.saturating_sub(2) as usize,
+        ))),
         r,
     );
     if u.pending.is_none() {

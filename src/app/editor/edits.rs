@@ -76,14 +76,40 @@ pub struct MetaRow {
     pub original: Option<Value>,
     /// What it becomes: `None` unchanged, `Some(None)` deleted, `Some(Some(v))` set.
     pub edit: Option<Option<Value>>,
+    /// A bulk edit's key: how many of the marked runs hold it (`original` is then one of
+    /// their values, theirs all when `values` is 1).
+    pub held: Option<Held>,
+}
+
+/// How a key is spread over the marked runs of a bulk edit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Held {
+    /// Runs that have the key.
+    pub on: usize,
+    /// Runs marked.
+    pub of: usize,
+    /// Distinct values among them.
+    pub values: usize,
 }
 
 impl MetaRow {
-    /// The change this row makes, if any.
+    pub(crate) fn new(key: String, original: Option<Value>, edit: Option<Option<Value>>) -> Self {
+        MetaRow { key, original, edit, held: None }
+    }
+
+    /// Every run edited has this key with the value `original`.
+    fn uniform(&self) -> bool {
+        self.held.is_none_or(|h| h.on == h.of && h.values == 1)
+    }
+
+    /// The change this row makes, if any. In a bulk edit, a value is sent unless every
+    /// marked run has it already.
     pub fn change(&self) -> Option<Value> {
         match &self.edit {
             Some(None) if self.original.is_some() => Some(Value::Null),
-            Some(Some(v)) if self.original.as_ref() != Some(v) => Some(v.clone()),
+            Some(Some(v)) if self.original.as_ref() != Some(v) || !self.uniform() => {
+                Some(v.clone())
+            }
             _ => None,
         }
     }
@@ -118,11 +144,14 @@ impl EditorPane {
         let edits: Vec<MetaRow> = self.rows.drain(..).filter(|r| r.edit.is_some()).collect();
         self.rows = meta
             .map(|m| {
-                m.iter()
-                    .map(|(k, v)| MetaRow { key: k.clone(), original: Some(v.clone()), edit: None })
-                    .collect()
+                m.iter().map(|(k, v)| MetaRow::new(k.clone(), Some(v.clone()), None)).collect()
             })
             .unwrap_or_default();
+        self.keep(edits);
+    }
+
+    /// Puts edits made before the metadata arrived back over the rows.
+    pub(crate) fn keep(&mut self, edits: Vec<MetaRow>) {
         for e in edits {
             match self.rows.iter_mut().find(|r| r.key == e.key) {
                 Some(r) => r.edit = e.edit,
@@ -206,6 +235,8 @@ impl EditorPane {
             let current = match &r.edit {
                 Some(Some(v)) => Some(v),
                 Some(None) => None,
+                // The marked runs differ: nothing to start from.
+                None if r.held.is_some_and(|h| h.values > 1) => None,
                 None => r.original.as_ref(),
             };
             self.step = Step::EditValue(Input::new(current.map(value_text).unwrap_or_default()));
@@ -230,7 +261,7 @@ impl EditorPane {
             Step::AddValue { key, input } => match parse_value(input.value()) {
                 Ok(v) => {
                     self.invalid = None;
-                    self.rows.push(MetaRow { key, original: None, edit: Some(Some(v)) });
+                    self.rows.push(MetaRow::new(key, None, Some(Some(v))));
                     self.cursor = self.rows.len() - 1;
                     Step::Browse
                 }

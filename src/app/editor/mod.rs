@@ -2,6 +2,7 @@
 //! review the change set; save it as one PATCH per run. Nothing typed is lost: edits stay
 //! until the server acknowledges them, and a failed save can be sent again.
 
+mod bulk;
 mod edits;
 
 use std::collections::HashSet;
@@ -10,7 +11,7 @@ use serde_json::{Map, Value};
 use tui_input::InputRequest;
 
 pub(crate) use edits::MAX_VALUE;
-pub use edits::{MetaRow, Step};
+pub use edits::{Held, MetaRow, Step};
 
 use super::ask::{Ask, AskPane};
 use super::pane::{Component, Ctx, News, Outcome, Reply};
@@ -116,9 +117,7 @@ impl EditorPane {
                 Some(r) => r.edit = Some(edit),
                 // Not on the run (yet): a key added here; a deletion of it has nothing to do
                 // until the metadata arrives (which keeps edits).
-                None => {
-                    ed.rows.push(MetaRow { key: key.clone(), original: None, edit: Some(edit) })
-                }
+                None => ed.rows.push(MetaRow::new(key.clone(), None, Some(edit))),
             }
         }
         ed
@@ -225,10 +224,16 @@ impl EditorPane {
         if saved.len() == total {
             let n = self.changes().len();
             cx.flash(format!(
-                "{} {n} change{} to {total} {noun}{}{note}",
+                "{} {n} change{} to {total} {noun}{}{note}{}",
                 if self.undo.is_some() { "undone:" } else { "saved" },
                 if n == 1 { "" } else { "s" },
-                if total == 1 { "" } else { "s" }
+                if total == 1 { "" } else { "s" },
+                // The marks are kept, to act on the same runs again.
+                if total > 1 && !self.is_unit() && self.undo.is_none() {
+                    " · they stay marked"
+                } else {
+                    ""
+                }
             ));
             self.announce_saved(&saved, cx);
             return Outcome::Pop;
@@ -297,7 +302,7 @@ impl Component for EditorPane {
             (Step::Browse, Action::Open) => self.start_edit(),
             (Step::Browse, Action::ToggleDelete) => self.toggle_delete(),
             (Step::Browse, Action::Save) => {
-                if self.loading.is_some() {
+                if self.loading.is_some() || self.current.loading() {
                     cx.flash(format!("the {}'s metadata is still loading", self.noun()));
                 } else if self.dirty() {
                     self.step = Step::Review;
@@ -341,6 +346,9 @@ impl Component for EditorPane {
     ) -> Result<Outcome, WorkerEvent> {
         if self.current.owns(id) {
             self.current.answer(event);
+            if !self.current.loading() {
+                self.spread();
+            }
             return Ok(Outcome::Stay);
         }
         if self.loading == Some(id) {

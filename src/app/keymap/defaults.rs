@@ -129,6 +129,7 @@ impl Default for Keymap {
             b(ch('Y'), Action::CopyLink, "copy link", false),
             b(ch('o'), Action::OpenBrowser, "open in browser", false),
             b(ch(' '), Action::Mark, "mark", false),
+            b(ch('M'), Action::ClearMarks, "clear all marks", false),
             b(ch('m'), Action::EditMetadata, "metadata", false),
             b(ch('D'), Action::Delete, "delete", false),
             b(KeySpec::plain(K::Tab), Action::NextView, "next view", false),

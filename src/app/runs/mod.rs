@@ -284,6 +284,10 @@ impl Component for RunsPane {
             | Action::PrevView
             | Action::MoveViewLeft
             | Action::MoveViewRight => self.view_action(a, cx),
+            Action::ClearMarks if !self.list.marked.is_empty() => {
+                cx.flash(format!("{} marks cleared", self.list.marked.len()));
+                self.list.marked.clear();
+            }
             a if a.mutates() => return self.mutation(a, cx),
             _ => {}
         }

@@ -5,11 +5,13 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::symbols::Marker;
-use ratatui::text::Span;
-use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, LegendPosition, Paragraph};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph};
 
+use super::legend;
 use super::values::number;
 use crate::api::{Measurement, Validator};
+use crate::ui::text::fit;
 use crate::ui::theme::Theme;
 
 const COLORS: [Color; 5] = [Color::Cyan, Color::Yellow, Color::Magenta, Color::Green, Color::Blue];
@@ -77,7 +79,8 @@ fn nice_axis(b: [f64; 2]) -> ([f64; 2], [String; 3]) {
 
 pub(crate) fn render(m: &Measurement, frame: &mut Frame, area: Rect, theme: &Theme) {
     let series = m.data_series.as_deref().unwrap_or_default();
-    let block = Block::bordered().title(format!(" {} — esc closes ", m.name));
+    let cols = area.width.saturating_sub(2) as usize;
+    let block = Block::bordered().title(fit(&format!(" {} — esc closes ", m.name), cols));
     if series.len() < 2 {
         frame.render_widget(Paragraph::new("No data series to draw.").block(block), area);
         return;
@@ -95,9 +98,75 @@ pub(crate) fn render(m: &Measurement, frame: &mut Frame, area: Rect, theme: &The
         })
         .collect();
     let xb = bounds(x.data.iter().copied());
-    // Limits: each y series' own validators, else the measurement's.
+    let limits = limits(m);
+    let limit_lines: Vec<Vec<(f64, f64)>> =
+        limits.iter().map(|(_, v, _)| vec![(xb[0], *v), (xb[1], *v)]).collect();
+    let yb = bounds(lines.iter().flatten().map(|p| p.1).chain(limits.iter().map(|l| l.1)));
+    let colour = |i: usize| {
+        if theme.color { Style::new().fg(COLORS[i % COLORS.len()]) } else { Style::new() }
+    };
+    // ASCII: data points `*` (a dot each) and limit lines `_` (a bar), told apart without colour.
+    let (points, limit_marker) =
+        if theme.ascii { (Marker::Dot, Marker::Bar) } else { (Marker::Braille, Marker::Braille) };
+    let (series_sample, limit_sample) =
+        if theme.ascii { ("**", "__") } else { ("──", "┄┄") };
+    let mut names: Vec<(&str, String, Style)> = Vec::new();
+    let mut datasets: Vec<Dataset> = Vec::new();
+    for (i, (y, pts)) in series[1..].iter().zip(&lines).enumerate() {
+        let name = axis_title(y.name.as_deref(), y.units.as_deref(), &format!("series {}", i + 1));
+        names.push((series_sample, name, colour(i)));
+        datasets.push(
+            Dataset::default()
+                .marker(points)
+                .graph_type(GraphType::Line)
+                .style(colour(i))
+                .data(pts),
+        );
+    }
+    for ((label, _, failed), pts) in limits.iter().zip(&limit_lines) {
+        let style = if *failed { theme.error() } else { theme.warn() };
+        names.push((limit_sample, label.clone(), style));
+        datasets.push(
+            Dataset::default()
+                .marker(limit_marker)
+                .graph_type(GraphType::Line)
+                .style(style)
+                .data(pts),
+        );
+    }
+    // The axes' titles go in the frame's bottom edge and the legend above the plot: nothing
+    // written over the data or the limit lines.
+    let y_units = series[1].units.as_deref().or(m.units.as_deref()).filter(|u| !u.is_empty());
+    let axes = format!(
+        " y: {} · x: {} ",
+        y_units.unwrap_or("value"),
+        axis_title(x.name.as_deref(), x.units.as_deref(), "x")
+    );
+    let block = block.title_bottom(Line::from(fit(&axes, cols)).right_aligned());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    // The legend takes at most a quarter of the rows (at least one when the plot keeps 4).
+    let max_legend = if inner.height >= 5 { (inner.height as usize / 4).max(1) } else { 0 };
+    let legend = if max_legend > 0 { legend::lines(&names, cols, max_legend) } else { vec![] };
+    let legend_h = legend.len() as u16;
+    frame.render_widget(Paragraph::new(legend), Rect { height: legend_h, ..inner });
+    let plot = Rect { y: inner.y + legend_h, height: inner.height - legend_h, ..inner };
+    let (xb, x_labels) = nice_axis(xb);
+    let (yb, y_labels) = nice_axis(yb);
+    let labels = |l: [String; 3]| l.into_iter().map(Span::raw).collect::<Vec<_>>();
+    let chart = Chart::new(datasets)
+        .x_axis(Axis::default().bounds(xb).labels(labels(x_labels)).style(theme.dim()))
+        .y_axis(Axis::default().bounds(yb).labels(labels(y_labels)).style(theme.dim()))
+        .legend_position(None);
+    frame.render_widget(chart, plot);
+}
+
+/// The limits drawn: each y series' own validators, else the measurement's; (label, value,
+/// failed), each once.
+fn limits(m: &Measurement) -> Vec<(String, f64, bool)> {
+    let series = m.data_series.as_deref().unwrap_or_default();
     let mut limits: Vec<(String, f64, bool)> = Vec::new();
-    for y in &series[1..] {
+    for y in series.iter().skip(1) {
         for v in y.validators.as_deref().unwrap_or_default().iter().chain(
             if y.validators.as_ref().is_none_or(Vec::is_empty) {
                 m.validators.as_deref().unwrap_or_default()
@@ -120,69 +189,7 @@ pub(crate) fn render(m: &Measurement, frame: &mut Frame, area: Rect, theme: &The
             }
         }
     }
-    let limit_lines: Vec<Vec<(f64, f64)>> =
-        limits.iter().map(|(_, v, _)| vec![(xb[0], *v), (xb[1], *v)]).collect();
-    let yb = bounds(lines.iter().flatten().map(|p| p.1).chain(limits.iter().map(|l| l.1)));
-    let colour = |i: usize| {
-        if theme.color { Style::new().fg(COLORS[i % COLORS.len()]) } else { Style::new() }
-    };
-    // ASCII: data points `*` (a dot each) and limit lines `_` (a bar), told apart without colour.
-    let (points, limit_marker) =
-        if theme.ascii { (Marker::Dot, Marker::Bar) } else { (Marker::Braille, Marker::Braille) };
-    let mut datasets: Vec<Dataset> = series[1..]
-        .iter()
-        .zip(&lines)
-        .enumerate()
-        .map(|(i, (y, pts))| {
-            Dataset::default()
-                .name(axis_title(
-                    y.name.as_deref(),
-                    y.units.as_deref(),
-                    &format!("series {}", i + 1),
-                ))
-                .marker(points)
-                .graph_type(GraphType::Line)
-                .style(colour(i))
-                .data(pts)
-        })
-        .collect();
-    for ((label, _, failed), pts) in limits.iter().zip(&limit_lines) {
-        let style = if *failed { theme.error() } else { theme.warn() };
-        datasets.push(
-            Dataset::default()
-                .name(label.clone())
-                .marker(limit_marker)
-                .graph_type(GraphType::Line)
-                .style(style)
-                .data(pts),
-        );
-    }
-    let (xb, x_labels) = nice_axis(xb);
-    let (yb, y_labels) = nice_axis(yb);
-    let labels = |l: [String; 3]| l.into_iter().map(Span::raw).collect::<Vec<_>>();
-    let y_units = series[1].units.as_deref().or(m.units.as_deref());
-    let chart = Chart::new(datasets)
-        .block(block)
-        .x_axis(
-            Axis::default()
-                .title(axis_title(x.name.as_deref(), x.units.as_deref(), "x"))
-                .bounds(xb)
-                .labels(labels(x_labels))
-                .style(theme.dim()),
-        )
-        .y_axis(
-            Axis::default()
-                .title(axis_title(None, y_units, "y"))
-                .bounds(yb)
-                .labels(labels(y_labels))
-                .style(theme.dim()),
-        )
-        .legend_position(Some(LegendPosition::TopRight))
-        .hidden_legend_constraints((
-            ratatui::layout::Constraint::Percentage(60),
-            ratatui::layout::Constraint::Percentage(60),
-        ));
-    frame.render_widget(chart, area);
+    limits
 }
 
 #[cfg(test)]

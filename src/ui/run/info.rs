@@ -11,6 +11,7 @@ use crate::app::Shared;
 use crate::app::run::Loaded;
 use crate::app::run::info::{InfoLine, InfoValue};
 use crate::ui::format::{absolute, duration, relative};
+use crate::ui::text::fit_line;
 use crate::ui::theme::{Theme, outcome_label};
 
 fn field(name: &str, value: String, theme: &Theme) -> Line<'static> {
@@ -43,7 +44,9 @@ fn line(shared: &Shared, l: &Loaded, info: &InfoLine, theme: &Theme) -> Line<'st
 
 pub(super) fn render(shared: &Shared, l: &Loaded, frame: &mut Frame, area: Rect, theme: &Theme) {
     let end = (l.info_top + area.height as usize).min(l.info.len());
-    let lines: Vec<Line> =
-        l.info[l.info_top.min(end)..end].iter().map(|i| line(shared, l, i, theme)).collect();
+    let lines: Vec<Line> = l.info[l.info_top.min(end)..end]
+        .iter()
+        .map(|i| fit_line(line(shared, l, i, theme), area.width as usize))
+        .collect();
     frame.render_widget(Paragraph::new(lines), area);
 }

@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 use crate::api::time::to_ms;
 use crate::api::{LogLevel, LogLine, WireEnum};
 use crate::app::run::logs::{LEVELS, LogsState, contains_ci};
-use crate::ui::text::fit;
+use crate::ui::text::{fit, fit_line};
 use crate::ui::theme::Theme;
 
 fn level_style(l: Option<&LogLevel>, theme: &Theme) -> Style {
@@ -98,7 +98,11 @@ pub(crate) fn render(
         format!(" · {}/{} lines", state.visible.len(), logs.len()),
         theme.dim(),
     ));
-    frame.render_widget(Paragraph::new(Line::from(info)), Rect { height: 1, ..area });
+    let cols = area.width as usize;
+    frame.render_widget(
+        Paragraph::new(fit_line(Line::from(info), cols)),
+        Rect { height: 1, ..area },
+    );
     let body = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
     if let Some(input) = &state.typing {
         // The search being typed takes the filter line.
@@ -137,7 +141,7 @@ pub(crate) fn render(
             Span::styled(format!("{src:<22} "), theme.dim()),
         ];
         spans.extend(highlight(&l.message, if is_match { needle.as_deref() } else { None }, theme));
-        let line = Line::from(spans);
+        let line = fit_line(Line::from(spans), cols);
         let line = if pos == state.view.cursor { line.style(theme.selected()) } else { line };
         frame.render_widget(
             Paragraph::new(line),

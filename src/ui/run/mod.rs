@@ -2,6 +2,7 @@
 
 mod chart;
 mod info;
+mod legend;
 pub(super) mod logs;
 mod tables;
 pub(super) mod tree;
@@ -14,7 +15,7 @@ use ratatui::widgets::Paragraph;
 
 use super::Areas;
 use super::format::{absolute_short, duration, relative, spinner};
-use super::text::{fit, width};
+use super::text::{fit, fit_line, width};
 use super::theme::{Theme, outcome_label};
 use crate::api::time::{parse_duration_ms, to_ms};
 use crate::api::{RunDetail, WireEnum};
@@ -68,7 +69,7 @@ pub(super) fn header(app: &App, d: &RunDetail, frame: &mut Frame, area: Rect, th
         ),
         theme.dim(),
     );
-    frame.render_widget(Paragraph::new(vec![l1, l2]), area);
+    frame.render_widget(Paragraph::new(vec![fit_line(l1, area.width as usize), l2]), area);
 }
 
 fn tab_bar(l: &Loaded, tab: Tab, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -91,7 +92,7 @@ fn tab_bar(l: &Loaded, tab: Tab, frame: &mut Frame, area: Rect, theme: &Theme) {
         spans.push(Span::raw("│"));
     }
     spans.pop();
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(Paragraph::new(fit_line(Line::from(spans), area.width as usize)), area);
 }
 
 /// The run view in the body, and its status line.
@@ -119,7 +120,9 @@ fn body(app: &App, d: &RunPane, frame: &mut Frame, area: Rect, theme: &Theme) {
                 Line::from(format!(" {e}")),
                 Line::styled(" r retries · esc goes back", theme.dim()),
             ];
-            frame.render_widget(Paragraph::new(lines), area);
+            // The error whole, over as many rows as it takes.
+            let wrap = ratatui::widgets::Wrap { trim: false };
+            frame.render_widget(Paragraph::new(lines).wrap(wrap), area);
             return;
         }
     };
@@ -213,5 +216,8 @@ fn status(app: &App, d: &RunPane, frame: &mut Frame, area: Rect, theme: &Theme) 
         }
         _ => String::new(),
     };
-    frame.render_widget(Paragraph::new(Line::styled(text, theme.dim())), area);
+    frame.render_widget(
+        Paragraph::new(Line::styled(fit(&text, area.width as usize), theme.dim())),
+        area,
+    );
 }

@@ -1,7 +1,7 @@
 //! The attachments, sub-units and metadata tabs.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
@@ -10,6 +10,7 @@ use crate::app::Download;
 use crate::app::run::Loaded;
 use crate::app::scroll::Scroll;
 use crate::ui::gauge::gauge;
+use crate::ui::text::fit;
 use crate::ui::theme::Theme;
 
 fn empty(frame: &mut Frame, area: Rect, text: &str, theme: &Theme) {
@@ -28,9 +29,19 @@ fn table(
 ) {
     let h = area.height.saturating_sub(1) as usize;
     let end = (view.offset + h).min(rows.len());
+    // The columns as the table lays them out, so a cell too long is cut with `…`, not
+    // silently at the column's edge.
+    let cols: Vec<usize> = Layout::horizontal(widths.clone())
+        .flex(Flex::Start)
+        .spacing(2)
+        .split(Rect::new(0, 0, area.width, 1))
+        .iter()
+        .map(|r| r.width as usize)
+        .collect();
+    let cell = |k: usize, c: &str| Cell::from(fit(c, cols.get(k).copied().unwrap_or(0)));
     let body: Vec<Row> = (view.offset..end)
         .map(|i| {
-            let r = Row::new(rows[i].iter().map(|c| Cell::from(c.clone())));
+            let r = Row::new(rows[i].iter().enumerate().map(|(k, c)| cell(k, c)));
             if i == view.cursor { r.style(theme.selected()) } else { r }
         })
         .collect();
@@ -152,7 +163,12 @@ pub(super) fn metadata(l: &Loaded, frame: &mut Frame, area: Rect, theme: &Theme)
         frame,
         area,
         vec!["Key", "Type", "Value"],
-        vec![Constraint::Length(24), Constraint::Length(8), Constraint::Fill(1)],
+        // Narrow: the keys give the values room.
+        vec![
+            Constraint::Length((area.width / 3).clamp(8, 24)),
+            Constraint::Length(8),
+            Constraint::Fill(1),
+        ],
         rows,
         &l.metadata,
         theme,
