@@ -244,6 +244,13 @@ fn copy_and_open_act_on_the_selected_run() {
         app.update(key('Y'), NOW),
         vec![Effect::Copy("http://127.0.0.1:3000/runs/run-000001".into())]
     );
+    // The config's run_url, where the web app's address differs: the id goes in its place.
+    app.shared.run_url = Some("https://tp.example.com/acme/runs/{id}?tab=phases".into());
+    assert_eq!(
+        app.update(key('Y'), NOW),
+        vec![Effect::Copy("https://tp.example.com/acme/runs/run-000001?tab=phases".into())]
+    );
+    app.shared.run_url = None;
     let fx = app.update(code(KeyCode::Enter), NOW);
     assert!(
         matches!(&fx[..], [Effect::Send(WorkerRequest::Fetch { slot: Slot::Run, fetch: Fetch::Run { run_id }, .. })] if run_id == "run-000001")

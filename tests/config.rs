@@ -38,7 +38,22 @@ const BAD: &[(&str, usize, &str)] = &[
     ("theme = \"default\"\n[oops\n", 2, "not valid TOML"),
     ("download_dir = 7\n", 1, "download_dir must be a string"),
     ("live_seconds = 5\nsymbols = \"fancy\"\n", 2, "not one of: auto, unicode, ascii"),
+    ("run_url = \"https://tp.example.com/runs/\"\n", 1, "with {id} where the run's id goes"),
+    (
+        "[[profiles]]\nname = \"cloud\"\nrun_url = \"tp.example.com/{id}\"\n",
+        3,
+        "profile `cloud`: run_url",
+    ),
 ];
+
+#[test]
+fn run_url_is_read_at_the_top_and_per_profile() {
+    let text = "run_url = \"https://tp.example.com/acme/runs/{id}\"\n[[profiles]]\nname = \"lab\"\nrun_url = \"http://lab:3000/r/{id}?tab=phases\"\n";
+    let (s, problems, _) = parse(text);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(s.run_url.as_deref(), Some("https://tp.example.com/acme/runs/{id}"));
+    assert_eq!(s.profiles[0].run_url.as_deref(), Some("http://lab:3000/r/{id}?tab=phases"));
+}
 
 #[test]
 fn every_mistake_names_its_line_and_the_rest_still_loads() {
@@ -67,7 +82,7 @@ fn problems_name_the_file_too() {
     assert_eq!(
         c.problem_lines(),
         vec![format!(
-            "{}:2: unknown key `thme`; known: default_profile, profiles, views, theme, colors, keys, download_dir, live_seconds, date_format, time_zone, symbols, triage, alert",
+            "{}:2: unknown key `thme`; known: default_profile, profiles, views, theme, colors, keys, download_dir, live_seconds, date_format, time_zone, symbols, triage, alert, run_url",
             path.display()
         )]
     );

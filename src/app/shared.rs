@@ -74,6 +74,8 @@ pub struct Shared {
     pub triage: super::triage::TriageSettings,
     /// The session's last metadata change, to undo (`z`).
     pub undo: Option<super::undo::Undo>,
+    /// The config's `run_url`: the web app's address of a run, `{id}` where its id goes.
+    pub run_url: Option<String>,
     next_id: RequestId,
 }
 
@@ -107,6 +109,7 @@ impl Shared {
             size,
             triage: Default::default(),
             undo: None,
+            run_url: None,
             next_id: 0,
         }
     }
@@ -116,9 +119,23 @@ impl Shared {
         self.next_id
     }
 
-    /// The web link of a run.
+    /// The web link of a run: the config's `run_url` with the id in it, else the instance's
+    /// `/runs/{id}` (the web app's run address is not in TofuPilot's public API documents).
     pub(crate) fn run_link(&self, id: &str) -> String {
-        format!("{}/runs/{id}", self.session.url.trim_end_matches('/'))
+        // A path segment: anything but unreserved characters percent-encoded.
+        let id: String = id
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        match &self.run_url {
+            Some(template) => template.replace("{id}", &id),
+            None => format!("{}/runs/{id}", self.session.url.trim_end_matches('/')),
+        }
     }
 
     /// The API address of a run (what the demo server has instead of a web page).

@@ -45,6 +45,8 @@ pub struct Profile {
     /// The file holding the key.
     pub key_file: Option<PathBuf>,
     pub views: Vec<ViewConfig>,
+    /// The web app's address of a run on this instance (`{id}` is replaced).
+    pub run_url: Option<String>,
 }
 
 /// One keymap override: in `mode`, `action` is bound to `keys` (replacing its defaults).
@@ -80,6 +82,8 @@ pub struct Settings {
     pub triage_presets: Option<Vec<String>>,
     /// Live mode's alert on a new failure: `bell`, `flash` or `none` (default).
     pub alert: Option<String>,
+    /// The web app's address of a run (`{id}` is replaced), where a profile gives none.
+    pub run_url: Option<String>,
 }
 
 /// The configuration as read: what could be used, and what could not.

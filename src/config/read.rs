@@ -41,6 +41,23 @@ impl Reader<'_> {
         }
     }
 
+    /// `run_url`: the web app's address of a run, `{id}` where the run's id goes.
+    fn run_url(&mut self, t: &dyn TableLike, ctx: &str) -> Option<String> {
+        let v = self.string(t, "run_url", ctx)?;
+        let web = v.starts_with("https://") || v.starts_with("http://");
+        if web && v.contains("{id}") {
+            return Some(v);
+        }
+        let at = self.at(t, "run_url");
+        self.problem(
+            at,
+            format!(
+                "{ctx}run_url = \"{v}\" needs to be a web address with {{id}} where the run's id goes, e.g. run_url = \"https://tofupilot.example.com/runs/{{id}}\""
+            ),
+        );
+        None
+    }
+
     fn unknown_keys(&mut self, t: &dyn TableLike, known: &[&str], ctx: &str) {
         let keys: Vec<String> = t.iter().map(|(k, _)| k.to_string()).collect();
         for k in keys {
@@ -203,6 +220,7 @@ pub fn parse(text: &str) -> (Settings, Vec<super::Problem>, bool) {
             "symbols",
             "triage",
             "alert",
+            "run_url",
         ],
         "",
     );
@@ -213,6 +231,7 @@ pub fn parse(text: &str) -> (Settings, Vec<super::Problem>, bool) {
     s.time_zone = r.one_of(root, "time_zone", &["local", "utc"], "");
     s.symbols = r.one_of(root, "symbols", &["auto", "unicode", "ascii"], "");
     s.alert = r.one_of(root, "alert", &["bell", "flash", "none"], "");
+    s.run_url = r.run_url(root, "");
     s.download_dir = r.string(root, "download_dir", "").map(|d| expand_home(&d));
     if let Some(item) = root.get("live_seconds") {
         match item.as_integer() {
@@ -301,7 +320,7 @@ pub fn parse(text: &str) -> (Settings, Vec<super::Problem>, bool) {
                     let at = t.span().map(|s| s.start);
                     r.unknown_keys(
                         t,
-                        &["name", "url", "key", "key_env", "key_file", "views"],
+                        &["name", "url", "key", "key_env", "key_file", "views", "run_url"],
                         "a profile",
                     );
                     let Some(name) = r.string(t, "name", "a profile's ").filter(|n| !n.is_empty())
@@ -319,6 +338,7 @@ pub fn parse(text: &str) -> (Settings, Vec<super::Problem>, bool) {
                         url: r.string(t, "url", &ctx),
                         key_env: r.string(t, "key_env", &ctx),
                         key_file: r.string(t, "key_file", &ctx).map(|f| expand_home(&f)),
+                        run_url: r.run_url(t, &ctx),
                         views,
                         name,
                     };

@@ -97,6 +97,8 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
     if let Some(s) = settings.live_seconds {
         app.shared.live_every_ms = s as i64 * 1000;
     }
+    app.shared.run_url =
+        profile.as_ref().and_then(|p| p.run_url.clone()).or_else(|| settings.run_url.clone());
     if let Some(k) = settings.triage_key.clone() {
         app.shared.triage.key = k;
     }
