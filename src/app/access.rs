@@ -4,7 +4,7 @@
 
 use super::pane::{Component, Ctx};
 use super::{App, Download, ListState, Mode, Pane, cache, command, delete, editor, filter};
-use super::{Effect, form, layout, pareto, run, unit, yields};
+use super::{Effect, explain, form, layout, pareto, run, unit, yields};
 use crate::app::Action;
 
 impl App {
@@ -91,6 +91,11 @@ impl App {
     /// The topmost Pareto pane.
     pub fn pareto(&self) -> Option<&pareto::ParetoPane> {
         self.find(|p| if let Pane::Pareto(x) = p { Some(x.as_ref()) } else { None })
+    }
+
+    /// The topmost explain pane.
+    pub fn explain(&self) -> Option<&explain::ExplainPane> {
+        self.find(|p| if let Pane::Explain(x) = p { Some(x.as_ref()) } else { None })
     }
 
     pub fn editor(&self) -> Option<&editor::EditorPane> {

@@ -124,6 +124,8 @@ pub enum Action {
     Pareto,
     /// The Pareto's two-way table (failure × station or the bars' dimension), or back.
     TwoWay,
+    /// Explain the failure mode under the cursor by every dimension.
+    Explain,
     /// Split the insight pane by the next dimension.
     Split,
     /// Split it by the previous dimension.
@@ -193,6 +195,7 @@ const NAMES: &[(&str, Action)] = &[
     ("yield", Action::Yield),
     ("pareto", Action::Pareto),
     ("two_way", Action::TwoWay),
+    ("explain", Action::Explain),
     ("split", Action::Split),
     ("split_back", Action::SplitBack),
     ("tab_phases", Action::Tab(0)),

@@ -26,6 +26,7 @@ pub mod command;
 pub mod delete;
 pub mod downloads;
 pub mod editor;
+pub mod explain;
 pub mod export;
 pub mod filter;
 pub mod form;
@@ -112,6 +113,8 @@ panes! {
     Yield(yields::YieldPane),
     /// The failure Pareto pane.
     Pareto(pareto::ParetoPane),
+    /// A failure mode explained by every dimension.
+    Explain(explain::ExplainPane),
 }
 
 impl Pane {
@@ -123,7 +126,12 @@ impl Pane {
     pub(crate) fn is_screen(&self) -> bool {
         matches!(
             self,
-            Pane::Run(_) | Pane::Unit(_) | Pane::Retest(_) | Pane::Yield(_) | Pane::Pareto(_)
+            Pane::Run(_)
+                | Pane::Unit(_)
+                | Pane::Retest(_)
+                | Pane::Yield(_)
+                | Pane::Pareto(_)
+                | Pane::Explain(_)
         )
     }
 }

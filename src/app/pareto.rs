@@ -5,13 +5,14 @@
 //! top 20 and "other". Runs load first, then the failing phases and measurements; the bars
 //! are recomputed after each batch.
 
+use super::explain::ExplainPane;
 use super::insight::InsightLoad;
 use super::pane::{Component, Ctx, Outcome};
 use super::scroll::Scroll;
-use super::{Action, ListState, Mode, layout};
+use super::{Action, ListState, Mode, Pane, layout};
 use crate::analysis::{
-    CrossTab, CrossTabOptions, Dim, FailureOptions, Pareto, ParetoBy, ParetoOptions, crosstab,
-    pareto,
+    CrossTab, CrossTabOptions, Dim, FailureOptions, ModeFilter, Pareto, ParetoBy, ParetoOptions,
+    crosstab, pareto,
 };
 use crate::worker::{RequestId, WorkerEvent};
 
@@ -91,6 +92,31 @@ impl ParetoPane {
         self.load.loading()
     }
 
+    /// The failure mode under the cursor: a bar's, or a two-way row's.
+    pub fn selected_mode(&self) -> Option<ModeFilter> {
+        let i = self.rows.cursor;
+        match &self.two_way {
+            Some(t) => t.rows.get(i)?.filter,
+            None => Some(self.report.bars.get(i)?.drill.filter),
+        }
+    }
+
+    /// `e`: the explain pane for the failure mode under the cursor.
+    fn explain(&self, cx: &mut Ctx) -> Outcome {
+        match self.selected_mode() {
+            Some(mode) => Outcome::Push(Pane::Explain(Box::new(ExplainPane::new(
+                &self.load.facts,
+                &mode,
+                &self.load.filter,
+                self.loading(),
+            )))),
+            None => {
+                cx.flash("no failure under the cursor to explain");
+                Outcome::Stay
+            }
+        }
+    }
+
     fn move_by(&mut self, delta: isize, cx: &Ctx) {
         let vp = layout::insight_rows(cx.shared.size.1);
         self.rows.move_by(delta, self.len(), vp);
@@ -129,6 +155,7 @@ impl Component for ParetoPane {
                 self.load.reload(cx);
                 self.recompute(cx);
             }
+            Action::Explain => return self.explain(cx),
             _ => {}
         }
         Outcome::Stay

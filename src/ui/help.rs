@@ -58,6 +58,7 @@ pub(crate) fn render(
         Mode::Unit => " Keys: unit ",
         Mode::Yield => " Keys: yield ",
         Mode::Pareto => " Keys: failure Pareto ",
+        Mode::Explain => " Keys: explain ",
         m if m.in_run() => " Keys: run ",
         _ => " Keys: runs list ",
     };

@@ -10,6 +10,7 @@ mod chrome;
 mod command;
 mod delete;
 mod editor;
+mod explain;
 mod filter;
 mod form;
 pub mod format;
@@ -112,5 +113,6 @@ fn pane(app: &App, p: &Pane, frame: &mut Frame, a: &Areas, theme: &Theme) {
         Pane::Retest(r) => retest::render(app, r, frame, a, theme),
         Pane::Yield(y) => yields::render(app, y, frame, a, theme),
         Pane::Pareto(x) => pareto::render(app, x, frame, a, theme),
+        Pane::Explain(x) => explain::render(app, x, frame, a, theme),
     }
 }

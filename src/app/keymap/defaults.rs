@@ -258,6 +258,7 @@ impl Default for Keymap {
         let mut paretos = vec![
             b(ch('s'), Action::Split, "bars by", true),
             b(ch('w'), Action::TwoWay, "failure × station", true),
+            b(ch('e'), Action::Explain, "explain", true),
             b(ch('S'), Action::SplitBack, "bars by (back)", false),
             b(KeySpec::plain(K::Esc), Action::Back, "back", true),
             b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
@@ -266,6 +267,13 @@ impl Default for Keymap {
         ];
         paretos.extend(movement(false));
         paretos.extend(quit());
+        let mut explains = vec![
+            b(KeySpec::plain(K::Esc), Action::Back, "back", true),
+            b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
+            b(ch('?'), Action::Help, "help", true),
+        ];
+        explains.extend(movement(false));
+        explains.extend(quit());
         let serial = vec![
             b(KeySpec::plain(K::Enter), Action::Submit, "go", true),
             b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
@@ -298,6 +306,7 @@ impl Default for Keymap {
                 (Mode::Unit, unit),
                 (Mode::Yield, yields),
                 (Mode::Pareto, paretos),
+                (Mode::Explain, explains),
                 (Mode::Serial, serial),
                 (Mode::Retest, retest),
                 (Mode::Blocked, blocked),

@@ -49,6 +49,8 @@ pub enum Mode {
     Yield,
     /// The failure Pareto pane.
     Pareto,
+    /// A failure mode explained.
+    Explain,
     /// Typing or scanning a serial.
     Serial,
     /// A retest side by side.
@@ -151,6 +153,7 @@ impl Mode {
             Mode::Unit => "unit",
             Mode::Yield => "yield",
             Mode::Pareto => "pareto",
+            Mode::Explain => "explain",
             _ => return None,
         })
     }
