@@ -126,6 +126,8 @@ pub enum Action {
     TwoWay,
     /// Explain the failure mode under the cursor by every dimension.
     Explain,
+    /// The trend of the measurement under the cursor over the list's filter.
+    Trend,
     /// Split the insight pane by the next dimension.
     Split,
     /// Split it by the previous dimension.
@@ -196,6 +198,7 @@ const NAMES: &[(&str, Action)] = &[
     ("pareto", Action::Pareto),
     ("two_way", Action::TwoWay),
     ("explain", Action::Explain),
+    ("trend", Action::Trend),
     ("split", Action::Split),
     ("split_back", Action::SplitBack),
     ("tab_phases", Action::Tab(0)),

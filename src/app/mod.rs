@@ -12,7 +12,7 @@
 //!    `handle` for its actions, and `on_answer`/`on_reply`/`on_news`/`tick` as it needs.
 //!    Everything it does goes through [`Ctx`] (request ids, worker requests, flashes, news);
 //!    it opens and closes panes by returning an [`Outcome`].
-//! 2. One line in the `panes!` list below: the [`Pane`] variant.
+//! 2. One line in the `panes!` list in `panes.rs`: the [`Pane`] variant.
 //! 3. `ui/<pane>.rs`: `render(&YourPane, …)`, called from the one `match` in `ui::render`.
 //!    Say there whether it is a screen of its own (like the run view) or drawn over one.
 //!
@@ -37,6 +37,7 @@ pub mod keymap;
 pub mod layout;
 mod msg;
 mod pane;
+mod panes;
 pub mod pareto;
 pub mod recovery;
 pub mod retest;
@@ -45,6 +46,7 @@ pub mod runs;
 pub mod scroll;
 pub mod serial;
 mod shared;
+pub mod trend;
 pub mod unit;
 pub mod upload;
 pub mod yields;
@@ -57,84 +59,12 @@ pub use glyphs::Glyphs;
 pub use keymap::{Keymap, Mode};
 pub use msg::{Effect, Msg};
 pub(crate) use pane::{Component, Ctx, News, Outcome};
+pub use panes::Pane;
 pub use runs::RunsPane;
 pub use runs::list::ListState;
 pub use shared::{Blocked, Session, Shared, ThemeChoice};
 
 use crate::worker::{WorkerEvent, WorkerResponse};
-
-/// Declares the panes that open over the runs list: the [`Pane`] enum and its dispatch to
-/// [`Component`]. One line per pane.
-macro_rules! panes {
-    ($($(#[$doc:meta])* $name:ident($ty:ty),)*) => {
-        /// A pane open over the runs list.
-        pub enum Pane {
-            $($(#[$doc])* $name(Box<$ty>),)*
-        }
-
-        impl Pane {
-            fn component(&self) -> &dyn Component {
-                match self { $(Pane::$name(p) => p.as_ref(),)* }
-            }
-
-            fn component_mut(&mut self) -> &mut dyn Component {
-                match self { $(Pane::$name(p) => p.as_mut(),)* }
-            }
-        }
-    };
-}
-
-panes! {
-    /// The `/` line.
-    Filter(filter::FilterPane),
-    /// The `:` line.
-    Command(command::CommandPane),
-    /// The filter form.
-    Form(form::FormPane),
-    /// An opened run.
-    Run(run::RunPane),
-    /// The metadata editor.
-    Editor(editor::EditorPane),
-    /// Confirming a delete.
-    Delete(delete::DeletePane),
-    /// The upload prompt.
-    Upload(upload::UploadPane),
-    /// A yes/no question.
-    Ask(ask::AskPane),
-    /// The `?` overlay.
-    Help(help::HelpPane),
-    /// The go-to-serial prompt.
-    Serial(serial::SerialPane),
-    /// A unit: its runs and its assembly tree.
-    Unit(unit::UnitPane),
-    /// A retest side by side.
-    Retest(retest::RetestPane),
-    /// The yield pane.
-    Yield(yields::YieldPane),
-    /// The failure Pareto pane.
-    Pareto(pareto::ParetoPane),
-    /// A failure mode explained by every dimension.
-    Explain(explain::ExplainPane),
-}
-
-impl Pane {
-    pub fn mode(&self) -> Mode {
-        self.component().mode()
-    }
-
-    /// A screen of its own (the run view), rather than something drawn over one.
-    pub(crate) fn is_screen(&self) -> bool {
-        matches!(
-            self,
-            Pane::Run(_)
-                | Pane::Unit(_)
-                | Pane::Retest(_)
-                | Pane::Yield(_)
-                | Pane::Pareto(_)
-                | Pane::Explain(_)
-        )
-    }
-}
 
 pub struct App {
     /// The runs list: the bottom of the stack, never closed.
@@ -262,6 +192,7 @@ impl App {
                     self.apply(self.stack.len(), outcome, fx, news);
                 }
             }
+            Some(Action::Trend) if mode == Mode::Tree => self.open_trend(fx, news),
             Some(Action::Help) => {
                 let lines = self.shared.keymap.describe(mode, false).len();
                 self.stack.push(Pane::Help(Box::new(help::HelpPane::new(lines))))

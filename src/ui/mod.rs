@@ -24,6 +24,7 @@ mod runs;
 mod serial;
 mod text;
 mod theme;
+mod trend;
 mod unit;
 mod upload;
 mod yields;
@@ -114,5 +115,6 @@ fn pane(app: &App, p: &Pane, frame: &mut Frame, a: &Areas, theme: &Theme) {
         Pane::Yield(y) => yields::render(app, y, frame, a, theme),
         Pane::Pareto(x) => pareto::render(app, x, frame, a, theme),
         Pane::Explain(x) => explain::render(app, x, frame, a, theme),
+        Pane::Trend(x) => trend::render(app, x, frame, a, theme),
     }
 }

@@ -13,7 +13,7 @@ use crate::api::crossrun::{MeasurementListRequest, Paging, PhaseListRequest, Run
 use crate::api::{ListMeta, Outcome, PhaseOutcome, RunSummary};
 
 /// Runs per page (the API's largest page).
-const PAGE: usize = 100;
+pub(super) const PAGE: usize = 100;
 /// Pages asked for at once.
 const AHEAD: usize = 4;
 
@@ -48,7 +48,7 @@ impl Task {
 
     /// Loads and sends the runs; returns their procedures and time span (`None` when it
     /// failed, which was sent).
-    async fn analysis_runs(
+    pub(super) async fn analysis_runs(
         &self,
         req: &ListRequest,
         failures: bool,

@@ -105,6 +105,20 @@ pub enum Fetch {
         req: Box<ListRequest>,
         failures: bool,
     },
+    /// Every run the filter matches, as `Analysis` without failures, then every value of one
+    /// measurement over the runs' time span, page by page with [`WorkerEvent::TrendValues`].
+    Trend {
+        req: Box<ListRequest>,
+        target: Box<TrendTarget>,
+    },
+}
+
+/// The measurement a trend follows: by procedure, phase and name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrendTarget {
+    pub procedure_id: String,
+    pub phase: String,
+    pub measurement: String,
 }
 
 /// Runs an insight pane loads at most (the newest; the pane says so when there were more).
@@ -148,6 +162,11 @@ pub enum WorkerEvent {
     /// Failing phase and measurement rows for an insight pane (Pareto); `done`: the last.
     AnalysisFailures {
         rows: Result<AnalysisFailureRows, ClientError>,
+        done: bool,
+    },
+    /// Values of a trend's measurement (every attempt); `done`: the last.
+    TrendValues {
+        rows: Result<Vec<crate::api::crossrun::MeasurementRow>, ClientError>,
         done: bool,
     },
     /// Bytes of a download so far.

@@ -11,6 +11,7 @@ pub mod download;
 pub mod messages;
 mod mutate;
 mod resolve;
+mod trend;
 mod unit;
 pub mod upload;
 
@@ -163,6 +164,7 @@ impl Task {
                 self.send(WorkerEvent::RunPair(r));
             }
             Fetch::Analysis { req, failures } => self.analysis(&req, failures).await,
+            Fetch::Trend { req, target } => self.trend(&req, &target).await,
             Fetch::Download { url, dir, name } => {
                 let (out, id) = (self.out.clone(), self.id);
                 // The first update goes out at once: the bar appears when the file is opened.

@@ -138,6 +138,7 @@ impl Default for Keymap {
             b(ch('+'), Action::ExpandAll, "open all", false),
             b(ch('-'), Action::CollapseAll, "close all", false),
             b(ch('l'), Action::PhaseLogs, "logs", true),
+            b(ch('t'), Action::Trend, "trend", false),
             b(ch('L'), Action::PhaseLogs, "logs", false),
         ];
         tree.extend(movement(false));
@@ -274,6 +275,15 @@ impl Default for Keymap {
         ];
         explains.extend(movement(false));
         explains.extend(quit());
+        let mut trends = vec![
+            b(ch('s'), Action::Split, "points by", true),
+            b(ch('S'), Action::SplitBack, "points by (back)", false),
+            b(KeySpec::plain(K::Esc), Action::Back, "back", true),
+            b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
+            b(ch('r'), Action::Refresh, "reload", false),
+            b(ch('?'), Action::Help, "help", true),
+        ];
+        trends.extend(quit());
         let serial = vec![
             b(KeySpec::plain(K::Enter), Action::Submit, "go", true),
             b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
@@ -307,6 +317,7 @@ impl Default for Keymap {
                 (Mode::Yield, yields),
                 (Mode::Pareto, paretos),
                 (Mode::Explain, explains),
+                (Mode::Trend, trends),
                 (Mode::Serial, serial),
                 (Mode::Retest, retest),
                 (Mode::Blocked, blocked),

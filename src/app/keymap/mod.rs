@@ -51,6 +51,8 @@ pub enum Mode {
     Pareto,
     /// A failure mode explained.
     Explain,
+    /// A measurement's trend.
+    Trend,
     /// Typing or scanning a serial.
     Serial,
     /// A retest side by side.
@@ -154,6 +156,7 @@ impl Mode {
             Mode::Yield => "yield",
             Mode::Pareto => "pareto",
             Mode::Explain => "explain",
+            Mode::Trend => "trend",
             _ => return None,
         })
     }
