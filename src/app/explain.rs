@@ -5,10 +5,12 @@
 //! once, when it opens, from the runs the Pareto had loaded (it says so when that load was not
 //! complete); `r` in the Pareto and `e` again recompute.
 
+use super::drill::DrillDown;
 use super::pane::{Component, Ctx, Outcome};
 use super::scroll::Scroll;
 use super::{Action, Mode, layout};
-use crate::analysis::{ExplainOptions, Explanation, Facts, ModeFilter, explain};
+use crate::analysis::{Drill, ExplainOptions, Explanation, Facts, ModeFilter, explain};
+use crate::query::RunQuery;
 
 pub struct ExplainPane {
     /// The view's filter as the `/` line shows it (empty: every run).
@@ -20,14 +22,36 @@ pub struct ExplainPane {
     pub partial: bool,
     /// The cursor over the dimensions.
     pub rows: Scroll,
+    /// Per dimension, the failing runs of its most concentrated value (`enter`).
+    drills: Vec<Option<DrillDown>>,
 }
 
 impl ExplainPane {
     /// Explains `mode` over `facts` (the Pareto's runs, loaded or `partial`).
-    pub(crate) fn new(facts: &Facts, mode: &ModeFilter, filter: &str, partial: bool) -> Self {
+    pub(crate) fn new(
+        facts: &Facts,
+        query: &RunQuery,
+        mode: &ModeFilter,
+        filter: &str,
+        partial: bool,
+    ) -> Self {
+        let opts = ExplainOptions::default();
+        let report = explain(facts, mode, &opts);
+        let drills = report
+            .dims
+            .iter()
+            .map(|d| {
+                let v = d.best()?;
+                let drill = Drill { filter: *mode, value: Some((d.dim, v.code)) };
+                let runs = facts.drill_runs(&drill, &opts.failures);
+                let what = format!("{} on {} {}", report.label, d.name, v.label);
+                Some(DrillDown::runs(query, facts, &runs, &what))
+            })
+            .collect();
         ExplainPane {
             filter: filter.to_string(),
-            report: explain(facts, mode, &ExplainOptions::default()),
+            report,
+            drills,
             runs: facts.loaded_runs(),
             partial,
             rows: Scroll::default(),
@@ -62,6 +86,13 @@ impl Component for ExplainPane {
         }
         match a {
             Action::Back => Outcome::Pop,
+            Action::Open => match self.drills.get(self.rows.cursor).and_then(Option::as_ref) {
+                Some(d) => Outcome::Drill(Box::new(DrillDown {
+                    query: d.query.clone(),
+                    what: d.what.clone(),
+                })),
+                None => Outcome::Stay,
+            },
             _ => Outcome::Stay,
         }
     }

@@ -102,6 +102,11 @@ impl InsightLoad {
         self.pending.is_some()
     }
 
+    /// The view's filter the runs were loaded for.
+    pub(crate) fn query(&self) -> &crate::query::RunQuery {
+        &self.request.query
+    }
+
     pub(crate) fn failed(&mut self, e: ClientError, cx: &mut Ctx) {
         if let ClientError::Unauthorized(m) = &e {
             cx.block(m.clone());

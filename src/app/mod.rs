@@ -25,6 +25,7 @@ pub mod cache;
 pub mod command;
 pub mod delete;
 pub mod downloads;
+pub mod drill;
 pub mod editor;
 pub mod explain;
 pub mod export;
@@ -71,6 +72,8 @@ pub struct App {
     pub runs: RunsPane,
     /// What is open over it, the top last.
     stack: Vec<Pane>,
+    /// Panes put aside by drill-downs, the latest last.
+    parked: Vec<drill::Parked>,
     pub shared: Shared,
 }
 
@@ -84,6 +87,7 @@ impl App {
         let mut app = App {
             runs: RunsPane::default(),
             stack: Vec::new(),
+            parked: Vec::new(),
             shared: Shared::new(session, now_ms, tz.into(), size),
         };
         app.relayout();
@@ -167,7 +171,12 @@ impl App {
     fn key(&mut self, ev: KeyEvent, fx: &mut Vec<Effect>, news: &mut Vec<News>) {
         let mode = self.mode();
         let action = self.shared.keymap.action(mode, &ev);
+        let plain_q = ev.code == crossterm::event::KeyCode::Char('q');
         match action {
+            Some(Action::Back) | Some(Action::Quit)
+                if mode == Mode::List
+                    && (action == Some(Action::Back) || plain_q)
+                    && self.undrill(fx, news) => {}
             Some(Action::Quit) => self.quit(fx),
             _ if mode == Mode::Blocked => {}
             // `:` works in the run view too, where only `:q` means something.
@@ -294,6 +303,7 @@ impl App {
                 self.stack.remove(i);
             }
             Outcome::Replace(p) => self.stack[i] = p,
+            Outcome::Drill(d) => self.drill(*d, fx, news),
             Outcome::Return(reply) => {
                 self.stack.remove(i);
                 let mut cx = Ctx::new(&mut self.shared, fx, news);

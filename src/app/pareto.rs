@@ -5,14 +5,15 @@
 //! top 20 and "other". Runs load first, then the failing phases and measurements; the bars
 //! are recomputed after each batch.
 
+use super::drill::DrillDown;
 use super::explain::ExplainPane;
 use super::insight::InsightLoad;
 use super::pane::{Component, Ctx, Outcome};
 use super::scroll::Scroll;
 use super::{Action, ListState, Mode, Pane, layout};
 use crate::analysis::{
-    CrossTab, CrossTabOptions, Dim, FailureOptions, ModeFilter, Pareto, ParetoBy, ParetoOptions,
-    crosstab, pareto,
+    CrossTab, CrossTabOptions, Dim, Drill, FailureOptions, ModeFilter, Pareto, ParetoBy,
+    ParetoOptions, crosstab, pareto,
 };
 use crate::worker::{RequestId, WorkerEvent};
 
@@ -106,6 +107,7 @@ impl ParetoPane {
         match self.selected_mode() {
             Some(mode) => Outcome::Push(Pane::Explain(Box::new(ExplainPane::new(
                 &self.load.facts,
+                self.load.query(),
                 &mode,
                 &self.load.filter,
                 self.loading(),
@@ -115,6 +117,29 @@ impl ParetoPane {
                 Outcome::Stay
             }
         }
+    }
+
+    /// `enter`: the runs list filtered to the failing runs under the cursor.
+    fn drill(&self, cx: &mut Ctx) -> Outcome {
+        if self.loading() {
+            cx.flash("still loading: enter lists the runs once they are all in");
+            return Outcome::Stay;
+        }
+        let i = self.rows.cursor;
+        let (drill, label) = match &self.two_way {
+            Some(t) => match t.rows.get(i).and_then(|r| Some((r.filter?, r.label.clone()))) {
+                Some((filter, label)) => (Drill { filter, value: None }, label),
+                None => return Outcome::Stay,
+            },
+            None => match self.report.bars.get(i) {
+                Some(b) => (b.drill, b.label.clone()),
+                None => return Outcome::Stay,
+            },
+        };
+        let facts = &self.load.facts;
+        let runs = facts.drill_runs(&drill, &FailureOptions::default());
+        let d = DrillDown::runs(self.load.query(), facts, &runs, &label);
+        Outcome::Drill(Box::new(d))
     }
 
     fn move_by(&mut self, delta: isize, cx: &Ctx) {
@@ -156,6 +181,7 @@ impl Component for ParetoPane {
                 self.recompute(cx);
             }
             Action::Explain => return self.explain(cx),
+            Action::Open => return self.drill(cx),
             _ => {}
         }
         Outcome::Stay

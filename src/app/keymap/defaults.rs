@@ -102,6 +102,7 @@ impl Default for Keymap {
             b(ch('U'), Action::Unit, "go to serial", false),
             b(ch('%'), Action::Yield, "yield", true),
             b(ch('P'), Action::Pareto, "failure Pareto", true),
+            b(KeySpec::plain(K::Esc), Action::Back, "back to the pane drilled from", false),
             // Last before quit: the footer keeps the last two when it must drop keys.
             b(ch('?'), Action::Help, "help", true),
         ]);
@@ -260,6 +261,7 @@ impl Default for Keymap {
             b(ch('s'), Action::Split, "bars by", true),
             b(ch('w'), Action::TwoWay, "failure × station", true),
             b(ch('e'), Action::Explain, "explain", true),
+            b(KeySpec::plain(K::Enter), Action::Open, "runs", true),
             b(ch('S'), Action::SplitBack, "bars by (back)", false),
             b(KeySpec::plain(K::Esc), Action::Back, "back", true),
             b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
@@ -269,6 +271,7 @@ impl Default for Keymap {
         paretos.extend(movement(false));
         paretos.extend(quit());
         let mut explains = vec![
+            b(KeySpec::plain(K::Enter), Action::Open, "runs", true),
             b(KeySpec::plain(K::Esc), Action::Back, "back", true),
             b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
             b(ch('?'), Action::Help, "help", true),
