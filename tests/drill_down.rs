@@ -97,3 +97,31 @@ async fn enter_lists_the_runs_behind_a_bar_and_esc_comes_back() {
     );
     assert!(fx.iter().any(|e| matches!(e, tofui::app::Effect::Quit)));
 }
+
+/// `enter` on a yield row: the runs of that station, as a field of the filter.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enter_on_a_yield_row_lists_its_station() {
+    let s = demo().await;
+    let mut d = Driven::start(&s, 120, 40);
+    d.until("the list", |a| a.list().loaded).await;
+    d.filter(FCT).await;
+    d.keys("%");
+    d.until("the yield", |a| a.yields().is_some_and(|y| !y.loading())).await;
+    let (split, label) = {
+        let y = d.app.yields().expect("pane");
+        (y.split_name(), y.report.rows[0].label.clone())
+    };
+    assert_eq!(split, "station");
+    d.keys("j");
+    d.keys("k");
+    d.key(KeyCode::Enter);
+    d.until("the drilled list", loaded).await;
+    let line = d.app.list().query.to_line();
+    assert!(line.contains(&format!("station:\"{label}\"")), "{line}");
+    let rows = &d.app.list().rows;
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r.station.as_deref() == Some(label.as_str())), "{}", d.screen());
+    d.key(KeyCode::Esc);
+    assert!(d.app.yields().is_some());
+    assert_eq!(d.app.list().query.to_line(), FCT);
+}

@@ -122,7 +122,16 @@ async fn each_pane_from_a_filtered_view_drill_down_and_back() {
 
         // The yield, and back.
         t.send("%");
-        t.wait_for("the yield", |s| s.contains("Yield · ") && s.contains("first-pass"));
+        t.wait_for("the yield", |s| {
+            s.contains("Yield · ") && s.contains("first-pass") && !s.contains("loaded…")
+        });
+        t.send("\r");
+        // The filter line is cut at 80 columns here; the status line says what the runs are.
+        t.wait_for("the runs of a station", |s| {
+            s.contains("the runs of station") && s.contains("Outcome")
+        });
+        t.send("\x1b");
+        t.wait_for("the yield again", |s| s.contains("Yield · "));
         t.send("\x1b");
         t.wait_for("the list", |s| s.contains("Started"));
 

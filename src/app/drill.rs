@@ -5,7 +5,7 @@
 
 use super::pane::{Ctx, Reply};
 use super::{App, Component, Effect, News, Pane};
-use crate::analysis::{Facts, RunIdx};
+use crate::analysis::{Dim, Facts, RunIdx};
 use crate::query::RunQuery;
 
 /// Runs a drill-down lists at most (the newest): their ids go in the request's address.
@@ -35,6 +35,40 @@ impl DrillDown {
         };
         DrillDown { query, what }
     }
+}
+
+/// The runs of the view's filter whose `dim` is `code`: a field of the query where the
+/// dimension has one (station, batch, revision, version, operator, procedure, a metadata key),
+/// so the filter line reads as what it is, ABORTED runs included; else the ids of the counted
+/// ones.
+pub(crate) fn counted_with(base: &RunQuery, facts: &Facts, dim: Dim, code: u32) -> DrillDown {
+    let label = facts.value_label(dim, code).into_owned();
+    let what = format!("{} {label}", facts.dim_name(dim));
+    let mut q = base.clone();
+    let one = vec![label.clone()];
+    let field = match dim {
+        _ if code == 0 => None,
+        Dim::Station => Some(&mut q.stations),
+        Dim::Batch => Some(&mut q.batches),
+        Dim::Revision => Some(&mut q.revisions),
+        Dim::ProcedureVersion => Some(&mut q.versions),
+        Dim::Operator => Some(&mut q.operators),
+        Dim::Procedure => Some(&mut q.procedures),
+        Dim::Meta(_) | Dim::HourOfDay => None,
+    };
+    if let Some(f) = field {
+        *f = one;
+    } else if let (Dim::Meta(_), true) = (dim, code != 0) {
+        let key = facts.dim_name(dim).into_owned();
+        q.meta.retain(|(k, _)| *k != key);
+        q.meta.push((key, vec![crate::query::MetaCond::In(one)]));
+    } else {
+        let runs: Vec<RunIdx> = (0..facts.runs().len() as RunIdx)
+            .filter(|&r| facts.run(r).is_counted() && facts.code(r, dim) == code)
+            .collect();
+        return DrillDown::runs(base, facts, &runs, &what);
+    }
+    DrillDown { query: q, what: format!("the runs of {what}") }
 }
 
 /// The panes put aside by a drill-down and the list's filter before it.

@@ -249,6 +249,7 @@ impl Default for Keymap {
         unit.extend(quit());
         let mut yields = vec![
             b(ch('s'), Action::Split, "split by", true),
+            b(KeySpec::plain(K::Enter), Action::Open, "runs", true),
             b(ch('S'), Action::SplitBack, "previous split", false),
             b(KeySpec::plain(K::Esc), Action::Back, "back", true),
             b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
