@@ -128,6 +128,10 @@ pub enum Action {
     Explain,
     /// The trend of the measurement under the cursor over the list's filter.
     Trend,
+    /// Count failed attempts that a retry passed (the Pareto), or final attempts only.
+    Retries,
+    /// Count ABORTED runs as failures (the Pareto), or not.
+    Aborted,
     /// Split the insight pane by the next dimension.
     Split,
     /// Split it by the previous dimension.
@@ -199,6 +203,8 @@ const NAMES: &[(&str, Action)] = &[
     ("two_way", Action::TwoWay),
     ("explain", Action::Explain),
     ("trend", Action::Trend),
+    ("retries", Action::Retries),
+    ("aborted", Action::Aborted),
     ("split", Action::Split),
     ("split_back", Action::SplitBack),
     ("tab_phases", Action::Tab(0)),

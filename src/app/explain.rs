@@ -9,7 +9,9 @@ use super::drill::DrillDown;
 use super::pane::{Component, Ctx, Outcome};
 use super::scroll::Scroll;
 use super::{Action, Mode, layout};
-use crate::analysis::{Drill, ExplainOptions, Explanation, Facts, ModeFilter, explain};
+use crate::analysis::{
+    Drill, ExplainOptions, Explanation, Facts, FailureOptions, ModeFilter, explain,
+};
 use crate::query::RunQuery;
 
 pub struct ExplainPane {
@@ -32,10 +34,11 @@ impl ExplainPane {
         facts: &Facts,
         query: &RunQuery,
         mode: &ModeFilter,
+        failures: FailureOptions,
         filter: &str,
         partial: bool,
     ) -> Self {
-        let opts = ExplainOptions::default();
+        let opts = ExplainOptions { failures, ..ExplainOptions::default() };
         let report = explain(facts, mode, &opts);
         let drills = report
             .dims

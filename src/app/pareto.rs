@@ -25,6 +25,8 @@ pub struct ParetoPane {
     pub two_way: Option<CrossTab>,
     /// The cursor over the bars.
     pub rows: Scroll,
+    /// Final attempts only unless retries are asked for (`a`); ABORTED runs with `A`.
+    pub failures: FailureOptions,
 }
 
 impl ParetoPane {
@@ -32,11 +34,18 @@ impl ParetoPane {
     pub(crate) fn for_list(list: &ListState, cx: &mut Ctx) -> ParetoPane {
         let load = InsightLoad::start(list, true, cx);
         let report = pareto(&load.facts, &ParetoOptions::default());
-        ParetoPane { load, by: ParetoBy::Mode, report, two_way: None, rows: Scroll::default() }
+        ParetoPane {
+            load,
+            by: ParetoBy::Mode,
+            report,
+            two_way: None,
+            rows: Scroll::default(),
+            failures: FailureOptions::default(),
+        }
     }
 
     fn recompute(&mut self, cx: &Ctx) {
-        let opts = ParetoOptions { by: self.by, ..ParetoOptions::default() };
+        let opts = ParetoOptions { by: self.by, failures: self.failures, ..Default::default() };
         self.report = pareto(&self.load.facts, &opts);
         if self.two_way.is_some() {
             self.two_way = Some(self.cross(cx));
@@ -48,7 +57,7 @@ impl ParetoPane {
     fn cross(&self, cx: &Ctx) -> CrossTab {
         let (w, h) = cx.shared.size;
         let opts = CrossTabOptions {
-            failures: FailureOptions::default(),
+            failures: self.failures,
             rows_by: if self.by == ParetoBy::Phase { ParetoBy::Phase } else { ParetoBy::Mode },
             dim: self.dim().unwrap_or(Dim::Station),
             max_rows: layout::insight_rows(h).max(1),
@@ -109,6 +118,7 @@ impl ParetoPane {
                 &self.load.facts,
                 self.load.query(),
                 &mode,
+                self.failures,
                 &self.load.filter,
                 self.loading(),
             )))),
@@ -137,7 +147,7 @@ impl ParetoPane {
             },
         };
         let facts = &self.load.facts;
-        let runs = facts.drill_runs(&drill, &FailureOptions::default());
+        let runs = facts.drill_runs(&drill, &self.failures);
         let d = DrillDown::runs(self.load.query(), facts, &runs, &label);
         Outcome::Drill(Box::new(d))
     }
@@ -182,6 +192,14 @@ impl Component for ParetoPane {
             }
             Action::Explain => return self.explain(cx),
             Action::Open => return self.drill(cx),
+            Action::Retries => {
+                self.failures.include_retries = !self.failures.include_retries;
+                self.recompute(cx);
+            }
+            Action::Aborted => {
+                self.failures.include_aborted = !self.failures.include_aborted;
+                self.recompute(cx);
+            }
             _ => {}
         }
         Outcome::Stay

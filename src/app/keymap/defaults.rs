@@ -263,6 +263,8 @@ impl Default for Keymap {
             b(ch('w'), Action::TwoWay, "failure × station", true),
             b(ch('e'), Action::Explain, "explain", true),
             b(KeySpec::plain(K::Enter), Action::Open, "runs", true),
+            b(ch('a'), Action::Retries, "with retries", false),
+            b(ch('A'), Action::Aborted, "with ABORTED", false),
             b(ch('S'), Action::SplitBack, "bars by (back)", false),
             b(KeySpec::plain(K::Esc), Action::Back, "back", true),
             b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
