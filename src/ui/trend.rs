@@ -151,10 +151,11 @@ fn y_range(p: &TrendPane) -> (f64, f64) {
 }
 
 fn plot(p: &TrendPane, frame: &mut Frame, area: Rect, theme: &Theme) {
-    if area.height < 4 || area.width < 20 {
+    if area.height < 5 || area.width < 20 {
         return;
     }
-    let ph = area.height as usize - 2;
+    let legend = legend(p, theme, area.width as usize);
+    let ph = area.height as usize - 1 - legend.len();
     let (lo, hi) = y_range(p);
     let ticks = Ticks::covering(lo, hi, (ph / 3).max(2));
     let (lo, hi) = match (ticks.values.first(), ticks.values.last()) {
@@ -215,7 +216,7 @@ fn plot(p: &TrendPane, frame: &mut Frame, area: Rect, theme: &Theme) {
         out.push(Line::from(spans));
     }
     out.push(Line::styled(time_axis(p, t0, t1, gutter, pw), theme.dim()));
-    out.push(legend(p, theme, area.width as usize));
+    out.extend(legend);
     frame.render_widget(Paragraph::new(out), area);
 }
 
@@ -243,21 +244,34 @@ fn time_axis(p: &TrendPane, t0: f64, t1: f64, gutter: usize, pw: usize) -> Strin
     line.into_iter().collect()
 }
 
-fn legend(p: &TrendPane, theme: &Theme, w: usize) -> Line<'static> {
+/// The legend: a mark per group, then what the lines and `✗` are; on two rows when one
+/// does not hold it, each cut at the width with `…`.
+fn legend(p: &TrendPane, theme: &Theme, w: usize) -> Vec<Line<'static>> {
     let (fail, limit, mean, sigma) = lines(theme);
-    let mut spans = vec![Span::raw(" ")];
+    let mut groups = vec![Span::raw(" ")];
     for (i, g) in p.groups.iter().enumerate() {
-        spans.push(Span::styled(
-            format!("{} {} ({}) ", mark(theme, i), g.label, g.n),
-            colour(theme, i),
-        ));
+        let text = format!("{} {} ({}) ", mark(theme, i), g.label, g.n);
+        groups.push(Span::styled(text, colour(theme, i)));
     }
-    spans.push(Span::styled(format!("{fail} failed "), theme.error()));
-    spans.push(Span::styled(format!("{limit} limit "), theme.error()));
-    spans.push(Span::styled(format!("{mean} mean "), theme.accent()));
     let band = if theme.ascii { "+-3sd" } else { "±3σ" };
-    spans.push(Span::styled(format!("{sigma} {band}"), theme.dim()));
-    // Cut at the width, the cut marked.
+    let keys = vec![
+        Span::styled(format!("{fail} failed "), theme.error()),
+        Span::styled(format!("{limit} limit "), theme.error()),
+        Span::styled(format!("{mean} mean "), theme.accent()),
+        Span::styled(format!("{sigma} {band}"), theme.dim()),
+    ];
+    let width = |v: &[Span]| v.iter().map(|s| s.content.chars().count()).sum::<usize>();
+    if width(&groups) + width(&keys) <= w {
+        groups.extend(keys);
+        return vec![Line::from(groups)];
+    }
+    let mut second = vec![Span::raw(" ")];
+    second.extend(keys);
+    vec![cut(groups, w), cut(second, w)]
+}
+
+/// Spans cut at `w` columns, the cut marked.
+fn cut(spans: Vec<Span<'static>>, w: usize) -> Line<'static> {
     let mut used = 0usize;
     let mut out = Vec::new();
     for s in spans {
