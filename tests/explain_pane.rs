@@ -148,3 +148,27 @@ async fn too_few_failures_say_so() {
     assert!(screen.contains(&format!("only {n} failures: too few to tell")), "{screen}");
     assert!(screen.contains("too few failures"), "{screen}");
 }
+
+/// `e` on a failing measurement in the run tree: the Pareto of the list's filter loads, and
+/// that measurement's failures come explained over it; esc shows the Pareto, esc the run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e_on_a_failing_measurement_in_the_run_tree_explains_it() {
+    let s = demo().await;
+    let mut d = Driven::start(&s, 120, 40);
+    d.until("the list", |a| a.list().loaded).await;
+    d.filter("proc:\"PCB Functional Test\" meta.fixture=FX-12 outcome:fail").await;
+    d.key(KeyCode::Enter);
+    d.until("the run", |a| a.run().is_some_and(|r| r.loaded().is_some())).await;
+    d.keys("f");
+    d.keys("e");
+    d.until("the explain pane", |a| a.explain().is_some()).await;
+    let e = d.app.explain().expect("pane");
+    assert!(e.report.label.ends_with("rail_3v3"), "{}", e.report.label);
+    assert!(e.report.failures > 0);
+    let screen = d.screen();
+    assert!(screen.contains("Explain Power-on › rail_3v3"), "{screen}");
+    d.key(KeyCode::Esc);
+    assert!(d.app.explain().is_none() && d.app.pareto().is_some());
+    d.key(KeyCode::Esc);
+    assert!(d.app.pareto().is_none() && d.app.run().is_some());
+}

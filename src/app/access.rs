@@ -107,6 +107,21 @@ impl App {
         }
     }
 
+    /// `e` in the run tree: the Pareto of the list's filter, then the failures of the
+    /// measurement under the cursor explained over it.
+    pub(crate) fn open_explain(&mut self, fx: &mut Vec<Effect>, news: &mut Vec<super::News>) {
+        let target = self.run().and_then(trend::target_of);
+        let mut cx = Ctx::new(&mut self.shared, fx, news);
+        match target {
+            Some(t) => {
+                let target = (t.phase, t.measurement);
+                let pane = pareto::ParetoPane::explaining(&self.runs.list, target, &mut cx);
+                self.stack.push(Pane::Pareto(Box::new(pane)));
+            }
+            None => cx.flash("e: put the cursor on a measurement to explain its failures"),
+        }
+    }
+
     /// The topmost trend pane.
     pub fn trend(&self) -> Option<&trend::TrendPane> {
         self.find(|p| if let Pane::Trend(x) = p { Some(x.as_ref()) } else { None })

@@ -202,6 +202,7 @@ impl App {
                 }
             }
             Some(Action::Trend) if mode == Mode::Tree => self.open_trend(fx, news),
+            Some(Action::Explain) if mode == Mode::Tree => self.open_explain(fx, news),
             Some(Action::Help) => {
                 let lines = self.shared.keymap.describe(mode, false).len();
                 self.stack.push(Pane::Help(Box::new(help::HelpPane::new(lines))))

@@ -12,8 +12,8 @@ use super::pane::{Component, Ctx, Outcome};
 use super::scroll::Scroll;
 use super::{Action, ListState, Mode, Pane, layout};
 use crate::analysis::{
-    CrossTab, CrossTabOptions, Dim, Drill, FailureOptions, ModeFilter, Pareto, ParetoBy,
-    ParetoOptions, crosstab, pareto,
+    CrossTab, CrossTabOptions, Dim, Drill, FailureMode, FailureOptions, ModeFilter, Pareto,
+    ParetoBy, ParetoOptions, crosstab, pareto,
 };
 use crate::worker::{RequestId, WorkerEvent};
 
@@ -27,6 +27,9 @@ pub struct ParetoPane {
     pub rows: Scroll,
     /// Final attempts only unless retries are asked for (`a`); ABORTED runs with `A`.
     pub failures: FailureOptions,
+    /// Opened with `e` on a measurement in the run tree: (phase, measurement) to explain
+    /// once the failures are in.
+    explain_on_load: Option<(String, String)>,
 }
 
 impl ParetoPane {
@@ -41,6 +44,39 @@ impl ParetoPane {
             two_way: None,
             rows: Scroll::default(),
             failures: FailureOptions::default(),
+            explain_on_load: None,
+        }
+    }
+
+    /// `e` on a measurement in the run tree: the Pareto of the list's filter, and over it, once
+    /// loaded, that measurement's failures explained.
+    pub(crate) fn explaining(list: &ListState, target: (String, String), cx: &mut Ctx) -> Self {
+        ParetoPane { explain_on_load: Some(target), ..Self::for_list(list, cx) }
+    }
+
+    /// The explain pane asked for when the Pareto opened, once the load is complete.
+    fn explain_loaded(&mut self, cx: &mut Ctx) -> Outcome {
+        let Some((phase, name)) = self.explain_on_load.take() else { return Outcome::Stay };
+        let facts = &self.load.facts;
+        match (facts.phase_code(&phase), facts.measurement_code(&name)) {
+            (Some(phase), Some(measurement)) => {
+                let mode = ModeFilter::Mode(FailureMode::Measurement { phase, measurement });
+                let pane = ExplainPane::new(
+                    facts,
+                    self.load.query(),
+                    &mode,
+                    self.failures,
+                    &self.load.filter,
+                    false,
+                );
+                Outcome::Push(Pane::Explain(Box::new(pane)))
+            }
+            _ => {
+                cx.flash(format!(
+                    "{phase} › {name} did not fail in these runs: nothing to explain"
+                ));
+                Outcome::Stay
+            }
         }
     }
 
@@ -215,6 +251,9 @@ impl Component for ParetoPane {
             self.recompute(cx);
             let vp = layout::insight_rows(cx.shared.size.1);
             self.rows.fit(self.len(), vp);
+            if !self.loading() && self.load.error.is_none() {
+                return Ok(self.explain_loaded(cx));
+            }
         }
         Ok(Outcome::Stay)
     }

@@ -140,6 +140,7 @@ impl Default for Keymap {
             b(ch('-'), Action::CollapseAll, "close all", false),
             b(ch('l'), Action::PhaseLogs, "logs", true),
             b(ch('t'), Action::Trend, "trend", false),
+            b(ch('e'), Action::Explain, "explain its failures", false),
             b(ch('L'), Action::PhaseLogs, "logs", false),
         ];
         tree.extend(movement(false));
