@@ -4,7 +4,7 @@
 
 use super::pane::{Component, Ctx};
 use super::{App, Download, ListState, Mode, Pane, cache, command, delete, editor, filter};
-use super::{Effect, form, layout, pareto, run, unit, yields};
+use super::{Effect, explain, form, layout, pareto, run, trend, unit, yields};
 use crate::app::Action;
 
 impl App {
@@ -91,6 +91,45 @@ impl App {
     /// The topmost Pareto pane.
     pub fn pareto(&self) -> Option<&pareto::ParetoPane> {
         self.find(|p| if let Pane::Pareto(x) = p { Some(x.as_ref()) } else { None })
+    }
+
+    /// `t` in the run tree: the trend of the measurement under the cursor over the list's
+    /// filter (the run view's own pane cannot see the list).
+    pub(crate) fn open_trend(&mut self, fx: &mut Vec<Effect>, news: &mut Vec<super::News>) {
+        let target = self.run().and_then(trend::target_of);
+        let mut cx = Ctx::new(&mut self.shared, fx, news);
+        match target {
+            Some(t) => {
+                let pane = trend::TrendPane::open(&self.runs.list, t, &mut cx);
+                self.stack.push(Pane::Trend(Box::new(pane)));
+            }
+            None => cx.flash("t: put the cursor on a measurement to see its trend"),
+        }
+    }
+
+    /// `e` in the run tree: the Pareto of the list's filter, then the failures of the
+    /// measurement under the cursor explained over it.
+    pub(crate) fn open_explain(&mut self, fx: &mut Vec<Effect>, news: &mut Vec<super::News>) {
+        let target = self.run().and_then(trend::target_of);
+        let mut cx = Ctx::new(&mut self.shared, fx, news);
+        match target {
+            Some(t) => {
+                let target = (t.phase, t.measurement);
+                let pane = pareto::ParetoPane::explaining(&self.runs.list, target, &mut cx);
+                self.stack.push(Pane::Pareto(Box::new(pane)));
+            }
+            None => cx.flash("e: put the cursor on a measurement to explain its failures"),
+        }
+    }
+
+    /// The topmost trend pane.
+    pub fn trend(&self) -> Option<&trend::TrendPane> {
+        self.find(|p| if let Pane::Trend(x) = p { Some(x.as_ref()) } else { None })
+    }
+
+    /// The topmost explain pane.
+    pub fn explain(&self) -> Option<&explain::ExplainPane> {
+        self.find(|p| if let Pane::Explain(x) = p { Some(x.as_ref()) } else { None })
     }
 
     pub fn editor(&self) -> Option<&editor::EditorPane> {

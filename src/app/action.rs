@@ -126,6 +126,14 @@ pub enum Action {
     Pareto,
     /// The Pareto's two-way table (failure × station or the bars' dimension), or back.
     TwoWay,
+    /// Explain the failure mode under the cursor by every dimension.
+    Explain,
+    /// The trend of the measurement under the cursor over the list's filter.
+    Trend,
+    /// Count failed attempts that a retry passed (the Pareto), or final attempts only.
+    Retries,
+    /// Count ABORTED runs as failures (the Pareto), or not.
+    Aborted,
     /// Split the insight pane by the next dimension.
     Split,
     /// Split it by the previous dimension.
@@ -204,6 +212,10 @@ const NAMES: &[(&str, Action)] = &[
     ("yield", Action::Yield),
     ("pareto", Action::Pareto),
     ("two_way", Action::TwoWay),
+    ("explain", Action::Explain),
+    ("trend", Action::Trend),
+    ("retries", Action::Retries),
+    ("aborted", Action::Aborted),
     ("split", Action::Split),
     ("split_back", Action::SplitBack),
     ("triage", Action::Triage),

@@ -5,7 +5,9 @@
 use super::ListState;
 use super::pane::Ctx;
 use crate::analysis::Facts;
-use crate::worker::{ClientError, Fetch, ListRequest, PerRun, RequestId, Slot, WorkerEvent};
+use crate::worker::{
+    ClientError, Fetch, ListRequest, PerRun, RequestId, Slot, TrendTarget, WorkerEvent,
+};
 
 pub struct InsightLoad {
     /// The filter as the `/` line shows it (empty: every run).
@@ -13,6 +15,8 @@ pub struct InsightLoad {
     request: ListRequest,
     /// Also load failing phases and measurements (the Pareto needs them).
     failures: bool,
+    /// Then the values of this measurement (the trend), instead of the failures.
+    trend: Option<Box<TrendTarget>>,
     pub facts: Facts,
     pub pending: Option<RequestId>,
     /// Runs received so far.
@@ -32,6 +36,20 @@ pub struct InsightLoad {
 impl InsightLoad {
     /// Starts loading the runs `list`'s filter matches.
     pub(crate) fn start(list: &ListState, failures: bool, cx: &mut Ctx) -> InsightLoad {
+        Self::start_with(list, failures, None, cx)
+    }
+
+    /// Starts loading the runs `list`'s filter matches, then the values of `target`.
+    pub(crate) fn start_trend(list: &ListState, target: TrendTarget, cx: &mut Ctx) -> Self {
+        Self::start_with(list, true, Some(Box::new(target)), cx)
+    }
+
+    fn start_with(
+        list: &ListState,
+        failures: bool,
+        trend: Option<Box<TrendTarget>>,
+        cx: &mut Ctx,
+    ) -> InsightLoad {
         // The list's sort and paging do not matter: the loader reads every run, newest first.
         let request = ListRequest {
             query: list.query.clone(),
@@ -47,6 +65,7 @@ impl InsightLoad {
             filter: request.query.to_line(),
             request,
             failures,
+            trend,
             facts: Facts::new(0),
             pending: None,
             loaded: 0,
@@ -69,8 +88,11 @@ impl InsightLoad {
         (self.loaded, self.unreadable, self.capped, self.runs_done) = (0, 0, false, false);
         (self.error, self.retry, self.per_run) = (None, None, None);
         self.request.now_ms = cx.now();
-        let fetch =
-            Fetch::Analysis { req: Box::new(self.request.clone()), failures: self.failures };
+        let req = Box::new(self.request.clone());
+        let fetch = match &self.trend {
+            Some(target) => Fetch::Trend { req, target: target.clone() },
+            None => Fetch::Analysis { req, failures: self.failures },
+        };
         self.pending = Some(cx.fetch(Slot::Analysis, fetch));
     }
 
@@ -85,7 +107,12 @@ impl InsightLoad {
         self.pending.is_some()
     }
 
-    fn failed(&mut self, e: ClientError, cx: &mut Ctx) {
+    /// The view's filter the runs were loaded for.
+    pub(crate) fn query(&self) -> &crate::query::RunQuery {
+        &self.request.query
+    }
+
+    pub(crate) fn failed(&mut self, e: ClientError, cx: &mut Ctx) {
         if let ClientError::Unauthorized(m) = &e {
             cx.block(m.clone());
         }

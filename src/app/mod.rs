@@ -12,7 +12,7 @@
 //!    `handle` for its actions, and `on_answer`/`on_reply`/`on_news`/`tick` as it needs.
 //!    Everything it does goes through [`Ctx`] (request ids, worker requests, flashes, news);
 //!    it opens and closes panes by returning an [`Outcome`].
-//! 2. One line in the `panes!` list below: the [`Pane`] variant.
+//! 2. One line in the `panes!` list in `panes.rs`: the [`Pane`] variant.
 //! 3. `ui/<pane>.rs`: `render(&YourPane, …)`, called from the one `match` in `ui::render`.
 //!    Say there whether it is a screen of its own (like the run view) or drawn over one.
 //!
@@ -26,7 +26,9 @@ pub mod cache;
 pub mod command;
 pub mod delete;
 pub mod downloads;
+pub mod drill;
 pub mod editor;
+pub mod explain;
 pub mod export;
 pub mod filter;
 pub mod form;
@@ -37,6 +39,7 @@ pub mod keymap;
 pub mod layout;
 mod msg;
 mod pane;
+mod panes;
 pub mod pareto;
 pub mod recovery;
 pub mod retest;
@@ -45,6 +48,7 @@ pub mod runs;
 pub mod scroll;
 pub mod serial;
 mod shared;
+pub mod trend;
 pub mod triage;
 pub mod undo;
 pub mod unit;
@@ -59,83 +63,20 @@ pub use glyphs::Glyphs;
 pub use keymap::{Keymap, Mode};
 pub use msg::{Effect, Msg};
 pub(crate) use pane::{Component, Ctx, News, Outcome};
+pub use panes::Pane;
 pub use runs::RunsPane;
 pub use runs::list::ListState;
 pub use shared::{Blocked, Session, Shared, ThemeChoice};
 
 use crate::worker::{WorkerEvent, WorkerResponse};
 
-/// Declares the panes that open over the runs list: the [`Pane`] enum and its dispatch to
-/// [`Component`]. One line per pane.
-macro_rules! panes {
-    ($($(#[$doc:meta])* $name:ident($ty:ty),)*) => {
-        /// A pane open over the runs list.
-        pub enum Pane {
-            $($(#[$doc])* $name(Box<$ty>),)*
-        }
-
-        impl Pane {
-            fn component(&self) -> &dyn Component {
-                match self { $(Pane::$name(p) => p.as_ref(),)* }
-            }
-
-            fn component_mut(&mut self) -> &mut dyn Component {
-                match self { $(Pane::$name(p) => p.as_mut(),)* }
-            }
-        }
-    };
-}
-
-panes! {
-    /// The `/` line.
-    Filter(filter::FilterPane),
-    /// The `:` line.
-    Command(command::CommandPane),
-    /// The filter form.
-    Form(form::FormPane),
-    /// An opened run.
-    Run(run::RunPane),
-    /// The metadata editor.
-    Editor(editor::EditorPane),
-    /// Confirming a delete.
-    Delete(delete::DeletePane),
-    /// The upload prompt.
-    Upload(upload::UploadPane),
-    /// A yes/no question.
-    Ask(ask::AskPane),
-    /// The `?` overlay.
-    Help(help::HelpPane),
-    /// The go-to-serial prompt.
-    Serial(serial::SerialPane),
-    /// A unit: its runs and its assembly tree.
-    Unit(unit::UnitPane),
-    /// A retest side by side.
-    Retest(retest::RetestPane),
-    /// The yield pane.
-    Yield(yields::YieldPane),
-    /// The failure Pareto pane.
-    Pareto(pareto::ParetoPane),
-    /// The triage queue.
-    Triage(triage::TriagePane),
-}
-
-impl Pane {
-    pub fn mode(&self) -> Mode {
-        self.component().mode()
-    }
-
-    /// A screen of its own (the run view), rather than something drawn over one.
-    pub(crate) fn is_screen(&self) -> bool {
-        let screen = matches!(self, Pane::Run(_) | Pane::Unit(_) | Pane::Retest(_));
-        screen || matches!(self, Pane::Yield(_) | Pane::Pareto(_) | Pane::Triage(_))
-    }
-}
-
 pub struct App {
     /// The runs list: the bottom of the stack, never closed.
     pub runs: RunsPane,
     /// What is open over it, the top last.
     stack: Vec<Pane>,
+    /// Panes put aside by drill-downs, the latest last.
+    parked: Vec<drill::Parked>,
     pub shared: Shared,
 }
 
@@ -149,6 +90,7 @@ impl App {
         let mut app = App {
             runs: RunsPane::default(),
             stack: Vec::new(),
+            parked: Vec::new(),
             shared: Shared::new(session, now_ms, tz.into(), size),
         };
         app.relayout();
@@ -233,7 +175,12 @@ impl App {
     fn key(&mut self, ev: KeyEvent, fx: &mut Vec<Effect>, news: &mut Vec<News>) {
         let mode = self.mode();
         let action = self.shared.keymap.action(mode, &ev);
+        let plain_q = ev.code == crossterm::event::KeyCode::Char('q');
         match action {
+            Some(Action::Back) | Some(Action::Quit)
+                if mode == Mode::List
+                    && (action == Some(Action::Back) || plain_q)
+                    && self.undrill(fx, news) => {}
             Some(Action::Quit) => self.quit(fx),
             _ if mode == Mode::Blocked => {}
             // `:` works in the run view too, where only `:q` means something.
@@ -258,6 +205,8 @@ impl App {
                     self.apply(self.stack.len(), outcome, fx, news);
                 }
             }
+            Some(Action::Trend) if mode == Mode::Tree => self.open_trend(fx, news),
+            Some(Action::Explain) if mode == Mode::Tree => self.open_explain(fx, news),
             Some(Action::Help) => {
                 let lines = self.shared.keymap.describe(mode, false).len();
                 self.stack.push(Pane::Help(Box::new(help::HelpPane::new(lines))))
@@ -359,6 +308,7 @@ impl App {
                 self.stack.remove(i);
             }
             Outcome::Replace(p) => self.stack[i] = p,
+            Outcome::Drill(d) => self.drill(*d, fx, news),
             Outcome::Return(reply) => {
                 self.stack.remove(i);
                 let mut cx = Ctx::new(&mut self.shared, fx, news);

@@ -78,6 +78,8 @@ pub(crate) enum Outcome {
     Replace(Pane),
     /// Close this pane and hand this to the pane it was opened from.
     Return(Reply),
+    /// Show the runs list filtered to these runs, the open panes put aside until `esc`.
+    Drill(Box<super::drill::DrillDown>),
 }
 
 /// What a closing pane hands to the one under it.

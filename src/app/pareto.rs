@@ -5,13 +5,15 @@
 //! top 20 and "other". Runs load first, then the failing phases and measurements; the bars
 //! are recomputed after each batch.
 
+use super::drill::DrillDown;
+use super::explain::ExplainPane;
 use super::insight::InsightLoad;
 use super::pane::{Component, Ctx, Outcome};
 use super::scroll::Scroll;
-use super::{Action, ListState, Mode, layout};
+use super::{Action, ListState, Mode, Pane, layout};
 use crate::analysis::{
-    CrossTab, CrossTabOptions, Dim, FailureOptions, Pareto, ParetoBy, ParetoOptions, crosstab,
-    pareto,
+    CrossTab, CrossTabOptions, Dim, Drill, FailureMode, FailureOptions, ModeFilter, Pareto,
+    ParetoBy, ParetoOptions, crosstab, pareto,
 };
 use crate::worker::{RequestId, WorkerEvent};
 
@@ -23,6 +25,11 @@ pub struct ParetoPane {
     pub two_way: Option<CrossTab>,
     /// The cursor over the bars.
     pub rows: Scroll,
+    /// Final attempts only unless retries are asked for (`a`); ABORTED runs with `A`.
+    pub failures: FailureOptions,
+    /// Opened with `e` on a measurement in the run tree: (phase, measurement) to explain
+    /// once the failures are in.
+    explain_on_load: Option<(String, String)>,
 }
 
 impl ParetoPane {
@@ -30,11 +37,51 @@ impl ParetoPane {
     pub(crate) fn for_list(list: &ListState, cx: &mut Ctx) -> ParetoPane {
         let load = InsightLoad::start(list, true, cx);
         let report = pareto(&load.facts, &ParetoOptions::default());
-        ParetoPane { load, by: ParetoBy::Mode, report, two_way: None, rows: Scroll::default() }
+        ParetoPane {
+            load,
+            by: ParetoBy::Mode,
+            report,
+            two_way: None,
+            rows: Scroll::default(),
+            failures: FailureOptions::default(),
+            explain_on_load: None,
+        }
+    }
+
+    /// `e` on a measurement in the run tree: the Pareto of the list's filter, and over it, once
+    /// loaded, that measurement's failures explained.
+    pub(crate) fn explaining(list: &ListState, target: (String, String), cx: &mut Ctx) -> Self {
+        ParetoPane { explain_on_load: Some(target), ..Self::for_list(list, cx) }
+    }
+
+    /// The explain pane asked for when the Pareto opened, once the load is complete.
+    fn explain_loaded(&mut self, cx: &mut Ctx) -> Outcome {
+        let Some((phase, name)) = self.explain_on_load.take() else { return Outcome::Stay };
+        let facts = &self.load.facts;
+        match (facts.phase_code(&phase), facts.measurement_code(&name)) {
+            (Some(phase), Some(measurement)) => {
+                let mode = ModeFilter::Mode(FailureMode::Measurement { phase, measurement });
+                let pane = ExplainPane::new(
+                    facts,
+                    self.load.query(),
+                    &mode,
+                    self.failures,
+                    &self.load.filter,
+                    false,
+                );
+                Outcome::Push(Pane::Explain(Box::new(pane)))
+            }
+            _ => {
+                cx.flash(format!(
+                    "{phase} › {name} did not fail in these runs: nothing to explain"
+                ));
+                Outcome::Stay
+            }
+        }
     }
 
     fn recompute(&mut self, cx: &Ctx) {
-        let opts = ParetoOptions { by: self.by, ..ParetoOptions::default() };
+        let opts = ParetoOptions { by: self.by, failures: self.failures, ..Default::default() };
         self.report = pareto(&self.load.facts, &opts);
         if self.two_way.is_some() {
             self.two_way = Some(self.cross(cx));
@@ -46,7 +93,7 @@ impl ParetoPane {
     fn cross(&self, cx: &Ctx) -> CrossTab {
         let (w, h) = cx.shared.size;
         let opts = CrossTabOptions {
-            failures: FailureOptions::default(),
+            failures: self.failures,
             rows_by: if self.by == ParetoBy::Phase { ParetoBy::Phase } else { ParetoBy::Mode },
             dim: self.dim().unwrap_or(Dim::Station),
             max_rows: layout::insight_rows(h).max(1),
@@ -91,6 +138,56 @@ impl ParetoPane {
         self.load.loading()
     }
 
+    /// The failure mode under the cursor: a bar's, or a two-way row's.
+    pub fn selected_mode(&self) -> Option<ModeFilter> {
+        let i = self.rows.cursor;
+        match &self.two_way {
+            Some(t) => t.rows.get(i)?.filter,
+            None => Some(self.report.bars.get(i)?.drill.filter),
+        }
+    }
+
+    /// `e`: the explain pane for the failure mode under the cursor.
+    fn explain(&self, cx: &mut Ctx) -> Outcome {
+        match self.selected_mode() {
+            Some(mode) => Outcome::Push(Pane::Explain(Box::new(ExplainPane::new(
+                &self.load.facts,
+                self.load.query(),
+                &mode,
+                self.failures,
+                &self.load.filter,
+                self.loading(),
+            )))),
+            None => {
+                cx.flash("no failure under the cursor to explain");
+                Outcome::Stay
+            }
+        }
+    }
+
+    /// `enter`: the runs list filtered to the failing runs under the cursor.
+    fn drill(&self, cx: &mut Ctx) -> Outcome {
+        if self.loading() {
+            cx.flash("still loading: enter lists the runs once they are all in");
+            return Outcome::Stay;
+        }
+        let i = self.rows.cursor;
+        let (drill, label) = match &self.two_way {
+            Some(t) => match t.rows.get(i).and_then(|r| Some((r.filter?, r.label.clone()))) {
+                Some((filter, label)) => (Drill { filter, value: None }, label),
+                None => return Outcome::Stay,
+            },
+            None => match self.report.bars.get(i) {
+                Some(b) => (b.drill, b.label.clone()),
+                None => return Outcome::Stay,
+            },
+        };
+        let facts = &self.load.facts;
+        let runs = facts.drill_runs(&drill, &self.failures);
+        let d = DrillDown::runs(self.load.query(), facts, &runs, &label);
+        Outcome::Drill(Box::new(d))
+    }
+
     fn move_by(&mut self, delta: isize, cx: &Ctx) {
         let vp = layout::insight_rows(cx.shared.size.1);
         self.rows.move_by(delta, self.len(), vp);
@@ -129,6 +226,16 @@ impl Component for ParetoPane {
                 self.load.reload(cx);
                 self.recompute(cx);
             }
+            Action::Explain => return self.explain(cx),
+            Action::Open => return self.drill(cx),
+            Action::Retries => {
+                self.failures.include_retries = !self.failures.include_retries;
+                self.recompute(cx);
+            }
+            Action::Aborted => {
+                self.failures.include_aborted = !self.failures.include_aborted;
+                self.recompute(cx);
+            }
             _ => {}
         }
         Outcome::Stay
@@ -144,6 +251,9 @@ impl Component for ParetoPane {
             self.recompute(cx);
             let vp = layout::insight_rows(cx.shared.size.1);
             self.rows.fit(self.len(), vp);
+            if !self.loading() && self.load.error.is_none() {
+                return Ok(self.explain_loaded(cx));
+            }
         }
         Ok(Outcome::Stay)
     }

@@ -56,6 +56,24 @@ impl YieldPane {
         self.load.loading()
     }
 
+    /// `enter`: the runs list filtered to the row's counted runs.
+    fn drill(&self, cx: &mut Ctx) -> Outcome {
+        if self.load.loading() {
+            cx.flash("still loading: enter lists the runs once they are all in");
+            return Outcome::Stay;
+        }
+        let row = self.report.rows.get(self.rows.cursor);
+        match (self.split, row.and_then(|r| r.code)) {
+            (Some(dim), Some(code)) => Outcome::Drill(Box::new(super::drill::counted_with(
+                self.load.query(),
+                &self.load.facts,
+                dim,
+                code,
+            ))),
+            _ => Outcome::Stay,
+        }
+    }
+
     fn move_by(&mut self, delta: isize, cx: &Ctx) {
         let vp = layout::insight_rows(cx.shared.size.1);
         self.rows.move_by(delta, self.report.rows.len(), vp);
@@ -84,6 +102,7 @@ impl Component for YieldPane {
                 self.load.reload(cx);
                 self.recompute();
             }
+            Action::Open => return self.drill(cx),
             _ => {}
         }
         Outcome::Stay

@@ -59,6 +59,8 @@ pub(crate) fn render(
         Mode::Yield => " Keys: yield ",
         Mode::Pareto => " Keys: failure Pareto ",
         Mode::Triage => " Keys: triage queue ",
+        Mode::Explain => " Keys: explain ",
+        Mode::Trend => " Keys: measurement trend ",
         m if m.in_run() => " Keys: run ",
         _ => " Keys: runs list ",
     };

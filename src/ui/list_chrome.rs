@@ -95,6 +95,9 @@ pub(crate) fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     } else {
         spans.push(Span::raw(" 0 runs"));
     }
+    if let Some(what) = app.drilled() {
+        spans.push(Span::styled(format!(" · {what} · esc goes back"), theme.accent()));
+    }
     if list.fresh_count > 0 {
         spans.push(Span::styled(format!(" · {} new", list.fresh_count), theme.accent()));
     }

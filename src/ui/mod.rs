@@ -10,6 +10,7 @@ mod chrome;
 mod command;
 mod delete;
 mod editor;
+mod explain;
 mod filter;
 mod form;
 pub mod format;
@@ -23,6 +24,7 @@ mod runs;
 mod serial;
 mod text;
 mod theme;
+mod trend;
 mod triage;
 mod unit;
 mod upload;
@@ -114,5 +116,7 @@ fn pane(app: &App, p: &Pane, frame: &mut Frame, a: &Areas, theme: &Theme) {
         Pane::Yield(y) => yields::render(app, y, frame, a, theme),
         Pane::Pareto(x) => pareto::render(app, x, frame, a, theme),
         Pane::Triage(t) => triage::render(app, t, frame, a, theme),
+        Pane::Explain(x) => explain::render(app, x, frame, a, theme),
+        Pane::Trend(x) => trend::render(app, x, frame, a, theme),
     }
 }

@@ -32,9 +32,19 @@ pub(crate) fn render(app: &App, p: &ParetoPane, frame: &mut Frame, areas: &Areas
     } else {
         String::new()
     };
+    let attempts = if p.failures.include_retries {
+        format!("retries included ({} recovered, a)", count(r.recovered_runs as usize))
+    } else {
+        "final attempts (a: retries)".to_string()
+    };
+    let aborted = if p.failures.include_aborted {
+        format!(" · {} ABORTED included (A)", count(r.aborted_runs as usize))
+    } else {
+        String::new()
+    };
     let l2 = Line::from(fit(
         &format!(
-            " {} failures in {} counted runs{rate} · final attempts",
+            " {} failures in {} counted runs{rate} · {attempts}{aborted}",
             count(r.events as usize),
             count(r.counted_runs as usize)
         ),

@@ -14,7 +14,7 @@ use crate::api::crossrun::{MeasurementListRequest, Paging, PhaseListRequest, Run
 use crate::api::{ListMeta, Outcome, PhaseOutcome, RunOutcome, RunSummary};
 
 /// Runs per page (the API's largest page).
-const PAGE: usize = 100;
+pub(super) const PAGE: usize = 100;
 /// Pages asked for at once.
 const AHEAD: usize = 4;
 
@@ -41,9 +41,9 @@ fn decode(body: &[u8]) -> Result<(Vec<RunSummary>, usize, bool), ClientError> {
 
 /// What the runs' load learnt for the failures' load.
 #[derive(Default)]
-struct Loaded {
+pub(super) struct Loaded {
     procedures: Vec<String>,
-    span: Option<(i64, i64)>,
+    pub(super) span: Option<(i64, i64)>,
     /// The runs that did not pass (nor abort), newest first.
     failing: Vec<String>,
 }
@@ -58,7 +58,7 @@ impl Task {
 
     /// Loads and sends the runs; returns their procedures, time span and failing runs (`None`
     /// when it failed, which was sent).
-    async fn analysis_runs(&self, req: &ListRequest, failures: bool) -> Option<Loaded> {
+    pub(super) async fn analysis_runs(&self, req: &ListRequest, failures: bool) -> Option<Loaded> {
         let mut loaded = Loaded::default();
         let mut params = match self.filter_params(req).await {
             Ok(p) => p,
@@ -159,10 +159,9 @@ impl Task {
     /// Where the server lacks either list (404), every failing run is read whole instead.
     async fn failure_rows(&self, loaded: &Loaded) {
         let span = loaded.span;
+        // Every run's failing attempts, those of runs that passed in the end and of ABORTED
+        // runs too: the Pareto counts them when asked (`a`, `A`).
         let scope = RunScope {
-            // Only the runs that did not pass: the failing attempts of a run that passed in
-            // the end are no failure of it.
-            outcomes: vec![RunOutcome::Fail, RunOutcome::Error, RunOutcome::Timeout],
             // A second either side: the bounds are not inclusive on every server.
             started_after: span.map(|(lo, _)| crate::api::time::from_ms(lo - 1_000)),
             started_before: span.map(|(_, hi)| crate::api::time::from_ms(hi + 1_000)),

@@ -117,6 +117,20 @@ pub enum Fetch {
     /// Every run the request's filter matches, in its order, from its cursor on: answered
     /// page by page with [`WorkerEvent::Runs`], the last with `has_more` false.
     ExportRows(Box<ListRequest>),
+    /// Every run the filter matches, as `Analysis` without failures, then every value of one
+    /// measurement over the runs' time span, page by page with [`WorkerEvent::TrendValues`].
+    Trend {
+        req: Box<ListRequest>,
+        target: Box<TrendTarget>,
+    },
+}
+
+/// The measurement a trend follows: by procedure, phase and name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrendTarget {
+    pub procedure_id: String,
+    pub phase: String,
+    pub measurement: String,
 }
 
 /// Runs an insight pane loads at most (the newest; the pane says so when there were more).
@@ -166,6 +180,11 @@ pub enum WorkerEvent {
     FirstFailure {
         run_id: String,
         failure: Result<Option<crate::model::FirstFailure>, ClientError>,
+    },
+    /// Values of a trend's measurement (every attempt); `done`: the last.
+    TrendValues {
+        rows: Result<Vec<crate::api::crossrun::MeasurementRow>, ClientError>,
+        done: bool,
     },
     /// Bytes of a download so far.
     Progress {

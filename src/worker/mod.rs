@@ -14,6 +14,7 @@ pub mod messages;
 mod mutate;
 mod per_run;
 mod resolve;
+mod trend;
 mod unit;
 pub mod upload;
 
@@ -168,6 +169,7 @@ impl Task {
             Fetch::Analysis { req, failures } => self.analysis(&req, failures).await,
             Fetch::FirstFailures { run_ids } => self.first_failures(run_ids).await,
             Fetch::ExportRows(req) => self.export_rows(*req).await,
+            Fetch::Trend { req, target } => self.trend(&req, &target).await,
             Fetch::Download { url, dir, name } => {
                 let (out, id) = (self.out.clone(), self.id);
                 // The first update goes out at once: the bar appears when the file is opened.

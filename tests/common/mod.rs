@@ -2,6 +2,7 @@
 //! official SDK (the wire reference) and plain reqwest for what the SDK will not send.
 #![allow(dead_code)]
 
+pub mod drive;
 pub mod meta_server;
 pub mod rows;
 pub mod run_fixture;

@@ -135,7 +135,12 @@ impl Default for Keymap {
             b(KeySpec::plain(K::Tab), Action::NextView, "next view", false),
             b(KeySpec::plain(K::BackTab), Action::PrevView, "previous view", false),
             b(ch(':'), Action::Command, "command (:w NAME, :export FILE, :q quits)", false),
-            b(KeySpec::plain(K::Esc), Action::Back, "stop an :export! (every match)", false),
+            b(
+                KeySpec::plain(K::Esc),
+                Action::Back,
+                "back from a drill-down; stops :export!",
+                false,
+            ),
             b(ch('<'), Action::MoveViewLeft, "move view left", false),
             b(ch('>'), Action::MoveViewRight, "move view right", false),
             b(ch('U'), Action::Unit, "go to serial", false),
@@ -179,6 +184,8 @@ impl Default for Keymap {
             b(ch('+'), Action::ExpandAll, "open all", false),
             b(ch('-'), Action::CollapseAll, "close all", false),
             b(ch('l'), Action::PhaseLogs, "logs", true),
+            b(ch('t'), Action::Trend, "trend", false),
+            b(ch('e'), Action::Explain, "explain its failures", false),
             b(ch('L'), Action::PhaseLogs, "logs", false),
         ];
         tree.extend(movement(false));
@@ -295,6 +302,7 @@ impl Default for Keymap {
         unit.extend(quit());
         let mut yields = vec![
             b(ch('s'), Action::Split, "split by", true),
+            b(KeySpec::plain(K::Enter), Action::Open, "runs", true),
             b(ch('S'), Action::SplitBack, "previous split", false),
             b(KeySpec::plain(K::Esc), Action::Back, "back", true),
             b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
@@ -306,6 +314,10 @@ impl Default for Keymap {
         let mut paretos = vec![
             b(ch('s'), Action::Split, "bars by", true),
             b(ch('w'), Action::TwoWay, "failure × station", true),
+            b(ch('e'), Action::Explain, "explain", true),
+            b(KeySpec::plain(K::Enter), Action::Open, "runs", true),
+            b(ch('a'), Action::Retries, "with retries", false),
+            b(ch('A'), Action::Aborted, "with ABORTED", false),
             b(ch('S'), Action::SplitBack, "bars by (back)", false),
             b(KeySpec::plain(K::Esc), Action::Back, "back", true),
             b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
@@ -314,6 +326,23 @@ impl Default for Keymap {
         ];
         paretos.extend(movement(false));
         paretos.extend(quit());
+        let mut explains = vec![
+            b(KeySpec::plain(K::Enter), Action::Open, "runs", true),
+            b(KeySpec::plain(K::Esc), Action::Back, "back", true),
+            b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
+            b(ch('?'), Action::Help, "help", true),
+        ];
+        explains.extend(movement(false));
+        explains.extend(quit());
+        let mut trends = vec![
+            b(ch('s'), Action::Split, "points by", true),
+            b(ch('S'), Action::SplitBack, "points by (back)", false),
+            b(KeySpec::plain(K::Esc), Action::Back, "back", true),
+            b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
+            b(ch('r'), Action::Refresh, "reload", false),
+            b(ch('?'), Action::Help, "help", true),
+        ];
+        trends.extend(quit());
         let serial = vec![
             b(KeySpec::plain(K::Enter), Action::Submit, "go", true),
             b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
@@ -347,6 +376,8 @@ impl Default for Keymap {
                 (Mode::Unit, unit),
                 (Mode::Yield, yields),
                 (Mode::Pareto, paretos),
+                (Mode::Explain, explains),
+                (Mode::Trend, trends),
                 (Mode::Serial, serial),
                 (Mode::Retest, retest),
                 (Mode::Blocked, blocked),

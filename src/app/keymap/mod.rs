@@ -49,6 +49,10 @@ pub enum Mode {
     Yield,
     /// The failure Pareto pane.
     Pareto,
+    /// A failure mode explained.
+    Explain,
+    /// A measurement's trend.
+    Trend,
     /// Typing or scanning a serial.
     Serial,
     /// A retest side by side.
@@ -158,6 +162,8 @@ impl Mode {
             Mode::Yield => "yield",
             Mode::Pareto => "pareto",
             Mode::Triage => "triage",
+            Mode::Explain => "explain",
+            Mode::Trend => "trend",
             _ => return None,
         })
     }

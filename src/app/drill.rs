@@ -1,0 +1,105 @@
+//! Drilling down: `enter` on a Pareto bar or an explain row shows the runs list filtered to
+//! exactly the runs behind it (the view's filter and `id:` with their ids, so the filter line
+//! says how), the panes that were open put aside; `esc` (or `q`) on that list puts them back as
+//! they were and the list's filter with them.
+
+use super::pane::{Ctx, Reply};
+use super::{App, Component, Effect, News, Pane};
+use crate::analysis::{Dim, Facts, RunIdx};
+use crate::query::RunQuery;
+
+/// Runs a drill-down lists at most (the newest): their ids go in the request's address.
+pub(crate) const DRILL_MAX: usize = 300;
+
+/// What a pane asks for with `enter`: the list filtered to these runs.
+#[derive(Debug)]
+pub(crate) struct DrillDown {
+    pub query: RunQuery,
+    /// What the runs are, for the footer ("23 runs of Power-on › rail_3v3").
+    pub what: String,
+}
+
+impl DrillDown {
+    /// `base` (the view's filter) narrowed to `runs` of `facts`, the newest [`DRILL_MAX`].
+    pub(crate) fn runs(base: &RunQuery, facts: &Facts, runs: &[RunIdx], what: &str) -> Self {
+        let mut runs = runs.to_vec();
+        runs.sort_by_key(|r| std::cmp::Reverse(facts.run(*r).started_ms));
+        let n = runs.len();
+        runs.truncate(DRILL_MAX);
+        let mut query = base.clone();
+        query.ids = runs.iter().map(|r| facts.run_id(*r).into_owned()).collect();
+        let what = if n > DRILL_MAX {
+            format!("the newest {DRILL_MAX} of {n} runs of {what}")
+        } else {
+            format!("{n} runs of {what}")
+        };
+        DrillDown { query, what }
+    }
+}
+
+/// The runs of the view's filter whose `dim` is `code`: a field of the query where the
+/// dimension has one (station, batch, revision, version, operator, procedure, a metadata key),
+/// so the filter line reads as what it is, ABORTED runs included; else the ids of the counted
+/// ones.
+pub(crate) fn counted_with(base: &RunQuery, facts: &Facts, dim: Dim, code: u32) -> DrillDown {
+    let label = facts.value_label(dim, code).into_owned();
+    let what = format!("{} {label}", facts.dim_name(dim));
+    let mut q = base.clone();
+    let one = vec![label.clone()];
+    let field = match dim {
+        _ if code == 0 => None,
+        Dim::Station => Some(&mut q.stations),
+        Dim::Batch => Some(&mut q.batches),
+        Dim::Revision => Some(&mut q.revisions),
+        Dim::ProcedureVersion => Some(&mut q.versions),
+        Dim::Operator => Some(&mut q.operators),
+        Dim::Procedure => Some(&mut q.procedures),
+        Dim::Meta(_) | Dim::HourOfDay => None,
+    };
+    if let Some(f) = field {
+        *f = one;
+    } else if let (Dim::Meta(_), true) = (dim, code != 0) {
+        let key = facts.dim_name(dim).into_owned();
+        q.meta.retain(|(k, _)| *k != key);
+        q.meta.push((key, vec![crate::query::MetaCond::In(one)]));
+    } else {
+        let runs: Vec<RunIdx> = (0..facts.runs().len() as RunIdx)
+            .filter(|&r| facts.run(r).is_counted() && facts.code(r, dim) == code)
+            .collect();
+        return DrillDown::runs(base, facts, &runs, &what);
+    }
+    DrillDown { query: q, what: format!("the runs of {what}") }
+}
+
+/// The panes put aside by a drill-down and the list's filter before it.
+pub(crate) struct Parked {
+    stack: Vec<Pane>,
+    query: RunQuery,
+    what: String,
+}
+
+impl App {
+    /// Shows the runs of `d` in the list, the open panes put aside.
+    pub(super) fn drill(&mut self, d: DrillDown, fx: &mut Vec<Effect>, news: &mut Vec<News>) {
+        let stack = std::mem::take(&mut self.stack);
+        let query = self.runs.list.query.clone();
+        self.parked.push(Parked { stack, query, what: d.what });
+        let mut cx = Ctx::new(&mut self.shared, fx, news);
+        self.runs.on_reply(Reply::Query(Box::new(d.query)), &mut cx);
+    }
+
+    /// `esc` on a drilled-down list: the panes back as they were. False when nothing was
+    /// put aside.
+    pub(super) fn undrill(&mut self, fx: &mut Vec<Effect>, news: &mut Vec<News>) -> bool {
+        let Some(p) = self.parked.pop() else { return false };
+        self.stack = p.stack;
+        let mut cx = Ctx::new(&mut self.shared, fx, news);
+        self.runs.on_reply(Reply::Query(Box::new(p.query)), &mut cx);
+        true
+    }
+
+    /// What the list shows when a drill-down is open ("23 runs of Power-on › rail_3v3").
+    pub fn drilled(&self) -> Option<&str> {
+        self.parked.last().map(|p| p.what.as_str())
+    }
+}

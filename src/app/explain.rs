@@ -1,0 +1,102 @@
+//! The explain pane: one failure mode (a Pareto bar, or a row of its two-way table) and every
+//! dimension the runs have — station, fixture and the other metadata keys, operator, batch,
+//! revision, procedure version, hour of day — ranked by how concentrated the mode's failures
+//! are in one value compared with the runs that value tested, the likely cause first. Computed
+//! once, when it opens, from the runs the Pareto had loaded (it says so when that load was not
+//! complete); `r` in the Pareto and `e` again recompute.
+
+use super::drill::DrillDown;
+use super::pane::{Component, Ctx, Outcome};
+use super::scroll::Scroll;
+use super::{Action, Mode, layout};
+use crate::analysis::{
+    Drill, ExplainOptions, Explanation, Facts, FailureOptions, ModeFilter, explain,
+};
+use crate::query::RunQuery;
+
+pub struct ExplainPane {
+    /// The view's filter as the `/` line shows it (empty: every run).
+    pub filter: String,
+    pub report: Explanation,
+    /// Runs the explanation was computed from.
+    pub runs: usize,
+    /// The Pareto was still loading when this opened: the numbers are partial.
+    pub partial: bool,
+    /// The cursor over the dimensions.
+    pub rows: Scroll,
+    /// Per dimension, the failing runs of its most concentrated value (`enter`).
+    drills: Vec<Option<DrillDown>>,
+}
+
+impl ExplainPane {
+    /// Explains `mode` over `facts` (the Pareto's runs, loaded or `partial`).
+    pub(crate) fn new(
+        facts: &Facts,
+        query: &RunQuery,
+        mode: &ModeFilter,
+        failures: FailureOptions,
+        filter: &str,
+        partial: bool,
+    ) -> Self {
+        let opts = ExplainOptions { failures, ..ExplainOptions::default() };
+        let report = explain(facts, mode, &opts);
+        let drills = report
+            .dims
+            .iter()
+            .map(|d| {
+                let v = d.best()?;
+                let drill = Drill { filter: *mode, value: Some((d.dim, v.code)) };
+                let runs = facts.drill_runs(&drill, &opts.failures);
+                let what = format!("{} on {} {}", report.label, d.name, v.label);
+                Some(DrillDown::runs(query, facts, &runs, &what))
+            })
+            .collect();
+        ExplainPane {
+            filter: filter.to_string(),
+            report,
+            drills,
+            runs: facts.loaded_runs(),
+            partial,
+            rows: Scroll::default(),
+        }
+    }
+
+    /// The full sentence for the dimension under the cursor.
+    pub fn selected_sentence(&self) -> Option<String> {
+        self.report.dims.get(self.rows.cursor).map(|d| self.report.sentence(d))
+    }
+}
+
+/// Rows of the explain table on a screen `height` rows high: the insight panes' table less the
+/// lines that spell out the selected dimension.
+pub(crate) fn explain_rows(height: u16) -> usize {
+    layout::insight_rows(height).saturating_sub(EXPLAIN_SENTENCE as usize)
+}
+
+/// Lines under the table that spell out the dimension under the cursor.
+pub(crate) const EXPLAIN_SENTENCE: u16 = 3;
+
+impl Component for ExplainPane {
+    fn mode(&self) -> Mode {
+        Mode::Explain
+    }
+
+    fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
+        let vp = explain_rows(cx.shared.size.1);
+        if let Some(d) = a.step(vp.max(1) as isize) {
+            self.rows.move_by(d, self.report.dims.len(), vp);
+            return Outcome::Stay;
+        }
+        match a {
+            Action::Back => Outcome::Pop,
+            Action::Open => match self.drills.get(self.rows.cursor).and_then(Option::as_ref) {
+                Some(d) => Outcome::Drill(Box::new(DrillDown {
+                    query: d.query.clone(),
+                    what: d.what.clone(),
+                })),
+                None => Outcome::Stay,
+            },
+            _ => Outcome::Stay,
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! The measurement trend pane: every value of one measurement (a phase's measurement of a
+//! procedure, picked with `t` in the run tree) over the runs the view's filter matches, final
+//! attempts only. The runs load first (they tell the points apart by station or fixture), then
+//! the values page by page; the statistics, the groups and the drift are recomputed after each
+//! page. Values of runs outside the filter (the measurements list takes only the time window)
+//! are left out.
+
+use super::insight::InsightLoad;
+use super::pane::{Component, Ctx, Outcome};
+use super::run::RunPane;
+use super::{Action, ListState, Mode};
+use crate::analysis::{
+    Dim, MeasurementSeries, MeasurementStats, NO_TIME, PointGroup, TrendOptions, Verdict,
+    point_groups, slope,
+};
+use crate::worker::{RequestId, TrendTarget, WorkerEvent};
+
+/// Groups in the legend before the rest share "other".
+pub(crate) const MAX_GROUPS: usize = 6;
+
+pub struct TrendPane {
+    pub load: InsightLoad,
+    pub target: TrendTarget,
+    pub series: MeasurementSeries,
+    pub opts: TrendOptions,
+    /// What the points are told apart by; `None`: one group.
+    pub split: Option<Dim>,
+    pub stats: MeasurementStats,
+    pub groups: Vec<PointGroup>,
+    /// The drift: least-squares slope per day over every point in view, and the mean of the
+    /// older half of the points against the newer half.
+    pub slope_per_day: Option<f64>,
+    pub halves: Option<(f64, f64)>,
+    /// Values received (every attempt, runs outside the filter left out).
+    pub values: usize,
+}
+
+/// The measurement under the run tree's cursor (or the one a validator under it belongs to).
+pub(crate) fn target_of(run: &RunPane) -> Option<TrendTarget> {
+    let procedure_id = run.loaded()?.run.summary.procedure.id.clone();
+    let (phase, measurement) = run.place().node?;
+    Some(TrendTarget { procedure_id, phase, measurement: measurement? })
+}
+
+impl TrendPane {
+    pub(crate) fn open(list: &ListState, target: TrendTarget, cx: &mut Ctx) -> TrendPane {
+        let load = InsightLoad::start_trend(list, target.clone(), cx);
+        let series = MeasurementSeries::new(Some(target.phase.clone()), &target.measurement);
+        let opts = TrendOptions::default();
+        TrendPane {
+            stats: series.stats(&opts),
+            load,
+            target,
+            series,
+            opts,
+            split: Some(Dim::Station),
+            groups: Vec::new(),
+            slope_per_day: None,
+            halves: None,
+            values: 0,
+        }
+    }
+
+    fn recompute(&mut self) {
+        let facts = &self.load.facts;
+        self.stats = self.series.stats(&self.opts);
+        self.groups = point_groups(&self.series, facts, &self.opts, self.split, MAX_GROUPS);
+        let mut pts: Vec<(f64, f64)> = self
+            .series
+            .in_view(&self.opts)
+            .filter(|p| p.is_numeric() && p.t_ms != NO_TIME)
+            .map(|p| (p.t_ms as f64, p.value))
+            .collect();
+        pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+        self.slope_per_day = slope(&pts).map(|s| s * 86_400_000.0);
+        let half = pts.len() / 2;
+        let mean = |xs: &[(f64, f64)]| xs.iter().map(|p| p.1).sum::<f64>() / xs.len() as f64;
+        self.halves = (half >= 2).then(|| (mean(&pts[..half]), mean(&pts[pts.len() - half..])));
+    }
+
+    /// The next grouping: station, each metadata key, none.
+    fn next_split(&mut self, back: bool) {
+        let mut all: Vec<Option<Dim>> = vec![Some(Dim::Station)];
+        all.extend(
+            self.load.facts.dims().into_iter().filter(|d| matches!(d, Dim::Meta(_))).map(Some),
+        );
+        all.push(None);
+        let i = all.iter().position(|d| *d == self.split).unwrap_or(0);
+        let n = all.len();
+        self.split = all[if back { (i + n - 1) % n } else { (i + 1) % n }];
+        self.recompute();
+    }
+
+    /// What the points are told apart by, as the legend says it.
+    pub fn split_name(&self) -> String {
+        self.split.map_or("nothing".into(), |d| self.load.facts.dim_name(d).into_owned())
+    }
+
+    pub fn loading(&self) -> bool {
+        self.load.loading()
+    }
+}
+
+impl Component for TrendPane {
+    fn mode(&self) -> Mode {
+        Mode::Trend
+    }
+
+    fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
+        match a {
+            Action::Back => {
+                self.load.cancel(cx);
+                return Outcome::Pop;
+            }
+            Action::Split => self.next_split(false),
+            Action::SplitBack => self.next_split(true),
+            Action::Refresh => {
+                self.load.reload(cx);
+                self.series = MeasurementSeries::new(
+                    Some(self.target.phase.clone()),
+                    &self.target.measurement,
+                );
+                self.values = 0;
+                self.recompute();
+            }
+            _ => {}
+        }
+        Outcome::Stay
+    }
+
+    fn on_answer(
+        &mut self,
+        id: RequestId,
+        event: WorkerEvent,
+        cx: &mut Ctx,
+    ) -> Result<Outcome, WorkerEvent> {
+        if self.load.pending != Some(id) {
+            return Err(event);
+        }
+        match event {
+            WorkerEvent::TrendValues { rows, done } => {
+                if done {
+                    self.load.pending = None;
+                }
+                match rows {
+                    Ok(mut rows) => {
+                        let facts = &mut self.load.facts;
+                        rows.retain(|r| {
+                            facts
+                                .find_run(&r.run_id)
+                                .is_some_and(|i| facts.run(i).verdict != Verdict::NotLoaded)
+                        });
+                        self.values += rows.len();
+                        self.series.add_rows(facts, &rows);
+                        self.recompute();
+                    }
+                    Err(e) => self.load.failed(e, cx),
+                }
+            }
+            other => {
+                if self.load.on_answer(id, other, cx)? {
+                    self.recompute();
+                }
+            }
+        }
+        Ok(Outcome::Stay)
+    }
+
+    fn busy(&self) -> bool {
+        self.load.loading()
+    }
+}
