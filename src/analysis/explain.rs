@@ -4,8 +4,8 @@
 //! dimension most likely holds the cause.
 //!
 //! For a value v: `lift = (f_v / F) / (n_v / N)`, with F the mode's failures, N the runs tested
-//! (counted runs, plus any failure counted by option, e.g. ABORTED), f_v and n_v the same
-//! within v. Lift alone would put a 1-of-1 fluke first (one run, one failure: a huge lift), so
+//! by the procedures those failures come from (counted runs, plus any failure counted by
+//! option, e.g. ABORTED), f_v and n_v the same within v. Lift alone would put a 1-of-1 fluke first (one run, one failure: a huge lift), so
 //! each value also gets the one-sided hypergeometric tail (Fisher's exact test) `p_v = P(X ≥
 //! f_v)` for `X ~ Hypergeometric(N, F, n_v)`: the chance of at least that many of the F
 //! failures landing on a value that tested n_v runs if failures fell on runs at random. It is
@@ -180,9 +180,15 @@ pub fn explain(facts: &Facts, filter: &ModeFilter, opts: &ExplainOptions) -> Exp
     for e in &events {
         is_event[e.run as usize] = true;
     }
+    // The runs that could have failed this way: those of the procedures its failures come
+    // from (a phase of one procedure never runs in another, and a station that only runs
+    // that procedure would otherwise look like the cause).
+    let procedure = |i: usize| facts.code(i as RunIdx, Dim::Procedure);
+    let procedures: std::collections::HashSet<u32> =
+        events.iter().map(|e| procedure(e.run as usize)).collect();
     let mut n_total = 0u32;
     for (i, f) in facts.runs().iter().enumerate() {
-        if !f.is_counted() && !is_event[i] {
+        if (!f.is_counted() && !is_event[i]) || !procedures.contains(&procedure(i)) {
             continue;
         }
         n_total += 1;

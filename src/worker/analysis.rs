@@ -190,58 +190,62 @@ impl Task {
         self.send(WorkerEvent::AnalysisFailures { rows, done: true });
     }
 
-    /// The failing phases (or measurements) of one procedure's runs in `scope`, page by page,
-    /// each page sent as it arrives.
+    /// The failing phases (or measurements) of one procedure's runs in `scope`, page by page
+    /// (by time: see [`super::by_time`]), each page sent as it arrives.
     async fn failure_list(
         &self,
         proc_id: &str,
         scope: &RunScope,
         measurements: bool,
     ) -> Result<(), ClientError> {
-        let mut cursor: Option<i64> = None;
-        loop {
-            let paging = Paging { limit: PAGE as u32, cursor, ..Paging::default() };
-            let mut rows = AnalysisFailureRows::default();
-            let (more, next) = if measurements {
-                let req = MeasurementListRequest {
-                    procedure_id: proc_id.to_string(),
-                    runs: scope.clone(),
-                    include_retries: true,
-                    measurement_outcomes: vec![Outcome::Fail],
-                    paging,
-                    ..MeasurementListRequest::default()
-                };
-                let p = self
-                    .retrying(|c, report| {
+        let scope_before = |before_ms: Option<i64>| {
+            let mut runs = scope.clone();
+            if let Some(ms) = before_ms {
+                runs.started_before = Some(crate::api::time::from_ms(ms));
+            }
+            runs
+        };
+        let send = |rows: AnalysisFailureRows| {
+            self.send(WorkerEvent::AnalysisFailures { rows: Ok(rows), done: false })
+        };
+        if measurements {
+            super::by_time::pages(
+                |before_ms, cursor| {
+                    let req = MeasurementListRequest {
+                        procedure_id: proc_id.to_string(),
+                        runs: scope_before(before_ms),
+                        include_retries: true,
+                        measurement_outcomes: vec![Outcome::Fail],
+                        paging: Paging { limit: PAGE as u32, cursor, ..Paging::default() },
+                        ..MeasurementListRequest::default()
+                    };
+                    self.retrying(move |c, report| {
                         let req = req.clone();
                         async move { c.list_measurements(&req, &report).await }
                     })
-                    .await?;
-                rows.measurements = p.rows;
-                (p.has_more, p.next_cursor)
-            } else {
-                let req = PhaseListRequest {
-                    procedure_id: proc_id.to_string(),
-                    outcomes: vec![PhaseOutcome::Fail, PhaseOutcome::Error],
-                    runs: scope.clone(),
-                    include_retries: true,
-                    paging,
-                    ..PhaseListRequest::default()
-                };
-                let p = self
-                    .retrying(|c, report| {
+                },
+                |rows, _| send(AnalysisFailureRows { measurements: rows, ..Default::default() }),
+            )
+            .await
+        } else {
+            super::by_time::pages(
+                |before_ms, cursor| {
+                    let req = PhaseListRequest {
+                        procedure_id: proc_id.to_string(),
+                        outcomes: vec![PhaseOutcome::Fail, PhaseOutcome::Error],
+                        runs: scope_before(before_ms),
+                        include_retries: true,
+                        paging: Paging { limit: PAGE as u32, cursor, ..Paging::default() },
+                        ..PhaseListRequest::default()
+                    };
+                    self.retrying(move |c, report| {
                         let req = req.clone();
                         async move { c.list_phases(&req, &report).await }
                     })
-                    .await?;
-                rows.phases = p.rows;
-                (p.has_more, p.next_cursor)
-            };
-            self.send(WorkerEvent::AnalysisFailures { rows: Ok(rows), done: false });
-            match next.filter(|_| more) {
-                Some(next) => cursor = Some(next),
-                None => return Ok(()),
-            }
+                },
+                |rows, _| send(AnalysisFailureRows { phases: rows, ..Default::default() }),
+            )
+            .await
         }
     }
 }

@@ -4,6 +4,7 @@
 //! `JoinMap` by slot, which also drops each one as it finishes.
 
 mod analysis;
+mod by_time;
 pub mod catalog;
 pub mod client;
 mod decode;

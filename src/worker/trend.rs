@@ -19,34 +19,31 @@ impl Task {
             started_before: Some(crate::api::time::from_ms(hi + 1_000)),
             ..RunScope::default()
         };
-        let mut cursor: Option<i64> = None;
-        loop {
-            let req = MeasurementListRequest {
-                procedure_id: target.procedure_id.clone(),
-                measurement_name: Some(target.measurement.clone()),
-                phase_names: vec![target.phase.clone()],
-                runs: runs.clone(),
-                include_retries: true,
-                paging: Paging { limit: PAGE as u32, cursor, ..Paging::default() },
-                ..MeasurementListRequest::default()
-            };
-            let page = self
-                .retrying(|c, report| {
+        let listed = super::by_time::pages(
+            |before_ms, cursor| {
+                let mut runs = runs.clone();
+                if let Some(ms) = before_ms {
+                    runs.started_before = Some(crate::api::time::from_ms(ms));
+                }
+                let req = MeasurementListRequest {
+                    procedure_id: target.procedure_id.clone(),
+                    measurement_name: Some(target.measurement.clone()),
+                    phase_names: vec![target.phase.clone()],
+                    runs,
+                    include_retries: true,
+                    paging: Paging { limit: PAGE as u32, cursor, ..Paging::default() },
+                    ..MeasurementListRequest::default()
+                };
+                self.retrying(move |c, report| {
                     let req = req.clone();
                     async move { c.list_measurements(&req, &report).await }
                 })
-                .await;
-            match page {
-                Ok(p) => {
-                    let more = p.has_more && p.next_cursor.is_some();
-                    self.send(WorkerEvent::TrendValues { rows: Ok(p.rows), done: !more });
-                    if !more {
-                        return;
-                    }
-                    cursor = p.next_cursor;
-                }
-                Err(e) => return self.send(WorkerEvent::TrendValues { rows: Err(e), done: true }),
-            }
+            },
+            |rows, done| self.send(WorkerEvent::TrendValues { rows: Ok(rows), done }),
+        )
+        .await;
+        if let Err(e) = listed {
+            self.send(WorkerEvent::TrendValues { rows: Err(e), done: true });
         }
     }
 }

@@ -193,3 +193,23 @@ fn a_timeout_outcome_can_be_explained() {
     let fx = e.dims.iter().find(|d| d.name == "fixture").unwrap();
     assert_eq!(fx.best().unwrap().label, "(none)");
 }
+
+/// The planted fixture, plus 200 runs of another procedure on a station of their own that never
+/// fail this way: the mode is compared with the runs of its own procedure only, so that
+/// station is not "no failure here" evidence for S1/S2, and the procedure is no cause.
+#[test]
+fn only_the_runs_of_the_failures_procedures_are_compared() {
+    let mut f = planted_fixture();
+    for i in 0..200usize {
+        let id = format!("ict{i:03}");
+        f.add_runs(&[run(&id, &id, "PASS", i as i64).procedure("ICT").station("S9").build()]);
+    }
+    let e = explain(&f, &rail(&f), &ExplainOptions::default());
+    assert_eq!((e.failures, e.tested), (18, 201), "the other procedure's runs are left out");
+    let h = heads(&e);
+    assert_eq!(h[0], ("fixture".into(), "FX-3".into(), Evidence::Strong));
+    let procedure = e.dims.iter().find(|d| d.dim == Dim::Procedure).unwrap();
+    let best = procedure.best().unwrap();
+    assert_eq!((best.failures, best.tested), (18, 201));
+    assert_eq!(best.evidence, Evidence::None, "all the runs compared are of that procedure");
+}
