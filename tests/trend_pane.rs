@@ -85,6 +85,30 @@ async fn the_drifting_fixture_shows_its_drift() {
     assert!(d.app.trend().is_none() && d.app.run().is_some());
 }
 
+/// `enter` on the trend lists exactly the runs whose value failed, each failing; `esc` brings
+/// the trend back as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enter_lists_the_runs_of_the_failed_values_and_esc_comes_back() {
+    let s = demo().await;
+    let mut d = on_measurement(&s, "meta.fixture=FX-12", "rail_3v3", 160, 48).await;
+    d.keys("t");
+    d.until("the trend", loaded).await;
+    let failures = d.app.trend().expect("pane").stats.failures as usize;
+    assert!(failures > 3, "the drifting fixture fails: {failures}");
+    d.key(KeyCode::Enter);
+    assert!(d.app.trend().is_none(), "the list is on screen");
+    d.until("the drilled list", |a| a.list().loaded && !a.list().is_loading()).await;
+    let rows = &d.app.list().rows;
+    assert_eq!(rows.len(), failures, "{}", d.screen());
+    assert!(rows.iter().all(|r| r.outcome != Some(tofui::api::RunOutcome::Pass)));
+    let line = d.app.list().query.to_line();
+    assert!(line.starts_with("meta.fixture=FX-12") && line.contains(" id:"), "{line}");
+    assert!(d.screen().contains(&format!("{failures} runs of failed rail_3v3 values")));
+    d.key(KeyCode::Esc);
+    let t = d.app.trend().expect("the trend is back");
+    assert_eq!(t.stats.failures as usize, failures);
+}
+
 /// Another fixture, the same measurement: no drift to speak of.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_steady_fixture_shows_none() {

@@ -221,6 +221,21 @@ impl MeasurementSeries {
         (newest.map_or_else(Limits::default, |p| self.limit_sets[p.limits as usize]), vary)
     }
 
+    /// The runs of the numeric values in view within the current limits and within `share`
+    /// of the limit window from one of them (none without both limits).
+    pub fn near_limit(&self, opts: &TrendOptions, share: f64) -> Vec<RunIdx> {
+        let (limits, _) = self.current_limits(opts);
+        let (Some(l), Some(u), Some(w)) = (limits.lower, limits.upper, limits.window()) else {
+            return Vec::new();
+        };
+        let m = share * w;
+        self.in_view(opts)
+            .filter(|p| p.is_numeric() && limits.contains(p.value))
+            .filter(|p| p.value - l <= m || u - p.value <= m)
+            .map(|p| p.run)
+            .collect()
+    }
+
     pub fn stats(&self, opts: &TrendOptions) -> MeasurementStats {
         let view = self.in_view(opts);
         let numeric = view.clone().filter(|p| p.is_numeric());

@@ -5,6 +5,7 @@
 //! page. Values of runs outside the filter (the measurements list takes only the time window)
 //! are left out.
 
+use super::drill::DrillDown;
 use super::insight::InsightLoad;
 use super::pane::{Component, Ctx, Outcome};
 use super::run::RunPane;
@@ -99,6 +100,32 @@ impl TrendPane {
     pub fn loading(&self) -> bool {
         self.load.loading()
     }
+
+    /// `enter`: the runs list filtered to the runs whose value failed (there is no cursor on
+    /// the points: the failed ones are what a triage looks at), else those within 10 % of a
+    /// limit.
+    fn drill(&mut self, cx: &mut Ctx) -> Outcome {
+        if self.loading() {
+            cx.flash("still loading: enter lists the runs once the values are all in");
+            return Outcome::Stay;
+        }
+        let name = &self.target.measurement;
+        let mut runs: Vec<_> =
+            self.series.in_view(&self.opts).filter(|p| p.failed).map(|p| p.run).collect();
+        let mut what = format!("failed {name} values");
+        if runs.is_empty() {
+            runs = self.series.near_limit(&self.opts, 0.10);
+            what = format!("{name} values within 10 % of a limit");
+        }
+        runs.sort_unstable();
+        runs.dedup();
+        if runs.is_empty() {
+            cx.flash(format!("no failed {name} values, none within 10 % of a limit"));
+            return Outcome::Stay;
+        }
+        let d = DrillDown::runs(self.load.query(), &self.load.facts, &runs, &what);
+        Outcome::Drill(Box::new(d))
+    }
 }
 
 impl Component for TrendPane {
@@ -112,6 +139,7 @@ impl Component for TrendPane {
                 self.load.cancel(cx);
                 return Outcome::Pop;
             }
+            Action::Open => return self.drill(cx),
             Action::Split => self.next_split(false),
             Action::SplitBack => self.next_split(true),
             Action::Refresh => {

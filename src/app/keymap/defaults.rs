@@ -337,6 +337,7 @@ impl Default for Keymap {
         let mut trends = vec![
             b(ch('s'), Action::Split, "points by", true),
             b(ch('S'), Action::SplitBack, "points by (back)", false),
+            b(KeySpec::plain(K::Enter), Action::Open, "runs of the failed values", true),
             b(KeySpec::plain(K::Esc), Action::Back, "back", true),
             b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
             b(ch('r'), Action::Refresh, "reload", false),
