@@ -34,6 +34,8 @@ pub struct TrendPane {
     pub halves: Option<(f64, f64)>,
     /// Values received (every attempt, runs outside the filter left out).
     pub values: usize,
+    /// Values whose run has not come yet.
+    held: Vec<crate::api::crossrun::MeasurementRow>,
 }
 
 /// The measurement under the run tree's cursor (or the one a validator under it belongs to).
@@ -59,6 +61,7 @@ impl TrendPane {
             slope_per_day: None,
             halves: None,
             values: 0,
+            held: Vec::new(),
         }
     }
 
@@ -99,6 +102,23 @@ impl TrendPane {
 
     pub fn loading(&self) -> bool {
         self.load.loading()
+    }
+
+    /// Values come while the runs load: those of runs in are counted, the others held until
+    /// their run comes; once the runs are all in (`last`: the values too), the rest are left
+    /// out (runs outside the filter).
+    fn take_held(&mut self, last: bool) {
+        let facts = &mut self.load.facts;
+        let known = |r: &crate::api::crossrun::MeasurementRow| {
+            facts.find_run(&r.run_id).is_some_and(|i| facts.run(i).verdict != Verdict::NotLoaded)
+        };
+        let (rows, held): (Vec<_>, Vec<_>) = self.held.drain(..).partition(known);
+        if !(last || self.load.runs_done) {
+            self.held = held;
+        }
+        self.values += rows.len();
+        self.series.add_rows(facts, &rows);
+        self.recompute();
     }
 
     /// `enter`: the runs list filtered to the runs whose value failed (there is no cursor on
@@ -149,6 +169,7 @@ impl Component for TrendPane {
                     &self.target.measurement,
                 );
                 self.values = 0;
+                self.held.clear();
                 self.recompute();
             }
             _ => {}
@@ -171,23 +192,16 @@ impl Component for TrendPane {
                     self.load.pending = None;
                 }
                 match rows {
-                    Ok(mut rows) => {
-                        let facts = &mut self.load.facts;
-                        rows.retain(|r| {
-                            facts
-                                .find_run(&r.run_id)
-                                .is_some_and(|i| facts.run(i).verdict != Verdict::NotLoaded)
-                        });
-                        self.values += rows.len();
-                        self.series.add_rows(facts, &rows);
-                        self.recompute();
+                    Ok(rows) => {
+                        self.held.extend(rows);
+                        self.take_held(done);
                     }
                     Err(e) => self.load.failed(e, cx),
                 }
             }
             other => {
                 if self.load.on_answer(id, other, cx)? {
-                    self.recompute();
+                    self.take_held(false);
                 }
             }
         }

@@ -50,7 +50,7 @@ pub(super) struct Loaded {
 
 impl Task {
     pub(super) async fn analysis(&self, req: &ListRequest, failures: bool) {
-        let Some(loaded) = self.analysis_runs(req, failures).await else { return };
+        let Some(loaded) = self.analysis_runs(req, failures, None).await else { return };
         if failures {
             self.failure_rows(&loaded).await;
         }
@@ -58,7 +58,14 @@ impl Task {
 
     /// Loads and sends the runs; returns their procedures, time span and failing runs (`None`
     /// when it failed, which was sent).
-    pub(super) async fn analysis_runs(&self, req: &ListRequest, failures: bool) -> Option<Loaded> {
+    /// `span_so_far`, when given, hears the runs' time span as it grows (a trend pages its
+    /// values while the runs load).
+    pub(super) async fn analysis_runs(
+        &self,
+        req: &ListRequest,
+        failures: bool,
+        span_so_far: Option<&tokio::sync::watch::Sender<Option<(i64, i64)>>>,
+    ) -> Option<Loaded> {
         let mut loaded = Loaded::default();
         let mut params = match self.filter_params(req).await {
             Ok(p) => p,
@@ -149,6 +156,9 @@ impl Task {
                 }
             }
             self.send(WorkerEvent::AnalysisRuns { rows: Ok(rows), unreadable, done, capped });
+            if let Some(tx) = span_so_far {
+                tx.send_replace(loaded.span);
+            }
             if done {
                 return Some(loaded);
             }

@@ -86,8 +86,23 @@ impl ByTime {
 /// Every page of a list by time, `fetch(before_ms, cursor)` asking for one; `sink` gets each
 /// page's new rows and whether it is the last.
 pub(crate) async fn pages<T, F, Fut>(
+    fetch: F,
+    sink: impl FnMut(Vec<T>, bool),
+) -> Result<(), ClientError>
+where
+    T: Timed,
+    F: FnMut(Option<i64>, Option<i64>) -> Fut,
+    Fut: std::future::Future<Output = Result<Page<T>, ClientError>>,
+{
+    pages_until(fetch, sink, |_| false).await
+}
+
+/// As [`pages`], stopping early once `enough(oldest)` says so, `oldest` being the start of the
+/// oldest row so far (ms).
+pub(crate) async fn pages_until<T, F, Fut>(
     mut fetch: F,
     mut sink: impl FnMut(Vec<T>, bool),
+    mut enough: impl FnMut(Option<i64>) -> bool,
 ) -> Result<(), ClientError>
 where
     T: Timed,
@@ -98,8 +113,9 @@ where
     loop {
         let page = fetch(at.before_ms, at.cursor).await?;
         let (rows, more) = at.next(page);
-        sink(rows, !more);
-        if !more {
+        let last = !more || enough(at.edge);
+        sink(rows, last);
+        if last {
             return Ok(());
         }
     }

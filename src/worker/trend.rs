@@ -1,49 +1,97 @@
-//! A measurement's trend: the filter's runs (as for the other insight panes), then every value
-//! of the measurement over their time span, every attempt, page by page. Values of runs
-//! outside the filter come too (the measurements list takes no run filter but the window);
-//! the pane keeps those of the runs it was given.
+//! A measurement's trend: the filter's runs (as for the other insight panes) and, at the same
+//! time, every value of the measurement from the newest run's start back, newest first, every
+//! attempt, page by page (by time: see [`super::by_time`]). Once the runs are in, their oldest
+//! start bounds the walk. Values of runs outside the filter come too (the measurements list
+//! takes no run filter but the window); the pane keeps those of the runs it was given.
+
+use std::sync::Mutex;
 
 use super::analysis::PAGE;
 use super::{ListRequest, Task, TrendTarget, WorkerEvent};
 use crate::api::crossrun::{MeasurementListRequest, Paging, RunScope};
 
+/// A second either side of the runs' span: the bounds are not inclusive on every server.
+const SLACK_MS: i64 = 1_000;
+
 impl Task {
     pub(super) async fn trend(&self, req: &ListRequest, target: &TrendTarget) {
-        let Some(loaded) = self.analysis_runs(req, true).await else { return };
-        let Some((lo, hi)) = loaded.span else {
-            return self.send(WorkerEvent::TrendValues { rows: Ok(Vec::new()), done: true });
+        let (tx, mut span) = tokio::sync::watch::channel(None);
+        // Set when the runs are all in: their span (`None`: no runs), or the load failed.
+        let runs_done: Mutex<Option<Option<(i64, i64)>>> = Mutex::new(None);
+        let runs = async {
+            let loaded = self.analysis_runs(req, true, Some(&tx)).await;
+            let failed = loaded.is_none();
+            *runs_done.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some(loaded.and_then(|l| l.span));
+            drop(tx);
+            failed
         };
-        let runs = RunScope {
-            // A second either side: the bounds are not inclusive on every server.
-            started_after: Some(crate::api::time::from_ms(lo - 1_000)),
-            started_before: Some(crate::api::time::from_ms(hi + 1_000)),
-            ..RunScope::default()
-        };
-        let listed = super::by_time::pages(
-            |before_ms, cursor| {
-                let mut runs = runs.clone();
-                if let Some(ms) = before_ms {
-                    runs.started_before = Some(crate::api::time::from_ms(ms));
+        let values = async {
+            // The newest run's start is the walk's upper bound: wait for the first runs.
+            let hi = loop {
+                if let Some((_, hi)) = *span.borrow_and_update() {
+                    break Some(hi);
                 }
-                let req = MeasurementListRequest {
-                    procedure_id: target.procedure_id.clone(),
-                    measurement_name: Some(target.measurement.clone()),
-                    phase_names: vec![target.phase.clone()],
-                    runs,
-                    include_retries: true,
-                    paging: Paging { limit: PAGE as u32, cursor, ..Paging::default() },
-                    ..MeasurementListRequest::default()
-                };
-                self.retrying(move |c, report| {
-                    let req = req.clone();
-                    async move { c.list_measurements(&req, &report).await }
-                })
-            },
-            |rows, done| self.send(WorkerEvent::TrendValues { rows: Ok(rows), done }),
-        )
-        .await;
-        if let Err(e) = listed {
-            self.send(WorkerEvent::TrendValues { rows: Err(e), done: true });
+                if span.changed().await.is_err() {
+                    break None;
+                }
+            };
+            let hi = hi?;
+            let done = || *runs_done.lock().unwrap_or_else(|p| p.into_inner());
+            let listed = super::by_time::pages_until(
+                |before_ms, cursor| {
+                    let mut runs = RunScope {
+                        started_before: Some(crate::api::time::from_ms(hi + SLACK_MS)),
+                        ..RunScope::default()
+                    };
+                    if let Some(ms) = before_ms {
+                        runs.started_before = Some(crate::api::time::from_ms(ms));
+                    }
+                    // The cursor only goes on under the same bounds it was given with.
+                    if cursor.is_none()
+                        && let Some(Some((lo, _))) = done()
+                    {
+                        runs.started_after = Some(crate::api::time::from_ms(lo - SLACK_MS));
+                    }
+                    let req = MeasurementListRequest {
+                        procedure_id: target.procedure_id.clone(),
+                        measurement_name: Some(target.measurement.clone()),
+                        phase_names: vec![target.phase.clone()],
+                        runs,
+                        include_retries: true,
+                        paging: Paging { limit: PAGE as u32, cursor, ..Paging::default() },
+                        ..MeasurementListRequest::default()
+                    };
+                    self.retrying(move |c, report| {
+                        let req = req.clone();
+                        async move { c.list_measurements(&req, &report).await }
+                    })
+                },
+                |rows, last| {
+                    // The last page is sent once the runs are in (the pane counts the values
+                    // of the runs it has).
+                    if !rows.is_empty() || last {
+                        self.send(WorkerEvent::TrendValues { rows: Ok(rows), done: false })
+                    }
+                },
+                // Past the oldest run, once the runs are all in: enough.
+                |oldest| match (done(), oldest) {
+                    (Some(Some((lo, _))), Some(t)) => t < lo - SLACK_MS,
+                    (Some(None), _) => true,
+                    _ => false,
+                },
+            )
+            .await;
+            Some(listed)
+        };
+        let (runs_failed, listed) = futures::join!(runs, values);
+        if runs_failed {
+            // The runs' failure was sent, and ends the load.
+            return;
+        }
+        match listed {
+            Some(Err(e)) => self.send(WorkerEvent::TrendValues { rows: Err(e), done: true }),
+            _ => self.send(WorkerEvent::TrendValues { rows: Ok(Vec::new()), done: true }),
         }
     }
 }
