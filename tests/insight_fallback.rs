@@ -20,8 +20,8 @@ use tofui::app::{App, Effect, Msg};
 use tofui::query::RunQuery;
 use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{
-    self, ApiClient, ClientConfig, Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest,
-    WorkerResponse,
+    self, ApiClient, ClientConfig, Fetch, ListRequest, Slot, TrendTarget, WorkerEvent,
+    WorkerRequest, WorkerResponse,
 };
 use tokio::sync::mpsc::unbounded_channel;
 
@@ -52,6 +52,11 @@ async fn without_cross_run_lists(upstream: String) -> String {
 
 /// Every answer the worker gives to a Pareto load of all runs from `url`, up to the last.
 async fn load(url: &str) -> Vec<WorkerEvent> {
+    load_with(url, |req| Fetch::Analysis { req, failures: true }).await
+}
+
+/// Every answer to the fetch `what` builds over all runs, up to the last.
+async fn load_with(url: &str, what: impl FnOnce(Box<ListRequest>) -> Fetch) -> Vec<WorkerEvent> {
     let client = ApiClient::new(&ClientConfig {
         url: url.into(),
         api_key: USER_KEY.into(),
@@ -71,7 +76,7 @@ async fn load(url: &str) -> Vec<WorkerEvent> {
         tz: tofui::model::Zone::Fixed(common::rows::utc()),
         created_after_ms: None,
     };
-    let fetch = Fetch::Analysis { req: Box::new(req), failures: true };
+    let fetch = what(Box::new(req));
     tx.send(WorkerRequest::Fetch { id: 9, slot: Slot::Analysis, fetch }).expect("worker");
     let mut events = Vec::new();
     loop {
@@ -81,6 +86,10 @@ async fn load(url: &str) -> Vec<WorkerEvent> {
             .expect("worker alive");
         let last = match &r.event {
             WorkerEvent::AnalysisFailures { rows, done } => {
+                assert!(rows.is_ok(), "{rows:?}");
+                *done
+            }
+            WorkerEvent::TrendValues { rows, done } => {
                 assert!(rows.is_ok(), "{rows:?}");
                 *done
             }
@@ -201,4 +210,55 @@ async fn without_the_cross_run_lists_failures_are_read_run_by_run_and_counted_th
         screen.contains(&format!("reading failing runs one by one: {} of {}", first.0, first.1)),
         "{screen}"
     );
+}
+
+/// The trend of `rail_3v3` without the measurements list: every run read whole gives exactly
+/// the values (each attempt, final or not, with its outcome) the list gives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_measurements_list_a_trend_reads_every_run_and_gets_the_same_values() {
+    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
+    let s = TestServer::start_with(move |st| {
+        seed(st, &SeedOptions { runs: 300, seed: 5, anchor }).expect("seed");
+    })
+    .await;
+    let (_, procs) = s.get("/procedures").await;
+    let procedure_id = procs["data"]
+        .as_array()
+        .and_then(|a| a.iter().find(|p| p["name"] == "PCB Functional Test"))
+        .and_then(|p| p["id"].as_str())
+        .expect("the functional test")
+        .to_string();
+    let target =
+        TrendTarget { procedure_id, phase: "Power-on".into(), measurement: "rail_3v3".into() };
+    let trend = |req| Fetch::Trend { req, target: Box::new(target.clone()) };
+    let values = |events: &[WorkerEvent]| {
+        let mut v: Vec<(String, String, bool, String)> = events
+            .iter()
+            .filter_map(|e| match e {
+                WorkerEvent::TrendValues { rows: Ok(r), .. } => Some(r.clone()),
+                _ => None,
+            })
+            .flatten()
+            .map(|r| {
+                let value = format!("{:?} {:?}", r.value, r.measurement_outcome);
+                (r.run_id, r.id, r.is_final_attempt, value)
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let direct = values(&load_with(&s.running.url, trend).await);
+    let proxy = without_cross_run_lists(s.running.url.clone()).await;
+    let events = load_with(&proxy, trend).await;
+    let fallback = values(&events);
+    assert!(direct.len() > 50, "{} values", direct.len());
+    assert_eq!(fallback, direct);
+    // How far the reading is went out as it went, with why.
+    let last = events.iter().rev().find_map(|e| match e {
+        WorkerEvent::AnalysisFailures { rows: Ok(r), .. } => r.per_run.clone(),
+        _ => None,
+    });
+    let last = last.expect("progress of the reading");
+    assert_eq!(last.read, last.of);
+    assert!(last.why.contains("GET /v2/measurements answered 404"), "{}", last.why);
 }

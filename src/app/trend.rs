@@ -36,7 +36,12 @@ pub struct TrendPane {
     pub values: usize,
     /// Values whose run has not come yet.
     held: Vec<crate::api::crossrun::MeasurementRow>,
+    /// When the statistics were last computed (ms).
+    computed_ms: i64,
 }
+
+/// How often the statistics are recomputed while values come in (ms).
+const RECOMPUTE_EVERY_MS: i64 = 150;
 
 /// The measurement under the run tree's cursor (or the one a validator under it belongs to).
 pub(crate) fn target_of(run: &RunPane) -> Option<TrendTarget> {
@@ -62,6 +67,7 @@ impl TrendPane {
             halves: None,
             values: 0,
             held: Vec::new(),
+            computed_ms: 0,
         }
     }
 
@@ -107,7 +113,7 @@ impl TrendPane {
     /// Values come while the runs load: those of runs in are counted, the others held until
     /// their run comes; once the runs are all in (`last`: the values too), the rest are left
     /// out (runs outside the filter).
-    fn take_held(&mut self, last: bool) {
+    fn take_held(&mut self, last: bool, now: i64) {
         let facts = &mut self.load.facts;
         let known = |r: &crate::api::crossrun::MeasurementRow| {
             facts.find_run(&r.run_id).is_some_and(|i| facts.run(i).verdict != Verdict::NotLoaded)
@@ -118,7 +124,12 @@ impl TrendPane {
         }
         self.values += rows.len();
         self.series.add_rows(facts, &rows);
-        self.recompute();
+        // While values pour in, the statistics are brought up to date a few times a second
+        // (each pass goes over every point), and at the end.
+        if last || now - self.computed_ms >= RECOMPUTE_EVERY_MS {
+            self.computed_ms = now;
+            self.recompute();
+        }
     }
 
     /// `enter`: the runs list filtered to the runs whose value failed (there is no cursor on
@@ -194,14 +205,14 @@ impl Component for TrendPane {
                 match rows {
                     Ok(rows) => {
                         self.held.extend(rows);
-                        self.take_held(done);
+                        self.take_held(done, cx.now());
                     }
                     Err(e) => self.load.failed(e, cx),
                 }
             }
             other => {
                 if self.load.on_answer(id, other, cx)? {
-                    self.take_held(false);
+                    self.take_held(false, cx.now());
                 }
             }
         }

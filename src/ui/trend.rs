@@ -83,7 +83,19 @@ fn header(app: &App, p: &TrendPane, frame: &mut Frame, area: Rect, theme: &Theme
     let w = area.width as usize;
     let s = &p.stats;
     let l = &p.load;
-    let progress = if l.loading() && l.runs_done {
+    let progress = if let Some(r) = &l.per_run {
+        // No measurements list on this server: every run read whole.
+        let (read, of) = (count(r.read), count(r.of));
+        match l.loading() {
+            true => {
+                format!("{} reading runs one by one: {read} of {of}…", spinner(app.shared.now_ms))
+            }
+            false => format!(
+                "{} values of {of} runs, each read whole (no measurements list)",
+                count(p.values)
+            ),
+        }
+    } else if l.loading() && l.runs_done {
         format!(
             "{} {} runs, {} values…",
             spinner(app.shared.now_ms),

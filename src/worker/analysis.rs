@@ -46,6 +46,9 @@ pub(super) struct Loaded {
     pub(super) span: Option<(i64, i64)>,
     /// The runs that did not pass (nor abort), newest first.
     failing: Vec<String>,
+    /// Every run, newest first (a trend reads them one by one where the server lacks the
+    /// measurements list).
+    pub(super) ids: Vec<String>,
 }
 
 impl Task {
@@ -147,6 +150,7 @@ impl Task {
                         let (lo, hi) = loaded.span.unwrap_or((t, t));
                         loaded.span = Some((lo.min(t), hi.max(t)));
                     }
+                    loaded.ids.push(r.id.clone());
                     if matches!(
                         r.outcome,
                         Some(RunOutcome::Fail | RunOutcome::Error | RunOutcome::Timeout)

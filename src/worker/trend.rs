@@ -2,12 +2,14 @@
 //! time, every value of the measurement from the newest run's start back, newest first, every
 //! attempt, page by page (by time: see [`super::by_time`]). Once the runs are in, their oldest
 //! start bounds the walk. Values of runs outside the filter come too (the measurements list
-//! takes no run filter but the window); the pane keeps those of the runs it was given.
+//! takes no run filter but the window); the pane keeps those of the runs it was given. A
+//! server without the measurements list (404) has each run read whole instead
+//! ([`Task::trend_run_by_run`]), and the pane says so.
 
 use std::sync::Mutex;
 
 use super::analysis::PAGE;
-use super::{ListRequest, Task, TrendTarget, WorkerEvent};
+use super::{ClientError, ListRequest, Task, TrendTarget, WorkerEvent};
 use crate::api::crossrun::{MeasurementListRequest, Paging, RunScope};
 
 /// A second either side of the runs' span: the bounds are not inclusive on every server.
@@ -20,11 +22,10 @@ impl Task {
         let runs_done: Mutex<Option<Option<(i64, i64)>>> = Mutex::new(None);
         let runs = async {
             let loaded = self.analysis_runs(req, true, Some(&tx)).await;
-            let failed = loaded.is_none();
             *runs_done.lock().unwrap_or_else(|p| p.into_inner()) =
-                Some(loaded.and_then(|l| l.span));
+                Some(loaded.as_ref().and_then(|l| l.span));
             drop(tx);
-            failed
+            loaded
         };
         let values = async {
             // The newest run's start is the walk's upper bound: wait for the first runs.
@@ -84,12 +85,13 @@ impl Task {
             .await;
             Some(listed)
         };
-        let (runs_failed, listed) = futures::join!(runs, values);
-        if runs_failed {
-            // The runs' failure was sent, and ends the load.
-            return;
-        }
+        let (loaded, listed) = futures::join!(runs, values);
+        // The runs' failure was sent, and ends the load.
+        let Some(loaded) = loaded else { return };
         match listed {
+            Some(Err(ClientError::NotSupported(why))) => {
+                self.trend_run_by_run(&loaded.ids, target, why).await
+            }
             Some(Err(e)) => self.send(WorkerEvent::TrendValues { rows: Err(e), done: true }),
             _ => self.send(WorkerEvent::TrendValues { rows: Ok(Vec::new()), done: true }),
         }
