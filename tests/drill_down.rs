@@ -61,6 +61,9 @@ async fn enter_lists_the_runs_behind_a_bar_and_esc_comes_back() {
     assert!(line.starts_with(FCT) && line.contains(" id:"), "{line}");
     let screen = d.screen();
     assert!(screen.contains(&format!("{} runs of {}", bar.count, bar.label)), "{screen}");
+    // The footer says what q does here: back, not quit.
+    let footer = screen.lines().last().unwrap_or_default();
+    assert!(footer.contains("q back") && !footer.contains("q quit"), "{footer}");
     // esc: the Pareto as it was, the list's filter back.
     d.key(KeyCode::Esc);
     let p = d.app.pareto().expect("the Pareto is back");

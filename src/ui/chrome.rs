@@ -50,7 +50,15 @@ pub(crate) fn title(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 
 /// The footer's keys, as many as fit; the last ones (help, quit) are kept first.
 pub(crate) fn keys(app: &App, mode: Mode, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let all = super::ascii::key_names(app.shared.keymap.describe(mode, true), theme.ascii);
+    let mut all = super::ascii::key_names(app.shared.keymap.describe(mode, true), theme.ascii);
+    // On a drilled-down list, `q` goes back to the pane it came from.
+    if mode == Mode::List && app.drilled().is_some() {
+        for (k, label) in &mut all {
+            if k == "q" {
+                *label = "back";
+            }
+        }
+    }
     let width = |items: &[(String, &str)]| {
         items.iter().map(|(k, l)| columns(k) + 1 + columns(l) + 3).sum::<usize>()
     };

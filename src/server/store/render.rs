@@ -135,13 +135,14 @@ pub fn download_url(base_url: &str, id: &str, token: &str) -> String {
     format!("{base_url}/files/{id}?token={token}")
 }
 
-/// `GET /v2/runs/{id}` as JSON text.
+/// `GET /v2/runs/{id}` as JSON text (its bytes: the stored parts are spliced in as they are,
+/// valid UTF-8 since they were written from strings, not checked again).
 pub fn run_detail_json(
     conn: &Connection,
     id: &str,
     caller: &Caller,
     base_url: &str,
-) -> Result<String, ApiError> {
+) -> Result<Vec<u8>, ApiError> {
     let found = find_run(conn, id, caller)?;
     let sql = format!("SELECT {SUMMARY_SELECT} {SUMMARY_FROM} WHERE r.seq = ?1");
     let mut summary =
@@ -161,35 +162,35 @@ pub fn run_detail_json(
     let mut stmt = conn.prepare_cached("SELECT phases, sequences, logs, sub_units, config, secrets FROM run_details WHERE seq = ?1")?;
     let mut rows = stmt.query([found.seq])?;
     let row = rows.next()?.ok_or_else(|| ApiError::internal("the run's details are missing"))?;
-    let mut parts: [&str; 6] = [""; 6];
+    let mut parts: [&[u8]; 6] = [b""; 6];
     for (i, p) in parts.iter_mut().enumerate() {
         *p = row
             .get_ref(i)?
-            .as_str()
+            .as_bytes()
             .map_err(|e| ApiError::internal(format!("stored run body is not text: {e}")))?;
     }
     let fields = [
         ("phases", parts[0]),
         ("sequences", parts[1]),
-        ("attachments", attachments.as_str()),
+        ("attachments", attachments.as_bytes()),
         ("logs", parts[2]),
         ("sub_units", parts[3]),
         ("config", parts[4]),
         ("secrets", parts[5]),
     ];
-    let mut out = String::with_capacity(
+    let mut out = Vec::with_capacity(
         head.len() + fields.iter().map(|(k, v)| k.len() + v.len() + 4).sum::<usize>() + 1,
     );
-    out.push_str(&head);
+    out.extend_from_slice(head.as_bytes());
     for (name, body) in fields {
-        if !out.ends_with('{') {
-            out.push(',');
+        if out.last() != Some(&b'{') {
+            out.push(b',');
         }
-        out.push('"');
-        out.push_str(name);
-        out.push_str("\":");
-        out.push_str(if body.trim().is_empty() { "[]" } else { body });
+        out.push(b'"');
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b"\":");
+        out.extend_from_slice(if body.trim_ascii().is_empty() { b"[]" } else { body });
     }
-    out.push('}');
+    out.push(b'}');
     Ok(out)
 }
