@@ -107,6 +107,10 @@ pub struct DimExplain {
     pub values: Vec<ValueStat>,
     /// Values that tested at least one run.
     pub distinct_values: u32,
+    /// An earlier dimension whose best value holds exactly the same failures as this one's
+    /// (index into [`Explanation::dims`]): this one follows it (the fixture's station, the
+    /// revision it happened to test) rather than being a second cause.
+    pub same_as: Option<usize>,
 }
 
 impl DimExplain {
@@ -167,6 +171,13 @@ impl Explanation {
             (_, Some(Caveat::CouldBeChance)) => " — could be chance",
             (_, None) => "",
         });
+        let first = d.same_as.and_then(|j| self.dims.get(j)).and_then(|f| Some((f, f.best()?)));
+        if let Some((f, b)) = first {
+            s.push_str(&format!(
+                " — the same failures as {} {}: it follows that, rather than being a cause of its own",
+                f.name, b.label
+            ));
+        }
         s
     }
 }
@@ -255,6 +266,7 @@ pub fn explain(facts: &Facts, filter: &ModeFilter, opts: &ExplainOptions) -> Exp
                 name: facts.dim_name(dim).into_owned(),
                 values,
                 distinct_values: tested[k].iter().filter(|&&n| n > 0).count() as u32,
+                same_as: None,
             }
         })
         .collect();
@@ -266,6 +278,25 @@ pub fn explain(facts: &Facts, filter: &ModeFilter, opts: &ExplainOptions) -> Exp
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,
     });
+    // Each dimension's best value's failures; a later one with the same runs follows the
+    // earlier (stronger) one.
+    let failing: Vec<Option<Vec<RunIdx>>> = out
+        .iter()
+        .map(|d| {
+            let best = d.best().filter(|v| v.evidence == Evidence::Strong)?;
+            let mut runs: Vec<RunIdx> = events
+                .iter()
+                .map(|e| e.run)
+                .filter(|&r| facts.code(r, d.dim) == best.code)
+                .collect();
+            runs.sort_unstable();
+            Some(runs)
+        })
+        .collect();
+    for i in 1..out.len() {
+        let Some(mine) = &failing[i] else { continue };
+        out[i].same_as = (0..i).find(|&j| failing[j].as_ref() == Some(mine));
+    }
     Explanation {
         filter: *filter,
         label: facts.filter_label(filter),

@@ -13,7 +13,7 @@ use super::Areas;
 use super::format::count;
 use super::text::{fit, pad};
 use super::theme::Theme;
-use crate::analysis::{Caveat, DimExplain, Evidence, ValueStat};
+use crate::analysis::{Caveat, DimExplain, Evidence, Explanation, ValueStat};
 use crate::app::explain::{EXPLAIN_SENTENCE, ExplainPane};
 use crate::app::{App, layout};
 
@@ -102,8 +102,11 @@ fn row(name: &str, v: &ValueStat, failures: u32, w: usize, last: &str) -> String
 }
 
 /// What a value's numbers mean, as the last column says it.
-fn meaning(d: &DimExplain) -> &'static str {
-    let Some(v) = d.best() else { return "no failures" };
+fn meaning(r: &Explanation, d: &DimExplain) -> String {
+    let Some(v) = d.best() else { return "no failures".into() };
+    if let Some(first) = d.same_as.and_then(|j| r.dims.get(j)).and_then(|f| Some((f, f.best()?))) {
+        return format!("follows {}", first.1.label);
+    }
     match (v.evidence, v.caveat) {
         (Evidence::None, _) => "no more than its share",
         (Evidence::Strong, _) => "likely cause",
@@ -111,6 +114,7 @@ fn meaning(d: &DimExplain) -> &'static str {
         (_, Some(Caveat::TooFewRuns)) => "too few runs",
         _ => "could be chance",
     }
+    .into()
 }
 
 fn table(p: &ExplainPane, frame: &mut Frame, head: Rect, area: Rect, theme: &Theme) {
@@ -140,7 +144,7 @@ fn table(p: &ExplainPane, frame: &mut Frame, head: Rect, area: Rect, theme: &The
         .take(area.height as usize)
         .map(|(i, d)| {
             let text = match d.best() {
-                Some(v) => row(&d.name, v, r.failures, w, meaning(d)),
+                Some(v) => row(&d.name, v, r.failures, w, &meaning(r, d)),
                 None => format!(" {}—", pad(&fit(&d.name, dw - 1), dw)),
             };
             let text = pad(&fit(&text, w), w);

@@ -213,3 +213,20 @@ fn only_the_runs_of_the_failures_procedures_are_compared() {
     assert_eq!((best.failures, best.tested), (18, 201));
     assert_eq!(best.evidence, Evidence::None, "all the runs compared are of that procedure");
 }
+
+/// Only FX-3 fails: its station S2 holds exactly the same failures, so it is said to follow the
+/// fixture rather than read as a second cause; with FX-4 failing too, the station holds more
+/// and stands on its own.
+#[test]
+fn a_dimension_holding_the_same_failures_as_a_stronger_one_follows_it() {
+    let f = factory(|i| i % 4 == 2 && i < 60);
+    let e = explain(&f, &rail(&f), &ExplainOptions::default());
+    assert_eq!((e.dims[0].name.as_str(), e.dims[0].same_as), ("fixture", None));
+    let station = e.dims.iter().position(|d| d.dim == Dim::Station).unwrap();
+    assert_eq!(e.dims[station].best().unwrap().label, "S2");
+    assert_eq!(e.dims[station].same_as, Some(0), "S2's failures are FX-3's");
+
+    let e = explain(&planted_fixture(), &rail(&planted_fixture()), &ExplainOptions::default());
+    let station = e.dims.iter().find(|d| d.dim == Dim::Station).unwrap();
+    assert_eq!(station.same_as, None, "S2 also holds FX-4's failure");
+}
