@@ -16,41 +16,20 @@ const BATCH: usize = 16;
 
 impl Task {
     pub(super) async fn failures_run_by_run(&self, failing: &[String], why: String) {
-        let of = failing.len();
-        let mut reads = futures::stream::iter(failing.iter().cloned())
-            .map(|id| {
-                self.retrying(move |c, report| {
-                    let id = id.clone();
-                    async move { super::run_head(&c, &id, &report).await }
-                })
-            })
-            .buffered(AT_ONCE);
-        let mut batch = Vec::new();
-        let mut read = 0;
-        loop {
-            let next = reads.next().await;
-            let last = next.is_none();
-            match next {
-                Some(Ok(run)) => {
-                    read += 1;
-                    batch.push(run);
-                }
-                // A run deleted since the list was read has no failure to count.
-                Some(Err(super::ClientError::NotFound(_))) => read += 1,
-                Some(Err(e)) => {
-                    return self.send(WorkerEvent::AnalysisFailures { rows: Err(e), done: true });
-                }
-                None => {}
-            }
-            if last || batch.len() == BATCH {
-                let per_run = Some(PerRun { why: why.clone(), read, of });
-                let runs = std::mem::take(&mut batch);
-                let rows = AnalysisFailureRows { runs, per_run, ..AnalysisFailureRows::default() };
-                self.send(WorkerEvent::AnalysisFailures { rows: Ok(rows), done: last });
-            }
-            if last {
-                return;
-            }
+        let read = self
+            .read_each(
+                failing,
+                why,
+                |run, runs: &mut Vec<RunDetail>| runs.push(run),
+                |runs, per_run, last| {
+                    let rows =
+                        AnalysisFailureRows { runs, per_run, ..AnalysisFailureRows::default() };
+                    self.send(WorkerEvent::AnalysisFailures { rows: Ok(rows), done: last });
+                },
+            )
+            .await;
+        if let Err(e) = read {
+            self.send(WorkerEvent::AnalysisFailures { rows: Err(e), done: true });
         }
     }
 
@@ -58,6 +37,32 @@ impl Task {
     /// attempt, as `/v2/measurements` would list it; how far it is goes out as a failures
     /// answer with nothing in it but the count.
     pub(super) async fn trend_run_by_run(&self, ids: &[String], target: &TrendTarget, why: String) {
+        let keep = |run: RunDetail, rows: &mut Vec<MeasurementRow>| {
+            rows.extend(values_of(&run, target));
+        };
+        let read = self
+            .read_each(ids, why, keep, |rows, per_run, last| {
+                let counted = AnalysisFailureRows { per_run, ..AnalysisFailureRows::default() };
+                self.send(WorkerEvent::AnalysisFailures { rows: Ok(counted), done: false });
+                self.send(WorkerEvent::TrendValues { rows: Ok(rows), done: last });
+            })
+            .await;
+        if let Err(e) = read {
+            self.send(WorkerEvent::TrendValues { rows: Err(e), done: true });
+        }
+    }
+
+    /// Reads each of `ids` whole (without its logs), [`AT_ONCE`] at a time, in order; `keep`
+    /// takes what is wanted of each run, and `send` gets it every [`BATCH`] runs and at the
+    /// end (`last`), with how far the reading is. A run deleted since the list was read counts
+    /// as read; any other failure ends the reading.
+    async fn read_each<T>(
+        &self,
+        ids: &[String],
+        why: String,
+        mut keep: impl FnMut(RunDetail, &mut Vec<T>),
+        mut send: impl FnMut(Vec<T>, Option<PerRun>, bool),
+    ) -> Result<(), super::ClientError> {
         let of = ids.len();
         let mut reads = futures::stream::iter(ids.iter().cloned())
             .map(|id| {
@@ -67,30 +72,25 @@ impl Task {
                 })
             })
             .buffered(AT_ONCE);
-        let (mut read, mut rows) = (0, Vec::new());
+        let (mut read, mut kept) = (0, Vec::new());
         loop {
             let next = reads.next().await;
             let last = next.is_none();
             match next {
-                Some(Ok(run)) => {
-                    read += 1;
-                    rows.extend(values_of(&run, target));
-                }
-                Some(Err(super::ClientError::NotFound(_))) => read += 1,
-                Some(Err(e)) => {
-                    return self.send(WorkerEvent::TrendValues { rows: Err(e), done: true });
-                }
+                Some(Ok(run)) => keep(run, &mut kept),
+                Some(Err(super::ClientError::NotFound(_))) => {}
+                Some(Err(e)) => return Err(e),
                 None => {}
+            }
+            if !last {
+                read += 1;
             }
             if last || read % BATCH == 0 {
                 let per_run = Some(PerRun { why: why.clone(), read, of });
-                let counted = AnalysisFailureRows { per_run, ..AnalysisFailureRows::default() };
-                self.send(WorkerEvent::AnalysisFailures { rows: Ok(counted), done: false });
-                let batch = std::mem::take(&mut rows);
-                self.send(WorkerEvent::TrendValues { rows: Ok(batch), done: last });
+                send(std::mem::take(&mut kept), per_run, last);
             }
             if last {
-                return;
+                return Ok(());
             }
         }
     }
