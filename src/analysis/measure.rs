@@ -222,18 +222,17 @@ impl MeasurementSeries {
     }
 
     /// The runs of the numeric values in view within the current limits and within `share`
-    /// of the limit window from one of them (none without both limits).
-    pub fn near_limit(&self, opts: &TrendOptions, share: f64) -> Vec<RunIdx> {
+    /// of the limit window from one of them; `None` without both limits.
+    pub fn near_limit(&self, opts: &TrendOptions, share: f64) -> Option<Vec<RunIdx>> {
         let (limits, _) = self.current_limits(opts);
-        let (Some(l), Some(u), Some(w)) = (limits.lower, limits.upper, limits.window()) else {
-            return Vec::new();
-        };
+        let (l, u, w) = (limits.lower?, limits.upper?, limits.window().filter(|w| *w > 0.0)?);
         let m = share * w;
-        self.in_view(opts)
+        let near = self
+            .in_view(opts)
             .filter(|p| p.is_numeric() && limits.contains(p.value))
             .filter(|p| p.value - l <= m || u - p.value <= m)
-            .map(|p| p.run)
-            .collect()
+            .map(|p| p.run);
+        Some(near.collect())
     }
 
     pub fn stats(&self, opts: &TrendOptions) -> MeasurementStats {
@@ -252,19 +251,7 @@ impl MeasurementSeries {
         let (cp, cpk, cap) = capability(n, mean.unwrap_or(0.0), std_dev.unwrap_or(0.0), &limits);
         let failures = numeric.clone().filter(|p| p.failed).count() as u32;
         let out_of_limits = numeric.clone().filter(|p| !limits.contains(p.value)).count() as u32;
-        let near_limit = match (limits.lower, limits.upper, limits.window()) {
-            (Some(l), Some(u), Some(w)) if w > 0.0 => {
-                let m = 0.1 * w;
-                Some(
-                    numeric
-                        .filter(|p| {
-                            limits.contains(p.value) && (p.value - l <= m || u - p.value <= m)
-                        })
-                        .count() as u32,
-                )
-            }
-            _ => None,
-        };
+        let near_limit = self.near_limit(opts, 0.1).map(|runs| runs.len() as u32);
         MeasurementStats {
             n,
             non_numeric,

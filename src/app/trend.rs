@@ -145,7 +145,7 @@ impl TrendPane {
             self.series.in_view(&self.opts).filter(|p| p.failed).map(|p| p.run).collect();
         let mut what = format!("failed {name} values");
         if runs.is_empty() {
-            runs = self.series.near_limit(&self.opts, 0.10);
+            runs = self.series.near_limit(&self.opts, 0.10).unwrap_or_default();
             what = format!("{name} values within 10 % of a limit");
         }
         runs.sort_unstable();
