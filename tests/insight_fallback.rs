@@ -5,25 +5,20 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{TimeZone, Utc};
+use common::insight::{load, load_with};
 use common::rows::{NOW, app};
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tofui::app::{App, Effect, Msg};
-use tofui::query::RunQuery;
 use tofui::server::seed::{SeedOptions, seed};
-use tofui::worker::{
-    self, ApiClient, ClientConfig, Fetch, ListRequest, Slot, TrendTarget, WorkerEvent,
-    WorkerRequest, WorkerResponse,
-};
-use tokio::sync::mpsc::unbounded_channel;
+use tofui::worker::{Fetch, TrendTarget, WorkerEvent, WorkerRequest, WorkerResponse};
 
 /// A server in front of `upstream` that has no cross-run phase or measurement list: GETs of
 /// those paths answer 404, every other GET is passed on as it is.
@@ -48,62 +43,6 @@ async fn without_cross_run_lists(upstream: String) -> String {
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move { axum::serve(listener, router).await });
     format!("http://{addr}")
-}
-
-/// Every answer the worker gives to a Pareto load of all runs from `url`, up to the last.
-async fn load(url: &str) -> Vec<WorkerEvent> {
-    load_with(url, |req| Fetch::Analysis { req, failures: true }).await
-}
-
-/// Every answer to the fetch `what` builds over all runs, up to the last.
-async fn load_with(url: &str, what: impl FnOnce(Box<ListRequest>) -> Fetch) -> Vec<WorkerEvent> {
-    let client = ApiClient::new(&ClientConfig {
-        url: url.into(),
-        api_key: USER_KEY.into(),
-        ca_cert: None,
-        timeout: Duration::from_secs(20),
-    })
-    .expect("client");
-    let (out, mut rx) = unbounded_channel();
-    let tx = worker::spawn(client, out);
-    let req = ListRequest {
-        query: RunQuery::default(),
-        sort_by: tofui::api::SortBy::StartedAt,
-        sort_order: tofui::api::SortOrder::Desc,
-        cursor: None,
-        limit: 100,
-        now_ms: NOW,
-        tz: tofui::model::Zone::Fixed(common::rows::utc()),
-        created_after_ms: None,
-    };
-    let fetch = what(Box::new(req));
-    tx.send(WorkerRequest::Fetch { id: 9, slot: Slot::Analysis, fetch }).expect("worker");
-    let mut events = Vec::new();
-    loop {
-        let r = tokio::time::timeout(Duration::from_secs(60), rx.recv())
-            .await
-            .expect("answer in time")
-            .expect("worker alive");
-        let last = match &r.event {
-            WorkerEvent::AnalysisFailures { rows, done } => {
-                assert!(rows.is_ok(), "{rows:?}");
-                *done
-            }
-            WorkerEvent::TrendValues { rows, done } => {
-                assert!(rows.is_ok(), "{rows:?}");
-                *done
-            }
-            WorkerEvent::AnalysisRuns { rows, .. } => {
-                assert!(rows.is_ok(), "{rows:?}");
-                false
-            }
-            other => panic!("unexpected {other:?}"),
-        };
-        events.push(r.event);
-        if last {
-            return events;
-        }
-    }
 }
 
 fn key(c: char) -> Msg {

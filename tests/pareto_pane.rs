@@ -6,7 +6,7 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{TimeZone, Utc};
 use common::rows::{NOW, app};
@@ -16,13 +16,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::Value;
 use tofui::app::{App, Effect, Msg};
-use tofui::query::RunQuery;
 use tofui::server::seed::{SeedOptions, seed};
-use tofui::worker::{
-    self, ApiClient, ClientConfig, Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest,
-    WorkerResponse,
-};
-use tokio::sync::mpsc::unbounded_channel;
+use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 
 async fn server(runs: usize) -> TestServer {
     let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
@@ -34,49 +29,7 @@ async fn server(runs: usize) -> TestServer {
 
 /// Every answer the worker gives to a Pareto load of all runs, up to the last.
 async fn load(s: &TestServer) -> Vec<WorkerEvent> {
-    let client = ApiClient::new(&ClientConfig {
-        url: s.running.url.clone(),
-        api_key: USER_KEY.into(),
-        ca_cert: None,
-        timeout: Duration::from_secs(20),
-    })
-    .expect("client");
-    let (out, mut rx) = unbounded_channel();
-    let tx = worker::spawn(client, out);
-    let req = ListRequest {
-        query: RunQuery::default(),
-        sort_by: tofui::api::SortBy::StartedAt,
-        sort_order: tofui::api::SortOrder::Desc,
-        cursor: None,
-        limit: 100,
-        now_ms: NOW,
-        tz: tofui::model::Zone::Fixed(common::rows::utc()),
-        created_after_ms: None,
-    };
-    let fetch = Fetch::Analysis { req: Box::new(req), failures: true };
-    tx.send(WorkerRequest::Fetch { id: 9, slot: Slot::Analysis, fetch }).expect("worker");
-    let mut events = Vec::new();
-    loop {
-        let r = tokio::time::timeout(Duration::from_secs(30), rx.recv())
-            .await
-            .expect("answer in time")
-            .expect("worker alive");
-        let last = match &r.event {
-            WorkerEvent::AnalysisFailures { rows, done } => {
-                assert!(rows.is_ok(), "{rows:?}");
-                *done
-            }
-            WorkerEvent::AnalysisRuns { rows, .. } => {
-                assert!(rows.is_ok(), "{rows:?}");
-                false
-            }
-            other => panic!("unexpected {other:?}"),
-        };
-        events.push(r.event);
-        if last {
-            return events;
-        }
-    }
+    common::insight::load(&s.running.url).await
 }
 
 fn key(c: char) -> Msg {

@@ -1,0 +1,72 @@
+//! The insight panes' loads through the real worker, answer by answer, as a pane gets them.
+
+use std::time::Duration;
+
+use tofui::query::RunQuery;
+use tofui::worker::{
+    self, ApiClient, ClientConfig, Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest,
+};
+use tokio::sync::mpsc::unbounded_channel;
+
+use super::USER_KEY;
+use super::rows::NOW;
+
+/// Every answer the worker gives to a Pareto load of all runs from `url`, up to the last.
+pub async fn load(url: &str) -> Vec<WorkerEvent> {
+    load_with(url, |req| Fetch::Analysis { req, failures: true }).await
+}
+
+/// Every answer to the fetch `what` builds over all runs, up to the last; each is checked to
+/// be no error.
+pub async fn load_with(
+    url: &str,
+    what: impl FnOnce(Box<ListRequest>) -> Fetch,
+) -> Vec<WorkerEvent> {
+    let client = ApiClient::new(&ClientConfig {
+        url: url.into(),
+        api_key: USER_KEY.into(),
+        ca_cert: None,
+        timeout: Duration::from_secs(20),
+    })
+    .expect("client");
+    let (out, mut rx) = unbounded_channel();
+    let tx = worker::spawn(client, out);
+    let req = ListRequest {
+        query: RunQuery::default(),
+        sort_by: tofui::api::SortBy::StartedAt,
+        sort_order: tofui::api::SortOrder::Desc,
+        cursor: None,
+        limit: 100,
+        now_ms: NOW,
+        tz: tofui::model::Zone::Fixed(super::rows::utc()),
+        created_after_ms: None,
+    };
+    let fetch = what(Box::new(req));
+    tx.send(WorkerRequest::Fetch { id: 9, slot: Slot::Analysis, fetch }).expect("worker");
+    let mut events = Vec::new();
+    loop {
+        let r = tokio::time::timeout(Duration::from_secs(60), rx.recv())
+            .await
+            .expect("answer in time")
+            .expect("worker alive");
+        let last = match &r.event {
+            WorkerEvent::AnalysisFailures { rows, done } => {
+                assert!(rows.is_ok(), "{rows:?}");
+                *done
+            }
+            WorkerEvent::TrendValues { rows, done } => {
+                assert!(rows.is_ok(), "{rows:?}");
+                *done
+            }
+            WorkerEvent::AnalysisRuns { rows, .. } => {
+                assert!(rows.is_ok(), "{rows:?}");
+                false
+            }
+            other => panic!("unexpected {other:?}"),
+        };
+        events.push(r.event);
+        if last {
+            return events;
+        }
+    }
+}
