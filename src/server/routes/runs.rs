@@ -12,7 +12,7 @@ use crate::api::create::RunCreate;
 use crate::server::AppState;
 use crate::server::auth::Caller;
 use crate::server::body::JsonBody;
-use crate::server::error::ApiResult;
+use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::create::{CreateCtx, create_run};
 use crate::server::store::ids::IdSource;
 use crate::server::store::{filter, list, mutate, now_ms, render};
@@ -32,9 +32,33 @@ pub async fn get_run(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let base = st.base_url.clone();
-    let body = read(&st.store, move |c| render::run_detail_json(c, &id, &caller, &base)).await?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    let (base, store) = (st.base_url.clone(), st.store.clone());
+    // Checked and measured first (an error is a plain error answer), then sent as it is read.
+    let (ready, checked) = tokio::sync::oneshot::channel();
+    let (chunks, body) = tokio::sync::mpsc::unbounded_channel();
+    tokio::task::spawn_blocking(move || {
+        let conn = store.reader();
+        let run = match render::run_detail(&conn, &id, &caller, &base) {
+            Ok(run) => run,
+            Err(e) => return drop(ready.send(Err(e))),
+        };
+        if ready.send(Ok(run.len())).is_ok() {
+            let sent = run.write_chunks(|c| chunks.send(Ok(bytes::Bytes::from(c))).is_ok());
+            if let Err(e) = sent {
+                tracing::warn!("reading a run's body failed while sending it: {e}");
+                let _ = chunks.send(Err(std::io::Error::other(e.to_string())));
+            }
+        }
+    });
+    let len =
+        checked.await.map_err(|_| ApiError::internal("The request failed inside the server"))??;
+    let body =
+        futures::stream::unfold(body, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) });
+    let headers = [
+        (header::CONTENT_TYPE, "application/json".to_string()),
+        (header::CONTENT_LENGTH, len.to_string()),
+    ];
+    Ok((headers, axum::body::Body::from_stream(body)).into_response())
 }
 
 pub async fn create(

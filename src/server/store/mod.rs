@@ -39,6 +39,11 @@ const SCHEMA_VERSION: i64 = 3;
 /// What `run_search` indexes for a run: its id and serial, one per line.
 pub const SEARCH_TEXT: &str = "id || char(10) || serial_number";
 const READERS: usize = 4;
+/// How much of the database file a reader maps into memory (SQLite caps it at 2 GiB): read
+/// through the map, a huge run's 66 MiB body comes off its pages in ~10 ms instead of ~90 ms
+/// of `pread` calls, one per 4 KiB page. Readers only: writes go through the writer's file
+/// calls either way. On 32-bit builds the address space is too small to spare.
+const READER_MMAP: i64 = if cfg!(target_pointer_width = "64") { 1 << 31 } else { 0 };
 
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
@@ -91,6 +96,7 @@ impl Store {
         for _ in 0..READERS {
             let c = Connection::open(path).map_err(err)?;
             configure(&c).map_err(err)?;
+            c.pragma_update(None, "mmap_size", READER_MMAP).map_err(err)?;
             readers.push(Mutex::new(c));
         }
         Ok(Arc::new(Store {

@@ -135,62 +135,138 @@ pub fn download_url(base_url: &str, id: &str, token: &str) -> String {
     format!("{base_url}/files/{id}?token={token}")
 }
 
-/// `GET /v2/runs/{id}` as JSON text (its bytes: the stored parts are spliced in as they are,
-/// valid UTF-8 since they were written from strings, not checked again).
-pub fn run_detail_json(
-    conn: &Connection,
+/// How many bytes of a run's body go into one chunk of the answer.
+const CHUNK: usize = 1 << 19;
+
+/// `GET /v2/runs/{id}`, checked and ready to send: its length is known before its first byte,
+/// and its stored parts are read from SQLite as they are sent (`write_chunks`), so a huge run
+/// (66 MiB) is on the wire while the rest is read rather than after. The stored parts were
+/// validated when the run was created; they are spliced in as they are (re-parsing them cost
+/// most of a huge run's GET), straight from SQLite's pages.
+pub struct RunBody<'c> {
+    len: usize,
+    pieces: Vec<Piece<'c>>,
+    // Dropped last: the parts are read from one snapshot, even if the run changes meanwhile.
+    _snapshot: rusqlite::Transaction<'c>,
+}
+
+enum Piece<'c> {
+    Bytes(Vec<u8>),
+    Stored(rusqlite::blob::Blob<'c>),
+}
+
+/// The stored parts' columns, and where each goes among the run's fields.
+const STORED: [&str; 6] = ["phases", "sequences", "logs", "sub_units", "config", "secrets"];
+const FIELDS: [&str; 7] =
+    ["phases", "sequences", "attachments", "logs", "sub_units", "config", "secrets"];
+
+pub fn run_detail<'c>(
+    conn: &'c Connection,
     id: &str,
     caller: &Caller,
     base_url: &str,
-) -> Result<Vec<u8>, ApiError> {
+) -> Result<RunBody<'c>, ApiError> {
+    let snapshot = conn.unchecked_transaction()?;
     let found = find_run(conn, id, caller)?;
     let sql = format!("SELECT {SUMMARY_SELECT} {SUMMARY_FROM} WHERE r.seq = ?1");
     let mut summary =
         conn.prepare_cached(&sql)?.query_row([found.seq], |r| summary_from_row(r, true))?;
     // The stored sequences are spliced in below.
     summary.sequences = None;
-    // The stored parts were validated when the run was created; they are spliced in as they
-    // are, straight from SQLite's buffers (re-parsing them, as `RawValue` would, cost most of a
-    // huge run's GET; copying them twice, a good part of the rest).
-    let attachments = serde_json::to_string(&attachments(conn, found.seq, base_url)?)
+    let attachments = serde_json::to_vec(&attachments(conn, found.seq, base_url)?)
         .map_err(|e| ApiError::internal(e.to_string()))?;
-    let mut head =
-        serde_json::to_string(&summary).map_err(|e| ApiError::internal(e.to_string()))?;
-    if head.pop() != Some('}') {
+    let mut head = serde_json::to_vec(&summary).map_err(|e| ApiError::internal(e.to_string()))?;
+    if head.pop() != Some(b'}') {
         return Err(ApiError::internal("run summary is not an object"));
     }
-    let mut stmt = conn.prepare_cached("SELECT phases, sequences, logs, sub_units, config, secrets FROM run_details WHERE seq = ?1")?;
-    let mut rows = stmt.query([found.seq])?;
-    let row = rows.next()?.ok_or_else(|| ApiError::internal("the run's details are missing"))?;
-    let mut parts: [&[u8]; 6] = [b""; 6];
-    for (i, p) in parts.iter_mut().enumerate() {
-        *p = row
-            .get_ref(i)?
-            .as_bytes()
-            .map_err(|e| ApiError::internal(format!("stored run body is not text: {e}")))?;
+    let mut stored = Vec::with_capacity(STORED.len());
+    for column in STORED {
+        let blob = conn
+            .blob_open(rusqlite::MAIN_DB, "run_details", column, found.seq, true)
+            .map_err(|e| ApiError::internal(format!("the run's details are missing: {e}")))?;
+        stored.push(blob);
     }
-    let fields = [
-        ("phases", parts[0]),
-        ("sequences", parts[1]),
-        ("attachments", attachments.as_bytes()),
-        ("logs", parts[2]),
-        ("sub_units", parts[3]),
-        ("config", parts[4]),
-        ("secrets", parts[5]),
-    ];
-    let mut out = Vec::with_capacity(
-        head.len() + fields.iter().map(|(k, v)| k.len() + v.len() + 4).sum::<usize>() + 1,
-    );
-    out.extend_from_slice(head.as_bytes());
-    for (name, body) in fields {
-        if out.last() != Some(&b'{') {
-            out.push(b',');
+    let mut pieces = Vec::with_capacity(2 * FIELDS.len() + 2);
+    let mut text = head;
+    let mut stored = stored.into_iter();
+    for name in FIELDS {
+        if text.last() != Some(&b'{') {
+            text.push(b',');
         }
-        out.push(b'"');
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(b"\":");
-        out.extend_from_slice(if body.trim_ascii().is_empty() { b"[]" } else { body });
+        text.extend_from_slice(format!("\"{name}\":").as_bytes());
+        if name == "attachments" {
+            text.extend_from_slice(&attachments);
+            continue;
+        }
+        let blob = stored.next().ok_or_else(|| ApiError::internal("stored parts"))?;
+        if blob.len() <= CHUNK {
+            let mut small = vec![0; blob.len()];
+            blob.read_at_exact(&mut small, 0)?;
+            text.extend_from_slice(if small.trim_ascii().is_empty() { b"[]" } else { &small });
+        } else {
+            pieces.push(Piece::Bytes(std::mem::take(&mut text)));
+            pieces.push(Piece::Stored(blob));
+        }
     }
-    out.push(b'}');
-    Ok(out)
+    text.push(b'}');
+    pieces.push(Piece::Bytes(text));
+    let len = pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Bytes(b) => b.len(),
+            Piece::Stored(b) => b.len(),
+        })
+        .sum();
+    Ok(RunBody { len, pieces, _snapshot: snapshot })
+}
+
+impl RunBody<'_> {
+    /// The body's length in bytes (its `Content-Length`).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Hands the body to `emit` in chunks of about `CHUNK` bytes, reading the stored parts as
+    /// it goes; stops early, without error, when `emit` says the answer is no longer wanted.
+    pub fn write_chunks(self, mut emit: impl FnMut(Vec<u8>) -> bool) -> rusqlite::Result<()> {
+        let mut out = Vec::with_capacity(CHUNK);
+        for piece in &self.pieces {
+            match piece {
+                Piece::Bytes(b) => out.extend_from_slice(b),
+                Piece::Stored(blob) => {
+                    let mut at = 0;
+                    while at < blob.len() {
+                        let n = (blob.len() - at).min(CHUNK.saturating_sub(out.len()).max(1));
+                        let start = out.len();
+                        out.resize(start + n, 0);
+                        blob.read_at_exact(&mut out[start..], at)?;
+                        at += n;
+                        if out.len() >= CHUNK
+                            && !emit(std::mem::replace(&mut out, Vec::with_capacity(CHUNK)))
+                        {
+                            return Ok(());
+                        }
+                    }
+                }
+            }
+        }
+        if !out.is_empty() {
+            emit(out);
+        }
+        Ok(())
+    }
+
+    /// The whole body in one buffer.
+    pub fn into_vec(self) -> rusqlite::Result<Vec<u8>> {
+        let mut all = Vec::with_capacity(self.len);
+        self.write_chunks(|c| {
+            all.extend_from_slice(&c);
+            true
+        })?;
+        Ok(all)
+    }
 }
