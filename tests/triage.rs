@@ -104,6 +104,43 @@ fn a_failed_write_keeps_the_run_and_loses_nothing_else() {
 }
 
 #[test]
+fn a_typed_disposition_whose_write_fails_is_back_on_the_line_and_enter_retries_it() {
+    let (mut app, mut server) = setup(100, 30);
+    press(&mut app, &mut server, "T");
+    assert_eq!(shown(&app), Some(serial(1)));
+    server.fail_next.insert(row(1).id.to_string());
+    press(&mut app, &mut server, "tloose cable J3\n");
+    let t = app.triage().expect("still in the queue");
+    assert_eq!(shown(&app), Some(serial(1)), "the run stays");
+    assert_eq!(app.mode(), Mode::TriageText, "typing again");
+    assert_eq!(t.typing.as_ref().map(|i| i.value()), Some("loose cable J3"), "nothing retyped");
+    let why = t.invalid.as_deref().expect("why, beside the text");
+    assert!(why.contains("HTTP 500") && why.contains("enter retries"), "{why}");
+    assert!(server.get(1).is_empty());
+    press(&mut app, &mut server, "\n");
+    assert_eq!(server.get(1), json!({"triage": "loose cable J3"}).as_object().unwrap());
+    assert_eq!(shown(&app), Some(serial(3)), "recorded: the next run");
+}
+
+#[test]
+fn a_signal_keeps_the_disposition_being_typed_or_sent() {
+    let (mut app, mut server) = setup(100, 30);
+    press(&mut app, &mut server, "T");
+    assert_eq!(app.recovery("demo"), None, "nothing typed yet");
+    press(&mut app, &mut server, "tbent pin");
+    let r = app.recovery("demo").expect("the text typed is kept");
+    assert_eq!(r.targets.iter().map(|t| t.run_id.as_str()).collect::<Vec<_>>(), [&*row(1).id]);
+    assert_eq!(r.changes, *json!({"triage": "bent pin"}).as_object().unwrap());
+    // Sent but not answered yet: kept too (writing it again changes nothing).
+    let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), 0);
+    let r = app.recovery("demo").expect("unacknowledged");
+    assert_eq!(r.changes, *json!({"triage": "bent pin"}).as_object().unwrap());
+    serve(&mut app, &mut server, fx);
+    assert_eq!(app.recovery("demo"), None, "recorded: nothing left to keep");
+    assert_eq!(shown(&app), Some(serial(3)));
+}
+
+#[test]
 fn leaving_keeps_what_was_recorded_and_t_resumes_with_the_rest() {
     let (mut app, mut server) = setup(100, 30);
     press(&mut app, &mut server, "T1s4");

@@ -1,5 +1,6 @@
 //! Edits a signal must not lose: when SIGHUP or SIGTERM ends the dashboard with metadata edits
-//! unsaved or unacknowledged, the event loop writes them down ([`App::recovery`]); the next
+//! unsaved or unacknowledged (in the editor, or a triage disposition typed or on its way), the
+//! event loop writes them down ([`App::recovery`]); the next
 //! start against the same instance offers them back ([`App::offer_recovery`]). What is
 //! written holds the instance, the runs and the changes, never the API key.
 
@@ -33,19 +34,18 @@ impl Recovery {
 }
 
 impl App {
-    /// The open editor's unsaved or unacknowledged edits, the line being typed included.
+    /// The open editor's unsaved or unacknowledged edits, the line being typed included; else
+    /// the triage queue's disposition being typed or sent (restored into the editor, for
+    /// the run it was meant for).
     pub fn recovery(&self, instance: &str) -> Option<Recovery> {
-        self.stack.iter().rev().find_map(|p| match p {
+        let (targets, changes) = self.stack.iter().rev().find_map(|p| match p {
             Pane::Editor(ed) => {
-                let changes = ed.unsaved();
-                (!changes.is_empty()).then(|| Recovery {
-                    instance: instance.to_string(),
-                    targets: ed.targets.clone(),
-                    changes,
-                })
+                Some((ed.targets.clone(), ed.unsaved())).filter(|(_, c)| !c.is_empty())
             }
+            Pane::Triage(t) => t.unsaved().map(|(target, changes)| (vec![target], changes)),
             _ => None,
-        })
+        })?;
+        Some(Recovery { instance: instance.to_string(), targets, changes })
     }
 
     /// Asks whether to restore `r` into the editor.

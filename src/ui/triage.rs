@@ -131,7 +131,11 @@ fn message_line(t: &TriagePane, frame: &mut Frame, area: Rect, theme: &Theme) {
             Span::styled("█", theme.key()),
         ];
         if let Some(why) = &t.invalid {
-            spans.push(Span::styled(format!("  {why}"), theme.error()));
+            let used: usize = spans.iter().map(|s| super::text::width(&s.content)).sum();
+            spans.push(Span::styled(
+                fit(&format!("  {why}"), w.saturating_sub(used)),
+                theme.error(),
+            ));
         }
         Line::from(spans)
     } else if let Some(s) = &t.saving {

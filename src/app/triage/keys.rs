@@ -27,7 +27,7 @@ impl TriagePane {
                     None
                 };
                 // Kept when it cannot be sent yet (the run still loading).
-                if self.invalid.is_none() && self.record(Value::String(text), cx) {
+                if self.invalid.is_none() && self.record(Value::String(text), true, cx) {
                     self.typing = None;
                 }
             }

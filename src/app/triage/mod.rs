@@ -38,6 +38,8 @@ pub enum Stage {
 pub struct Saving {
     pub id: RequestId,
     pub value: Value,
+    /// Typed (`t`), not a preset: given back to type on if the write fails.
+    typed: bool,
     /// The key's value before (`None`: the run did not have it), for undo.
     before: Option<Value>,
 }
@@ -133,7 +135,7 @@ impl TriagePane {
     }
 
     /// `1`–`9` or a typed disposition: sent for the run shown; whether it was.
-    fn record(&mut self, value: Value, cx: &mut Ctx) -> bool {
+    fn record(&mut self, value: Value, typed: bool, cx: &mut Ctx) -> bool {
         if self.saving.is_some() {
             cx.flash("still recording the last one…");
             return false;
@@ -149,7 +151,7 @@ impl TriagePane {
         let mut changes = Map::new();
         changes.insert(key.clone(), value.clone());
         let id = cx.mutate(Fetch::UpdateMetadata { run_id: item.run_id.clone(), changes });
-        self.saving = Some(Saving { id, value, before });
+        self.saving = Some(Saving { id, value, typed, before });
         self.error = None;
         true
     }
@@ -187,13 +189,34 @@ impl TriagePane {
                     }
                     other => other.to_string(),
                 };
-                self.error = Some(format!(
-                    "{} not recorded: {why} · stays queued; press again to retry",
-                    item.serial
-                ));
+                let again = if s.typed {
+                    // The text typed is not lost: it is back on the line, enter retries.
+                    self.typing = Some(Input::new(text_of(&s.value)));
+                    self.invalid = Some(format!("not recorded: {why} · enter retries"));
+                    "record it again"
+                } else {
+                    "press again to retry"
+                };
+                self.error =
+                    Some(format!("{} not recorded: {why} · stays queued; {again}", item.serial));
                 Outcome::Stay
             }
         }
+    }
+
+    /// The disposition typed or on its way to the server, as the change it makes to the run
+    /// shown: what a signal must not lose (see `recovery`).
+    pub fn unsaved(&self) -> Option<(Target, Map<String, Value>)> {
+        let value = match (&self.saving, &self.typing) {
+            (Some(s), _) => s.value.clone(),
+            (None, Some(i)) if !i.value().trim().is_empty() => {
+                Value::String(i.value().trim().to_string())
+            }
+            _ => return None,
+        };
+        let item = self.current()?;
+        let target = Target::run(item.run_id.clone(), item.serial.clone());
+        Some((target, Map::from_iter([(self.settings.key.clone(), value)])))
     }
 
     /// Fetches the next run ahead while this one is shown.
@@ -248,7 +271,7 @@ impl Component for TriagePane {
         match a {
             Action::Dispose(i) => match self.settings.presets.get(i as usize) {
                 Some(p) => {
-                    self.record(Value::String(p.clone()), cx);
+                    self.record(Value::String(p.clone()), false, cx);
                 }
                 None => cx.flash(format!(
                     "no preset {}: [triage] presets has {}",
