@@ -120,6 +120,36 @@ async fn delete_removes_runs_and_a_station_key_is_refused() {
     assert!(matches!(e, WorkerEvent::Done(Err(ClientError::NotFound(_)))), "{e:?}");
 }
 
+/// Many marked runs go a hundred ids a request: one URL of them all would be refused (414).
+#[tokio::test]
+async fn deleting_many_runs_deletes_each_of_them() {
+    let anchor = Utc::now().duration_trunc(TimeDelta::hours(1)).expect("hour");
+    let s = TestServer::start_with(move |st| {
+        seed(st, &SeedOptions { runs: 300, seed: 3, anchor }).expect("seed");
+    })
+    .await;
+    let ids: Vec<String> = {
+        let conn = s.running.store.reader();
+        let mut stmt = conn.prepare("SELECT id FROM runs ORDER BY seq LIMIT 250").expect("sql");
+        stmt.query_map([], |r| r.get(0)).expect("ids").collect::<Result<_, _>>().expect("ids")
+    };
+    let before = s.run_count().await;
+    let mut w = W::new(&s.running.url, USER_KEY, Duration::from_secs(10));
+    let e = w.run(Fetch::DeleteRuns { ids: ids.clone() }).await;
+    let WorkerEvent::Done(Ok(mut deleted)) = e else { panic!("{e:?}") };
+    deleted.sort();
+    let mut want = ids.clone();
+    want.sort();
+    assert_eq!(deleted, want);
+    assert_eq!(s.run_count().await, before - 250);
+    // Some of them again, with one that still exists: it is deleted, the others were gone.
+    let more = first_ids(&s, 1).await;
+    let again: Vec<String> = ids[..150].iter().chain(&more).cloned().collect();
+    let e = w.run(Fetch::DeleteRuns { ids: again }).await;
+    let WorkerEvent::Done(Ok(deleted)) = e else { panic!("{e:?}") };
+    assert_eq!(deleted, more);
+}
+
 #[tokio::test]
 async fn upload_then_download_is_byte_identical() {
     let s = server().await;

@@ -25,6 +25,7 @@ impl ApiError {
             StatusCode::METHOD_NOT_ALLOWED => "METHOD_NOT_SUPPORTED",
             StatusCode::CONFLICT => "CONFLICT",
             StatusCode::PAYLOAD_TOO_LARGE => "PAYLOAD_TOO_LARGE",
+            StatusCode::URI_TOO_LONG => "URI_TOO_LONG",
             StatusCode::UNPROCESSABLE_ENTITY => "UNPROCESSABLE_CONTENT",
             StatusCode::SERVICE_UNAVAILABLE => "SERVICE_UNAVAILABLE",
             _ => "INTERNAL_SERVER_ERROR",

@@ -2,7 +2,8 @@
 //! needs. A connection must send a request's headers in time (also when idle between
 //! requests), only so many are open at once (more are closed at once), and
 //! an error answer to a request whose body was not read says `Connection: close`, so a
-//! keep-alive client does not send its next request into a closed connection.
+//! keep-alive client does not send its next request into a closed connection. URLs longer
+//! than a hosted instance's proxies take are refused.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -32,6 +33,23 @@ impl Default for Limits {
         Limits { header_timeout: Duration::from_secs(30), max_connections: 512 }
     }
 }
+/// The longest request target (path and query) accepted, as by the proxies in front of a
+/// hosted instance (8 to 16 KiB): a client that builds longer URLs fails here as it would
+/// there, not only in the field.
+pub const MAX_URI: usize = 8 * 1024;
+
+/// Refuses a request whose URL is longer than [`MAX_URI`] with a 414.
+pub async fn refuse_long_uri(req: Request, next: Next) -> Response {
+    use axum::response::IntoResponse;
+    let len = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if len > MAX_URI {
+        let why = format!("The request's URL is {len} bytes long; at most {MAX_URI} are accepted");
+        return super::error::ApiError::new(axum::http::StatusCode::URI_TOO_LONG, why)
+            .into_response();
+    }
+    next.run(req).await
+}
+
 /// How long open requests may finish after a shutdown is asked for.
 const DRAIN: Duration = Duration::from_secs(5);
 

@@ -95,6 +95,7 @@ pub fn router(state: AppState, keys: KeyTable) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn(listen::close_after_unread_error))
+        .layer(axum::middleware::from_fn(listen::refuse_long_uri))
         .with_state(state)
 }
 

@@ -9,7 +9,7 @@
 use serde_json::value::RawValue;
 
 use super::client::ClientError;
-use super::{ANALYSIS_CAP, AnalysisFailureRows, ListRequest, Task, WorkerEvent};
+use super::{ANALYSIS_CAP, AnalysisFailureRows, IDS_PER_REQUEST, ListRequest, Task, WorkerEvent};
 use crate::api::crossrun::{MeasurementListRequest, Paging, PhaseListRequest, RunScope};
 use crate::api::{ListMeta, Outcome, PhaseOutcome, RunOutcome, RunSummary};
 
@@ -37,6 +37,16 @@ fn decode(body: &[u8]) -> Result<(Vec<RunSummary>, usize, bool), ClientError> {
         let bad = page.data.len() - rows.len();
         (rows, bad, page.meta.has_more)
     })
+}
+
+/// The request's parameters, once per hundred of its run ids (undo's read of many marked
+/// runs; a filter of many `ids`); as they are when they have fewer.
+fn by_ids(params: Vec<(&'static str, String)>) -> Vec<Vec<(&'static str, String)>> {
+    if params.iter().filter(|(k, _)| *k == "ids").count() <= IDS_PER_REQUEST {
+        return vec![params];
+    }
+    let (ids, rest): (Vec<_>, Vec<_>) = params.into_iter().partition(|(k, _)| *k == "ids");
+    ids.chunks(IDS_PER_REQUEST).map(|c| rest.iter().chain(c).cloned().collect()).collect()
 }
 
 /// What the runs' load learnt for the failures' load.
@@ -86,87 +96,102 @@ impl Task {
         params.push(("sort_order", "desc".into()));
         params.push(("include_metadata", "true".into()));
         params.push(("limit", PAGE.to_string()));
-        let mut offset = 0usize;
-        loop {
-            let asks = (0..AHEAD).map(|k| {
-                let mut p = params.clone();
-                let at = offset + k * PAGE;
-                if at > 0 {
-                    p.push(("cursor", at.to_string()));
-                }
-                self.retrying(move |c, report| {
-                    let p = p.clone();
-                    async move { c.list_runs_raw(&p, &report).await }
-                })
-            });
-            let bodies = futures::future::join_all(asks).await;
-            let mut rows = Vec::new();
-            let mut unreadable = 0;
-            let mut more = true;
-            for body in bodies {
-                let page = body.and_then(|b| decode(&b));
-                match page {
-                    Ok((r, bad, has_more)) => {
-                        rows.extend(
-                            r.into_iter().filter(|r| req.query.keeps_serial(&r.unit.serial_number)),
-                        );
-                        unreadable += bad;
-                        offset += PAGE;
-                        if !has_more {
-                            more = false;
-                            break;
-                        }
+        let chunks = by_ids(params);
+        let last = chunks.len() - 1;
+        // A chunk of ids is one page.
+        let ahead = if last > 0 { 1 } else { AHEAD };
+        // Pages asked for in earlier chunks, toward the cap.
+        let mut before = 0usize;
+        for (chunk, params) in chunks.into_iter().enumerate() {
+            let mut offset = 0usize;
+            loop {
+                let asks = (0..ahead).map(|k| {
+                    let mut p = params.clone();
+                    let at = offset + k * PAGE;
+                    if at > 0 {
+                        p.push(("cursor", at.to_string()));
                     }
-                    Err(e) => {
-                        if !rows.is_empty() {
-                            let (done, capped) = (false, false);
+                    self.retrying(move |c, report| {
+                        let p = p.clone();
+                        async move { c.list_runs_raw(&p, &report).await }
+                    })
+                });
+                let bodies = futures::future::join_all(asks).await;
+                let mut rows = Vec::new();
+                let mut unreadable = 0;
+                let mut more = true;
+                for body in bodies {
+                    let page = body.and_then(|b| decode(&b));
+                    match page {
+                        Ok((r, bad, has_more)) => {
+                            rows.extend(
+                                r.into_iter()
+                                    .filter(|r| req.query.keeps_serial(&r.unit.serial_number)),
+                            );
+                            unreadable += bad;
+                            offset += PAGE;
+                            if !has_more {
+                                more = false;
+                                break;
+                            }
+                        }
+                        Err(e) => {
+                            if !rows.is_empty() {
+                                let (done, capped) = (false, false);
+                                self.send(WorkerEvent::AnalysisRuns {
+                                    rows: Ok(rows),
+                                    unreadable,
+                                    done,
+                                    capped,
+                                });
+                            }
+                            let (done, capped) = (true, false);
                             self.send(WorkerEvent::AnalysisRuns {
-                                rows: Ok(rows),
-                                unreadable,
+                                rows: Err(e),
+                                unreadable: 0,
                                 done,
                                 capped,
                             });
+                            return None;
                         }
-                        let (done, capped) = (true, false);
-                        self.send(WorkerEvent::AnalysisRuns {
-                            rows: Err(e),
-                            unreadable: 0,
-                            done,
-                            capped,
-                        });
-                        return None;
                     }
                 }
-            }
-            // At the cap the pane is told more exist; nothing more is fetched.
-            let capped = more && offset >= ANALYSIS_CAP;
-            let done = !more || capped;
-            if failures {
-                for r in &rows {
-                    if !loaded.procedures.contains(&r.procedure.id) {
-                        loaded.procedures.push(r.procedure.id.clone());
-                    }
-                    if let Some(t) = r.started_at.map(|t| t.timestamp_millis()) {
-                        let (lo, hi) = loaded.span.unwrap_or((t, t));
-                        loaded.span = Some((lo.min(t), hi.max(t)));
-                    }
-                    loaded.ids.push(r.id.clone());
-                    if matches!(
-                        r.outcome,
-                        Some(RunOutcome::Fail | RunOutcome::Error | RunOutcome::Timeout)
-                    ) {
-                        loaded.failing.push(r.id.clone());
+                // At the cap the pane is told more exist; nothing more is fetched.
+                let capped = more && before + offset >= ANALYSIS_CAP;
+                let chunk_done = !more || capped;
+                let done = capped || (chunk_done && chunk == last);
+                if failures {
+                    for r in &rows {
+                        if !loaded.procedures.contains(&r.procedure.id) {
+                            loaded.procedures.push(r.procedure.id.clone());
+                        }
+                        if let Some(t) = r.started_at.map(|t| t.timestamp_millis()) {
+                            let (lo, hi) = loaded.span.unwrap_or((t, t));
+                            loaded.span = Some((lo.min(t), hi.max(t)));
+                        }
+                        loaded.ids.push(r.id.clone());
+                        if matches!(
+                            r.outcome,
+                            Some(RunOutcome::Fail | RunOutcome::Error | RunOutcome::Timeout)
+                        ) {
+                            loaded.failing.push(r.id.clone());
+                        }
                     }
                 }
-            }
-            self.send(WorkerEvent::AnalysisRuns { rows: Ok(rows), unreadable, done, capped });
-            if let Some(tx) = span_so_far {
-                tx.send_replace(loaded.span);
-            }
-            if done {
-                return Some(loaded);
+                self.send(WorkerEvent::AnalysisRuns { rows: Ok(rows), unreadable, done, capped });
+                if let Some(tx) = span_so_far {
+                    tx.send_replace(loaded.span);
+                }
+                if done {
+                    return Some(loaded);
+                }
+                if chunk_done {
+                    before += offset;
+                    break;
+                }
             }
         }
+        Some(loaded)
     }
 
     /// Failing phases, then failing measurements, of each procedure over `span`, page by page.

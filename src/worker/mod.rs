@@ -37,6 +37,9 @@ use crate::query::to_params;
 
 /// Longest wait between attempts while the server cannot be reached.
 const MAX_OFFLINE_DELAY: Duration = Duration::from_secs(15);
+/// Run ids per request: a hundred keep a URL near 4 KiB (the proxies in front of a hosted
+/// instance refuse 8 to 16 KiB).
+const IDS_PER_REQUEST: usize = 100;
 
 /// State the worker's tasks share: the row interner and names already resolved.
 #[derive(Default)]

@@ -20,8 +20,25 @@ impl ApiClient {
             .map(|_| ())
     }
 
-    /// `DELETE /v2/runs?ids=…`: the ids the server deleted.
+    /// `DELETE /v2/runs?ids=…`, a hundred ids a request: the ids the server deleted. A
+    /// request none of whose runs exist (404) is not an error unless none of any request
+    /// did; any other error stops there (those already deleted count as gone on a retry).
     pub async fn delete_runs(&self, ids: &[String]) -> Result<Vec<String>, ClientError> {
+        let (mut deleted, mut gone) = (Vec::new(), None);
+        for chunk in ids.chunks(super::IDS_PER_REQUEST) {
+            match self.delete_chunk(chunk).await {
+                Ok(d) => deleted.extend(d),
+                Err(ClientError::NotFound(m)) => gone = Some(m),
+                Err(e) => return Err(e),
+            }
+        }
+        match gone {
+            Some(m) if deleted.is_empty() => Err(ClientError::NotFound(m)),
+            _ => Ok(deleted),
+        }
+    }
+
+    async fn delete_chunk(&self, ids: &[String]) -> Result<Vec<String>, ClientError> {
         let query: Vec<(&str, String)> = ids.iter().map(|i| ("ids", i.clone())).collect();
         let body = self.send_json(Method::DELETE, &["runs"], &query, None).await?;
         #[derive(serde::Deserialize)]
