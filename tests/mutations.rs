@@ -293,6 +293,41 @@ fn delete_asks_typing_the_count_for_several_and_removes_only_what_the_server_del
 }
 
 #[test]
+fn a_delete_that_stops_partway_removes_what_went_and_keeps_the_rest_to_try_again() {
+    let mut app = loaded_list();
+    press(&mut app, "   ");
+    press(&mut app, "D");
+    let fx = press(&mut app, "3\n");
+    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else {
+        panic!("delete")
+    };
+    let error = Box::new(ClientError::Status { status: 500, message: "disk full".into() });
+    let done = vec!["run-000000".to_string()];
+    app.update(
+        Msg::Worker(WorkerResponse {
+            id,
+            event: WorkerEvent::Done(Err(ClientError::Partly { done, error })),
+        }),
+        NOW,
+    );
+    assert_eq!(app.list().rows.len(), 9, "the deleted one left the list");
+    assert!(!app.list().rows.iter().any(|r| &*r.id == "run-000000"));
+    let d = app.delete().expect("the dialog stays");
+    assert_eq!(d.ids, ["run-000001", "run-000002"]);
+    assert_eq!(d.serials.len(), 2);
+    let err = d.error.clone().expect("why");
+    assert!(err.contains("deleted 1; the other 2 not") && err.contains("disk full"), "{err}");
+    assert!(press(&mut app, "\n").is_empty(), "the new count is typed first");
+    let fx = press(&mut app, "2\n");
+    let Some(Effect::Send(WorkerRequest::Fetch { fetch: Fetch::DeleteRuns { ids }, .. })) =
+        fx.into_iter().next()
+    else {
+        panic!("retry")
+    };
+    assert_eq!(ids, ["run-000001", "run-000002"], "only the rest");
+}
+
+#[test]
 fn readonly_hides_and_refuses_every_change() {
     let mut app = loaded_list();
     app.set_readonly();

@@ -141,6 +141,40 @@ fn a_signal_keeps_the_disposition_being_typed_or_sent() {
 }
 
 #[test]
+fn a_typed_disposition_refused_by_the_key_is_kept_or_not_offered_again() {
+    use tofui::app::Effect;
+    use tofui::worker::{ClientError, WorkerRequest};
+    for (error, kept) in [
+        (ClientError::Unauthorized("key revoked".into()), true),
+        (ClientError::Forbidden("read-only key".into()), false),
+    ] {
+        let (mut app, mut server) = setup(100, 30);
+        press(&mut app, &mut server, "Ttbent pin");
+        let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), 0);
+        let id = fx
+            .iter()
+            .find_map(|e| match e {
+                Effect::Send(WorkerRequest::Fetch { id, .. }) => Some(*id),
+                _ => None,
+            })
+            .expect("the write");
+        let event = WorkerEvent::Done(Err(error.clone()));
+        app.update(Msg::Worker(WorkerResponse { id, event }), 0);
+        let t = app.triage().expect("the queue");
+        if kept {
+            // Blocked on the key: the text is back on the line, and a signal would keep it.
+            assert_eq!(t.typing.as_ref().map(|i| i.value()), Some("bent pin"), "{error}");
+            let r = app.recovery("demo").expect("kept");
+            assert_eq!(r.changes, *json!({"triage": "bent pin"}).as_object().unwrap());
+        } else {
+            // Nothing can be written with this key: no line to retry a sure refusal from.
+            assert!(t.typing.is_none(), "{error}");
+            assert!(t.error.as_deref().is_some_and(|e| e.contains("not recorded")));
+        }
+    }
+}
+
+#[test]
 fn leaving_keeps_what_was_recorded_and_t_resumes_with_the_rest() {
     let (mut app, mut server) = setup(100, 30);
     press(&mut app, &mut server, "T1s4");

@@ -457,6 +457,18 @@ async fn many_runs_read_by_id_arrive_all_and_once_within_url_limits() {
     let long: String = ids.iter().map(|id| format!("ids={id}&")).collect();
     let (status, err) = s.get(&format!("/runs?{long}")).await;
     assert_eq!(status, 414, "{err}");
+    // With a body left unread, the connection is closed after the refusal.
+    let resp = s
+        .http
+        .post(s.api(&format!("/runs?{long}")))
+        .bearer_auth(USER_KEY)
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(resp.status().as_u16(), 414);
+    assert_eq!(resp.headers().get("connection").map(|v| v.as_bytes()), Some(&b"close"[..]));
 
     h.next += 1;
     let mut req = ListRequest {

@@ -150,6 +150,43 @@ async fn deleting_many_runs_deletes_each_of_them() {
     assert_eq!(deleted, more);
 }
 
+/// A bulk delete whose second request fails says what the first one deleted.
+#[tokio::test]
+async fn a_bulk_delete_that_fails_partway_says_what_was_deleted() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    tofui::init_tls();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        let mut n = 0;
+        while let Ok((mut sock, _)) = listener.accept().await {
+            n += 1;
+            let mut buf = vec![0u8; 65536];
+            let got = sock.read(&mut buf).await.unwrap_or(0);
+            let head = String::from_utf8_lossy(&buf[..got]).to_string();
+            let line = head.lines().next().unwrap_or_default().to_string();
+            let ids: Vec<&str> =
+                line.split(['?', '&', ' ']).filter_map(|p| p.strip_prefix("ids=")).collect();
+            let (status, body) = if n == 1 {
+                ("200 OK", json!({ "id": ids }).to_string())
+            } else {
+                ("500 Internal Server Error", r#"{"message":"disk full"}"#.to_string())
+            };
+            let answer = format!(
+                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = sock.write_all(answer.as_bytes()).await;
+        }
+    });
+    let ids: Vec<String> = (0..150).map(|i| format!("r{i}")).collect();
+    let mut w = W::new(&url, USER_KEY, Duration::from_secs(10));
+    let e = w.run(Fetch::DeleteRuns { ids: ids.clone() }).await;
+    let WorkerEvent::Done(Err(ClientError::Partly { done, error })) = e else { panic!("{e:?}") };
+    assert_eq!(done, ids[..100]);
+    assert!(matches!(*error, ClientError::Status { status: 500, .. }), "{error:?}");
+}
+
 #[tokio::test]
 async fn upload_then_download_is_byte_identical() {
     let s = server().await;

@@ -54,6 +54,24 @@ impl DeletePane {
                     format!("deleted {deleted}; {missing} did not exist any more")
                 });
             }
+            Err(ClientError::Partly { done, error }) => {
+                // Those deleted leave every view; the others stay here, to try again (their
+                // count typed anew).
+                let keep: Vec<bool> = self.ids.iter().map(|i| !done.contains(i)).collect();
+                let mut k = keep.iter();
+                self.ids.retain(|_| *k.next().unwrap_or(&true));
+                let mut k = keep.iter();
+                self.serials.retain(|_| *k.next().unwrap_or(&true));
+                let (left, gone) = (self.ids.len(), done.len());
+                cx.announce(News::Deleted(done));
+                (self.pending, self.typed) = (None, Input::default());
+                let again =
+                    if left > 1 { format!("type {left} and enter") } else { "enter".into() };
+                self.error = Some(format!(
+                    "deleted {gone}; the other {left} not: {error}; {again} tries again"
+                ));
+                return Outcome::Stay;
+            }
             Err(ClientError::NotFound(_)) => cx.flash(
                 "these runs did not exist any more (deleted meanwhile?); removed from the list",
             ),

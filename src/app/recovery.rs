@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use super::ask::{Ask, AskPane};
 use super::editor::Target;
+use super::triage::TriagePane;
 use super::{App, Pane};
 
 /// The unsaved metadata edits of one editor.
@@ -36,7 +37,8 @@ impl Recovery {
 impl App {
     /// The open editor's unsaved or unacknowledged edits, the line being typed included; else
     /// the triage queue's disposition being typed or sent (restored into the editor, for
-    /// the run it was meant for).
+    /// the run it was meant for). One set: the topmost pane's (an editor opened over a queue
+    /// whose write is still in flight wins; that write most likely landed).
     pub fn recovery(&self, instance: &str) -> Option<Recovery> {
         let (targets, changes) = self.stack.iter().rev().find_map(|p| match p {
             Pane::Editor(ed) => {
@@ -53,5 +55,22 @@ impl App {
         let mut ask = AskPane::new(Ask::RestoreEdits);
         ask.recovery = Some(Box::new(r));
         self.stack.push(Pane::Ask(Box::new(ask)));
+    }
+}
+
+impl TriagePane {
+    /// The disposition typed or on its way to the server, as the change it makes to its run:
+    /// what a signal must not lose (see `recovery`).
+    pub fn unsaved(&self) -> Option<(Target, Map<String, Value>)> {
+        let (target, value) = match (&self.saving, &self.typing) {
+            (Some(s), _) => (s.target.clone(), s.value.clone()),
+            (None, Some(i)) if !i.value().trim().is_empty() => {
+                let item = self.current()?;
+                let target = Target::run(item.run_id.clone(), item.serial.clone());
+                (target, Value::String(i.value().trim().to_string()))
+            }
+            _ => return None,
+        };
+        Some((target, Map::from_iter([(self.settings.key.clone(), value)])))
     }
 }

@@ -94,8 +94,9 @@ pub fn router(state: AppState, keys: KeyTable) -> Router {
         .merge(files)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(axum::middleware::from_fn(listen::close_after_unread_error))
+        // Inside the close-after-error layer: a refused request's unread body closes too.
         .layer(axum::middleware::from_fn(listen::refuse_long_uri))
+        .layer(axum::middleware::from_fn(listen::close_after_unread_error))
         .with_state(state)
 }
 

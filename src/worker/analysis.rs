@@ -157,9 +157,9 @@ impl Task {
                     }
                 }
                 // At the cap the pane is told more exist; nothing more is fetched.
-                let capped = more && before + offset >= ANALYSIS_CAP;
-                let chunk_done = !more || capped;
-                let done = capped || (chunk_done && chunk == last);
+                let rest = more || chunk < last;
+                let capped = rest && before + offset >= ANALYSIS_CAP;
+                let done = !rest || capped;
                 if failures {
                     for r in &rows {
                         if !loaded.procedures.contains(&r.procedure.id) {
@@ -185,7 +185,7 @@ impl Task {
                 if done {
                     return Some(loaded);
                 }
-                if chunk_done {
+                if !more {
                     before += offset;
                     break;
                 }

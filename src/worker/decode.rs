@@ -138,9 +138,9 @@ fn raw<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, 
 /// A huge run's head on two threads: its phases are decoded on one while the other finds
 /// where its logs end (the two are nearly all of its bytes: 27 and 37 of 66 MiB); the rest is
 /// decoded with `null` in their places. Both are found by their keys (`"phases":`, `"logs":`:
-/// with its quotes unescaped, such a text can only be a key); the rest's decoding then
-/// checks that both were cut exactly where the run's own fields are, not inside something
-/// else. `None`, and the body is decoded whole, when a body is small or any of this fails.
+/// with its quotes unescaped, such a text can only be a key or a key's end); the rest's
+/// decoding then checks that both were cut exactly where the run's own fields are, not inside
+/// something else. `None`, and the body is decoded whole, when a body is small or any of this fails.
 fn decode_split(body: &[u8]) -> Option<(RunDetail, Option<std::ops::Range<usize>>)> {
     if body.len() < SPLIT_ABOVE {
         return None;

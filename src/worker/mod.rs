@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod client;
 mod decode;
 pub mod download;
+mod error;
 mod export;
 mod failures;
 pub mod messages;

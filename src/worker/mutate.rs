@@ -22,14 +22,15 @@ impl ApiClient {
 
     /// `DELETE /v2/runs?ids=…`, a hundred ids a request: the ids the server deleted. A
     /// request none of whose runs exist (404) is not an error unless none of any request
-    /// did; any other error stops there (those already deleted count as gone on a retry).
+    /// did; any other error stops there, with what was deleted before it (`Partly`).
     pub async fn delete_runs(&self, ids: &[String]) -> Result<Vec<String>, ClientError> {
         let (mut deleted, mut gone) = (Vec::new(), None);
         for chunk in ids.chunks(super::IDS_PER_REQUEST) {
             match self.delete_chunk(chunk).await {
                 Ok(d) => deleted.extend(d),
                 Err(ClientError::NotFound(m)) => gone = Some(m),
-                Err(e) => return Err(e),
+                Err(e) if deleted.is_empty() => return Err(e),
+                Err(e) => return Err(ClientError::Partly { done: deleted, error: Box::new(e) }),
             }
         }
         match gone {

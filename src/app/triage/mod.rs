@@ -37,6 +37,8 @@ pub enum Stage {
 #[derive(Debug, Clone)]
 pub struct Saving {
     pub id: RequestId,
+    /// The run it is for (the one shown when it was sent).
+    pub target: Target,
     pub value: Value,
     /// Typed (`t`), not a preset: given back to type on if the write fails.
     typed: bool,
@@ -151,7 +153,8 @@ impl TriagePane {
         let mut changes = Map::new();
         changes.insert(key.clone(), value.clone());
         let id = cx.mutate(Fetch::UpdateMetadata { run_id: item.run_id.clone(), changes });
-        self.saving = Some(Saving { id, value, typed, before });
+        let target = Target::run(item.run_id.clone(), item.serial.clone());
+        self.saving = Some(Saving { id, target, value, typed, before });
         self.error = None;
         true
     }
@@ -159,64 +162,57 @@ impl TriagePane {
     /// The server answered the disposition sent.
     fn recorded_one(&mut self, result: Result<Vec<String>, ClientError>, cx: &mut Ctx) -> Outcome {
         let Some(s) = self.saving.take() else { return Outcome::Stay };
-        let Some(item) = self.items.get_mut(self.pos) else { return Outcome::Stay };
-        match result {
+        // Where the run written is in the queue now (a delete meanwhile may have moved it).
+        let at = self.items.iter().position(|i| i.run_id == s.target.run_id);
+        let shown = at.is_some() && at == Some(self.pos);
+        let serial = s.target.serial.clone();
+        let e = match result {
             Ok(_) => {
-                item.recorded = Some(s.value.clone());
-                let target = Target::run(item.run_id.clone(), item.serial.clone());
-                let run_id = item.run_id.clone();
-                let what = format!("triage of {} ({})", item.serial, text_of(&s.value));
-                let keys = vec![(self.settings.key.clone(), s.before, Some(s.value))];
+                let what = format!("triage of {serial} ({})", text_of(&s.value));
+                let keys = vec![(self.settings.key.clone(), s.before, Some(s.value.clone()))];
+                let target = s.target.clone();
                 cx.shared.undo = Some(Undo { what, runs: vec![UndoRun { target, keys }] });
-                cx.changed(&run_id);
+                cx.changed(&s.target.run_id);
+                let Some(at) = at else { return Outcome::Stay };
+                self.items[at].recorded = Some(s.value);
+                if !shown {
+                    return Outcome::Stay;
+                }
                 self.pos += 1;
-                self.show(cx)
+                return self.show(cx);
             }
-            Err(e) => {
-                let why = match e {
-                    ClientError::Unauthorized(m) => {
-                        cx.block(m);
-                        return Outcome::Stay;
-                    }
-                    ClientError::Forbidden(m) => {
-                        // Nothing here can be written: the queue's keys go with the editor's.
-                        let q = |a| matches!(a, Action::Dispose(_) | Action::DisposeText);
-                        cx.shared.keymap.remove_action(q);
-                        cx.forbidden(Action::EditMetadata, &m)
-                    }
-                    ClientError::NotFound(_) => {
-                        "the run no longer exists (deleted meanwhile?)".into()
-                    }
-                    other => other.to_string(),
-                };
-                let again = if s.typed {
-                    // The text typed is not lost: it is back on the line, enter retries.
-                    self.typing = Some(Input::new(text_of(&s.value)));
-                    self.invalid = Some(format!("not recorded: {why} · enter retries"));
-                    "record it again"
-                } else {
-                    "press again to retry"
-                };
-                self.error =
-                    Some(format!("{} not recorded: {why} · stays queued; {again}", item.serial));
-                Outcome::Stay
-            }
-        }
-    }
-
-    /// The disposition typed or on its way to the server, as the change it makes to the run
-    /// shown: what a signal must not lose (see `recovery`).
-    pub fn unsaved(&self) -> Option<(Target, Map<String, Value>)> {
-        let value = match (&self.saving, &self.typing) {
-            (Some(s), _) => s.value.clone(),
-            (None, Some(i)) if !i.value().trim().is_empty() => {
-                Value::String(i.value().trim().to_string())
-            }
-            _ => return None,
+            Err(e) => e,
         };
-        let item = self.current()?;
-        let target = Target::run(item.run_id.clone(), item.serial.clone());
-        Some((target, Map::from_iter([(self.settings.key.clone(), value)])))
+        // The text typed is not lost: back on the line while its run is shown (enter retries),
+        // else said; not where nothing can be written (403).
+        let typed = s.typed && !matches!(e, ClientError::Forbidden(_));
+        if typed && shown {
+            self.typing = Some(Input::new(text_of(&s.value)));
+        } else if typed {
+            cx.flash(format!("{serial}: “{}” not recorded", text_of(&s.value)));
+        }
+        let why = match e {
+            ClientError::Unauthorized(m) => {
+                cx.block(m);
+                return Outcome::Stay;
+            }
+            ClientError::Forbidden(m) => {
+                // Nothing here can be written: the queue's keys go with the editor's.
+                let q = |a| matches!(a, Action::Dispose(_) | Action::DisposeText);
+                cx.shared.keymap.remove_action(q);
+                cx.forbidden(Action::EditMetadata, &m)
+            }
+            ClientError::NotFound(_) => "the run no longer exists (deleted meanwhile?)".into(),
+            other => other.to_string(),
+        };
+        let again = if typed && shown {
+            self.invalid = Some(format!("not recorded: {why} · enter retries"));
+            "record it again"
+        } else {
+            "press again to retry"
+        };
+        self.error = Some(format!("{serial} not recorded: {why} · stays queued; {again}"));
+        Outcome::Stay
     }
 
     /// Fetches the next run ahead while this one is shown.
