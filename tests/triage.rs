@@ -175,6 +175,46 @@ fn a_typed_disposition_refused_by_the_key_is_kept_or_not_offered_again() {
 }
 
 #[test]
+fn a_write_answered_after_its_run_was_deleted_is_not_pinned_on_the_next_run() {
+    use tofui::app::Effect;
+    use tofui::worker::{Fetch, WorkerRequest};
+    let sent = |fx: &[Effect], what: fn(&Fetch) -> bool| {
+        fx.iter()
+            .find_map(|e| match e {
+                Effect::Send(WorkerRequest::Fetch { id, fetch, .. }) if what(fetch) => Some(*id),
+                _ => None,
+            })
+            .expect("sent")
+    };
+    let (mut app, mut server) = setup(100, 30);
+    press(&mut app, &mut server, "T");
+    assert_eq!(shown(&app), Some(serial(1)));
+    // A preset for run 1, not answered yet; meanwhile run 1 is opened whole and deleted.
+    let key = |c| Msg::Key(KeyEvent::new(c, KeyModifiers::NONE));
+    let fx = app.update(key(KeyCode::Char('2')), 0);
+    let write = sent(&fx, |f| matches!(f, Fetch::UpdateMetadata { .. }));
+    press(&mut app, &mut server, "\n");
+    let fx = app.update(key(KeyCode::Char('D')), 0);
+    assert!(fx.is_empty(), "{fx:?}");
+    let fx = app.update(key(KeyCode::Enter), 0);
+    let delete = sent(&fx, |f| matches!(f, Fetch::DeleteRuns { .. }));
+    let gone = vec![row(1).id.to_string()];
+    let fx = app
+        .update(Msg::Worker(WorkerResponse { id: delete, event: WorkerEvent::Done(Ok(gone)) }), 0);
+    serve(&mut app, &mut server, fx);
+    assert_eq!(shown(&app), Some(serial(3)), "the deleted run left the queue");
+    // Now the write's answer: it was run 1's, not run 3's.
+    let fx = app.update(
+        Msg::Worker(WorkerResponse { id: write, event: WorkerEvent::Done(Ok(Vec::new())) }),
+        0,
+    );
+    serve(&mut app, &mut server, fx);
+    let t = app.triage().expect("the queue");
+    assert_eq!(shown(&app), Some(serial(3)), "run 3 is not skipped");
+    assert!(t.items.iter().all(|i| i.recorded.is_none()), "nothing recorded on run 3");
+}
+
+#[test]
 fn leaving_keeps_what_was_recorded_and_t_resumes_with_the_rest() {
     let (mut app, mut server) = setup(100, 30);
     press(&mut app, &mut server, "T1s4");
