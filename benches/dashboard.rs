@@ -6,29 +6,24 @@
 //!
 //! `cargo bench --bench dashboard` (env `TOFUI_BENCH_RUNS` to change the 100,000).
 
+mod common;
+
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{FixedOffset, Utc};
+use common::{KEY, ms};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tofui::app::{App, Effect, Msg, Session};
-use tofui::server::seed::{SeedOptions, seed};
-use tofui::server::store::Store;
 use tofui::worker::{self, ApiClient, ClientConfig, Fetch, WorkerRequest};
-
-const KEY: &str = "bench-key";
 
 fn pct(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 /// Counts the bytes a terminal backend writes.
@@ -157,15 +152,7 @@ async fn main() {
     tofui::init_tls();
     let runs: usize =
         std::env::var("TOFUI_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
-    let dir = tempfile::tempdir().expect("dir");
-    let db = dir.path().join("bench.sqlite3");
-    let store = Store::open(&db).expect("store");
-    let t = Instant::now();
-    seed(&store, &SeedOptions { runs, seed: 42, anchor: Utc::now() }).expect("seed");
-    println!("seeded {runs} runs in {:.1} s", t.elapsed().as_secs_f64());
-    drop(store);
-    let server =
-        tofui::server::start_at(&db, "127.0.0.1:0", Some(KEY), None).await.expect("server");
+    let (dir, server) = common::seeded_server(runs).await;
     let url = server.url.clone();
     let log = dir.path().join("tofui.log");
 

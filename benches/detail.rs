@@ -5,51 +5,22 @@
 //!
 //! `cargo bench --bench detail`
 
-use std::io::Write;
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{FixedOffset, Utc};
+use common::{KEY, Sink, ms, pct, terminal};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use ratatui::layout::Rect;
-use ratatui::{Terminal, TerminalOptions, Viewport};
 use tofui::app::cache::CachedRun;
 use tofui::app::{App, Msg, Session};
 use tofui::server::seed::{SeedOptions, seed, seed_huge};
 use tofui::server::store::Store;
 use tofui::worker::client::silent;
 use tofui::worker::{ApiClient, ClientConfig};
-
-const KEY: &str = "bench-key";
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn pct(v: &mut [Duration], p: f64) -> Duration {
-    v.sort();
-    v[((v.len() as f64 - 1.0) * p).round() as usize]
-}
-
-struct Sink;
-
-impl Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn terminal() -> Terminal<CrosstermBackend<Sink>> {
-    Terminal::with_options(
-        CrosstermBackend::new(Sink),
-        TerminalOptions { viewport: Viewport::Fixed(Rect::new(0, 0, 120, 40)) },
-    )
-    .expect("terminal")
-}
 
 fn key(app: &mut App, c: KeyCode) {
     let now = app.shared.now_ms;
@@ -127,7 +98,7 @@ async fn main() {
             "opened from what was fetched: {fx:?}"
         );
         let t2 = Instant::now();
-        let mut term = terminal();
+        let mut term = terminal(120, 40);
         term.draw(|f| tofui::ui::render(&app, f)).expect("draw");
         let t3 = Instant::now();
         let logs =
@@ -215,7 +186,7 @@ async fn main() {
     );
     for _ in 0..10 {
         let cached = CachedRun { run: run.clone(), logs: None, logs_pending: false };
-        let mut term = terminal();
+        let mut term = terminal(120, 40);
         let t0 = Instant::now();
         let fx = app.open_run_for_bench(huge.clone(), Some(cached));
         term.draw(|f| tofui::ui::render(&app, f)).expect("draw");
@@ -238,7 +209,7 @@ async fn main() {
     );
 
     // Scrolling, with everything open in the tree.
-    let mut term = terminal();
+    let mut term = terminal(120, 40);
     key(&mut app, KeyCode::Char('+'));
     term.draw(|f| tofui::ui::render(&app, f)).expect("draw");
     let visible = app.run().and_then(|d| d.loaded()).map_or(0, |l| l.tree.visible.len());

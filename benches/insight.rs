@@ -7,51 +7,18 @@
 //!
 //! `cargo bench --bench insight` (env `TOFUI_BENCH_RUNS` to change the run count).
 
-use std::io::Write;
+mod common;
+
 use std::time::{Duration, Instant};
 
 use chrono::{FixedOffset, Utc};
+use common::{KEY, ms, pct, terminal};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::backend::CrosstermBackend;
-use ratatui::layout::Rect;
-use ratatui::{Terminal, TerminalOptions, Viewport};
 use tofui::app::{App, Effect, Msg, Session};
-use tofui::server::seed::{SeedOptions, seed};
-use tofui::server::store::Store;
 use tofui::worker::{self, ApiClient, ClientConfig, WorkerRequest, WorkerResponse};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
-const KEY: &str = "bench-key";
 const FILTER: &str = "proc:\"PCB Functional Test\" since:30d";
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn pct(v: &mut [Duration], p: f64) -> Duration {
-    v.sort();
-    v[((v.len() as f64 - 1.0) * p).round() as usize]
-}
-
-struct Sink;
-
-impl Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn terminal() -> Terminal<CrosstermBackend<Sink>> {
-    let area = Rect::new(0, 0, 160, 48);
-    Terminal::with_options(
-        CrosstermBackend::new(Sink),
-        TerminalOptions { viewport: Viewport::Fixed(area) },
-    )
-    .expect("terminal")
-}
 
 fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
     app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), Utc::now().timestamp_millis())
@@ -95,7 +62,7 @@ async fn time_pane(
     rx: &mut UnboundedReceiver<WorkerResponse>,
     key: char,
 ) -> Timing {
-    let mut term = terminal();
+    let mut term = terminal(160, 48);
     let t0 = Instant::now();
     let fx = press(app, KeyCode::Char(key));
     send(worker, fx);
@@ -139,15 +106,7 @@ async fn main() {
     tofui::init_tls();
     let runs: usize =
         std::env::var("TOFUI_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000);
-    let dir = tempfile::tempdir().expect("dir");
-    let db = dir.path().join("bench.sqlite3");
-    let store = Store::open(&db).expect("store");
-    let t = Instant::now();
-    seed(&store, &SeedOptions { runs, seed: 42, anchor: Utc::now() }).expect("seed");
-    println!("seeded {runs} runs in {:.1} s", t.elapsed().as_secs_f64());
-    drop(store);
-    let server =
-        tofui::server::start_at(&db, "127.0.0.1:0", Some(KEY), None).await.expect("server");
+    let (_dir, server) = common::seeded_server(runs).await;
     let client = ApiClient::new(&ClientConfig {
         url: server.url.clone(),
         api_key: KEY.into(),
@@ -228,7 +187,7 @@ async fn time_trend(
         let fx = press(app, KeyCode::Char('j'));
         send(worker, fx);
     }
-    let mut term = terminal();
+    let mut term = terminal(160, 48);
     for round in 0..3 {
         let t0 = Instant::now();
         let fx = press(app, KeyCode::Char('t'));

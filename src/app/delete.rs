@@ -57,11 +57,11 @@ impl DeletePane {
             Err(ClientError::Partly { done, error }) => {
                 // Those deleted leave every view; the others stay here, to try again (their
                 // count typed anew).
-                let keep: Vec<bool> = self.ids.iter().map(|i| !done.contains(i)).collect();
-                let mut k = keep.iter();
-                self.ids.retain(|_| *k.next().unwrap_or(&true));
-                let mut k = keep.iter();
-                self.serials.retain(|_| *k.next().unwrap_or(&true));
+                (self.ids, self.serials) = std::mem::take(&mut self.ids)
+                    .into_iter()
+                    .zip(std::mem::take(&mut self.serials))
+                    .filter(|(id, _)| !done.contains(id))
+                    .unzip();
                 let (left, gone) = (self.ids.len(), done.len());
                 cx.announce(News::Deleted(done));
                 (self.pending, self.typed) = (None, Input::default());

@@ -58,23 +58,49 @@ pub async fn blocking<T: Send + 'static>(
 
 /// A run with its logs kept as raw JSON: the logs of a huge run are most of its bytes and of
 /// its decoding time, and the first screen does not need them. (Field for field `RunDetail`,
-/// but for `logs`.)
+/// but for `logs`.) Its phases are `P`: decoded (`Option<Vec<Phase>>`), or kept as raw JSON
+/// (`Raw`) where they were decoded apart.
 #[derive(serde::Deserialize)]
-struct RunHead<'a> {
+struct RunHead<'a, P> {
     #[serde(flatten)]
     summary: crate::api::RunSummary,
     #[serde(default)]
-    phases: Option<Vec<crate::api::Phase>>,
+    phases: P,
     #[serde(default)]
     attachments: Option<Vec<crate::api::Attachment>>,
     #[serde(default, borrow)]
-    logs: Option<&'a RawValue>,
+    logs: Raw<'a>,
     #[serde(default)]
     sub_units: Option<Vec<crate::api::SubUnit>>,
     #[serde(default)]
     config: Vec<crate::api::ConfigEntry>,
     #[serde(default)]
     secrets: Vec<crate::api::SecretEntry>,
+}
+
+impl<P> RunHead<'_, P> {
+    /// The run, without its logs, with these phases.
+    fn detail(self, phases: Option<Vec<crate::api::Phase>>) -> RunDetail {
+        RunDetail {
+            summary: self.summary,
+            phases,
+            attachments: self.attachments,
+            logs: None,
+            sub_units: self.sub_units,
+            config: self.config,
+            secrets: self.secrets,
+        }
+    }
+}
+
+/// A field's JSON text as it is, `null` too (which `Option<&RawValue>` would make `None`).
+#[derive(Default)]
+struct Raw<'a>(Option<&'a RawValue>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Raw<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <&'a RawValue>::deserialize(d).map(|r| Raw(Some(r)))
+    }
 }
 
 /// Decodes a run without its logs; returns where in `body` the logs' JSON is, to decode next
@@ -89,51 +115,18 @@ pub fn decode_run_head(
 }
 
 fn decode_whole(body: &[u8]) -> Result<(RunDetail, Option<std::ops::Range<usize>>), ClientError> {
-    let h: RunHead =
+    let mut h: RunHead<Option<Vec<crate::api::Phase>>> =
         serde_json::from_slice(body).map_err(|e| ClientError::Decode(e.to_string()))?;
-    let logs = h.logs.filter(|l| l.get() != "null").map(|l| {
+    let logs = h.logs.0.filter(|l| l.get() != "null").map(|l| {
         let start = l.get().as_ptr() as usize - body.as_ptr() as usize;
         start..start + l.get().len()
     });
-    let run = RunDetail {
-        summary: h.summary,
-        phases: h.phases,
-        attachments: h.attachments,
-        logs: None,
-        sub_units: h.sub_units,
-        config: h.config,
-        secrets: h.secrets,
-    };
-    Ok((run, logs))
+    let phases = h.phases.take();
+    Ok((h.detail(phases), logs))
 }
 
 /// Above this size a run's head is decoded on two threads.
 const SPLIT_ABOVE: usize = 1 << 20;
-
-/// The run with its phases and logs cut out, to check that they were cut at the run's own
-/// fields.
-#[derive(serde::Deserialize)]
-struct Rest<'a> {
-    #[serde(flatten)]
-    summary: crate::api::RunSummary,
-    #[serde(default, borrow, deserialize_with = "raw")]
-    phases: Option<&'a RawValue>,
-    #[serde(default)]
-    attachments: Option<Vec<crate::api::Attachment>>,
-    #[serde(default, borrow, deserialize_with = "raw")]
-    logs: Option<&'a RawValue>,
-    #[serde(default)]
-    sub_units: Option<Vec<crate::api::SubUnit>>,
-    #[serde(default)]
-    config: Vec<crate::api::ConfigEntry>,
-    #[serde(default)]
-    secrets: Vec<crate::api::SecretEntry>,
-}
-
-/// A field's JSON text as it is, `null` too (which `Option` would make `None`).
-fn raw<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
-    serde::Deserialize::deserialize(d).map(Some)
-}
 
 /// A huge run's head on two threads: its phases are decoded on one while the other finds
 /// where its logs end (the two are nearly all of its bytes: 27 and 37 of 66 MiB); the rest is
@@ -174,23 +167,15 @@ fn decode_split(body: &[u8]) -> Option<(RunDetail, Option<std::ops::Range<usize>
         from = end;
     }
     rest.extend_from_slice(&body[from..]);
-    let r: Rest = serde_json::from_slice(&rest).ok()?;
-    let at = |v: Option<&RawValue>| v.map(|v| v.get().as_ptr() as usize - rest.as_ptr() as usize);
+    // The rest, with its phases and logs as cut: both must be where the `null`s were put.
+    let r: RunHead<Raw> = serde_json::from_slice(&rest).ok()?;
+    let at = |v: &Raw| v.0.map(|v| v.get().as_ptr() as usize - rest.as_ptr() as usize);
     let null_of = |start| nulls[usize::from(cuts[0].0 != start)];
-    if at(r.phases) != Some(null_of(phases_at)) || at(r.logs) != Some(null_of(logs_at)) {
+    if at(&r.phases) != Some(null_of(phases_at)) || at(&r.logs) != Some(null_of(logs_at)) {
         return None;
     }
     let logs = (&body[logs_at..logs_end] != b"null").then_some(logs_at..logs_end);
-    let run = RunDetail {
-        summary: r.summary,
-        phases,
-        attachments: r.attachments,
-        logs: None,
-        sub_units: r.sub_units,
-        config: r.config,
-        secrets: r.secrets,
-    };
-    Some((run, logs))
+    Some((r.detail(phases), logs))
 }
 
 /// The JSON value that starts at `body[at]`, and the index after it.

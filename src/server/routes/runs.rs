@@ -42,7 +42,7 @@ pub async fn get_run(
             Ok(run) => run,
             Err(e) => return drop(ready.send(Err(e))),
         };
-        if ready.send(Ok(run.len())).is_ok() {
+        if ready.send(Ok(run.content_length())).is_ok() {
             let sent = run.write_chunks(|c| chunks.send(Ok(bytes::Bytes::from(c))).is_ok());
             if let Err(e) = sent {
                 tracing::warn!("reading a run's body failed while sending it: {e}");

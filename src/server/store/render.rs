@@ -155,8 +155,7 @@ enum Piece<'c> {
     Stored(rusqlite::blob::Blob<'c>),
 }
 
-/// The stored parts' columns, and where each goes among the run's fields.
-const STORED: [&str; 6] = ["phases", "sequences", "logs", "sub_units", "config", "secrets"];
+/// The run's fields after its summary: each a column of `run_details` but `attachments`.
 const FIELDS: [&str; 7] =
     ["phases", "sequences", "attachments", "logs", "sub_units", "config", "secrets"];
 
@@ -179,16 +178,8 @@ pub fn run_detail<'c>(
     if head.pop() != Some(b'}') {
         return Err(ApiError::internal("run summary is not an object"));
     }
-    let mut stored = Vec::with_capacity(STORED.len());
-    for column in STORED {
-        let blob = conn
-            .blob_open(rusqlite::MAIN_DB, "run_details", column, found.seq, true)
-            .map_err(|e| ApiError::internal(format!("the run's details are missing: {e}")))?;
-        stored.push(blob);
-    }
     let mut pieces = Vec::with_capacity(2 * FIELDS.len() + 2);
     let mut text = head;
-    let mut stored = stored.into_iter();
     for name in FIELDS {
         if text.last() != Some(&b'{') {
             text.push(b',');
@@ -198,7 +189,9 @@ pub fn run_detail<'c>(
             text.extend_from_slice(&attachments);
             continue;
         }
-        let blob = stored.next().ok_or_else(|| ApiError::internal("stored parts"))?;
+        let blob = conn
+            .blob_open(rusqlite::MAIN_DB, "run_details", name, found.seq, true)
+            .map_err(|e| ApiError::internal(format!("the run's details are missing: {e}")))?;
         if blob.len() <= CHUNK {
             let mut small = vec![0; blob.len()];
             blob.read_at_exact(&mut small, 0)?;
@@ -221,13 +214,9 @@ pub fn run_detail<'c>(
 }
 
 impl RunBody<'_> {
-    /// The body's length in bytes (its `Content-Length`).
-    pub fn len(&self) -> usize {
+    /// The body's length in bytes.
+    pub fn content_length(&self) -> usize {
         self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 
     /// Hands the body to `emit` in chunks of about `CHUNK` bytes, reading the stored parts as
