@@ -532,6 +532,99 @@ async fn views_from_the_config_switch_save_and_come_back_after_a_restart() {
     .expect("tui test");
 }
 
+/// Issue 24 items 1–2: `:w NAME` writes that view only (another view's temporary filter stays
+/// temporary and out of the file), and `:move`, `<`, `>` change the file's order, which a
+/// restart then shows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saving_a_view_keeps_the_others_and_moves_reach_the_file() {
+    let s = server(200).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let cfg = dir.path().join("fresh").join("config.toml");
+    let (url, cfg_s) = (s.running.url.clone(), cfg.to_string_lossy().to_string());
+    tokio::task::spawn_blocking(move || {
+        let names = |text: &str| -> Vec<String> {
+            let doc: toml_edit::DocumentMut = text.parse().expect("the file is TOML");
+            doc["views"]
+                .as_array_of_tables()
+                .expect("views")
+                .iter()
+                .map(|t| {
+                    format!("{}={}", t["name"].as_str().unwrap(), t["query"].as_str().unwrap())
+                })
+                .collect()
+        };
+        let mut t = Tui::start_env(&url, USER_KEY, &[], &[("TOFUI_CONFIG", &cfg_s)]);
+        t.wait_for("the default views", |s| s.contains("2 Failures") && s.contains("3 Last 24 h"));
+        t.send("2");
+        t.send("/");
+        t.send("\x15since:7d\r");
+        t.wait_for("the temporary filter", |s| s.contains("2 Failures*"));
+        t.send("1");
+        t.send("/");
+        t.send("\x15station:\"line 1\"\r");
+        t.wait_for("the second temporary filter", |s| s.contains("1 All runs*"));
+        t.send(":");
+        t.send("w Line1\r");
+        t.wait_for("the new view saved", |s| s.contains("4 Line1") && s.contains("views saved"));
+        let text = std::fs::read_to_string(&cfg_s).expect("config written");
+        assert_eq!(
+            names(&text),
+            [
+                "All runs=",
+                "Failures=outcome:fail,error,timeout",
+                "Last 24 h=since:24h",
+                "Line1=station:\"line 1\""
+            ],
+            "only Line1 took a typed filter: {text}"
+        );
+        let screen = t.screen();
+        assert!(screen.contains("2 Failures*"), "Failures' filter is still temporary: {screen}");
+        assert!(!screen.contains("1 All runs*"), "All runs shows its saved filter: {screen}");
+        t.send(":");
+        t.send("move 1\r");
+        t.wait_for("Line1 first", |s| s.contains("1 Line1") && s.contains("views saved"));
+        let text = std::fs::read_to_string(&cfg_s).expect("config");
+        assert_eq!(names(&text)[0], "Line1=station:\"line 1\"", "{text}");
+        t.send(">");
+        t.wait_for("Line1 second", |s| s.contains("2 Line1"));
+        // The write is asynchronous: wait for the file rather than the footer.
+        let t0 = Instant::now();
+        let order = loop {
+            let order = names(&std::fs::read_to_string(&cfg_s).expect("config"));
+            if order[1].starts_with("Line1") || t0.elapsed() > Duration::from_secs(10) {
+                break order;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert_eq!(
+            order,
+            [
+                "All runs=",
+                "Line1=station:\"line 1\"",
+                "Failures=outcome:fail,error,timeout",
+                "Last 24 h=since:24h"
+            ]
+        );
+        t.send("q");
+        assert!(t.wait_exit().success());
+        // Restart: the order and the filters from the file.
+        let mut t = Tui::start_env(&url, USER_KEY, &[], &[("TOFUI_CONFIG", &cfg_s)]);
+        let first = t.wait_for("the saved order", |s| {
+            s.contains("1 All runs") && s.contains("2 Line1") && s.contains("3 Failures")
+        });
+        let tabs = first.lines().find(|l| l.contains("2 Line1")).expect("the tab bar");
+        assert!(!tabs.contains('*'), "every view shows its saved filter: {first}");
+        t.send("3");
+        t.wait_for("Failures' saved filter", |s| {
+            s.lines().next().is_some_and(|l| l.contains("outcome:FAIL,ERROR,TIMEOUT"))
+        });
+        t.send("q");
+        assert!(t.wait_exit().success());
+    })
+    .await
+    .expect("tui test");
+}
+
 /// An example program built next to the tests (plain `cargo test` builds the examples; when
 /// running one test target alone, `cargo build --examples` first).
 fn example(name: &str) -> PathBuf {

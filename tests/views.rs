@@ -287,3 +287,22 @@ fn a_new_failure_found_by_live_mode_keeps_its_mark_in_the_failures_tab() {
     let second: String = t.backend().to_string().lines().nth(4).unwrap_or_default().into();
     assert!(!second.starts_with("\"*"), "only it: {second}");
 }
+
+#[test]
+fn a_failed_write_leaves_the_view_marked_as_not_saved() {
+    let mut app = three_views();
+    press(&mut app, "/");
+    press(&mut app, "outcome:pass\n");
+    assert!(app.runs.modified(0));
+    let fx = press(&mut app, ":w\n");
+    let saved = fx
+        .iter()
+        .find_map(|e| if let Effect::SaveViews(v) = e { Some(v.clone()) } else { None })
+        .expect("config write asked");
+    assert_eq!(saved[0].view.query, "outcome:PASS");
+    assert_eq!(saved[1].view.query, "outcome:fail,error,timeout", "the others as saved");
+    assert!(!app.runs.modified(0), "counts as saved while the write is on its way");
+    app.update(Msg::ViewsSaved(Err("disk full".into())), NOW);
+    assert!(app.runs.modified(0), "the file does not have it: still marked *");
+    assert!(screen_of(&app).contains("views not saved: disk full"));
+}

@@ -74,8 +74,12 @@ pub fn save_views(path: &Path, profile: Option<&str>, entries: &[ViewEntry]) -> 
         .and_then(Item::as_array_of_tables)
         .map(|a| a.iter().cloned().collect())
         .unwrap_or_default();
+    // The document is written in the order of its tables' positions, not of the array: the
+    // views take the places the old ones had, in their new order (a new view after the last).
+    let mut places: Vec<isize> = old.iter().filter_map(Table::position).collect();
+    places.sort_unstable();
     let mut views = ArrayOfTables::new();
-    for e in entries {
+    for (i, e) in entries.iter().enumerate() {
         // Reuse the table the view came from, with its comments.
         let mut t = e
             .origin
@@ -85,6 +89,9 @@ pub fn save_views(path: &Path, profile: Option<&str>, entries: &[ViewEntry]) -> 
             })
             .unwrap_or_default();
         fill(&mut t, &e.view);
+        if let Some(&p) = places.get(i).or(places.last()) {
+            t.set_position(p);
+        }
         views.push(t);
     }
     container.insert("views", Item::ArrayOfTables(views));

@@ -29,8 +29,12 @@ pub struct RunsPane {
     pub views: Vec<ViewTab>,
     pub active: usize,
     next_view_id: u32,
-    /// The views as the config file has them.
+    /// The views as the config file has them (or will, once the writes asked for are done).
     pub saved_views: Vec<ViewConfig>,
+    /// The views the file is known to hold, and the writes on their way: a failed write puts
+    /// `saved_views` back to what is on disk.
+    on_disk: Vec<ViewConfig>,
+    writing: std::collections::VecDeque<Vec<ViewConfig>>,
     /// `:export FILE` on its way to the file.
     pub export: Option<super::export::Pending>,
     /// Another pane fetches runs ahead (the triage queue): the list does not.
@@ -49,6 +53,8 @@ impl Default for RunsPane {
             active: 0,
             next_view_id: 1,
             saved_views: Vec::new(),
+            on_disk: Vec::new(),
+            writing: Default::default(),
             export: None,
             prefetch_paused: false,
             failures: FailureColumn::default(),

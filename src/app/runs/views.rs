@@ -54,6 +54,7 @@ impl RunsPane {
             return;
         }
         self.saved_views = configs.to_vec();
+        self.on_disk = configs.to_vec();
         let live = self.list.live_ms;
         self.views.clear();
         for (i, c) in configs.iter().take(MAX_VIEWS).enumerate() {
@@ -138,58 +139,78 @@ impl RunsPane {
         let v = self.views.remove(self.active);
         self.views.insert(to, v);
         self.active = to;
-        self.save_views(cx);
+        self.save_views(None, cx);
     }
 
-    /// The views as they are to be written.
-    pub(crate) fn view_entries(&self) -> Vec<ViewEntry> {
+    /// The views as they are to be written: view `saving` (if any) with the filter and sort it
+    /// shows, every other one with the filter and sort it was saved with (a temporary filter
+    /// stays temporary), or what it shows when it was never saved.
+    pub(crate) fn view_entries(&self, saving: Option<usize>) -> Vec<ViewEntry> {
         self.views
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                let l = if i == self.active {
-                    &self.list
-                } else {
-                    v.saved.as_ref().unwrap_or(&self.list)
+                let stored =
+                    v.origin.as_ref().and_then(|o| self.saved_views.iter().find(|s| &s.name == o));
+                let view = match stored {
+                    Some(s) if saving != Some(i) => {
+                        ViewConfig { name: v.name.clone(), columns: v.columns.clone(), ..s.clone() }
+                    }
+                    _ => {
+                        let l = if i == self.active {
+                            &self.list
+                        } else {
+                            v.saved.as_ref().unwrap_or(&self.list)
+                        };
+                        // The query as the user wrote it in the file, when it still means the same.
+                        let written = stored
+                            .map(|s| s.query.clone())
+                            .filter(|q| parse(q).ok().as_ref() == Some(&l.query));
+                        ViewConfig {
+                            name: v.name.clone(),
+                            query: written.unwrap_or_else(|| l.query.to_line()),
+                            sort: (l.sort_by != SortBy::StartedAt)
+                                .then(|| l.sort_by.as_str().to_string()),
+                            order: (l.sort_order != SortOrder::Desc)
+                                .then(|| l.sort_order.as_str().to_string()),
+                            columns: v.columns.clone(),
+                        }
+                    }
                 };
-                // The query as the user wrote it in the file, when it still means the same.
-                let written = v
-                    .origin
-                    .as_ref()
-                    .and_then(|o| self.saved_views.iter().find(|s| &s.name == o))
-                    .map(|s| s.query.clone())
-                    .filter(|q| parse(q).ok().as_ref() == Some(&l.query));
-                ViewEntry {
-                    origin: v.origin.clone(),
-                    view: ViewConfig {
-                        name: v.name.clone(),
-                        query: written.unwrap_or_else(|| l.query.to_line()),
-                        sort: (l.sort_by != SortBy::StartedAt)
-                            .then(|| l.sort_by.as_str().to_string()),
-                        order: (l.sort_order != SortOrder::Desc)
-                            .then(|| l.sort_order.as_str().to_string()),
-                        columns: v.columns.clone(),
-                    },
-                }
+                ViewEntry { origin: v.origin.clone(), view }
             })
             .collect()
     }
 
-    fn save_views(&mut self, cx: &mut Ctx) {
-        cx.effect(Effect::SaveViews(self.view_entries()));
+    /// Asks for the views to be written, view `saving` with what it shows. From now on they
+    /// count as saved (the `*` marks follow), until the write fails.
+    fn save_views(&mut self, saving: Option<usize>, cx: &mut Ctx) {
+        let entries = self.view_entries(saving);
+        self.saved_views = entries.iter().map(|e| e.view.clone()).collect();
+        self.writing.push_back(self.saved_views.clone());
+        for v in &mut self.views {
+            v.origin = Some(v.name.clone());
+        }
+        cx.effect(Effect::SaveViews(entries));
     }
 
     /// The config file was written (or not).
     pub(crate) fn views_saved(&mut self, result: Result<String, String>, cx: &mut Ctx) {
+        let written = self.writing.pop_front();
         match result {
             Ok(path) => {
-                for v in &mut self.views {
-                    v.origin = Some(v.name.clone());
+                if let Some(w) = written {
+                    self.on_disk = w;
                 }
-                self.saved_views = self.view_entries().into_iter().map(|e| e.view).collect();
                 cx.flash(format!("views saved to {path}"));
             }
-            Err(e) => cx.flash(format!("views not saved: {e}")),
+            Err(e) => {
+                if self.writing.is_empty() {
+                    // What the file holds is what counts as saved again.
+                    self.saved_views = self.on_disk.clone();
+                }
+                cx.flash(format!("views not saved: {e}"))
+            }
         }
     }
 
@@ -222,7 +243,7 @@ impl RunsPane {
                     Err(format!("a view is already named `{arg}`"))
                 } else {
                     self.views[self.active].name = arg.to_string();
-                    self.save_views(cx);
+                    self.save_views(None, cx);
                     Ok(())
                 }
             }
@@ -263,7 +284,7 @@ impl RunsPane {
                         self.request(Pending::First, cx);
                     }
                     cx.flash(format!("view `{}` deleted", gone.name));
-                    self.save_views(cx);
+                    self.save_views(None, cx);
                     Ok(())
                 }
             }
@@ -295,7 +316,7 @@ impl RunsPane {
         let name =
             if name.is_empty() { self.views[self.active].name.clone() } else { name.to_string() };
         if name == self.views[self.active].name {
-            self.save_views(cx);
+            self.save_views(Some(self.active), cx);
             return Ok(());
         }
         if let Some(i) = self.views.iter().position(|v| v.name == name) {
@@ -307,7 +328,7 @@ impl RunsPane {
             self.list.sort_by = sb;
             self.list.sort_order = so;
             self.request(Pending::First, cx);
-            self.save_views(cx);
+            self.save_views(Some(self.active), cx);
             return Ok(());
         }
         if self.views.len() >= MAX_VIEWS {
@@ -337,7 +358,7 @@ impl RunsPane {
         self.active = self.views.len() - 1;
         cx.flash(format!("view `{name}` added"));
         self.load_background_views(cx);
-        self.save_views(cx);
+        self.save_views(Some(self.active), cx);
         Ok(())
     }
 
