@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod body;
+mod compress;
 pub mod error;
 pub mod listen;
 pub mod routes;
@@ -85,7 +86,8 @@ pub fn router(state: AppState, keys: KeyTable) -> Router {
         .route("/logs", get(x::list_logs))
         .route("/logs/{id}", get(x::get_log))
         .route_layer(axum::middleware::from_fn_with_state(keys, auth::require_key))
-        .layer(DefaultBodyLimit::max(body::MAX_JSON_BODY));
+        .layer(DefaultBodyLimit::max(body::MAX_JSON_BODY))
+        .layer(compress::layer());
     let files = Router::new()
         .route("/files/{id}", put(files::upload).get(files::download))
         .layer(DefaultBodyLimit::max(files::MAX_UPLOAD));

@@ -90,7 +90,7 @@ struct Attempt {
 
 #[derive(Clone)]
 pub struct ApiClient {
-    pub(super) http: reqwest::Client,
+    pub(super) http: super::http::LazyHttp,
     base: Url,
     pub(super) key: String,
     pub(super) timeout: Duration,
@@ -108,20 +108,13 @@ impl std::fmt::Debug for ApiClient {
 impl ApiClient {
     pub fn new(cfg: &ClientConfig) -> Result<ApiClient, ClientError> {
         crate::init_tls();
-        let mut b = reqwest::Client::builder()
-            .user_agent(concat!("tofui/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(Duration::from_secs(10))
-            .pool_idle_timeout(Duration::from_secs(60));
         let base = api_base(&cfg.url)?;
-        if is_loopback(&base) {
-            // A proxy set for the outside world must not capture the local demo server.
-            b = b.no_proxy();
-        }
+        let mut certs = Vec::new();
         if let Some(path) = &cfg.ca_cert {
             let pem = std::fs::read(path).map_err(|e| {
                 ClientError::Config(format!("cannot read --ca-cert {}: {e}", path.display()))
             })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
                 ClientError::Config(format!("{} holds no PEM certificate: {e}", path.display()))
             })?;
             if certs.is_empty() {
@@ -130,12 +123,8 @@ impl ApiClient {
                     path.display()
                 )));
             }
-            for c in certs {
-                b = b.add_root_certificate(c);
-            }
         }
-        let http =
-            b.build().map_err(|e| ClientError::Config(format!("cannot set up HTTPS: {e}")))?;
+        let http = super::http::LazyHttp::new(is_loopback(&base), base.scheme() == "https", certs);
         Ok(ApiClient { http, base, key: cfg.api_key.clone(), timeout: cfg.timeout, max_retries: 3 })
     }
 
@@ -155,8 +144,8 @@ impl ApiClient {
         path: &[&str],
         query: &[(&str, String)],
     ) -> Result<bytes::Bytes, Attempt> {
-        let req = self
-            .http
+        let http = self.http.get().map_err(|error| Attempt { error, wait: None })?;
+        let req = http
             .request(method, self.endpoint(path))
             .bearer_auth(&self.key)
             .query(query)
@@ -244,6 +233,7 @@ impl ApiClient {
     ) -> Result<bytes::Bytes, ClientError> {
         let mut req = self
             .http
+            .get()?
             .request(method, self.endpoint(path))
             .bearer_auth(&self.key)
             .query(query)

@@ -12,6 +12,7 @@ pub mod download;
 mod error;
 mod export;
 mod failures;
+mod http;
 pub mod messages;
 mod mutate;
 mod per_run;

@@ -85,6 +85,7 @@ impl ApiClient {
     ) -> Result<(), ClientError> {
         let resp = self
             .http
+            .for_url(url)?
             .put(url)
             .header(reqwest::header::CONTENT_TYPE, content_type)
             .body(body)
@@ -109,6 +110,7 @@ impl ApiClient {
     pub async fn open_download(&self, url: &str) -> Result<reqwest::Response, ClientError> {
         let resp = self
             .http
+            .for_url(url)?
             .get(url)
             .timeout(Duration::from_secs(3600))
             .send()

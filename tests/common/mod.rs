@@ -5,6 +5,7 @@
 pub mod drive;
 pub mod insight;
 pub mod meta_server;
+pub mod netsim;
 pub mod rows;
 pub mod run_fixture;
 

@@ -2,6 +2,7 @@
 //! active view's rows, marks for bulk changes, live mode, and the prefetch of the run under
 //! the selection. It is always at the bottom of the pane stack.
 
+mod background;
 mod export_all;
 mod failures;
 pub mod list;
@@ -43,6 +44,8 @@ pub struct RunsPane {
     pub failures: FailureColumn,
     /// `:export! FILE` fetching every matching run.
     pub exporting: Option<export_all::ExportAll>,
+    /// The other views were asked for (after the visible one's first answer).
+    background_started: bool,
 }
 
 impl Default for RunsPane {
@@ -59,16 +62,17 @@ impl Default for RunsPane {
             prefetch_paused: false,
             failures: FailureColumn::default(),
             exporting: None,
+            background_started: false,
         }
     }
 }
 
 impl RunsPane {
-    /// The first requests: the active view first, then every other one in the background
-    /// (their counts show in the tab bar).
+    /// The first request: the visible view's. Every other view loads in the background once
+    /// it has its answer (their counts show in the tab bar): on a slow link the rows on screen
+    /// do not share it with rows that are not.
     pub(crate) fn start(&mut self, cx: &mut Ctx) {
         self.request(Pending::First, cx);
-        self.load_background_views(cx);
     }
 
     /// Pages by `rows` rows (the screen or the `/` line changed).
@@ -182,27 +186,6 @@ impl RunsPane {
             let id = cx.fetch(Slot::Prefetch, Fetch::Run { run_id: run_id.clone() });
             cx.shared.runs.prefetching(id, run_id);
         }
-    }
-
-    /// An answer for a list in the background; `None` when it is not one's.
-    fn background_answer(
-        &mut self,
-        id: RequestId,
-        event: WorkerEvent,
-        now: i64,
-    ) -> Result<Option<ClientError>, WorkerEvent> {
-        let Some(v) = self.views.iter_mut().find(|v| v.saved.as_ref().is_some_and(|l| l.owns(id)))
-        else {
-            return Err(event);
-        };
-        let Some(list) = v.saved.as_mut() else { return Err(event) };
-        let before = list.fresh_failures.len();
-        let err = list.on_event(id, event, now);
-        // New failures arrived while the view is in the background: mark its tab.
-        if list.fresh_failures.len() > before {
-            v.new_failures = true;
-        }
-        Ok(err)
     }
 }
 
@@ -321,6 +304,10 @@ impl Component for RunsPane {
         };
         if let Some(ClientError::Unauthorized(m)) = err {
             cx.block(m);
+        }
+        if !self.background_started && self.list.pending.is_none() {
+            self.background_started = true;
+            self.load_background_views(cx);
         }
         let after = self.fresh_failures();
         if after > before {

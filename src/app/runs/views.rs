@@ -74,33 +74,6 @@ impl RunsPane {
         self.active = 0;
     }
 
-    /// First pages of the background views that have none.
-    pub(crate) fn load_background_views(&mut self, cx: &mut Ctx) {
-        let (now, tz) = (cx.now(), cx.shared.tz);
-        for v in &mut self.views {
-            if let Some(l) = v.saved.as_mut().filter(|l| !l.loaded && l.pending.is_none()) {
-                let id = cx.id();
-                cx.effect(l.request(id, v.id, Pending::First, now, tz));
-            }
-        }
-    }
-
-    /// Live polls that are due, in every view.
-    pub(crate) fn poll_views(&mut self, cx: &mut Ctx) {
-        let (now, tz) = (cx.now(), cx.shared.tz);
-        if self.list.live_due(now) {
-            let id = cx.id();
-            let vid = self.view_id();
-            cx.effect(self.list.request_live(id, vid, now, tz));
-        }
-        for v in &mut self.views {
-            if let Some(l) = v.saved.as_mut().filter(|l| l.live_due(now)) {
-                let id = cx.id();
-                cx.effect(l.request_live(id, v.id, now, tz));
-            }
-        }
-    }
-
     /// Shows view `i`: its rows at once when it has some, refreshed in the background.
     fn switch_view(&mut self, i: usize, cx: &mut Ctx) {
         if i >= self.views.len() || i == self.active {

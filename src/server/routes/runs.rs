@@ -52,8 +52,10 @@ pub async fn get_run(
     });
     let len =
         checked.await.map_err(|_| ApiError::internal("The request failed inside the server"))??;
-    let body =
-        futures::stream::unfold(body, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) });
+    // Fused: the compression layer polls its body once more after its end.
+    let body = futures::StreamExt::fuse(futures::stream::unfold(body, |mut rx| async move {
+        rx.recv().await.map(|c| (c, rx))
+    }));
     let headers = [
         (header::CONTENT_TYPE, "application/json".to_string()),
         (header::CONTENT_LENGTH, len.to_string()),

@@ -1,0 +1,130 @@
+//! Field conditions (issue 26): what crosses a slow link, and what tofui does without one.
+//! Every client here reaches the embedded server through the link simulator
+//! (`common::netsim`), which counts the bytes.
+
+mod common;
+
+use std::time::Duration;
+
+use chrono::{DurationRound, TimeDelta, Utc};
+use common::netsim::{Link, LinkSim};
+use common::*;
+use tofui::server::seed::{SeedOptions, seed};
+use tofui::worker::client::{decode_page, silent};
+use tofui::worker::{ApiClient, ClientConfig};
+
+async fn seeded(runs: usize) -> TestServer {
+    let anchor = Utc::now().duration_trunc(TimeDelta::hours(1)).expect("hour");
+    TestServer::start_with(move |st| {
+        seed(st, &SeedOptions { runs, seed: 11, anchor }).expect("seed");
+    })
+    .await
+}
+
+fn client(url: &str) -> ApiClient {
+    ApiClient::new(&ClientConfig {
+        url: url.into(),
+        api_key: USER_KEY.into(),
+        ca_cert: None,
+        timeout: Duration::from_secs(20),
+    })
+    .expect("client")
+}
+
+/// Budget: a 100-run page is at most 15 kB on the wire (it is ~98 kB of JSON).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_of_a_hundred_runs_crosses_the_link_compressed() {
+    let s = seeded(300).await;
+    let link = LinkSim::start(&s.running.url, Link::LOOPBACK).await;
+    let body = client(&link.url())
+        .list_runs_raw(&[("limit", "100".into())], &silent())
+        .await
+        .expect("a page");
+    let page = decode_page(&body, &mut Default::default()).expect("decoded");
+    assert_eq!(page.rows.len(), 100);
+    let compressed = link.traffic.down();
+    assert!(compressed <= 15_000, "{compressed} bytes came down for a 100-run page");
+    // The same page to a client that does not ask for compression: the JSON as it is, so the
+    // count above measures the compression and not a smaller page.
+    let plain = reqwest::Client::builder().no_zstd().no_brotli().no_gzip().build().expect("plain");
+    let before = link.traffic.down();
+    let text = plain
+        .get(format!("{}/api/v2/runs?limit=100", link.url()))
+        .bearer_auth(USER_KEY)
+        .send()
+        .await
+        .expect("sent")
+        .text()
+        .await
+        .expect("body");
+    assert_eq!(text.len(), body.len(), "the same JSON either way");
+    assert!(link.traffic.down() - before > 5 * compressed, "uncompressed is much larger");
+}
+
+/// `curl --compressed` gets a compressed answer it can read; small answers and attachments go
+/// as they are.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn curl_compressed_reads_the_api_and_small_answers_go_plain() {
+    let s = seeded(120).await;
+    let url = format!("{}/api/v2/runs?limit=50", s.running.url);
+    let auth = format!("Authorization: Bearer {USER_KEY}");
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("curl")
+            .args(["-sS", "--compressed", "-D", "-", "-H", &auth, &url])
+            .output()
+    })
+    .await
+    .expect("joined");
+    let Ok(out) = out else {
+        eprintln!("SKIPPED: curl is not installed here");
+        return;
+    };
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).expect("utf-8 after decompression");
+    let (head, body) = text.split_once("\r\n\r\n").expect("headers, then the body");
+    assert!(head.to_ascii_lowercase().contains("content-encoding:"), "compressed: {head}");
+    let v: serde_json::Value = serde_json::from_str(body).expect("JSON");
+    assert_eq!(v["data"].as_array().map(Vec::len), Some(50));
+    // A small answer: not worth compressing.
+    let r = s
+        .http
+        .get(s.api("/whoami"))
+        .bearer_auth(USER_KEY)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("whoami");
+    assert!(r.headers().get("content-encoding").is_none(), "{:?}", r.headers());
+}
+
+/// A run's body is streamed as SQLite reads it; compressed, it still arrives whole and equal
+/// to the plain one, and smaller.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamed_run_body_arrives_whole_when_compressed() {
+    let s = seeded(40).await;
+    let link = LinkSim::start(&s.running.url, Link::LOOPBACK).await;
+    let api = client(&link.url());
+    let page = decode_page(
+        &api.list_runs_raw(&[("limit", "5".into())], &silent()).await.expect("page"),
+        &mut Default::default(),
+    )
+    .expect("decoded");
+    let id = page.rows[0].id.clone();
+    let before = link.traffic.down();
+    let compressed = api.get_run_body(&id, &silent()).await.expect("run");
+    let on_wire = link.traffic.down() - before;
+    let plain = reqwest::Client::builder().no_zstd().no_brotli().no_gzip().build().expect("plain");
+    let body = plain
+        .get(format!("{}/api/v2/runs/{id}", link.url()))
+        .bearer_auth(USER_KEY)
+        .send()
+        .await
+        .expect("sent")
+        .bytes()
+        .await
+        .expect("body");
+    let a: serde_json::Value = serde_json::from_slice(&compressed).expect("JSON");
+    let b: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+    assert_eq!(a, b);
+    assert!(on_wire * 2 < body.len() as u64, "{on_wire} bytes on the wire for {}", body.len());
+}
