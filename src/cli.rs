@@ -48,6 +48,9 @@ pub struct Cli {
     /// Never change anything: every mutation is hidden and refused.
     #[arg(long)]
     pub readonly: bool,
+    /// Keep nothing between sessions: no local cache is read or written (config `cache`).
+    #[arg(long)]
+    pub no_cache: bool,
     /// Open the unit view of this serial number at start (any case).
     #[arg(long, value_name = "SN")]
     pub serial: Option<String>,
@@ -64,8 +67,26 @@ pub enum Command {
         #[command(subcommand)]
         action: ConfigCommand,
     },
+    /// The local cache of this instance and key: where it is, what it holds, clearing it.
+    Cache {
+        #[command(subcommand)]
+        action: CacheCommand,
+    },
     /// Print a shell completion script: tofui completions bash > ~/.local/share/bash-completion/completions/tofui
     Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Print the cache file of this instance and key.
+    Path,
+    /// What it holds and how big it is.
+    Stats,
+    /// Delete it (`--all`: every instance's and key's).
+    Clear {
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,6 +8,7 @@
 pub mod analysis;
 pub mod api;
 pub mod app;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod dashboard;

@@ -9,7 +9,12 @@ fn init_logging(cli: &Cli) {
     if cli.print_server
         || matches!(
             cli.command,
-            Some(Command::Serve(_) | Command::Config { .. } | Command::Completions { .. })
+            Some(
+                Command::Serve(_)
+                    | Command::Config { .. }
+                    | Command::Cache { .. }
+                    | Command::Completions { .. }
+            )
         )
     {
         tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
@@ -55,6 +60,7 @@ async fn main() {
         Some(Command::Serve(args)) => tofui::serve::serve(*args).await,
         None if cli.print_server => tofui::serve::serve(tofui::serve::demo_args()).await,
         Some(Command::Config { action }) => config_command(action, config_flag.as_deref()),
+        Some(Command::Cache { ref action }) => tofui::dashboard::cache::command(&cli, action).await,
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut Cli::command(), "tofui", &mut std::io::stdout());
             Ok(())

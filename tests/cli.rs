@@ -102,3 +102,42 @@ fn the_demo_prints_its_server_url_and_a_key_that_works() {
     assert!(url.is_some() && key.as_ref().is_some_and(|k| !k.contains('…')), "{out}");
     assert_eq!(answer.and_then(Result::ok).as_deref(), Some("200"), "{out}");
 }
+
+/// `tofui cache path|stats|clear`: the file of this instance and key, what it holds, gone.
+#[test]
+fn cache_commands_find_describe_and_clear_this_keys_cache() {
+    let dir = tempfile::tempdir().expect("dir");
+    let d = dir.path().to_string_lossy().to_string();
+    let env = |key: &'static str| {
+        [
+            ("TOFUI_CACHE_DIR", d.clone()),
+            ("TOFUPILOT_API_KEY", key.to_string()),
+            ("TOFUPILOT_URL", "https://tp.example".to_string()),
+            ("TOFUI_CONFIG", "/nonexistent/config.toml".to_string()),
+        ]
+    };
+    let run = |args: &[&str], key: &'static str| {
+        let e = env(key);
+        let e: Vec<(&str, &str)> = e.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        tofui(args, &e)
+    };
+    let (ok, path, err) = run(&["cache", "path"], "key-a");
+    assert!(ok, "{err}");
+    let path = path.trim().to_string();
+    assert!(path.starts_with(&d) && path.ends_with(".sqlite3"), "{path}");
+    assert!(!path.contains("key-a"));
+    let (_, other, _) = run(&["cache", "path"], "key-b");
+    assert_ne!(other.trim(), path, "another key, another file");
+    let (ok, out, _) = run(&["cache", "stats"], "key-a");
+    assert!(ok && out.contains("no cache yet"), "{out}");
+    let cache = tofui::cache::Cache::open(std::path::Path::new(&path), 1 << 30).expect("cache");
+    cache.put_run("r1", b"{}", 1);
+    drop(cache);
+    let (ok, out, _) = run(&["cache", "stats"], "key-a");
+    assert!(ok && out.contains("runs       1") && out.contains("of 500 MB"), "{out}");
+    let (ok, _, err) = run(&["cache", "clear"], "key-a");
+    assert!(ok, "{err}");
+    assert!(!std::path::Path::new(&path).exists(), "cleared");
+    let (ok, _, err) = tofui(&["cache", "path"], &[("TOFUPILOT_API_KEY", "")]);
+    assert!(!ok && err.contains("no API key"), "{err}");
+}

@@ -7,6 +7,8 @@ use tofui::config::{ViewConfig, ViewEntry, load, parse, save_views};
 /// (file text, line of the problem, part of its message)
 const BAD: &[(&str, usize, &str)] = &[
     ("theme = \"dark\"\n", 1, "theme = \"dark\" is not one of"),
+    ("live_seconds = 10\ncache = \"off\"\n", 2, "cache must be true or false"),
+    ("cache_max_mb = 1\n", 1, "cache_max_mb must be a whole number from 10"),
     ("live_seconds = 10\ncolour = \"red\"\n", 2, "unknown key `colour`"),
     (
         "[[views]]\nname = \"Broken\"\nquery = \"outcome:maybe\"\n",
@@ -82,7 +84,7 @@ fn problems_name_the_file_too() {
     assert_eq!(
         c.problem_lines(),
         vec![format!(
-            "{}:2: unknown key `thme`; known: default_profile, profiles, views, theme, colors, keys, download_dir, live_seconds, date_format, time_zone, symbols, triage, alert, run_url",
+            "{}:2: unknown key `thme`; known: default_profile, profiles, views, theme, colors, keys, download_dir, live_seconds, date_format, time_zone, symbols, triage, alert, run_url, cache, cache_max_mb",
             path.display()
         )]
     );

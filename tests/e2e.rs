@@ -71,6 +71,8 @@ impl Tui {
         cmd.env_remove("NO_COLOR");
         // No config from the machine running the tests, unless a test gives one.
         cmd.env("TOFUI_CONFIG", "/nonexistent/tofui-test-config.toml");
+        // Nor a cache of theirs, and none left behind, unless a test gives a folder.
+        cmd.env("TOFUI_CACHE_DIR", dir.path().join("cache"));
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -625,6 +627,72 @@ async fn saving_a_view_keeps_the_others_and_moves_reach_the_file() {
     })
     .await
     .expect("tui test");
+}
+
+/// Issue 26: a second start with the server down shows each view's rows from the local cache,
+/// marked OFFLINE with their age; when the server is back, its rows replace them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offline_start_shows_the_cached_views() {
+    let s = server(150).await;
+    let cache = tempfile::tempdir().expect("dir");
+    let url = s.running.url.clone();
+    let cache_s = cache.path().to_string_lossy().to_string();
+    let (u, c) = (url.clone(), cache_s.clone());
+    let first = tokio::task::spawn_blocking(move || {
+        let mut t = Tui::start_env(&u, USER_KEY, &[], &[("TOFUI_CACHE_DIR", &c)]);
+        let first = t.wait_for("rows and the other views' counts", |s| {
+            s.contains("SN-") && s.contains("2 Failures") && !s.contains("2 Failures …")
+        });
+        t.send("q");
+        assert!(t.wait_exit().success());
+        first
+    })
+    .await
+    .expect("first start");
+    let serial = |screen: &str| -> Vec<String> {
+        screen
+            .lines()
+            .filter_map(|l| l.split_whitespace().find(|w| w.starts_with("SN-")).map(String::from))
+            .collect()
+    };
+    let online = serial(&first);
+    assert!(online.len() > 5, "{first}");
+    // The server goes away; its port refuses connections.
+    let TestServer { running, .. } = s;
+    running.stop().await;
+    let offline = tokio::task::spawn_blocking(move || {
+        let mut t = Tui::start_env(&url, USER_KEY, &[], &[("TOFUI_CACHE_DIR", &cache_s)]);
+        let screen = t.wait_for("the cached rows, offline", |s| s.contains("OFFLINE · cached"));
+        t.send("2");
+        let failures = t.wait_for("the second view from the cache", |s| {
+            s.contains("OFFLINE · cached") && (s.contains("FAIL") || s.contains("ERROR"))
+        });
+        t.send("q");
+        assert!(t.wait_exit().success());
+        t.assert_restored();
+        let log = std::fs::read_to_string(&t.log).expect("log");
+        assert!(!log.contains(USER_KEY), "the key is never logged");
+        (screen, failures)
+    })
+    .await
+    .expect("offline start");
+    assert_eq!(serial(&offline.0), online, "the same rows as last seen:\n{}", offline.0);
+    // The key is in no cache file, in any form it was given.
+    for entry in std::fs::read_dir(cache.path()).expect("cache folder") {
+        let path = entry.expect("entry").path();
+        let bytes = std::fs::read(&path).expect("read");
+        assert!(
+            !bytes.windows(USER_KEY.len()).any(|w| w == USER_KEY.as_bytes()),
+            "{} holds the key",
+            path.display()
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{} is private", path.display());
+        }
+    }
 }
 
 /// An example program built next to the tests (plain `cargo test` builds the examples; when

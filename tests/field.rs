@@ -128,3 +128,72 @@ async fn a_streamed_run_body_arrives_whole_when_compressed() {
     assert_eq!(a, b);
     assert!(on_wire * 2 < body.len() as u64, "{on_wire} bytes on the wire for {}", body.len());
 }
+
+mod cache {
+    use tofui::cache::{Cache, file_for};
+
+    const URL: &str = "https://tofupilot.example";
+
+    #[test]
+    fn each_key_has_its_own_file_and_a_station_key_reads_nothing_a_user_key_cached() {
+        let dir = tempfile::tempdir().expect("dir");
+        let user = file_for(dir.path(), URL, "user-key");
+        let station = file_for(dir.path(), URL, "station-key");
+        assert_ne!(user, station);
+        assert_ne!(user, file_for(dir.path(), "https://other.example", "user-key"));
+        let name = user.file_name().unwrap().to_string_lossy().to_string();
+        assert!(!name.contains("user-key"), "the name tells nothing of the key: {name}");
+        Cache::open(&user, 1 << 30).expect("user cache").put_list("runs?", b"{\"data\":[]}", 1);
+        let s = Cache::open(&station, 1 << 30).expect("station cache");
+        assert_eq!(s.list("runs?"), None);
+        let u = Cache::open(&user, 1 << 30).expect("user cache again");
+        assert_eq!(u.list("runs?").map(|k| k.body), Some(b"{\"data\":[]}".to_vec()));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&user).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+    }
+
+    #[test]
+    fn a_corrupt_or_other_version_file_is_moved_aside_and_rebuilt() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("c.sqlite3");
+        std::fs::write(&path, vec![0x5a; 8192]).expect("garbage");
+        let c = Cache::open(&path, 1 << 30).expect("rebuilt, not an error");
+        assert_eq!(c.list("x"), None);
+        c.put_run("r1", b"{}", 5);
+        assert_eq!(c.run("r1").map(|k| k.fetched_ms), Some(5));
+        assert!(dir.path().join("c.sqlite3.old").exists(), "the bad file is kept aside");
+        drop(c);
+        // Another version's file.
+        let other = dir.path().join("v.sqlite3");
+        {
+            let conn = rusqlite::Connection::open(&other).expect("sqlite");
+            conn.execute_batch("CREATE TABLE runs (x); PRAGMA user_version = 99").expect("v99");
+        }
+        let c = Cache::open(&other, 1 << 30).expect("rebuilt");
+        c.put_run("r2", b"{}", 6);
+        assert_eq!(c.run("r2").map(|k| k.fetched_ms), Some(6));
+        assert!(dir.path().join("v.sqlite3.old").exists());
+    }
+
+    #[test]
+    fn eviction_keeps_the_file_under_its_bound_and_the_newest_entries() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("c.sqlite3");
+        let bound = 2 * 1024 * 1024;
+        let c = Cache::open(&path, bound).expect("cache");
+        let body = vec![b'x'; 100 * 1024];
+        for i in 0..60 {
+            c.put_run(&format!("run-{i:02}"), &body, i);
+            assert!(c.stats().bytes <= bound + 200 * 1024, "after {i}: {:?}", c.stats());
+        }
+        let s = c.stats();
+        assert!(s.bytes <= bound, "{s:?}");
+        assert!(c.run("run-59").is_some(), "the newest stays");
+        assert!(c.run("run-00").is_none(), "the oldest went");
+        assert!(s.runs < 60 && s.runs > 5, "{s:?}");
+    }
+}

@@ -84,6 +84,10 @@ pub struct Settings {
     pub alert: Option<String>,
     /// The web app's address of a run (`{id}` is replaced), where a profile gives none.
     pub run_url: Option<String>,
+    /// `cache = false`: keep nothing between sessions.
+    pub cache: Option<bool>,
+    /// `cache_max_mb`: the local cache's bound.
+    pub cache_max_mb: Option<u64>,
 }
 
 /// The configuration as read: what could be used, and what could not.

@@ -221,6 +221,8 @@ pub fn parse(text: &str) -> (Settings, Vec<super::Problem>, bool) {
             "triage",
             "alert",
             "run_url",
+            "cache",
+            "cache_max_mb",
         ],
         "",
     );
@@ -239,6 +241,24 @@ pub fn parse(text: &str) -> (Settings, Vec<super::Problem>, bool) {
             _ => {
                 let at = r.at(root, "live_seconds");
                 r.problem(at, "live_seconds must be a whole number from 1 to 3600");
+            }
+        }
+    }
+    if let Some(item) = root.get("cache") {
+        match item.as_bool() {
+            Some(b) => s.cache = Some(b),
+            None => {
+                let at = r.at(root, "cache");
+                r.problem(at, "cache must be true or false");
+            }
+        }
+    }
+    if let Some(item) = root.get("cache_max_mb") {
+        match item.as_integer() {
+            Some(n) if (10..=100_000).contains(&n) => s.cache_max_mb = Some(n as u64),
+            _ => {
+                let at = r.at(root, "cache_max_mb");
+                r.problem(at, "cache_max_mb must be a whole number from 10 to 100000");
             }
         }
     }

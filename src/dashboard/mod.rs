@@ -4,6 +4,7 @@
 //! the worker's, files are the file worker's.
 
 mod browser;
+pub mod cache;
 mod connect;
 mod files;
 mod recovery;
@@ -132,7 +133,8 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
     app.shared.start_serial = cli.serial.clone();
     app.shared.can_open_browser = browser::available();
     let (resp_tx, resp_rx) = unbounded_channel();
-    let worker_tx = client.map(|c| worker::spawn(c, resp_tx));
+    let cache = cache::open(&cli, settings, &conn);
+    let worker_tx = client.map(|c| worker::spawn_with_cache(c, cache, resp_tx));
     let (files_tx, files_rx) = unbounded_channel();
     let files = files::spawn(saving, files_tx);
 

@@ -81,8 +81,14 @@ pub(crate) fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     }
     let mut spans: Vec<Span> = vec![Span::styled(marked, theme.key())];
     let n = list.rows.len();
-    if list.stale {
-        spans.push(Span::styled(" STALE", theme.warn()));
+    // Rows from the local cache: how old, and whether the server's are coming or cannot.
+    match (list.cached_ms, list.stale) {
+        (Some(t), true) => spans
+            .push(Span::styled(format!(" OFFLINE · cached {}", relative(t, now)), theme.warn())),
+        (Some(t), false) => spans
+            .push(Span::styled(format!(" cached {} · refreshing", relative(t, now)), theme.dim())),
+        (None, true) => spans.push(Span::styled(" STALE", theme.warn())),
+        (None, false) => {}
     }
     if n > 0 {
         spans.push(Span::raw(format!(" {}/{}", count(list.selected + 1), count(n))));
@@ -104,7 +110,7 @@ pub(crate) fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     if list.is_loading() || list.live_pending.is_some() {
         spans.push(Span::raw(format!(" · {}", spinner(now))));
     }
-    if let Some(t) = list.updated_ms {
+    if let Some(t) = list.updated_ms.filter(|_| list.cached_ms.is_none()) {
         spans.push(Span::styled(format!(" · updated {}", relative(t, now)), theme.dim()));
     }
     // The problem goes last and is cut to what fits, keeping when the next try comes.

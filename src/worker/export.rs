@@ -6,7 +6,7 @@ use super::{ListRequest, Task, WorkerEvent};
 impl Task {
     pub(super) async fn export_rows(&self, mut req: ListRequest) {
         loop {
-            let page = self.runs(&req).await;
+            let page = self.runs(&req).await.map(|(p, _)| p);
             let next = match &page {
                 Ok(p) if p.has_more => p.next_cursor,
                 _ => None,

@@ -152,6 +152,12 @@ pub enum WorkerRequest {
 #[derive(Debug, Clone)]
 pub enum WorkerEvent {
     Runs(Result<RunsPage, ClientError>),
+    /// A first page as the local cache had it (fetched from the server at `fetched_ms`), sent
+    /// before the server's answer (`Runs`, same id), which replaces it.
+    CachedRuns {
+        page: RunsPage,
+        fetched_ms: i64,
+    },
     /// A run. When `logs_follow`, its logs were left out to show it sooner and come next as
     /// `RunLogs` with the same id.
     Run {

@@ -5,6 +5,7 @@
 
 mod analysis;
 mod by_time;
+mod cached;
 pub mod catalog;
 pub mod client;
 mod decode;
@@ -34,6 +35,7 @@ use resolve::Names;
 
 use crate::api::time::{from_ms, query_timestamp};
 use crate::api::{RunDetail, WireEnum};
+use crate::cache::Cache;
 use crate::model::{Interner, RunsPage};
 use crate::query::to_params;
 
@@ -43,11 +45,12 @@ const MAX_OFFLINE_DELAY: Duration = Duration::from_secs(15);
 /// instance refuse 8 to 16 KiB).
 const IDS_PER_REQUEST: usize = 100;
 
-/// State the worker's tasks share: the row interner and names already resolved.
+/// State the worker's tasks share: the row interner, names already resolved, the local cache.
 #[derive(Default)]
 struct Shared {
     interner: Mutex<Interner>,
     names: Mutex<Names>,
+    cache: Option<Arc<Cache>>,
 }
 
 /// Starts the worker; drop the returned sender to stop it.
@@ -55,18 +58,30 @@ pub fn spawn(
     client: ApiClient,
     out: UnboundedSender<WorkerResponse>,
 ) -> UnboundedSender<WorkerRequest> {
+    spawn_with_cache(client, None, out)
+}
+
+/// Starts the worker with a local cache: a view's first page is answered from it at once
+/// (then from the server), and what the server answers is kept in it.
+pub fn spawn_with_cache(
+    client: ApiClient,
+    cache: Option<Arc<Cache>>,
+    out: UnboundedSender<WorkerResponse>,
+) -> UnboundedSender<WorkerRequest> {
     let (tx, rx) = unbounded_channel();
-    tokio::spawn(run(client, rx, out));
+    let shared = Arc::new(Shared { cache, ..Shared::default() });
+    tokio::spawn(run(client, shared, rx, out));
     tx
 }
 
 async fn run(
     client: ApiClient,
+    shared: Arc<Shared>,
     rx: UnboundedReceiver<WorkerRequest>,
     out: UnboundedSender<WorkerResponse>,
 ) {
     let mut slots: JoinMap<Slot, ()> = JoinMap::new();
-    serve(client, rx, out, &mut slots).await;
+    serve(client, shared, rx, out, &mut slots).await;
     slots.abort_all();
 }
 
@@ -74,11 +89,11 @@ async fn run(
 /// `slots`.
 async fn serve(
     client: ApiClient,
+    shared: Arc<Shared>,
     mut rx: UnboundedReceiver<WorkerRequest>,
     out: UnboundedSender<WorkerResponse>,
     slots: &mut JoinMap<Slot, ()>,
 ) {
-    let shared = Arc::new(Shared::default());
     loop {
         tokio::select! {
             biased;
@@ -113,10 +128,7 @@ impl Task {
 
     async fn run(self, fetch: Fetch) {
         match fetch {
-            Fetch::Runs(req) => {
-                let r = self.runs(&req).await;
-                self.send(WorkerEvent::Runs(r));
-            }
+            Fetch::Runs(req) => self.runs_cached(&req).await,
             Fetch::Run { run_id } => {
                 let body = self
                     .retrying(|c, report| {
@@ -288,7 +300,7 @@ impl Task {
         Ok(to_params(&req.query, &resolved, req.now_ms, req.tz))
     }
 
-    async fn runs(&self, req: &ListRequest) -> Result<RunsPage, ClientError> {
+    async fn runs(&self, req: &ListRequest) -> Result<(RunsPage, bytes::Bytes), ClientError> {
         let mut params = self.filter_params(req).await?;
         params.push(("sort_by", req.sort_by.as_str().to_string()));
         params.push(("sort_order", req.sort_order.as_str().to_string()));
@@ -311,7 +323,7 @@ impl Task {
             client::decode_page(&body, &mut interner)?
         };
         page.rows.retain(|r| req.query.keeps_serial(&r.serial));
-        Ok(page)
+        Ok((page, body))
     }
 }
 
@@ -364,7 +376,7 @@ mod tests {
             }
             // The requests end: the worker stops after reaping what finished.
         };
-        tokio::join!(serve(client, rx, out, &mut slots), driver);
+        tokio::join!(serve(client, Default::default(), rx, out, &mut slots), driver);
         assert_eq!(slots.len(), 0, "20 finished tasks are not kept");
     }
 }

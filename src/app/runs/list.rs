@@ -62,6 +62,9 @@ pub struct ListState {
     pub updated_ms: Option<i64>,
     /// A first page has arrived for the current filter.
     pub loaded: bool,
+    /// The rows are the local cache's, as the server gave them at this time; the server's
+    /// answer is on its way (or cannot come: `stale`).
+    pub cached_ms: Option<i64>,
     /// Runs marked (space) for a bulk change.
     pub marked: HashSet<Box<str>>,
     /// A refresh reloads as many rows as were loaded, page after page, then puts the
@@ -107,6 +110,7 @@ impl Default for ListState {
             stale: false,
             updated_ms: None,
             loaded: false,
+            cached_ms: None,
             marked: HashSet::new(),
             refill: None,
             trimmed: false,
@@ -300,10 +304,26 @@ impl ListState {
                 });
                 None
             }
+            // The cache's rows while the server's come: only into a list that has none of its
+            // own (a refresh keeps the rows on screen).
+            WorkerEvent::CachedRuns { page, fetched_ms } => {
+                if kind == Some(Pending::First)
+                    && (self.rows.is_empty() || self.cached_ms.is_some())
+                {
+                    self.apply_page(Pending::First, page, now_ms);
+                    self.updated_ms = Some(fetched_ms);
+                    self.cached_ms = Some(fetched_ms);
+                }
+                None
+            }
             WorkerEvent::Runs(result) => {
                 if let Some(kind) = kind {
                     self.pending = None;
                     match result {
+                        // Over cached rows, the server's keep the selection where it is.
+                        Ok(page) if self.cached_ms.take().is_some() && kind == Pending::First => {
+                            self.apply_page(Pending::Refresh, page, now_ms)
+                        }
                         Ok(page) => self.apply_page(kind, page, now_ms),
                         Err(e) => {
                             self.apply_error(&e);
