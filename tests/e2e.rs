@@ -643,9 +643,14 @@ async fn an_offline_start_shows_the_cached_views() {
         let first = t.wait_for("rows and the other views' counts", |s| {
             s.contains("SN-") && s.contains("2 Failures") && !s.contains("2 Failures …")
         });
+        // The first run opened once: kept too.
+        t.send("\r");
+        let run = t.wait_for("the run view", |s| s.contains("1 Phases"));
+        t.send("q");
+        t.wait_for("back on the list", |s| s.contains("2 Failures"));
         t.send("q");
         assert!(t.wait_exit().success());
-        first
+        (first, run)
     })
     .await
     .expect("first start");
@@ -655,6 +660,7 @@ async fn an_offline_start_shows_the_cached_views() {
             .filter_map(|l| l.split_whitespace().find(|w| w.starts_with("SN-")).map(String::from))
             .collect()
     };
+    let (first, run_online) = first;
     let online = serial(&first);
     assert!(online.len() > 5, "{first}");
     // The server goes away; its port refuses connections.
@@ -663,6 +669,10 @@ async fn an_offline_start_shows_the_cached_views() {
     let offline = tokio::task::spawn_blocking(move || {
         let mut t = Tui::start_env(&url, USER_KEY, &[], &[("TOFUI_CACHE_DIR", &cache_s)]);
         let screen = t.wait_for("the cached rows, offline", |s| s.contains("OFFLINE · cached"));
+        t.send("\r");
+        let run = t.wait_for("the cached run, offline", |s| s.contains("1 Phases"));
+        t.send("q");
+        t.wait_for("back on the list", |s| s.contains("OFFLINE · cached"));
         t.send("2");
         let failures = t.wait_for("the second view from the cache", |s| {
             s.contains("OFFLINE · cached") && (s.contains("FAIL") || s.contains("ERROR"))
@@ -672,11 +682,14 @@ async fn an_offline_start_shows_the_cached_views() {
         t.assert_restored();
         let log = std::fs::read_to_string(&t.log).expect("log");
         assert!(!log.contains(USER_KEY), "the key is never logged");
-        (screen, failures)
+        (screen, failures, run)
     })
     .await
     .expect("offline start");
     assert_eq!(serial(&offline.0), online, "the same rows as last seen:\n{}", offline.0);
+    // The run's header line (outcome, serial, part, batch) as it was online.
+    let head = |s: &str| s.lines().nth(1).unwrap_or_default().trim_end().to_string();
+    assert_eq!(head(&offline.2), head(&run_online), "the run as kept");
     // The key is in no cache file, in any form it was given.
     for entry in std::fs::read_dir(cache.path()).expect("cache folder") {
         let path = entry.expect("entry").path();

@@ -197,3 +197,104 @@ mod cache {
         assert!(s.runs < 60 && s.runs > 5, "{s:?}");
     }
 }
+
+/// A run kept in the cache opens from it at once (no round trip) and its metadata, which can
+/// change, comes fresh from the server behind it; a run deleted on the server is forgotten.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cached_run_opens_at_once_and_its_metadata_comes_fresh_behind_it() {
+    use std::sync::Arc;
+    use tofui::cache::Cache;
+    use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, spawn_with_cache};
+    fn fixture(run: &tofui::api::RunDetail) -> Option<&str> {
+        run.summary.metadata.as_ref()?.get("fixture")?.as_str()
+    }
+    let s = seeded(30).await;
+    let link = LinkSim::start(&s.running.url, Link::LOOPBACK).await;
+    let api = client(&link.url());
+    let page = decode_page(
+        &api.list_runs_raw(&[("limit", "3".into())], &silent()).await.expect("page"),
+        &mut Default::default(),
+    )
+    .expect("decoded");
+    let run_id = page.rows[0].id.to_string();
+    let dir = tempfile::tempdir().expect("dir");
+    let cache = Arc::new(Cache::open(&dir.path().join("c.sqlite3"), 1 << 30).expect("cache"));
+    let (out, mut answers) = tokio::sync::mpsc::unbounded_channel();
+    let worker = spawn_with_cache(client(&link.url()), Some(cache.clone()), out);
+    let fetch = |id: u64| WorkerRequest::Fetch {
+        id,
+        slot: Slot::Run,
+        fetch: Fetch::Run { run_id: run_id.clone() },
+    };
+    // The next event answering request `id` (a late one of an earlier request is skipped).
+    let wait = async |answers: &mut tokio::sync::mpsc::UnboundedReceiver<
+        tofui::worker::WorkerResponse,
+    >,
+                      id: u64| loop {
+        let r = tokio::time::timeout(Duration::from_secs(10), answers.recv())
+            .await
+            .expect("an answer in time")
+            .expect("the worker answers");
+        if r.id == id {
+            break r.event;
+        }
+    };
+    // First: from the server, then kept.
+    worker.send(fetch(1)).expect("sent");
+    assert!(matches!(wait(&mut answers, 1).await, WorkerEvent::Run { run: Ok(_), .. }));
+    for _ in 0..500 {
+        if cache.run(&run_id).is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(cache.run(&run_id).is_some(), "kept");
+    // Its metadata changes on the server.
+    let mut changes = serde_json::Map::new();
+    changes.insert("fixture".into(), serde_json::json!("FX-99"));
+    api.update_metadata(&run_id, &changes).await.expect("patched");
+    // Again, with the link down: the run comes from the cache, with no connection made.
+    link.set_down(true);
+    let connections = link.traffic.connections.load(std::sync::atomic::Ordering::Relaxed);
+    worker.send(fetch(2)).expect("sent");
+    match wait(&mut answers, 2).await {
+        WorkerEvent::Run { run: Ok(run), .. } => {
+            assert_eq!(run.summary.id, run_id);
+            assert_ne!(fixture(&run), Some("FX-99"), "as kept, from before the change");
+        }
+        other => panic!("the cached run first, got {other:?}"),
+    }
+    // The link comes back: the fresh metadata follows.
+    link.set_down(false);
+    let fresh = loop {
+        match wait(&mut answers, 2).await {
+            WorkerEvent::RunFresh(run) => break run,
+            WorkerEvent::Retrying { .. } | WorkerEvent::RunLogs(_) => continue,
+            other => panic!("unexpected {other:?}"),
+        }
+    };
+    assert!(
+        link.traffic.connections.load(std::sync::atomic::Ordering::Relaxed) >= connections,
+        "the refresh went to the server"
+    );
+    assert_eq!(fixture(&fresh), Some("FX-99"), "{:?}", fresh.summary.metadata);
+    // Deleted on the server: the next open says so and the cache forgets it.
+    api.delete_runs(std::slice::from_ref(&run_id)).await.expect("deleted");
+    worker.send(fetch(3)).expect("sent");
+    loop {
+        match wait(&mut answers, 3).await {
+            WorkerEvent::Run { run: Err(e), .. } => {
+                assert!(e.to_string().contains("404"), "{e}");
+                break;
+            }
+            _ => continue,
+        }
+    }
+    for _ in 0..500 {
+        if cache.run(&run_id).is_none() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(cache.run(&run_id).is_none(), "forgotten");
+}

@@ -130,6 +130,13 @@ impl RunStore {
         run
     }
 
+    /// A kept run's head as the server has it now (its logs stay as they came).
+    pub(crate) fn refresh(&mut self, run_id: &str, run: Arc<RunDetail>) {
+        if let Some((_, c)) = self.cache.entries.iter_mut().find(|(k, _)| k == run_id) {
+            c.run = run;
+        }
+    }
+
     /// Request `id` failed; a prefetch is forgotten.
     pub fn failed(&mut self, id: RequestId) {
         self.prefetch_pending.take_if(|(p, _)| *p == id);

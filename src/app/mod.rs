@@ -273,6 +273,12 @@ impl App {
                     }
                 }
             },
+            WorkerEvent::RunFresh(run) => {
+                let run_id = run.summary.id.clone();
+                let run: std::sync::Arc<crate::api::RunDetail> = std::sync::Arc::from(run);
+                cx.shared.runs.refresh(&run_id, run.clone());
+                cx.announce(News::Fresh { run_id, run });
+            }
             WorkerEvent::RunLogs(result) => {
                 if let Some((run_id, logs, error)) = cx.shared.runs.logs_arrived(id, result) {
                     if let Some(e) = error {

@@ -108,6 +108,8 @@ pub(crate) enum News {
     UnitChanged(String),
     /// A run's logs arrived after the run (`None`: they could not be read).
     Logs { run_id: String, logs: Option<Arc<Vec<LogLine>>> },
+    /// A run shown from the local cache, as the server has it now (metadata, attachments).
+    Fresh { run_id: String, run: Arc<crate::api::RunDetail> },
     /// Paths that complete `text` (the event loop listed them).
     Completions { text: String, candidates: Vec<String> },
     /// The config file was written with the views (its path), or why not.

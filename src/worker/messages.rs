@@ -152,6 +152,9 @@ pub enum WorkerRequest {
 #[derive(Debug, Clone)]
 pub enum WorkerEvent {
     Runs(Result<RunsPage, ClientError>),
+    /// A run shown from the local cache, as the server has it now (its metadata and
+    /// attachments may have changed; the rest cannot).
+    RunFresh(Box<RunDetail>),
     /// A first page as the local cache had it (fetched from the server at `fetched_ms`), sent
     /// before the server's answer (`Runs`, same id), which replaces it.
     CachedRuns {

@@ -129,37 +129,7 @@ impl Task {
     async fn run(self, fetch: Fetch) {
         match fetch {
             Fetch::Runs(req) => self.runs_cached(&req).await,
-            Fetch::Run { run_id } => {
-                let body = self
-                    .retrying(|c, report| {
-                        let run_id = run_id.clone();
-                        async move { c.get_run_body(&run_id, &report).await }
-                    })
-                    .await;
-                let head = match body {
-                    Ok(body) => {
-                        client::blocking(move || {
-                            client::decode_run_head(&body)
-                                .map(|(run, logs)| (run, logs.map(|r| body.slice(r))))
-                        })
-                        .await
-                    }
-                    Err(e) => Err(e),
-                };
-                match head {
-                    Ok((run, raw_logs)) => {
-                        self.send(WorkerEvent::Run {
-                            run: Ok(Box::new(run)),
-                            logs_follow: raw_logs.is_some(),
-                        });
-                        if let Some(raw) = raw_logs {
-                            let logs = client::blocking(move || client::decode_logs(&raw)).await;
-                            self.send(WorkerEvent::RunLogs(logs));
-                        }
-                    }
-                    Err(e) => self.send(WorkerEvent::Run { run: Err(e), logs_follow: false }),
-                }
-            }
+            Fetch::Run { run_id } => self.run_cached(&run_id).await,
             Fetch::Unit { serial } => {
                 let r = self
                     .retrying(|c, report| {

@@ -323,6 +323,11 @@ impl Component for RunPane {
         match news {
             News::Deleted(ids) if ids.contains(&self.run_id) => return Outcome::Pop,
             News::Changed(id) if *id == self.run_id => self.reload(cx),
+            News::Fresh { run_id, run } if *run_id == self.run_id => {
+                if let Some(l) = self.loaded_mut() {
+                    l.run = run.clone();
+                }
+            }
             News::Logs { run_id, logs } if *run_id == self.run_id => {
                 if let Some(l) = self.loaded_mut() {
                     l.set_logs(logs.clone());
