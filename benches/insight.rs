@@ -5,9 +5,14 @@
 //! - while loading, update + render per keypress p99 ≤ 2 ms;
 //! - the analysis's memory ≤ 64 MB above the dashboard's own.
 //!
+//! - issue 26: All runs (the newest 50,000) complete, yield ≤ 1.5 s on loopback and ≤ 5 s at
+//!   100 ms RTT + 20 Mbit/s (the link simulator), Pareto ≤ 8 s there; printed side by side.
+//!
 //! `cargo bench --bench insight` (env `TOFUI_BENCH_RUNS` to change the run count).
 
 mod common;
+#[path = "../tests/common/netsim.rs"]
+mod netsim;
 
 use std::time::{Duration, Instant};
 
@@ -101,14 +106,12 @@ async fn time_pane(
     Timing { first: first.unwrap_or(complete), complete, runs, keys, heap }
 }
 
-#[tokio::main]
-async fn main() {
-    tofui::init_tls();
-    let runs: usize =
-        std::env::var("TOFUI_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000);
-    let (_dir, server) = common::seeded_server(runs).await;
+/// An app and a worker talking to `url`, with the first page loaded.
+async fn session(
+    url: &str,
+) -> (App, UnboundedSender<WorkerRequest>, UnboundedReceiver<WorkerResponse>) {
     let client = ApiClient::new(&ClientConfig {
-        url: server.url.clone(),
+        url: url.into(),
         api_key: KEY.into(),
         ca_cert: None,
         timeout: Duration::from_secs(60),
@@ -118,7 +121,7 @@ async fn main() {
     let worker = worker::spawn(client, tx);
     let tz: tofui::model::Zone = FixedOffset::east_opt(0).expect("utc").into();
     let mut app = App::new(
-        Session { url: server.url.clone(), demo: true, blocked: None },
+        Session { url: url.into(), demo: true, blocked: None },
         Utc::now().timestamp_millis(),
         tz,
         (160, 48),
@@ -126,14 +129,55 @@ async fn main() {
     let fx = app.start();
     send(&worker, fx);
     settle(&mut app, &worker, &mut rx, |a| a.list().loaded && !a.list().is_loading()).await;
-    // The filter, typed as a user would.
-    let mut fx = press(&mut app, KeyCode::Char('/'));
-    for c in FILTER.chars() {
-        fx.extend(press(&mut app, KeyCode::Char(c)));
+    (app, worker, rx)
+}
+
+async fn filter(
+    app: &mut App,
+    worker: &UnboundedSender<WorkerRequest>,
+    rx: &mut UnboundedReceiver<WorkerResponse>,
+    line: &str,
+) {
+    let mut fx = press(app, KeyCode::Char('/'));
+    for c in line.chars() {
+        fx.extend(press(app, KeyCode::Char(c)));
     }
-    fx.extend(press(&mut app, KeyCode::Enter));
-    send(&worker, fx);
-    settle(&mut app, &worker, &mut rx, |a| a.list().loaded && !a.list().is_loading()).await;
+    fx.extend(press(app, KeyCode::Enter));
+    send(worker, fx);
+    settle(app, worker, rx, |a| a.list().loaded && !a.list().is_loading()).await;
+}
+
+#[tokio::main]
+async fn main() {
+    tofui::init_tls();
+    let runs: usize =
+        std::env::var("TOFUI_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000);
+    let (_dir, server) = common::seeded_server(runs).await;
+
+    // Issue 26: All runs (the newest 50,000, the cap) on loopback and through the link
+    // simulator at 100 ms RTT + 20 Mbit/s, no cache.
+    println!("All runs (newest 50,000), empty cache, complete (median of 3):");
+    println!("{:<28} {:>12} {:>12}", "", "yield", "Pareto");
+    for link in [netsim::Link::LOOPBACK, netsim::Link::field()] {
+        let sim = netsim::LinkSim::start(&server.url, link).await;
+        let (mut app, worker, mut rx) = session(&sim.url()).await;
+        let mut cells = Vec::new();
+        for key in ['%', 'P'] {
+            let mut v = Vec::new();
+            for _ in 0..3 {
+                v.push(time_pane(&mut app, &worker, &mut rx, key).await.complete);
+                let fx = press(&mut app, KeyCode::Esc);
+                send(&worker, fx);
+            }
+            cells.push(format!("{:.2} s", pct(&mut v, 0.5).as_secs_f64()));
+        }
+        println!("{:<28} {:>12} {:>12}", link.describe(), cells[0], cells[1]);
+    }
+
+    let (mut app, worker, mut rx) = session(&server.url).await;
+    // `/` opens with the filter and a space; the line typed replaces it (ctrl-u is not sent
+    // as a key here: the filter starts empty).
+    filter(&mut app, &worker, &mut rx, FILTER).await;
     println!("filter: {FILTER}");
 
     for (key, name) in [('P', "Pareto"), ('%', "yield")] {
@@ -158,7 +202,6 @@ async fn main() {
     time_trend(&mut app, &worker, &mut rx).await;
 }
 
-/// `t` on `rail_3v3` in the newest run of the filter: the trend over the filter's runs.
 async fn time_trend(
     app: &mut App,
     worker: &UnboundedSender<WorkerRequest>,
