@@ -26,6 +26,7 @@ impl ApiError {
             StatusCode::CONFLICT => "CONFLICT",
             StatusCode::PAYLOAD_TOO_LARGE => "PAYLOAD_TOO_LARGE",
             StatusCode::URI_TOO_LONG => "URI_TOO_LONG",
+            StatusCode::REQUEST_TIMEOUT => "REQUEST_TIMEOUT",
             StatusCode::UNPROCESSABLE_ENTITY => "UNPROCESSABLE_CONTENT",
             StatusCode::SERVICE_UNAVAILABLE => "SERVICE_UNAVAILABLE",
             _ => "INTERNAL_SERVER_ERROR",

@@ -3,8 +3,10 @@
 
 pub mod auth;
 pub mod body;
+pub mod body_pace;
 pub mod error;
 pub mod listen;
+pub mod peers;
 pub mod routes;
 pub mod scope;
 pub mod seed;
@@ -33,9 +35,12 @@ pub struct AppState {
     /// address it listens on or `--public-url`, never from a request's Host header (which a
     /// client controls).
     pub base_url: String,
+    /// Uploads being read now (each streams to a temporary file): bounded by
+    /// [`listen::Guards::max_uploads`].
+    pub uploads: Arc<tokio::sync::Semaphore>,
 }
 
-pub fn router(state: AppState, keys: KeyTable) -> Router {
+pub fn router(state: AppState, keys: KeyTable, guards: listen::Guards) -> Router {
     use routes::{
         catalog as c, crossrun as x, files, parts as pa, procedures as pr, runs, units as u,
     };
@@ -96,6 +101,7 @@ pub fn router(state: AppState, keys: KeyTable) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         // Inside the close-after-error layer: a refused request's unread body closes too.
         .layer(axum::middleware::from_fn(listen::refuse_long_uri))
+        .layer(axum::middleware::from_fn_with_state(guards, body_pace::pace_bodies))
         .layer(axum::middleware::from_fn(listen::close_after_unread_error))
         .with_state(state)
 }
@@ -263,7 +269,7 @@ pub struct Options {
     pub limits: listen::Limits,
 }
 
-/// Serves `store` on `listener` until stopped.
+/// Serves `store` on `listener` until stopped, with the guards derived from its limits.
 pub async fn start(
     store: SharedStore,
     listener: TcpListener,
@@ -271,12 +277,26 @@ pub async fn start(
     table: KeyTable,
     options: Options,
 ) -> std::io::Result<Running> {
+    let guards = listen::Guards::for_limits(&options.limits);
+    start_guarded(store, listener, keys, table, options, guards).await
+}
+
+/// [`start`] with guards against slow and silent clients of its own.
+pub async fn start_guarded(
+    store: SharedStore,
+    listener: TcpListener,
+    keys: Keys,
+    table: KeyTable,
+    options: Options,
+    guards: listen::Guards,
+) -> std::io::Result<Running> {
     let addr = listener.local_addr()?;
     let url = format!("http://{addr}");
     let base_url = options.base_url.unwrap_or_else(|| url.clone());
-    let app = router(AppState { store: store.clone(), base_url }, table);
+    let uploads = Arc::new(tokio::sync::Semaphore::new(guards.max_uploads));
+    let app = router(AppState { store: store.clone(), base_url, uploads }, table, guards);
     let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(listen::serve(listener, app, options.limits, async {
+    let task = tokio::spawn(listen::serve(listener, app, options.limits, guards, async {
         let _ = rx.await;
     }));
     Ok(Running { addr, url, keys, store, shutdown: Some(tx), task: Some(task) })
