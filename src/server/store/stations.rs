@@ -219,7 +219,6 @@ pub fn remove(conn: &Connection, id: &str, caller: &Caller) -> Result<String, Ap
         conn.prepare_cached("DELETE FROM stations WHERE id = ?1")?.execute([id])?;
     }
     conn.prepare_cached("DELETE FROM station_procedures WHERE station_id = ?1")?.execute([id])?;
-    conn.prepare_cached("DELETE FROM api_keys WHERE kind = 'station' AND principal_id = ?1")?
-        .execute([id])?;
+    catalog::revoke_station_keys(conn, id, super::now_ms())?;
     Ok(id.to_string())
 }
