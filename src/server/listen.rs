@@ -21,6 +21,7 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
 
+use super::parse_errors::JsonParseErrors;
 use super::peers::PeerSlots;
 
 /// How long a connection may take to send a request's headers (or sit idle between requests),
@@ -172,8 +173,9 @@ pub async fn serve(
                 return;
             }
             let service = TowerToHyperService::new(app);
-            let conn =
-                builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
+            let conn = builder
+                .serve_connection_with_upgrades(TokioIo::new(JsonParseErrors::new(stream)), service)
+                .into_owned();
             let _ = watcher.watch(conn).await;
         });
     }

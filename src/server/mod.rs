@@ -6,6 +6,7 @@ pub mod body;
 pub mod body_pace;
 pub mod error;
 pub mod listen;
+pub mod parse_errors;
 pub mod peers;
 pub mod routes;
 pub mod scope;
@@ -102,6 +103,7 @@ pub fn router(state: AppState, keys: KeyTable, guards: listen::Guards) -> Router
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // Inside the close-after-error layer: a refused request's unread body closes too.
+        .layer(axum::middleware::from_fn(error::json_errors))
         .layer(axum::middleware::from_fn(listen::refuse_long_uri))
         .layer(axum::middleware::from_fn_with_state(guards, body_pace::pace_bodies))
         .layer(axum::middleware::from_fn(listen::close_after_unread_error))

@@ -19,6 +19,7 @@ pub mod parts;
 pub mod phases;
 pub mod procedures;
 pub mod render;
+pub mod replay;
 pub mod rows;
 pub mod stations;
 pub mod units;

@@ -36,7 +36,7 @@ pub fn parse_query(raw: &str) -> Result<StationQuery, ApiError> {
             continue;
         }
         match k {
-            "search_query" => q.search = Some(v.to_string()),
+            "search_query" => q.search = Some(super::filter::search_text(v)?),
             "procedure_ids" => q.procedure_ids.push(v.to_string()),
             "metadata" if v.trim() != "{}" => q.metadata = parse_metadata(v)?,
             "include_metadata" => q.include_metadata = parse_bool(k, v)?,
