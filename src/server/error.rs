@@ -26,13 +26,24 @@ impl ApiError {
             StatusCode::CONFLICT => "CONFLICT",
             StatusCode::PAYLOAD_TOO_LARGE => "PAYLOAD_TOO_LARGE",
             StatusCode::URI_TOO_LONG => "URI_TOO_LONG",
+            StatusCode::REQUEST_TIMEOUT => "REQUEST_TIMEOUT",
             StatusCode::UNPROCESSABLE_ENTITY => "UNPROCESSABLE_CONTENT",
             StatusCode::SERVICE_UNAVAILABLE => "SERVICE_UNAVAILABLE",
-            _ => "INTERNAL_SERVER_ERROR",
+            s if s.is_server_error() => "INTERNAL_SERVER_ERROR",
+            // Another 4xx (a 415 from an extractor, say): its reason, as the others are.
+            s => {
+                let reason = s.canonical_reason().unwrap_or("Bad Request");
+                let code = reason.to_ascii_uppercase().replace([' ', '-'], "_");
+                return ApiError::with_code(status, code, message);
+            }
         };
+        ApiError::with_code(status, code.into(), message)
+    }
+
+    fn with_code(status: StatusCode, code: String, message: impl Into<String>) -> Self {
         ApiError {
             status,
-            body: ApiErrorBody { message: message.into(), code: code.into(), issues: Vec::new() },
+            body: ApiErrorBody { message: message.into(), code, issues: Vec::new() },
         }
     }
 
@@ -119,4 +130,35 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (self.status, axum::Json(self.body)).into_response()
     }
+}
+
+/// Gives an error answer made outside our handlers (an extractor's rejection: a path segment
+/// that is not UTF-8, a query that does not parse) the API's JSON body, keeping its status and
+/// headers and saying what its text said.
+pub async fn json_errors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use axum::http::header;
+    let resp = next.run(req).await;
+    let status = resp.status();
+    let is_json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text).trim().to_string();
+    let message = if text.is_empty() {
+        status.canonical_reason().unwrap_or("The request failed").to_string()
+    } else {
+        text
+    };
+    let fresh = ApiError::new(status, message).into_response();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts
+        .headers
+        .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json"));
+    Response::from_parts(parts, fresh.into_body())
 }

@@ -1,7 +1,8 @@
 //! The accept loop: what `axum::serve` does, plus the limits a server on a shop-floor network
-//! needs. A connection must send a request's headers in time (also when idle between
-//! requests), only so many are open at once (more are closed at once), and
-//! an error answer to a request whose body was not read says `Connection: close`, so a
+//! needs. A connection must send its first byte soon after it is accepted and a request's
+//! headers in time (also when idle between requests); only so many are open at once, and
+//! fewer from any one peer address (more are closed at once), so one host cannot take every
+//! slot. An error answer to a request whose body was not read says `Connection: close`, so a
 //! keep-alive client does not send its next request into a closed connection. URLs longer
 //! than a hosted instance's proxies take are refused.
 
@@ -17,8 +18,11 @@ use axum::response::Response;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::service::TowerToHyperService;
-use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Semaphore, watch};
+
+use super::parse_errors::JsonParseErrors;
+use super::peers::PeerSlots;
 
 /// How long a connection may take to send a request's headers (or sit idle between requests),
 /// and how many may be open at once.
@@ -33,6 +37,44 @@ impl Default for Limits {
         Limits { header_timeout: Duration::from_secs(30), max_connections: 512 }
     }
 }
+
+/// What keeps a client that sends nothing, or sends slowly, from holding the server's slots:
+/// each has a default derived from [`Limits`] ([`Guards::for_limits`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Guards {
+    /// From accept to a connection's first byte (hyper's header timeout starts only there).
+    pub first_byte_timeout: Duration,
+    /// Connections one peer address may hold at once: below the global limit, so a host that
+    /// opens hundreds of silent connections leaves slots to everyone else.
+    pub max_per_peer: usize,
+    /// The longest wait for the next piece of a request body.
+    pub body_idle_timeout: Duration,
+    /// After its first `body_idle_timeout`, a body must keep coming at least this fast on
+    /// average (bytes per second): a body dribbled a byte at a time is cut off.
+    pub min_body_rate: u64,
+    /// Uploads (`PUT /files/…`) read at once; more are answered 503 at once.
+    pub max_uploads: usize,
+}
+
+impl Guards {
+    pub fn for_limits(limits: &Limits) -> Guards {
+        Guards {
+            first_byte_timeout: limits.header_timeout.min(Duration::from_secs(10)),
+            max_per_peer: (limits.max_connections / 4).max(1),
+            body_idle_timeout: limits.header_timeout.min(Duration::from_secs(20)),
+            // 4 KiB/s: a 100 MiB attachment over the slowest link a station uses still fits.
+            min_body_rate: 4 * 1024,
+            max_uploads: 8,
+        }
+    }
+}
+
+impl Default for Guards {
+    fn default() -> Self {
+        Guards::for_limits(&Limits::default())
+    }
+}
+
 /// The longest request target (path and query) accepted, as by the proxies in front of a
 /// hosted instance (8 to 16 KiB): a client that builds longer URLs fails here as it would
 /// there, not only in the field.
@@ -64,12 +106,25 @@ pub async fn close_after_unread_error(req: Request, next: Next) -> Response {
     resp
 }
 
+/// Waits for a new connection's first byte: false when it sends none in time, closes, or
+/// the server stops meanwhile.
+async fn first_byte(stream: &TcpStream, wait: Duration, stop: &mut watch::Receiver<bool>) -> bool {
+    let mut byte = [0u8; 1];
+    tokio::select! {
+        peeked = tokio::time::timeout(wait, stream.peek(&mut byte)) => {
+            matches!(peeked, Ok(Ok(n)) if n > 0)
+        }
+        _ = stop.wait_for(|stopped| *stopped) => false,
+    }
+}
+
 /// Serves `app` on `listener` until `shutdown` completes, then lets open requests finish for
 /// a few seconds.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     limits: Limits,
+    guards: Guards,
     shutdown: impl Future<Output = ()>,
 ) {
     let mut builder = Builder::new(TokioExecutor::new());
@@ -77,10 +132,12 @@ pub async fn serve(
     builder.http2().timer(TokioTimer::new()).keep_alive_interval(Some(limits.header_timeout));
     let builder = Arc::new(builder);
     let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let peers = PeerSlots::new(guards.max_per_peer.min(limits.max_connections));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let (stop_tx, stop_rx) = watch::channel(false);
     tokio::pin!(shutdown);
     loop {
-        let (stream, _) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
                 Err(e) => {
@@ -100,16 +157,29 @@ pub async fn serve(
             drop(stream);
             continue;
         };
+        let Some(peer_slot) = peers.take(peer.ip()) else {
+            tracing::debug!(%peer, limit = guards.max_per_peer, "peer at its connection limit");
+            drop(stream);
+            continue;
+        };
         let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(app.clone());
-        let conn =
-            builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
-        let conn = graceful.watch(conn);
+        let app = app.clone();
+        let builder = builder.clone();
+        let watcher = graceful.watcher();
+        let mut stop = stop_rx.clone();
         tokio::spawn(async move {
-            let _ = conn.await;
-            drop(slot);
+            let _held = (slot, peer_slot);
+            if !first_byte(&stream, guards.first_byte_timeout, &mut stop).await {
+                return;
+            }
+            let service = TowerToHyperService::new(app);
+            let conn = builder
+                .serve_connection_with_upgrades(TokioIo::new(JsonParseErrors::new(stream)), service)
+                .into_owned();
+            let _ = watcher.watch(conn).await;
         });
     }
     drop(listener);
+    let _ = stop_tx.send(true);
     let _ = tokio::time::timeout(DRAIN, graceful.shutdown()).await;
 }

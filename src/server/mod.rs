@@ -3,9 +3,12 @@
 
 pub mod auth;
 pub mod body;
+pub mod body_pace;
 mod compress;
 pub mod error;
 pub mod listen;
+pub mod parse_errors;
+pub mod peers;
 pub mod routes;
 pub mod scope;
 pub mod seed;
@@ -34,9 +37,14 @@ pub struct AppState {
     /// address it listens on or `--public-url`, never from a request's Host header (which a
     /// client controls).
     pub base_url: String,
+    /// Uploads being read now (each streams to a temporary file): bounded by
+    /// [`listen::Guards::max_uploads`].
+    pub uploads: Arc<tokio::sync::Semaphore>,
+    /// The keys answered to: a station's removal revokes its key here too.
+    pub keys: KeyTable,
 }
 
-pub fn router(state: AppState, keys: KeyTable) -> Router {
+pub fn router(state: AppState, keys: KeyTable, guards: listen::Guards) -> Router {
     use routes::{
         catalog as c, crossrun as x, files, parts as pa, procedures as pr, runs, units as u,
     };
@@ -97,7 +105,9 @@ pub fn router(state: AppState, keys: KeyTable) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // Inside the close-after-error layer: a refused request's unread body closes too.
+        .layer(axum::middleware::from_fn(error::json_errors))
         .layer(axum::middleware::from_fn(listen::refuse_long_uri))
+        .layer(axum::middleware::from_fn_with_state(guards, body_pace::pace_bodies))
         .layer(axum::middleware::from_fn(listen::close_after_unread_error))
         .with_state(state)
 }
@@ -143,13 +153,28 @@ fn new_key(kind: &str) -> String {
     format!("tp_{kind}_{}", uuid::Uuid::new_v4().simple())
 }
 
-/// Makes sure an admin user and a station exist and that each has one key: the one given
-/// (replacing the stored one), else the stored one, else a new one. Keys are stored hashed.
+/// Why the keys given to a start cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("{0}")]
+    Store(#[from] rusqlite::Error),
+    #[error(
+        "the {kind} key given belonged to {owner}, which was removed: the key is revoked. Give a new key (--{kind}-key-file) to serve with one"
+    )]
+    Revoked { kind: String, owner: String },
+    #[error("the {kind} key given is this database's {other} key; give each its own key")]
+    OtherKind { kind: String, other: String },
+}
+
+/// Makes sure an admin user and a station exist and that each has one key: the one given,
+/// else the stored one, else a new one. Keys are stored hashed. A given key the database
+/// knows keeps its owner (a station key its station); a new one replaces the stored key of
+/// the first user or station; a revoked one is refused.
 pub fn prepare_keys(
     store: &SharedStore,
     user_key: Option<&str>,
     station_key: Option<&str>,
-) -> rusqlite::Result<(Keys, KeyTable)> {
+) -> Result<(Keys, KeyTable), KeyError> {
     let mut conn = store.writer();
     let tx = conn.transaction()?;
     let first = |c: &Connection, sql: &str| -> rusqlite::Result<Option<String>> {
@@ -173,15 +198,39 @@ pub fn prepare_keys(
                 id
             }
         };
-    let shown = |kind: &str, principal: &str, given: Option<&str>| -> rusqlite::Result<KeyShown> {
-        let stored = catalog::key_prefix(&tx, kind, principal)?;
-        Ok(match (given, stored) {
-            (Some(k), _) => {
-                catalog::replace_key(&tx, k, kind, principal)?;
-                KeyShown { key: Some(k.to_string()), generated: false, prefix: auth::prefix(k) }
+    let shown = |kind: &str, principal: &str, given: Option<&str>| -> Result<KeyShown, KeyError> {
+        let as_given = |k: &str| KeyShown {
+            key: Some(k.to_string()),
+            generated: false,
+            prefix: auth::prefix(k),
+        };
+        if let Some(k) = given {
+            match catalog::key_owner(&tx, &auth::hash(k))? {
+                Some((other, _, _)) if other != kind => {
+                    return Err(KeyError::OtherKind { kind: kind.into(), other });
+                }
+                Some((_, owner, true)) => {
+                    let name: Option<String> = {
+                        use rusqlite::OptionalExtension;
+                        tx.query_row("SELECT name FROM stations WHERE id = ?1", [&owner], |r| {
+                            r.get(0)
+                        })
+                        .optional()?
+                    };
+                    let owner =
+                        name.map_or(format!("{kind} {owner}"), |n| format!("{kind} \"{n}\""));
+                    return Err(KeyError::Revoked { kind: kind.into(), owner });
+                }
+                Some(_) => return Ok(as_given(k)),
+                None => {
+                    catalog::replace_key(&tx, k, kind, principal)?;
+                    return Ok(as_given(k));
+                }
             }
-            (None, Some(prefix)) => KeyShown { key: None, generated: false, prefix },
-            (None, None) => {
+        }
+        Ok(match catalog::key_prefix(&tx, kind, principal)? {
+            Some(prefix) => KeyShown { key: None, generated: false, prefix },
+            None => {
                 let k = new_key(kind);
                 catalog::replace_key(&tx, &k, kind, principal)?;
                 KeyShown { prefix: auth::prefix(&k), key: Some(k), generated: true }
@@ -202,7 +251,7 @@ pub fn prepare_keys(
         table.insert(hash, caller);
     }
     tx.commit()?;
-    Ok((keys, Arc::new(table)))
+    Ok((keys, auth::KeyRing::new(table)))
 }
 
 /// A server running on a tokio task; dropping it (or calling `stop`) shuts it down.
@@ -265,7 +314,7 @@ pub struct Options {
     pub limits: listen::Limits,
 }
 
-/// Serves `store` on `listener` until stopped.
+/// Serves `store` on `listener` until stopped, with the guards derived from its limits.
 pub async fn start(
     store: SharedStore,
     listener: TcpListener,
@@ -273,12 +322,27 @@ pub async fn start(
     table: KeyTable,
     options: Options,
 ) -> std::io::Result<Running> {
+    let guards = listen::Guards::for_limits(&options.limits);
+    start_guarded(store, listener, keys, table, options, guards).await
+}
+
+/// [`start`] with guards against slow and silent clients of its own.
+pub async fn start_guarded(
+    store: SharedStore,
+    listener: TcpListener,
+    keys: Keys,
+    table: KeyTable,
+    options: Options,
+    guards: listen::Guards,
+) -> std::io::Result<Running> {
     let addr = listener.local_addr()?;
     let url = format!("http://{addr}");
     let base_url = options.base_url.unwrap_or_else(|| url.clone());
-    let app = router(AppState { store: store.clone(), base_url }, table);
+    let uploads = Arc::new(tokio::sync::Semaphore::new(guards.max_uploads));
+    let state = AppState { store: store.clone(), base_url, uploads, keys: table.clone() };
+    let app = router(state, table, guards);
     let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(listen::serve(listener, app, options.limits, async {
+    let task = tokio::spawn(listen::serve(listener, app, options.limits, guards, async {
         let _ = rx.await;
     }));
     Ok(Running { addr, url, keys, store, shutdown: Some(tx), task: Some(task) })

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod drive;
+pub mod guarded;
 pub mod insight;
 pub mod meta_server;
 pub mod netsim;

@@ -1,10 +1,9 @@
 //! Attachments outside a run (`/api/v2/attachments…`) and the upload/download links, which
 //! authorise by the token in their URL as the service's pre-signed links do.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde_json::{Value, json};
@@ -53,26 +52,81 @@ fn token(raw: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
+/// `PUT /files/{id}?token=…`: the link is checked before the body is read; an accepted body
+/// streams to a temporary file (never held in memory), then into the store in pieces. Only
+/// [`Guards::max_uploads`](crate::server::listen::Guards) are read at once.
 pub async fn upload(
     State(st): State<AppState>,
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
-    body: Result<Bytes, BytesRejection>,
+    headers: HeaderMap,
+    body: Body,
 ) -> ApiResult<Json<Value>> {
-    let body = body.map_err(|rej| {
-        if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("The file is larger than the {} MiB limit", MAX_UPLOAD >> 20),
-            )
-        } else {
-            ApiError::bad_request(format!("Could not read the upload: {rej}"))
-        }
-    })?;
     let t = token(q.as_deref());
+    let (aid, tok) = (id.clone(), t.clone());
+    read(&st.store, move |c| mutate::check_upload(c, &aid, &tok)).await?;
+    let announced = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > MAX_UPLOAD as u64) {
+        return Err(too_large());
+    }
+    let Ok(_permit) = st.uploads.clone().try_acquire_owned() else {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Too many uploads at once; try again in a few seconds",
+        ));
+    };
+    let dir = st.store.path().parent().map(std::path::Path::to_path_buf);
+    let (file, len) = spool(body, dir).await?;
     let aid = id.clone();
-    write(&st.store, move |c| mutate::store_upload(c, &aid, &t, &body)).await?;
+    write(&st.store, move |c| {
+        let mut file = std::io::BufReader::new(file);
+        mutate::store_upload_from(c, &aid, &t, &mut file, len)
+    })
+    .await?;
     Ok(Json(json!({ "id": id })))
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!("The file is larger than the {} MiB limit", MAX_UPLOAD >> 20),
+    )
+}
+
+/// Writes `body` to an anonymous temporary file (next to the database when it has a folder)
+/// and rewinds it: the file and its length.
+async fn spool(body: Body, dir: Option<std::path::PathBuf>) -> ApiResult<(std::fs::File, u64)> {
+    use futures::StreamExt;
+    use tokio::io::{AsyncSeekExt, AsyncWriteExt};
+    let temp = move || match dir.filter(|d| !d.as_os_str().is_empty()) {
+        Some(d) => tempfile::tempfile_in(d),
+        None => tempfile::tempfile(),
+    };
+    let io = |e: std::io::Error| ApiError::internal(format!("Could not spool the upload: {e}"));
+    let file = tokio::task::spawn_blocking(temp)
+        .await
+        .map_err(|_| ApiError::internal("Could not spool the upload"))?
+        .map_err(io)?;
+    let mut out = tokio::io::BufWriter::with_capacity(256 * 1024, tokio::fs::File::from_std(file));
+    let mut len = 0u64;
+    let mut chunks = body.into_data_stream();
+    while let Some(chunk) = chunks.next().await {
+        let chunk =
+            chunk.map_err(|e| ApiError::bad_request(format!("Could not read the upload: {e}")))?;
+        len += chunk.len() as u64;
+        if len > MAX_UPLOAD as u64 {
+            return Err(too_large());
+        }
+        out.write_all(&chunk).await.map_err(io)?;
+    }
+    out.flush().await.map_err(io)?;
+    let mut file = out.into_inner();
+    file.rewind().await.map_err(io)?;
+    let file = file.into_std().await;
+    Ok((file, len))
 }
 
 /// `Content-Disposition` naming the file: an ASCII fallback, and the name itself percent-encoded

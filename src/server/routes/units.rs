@@ -182,5 +182,7 @@ pub async fn remove_station(
     Extension(caller): Extension<Caller>,
     Path(sid): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    Ok(id(write(&st.store, move |c| stations::remove(c, &sid, &caller)).await?))
+    let removed = write(&st.store, move |c| stations::remove(c, &sid, &caller)).await?;
+    st.keys.revoke_station(&removed);
+    Ok(id(removed))
 }

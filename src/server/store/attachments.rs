@@ -158,6 +158,12 @@ fn may_see(conn: &Connection, a: &Row, caller: &Caller) -> rusqlite::Result<bool
 
 /// Stores the uploaded bytes when the upload token matches; once finalized, never again.
 pub fn store_upload(conn: &Connection, id: &str, token: &str, data: &[u8]) -> Result<(), ApiError> {
+    store_upload_from(conn, id, token, &mut &data[..], data.len() as u64)
+}
+
+/// Whether `token` may upload to attachment `id` now: asked before a byte of the body is read,
+/// so a wrong or spent link costs the server nothing.
+pub fn check_upload(conn: &Connection, id: &str, token: &str) -> Result<(), ApiError> {
     let Some(a) = row(conn, id)? else {
         return Err(ApiError::not_found(format!("Attachment `{id}` not found")));
     };
@@ -167,10 +173,33 @@ pub fn store_upload(conn: &Connection, id: &str, token: &str, data: &[u8]) -> Re
     if a.state == "final" {
         return Err(ApiError::conflict("This attachment is finalized; its content cannot change"));
     }
-    conn.prepare_cached("INSERT OR REPLACE INTO attachment_data (id, data) VALUES (?1, ?2)")?
-        .execute(params![id, data])?;
+    Ok(())
+}
+
+/// Stores the `len` bytes of `data` as the attachment's content, copied into the database in
+/// pieces (an upload spooled to a file is never held in memory whole).
+pub fn store_upload_from(
+    conn: &Connection,
+    id: &str,
+    token: &str,
+    data: &mut dyn std::io::Read,
+    len: u64,
+) -> Result<(), ApiError> {
+    check_upload(conn, id, token)?;
+    let size = i64::try_from(len).map_err(|_| ApiError::bad_request("The file is too large"))?;
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO attachment_data (id, data) VALUES (?1, zeroblob(?2))",
+    )?
+    .execute(params![id, size])?;
+    let rowid = conn.last_insert_rowid();
+    let mut blob = conn.blob_open(rusqlite::MAIN_DB, "attachment_data", "data", rowid, false)?;
+    let copied = std::io::copy(&mut std::io::Read::take(data, len), &mut blob)
+        .map_err(|e| ApiError::internal(format!("Could not store the upload: {e}")))?;
+    if copied != len {
+        return Err(ApiError::bad_request("The upload ended before its announced length"));
+    }
     conn.prepare_cached("UPDATE attachments SET size = ?2, state = 'uploaded' WHERE id = ?1")?
-        .execute(params![id, data.len() as i64])?;
+        .execute(params![id, size])?;
     Ok(())
 }
 

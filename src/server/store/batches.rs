@@ -44,7 +44,7 @@ pub fn parse_query(raw: &str) -> Result<BatchQuery, ApiError> {
             "numbers" => q.numbers.push(v.to_string()),
             "created_after" => q.created_after = Some(parse_time(k, v)?),
             "created_before" => q.created_before = Some(parse_time(k, v)?),
-            "search_query" => q.search = Some(v.to_string()),
+            "search_query" => q.search = Some(super::filter::search_text(v)?),
             "part_numbers" => q.part_numbers.push(v.to_string()),
             "revision_numbers" => q.revision_numbers.push(v.to_string()),
             "sort_by" => q.sort_by = Some(parse_enum(k, v)?),

@@ -347,21 +347,48 @@ pub fn replace_key(
     conn.prepare_cached(
         "INSERT OR REPLACE INTO api_keys (key, kind, principal_id, prefix) VALUES (?1, ?2, ?3, ?4)",
     )?
-    .execute([&auth::hash(key), kind, principal, &auth::prefix(key)])?;
+    .execute([&auth::hash(key), kind, principal, &auth::fingerprint(&auth::hash(key))])?;
     Ok(())
 }
 
-/// The prefix of the stored key of `kind` for `principal`.
+/// The fingerprint of the stored key of `kind` for `principal` (see `auth::fingerprint`).
 pub fn key_prefix(
     conn: &Connection,
     kind: &str,
     principal: &str,
 ) -> rusqlite::Result<Option<String>> {
+    use crate::server::auth;
+    let hash: Option<String> = conn
+        .prepare_cached("SELECT key FROM api_keys WHERE kind = ?1 AND principal_id = ?2 LIMIT 1")?
+        .query_row([kind, principal], |r| r.get(0))
+        .optional()?;
+    Ok(hash.map(|h| auth::fingerprint(&h)))
+}
+
+/// Who the key of hash `hash` belongs to: `(kind, principal)`, and whether it was revoked.
+pub fn key_owner(
+    conn: &Connection,
+    hash: &str,
+) -> rusqlite::Result<Option<(String, String, bool)>> {
     conn.prepare_cached(
-        "SELECT prefix FROM api_keys WHERE kind = ?1 AND principal_id = ?2 LIMIT 1",
+        "SELECT kind, principal_id, 0 FROM api_keys WHERE key = ?1
+         UNION ALL SELECT kind, principal_id, 1 FROM revoked_keys WHERE key = ?1 LIMIT 1",
     )?
-    .query_row([kind, principal], |r| r.get(0))
+    .query_row([hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
     .optional()
+}
+
+/// Revokes the keys of station `id`: removed, and remembered, so that a server started again
+/// with one refuses it rather than giving it to another station.
+pub fn revoke_station_keys(conn: &Connection, id: &str, now: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO revoked_keys (key, kind, principal_id, revoked_at)
+         SELECT key, kind, principal_id, ?2 FROM api_keys WHERE kind = 'station' AND principal_id = ?1",
+    )?
+    .execute(rusqlite::params![id, now])?;
+    conn.prepare_cached("DELETE FROM api_keys WHERE kind = 'station' AND principal_id = ?1")?
+        .execute([id])?;
+    Ok(())
 }
 
 /// `(hash, kind, principal)` for every key.

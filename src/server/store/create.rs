@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use super::catalog::{self, UnitRow};
 use super::ids::IdSource;
+use super::replay::{body_digest, replayed};
 use super::{detail, rows};
 use crate::api::create::RunCreate;
 use crate::api::time::to_ms;
@@ -21,36 +22,6 @@ pub struct CreateCtx<'a> {
     pub caller: &'a Caller,
     pub now_ms: i64,
     pub ids: &'a mut IdSource,
-}
-
-/// A digest of a create request, to tell a replay from another run under the same ref.
-fn body_digest(req: &RunCreate) -> String {
-    let text = serde_json::to_vec(req).unwrap_or_default();
-    let d = ring::digest::digest(&ring::digest::SHA256, &text);
-    d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// An earlier run with this `client_run_ref` that the caller may see: its id, and whether it
-/// was made from the same request.
-fn replayed(
-    conn: &Connection,
-    reference: &str,
-    digest: &str,
-    caller: &Caller,
-) -> rusqlite::Result<Option<(String, bool)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, procedure_id, client_run_digest FROM runs WHERE client_run_ref = ?1 ORDER BY seq",
-    )?;
-    let found: Vec<(String, String, Option<String>)> = stmt
-        .query_map([reference], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<Result<_, _>>()?;
-    let mut visible = Vec::new();
-    for (id, procedure, d) in found {
-        if crate::server::scope::procedure_visible(conn, caller, &procedure)? {
-            visible.push((id, d.as_deref() == Some(digest)));
-        }
-    }
-    Ok(visible.iter().find(|(_, same)| *same).or(visible.first()).cloned())
 }
 
 /// The id of the created run, or of the earlier run made from the same request under the same

@@ -218,6 +218,15 @@ pub fn query_pairs(raw: &str) -> impl Iterator<Item = (String, String)> + '_ {
     })
 }
 
+/// A `search_query`: text to find, which a NUL can never be part of (SQLite's full-text
+/// index would fail on it, and no stored name holds one).
+pub fn search_text(v: &str) -> Result<String, ApiError> {
+    if v.contains('\0') {
+        return Err(bad("search_query", "must not contain a NUL character (%00)"));
+    }
+    Ok(v.to_string())
+}
+
 /// Applies one run-filter parameter; `Ok(false)` when `k` is not one.
 pub fn apply_run_param(f: &mut RunFilter, k: &str, v: &str) -> Result<bool, ApiError> {
     if let Some(target) = list_param(f, k) {
@@ -225,7 +234,7 @@ pub fn apply_run_param(f: &mut RunFilter, k: &str, v: &str) -> Result<bool, ApiE
         return Ok(true);
     }
     match k {
-        "search_query" => f.search_query = Some(v.to_string()),
+        "search_query" => f.search_query = Some(search_text(v)?),
         "outcomes" => f.outcomes.push(parse_enum(k, v)?),
         "samples" => f.samples.push(parse_enum(k, v)?),
         "duration_min" => f.duration_min = Some(parse_duration_ms(v).map_err(|m| bad(k, m))?),

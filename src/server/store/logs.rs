@@ -41,7 +41,7 @@ pub fn parse_query(raw: &str) -> Result<LogQuery, ApiError> {
         let (k, v) = (k.as_str(), v.as_str());
         match k {
             "procedure_ids" => q.procedure_ids.push(v.to_string()),
-            "search_query" => q.search = Some(v.to_string()),
+            "search_query" => q.search = Some(super::filter::search_text(v)?),
             "levels" => q.levels.push(parse_enum(k, v)?),
             "timestamp_after" => q.after = Some(parse_time(k, v)?),
             "timestamp_before" => q.before = Some(parse_time(k, v)?),

@@ -19,6 +19,7 @@ pub mod parts;
 pub mod phases;
 pub mod procedures;
 pub mod render;
+pub mod replay;
 pub mod rows;
 pub mod stations;
 pub mod units;
@@ -200,7 +201,7 @@ fn hash_stored_keys(conn: &Connection) -> rusqlite::Result<()> {
     for key in plain {
         conn.execute(
             "UPDATE api_keys SET key = ?2, prefix = ?3 WHERE key = ?1",
-            [&key, &auth::hash(&key), &auth::prefix(&key)],
+            [&key, &auth::hash(&key), &auth::fingerprint(&auth::hash(&key))],
         )?;
     }
     Ok(())

@@ -96,6 +96,6 @@ pub fn update_metadata(
 }
 
 pub use super::attachments::{
-    Download, NewAttachment, content_type_for, create_attachment, download, finalize,
-    link_attachment_to_unit, link_attachments, store_upload,
+    Download, NewAttachment, check_upload, content_type_for, create_attachment, download, finalize,
+    link_attachment_to_unit, link_attachments, store_upload, store_upload_from,
 };

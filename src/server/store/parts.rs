@@ -80,7 +80,7 @@ pub fn parse_query(raw: &str) -> Result<PartQuery, ApiError> {
             continue;
         }
         match k {
-            "search_query" => q.search = Some(v.to_string()),
+            "search_query" => q.search = Some(super::filter::search_text(v)?),
             "procedure_ids" => q.procedure_ids.push(v.to_string()),
             "sort_by" => q.sort_by = Some(parse_enum(k, v)?),
             "metadata" if v.trim() != "{}" => q.metadata = parse_metadata(v)?,

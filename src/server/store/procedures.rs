@@ -36,7 +36,7 @@ pub fn parse_query(raw: &str) -> Result<ProcedureQuery, ApiError> {
             continue;
         }
         match k {
-            "search_query" => q.search = Some(v.to_string()),
+            "search_query" => q.search = Some(super::filter::search_text(v)?),
             "created_after" => q.created_after = Some(parse_time(k, v)?),
             "created_before" => q.created_before = Some(parse_time(k, v)?),
             _ => {}

@@ -20,6 +20,17 @@ CREATE TABLE IF NOT EXISTS api_keys (
     principal_id TEXT NOT NULL,
     prefix TEXT NOT NULL DEFAULT ''
 );
+-- Keys of removed stations: a server started again with one refuses it (never hands it to
+-- another station).
+CREATE TABLE IF NOT EXISTS revoked_keys (
+    key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    principal_id TEXT NOT NULL,
+    revoked_at INTEGER NOT NULL
+);
+-- What the API shows of a key is the start of its hash; databases that stored the key's first
+-- characters lose them.
+UPDATE api_keys SET prefix = substr(key, 1, 15) || '…' WHERE prefix NOT LIKE 'sha256:%';
 CREATE TABLE IF NOT EXISTS procedures (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL UNIQUE COLLATE NOCASE,

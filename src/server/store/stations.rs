@@ -36,7 +36,7 @@ pub fn parse_query(raw: &str) -> Result<StationQuery, ApiError> {
             continue;
         }
         match k {
-            "search_query" => q.search = Some(v.to_string()),
+            "search_query" => q.search = Some(super::filter::search_text(v)?),
             "procedure_ids" => q.procedure_ids.push(v.to_string()),
             "metadata" if v.trim() != "{}" => q.metadata = parse_metadata(v)?,
             "include_metadata" => q.include_metadata = parse_bool(k, v)?,
@@ -219,7 +219,6 @@ pub fn remove(conn: &Connection, id: &str, caller: &Caller) -> Result<String, Ap
         conn.prepare_cached("DELETE FROM stations WHERE id = ?1")?.execute([id])?;
     }
     conn.prepare_cached("DELETE FROM station_procedures WHERE station_id = ?1")?.execute([id])?;
-    conn.prepare_cached("DELETE FROM api_keys WHERE kind = 'station' AND principal_id = ?1")?
-        .execute([id])?;
+    catalog::revoke_station_keys(conn, id, super::now_ms())?;
     Ok(id.to_string())
 }

@@ -67,7 +67,7 @@ pub fn parse_query(raw: &str) -> Result<UnitQuery, ApiError> {
             continue;
         }
         match k {
-            "search_query" => q.search = Some(v.to_string()),
+            "search_query" => q.search = Some(super::filter::search_text(v)?),
             "ids" => q.ids.push(v.to_string()),
             "serial_numbers" => q.serials.push(v.to_string()),
             "part_numbers" => q.parts.push(v.to_string()),
