@@ -11,7 +11,9 @@ impl App {
     /// Read-only: mutations leave the keymap (so the footer and `?` do not offer them).
     pub fn set_readonly(&mut self) {
         self.shared.readonly = true;
-        self.shared.keymap.remove_action(Action::mutates);
+        let why =
+            |a: Action| format!("read-only session (--readonly): tofui does not {}", a.what());
+        self.shared.keymap.withdraw(Action::mutates, why);
     }
 
     /// Replaces the views (before `start`): the first becomes active.

@@ -6,4 +6,5 @@
 mod common;
 
 mod back;
+mod refused;
 mod support;

@@ -18,11 +18,38 @@ pub fn code(app: &mut App, c: KeyCode) -> Vec<Effect> {
     app.update(Msg::Key(KeyEvent::new(c, KeyModifiers::NONE)), NOW)
 }
 
-/// Each character as a key.
-pub fn keys(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, c);
+/// Each character as a key (`\n` enter, `\t` tab, `\x1b` esc, `\x13` ctrl-s); the effects.
+pub fn press(app: &mut App, keys: &str) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    for c in keys.chars() {
+        let (code, mods) = match c {
+            '\n' => (KeyCode::Enter, KeyModifiers::NONE),
+            '\t' => (KeyCode::Tab, KeyModifiers::NONE),
+            '\x1b' => (KeyCode::Esc, KeyModifiers::NONE),
+            '\x13' => (KeyCode::Char('s'), KeyModifiers::CONTROL),
+            c => (KeyCode::Char(c), KeyModifiers::NONE),
+        };
+        fx.extend(app.update(Msg::Key(KeyEvent::new(code, mods)), NOW));
     }
+    fx
+}
+
+/// The id of the first request sent among `fx`.
+pub fn first_request(fx: &[Effect]) -> u64 {
+    fx.iter()
+        .find_map(|e| match e {
+            Effect::Send(WorkerRequest::Fetch { id, .. }) => Some(*id),
+            _ => None,
+        })
+        .expect("a request")
+}
+
+/// Opens the editor on the selected run and answers its metadata.
+pub fn editor_with(app: &mut App, meta: serde_json::Value) {
+    let id = first_request(&press(app, "m"));
+    let mut run = run_fixture::run();
+    run.summary.metadata = meta.as_object().cloned();
+    answer(app, id, WorkerEvent::Run { run: Ok(Box::new(run)), logs_follow: false });
 }
 
 pub fn answer(app: &mut App, id: u64, event: WorkerEvent) -> Vec<Effect> {

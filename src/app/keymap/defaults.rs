@@ -390,6 +390,7 @@ impl Default for Keymap {
                 (Mode::TriageText, triage_text),
                 (Mode::UndoReview, undo_review),
             ],
+            withdrawn: Vec::new(),
         }
     }
 }

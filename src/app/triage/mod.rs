@@ -198,8 +198,6 @@ impl TriagePane {
             }
             ClientError::Forbidden(m) => {
                 // Nothing here can be written: the queue's keys go with the editor's.
-                let q = |a| matches!(a, Action::Dispose(_) | Action::DisposeText);
-                cx.shared.keymap.remove_action(q);
                 cx.forbidden(Action::EditMetadata, &m)
             }
             ClientError::NotFound(_) => "the run no longer exists (deleted meanwhile?)".into(),
