@@ -6,5 +6,6 @@
 mod common;
 
 mod back;
+mod logs_search;
 mod refused;
 mod support;
