@@ -6,6 +6,7 @@
 mod ascii;
 mod ask;
 mod blocked;
+mod branches;
 mod chrome;
 mod command;
 mod delete;

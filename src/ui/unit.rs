@@ -296,12 +296,12 @@ fn panel(p: &UnitPane, d: &UnitData, frame: &mut Frame, area: Rect, theme: &Them
             }
         }
         _ => {
+            let depths: Vec<usize> = d.tree.iter().map(|t| t.depth.min(8)).collect();
+            let branches = super::branches::prefixes(&depths, theme.ascii);
             for (i, t) in d.tree.iter().enumerate().skip(p.tree.offset).take(rows) {
-                let indent = "  ".repeat(t.depth.min(8));
-                let branch = if t.depth == 0 { "" } else { "└ " };
                 let here = if t.here { " ◂ this unit" } else { "" };
                 let part = t.part.as_deref().map(|x| format!("  {x}")).unwrap_or_default();
-                let text = format!(" {indent}{branch}{}{part}{here}", t.serial);
+                let text = format!(" {}{}{part}{here}", branches[i], t.serial);
                 let base = if t.here { theme.header() } else { Style::default() };
                 lines.push(Line::styled(pad(&text, w), style_at(i, p.tree.cursor, base)));
             }

@@ -9,3 +9,4 @@ mod back;
 mod logs_search;
 mod refused;
 mod support;
+mod unit_view;
