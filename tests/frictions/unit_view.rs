@@ -69,3 +69,27 @@ fn genealogy_siblings_tee_and_the_last_closes_in_unicode_and_ascii() {
     assert!(tree_line(&s, "RF-00240").contains("   `- RF-00240"), "{s}");
     assert!(!tree_line(&s, "PSU-00233").contains("+ PSU"), "no mark shared with PASS");
 }
+
+/// The panel's title line (the one naming the genealogy section, long or short).
+fn header_line(screen: &str) -> String {
+    let at = |l: &&str| l.contains("Genealogy (") || l.contains("G 4");
+    screen.lines().find(at).unwrap_or_default().to_string()
+}
+
+#[test]
+fn the_section_header_always_shows_the_active_section_in_full() {
+    let mut data = gateway_board();
+    data.unit.attachments =
+        serde_json::from_value(serde_json::json!([{"id": "a1", "name": "cal.pdf"}]))
+            .expect("attachments");
+    for (w, h) in [(120, 40), (80, 24), (160, 48)] {
+        let mut a = unit_open(w, h, data.clone());
+        for (tabs, active) in [(1, "Genealogy (4)"), (2, "Metadata (0)"), (3, "Files (1)")] {
+            code(&mut a, KeyCode::Tab);
+            let line = header_line(&screen(&a));
+            assert!(line.contains(active), "{w}x{h}, after {tabs} tab: {line}");
+            assert!(!line.contains('…'), "{w}x{h}: nothing cut: {line}");
+        }
+        code(&mut a, KeyCode::Tab); // back to the runs
+    }
+}
