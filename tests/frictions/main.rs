@@ -6,6 +6,7 @@
 mod common;
 
 mod back;
+mod bounds;
 mod logs_search;
 mod refused;
 mod support;

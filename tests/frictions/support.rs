@@ -18,7 +18,7 @@ pub fn code(app: &mut App, c: KeyCode) -> Vec<Effect> {
     app.update(Msg::Key(KeyEvent::new(c, KeyModifiers::NONE)), NOW)
 }
 
-/// Each character as a key (`\n` enter, `\t` tab, `\x1b` esc, `\x13` ctrl-s); the effects.
+/// Each character as a key (`\n` enter, `\t` tab, `\x1b` esc, `\x13` ctrl-s, `\x15` ctrl-u); the effects.
 pub fn press(app: &mut App, keys: &str) -> Vec<Effect> {
     let mut fx = Vec::new();
     for c in keys.chars() {
@@ -27,6 +27,7 @@ pub fn press(app: &mut App, keys: &str) -> Vec<Effect> {
             '\t' => (KeyCode::Tab, KeyModifiers::NONE),
             '\x1b' => (KeyCode::Esc, KeyModifiers::NONE),
             '\x13' => (KeyCode::Char('s'), KeyModifiers::CONTROL),
+            '\x15' => (KeyCode::Char('u'), KeyModifiers::CONTROL),
             c => (KeyCode::Char(c), KeyModifiers::NONE),
         };
         fx.extend(app.update(Msg::Key(KeyEvent::new(code, mods)), NOW));
