@@ -7,6 +7,7 @@ mod common;
 
 mod back;
 mod bounds;
+mod delete;
 mod logs_search;
 mod refused;
 mod support;
