@@ -111,6 +111,11 @@ impl Current {
         self.pending.is_some()
     }
 
+    /// A run's metadata as read (`Some(None)`: it has none), or `None` when not read.
+    pub(crate) fn known(&self, run_id: &str) -> Option<Option<&Map<String, Value>>> {
+        self.runs.get(run_id).map(Option::as_ref)
+    }
+
     /// The metadata of each run read (a run without any has none here).
     pub(crate) fn metadata(&self) -> impl Iterator<Item = &Map<String, Value>> {
         self.runs.values().flatten()

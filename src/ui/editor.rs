@@ -117,7 +117,6 @@ pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &The
                 lines.push(Line::styled(text, style));
             }
         }
-        let n = ed.targets.len();
         if ed.undo.as_ref().is_some_and(|u| u.varies) {
             let note =
                 " The runs had different values: each gets its own back (shown: the first's).";
@@ -129,10 +128,7 @@ pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &The
         } else {
             "enter saves · esc goes back"
         };
-        lines.push(Line::styled(
-            format!(" One PATCH per run, {n} run{}. {keys}", if n == 1 { "" } else { "s" }),
-            theme.dim(),
-        ));
+        lines.push(Line::styled(format!(" {} {keys}", ed.sends_text()), theme.dim()));
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         return;
     }

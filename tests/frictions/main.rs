@@ -8,6 +8,7 @@ mod common;
 mod back;
 mod bounds;
 mod delete;
+mod editor_sends;
 mod logs_search;
 mod refused;
 mod support;
