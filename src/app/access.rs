@@ -145,7 +145,12 @@ impl App {
 
     /// The session's last metadata change, which `z` undoes.
     pub fn last_change(&self) -> Option<&super::undo::Undo> {
-        self.shared.undo.as_ref()
+        self.shared.undo.last()
+    }
+
+    /// How many of the session's metadata changes `z` can still undo.
+    pub fn changes_to_undo(&self) -> usize {
+        self.shared.undo.len()
     }
 
     pub fn filter(&self) -> Option<&filter::FilterPane> {

@@ -92,7 +92,15 @@ pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &The
         let (added, changed, removed) = ed.change_set();
         match &ed.undo {
             Some(u) => {
-                let q = format!(" Undo the {}? Writes back the values from before it:", u.what);
+                let left = match u.left {
+                    0 => "the last change to undo".to_string(),
+                    1 => "1 more to undo after it".to_string(),
+                    n => format!("{n} more to undo after it"),
+                };
+                let q = format!(
+                    " Undo the {} ({left})? Writes back the values from before it:",
+                    u.what
+                );
                 lines.push(Line::styled(q, theme.header()));
             }
             None => lines.push(Line::styled(" Save these changes?", theme.header())),

@@ -12,4 +12,5 @@ mod editor_sends;
 mod logs_search;
 mod refused;
 mod support;
+mod undo_stack;
 mod unit_view;
