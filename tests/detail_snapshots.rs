@@ -117,7 +117,7 @@ fn chart_with_limits_and_units() {
 #[test]
 fn logs_filtered_and_searched() {
     both_sizes("logs", "2d/rail\n", |s, _| {
-        assert!(s.contains("\"rail\" 3 matches") && !s.contains("Fixture clamped"), "{s}")
+        assert!(s.contains("\"rail\" match 1 of 3") && !s.contains("Fixture clamped"), "{s}")
     });
 }
 

@@ -11,7 +11,9 @@ impl App {
     /// Read-only: mutations leave the keymap (so the footer and `?` do not offer them).
     pub fn set_readonly(&mut self) {
         self.shared.readonly = true;
-        self.shared.keymap.remove_action(Action::mutates);
+        let why =
+            |a: Action| format!("read-only session (--readonly): tofui does not {}", a.what());
+        self.shared.keymap.withdraw(Action::mutates, why);
     }
 
     /// Replaces the views (before `start`): the first becomes active.
@@ -143,7 +145,12 @@ impl App {
 
     /// The session's last metadata change, which `z` undoes.
     pub fn last_change(&self) -> Option<&super::undo::Undo> {
-        self.shared.undo.as_ref()
+        self.shared.undo.last()
+    }
+
+    /// How many of the session's metadata changes `z` can still undo.
+    pub fn changes_to_undo(&self) -> usize {
+        self.shared.undo.len()
     }
 
     pub fn filter(&self) -> Option<&filter::FilterPane> {

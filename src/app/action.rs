@@ -266,6 +266,21 @@ impl Action {
         }
     }
 
+    /// What a mutation is called in messages ("tofui does not …").
+    pub(crate) fn what(self) -> &'static str {
+        match self {
+            Action::EditMetadata => "edit metadata",
+            Action::Delete => "delete runs",
+            Action::Upload => "upload attachments",
+            Action::EditUnit => "edit unit metadata",
+            Action::UploadUnit => "upload unit files",
+            Action::Mark => "mark runs for a change",
+            Action::Triage | Action::Dispose(_) | Action::DisposeText => "record dispositions",
+            Action::Undo => "undo metadata changes",
+            _ => "change runs",
+        }
+    }
+
     pub(crate) fn mutates(self) -> bool {
         matches!(
             self,

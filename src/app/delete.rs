@@ -8,20 +8,29 @@ use super::pane::{Component, Ctx, News, Outcome};
 use super::{Action, Mode};
 use crate::worker::{ClientError, Fetch, RequestId, WorkerEvent};
 
+/// What tells a run apart from the other runs of its unit, for the confirmation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunNamed {
+    pub procedure: Option<String>,
+    pub started_ms: Option<i64>,
+}
+
 /// Which runs, and (for more than one) the count typed to confirm.
 #[derive(Debug, Clone)]
 pub struct DeletePane {
     pub ids: Vec<String>,
     pub serials: Vec<String>,
+    /// Each run's procedure and start, beside its serial (a unit has several runs).
+    pub named: Vec<RunNamed>,
     pub typed: Input,
     pub pending: Option<RequestId>,
     pub error: Option<String>,
 }
 
 impl DeletePane {
-    pub(crate) fn new(targets: Vec<Target>) -> DeletePane {
+    pub(crate) fn new(targets: Vec<Target>, named: Vec<RunNamed>) -> DeletePane {
         let (ids, serials) = targets.into_iter().map(|t| (t.run_id, t.serial)).unzip();
-        DeletePane { ids, serials, typed: Input::default(), pending: None, error: None }
+        DeletePane { ids, serials, named, typed: Input::default(), pending: None, error: None }
     }
 
     /// More than one run: the count must be typed.
@@ -57,11 +66,18 @@ impl DeletePane {
             Err(ClientError::Partly { done, error }) => {
                 // Those deleted leave every view; the others stay here, to try again (their
                 // count typed anew).
-                (self.ids, self.serials) = std::mem::take(&mut self.ids)
+                let mut named = std::mem::take(&mut self.named).into_iter();
+                let kept: Vec<(String, String, RunNamed)> = std::mem::take(&mut self.ids)
                     .into_iter()
                     .zip(std::mem::take(&mut self.serials))
-                    .filter(|(id, _)| !done.contains(id))
-                    .unzip();
+                    .map(|(id, s)| (id, s, named.next().unwrap_or_default()))
+                    .filter(|(id, ..)| !done.contains(id))
+                    .collect();
+                for (id, serial, n) in kept {
+                    self.ids.push(id);
+                    self.serials.push(serial);
+                    self.named.push(n);
+                }
                 let (left, gone) = (self.ids.len(), done.len());
                 cx.announce(News::Deleted(done));
                 (self.pending, self.typed) = (None, Input::default());

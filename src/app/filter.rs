@@ -39,11 +39,24 @@ impl Component for FilterPane {
         Mode::Filter
     }
 
-    fn handle(&mut self, a: Action, _cx: &mut Ctx) -> Outcome {
+    fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
         match a {
             Action::Back => Outcome::Pop,
             Action::Submit => match parse(self.input.value()) {
-                Ok(q) => Outcome::Return(Reply::Query(Box::new(q))),
+                Ok(q) => {
+                    // Not silently: the API has no exclusive bounds (see `widened`).
+                    let notes: Vec<String> = crate::query::widened(self.input.value())
+                        .into_iter()
+                        .map(|(typed, sent)| format!("{typed} is applied as {sent}"))
+                        .collect();
+                    if !notes.is_empty() {
+                        cx.flash(format!(
+                            "{}: the API's time and duration bounds include their ends",
+                            notes.join(", ")
+                        ));
+                    }
+                    Outcome::Return(Reply::Query(Box::new(q)))
+                }
                 Err(e) => {
                     self.error = Some(e);
                     Outcome::Stay

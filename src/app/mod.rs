@@ -220,6 +220,11 @@ impl App {
                 self.apply(self.stack.len(), outcome, fx, news);
             }
             None => {
+                // A key taken away for the session says why instead of doing nothing.
+                if let Some(why) = self.shared.keymap.why_withdrawn(mode, &ev) {
+                    self.shared.flash = Some((why, self.shared.now_ms + 3_000));
+                    return;
+                }
                 // Keys no binding claims go to the text field being typed in.
                 let Some(req) = tui_input::backend::crossterm::to_input_request(&Event::Key(ev))
                 else {

@@ -125,18 +125,6 @@ pub(crate) struct Ctx<'a> {
     news: &'a mut Vec<News>,
 }
 
-/// What a mutation is called in messages.
-fn what(a: Action) -> &'static str {
-    match a {
-        Action::EditMetadata => "edit metadata",
-        Action::Delete => "delete runs",
-        Action::Upload => "upload attachments",
-        Action::EditUnit => "edit unit metadata",
-        Action::UploadUnit => "upload unit files",
-        _ => "change runs",
-    }
-}
-
 impl<'a> Ctx<'a> {
     pub(crate) fn new(
         shared: &'a mut Shared,
@@ -233,18 +221,34 @@ impl<'a> Ctx<'a> {
     /// Refuses a mutation in read-only mode, saying so.
     pub(crate) fn refused(&mut self, a: Action) -> bool {
         if self.shared.readonly {
-            self.flash(format!("read-only (--readonly): tofui does not {}", what(a)));
+            self.flash(format!("read-only session (--readonly): tofui does not {}", a.what()));
             return true;
         }
         false
     }
 
-    /// A 403: stop offering the action for the session; the message that explains it.
+    /// A 403: stop offering the action for the session (and, for metadata, every other way
+    /// of writing it: triage and undo); the message that explains it. Its keys then say why.
     pub(crate) fn forbidden(&mut self, a: Action, msg: &str) -> String {
-        self.shared.keymap.remove_action(|x| x == a);
+        let metadata = matches!(a, Action::EditMetadata);
+        let gone = |x: Action| {
+            x == a
+                || (metadata
+                    && matches!(
+                        x,
+                        Action::Triage | Action::Undo | Action::Dispose(_) | Action::DisposeText
+                    ))
+        };
+        let why = |x: Action| {
+            format!(
+                "this API key may not {} (the server refused it earlier this session: HTTP 403)",
+                if gone(x) && x != a { a.what() } else { x.what() }
+            )
+        };
+        self.shared.keymap.withdraw(gone, why);
         format!(
             "this API key may not {} (HTTP 403: {msg}); tofui will not offer it again this session",
-            what(a)
+            a.what()
         )
     }
 }

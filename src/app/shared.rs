@@ -72,8 +72,8 @@ pub struct Shared {
     pub size: (u16, u16),
     /// `[triage]`: the metadata key and the presets of the triage queue.
     pub triage: super::triage::TriageSettings,
-    /// The session's last metadata change, to undo (`z`).
-    pub undo: Option<super::undo::Undo>,
+    /// The session's metadata changes, newest last, to undo one by one (`z`).
+    pub undo: Vec<super::undo::Undo>,
     /// The config's `run_url`: the web app's address of a run, `{id}` where its id goes.
     pub run_url: Option<String>,
     next_id: RequestId,
@@ -108,7 +108,7 @@ impl Shared {
             tz,
             size,
             triage: Default::default(),
-            undo: None,
+            undo: Vec::new(),
             run_url: None,
             next_id: 0,
         }

@@ -1,7 +1,8 @@
-//! Undo (`z`, on the runs list and in the run view): the session's last metadata change —
-//! from the editor, single run or bulk, or a triage disposition — written back after the
-//! editor's change preview. Previous values are captured when the change is saved; keys that
-//! did not exist before are removed. One level: once undone, the entry is gone.
+//! Undo (`z`, on the runs list and in the run view): the session's metadata changes — from
+//! the editor, single run or bulk, or triage dispositions — kept as a stack (the newest
+//! [`DEPTH`]) and written back newest first, each after the editor's change preview (which
+//! says which change it is and how many remain). Previous values are captured when the change
+//! is saved; keys that did not exist before are removed. Once undone, an entry is gone.
 
 use std::collections::{HashMap, HashSet};
 
@@ -30,7 +31,10 @@ impl UndoRun {
     }
 }
 
-/// The last change saved in this session.
+/// How many changes the session keeps to undo; older ones are dropped.
+pub const DEPTH: usize = 50;
+
+/// A change saved in this session.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Undo {
     /// What it was, for messages ("triage of SN-1 (fixture)").
@@ -40,7 +44,8 @@ pub struct Undo {
 
 impl Undo {
     /// The change preview that writes the values back: the editor, at its review.
-    pub(crate) fn preview(&self) -> EditorPane {
+    /// `left`: the changes still to undo after this one.
+    pub(crate) fn preview(&self, left: usize) -> EditorPane {
         let targets = self.runs.iter().map(|r| r.target.clone()).collect();
         // The rows show the first run's values; a bulk change whose values before differed
         // run to run gives each run its own back (the preview says so).
@@ -55,7 +60,8 @@ impl Undo {
         let per_run: Vec<(String, Map<String, Value>)> =
             self.runs.iter().map(|r| (r.target.run_id.clone(), r.restore())).collect();
         let varies = per_run.windows(2).any(|w| w[0].1 != w[1].1);
-        EditorPane::for_undo(targets, rows, Restore { what: self.what.clone(), per_run, varies })
+        let restore = Restore { what: self.what.clone(), per_run, varies, left };
+        EditorPane::for_undo(targets, rows, restore)
     }
 }
 
@@ -66,6 +72,8 @@ pub struct Restore {
     pub per_run: Vec<(String, Map<String, Value>)>,
     /// The runs get different values back (the preview shows the first run's).
     pub varies: bool,
+    /// The session's changes still to undo after this one.
+    pub left: usize,
 }
 
 impl Restore {
@@ -109,6 +117,11 @@ impl Current {
 
     pub(crate) fn loading(&self) -> bool {
         self.pending.is_some()
+    }
+
+    /// A run's metadata as read (`Some(None)`: it has none), or `None` when not read.
+    pub(crate) fn known(&self, run_id: &str) -> Option<Option<&Map<String, Value>>> {
+        self.runs.get(run_id).map(Option::as_ref)
     }
 
     /// The metadata of each run read (a run without any has none here).
@@ -171,26 +184,38 @@ pub(crate) fn saved(
         return "";
     }
     if undo.is_some() {
-        if let Some(u) = &mut cx.shared.undo {
+        if let Some(u) = cx.shared.undo.last_mut() {
             u.runs.retain(|r| !saved.contains(&r.target.run_id));
             if u.runs.is_empty() {
-                cx.shared.undo = None;
+                cx.shared.undo.pop();
             }
         }
         return "";
     }
     let Some(before) = before else {
-        cx.shared.undo = None;
-        return " (this one cannot be undone: the runs' metadata had not been read yet)";
+        // Undoing an older change over this one could put back values it overwrote.
+        cx.shared.undo.clear();
+        return " (this one cannot be undone, nor those before it: the runs' metadata had not been read yet)";
     };
     let runs: Vec<UndoRun> =
         before.into_iter().filter(|r| saved.contains(&r.target.run_id)).collect();
+    let keys = runs.first().map(|r| r.keys.iter().map(|k| k.0.as_str()).collect::<Vec<_>>());
+    let keys = keys.unwrap_or_default().join(", ");
     let what = match runs.as_slice() {
-        [r] => format!("metadata edit of {}", r.target.serial),
-        r => format!("metadata edit of {} runs", r.len()),
+        [r] => format!("metadata edit of {} ({keys})", r.target.serial),
+        r => format!("metadata edit of {} runs ({keys})", r.len()),
     };
-    cx.shared.undo = Some(Undo { what, runs });
+    record(cx, Undo { what, runs });
     " · z undoes it"
+}
+
+/// A change saved: on top of the session's stack, the oldest dropped past [`DEPTH`].
+pub(crate) fn record(cx: &mut Ctx, undo: Undo) {
+    let stack = &mut cx.shared.undo;
+    stack.push(undo);
+    if stack.len() > DEPTH {
+        stack.remove(0);
+    }
 }
 
 /// `z`: the preview of undoing the last change, or why there is nothing to undo.
@@ -198,8 +223,9 @@ pub(crate) fn start(cx: &mut Ctx) -> Outcome {
     if cx.refused(Action::Undo) {
         return Outcome::Stay;
     }
-    match &cx.shared.undo {
-        Some(u) => Outcome::Push(Pane::Editor(Box::new(u.preview()))),
+    let left = cx.shared.undo.len().saturating_sub(1);
+    match cx.shared.undo.last() {
+        Some(u) => Outcome::Push(Pane::Editor(Box::new(u.preview(left)))),
         None => {
             cx.flash("nothing to undo: no metadata change saved in this session (deletes cannot be undone)");
             Outcome::Stay

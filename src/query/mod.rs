@@ -24,7 +24,7 @@ pub(crate) use filters::FIELDS;
 pub use filters::{Field, Filter};
 pub use lex::Op;
 pub use params::{NameKind, Resolved, to_params};
-pub use parse::parse;
+pub use parse::{parse, widened};
 pub use time::TimeSpec;
 
 use crate::api::{RunOutcome, SampleFilter};

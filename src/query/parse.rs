@@ -246,6 +246,31 @@ fn filter(
     }
 }
 
+/// The API's time and duration bounds (`duration_min`, `started_after`…) include their ends,
+/// so a `>` or `<` typed on them is applied as `>=` or `<=`: what each such clause of `line`
+/// becomes (`duration>2m` → `duration>=2m`), for the screen to say so.
+pub fn widened(line: &str) -> Vec<(String, String)> {
+    let Ok(terms) = lex::terms(line) else { return Vec::new() };
+    let compared = |key: &str| {
+        FIELDS.iter().any(|f| match &f.kind {
+            Kind::Time { compare, .. } | Kind::Duration { compare, .. } => compare.contains(&key),
+            _ => false,
+        })
+    };
+    let mut out = Vec::new();
+    for t in terms {
+        if let Term::Filter { key, key_span, op: op @ (Op::Gt | Op::Lt), values, span } = t
+            && compared(&key.to_lowercase())
+        {
+            let mut q = RunQuery::default();
+            if filter(&mut q, &key, key_span, op, &values, span).is_ok() {
+                out.push((line[span.0..span.1].to_string(), q.to_line()));
+            }
+        }
+    }
+    out
+}
+
 /// Parses a query line. An empty line is the empty query (every run).
 pub fn parse(line: &str) -> Result<RunQuery, QueryError> {
     let mut q = RunQuery::default();

@@ -92,7 +92,15 @@ pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &The
         let (added, changed, removed) = ed.change_set();
         match &ed.undo {
             Some(u) => {
-                let q = format!(" Undo the {}? Writes back the values from before it:", u.what);
+                let left = match u.left {
+                    0 => "the last change to undo".to_string(),
+                    1 => "1 more to undo after it".to_string(),
+                    n => format!("{n} more to undo after it"),
+                };
+                let q = format!(
+                    " Undo the {} ({left})? Writes back the values from before it:",
+                    u.what
+                );
                 lines.push(Line::styled(q, theme.header()));
             }
             None => lines.push(Line::styled(" Save these changes?", theme.header())),
@@ -117,7 +125,6 @@ pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &The
                 lines.push(Line::styled(text, style));
             }
         }
-        let n = ed.targets.len();
         if ed.undo.as_ref().is_some_and(|u| u.varies) {
             let note =
                 " The runs had different values: each gets its own back (shown: the first's).";
@@ -129,10 +136,7 @@ pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &The
         } else {
             "enter saves · esc goes back"
         };
-        lines.push(Line::styled(
-            format!(" One PATCH per run, {n} run{}. {keys}", if n == 1 { "" } else { "s" }),
-            theme.dim(),
-        ));
+        lines.push(Line::styled(format!(" {} {keys}", ed.sends_text()), theme.dim()));
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         return;
     }

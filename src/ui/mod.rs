@@ -6,6 +6,7 @@
 mod ascii;
 mod ask;
 mod blocked;
+mod branches;
 mod chrome;
 mod command;
 mod delete;
@@ -106,7 +107,7 @@ fn pane(app: &App, p: &Pane, frame: &mut Frame, a: &Areas, theme: &Theme) {
         Pane::Command(c) => command::render(c, frame, a.bar, theme),
         Pane::Form(f) => form::render(f, frame, a.over, theme),
         Pane::Editor(e) => editor::render(e, frame, a.over, theme),
-        Pane::Delete(d) => delete::render(d, frame, a.over, theme),
+        Pane::Delete(d) => delete::render(app, d, frame, a.over, theme),
         Pane::Upload(u) => upload::render(u, frame, a.over, theme),
         Pane::Ask(q) => ask::render(app, q, frame, a.over, theme),
         Pane::Help(h) => help::render(app, h, app.footer_mode(), frame, a.whole, theme),

@@ -223,32 +223,48 @@ fn with_version(name: &str, version: &str, w: usize) -> String {
 }
 
 /// The panel's title: its three sections, the one shown bright while the cursor is in it.
+/// The one shown is never the one cut: when all do not fit, the others shrink to their
+/// counts (`G 4`), then leave.
 fn sections(p: &UnitPane, d: &UnitData, w: usize, theme: &Theme) -> Line<'static> {
     let n_meta = d.unit.metadata.as_ref().map_or(0, |m| m.len());
+    let cut = if d.tree_cut { ", cut" } else { "" };
     let names = [
         (
             UnitFocus::Tree,
-            format!("Genealogy ({}{})", d.tree.len(), if d.tree_cut { ", cut" } else { "" }),
+            format!("Genealogy ({}{cut})", d.tree.len()),
+            format!("G {}", d.tree.len()),
         ),
-        (UnitFocus::Metadata, format!("Metadata ({n_meta})")),
-        (UnitFocus::Attachments, format!("Files ({})", d.unit.attachments.len())),
+        (UnitFocus::Metadata, format!("Metadata ({n_meta})"), format!("M {n_meta}")),
+        (
+            UnitFocus::Attachments,
+            format!("Files ({})", d.unit.attachments.len()),
+            format!("F {}", d.unit.attachments.len()),
+        ),
     ];
+    let style = |f: UnitFocus| match (p.panel == f, p.focus == f) {
+        (true, true) => theme.title(),
+        (true, false) => theme.header(),
+        _ => theme.dim(),
+    };
+    let line = |short: bool, others: bool| {
+        let shown = names.iter().filter(move |(f, ..)| others || p.panel == *f);
+        shown.map(move |(f, long, brief)| (*f, if short && p.panel != *f { brief } else { long }))
+    };
+    let room = w.saturating_sub(1);
+    let fits = |short, others| {
+        let parts: Vec<_> = line(short, others).collect();
+        parts.iter().map(|(_, t)| width(t)).sum::<usize>() + 3 * (parts.len() - 1) <= room
+    };
+    let (short, others) = [(false, true), (true, true)]
+        .into_iter()
+        .find(|&(s, o)| fits(s, o))
+        .unwrap_or((true, false));
     let mut spans = vec![Span::raw(" ")];
-    let mut used = 1;
-    for (i, (f, name)) in names.into_iter().enumerate() {
-        let style = match (p.panel == f, p.focus == f) {
-            (true, true) => theme.title(),
-            (true, false) => theme.header(),
-            _ => theme.dim(),
-        };
-        let sep = if i == 0 { "" } else { " · " };
-        let text = format!("{sep}{name}");
-        let room = w.saturating_sub(used);
-        used += text.chars().count();
-        spans.push(Span::styled(fit(&text, room), style));
-        if used >= w {
-            break;
+    for (i, (f, text)) in line(short, others).enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", theme.dim()));
         }
+        spans.push(Span::styled(fit(text, room), style(f)));
     }
     Line::from(spans)
 }
@@ -296,12 +312,12 @@ fn panel(p: &UnitPane, d: &UnitData, frame: &mut Frame, area: Rect, theme: &Them
             }
         }
         _ => {
+            let depths: Vec<usize> = d.tree.iter().map(|t| t.depth.min(8)).collect();
+            let branches = super::branches::prefixes(&depths, theme.ascii);
             for (i, t) in d.tree.iter().enumerate().skip(p.tree.offset).take(rows) {
-                let indent = "  ".repeat(t.depth.min(8));
-                let branch = if t.depth == 0 { "" } else { "└ " };
                 let here = if t.here { " ◂ this unit" } else { "" };
                 let part = t.part.as_deref().map(|x| format!("  {x}")).unwrap_or_default();
-                let text = format!(" {indent}{branch}{}{part}{here}", t.serial);
+                let text = format!(" {}{}{part}{here}", branches[i], t.serial);
                 let base = if t.here { theme.header() } else { Style::default() };
                 lines.push(Line::styled(pad(&text, w), style_at(i, p.tree.cursor, base)));
             }

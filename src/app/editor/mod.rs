@@ -4,6 +4,7 @@
 
 mod bulk;
 mod edits;
+mod sends;
 
 use std::collections::HashSet;
 
@@ -64,6 +65,8 @@ pub struct EditorPane {
     pub current: super::undo::Current,
     /// What the save in flight changes, with the values before (for undo).
     before: Option<Vec<super::undo::UndoRun>>,
+    /// The targets the save in flight writes to (those it changes), by key.
+    sent_to: Vec<String>,
 }
 
 impl EditorPane {
@@ -87,6 +90,7 @@ impl EditorPane {
             undo: None,
             current: Default::default(),
             before: None,
+            sent_to: Vec::new(),
         };
         if ed.bulk() && !ed.is_unit() {
             ed.current.start(&ed.targets, cx);
@@ -142,6 +146,7 @@ impl EditorPane {
             undo: Some(restore),
             current: Default::default(),
             before: None,
+            sent_to: Vec::new(),
         }
     }
 
@@ -152,15 +157,16 @@ impl EditorPane {
         } else {
             super::undo::capture(self, &changes)
         };
-        self.pending = self
-            .targets
-            .iter()
-            .map(|t| {
-                let changes = self
-                    .undo
-                    .as_ref()
-                    .and_then(|u| u.changes_for(&t.run_id))
-                    .unwrap_or_else(|| changes.clone());
+        let sends: Vec<(Target, Map<String, Value>)> =
+            self.sends().into_iter().map(|(t, c)| (t.clone(), c)).collect();
+        if sends.is_empty() {
+            self.step = Step::Browse;
+            cx.flash("nothing to save: every run already has these values");
+            return;
+        }
+        self.pending = sends
+            .into_iter()
+            .map(|(t, changes)| {
                 let fetch = if t.unit {
                     Fetch::UpdateUnitMetadata { serial: t.serial.clone(), changes }
                 } else {
@@ -169,6 +175,7 @@ impl EditorPane {
                 (cx.mutate(fetch), t.key().to_string())
             })
             .collect();
+        self.sent_to = self.pending.iter().map(|(_, k)| k.clone()).collect();
         self.saved.clear();
         self.error = None;
         self.step = Step::Saving;
@@ -218,7 +225,8 @@ impl EditorPane {
         }
         // Every answer is in.
         let saved: HashSet<String> = self.saved.iter().cloned().collect();
-        let total = self.targets.len();
+        // The targets this save wrote to; the others already had the values.
+        let total = self.sent_to.len();
         let note =
             super::undo::saved(self.undo.as_ref(), self.before.take(), self.is_unit(), &saved, cx);
         if saved.len() == total {
@@ -239,7 +247,8 @@ impl EditorPane {
             return Outcome::Pop;
         }
         // Keep the edits and the runs that failed, to try again.
-        self.targets.retain(|t| !saved.contains(t.key()));
+        self.targets
+            .retain(|t| self.sent_to.iter().any(|k| k == t.key()) && !saved.contains(t.key()));
         self.step = Step::Browse;
         let failed = self.targets.len();
         if let Some(err) = self.error.take() {

@@ -305,6 +305,7 @@ impl Default for Keymap {
             b(KeySpec::plain(K::Enter), Action::Open, "runs", true),
             b(ch('S'), Action::SplitBack, "previous split", false),
             b(KeySpec::plain(K::Esc), Action::Back, "back", true),
+            b(ch('q'), Action::Back, "back", false),
             b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
             b(ch('r'), Action::Refresh, "reload", false),
             b(ch('?'), Action::Help, "help", true),
@@ -320,6 +321,7 @@ impl Default for Keymap {
             b(ch('A'), Action::Aborted, "with ABORTED", false),
             b(ch('S'), Action::SplitBack, "bars by (back)", false),
             b(KeySpec::plain(K::Esc), Action::Back, "back", true),
+            b(ch('q'), Action::Back, "back", false),
             b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
             b(ch('r'), Action::Refresh, "reload", false),
             b(ch('?'), Action::Help, "help", true),
@@ -329,6 +331,7 @@ impl Default for Keymap {
         let mut explains = vec![
             b(KeySpec::plain(K::Enter), Action::Open, "runs", true),
             b(KeySpec::plain(K::Esc), Action::Back, "back", true),
+            b(ch('q'), Action::Back, "back", false),
             b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
             b(ch('?'), Action::Help, "help", true),
         ];
@@ -339,6 +342,7 @@ impl Default for Keymap {
             b(ch('S'), Action::SplitBack, "points by (back)", false),
             b(KeySpec::plain(K::Enter), Action::Open, "runs of the failed values", true),
             b(KeySpec::plain(K::Esc), Action::Back, "back", true),
+            b(ch('q'), Action::Back, "back", false),
             b(KeySpec::plain(K::Backspace), Action::Back, "back", false),
             b(ch('r'), Action::Refresh, "reload", false),
             b(ch('?'), Action::Help, "help", true),
@@ -386,6 +390,7 @@ impl Default for Keymap {
                 (Mode::TriageText, triage_text),
                 (Mode::UndoReview, undo_review),
             ],
+            withdrawn: Vec::new(),
         }
     }
 }

@@ -143,6 +143,9 @@ pub struct Binding {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Keymap {
     tables: Vec<(Mode, Vec<Binding>)>,
+    /// Bindings taken away for the session (read-only, or refused with 403), with why: the
+    /// key then says so instead of doing nothing.
+    withdrawn: Vec<(Mode, Binding, String)>,
 }
 
 impl Mode {
@@ -170,11 +173,26 @@ impl Mode {
 }
 
 impl Keymap {
-    /// Stops offering an action anywhere (read-only mode, or a key refused with 403).
-    pub(crate) fn remove_action(&mut self, pred: impl Fn(Action) -> bool) {
-        for (_, t) in &mut self.tables {
+    /// Stops offering an action anywhere (read-only mode, or a key refused with 403); its
+    /// keys then answer with `why` of the action.
+    pub(crate) fn withdraw(
+        &mut self,
+        pred: impl Fn(Action) -> bool,
+        why: impl Fn(Action) -> String,
+    ) {
+        for (mode, t) in &mut self.tables {
+            for b in t.iter().filter(|b| pred(b.action)) {
+                self.withdrawn.push((*mode, b.clone(), why(b.action)));
+            }
             t.retain(|b| !pred(b.action));
         }
+    }
+
+    /// Why the key, no longer bound in `mode`, was taken away (the first reason given),
+    /// after the key's name.
+    pub(crate) fn why_withdrawn(&self, mode: Mode, ev: &KeyEvent) -> Option<String> {
+        let mut hits = self.withdrawn.iter().filter(|(m, b, _)| *m == mode && b.key.matches(ev));
+        hits.next().map(|(_, b, why)| format!("{}: {why}", b.key.label()))
     }
 
     pub(crate) fn table(&self, mode: Mode) -> &[Binding] {

@@ -39,6 +39,9 @@ pub struct LogsState {
     /// Positions in `visible` whose message matches the search.
     pub matches: Vec<usize>,
     pub view: Scroll,
+    /// The search status last put on the status line: a move replaces it with the new one
+    /// while it is still showing, so it never describes a match the cursor has left.
+    pub flashed: Option<String>,
 }
 
 impl Default for LogsState {
@@ -51,6 +54,7 @@ impl Default for LogsState {
             visible: Vec::new(),
             matches: Vec::new(),
             view: Scroll::default(),
+            flashed: None,
         }
     }
 }
@@ -106,6 +110,19 @@ impl LogsState {
                 .map(|(p, _)| p)
                 .collect();
         }
+    }
+
+    /// Where the cursor is among the search's matches: `match 2 of 3` on one, else how many
+    /// lie above it; `None` without a search.
+    pub fn search_status(&self) -> Option<String> {
+        self.search.as_ref()?;
+        let n = self.matches.len();
+        let above = self.matches.partition_point(|&m| m < self.view.cursor);
+        Some(match self.matches.get(above) {
+            _ if n == 0 => "no matches".into(),
+            Some(&m) if m == self.view.cursor => format!("match {} of {n}", above + 1),
+            _ => format!("{n} match{} · {above} above", if n == 1 { "" } else { "es" }),
+        })
     }
 
     /// The next (or previous) match from the cursor; moves there and says whether it did.

@@ -14,7 +14,7 @@ use tree::NodeKind;
 
 use tui_input::InputRequest;
 
-use super::delete::DeletePane;
+use super::delete::{DeletePane, RunNamed};
 use super::editor::{EditorPane, Target};
 use super::pane::{Component, Ctx, News, Outcome, Reply};
 use super::unit::UnitPane;
@@ -200,7 +200,14 @@ impl RunPane {
                 let known = self.loaded().map(|l| l.run.summary.metadata.clone());
                 Outcome::Push(Pane::Editor(Box::new(EditorPane::open(targets, known, cx))))
             }
-            Action::Delete => Outcome::Push(Pane::Delete(Box::new(DeletePane::new(targets)))),
+            Action::Delete => {
+                let named = self.loaded().map(|l| RunNamed {
+                    procedure: Some(l.run.summary.procedure.name.clone()),
+                    started_ms: l.run.summary.started_at.as_ref().map(crate::api::time::to_ms),
+                });
+                let pane = DeletePane::new(targets, vec![named.unwrap_or_default()]);
+                Outcome::Push(Pane::Delete(Box::new(pane)))
+            }
             Action::Upload => {
                 let mut start = cx.shared.start_dir.clone();
                 if !start.ends_with(std::path::is_separator) {

@@ -88,7 +88,14 @@ impl RunPane {
                 }
                 self.tab = Tab::Logs;
             }
-            (Tab::Logs, _, Some(d)) => l.logs.move_by(d, below_header),
+            (Tab::Logs, _, Some(d)) => {
+                l.logs.move_by(d, below_header);
+                let showing = cx.shared.flash.as_ref().map(|(t, _)| t);
+                if l.logs.flashed.is_some() && l.logs.flashed.as_ref() == showing {
+                    l.logs.flashed = l.logs.search_status();
+                    cx.flash(l.logs.flashed.clone().unwrap_or_default());
+                }
+            }
             (Tab::Logs, Action::ToggleLevel(i), _) => {
                 l.logs.levels[i as usize] = !l.logs.levels[i as usize];
                 l.relog();
@@ -113,10 +120,17 @@ impl RunPane {
             (Tab::Logs, Action::NextMatch | Action::PrevMatch, _) => {
                 if l.logs.search.is_none() {
                     cx.flash("/ searches the logs");
-                } else if l.logs.jump_match(a == Action::NextMatch) {
-                    l.logs.view.fit(l.logs.visible.len(), below_header);
                 } else {
-                    cx.flash(format!("no more matches ({} in all)", l.logs.matches.len()));
+                    let status = if l.logs.jump_match(a == Action::NextMatch) {
+                        l.logs.view.fit(l.logs.visible.len(), below_header);
+                        l.logs.search_status().unwrap_or_default()
+                    } else {
+                        let way = if a == Action::NextMatch { "below" } else { "above" };
+                        let here = l.logs.search_status().unwrap_or_default();
+                        format!("no more matches {way} · {here}")
+                    };
+                    cx.flash(status.clone());
+                    l.logs.flashed = Some(status);
                 }
             }
             (Tab::Attachments, _, Some(d)) => {

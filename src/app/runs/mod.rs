@@ -15,7 +15,7 @@ pub use failures::{FailureCell, FailureColumn};
 use list::{ListState, Pending, SORTS};
 use views::ViewTab;
 
-use super::delete::DeletePane;
+use super::delete::{DeletePane, RunNamed};
 use super::editor::{EditorPane, Target};
 use super::pane::{Component, Ctx, News, Outcome, Reply};
 use super::{Action, Mode, Pane};
@@ -149,7 +149,17 @@ impl RunsPane {
                 Outcome::Push(Pane::Editor(Box::new(EditorPane::open(targets, None, cx))))
             }
             Action::Delete if !targets.is_empty() => {
-                Outcome::Push(Pane::Delete(Box::new(DeletePane::new(targets))))
+                let named = targets
+                    .iter()
+                    .map(|t| {
+                        let row = self.list.rows.iter().find(|r| *r.id == *t.run_id);
+                        RunNamed {
+                            procedure: row.and_then(|r| r.procedure.as_deref().map(str::to_string)),
+                            started_ms: row.and_then(|r| r.started_ms),
+                        }
+                    })
+                    .collect();
+                Outcome::Push(Pane::Delete(Box::new(DeletePane::new(targets, named))))
             }
             _ => Outcome::Stay,
         }

@@ -171,7 +171,7 @@ impl TriagePane {
                 let what = format!("triage of {serial} ({})", text_of(&s.value));
                 let keys = vec![(self.settings.key.clone(), s.before, Some(s.value.clone()))];
                 let target = s.target.clone();
-                cx.shared.undo = Some(Undo { what, runs: vec![UndoRun { target, keys }] });
+                super::undo::record(cx, Undo { what, runs: vec![UndoRun { target, keys }] });
                 cx.changed(&s.target.run_id);
                 let Some(at) = at else { return Outcome::Stay };
                 self.items[at].recorded = Some(s.value);
@@ -198,8 +198,6 @@ impl TriagePane {
             }
             ClientError::Forbidden(m) => {
                 // Nothing here can be written: the queue's keys go with the editor's.
-                let q = |a| matches!(a, Action::Dispose(_) | Action::DisposeText);
-                cx.shared.keymap.remove_action(q);
                 cx.forbidden(Action::EditMetadata, &m)
             }
             ClientError::NotFound(_) => "the run no longer exists (deleted meanwhile?)".into(),

@@ -88,11 +88,8 @@ pub(crate) fn render(
         info.push(Span::styled(fit(&w.label, 30), theme.accent()));
         info.push(Span::styled(" (› after it · a: all)", theme.dim()));
     }
-    if let Some(s) = &state.search {
-        info.push(Span::styled(
-            format!(" · \"{}\" {} matches", fit(s, 20), state.matches.len()),
-            theme.accent(),
-        ));
+    if let (Some(s), Some(status)) = (&state.search, state.search_status()) {
+        info.push(Span::styled(format!(" · \"{}\" {status}", fit(s, 20)), theme.accent()));
     }
     info.push(Span::styled(
         format!(" · {}/{} lines", state.visible.len(), logs.len()),

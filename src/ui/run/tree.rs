@@ -6,7 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::values::{number, outcome, validator, value, with_units};
+use super::values::{limits_sep, number, outcome, validator, value, with_units};
 use crate::api::RunDetail;
 use crate::api::time::parse_duration_ms;
 use crate::app::run::tree::{NodeKind, Tree};
@@ -24,7 +24,13 @@ fn style_for(sym: &str, theme: &Theme) -> Style {
 }
 
 /// The row of node `i`: (outcome symbol, outcome text, name, value, details).
-fn parts(run: &RunDetail, tree: &Tree, i: u32) -> (&'static str, String, String, String, String) {
+fn parts(
+    run: &RunDetail,
+    tree: &Tree,
+    i: u32,
+    ascii: bool,
+) -> (&'static str, String, String, String, String) {
+    let limit = |v: &crate::api::Validator| validator(v, ascii);
     let phases = run.phases.as_deref().unwrap_or_default();
     match tree.nodes[i as usize].kind {
         NodeKind::Sequence(s) => {
@@ -75,8 +81,8 @@ fn parts(run: &RunDetail, tree: &Tree, i: u32) -> (&'static str, String, String,
                 _ => with_units(value(meas.measured_value.as_ref()), meas.units.as_deref()),
             };
             let limits: Vec<String> =
-                meas.validators.as_deref().unwrap_or_default().iter().map(validator).collect();
-            (sym, text, meas.name.clone(), val, limits.join(" · "))
+                meas.validators.as_deref().unwrap_or_default().iter().map(limit).collect();
+            (sym, text, meas.name.clone(), val, limits.join(limits_sep(ascii)))
         }
         NodeKind::Validator { phase, m, v } => {
             let val = &phases[phase].measurements[m].validators.as_deref().unwrap_or_default()[v];
@@ -87,7 +93,7 @@ fn parts(run: &RunDetail, tree: &Tree, i: u32) -> (&'static str, String, String,
                 text,
                 format!(
                     "limit {}",
-                    if val.expression.is_empty() { validator(val) } else { val.expression.clone() }
+                    if val.expression.is_empty() { limit(val) } else { val.expression.clone() }
                 ),
                 String::new(),
                 kind.into(),
@@ -102,13 +108,13 @@ fn parts(run: &RunDetail, tree: &Tree, i: u32) -> (&'static str, String, String,
                 None => value(agg.value.as_ref()),
             };
             let limits: Vec<String> =
-                agg.validators.as_deref().unwrap_or_default().iter().map(validator).collect();
+                agg.validators.as_deref().unwrap_or_default().iter().map(limit).collect();
             (
                 sym,
                 text,
                 agg.kind.clone(),
                 with_units(v, agg.unit.as_deref().or(meas.units.as_deref())),
-                limits.join(" · "),
+                limits.join(limits_sep(ascii)),
             )
         }
     }
@@ -127,7 +133,7 @@ pub(crate) fn render(run: &RunDetail, tree: &Tree, frame: &mut Frame, area: Rect
     for (row, pos) in (tree.view.offset..end).enumerate() {
         let i = tree.visible[pos];
         let node = &tree.nodes[i as usize];
-        let (sym, text, name, val, details) = parts(run, tree, i);
+        let (sym, text, name, val, details) = parts(run, tree, i, theme.ascii);
         let indent = "  ".repeat(node.depth as usize);
         let toggle = if node.has_children(i) {
             if tree.expanded[i as usize] { "▾ " } else { "▸ " }

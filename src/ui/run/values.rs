@@ -41,14 +41,23 @@ pub(crate) fn with_units(v: String, units: Option<&str>) -> String {
 
 pub(crate) use crate::ui::theme::outcome_parts as outcome;
 
-/// `x <= 3.4 ✗`, with `(marginal)` for a non-decisive validator.
-pub(crate) fn validator(v: &Validator) -> String {
+/// Between a measurement's limits: `·`, or in ASCII `;` (the `-` it becomes there reads as a
+/// minus).
+pub(crate) fn limits_sep(ascii: bool) -> &'static str {
+    if ascii { "; " } else { " · " }
+}
+
+/// `x <= 3.4 ✗`, with `(marginal)` for a non-decisive validator. In ASCII the verdict is a
+/// word (`x <= 3.4 FAIL`): its marks `x` and `+` would read as the expression's variable and
+/// a sign.
+pub(crate) fn validator(v: &Validator, ascii: bool) -> String {
     let expr = if v.expression.is_empty() {
         format!("{} {}", v.operator.as_deref().unwrap_or("?"), value(v.expected_value.as_ref()))
     } else {
         v.expression.clone()
     };
-    let (sym, _) = outcome(v.outcome.as_ref());
+    let (sym, word) = outcome(v.outcome.as_ref());
+    let sym = if ascii { word.as_str() } else { sym };
     let marginal = if v.is_decisive == Some(false) { " (marginal)" } else { "" };
     format!("{expr} {sym}{marginal}")
 }

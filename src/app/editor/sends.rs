@@ -1,0 +1,48 @@
+//! What a save sends: per target, only the keys that change it (a key deleted from the marked
+//! runs that have it, a value set where it differs); a target nothing changes gets no request.
+//! The preview counts from the same list, so it says what will be sent.
+
+use serde_json::{Map, Value};
+
+use super::{EditorPane, Target};
+
+impl EditorPane {
+    /// Each target a save writes to, with its changes.
+    pub fn sends(&self) -> Vec<(&Target, Map<String, Value>)> {
+        let changes = self.changes();
+        self.targets
+            .iter()
+            .filter_map(|t| {
+                let c = match (&self.undo, self.current.known(&t.run_id)) {
+                    (Some(u), _) => u.changes_for(&t.run_id).unwrap_or_else(|| changes.clone()),
+                    (None, Some(meta)) if self.bulk() && !t.unit => changes
+                        .iter()
+                        .filter(|(k, v)| {
+                            let had = meta.and_then(|m| m.get(*k));
+                            if v.is_null() { had.is_some() } else { had != Some(*v) }
+                        })
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                    _ => changes.clone(),
+                };
+                (!c.is_empty()).then_some((t, c))
+            })
+            .collect()
+    }
+
+    /// The preview's last line: how many requests, to what.
+    pub fn sends_text(&self) -> String {
+        let (sent, of) = (self.sends().len(), self.targets.len());
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        match self.targets.first() {
+            Some(t) if t.unit => format!("One PATCH, to unit {}.", t.serial),
+            _ if of == 1 => "One PATCH, to this run.".into(),
+            _ if sent == of => format!("One PATCH per run: {of} runs."),
+            _ => format!(
+                "{sent} PATCH{}: the {sent} run{} it changes of the {of} marked (the others already match).",
+                if sent == 1 { "" } else { "es" },
+                s(sent)
+            ),
+        }
+    }
+}

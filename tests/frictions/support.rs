@@ -1,0 +1,98 @@
+//! Keys, screens and the fixture run opened, for every test of this binary.
+#![allow(dead_code)]
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tofui::app::{App, Effect, Mode, Msg};
+use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
+
+use crate::common::rows::*;
+use crate::common::run_fixture;
+
+pub fn key(app: &mut App, c: char) -> Vec<Effect> {
+    code(app, KeyCode::Char(c))
+}
+
+pub fn code(app: &mut App, c: KeyCode) -> Vec<Effect> {
+    app.update(Msg::Key(KeyEvent::new(c, KeyModifiers::NONE)), NOW)
+}
+
+/// Each character as a key (`\n` enter, `\t` tab, `\x1b` esc, `\x13` ctrl-s, `\x15` ctrl-u); the effects.
+pub fn press(app: &mut App, keys: &str) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    for c in keys.chars() {
+        let (code, mods) = match c {
+            '\n' => (KeyCode::Enter, KeyModifiers::NONE),
+            '\t' => (KeyCode::Tab, KeyModifiers::NONE),
+            '\x1b' => (KeyCode::Esc, KeyModifiers::NONE),
+            '\x13' => (KeyCode::Char('s'), KeyModifiers::CONTROL),
+            '\x15' => (KeyCode::Char('u'), KeyModifiers::CONTROL),
+            c => (KeyCode::Char(c), KeyModifiers::NONE),
+        };
+        fx.extend(app.update(Msg::Key(KeyEvent::new(code, mods)), NOW));
+    }
+    fx
+}
+
+/// The id of the first request sent among `fx`.
+pub fn first_request(fx: &[Effect]) -> u64 {
+    fx.iter()
+        .find_map(|e| match e {
+            Effect::Send(WorkerRequest::Fetch { id, .. }) => Some(*id),
+            _ => None,
+        })
+        .expect("a request")
+}
+
+/// Opens the editor on the selected run and answers its metadata.
+pub fn editor_with(app: &mut App, meta: serde_json::Value) {
+    let id = first_request(&press(app, "m"));
+    let mut run = run_fixture::run();
+    run.summary.metadata = meta.as_object().cloned();
+    answer(app, id, WorkerEvent::Run { run: Ok(Box::new(run)), logs_follow: false });
+}
+
+pub fn answer(app: &mut App, id: u64, event: WorkerEvent) -> Vec<Effect> {
+    app.update(Msg::Worker(WorkerResponse { id, event }), NOW)
+}
+
+pub fn screen(app: &App) -> String {
+    let (w, h) = app.shared.size;
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    t.draw(|f| tofui::ui::render(app, f)).expect("draw");
+    t.backend().to_string()
+}
+
+/// A `w`×`h` app listing `n` made-up runs.
+pub fn listing(w: u16, h: u16, n: usize) -> App {
+    let mut a = app(w, h);
+    let (id, _) = list_request(&a.start()).expect("list");
+    answer(&mut a, id, WorkerEvent::Runs(Ok(page(0..n, false))));
+    a
+}
+
+/// A 120×40 app with the fixture run open from the first row of the list.
+pub fn run_open() -> App {
+    let mut a = app(120, 40);
+    let (id, _) = list_request(&a.start()).expect("list");
+    let mut p = page(0..5, false);
+    p.rows[0].id = "run-fixture-1".into();
+    answer(&mut a, id, WorkerEvent::Runs(Ok(p)));
+    let fx = code(&mut a, KeyCode::Enter);
+    let id = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Send(WorkerRequest::Fetch {
+                id,
+                slot: Slot::Run,
+                fetch: Fetch::Run { .. },
+            }) => Some(*id),
+            _ => None,
+        })
+        .expect("run fetch");
+    let run = Box::new(run_fixture::run());
+    answer(&mut a, id, WorkerEvent::Run { run: Ok(run), logs_follow: false });
+    assert_eq!(a.mode(), Mode::Tree);
+    a
+}
