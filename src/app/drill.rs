@@ -78,6 +78,13 @@ pub(crate) struct Parked {
     what: String,
 }
 
+impl Parked {
+    /// The list's filter before the drill-down: the population it came from.
+    pub(crate) fn query(&self) -> &RunQuery {
+        &self.query
+    }
+}
+
 impl App {
     /// Shows the runs of `d` in the list, the open panes put aside.
     pub(super) fn drill(&mut self, d: DrillDown, fx: &mut Vec<Effect>, news: &mut Vec<News>) {

@@ -7,7 +7,7 @@
 
 use super::drill::DrillDown;
 use super::explain::ExplainPane;
-use super::insight::InsightLoad;
+use super::insight::{InsightLoad, population};
 use super::pane::{Component, Ctx, Outcome};
 use super::scroll::Scroll;
 use super::{Action, ListState, Mode, Pane, layout};
@@ -15,6 +15,7 @@ use crate::analysis::{
     CrossTab, CrossTabOptions, Dim, Drill, FailureMode, FailureOptions, ModeFilter, Pareto,
     ParetoBy, ParetoOptions, crosstab, pareto,
 };
+use crate::query::RunQuery;
 use crate::worker::{RequestId, WorkerEvent};
 
 pub struct ParetoPane {
@@ -35,7 +36,13 @@ pub struct ParetoPane {
 impl ParetoPane {
     /// Opens the pane for the runs `list`'s filter matches and starts loading them.
     pub(crate) fn for_list(list: &ListState, cx: &mut Ctx) -> ParetoPane {
-        let load = InsightLoad::start(list, true, cx);
+        Self::over(list, None, cx)
+    }
+
+    /// `drilled_from`: the list is a drill-down from this filter, whose population is used.
+    fn over(list: &ListState, drilled_from: Option<&RunQuery>, cx: &mut Ctx) -> ParetoPane {
+        let pop = population(&list.query, drilled_from, "a failure rate needs the passing runs");
+        let load = InsightLoad::start(list, pop, true, cx);
         let report = pareto(&load.facts, &ParetoOptions::default());
         ParetoPane {
             load,
@@ -50,8 +57,13 @@ impl ParetoPane {
 
     /// `e` on a measurement in the run tree: the Pareto of the list's filter, and over it, once
     /// loaded, that measurement's failures explained.
-    pub(crate) fn explaining(list: &ListState, target: (String, String), cx: &mut Ctx) -> Self {
-        ParetoPane { explain_on_load: Some(target), ..Self::for_list(list, cx) }
+    pub(crate) fn explaining(
+        list: &ListState,
+        drilled_from: Option<&RunQuery>,
+        target: (String, String),
+        cx: &mut Ctx,
+    ) -> Self {
+        ParetoPane { explain_on_load: Some(target), ..Self::over(list, drilled_from, cx) }
     }
 
     /// The explain pane asked for when the Pareto opened, once the load is complete.
@@ -66,7 +78,7 @@ impl ParetoPane {
                     self.load.query(),
                     &mode,
                     self.failures,
-                    &self.load.filter,
+                    &self.load.heading(),
                     false,
                 );
                 Outcome::Push(Pane::Explain(Box::new(pane)))
@@ -155,7 +167,7 @@ impl ParetoPane {
                 self.load.query(),
                 &mode,
                 self.failures,
-                &self.load.filter,
+                &self.load.heading(),
                 self.loading(),
             )))),
             None => {

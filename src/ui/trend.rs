@@ -110,7 +110,7 @@ fn header(app: &App, p: &TrendPane, frame: &mut Frame, area: Rect, theme: &Theme
         format!("{} values of {} runs", count(p.values), count(l.loaded))
     };
     let right = format!(" {progress} ");
-    let filter = if l.filter.is_empty() { "all runs".to_string() } else { l.filter.clone() };
+    let filter = l.heading();
     let units = p.series.units.as_deref().map(|u| format!(" ({u})")).unwrap_or_default();
     let left = fit(
         &format!(" Trend {} › {}{units} · {filter}", p.target.phase, p.target.measurement),
