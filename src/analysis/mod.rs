@@ -16,6 +16,7 @@ mod facts;
 mod failures;
 mod histogram;
 mod intern;
+mod lift;
 mod limits;
 mod measure;
 mod outcome;
@@ -26,9 +27,7 @@ mod ticks;
 mod yields;
 
 pub use buckets::{BucketSize, Buckets};
-pub use crosstab::{
-    CrossCol, CrossRow, CrossTab, CrossTabOptions, HOT_LIFT, HOT_MIN_FAILURES, crosstab,
-};
+pub use crosstab::{CrossCol, CrossRow, CrossTab, CrossTabOptions, crosstab};
 pub use dims::Dim;
 pub use explain::{Caveat, DimExplain, Evidence, ExplainOptions, Explanation, ValueStat, explain};
 pub use facts::{
