@@ -12,8 +12,8 @@ use super::pane::{Component, Ctx, Outcome};
 use super::scroll::Scroll;
 use super::{Action, ListState, Mode, Pane, layout};
 use crate::analysis::{
-    CrossTab, CrossTabOptions, Dim, FailureMode, FailureOptions, ModeFilter, Pareto, ParetoBy,
-    ParetoOptions, crosstab, pareto,
+    CrossTab, CrossTabOptions, Dim, Drill, FailureMode, FailureOptions, ModeFilter, Pareto,
+    ParetoBy, ParetoOptions, crosstab, pareto,
 };
 use crate::query::RunQuery;
 use crate::worker::{RequestId, WorkerEvent};
@@ -112,6 +112,29 @@ impl ParetoPane {
             dim: self.dim().unwrap_or(Dim::Station),
         };
         crosstab(&self.load.facts, &opts)
+    }
+
+    /// The item under the cursor: a bar's runs, or a two-way row's mode.
+    fn selected_item(&self) -> Option<Drill> {
+        let i = self.rows.cursor;
+        match &self.two_way {
+            Some(t) => Some(Drill { filter: t.rows.get(i)?.filter, value: None }),
+            None => Some(self.report.bars.get(i)?.drill),
+        }
+    }
+
+    /// Recomputes (new counting rules) with the cursor on the same item where it still is.
+    fn recompute_keeping_cursor(&mut self, cx: &Ctx) {
+        let item = self.selected_item();
+        self.recompute();
+        let at = match &self.two_way {
+            Some(t) => t.rows.iter().position(|r| Some(r.filter) == item.map(|d| d.filter)),
+            None => self.report.bars.iter().position(|b| Some(b.drill) == item),
+        };
+        if let Some(at) = at {
+            self.rows.cursor = at;
+        }
+        self.rows.fit(self.len(), layout::insight_rows(cx.shared.size.1));
     }
 
     /// Moves the two-way table's column cursor, keeping it on screen.
@@ -256,11 +279,11 @@ impl Component for ParetoPane {
             Action::Open => return self.drill(cx),
             Action::Retries => {
                 self.failures.include_retries = !self.failures.include_retries;
-                self.recompute();
+                self.recompute_keeping_cursor(cx);
             }
             Action::Aborted => {
                 self.failures.include_aborted = !self.failures.include_aborted;
-                self.recompute();
+                self.recompute_keeping_cursor(cx);
             }
             _ => {}
         }
