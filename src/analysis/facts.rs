@@ -116,6 +116,10 @@ impl Dict {
 pub(crate) struct MetaColumn {
     pub values: Dict,
     pub codes: Vec<u32>,
+    /// Runs carrying each value code (code 0: none).
+    pub runs_per_value: Vec<u32>,
+    /// A numeric key with many values: its bins ([`super::bins`]).
+    pub bins: Option<super::bins::Bins>,
 }
 
 /// More keys than this are not tracked (a key per serial would cost 4 bytes a run each); the
@@ -129,6 +133,8 @@ pub(crate) const STATION: usize = 2;
 pub(crate) const OPERATOR: usize = 3;
 pub(crate) const REVISION: usize = 4;
 pub(crate) const BATCH: usize = 5;
+/// Between a part's number and its revision in a revision's key.
+pub(crate) const PART_REV: char = '\u{1f}';
 
 /// Everything the analysis panes compute from, filled page by page.
 #[derive(Debug, Clone)]
@@ -200,6 +206,7 @@ impl Facts {
             self.runs.push(RunFact::PLACEHOLDER);
             for col in &mut self.meta {
                 col.codes.push(0);
+                col.runs_per_value[0] += 1;
             }
         }
         idx
@@ -281,11 +288,18 @@ impl Facts {
 
     pub fn add_runs(&mut self, rows: &[RunSummary]) {
         for r in rows {
-            self.add_run(r);
+            self.add_row(r);
         }
+        self.rebin();
     }
 
     pub fn add_run(&mut self, r: &RunSummary) -> RunIdx {
+        let idx = self.add_row(r);
+        self.rebin();
+        idx
+    }
+
+    fn add_row(&mut self, r: &RunSummary) -> RunIdx {
         let idx = self.run_slot(&r.id);
         let d = &mut self.dicts;
         let procedure = d[PROCEDURE].code(&r.procedure.id, Some(&r.procedure.name));
@@ -302,7 +316,15 @@ impl Facts {
             }
             None => 0,
         };
-        let revision = d[REVISION].code(&r.unit.part.revision.number, None);
+        // A revision is one of a part: `A` of PCB-MAIN is not `A` of RF-FE.
+        let (part, rev) = (&r.unit.part.number, &r.unit.part.revision.number);
+        let revision = match (part.is_empty(), rev.is_empty()) {
+            (_, true) => 0,
+            (true, false) => d[REVISION].code(rev, None),
+            (false, false) => {
+                d[REVISION].code(&format!("{part}{PART_REV}{rev}"), Some(&format!("{part} {rev}")))
+            }
+        };
         let batch = r.unit.batch.as_ref().map_or(0, |b| d[BATCH].code(&b.number, None));
         let unit = self.units.intern(&r.unit.serial_number);
         let pair = self.pair_of(unit, procedure);
@@ -339,7 +361,9 @@ impl Facts {
 
     fn set_metadata(&mut self, idx: RunIdx, meta: Option<&serde_json::Map<String, Value>>) {
         for col in &mut self.meta {
-            col.codes[idx as usize] = 0;
+            let old = std::mem::take(&mut col.codes[idx as usize]);
+            col.runs_per_value[old as usize] -= 1;
+            col.runs_per_value[0] += 1;
         }
         let Some(meta) = meta else { return };
         for (key, value) in meta {
@@ -350,7 +374,9 @@ impl Facts {
                     self.meta_keys.intern(key);
                     let mut codes = Vec::with_capacity(self.runs.capacity());
                     codes.resize(self.runs.len(), 0);
-                    self.meta.push(MetaColumn { values: Dict::new(), codes });
+                    let runs_per_value = vec![self.runs.len() as u32];
+                    let values = Dict::new();
+                    self.meta.push(MetaColumn { values, codes, runs_per_value, bins: None });
                     self.meta.len() - 1
                 }
                 None => {
@@ -361,7 +387,13 @@ impl Facts {
                 }
             };
             let col = &mut self.meta[k];
-            col.codes[idx as usize] = col.values.code(&text, None);
+            let code = col.values.code(&text, None);
+            col.codes[idx as usize] = code;
+            if code as usize >= col.runs_per_value.len() {
+                col.runs_per_value.resize(code as usize + 1, 0);
+            }
+            col.runs_per_value[0] -= 1;
+            col.runs_per_value[code as usize] += 1;
         }
     }
 

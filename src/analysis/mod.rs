@@ -8,6 +8,7 @@
 //! missing) cost O(page); every report is recomputed from the facts in O(runs), so a pane can
 //! redraw after each page.
 
+mod bins;
 mod buckets;
 mod crosstab;
 mod dims;
@@ -26,6 +27,7 @@ mod stats;
 mod ticks;
 mod yields;
 
+pub use bins::{BIN_ABOVE, BINS, WHOLE_BIN_ABOVE, quantile_edges};
 pub use buckets::{BucketSize, Buckets};
 pub use crosstab::{CrossCol, CrossRow, CrossTab, CrossTabOptions, crosstab};
 pub use dims::Dim;
