@@ -20,6 +20,7 @@ mod intern;
 mod lift;
 mod limits;
 mod measure;
+mod metadata;
 mod outcome;
 mod pareto;
 mod series;
