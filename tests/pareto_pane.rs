@@ -170,9 +170,9 @@ async fn the_bars_are_an_independent_count_of_every_failing_run() {
     a.update(key('w'), NOW);
     let t = a.pareto().and_then(|p| p.two_way.clone()).expect("two-way table");
     let mut checked = 0;
-    for r in t.rows.iter().filter(|r| r.filter.is_some()) {
+    for r in &t.rows {
         assert_eq!(r.total, by_mode[&r.label], "{}", r.label);
-        for (c, n) in t.cols.iter().zip(&r.cells).filter(|(c, _)| c.code.is_some()) {
+        for (c, n) in t.cols.iter().zip(&r.cells) {
             let want = cells.get(&(r.label.clone(), c.label.clone())).copied().unwrap_or(0);
             assert_eq!(*n, want, "{} on {}", r.label, c.label);
             checked += 1;

@@ -69,10 +69,67 @@ async fn retries_and_aborted_runs_count_when_asked() {
     let r = d.app.pareto().map(|p| p.report.clone()).expect("pane");
     assert_eq!(r.aborted_runs, aborted);
     assert_eq!(r.events, base.events + recovered + aborted);
+    // Counted on both sides: ABORTED runs are failures and runs.
+    assert_eq!(r.counted_runs, base.counted_runs + aborted);
     let screen = d.screen();
     assert!(screen.contains(&format!("{aborted} ABORTED included")), "{screen}");
+    let counted = tofui::ui::format::count(r.counted_runs as usize);
+    assert!(screen.contains(&format!("failures in {counted} counted runs")), "{screen}");
 
     // Both off again: the numbers as they were.
     d.keys("aA");
     assert_eq!(d.app.pareto().map(|p| p.report.clone()), Some(base));
+}
+
+/// `a` and `A` keep the cursor on its item (a bar, a row of `w`), wherever the new counting
+/// puts it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn toggling_a_and_capital_a_keeps_the_cursor_on_its_item() {
+    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
+    let s = TestServer::start_with(move |st| {
+        seed(st, &SeedOptions { runs: 600, seed: 11, anchor }).expect("seed");
+    })
+    .await;
+    let mut d = Driven::start(&s, 120, 40);
+    d.until("the list", |a| a.list().loaded).await;
+    d.keys("P");
+    d.until("the Pareto", |a| a.pareto().is_some_and(|p| !p.loading())).await;
+    let labels = |d: &Driven| -> Vec<String> {
+        d.app.pareto().expect("pane").report.bars.iter().map(|b| b.label.clone()).collect()
+    };
+    let selected = |d: &Driven| {
+        let p = d.app.pareto().expect("pane");
+        p.report.bars[p.rows.cursor].label.clone()
+    };
+    let before = labels(&d);
+    d.keys("aA");
+    let after = labels(&d);
+    d.keys("aA");
+    // An item that moves with the counting: the cursor follows it, both ways.
+    let i = (0..before.len())
+        .find(|&i| after.iter().position(|l| *l == before[i]).is_some_and(|j| j != i))
+        .expect("an item that moves");
+    for _ in 0..i {
+        d.keys("j");
+    }
+    let item = selected(&d);
+    d.keys("a");
+    assert_eq!(selected(&d), item, "a");
+    d.keys("A");
+    assert_eq!(selected(&d), item, "A");
+    assert_ne!(d.app.pareto().expect("pane").rows.cursor, i, "it moved");
+    d.keys("aA");
+    assert_eq!(d.app.pareto().expect("pane").rows.cursor, i);
+    // The two-way table's rows too.
+    d.keys("w");
+    for _ in 0..3 {
+        d.keys("j");
+    }
+    let row = |d: &Driven| {
+        let p = d.app.pareto().expect("pane");
+        p.two_way.as_ref().expect("table").rows[p.rows.cursor].label.clone()
+    };
+    let item = row(&d);
+    d.keys("A");
+    assert_eq!(row(&d), item);
 }

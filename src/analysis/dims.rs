@@ -62,7 +62,10 @@ impl Facts {
     pub fn dim_size(&self, dim: Dim) -> usize {
         match dim {
             Dim::HourOfDay => 24,
-            Dim::Meta(k) => self.meta.get(k as usize).map_or(1, |c| c.values.keys.len()),
+            Dim::Meta(k) => self.meta.get(k as usize).map_or(1, |c| match &c.bins {
+                Some(b) => b.labels.len() + 1,
+                None => c.values.keys.len(),
+            }),
             Dim::Batch => self.dicts[BATCH].keys.len(),
             // Two-byte codes: past MANY the values share it.
             other => self.dicts[fixed(other)].keys.len().min(usize::from(MANY) + 1),
@@ -74,7 +77,10 @@ impl Facts {
         let f = &self.runs[run as usize];
         match dim {
             Dim::Station => u32::from(f.station),
-            Dim::Meta(k) => self.meta.get(k as usize).map_or(0, |c| c.codes[run as usize]),
+            Dim::Meta(k) => self.meta.get(k as usize).map_or(0, |c| {
+                let v = c.codes[run as usize];
+                c.bins.as_ref().map_or(v, |b| b.of_value[v as usize])
+            }),
             Dim::Operator => u32::from(f.operator),
             Dim::Batch => f.batch,
             Dim::Revision => u32::from(f.revision),
@@ -105,23 +111,31 @@ impl Facts {
 
     fn plain_label(&self, dim: Dim, code: u32) -> Cow<'_, str> {
         match dim {
-            Dim::Meta(k) => {
-                self.meta.get(k as usize).map_or("(none)".into(), |c| c.values.label(code).into())
-            }
+            Dim::Meta(k) => self.meta.get(k as usize).map_or("(none)".into(), |c| match &c.bins {
+                Some(b) => b.labels.get(code as usize - 1).map_or("(none)", |l| l).into(),
+                None => c.values.label(code).into(),
+            }),
             other => self.dicts[fixed(other)].label(code).into(),
         }
     }
 
     /// What a value is filtered by: a station's or operator's id, a batch number, the
-    /// metadata value. Empty for "none".
+    /// metadata value (a binned key's: its label). Empty for "none".
     pub fn value_key(&self, dim: Dim, code: u32) -> Cow<'_, str> {
         match dim {
             Dim::HourOfDay => code.to_string().into(),
+            Dim::Meta(_) if self.meta_range(dim, code).is_some() => self.value_label(dim, code),
             Dim::Meta(k) => {
                 self.meta.get(k as usize).map_or("", |c| c.values.keys.resolve(code)).into()
             }
             other => self.dicts[fixed(other)].keys.resolve(code).into(),
         }
+    }
+
+    /// A revision's part number (empty when the run had none) and revision.
+    pub fn part_revision(&self, code: u32) -> (&str, &str) {
+        let key = self.dicts[REVISION].keys.resolve(code);
+        key.split_once(PART_REV).unwrap_or(("", key))
     }
 }
 

@@ -3,14 +3,9 @@
 //! mode's failures concentrate in, compared with the runs that value tested, and which
 //! dimension most likely holds the cause.
 //!
-//! For a value v: `lift = (f_v / F) / (n_v / N)`, with F the mode's failures, N the runs tested
-//! by the procedures those failures come from (counted runs, plus any failure counted by
-//! option, e.g. ABORTED), f_v and n_v the same within v. Lift alone would put a 1-of-1 fluke first (one run, one failure: a huge lift), so
-//! each value also gets the one-sided hypergeometric tail (Fisher's exact test) `p_v = P(X ≥
-//! f_v)` for `X ~ Hypergeometric(N, F, n_v)`: the chance of at least that many of the F
-//! failures landing on a value that tested n_v runs if failures fell on runs at random. It is
-//! Bonferroni-corrected over every (dimension, value) with a failure, since the view looks at
-//! all of them at once.
+//! Each value is tested as [`super::lift`] says (the population: the runs of the procedures
+//! the mode's failures come from; lift; the hypergeometric tail, Bonferroni-corrected over
+//! every (dimension, value) holding a failure), the same test the two-way table makes.
 //!
 //! A value is [`Evidence::Strong`] when `p_adj < alpha`, it has at least
 //! `min_value_failures` failures and `min_value_runs` runs, its lift exceeds 1, and the mode
@@ -26,8 +21,10 @@ use std::cmp::Ordering;
 use super::dims::Dim;
 use super::facts::{Facts, RunIdx};
 use super::failures::FailureOptions;
+pub use super::lift::{Caveat, Evidence, ValueStat};
+use super::lift::{CountedBy, ModeFamily};
 use super::pareto::{ModeFilter, events};
-use super::stats::{LnFactorials, wilson_interval};
+use super::stats::LnFactorials;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExplainOptions {
@@ -53,50 +50,6 @@ impl Default for ExplainOptions {
             alpha: 0.05,
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Evidence {
-    /// Concentrated beyond chance, on enough runs: a likely cause.
-    Strong,
-    /// Concentrated, but too few numbers or could be chance.
-    Weak,
-    /// No more failures than its volume predicts.
-    None,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValueStat {
-    pub code: u32,
-    pub label: String,
-    pub failures: u32,
-    pub tested: u32,
-    /// f_v / F
-    pub failure_share: f64,
-    /// n_v / N
-    pub tested_share: f64,
-    pub lift: f64,
-    /// The value's failure rate f_v / n_v and its 95 % Wilson interval.
-    pub rate: f64,
-    pub rate_interval: (f64, f64),
-    /// One-sided hypergeometric tail, and its log (finite where the tail underflows).
-    pub p_value: f64,
-    pub ln_p: f64,
-    /// Bonferroni-corrected, at most 1.
-    pub p_adjusted: f64,
-    pub evidence: Evidence,
-    /// Why a concentrated value is not called a likely cause.
-    pub caveat: Option<Caveat>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Caveat {
-    /// The mode has fewer than `min_failures` failures in all.
-    TooFewFailures,
-    /// The value has fewer than `min_value_failures` failures or `min_value_runs` runs.
-    TooFewRuns,
-    /// The concentration is within what chance gives (`p_adj ≥ alpha`).
-    CouldBeChance,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -185,91 +138,35 @@ impl Explanation {
 pub fn explain(facts: &Facts, filter: &ModeFilter, opts: &ExplainOptions) -> Explanation {
     let dims = opts.dims.clone().unwrap_or_else(|| facts.dims());
     let (events, _) = events(facts, &opts.failures, filter);
-    let mut tested: Vec<Vec<u32>> = dims.iter().map(|&d| vec![0; facts.dim_size(d)]).collect();
-    let mut fails = tested.clone();
-    let mut is_event = vec![false; facts.runs().len()];
-    for e in &events {
-        is_event[e.run as usize] = true;
-    }
-    // The runs that could have failed this way: those of the procedures its failures come
-    // from (a phase of one procedure never runs in another, and a station that only runs
-    // that procedure would otherwise look like the cause).
-    let procedure = |i: usize| facts.code(i as RunIdx, Dim::Procedure);
-    let procedures: std::collections::HashSet<u32> =
-        events.iter().map(|e| procedure(e.run as usize)).collect();
-    let mut n_total = 0u32;
-    for (i, f) in facts.runs().iter().enumerate() {
-        if (!f.is_counted() && !is_event[i]) || !procedures.contains(&procedure(i)) {
-            continue;
-        }
-        n_total += 1;
-        for (k, &dim) in dims.iter().enumerate() {
-            let c = facts.code(i as RunIdx, dim) as usize;
-            tested[k][c] += 1;
-            if is_event[i] {
-                fails[k][c] += 1;
-            }
-        }
-    }
-    let f_total = events.len() as u32;
-    let too_few = f_total < opts.min_failures;
-    let tests = fails.iter().flatten().filter(|&&f| f > 0).count().max(1) as f64;
-    let lf = LnFactorials::up_to(n_total as usize);
-    let ratio = |a: u32, b: u32| if b == 0 { 0.0 } else { f64::from(a) / f64::from(b) };
-
+    let lf = LnFactorials::up_to(facts.runs().len());
+    let mut family: Option<ModeFamily> = None;
     let mut out: Vec<DimExplain> = dims
         .iter()
-        .enumerate()
-        .map(|(k, &dim)| {
-            let mut values: Vec<ValueStat> = (0..tested[k].len())
-                .filter(|&c| fails[k][c] > 0)
-                .map(|c| {
-                    let (f, n) = (fails[k][c], tested[k][c]);
-                    let lift = ratio(f, f_total) / ratio(n, n_total);
-                    let ln_p = lf.ln_hypergeometric_tail(n_total, f_total, n, f);
-                    let p_adjusted = (ln_p.exp() * tests).min(1.0);
-                    let caveat = if too_few {
-                        Some(Caveat::TooFewFailures)
-                    } else if f < opts.min_value_failures || n < opts.min_value_runs {
-                        Some(Caveat::TooFewRuns)
-                    } else if p_adjusted >= opts.alpha {
-                        Some(Caveat::CouldBeChance)
-                    } else {
-                        None
-                    };
-                    let evidence = match caveat {
-                        _ if lift <= 1.0 => Evidence::None,
-                        None => Evidence::Strong,
-                        Some(_) => Evidence::Weak,
-                    };
-                    ValueStat {
-                        code: c as u32,
-                        label: facts.value_label(dim, c as u32).into_owned(),
-                        failures: f,
-                        tested: n,
-                        failure_share: ratio(f, f_total),
-                        tested_share: ratio(n, n_total),
-                        lift,
-                        rate: ratio(f, n),
-                        rate_interval: wilson_interval(f, n, 1.96),
-                        p_value: ln_p.exp(),
-                        ln_p,
-                        p_adjusted,
-                        evidence,
-                        caveat,
-                    }
-                })
+        .map(|&dim| {
+            let counted = CountedBy::new(facts, dim);
+            let fam =
+                family.get_or_insert_with(|| ModeFamily::new(facts, &events, &counted, &dims));
+            let tested = counted.tested(facts, fam);
+            let mut fails = vec![0u32; tested.len()];
+            for e in &events {
+                fails[facts.code(e.run, dim) as usize] += 1;
+            }
+            let mut values: Vec<ValueStat> = (0..tested.len())
+                .filter(|&c| fails[c] > 0)
+                .map(|c| fam.value(facts, (dim, c as u32), (fails[c], tested[c]), &lf, opts))
                 .collect();
             values.sort_by(|a, b| rank(a, b).then_with(|| a.label.cmp(&b.label)));
             DimExplain {
                 dim,
                 name: facts.dim_name(dim).into_owned(),
                 values,
-                distinct_values: tested[k].iter().filter(|&&n| n > 0).count() as u32,
+                distinct_values: tested.iter().filter(|&&n| n > 0).count() as u32,
                 same_as: None,
             }
         })
         .collect();
+    let (f_total, n_total) = family.map_or((events.len() as u32, 0), |f| (f.failures, f.tested));
+    let too_few = f_total < opts.min_failures;
     // Stable: dimensions whose best values tie (the same runs: a fixture per station) keep
     // the order of `dims`, the station first.
     out.sort_by(|a, b| match (a.best(), b.best()) {

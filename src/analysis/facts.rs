@@ -5,10 +5,9 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
-
 use super::failures::FailureFacts;
 use super::intern::{Interner, RunIds};
+pub(crate) use super::metadata::MetaColumn;
 pub use super::outcome::{SampleClass, Verdict};
 use crate::api::RunSummary;
 
@@ -111,13 +110,6 @@ impl Dict {
     }
 }
 
-/// A metadata key's values, one code per run (0: the run has no such key).
-#[derive(Debug, Clone)]
-pub(crate) struct MetaColumn {
-    pub values: Dict,
-    pub codes: Vec<u32>,
-}
-
 /// More keys than this are not tracked (a key per serial would cost 4 bytes a run each); the
 /// keys left out are named by [`Facts::dropped_metadata_keys`].
 pub const MAX_METADATA_KEYS: usize = 32;
@@ -129,6 +121,8 @@ pub(crate) const STATION: usize = 2;
 pub(crate) const OPERATOR: usize = 3;
 pub(crate) const REVISION: usize = 4;
 pub(crate) const BATCH: usize = 5;
+/// Between a part's number and its revision in a revision's key.
+pub(crate) const PART_REV: char = '\u{1f}';
 
 /// Everything the analysis panes compute from, filled page by page.
 #[derive(Debug, Clone)]
@@ -154,14 +148,6 @@ pub struct Facts {
 impl Default for Facts {
     fn default() -> Self {
         Self::new(0)
-    }
-}
-
-fn meta_text(v: &Value) -> Option<std::borrow::Cow<'_, str>> {
-    match v {
-        Value::Null => None,
-        Value::String(s) => Some(s.as_str().into()),
-        other => Some(other.to_string().into()),
     }
 }
 
@@ -200,6 +186,7 @@ impl Facts {
             self.runs.push(RunFact::PLACEHOLDER);
             for col in &mut self.meta {
                 col.codes.push(0);
+                col.runs_per_value[0] += 1;
             }
         }
         idx
@@ -281,11 +268,18 @@ impl Facts {
 
     pub fn add_runs(&mut self, rows: &[RunSummary]) {
         for r in rows {
-            self.add_run(r);
+            self.add_row(r);
         }
+        self.rebin();
     }
 
     pub fn add_run(&mut self, r: &RunSummary) -> RunIdx {
+        let idx = self.add_row(r);
+        self.rebin();
+        idx
+    }
+
+    fn add_row(&mut self, r: &RunSummary) -> RunIdx {
         let idx = self.run_slot(&r.id);
         let d = &mut self.dicts;
         let procedure = d[PROCEDURE].code(&r.procedure.id, Some(&r.procedure.name));
@@ -302,7 +296,15 @@ impl Facts {
             }
             None => 0,
         };
-        let revision = d[REVISION].code(&r.unit.part.revision.number, None);
+        // A revision is one of a part: `A` of PCB-MAIN is not `A` of RF-FE.
+        let (part, rev) = (&r.unit.part.number, &r.unit.part.revision.number);
+        let revision = match (part.is_empty(), rev.is_empty()) {
+            (_, true) => 0,
+            (true, false) => d[REVISION].code(rev, None),
+            (false, false) => {
+                d[REVISION].code(&format!("{part}{PART_REV}{rev}"), Some(&format!("{part} {rev}")))
+            }
+        };
         let batch = r.unit.batch.as_ref().map_or(0, |b| d[BATCH].code(&b.number, None));
         let unit = self.units.intern(&r.unit.serial_number);
         let pair = self.pair_of(unit, procedure);
@@ -335,34 +337,6 @@ impl Facts {
         *slot = fact;
         self.set_metadata(idx, r.metadata.as_ref());
         idx
-    }
-
-    fn set_metadata(&mut self, idx: RunIdx, meta: Option<&serde_json::Map<String, Value>>) {
-        for col in &mut self.meta {
-            col.codes[idx as usize] = 0;
-        }
-        let Some(meta) = meta else { return };
-        for (key, value) in meta {
-            let Some(text) = meta_text(value) else { continue };
-            let k = match self.meta_keys.get(key) {
-                Some(k) => k as usize,
-                None if self.meta.len() < MAX_METADATA_KEYS => {
-                    self.meta_keys.intern(key);
-                    let mut codes = Vec::with_capacity(self.runs.capacity());
-                    codes.resize(self.runs.len(), 0);
-                    self.meta.push(MetaColumn { values: Dict::new(), codes });
-                    self.meta.len() - 1
-                }
-                None => {
-                    if self.dropped_keys.len() < 16 && !self.dropped_keys.contains(key) {
-                        self.dropped_keys.push(key.clone());
-                    }
-                    continue;
-                }
-            };
-            let col = &mut self.meta[k];
-            col.codes[idx as usize] = col.values.code(&text, None);
-        }
     }
 
     /// Approximate heap bytes the facts hold (failure facts included).

@@ -13,7 +13,8 @@
 //! - Near a limit: values within the limits and within 10 % of the limit window (USL − LSL)
 //!   of either limit. Needs both limits and a window above zero; `None` otherwise.
 //! - Failures: values whose measurement outcome is FAIL (the service's verdict, which may
-//!   differ from the current limits); `out_of_limits` counts against the current limits.
+//!   differ from the current limits), numeric or not (a boolean self-test that failed);
+//!   `out_of_limits` counts against the current limits.
 
 use super::facts::{Facts, RunIdx};
 use super::histogram::Histogram;
@@ -249,7 +250,8 @@ impl MeasurementSeries {
             });
         let (limits, limits_vary) = self.current_limits(opts);
         let (cp, cpk, cap) = capability(n, mean.unwrap_or(0.0), std_dev.unwrap_or(0.0), &limits);
-        let failures = numeric.clone().filter(|p| p.failed).count() as u32;
+        // Every failed value, numeric or not (a boolean self-test fails too).
+        let failures = self.in_view(opts).filter(|p| p.failed).count() as u32;
         let out_of_limits = numeric.clone().filter(|p| !limits.contains(p.value)).count() as u32;
         let near_limit = self.near_limit(opts, 0.1).map(|runs| runs.len() as u32);
         MeasurementStats {

@@ -8,6 +8,7 @@
 //! missing) cost O(page); every report is recomputed from the facts in O(runs), so a pane can
 //! redraw after each page.
 
+mod bins;
 mod buckets;
 mod crosstab;
 mod dims;
@@ -16,8 +17,10 @@ mod facts;
 mod failures;
 mod histogram;
 mod intern;
+mod lift;
 mod limits;
 mod measure;
+mod metadata;
 mod outcome;
 mod pareto;
 mod series;
@@ -25,10 +28,9 @@ mod stats;
 mod ticks;
 mod yields;
 
+pub use bins::{BIN_ABOVE, BINS, WHOLE_BIN_ABOVE, quantile_edges};
 pub use buckets::{BucketSize, Buckets};
-pub use crosstab::{
-    CrossCol, CrossRow, CrossTab, CrossTabOptions, HOT_LIFT, HOT_MIN_FAILURES, crosstab,
-};
+pub use crosstab::{CrossCol, CrossRow, CrossTab, CrossTabOptions, crosstab};
 pub use dims::Dim;
 pub use explain::{Caveat, DimExplain, Evidence, ExplainOptions, Explanation, ValueStat, explain};
 pub use facts::{

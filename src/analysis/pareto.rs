@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use super::dims::Dim;
-use super::facts::{Facts, RunIdx, Verdict};
+use super::facts::{Facts, RunFact, RunIdx, SampleClass, Verdict};
 use super::failures::{FailureMode, FailureOptions};
 
 /// Which failures a bar, a row or an explanation is about.
@@ -84,7 +84,8 @@ pub struct ParetoBar {
     pub share: f64,
     /// This bar and every larger one.
     pub cumulative: f64,
-    /// Bars by dimension: counted runs that carried the value (its failure rate's base).
+    /// Bars by dimension: counted runs that carried the value (its failure rate's base;
+    /// ABORTED runs too when counted).
     pub tested: Option<u32>,
 }
 
@@ -107,7 +108,8 @@ pub struct Pareto {
     pub recovered_runs: u32,
     /// Events that are ABORTED runs (when asked for).
     pub aborted_runs: u32,
-    /// Counted runs: the base of a failure rate.
+    /// Counted runs: the base of a failure rate (ABORTED runs too when they are counted as
+    /// failures).
     pub counted_runs: u32,
     pub bars: Vec<ParetoBar>,
     pub other: Option<OtherBar>,
@@ -121,7 +123,8 @@ pub(crate) struct Event {
     pub verdict: Verdict,
 }
 
-/// Every failure under `opts` matching `filter`, in run order; and the number of counted runs.
+/// Every failure under `opts` matching `filter`, in run order; and the number of counted runs
+/// (with ABORTED runs counted as failures, counted as runs too).
 pub(crate) fn events(
     facts: &Facts,
     opts: &FailureOptions,
@@ -130,7 +133,7 @@ pub(crate) fn events(
     let mut out = Vec::new();
     let mut counted = 0;
     for (i, f) in facts.runs().iter().enumerate() {
-        counted += u32::from(f.is_counted());
+        counted += u32::from(f.is_counted() || counts_aborted(f, opts));
         if f.verdict == Verdict::Pass && !opts.include_retries {
             continue;
         }
@@ -142,6 +145,11 @@ pub(crate) fn events(
         }
     }
     (out, counted)
+}
+
+/// An ABORTED production run, when ABORTED runs are counted (`A`): a failure, and a run.
+fn counts_aborted(f: &RunFact, opts: &FailureOptions) -> bool {
+    opts.include_aborted && f.verdict == Verdict::Aborted && f.sample == SampleClass::Production
 }
 
 impl Facts {
@@ -198,7 +206,7 @@ pub fn pareto(facts: &Facts, opts: &ParetoOptions) -> Pareto {
         ParetoBy::Dim(dim) => {
             let mut t = vec![0u32; facts.dim_size(dim)];
             for (i, f) in facts.runs().iter().enumerate() {
-                if f.is_counted() {
+                if f.is_counted() || counts_aborted(f, &opts.failures) {
                     t[facts.code(i as RunIdx, dim) as usize] += 1;
                 }
             }

@@ -102,7 +102,8 @@ impl App {
         let mut cx = Ctx::new(&mut self.shared, fx, news);
         match target {
             Some(t) => {
-                let pane = trend::TrendPane::open(&self.runs.list, t, &mut cx);
+                let source = self.parked.last().map(super::drill::Parked::query);
+                let pane = trend::TrendPane::open(&self.runs.list, source, t, &mut cx);
                 self.stack.push(Pane::Trend(Box::new(pane)));
             }
             None => cx.flash("t: put the cursor on a measurement to see its trend"),
@@ -117,7 +118,8 @@ impl App {
         match target {
             Some(t) => {
                 let target = (t.phase, t.measurement);
-                let pane = pareto::ParetoPane::explaining(&self.runs.list, target, &mut cx);
+                let source = self.parked.last().map(super::drill::Parked::query);
+                let pane = pareto::ParetoPane::explaining(&self.runs.list, source, target, &mut cx);
                 self.stack.push(Pane::Pareto(Box::new(pane)));
             }
             None => cx.flash("e: put the cursor on a measurement to explain its failures"),

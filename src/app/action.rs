@@ -105,6 +105,9 @@ pub enum Action {
     MoveViewLeft,
     /// Move this view one place right.
     MoveViewRight,
+    /// The column to the left or right (the two-way table's cell cursor).
+    ColumnLeft,
+    ColumnRight,
     /// Type a command (`:w NAME`, `:rename`, `:delete`, `:move N`).
     Command,
     /// Go to a serial (the unit view); from a run, its unit.
@@ -201,6 +204,8 @@ const NAMES: &[(&str, Action)] = &[
     ("prev_view", Action::PrevView),
     ("move_view_left", Action::MoveViewLeft),
     ("move_view_right", Action::MoveViewRight),
+    ("column_left", Action::ColumnLeft),
+    ("column_right", Action::ColumnRight),
     ("command", Action::Command),
     ("unit", Action::Unit),
     ("compare", Action::Compare),

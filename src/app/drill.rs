@@ -46,6 +46,27 @@ pub(crate) fn counted_with(base: &RunQuery, facts: &Facts, dim: Dim, code: u32) 
     let what = format!("{} {label}", facts.dim_name(dim));
     let mut q = base.clone();
     let one = vec![label.clone()];
+    if let (Dim::Revision, true) = (dim, code != 0) {
+        let (part, rev) = facts.part_revision(code);
+        if !part.is_empty() {
+            q.parts = vec![part.to_string()];
+        }
+        q.revisions = vec![rev.to_string()];
+        return DrillDown { query: q, what: format!("the runs of {what}") };
+    }
+    if let Some((lo, hi)) = facts.meta_range(dim, code) {
+        // A bin of a numeric key: its range.
+        use crate::query::{MetaCond, Op};
+        let key = facts.dim_name(dim).into_owned();
+        let conds: Vec<MetaCond> = [(Op::Ge, lo), (Op::Lt, hi)]
+            .into_iter()
+            .filter(|(_, x)| x.is_finite())
+            .map(|(op, x)| MetaCond::Num(op, x))
+            .collect();
+        q.meta.retain(|(k, _)| *k != key);
+        q.meta.push((key, conds));
+        return DrillDown { query: q, what: format!("the runs of {what}") };
+    }
     let field = match dim {
         _ if code == 0 => None,
         Dim::Station => Some(&mut q.stations),
@@ -76,6 +97,13 @@ pub(crate) struct Parked {
     stack: Vec<Pane>,
     query: RunQuery,
     what: String,
+}
+
+impl Parked {
+    /// The list's filter before the drill-down: the population it came from.
+    pub(crate) fn query(&self) -> &RunQuery {
+        &self.query
+    }
 }
 
 impl App {

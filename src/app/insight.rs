@@ -1,17 +1,65 @@
-//! What the insight panes (yield, Pareto) share: the runs of the view's filter loading in the
-//! background into [`Facts`], with the progress and the errors to show. The pane recomputes
-//! its report whenever [`InsightLoad::on_answer`] says the facts changed.
+//! What the insight panes (yield, Pareto, trend) share: the runs of their population loading
+//! in the background into [`Facts`], with the progress and the errors to show. The pane
+//! recomputes its report whenever [`InsightLoad::on_answer`] says the facts changed.
+//!
+//! The population is the view's filter without its outcome and `id:` clauses ([`population`]):
+//! a yield over the failing runs only is 0 %, and a Cpk over the failing values is meaningless.
 
 use super::ListState;
 use super::pane::Ctx;
 use crate::analysis::Facts;
+use crate::query::RunQuery;
 use crate::worker::{
     ClientError, Fetch, ListRequest, PerRun, RequestId, Slot, TrendTarget, WorkerEvent,
 };
 
+/// The runs an insight pane computes over, and what of the view's filter it set aside.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Population {
+    pub query: RunQuery,
+    /// What the header says about it ("outcome set aside: yield needs the passing runs").
+    pub note: Option<String>,
+}
+
+/// The population of an insight pane opened on a list filtered by `view`: the runs that could
+/// fail, i.e. `view` without its outcome and `id:` clauses (they pick runs by the answer the
+/// pane computes). `drilled_from`: the list is a drill-down and this is the filter it came
+/// from, whose population is used instead. `needs`: why, as the header says it.
+pub(crate) fn population(
+    view: &RunQuery,
+    drilled_from: Option<&RunQuery>,
+    needs: &str,
+) -> Population {
+    let source = drilled_from.unwrap_or(view);
+    let mut query = source.clone();
+    let mut aside = Vec::new();
+    if !query.outcomes.is_empty() {
+        aside.push("outcome");
+        query.outcomes.clear();
+    }
+    if !query.ids.is_empty() {
+        aside.push("id:");
+        query.ids.clear();
+    }
+    let clauses = match aside.as_slice() {
+        [] => None,
+        [one] => Some(format!("{one} set aside")),
+        _ => Some(format!("{} set aside", aside.join(" and "))),
+    };
+    let note = match (drilled_from.is_some(), clauses) {
+        (true, Some(c)) => Some(format!("the drill-down's source, {c}: {needs}")),
+        (true, None) => Some(format!("the drill-down's source: {needs}")),
+        (false, Some(c)) => Some(format!("{c}: {needs}")),
+        (false, None) => None,
+    };
+    Population { query, note }
+}
+
 pub struct InsightLoad {
-    /// The filter as the `/` line shows it (empty: every run).
+    /// The population's filter as the `/` line would show it (empty: every run).
     pub filter: String,
+    /// What of the view's filter was set aside, and why.
+    pub note: Option<String>,
     request: ListRequest,
     /// Also load failing phases and measurements (the Pareto needs them).
     failures: bool,
@@ -34,25 +82,31 @@ pub struct InsightLoad {
 }
 
 impl InsightLoad {
-    /// Starts loading the runs `list`'s filter matches.
-    pub(crate) fn start(list: &ListState, failures: bool, cx: &mut Ctx) -> InsightLoad {
-        Self::start_with(list, failures, None, cx)
+    /// Starts loading the runs of `pop` (of `list`'s filter).
+    pub(crate) fn start(list: &ListState, pop: Population, failures: bool, cx: &mut Ctx) -> Self {
+        Self::start_with(list, pop, failures, None, cx)
     }
 
-    /// Starts loading the runs `list`'s filter matches, then the values of `target`.
-    pub(crate) fn start_trend(list: &ListState, target: TrendTarget, cx: &mut Ctx) -> Self {
-        Self::start_with(list, true, Some(Box::new(target)), cx)
+    /// Starts loading the runs of `pop`, then the values of `target`.
+    pub(crate) fn start_trend(
+        list: &ListState,
+        pop: Population,
+        target: TrendTarget,
+        cx: &mut Ctx,
+    ) -> Self {
+        Self::start_with(list, pop, true, Some(Box::new(target)), cx)
     }
 
     fn start_with(
         list: &ListState,
+        pop: Population,
         failures: bool,
         trend: Option<Box<TrendTarget>>,
         cx: &mut Ctx,
     ) -> InsightLoad {
         // The list's sort and paging do not matter: the loader reads every run, newest first.
         let request = ListRequest {
-            query: list.query.clone(),
+            query: pop.query,
             sort_by: list.sort_by.clone(),
             sort_order: list.sort_order.clone(),
             cursor: None,
@@ -63,6 +117,7 @@ impl InsightLoad {
         };
         let mut l = InsightLoad {
             filter: request.query.to_line(),
+            note: pop.note,
             request,
             failures,
             trend,
@@ -107,7 +162,16 @@ impl InsightLoad {
         self.pending.is_some()
     }
 
-    /// The view's filter the runs were loaded for.
+    /// The population as a header says it: its filter ("all runs"), and what was set aside.
+    pub fn heading(&self) -> String {
+        let filter = if self.filter.is_empty() { "all runs" } else { &self.filter };
+        match &self.note {
+            Some(n) => format!("{filter} · {n}"),
+            None => filter.to_string(),
+        }
+    }
+
+    /// The population's filter the runs were loaded for.
     pub(crate) fn query(&self) -> &crate::query::RunQuery {
         &self.request.query
     }

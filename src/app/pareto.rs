@@ -7,7 +7,7 @@
 
 use super::drill::DrillDown;
 use super::explain::ExplainPane;
-use super::insight::InsightLoad;
+use super::insight::{InsightLoad, population};
 use super::pane::{Component, Ctx, Outcome};
 use super::scroll::Scroll;
 use super::{Action, ListState, Mode, Pane, layout};
@@ -15,6 +15,7 @@ use crate::analysis::{
     CrossTab, CrossTabOptions, Dim, Drill, FailureMode, FailureOptions, ModeFilter, Pareto,
     ParetoBy, ParetoOptions, crosstab, pareto,
 };
+use crate::query::RunQuery;
 use crate::worker::{RequestId, WorkerEvent};
 
 pub struct ParetoPane {
@@ -23,8 +24,10 @@ pub struct ParetoPane {
     pub report: Pareto,
     /// The two-way table (failure × station, or × the bars' dimension) when shown.
     pub two_way: Option<CrossTab>,
-    /// The cursor over the bars.
+    /// The cursor over the bars (or the two-way table's rows).
     pub rows: Scroll,
+    /// The two-way table's column cursor (`h`/`l`); its offset is the first column shown.
+    pub cols: Scroll,
     /// Final attempts only unless retries are asked for (`a`); ABORTED runs with `A`.
     pub failures: FailureOptions,
     /// Opened with `e` on a measurement in the run tree: (phase, measurement) to explain
@@ -35,7 +38,13 @@ pub struct ParetoPane {
 impl ParetoPane {
     /// Opens the pane for the runs `list`'s filter matches and starts loading them.
     pub(crate) fn for_list(list: &ListState, cx: &mut Ctx) -> ParetoPane {
-        let load = InsightLoad::start(list, true, cx);
+        Self::over(list, None, cx)
+    }
+
+    /// `drilled_from`: the list is a drill-down from this filter, whose population is used.
+    fn over(list: &ListState, drilled_from: Option<&RunQuery>, cx: &mut Ctx) -> ParetoPane {
+        let pop = population(&list.query, drilled_from, "a failure rate needs the passing runs");
+        let load = InsightLoad::start(list, pop, true, cx);
         let report = pareto(&load.facts, &ParetoOptions::default());
         ParetoPane {
             load,
@@ -43,6 +52,7 @@ impl ParetoPane {
             report,
             two_way: None,
             rows: Scroll::default(),
+            cols: Scroll::default(),
             failures: FailureOptions::default(),
             explain_on_load: None,
         }
@@ -50,8 +60,13 @@ impl ParetoPane {
 
     /// `e` on a measurement in the run tree: the Pareto of the list's filter, and over it, once
     /// loaded, that measurement's failures explained.
-    pub(crate) fn explaining(list: &ListState, target: (String, String), cx: &mut Ctx) -> Self {
-        ParetoPane { explain_on_load: Some(target), ..Self::for_list(list, cx) }
+    pub(crate) fn explaining(
+        list: &ListState,
+        drilled_from: Option<&RunQuery>,
+        target: (String, String),
+        cx: &mut Ctx,
+    ) -> Self {
+        ParetoPane { explain_on_load: Some(target), ..Self::over(list, drilled_from, cx) }
     }
 
     /// The explain pane asked for when the Pareto opened, once the load is complete.
@@ -66,7 +81,7 @@ impl ParetoPane {
                     self.load.query(),
                     &mode,
                     self.failures,
-                    &self.load.filter,
+                    &self.load.heading(),
                     false,
                 );
                 Outcome::Push(Pane::Explain(Box::new(pane)))
@@ -80,26 +95,52 @@ impl ParetoPane {
         }
     }
 
-    fn recompute(&mut self, cx: &Ctx) {
+    fn recompute(&mut self) {
         let opts = ParetoOptions { by: self.by, failures: self.failures, ..Default::default() };
         self.report = pareto(&self.load.facts, &opts);
         if self.two_way.is_some() {
-            self.two_way = Some(self.cross(cx));
+            self.two_way = Some(self.cross());
         }
     }
 
-    /// Failure modes (or phases) × stations, or × the dimension the bars are by; as many
-    /// columns as the screen holds.
-    fn cross(&self, cx: &Ctx) -> CrossTab {
-        let (w, h) = cx.shared.size;
+    /// Failure modes (or phases) × stations, or × the dimension the bars are by: every row and
+    /// column, whatever the screen holds (the renderer shows what fits).
+    fn cross(&self) -> CrossTab {
         let opts = CrossTabOptions {
             failures: self.failures,
             rows_by: if self.by == ParetoBy::Phase { ParetoBy::Phase } else { ParetoBy::Mode },
             dim: self.dim().unwrap_or(Dim::Station),
-            max_rows: layout::insight_rows(h).max(1),
-            max_cols: layout::two_way_cols(w).max(1),
         };
         crosstab(&self.load.facts, &opts)
+    }
+
+    /// The item under the cursor: a bar's runs, or a two-way row's mode.
+    fn selected_item(&self) -> Option<Drill> {
+        let i = self.rows.cursor;
+        match &self.two_way {
+            Some(t) => Some(Drill { filter: t.rows.get(i)?.filter, value: None }),
+            None => Some(self.report.bars.get(i)?.drill),
+        }
+    }
+
+    /// Recomputes (new counting rules) with the cursor on the same item where it still is.
+    fn recompute_keeping_cursor(&mut self, cx: &Ctx) {
+        let item = self.selected_item();
+        self.recompute();
+        let at = match &self.two_way {
+            Some(t) => t.rows.iter().position(|r| Some(r.filter) == item.map(|d| d.filter)),
+            None => self.report.bars.iter().position(|b| Some(b.drill) == item),
+        };
+        if let Some(at) = at {
+            self.rows.cursor = at;
+        }
+        self.rows.fit(self.len(), layout::insight_rows(cx.shared.size.1));
+    }
+
+    /// Moves the two-way table's column cursor, keeping it on screen.
+    fn move_col(&mut self, delta: isize, cx: &Ctx) {
+        let n = self.two_way.as_ref().map_or(0, |t| t.cols.len());
+        self.cols.move_by(delta, n, layout::two_way_cols(cx.shared.size.0).max(1));
     }
 
     /// Rows under the cursor: the bars, or the two-way table's rows.
@@ -142,7 +183,7 @@ impl ParetoPane {
     pub fn selected_mode(&self) -> Option<ModeFilter> {
         let i = self.rows.cursor;
         match &self.two_way {
-            Some(t) => t.rows.get(i)?.filter,
+            Some(t) => Some(t.rows.get(i)?.filter),
             None => Some(self.report.bars.get(i)?.drill.filter),
         }
     }
@@ -155,7 +196,7 @@ impl ParetoPane {
                 self.load.query(),
                 &mode,
                 self.failures,
-                &self.load.filter,
+                &self.load.heading(),
                 self.loading(),
             )))),
             None => {
@@ -172,11 +213,16 @@ impl ParetoPane {
             return Outcome::Stay;
         }
         let i = self.rows.cursor;
+        let facts = &self.load.facts;
         let (drill, label) = match &self.two_way {
-            Some(t) => match t.rows.get(i).and_then(|r| Some((r.filter?, r.label.clone()))) {
-                Some((filter, label)) => (Drill { filter, value: None }, label),
-                None => return Outcome::Stay,
-            },
+            Some(t) => {
+                match (t.drill(i, self.cols.cursor), t.rows.get(i), t.cols.get(self.cols.cursor)) {
+                    (Some(d), Some(r), Some(c)) => {
+                        (d, format!("{} on {} {}", r.label, facts.dim_name(t.dim), c.label))
+                    }
+                    _ => return Outcome::Stay,
+                }
+            }
             None => match self.report.bars.get(i) {
                 Some(b) => (b.drill, b.label.clone()),
                 None => return Outcome::Stay,
@@ -212,29 +258,32 @@ impl Component for ParetoPane {
             }
             Action::Split => {
                 self.next_by(false);
-                self.recompute(cx);
+                self.recompute();
             }
             Action::SplitBack => {
                 self.next_by(true);
-                self.recompute(cx);
+                self.recompute();
             }
             Action::TwoWay => {
-                self.two_way = if self.two_way.is_some() { None } else { Some(self.cross(cx)) };
+                self.two_way = if self.two_way.is_some() { None } else { Some(self.cross()) };
                 self.rows = Scroll::default();
+                self.cols = Scroll::default();
             }
+            Action::ColumnLeft => self.move_col(-1, cx),
+            Action::ColumnRight => self.move_col(1, cx),
             Action::Refresh => {
                 self.load.reload(cx);
-                self.recompute(cx);
+                self.recompute();
             }
             Action::Explain => return self.explain(cx),
             Action::Open => return self.drill(cx),
             Action::Retries => {
                 self.failures.include_retries = !self.failures.include_retries;
-                self.recompute(cx);
+                self.recompute_keeping_cursor(cx);
             }
             Action::Aborted => {
                 self.failures.include_aborted = !self.failures.include_aborted;
-                self.recompute(cx);
+                self.recompute_keeping_cursor(cx);
             }
             _ => {}
         }
@@ -248,7 +297,7 @@ impl Component for ParetoPane {
         cx: &mut Ctx,
     ) -> Result<Outcome, WorkerEvent> {
         if self.load.on_answer(id, event, cx)? {
-            self.recompute(cx);
+            self.recompute();
             let vp = layout::insight_rows(cx.shared.size.1);
             self.rows.fit(self.len(), vp);
             if !self.loading() && self.load.error.is_none() {

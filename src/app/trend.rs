@@ -6,7 +6,7 @@
 //! are left out.
 
 use super::drill::DrillDown;
-use super::insight::InsightLoad;
+use super::insight::{InsightLoad, population};
 use super::pane::{Component, Ctx, Outcome};
 use super::run::RunPane;
 use super::{Action, ListState, Mode};
@@ -14,6 +14,7 @@ use crate::analysis::{
     Dim, MeasurementSeries, MeasurementStats, NO_TIME, PointGroup, TrendOptions, Verdict,
     point_groups, slope,
 };
+use crate::query::RunQuery;
 use crate::worker::{RequestId, TrendTarget, WorkerEvent};
 
 /// Groups in the legend before the rest share "other".
@@ -51,8 +52,15 @@ pub(crate) fn target_of(run: &RunPane) -> Option<TrendTarget> {
 }
 
 impl TrendPane {
-    pub(crate) fn open(list: &ListState, target: TrendTarget, cx: &mut Ctx) -> TrendPane {
-        let load = InsightLoad::start_trend(list, target.clone(), cx);
+    /// `drilled_from`: the list is a drill-down from this filter, whose population is used.
+    pub(crate) fn open(
+        list: &ListState,
+        drilled_from: Option<&RunQuery>,
+        target: TrendTarget,
+        cx: &mut Ctx,
+    ) -> TrendPane {
+        let pop = population(&list.query, drilled_from, "capability needs every value");
+        let load = InsightLoad::start_trend(list, pop, target.clone(), cx);
         let series = MeasurementSeries::new(Some(target.phase.clone()), &target.measurement);
         let opts = TrendOptions::default();
         TrendPane {

@@ -1,11 +1,12 @@
-//! The yield pane: for the runs the current view's filter matches, units tested, runs,
+//! The yield pane: for the runs the current view's filter matches (its outcome and `id:`
+//! clauses set aside: see [`super::insight::population`]), units tested, runs,
 //! first-pass and final yield, retest load and throughput, split by a dimension (station,
 //! each metadata key, operator, batch, revision, procedure version, procedure, hour of day)
 //! as a table, costliest first, with a sparkline of first-pass yield per day (or hour).
 //! The runs load page by page in the background; the numbers are recomputed after each batch,
 //! `esc` stops the load and goes back.
 
-use super::insight::InsightLoad;
+use super::insight::{InsightLoad, population};
 use super::pane::{Component, Ctx, Outcome};
 use super::scroll::Scroll;
 use super::{Action, ListState, Mode, layout};
@@ -24,7 +25,8 @@ pub struct YieldPane {
 impl YieldPane {
     /// Opens the pane for the runs `list`'s filter matches and starts loading them.
     pub(crate) fn for_list(list: &ListState, cx: &mut Ctx) -> YieldPane {
-        let load = InsightLoad::start(list, false, cx);
+        let pop = population(&list.query, None, "yield needs the passing runs");
+        let load = InsightLoad::start(list, pop, false, cx);
         let report = yield_report(&load.facts, &YieldOptions::default());
         YieldPane { load, split: Some(Dim::Station), report, rows: Scroll::default() }
     }

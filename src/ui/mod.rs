@@ -27,6 +27,7 @@ mod text;
 mod theme;
 mod trend;
 mod triage;
+mod two_way;
 mod unit;
 mod upload;
 mod yields;

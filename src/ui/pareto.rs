@@ -4,8 +4,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::Areas;
@@ -13,8 +12,6 @@ use super::format::count;
 use super::text::{fit, pad};
 use super::theme::Theme;
 use super::yields::title_line;
-use crate::analysis::CrossTab;
-use crate::app::layout::{two_way_cell, two_way_label};
 use crate::app::pareto::ParetoPane;
 use crate::app::{App, layout};
 
@@ -61,7 +58,7 @@ pub(crate) fn render(app: &App, p: &ParetoPane, frame: &mut Frame, areas: &Areas
             Some(t) => Line::styled(
                 fit(
                     &format!(
-                        " failures × {} · * : concentrated there beyond chance (w: bars)",
+                        " failures × {} · *: concentrated beyond chance · h/l: columns · w: bars",
                         p.load.facts.dim_name(t.dim)
                     ),
                     w,
@@ -88,7 +85,7 @@ const RATE: usize = 16;
 
 fn table(p: &ParetoPane, frame: &mut Frame, head: Rect, area: Rect, theme: &Theme) {
     if let Some(t) = &p.two_way {
-        return two_way(p, t, frame, head, area, theme);
+        return super::two_way::render(p, t, frame, head, area, theme);
     }
     let w = head.width as usize;
     let rated = p.dim().is_some();
@@ -156,51 +153,6 @@ fn table(p: &ParetoPane, frame: &mut Frame, head: Rect, area: Rect, theme: &Them
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-/// Failure modes down, the dimension's values across, failures in the cells; a cell where the
-/// mode is concentrated beyond chance is marked `*` (and coloured).
-fn two_way(p: &ParetoPane, t: &CrossTab, frame: &mut Frame, head: Rect, area: Rect, theme: &Theme) {
-    let w = head.width as usize;
-    let label_w = two_way_label(head.width);
-    let cw = two_way_cell(head.width);
-    let cell = |s: &str| format!("{:>cw$}", fit(s, cw - 1));
-    let mut title = format!(" {}{}", pad("failure", label_w), cell("all"));
-    for c in &t.cols {
-        title.push_str(&cell(&c.label));
-    }
-    frame.render_widget(Paragraph::new(Line::styled(fit(&title, w), theme.header())), head);
-    if t.rows.is_empty() {
-        let text = if p.loading() { " loading…" } else { " no failures for this filter" };
-        frame.render_widget(Paragraph::new(Line::styled(fit(text, w), theme.dim())), area);
-        return;
-    }
-    let lines: Vec<Line> = t
-        .rows
-        .iter()
-        .enumerate()
-        .skip(p.rows.offset)
-        .take(area.height as usize)
-        .map(|(i, r)| {
-            let base = if i == p.rows.cursor { theme.selected() } else { Style::default() };
-            let mut spans = vec![Span::styled(
-                format!(" {}{}", pad(&r.label, label_w), cell(&count(r.total as usize))),
-                base,
-            )];
-            for (j, n) in r.cells.iter().enumerate() {
-                let hot = r.hot == Some(j);
-                let text = match (n, hot) {
-                    (0, _) => "·".to_string(),
-                    (n, true) => format!("{n}*"),
-                    (n, false) => n.to_string(),
-                };
-                let style = if hot { base.patch(theme.warn()) } else { base };
-                spans.push(Span::styled(cell(&text), style));
-            }
-            Line::from(spans)
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), area);
-}
-
 fn status(app: &App, p: &ParetoPane, frame: &mut Frame, area: Rect, theme: &Theme) {
     let w = area.width as usize;
     if let Some(text) = app.flash() {
@@ -209,18 +161,7 @@ fn status(app: &App, p: &ParetoPane, frame: &mut Frame, area: Rect, theme: &Them
         return;
     }
     let text = match (&p.two_way, p.report.bars.len()) {
-        (Some(t), _) if !t.rows.is_empty() => {
-            let i = p.rows.cursor;
-            let r = &t.rows[i.min(t.rows.len() - 1)];
-            let why = match r.hot.and_then(|c| Some((c, t.lift(i, c)?))) {
-                Some((c, lift)) => format!(
-                    "{} of {} on {}: {lift:.1}× its share of the runs",
-                    r.cells[c], r.total, t.cols[c].label
-                ),
-                None => format!("no {} stands out", p.load.facts.dim_name(t.dim)),
-            };
-            format!(" row {}/{} · {}", i + 1, t.rows.len(), why)
-        }
+        (Some(t), _) if !t.rows.is_empty() => super::two_way::status(p, t),
         (_, 0) => String::new(),
         (_, n) => format!(" bar {}/{n} · largest first, top 20", p.rows.cursor + 1),
     };

@@ -53,9 +53,10 @@ pub(crate) fn render(app: &App, p: &TrendPane, frame: &mut Frame, areas: &Areas,
         Some((format!(" could not load: {e}"), theme.error()))
     } else if s.n == 0 && s.non_numeric > 0 {
         let text = format!(
-            " {} is not numeric ({} values): a trend needs numbers",
+            " {} is not numeric ({} values, {} failed): a trend needs numbers",
             p.target.measurement,
-            count(s.non_numeric as usize)
+            count(s.non_numeric as usize),
+            count(s.failures as usize)
         );
         Some((text, theme.warn()))
     } else if s.n == 0 {
@@ -110,7 +111,7 @@ fn header(app: &App, p: &TrendPane, frame: &mut Frame, area: Rect, theme: &Theme
         format!("{} values of {} runs", count(p.values), count(l.loaded))
     };
     let right = format!(" {progress} ");
-    let filter = if l.filter.is_empty() { "all runs".to_string() } else { l.filter.clone() };
+    let filter = l.heading();
     let units = p.series.units.as_deref().map(|u| format!(" ({u})")).unwrap_or_default();
     let left = fit(
         &format!(" Trend {} › {}{units} · {filter}", p.target.phase, p.target.measurement),

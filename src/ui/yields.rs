@@ -62,7 +62,7 @@ pub(super) fn title_line(
     w: usize,
     theme: &Theme,
 ) -> Line<'static> {
-    let filter = if l.filter.is_empty() { "all runs".to_string() } else { l.filter.clone() };
+    let filter = l.heading();
     let right = format!(" {} ", progress(app, l));
     let left = fit(&format!(" {name} · {filter}"), w.saturating_sub(right.chars().count()));
     let gap = w.saturating_sub(left.chars().count() + right.chars().count());

@@ -58,6 +58,9 @@ fn by_ids(params: Vec<(&'static str, String)>) -> Vec<Vec<(&'static str, String)
 pub(super) struct Loaded {
     procedures: Vec<String>,
     pub(super) span: Option<(i64, i64)>,
+    /// The latest end of a run (its end, else its start and duration, else its start): a
+    /// run's values are measured up to its end, after its start.
+    pub(super) last_end: Option<i64>,
     /// The runs that did not pass (nor abort), newest first.
     failing: Vec<String>,
     /// Every run, newest first (a trend reads them one by one where the server lacks the
@@ -75,6 +78,17 @@ impl Loaded {
             if let Some(t) = r.started_at.map(|t| t.timestamp_millis()) {
                 let (lo, hi) = self.span.unwrap_or((t, t));
                 self.span = Some((lo.min(t), hi.max(t)));
+                let duration = r
+                    .duration
+                    .as_deref()
+                    .and_then(|d| crate::api::time::parse_duration_ms(d).ok());
+                let end = r
+                    .ended_at
+                    .map(|e| e.timestamp_millis())
+                    .or(duration.map(|d| t + d))
+                    .unwrap_or(t)
+                    .max(t);
+                self.last_end = Some(self.last_end.map_or(end, |e| e.max(end)));
             }
             self.ids.push(r.id.clone());
             if matches!(r.outcome, Some(RunOutcome::Fail | RunOutcome::Error | RunOutcome::Timeout))

@@ -62,6 +62,10 @@ impl R {
         self.0.unit.batch = Some(BatchRef { id: format!("b-{number}"), number: number.into() });
         self
     }
+    pub fn part(mut self, number: &str) -> Self {
+        self.0.unit.part.number = number.into();
+        self
+    }
     pub fn revision(mut self, number: &str) -> Self {
         self.0.unit.part.revision.number = number.into();
         self

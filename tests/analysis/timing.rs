@@ -82,8 +82,6 @@ fn timing_50k_runs() {
         failures: FailureOptions::default(),
         rows_by: ParetoBy::Mode,
         dim: Dim::Station,
-        max_rows: 10,
-        max_cols: 8,
     };
     time("two-way table", &mut || {
         crosstab(&f, &tab);

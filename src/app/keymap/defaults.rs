@@ -315,6 +315,10 @@ impl Default for Keymap {
         let mut paretos = vec![
             b(ch('s'), Action::Split, "bars by", true),
             b(ch('w'), Action::TwoWay, "failure × station", true),
+            b(ch('h'), Action::ColumnLeft, "column left (w)", false),
+            b(KeySpec::plain(K::Left), Action::ColumnLeft, "column left (w)", false),
+            b(ch('l'), Action::ColumnRight, "column right (w)", false),
+            b(KeySpec::plain(K::Right), Action::ColumnRight, "column right (w)", false),
             b(ch('e'), Action::Explain, "explain", true),
             b(KeySpec::plain(K::Enter), Action::Open, "runs", true),
             b(ch('a'), Action::Retries, "with retries", false),
