@@ -78,10 +78,8 @@ impl Loaded {
             if let Some(t) = r.started_at.map(|t| t.timestamp_millis()) {
                 let (lo, hi) = self.span.unwrap_or((t, t));
                 self.span = Some((lo.min(t), hi.max(t)));
-                let duration = r
-                    .duration
-                    .as_deref()
-                    .and_then(|d| crate::api::time::parse_duration_ms(d).ok());
+                let duration =
+                    r.duration.as_deref().and_then(|d| crate::api::time::parse_duration_ms(d).ok());
                 let end = r
                     .ended_at
                     .map(|e| e.timestamp_millis())
