@@ -16,9 +16,16 @@ use crate::api::{ListMeta, Outcome, PhaseOutcome, RunOutcome, RunSummary};
 
 /// Runs per page (the API's largest page).
 pub(super) const PAGE: usize = 100;
-/// Pages on their way at once: on a 100 ms round trip, 12 keep a 20 Mbit/s line busy (a page
-/// is ~10 kB compressed) where 4 in lock-step left it idle most of the time (issue 26).
-const IN_FLIGHT: usize = 12;
+/// Pages on their way at once: enough to cover an answer's time, a page every ~10 ms (on a
+/// 100 ms round trip, 4 in lock-step left a 20 Mbit/s line idle most of the time; on
+/// loopback more than 4 only make the server and the dashboard fight for the cores).
+fn in_flight(latency_ms: u64) -> usize {
+    (latency_ms as usize / 10).clamp(4, 16)
+}
+/// Slices of the runs' time span whose failure lists are paged at once (each list is paged
+/// by time, one page after the other, so slices are what lets pages overlap).
+const SLICES: i64 = 8;
+use super::by_time::slices;
 /// Pages per batch sent to the pane.
 const BATCH: usize = 4;
 
@@ -137,8 +144,8 @@ impl Task {
         // Pages asked for in earlier chunks, toward the cap.
         let mut before = 0usize;
         for (chunk, params) in chunks.into_iter().enumerate() {
-            // A chunk of ids is one page; a filter's pages go IN_FLIGHT at a time, in order.
-            let in_flight = if last > 0 { 1 } else { IN_FLIGHT };
+            // A chunk of ids is one page; a filter's pages go several at a time, in order.
+            let in_flight = if last > 0 { 1 } else { in_flight(self.client.latency_ms()) };
             let cap = ANALYSIS_CAP.saturating_sub(before);
             let pages = futures::stream::iter((0..).map(|k| k * PAGE).take_while(|at| *at < cap))
                 .map(|at| {
@@ -231,22 +238,31 @@ impl Task {
             started_before: span.map(|(_, hi)| crate::api::time::from_ms(hi + 1_000)),
             ..RunScope::default()
         };
-        for proc_id in &loaded.procedures {
-            // The two lists at once: the facts take their rows in any order.
-            let (phases, measurements) = futures::join!(
-                self.failure_list(proc_id, &scope, false),
-                self.failure_list(proc_id, &scope, true)
-            );
-            for listed in [phases, measurements] {
-                match listed {
-                    Ok(()) => {}
-                    Err(ClientError::NotSupported(why)) => {
-                        return self.failures_run_by_run(&loaded.failing, why).await;
-                    }
-                    Err(e) => {
-                        let event = WorkerEvent::AnalysisFailures { rows: Err(e), done: true };
-                        return self.send(event);
-                    }
+        // Every procedure's two lists over every slice of the span at once (a bounded number
+        // on their way): the facts take their rows in any order.
+        let slices = slices(span, SLICES);
+        let scope = &scope;
+        let lists: Vec<_> = loaded
+            .procedures
+            .iter()
+            .flat_map(|p| {
+                slices.iter().flat_map(move |s| [(p.clone(), *s, false), (p.clone(), *s, true)])
+            })
+            .map(|(p, slice, m)| async move { self.failure_list(&p, scope, slice, m).await })
+            .collect();
+        let listed: Vec<Result<(), ClientError>> = futures::stream::iter(lists)
+            .buffered(in_flight(self.client.latency_ms()))
+            .collect()
+            .await;
+        for listed in listed {
+            match listed {
+                Ok(()) => {}
+                Err(ClientError::NotSupported(why)) => {
+                    return self.failures_run_by_run(&loaded.failing, why).await;
+                }
+                Err(e) => {
+                    let event = WorkerEvent::AnalysisFailures { rows: Err(e), done: true };
+                    return self.send(event);
                 }
             }
         }
@@ -254,14 +270,35 @@ impl Task {
         self.send(WorkerEvent::AnalysisFailures { rows, done: true });
     }
 
-    /// The failing phases (or measurements) of one procedure's runs in `scope`, page by page
-    /// (by time: see [`super::by_time`]), each page sent as it arrives.
+    /// The failing phases (or measurements) of one procedure's runs in `scope` that started in
+    /// `slice` (ms, from inclusive, to exclusive; `None`: the whole scope), page by page (by
+    /// time: see [`super::by_time`]), each page sent as it arrives. The server is asked a
+    /// second wider either side (its bounds are not inclusive on every server) and the rows
+    /// outside the slice are dropped here, so each row comes from one slice only.
     async fn failure_list(
         &self,
         proc_id: &str,
         scope: &RunScope,
+        slice: Option<(i64, i64)>,
         measurements: bool,
     ) -> Result<(), ClientError> {
+        let mut scope = scope.clone();
+        // The first and last slices keep the scope's own bounds.
+        if let Some((from, to)) = slice {
+            if from != i64::MIN {
+                scope.started_after = Some(crate::api::time::from_ms(from - 1_000));
+            }
+            if to != i64::MAX {
+                scope.started_before = Some(crate::api::time::from_ms(to + 1_000));
+            }
+        }
+        let scope = &scope;
+        let in_slice = |t: Option<chrono::DateTime<chrono::Utc>>| match (slice, t) {
+            (Some((from, to)), Some(t)) => (from..to).contains(&t.timestamp_millis()),
+            // A row without a start belongs to the first slice.
+            (Some((from, _)), None) => from == i64::MIN,
+            (None, _) => true,
+        };
         let scope_before = |before_ms: Option<i64>| {
             let mut runs = scope.clone();
             if let Some(ms) = before_ms {
@@ -288,7 +325,10 @@ impl Task {
                         async move { c.list_measurements(&req, &report).await }
                     })
                 },
-                |rows, _| send(AnalysisFailureRows { measurements: rows, ..Default::default() }),
+                |mut rows, _| {
+                    rows.retain(|r| in_slice(r.started_at));
+                    send(AnalysisFailureRows { measurements: rows, ..Default::default() })
+                },
             )
             .await
         } else {
@@ -307,7 +347,10 @@ impl Task {
                         async move { c.list_phases(&req, &report).await }
                     })
                 },
-                |rows, _| send(AnalysisFailureRows { phases: rows, ..Default::default() }),
+                |mut rows, _| {
+                    rows.retain(|r| in_slice(r.started_at));
+                    send(AnalysisFailureRows { phases: rows, ..Default::default() })
+                },
             )
             .await
         }

@@ -121,6 +121,24 @@ where
     }
 }
 
+/// The runs' time span (ms) cut into `n` slices, each from inclusive to exclusive, the
+/// first open below (rows without a start go there) and the last above; one slice, the whole
+/// scope, when the span is unknown.
+pub(crate) fn slices(span: Option<(i64, i64)>, n: i64) -> Vec<Option<(i64, i64)>> {
+    let Some((lo, hi)) = span else { return vec![None] };
+    let step = ((hi - lo) / n).max(1);
+    let mut edges: Vec<i64> = (1..n).map(|k| lo + k * step).filter(|e| *e < hi).collect();
+    edges.dedup();
+    let mut from = i64::MIN;
+    let mut out = Vec::new();
+    for e in edges {
+        out.push(Some((from, e)));
+        from = e;
+    }
+    out.push(Some((from, i64::MAX)));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,5 +191,21 @@ mod tests {
         assert_eq!((first.len(), more), (3, true));
         // The next page asks by time (the last row's, plus a millisecond), not by offset.
         assert_eq!((at.before_ms, at.cursor), (Some(981), None));
+    }
+
+    #[test]
+    fn slices_cover_the_span_once_in_order() {
+        assert_eq!(slices(None, 8), vec![None]);
+        let s = slices(Some((1_000, 9_000)), 8);
+        assert_eq!(s.len(), 8);
+        assert_eq!(s[0], Some((i64::MIN, 2_000)));
+        assert_eq!(s[7], Some((8_000, i64::MAX)));
+        for w in s.windows(2) {
+            assert_eq!(w[0].unwrap().1, w[1].unwrap().0, "contiguous, no gap, no overlap");
+        }
+        // A span shorter than the slices: fewer slices, still covering everything.
+        let s = slices(Some((5, 7)), 8);
+        assert_eq!(s, vec![Some((i64::MIN, 6)), Some((6, i64::MAX))]);
+        assert_eq!(slices(Some((5, 5)), 8), vec![Some((i64::MIN, i64::MAX))]);
     }
 }

@@ -96,6 +96,9 @@ pub struct ApiClient {
     pub(super) timeout: Duration,
     /// Retries of a 429/5xx answer before giving up (transport failures are the caller's call).
     pub max_retries: u32,
+    /// How long an answer takes, as last seen (ms, smoothed): the loads of many pages keep
+    /// enough of them on their way to cover it.
+    latency_ms: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl std::fmt::Debug for ApiClient {
@@ -125,7 +128,14 @@ impl ApiClient {
             }
         }
         let http = super::http::LazyHttp::new(is_loopback(&base), base.scheme() == "https", certs);
-        Ok(ApiClient { http, base, key: cfg.api_key.clone(), timeout: cfg.timeout, max_retries: 3 })
+        Ok(ApiClient {
+            http,
+            base,
+            key: cfg.api_key.clone(),
+            timeout: cfg.timeout,
+            max_retries: 3,
+            latency_ms: Default::default(),
+        })
     }
 
     /// The URL of an endpoint: these path segments after `/api/v2`, each percent-encoded.
@@ -176,8 +186,12 @@ impl ApiClient {
     ) -> Result<bytes::Bytes, ClientError> {
         let mut retries = 0;
         loop {
+            let t0 = std::time::Instant::now();
             match self.attempt(method.clone(), path, query).await {
-                Ok(b) => return Ok(b),
+                Ok(b) => {
+                    self.heard_in(t0.elapsed());
+                    return Ok(b);
+                }
                 Err(Attempt { error, wait }) => {
                     let server_side =
                         matches!(error, ClientError::Status { .. }) && error.is_transient();
@@ -192,6 +206,18 @@ impl ApiClient {
                 }
             }
         }
+    }
+
+    fn heard_in(&self, took: Duration) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let took = took.as_millis().min(60_000) as u64;
+        let was = self.latency_ms.load(Relaxed);
+        self.latency_ms.store(if was == 0 { took } else { (was * 3 + took) / 4 }, Relaxed);
+    }
+
+    /// How long an answer takes (ms, smoothed over the last few); 0 before the first.
+    pub fn latency_ms(&self) -> u64 {
+        self.latency_ms.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     async fn get_json<T: DeserializeOwned>(
