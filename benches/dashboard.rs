@@ -51,7 +51,14 @@ struct Pty {
 }
 
 impl Pty {
-    fn spawn(url: &str, log: &std::path::Path, cache: Option<&std::path::Path>) -> Pty {
+    /// `cache`: its folder (`None`: `--no-cache`); `network`: asks for compression as over a
+    /// real network (the link simulator is a loopback proxy).
+    fn spawn(
+        url: &str,
+        log: &std::path::Path,
+        cache: Option<&std::path::Path>,
+        network: bool,
+    ) -> Pty {
         let nz = |n| std::num::NonZeroU16::new(n).expect("size");
         let pty = native_pty_system()
             .openpty(PtySize { rows: 40, cols: 120, pixel_width: 0, pixel_height: 0 })
@@ -64,6 +71,9 @@ impl Pty {
         match cache {
             Some(dir) => cmd.env("TOFUI_CACHE_DIR", dir),
             None => cmd.arg("--no-cache"),
+        }
+        if network {
+            cmd.env("TOFUI_COMPRESS", "always");
         }
         let child = pty.slave.spawn_command(cmd).expect("spawn");
         drop(pty.slave);
@@ -101,9 +111,14 @@ impl Pty {
     }
 }
 
-fn first_frame(url: &str, log: &std::path::Path, cache: Option<&std::path::Path>) -> Duration {
+fn first_frame(
+    url: &str,
+    log: &std::path::Path,
+    cache: Option<&std::path::Path>,
+    network: bool,
+) -> Duration {
     let t0 = Instant::now();
-    let p = Pty::spawn(url, log, cache);
+    let p = Pty::spawn(url, log, cache, network);
     loop {
         if p.screen().contains("SN-") || p.screen().contains("PSU-") || p.screen().contains("RF-") {
             let d = t0.elapsed();
@@ -173,11 +188,12 @@ async fn main() {
         let (u, l) = (sim.url(), log.clone());
         let cache = tempfile::tempdir().expect("cache dir");
         let c = cache.path().to_path_buf();
+        let n = link.bits_per_second.is_some() || !link.delay.is_zero();
         let (cold, warm) = tokio::task::spawn_blocking(move || {
-            first_frame(&u, &l, None); // warm the page cache
-            let cold: Vec<Duration> = (0..20).map(|_| first_frame(&u, &l, None)).collect();
-            first_frame(&u, &l, Some(&c)); // fills the cache
-            let warm: Vec<Duration> = (0..20).map(|_| first_frame(&u, &l, Some(&c))).collect();
+            first_frame(&u, &l, None, n); // warm the page cache
+            let cold: Vec<Duration> = (0..20).map(|_| first_frame(&u, &l, None, n)).collect();
+            first_frame(&u, &l, Some(&c), n); // fills the cache
+            let warm: Vec<Duration> = (0..20).map(|_| first_frame(&u, &l, Some(&c), n)).collect();
             (cold, warm)
         })
         .await
@@ -301,7 +317,7 @@ async fn main() {
     let (u, l) = (url.clone(), log.clone());
     let total = runs;
     let (rss, hwm, took) = tokio::task::spawn_blocking(move || {
-        let mut p = Pty::spawn(&u, &l, None);
+        let mut p = Pty::spawn(&u, &l, None, false);
         let pid = p.child.process_id().expect("pid");
         let want = format!("/{}", tofui::ui::format::count(total));
         let t0 = Instant::now();

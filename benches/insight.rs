@@ -107,16 +107,22 @@ async fn time_pane(
 }
 
 /// An app and a worker talking to `url`, with the first page loaded.
+/// `network`: the client asks for compression as over a real network (the link simulator is
+/// a loopback proxy).
 async fn session(
     url: &str,
+    network: bool,
 ) -> (App, UnboundedSender<WorkerRequest>, UnboundedReceiver<WorkerResponse>) {
-    let client = ApiClient::new(&ClientConfig {
+    let mut client = ApiClient::new(&ClientConfig {
         url: url.into(),
         api_key: KEY.into(),
         ca_cert: None,
         timeout: Duration::from_secs(60),
     })
     .expect("client");
+    if network {
+        client = client.compressing();
+    }
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let worker = worker::spawn(client, tx);
     let tz: tofui::model::Zone = FixedOffset::east_opt(0).expect("utc").into();
@@ -160,7 +166,8 @@ async fn main() {
     println!("{:<28} {:>12} {:>12}", "", "yield", "Pareto");
     for link in [netsim::Link::LOOPBACK, netsim::Link::field()] {
         let sim = netsim::LinkSim::start(&server.url, link).await;
-        let (mut app, worker, mut rx) = session(&sim.url()).await;
+        let network = !link.delay.is_zero() || link.bits_per_second.is_some();
+        let (mut app, worker, mut rx) = session(&sim.url(), network).await;
         let mut cells = Vec::new();
         for key in ['%', 'P'] {
             let mut v = Vec::new();
@@ -174,7 +181,7 @@ async fn main() {
         println!("{:<28} {:>12} {:>12}", link.describe(), cells[0], cells[1]);
     }
 
-    let (mut app, worker, mut rx) = session(&server.url).await;
+    let (mut app, worker, mut rx) = session(&server.url, false).await;
     // `/` opens with the filter and a space; the line typed replaces it (ctrl-u is not sent
     // as a key here: the filter starts empty).
     filter(&mut app, &worker, &mut rx, FILTER).await;

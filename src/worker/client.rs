@@ -208,6 +208,13 @@ impl ApiClient {
         }
     }
 
+    /// Asks for compressed answers on loopback too, as over a real network (tests and benches
+    /// that put the link simulator in between). Elsewhere it always does.
+    pub fn compressing(mut self) -> ApiClient {
+        self.http = self.http.compressing();
+        self
+    }
+
     fn heard_in(&self, took: Duration) {
         use std::sync::atomic::Ordering::Relaxed;
         let took = took.as_millis().min(60_000) as u64;
