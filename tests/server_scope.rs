@@ -50,7 +50,10 @@ async fn run(
     let mut body = json!({"outcome": "PASS", "procedure_id": procedure, "serial_number": serial,
         "part_number": "P1", "revision_number": "A", "batch_number": "B1", "operated_by": EMAIL,
         "started_at": (at - chrono::Duration::seconds(30)).to_rfc3339(), "ended_at": at.to_rfc3339(),
-        "logs": [{"level": "INFO", "timestamp": at.to_rfc3339(), "message": "hello", "source_file": "t.py", "line_number": 1}]});
+        "logs": [{"level": "INFO", "timestamp": at.to_rfc3339(), "message": "hello", "source_file": "t.py", "line_number": 1}],
+        "phases": [{"name": "Rails", "outcome": "PASS", "started_at": (at - chrono::Duration::seconds(20)).to_rfc3339(),
+            "ended_at": (at - chrono::Duration::seconds(10)).to_rfc3339(),
+            "measurements": [{"name": "rail", "outcome": "PASS", "measured_value": 3.3}]}]});
     if let (Value::Object(b), Value::Object(e)) = (&mut body, extra) {
         b.extend(e);
     }
@@ -107,6 +110,30 @@ fn named_procedures(v: &Value, out: &mut Vec<String>) {
         Value::Array(items) => items.iter().for_each(|i| named_procedures(i, out)),
         _ => {}
     }
+}
+
+/// Every string anywhere in `v`.
+fn strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+    match v {
+        Value::String(s) => out.push(s),
+        Value::Array(items) => items.iter().for_each(|i| strings(i, out)),
+        Value::Object(m) => m.values().for_each(|i| strings(i, out)),
+        _ => {}
+    }
+}
+
+/// The ids of the runs `key` may list.
+async fn run_ids(s: &TestServer, key: &str) -> Vec<String> {
+    let (_, list) = call(s, key, Method::GET, "/runs?limit=100", None).await;
+    let mut ids = Vec::new();
+    strings(&list, &mut ids);
+    let listed: Vec<String> = list["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["id"].as_str().map(str::to_string))
+        .collect();
+    listed
 }
 
 fn serials(v: &Value) -> Vec<String> {
@@ -215,6 +242,64 @@ async fn every_endpoint_keeps_to_the_station_scope() {
         }
     }
     assert!(failures.is_empty(), "scope leaks:\n{}", failures.join("\n"));
+}
+
+/// Item 8, the sweep: no answer to a station names a run or a procedure outside its scope,
+/// whatever the field (lists, details, cross-run rows, units, parts, batches, stations).
+#[tokio::test]
+async fn no_answer_names_a_run_or_procedure_outside_the_scope() {
+    let w = world().await;
+    let (s, ict, fct) = (&w.s, w.ict.as_str(), w.fct.as_str());
+    let every_run = run_ids(s, USER_KEY).await;
+    let mut leaks = Vec::new();
+    for (who, key, procedure, other) in
+        [("own", STATION_KEY, ict, fct), ("foreign", FOREIGN_KEY, fct, ict)]
+    {
+        let mine = run_ids(s, key).await;
+        assert!(!mine.is_empty() && mine.len() < every_run.len(), "{who}: {mine:?}");
+        let hidden: Vec<&String> = every_run.iter().filter(|r| !mine.contains(r)).collect();
+        let mut paths: Vec<String> = [
+            "/runs",
+            "/phases",
+            "/measurements",
+            "/logs",
+            "/units",
+            "/units/SN-SHARED",
+            "/parts",
+            "/parts/P1",
+            "/parts/P1/revisions/A",
+            "/batches",
+            "/batches/B1",
+            "/procedures",
+            "/stations",
+            "/stations/current",
+        ]
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+        paths.retain(|p| p != "/phases" && p != "/measurements");
+        for list in ["/phases", "/measurements"] {
+            // Asked for the other procedure too: found nothing, as if it had no runs.
+            paths.push(format!("{list}?procedure_id={procedure}"));
+            paths.push(format!("{list}?procedure_id={other}"));
+        }
+        paths.push(format!("/procedures/{procedure}"));
+        paths.extend(mine.iter().map(|r| format!("/runs/{r}")));
+        for path in paths {
+            let (status, body) = call(s, key, Method::GET, &path, None).await;
+            let mut named = Vec::new();
+            strings(&body, &mut named);
+            let runs: Vec<&&String> =
+                hidden.iter().filter(|h| named.contains(&h.as_str())).collect();
+            if status != 200 || !runs.is_empty() || named.contains(&other) {
+                leaks.push(format!(
+                    "{who} {path}: {status}, hidden runs {runs:?}, other procedure {}",
+                    named.contains(&other)
+                ));
+            }
+        }
+    }
+    assert!(leaks.is_empty(), "scope leaks:\n{}", leaks.join("\n"));
 }
 
 /// Item 6: a station's run on a unit it cannot see leaves the unit's part, batch and metadata
