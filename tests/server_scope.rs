@@ -125,15 +125,12 @@ fn strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
 /// The ids of the runs `key` may list.
 async fn run_ids(s: &TestServer, key: &str) -> Vec<String> {
     let (_, list) = call(s, key, Method::GET, "/runs?limit=100", None).await;
-    let mut ids = Vec::new();
-    strings(&list, &mut ids);
-    let listed: Vec<String> = list["data"]
+    list["data"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(|r| r["id"].as_str().map(str::to_string))
-        .collect();
-    listed
+        .collect()
 }
 
 fn serials(v: &Value) -> Vec<String> {
