@@ -273,6 +273,9 @@ async fn names_links_and_numbers_at_their_limits() {
     .await;
     let up = a["upload_url"].as_str().expect("url");
     assert_eq!(w.s.http.put(up).body("ü").send().await.expect("put").status().as_u16(), 200);
+    // Linked once finalized (issue 28, item 16).
+    let fin = format!("/attachments/{}/finalize", a["id"].as_str().expect("id"));
+    assert_eq!(raw(&w.s, USER_KEY, Method::POST, &fin, None).await.0, 200);
     let (_, run) = w.s.get(&format!("/runs/{}", w.mine_run)).await;
     let link = run["attachments"][0]["download_url"].as_str().expect("link").to_string();
     let got = w.s.http.get(&link).send().await.expect("get");

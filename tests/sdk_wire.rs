@@ -339,7 +339,8 @@ async fn every_list_filter_reaches_the_right_runs() {
             .list()
             .batch_numbers(vec!["B3".to_string()])
             .part_numbers(vec!["PCB-A".to_string()]),
-        vec![4]
+        // Run 4 put sn-002 in B3; its run 1 follows the unit (issue 28, item 15).
+        vec![1, 4]
     );
     check!(sdk.runs().list().ids(vec![f.ids[0].clone(), f.ids[5].clone()]), vec![0, 5]);
     check!(sdk.runs().list().search_query("xy-9"), vec![5]);

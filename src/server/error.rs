@@ -144,7 +144,9 @@ pub async fn json_errors(req: axum::extract::Request, next: axum::middleware::Ne
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
-    if !(status.is_client_error() || status.is_server_error()) || is_json {
+    // An encoded (compressed) body is not text to quote.
+    let encoded = resp.headers().contains_key(header::CONTENT_ENCODING);
+    if !(status.is_client_error() || status.is_server_error()) || is_json || encoded {
         return resp;
     }
     let (mut parts, body) = resp.into_parts();

@@ -93,6 +93,8 @@ pub fn router(state: AppState, keys: KeyTable, guards: listen::Guards) -> Router
         .route("/phases/{id}", get(x::get_phase))
         .route("/logs", get(x::list_logs))
         .route("/logs/{id}", get(x::get_log))
+        // Inside the key check, which tells it who asks.
+        .route_layer(axum::middleware::from_fn(scope::hide_emails))
         .route_layer(axum::middleware::from_fn_with_state(keys, auth::require_key))
         .layer(DefaultBodyLimit::max(body::MAX_JSON_BODY))
         .layer(compress::layer());

@@ -6,13 +6,13 @@
 //! | endpoint | station key |
 //! |---|---|
 //! | runs list, get, phases, measurements, logs | runs of the procedures linked to the station |
-//! | runs create, update, metadata, run attachments | for those procedures |
+//! | runs create, update, metadata, run attachments | for those procedures; a run on a unit outside its scope leaves the unit's part, revision, batch, metadata and parent as they are; a `sub_units` serial outside it is "not found", as an unknown one |
 //! | runs delete | refused (403) |
 //! | procedures list, get, versions get | the linked procedures |
 //! | procedures, versions: create, update, delete | refused (403) |
-//! | units list, get | units with a run in its scope (a parent or child is named in them, not opened) |
+//! | units list, get | units with a run in its scope (a parent or child is named in them, not opened); their `last_run` and `created_during` only runs in its scope; `procedure_ids` only its procedures |
 //! | units create, update, delete, children, unit attachments | refused (403) |
-//! | parts, revisions, batches: list, get | those with a unit in its scope |
+//! | parts, revisions, batches: list, get | those with a unit in its scope; the units they list, only those |
 //! | parts, revisions, batches: create, update, delete | refused (403) |
 //! | stations list, get, current | itself only |
 //! | stations create, update, remove | refused (403) |
@@ -21,9 +21,14 @@
 //! | attachments initialize | yes; finalize only by a key that may see what it is linked to |
 //!
 //! Something a key may not see answers 404, exactly as if it did not exist, so a station key
-//! cannot probe for other procedures' runs, units or procedures.
+//! cannot probe for other procedures' runs, units or procedures. People are named to a
+//! station key without their email ([`hide_emails`]), on every answer.
 
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
 use rusqlite::Connection;
+use serde_json::Value;
 
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
@@ -143,4 +148,77 @@ pub fn batch_visible(conn: &Connection, caller: &Caller, id: &str) -> rusqlite::
 /// A write only a user key may make.
 pub fn require_user(caller: &Caller, action: &str) -> Result<(), ApiError> {
     caller.require_user(action)
+}
+
+/// SQL true when the unit whose id is `unit` is in the scope of the station whose id is bound
+/// as `station` (a NULL station: a user key, every unit).
+pub fn unit_in_scope_sql(unit: &str, station: &str) -> String {
+    format!(
+        "({station} IS NULL OR EXISTS (SELECT 1 FROM runs rs JOIN station_procedures sp
+            ON sp.procedure_id = rs.procedure_id WHERE sp.station_id = {station} AND rs.unit_id = {unit}))"
+    )
+}
+
+/// SQL: the seq of unit `unit`'s newest run among the procedures of the station bound as
+/// `station` (the unit's `last_run` as that station sees it).
+pub fn last_visible_run_sql(unit: &str, station: &str) -> String {
+    format!(
+        "(SELECT lv.seq FROM runs lv WHERE lv.unit_id = {unit} AND lv.procedure_id IN
+            (SELECT procedure_id FROM station_procedures WHERE station_id = {station})
+          ORDER BY lv.started_at DESC, lv.seq DESC LIMIT 1)"
+    )
+}
+
+/// The keys under which an answer names a person (`{id, name, email}`).
+const PERSON_KEYS: [&str; 4] = ["created_by_user", "operated_by", "created_by", "user"];
+
+/// Removes the email of every person named in `v` (members' emails are not a station's
+/// business); metadata, which is the client's own, is left alone.
+pub fn remove_emails(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map.iter_mut() {
+                if k == "metadata" {
+                    continue;
+                }
+                if PERSON_KEYS.contains(&k.as_str())
+                    && let Value::Object(person) = child
+                {
+                    person.remove("email");
+                }
+                remove_emails(child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(remove_emails),
+        _ => {}
+    }
+}
+
+/// Answers to a station key name people without their email: every JSON answer that holds an
+/// email is rewritten. A user key's answers pass untouched.
+pub async fn hide_emails(req: Request, next: Next) -> Response {
+    use axum::http::header;
+    let station = req.extensions().get::<Caller>().is_some_and(|c| c.station_id().is_some());
+    let resp = next.run(req).await;
+    let json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !station || !json {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        use axum::response::IntoResponse;
+        return ApiError::internal("The answer could not be read").into_response();
+    };
+    if memchr::memmem::find(&bytes, b"\"email\"").is_none() {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    }
+    let Ok(mut v) = serde_json::from_slice::<Value>(&bytes) else {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    };
+    remove_emails(&mut v);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(v.to_string()))
 }

@@ -70,7 +70,11 @@ pub async fn create(
 ) -> ApiResult<Json<Value>> {
     let id = write(&st.store, move |c| {
         let mut ids = IdSource::Random;
-        create_run(c, &req, &mut CreateCtx { caller: &caller, now_ms: now_ms(), ids: &mut ids })
+        create_run(
+            c,
+            &req,
+            &mut CreateCtx { caller: &caller, now_ms: now_ms(), ids: &mut ids, as_server: false },
+        )
     })
     .await?;
     Ok(Json(json!({ "id": id })))

@@ -223,7 +223,12 @@ fn insert_all(
                 &planned.request,
                 prepared,
                 None,
-                &mut CreateCtx { caller: &caller, now_ms: planned.created_at_ms, ids },
+                &mut CreateCtx {
+                    caller: &caller,
+                    now_ms: planned.created_at_ms,
+                    ids,
+                    as_server: true,
+                },
             )?;
             if let Some(sample) = planned.sample {
                 tx.prepare_cached("UPDATE units SET sample = ?2 WHERE serial_number = ?1")?
@@ -269,7 +274,12 @@ pub fn seed_huge(store: &Store, seed: u64, anchor: DateTime<Utc>) -> Result<Stri
     let id = create_run(
         &tx,
         &req,
-        &mut CreateCtx { caller: &caller, now_ms: anchor.timestamp_millis(), ids: &mut ids },
+        &mut CreateCtx {
+            caller: &caller,
+            now_ms: anchor.timestamp_millis(),
+            ids: &mut ids,
+            as_server: true,
+        },
     )?;
     tx.commit()?;
     Ok(id)

@@ -88,12 +88,14 @@ pub fn list(conn: &Connection, q: &BatchQuery, caller: &Caller) -> Result<Value,
         BatchSortBy::Number => format!("b.number {d}, b.rowid {d}"),
         _ => format!("b.created_at {d}, b.rowid {d}"),
     };
+    let station = w.bind(caller.station_id().map(str::to_string));
     let lim = w.bind(q.limit + 1);
     let off = w.bind(q.cursor);
     let sql = format!(
         "SELECT b.id, b.number, b.created_at, b.created_by_user_id, b.created_by_station_id,
-            (SELECT COUNT(*) FROM units u WHERE u.batch_id = b.id)
+            (SELECT COUNT(*) FROM units u WHERE u.batch_id = b.id AND {})
          FROM batches b WHERE {} ORDER BY {order} LIMIT {lim} OFFSET {off}",
+        scope::unit_in_scope_sql("u.id", &station),
         w.clauses.join(" AND ")
     );
     type Found = (String, String, i64, Option<String>, Option<String>, i64);
@@ -132,12 +134,13 @@ pub fn get(conn: &Connection, number: &str, caller: &Caller) -> Result<Value, Ap
         .prepare_cached("SELECT created_at, created_by_user_id, created_by_station_id FROM batches WHERE id = ?1")?
         .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     let units: Vec<Value> = conn
-        .prepare_cached(
+        .prepare_cached(&format!(
             "SELECT u.id, u.serial_number, u.created_at, pa.id, pa.number, pa.name, rv.id, rv.number
              FROM units u JOIN parts pa ON pa.id = u.part_id JOIN revisions rv ON rv.id = u.revision_id
-             WHERE u.batch_id = ?1 ORDER BY u.serial_number",
-        )?
-        .query_map([&id], |r| {
+             WHERE u.batch_id = ?1 AND {} ORDER BY u.serial_number",
+            scope::unit_in_scope_sql("u.id", "?2")
+        ))?
+        .query_map(rusqlite::params![id, caller.station_id()], |r| {
             Ok(json!({
                 "id": r.get::<_, String>(0)?, "serial_number": r.get::<_, String>(1)?,
                 "created_at": from_ms(r.get(2)?),

@@ -2,16 +2,17 @@
 //! and unit, build the run's body, and insert it, all in the caller's transaction. The demo
 //! seeder goes through this same function.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use serde_json::{Map, Value};
 
-use super::catalog::{self, UnitRow};
+use super::catalog;
 use super::ids::IdSource;
 use super::replay::{body_digest, replayed};
+use super::run_unit::{resolve_sub_units, resolve_unit};
 use super::{detail, rows};
+use crate::api::WireEnum;
 use crate::api::create::RunCreate;
 use crate::api::time::to_ms;
-use crate::api::{SubUnit, WireEnum};
 use crate::path;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
@@ -22,6 +23,19 @@ pub struct CreateCtx<'a> {
     pub caller: &'a Caller,
     pub now_ms: i64,
     pub ids: &'a mut IdSource,
+    /// The server itself (the demo seeder) writes for the station: the rules that keep a
+    /// station from changing units outside its scope do not apply.
+    pub as_server: bool,
+}
+
+impl CreateCtx<'_> {
+    /// Whether this create may change unit `id` (move it, reparent it) or name it.
+    pub fn may_change_unit(&self, conn: &Connection, id: &str) -> rusqlite::Result<bool> {
+        if self.as_server {
+            return Ok(true);
+        }
+        crate::server::scope::unit_visible(conn, self.caller, id)
+    }
 }
 
 /// The id of the created run, or of the earlier run made from the same request under the same
@@ -117,7 +131,7 @@ pub fn insert_run(
         ))
         .with_issue_path(&path!["procedure_id"]));
     }
-    let sub_units = resolve_sub_units(conn, req.sub_units.as_deref().unwrap_or(&[]), serial)?;
+    let sub_units = resolve_sub_units(conn, req.sub_units.as_deref().unwrap_or(&[]), serial, ctx)?;
     let version_id = match req.procedure_version.as_deref().map(str::trim).filter(|t| !t.is_empty())
     {
         Some(tag) => Some(catalog::get_or_create_version(conn, &req.procedure_id, tag, ctx.ids)?),
@@ -253,115 +267,4 @@ pub fn write_metadata_rows(
         stmt.execute(params![seq, k, kind, text, num])?;
     }
     Ok(())
-}
-
-fn resolve_sub_units(
-    conn: &Connection,
-    serials: &[String],
-    parent: &str,
-) -> Result<Vec<SubUnit>, ApiError> {
-    let mut out: Vec<SubUnit> = Vec::with_capacity(serials.len());
-    let mut stmt = conn.prepare_cached(
-        "SELECT u.id, u.serial_number, p.number, p.name FROM units u JOIN parts p ON p.id = u.part_id WHERE u.serial_number = ?1",
-    )?;
-    for (i, s) in serials.iter().enumerate() {
-        if s.eq_ignore_ascii_case(parent) {
-            return Err(ApiError::field(
-                &path!["sub_units", i],
-                "a unit cannot be its own sub-unit",
-            ));
-        }
-        let row = stmt
-            .query_row([s], |r| {
-                Ok(SubUnit {
-                    id: r.get(0)?,
-                    serial_number: r.get(1)?,
-                    part_number: r.get(2)?,
-                    part_name: r.get(3)?,
-                })
-            })
-            .optional()?;
-        match row {
-            Some(su) if !out.iter().any(|o| o.id == su.id) => out.push(su),
-            Some(_) => {}
-            None => {
-                return Err(ApiError::not_found(format!(
-                    "Sub-unit `{s}` not found; create a run for it first"
-                ))
-                .with_issue_path(&path!["sub_units", i]));
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// The unit under test, created on first sight. A named part, revision or batch moves the
-/// unit to it; otherwise it keeps what it had.
-fn resolve_unit(
-    conn: &Connection,
-    req: &RunCreate,
-    serial: &str,
-    ctx: &mut CreateCtx<'_>,
-) -> Result<(UnitRow, bool), ApiError> {
-    let ids = &mut *ctx.ids;
-    let existing = catalog::find_unit(conn, serial)?;
-    let part_number = req.part_number.as_deref().map(str::trim).filter(|p| !p.is_empty());
-    let part_id = match (part_number, &existing) {
-        (Some(number), _) => catalog::get_or_create_part(conn, number, ids)?.id,
-        (None, Some(u)) => u.part_id.clone(),
-        (None, None) => {
-            return Err(ApiError::field(
-                &path!["part_number"],
-                "is required for a unit seen for the first time",
-            ));
-        }
-    };
-    let revision_id = match req.revision_number.as_deref().map(str::trim).filter(|r| !r.is_empty())
-    {
-        Some(number) => catalog::get_or_create_revision(conn, &part_id, number, ids)?,
-        None => match &existing {
-            Some(u) if u.part_id == part_id => u.revision_id.clone(),
-            _ => catalog::default_revision(conn, &part_id)?,
-        },
-    };
-    let batch_id = match req.batch_number.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
-        Some(number) => Some(catalog::get_or_create_batch(conn, number, ids)?),
-        None => existing.as_ref().and_then(|u| u.batch_id.clone()),
-    };
-    let unit_meta = req.unit_metadata.clone().unwrap_or_default();
-    let (id, is_new) = match existing {
-        Some(u) => {
-            conn.prepare_cached(
-                "UPDATE units SET part_id = ?2, revision_id = ?3, batch_id = ?4,
-                    metadata = CASE WHEN ?5 = '{}' THEN metadata ELSE json_patch(metadata, ?5) END WHERE id = ?1",
-            )?
-            .execute(params![u.id, part_id, revision_id, batch_id, Value::Object(unit_meta).to_string()])?;
-            (u.id, false)
-        }
-        None => {
-            let id = ids.next_id();
-            conn.prepare_cached(
-                "INSERT INTO units (id, serial_number, part_id, revision_id, batch_id, metadata,
-                    created_at, created_by_user_id, created_by_station_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
-                id,
-                serial,
-                part_id,
-                revision_id,
-                batch_id,
-                Value::Object(unit_meta).to_string(),
-                ctx.now_ms,
-                ctx.caller.user_id(),
-                ctx.caller.station_id(),
-            ])?;
-            conn.prepare_cached(
-                "INSERT INTO unit_search (rowid, text) SELECT rowid, serial_number FROM units WHERE id = ?1",
-            )?
-            .execute([&id])?;
-            (id, true)
-        }
-    };
-    Ok((UnitRow { id, part_id, revision_id, batch_id }, is_new))
 }

@@ -21,6 +21,7 @@ pub mod procedures;
 pub mod render;
 pub mod replay;
 pub mod rows;
+pub mod run_unit;
 pub mod stations;
 pub mod units;
 pub mod units_list;

@@ -307,10 +307,12 @@ pub fn get_revision(
         )?
         .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     let units: Vec<Value> = conn
-        .prepare_cached(
-            "SELECT id, serial_number FROM units WHERE revision_id = ?1 ORDER BY serial_number",
-        )?
-        .query_map([&id], |r| {
+        .prepare_cached(&format!(
+            "SELECT u.id, u.serial_number FROM units u WHERE u.revision_id = ?1 AND {}
+             ORDER BY u.serial_number",
+            scope::unit_in_scope_sql("u.id", "?2")
+        ))?
+        .query_map(rusqlite::params![id, caller.station_id()], |r| {
             Ok(json!({"id": r.get::<_, String>(0)?, "serial_number": r.get::<_, String>(1)?}))
         })?
         .collect::<Result<_, _>>()?;

@@ -114,13 +114,15 @@ pub fn attachments(
     base_url: &str,
 ) -> rusqlite::Result<Vec<Attachment>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, name, size, content_type, download_token FROM attachments WHERE run_seq = ?1 AND state != 'pending' ORDER BY created_at, id",
+        "SELECT id, name, size, content_type, download_token, state = 'final' FROM attachments WHERE run_seq = ?1 AND state != 'pending' ORDER BY created_at, id",
     )?;
     stmt.query_map([seq], |r| {
         let id: String = r.get(0)?;
         let token: String = r.get(4)?;
+        // An upload is linked once finalized: until then its content may still change.
+        let finalized: bool = r.get(5)?;
         Ok(Attachment {
-            download_url: Some(download_url(base_url, &id, &token)),
+            download_url: finalized.then(|| download_url(base_url, &id, &token)),
             id,
             name: r.get(1)?,
             size: r.get::<_, Option<i64>>(2)?.map(|s| s as f64),

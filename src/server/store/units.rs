@@ -62,7 +62,11 @@ fn record(r: &rusqlite::Row<'_>) -> rusqlite::Result<UnitRecord> {
     })
 }
 
-fn load(conn: &Connection, column: &str, key: &str) -> rusqlite::Result<Option<UnitRecord>> {
+pub(super) fn load(
+    conn: &Connection,
+    column: &str,
+    key: &str,
+) -> rusqlite::Result<Option<UnitRecord>> {
     conn.prepare_cached(&format!("{SELECT} WHERE u.{column} = ?1"))?
         .query_row([key], record)
         .optional()
@@ -99,8 +103,17 @@ pub fn children_ids(conn: &Connection, id: &str) -> rusqlite::Result<Vec<String>
         .collect()
 }
 
-fn created_during(conn: &Connection, seq: Option<i64>) -> rusqlite::Result<Value> {
+/// The run that created the unit, when the caller may see it (scope.rs).
+fn created_during(conn: &Connection, seq: Option<i64>, caller: &Caller) -> rusqlite::Result<Value> {
     let Some(seq) = seq else { return Ok(Value::Null) };
+    let procedure: Option<String> = conn
+        .prepare_cached("SELECT procedure_id FROM runs WHERE seq = ?1")?
+        .query_row([seq], |r| r.get(0))
+        .optional()?;
+    match procedure {
+        Some(p) if scope::procedure_visible(conn, caller, &p)? => {}
+        _ => return Ok(Value::Null),
+    }
     let row = conn
         .prepare_cached(
             "SELECT r.id, r.created_at, r.started_at, r.ended_at, r.duration_ms, r.outcome, p.id, p.name
@@ -123,15 +136,17 @@ fn created_during(conn: &Connection, seq: Option<i64>) -> rusqlite::Result<Value
 
 fn attachments_json(conn: &Connection, unit: &str, base: &str) -> rusqlite::Result<Vec<Value>> {
     conn.prepare_cached(
-        "SELECT id, name, size, content_type, download_token FROM attachments
+        "SELECT id, name, size, content_type, download_token, state = 'final' FROM attachments
          WHERE unit_id = ?1 AND state != 'pending' ORDER BY created_at, id",
     )?
     .query_map([unit], |r| {
         let id: String = r.get(0)?;
         let token: String = r.get(4)?;
+        // An upload is linked once finalized: until then its content may still change.
+        let link = r.get::<_, bool>(5)?.then(|| download_url(base, &id, &token));
         Ok(json!({
             "id": id, "name": r.get::<_, String>(1)?, "size": r.get::<_, Option<i64>>(2)?,
-            "content_type": r.get::<_, String>(3)?, "download_url": download_url(base, &id, &token),
+            "content_type": r.get::<_, String>(3)?, "download_url": link,
         }))
     })?
     .collect()
@@ -163,7 +178,7 @@ pub fn get(
         "batch": u.batch.as_ref().map(|(id, n)| json!({"id": id, "number": n})),
         "parent": parent,
         "children": children,
-        "created_during": created_during(conn, u.created_run_seq)?,
+        "created_during": created_during(conn, u.created_run_seq, caller)?,
         "attachments": attachments_json(conn, &u.id, base)?,
         "metadata": serde_json::from_str::<Value>(&u.metadata).unwrap_or_else(|_| json!({})),
     }))
@@ -234,38 +249,6 @@ pub fn create(
 
 /// Rewrites the copies of a unit's serial, part, revision and batch that its runs keep for
 /// filtering, and the search entries of a changed serial. `before` is the unit as it was.
-fn sync_runs(conn: &Connection, before: &UnitRecord) -> rusqlite::Result<()> {
-    let Some(now) = load(conn, "id", &before.id)? else { return Ok(()) };
-    conn.prepare_cached(
-        "UPDATE runs SET serial_number = ?2, part_id = ?3, part_number = ?4, revision_id = ?5,
-            revision_number = ?6, batch_id = ?7 WHERE unit_id = ?1",
-    )?
-    .execute(params![
-        now.id,
-        now.serial_number,
-        now.part.0,
-        now.part.1,
-        now.revision.0,
-        now.revision.1,
-        now.batch.as_ref().map(|b| &b.0),
-    ])?;
-    if now.serial_number != before.serial_number {
-        conn.prepare_cached(&format!(
-            "UPDATE run_search SET text = (SELECT {} FROM runs WHERE seq = run_search.rowid)
-             WHERE rowid IN (SELECT seq FROM runs WHERE unit_id = ?1)",
-            super::SEARCH_TEXT
-        ))?
-        .execute([&now.id])?;
-        conn.prepare_cached(
-            "INSERT INTO unit_search (unit_search, rowid, text) VALUES ('delete', ?1, ?2)",
-        )?
-        .execute(params![before.rowid, before.serial_number])?;
-        conn.prepare_cached("INSERT INTO unit_search (rowid, text) VALUES (?1, ?2)")?
-            .execute(params![before.rowid, now.serial_number])?;
-    }
-    Ok(())
-}
-
 /// `PATCH /v2/units/{serial}`: only what the body names changes.
 pub fn update(
     conn: &Connection,
@@ -353,7 +336,7 @@ pub fn update(
                 .map_err(|e| e.with_issue_path(&path!["attachments", i]))?;
         }
     }
-    sync_runs(conn, &u)?;
+    super::run_unit::sync_runs(conn, &u)?;
     Ok(u.id)
 }
 

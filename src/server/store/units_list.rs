@@ -2,7 +2,7 @@
 //! kept on the unit (see `catalog::count_run`), so `latest_only`, `run_count_*` and the
 //! last-run sorts need no aggregate over runs.
 
-use rusqlite::{Connection, Row};
+use rusqlite::{Connection, OptionalExtension, Row};
 use serde_json::{Value, json};
 
 use super::crossrun::{any_in, dir, in_list, trigram_match};
@@ -154,14 +154,26 @@ fn where_for(q: &UnitQuery, caller: &Caller) -> Where {
     }
     // Run conditions hold for one run: the newest with `latest_only`, else any. The newest
     // run's outcome is kept on the unit (indexed): "failing now" is a lookup.
+    // A station's conditions hold for its own runs only: the newest is the newest it may see
+    // (scope.rs), and naming another procedure finds nothing.
     let outcomes: Vec<String> = q.outcomes.iter().map(|o| o.as_str().to_string()).collect();
     let mut conds: Vec<String> = Vec::new();
-    if q.latest_only {
+    if q.latest_only && caller.station_id().is_none() {
         any_in(&mut w, "u.last_outcome", &outcomes);
     } else {
         conds.extend(in_list(&mut w, "rr.outcome", &outcomes));
     }
     conds.extend(in_list(&mut w, "rr.procedure_id", &q.procedure_ids));
+    let mut station = None;
+    if let Some(s) = caller.station_id()
+        && !conds.is_empty()
+    {
+        let s = w.bind(s.to_string());
+        conds.push(format!(
+            "rr.procedure_id IN (SELECT procedure_id FROM station_procedures WHERE station_id = {s})"
+        ));
+        station = Some(s);
+    }
     for (op, v) in [(">=", q.started_after), ("<=", q.started_before)] {
         if let Some(v) = v {
             let m = w.bind(v);
@@ -170,8 +182,12 @@ fn where_for(q: &UnitQuery, caller: &Caller) -> Where {
     }
     if !conds.is_empty() {
         let cond = conds.join(" AND ");
+        let newest = match &station {
+            Some(s) => scope::last_visible_run_sql("u.id", s),
+            None => "u.last_run_seq".to_string(),
+        };
         w.push(if q.latest_only {
-            format!("EXISTS (SELECT 1 FROM runs rr WHERE rr.seq = u.last_run_seq AND {cond})")
+            format!("EXISTS (SELECT 1 FROM runs rr WHERE rr.seq = {newest} AND {cond})")
         } else {
             format!("EXISTS (SELECT 1 FROM runs rr WHERE rr.unit_id = u.id AND {cond})")
         });
@@ -224,7 +240,34 @@ const COLUMNS: &str = "u.id, u.serial_number, u.created_at, u.sample, u.created_
     u.created_by_station_id, pa.id, pa.number, pa.name, rv.id, rv.number, b.id, b.number,
     u.parent_id, lr.id, lr.outcome, lr.started_at, lr.ended_at, lp.id, lp.name, u.metadata";
 
-fn row_json(conn: &Connection, r: &Row<'_>, include_metadata: bool) -> Result<Value, ApiError> {
+/// The newest run of unit `id` a station may see, as a unit's `last_run`.
+fn last_visible_run(conn: &Connection, id: &str, station: &str) -> rusqlite::Result<Value> {
+    let sql = format!(
+        "SELECT r.id, r.outcome, r.started_at, r.ended_at, p.id, p.name
+         FROM runs r JOIN procedures p ON p.id = r.procedure_id WHERE r.seq = {}",
+        scope::last_visible_run_sql("?1", "?2")
+    );
+    let found = conn
+        .prepare_cached(&sql)?
+        .query_row([id, station], |r| {
+            Ok(json!({
+                "id": r.get::<_, String>(0)?,
+                "outcome": r.get::<_, String>(1)?,
+                "started_at": from_ms(r.get(2)?),
+                "ended_at": from_ms(r.get(3)?),
+                "procedure": {"id": r.get::<_, String>(4)?, "name": r.get::<_, String>(5)?},
+            }))
+        })
+        .optional()?;
+    Ok(found.unwrap_or(Value::Null))
+}
+
+fn row_json(
+    conn: &Connection,
+    r: &Row<'_>,
+    include_metadata: bool,
+    caller: &Caller,
+) -> Result<Value, ApiError> {
     use super::catalog::{station_json, user_json};
     let id: String = r.get(0)?;
     let name_only = |v: Value| match v {
@@ -250,7 +293,13 @@ fn row_json(conn: &Connection, r: &Row<'_>, include_metadata: bool) -> Result<Va
         )?
         .query_map([&id], |r| Ok(json!({"id": r.get::<_, String>(0)?, "serial_number": r.get::<_, String>(1)?})))?
         .collect::<Result<_, _>>()?;
+    let last_procedure: Option<String> = r.get(18)?;
+    let foreign = match (&last_procedure, caller.station_id()) {
+        (Some(p), Some(_)) => !scope::procedure_visible(conn, caller, p)?,
+        _ => false,
+    };
     let last_run = match r.get::<_, Option<String>>(14)? {
+        Some(_) if foreign => last_visible_run(conn, &id, caller.station_id().unwrap_or(""))?,
         Some(run) => json!({
             "id": run,
             "outcome": r.get::<_, String>(15)?,
@@ -307,7 +356,7 @@ pub fn list(conn: &Connection, q: &UnitQuery, caller: &Caller) -> Result<Value, 
     let mut rows = Vec::new();
     let mut it = stmt.query(rusqlite::params_from_iter(w.params.iter()))?;
     while let Some(r) = it.next()? {
-        rows.push(row_json(conn, r, q.include_metadata)?);
+        rows.push(row_json(conn, r, q.include_metadata, caller)?);
     }
     Ok(super::crossrun::offset_page(rows, q.limit, q.cursor))
 }
