@@ -11,6 +11,7 @@ mod delete;
 mod editor_sends;
 mod logs_search;
 mod refused;
+mod retest;
 mod support;
 mod undo_stack;
 mod unit_view;
