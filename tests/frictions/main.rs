@@ -15,3 +15,4 @@ mod retest;
 mod support;
 mod undo_stack;
 mod unit_view;
+mod wrapped_log;
