@@ -9,6 +9,7 @@ mod back;
 mod bounds;
 mod delete;
 mod editor_sends;
+mod list_columns;
 mod logs_search;
 mod refused;
 mod retest;
