@@ -34,7 +34,7 @@ pub(crate) fn run_rows(height: u16) -> usize {
 pub(crate) const FAILURE_COLUMN: u16 = 140;
 
 /// The retest comparison's header.
-pub(crate) const RETEST_HEADER: u16 = 3;
+pub(crate) const RETEST_HEADER: u16 = 4;
 /// The unit view's header.
 pub(crate) const UNIT_HEADER: u16 = 2;
 /// Width from which the unit view puts the genealogy beside the runs, not under them.

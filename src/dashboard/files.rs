@@ -83,7 +83,13 @@ pub(crate) fn export(path: &str, content: &str, overwrite: bool) -> Written {
         _ => PathBuf::from("."),
     };
     let write = || -> std::io::Result<Written> {
-        let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+        // Like any file the user writes, an export follows their umask, not a temporary
+        // file's 0600 (the recovery file, which holds edits, keeps 0600: see `recovery`).
+        #[cfg_attr(not(unix), allow(unused_mut))]
+        let mut b = tempfile::Builder::new();
+        #[cfg(unix)]
+        b.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let mut tmp = b.tempfile_in(&dir)?;
         tmp.write_all(content.as_bytes())?;
         tmp.as_file().sync_all()?;
         if overwrite {
@@ -173,5 +179,22 @@ mod export_tests {
         assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 1);
         let missing = dir.path().join("no/such/dir/x.csv").display().to_string();
         assert!(matches!(export(&missing, "x", false), Written::Failed(_)));
+    }
+
+    /// Issue 24 item 16: an export's mode is what the umask gives any new file (0600 before).
+    #[cfg(unix)]
+    #[test]
+    fn an_export_follows_the_umask_like_any_file_written() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("dir");
+        let mode =
+            |p: &std::path::Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+        let plain = dir.path().join("plain.txt");
+        std::fs::write(&plain, "x").expect("write");
+        let path = dir.path().join("runs.csv");
+        assert_eq!(export(&path.display().to_string(), "a\n", false), Written::Done);
+        assert_eq!(mode(&path), mode(&plain), "as a file the user writes");
+        assert_eq!(export(&path.display().to_string(), "b\n", true), Written::Done);
+        assert_eq!(mode(&path), mode(&plain), "written over: the same");
     }
 }

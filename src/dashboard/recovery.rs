@@ -39,3 +39,23 @@ pub(super) fn read(path: &Path, instance: &str) -> Option<Recovery> {
         }
     }
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use crate::app::recovery::Recovery;
+
+    /// Unlike an export (which follows the umask), the edits stay readable by the user only.
+    #[test]
+    fn the_recovery_file_stays_0600() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = super::path(dir.path(), "demo");
+        let mut changes = serde_json::Map::new();
+        changes.insert("k".into(), "v".into());
+        let r = Recovery { instance: "demo".into(), targets: vec![], changes };
+        super::write(&path, &r).expect("written");
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+}

@@ -63,8 +63,20 @@ pub(crate) fn keys(app: &App, mode: Mode, frame: &mut Frame, area: Rect, theme: 
         items.iter().map(|(k, l)| columns(k) + 1 + columns(l) + 3).sum::<usize>()
     };
     let mut shown: Vec<(String, &str)> = all.clone();
-    // Drop from the middle (less used keys) until it fits, keeping the first and last two.
-    while width(&shown) > area.width as usize + 3 && shown.len() > 3 {
+    let fits = |items: &[(String, &str)]| width(items) <= area.width as usize + 3;
+    // Moving keys go first (every list has them); a footer that lost keys ends in `? more`.
+    let moving = ["down", "up", "first", "last", "page down", "page up"];
+    while !fits(&shown) && shown.iter().any(|(_, l)| moving.contains(l)) {
+        let at = shown.iter().position(|(_, l)| moving.contains(l)).unwrap_or(0);
+        shown.remove(at);
+    }
+    let help = shown.iter().position(|(_, l)| *l == "help");
+    if let Some(at) = help.filter(|_| !fits(&shown) || shown.len() < all.len()) {
+        let (k, _) = shown.remove(at);
+        shown.push((k, "more"));
+    }
+    // Then from the middle (less used keys), keeping the first and last two.
+    while !fits(&shown) && shown.len() > 3 {
         let at = shown.len() - 3;
         shown.remove(at);
     }

@@ -12,6 +12,7 @@ use super::Areas;
 use super::format::{absolute_short, spinner};
 use super::text::{fit, pad};
 use super::theme::{Theme, outcome_label};
+use crate::api::RunDetail;
 use crate::app::retest::{RetestLoad, RetestPane};
 use crate::app::{App, layout};
 use crate::model::{JUST_PAST, RetestRow, RunRow, Verdict};
@@ -19,8 +20,8 @@ use crate::model::{JUST_PAST, RetestRow, RunRow, Verdict};
 pub(crate) fn render(app: &App, p: &RetestPane, frame: &mut Frame, areas: &Areas, theme: &Theme) {
     let area = areas.body;
     let w = area.width as usize;
-    let (rows, verdict) = match &p.load {
-        RetestLoad::Ready { rows, verdict, .. } => (rows, *verdict),
+    let (rows, verdict, details) = match &p.load {
+        RetestLoad::Ready { rows, verdict, before, after } => (rows, *verdict, [before, after]),
         RetestLoad::Loading => {
             let text = format!(" {} Loading the two runs…", spinner(app.shared.now_ms));
             frame.render_widget(Paragraph::new(fit(&text, w)), area);
@@ -40,13 +41,29 @@ pub(crate) fn render(app: &App, p: &RetestPane, frame: &mut Frame, areas: &Areas
         Layout::vertical([Constraint::Length(layout::RETEST_HEADER), Constraint::Fill(1)])
             .areas(area);
     let proc = p.before.procedure.as_deref().unwrap_or("—");
-    let run = |r: &RunRow| {
+    // Each side's station and fixture: a pass on another one is the first thing to ask about.
+    let fixture = |d: &RunDetail| {
+        let v = d.summary.metadata.as_ref().and_then(|m| m.get("fixture")).cloned();
+        v.map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+    };
+    let fixtures = details.map(|d| fixture(d));
+    let run = |r: &RunRow, fixture: &Option<String>| {
         let at = r
             .started_ms
             .map(|t| absolute_short(t, app.shared.now_ms, app.shared.tz))
             .unwrap_or_default();
-        format!("{} {at}", outcome_label(r.outcome.as_ref()))
+        let station = r.station.as_deref().unwrap_or("no station");
+        let fixture = fixture.as_deref().map(|f| format!(" · fixture {f}")).unwrap_or_default();
+        format!("{} {at} · {station}{fixture}", outcome_label(r.outcome.as_ref()))
     };
+    let mut moved = Vec::new();
+    if p.before.station != p.after.station {
+        moved.push("another station");
+    }
+    if fixtures[0] != fixtures[1] {
+        moved.push("another fixture");
+    }
+    let moved = if moved.is_empty() { String::new() } else { format!(" · {}", moved.join(", ")) };
     let (said, style) = match verdict {
         Verdict::JustPast => (
             format!(
@@ -65,7 +82,14 @@ pub(crate) fn render(app: &App, p: &RetestPane, frame: &mut Frame, areas: &Areas
     };
     let lines = vec![
         Line::styled(fit(&format!(" Retest of {} · {proc}", p.serial), w), theme.header()),
-        Line::from(fit(&format!(" before {} → after {}", run(&p.before), run(&p.after)), w)),
+        Line::from(fit(&format!(" before {}", run(&p.before, &fixtures[0])), w)),
+        Line::from(vec![
+            Span::raw(fit(
+                &format!(" after  {}", run(&p.after, &fixtures[1])),
+                w.saturating_sub(moved.chars().count()),
+            )),
+            Span::styled(moved, theme.warn()),
+        ]),
         Line::styled(fit(&format!(" {said}"), w), style),
     ];
     frame.render_widget(Paragraph::new(lines), head);

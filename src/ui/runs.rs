@@ -112,8 +112,9 @@ fn view_columns(names: &[String], width: u16) -> Vec<Col> {
 /// Columns in screen order that fit `width` with the serial column `serial_w` wide; the
 /// procedure column takes what is left.
 fn columns(width: u16, serial_w: u16) -> Vec<Col> {
-    // Dropped in this order when space runs out.
-    let optional = [Col::Duration, Col::Part, Col::Station, Col::Batch];
+    // Taken in this order while they fit: where a run ran first (a station is the first thing
+    // a failure is asked about), then its batch, duration and part.
+    let optional = [Col::Station, Col::Batch, Col::Duration, Col::Part];
     let must = [Col::Mark, Col::Outcome, Col::Started, Col::Serial, Col::Procedure];
     let used = |cols: &[Col]| cols.iter().map(|c| c.width_with(serial_w) + 1).sum::<u16>();
     let mut chosen: Vec<Col> = must.to_vec();
@@ -275,6 +276,18 @@ pub(crate) fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let end = (list.offset + area.height.saturating_sub(1) as usize).min(list.rows.len());
     let on_screen = &list.rows[list.offset.min(end)..end];
     let serial_w = serial_width(on_screen, area.width);
+    // The station is as wide as the widest on screen (up to 24) where the screen has room.
+    let station_w = if area.width >= 120 {
+        let widest = on_screen
+            .iter()
+            .map(|r| width(text(r.station.as_deref().or(r.operator.as_deref()))))
+            .max()
+            .unwrap_or(0) as u16;
+        widest.clamp(Col::Station.width(), 24)
+    } else {
+        Col::Station.width()
+    };
+    let own_w = |c: Col| if c == Col::Station { station_w } else { c.width_with(serial_w) };
     let cols = match runs.views.get(runs.active).and_then(|v| v.columns.as_ref()) {
         Some(names) => view_columns(names, area.width),
         None => columns(area.width, serial_w),
@@ -284,7 +297,7 @@ pub(crate) fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let fixed: u16 = cols
         .iter()
         .filter(|c| !matches!(c, Col::Procedure | Col::Failure))
-        .map(|c| c.width_with(serial_w) + 1)
+        .map(|c| own_w(*c) + 1)
         .sum();
     let left = area.width.saturating_sub(fixed);
     let with_failure = cols.contains(&Col::Failure);
@@ -297,7 +310,7 @@ pub(crate) fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let wanted = |c: Col| match c {
         Col::Procedure => proc_w,
         Col::Failure => fail_w,
-        c => c.width_with(serial_w),
+        c => own_w(c),
     };
     let widths: Vec<Constraint> = cols.iter().map(|c| Constraint::Length(wanted(*c))).collect();
     // What the table really gives each column (a view's own columns may not all fit), so

@@ -101,6 +101,32 @@ pub(crate) fn fit(s: &str, width: usize) -> String {
     out
 }
 
+/// `s` (cleaned) in pieces: the first `first` columns wide, the others `rest` wide; a piece
+/// breaks after a space when one is in its second half.
+pub(crate) fn chunks(s: &str, first: usize, rest: usize) -> Vec<String> {
+    let s = clean(s);
+    let mut out = Vec::new();
+    let (mut cur, mut used, mut room) = (String::new(), 0, first.max(1));
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > room && !cur.is_empty() {
+            // Back to the last space, when that keeps at least half the piece.
+            let keep = cur.rfind(' ').filter(|&i| width(&cur[..i]) >= room / 2);
+            let carry = keep.map(|i| cur.split_off(i + 1)).unwrap_or_default();
+            out.push(std::mem::take(&mut cur));
+            used = width(&carry);
+            cur = carry;
+            room = rest.max(1);
+        }
+        cur.push(c);
+        used += w;
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
 /// `line` cut to `width` columns, its last span ending in `…` when cut; spans keep their style.
 /// The spans are measured as drawn (clean them first where that matters, e.g. with `fit`).
 pub(crate) fn fit_line(line: Line<'_>, width: usize) -> Line<'_> {

@@ -121,7 +121,7 @@ fn header(app: &App, d: &UnitData, frame: &mut Frame, area: Rect, theme: &Theme)
 /// operator, first failure. Operator, then station, give way first; the failure takes the
 /// rest (at least 12 columns) and procedure shrinks before it goes.
 fn widths(w: usize) -> [usize; 7] {
-    let (outcome, started, dur) = (9, 14, 8);
+    let (outcome, started, dur) = (9, 16, 8);
     let fixed = outcome + started + dur + 7;
     let (station, operator) = match w {
         w if w >= 130 => (16, 14),
@@ -171,10 +171,9 @@ fn run_line<'a>(
     w: usize,
 ) -> Line<'a> {
     let now = app.shared.now_ms;
-    let started = r
-        .started_ms
-        .map(|t| if selected { absolute_short(t, now, app.shared.tz) } else { relative(t, now) })
-        .unwrap_or_else(|| "—".into());
+    // Absolute: a unit's runs are often minutes apart, and "3d ago" on each says nothing.
+    let started =
+        r.started_ms.map(|t| absolute_short(t, now, app.shared.tz)).unwrap_or_else(|| "—".into());
     let proc = match (&r.procedure, &r.version) {
         (Some(p), Some(v)) => with_version(p, v, cols[3]),
         (Some(p), None) => p.to_string(),

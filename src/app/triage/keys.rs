@@ -1,6 +1,7 @@
 //! The triage queue's keys that stay within the run shown: typing a disposition, moving in
 //! the tree (the logs follow the phase under the cursor).
 
+use crate::api::LogLevel;
 use serde_json::Value;
 
 use super::{MAX_TEXT, TriagePane};
@@ -64,13 +65,20 @@ impl TriagePane {
     }
 }
 
-/// The logs of the phase under the tree's cursor (all of them when it has no time window).
+/// The logs of the phase under the tree's cursor (all of them when it has no time window),
+/// the cursor on the first ERROR or CRITICAL line: the one that explains the failure, which
+/// the logs pane then shows whole (wrapped).
 pub(super) fn follow(l: &mut Loaded) {
     let w = l.phase_window();
     if w != l.logs.window {
         l.logs.window = w;
         l.relog();
         l.logs.view = Scroll::default();
+        let lines = l.log_lines();
+        let explains = l.logs.visible.iter().position(|&i| {
+            matches!(lines[i as usize].level, Some(LogLevel::Error | LogLevel::Critical))
+        });
+        l.logs.view.cursor = explains.unwrap_or(0);
     }
 }
 

@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 use crate::api::time::to_ms;
 use crate::api::{LogLevel, LogLine, WireEnum};
 use crate::app::run::logs::{LEVELS, LogsState, contains_ci};
-use crate::ui::text::{fit, fit_line};
+use crate::ui::text::{chunks, fit, fit_line, width};
 use crate::ui::theme::Theme;
 
 fn level_style(l: Option<&LogLevel>, theme: &Theme) -> Style {
@@ -121,8 +121,19 @@ pub(crate) fn render(
         return;
     }
     let needle = state.search.as_deref().map(str::to_lowercase);
-    let end = (state.view.offset + body.height as usize).min(state.visible.len());
-    for (row, pos) in (state.view.offset..end).enumerate() {
+    // The selected line is wrapped under itself (indented), so a long message can be read;
+    // the lines after it give way, and the window moves down when it would not fit.
+    let height = body.height as usize;
+    let pieces = wrapped(logs, state, cols, height);
+    let rest = pieces.get(1..).unwrap_or_default();
+    let rows_for_lines = height - rest.len();
+    let mut first = state.view.offset;
+    if state.view.cursor >= first + rows_for_lines {
+        first = state.view.cursor + 1 - rows_for_lines;
+    }
+    let end = (first + rows_for_lines).min(state.visible.len());
+    let mut row = 0;
+    for pos in first..end {
         let l = &logs[state.visible[pos] as usize];
         let level = l.level.as_ref().map(|x| x.as_str().to_string()).unwrap_or_else(|| "?".into());
         let t = l.timestamp.as_ref().map(|t| offset(to_ms(t), start)).unwrap_or_default();
@@ -137,14 +148,48 @@ pub(crate) fn render(
             Span::styled(format!("{t:>10} "), theme.dim()),
             Span::styled(format!("{src:<22} "), theme.dim()),
         ];
-        spans.extend(highlight(&l.message, if is_match { needle.as_deref() } else { None }, theme));
+        let selected = pos == state.view.cursor;
+        let msg = match pieces.first() {
+            Some(first) if selected => first.as_str(),
+            _ => l.message.as_str(),
+        };
+        spans.extend(highlight(msg, if is_match { needle.as_deref() } else { None }, theme));
         let line = fit_line(Line::from(spans), cols);
-        let line = if pos == state.view.cursor { line.style(theme.selected()) } else { line };
+        let line = if selected { line.style(theme.selected()) } else { line };
         frame.render_widget(
             Paragraph::new(line),
             Rect { y: body.y + row as u16, height: 1, ..body },
         );
+        row += 1;
+        for more in rest.iter().filter(|_| selected) {
+            let line = Line::styled(format!("{:WRAP_INDENT$}{more}", ""), theme.selected());
+            frame.render_widget(
+                Paragraph::new(fit_line(line, cols)),
+                Rect { y: body.y + row as u16, height: 1, ..body },
+            );
+            row += 1;
+        }
     }
+}
+
+/// Where a wrapped message's further rows start.
+const WRAP_INDENT: usize = 4;
+/// The columns before a message: the `›` mark, level, time, source.
+const MESSAGE_AT: usize = 1 + 8 + 11 + 23;
+
+/// The selected line's message in rows when it does not fit its own (none when it does): the
+/// first for its own row, then at most a screen less one under it.
+fn wrapped(logs: &[LogLine], state: &LogsState, cols: usize, height: usize) -> Vec<String> {
+    let Some(l) = state.visible.get(state.view.cursor).map(|&i| &logs[i as usize]) else {
+        return Vec::new();
+    };
+    let first = cols.saturating_sub(MESSAGE_AT);
+    if first == 0 || width(&l.message) <= first {
+        return Vec::new();
+    }
+    let mut pieces = chunks(&l.message, first, cols.saturating_sub(WRAP_INDENT + 1));
+    pieces.truncate(height.max(1));
+    pieces
 }
 
 #[cfg(test)]
