@@ -360,7 +360,17 @@ fn status(app: &App, p: &TrendPane, frame: &mut Frame, area: Rect, theme: &Theme
                     format_sig(b, 4)
                 )
             });
-            format!("{drift}{halves}")
+            let reach = p.drift.and_then(|d| Some((d, d.reaches(&p.stats.limits)?)));
+            let reach = reach.map_or(String::new(), |(d, r)| {
+                format!(
+                    " · reaches {} {units} in ~{} days (slope 95 % CI {} to {} {units}/day)",
+                    format_sig(r.limit, 4),
+                    format_sig(r.days, 2),
+                    format_sig(d.interval.0, 2),
+                    format_sig(d.interval.1, 2)
+                )
+            });
+            format!("{drift}{halves}{reach}")
         }
     };
     frame.render_widget(

@@ -34,13 +34,14 @@ pub(crate) fn table(
     let label_w = p.groups.iter().map(|g| g.label.chars().count()).max().unwrap_or(5).clamp(5, 24);
     let sigma = if theme.ascii { "sd" } else { "σ" };
     let head = format!(
-        "   {}{:>7}{:>11}{:>11}{:>8}{:>8}  drift/day",
+        "   {}{:>7}{:>11}{:>11}{:>8}{:>8}  {:<14}reaches a limit",
         pad("series", label_w),
         "n",
         "mean",
         sigma,
         "Cpk",
-        "failed"
+        "failed",
+        "drift/day"
     );
     let mut out = vec![Line::styled(fit(&head, w), theme.dim())];
     for (i, g) in p.groups.iter().enumerate() {
@@ -52,8 +53,12 @@ pub(crate) fn table(
         let drift = g.slope_per_day.map_or("—".to_string(), |s| {
             format!("{} {units}", format_sig(s, 3)).trim_end().to_string()
         });
+        // Only for a slope whose 95 % interval excludes 0.
+        let reach = g.drift.and_then(|d| d.reaches(&p.stats.limits)).map_or("—".into(), |r| {
+            format!("{} in ~{} d", format_sig(r.limit, 4), format_sig(r.days, 2))
+        });
         let row = format!(
-            "{}{:>7}{:>11}{:>11}{:>8}{:>8}  {drift}",
+            "{}{:>7}{:>11}{:>11}{:>8}{:>8}  {drift:<14}{reach}",
             pad(&g.label, label_w),
             g.n,
             num(g.mean),
