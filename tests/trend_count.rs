@@ -100,7 +100,11 @@ async fn server_count(s: &TestServer, name: &str) -> (u32, u32) {
 
 /// `t` on measurement `name` of the first run of procedure Rail.
 async fn trend_of(s: &TestServer, name: &str) -> Driven {
-    let mut d = Driven::start(s, 160, 48);
+    trend_at(s, name, 160, 48).await
+}
+
+async fn trend_at(s: &TestServer, name: &str, w: u16, h: u16) -> Driven {
+    let mut d = Driven::start(s, w, h);
     d.until("the list", |a| a.list().loaded).await;
     d.filter("proc:Rail").await;
     d.key(crossterm::event::KeyCode::Enter);
@@ -146,4 +150,57 @@ async fn a_boolean_measurements_failures_are_counted() {
     assert_eq!((st.non_numeric, st.failures), (n, failed));
     let screen = d.screen();
     assert!(screen.contains(&format!("({n} values, {failed} failed)")), "{screen}");
+}
+
+/// The final values of `v` as `/v2/measurements` lists them.
+async fn server_values(s: &TestServer) -> Vec<f64> {
+    let (_, procs) = s.get("/procedures?limit=100").await;
+    let id = procs["data"][0]["id"].as_str().expect("id").to_string();
+    let mut out = Vec::new();
+    loop {
+        let path = format!(
+            "/measurements?procedure_id={id}&measurement_name=v&exclude_retries=true&limit=100\
+             &cursor={}",
+            out.len()
+        );
+        let (_, page) = s.get(&path).await;
+        let rows = page["data"].as_array().expect("data");
+        out.extend(
+            rows.iter()
+                .map(|r| r["value"].as_f64().or(r["measured_value"].as_f64()).expect("value")),
+        );
+        if !page["meta"]["has_more"].as_bool().unwrap_or(false) {
+            return out;
+        }
+    }
+}
+
+/// At 120 and 160 columns each series shows its n, mean, σ and drift per day (the README's
+/// promise), the numbers those of the server's values.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_series_shows_its_mean_sigma_and_drift_when_wide() {
+    let s = built().await;
+    let xs = server_values(&s).await;
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let sig = |x: f64| tofui::analysis::format_sig(x, 4);
+    for (w, h) in [(120, 40), (160, 48)] {
+        let d = trend_at(&s, "v", w, h).await;
+        let screen = d.screen();
+        assert!(screen.contains("drift/day"), "{w}: {screen}");
+        let row = screen
+            .lines()
+            .find(|l| {
+                l.contains(" • user ")
+                    && l.contains(&format!(" {} ", xs.len()))
+                    && l.contains(&sig(mean))
+            })
+            .unwrap_or_else(|| panic!("{w}: no series row with n and mean\n{screen}"));
+        assert!(row.contains(&sig(sd)), "{w}: σ {} in {row}", sig(sd));
+        assert!(row.contains(" V"), "{w}: a drift in V/day: {row}");
+    }
+    // At 80 columns there is no room: the legend gives counts.
+    let d = trend_at(&s, "v", 80, 24).await;
+    assert!(!d.screen().contains("drift/day"));
 }

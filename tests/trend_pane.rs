@@ -78,6 +78,9 @@ async fn the_drifting_fixture_shows_its_drift() {
     let newer = after(&screen, "newer half");
     assert!(newer < older - 0.03, "older {older}, newer {newer}\n{screen}");
     assert!(after(&screen, "drift") < 0.0, "{screen}");
+    // Its slope cannot be chance: when it reaches the lower limit, with the interval.
+    let status = screen.lines().rev().nth(1).expect("status");
+    assert!(status.contains("reaches 3.2 V in ~") && status.contains("95 % CI"), "{status}");
     // Failing points are marked, and the legend names the station and the marks.
     assert!(screen.contains("✗ failed") && screen.contains("• Line 1 FCT"), "{screen}");
     // esc: back in the run tree.
@@ -119,6 +122,11 @@ async fn a_steady_fixture_shows_none() {
     let screen = d.screen();
     let (older, newer) = (after(&screen, "older half"), after(&screen, "newer half"));
     assert!((newer - older).abs() < 0.01, "older {older}, newer {newer}\n{screen}");
+    let status = screen.lines().rev().nth(1).expect("status");
+    assert!(!status.contains("reaches"), "no prediction for a steady fixture\n{screen}");
+    let row =
+        screen.lines().find(|l| l.contains("• Line 1 FCT ") && l.contains("V ")).expect("row");
+    assert!(row.trim_end_matches([' ', '"']).ends_with('—'), "{row}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

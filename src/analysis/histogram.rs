@@ -36,6 +36,24 @@ impl Histogram {
         Some((((x - self.start) / self.width).floor() as usize).min(n - 1))
     }
 
+    /// The bin a limit falls in, edges read with a tolerance (`3.0 + 2 × 0.2` is
+    /// 3.4000000000000004, not above 3.4) and a limit on the last bin's end in the last bin;
+    /// `None` when it is off the bins.
+    pub fn limit_bin(&self, limit: Option<f64>) -> Option<usize> {
+        let l = limit.filter(|l| l.is_finite())?;
+        let n = self.counts.len();
+        let k = (l - self.start) / self.width;
+        let i = (k + 1e-9).floor();
+        if i < 0.0 || n == 0 {
+            return None;
+        }
+        match i as usize {
+            i if i < n => Some(i),
+            i if i == n && (k - n as f64).abs() < 1e-9 => Some(n - 1),
+            _ => None,
+        }
+    }
+
     /// `values`: (value, failed). `None` without a finite value.
     pub fn build(values: &[(f64, bool)], limits: &Limits, max_bins: usize) -> Option<Histogram> {
         let mut xs: Vec<f64> = values.iter().map(|v| v.0).filter(|x| x.is_finite()).collect();

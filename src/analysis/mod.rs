@@ -12,6 +12,7 @@ mod bins;
 mod buckets;
 mod crosstab;
 mod dims;
+mod drift;
 mod explain;
 mod facts;
 mod failures;
@@ -32,6 +33,7 @@ pub use bins::{BIN_ABOVE, BINS, WHOLE_BIN_ABOVE, quantile_edges};
 pub use buckets::{BucketSize, Buckets};
 pub use crosstab::{CrossCol, CrossRow, CrossTab, CrossTabOptions, crosstab};
 pub use dims::Dim;
+pub use drift::{Drift, Reach};
 pub use explain::{Caveat, DimExplain, Evidence, ExplainOptions, Explanation, ValueStat, explain};
 pub use facts::{
     Facts, MAX_METADATA_KEYS, NO_DURATION, NO_TIME, RunFact, RunIdx, SampleClass, Verdict,

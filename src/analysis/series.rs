@@ -28,6 +28,8 @@ pub struct PointGroup {
     /// Least-squares slope of value over time, in value units per day; `None` under two
     /// distinct times.
     pub slope_per_day: Option<f64>,
+    /// The same line with its slope's 95 % interval, for a prediction (three points or more).
+    pub drift: Option<super::drift::Drift>,
 }
 
 fn group(code: Option<u32>, label: String, pts: &[&Point]) -> PointGroup {
@@ -45,6 +47,7 @@ fn group(code: Option<u32>, label: String, pts: &[&Point]) -> PointGroup {
         code,
         label,
         slope_per_day: slope(&points).map(|s| s * DAY_MS as f64),
+        drift: super::drift::Drift::fit(&points),
         points,
         failing,
         n,

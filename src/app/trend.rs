@@ -11,7 +11,7 @@ use super::pane::{Component, Ctx, Outcome};
 use super::run::RunPane;
 use super::{Action, ListState, Mode};
 use crate::analysis::{
-    Dim, MeasurementSeries, MeasurementStats, NO_TIME, PointGroup, TrendOptions, Verdict,
+    Dim, Drift, MeasurementSeries, MeasurementStats, NO_TIME, PointGroup, TrendOptions, Verdict,
     point_groups, slope,
 };
 use crate::query::RunQuery;
@@ -33,6 +33,8 @@ pub struct TrendPane {
     /// older half of the points against the newer half.
     pub slope_per_day: Option<f64>,
     pub halves: Option<(f64, f64)>,
+    /// The same line with its slope's 95 % interval: when it reaches a limit.
+    pub drift: Option<Drift>,
     /// Values received (every attempt, runs outside the filter left out).
     pub values: usize,
     /// Values whose run has not come yet.
@@ -73,6 +75,7 @@ impl TrendPane {
             groups: Vec::new(),
             slope_per_day: None,
             halves: None,
+            drift: None,
             values: 0,
             held: Vec::new(),
             computed_ms: 0,
@@ -91,6 +94,7 @@ impl TrendPane {
             .collect();
         pts.sort_by(|a, b| a.0.total_cmp(&b.0));
         self.slope_per_day = slope(&pts).map(|s| s * 86_400_000.0);
+        self.drift = Drift::fit(&pts);
         let half = pts.len() / 2;
         let mean = |xs: &[(f64, f64)]| xs.iter().map(|p| p.1).sum::<f64>() / xs.len() as f64;
         self.halves = (half >= 2).then(|| (mean(&pts[..half]), mean(&pts[pts.len() - half..])));

@@ -26,6 +26,7 @@ mod serial;
 mod text;
 mod theme;
 mod trend;
+mod trend_series;
 mod triage;
 mod two_way;
 mod unit;

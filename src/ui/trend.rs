@@ -167,7 +167,11 @@ fn plot(p: &TrendPane, frame: &mut Frame, area: Rect, theme: &Theme) {
     if area.height < 5 || area.width < 20 {
         return;
     }
-    let legend = legend(p, theme, area.width as usize);
+    let mut legend = legend(p, theme, area.width as usize);
+    // The per-series table when it fits and leaves the chart ten rows.
+    let room = (area.height as usize).saturating_sub(1 + legend.len() + 10);
+    let marks = |i: usize| (mark(theme, i), colour(theme, i));
+    legend.extend(super::trend_series::table(p, theme, area.width, room, marks));
     let ph = area.height as usize - 1 - legend.len();
     let (lo, hi) = y_range(p);
     let ticks = Ticks::covering(lo, hi, (ph / 3).max(2));
@@ -316,10 +320,9 @@ fn histogram(p: &TrendPane, frame: &mut Frame, area: Rect, theme: &Theme) {
     let bar_w = w.saturating_sub(label_w + 1 + 6 + 4).max(1);
     let bar = if theme.ascii { '#' } else { '█' };
     let mut lines = vec![Line::styled(fit(" histogram (◂ limit)", w), theme.dim())];
+    let (lower, upper) = (h.limit_bin(h.limits.lower), h.limit_bin(h.limits.upper));
     let marker = |i: usize| {
-        let lo = h.start + i as f64 * step;
-        let has = |l: Option<f64>| l.is_some_and(|l| l >= lo && l < lo + step);
-        if has(h.limits.lower) || has(h.limits.upper) {
+        if lower == Some(i) || upper == Some(i) {
             if theme.ascii { " <" } else { " ◂" }
         } else {
             ""
@@ -357,7 +360,17 @@ fn status(app: &App, p: &TrendPane, frame: &mut Frame, area: Rect, theme: &Theme
                     format_sig(b, 4)
                 )
             });
-            format!("{drift}{halves}")
+            let reach = p.drift.and_then(|d| Some((d, d.reaches(&p.stats.limits)?)));
+            let reach = reach.map_or(String::new(), |(d, r)| {
+                format!(
+                    " · reaches {} {units} in ~{} days (slope 95 % CI {} to {} {units}/day)",
+                    format_sig(r.limit, 4),
+                    format_sig(r.days, 2),
+                    format_sig(d.interval.0, 2),
+                    format_sig(d.interval.1, 2)
+                )
+            });
+            format!("{drift}{halves}{reach}")
         }
     };
     frame.render_widget(

@@ -2,6 +2,7 @@
 //! known: facts, yield, Pareto, two-way table, explain, measurement statistics, ticks.
 
 mod bins;
+mod drift;
 mod explain;
 mod facts;
 mod measure;

@@ -262,3 +262,23 @@ fn series_by_station_with_drift() {
     assert_eq!((all.len(), all[0].n), (1, 5));
     assert_close(slope(&[(0.0, 1.0), (1.0, 3.0), (2.0, 5.0)]).unwrap(), 2.0);
 }
+
+/// A limit on a bin's edge marks that bin however the edge's sum rounds (3.2 + 0.2 is a hair
+/// above 3.4), and a limit on the last bin's end marks the last bin.
+#[test]
+fn a_limit_on_a_bin_edge_marks_its_bin() {
+    let h = Histogram {
+        start: 3.2,
+        width: 0.2,
+        counts: vec![3, 1, 1],
+        failing: vec![0; 3],
+        limits: Limits { lower: Some(3.2), upper: Some(3.4) },
+        lower_on_scale: true,
+        upper_on_scale: true,
+    };
+    let edge = h.start + h.width;
+    assert!(edge > 3.4, "the sum that hid the mark: {edge}");
+    assert_eq!((h.limit_bin(h.limits.lower), h.limit_bin(h.limits.upper)), (Some(0), Some(1)));
+    assert_eq!(h.limit_bin(Some(3.8)), Some(2));
+    assert_eq!((h.limit_bin(Some(3.1)), h.limit_bin(Some(3.9))), (None, None));
+}
