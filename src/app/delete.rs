@@ -15,6 +15,15 @@ pub struct RunNamed {
     pub started_ms: Option<i64>,
 }
 
+impl RunNamed {
+    pub(crate) fn of(row: Option<&crate::model::RunRow>) -> RunNamed {
+        RunNamed {
+            procedure: row.and_then(|r| r.procedure.as_deref().map(str::to_string)),
+            started_ms: row.and_then(|r| r.started_ms),
+        }
+    }
+}
+
 /// Which runs, and (for more than one) the count typed to confirm.
 #[derive(Debug, Clone)]
 pub struct DeletePane {

@@ -149,16 +149,8 @@ impl RunsPane {
                 Outcome::Push(Pane::Editor(Box::new(EditorPane::open(targets, None, cx))))
             }
             Action::Delete if !targets.is_empty() => {
-                let named = targets
-                    .iter()
-                    .map(|t| {
-                        let row = self.list.rows.iter().find(|r| *r.id == *t.run_id);
-                        RunNamed {
-                            procedure: row.and_then(|r| r.procedure.as_deref().map(str::to_string)),
-                            started_ms: row.and_then(|r| r.started_ms),
-                        }
-                    })
-                    .collect();
+                let row = |t: &Target| self.list.rows.iter().find(|r| *r.id == *t.run_id);
+                let named = targets.iter().map(|t| RunNamed::of(row(t))).collect();
                 Outcome::Push(Pane::Delete(Box::new(DeletePane::new(targets, named))))
             }
             _ => Outcome::Stay,
