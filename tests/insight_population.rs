@@ -214,3 +214,41 @@ async fn a_trend_from_a_drill_down_uses_the_drill_downs_source() {
     assert_eq!(again.cpk, whole.cpk);
     assert!(screen.contains("meta.fixture=FX-12 · the drill-down's source"), "{screen}");
 }
+
+fn screen(a: &App) -> String {
+    let (w, h) = a.shared.size;
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("term");
+    t.draw(|f| tofui::ui::render(a, f)).expect("draw");
+    t.backend().to_string()
+}
+
+/// The window keys (`1` `7` `3` `9` days, `0` the filter's own) load the population again over
+/// that window without editing the view's filter; the header, the footer and `?` say so.
+#[test]
+fn window_keys_change_the_window_without_editing_the_filter() {
+    for pane in ['%', 'P'] {
+        let line = "station:\"Line 2 FCT\" outcome:fail";
+        let (first, mut a) = population_of(line, pane);
+        assert_eq!(first, "station:\"Line 2 FCT\"");
+        let hint = if pane == '%' { "7 last 7 days" } else { "1 7 3 9 0: window" };
+        assert!(screen(&a).contains(hint), "the footer\n{}", screen(&a));
+        for (k, days, heading) in [('7', 7, "last 7 days"), ('3', 30, "last 30 days")] {
+            let (_, req) = analysis_request(&a.update(key(k), NOW)).expect("loads again");
+            let day = 86_400_000;
+            assert_eq!(req.query.started.min, Some(tofui::query::TimeSpec::Ago(days * day)));
+            assert_eq!(req.query.stations, ["Line 2 FCT"]);
+            assert!(req.query.outcomes.is_empty());
+            let s = screen(&a);
+            assert!(
+                s.contains(&format!("station:\"Line 2 FCT\" · {heading} · outcome set aside")),
+                "{s}"
+            );
+        }
+        assert_eq!(a.runs.list.query.to_line(), tofui::query::parse(line).unwrap().to_line());
+        let (_, req) = analysis_request(&a.update(key('0'), NOW)).expect("loads again");
+        assert_eq!(req.query.started.min, None);
+        a.update(key('?'), NOW);
+        let help = screen(&a);
+        assert!(help.contains("last 90 days") && help.contains("the filter's window"), "{help}");
+    }
+}

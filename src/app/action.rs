@@ -108,6 +108,8 @@ pub enum Action {
     /// The column to the left or right (the two-way table's cell cursor).
     ColumnLeft,
     ColumnRight,
+    /// The insight panes' time window: the last this many days (0: the filter's own).
+    Window(u16),
     /// Type a command (`:w NAME`, `:rename`, `:delete`, `:move N`).
     Command,
     /// Go to a serial (the unit view); from a run, its unit.
@@ -206,6 +208,11 @@ const NAMES: &[(&str, Action)] = &[
     ("move_view_right", Action::MoveViewRight),
     ("column_left", Action::ColumnLeft),
     ("column_right", Action::ColumnRight),
+    ("window_1d", Action::Window(1)),
+    ("window_7d", Action::Window(7)),
+    ("window_30d", Action::Window(30)),
+    ("window_90d", Action::Window(90)),
+    ("window_filter", Action::Window(0)),
     ("command", Action::Command),
     ("unit", Action::Unit),
     ("compare", Action::Compare),

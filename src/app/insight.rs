@@ -79,6 +79,10 @@ pub struct InsightLoad {
     pub retry: Option<String>,
     /// The server lacks the cross-run lists: failures are read run by run (how far).
     pub per_run: Option<PerRun>,
+    /// The time window set with the window keys (days; `None`: the filter's own).
+    pub window_days: Option<u16>,
+    /// The population's filter before a window was set.
+    base: RunQuery,
 }
 
 impl InsightLoad {
@@ -118,6 +122,8 @@ impl InsightLoad {
         let mut l = InsightLoad {
             filter: request.query.to_line(),
             note: pop.note,
+            window_days: None,
+            base: request.query.clone(),
             request,
             failures,
             trend,
@@ -162,13 +168,42 @@ impl InsightLoad {
         self.pending.is_some()
     }
 
-    /// The population as a header says it: its filter ("all runs"), and what was set aside.
+    /// The population as a header says it: its filter ("all runs"), the window set with the
+    /// window keys, and what was set aside.
     pub fn heading(&self) -> String {
-        let filter = if self.filter.is_empty() { "all runs" } else { &self.filter };
+        let filter =
+            if self.base.is_empty() { "all runs".to_string() } else { self.base.to_line() };
+        let window = match self.window_days {
+            Some(1) => " · last day".to_string(),
+            Some(d) => format!(" · last {d} days"),
+            None => String::new(),
+        };
         match &self.note {
-            Some(n) => format!("{filter} · {n}"),
-            None => filter.to_string(),
+            Some(n) => format!("{filter}{window} · {n}"),
+            None => format!("{filter}{window}"),
         }
+    }
+
+    /// A window key: the runs started in the last `days` days (0: the filter's own window),
+    /// loaded again without editing the filter. False when it was already so.
+    pub(crate) fn set_window(&mut self, days: u16, cx: &mut Ctx) -> bool {
+        let window = (days > 0).then_some(days);
+        if window == self.window_days {
+            return false;
+        }
+        self.window_days = window;
+        let mut q = self.base.clone();
+        if let Some(d) = window {
+            q.started = crate::query::Bounds {
+                min: Some(crate::query::TimeSpec::Ago(i64::from(d) * 86_400_000)),
+                max: None,
+            };
+        }
+        self.filter = q.to_line();
+        self.request.query = q;
+        self.cancel(cx);
+        self.reload(cx);
+        true
     }
 
     /// The population's filter the runs were loaded for.

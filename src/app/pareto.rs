@@ -275,6 +275,10 @@ impl Component for ParetoPane {
                 self.load.reload(cx);
                 self.recompute();
             }
+            Action::Window(days) if self.load.set_window(days, cx) => {
+                self.rows = Scroll::default();
+                self.recompute();
+            }
             Action::Explain => return self.explain(cx),
             Action::Open => return self.drill(cx),
             Action::Retries => {

@@ -100,6 +100,15 @@ impl TrendPane {
         self.halves = (half >= 2).then(|| (mean(&pts[..half]), mean(&pts[pts.len() - half..])));
     }
 
+    /// No values yet (a new load started).
+    fn clear(&mut self) {
+        self.series =
+            MeasurementSeries::new(Some(self.target.phase.clone()), &self.target.measurement);
+        self.values = 0;
+        self.held.clear();
+        self.recompute();
+    }
+
     /// The next grouping: station, each metadata key, none.
     fn next_split(&mut self, back: bool) {
         let mut all: Vec<Option<Dim>> = vec![Some(Dim::Station)];
@@ -187,14 +196,9 @@ impl Component for TrendPane {
             Action::SplitBack => self.next_split(true),
             Action::Refresh => {
                 self.load.reload(cx);
-                self.series = MeasurementSeries::new(
-                    Some(self.target.phase.clone()),
-                    &self.target.measurement,
-                );
-                self.values = 0;
-                self.held.clear();
-                self.recompute();
+                self.clear();
             }
+            Action::Window(days) if self.load.set_window(days, cx) => self.clear(),
             _ => {}
         }
         Outcome::Stay

@@ -104,6 +104,10 @@ impl Component for YieldPane {
                 self.load.reload(cx);
                 self.recompute();
             }
+            Action::Window(days) if self.load.set_window(days, cx) => {
+                self.rows = Scroll::default();
+                self.recompute();
+            }
             Action::Open => return self.drill(cx),
             _ => {}
         }

@@ -65,7 +65,10 @@ pub(crate) fn render(app: &App, p: &ParetoPane, frame: &mut Frame, areas: &Areas
                 ),
                 theme.dim(),
             ),
-            None => Line::styled(fit(&format!(" bars by {} (s)", p.by_name()), w), theme.dim()),
+            None => Line::styled(
+                fit(&format!(" bars by {} (s) · 1 7 3 9 0: window", p.by_name()), w),
+                theme.dim(),
+            ),
         },
     };
     let l1 = title_line(app, "Failure Pareto", &p.load, w, theme);

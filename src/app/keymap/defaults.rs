@@ -16,6 +16,19 @@ fn ch(c: char) -> KeySpec {
 use KeyCode as K;
 
 /// Moving in any list: j/k, arrows, pages, first and last.
+/// The insight panes' time window: `1` `7` `3` `9` days (1, 7, 30, 90), `0` the filter's own.
+/// `footer`: `7` shows in the footer (the Pareto's and the trend's have no room for it at 80
+/// columns without dropping `? help`; the Pareto says the keys on its header instead).
+fn windows(footer: bool) -> Vec<Binding> {
+    vec![
+        b(ch('1'), Action::Window(1), "last day", false),
+        b(ch('7'), Action::Window(7), "last 7 days", footer),
+        b(ch('3'), Action::Window(30), "last 30 days", false),
+        b(ch('9'), Action::Window(90), "last 90 days", false),
+        b(ch('0'), Action::Window(0), "the filter's window", false),
+    ]
+}
+
 fn movement(footer: bool) -> Vec<Binding> {
     vec![
         b(ch('j'), Action::Down, "down", footer),
@@ -311,6 +324,7 @@ impl Default for Keymap {
             b(ch('?'), Action::Help, "help", true),
         ];
         yields.extend(movement(false));
+        yields.extend(windows(true));
         yields.extend(quit());
         let mut paretos = vec![
             b(ch('s'), Action::Split, "bars by", true),
@@ -331,6 +345,7 @@ impl Default for Keymap {
             b(ch('?'), Action::Help, "help", true),
         ];
         paretos.extend(movement(false));
+        paretos.extend(windows(false));
         paretos.extend(quit());
         let mut explains = vec![
             b(KeySpec::plain(K::Enter), Action::Open, "runs", true),
@@ -351,6 +366,7 @@ impl Default for Keymap {
             b(ch('r'), Action::Refresh, "reload", false),
             b(ch('?'), Action::Help, "help", true),
         ];
+        trends.extend(windows(false));
         trends.extend(quit());
         let serial = vec![
             b(KeySpec::plain(K::Enter), Action::Submit, "go", true),
