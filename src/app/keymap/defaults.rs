@@ -5,17 +5,16 @@ use crossterm::event::KeyCode;
 use super::{Binding, KeySpec, Keymap, Mode};
 use crate::app::action::Action;
 
-fn b(key: KeySpec, action: Action, label: &'static str, footer: bool) -> Binding {
+pub(super) fn b(key: KeySpec, action: Action, label: &'static str, footer: bool) -> Binding {
     Binding { key, action, label, footer }
 }
 
-fn ch(c: char) -> KeySpec {
+pub(super) fn ch(c: char) -> KeySpec {
     KeySpec::plain(KeyCode::Char(c))
 }
 
 use KeyCode as K;
 
-/// Moving in any list: j/k, arrows, pages, first and last.
 /// The insight panes' time window: `1` `7` `3` `9` days (1, 7, 30, 90), `0` the filter's own.
 /// `footer`: `7` shows in the footer (the Pareto's and the trend's have no room for it at 80
 /// columns without dropping `? help`; the Pareto says the keys on its header instead).
@@ -29,7 +28,8 @@ fn windows(footer: bool) -> Vec<Binding> {
     ]
 }
 
-fn movement(footer: bool) -> Vec<Binding> {
+/// Moving in any list: j/k, arrows, pages, first and last.
+pub(super) fn movement(footer: bool) -> Vec<Binding> {
     vec![
         b(ch('j'), Action::Down, "down", footer),
         b(KeySpec::plain(K::Down), Action::Down, "down", false),
@@ -48,7 +48,7 @@ fn movement(footer: bool) -> Vec<Binding> {
 
 /// `Q` (and `:q`) quits from anywhere, asking first when edits would be lost; `q` goes back one
 /// level, as in k9s and lazygit, and quits only from the runs list.
-fn quit() -> Vec<Binding> {
+pub(super) fn quit() -> Vec<Binding> {
     vec![b(ch('Q'), Action::Quit, "quit", true), b(KeySpec::ctrl('c'), Action::Quit, "quit", false)]
 }
 
@@ -87,42 +87,6 @@ fn run_common() -> Vec<Binding> {
     ];
     v.extend(quit());
     v
-}
-
-/// The triage queue (its number keys pick a preset: it is a mode of its own, not the run
-/// view's tabs), and the disposition being typed.
-fn triage() -> (Vec<Binding>, Vec<Binding>) {
-    let mut queue = Vec::new();
-    for n in 1..=9u8 {
-        queue.push(b(ch((b'0' + n) as char), Action::Dispose(n - 1), "record preset", true));
-    }
-    queue.extend([
-        b(ch('t'), Action::DisposeText, "type one", true),
-        b(ch('s'), Action::NextRun, "skip", true),
-        b(ch(']'), Action::NextRun, "skip", false),
-        b(ch('b'), Action::PrevRun, "back", true),
-        b(ch('['), Action::PrevRun, "back", false),
-        b(ch('n'), Action::NextFailure, "next fail", false),
-        b(ch('N'), Action::PrevFailure, "previous failure", false),
-        b(ch('a'), Action::AllLogs, "all the run's logs", false),
-        b(
-            KeySpec::plain(K::Enter),
-            Action::Open,
-            "the whole run view (] [ move in the queue)",
-            false,
-        ),
-        b(KeySpec::plain(K::Esc), Action::Back, "leave", true),
-        b(ch('q'), Action::Back, "leave", false),
-        b(ch('?'), Action::Help, "help", true),
-    ]);
-    queue.extend(movement(false));
-    queue.extend(quit());
-    let text = vec![
-        b(KeySpec::plain(K::Enter), Action::Submit, "record", true),
-        b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
-        b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
-    ];
-    (queue, text)
 }
 
 impl Default for Keymap {
@@ -378,7 +342,7 @@ impl Default for Keymap {
         retest.push(b(ch('?'), Action::Help, "help", true));
         retest.extend(movement(false));
         retest.extend(quit());
-        let (triage, triage_text) = triage();
+        let (triage, triage_text) = super::triage_keys::triage();
         Keymap {
             tables: vec![
                 (Mode::List, list),

@@ -3,6 +3,7 @@
 
 mod config;
 mod defaults;
+mod triage_keys;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
