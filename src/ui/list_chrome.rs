@@ -84,9 +84,11 @@ pub(crate) fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     // Rows from the local cache: how old, and whether the server's are coming or cannot.
     match (list.cached_ms, list.stale) {
         (Some(t), true) => spans
-            .push(Span::styled(format!(" OFFLINE · cached {}", relative(t, now)), theme.warn())),
-        (Some(t), false) => spans
-            .push(Span::styled(format!(" cached {} · refreshing", relative(t, now)), theme.dim())),
+            .push(Span::styled(format!(" OFFLINE · cached {} ·", relative(t, now)), theme.warn())),
+        (Some(t), false) => spans.push(Span::styled(
+            format!(" cached {} · refreshing ·", relative(t, now)),
+            theme.dim(),
+        )),
         (None, true) => spans.push(Span::styled(" STALE", theme.warn())),
         (None, false) => {}
     }

@@ -307,7 +307,11 @@ impl Component for RunsPane {
         if let Some(ClientError::Unauthorized(m)) = err {
             cx.block(m);
         }
-        if !self.background_started && self.list.pending.is_none() {
+        // Once the visible view has its rows (the server's, or the cache's: offline the
+        // server's may never come, and the other tabs would show nothing).
+        if !self.background_started
+            && (self.list.pending.is_none() || self.list.cached_ms.is_some())
+        {
             self.background_started = true;
             self.load_background_views(cx);
         }
