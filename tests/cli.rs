@@ -138,6 +138,15 @@ fn cache_commands_find_describe_and_clear_this_keys_cache() {
     let (ok, _, err) = run(&["cache", "clear"], "key-a");
     assert!(ok, "{err}");
     assert!(!std::path::Path::new(&path).exists(), "cleared");
+    // --all: every cache file of the folder, and nothing else in it.
+    let other = other.trim().to_string();
+    tofui::cache::Cache::open(std::path::Path::new(&other), 1 << 30).expect("cache");
+    let mine = dir.path().join("notes.sqlite3");
+    std::fs::write(&mine, b"keep").expect("write");
+    let (ok, out, err) = run(&["cache", "clear", "--all"], "key-a");
+    assert!(ok, "{err}");
+    assert!(!std::path::Path::new(&other).exists(), "{out}");
+    assert!(mine.exists(), "a file that is not tofui's stays");
     let (ok, _, err) = tofui(&["cache", "path"], &[("TOFUPILOT_API_KEY", "")]);
     assert!(!ok && err.contains("no API key"), "{err}");
 }

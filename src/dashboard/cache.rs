@@ -37,7 +37,12 @@ pub async fn command(cli: &Cli, action: &CacheCommand) -> Result<()> {
         let mut n = 0;
         for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
             let name = entry.file_name().to_string_lossy().to_string();
-            if name.contains(".sqlite3") {
+            // Only tofui's own files (24 hex digits, then .sqlite3…), whatever else the folder
+            // holds (TOFUI_CACHE_DIR may point anywhere).
+            let ours = name.split_once(".sqlite3").is_some_and(|(stem, _)| {
+                stem.len() == 24 && stem.bytes().all(|b| b.is_ascii_hexdigit())
+            });
+            if ours {
                 std::fs::remove_file(entry.path())?;
                 n += 1;
             }
