@@ -34,6 +34,26 @@ fn client(url: &str) -> ApiClient {
     .compressing()
 }
 
+/// `GET` of an API path (`/runs?limit=100`) by a client that does not ask for compression.
+async fn plain_get(url: &str, path: &str) -> bytes::Bytes {
+    let plain = reqwest::Client::builder().no_zstd().no_brotli().no_gzip().build().expect("plain");
+    plain
+        .get(format!("{url}/api/v2{path}"))
+        .bearer_auth(USER_KEY)
+        .send()
+        .await
+        .expect("sent")
+        .bytes()
+        .await
+        .expect("body")
+}
+
+/// The id of the newest run.
+async fn newest_run(api: &ApiClient) -> String {
+    let body = api.list_runs_raw(&[("limit", "1".into())], &silent()).await.expect("page");
+    decode_page(&body, &mut Default::default()).expect("decoded").rows[0].id.to_string()
+}
+
 /// Budget: a 100-run page is at most 15 kB on the wire (it is ~98 kB of JSON).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_page_of_a_hundred_runs_crosses_the_link_compressed() {
@@ -49,17 +69,8 @@ async fn a_page_of_a_hundred_runs_crosses_the_link_compressed() {
     assert!(compressed <= 15_000, "{compressed} bytes came down for a 100-run page");
     // The same page to a client that does not ask for compression: the JSON as it is, so the
     // count above measures the compression and not a smaller page.
-    let plain = reqwest::Client::builder().no_zstd().no_brotli().no_gzip().build().expect("plain");
     let before = link.traffic.down();
-    let text = plain
-        .get(format!("{}/api/v2/runs?limit=100", link.url()))
-        .bearer_auth(USER_KEY)
-        .send()
-        .await
-        .expect("sent")
-        .text()
-        .await
-        .expect("body");
+    let text = plain_get(&link.url(), "/runs?limit=100").await;
     assert_eq!(text.len(), body.len(), "the same JSON either way");
     assert!(link.traffic.down() - before > 5 * compressed, "uncompressed is much larger");
     // On loopback itself tofui does not ask: there is no link to save, only CPU to spend.
@@ -118,25 +129,11 @@ async fn a_streamed_run_body_arrives_whole_when_compressed() {
     let s = seeded(40).await;
     let link = LinkSim::start(&s.running.url, Link::LOOPBACK).await;
     let api = client(&link.url());
-    let page = decode_page(
-        &api.list_runs_raw(&[("limit", "5".into())], &silent()).await.expect("page"),
-        &mut Default::default(),
-    )
-    .expect("decoded");
-    let id = page.rows[0].id.clone();
+    let id = newest_run(&api).await;
     let before = link.traffic.down();
     let compressed = api.get_run_body(&id, &silent()).await.expect("run");
     let on_wire = link.traffic.down() - before;
-    let plain = reqwest::Client::builder().no_zstd().no_brotli().no_gzip().build().expect("plain");
-    let body = plain
-        .get(format!("{}/api/v2/runs/{id}", link.url()))
-        .bearer_auth(USER_KEY)
-        .send()
-        .await
-        .expect("sent")
-        .bytes()
-        .await
-        .expect("body");
+    let body = plain_get(&link.url(), &format!("/runs/{id}")).await;
     let a: serde_json::Value = serde_json::from_slice(&compressed).expect("JSON");
     let b: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
     assert_eq!(a, b);
@@ -225,12 +222,7 @@ async fn a_cached_run_opens_at_once_and_its_metadata_comes_fresh_behind_it() {
     let s = seeded(30).await;
     let link = LinkSim::start(&s.running.url, Link::LOOPBACK).await;
     let api = client(&link.url());
-    let page = decode_page(
-        &api.list_runs_raw(&[("limit", "3".into())], &silent()).await.expect("page"),
-        &mut Default::default(),
-    )
-    .expect("decoded");
-    let run_id = page.rows[0].id.to_string();
+    let run_id = newest_run(&api).await;
     let dir = tempfile::tempdir().expect("dir");
     let cache = Arc::new(Cache::open(&dir.path().join("c.sqlite3"), 1 << 30).expect("cache"));
     let (out, mut answers) = tokio::sync::mpsc::unbounded_channel();
