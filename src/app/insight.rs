@@ -83,6 +83,8 @@ pub struct InsightLoad {
     pub window_days: Option<u16>,
     /// The population's filter before a window was set.
     base: RunQuery,
+    /// The server could not be reached: the runs are the local cache's, as of then (ms).
+    pub offline_since: Option<i64>,
 }
 
 impl InsightLoad {
@@ -136,6 +138,7 @@ impl InsightLoad {
             error: None,
             retry: None,
             per_run: None,
+            offline_since: None,
         };
         l.reload(cx);
         l
@@ -148,6 +151,7 @@ impl InsightLoad {
         self.facts = Facts::new(offset / 60);
         (self.loaded, self.unreadable, self.capped, self.runs_done) = (0, 0, false, false);
         (self.error, self.retry, self.per_run) = (None, None, None);
+        self.offline_since = None;
         self.request.now_ms = cx.now();
         let req = Box::new(self.request.clone());
         let fetch = match &self.trend {
@@ -233,6 +237,10 @@ impl InsightLoad {
             WorkerEvent::Retrying { attempt, delay, error } => {
                 let secs = delay.as_millis().div_ceil(1000);
                 self.retry = Some(format!("{error} — retry {attempt} in {secs} s"));
+                Ok(false)
+            }
+            WorkerEvent::AnalysisCached { synced_ms } => {
+                self.offline_since = Some(synced_ms);
                 Ok(false)
             }
             WorkerEvent::AnalysisRuns { rows, unreadable, done, capped } => {

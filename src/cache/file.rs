@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-use super::{SCHEMA, VERSION};
+use super::{VERSION, schema};
 
 /// The folder of the cache files: `TOFUI_CACHE_DIR`, else the user's cache folder
 /// (`$XDG_CACHE_HOME/tofui`, `~/.cache/tofui`; on Windows `%LOCALAPPDATA%\tofui\cache`).
@@ -41,7 +41,7 @@ pub(super) fn open_checked(path: &Path) -> Result<Connection, String> {
         if version == 0 && tables == 0 {
             // New: space freed by eviction goes back to the file system.
             conn.execute_batch("PRAGMA auto_vacuum = INCREMENTAL")?;
-            conn.execute_batch(SCHEMA)?;
+            conn.execute_batch(&schema())?;
             conn.execute_batch(&format!("PRAGMA user_version = {VERSION}"))?;
         } else if version != VERSION {
             return Ok(Err(format!("version {version}, this tofui uses {VERSION}")));

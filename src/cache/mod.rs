@@ -15,6 +15,7 @@
 //! metadata and attachments, is fetched again whenever a run is shown).
 
 mod file;
+mod population;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -22,9 +23,10 @@ use std::sync::Mutex;
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub use file::{default_dir, file_for};
+pub use population::{Covered, KeptFailure, KeptSummary, PopulationChange};
 
 /// The schema's version: a file of another one is set aside.
-pub const VERSION: i32 = 1;
+pub const VERSION: i32 = 2;
 /// The default bound on the file's size.
 pub const DEFAULT_MAX_BYTES: u64 = 500 * 1024 * 1024;
 
@@ -40,6 +42,9 @@ pub struct Kept {
 pub struct Stats {
     pub lists: u64,
     pub runs: u64,
+    /// Run summaries and failing rows kept for the insight panes.
+    pub summaries: u64,
+    pub failure_rows: u64,
     pub bytes: u64,
     pub max_bytes: u64,
 }
@@ -67,6 +72,10 @@ const SCHEMA: &str = "
     CREATE INDEX IF NOT EXISTS lists_used ON lists (used_ms);
     CREATE INDEX IF NOT EXISTS runs_used ON runs (used_ms);
 ";
+
+fn schema() -> String {
+    format!("{SCHEMA}{}", population::SCHEMA)
+}
 
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
@@ -193,6 +202,13 @@ impl Cache {
                     )?;
                 }
                 file::give_back(c)?;
+                // The least recently used population too, while another remains (the one in
+                // use is kept to the last).
+                let pops: i64 =
+                    c.query_row("SELECT count(*) FROM populations", [], |r| r.get(0))?;
+                if pops > 1 || gone == 0 {
+                    gone += Cache::evict_population(c)?;
+                }
                 if gone == 0 {
                     break;
                 }
@@ -221,9 +237,12 @@ impl Cache {
                 c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get::<_, i64>(0))
                     .map(|n| n.max(0) as u64)
             };
+            let (summaries, failure_rows) = Cache::population_counts(c)?;
             Ok(Stats {
                 lists: count("lists")?,
                 runs: count("runs")?,
+                summaries,
+                failure_rows,
                 bytes: file::size(c)?,
                 max_bytes: self.max_bytes,
             })

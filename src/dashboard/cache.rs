@@ -73,6 +73,7 @@ pub async fn command(cli: &Cli, action: &CacheCommand) -> Result<()> {
             }
             println!("views      {}", s.lists);
             println!("runs       {}", s.runs);
+            println!("insight    {} run summaries, {} failing rows", s.summaries, s.failure_rows);
             println!("size       {:.1} MB of {:.0} MB", mb(s.bytes), mb(s.max_bytes));
         }
         CacheCommand::Clear { .. } => {

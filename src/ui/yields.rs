@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::Areas;
-use super::format::{count, spinner};
+use super::format::{count, relative, spinner};
 use super::text::{fit, pad};
 use super::theme::Theme;
 use crate::analysis::{BucketSize, YieldCount, YieldRow};
@@ -36,6 +36,15 @@ pub(super) fn pct(x: Option<f64>) -> String {
 }
 
 fn progress(app: &App, l: &InsightLoad) -> String {
+    match l.offline_since {
+        Some(t) => {
+            format!("OFFLINE · cached {} · {}", relative(t, app.shared.now_ms), counts(app, l))
+        }
+        None => counts(app, l),
+    }
+}
+
+fn counts(app: &App, l: &InsightLoad) -> String {
     let n = count(l.loaded);
     if let Some(p) = l.per_run.as_ref().filter(|_| l.loading()) {
         let (read, of) = (count(p.read), count(p.of));
@@ -69,7 +78,10 @@ pub(super) fn title_line(
     Line::from(vec![
         Span::styled(left, theme.header()),
         Span::raw(" ".repeat(gap)),
-        Span::styled(right, if l.capped { theme.warn() } else { theme.dim() }),
+        Span::styled(
+            right,
+            if l.capped || l.offline_since.is_some() { theme.warn() } else { theme.dim() },
+        ),
     ])
 }
 

@@ -19,13 +19,15 @@ pub(super) const PAGE: usize = 100;
 /// Pages on their way at once: enough to cover an answer's time, a page every ~10 ms (on a
 /// 100 ms round trip, 4 in lock-step left a 20 Mbit/s line idle most of the time; on
 /// loopback more than 4 only make the server and the dashboard fight for the cores).
-fn in_flight(latency_ms: u64) -> usize {
+pub(super) fn in_flight(latency_ms: u64) -> usize {
     (latency_ms as usize / 10).clamp(4, 16)
 }
 /// Slices of the runs' time span whose failure lists are paged at once (each list is paged
 /// by time, one page after the other, so slices are what lets pages overlap).
 const SLICES: i64 = 8;
 use super::by_time::slices;
+/// A copy of the failing rows sent, for the cache.
+pub(super) type Kept = std::sync::Mutex<AnalysisFailureRows>;
 /// Pages per batch sent to the pane.
 const BATCH: usize = 4;
 
@@ -63,13 +65,15 @@ fn by_ids(params: Vec<(&'static str, String)>) -> Vec<Vec<(&'static str, String)
 /// What the runs' load learnt for the failures' load.
 #[derive(Default)]
 pub(super) struct Loaded {
-    procedures: Vec<String>,
+    pub(super) procedures: Vec<String>,
     pub(super) span: Option<(i64, i64)>,
     /// The latest end of a run (its end, else its start and duration, else its start): a
     /// run's values are measured up to its end, after its start.
     pub(super) last_end: Option<i64>,
     /// The runs that did not pass (nor abort), newest first.
-    failing: Vec<String>,
+    pub(super) failing: Vec<String>,
+    /// Only the failing rows of these units are asked for (a few new runs' rows).
+    pub(super) serials: Vec<String>,
     /// Every run, newest first (a trend reads them one by one where the server lacks the
     /// measurements list).
     pub(super) ids: Vec<String>,
@@ -77,7 +81,7 @@ pub(super) struct Loaded {
 
 impl Loaded {
     /// What a batch of runs tells the failures' load.
-    fn learn(&mut self, rows: &[RunSummary]) {
+    pub(super) fn learn(&mut self, rows: &[RunSummary]) {
         for r in rows {
             if !self.procedures.contains(&r.procedure.id) {
                 self.procedures.push(r.procedure.id.clone());
@@ -106,9 +110,15 @@ impl Loaded {
 
 impl Task {
     pub(super) async fn analysis(&self, req: &ListRequest, failures: bool) {
+        if let Some(through) = self.analysis_through_cache(req, failures).await {
+            if let (Some(through), true) = (through, failures) {
+                self.failures_through_cache(through).await;
+            }
+            return;
+        }
         let Some(loaded) = self.analysis_runs(req, failures, None).await else { return };
         if failures {
-            self.failure_rows(&loaded).await;
+            self.failure_rows(&loaded, None).await;
         }
     }
 
@@ -122,6 +132,13 @@ impl Task {
         failures: bool,
         span_so_far: Option<&tokio::sync::watch::Sender<Option<(i64, i64)>>>,
     ) -> Option<Loaded> {
+        if let Some(through) = self.analysis_through_cache(req, failures).await {
+            let loaded = through.map(|t| t.loaded);
+            if let (Some(tx), Some(l)) = (span_so_far, &loaded) {
+                tx.send_replace(l.span);
+            }
+            return loaded;
+        }
         let mut loaded = Loaded::default();
         let mut params = match self.filter_params(req).await {
             Ok(p) => p,
@@ -228,7 +245,8 @@ impl Task {
 
     /// Failing phases, then failing measurements, of each procedure over `span`, page by page.
     /// Where the server lacks either list (404), every failing run is read whole instead.
-    async fn failure_rows(&self, loaded: &Loaded) {
+    /// `keep`, when given, gets a copy of every row sent; `true` when every list was read.
+    pub(super) async fn failure_rows(&self, loaded: &Loaded, keep: Option<&Kept>) -> bool {
         let span = loaded.span;
         // Every run's failing attempts, those of runs that passed in the end and of ABORTED
         // runs too: the Pareto counts them when asked (`a`, `A`).
@@ -236,6 +254,7 @@ impl Task {
             // A second either side: the bounds are not inclusive on every server.
             started_after: span.map(|(lo, _)| crate::api::time::from_ms(lo - 1_000)),
             started_before: span.map(|(_, hi)| crate::api::time::from_ms(hi + 1_000)),
+            serial_numbers: loaded.serials.clone(),
             ..RunScope::default()
         };
         // Every procedure's two lists over every slice of the span at once (a bounded number
@@ -248,7 +267,7 @@ impl Task {
             .flat_map(|p| {
                 slices.iter().flat_map(move |s| [(p.clone(), *s, false), (p.clone(), *s, true)])
             })
-            .map(|(p, slice, m)| async move { self.failure_list(&p, scope, slice, m).await })
+            .map(|(p, slice, m)| async move { self.failure_list(&p, scope, slice, m, keep).await })
             .collect();
         let listed: Vec<Result<(), ClientError>> = futures::stream::iter(lists)
             .buffered(in_flight(self.client.latency_ms()))
@@ -258,16 +277,18 @@ impl Task {
             match listed {
                 Ok(()) => {}
                 Err(ClientError::NotSupported(why)) => {
-                    return self.failures_run_by_run(&loaded.failing, why).await;
+                    self.failures_run_by_run(&loaded.failing, why).await;
+                    return false;
                 }
                 Err(e) => {
-                    let event = WorkerEvent::AnalysisFailures { rows: Err(e), done: true };
-                    return self.send(event);
+                    self.send(WorkerEvent::AnalysisFailures { rows: Err(e), done: true });
+                    return false;
                 }
             }
         }
         let rows = Ok(AnalysisFailureRows::default());
         self.send(WorkerEvent::AnalysisFailures { rows, done: true });
+        true
     }
 
     /// The failing phases (or measurements) of one procedure's runs in `scope` that started in
@@ -281,6 +302,7 @@ impl Task {
         scope: &RunScope,
         slice: Option<(i64, i64)>,
         measurements: bool,
+        keep: Option<&Kept>,
     ) -> Result<(), ClientError> {
         let mut scope = scope.clone();
         // The first and last slices keep the scope's own bounds.
@@ -307,6 +329,11 @@ impl Task {
             runs
         };
         let send = |rows: AnalysisFailureRows| {
+            if let Some(keep) = keep {
+                let mut k = keep.lock().unwrap_or_else(|p| p.into_inner());
+                k.phases.extend(rows.phases.iter().cloned());
+                k.measurements.extend(rows.measurements.iter().cloned());
+            }
             self.send(WorkerEvent::AnalysisFailures { rows: Ok(rows), done: false })
         };
         if measurements {

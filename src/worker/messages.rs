@@ -180,6 +180,11 @@ pub enum WorkerEvent {
         done: bool,
         capped: bool,
     },
+    /// The server could not be reached: the insight pane's runs that follow are the local
+    /// cache's, as of `synced_ms`.
+    AnalysisCached {
+        synced_ms: i64,
+    },
     /// Failing phase and measurement rows for an insight pane (Pareto); `done`: the last.
     AnalysisFailures {
         rows: Result<AnalysisFailureRows, ClientError>,

@@ -1,0 +1,106 @@
+//! The Pareto's failing rows through the cache (issue 26): the rows of runs whose rows are
+//! known come from the cache; the lists are read again only over the span and procedures of
+//! the runs whose rows are not (new runs), and what they bring is kept.
+
+use std::collections::HashSet;
+
+use super::analysis::{Kept, Loaded};
+use super::client::blocking;
+use super::incremental::Through;
+use super::{AnalysisFailureRows, Task, WorkerEvent};
+use crate::api::RunOutcome;
+use crate::api::crossrun::{MeasurementRow, PhaseRow};
+use crate::cache::KeptFailure;
+
+/// Rows per batch sent to the pane from the cache.
+const SEND_BATCH: usize = 5_000;
+/// Up to this many runs whose rows are not known, the lists are asked for their units only
+/// (so a run uploaded late, with an old start, does not cost its whole span's rows).
+const BY_SERIAL: usize = 50;
+
+impl Task {
+    pub(super) async fn failures_through_cache(&self, through: Through) {
+        let Some(cache) = self.shared.cache.clone() else { return };
+        let rows = through.rows();
+        let unknown: Vec<_> = rows.iter().filter(|r| !r.kept.failures_known).collect();
+        // The span and procedures read again (empty offline, or when every run is known).
+        let span = (!through.offline)
+            .then(|| {
+                let lo = unknown.iter().map(|r| r.kept.started_ms).min()?;
+                let hi = unknown.iter().map(|r| r.kept.started_ms).max()?;
+                Some((lo, hi))
+            })
+            .flatten();
+        let procs: HashSet<&str> = unknown.iter().map(|r| r.kept.procedure_id.as_str()).collect();
+        let by_serial = unknown.len() <= BY_SERIAL;
+        let again = |r: &&super::population::Row| {
+            if by_serial {
+                return span.is_some() && !r.kept.failures_known;
+            }
+            span.is_some_and(|(lo, hi)| (lo..=hi).contains(&r.kept.started_ms))
+                && procs.contains(r.kept.procedure_id.as_str())
+        };
+        let from_cache: Vec<String> =
+            rows.iter().filter(|r| !again(r)).map(|r| r.kept.id.clone()).collect();
+        let c = cache.clone();
+        let kept = blocking(move || {
+            let ids: Vec<&str> = from_cache.iter().map(String::as_str).collect();
+            Ok(c.failures_of(&ids))
+        })
+        .await
+        .unwrap_or_default();
+        for batch in kept.chunks(SEND_BATCH) {
+            let mut out = AnalysisFailureRows::default();
+            for k in batch {
+                if k.measurement {
+                    out.measurements.extend(serde_json::from_str::<MeasurementRow>(&k.body).ok());
+                } else {
+                    out.phases.extend(serde_json::from_str::<PhaseRow>(&k.body).ok());
+                }
+            }
+            self.send(WorkerEvent::AnalysisFailures { rows: Ok(out), done: false });
+        }
+        let Some(span) = span else {
+            let rows = Ok(AnalysisFailureRows::default());
+            return self.send(WorkerEvent::AnalysisFailures { rows, done: true });
+        };
+        let read: Vec<_> = rows.iter().filter(again).collect();
+        let mut sub = Loaded {
+            procedures: procs.iter().map(|p| p.to_string()).collect(),
+            span: Some(span),
+            ..Loaded::default()
+        };
+        if by_serial {
+            let serials: HashSet<&str> =
+                read.iter().map(|r| r.summary.unit.serial_number.as_str()).collect();
+            sub.serials = serials.into_iter().map(str::to_string).collect();
+        }
+        sub.failing = read
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.summary.outcome,
+                    Some(RunOutcome::Fail | RunOutcome::Error | RunOutcome::Timeout)
+                )
+            })
+            .map(|r| r.kept.id.clone())
+            .collect();
+        let keep = Kept::default();
+        if !self.failure_rows(&sub, Some(&keep)).await {
+            return;
+        }
+        let known: Vec<String> = read.iter().map(|r| r.kept.id.clone()).collect();
+        let ids: HashSet<&str> = known.iter().map(String::as_str).collect();
+        let got = keep.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut out: Vec<KeptFailure> = Vec::new();
+        for p in got.phases.iter().filter(|p| ids.contains(p.run_id.as_str())) {
+            let body = serde_json::to_string(p).unwrap_or_default();
+            out.push(KeptFailure { run_id: p.run_id.clone(), measurement: false, body });
+        }
+        for m in got.measurements.iter().filter(|m| ids.contains(m.run_id.as_str())) {
+            let body = serde_json::to_string(m).unwrap_or_default();
+            out.push(KeptFailure { run_id: m.run_id.clone(), measurement: true, body });
+        }
+        tokio::task::spawn_blocking(move || cache.put_failures(&known, &out));
+    }
+}

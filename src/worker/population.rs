@@ -1,0 +1,186 @@
+//! Reading a population's runs from the server by ranges of start time (both ends inclusive,
+//! as the API's windows are), and asking whether the server holds exactly as many runs in a
+//! range as the cache does: one row at the offset of the last one, and whether more follow.
+
+use futures::StreamExt;
+use serde_json::value::RawValue;
+
+use super::analysis::{PAGE, in_flight};
+use super::client::{ClientError, Report};
+use super::{ApiClient, Task};
+use crate::api::time::{from_ms, query_timestamp};
+use crate::api::{ListMeta, RunSummary};
+use crate::cache::KeptSummary;
+
+pub(super) type Params = Vec<(&'static str, String)>;
+
+/// A run as read: typed for the panes, and as the server wrote it for the cache.
+#[derive(Debug, Clone)]
+pub(super) struct Row {
+    pub(super) kept: KeptSummary,
+    pub(super) summary: RunSummary,
+}
+
+impl Row {
+    pub(super) fn from_kept(kept: KeptSummary) -> Option<Row> {
+        let summary = serde_json::from_str(&kept.body).ok()?;
+        Some(Row { kept, summary })
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct RawPage {
+    #[serde(default)]
+    data: Vec<Box<RawValue>>,
+    #[serde(default)]
+    meta: ListMeta,
+}
+
+/// A page's rows (those that can be read), how many could not be, and whether more follow.
+fn decode(body: &[u8]) -> Result<(Vec<Row>, usize, bool), ClientError> {
+    let page: RawPage =
+        serde_json::from_slice(body).map_err(|e| ClientError::Decode(e.to_string()))?;
+    let rows: Vec<Row> = page
+        .data
+        .iter()
+        .filter_map(|raw| {
+            let summary: RunSummary = serde_json::from_str(raw.get()).ok()?;
+            let kept = KeptSummary {
+                id: summary.id.clone(),
+                started_ms: summary.started_at.map_or(i64::MIN, |t| t.timestamp_millis()),
+                procedure_id: summary.procedure.id.clone(),
+                body: raw.get().to_string(),
+                failures_known: false,
+            };
+            Some(Row { kept, summary })
+        })
+        .collect();
+    Ok({
+        let bad = page.data.len() - rows.len();
+        (rows, bad, page.meta.has_more)
+    })
+}
+
+/// The window's bounds in a filter's parameters (ms; `i64::MIN`/`MAX` where it has none),
+/// taken out of them.
+pub(super) fn take_window(params: &mut Params) -> (i64, i64) {
+    let mut bound = |key: &str, none: i64| {
+        let at = params.iter().position(|(k, _)| *k == key);
+        at.map(|i| params.remove(i).1)
+            .and_then(|v| chrono::DateTime::parse_from_rfc3339(&v).ok())
+            .map_or(none, |t| t.timestamp_millis())
+    };
+    (bound("started_after", i64::MIN), bound("started_before", i64::MAX))
+}
+
+/// `params` over `lo..=hi`, newest first, with metadata.
+fn ranged(params: &Params, lo: i64, hi: i64) -> Params {
+    let mut p = params.clone();
+    if lo != i64::MIN {
+        p.push(("started_after", query_timestamp(&from_ms(lo))));
+    }
+    if hi != i64::MAX {
+        p.push(("started_before", query_timestamp(&from_ms(hi))));
+    }
+    p.push(("sort_by", "started_at".into()));
+    p.push(("sort_order", "desc".into()));
+    p.push(("include_metadata", "true".into()));
+    p
+}
+
+/// How a sync asks: once (a cache to fall back on: offline shows it) or until the server
+/// answers (nothing to show meanwhile).
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Ask {
+    Once,
+    UntilAnswered,
+}
+
+impl Task {
+    pub(super) async fn ask<T, F, Fut>(&self, how: Ask, f: F) -> Result<T, ClientError>
+    where
+        F: Fn(ApiClient, Report) -> Fut,
+        Fut: std::future::Future<Output = Result<T, ClientError>>,
+    {
+        match how {
+            Ask::UntilAnswered => self.retrying(f).await,
+            Ask::Once => f(self.client.clone(), super::client::silent()).await,
+        }
+    }
+
+    /// Every run of `params` started in `lo..=hi`, newest first, up to `max` (several pages
+    /// on their way at once: the cursor is an offset). `on_rows` hears each page's rows and
+    /// unreadable count. Returns whether more runs than `max` exist.
+    pub(super) async fn fetch_range(
+        &self,
+        how: Ask,
+        params: &Params,
+        (lo, hi): (i64, i64),
+        max: usize,
+        mut on_rows: impl FnMut(Vec<Row>, usize),
+    ) -> Result<bool, ClientError> {
+        if max == 0 || lo > hi {
+            return Ok(max == 0 && lo <= hi);
+        }
+        let mut p = ranged(params, lo, hi);
+        p.push(("limit", PAGE.to_string()));
+        let page = |at: usize| {
+            let mut p = p.clone();
+            if at > 0 {
+                p.push(("cursor", at.to_string()));
+            }
+            self.ask(how, move |c, report| {
+                let p = p.clone();
+                async move { c.list_runs_raw(&p, &report).await }
+            })
+        };
+        // The first page alone (most reads are one page), then several at once.
+        let (rows, bad, more) = decode(&page(0).await?)?;
+        let mut got = rows.len() + bad;
+        on_rows(rows, bad);
+        if !more || got >= max {
+            return Ok(more);
+        }
+        let pages = futures::stream::iter((1..).map(|k| k * PAGE).take_while(|at| *at < max))
+            .map(page)
+            .buffered(in_flight(self.client.latency_ms()));
+        let mut pages = std::pin::pin!(pages);
+        while let Some(body) = pages.next().await {
+            let (rows, bad, more) = decode(&body?)?;
+            got += rows.len() + bad;
+            on_rows(rows, bad);
+            if !more {
+                return Ok(false);
+            }
+            if got >= max {
+                return Ok(true);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Whether the server holds exactly `n` runs of `params` started in `lo..=hi`.
+    pub(super) async fn holds_exactly(
+        &self,
+        how: Ask,
+        params: &Params,
+        (lo, hi): (i64, i64),
+        n: usize,
+    ) -> Result<bool, ClientError> {
+        let mut p = ranged(params, lo, hi);
+        p.retain(|(k, _)| *k != "include_metadata");
+        p.push(("limit", "1".into()));
+        if n > 0 {
+            p.push(("cursor", (n - 1).to_string()));
+        }
+        let body = self
+            .ask(how, move |c, report| {
+                let p = p.clone();
+                async move { c.list_runs_raw(&p, &report).await }
+            })
+            .await?;
+        let page: RawPage =
+            serde_json::from_slice(&body).map_err(|e| ClientError::Decode(e.to_string()))?;
+        Ok(page.data.len() == n.min(1) && !page.meta.has_more)
+    }
+}
