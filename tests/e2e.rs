@@ -1017,3 +1017,98 @@ async fn yield_and_pareto_from_a_filtered_view_and_back() {
     .await
     .expect("tui test");
 }
+
+/// Issue 26: a metadata change saved while the server cannot be reached goes to the outbox
+/// file at once; a SIGKILL loses nothing; the next start sends it when the server answers
+/// (checked through the API), and a change to a run deleted meanwhile is reported and kept.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_saved_offline_survives_sigkill_and_is_sent_when_the_server_returns() {
+    use common::netsim::{Link, LinkSim};
+    let s = server(20).await;
+    let link = LinkSim::start(&s.running.url, Link::LOOPBACK).await;
+    let (_, page) = s.get("/runs?limit=2").await;
+    let ids: Vec<String> = page["data"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["id"].as_str().expect("id").to_string())
+        .collect();
+    let state = tempfile::tempdir().expect("dir");
+    let log = state.path().join("tofui.log").to_string_lossy().to_string();
+    let outbox = || -> Option<serde_json::Value> {
+        let file = std::fs::read_dir(state.path())
+            .ok()?
+            .filter_map(|e| e.ok())
+            .find(|e| e.file_name().to_string_lossy().starts_with("outbox-"))?;
+        serde_json::from_str(&std::fs::read_to_string(file.path()).ok()?).ok()
+    };
+    let url = link.url();
+    let link = std::sync::Arc::new(link);
+    let l = link.clone();
+    let (u, lg) = (url.clone(), log.clone());
+    tokio::task::spawn_blocking(move || {
+        let mut t = Tui::start(&u, &["--log-file", &lg]);
+        t.wait_for("rows", |s| s.contains("SN-") && position(s) == Some((1, 20)));
+        for (i, value) in ["seen offline", "on a deleted run"].iter().enumerate() {
+            if i == 1 {
+                t.send("j");
+                t.wait_for("the second row", |s| position(s) == Some((2, 20)));
+            }
+            t.send("m");
+            t.wait_for("the editor", |s| s.contains("Metadata of") && s.contains("shift"));
+            l.set_down(true);
+            t.send("a");
+            t.send("triage");
+            t.send("\t");
+            t.send(value);
+            t.send("\r");
+            t.send("\x13");
+            t.wait_for("the review", |s| s.contains("Save these changes?"));
+            t.send("\r");
+            t.wait_for("kept in the outbox", |s| s.contains("kept in the outbox"));
+            t.wait_for("the list again", |s| s.contains("outbox") && !s.contains("Metadata of"));
+            l.set_down(false);
+        }
+        // Offline again, and killed without warning.
+        l.set_down(true);
+        let pid = t.child.process_id().expect("pid");
+        let killed = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
+        assert!(killed.expect("kill").success());
+        let _ = t.wait_exit();
+    })
+    .await
+    .expect("first start");
+    let kept = outbox().expect("the outbox file, written before the kill");
+    let run_of = |e: &serde_json::Value| e["target"]["run_id"].as_str().unwrap_or("").to_string();
+    assert_eq!(kept["entries"].as_array().map(Vec::len), Some(2), "{kept}");
+    assert_eq!(run_of(&kept["entries"][0]), ids[0]);
+    // The second run is deleted meanwhile; the server comes back.
+    let (status, _) = s.call(reqwest::Method::DELETE, &format!("/runs?ids={}", ids[1]), None).await;
+    assert_eq!(status, 200);
+    link.set_down(false);
+    assert!(outbox().is_some(), "nothing lost to the kill");
+    let (u, lg) = (url.clone(), log.clone());
+    let screen = tokio::task::spawn_blocking(move || {
+        let mut t = Tui::start(&u, &["--log-file", &lg]);
+        t.wait_for("rows", |s| s.contains("SN-"));
+        // The deleted run's change stays, refused: `:outbox` says so.
+        t.wait_for("one change left", |s| s.contains("outbox 1"));
+        t.send(":outbox\r");
+        let screen = t.wait_for("the outbox listed", |s| s.contains("refused"));
+        t.send("q");
+        assert!(t.wait_exit().success());
+        t.assert_restored();
+        screen
+    })
+    .await
+    .expect("second start");
+    assert!(screen.contains("no longer exists"), "{screen}");
+    let (_, run) = s.get(&format!("/runs/{}", ids[0])).await;
+    assert_eq!(run["metadata"]["triage"], "seen offline", "sent: {}", run["metadata"]);
+    let left = outbox().expect("the refused change kept");
+    let entries = left["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), 1);
+    assert_eq!(run_of(&entries[0]), ids[1]);
+    assert!(entries[0]["problem"].as_str().is_some_and(|p| p.contains("no longer exists")));
+}

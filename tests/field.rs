@@ -304,3 +304,65 @@ async fn a_cached_run_opens_at_once_and_its_metadata_comes_fresh_behind_it() {
     }
     assert!(cache.run(&run_id).is_none(), "forgotten");
 }
+
+/// The outbox never applies a change twice: a change the run already holds (its first answer
+/// was lost) is reported as already applied and not sent; a change to a deleted run is
+/// refused and the later changes to it wait behind it, in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_outbox_sends_each_change_once_and_in_order() {
+    use tofui::worker::{Fetch, OutboxChange, Slot, WorkerEvent, WorkerRequest, spawn};
+    let s = seeded(5).await;
+    let api = client(&s.running.url);
+    let run_id = newest_run(&api).await;
+    let (out, mut answers) = tokio::sync::mpsc::unbounded_channel();
+    let worker = spawn(client(&s.running.url), out);
+    let change = |seq: u64, run_id: &str, v: &str| OutboxChange {
+        seq,
+        run_id: run_id.into(),
+        unit_serial: None,
+        changes: serde_json::Map::from_iter([("triage".to_string(), serde_json::json!(v))]),
+    };
+    let send = async |answers: &mut tokio::sync::mpsc::UnboundedReceiver<_>,
+                      id: u64,
+                      changes: Vec<OutboxChange>| {
+        worker
+            .send(WorkerRequest::Fetch {
+                id,
+                slot: Slot::Outbox,
+                fetch: Fetch::SendOutbox(changes),
+            })
+            .expect("sent");
+        let mut got = Vec::new();
+        loop {
+            let r: tofui::worker::WorkerResponse = answers.recv().await.expect("answer");
+            match r.event {
+                WorkerEvent::OutboxSent { seq, result } => {
+                    got.push((seq, result.map_err(|e| e.to_string())))
+                }
+                WorkerEvent::OutboxDone => return got,
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    };
+    // Sent, then the same change again (as after a lost answer): not applied twice.
+    let first = send(&mut answers, 1, vec![change(1, &run_id, "bad joint")]).await;
+    assert_eq!(first, vec![(1, Ok(false))]);
+    let again = send(&mut answers, 2, vec![change(1, &run_id, "bad joint")]).await;
+    assert_eq!(again, vec![(1, Ok(true))], "already applied: not sent again");
+    let (_, run) = s.get(&format!("/runs/{run_id}")).await;
+    assert_eq!(run["metadata"]["triage"], "bad joint");
+    // A deleted run: refused; its later change waits; another run's change goes through.
+    let other = {
+        let (_, page) = s.get("/runs?limit=2").await;
+        page["data"][1]["id"].as_str().expect("id").to_string()
+    };
+    api.delete_runs(std::slice::from_ref(&other)).await.expect("deleted");
+    let order = vec![change(2, &other, "x"), change(3, &other, "y"), change(4, &run_id, "retest")];
+    let got = send(&mut answers, 3, order).await;
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0].0, 2);
+    assert!(got[0].1.as_ref().is_err_and(|e| e.contains("404")), "{got:?}");
+    assert_eq!(got[1], (4, Ok(false)));
+    let (_, run) = s.get(&format!("/runs/{run_id}")).await;
+    assert_eq!(run["metadata"]["triage"], "retest");
+}

@@ -128,8 +128,7 @@ fn a_failed_save_keeps_every_edit_and_retries() {
     press(&mut app, "anote\tfixture loose\n\x13");
     for err in [
         ClientError::Status { status: 500, message: "boom".into() },
-        ClientError::Timeout(20),
-        ClientError::Unreachable("Connection reset by peer".into()),
+        ClientError::Status { status: 502, message: "bad gateway".into() },
     ] {
         let fx = press(&mut app, "\n");
         let sent = patches(&fx);
@@ -153,6 +152,39 @@ fn a_failed_save_keeps_every_edit_and_retries() {
         NOW,
     );
     assert!(app.editor().is_none(), "saved on the retry");
+}
+
+/// Issue 26: the server out of reach (refused, reset, or no answer in time: it may or may not
+/// have applied it), the change goes to the outbox, written to its file at once, and the
+/// editor closes saying so.
+#[test]
+fn a_save_that_cannot_reach_the_server_goes_to_the_outbox() {
+    for err in
+        [ClientError::Timeout(20), ClientError::Unreachable("Connection reset by peer".into())]
+    {
+        let mut app = loaded_list();
+        editor_with(&mut app, json!({"shift": "A"}));
+        press(&mut app, "anote\tfixture loose\n\x13");
+        let fx = press(&mut app, "\n");
+        let sent = patches(&fx);
+        let fx = app.update(
+            Msg::Worker(WorkerResponse { id: sent[0].0, event: WorkerEvent::Done(Err(err)) }),
+            NOW,
+        );
+        assert!(app.editor().is_none(), "closed: nothing is lost");
+        assert!(app.flash().is_some_and(|t| t.contains("kept in the outbox")), "{:?}", app.flash());
+        let written = fx.iter().find_map(|e| match e {
+            tofui::app::Effect::WriteOutbox(entries) => Some(entries.clone()),
+            _ => None,
+        });
+        let entries = written.expect("the outbox written at once");
+        assert_eq!(entries.len(), 1);
+        assert_eq!(
+            serde_json::Value::Object(entries[0].changes.clone()),
+            json!({"note": "fixture loose"})
+        );
+        assert_eq!(app.shared.outbox.pending(), 1);
+    }
 }
 
 #[test]

@@ -38,6 +38,7 @@ pub mod insight;
 pub mod keymap;
 pub mod layout;
 mod msg;
+pub mod outbox;
 mod pane;
 mod panes;
 pub mod pareto;
@@ -140,6 +141,10 @@ impl App {
             }
             Msg::ViewsSaved(r) => news.push(News::ViewsSaved(r)),
             Msg::Exported { path, written } => news.push(News::Exported { path, written }),
+            Msg::OutboxNotWritten(e) => {
+                let text = format!("the outbox could not be written ({e}): do not quit yet");
+                self.shared.flash = Some((text, now_ms + 10_000));
+            }
         }
         self.deliver(&mut fx, &mut news);
         self.relayout();
@@ -148,6 +153,7 @@ impl App {
             self.runs.prefetch_paused = self.triage().is_some();
             let mut cx = Ctx::new(&mut self.shared, &mut fx, &mut news);
             self.runs.tick(top == 0, &mut cx);
+            cx.outbox_tick();
             for (i, p) in self.stack.iter_mut().enumerate() {
                 p.component_mut().tick(i + 1 == top, &mut cx);
             }
@@ -266,6 +272,7 @@ impl App {
             Err(e) => e,
         };
         let Err(event) = downloads::on_answer(id, event, &mut cx) else { return };
+        let Err(event) = cx.outbox_answer(id, event) else { return };
         match event {
             WorkerEvent::Run { run, logs_follow } if cx.shared.runs.is_prefetch(id) => match run {
                 Ok(run) => {

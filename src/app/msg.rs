@@ -21,6 +21,8 @@ pub enum Msg {
     },
     /// The config file was written with the views (its path), or why not.
     ViewsSaved(Result<String, String>),
+    /// The outbox file could not be written (why).
+    OutboxNotWritten(String),
     /// An export was written to `path`, or not.
     Exported {
         path: String,
@@ -51,5 +53,7 @@ pub enum Effect {
     SaveViews(Vec<crate::config::ViewEntry>),
     /// Delete the edits a signal saved (they were restored or declined).
     ForgetEdits,
+    /// Write the outbox (changes waiting for the server) to its file, whole.
+    WriteOutbox(Vec<super::outbox::OutboxEntry>),
     Quit,
 }

@@ -74,6 +74,8 @@ pub struct Shared {
     pub triage: super::triage::TriageSettings,
     /// The session's metadata changes, newest last, to undo one by one (`z`).
     pub undo: Vec<super::undo::Undo>,
+    /// Changes saved while the server could not be reached, waiting to be sent.
+    pub outbox: super::outbox::Outbox,
     /// The config's `run_url`: the web app's address of a run, `{id}` where its id goes.
     pub run_url: Option<String>,
     next_id: RequestId,
@@ -109,6 +111,7 @@ impl Shared {
             size,
             triage: Default::default(),
             undo: Vec::new(),
+            outbox: Default::default(),
             run_url: None,
             next_id: 0,
         }

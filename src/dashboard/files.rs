@@ -17,6 +17,9 @@ pub struct Saving {
     pub profile: Option<String>,
     /// The recovery file of this instance (see `recovery`).
     pub recovery: PathBuf,
+    /// The outbox file of this instance, and the instance.
+    pub outbox: PathBuf,
+    pub instance: String,
 }
 
 pub(super) enum Job {
@@ -29,6 +32,8 @@ pub(super) enum Job {
     },
     /// Delete the recovery file.
     ForgetEdits,
+    /// Write the outbox (removed when empty).
+    WriteOutbox(Vec<crate::app::outbox::OutboxEntry>),
 }
 
 impl Job {
@@ -42,6 +47,18 @@ impl Job {
             Job::Export { path, content, overwrite } => {
                 let written = export(&path, &content, overwrite);
                 Msg::Exported { path, written }
+            }
+            Job::WriteOutbox(entries) => {
+                let file =
+                    crate::app::outbox::OutboxFile { instance: saving.instance.clone(), entries };
+                if let Err(e) = super::recovery::write_outbox(&saving.outbox, &file) {
+                    tracing::error!(
+                        "the outbox could not be written to {}: {e}",
+                        saving.outbox.display()
+                    );
+                    return Some(Msg::OutboxNotWritten(e.to_string()));
+                }
+                return None;
             }
             Job::ForgetEdits => {
                 if let Err(e) = std::fs::remove_file(&saving.recovery)

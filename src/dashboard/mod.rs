@@ -113,10 +113,17 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
     if let Some(r) = recovery::read(&recovery_path, &instance) {
         app.offer_recovery(r);
     }
+    // Changes saved offline last time, for this instance, wait to be sent.
+    let outbox_path = recovery::outbox_path(log.parent().unwrap_or(Path::new(".")), &instance);
+    if let Some(file) = recovery::read_outbox(&outbox_path, &instance) {
+        app.shared.outbox = crate::app::outbox::Outbox::new(file.entries);
+    }
     let saving = Saving {
         path: config.path.clone(),
         profile: profile.as_ref().map(|p| p.name.clone()),
         recovery: recovery_path.clone(),
+        outbox: outbox_path,
+        instance: instance.clone(),
     };
     if cli.readonly {
         app.set_readonly();
@@ -196,6 +203,9 @@ async fn event_loop(
         for fx in effects.drain(..) {
             match fx {
                 Effect::Quit => return Ok(Ended::Quit),
+                Effect::WriteOutbox(entries) => {
+                    let _ = ch.files.send(Job::WriteOutbox(entries));
+                }
                 Effect::ForgetEdits => {
                     let _ = ch.files.send(Job::ForgetEdits);
                 }

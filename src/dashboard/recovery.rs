@@ -5,6 +5,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::app::outbox::OutboxFile;
 use crate::app::recovery::Recovery;
 
 /// The recovery file for `instance`, in `dir`.
@@ -16,6 +17,43 @@ pub(super) fn path(dir: &Path, instance: &str) -> PathBuf {
 
 /// Writes `r` to `path` atomically (a temporary file moved into place), mode 0600.
 pub(super) fn write(path: &Path, r: &Recovery) -> std::io::Result<()> {
+    write_json(path, r)
+}
+
+/// The outbox file for `instance`, in `dir`.
+pub(super) fn outbox_path(dir: &Path, instance: &str) -> PathBuf {
+    path(dir, instance).with_file_name(
+        path(dir, instance)
+            .file_name()
+            .map_or("outbox.json".into(), |n| n.to_string_lossy().replacen("edits-", "outbox-", 1)),
+    )
+}
+
+/// Writes the outbox as the recovery file is written; an empty one removes the file.
+pub(super) fn write_outbox(path: &Path, o: &OutboxFile) -> std::io::Result<()> {
+    if o.entries.is_empty() {
+        return match std::fs::remove_file(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        };
+    }
+    write_json(path, o)
+}
+
+/// The outbox kept for `instance`, if any. A file that cannot be read is left alone (and said).
+pub(super) fn read_outbox(path: &Path, instance: &str) -> Option<OutboxFile> {
+    let text = std::fs::read_to_string(path).ok()?;
+    match serde_json::from_str::<OutboxFile>(&text) {
+        Ok(o) if o.instance == instance => Some(o),
+        Ok(_) => None,
+        Err(e) => {
+            tracing::warn!(path = %path.display(), "the outbox cannot be read: {e}");
+            None
+        }
+    }
+}
+
+fn write_json<T: serde::Serialize>(path: &Path, r: &T) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     // tempfile creates it 0600.

@@ -92,6 +92,11 @@ pub(crate) fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         (None, true) => spans.push(Span::styled(" STALE", theme.warn())),
         (None, false) => {}
     }
+    // Changes saved offline, waiting for the server (`:outbox`).
+    let outbox = app.shared.outbox.entries.len();
+    if outbox > 0 {
+        spans.push(Span::styled(format!(" outbox {outbox} ·"), theme.warn()));
+    }
     if n > 0 {
         spans.push(Span::raw(format!(" {}/{}", count(list.selected + 1), count(n))));
         let tail = match (list.has_more, list.trimmed) {

@@ -39,6 +39,8 @@ pub enum Slot {
     FirstFailures,
     /// `:export!`: every run the list's filter matches.
     Export,
+    /// The outbox's changes, sent in order.
+    Outbox,
 }
 
 /// One page of the runs list.
@@ -117,6 +119,10 @@ pub enum Fetch {
     /// Every run the request's filter matches, in its order, from its cursor on: answered
     /// page by page with [`WorkerEvent::Runs`], the last with `has_more` false.
     ExportRows(Box<ListRequest>),
+    /// The outbox's changes, in order: each answered with [`WorkerEvent::OutboxSent`] (a run
+    /// already holding the change is not sent it again); then [`WorkerEvent::OutboxDone`], also
+    /// when the server could not be reached (the rest wait).
+    SendOutbox(Vec<OutboxChange>),
     /// Every run the filter matches, as `Analysis` without failures, then every value of one
     /// measurement over the runs' time span, page by page with [`WorkerEvent::TrendValues`].
     Trend {
@@ -180,6 +186,12 @@ pub enum WorkerEvent {
         done: bool,
         capped: bool,
     },
+    /// One outbox change: `Ok(true)` the run already had it, `Ok(false)` sent now.
+    OutboxSent {
+        seq: u64,
+        result: Result<bool, ClientError>,
+    },
+    OutboxDone,
     /// The server could not be reached: the insight pane's runs that follow are the local
     /// cache's, as of `synced_ms`.
     AnalysisCached {
@@ -247,4 +259,13 @@ pub struct PerRun {
 pub struct WorkerResponse {
     pub id: RequestId,
     pub event: WorkerEvent,
+}
+
+/// A change of the outbox, as sent: to a run, or to a unit by its serial.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxChange {
+    pub seq: u64,
+    pub run_id: String,
+    pub unit_serial: Option<String>,
+    pub changes: serde_json::Map<String, serde_json::Value>,
 }

@@ -18,6 +18,7 @@ mod http;
 mod incremental;
 pub mod messages;
 mod mutate;
+mod outbox;
 mod per_run;
 mod population;
 mod resolve;
@@ -194,6 +195,7 @@ impl Task {
                 let r = self.client.update_unit(&serial, &body).await.map(|_| vec![serial]);
                 self.send(WorkerEvent::Done(r));
             }
+            Fetch::SendOutbox(changes) => self.send_outbox(&changes).await,
             Fetch::DeleteRuns { ids } => {
                 let r = self.client.delete_runs(&ids).await;
                 self.send(WorkerEvent::Done(r));

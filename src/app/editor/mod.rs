@@ -67,6 +67,8 @@ pub struct EditorPane {
     before: Option<Vec<super::undo::UndoRun>>,
     /// The targets the save in flight writes to (those it changes), by key.
     sent_to: Vec<String>,
+    /// Changes of this save kept in the outbox (the server could not be reached).
+    queued: usize,
 }
 
 impl EditorPane {
@@ -91,6 +93,7 @@ impl EditorPane {
             current: Default::default(),
             before: None,
             sent_to: Vec::new(),
+            queued: 0,
         };
         if ed.bulk() && !ed.is_unit() {
             ed.current.start(&ed.targets, cx);
@@ -147,6 +150,7 @@ impl EditorPane {
             current: Default::default(),
             before: None,
             sent_to: Vec::new(),
+            queued: 0,
         }
     }
 
@@ -202,6 +206,8 @@ impl EditorPane {
         let mut denied = None;
         match result {
             Ok(_) => self.saved.push(run_id.clone()),
+            // Offline: kept in the outbox, sent when the server answers.
+            Err(e) if e.is_offline() => self.queue(&run_id, cx),
             Err(e) => {
                 let msg = match &e {
                     ClientError::Forbidden(m) => {
@@ -229,6 +235,9 @@ impl EditorPane {
         let total = self.sent_to.len();
         let note =
             super::undo::saved(self.undo.as_ref(), self.before.take(), self.is_unit(), &saved, cx);
+        if saved.len() == total && self.queued > 0 {
+            return self.queued_all(cx);
+        }
         if saved.len() == total {
             let n = self.changes().len();
             cx.flash(format!(
@@ -267,15 +276,6 @@ impl EditorPane {
             self.error = Some(cx.forbidden(action, &m));
         }
         Outcome::Stay
-    }
-
-    /// Editing a unit's metadata (not runs').
-    pub fn is_unit(&self) -> bool {
-        self.targets.first().is_some_and(|t| t.unit)
-    }
-
-    fn noun(&self) -> &'static str {
-        if self.is_unit() { "unit" } else { "run" }
     }
 
     /// What was saved changed on the server: whoever shows it reads it again.

@@ -4,9 +4,19 @@
 
 use serde_json::{Map, Value};
 
+use super::super::pane::{Ctx, Outcome};
 use super::{EditorPane, Target};
 
 impl EditorPane {
+    /// Editing a unit's metadata (not runs').
+    pub fn is_unit(&self) -> bool {
+        self.targets.first().is_some_and(|t| t.unit)
+    }
+
+    pub(super) fn noun(&self) -> &'static str {
+        if self.is_unit() { "unit" } else { "run" }
+    }
+
     /// Each target a save writes to, with its changes.
     pub fn sends(&self) -> Vec<(&Target, Map<String, Value>)> {
         let changes = self.changes();
@@ -44,5 +54,29 @@ impl EditorPane {
                 s(sent)
             ),
         }
+    }
+}
+
+impl EditorPane {
+    /// The server could not be reached for `key`'s save: its changes go to the outbox.
+    pub(super) fn queue(&mut self, key: &str, cx: &mut Ctx) {
+        let sends: Vec<(Target, Map<String, Value>)> =
+            self.sends().into_iter().map(|(t, c)| (t.clone(), c)).collect();
+        if let Some((t, c)) = sends.into_iter().find(|(t, _)| t.key() == key) {
+            cx.keep_in_outbox(t, c);
+            self.queued += 1;
+            self.saved.push(key.to_string());
+        }
+    }
+
+    /// Every answer is in, some changes kept in the outbox: says so, and closes.
+    pub(super) fn queued_all(&mut self, cx: &mut Ctx) -> Outcome {
+        let q = std::mem::take(&mut self.queued);
+        cx.flash(format!(
+            "offline: {q} {} change{} kept in the outbox, sent when the server answers (:outbox)",
+            self.noun(),
+            if q == 1 { "" } else { "s" }
+        ));
+        Outcome::Pop
     }
 }

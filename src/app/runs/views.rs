@@ -194,6 +194,7 @@ impl RunsPane {
             line.split_once(char::is_whitespace).map(|(c, a)| (c, a.trim())).unwrap_or((line, ""));
         match cmd {
             "w" | "write" | "save" => self.command_save(arg, cx),
+            "outbox" => cx.outbox_command(arg),
             // Where the data comes from; the key is never drawn, `--print-server` prints it.
             "server" => {
                 let demo = if cx.shared.session.demo {

@@ -173,15 +173,27 @@ impl TriagePane {
                 let target = s.target.clone();
                 super::undo::record(cx, Undo { what, runs: vec![UndoRun { target, keys }] });
                 cx.changed(&s.target.run_id);
-                let Some(at) = at else { return Outcome::Stay };
-                self.items[at].recorded = Some(s.value);
-                if !shown {
-                    return Outcome::Stay;
-                }
-                self.pos += 1;
-                return self.show(cx);
+                None
             }
-            Err(e) => e,
+            // Offline: kept in the outbox, shown as recorded (pending), and on to the next.
+            Err(e) if e.is_offline() => {
+                let changes = Map::from_iter([(self.settings.key.clone(), s.value.clone())]);
+                cx.keep_in_outbox(s.target.clone(), changes);
+                cx.flash(format!(
+                    "offline: the triage of {serial} is kept in the outbox (:outbox)"
+                ));
+                None
+            }
+            Err(e) => Some(e),
+        };
+        let Some(e) = e else {
+            let Some(at) = at else { return Outcome::Stay };
+            self.items[at].recorded = Some(s.value);
+            if !shown {
+                return Outcome::Stay;
+            }
+            self.pos += 1;
+            return self.show(cx);
         };
         // The text typed is not lost: back on the line while its run is shown (enter retries),
         // else said; not where nothing can be written (403).
