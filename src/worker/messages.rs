@@ -39,6 +39,19 @@ pub enum Slot {
     FirstFailures,
     /// `:export!`: every run the list's filter matches.
     Export,
+    /// The values the filter form completes from.
+    FieldValues,
+}
+
+/// The values the filter form completes from, as the server lists them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FieldValues {
+    pub procedures: Vec<String>,
+    pub stations: Vec<String>,
+    /// The members' names (or emails): operators are named by them.
+    pub operators: Vec<String>,
+    pub parts: Vec<String>,
+    pub batches: Vec<String>,
 }
 
 /// One page of the runs list.
@@ -117,6 +130,9 @@ pub enum Fetch {
     /// Every run the request's filter matches, in its order, from its cursor on: answered
     /// page by page with [`WorkerEvent::Runs`], the last with `has_more` false.
     ExportRows(Box<ListRequest>),
+    /// The procedures, stations, members, parts and batches the server lists, answered with
+    /// [`WorkerEvent::FieldValues`].
+    FieldValues,
     /// Every run the filter matches, as `Analysis` without failures, then every value of one
     /// measurement over the runs' time span, page by page with [`WorkerEvent::TrendValues`].
     Trend {
@@ -152,6 +168,8 @@ pub enum WorkerRequest {
 #[derive(Debug, Clone)]
 pub enum WorkerEvent {
     Runs(Result<RunsPage, ClientError>),
+    /// What the filter form completes from.
+    FieldValues(Box<FieldValues>),
     /// A run shown from the local cache, as the server has it now (its metadata and
     /// attachments may have changed; the rest cannot).
     RunFresh(Box<RunDetail>),

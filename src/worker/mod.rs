@@ -13,6 +13,7 @@ pub mod download;
 mod error;
 mod export;
 mod failures;
+mod field_values;
 mod http;
 pub mod messages;
 mod mutate;
@@ -157,6 +158,7 @@ impl Task {
             Fetch::Analysis { req, failures } => self.analysis(&req, failures).await,
             Fetch::FirstFailures { run_ids } => self.first_failures(run_ids).await,
             Fetch::ExportRows(req) => self.export_rows(*req).await,
+            Fetch::FieldValues => self.field_values().await,
             Fetch::Trend { req, target } => self.trend(&req, &target).await,
             Fetch::Download { url, dir, name } => {
                 let (out, id) = (self.out.clone(), self.id);
@@ -275,6 +277,8 @@ impl Task {
         params.push(("sort_by", req.sort_by.as_str().to_string()));
         params.push(("sort_order", req.sort_order.as_str().to_string()));
         params.push(("limit", req.limit.to_string()));
+        // The list's disposition column and the exports' metadata columns.
+        params.push(("include_metadata", "true".into()));
         if let Some(c) = req.cursor {
             params.push(("cursor", c.to_string()));
         }

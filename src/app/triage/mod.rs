@@ -172,7 +172,8 @@ impl TriagePane {
                 let keys = vec![(self.settings.key.clone(), s.before, Some(s.value.clone()))];
                 let target = s.target.clone();
                 super::undo::record(cx, Undo { what, runs: vec![UndoRun { target, keys }] });
-                cx.changed(&s.target.run_id);
+                let set = Map::from_iter([(self.settings.key.clone(), s.value.clone())]);
+                cx.metadata_set(&s.target.run_id, set);
                 let Some(at) = at else { return Outcome::Stay };
                 self.items[at].recorded = Some(s.value);
                 if !shown {
