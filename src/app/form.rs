@@ -47,14 +47,20 @@ impl FormPane {
         form
     }
 
-    /// The values of the focused field that complete the item being typed.
+    /// The values of the focused field that complete the item being typed: none while it is
+    /// empty or already one of them (`tab` then goes to the next field).
     pub fn matches(&self) -> Vec<&str> {
         let (field, input) = &self.fields[self.focus];
         let typed = match &self.cycle {
             Some(c) if c.field == self.focus => c.typed.as_str(),
             _ => split_item(field, input.value()).1.trim(),
         };
-        self.choices.matching(field, typed)
+        let matches = self.choices.matching(field, typed);
+        let cycling = self.cycle.as_ref().is_some_and(|c| c.field == self.focus);
+        if !cycling && (typed.is_empty() || matches.contains(&typed)) {
+            return Vec::new();
+        }
+        matches
     }
 
     /// `tab`: the next value completing the item being typed; false when none does.
