@@ -109,6 +109,9 @@ pub(crate) enum News {
     /// This run's metadata was changed on the server, so (`null` removed a key): the list's
     /// rows take it (announced with [`News::Changed`]).
     MetadataSet { run_id: String, changes: serde_json::Map<String, serde_json::Value> },
+    /// A run's first failure as read whole (the triage queue's run): the list's column and
+    /// the exports take it.
+    FirstFailure { run_id: String, failure: Option<crate::model::FirstFailure> },
     /// This unit (by serial) changed on the server.
     UnitChanged(String),
     /// A run's logs arrived after the run (`None`: they could not be read).

@@ -138,3 +138,31 @@ fn the_json_export_has_them_as_fields_with_their_types() {
     assert_eq!(list[0]["metadata"], json!({"shift": "A"}));
     assert_eq!((&list[0]["disposition"], &list[2]["first_failure"]), (&Value::Null, &Value::Null));
 }
+
+/// A triage session handed on as a file: each run triaged (`T`, a preset) is exported with its
+/// disposition and its first failure as the queue read it (the run read whole), though the list
+/// never showed the First failure column (120 columns).
+#[test]
+fn a_triaged_runs_disposition_and_first_failure_are_exported() {
+    use crate::common::meta_server::{press as serve_keys, setup};
+    let (mut a, mut server) = setup(120, 40);
+    serve_keys(&mut a, &mut server, "T1\x1b");
+    assert!(a.triage().is_none(), "left the queue");
+    let csv = exported(&mut a, "/tmp/tofui-triaged.csv");
+    let mut lines = csv.lines();
+    let head: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let col = |name: &str| head.iter().position(|h| *h == name).unwrap_or_else(|| panic!("{name}"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    // Row 1 is the first failing run: the queue's first.
+    let f = FirstFailure::of(&crate::common::run_fixture::run()).expect("the fixture fails");
+    let mut want = f.phase.clone();
+    if let Some(m) = &f.measurement {
+        want = format!("{want} › {m}");
+    }
+    if let Some(v) = &f.against {
+        want = format!("{want} ({v})");
+    }
+    assert_eq!(rows[1][col("first_failure")], want);
+    assert_eq!(rows[1][col("disposition")], "fixture");
+    assert_eq!(rows[3][col("first_failure")], "", "not triaged, not read");
+}

@@ -55,6 +55,11 @@ impl FailureColumn {
         }
     }
 
+    /// A run's first failure read elsewhere (the triage queue's run).
+    pub(crate) fn learn(&mut self, run_id: &str, failure: &Option<FirstFailure>) {
+        self.cells.insert(run_id.into(), FailureCell::Ready(failure.clone()));
+    }
+
     /// Asks for the failing runs on screen not known yet, when the screen is wide enough and
     /// no batch is on its way.
     pub(crate) fn tick(&mut self, list: &ListState, cx: &mut Ctx) {

@@ -365,6 +365,7 @@ impl Component for RunsPane {
                 let background = self.views.iter_mut().filter_map(|v| v.saved.as_mut());
                 background.chain([&mut self.list]).for_each(|l| l.set_meta(run_id, changes));
             }
+            News::FirstFailure { run_id, failure } => self.failures.learn(run_id, failure),
             News::ViewsSaved(r) => self.views_saved(r.clone(), cx),
             News::Exported { path, written } => {
                 return super::export::Pending::answered(&mut self.export, path, written, cx)

@@ -148,6 +148,9 @@ impl TriagePane {
             cx.flash("the run is still loading");
             return false;
         };
+        // Its first failure, for the list's column and the exports of the triage's outcome.
+        let failure = crate::model::FirstFailure::of(&l.run);
+        cx.announce(News::FirstFailure { run_id: item.run_id.clone(), failure });
         let key = &self.settings.key;
         let before = l.run.summary.metadata.as_ref().and_then(|m| m.get(key)).cloned();
         let mut changes = Map::new();
