@@ -90,6 +90,52 @@ async fn the_demo_stories_rank_first() {
     assert_eq!(h[0], ("station".to_string(), "Line 2 FCT".to_string()), "{h:?}");
 }
 
+fn drift_loaded(a: &App) -> bool {
+    a.explain().is_some_and(|e| e.drift.as_ref().is_some_and(|t| !t.loading()))
+}
+
+/// Issue 25 item 9: explain on a measurement failure predicts the drift of the likely cause's
+/// series: FX-12's rail_3v3 falls (its slope's interval excludes 0) and reaches the lower limit
+/// in a number of days the pane says, with the interval; the same days as the series' own line
+/// over its values. A failure that is not a measurement has no prediction.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn explain_predicts_the_drift_of_a_measurement_failure() {
+    let s = demo().await;
+    for (w, h) in [(160, 48), (80, 24)] {
+        let mut d = pareto_on(&s, w, h, |l| l.ends_with("rail_3v3")).await;
+        d.keys("e");
+        let screen = d.screen();
+        assert!(screen.contains("drift: reading every rail_3v3 value"), "{screen}");
+        d.until("the drift", drift_loaded).await;
+        let screen = d.screen();
+        let e = d.app.explain().expect("pane");
+        let t = e.drift.as_deref().expect("values loaded");
+        assert_eq!(t.split_name(), "fixture", "split as the likely cause");
+        // The prediction from FX-12's own values, fitted here by hand.
+        let fx12 = t.groups.iter().find(|g| g.label == "FX-12").expect("FX-12 series");
+        let n = fx12.points.len() as f64;
+        let (mx, my) = fx12.points.iter().fold((0.0, 0.0), |(a, b), p| (a + p.0 / n, b + p.1 / n));
+        let (sxy, sxx) = fx12.points.iter().fold((0.0, 0.0), |(a, b), p| {
+            (a + (p.0 - mx) * (p.1 - my), b + (p.0 - mx) * (p.0 - mx))
+        });
+        let slope = sxy / sxx;
+        let newest = fx12.points.iter().map(|p| p.0).fold(f64::MIN, f64::max);
+        let days = (3.2 - (my + slope * (newest - mx))) / (slope * 86_400_000.0);
+        assert!(slope < 0.0 && days > 0.0, "FX-12 falls toward 3.2 V: {days}");
+        let want = format!(
+            "drift: FX-12 rail_3v3 reaches 3.2 V in ~{}",
+            tofui::analysis::format_sig(days, 2)
+        );
+        assert!(screen.contains(&want), "{want}\n{screen}");
+        assert!(screen.contains("V/day (95 % CI"), "the interval is given: {screen}");
+        d.key(KeyCode::Esc);
+    }
+    let mut d = pareto_on(&s, 160, 48, |l| l.starts_with("Communication")).await;
+    d.keys("e");
+    assert!(d.app.explain().is_some_and(|e| e.drift.is_none()));
+    assert!(!d.screen().contains("drift:"), "{}", d.screen());
+}
+
 /// Under NO_COLOR nothing on the pane is coloured.
 fn assert_no_colour(d: &mut Driven) {
     d.app.shared.no_color = true;
@@ -114,6 +160,7 @@ async fn explain_screens() {
     for (w, h) in [(80, 24), (160, 48)] {
         let mut d = pareto_on(&s, w, h, |l| l.ends_with("rail_3v3")).await;
         d.keys("e");
+        d.until("the drift", drift_loaded).await;
         insta::assert_snapshot!(format!("explain_{w}x{h}"), d.screen());
         // j: the next dimension, its values listed under the table (at 160×48).
         d.keys("j");

@@ -170,3 +170,54 @@ async fn esc_stops_the_export_and_writes_nothing() {
     let fx = a.update(Msg::Worker(late), NOW);
     assert!(!fx.iter().any(|e| matches!(e, Effect::Export { .. })));
 }
+
+/// Issue 24 item 16: the list is read with each run's metadata, and `:export!` writes it: the
+/// `metadata.fixture` column of every run is the server's `fixture`, the disposition column is
+/// there (empty: nothing triaged yet).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_run_is_exported_with_its_metadata_as_the_server_has_it() {
+    let mut h = harness().await;
+    let (mut a, req) = exporting("/tmp/tofui-export-meta.csv");
+    h.tx.send(req).expect("worker");
+    let mut content = None;
+    while content.is_none() {
+        let r = tokio::time::timeout(Duration::from_secs(30), h.rx.recv())
+            .await
+            .expect("in time")
+            .expect("worker");
+        content = a.update(Msg::Worker(r), NOW).into_iter().find_map(|e| match e {
+            Effect::Export { content, .. } => Some(content),
+            _ => None,
+        });
+    }
+    let content = content.expect("written");
+    let mut lines = content.lines();
+    let head: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let col = |name: &str| head.iter().position(|h| *h == name).expect(name);
+    let (id, fixture, disposition) = (col("id"), col("metadata.fixture"), col("disposition"));
+    let mut want = std::collections::HashMap::new();
+    let mut cursor = 0;
+    loop {
+        let (_, page) = h
+            .server
+            .get(&format!("/runs?outcomes=PASS&include_metadata=true&limit=100&cursor={cursor}"))
+            .await;
+        for r in page["data"].as_array().expect("data") {
+            let f = r["metadata"]["fixture"].as_str().unwrap_or("").to_string();
+            want.insert(r["id"].as_str().expect("id").to_string(), f);
+        }
+        cursor += 100;
+        if !page["meta"]["has_more"].as_bool().unwrap_or(false) {
+            break;
+        }
+    }
+    let mut n = 0;
+    for l in lines {
+        let cells: Vec<&str> = l.split(',').collect();
+        assert_eq!(Some(&cells[fixture].to_string()), want.get(cells[id]), "{l}");
+        assert!(!cells[fixture].is_empty(), "every demo run has a fixture: {l}");
+        assert_eq!(cells[disposition], "", "{l}");
+        n += 1;
+    }
+    assert_eq!(n, want.len());
+}

@@ -179,3 +179,33 @@ async fn trend_screens() {
         insta::assert_snapshot!(format!("trend_{w}x{h}_ascii"), screen);
     }
 }
+
+/// Issue 25 item 8 at 80×24: the chart is too narrow for the per-series table under its
+/// legend, so the table runs across the whole width under the chart: each fixture's n (as the
+/// legend counts it), mean, σ, Cpk, failures, drift per day and when it reaches a limit, whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_80x24_the_series_table_is_readable() {
+    let s = demo().await;
+    let mut d = on_measurement(&s, "proc:\"PCB Functional Test\"", "rail_3v3", 80, 24).await;
+    d.keys("t");
+    d.until("the trend", loaded).await;
+    d.keys("s"); // by fixture
+    let screen = d.screen();
+    let lines: Vec<&str> = screen.lines().collect();
+    let head = lines.iter().position(|l| l.contains("series")).expect("the table's header");
+    for word in ["n", "mean", "Cpk", "failed", "drift/day", "reaches"] {
+        assert!(lines[head].split_whitespace().any(|w| w.trim_matches('"') == word), "{word}");
+    }
+    let t = d.app.trend().expect("pane");
+    assert_eq!(t.split_name(), "fixture");
+    for (k, g) in t.groups.iter().enumerate() {
+        let row = lines[head + 1 + k];
+        let words: Vec<&str> = row.split_whitespace().collect();
+        assert!(row.contains(&g.label), "{}: {row}", g.label);
+        assert!(words.contains(&g.n.to_string().as_str()), "n {} in {row}", g.n);
+        assert!(words.contains(&g.failures.to_string().as_str()), "{row}");
+        assert!(!row.contains('…'), "nothing cut: {row}");
+    }
+    let fx12 = t.groups.iter().position(|g| g.label == "FX-12").expect("FX-12");
+    assert!(lines[head + 1 + fx12].contains("3.2 in ~"), "FX-12's prediction: {screen}");
+}

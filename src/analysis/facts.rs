@@ -211,6 +211,11 @@ impl Facts {
         }
     }
 
+    /// The id of a run's procedure (its [`RunFact::procedure`]).
+    pub fn procedure_id(&self, procedure: u16) -> &str {
+        self.dicts[PROCEDURE].keys.resolve(u32::from(procedure))
+    }
+
     pub fn run(&self, run: RunIdx) -> &RunFact {
         &self.runs[run as usize]
     }

@@ -241,6 +241,16 @@ impl Facts {
         self.fail.measurements.get(name)
     }
 
+    /// The phase and measurement a measurement failure mode names.
+    pub fn measurement_of(&self, mode: &FailureMode) -> Option<(&str, &str)> {
+        match *mode {
+            FailureMode::Measurement { phase, measurement } => {
+                Some((self.fail.phases.resolve(phase), self.fail.measurements.resolve(measurement)))
+            }
+            _ => None,
+        }
+    }
+
     /// `Power rails › rail_3v3`, `Communication (ERROR)`, `no failing step (TIMEOUT)`.
     pub fn mode_label(&self, mode: &FailureMode) -> String {
         match *mode {

@@ -8,11 +8,13 @@
 use super::drill::DrillDown;
 use super::pane::{Component, Ctx, Outcome};
 use super::scroll::Scroll;
-use super::{Action, Mode, layout};
+use super::trend::TrendPane;
+use super::{Action, ListState, Mode, layout};
 use crate::analysis::{
-    Drill, ExplainOptions, Explanation, Facts, FailureOptions, ModeFilter, explain,
+    Dim, Drill, ExplainOptions, Explanation, Facts, FailureOptions, ModeFilter, explain,
 };
 use crate::query::RunQuery;
+use crate::worker::{RequestId, TrendTarget, WorkerEvent};
 
 pub struct ExplainPane {
     /// The view's filter as the `/` line shows it (empty: every run).
@@ -26,6 +28,9 @@ pub struct ExplainPane {
     pub rows: Scroll,
     /// Per dimension, the failing runs of its most concentrated value (`enter`).
     drills: Vec<Option<DrillDown>>,
+    /// A measurement failure: every value of the measurement over the same runs, split by
+    /// the likely cause's dimension (station or a metadata key), for the drift prediction.
+    pub drift: Option<Box<TrendPane>>,
 }
 
 impl ExplainPane {
@@ -58,7 +63,53 @@ impl ExplainPane {
             runs: facts.loaded_runs(),
             partial,
             rows: Scroll::default(),
+            drift: None,
         }
+    }
+
+    /// For a measurement failure, loads its values over `query` (the Pareto's runs) for the
+    /// drift prediction: the measurement of the procedure most of the failures come from,
+    /// split as the lead dimension is when that is the station or a metadata key.
+    pub(crate) fn with_drift(
+        mut self,
+        facts: &Facts,
+        query: &RunQuery,
+        mode: &ModeFilter,
+        failures: FailureOptions,
+        cx: &mut Ctx,
+    ) -> Self {
+        let ModeFilter::Mode(m) = mode else { return self };
+        let Some((phase, measurement)) = facts.measurement_of(m) else { return self };
+        let runs = facts.drill_runs(&Drill { filter: *mode, value: None }, &failures);
+        let mut by_procedure: Vec<(u16, usize)> = Vec::new();
+        for r in runs {
+            let p = facts.run(r).procedure;
+            match by_procedure.iter_mut().find(|(q, _)| *q == p) {
+                Some((_, n)) => *n += 1,
+                None => by_procedure.push((p, 1)),
+            }
+        }
+        let Some(&(procedure, _)) = by_procedure.iter().max_by_key(|(_, n)| *n) else {
+            return self;
+        };
+        let target = TrendTarget {
+            procedure_id: facts.procedure_id(procedure).to_string(),
+            phase: phase.to_string(),
+            measurement: measurement.to_string(),
+        };
+        let list = ListState { query: query.clone(), ..ListState::default() };
+        let mut trend = TrendPane::open(&list, None, target, cx);
+        trend.split = match self.report.dims.first().map(|d| d.dim) {
+            Some(d @ (Dim::Station | Dim::Meta(_))) => Some(d),
+            _ => Some(Dim::Station),
+        };
+        self.drift = Some(Box::new(trend));
+        self
+    }
+
+    /// Rows under the table kept for the drift prediction (a gap, then one or two lines).
+    pub(crate) fn drift_rows(&self) -> u16 {
+        if self.drift.is_some() { 3 } else { 0 }
     }
 
     /// The full sentence for the dimension under the cursor.
@@ -82,13 +133,18 @@ impl Component for ExplainPane {
     }
 
     fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
-        let vp = explain_rows(cx.shared.size.1);
+        let vp = explain_rows(cx.shared.size.1).saturating_sub(self.drift_rows().into());
         if let Some(d) = a.step(vp.max(1) as isize) {
             self.rows.move_by(d, self.report.dims.len(), vp);
             return Outcome::Stay;
         }
         match a {
-            Action::Back => Outcome::Pop,
+            Action::Back => {
+                if let Some(t) = &mut self.drift {
+                    t.load.cancel(cx);
+                }
+                Outcome::Pop
+            }
             Action::Open => match self.drills.get(self.rows.cursor).and_then(Option::as_ref) {
                 Some(d) => Outcome::Drill(Box::new(DrillDown {
                     query: d.query.clone(),
@@ -98,5 +154,21 @@ impl Component for ExplainPane {
             },
             _ => Outcome::Stay,
         }
+    }
+
+    fn on_answer(
+        &mut self,
+        id: RequestId,
+        event: WorkerEvent,
+        cx: &mut Ctx,
+    ) -> Result<Outcome, WorkerEvent> {
+        match &mut self.drift {
+            Some(t) => t.on_answer(id, event, cx).map(|_| Outcome::Stay),
+            None => Err(event),
+        }
+    }
+
+    fn busy(&self) -> bool {
+        self.drift.as_ref().is_some_and(|t| t.loading())
     }
 }

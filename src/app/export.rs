@@ -142,20 +142,53 @@ fn row_cells(r: &RunRow) -> [String; 12] {
     ]
 }
 
-/// The rows as a file's text.
-pub(crate) fn rows(rows: &[RunRow], format: Format) -> String {
-    let ok = rows.iter().filter(|r| !r.id.is_empty() && r.problem.is_none());
+/// What an export writes beside each run's own fields.
+pub(crate) struct Extra<'a> {
+    /// The `[triage] key`: its value is the run's disposition.
+    pub key: &'a str,
+    /// The run's first failure as read this session (`None`: not read, or the run passed).
+    pub failure: &'a dyn Fn(&RunRow) -> Option<String>,
+}
+
+/// Every metadata key of `rows`, sorted (one CSV column each).
+fn metadata_keys<'a>(rows: impl Iterator<Item = &'a RunRow>) -> Vec<&'a str> {
+    let mut keys: Vec<&str> = rows.flat_map(|r| r.metadata.iter().map(|(k, _)| &**k)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// A metadata value in a CSV cell: text as is, the rest as JSON.
+fn value_cell(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+    }
+}
+
+/// The rows as a file's text: each run's fields, its first failure, its disposition and its
+/// metadata (CSV: one `metadata.KEY` column per key of any row; JSON: an object).
+pub(crate) fn rows(rows: &[RunRow], format: Format, extra: &Extra) -> String {
+    let ok = || rows.iter().filter(|r| !r.id.is_empty() && r.problem.is_none());
     match format {
         Format::Csv => {
-            let head: Vec<String> = RUN_COLUMNS.iter().map(|c| c.to_string()).collect();
+            let keys = metadata_keys(ok());
+            let mut head: Vec<String> = RUN_COLUMNS.iter().map(|c| c.to_string()).collect();
+            head.extend(["first_failure".to_string(), "disposition".to_string()]);
+            head.extend(keys.iter().map(|k| format!("metadata.{k}")));
             let mut out = line(&head);
-            for r in ok {
-                out.push_str(&line(&row_cells(r)));
+            for r in ok() {
+                let mut cells: Vec<String> = row_cells(r).into();
+                cells.push((extra.failure)(r).unwrap_or_default());
+                cells.push(value_cell(r.meta(extra.key)));
+                cells.extend(keys.iter().map(|k| value_cell(r.meta(k))));
+                out.push_str(&line(&cells));
             }
             out
         }
         Format::Json => {
-            let list: Vec<Value> = ok
+            let list: Vec<Value> = ok()
                 .map(|r| {
                     let cells = row_cells(r);
                     let mut o = serde_json::Map::new();
@@ -167,6 +200,10 @@ pub(crate) fn rows(rows: &[RunRow], format: Format) -> String {
                         };
                         o.insert(k.to_string(), v);
                     }
+                    o.insert("first_failure".into(), json!((extra.failure)(r)));
+                    o.insert("disposition".into(), r.meta(extra.key).cloned().unwrap_or_default());
+                    let meta = r.metadata.iter().map(|(k, v)| (k.to_string(), v.clone()));
+                    o.insert("metadata".into(), Value::Object(meta.collect()));
                     Value::Object(o)
                 })
                 .collect();

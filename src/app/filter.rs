@@ -4,9 +4,8 @@
 
 use tui_input::{Input, InputRequest};
 
-use super::form::FormPane;
 use super::pane::{Component, Ctx, Outcome, Reply};
-use super::{Action, Mode, Pane, layout};
+use super::{Action, Mode, layout};
 use crate::query::{QueryError, RunQuery, parse};
 
 #[derive(Debug, Clone, Default)]
@@ -65,7 +64,7 @@ impl Component for FilterPane {
             // The form starts from what is typed when it parses.
             Action::Form => {
                 let q = parse(self.text()).unwrap_or_else(|_| self.original.clone());
-                Outcome::Replace(Pane::Form(Box::new(FormPane::from_query(&q))))
+                Outcome::Return(Reply::Form(Box::new(q)))
             }
             _ => Outcome::Stay,
         }

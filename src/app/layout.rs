@@ -33,6 +33,9 @@ pub(crate) fn run_rows(height: u16) -> usize {
 /// Width from which the runs list shows (and fetches) the failure column.
 pub(crate) const FAILURE_COLUMN: u16 = 140;
 
+/// Width from which the runs list shows each run's disposition (the `[triage] key`).
+pub(crate) const DISPOSITION_COLUMN: u16 = 120;
+
 /// The retest comparison's header.
 pub(crate) const RETEST_HEADER: u16 = 4;
 /// The unit view's header.

@@ -32,6 +32,7 @@ pub mod explain;
 pub mod export;
 pub mod filter;
 pub mod form;
+pub mod form_values;
 pub mod glyphs;
 pub mod help;
 pub mod insight;

@@ -87,6 +87,8 @@ pub(crate) enum Outcome {
 pub(crate) enum Reply {
     /// A filter to apply (from the `/` line or the form).
     Query(Box<RunQuery>),
+    /// The `/` line asks for the form over this filter (the list opens it, with its rows).
+    Form(Box<RunQuery>),
     /// A `:` command line to run; when it fails, the bar comes back with the error.
     Command(tui_input::Input),
     /// "Yes" to the question asked.
@@ -104,6 +106,12 @@ pub(crate) enum News {
     Deleted(Vec<String>),
     /// This run changed on the server: whoever shows it loads it again.
     Changed(String),
+    /// This run's metadata was changed on the server, so (`null` removed a key): the list's
+    /// rows take it (announced with [`News::Changed`]).
+    MetadataSet { run_id: String, changes: serde_json::Map<String, serde_json::Value> },
+    /// A run's first failure as read whole (the triage queue's run): the list's column and
+    /// the exports take it.
+    FirstFailure { run_id: String, failure: Option<crate::model::FirstFailure> },
     /// This unit (by serial) changed on the server.
     UnitChanged(String),
     /// A run's logs arrived after the run (`None`: they could not be read).
@@ -182,6 +190,16 @@ impl<'a> Ctx<'a> {
     pub(crate) fn changed(&mut self, run_id: &str) {
         self.shared.runs.forget(run_id);
         self.announce(News::Changed(run_id.to_string()));
+    }
+
+    /// A run's metadata was written: as [`Ctx::changed`], and the rows showing it take it.
+    pub(crate) fn metadata_set(
+        &mut self,
+        run_id: &str,
+        changes: serde_json::Map<String, serde_json::Value>,
+    ) {
+        self.changed(run_id);
+        self.announce(News::MetadataSet { run_id: run_id.to_string(), changes });
     }
 
     /// The key was rejected (401): nothing can be shown any more.

@@ -83,7 +83,8 @@ impl ParetoPane {
                     self.failures,
                     &self.load.heading(),
                     false,
-                );
+                )
+                .with_drift(facts, self.load.query(), &mode, self.failures, cx);
                 Outcome::Push(Pane::Explain(Box::new(pane)))
             }
             _ => {
@@ -191,14 +192,20 @@ impl ParetoPane {
     /// `e`: the explain pane for the failure mode under the cursor.
     fn explain(&self, cx: &mut Ctx) -> Outcome {
         match self.selected_mode() {
-            Some(mode) => Outcome::Push(Pane::Explain(Box::new(ExplainPane::new(
-                &self.load.facts,
-                self.load.query(),
-                &mode,
-                self.failures,
-                &self.load.heading(),
-                self.loading(),
-            )))),
+            Some(mode) => {
+                let (facts, query) = (&self.load.facts, self.load.query());
+                let heading = self.load.heading();
+                let pane =
+                    ExplainPane::new(facts, query, &mode, self.failures, &heading, self.loading());
+                // The values for the drift load in the background once the runs are all in (a
+                // second load would stop the Pareto's).
+                let pane = if self.loading() {
+                    pane
+                } else {
+                    pane.with_drift(facts, query, &mode, self.failures, cx)
+                };
+                Outcome::Push(Pane::Explain(Box::new(pane)))
+            }
             None => {
                 cx.flash("no failure under the cursor to explain");
                 Outcome::Stay

@@ -48,6 +48,9 @@ pub struct RunRow {
     pub station: Option<Arc<str>>,
     pub operator: Option<Arc<str>>,
     pub batch: Option<Arc<str>>,
+    /// The run's metadata, in the server's order (keys shared between rows); empty when the
+    /// list was read without it.
+    pub metadata: Box<[(Arc<str>, serde_json::Value)]>,
     pub problem: Option<Box<str>>,
 }
 
@@ -77,6 +80,7 @@ impl RunRow {
             station: i.opt(r.created_by_station.as_ref().and_then(|s| s.name.as_deref())),
             operator: i.opt(operator),
             batch: i.opt(r.unit.batch.as_ref().map(|b| b.number.as_str())),
+            metadata: r.metadata.iter().flatten().map(|(k, v)| (i.get(k), v.clone())).collect(),
             problem: None,
         }
     }
@@ -105,6 +109,28 @@ impl RunRow {
         }
     }
 
+    /// The value of metadata key `key`.
+    pub fn meta(&self, key: &str) -> Option<&serde_json::Value> {
+        self.metadata.iter().find(|(k, _)| &**k == key).map(|(_, v)| v)
+    }
+
+    /// Applies a metadata change as saved on the server (`null` removes the key).
+    pub fn set_meta(&mut self, changes: &serde_json::Map<String, serde_json::Value>) {
+        let mut m: Vec<(Arc<str>, serde_json::Value)> = std::mem::take(&mut self.metadata).into();
+        for (k, v) in changes {
+            let at = m.iter().position(|(x, _)| &**x == k.as_str());
+            match (at, v.is_null()) {
+                (Some(at), true) => {
+                    m.remove(at);
+                }
+                (Some(at), false) => m[at].1 = v.clone(),
+                (None, false) => m.push((Arc::from(k.as_str()), v.clone())),
+                (None, true) => {}
+            }
+        }
+        self.metadata = m.into();
+    }
+
     pub fn blank(id: &str) -> RunRow {
         RunRow {
             id: id.into(),
@@ -121,6 +147,7 @@ impl RunRow {
             station: None,
             operator: None,
             batch: None,
+            metadata: Box::default(),
             problem: None,
         }
     }

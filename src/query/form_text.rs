@@ -8,7 +8,7 @@ use super::filters::{Filter, Kind};
 use super::{quote_value, quote_word};
 
 /// How a list item shows in a form field.
-fn item(s: &str, serial: bool) -> String {
+pub(crate) fn item(s: &str, serial: bool) -> String {
     let needs_quotes = s.is_empty()
         || s.contains(',')
         || s.starts_with('"')

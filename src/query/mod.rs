@@ -22,6 +22,7 @@ pub mod time;
 
 pub(crate) use filters::FIELDS;
 pub use filters::{Field, Filter};
+pub(crate) use form_text::item as form_item;
 pub use lex::Op;
 pub use params::{NameKind, Resolved, to_params};
 pub use parse::{parse, widened};

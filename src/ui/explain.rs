@@ -11,9 +11,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::Areas;
 use super::format::count;
-use super::text::{fit, pad};
+use super::text::{fit, pad, width};
 use super::theme::Theme;
-use crate::analysis::{Caveat, DimExplain, Evidence, Explanation, ValueStat};
+use crate::analysis::{Caveat, DimExplain, Evidence, Explanation, ValueStat, format_sig};
 use crate::app::explain::{EXPLAIN_SENTENCE, ExplainPane};
 use crate::app::{App, layout};
 
@@ -27,7 +27,7 @@ pub(crate) fn render(app: &App, p: &ExplainPane, frame: &mut Frame, areas: &Area
     .areas(areas.body);
     header(p, frame, head, theme);
     // The dimensions, then (where there is room) every value of the one under the cursor.
-    let shown = (p.report.dims.len() as u16).min(rows.height);
+    let shown = (p.report.dims.len() as u16).min(rows.height.saturating_sub(p.drift_rows()));
     let [rows, _, values] =
         Layout::vertical([Constraint::Length(shown), Constraint::Length(1), Constraint::Fill(1)])
             .areas(rows);
@@ -164,17 +164,34 @@ fn table(p: &ExplainPane, frame: &mut Frame, head: Rect, area: Rect, theme: &The
 /// The selected dimension's values that had a failure, the most concentrated first, in the
 /// table's columns.
 fn values_of(p: &ExplainPane, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let Some(d) = p.report.dims.get(p.rows.cursor) else { return };
-    if area.height < 2 || d.values.is_empty() {
-        return;
-    }
     let w = area.width as usize;
+    let mut lines = Vec::new();
+    if let Some((what, rate)) = drift_line(p) {
+        // The prediction first; its rate on the same line where it fits, else under it.
+        match rate {
+            Some(r) if width(&what) + width(&r) + 4 <= w => {
+                lines.push(Line::styled(format!("{what} at {r}"), theme.accent()));
+            }
+            Some(r) => {
+                lines.push(Line::styled(fit(&what, w), theme.accent()));
+                lines.push(Line::styled(fit(&format!("   at {r}"), w), theme.accent()));
+            }
+            None => lines.push(Line::styled(fit(&what, w), theme.dim())),
+        }
+        lines.push(Line::raw(""));
+    }
+    let room = (area.height as usize).saturating_sub(lines.len());
+    let Some(d) = p.report.dims.get(p.rows.cursor).filter(|d| room >= 2 && !d.values.is_empty())
+    else {
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    };
     let r = &p.report;
-    let mut lines = vec![Line::styled(
+    lines.push(Line::styled(
         fit(&format!(" {}: {} values, those with a failure:", d.name, d.distinct_values), w),
         theme.dim(),
-    )];
-    for v in d.values.iter().take(area.height as usize - 1) {
+    ));
+    for v in d.values.iter().take(room - 1) {
         let rate = format!("{:.1}% fail", v.rate * 100.0);
         lines.push(Line::raw(row("", v, r.failures, w, &rate)));
     }
@@ -201,4 +218,48 @@ fn status(app: &App, p: &ExplainPane, frame: &mut Frame, area: Rect, theme: &The
         Paragraph::new(Line::styled(fit(&format!(" {text}"), w), theme.dim())),
         area,
     );
+}
+
+/// A measurement failure's drift: of the series split as the likely cause is (station, or a
+/// metadata key such as the fixture), the one whose slope (its 95 % interval excluding 0)
+/// reaches a limit soonest, and when; never for a slope that could be zero.
+/// The prediction, and the rate it comes from.
+fn drift_line(p: &ExplainPane) -> Option<(String, Option<String>)> {
+    let t = p.drift.as_deref()?;
+    let name = &t.target.measurement;
+    if t.loading() {
+        let what = format!(" drift: reading every {name} value… {} so far", count(t.values));
+        return Some((what, None));
+    }
+    let units = t.series.units.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+    let limits = &t.stats.limits;
+    let soonest = t
+        .groups
+        .iter()
+        .filter_map(|g| Some((g.label.as_str(), g.drift?, g.drift?.reaches(limits)?)))
+        .chain(t.drift.and_then(|d| Some(("all", d, d.reaches(limits)?))))
+        .min_by(|a, b| a.2.days.total_cmp(&b.2.days));
+    Some(match soonest {
+        Some((label, d, r)) => (
+            format!(
+                " drift: {label} {name} reaches {}{units} in ~{} days",
+                format_sig(r.limit, 4),
+                format_sig(r.days, 2)
+            ),
+            Some(format!(
+                "{}{units}/day (95 % CI {} to {})",
+                format_sig(d.slope_per_day, 3),
+                format_sig(d.interval.0, 2),
+                format_sig(d.interval.1, 2),
+            )),
+        ),
+        None => (
+            format!(
+                " drift: no {} series of {name} ({} values) drifts toward a limit beyond chance",
+                t.split_name(),
+                count(t.values)
+            ),
+            None,
+        ),
+    })
 }

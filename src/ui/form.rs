@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::text::fit;
+use super::text::{fit, width};
 use super::theme::Theme;
 use crate::app::form::FormPane;
 
@@ -51,11 +51,13 @@ pub(crate) fn render(form: &FormPane, frame: &mut Frame, area: Rect, theme: &The
     }
     let hint_y = inner.y + fields_h as u16;
     let (field, _) = &form.fields[form.focus];
+    let matches = form.matches();
     let hint = match &form.error {
         Some((i, e)) if *i == form.focus => Line::styled(
             fit(&format!("  {}: {}", field.label(), e.message), inner.width as usize),
             theme.error(),
         ),
+        _ if !matches.is_empty() => completions(form, &matches, inner.width as usize, theme),
         _ => Line::styled(
             fit(&format!("  e.g. {}", field.hint()), inner.width as usize),
             theme.dim(),
@@ -71,4 +73,32 @@ pub(crate) fn render(form: &FormPane, frame: &mut Frame, area: Rect, theme: &The
         )),
     ]);
     frame.render_widget(Paragraph::new(q), Rect { y: hint_y + 2, height: 1, ..inner });
+}
+
+/// `tab: A · B · C … (2 of 14)`: the values `tab` cycles through, the one shown first.
+fn completions(form: &FormPane, matches: &[&str], w: usize, theme: &Theme) -> Line<'static> {
+    let at = form.cycle.as_ref().filter(|c| c.field == form.focus).map_or(0, |c| c.at);
+    let count = if form.cycle.is_some() {
+        format!(" ({} of {})", at + 1, matches.len())
+    } else {
+        format!(" ({})", matches.len())
+    };
+    let mut spans = vec![Span::styled("  tab: ", theme.key())];
+    let mut used = 7 + width(&count);
+    // From the one shown, round.
+    let order = matches.iter().cycle().skip(at).take(matches.len());
+    for (k, m) in order.enumerate() {
+        let sep = if k == 0 { "" } else { " · " };
+        let need = sep.chars().count() + width(m);
+        if used + need + 2 > w {
+            spans.push(Span::styled(" …", theme.dim()));
+            break;
+        }
+        used += need;
+        spans.push(Span::styled(sep, theme.dim()));
+        let style = if k == 0 && form.cycle.is_some() { theme.key() } else { theme.dim() };
+        spans.push(Span::styled(m.to_string(), style));
+    }
+    spans.push(Span::styled(count, theme.dim()));
+    Line::from(spans)
 }

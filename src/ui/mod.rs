@@ -18,6 +18,7 @@ pub mod format;
 mod gauge;
 mod help;
 mod list_chrome;
+mod list_columns;
 mod pareto;
 mod retest;
 mod run;

@@ -10,146 +10,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 use super::format::{absolute_short, duration, relative, spinner};
+use super::list_columns::{Col, columns, serial_width, view_columns};
 use super::text::{fit, width};
 use super::theme::{Theme, outcome_label};
-use crate::api::{SortBy, SortOrder};
+use crate::api::SortOrder;
 use crate::app::App;
-use crate::app::layout::FAILURE_COLUMN;
 use crate::app::runs::FailureCell;
 use crate::model::{FirstFailure, RunRow};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Col {
-    Mark,
-    Outcome,
-    Started,
-    Duration,
-    Serial,
-    Part,
-    Procedure,
-    Station,
-    Batch,
-    /// The first failing phase › measurement (wide screens).
-    Failure,
-}
-
-impl Col {
-    fn width(self) -> u16 {
-        match self {
-            Col::Mark => 1,
-            Col::Outcome => 9,
-            Col::Started => 14,
-            Col::Duration => 9,
-            Col::Serial => 10,
-            Col::Part => 11,
-            Col::Procedure => 18,
-            Col::Station => 14,
-            Col::Batch => 5,
-            Col::Failure => 24,
-        }
-    }
-
-    fn title(self) -> &'static str {
-        match self {
-            Col::Mark => "",
-            Col::Outcome => "Outcome",
-            Col::Started => "Started",
-            Col::Duration => "Duration",
-            Col::Serial => "Serial",
-            Col::Part => "Part/Rev",
-            Col::Procedure => "Procedure",
-            Col::Station => "Station/Op.",
-            Col::Batch => "Batch",
-            Col::Failure => "First failure",
-        }
-    }
-
-    fn sorted_by(self, s: &SortBy) -> bool {
-        matches!(
-            (self, s),
-            (Col::Outcome, SortBy::Outcome)
-                | (Col::Started, SortBy::StartedAt)
-                | (Col::Duration, SortBy::Duration)
-                | (Col::Serial, SortBy::SerialNumber)
-                | (Col::Part, SortBy::PartNumber | SortBy::RevisionNumber)
-        )
-    }
-}
-
-impl Col {
-    fn width_with(self, serial_w: u16) -> u16 {
-        if self == Col::Serial { serial_w } else { self.width() }
-    }
-
-    fn by_name(name: &str) -> Option<Col> {
-        Some(match name {
-            "outcome" => Col::Outcome,
-            "started" => Col::Started,
-            "duration" => Col::Duration,
-            "serial" => Col::Serial,
-            "part" => Col::Part,
-            "procedure" => Col::Procedure,
-            "station" => Col::Station,
-            "batch" => Col::Batch,
-            _ => return None,
-        })
-    }
-}
-
-/// A view's own column set, in its order (the procedure column is always kept).
-fn view_columns(names: &[String], width: u16) -> Vec<Col> {
-    let mut cols = vec![Col::Mark];
-    cols.extend(names.iter().filter_map(|n| Col::by_name(n)));
-    if !cols.contains(&Col::Procedure) {
-        cols.push(Col::Procedure);
-    }
-    if width >= FAILURE_COLUMN {
-        cols.push(Col::Failure);
-    }
-    cols
-}
-
-/// Columns in screen order that fit `width` with the serial column `serial_w` wide; the
-/// procedure column takes what is left.
-fn columns(width: u16, serial_w: u16) -> Vec<Col> {
-    // Taken in this order while they fit: where a run ran first (a station is the first thing
-    // a failure is asked about), then its batch, duration and part.
-    let optional = [Col::Station, Col::Batch, Col::Duration, Col::Part];
-    let must = [Col::Mark, Col::Outcome, Col::Started, Col::Serial, Col::Procedure];
-    let used = |cols: &[Col]| cols.iter().map(|c| c.width_with(serial_w) + 1).sum::<u16>();
-    let mut chosen: Vec<Col> = must.to_vec();
-    for c in optional {
-        let mut with = chosen.clone();
-        with.push(c);
-        if used(&with) <= width {
-            chosen = with;
-        }
-    }
-    let order = [
-        Col::Mark,
-        Col::Outcome,
-        Col::Started,
-        Col::Duration,
-        Col::Serial,
-        Col::Part,
-        Col::Procedure,
-        Col::Station,
-        Col::Batch,
-    ];
-    let mut cols: Vec<Col> = order.into_iter().filter(|c| chosen.contains(c)).collect();
-    // Wide screens give the failure column the room the procedure leaves (after the rest).
-    if width >= FAILURE_COLUMN {
-        cols.push(Col::Failure);
-    }
-    cols
-}
-
-/// The serial column is as wide as the widest serial on screen: a cut serial reads as another
-/// unit, so other columns drop or narrow first.
-fn serial_width(rows: &[RunRow], area_width: u16) -> u16 {
-    let widest = rows.iter().map(|r| width(&r.serial)).max().unwrap_or(0) as u16;
-    widest.max(Col::Serial.width()).min(area_width.saturating_sub(26).max(Col::Serial.width()))
-}
 
 /// The widest `name version` among `rows`.
 fn widest_procedure(rows: &[RunRow]) -> u16 {
@@ -258,7 +125,35 @@ fn cell(app: &App, row: &RunRow, col: Col, w: u16, selected: bool, theme: &Theme
             Cell::from(fit(text(row.station.as_deref().or(row.operator.as_deref())), w))
         }
         Col::Batch => Cell::from(fit(text(row.batch.as_deref()), w)),
+        Col::Disposition => match row.meta(&app.shared.triage.key) {
+            Some(v) => Cell::from(fit(&value_text(v), w)),
+            // A failing run still to be triaged.
+            None if row.outcome.as_ref().is_some_and(|o| o.is_failure()) => {
+                Cell::from(Span::styled("—", theme.dim()))
+            }
+            None => Cell::from(""),
+        },
         Col::Failure => failure_cell(app, row, w, theme),
+    }
+}
+
+/// A metadata value as the list shows it: text without its quotes.
+fn value_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        v => v.to_string(),
+    }
+}
+
+/// A column's title: the disposition column is named by the key it shows.
+fn title_of(app: &App, c: Col) -> String {
+    match c {
+        Col::Disposition => {
+            let key = &app.shared.triage.key;
+            let mut t = key.chars();
+            t.next().map(|f| f.to_uppercase().chain(t).collect()).unwrap_or_default()
+        }
+        c => c.title().to_string(),
     }
 }
 
@@ -287,7 +182,19 @@ pub(crate) fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     } else {
         Col::Station.width()
     };
-    let own_w = |c: Col| if c == Col::Station { station_w } else { c.width_with(serial_w) };
+    // The disposition as wide as its title or the widest on screen (up to 16): the procedure
+    // keeps the rest.
+    let key = &app.shared.triage.key;
+    let disposition_w = on_screen
+        .iter()
+        .filter_map(|r| r.meta(key).map(|v| width(&value_text(v))))
+        .fold(width(&title_of(app, Col::Disposition)), usize::max)
+        .clamp(6, 16) as u16;
+    let own_w = |c: Col| match c {
+        Col::Station => station_w,
+        Col::Disposition => disposition_w,
+        c => c.width_with(serial_w),
+    };
     let cols = match runs.views.get(runs.active).and_then(|v| v.columns.as_ref()) {
         Some(names) => view_columns(names, area.width),
         None => columns(area.width, serial_w),
@@ -325,7 +232,7 @@ pub(crate) fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let col_w =
         |c: Col| cols.iter().position(|x| *x == c).and_then(|i| given.get(i).copied()).unwrap_or(0);
     let header = Row::new(cols.iter().map(|c| {
-        let mut t = c.title().to_string();
+        let mut t = title_of(app, *c);
         if c.sorted_by(&list.sort_by) {
             t.push_str(if list.sort_order == SortOrder::Desc { "↓" } else { "↑" });
         }

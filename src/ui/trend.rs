@@ -15,6 +15,7 @@ use super::Areas;
 use super::format::{count, spinner};
 use super::text::fit;
 use super::theme::Theme;
+use super::trend_series::TABLE_FROM_WIDTH;
 use crate::analysis::{Capability, Ticks, format_sig, format_tick, time_ticks};
 use crate::app::App;
 use crate::app::trend::TrendPane;
@@ -70,6 +71,20 @@ pub(crate) fn render(app: &App, p: &TrendPane, frame: &mut Frame, areas: &Areas,
         return;
     }
     let hist_w = (body.width / 4).clamp(18, 40);
+    // A chart too narrow for the series table under its legend: the table across the whole
+    // width, under chart and histogram, where the chart keeps ten rows.
+    let rows = p.groups.len() as u16 + 1;
+    let narrow = body.width.saturating_sub(hist_w + 1) < TABLE_FROM_WIDTH;
+    let body = if narrow && body.height >= rows + 10 {
+        let [top, table] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(rows)]).areas(body);
+        let marks = |i: usize| (mark(theme, i), colour(theme, i));
+        let lines = super::trend_series::table(p, theme, table.width, rows as usize, marks);
+        frame.render_widget(Paragraph::new(lines), table);
+        top
+    } else {
+        body
+    };
     let [chart, _, hist] = Layout::horizontal([
         Constraint::Fill(1),
         Constraint::Length(1),
@@ -171,7 +186,9 @@ fn plot(p: &TrendPane, frame: &mut Frame, area: Rect, theme: &Theme) {
     // The per-series table when it fits and leaves the chart ten rows.
     let room = (area.height as usize).saturating_sub(1 + legend.len() + 10);
     let marks = |i: usize| (mark(theme, i), colour(theme, i));
-    legend.extend(super::trend_series::table(p, theme, area.width, room, marks));
+    if area.width >= TABLE_FROM_WIDTH {
+        legend.extend(super::trend_series::table(p, theme, area.width, room, marks));
+    }
     let ph = area.height as usize - 1 - legend.len();
     let (lo, hi) = y_range(p);
     let ticks = Ticks::covering(lo, hi, (ph / 3).max(2));

@@ -5,13 +5,16 @@
 
 use ratatui::text::{Line, Span};
 
-use super::text::{fit, pad};
+use super::text::{fit, pad, width};
 use super::theme::Theme;
 use crate::analysis::{capability, format_sig};
 use crate::app::trend::TrendPane;
 
-/// A chart narrower than this (a screen under about 110 columns) gives counts only.
+/// A chart narrower than this (a screen under about 110 columns) has the table across the
+/// whole width under the chart and histogram instead of under its legend.
 pub(crate) const TABLE_FROM_WIDTH: u16 = 80;
+/// Narrower than this, no table: the legend gives the counts.
+const NARROWEST: u16 = 60;
 
 fn num(v: Option<f64>) -> String {
     v.map_or("—".into(), |v| format_sig(v, 4))
@@ -26,22 +29,28 @@ pub(crate) fn table(
     room: usize,
     mark: impl Fn(usize) -> (char, ratatui::style::Style),
 ) -> Vec<Line<'static>> {
-    if w < TABLE_FROM_WIDTH || p.groups.is_empty() || room < p.groups.len() + 1 {
+    if w < NARROWEST || p.groups.is_empty() || room < p.groups.len() + 1 {
         return Vec::new();
     }
     let w = w as usize;
     let units = p.series.units.as_deref().unwrap_or("");
-    let label_w = p.groups.iter().map(|g| g.label.chars().count()).max().unwrap_or(5).clamp(5, 24);
+    // Narrow (the whole width of an 80-column screen): tighter columns, so the prediction
+    // still shows.
+    let wide = w >= 100;
+    let [nw, mw, sw, cw, fw, dw] = if wide { [7, 11, 11, 8, 8, 14] } else { [6, 9, 9, 6, 7, 12] };
+    let most = if wide { 24 } else { 14 };
+    let label_w = p.groups.iter().map(|g| width(&g.label)).max().unwrap_or(6).clamp(6, most);
     let sigma = if theme.ascii { "sd" } else { "σ" };
     let head = format!(
-        "   {}{:>7}{:>11}{:>11}{:>8}{:>8}  {:<14}reaches a limit",
+        "   {}{:>nw$}{:>mw$}{:>sw$}{:>cw$}{:>fw$}  {:<dw$}{}",
         pad("series", label_w),
         "n",
         "mean",
         sigma,
         "Cpk",
         "failed",
-        "drift/day"
+        "drift/day",
+        if wide { "reaches a limit" } else { "reaches" }
     );
     let mut out = vec![Line::styled(fit(&head, w), theme.dim())];
     for (i, g) in p.groups.iter().enumerate() {
@@ -58,8 +67,8 @@ pub(crate) fn table(
             format!("{} in ~{} d", format_sig(r.limit, 4), format_sig(r.days, 2))
         });
         let row = format!(
-            "{}{:>7}{:>11}{:>11}{:>8}{:>8}  {drift:<14}{reach}",
-            pad(&g.label, label_w),
+            "{}{:>nw$}{:>mw$}{:>sw$}{:>cw$}{:>fw$}  {drift:<dw$}{reach}",
+            pad(&fit(&g.label, label_w), label_w),
             g.n,
             num(g.mean),
             num(g.std_dev),

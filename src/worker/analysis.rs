@@ -16,11 +16,15 @@ use crate::api::{ListMeta, Outcome, PhaseOutcome, RunOutcome, RunSummary};
 
 /// Runs per page (the API's largest page).
 pub(super) const PAGE: usize = 100;
-/// Pages on their way at once: enough to cover an answer's time, a page every ~10 ms (on a
-/// 100 ms round trip, 4 in lock-step left a 20 Mbit/s line idle most of the time; on
-/// loopback more than 4 only make the server and the dashboard fight for the cores).
-pub(super) fn in_flight(latency_ms: u64) -> usize {
-    (latency_ms as usize / 10).clamp(4, 16)
+/// Pages on their way at once: on loopback (no link to cover) 2, one page made by the server
+/// while the last is read (more only make the server, the worker and the screen fight for the
+/// cores: the bench's keys while loading were slower, the trend's values walk too); over a
+/// link 4 for the server's own work and one per ~10 ms of the round trip (on a 100 ms round
+/// trip, 4 in lock-step left a 20 Mbit/s line idle most of the time). From the round trip, not
+/// from how long answers take: those grow with the pages asked for (a busy server), which
+/// then asked for more, up to 16 on loopback.
+pub(super) fn in_flight(round_trip_ms: u64) -> usize {
+    if round_trip_ms < 5 { 2 } else { (4 + round_trip_ms as usize / 10).clamp(4, 16) }
 }
 /// Slices of the runs' time span whose failure lists are paged at once (each list is paged
 /// by time, one page after the other, so slices are what lets pages overlap).
@@ -162,7 +166,7 @@ impl Task {
         let mut before = 0usize;
         for (chunk, params) in chunks.into_iter().enumerate() {
             // A chunk of ids is one page; a filter's pages go several at a time, in order.
-            let in_flight = if last > 0 { 1 } else { in_flight(self.client.latency_ms()) };
+            let in_flight = if last > 0 { 1 } else { in_flight(self.client.round_trip_ms()) };
             let cap = ANALYSIS_CAP.saturating_sub(before);
             let pages = futures::stream::iter((0..).map(|k| k * PAGE).take_while(|at| *at < cap))
                 .map(|at| {
@@ -270,7 +274,7 @@ impl Task {
             .map(|(p, slice, m)| async move { self.failure_list(&p, scope, slice, m, keep).await })
             .collect();
         let listed: Vec<Result<(), ClientError>> = futures::stream::iter(lists)
-            .buffered(in_flight(self.client.latency_ms()))
+            .buffered(in_flight(self.client.round_trip_ms()))
             .collect()
             .await;
         for listed in listed {

@@ -96,9 +96,9 @@ pub struct ApiClient {
     pub(super) timeout: Duration,
     /// Retries of a 429/5xx answer before giving up (transport failures are the caller's call).
     pub max_retries: u32,
-    /// How long an answer takes, as last seen (ms, smoothed): the loads of many pages keep
-    /// enough of them on their way to cover it.
-    latency_ms: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The quickest answer seen (ms; `u64::MAX` before the first): the link's round trip
+    /// without the server's work, which the loads of many pages cover with pages on their way.
+    round_trip_ms: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl std::fmt::Debug for ApiClient {
@@ -134,7 +134,7 @@ impl ApiClient {
             key: cfg.api_key.clone(),
             timeout: cfg.timeout,
             max_retries: 3,
-            latency_ms: Default::default(),
+            round_trip_ms: std::sync::Arc::new(u64::MAX.into()),
         })
     }
 
@@ -216,15 +216,19 @@ impl ApiClient {
     }
 
     fn heard_in(&self, took: Duration) {
-        use std::sync::atomic::Ordering::Relaxed;
         let took = took.as_millis().min(60_000) as u64;
-        let was = self.latency_ms.load(Relaxed);
-        self.latency_ms.store(if was == 0 { took } else { (was * 3 + took) / 4 }, Relaxed);
+        self.round_trip_ms.fetch_min(took, std::sync::atomic::Ordering::Relaxed);
     }
 
-    /// How long an answer takes (ms, smoothed over the last few); 0 before the first.
-    pub fn latency_ms(&self) -> u64 {
-        self.latency_ms.load(std::sync::atomic::Ordering::Relaxed)
+    /// The link's round trip (ms): the quickest answer of the session, 0 before the first.
+    /// Not how long answers take: a busy server makes them slower, and more pages asked for
+    /// at once then only make it busier (on loopback the server, the worker and the screen
+    /// share the cores), so a smoothed answer time fed on itself up to the most allowed.
+    pub fn round_trip_ms(&self) -> u64 {
+        match self.round_trip_ms.load(std::sync::atomic::Ordering::Relaxed) {
+            u64::MAX => 0,
+            ms => ms,
+        }
     }
 
     async fn get_json<T: DeserializeOwned>(

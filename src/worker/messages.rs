@@ -41,6 +41,19 @@ pub enum Slot {
     Export,
     /// The outbox's changes, sent in order.
     Outbox,
+    /// The values the filter form completes from.
+    FieldValues,
+}
+
+/// The values the filter form completes from, as the server lists them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FieldValues {
+    pub procedures: Vec<String>,
+    pub stations: Vec<String>,
+    /// The members' names (or emails): operators are named by them.
+    pub operators: Vec<String>,
+    pub parts: Vec<String>,
+    pub batches: Vec<String>,
 }
 
 /// One page of the runs list.
@@ -123,6 +136,9 @@ pub enum Fetch {
     /// already holding the change is not sent it again); then [`WorkerEvent::OutboxDone`], also
     /// when the server could not be reached (the rest wait).
     SendOutbox(Vec<OutboxChange>),
+    /// The procedures, stations, members, parts and batches the server lists, answered with
+    /// [`WorkerEvent::FieldValues`].
+    FieldValues,
     /// Every run the filter matches, as `Analysis` without failures, then every value of one
     /// measurement over the runs' time span, page by page with [`WorkerEvent::TrendValues`].
     Trend {
@@ -158,6 +174,8 @@ pub enum WorkerRequest {
 #[derive(Debug, Clone)]
 pub enum WorkerEvent {
     Runs(Result<RunsPage, ClientError>),
+    /// What the filter form completes from.
+    FieldValues(Box<FieldValues>),
     /// A run shown from the local cache, as the server has it now (its metadata and
     /// attachments may have changed; the rest cannot).
     RunFresh(Box<RunDetail>),

@@ -14,6 +14,7 @@ mod error;
 mod export;
 mod failures;
 mod failures_kept;
+mod field_values;
 mod http;
 mod incremental;
 pub mod messages;
@@ -161,6 +162,7 @@ impl Task {
             Fetch::Analysis { req, failures } => self.analysis(&req, failures).await,
             Fetch::FirstFailures { run_ids } => self.first_failures(run_ids).await,
             Fetch::ExportRows(req) => self.export_rows(*req).await,
+            Fetch::FieldValues => self.field_values().await,
             Fetch::Trend { req, target } => self.trend(&req, &target).await,
             Fetch::Download { url, dir, name } => {
                 let (out, id) = (self.out.clone(), self.id);
@@ -280,6 +282,8 @@ impl Task {
         params.push(("sort_by", req.sort_by.as_str().to_string()));
         params.push(("sort_order", req.sort_order.as_str().to_string()));
         params.push(("limit", req.limit.to_string()));
+        // The list's disposition column and the exports' metadata columns.
+        params.push(("include_metadata", "true".into()));
         if let Some(c) = req.cursor {
             params.push(("cursor", c.to_string()));
         }

@@ -143,7 +143,7 @@ impl Task {
         }
         let pages = futures::stream::iter((1..).map(|k| k * PAGE).take_while(|at| *at < max))
             .map(page)
-            .buffered(in_flight(self.client.latency_ms()));
+            .buffered(in_flight(self.client.round_trip_ms()));
         let mut pages = std::pin::pin!(pages);
         while let Some(body) = pages.next().await {
             let (rows, bad, more) = decode(&body?)?;

@@ -15,7 +15,7 @@ pub(crate) use edits::MAX_VALUE;
 pub use edits::{Held, MetaRow, Step};
 
 use super::ask::{Ask, AskPane};
-use super::pane::{Component, Ctx, News, Outcome, Reply};
+use super::pane::{Component, Ctx, Outcome, Reply};
 use super::{Action, Mode, Pane};
 use crate::worker::{ClientError, Fetch, RequestId, Slot, WorkerEvent};
 
@@ -231,6 +231,8 @@ impl EditorPane {
         }
         // Every answer is in.
         let saved: HashSet<String> = self.saved.iter().cloned().collect();
+        let sent: Vec<_> =
+            self.sends().into_iter().map(|(t, c)| (t.key().to_string(), c)).collect();
         // The targets this save wrote to; the others already had the values.
         let total = self.sent_to.len();
         let note =
@@ -252,7 +254,7 @@ impl EditorPane {
                     ""
                 }
             ));
-            self.announce_saved(&saved, cx);
+            self.announce_saved(&saved, sent, cx);
             return Outcome::Pop;
         }
         // Keep the edits and the runs that failed, to try again.
@@ -270,23 +272,12 @@ impl EditorPane {
                 format!("not saved: {err} — your edits are kept; ctrl-s retries")
             });
         }
-        self.announce_saved(&saved, cx);
+        self.announce_saved(&saved, sent, cx);
         if let Some(m) = denied {
             let action = if self.is_unit() { Action::EditUnit } else { Action::EditMetadata };
             self.error = Some(cx.forbidden(action, &m));
         }
         Outcome::Stay
-    }
-
-    /// What was saved changed on the server: whoever shows it reads it again.
-    fn announce_saved(&self, saved: &HashSet<String>, cx: &mut Ctx) {
-        for key in saved {
-            if self.is_unit() {
-                cx.announce(News::UnitChanged(key.clone()));
-            } else {
-                cx.changed(key);
-            }
-        }
     }
 }
 

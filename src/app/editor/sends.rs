@@ -2,10 +2,13 @@
 //! runs that have it, a value set where it differs); a target nothing changes gets no request.
 //! The preview counts from the same list, so it says what will be sent.
 
+use std::collections::HashSet;
+
 use serde_json::{Map, Value};
 
-use super::super::pane::{Ctx, Outcome};
+use super::super::pane::Outcome;
 use super::{EditorPane, Target};
+use crate::app::pane::{Ctx, News};
 
 impl EditorPane {
     /// Editing a unit's metadata (not runs').
@@ -53,6 +56,23 @@ impl EditorPane {
                 if sent == 1 { "" } else { "es" },
                 s(sent)
             ),
+        }
+    }
+
+    /// What was saved changed on the server: whoever shows it reads it again (`sent`: the
+    /// changes sent, by run id or serial).
+    pub(super) fn announce_saved(
+        &self,
+        saved: &HashSet<String>,
+        sent: Vec<(String, Map<String, Value>)>,
+        cx: &mut Ctx,
+    ) {
+        for (key, changes) in sent.into_iter().filter(|(k, _)| saved.contains(k)) {
+            if self.is_unit() {
+                cx.announce(News::UnitChanged(key));
+            } else {
+                cx.metadata_set(&key, changes);
+            }
         }
     }
 }

@@ -146,7 +146,7 @@ impl Default for Keymap {
         let form = vec![
             b(KeySpec::plain(K::Enter), Action::Submit, "apply", true),
             b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
-            b(KeySpec::plain(K::Tab), Action::NextField, "next field", true),
+            b(KeySpec::plain(K::Tab), Action::Complete, "complete/next field", true),
             b(KeySpec::plain(K::Down), Action::NextField, "next field", false),
             b(KeySpec::plain(K::BackTab), Action::PrevField, "previous field", true),
             b(KeySpec::plain(K::Up), Action::PrevField, "previous field", false),

@@ -38,6 +38,13 @@ impl RunsPane {
         Ok(())
     }
 
+    /// `rows` as an export's text, with each run's first failure as read this session and its
+    /// disposition (the `[triage] key`).
+    pub(super) fn export_text(&self, rows: &[RunRow], format: Format, cx: &Ctx) -> String {
+        let failure = |r: &RunRow| self.failures.export_text(r);
+        export::rows(rows, format, &export::Extra { key: &cx.shared.triage.key, failure: &failure })
+    }
+
     /// `esc` while exporting: stops it. Whether one was running.
     pub(super) fn cancel_export(&mut self, cx: &mut Ctx) -> bool {
         let Some(e) = self.exporting.take() else { return false };
@@ -62,7 +69,7 @@ impl RunsPane {
                     let n = e.rows.iter().filter(|r| !r.id.is_empty() && r.problem.is_none());
                     let n = n.count();
                     let pending = Pending {
-                        content: export::rows(&e.rows, e.format),
+                        content: self.export_text(&e.rows, e.format, cx),
                         what: format!("{n} run{} (every match)", if n == 1 { "" } else { "s" }),
                         path: e.path,
                     };

@@ -36,6 +36,30 @@ impl FailureColumn {
         Some(self.cells.get(&row.id).unwrap_or(&FailureCell::Loading))
     }
 
+    /// The first failure of `row` as an export writes it (`Power-on › rail_3v3 (3.198 < 3.2)`):
+    /// `None` for a run that did not fail or whose run was not read this session.
+    pub fn export_text(&self, row: &RunRow) -> Option<String> {
+        match self.cell(row)? {
+            FailureCell::Ready(Some(f)) => {
+                let mut t = f.phase.clone();
+                if let Some(m) = &f.measurement {
+                    t = format!("{t} › {m}");
+                }
+                if let Some(a) = &f.against {
+                    t = format!("{t} ({a})");
+                }
+                Some(t)
+            }
+            FailureCell::Ready(None) => Some("no failing step".into()),
+            FailureCell::Loading | FailureCell::Failed => None,
+        }
+    }
+
+    /// A run's first failure read elsewhere (the triage queue's run).
+    pub(crate) fn learn(&mut self, run_id: &str, failure: &Option<FirstFailure>) {
+        self.cells.insert(run_id.into(), FailureCell::Ready(failure.clone()));
+    }
+
     /// Asks for the failing runs on screen not known yet, when the screen is wide enough and
     /// no batch is on its way.
     pub(crate) fn tick(&mut self, list: &ListState, cx: &mut Ctx) {

@@ -1,6 +1,7 @@
 //! One view's list of runs: loaded rows, selection and scroll, paging, sorting, refresh and
 //! live mode.
 
+use serde_json::Value;
 use std::collections::HashSet;
 
 use crate::model::Zone;
@@ -119,6 +120,11 @@ impl Default for ListState {
 }
 
 impl ListState {
+    /// A run's metadata as just saved on the server (`null` removed a key).
+    pub(crate) fn set_meta(&mut self, run_id: &str, changes: &serde_json::Map<String, Value>) {
+        self.rows.iter_mut().filter(|r| &*r.id == run_id).for_each(|r| r.set_meta(changes));
+    }
+
     pub fn selected_row(&self) -> Option<&RunRow> {
         self.rows.get(self.selected)
     }

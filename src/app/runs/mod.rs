@@ -209,10 +209,7 @@ impl Component for RunsPane {
                 let bar = super::filter::FilterPane::open(&self.list.query);
                 return Outcome::Push(Pane::Filter(Box::new(bar)));
             }
-            Action::Form => {
-                let form = super::form::FormPane::from_query(&self.list.query);
-                return Outcome::Push(Pane::Form(Box::new(form)));
-            }
+            Action::Form => return self.open_form(&self.list.query.clone(), cx),
             Action::RestoreView => self.restore_view(cx),
             Action::ClearFilter if !self.list.query.is_empty() => {
                 self.list.query = Default::default();
@@ -328,6 +325,7 @@ impl Component for RunsPane {
                 self.list.query = *q;
                 self.request(Pending::First, cx);
             }
+            Reply::Form(q) => return self.open_form(&q, cx),
             Reply::Command(input) => {
                 if let Err(e) = self.run_command(input.value(), cx) {
                     let bar = super::command::CommandPane { input, error: Some(e) };
@@ -363,6 +361,11 @@ impl Component for RunsPane {
     fn on_news(&mut self, news: &News, cx: &mut Ctx) -> Outcome {
         match news {
             News::Deleted(ids) => self.deleted(ids),
+            News::MetadataSet { run_id, changes } => {
+                let background = self.views.iter_mut().filter_map(|v| v.saved.as_mut());
+                background.chain([&mut self.list]).for_each(|l| l.set_meta(run_id, changes));
+            }
+            News::FirstFailure { run_id, failure } => self.failures.learn(run_id, failure),
             News::ViewsSaved(r) => self.views_saved(r.clone(), cx),
             News::Exported { path, written } => {
                 return super::export::Pending::answered(&mut self.export, path, written, cx)

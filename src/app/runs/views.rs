@@ -228,7 +228,7 @@ impl RunsPane {
                 let n = rows.iter().filter(|r| !r.id.is_empty() && r.problem.is_none()).count();
                 let pending = super::super::export::Pending {
                     path: super::super::export::expand(arg),
-                    content: super::super::export::rows(rows, format),
+                    content: self.export_text(rows, format, cx),
                     what: format!(
                         "{n} run{}{}",
                         if n == 1 { "" } else { "s" },

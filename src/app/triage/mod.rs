@@ -148,6 +148,9 @@ impl TriagePane {
             cx.flash("the run is still loading");
             return false;
         };
+        // Its first failure, for the list's column and the exports of the triage's outcome.
+        let failure = crate::model::FirstFailure::of(&l.run);
+        cx.announce(News::FirstFailure { run_id: item.run_id.clone(), failure });
         let key = &self.settings.key;
         let before = l.run.summary.metadata.as_ref().and_then(|m| m.get(key)).cloned();
         let mut changes = Map::new();
@@ -172,16 +175,15 @@ impl TriagePane {
                 let keys = vec![(self.settings.key.clone(), s.before, Some(s.value.clone()))];
                 let target = s.target.clone();
                 super::undo::record(cx, Undo { what, runs: vec![UndoRun { target, keys }] });
-                cx.changed(&s.target.run_id);
+                let set = Map::from_iter([(self.settings.key.clone(), s.value.clone())]);
+                cx.metadata_set(&s.target.run_id, set);
                 None
             }
             // Offline: kept in the outbox, shown as recorded (pending), and on to the next.
             Err(e) if e.is_offline() => {
                 let changes = Map::from_iter([(self.settings.key.clone(), s.value.clone())]);
                 cx.keep_in_outbox(s.target.clone(), changes);
-                cx.flash(format!(
-                    "offline: the triage of {serial} is kept in the outbox (:outbox)"
-                ));
+                cx.flash(format!("offline: the triage of {serial} waits in the outbox"));
                 None
             }
             Err(e) => Some(e),
