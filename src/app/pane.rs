@@ -118,10 +118,10 @@ pub(crate) enum News {
     Exported { path: String, written: super::export::Written },
 }
 
-/// A pane's only way out: request ids, worker requests and other effects, flashes, news.
 /// What the footer says where copying cannot work.
 pub(crate) const NO_COPY: &str = "copy is not available in this console (Windows Terminal has it)";
 
+/// A pane's only way out: request ids, worker requests and other effects, flashes, news.
 pub(crate) struct Ctx<'a> {
     pub(crate) shared: &'a mut Shared,
     effects: &'a mut Vec<Effect>,

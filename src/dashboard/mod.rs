@@ -145,8 +145,8 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
     let _guard = terminal::Guard;
     let channels = Channels { worker: worker_tx, answers: resp_rx, files, filed: files_rx };
     let result = event_loop(&mut term, &mut app, channels, before_frame).await;
-    // Whatever ended the loop but `q` keeps unsaved edits: a signal, the terminal gone (under
-    // Wine a closed pty is no CTRL_CLOSE_EVENT: the console's input fails), an error.
+    // Whatever ended the loop but `q` keeps unsaved edits: a signal, the end of the terminal's
+    // input, an error (such as a terminal that went away).
     let ended_by = match &result {
         Ok(Ended::Quit) => None,
         Ok(Ended::Signal(what)) => Some(*what),
