@@ -159,6 +159,19 @@ pub fn alert(bell: bool, reverse: bool) -> io::Result<()> {
     out.flush()
 }
 
+/// Whether the terminal can take OSC 52, from `WT_SESSION` (which Windows Terminal sets):
+/// everywhere but Windows yes (terminals that ignore it do so harmlessly, and over SSH the
+/// far terminal decides); on Windows only in Windows Terminal, since the old console window
+/// (conhost) drops the sequence without a word.
+pub(crate) fn copy_available(windows: bool, wt_session: Option<&str>) -> bool {
+    !windows || wt_session.is_some_and(|v| !v.is_empty())
+}
+
+/// `copy_available` for this process.
+pub fn can_copy() -> bool {
+    copy_available(cfg!(windows), std::env::var("WT_SESSION").ok().as_deref())
+}
+
 pub fn copy(text: &str) -> io::Result<()> {
     let mut out = io::stdout();
     out.write_all(osc52(text, Multiplexer::from_env()).as_bytes())?;
@@ -201,6 +214,14 @@ mod tests {
         for piece in got.split("\x1bP").skip(1) {
             assert!(piece.len() <= SCREEN_CHUNK + 12, "{piece:?}");
         }
+    }
+
+    #[test]
+    fn on_windows_only_windows_terminal_can_copy() {
+        assert!(copy_available(false, None), "Unix: always (the terminal decides)");
+        assert!(copy_available(true, Some("5c5d4b0c-0f4e-4d9b-8a5e-1c2b3d4e5f60")));
+        assert!(!copy_available(true, None), "the old console");
+        assert!(!copy_available(true, Some("")));
     }
 
     #[test]

@@ -365,6 +365,30 @@ fn o_opens_the_run_in_a_browser_or_copies_its_link_where_there_is_none() {
     assert!(app.update(key('o'), NOW).contains(&Effect::Open(link)));
 }
 
+/// The old Windows console drops OSC 52 silently: there y, Y and o (without a browser) say so
+/// and show the text instead of claiming a copy.
+#[test]
+fn where_the_console_cannot_copy_y_and_o_say_so_and_show_the_text() {
+    let mut app = loaded();
+    app.shared.session.demo = false;
+    app.shared.can_copy = false;
+    app.update(key('j'), NOW);
+    assert_eq!(app.update(key('y'), NOW), vec![], "no clipboard sequence sent");
+    let flash = app.flash().expect("a footer message");
+    assert!(flash.contains("copy is not available in this console"), "{flash}");
+    assert!(flash.contains("run-000001") && !flash.contains("copied"), "{flash}");
+    let link = "http://127.0.0.1:3000/runs/run-000001";
+    assert_eq!(app.update(key('Y'), NOW), vec![]);
+    assert!(app.flash().is_some_and(|f| f.contains(link) && f.contains("not available")));
+    // No browser (an SSH session) and no clipboard: the link is on the footer to read.
+    assert_eq!(app.update(key('o'), NOW), vec![]);
+    let flash = app.flash().expect("a footer message");
+    assert!(flash.contains("no browser here") && flash.contains(link), "{flash}");
+    // A browser still opens.
+    app.shared.can_open_browser = true;
+    assert_eq!(app.update(key('o'), NOW), vec![Effect::Open(link.into())]);
+}
+
 /// Windows reports every key twice, pressed and released; only the press acts.
 #[test]
 fn a_released_or_repeated_key_does_nothing_only_the_press_acts() {

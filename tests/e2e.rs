@@ -268,6 +268,55 @@ async fn sighup_restores_the_terminal() {
     .expect("tui test");
 }
 
+/// `o` hands the run's link to the desktop's opener as one argument, `&` and all: no shell
+/// re-parses it (issue 30; `dist/build-windows` checks the same of tofui.exe under Wine).
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn o_hands_a_link_with_an_ampersand_to_the_opener_whole() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = server(5).await;
+    let url = s.running.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let dir = tempfile::tempdir().expect("dir");
+        let opened = dir.path().join("opened");
+        // A stand-in for the desktop's xdg-open: one line per argument it was given.
+        let opener = dir.path().join("xdg-open");
+        let script = format!("#!/bin/sh\nprintf '%s\\n' \"$@\" >>'{}'\n", opened.display());
+        std::fs::write(&opener, script).expect("opener");
+        std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let config = dir.path().join("config.toml");
+        std::fs::write(
+            &config,
+            "run_url = \"https://tp.example/runs/{id}?tab=phases&from=tofui\"\n",
+        )
+        .expect("config");
+        let path =
+            format!("{}:{}", dir.path().display(), std::env::var("PATH").unwrap_or_default());
+        let config = config.to_string_lossy().to_string();
+        let env = [("PATH", path.as_str()), ("DISPLAY", ":99"), ("TOFUI_CONFIG", config.as_str())];
+        let mut t = Tui::start_env(&url, USER_KEY, &[], &env);
+        t.wait_for("rows", |s| s.contains("SN-") && position(s).is_some());
+        t.send("o");
+        let t0 = Instant::now();
+        while !std::fs::read_to_string(&opened).is_ok_and(|o| !o.is_empty()) {
+            assert!(t0.elapsed() < Duration::from_secs(10), "the opener was not started");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let got = std::fs::read_to_string(&opened).expect("opened");
+        let lines: Vec<&str> = got.lines().collect();
+        assert_eq!(lines.len(), 1, "one argument: {got:?}");
+        let id = lines[0]
+            .strip_prefix("https://tp.example/runs/")
+            .and_then(|rest| rest.strip_suffix("?tab=phases&from=tofui"))
+            .unwrap_or_else(|| panic!("the link cut or changed: {got:?}"));
+        assert!(!id.is_empty() && !id.contains(['/', '?', '&']), "{got:?}");
+        t.send("q");
+        assert!(t.wait_exit().success());
+    })
+    .await
+    .expect("tui test");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rejected_key_is_explained_not_a_stack_trace() {
     let s = server(5).await;

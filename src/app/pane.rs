@@ -126,6 +126,9 @@ pub(crate) enum News {
     Exported { path: String, written: super::export::Written },
 }
 
+/// What the footer says where copying cannot work.
+pub(crate) const NO_COPY: &str = "copy is not available in this console (Windows Terminal has it)";
+
 /// A pane's only way out: request ids, worker requests and other effects, flashes, news.
 pub(crate) struct Ctx<'a> {
     pub(crate) shared: &'a mut Shared,
@@ -217,9 +220,11 @@ impl<'a> Ctx<'a> {
         if self.shared.can_open_browser {
             self.flash(format!("opening {link}"));
             self.effect(Effect::Open(link));
-        } else {
+        } else if self.shared.can_copy {
             self.flash(format!("no browser here (an SSH session?): copied the link {link}"));
             self.effect(Effect::Copy(link));
+        } else {
+            self.flash(format!("no browser here, and {NO_COPY}: {link}"));
         }
     }
 
@@ -232,8 +237,19 @@ impl<'a> Ctx<'a> {
             (true, false) => (self.shared.run_link(run_id), "link"),
             (true, true) => (self.shared.api_link(run_id), "API link (the demo has no web pages)"),
         };
-        self.flash(format!("copied {what}: {text}"));
-        self.effect(Effect::Copy(text));
+        self.copy(what, text);
+    }
+
+    /// `text` to the clipboard (OSC 52), the footer saying so; where the terminal has no
+    /// clipboard sequence (the old Windows console), the footer says that instead and shows
+    /// `text`, so nothing happens silently.
+    pub(crate) fn copy(&mut self, what: &str, text: String) {
+        if self.shared.can_copy {
+            self.flash(format!("copied {what}: {text}"));
+            self.effect(Effect::Copy(text));
+        } else {
+            self.flash(format!("{NO_COPY}: {what} {text}"));
+        }
     }
 
     /// Refuses a mutation in read-only mode, saying so.

@@ -57,6 +57,8 @@ pub struct Shared {
     pub start_dir: String,
     /// A web browser can be started here (a desktop session, not a bare SSH login).
     pub can_open_browser: bool,
+    /// The terminal takes OSC 52 (everywhere but the old Windows console).
+    pub can_copy: bool,
     /// `--serial SN`: the unit view opens at start.
     pub start_serial: Option<String>,
     /// Runs fetched (and being fetched ahead), with their logs.
@@ -102,6 +104,7 @@ impl Shared {
             start_dir: String::new(),
             start_serial: None,
             can_open_browser: false,
+            can_copy: true,
             runs: RunStore::default(),
             downloads: Vec::new(),
             alert: Default::default(),

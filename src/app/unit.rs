@@ -245,9 +245,7 @@ impl Component for UnitPane {
             Action::Compare => return self.compare(cx),
             Action::EditUnit | Action::UploadUnit => return self.change(a, cx),
             Action::CopyId => {
-                let serial = self.serial.clone();
-                cx.flash(format!("copied serial: {serial}"));
-                cx.effect(super::Effect::Copy(serial));
+                cx.copy("serial", self.serial.clone());
             }
             _ => {}
         }

@@ -1,18 +1,8 @@
-//! Opening a link in the web browser: the platform's opener, started detached with no
-//! terminal attached (its output would draw over the dashboard).
-
-use std::process::{Command, Stdio};
-
-/// The program that opens a link here.
-fn opener() -> (&'static str, &'static [&'static str]) {
-    if cfg!(target_os = "macos") {
-        ("open", &[])
-    } else if cfg!(windows) {
-        ("cmd", &["/C", "start", ""])
-    } else {
-        ("xdg-open", &[])
-    }
-}
+//! Opening a link in the web browser, through the `open` crate: `xdg-open` (then gio, …) on
+//! Linux and the BSDs, `open` on macOS, and on Windows PowerShell's `Start-Process` with the
+//! link passed in an environment variable (Explorer after it; under Wine, winebrowser), so no
+//! shell re-parses it: a link with `&` arrives whole (`cmd /C start` cut it there). Started
+//! detached, with no terminal attached (its output would draw over the dashboard).
 
 /// Whether a browser can be shown: on Linux and the BSDs only in a graphical session (an SSH
 /// login to a line PC has neither `DISPLAY` nor `WAYLAND_DISPLAY`).
@@ -24,15 +14,12 @@ pub(crate) fn available() -> bool {
     set("DISPLAY") || set("WAYLAND_DISPLAY")
 }
 
-pub(crate) fn open(url: &str) -> std::io::Result<()> {
-    let (program, args) = opener();
-    Command::new(program)
-        .args(args)
-        .arg(url)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        // Reaped when it ends, so no zombie is left behind.
-        .map(|mut child| drop(std::thread::spawn(move || child.wait())))
+/// Opens `url` from a thread of its own: the crate waits a moment for each launcher to fail
+/// before trying the next, which the event loop must not. A failure goes to the log.
+pub(crate) fn open(url: String) {
+    std::thread::spawn(move || {
+        if let Err(e) = open::that_detached(&url) {
+            tracing::warn!("cannot open the browser: {e}");
+        }
+    });
 }

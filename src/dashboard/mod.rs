@@ -6,6 +6,8 @@
 mod browser;
 pub mod cache;
 mod connect;
+#[cfg(windows)]
+mod endsession;
 mod files;
 mod recovery;
 mod signals;
@@ -139,6 +141,7 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
     }
     app.shared.start_serial = cli.serial.clone();
     app.shared.can_open_browser = browser::available();
+    app.shared.can_copy = terminal::can_copy();
     let (resp_tx, resp_rx) = unbounded_channel();
     let cache = cache::open(&cli, settings, &conn);
     let worker_tx = client.map(|c| worker::spawn_with_cache(c, cache, resp_tx));
@@ -149,18 +152,24 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
     let _guard = terminal::Guard;
     let channels = Channels { worker: worker_tx, answers: resp_rx, files, filed: files_rx };
     let result = event_loop(&mut term, &mut app, channels, before_frame).await;
-    if let Ok(Ended::Signal) = result
-        && let Some(r) = app.recovery(&instance)
-    {
-        match recovery::write(&recovery_path, &r) {
-            Ok(()) => tracing::info!(
-                "a signal ended tofui with unsaved edits ({}); kept in {}",
+    // Whatever ended the loop but `q` keeps unsaved edits: a signal, the end of the terminal's
+    // input, an error (such as a terminal that went away).
+    let ended_by = match &result {
+        Ok(Ended::Quit) => None,
+        Ok(Ended::Signal(what)) => Some(*what),
+        Err(_) => Some("an error"),
+    };
+    if let Some(what) = ended_by {
+        match app.recovery(&instance).map(|r| (recovery::write(&recovery_path, &r), r)) {
+            None => tracing::info!("{what} ended tofui (no unsaved edits)"),
+            Some((Ok(()), r)) => tracing::info!(
+                "{what} ended tofui with unsaved edits ({}); kept in {}",
                 r.describe(),
                 recovery_path.display()
             ),
-            Err(e) => tracing::error!(
-                "a signal ended tofui with unsaved edits that could not be kept: {e}"
-            ),
+            Some((Err(e), _)) => {
+                tracing::error!("{what} ended tofui with unsaved edits that could not be kept: {e}")
+            }
         }
     }
     drop(_guard);
@@ -172,10 +181,11 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
 
 /// How the event loop ended.
 enum Ended {
-    /// `q`, or the terminal went away.
+    /// `q`.
     Quit,
-    /// SIGHUP or SIGTERM.
-    Signal,
+    /// SIGHUP or SIGTERM; on Windows the console window closed, logoff or shutdown; or the
+    /// terminal's input ended (named for the log).
+    Signal(&'static str),
 }
 
 /// What the loop talks to: the fetch worker and the file worker, each both ways.
@@ -217,11 +227,7 @@ async fn event_loop(
                 Effect::Copy(text) => {
                     let _ = terminal::copy(&text);
                 }
-                Effect::Open(url) => {
-                    if let Err(e) = browser::open(&url) {
-                        tracing::warn!("cannot open the browser: {e}");
-                    }
-                }
+                Effect::Open(url) => browser::open(url),
                 Effect::SaveViews(entries) => {
                     let _ = ch.files.send(Job::SaveViews(entries));
                 }
@@ -251,12 +257,12 @@ async fn event_loop(
             ev = events.next() => match ev {
                 Some(Ok(ev)) => pending.push(to_msg(ev)),
                 Some(Err(e)) => return Err(e.into()),
-                None => return Ok(Ended::Quit),
+                None => return Ok(Ended::Signal("the terminal's end of input")),
             },
             Some(resp) = ch.answers.recv() => pending.push(Msg::Worker(resp)),
             Some(msg) = ch.filed.recv() => pending.push(msg),
             _ = tokio::time::sleep(Duration::from_millis(tick)) => pending.push(Msg::Tick),
-            _ = signals.recv() => return Ok(Ended::Signal),
+            what = signals.recv() => return Ok(Ended::Signal(what)),
             _ = tokio::time::sleep_until(unflash.unwrap_or_else(tokio::time::Instant::now)),
                 if unflash.is_some() =>
             {
