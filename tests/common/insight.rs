@@ -3,9 +3,7 @@
 use std::time::Duration;
 
 use tofui::query::RunQuery;
-use tofui::worker::{
-    self, ApiClient, ClientConfig, Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest,
-};
+use tofui::worker::{self, Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest};
 use tokio::sync::mpsc::unbounded_channel;
 
 use super::USER_KEY;
@@ -22,13 +20,7 @@ pub async fn load_with(
     url: &str,
     what: impl FnOnce(Box<ListRequest>) -> Fetch,
 ) -> Vec<WorkerEvent> {
-    let client = ApiClient::new(&ClientConfig {
-        url: url.into(),
-        api_key: USER_KEY.into(),
-        ca_cert: None,
-        timeout: Duration::from_secs(20),
-    })
-    .expect("client");
+    let client = super::api_client(url, USER_KEY, Duration::from_secs(20));
     let (out, mut rx) = unbounded_channel();
     let tx = worker::spawn(client, out);
     let req = ListRequest {
