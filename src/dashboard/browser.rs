@@ -1,19 +1,6 @@
 //! Opening a link in the web browser: the platform's opener, started detached with no
 //! terminal attached (its output would draw over the dashboard).
 
-use std::process::{Command, Stdio};
-
-/// The program that opens a link here.
-fn opener() -> (&'static str, &'static [&'static str]) {
-    if cfg!(target_os = "macos") {
-        ("open", &[])
-    } else if cfg!(windows) {
-        ("cmd", &["/C", "start", ""])
-    } else {
-        ("xdg-open", &[])
-    }
-}
-
 /// Whether a browser can be shown: on Linux and the BSDs only in a graphical session (an SSH
 /// login to a line PC has neither `DISPLAY` nor `WAYLAND_DISPLAY`).
 pub(crate) fn available() -> bool {
@@ -24,15 +11,18 @@ pub(crate) fn available() -> bool {
     set("DISPLAY") || set("WAYLAND_DISPLAY")
 }
 
+/// Opens `url` with the platform's opener (the `open` crate: `xdg-open` and the like, detached
+/// with no terminal attached, as their output would draw over the dashboard; ShellExecuteW on
+/// Windows, so nothing re-parses the link). The crate waits briefly to see a launcher fail, so
+/// it runs off the event loop; a failure is logged.
 pub(crate) fn open(url: &str) -> std::io::Result<()> {
-    let (program, args) = opener();
-    Command::new(program)
-        .args(args)
-        .arg(url)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        // Reaped when it ends, so no zombie is left behind.
-        .map(|mut child| drop(std::thread::spawn(move || child.wait())))
+    let url = url.to_string();
+    std::thread::Builder::new()
+        .name("browser".into())
+        .spawn(move || {
+            if let Err(e) = open::that_detached(&url) {
+                tracing::warn!("cannot open the browser: {e}");
+            }
+        })
+        .map(drop)
 }
