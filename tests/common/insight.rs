@@ -6,8 +6,8 @@ use tofui::query::RunQuery;
 use tofui::worker::{self, Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest};
 use tokio::sync::mpsc::unbounded_channel;
 
-use super::USER_KEY;
 use super::rows::NOW;
+use super::{TestServer, USER_KEY};
 
 /// Every answer the worker gives to a Pareto load of all runs from `url`, up to the last.
 pub async fn load(url: &str) -> Vec<WorkerEvent> {
@@ -61,4 +61,16 @@ pub async fn load_with(
             return events;
         }
     }
+}
+
+/// A server holding the demo factory (`--demo`'s runs, seed 42) up to the tests' `NOW`.
+pub async fn demo() -> TestServer {
+    use chrono::TimeZone;
+    let anchor = chrono::Utc.timestamp_millis_opt(NOW).single().expect("anchor");
+    TestServer::start_with(move |st| {
+        let opts =
+            tofui::server::seed::SeedOptions { runs: tofui::serve::DEMO_RUNS, seed: 42, anchor };
+        tofui::server::seed::seed(st, &opts).expect("seed");
+    })
+    .await
 }

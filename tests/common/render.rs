@@ -16,3 +16,19 @@ pub fn draw(app: &App) -> Terminal<TestBackend> {
 pub fn text(app: &App) -> String {
     draw(app).backend().to_string()
 }
+
+/// Under NO_COLOR nothing on `app`'s screen is coloured (marks are `*` and words instead).
+pub fn assert_no_colour(app: &mut App) {
+    app.shared.no_color = true;
+    let t = draw(app);
+    let buf = t.backend().buffer();
+    for y in 0..app.shared.size.1 {
+        for x in 0..app.shared.size.0 {
+            let c = &buf[(x, y)];
+            assert!(
+                c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset,
+                "colour at {x},{y}"
+            );
+        }
+    }
+}

@@ -7,22 +7,11 @@ use crate::common;
 
 use std::collections::HashSet;
 
-use chrono::{TimeZone, Utc};
 use common::drive::Driven;
+use common::insight::demo;
 use common::rows::NOW;
-use common::*;
 use crossterm::event::KeyCode;
 use tofui::app::App;
-use tofui::server::seed::{SeedOptions, seed};
-
-async fn demo() -> TestServer {
-    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    TestServer::start_with(move |st| {
-        let opts = SeedOptions { runs: tofui::serve::DEMO_RUNS, seed: 42, anchor };
-        seed(st, &opts).expect("seed");
-    })
-    .await
-}
 
 const FCT: &str = "proc:\"PCB Functional Test\"";
 

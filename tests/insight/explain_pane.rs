@@ -5,22 +5,12 @@
 
 use crate::common;
 
-use chrono::{TimeZone, Utc};
 use common::drive::Driven;
-use common::rows::NOW;
+use common::insight::demo;
+use common::render::assert_no_colour;
 use common::*;
 use crossterm::event::KeyCode;
 use tofui::app::App;
-use tofui::server::seed::{SeedOptions, seed};
-
-async fn demo() -> TestServer {
-    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    TestServer::start_with(move |st| {
-        let opts = SeedOptions { runs: tofui::serve::DEMO_RUNS, seed: 42, anchor };
-        seed(st, &opts).expect("seed");
-    })
-    .await
-}
 
 fn loaded(a: &App) -> bool {
     a.pareto().is_some_and(|p| !p.loading())
@@ -90,24 +80,6 @@ async fn the_demo_stories_rank_first() {
     assert_eq!(h[0], ("station".to_string(), "Line 2 FCT".to_string()), "{h:?}");
 }
 
-/// Under NO_COLOR nothing on the pane is coloured.
-fn assert_no_colour(d: &mut Driven) {
-    d.app.shared.no_color = true;
-    let (w, h) = d.app.shared.size;
-    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("term");
-    t.draw(|f| tofui::ui::render(&d.app, f)).expect("draw");
-    let buf = t.backend().buffer();
-    for y in 0..h {
-        for x in 0..w {
-            let c = &buf[(x, y)];
-            assert!(
-                c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset,
-                "colour at {x},{y}"
-            );
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn explain_screens() {
     let s = demo().await;
@@ -123,7 +95,7 @@ async fn explain_screens() {
         if h == 48 {
             assert!(screen.contains(&format!(" {second}: ")), "{screen}");
         }
-        assert_no_colour(&mut d);
+        assert_no_colour(&mut d.app);
         d.app.shared.no_color = false;
         d.app.shared.glyphs = tofui::app::Glyphs::Ascii;
         let screen = d.screen();

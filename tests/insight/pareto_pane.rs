@@ -10,11 +10,10 @@ use std::time::Instant;
 
 use crate::common::render::text;
 use chrono::{TimeZone, Utc};
+use common::render::assert_no_colour;
 use common::rows::{NOW, app};
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use serde_json::Value;
 use tofui::app::{App, Effect, Msg};
 use tofui::server::seed::{SeedOptions, seed};
@@ -234,24 +233,6 @@ fn esc_while_loading_cancels() {
     let fx = a.update(Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)), NOW);
     assert!(fx.contains(&Effect::Send(WorkerRequest::Cancel { slot: Slot::Analysis })), "{fx:?}");
     assert!(a.pareto().is_none());
-}
-
-/// Under NO_COLOR nothing on the pane is coloured (the two-way table marks with `*`).
-fn assert_no_colour(app: &mut App) {
-    app.shared.no_color = true;
-    let mut t =
-        Terminal::new(TestBackend::new(app.shared.size.0, app.shared.size.1)).expect("terminal");
-    t.draw(|f| tofui::ui::render(app, f)).expect("draw");
-    let buf = t.backend().buffer();
-    for y in 0..app.shared.size.1 {
-        for x in 0..app.shared.size.0 {
-            let c = &buf[(x, y)];
-            assert!(
-                c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset,
-                "colour at {x},{y}"
-            );
-        }
-    }
 }
 
 /// Counted runs (PASS, FAIL, ERROR, TIMEOUT of production units) per station name.

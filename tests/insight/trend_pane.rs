@@ -5,23 +5,13 @@
 
 use crate::common;
 
-use chrono::{TimeZone, Utc};
 use common::drive::Driven;
-use common::rows::NOW;
+use common::insight::demo;
+use common::render::assert_no_colour;
 use common::*;
 use crossterm::event::KeyCode;
 use tofui::app::App;
 use tofui::app::run::tree::NodeKind;
-use tofui::server::seed::{SeedOptions, seed};
-
-async fn demo() -> TestServer {
-    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    TestServer::start_with(move |st| {
-        let opts = SeedOptions { runs: tofui::serve::DEMO_RUNS, seed: 42, anchor };
-        seed(st, &opts).expect("seed");
-    })
-    .await
-}
 
 fn loaded(a: &App) -> bool {
     a.trend().is_some_and(|t| !t.loading())
@@ -139,23 +129,6 @@ async fn a_measurement_that_is_not_numeric_says_so() {
     assert!(screen.contains("selftest_passed is not numeric"), "{screen}");
 }
 
-fn assert_no_colour(d: &mut Driven) {
-    d.app.shared.no_color = true;
-    let (w, h) = d.app.shared.size;
-    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("term");
-    t.draw(|f| tofui::ui::render(&d.app, f)).expect("draw");
-    let buf = t.backend().buffer();
-    for y in 0..h {
-        for x in 0..w {
-            let c = &buf[(x, y)];
-            assert!(
-                c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset,
-                "colour at {x},{y}"
-            );
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn trend_screens() {
     let s = demo().await;
@@ -171,7 +144,7 @@ async fn trend_screens() {
         for fx in ["FX-11", "FX-12", "FX-21", "FX-22"] {
             assert!(screen.contains(fx), "{fx} in the legend\n{screen}");
         }
-        assert_no_colour(&mut d);
+        assert_no_colour(&mut d.app);
         d.app.shared.no_color = false;
         d.app.shared.glyphs = tofui::app::Glyphs::Ascii;
         let screen = d.screen();

@@ -6,26 +6,15 @@
 use crate::common;
 
 use crate::common::render::text;
-use chrono::{TimeZone, Utc};
 use common::drive::Driven;
+use common::insight::demo;
 use common::rows::{NOW, app};
-use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use tofui::analysis::{CrossTab, Dim, Evidence};
 use tofui::app::{App, Effect, Msg};
-use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{Fetch, WorkerEvent, WorkerRequest, WorkerResponse};
-
-async fn demo() -> TestServer {
-    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    TestServer::start_with(move |st| {
-        let opts = SeedOptions { runs: tofui::serve::DEMO_RUNS, seed: 42, anchor };
-        seed(st, &opts).expect("seed");
-    })
-    .await
-}
 
 fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
