@@ -24,6 +24,7 @@ mod measure;
 mod metadata;
 mod outcome;
 mod pareto;
+pub mod retest;
 mod series;
 mod stats;
 mod ticks;

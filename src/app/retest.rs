@@ -6,8 +6,9 @@
 use super::pane::{Component, Ctx, Outcome};
 use super::scroll::Scroll;
 use super::{Action, Mode, layout};
+use crate::analysis::retest::{RetestRow, Verdict, compare, verdict};
 use crate::api::RunDetail;
-use crate::model::{RetestRow, RunRow, Verdict, compare, verdict};
+use crate::model::RunRow;
 use crate::worker::{ClientError, Fetch, RequestId, Slot, WorkerEvent};
 
 #[derive(Debug, Clone)]

@@ -3,13 +3,11 @@
 //! the network layer owns them, so `ui` never needs `worker` and `worker` never needs `app`.
 
 mod failure;
-mod retest;
 mod rows;
 mod unit;
 mod zone;
 
 pub use failure::FirstFailure;
-pub use retest::{JUST_PAST, RetestRow, Verdict, compare, verdict};
 pub use rows::{Interner, RunRow};
 pub use unit::{TreeUnit, UnitAnswer, UnitData};
 pub use zone::Zone;

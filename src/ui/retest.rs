@@ -12,10 +12,11 @@ use super::Areas;
 use super::format::{absolute_short, spinner};
 use super::text::{fit, pad};
 use super::theme::{Theme, outcome_label};
+use crate::analysis::retest::{JUST_PAST, RetestRow, Verdict};
 use crate::api::RunDetail;
 use crate::app::retest::{RetestLoad, RetestPane};
 use crate::app::{App, layout};
-use crate::model::{JUST_PAST, RetestRow, RunRow, Verdict};
+use crate::model::RunRow;
 
 pub(crate) fn render(app: &App, p: &RetestPane, frame: &mut Frame, areas: &Areas, theme: &Theme) {
     let area = areas.body;

@@ -7,12 +7,12 @@
 //! each failing run read whole instead ([`Task::failures_run_by_run`]), and the pane says so.
 
 use futures::StreamExt;
-use serde_json::value::RawValue;
 
 use super::client::ClientError;
+use super::decode::RawPage;
 use super::{ANALYSIS_CAP, AnalysisFailureRows, IDS_PER_REQUEST, ListRequest, Task, WorkerEvent};
 use crate::api::crossrun::{MeasurementListRequest, Paging, PhaseListRequest, RunScope};
-use crate::api::{ListMeta, Outcome, PhaseOutcome, RunOutcome, RunSummary};
+use crate::api::{Outcome, PhaseOutcome, RunOutcome, RunSummary};
 
 /// Runs per page (the API's largest page).
 pub(super) const PAGE: usize = 100;
@@ -34,14 +34,6 @@ use super::by_time::slices;
 pub(super) type Kept = std::sync::Mutex<AnalysisFailureRows>;
 /// Pages per batch sent to the pane.
 const BATCH: usize = 4;
-
-#[derive(serde::Deserialize)]
-struct RawPage {
-    #[serde(default)]
-    data: Vec<Box<RawValue>>,
-    #[serde(default)]
-    meta: ListMeta,
-}
 
 /// A page's rows, each read on its own (a row that cannot be read is counted, not fatal),
 /// how many could not be read, and whether more pages follow.

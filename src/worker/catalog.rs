@@ -5,11 +5,10 @@
 
 use reqwest::Method;
 use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::client::{ApiClient, ClientError, Report};
-use crate::api::ListMeta;
+use super::decode::RawPage;
 use crate::api::catalog::{
     Batch, Part, ProcedureDetail, Revision, Station, UnitDetail, UnitListRequest, UnitSummary,
     Version,
@@ -27,14 +26,6 @@ pub struct Page<T> {
     pub bad_rows: Vec<String>,
     pub has_more: bool,
     pub next_cursor: Option<i64>,
-}
-
-#[derive(serde::Deserialize)]
-struct RawPage {
-    #[serde(default)]
-    data: Vec<Box<RawValue>>,
-    #[serde(default)]
-    meta: ListMeta,
 }
 
 /// Reads a `{data, meta}` page row by row.

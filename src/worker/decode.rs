@@ -7,12 +7,14 @@ use super::client::ClientError;
 use crate::api::{ListMeta, RunDetail};
 use crate::model::{Interner, RunRow, RunsPage};
 
+/// A `{data, meta}` list page, each row kept raw so that it is read on its own (one bad row
+/// never fails the page): the one shape every list decoder starts from.
 #[derive(serde::Deserialize)]
-struct RawPage {
+pub(super) struct RawPage {
     #[serde(default)]
-    data: Vec<Box<RawValue>>,
+    pub(super) data: Vec<Box<RawValue>>,
     #[serde(default)]
-    meta: ListMeta,
+    pub(super) meta: ListMeta,
 }
 
 /// A named thing from a catalog (procedure, station, user).

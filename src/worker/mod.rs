@@ -165,24 +165,7 @@ impl Task {
             Fetch::FieldValues => self.field_values().await,
             Fetch::Trend { req, target } => self.trend(&req, &target).await,
             Fetch::Download { url, dir, name } => {
-                let (out, id) = (self.out.clone(), self.id);
-                // The first update goes out at once: the bar appears when the file is opened.
-                let mut last = std::time::Instant::now() - Duration::from_secs(1);
-                let progress = move |received, total| {
-                    // At most ~20 updates a second, and always the last one.
-                    if last.elapsed() > Duration::from_millis(50) || Some(received) == total {
-                        last = std::time::Instant::now();
-                        let _ = out.send(WorkerResponse {
-                            id,
-                            event: WorkerEvent::Progress { received, total },
-                        });
-                    }
-                };
-                let progress = std::sync::Mutex::new(progress);
-                let r = download::save(&self.client, &url, &dir, &name, |a, b| {
-                    (progress.lock().unwrap_or_else(|p| p.into_inner()))(a, b)
-                })
-                .await;
+                let r = download::save(&self.client, &url, &dir, &name, self.progress()).await;
                 self.send(WorkerEvent::Saved(r));
             }
             Fetch::UpdateMetadata { run_id, changes } => {
@@ -211,21 +194,26 @@ impl Task {
         }
     }
 
+    /// The one progress throttle of a transfer (download, upload): the first update goes out
+    /// at once (the bar appears when the transfer starts), then at most ~20 a second, and
+    /// always the last one.
+    fn progress(&self) -> impl Fn(u64, Option<u64>) + Send + Sync + 'static {
+        let (out, id) = (self.out.clone(), self.id);
+        let last = std::sync::Mutex::new(None::<std::time::Instant>);
+        move |received, total| {
+            let mut l = last.lock().unwrap_or_else(|p| p.into_inner());
+            if l.is_none_or(|t| t.elapsed() > Duration::from_millis(50)) || Some(received) == total
+            {
+                *l = Some(std::time::Instant::now());
+                let _ = out
+                    .send(WorkerResponse { id, event: WorkerEvent::Progress { received, total } });
+            }
+        }
+    }
+
     /// Uploads `path` to a run or a unit, reporting progress and the outcome.
     async fn upload(&self, owner: upload::Owner<'_>, path: &std::path::Path) {
-        let (out, id) = (self.out.clone(), self.id);
-        let last = std::sync::Mutex::new(std::time::Instant::now() - Duration::from_secs(1));
-        let progress = move |sent: u64, total: Option<u64>| {
-            let mut l = last.lock().unwrap_or_else(|p| p.into_inner());
-            if l.elapsed() > Duration::from_millis(50) || Some(sent) == total {
-                *l = std::time::Instant::now();
-                let _ = out.send(WorkerResponse {
-                    id,
-                    event: WorkerEvent::Progress { received: sent, total },
-                });
-            }
-        };
-        match upload::upload(&self.client, owner, path, progress).await {
+        match upload::upload(&self.client, owner, path, self.progress()).await {
             Ok(att) => self.send(WorkerEvent::Done(Ok(vec![att]))),
             Err((step, error)) => self.send(WorkerEvent::UploadFailed { step, error }),
         }

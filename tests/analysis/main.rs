@@ -9,5 +9,4 @@ mod measure;
 mod pareto;
 mod support;
 mod ticks;
-mod timing;
 mod yields;

@@ -4,10 +4,8 @@
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use tofui::app::{App, Effect, Msg};
-use tofui::worker::{self, ApiClient, ClientConfig, WorkerRequest, WorkerResponse};
+use tofui::worker::{self, WorkerRequest, WorkerResponse};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use super::rows::{NOW, app};
@@ -22,13 +20,7 @@ pub struct Driven {
 impl Driven {
     /// A `w`×`h` app over `s`, its first requests sent.
     pub fn start(s: &TestServer, w: u16, h: u16) -> Driven {
-        let client = ApiClient::new(&ClientConfig {
-            url: s.running.url.clone(),
-            api_key: USER_KEY.into(),
-            ca_cert: None,
-            timeout: Duration::from_secs(20),
-        })
-        .expect("client");
+        let client = super::api_client(&s.running.url, USER_KEY, Duration::from_secs(20));
         let (out, rx) = unbounded_channel();
         let tx = worker::spawn(client, out);
         let mut d = Driven { app: app(w, h), tx, rx };
@@ -81,9 +73,6 @@ impl Driven {
     }
 
     pub fn screen(&self) -> String {
-        let (w, h) = self.app.shared.size;
-        let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-        t.draw(|f| tofui::ui::render(&self.app, f)).expect("draw");
-        t.backend().to_string()
+        super::render::text(&self.app)
     }
 }

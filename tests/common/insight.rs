@@ -3,13 +3,11 @@
 use std::time::Duration;
 
 use tofui::query::RunQuery;
-use tofui::worker::{
-    self, ApiClient, ClientConfig, Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest,
-};
+use tofui::worker::{self, Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest};
 use tokio::sync::mpsc::unbounded_channel;
 
-use super::USER_KEY;
 use super::rows::NOW;
+use super::{TestServer, USER_KEY};
 
 /// Every answer the worker gives to a Pareto load of all runs from `url`, up to the last.
 pub async fn load(url: &str) -> Vec<WorkerEvent> {
@@ -22,13 +20,7 @@ pub async fn load_with(
     url: &str,
     what: impl FnOnce(Box<ListRequest>) -> Fetch,
 ) -> Vec<WorkerEvent> {
-    let client = ApiClient::new(&ClientConfig {
-        url: url.into(),
-        api_key: USER_KEY.into(),
-        ca_cert: None,
-        timeout: Duration::from_secs(20),
-    })
-    .expect("client");
+    let client = super::api_client(url, USER_KEY, Duration::from_secs(20));
     let (out, mut rx) = unbounded_channel();
     let tx = worker::spawn(client, out);
     let req = ListRequest {
@@ -69,4 +61,16 @@ pub async fn load_with(
             return events;
         }
     }
+}
+
+/// A server holding the demo factory (`--demo`'s runs, seed 42) up to the tests' `NOW`.
+pub async fn demo() -> TestServer {
+    use chrono::TimeZone;
+    let anchor = chrono::Utc.timestamp_millis_opt(NOW).single().expect("anchor");
+    TestServer::start_with(move |st| {
+        let opts =
+            tofui::server::seed::SeedOptions { runs: tofui::serve::DEMO_RUNS, seed: 42, anchor };
+        tofui::server::seed::seed(st, &opts).expect("seed");
+    })
+    .await
 }

@@ -7,6 +7,8 @@ pub mod guarded;
 pub mod insight;
 pub mod meta_server;
 pub mod netsim;
+pub mod pty;
+pub mod render;
 pub mod rows;
 pub mod run_fixture;
 
@@ -79,4 +81,15 @@ impl TestServer {
 
 pub fn client(url: &str, key: &str) -> TofuPilot {
     TofuPilot::with_config(ClientConfig::new(key).base_url(format!("{url}/api")).max_retries(0))
+}
+
+/// The dashboard's own API client (the worker's) for `url` with `key`: the one builder.
+pub fn api_client(url: &str, key: &str, timeout: std::time::Duration) -> tofui::worker::ApiClient {
+    tofui::worker::ApiClient::new(&tofui::worker::ClientConfig {
+        url: url.into(),
+        api_key: key.into(),
+        ca_cert: None,
+        timeout,
+    })
+    .expect("client")
 }

@@ -2,11 +2,10 @@
 #![allow(dead_code)]
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use tofui::app::{App, Effect, Mode, Msg};
 use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 
+pub use crate::common::render::text as screen;
 use crate::common::rows::*;
 use crate::common::run_fixture;
 
@@ -55,13 +54,6 @@ pub fn editor_with(app: &mut App, meta: serde_json::Value) {
 
 pub fn answer(app: &mut App, id: u64, event: WorkerEvent) -> Vec<Effect> {
     app.update(Msg::Worker(WorkerResponse { id, event }), NOW)
-}
-
-pub fn screen(app: &App) -> String {
-    let (w, h) = app.shared.size;
-    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    t.draw(|f| tofui::ui::render(app, f)).expect("draw");
-    t.backend().to_string()
 }
 
 /// A `w`×`h` app listing `n` made-up runs.

@@ -1,0 +1,104 @@
+//! `:export FILE` (issue 17): the runs list as filtered and sorted, and the open run, to CSV or
+//! JSON; an existing file is written over only after a yes.
+
+use crate::common;
+
+use common::rows::*;
+use common::run_fixture;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tofui::app::export::Written;
+use tofui::app::{App, Effect, Msg};
+use tofui::worker::{WorkerEvent, WorkerResponse};
+
+fn press(app: &mut App, keys: &str) -> Vec<Effect> {
+    keys.chars()
+        .flat_map(|c| {
+            let code = match c {
+                '\n' => KeyCode::Enter,
+                c => KeyCode::Char(c),
+            };
+            app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), NOW)
+        })
+        .collect()
+}
+
+fn export_of(fx: &[Effect]) -> Option<(String, String, bool)> {
+    fx.iter().find_map(|e| match e {
+        Effect::Export { path, content, overwrite } => {
+            Some((path.clone(), content.clone(), *overwrite))
+        }
+        _ => None,
+    })
+}
+
+fn listed() -> App {
+    let mut app = app(120, 40);
+    let (id, _) = list_request(&app.start()).expect("list");
+    let mut p = page(0..30, false);
+    p.rows[3].serial = "SN,\"odd\"".into();
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(p)) }), NOW);
+    app
+}
+
+#[test]
+fn the_list_exports_as_shown_and_asks_before_writing_over_a_file() {
+    let mut app = listed();
+    let (path, csv, overwrite) =
+        export_of(&press(&mut app, ":export /tmp/x/runs.csv\n")).expect("export asked");
+    assert_eq!((path.as_str(), overwrite), ("/tmp/x/runs.csv", false));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 31, "a header and the 30 rows");
+    assert!(lines[0].starts_with("id,outcome,started_at,duration_s,serial_number"));
+    let ids: Vec<&str> = lines[1..].iter().map(|l| l.split(',').next().unwrap()).collect();
+    let want: Vec<String> = app.list().rows.iter().map(|r| r.id.to_string()).collect();
+    assert_eq!(ids, want, "in the list's order");
+    assert!(lines[4].contains("\"SN,\"\"odd\"\"\""), "quoted: {}", lines[4]);
+    // The file is taken: asked, and `n` leaves it.
+    app.update(Msg::Exported { path: path.clone(), written: Written::Exists }, NOW);
+    assert_eq!(app.mode(), tofui::app::Mode::Ask);
+    assert!(export_of(&press(&mut app, "n")).is_none());
+    // Again, and `y` writes over it.
+    press(&mut app, ":export /tmp/x/runs.csv\n");
+    app.update(Msg::Exported { path: path.clone(), written: Written::Exists }, NOW);
+    let (_, again, overwrite) = export_of(&press(&mut app, "y")).expect("written over");
+    assert!(overwrite && again == csv);
+    app.update(Msg::Exported { path, written: Written::Done }, NOW);
+    assert_eq!(app.flash(), Some("exported 30 runs to /tmp/x/runs.csv"));
+    // A name without .csv or .json is refused on the line.
+    assert!(export_of(&press(&mut app, ":export runs.txt\n")).is_none());
+    assert!(app.command().and_then(|c| c.error.clone()).is_some_and(|e| e.contains(".csv")));
+}
+
+#[test]
+fn the_open_run_exports_its_measurements_or_itself() {
+    let mut app = app(120, 40);
+    let (id, _) = list_request(&app.start()).expect("list");
+    app.update(
+        Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page(0..3, false))) }),
+        NOW,
+    );
+    let fx = press(&mut app, "\n");
+    let id = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Send(tofui::worker::WorkerRequest::Fetch { id, .. }) => Some(*id),
+            _ => None,
+        })
+        .expect("run fetch");
+    let run = run_fixture::run();
+    let measurements: usize = run.phases.iter().flatten().map(|p| p.measurements.len()).sum();
+    app.update(
+        Msg::Worker(WorkerResponse {
+            id,
+            event: WorkerEvent::Run { run: Ok(Box::new(run.clone())), logs_follow: false },
+        }),
+        NOW,
+    );
+    let (_, csv, _) = export_of(&press(&mut app, ":export m.csv\n")).expect("csv");
+    assert_eq!(csv.lines().count(), measurements + 1, "one line per measurement");
+    assert!(csv.lines().next().unwrap().contains("measurement,outcome,value,units"));
+    let (_, json, _) = export_of(&press(&mut app, ":export run.json\n")).expect("json");
+    let back: tofui::api::RunDetail = serde_json::from_str(&json).expect("the run as JSON");
+    assert_eq!(back.summary.id, run.summary.id);
+    assert_eq!(back.phases, run.phases);
+}

@@ -1,0 +1,185 @@
+//! Incremental insight (issue 26): a pane loaded through the local cache gets exactly what a
+//! full load from the server gets — after runs were added (new, and uploaded late with an old
+//! start), deleted, and with a widened window — while reading far less over the link.
+
+use crate::common;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DurationRound, TimeDelta, Utc};
+use common::netsim::{Link, LinkSim};
+use common::*;
+use serde_json::json;
+use tofui::cache::Cache;
+use tofui::server::seed::{SeedOptions, seed};
+use tofui::worker::{
+    ApiClient, Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest, spawn_with_cache,
+};
+
+/// What a Pareto pane was given: its runs (in no order: the facts take them in any; a run
+/// given twice would fail the load), the failing rows of those runs,
+/// whether it was told more exist, and whether it was told the runs are the cache's.
+#[derive(Debug, PartialEq)]
+struct Loaded {
+    runs: BTreeSet<String>,
+    failures: BTreeSet<String>,
+    capped: bool,
+    offline: bool,
+}
+
+fn api(url: &str) -> ApiClient {
+    api_client(url, USER_KEY, Duration::from_secs(20)).compressing()
+}
+
+/// A Pareto load of `filter` through the worker (with `cache`, or none: a full load).
+async fn load(url: &str, cache: Option<Arc<Cache>>, filter: &str) -> Loaded {
+    let (out, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let worker = spawn_with_cache(api(url), cache, out);
+    let req = ListRequest {
+        query: tofui::query::parse(filter).expect("filter"),
+        sort_by: tofui::api::SortBy::StartedAt,
+        sort_order: tofui::api::SortOrder::Desc,
+        cursor: None,
+        limit: 100,
+        now_ms: Utc::now().timestamp_millis(),
+        tz: tofui::model::Zone::Fixed(chrono::FixedOffset::east_opt(0).expect("utc")),
+        created_after_ms: None,
+    };
+    let fetch = Fetch::Analysis { req: Box::new(req), failures: true };
+    worker.send(WorkerRequest::Fetch { id: 1, slot: Slot::Analysis, fetch }).expect("sent");
+    let mut got =
+        Loaded { runs: BTreeSet::new(), failures: BTreeSet::new(), capped: false, offline: false };
+    let mut rows = Vec::new();
+    loop {
+        let r = tokio::time::timeout(Duration::from_secs(60), rx.recv())
+            .await
+            .expect("an answer in time")
+            .expect("the worker answers");
+        match r.event {
+            WorkerEvent::AnalysisRuns { rows: runs, capped, .. } => {
+                for r in runs.expect("runs") {
+                    assert!(got.runs.insert(r.id.clone()), "{} given twice", r.id);
+                }
+                got.capped |= capped;
+            }
+            WorkerEvent::AnalysisCached { .. } => got.offline = true,
+            WorkerEvent::AnalysisFailures { rows: r, done } => {
+                let r = r.expect("failing rows");
+                rows.extend(r.phases.into_iter().map(|p| (p.run_id, format!("p{}", p.id))));
+                rows.extend(r.measurements.into_iter().map(|m| (m.run_id, format!("m{}", m.id))));
+                if done {
+                    break;
+                }
+            }
+            WorkerEvent::Retrying { .. } => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    // The pane counts the rows of its runs only (the lists may bring others').
+    let runs: BTreeSet<&String> = got.runs.iter().collect();
+    got.failures = rows.into_iter().filter(|(r, _)| runs.contains(r)).map(|(_, id)| id).collect();
+    got
+}
+
+async fn seeded() -> TestServer {
+    let anchor = Utc::now().duration_trunc(TimeDelta::hours(1)).expect("hour");
+    TestServer::start_with(move |st| {
+        seed(st, &SeedOptions { runs: 1_500, seed: 5, anchor }).expect("seed");
+    })
+    .await
+}
+
+/// A failing run of `procedure` started `days_ago`, created now.
+async fn add_failing_run(s: &TestServer, procedure: &str, days_ago: i64, serial: &str) -> String {
+    let t0 = Utc::now() - TimeDelta::days(days_ago);
+    let at = |s: i64| (t0 + TimeDelta::seconds(s)).to_rfc3339();
+    let body = json!({"outcome": "FAIL", "procedure_id": procedure, "started_at": at(0),
+        "ended_at": at(30), "serial_number": serial, "part_number": "PCB-MAIN",
+        "phases": [{"name": "Power", "outcome": "FAIL", "started_at": at(1), "ended_at": at(5),
+            "measurements": [{"name": "rail_3v3", "outcome": "FAIL", "measured_value": 9.0,
+                "units": "V", "validators": [{"operator": "<=", "expected_value": 3.4}]}]}]});
+    let (status, created) = s.call(reqwest::Method::POST, "/runs", Some(&body.to_string())).await;
+    assert_eq!(status, 200, "{created}");
+    created["id"].as_str().expect("id").to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn incremental_insight_equals_a_full_load_after_changes_and_a_wider_window() {
+    let s = seeded().await;
+    let link = LinkSim::start(&s.running.url, Link::LOOPBACK).await;
+    let url = link.url();
+    let dir = tempfile::tempdir().expect("dir");
+    let cache = Arc::new(Cache::open(&dir.path().join("c.sqlite3"), 1 << 30).expect("cache"));
+    let window = "since:20d";
+
+    // Cold: through the cache, as a full load.
+    let down = link.traffic.down();
+    let first = load(&url, Some(cache.clone()), window).await;
+    let full_bytes = link.traffic.down() - down;
+    assert!(first.runs.len() > 800, "{} runs in the window", first.runs.len());
+    assert!(!first.failures.is_empty());
+    assert_eq!(first, load(&url, None, window).await, "cold through the cache = full");
+
+    // Reopened with nothing new: the same answer, for a fraction of the bytes.
+    let down = link.traffic.down();
+    let again = load(&url, Some(cache.clone()), window).await;
+    let warm_bytes = link.traffic.down() - down;
+    assert_eq!(again, first);
+    assert!(warm_bytes * 20 < full_bytes, "warm {warm_bytes} B against cold {full_bytes} B");
+
+    // Changes on the server: two new failing runs (one uploaded late, started 5 days ago),
+    // three runs deleted (one of them failing).
+    let (_, page) = s.get("/runs?limit=100&outcomes=FAIL").await;
+    let rows = page["data"].as_array().expect("rows");
+    let procedure = rows[0]["procedure"]["id"].as_str().expect("procedure").to_string();
+    let new_now = add_failing_run(&s, &procedure, 0, "SN-NEW-1").await;
+    let new_late = add_failing_run(&s, &procedure, 5, "SN-LATE-1").await;
+    let failing_gone = rows[3]["id"].as_str().expect("id").to_string();
+    let mut gone = vec![failing_gone.clone()];
+    gone.extend(first.runs.iter().skip(40).take(2).cloned());
+    let ids: String = gone.iter().map(|id| format!("ids={id}&")).collect();
+    let (status, _) = s.call(reqwest::Method::DELETE, &format!("/runs?{ids}"), None).await;
+    assert_eq!(status, 200);
+
+    let down = link.traffic.down();
+    let changed = load(&url, Some(cache.clone()), window).await;
+    let changed_bytes = link.traffic.down() - down;
+    let full = load(&url, None, window).await;
+    assert_eq!(changed, full, "incremental = full after the changes");
+    assert!(changed.runs.contains(&new_now) && changed.runs.contains(&new_late));
+    assert!(gone.iter().all(|g| !changed.runs.contains(g)), "deleted runs dropped");
+    assert!(changed.failures.iter().any(|f| f.starts_with('p')), "failing rows kept");
+    assert!(changed_bytes * 3 < full_bytes, "changes {changed_bytes} B against {full_bytes} B");
+
+    // A wider window: only the added part is read.
+    let wide = "since:28d";
+    let down = link.traffic.down();
+    let widened = load(&url, Some(cache.clone()), wide).await;
+    let widened_bytes = link.traffic.down() - down;
+    let down = link.traffic.down();
+    let wide_full = load(&url, None, wide).await;
+    let wide_full_bytes = link.traffic.down() - down;
+    assert_eq!(widened, wide_full, "incremental = full over a wider window");
+    assert!(widened.runs.len() > changed.runs.len());
+    assert!(
+        widened_bytes * 10 < wide_full_bytes * 7,
+        "widened {widened_bytes} B against {wide_full_bytes} B"
+    );
+    eprintln!(
+        "bytes down: cold {full_bytes}, reopened {warm_bytes}, after changes {changed_bytes}, \
+         widened {widened_bytes} (full {wide_full_bytes})"
+    );
+    // The narrower window again: from the cache, as the server has it.
+    assert_eq!(load(&url, Some(cache.clone()), window).await, full);
+
+    // All runs (no window), then offline: the cache's runs, marked as such.
+    let all = load(&url, Some(cache.clone()), "").await;
+    assert_eq!(all, load(&url, None, "").await);
+    link.set_down(true);
+    let offline = load(&url, Some(cache.clone()), window).await;
+    assert!(offline.offline, "told the runs are the cache's");
+    assert_eq!(offline.runs, full.runs);
+    assert_eq!(offline.failures, full.failures);
+}
