@@ -8,6 +8,9 @@
 //! - issue 26: All runs (the newest 50,000) complete, yield ≤ 1.5 s on loopback and ≤ 5 s at
 //!   100 ms RTT + 20 Mbit/s (the link simulator), Pareto ≤ 8 s there; printed side by side.
 //!
+//! - issue 26: reopened with a warm cache, in the same session and in a new one after a few new
+//!   runs: yield ≤ 500 ms and Pareto ≤ 700 ms on the slow link; and the cache's size.
+//!
 //! `cargo bench --bench insight` (env `TOFUI_BENCH_RUNS` to change the run count).
 
 mod common;
@@ -113,6 +116,15 @@ async fn session(
     url: &str,
     network: bool,
 ) -> (App, UnboundedSender<WorkerRequest>, UnboundedReceiver<WorkerResponse>) {
+    session_with(url, network, None).await
+}
+
+/// As [`session`], with a local cache.
+async fn session_with(
+    url: &str,
+    network: bool,
+    cache: Option<std::sync::Arc<tofui::cache::Cache>>,
+) -> (App, UnboundedSender<WorkerRequest>, UnboundedReceiver<WorkerResponse>) {
     let mut client = ApiClient::new(&ClientConfig {
         url: url.into(),
         api_key: KEY.into(),
@@ -124,7 +136,7 @@ async fn session(
         client = client.compressing();
     }
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let worker = worker::spawn(client, tx);
+    let worker = worker::spawn_with_cache(client, cache, tx);
     let tz: tofui::model::Zone = FixedOffset::east_opt(0).expect("utc").into();
     let mut app = App::new(
         Session { url: url.into(), demo: true, blocked: None },
@@ -180,6 +192,8 @@ async fn main() {
         }
         println!("{:<28} {:>12} {:>12}", link.describe(), cells[0], cells[1]);
     }
+
+    warm(&server.url).await;
 
     let (mut app, worker, mut rx) = session(&server.url, false).await;
     // `/` opens with the filter and a space; the line typed replaces it (ctrl-u is not sent
@@ -256,5 +270,80 @@ async fn time_trend(
         }
         let fx = press(app, KeyCode::Esc);
         send(worker, fx);
+    }
+}
+
+/// Issue 26: All runs with a local cache, on both links: the first open fills it; then
+/// reopened in the same session, and in a new session after 20 new runs (median of 3 each).
+async fn warm(url: &str) {
+    println!("All runs (newest 50,000), with the local cache (median of 3):");
+    println!(
+        "{:<28} {:>14} {:>14} {:>14} {:>14}",
+        "", "yield cold", "yield warm", "yield new sess.", "Pareto warm"
+    );
+    let http = reqwest::Client::new();
+    let procedure = {
+        let page: serde_json::Value = http
+            .get(format!("{url}/api/v2/runs?limit=1"))
+            .bearer_auth(KEY)
+            .send()
+            .await
+            .expect("page")
+            .json()
+            .await
+            .expect("json");
+        page["data"][0]["procedure"]["id"].as_str().expect("procedure").to_string()
+    };
+    for link in [netsim::Link::LOOPBACK, netsim::Link::field()] {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("c.sqlite3");
+        let open =
+            || std::sync::Arc::new(tofui::cache::Cache::open(&path, 1 << 30).expect("cache"));
+        let sim = netsim::LinkSim::start(url, link).await;
+        let network = !link.delay.is_zero() || link.bits_per_second.is_some();
+        let (mut app, worker, mut rx) = session_with(&sim.url(), network, Some(open())).await;
+        let once = async |app: &mut App,
+                              worker: &UnboundedSender<WorkerRequest>,
+                              rx: &mut UnboundedReceiver<WorkerResponse>,
+                              key: char| {
+            let t = time_pane(app, worker, rx, key).await.complete;
+            send(worker, press(app, KeyCode::Esc));
+            t
+        };
+        let cold = once(&mut app, &worker, &mut rx, '%').await;
+        once(&mut app, &worker, &mut rx, 'P').await;
+        let (mut yw, mut pw) = (Vec::new(), Vec::new());
+        for _ in 0..3 {
+            yw.push(once(&mut app, &worker, &mut rx, '%').await);
+            pw.push(once(&mut app, &worker, &mut rx, 'P').await);
+        }
+        drop((app, worker, rx));
+        let mut fresh = Vec::new();
+        for round in 0..3 {
+            for k in 0..20 {
+                let t = Utc::now().to_rfc3339();
+                let body = serde_json::json!({"outcome": if k % 4 == 0 {"FAIL"} else {"PASS"},
+                    "procedure_id": procedure, "started_at": t, "ended_at": t,
+                    "serial_number": format!("WARM-{round}-{k}"), "part_number": "PCB-MAIN"});
+                http.post(format!("{url}/api/v2/runs"))
+                    .bearer_auth(KEY)
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("run");
+            }
+            let (mut app, worker, mut rx) = session_with(&sim.url(), network, Some(open())).await;
+            fresh.push(once(&mut app, &worker, &mut rx, '%').await);
+        }
+        let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+        println!(
+            "{:<28} {:>12.0}ms {:>12.0}ms {:>12.0}ms {:>12.0}ms   (cache file {:.0} MB)",
+            link.describe(),
+            ms(cold),
+            ms(pct(&mut yw, 0.5)),
+            ms(pct(&mut fresh, 0.5)),
+            ms(pct(&mut pw, 0.5)),
+            size as f64 / 1e6
+        );
     }
 }
