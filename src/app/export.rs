@@ -142,15 +142,33 @@ fn row_cells(r: &RunRow) -> [String; 12] {
     ]
 }
 
+/// The CSV header line of the runs list's columns (CRLF-ended).
+pub(crate) fn csv_header() -> String {
+    line(&RUN_COLUMNS.map(String::from))
+}
+
+/// One run's CSV line, in [`csv_header`]'s columns.
+pub(crate) fn csv_row(r: &RunRow) -> String {
+    line(&row_cells(r))
+}
+
+/// The runs list's column names, and one run's cells in them.
+pub(crate) fn columns() -> &'static [&'static str] {
+    &RUN_COLUMNS
+}
+
+pub(crate) fn cells(r: &RunRow) -> [String; 12] {
+    row_cells(r)
+}
+
 /// The rows as a file's text.
 pub(crate) fn rows(rows: &[RunRow], format: Format) -> String {
     let ok = rows.iter().filter(|r| !r.id.is_empty() && r.problem.is_none());
     match format {
         Format::Csv => {
-            let head: Vec<String> = RUN_COLUMNS.iter().map(|c| c.to_string()).collect();
-            let mut out = line(&head);
+            let mut out = csv_header();
             for r in ok {
-                out.push_str(&line(&row_cells(r)));
+                out.push_str(&csv_row(r));
             }
             out
         }

@@ -297,6 +297,16 @@ impl Task {
     }
 }
 
+/// Names typed in a filter (procedure, station, operator, user) → the ids the API filters
+/// on, for one command (`tofui runs ls`): nothing is kept between calls.
+pub async fn resolve_names(
+    client: &ApiClient,
+    wanted: &[(crate::query::NameKind, String)],
+    report: &Report,
+) -> Result<crate::query::Resolved, ClientError> {
+    resolve::resolve(client, &Mutex::new(Names::default()), wanted, report).await
+}
+
 /// A run without its logs.
 pub(super) async fn run_head(
     c: &ApiClient,
