@@ -39,6 +39,10 @@ pub enum Slot {
     FirstFailures,
     /// `:export!`: every run the list's filter matches.
     Export,
+    /// The procedures a form picks from.
+    Catalog,
+    /// The create-run form's look-up of the serial's unit.
+    CreateUnit,
 }
 
 /// One page of the runs list.
@@ -59,6 +63,13 @@ pub struct ListRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fetch {
     Runs(Box<ListRequest>),
+    /// The server's procedures.
+    Procedures,
+    /// `POST /v2/runs` with this body (it carries its `client_run_ref`); answers `Done` with
+    /// the new run's id.
+    CreateRun {
+        body: serde_json::Value,
+    },
     Run {
         run_id: String,
     },
@@ -202,6 +213,8 @@ pub enum WorkerEvent {
     },
     /// A download finished: where the file is, or what went wrong.
     Saved(Result<std::path::PathBuf, String>),
+    /// The server's procedures (`Fetch::Procedures`).
+    Procedures(Result<Vec<super::client::Named>, ClientError>),
     /// A mutation was acknowledged (for a delete: the ids deleted).
     Done(Result<Vec<String>, ClientError>),
     /// An upload failed at one step: which, and why.

@@ -191,6 +191,14 @@ impl Task {
                 let r = self.client.update_unit(&serial, &body).await.map(|_| vec![serial]);
                 self.send(WorkerEvent::Done(r));
             }
+            Fetch::Procedures => {
+                let r = self.retrying(|c, report| async move { c.procedures("", &report).await });
+                self.send(WorkerEvent::Procedures(r.await));
+            }
+            Fetch::CreateRun { body } => {
+                let r = self.client.create_run(&body).await.map(|id| vec![id]);
+                self.send(WorkerEvent::Done(r));
+            }
             Fetch::DeleteRuns { ids } => {
                 let r = self.client.delete_runs(&ids).await;
                 self.send(WorkerEvent::Done(r));
