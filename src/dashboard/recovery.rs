@@ -53,7 +53,7 @@ mod tests {
         let path = super::path(dir.path(), "demo");
         let mut changes = serde_json::Map::new();
         changes.insert("k".into(), "v".into());
-        let r = Recovery { instance: "demo".into(), targets: vec![], changes };
+        let r = Recovery { instance: "demo".into(), targets: vec![], changes, new_run: None };
         super::write(&path, &r).expect("written");
         let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);

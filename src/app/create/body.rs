@@ -320,6 +320,29 @@ mod tests {
     }
 
     #[test]
+    fn a_template_keeps_the_run_and_takes_new_times() {
+        let run: RunDetail =
+            serde_json::from_str(include_str!("../../../tests/fixtures/run.json")).expect("run");
+        let v = from_run(&run);
+        let now = 1_764_900_000_000;
+        let body = build(&v, Some("proc-id"), "ref-2", now, Zone::utc()).expect("builds");
+        assert_eq!(body["serial_number"], "SN-00042");
+        assert_eq!(body["procedure_id"], "proc-id");
+        assert_eq!(get(&v, F::Procedure), "PCB Functional Test");
+        assert_eq!(body["operated_by"], "Alice Martin");
+        assert_eq!(
+            body["metadata"],
+            run.summary.metadata.clone().map(Value::Object).expect("meta")
+        );
+        assert_eq!(body["sub_units"], json!(["PSU-00012"]));
+        assert_eq!(body["part_number"], run.summary.unit.part.number.as_str());
+        // New times: started now, ended after the template's 30 s.
+        assert_eq!(body["started_at"], "2025-12-05T02:00:00.000Z");
+        assert_eq!(body["ended_at"], "2025-12-05T02:00:30.000Z");
+        assert_ne!(body["started_at"], json!(run.summary.started_at));
+    }
+
+    #[test]
     fn a_servers_field_message_finds_its_field() {
         assert_eq!(field_of("Invalid part_number: is required for a unit"), Some(F::Part));
         assert_eq!(field_of("Invalid metadata.x: too long"), Some(F::Metadata));

@@ -64,6 +64,30 @@ impl CreatePane {
         }
     }
 
+    /// A form written down by a signal, back as it was typed, under its ref: a request that
+    /// did land is not made twice (the server answers its run, or says the ref was used).
+    pub(crate) fn restore(mut fields: Vec<String>, cx: &mut Ctx) -> CreatePane {
+        let mut p = CreatePane::open(None, cx);
+        if fields.len() > FIELDS.len() {
+            p.reference = fields.pop().unwrap_or(p.reference);
+        }
+        for (input, v) in p.inputs.iter_mut().zip(fields) {
+            *input = Input::new(v);
+        }
+        p.touched = [true; 14];
+        p
+    }
+
+    /// What a signal must not lose: the fields (then the ref), when anything was typed.
+    pub fn unsent(&self) -> Option<Vec<String>> {
+        let v = self.values();
+        (v != body::blank()).then(|| {
+            let mut all = v.to_vec();
+            all.push(self.reference.clone());
+            all
+        })
+    }
+
     pub fn field(&self) -> F {
         FIELDS[self.focus]
     }
@@ -308,14 +332,4 @@ impl Component for CreatePane {
     fn busy(&self) -> bool {
         self.sending || self.procedures.is_none()
     }
-}
-
-/// What the recovery file keeps of a form: its fields as typed.
-pub fn typed_fields(p: &CreatePane) -> Vec<(String, String)> {
-    FIELDS
-        .iter()
-        .zip(&p.inputs)
-        .filter(|(_, i)| !i.value().trim().is_empty())
-        .map(|(f, i)| (f.label().to_string(), i.value().to_string()))
-        .collect()
 }

@@ -78,6 +78,7 @@ fn run_common() -> Vec<Binding> {
         b(ch('r'), Action::Refresh, "reload", false),
         b(ch('m'), Action::EditMetadata, "metadata", false),
         b(ch('D'), Action::Delete, "delete", false),
+        b(ch('C'), Action::NewRun, "new run like this one (a form)", false),
         b(ch('z'), Action::Undo, "undo the last metadata change", false),
         b(ch('U'), Action::Unit, "unit", true),
         b(ch(']'), Action::NextRun, "next run", true),
