@@ -121,6 +121,7 @@ async fn a_scanned_serial_fills_the_form_and_the_run_it_sends_opens_as_the_sdk_r
         t.send(&format!(
             "rework=true, temp=23.5, fixture=\"12\"{TAB}{TAB}{TAB}solder bridge on U3"
         ));
+        t.send(&format!("{TAB}Visual: bridges=2 count <=0 | Power: rail=3.31 V 3.2..3.4"));
         t.send("\x13");
         t.wait_for("the request", |s| s.contains("POST /v2/runs"));
         t.send("\r");
@@ -151,6 +152,35 @@ async fn a_scanned_serial_fills_the_form_and_the_run_it_sends_opens_as_the_sdk_r
     assert_eq!(raw["operated_by"]["name"], "visual inspector");
     assert_eq!(raw["docstring"], "solder bridge on U3");
     assert_eq!(raw["duration"], "PT1M30S");
+    // Phases, measurements and limits, as the SDK reads them.
+    let phases = run.phases.as_ref().expect("phases");
+    assert_eq!(phases.len(), 2);
+    let names: Vec<&str> = phases.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Visual", "Power"], "in the order typed, each its slice of the run");
+    assert_eq!(phases[0].measurements[0].name, "bridges");
+    let p = &raw["phases"];
+    assert_eq!((p[0]["outcome"].as_str(), p[1]["outcome"].as_str()), (Some("FAIL"), Some("PASS")));
+    let bridges = &p[0]["measurements"][0];
+    assert_eq!(
+        (bridges["measured_value"].as_f64(), bridges["units"].as_str()),
+        (Some(2.0), Some("count"))
+    );
+    assert_eq!(bridges["outcome"], "FAIL");
+    assert_eq!(bridges["validators"][0]["operator"], "<=");
+    assert_eq!(bridges["validators"][0]["expected_value"].as_f64(), Some(0.0));
+    let rail = &p[1]["measurements"][0];
+    let limits: Vec<(String, f64)> = rail["validators"]
+        .as_array()
+        .expect("validators")
+        .iter()
+        .map(|v| {
+            (
+                v["operator"].as_str().unwrap_or("").to_string(),
+                v["expected_value"].as_f64().unwrap_or(f64::NAN),
+            )
+        })
+        .collect();
+    assert_eq!(limits, [(">=".to_string(), 3.2), ("<=".to_string(), 3.4)]);
 }
 
 /// Forwards to `server`; the first connection's answer is dropped after the server sent it.

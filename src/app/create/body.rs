@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use crate::api::time::from_ms;
 use crate::api::{RunDetail, RunOutcome, WireEnum};
-use crate::app::editor::edits::parse_value;
+pub(crate) use crate::app::editor::edits::parse_value;
 use crate::model::Zone;
 use crate::query::TimeSpec;
 
@@ -28,9 +28,13 @@ pub enum F {
     UnitMetadata,
     SubUnits,
     Docstring,
+    Phases,
 }
 
-pub(crate) const FIELDS: [F; 14] = [
+/// How many fields the form has.
+pub(crate) const N: usize = 15;
+
+pub(crate) const FIELDS: [F; N] = [
     F::Procedure,
     F::Serial,
     F::Part,
@@ -45,6 +49,7 @@ pub(crate) const FIELDS: [F; 14] = [
     F::UnitMetadata,
     F::SubUnits,
     F::Docstring,
+    F::Phases,
 ];
 
 impl F {
@@ -64,6 +69,7 @@ impl F {
             F::UnitMetadata => "unit metadata",
             F::SubUnits => "sub-units",
             F::Docstring => "docstring",
+            F::Phases => "phases",
         }
     }
 
@@ -82,6 +88,7 @@ impl F {
             }
             F::SubUnits => "serials, separated by spaces or commas",
             F::Docstring => "free text",
+            F::Phases => "Name: meas=3.3 V 3.2..3.4, bridges=0 <=0 | Next phase: …",
         }
     }
 
@@ -102,12 +109,13 @@ impl F {
             F::UnitMetadata => &["unit_metadata"],
             F::SubUnits => &["sub_units"],
             F::Docstring => &["docstring"],
+            F::Phases => &["phases"],
         }
     }
 }
 
 /// The form's values by field, as typed.
-pub type Values = [String; 14];
+pub type Values = [String; N];
 
 pub(crate) fn get(v: &Values, f: F) -> &str {
     v[FIELDS.iter().position(|x| *x == f).unwrap_or(0)].trim()
@@ -212,6 +220,7 @@ pub(crate) fn parse_meta(text: &str) -> Result<Option<Map<String, Value>>, Strin
 /// form; times resolve against `now`.
 pub(crate) fn build(
     v: &Values,
+    outcome_typed: bool,
     procedure_id: Option<&str>,
     reference: &str,
     now_ms: i64,
@@ -236,6 +245,13 @@ pub(crate) fn build(
         return Err((F::Ended, "ended before started".into()));
     }
     let metadata = parse_meta(get(v, F::Metadata)).map_err(|e| (F::Metadata, e))?;
+    let (phases, failed) =
+        super::phases::parse(get(v, F::Phases), started, ended).map_err(|e| (F::Phases, e))?;
+    // The outcome follows the limits unless it was typed.
+    let outcome = match (failed, get(v, F::Outcome)) {
+        (true, "PASS") if !outcome_typed => RunOutcome::Fail,
+        _ => outcome,
+    };
     let unit_metadata = parse_meta(get(v, F::UnitMetadata)).map_err(|e| (F::UnitMetadata, e))?;
     let mut body = json!({
         "outcome": outcome.as_str(),
@@ -269,6 +285,9 @@ pub(crate) fn build(
     if let Some(m) = unit_metadata {
         o.insert("unit_metadata".into(), Value::Object(m));
     }
+    if !phases.is_empty() {
+        o.insert("phases".into(), Value::Array(phases));
+    }
     Ok(body)
 }
 
@@ -300,7 +319,7 @@ mod tests {
     #[test]
     fn each_check_lands_on_its_field() {
         let now = 1_764_900_000_000;
-        let b = |v: &Values| build(v, Some("p"), "ref-1", now, Zone::utc());
+        let b = |v: &Values| build(v, false, Some("p"), "ref-1", now, Zone::utc());
         assert_eq!(b(&values(&[])).map_err(|e| e.0), Err(F::Serial));
         let ok = values(&[
             (F::Serial, "SN-1"),
@@ -316,7 +335,10 @@ mod tests {
         let many: Vec<String> = (0..51).map(|i| format!("k{i}={i}")).collect();
         let too_many = values(&[(F::Serial, "SN-1"), (F::Metadata, &many.join(","))]);
         assert_eq!(b(&too_many), Err((F::Metadata, "51 keys: at most 50".into())));
-        assert_eq!(build(&ok, None, "r", now, Zone::utc()).map_err(|e| e.0), Err(F::Procedure));
+        assert_eq!(
+            build(&ok, false, None, "r", now, Zone::utc()).map_err(|e| e.0),
+            Err(F::Procedure)
+        );
     }
 
     #[test]
@@ -325,7 +347,7 @@ mod tests {
             serde_json::from_str(include_str!("../../../tests/fixtures/run.json")).expect("run");
         let v = from_run(&run);
         let now = 1_764_900_000_000;
-        let body = build(&v, Some("proc-id"), "ref-2", now, Zone::utc()).expect("builds");
+        let body = build(&v, false, Some("proc-id"), "ref-2", now, Zone::utc()).expect("builds");
         assert_eq!(body["serial_number"], "SN-00042");
         assert_eq!(body["procedure_id"], "proc-id");
         assert_eq!(get(&v, F::Procedure), "PCB Functional Test");

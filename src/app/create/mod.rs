@@ -4,6 +4,7 @@
 //! run; the new run then opens. What is typed stays on any failure.
 
 pub mod body;
+mod phases;
 
 use serde_json::Value;
 use tui_input::{Input, InputRequest};
@@ -36,7 +37,7 @@ pub struct CreatePane {
     reference: String,
     /// Fields typed in: the first character typed into an untouched outcome, started or
     /// ended replaces its default (`PASS`, `now`) instead of joining it.
-    touched: [bool; 14],
+    touched: [bool; body::N],
     waiting: Option<RequestId>,
     procs_id: Option<RequestId>,
     unit_id: Option<(RequestId, String)>,
@@ -57,7 +58,7 @@ impl CreatePane {
             sending: false,
             failed: None,
             reference: uuid::Uuid::new_v4().to_string(),
-            touched: [false; 14],
+            touched: [false; body::N],
             waiting: None,
             procs_id: Some(procs_id),
             unit_id: None,
@@ -74,7 +75,7 @@ impl CreatePane {
         for (input, v) in p.inputs.iter_mut().zip(fields) {
             *input = Input::new(v);
         }
-        p.touched = [true; 14];
+        p.touched = [true; body::N];
         p
     }
 
@@ -159,7 +160,8 @@ impl CreatePane {
     fn review(&mut self, cx: &mut Ctx) {
         let proc = self.procedure_id();
         let built = proc.map_err(|e| (F::Procedure, e)).and_then(|p| {
-            body::build(&self.values(), Some(&p), &self.reference, cx.now(), cx.shared.tz)
+            let typed = self.touched[FIELDS.iter().position(|f| *f == F::Outcome).unwrap_or(0)];
+            body::build(&self.values(), typed, Some(&p), &self.reference, cx.now(), cx.shared.tz)
         });
         match built {
             Ok(b) => {
