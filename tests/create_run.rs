@@ -23,15 +23,22 @@ struct Tui {
 
 impl Tui {
     fn start(url: &str) -> Tui {
+        Tui::start_args(url, &[])
+    }
+
+    fn start_args(url: &str, args: &[&str]) -> Tui {
         let nz = |n| std::num::NonZeroU16::new(n).expect("non-zero");
         let pty = native_pty_system()
             .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
             .expect("pty");
         let dir = tempfile::tempdir().expect("dir");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_tofui"));
+        cmd.args(args);
         cmd.env("TOFUPILOT_URL", url);
         cmd.env("TOFUPILOT_API_KEY", USER_KEY);
-        cmd.env("TOFUI_LOG_FILE", dir.path().join("tofui.log"));
+        if !args.contains(&"--log-file") {
+            cmd.env("TOFUI_LOG_FILE", dir.path().join("tofui.log"));
+        }
         cmd.env("TOFUI_CONFIG", "/nonexistent/tofui-test-config.toml");
         cmd.env("TOFUI_CACHE_DIR", dir.path().join("cache"));
         cmd.env("TERM", "xterm-256color");
@@ -245,4 +252,53 @@ async fn a_retry_after_a_dropped_answer_makes_one_run() {
     assert_eq!(s.run_count().await, before + 1, "one run");
     let (status, run) = s.get(&format!("/runs/{id}")).await;
     assert_eq!((status, run["unit"]["serial_number"].as_str()), (200, Some("SN-RETRY-1")));
+}
+
+// SIGHUP is Unix's.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_keeps_a_form_not_sent_and_the_next_start_offers_it_back() {
+    let s = TestServer::start_with(|st| {
+        seed(st, &SeedOptions { runs: 5, seed: 29, anchor: chrono::Utc::now() }).expect("seed");
+    })
+    .await;
+    let url = s.running.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let state = tempfile::tempdir().expect("dir");
+        let log = state.path().join("tofui.log").to_string_lossy().to_string();
+        let mut t = Tui::start_args(&url, &["--log-file", &log]);
+        t.wait_for("the list", |s| s.contains("All runs"));
+        t.send("N");
+        t.wait_for("the form", |s| s.contains("New run"));
+        t.send(&format!("{TAB}SN-HUP-7{TAB}{TAB}{TAB}{TAB}{TAB}{TAB}{TAB}{TAB}{TAB}rework=true"));
+        t.wait_for("the metadata typed", |s| s.contains("rework=true"));
+        let pid = t.child.process_id().expect("pid");
+        let ok = std::process::Command::new("kill")
+            .args(["-HUP", &pid.to_string()])
+            .status()
+            .expect("kill");
+        assert!(ok.success());
+        let t0 = Instant::now();
+        while t.child.try_wait().ok().flatten().is_none() {
+            assert!(t0.elapsed() < Duration::from_secs(10), "tofui ends on SIGHUP");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let files: Vec<std::path::PathBuf> = std::fs::read_dir(state.path())
+            .expect("list")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("edits-")))
+            .collect();
+        assert_eq!(files.len(), 1, "one recovery file");
+        let text = std::fs::read_to_string(&files[0]).expect("read");
+        assert!(text.contains("SN-HUP-7") && text.contains("rework=true"), "{text}");
+        assert!(!text.contains(USER_KEY), "never the key");
+
+        let mut again = Tui::start_args(&url, &["--log-file", &log]);
+        again.wait_for("the offer", |s| s.contains("a new run's form for SN-HUP-7"));
+        again.send("y");
+        let form = again.wait_for("the form back", |s| s.contains("New run"));
+        assert!(form.contains("SN-HUP-7") && form.contains("rework=true"), "{form}");
+    })
+    .await
+    .expect("driven");
 }

@@ -31,7 +31,9 @@ pub(super) fn write(path: &Path, r: &Recovery) -> std::io::Result<()> {
 pub(super) fn read(path: &Path, instance: &str) -> Option<Recovery> {
     let text = std::fs::read_to_string(path).ok()?;
     match serde_json::from_str::<Recovery>(&text) {
-        Ok(r) if r.instance == instance && !r.changes.is_empty() => Some(r),
+        Ok(r) if r.instance == instance && (!r.changes.is_empty() || r.new_run.is_some()) => {
+            Some(r)
+        }
         Ok(_) => None,
         Err(e) => {
             tracing::warn!(path = %path.display(), "the saved edits cannot be read: {e}");
