@@ -303,9 +303,9 @@ async fn warm(url: &str) {
         let network = !link.delay.is_zero() || link.bits_per_second.is_some();
         let (mut app, worker, mut rx) = session_with(&sim.url(), network, Some(open())).await;
         let once = async |app: &mut App,
-                              worker: &UnboundedSender<WorkerRequest>,
-                              rx: &mut UnboundedReceiver<WorkerResponse>,
-                              key: char| {
+                          worker: &UnboundedSender<WorkerRequest>,
+                          rx: &mut UnboundedReceiver<WorkerResponse>,
+                          key: char| {
             let t = time_pane(app, worker, rx, key).await.complete;
             send(worker, press(app, KeyCode::Esc));
             t

@@ -8,13 +8,13 @@ use clap::{Args, Parser, Subcommand};
 #[command(name = "tofui", version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("TOFUI_GIT_COMMIT"), ")"), about = "A fast, keyboard-driven terminal dashboard for TofuPilot test runs")]
 pub struct Cli {
     /// TofuPilot instance root, e.g. https://www.tofupilot.app or a self-hosted URL (`/api` is appended).
-    #[arg(long, env = "TOFUPILOT_URL", global = false)]
+    #[arg(long, env = "TOFUPILOT_URL", global = true)]
     pub url: Option<String>,
     /// Read the API key from this file (else TOFUPILOT_API_KEY).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", global = true)]
     pub api_key_file: Option<PathBuf>,
     /// Trust this CA certificate (PEM) too, for a self-hosted instance.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", global = true)]
     pub ca_cert: Option<PathBuf>,
     /// Start in live mode, polling for new runs every SECONDS.
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
@@ -37,16 +37,16 @@ pub struct Cli {
     #[arg(long, requires = "demo")]
     pub print_server: bool,
     /// The config file (default ~/.config/tofui/config.toml; also TOFUI_CONFIG).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
     /// The config profile to use (else the config's default_profile).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", global = true)]
     pub profile: Option<String>,
     /// Where the log goes (default: tofui.log in the user's state folder).
     #[arg(long, value_name = "FILE", env = "TOFUI_LOG_FILE")]
     pub log_file: Option<PathBuf>,
     /// Never change anything: every mutation is hidden and refused.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub readonly: bool,
     /// Keep nothing between sessions: no local cache is read or written (config `cache`).
     #[arg(long)]
@@ -72,8 +72,64 @@ pub enum Command {
         #[command(subcommand)]
         action: CacheCommand,
     },
+    /// Runs for scripts: list with the dashboard's filter language, read one, create one.
+    /// Never prompts; exit 0 done, 1 the server or the network failed, 2 bad usage or input.
+    Runs {
+        #[command(subcommand)]
+        action: RunsCommand,
+    },
     /// Print a shell completion script: tofui completions bash > ~/.local/share/bash-completion/completions/tofui
     Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RunsCommand {
+    /// List runs: `tofui runs ls outcome:fail since:24h station:"Line 2"` (the dashboard's
+    /// filter language). JSON, JSON lines, CSV, or a table on a terminal.
+    Ls(RunsLs),
+    /// One run, as the API gives it with --json.
+    Get {
+        /// The run's id.
+        id: String,
+        /// The run as the API gives it.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a run from the API's run-create JSON (a file, or - for stdin); prints its id.
+    Create {
+        /// The run-create JSON: a file, or - to read stdin.
+        #[arg(long, value_name = "FILE|-")]
+        json: String,
+        /// A client_run_ref: sending it again (a retry) never makes a second run.
+        #[arg(long = "ref", value_name = "REF")]
+        reference: Option<String>,
+    },
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RunsLs {
+    /// Filter words, as typed in the dashboard's `/` (e.g. outcome:fail since:24h).
+    #[arg(value_name = "FILTER", allow_hyphen_values = false)]
+    pub filter: Vec<String>,
+    /// The API's rows, as one JSON array.
+    #[arg(long, group = "format")]
+    pub json: bool,
+    /// The API's rows, one JSON object a line.
+    #[arg(long, group = "format")]
+    pub jsonl: bool,
+    /// The columns of `:export` as CSV.
+    #[arg(long, group = "format")]
+    pub csv: bool,
+    /// At most N runs (default 50).
+    #[arg(long, value_name = "N", conflicts_with = "all", value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: Option<u64>,
+    /// Every run the filter matches, page after page.
+    #[arg(long)]
+    pub all: bool,
+    /// The order: started (default), created, duration, outcome, serial, part or revision;
+    /// `:asc` or `:desc` after it (default desc).
+    #[arg(long, value_name = "FIELD[:asc|:desc]")]
+    pub sort: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

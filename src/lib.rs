@@ -15,6 +15,7 @@ pub mod dashboard;
 pub mod logfile;
 pub mod model;
 pub mod query;
+pub mod scripts;
 pub mod serve;
 // The server is narrowed with its own work (issue 12); exempt here so CI stays green.
 #[allow(unreachable_pub)]

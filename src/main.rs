@@ -61,6 +61,9 @@ async fn main() {
         None if cli.print_server => tofui::serve::serve(tofui::serve::demo_args()).await,
         Some(Command::Config { action }) => config_command(action, config_flag.as_deref()),
         Some(Command::Cache { ref action }) => tofui::dashboard::cache::command(&cli, action).await,
+        Some(Command::Runs { ref action }) => {
+            std::process::exit(tofui::scripts::command(&cli, action).await);
+        }
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut Cli::command(), "tofui", &mut std::io::stdout());
             Ok(())

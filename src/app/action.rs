@@ -83,6 +83,8 @@ pub enum Action {
     Delete,
     /// Upload a file to the run.
     Upload,
+    /// A run made by hand: the create-run form.
+    NewRun,
     /// Add a metadata key.
     Add,
     /// Mark the key for deletion (or unmark it).
@@ -198,6 +200,7 @@ const NAMES: &[(&str, Action)] = &[
     ("metadata", Action::EditMetadata),
     ("delete", Action::Delete),
     ("upload", Action::Upload),
+    ("new_run", Action::NewRun),
     ("add", Action::Add),
     ("delete_key", Action::ToggleDelete),
     ("save", Action::Save),
@@ -284,6 +287,7 @@ impl Action {
             Action::EditMetadata => "edit metadata",
             Action::Delete => "delete runs",
             Action::Upload => "upload attachments",
+            Action::NewRun => "create runs",
             Action::EditUnit => "edit unit metadata",
             Action::UploadUnit => "upload unit files",
             Action::Mark => "mark runs for a change",
@@ -299,6 +303,7 @@ impl Action {
             Action::EditMetadata
                 | Action::Delete
                 | Action::Upload
+                | Action::NewRun
                 | Action::Mark
                 | Action::EditUnit
                 | Action::UploadUnit

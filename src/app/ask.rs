@@ -47,6 +47,11 @@ impl Component for AskPane {
             (Action::Yes, Ask::RestoreEdits) => {
                 cx.effect(Effect::ForgetEdits);
                 match self.recovery.take() {
+                    Some(r) if r.new_run.is_some() => {
+                        let form =
+                            super::create::CreatePane::restore(r.new_run.unwrap_or_default(), cx);
+                        Outcome::Replace(Pane::Create(Box::new(form)))
+                    }
                     Some(r) => {
                         let ed = EditorPane::restore(r.targets, &r.changes, cx);
                         Outcome::Replace(Pane::Editor(Box::new(ed)))

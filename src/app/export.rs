@@ -167,6 +167,25 @@ fn value_cell(v: Option<&Value>) -> String {
     }
 }
 
+/// The CSV header line of the runs list's columns (CRLF-ended).
+pub(crate) fn csv_header() -> String {
+    line(&RUN_COLUMNS.map(String::from))
+}
+
+/// One run's CSV line, in [`csv_header`]'s columns.
+pub(crate) fn csv_row(r: &RunRow) -> String {
+    line(&row_cells(r))
+}
+
+/// The runs list's column names, and one run's cells in them.
+pub(crate) fn columns() -> &'static [&'static str] {
+    &RUN_COLUMNS
+}
+
+pub(crate) fn cells(r: &RunRow) -> [String; 12] {
+    row_cells(r)
+}
+
 /// The rows as a file's text: each run's fields, its first failure, its disposition and its
 /// metadata (CSV: one `metadata.KEY` column per key of any row; JSON: an object).
 pub(crate) fn rows(rows: &[RunRow], format: Format, extra: &Extra) -> String {

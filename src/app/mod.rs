@@ -24,6 +24,7 @@ pub mod alert;
 pub mod ask;
 pub mod cache;
 pub mod command;
+pub mod create;
 pub mod delete;
 pub mod downloads;
 pub mod drill;

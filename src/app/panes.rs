@@ -3,8 +3,8 @@
 
 use super::pane::Component;
 use super::{
-    Mode, ask, command, delete, editor, explain, filter, form, help, pareto, retest, run, serial,
-    trend, triage, unit, upload, yields,
+    Mode, ask, command, create, delete, editor, explain, filter, form, help, pareto, retest, run,
+    serial, trend, triage, unit, upload, yields,
 };
 
 /// Declares the panes that open over the runs list: the [`Pane`] enum and its dispatch to
@@ -35,6 +35,8 @@ panes! {
     Command(command::CommandPane),
     /// The filter form.
     Form(form::FormPane),
+    /// The create-run form.
+    Create(create::CreatePane),
     /// An opened run.
     Run(run::RunPane),
     /// The metadata editor.

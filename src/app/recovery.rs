@@ -20,11 +20,21 @@ pub struct Recovery {
     pub targets: Vec<Target>,
     /// Keys set, and `null` for keys deleted.
     pub changes: Map<String, Value>,
+    /// Or a create-run form not sent (or not acknowledged): its fields as typed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_run: Option<Vec<String>>,
 }
 
 impl Recovery {
     /// `3 changes to SN-00042` / `1 change to 4 runs`.
     pub fn describe(&self) -> String {
+        if let Some(fields) = &self.new_run {
+            let serial = fields.get(1).map(|s| s.trim()).filter(|s| !s.is_empty());
+            return format!(
+                "a new run's form{}",
+                serial.map(|s| format!(" for {s}")).unwrap_or_default()
+            );
+        }
         let n = self.changes.len();
         let to = match self.targets.as_slice() {
             [one] => one.serial.clone(),
@@ -40,14 +50,15 @@ impl App {
     /// the run it was meant for). One set: the topmost pane's (an editor opened over a queue
     /// whose write is still in flight wins; that write most likely landed).
     pub fn recovery(&self, instance: &str) -> Option<Recovery> {
-        let (targets, changes) = self.stack.iter().rev().find_map(|p| match p {
+        let (targets, changes, new_run) = self.stack.iter().rev().find_map(|p| match p {
             Pane::Editor(ed) => {
-                Some((ed.targets.clone(), ed.unsaved())).filter(|(_, c)| !c.is_empty())
+                Some((ed.targets.clone(), ed.unsaved(), None)).filter(|(_, c, _)| !c.is_empty())
             }
-            Pane::Triage(t) => t.unsaved().map(|(target, changes)| (vec![target], changes)),
+            Pane::Triage(t) => t.unsaved().map(|(target, changes)| (vec![target], changes, None)),
+            Pane::Create(c) => c.unsent().map(|v| (vec![], Map::new(), Some(v))),
             _ => None,
         })?;
-        Some(Recovery { instance: instance.to_string(), targets, changes })
+        Some(Recovery { instance: instance.to_string(), targets, changes, new_run })
     }
 
     /// Asks whether to restore `r` into the editor.

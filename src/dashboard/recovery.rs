@@ -69,7 +69,9 @@ fn write_json<T: serde::Serialize>(path: &Path, r: &T) -> std::io::Result<()> {
 pub(super) fn read(path: &Path, instance: &str) -> Option<Recovery> {
     let text = std::fs::read_to_string(path).ok()?;
     match serde_json::from_str::<Recovery>(&text) {
-        Ok(r) if r.instance == instance && !r.changes.is_empty() => Some(r),
+        Ok(r) if r.instance == instance && (!r.changes.is_empty() || r.new_run.is_some()) => {
+            Some(r)
+        }
         Ok(_) => None,
         Err(e) => {
             tracing::warn!(path = %path.display(), "the saved edits cannot be read: {e}");
@@ -91,7 +93,7 @@ mod tests {
         let path = super::path(dir.path(), "demo");
         let mut changes = serde_json::Map::new();
         changes.insert("k".into(), "v".into());
-        let r = Recovery { instance: "demo".into(), targets: vec![], changes };
+        let r = Recovery { instance: "demo".into(), targets: vec![], changes, new_run: None };
         super::write(&path, &r).expect("written");
         let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);

@@ -22,12 +22,19 @@ pub(crate) fn render(app: &App, q: &AskPane, frame: &mut Frame, area: Rect, them
         }
         Ask::DiscardEdits => " Close the editor and lose your edits?".to_string(),
         Ask::Overwrite(path) => format!(" {path} exists. Write over it?"),
+        Ask::RestoreEdits if q.recovery.as_ref().is_some_and(|r| r.new_run.is_some()) => {
+            let what = q.recovery.as_ref().map(|r| r.describe()).unwrap_or_default();
+            format!(" Not sent last time: {}. Restore it?", clean(&what))
+        }
         Ask::RestoreEdits => {
             let what = q.recovery.as_ref().map(|r| r.describe()).unwrap_or_default();
             format!(" Unsaved metadata edits from last time: {}. Restore them?", clean(&what))
         }
     };
     let keys = match &q.question {
+        Ask::RestoreEdits if q.recovery.as_ref().is_some_and(|r| r.new_run.is_some()) => {
+            " y restores it in the form · n deletes it"
+        }
         Ask::RestoreEdits => " y restores them in the editor · n deletes them",
         _ => " y yes · n no",
     };

@@ -9,6 +9,7 @@ mod blocked;
 mod branches;
 mod chrome;
 mod command;
+mod create;
 mod delete;
 mod editor;
 mod explain;
@@ -109,6 +110,7 @@ fn pane(app: &App, p: &Pane, frame: &mut Frame, a: &Areas, theme: &Theme) {
         Pane::Filter(f) => filter::render(f, frame, a.bar, theme),
         Pane::Command(c) => command::render(c, frame, a.bar, theme),
         Pane::Form(f) => form::render(f, frame, a.over, theme),
+        Pane::Create(c) => create::render(c, frame, a.over, theme),
         Pane::Editor(e) => editor::render(e, frame, a.over, theme),
         Pane::Delete(d) => delete::render(app, d, frame, a.over, theme),
         Pane::Upload(u) => upload::render(u, frame, a.over, theme),

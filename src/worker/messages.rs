@@ -43,6 +43,10 @@ pub enum Slot {
     Outbox,
     /// The values the filter form completes from.
     FieldValues,
+    /// The procedures a form picks from.
+    Catalog,
+    /// The create-run form's look-up of the serial's unit.
+    CreateUnit,
 }
 
 /// The values the filter form completes from, as the server lists them.
@@ -74,6 +78,13 @@ pub struct ListRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fetch {
     Runs(Box<ListRequest>),
+    /// The server's procedures.
+    Procedures,
+    /// `POST /v2/runs` with this body (it carries its `client_run_ref`); answers `Done` with
+    /// the new run's id.
+    CreateRun {
+        body: serde_json::Value,
+    },
     Run {
         run_id: String,
     },
@@ -237,6 +248,8 @@ pub enum WorkerEvent {
     },
     /// A download finished: where the file is, or what went wrong.
     Saved(Result<std::path::PathBuf, String>),
+    /// The server's procedures (`Fetch::Procedures`).
+    Procedures(Result<Vec<super::client::Named>, ClientError>),
     /// A mutation was acknowledged (for a delete: the ids deleted).
     Done(Result<Vec<String>, ClientError>),
     /// An upload failed at one step: which, and why.

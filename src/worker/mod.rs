@@ -181,6 +181,14 @@ impl Task {
                 self.send(WorkerEvent::Done(r));
             }
             Fetch::SendOutbox(changes) => self.send_outbox(&changes).await,
+            Fetch::Procedures => {
+                let r = self.retrying(|c, report| async move { c.procedures("", &report).await });
+                self.send(WorkerEvent::Procedures(r.await));
+            }
+            Fetch::CreateRun { body } => {
+                let r = self.client.create_run(&body).await.map(|id| vec![id]);
+                self.send(WorkerEvent::Done(r));
+            }
             Fetch::DeleteRuns { ids } => {
                 let r = self.client.delete_runs(&ids).await;
                 self.send(WorkerEvent::Done(r));
@@ -292,6 +300,16 @@ impl Task {
         page.rows.retain(|r| req.query.keeps_serial(&r.serial));
         Ok((page, body))
     }
+}
+
+/// Names typed in a filter (procedure, station, operator, user) → the ids the API filters
+/// on, for one command (`tofui runs ls`): nothing is kept between calls.
+pub async fn resolve_names(
+    client: &ApiClient,
+    wanted: &[(crate::query::NameKind, String)],
+    report: &Report,
+) -> Result<crate::query::Resolved, ClientError> {
+    resolve::resolve(client, &Mutex::new(Names::default()), wanted, report).await
 }
 
 /// A run without its logs.

@@ -20,6 +20,26 @@ impl ApiClient {
             .map(|_| ())
     }
 
+    /// `POST /v2/runs`: the new run's id. The body carries a `client_run_ref`, so a dropped
+    /// answer is sent again (up to 3 times): the server answers the run it made, never a
+    /// second one.
+    pub async fn create_run(&self, body: &serde_json::Value) -> Result<String, ClientError> {
+        let mut n = 0;
+        let answer = loop {
+            match self.send_json(Method::POST, &["runs"], &[], Some(body)).await {
+                Err(e) if (e.is_offline() || e.is_transient()) && n < 3 => {
+                    n += 1;
+                    tokio::time::sleep(super::client::backoff(n)).await;
+                }
+                other => break other?,
+            }
+        };
+        serde_json::from_slice::<serde_json::Value>(&answer)
+            .ok()
+            .and_then(|v| v.get("id").and_then(serde_json::Value::as_str).map(str::to_string))
+            .ok_or_else(|| ClientError::Decode("the answer holds no run id".into()))
+    }
+
     /// `DELETE /v2/runs?ids=…`, a hundred ids a request: the ids the server deleted. A
     /// request none of whose runs exist (404) is not an error unless none of any request
     /// did; any other error stops there, with what was deleted before it (`Partly`).

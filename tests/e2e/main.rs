@@ -6,6 +6,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod create_run;
 mod dashboard;
 mod insight;
+mod runs_cli;
 mod triage;

@@ -3,7 +3,7 @@
 //! until the server acknowledges them, and a failed save can be sent again.
 
 mod bulk;
-mod edits;
+pub(crate) mod edits;
 mod sends;
 
 use std::collections::HashSet;

@@ -78,6 +78,7 @@ fn run_common() -> Vec<Binding> {
         b(ch('r'), Action::Refresh, "reload", false),
         b(ch('m'), Action::EditMetadata, "metadata", false),
         b(ch('D'), Action::Delete, "delete", false),
+        b(ch('C'), Action::NewRun, "new run like this one (a form)", false),
         b(ch('z'), Action::Undo, "undo the last metadata change", false),
         b(ch('U'), Action::Unit, "unit", true),
         b(ch(']'), Action::NextRun, "next run", true),
@@ -124,6 +125,7 @@ impl Default for Keymap {
             b(ch('%'), Action::Yield, "yield", true),
             b(ch('P'), Action::Pareto, "failure Pareto", true),
             b(ch('T'), Action::Triage, "triage the failing runs", false),
+            b(ch('N'), Action::NewRun, "new run (a form)", false),
             b(ch('z'), Action::Undo, "undo the last metadata change", false),
             // Last before quit: the footer keeps the last two when it must drop keys.
             b(ch('?'), Action::Help, "help", true),
@@ -150,6 +152,21 @@ impl Default for Keymap {
             b(KeySpec::plain(K::Down), Action::NextField, "next field", false),
             b(KeySpec::plain(K::BackTab), Action::PrevField, "previous field", true),
             b(KeySpec::plain(K::Up), Action::PrevField, "previous field", false),
+            b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
+        ];
+        let create = vec![
+            b(KeySpec::plain(K::Tab), Action::NextField, "next field", true),
+            b(KeySpec::plain(K::Enter), Action::Submit, "next field", false),
+            b(KeySpec::plain(K::Down), Action::NextField, "next field", false),
+            b(KeySpec::plain(K::BackTab), Action::PrevField, "previous field", true),
+            b(KeySpec::plain(K::Up), Action::PrevField, "previous field", false),
+            b(KeySpec::ctrl('s'), Action::Save, "review and send", true),
+            b(KeySpec::plain(K::Esc), Action::Back, "cancel", true),
+            b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
+        ];
+        let create_review = vec![
+            b(KeySpec::plain(K::Enter), Action::Submit, "send", true),
+            b(KeySpec::plain(K::Esc), Action::Back, "back to the form", true),
             b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
         ];
         let mut tree = vec![
@@ -348,6 +365,8 @@ impl Default for Keymap {
                 (Mode::List, list),
                 (Mode::Filter, filter),
                 (Mode::Form, form),
+                (Mode::CreateRun, create),
+                (Mode::CreateReview, create_review),
                 (Mode::Tree, tree),
                 (Mode::Logs, logs),
                 (Mode::LogSearch, log_search),

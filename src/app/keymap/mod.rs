@@ -16,6 +16,10 @@ pub enum Mode {
     Filter,
     /// The filter form (other keys go to the focused field).
     Form,
+    /// The create-run form (other keys go to the focused field).
+    CreateRun,
+    /// The create-run form's request, before sending.
+    CreateReview,
     /// The run view's phases tree.
     Tree,
     /// The run view's logs.
@@ -156,6 +160,7 @@ impl Mode {
             Mode::List => "list",
             Mode::Filter => "filter",
             Mode::Form => "form",
+            Mode::CreateRun => "new_run",
             Mode::Tree => "tree",
             Mode::Logs => "logs",
             Mode::Attachments => "attachments",

@@ -196,6 +196,11 @@ impl RunPane {
         let targets = vec![Target::run(self.run_id.clone(), serial)];
         match a {
             Action::Undo => super::undo::start(cx),
+            Action::NewRun => {
+                let like = self.loaded().map(|l| l.run.clone());
+                let form = super::create::CreatePane::open(like.as_deref(), cx);
+                Outcome::Push(Pane::Create(Box::new(form)))
+            }
             Action::EditMetadata => {
                 let known = self.loaded().map(|l| l.run.summary.metadata.clone());
                 Outcome::Push(Pane::Editor(Box::new(EditorPane::open(targets, known, cx))))

@@ -145,6 +145,9 @@ impl RunsPane {
                 super::triage::TriagePane::start(&self.list, cx),
             ))),
             Action::Undo => super::undo::start(cx),
+            Action::NewRun => {
+                Outcome::Push(Pane::Create(Box::new(super::create::CreatePane::open(None, cx))))
+            }
             Action::EditMetadata if !targets.is_empty() => {
                 Outcome::Push(Pane::Editor(Box::new(EditorPane::open(targets, None, cx))))
             }

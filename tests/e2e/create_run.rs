@@ -1,0 +1,304 @@
+//! A run made by hand in the dashboard (issue 29, part 1): the real binary in a pseudo-terminal
+//! fills the create-run form and the official SDK reads the run it made; a dropped answer
+//! retried under the same ref makes one run.
+
+use crate::common;
+
+use std::io::{Read, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::{TestServer, USER_KEY};
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use serde_json::Value;
+use tofui::server::seed::{SeedOptions, seed};
+
+struct Tui {
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    _dir: tempfile::TempDir,
+}
+
+impl Tui {
+    fn start(url: &str) -> Tui {
+        Tui::start_args(url, &[])
+    }
+
+    fn start_args(url: &str, args: &[&str]) -> Tui {
+        let nz = |n| std::num::NonZeroU16::new(n).expect("non-zero");
+        let pty = native_pty_system()
+            .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
+            .expect("pty");
+        let dir = tempfile::tempdir().expect("dir");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_tofui"));
+        cmd.args(args);
+        cmd.env("TOFUPILOT_URL", url);
+        cmd.env("TOFUPILOT_API_KEY", USER_KEY);
+        if !args.contains(&"--log-file") {
+            cmd.env("TOFUI_LOG_FILE", dir.path().join("tofui.log"));
+        }
+        cmd.env("TOFUI_CONFIG", "/nonexistent/tofui-test-config.toml");
+        cmd.env("TOFUI_CACHE_DIR", dir.path().join("cache"));
+        cmd.env("TERM", "xterm-256color");
+        let child = pty.slave.spawn_command(cmd).expect("spawn tofui");
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().expect("reader");
+        let writer = pty.master.take_writer().expect("writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(24), nz(80), 0)));
+        let p = parser.clone();
+        std::thread::spawn(move || {
+            let _keep_master_open = pty.master;
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                p.lock().expect("parser").process(&buf[..n]);
+            }
+        });
+        Tui { parser, writer, child, _dir: dir }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().expect("parser").screen().contents()
+    }
+
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let t0 = Instant::now();
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            assert!(t0.elapsed() < Duration::from_secs(20), "timed out waiting for {what}:\n{s}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("write keys");
+        self.writer.flush().expect("flush");
+    }
+}
+
+impl Drop for Tui {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+const TAB: &str = "\t";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scanned_serial_fills_the_form_and_the_run_it_sends_opens_as_the_sdk_reads_it() {
+    let s = TestServer::start_with(|st| {
+        seed(st, &SeedOptions { runs: 30, seed: 29, anchor: chrono::Utc::now() }).expect("seed");
+    })
+    .await;
+    // A unit the server knows, and its part, revision and batch as the API gives them.
+    let (_, runs) = s.get("/runs?limit=1").await;
+    let row = &runs["data"][0];
+    let serial = row["unit"]["serial_number"].as_str().expect("serial").to_string();
+    let (_, unit) = s.get(&format!("/units/{serial}")).await;
+    let part = unit["part"]["number"].as_str().expect("part").to_string();
+    let revision = unit["part"]["revision"]["number"].as_str().expect("rev").to_string();
+    let (_, procs) = s.get("/procedures?limit=100").await;
+    let proc_name = procs["data"][0]["name"].as_str().expect("name").to_string();
+    let proc_id = procs["data"][0]["id"].as_str().expect("id").to_string();
+    let before = s.run_count().await;
+
+    let url = s.running.url.clone();
+    let mut t = tokio::task::spawn_blocking(move || Tui::start(&url)).await.expect("tui");
+    let serial_typed = serial.clone();
+    let (t, screen) = tokio::task::spawn_blocking(move || {
+        t.wait_for("the list", |s| s.contains("All runs"));
+        t.send("N");
+        t.wait_for("the form", |s| s.contains("New run"));
+        // The procedure by part of its name, narrowed to one.
+        let typed: String = proc_name.chars().take(proc_name.len().min(8)).collect();
+        t.send(&typed);
+        t.wait_for("the procedure narrowed", |s| s.contains(&format!("✓ {proc_name}")));
+        // A scanner types fast and presses Enter.
+        t.send(TAB);
+        t.send(&format!("{serial_typed}\r"));
+        t.wait_for("the unit's part", |s| s.contains("known unit:"));
+        t.send(&format!("{TAB}{TAB}{TAB}FAIL{TAB}{TAB}+90s{TAB}visual inspector{TAB}{TAB}"));
+        t.send(&format!(
+            "rework=true, temp=23.5, fixture=\"12\"{TAB}{TAB}{TAB}solder bridge on U3"
+        ));
+        t.send(&format!("{TAB}Visual: bridges=2 count <=0 | Power: rail=3.31 V 3.2..3.4"));
+        t.send("\x13");
+        t.wait_for("the request", |s| s.contains("POST /v2/runs"));
+        t.send("\r");
+        let screen = t.wait_for("the new run", |s| s.contains("created"));
+        (t, screen)
+    })
+    .await
+    .expect("driven");
+    assert!(screen.contains(&serial) && screen.contains("FAIL"), "the run opens:\n{screen}");
+    drop(t);
+    assert_eq!(s.run_count().await, before + 1);
+
+    // What the official SDK reads for it.
+    let id = screen
+        .split("run ")
+        .filter_map(|w| w.split_whitespace().next())
+        .find(|w| w.len() == 36)
+        .expect("the footer names the run")
+        .to_string();
+    let run = s.sdk.runs().get().id(&id).send().await.expect("the SDK reads the run");
+    assert_eq!(run.unit.serial_number, serial);
+    assert_eq!(run.procedure.id, proc_id);
+    let (_, raw) = s.get(&format!("/runs/{id}")).await;
+    assert_eq!(raw["outcome"], "FAIL");
+    assert_eq!(raw["unit"]["part"]["number"], part.as_str());
+    assert_eq!(raw["unit"]["part"]["revision"]["number"], revision.as_str());
+    assert_eq!(raw["metadata"], serde_json::json!({"rework": true, "temp": 23.5, "fixture": "12"}));
+    assert_eq!(raw["operated_by"]["name"], "visual inspector");
+    assert_eq!(raw["docstring"], "solder bridge on U3");
+    assert_eq!(raw["duration"], "PT1M30S");
+    // Phases, measurements and limits, as the SDK reads them.
+    let phases = run.phases.as_ref().expect("phases");
+    assert_eq!(phases.len(), 2);
+    let names: Vec<&str> = phases.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Visual", "Power"], "in the order typed, each its slice of the run");
+    assert_eq!(phases[0].measurements[0].name, "bridges");
+    let p = &raw["phases"];
+    assert_eq!((p[0]["outcome"].as_str(), p[1]["outcome"].as_str()), (Some("FAIL"), Some("PASS")));
+    let bridges = &p[0]["measurements"][0];
+    assert_eq!(
+        (bridges["measured_value"].as_f64(), bridges["units"].as_str()),
+        (Some(2.0), Some("count"))
+    );
+    assert_eq!(bridges["outcome"], "FAIL");
+    assert_eq!(bridges["validators"][0]["operator"], "<=");
+    assert_eq!(bridges["validators"][0]["expected_value"].as_f64(), Some(0.0));
+    let rail = &p[1]["measurements"][0];
+    let limits: Vec<(String, f64)> = rail["validators"]
+        .as_array()
+        .expect("validators")
+        .iter()
+        .map(|v| {
+            (
+                v["operator"].as_str().unwrap_or("").to_string(),
+                v["expected_value"].as_f64().unwrap_or(f64::NAN),
+            )
+        })
+        .collect();
+    assert_eq!(limits, [(">=".to_string(), 3.2), ("<=".to_string(), 3.4)]);
+}
+
+/// Forwards to `server`; the first connection's answer is dropped after the server sent it.
+async fn dropping_proxy(server: std::net::SocketAddr) -> (String, Arc<AtomicUsize>) {
+    use tokio::io::AsyncReadExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let n = Arc::new(AtomicUsize::new(0));
+    let count = n.clone();
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let first = count.fetch_add(1, Ordering::SeqCst) == 0;
+            let Ok(mut up) = tokio::net::TcpStream::connect(server).await else { continue };
+            tokio::spawn(async move {
+                if first {
+                    let (mut cr, _cw) = client.split();
+                    let (mut ur, mut uw) = up.split();
+                    let forward = tokio::io::copy(&mut cr, &mut uw);
+                    let mut answer = [0u8; 1];
+                    tokio::select! {
+                        _ = forward => {}
+                        // The server answered: the answer is lost on the way.
+                        _ = ur.read(&mut answer) => {}
+                    }
+                    // Both connections close here, without a byte of the answer.
+                } else {
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut up).await;
+                }
+            });
+        }
+    });
+    (url, n)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_after_a_dropped_answer_makes_one_run() {
+    let s = TestServer::start_with(|st| {
+        seed(st, &SeedOptions { runs: 5, seed: 29, anchor: chrono::Utc::now() }).expect("seed");
+    })
+    .await;
+    let (_, procs) = s.get("/procedures?limit=1").await;
+    let proc_id = procs["data"][0]["id"].as_str().expect("id").to_string();
+    let addr: std::net::SocketAddr =
+        s.running.url.trim_start_matches("http://").parse().expect("addr");
+    let (url, connections) = dropping_proxy(addr).await;
+    let client = tofui::worker::ApiClient::new(&tofui::worker::ClientConfig {
+        url,
+        api_key: USER_KEY.into(),
+        ca_cert: None,
+        timeout: Duration::from_secs(10),
+    })
+    .expect("client");
+    let body: Value = serde_json::json!({
+        "outcome": "PASS", "procedure_id": proc_id, "serial_number": "SN-RETRY-1",
+        "part_number": "PCB-MAIN", "revision_number": "A",
+        "started_at": "2026-12-01T10:00:00.000Z", "ended_at": "2026-12-01T10:01:00.000Z",
+        "client_run_ref": "form-ref-1",
+    });
+    let before = s.run_count().await;
+    let id = client.create_run(&body).await.expect("made, after a retry");
+    assert!(connections.load(Ordering::SeqCst) >= 2, "the first answer was dropped");
+    assert_eq!(s.run_count().await, before + 1, "one run");
+    let (status, run) = s.get(&format!("/runs/{id}")).await;
+    assert_eq!((status, run["unit"]["serial_number"].as_str()), (200, Some("SN-RETRY-1")));
+}
+
+// SIGHUP is Unix's.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_keeps_a_form_not_sent_and_the_next_start_offers_it_back() {
+    let s = TestServer::start_with(|st| {
+        seed(st, &SeedOptions { runs: 5, seed: 29, anchor: chrono::Utc::now() }).expect("seed");
+    })
+    .await;
+    let url = s.running.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let state = tempfile::tempdir().expect("dir");
+        let log = state.path().join("tofui.log").to_string_lossy().to_string();
+        let mut t = Tui::start_args(&url, &["--log-file", &log]);
+        t.wait_for("the list", |s| s.contains("All runs"));
+        t.send("N");
+        t.wait_for("the form", |s| s.contains("New run"));
+        t.send(&format!("{TAB}SN-HUP-7{TAB}{TAB}{TAB}{TAB}{TAB}{TAB}{TAB}{TAB}{TAB}rework=true"));
+        t.wait_for("the metadata typed", |s| s.contains("rework=true"));
+        let pid = t.child.process_id().expect("pid");
+        let ok = std::process::Command::new("kill")
+            .args(["-HUP", &pid.to_string()])
+            .status()
+            .expect("kill");
+        assert!(ok.success());
+        let t0 = Instant::now();
+        while t.child.try_wait().ok().flatten().is_none() {
+            assert!(t0.elapsed() < Duration::from_secs(10), "tofui ends on SIGHUP");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let files: Vec<std::path::PathBuf> = std::fs::read_dir(state.path())
+            .expect("list")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("edits-")))
+            .collect();
+        assert_eq!(files.len(), 1, "one recovery file");
+        let text = std::fs::read_to_string(&files[0]).expect("read");
+        assert!(text.contains("SN-HUP-7") && text.contains("rework=true"), "{text}");
+        assert!(!text.contains(USER_KEY), "never the key");
+
+        let mut again = Tui::start_args(&url, &["--log-file", &log]);
+        again.wait_for("the offer", |s| s.contains("a new run's form for SN-HUP-7"));
+        again.send("y");
+        let form = again.wait_for("the form back", |s| s.contains("New run"));
+        assert!(form.contains("SN-HUP-7") && form.contains("rework=true"), "{form}");
+    })
+    .await
+    .expect("driven");
+}
