@@ -336,6 +336,16 @@ async fn warm(url: &str) {
             fresh.push(once(&mut app, &worker, &mut rx, '%').await);
         }
         let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+        let s = open().stats();
+        println!(
+            "  cache: {} run summaries {:.1} MB ({:.0} B each), {} failing rows {:.1} MB ({:.0} B each)",
+            s.summaries,
+            s.summary_bytes as f64 / 1e6,
+            s.summary_bytes as f64 / s.summaries.max(1) as f64,
+            s.failure_rows,
+            s.failure_bytes as f64 / 1e6,
+            s.failure_bytes as f64 / s.failure_rows.max(1) as f64
+        );
         println!(
             "{:<28} {:>12.0}ms {:>12.0}ms {:>12.0}ms {:>12.0}ms   (cache file {:.0} MB)",
             link.describe(),

@@ -44,7 +44,9 @@ pub struct Stats {
     pub runs: u64,
     /// Run summaries and failing rows kept for the insight panes.
     pub summaries: u64,
+    pub summary_bytes: u64,
     pub failure_rows: u64,
+    pub failure_bytes: u64,
     pub bytes: u64,
     pub max_bytes: u64,
 }
@@ -237,12 +239,15 @@ impl Cache {
                 c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get::<_, i64>(0))
                     .map(|n| n.max(0) as u64)
             };
-            let (summaries, failure_rows) = Cache::population_counts(c)?;
+            let [summaries, summary_bytes, failure_rows, failure_bytes] =
+                Cache::population_counts(c)?;
             Ok(Stats {
                 lists: count("lists")?,
                 runs: count("runs")?,
                 summaries,
+                summary_bytes,
                 failure_rows,
+                failure_bytes,
                 bytes: file::size(c)?,
                 max_bytes: self.max_bytes,
             })

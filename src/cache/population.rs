@@ -15,6 +15,9 @@ pub struct Covered {
     pub from_ms: i64,
     pub to_ms: i64,
     pub synced_ms: i64,
+    /// The latest creation time of its runs, by the server's clock (`i64::MIN`: none known):
+    /// the runs created since are what a sync asks for.
+    pub created_ms: i64,
 }
 
 /// A run summary as kept: the server's JSON of the row (with metadata), its start, and
@@ -36,13 +39,25 @@ pub struct KeptFailure {
     pub body: String,
 }
 
+/// A body as kept: zstd at a fast level (JSON rows shrink to about a third).
+fn pack(body: &str) -> Vec<u8> {
+    zstd::bulk::compress(body.as_bytes(), 3).unwrap_or_else(|_| body.as_bytes().to_vec())
+}
+
+/// A body as kept, read back (empty: not one this cache wrote).
+fn unpack(bytes: &[u8]) -> String {
+    zstd::stream::decode_all(bytes)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default()
+}
+
 pub(super) const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS summaries (
         id TEXT PRIMARY KEY, started_ms INTEGER NOT NULL, procedure_id TEXT NOT NULL,
         body BLOB NOT NULL, failures_known INTEGER NOT NULL DEFAULT 0);
     CREATE TABLE IF NOT EXISTS populations (
         key TEXT PRIMARY KEY, from_ms INTEGER NOT NULL, to_ms INTEGER NOT NULL,
-        synced_ms INTEGER NOT NULL, used_ms INTEGER NOT NULL);
+        synced_ms INTEGER NOT NULL, created_ms INTEGER NOT NULL, used_ms INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS members (
         key TEXT NOT NULL, id TEXT NOT NULL, started_ms INTEGER NOT NULL,
         PRIMARY KEY (key, id)) WITHOUT ROWID;
@@ -70,9 +85,16 @@ impl Cache {
         self.with(|c| {
             let covered = c
                 .query_row(
-                    "SELECT from_ms, to_ms, synced_ms FROM populations WHERE key = ?1",
+                    "SELECT from_ms, to_ms, synced_ms, created_ms FROM populations WHERE key = ?1",
                     [key],
-                    |r| Ok(Covered { from_ms: r.get(0)?, to_ms: r.get(1)?, synced_ms: r.get(2)? }),
+                    |r| {
+                        Ok(Covered {
+                            from_ms: r.get(0)?,
+                            to_ms: r.get(1)?,
+                            synced_ms: r.get(2)?,
+                            created_ms: r.get(3)?,
+                        })
+                    },
                 )
                 .optional()?;
             let Some(covered) = covered else { return Ok(None) };
@@ -92,7 +114,7 @@ impl Cache {
                         id: r.get(0)?,
                         started_ms: r.get(1)?,
                         procedure_id: r.get(2)?,
-                        body: String::from_utf8_lossy(&r.get::<_, Vec<u8>>(3)?).into_owned(),
+                        body: unpack(&r.get::<_, Vec<u8>>(3)?),
                         failures_known: r.get::<_, i64>(4)? != 0,
                     })
                 })?
@@ -109,13 +131,14 @@ impl Cache {
             {
                 let mut put = tx.prepare_cached(
                     "INSERT INTO summaries (id, started_ms, procedure_id, body) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (id) DO UPDATE SET started_ms = ?2, procedure_id = ?3, body = ?4",
+                     ON CONFLICT (id) DO UPDATE SET started_ms = ?2, procedure_id = ?3, body = ?4
+                     WHERE body != ?4",
                 )?;
                 let mut member = tx.prepare_cached(
                     "INSERT OR REPLACE INTO members (key, id, started_ms) VALUES (?1, ?2, ?3)",
                 )?;
                 for s in &change.upserts {
-                    put.execute(params![s.id, s.started_ms, s.procedure_id, s.body.as_bytes()])?;
+                    put.execute(params![s.id, s.started_ms, s.procedure_id, pack(&s.body)])?;
                     member.execute(params![key, s.id, s.started_ms])?;
                 }
                 let mut out = tx.prepare_cached("DELETE FROM members WHERE key = ?1 AND id = ?2")?;
@@ -125,10 +148,10 @@ impl Cache {
             }
             if let Some(cv) = change.covered {
                 tx.execute(
-                    "INSERT INTO populations (key, from_ms, to_ms, synced_ms, used_ms)
-                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (key) DO UPDATE
-                     SET from_ms = ?2, to_ms = ?3, synced_ms = ?4, used_ms = ?5",
-                    params![key, cv.from_ms, cv.to_ms, cv.synced_ms, now_ms()],
+                    "INSERT INTO populations (key, from_ms, to_ms, synced_ms, created_ms, used_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (key) DO UPDATE
+                     SET from_ms = ?2, to_ms = ?3, synced_ms = ?4, created_ms = ?5, used_ms = ?6",
+                    params![key, cv.from_ms, cv.to_ms, cv.synced_ms, cv.created_ms, now_ms()],
                 )?;
             }
             drop_orphans(&tx, &change.removes)?;
@@ -152,7 +175,7 @@ impl Cache {
                     Ok(KeptFailure {
                         run_id: id.to_string(),
                         measurement: r.get::<_, i64>(0)? != 0,
-                        body: String::from_utf8_lossy(&r.get::<_, Vec<u8>>(1)?).into_owned(),
+                        body: unpack(&r.get::<_, Vec<u8>>(1)?),
                     })
                 })?;
                 for r in rows {
@@ -181,7 +204,7 @@ impl Cache {
                     "INSERT INTO failure_rows (run_id, measurement, body) VALUES (?1, ?2, ?3)",
                 )?;
                 for r in rows {
-                    put.execute(params![r.run_id, r.measurement as i64, r.body.as_bytes()])?;
+                    put.execute(params![r.run_id, r.measurement as i64, pack(&r.body)])?;
                 }
             }
             tx.commit()
@@ -209,10 +232,15 @@ impl Cache {
         Ok(1)
     }
 
-    /// How many summaries and failing rows are kept (for `tofui cache stats`).
-    pub(super) fn population_counts(c: &rusqlite::Connection) -> rusqlite::Result<(u64, u64)> {
+    /// How many summaries and failing rows are kept, and their bytes (for `tofui cache stats`).
+    pub(super) fn population_counts(c: &rusqlite::Connection) -> rusqlite::Result<[u64; 4]> {
         let n = |sql: &str| c.query_row(sql, [], |r| r.get::<_, i64>(0)).map(|n| n.max(0) as u64);
-        Ok((n("SELECT count(*) FROM summaries")?, n("SELECT count(*) FROM failure_rows")?))
+        Ok([
+            n("SELECT count(*) FROM summaries")?,
+            n("SELECT coalesce(sum(length(body)), 0) FROM summaries")?,
+            n("SELECT count(*) FROM failure_rows")?,
+            n("SELECT coalesce(sum(length(body)), 0) FROM failure_rows")?,
+        ])
     }
 }
 

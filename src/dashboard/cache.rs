@@ -73,7 +73,13 @@ pub async fn command(cli: &Cli, action: &CacheCommand) -> Result<()> {
             }
             println!("views      {}", s.lists);
             println!("runs       {}", s.runs);
-            println!("insight    {} run summaries, {} failing rows", s.summaries, s.failure_rows);
+            println!(
+                "insight    {} run summaries ({:.1} MB), {} failing rows ({:.1} MB)",
+                s.summaries,
+                mb(s.summary_bytes),
+                s.failure_rows,
+                mb(s.failure_bytes)
+            );
             println!("size       {:.1} MB of {:.0} MB", mb(s.bytes), mb(s.max_bytes));
         }
         CacheCommand::Clear { .. } => {

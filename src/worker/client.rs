@@ -99,6 +99,8 @@ pub struct ApiClient {
     /// The quickest answer seen (ms; `u64::MAX` before the first): the link's round trip
     /// without the server's work, which the loads of many pages cover with pages on their way.
     round_trip_ms: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Requests on their way at once, fewer after a 429 or 503.
+    pub(super) gate: super::gate::Gate,
 }
 
 impl std::fmt::Debug for ApiClient {
@@ -135,6 +137,7 @@ impl ApiClient {
             timeout: cfg.timeout,
             max_retries: 3,
             round_trip_ms: std::sync::Arc::new(u64::MAX.into()),
+            gate: Default::default(),
         })
     }
 
@@ -186,13 +189,20 @@ impl ApiClient {
     ) -> Result<bytes::Bytes, ClientError> {
         let mut retries = 0;
         loop {
+            let slot = self.gate.enter().await;
             let t0 = std::time::Instant::now();
-            match self.attempt(method.clone(), path, query).await {
+            let answer = self.attempt(method.clone(), path, query).await;
+            drop(slot);
+            match answer {
                 Ok(b) => {
+                    self.gate.answered();
                     self.heard_in(t0.elapsed());
                     return Ok(b);
                 }
                 Err(Attempt { error, wait }) => {
+                    if matches!(error, ClientError::Status { status: 429 | 503, .. }) {
+                        self.gate.back_off();
+                    }
                     let server_side =
                         matches!(error, ClientError::Status { .. }) && error.is_transient();
                     if !server_side || retries >= self.max_retries {

@@ -21,9 +21,12 @@ use super::{ANALYSIS_CAP, ListRequest, Task, WorkerEvent};
 use crate::cache::{Covered, PopulationChange};
 use crate::query::{Bounds, Resolved, RunQuery, to_params};
 
-/// Runs created this long before the last sync are asked for again (the server's clock and
-/// this one's may differ; an upload may take that long to be listed).
-const CREATED_MARGIN_MS: i64 = 10 * 60_000;
+/// Runs created this long before the latest creation seen are asked for again (a run being
+/// written while the last sync read may be listed a little after it).
+const CREATED_MARGIN_MS: i64 = 5_000;
+/// Where no creation time is known (a server without `created_at`), runs created this long
+/// before the last sync, by this clock, are asked for again (the clocks may differ).
+const SYNCED_MARGIN_MS: i64 = 10 * 60_000;
 /// Slices of the covered span checked one by one when the whole does not match.
 const CHECK_SLICES: usize = 8;
 /// A slice with at most this many runs that does not match is read again whole.
@@ -175,7 +178,8 @@ impl Task {
                 .fetch_range(how, &params, (wa, wb), ANALYSIS_CAP, |r, _| rows.extend(r))
                 .await?;
             let from_ms = if more { cut(&mut rows) } else { wa };
-            let covered = Covered { from_ms, to_ms: wb, synced_ms };
+            let created_ms = newest_created(&rows, i64::MIN);
+            let covered = Covered { from_ms, to_ms: wb, synced_ms, created_ms };
             let change = PopulationChange {
                 upserts: kept_of(&rows),
                 removes: vec![],
@@ -188,18 +192,19 @@ impl Task {
         // Created since the last sync, anywhere in the span.
         let mut created = Vec::new();
         let mut p = params.clone();
-        p.push((
-            "created_after",
-            crate::api::time::query_timestamp(&crate::api::time::from_ms(
-                old.synced_ms - CREATED_MARGIN_MS,
-            )),
-        ));
+        let since = match old.created_ms {
+            i64::MIN => old.synced_ms - SYNCED_MARGIN_MS,
+            t => t - CREATED_MARGIN_MS,
+        };
+        let since = crate::api::time::query_timestamp(&crate::api::time::from_ms(since));
+        p.push(("created_after", since));
         self.fetch_range(how, &p, span, usize::MAX, |r, _| created.extend(r)).await?;
         merge(&mut rows, created, &mut change);
         // Runs deleted from the covered span.
         self.find_deleted(how, &params, (old.from_ms, old.to_ms), &mut rows, &mut change).await?;
         // The window's parts not covered: later runs, then earlier ones up to the cap.
-        let mut covered = Covered { from_ms: old.from_ms, to_ms: old.to_ms.max(wb), synced_ms };
+        let (from_ms, to_ms) = (old.from_ms, old.to_ms.max(wb));
+        let mut covered = Covered { from_ms, to_ms, synced_ms, created_ms: old.created_ms };
         if wb > old.to_ms {
             let mut later = Vec::new();
             self.fetch_range(how, &params, (old.to_ms + 1, wb), usize::MAX, |r, _| later.extend(r))
@@ -225,9 +230,17 @@ impl Task {
             covered.from_ms = covered.from_ms.max(first_out.saturating_add(1));
             rows = keep;
         }
+        covered.created_ms = newest_created(&rows, old.created_ms);
         change.covered = Some(covered);
         Ok(Synced { rows, covered, change })
     }
+}
+
+/// The latest creation time of `rows` (by the server's clock), or `before`.
+fn newest_created(rows: &[Row], before: i64) -> i64 {
+    rows.iter()
+        .filter_map(|r| r.summary.created_at.map(|t| t.timestamp_millis()))
+        .fold(before, i64::max)
 }
 
 impl Task {

@@ -15,6 +15,7 @@ mod export;
 mod failures;
 mod failures_kept;
 mod field_values;
+mod gate;
 mod http;
 mod incremental;
 pub mod messages;

@@ -502,3 +502,51 @@ async fn many_runs_read_by_id_arrive_all_and_once_within_url_limits() {
         (got.into_iter().collect(), ids.into_iter().collect());
     assert_eq!(got, want);
 }
+
+/// Issue 26: a server that refuses with 429 what is over its capacity (4 at once) gets fewer
+/// requests at once from tofui after the first refusals (the client halves what it sends at
+/// once on each 429 or 503, then grows back one at a time), and every request is answered.
+/// Without it, the 44 requests over capacity of the first wave would each be refused, and
+/// refused again on each retry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_answering_429_gets_fewer_requests_at_once() {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    let on_way = Arc::new(AtomicUsize::new(0));
+    let refused = Arc::new(AtomicUsize::new(0));
+    let (w, r) = (on_way.clone(), refused.clone());
+    let app = axum::Router::new().route(
+        "/api/v2/runs",
+        axum::routing::get(move || {
+            let (w, r) = (w.clone(), r.clone());
+            async move {
+                if w.fetch_add(1, Ordering::SeqCst) >= 4 {
+                    w.fetch_sub(1, Ordering::SeqCst);
+                    r.fetch_add(1, Ordering::SeqCst);
+                    return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "0")], "slow down")
+                        .into_response();
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                w.fetch_sub(1, Ordering::SeqCst);
+                let body = r#"{"data":[],"meta":{"has_more":false,"next_cursor":null}}"#;
+                ([("content-type", "application/json")], body).into_response()
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await.ok() });
+    let client = api_client(&url, "k", Duration::from_secs(20));
+    let report = tofui::worker::client::silent();
+    let asks = (0..48).map(|i| {
+        let (client, report) = (client.clone(), report.clone());
+        async move { client.list_runs_raw(&[("cursor", (i * 100).to_string())], &report).await }
+    });
+    let answers = futures::future::join_all(asks).await;
+    assert!(answers.iter().all(Result::is_ok), "every request answered in the end");
+    let refused = refused.load(Ordering::SeqCst);
+    assert!(
+        refused <= 20,
+        "{refused} refusals: the client kept sending over the server's capacity"
+    );
+}
