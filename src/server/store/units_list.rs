@@ -234,11 +234,15 @@ fn where_for(q: &UnitQuery, caller: &Caller) -> Where {
 const FROM: &str = "FROM units u CROSS JOIN parts pa ON pa.id = u.part_id
     CROSS JOIN revisions rv ON rv.id = u.revision_id
     LEFT JOIN batches b ON b.id = u.batch_id LEFT JOIN runs lr ON lr.seq = u.last_run_seq
-    LEFT JOIN procedures lp ON lp.id = lr.procedure_id";
+    LEFT JOIN procedures lp ON lp.id = lr.procedure_id
+    LEFT JOIN users cu ON cu.id = u.created_by_user_id
+    LEFT JOIN stations cs ON cs.id = u.created_by_station_id
+    LEFT JOIN units pu ON pu.id = u.parent_id";
 
 const COLUMNS: &str = "u.id, u.serial_number, u.created_at, u.sample, u.created_by_user_id,
     u.created_by_station_id, pa.id, pa.number, pa.name, rv.id, rv.number, b.id, b.number,
-    u.parent_id, lr.id, lr.outcome, lr.started_at, lr.ended_at, lp.id, lp.name, u.metadata";
+    u.parent_id, lr.id, lr.outcome, lr.started_at, lr.ended_at, lp.id, lp.name, u.metadata,
+    cu.name, cs.name, pu.serial_number";
 
 /// The newest run of unit `id` a station may see, as a unit's `last_run`.
 fn last_visible_run(conn: &Connection, id: &str, station: &str) -> rusqlite::Result<Value> {
@@ -268,21 +272,11 @@ fn row_json(
     include_metadata: bool,
     caller: &Caller,
 ) -> Result<Value, ApiError> {
-    use super::catalog::{station_json, user_json};
+    use super::people;
     let id: String = r.get(0)?;
-    let name_only = |v: Value| match v {
-        Value::Object(mut o) => {
-            o.remove("email");
-            Value::Object(o)
-        }
-        other => other,
-    };
     let parent = match r.get::<_, Option<String>>(13)? {
         Some(p) => {
-            let serial: Option<String> = conn
-                .prepare_cached("SELECT serial_number FROM units WHERE id = ?1")?
-                .query_row([&p], |r| r.get(0))
-                .ok();
+            let serial: Option<String> = r.get(23)?;
             json!({"id": p, "serial_number": serial.unwrap_or_default()})
         }
         None => Value::Null,
@@ -318,8 +312,12 @@ fn row_json(
         "serial_number": r.get::<_, String>(1)?,
         "created_at": from_ms(r.get(2)?),
         "sample": r.get::<_, Option<String>>(3)?,
-        "created_by_user": name_only(user_json(conn, r.get(4)?)?),
-        "created_by_station": station_json(conn, r.get(5)?)?,
+        // The list names its creator without the email.
+        "created_by_user": match r.get::<_, Option<String>>(4)? {
+            Some(u) => json!({"id": u, "name": r.get::<_, Option<String>>(21)?}),
+            None => Value::Null,
+        },
+        "created_by_station": people::station(r.get(5)?, r.get(22)?),
         "batch": batch,
         "parent": parent,
         "children": children,
