@@ -281,12 +281,6 @@ fn row_json(
         }
         None => Value::Null,
     };
-    let children: Vec<Value> = conn
-        .prepare_cached(
-            "SELECT id, serial_number FROM units WHERE parent_id = ?1 ORDER BY serial_number LIMIT 10",
-        )?
-        .query_map([&id], |r| Ok(json!({"id": r.get::<_, String>(0)?, "serial_number": r.get::<_, String>(1)?})))?
-        .collect::<Result<_, _>>()?;
     let last_procedure: Option<String> = r.get(18)?;
     let foreign = match (&last_procedure, caller.station_id()) {
         (Some(p), Some(_)) => !scope::procedure_visible(conn, caller, p)?,
@@ -320,7 +314,7 @@ fn row_json(
         "created_by_station": people::station(r.get(5)?, r.get(22)?),
         "batch": batch,
         "parent": parent,
-        "children": children,
+        "children": [],
         "part": {
             "id": r.get::<_, String>(6)?, "number": r.get::<_, String>(7)?, "name": r.get::<_, String>(8)?,
             "revision": {"id": r.get::<_, String>(9)?, "number": r.get::<_, String>(10)?},
@@ -356,7 +350,34 @@ pub fn list(conn: &Connection, q: &UnitQuery, caller: &Caller) -> Result<Value, 
     while let Some(r) = it.next()? {
         rows.push(row_json(conn, r, q.include_metadata, caller)?);
     }
+    add_children(conn, &mut rows)?;
     Ok(super::crossrun::offset_page(rows, q.limit, q.cursor))
+}
+
+/// Fills each row's `children`: its first ten by serial number, for the whole page at once.
+fn add_children(conn: &Connection, rows: &mut [Value]) -> rusqlite::Result<()> {
+    let ids: Vec<String> = rows.iter().filter_map(|r| r["id"].as_str().map(String::from)).collect();
+    let marks = vec!["?"; ids.len()].join(", ");
+    let sql = format!(
+        "SELECT parent_id, id, serial_number FROM (SELECT parent_id, id, serial_number,
+            ROW_NUMBER() OVER (PARTITION BY parent_id ORDER BY serial_number) AS n
+            FROM units WHERE parent_id IN ({marks}))
+         WHERE n <= 10 ORDER BY parent_id, serial_number"
+    );
+    let mut by_parent: std::collections::HashMap<String, Vec<Value>> = Default::default();
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut it = stmt.query(rusqlite::params_from_iter(ids.iter()))?;
+    while let Some(r) = it.next()? {
+        let child = json!({"id": r.get::<_, String>(1)?, "serial_number": r.get::<_, String>(2)?});
+        by_parent.entry(r.get(0)?).or_default().push(child);
+    }
+    for row in rows {
+        let id = row["id"].as_str().unwrap_or_default().to_string();
+        if let Some(children) = by_parent.remove(&id) {
+            row["children"] = Value::Array(children);
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
