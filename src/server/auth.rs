@@ -31,15 +31,6 @@ impl Caller {
             Caller::Station { .. } => None,
         }
     }
-
-    pub fn require_user(&self, action: &str) -> Result<(), ApiError> {
-        match self {
-            Caller::User { .. } => Ok(()),
-            Caller::Station { .. } => {
-                Err(ApiError::forbidden(format!("A station key cannot {action}; use a user key")))
-            }
-        }
-    }
 }
 
 /// Keys known to the server, by hash: loaded at start, and a key revoked while it runs

@@ -22,7 +22,6 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, StatusCode, Uri};
 use axum::routing::{get, post, put};
-use rusqlite::Connection;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
@@ -179,11 +178,7 @@ pub fn prepare_keys(
 ) -> Result<(Keys, KeyTable), KeyError> {
     let mut conn = store.writer();
     let tx = conn.transaction()?;
-    let first = |c: &Connection, sql: &str| -> rusqlite::Result<Option<String>> {
-        use rusqlite::OptionalExtension;
-        c.query_row(sql, [], |r| r.get(0)).optional()
-    };
-    let admin = match first(&tx, "SELECT id FROM users ORDER BY rowid LIMIT 1")? {
+    let admin = match catalog::first_user(&tx)? {
         Some(id) => id,
         None => {
             let id = uuid::Uuid::new_v4().to_string();
@@ -191,15 +186,14 @@ pub fn prepare_keys(
             id
         }
     };
-    let station =
-        match first(&tx, "SELECT id FROM stations WHERE archived = 0 ORDER BY rowid LIMIT 1")? {
-            Some(id) => id,
-            None => {
-                let id = uuid::Uuid::new_v4().to_string();
-                catalog::insert_station(&tx, &id, "Bench 1")?;
-                id
-            }
-        };
+    let station = match catalog::first_station(&tx)? {
+        Some(id) => id,
+        None => {
+            let id = uuid::Uuid::new_v4().to_string();
+            catalog::insert_station(&tx, &id, "Bench 1")?;
+            id
+        }
+    };
     let shown = |kind: &str, principal: &str, given: Option<&str>| -> Result<KeyShown, KeyError> {
         let as_given = |k: &str| KeyShown {
             key: Some(k.to_string()),
@@ -212,13 +206,7 @@ pub fn prepare_keys(
                     return Err(KeyError::OtherKind { kind: kind.into(), other });
                 }
                 Some((_, owner, true)) => {
-                    let name: Option<String> = {
-                        use rusqlite::OptionalExtension;
-                        tx.query_row("SELECT name FROM stations WHERE id = ?1", [&owner], |r| {
-                            r.get(0)
-                        })
-                        .optional()?
-                    };
+                    let name = catalog::station_name(&tx, &owner)?;
                     let owner =
                         name.map_or(format!("{kind} {owner}"), |n| format!("{kind} \"{n}\""));
                     return Err(KeyError::Revoked { kind: kind.into(), owner });

@@ -1,4 +1,5 @@
-//! Who may see and change what: the one place the rule is written down. Every route asks here.
+//! Who may see and change what: the one place the rule is written down. The store asks here
+//! (routes do not check scope: every store function that answers an endpoint takes the caller).
 //!
 //! A **user key** sees and changes everything. A **station key** is a test station's key: it
 //! sees what its own work touches and writes only runs.
@@ -145,9 +146,15 @@ pub fn batch_visible(conn: &Connection, caller: &Caller, id: &str) -> rusqlite::
     }
 }
 
-/// A write only a user key may make.
+/// What only a user key may do: a station key is refused (403). Asked by the store function
+/// of every such endpoint, first, as the table above lists them.
 pub fn require_user(caller: &Caller, action: &str) -> Result<(), ApiError> {
-    caller.require_user(action)
+    match caller {
+        Caller::User { .. } => Ok(()),
+        Caller::Station { .. } => {
+            Err(ApiError::forbidden(format!("A station key cannot {action}; use a user key")))
+        }
+    }
 }
 
 /// SQL true when the unit whose id is `unit` is in the scope of the station whose id is bound

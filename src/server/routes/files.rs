@@ -1,17 +1,16 @@
 //! Attachments outside a run (`/api/v2/attachments…`) and the upload/download links, which
 //! authorise by the token in their URL as the service's pre-signed links do.
 
+use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
 use serde_json::{Value, json};
 
 use super::runs::AttachmentBody;
-use super::{read, write};
+use super::{Call, read, write};
 use crate::server::AppState;
-use crate::server::auth::Caller;
 use crate::server::body::JsonBody;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::ids::IdSource;
@@ -21,8 +20,7 @@ use crate::server::store::{attachments, mutate, now_ms, render};
 pub const MAX_UPLOAD: usize = 100 * 1024 * 1024;
 
 pub async fn initialize(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Call(st, caller): Call,
     JsonBody(body): JsonBody<AttachmentBody>,
 ) -> ApiResult<Json<Value>> {
     let base = st.base_url.clone();
@@ -33,11 +31,7 @@ pub async fn initialize(
     Ok(Json(json!({ "id": a.id, "upload_url": render::download_url(&base, &a.id, &a.token) })))
 }
 
-pub async fn finalize(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+pub async fn finalize(Call(st, caller): Call, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     let base = st.base_url.clone();
     let aid = id.clone();
     let token = write(&st.store, move |c| attachments::finalize_as(c, &aid, &caller)).await?;

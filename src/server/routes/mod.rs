@@ -9,10 +9,30 @@ pub mod procedures;
 pub mod runs;
 pub mod units;
 
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use rusqlite::Connection;
 
+use super::AppState;
+use super::auth::Caller;
 use super::error::ApiError;
 use super::store::SharedStore;
+
+/// What every API handler starts from: the server's state and who asks (set by
+/// [`require_key`](super::auth::require_key), which every API route sits behind).
+pub struct Call(pub AppState, pub Caller);
+
+impl FromRequestParts<AppState> for Call {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
+        let caller =
+            parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
+                ApiError::internal("The request reached the API without a key check")
+            })?;
+        Ok(Call(st.clone(), caller))
+    }
+}
 
 pub async fn read<T: Send + 'static>(
     store: &SharedStore,

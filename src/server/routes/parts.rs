@@ -1,65 +1,45 @@
 //! `/api/v2/parts…` (with revisions) and `/api/v2/batches…`.
 
-use axum::extract::{Path, RawQuery, State};
-use axum::{Extension, Json};
+use axum::Json;
+use axum::extract::{Path, RawQuery};
 use serde_json::{Value, json};
 
 use super::catalog::{Body, id};
-use super::{read, write};
-use crate::server::AppState;
-use crate::server::auth::Caller;
+use super::{Call, read, write};
 use crate::server::error::ApiResult;
 use crate::server::store::parts::Stamp;
 use crate::server::store::{batches, now_ms, parts};
 
-pub async fn list(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Json<Value>> {
+pub async fn list(Call(st, caller): Call, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {
     let q = parts::parse_query(q.as_deref().unwrap_or(""))?;
     Ok(Json(read(&st.store, move |c| parts::list(c, &q, &caller)).await?))
 }
 
-pub async fn create(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Body { 0: b }: Body,
-) -> ApiResult<Json<Value>> {
+pub async fn create(Call(st, caller): Call, Body { 0: b }: Body) -> ApiResult<Json<Value>> {
     let new =
         write(&st.store, move |c| parts::create(c, &b, &Stamp { now: now_ms(), caller: &caller }))
             .await?;
     Ok(id(new))
 }
 
-pub async fn get(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Path(number): Path<String>,
-) -> ApiResult<Json<Value>> {
+pub async fn get(Call(st, caller): Call, Path(number): Path<String>) -> ApiResult<Json<Value>> {
     Ok(Json(read(&st.store, move |c| parts::get(c, &number, &caller)).await?))
 }
 
 pub async fn update(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Call(st, caller): Call,
     Path(number): Path<String>,
     Body { 0: b }: Body,
 ) -> ApiResult<Json<Value>> {
     Ok(Json(write(&st.store, move |c| parts::update(c, &number, &b, &caller, now_ms())).await?))
 }
 
-pub async fn delete(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Path(number): Path<String>,
-) -> ApiResult<Json<Value>> {
+pub async fn delete(Call(st, caller): Call, Path(number): Path<String>) -> ApiResult<Json<Value>> {
     Ok(Json(write(&st.store, move |c| parts::delete(c, &number, &caller)).await?))
 }
 
 pub async fn create_revision(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Call(st, caller): Call,
     Path(part): Path<String>,
     Body { 0: b }: Body,
 ) -> ApiResult<Json<Value>> {
@@ -71,16 +51,14 @@ pub async fn create_revision(
 }
 
 pub async fn get_revision(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Call(st, caller): Call,
     Path((part, rev)): Path<(String, String)>,
 ) -> ApiResult<Json<Value>> {
     Ok(Json(read(&st.store, move |c| parts::get_revision(c, &part, &rev, &caller)).await?))
 }
 
 pub async fn update_revision(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Call(st, caller): Call,
     Path((part, rev)): Path<(String, String)>,
     Body { 0: b }: Body,
 ) -> ApiResult<Json<Value>> {
@@ -88,27 +66,18 @@ pub async fn update_revision(
 }
 
 pub async fn delete_revision(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Call(st, caller): Call,
     Path((part, rev)): Path<(String, String)>,
 ) -> ApiResult<Json<Value>> {
     Ok(id(write(&st.store, move |c| parts::delete_revision(c, &part, &rev, &caller)).await?))
 }
 
-pub async fn list_batches(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Json<Value>> {
+pub async fn list_batches(Call(st, caller): Call, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {
     let q = batches::parse_query(q.as_deref().unwrap_or(""))?;
     Ok(Json(read(&st.store, move |c| batches::list(c, &q, &caller)).await?))
 }
 
-pub async fn create_batch(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Body { 0: b }: Body,
-) -> ApiResult<Json<Value>> {
+pub async fn create_batch(Call(st, caller): Call, Body { 0: b }: Body) -> ApiResult<Json<Value>> {
     let new = write(&st.store, move |c| {
         batches::create(c, &b, &Stamp { now: now_ms(), caller: &caller })
     })
@@ -117,16 +86,14 @@ pub async fn create_batch(
 }
 
 pub async fn get_batch(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Call(st, caller): Call,
     Path(number): Path<String>,
 ) -> ApiResult<Json<Value>> {
     Ok(Json(read(&st.store, move |c| batches::get(c, &number, &caller)).await?))
 }
 
 pub async fn update_batch(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Call(st, caller): Call,
     Path(number): Path<String>,
     Body { 0: b }: Body,
 ) -> ApiResult<Json<Value>> {
@@ -134,8 +101,7 @@ pub async fn update_batch(
 }
 
 pub async fn delete_batch(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Call(st, caller): Call,
     Path(number): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let ids = write(&st.store, move |c| batches::delete(c, &number, &caller)).await?;

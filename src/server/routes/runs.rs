@@ -1,37 +1,27 @@
 //! `/api/v2/runs…`
 
-use axum::extract::{Path, RawQuery, State};
+use axum::Json;
+use axum::extract::{Path, RawQuery};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::{read, write};
+use super::{Call, read, write};
 use crate::api::create::RunCreate;
-use crate::server::AppState;
-use crate::server::auth::Caller;
 use crate::server::body::JsonBody;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::create::{CreateCtx, create_run};
 use crate::server::store::ids::IdSource;
 use crate::server::store::{filter, list, mutate, now_ms, render};
 
-pub async fn list_runs(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Json<Value>> {
+pub async fn list_runs(Call(st, caller): Call, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {
     let query = filter::parse_list_query(q.as_deref().unwrap_or(""))?;
     let page = read(&st.store, move |c| Ok(list::list_runs(c, &query, &caller)?)).await?;
     Ok(Json(list::page_json(&page)))
 }
 
-pub async fn get_run(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
+pub async fn get_run(Call(st, caller): Call, Path(id): Path<String>) -> ApiResult<Response> {
     let (base, store) = (st.base_url.clone(), st.store.clone());
     // Checked and measured first (an error is a plain error answer), then sent as it is read.
     let (ready, checked) = tokio::sync::oneshot::channel();
@@ -64,8 +54,7 @@ pub async fn get_run(
 }
 
 pub async fn create(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Call(st, caller): Call,
     JsonBody(req): JsonBody<RunCreate>,
 ) -> ApiResult<Json<Value>> {
     let id = write(&st.store, move |c| {
@@ -80,11 +69,7 @@ pub async fn create(
     Ok(Json(json!({ "id": id })))
 }
 
-pub async fn delete(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Json<Value>> {
+pub async fn delete(Call(st, caller): Call, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {
     let ids: Vec<String> = form_urlencoded::parse(q.as_deref().unwrap_or("").as_bytes())
         .filter(|(k, _)| k == "ids" || k == "ids[]")
         .map(|(_, v)| v.into_owned())
@@ -100,8 +85,7 @@ pub struct UpdateBody {
 }
 
 pub async fn update(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Call(st, caller): Call,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<UpdateBody>,
 ) -> ApiResult<Json<Value>> {
@@ -121,8 +105,7 @@ pub struct MetadataBody {
 }
 
 pub async fn update_metadata(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Call(st, caller): Call,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<MetadataBody>,
 ) -> ApiResult<Json<Value>> {
@@ -141,8 +124,7 @@ pub struct AttachmentBody {
 }
 
 pub async fn create_attachment(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Call(st, caller): Call,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<AttachmentBody>,
 ) -> ApiResult<Json<Value>> {

@@ -1,15 +1,13 @@
 //! `/api/v2/units…` and `/api/v2/stations…`.
 
-use axum::extract::{Path, RawQuery, State};
-use axum::{Extension, Json};
+use axum::Json;
+use axum::extract::{Path, RawQuery};
 use serde_json::{Value, json};
 
 use super::catalog::{Body, id};
-use super::{read, write};
-use crate::server::AppState;
-use crate::server::auth::Caller;
+use super::{Call, read, write};
 use crate::server::error::{ApiError, ApiResult};
-use crate::server::store::attachments::{self, Owner};
+use crate::server::store::attachments;
 use crate::server::store::filter::query_pairs;
 use crate::server::store::genealogy;
 use crate::server::store::ids::IdSource;
@@ -20,57 +18,39 @@ fn values(raw: Option<&str>, key: &str) -> Vec<String> {
     query_pairs(raw.unwrap_or("")).filter(|(k, _)| k == key).map(|(_, v)| v).collect()
 }
 
-pub async fn list(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Json<Value>> {
+pub async fn list(Call(st, caller): Call, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {
     let q = units_list::parse_query(q.as_deref().unwrap_or(""))?;
     Ok(Json(read(&st.store, move |c| units_list::list(c, &q, &caller)).await?))
 }
 
-pub async fn create(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Body { 0: b }: Body,
-) -> ApiResult<Json<Value>> {
+pub async fn create(Call(st, caller): Call, Body { 0: b }: Body) -> ApiResult<Json<Value>> {
     let new =
         write(&st.store, move |c| units::create(c, &b, &caller, now_ms(), &mut IdSource::Random))
             .await?;
     Ok(id(new))
 }
 
-pub async fn get(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Path(serial): Path<String>,
-) -> ApiResult<Json<Value>> {
+pub async fn get(Call(st, caller): Call, Path(serial): Path<String>) -> ApiResult<Json<Value>> {
     let base = st.base_url.clone();
     Ok(Json(read(&st.store, move |c| units::get(c, &serial, &caller, &base)).await?))
 }
 
 pub async fn update(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Call(st, caller): Call,
     Path(serial): Path<String>,
     Body { 0: b }: Body,
 ) -> ApiResult<Json<Value>> {
     Ok(id(write(&st.store, move |c| units::update(c, &serial, &b, &caller)).await?))
 }
 
-pub async fn delete(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Json<Value>> {
+pub async fn delete(Call(st, caller): Call, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {
     let serials = values(q.as_deref(), "serial_numbers");
     let ids = write(&st.store, move |c| units::delete(c, &serials, &caller)).await?;
     Ok(Json(json!({ "id": ids })))
 }
 
 pub async fn add_child(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Call(st, caller): Call,
     Path(serial): Path<String>,
     Body { 0: b }: Body,
 ) -> ApiResult<Json<Value>> {
@@ -83,8 +63,7 @@ pub async fn add_child(
 }
 
 pub async fn remove_child(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Call(st, caller): Call,
     Path(serial): Path<String>,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Json<Value>> {
@@ -96,32 +75,21 @@ pub async fn remove_child(
 }
 
 pub async fn create_attachment(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Call(st, caller): Call,
     Path(serial): Path<String>,
     Body { 0: b }: Body,
 ) -> ApiResult<Json<Value>> {
     let base = st.base_url.clone();
     let name = b.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
     let a = write(&st.store, move |c| {
-        caller.require_user("attach files to units")?;
-        let unit = units::find(c, &serial, &caller)?;
-        attachments::create_for(
-            c,
-            Owner::Unit(&unit.id),
-            &name,
-            &caller,
-            now_ms(),
-            &mut IdSource::Random,
-        )
+        attachments::create_for_unit(c, &serial, &name, &caller, now_ms(), &mut IdSource::Random)
     })
     .await?;
     Ok(Json(json!({ "id": a.id, "upload_url": render::download_url(&base, &a.id, &a.token) })))
 }
 
 pub async fn delete_attachments(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Call(st, caller): Call,
     Path(serial): Path<String>,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Json<Value>> {
@@ -133,19 +101,14 @@ pub async fn delete_attachments(
 }
 
 pub async fn list_stations(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Call(st, caller): Call,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Json<Value>> {
     let q = stations::parse_query(q.as_deref().unwrap_or(""))?;
     Ok(Json(read(&st.store, move |c| stations::list(c, &q, &caller)).await?))
 }
 
-pub async fn create_station(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Body { 0: b }: Body,
-) -> ApiResult<Json<Value>> {
+pub async fn create_station(Call(st, caller): Call, Body { 0: b }: Body) -> ApiResult<Json<Value>> {
     let new = write(&st.store, move |c| {
         stations::create(c, &b, &caller, now_ms(), &mut IdSource::Random)
     })
@@ -153,24 +116,19 @@ pub async fn create_station(
     Ok(id(new))
 }
 
-pub async fn current_station(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
-) -> ApiResult<Json<Value>> {
+pub async fn current_station(Call(st, caller): Call) -> ApiResult<Json<Value>> {
     Ok(Json(read(&st.store, move |c| stations::current(c, &caller, now_ms())).await?))
 }
 
 pub async fn get_station(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Call(st, caller): Call,
     Path(sid): Path<String>,
 ) -> ApiResult<Json<Value>> {
     Ok(Json(read(&st.store, move |c| stations::get(c, &sid, &caller, now_ms())).await?))
 }
 
 pub async fn update_station(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Call(st, caller): Call,
     Path(sid): Path<String>,
     Body { 0: b }: Body,
 ) -> ApiResult<Json<Value>> {
@@ -178,8 +136,7 @@ pub async fn update_station(
 }
 
 pub async fn remove_station(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    Call(st, caller): Call,
     Path(sid): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let removed = write(&st.store, move |c| stations::remove(c, &sid, &caller)).await?;

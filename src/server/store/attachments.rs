@@ -307,6 +307,20 @@ pub fn download(conn: &Connection, id: &str, token: &str) -> Result<Download, Ap
     Ok(Download { name, content_type, data })
 }
 
+/// `POST /v2/units/{serial}/attachments`: a user key attaches a file to a unit it may see.
+pub fn create_for_unit(
+    conn: &Connection,
+    serial: &str,
+    name: &str,
+    caller: &Caller,
+    now: i64,
+    ids: &mut IdSource,
+) -> Result<NewAttachment, ApiError> {
+    scope::require_user(caller, "attach files to units")?;
+    let unit = super::units::find(conn, serial, caller)?;
+    create_for(conn, Owner::Unit(&unit.id), name, caller, now, ids)
+}
+
 /// `DELETE /v2/units/{serial}/attachments?ids=…`: the ids deleted.
 pub fn delete_unit_attachments(
     conn: &Connection,

@@ -4,12 +4,12 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value, json};
 
-use super::catalog::{station_json, user_json};
 use super::crossrun::{any_in, dir, in_list, offset_page};
 use super::filter::{DEFAULT_LIMIT, apply_page_param, parse_enum, parse_time};
 use super::ids::IdSource;
 use super::list::{Where, like_pattern};
 use super::parts::Stamp;
+use super::people::{self, station_json, user_json};
 use crate::api::time::from_ms;
 use crate::api::{BatchSortBy, SortOrder};
 use crate::path;
@@ -92,27 +92,26 @@ pub fn list(conn: &Connection, q: &BatchQuery, caller: &Caller) -> Result<Value,
     let lim = w.bind(q.limit + 1);
     let off = w.bind(q.cursor);
     let sql = format!(
-        "SELECT b.id, b.number, b.created_at, b.created_by_user_id, b.created_by_station_id,
-            (SELECT COUNT(*) FROM units u WHERE u.batch_id = b.id AND {})
-         FROM batches b WHERE {} ORDER BY {order} LIMIT {lim} OFFSET {off}",
+        "SELECT b.id, b.number, b.created_at,
+            (SELECT COUNT(*) FROM units u WHERE u.batch_id = b.id AND {}), {}
+         FROM batches b {} WHERE {} ORDER BY {order} LIMIT {lim} OFFSET {off}",
         scope::unit_in_scope_sql("u.id", &station),
+        people::creator_columns("b"),
+        people::creators_join("b"),
         w.clauses.join(" AND ")
     );
-    type Found = (String, String, i64, Option<String>, Option<String>, i64);
-    let found: Vec<Found> = conn
+    let rows: Vec<Value> = conn
         .prepare_cached(&sql)?
         .query_map(rusqlite::params_from_iter(w.params.iter()), |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            let (user, station) = people::creators(r, 4)?;
+            Ok(json!({
+                "id": r.get::<_, String>(0)?, "number": r.get::<_, String>(1)?,
+                "created_at": from_ms(r.get(2)?),
+                "created_by_user": user, "created_by_station": station,
+                "unit_count": r.get::<_, i64>(3)?,
+            }))
         })?
         .collect::<Result<_, _>>()?;
-    let mut rows = Vec::with_capacity(found.len());
-    for (id, number, created, user, station, units) in found {
-        rows.push(json!({
-            "id": id, "number": number, "created_at": from_ms(created),
-            "created_by_user": user_json(conn, user)?, "created_by_station": station_json(conn, station)?,
-            "unit_count": units,
-        }));
-    }
     Ok(offset_page(rows, q.limit, q.cursor))
 }
 

@@ -254,29 +254,6 @@ pub fn link_station_procedure(
     Ok(())
 }
 
-/// `{id, name, email}` of a user, or null.
-pub fn user_json(conn: &Connection, id: Option<String>) -> rusqlite::Result<Value> {
-    let Some(id) = id else { return Ok(Value::Null) };
-    let row: Option<(Option<String>, String)> = conn
-        .prepare_cached("SELECT name, email FROM users WHERE id = ?1")?
-        .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    Ok(match row {
-        Some((name, email)) => json!({"id": id, "name": name, "email": email}),
-        None => json!({"id": id, "name": null, "email": null}),
-    })
-}
-
-/// `{id, name}` of a station, or null.
-pub fn station_json(conn: &Connection, id: Option<String>) -> rusqlite::Result<Value> {
-    let Some(id) = id else { return Ok(Value::Null) };
-    let name: Option<String> = conn
-        .prepare_cached("SELECT name FROM stations WHERE id = ?1")?
-        .query_row([&id], |r| r.get(0))
-        .optional()?;
-    Ok(json!({"id": id, "name": name.unwrap_or_default()}))
-}
-
 pub fn create_revision(
     conn: &Connection,
     part_number: &str,
@@ -300,16 +277,6 @@ pub fn create_revision(
     get_or_create_revision(conn, &part.id, number, ids).map_err(Into::into)
 }
 
-pub fn list_users(conn: &Connection) -> rusqlite::Result<Value> {
-    let mut stmt = conn.prepare_cached("SELECT id, email, name FROM users ORDER BY name, id")?;
-    let rows: Vec<Value> = stmt
-        .query_map([], |r| {
-            Ok(json!({"id": r.get::<_, String>(0)?, "email": r.get::<_, String>(1)?, "name": r.get::<_, Option<String>>(2)?, "image": null, "banned": false}))
-        })?
-        .collect::<Result<_, _>>()?;
-    Ok(Value::Array(rows))
-}
-
 pub fn user(conn: &Connection, id: &str) -> rusqlite::Result<Option<(String, Option<String>)>> {
     conn.prepare_cached("SELECT email, name FROM users WHERE id = ?1")?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -320,6 +287,19 @@ pub fn station_name(conn: &Connection, id: &str) -> rusqlite::Result<Option<Stri
     conn.prepare_cached("SELECT name FROM stations WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
         .optional()
+}
+
+/// The first user made (the one a start gives the user key to).
+pub fn first_user(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT id FROM users ORDER BY rowid LIMIT 1", [], |r| r.get(0)).optional()
+}
+
+/// The first station made that is not archived (the one a start gives the station key to).
+pub fn first_station(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT id FROM stations WHERE archived = 0 ORDER BY rowid LIMIT 1", [], |r| {
+        r.get(0)
+    })
+    .optional()
 }
 
 pub fn insert_user(conn: &Connection, id: &str, email: &str, name: &str) -> rusqlite::Result<()> {

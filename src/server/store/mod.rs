@@ -16,6 +16,7 @@ pub mod logs;
 pub mod measurements;
 pub mod mutate;
 pub mod parts;
+pub mod people;
 pub mod phases;
 pub mod procedures;
 pub mod render;

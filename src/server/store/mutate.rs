@@ -9,6 +9,7 @@ use super::render::find_run;
 use crate::path;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
+use crate::server::scope;
 
 /// Deletes the runs that exist; 404 when none of them does.
 pub fn delete_runs(
@@ -16,7 +17,7 @@ pub fn delete_runs(
     ids: &[String],
     caller: &Caller,
 ) -> Result<Vec<String>, ApiError> {
-    caller.require_user("delete runs")?;
+    scope::require_user(caller, "delete runs")?;
     if ids.is_empty() {
         return Err(ApiError::field(
             &path!["ids"],

@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value, json};
 
-use super::catalog::{self, PartRow, station_json, user_json};
+use super::catalog::{self, PartRow};
 use super::create::check_metadata;
 use super::crossrun::{dir, in_list, offset_page};
 use super::filter::{
@@ -12,6 +12,7 @@ use super::filter::{
 };
 use super::ids::IdSource;
 use super::list::{Where, like_pattern};
+use super::people::{station_json, user_json};
 use super::units_list::metadata_clauses;
 use crate::api::time::from_ms;
 use crate::api::{PartSortBy, SortOrder};

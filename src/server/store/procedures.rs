@@ -4,13 +4,14 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value, json};
 
-use super::catalog::{self, station_json, user_json};
+use super::catalog;
 use super::crossrun::offset_page;
 use super::filter::{DEFAULT_LIMIT, apply_page_param, parse_time};
 use super::ids::IdSource;
 use super::list::{Where, like_pattern};
 use super::mutate;
 use super::parts::Stamp;
+use super::people::{self, station_json, user_json};
 use crate::api::SortOrder;
 use crate::api::time::from_ms;
 use crate::path;
@@ -47,9 +48,20 @@ pub fn parse_query(raw: &str) -> Result<ProcedureQuery, ApiError> {
 
 /// The creator of a procedure as the list requires it: never null (one made before users
 /// were recorded is the system's).
-fn creator(conn: &Connection, by: Option<String>) -> rusqlite::Result<Value> {
-    let user = user_json(conn, by)?;
-    Ok(if user.is_null() { json!({"id": "system", "name": "System", "email": null}) } else { user })
+fn creator(user: Value) -> Value {
+    if user.is_null() { json!({"id": "system", "name": "System", "email": null}) } else { user }
+}
+
+/// `POST`: a user key creates a procedure, recorded as made by that user.
+pub fn create(
+    conn: &Connection,
+    name: &str,
+    caller: &Caller,
+    now: i64,
+    ids: &mut IdSource,
+) -> Result<String, ApiError> {
+    scope::require_user(caller, "create procedures")?;
+    catalog::create_procedure(conn, name, caller.user_id(), now, ids)
 }
 
 pub fn list(conn: &Connection, q: &ProcedureQuery, caller: &Caller) -> Result<Value, ApiError> {
@@ -69,23 +81,22 @@ pub fn list(conn: &Connection, q: &ProcedureQuery, caller: &Caller) -> Result<Va
     let lim = w.bind(q.limit + 1);
     let off = w.bind(q.cursor);
     let sql = format!(
-        "SELECT p.id, p.name, p.created_at, p.created_by_user_id FROM procedures p WHERE {}
+        "SELECT p.id, p.name, p.created_at, p.created_by_user_id, cu.name, cu.email
+         FROM procedures p LEFT JOIN users cu ON cu.id = p.created_by_user_id WHERE {}
          ORDER BY p.created_at DESC, p.rowid DESC LIMIT {lim} OFFSET {off}",
         w.clauses.join(" AND ")
     );
-    let found: Vec<(String, String, i64, Option<String>)> = conn
+    let rows: Vec<Value> = conn
         .prepare_cached(&sql)?
         .query_map(rusqlite::params_from_iter(w.params.iter()), |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            Ok(json!({
+                "id": r.get::<_, String>(0)?, "name": r.get::<_, String>(1)?,
+                "created_at": from_ms(r.get(2)?),
+                "created_by_user": creator(people::user(r.get(3)?, r.get(4)?, r.get(5)?)),
+                "linkedRepository": null,
+            }))
         })?
         .collect::<Result<_, _>>()?;
-    let mut rows = Vec::with_capacity(found.len());
-    for (id, name, created, by) in found {
-        rows.push(json!({
-            "id": id, "name": name, "created_at": from_ms(created),
-            "created_by_user": creator(conn, by)?, "linkedRepository": null,
-        }));
-    }
     Ok(offset_page(rows, q.limit, q.cursor))
 }
 

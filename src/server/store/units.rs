@@ -5,10 +5,11 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value, json};
 
-use super::catalog::{self, station_json, user_json};
+use super::catalog;
 use super::create::check_metadata;
 use super::ids::IdSource;
 use super::mutate;
+use super::people::{station_json, user_json};
 use super::render::download_url;
 use crate::api::time::{format_duration_ms, from_ms};
 use crate::api::{Sample, WireEnum};

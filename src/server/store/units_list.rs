@@ -234,11 +234,15 @@ fn where_for(q: &UnitQuery, caller: &Caller) -> Where {
 const FROM: &str = "FROM units u CROSS JOIN parts pa ON pa.id = u.part_id
     CROSS JOIN revisions rv ON rv.id = u.revision_id
     LEFT JOIN batches b ON b.id = u.batch_id LEFT JOIN runs lr ON lr.seq = u.last_run_seq
-    LEFT JOIN procedures lp ON lp.id = lr.procedure_id";
+    LEFT JOIN procedures lp ON lp.id = lr.procedure_id
+    LEFT JOIN users cu ON cu.id = u.created_by_user_id
+    LEFT JOIN stations cs ON cs.id = u.created_by_station_id
+    LEFT JOIN units pu ON pu.id = u.parent_id";
 
 const COLUMNS: &str = "u.id, u.serial_number, u.created_at, u.sample, u.created_by_user_id,
     u.created_by_station_id, pa.id, pa.number, pa.name, rv.id, rv.number, b.id, b.number,
-    u.parent_id, lr.id, lr.outcome, lr.started_at, lr.ended_at, lp.id, lp.name, u.metadata";
+    u.parent_id, lr.id, lr.outcome, lr.started_at, lr.ended_at, lp.id, lp.name, u.metadata,
+    cu.name, cs.name, pu.serial_number";
 
 /// The newest run of unit `id` a station may see, as a unit's `last_run`.
 fn last_visible_run(conn: &Connection, id: &str, station: &str) -> rusqlite::Result<Value> {
@@ -268,31 +272,15 @@ fn row_json(
     include_metadata: bool,
     caller: &Caller,
 ) -> Result<Value, ApiError> {
-    use super::catalog::{station_json, user_json};
+    use super::people;
     let id: String = r.get(0)?;
-    let name_only = |v: Value| match v {
-        Value::Object(mut o) => {
-            o.remove("email");
-            Value::Object(o)
-        }
-        other => other,
-    };
     let parent = match r.get::<_, Option<String>>(13)? {
         Some(p) => {
-            let serial: Option<String> = conn
-                .prepare_cached("SELECT serial_number FROM units WHERE id = ?1")?
-                .query_row([&p], |r| r.get(0))
-                .ok();
+            let serial: Option<String> = r.get(23)?;
             json!({"id": p, "serial_number": serial.unwrap_or_default()})
         }
         None => Value::Null,
     };
-    let children: Vec<Value> = conn
-        .prepare_cached(
-            "SELECT id, serial_number FROM units WHERE parent_id = ?1 ORDER BY serial_number LIMIT 10",
-        )?
-        .query_map([&id], |r| Ok(json!({"id": r.get::<_, String>(0)?, "serial_number": r.get::<_, String>(1)?})))?
-        .collect::<Result<_, _>>()?;
     let last_procedure: Option<String> = r.get(18)?;
     let foreign = match (&last_procedure, caller.station_id()) {
         (Some(p), Some(_)) => !scope::procedure_visible(conn, caller, p)?,
@@ -318,11 +306,15 @@ fn row_json(
         "serial_number": r.get::<_, String>(1)?,
         "created_at": from_ms(r.get(2)?),
         "sample": r.get::<_, Option<String>>(3)?,
-        "created_by_user": name_only(user_json(conn, r.get(4)?)?),
-        "created_by_station": station_json(conn, r.get(5)?)?,
+        // The list names its creator without the email.
+        "created_by_user": match r.get::<_, Option<String>>(4)? {
+            Some(u) => json!({"id": u, "name": r.get::<_, Option<String>>(21)?}),
+            None => Value::Null,
+        },
+        "created_by_station": people::station(r.get(5)?, r.get(22)?),
         "batch": batch,
         "parent": parent,
-        "children": children,
+        "children": [],
         "part": {
             "id": r.get::<_, String>(6)?, "number": r.get::<_, String>(7)?, "name": r.get::<_, String>(8)?,
             "revision": {"id": r.get::<_, String>(9)?, "number": r.get::<_, String>(10)?},
@@ -358,7 +350,34 @@ pub fn list(conn: &Connection, q: &UnitQuery, caller: &Caller) -> Result<Value, 
     while let Some(r) = it.next()? {
         rows.push(row_json(conn, r, q.include_metadata, caller)?);
     }
+    add_children(conn, &mut rows)?;
     Ok(super::crossrun::offset_page(rows, q.limit, q.cursor))
+}
+
+/// Fills each row's `children`: its first ten by serial number, for the whole page at once.
+fn add_children(conn: &Connection, rows: &mut [Value]) -> rusqlite::Result<()> {
+    let ids: Vec<String> = rows.iter().filter_map(|r| r["id"].as_str().map(String::from)).collect();
+    let marks = vec!["?"; ids.len()].join(", ");
+    let sql = format!(
+        "SELECT parent_id, id, serial_number FROM (SELECT parent_id, id, serial_number,
+            ROW_NUMBER() OVER (PARTITION BY parent_id ORDER BY serial_number) AS n
+            FROM units WHERE parent_id IN ({marks}))
+         WHERE n <= 10 ORDER BY parent_id, serial_number"
+    );
+    let mut by_parent: std::collections::HashMap<String, Vec<Value>> = Default::default();
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut it = stmt.query(rusqlite::params_from_iter(ids.iter()))?;
+    while let Some(r) = it.next()? {
+        let child = json!({"id": r.get::<_, String>(1)?, "serial_number": r.get::<_, String>(2)?});
+        by_parent.entry(r.get(0)?).or_default().push(child);
+    }
+    for row in rows {
+        let id = row["id"].as_str().unwrap_or_default().to_string();
+        if let Some(children) = by_parent.remove(&id) {
+            row["children"] = Value::Array(children);
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
