@@ -168,9 +168,19 @@ async fn filter(
 #[tokio::main]
 async fn main() {
     tofui::init_tls();
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let runs: usize =
         std::env::var("TOFUI_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000);
     let (_dir, server) = common::seeded_server(runs).await;
+    // `TOFUI_BENCH_ONLY=warm`: only the runs with the local cache.
+    if std::env::var("TOFUI_BENCH_ONLY").is_ok_and(|v| v == "warm") {
+        return warm(&server.url).await;
+    }
 
     // Issue 26: All runs (the newest 50,000, the cap) on loopback and through the link
     // simulator at 100 ms RTT + 20 Mbit/s, no cache.

@@ -35,7 +35,7 @@ pub(super) fn open_checked(path: &Path) -> Result<Connection, String> {
     create_private(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
     let conn = Connection::open(path).map_err(|e| e.to_string())?;
     let setup = || -> rusqlite::Result<Result<(), String>> {
-        conn.busy_timeout(std::time::Duration::from_secs(2))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
         let version: i32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
         if version == 0 && tables == 0 {

@@ -39,16 +39,38 @@ pub struct KeptFailure {
     pub body: String,
 }
 
-/// A body as kept: zstd at a fast level (JSON rows shrink to about a third).
-fn pack(body: &str) -> Vec<u8> {
-    zstd::bulk::compress(body.as_bytes(), 3).unwrap_or_else(|_| body.as_bytes().to_vec())
+/// Bodies as kept: zstd at a fast level (JSON rows shrink to about a third), one context
+/// for many (a context per body cost more than the compression).
+struct Packer(Option<zstd::bulk::Compressor<'static>>);
+
+impl Packer {
+    fn new() -> Packer {
+        Packer(zstd::bulk::Compressor::new(3).ok())
+    }
+
+    fn pack(&mut self, body: &str) -> Vec<u8> {
+        self.0
+            .as_mut()
+            .and_then(|c| c.compress(body.as_bytes()).ok())
+            .unwrap_or_else(|| body.as_bytes().to_vec())
+    }
 }
 
-/// A body as kept, read back (empty: not one this cache wrote).
-fn unpack(bytes: &[u8]) -> String {
-    zstd::stream::decode_all(bytes)
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_default()
+/// Bodies as kept, read back (empty: not one this cache wrote), one context for many.
+struct Unpacker(Option<zstd::bulk::Decompressor<'static>>);
+
+impl Unpacker {
+    fn new() -> Unpacker {
+        Unpacker(zstd::bulk::Decompressor::new().ok())
+    }
+
+    fn unpack(&mut self, bytes: &[u8]) -> String {
+        let size = zstd::zstd_safe::get_frame_content_size(bytes).ok().flatten();
+        let (Some(d), Some(size)) = (self.0.as_mut(), size) else { return String::new() };
+        d.decompress(bytes, size as usize)
+            .map(|b| String::from_utf8(b).unwrap_or_default())
+            .unwrap_or_default()
+    }
 }
 
 pub(super) const SCHEMA: &str = "
@@ -108,13 +130,14 @@ impl Cache {
                  WHERE m.key = ?1 AND m.started_ms BETWEEN ?2 AND ?3
                  ORDER BY m.started_ms DESC, m.id DESC",
             )?;
+            let mut u = Unpacker::new();
             let rows = st
                 .query_map(params![key, lo, hi], |r| {
                     Ok(KeptSummary {
                         id: r.get(0)?,
                         started_ms: r.get(1)?,
                         procedure_id: r.get(2)?,
-                        body: unpack(&r.get::<_, Vec<u8>>(3)?),
+                        body: u.unpack(r.get_ref(3)?.as_blob()?),
                         failures_known: r.get::<_, i64>(4)? != 0,
                     })
                 })?
@@ -126,6 +149,7 @@ impl Cache {
 
     /// Applies a sync's change to a population, in one transaction.
     pub fn change_population(&self, key: &str, change: &PopulationChange) {
+        let t0 = std::time::Instant::now();
         let evict = self.with(|c| {
             let tx = c.unchecked_transaction()?;
             {
@@ -137,8 +161,9 @@ impl Cache {
                 let mut member = tx.prepare_cached(
                     "INSERT OR REPLACE INTO members (key, id, started_ms) VALUES (?1, ?2, ?3)",
                 )?;
+                let mut p = Packer::new();
                 for s in &change.upserts {
-                    put.execute(params![s.id, s.started_ms, s.procedure_id, pack(&s.body)])?;
+                    put.execute(params![s.id, s.started_ms, s.procedure_id, p.pack(&s.body)])?;
                     member.execute(params![key, s.id, s.started_ms])?;
                 }
                 let mut out = tx.prepare_cached("DELETE FROM members WHERE key = ?1 AND id = ?2")?;
@@ -158,29 +183,36 @@ impl Cache {
             tx.commit()?;
             Ok(super::file::size(c)? > self.max_bytes)
         });
+        tracing::debug!(
+            ms = t0.elapsed().as_millis() as u64,
+            n = change.upserts.len(),
+            "cache: population kept"
+        );
         if evict == Some(true) {
             self.evict();
         }
     }
 
-    /// The failing rows kept for these runs.
-    pub fn failures_of(&self, run_ids: &[&str]) -> Vec<KeptFailure> {
+    /// The failing rows kept for the runs of population `key` that `wanted` keeps.
+    pub fn failures_of(&self, key: &str, wanted: impl Fn(&str) -> bool) -> Vec<KeptFailure> {
         self.with(|c| {
             let mut st = c.prepare_cached(
-                "SELECT measurement, body FROM failure_rows WHERE run_id = ?1 ORDER BY rowid",
+                "SELECT f.run_id, f.measurement, f.body FROM members m
+                 JOIN failure_rows f ON f.run_id = m.id WHERE m.key = ?1 ORDER BY f.rowid",
             )?;
+            let mut u = Unpacker::new();
             let mut out = Vec::new();
-            for id in run_ids {
-                let rows = st.query_map([id], |r| {
-                    Ok(KeptFailure {
-                        run_id: id.to_string(),
-                        measurement: r.get::<_, i64>(0)? != 0,
-                        body: unpack(&r.get::<_, Vec<u8>>(1)?),
-                    })
-                })?;
-                for r in rows {
-                    out.push(r?);
+            let mut rows = st.query([key])?;
+            while let Some(r) = rows.next()? {
+                let run_id = r.get_ref(0)?.as_str()?;
+                if !wanted(run_id) {
+                    continue;
                 }
+                out.push(KeptFailure {
+                    run_id: run_id.to_string(),
+                    measurement: r.get::<_, i64>(1)? != 0,
+                    body: u.unpack(r.get_ref(2)?.as_blob()?),
+                });
             }
             Ok(out)
         })
@@ -190,6 +222,7 @@ impl Cache {
     /// Keeps the failing rows of runs whose rows are now all known (`known`: their ids; the
     /// rows of each replace what was kept for it), and marks them known.
     pub fn put_failures(&self, known: &[String], rows: &[KeptFailure]) {
+        let t0 = std::time::Instant::now();
         self.with(|c| {
             let tx = c.unchecked_transaction()?;
             {
@@ -203,12 +236,18 @@ impl Cache {
                 let mut put = tx.prepare_cached(
                     "INSERT INTO failure_rows (run_id, measurement, body) VALUES (?1, ?2, ?3)",
                 )?;
+                let mut p = Packer::new();
                 for r in rows {
-                    put.execute(params![r.run_id, r.measurement as i64, pack(&r.body)])?;
+                    put.execute(params![r.run_id, r.measurement as i64, p.pack(&r.body)])?;
                 }
             }
             tx.commit()
         });
+        tracing::debug!(
+            ms = t0.elapsed().as_millis() as u64,
+            n = known.len(),
+            "cache: failing rows kept"
+        );
     }
 
     /// Drops the least recently used population and what only it held.

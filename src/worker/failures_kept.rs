@@ -21,6 +21,7 @@ const BY_SERIAL: usize = 50;
 impl Task {
     pub(super) async fn failures_through_cache(&self, through: Through) {
         let Some(cache) = self.shared.cache.clone() else { return };
+        let t0 = std::time::Instant::now();
         let rows = through.rows();
         let unknown: Vec<_> = rows.iter().filter(|r| !r.kept.failures_known).collect();
         // The span and procedures read again (empty offline, or when every run is known).
@@ -40,15 +41,12 @@ impl Task {
             span.is_some_and(|(lo, hi)| (lo..=hi).contains(&r.kept.started_ms))
                 && procs.contains(r.kept.procedure_id.as_str())
         };
-        let from_cache: Vec<String> =
+        let from_cache: HashSet<String> =
             rows.iter().filter(|r| !again(r)).map(|r| r.kept.id.clone()).collect();
-        let c = cache.clone();
-        let kept = blocking(move || {
-            let ids: Vec<&str> = from_cache.iter().map(String::as_str).collect();
-            Ok(c.failures_of(&ids))
-        })
-        .await
-        .unwrap_or_default();
+        let (c, key) = (cache.clone(), through.key.clone());
+        let kept = blocking(move || Ok(c.failures_of(&key, |id| from_cache.contains(id))))
+            .await
+            .unwrap_or_default();
         for batch in kept.chunks(SEND_BATCH) {
             let mut out = AnalysisFailureRows::default();
             for k in batch {
@@ -60,6 +58,11 @@ impl Task {
             }
             self.send(WorkerEvent::AnalysisFailures { rows: Ok(out), done: false });
         }
+        tracing::debug!(
+            ms = t0.elapsed().as_millis() as u64,
+            unknown = unknown.len(),
+            "insight: failing rows from the cache sent"
+        );
         let Some(span) = span else {
             let rows = Ok(AnalysisFailureRows::default());
             return self.send(WorkerEvent::AnalysisFailures { rows, done: true });

@@ -56,6 +56,8 @@ pub(super) struct Through {
     rows: Vec<Row>,
     /// The server could not be reached: the cache's rows were sent.
     pub(super) offline: bool,
+    /// The population's name in the cache.
+    pub(super) key: String,
 }
 
 impl Through {
@@ -84,6 +86,7 @@ impl Task {
         let key = population_key(&req.query).filter(|_| req.created_after_ms.is_none())?;
         let mut offline = to_params(&req.query, &Resolved::default(), req.now_ms, req.tz);
         let window = take_window(&mut offline);
+        let t0 = std::time::Instant::now();
         let (c, k) = (cache.clone(), key.clone());
         let kept = blocking(move || {
             Ok(c.population(&k, i64::MIN, i64::MAX).map(|(cv, rows)| {
@@ -93,6 +96,7 @@ impl Task {
         .await
         .ok()
         .flatten();
+        tracing::debug!(ms = t0.elapsed().as_millis() as u64, "insight: the cache read");
         let how = if kept.is_some() { Ask::Once } else { Ask::UntilAnswered };
         let synced = match self.sync(how, req, window, kept.clone()).await {
             Ok(s) => s,
@@ -100,7 +104,7 @@ impl Task {
                 let (covered, rows) = kept.unwrap_or_else(|| unreachable!());
                 self.send(WorkerEvent::AnalysisCached { synced_ms: covered.synced_ms });
                 let (loaded, rows) = self.send_window(req, window, covered, rows, failures);
-                return Some(Some(Through { loaded, rows, offline: true }));
+                return Some(Some(Through { loaded, rows, offline: true, key }));
             }
             Err(e) => {
                 let (unreadable, done, capped) = (0, true, false);
@@ -109,9 +113,16 @@ impl Task {
             }
         };
         let Synced { rows, covered, change } = synced;
+        tracing::debug!(
+            ms = t0.elapsed().as_millis() as u64,
+            new = change.upserts.len(),
+            gone = change.removes.len(),
+            "insight: synced with the server"
+        );
         let (loaded, rows) = self.send_window(req, window, covered, rows, failures);
-        tokio::task::spawn_blocking(move || cache.change_population(&key, &change));
-        Some(Some(Through { loaded, rows, offline: false }))
+        let k = key.clone();
+        tokio::task::spawn_blocking(move || cache.change_population(&k, &change));
+        Some(Some(Through { loaded, rows, offline: false, key }))
     }
 
     /// Sends the window's newest runs to the pane; returns what the failures' load needs.
@@ -211,8 +222,9 @@ impl Task {
                 .await?;
             merge(&mut rows, later, &mut change);
         }
-        if wa < old.from_ms {
-            let room = ANALYSIS_CAP.saturating_sub(count_in(&rows, (wa, wb)));
+        let room = ANALYSIS_CAP.saturating_sub(count_in(&rows, (wa, wb)));
+        // (No room: the cache already holds the cap's newest runs; the cut stays.)
+        if wa < old.from_ms && room > 0 {
             let mut earlier = Vec::new();
             let below = (wa, old.from_ms - 1);
             let more =
