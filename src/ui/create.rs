@@ -47,6 +47,13 @@ fn review<'a>(p: &CreatePane, body: &serde_json::Value, w: usize, theme: &Theme)
     };
     lines.insert(0, status);
     lines.insert(1, Line::raw(""));
+    if !p.files.is_empty() {
+        let names: Vec<&str> =
+            p.files.iter().map(|f| f.rsplit(['/', '\\']).next().unwrap_or(f)).collect();
+        let text =
+            format!("then uploads {} file(s) to the new run: {}", names.len(), names.join(", "));
+        lines.insert(1, Line::styled(fit(&text, w), theme.dim()));
+    }
     lines
 }
 
