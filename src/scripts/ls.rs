@@ -130,6 +130,10 @@ impl Plan {
         let mut params = to_params(&self.query, &resolved, now, Zone::Local);
         params.push(("sort_by", self.sort_by.as_str().to_string()));
         params.push(("sort_order", self.order.as_str().to_string()));
+        // The CSV's disposition and metadata.KEY columns (the JSON stays the API's own rows).
+        if matches!(self.format, Format::Csv | Format::Tsv) {
+            params.push(("include_metadata", "true".to_string()));
+        }
         let stdout = std::io::stdout();
         let mut out =
             Writer::new(self.format, self.columns.clone(), std::io::BufWriter::new(stdout.lock()));

@@ -50,8 +50,11 @@ fn review<'a>(p: &CreatePane, body: &serde_json::Value, w: usize, theme: &Theme)
     if !p.files.is_empty() {
         let names: Vec<&str> =
             p.files.iter().map(|f| f.rsplit(['/', '\\']).next().unwrap_or(f)).collect();
-        let text =
-            format!("then uploads {} file(s) to the new run: {}", names.len(), names.join(", "));
+        let n = match names.len() {
+            1 => "1 file".to_string(),
+            n => format!("{n} files"),
+        };
+        let text = format!("then uploads {n} to the new run: {}", names.join(", "));
         lines.insert(1, Line::styled(fit(&text, w), theme.dim()));
     }
     lines

@@ -145,7 +145,7 @@ async fn a_scanned_serial_fills_the_form_and_the_run_it_sends_opens_as_the_sdk_r
         t.send(&attach);
         t.send("\x13");
         let review = t.wait_for("the request", |s| s.contains("POST /v2/runs"));
-        assert!(review.contains("then uploads 2 file(s)"), "{review}");
+        assert!(review.contains("then uploads 2 files to the new run"), "{review}");
         t.send("\r");
         // The run opens and its attachments go up over it, the last one saying so.
         let screen = t.wait_for("the new run", |s| s.contains("uploaded notes.txt"));

@@ -224,7 +224,7 @@ async fn csv_has_the_disposition_under_the_triage_key_and_the_metadata_columns()
     assert_eq!(out.code, 0, "{}", out.stderr);
     let records = csv_records(&out.stdout);
     // The server's own rows (one page: the keys of the first page are every key).
-    let rows = server_rows(&s, "&outcomes=FAIL").await;
+    let rows = server_rows(&s, "&outcomes=FAIL&include_metadata=true").await;
     assert!(rows.len() <= 100 && rows.len() == records.len() - 1);
     let mut keys: Vec<String> = rows
         .iter()
