@@ -120,6 +120,10 @@ pub struct RunsLs {
     /// The columns of `:export` as CSV.
     #[arg(long, group = "format")]
     pub csv: bool,
+    /// The `metadata.KEY` columns of --csv (and of the tab-separated output): these keys, in
+    /// this order. Default: every key of the first page (a key first seen later gets none).
+    #[arg(long, value_name = "KEY,KEY", value_delimiter = ',')]
+    pub metadata: Option<Vec<String>>,
     /// At most N runs (default 50).
     #[arg(long, value_name = "N", conflicts_with = "all", value_parser = clap::value_parser!(u64).range(1..))]
     pub limit: Option<u64>,

@@ -136,6 +136,16 @@ impl App {
         self.find(|p| if let Pane::Explain(x) = p { Some(x.as_ref()) } else { None })
     }
 
+    /// The upload prompt, when open.
+    pub fn upload(&self) -> Option<&super::upload::UploadPane> {
+        self.find(|p| if let Pane::Upload(u) = p { Some(u.as_ref()) } else { None })
+    }
+
+    /// The create-run form, when open.
+    pub fn create(&self) -> Option<&super::create::CreatePane> {
+        self.find(|p| if let Pane::Create(c) = p { Some(c.as_ref()) } else { None })
+    }
+
     pub fn editor(&self) -> Option<&editor::EditorPane> {
         self.find(|p| if let Pane::Editor(e) = p { Some(e.as_ref()) } else { None })
     }

@@ -85,6 +85,8 @@ pub enum Action {
     Upload,
     /// A run made by hand: the create-run form.
     NewRun,
+    /// The create-run form, from the selected (or open) run as a template with new times.
+    NewRunLike,
     /// Add a metadata key.
     Add,
     /// Mark the key for deletion (or unmark it).
@@ -201,6 +203,7 @@ const NAMES: &[(&str, Action)] = &[
     ("delete", Action::Delete),
     ("upload", Action::Upload),
     ("new_run", Action::NewRun),
+    ("new_run_like", Action::NewRunLike),
     ("add", Action::Add),
     ("delete_key", Action::ToggleDelete),
     ("save", Action::Save),
@@ -287,7 +290,7 @@ impl Action {
             Action::EditMetadata => "edit metadata",
             Action::Delete => "delete runs",
             Action::Upload => "upload attachments",
-            Action::NewRun => "create runs",
+            Action::NewRun | Action::NewRunLike => "create runs",
             Action::EditUnit => "edit unit metadata",
             Action::UploadUnit => "upload unit files",
             Action::Mark => "mark runs for a change",
@@ -304,6 +307,7 @@ impl Action {
                 | Action::Delete
                 | Action::Upload
                 | Action::NewRun
+                | Action::NewRunLike
                 | Action::Mark
                 | Action::EditUnit
                 | Action::UploadUnit

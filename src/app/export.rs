@@ -167,23 +167,31 @@ fn value_cell(v: Option<&Value>) -> String {
     }
 }
 
-/// The CSV header line of the runs list's columns (CRLF-ended).
-pub(crate) fn csv_header() -> String {
-    line(&RUN_COLUMNS.map(String::from))
+/// The columns of a streamed list (`tofui runs ls --csv`): `:export`'s, less `first_failure`
+/// (no run's phases are read), with these `metadata.KEY` columns.
+pub(crate) fn stream_columns(keys: &[String]) -> Vec<String> {
+    let mut head: Vec<String> = RUN_COLUMNS.iter().map(|c| c.to_string()).collect();
+    head.push("disposition".to_string());
+    head.extend(keys.iter().map(|k| format!("metadata.{k}")));
+    head
 }
 
-/// One run's CSV line, in [`csv_header`]'s columns.
-pub(crate) fn csv_row(r: &RunRow) -> String {
-    line(&row_cells(r))
+/// One run's cells in [`stream_columns`]: `triage_key` holds its disposition.
+pub(crate) fn stream_cells(r: &RunRow, triage_key: &str, keys: &[String]) -> Vec<String> {
+    let mut cells: Vec<String> = row_cells(r).into();
+    cells.push(value_cell(r.meta(triage_key)));
+    cells.extend(keys.iter().map(|k| value_cell(r.meta(k))));
+    cells
 }
 
-/// The runs list's column names, and one run's cells in them.
-pub(crate) fn columns() -> &'static [&'static str] {
-    &RUN_COLUMNS
+/// Every metadata key of `rows`, sorted, owned (a streamed list's columns).
+pub(crate) fn keys_of<'a>(rows: impl Iterator<Item = &'a RunRow>) -> Vec<String> {
+    metadata_keys(rows).into_iter().map(String::from).collect()
 }
 
-pub(crate) fn cells(r: &RunRow) -> [String; 12] {
-    row_cells(r)
+/// Cells as one CSV line (CRLF-ended).
+pub(crate) fn csv_line(cells: &[String]) -> String {
+    line(cells)
 }
 
 /// The rows as a file's text: each run's fields, its first failure, its disposition and its

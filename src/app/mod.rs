@@ -142,6 +142,9 @@ impl App {
                 news.push(News::Completions { text, candidates })
             }
             Msg::ViewsSaved(r) => news.push(News::ViewsSaved(r)),
+            Msg::FilesChecked { paths, problem } => {
+                news.push(News::FilesChecked { paths, problem })
+            }
             Msg::Exported { path, written } => news.push(News::Exported { path, written }),
             Msg::OutboxNotWritten(e) => {
                 let text = format!("the outbox could not be written ({e}): do not quit yet");
@@ -316,8 +319,10 @@ impl App {
     ) {
         let Some(i) = depth.checked_sub(1) else {
             // The runs list never closes; it may open a pane.
-            if let Outcome::Push(p) | Outcome::Replace(p) = outcome {
-                self.stack.insert(0, p);
+            match outcome {
+                Outcome::Push(p) | Outcome::Replace(p) => self.stack.insert(0, p),
+                Outcome::ReplaceMany(ps) => drop(self.stack.splice(0..0, ps)),
+                _ => {}
             }
             return;
         };
@@ -328,6 +333,7 @@ impl App {
                 self.stack.remove(i);
             }
             Outcome::Replace(p) => self.stack[i] = p,
+            Outcome::ReplaceMany(ps) => drop(self.stack.splice(i..=i, ps)),
             Outcome::Drill(d) => self.drill(*d, fx, news),
             Outcome::Return(reply) => {
                 self.stack.remove(i);

@@ -21,6 +21,12 @@ pub enum Msg {
     },
     /// The config file was written with the views (its path), or why not.
     ViewsSaved(Result<String, String>),
+    /// The files of `paths` were looked at: `problem` names the first that is not a readable
+    /// file (answers `Effect::CheckFiles`).
+    FilesChecked {
+        paths: Vec<String>,
+        problem: Option<String>,
+    },
     /// The outbox file could not be written (why).
     OutboxNotWritten(String),
     /// An export was written to `path`, or not.
@@ -49,6 +55,8 @@ pub enum Effect {
     Alert(super::alert::AlertKind),
     /// List the paths that complete this text (answered with `Msg::Completions`).
     ListDir(String),
+    /// Check that these paths are files (answered with `Msg::FilesChecked`).
+    CheckFiles(Vec<String>),
     /// Write the views to the config file (answered with `Msg::ViewsSaved`).
     SaveViews(Vec<crate::config::ViewEntry>),
     /// Delete the edits a signal saved (they were restored or declined).

@@ -76,6 +76,8 @@ pub(crate) enum Outcome {
     Pop,
     /// Close this pane and open this one in its place.
     Replace(Pane),
+    /// Close this pane and open these in its place, the last on top.
+    ReplaceMany(Vec<Pane>),
     /// Close this pane and hand this to the pane it was opened from.
     Return(Reply),
     /// Show the runs list filtered to these runs, the open panes put aside until `esc`.
@@ -122,6 +124,8 @@ pub(crate) enum News {
     Completions { text: String, candidates: Vec<String> },
     /// The config file was written with the views (its path), or why not.
     ViewsSaved(Result<String, String>),
+    /// Files looked at for a form (see `Msg::FilesChecked`).
+    FilesChecked { paths: Vec<String>, problem: Option<String> },
     /// An export was written, or not.
     Exported { path: String, written: super::export::Written },
 }
@@ -265,8 +269,10 @@ impl<'a> Ctx<'a> {
     /// of writing it: triage and undo); the message that explains it. Its keys then say why.
     pub(crate) fn forbidden(&mut self, a: Action, msg: &str) -> String {
         let metadata = matches!(a, Action::EditMetadata);
+        let creating = |x: Action| matches!(x, Action::NewRun | Action::NewRunLike);
         let gone = |x: Action| {
             x == a
+                || (creating(a) && creating(x))
                 || (metadata
                     && matches!(
                         x,

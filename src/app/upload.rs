@@ -21,6 +21,8 @@ pub struct UploadPane {
     pub error: Option<String>,
     /// `$HOME`, for `~`.
     pub home: Option<String>,
+    /// Files to upload after this one, sent one after the other (a new run's attachments).
+    pub queue: Vec<String>,
 }
 
 /// The longest common prefix of the candidates (what `tab` can fill in).
@@ -71,7 +73,32 @@ impl UploadPane {
             total: None,
             error: None,
             home: std::env::var("HOME").ok(),
+            queue: Vec::new(),
         }
+    }
+
+    /// Uploads `files` to the run, one after the other, starting now (the create-run form's
+    /// attachments, once the run exists). A failure stops there, as a typed upload does.
+    pub(crate) fn queued(run_id: String, mut files: Vec<String>, cx: &mut Ctx) -> UploadPane {
+        let first = if files.is_empty() { String::new() } else { files.remove(0) };
+        let mut p = UploadPane::new(run_id, first);
+        p.queue = files;
+        p.submit(cx);
+        p
+    }
+
+    fn submit(&mut self, cx: &mut Ctx) {
+        // The field shows the path that is sent.
+        self.input = Input::new(self.path());
+        let path = std::path::PathBuf::from(self.path());
+        let fetch = match &self.unit {
+            Some(serial) => Fetch::UploadToUnit { serial: serial.clone(), path },
+            None => Fetch::Upload { run_id: self.run_id.clone(), path },
+        };
+        self.pending = Some(cx.mutate(fetch));
+        self.error = None;
+        self.sent = 0;
+        self.total = None;
     }
 
     fn failed(&mut self, step: &str, error: ClientError, cx: &mut Ctx) {
@@ -81,6 +108,10 @@ impl UploadPane {
                 cx.forbidden(action, m)
             }
             e => format!("failed while {step}: {e}; enter tries again"),
+        };
+        let msg = match self.queue.len() {
+            0 => msg,
+            n => format!("{msg} ({n} more to upload after it; esc leaves them)"),
         };
         self.pending = None;
         self.error = Some(msg);
@@ -117,19 +148,7 @@ impl Component for UploadPane {
         match a {
             Action::Back if self.pending.is_none() => return Outcome::Pop,
             Action::Complete => cx.effect(Effect::ListDir(self.path())),
-            Action::Submit if self.pending.is_none() => {
-                // The field shows the path that is sent.
-                self.input = Input::new(self.path());
-                let path = std::path::PathBuf::from(self.path());
-                let fetch = match &self.unit {
-                    Some(serial) => Fetch::UploadToUnit { serial: serial.clone(), path },
-                    None => Fetch::Upload { run_id: self.run_id.clone(), path },
-                };
-                self.pending = Some(cx.mutate(fetch));
-                self.error = None;
-                self.sent = 0;
-                self.total = None;
-            }
+            Action::Submit if self.pending.is_none() => self.submit(cx),
             _ => {}
         }
         Outcome::Stay
@@ -162,6 +181,11 @@ impl Component for UploadPane {
                 match &self.unit {
                     Some(serial) => cx.announce(News::UnitChanged(serial.clone())),
                     None => cx.changed(&self.run_id),
+                }
+                if !self.queue.is_empty() {
+                    self.input = Input::new(self.queue.remove(0));
+                    self.submit(cx);
+                    return Ok(Outcome::Stay);
                 }
                 return Ok(Outcome::Pop);
             }

@@ -25,6 +25,7 @@ pub struct Saving {
 pub(super) enum Job {
     SaveViews(Vec<ViewEntry>),
     ListDir(String),
+    CheckFiles(Vec<String>),
     Export {
         path: String,
         content: String,
@@ -44,6 +45,14 @@ impl Job {
                     .map(|_| saving.path.display().to_string()),
             ),
             Job::ListDir(text) => Msg::Completions { candidates: complete_path(&text), text },
+            Job::CheckFiles(paths) => {
+                let problem = paths.iter().find_map(|p| match std::fs::metadata(p) {
+                    Ok(m) if m.is_file() => None,
+                    Ok(_) => Some(format!("{p} is not a file")),
+                    Err(e) => Some(format!("{p}: {e}")),
+                });
+                Msg::FilesChecked { paths, problem }
+            }
             Job::Export { path, content, overwrite } => {
                 let written = export(&path, &content, overwrite);
                 Msg::Exported { path, written }

@@ -234,6 +234,9 @@ async fn event_loop(
                 Effect::ListDir(text) => {
                     let _ = ch.files.send(Job::ListDir(text));
                 }
+                Effect::CheckFiles(paths) => {
+                    let _ = ch.files.send(Job::CheckFiles(paths));
+                }
                 Effect::Export { path, content, overwrite } => {
                     let _ = ch.files.send(Job::Export { path, content, overwrite });
                 }

@@ -3,7 +3,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use super::table::{Format, Writer};
+use super::table::{Columns, Format, Writer};
 use super::{Failure, remote, retried};
 use crate::api::{SortBy, SortOrder, WireEnum};
 use crate::cli::RunsLs;
@@ -24,6 +24,7 @@ pub(super) struct Plan {
     /// `None`: every run (`--all`).
     limit: Option<u64>,
     format: Format,
+    columns: Columns,
 }
 
 /// The words as one filter line. The shell took the quotes off `station:"Line 2"`: a word
@@ -94,7 +95,7 @@ fn sort(s: Option<&str>) -> Result<(SortBy, SortOrder), Failure> {
 }
 
 impl Plan {
-    pub(super) fn new(args: &RunsLs) -> Result<Plan, Failure> {
+    pub(super) fn new(args: &RunsLs, triage_key: String) -> Result<Plan, Failure> {
         let line = filter_line(&args.filter);
         let query = parse(&line).map_err(|e| Failure::Usage(underlined(&line, &e)))?;
         let (sort_by, order) = sort(args.sort.as_deref())?;
@@ -111,7 +112,12 @@ impl Plan {
             Format::Tsv
         };
         let limit = if args.all { None } else { Some(args.limit.unwrap_or(DEFAULT_LIMIT)) };
-        Ok(Plan { query, sort_by, order, limit, format })
+        let keys = args
+            .metadata
+            .as_ref()
+            .map(|k| k.iter().map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect());
+        let columns = Columns { triage_key, keys };
+        Ok(Plan { query, sort_by, order, limit, format, columns })
     }
 
     pub(super) async fn run(&self, client: &ApiClient, url: &str) -> Result<(), Failure> {
@@ -124,8 +130,13 @@ impl Plan {
         let mut params = to_params(&self.query, &resolved, now, Zone::Local);
         params.push(("sort_by", self.sort_by.as_str().to_string()));
         params.push(("sort_order", self.order.as_str().to_string()));
+        // The CSV's disposition and metadata.KEY columns (the JSON stays the API's own rows).
+        if matches!(self.format, Format::Csv | Format::Tsv) {
+            params.push(("include_metadata", "true".to_string()));
+        }
         let stdout = std::io::stdout();
-        let mut out = Writer::new(self.format, std::io::BufWriter::new(stdout.lock()));
+        let mut out =
+            Writer::new(self.format, self.columns.clone(), std::io::BufWriter::new(stdout.lock()));
         let progress = std::io::stderr().is_terminal();
         let mut written: u64 = 0;
         let mut cursor: Option<i64> = None;
@@ -154,13 +165,15 @@ impl Plan {
                 serde_json::from_slice(&body).map_err(|e| remote(url, decode_error(e)))?;
             // Names are interned per page: nothing grows with the number of pages.
             let mut names = Interner::default();
-            out.start()?;
-            for raw in &page.data {
-                let row = RunRow::decode(raw.get(), &mut names);
+            let rows: Vec<RunRow> =
+                page.data.iter().map(|raw| RunRow::decode(raw.get(), &mut names)).collect();
+            let kept = |row: &&RunRow| self.query.keeps_serial(&row.serial);
+            out.start(rows.iter().filter(kept))?;
+            for (raw, row) in page.data.iter().zip(&rows) {
                 if !self.query.keeps_serial(&row.serial) {
                     continue;
                 }
-                out.row(raw.get(), &row)?;
+                out.row(raw.get(), row)?;
                 written += 1;
                 if self.limit.is_some_and(|l| written >= l) {
                     break;

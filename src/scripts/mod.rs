@@ -83,15 +83,20 @@ async fn run(cli: &Cli, action: &RunsCommand) -> Result<(), Failure> {
     if cli.readonly && matches!(action, RunsCommand::Create { .. }) {
         return Err(Failure::Usage("--readonly: runs create changes the server; refused".into()));
     }
+    let cfg = config::load(&config::path(cli.config.as_deref()));
     // Bad input is found before anything is sent (and before the key is needed).
     let job = match action {
-        RunsCommand::Ls(args) => Job::Ls(Box::new(ls::Plan::new(args)?)),
+        RunsCommand::Ls(args) => {
+            let key = cfg.settings.triage_key.clone();
+            let key = key.unwrap_or_else(|| crate::app::triage::DEFAULT_KEY.to_string());
+            Job::Ls(Box::new(ls::Plan::new(args, key)?))
+        }
         RunsCommand::Get { id, json } => Job::Get(id.clone(), *json),
         RunsCommand::Create { json, reference } => {
             Job::Create(create::read(json, reference.as_deref())?)
         }
     };
-    let (client, url, _server) = client(cli).await?;
+    let (client, url, _server) = client(cli, &cfg).await?;
     match job {
         Job::Ls(plan) => plan.run(&client, &url).await,
         Job::Get(id, json) => get::run(&client, &url, &id, json).await,
@@ -107,8 +112,10 @@ enum Job {
 
 /// The client for the instance and key the dashboard would use (and the demo server, kept
 /// running while it is in use, with `--demo`).
-async fn client(cli: &Cli) -> Result<(ApiClient, String, Option<crate::server::Running>), Failure> {
-    let cfg = config::load(&config::path(cli.config.as_deref()));
+async fn client(
+    cli: &Cli,
+    cfg: &config::Config,
+) -> Result<(ApiClient, String, Option<crate::server::Running>), Failure> {
     let profile = cfg.profile(cli.profile.as_deref()).map_err(Failure::Usage)?.cloned();
     let conn =
         connect(cli, profile.as_ref()).await.map_err(|e| Failure::Usage(format!("{e:#}")))?;

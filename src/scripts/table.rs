@@ -23,16 +23,35 @@ pub(super) enum Format {
     },
 }
 
+/// The columns beyond the run's own of the CSV (and tab-separated) output.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Columns {
+    /// The `[triage] key`: its value is the `disposition` column.
+    pub triage_key: String,
+    /// The `metadata.KEY` columns: `--metadata KEY,KEY`, else (`None`) the keys of the first
+    /// page, fixed once its header is written.
+    pub keys: Option<Vec<String>>,
+}
+
 pub(super) struct Writer<W: Write> {
     format: Format,
     out: W,
     rows: u64,
     started: bool,
+    columns: Columns,
 }
 
 impl<W: Write> Writer<W> {
-    pub(super) fn new(format: Format, out: W) -> Self {
-        Writer { format, out, rows: 0, started: false }
+    pub(super) fn new(format: Format, columns: Columns, out: W) -> Self {
+        Writer { format, out, rows: 0, started: false, columns }
+    }
+
+    fn keys(&self) -> &[String] {
+        self.columns.keys.as_deref().unwrap_or(&[])
+    }
+
+    fn cells(&self, row: &RunRow) -> Vec<String> {
+        export::stream_cells(row, &self.columns.triage_key, self.keys())
     }
 
     /// Whether anything was written (the header, the array's `[`).
@@ -41,16 +60,24 @@ impl<W: Write> Writer<W> {
     }
 
     /// The header (or the array's `[`): written with the first page, so a request that fails
-    /// at once leaves stdout empty.
-    pub(super) fn start(&mut self) -> std::io::Result<()> {
+    /// at once leaves stdout empty; the first page's metadata keys are its `metadata.KEY`
+    /// columns unless `--metadata` named them.
+    pub(super) fn start<'a>(
+        &mut self,
+        first: impl Iterator<Item = &'a RunRow>,
+    ) -> std::io::Result<()> {
         if std::mem::replace(&mut self.started, true) {
             return Ok(());
         }
+        if self.columns.keys.is_none() {
+            self.columns.keys = Some(export::keys_of(first));
+        }
+        let head = export::stream_columns(self.keys());
         match self.format {
             Format::Json => self.out.write_all(b"["),
             Format::Jsonl => Ok(()),
-            Format::Csv => self.out.write_all(export::csv_header().as_bytes()),
-            Format::Tsv => writeln!(self.out, "{}", export::columns().join("\t")),
+            Format::Csv => self.out.write_all(export::csv_line(&head).as_bytes()),
+            Format::Tsv => writeln!(self.out, "{}", head.join("\t")),
             Format::Table { width } => {
                 let head = ["", "STARTED", "DURATION", "SERIAL", "PROCEDURE", "STATION", "ID"];
                 writeln!(self.out, "{}", table_line(width, &head.map(String::from)))
@@ -68,9 +95,13 @@ impl<W: Write> Writer<W> {
                 self.out.write_all(one_line(raw).as_bytes())
             }
             Format::Jsonl => writeln!(self.out, "{}", one_line(raw)),
-            Format::Csv => self.out.write_all(export::csv_row(row).as_bytes()),
+            Format::Csv => {
+                let line = export::csv_line(&self.cells(row));
+                self.out.write_all(line.as_bytes())
+            }
             Format::Tsv => {
-                let cells = export::cells(row).map(|c| c.replace(['\t', '\n', '\r'], " "));
+                let cells: Vec<String> =
+                    self.cells(row).iter().map(|c| c.replace(['\t', '\n', '\r'], " ")).collect();
                 writeln!(self.out, "{}", cells.join("\t"))
             }
             Format::Table { width } => {
@@ -110,7 +141,7 @@ impl<W: Write> Writer<W> {
 
     /// Closes the document (the JSON array) and flushes.
     pub(super) fn finish(&mut self) -> std::io::Result<()> {
-        self.start()?;
+        self.start(std::iter::empty())?;
         if self.format == Format::Json {
             let end: &[u8] = if self.rows == 0 { b"]\n" } else { b"\n]\n" };
             self.out.write_all(end)?;

@@ -47,6 +47,16 @@ fn review<'a>(p: &CreatePane, body: &serde_json::Value, w: usize, theme: &Theme)
     };
     lines.insert(0, status);
     lines.insert(1, Line::raw(""));
+    if !p.files.is_empty() {
+        let names: Vec<&str> =
+            p.files.iter().map(|f| f.rsplit(['/', '\\']).next().unwrap_or(f)).collect();
+        let n = match names.len() {
+            1 => "1 file".to_string(),
+            n => format!("{n} files"),
+        };
+        let text = format!("then uploads {n} to the new run: {}", names.join(", "));
+        lines.insert(1, Line::styled(fit(&text, w), theme.dim()));
+    }
     lines
 }
 

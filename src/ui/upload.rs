@@ -22,7 +22,11 @@ pub(crate) fn render(u: &UploadPane, frame: &mut Frame, area: Rect, theme: &Them
         lines.push(Line::styled(format!("   … {} more", u.candidates.len() - 6), theme.dim()));
     }
     if u.pending.is_some() {
-        lines.push(Line::styled(format!(" {}", gauge(u.sent, u.total, 20)), theme.accent()));
+        let more = match u.queue.len() {
+            0 => String::new(),
+            n => format!("  ({n} more after it)"),
+        };
+        lines.push(Line::styled(format!(" {}{more}", gauge(u.sent, u.total, 20)), theme.accent()));
     } else if let Some(e) = &u.error {
         lines.push(Line::styled(format!(" {e}"), theme.error()));
     } else {

@@ -47,6 +47,8 @@ pub enum Slot {
     Catalog,
     /// The create-run form's look-up of the serial's unit.
     CreateUnit,
+    /// The run the create-run form starts from (`N` on a marked run, `C` in the list).
+    Template,
 }
 
 /// The values the filter form completes from, as the server lists them.

@@ -108,6 +108,14 @@ async fn a_scanned_serial_fills_the_form_and_the_run_it_sends_opens_as_the_sdk_r
     let proc_name = procs["data"][0]["name"].as_str().expect("name").to_string();
     let proc_id = procs["data"][0]["id"].as_str().expect("id").to_string();
     let before = s.run_count().await;
+    // Two files to attach, one with a space in its name.
+    let files = tempfile::tempdir().expect("dir");
+    let photo = files.path().join("bridge photo.jpg");
+    let photo_bytes: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(&photo, &photo_bytes).expect("photo");
+    let notes = files.path().join("notes.txt");
+    std::fs::write(&notes, "U3 bridged, reworked by hand\n").expect("notes");
+    let attach = format!("\"{}\" {}", photo.display(), notes.display());
 
     let url = s.running.url.clone();
     let mut t = tokio::task::spawn_blocking(move || Tui::start(&url)).await.expect("tui");
@@ -129,10 +137,18 @@ async fn a_scanned_serial_fills_the_form_and_the_run_it_sends_opens_as_the_sdk_r
             "rework=true, temp=23.5, fixture=\"12\"{TAB}{TAB}{TAB}solder bridge on U3"
         ));
         t.send(&format!("{TAB}Visual: bridges=2 count <=0 | Power: rail=3.31 V 3.2..3.4"));
+        // A file that is not there is named under the field, before anything is sent.
+        t.send(&format!("{TAB}/nonexistent/scope.png"));
         t.send("\x13");
-        t.wait_for("the request", |s| s.contains("POST /v2/runs"));
+        t.wait_for("the missing file", |s| s.contains("✗ /nonexistent/scope.png"));
+        t.send(&"\x7f".repeat("/nonexistent/scope.png".len()));
+        t.send(&attach);
+        t.send("\x13");
+        let review = t.wait_for("the request", |s| s.contains("POST /v2/runs"));
+        assert!(review.contains("then uploads 2 files to the new run"), "{review}");
         t.send("\r");
-        let screen = t.wait_for("the new run", |s| s.contains("created"));
+        // The run opens and its attachments go up over it, the last one saying so.
+        let screen = t.wait_for("the new run", |s| s.contains("uploaded notes.txt"));
         (t, screen)
     })
     .await
@@ -142,12 +158,9 @@ async fn a_scanned_serial_fills_the_form_and_the_run_it_sends_opens_as_the_sdk_r
     assert_eq!(s.run_count().await, before + 1);
 
     // What the official SDK reads for it.
-    let id = screen
-        .split("run ")
-        .filter_map(|w| w.split_whitespace().next())
-        .find(|w| w.len() == 36)
-        .expect("the footer names the run")
-        .to_string();
+    let query = format!("/runs?limit=1&serial_numbers={serial}&sort_by=created_at&sort_order=desc");
+    let (_, newest) = s.get(&query).await;
+    let id = newest["data"][0]["id"].as_str().expect("the new run").to_string();
     let run = s.sdk.runs().get().id(&id).send().await.expect("the SDK reads the run");
     assert_eq!(run.unit.serial_number, serial);
     assert_eq!(run.procedure.id, proc_id);
@@ -188,6 +201,24 @@ async fn a_scanned_serial_fills_the_form_and_the_run_it_sends_opens_as_the_sdk_r
         })
         .collect();
     assert_eq!(limits, [(">=".to_string(), 3.2), ("<=".to_string(), 3.4)]);
+    // The attachments, as the SDK lists them and as their links give them back.
+    let mut got: Vec<(String, Vec<u8>)> = Vec::new();
+    for a in run.attachments.clone().expect("attachments") {
+        let link = match a.download_url {
+            tofupilot::types::NullableField::Value(u) => u,
+            other => panic!("no download link: {other:?}"),
+        };
+        let bytes = reqwest::get(&link).await.expect("download").bytes().await.expect("bytes");
+        got.push((a.name, bytes.to_vec()));
+    }
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("bridge photo.jpg".to_string(), photo_bytes),
+            ("notes.txt".to_string(), b"U3 bridged, reworked by hand\n".to_vec())
+        ]
+    );
 }
 
 /// Forwards to `server`; the first connection's answer is dropped after the server sent it.

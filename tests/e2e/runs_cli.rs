@@ -17,13 +17,27 @@ struct Out {
 
 /// Runs `tofui ARGS` against `url` with `key`, stdin from `input`, away from the user's files.
 async fn tofui(url: &str, key: &str, args: &[&str], input: Option<&str>) -> Out {
+    tofui_configured(url, key, args, input, None).await
+}
+
+/// As [`tofui`], with this config file's text.
+async fn tofui_configured(
+    url: &str,
+    key: &str,
+    args: &[&str],
+    input: Option<&str>,
+    config: Option<&str>,
+) -> Out {
     use tokio::io::AsyncWriteExt;
     let home = tempfile::tempdir().expect("home");
+    if let Some(text) = config {
+        std::fs::write(home.path().join("config.toml"), text).expect("config written");
+    }
     let mut c = tokio::process::Command::new(env!("CARGO_BIN_EXE_tofui"));
     c.args(args)
         .env("TOFUPILOT_URL", url)
         .env("TOFUPILOT_API_KEY", key)
-        .env("TOFUI_CONFIG", home.path().join("none.toml"))
+        .env("TOFUI_CONFIG", home.path().join("config.toml"))
         .env("TOFUI_LOG_FILE", home.path().join("tofui.log"))
         .env("TOFUI_CACHE_DIR", home.path().join("cache"))
         .stdin(std::process::Stdio::piped())
@@ -53,18 +67,22 @@ async fn seeded(runs: usize) -> TestServer {
 
 /// Every run id the server lists for this query string, page by page (its raw answers).
 async fn server_ids(s: &TestServer, query: &str) -> Vec<String> {
-    let mut ids = Vec::new();
+    let rows = server_rows(s, query).await;
+    rows.iter().map(|r| r["id"].as_str().expect("id").to_string()).collect()
+}
+
+/// Every run the server lists for this query string, as its raw rows.
+async fn server_rows(s: &TestServer, query: &str) -> Vec<Value> {
+    let mut rows = Vec::new();
     let mut cursor: Option<i64> = None;
     loop {
         let c = cursor.map(|c| format!("&cursor={c}")).unwrap_or_default();
         let (status, page) = s.get(&format!("/runs?limit=100{query}{c}")).await;
         assert_eq!(status, 200, "{page}");
-        for r in page["data"].as_array().expect("rows") {
-            ids.push(r["id"].as_str().expect("id").to_string());
-        }
+        rows.extend(page["data"].as_array().expect("rows").iter().cloned());
         match page["meta"]["next_cursor"].as_i64() {
             Some(n) if page["meta"]["has_more"] == true => cursor = Some(n),
-            _ => return ids,
+            _ => return rows,
         }
     }
 }
@@ -139,8 +157,10 @@ async fn ls_prints_json_jsonl_and_csv_that_parse_and_hold_every_matching_run() {
     assert_eq!(csv.code, 0, "{}", csv.stderr);
     let records = csv_records(&csv.stdout);
     let header: Vec<&str> = records[0].iter().map(String::as_str).collect();
+    assert_eq!(header[12], "disposition");
+    assert!(header[13..].iter().all(|h| h.starts_with("metadata.")), "{header:?}");
     assert_eq!(
-        header,
+        header[..12],
         [
             "id",
             "outcome",
@@ -184,6 +204,60 @@ async fn ls_prints_json_jsonl_and_csv_that_parse_and_hold_every_matching_run() {
         (none.code, serde_json::from_str::<Value>(&none.stdout).ok()),
         (0, Some(Value::Array(vec![])))
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csv_has_the_disposition_under_the_triage_key_and_the_metadata_columns() {
+    let s = seeded(60).await;
+    let url = &s.running.url;
+    let fails = server_ids(&s, "&outcomes=FAIL").await;
+    assert!(fails.len() >= 3, "the seed has failures: {}", fails.len());
+    for (id, verdict) in [(&fails[0], "fixture"), (&fails[2], "real failure")] {
+        let body = serde_json::json!({ "metadata": { "verdict": verdict } }).to_string();
+        let path = format!("/runs/{id}/metadata");
+        let (status, answer) = s.call(reqwest::Method::PATCH, &path, Some(&body)).await;
+        assert_eq!(status, 200, "{answer}");
+    }
+    let config = Some("[triage]\nkey = \"verdict\"\n");
+    let args = ["runs", "ls", "--all", "--csv", "outcome:fail"];
+    let out = tofui_configured(url, USER_KEY, &args, None, config).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let records = csv_records(&out.stdout);
+    // The server's own rows (one page: the keys of the first page are every key).
+    let rows = server_rows(&s, "&outcomes=FAIL&include_metadata=true").await;
+    assert!(rows.len() <= 100 && rows.len() == records.len() - 1);
+    let mut keys: Vec<String> = rows
+        .iter()
+        .flat_map(|r| r["metadata"].as_object().into_iter().flatten().map(|(k, _)| k.clone()))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    assert!(keys.contains(&"fixture".to_string()) && keys.contains(&"verdict".to_string()));
+    let mut want = vec!["disposition".to_string()];
+    want.extend(keys.iter().map(|k| format!("metadata.{k}")));
+    assert_eq!(records[0][12..], want[..], "disposition, then a column per metadata key");
+    let cell = |v: &Value| match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        v => v.to_string(),
+    };
+    for (record, row) in records[1..].iter().zip(&rows) {
+        assert_eq!(record[0], row["id"].as_str().expect("id"));
+        assert_eq!(record[12], cell(&row["metadata"]["verdict"]), "the disposition");
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(record[13 + i], cell(&row["metadata"][k]), "metadata.{k} of {}", record[0]);
+        }
+    }
+    let dispositions: Vec<&str> = records[1..].iter().map(|r| r[12].as_str()).collect();
+    assert_eq!(dispositions.iter().filter(|d| !d.is_empty()).count(), 2, "{dispositions:?}");
+
+    // --metadata names the columns: these keys, in this order.
+    let args = ["runs", "ls", "--csv", "--metadata", "verdict,fixture", "outcome:fail"];
+    let out = tofui_configured(url, USER_KEY, &args, None, config).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let records = csv_records(&out.stdout);
+    assert_eq!(records[0][12..], ["disposition", "metadata.verdict", "metadata.fixture"]);
+    assert_eq!(records[1][12], records[1][13], "the disposition is the verdict");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,6 +10,7 @@ mod app;
 mod ascii;
 mod bulk_edit;
 mod chart_layout;
+mod create_form;
 mod detail;
 mod detail_snapshots;
 mod keys;

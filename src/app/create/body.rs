@@ -29,10 +29,11 @@ pub enum F {
     SubUnits,
     Docstring,
     Phases,
+    Attachments,
 }
 
 /// How many fields the form has.
-pub(crate) const N: usize = 15;
+pub(crate) const N: usize = 16;
 
 pub(crate) const FIELDS: [F; N] = [
     F::Procedure,
@@ -50,6 +51,7 @@ pub(crate) const FIELDS: [F; N] = [
     F::SubUnits,
     F::Docstring,
     F::Phases,
+    F::Attachments,
 ];
 
 impl F {
@@ -70,6 +72,7 @@ impl F {
             F::SubUnits => "sub-units",
             F::Docstring => "docstring",
             F::Phases => "phases",
+            F::Attachments => "attachments",
         }
     }
 
@@ -89,6 +92,9 @@ impl F {
             F::SubUnits => "serials, separated by spaces or commas",
             F::Docstring => "free text",
             F::Phases => "Name: meas=3.3 V 3.2..3.4, bridges=0 <=0 | Next phase: …",
+            F::Attachments => {
+                "files by path, space-separated (\"…\" around a space): sent once the run exists"
+            }
         }
     }
 
@@ -110,6 +116,7 @@ impl F {
             F::SubUnits => &["sub_units"],
             F::Docstring => &["docstring"],
             F::Phases => &["phases"],
+            F::Attachments => &[],
         }
     }
 }

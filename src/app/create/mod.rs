@@ -3,8 +3,10 @@
 //! `client_run_ref`, so sending the same request again after a timeout never makes a second
 //! run; the new run then opens. What is typed stays on any failure.
 
+mod attach;
 pub mod body;
 mod phases;
+mod template;
 
 use serde_json::Value;
 use tui_input::{Input, InputRequest};
@@ -17,6 +19,7 @@ use crate::worker::client::Named;
 use crate::worker::{ClientError, Fetch, RequestId, Slot, WorkerEvent};
 pub use body::F;
 use body::{FIELDS, Values};
+pub(crate) use template::from_list;
 
 pub struct CreatePane {
     pub inputs: Vec<Input>,
@@ -30,6 +33,10 @@ pub struct CreatePane {
     /// The request as it will be sent, frozen at `ctrl-s` (times resolved, ref set): sending
     /// it again sends the same bytes, so the server answers with the same run.
     pub preview: Option<Value>,
+    /// The attachments' files, checked at `ctrl-s`: uploaded once the run exists.
+    pub files: Vec<String>,
+    /// The request and the attachments' files while the files are looked at.
+    checking: Option<(Value, Vec<String>)>,
     /// Whether the request is on its way.
     pub sending: bool,
     /// What the last send came to, when it failed.
@@ -41,6 +48,8 @@ pub struct CreatePane {
     waiting: Option<RequestId>,
     procs_id: Option<RequestId>,
     unit_id: Option<(RequestId, String)>,
+    /// The run the form starts from, on its way (request, run id).
+    template: Option<(RequestId, String)>,
 }
 
 impl CreatePane {
@@ -55,6 +64,8 @@ impl CreatePane {
             procedures: None,
             unit_note: None,
             preview: None,
+            files: Vec::new(),
+            checking: None,
             sending: false,
             failed: None,
             reference: uuid::Uuid::new_v4().to_string(),
@@ -62,6 +73,7 @@ impl CreatePane {
             waiting: None,
             procs_id: Some(procs_id),
             unit_id: None,
+            template: None,
         }
     }
 
@@ -69,7 +81,9 @@ impl CreatePane {
     /// did land is not made twice (the server answers its run, or says the ref was used).
     pub(crate) fn restore(mut fields: Vec<String>, cx: &mut Ctx) -> CreatePane {
         let mut p = CreatePane::open(None, cx);
-        if fields.len() > FIELDS.len() {
+        // The fields then the ref; a file from before the attachments field has one field
+        // less (the last, attachments, is then empty).
+        if fields.len() >= FIELDS.len() {
             p.reference = fields.pop().unwrap_or(p.reference);
         }
         for (input, v) in p.inputs.iter_mut().zip(fields) {
@@ -97,7 +111,8 @@ impl CreatePane {
         std::array::from_fn(|i| self.inputs[i].value().to_string())
     }
 
-    fn value(&self, f: F) -> String {
+    /// A field's text as typed.
+    pub fn value(&self, f: F) -> String {
         body::get(&self.values(), f).to_string()
     }
 
@@ -165,8 +180,17 @@ impl CreatePane {
         });
         match built {
             Ok(b) => {
-                self.preview = Some(b);
+                let home = std::env::var("HOME").ok();
+                let files = attach::paths(&self.value(F::Attachments), home.as_deref());
                 self.error = None;
+                if files.is_empty() {
+                    self.preview = Some(b);
+                    self.files = files;
+                } else {
+                    // The files are looked at off the event loop; the request shows after.
+                    cx.effect(super::Effect::CheckFiles(files.clone()));
+                    self.checking = Some((b, files));
+                }
             }
             Err((f, e)) => {
                 self.focus = FIELDS.iter().position(|x| *x == f).unwrap_or(0);
@@ -189,8 +213,14 @@ impl CreatePane {
                 Some(id) => {
                     cx.flash(format!("run {id} created"));
                     cx.announce(super::News::Changed(id.clone()));
-                    let run = super::run::RunPane::open(id, cx);
-                    return Outcome::Replace(Pane::Run(Box::new(run)));
+                    let run = Pane::Run(Box::new(super::run::RunPane::open(id.clone(), cx)));
+                    if self.files.is_empty() {
+                        return Outcome::Replace(run);
+                    }
+                    // Over the new run, as its own uploads are: a failure keeps the run.
+                    let files = std::mem::take(&mut self.files);
+                    let up = super::upload::UploadPane::queued(id, files, cx);
+                    return Outcome::ReplaceMany(vec![run, Pane::Upload(Box::new(up))]);
                 }
                 None => self.failed = Some("the server answered without a run id".into()),
             },
@@ -278,6 +308,7 @@ impl Component for CreatePane {
         if self.preview.is_some() {
             return;
         }
+        self.checking = None;
         let fresh = !std::mem::replace(&mut self.touched[self.focus], true);
         if fresh
             && matches!(self.field(), F::Outcome | F::Started | F::Ended)
@@ -313,18 +344,44 @@ impl Component for CreatePane {
                 }
                 Ok(Outcome::Stay)
             }
+            WorkerEvent::Run { run, .. }
+                if self.template.as_ref().is_some_and(|(t, _)| *t == id) =>
+            {
+                self.template_arrived(run, cx);
+                Ok(Outcome::Stay)
+            }
             WorkerEvent::Unit(r) if self.unit_id.as_ref().is_some_and(|(u, _)| *u == id) => {
                 self.unit_answer(r);
                 Ok(Outcome::Stay)
             }
-            WorkerEvent::Retrying { .. }
+            WorkerEvent::Retrying { .. } | WorkerEvent::RunLogs(_)
                 if Some(id) == self.procs_id
+                    || self.template.as_ref().is_some_and(|(t, _)| *t == id)
                     || self.unit_id.as_ref().is_some_and(|(u, _)| *u == id) =>
             {
                 Ok(Outcome::Stay)
             }
             e => Err(e),
         }
+    }
+
+    fn on_news(&mut self, news: &super::News, _cx: &mut Ctx) -> Outcome {
+        if let super::News::FilesChecked { paths, problem } = news
+            && self.checking.as_ref().is_some_and(|(_, f)| f == paths)
+            && let Some((body, files)) = self.checking.take()
+        {
+            match problem {
+                None => {
+                    self.preview = Some(body);
+                    self.files = files;
+                }
+                Some(e) => {
+                    self.focus = FIELDS.iter().position(|x| *x == F::Attachments).unwrap_or(0);
+                    self.error = Some((F::Attachments, e.clone()));
+                }
+            }
+        }
+        Outcome::Stay
     }
 
     fn holds_edits(&self) -> bool {

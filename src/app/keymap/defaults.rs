@@ -78,7 +78,7 @@ fn run_common() -> Vec<Binding> {
         b(ch('r'), Action::Refresh, "reload", false),
         b(ch('m'), Action::EditMetadata, "metadata", false),
         b(ch('D'), Action::Delete, "delete", false),
-        b(ch('C'), Action::NewRun, "new run like this one (a form)", false),
+        b(ch('C'), Action::NewRunLike, "new run like this one (a form)", false),
         b(ch('z'), Action::Undo, "undo the last metadata change", false),
         b(ch('U'), Action::Unit, "unit", true),
         b(ch(']'), Action::NextRun, "next run", true),
@@ -125,7 +125,8 @@ impl Default for Keymap {
             b(ch('%'), Action::Yield, "yield", true),
             b(ch('P'), Action::Pareto, "failure Pareto", true),
             b(ch('T'), Action::Triage, "triage the failing runs", false),
-            b(ch('N'), Action::NewRun, "new run (a form)", false),
+            b(ch('N'), Action::NewRun, "new run (a form; like the one marked run)", false),
+            b(ch('C'), Action::NewRunLike, "new run like the selected one (a form)", false),
             b(ch('z'), Action::Undo, "undo the last metadata change", false),
             // Last before quit: the footer keeps the last two when it must drop keys.
             b(ch('?'), Action::Help, "help", true),

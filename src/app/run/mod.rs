@@ -196,7 +196,7 @@ impl RunPane {
         let targets = vec![Target::run(self.run_id.clone(), serial)];
         match a {
             Action::Undo => super::undo::start(cx),
-            Action::NewRun => {
+            Action::NewRunLike => {
                 let like = self.loaded().map(|l| l.run.clone());
                 let form = super::create::CreatePane::open(like.as_deref(), cx);
                 Outcome::Push(Pane::Create(Box::new(form)))

@@ -145,9 +145,7 @@ impl RunsPane {
                 super::triage::TriagePane::start(&self.list, cx),
             ))),
             Action::Undo => super::undo::start(cx),
-            Action::NewRun => {
-                Outcome::Push(Pane::Create(Box::new(super::create::CreatePane::open(None, cx))))
-            }
+            Action::NewRun | Action::NewRunLike => super::create::from_list(a, &self.list, cx),
             Action::EditMetadata if !targets.is_empty() => {
                 Outcome::Push(Pane::Editor(Box::new(EditorPane::open(targets, None, cx))))
             }
