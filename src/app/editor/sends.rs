@@ -93,7 +93,7 @@ impl EditorPane {
     pub(super) fn queued_all(&mut self, cx: &mut Ctx) -> Outcome {
         let q = std::mem::take(&mut self.queued);
         cx.flash(format!(
-            "offline: {q} {} change{} kept in the outbox, sent when the server answers (:outbox)",
+            "offline: {q} {} change{} kept in the outbox (:outbox)",
             self.noun(),
             if q == 1 { "" } else { "s" }
         ));
