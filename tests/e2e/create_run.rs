@@ -101,6 +101,17 @@ async fn a_scanned_serial_fills_the_form_and_the_run_it_sends_opens_as_the_sdk_r
     let (_, runs) = s.get("/runs?limit=1").await;
     let row = &runs["data"][0];
     let serial = row["unit"]["serial_number"].as_str().expect("serial").to_string();
+    // Another unit, to be the new run's sub-unit.
+    let (_, more) = s.get("/runs?limit=20").await;
+    let sub = more["data"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["unit"]["serial_number"].as_str())
+        .find(|s| *s != serial)
+        .expect("a second unit")
+        .to_string();
+    let sub_typed = sub.clone();
     let (_, unit) = s.get(&format!("/units/{serial}")).await;
     let part = unit["part"]["number"].as_str().expect("part").to_string();
     let revision = unit["part"]["revision"]["number"].as_str().expect("rev").to_string();
@@ -134,7 +145,7 @@ async fn a_scanned_serial_fills_the_form_and_the_run_it_sends_opens_as_the_sdk_r
         t.wait_for("the unit's part", |s| s.contains("known unit:"));
         t.send(&format!("{TAB}{TAB}{TAB}FAIL{TAB}{TAB}+90s{TAB}visual inspector{TAB}{TAB}"));
         t.send(&format!(
-            "rework=true, temp=23.5, fixture=\"12\"{TAB}{TAB}{TAB}solder bridge on U3"
+            "rework=true, temp=23.5, fixture=\"12\"{TAB}{TAB}{sub_typed}{TAB}solder bridge on U3"
         ));
         t.send(&format!("{TAB}Visual: bridges=2 count <=0 | Power: rail=3.31 V 3.2..3.4"));
         // A file that is not there is named under the field, before anything is sent.
@@ -171,6 +182,11 @@ async fn a_scanned_serial_fills_the_form_and_the_run_it_sends_opens_as_the_sdk_r
     assert_eq!(raw["metadata"], serde_json::json!({"rework": true, "temp": 23.5, "fixture": "12"}));
     assert_eq!(raw["operated_by"]["name"], "visual inspector");
     assert_eq!(raw["docstring"], "solder bridge on U3");
+    let subs: Vec<&str> = raw["sub_units"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|u| u["serial_number"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(subs, [sub.as_str()], "the sub-unit typed: {}", raw["sub_units"]);
     assert_eq!(raw["duration"], "PT1M30S");
     // Phases, measurements and limits, as the SDK reads them.
     let phases = run.phases.as_ref().expect("phases");
