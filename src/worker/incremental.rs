@@ -87,21 +87,19 @@ impl Task {
         let mut offline = to_params(&req.query, &Resolved::default(), req.now_ms, req.tz);
         let window = take_window(&mut offline);
         let t0 = std::time::Instant::now();
-        let (c, k) = (cache.clone(), key.clone());
-        let kept = blocking(move || {
-            Ok(c.population(&k, i64::MIN, i64::MAX).map(|(cv, rows)| {
-                (cv, rows.into_iter().filter_map(Row::from_kept).collect::<Vec<_>>())
-            }))
-        })
-        .await
-        .ok()
-        .flatten();
+        let kept = read_kept(&cache, &key).await;
         tracing::debug!(ms = t0.elapsed().as_millis() as u64, "insight: the cache read");
-        let how = if kept.is_some() { Ask::Once } else { Ask::UntilAnswered };
-        let synced = match self.sync(how, req, window, kept.clone()).await {
+        let had = kept.is_some();
+        let how = if had { Ask::Once } else { Ask::UntilAnswered };
+        let synced = match self.sync(how, req, window, kept).await {
             Ok(s) => s,
-            Err(e) if e.is_offline() && kept.is_some() => {
-                let (covered, rows) = kept.unwrap_or_else(|| unreachable!());
+            Err(e) if e.is_offline() && had => {
+                // Offline: what the cache holds, read again (rarer than a copy kept each time).
+                let Some((covered, rows)) = read_kept(&cache, &key).await else {
+                    let (unreadable, done, capped) = (0, true, false);
+                    self.send(WorkerEvent::AnalysisRuns { rows: Err(e), unreadable, done, capped });
+                    return Some(None);
+                };
                 self.send(WorkerEvent::AnalysisCached { synced_ms: covered.synced_ms });
                 let (loaded, rows) = self.send_window(req, window, covered, rows, failures);
                 return Some(Some(Through { loaded, rows, offline: true, key }));
@@ -291,6 +289,22 @@ impl Task {
         }
         Ok(())
     }
+}
+
+/// What the cache holds of population `key`: its span and its runs, newest first.
+async fn read_kept(
+    cache: &std::sync::Arc<crate::cache::Cache>,
+    key: &str,
+) -> Option<(Covered, Vec<Row>)> {
+    let (c, k) = (cache.clone(), key.to_string());
+    blocking(move || {
+        Ok(c.population(&k, i64::MIN, i64::MAX).map(|(cv, rows)| {
+            (cv, rows.into_iter().filter_map(Row::from_kept).collect::<Vec<_>>())
+        }))
+    })
+    .await
+    .ok()
+    .flatten()
 }
 
 fn in_range(r: &Row, (lo, hi): (i64, i64)) -> bool {

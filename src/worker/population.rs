@@ -22,8 +22,11 @@ pub(super) struct Row {
 }
 
 impl Row {
-    pub(super) fn from_kept(kept: KeptSummary) -> Option<Row> {
+    /// A kept run, read back; its JSON is not kept in memory (it is in the cache already, and
+    /// only runs read from the server are written).
+    pub(super) fn from_kept(mut kept: KeptSummary) -> Option<Row> {
         let summary = serde_json::from_str(&kept.body).ok()?;
+        kept.body = String::new();
         Some(Row { kept, summary })
     }
 }
