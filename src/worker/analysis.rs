@@ -75,6 +75,11 @@ pub(super) struct Loaded {
     pub(super) ids: Vec<String>,
 }
 
+/// A run that did not pass, nor abort: the runs whose failing rows the Pareto reads.
+pub(super) fn ended_failing(r: &RunSummary) -> bool {
+    matches!(r.outcome, Some(RunOutcome::Fail | RunOutcome::Error | RunOutcome::Timeout))
+}
+
 impl Loaded {
     /// What a batch of runs tells the failures' load.
     pub(super) fn learn(&mut self, rows: &[RunSummary]) {
@@ -96,8 +101,7 @@ impl Loaded {
                 self.last_end = Some(self.last_end.map_or(end, |e| e.max(end)));
             }
             self.ids.push(r.id.clone());
-            if matches!(r.outcome, Some(RunOutcome::Fail | RunOutcome::Error | RunOutcome::Timeout))
-            {
+            if ended_failing(r) {
                 self.failing.push(r.id.clone());
             }
         }

@@ -4,11 +4,10 @@
 
 use std::collections::HashSet;
 
-use super::analysis::{Kept, Loaded};
+use super::analysis::{Kept, Loaded, ended_failing};
 use super::client::blocking;
 use super::incremental::Through;
 use super::{AnalysisFailureRows, Task, WorkerEvent};
-use crate::api::RunOutcome;
 use crate::api::crossrun::{MeasurementRow, PhaseRow};
 use crate::cache::KeptFailure;
 
@@ -78,16 +77,8 @@ impl Task {
                 read.iter().map(|r| r.summary.unit.serial_number.as_str()).collect();
             sub.serials = serials.into_iter().map(str::to_string).collect();
         }
-        sub.failing = read
-            .iter()
-            .filter(|r| {
-                matches!(
-                    r.summary.outcome,
-                    Some(RunOutcome::Fail | RunOutcome::Error | RunOutcome::Timeout)
-                )
-            })
-            .map(|r| r.kept.id.clone())
-            .collect();
+        sub.failing =
+            read.iter().filter(|r| ended_failing(&r.summary)).map(|r| r.kept.id.clone()).collect();
         let keep = Kept::default();
         if !self.failure_rows(&sub, Some(&keep)).await {
             return;

@@ -3,13 +3,13 @@
 //! range as the cache does: one row at the offset of the last one, and whether more follow.
 
 use futures::StreamExt;
-use serde_json::value::RawValue;
 
 use super::analysis::{PAGE, in_flight};
 use super::client::{ClientError, Report};
+use super::decode::RawPage;
 use super::{ApiClient, Task};
+use crate::api::RunSummary;
 use crate::api::time::{from_ms, query_timestamp};
-use crate::api::{ListMeta, RunSummary};
 use crate::cache::KeptSummary;
 
 pub(super) type Params = Vec<(&'static str, String)>;
@@ -29,14 +29,6 @@ impl Row {
         kept.body = String::new();
         Some(Row { kept, summary })
     }
-}
-
-#[derive(serde::Deserialize)]
-struct RawPage {
-    #[serde(default)]
-    data: Vec<Box<RawValue>>,
-    #[serde(default)]
-    meta: ListMeta,
 }
 
 /// A page's rows (those that can be read), how many could not be, and whether more follow.

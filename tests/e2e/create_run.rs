@@ -4,90 +4,14 @@
 
 use crate::common;
 
-use std::io::{Read, Write};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::pty::Tui;
 use common::{TestServer, USER_KEY};
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use serde_json::Value;
 use tofui::server::seed::{SeedOptions, seed};
-
-struct Tui {
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    _dir: tempfile::TempDir,
-}
-
-impl Tui {
-    fn start(url: &str) -> Tui {
-        Tui::start_args(url, &[])
-    }
-
-    fn start_args(url: &str, args: &[&str]) -> Tui {
-        let nz = |n| std::num::NonZeroU16::new(n).expect("non-zero");
-        let pty = native_pty_system()
-            .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
-            .expect("pty");
-        let dir = tempfile::tempdir().expect("dir");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_tofui"));
-        cmd.args(args);
-        cmd.env("TOFUPILOT_URL", url);
-        cmd.env("TOFUPILOT_API_KEY", USER_KEY);
-        if !args.contains(&"--log-file") {
-            cmd.env("TOFUI_LOG_FILE", dir.path().join("tofui.log"));
-        }
-        cmd.env("TOFUI_CONFIG", "/nonexistent/tofui-test-config.toml");
-        cmd.env("TOFUI_CACHE_DIR", dir.path().join("cache"));
-        cmd.env("TERM", "xterm-256color");
-        let child = pty.slave.spawn_command(cmd).expect("spawn tofui");
-        drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().expect("reader");
-        let writer = pty.master.take_writer().expect("writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(24), nz(80), 0)));
-        let p = parser.clone();
-        std::thread::spawn(move || {
-            let _keep_master_open = pty.master;
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                p.lock().expect("parser").process(&buf[..n]);
-            }
-        });
-        Tui { parser, writer, child, _dir: dir }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().expect("parser").screen().contents()
-    }
-
-    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let t0 = Instant::now();
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                return s;
-            }
-            assert!(t0.elapsed() < Duration::from_secs(20), "timed out waiting for {what}:\n{s}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("write keys");
-        self.writer.flush().expect("flush");
-    }
-}
-
-impl Drop for Tui {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
 
 const TAB: &str = "\t";
 
@@ -129,7 +53,7 @@ async fn a_scanned_serial_fills_the_form_and_the_run_it_sends_opens_as_the_sdk_r
     let attach = format!("\"{}\" {}", photo.display(), notes.display());
 
     let url = s.running.url.clone();
-    let mut t = tokio::task::spawn_blocking(move || Tui::start(&url)).await.expect("tui");
+    let mut t = tokio::task::spawn_blocking(move || Tui::start(&url, &[])).await.expect("tui");
     let serial_typed = serial.clone();
     let (t, screen) = tokio::task::spawn_blocking(move || {
         t.wait_for("the list", |s| s.contains("All runs"));
@@ -313,7 +237,7 @@ async fn sighup_keeps_a_form_not_sent_and_the_next_start_offers_it_back() {
     tokio::task::spawn_blocking(move || {
         let state = tempfile::tempdir().expect("dir");
         let log = state.path().join("tofui.log").to_string_lossy().to_string();
-        let mut t = Tui::start_args(&url, &["--log-file", &log]);
+        let mut t = Tui::start(&url, &["--log-file", &log]);
         t.wait_for("the list", |s| s.contains("All runs"));
         t.send("N");
         t.wait_for("the form", |s| s.contains("New run"));
@@ -340,7 +264,7 @@ async fn sighup_keeps_a_form_not_sent_and_the_next_start_offers_it_back() {
         assert!(text.contains("SN-HUP-7") && text.contains("rework=true"), "{text}");
         assert!(!text.contains(USER_KEY), "never the key");
 
-        let mut again = Tui::start_args(&url, &["--log-file", &log]);
+        let mut again = Tui::start(&url, &["--log-file", &log]);
         again.wait_for("the offer", |s| s.contains("a new run's form for SN-HUP-7"));
         again.send("y");
         let form = again.wait_for("the form back", |s| s.contains("New run"));
