@@ -6,7 +6,7 @@ use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::pty::Tui;
 use common::{TestServer, USER_KEY};
@@ -249,7 +249,7 @@ async fn sighup_keeps_a_form_not_sent_and_the_next_start_offers_it_back() {
             .status()
             .expect("kill");
         assert!(ok.success());
-        let t0 = Instant::now();
+        let t0 = std::time::Instant::now();
         while t.child.try_wait().ok().flatten().is_none() {
             assert!(t0.elapsed() < Duration::from_secs(10), "tofui ends on SIGHUP");
             std::thread::sleep(Duration::from_millis(20));
