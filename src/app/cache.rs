@@ -59,6 +59,16 @@ pub struct RunStore {
     prefetch_pending: Option<(RequestId, String)>,
     /// Runs whose logs come after them: (request, run id, slot).
     logs_due: Vec<(RequestId, String, Slot)>,
+    /// Runs shown from the local cache and not refreshed from the server yet.
+    kept: Vec<(String, KeptMark)>,
+}
+
+/// A run shown as the local cache kept it: when it was fetched, and why it could not be
+/// refreshed (`None`: the server's copy is on its way).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeptMark {
+    pub fetched_ms: i64,
+    pub problem: Option<ClientError>,
 }
 
 impl RunStore {
@@ -132,9 +142,24 @@ impl RunStore {
 
     /// A kept run's head as the server has it now (its logs stay as they came).
     pub(crate) fn refresh(&mut self, run_id: &str, run: Arc<RunDetail>) {
+        self.kept.retain(|(k, _)| k != run_id);
         if let Some((_, c)) = self.cache.entries.iter_mut().find(|(k, _)| k == run_id) {
             c.run = run;
         }
+    }
+
+    /// Run `run_id` was shown from the local cache (see [`KeptMark`]).
+    pub(crate) fn mark_kept(&mut self, run_id: String, mark: KeptMark) {
+        self.kept.retain(|(k, _)| *k != run_id);
+        self.kept.push((run_id, mark));
+        if self.kept.len() > CACHE_RUNS * 4 {
+            self.kept.remove(0);
+        }
+    }
+
+    /// How run `run_id` on screen is not the server's latest: shown from the local cache.
+    pub fn kept_mark(&self, run_id: &str) -> Option<&KeptMark> {
+        self.kept.iter().find(|(k, _)| k == run_id).map(|(_, m)| m)
     }
 
     /// Request `id` failed; a prefetch is forgotten.

@@ -146,10 +146,7 @@ impl InsightLoad {
 
     /// Loads again from nothing.
     pub(crate) fn reload(&mut self, cx: &mut Ctx) {
-        // Days are bucketed at today's offset (a day across a DST change is an hour off).
-        let offset = cx.shared.tz.at(cx.now()).map_or(0, |t| t.offset().local_minus_utc());
-        self.facts = Facts::new(offset / 60);
-        (self.loaded, self.unreadable, self.capped, self.runs_done) = (0, 0, false, false);
+        self.forget_runs(cx);
         (self.error, self.retry, self.per_run) = (None, None, None);
         self.offline_since = None;
         self.request.now_ms = cx.now();
@@ -159,6 +156,14 @@ impl InsightLoad {
             None => Fetch::Analysis { req, failures: self.failures },
         };
         self.pending = Some(cx.fetch(Slot::Analysis, fetch));
+    }
+
+    /// Forgets the runs loaded so far.
+    fn forget_runs(&mut self, cx: &Ctx) {
+        // Days are bucketed at today's offset (a day across a DST change is an hour off).
+        let offset = cx.shared.tz.at(cx.now()).map_or(0, |t| t.offset().local_minus_utc());
+        self.facts = Facts::new(offset / 60);
+        (self.loaded, self.unreadable, self.capped, self.runs_done) = (0, 0, false, false);
     }
 
     /// Stops a load in flight.
@@ -238,6 +243,10 @@ impl InsightLoad {
                 let secs = delay.as_millis().div_ceil(1000);
                 self.retry = Some(format!("{error} — retry {attempt} in {secs} s"));
                 Ok(false)
+            }
+            WorkerEvent::AnalysisReset => {
+                self.forget_runs(cx);
+                Ok(true)
             }
             WorkerEvent::AnalysisCached { synced_ms } => {
                 self.offline_since = Some(synced_ms);

@@ -296,6 +296,9 @@ impl App {
                 cx.shared.runs.refresh(&run_id, run.clone());
                 cx.announce(News::Fresh { run_id, run });
             }
+            WorkerEvent::RunKept { run_id, fetched_ms, problem } => {
+                cx.shared.runs.mark_kept(run_id, cache::KeptMark { fetched_ms, problem });
+            }
             WorkerEvent::RunLogs(result) => {
                 if let Some((run_id, logs, error)) = cx.shared.runs.logs_arrived(id, result) {
                     if let Some(e) = error {

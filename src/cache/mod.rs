@@ -16,6 +16,7 @@
 
 mod file;
 mod population;
+mod writes;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -55,6 +56,7 @@ pub struct Cache {
     conn: Mutex<Option<Connection>>,
     path: PathBuf,
     max_bytes: u64,
+    writes: writes::Writes,
 }
 
 impl std::fmt::Debug for Cache {
@@ -96,7 +98,12 @@ impl Cache {
                 file::open_checked(path).map_err(|e| format!("cache {}: {e}", path.display()))?
             }
         };
-        Ok(Cache { conn: Mutex::new(Some(conn)), path: path.to_path_buf(), max_bytes })
+        Ok(Cache {
+            conn: Mutex::new(Some(conn)),
+            path: path.to_path_buf(),
+            max_bytes,
+            writes: Default::default(),
+        })
     }
 
     pub fn path(&self) -> &Path {

@@ -57,6 +57,31 @@ impl Packer {
 }
 
 /// Bodies as kept, read back (empty: not one this cache wrote), one context for many.
+fn covered(c: &rusqlite::Connection, key: &str) -> rusqlite::Result<Option<Covered>> {
+    c.query_row(
+        "SELECT from_ms, to_ms, synced_ms, created_ms FROM populations WHERE key = ?1",
+        [key],
+        |r| {
+            Ok(Covered {
+                from_ms: r.get(0)?,
+                to_ms: r.get(1)?,
+                synced_ms: r.get(2)?,
+                created_ms: r.get(3)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// A kept run as SQLite holds it (its body zstd-packed).
+struct Packed {
+    id: String,
+    started_ms: i64,
+    procedure_id: String,
+    body: Vec<u8>,
+    failures_known: bool,
+}
+
 struct Unpacker(Option<zstd::bulk::Decompressor<'static>>);
 
 impl Unpacker {
@@ -104,22 +129,66 @@ impl Cache {
     /// What the cache holds of a population: its span, and its runs started in `lo..=hi`,
     /// newest first.
     pub fn population(&self, key: &str, lo: i64, hi: i64) -> Option<(Covered, Vec<KeptSummary>)> {
+        self.population_as(key, lo, hi, Some)
+    }
+
+    /// As [`Cache::population`], each run read with `read` (`None`: left out). The bodies are
+    /// unpacked and read on every core (most of a warm insight pane's time is here), after the
+    /// rows are out of SQLite, so the cache is not held meanwhile.
+    pub fn population_as<T: Send>(
+        &self,
+        key: &str,
+        lo: i64,
+        hi: i64,
+        read: impl Fn(KeptSummary) -> Option<T> + Sync,
+    ) -> Option<(Covered, Vec<T>)> {
+        let t0 = std::time::Instant::now();
+        let (covered, packed) = self.population_packed(key, lo, hi)?;
+        let sql_ms = t0.elapsed().as_millis() as u64;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+        let chunk = packed.len().div_ceil(threads).max(1);
+        let read = &read;
+        let rows: Vec<T> = std::thread::scope(|s| {
+            let parts: Vec<_> = packed
+                .chunks(chunk)
+                .map(|part| {
+                    s.spawn(move || {
+                        let mut u = Unpacker::new();
+                        part.iter()
+                            .filter_map(|p| {
+                                read(KeptSummary {
+                                    id: p.id.clone(),
+                                    started_ms: p.started_ms,
+                                    procedure_id: p.procedure_id.clone(),
+                                    body: u.unpack(&p.body),
+                                    failures_known: p.failures_known,
+                                })
+                            })
+                            .collect::<Vec<T>>()
+                    })
+                })
+                .collect();
+            parts.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        });
+        tracing::debug!(
+            sql_ms,
+            ms = t0.elapsed().as_millis() as u64,
+            n = rows.len(),
+            threads,
+            "cache: population read"
+        );
+        Some((covered, rows))
+    }
+
+    /// The span a population covers, when it is kept.
+    pub fn covered(&self, key: &str) -> Option<Covered> {
+        self.with(|c| covered(c, key)).flatten()
+    }
+
+    /// The population's span and its runs in `lo..=hi`, newest first, bodies still packed.
+    fn population_packed(&self, key: &str, lo: i64, hi: i64) -> Option<(Covered, Vec<Packed>)> {
         self.with(|c| {
-            let covered = c
-                .query_row(
-                    "SELECT from_ms, to_ms, synced_ms, created_ms FROM populations WHERE key = ?1",
-                    [key],
-                    |r| {
-                        Ok(Covered {
-                            from_ms: r.get(0)?,
-                            to_ms: r.get(1)?,
-                            synced_ms: r.get(2)?,
-                            created_ms: r.get(3)?,
-                        })
-                    },
-                )
-                .optional()?;
-            let Some(covered) = covered else { return Ok(None) };
+            let Some(covered) = covered(c, key)? else { return Ok(None) };
             c.execute(
                 "UPDATE populations SET used_ms = ?2 WHERE key = ?1",
                 params![key, now_ms()],
@@ -130,14 +199,13 @@ impl Cache {
                  WHERE m.key = ?1 AND m.started_ms BETWEEN ?2 AND ?3
                  ORDER BY m.started_ms DESC, m.id DESC",
             )?;
-            let mut u = Unpacker::new();
             let rows = st
                 .query_map(params![key, lo, hi], |r| {
-                    Ok(KeptSummary {
+                    Ok(Packed {
                         id: r.get(0)?,
                         started_ms: r.get(1)?,
                         procedure_id: r.get(2)?,
-                        body: u.unpack(r.get_ref(3)?.as_blob()?),
+                        body: r.get(3)?,
                         failures_known: r.get::<_, i64>(4)? != 0,
                     })
                 })?
@@ -145,6 +213,36 @@ impl Cache {
             Ok(Some((covered, rows)))
         })
         .flatten()
+    }
+
+    /// A run's metadata changed through this client: its kept summary changes too, so that a
+    /// population read from the cache (a triage check, a split by a key) sees it. (Changes
+    /// made elsewhere are seen when the run is read again.)
+    pub fn change_metadata(&self, id: &str, changes: &serde_json::Map<String, serde_json::Value>) {
+        self.with(|c| {
+            let body: Option<Vec<u8>> = c
+                .query_row("SELECT body FROM summaries WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?;
+            let Some(body) = body else { return Ok(()) };
+            let Ok(mut run) =
+                serde_json::from_str::<serde_json::Value>(&Unpacker::new().unpack(&body))
+            else {
+                return Ok(());
+            };
+            let Some(o) = run.as_object_mut() else { return Ok(()) };
+            let meta = o.entry("metadata").or_insert_with(|| serde_json::json!({}));
+            if let Some(m) = meta.as_object_mut() {
+                for (k, v) in changes {
+                    match v {
+                        serde_json::Value::Null => m.remove(k),
+                        v => m.insert(k.clone(), v.clone()),
+                    };
+                }
+            }
+            let packed = Packer::new().pack(&run.to_string());
+            c.execute("UPDATE summaries SET body = ?2 WHERE id = ?1", params![id, packed])?;
+            Ok(())
+        });
     }
 
     /// Applies a sync's change to a population, in one transaction.

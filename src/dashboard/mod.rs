@@ -144,6 +144,7 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
     app.shared.can_copy = terminal::can_copy();
     let (resp_tx, resp_rx) = unbounded_channel();
     let cache = cache::open(&cli, settings, &conn);
+    let kept = cache.clone();
     let worker_tx = client.map(|c| worker::spawn_with_cache(c, cache, resp_tx));
     let (files_tx, files_rx) = unbounded_channel();
     let files = files::spawn(saving, files_tx);
@@ -173,6 +174,11 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
         }
     }
     drop(_guard);
+    // What the worker was keeping is written before the program ends (a second at most).
+    if let Some(c) = kept {
+        let _ =
+            tokio::task::spawn_blocking(move || c.flush(std::time::Duration::from_secs(1))).await;
+    }
     if let Some(server) = conn.server {
         server.stop().await;
     }

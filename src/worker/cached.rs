@@ -35,7 +35,7 @@ impl Task {
         if let (Some(cache), Ok((_, body))) = (cache, &r) {
             let (key, body) = (list_key(req), body.clone());
             let now = chrono::Utc::now().timestamp_millis();
-            tokio::task::spawn_blocking(move || cache.put_list(&key, &body, now));
+            cache.write_behind(move |c| c.put_list(&key, &body, now));
         }
         self.send(WorkerEvent::Runs(r.map(|(p, _)| p)));
     }
@@ -57,22 +57,44 @@ impl Task {
             }
             None => None,
         };
-        let from_cache = kept.is_some();
+        let from_cache = kept.as_ref().map(|k| k.fetched_ms);
         if let Some(kept) = kept {
             self.send_run(bytes::Bytes::from(kept.body)).await;
         }
-        let body = self
-            .retrying(|c, report| {
-                let run_id = run_id.to_string();
-                async move { c.get_run_body(&run_id, &report).await }
-            })
-            .await;
+        let kept_mark = |problem| WorkerEvent::RunKept {
+            run_id: run_id.to_string(),
+            fetched_ms: from_cache.unwrap_or_default(),
+            problem,
+        };
+        let fetch = |c: super::ApiClient, report| {
+            let run_id = run_id.to_string();
+            async move { c.get_run_body(&run_id, &report).await }
+        };
+        // A run not shown yet is asked for until the server answers; a run on screen from
+        // the cache too, marked meanwhile with why it is not refreshed (offline).
+        let body = if from_cache.is_some() {
+            self.send(kept_mark(None));
+            let mut n = 0;
+            loop {
+                match fetch(self.client.clone(), client::silent()).await {
+                    Err(e) if e.is_transient() => {
+                        self.send(kept_mark(Some(e)));
+                        n += 1;
+                        tokio::time::sleep(client::backoff(n)).await;
+                    }
+                    other => break other,
+                }
+            }
+        } else {
+            self.retrying(fetch).await
+        };
+        let from_cache = from_cache.is_some();
         if let (Some(cache), Ok(body)) = (cache, &body)
             && body.len() <= MAX_KEPT_RUN
         {
             let (id, body) = (run_id.to_string(), body.clone());
             let now = chrono::Utc::now().timestamp_millis();
-            tokio::task::spawn_blocking(move || cache.put_run(&id, &body, now));
+            cache.write_behind(move |c| c.put_run(&id, &body, now));
         }
         match body {
             Ok(body) if from_cache => {
@@ -87,12 +109,12 @@ impl Task {
             Err(e @ ClientError::NotFound(_)) => {
                 if let Some(c) = self.shared.cache.clone() {
                     let ids = vec![run_id.to_string()];
-                    tokio::task::spawn_blocking(move || c.forget_runs(&ids));
+                    c.write_behind(move |c| c.forget_runs(&ids));
                 }
                 self.send(WorkerEvent::Run { run: Err(e), logs_follow: false });
             }
-            // The cached run is on screen; the server's error is for a run not shown yet.
-            Err(_) if from_cache => {}
+            // The cached run is on screen: marked as not refreshed, and why.
+            Err(e) if from_cache => self.send(kept_mark(Some(e))),
             Err(e) => self.send(WorkerEvent::Run { run: Err(e), logs_follow: false }),
         }
     }

@@ -95,6 +95,6 @@ impl Task {
             let body = serde_json::to_string(m).unwrap_or_default();
             out.push(KeptFailure { run_id: m.run_id.clone(), measurement: true, body });
         }
-        tokio::task::spawn_blocking(move || cache.put_failures(&known, &out));
+        cache.write_behind(move |c| c.put_failures(&known, &out));
     }
 }

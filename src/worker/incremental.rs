@@ -12,10 +12,9 @@
 //! the newest [`ANALYSIS_CAP`] runs of the window, newest first. When the server cannot be
 //! reached, the pane gets what the cache holds, marked with its age.
 
-use std::collections::HashSet;
-
 use super::analysis::Loaded;
 use super::client::{ClientError, blocking};
+use super::kept_rows::{count_in, cut, kept_of, merge, newest_created};
 use super::population::{Ask, Params, Row, take_window};
 use super::{ANALYSIS_CAP, ListRequest, Task, WorkerEvent};
 use crate::cache::{Covered, PopulationChange};
@@ -27,10 +26,6 @@ const CREATED_MARGIN_MS: i64 = 5_000;
 /// Where no creation time is known (a server without `created_at`), runs created this long
 /// before the last sync, by this clock, are asked for again (the clocks may differ).
 const SYNCED_MARGIN_MS: i64 = 10 * 60_000;
-/// Slices of the covered span checked one by one when the whole does not match.
-const CHECK_SLICES: usize = 8;
-/// A slice with at most this many runs that does not match is read again whole.
-const READ_AGAIN: usize = 25;
 /// Runs per batch sent to the pane.
 const SEND_BATCH: usize = 5_000;
 
@@ -74,6 +69,18 @@ struct Synced {
     change: PopulationChange,
 }
 
+/// The kept runs being read (on every core) while the server is asked what changed.
+type Reading = Option<tokio::task::JoinHandle<Vec<Row>>>;
+
+/// The window sent before the check for deleted runs (the usual reopening: nothing was
+/// deleted, and the pane counts while the check is on its way).
+struct Early {
+    loaded: Loaded,
+    capped: bool,
+    /// The change's size when it was sent: a sync that changed more sends again.
+    changed: (usize, usize),
+}
+
 impl Task {
     /// The runs of `req` through the cache; `None` when the cache does not serve this request
     /// (no cache, a query by ids, a live poll): the caller loads as before.
@@ -87,21 +94,45 @@ impl Task {
         let mut offline = to_params(&req.query, &Resolved::default(), req.now_ms, req.tz);
         let window = take_window(&mut offline);
         let t0 = std::time::Instant::now();
-        let kept = read_kept(&cache, &key).await;
-        tracing::debug!(ms = t0.elapsed().as_millis() as u64, "insight: the cache read");
-        let had = kept.is_some();
+        let old = {
+            let (c, k) = (cache.clone(), key.clone());
+            blocking(move || Ok(c.covered(&k))).await.ok().flatten()
+        };
+        let mut reading: Reading = old.map(|_| {
+            let (c, k) = (cache.clone(), key.clone());
+            tokio::task::spawn_blocking(move || {
+                let kept = c.population_as(&k, i64::MIN, i64::MAX, Row::from_kept);
+                kept.map(|(_, rows)| rows).unwrap_or_default()
+            })
+        });
+        let had = old.is_some();
         let how = if had { Ask::Once } else { Ask::UntilAnswered };
-        let synced = match self.sync(how, req, window, kept).await {
+        let mut early: Option<Early> = None;
+        let mut send_early = |rows: &[Row], covered: Covered, changed: (usize, usize)| {
+            let (loaded, capped) = self.send_window(req, window, covered, rows, failures, false);
+            early = Some(Early { loaded, capped, changed });
+        };
+        let synced = self.sync(how, req, window, old, &mut reading, &mut send_early).await;
+        let sent_early = early.is_some();
+        let synced = match synced {
             Ok(s) => s,
             Err(e) if e.is_offline() && had => {
-                // Offline: what the cache holds, read again (rarer than a copy kept each time).
-                let Some((covered, rows)) = read_kept(&cache, &key).await else {
+                // Offline: what the cache holds (read again when the sync had it).
+                if sent_early {
+                    self.send(WorkerEvent::AnalysisReset);
+                }
+                let kept = match reading.take() {
+                    Some(r) => old.zip(r.await.ok()),
+                    None => read_kept(&cache, &key).await,
+                };
+                let Some((covered, rows)) = kept else {
                     let (unreadable, done, capped) = (0, true, false);
                     self.send(WorkerEvent::AnalysisRuns { rows: Err(e), unreadable, done, capped });
                     return Some(None);
                 };
                 self.send(WorkerEvent::AnalysisCached { synced_ms: covered.synced_ms });
-                let (loaded, rows) = self.send_window(req, window, covered, rows, failures);
+                let (loaded, _) = self.send_window(req, window, covered, &rows, failures, true);
+                let rows = window_rows(req, window, covered, rows);
                 return Some(Some(Through { loaded, rows, offline: true, key }));
             }
             Err(e) => {
@@ -115,35 +146,52 @@ impl Task {
             ms = t0.elapsed().as_millis() as u64,
             new = change.upserts.len(),
             gone = change.removes.len(),
+            early = sent_early,
             "insight: synced with the server"
         );
-        let (loaded, rows) = self.send_window(req, window, covered, rows, failures);
+        let changed = (change.upserts.len(), change.removes.len());
+        let loaded = match early {
+            // What was sent stands: the pane is told it is all.
+            Some(e) if e.changed == changed => {
+                let capped = e.capped;
+                self.send(WorkerEvent::AnalysisRuns {
+                    rows: Ok(vec![]),
+                    unreadable: 0,
+                    done: true,
+                    capped,
+                });
+                e.loaded
+            }
+            Some(_) => {
+                self.send(WorkerEvent::AnalysisReset);
+                self.send_window(req, window, covered, &rows, failures, true).0
+            }
+            None => self.send_window(req, window, covered, &rows, failures, true).0,
+        };
+        let rows = window_rows(req, window, covered, rows);
         let k = key.clone();
-        tokio::task::spawn_blocking(move || cache.change_population(&k, &change));
+        cache.write_behind(move |c| c.change_population(&k, &change));
         Some(Some(Through { loaded, rows, offline: false, key }))
     }
 
-    /// Sends the window's newest runs to the pane; returns what the failures' load needs.
+    /// Sends the window's newest runs to the pane (`finish`: the last batch says it is the
+    /// last); returns what the failures' load needs, and whether more runs exist than sent.
     fn send_window(
         &self,
         req: &ListRequest,
-        (lo, hi): (i64, i64),
+        window: (i64, i64),
         covered: Covered,
-        rows: Vec<Row>,
+        rows: &[Row],
         failures: bool,
-    ) -> (Loaded, Vec<Row>) {
-        let lo_kept = lo.max(covered.from_ms);
-        let mut rows: Vec<Row> = rows
-            .into_iter()
-            .filter(|r| (lo_kept..=hi).contains(&r.kept.started_ms))
-            .filter(|r| req.query.keeps_serial(&r.summary.unit.serial_number))
-            .collect();
+        finish: bool,
+    ) -> (Loaded, bool) {
+        let shown: Vec<&Row> = rows.iter().filter(|r| shows(req, window, covered, r)).collect();
         // More than the cap, or a cut above the window's start: more exist than are sent.
-        let capped = rows.len() > ANALYSIS_CAP || covered.from_ms > lo;
-        rows.truncate(ANALYSIS_CAP);
+        let capped = shown.len() > ANALYSIS_CAP || covered.from_ms > window.0;
+        let shown = &shown[..shown.len().min(ANALYSIS_CAP)];
         let mut loaded = Loaded::default();
-        let mut batches = rows.chunks(SEND_BATCH).peekable();
-        if batches.peek().is_none() {
+        let mut batches = shown.chunks(SEND_BATCH).peekable();
+        if batches.peek().is_none() && finish {
             self.send(WorkerEvent::AnalysisRuns {
                 rows: Ok(vec![]),
                 unreadable: 0,
@@ -156,10 +204,10 @@ impl Task {
             if failures {
                 loaded.learn(&batch);
             }
-            let done = batches.peek().is_none();
+            let done = finish && batches.peek().is_none();
             self.send(WorkerEvent::AnalysisRuns { rows: Ok(batch), unreadable: 0, done, capped });
         }
-        (loaded, rows)
+        (loaded, capped)
     }
 
     /// Brings the kept population up to date over the window (and what it already covers).
@@ -168,7 +216,9 @@ impl Task {
         how: Ask,
         req: &ListRequest,
         (wa, wb): (i64, i64),
-        kept: Option<(Covered, Vec<Row>)>,
+        old: Option<Covered>,
+        reading: &mut Reading,
+        early: &mut (dyn FnMut(&[Row], Covered, (usize, usize)) + Send),
     ) -> Result<Synced, ClientError> {
         let names = req.query.names();
         let mut params: Params = self
@@ -180,7 +230,7 @@ impl Task {
             .map(|resolved| to_params(&req.query, &resolved, req.now_ms, req.tz))?;
         take_window(&mut params);
         let synced_ms = now_ms();
-        let Some((old, mut rows)) = kept else {
+        let Some(old) = old else {
             // Nothing kept: the window, newest first, up to the cap.
             let mut rows = Vec::new();
             let more = self
@@ -208,12 +258,22 @@ impl Task {
         let since = crate::api::time::query_timestamp(&crate::api::time::from_ms(since));
         p.push(("created_after", since));
         self.fetch_range(how, &p, span, usize::MAX, |r, _| created.extend(r)).await?;
+        let mut rows = match reading.take() {
+            Some(r) => r.await.unwrap_or_default(),
+            None => Vec::new(),
+        };
         merge(&mut rows, created, &mut change);
+        let (from_ms, to_ms) = (old.from_ms, old.to_ms.max(wb));
+        let mut covered = Covered { from_ms, to_ms, synced_ms, created_ms: old.created_ms };
+        // The window within what is kept (the usual reopening): sent now, while the server
+        // is asked whether runs were deleted.
+        let room = ANALYSIS_CAP.saturating_sub(count_in(&rows, (wa, wb)));
+        if wb <= old.to_ms && (wa >= old.from_ms || room == 0) {
+            early(&rows, covered, (change.upserts.len(), change.removes.len()));
+        }
         // Runs deleted from the covered span.
         self.find_deleted(how, &params, (old.from_ms, old.to_ms), &mut rows, &mut change).await?;
         // The window's parts not covered: later runs, then earlier ones up to the cap.
-        let (from_ms, to_ms) = (old.from_ms, old.to_ms.max(wb));
-        let mut covered = Covered { from_ms, to_ms, synced_ms, created_ms: old.created_ms };
         if wb > old.to_ms {
             let mut later = Vec::new();
             self.fetch_range(how, &params, (old.to_ms + 1, wb), usize::MAX, |r, _| later.extend(r))
@@ -246,49 +306,22 @@ impl Task {
     }
 }
 
-/// The latest creation time of `rows` (by the server's clock), or `before`.
-fn newest_created(rows: &[Row], before: i64) -> i64 {
-    rows.iter()
-        .filter_map(|r| r.summary.created_at.map(|t| t.timestamp_millis()))
-        .fold(before, i64::max)
+/// The window's newest runs of `rows`, as many as the pane takes.
+fn window_rows(
+    req: &ListRequest,
+    window: (i64, i64),
+    covered: Covered,
+    rows: Vec<Row>,
+) -> Vec<Row> {
+    let mut rows: Vec<Row> = rows.into_iter().filter(|r| shows(req, window, covered, r)).collect();
+    rows.truncate(ANALYSIS_CAP);
+    rows
 }
 
-impl Task {
-    /// Where the server holds another number of runs in `range` than `rows` do, finds the
-    /// slices that differ (eight at a time, down to a few pages) and reads them again.
-    async fn find_deleted(
-        &self,
-        how: Ask,
-        params: &Params,
-        range: (i64, i64),
-        rows: &mut Vec<Row>,
-        change: &mut PopulationChange,
-    ) -> Result<(), ClientError> {
-        let mut todo = vec![range];
-        while let Some(range) = todo.pop() {
-            let n = count_in(rows, range);
-            if self.holds_exactly(how, params, range, n).await? {
-                continue;
-            }
-            let parts = slices(rows, range);
-            if n > READ_AGAIN && parts.len() > 1 {
-                todo.extend(parts);
-                continue;
-            }
-            let mut fresh = Vec::new();
-            self.fetch_range(how, params, range, usize::MAX, |r, _| fresh.extend(r)).await?;
-            let ids: HashSet<&str> = fresh.iter().map(|r| r.kept.id.as_str()).collect();
-            let gone: HashSet<String> = rows
-                .iter()
-                .filter(|r| in_range(r, range) && !ids.contains(r.kept.id.as_str()))
-                .map(|r| r.kept.id.clone())
-                .collect();
-            rows.retain(|r| !gone.contains(&r.kept.id));
-            change.removes.extend(gone);
-            merge(rows, fresh, change);
-        }
-        Ok(())
-    }
+/// Whether run `r` is in the window (and the part of it kept) and the query's serials.
+fn shows(req: &ListRequest, (lo, hi): (i64, i64), covered: Covered, r: &Row) -> bool {
+    (lo.max(covered.from_ms)..=hi).contains(&r.kept.started_ms)
+        && req.query.keeps_serial(&r.summary.unit.serial_number)
 }
 
 /// What the cache holds of population `key`: its span and its runs, newest first.
@@ -297,83 +330,8 @@ async fn read_kept(
     key: &str,
 ) -> Option<(Covered, Vec<Row>)> {
     let (c, k) = (cache.clone(), key.to_string());
-    blocking(move || {
-        Ok(c.population(&k, i64::MIN, i64::MAX).map(|(cv, rows)| {
-            (cv, rows.into_iter().filter_map(Row::from_kept).collect::<Vec<_>>())
-        }))
-    })
-    .await
-    .ok()
-    .flatten()
-}
-
-fn in_range(r: &Row, (lo, hi): (i64, i64)) -> bool {
-    (lo..=hi).contains(&r.kept.started_ms)
-}
-
-fn count_in(rows: &[Row], range: (i64, i64)) -> usize {
-    rows.iter().filter(|r| in_range(r, range)).count()
-}
-
-fn order(rows: &mut [Row]) {
-    rows.sort_by(|a, b| (b.kept.started_ms, &b.kept.id).cmp(&(a.kept.started_ms, &a.kept.id)));
-}
-
-/// Adds `new` to `rows` (replacing a run read again), newest first, and to the change.
-fn merge(rows: &mut Vec<Row>, new: Vec<Row>, change: &mut PopulationChange) {
-    if new.is_empty() {
-        return;
-    }
-    let ids: HashSet<String> = new.iter().map(|r| r.kept.id.clone()).collect();
-    // A run read again keeps what is known of its failing rows (they do not change).
-    let known: HashSet<String> = rows
-        .iter()
-        .filter(|r| r.kept.failures_known && ids.contains(&r.kept.id))
-        .map(|r| r.kept.id.clone())
-        .collect();
-    let mut new = new;
-    for r in &mut new {
-        r.kept.failures_known |= known.contains(&r.kept.id);
-    }
-    rows.retain(|r| !ids.contains(&r.kept.id));
-    change.upserts.extend(kept_of(&new));
-    rows.extend(new);
-    order(rows);
-}
-
-fn kept_of(rows: &[Row]) -> Vec<crate::cache::KeptSummary> {
-    rows.iter().map(|r| r.kept.clone()).collect()
-}
-
-/// After a read stopped at the cap: drops the kept runs that share the oldest one's start
-/// with runs not read (so the cut falls between two instants) and returns where the covered
-/// span now starts.
-fn cut(rows: &mut Vec<Row>) -> i64 {
-    let Some(oldest) = rows.last().map(|r| r.kept.started_ms) else { return i64::MAX };
-    rows.retain(|r| r.kept.started_ms > oldest);
-    oldest.saturating_add(1)
-}
-
-/// The covered span cut in [`CHECK_SLICES`] ranges of about as many kept runs each, the cuts
-/// between two instants; the first and last reach the span's ends.
-fn slices(rows: &[Row], (lo, hi): (i64, i64)) -> Vec<(i64, i64)> {
-    let times: Vec<i64> =
-        rows.iter().map(|r| r.kept.started_ms).filter(|t| (lo..=hi).contains(t)).collect();
-    let step = times.len().div_ceil(CHECK_SLICES).max(1);
-    // `times` is newest first: each cut is just above an instant.
-    let mut cuts: Vec<i64> = Vec::new();
-    for i in (step..times.len()).step_by(step) {
-        let t = times[i];
-        if times[i - 1] > t && cuts.last().is_none_or(|c| *c > t + 1) {
-            cuts.push(t + 1);
-        }
-    }
-    let mut out = Vec::new();
-    let mut top = hi;
-    for c in cuts {
-        out.push((c, top));
-        top = c - 1;
-    }
-    out.push((lo, top));
-    out
+    blocking(move || Ok(c.population_as(&k, i64::MIN, i64::MAX, Row::from_kept)))
+        .await
+        .ok()
+        .flatten()
 }

@@ -192,6 +192,13 @@ pub enum WorkerEvent {
     /// A run shown from the local cache, as the server has it now (its metadata and
     /// attachments may have changed; the rest cannot).
     RunFresh(Box<RunDetail>),
+    /// The run just sent came from the local cache, as fetched at `fetched_ms`; `problem`:
+    /// why it could not be refreshed (`None`: the server's copy is on its way as `RunFresh`).
+    RunKept {
+        run_id: String,
+        fetched_ms: i64,
+        problem: Option<ClientError>,
+    },
     /// A first page as the local cache had it (fetched from the server at `fetched_ms`), sent
     /// before the server's answer (`Runs`, same id), which replaces it.
     CachedRuns {
@@ -228,6 +235,9 @@ pub enum WorkerEvent {
     AnalysisCached {
         synced_ms: i64,
     },
+    /// The runs sent so far for this load are not the population after all (runs were
+    /// deleted meanwhile): forget them; the population follows, whole.
+    AnalysisReset,
     /// Failing phase and measurement rows for an insight pane (Pareto); `done`: the last.
     AnalysisFailures {
         rows: Result<AnalysisFailureRows, ClientError>,

@@ -18,6 +18,7 @@ mod field_values;
 mod gate;
 mod http;
 mod incremental;
+mod kept_rows;
 pub mod messages;
 mod mutate;
 mod outbox;
@@ -170,7 +171,11 @@ impl Task {
                 self.send(WorkerEvent::Saved(r));
             }
             Fetch::UpdateMetadata { run_id, changes } => {
-                let r = self.client.update_metadata(&run_id, &changes).await.map(|_| vec![run_id]);
+                let r = self.client.update_metadata(&run_id, &changes).await;
+                if r.is_ok() {
+                    self.metadata_changed(&run_id, changes);
+                }
+                let r = r.map(|_| vec![run_id]);
                 self.send(WorkerEvent::Done(r));
             }
             Fetch::UpdateUnitMetadata { serial, changes } => {

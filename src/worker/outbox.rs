@@ -50,8 +50,24 @@ impl Task {
             if v.is_null() { now.is_none_or(|n| n.is_null()) } else { now == Some(v) }
         };
         if c.changes.iter().all(|(k, v)| has(k, v)) {
+            self.metadata_changed(&c.run_id, c.changes.clone());
             return Ok(true);
         }
-        self.client.update_metadata(&c.run_id, &c.changes).await.map(|_| false)
+        self.client.update_metadata(&c.run_id, &c.changes).await?;
+        self.metadata_changed(&c.run_id, c.changes.clone());
+        Ok(false)
+    }
+
+    /// A run's metadata changed on the server through this client: the local cache's copy
+    /// of its summary changes too.
+    pub(super) fn metadata_changed(
+        &self,
+        run_id: &str,
+        changes: serde_json::Map<String, serde_json::Value>,
+    ) {
+        if let Some(cache) = self.shared.cache.clone() {
+            let id = run_id.to_string();
+            cache.write_behind(move |c| c.change_metadata(&id, &changes));
+        }
     }
 }

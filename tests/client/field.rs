@@ -257,12 +257,26 @@ async fn a_cached_run_opens_at_once_and_its_metadata_comes_fresh_behind_it() {
         }
         other => panic!("the cached run first, got {other:?}"),
     }
+    // Marked as the cache's (refreshing), then as not refreshed: the server is unreachable.
+    let mut marks: Vec<Option<tofui::worker::ClientError>> = Vec::new();
+    while marks.last().is_none_or(|p| p.is_none()) {
+        match wait(&mut answers, 2).await {
+            WorkerEvent::RunKept { run_id: id, problem, .. } => {
+                assert_eq!(id, run_id);
+                marks.push(problem);
+            }
+            WorkerEvent::RunLogs(_) => continue,
+            other => panic!("the cached run's mark, got {other:?}"),
+        }
+    }
+    assert!(marks[0].is_none(), "refreshing first: {marks:?}");
+    assert!(marks.last().and_then(|p| p.as_ref()).is_some_and(|e| e.is_offline()), "{marks:?}");
     // The link comes back: the fresh metadata follows.
     link.set_down(false);
     let fresh = loop {
         match wait(&mut answers, 2).await {
             WorkerEvent::RunFresh(run) => break run,
-            WorkerEvent::Retrying { .. } | WorkerEvent::RunLogs(_) => continue,
+            WorkerEvent::RunKept { .. } | WorkerEvent::RunLogs(_) => continue,
             other => panic!("unexpected {other:?}"),
         }
     };

@@ -65,6 +65,8 @@ async fn load(url: &str, cache: Option<Arc<Cache>>, filter: &str) -> Loaded {
                 got.capped |= capped;
             }
             WorkerEvent::AnalysisCached { .. } => got.offline = true,
+            // The runs sent before the check for deleted ones found some: sent again.
+            WorkerEvent::AnalysisReset => (got.runs, got.capped) = (BTreeSet::new(), false),
             WorkerEvent::AnalysisFailures { rows: r, done } => {
                 let r = r.expect("failing rows");
                 rows.extend(r.phases.into_iter().map(|p| (p.run_id, format!("p{}", p.id))));
@@ -182,4 +184,84 @@ async fn incremental_insight_equals_a_full_load_after_changes_and_a_wider_window
     assert!(offline.offline, "told the runs are the cache's");
     assert_eq!(offline.runs, full.runs);
     assert_eq!(offline.failures, full.failures);
+}
+
+/// Every run of `filter` as the worker gives it to a pane (through `cache`, or none), by id.
+async fn runs_of(
+    worker: &tokio::sync::mpsc::UnboundedSender<WorkerRequest>,
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<tofui::worker::WorkerResponse>,
+    id: u64,
+    filter: &str,
+) -> std::collections::BTreeMap<String, tofui::api::RunSummary> {
+    let req = ListRequest {
+        query: tofui::query::parse(filter).expect("filter"),
+        sort_by: tofui::api::SortBy::StartedAt,
+        sort_order: tofui::api::SortOrder::Desc,
+        cursor: None,
+        limit: 100,
+        now_ms: Utc::now().timestamp_millis(),
+        tz: tofui::model::Zone::Fixed(chrono::FixedOffset::east_opt(0).expect("utc")),
+        created_after_ms: None,
+    };
+    let fetch = Fetch::Analysis { req: Box::new(req), failures: false };
+    worker.send(WorkerRequest::Fetch { id, slot: Slot::Analysis, fetch }).expect("sent");
+    let mut got = std::collections::BTreeMap::new();
+    loop {
+        let r = tokio::time::timeout(Duration::from_secs(60), rx.recv())
+            .await
+            .expect("an answer in time")
+            .expect("the worker answers");
+        match r.event {
+            WorkerEvent::AnalysisRuns { rows, done, .. } if r.id == id => {
+                got.extend(rows.expect("runs").into_iter().map(|r| (r.id.clone(), r)));
+                if done {
+                    return got;
+                }
+            }
+            WorkerEvent::AnalysisReset => got.clear(),
+            _ => {}
+        }
+    }
+}
+
+/// A disposition saved with tofui is in the runs a triage check (or a split by that key)
+/// reads from the cache afterwards, online as offline: a sync reads again only the runs
+/// created since the last, so the cache's copy of the run changes with the save.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_metadata_change_saved_here_is_in_the_runs_read_from_the_cache() {
+    let s = seeded().await;
+    let link = LinkSim::start(&s.running.url, Link::LOOPBACK).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let cache = Arc::new(Cache::open(&dir.path().join("c.sqlite3"), 1 << 30).expect("cache"));
+    let (out, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let worker = spawn_with_cache(api(&link.url()), Some(cache.clone()), out);
+    let filter = "outcome:fail since:20d";
+    let before = runs_of(&worker, &mut rx, 1, filter).await;
+    let run_id = before.keys().nth(7).expect("a failing run").clone();
+    assert!(before[&run_id].metadata.as_ref().is_none_or(|m| !m.contains_key("triage")));
+
+    let mut changes = serde_json::Map::new();
+    changes.insert("triage".into(), json!("retest"));
+    let fetch = Fetch::UpdateMetadata { run_id: run_id.clone(), changes };
+    worker.send(WorkerRequest::Fetch { id: 2, slot: Slot::Mutation(2), fetch }).expect("sent");
+    loop {
+        let r = rx.recv().await.expect("answer");
+        if r.id == 2 {
+            assert!(matches!(r.event, WorkerEvent::Done(Ok(_))), "{:?}", r.event);
+            break;
+        }
+    }
+    assert!(cache.flush(Duration::from_secs(20)), "the cache's writes done");
+    let triage = |runs: &std::collections::BTreeMap<String, tofui::api::RunSummary>| {
+        runs[&run_id].metadata.as_ref().and_then(|m| m.get("triage").cloned())
+    };
+    let online = runs_of(&worker, &mut rx, 3, filter).await;
+    assert_eq!(triage(&online), Some(json!("retest")), "online, through the cache");
+    let (full_out, mut full_rx) = tokio::sync::mpsc::unbounded_channel();
+    let full = spawn_with_cache(api(&s.running.url), None, full_out);
+    let from_server = runs_of(&full, &mut full_rx, 1, filter).await;
+    assert_eq!(online[&run_id].metadata, from_server[&run_id].metadata, "as the server has it");
+    link.set_down(true);
+    let offline = runs_of(&worker, &mut rx, 4, filter).await;
+    assert_eq!(triage(&offline), Some(json!("retest")), "offline, from the cache");
 }

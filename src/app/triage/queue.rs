@@ -139,6 +139,9 @@ impl TriagePane {
                     return self.show(cx);
                 }
             }
+            WorkerEvent::AnalysisReset => {
+                (check.read, check.disposed, check.others) = (0, HashSet::new(), Vec::new());
+            }
             WorkerEvent::AnalysisRuns { rows: Err(e), .. } => {
                 if let ClientError::Unauthorized(m) = &e {
                     cx.block(m.clone());

@@ -62,14 +62,36 @@ pub(super) fn header(app: &App, d: &RunDetail, frame: &mut Frame, area: Rect, th
         .and_then(|x| parse_duration_ms(x).ok())
         .map(|m| format!(" · {}", duration(m)))
         .unwrap_or_default();
-    let l2 = Line::styled(
-        fit(
-            &format!(" {}{version} · {station}{op}{started}{dur}", s.procedure.name),
-            area.width as usize,
+    let l2 = Line::from(vec![
+        Span::styled(marks(app, &s.id), theme.warn()),
+        Span::styled(
+            format!(" {}{version} · {station}{op}{started}{dur}", s.procedure.name),
+            theme.dim(),
         ),
-        theme.dim(),
-    );
-    frame.render_widget(Paragraph::new(vec![fit_line(l1, area.width as usize), l2]), area);
+    ]);
+    let w = area.width as usize;
+    frame.render_widget(Paragraph::new(vec![fit_line(l1, w), fit_line(l2, w)]), area);
+}
+
+/// What the header says first (issue 26): the run is the local cache's (how old, and whether
+/// the server could not be reached), and changes to it wait in the outbox.
+fn marks(app: &App, run_id: &str) -> String {
+    let now = app.shared.now_ms;
+    let mut out = String::new();
+    if let Some(k) = app.shared.runs.kept_mark(run_id) {
+        let age = relative(k.fetched_ms, now);
+        out += &match &k.problem {
+            None => format!(" cached {age} · refreshing ·"),
+            Some(e) if e.is_offline() => format!(" OFFLINE · cached {age} ·"),
+            Some(_) => format!(" cached {age} · not refreshed ·"),
+        };
+    }
+    let pending = app.shared.outbox.pending_for(run_id).len();
+    if pending > 0 {
+        let s = if pending == 1 { "" } else { "s" };
+        out += &format!(" {pending} change{s} pending in the outbox ·");
+    }
+    out
 }
 
 fn tab_bar(l: &Loaded, tab: Tab, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -151,7 +173,10 @@ fn body(app: &App, d: &RunPane, frame: &mut Frame, area: Rect, theme: &Theme) {
         Tab::Logs => logs::render(l.log_lines(), &l.logs, l.run_start_ms, frame, body, theme),
         Tab::Attachments => tables::attachments(app.downloads(), l, frame, body, theme),
         Tab::SubUnits => tables::sub_units(l, frame, body, theme),
-        Tab::Metadata => tables::metadata(l, frame, body, theme),
+        Tab::Metadata => {
+            let pending = app.shared.outbox.pending_for(&d.run_id);
+            tables::metadata(l, &pending, frame, body, theme)
+        }
         Tab::Info => info::render(&app.shared, l, frame, body, theme),
     }
 }

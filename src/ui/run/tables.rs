@@ -7,6 +7,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::values::value;
 use crate::app::Download;
+use crate::app::outbox::OutboxEntry;
 use crate::app::run::Loaded;
 use crate::app::scroll::Scroll;
 use crate::ui::gauge::gauge;
@@ -147,7 +148,33 @@ pub(super) fn sub_units(l: &Loaded, frame: &mut Frame, area: Rect, theme: &Theme
     );
 }
 
-pub(super) fn metadata(l: &Loaded, frame: &mut Frame, area: Rect, theme: &Theme) {
+/// The run's metadata, and under it the changes to it that wait in the outbox (issue 26).
+pub(super) fn metadata(
+    l: &Loaded,
+    pending: &[&OutboxEntry],
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+) {
+    let shown = pending.len().min(area.height as usize / 3) as u16;
+    let [area, below] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(shown)]).areas(area);
+    let w = below.width as usize;
+    let lines: Vec<Line> = pending
+        .iter()
+        .take(shown as usize)
+        .map(|e| {
+            let what: Vec<String> = e
+                .changes
+                .iter()
+                .map(|(k, v)| if v.is_null() { format!("{k} deleted") } else { format!("{k}={v}") })
+                .collect();
+            let why = e.problem.as_deref().map(|p| format!(" (refused: {p})")).unwrap_or_default();
+            let text = format!(" pending in the outbox: {}{why}", what.join(", "));
+            Line::styled(fit(&text, w), theme.warn())
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), below);
     let Some(meta) = l.run.summary.metadata.as_ref().filter(|m| !m.is_empty()) else {
         return empty(frame, area, "This run has no metadata.", theme);
     };
