@@ -71,7 +71,7 @@ struct Synced {
 
 /// Sends the window before the check for deleted runs: the rows, their span, and the size
 /// of the change so far.
-type SendEarly = dyn FnMut(&[Row], Covered, (usize, usize)) + Send;
+type SendEarly<'a> = dyn FnMut(&[Row], Covered, (usize, usize)) + Send + 'a;
 
 /// The kept runs being read (on every core) while the server is asked what changed.
 type Reading = Option<tokio::task::JoinHandle<Vec<Row>>>;
@@ -222,7 +222,7 @@ impl Task {
         (wa, wb): (i64, i64),
         old: Option<Covered>,
         reading: &mut Reading,
-        early: &mut SendEarly,
+        early: &mut SendEarly<'_>,
     ) -> Result<Synced, ClientError> {
         let names = req.query.names();
         let mut params: Params = self
