@@ -22,7 +22,7 @@ impl Task {
         let Some(cache) = self.shared.cache.clone() else { return };
         let t0 = std::time::Instant::now();
         let rows = through.rows();
-        let unknown: Vec<_> = rows.iter().filter(|r| !r.kept.failures_known).collect();
+        let unknown: Vec<_> = rows.iter().copied().filter(|r| !r.kept.failures_known).collect();
         // The span and procedures read again (empty offline, or when every run is known).
         let span = (!through.offline)
             .then(|| {
@@ -41,7 +41,7 @@ impl Task {
                 && procs.contains(r.kept.procedure_id.as_str())
         };
         let from_cache: HashSet<String> =
-            rows.iter().filter(|r| !again(r)).map(|r| r.kept.id.clone()).collect();
+            rows.iter().copied().filter(|r| !again(r)).map(|r| r.kept.id.clone()).collect();
         let (c, key) = (cache.clone(), through.key.clone());
         let kept = blocking(move || Ok(c.failures_of(&key, |id| from_cache.contains(id))))
             .await
@@ -66,7 +66,7 @@ impl Task {
             let rows = Ok(AnalysisFailureRows::default());
             return self.send(WorkerEvent::AnalysisFailures { rows, done: true });
         };
-        let read: Vec<_> = rows.iter().filter(again).collect();
+        let read: Vec<_> = rows.iter().copied().filter(again).collect();
         let mut sub = Loaded {
             procedures: procs.iter().map(|p| p.to_string()).collect(),
             span: Some(span),

@@ -12,6 +12,8 @@
 //! the newest [`ANALYSIS_CAP`] runs of the window, newest first. When the server cannot be
 //! reached, the pane gets what the cache holds, marked with its age.
 
+use std::sync::Arc;
+
 use super::analysis::Loaded;
 use super::client::{ClientError, blocking};
 use super::kept_rows::{count_in, cut, kept_of, merge, newest_created};
@@ -47,8 +49,9 @@ fn now_ms() -> i64 {
 /// An insight load through the cache: what the failures' load needs.
 pub(super) struct Through {
     pub(super) loaded: Loaded,
-    /// The runs sent, newest first.
-    rows: Vec<Row>,
+    /// The population's runs, and which of them were sent (newest first).
+    all: Arc<Vec<Row>>,
+    shown: Vec<u32>,
     /// The server could not be reached: the cache's rows were sent.
     pub(super) offline: bool,
     /// The population's name in the cache.
@@ -56,8 +59,33 @@ pub(super) struct Through {
 }
 
 impl Through {
-    pub(super) fn rows(&self) -> &[Row] {
-        &self.rows
+    /// The runs sent, newest first.
+    pub(super) fn rows(&self) -> Vec<&Row> {
+        self.shown.iter().map(|&i| &self.all[i as usize]).collect()
+    }
+}
+
+/// The population last synced in this session, as the cache holds it: reopened, it is not
+/// read back from the file (half a second for 50,000 runs).
+pub(super) struct Session {
+    key: String,
+    covered: Covered,
+    rows: Arc<Vec<Row>>,
+}
+
+/// A population's kept runs: held from this session, or being read from the file (on every
+/// core) while the server is asked what changed.
+enum KeptRows {
+    Held(Vec<Row>),
+    Reading(tokio::task::JoinHandle<Vec<Row>>),
+}
+
+impl KeptRows {
+    async fn rows(self) -> Vec<Row> {
+        match self {
+            KeptRows::Held(rows) => rows,
+            KeptRows::Reading(h) => h.await.unwrap_or_default(),
+        }
     }
 }
 
@@ -73,8 +101,7 @@ struct Synced {
 /// of the change so far.
 type SendEarly<'a> = dyn FnMut(&[Row], Covered, (usize, usize)) + Send + 'a;
 
-/// The kept runs being read (on every core) while the server is asked what changed.
-type Reading = Option<tokio::task::JoinHandle<Vec<Row>>>;
+type Reading = Option<KeptRows>;
 
 /// The window sent before the check for deleted runs (the usual reopening: nothing was
 /// deleted, and the pane counts while the check is on its way).
@@ -98,17 +125,25 @@ impl Task {
         let mut offline = to_params(&req.query, &Resolved::default(), req.now_ms, req.tz);
         let window = take_window(&mut offline);
         let t0 = std::time::Instant::now();
-        let old = {
-            let (c, k) = (cache.clone(), key.clone());
-            blocking(move || Ok(c.covered(&k))).await.ok().flatten()
+        let saves = self.shared.saves.load(std::sync::atomic::Ordering::SeqCst);
+        let session = self.shared.session().take_if(|s| s.key == key);
+        let old = match &session {
+            Some(s) => Some(s.covered),
+            None => {
+                let (c, k) = (cache.clone(), key.clone());
+                blocking(move || Ok(c.covered(&k))).await.ok().flatten()
+            }
         };
-        let mut reading: Reading = old.map(|_| {
-            let (c, k) = (cache.clone(), key.clone());
-            tokio::task::spawn_blocking(move || {
-                let kept = c.population_as(&k, i64::MIN, i64::MAX, Row::from_kept);
-                kept.map(|(_, rows)| rows).unwrap_or_default()
-            })
-        });
+        let mut reading: Reading = match session {
+            Some(s) => Some(KeptRows::Held(Arc::unwrap_or_clone(s.rows))),
+            None => old.map(|_| {
+                let (c, k) = (cache.clone(), key.clone());
+                KeptRows::Reading(tokio::task::spawn_blocking(move || {
+                    let kept = c.population_as(&k, i64::MIN, i64::MAX, Row::from_kept);
+                    kept.map(|(_, rows)| rows).unwrap_or_default()
+                }))
+            }),
+        };
         let had = old.is_some();
         let how = if had { Ask::Once } else { Ask::UntilAnswered };
         let mut early: Option<Early> = None;
@@ -126,7 +161,7 @@ impl Task {
                     self.send(WorkerEvent::AnalysisReset);
                 }
                 let kept = match reading.take() {
-                    Some(r) => old.zip(r.await.ok()),
+                    Some(r) => old.zip(Some(r.rows().await)),
                     None => read_kept(&cache, &key).await,
                 };
                 let Some((covered, rows)) = kept else {
@@ -136,8 +171,8 @@ impl Task {
                 };
                 self.send(WorkerEvent::AnalysisCached { synced_ms: covered.synced_ms });
                 let (loaded, _) = self.send_window(req, window, covered, &rows, failures, true);
-                let rows = window_rows(req, window, covered, rows);
-                return Some(Some(Through { loaded, rows, offline: true, key }));
+                let (all, shown) = self.keep_session(req, window, (&key, saves), covered, rows);
+                return Some(Some(Through { loaded, all, shown, offline: true, key }));
             }
             Err(e) => {
                 let (unreadable, done, capped) = (0, true, false);
@@ -172,10 +207,34 @@ impl Task {
             }
             None => self.send_window(req, window, covered, &rows, failures, true).0,
         };
-        let rows = window_rows(req, window, covered, rows);
         let k = key.clone();
         cache.write_behind(move |c| c.change_population(&k, &change));
-        Some(Some(Through { loaded, rows, offline: false, key }))
+        let (all, shown) = self.keep_session(req, window, (&key, saves), covered, rows);
+        Some(Some(Through { loaded, all, shown, offline: false, key }))
+    }
+
+    /// Holds the population for a reopening in this session; returns it with the indices of
+    /// the runs sent.
+    fn keep_session(
+        &self,
+        req: &ListRequest,
+        window: (i64, i64),
+        (key, saves): (&str, u64),
+        covered: Covered,
+        rows: Vec<Row>,
+    ) -> (Arc<Vec<Row>>, Vec<u32>) {
+        let shown: Vec<u32> = (0..rows.len() as u32)
+            .filter(|&i| shows(req, window, covered, &rows[i as usize]))
+            .take(ANALYSIS_CAP)
+            .collect();
+        let all = Arc::new(rows);
+        let rows = all.clone();
+        // (A change saved meanwhile may be missing from these runs: not held.)
+        let mut session = self.shared.session();
+        if self.shared.saves.load(std::sync::atomic::Ordering::SeqCst) == saves {
+            *session = Some(Session { key: key.to_string(), covered, rows });
+        }
+        (all, shown)
     }
 
     /// Sends the window's newest runs to the pane (`finish`: the last batch says it is the
@@ -263,7 +322,7 @@ impl Task {
         p.push(("created_after", since));
         self.fetch_range(how, &p, span, usize::MAX, |r, _| created.extend(r)).await?;
         let mut rows = match reading.take() {
-            Some(r) => r.await.unwrap_or_default(),
+            Some(r) => r.rows().await,
             None => Vec::new(),
         };
         merge(&mut rows, created, &mut change);
@@ -308,18 +367,6 @@ impl Task {
         change.covered = Some(covered);
         Ok(Synced { rows, covered, change })
     }
-}
-
-/// The window's newest runs of `rows`, as many as the pane takes.
-fn window_rows(
-    req: &ListRequest,
-    window: (i64, i64),
-    covered: Covered,
-    rows: Vec<Row>,
-) -> Vec<Row> {
-    let mut rows: Vec<Row> = rows.into_iter().filter(|r| shows(req, window, covered, r)).collect();
-    rows.truncate(ANALYSIS_CAP);
-    rows
 }
 
 /// Whether run `r` is in the window (and the part of it kept) and the query's serials.

@@ -58,6 +58,16 @@ struct Shared {
     interner: Mutex<Interner>,
     names: Mutex<Names>,
     cache: Option<Arc<Cache>>,
+    /// The insight population last synced (see [`incremental::Session`]).
+    session: Mutex<Option<incremental::Session>>,
+    /// Counts the metadata changes saved: a population synced across one is not held.
+    saves: std::sync::atomic::AtomicU64,
+}
+
+impl Shared {
+    fn session(&self) -> std::sync::MutexGuard<'_, Option<incremental::Session>> {
+        self.session.lock().unwrap_or_else(|p| p.into_inner())
+    }
 }
 
 /// Starts the worker; drop the returned sender to stop it.

@@ -265,3 +265,34 @@ async fn a_metadata_change_saved_here_is_in_the_runs_read_from_the_cache() {
     let offline = runs_of(&worker, &mut rx, 4, filter).await;
     assert_eq!(triage(&offline), Some(json!("retest")), "offline, from the cache");
 }
+
+/// Reopened in the same session (the population held in memory, not read from the file):
+/// the same answer as a full load after runs were added and deleted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reopened_in_the_session_it_equals_a_full_load_after_changes() {
+    let s = seeded().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let cache = Arc::new(Cache::open(&dir.path().join("c.sqlite3"), 1 << 30).expect("cache"));
+    let (out, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let worker = spawn_with_cache(api(&s.running.url), Some(cache), out);
+    let (full_out, mut full_rx) = tokio::sync::mpsc::unbounded_channel();
+    let full = spawn_with_cache(api(&s.running.url), None, full_out);
+    let filter = "since:20d";
+    let first = runs_of(&worker, &mut rx, 1, filter).await;
+    assert!(first.len() > 800, "{} runs", first.len());
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        runs_of(&full, &mut full_rx, 1, filter).await.keys().collect::<Vec<_>>()
+    );
+    let procedure = first.values().next().expect("a run").procedure.id.clone();
+    let added = add_failing_run(&s, &procedure, 2, "SN-SESSION-1").await;
+    let gone: Vec<String> = first.keys().skip(100).step_by(50).take(3).cloned().collect();
+    let ids: String = gone.iter().map(|id| format!("ids={id}&")).collect();
+    let (status, _) = s.call(reqwest::Method::DELETE, &format!("/runs?{ids}"), None).await;
+    assert_eq!(status, 200);
+    let again = runs_of(&worker, &mut rx, 2, filter).await;
+    let server = runs_of(&full, &mut full_rx, 2, filter).await;
+    assert_eq!(again.keys().collect::<Vec<_>>(), server.keys().collect::<Vec<_>>());
+    assert!(again.contains_key(&added));
+    assert!(gone.iter().all(|g| !again.contains_key(g)));
+}

@@ -410,3 +410,53 @@ fn deleting_runs_already_gone_says_so_and_drops_them_from_view() {
     assert_eq!(app.list().rows.len(), 9, "nothing removed");
     assert!(press(&mut app, "D").is_empty() && app.delete().is_none());
 }
+
+/// Issue 26: a change kept in the outbox shows on its run (header and metadata tab), and a
+/// run shown from the local cache says how old it is and that the server cannot be reached,
+/// until the server's copy comes.
+#[test]
+fn an_outbox_change_shows_on_its_run_and_a_cached_run_says_it_is_offline() {
+    let mut app = loaded_list();
+    editor_with(&mut app, json!({"shift": "A"}));
+    press(&mut app, "anote\tfixture loose\n\x13");
+    let sent = patches(&press(&mut app, "\n"));
+    let err = ClientError::Unreachable("Connection refused".into());
+    app.update(
+        Msg::Worker(WorkerResponse { id: sent[0].0, event: WorkerEvent::Done(Err(err)) }),
+        NOW,
+    );
+    let run_id = sent[0].1.clone();
+    // The run opened: the local cache's copy, three hours old, the server unreachable.
+    let fx = press(&mut app, "\n");
+    let id = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::Run { .. }, .. }) => Some(*id),
+            _ => None,
+        })
+        .expect("the run asked for");
+    let mut run = common::run_fixture::run();
+    run.summary.id = run_id.clone();
+    let event = WorkerEvent::Run { run: Ok(Box::new(run.clone())), logs_follow: false };
+    app.update(Msg::Worker(WorkerResponse { id, event }), NOW);
+    let three_hours_ago = NOW - 3 * 3_600_000;
+    for problem in [None, Some(ClientError::Unreachable("Connection refused".into()))] {
+        let event =
+            WorkerEvent::RunKept { run_id: run_id.clone(), fetched_ms: three_hours_ago, problem };
+        app.update(Msg::Worker(WorkerResponse { id, event }), NOW);
+    }
+    let screen = common::render::text(&app);
+    assert!(screen.contains("OFFLINE · cached 3h ago"), "{screen}");
+    assert!(screen.contains("1 change pending in the outbox"), "{screen}");
+    press(&mut app, "5");
+    let screen = common::render::text(&app);
+    assert!(screen.contains("pending in the outbox: note=\"fixture loose\""), "{screen}");
+    // The server's copy: no longer marked as the cache's.
+    app.update(
+        Msg::Worker(WorkerResponse { id, event: WorkerEvent::RunFresh(Box::new(run)) }),
+        NOW,
+    );
+    let screen = common::render::text(&app);
+    assert!(!screen.contains("cached"), "{screen}");
+    assert!(screen.contains("1 change pending in the outbox"), "{screen}");
+}
