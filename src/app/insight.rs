@@ -69,6 +69,8 @@ pub struct InsightLoad {
     pub pending: Option<RequestId>,
     /// Runs received so far.
     pub loaded: usize,
+    /// Runs received when the pane last counted (see [`InsightLoad::on_answer`]).
+    counted_at: usize,
     /// Rows the API sent that could not be read.
     pub unreadable: usize,
     /// The filter matches more runs than are loaded (the newest were).
@@ -139,6 +141,7 @@ impl InsightLoad {
             retry: None,
             per_run: None,
             offline_since: None,
+            counted_at: 0,
         };
         l.reload(cx);
         l
@@ -164,6 +167,7 @@ impl InsightLoad {
         let offset = cx.shared.tz.at(cx.now()).map_or(0, |t| t.offset().local_minus_utc());
         self.facts = Facts::new(offset / 60);
         (self.loaded, self.unreadable, self.capped, self.runs_done) = (0, 0, false, false);
+        self.counted_at = 0;
     }
 
     /// Stops a load in flight.
@@ -264,7 +268,15 @@ impl InsightLoad {
                         if done && !self.failures {
                             self.pending = None;
                         }
-                        Ok(true)
+                        // The pane counts again when the runs grew by half since it last
+                        // did (and at the end): a few counts over 50,000 runs, not one per
+                        // batch of a few hundred (which made the load quadratic).
+                        let grew = self.loaded >= self.counted_at + self.counted_at / 2;
+                        if done || grew || self.counted_at == 0 {
+                            self.counted_at = self.loaded;
+                            return Ok(true);
+                        }
+                        Ok(false)
                     }
                     Err(e) => {
                         self.failed(e, cx);

@@ -117,12 +117,16 @@ impl Ctx<'_> {
                 let serial = o.entries[at].target.serial.clone();
                 match result {
                     Ok(already) => {
-                        o.entries.remove(at);
+                        let sent = o.entries.remove(at);
                         let left = o.pending();
                         let how = if already { "was already applied" } else { "sent" };
                         self.flash(format!(
                             "outbox: the change to {serial} {how} · {left} pending"
                         ));
+                        // Whoever shows the run (or its row) shows it changed.
+                        if !sent.target.unit {
+                            self.metadata_set(&sent.target.run_id, sent.changes);
+                        }
                     }
                     Err(e) => {
                         let why = match &e {

@@ -28,7 +28,7 @@ const CREATED_MARGIN_MS: i64 = 5_000;
 /// Where no creation time is known (a server without `created_at`), runs created this long
 /// before the last sync, by this clock, are asked for again (the clocks may differ).
 const SYNCED_MARGIN_MS: i64 = 10 * 60_000;
-/// Runs per batch sent to the pane.
+/// Runs in the first batch sent to the pane (each next one is twice the last).
 const SEND_BATCH: usize = 5_000;
 
 /// The cache's name of a query's population: the query without its window. `None` for a
@@ -253,7 +253,13 @@ impl Task {
         let capped = shown.len() > ANALYSIS_CAP || covered.from_ms > window.0;
         let shown = &shown[..shown.len().min(ANALYSIS_CAP)];
         let mut loaded = Loaded::default();
-        let mut batches = shown.chunks(SEND_BATCH).peekable();
+        // Batches that double (the pane counts all it has at each): numbers at once, and a
+        // handful of counts over the whole.
+        let mut batches =
+            std::iter::successors(Some((0, SEND_BATCH)), |&(at, n)| Some((at + n, n * 2)))
+                .take_while(|&(at, _)| at < shown.len())
+                .map(|(at, n)| &shown[at..(at + n).min(shown.len())])
+                .peekable();
         if batches.peek().is_none() && finish {
             self.send(WorkerEvent::AnalysisRuns {
                 rows: Ok(vec![]),
