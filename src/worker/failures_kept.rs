@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use super::analysis::{Kept, Loaded, ended_failing};
 use super::client::blocking;
-use super::incremental::Through;
+use super::window::Through;
 use super::{AnalysisFailureRows, Task, WorkerEvent};
 use crate::api::crossrun::{MeasurementRow, PhaseRow};
 use crate::cache::KeptFailure;

@@ -12,12 +12,11 @@
 //! the newest [`ANALYSIS_CAP`] runs of the window, newest first. When the server cannot be
 //! reached, the pane gets what the cache holds, marked with its age.
 
-use std::sync::Arc;
-
 use super::analysis::Loaded;
 use super::client::{ClientError, blocking};
 use super::kept_rows::{count_in, cut, kept_of, merge, newest_created};
 use super::population::{Ask, Params, Row, take_window};
+use super::window::{KeptRows, Through, read_kept};
 use super::{ANALYSIS_CAP, ListRequest, Task, WorkerEvent};
 use crate::cache::{Covered, PopulationChange};
 use crate::query::{Bounds, Resolved, RunQuery, to_params};
@@ -28,8 +27,6 @@ const CREATED_MARGIN_MS: i64 = 5_000;
 /// Where no creation time is known (a server without `created_at`), runs created this long
 /// before the last sync, by this clock, are asked for again (the clocks may differ).
 const SYNCED_MARGIN_MS: i64 = 10 * 60_000;
-/// Runs in the first batch sent to the pane (each next one is twice the last).
-const SEND_BATCH: usize = 5_000;
 
 /// The cache's name of a query's population: the query without its window. `None` for a
 /// query naming runs by id (undo's reads), which is not kept.
@@ -46,49 +43,6 @@ fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-/// An insight load through the cache: what the failures' load needs.
-pub(super) struct Through {
-    pub(super) loaded: Loaded,
-    /// The population's runs, and which of them were sent (newest first).
-    all: Arc<Vec<Row>>,
-    shown: Vec<u32>,
-    /// The server could not be reached: the cache's rows were sent.
-    pub(super) offline: bool,
-    /// The population's name in the cache.
-    pub(super) key: String,
-}
-
-impl Through {
-    /// The runs sent, newest first.
-    pub(super) fn rows(&self) -> Vec<&Row> {
-        self.shown.iter().map(|&i| &self.all[i as usize]).collect()
-    }
-}
-
-/// The population last synced in this session, as the cache holds it: reopened, it is not
-/// read back from the file (half a second for 50,000 runs).
-pub(super) struct Session {
-    key: String,
-    covered: Covered,
-    rows: Arc<Vec<Row>>,
-}
-
-/// A population's kept runs: held from this session, or being read from the file (on every
-/// core) while the server is asked what changed.
-enum KeptRows {
-    Held(Vec<Row>),
-    Reading(tokio::task::JoinHandle<Vec<Row>>),
-}
-
-impl KeptRows {
-    async fn rows(self) -> Vec<Row> {
-        match self {
-            KeptRows::Held(rows) => rows,
-            KeptRows::Reading(h) => h.await.unwrap_or_default(),
-        }
-    }
-}
-
 /// What a sync found: the population's runs (every kept one, newest first), its new span,
 /// and what changed.
 struct Synced {
@@ -97,9 +51,16 @@ struct Synced {
     change: PopulationChange,
 }
 
-/// Sends the window before the check for deleted runs: the rows, their span, and the size
-/// of the change so far.
-type SendEarly<'a> = dyn FnMut(&[Row], Covered, (usize, usize)) + Send + 'a;
+/// What a sync gives the pane before it is over.
+enum Ahead<'r> {
+    /// Nothing was kept: a page as it comes.
+    Page(&'r [Row]),
+    /// The window within what is kept, before the check for deleted runs: the rows, their
+    /// span, and the size of the change so far.
+    Window(&'r [Row], Covered, (usize, usize)),
+}
+
+type SendEarly<'a> = dyn FnMut(Ahead) + Send + 'a;
 
 type Reading = Option<KeptRows>;
 
@@ -135,7 +96,7 @@ impl Task {
             }
         };
         let mut reading: Reading = match session {
-            Some(s) => Some(KeptRows::Held(Arc::unwrap_or_clone(s.rows))),
+            Some(s) => Some(KeptRows::Held(std::sync::Arc::unwrap_or_clone(s.rows))),
             None => old.map(|_| {
                 let (c, k) = (cache.clone(), key.clone());
                 KeptRows::Reading(tokio::task::spawn_blocking(move || {
@@ -147,12 +108,33 @@ impl Task {
         let had = old.is_some();
         let how = if had { Ask::Once } else { Ask::UntilAnswered };
         let mut early: Option<Early> = None;
-        let mut send_early = |rows: &[Row], covered: Covered, changed: (usize, usize)| {
-            let (loaded, capped) = self.send_window(req, window, covered, rows, failures, false);
-            early = Some(Early { loaded, capped, changed });
+        // Pages sent as they came (nothing kept): what the failures' load needs, and how many.
+        let mut paged: Option<(Loaded, usize)> = None;
+        let mut send_early = |ahead: Ahead| match ahead {
+            Ahead::Window(rows, covered, changed) => {
+                let (loaded, capped) =
+                    self.send_window(req, window, covered, rows, failures, false);
+                early = Some(Early { loaded, capped, changed });
+            }
+            Ahead::Page(rows) => {
+                let (loaded, sent) = paged.get_or_insert_with(Default::default);
+                let room = ANALYSIS_CAP.saturating_sub(*sent);
+                let batch: Vec<_> = rows
+                    .iter()
+                    .filter(|r| req.query.keeps_serial(&r.summary.unit.serial_number))
+                    .take(room)
+                    .map(|r| r.summary.clone())
+                    .collect();
+                if failures {
+                    loaded.learn(&batch);
+                }
+                *sent += batch.len();
+                let (unreadable, done, capped) = (0, false, false);
+                self.send(WorkerEvent::AnalysisRuns { rows: Ok(batch), unreadable, done, capped });
+            }
         };
         let synced = self.sync(how, req, window, old, &mut reading, &mut send_early).await;
-        let sent_early = early.is_some();
+        let sent_early = early.is_some() || paged.is_some();
         let synced = match synced {
             Ok(s) => s,
             Err(e) if e.is_offline() && had => {
@@ -190,6 +172,18 @@ impl Task {
         );
         let changed = (change.upserts.len(), change.removes.len());
         let loaded = match early {
+            // Sent page by page: the pane is told it is all, and whether more exist.
+            _ if paged.is_some() => {
+                let (loaded, sent) = paged.unwrap_or_default();
+                let capped = sent > ANALYSIS_CAP || covered.from_ms > window.0;
+                self.send(WorkerEvent::AnalysisRuns {
+                    rows: Ok(vec![]),
+                    unreadable: 0,
+                    done: true,
+                    capped,
+                });
+                loaded
+            }
             // What was sent stands: the pane is told it is all.
             Some(e) if e.changed == changed => {
                 let capped = e.capped;
@@ -211,72 +205,6 @@ impl Task {
         cache.write_behind(move |c| c.change_population(&k, &change));
         let (all, shown) = self.keep_session(req, window, (&key, saves), covered, rows);
         Some(Some(Through { loaded, all, shown, offline: false, key }))
-    }
-
-    /// Holds the population for a reopening in this session; returns it with the indices of
-    /// the runs sent.
-    fn keep_session(
-        &self,
-        req: &ListRequest,
-        window: (i64, i64),
-        (key, saves): (&str, u64),
-        covered: Covered,
-        rows: Vec<Row>,
-    ) -> (Arc<Vec<Row>>, Vec<u32>) {
-        let shown: Vec<u32> = (0..rows.len() as u32)
-            .filter(|&i| shows(req, window, covered, &rows[i as usize]))
-            .take(ANALYSIS_CAP)
-            .collect();
-        let all = Arc::new(rows);
-        let rows = all.clone();
-        // (A change saved meanwhile may be missing from these runs: not held.)
-        let mut session = self.shared.session();
-        if self.shared.saves.load(std::sync::atomic::Ordering::SeqCst) == saves {
-            *session = Some(Session { key: key.to_string(), covered, rows });
-        }
-        (all, shown)
-    }
-
-    /// Sends the window's newest runs to the pane (`finish`: the last batch says it is the
-    /// last); returns what the failures' load needs, and whether more runs exist than sent.
-    fn send_window(
-        &self,
-        req: &ListRequest,
-        window: (i64, i64),
-        covered: Covered,
-        rows: &[Row],
-        failures: bool,
-        finish: bool,
-    ) -> (Loaded, bool) {
-        let shown: Vec<&Row> = rows.iter().filter(|r| shows(req, window, covered, r)).collect();
-        // More than the cap, or a cut above the window's start: more exist than are sent.
-        let capped = shown.len() > ANALYSIS_CAP || covered.from_ms > window.0;
-        let shown = &shown[..shown.len().min(ANALYSIS_CAP)];
-        let mut loaded = Loaded::default();
-        // Batches that double (the pane counts all it has at each): numbers at once, and a
-        // handful of counts over the whole.
-        let mut batches =
-            std::iter::successors(Some((0, SEND_BATCH)), |&(at, n)| Some((at + n, n * 2)))
-                .take_while(|&(at, _)| at < shown.len())
-                .map(|(at, n)| &shown[at..(at + n).min(shown.len())])
-                .peekable();
-        if batches.peek().is_none() && finish {
-            self.send(WorkerEvent::AnalysisRuns {
-                rows: Ok(vec![]),
-                unreadable: 0,
-                done: true,
-                capped,
-            });
-        }
-        while let Some(batch) = batches.next() {
-            let batch: Vec<_> = batch.iter().map(|r| r.summary.clone()).collect();
-            if failures {
-                loaded.learn(&batch);
-            }
-            let done = finish && batches.peek().is_none();
-            self.send(WorkerEvent::AnalysisRuns { rows: Ok(batch), unreadable: 0, done, capped });
-        }
-        (loaded, capped)
     }
 
     /// Brings the kept population up to date over the window (and what it already covers).
@@ -303,7 +231,10 @@ impl Task {
             // Nothing kept: the window, newest first, up to the cap.
             let mut rows = Vec::new();
             let more = self
-                .fetch_range(how, &params, (wa, wb), ANALYSIS_CAP, |r, _| rows.extend(r))
+                .fetch_range(how, &params, (wa, wb), ANALYSIS_CAP, |r, _| {
+                    early(Ahead::Page(&r));
+                    rows.extend(r)
+                })
                 .await?;
             let from_ms = if more { cut(&mut rows) } else { wa };
             let created_ms = newest_created(&rows, i64::MIN);
@@ -338,7 +269,7 @@ impl Task {
         // is asked whether runs were deleted.
         let room = ANALYSIS_CAP.saturating_sub(count_in(&rows, (wa, wb)));
         if wb <= old.to_ms && (wa >= old.from_ms || room == 0) {
-            early(&rows, covered, (change.upserts.len(), change.removes.len()));
+            early(Ahead::Window(&rows, covered, (change.upserts.len(), change.removes.len())));
         }
         // Runs deleted from the covered span.
         self.find_deleted(how, &params, (old.from_ms, old.to_ms), &mut rows, &mut change).await?;
@@ -373,22 +304,4 @@ impl Task {
         change.covered = Some(covered);
         Ok(Synced { rows, covered, change })
     }
-}
-
-/// Whether run `r` is in the window (and the part of it kept) and the query's serials.
-fn shows(req: &ListRequest, (lo, hi): (i64, i64), covered: Covered, r: &Row) -> bool {
-    (lo.max(covered.from_ms)..=hi).contains(&r.kept.started_ms)
-        && req.query.keeps_serial(&r.summary.unit.serial_number)
-}
-
-/// What the cache holds of population `key`: its span and its runs, newest first.
-async fn read_kept(
-    cache: &std::sync::Arc<crate::cache::Cache>,
-    key: &str,
-) -> Option<(Covered, Vec<Row>)> {
-    let (c, k) = (cache.clone(), key.to_string());
-    blocking(move || Ok(c.population_as(&k, i64::MIN, i64::MAX, Row::from_kept)))
-        .await
-        .ok()
-        .flatten()
 }

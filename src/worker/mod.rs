@@ -28,6 +28,7 @@ mod resolve;
 mod trend;
 mod unit;
 pub mod upload;
+mod window;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -58,14 +59,14 @@ struct Shared {
     interner: Mutex<Interner>,
     names: Mutex<Names>,
     cache: Option<Arc<Cache>>,
-    /// The insight population last synced (see [`incremental::Session`]).
-    session: Mutex<Option<incremental::Session>>,
+    /// The insight population last synced (see [`window::Session`]).
+    session: Mutex<Option<window::Session>>,
     /// Counts the metadata changes saved: a population synced across one is not held.
     saves: std::sync::atomic::AtomicU64,
 }
 
 impl Shared {
-    fn session(&self) -> std::sync::MutexGuard<'_, Option<incremental::Session>> {
+    fn session(&self) -> std::sync::MutexGuard<'_, Option<window::Session>> {
         self.session.lock().unwrap_or_else(|p| p.into_inner())
     }
 }

@@ -1,0 +1,143 @@
+//! What an insight pane is given of a population read through the cache (issue 26): the
+//! window's newest runs in batches that double, and the population held for a reopening in
+//! this session (or read back from the file, on every core).
+
+use std::sync::Arc;
+
+use super::analysis::Loaded;
+use super::client::blocking;
+use super::population::Row;
+use super::{ANALYSIS_CAP, ListRequest, Task, WorkerEvent};
+use crate::cache::Covered;
+
+/// Runs in the first batch sent to the pane (each next one is twice the last).
+const SEND_BATCH: usize = 5_000;
+
+/// An insight load through the cache: what the failures' load needs.
+pub(super) struct Through {
+    pub(super) loaded: Loaded,
+    /// The population's runs, and which of them were sent (newest first).
+    pub(super) all: Arc<Vec<Row>>,
+    pub(super) shown: Vec<u32>,
+    /// The server could not be reached: the cache's rows were sent.
+    pub(super) offline: bool,
+    /// The population's name in the cache.
+    pub(super) key: String,
+}
+
+impl Through {
+    /// The runs sent, newest first.
+    pub(super) fn rows(&self) -> Vec<&Row> {
+        self.shown.iter().map(|&i| &self.all[i as usize]).collect()
+    }
+}
+
+/// The population last synced in this session, as the cache holds it: reopened, it is not
+/// read back from the file (half a second for 50,000 runs).
+pub(super) struct Session {
+    pub(super) key: String,
+    pub(super) covered: Covered,
+    pub(super) rows: Arc<Vec<Row>>,
+}
+
+/// A population's kept runs: held from this session, or being read from the file (on every
+/// core) while the server is asked what changed.
+pub(super) enum KeptRows {
+    Held(Vec<Row>),
+    Reading(tokio::task::JoinHandle<Vec<Row>>),
+}
+
+impl KeptRows {
+    pub(super) async fn rows(self) -> Vec<Row> {
+        match self {
+            KeptRows::Held(rows) => rows,
+            KeptRows::Reading(h) => h.await.unwrap_or_default(),
+        }
+    }
+}
+
+impl Task {
+    /// Holds the population for a reopening in this session; returns it with the indices of
+    /// the runs sent.
+    pub(super) fn keep_session(
+        &self,
+        req: &ListRequest,
+        window: (i64, i64),
+        (key, saves): (&str, u64),
+        covered: Covered,
+        rows: Vec<Row>,
+    ) -> (Arc<Vec<Row>>, Vec<u32>) {
+        let shown: Vec<u32> = (0..rows.len() as u32)
+            .filter(|&i| shows(req, window, covered, &rows[i as usize]))
+            .take(ANALYSIS_CAP)
+            .collect();
+        let all = Arc::new(rows);
+        let rows = all.clone();
+        // (A change saved meanwhile may be missing from these runs: not held.)
+        let mut session = self.shared.session();
+        if self.shared.saves.load(std::sync::atomic::Ordering::SeqCst) == saves {
+            *session = Some(Session { key: key.to_string(), covered, rows });
+        }
+        (all, shown)
+    }
+
+    /// Sends the window's newest runs to the pane (`finish`: the last batch says it is the
+    /// last); returns what the failures' load needs, and whether more runs exist than sent.
+    pub(super) fn send_window(
+        &self,
+        req: &ListRequest,
+        window: (i64, i64),
+        covered: Covered,
+        rows: &[Row],
+        failures: bool,
+        finish: bool,
+    ) -> (Loaded, bool) {
+        let shown: Vec<&Row> = rows.iter().filter(|r| shows(req, window, covered, r)).collect();
+        // More than the cap, or a cut above the window's start: more exist than are sent.
+        let capped = shown.len() > ANALYSIS_CAP || covered.from_ms > window.0;
+        let shown = &shown[..shown.len().min(ANALYSIS_CAP)];
+        let mut loaded = Loaded::default();
+        // Batches that double (the pane counts all it has at each): numbers at once, and a
+        // handful of counts over the whole.
+        let mut batches =
+            std::iter::successors(Some((0, SEND_BATCH)), |&(at, n)| Some((at + n, n * 2)))
+                .take_while(|&(at, _)| at < shown.len())
+                .map(|(at, n)| &shown[at..(at + n).min(shown.len())])
+                .peekable();
+        if batches.peek().is_none() && finish {
+            self.send(WorkerEvent::AnalysisRuns {
+                rows: Ok(vec![]),
+                unreadable: 0,
+                done: true,
+                capped,
+            });
+        }
+        while let Some(batch) = batches.next() {
+            let batch: Vec<_> = batch.iter().map(|r| r.summary.clone()).collect();
+            if failures {
+                loaded.learn(&batch);
+            }
+            let done = finish && batches.peek().is_none();
+            self.send(WorkerEvent::AnalysisRuns { rows: Ok(batch), unreadable: 0, done, capped });
+        }
+        (loaded, capped)
+    }
+}
+
+/// Whether run `r` is in the window (and the part of it kept) and the query's serials.
+pub(super) fn shows(req: &ListRequest, (lo, hi): (i64, i64), covered: Covered, r: &Row) -> bool {
+    (lo.max(covered.from_ms)..=hi).contains(&r.kept.started_ms)
+        && req.query.keeps_serial(&r.summary.unit.serial_number)
+}
+
+/// What the cache holds of population `key`: its span and its runs, newest first.
+pub(super) async fn read_kept(
+    cache: &std::sync::Arc<crate::cache::Cache>,
+    key: &str,
+) -> Option<(Covered, Vec<Row>)> {
+    let (c, k) = (cache.clone(), key.to_string());
+    blocking(move || Ok(c.population_as(&k, i64::MIN, i64::MAX, Row::from_kept)))
+        .await
+        .ok()
+        .flatten()
+}
