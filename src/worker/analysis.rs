@@ -245,7 +245,8 @@ impl Task {
 
     /// Failing phases, then failing measurements, of each procedure over `span`, page by page.
     /// Where the server lacks either list (404), every failing run is read whole instead.
-    /// `keep`, when given, gets a copy of every row sent; `true` when every list was read.
+    /// `keep`, when given, gets a copy of every row sent, and the caller sends the last
+    /// answer; `true` when every list was read.
     pub(super) async fn failure_rows(&self, loaded: &Loaded, keep: Option<&Kept>) -> bool {
         let span = loaded.span;
         // Every run's failing attempts, those of runs that passed in the end and of ABORTED
@@ -286,8 +287,11 @@ impl Task {
                 }
             }
         }
-        let rows = Ok(AnalysisFailureRows::default());
-        self.send(WorkerEvent::AnalysisFailures { rows, done: true });
+        // (A caller keeping the rows says it is all once they are kept.)
+        if keep.is_none() {
+            let rows = Ok(AnalysisFailureRows::default());
+            self.send(WorkerEvent::AnalysisFailures { rows, done: true });
+        }
         true
     }
 

@@ -95,6 +95,12 @@ impl Task {
             let body = serde_json::to_string(m).unwrap_or_default();
             out.push(KeptFailure { run_id: m.run_id.clone(), measurement: true, body });
         }
+        // The population held for a reopening knows them too (else they are read again).
+        if let Some(s) = self.shared.session().as_mut().filter(|s| s.key == through.key) {
+            s.failures_known.extend(known.iter().cloned());
+        }
         cache.write_behind(move |c| c.put_failures(&known, &out));
+        let rows = Ok(AnalysisFailureRows::default());
+        self.send(WorkerEvent::AnalysisFailures { rows, done: true });
     }
 }

@@ -96,7 +96,7 @@ impl Task {
             }
         };
         let mut reading: Reading = match session {
-            Some(s) => Some(KeptRows::Held(std::sync::Arc::unwrap_or_clone(s.rows))),
+            Some(s) => Some(KeptRows::Held(s.into_rows())),
             None => old.map(|_| {
                 let (c, k) = (cache.clone(), key.clone());
                 KeptRows::Reading(tokio::task::spawn_blocking(move || {

@@ -38,6 +38,21 @@ pub(super) struct Session {
     pub(super) key: String,
     pub(super) covered: Covered,
     pub(super) rows: Arc<Vec<Row>>,
+    /// Runs whose failing rows were read since (and kept in the file).
+    pub(super) failures_known: std::collections::HashSet<String>,
+}
+
+impl Session {
+    /// The held runs, as the file now has them.
+    pub(super) fn into_rows(self) -> Vec<Row> {
+        let mut rows = Arc::unwrap_or_clone(self.rows);
+        if !self.failures_known.is_empty() {
+            for r in &mut rows {
+                r.kept.failures_known |= self.failures_known.contains(&r.kept.id);
+            }
+        }
+        rows
+    }
 }
 
 /// A population's kept runs: held from this session, or being read from the file (on every
@@ -76,7 +91,8 @@ impl Task {
         // (A change saved meanwhile may be missing from these runs: not held.)
         let mut session = self.shared.session();
         if self.shared.saves.load(std::sync::atomic::Ordering::SeqCst) == saves {
-            *session = Some(Session { key: key.to_string(), covered, rows });
+            let failures_known = Default::default();
+            *session = Some(Session { key: key.to_string(), covered, rows, failures_known });
         }
         (all, shown)
     }

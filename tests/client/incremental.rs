@@ -296,3 +296,46 @@ async fn reopened_in_the_session_it_equals_a_full_load_after_changes() {
     assert!(again.contains_key(&added));
     assert!(gone.iter().all(|g| !again.contains_key(g)));
 }
+
+/// A Pareto reopened in the same session reads the failing rows it read the first time from
+/// the cache, not from the server again: a fraction of the first open's bytes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pareto_reopened_in_the_session_reads_little_from_the_server() {
+    let s = seeded().await;
+    let link = LinkSim::start(&s.running.url, Link::LOOPBACK).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let cache = Arc::new(Cache::open(&dir.path().join("c.sqlite3"), 1 << 30).expect("cache"));
+    let (out, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let worker = spawn_with_cache(api(&link.url()), Some(cache), out);
+    let mut open = async |id: u64| {
+        let req = ListRequest {
+            query: tofui::query::parse("since:20d").expect("filter"),
+            sort_by: tofui::api::SortBy::StartedAt,
+            sort_order: tofui::api::SortOrder::Desc,
+            cursor: None,
+            limit: 100,
+            now_ms: Utc::now().timestamp_millis(),
+            tz: tofui::model::Zone::Fixed(chrono::FixedOffset::east_opt(0).expect("utc")),
+            created_after_ms: None,
+        };
+        let fetch = Fetch::Analysis { req: Box::new(req), failures: true };
+        let down = link.traffic.down();
+        worker.send(WorkerRequest::Fetch { id, slot: Slot::Analysis, fetch }).expect("sent");
+        let mut failing = 0;
+        loop {
+            let r = rx.recv().await.expect("answer");
+            if let (true, WorkerEvent::AnalysisFailures { rows, done }) = (r.id == id, r.event) {
+                let rows = rows.expect("failing rows");
+                failing += rows.phases.len() + rows.measurements.len();
+                if done {
+                    return (failing, link.traffic.down() - down);
+                }
+            }
+        }
+    };
+    let (first_rows, first_bytes) = open(1).await;
+    let (again_rows, again_bytes) = open(2).await;
+    assert!(first_rows > 0);
+    assert_eq!(again_rows, first_rows, "the same failing rows");
+    assert!(again_bytes * 20 < first_bytes, "reopened {again_bytes} B against {first_bytes} B");
+}
