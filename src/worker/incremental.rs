@@ -16,7 +16,7 @@ use super::analysis::Loaded;
 use super::client::{ClientError, blocking};
 use super::kept_rows::{count_in, cut, kept_of, merge, newest_created};
 use super::population::{Ask, Params, Row, take_window};
-use super::window::{KeptRows, Through, read_kept};
+use super::window::{KeptRows, Through, created_before, read_kept, shows};
 use super::{ANALYSIS_CAP, ListRequest, Task, WorkerEvent};
 use crate::cache::{Covered, PopulationChange};
 use crate::query::{Bounds, Resolved, RunQuery, to_params};
@@ -58,6 +58,9 @@ enum Ahead<'r> {
     /// The window within what is kept, before the check for deleted runs: the rows, their
     /// span, and the size of the change so far.
     Window(&'r [Row], Covered, (usize, usize)),
+    /// The kept runs created before this instant (ms), while the server is asked for those
+    /// created since: sent first, the rest of the window follows with `Window`.
+    Kept(&'r [Row], Covered, i64),
 }
 
 type SendEarly<'a> = dyn FnMut(Ahead) + Send + 'a;
@@ -110,10 +113,28 @@ impl Task {
         let mut early: Option<Early> = None;
         // Pages sent as they came (nothing kept): what the failures' load needs, and how many.
         let mut paged: Option<(Loaded, usize)> = None;
+        // Kept runs sent before the server's answer: how many, created before when, and what
+        // the failures' load needs of them.
+        let mut first: Option<(usize, i64, Loaded)> = None;
         let mut send_early = |ahead: Ahead| match ahead {
+            Ahead::Kept(rows, covered, since_ms) => {
+                let before = |r: &&Row| created_before(r, since_ms);
+                let sent: Vec<&Row> = rows
+                    .iter()
+                    .filter(|r| shows(req, window, covered, r))
+                    .filter(before)
+                    .take(ANALYSIS_CAP)
+                    .collect();
+                let loaded = self.send_rows(&sent, failures, None);
+                first = Some((sent.len(), since_ms, loaded));
+            }
             Ahead::Window(rows, covered, changed) => {
-                let (loaded, capped) =
-                    self.send_window(req, window, covered, rows, failures, false);
+                let (loaded, capped) = match first.take() {
+                    Some((n, since_ms, loaded)) => {
+                        self.send_rest(req, window, covered, rows, (n, since_ms), loaded, failures)
+                    }
+                    None => self.send_window(req, window, covered, rows, failures, false),
+                };
                 early = Some(Early { loaded, capped, changed });
             }
             Ahead::Page(rows) => {
@@ -134,7 +155,7 @@ impl Task {
             }
         };
         let synced = self.sync(how, req, window, old, &mut reading, &mut send_early).await;
-        let sent_early = early.is_some() || paged.is_some();
+        let sent_early = early.is_some() || paged.is_some() || first.is_some();
         let synced = match synced {
             Ok(s) => s,
             Err(e) if e.is_offline() && had => {
@@ -251,20 +272,35 @@ impl Task {
         // Created since the last sync, anywhere in the span.
         let mut created = Vec::new();
         let mut p = params.clone();
-        let since = match old.created_ms {
+        let since_ms = match old.created_ms {
             i64::MIN => old.synced_ms - SYNCED_MARGIN_MS,
             t => t - CREATED_MARGIN_MS,
         };
-        let since = crate::api::time::query_timestamp(&crate::api::time::from_ms(since));
+        let since = crate::api::time::query_timestamp(&crate::api::time::from_ms(since_ms));
         p.push(("created_after", since));
-        self.fetch_range(how, &p, span, usize::MAX, |r, _| created.extend(r)).await?;
-        let mut rows = match reading.take() {
-            Some(r) => r.rows().await,
-            None => Vec::new(),
-        };
-        merge(&mut rows, created, &mut change);
         let (from_ms, to_ms) = (old.from_ms, old.to_ms.max(wb));
         let mut covered = Covered { from_ms, to_ms, synced_ms, created_ms: old.created_ms };
+        // While the server is asked, the kept runs it cannot answer again (created before)
+        // go to the pane, when the window is within what is kept.
+        let inside = wb <= old.to_ms && wa >= old.from_ms;
+        let kept = async {
+            let rows = match reading.take() {
+                Some(r) => r.rows().await,
+                None => Vec::new(),
+            };
+            if inside {
+                early(Ahead::Kept(&rows, covered, since_ms));
+            }
+            rows
+        };
+        let listed = self.fetch_range(how, &p, span, usize::MAX, |r, _| created.extend(r));
+        let (listed, mut rows) = futures::join!(listed, kept);
+        if let Err(e) = listed {
+            // Offline: the caller shows the kept runs.
+            *reading = Some(KeptRows::Held(rows));
+            return Err(e);
+        }
+        merge(&mut rows, created, &mut change);
         // The window within what is kept (the usual reopening): sent now, while the server
         // is asked whether runs were deleted.
         let room = ANALYSIS_CAP.saturating_sub(count_in(&rows, (wa, wb)));

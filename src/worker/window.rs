@@ -108,19 +108,57 @@ impl Task {
         failures: bool,
         finish: bool,
     ) -> (Loaded, bool) {
-        let shown: Vec<&Row> = rows.iter().filter(|r| shows(req, window, covered, r)).collect();
-        // More than the cap, or a cut above the window's start: more exist than are sent.
-        let capped = shown.len() > ANALYSIS_CAP || covered.from_ms > window.0;
-        let shown = &shown[..shown.len().min(ANALYSIS_CAP)];
+        let (shown, capped) = window_of(req, window, covered, rows);
+        let loaded = self.send_rows(&shown, failures, finish.then_some(capped));
+        (loaded, capped)
+    }
+
+    /// Sends the rest of the window after the kept runs created before `since_ms` were sent
+    /// (`n` of them, with `loaded`); where some of those are not in the window any more (the
+    /// runs created since pushed them past the cap), the pane is given it again, whole.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn send_rest(
+        &self,
+        req: &ListRequest,
+        window: (i64, i64),
+        covered: Covered,
+        rows: &[Row],
+        (n, since_ms): (usize, i64),
+        mut loaded: Loaded,
+        failures: bool,
+    ) -> (Loaded, bool) {
+        let (shown, capped) = window_of(req, window, covered, rows);
+        let mut seen = 0;
+        let mut rest = Vec::new();
+        for r in shown {
+            if seen < n && created_before(&r, since_ms) {
+                seen += 1;
+            } else {
+                rest.push(r);
+            }
+        }
+        if seen < n {
+            self.send(WorkerEvent::AnalysisReset);
+            return self.send_window(req, window, covered, rows, failures, false);
+        }
+        let more = self.send_rows(&rest, failures, None);
+        loaded.add(more);
+        (loaded, capped)
+    }
+
+    /// Sends `rows` to the pane in batches that double (the pane counts all it has at each:
+    /// numbers at once, and a handful of counts over the whole); `finish`: the last batch
+    /// says it is the last, and whether more runs exist. Returns what the failures' load
+    /// needs (when `failures`).
+    pub(super) fn send_rows(&self, rows: &[&Row], failures: bool, finish: Option<bool>) -> Loaded {
         let mut loaded = Loaded::default();
-        // Batches that double (the pane counts all it has at each): numbers at once, and a
-        // handful of counts over the whole.
+        let capped = finish.unwrap_or(false);
         let mut batches =
             std::iter::successors(Some((0, SEND_BATCH)), |&(at, n)| Some((at + n, n * 2)))
-                .take_while(|&(at, _)| at < shown.len())
-                .map(|(at, n)| &shown[at..(at + n).min(shown.len())])
+                .take_while(|&(at, _)| at < rows.len())
+                .map(|(at, n)| &rows[at..(at + n).min(rows.len())])
                 .peekable();
-        if batches.peek().is_none() && finish {
+        if batches.peek().is_none() && finish.is_some() {
             self.send(WorkerEvent::AnalysisRuns {
                 rows: Ok(vec![]),
                 unreadable: 0,
@@ -133,11 +171,50 @@ impl Task {
             if failures {
                 loaded.learn(&batch);
             }
-            let done = finish && batches.peek().is_none();
+            let done = finish.is_some() && batches.peek().is_none();
             self.send(WorkerEvent::AnalysisRuns { rows: Ok(batch), unreadable: 0, done, capped });
         }
-        (loaded, capped)
+        loaded
     }
+}
+
+impl Loaded {
+    /// Adds what another batch of runs taught (its runs after these).
+    pub(super) fn add(&mut self, other: Loaded) {
+        for p in other.procedures {
+            if !self.procedures.contains(&p) {
+                self.procedures.push(p);
+            }
+        }
+        self.span = match (self.span, other.span) {
+            (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+            (x, y) => x.or(y),
+        };
+        self.last_end = self.last_end.max(other.last_end);
+        self.failing.extend(other.failing);
+        self.serials.extend(other.serials);
+        self.ids.extend(other.ids);
+    }
+}
+
+/// The window's newest runs of `rows` (as many as the pane takes), and whether more exist:
+/// more than the cap, or a cut above the window's start.
+fn window_of<'r>(
+    req: &ListRequest,
+    window: (i64, i64),
+    covered: Covered,
+    rows: &'r [Row],
+) -> (Vec<&'r Row>, bool) {
+    let mut shown: Vec<&Row> = rows.iter().filter(|r| shows(req, window, covered, r)).collect();
+    let capped = shown.len() > ANALYSIS_CAP || covered.from_ms > window.0;
+    shown.truncate(ANALYSIS_CAP);
+    (shown, capped)
+}
+
+/// Whether run `r` was created before `since_ms` (by the server's clock): a list of the runs
+/// created since cannot bring it again.
+pub(super) fn created_before(r: &Row, since_ms: i64) -> bool {
+    r.summary.created_at.is_some_and(|t| t.timestamp_millis() < since_ms)
 }
 
 /// Whether run `r` is in the window (and the part of it kept) and the query's serials.
