@@ -131,7 +131,7 @@ impl Task {
         let mut seen = 0;
         let mut rest = Vec::new();
         for r in shown {
-            if seen < n && created_before(&r, since_ms) {
+            if seen < n && created_before(r, since_ms) {
                 seen += 1;
             } else {
                 rest.push(r);
