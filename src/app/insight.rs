@@ -269,16 +269,23 @@ impl InsightLoad {
                     Ok(rows) => {
                         self.facts.add_phases(&rows.phases);
                         self.facts.add_measurements(&rows.measurements);
+                        self.facts.add_reached(&rows.reached);
                         for run in &rows.runs {
                             self.facts.add_run_detail(run);
                         }
+                        // Which runs reached a phase changes nothing until all are in.
+                        let only_reached = rows.phases.is_empty()
+                            && rows.measurements.is_empty()
+                            && rows.runs.is_empty()
+                            && !rows.reached.is_empty();
                         if rows.per_run.is_some() {
-                            self.per_run = rows.per_run;
+                            self.per_run = rows.per_run.map(|p| *p);
                         }
                         if done {
+                            self.facts.set_reached_complete(rows.reached_complete);
                             self.pending = None;
                         }
-                        Ok(true)
+                        Ok(done || !only_reached)
                     }
                     Err(e) => {
                         self.failed(e, cx);

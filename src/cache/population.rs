@@ -258,11 +258,15 @@ impl Cache {
         let Some(key) = key else { return Ok(0) };
         c.execute("DELETE FROM populations WHERE key = ?1", [&key])?;
         c.execute("DELETE FROM members WHERE key = ?1", [&key])?;
-        c.execute(
-            "DELETE FROM failure_rows WHERE run_id IN (SELECT id FROM summaries
-             WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.id = summaries.id))",
-            [],
-        )?;
+        for table in ["failure_rows", "reached"] {
+            c.execute(
+                &format!(
+                    "DELETE FROM {table} WHERE run_id IN (SELECT id FROM summaries
+                     WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.id = summaries.id))"
+                ),
+                [],
+            )?;
+        }
         c.execute(
             "DELETE FROM summaries
              WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.id = summaries.id)",
@@ -287,10 +291,12 @@ impl Cache {
 fn drop_orphans(c: &rusqlite::Connection, ids: &[String]) -> rusqlite::Result<()> {
     let mut held = c.prepare_cached("SELECT 1 FROM members WHERE id = ?1 LIMIT 1")?;
     let mut rows = c.prepare_cached("DELETE FROM failure_rows WHERE run_id = ?1")?;
+    let mut reached = c.prepare_cached("DELETE FROM reached WHERE run_id = ?1")?;
     let mut summary = c.prepare_cached("DELETE FROM summaries WHERE id = ?1")?;
     for id in ids {
         if !held.exists([id])? {
             rows.execute([id])?;
+            reached.execute([id])?;
             summary.execute([id])?;
         }
     }

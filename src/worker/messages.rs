@@ -228,7 +228,8 @@ pub enum WorkerEvent {
     AnalysisCached {
         synced_ms: i64,
     },
-    /// Failing phase and measurement rows for an insight pane (Pareto); `done`: the last.
+    /// Failing phase and measurement rows for an insight pane (Pareto), then the runs that
+    /// reached each failing phase; `done`: the last.
     AnalysisFailures {
         rows: Result<AnalysisFailureRows, ClientError>,
         done: bool,
@@ -276,7 +277,13 @@ pub struct AnalysisFailureRows {
     /// Whole failing runs (without their logs), where the cross-run lists are missing.
     pub runs: Vec<RunDetail>,
     /// Set while failures are read run by run: why, and how far it is.
-    pub per_run: Option<PerRun>,
+    pub per_run: Option<Box<PerRun>>,
+    /// The last attempt (PASS, FAIL or ERROR) of a failing phase in each run that ran it: who
+    /// could have failed there.
+    pub reached: Vec<crate::api::crossrun::PhaseRow>,
+    /// On the last answer: every failing phase's `reached` rows were sent (else the phases'
+    /// populations are not known, and the runs of their procedures stand in).
+    pub reached_complete: bool,
 }
 
 /// Failures read run by run: the server lacks a cross-run list (`why`); `read` of `of`
