@@ -66,7 +66,11 @@ pub struct InsightLoad {
     /// Then the values of this measurement (the trend), instead of the failures.
     trend: Option<Box<TrendTarget>>,
     pub facts: Facts,
+    /// The worker's slot its requests go in (a newer one there stops this one).
+    slot: Slot,
     pub pending: Option<RequestId>,
+    /// Loaded; which runs ran each failing phase still coming (the request's id).
+    reached_pending: Option<RequestId>,
     /// Runs received so far.
     pub loaded: usize,
     /// Rows the API sent that could not be read.
@@ -90,7 +94,7 @@ pub struct InsightLoad {
 impl InsightLoad {
     /// Starts loading the runs of `pop` (of `list`'s filter).
     pub(crate) fn start(list: &ListState, pop: Population, failures: bool, cx: &mut Ctx) -> Self {
-        Self::start_with(list, pop, failures, None, cx)
+        Self::start_with(list, pop, failures, None, Slot::Analysis, cx)
     }
 
     /// Starts loading the runs of `pop`, then the values of `target`.
@@ -98,9 +102,10 @@ impl InsightLoad {
         list: &ListState,
         pop: Population,
         target: TrendTarget,
+        slot: Slot,
         cx: &mut Ctx,
     ) -> Self {
-        Self::start_with(list, pop, true, Some(Box::new(target)), cx)
+        Self::start_with(list, pop, true, Some(Box::new(target)), slot, cx)
     }
 
     fn start_with(
@@ -108,6 +113,7 @@ impl InsightLoad {
         pop: Population,
         failures: bool,
         trend: Option<Box<TrendTarget>>,
+        slot: Slot,
         cx: &mut Ctx,
     ) -> InsightLoad {
         // The list's sort and paging do not matter: the loader reads every run, newest first.
@@ -130,7 +136,9 @@ impl InsightLoad {
             failures,
             trend,
             facts: Facts::new(0),
+            slot,
             pending: None,
+            reached_pending: None,
             loaded: 0,
             unreadable: 0,
             capped: false,
@@ -152,24 +160,31 @@ impl InsightLoad {
         (self.loaded, self.unreadable, self.capped, self.runs_done) = (0, 0, false, false);
         (self.error, self.retry, self.per_run) = (None, None, None);
         self.offline_since = None;
+        self.reached_pending = None;
         self.request.now_ms = cx.now();
         let req = Box::new(self.request.clone());
         let fetch = match &self.trend {
             Some(target) => Fetch::Trend { req, target: target.clone() },
             None => Fetch::Analysis { req, failures: self.failures },
         };
-        self.pending = Some(cx.fetch(Slot::Analysis, fetch));
+        self.pending = Some(cx.fetch(self.slot, fetch));
     }
 
     /// Stops a load in flight.
     pub(crate) fn cancel(&mut self, cx: &mut Ctx) {
-        if self.pending.take().is_some() {
-            cx.cancel(Slot::Analysis);
+        if self.pending.take().is_some() | self.reached_pending.take().is_some() {
+            cx.cancel(self.slot);
         }
     }
 
     pub fn loading(&self) -> bool {
         self.pending.is_some()
+    }
+
+    /// Loaded, but which runs ran each failing phase is still coming: a phase's failures are
+    /// tested against the runs of its procedures meanwhile.
+    pub fn reached_loading(&self) -> bool {
+        self.reached_pending.is_some()
     }
 
     /// The population as a header says it: its filter ("all runs"), the window set with the
@@ -230,7 +245,7 @@ impl InsightLoad {
         event: WorkerEvent,
         cx: &mut Ctx,
     ) -> Result<bool, WorkerEvent> {
-        if self.pending != Some(id) {
+        if self.pending != Some(id) && self.reached_pending != Some(id) {
             return Err(event);
         }
         match event {
@@ -269,29 +284,32 @@ impl InsightLoad {
                     Ok(rows) => {
                         self.facts.add_phases(&rows.phases);
                         self.facts.add_measurements(&rows.measurements);
-                        self.facts.add_reached(&rows.reached);
                         for run in &rows.runs {
                             self.facts.add_run_detail(run);
                         }
-                        // Which runs reached a phase changes nothing until all are in.
-                        let only_reached = rows.phases.is_empty()
-                            && rows.measurements.is_empty()
-                            && rows.runs.is_empty()
-                            && !rows.reached.is_empty();
                         if rows.per_run.is_some() {
                             self.per_run = rows.per_run.map(|p| *p);
                         }
                         if done {
-                            self.facts.set_reached_complete(rows.reached_complete);
                             self.pending = None;
+                            self.reached_pending = rows.reached_follow.then_some(id);
                         }
-                        Ok(done || !only_reached)
+                        Ok(true)
                     }
                     Err(e) => {
                         self.failed(e, cx);
                         Ok(false)
                     }
                 }
+            }
+            WorkerEvent::AnalysisReached { rows, done, complete } => {
+                self.facts.add_reached(&rows);
+                if done {
+                    self.facts.set_reached_complete(complete);
+                    self.reached_pending = None;
+                }
+                // Nothing changes until every phase's runs are in.
+                Ok(done)
             }
             other => Err(other),
         }

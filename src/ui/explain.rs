@@ -59,6 +59,7 @@ fn header(p: &ExplainPane, frame: &mut Frame, area: Rect, theme: &Theme) {
     ]);
     let of = match &r.reached {
         Some(phase) => format!("runs that ran {phase}"),
+        None if p.phases_loading => "runs of its procedures (those that ran it: loading)".into(),
         None => "runs of its procedures".to_string(),
     };
     let l2 = Line::from(fit(

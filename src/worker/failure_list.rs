@@ -150,8 +150,9 @@ impl Task {
                                 let mut k = keep.lock().unwrap_or_else(|p| p.into_inner());
                                 k.reached.extend(rows.iter().cloned());
                             }
-                            let rows = AnalysisFailureRows { reached: rows, ..Default::default() };
-                            self.send(WorkerEvent::AnalysisFailures { rows: Ok(rows), done: false })
+                            let event =
+                                WorkerEvent::AnalysisReached { rows, done: false, complete: false };
+                            self.send(event)
                         } else {
                             send(AnalysisFailureRows { phases: rows, ..Default::default() })
                         }

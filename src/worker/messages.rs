@@ -35,6 +35,9 @@ pub enum Slot {
     Retest,
     /// The runs an insight pane (yield) computes from, page after page.
     Analysis,
+    /// Explain's drift prediction: the values of the failing measurement (beside the Pareto's
+    /// load, which may still be reading which runs ran each phase).
+    Drift,
     /// The first failures of the failing runs on the list's screen (one batch at a time).
     FirstFailures,
     /// `:export!`: every run the list's filter matches.
@@ -228,11 +231,19 @@ pub enum WorkerEvent {
     AnalysisCached {
         synced_ms: i64,
     },
-    /// Failing phase and measurement rows for an insight pane (Pareto), then the runs that
-    /// reached each failing phase; `done`: the last.
+    /// Failing phase and measurement rows for an insight pane (Pareto); `done`: the last (the
+    /// pane is loaded; with `reached_follow`, [`WorkerEvent::AnalysisReached`] comes next).
     AnalysisFailures {
         rows: Result<AnalysisFailureRows, ClientError>,
         done: bool,
+    },
+    /// After the failing rows, the runs that ran each failing phase (any outcome but SKIP, one
+    /// row per run and phase); `done`: the last, with `complete`: every failing phase's were
+    /// read (else the phases' populations are not known).
+    AnalysisReached {
+        rows: Vec<crate::api::crossrun::PhaseRow>,
+        done: bool,
+        complete: bool,
     },
     /// A run's first failure (`None`: no phase failed).
     FirstFailure {
@@ -278,12 +289,12 @@ pub struct AnalysisFailureRows {
     pub runs: Vec<RunDetail>,
     /// Set while failures are read run by run: why, and how far it is.
     pub per_run: Option<Box<PerRun>>,
-    /// The last attempt (PASS, FAIL or ERROR) of a failing phase in each run that ran it: who
-    /// could have failed there.
+    /// Rows of which runs ran which phase, as kept by a load through the cache (never sent:
+    /// they go in [`WorkerEvent::AnalysisReached`]).
     pub reached: Vec<crate::api::crossrun::PhaseRow>,
-    /// On the last answer: every failing phase's `reached` rows were sent (else the phases'
-    /// populations are not known, and the runs of their procedures stand in).
-    pub reached_complete: bool,
+    /// On the last answer: which runs ran each failing phase follows, in
+    /// [`WorkerEvent::AnalysisReached`] answers to the same request.
+    pub reached_follow: bool,
 }
 
 /// Failures read run by run: the server lacks a cross-run list (`why`); `read` of `of`

@@ -60,6 +60,7 @@ impl Task {
     /// answer, saying whether every list was read (a list the server refuses leaves the
     /// phases' populations to the runs of their procedures).
     pub(super) async fn reached_rows(&self, loaded: &Loaded) {
+        self.failures_done();
         let plans: Vec<Plan> = self
             .failing_names()
             .into_iter()
@@ -69,9 +70,15 @@ impl Task {
         self.reached_done(complete);
     }
 
-    fn reached_done(&self, reached_complete: bool) {
-        let rows = AnalysisFailureRows { reached_complete, ..AnalysisFailureRows::default() };
+    /// The failing rows are all sent: the pane is loaded, and which runs ran each failing
+    /// phase follows.
+    pub(super) fn failures_done(&self) {
+        let rows = AnalysisFailureRows { reached_follow: true, ..AnalysisFailureRows::default() };
         self.send(WorkerEvent::AnalysisFailures { rows: Ok(rows), done: true });
+    }
+
+    fn reached_done(&self, complete: bool) {
+        self.send(WorkerEvent::AnalysisReached { rows: Vec::new(), done: true, complete });
     }
 
     /// Every plan's lists, slices at once; `true` when all were read.
@@ -119,6 +126,7 @@ impl Task {
         let Some(cache) = self.shared.cache.clone() else {
             return self.reached_rows(&through.loaded).await;
         };
+        self.failures_done();
         let (c, key) = (cache.clone(), through.key.clone());
         let mut kept = blocking(move || Ok(c.reached_of(&key))).await.unwrap_or_default();
         let failing = self.failing_names();
@@ -153,8 +161,8 @@ impl Task {
             }
         }
         for batch in known.chunks(SEND_BATCH) {
-            let rows = AnalysisFailureRows { reached: batch.to_vec(), ..Default::default() };
-            self.send(WorkerEvent::AnalysisFailures { rows: Ok(rows), done: false });
+            let rows = batch.to_vec();
+            self.send(WorkerEvent::AnalysisReached { rows, done: false, complete: false });
         }
         if through.offline || lacking.is_empty() {
             return self.reached_done(lacking.is_empty());

@@ -80,9 +80,14 @@ async fn load(url: &str, cache: Option<Arc<Cache>>, filter: &str) -> Loaded {
                 let r = r.expect("failing rows");
                 rows.extend(r.phases.into_iter().map(|p| (p.run_id, format!("p{}", p.id))));
                 rows.extend(r.measurements.into_iter().map(|m| (m.run_id, format!("m{}", m.id))));
-                reached.extend(r.reached.into_iter().map(|p| (p.run_id, p.name)));
+                if done && !r.reached_follow {
+                    break;
+                }
+            }
+            WorkerEvent::AnalysisReached { rows: r, done, complete } => {
+                reached.extend(r.into_iter().map(|p| (p.run_id, p.name)));
                 if done {
-                    got.reached_complete = r.reached_complete;
+                    got.reached_complete = complete;
                     break;
                 }
             }

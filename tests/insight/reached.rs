@@ -142,7 +142,23 @@ async fn two_way_and_explain_count_the_runs_that_ran_the_failing_phase() {
     assert_eq!((fa.2, fb.2), (80, 80));
     assert_eq!((fa.0, fb.0), (80, 40), "FX-B's runs that stopped before Thermal");
     let events = common::insight::load(&s.running.url).await;
+    // Loaded, the runs that ran each phase still coming: the Pareto is there, and `w` tests
+    // Thermal's failures against the procedure's runs meanwhile, saying so.
+    let loaded = 1 + events
+        .iter()
+        .position(|e| matches!(e, WorkerEvent::AnalysisFailures { done: true, .. }))
+        .expect("the failing rows' end");
+    assert!(loaded < events.len(), "which runs ran each phase follows");
+    let early = two_way(&events[..loaded]);
+    let p = early.pareto().expect("pareto");
+    assert!(!p.loading() && p.load.reached_loading());
+    let t = p.two_way.clone().expect("two-way table");
+    let row = t.rows.iter().find(|r| r.label == "Thermal › temp_c").expect("Thermal row");
+    assert_eq!(row.tested, fa.2 + fb.2, "the procedure's runs, until the phases are in");
+    let screen = crate::common::render::text(&early);
+    assert!(screen.contains("reading which runs ran each failing phase"), "{screen}");
     let mut a = two_way(&events);
+    assert!(!a.pareto().expect("pareto").load.reached_loading());
     let t: CrossTab = a.pareto().and_then(|p| p.two_way.clone()).expect("two-way table");
     let r = t.rows.iter().position(|r| r.label == "Thermal › temp_c").expect("Thermal row");
     let row = &t.rows[r];
