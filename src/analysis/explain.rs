@@ -80,6 +80,9 @@ pub struct Explanation {
     pub failures: u32,
     /// N: runs tested.
     pub tested: u32,
+    /// The phase whose runs are N, when N is narrowed to the runs that ran the mode's phase;
+    /// `None`: N is the runs of the mode's procedures.
+    pub reached: Option<String>,
     /// F below `min_failures`: every lead is at most weak.
     pub too_few_failures: bool,
     /// Best lead first.
@@ -165,6 +168,8 @@ pub fn explain(facts: &Facts, filter: &ModeFilter, opts: &ExplainOptions) -> Exp
             }
         })
         .collect();
+    let reached = family.as_ref().and_then(|f| f.by_phase(facts));
+    let reached = reached.map(|p| facts.phase_name(p).to_string());
     let (f_total, n_total) = family.map_or((events.len() as u32, 0), |f| (f.failures, f.tested));
     let too_few = f_total < opts.min_failures;
     // Stable: dimensions whose best values tie (the same runs: a fixture per station) keep
@@ -199,6 +204,7 @@ pub fn explain(facts: &Facts, filter: &ModeFilter, opts: &ExplainOptions) -> Exp
         label: facts.filter_label(filter),
         failures: f_total,
         tested: n_total,
+        reached,
         too_few_failures: too_few,
         dims: out,
     }

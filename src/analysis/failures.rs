@@ -38,6 +38,11 @@ pub(crate) struct FailureFacts {
     first_any: HashMap<RunIdx, Attempt>,
     /// (run, phase, retry) → first failing measurement of that attempt.
     measurement_of: HashMap<(RunIdx, u32, u32), u32>,
+    /// Per failing phase, the runs that ran it (a bit per run): from the reached rows, and
+    /// from every failing row (a run that failed in a phase ran it).
+    reached: HashMap<u32, Vec<u64>>,
+    /// Every failing phase's reached rows are in: `reached` is each one's population.
+    reached_complete: bool,
 }
 
 /// What a failing run is attributed to.
@@ -100,7 +105,17 @@ fn keep_first(map: &mut HashMap<RunIdx, Attempt>, run: RunIdx, a: Attempt, names
 }
 
 impl FailureFacts {
+    fn mark_reached(&mut self, run: RunIdx, phase: u32) {
+        let bits = self.reached.entry(phase).or_default();
+        let (word, bit) = (run as usize / 64, run % 64);
+        if bits.len() <= word {
+            bits.resize(word + 1, 0);
+        }
+        bits[word] |= 1 << bit;
+    }
+
     fn record(&mut self, run: RunIdx, a: Attempt) {
+        self.mark_reached(run, a.phase);
         keep_first(&mut self.first_any, run, a, &self.phases);
         if a.final_attempt {
             keep_first(&mut self.first_final, run, a, &self.phases);
@@ -125,6 +140,7 @@ impl FailureFacts {
             + self.measurements.heap_bytes()
             + (self.first_final.capacity() + self.first_any.capacity()) * (4 + 32 + 1)
             + self.measurement_of.capacity() * (16 + 1)
+            + self.reached.values().map(|b| b.capacity() * 8 + 32).sum::<usize>()
     }
 }
 
@@ -148,6 +164,40 @@ impl Facts {
             let final_attempt = r.is_final_attempt;
             self.fail.record(run, Attempt { started_ms, retry, phase, error, final_attempt });
         }
+    }
+
+    /// Rows of `/v2/phases?names=…` telling which runs ran a failing phase (any outcome): rows
+    /// of runs these facts do not hold are dropped.
+    pub fn add_reached(&mut self, rows: &[PhaseRow]) {
+        for r in rows {
+            let (Some(run), Some(phase)) =
+                (self.find_run(&r.run_id), self.fail.phases.get(&r.name))
+            else {
+                continue;
+            };
+            if !matches!(r.outcome, Some(PhaseOutcome::Skip) | None) {
+                self.fail.mark_reached(run, phase);
+            }
+        }
+    }
+
+    /// Every failing phase's reached rows are in (or, `false`, could not all be read).
+    pub fn set_reached_complete(&mut self, complete: bool) {
+        self.fail.reached_complete = complete;
+    }
+
+    /// The runs that ran `phase`, each a bit (`run / 64`, `run % 64`), when every failing
+    /// phase's are known; `None` otherwise (the runs of the phase's procedures stand in).
+    pub fn reached(&self, phase: u32) -> Option<&[u64]> {
+        if !self.fail.reached_complete {
+            return None;
+        }
+        Some(self.fail.reached.get(&phase).map_or(&[], Vec::as_slice))
+    }
+
+    /// Whether each failing phase's population is the runs that reached it.
+    pub fn reached_known(&self) -> bool {
+        self.fail.reached_complete
     }
 
     /// Rows of `/v2/measurements`; only those whose measurement outcome is FAIL are used.

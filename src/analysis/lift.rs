@@ -3,8 +3,10 @@
 //!
 //! The population is the runs that could have failed this way: the counted runs of the
 //! procedures the mode's failures come from (a phase of one procedure never runs in another,
-//! and a station that only runs that procedure would otherwise look like the cause), plus the
-//! mode's failures counted by option (ABORTED ones with `A`). For a value v of a dimension,
+//! and a station that only runs that procedure would otherwise look like the cause) and, for a
+//! mode in one phase once the runs that ran each failing phase are known, only those that ran
+//! that phase (a run that stopped before it could not fail there); plus the mode's failures
+//! counted by option (ABORTED ones with `A`). For a value v of a dimension,
 //! with F the mode's failures, N the population, f_v and n_v the same within v:
 //! `lift = (f_v / F) / (n_v / N)`, and the one-sided hypergeometric tail (Fisher's exact test)
 //! `p_v = P(X ≥ f_v)`, `X ~ Hypergeometric(N, F, n_v)`, Bonferroni-corrected over the family:
@@ -64,12 +66,15 @@ pub struct ValueStat {
     pub caveat: Option<Caveat>,
 }
 
-/// Counted runs per procedure and value of one dimension: every mode's population of that
-/// dimension is summed from it, in O(procedures × values) instead of a pass over the runs.
+/// Counted runs per procedure and value of one dimension, and per (procedure, phase) over the
+/// runs that ran the phase: every mode's population of that dimension is summed from it, in
+/// O(procedures × values) instead of a pass over the runs.
 pub(crate) struct CountedBy {
     pub dim: Dim,
     size: usize,
     per_procedure: HashMap<u32, Vec<u32>>,
+    /// (procedure, phase) → counted runs per value that ran the phase (built on first use).
+    per_phase: std::cell::RefCell<HashMap<u32, HashMap<u32, Vec<u32>>>>,
 }
 
 impl CountedBy {
@@ -83,15 +88,43 @@ impl CountedBy {
                 v[facts.code(i as RunIdx, dim) as usize] += 1;
             }
         }
-        CountedBy { dim, size, per_procedure }
+        CountedBy { dim, size, per_procedure, per_phase: Default::default() }
+    }
+
+    /// Counted runs per value of each procedure among those that ran `phase` (`bits`).
+    fn phase_counts(&self, facts: &Facts, bits: &[u64]) -> HashMap<u32, Vec<u32>> {
+        let mut out: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (w, &word) in bits.iter().enumerate() {
+            let mut word = word;
+            while word != 0 {
+                let run = (w * 64) as RunIdx + word.trailing_zeros();
+                word &= word - 1;
+                let f = facts.run(run);
+                if f.is_counted() {
+                    let v = out.entry(u32::from(f.procedure)).or_insert_with(|| vec![0; self.size]);
+                    v[facts.code(run, self.dim) as usize] += 1;
+                }
+            }
+        }
+        out
+    }
+
+    /// The counted runs per value of `procedure` that could have had `mode`'s failures.
+    fn of(&self, facts: &Facts, mode: &ModeFamily, procedure: u32) -> Option<Vec<u32>> {
+        let Some((phase, bits)) = mode.reached(facts) else {
+            return self.per_procedure.get(&procedure).cloned();
+        };
+        let mut cache = self.per_phase.borrow_mut();
+        let by_proc = cache.entry(phase).or_insert_with(|| self.phase_counts(facts, bits));
+        by_proc.get(&procedure).cloned()
     }
 
     /// Runs tested per value by the population of `mode`'s failures.
     pub(crate) fn tested(&self, facts: &Facts, mode: &ModeFamily) -> Vec<u32> {
         let mut out = vec![0u32; self.size];
-        for p in &mode.procedures {
-            if let Some(v) = self.per_procedure.get(p) {
-                for (o, n) in out.iter_mut().zip(v) {
+        for &p in &mode.procedures {
+            if let Some(v) = self.of(facts, mode, p) {
+                for (o, n) in out.iter_mut().zip(&v) {
                     *o += n;
                 }
             }
@@ -106,6 +139,9 @@ impl CountedBy {
 /// A mode's failures, their population and the size of the family its values are tested in.
 pub(crate) struct ModeFamily {
     procedures: Vec<u32>,
+    /// The phase every failure is in, if they share one: the population is the runs that ran
+    /// it, where those are known.
+    phase: Option<u32>,
     /// Failures that are not counted runs (ABORTED, by option): in the population too.
     uncounted: Vec<RunIdx>,
     /// F and N.
@@ -124,22 +160,40 @@ impl ModeFamily {
         let procedures: Vec<u32> = procedures.into_iter().collect();
         let uncounted: Vec<RunIdx> =
             events.iter().map(|e| e.run).filter(|&r| !facts.run(r).is_counted()).collect();
-        let counted_runs: u32 = procedures
-            .iter()
-            .filter_map(|p| counted.per_procedure.get(p))
-            .map(|v| v.iter().sum::<u32>())
-            .sum();
+        let phase = events.first().and_then(|e| e.mode.phase());
+        let phase = phase.filter(|&p| events.iter().all(|e| e.mode.phase() == Some(p)));
         let mut seen: HashSet<(Dim, u32)> = HashSet::new();
         for &dim in dims {
             seen.extend(events.iter().map(|e| (dim, facts.code(e.run, dim))));
         }
-        ModeFamily {
-            tested: counted_runs + uncounted.len() as u32,
+        let mut fam = ModeFamily {
+            tested: 0,
             failures: events.len() as u32,
             tests: seen.len().max(1) as f64,
             procedures,
+            phase,
             uncounted,
-        }
+        };
+        let counted_runs: u32 = fam
+            .procedures
+            .iter()
+            .filter_map(|&p| counted.of(facts, &fam, p))
+            .map(|v| v.iter().sum::<u32>())
+            .sum();
+        fam.tested = counted_runs + fam.uncounted.len() as u32;
+        fam
+    }
+
+    /// The phase the population is narrowed to, and its runs, when both are known.
+    fn reached<'f>(&self, facts: &'f Facts) -> Option<(u32, &'f [u64])> {
+        let phase = self.phase?;
+        Some((phase, facts.reached(phase)?))
+    }
+
+    /// The phase whose runs are the population, when it is narrowed to them (else the
+    /// population is the runs of the mode's procedures).
+    pub(crate) fn by_phase(&self, facts: &Facts) -> Option<u32> {
+        Some(self.reached(facts)?.0)
     }
 
     /// The test of value `code` of `dim`, which holds `f` of the failures and tested `n` runs.

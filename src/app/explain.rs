@@ -14,7 +14,7 @@ use crate::analysis::{
     Dim, Drill, ExplainOptions, Explanation, Facts, FailureOptions, ModeFilter, explain,
 };
 use crate::query::RunQuery;
-use crate::worker::{RequestId, TrendTarget, WorkerEvent};
+use crate::worker::{RequestId, Slot, TrendTarget, WorkerEvent};
 
 pub struct ExplainPane {
     /// The view's filter as the `/` line shows it (empty: every run).
@@ -24,6 +24,9 @@ pub struct ExplainPane {
     pub runs: usize,
     /// The Pareto was still loading when this opened: the numbers are partial.
     pub partial: bool,
+    /// Which runs ran each phase was still loading: the population is the runs of the mode's
+    /// procedures (`e` again, once loaded, narrows it).
+    pub phases_loading: bool,
     /// The cursor over the dimensions.
     pub rows: Scroll,
     /// Per dimension, the failing runs of its most concentrated value (`enter`).
@@ -62,6 +65,7 @@ impl ExplainPane {
             drills,
             runs: facts.loaded_runs(),
             partial,
+            phases_loading: false,
             rows: Scroll::default(),
             drift: None,
         }
@@ -98,7 +102,7 @@ impl ExplainPane {
             measurement: measurement.to_string(),
         };
         let list = ListState { query: query.clone(), ..ListState::default() };
-        let mut trend = TrendPane::open(&list, None, target, cx);
+        let mut trend = TrendPane::open_in(&list, None, target, Slot::Drift, cx);
         trend.split = match self.report.dims.first().map(|d| d.dim) {
             Some(d @ (Dim::Station | Dim::Meta(_))) => Some(d),
             _ => Some(Dim::Station),

@@ -26,9 +26,16 @@ pub struct Pending {
     pub content: String,
     /// What it holds, for the footer ("42 runs").
     pub what: String,
+    /// Said after the path once written (" · 2 first failures could not be read …").
+    pub note: String,
 }
 
 impl Pending {
+    /// An export of `what` (nothing said after the path).
+    pub(crate) fn new(path: String, content: String, what: String) -> Pending {
+        Pending { path, content, what, note: String::new() }
+    }
+
     /// Sends it to be written.
     pub(crate) fn send(&self, overwrite: bool, cx: &mut super::Ctx) {
         cx.effect(super::Effect::Export {
@@ -49,7 +56,7 @@ impl Pending {
         let p = pending.as_ref().filter(|p| p.path == path)?;
         match written {
             Written::Done => {
-                cx.flash(format!("exported {} to {path}", p.what));
+                cx.flash(format!("exported {} to {path}{}", p.what, p.note));
                 *pending = None;
             }
             Written::Failed(e) => {
@@ -142,11 +149,16 @@ fn row_cells(r: &RunRow) -> [String; 12] {
     ]
 }
 
+/// The first failure of a failing run that could not be read (deleted meanwhile, the server
+/// away): never a blank, which would read as "did not fail".
+pub const NOT_READ: &str = "(not read)";
+
 /// What an export writes beside each run's own fields.
 pub(crate) struct Extra<'a> {
     /// The `[triage] key`: its value is the run's disposition.
     pub key: &'a str,
-    /// The run's first failure as read this session (`None`: not read, or the run passed).
+    /// The run's first failure (`None`: the run did not fail; [`NOT_READ`]: it could not be
+    /// read).
     pub failure: &'a dyn Fn(&RunRow) -> Option<String>,
 }
 

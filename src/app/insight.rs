@@ -66,7 +66,11 @@ pub struct InsightLoad {
     /// Then the values of this measurement (the trend), instead of the failures.
     trend: Option<Box<TrendTarget>>,
     pub facts: Facts,
+    /// The worker's slot its requests go in (a newer one there stops this one).
+    slot: Slot,
     pub pending: Option<RequestId>,
+    /// Loaded; which runs ran each failing phase still coming (the request's id).
+    reached_pending: Option<RequestId>,
     /// Runs received so far.
     pub loaded: usize,
     /// Runs received when the pane last counted (see [`InsightLoad::on_answer`]).
@@ -92,7 +96,7 @@ pub struct InsightLoad {
 impl InsightLoad {
     /// Starts loading the runs of `pop` (of `list`'s filter).
     pub(crate) fn start(list: &ListState, pop: Population, failures: bool, cx: &mut Ctx) -> Self {
-        Self::start_with(list, pop, failures, None, cx)
+        Self::start_with(list, pop, failures, None, Slot::Analysis, cx)
     }
 
     /// Starts loading the runs of `pop`, then the values of `target`.
@@ -100,9 +104,10 @@ impl InsightLoad {
         list: &ListState,
         pop: Population,
         target: TrendTarget,
+        slot: Slot,
         cx: &mut Ctx,
     ) -> Self {
-        Self::start_with(list, pop, true, Some(Box::new(target)), cx)
+        Self::start_with(list, pop, true, Some(Box::new(target)), slot, cx)
     }
 
     fn start_with(
@@ -110,6 +115,7 @@ impl InsightLoad {
         pop: Population,
         failures: bool,
         trend: Option<Box<TrendTarget>>,
+        slot: Slot,
         cx: &mut Ctx,
     ) -> InsightLoad {
         // The list's sort and paging do not matter: the loader reads every run, newest first.
@@ -132,7 +138,9 @@ impl InsightLoad {
             failures,
             trend,
             facts: Facts::new(0),
+            slot,
             pending: None,
+            reached_pending: None,
             loaded: 0,
             unreadable: 0,
             capped: false,
@@ -152,13 +160,14 @@ impl InsightLoad {
         self.forget_runs(cx);
         (self.error, self.retry, self.per_run) = (None, None, None);
         self.offline_since = None;
+        self.reached_pending = None;
         self.request.now_ms = cx.now();
         let req = Box::new(self.request.clone());
         let fetch = match &self.trend {
             Some(target) => Fetch::Trend { req, target: target.clone() },
             None => Fetch::Analysis { req, failures: self.failures },
         };
-        self.pending = Some(cx.fetch(Slot::Analysis, fetch));
+        self.pending = Some(cx.fetch(self.slot, fetch));
     }
 
     /// Forgets the runs loaded so far.
@@ -172,13 +181,19 @@ impl InsightLoad {
 
     /// Stops a load in flight.
     pub(crate) fn cancel(&mut self, cx: &mut Ctx) {
-        if self.pending.take().is_some() {
-            cx.cancel(Slot::Analysis);
+        if self.pending.take().is_some() | self.reached_pending.take().is_some() {
+            cx.cancel(self.slot);
         }
     }
 
     pub fn loading(&self) -> bool {
         self.pending.is_some()
+    }
+
+    /// Loaded, but which runs ran each failing phase is still coming: a phase's failures are
+    /// tested against the runs of its procedures meanwhile.
+    pub fn reached_loading(&self) -> bool {
+        self.reached_pending.is_some()
     }
 
     /// The population as a header says it: its filter ("all runs"), the window set with the
@@ -239,7 +254,7 @@ impl InsightLoad {
         event: WorkerEvent,
         cx: &mut Ctx,
     ) -> Result<bool, WorkerEvent> {
-        if self.pending != Some(id) {
+        if self.pending != Some(id) && self.reached_pending != Some(id) {
             return Err(event);
         }
         match event {
@@ -294,10 +309,11 @@ impl InsightLoad {
                             self.facts.add_run_detail(run);
                         }
                         if rows.per_run.is_some() {
-                            self.per_run = rows.per_run;
+                            self.per_run = rows.per_run.map(|p| *p);
                         }
                         if done {
                             self.pending = None;
+                            self.reached_pending = rows.reached_follow.then_some(id);
                         }
                         Ok(true)
                     }
@@ -306,6 +322,15 @@ impl InsightLoad {
                         Ok(false)
                     }
                 }
+            }
+            WorkerEvent::AnalysisReached { rows, done, complete } => {
+                self.facts.add_reached(&rows);
+                if done {
+                    self.facts.set_reached_complete(complete);
+                    self.reached_pending = None;
+                }
+                // Nothing changes until every phase's runs are in.
+                Ok(done)
             }
             other => Err(other),
         }

@@ -195,10 +195,11 @@ impl ParetoPane {
             Some(mode) => {
                 let (facts, query) = (&self.load.facts, self.load.query());
                 let heading = self.load.heading();
-                let pane =
+                let mut pane =
                     ExplainPane::new(facts, query, &mode, self.failures, &heading, self.loading());
-                // The values for the drift load in the background once the runs are all in (a
-                // second load would stop the Pareto's).
+                pane.phases_loading = self.load.reached_loading();
+                // The values for the drift load in the background once the runs are all in (their
+                // own slot: which runs ran each phase may still be coming).
                 let pane = if self.loading() {
                     pane
                 } else {
@@ -311,7 +312,8 @@ impl Component for ParetoPane {
             self.recompute();
             let vp = layout::insight_rows(cx.shared.size.1);
             self.rows.fit(self.len(), vp);
-            if !self.loading() && self.load.error.is_none() {
+            // Once the runs that ran each phase are in too: explain's numbers are then w's.
+            if !self.loading() && !self.load.reached_loading() && self.load.error.is_none() {
                 return Ok(self.explain_loaded(cx));
             }
         }

@@ -15,7 +15,7 @@ use crate::analysis::{
     point_groups, slope,
 };
 use crate::query::RunQuery;
-use crate::worker::{RequestId, TrendTarget, WorkerEvent};
+use crate::worker::{RequestId, Slot, TrendTarget, WorkerEvent};
 
 /// Groups in the legend before the rest share "other".
 pub(crate) const MAX_GROUPS: usize = 6;
@@ -61,8 +61,19 @@ impl TrendPane {
         target: TrendTarget,
         cx: &mut Ctx,
     ) -> TrendPane {
+        Self::open_in(list, drilled_from, target, Slot::Analysis, cx)
+    }
+
+    /// As [`Self::open`], its load in the worker's `slot`.
+    pub(crate) fn open_in(
+        list: &ListState,
+        drilled_from: Option<&RunQuery>,
+        target: TrendTarget,
+        slot: Slot,
+        cx: &mut Ctx,
+    ) -> TrendPane {
         let pop = population(&list.query, drilled_from, "capability needs every value");
-        let load = InsightLoad::start_trend(list, pop, target.clone(), cx);
+        let load = InsightLoad::start_trend(list, pop, target.clone(), slot, cx);
         let series = MeasurementSeries::new(Some(target.phase.clone()), &target.measurement);
         let opts = TrendOptions::default();
         TrendPane {

@@ -14,8 +14,10 @@
 //! run bodies by id (phases, measurements and logs do not change once a run exists; what can,
 //! metadata and attachments, is fetched again whenever a run is shown).
 
+mod edits;
 mod file;
 mod population;
+mod reached;
 mod writes;
 
 use std::path::{Path, PathBuf};
@@ -25,9 +27,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 pub use file::{default_dir, file_for};
 pub use population::{Covered, KeptFailure, KeptSummary, PopulationChange};
+pub use reached::KeptReached;
 
 /// The schema's version: a file of another one is set aside.
-pub const VERSION: i32 = 2;
+pub const VERSION: i32 = 3;
 /// The default bound on the file's size.
 pub const DEFAULT_MAX_BYTES: u64 = 500 * 1024 * 1024;
 
@@ -78,7 +81,7 @@ const SCHEMA: &str = "
 ";
 
 fn schema() -> String {
-    format!("{SCHEMA}{}", population::SCHEMA)
+    format!("{SCHEMA}{}{}", population::SCHEMA, reached::SCHEMA)
 }
 
 fn now_ms() -> i64 {

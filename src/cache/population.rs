@@ -41,14 +41,14 @@ pub struct KeptFailure {
 
 /// Bodies as kept: zstd at a fast level (JSON rows shrink to about a third), one context
 /// for many (a context per body cost more than the compression).
-struct Packer(Option<zstd::bulk::Compressor<'static>>);
+pub(super) struct Packer(Option<zstd::bulk::Compressor<'static>>);
 
 impl Packer {
-    fn new() -> Packer {
+    pub(super) fn new() -> Packer {
         Packer(zstd::bulk::Compressor::new(3).ok())
     }
 
-    fn pack(&mut self, body: &str) -> Vec<u8> {
+    pub(super) fn pack(&mut self, body: &str) -> Vec<u8> {
         self.0
             .as_mut()
             .and_then(|c| c.compress(body.as_bytes()).ok())
@@ -82,14 +82,14 @@ struct Packed {
     failures_known: bool,
 }
 
-struct Unpacker(Option<zstd::bulk::Decompressor<'static>>);
+pub(super) struct Unpacker(Option<zstd::bulk::Decompressor<'static>>);
 
 impl Unpacker {
-    fn new() -> Unpacker {
+    pub(super) fn new() -> Unpacker {
         Unpacker(zstd::bulk::Decompressor::new().ok())
     }
 
-    fn unpack(&mut self, bytes: &[u8]) -> String {
+    pub(super) fn unpack(&mut self, bytes: &[u8]) -> String {
         let size = zstd::zstd_safe::get_frame_content_size(bytes).ok().flatten();
         let (Some(d), Some(size)) = (self.0.as_mut(), size) else { return String::new() };
         d.decompress(bytes, size as usize)
@@ -215,36 +215,6 @@ impl Cache {
         .flatten()
     }
 
-    /// A run's metadata changed through this client: its kept summary changes too, so that a
-    /// population read from the cache (a triage check, a split by a key) sees it. (Changes
-    /// made elsewhere are seen when the run is read again.)
-    pub fn change_metadata(&self, id: &str, changes: &serde_json::Map<String, serde_json::Value>) {
-        self.with(|c| {
-            let body: Option<Vec<u8>> = c
-                .query_row("SELECT body FROM summaries WHERE id = ?1", [id], |r| r.get(0))
-                .optional()?;
-            let Some(body) = body else { return Ok(()) };
-            let Ok(mut run) =
-                serde_json::from_str::<serde_json::Value>(&Unpacker::new().unpack(&body))
-            else {
-                return Ok(());
-            };
-            let Some(o) = run.as_object_mut() else { return Ok(()) };
-            let meta = o.entry("metadata").or_insert_with(|| serde_json::json!({}));
-            if let Some(m) = meta.as_object_mut() {
-                for (k, v) in changes {
-                    match v {
-                        serde_json::Value::Null => m.remove(k),
-                        v => m.insert(k.clone(), v.clone()),
-                    };
-                }
-            }
-            let packed = Packer::new().pack(&run.to_string());
-            c.execute("UPDATE summaries SET body = ?2 WHERE id = ?1", params![id, packed])?;
-            Ok(())
-        });
-    }
-
     /// Applies a sync's change to a population, in one transaction.
     pub fn change_population(&self, key: &str, change: &PopulationChange) {
         let t0 = std::time::Instant::now();
@@ -356,11 +326,15 @@ impl Cache {
         let Some(key) = key else { return Ok(0) };
         c.execute("DELETE FROM populations WHERE key = ?1", [&key])?;
         c.execute("DELETE FROM members WHERE key = ?1", [&key])?;
-        c.execute(
-            "DELETE FROM failure_rows WHERE run_id IN (SELECT id FROM summaries
-             WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.id = summaries.id))",
-            [],
-        )?;
+        for table in ["failure_rows", "reached"] {
+            c.execute(
+                &format!(
+                    "DELETE FROM {table} WHERE run_id IN (SELECT id FROM summaries
+                     WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.id = summaries.id))"
+                ),
+                [],
+            )?;
+        }
         c.execute(
             "DELETE FROM summaries
              WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.id = summaries.id)",
@@ -385,10 +359,12 @@ impl Cache {
 fn drop_orphans(c: &rusqlite::Connection, ids: &[String]) -> rusqlite::Result<()> {
     let mut held = c.prepare_cached("SELECT 1 FROM members WHERE id = ?1 LIMIT 1")?;
     let mut rows = c.prepare_cached("DELETE FROM failure_rows WHERE run_id = ?1")?;
+    let mut reached = c.prepare_cached("DELETE FROM reached WHERE run_id = ?1")?;
     let mut summary = c.prepare_cached("DELETE FROM summaries WHERE id = ?1")?;
     for id in ids {
         if !held.exists([id])? {
             rows.execute([id])?;
+            reached.execute([id])?;
             summary.execute([id])?;
         }
     }

@@ -57,9 +57,14 @@ fn header(p: &ExplainPane, frame: &mut Frame, area: Rect, theme: &Theme) {
         Span::raw(" ".repeat(gap)),
         Span::styled(right, if p.partial { theme.warn() } else { theme.dim() }),
     ]);
+    let of = match &r.reached {
+        Some(phase) => format!("runs that ran {phase}"),
+        None if p.phases_loading => "runs of its procedures (those that ran it: loading)".into(),
+        None => "runs of its procedures".to_string(),
+    };
     let l2 = Line::from(fit(
         &format!(
-            " {} failures in {} runs tested · each dimension's most concentrated value",
+            " {} failures in {} {of} · each dimension's most concentrated value",
             count(r.failures as usize),
             count(r.tested as usize)
         ),

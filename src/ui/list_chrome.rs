@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 use super::format::{count, relative, spinner};
 use super::text::{fit, fit_line, width};
 use super::theme::Theme;
+use crate::app::runs::export_all::Stage;
 use crate::app::{Action, App, Mode, RunsPane};
 
 /// The views as tabs: number, name, runs loaded (`+` when more exist), `!` when live mode
@@ -60,12 +61,21 @@ pub(crate) fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let marked = marked(app);
     // `:export!` on its way: how far, and how to stop it.
     if let Some(e) = &app.runs.exporting {
-        let text = format!(
-            " {} exporting every match to {}: {} runs so far · esc cancels",
-            spinner(now),
-            e.path,
-            count(e.rows.len())
-        );
+        let text = match e.stage {
+            Stage::Rows => format!(
+                " {} exporting every match to {}: {} runs so far · esc cancels",
+                spinner(now),
+                e.path,
+                count(e.rows.len())
+            ),
+            Stage::Failures { read, of } => format!(
+                " {} exporting to {}: reading first failures, {} of {} runs · esc cancels",
+                spinner(now),
+                e.path,
+                count(read),
+                count(of)
+            ),
+        };
         let text = fit(&text, (area.width as usize).saturating_sub(width(&marked)));
         let line =
             Line::from(vec![Span::styled(marked, theme.key()), Span::styled(text, theme.accent())]);

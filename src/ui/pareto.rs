@@ -54,6 +54,10 @@ pub(crate) fn render(app: &App, p: &ParetoPane, frame: &mut Frame, areas: &Areas
             let why = p.load.per_run.as_ref().map_or("", |r| r.why.as_str());
             Line::styled(fit(&format!(" {why}: failing runs read one by one"), w), theme.warn())
         }
+        (None, None) if p.load.reached_loading() => Line::styled(
+            fit(" reading which runs ran each failing phase (w and e then count only those)", w),
+            theme.dim(),
+        ),
         (None, None) => match &p.two_way {
             Some(t) => Line::styled(
                 fit(

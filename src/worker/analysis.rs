@@ -10,9 +10,10 @@ use futures::StreamExt;
 
 use super::client::ClientError;
 use super::decode::RawPage;
+use super::failure_list::List;
 use super::{ANALYSIS_CAP, AnalysisFailureRows, IDS_PER_REQUEST, ListRequest, Task, WorkerEvent};
-use crate::api::crossrun::{MeasurementListRequest, Paging, PhaseListRequest, RunScope};
-use crate::api::{Outcome, PhaseOutcome, RunOutcome, RunSummary};
+use crate::api::crossrun::RunScope;
+use crate::api::{RunOutcome, RunSummary};
 
 /// Runs per page (the API's largest page).
 pub(super) const PAGE: usize = 100;
@@ -28,7 +29,7 @@ pub(super) fn in_flight(round_trip_ms: u64) -> usize {
 }
 /// Slices of the runs' time span whose failure lists are paged at once (each list is paged
 /// by time, one page after the other, so slices are what lets pages overlap).
-const SLICES: i64 = 8;
+pub(super) const SLICES: i64 = 8;
 use super::by_time::slices;
 /// A copy of the failing rows sent, for the cache.
 pub(super) type Kept = std::sync::Mutex<AnalysisFailureRows>;
@@ -81,6 +82,28 @@ pub(super) fn ended_failing(r: &RunSummary) -> bool {
 }
 
 impl Loaded {
+    /// The end of run `r` (its end, else its start and duration, else its start), into
+    /// `last_end`.
+    pub(super) fn learn_end(&mut self, r: &RunSummary) {
+        let Some(t) = r.started_at.map(|t| t.timestamp_millis()) else { return };
+        let duration =
+            r.duration.as_deref().and_then(|d| crate::api::time::parse_duration_ms(d).ok());
+        let end = r
+            .ended_at
+            .map(|e| e.timestamp_millis())
+            .or(duration.map(|d| t + d))
+            .unwrap_or(t)
+            .max(t);
+        self.last_end = Some(self.last_end.map_or(end, |e| e.max(end)));
+    }
+
+    /// The bound of a phase list over these runs (ms): a phase starts after its run, up to
+    /// the run's end, so the newest run's phases may start well after the newest run start.
+    /// A second later: the bounds are not inclusive on every server.
+    pub(super) fn phases_before(&self) -> Option<i64> {
+        self.span.map(|(_, hi)| self.last_end.unwrap_or(hi).max(hi) + 1_000)
+    }
+
     /// What a batch of runs tells the failures' load.
     pub(super) fn learn(&mut self, rows: &[RunSummary]) {
         for r in rows {
@@ -90,15 +113,7 @@ impl Loaded {
             if let Some(t) = r.started_at.map(|t| t.timestamp_millis()) {
                 let (lo, hi) = self.span.unwrap_or((t, t));
                 self.span = Some((lo.min(t), hi.max(t)));
-                let duration =
-                    r.duration.as_deref().and_then(|d| crate::api::time::parse_duration_ms(d).ok());
-                let end = r
-                    .ended_at
-                    .map(|e| e.timestamp_millis())
-                    .or(duration.map(|d| t + d))
-                    .unwrap_or(t)
-                    .max(t);
-                self.last_end = Some(self.last_end.map_or(end, |e| e.max(end)));
+                self.learn_end(r);
             }
             self.ids.push(r.id.clone());
             if ended_failing(r) {
@@ -117,8 +132,8 @@ impl Task {
             return;
         }
         let Some(loaded) = self.analysis_runs(req, failures, None).await else { return };
-        if failures {
-            self.failure_rows(&loaded, None).await;
+        if failures && self.failure_rows(&loaded, None).await {
+            self.reached_rows(&loaded).await;
         }
     }
 
@@ -245,8 +260,8 @@ impl Task {
 
     /// Failing phases, then failing measurements, of each procedure over `span`, page by page.
     /// Where the server lacks either list (404), every failing run is read whole instead.
-    /// `keep`, when given, gets a copy of every row sent, and the caller sends the last
-    /// answer; `true` when every list was read.
+    /// `keep`, when given, gets a copy of every row sent; `true` when every list was read (the
+    /// last answer is then the caller's to send: [`Task::reached_rows`] comes next).
     pub(super) async fn failure_rows(&self, loaded: &Loaded, keep: Option<&Kept>) -> bool {
         let span = loaded.span;
         // Every run's failing attempts, those of runs that passed in the end and of ABORTED
@@ -254,7 +269,7 @@ impl Task {
         let scope = RunScope {
             // A second either side: the bounds are not inclusive on every server.
             started_after: span.map(|(lo, _)| crate::api::time::from_ms(lo - 1_000)),
-            started_before: span.map(|(_, hi)| crate::api::time::from_ms(hi + 1_000)),
+            started_before: loaded.phases_before().map(crate::api::time::from_ms),
             serial_numbers: loaded.serials.clone(),
             ..RunScope::default()
         };
@@ -268,7 +283,10 @@ impl Task {
             .flat_map(|p| {
                 slices.iter().flat_map(move |s| [(p.clone(), *s, false), (p.clone(), *s, true)])
             })
-            .map(|(p, slice, m)| async move { self.failure_list(&p, scope, slice, m, keep).await })
+            .map(|(p, slice, m)| async move {
+                let list = if m { List::Measurements } else { List::Phases };
+                self.list_slice(&p, scope, slice, list, keep).await
+            })
             .collect();
         let listed: Vec<Result<(), ClientError>> = futures::stream::iter(lists)
             .buffered(in_flight(self.client.round_trip_ms()))
@@ -287,103 +305,6 @@ impl Task {
                 }
             }
         }
-        // (A caller keeping the rows says it is all once they are kept.)
-        if keep.is_none() {
-            let rows = Ok(AnalysisFailureRows::default());
-            self.send(WorkerEvent::AnalysisFailures { rows, done: true });
-        }
         true
-    }
-
-    /// The failing phases (or measurements) of one procedure's runs in `scope` that started in
-    /// `slice` (ms, from inclusive, to exclusive; `None`: the whole scope), page by page (by
-    /// time: see [`super::by_time`]), each page sent as it arrives. The server is asked a
-    /// second wider either side (its bounds are not inclusive on every server) and the rows
-    /// outside the slice are dropped here, so each row comes from one slice only.
-    async fn failure_list(
-        &self,
-        proc_id: &str,
-        scope: &RunScope,
-        slice: Option<(i64, i64)>,
-        measurements: bool,
-        keep: Option<&Kept>,
-    ) -> Result<(), ClientError> {
-        let mut scope = scope.clone();
-        // The first and last slices keep the scope's own bounds.
-        if let Some((from, to)) = slice {
-            if from != i64::MIN {
-                scope.started_after = Some(crate::api::time::from_ms(from - 1_000));
-            }
-            if to != i64::MAX {
-                scope.started_before = Some(crate::api::time::from_ms(to + 1_000));
-            }
-        }
-        let scope = &scope;
-        let in_slice = |t: Option<chrono::DateTime<chrono::Utc>>| match (slice, t) {
-            (Some((from, to)), Some(t)) => (from..to).contains(&t.timestamp_millis()),
-            // A row without a start belongs to the first slice.
-            (Some((from, _)), None) => from == i64::MIN,
-            (None, _) => true,
-        };
-        let scope_before = |before_ms: Option<i64>| {
-            let mut runs = scope.clone();
-            if let Some(ms) = before_ms {
-                runs.started_before = Some(crate::api::time::from_ms(ms));
-            }
-            runs
-        };
-        let send = |rows: AnalysisFailureRows| {
-            if let Some(keep) = keep {
-                let mut k = keep.lock().unwrap_or_else(|p| p.into_inner());
-                k.phases.extend(rows.phases.iter().cloned());
-                k.measurements.extend(rows.measurements.iter().cloned());
-            }
-            self.send(WorkerEvent::AnalysisFailures { rows: Ok(rows), done: false })
-        };
-        if measurements {
-            super::by_time::pages(
-                |before_ms, cursor| {
-                    let req = MeasurementListRequest {
-                        procedure_id: proc_id.to_string(),
-                        runs: scope_before(before_ms),
-                        include_retries: true,
-                        measurement_outcomes: vec![Outcome::Fail],
-                        paging: Paging { limit: PAGE as u32, cursor, ..Paging::default() },
-                        ..MeasurementListRequest::default()
-                    };
-                    self.retrying(move |c, report| {
-                        let req = req.clone();
-                        async move { c.list_measurements(&req, &report).await }
-                    })
-                },
-                |mut rows, _| {
-                    rows.retain(|r| in_slice(r.started_at));
-                    send(AnalysisFailureRows { measurements: rows, ..Default::default() })
-                },
-            )
-            .await
-        } else {
-            super::by_time::pages(
-                |before_ms, cursor| {
-                    let req = PhaseListRequest {
-                        procedure_id: proc_id.to_string(),
-                        outcomes: vec![PhaseOutcome::Fail, PhaseOutcome::Error],
-                        runs: scope_before(before_ms),
-                        include_retries: true,
-                        paging: Paging { limit: PAGE as u32, cursor, ..Paging::default() },
-                        ..PhaseListRequest::default()
-                    };
-                    self.retrying(move |c, report| {
-                        let req = req.clone();
-                        async move { c.list_phases(&req, &report).await }
-                    })
-                },
-                |mut rows, _| {
-                    rows.retain(|r| in_slice(r.started_at));
-                    send(AnalysisFailureRows { phases: rows, ..Default::default() })
-                },
-            )
-            .await
-        }
     }
 }

@@ -2,7 +2,7 @@
 //! known come from the cache; the lists are read again only over the span and procedures of
 //! the runs whose rows are not (new runs), and what they bring is kept.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::analysis::{Kept, Loaded, ended_failing};
 use super::client::blocking;
@@ -46,6 +46,9 @@ impl Task {
         let kept = blocking(move || Ok(c.failures_of(&key, |id| from_cache.contains(id))))
             .await
             .unwrap_or_default();
+        // Each kept row's phase is a failing phase of its run's procedure.
+        let procedure_of: HashMap<&str, &str> =
+            rows.iter().map(|r| (r.kept.id.as_str(), r.kept.procedure_id.as_str())).collect();
         for batch in kept.chunks(SEND_BATCH) {
             let mut out = AnalysisFailureRows::default();
             for k in batch {
@@ -53,6 +56,13 @@ impl Task {
                     out.measurements.extend(serde_json::from_str::<MeasurementRow>(&k.body).ok());
                 } else {
                     out.phases.extend(serde_json::from_str::<PhaseRow>(&k.body).ok());
+                }
+            }
+            let phases = out.phases.iter().map(|p| (&p.run_id, &p.name));
+            let names = phases.chain(out.measurements.iter().map(|m| (&m.run_id, &m.phase_name)));
+            for (run, name) in names {
+                if let Some(p) = procedure_of.get(run.as_str()) {
+                    self.note_failing(p, std::iter::once(name));
                 }
             }
             self.send(WorkerEvent::AnalysisFailures { rows: Ok(out), done: false });
@@ -63,8 +73,7 @@ impl Task {
             "insight: failing rows from the cache sent"
         );
         let Some(span) = span else {
-            let rows = Ok(AnalysisFailureRows::default());
-            return self.send(WorkerEvent::AnalysisFailures { rows, done: true });
+            return self.reached_through_cache(&through).await;
         };
         let read: Vec<_> = rows.iter().copied().filter(again).collect();
         let mut sub = Loaded {
@@ -79,6 +88,9 @@ impl Task {
         }
         sub.failing =
             read.iter().filter(|r| ended_failing(&r.summary)).map(|r| r.kept.id.clone()).collect();
+        for r in &read {
+            sub.learn_end(&r.summary);
+        }
         let keep = Kept::default();
         if !self.failure_rows(&sub, Some(&keep)).await {
             return;
@@ -100,7 +112,6 @@ impl Task {
             s.failures_known.extend(known.iter().cloned());
         }
         cache.write_behind(move |c| c.put_failures(&known, &out));
-        let rows = Ok(AnalysisFailureRows::default());
-        self.send(WorkerEvent::AnalysisFailures { rows, done: true });
+        self.reached_through_cache(&through).await;
     }
 }

@@ -35,6 +35,9 @@ pub enum Slot {
     Retest,
     /// The runs an insight pane (yield) computes from, page after page.
     Analysis,
+    /// Explain's drift prediction: the values of the failing measurement (beside the Pareto's
+    /// load, which may still be reading which runs ran each phase).
+    Drift,
     /// The first failures of the failing runs on the list's screen (one batch at a time).
     FirstFailures,
     /// `:export!`: every run the list's filter matches.
@@ -238,10 +241,19 @@ pub enum WorkerEvent {
     /// The runs sent so far for this load are not the population after all (runs were
     /// deleted meanwhile): forget them; the population follows, whole.
     AnalysisReset,
-    /// Failing phase and measurement rows for an insight pane (Pareto); `done`: the last.
+    /// Failing phase and measurement rows for an insight pane (Pareto); `done`: the last (the
+    /// pane is loaded; with `reached_follow`, [`WorkerEvent::AnalysisReached`] comes next).
     AnalysisFailures {
         rows: Result<AnalysisFailureRows, ClientError>,
         done: bool,
+    },
+    /// After the failing rows, the runs that ran each failing phase (any outcome but SKIP, one
+    /// row per run and phase); `done`: the last, with `complete`: every failing phase's were
+    /// read (else the phases' populations are not known).
+    AnalysisReached {
+        rows: Vec<crate::api::crossrun::PhaseRow>,
+        done: bool,
+        complete: bool,
     },
     /// A run's first failure (`None`: no phase failed).
     FirstFailure {
@@ -286,7 +298,13 @@ pub struct AnalysisFailureRows {
     /// Whole failing runs (without their logs), where the cross-run lists are missing.
     pub runs: Vec<RunDetail>,
     /// Set while failures are read run by run: why, and how far it is.
-    pub per_run: Option<PerRun>,
+    pub per_run: Option<Box<PerRun>>,
+    /// Rows of which runs ran which phase, as kept by a load through the cache (never sent:
+    /// they go in [`WorkerEvent::AnalysisReached`]).
+    pub reached: Vec<crate::api::crossrun::PhaseRow>,
+    /// On the last answer: which runs ran each failing phase follows, in
+    /// [`WorkerEvent::AnalysisReached`] answers to the same request.
+    pub reached_follow: bool,
 }
 
 /// Failures read run by run: the server lacks a cross-run list (`why`); `read` of `of`

@@ -12,6 +12,7 @@ mod decode;
 pub mod download;
 mod error;
 mod export;
+mod failure_list;
 mod failures;
 mod failures_kept;
 mod field_values;
@@ -24,6 +25,7 @@ mod mutate;
 mod outbox;
 mod per_run;
 mod population;
+mod reached;
 mod resolve;
 mod trend;
 mod unit;
@@ -124,7 +126,8 @@ async fn serve(
                 // A task already in the slot is aborted and replaced.
                 Some(WorkerRequest::Fetch { id, slot, fetch }) => {
                     let (client, out, shared) = (client.clone(), out.clone(), shared.clone());
-                    slots.spawn(slot, Task { id, client, out, shared }.run(fetch));
+                    let failing = Default::default();
+                    slots.spawn(slot, Task { id, client, out, shared, failing }.run(fetch));
                 }
                 None => break,
             },
@@ -137,6 +140,8 @@ struct Task {
     client: ApiClient,
     out: UnboundedSender<WorkerResponse>,
     shared: Arc<Shared>,
+    /// An insight load's failing phases by procedure, for the runs that reached them.
+    failing: failure_list::FailingNames,
 }
 
 impl Task {

@@ -22,8 +22,11 @@ impl Task {
                 why,
                 |run, runs: &mut Vec<RunDetail>| runs.push(run),
                 |runs, per_run, last| {
-                    let rows =
-                        AnalysisFailureRows { runs, per_run, ..AnalysisFailureRows::default() };
+                    let rows = AnalysisFailureRows {
+                        runs,
+                        per_run: per_run.map(Box::new),
+                        ..AnalysisFailureRows::default()
+                    };
                     self.send(WorkerEvent::AnalysisFailures { rows: Ok(rows), done: last });
                 },
             )
@@ -42,7 +45,10 @@ impl Task {
         };
         let read = self
             .read_each(ids, why, keep, |rows, per_run, last| {
-                let counted = AnalysisFailureRows { per_run, ..AnalysisFailureRows::default() };
+                let counted = AnalysisFailureRows {
+                    per_run: per_run.map(Box::new),
+                    ..AnalysisFailureRows::default()
+                };
                 self.send(WorkerEvent::AnalysisFailures { rows: Ok(counted), done: false });
                 self.send(WorkerEvent::TrendValues { rows: Ok(rows), done: last });
             })

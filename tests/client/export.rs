@@ -8,7 +8,7 @@ use common::run_fixture;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tofui::app::export::Written;
 use tofui::app::{App, Effect, Msg};
-use tofui::worker::{WorkerEvent, WorkerResponse};
+use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 
 fn press(app: &mut App, keys: &str) -> Vec<Effect> {
     keys.chars()
@@ -43,8 +43,30 @@ fn listed() -> App {
 #[test]
 fn the_list_exports_as_shown_and_asks_before_writing_over_a_file() {
     let mut app = listed();
-    let (path, csv, overwrite) =
-        export_of(&press(&mut app, ":export /tmp/x/runs.csv\n")).expect("export asked");
+    // The failing runs' first failures are read first (here: none failed in a phase).
+    let fx = press(&mut app, ":export /tmp/x/runs.csv\n");
+    let (id, ids) = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Send(WorkerRequest::Fetch {
+                id,
+                slot: Slot::Export,
+                fetch: Fetch::FirstFailures { run_ids },
+            }) => Some((*id, run_ids.clone())),
+            _ => None,
+        })
+        .expect("the first failures asked for");
+    let failing =
+        app.list().rows.iter().filter(|r| r.outcome.as_ref().is_some_and(|o| o.is_failure()));
+    assert_eq!(ids.len(), failing.count(), "each failing run's");
+    let fx: Vec<Effect> = ids
+        .into_iter()
+        .flat_map(|run_id| {
+            let event = WorkerEvent::FirstFailure { run_id, failure: Ok(None) };
+            app.update(Msg::Worker(WorkerResponse { id, event }), NOW)
+        })
+        .collect();
+    let (path, csv, overwrite) = export_of(&fx).expect("export asked");
     assert_eq!((path.as_str(), overwrite), ("/tmp/x/runs.csv", false));
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 31, "a header and the 30 rows");

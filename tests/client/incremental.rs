@@ -25,6 +25,10 @@ use tofui::worker::{
 struct Loaded {
     runs: BTreeSet<String>,
     failures: BTreeSet<String>,
+    /// (run, phase) for each run that ran a failing phase (issue 25: a phase's population).
+    reached: BTreeSet<(String, String)>,
+    /// Every failing phase's runs were given.
+    reached_complete: bool,
     capped: bool,
     offline: bool,
 }
@@ -49,9 +53,16 @@ async fn load(url: &str, cache: Option<Arc<Cache>>, filter: &str) -> Loaded {
     };
     let fetch = Fetch::Analysis { req: Box::new(req), failures: true };
     worker.send(WorkerRequest::Fetch { id: 1, slot: Slot::Analysis, fetch }).expect("sent");
-    let mut got =
-        Loaded { runs: BTreeSet::new(), failures: BTreeSet::new(), capped: false, offline: false };
+    let mut got = Loaded {
+        runs: BTreeSet::new(),
+        failures: BTreeSet::new(),
+        reached: BTreeSet::new(),
+        reached_complete: false,
+        capped: false,
+        offline: false,
+    };
     let mut rows = Vec::new();
+    let mut reached = Vec::new();
     loop {
         let r = tokio::time::timeout(Duration::from_secs(60), rx.recv())
             .await
@@ -71,7 +82,14 @@ async fn load(url: &str, cache: Option<Arc<Cache>>, filter: &str) -> Loaded {
                 let r = r.expect("failing rows");
                 rows.extend(r.phases.into_iter().map(|p| (p.run_id, format!("p{}", p.id))));
                 rows.extend(r.measurements.into_iter().map(|m| (m.run_id, format!("m{}", m.id))));
+                if done && !r.reached_follow {
+                    break;
+                }
+            }
+            WorkerEvent::AnalysisReached { rows: r, done, complete } => {
+                reached.extend(r.into_iter().map(|p| (p.run_id, p.name)));
                 if done {
+                    got.reached_complete = complete;
                     break;
                 }
             }
@@ -82,6 +100,7 @@ async fn load(url: &str, cache: Option<Arc<Cache>>, filter: &str) -> Loaded {
     // The pane counts the rows of its runs only (the lists may bring others').
     let runs: BTreeSet<&String> = got.runs.iter().collect();
     got.failures = rows.into_iter().filter(|(r, _)| runs.contains(r)).map(|(_, id)| id).collect();
+    got.reached = reached.into_iter().filter(|(r, _)| runs.contains(r)).collect();
     got
 }
 
@@ -122,6 +141,7 @@ async fn incremental_insight_equals_a_full_load_after_changes_and_a_wider_window
     let full_bytes = link.traffic.down() - down;
     assert!(first.runs.len() > 800, "{} runs in the window", first.runs.len());
     assert!(!first.failures.is_empty());
+    assert!(first.reached_complete && first.reached.len() > first.failures.len() / 4);
     assert_eq!(first, load(&url, None, window).await, "cold through the cache = full");
 
     // Reopened with nothing new: the same answer, for a fraction of the bytes.
@@ -184,6 +204,8 @@ async fn incremental_insight_equals_a_full_load_after_changes_and_a_wider_window
     assert!(offline.offline, "told the runs are the cache's");
     assert_eq!(offline.runs, full.runs);
     assert_eq!(offline.failures, full.failures);
+    assert_eq!(offline.reached, full.reached, "which runs ran each failing phase, offline too");
+    assert!(offline.reached_complete);
 }
 
 /// Every run of `filter` as the worker gives it to a pane (through `cache`, or none), by id.

@@ -12,6 +12,7 @@ mod cli;
 mod config;
 mod export;
 mod export_all;
+mod export_failures;
 mod field;
 mod incremental;
 mod query;

@@ -42,8 +42,13 @@ pub async fn load_with(
             .expect("answer in time")
             .expect("worker alive");
         let last = match &r.event {
+            // The pane is loaded; which runs ran each failing phase may follow.
             WorkerEvent::AnalysisFailures { rows, done } => {
                 assert!(rows.is_ok(), "{rows:?}");
+                *done && !rows.as_ref().is_ok_and(|r| r.reached_follow)
+            }
+            WorkerEvent::AnalysisReached { done, complete, .. } => {
+                assert!(!*done || *complete, "every failing phase's runs read");
                 *done
             }
             WorkerEvent::TrendValues { rows, done } => {

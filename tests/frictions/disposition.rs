@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use tofui::api::RunOutcome;
 use tofui::app::{App, Effect, Msg};
 use tofui::model::{FirstFailure, RunsPage};
-use tofui::worker::{Fetch, WorkerEvent, WorkerRequest, WorkerResponse};
+use tofui::worker::{ClientError, Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 
 use crate::common::rows::*;
 use crate::support::*;
@@ -72,15 +72,44 @@ fn a_disposition_saved_shows_in_the_list_at_once() {
     assert_eq!(row.meta("triage"), Some(&json!("real failure")), "the row holds it");
 }
 
-/// `:export PATH`'s text.
-fn exported(a: &mut App, path: &str) -> String {
-    press(a, &format!(":export {path}\n"))
-        .into_iter()
-        .find_map(|e| match e {
-            Effect::Export { content, .. } => Some(content),
+/// `:export PATH`'s text, once the first failures it reads first are answered by `read`.
+fn exported(
+    a: &mut App,
+    path: &str,
+    read: &dyn Fn(&str) -> Result<Option<FirstFailure>, ClientError>,
+) -> String {
+    let mut fx = press(a, &format!(":export {path}\n"));
+    loop {
+        if let Some(content) = fx.iter().find_map(|e| match e {
+            Effect::Export { content, .. } => Some(content.clone()),
             _ => None,
-        })
-        .expect("export asked")
+        }) {
+            return content;
+        }
+        let (id, ids) = fx
+            .iter()
+            .find_map(|e| match e {
+                Effect::Send(WorkerRequest::Fetch {
+                    id,
+                    slot: Slot::Export,
+                    fetch: Fetch::FirstFailures { run_ids },
+                }) => Some((*id, run_ids.clone())),
+                _ => None,
+            })
+            .expect("export asked, or the first failures it lacks");
+        fx = ids
+            .iter()
+            .flat_map(|r| {
+                let event = WorkerEvent::FirstFailure { run_id: r.clone(), failure: read(r) };
+                answer(a, id, event)
+            })
+            .collect();
+    }
+}
+
+/// A run that cannot be read.
+fn gone(_: &str) -> Result<Option<FirstFailure>, ClientError> {
+    Err(ClientError::Status { status: 404, message: "not found".into() })
 }
 
 /// The wide list with the first failure of SN-01199 read (the others still loading).
@@ -111,7 +140,9 @@ fn with_failure() -> App {
 #[test]
 fn the_csv_export_has_first_failure_disposition_and_metadata_columns() {
     let mut a = with_failure();
-    let csv = exported(&mut a, "/tmp/tofui-disposition.csv");
+    // The failing runs not read yet (SN-01198, ERROR) are read before the file is written: this
+    // one cannot be, and says so.
+    let csv = exported(&mut a, "/tmp/tofui-disposition.csv", &gone);
     let mut lines = csv.lines();
     let head: Vec<&str> = lines.next().expect("header").split(',').collect();
     let col = |name: &str| head.iter().position(|h| *h == name).unwrap_or_else(|| panic!("{name}"));
@@ -124,19 +155,35 @@ fn the_csv_export_has_first_failure_disposition_and_metadata_columns() {
     assert_eq!(rows[1][disp], "fixture");
     assert_eq!((rows[1][temp], rows[1][triage], rows[1][shift]), ("24.5", "fixture", ""));
     assert_eq!((rows[0][fail], rows[0][disp], rows[0][shift]), ("", "", "A"), "a pass");
-    assert_eq!((rows[2][fail], rows[2][disp]), ("", ""), "not read yet, not disposed");
+    assert_eq!((rows[2][fail], rows[2][disp]), ("(not read)", ""), "unreadable, not disposed");
+    let unread = rows.iter().filter(|r| r[fail] == "(not read)").count();
+    assert!(unread > 1, "the made-up rows' other failing runs: {unread}");
+    let written = tofui::app::export::Written::Done;
+    a.update(Msg::Exported { path: "/tmp/tofui-disposition.csv".into(), written }, NOW);
+    assert_eq!(
+        a.flash(),
+        Some(
+            format!(
+                "exported 10 runs to /tmp/tofui-disposition.csv · {unread} failing runs not \
+                 read: first_failure (not read)"
+            )
+            .as_str()
+        ),
+        "the footer says how many were not read"
+    );
 }
 
 #[test]
 fn the_json_export_has_them_as_fields_with_their_types() {
     let mut a = with_failure();
-    let text = exported(&mut a, "/tmp/tofui-disposition.json");
+    let text = exported(&mut a, "/tmp/tofui-disposition.json", &gone);
     let list: Vec<Value> = serde_json::from_str(&text).expect("JSON");
     assert_eq!(list[1]["first_failure"], json!("Power-on › rail_3v3 (3.198 < 3.2)"));
     assert_eq!(list[1]["disposition"], json!("fixture"));
     assert_eq!(list[1]["metadata"], json!({"triage": "fixture", "temperature": 24.5}));
     assert_eq!(list[0]["metadata"], json!({"shift": "A"}));
-    assert_eq!((&list[0]["disposition"], &list[2]["first_failure"]), (&Value::Null, &Value::Null));
+    assert_eq!((&list[0]["disposition"], &list[0]["first_failure"]), (&Value::Null, &Value::Null));
+    assert_eq!(list[2]["first_failure"], json!("(not read)"));
 }
 
 /// A triage session handed on as a file: each run triaged (`T`, a preset) is exported with its
@@ -148,7 +195,8 @@ fn a_triaged_runs_disposition_and_first_failure_are_exported() {
     let (mut a, mut server) = setup(120, 40);
     serve_keys(&mut a, &mut server, "T1\x1b");
     assert!(a.triage().is_none(), "left the queue");
-    let csv = exported(&mut a, "/tmp/tofui-triaged.csv");
+    // The runs the queue did not read are read for the file: here none failed in a phase.
+    let csv = exported(&mut a, "/tmp/tofui-triaged.csv", &|_| Ok(None));
     let mut lines = csv.lines();
     let head: Vec<&str> = lines.next().expect("header").split(',').collect();
     let col = |name: &str| head.iter().position(|h| *h == name).unwrap_or_else(|| panic!("{name}"));
@@ -164,5 +212,5 @@ fn a_triaged_runs_disposition_and_first_failure_are_exported() {
     }
     assert_eq!(rows[1][col("first_failure")], want);
     assert_eq!(rows[1][col("disposition")], "fixture");
-    assert_eq!(rows[3][col("first_failure")], "", "not triaged, not read");
+    assert_eq!(rows[3][col("first_failure")], "no failing step", "not triaged, read for the file");
 }

@@ -13,7 +13,7 @@ use crossterm::event::KeyCode;
 use tofui::app::App;
 
 fn loaded(a: &App) -> bool {
-    a.pareto().is_some_and(|p| !p.loading())
+    a.pareto().is_some_and(|p| !p.loading() && !p.load.reached_loading())
 }
 
 /// The Pareto of the FCT runs, the cursor on the bar whose label `pick` accepts.

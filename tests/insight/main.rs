@@ -13,6 +13,7 @@ mod insight_fallback;
 mod insight_population;
 mod pareto_pane;
 mod pareto_retries;
+mod reached;
 mod trend_count;
 mod trend_pane;
 mod two_way;

@@ -124,11 +124,11 @@ impl RunPane {
         }
         let format = super::export::format_of(arg)?;
         let l = self.loaded().ok_or("the run is still loading")?;
-        let pending = super::export::Pending {
-            path: super::export::expand(arg),
-            content: super::export::run(&l.run, format),
-            what: format!("run {}", l.run.summary.unit.serial_number),
-        };
+        let pending = super::export::Pending::new(
+            super::export::expand(arg),
+            super::export::run(&l.run, format),
+            format!("run {}", l.run.summary.unit.serial_number),
+        );
         pending.send(false, cx);
         self.export = Some(pending);
         Ok(())

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use super::list::ListState;
+use crate::app::export::NOT_READ;
 use crate::app::layout::FAILURE_COLUMN;
 use crate::app::pane::Ctx;
 use crate::model::{FirstFailure, RunRow};
@@ -37,7 +38,8 @@ impl FailureColumn {
     }
 
     /// The first failure of `row` as an export writes it (`Power-on › rail_3v3 (3.198 < 3.2)`):
-    /// `None` for a run that did not fail or whose run was not read this session.
+    /// `None` for a run that did not fail, [`NOT_READ`] for one whose run was not read (the
+    /// export reads those first: [`Self::unread`]).
     pub fn export_text(&self, row: &RunRow) -> Option<String> {
         match self.cell(row)? {
             FailureCell::Ready(Some(f)) => {
@@ -51,8 +53,26 @@ impl FailureColumn {
                 Some(t)
             }
             FailureCell::Ready(None) => Some("no failing step".into()),
-            FailureCell::Loading | FailureCell::Failed => None,
+            FailureCell::Loading | FailureCell::Failed => Some(NOT_READ.into()),
         }
+    }
+
+    /// The failing runs of `rows` whose first failure is not known (never read, being read
+    /// for the column, or not readable when last asked), each once: what an export reads
+    /// before it writes.
+    pub fn unread<'a>(&self, rows: &'a [RunRow]) -> Vec<&'a str> {
+        let mut seen = std::collections::HashSet::new();
+        rows.iter()
+            .filter(|r| !matches!(self.cell(r), None | Some(FailureCell::Ready(_))))
+            .map(|r| &*r.id)
+            .filter(|id| seen.insert(*id))
+            .collect()
+    }
+
+    /// A run's first failure read for an export: what it was, or that it could not be read.
+    pub(crate) fn read(&mut self, run_id: &str, failure: Result<Option<FirstFailure>, ()>) {
+        let cell = failure.map_or(FailureCell::Failed, FailureCell::Ready);
+        self.cells.insert(run_id.into(), cell);
     }
 
     /// A run's first failure read elsewhere (the triage queue's run).

@@ -3,7 +3,7 @@
 //! the selection. It is always at the bottom of the pane stack.
 
 mod background;
-mod export_all;
+pub mod export_all;
 mod failures;
 pub mod list;
 mod live;

@@ -222,27 +222,7 @@ impl RunsPane {
                 }
             }
             "export!" => self.export_all(arg, cx),
-            "export" => {
-                let format = super::super::export::format_of(arg)?;
-                let rows = &self.list.rows;
-                let n = rows.iter().filter(|r| !r.id.is_empty() && r.problem.is_none()).count();
-                let pending = super::super::export::Pending {
-                    path: super::super::export::expand(arg),
-                    content: self.export_text(rows, format, cx),
-                    what: format!(
-                        "{n} run{}{}",
-                        if n == 1 { "" } else { "s" },
-                        if self.list.has_more {
-                            " (those loaded; :export! writes every match)"
-                        } else {
-                            ""
-                        }
-                    ),
-                };
-                pending.send(false, cx);
-                self.export = Some(pending);
-                Ok(())
-            }
+            "export" => self.export_loaded(arg, cx),
             "delete" | "del" => {
                 if self.views.len() == 1 {
                     Err("this is the only view".into())
