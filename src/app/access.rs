@@ -3,8 +3,8 @@
 //! applies before `start`.
 
 use super::pane::{Component, Ctx};
-use super::{App, Download, ListState, Mode, Pane, cache, command, delete, editor, filter};
-use super::{Effect, explain, form, layout, pareto, run, trend, unit, yields};
+use super::{App, Download, ListState, Mode, Pane, cache};
+use super::{Effect, layout, pareto, run, trend};
 use crate::app::Action;
 
 impl App {
@@ -71,30 +71,6 @@ impl App {
         &self.runs.list
     }
 
-    /// The topmost pane the closure picks out.
-    fn find<T>(&self, f: impl Fn(&Pane) -> Option<&T>) -> Option<&T> {
-        self.stack.iter().rev().find_map(f)
-    }
-
-    pub fn run(&self) -> Option<&run::RunPane> {
-        self.find(|p| if let Pane::Run(r) = p { Some(r.as_ref()) } else { None })
-    }
-
-    /// The topmost unit view.
-    pub fn unit(&self) -> Option<&unit::UnitPane> {
-        self.find(|p| if let Pane::Unit(u) = p { Some(u.as_ref()) } else { None })
-    }
-
-    /// The topmost yield pane.
-    pub fn yields(&self) -> Option<&yields::YieldPane> {
-        self.find(|p| if let Pane::Yield(y) = p { Some(y.as_ref()) } else { None })
-    }
-
-    /// The topmost Pareto pane.
-    pub fn pareto(&self) -> Option<&pareto::ParetoPane> {
-        self.find(|p| if let Pane::Pareto(x) = p { Some(x.as_ref()) } else { None })
-    }
-
     /// `t` in the run tree: the trend of the measurement under the cursor over the list's
     /// filter (the run view's own pane cannot see the list).
     pub(crate) fn open_trend(&mut self, fx: &mut Vec<Effect>, news: &mut Vec<super::News>) {
@@ -126,35 +102,6 @@ impl App {
         }
     }
 
-    /// The topmost trend pane.
-    pub fn trend(&self) -> Option<&trend::TrendPane> {
-        self.find(|p| if let Pane::Trend(x) = p { Some(x.as_ref()) } else { None })
-    }
-
-    /// The topmost explain pane.
-    pub fn explain(&self) -> Option<&explain::ExplainPane> {
-        self.find(|p| if let Pane::Explain(x) = p { Some(x.as_ref()) } else { None })
-    }
-
-    /// The upload prompt, when open.
-    pub fn upload(&self) -> Option<&super::upload::UploadPane> {
-        self.find(|p| if let Pane::Upload(u) = p { Some(u.as_ref()) } else { None })
-    }
-
-    /// The create-run form, when open.
-    pub fn create(&self) -> Option<&super::create::CreatePane> {
-        self.find(|p| if let Pane::Create(c) = p { Some(c.as_ref()) } else { None })
-    }
-
-    pub fn editor(&self) -> Option<&editor::EditorPane> {
-        self.find(|p| if let Pane::Editor(e) = p { Some(e.as_ref()) } else { None })
-    }
-
-    /// The triage queue, when open.
-    pub fn triage(&self) -> Option<&super::triage::TriagePane> {
-        self.find(|p| if let Pane::Triage(t) = p { Some(t.as_ref()) } else { None })
-    }
-
     /// The session's last metadata change, which `z` undoes.
     pub fn last_change(&self) -> Option<&super::undo::Undo> {
         self.shared.undo.last()
@@ -163,22 +110,6 @@ impl App {
     /// How many of the session's metadata changes `z` can still undo.
     pub fn changes_to_undo(&self) -> usize {
         self.shared.undo.len()
-    }
-
-    pub fn filter(&self) -> Option<&filter::FilterPane> {
-        self.find(|p| if let Pane::Filter(f) = p { Some(f.as_ref()) } else { None })
-    }
-
-    pub fn form(&self) -> Option<&form::FormPane> {
-        self.find(|p| if let Pane::Form(f) = p { Some(f.as_ref()) } else { None })
-    }
-
-    pub fn command(&self) -> Option<&command::CommandPane> {
-        self.find(|p| if let Pane::Command(c) = p { Some(c.as_ref()) } else { None })
-    }
-
-    pub fn delete(&self) -> Option<&delete::DeletePane> {
-        self.find(|p| if let Pane::Delete(d) = p { Some(d.as_ref()) } else { None })
     }
 
     /// The footer's message, while it lasts.
