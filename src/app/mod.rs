@@ -18,7 +18,6 @@
 //!
 //! Screen sizes the pane pages by come from `layout`, which the renderer uses too.
 
-mod access;
 pub mod action;
 pub mod alert;
 pub mod ask;
@@ -50,7 +49,9 @@ pub mod run;
 pub mod runs;
 pub mod scroll;
 pub mod serial;
+mod settings;
 mod shared;
+mod stack;
 pub mod trend;
 pub mod triage;
 pub mod undo;
@@ -65,7 +66,7 @@ pub use downloads::Download;
 pub use glyphs::Glyphs;
 pub use keymap::{Keymap, Mode};
 pub use msg::{Effect, Msg};
-pub(crate) use pane::{Component, Ctx, News, Outcome};
+pub(crate) use pane::{Component, Ctx, News, Outcome, Outside};
 pub use panes::Pane;
 pub use runs::RunsPane;
 pub use runs::list::ListState;
@@ -120,8 +121,26 @@ impl App {
             let mut news = Vec::new();
             let pane =
                 unit::UnitPane::open(serial, &mut Ctx::new(&mut self.shared, &mut fx, &mut news));
-            self.stack.push(Pane::Unit(Box::new(pane)));
+            self.stack.push(pane.into());
         }
+        fx
+    }
+
+    /// Opens a run as `enter` does, with `cached` put in the cache first. For the benchmarks.
+    #[doc(hidden)]
+    pub fn open_run_for_bench(
+        &mut self,
+        run_id: String,
+        cached: Option<cache::CachedRun>,
+    ) -> Vec<Effect> {
+        if let Some(c) = cached {
+            self.shared.runs.put(run_id.clone(), c);
+        }
+        self.stack.retain(|p| !matches!(p, Pane::Run(_)));
+        let mut fx = Vec::new();
+        let mut news = Vec::new();
+        let pane = run::RunPane::open(run_id, &mut Ctx::new(&mut self.shared, &mut fx, &mut news));
+        self.stack.push(pane.into());
         fx
     }
 
@@ -155,12 +174,12 @@ impl App {
         self.relayout();
         if self.shared.session.blocked.is_none() {
             let top = self.stack.len();
-            self.runs.prefetch_paused = self.triage().is_some();
-            let mut cx = Ctx::new(&mut self.shared, &mut fx, &mut news);
-            self.runs.tick(top == 0, &mut cx);
-            cx.outbox_tick();
-            for (i, p) in self.stack.iter_mut().enumerate() {
-                p.component_mut().tick(i + 1 == top, &mut cx);
+            self.with_pane(0, &mut fx, &mut news, |p, cx| {
+                p.tick(top == 0, cx);
+                cx.outbox_tick();
+            });
+            for depth in 1..=top {
+                self.with_pane(depth, &mut fx, &mut news, |p, cx| p.tick(depth == top, cx));
             }
         }
         fx
@@ -183,52 +202,29 @@ impl App {
         }
     }
 
+    /// A key: `Q` and `?` mean the same everywhere; any other bound key goes to the pane on
+    /// top, and an unbound one to the text it may be typing.
     fn key(&mut self, ev: KeyEvent, fx: &mut Vec<Effect>, news: &mut Vec<News>) {
         let mode = self.mode();
-        let action = self.shared.keymap.action(mode, &ev);
         let plain_q = ev.code == crossterm::event::KeyCode::Char('q');
+        let action = match self.shared.keymap.action(mode, &ev) {
+            // `q` on a drilled-down list goes back, as `esc` does (`Q` still quits).
+            Some(Action::Quit) if mode == Mode::List && plain_q && !self.parked.is_empty() => {
+                Some(Action::Back)
+            }
+            a => a,
+        };
+        let top = self.stack.len();
         match action {
-            Some(Action::Back) | Some(Action::Quit)
-                if mode == Mode::List
-                    && (action == Some(Action::Back) || plain_q)
-                    && self.undrill(fx, news) => {}
             Some(Action::Quit) => self.quit(fx),
             _ if mode == Mode::Blocked => {}
-            // `:` works in the run view too, where only `:q` means something.
-            Some(Action::Command) if mode.in_run() => {
-                self.stack.push(Pane::Command(Box::default()))
-            }
-            Some(Action::Submit) if mode == Mode::Command => {
-                // Over the list, or over a run view (which takes `:export`): the pane under
-                // the line runs it. Anywhere else only `:q` means something.
-                let n = self.stack.len();
-                let runs_it = n == 1 || matches!(self.stack.get(n - 2), Some(Pane::Run(_)));
-                let Some(Pane::Command(bar)) = self.stack.last_mut() else { return };
-                if matches!(bar.input.value().trim(), "q" | "q!" | "quit" | "qa" | "qa!") {
-                    self.stack.pop();
-                    self.quit(fx);
-                } else if !runs_it {
-                    bar.error =
-                        Some("here :q quits; view commands (:w NAME…) are for the list".into());
-                } else {
-                    let mut cx = Ctx::new(&mut self.shared, fx, news);
-                    let outcome = bar.handle(Action::Submit, &mut cx);
-                    self.apply(self.stack.len(), outcome, fx, news);
-                }
-            }
-            Some(Action::Trend) if mode == Mode::Tree => self.open_trend(fx, news),
-            Some(Action::Explain) if mode == Mode::Tree => self.open_explain(fx, news),
             Some(Action::Help) => {
                 let lines = self.shared.keymap.describe(mode, false).len();
-                self.stack.push(Pane::Help(Box::new(help::HelpPane::new(lines))))
+                self.stack.push(help::HelpPane::new(lines).into())
             }
             Some(a) => {
-                let mut cx = Ctx::new(&mut self.shared, fx, news);
-                let outcome = match self.stack.last_mut() {
-                    Some(p) => p.component_mut().handle(a, &mut cx),
-                    None => self.runs.handle(a, &mut cx),
-                };
-                self.apply(self.stack.len(), outcome, fx, news);
+                let outcome = self.with_pane(top, fx, news, |p, cx| p.handle(a, cx));
+                self.apply(top, outcome, fx, news);
             }
             None => {
                 // A key taken away for the session says why instead of doing nothing.
@@ -241,11 +237,7 @@ impl App {
                 else {
                     return;
                 };
-                let mut cx = Ctx::new(&mut self.shared, fx, news);
-                match self.stack.last_mut() {
-                    Some(p) => p.component_mut().typed(req, &mut cx),
-                    None => self.runs.typed(req, &mut cx),
-                }
+                self.with_pane(top, fx, news, |p, cx| p.typed(req, cx));
             }
         }
     }
@@ -254,9 +246,34 @@ impl App {
     fn quit(&mut self, fx: &mut Vec<Effect>) {
         let blocked = self.shared.session.blocked.is_some();
         if !blocked && self.stack.iter().any(|p| p.component().holds_edits()) {
-            self.stack.push(Pane::Ask(Box::new(ask::AskPane::new(ask::Ask::QuitWithEdits))));
+            self.stack.push(ask::AskPane::new(ask::Ask::QuitWithEdits).into());
         } else {
             fx.push(Effect::Quit);
+        }
+    }
+
+    /// Calls `f` on the pane at `depth` (0: the runs list, else `stack[depth - 1]`) with the
+    /// context it acts through, which shows it what it may read of the rest.
+    fn with_pane<R>(
+        &mut self,
+        depth: usize,
+        fx: &mut Vec<Effect>,
+        news: &mut Vec<News>,
+        f: impl FnOnce(&mut dyn Component, &mut Ctx) -> R,
+    ) -> R {
+        let drilled_from = self.parked.last().map(drill::Parked::query);
+        match depth.checked_sub(1) {
+            None => {
+                let prefetch_paused = self.stack.iter().any(|p| p.component().pauses_prefetch());
+                let outside = Outside { list: None, drilled_from, prefetch_paused };
+                f(&mut self.runs, &mut Ctx::new(&mut self.shared, fx, news).seeing(outside))
+            }
+            Some(i) => {
+                let list = Some(&self.runs.list);
+                let outside = Outside { list, drilled_from, prefetch_paused: false };
+                let cx = &mut Ctx::new(&mut self.shared, fx, news).seeing(outside);
+                f(self.stack[i].component_mut(), cx)
+            }
         }
     }
 
@@ -264,18 +281,13 @@ impl App {
     /// run store and downloads; answers nobody waits for any more are dropped.
     fn worker(&mut self, resp: WorkerResponse, fx: &mut Vec<Effect>, news: &mut Vec<News>) {
         let WorkerResponse { id, mut event } = resp;
-        for i in (0..self.stack.len()).rev() {
-            let mut cx = Ctx::new(&mut self.shared, fx, news);
-            match self.stack[i].component_mut().on_answer(id, event, &mut cx) {
-                Ok(outcome) => return self.apply(i + 1, outcome, fx, news),
+        for depth in (0..=self.stack.len()).rev() {
+            match self.with_pane(depth, fx, news, |p, cx| p.on_answer(id, event, cx)) {
+                Ok(outcome) => return self.apply(depth, outcome, fx, news),
                 Err(e) => event = e,
             }
         }
         let mut cx = Ctx::new(&mut self.shared, fx, news);
-        let event = match self.runs.on_answer(id, event, &mut cx) {
-            Ok(outcome) => return self.apply(0, outcome, fx, news),
-            Err(e) => e,
-        };
         let Err(event) = downloads::on_answer(id, event, &mut cx) else { return };
         let Err(event) = cx.outbox_answer(id, event) else { return };
         match event {
@@ -309,7 +321,7 @@ impl App {
         }
     }
 
-    /// Carries out what the pane at `depth - 1` (0: the runs list) asked for.
+    /// Carries out what the pane at `depth` (0: the runs list) asked for.
     fn apply(
         &mut self,
         depth: usize,
@@ -322,12 +334,13 @@ impl App {
             match outcome {
                 Outcome::Push(p) | Outcome::Replace(p) => self.stack.insert(0, p),
                 Outcome::ReplaceMany(ps) => drop(self.stack.splice(0..0, ps)),
+                Outcome::Undrill => self.undrill(fx, news),
                 _ => {}
             }
             return;
         };
         match outcome {
-            Outcome::Stay => {}
+            Outcome::Stay | Outcome::Undrill => {}
             Outcome::Push(p) => self.stack.insert(i + 1, p),
             Outcome::Pop => {
                 self.stack.remove(i);
@@ -335,13 +348,13 @@ impl App {
             Outcome::Replace(p) => self.stack[i] = p,
             Outcome::ReplaceMany(ps) => drop(self.stack.splice(i..=i, ps)),
             Outcome::Drill(d) => self.drill(*d, fx, news),
+            Outcome::Quit => {
+                self.stack.remove(i);
+                self.quit(fx);
+            }
             Outcome::Return(reply) => {
                 self.stack.remove(i);
-                let mut cx = Ctx::new(&mut self.shared, fx, news);
-                let next = match i.checked_sub(1) {
-                    Some(j) => self.stack[j].component_mut().on_reply(reply, &mut cx),
-                    None => self.runs.on_reply(reply, &mut cx),
-                };
+                let next = self.with_pane(i, fx, news, |p, cx| p.on_reply(reply, cx));
                 self.apply(i, next, fx, news);
             }
         }
@@ -351,14 +364,12 @@ impl App {
     fn deliver(&mut self, fx: &mut Vec<Effect>, news: &mut Vec<News>) {
         while !news.is_empty() {
             for n in std::mem::take(news) {
-                let mut cx = Ctx::new(&mut self.shared, fx, news);
-                let o = self.runs.on_news(&n, &mut cx);
+                let o = self.with_pane(0, fx, news, |p, cx| p.on_news(&n, cx));
                 self.apply(0, o, fx, news);
                 let mut i = 0;
                 while i < self.stack.len() {
                     let before = self.stack.len();
-                    let mut cx = Ctx::new(&mut self.shared, fx, news);
-                    let o = self.stack[i].component_mut().on_news(&n, &mut cx);
+                    let o = self.with_pane(i + 1, fx, news, |p, cx| p.on_news(&n, cx));
                     self.apply(i + 1, o, fx, news);
                     // A pane that closed itself leaves the next one at the same index.
                     if self.stack.len() >= before {

@@ -8,7 +8,7 @@ use tui_input::InputRequest;
 use super::action::Action;
 use super::keymap::Mode;
 use super::shared::{Blocked, Shared};
-use super::{Effect, Pane};
+use super::{Effect, ListState, Pane};
 use crate::api::LogLine;
 use crate::query::RunQuery;
 use crate::worker::{Fetch, RequestId, Slot, WorkerEvent, WorkerRequest};
@@ -65,6 +65,11 @@ pub(crate) trait Component {
     fn bar_rows(&self) -> u16 {
         0
     }
+
+    /// The pane reads runs of its own: the list fetches none ahead while it is open.
+    fn pauses_prefetch(&self) -> bool {
+        false
+    }
 }
 
 /// What a pane asks of the stack after handling something.
@@ -82,6 +87,10 @@ pub(crate) enum Outcome {
     Return(Reply),
     /// Show the runs list filtered to these runs, the open panes put aside until `esc`.
     Drill(Box<super::drill::DrillDown>),
+    /// The runs list: put back the panes and the filter the last drill-down set aside.
+    Undrill,
+    /// Close this pane and leave tofui (asking first when edits would be lost).
+    Quit,
 }
 
 /// What a closing pane hands to the one under it.
@@ -133,11 +142,24 @@ pub(crate) enum News {
 /// What the footer says where copying cannot work.
 pub(crate) const NO_COPY: &str = "copy is not available in this console (Windows Terminal has it)";
 
-/// A pane's only way out: request ids, worker requests and other effects, flashes, news.
+/// What a pane may read from outside itself (all of it read-only).
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Outside<'a> {
+    /// The runs list under the panes (`None` for the list itself, which has its own).
+    pub list: Option<&'a ListState>,
+    /// The list's filter before the drill-down it shows, when it shows one.
+    pub drilled_from: Option<&'a RunQuery>,
+    /// A pane open over the list reads runs of its own (see [`Component::pauses_prefetch`]).
+    pub prefetch_paused: bool,
+}
+
+/// A pane's only way out: request ids, worker requests and other effects, flashes, news;
+/// and its way to read what is outside it ([`Outside`]).
 pub(crate) struct Ctx<'a> {
     pub(crate) shared: &'a mut Shared,
     effects: &'a mut Vec<Effect>,
     news: &'a mut Vec<News>,
+    outside: Outside<'a>,
 }
 
 impl<'a> Ctx<'a> {
@@ -146,7 +168,27 @@ impl<'a> Ctx<'a> {
         effects: &'a mut Vec<Effect>,
         news: &'a mut Vec<News>,
     ) -> Ctx<'a> {
-        Ctx { shared, effects, news }
+        Ctx { shared, effects, news, outside: Outside::default() }
+    }
+
+    /// The same, for a pane that may read `outside`.
+    pub(crate) fn seeing(self, outside: Outside<'a>) -> Ctx<'a> {
+        Ctx { outside, ..self }
+    }
+
+    /// The runs list under the panes (`None` for the list itself).
+    pub(crate) fn list(&self) -> Option<&'a ListState> {
+        self.outside.list
+    }
+
+    /// The list's filter before the drill-down it shows: the population it came from.
+    pub(crate) fn drilled_from(&self) -> Option<&'a RunQuery> {
+        self.outside.drilled_from
+    }
+
+    /// A pane over the list reads runs of its own: the list fetches none ahead.
+    pub(crate) fn prefetch_paused(&self) -> bool {
+        self.outside.prefetch_paused
     }
 
     pub(crate) fn now(&self) -> i64 {

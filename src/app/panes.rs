@@ -193,18 +193,3 @@ modes! {
     /// The preview of an undo, before it is written.
     UndoReview - -,
 }
-
-impl Mode {
-    /// One of the run view's modes.
-    pub(crate) fn in_run(self) -> bool {
-        matches!(
-            self,
-            Mode::Tree
-                | Mode::Logs
-                | Mode::LogSearch
-                | Mode::Attachments
-                | Mode::RunOther
-                | Mode::Chart
-        )
-    }
-}

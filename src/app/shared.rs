@@ -149,3 +149,25 @@ impl Shared {
         format!("{}/api/v2/runs/{id}", self.session.url.trim_end_matches('/'))
     }
 }
+
+/// What the screen (and the tests) read of the shared state.
+impl super::App {
+    /// The session's last metadata change, which `z` undoes.
+    pub fn last_change(&self) -> Option<&super::undo::Undo> {
+        self.shared.undo.last()
+    }
+
+    /// How many of the session's metadata changes `z` can still undo.
+    pub fn changes_to_undo(&self) -> usize {
+        self.shared.undo.len()
+    }
+
+    /// The footer's message, while it lasts.
+    pub fn flash(&self) -> Option<&str> {
+        self.shared.flash.as_ref().map(|(t, _)| t.as_str())
+    }
+
+    pub fn downloads(&self) -> &[Download] {
+        &self.shared.downloads
+    }
+}

@@ -5,11 +5,13 @@
 pub mod info;
 mod loaded;
 pub mod logs;
+mod neighbour;
 mod tabs;
 pub mod tree;
 
 pub(crate) use loaded::TABS;
 pub use loaded::{Load, Loaded, Tab};
+pub(crate) use neighbour::neighbour;
 use tree::NodeKind;
 
 use tui_input::InputRequest;
@@ -276,6 +278,10 @@ impl Component for RunPane {
                 self.reload(cx);
                 Outcome::Stay
             }
+            Action::Command => Outcome::Push(Pane::Command(Box::default())),
+            Action::Trend | Action::Explain if self.mode() == Mode::Tree => {
+                super::trend::from_run_tree(self, a, cx)
+            }
             // `U`: this run's unit; `enter` on the sub-units tab: that sub-unit.
             Action::Unit | Action::Open if !self.chart_open() => match self.unit_to_open(a) {
                 Some(serial) => Outcome::Push(Pane::Unit(Box::new(UnitPane::open(&serial, cx)))),
@@ -375,26 +381,5 @@ impl Component for RunPane {
 
     fn busy(&self) -> bool {
         self.pending.is_some()
-    }
-}
-
-/// The run `by` rows from `from` in `rows` (bad rows skipped) for the run view to move to, or
-/// why there is none; the caller moves its own cursor to the index returned.
-pub(crate) fn neighbour(
-    rows: &[crate::model::RunRow],
-    from: &str,
-    by: isize,
-    more_to_load: bool,
-) -> Result<usize, &'static str> {
-    let at = rows.iter().position(|r| &*r.id == from).ok_or("the run left the list")?;
-    let mut i = at as isize;
-    loop {
-        i += by.signum();
-        match rows.get(usize::try_from(i).map_err(|_| "the first run of the list")?) {
-            Some(r) if !r.id.is_empty() && r.problem.is_none() => return Ok(i as usize),
-            Some(_) => {}
-            None if more_to_load => return Err("loading more runs… press again"),
-            None => return Err("the last run of the list"),
-        }
     }
 }

@@ -39,7 +39,6 @@ pub struct RunsPane {
     /// `:export FILE` on its way to the file.
     pub export: Option<super::export::Pending>,
     /// Another pane fetches runs ahead (the triage queue): the list does not.
-    pub(crate) prefetch_paused: bool,
     /// The failure column's first failures, by run id (wide screens).
     pub failures: FailureColumn,
     /// `:export! FILE` fetching every matching run.
@@ -59,7 +58,6 @@ impl Default for RunsPane {
             on_disk: Vec::new(),
             writing: Default::default(),
             export: None,
-            prefetch_paused: false,
             failures: FailureColumn::default(),
             exporting: None,
             background_started: false,
@@ -237,6 +235,7 @@ impl Component for RunsPane {
                 self.request(kind, cx);
             }
             Action::ToggleLive => self.toggle_live(cx),
+            Action::Back if cx.drilled_from().is_some() => return Outcome::Undrill,
             Action::Back => _ = self.cancel_export(cx),
             Action::OpenBrowser => {
                 if let Some(row) = self.list.selected_row().filter(|r| !r.id.is_empty()) {
@@ -382,7 +381,7 @@ impl Component for RunsPane {
         if self.list.wants_next_page() {
             self.request(Pending::Next, cx);
         }
-        if self.prefetch_paused {
+        if cx.prefetch_paused() {
         } else if top {
             self.failures.tick(&self.list, cx);
             self.prefetch(cx, 0);

@@ -252,26 +252,17 @@ impl Component for TriagePane {
         if self.typing.is_some() { Mode::TriageText } else { Mode::Triage }
     }
 
+    fn pauses_prefetch(&self) -> bool {
+        true
+    }
+
     fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
         if self.typing.is_some() {
             self.text_key(a, cx);
             return Outcome::Stay;
         }
         if a == Action::Back {
-            if self.saving.is_some() {
-                cx.flash(
-                    "recording… leaving once the server has answered loses nothing; wait a moment",
-                );
-                return Outcome::Stay;
-            }
-            if let Stage::Checking(_) = self.stage {
-                cx.cancel(Slot::Analysis);
-            }
-            let (n, done) = (self.items.len(), self.recorded());
-            if !self.items.is_empty() {
-                cx.flash(format!("triage: {done} of {n} recorded — T resumes"));
-            }
-            return Outcome::Pop;
+            return self.leave(cx);
         }
         if !matches!(self.stage, Stage::Ready) {
             return Outcome::Stay;
