@@ -118,7 +118,7 @@ impl InsightLoad {
             cursor: None,
             limit: 100,
             now_ms: cx.now(),
-            tz: cx.shared.tz,
+            tz: cx.shared().tz,
             created_after_ms: None,
         };
         let mut l = InsightLoad {
@@ -147,7 +147,7 @@ impl InsightLoad {
     /// Loads again from nothing.
     pub(crate) fn reload(&mut self, cx: &mut Ctx) {
         // Days are bucketed at today's offset (a day across a DST change is an hour off).
-        let offset = cx.shared.tz.at(cx.now()).map_or(0, |t| t.offset().local_minus_utc());
+        let offset = cx.shared().tz.at(cx.now()).map_or(0, |t| t.offset().local_minus_utc());
         self.facts = Facts::new(offset / 60);
         (self.loaded, self.unreadable, self.capped, self.runs_done) = (0, 0, false, false);
         (self.error, self.retry, self.per_run) = (None, None, None);

@@ -65,7 +65,7 @@ pub use action::Action;
 pub use downloads::Download;
 pub use glyphs::Glyphs;
 pub use keymap::{Keymap, Mode};
-pub use msg::{Effect, Msg};
+pub use msg::{Done, Effect, Msg};
 pub(crate) use pane::{Component, Ctx, News, Outcome, Outside};
 pub use panes::Pane;
 pub use runs::RunsPane;
@@ -157,14 +157,7 @@ impl App {
             Msg::Mouse(m) => self.mouse(m),
             Msg::Resize(w, h) => self.shared.size = (w, h),
             Msg::Worker(resp) => self.worker(resp, &mut fx, &mut news),
-            Msg::Completions { text, candidates } => {
-                news.push(News::Completions { text, candidates })
-            }
-            Msg::ViewsSaved(r) => news.push(News::ViewsSaved(r)),
-            Msg::FilesChecked { paths, problem } => {
-                news.push(News::FilesChecked { paths, problem })
-            }
-            Msg::Exported { path, written } => news.push(News::Exported { path, written }),
+            Msg::Done(done) => news.push(News::Done(done)),
             Msg::OutboxNotWritten(e) => {
                 let text = format!("the outbox could not be written ({e}): do not quit yet");
                 self.shared.flash = Some((text, now_ms + 10_000));
@@ -291,12 +284,12 @@ impl App {
         let Err(event) = downloads::on_answer(id, event, &mut cx) else { return };
         let Err(event) = cx.outbox_answer(id, event) else { return };
         match event {
-            WorkerEvent::Run { run, logs_follow } if cx.shared.runs.is_prefetch(id) => match run {
+            WorkerEvent::Run { run, logs_follow } if cx.run_cache().is_prefetch(id) => match run {
                 Ok(run) => {
-                    cx.shared.runs.arrived(id, None, run, logs_follow);
+                    cx.run_cache().arrived(id, None, run, logs_follow);
                 }
                 Err(e) => {
-                    cx.shared.runs.failed(id);
+                    cx.run_cache().failed(id);
                     if let crate::worker::ClientError::Unauthorized(m) = e {
                         cx.block(m);
                     }
@@ -305,11 +298,11 @@ impl App {
             WorkerEvent::RunFresh(run) => {
                 let run_id = run.summary.id.clone();
                 let run: std::sync::Arc<crate::api::RunDetail> = std::sync::Arc::from(run);
-                cx.shared.runs.refresh(&run_id, run.clone());
+                cx.run_cache().refresh(&run_id, run.clone());
                 cx.announce(News::Fresh { run_id, run });
             }
             WorkerEvent::RunLogs(result) => {
-                if let Some((run_id, logs, error)) = cx.shared.runs.logs_arrived(id, result) {
+                if let Some((run_id, logs, error)) = cx.run_cache().logs_arrived(id, result) {
                     if let Some(e) = error {
                         cx.flash(format!("the logs could not be read: {e}"));
                     }

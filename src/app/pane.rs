@@ -6,6 +6,7 @@ use std::sync::Arc;
 use tui_input::InputRequest;
 
 use super::action::Action;
+use super::cache::RunStore;
 use super::keymap::Mode;
 use super::shared::{Blocked, Shared};
 use super::{Effect, ListState, Pane};
@@ -129,14 +130,9 @@ pub(crate) enum News {
     Logs { run_id: String, logs: Option<Arc<Vec<LogLine>>> },
     /// A run shown from the local cache, as the server has it now (metadata, attachments).
     Fresh { run_id: String, run: Arc<crate::api::RunDetail> },
-    /// Paths that complete `text` (the event loop listed them).
-    Completions { text: String, candidates: Vec<String> },
-    /// The config file was written with the views (its path), or why not.
-    ViewsSaved(Result<String, String>),
-    /// Files looked at for a form (see `Msg::FilesChecked`).
-    FilesChecked { paths: Vec<String>, problem: Option<String> },
-    /// An export was written, or not.
-    Exported { path: String, written: super::export::Written },
+    /// The event loop's answer to an effect (a path completed, the views saved, files
+    /// checked, an export written).
+    Done(super::Done),
 }
 
 /// What the footer says where copying cannot work.
@@ -156,7 +152,7 @@ pub(crate) struct Outside<'a> {
 /// A pane's only way out: request ids, worker requests and other effects, flashes, news;
 /// and its way to read what is outside it ([`Outside`]).
 pub(crate) struct Ctx<'a> {
-    pub(crate) shared: &'a mut Shared,
+    shared: &'a mut Shared,
     effects: &'a mut Vec<Effect>,
     news: &'a mut Vec<News>,
     outside: Outside<'a>,
@@ -193,6 +189,36 @@ impl<'a> Ctx<'a> {
 
     pub(crate) fn now(&self) -> i64 {
         self.shared.now_ms
+    }
+
+    /// What every pane reads: the session, the settings, the cache, the clock, the screen.
+    pub(crate) fn shared(&self) -> &Shared {
+        self.shared
+    }
+
+    /// The runs fetched (and being fetched ahead), with their logs.
+    pub(crate) fn run_cache(&mut self) -> &mut RunStore {
+        &mut self.shared.runs
+    }
+
+    /// The session's downloads, shown in every run's attachments tab.
+    pub(crate) fn downloads(&mut self) -> &mut Vec<super::Download> {
+        &mut self.shared.downloads
+    }
+
+    /// The session's metadata changes, newest last, that `z` undoes one by one.
+    pub(crate) fn undo_stack(&mut self) -> &mut Vec<super::undo::Undo> {
+        &mut self.shared.undo
+    }
+
+    /// The changes waiting for the server (see `outbox.rs`, which sends them).
+    pub(crate) fn outbox(&mut self) -> &mut super::outbox::Outbox {
+        &mut self.shared.outbox
+    }
+
+    /// Live mode's alert on new failures.
+    pub(crate) fn alerter(&mut self) -> &mut super::alert::Alerter {
+        &mut self.shared.alert
     }
 
     /// A fresh request id.

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
-use crate::app::Msg;
 use crate::app::export::Written;
+use crate::app::{Done, Msg};
 use crate::config::{self, ViewEntry};
 
 /// Where views are written back.
@@ -40,22 +40,24 @@ pub(super) enum Job {
 impl Job {
     fn run(self, saving: &Saving) -> Option<Msg> {
         Some(match self {
-            Job::SaveViews(entries) => Msg::ViewsSaved(
+            Job::SaveViews(entries) => Msg::Done(Done::ViewsSaved(
                 config::save_views(&saving.path, saving.profile.as_deref(), &entries)
                     .map(|_| saving.path.display().to_string()),
-            ),
-            Job::ListDir(text) => Msg::Completions { candidates: complete_path(&text), text },
+            )),
+            Job::ListDir(text) => {
+                Msg::Done(Done::Completions { candidates: complete_path(&text), text })
+            }
             Job::CheckFiles(paths) => {
                 let problem = paths.iter().find_map(|p| match std::fs::metadata(p) {
                     Ok(m) if m.is_file() => None,
                     Ok(_) => Some(format!("{p} is not a file")),
                     Err(e) => Some(format!("{p}: {e}")),
                 });
-                Msg::FilesChecked { paths, problem }
+                Msg::Done(Done::FilesChecked { paths, problem })
             }
             Job::Export { path, content, overwrite } => {
                 let written = export(&path, &content, overwrite);
-                Msg::Exported { path, written }
+                Msg::Done(Done::Exported { path, written })
             }
             Job::WriteOutbox(entries) => {
                 let file =

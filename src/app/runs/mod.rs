@@ -87,7 +87,7 @@ impl RunsPane {
     /// Asks for a page of the active list.
     fn request(&mut self, kind: Pending, cx: &mut Ctx) {
         let id = cx.id();
-        let fx = self.list.request(id, self.view_id(), kind, cx.now(), cx.shared.tz);
+        let fx = self.list.request(id, self.view_id(), kind, cx.now(), cx.shared().tz);
         cx.effect(fx);
     }
 
@@ -182,10 +182,11 @@ impl RunsPane {
             return;
         };
         let run_id = row.id.to_string();
-        if cx.shared.runs.prefetch_now(&run_id, cx.now()) {
-            cx.shared.runs.superseded(Slot::Prefetch);
+        let now = cx.now();
+        if cx.run_cache().prefetch_now(&run_id, now) {
+            cx.run_cache().superseded(Slot::Prefetch);
             let id = cx.fetch(Slot::Prefetch, Fetch::Run { run_id: run_id.clone() });
-            cx.shared.runs.prefetching(id, run_id);
+            cx.run_cache().prefetching(id, run_id);
         }
     }
 }
@@ -366,8 +367,8 @@ impl Component for RunsPane {
                 background.chain([&mut self.list]).for_each(|l| l.set_meta(run_id, changes));
             }
             News::FirstFailure { run_id, failure } => self.failures.learn(run_id, failure),
-            News::ViewsSaved(r) => self.views_saved(r.clone(), cx),
-            News::Exported { path, written } => {
+            News::Done(super::Done::ViewsSaved(r)) => self.views_saved(r.clone(), cx),
+            News::Done(super::Done::Exported { path, written }) => {
                 return super::export::Pending::answered(&mut self.export, path, written, cx)
                     .unwrap_or(Outcome::Stay);
             }

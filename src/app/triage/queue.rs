@@ -86,7 +86,7 @@ impl Check {
             cursor: None,
             limit: 100,
             now_ms: cx.now(),
-            tz: cx.shared.tz,
+            tz: cx.shared().tz,
             created_after_ms: None,
         };
         let pending =
