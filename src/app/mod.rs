@@ -7,14 +7,25 @@
 //!
 //! # Adding a pane
 //!
-//! 1. `app/<pane>.rs`: a struct holding the pane's state that implements [`Component`]:
-//!    `mode` (its keymap table; add a [`Mode`] and its table in `keymap/defaults.rs`),
-//!    `handle` for its actions, and `on_answer`/`on_reply`/`on_news`/`tick` as it needs.
-//!    Everything it does goes through [`Ctx`] (request ids, worker requests, flashes, news);
-//!    it opens and closes panes by returning an [`Outcome`].
-//! 2. One line in the `panes!` list in `panes.rs`: the [`Pane`] variant.
-//! 3. `ui/<pane>.rs`: `render(&YourPane, …)`, called from the one `match` in `ui::render`.
-//!    Say there whether it is a screen of its own (like the run view) or drawn over one.
+//! 1. `app/<pane>.rs` (and `pub mod <pane>;` here): a struct holding the pane's state that
+//!    implements [`Component`]: `mode`, `handle` for its actions, and `on_answer`/`on_reply`/
+//!    `on_news`/`tick` as it needs. Everything it does goes through [`Ctx`] (request ids,
+//!    worker requests, flashes, news, the run cache; and, read-only, the shared state and
+//!    the list under it); it opens and closes panes, itself included, by returning an
+//!    [`Outcome`].
+//! 2. `app/panes.rs`, the registry: one line in `panes!` (its [`Pane`] variant, `screen` or
+//!    `over`, the name of its `App` accessor) and one line per key mode in `modes!` (its
+//!    `[keys.NAME]` table and the title of `?` over it).
+//! 3. `app/keymap/defaults.rs`: the keys of its modes. `app/action.rs`: one line in
+//!    `actions!` per new action (with its config name).
+//! 4. The pane that opens it: the key in its table and an arm in its `handle` that returns
+//!    `Outcome::Push(YourPane::open(…, cx).into())`.
+//! 5. `ui/<pane>.rs` (and `mod <pane>;` in `ui/mod.rs`): `render(&YourPane, …)`, and its arm in
+//!    the one `match` of `ui::render`.
+//! 6. A worker request, when it needs one: its `Fetch` variant and answer in
+//!    `worker/messages.rs`, the dispatch in `worker/mod.rs`, the fetch in `worker/<pane>.rs`.
+//!
+//! `App::key` routes only: `Q` and `?` everywhere, every other key to the pane on top.
 //!
 //! Screen sizes the pane pages by come from `layout`, which the renderer uses too.
 
