@@ -156,15 +156,15 @@ impl InsightLoad {
         let req = Box::new(self.request.clone());
         let fetch = match &self.trend {
             Some(target) => Fetch::Trend { req, target: target.clone() },
-            None => Fetch::Analysis { req, failures: self.failures },
+            None => Fetch::Population { req, failures: self.failures },
         };
-        self.pending = Some(cx.fetch(Slot::Analysis, fetch));
+        self.pending = Some(cx.fetch(Slot::Population, fetch));
     }
 
     /// Stops a load in flight.
     pub(crate) fn cancel(&mut self, cx: &mut Ctx) {
         if self.pending.take().is_some() {
-            cx.cancel(Slot::Analysis);
+            cx.cancel(Slot::Population);
         }
     }
 
@@ -239,11 +239,11 @@ impl InsightLoad {
                 self.retry = Some(format!("{error} — retry {attempt} in {secs} s"));
                 Ok(false)
             }
-            WorkerEvent::AnalysisCached { synced_ms } => {
+            WorkerEvent::PopulationCached { synced_ms } => {
                 self.offline_since = Some(synced_ms);
                 Ok(false)
             }
-            WorkerEvent::AnalysisRuns { rows, unreadable, done, capped } => {
+            WorkerEvent::PopulationRuns { rows, unreadable, done, capped } => {
                 self.retry = None;
                 self.capped = capped;
                 match rows {
@@ -263,7 +263,7 @@ impl InsightLoad {
                     }
                 }
             }
-            WorkerEvent::AnalysisFailures { rows, done } => {
+            WorkerEvent::PopulationFailures { rows, done } => {
                 self.retry = None;
                 match rows {
                     Ok(rows) => {

@@ -107,7 +107,7 @@ impl Current {
             tz: cx.shared().tz,
             created_after_ms: None,
         };
-        let fetch = Fetch::Analysis { req: Box::new(req), failures: false };
+        let fetch = Fetch::Population { req: Box::new(req), failures: false };
         self.pending = Some(cx.fetch(Slot::Editor, fetch));
     }
 
@@ -131,7 +131,7 @@ impl Current {
 
     pub(crate) fn answer(&mut self, event: WorkerEvent) {
         match event {
-            WorkerEvent::AnalysisRuns { rows: Ok(rows), done, .. } => {
+            WorkerEvent::PopulationRuns { rows: Ok(rows), done, .. } => {
                 for r in rows {
                     self.runs.insert(r.id, r.metadata);
                 }
@@ -139,7 +139,7 @@ impl Current {
                     self.pending = None;
                 }
             }
-            WorkerEvent::AnalysisRuns { rows: Err(e), .. } => {
+            WorkerEvent::PopulationRuns { rows: Err(e), .. } => {
                 self.pending = None;
                 self.failed = Some(e.to_string());
             }

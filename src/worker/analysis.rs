@@ -1,6 +1,6 @@
 //! The runs an insight pane computes from: every run the view's filter matches, newest first,
 //! with its metadata, page after page (several pages at once: the cursor is an offset), each
-//! batch sent as it arrives so the pane fills while it loads. Capped at [`ANALYSIS_CAP`] runs.
+//! batch sent as it arrives so the pane fills while it loads. Capped at [`POPULATION_CAP`] runs.
 //! For the Pareto, then the failing phases and measurements of those runs' procedures over
 //! the runs' time span, every attempt (rows of runs outside the filter are ignored by the
 //! facts, which only count the runs they were given). A server without those lists (404) has
@@ -10,7 +10,9 @@ use futures::StreamExt;
 
 use super::client::ClientError;
 use super::decode::RawPage;
-use super::{ANALYSIS_CAP, AnalysisFailureRows, IDS_PER_REQUEST, ListRequest, Task, WorkerEvent};
+use super::{
+    IDS_PER_REQUEST, ListRequest, POPULATION_CAP, PopulationFailureRows, Task, WorkerEvent,
+};
 use crate::api::crossrun::{MeasurementListRequest, Paging, PhaseListRequest, RunScope};
 use crate::api::{Outcome, PhaseOutcome, RunOutcome, RunSummary};
 
@@ -31,7 +33,7 @@ pub(super) fn in_flight(round_trip_ms: u64) -> usize {
 const SLICES: i64 = 8;
 use super::by_time::slices;
 /// A copy of the failing rows sent, for the cache.
-pub(super) type Kept = std::sync::Mutex<AnalysisFailureRows>;
+pub(super) type Kept = std::sync::Mutex<PopulationFailureRows>;
 /// Pages per batch sent to the pane.
 const BATCH: usize = 4;
 
@@ -143,7 +145,7 @@ impl Task {
         let mut params = match self.filter_params(req).await {
             Ok(p) => p,
             Err(e) => {
-                self.send(WorkerEvent::AnalysisRuns {
+                self.send(WorkerEvent::PopulationRuns {
                     rows: Err(e),
                     unreadable: 0,
                     done: true,
@@ -163,7 +165,7 @@ impl Task {
         for (chunk, params) in chunks.into_iter().enumerate() {
             // A chunk of ids is one page; a filter's pages go several at a time, in order.
             let in_flight = if last > 0 { 1 } else { in_flight(self.client.round_trip_ms()) };
-            let cap = ANALYSIS_CAP.saturating_sub(before);
+            let cap = POPULATION_CAP.saturating_sub(before);
             let pages = futures::stream::iter((0..).map(|k| k * PAGE).take_while(|at| *at < cap))
                 .map(|at| {
                     let mut p = params.clone();
@@ -194,7 +196,7 @@ impl Task {
                     Err(e) => {
                         if !rows.is_empty() {
                             let (done, capped) = (false, false);
-                            self.send(WorkerEvent::AnalysisRuns {
+                            self.send(WorkerEvent::PopulationRuns {
                                 rows: Ok(rows),
                                 unreadable,
                                 done,
@@ -202,7 +204,7 @@ impl Task {
                             });
                         }
                         let (done, capped) = (true, false);
-                        self.send(WorkerEvent::AnalysisRuns {
+                        self.send(WorkerEvent::PopulationRuns {
                             rows: Err(e),
                             unreadable: 0,
                             done,
@@ -213,7 +215,7 @@ impl Task {
                 }
                 // At the cap the pane is told more exist; nothing more is fetched.
                 let rest = more || chunk < last;
-                let capped = rest && before + offset >= ANALYSIS_CAP;
+                let capped = rest && before + offset >= POPULATION_CAP;
                 let done = !rest || capped;
                 // The pane hears a batch every few pages (it recomputes per batch).
                 if in_batch < BATCH && more && !capped {
@@ -225,7 +227,7 @@ impl Task {
                 }
                 let n = std::mem::take(&mut unreadable);
                 in_batch = 0;
-                self.send(WorkerEvent::AnalysisRuns {
+                self.send(WorkerEvent::PopulationRuns {
                     rows: Ok(batch),
                     unreadable: n,
                     done,
@@ -281,13 +283,13 @@ impl Task {
                     return false;
                 }
                 Err(e) => {
-                    self.send(WorkerEvent::AnalysisFailures { rows: Err(e), done: true });
+                    self.send(WorkerEvent::PopulationFailures { rows: Err(e), done: true });
                     return false;
                 }
             }
         }
-        let rows = Ok(AnalysisFailureRows::default());
-        self.send(WorkerEvent::AnalysisFailures { rows, done: true });
+        let rows = Ok(PopulationFailureRows::default());
+        self.send(WorkerEvent::PopulationFailures { rows, done: true });
         true
     }
 
@@ -328,13 +330,13 @@ impl Task {
             }
             runs
         };
-        let send = |rows: AnalysisFailureRows| {
+        let send = |rows: PopulationFailureRows| {
             if let Some(keep) = keep {
                 let mut k = keep.lock().unwrap_or_else(|p| p.into_inner());
                 k.phases.extend(rows.phases.iter().cloned());
                 k.measurements.extend(rows.measurements.iter().cloned());
             }
-            self.send(WorkerEvent::AnalysisFailures { rows: Ok(rows), done: false })
+            self.send(WorkerEvent::PopulationFailures { rows: Ok(rows), done: false })
         };
         if measurements {
             super::by_time::pages(
@@ -354,7 +356,7 @@ impl Task {
                 },
                 |mut rows, _| {
                     rows.retain(|r| in_slice(r.started_at));
-                    send(AnalysisFailureRows { measurements: rows, ..Default::default() })
+                    send(PopulationFailureRows { measurements: rows, ..Default::default() })
                 },
             )
             .await
@@ -376,7 +378,7 @@ impl Task {
                 },
                 |mut rows, _| {
                     rows.retain(|r| in_slice(r.started_at));
-                    send(AnalysisFailureRows { phases: rows, ..Default::default() })
+                    send(PopulationFailureRows { phases: rows, ..Default::default() })
                 },
             )
             .await

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use super::analysis::{Kept, Loaded, ended_failing};
 use super::client::blocking;
 use super::incremental::Through;
-use super::{AnalysisFailureRows, Task, WorkerEvent};
+use super::{PopulationFailureRows, Task, WorkerEvent};
 use crate::api::crossrun::{MeasurementRow, PhaseRow};
 use crate::cache::KeptFailure;
 
@@ -47,7 +47,7 @@ impl Task {
             .await
             .unwrap_or_default();
         for batch in kept.chunks(SEND_BATCH) {
-            let mut out = AnalysisFailureRows::default();
+            let mut out = PopulationFailureRows::default();
             for k in batch {
                 if k.measurement {
                     out.measurements.extend(serde_json::from_str::<MeasurementRow>(&k.body).ok());
@@ -55,7 +55,7 @@ impl Task {
                     out.phases.extend(serde_json::from_str::<PhaseRow>(&k.body).ok());
                 }
             }
-            self.send(WorkerEvent::AnalysisFailures { rows: Ok(out), done: false });
+            self.send(WorkerEvent::PopulationFailures { rows: Ok(out), done: false });
         }
         tracing::debug!(
             ms = t0.elapsed().as_millis() as u64,
@@ -63,8 +63,8 @@ impl Task {
             "insight: failing rows from the cache sent"
         );
         let Some(span) = span else {
-            let rows = Ok(AnalysisFailureRows::default());
-            return self.send(WorkerEvent::AnalysisFailures { rows, done: true });
+            let rows = Ok(PopulationFailureRows::default());
+            return self.send(WorkerEvent::PopulationFailures { rows, done: true });
         };
         let read: Vec<_> = rows.iter().filter(again).collect();
         let mut sub = Loaded {

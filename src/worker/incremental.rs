@@ -9,7 +9,7 @@
 //!   the same way and only the slices that differ are read again.
 //!
 //! With the cache and the server's answer, the pane gets exactly what a full reload gives:
-//! the newest [`ANALYSIS_CAP`] runs of the window, newest first. When the server cannot be
+//! the newest [`POPULATION_CAP`] runs of the window, newest first. When the server cannot be
 //! reached, the pane gets what the cache holds, marked with its age.
 
 use std::collections::HashSet;
@@ -17,7 +17,7 @@ use std::collections::HashSet;
 use super::analysis::Loaded;
 use super::client::{ClientError, blocking};
 use super::population::{Ask, Params, Row, take_window};
-use super::{ANALYSIS_CAP, ListRequest, Task, WorkerEvent};
+use super::{ListRequest, POPULATION_CAP, Task, WorkerEvent};
 use crate::cache::{Covered, PopulationChange};
 use crate::query::{Bounds, Resolved, RunQuery, to_params};
 
@@ -97,16 +97,21 @@ impl Task {
                 // Offline: what the cache holds, read again (rarer than a copy kept each time).
                 let Some((covered, rows)) = read_kept(&cache, &key).await else {
                     let (unreadable, done, capped) = (0, true, false);
-                    self.send(WorkerEvent::AnalysisRuns { rows: Err(e), unreadable, done, capped });
+                    self.send(WorkerEvent::PopulationRuns {
+                        rows: Err(e),
+                        unreadable,
+                        done,
+                        capped,
+                    });
                     return Some(None);
                 };
-                self.send(WorkerEvent::AnalysisCached { synced_ms: covered.synced_ms });
+                self.send(WorkerEvent::PopulationCached { synced_ms: covered.synced_ms });
                 let (loaded, rows) = self.send_window(req, window, covered, rows, failures);
                 return Some(Some(Through { loaded, rows, offline: true, key }));
             }
             Err(e) => {
                 let (unreadable, done, capped) = (0, true, false);
-                self.send(WorkerEvent::AnalysisRuns { rows: Err(e), unreadable, done, capped });
+                self.send(WorkerEvent::PopulationRuns { rows: Err(e), unreadable, done, capped });
                 return Some(None);
             }
         };
@@ -139,12 +144,12 @@ impl Task {
             .filter(|r| req.query.keeps_serial(&r.summary.unit.serial_number))
             .collect();
         // More than the cap, or a cut above the window's start: more exist than are sent.
-        let capped = rows.len() > ANALYSIS_CAP || covered.from_ms > lo;
-        rows.truncate(ANALYSIS_CAP);
+        let capped = rows.len() > POPULATION_CAP || covered.from_ms > lo;
+        rows.truncate(POPULATION_CAP);
         let mut loaded = Loaded::default();
         let mut batches = rows.chunks(SEND_BATCH).peekable();
         if batches.peek().is_none() {
-            self.send(WorkerEvent::AnalysisRuns {
+            self.send(WorkerEvent::PopulationRuns {
                 rows: Ok(vec![]),
                 unreadable: 0,
                 done: true,
@@ -157,7 +162,7 @@ impl Task {
                 loaded.learn(&batch);
             }
             let done = batches.peek().is_none();
-            self.send(WorkerEvent::AnalysisRuns { rows: Ok(batch), unreadable: 0, done, capped });
+            self.send(WorkerEvent::PopulationRuns { rows: Ok(batch), unreadable: 0, done, capped });
         }
         (loaded, rows)
     }
@@ -184,7 +189,7 @@ impl Task {
             // Nothing kept: the window, newest first, up to the cap.
             let mut rows = Vec::new();
             let more = self
-                .fetch_range(how, &params, (wa, wb), ANALYSIS_CAP, |r, _| rows.extend(r))
+                .fetch_range(how, &params, (wa, wb), POPULATION_CAP, |r, _| rows.extend(r))
                 .await?;
             let from_ms = if more { cut(&mut rows) } else { wa };
             let created_ms = newest_created(&rows, i64::MIN);
@@ -220,7 +225,7 @@ impl Task {
                 .await?;
             merge(&mut rows, later, &mut change);
         }
-        let room = ANALYSIS_CAP.saturating_sub(count_in(&rows, (wa, wb)));
+        let room = POPULATION_CAP.saturating_sub(count_in(&rows, (wa, wb)));
         // (No room: the cache already holds the cap's newest runs; the cut stays.)
         if wa < old.from_ms && room > 0 {
             let mut earlier = Vec::new();
@@ -232,8 +237,8 @@ impl Task {
         }
         // Kept to half again the cap: the oldest go (with any run at the first one's
         // instant), and the span starts after them.
-        if rows.len() > ANALYSIS_CAP * 3 / 2 {
-            let first_out = rows[ANALYSIS_CAP].kept.started_ms;
+        if rows.len() > POPULATION_CAP * 3 / 2 {
+            let first_out = rows[POPULATION_CAP].kept.started_ms;
             let (keep, out): (Vec<Row>, Vec<Row>) =
                 rows.into_iter().partition(|r| r.kept.started_ms > first_out);
             change.removes.extend(out.into_iter().map(|r| r.kept.id));

@@ -160,7 +160,7 @@ impl Task {
                     .await;
                 self.send(WorkerEvent::RunPair(r));
             }
-            Fetch::Analysis { req, failures } => self.analysis(&req, failures).await,
+            Fetch::Population { req, failures } => self.analysis(&req, failures).await,
             Fetch::FirstFailures { run_ids } => self.first_failures(run_ids).await,
             Fetch::ExportRows(req) => self.export_rows(*req).await,
             Fetch::FieldValues => self.field_values().await,

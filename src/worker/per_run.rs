@@ -4,7 +4,7 @@
 
 use futures::StreamExt;
 
-use super::{AnalysisFailureRows, PerRun, Task, TrendTarget, WorkerEvent};
+use super::{PerRun, PopulationFailureRows, Task, TrendTarget, WorkerEvent};
 use crate::api::RunDetail;
 use crate::api::crossrun::MeasurementRow;
 use crate::api::enums::MeasurementType;
@@ -23,13 +23,13 @@ impl Task {
                 |run, runs: &mut Vec<RunDetail>| runs.push(run),
                 |runs, per_run, last| {
                     let rows =
-                        AnalysisFailureRows { runs, per_run, ..AnalysisFailureRows::default() };
-                    self.send(WorkerEvent::AnalysisFailures { rows: Ok(rows), done: last });
+                        PopulationFailureRows { runs, per_run, ..PopulationFailureRows::default() };
+                    self.send(WorkerEvent::PopulationFailures { rows: Ok(rows), done: last });
                 },
             )
             .await;
         if let Err(e) = read {
-            self.send(WorkerEvent::AnalysisFailures { rows: Err(e), done: true });
+            self.send(WorkerEvent::PopulationFailures { rows: Err(e), done: true });
         }
     }
 
@@ -42,8 +42,8 @@ impl Task {
         };
         let read = self
             .read_each(ids, why, keep, |rows, per_run, last| {
-                let counted = AnalysisFailureRows { per_run, ..AnalysisFailureRows::default() };
-                self.send(WorkerEvent::AnalysisFailures { rows: Ok(counted), done: false });
+                let counted = PopulationFailureRows { per_run, ..PopulationFailureRows::default() };
+                self.send(WorkerEvent::PopulationFailures { rows: Ok(counted), done: false });
                 self.send(WorkerEvent::TrendValues { rows: Ok(rows), done: last });
             })
             .await;

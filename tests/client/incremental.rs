@@ -47,8 +47,8 @@ async fn load(url: &str, cache: Option<Arc<Cache>>, filter: &str) -> Loaded {
         tz: tofui::model::Zone::Fixed(chrono::FixedOffset::east_opt(0).expect("utc")),
         created_after_ms: None,
     };
-    let fetch = Fetch::Analysis { req: Box::new(req), failures: true };
-    worker.send(WorkerRequest::Fetch { id: 1, slot: Slot::Analysis, fetch }).expect("sent");
+    let fetch = Fetch::Population { req: Box::new(req), failures: true };
+    worker.send(WorkerRequest::Fetch { id: 1, slot: Slot::Population, fetch }).expect("sent");
     let mut got =
         Loaded { runs: BTreeSet::new(), failures: BTreeSet::new(), capped: false, offline: false };
     let mut rows = Vec::new();
@@ -58,14 +58,14 @@ async fn load(url: &str, cache: Option<Arc<Cache>>, filter: &str) -> Loaded {
             .expect("an answer in time")
             .expect("the worker answers");
         match r.event {
-            WorkerEvent::AnalysisRuns { rows: runs, capped, .. } => {
+            WorkerEvent::PopulationRuns { rows: runs, capped, .. } => {
                 for r in runs.expect("runs") {
                     assert!(got.runs.insert(r.id.clone()), "{} given twice", r.id);
                 }
                 got.capped |= capped;
             }
-            WorkerEvent::AnalysisCached { .. } => got.offline = true,
-            WorkerEvent::AnalysisFailures { rows: r, done } => {
+            WorkerEvent::PopulationCached { .. } => got.offline = true,
+            WorkerEvent::PopulationFailures { rows: r, done } => {
                 let r = r.expect("failing rows");
                 rows.extend(r.phases.into_iter().map(|p| (p.run_id, format!("p{}", p.id))));
                 rows.extend(r.measurements.into_iter().map(|m| (m.run_id, format!("m{}", m.id))));

@@ -22,7 +22,7 @@ impl TriagePane {
             return Outcome::Stay;
         }
         if let Stage::Checking(_) = self.stage {
-            cx.cancel(Slot::Analysis);
+            cx.cancel(Slot::Population);
         }
         let (n, done) = (self.items.len(), self.recorded());
         if !self.items.is_empty() {

@@ -90,7 +90,7 @@ impl Check {
             created_after_ms: None,
         };
         let pending =
-            cx.fetch(Slot::Analysis, Fetch::Analysis { req: Box::new(req), failures: false });
+            cx.fetch(Slot::Population, Fetch::Population { req: Box::new(req), failures: false });
         Check { pending, loaded, more, disposed: HashSet::new(), others: Vec::new(), read: 0 }
     }
 
@@ -124,7 +124,7 @@ impl TriagePane {
     pub(super) fn checked(&mut self, event: WorkerEvent, cx: &mut Ctx) -> Outcome {
         let Stage::Checking(check) = &mut self.stage else { return Outcome::Stay };
         match event {
-            WorkerEvent::AnalysisRuns { rows: Ok(rows), done, .. } => {
+            WorkerEvent::PopulationRuns { rows: Ok(rows), done, .. } => {
                 check.page(&rows, &self.settings.key);
                 if done {
                     let Stage::Checking(check) = std::mem::replace(&mut self.stage, Stage::Ready)
@@ -139,7 +139,7 @@ impl TriagePane {
                     return self.show(cx);
                 }
             }
-            WorkerEvent::AnalysisRuns { rows: Err(e), .. } => {
+            WorkerEvent::PopulationRuns { rows: Err(e), .. } => {
                 if let ClientError::Unauthorized(m) = &e {
                     cx.block(m.clone());
                 }
