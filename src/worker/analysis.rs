@@ -77,9 +77,10 @@ pub(super) struct Loaded {
     pub(super) ids: Vec<String>,
 }
 
-/// A run that did not pass, nor abort: the runs whose failing rows the Pareto reads.
+/// A run that ended failing (ABORTED does not count): the runs whose failing rows the Pareto
+/// reads.
 pub(super) fn ended_failing(r: &RunSummary) -> bool {
-    matches!(r.outcome, Some(RunOutcome::Fail | RunOutcome::Error | RunOutcome::Timeout))
+    r.outcome.as_ref().is_some_and(RunOutcome::ended_failing)
 }
 
 impl Loaded {

@@ -105,8 +105,9 @@ impl FailureColumn {
     }
 }
 
+/// A readable row whose run did not pass (ABORTED included): its first failure is looked up.
 fn failing(row: &RunRow) -> bool {
     row.problem.is_none()
         && !row.id.is_empty()
-        && row.outcome.as_ref().is_some_and(|o| o.is_failure())
+        && row.outcome.as_ref().is_some_and(|o| o.failing_or_aborted())
 }

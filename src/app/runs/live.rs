@@ -30,7 +30,7 @@ impl ListState {
         }
         let n = new.len();
         for r in &new {
-            if r.outcome.as_ref().is_some_and(RunOutcome::is_failure) {
+            if r.outcome.as_ref().is_some_and(RunOutcome::failing_or_aborted) {
                 self.fresh_failures.insert(r.id.clone());
             }
         }

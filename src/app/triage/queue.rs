@@ -34,10 +34,6 @@ impl Default for TriageSettings {
     }
 }
 
-pub(crate) fn failing(o: Option<&RunOutcome>) -> bool {
-    matches!(o, Some(RunOutcome::Fail | RunOutcome::Error | RunOutcome::Timeout))
-}
-
 /// One run of the queue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
@@ -67,12 +63,16 @@ impl Check {
         let loaded = list
             .rows
             .iter()
-            .filter(|r| !r.id.is_empty() && r.problem.is_none() && failing(r.outcome.as_ref()))
+            .filter(|r| {
+                !r.id.is_empty()
+                    && r.problem.is_none()
+                    && r.outcome.as_ref().is_some_and(RunOutcome::ended_failing)
+            })
             .map(|r| (r.id.to_string(), r.serial.to_string()))
             .collect();
         // Only the failing runs are read: the filter's outcomes that fail, or all three.
         let mut query = list.query.clone();
-        let fails = [RunOutcome::Fail, RunOutcome::Error, RunOutcome::Timeout];
+        let fails = RunOutcome::ENDED_FAILING;
         query.outcomes.retain(|o| fails.contains(o));
         // A filter of passing runs only: nothing to add to its (failing) loaded rows.
         let more = list.has_more && (list.query.outcomes.is_empty() || !query.outcomes.is_empty());
@@ -100,7 +100,7 @@ impl Check {
         for r in rows {
             if r.metadata.as_ref().is_some_and(|m| m.contains_key(key)) {
                 self.disposed.insert(r.id.clone());
-            } else if self.more && failing(r.outcome.as_ref()) {
+            } else if self.more && r.outcome.as_ref().is_some_and(RunOutcome::ended_failing) {
                 self.others.push((r.id.clone(), r.unit.serial_number.clone()));
             }
         }
