@@ -145,7 +145,7 @@ impl App {
         cached: Option<cache::CachedRun>,
     ) -> Vec<Effect> {
         if let Some(c) = cached {
-            self.shared.runs.put(run_id.clone(), c);
+            self.shared.run_cache.put(run_id.clone(), c);
         }
         self.stack.retain(|p| !matches!(p, Pane::Run(_)));
         let mut fx = Vec::new();

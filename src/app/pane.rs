@@ -198,7 +198,7 @@ impl<'a> Ctx<'a> {
 
     /// The runs fetched (and being fetched ahead), with their logs.
     pub(crate) fn run_cache(&mut self) -> &mut RunStore {
-        &mut self.shared.runs
+        &mut self.shared.run_cache
     }
 
     /// The session's downloads, shown in every run's attachments tab.
@@ -263,7 +263,7 @@ impl<'a> Ctx<'a> {
 
     /// A run changed on the server: its cached copy is stale; whoever shows it reloads.
     pub(crate) fn changed(&mut self, run_id: &str) {
-        self.shared.runs.forget(run_id);
+        self.shared.run_cache.forget(run_id);
         self.announce(News::Changed(run_id.to_string()));
     }
 

@@ -61,8 +61,9 @@ pub struct Shared {
     pub can_copy: bool,
     /// `--serial SN`: the unit view opens at start.
     pub start_serial: Option<String>,
-    /// Runs fetched (and being fetched ahead), with their logs.
-    pub runs: RunStore,
+    /// Runs fetched (and being fetched ahead), with their logs (`App::runs` is the runs
+    /// list's pane).
+    pub run_cache: RunStore,
     /// The downloads of this session, shown in every run's attachments tab.
     pub downloads: Vec<Download>,
     /// Live mode's alert on new failures (config `alert`).
@@ -105,7 +106,7 @@ impl Shared {
             start_serial: None,
             can_open_browser: false,
             can_copy: true,
-            runs: RunStore::default(),
+            run_cache: RunStore::default(),
             downloads: Vec::new(),
             alert: Default::default(),
             flash: None,

@@ -51,6 +51,6 @@ impl App {
         self.runs.busy()
             || self.stack.iter().any(|p| p.component().busy())
             || self.shared.downloads.iter().any(|d| d.result.is_none())
-            || self.shared.runs.prefetch_soon(self.shared.now_ms)
+            || self.shared.run_cache.prefetch_soon(self.shared.now_ms)
     }
 }
