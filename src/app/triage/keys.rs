@@ -101,11 +101,3 @@ pub(super) fn follow(l: &mut Loaded) {
         l.logs.view.cursor = explains.unwrap_or(0);
     }
 }
-
-/// A disposition as it reads in messages.
-pub fn text_of(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use tui_input::{Input, InputRequest};
 
 use keys::follow;
-pub use keys::text_of;
+pub use queue::text_of;
 pub use queue::{Check, DEFAULT_KEY, DEFAULT_PRESETS, Item, TriageSettings};
 
 use super::editor::Target;

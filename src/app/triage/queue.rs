@@ -34,6 +34,14 @@ impl Default for TriageSettings {
     }
 }
 
+/// A disposition as it reads in messages.
+pub fn text_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// One run of the queue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
