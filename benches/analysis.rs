@@ -42,7 +42,7 @@ fn main() {
         .collect();
     let phases: Vec<_> = runs
         .iter()
-        .filter(|r| r.outcome.as_ref().is_some_and(|o| o.is_failure()))
+        .filter(|r| r.outcome.as_ref().is_some_and(|o| o.failing_or_aborted()))
         .enumerate()
         .map(|(k, r)| phase(&r.id, ["Power", "Comms", "Thermal"][k % 3], "FAIL", 0, 0, true))
         .collect();

@@ -17,8 +17,6 @@ pub mod model;
 pub mod query;
 pub mod scripts;
 pub mod serve;
-// The server is narrowed with its own work (issue 12); exempt here so CI stays green.
-#[allow(unreachable_pub)]
 pub mod server;
 pub mod terminal;
 pub mod ui;

@@ -257,7 +257,7 @@ impl Facts {
             if opts.include_retries { &self.fail.first_any } else { &self.fail.first_final };
         let step = first.get(&run);
         match f.verdict {
-            v if v.is_failing() => {}
+            v if v.ended_failing() => {}
             Verdict::Aborted if opts.include_aborted => {}
             // Passed, but only after a retried attempt failed: the failure a retry hid.
             Verdict::Pass

@@ -28,8 +28,9 @@ impl Verdict {
         }
     }
 
-    /// FAIL, ERROR and TIMEOUT: a counted run that did not pass.
-    pub fn is_failing(self) -> bool {
+    /// FAIL, ERROR and TIMEOUT: a counted run that did not pass; ABORTED does not count (as
+    /// [`RunOutcome::ended_failing`]).
+    pub fn ended_failing(self) -> bool {
         matches!(self, Verdict::Fail | Verdict::Error | Verdict::Timeout)
     }
 

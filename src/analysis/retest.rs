@@ -23,7 +23,7 @@ pub struct RetestRow {
 
 /// What the failing measurements of the first run say about the retest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub enum Diagnosis {
     /// Every failing value was within this share of its window past the limit, and passes
     /// after: likely a false failure (noise, contact, fixture).
     JustPast,
@@ -103,22 +103,22 @@ pub fn compare(before: &RunDetail, after: &RunDetail) -> Vec<RetestRow> {
     rows
 }
 
-/// The verdict from the rows `compare` made.
-pub fn verdict(rows: &[RetestRow]) -> Verdict {
+/// The diagnosis from the rows `compare` made.
+pub fn diagnose(rows: &[RetestRow]) -> Diagnosis {
     let failing: Vec<&RetestRow> = rows.iter().filter(|r| r.before_failed).collect();
     if failing.is_empty() {
-        return Verdict::Unknown;
+        return Diagnosis::Unknown;
     }
     if failing.iter().any(|r| r.after_failed) {
-        return Verdict::StillFailing;
+        return Diagnosis::StillFailing;
     }
     let margins: Vec<Option<f64>> = failing.iter().map(|r| r.margin(r.before)).collect();
     if margins.iter().any(Option::is_none) {
-        return Verdict::Unknown;
+        return Diagnosis::Unknown;
     }
     if margins.iter().flatten().all(|m| *m >= -JUST_PAST) {
-        Verdict::JustPast
+        Diagnosis::JustPast
     } else {
-        Verdict::Repaired
+        Diagnosis::Repaired
     }
 }

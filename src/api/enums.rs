@@ -162,9 +162,20 @@ impl Default for SortOrder {
 }
 
 impl RunOutcome {
-    /// FAIL, ERROR, TIMEOUT and ABORTED: the runs a triage looks at.
-    pub fn is_failure(&self) -> bool {
-        matches!(self, Self::Fail | Self::Error | Self::Timeout | Self::Aborted)
+    /// FAIL, ERROR and TIMEOUT: the run ended failing. ABORTED does not count (the run was
+    /// stopped, not failed): the triage queue's runs, the failing rows the Pareto reads, a
+    /// yield's failures ([`Verdict::ended_failing`](crate::analysis::Verdict::ended_failing)).
+    pub const ENDED_FAILING: [RunOutcome; 3] = [Self::Fail, Self::Error, Self::Timeout];
+
+    /// One of [`RunOutcome::ENDED_FAILING`]: ABORTED does not count.
+    pub fn ended_failing(&self) -> bool {
+        matches!(self, Self::Fail | Self::Error | Self::Timeout)
+    }
+
+    /// Any end but PASS, ABORTED included: the runs whose first failure the runs list's
+    /// column looks up (an aborted run may have a failed phase).
+    pub fn failing_or_aborted(&self) -> bool {
+        self.ended_failing() || matches!(self, Self::Aborted)
     }
 }
 

@@ -1,260 +1,209 @@
 //! The one vocabulary between input and state: every key binding names one of these, and
 //! `update` is the only place they change anything.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Action {
+/// Declares the actions: per line the variant and its name in the config's `[keys.MODE]`
+/// tables (`{ name => argument, … }` for an action with an argument; none: not remappable).
+/// The enum and the names come from the same line.
+macro_rules! actions {
+    ($($(#[$doc:meta])* $name:ident $(($t:ty))? $(= $n:literal)? $({ $($pn:literal => $pv:expr,)* })?,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Action {
+            $($(#[$doc])* $name $(($t))?,)*
+        }
+
+        /// Names for the config's `[keys.MODE]` tables.
+        const NAMES: &[(&str, Action)] = &[
+            $($(($n, Action::$name),)? $($(($pn, Action::$name($pv)),)*)?)*
+        ];
+    };
+}
+
+actions! {
     /// Leave tofui.
-    Quit,
-    /// Move the selection one row up.
-    Up,
+    Quit = "quit",
     /// Move the selection one row down.
-    Down,
-    /// Move one screen up.
-    PageUp,
+    Down = "down",
+    /// Move the selection one row up.
+    Up = "up",
     /// Move one screen down.
-    PageDown,
+    PageDown = "page_down",
+    /// Move one screen up.
+    PageUp = "page_up",
     /// Go to the first row.
-    Top,
+    Top = "top",
     /// Go to the last loaded row (more load as you get there).
-    Bottom,
+    Bottom = "bottom",
     /// Open the selected run.
-    Open,
+    Open = "open",
     /// Close what is open; go back.
-    Back,
+    Back = "back",
     /// Type a filter query.
-    Filter,
+    Filter = "filter",
     /// Edit the filter as a form.
-    Form,
+    Form = "form",
     /// Next sort column.
-    CycleSort,
+    CycleSort = "sort",
     /// Flip the sort order.
-    FlipOrder,
+    FlipOrder = "order",
     /// Load the list again.
-    Refresh,
+    Refresh = "refresh",
     /// Poll for new runs.
-    ToggleLive,
+    ToggleLive = "live",
     /// Copy the run id (OSC 52).
-    CopyId,
+    CopyId = "copy_id",
     /// Copy the run's web link (OSC 52).
-    CopyLink,
+    CopyLink = "copy_link",
     /// Show every key of this view.
-    Help,
+    Help = "help",
     /// Apply what was typed.
-    Submit,
+    Submit = "submit",
     /// Next field.
-    NextField,
+    NextField = "next_field",
     /// Previous field.
-    PrevField,
+    PrevField = "prev_field",
     /// Clear the filter.
-    ClearFilter,
+    ClearFilter = "clear_filter",
     /// Put the view's saved filter and sort back.
-    RestoreView,
-    /// Show the run view's tab with this index.
-    Tab(u8),
+    RestoreView = "restore_view",
     /// Open or close the row.
-    Toggle,
+    Toggle = "toggle",
     /// Open every row.
-    ExpandAll,
+    ExpandAll = "expand_all",
     /// Close every row.
-    CollapseAll,
+    CollapseAll = "collapse_all",
     /// Go to the first failure.
-    FirstFailure,
+    FirstFailure = "first_failure",
     /// Go to the next failure.
-    NextFailure,
+    NextFailure = "next_failure",
     /// Go to the previous failure.
-    PrevFailure,
+    PrevFailure = "prev_failure",
     /// Logs within the selected phase's time.
-    PhaseLogs,
+    PhaseLogs = "phase_logs",
     /// Every log line (drop the phase window).
-    AllLogs,
+    AllLogs = "all_logs",
     /// Show or hide a log level (index into DEBUG, INFO, WARNING, ERROR, CRITICAL).
-    ToggleLevel(u8),
+    ToggleLevel(u8) {
+        "debug" => 0,
+        "info" => 1,
+        "warning" => 2,
+        "error" => 3,
+        "critical" => 4,
+    },
     /// Next search match.
-    NextMatch,
+    NextMatch = "next_match",
     /// Previous search match.
-    PrevMatch,
+    PrevMatch = "prev_match",
     /// Mark or unmark the run for a bulk change.
-    Mark,
+    Mark = "mark",
     /// Unmark every marked run.
-    ClearMarks,
+    ClearMarks = "clear_marks",
     /// Edit the run's (or the marked runs') metadata.
-    EditMetadata,
+    EditMetadata = "metadata",
     /// Delete the run (or the marked runs).
-    Delete,
+    Delete = "delete",
     /// Upload a file to the run.
-    Upload,
+    Upload = "upload",
     /// A run made by hand: the create-run form.
-    NewRun,
+    NewRun = "new_run",
     /// The create-run form, from the selected (or open) run as a template with new times.
-    NewRunLike,
+    NewRunLike = "new_run_like",
     /// Add a metadata key.
-    Add,
+    Add = "add",
     /// Mark the key for deletion (or unmark it).
-    ToggleDelete,
+    ToggleDelete = "delete_key",
     /// Review and save the edits.
-    Save,
+    Save = "save",
     /// Complete the path.
-    Complete,
+    Complete = "complete",
     /// Answer yes.
     Yes,
     /// Answer no.
     No,
     /// Show the view (tab) with this index.
-    View(u8),
+    View(u8) {},
     /// Next view.
-    NextView,
+    NextView = "next_view",
     /// Previous view.
-    PrevView,
+    PrevView = "prev_view",
     /// Move this view one place left.
-    MoveViewLeft,
+    MoveViewLeft = "move_view_left",
     /// Move this view one place right.
-    MoveViewRight,
-    /// The column to the left or right (the two-way table's cell cursor).
-    ColumnLeft,
-    ColumnRight,
+    MoveViewRight = "move_view_right",
+    /// The column to the left (the two-way table's cell cursor).
+    ColumnLeft = "column_left",
+    /// The column to the right.
+    ColumnRight = "column_right",
     /// The insight panes' time window: the last this many days (0: the filter's own).
-    Window(u16),
+    Window(u16) {
+        "window_1d" => 1,
+        "window_7d" => 7,
+        "window_30d" => 30,
+        "window_90d" => 90,
+        "window_filter" => 0,
+    },
     /// Type a command (`:w NAME`, `:rename`, `:delete`, `:move N`).
-    Command,
+    Command = "command",
     /// Go to a serial (the unit view); from a run, its unit.
-    Unit,
+    Unit = "unit",
     /// A retest side by side.
-    Compare,
-    /// The next or previous run of the list the run view came from.
-    NextRun,
-    PrevRun,
+    Compare = "compare",
+    /// The next run of the list the run view came from.
+    NextRun = "next_run",
+    /// The previous run of the list the run view came from.
+    PrevRun = "prev_run",
     /// The unit view's metadata editor and upload (their own actions: a key may change runs
     /// and not units).
-    EditUnit,
-    UploadUnit,
+    EditUnit = "unit_metadata",
+    /// The unit view's upload.
+    UploadUnit = "unit_upload",
     /// The run's page in the web browser.
-    OpenBrowser,
+    OpenBrowser = "open_browser",
     /// The yield pane for the view's filter.
-    Yield,
+    Yield = "yield",
     /// The failure Pareto pane for the view's filter.
-    Pareto,
+    Pareto = "pareto",
     /// The Pareto's two-way table (failure × station or the bars' dimension), or back.
-    TwoWay,
+    TwoWay = "two_way",
     /// Explain the failure mode under the cursor by every dimension.
-    Explain,
+    Explain = "explain",
     /// The trend of the measurement under the cursor over the list's filter.
-    Trend,
+    Trend = "trend",
     /// Count failed attempts that a retry passed (the Pareto), or final attempts only.
-    Retries,
+    Retries = "retries",
     /// Count ABORTED runs as failures (the Pareto), or not.
-    Aborted,
+    Aborted = "aborted",
     /// Split the insight pane by the next dimension.
-    Split,
+    Split = "split",
     /// Split it by the previous dimension.
-    SplitBack,
+    SplitBack = "split_back",
     /// Triage the view's undisposed failing runs one after the other.
-    Triage,
-    /// Record the triage preset with this index as the run's disposition.
-    Dispose(u8),
+    Triage = "triage",
     /// Type a disposition.
-    DisposeText,
+    DisposeText = "dispose_text",
     /// Undo the last metadata change of the session.
-    Undo,
+    Undo = "undo",
+    /// Record the triage preset with this index as the run's disposition.
+    Dispose(u8) {
+        "preset_1" => 0,
+        "preset_2" => 1,
+        "preset_3" => 2,
+        "preset_4" => 3,
+        "preset_5" => 4,
+        "preset_6" => 5,
+        "preset_7" => 6,
+        "preset_8" => 7,
+        "preset_9" => 8,
+    },
+    /// Show the run view's tab with this index.
+    Tab(u8) {
+        "tab_phases" => 0,
+        "tab_logs" => 1,
+        "tab_attachments" => 2,
+        "tab_sub_units" => 3,
+        "tab_metadata" => 4,
+        "tab_info" => 5,
+    },
 }
-
-/// Names for the config's `[keys.MODE]` tables.
-const NAMES: &[(&str, Action)] = &[
-    ("quit", Action::Quit),
-    ("down", Action::Down),
-    ("up", Action::Up),
-    ("page_down", Action::PageDown),
-    ("page_up", Action::PageUp),
-    ("top", Action::Top),
-    ("bottom", Action::Bottom),
-    ("open", Action::Open),
-    ("back", Action::Back),
-    ("filter", Action::Filter),
-    ("form", Action::Form),
-    ("sort", Action::CycleSort),
-    ("order", Action::FlipOrder),
-    ("refresh", Action::Refresh),
-    ("live", Action::ToggleLive),
-    ("copy_id", Action::CopyId),
-    ("copy_link", Action::CopyLink),
-    ("help", Action::Help),
-    ("submit", Action::Submit),
-    ("next_field", Action::NextField),
-    ("prev_field", Action::PrevField),
-    ("clear_filter", Action::ClearFilter),
-    ("restore_view", Action::RestoreView),
-    ("toggle", Action::Toggle),
-    ("expand_all", Action::ExpandAll),
-    ("collapse_all", Action::CollapseAll),
-    ("first_failure", Action::FirstFailure),
-    ("next_failure", Action::NextFailure),
-    ("prev_failure", Action::PrevFailure),
-    ("phase_logs", Action::PhaseLogs),
-    ("all_logs", Action::AllLogs),
-    ("debug", Action::ToggleLevel(0)),
-    ("info", Action::ToggleLevel(1)),
-    ("warning", Action::ToggleLevel(2)),
-    ("error", Action::ToggleLevel(3)),
-    ("critical", Action::ToggleLevel(4)),
-    ("next_match", Action::NextMatch),
-    ("prev_match", Action::PrevMatch),
-    ("mark", Action::Mark),
-    ("clear_marks", Action::ClearMarks),
-    ("metadata", Action::EditMetadata),
-    ("delete", Action::Delete),
-    ("upload", Action::Upload),
-    ("new_run", Action::NewRun),
-    ("new_run_like", Action::NewRunLike),
-    ("add", Action::Add),
-    ("delete_key", Action::ToggleDelete),
-    ("save", Action::Save),
-    ("complete", Action::Complete),
-    ("next_view", Action::NextView),
-    ("prev_view", Action::PrevView),
-    ("move_view_left", Action::MoveViewLeft),
-    ("move_view_right", Action::MoveViewRight),
-    ("column_left", Action::ColumnLeft),
-    ("column_right", Action::ColumnRight),
-    ("window_1d", Action::Window(1)),
-    ("window_7d", Action::Window(7)),
-    ("window_30d", Action::Window(30)),
-    ("window_90d", Action::Window(90)),
-    ("window_filter", Action::Window(0)),
-    ("command", Action::Command),
-    ("unit", Action::Unit),
-    ("compare", Action::Compare),
-    ("next_run", Action::NextRun),
-    ("prev_run", Action::PrevRun),
-    ("unit_metadata", Action::EditUnit),
-    ("unit_upload", Action::UploadUnit),
-    ("open_browser", Action::OpenBrowser),
-    ("yield", Action::Yield),
-    ("pareto", Action::Pareto),
-    ("two_way", Action::TwoWay),
-    ("explain", Action::Explain),
-    ("trend", Action::Trend),
-    ("retries", Action::Retries),
-    ("aborted", Action::Aborted),
-    ("split", Action::Split),
-    ("split_back", Action::SplitBack),
-    ("triage", Action::Triage),
-    ("dispose_text", Action::DisposeText),
-    ("undo", Action::Undo),
-    ("preset_1", Action::Dispose(0)),
-    ("preset_2", Action::Dispose(1)),
-    ("preset_3", Action::Dispose(2)),
-    ("preset_4", Action::Dispose(3)),
-    ("preset_5", Action::Dispose(4)),
-    ("preset_6", Action::Dispose(5)),
-    ("preset_7", Action::Dispose(6)),
-    ("preset_8", Action::Dispose(7)),
-    ("preset_9", Action::Dispose(8)),
-    ("tab_phases", Action::Tab(0)),
-    ("tab_logs", Action::Tab(1)),
-    ("tab_attachments", Action::Tab(2)),
-    ("tab_sub_units", Action::Tab(3)),
-    ("tab_metadata", Action::Tab(4)),
-    ("tab_info", Action::Tab(5)),
-];
 
 impl Action {
     pub(crate) fn from_name(name: &str) -> Option<Action> {
@@ -269,7 +218,6 @@ impl Action {
         NAMES.iter().map(|(n, _)| *n)
     }
 
-    /// Changes something on the server: hidden and refused with `--readonly`.
     /// The rows a movement key moves a cursor by, with `page` rows to a screen (first and last
     /// as far as it goes); `None` for any other action.
     pub(crate) fn step(self, page: isize) -> Option<isize> {
@@ -300,6 +248,7 @@ impl Action {
         }
     }
 
+    /// Changes something on the server: hidden and refused with `--readonly`.
     pub(crate) fn mutates(self) -> bool {
         matches!(
             self,

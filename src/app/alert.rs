@@ -54,7 +54,7 @@ impl Alerter {
 /// New failures arrived in live mode (`n` of them).
 pub(crate) fn new_failures(n: usize, cx: &mut Ctx) {
     let now = cx.now();
-    let Some(kind) = cx.shared.alert.fire(now) else { return };
+    let Some(kind) = cx.alerter().fire(now) else { return };
     if kind == AlertKind::Flash {
         let s = if n == 1 { "" } else { "s" };
         cx.flash(format!("✗ {n} new failure{s} (live)"));

@@ -116,14 +116,12 @@ impl App {
         self.runs.on_reply(Reply::Query(Box::new(d.query)), &mut cx);
     }
 
-    /// `esc` on a drilled-down list: the panes back as they were. False when nothing was
-    /// put aside.
-    pub(super) fn undrill(&mut self, fx: &mut Vec<Effect>, news: &mut Vec<News>) -> bool {
-        let Some(p) = self.parked.pop() else { return false };
+    /// `esc` on a drilled-down list: the panes back as they were.
+    pub(super) fn undrill(&mut self, fx: &mut Vec<Effect>, news: &mut Vec<News>) {
+        let Some(p) = self.parked.pop() else { return };
         self.stack = p.stack;
         let mut cx = Ctx::new(&mut self.shared, fx, news);
         self.runs.on_reply(Reply::Query(Box::new(p.query)), &mut cx);
-        true
     }
 
     /// What the list shows when a drill-down is open ("23 runs of Power-on › rail_3v3").

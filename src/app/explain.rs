@@ -137,7 +137,7 @@ impl Component for ExplainPane {
     }
 
     fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
-        let vp = explain_rows(cx.shared.size.1).saturating_sub(self.drift_rows().into());
+        let vp = explain_rows(cx.shared().size.1).saturating_sub(self.drift_rows().into());
         if let Some(d) = a.step(vp.max(1) as isize) {
             self.rows.move_by(d, self.report.dims.len(), vp);
             return Outcome::Stay;

@@ -96,7 +96,7 @@ pub struct InsightLoad {
 impl InsightLoad {
     /// Starts loading the runs of `pop` (of `list`'s filter).
     pub(crate) fn start(list: &ListState, pop: Population, failures: bool, cx: &mut Ctx) -> Self {
-        Self::start_with(list, pop, failures, None, Slot::Analysis, cx)
+        Self::start_with(list, pop, failures, None, Slot::Population, cx)
     }
 
     /// Starts loading the runs of `pop`, then the values of `target`.
@@ -126,7 +126,7 @@ impl InsightLoad {
             cursor: None,
             limit: 100,
             now_ms: cx.now(),
-            tz: cx.shared.tz,
+            tz: cx.shared().tz,
             created_after_ms: None,
         };
         let mut l = InsightLoad {
@@ -165,7 +165,7 @@ impl InsightLoad {
         let req = Box::new(self.request.clone());
         let fetch = match &self.trend {
             Some(target) => Fetch::Trend { req, target: target.clone() },
-            None => Fetch::Analysis { req, failures: self.failures },
+            None => Fetch::Population { req, failures: self.failures },
         };
         self.pending = Some(cx.fetch(self.slot, fetch));
     }
@@ -173,7 +173,7 @@ impl InsightLoad {
     /// Forgets the runs loaded so far.
     fn forget_runs(&mut self, cx: &Ctx) {
         // Days are bucketed at today's offset (a day across a DST change is an hour off).
-        let offset = cx.shared.tz.at(cx.now()).map_or(0, |t| t.offset().local_minus_utc());
+        let offset = cx.shared().tz.at(cx.now()).map_or(0, |t| t.offset().local_minus_utc());
         self.facts = Facts::new(offset / 60);
         (self.loaded, self.unreadable, self.capped, self.runs_done) = (0, 0, false, false);
         self.counted_at = 0;
@@ -263,15 +263,15 @@ impl InsightLoad {
                 self.retry = Some(format!("{error} — retry {attempt} in {secs} s"));
                 Ok(false)
             }
-            WorkerEvent::AnalysisReset => {
+            WorkerEvent::PopulationReset => {
                 self.forget_runs(cx);
                 Ok(true)
             }
-            WorkerEvent::AnalysisCached { synced_ms } => {
+            WorkerEvent::PopulationCached { synced_ms } => {
                 self.offline_since = Some(synced_ms);
                 Ok(false)
             }
-            WorkerEvent::AnalysisRuns { rows, unreadable, done, capped } => {
+            WorkerEvent::PopulationRuns { rows, unreadable, done, capped } => {
                 self.retry = None;
                 self.capped = capped;
                 match rows {
@@ -299,7 +299,7 @@ impl InsightLoad {
                     }
                 }
             }
-            WorkerEvent::AnalysisFailures { rows, done } => {
+            WorkerEvent::PopulationFailures { rows, done } => {
                 self.retry = None;
                 match rows {
                     Ok(rows) => {
@@ -323,7 +323,7 @@ impl InsightLoad {
                     }
                 }
             }
-            WorkerEvent::AnalysisReached { rows, done, complete } => {
+            WorkerEvent::PopulationReached { rows, done, complete } => {
                 self.facts.add_reached(&rows);
                 if done {
                     self.facts.set_reached_complete(complete);

@@ -7,18 +7,28 @@
 //!
 //! # Adding a pane
 //!
-//! 1. `app/<pane>.rs`: a struct holding the pane's state that implements [`Component`]:
-//!    `mode` (its keymap table; add a [`Mode`] and its table in `keymap/defaults.rs`),
-//!    `handle` for its actions, and `on_answer`/`on_reply`/`on_news`/`tick` as it needs.
-//!    Everything it does goes through [`Ctx`] (request ids, worker requests, flashes, news);
-//!    it opens and closes panes by returning an [`Outcome`].
-//! 2. One line in the `panes!` list in `panes.rs`: the [`Pane`] variant.
-//! 3. `ui/<pane>.rs`: `render(&YourPane, …)`, called from the one `match` in `ui::render`.
-//!    Say there whether it is a screen of its own (like the run view) or drawn over one.
+//! 1. `app/<pane>.rs` (and `pub mod <pane>;` here): a struct holding the pane's state that
+//!    implements [`Component`]: `mode`, `handle` for its actions, and `on_answer`/`on_reply`/
+//!    `on_news`/`tick` as it needs. Everything it does goes through [`Ctx`] (request ids,
+//!    worker requests, flashes, news, the run cache; and, read-only, the shared state and
+//!    the list under it); it opens and closes panes, itself included, by returning an
+//!    [`Outcome`].
+//! 2. `app/panes.rs`, the registry: one line in `panes!` (its [`Pane`] variant, `screen` or
+//!    `over`, the name of its `App` accessor) and one line per key mode in `modes!` (its
+//!    `[keys.NAME]` table and the title of `?` over it).
+//! 3. `app/keymap/defaults.rs`: the keys of its modes. `app/action.rs`: one line in
+//!    `actions!` per new action (with its config name).
+//! 4. The pane that opens it: the key in its table and an arm in its `handle` that returns
+//!    `Outcome::Push(YourPane::open(…, cx).into())`.
+//! 5. `ui/<pane>.rs` (and `mod <pane>;` in `ui/mod.rs`): `render(&YourPane, …)`, and its arm in
+//!    the one `match` of `ui::render`.
+//! 6. A worker request, when it needs one: its `Fetch` variant and answer in
+//!    `worker/messages.rs`, the dispatch in `worker/mod.rs`, the fetch in `worker/<pane>.rs`.
+//!
+//! `App::key` routes only: `Q` and `?` everywhere, every other key to the pane on top.
 //!
 //! Screen sizes the pane pages by come from `layout`, which the renderer uses too.
 
-mod access;
 pub mod action;
 pub mod alert;
 pub mod ask;
@@ -50,7 +60,9 @@ pub mod run;
 pub mod runs;
 pub mod scroll;
 pub mod serial;
+mod settings;
 mod shared;
+mod stack;
 pub mod trend;
 pub mod triage;
 pub mod undo;
@@ -64,8 +76,8 @@ pub use action::Action;
 pub use downloads::Download;
 pub use glyphs::Glyphs;
 pub use keymap::{Keymap, Mode};
-pub use msg::{Effect, Msg};
-pub(crate) use pane::{Component, Ctx, News, Outcome};
+pub use msg::{Done, Effect, Msg};
+pub(crate) use pane::{Component, Ctx, News, Outcome, Outside};
 pub use panes::Pane;
 pub use runs::RunsPane;
 pub use runs::list::ListState;
@@ -120,8 +132,26 @@ impl App {
             let mut news = Vec::new();
             let pane =
                 unit::UnitPane::open(serial, &mut Ctx::new(&mut self.shared, &mut fx, &mut news));
-            self.stack.push(Pane::Unit(Box::new(pane)));
+            self.stack.push(pane.into());
         }
+        fx
+    }
+
+    /// Opens a run as `enter` does, with `cached` put in the cache first. For the benchmarks.
+    #[doc(hidden)]
+    pub fn open_run_for_bench(
+        &mut self,
+        run_id: String,
+        cached: Option<cache::CachedRun>,
+    ) -> Vec<Effect> {
+        if let Some(c) = cached {
+            self.shared.run_cache.put(run_id.clone(), c);
+        }
+        self.stack.retain(|p| !matches!(p, Pane::Run(_)));
+        let mut fx = Vec::new();
+        let mut news = Vec::new();
+        let pane = run::RunPane::open(run_id, &mut Ctx::new(&mut self.shared, &mut fx, &mut news));
+        self.stack.push(pane.into());
         fx
     }
 
@@ -138,14 +168,7 @@ impl App {
             Msg::Mouse(m) => self.mouse(m),
             Msg::Resize(w, h) => self.shared.size = (w, h),
             Msg::Worker(resp) => self.worker(resp, &mut fx, &mut news),
-            Msg::Completions { text, candidates } => {
-                news.push(News::Completions { text, candidates })
-            }
-            Msg::ViewsSaved(r) => news.push(News::ViewsSaved(r)),
-            Msg::FilesChecked { paths, problem } => {
-                news.push(News::FilesChecked { paths, problem })
-            }
-            Msg::Exported { path, written } => news.push(News::Exported { path, written }),
+            Msg::Done(done) => news.push(News::Done(done)),
             Msg::OutboxNotWritten(e) => {
                 let text = format!("the outbox could not be written ({e}): do not quit yet");
                 self.shared.flash = Some((text, now_ms + 10_000));
@@ -155,12 +178,12 @@ impl App {
         self.relayout();
         if self.shared.session.blocked.is_none() {
             let top = self.stack.len();
-            self.runs.prefetch_paused = self.triage().is_some();
-            let mut cx = Ctx::new(&mut self.shared, &mut fx, &mut news);
-            self.runs.tick(top == 0, &mut cx);
-            cx.outbox_tick();
-            for (i, p) in self.stack.iter_mut().enumerate() {
-                p.component_mut().tick(i + 1 == top, &mut cx);
+            self.with_pane(0, &mut fx, &mut news, |p, cx| {
+                p.tick(top == 0, cx);
+                cx.outbox_tick();
+            });
+            for depth in 1..=top {
+                self.with_pane(depth, &mut fx, &mut news, |p, cx| p.tick(depth == top, cx));
             }
         }
         fx
@@ -183,52 +206,29 @@ impl App {
         }
     }
 
+    /// A key: `Q` and `?` mean the same everywhere; any other bound key goes to the pane on
+    /// top, and an unbound one to the text it may be typing.
     fn key(&mut self, ev: KeyEvent, fx: &mut Vec<Effect>, news: &mut Vec<News>) {
         let mode = self.mode();
-        let action = self.shared.keymap.action(mode, &ev);
         let plain_q = ev.code == crossterm::event::KeyCode::Char('q');
+        let action = match self.shared.keymap.action(mode, &ev) {
+            // `q` on a drilled-down list goes back, as `esc` does (`Q` still quits).
+            Some(Action::Quit) if mode == Mode::List && plain_q && !self.parked.is_empty() => {
+                Some(Action::Back)
+            }
+            a => a,
+        };
+        let top = self.stack.len();
         match action {
-            Some(Action::Back) | Some(Action::Quit)
-                if mode == Mode::List
-                    && (action == Some(Action::Back) || plain_q)
-                    && self.undrill(fx, news) => {}
             Some(Action::Quit) => self.quit(fx),
             _ if mode == Mode::Blocked => {}
-            // `:` works in the run view too, where only `:q` means something.
-            Some(Action::Command) if mode.in_run() => {
-                self.stack.push(Pane::Command(Box::default()))
-            }
-            Some(Action::Submit) if mode == Mode::Command => {
-                // Over the list, or over a run view (which takes `:export`): the pane under
-                // the line runs it. Anywhere else only `:q` means something.
-                let n = self.stack.len();
-                let runs_it = n == 1 || matches!(self.stack.get(n - 2), Some(Pane::Run(_)));
-                let Some(Pane::Command(bar)) = self.stack.last_mut() else { return };
-                if matches!(bar.input.value().trim(), "q" | "q!" | "quit" | "qa" | "qa!") {
-                    self.stack.pop();
-                    self.quit(fx);
-                } else if !runs_it {
-                    bar.error =
-                        Some("here :q quits; view commands (:w NAME…) are for the list".into());
-                } else {
-                    let mut cx = Ctx::new(&mut self.shared, fx, news);
-                    let outcome = bar.handle(Action::Submit, &mut cx);
-                    self.apply(self.stack.len(), outcome, fx, news);
-                }
-            }
-            Some(Action::Trend) if mode == Mode::Tree => self.open_trend(fx, news),
-            Some(Action::Explain) if mode == Mode::Tree => self.open_explain(fx, news),
             Some(Action::Help) => {
                 let lines = self.shared.keymap.describe(mode, false).len();
-                self.stack.push(Pane::Help(Box::new(help::HelpPane::new(lines))))
+                self.stack.push(help::HelpPane::new(lines).into())
             }
             Some(a) => {
-                let mut cx = Ctx::new(&mut self.shared, fx, news);
-                let outcome = match self.stack.last_mut() {
-                    Some(p) => p.component_mut().handle(a, &mut cx),
-                    None => self.runs.handle(a, &mut cx),
-                };
-                self.apply(self.stack.len(), outcome, fx, news);
+                let outcome = self.with_pane(top, fx, news, |p, cx| p.handle(a, cx));
+                self.apply(top, outcome, fx, news);
             }
             None => {
                 // A key taken away for the session says why instead of doing nothing.
@@ -241,11 +241,7 @@ impl App {
                 else {
                     return;
                 };
-                let mut cx = Ctx::new(&mut self.shared, fx, news);
-                match self.stack.last_mut() {
-                    Some(p) => p.component_mut().typed(req, &mut cx),
-                    None => self.runs.typed(req, &mut cx),
-                }
+                self.with_pane(top, fx, news, |p, cx| p.typed(req, cx));
             }
         }
     }
@@ -254,9 +250,34 @@ impl App {
     fn quit(&mut self, fx: &mut Vec<Effect>) {
         let blocked = self.shared.session.blocked.is_some();
         if !blocked && self.stack.iter().any(|p| p.component().holds_edits()) {
-            self.stack.push(Pane::Ask(Box::new(ask::AskPane::new(ask::Ask::QuitWithEdits))));
+            self.stack.push(ask::AskPane::new(ask::Ask::QuitWithEdits).into());
         } else {
             fx.push(Effect::Quit);
+        }
+    }
+
+    /// Calls `f` on the pane at `depth` (0: the runs list, else `stack[depth - 1]`) with the
+    /// context it acts through, which shows it what it may read of the rest.
+    fn with_pane<R>(
+        &mut self,
+        depth: usize,
+        fx: &mut Vec<Effect>,
+        news: &mut Vec<News>,
+        f: impl FnOnce(&mut dyn Component, &mut Ctx) -> R,
+    ) -> R {
+        let drilled_from = self.parked.last().map(drill::Parked::query);
+        match depth.checked_sub(1) {
+            None => {
+                let prefetch_paused = self.stack.iter().any(|p| p.component().pauses_prefetch());
+                let outside = Outside { list: None, drilled_from, prefetch_paused };
+                f(&mut self.runs, &mut Ctx::new(&mut self.shared, fx, news).seeing(outside))
+            }
+            Some(i) => {
+                let list = Some(&self.runs.list);
+                let outside = Outside { list, drilled_from, prefetch_paused: false };
+                let cx = &mut Ctx::new(&mut self.shared, fx, news).seeing(outside);
+                f(self.stack[i].component_mut(), cx)
+            }
         }
     }
 
@@ -264,27 +285,22 @@ impl App {
     /// run store and downloads; answers nobody waits for any more are dropped.
     fn worker(&mut self, resp: WorkerResponse, fx: &mut Vec<Effect>, news: &mut Vec<News>) {
         let WorkerResponse { id, mut event } = resp;
-        for i in (0..self.stack.len()).rev() {
-            let mut cx = Ctx::new(&mut self.shared, fx, news);
-            match self.stack[i].component_mut().on_answer(id, event, &mut cx) {
-                Ok(outcome) => return self.apply(i + 1, outcome, fx, news),
+        for depth in (0..=self.stack.len()).rev() {
+            match self.with_pane(depth, fx, news, |p, cx| p.on_answer(id, event, cx)) {
+                Ok(outcome) => return self.apply(depth, outcome, fx, news),
                 Err(e) => event = e,
             }
         }
         let mut cx = Ctx::new(&mut self.shared, fx, news);
-        let event = match self.runs.on_answer(id, event, &mut cx) {
-            Ok(outcome) => return self.apply(0, outcome, fx, news),
-            Err(e) => e,
-        };
         let Err(event) = downloads::on_answer(id, event, &mut cx) else { return };
         let Err(event) = cx.outbox_answer(id, event) else { return };
         match event {
-            WorkerEvent::Run { run, logs_follow } if cx.shared.runs.is_prefetch(id) => match run {
+            WorkerEvent::Run { run, logs_follow } if cx.run_cache().is_prefetch(id) => match run {
                 Ok(run) => {
-                    cx.shared.runs.arrived(id, None, run, logs_follow);
+                    cx.run_cache().arrived(id, None, run, logs_follow);
                 }
                 Err(e) => {
-                    cx.shared.runs.failed(id);
+                    cx.run_cache().failed(id);
                     if let crate::worker::ClientError::Unauthorized(m) = e {
                         cx.block(m);
                     }
@@ -293,14 +309,14 @@ impl App {
             WorkerEvent::RunFresh(run) => {
                 let run_id = run.summary.id.clone();
                 let run: std::sync::Arc<crate::api::RunDetail> = std::sync::Arc::from(run);
-                cx.shared.runs.refresh(&run_id, run.clone());
+                cx.run_cache().refresh(&run_id, run.clone());
                 cx.announce(News::Fresh { run_id, run });
             }
             WorkerEvent::RunKept { run_id, fetched_ms, problem } => {
-                cx.shared.runs.mark_kept(run_id, cache::KeptMark { fetched_ms, problem });
+                cx.run_cache().mark_kept(run_id, cache::KeptMark { fetched_ms, problem });
             }
             WorkerEvent::RunLogs(result) => {
-                if let Some((run_id, logs, error)) = cx.shared.runs.logs_arrived(id, result) {
+                if let Some((run_id, logs, error)) = cx.run_cache().logs_arrived(id, result) {
                     if let Some(e) = error {
                         cx.flash(format!("the logs could not be read: {e}"));
                     }
@@ -312,7 +328,7 @@ impl App {
         }
     }
 
-    /// Carries out what the pane at `depth - 1` (0: the runs list) asked for.
+    /// Carries out what the pane at `depth` (0: the runs list) asked for.
     fn apply(
         &mut self,
         depth: usize,
@@ -325,12 +341,13 @@ impl App {
             match outcome {
                 Outcome::Push(p) | Outcome::Replace(p) => self.stack.insert(0, p),
                 Outcome::ReplaceMany(ps) => drop(self.stack.splice(0..0, ps)),
+                Outcome::Undrill => self.undrill(fx, news),
                 _ => {}
             }
             return;
         };
         match outcome {
-            Outcome::Stay => {}
+            Outcome::Stay | Outcome::Undrill => {}
             Outcome::Push(p) => self.stack.insert(i + 1, p),
             Outcome::Pop => {
                 self.stack.remove(i);
@@ -338,13 +355,13 @@ impl App {
             Outcome::Replace(p) => self.stack[i] = p,
             Outcome::ReplaceMany(ps) => drop(self.stack.splice(i..=i, ps)),
             Outcome::Drill(d) => self.drill(*d, fx, news),
+            Outcome::Quit => {
+                self.stack.remove(i);
+                self.quit(fx);
+            }
             Outcome::Return(reply) => {
                 self.stack.remove(i);
-                let mut cx = Ctx::new(&mut self.shared, fx, news);
-                let next = match i.checked_sub(1) {
-                    Some(j) => self.stack[j].component_mut().on_reply(reply, &mut cx),
-                    None => self.runs.on_reply(reply, &mut cx),
-                };
+                let next = self.with_pane(i, fx, news, |p, cx| p.on_reply(reply, cx));
                 self.apply(i, next, fx, news);
             }
         }
@@ -354,14 +371,12 @@ impl App {
     fn deliver(&mut self, fx: &mut Vec<Effect>, news: &mut Vec<News>) {
         while !news.is_empty() {
             for n in std::mem::take(news) {
-                let mut cx = Ctx::new(&mut self.shared, fx, news);
-                let o = self.runs.on_news(&n, &mut cx);
+                let o = self.with_pane(0, fx, news, |p, cx| p.on_news(&n, cx));
                 self.apply(0, o, fx, news);
                 let mut i = 0;
                 while i < self.stack.len() {
                     let before = self.stack.len();
-                    let mut cx = Ctx::new(&mut self.shared, fx, news);
-                    let o = self.stack[i].component_mut().on_news(&n, &mut cx);
+                    let o = self.with_pane(i + 1, fx, news, |p, cx| p.on_news(&n, cx));
                     self.apply(i + 1, o, fx, news);
                     // A pane that closed itself leaves the next one at the same index.
                     if self.stack.len() >= before {

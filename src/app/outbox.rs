@@ -63,25 +63,26 @@ impl Outbox {
 impl Ctx<'_> {
     /// Keeps a change the server could not be reached for; says so.
     pub(crate) fn keep_in_outbox(&mut self, target: Target, changes: Map<String, Value>) {
-        let o = &mut self.shared.outbox;
+        let made_ms = self.now();
+        let o = self.outbox();
         let seq = o.entries.iter().map(|e| e.seq + 1).max().unwrap_or(1);
-        let made_ms = self.shared.now_ms;
         o.entries.push(OutboxEntry { seq, target, changes, made_ms, problem: None });
         o.next_try_ms = made_ms + RETRY_MS;
         self.write_outbox();
     }
 
     fn write_outbox(&mut self) {
-        let entries = self.shared.outbox.entries.clone();
+        let entries = self.outbox().entries.clone();
         self.effect(super::Effect::WriteOutbox(entries));
     }
 
     /// Sends the pending changes when it is time (none on their way, the last try long enough
     /// ago).
     pub(crate) fn outbox_tick(&mut self) {
-        let now = self.shared.now_ms;
-        let o = &self.shared.outbox;
-        if o.sending.is_some() || now < o.next_try_ms || o.pending() == 0 || self.shared.readonly {
+        let now = self.now();
+        let o = &self.shared().outbox;
+        if o.sending.is_some() || now < o.next_try_ms || o.pending() == 0 || self.shared().readonly
+        {
             return;
         }
         let entries: Vec<OutboxChange> = o
@@ -96,7 +97,7 @@ impl Ctx<'_> {
             })
             .collect();
         let id = self.fetch(Slot::Outbox, Fetch::SendOutbox(entries));
-        let o = &mut self.shared.outbox;
+        let o = &mut self.outbox();
         o.sending = Some(id);
         o.next_try_ms = now + RETRY_MS;
     }
@@ -107,12 +108,12 @@ impl Ctx<'_> {
         id: RequestId,
         event: WorkerEvent,
     ) -> Result<(), WorkerEvent> {
-        if self.shared.outbox.sending != Some(id) {
+        if self.outbox().sending != Some(id) {
             return Err(event);
         }
         match event {
             WorkerEvent::OutboxSent { seq, result } => {
-                let o = &mut self.shared.outbox;
+                let o = &mut self.outbox();
                 let Some(at) = o.entries.iter().position(|e| e.seq == seq) else { return Ok(()) };
                 let serial = o.entries[at].target.serial.clone();
                 match result {
@@ -141,7 +142,7 @@ impl Ctx<'_> {
                 }
                 self.write_outbox();
             }
-            WorkerEvent::OutboxDone => self.shared.outbox.sending = None,
+            WorkerEvent::OutboxDone => self.outbox().sending = None,
             _ => {}
         }
         Ok(())
@@ -149,7 +150,7 @@ impl Ctx<'_> {
 
     /// `:outbox` (what waits), `:outbox retry` (refused ones tried again), `:outbox drop N`.
     pub(crate) fn outbox_command(&mut self, args: &str) -> Result<(), String> {
-        let o = &mut self.shared.outbox;
+        let o = &mut self.outbox();
         let mut words = args.split_whitespace();
         match (words.next(), words.next()) {
             (None, _) => {

@@ -6,9 +6,10 @@ use std::sync::Arc;
 use tui_input::InputRequest;
 
 use super::action::Action;
+use super::cache::RunStore;
 use super::keymap::Mode;
 use super::shared::{Blocked, Shared};
-use super::{Effect, Pane};
+use super::{Effect, ListState, Pane};
 use crate::api::LogLine;
 use crate::query::RunQuery;
 use crate::worker::{Fetch, RequestId, Slot, WorkerEvent, WorkerRequest};
@@ -65,6 +66,11 @@ pub(crate) trait Component {
     fn bar_rows(&self) -> u16 {
         0
     }
+
+    /// The pane reads runs of its own: the list fetches none ahead while it is open.
+    fn pauses_prefetch(&self) -> bool {
+        false
+    }
 }
 
 /// What a pane asks of the stack after handling something.
@@ -82,6 +88,10 @@ pub(crate) enum Outcome {
     Return(Reply),
     /// Show the runs list filtered to these runs, the open panes put aside until `esc`.
     Drill(Box<super::drill::DrillDown>),
+    /// The runs list: put back the panes and the filter the last drill-down set aside.
+    Undrill,
+    /// Close this pane and leave tofui (asking first when edits would be lost).
+    Quit,
 }
 
 /// What a closing pane hands to the one under it.
@@ -120,24 +130,32 @@ pub(crate) enum News {
     Logs { run_id: String, logs: Option<Arc<Vec<LogLine>>> },
     /// A run shown from the local cache, as the server has it now (metadata, attachments).
     Fresh { run_id: String, run: Arc<crate::api::RunDetail> },
-    /// Paths that complete `text` (the event loop listed them).
-    Completions { text: String, candidates: Vec<String> },
-    /// The config file was written with the views (its path), or why not.
-    ViewsSaved(Result<String, String>),
-    /// Files looked at for a form (see `Msg::FilesChecked`).
-    FilesChecked { paths: Vec<String>, problem: Option<String> },
-    /// An export was written, or not.
-    Exported { path: String, written: super::export::Written },
+    /// The event loop's answer to an effect (a path completed, the views saved, files
+    /// checked, an export written).
+    Done(super::Done),
 }
 
 /// What the footer says where copying cannot work.
 pub(crate) const NO_COPY: &str = "copy is not available in this console (Windows Terminal has it)";
 
-/// A pane's only way out: request ids, worker requests and other effects, flashes, news.
+/// What a pane may read from outside itself (all of it read-only).
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Outside<'a> {
+    /// The runs list under the panes (`None` for the list itself, which has its own).
+    pub list: Option<&'a ListState>,
+    /// The list's filter before the drill-down it shows, when it shows one.
+    pub drilled_from: Option<&'a RunQuery>,
+    /// A pane open over the list reads runs of its own (see [`Component::pauses_prefetch`]).
+    pub prefetch_paused: bool,
+}
+
+/// A pane's only way out: request ids, worker requests and other effects, flashes, news;
+/// and its way to read what is outside it ([`Outside`]).
 pub(crate) struct Ctx<'a> {
-    pub(crate) shared: &'a mut Shared,
+    shared: &'a mut Shared,
     effects: &'a mut Vec<Effect>,
     news: &'a mut Vec<News>,
+    outside: Outside<'a>,
 }
 
 impl<'a> Ctx<'a> {
@@ -146,11 +164,61 @@ impl<'a> Ctx<'a> {
         effects: &'a mut Vec<Effect>,
         news: &'a mut Vec<News>,
     ) -> Ctx<'a> {
-        Ctx { shared, effects, news }
+        Ctx { shared, effects, news, outside: Outside::default() }
+    }
+
+    /// The same, for a pane that may read `outside`.
+    pub(crate) fn seeing(self, outside: Outside<'a>) -> Ctx<'a> {
+        Ctx { outside, ..self }
+    }
+
+    /// The runs list under the panes (`None` for the list itself).
+    pub(crate) fn list(&self) -> Option<&'a ListState> {
+        self.outside.list
+    }
+
+    /// The list's filter before the drill-down it shows: the population it came from.
+    pub(crate) fn drilled_from(&self) -> Option<&'a RunQuery> {
+        self.outside.drilled_from
+    }
+
+    /// A pane over the list reads runs of its own: the list fetches none ahead.
+    pub(crate) fn prefetch_paused(&self) -> bool {
+        self.outside.prefetch_paused
     }
 
     pub(crate) fn now(&self) -> i64 {
         self.shared.now_ms
+    }
+
+    /// What every pane reads: the session, the settings, the cache, the clock, the screen.
+    pub(crate) fn shared(&self) -> &Shared {
+        self.shared
+    }
+
+    /// The runs fetched (and being fetched ahead), with their logs.
+    pub(crate) fn run_cache(&mut self) -> &mut RunStore {
+        &mut self.shared.run_cache
+    }
+
+    /// The session's downloads, shown in every run's attachments tab.
+    pub(crate) fn downloads(&mut self) -> &mut Vec<super::Download> {
+        &mut self.shared.downloads
+    }
+
+    /// The session's metadata changes, newest last, that `z` undoes one by one.
+    pub(crate) fn undo_stack(&mut self) -> &mut Vec<super::undo::Undo> {
+        &mut self.shared.undo
+    }
+
+    /// The changes waiting for the server (see `outbox.rs`, which sends them).
+    pub(crate) fn outbox(&mut self) -> &mut super::outbox::Outbox {
+        &mut self.shared.outbox
+    }
+
+    /// Live mode's alert on new failures.
+    pub(crate) fn alerter(&mut self) -> &mut super::alert::Alerter {
+        &mut self.shared.alert
     }
 
     /// A fresh request id.
@@ -195,7 +263,7 @@ impl<'a> Ctx<'a> {
 
     /// A run changed on the server: its cached copy is stale; whoever shows it reloads.
     pub(crate) fn changed(&mut self, run_id: &str) {
-        self.shared.runs.forget(run_id);
+        self.shared.run_cache.forget(run_id);
         self.announce(News::Changed(run_id.to_string()));
     }
 

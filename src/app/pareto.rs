@@ -135,13 +135,13 @@ impl ParetoPane {
         if let Some(at) = at {
             self.rows.cursor = at;
         }
-        self.rows.fit(self.len(), layout::insight_rows(cx.shared.size.1));
+        self.rows.fit(self.len(), layout::insight_rows(cx.shared().size.1));
     }
 
     /// Moves the two-way table's column cursor, keeping it on screen.
     fn move_col(&mut self, delta: isize, cx: &Ctx) {
         let n = self.two_way.as_ref().map_or(0, |t| t.cols.len());
-        self.cols.move_by(delta, n, layout::two_way_cols(cx.shared.size.0).max(1));
+        self.cols.move_by(delta, n, layout::two_way_cols(cx.shared().size.0).max(1));
     }
 
     /// Rows under the cursor: the bars, or the two-way table's rows.
@@ -243,7 +243,7 @@ impl ParetoPane {
     }
 
     fn move_by(&mut self, delta: isize, cx: &Ctx) {
-        let vp = layout::insight_rows(cx.shared.size.1);
+        let vp = layout::insight_rows(cx.shared().size.1);
         self.rows.move_by(delta, self.len(), vp);
     }
 }
@@ -254,7 +254,7 @@ impl Component for ParetoPane {
     }
 
     fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
-        let page = layout::insight_rows(cx.shared.size.1).max(1) as isize;
+        let page = layout::insight_rows(cx.shared().size.1).max(1) as isize;
         if let Some(d) = a.step(page) {
             self.move_by(d, cx);
             return Outcome::Stay;
@@ -310,7 +310,7 @@ impl Component for ParetoPane {
     ) -> Result<Outcome, WorkerEvent> {
         if self.load.on_answer(id, event, cx)? {
             self.recompute();
-            let vp = layout::insight_rows(cx.shared.size.1);
+            let vp = layout::insight_rows(cx.shared().size.1);
             self.rows.fit(self.len(), vp);
             // Once the runs that ran each phase are in too: explain's numbers are then w's.
             if !self.loading() && !self.load.reached_loading() && self.load.error.is_none() {

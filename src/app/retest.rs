@@ -6,7 +6,7 @@
 use super::pane::{Component, Ctx, Outcome};
 use super::scroll::Scroll;
 use super::{Action, Mode, layout};
-use crate::analysis::retest::{RetestRow, Verdict, compare, verdict};
+use crate::analysis::retest::{Diagnosis, RetestRow, compare, diagnose};
 use crate::api::RunDetail;
 use crate::model::RunRow;
 use crate::worker::{ClientError, Fetch, RequestId, Slot, WorkerEvent};
@@ -14,7 +14,12 @@ use crate::worker::{ClientError, Fetch, RequestId, Slot, WorkerEvent};
 #[derive(Debug, Clone)]
 pub enum RetestLoad {
     Loading,
-    Ready { before: Box<RunDetail>, after: Box<RunDetail>, rows: Vec<RetestRow>, verdict: Verdict },
+    Ready {
+        before: Box<RunDetail>,
+        after: Box<RunDetail>,
+        rows: Vec<RetestRow>,
+        diagnosis: Diagnosis,
+    },
     Failed(String),
 }
 
@@ -81,7 +86,7 @@ impl Component for RetestPane {
     }
 
     fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
-        let vp = rows(cx.shared.size.1).max(1);
+        let vp = rows(cx.shared().size.1).max(1);
         let n = self.rows().len();
         match a {
             Action::Back => {
@@ -115,12 +120,12 @@ impl Component for RetestPane {
                     Ok(pair) => {
                         let (before, after) = *pair;
                         let rows = compare(&before, &after);
-                        let verdict = verdict(&rows);
+                        let diagnosis = diagnose(&rows);
                         RetestLoad::Ready {
                             before: Box::new(before),
                             after: Box::new(after),
                             rows,
-                            verdict,
+                            diagnosis,
                         }
                     }
                     Err(e) => {

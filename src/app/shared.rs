@@ -61,8 +61,9 @@ pub struct Shared {
     pub can_copy: bool,
     /// `--serial SN`: the unit view opens at start.
     pub start_serial: Option<String>,
-    /// Runs fetched (and being fetched ahead), with their logs.
-    pub runs: RunStore,
+    /// Runs fetched (and being fetched ahead), with their logs (`App::runs` is the runs
+    /// list's pane).
+    pub run_cache: RunStore,
     /// The downloads of this session, shown in every run's attachments tab.
     pub downloads: Vec<Download>,
     /// Live mode's alert on new failures (config `alert`).
@@ -105,7 +106,7 @@ impl Shared {
             start_serial: None,
             can_open_browser: false,
             can_copy: true,
-            runs: RunStore::default(),
+            run_cache: RunStore::default(),
             downloads: Vec::new(),
             alert: Default::default(),
             flash: None,
@@ -147,5 +148,27 @@ impl Shared {
     /// The API address of a run (what the demo server has instead of a web page).
     pub(crate) fn api_link(&self, id: &str) -> String {
         format!("{}/api/v2/runs/{id}", self.session.url.trim_end_matches('/'))
+    }
+}
+
+/// What the screen (and the tests) read of the shared state.
+impl super::App {
+    /// The session's last metadata change, which `z` undoes.
+    pub fn last_change(&self) -> Option<&super::undo::Undo> {
+        self.shared.undo.last()
+    }
+
+    /// How many of the session's metadata changes `z` can still undo.
+    pub fn changes_to_undo(&self) -> usize {
+        self.shared.undo.len()
+    }
+
+    /// The footer's message, while it lasts.
+    pub fn flash(&self) -> Option<&str> {
+        self.shared.flash.as_ref().map(|(t, _)| t.as_str())
+    }
+
+    pub fn downloads(&self) -> &[Download] {
+        &self.shared.downloads
     }
 }

@@ -8,6 +8,7 @@
 use super::drill::DrillDown;
 use super::insight::{InsightLoad, population};
 use super::pane::{Component, Ctx, Outcome};
+use super::pareto::ParetoPane;
 use super::run::RunPane;
 use super::{Action, ListState, Mode};
 use crate::analysis::{
@@ -53,6 +54,29 @@ pub(crate) fn target_of(run: &RunPane) -> Option<TrendTarget> {
     Some(TrendTarget { procedure_id, phase, measurement: measurement? })
 }
 
+/// `t` (its trend) or `e` (the Pareto, then its failures explained) on a measurement in the
+/// run tree, over the filter of the list under the run view.
+pub(crate) fn from_run_tree(run: &RunPane, a: Action, cx: &mut Ctx) -> Outcome {
+    let (Some(list), drilled_from) = (cx.list(), cx.drilled_from()) else { return Outcome::Stay };
+    match (target_of(run), a) {
+        (Some(t), Action::Trend) => {
+            Outcome::Push(TrendPane::open(list, drilled_from, t, cx).into())
+        }
+        (Some(t), _) => {
+            let target = (t.phase, t.measurement);
+            Outcome::Push(ParetoPane::explaining(list, drilled_from, target, cx).into())
+        }
+        (None, Action::Trend) => {
+            cx.flash("t: put the cursor on a measurement to see its trend");
+            Outcome::Stay
+        }
+        (None, _) => {
+            cx.flash("e: put the cursor on a measurement to explain its failures");
+            Outcome::Stay
+        }
+    }
+}
+
 impl TrendPane {
     /// `drilled_from`: the list is a drill-down from this filter, whose population is used.
     pub(crate) fn open(
@@ -61,7 +85,7 @@ impl TrendPane {
         target: TrendTarget,
         cx: &mut Ctx,
     ) -> TrendPane {
-        Self::open_in(list, drilled_from, target, Slot::Analysis, cx)
+        Self::open_in(list, drilled_from, target, Slot::Population, cx)
     }
 
     /// As [`Self::open`], its load in the worker's `slot`.

@@ -104,10 +104,10 @@ impl Current {
             cursor: None,
             limit: 100,
             now_ms: cx.now(),
-            tz: cx.shared.tz,
+            tz: cx.shared().tz,
             created_after_ms: None,
         };
-        let fetch = Fetch::Analysis { req: Box::new(req), failures: false };
+        let fetch = Fetch::Population { req: Box::new(req), failures: false };
         self.pending = Some(cx.fetch(Slot::Editor, fetch));
     }
 
@@ -131,7 +131,7 @@ impl Current {
 
     pub(crate) fn answer(&mut self, event: WorkerEvent) {
         match event {
-            WorkerEvent::AnalysisRuns { rows: Ok(rows), done, .. } => {
+            WorkerEvent::PopulationRuns { rows: Ok(rows), done, .. } => {
                 for r in rows {
                     self.runs.insert(r.id, r.metadata);
                 }
@@ -139,7 +139,7 @@ impl Current {
                     self.pending = None;
                 }
             }
-            WorkerEvent::AnalysisRuns { rows: Err(e), .. } => {
+            WorkerEvent::PopulationRuns { rows: Err(e), .. } => {
                 self.pending = None;
                 self.failed = Some(e.to_string());
             }
@@ -184,17 +184,17 @@ pub(crate) fn saved(
         return "";
     }
     if undo.is_some() {
-        if let Some(u) = cx.shared.undo.last_mut() {
+        if let Some(u) = cx.undo_stack().last_mut() {
             u.runs.retain(|r| !saved.contains(&r.target.run_id));
             if u.runs.is_empty() {
-                cx.shared.undo.pop();
+                cx.undo_stack().pop();
             }
         }
         return "";
     }
     let Some(before) = before else {
         // Undoing an older change over this one could put back values it overwrote.
-        cx.shared.undo.clear();
+        cx.undo_stack().clear();
         return " (this one cannot be undone, nor those before it: the runs' metadata had not been read yet)";
     };
     let runs: Vec<UndoRun> =
@@ -211,7 +211,7 @@ pub(crate) fn saved(
 
 /// A change saved: on top of the session's stack, the oldest dropped past [`DEPTH`].
 pub(crate) fn record(cx: &mut Ctx, undo: Undo) {
-    let stack = &mut cx.shared.undo;
+    let stack = &mut cx.undo_stack();
     stack.push(undo);
     if stack.len() > DEPTH {
         stack.remove(0);
@@ -223,8 +223,8 @@ pub(crate) fn start(cx: &mut Ctx) -> Outcome {
     if cx.refused(Action::Undo) {
         return Outcome::Stay;
     }
-    let left = cx.shared.undo.len().saturating_sub(1);
-    match cx.shared.undo.last() {
+    let left = cx.undo_stack().len().saturating_sub(1);
+    match cx.undo_stack().last() {
         Some(u) => Outcome::Push(Pane::Editor(Box::new(u.preview(left)))),
         None => {
             cx.flash("nothing to undo: no metadata change saved in this session (deletes cannot be undone)");

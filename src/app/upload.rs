@@ -197,7 +197,7 @@ impl Component for UploadPane {
     }
 
     fn on_news(&mut self, news: &News, _cx: &mut Ctx) -> Outcome {
-        if let News::Completions { text, candidates } = news {
+        if let News::Done(super::Done::Completions { text, candidates }) = news {
             self.completions(text, candidates);
         }
         Outcome::Stay

@@ -77,7 +77,7 @@ impl YieldPane {
     }
 
     fn move_by(&mut self, delta: isize, cx: &Ctx) {
-        let vp = layout::insight_rows(cx.shared.size.1);
+        let vp = layout::insight_rows(cx.shared().size.1);
         self.rows.move_by(delta, self.report.rows.len(), vp);
     }
 }
@@ -88,7 +88,7 @@ impl Component for YieldPane {
     }
 
     fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
-        let page = layout::insight_rows(cx.shared.size.1).max(1) as isize;
+        let page = layout::insight_rows(cx.shared().size.1).max(1) as isize;
         if let Some(d) = a.step(page) {
             self.move_by(d, cx);
             return Outcome::Stay;
@@ -122,7 +122,7 @@ impl Component for YieldPane {
     ) -> Result<Outcome, WorkerEvent> {
         if self.load.on_answer(id, event, cx)? {
             self.recompute();
-            let vp = layout::insight_rows(cx.shared.size.1);
+            let vp = layout::insight_rows(cx.shared().size.1);
             self.rows.fit(self.report.rows.len(), vp);
         }
         Ok(Outcome::Stay)

@@ -7,12 +7,14 @@ use std::path::PathBuf;
 
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
-use crate::app::Msg;
 use crate::app::export::Written;
+use crate::app::{Done, Msg};
 use crate::config::{self, ViewEntry};
 
-/// Where views are written back.
-pub struct Saving {
+/// The files this session writes: the config (views are written back to it), the recovery
+/// file and the outbox.
+pub struct SessionFiles {
+    /// The config file, and the profile within it.
     pub path: PathBuf,
     pub profile: Option<String>,
     /// The recovery file of this instance (see `recovery`).
@@ -38,42 +40,44 @@ pub(super) enum Job {
 }
 
 impl Job {
-    fn run(self, saving: &Saving) -> Option<Msg> {
+    fn run(self, files: &SessionFiles) -> Option<Msg> {
         Some(match self {
-            Job::SaveViews(entries) => Msg::ViewsSaved(
-                config::save_views(&saving.path, saving.profile.as_deref(), &entries)
-                    .map(|_| saving.path.display().to_string()),
-            ),
-            Job::ListDir(text) => Msg::Completions { candidates: complete_path(&text), text },
+            Job::SaveViews(entries) => Msg::Done(Done::ViewsSaved(
+                config::save_views(&files.path, files.profile.as_deref(), &entries)
+                    .map(|_| files.path.display().to_string()),
+            )),
+            Job::ListDir(text) => {
+                Msg::Done(Done::Completions { candidates: complete_path(&text), text })
+            }
             Job::CheckFiles(paths) => {
                 let problem = paths.iter().find_map(|p| match std::fs::metadata(p) {
                     Ok(m) if m.is_file() => None,
                     Ok(_) => Some(format!("{p} is not a file")),
                     Err(e) => Some(format!("{p}: {e}")),
                 });
-                Msg::FilesChecked { paths, problem }
+                Msg::Done(Done::FilesChecked { paths, problem })
             }
             Job::Export { path, content, overwrite } => {
                 let written = export(&path, &content, overwrite);
-                Msg::Exported { path, written }
+                Msg::Done(Done::Exported { path, written })
             }
             Job::WriteOutbox(entries) => {
                 let file =
-                    crate::app::outbox::OutboxFile { instance: saving.instance.clone(), entries };
-                if let Err(e) = super::recovery::write_outbox(&saving.outbox, &file) {
+                    crate::app::outbox::OutboxFile { instance: files.instance.clone(), entries };
+                if let Err(e) = super::recovery::write_outbox(&files.outbox, &file) {
                     tracing::error!(
                         "the outbox could not be written to {}: {e}",
-                        saving.outbox.display()
+                        files.outbox.display()
                     );
                     return Some(Msg::OutboxNotWritten(e.to_string()));
                 }
                 return None;
             }
             Job::ForgetEdits => {
-                if let Err(e) = std::fs::remove_file(&saving.recovery)
+                if let Err(e) = std::fs::remove_file(&files.recovery)
                     && e.kind() != std::io::ErrorKind::NotFound
                 {
-                    tracing::warn!("cannot delete {}: {e}", saving.recovery.display());
+                    tracing::warn!("cannot delete {}: {e}", files.recovery.display());
                 }
                 return None;
             }
@@ -82,13 +86,13 @@ impl Job {
 }
 
 /// Starts the file worker; its answers go to `out`.
-pub(super) fn spawn(saving: Saving, out: UnboundedSender<Msg>) -> UnboundedSender<Job> {
+pub(super) fn spawn(files: SessionFiles, out: UnboundedSender<Msg>) -> UnboundedSender<Job> {
     let (tx, mut rx) = unbounded_channel::<Job>();
-    let saving = std::sync::Arc::new(saving);
+    let files = std::sync::Arc::new(files);
     tokio::spawn(async move {
         while let Some(job) = rx.recv().await {
-            let saving = saving.clone();
-            let Ok(Some(msg)) = tokio::task::spawn_blocking(move || job.run(&saving)).await else {
+            let files = files.clone();
+            let Ok(Some(msg)) = tokio::task::spawn_blocking(move || job.run(&files)).await else {
                 continue;
             };
             if out.send(msg).is_err() {

@@ -22,7 +22,7 @@ use futures::StreamExt;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 pub use connect::{Connection, connect};
-pub use files::Saving;
+pub use files::SessionFiles;
 
 use crate::app::alert::{AlertKind, Alerter};
 use crate::app::{App, Effect, Glyphs, Msg, ThemeChoice, glyphs};
@@ -120,7 +120,7 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
     if let Some(file) = recovery::read_outbox(&outbox_path, &instance) {
         app.shared.outbox = crate::app::outbox::Outbox::new(file.entries);
     }
-    let saving = Saving {
+    let session_files = SessionFiles {
         path: config.path.clone(),
         profile: profile.as_ref().map(|p| p.name.clone()),
         recovery: recovery_path.clone(),
@@ -147,7 +147,7 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
     let kept = cache.clone();
     let worker_tx = client.map(|c| worker::spawn_with_cache(c, cache, resp_tx));
     let (files_tx, files_rx) = unbounded_channel();
-    let files = files::spawn(saving, files_tx);
+    let files = files::spawn(session_files, files_tx);
 
     let mut term = terminal::setup().wrap_err("cannot set up the terminal")?;
     let _guard = terminal::Guard;

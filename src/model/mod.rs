@@ -8,7 +8,7 @@ mod unit;
 mod zone;
 
 pub use failure::FirstFailure;
-pub use rows::{Interner, RunRow};
+pub use rows::{NamePool, RunRow};
 pub use unit::{TreeUnit, UnitAnswer, UnitData};
 pub use zone::Zone;
 

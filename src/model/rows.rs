@@ -1,5 +1,5 @@
 //! The runs list's rows: only what the list shows, compact (names shared between rows
-//! through an interner), so 100,000 loaded runs stay small.
+//! through a pool), so 100,000 loaded runs stay small.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -7,13 +7,14 @@ use std::sync::Arc;
 use crate::api::time::{parse_duration_ms, to_ms};
 use crate::api::{RunOutcome, RunSummary, Sample};
 
-/// Shares repeated strings (procedure, part, station, operator, batch names) between rows.
+/// Shares repeated strings (procedure, part, station, operator, batch names) between rows:
+/// one `Arc<str>` per name (the analysis has its own `Interner`, which turns strings into codes).
 #[derive(Debug, Default)]
-pub struct Interner {
+pub struct NamePool {
     set: HashSet<Arc<str>>,
 }
 
-impl Interner {
+impl NamePool {
     pub fn get(&mut self, s: &str) -> Arc<str> {
         if let Some(a) = self.set.get(s) {
             return a.clone();
@@ -55,7 +56,7 @@ pub struct RunRow {
 }
 
 impl RunRow {
-    pub(crate) fn from_summary(r: &RunSummary, i: &mut Interner) -> RunRow {
+    pub(crate) fn from_summary(r: &RunSummary, i: &mut NamePool) -> RunRow {
         let operator =
             r.operated_by.as_ref().and_then(|o| o.name.as_deref().or(o.email.as_deref()));
         let duration_ms =
@@ -87,7 +88,7 @@ impl RunRow {
 
     /// Decodes one list row. A row of the wrong shape becomes a row that says what was wrong
     /// (and keeps its id when it has one), never a failed page.
-    pub fn decode(json: &str, i: &mut Interner) -> RunRow {
+    pub fn decode(json: &str, i: &mut NamePool) -> RunRow {
         match serde_json::from_str::<RunSummary>(json) {
             Ok(r) => {
                 let mut row = RunRow::from_summary(&r, i);
@@ -159,7 +160,7 @@ mod tests {
 
     #[test]
     fn unknown_values_and_missing_fields_still_make_a_row() {
-        let mut i = Interner::default();
+        let mut i = NamePool::default();
         let row = RunRow::decode(
             r#"{"id":"r1","outcome":"RUNNING","unit":{"serial_number":"SN-1"}}"#,
             &mut i,

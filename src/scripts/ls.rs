@@ -7,7 +7,7 @@ use super::table::{Columns, Format, Writer};
 use super::{Failure, remote, retried};
 use crate::api::{SortBy, SortOrder, WireEnum};
 use crate::cli::RunsLs;
-use crate::model::{Interner, RunRow, Zone};
+use crate::model::{NamePool, RunRow, Zone};
 use crate::query::{QueryError, RunQuery, parse, to_params};
 use crate::worker::{ApiClient, client};
 
@@ -164,7 +164,7 @@ impl Plan {
             let page: RawPage =
                 serde_json::from_slice(&body).map_err(|e| remote(url, decode_error(e)))?;
             // Names are interned per page: nothing grows with the number of pages.
-            let mut names = Interner::default();
+            let mut names = NamePool::default();
             let rows: Vec<RunRow> =
                 page.data.iter().map(|raw| RunRow::decode(raw.get(), &mut names)).collect();
             let kept = |row: &&RunRow| self.query.keeps_serial(&row.serial);

@@ -10,7 +10,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{Predicate, SizeAbove};
 
 /// Smaller answers go as they are: compressing them saves less than a packet.
-pub const MIN_COMPRESSED: u16 = 1024;
+pub(super) const MIN_COMPRESSED: u16 = 1024;
 
 fn is_json(_: StatusCode, _: Version, headers: &HeaderMap, _: &axum::http::Extensions) -> bool {
     headers
@@ -20,7 +20,7 @@ fn is_json(_: StatusCode, _: Version, headers: &HeaderMap, _: &axum::http::Exten
 }
 
 /// The layer for the API's routes.
-pub fn layer() -> CompressionLayer<impl Predicate> {
+pub(super) fn layer() -> CompressionLayer<impl Predicate> {
     CompressionLayer::new()
         .no_deflate()
         // The fastest level of each: ~5x smaller JSON at a fraction of a millisecond per page,

@@ -33,7 +33,7 @@ use serde_json::Value;
 
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
-use crate::server::store::list::Where;
+use crate::server::store::sql::Where;
 
 /// SQL: the procedure ids the station may see, binding the station id into `w`.
 pub fn station_procedures(w: &mut Where, station: &str) -> String {

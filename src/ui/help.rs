@@ -49,20 +49,6 @@ pub(crate) fn render(
     let w = (1 + kw + 2 + lw.min(room)).max(width(&hint).min(inner + 1)) as u16 + 3;
     let r = centered(area, w.max(30), lines.len() as u16 + 2);
     frame.render_widget(Clear, r);
-    let title = match under {
-        Mode::Tree => " Keys: run phases ",
-        Mode::Logs => " Keys: run logs ",
-        Mode::Attachments => " Keys: attachments ",
-        Mode::Chart => " Keys: chart ",
-        Mode::Editor => " Keys: metadata editor ",
-        Mode::Unit => " Keys: unit ",
-        Mode::Yield => " Keys: yield ",
-        Mode::Pareto => " Keys: failure Pareto ",
-        Mode::Triage => " Keys: triage queue ",
-        Mode::Explain => " Keys: explain ",
-        Mode::Trend => " Keys: measurement trend ",
-        m if m.in_run() => " Keys: run ",
-        _ => " Keys: runs list ",
-    };
+    let title = format!(" Keys: {} ", under.title());
     frame.render_widget(Paragraph::new(lines).block(Block::bordered().title(title)), r);
 }

@@ -18,6 +18,7 @@ mod form;
 pub mod format;
 mod gauge;
 mod help;
+mod insight;
 mod list_chrome;
 mod list_columns;
 mod pareto;

@@ -9,9 +9,9 @@ use ratatui::widgets::Paragraph;
 
 use super::Areas;
 use super::format::count;
+use super::insight::title_line;
 use super::text::{fit, pad};
 use super::theme::Theme;
-use super::yields::title_line;
 use crate::app::pareto::ParetoPane;
 use crate::app::{App, layout};
 

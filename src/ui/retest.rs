@@ -12,7 +12,7 @@ use super::Areas;
 use super::format::{absolute_short, spinner};
 use super::text::{fit, pad};
 use super::theme::{Theme, outcome_label};
-use crate::analysis::retest::{JUST_PAST, RetestRow, Verdict};
+use crate::analysis::retest::{Diagnosis, JUST_PAST, RetestRow};
 use crate::api::RunDetail;
 use crate::app::retest::{RetestLoad, RetestPane};
 use crate::app::{App, layout};
@@ -21,8 +21,8 @@ use crate::model::RunRow;
 pub(crate) fn render(app: &App, p: &RetestPane, frame: &mut Frame, areas: &Areas, theme: &Theme) {
     let area = areas.body;
     let w = area.width as usize;
-    let (rows, verdict, details) = match &p.load {
-        RetestLoad::Ready { rows, verdict, before, after } => (rows, *verdict, [before, after]),
+    let (rows, diagnosis, details) = match &p.load {
+        RetestLoad::Ready { rows, diagnosis, before, after } => (rows, *diagnosis, [before, after]),
         RetestLoad::Loading => {
             let text = format!(" {} Loading the two runs…", spinner(app.shared.now_ms));
             frame.render_widget(Paragraph::new(fit(&text, w)), area);
@@ -65,19 +65,19 @@ pub(crate) fn render(app: &App, p: &RetestPane, frame: &mut Frame, areas: &Areas
         moved.push("another fixture");
     }
     let moved = if moved.is_empty() { String::new() } else { format!(" · {}", moved.join(", ")) };
-    let (said, style) = match verdict {
-        Verdict::JustPast => (
+    let (said, style) = match diagnosis {
+        Diagnosis::JustPast => (
             format!(
                 "failing values were within {:.0} % of their window past a limit, then passed: a false failure?",
                 JUST_PAST * 100.0
             ),
             theme.warn(),
         ),
-        Verdict::Repaired => {
+        Diagnosis::Repaired => {
             ("a failing value was far outside, then inside: repaired".to_string(), theme.pass())
         }
-        Verdict::StillFailing => ("it still fails after the retest".to_string(), theme.error()),
-        Verdict::Unknown => {
+        Diagnosis::StillFailing => ("it still fails after the retest".to_string(), theme.error()),
+        Diagnosis::Unknown => {
             ("no failing value with two limits to judge by".to_string(), theme.dim())
         }
     };

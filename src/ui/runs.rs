@@ -128,7 +128,7 @@ fn cell(app: &App, row: &RunRow, col: Col, w: u16, selected: bool, theme: &Theme
         Col::Disposition => match row.meta(&app.shared.triage.key) {
             Some(v) => Cell::from(fit(&value_text(v), w)),
             // A failing run still to be triaged.
-            None if row.outcome.as_ref().is_some_and(|o| o.is_failure()) => {
+            None if row.outcome.as_ref().is_some_and(|o| o.failing_or_aborted()) => {
                 Cell::from(Span::styled("—", theme.dim()))
             }
             None => Cell::from(""),

@@ -1,6 +1,6 @@
 //! The runs an insight pane computes from: every run the view's filter matches, newest first,
 //! with its metadata, page after page (several pages at once: the cursor is an offset), each
-//! batch sent as it arrives so the pane fills while it loads. Capped at [`ANALYSIS_CAP`] runs.
+//! batch sent as it arrives so the pane fills while it loads. Capped at [`POPULATION_CAP`] runs.
 //! For the Pareto, then the failing phases and measurements of those runs' procedures over
 //! the runs' time span, every attempt (rows of runs outside the filter are ignored by the
 //! facts, which only count the runs they were given). A server without those lists (404) has
@@ -11,7 +11,9 @@ use futures::StreamExt;
 use super::client::ClientError;
 use super::decode::RawPage;
 use super::failure_list::List;
-use super::{ANALYSIS_CAP, AnalysisFailureRows, IDS_PER_REQUEST, ListRequest, Task, WorkerEvent};
+use super::{
+    IDS_PER_REQUEST, ListRequest, POPULATION_CAP, PopulationFailureRows, Task, WorkerEvent,
+};
 use crate::api::crossrun::RunScope;
 use crate::api::{RunOutcome, RunSummary};
 
@@ -32,7 +34,7 @@ pub(super) fn in_flight(round_trip_ms: u64) -> usize {
 pub(super) const SLICES: i64 = 8;
 use super::by_time::slices;
 /// A copy of the failing rows sent, for the cache.
-pub(super) type Kept = std::sync::Mutex<AnalysisFailureRows>;
+pub(super) type Kept = std::sync::Mutex<PopulationFailureRows>;
 /// Pages per batch sent to the pane.
 const BATCH: usize = 4;
 
@@ -76,9 +78,10 @@ pub(super) struct Loaded {
     pub(super) ids: Vec<String>,
 }
 
-/// A run that did not pass, nor abort: the runs whose failing rows the Pareto reads.
+/// A run that ended failing (ABORTED does not count): the runs whose failing rows the Pareto
+/// reads.
 pub(super) fn ended_failing(r: &RunSummary) -> bool {
-    matches!(r.outcome, Some(RunOutcome::Fail | RunOutcome::Error | RunOutcome::Timeout))
+    r.outcome.as_ref().is_some_and(RunOutcome::ended_failing)
 }
 
 impl Loaded {
@@ -158,7 +161,7 @@ impl Task {
         let mut params = match self.filter_params(req).await {
             Ok(p) => p,
             Err(e) => {
-                self.send(WorkerEvent::AnalysisRuns {
+                self.send(WorkerEvent::PopulationRuns {
                     rows: Err(e),
                     unreadable: 0,
                     done: true,
@@ -178,7 +181,7 @@ impl Task {
         for (chunk, params) in chunks.into_iter().enumerate() {
             // A chunk of ids is one page; a filter's pages go several at a time, in order.
             let in_flight = if last > 0 { 1 } else { in_flight(self.client.round_trip_ms()) };
-            let cap = ANALYSIS_CAP.saturating_sub(before);
+            let cap = POPULATION_CAP.saturating_sub(before);
             let pages = futures::stream::iter((0..).map(|k| k * PAGE).take_while(|at| *at < cap))
                 .map(|at| {
                     let mut p = params.clone();
@@ -209,7 +212,7 @@ impl Task {
                     Err(e) => {
                         if !rows.is_empty() {
                             let (done, capped) = (false, false);
-                            self.send(WorkerEvent::AnalysisRuns {
+                            self.send(WorkerEvent::PopulationRuns {
                                 rows: Ok(rows),
                                 unreadable,
                                 done,
@@ -217,7 +220,7 @@ impl Task {
                             });
                         }
                         let (done, capped) = (true, false);
-                        self.send(WorkerEvent::AnalysisRuns {
+                        self.send(WorkerEvent::PopulationRuns {
                             rows: Err(e),
                             unreadable: 0,
                             done,
@@ -228,7 +231,7 @@ impl Task {
                 }
                 // At the cap the pane is told more exist; nothing more is fetched.
                 let rest = more || chunk < last;
-                let capped = rest && before + offset >= ANALYSIS_CAP;
+                let capped = rest && before + offset >= POPULATION_CAP;
                 let done = !rest || capped;
                 // The pane hears a batch every few pages (it recomputes per batch).
                 if in_batch < BATCH && more && !capped {
@@ -240,7 +243,7 @@ impl Task {
                 }
                 let n = std::mem::take(&mut unreadable);
                 in_batch = 0;
-                self.send(WorkerEvent::AnalysisRuns {
+                self.send(WorkerEvent::PopulationRuns {
                     rows: Ok(batch),
                     unreadable: n,
                     done,
@@ -300,7 +303,7 @@ impl Task {
                     return false;
                 }
                 Err(e) => {
-                    self.send(WorkerEvent::AnalysisFailures { rows: Err(e), done: true });
+                    self.send(WorkerEvent::PopulationFailures { rows: Err(e), done: true });
                     return false;
                 }
             }

@@ -22,8 +22,8 @@ impl Task {
             let shared = self.shared.clone();
             let kept = blocking(move || {
                 let Some(kept) = cache.list(&key) else { return Ok(None) };
-                let mut interner = shared.interner.lock().unwrap_or_else(|p| p.into_inner());
-                Ok(decode_page(&kept.body, &mut interner).ok().map(|p| (p, kept.fetched_ms)))
+                let mut name_pool = shared.name_pool.lock().unwrap_or_else(|p| p.into_inner());
+                Ok(decode_page(&kept.body, &mut name_pool).ok().map(|p| (p, kept.fetched_ms)))
             })
             .await;
             if let Ok(Some((mut page, fetched_ms))) = kept {

@@ -5,7 +5,7 @@ use serde_json::value::RawValue;
 
 use super::client::ClientError;
 use crate::api::{ListMeta, RunDetail};
-use crate::model::{Interner, RunRow, RunsPage};
+use crate::model::{NamePool, RunRow, RunsPage};
 
 /// A `{data, meta}` list page, each row kept raw so that it is read on its own (one bad row
 /// never fails the page): the one shape every list decoder starts from.
@@ -34,10 +34,10 @@ pub(crate) struct NamedPage {
 
 /// Reads one page of runs. Each row is decoded on its own: a row that cannot be read becomes
 /// a row that says so; only a body that is not a page at all fails.
-pub fn decode_page(body: &[u8], interner: &mut Interner) -> Result<RunsPage, ClientError> {
+pub fn decode_page(body: &[u8], name_pool: &mut NamePool) -> Result<RunsPage, ClientError> {
     let page: RawPage =
         serde_json::from_slice(body).map_err(|e| ClientError::Decode(e.to_string()))?;
-    let rows = page.data.iter().map(|raw| RunRow::decode(raw.get(), interner)).collect();
+    let rows = page.data.iter().map(|raw| RunRow::decode(raw.get(), name_pool)).collect();
     Ok(RunsPage { rows, has_more: page.meta.has_more, next_cursor: page.meta.next_cursor })
 }
 

@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::analysis::{Kept, PAGE};
 use super::client::ClientError;
-use super::{AnalysisFailureRows, Task, WorkerEvent};
+use super::{PopulationFailureRows, Task, WorkerEvent};
 use crate::api::crossrun::{MeasurementListRequest, Paging, PhaseListRequest, RunScope};
 use crate::api::{Outcome, PhaseOutcome};
 
@@ -75,7 +75,7 @@ impl Task {
             }
             runs
         };
-        let send = |rows: AnalysisFailureRows| {
+        let send = |rows: PopulationFailureRows| {
             let names = rows.phases.iter().map(|r| &r.name);
             self.note_failing(
                 proc_id,
@@ -86,7 +86,7 @@ impl Task {
                 k.phases.extend(rows.phases.iter().cloned());
                 k.measurements.extend(rows.measurements.iter().cloned());
             }
-            self.send(WorkerEvent::AnalysisFailures { rows: Ok(rows), done: false })
+            self.send(WorkerEvent::PopulationFailures { rows: Ok(rows), done: false })
         };
         match list {
             List::Measurements => {
@@ -107,7 +107,7 @@ impl Task {
                     },
                     |mut rows, _| {
                         rows.retain(|r| in_slice(r.started_at));
-                        send(AnalysisFailureRows { measurements: rows, ..Default::default() })
+                        send(PopulationFailureRows { measurements: rows, ..Default::default() })
                     },
                 )
                 .await
@@ -150,11 +150,14 @@ impl Task {
                                 let mut k = keep.lock().unwrap_or_else(|p| p.into_inner());
                                 k.reached.extend(rows.iter().cloned());
                             }
-                            let event =
-                                WorkerEvent::AnalysisReached { rows, done: false, complete: false };
+                            let event = WorkerEvent::PopulationReached {
+                                rows,
+                                done: false,
+                                complete: false,
+                            };
                             self.send(event)
                         } else {
-                            send(AnalysisFailureRows { phases: rows, ..Default::default() })
+                            send(PopulationFailureRows { phases: rows, ..Default::default() })
                         }
                     },
                 )

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use super::analysis::{Kept, Loaded, ended_failing};
 use super::client::blocking;
 use super::window::Through;
-use super::{AnalysisFailureRows, Task, WorkerEvent};
+use super::{PopulationFailureRows, Task, WorkerEvent};
 use crate::api::crossrun::{MeasurementRow, PhaseRow};
 use crate::cache::KeptFailure;
 
@@ -50,7 +50,7 @@ impl Task {
         let procedure_of: HashMap<&str, &str> =
             rows.iter().map(|r| (r.kept.id.as_str(), r.kept.procedure_id.as_str())).collect();
         for batch in kept.chunks(SEND_BATCH) {
-            let mut out = AnalysisFailureRows::default();
+            let mut out = PopulationFailureRows::default();
             for k in batch {
                 if k.measurement {
                     out.measurements.extend(serde_json::from_str::<MeasurementRow>(&k.body).ok());
@@ -65,7 +65,7 @@ impl Task {
                     self.note_failing(p, std::iter::once(name));
                 }
             }
-            self.send(WorkerEvent::AnalysisFailures { rows: Ok(out), done: false });
+            self.send(WorkerEvent::PopulationFailures { rows: Ok(out), done: false });
         }
         tracing::debug!(
             ms = t0.elapsed().as_millis() as u64,

@@ -9,7 +9,7 @@
 //!   the same way and only the slices that differ are read again.
 //!
 //! With the cache and the server's answer, the pane gets exactly what a full reload gives:
-//! the newest [`ANALYSIS_CAP`] runs of the window, newest first. When the server cannot be
+//! the newest [`POPULATION_CAP`] runs of the window, newest first. When the server cannot be
 //! reached, the pane gets what the cache holds, marked with its age.
 
 use super::analysis::Loaded;
@@ -17,7 +17,7 @@ use super::client::{ClientError, blocking};
 use super::kept_rows::{count_in, cut, kept_of, merge, newest_created};
 use super::population::{Ask, Params, Row, take_window};
 use super::window::{KeptRows, Through, created_before, read_kept, shows};
-use super::{ANALYSIS_CAP, ListRequest, Task, WorkerEvent};
+use super::{ListRequest, POPULATION_CAP, Task, WorkerEvent};
 use crate::cache::{Covered, PopulationChange};
 use crate::query::{Bounds, Resolved, RunQuery, to_params};
 
@@ -123,7 +123,7 @@ impl Task {
                     .iter()
                     .filter(|r| shows(req, window, covered, r))
                     .filter(before)
-                    .take(ANALYSIS_CAP)
+                    .take(POPULATION_CAP)
                     .collect();
                 let loaded = self.send_rows(&sent, failures, None);
                 first = Some((sent.len(), since_ms, loaded));
@@ -139,7 +139,7 @@ impl Task {
             }
             Ahead::Page(rows) => {
                 let (loaded, sent) = paged.get_or_insert_with(Default::default);
-                let room = ANALYSIS_CAP.saturating_sub(*sent);
+                let room = POPULATION_CAP.saturating_sub(*sent);
                 let batch: Vec<_> = rows
                     .iter()
                     .filter(|r| req.query.keeps_serial(&r.summary.unit.serial_number))
@@ -151,7 +151,12 @@ impl Task {
                 }
                 *sent += batch.len();
                 let (unreadable, done, capped) = (0, false, false);
-                self.send(WorkerEvent::AnalysisRuns { rows: Ok(batch), unreadable, done, capped });
+                self.send(WorkerEvent::PopulationRuns {
+                    rows: Ok(batch),
+                    unreadable,
+                    done,
+                    capped,
+                });
             }
         };
         let synced = self.sync(how, req, window, old, &mut reading, &mut send_early).await;
@@ -161,7 +166,7 @@ impl Task {
             Err(e) if e.is_offline() && had => {
                 // Offline: what the cache holds (read again when the sync had it).
                 if sent_early {
-                    self.send(WorkerEvent::AnalysisReset);
+                    self.send(WorkerEvent::PopulationReset);
                 }
                 let kept = match reading.take() {
                     Some(r) => old.zip(Some(r.rows().await)),
@@ -169,17 +174,22 @@ impl Task {
                 };
                 let Some((covered, rows)) = kept else {
                     let (unreadable, done, capped) = (0, true, false);
-                    self.send(WorkerEvent::AnalysisRuns { rows: Err(e), unreadable, done, capped });
+                    self.send(WorkerEvent::PopulationRuns {
+                        rows: Err(e),
+                        unreadable,
+                        done,
+                        capped,
+                    });
                     return Some(None);
                 };
-                self.send(WorkerEvent::AnalysisCached { synced_ms: covered.synced_ms });
+                self.send(WorkerEvent::PopulationCached { synced_ms: covered.synced_ms });
                 let (loaded, _) = self.send_window(req, window, covered, &rows, failures, true);
                 let (all, shown) = self.keep_session(req, window, (&key, saves), covered, rows);
                 return Some(Some(Through { loaded, all, shown, offline: true, key }));
             }
             Err(e) => {
                 let (unreadable, done, capped) = (0, true, false);
-                self.send(WorkerEvent::AnalysisRuns { rows: Err(e), unreadable, done, capped });
+                self.send(WorkerEvent::PopulationRuns { rows: Err(e), unreadable, done, capped });
                 return Some(None);
             }
         };
@@ -196,8 +206,8 @@ impl Task {
             // Sent page by page: the pane is told it is all, and whether more exist.
             _ if paged.is_some() => {
                 let (loaded, sent) = paged.unwrap_or_default();
-                let capped = sent > ANALYSIS_CAP || covered.from_ms > window.0;
-                self.send(WorkerEvent::AnalysisRuns {
+                let capped = sent > POPULATION_CAP || covered.from_ms > window.0;
+                self.send(WorkerEvent::PopulationRuns {
                     rows: Ok(vec![]),
                     unreadable: 0,
                     done: true,
@@ -208,7 +218,7 @@ impl Task {
             // What was sent stands: the pane is told it is all.
             Some(e) if e.changed == changed => {
                 let capped = e.capped;
-                self.send(WorkerEvent::AnalysisRuns {
+                self.send(WorkerEvent::PopulationRuns {
                     rows: Ok(vec![]),
                     unreadable: 0,
                     done: true,
@@ -217,7 +227,7 @@ impl Task {
                 e.loaded
             }
             Some(_) => {
-                self.send(WorkerEvent::AnalysisReset);
+                self.send(WorkerEvent::PopulationReset);
                 self.send_window(req, window, covered, &rows, failures, true).0
             }
             None => self.send_window(req, window, covered, &rows, failures, true).0,
@@ -252,7 +262,7 @@ impl Task {
             // Nothing kept: the window, newest first, up to the cap.
             let mut rows = Vec::new();
             let more = self
-                .fetch_range(how, &params, (wa, wb), ANALYSIS_CAP, |r, _| {
+                .fetch_range(how, &params, (wa, wb), POPULATION_CAP, |r, _| {
                     early(Ahead::Page(&r));
                     rows.extend(r)
                 })
@@ -303,7 +313,7 @@ impl Task {
         merge(&mut rows, created, &mut change);
         // The window within what is kept (the usual reopening): sent now, while the server
         // is asked whether runs were deleted.
-        let room = ANALYSIS_CAP.saturating_sub(count_in(&rows, (wa, wb)));
+        let room = POPULATION_CAP.saturating_sub(count_in(&rows, (wa, wb)));
         if wb <= old.to_ms && (wa >= old.from_ms || room == 0) {
             early(Ahead::Window(&rows, covered, (change.upserts.len(), change.removes.len())));
         }
@@ -316,7 +326,7 @@ impl Task {
                 .await?;
             merge(&mut rows, later, &mut change);
         }
-        let room = ANALYSIS_CAP.saturating_sub(count_in(&rows, (wa, wb)));
+        let room = POPULATION_CAP.saturating_sub(count_in(&rows, (wa, wb)));
         // (No room: the cache already holds the cap's newest runs; the cut stays.)
         if wa < old.from_ms && room > 0 {
             let mut earlier = Vec::new();
@@ -328,8 +338,8 @@ impl Task {
         }
         // Kept to half again the cap: the oldest go (with any run at the first one's
         // instant), and the span starts after them.
-        if rows.len() > ANALYSIS_CAP * 3 / 2 {
-            let first_out = rows[ANALYSIS_CAP].kept.started_ms;
+        if rows.len() > POPULATION_CAP * 3 / 2 {
+            let first_out = rows[POPULATION_CAP].kept.started_ms;
             let (keep, out): (Vec<Row>, Vec<Row>) =
                 rows.into_iter().partition(|r| r.kept.started_ms > first_out);
             change.removes.extend(out.into_iter().map(|r| r.kept.id));

@@ -33,8 +33,9 @@ pub enum Slot {
     Unit,
     /// The two runs of a retest comparison.
     Retest,
-    /// The runs an insight pane (yield) computes from, page after page.
-    Analysis,
+    /// Every run of a filter, page after page ([`Fetch::Population`]): what an insight pane
+    /// computes from, or the triage queue's check of the failing runs.
+    Population,
     /// Explain's drift prediction: the values of the failing measurement (beside the Pareto's
     /// load, which may still be reading which runs ran each phase).
     Drift,
@@ -132,11 +133,13 @@ pub enum Fetch {
         before: String,
         after: String,
     },
-    /// Every run the filter matches, newest first, with metadata, up to [`ANALYSIS_CAP`]:
-    /// answered page by page with [`WorkerEvent::AnalysisRuns`]. With `failures`, then the
+    /// Every run the filter matches, newest first, with metadata, up to [`POPULATION_CAP`]:
+    /// answered page by page with [`WorkerEvent::PopulationRuns`]. With `failures`, then the
     /// failing phases and measurements of those runs' procedures over their time span
-    /// (every attempt), page by page with [`WorkerEvent::AnalysisFailures`].
-    Analysis {
+    /// (every attempt), page by page with [`WorkerEvent::PopulationFailures`]. The insight
+    /// panes ask for it; the triage queue and undo (the runs it changes, as they are now)
+    /// without failures.
+    Population {
         req: Box<ListRequest>,
         failures: bool,
     },
@@ -155,7 +158,7 @@ pub enum Fetch {
     /// The procedures, stations, members, parts and batches the server lists, answered with
     /// [`WorkerEvent::FieldValues`].
     FieldValues,
-    /// Every run the filter matches, as `Analysis` without failures, then every value of one
+    /// Every run the filter matches, as `Population` without failures, then every value of one
     /// measurement over the runs' time span, page by page with [`WorkerEvent::TrendValues`].
     Trend {
         req: Box<ListRequest>,
@@ -172,7 +175,7 @@ pub struct TrendTarget {
 }
 
 /// Runs an insight pane loads at most (the newest; the pane says so when there were more).
-pub const ANALYSIS_CAP: usize = 50_000;
+pub const POPULATION_CAP: usize = 50_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum WorkerRequest {
@@ -219,8 +222,8 @@ pub enum WorkerEvent {
     /// The two runs of `Fetch::RunPair`, in that order.
     RunPair(Result<Box<(RunDetail, RunDetail)>, ClientError>),
     /// Some runs for an insight pane; `done`: the last of them; `capped`: the filter matches
-    /// more than [`ANALYSIS_CAP`] runs, the newest of which were sent.
-    AnalysisRuns {
+    /// more than [`POPULATION_CAP`] runs, the newest of which were sent.
+    PopulationRuns {
         rows: Result<Vec<crate::api::RunSummary>, ClientError>,
         /// Rows of these pages that could not be read (left out).
         unreadable: usize,
@@ -235,22 +238,22 @@ pub enum WorkerEvent {
     OutboxDone,
     /// The server could not be reached: the insight pane's runs that follow are the local
     /// cache's, as of `synced_ms`.
-    AnalysisCached {
+    PopulationCached {
         synced_ms: i64,
     },
     /// The runs sent so far for this load are not the population after all (runs were
     /// deleted meanwhile): forget them; the population follows, whole.
-    AnalysisReset,
+    PopulationReset,
     /// Failing phase and measurement rows for an insight pane (Pareto); `done`: the last (the
-    /// pane is loaded; with `reached_follow`, [`WorkerEvent::AnalysisReached`] comes next).
-    AnalysisFailures {
-        rows: Result<AnalysisFailureRows, ClientError>,
+    /// pane is loaded; with `reached_follow`, [`WorkerEvent::PopulationReached`] comes next).
+    PopulationFailures {
+        rows: Result<PopulationFailureRows, ClientError>,
         done: bool,
     },
     /// After the failing rows, the runs that ran each failing phase (any outcome but SKIP, one
     /// row per run and phase); `done`: the last, with `complete`: every failing phase's were
     /// read (else the phases' populations are not known).
-    AnalysisReached {
+    PopulationReached {
         rows: Vec<crate::api::crossrun::PhaseRow>,
         done: bool,
         complete: bool,
@@ -292,7 +295,7 @@ pub enum WorkerEvent {
 /// Failing phases and failing measurements, as `/v2/phases` and `/v2/measurements` list them;
 /// or, from a server without those lists, whole failing runs read one by one.
 #[derive(Debug, Clone, Default)]
-pub struct AnalysisFailureRows {
+pub struct PopulationFailureRows {
     pub phases: Vec<crate::api::crossrun::PhaseRow>,
     pub measurements: Vec<crate::api::crossrun::MeasurementRow>,
     /// Whole failing runs (without their logs), where the cross-run lists are missing.
@@ -300,10 +303,10 @@ pub struct AnalysisFailureRows {
     /// Set while failures are read run by run: why, and how far it is.
     pub per_run: Option<Box<PerRun>>,
     /// Rows of which runs ran which phase, as kept by a load through the cache (never sent:
-    /// they go in [`WorkerEvent::AnalysisReached`]).
+    /// they go in [`WorkerEvent::PopulationReached`]).
     pub reached: Vec<crate::api::crossrun::PhaseRow>,
     /// On the last answer: which runs ran each failing phase follows, in
-    /// [`WorkerEvent::AnalysisReached`] answers to the same request.
+    /// [`WorkerEvent::PopulationReached`] answers to the same request.
     pub reached_follow: bool,
 }
 

@@ -46,7 +46,7 @@ use resolve::Names;
 use crate::api::time::{from_ms, query_timestamp};
 use crate::api::{RunDetail, WireEnum};
 use crate::cache::Cache;
-use crate::model::{Interner, RunsPage};
+use crate::model::{NamePool, RunsPage};
 use crate::query::to_params;
 
 /// Longest wait between attempts while the server cannot be reached.
@@ -55,10 +55,10 @@ const MAX_OFFLINE_DELAY: Duration = Duration::from_secs(15);
 /// instance refuse 8 to 16 KiB).
 const IDS_PER_REQUEST: usize = 100;
 
-/// State the worker's tasks share: the row interner, names already resolved, the local cache.
+/// State the worker's tasks share: the rows' name pool, names already resolved, the local cache.
 #[derive(Default)]
 struct Shared {
-    interner: Mutex<Interner>,
+    name_pool: Mutex<NamePool>,
     names: Mutex<Names>,
     cache: Option<Arc<Cache>>,
     /// The insight population last synced (see [`window::Session`]).
@@ -157,7 +157,7 @@ impl Task {
                 let r = self
                     .retrying(|c, report| {
                         let (serial, shared) = (serial.clone(), self.shared.clone());
-                        async move { unit::fetch(&c, &serial, &report, &shared.interner).await }
+                        async move { unit::fetch(&c, &serial, &report, &shared.name_pool).await }
                     })
                     .await;
                 self.send(WorkerEvent::Unit(r));
@@ -177,7 +177,7 @@ impl Task {
                     .await;
                 self.send(WorkerEvent::RunPair(r));
             }
-            Fetch::Analysis { req, failures } => self.analysis(&req, failures).await,
+            Fetch::Population { req, failures } => self.analysis(&req, failures).await,
             Fetch::FirstFailures { run_ids } => self.first_failures(run_ids).await,
             Fetch::ExportRows(req) => self.export_rows(*req).await,
             Fetch::FieldValues => self.field_values().await,
@@ -316,8 +316,8 @@ impl Task {
             })
             .await?;
         let mut page = {
-            let mut interner = self.shared.interner.lock().unwrap_or_else(|p| p.into_inner());
-            client::decode_page(&body, &mut interner)?
+            let mut name_pool = self.shared.name_pool.lock().unwrap_or_else(|p| p.into_inner());
+            client::decode_page(&body, &mut name_pool)?
         };
         page.rows.retain(|r| req.query.keeps_serial(&r.serial));
         Ok((page, body))

@@ -4,7 +4,7 @@
 
 use futures::StreamExt;
 
-use super::{AnalysisFailureRows, PerRun, Task, TrendTarget, WorkerEvent};
+use super::{PerRun, PopulationFailureRows, Task, TrendTarget, WorkerEvent};
 use crate::api::RunDetail;
 use crate::api::crossrun::MeasurementRow;
 use crate::api::enums::MeasurementType;
@@ -22,17 +22,17 @@ impl Task {
                 why,
                 |run, runs: &mut Vec<RunDetail>| runs.push(run),
                 |runs, per_run, last| {
-                    let rows = AnalysisFailureRows {
+                    let rows = PopulationFailureRows {
                         runs,
                         per_run: per_run.map(Box::new),
-                        ..AnalysisFailureRows::default()
+                        ..PopulationFailureRows::default()
                     };
-                    self.send(WorkerEvent::AnalysisFailures { rows: Ok(rows), done: last });
+                    self.send(WorkerEvent::PopulationFailures { rows: Ok(rows), done: last });
                 },
             )
             .await;
         if let Err(e) = read {
-            self.send(WorkerEvent::AnalysisFailures { rows: Err(e), done: true });
+            self.send(WorkerEvent::PopulationFailures { rows: Err(e), done: true });
         }
     }
 
@@ -45,11 +45,11 @@ impl Task {
         };
         let read = self
             .read_each(ids, why, keep, |rows, per_run, last| {
-                let counted = AnalysisFailureRows {
+                let counted = PopulationFailureRows {
                     per_run: per_run.map(Box::new),
-                    ..AnalysisFailureRows::default()
+                    ..PopulationFailureRows::default()
                 };
-                self.send(WorkerEvent::AnalysisFailures { rows: Ok(counted), done: false });
+                self.send(WorkerEvent::PopulationFailures { rows: Ok(counted), done: false });
                 self.send(WorkerEvent::TrendValues { rows: Ok(rows), done: last });
             })
             .await;

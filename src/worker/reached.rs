@@ -14,7 +14,7 @@ use super::by_time::slices;
 use super::client::blocking;
 use super::failure_list::List;
 use super::window::Through;
-use super::{AnalysisFailureRows, Task, WorkerEvent};
+use super::{PopulationFailureRows, Task, WorkerEvent};
 use crate::api::PhaseOutcome;
 use crate::api::crossrun::{PhaseRow, RunScope};
 use crate::cache::KeptReached;
@@ -73,12 +73,13 @@ impl Task {
     /// The failing rows are all sent: the pane is loaded, and which runs ran each failing
     /// phase follows.
     pub(super) fn failures_done(&self) {
-        let rows = AnalysisFailureRows { reached_follow: true, ..AnalysisFailureRows::default() };
-        self.send(WorkerEvent::AnalysisFailures { rows: Ok(rows), done: true });
+        let rows =
+            PopulationFailureRows { reached_follow: true, ..PopulationFailureRows::default() };
+        self.send(WorkerEvent::PopulationFailures { rows: Ok(rows), done: true });
     }
 
     fn reached_done(&self, complete: bool) {
-        self.send(WorkerEvent::AnalysisReached { rows: Vec::new(), done: true, complete });
+        self.send(WorkerEvent::PopulationReached { rows: Vec::new(), done: true, complete });
     }
 
     /// Every plan's lists, slices at once; `true` when all were read.
@@ -162,7 +163,7 @@ impl Task {
         }
         for batch in known.chunks(SEND_BATCH) {
             let rows = batch.to_vec();
-            self.send(WorkerEvent::AnalysisReached { rows, done: false, complete: false });
+            self.send(WorkerEvent::PopulationReached { rows, done: false, complete: false });
         }
         if through.offline || lacking.is_empty() {
             return self.reached_done(lacking.is_empty());

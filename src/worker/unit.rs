@@ -12,7 +12,7 @@ use super::client::{self, ApiClient, ClientError, Report};
 use crate::api::catalog::{UnitDetail, UnitListRequest, UnitSummary};
 use crate::api::crossrun::{Paging, PhaseListRequest, RunScope};
 use crate::api::{PhaseOutcome, RunOutcome, WireEnum};
-use crate::model::{Interner, TreeUnit, UnitAnswer, UnitData};
+use crate::model::{NamePool, TreeUnit, UnitAnswer, UnitData};
 
 /// Runs loaded for one unit (a unit with more says so).
 const MAX_RUNS: usize = 1_000;
@@ -25,7 +25,7 @@ pub(crate) async fn fetch(
     c: &ApiClient,
     serial: &str,
     report: &Report,
-    interner: &Mutex<Interner>,
+    name_pool: &Mutex<NamePool>,
 ) -> Result<UnitAnswer, ClientError> {
     let unit = match c.get_unit(serial, report).await {
         Ok(u) => u,
@@ -34,7 +34,7 @@ pub(crate) async fn fetch(
         }
         Err(e) => return Err(e),
     };
-    let (runs, failing) = runs_of(c, &unit.serial_number, report, interner).await?;
+    let (runs, failing) = runs_of(c, &unit.serial_number, report, name_pool).await?;
     let (runs, more_runs) = runs;
     let first_failure = first_failures(c, &unit.serial_number, &failing, report).await;
     let (tree, tree_cut) = tree_of(c, &unit, report).await?;
@@ -78,7 +78,7 @@ async fn runs_of(
     c: &ApiClient,
     serial: &str,
     report: &Report,
-    interner: &Mutex<Interner>,
+    name_pool: &Mutex<NamePool>,
 ) -> Result<(Runs, Vec<(String, String)>), ClientError> {
     let mut rows = Vec::new();
     let mut failing = Vec::new();
@@ -95,7 +95,7 @@ async fn runs_of(
         }
         let body = c.list_runs_raw(&params, report).await?;
         let page = {
-            let mut i = interner.lock().unwrap_or_else(|p| p.into_inner());
+            let mut i = name_pool.lock().unwrap_or_else(|p| p.into_inner());
             client::decode_page(&body, &mut i)?
         };
         failing.extend(failing_runs(&body));

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::analysis::Loaded;
 use super::client::blocking;
 use super::population::Row;
-use super::{ANALYSIS_CAP, ListRequest, Task, WorkerEvent};
+use super::{ListRequest, POPULATION_CAP, Task, WorkerEvent};
 use crate::cache::Covered;
 
 /// Runs in the first batch sent to the pane (each next one is twice the last).
@@ -84,7 +84,7 @@ impl Task {
     ) -> (Arc<Vec<Row>>, Vec<u32>) {
         let shown: Vec<u32> = (0..rows.len() as u32)
             .filter(|&i| shows(req, window, covered, &rows[i as usize]))
-            .take(ANALYSIS_CAP)
+            .take(POPULATION_CAP)
             .collect();
         let all = Arc::new(rows);
         let rows = all.clone();
@@ -138,7 +138,7 @@ impl Task {
             }
         }
         if seen < n {
-            self.send(WorkerEvent::AnalysisReset);
+            self.send(WorkerEvent::PopulationReset);
             return self.send_window(req, window, covered, rows, failures, false);
         }
         let more = self.send_rows(&rest, failures, None);
@@ -159,7 +159,7 @@ impl Task {
                 .map(|(at, n)| &rows[at..(at + n).min(rows.len())])
                 .peekable();
         if batches.peek().is_none() && finish.is_some() {
-            self.send(WorkerEvent::AnalysisRuns {
+            self.send(WorkerEvent::PopulationRuns {
                 rows: Ok(vec![]),
                 unreadable: 0,
                 done: true,
@@ -172,7 +172,7 @@ impl Task {
                 loaded.learn(&batch);
             }
             let done = finish.is_some() && batches.peek().is_none();
-            self.send(WorkerEvent::AnalysisRuns { rows: Ok(batch), unreadable: 0, done, capped });
+            self.send(WorkerEvent::PopulationRuns { rows: Ok(batch), unreadable: 0, done, capped });
         }
         loaded
     }
@@ -206,8 +206,8 @@ fn window_of<'r>(
     rows: &'r [Row],
 ) -> (Vec<&'r Row>, bool) {
     let mut shown: Vec<&Row> = rows.iter().filter(|r| shows(req, window, covered, r)).collect();
-    let capped = shown.len() > ANALYSIS_CAP || covered.from_ms > window.0;
-    shown.truncate(ANALYSIS_CAP);
+    let capped = shown.len() > POPULATION_CAP || covered.from_ms > window.0;
+    shown.truncate(POPULATION_CAP);
     (shown, capped)
 }
 

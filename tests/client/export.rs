@@ -7,7 +7,7 @@ use common::rows::*;
 use common::run_fixture;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tofui::app::export::Written;
-use tofui::app::{App, Effect, Msg};
+use tofui::app::{App, Done, Effect, Msg};
 use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 
 fn press(app: &mut App, keys: &str) -> Vec<Effect> {
@@ -56,8 +56,11 @@ fn the_list_exports_as_shown_and_asks_before_writing_over_a_file() {
             _ => None,
         })
         .expect("the first failures asked for");
-    let failing =
-        app.list().rows.iter().filter(|r| r.outcome.as_ref().is_some_and(|o| o.is_failure()));
+    let failing = app
+        .list()
+        .rows
+        .iter()
+        .filter(|r| r.outcome.as_ref().is_some_and(|o| o.failing_or_aborted()));
     assert_eq!(ids.len(), failing.count(), "each failing run's");
     let fx: Vec<Effect> = ids
         .into_iter()
@@ -76,15 +79,15 @@ fn the_list_exports_as_shown_and_asks_before_writing_over_a_file() {
     assert_eq!(ids, want, "in the list's order");
     assert!(lines[4].contains("\"SN,\"\"odd\"\"\""), "quoted: {}", lines[4]);
     // The file is taken: asked, and `n` leaves it.
-    app.update(Msg::Exported { path: path.clone(), written: Written::Exists }, NOW);
+    app.update(Msg::Done(Done::Exported { path: path.clone(), written: Written::Exists }), NOW);
     assert_eq!(app.mode(), tofui::app::Mode::Ask);
     assert!(export_of(&press(&mut app, "n")).is_none());
     // Again, and `y` writes over it.
     press(&mut app, ":export /tmp/x/runs.csv\n");
-    app.update(Msg::Exported { path: path.clone(), written: Written::Exists }, NOW);
+    app.update(Msg::Done(Done::Exported { path: path.clone(), written: Written::Exists }), NOW);
     let (_, again, overwrite) = export_of(&press(&mut app, "y")).expect("written over");
     assert!(overwrite && again == csv);
-    app.update(Msg::Exported { path, written: Written::Done }, NOW);
+    app.update(Msg::Done(Done::Exported { path, written: Written::Done }), NOW);
     assert_eq!(app.flash(), Some("exported 30 runs to /tmp/x/runs.csv"));
     // A name without .csv or .json is refused on the line.
     assert!(export_of(&press(&mut app, ":export runs.txt\n")).is_none());

@@ -14,7 +14,7 @@ use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::Value;
 use tofui::app::export::Written;
-use tofui::app::{App, Effect, Msg};
+use tofui::app::{App, Done, Effect, Msg};
 use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{self, Fetch, Slot, WorkerRequest, WorkerResponse};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
@@ -198,7 +198,7 @@ async fn every_match_is_exported_with_each_failing_runs_first_failure_read_from_
     asked.dedup();
     assert_eq!((asked.len(), h.asked.len()), (failing, failing), "each failing run read once");
     // Nothing was unreadable: the footer says only what was written.
-    h.app.update(Msg::Exported { path: to.clone(), written: Written::Done }, NOW);
+    h.app.update(Msg::Done(Done::Exported { path: to.clone(), written: Written::Done }), NOW);
     assert_eq!(
         h.app.flash(),
         Some(format!("exported {} runs (every match) to {path}", list.len()).as_str())
@@ -217,7 +217,7 @@ async fn the_loaded_rows_are_exported_with_first_failures_and_a_deleted_run_is_m
         .list()
         .rows
         .iter()
-        .find(|r| r.outcome.as_ref().is_some_and(|o| o.is_failure()))
+        .find(|r| r.outcome.as_ref().is_some_and(|o| o.failing_or_aborted()))
         .map(|r| r.id.to_string())
         .expect("a failing run loaded");
     let (status, _) =
@@ -230,7 +230,7 @@ async fn the_loaded_rows_are_exported_with_first_failures_and_a_deleted_run_is_m
     assert_eq!(list.len(), h.app.list().rows.len(), "the rows loaded");
     let failing = check(&h, &list, &gone).await;
     assert!(failing > 3, "failing runs among those loaded: {failing}");
-    h.app.update(Msg::Exported { path: to, written: Written::Done }, NOW);
+    h.app.update(Msg::Done(Done::Exported { path: to, written: Written::Done }), NOW);
     let flash = h.app.flash().unwrap_or_default().to_string();
     assert!(
         flash.ends_with(" · 1 failing run not read: first_failure (not read)"),

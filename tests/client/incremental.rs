@@ -51,8 +51,8 @@ async fn load(url: &str, cache: Option<Arc<Cache>>, filter: &str) -> Loaded {
         tz: tofui::model::Zone::Fixed(chrono::FixedOffset::east_opt(0).expect("utc")),
         created_after_ms: None,
     };
-    let fetch = Fetch::Analysis { req: Box::new(req), failures: true };
-    worker.send(WorkerRequest::Fetch { id: 1, slot: Slot::Analysis, fetch }).expect("sent");
+    let fetch = Fetch::Population { req: Box::new(req), failures: true };
+    worker.send(WorkerRequest::Fetch { id: 1, slot: Slot::Population, fetch }).expect("sent");
     let mut got = Loaded {
         runs: BTreeSet::new(),
         failures: BTreeSet::new(),
@@ -69,16 +69,16 @@ async fn load(url: &str, cache: Option<Arc<Cache>>, filter: &str) -> Loaded {
             .expect("an answer in time")
             .expect("the worker answers");
         match r.event {
-            WorkerEvent::AnalysisRuns { rows: runs, capped, .. } => {
+            WorkerEvent::PopulationRuns { rows: runs, capped, .. } => {
                 for r in runs.expect("runs") {
                     assert!(got.runs.insert(r.id.clone()), "{} given twice", r.id);
                 }
                 got.capped |= capped;
             }
-            WorkerEvent::AnalysisCached { .. } => got.offline = true,
+            WorkerEvent::PopulationCached { .. } => got.offline = true,
             // The runs sent before the check for deleted ones found some: sent again.
-            WorkerEvent::AnalysisReset => (got.runs, got.capped) = (BTreeSet::new(), false),
-            WorkerEvent::AnalysisFailures { rows: r, done } => {
+            WorkerEvent::PopulationReset => (got.runs, got.capped) = (BTreeSet::new(), false),
+            WorkerEvent::PopulationFailures { rows: r, done } => {
                 let r = r.expect("failing rows");
                 rows.extend(r.phases.into_iter().map(|p| (p.run_id, format!("p{}", p.id))));
                 rows.extend(r.measurements.into_iter().map(|m| (m.run_id, format!("m{}", m.id))));
@@ -86,7 +86,7 @@ async fn load(url: &str, cache: Option<Arc<Cache>>, filter: &str) -> Loaded {
                     break;
                 }
             }
-            WorkerEvent::AnalysisReached { rows: r, done, complete } => {
+            WorkerEvent::PopulationReached { rows: r, done, complete } => {
                 reached.extend(r.into_iter().map(|p| (p.run_id, p.name)));
                 if done {
                     got.reached_complete = complete;
@@ -225,8 +225,8 @@ async fn runs_of(
         tz: tofui::model::Zone::Fixed(chrono::FixedOffset::east_opt(0).expect("utc")),
         created_after_ms: None,
     };
-    let fetch = Fetch::Analysis { req: Box::new(req), failures: false };
-    worker.send(WorkerRequest::Fetch { id, slot: Slot::Analysis, fetch }).expect("sent");
+    let fetch = Fetch::Population { req: Box::new(req), failures: false };
+    worker.send(WorkerRequest::Fetch { id, slot: Slot::Population, fetch }).expect("sent");
     let mut got = std::collections::BTreeMap::new();
     loop {
         let r = tokio::time::timeout(Duration::from_secs(60), rx.recv())
@@ -234,13 +234,13 @@ async fn runs_of(
             .expect("an answer in time")
             .expect("the worker answers");
         match r.event {
-            WorkerEvent::AnalysisRuns { rows, done, .. } if r.id == id => {
+            WorkerEvent::PopulationRuns { rows, done, .. } if r.id == id => {
                 got.extend(rows.expect("runs").into_iter().map(|r| (r.id.clone(), r)));
                 if done {
                     return got;
                 }
             }
-            WorkerEvent::AnalysisReset => got.clear(),
+            WorkerEvent::PopulationReset => got.clear(),
             _ => {}
         }
     }
@@ -340,13 +340,13 @@ async fn a_pareto_reopened_in_the_session_reads_little_from_the_server() {
             tz: tofui::model::Zone::Fixed(chrono::FixedOffset::east_opt(0).expect("utc")),
             created_after_ms: None,
         };
-        let fetch = Fetch::Analysis { req: Box::new(req), failures: true };
+        let fetch = Fetch::Population { req: Box::new(req), failures: true };
         let down = link.traffic.down();
-        worker.send(WorkerRequest::Fetch { id, slot: Slot::Analysis, fetch }).expect("sent");
+        worker.send(WorkerRequest::Fetch { id, slot: Slot::Population, fetch }).expect("sent");
         let mut failing = 0;
         loop {
             let r = rx.recv().await.expect("answer");
-            if let (true, WorkerEvent::AnalysisFailures { rows, done }) = (r.id == id, r.event) {
+            if let (true, WorkerEvent::PopulationFailures { rows, done }) = (r.id == id, r.event) {
                 let rows = rows.expect("failing rows");
                 failing += rows.phases.len() + rows.measurements.len();
                 if done {

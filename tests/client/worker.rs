@@ -482,15 +482,15 @@ async fn many_runs_read_by_id_arrive_all_and_once_within_url_limits() {
         created_after_ms: None,
     };
     req.query.ids = ids.clone();
-    let fetch = Fetch::Analysis { req: Box::new(req), failures: false };
-    h.tx.send(WorkerRequest::Fetch { id: h.next, slot: Slot::Analysis, fetch }).expect("worker");
+    let fetch = Fetch::Population { req: Box::new(req), failures: false };
+    h.tx.send(WorkerRequest::Fetch { id: h.next, slot: Slot::Population, fetch }).expect("worker");
     let mut got = Vec::new();
     loop {
         let resp = tokio::time::timeout(Duration::from_secs(30), h.rx.recv())
             .await
             .expect("an answer in time")
             .expect("worker alive");
-        let WorkerEvent::AnalysisRuns { rows, done, capped, .. } = resp.event else { continue };
+        let WorkerEvent::PopulationRuns { rows, done, capped, .. } = resp.event else { continue };
         got.extend(rows.expect("no error").into_iter().map(|r| r.id));
         assert!(!capped);
         if done {

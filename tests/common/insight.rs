@@ -11,7 +11,7 @@ use super::{TestServer, USER_KEY};
 
 /// Every answer the worker gives to a Pareto load of all runs from `url`, up to the last.
 pub async fn load(url: &str) -> Vec<WorkerEvent> {
-    load_with(url, |req| Fetch::Analysis { req, failures: true }).await
+    load_with(url, |req| Fetch::Population { req, failures: true }).await
 }
 
 /// Every answer to the fetch `what` builds over all runs, up to the last; each is checked to
@@ -34,7 +34,7 @@ pub async fn load_with(
         created_after_ms: None,
     };
     let fetch = what(Box::new(req));
-    tx.send(WorkerRequest::Fetch { id: 9, slot: Slot::Analysis, fetch }).expect("worker");
+    tx.send(WorkerRequest::Fetch { id: 9, slot: Slot::Population, fetch }).expect("worker");
     let mut events = Vec::new();
     loop {
         let r = tokio::time::timeout(Duration::from_secs(60), rx.recv())
@@ -43,11 +43,11 @@ pub async fn load_with(
             .expect("worker alive");
         let last = match &r.event {
             // The pane is loaded; which runs ran each failing phase may follow.
-            WorkerEvent::AnalysisFailures { rows, done } => {
+            WorkerEvent::PopulationFailures { rows, done } => {
                 assert!(rows.is_ok(), "{rows:?}");
                 *done && !rows.as_ref().is_ok_and(|r| r.reached_follow)
             }
-            WorkerEvent::AnalysisReached { done, complete, .. } => {
+            WorkerEvent::PopulationReached { done, complete, .. } => {
                 assert!(!*done || *complete, "every failing phase's runs read");
                 *done
             }
@@ -55,7 +55,7 @@ pub async fn load_with(
                 assert!(rows.is_ok(), "{rows:?}");
                 *done
             }
-            WorkerEvent::AnalysisRuns { rows, .. } => {
+            WorkerEvent::PopulationRuns { rows, .. } => {
                 assert!(rows.is_ok(), "{rows:?}");
                 false
             }

@@ -59,17 +59,22 @@ impl Server {
         let WorkerRequest::Fetch { id, fetch, slot } = req else { return None };
         let index = |run_id: &str| (0..self.meta.len()).find(|&i| *row(i).id == *run_id);
         let event = match fetch {
-            Fetch::Analysis { .. } if std::mem::take(&mut self.fail_list) => {
+            Fetch::Population { .. } if std::mem::take(&mut self.fail_list) => {
                 let e = ClientError::Status { status: 503, message: "busy".into() };
-                WorkerEvent::AnalysisRuns { rows: Err(e), unreadable: 0, done: true, capped: false }
+                WorkerEvent::PopulationRuns {
+                    rows: Err(e),
+                    unreadable: 0,
+                    done: true,
+                    capped: false,
+                }
             }
-            Fetch::Analysis { req, .. } => {
+            Fetch::Population { req, .. } => {
                 let ids = &req.query.ids;
                 let rows = (0..self.meta.len())
                     .filter(|&i| ids.is_empty() || ids.contains(&row(i).id.to_string()))
                     .map(|i| self.summary(i))
                     .collect();
-                WorkerEvent::AnalysisRuns {
+                WorkerEvent::PopulationRuns {
                     rows: Ok(rows),
                     unreadable: 0,
                     done: true,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 use tofui::api::RunOutcome;
-use tofui::app::{App, Effect, Msg};
+use tofui::app::{App, Done, Effect, Msg};
 use tofui::model::{FirstFailure, RunsPage};
 use tofui::worker::{ClientError, Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 
@@ -159,7 +159,7 @@ fn the_csv_export_has_first_failure_disposition_and_metadata_columns() {
     let unread = rows.iter().filter(|r| r[fail] == "(not read)").count();
     assert!(unread > 1, "the made-up rows' other failing runs: {unread}");
     let written = tofui::app::export::Written::Done;
-    a.update(Msg::Exported { path: "/tmp/tofui-disposition.csv".into(), written }, NOW);
+    a.update(Msg::Done(Done::Exported { path: "/tmp/tofui-disposition.csv".into(), written }), NOW);
     assert_eq!(
         a.flash(),
         Some(

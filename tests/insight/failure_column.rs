@@ -94,7 +94,7 @@ async fn the_column_shows_each_failing_runs_first_failure_fetched_for_the_rows_o
     assert!(l.rows.len() > on_screen.len(), "more rows loaded than shown");
     let failing: Vec<String> = on_screen
         .iter()
-        .filter(|r| r.outcome.as_ref().is_some_and(|o| o.is_failure()))
+        .filter(|r| r.outcome.as_ref().is_some_and(|o| o.failing_or_aborted()))
         .map(|r| r.id.to_string())
         .collect();
     assert!(failing.len() >= 3, "{failing:?}");
@@ -164,7 +164,7 @@ fn narrow_screens_neither_fetch_nor_show_the_column() {
     assert_eq!(shown, 43, "48 rows less the bars");
     let want: Vec<String> = (0..shown)
         .map(row)
-        .filter(|r| r.outcome.as_ref().is_some_and(|o| o.is_failure()))
+        .filter(|r| r.outcome.as_ref().is_some_and(|o| o.failing_or_aborted()))
         .map(|r| r.id.to_string())
         .collect();
     assert_eq!(ids, want, "the failing rows on screen only");

@@ -56,7 +56,7 @@ fn opened(events: &[WorkerEvent]) -> App {
     let id = fx
         .iter()
         .find_map(|e| match e {
-            Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::Analysis { .. }, .. }) => {
+            Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::Population { .. }, .. }) => {
                 Some(*id)
             }
             _ => None,
@@ -97,7 +97,7 @@ async fn without_the_cross_run_lists_failures_are_read_run_by_run_and_counted_th
     let steps: Vec<(usize, usize, usize)> = fallback
         .iter()
         .filter_map(|e| match e {
-            WorkerEvent::AnalysisFailures { rows: Ok(r), .. } => {
+            WorkerEvent::PopulationFailures { rows: Ok(r), .. } => {
                 r.per_run.as_ref().map(|p| (p.read, p.of, r.runs.len()))
             }
             _ => None,
@@ -109,7 +109,7 @@ async fn without_the_cross_run_lists_failures_are_read_run_by_run_and_counted_th
     assert_eq!(steps.iter().map(|s| s.2).sum::<usize>(), failing, "each run sent once");
     assert!(steps.len() > 1, "sent in batches as they arrive: {steps:?}");
     for e in &direct {
-        if let WorkerEvent::AnalysisFailures { rows: Ok(r), .. } = e {
+        if let WorkerEvent::PopulationFailures { rows: Ok(r), .. } = e {
             assert!(r.per_run.is_none() && r.runs.is_empty(), "the lists were used");
         }
     }
@@ -132,7 +132,7 @@ async fn without_the_cross_run_lists_failures_are_read_run_by_run_and_counted_th
     );
     assert!(!text(&a).contains("one by one"));
     let halfway = fallback.iter().position(
-        |e| matches!(e, WorkerEvent::AnalysisFailures { rows: Ok(r), .. } if r.per_run.is_some()),
+        |e| matches!(e, WorkerEvent::PopulationFailures { rows: Ok(r), .. } if r.per_run.is_some()),
     );
     let loading = opened(&fallback[..=halfway.expect("a first batch")]);
     let screen = text(&loading);
@@ -186,7 +186,7 @@ async fn without_the_measurements_list_a_trend_reads_every_run_and_gets_the_same
     assert_eq!(fallback, direct);
     // How far the reading is went out as it went, with why.
     let last = events.iter().rev().find_map(|e| match e {
-        WorkerEvent::AnalysisFailures { rows: Ok(r), .. } => r.per_run.clone(),
+        WorkerEvent::PopulationFailures { rows: Ok(r), .. } => r.per_run.clone(),
         _ => None,
     });
     let last = last.expect("progress of the reading");

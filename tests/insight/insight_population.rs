@@ -29,8 +29,8 @@ fn analysis_request(fx: &[Effect]) -> Option<(u64, ListRequest)> {
     fx.iter().find_map(|e| match e {
         Effect::Send(WorkerRequest::Fetch {
             id,
-            slot: Slot::Analysis,
-            fetch: Fetch::Analysis { req, .. } | Fetch::Trend { req, .. },
+            slot: Slot::Population,
+            fetch: Fetch::Population { req, .. } | Fetch::Trend { req, .. },
         }) => Some((*id, (**req).clone())),
         _ => None,
     })

@@ -46,7 +46,7 @@ fn opened(w: u16, h: u16, events: &[WorkerEvent]) -> App {
         .find_map(|e| match e {
             Effect::Send(WorkerRequest::Fetch {
                 id,
-                fetch: Fetch::Analysis { failures: true, .. },
+                fetch: Fetch::Population { failures: true, .. },
                 ..
             }) => Some(*id),
             _ => None,
@@ -231,7 +231,7 @@ fn esc_while_loading_cancels() {
     assert!(text(&a).contains("Keys: failure Pareto"));
     a.update(Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)), NOW);
     let fx = a.update(Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)), NOW);
-    assert!(fx.contains(&Effect::Send(WorkerRequest::Cancel { slot: Slot::Analysis })), "{fx:?}");
+    assert!(fx.contains(&Effect::Send(WorkerRequest::Cancel { slot: Slot::Population })), "{fx:?}");
     assert!(a.pareto().is_none());
 }
 

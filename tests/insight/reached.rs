@@ -113,7 +113,7 @@ fn two_way(events: &[WorkerEvent]) -> App {
     let id = fx
         .iter()
         .find_map(|e| match e {
-            Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::Analysis { .. }, .. }) => {
+            Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::Population { .. }, .. }) => {
                 Some(*id)
             }
             _ => None,
@@ -146,7 +146,7 @@ async fn two_way_and_explain_count_the_runs_that_ran_the_failing_phase() {
     // Thermal's failures against the procedure's runs meanwhile, saying so.
     let loaded = 1 + events
         .iter()
-        .position(|e| matches!(e, WorkerEvent::AnalysisFailures { done: true, .. }))
+        .position(|e| matches!(e, WorkerEvent::PopulationFailures { done: true, .. }))
         .expect("the failing rows' end");
     assert!(loaded < events.len(), "which runs ran each phase follows");
     let early = two_way(&events[..loaded]);

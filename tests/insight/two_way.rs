@@ -28,7 +28,7 @@ fn two_way(w: u16, h: u16, events: &[WorkerEvent]) -> App {
     let id = fx
         .iter()
         .find_map(|e| match e {
-            Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::Analysis { .. }, .. }) => {
+            Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::Population { .. }, .. }) => {
                 Some(*id)
             }
             _ => None,

@@ -47,8 +47,8 @@ async fn load(s: &TestServer, query: RunQuery) -> Vec<Vec<RunSummary>> {
     let client = crate::common::api_client(&s.running.url, USER_KEY, Duration::from_secs(20));
     let (out, mut rx) = unbounded_channel();
     let tx = worker::spawn(client, out);
-    let fetch = Fetch::Analysis { req: Box::new(request(query)), failures: false };
-    tx.send(WorkerRequest::Fetch { id: 7, slot: Slot::Analysis, fetch }).expect("worker");
+    let fetch = Fetch::Population { req: Box::new(request(query)), failures: false };
+    tx.send(WorkerRequest::Fetch { id: 7, slot: Slot::Population, fetch }).expect("worker");
     let mut batches = Vec::new();
     loop {
         let r = tokio::time::timeout(Duration::from_secs(30), rx.recv())
@@ -57,7 +57,7 @@ async fn load(s: &TestServer, query: RunQuery) -> Vec<Vec<RunSummary>> {
             .expect("worker alive");
         assert_eq!(r.id, 7);
         match r.event {
-            WorkerEvent::AnalysisRuns { rows, unreadable, done, capped } => {
+            WorkerEvent::PopulationRuns { rows, unreadable, done, capped } => {
                 assert_eq!((unreadable, capped), (0, false));
                 batches.push(rows.expect("runs"));
                 if done {
@@ -138,8 +138,8 @@ fn analysis_request(fx: &[Effect]) -> Option<(u64, ListRequest)> {
     fx.iter().find_map(|e| match e {
         Effect::Send(WorkerRequest::Fetch {
             id,
-            slot: Slot::Analysis,
-            fetch: Fetch::Analysis { req: r, .. },
+            slot: Slot::Population,
+            fetch: Fetch::Population { req: r, .. },
         }) => Some((*id, (**r).clone())),
         _ => None,
     })
@@ -151,7 +151,7 @@ fn opened(w: u16, h: u16, batches: &[Vec<RunSummary>]) -> App {
     a.start();
     let (id, _) = analysis_request(&a.update(key('%'), NOW)).expect("the pane asks for runs");
     for (i, rows) in batches.iter().enumerate() {
-        let event = WorkerEvent::AnalysisRuns {
+        let event = WorkerEvent::PopulationRuns {
             rows: Ok(rows.clone()),
             unreadable: 0,
             done: i + 1 == batches.len(),
@@ -234,7 +234,7 @@ async fn a_filtered_view_counts_only_its_runs() {
     assert_eq!(req.query.to_line(), "station:\"Line 2 FCT\"");
     for (i, rows) in batches.iter().enumerate() {
         let done = i + 1 == batches.len();
-        let event = WorkerEvent::AnalysisRuns {
+        let event = WorkerEvent::PopulationRuns {
             rows: Ok(rows.clone()),
             unreadable: 0,
             done,
@@ -264,11 +264,11 @@ fn esc_while_loading_cancels_and_s_cycles_the_split() {
     a.update(key('s'), NOW);
     assert_ne!(a.yields().unwrap().split_name(), before, "s splits by something else");
     let fx = a.update(esc(), NOW);
-    assert!(fx.contains(&Effect::Send(WorkerRequest::Cancel { slot: Slot::Analysis })), "{fx:?}");
+    assert!(fx.contains(&Effect::Send(WorkerRequest::Cancel { slot: Slot::Population })), "{fx:?}");
     assert!(a.yields().is_none(), "back to the list");
     // A late answer to the cancelled load is dropped.
     let event =
-        WorkerEvent::AnalysisRuns { rows: Ok(vec![]), unreadable: 0, done: true, capped: false };
+        WorkerEvent::PopulationRuns { rows: Ok(vec![]), unreadable: 0, done: true, capped: false };
     a.update(Msg::Worker(WorkerResponse { id, event }), NOW);
     assert!(a.yields().is_none());
 }
@@ -290,7 +290,7 @@ async fn yield_screens() {
     let mut a = app(80, 24);
     a.start();
     let (id, _) = analysis_request(&a.update(key('%'), NOW)).expect("asked");
-    let event = WorkerEvent::AnalysisRuns {
+    let event = WorkerEvent::PopulationRuns {
         rows: Ok(batches[0].clone()),
         unreadable: 3,
         done: true,

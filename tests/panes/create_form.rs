@@ -7,7 +7,7 @@ use crate::common;
 use common::rows::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tofui::app::create::F;
-use tofui::app::{App, Effect, Mode, Msg};
+use tofui::app::{App, Done, Effect, Mode, Msg};
 use tofui::worker::client::Named;
 use tofui::worker::{
     ClientError, Fetch, RequestId, Slot, WorkerEvent, WorkerRequest, WorkerResponse,
@@ -218,14 +218,14 @@ fn attachments_are_checked_before_sending_then_uploaded_to_the_new_run_one_after
     let want = vec!["/data/a.jpg".to_string(), "/data/my notes.txt".to_string()];
     assert!(app.create().is_some_and(|f| f.preview.is_none()));
     let missing = Some("/data/a.jpg: No such file or directory".to_string());
-    app.update(Msg::FilesChecked { paths: want.clone(), problem: missing }, NOW);
+    app.update(Msg::Done(Done::FilesChecked { paths: want.clone(), problem: missing }), NOW);
     let form = app.create().expect("the form");
     assert!(form.preview.is_none(), "nothing is sent with a missing file");
     assert_eq!(form.error.as_ref().map(|(f, _)| *f), Some(F::Attachments));
     // Checked again, found.
     let fx = press(&mut app, "\x13");
     assert!(fx.iter().any(|e| matches!(e, Effect::CheckFiles(p) if *p == want)), "{fx:?}");
-    app.update(Msg::FilesChecked { paths: want.clone(), problem: None }, NOW);
+    app.update(Msg::Done(Done::FilesChecked { paths: want.clone(), problem: None }), NOW);
     assert_eq!(app.create().map(|f| f.files.clone()), Some(want.clone()));
     let fx = press(&mut app, "\n");
     let id = fx

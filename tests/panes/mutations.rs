@@ -197,7 +197,7 @@ fn bulk_edits_report_per_run_and_keep_failures_retryable() {
     let ids: Vec<Vec<String>> = fx
         .iter()
         .filter_map(|e| match e {
-            Effect::Send(WorkerRequest::Fetch { fetch: Fetch::Analysis { req, .. }, .. }) => {
+            Effect::Send(WorkerRequest::Fetch { fetch: Fetch::Population { req, .. }, .. }) => {
                 Some(req.query.ids.clone())
             }
             _ => None,
@@ -214,7 +214,7 @@ fn bulk_edits_report_per_run_and_keep_failures_retryable() {
         })
         .expect("the read");
     let event =
-        WorkerEvent::AnalysisRuns { rows: Ok(vec![]), unreadable: 0, done: true, capped: false };
+        WorkerEvent::PopulationRuns { rows: Ok(vec![]), unreadable: 0, done: true, capped: false };
     app.update(Msg::Worker(WorkerResponse { id, event }), NOW);
     press(&mut app, "arework\ttrue\n\x13");
     let sent = patches(&press(&mut app, "\n"));

@@ -14,7 +14,7 @@ use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Color;
 use serde_json::json;
-use tofui::analysis::retest::{Verdict, compare, verdict};
+use tofui::analysis::retest::{Diagnosis, compare, diagnose};
 use tofui::api::{RunDetail, RunOutcome};
 use tofui::app::unit::UnitFocus;
 use tofui::app::{App, Effect, Msg};
@@ -369,13 +369,13 @@ fn a_retest_reads_as_false_failure_repair_or_still_failing() {
     let m = |v| rows[0].margin(v).map(|m: f64| (m * 1000.0).round() / 1000.0);
     assert_eq!((m(rows[0].before), m(rows[0].after)), (Some(-0.025), Some(0.5)));
     assert_eq!(rows[1].margin(rows[1].before).map(|m| (m * 100.0).round()), Some(5.0));
-    assert_eq!(verdict(&rows), Verdict::JustPast);
+    assert_eq!(diagnose(&rows), Diagnosis::JustPast);
     // Far outside, then inside: repaired.
     let broken = run_with("FAIL", &[("rail_3v3", 2.0, true)]);
-    assert_eq!(verdict(&compare(&broken, &after)), Verdict::Repaired);
+    assert_eq!(diagnose(&compare(&broken, &after)), Diagnosis::Repaired);
     // Failing again: still failing.
-    assert_eq!(verdict(&compare(&before, &before)), Verdict::StillFailing);
-    assert_eq!(verdict(&compare(&after, &after)), Verdict::Unknown);
+    assert_eq!(diagnose(&compare(&before, &before)), Diagnosis::StillFailing);
+    assert_eq!(diagnose(&compare(&after, &after)), Diagnosis::Unknown);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,7 +8,7 @@ use common::rows::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use tofui::app::{App, Effect, Mode, Msg};
+use tofui::app::{App, Done, Effect, Mode, Msg};
 use tofui::config::{KeyOverride, ViewConfig};
 use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 
@@ -126,7 +126,7 @@ fn w_name_saves_the_typed_filter_as_a_new_view_and_asks_to_write_the_config() {
     assert_eq!(saved[0].view.query, "", "the first view keeps its own filter");
     assert_eq!(app.runs.active, 3);
     assert_eq!(app.list().rows.len(), 20, "the new tab shows the rows already loaded");
-    app.update(Msg::ViewsSaved(Ok("/tmp/config.toml".into())), NOW);
+    app.update(Msg::Done(Done::ViewsSaved(Ok("/tmp/config.toml".into()))), NOW);
     assert_eq!(app.runs.views[3].origin.as_deref(), Some("Passing"));
     // Rename, move, delete — each written.
     let fx = press(&mut app, ":rename Passes\n");
@@ -311,7 +311,7 @@ fn a_failed_write_leaves_the_view_marked_as_not_saved() {
     assert_eq!(saved[0].view.query, "outcome:PASS");
     assert_eq!(saved[1].view.query, "outcome:fail,error,timeout", "the others as saved");
     assert!(!app.runs.modified(0), "counts as saved while the write is on its way");
-    app.update(Msg::ViewsSaved(Err("disk full".into())), NOW);
+    app.update(Msg::Done(Done::ViewsSaved(Err("disk full".into()))), NOW);
     assert!(app.runs.modified(0), "the file does not have it: still marked *");
     assert!(screen_of(&app).contains("views not saved: disk full"));
 }

@@ -176,7 +176,7 @@ impl CreatePane {
         let proc = self.procedure_id();
         let built = proc.map_err(|e| (F::Procedure, e)).and_then(|p| {
             let typed = self.touched[FIELDS.iter().position(|f| *f == F::Outcome).unwrap_or(0)];
-            body::build(&self.values(), typed, Some(&p), &self.reference, cx.now(), cx.shared.tz)
+            body::build(&self.values(), typed, Some(&p), &self.reference, cx.now(), cx.shared().tz)
         });
         match built {
             Ok(b) => {
@@ -366,7 +366,7 @@ impl Component for CreatePane {
     }
 
     fn on_news(&mut self, news: &super::News, _cx: &mut Ctx) -> Outcome {
-        if let super::News::FilesChecked { paths, problem } = news
+        if let super::News::Done(super::Done::FilesChecked { paths, problem }) = news
             && self.checking.as_ref().is_some_and(|(_, f)| f == paths)
             && let Some((body, files)) = self.checking.take()
         {

@@ -39,7 +39,7 @@ pub(crate) fn from_list(a: Action, list: &ListState, cx: &mut Ctx) -> Outcome {
 impl CreatePane {
     /// The form like run `run_id`, with new times: at once from the cache, else once fetched.
     pub(crate) fn open_like(run_id: &str, cx: &mut Ctx) -> CreatePane {
-        if let Some(cached) = cx.shared.runs.peek(run_id).map(|c| c.run.clone()) {
+        if let Some(cached) = cx.run_cache().peek(run_id).map(|c| c.run.clone()) {
             return CreatePane::open(Some(&cached), cx);
         }
         let mut form = CreatePane::open(None, cx);

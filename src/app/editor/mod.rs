@@ -101,7 +101,7 @@ impl EditorPane {
         if let [t] = ed.targets.as_slice() {
             let run_id = t.run_id.clone();
             let meta = known
-                .or_else(|| cx.shared.runs.peek(&run_id).map(|c| c.run.summary.metadata.clone()));
+                .or_else(|| cx.run_cache().peek(&run_id).map(|c| c.run.summary.metadata.clone()));
             match meta {
                 Some(m) => ed.set_metadata(m.as_ref()),
                 None => ed.loading = Some(cx.fetch(Slot::Editor, Fetch::Run { run_id })),

@@ -8,83 +8,7 @@ mod triage_keys;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Mode {
-    List,
-    /// Typing a filter query (other keys go to the text field).
-    Filter,
-    /// The filter form (other keys go to the focused field).
-    Form,
-    /// The create-run form (other keys go to the focused field).
-    CreateRun,
-    /// The create-run form's request, before sending.
-    CreateReview,
-    /// The run view's phases tree.
-    Tree,
-    /// The run view's logs.
-    Logs,
-    /// Typing a logs search.
-    LogSearch,
-    /// The run view's attachments.
-    Attachments,
-    /// The run view's other tabs, or the run while it loads.
-    RunOther,
-    /// A measurement's chart.
-    Chart,
-    /// The metadata editor.
-    Editor,
-    /// Typing a key or value in the editor.
-    EditorText,
-    /// The editor's change set, before saving.
-    EditorReview,
-    /// Confirming a delete.
-    ConfirmDelete,
-    /// Typing the path of a file to upload.
-    UploadPrompt,
-    /// A yes/no question.
-    Ask,
-    /// Typing a `:` command.
-    Command,
-    /// The `?` overlay.
-    Help,
-    /// The unit view.
-    Unit,
-    /// The yield pane.
-    Yield,
-    /// The failure Pareto pane.
-    Pareto,
-    /// A failure mode explained.
-    Explain,
-    /// A measurement's trend.
-    Trend,
-    /// Typing or scanning a serial.
-    Serial,
-    /// A retest side by side.
-    Retest,
-    /// The "set your API key" screen.
-    Blocked,
-    /// The triage queue: a failing run with its first failure and that phase's logs.
-    Triage,
-    /// Typing a disposition in the triage queue.
-    TriageText,
-    /// The preview of an undo, before it is written.
-    UndoReview,
-}
-
-impl Mode {
-    pub(crate) fn in_run(self) -> bool {
-        matches!(
-            self,
-            Mode::Tree
-                | Mode::Logs
-                | Mode::LogSearch
-                | Mode::Attachments
-                | Mode::RunOther
-                | Mode::Chart
-        )
-    }
-}
+pub use super::panes::Mode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeySpec {
@@ -151,31 +75,6 @@ pub struct Keymap {
     /// Bindings taken away for the session (read-only, or refused with 403), with why: the
     /// key then says so instead of doing nothing.
     withdrawn: Vec<(Mode, Binding, String)>,
-}
-
-impl Mode {
-    /// The name of the mode's table in the config (`[keys.list]`).
-    pub(crate) fn config_name(self) -> Option<&'static str> {
-        Some(match self {
-            Mode::List => "list",
-            Mode::Filter => "filter",
-            Mode::Form => "form",
-            Mode::CreateRun => "new_run",
-            Mode::Tree => "tree",
-            Mode::Logs => "logs",
-            Mode::Attachments => "attachments",
-            Mode::RunOther => "run",
-            Mode::Chart => "chart",
-            Mode::Editor => "editor",
-            Mode::Unit => "unit",
-            Mode::Yield => "yield",
-            Mode::Pareto => "pareto",
-            Mode::Triage => "triage",
-            Mode::Explain => "explain",
-            Mode::Trend => "trend",
-            _ => return None,
-        })
-    }
 }
 
 impl Keymap {

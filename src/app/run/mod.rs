@@ -5,11 +5,13 @@
 pub mod info;
 mod loaded;
 pub mod logs;
+mod neighbour;
 mod tabs;
 pub mod tree;
 
 pub(crate) use loaded::TABS;
 pub use loaded::{Load, Loaded, Tab};
+pub(crate) use neighbour::neighbour;
 use tree::NodeKind;
 
 use tui_input::InputRequest;
@@ -45,7 +47,7 @@ pub struct Place {
 
 /// Rows of the tab's body on the current screen.
 fn rows(cx: &Ctx) -> usize {
-    layout::run_rows(cx.shared.size.1)
+    layout::run_rows(cx.shared().size.1)
 }
 
 impl RunPane {
@@ -66,9 +68,9 @@ impl RunPane {
             arrive_at: place,
             export: None,
         };
-        let in_flight = cx.shared.runs.in_flight(&run_id);
-        cx.shared.runs.superseded(Slot::Run);
-        match (cx.shared.runs.get(&run_id), in_flight) {
+        let in_flight = cx.run_cache().in_flight(&run_id);
+        cx.run_cache().superseded(Slot::Run);
+        match (cx.run_cache().get(&run_id), in_flight) {
             (Some(run), _) => p.ready(run),
             // Already on its way (prefetched a moment ago): wait for that answer, not a second.
             (None, Some(id)) => p.pending = Some(id),
@@ -181,7 +183,7 @@ impl RunPane {
 
     /// `r`, or the run changed on the server: fetched again.
     fn reload(&mut self, cx: &mut Ctx) {
-        cx.shared.runs.superseded(Slot::Run);
+        cx.run_cache().superseded(Slot::Run);
         self.pending = Some(cx.fetch(Slot::Run, Fetch::Run { run_id: self.run_id.clone() }));
         self.load = Load::Loading;
     }
@@ -214,7 +216,7 @@ impl RunPane {
                 Outcome::Push(Pane::Delete(Box::new(pane)))
             }
             Action::Upload => {
-                let mut start = cx.shared.start_dir.clone();
+                let mut start = cx.shared().start_dir.clone();
                 if !start.ends_with(std::path::is_separator) {
                     start.push(std::path::MAIN_SEPARATOR);
                 }
@@ -246,9 +248,9 @@ impl Component for RunPane {
         }
         match a {
             Action::Back if !self.chart_open() => {
-                if self.pending.is_some() || cx.shared.runs.logs_due_in(Slot::Run) {
+                if self.pending.is_some() || cx.run_cache().logs_due_in(Slot::Run) {
                     cx.cancel(Slot::Run);
-                    cx.shared.runs.superseded(Slot::Run);
+                    cx.run_cache().superseded(Slot::Run);
                 }
                 Outcome::Pop
             }
@@ -263,7 +265,7 @@ impl Component for RunPane {
             Action::NextRun | Action::PrevRun if !self.chart_open() => {
                 if self.pending.is_some() {
                     cx.cancel(Slot::Run);
-                    cx.shared.runs.superseded(Slot::Run);
+                    cx.run_cache().superseded(Slot::Run);
                 }
                 let by = if a == Action::NextRun { 1 } else { -1 };
                 Outcome::Return(Reply::Neighbour {
@@ -275,6 +277,10 @@ impl Component for RunPane {
             Action::Refresh => {
                 self.reload(cx);
                 Outcome::Stay
+            }
+            Action::Command => Outcome::Push(Pane::Command(Box::default())),
+            Action::Trend | Action::Explain if self.mode() == Mode::Tree => {
+                super::trend::from_run_tree(self, a, cx)
             }
             // `U`: this run's unit; `enter` on the sub-units tab: that sub-unit.
             Action::Unit | Action::Open if !self.chart_open() => match self.unit_to_open(a) {
@@ -313,12 +319,12 @@ impl Component for RunPane {
                 self.retry = Some(format!("{error} — retry {attempt} in {secs} s"));
             }
             WorkerEvent::Run { run: Ok(run), logs_follow } => {
-                let run = cx.shared.runs.arrived(id, Some(&self.run_id), run, logs_follow);
+                let run = cx.run_cache().arrived(id, Some(&self.run_id), run, logs_follow);
                 self.ready(run);
                 self.fit(cx);
             }
             WorkerEvent::Run { run: Err(e), .. } => {
-                cx.shared.runs.failed(id);
+                cx.run_cache().failed(id);
                 if let ClientError::Unauthorized(m) = &e {
                     cx.block(m.clone());
                 }
@@ -345,7 +351,7 @@ impl Component for RunPane {
                     l.set_logs(logs.clone());
                 }
             }
-            News::Exported { path, written } => {
+            News::Done(super::Done::Exported { path, written }) => {
                 return super::export::Pending::answered(&mut self.export, path, written, cx)
                     .unwrap_or(Outcome::Stay);
             }
@@ -375,26 +381,5 @@ impl Component for RunPane {
 
     fn busy(&self) -> bool {
         self.pending.is_some()
-    }
-}
-
-/// The run `by` rows from `from` in `rows` (bad rows skipped) for the run view to move to, or
-/// why there is none; the caller moves its own cursor to the index returned.
-pub(crate) fn neighbour(
-    rows: &[crate::model::RunRow],
-    from: &str,
-    by: isize,
-    more_to_load: bool,
-) -> Result<usize, &'static str> {
-    let at = rows.iter().position(|r| &*r.id == from).ok_or("the run left the list")?;
-    let mut i = at as isize;
-    loop {
-        i += by.signum();
-        match rows.get(usize::try_from(i).map_err(|_| "the first run of the list")?) {
-            Some(r) if !r.id.is_empty() && r.problem.is_none() => return Ok(i as usize),
-            Some(_) => {}
-            None if more_to_load => return Err("loading more runs… press again"),
-            None => return Err("the last run of the list"),
-        }
     }
 }

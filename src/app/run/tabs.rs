@@ -90,7 +90,7 @@ impl RunPane {
             }
             (Tab::Logs, _, Some(d)) => {
                 l.logs.move_by(d, below_header);
-                let showing = cx.shared.flash.as_ref().map(|(t, _)| t);
+                let showing = cx.shared().flash.as_ref().map(|(t, _)| t);
                 if l.logs.flashed.is_some() && l.logs.flashed.as_ref() == showing {
                     l.logs.flashed = l.logs.search_status();
                     cx.flash(l.logs.flashed.clone().unwrap_or_default());

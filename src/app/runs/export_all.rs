@@ -49,7 +49,7 @@ impl RunsPane {
             cursor: None,
             limit: super::list::PAGE,
             now_ms: cx.now(),
-            tz: cx.shared.tz,
+            tz: cx.shared().tz,
             created_after_ms: None,
         };
         let id = cx.fetch(Slot::Export, Fetch::ExportRows(Box::new(req)));
@@ -109,7 +109,11 @@ impl RunsPane {
     /// `[triage] key`).
     pub(super) fn export_text(&self, rows: &[RunRow], format: Format, cx: &Ctx) -> String {
         let failure = |r: &RunRow| self.failures.export_text(r);
-        export::rows(rows, format, &export::Extra { key: &cx.shared.triage.key, failure: &failure })
+        export::rows(
+            rows,
+            format,
+            &export::Extra { key: &cx.shared().triage.key, failure: &failure },
+        )
     }
 
     /// `esc` while exporting: stops it. Whether one was running.

@@ -30,7 +30,7 @@ impl ListState {
         }
         let n = new.len();
         for r in &new {
-            if r.outcome.as_ref().is_some_and(RunOutcome::is_failure) {
+            if r.outcome.as_ref().is_some_and(RunOutcome::failing_or_aborted) {
                 self.fresh_failures.insert(r.id.clone());
             }
         }
@@ -114,7 +114,7 @@ impl super::RunsPane {
             }
             cx.flash("live off");
         } else {
-            let every = cx.shared.live_every_ms;
+            let every = cx.shared().live_every_ms;
             self.set_live(Some(every), cx.now());
             self.list.next_live_ms = cx.now();
             cx.flash(format!("live: polling every {} s", every / 1000));

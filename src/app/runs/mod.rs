@@ -39,7 +39,6 @@ pub struct RunsPane {
     /// `:export FILE` on its way to the file.
     pub export: Option<super::export::Pending>,
     /// Another pane fetches runs ahead (the triage queue): the list does not.
-    pub(crate) prefetch_paused: bool,
     /// The failure column's first failures, by run id (wide screens).
     pub failures: FailureColumn,
     /// `:export! FILE` fetching every matching run.
@@ -59,7 +58,6 @@ impl Default for RunsPane {
             on_disk: Vec::new(),
             writing: Default::default(),
             export: None,
-            prefetch_paused: false,
             failures: FailureColumn::default(),
             exporting: None,
             background_started: false,
@@ -89,7 +87,7 @@ impl RunsPane {
     /// Asks for a page of the active list.
     fn request(&mut self, kind: Pending, cx: &mut Ctx) {
         let id = cx.id();
-        let fx = self.list.request(id, self.view_id(), kind, cx.now(), cx.shared.tz);
+        let fx = self.list.request(id, self.view_id(), kind, cx.now(), cx.shared().tz);
         cx.effect(fx);
     }
 
@@ -184,10 +182,11 @@ impl RunsPane {
             return;
         };
         let run_id = row.id.to_string();
-        if cx.shared.runs.prefetch_now(&run_id, cx.now()) {
-            cx.shared.runs.superseded(Slot::Prefetch);
+        let now = cx.now();
+        if cx.run_cache().prefetch_now(&run_id, now) {
+            cx.run_cache().superseded(Slot::Prefetch);
             let id = cx.fetch(Slot::Prefetch, Fetch::Run { run_id: run_id.clone() });
-            cx.shared.runs.prefetching(id, run_id);
+            cx.run_cache().prefetching(id, run_id);
         }
     }
 }
@@ -237,6 +236,7 @@ impl Component for RunsPane {
                 self.request(kind, cx);
             }
             Action::ToggleLive => self.toggle_live(cx),
+            Action::Back if cx.drilled_from().is_some() => return Outcome::Undrill,
             Action::Back => _ = self.cancel_export(cx),
             Action::OpenBrowser => {
                 if let Some(row) = self.list.selected_row().filter(|r| !r.id.is_empty()) {
@@ -367,8 +367,8 @@ impl Component for RunsPane {
                 background.chain([&mut self.list]).for_each(|l| l.set_meta(run_id, changes));
             }
             News::FirstFailure { run_id, failure } => self.failures.learn(run_id, failure),
-            News::ViewsSaved(r) => self.views_saved(r.clone(), cx),
-            News::Exported { path, written } => {
+            News::Done(super::Done::ViewsSaved(r)) => self.views_saved(r.clone(), cx),
+            News::Done(super::Done::Exported { path, written }) => {
                 return super::export::Pending::answered(&mut self.export, path, written, cx)
                     .unwrap_or(Outcome::Stay);
             }
@@ -382,7 +382,7 @@ impl Component for RunsPane {
         if self.list.wants_next_page() {
             self.request(Pending::Next, cx);
         }
-        if self.prefetch_paused {
+        if cx.prefetch_paused() {
         } else if top {
             self.failures.tick(&self.list, cx);
             self.prefetch(cx, 0);

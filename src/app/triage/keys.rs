@@ -1,16 +1,36 @@
 //! The triage queue's keys that stay within the run shown: typing a disposition, moving in
-//! the tree (the logs follow the phase under the cursor).
+//! the tree (the logs follow the phase under the cursor); and leaving.
 
 use crate::api::LogLevel;
 use serde_json::Value;
 
-use super::{MAX_TEXT, TriagePane};
+use super::{MAX_TEXT, Stage, TriagePane};
 use crate::app::Action;
-use crate::app::pane::Ctx;
+use crate::app::pane::{Ctx, Outcome};
 use crate::app::run::{Loaded, RunPane};
 use crate::app::scroll::Scroll;
+use crate::worker::Slot;
 
 impl TriagePane {
+    /// `esc`: the queue closes (not while a disposition is being recorded), saying how far
+    /// it got.
+    pub(super) fn leave(&mut self, cx: &mut Ctx) -> Outcome {
+        if self.saving.is_some() {
+            cx.flash(
+                "recording… leaving once the server has answered loses nothing; wait a moment",
+            );
+            return Outcome::Stay;
+        }
+        if let Stage::Checking(_) = self.stage {
+            cx.cancel(Slot::Population);
+        }
+        let (n, done) = (self.items.len(), self.recorded());
+        if !self.items.is_empty() {
+            cx.flash(format!("triage: {done} of {n} recorded — T resumes"));
+        }
+        Outcome::Pop
+    }
+
     /// A key while typing a disposition.
     pub(super) fn text_key(&mut self, a: Action, cx: &mut Ctx) {
         match a {
@@ -79,13 +99,5 @@ pub(super) fn follow(l: &mut Loaded) {
             matches!(lines[i as usize].level, Some(LogLevel::Error | LogLevel::Critical))
         });
         l.logs.view.cursor = explains.unwrap_or(0);
-    }
-}
-
-/// A disposition as it reads in messages.
-pub fn text_of(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
     }
 }

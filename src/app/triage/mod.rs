@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use tui_input::{Input, InputRequest};
 
 use keys::follow;
-pub use keys::text_of;
+pub use queue::text_of;
 pub use queue::{Check, DEFAULT_KEY, DEFAULT_PRESETS, Item, TriageSettings};
 
 use super::editor::Target;
@@ -71,7 +71,7 @@ impl TriagePane {
     /// Starts triage over `list`'s filter: first reads which runs are disposed.
     pub(crate) fn start(list: &ListState, cx: &mut Ctx) -> TriagePane {
         TriagePane {
-            settings: cx.shared.triage.clone(),
+            settings: cx.shared().triage.clone(),
             filter: list.query.to_line(),
             stage: Stage::Checking(Check::start(list, cx)),
             items: Vec::new(),
@@ -98,7 +98,7 @@ impl TriagePane {
     /// Rows of the tree and of the logs (under their filter line), and whether they are side
     /// by side, on this screen.
     fn split(cx: &Ctx) -> (usize, usize, bool) {
-        let (w, h) = cx.shared.size;
+        let (w, h) = cx.shared().size;
         layout::triage_split(w, h)
     }
 
@@ -233,16 +233,16 @@ impl TriagePane {
             return;
         }
         let Some(next) = self.items.get(self.pos + 1).map(|i| i.run_id.clone()) else { return };
-        let runs = &cx.shared.runs;
+        let runs = &cx.run_cache();
         if self.ahead.as_ref() == Some(&next)
             || runs.usable(&next)
             || runs.in_flight(&next).is_some()
         {
             return;
         }
-        cx.shared.runs.superseded(Slot::Prefetch);
+        cx.run_cache().superseded(Slot::Prefetch);
         let id = cx.fetch(Slot::Prefetch, Fetch::Run { run_id: next.clone() });
-        cx.shared.runs.prefetching(id, next.clone());
+        cx.run_cache().prefetching(id, next.clone());
         self.ahead = Some(next);
     }
 }
@@ -252,26 +252,17 @@ impl Component for TriagePane {
         if self.typing.is_some() { Mode::TriageText } else { Mode::Triage }
     }
 
+    fn pauses_prefetch(&self) -> bool {
+        true
+    }
+
     fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
         if self.typing.is_some() {
             self.text_key(a, cx);
             return Outcome::Stay;
         }
         if a == Action::Back {
-            if self.saving.is_some() {
-                cx.flash(
-                    "recording… leaving once the server has answered loses nothing; wait a moment",
-                );
-                return Outcome::Stay;
-            }
-            if let Stage::Checking(_) = self.stage {
-                cx.cancel(Slot::Analysis);
-            }
-            let (n, done) = (self.items.len(), self.recorded());
-            if !self.items.is_empty() {
-                cx.flash(format!("triage: {done} of {n} recorded — T resumes"));
-            }
-            return Outcome::Pop;
+            return self.leave(cx);
         }
         if !matches!(self.stage, Stage::Ready) {
             return Outcome::Stay;

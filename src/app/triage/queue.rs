@@ -34,8 +34,12 @@ impl Default for TriageSettings {
     }
 }
 
-pub(crate) fn failing(o: Option<&RunOutcome>) -> bool {
-    matches!(o, Some(RunOutcome::Fail | RunOutcome::Error | RunOutcome::Timeout))
+/// A disposition as it reads in messages.
+pub fn text_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// One run of the queue.
@@ -67,12 +71,16 @@ impl Check {
         let loaded = list
             .rows
             .iter()
-            .filter(|r| !r.id.is_empty() && r.problem.is_none() && failing(r.outcome.as_ref()))
+            .filter(|r| {
+                !r.id.is_empty()
+                    && r.problem.is_none()
+                    && r.outcome.as_ref().is_some_and(RunOutcome::ended_failing)
+            })
             .map(|r| (r.id.to_string(), r.serial.to_string()))
             .collect();
         // Only the failing runs are read: the filter's outcomes that fail, or all three.
         let mut query = list.query.clone();
-        let fails = [RunOutcome::Fail, RunOutcome::Error, RunOutcome::Timeout];
+        let fails = RunOutcome::ENDED_FAILING;
         query.outcomes.retain(|o| fails.contains(o));
         // A filter of passing runs only: nothing to add to its (failing) loaded rows.
         let more = list.has_more && (list.query.outcomes.is_empty() || !query.outcomes.is_empty());
@@ -86,11 +94,11 @@ impl Check {
             cursor: None,
             limit: 100,
             now_ms: cx.now(),
-            tz: cx.shared.tz,
+            tz: cx.shared().tz,
             created_after_ms: None,
         };
         let pending =
-            cx.fetch(Slot::Analysis, Fetch::Analysis { req: Box::new(req), failures: false });
+            cx.fetch(Slot::Population, Fetch::Population { req: Box::new(req), failures: false });
         Check { pending, loaded, more, disposed: HashSet::new(), others: Vec::new(), read: 0 }
     }
 
@@ -100,7 +108,7 @@ impl Check {
         for r in rows {
             if r.metadata.as_ref().is_some_and(|m| m.contains_key(key)) {
                 self.disposed.insert(r.id.clone());
-            } else if self.more && failing(r.outcome.as_ref()) {
+            } else if self.more && r.outcome.as_ref().is_some_and(RunOutcome::ended_failing) {
                 self.others.push((r.id.clone(), r.unit.serial_number.clone()));
             }
         }
@@ -124,7 +132,7 @@ impl TriagePane {
     pub(super) fn checked(&mut self, event: WorkerEvent, cx: &mut Ctx) -> Outcome {
         let Stage::Checking(check) = &mut self.stage else { return Outcome::Stay };
         match event {
-            WorkerEvent::AnalysisRuns { rows: Ok(rows), done, .. } => {
+            WorkerEvent::PopulationRuns { rows: Ok(rows), done, .. } => {
                 check.page(&rows, &self.settings.key);
                 if done {
                     let Stage::Checking(check) = std::mem::replace(&mut self.stage, Stage::Ready)
@@ -139,10 +147,10 @@ impl TriagePane {
                     return self.show(cx);
                 }
             }
-            WorkerEvent::AnalysisReset => {
+            WorkerEvent::PopulationReset => {
                 (check.read, check.disposed, check.others) = (0, HashSet::new(), Vec::new());
             }
-            WorkerEvent::AnalysisRuns { rows: Err(e), .. } => {
+            WorkerEvent::PopulationRuns { rows: Err(e), .. } => {
                 if let ClientError::Unauthorized(m) = &e {
                     cx.block(m.clone());
                 }

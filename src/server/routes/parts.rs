@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::catalog::{Body, id};
 use super::{Call, read, write};
 use crate::server::error::ApiResult;
-use crate::server::store::parts::Stamp;
+use crate::server::store::people::Stamp;
 use crate::server::store::{batches, now_ms, parts};
 
 pub async fn list(Call(st, caller): Call, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {

@@ -8,7 +8,7 @@ use super::catalog::{Body, id};
 use super::{Call, read, write};
 use crate::server::error::ApiResult;
 use crate::server::store::ids::IdSource;
-use crate::server::store::parts::Stamp;
+use crate::server::store::people::Stamp;
 use crate::server::store::{now_ms, procedures};
 
 pub async fn list(Call(st, caller): Call, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {

@@ -14,7 +14,7 @@ use crate::api::*;
 
 use LogLevel::{Critical, Debug, Error, Info, Warning};
 
-pub fn in_circuit(c: &Ctx, rng: &mut Rng) -> Body {
+pub(super) fn in_circuit(c: &Ctx, rng: &mut Rng) -> Body {
     let mut b = Body::new("tests/ict.py");
     b.open_run(c, "In-Circuit Test");
 
@@ -92,7 +92,7 @@ pub fn in_circuit(c: &Ctx, rng: &mut Rng) -> Body {
     b
 }
 
-pub fn functional(c: &Ctx, rng: &mut Rng) -> Body {
+pub(super) fn functional(c: &Ctx, rng: &mut Rng) -> Body {
     let mut b = Body::new("tests/functional.py");
     b.open_run(c, "PCB Functional Test");
     if let Some(rf) = c.sub_units.first() {

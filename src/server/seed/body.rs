@@ -15,22 +15,22 @@ use super::story::{Defect, Fault};
 use crate::api::create::*;
 use crate::api::*;
 
-pub fn t(ms: i64) -> DateTime<Utc> {
+pub(super) fn t(ms: i64) -> DateTime<Utc> {
     Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
 }
 
-pub fn round(x: f64, digits: i32) -> f64 {
+pub(super) fn round(x: f64, digits: i32) -> f64 {
     let f = 10f64.powi(digits);
     (x * f).round() / f
 }
 
 /// A standard normal draw (Box–Muller).
-pub fn normal(rng: &mut Rng) -> f64 {
+pub(super) fn normal(rng: &mut Rng) -> f64 {
     let u = rng.f64().max(1e-12);
     (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * rng.f64()).cos()
 }
 
-pub fn v(op: &str, expected: Value) -> ValidatorCreate {
+pub(super) fn v(op: &str, expected: Value) -> ValidatorCreate {
     ValidatorCreate {
         operator: Some(op.into()),
         expected_value: Some(expected),
@@ -38,11 +38,11 @@ pub fn v(op: &str, expected: Value) -> ValidatorCreate {
     }
 }
 
-pub fn outcome_of(pass: bool) -> Strict<Outcome> {
+pub(super) fn outcome_of(pass: bool) -> Strict<Outcome> {
     Strict(if pass { Outcome::Pass } else { Outcome::Fail })
 }
 
-pub fn measurement(
+pub(super) fn measurement(
     name: &str,
     value: Value,
     units: Option<&str>,
@@ -64,7 +64,7 @@ pub fn measurement(
     }
 }
 
-pub fn ranged(name: &str, x: f64, lo: f64, hi: f64, units: &str) -> MeasurementCreate {
+pub(super) fn ranged(name: &str, x: f64, lo: f64, hi: f64, units: &str) -> MeasurementCreate {
     measurement(
         name,
         json!(x),
@@ -74,34 +74,34 @@ pub fn ranged(name: &str, x: f64, lo: f64, hi: f64, units: &str) -> MeasurementC
     )
 }
 
-pub fn at_most(name: &str, x: f64, hi: f64, units: &str) -> MeasurementCreate {
+pub(super) fn at_most(name: &str, x: f64, hi: f64, units: &str) -> MeasurementCreate {
     measurement(name, json!(x), Some(units), vec![v("<=", json!(hi))], x <= hi)
 }
 
-pub fn at_least(name: &str, x: f64, lo: f64, units: &str) -> MeasurementCreate {
+pub(super) fn at_least(name: &str, x: f64, lo: f64, units: &str) -> MeasurementCreate {
     measurement(name, json!(x), Some(units), vec![v(">=", json!(lo))], x >= lo)
 }
 
 /// A reading just past one of its limits, the upper one with chance `upper`: a false
 /// failure. It lands 0.5–3 % of the limits' width outside.
-pub fn just_past(rng: &mut Rng, lo: f64, hi: f64, upper: f64) -> f64 {
+pub(super) fn just_past(rng: &mut Rng, lo: f64, hi: f64, upper: f64) -> f64 {
     let by = (hi - lo) * (0.005 + rng.f64() * 0.025);
     if rng.f64() < upper { hi + by } else { lo - by }
 }
 
 /// The unit's reading for a real defect of `kind`, if that is what this run meets.
-pub fn defect(f: Fault, kind: Defect) -> Option<f64> {
+pub(super) fn defect(f: Fault, kind: Defect) -> Option<f64> {
     match f {
         Fault::Real(d) if d.kind == kind => Some(d.value),
         _ => None,
     }
 }
 
-pub fn phase_outcome(ok: bool) -> PhaseOutcome {
+pub(super) fn phase_outcome(ok: bool) -> PhaseOutcome {
     if ok { PhaseOutcome::Pass } else { PhaseOutcome::Fail }
 }
 
-pub struct PhaseRec {
+pub(super) struct PhaseRec {
     pub name: &'static str,
     pub outcome: PhaseOutcome,
     pub start: i64,
@@ -111,7 +111,7 @@ pub struct PhaseRec {
     pub seq: Option<&'static str>,
 }
 
-pub struct LogRec {
+pub(super) struct LogRec {
     pub level: LogLevel,
     pub at: i64,
     pub msg: Cow<'static, str>,
@@ -119,7 +119,7 @@ pub struct LogRec {
     pub line: i64,
 }
 
-pub struct Body {
+pub(super) struct Body {
     pub phases: Vec<PhaseRec>,
     pub logs: Vec<LogRec>,
     pub sequences: Vec<SequenceCreate>,
@@ -131,7 +131,7 @@ pub struct Body {
 }
 
 impl Body {
-    pub fn new(file: &'static str) -> Self {
+    pub(super) fn new(file: &'static str) -> Self {
         Body {
             phases: Vec::with_capacity(6),
             logs: Vec::with_capacity(24),
@@ -144,7 +144,7 @@ impl Body {
     }
 
     /// The first lines of every run.
-    pub fn open_run(&mut self, c: &Ctx, name: &str) {
+    pub(super) fn open_run(&mut self, c: &Ctx, name: &str) {
         self.log(LogLevel::Info, format!("Starting {name} {} on {}", c.version, c.serial), 12);
         let msg = format!("Fixture {} clamped, DUT powered", c.fixture);
         self.log_in(LogLevel::Debug, msg, "lib/fixture.py", 88);
@@ -154,7 +154,7 @@ impl Body {
     }
 
     /// The last line of every run.
-    pub fn close_run(&mut self) {
+    pub(super) fn close_run(&mut self) {
         let (level, msg) = match self.outcome {
             RunOutcome::Pass => (LogLevel::Info, "Run finished: PASS"),
             RunOutcome::Fail => (LogLevel::Warning, "Run finished: FAIL"),
@@ -165,18 +165,18 @@ impl Body {
         self.log(level, msg, 240);
     }
 
-    pub fn stop(&mut self) {
+    pub(super) fn stop(&mut self) {
         self.log_in(LogLevel::Warning, "Operator pressed STOP", "lib/ui.py", 19);
         self.fail(RunOutcome::Aborted);
     }
 
     /// Logs from the procedure's own script.
-    pub fn log(&mut self, level: LogLevel, msg: impl Into<Cow<'static, str>>, line: i64) {
+    pub(super) fn log(&mut self, level: LogLevel, msg: impl Into<Cow<'static, str>>, line: i64) {
         let file = self.file;
         self.log_in(level, msg, file, line);
     }
 
-    pub fn log_in(
+    pub(super) fn log_in(
         &mut self,
         level: LogLevel,
         msg: impl Into<Cow<'static, str>>,
@@ -187,18 +187,18 @@ impl Body {
         self.logs.push(LogRec { level, at: self.clock, msg: msg.into(), file, line });
     }
 
-    pub fn wait(&mut self, ms: i64) {
+    pub(super) fn wait(&mut self, ms: i64) {
         self.clock += ms;
     }
 
     /// Opens a phase: what is logged until `end` lies inside it.
-    pub fn begin(&mut self) {
+    pub(super) fn begin(&mut self) {
         self.clock += 40;
         self.open = self.clock;
     }
 
     /// Closes the phase opened last; it lasts at least `ms`.
-    pub fn end(
+    pub(super) fn end(
         &mut self,
         name: &'static str,
         outcome: PhaseOutcome,
@@ -220,26 +220,26 @@ impl Body {
         self.clock = end;
     }
 
-    pub fn skip(&mut self, name: &'static str, seq: Option<&'static str>) {
+    pub(super) fn skip(&mut self, name: &'static str, seq: Option<&'static str>) {
         self.begin();
         self.end(name, PhaseOutcome::Skip, 0, vec![], 0, seq);
     }
 
     /// Raises the run's outcome: an ERROR, TIMEOUT or ABORTED outranks a FAIL.
-    pub fn fail(&mut self, outcome: RunOutcome) {
+    pub(super) fn fail(&mut self, outcome: RunOutcome) {
         if self.outcome == RunOutcome::Pass || outcome != RunOutcome::Fail {
             self.outcome = outcome;
         }
     }
 
     /// The run's length once closed.
-    pub fn duration(&self) -> i64 {
+    pub(super) fn duration(&self) -> i64 {
         self.clock + 300
     }
 
     /// Tops the log up to the run's share of lines (passing runs 10–18, weighted low; failing
     /// ones 18–40) from `chatter`, stamped inside the phases, and places the run at `start`.
-    pub fn finish(
+    pub(super) fn finish(
         mut self,
         start: i64,
         chatter: &Chatter,
@@ -311,7 +311,7 @@ impl Body {
     }
 
     /// A sequence judged on the last attempt of each of its phases.
-    pub fn sequence(&mut self, path: &str, name: &str, source: &str) {
+    pub(super) fn sequence(&mut self, path: &str, name: &str, source: &str) {
         let mut last: Vec<&PhaseRec> = Vec::new();
         for p in self.phases.iter().rev().filter(|p| p.seq == Some(path)) {
             if !last.iter().any(|l| l.name == p.name) {

@@ -2,14 +2,15 @@
 //! what it builds. A main board is tested at ICT, then at FCT with a calibrated RF module
 //! fitted; some boards are then built into a gateway with a burnt-in PSU and system-tested.
 
-pub struct Operator {
+pub(super) struct Operator {
     pub email: &'static str,
     pub name: &'static str,
 }
 
-pub const ADMIN: Operator = Operator { email: "admin@demo.tofupilot.local", name: "Demo Admin" };
+pub(super) const ADMIN: Operator =
+    Operator { email: "admin@demo.tofupilot.local", name: "Demo Admin" };
 
-pub const OPERATORS: &[Operator] = &[
+pub(super) const OPERATORS: &[Operator] = &[
     Operator { email: "alice@demo.tofupilot.local", name: "Alice Martin" },
     Operator { email: "bob@demo.tofupilot.local", name: "Bob Nguyen" },
     Operator { email: "carol@demo.tofupilot.local", name: "Carol Schmidt" },
@@ -17,15 +18,15 @@ pub const OPERATORS: &[Operator] = &[
 ];
 
 /// Operators who type their name at the station instead of logging in.
-pub const DECLARED_OPERATORS: &[&str] = &["night shift temp", "J. Rivera"];
+pub(super) const DECLARED_OPERATORS: &[&str] = &["night shift temp", "J. Rivera"];
 
-pub struct StationSpec {
+pub(super) struct StationSpec {
     pub name: &'static str,
     /// The test fixtures mounted on the station (metadata `fixture`).
     pub fixtures: &'static [&'static str],
 }
 
-pub const STATIONS: &[StationSpec] = &[
+pub(super) const STATIONS: &[StationSpec] = &[
     StationSpec { name: "Line 1 ICT", fixtures: &["FX-10"] },
     StationSpec { name: "Line 1 FCT", fixtures: &["FX-11", "FX-12"] },
     StationSpec { name: "Line 2 FCT", fixtures: &["FX-21", "FX-22"] },
@@ -35,11 +36,11 @@ pub const STATIONS: &[StationSpec] = &[
 ];
 
 /// Indexes into `STATIONS` the stories refer to.
-pub const LINE1_FCT: usize = 1;
-pub const LINE2_FCT: usize = 2;
+pub(super) const LINE1_FCT: usize = 1;
+pub(super) const LINE2_FCT: usize = 2;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Kind {
+pub(super) enum Kind {
     Functional,
     InCircuit,
     BurnIn,
@@ -47,7 +48,7 @@ pub enum Kind {
     System,
 }
 
-pub struct ProcedureSpec {
+pub(super) struct ProcedureSpec {
     pub name: &'static str,
     pub kind: Kind,
     pub versions: &'static [&'static str],
@@ -58,7 +59,7 @@ pub struct ProcedureSpec {
     pub max_ms: i64,
 }
 
-pub const PROCEDURES: &[ProcedureSpec] = &[
+pub(super) const PROCEDURES: &[ProcedureSpec] = &[
     ProcedureSpec {
         name: "PCB Functional Test",
         kind: Kind::Functional,
@@ -97,20 +98,20 @@ pub const PROCEDURES: &[ProcedureSpec] = &[
 ];
 
 /// Indexes into `PROCEDURES`.
-pub const FCT: usize = 0;
-pub const ICT: usize = 1;
-pub const BURN_IN: usize = 2;
-pub const RF_CAL: usize = 3;
-pub const SYSTEM: usize = 4;
+pub(super) const FCT: usize = 0;
+pub(super) const ICT: usize = 1;
+pub(super) const BURN_IN: usize = 2;
+pub(super) const RF_CAL: usize = 3;
+pub(super) const SYSTEM: usize = 4;
 
-pub struct PartSpec {
+pub(super) struct PartSpec {
     pub number: &'static str,
     pub name: &'static str,
     pub revisions: &'static [&'static str],
     pub serial_prefix: &'static str,
 }
 
-pub const PARTS: &[PartSpec] = &[
+pub(super) const PARTS: &[PartSpec] = &[
     PartSpec {
         number: "PCB-MAIN",
         name: "Main controller board",
@@ -138,7 +139,7 @@ pub const PARTS: &[PartSpec] = &[
 ];
 
 /// Indexes into `PARTS`.
-pub const MAIN_BOARD: usize = 0;
-pub const PSU: usize = 1;
-pub const RF_MODULE: usize = 2;
-pub const GATEWAY: usize = 3;
+pub(super) const MAIN_BOARD: usize = 0;
+pub(super) const PSU: usize = 1;
+pub(super) const RF_MODULE: usize = 2;
+pub(super) const GATEWAY: usize = 3;

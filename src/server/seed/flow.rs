@@ -17,9 +17,9 @@ use super::story::{self, Fault, RealDefect};
 use super::{board, modules};
 use crate::api::create::*;
 
-pub const SPAN_MS: i64 = 30 * story::DAY;
+pub(super) const SPAN_MS: i64 = 30 * story::DAY;
 
-pub struct Planned {
+pub(super) struct Planned {
     pub request: RunCreate,
     pub station_id: String,
     pub created_at_ms: i64,
@@ -28,7 +28,7 @@ pub struct Planned {
 }
 
 /// What a procedure's script knows about the run it is making.
-pub struct Ctx<'a> {
+pub(super) struct Ctx<'a> {
     pub serial: &'a str,
     pub version: &'static str,
     pub station: usize,
@@ -93,7 +93,7 @@ impl Ord for Job {
     }
 }
 
-pub struct Generator<'a> {
+pub(super) struct Generator<'a> {
     pub(super) cat: &'a Catalog,
     total: usize,
     index: usize,
@@ -114,7 +114,7 @@ pub struct Generator<'a> {
 }
 
 impl<'a> Generator<'a> {
-    pub fn new(cat: &'a Catalog, total: usize, anchor_ms: i64) -> Self {
+    pub(super) fn new(cat: &'a Catalog, total: usize, anchor_ms: i64) -> Self {
         Generator {
             cat,
             total: total.max(1),
@@ -133,7 +133,7 @@ impl<'a> Generator<'a> {
         }
     }
 
-    pub fn next(&mut self, rng: &mut Rng) -> Planned {
+    pub(super) fn next(&mut self, rng: &mut Rng) -> Planned {
         let i = self.index;
         self.index += 1;
         if let Some(p) = self.ready.pop_front() {

@@ -5,11 +5,11 @@
 use super::catalog::Kind;
 use crate::api::LogLevel;
 
-pub type Line = (LogLevel, &'static str, &'static str, i64);
+pub(super) type Line = (LogLevel, &'static str, &'static str, i64);
 
 use LogLevel::{Debug as D, Info as I, Warning as W};
 
-pub struct Chatter {
+pub(super) struct Chatter {
     /// Lines of any run, at any time.
     common: &'static [Line],
     /// Lines of a run that went wrong, after it did: diagnostics, dumps, retries.
@@ -17,16 +17,16 @@ pub struct Chatter {
 }
 
 impl Chatter {
-    pub fn common(&self, n: usize) -> Line {
+    pub(super) fn common(&self, n: usize) -> Line {
         self.common[n % self.common.len()].clone()
     }
 
-    pub fn trouble(&self, n: usize) -> Line {
+    pub(super) fn trouble(&self, n: usize) -> Line {
         self.trouble[n % self.trouble.len()].clone()
     }
 }
 
-pub fn chatter(kind: Kind) -> &'static Chatter {
+pub(super) fn chatter(kind: Kind) -> &'static Chatter {
     match kind {
         Kind::Functional => &FUNCTIONAL,
         Kind::InCircuit => &IN_CIRCUIT,

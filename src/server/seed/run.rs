@@ -95,7 +95,7 @@ impl Generator<'_> {
             self.golden = true;
             return Some("golden");
         }
-        if !self.failing && matches!(fault, Fault::Real(_)) && outcome.is_failure() {
+        if !self.failing && matches!(fault, Fault::Real(_)) && outcome.failing_or_aborted() {
             self.failing = true;
             return Some("failing");
         }

@@ -13,23 +13,23 @@ use fastrand::Rng;
 
 use super::catalog::{self, LINE2_FCT};
 
-pub const DAY: i64 = 86_400_000;
+pub(super) const DAY: i64 = 86_400_000;
 const HOUR: i64 = 3_600_000;
 const MINUTE: i64 = 60_000;
 
 // ---- 1: the drifting fixture ------------------------------------------------------------
 
-pub const DRIFT_FIXTURE: &str = "FX-12";
-pub const DRIFT_DAYS: i64 = 14;
-pub const RAIL_MEAN: f64 = 3.30;
-pub const RAIL_SIGMA: f64 = 0.02;
+pub(super) const DRIFT_FIXTURE: &str = "FX-12";
+pub(super) const DRIFT_DAYS: i64 = 14;
+pub(super) const RAIL_MEAN: f64 = 3.30;
+pub(super) const RAIL_SIGMA: f64 = 0.02;
 /// Where FX-12's `rail_3v3` mean and spread are at the anchor (the lower limit is 3.20 V): a
 /// wearing sense contact reads lower and noisier, fast at first, then levelling off.
-pub const DRIFT_END_MEAN: f64 = 3.20;
-pub const DRIFT_END_SIGMA: f64 = 0.028;
+pub(super) const DRIFT_END_MEAN: f64 = 3.20;
+pub(super) const DRIFT_END_SIGMA: f64 = 0.028;
 
 /// Mean and standard deviation of the `rail_3v3` reading of a board on `fixture` at `at_ms`.
-pub fn rail_3v3(fixture: &str, at_ms: i64, anchor_ms: i64) -> (f64, f64) {
+pub(super) fn rail_3v3(fixture: &str, at_ms: i64, anchor_ms: i64) -> (f64, f64) {
     let since = at_ms - (anchor_ms - DRIFT_DAYS * DAY);
     if fixture != DRIFT_FIXTURE || since <= 0 {
         return (RAIL_MEAN, RAIL_SIGMA);
@@ -43,7 +43,7 @@ pub fn rail_3v3(fixture: &str, at_ms: i64, anchor_ms: i64) -> (f64, f64) {
 
 /// A defect of the unit itself: it shows the same way on every run until repaired.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Defect {
+pub(super) enum Defect {
     /// FCT: the 3V3 rail is low or high (a wrong regulator resistor).
     RailLow,
     RailHigh,
@@ -66,14 +66,14 @@ pub enum Defect {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct RealDefect {
+pub(super) struct RealDefect {
     pub kind: Defect,
     /// The unit's own reading for the defect, repeated (with a little noise) on a retest.
     pub value: f64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Fault {
+pub(super) enum Fault {
     None,
     /// A false failure: reading `which` of the procedure lands just past a limit; a retest
     /// passes.
@@ -105,17 +105,17 @@ fn real(kind: Defect, value: f64) -> Fault {
 
 /// Story 2: the share of FCT runs whose Communication phase times out, by station. They come
 /// at a steady rate (see `CommTimeouts`), so even a small seed shows the ratio.
-pub fn comm_timeout_rate(station: usize) -> f64 {
+pub(super) fn comm_timeout_rate(station: usize) -> f64 {
     if station == LINE2_FCT { 0.045 } else { 0.009 }
 }
 
 /// Spreads a station's timeouts evenly over its runs, with jitter: each run adds the rate, and
 /// a timeout comes when the total reaches one; it then falls by 0.75–1.25.
 #[derive(Default)]
-pub struct CommTimeouts([f64; catalog::STATIONS.len()]);
+pub(super) struct CommTimeouts([f64; catalog::STATIONS.len()]);
 
 impl CommTimeouts {
-    pub fn next(&mut self, rng: &mut Rng, station: usize) -> bool {
+    pub(super) fn next(&mut self, rng: &mut Rng, station: usize) -> bool {
         let debt = &mut self.0[station];
         *debt += comm_timeout_rate(station);
         let due = *debt >= 1.0;
@@ -127,7 +127,7 @@ impl CommTimeouts {
 }
 
 /// What goes wrong on a run of procedure `proc` at `station` (most often nothing).
-pub fn draw(rng: &mut Rng, proc: usize) -> Fault {
+pub(super) fn draw(rng: &mut Rng, proc: usize) -> Fault {
     use Defect::*;
     let v = rng.f64();
     match proc {
@@ -192,34 +192,34 @@ pub fn draw(rng: &mut Rng, proc: usize) -> Fault {
 // ---- 3: retests and repairs ----------------------------------------------------------------
 
 /// Chance in 100 that a failed unit is retested.
-pub const RETEST_CHANCE: u8 = 93;
+pub(super) const RETEST_CHANCE: u8 = 93;
 /// Chance in 100 that a unit failing twice with a real defect is repaired (else scrapped).
-pub const REPAIR_CHANCE: u8 = 65;
+pub(super) const REPAIR_CHANCE: u8 = 65;
 
-pub fn retest_delay(rng: &mut Rng) -> i64 {
+pub(super) fn retest_delay(rng: &mut Rng) -> i64 {
     4 * MINUTE + rng.i64(0..40 * MINUTE)
 }
 
-pub fn repair_delay(rng: &mut Rng) -> i64 {
+pub(super) fn repair_delay(rng: &mut Rng) -> i64 {
     5 * HOUR + rng.i64(0..30 * HOUR)
 }
 
 // ---- 4: the flow between procedures --------------------------------------------------------
 
 /// From a passed ICT to the board's FCT.
-pub fn ict_to_fct(rng: &mut Rng) -> i64 {
+pub(super) fn ict_to_fct(rng: &mut Rng) -> i64 {
     30 * MINUTE + rng.i64(0..10 * HOUR)
 }
 
 /// Chance in 100 that a board passing FCT is built into a gateway (the rest ship as spares).
-pub const ASSEMBLY_CHANCE: u8 = 55;
+pub(super) const ASSEMBLY_CHANCE: u8 = 55;
 
-pub fn fct_to_system(rng: &mut Rng) -> i64 {
+pub(super) fn fct_to_system(rng: &mut Rng) -> i64 {
     3 * HOUR + rng.i64(0..30 * HOUR)
 }
 
 /// What starts a new unit when no unit is waiting: a main board at ICT, an RF module at RF
 /// calibration, four PSUs in the burn-in rack (weights).
-pub const NEW_BOARD: u32 = 10;
-pub const NEW_RF_MODULE: u32 = 6;
-pub const NEW_PSU_BATCH: u32 = 1;
+pub(super) const NEW_BOARD: u32 = 10;
+pub(super) const NEW_RF_MODULE: u32 = 6;
+pub(super) const NEW_PSU_BATCH: u32 = 1;

@@ -4,12 +4,11 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value, json};
 
-use super::crossrun::{any_in, dir, in_list, offset_page};
 use super::filter::{DEFAULT_LIMIT, apply_page_param, parse_enum, parse_time};
 use super::ids::IdSource;
-use super::list::{Where, like_pattern};
-use super::parts::Stamp;
+use super::people::Stamp;
 use super::people::{self, station_json, user_json};
+use super::sql::{Where, any_in, dir, in_list, like_pattern, offset_page};
 use crate::api::time::from_ms;
 use crate::api::{BatchSortBy, SortOrder};
 use crate::path;

@@ -10,7 +10,8 @@ use rusqlite::Connection;
 use serde_json::{Value, json};
 
 use super::filter::{RunFilter, apply_page_param, apply_run_param, bad};
-use super::list::{self, Where};
+use super::list;
+use super::sql::Where;
 use crate::api::SortOrder;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
@@ -132,31 +133,6 @@ pub fn runs_drive(c: &Common) -> bool {
     !c.runs.serial_numbers.is_empty() || !c.runs.ids.is_empty()
 }
 
-/// `ASC` or `DESC`.
-pub fn dir(order: &SortOrder) -> &'static str {
-    if *order == SortOrder::Asc { "ASC" } else { "DESC" }
-}
-
-/// `column IN (?, ?)` over any bindable values, binding them in `w`; `None` for no values.
-pub fn in_list<T: Clone + Into<rusqlite::types::Value>>(
-    w: &mut Where,
-    column: &str,
-    values: &[T],
-) -> Option<String> {
-    if values.is_empty() {
-        return None;
-    }
-    let marks: Vec<String> = values.iter().map(|v| w.bind(v.clone())).collect();
-    Some(format!("{column} IN ({})", marks.join(", ")))
-}
-
-/// Adds `column IN (…)` to `w` when there are values.
-pub fn any_in<T: Clone + Into<rusqlite::types::Value>>(w: &mut Where, column: &str, values: &[T]) {
-    if let Some(c) = in_list(w, column, values) {
-        w.push(c);
-    }
-}
-
 /// The answer's `{data, meta}` from `limit + 1` rows.
 pub fn page(mut rows: Vec<Value>, c: &Common, snapshot: i64, offset: i64) -> Value {
     let has_more = rows.len() as i64 > c.limit;
@@ -169,38 +145,9 @@ pub fn page(mut rows: Vec<Value>, c: &Common, snapshot: i64, offset: i64) -> Val
     json!({"data": rows, "meta": {"has_more": has_more, "next_cursor": next}})
 }
 
-/// `{data, meta}` from `limit + 1` rows of a list whose cursor is a plain offset.
-pub fn offset_page(mut rows: Vec<Value>, limit: i64, offset: i64) -> Value {
-    let has_more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let next = if has_more { Value::from(offset.saturating_add(limit)) } else { Value::Null };
-    json!({"data": rows, "meta": {"has_more": has_more, "next_cursor": next}})
-}
-
-/// The trigram query for a substring (3 characters or more): every trigram must be present;
-/// the caller checks the candidates against the text itself.
-pub fn trigram_match(text: &str) -> Option<String> {
-    let chars: Vec<char> = text.chars().collect();
-    if chars.len() < 3 {
-        return None;
-    }
-    let grams: Vec<String> = chars
-        .windows(3)
-        .map(|w| format!("\"{}\"", w.iter().collect::<String>().replace('"', "\"\"")))
-        .collect();
-    Some(grams.join(" AND "))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn trigram_queries_quote_every_gram() {
-        assert_eq!(trigram_match("ab"), None);
-        assert_eq!(trigram_match("a\"bc").as_deref(), Some("\"a\"\"b\" AND \"\"\"bc\""));
-        assert_eq!(trigram_match("rail").as_deref(), Some("\"rai\" AND \"ail\""));
-    }
 
     #[test]
     fn renamed_run_filters_report_the_name_sent() {

@@ -7,11 +7,11 @@
 //! A small integer (below 2^24) is a plain offset, so hand-written cursors keep working.
 
 use rusqlite::Connection;
-use rusqlite::types::Value as Sql;
 use serde_json::json;
 
 use super::filter::{ListQuery, MetaCond, RunFilter};
 use super::render::{self, SUMMARY_FROM, SUMMARY_SELECT};
+use super::sql::{Where, like_pattern};
 use crate::api::{RunSummary, SampleFilter, SortBy, SortOrder, WireEnum};
 use crate::server::auth::Caller;
 
@@ -32,45 +32,6 @@ pub fn encode_cursor(snapshot: i64, offset: i64) -> i64 {
     } else {
         (snapshot << OFFSET_BITS) | offset
     }
-}
-
-pub struct Where {
-    pub clauses: Vec<String>,
-    pub params: Vec<Sql>,
-}
-
-impl Where {
-    pub fn push(&mut self, clause: impl Into<String>) {
-        self.clauses.push(clause.into());
-    }
-    pub fn bind(&mut self, v: impl Into<Sql>) -> String {
-        self.params.push(v.into());
-        format!("?{}", self.params.len())
-    }
-    /// Like `any_of`, for a column with a `(column, started_at)` index: one value walks that
-    /// index in page order; several would need a sort of every match, so then the index is
-    /// hidden (`+`) and SQLite walks the sort index, filtering as it goes.
-    fn any_of_ordered(&mut self, column: &str, values: &[String], by_start: bool) {
-        if values.len() > 1 || !by_start {
-            self.any_of(&format!("+{column}"), values);
-        } else {
-            self.any_of(column, values);
-        }
-    }
-
-    pub fn any_of(&mut self, column: &str, values: &[String]) {
-        if values.is_empty() {
-            return;
-        }
-        let marks: Vec<String> = values.iter().map(|v| self.bind(v.clone())).collect();
-        self.push(format!("{column} IN ({})", marks.join(", ")));
-    }
-}
-
-/// `%text%` for `LIKE … ESCAPE '\\'`.
-pub fn like_pattern(s: &str) -> String {
-    let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
 }
 
 /// What the WHERE clauses need beyond the filter: batch and version numbers turned into ids

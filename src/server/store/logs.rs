@@ -3,10 +3,11 @@
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde_json::{Value, json};
 
-use super::crossrun::{self, Common, any_in, dir};
+use super::crossrun::{self, Common};
 use super::filter::{parse_enum, parse_time, query_pairs};
-use super::list::like_pattern;
 use super::rows::{RowKind, parse_row_id, row_id};
+use super::sql::like_pattern;
+use super::sql::{any_in, dir};
 use crate::api::time::from_ms;
 use crate::api::{LogLevel, LogSortBy, WireEnum};
 use crate::server::auth::Caller;
@@ -119,7 +120,7 @@ pub fn list(conn: &Connection, q: &LogQuery, caller: &Caller) -> Result<Value, A
         // A rare text is found through its trigrams (few candidates, sorted); a common one by
         // walking the lines newest first, where matches come soon. Counting candidates up to
         // a bound tells which.
-        if let Some(m) = crossrun::trigram_match(text) {
+        if let Some(m) = super::sql::trigram_match(text) {
             let candidates: i64 = conn
                 .prepare_cached(
                     "SELECT COUNT(*) FROM (SELECT rowid FROM log_search WHERE log_search MATCH ?1 LIMIT ?2)",

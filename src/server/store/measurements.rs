@@ -4,9 +4,10 @@
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde_json::{Value, json};
 
-use super::crossrun::{self, Common, any_in, dir};
+use super::crossrun::{self, Common};
 use super::filter::{bad, parse_bool, parse_enum, parse_time, query_pairs};
 use super::rows::{RowKind, parse_row_id, row_id};
+use super::sql::{any_in, dir};
 use crate::api::time::from_ms;
 use crate::api::{MeasurementSortBy, MeasurementType, Outcome, Phase, WireEnum};
 use crate::server::auth::Caller;

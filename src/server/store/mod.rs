@@ -23,6 +23,7 @@ pub mod render;
 pub mod replay;
 pub mod rows;
 pub mod run_unit;
+pub mod sql;
 pub mod stations;
 pub mod units;
 pub mod units_list;

@@ -6,13 +6,12 @@ use serde_json::{Map, Value, json};
 
 use super::catalog::{self, PartRow};
 use super::create::check_metadata;
-use super::crossrun::{dir, in_list, offset_page};
 use super::filter::{
     DEFAULT_LIMIT, MetaCond, apply_page_param, parse_bool, parse_enum, parse_metadata,
 };
 use super::ids::IdSource;
-use super::list::{Where, like_pattern};
-use super::people::{station_json, user_json};
+use super::people::{Stamp, station_json, user_json};
+use super::sql::{Where, dir, in_list, like_pattern, offset_page};
 use super::units_list::metadata_clauses;
 use crate::api::time::from_ms;
 use crate::api::{PartSortBy, SortOrder};
@@ -20,29 +19,6 @@ use crate::path;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
 use crate::server::scope;
-
-/// Who made something and when: the columns every catalog row carries.
-pub struct Stamp<'a> {
-    pub now: i64,
-    pub caller: &'a Caller,
-}
-
-impl Stamp<'_> {
-    /// Sets `created_at`/`created_by_*` on a row of `table` made just now.
-    pub fn apply(&self, conn: &Connection, table: &str, id: &str) -> rusqlite::Result<()> {
-        conn.prepare_cached(&format!(
-            "UPDATE {table} SET created_at = ?2, created_by_user_id = ?3, created_by_station_id = ?4
-             WHERE id = ?1 AND created_at = 0"
-        ))?
-        .execute(params![
-            id,
-            self.now,
-            self.caller.user_id(),
-            self.caller.station_id()
-        ])?;
-        Ok(())
-    }
-}
 
 fn merge_metadata(current: &str, patch: Option<&Value>) -> Result<Option<String>, ApiError> {
     let Some(patch) = patch else { return Ok(None) };

@@ -1,9 +1,10 @@
 //! Who made a row, as answers name them: `created_by_user` (`{id, name, email}`) and
 //! `created_by_station` (`{id, name}`). A list joins them in its one query
 //! ([`creators_join`], [`creator_columns`]); a single row looks them up ([`user_json`],
-//! [`station_json`]). Both render through [`user`] and [`station`]. And the users endpoints.
+//! [`station_json`]). Both render through [`user`] and [`station`]. A new catalog row gets
+//! them with [`Stamp`]. And the users endpoints.
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
 
 use crate::server::auth::Caller;
@@ -85,4 +86,27 @@ pub fn current_user(conn: &Connection, caller: &Caller) -> Result<Value, ApiErro
     let (email, name) =
         super::catalog::user(conn, id)?.ok_or_else(|| ApiError::not_found("User not found"))?;
     Ok(json!({"id": id, "email": email, "name": name, "image": null, "banned": false}))
+}
+
+/// Who made something and when: the columns every catalog row carries.
+pub struct Stamp<'a> {
+    pub now: i64,
+    pub caller: &'a Caller,
+}
+
+impl Stamp<'_> {
+    /// Sets `created_at`/`created_by_*` on a row of `table` made just now.
+    pub fn apply(&self, conn: &Connection, table: &str, id: &str) -> rusqlite::Result<()> {
+        conn.prepare_cached(&format!(
+            "UPDATE {table} SET created_at = ?2, created_by_user_id = ?3, created_by_station_id = ?4
+             WHERE id = ?1 AND created_at = 0"
+        ))?
+        .execute(params![
+            id,
+            self.now,
+            self.caller.user_id(),
+            self.caller.station_id()
+        ])?;
+        Ok(())
+    }
 }

@@ -5,13 +5,12 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value, json};
 
 use super::catalog;
-use super::crossrun::offset_page;
 use super::filter::{DEFAULT_LIMIT, apply_page_param, parse_time};
 use super::ids::IdSource;
-use super::list::{Where, like_pattern};
 use super::mutate;
-use super::parts::Stamp;
+use super::people::Stamp;
 use super::people::{self, station_json, user_json};
+use super::sql::{Where, like_pattern, offset_page};
 use crate::api::SortOrder;
 use crate::api::time::from_ms;
 use crate::path;

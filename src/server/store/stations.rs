@@ -6,10 +6,9 @@ use serde_json::{Map, Value, json};
 
 use super::catalog::{self, ORG};
 use super::create::check_metadata;
-use super::crossrun::{in_list, offset_page};
 use super::filter::{DEFAULT_LIMIT, MetaCond, apply_page_param, parse_bool, parse_metadata};
 use super::ids::IdSource;
-use super::list::{Where, like_pattern};
+use super::sql::{Where, in_list, like_pattern, offset_page};
 use super::units_list::metadata_clauses;
 use crate::api::SortOrder;
 use crate::path;

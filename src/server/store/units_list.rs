@@ -5,12 +5,11 @@
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde_json::{Value, json};
 
-use super::crossrun::{any_in, dir, in_list, trigram_match};
 use super::filter::{
     DEFAULT_LIMIT, MetaCond, apply_page_param, parse_bool, parse_enum, parse_int, parse_metadata,
     parse_time,
 };
-use super::list::{Where, like_pattern};
+use super::sql::{Where, any_in, dir, in_list, like_pattern, trigram_match};
 use crate::api::time::from_ms;
 use crate::api::{RunOutcome, SampleFilter, SortOrder, UnitSortBy, WireEnum};
 use crate::server::auth::Caller;
@@ -351,7 +350,7 @@ pub fn list(conn: &Connection, q: &UnitQuery, caller: &Caller) -> Result<Value, 
         rows.push(row_json(conn, r, q.include_metadata, caller)?);
     }
     add_children(conn, &mut rows)?;
-    Ok(super::crossrun::offset_page(rows, q.limit, q.cursor))
+    Ok(super::sql::offset_page(rows, q.limit, q.cursor))
 }
 
 /// Fills each row's `children`: its first ten by serial number, for the whole page at once.

@@ -78,7 +78,7 @@ pub(super) fn header(app: &App, d: &RunDetail, frame: &mut Frame, area: Rect, th
 fn marks(app: &App, run_id: &str) -> String {
     let now = app.shared.now_ms;
     let mut out = String::new();
-    if let Some(k) = app.shared.runs.kept_mark(run_id) {
+    if let Some(k) = app.shared.run_cache.kept_mark(run_id) {
         let age = relative(k.fetched_ms, now);
         out += &match &k.problem {
             None => format!(" cached {age} · refreshing ·"),
