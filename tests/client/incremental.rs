@@ -37,11 +37,9 @@ fn api(url: &str) -> ApiClient {
     api_client(url, USER_KEY, Duration::from_secs(20)).compressing()
 }
 
-/// A Pareto load of `filter` through the worker (with `cache`, or none: a full load).
-async fn load(url: &str, cache: Option<Arc<Cache>>, filter: &str) -> Loaded {
-    let (out, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let worker = spawn_with_cache(api(url), cache, out);
-    let req = ListRequest {
+/// What a pane asks for over `filter`, newest first.
+fn request(filter: &str) -> ListRequest {
+    ListRequest {
         query: tofui::query::parse(filter).expect("filter"),
         sort_by: tofui::api::SortBy::StartedAt,
         sort_order: tofui::api::SortOrder::Desc,
@@ -50,7 +48,14 @@ async fn load(url: &str, cache: Option<Arc<Cache>>, filter: &str) -> Loaded {
         now_ms: Utc::now().timestamp_millis(),
         tz: tofui::model::Zone::Fixed(chrono::FixedOffset::east_opt(0).expect("utc")),
         created_after_ms: None,
-    };
+    }
+}
+
+/// A Pareto load of `filter` through the worker (with `cache`, or none: a full load).
+async fn load(url: &str, cache: Option<Arc<Cache>>, filter: &str) -> Loaded {
+    let (out, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let worker = spawn_with_cache(api(url), cache, out);
+    let req = request(filter);
     let fetch = Fetch::Population { req: Box::new(req), failures: true };
     worker.send(WorkerRequest::Fetch { id: 1, slot: Slot::Population, fetch }).expect("sent");
     let mut got = Loaded {
@@ -215,16 +220,7 @@ async fn runs_of(
     id: u64,
     filter: &str,
 ) -> std::collections::BTreeMap<String, tofui::api::RunSummary> {
-    let req = ListRequest {
-        query: tofui::query::parse(filter).expect("filter"),
-        sort_by: tofui::api::SortBy::StartedAt,
-        sort_order: tofui::api::SortOrder::Desc,
-        cursor: None,
-        limit: 100,
-        now_ms: Utc::now().timestamp_millis(),
-        tz: tofui::model::Zone::Fixed(chrono::FixedOffset::east_opt(0).expect("utc")),
-        created_after_ms: None,
-    };
+    let req = request(filter);
     let fetch = Fetch::Population { req: Box::new(req), failures: false };
     worker.send(WorkerRequest::Fetch { id, slot: Slot::Population, fetch }).expect("sent");
     let mut got = std::collections::BTreeMap::new();
@@ -330,16 +326,7 @@ async fn a_pareto_reopened_in_the_session_reads_little_from_the_server() {
     let (out, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let worker = spawn_with_cache(api(&link.url()), Some(cache), out);
     let mut open = async |id: u64| {
-        let req = ListRequest {
-            query: tofui::query::parse("since:20d").expect("filter"),
-            sort_by: tofui::api::SortBy::StartedAt,
-            sort_order: tofui::api::SortOrder::Desc,
-            cursor: None,
-            limit: 100,
-            now_ms: Utc::now().timestamp_millis(),
-            tz: tofui::model::Zone::Fixed(chrono::FixedOffset::east_opt(0).expect("utc")),
-            created_after_ms: None,
-        };
+        let req = request("since:20d");
         let fetch = Fetch::Population { req: Box::new(req), failures: true };
         let down = link.traffic.down();
         worker.send(WorkerRequest::Fetch { id, slot: Slot::Population, fetch }).expect("sent");
