@@ -212,11 +212,19 @@ pub(crate) fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     // keeps that only while the failure still gets 30.
     let room =
         if with_failure { left.saturating_sub(31).min(widest_procedure(on_screen)) } else { left };
-    let proc_w = room.clamp(Col::Procedure.width(), 44);
+    let mut proc_w = room.clamp(Col::Procedure.width(), 44);
     let fail_w = left.saturating_sub(proc_w + 1).max(Col::Failure.width());
+    // Too narrow for all (40 columns): the procedure (down to 5), then the start (down to 7,
+    // `31m ago`) give way before the outcome and the serial are cut.
+    let need = fixed + proc_w + 1 + if with_failure { fail_w + 1 } else { 0 };
+    let mut over = need.saturating_sub(area.width + 1);
+    let give = over.min(proc_w.saturating_sub(5));
+    (proc_w, over) = (proc_w - give, over - give);
+    let started_w = Col::Started.width() - over.min(Col::Started.width() - 7);
     let wanted = |c: Col| match c {
         Col::Procedure => proc_w,
         Col::Failure => fail_w,
+        Col::Started => started_w,
         c => own_w(c),
     };
     let widths: Vec<Constraint> = cols.iter().map(|c| Constraint::Length(wanted(*c))).collect();

@@ -44,3 +44,23 @@ fn at_160x48_a_long_station_is_whole() {
     let footer = s.lines().last().unwrap_or_default().to_string();
     assert!(!footer.contains("more"), "every key fits: {footer}");
 }
+
+#[test]
+fn at_40x10_every_serial_and_outcome_is_whole() {
+    let mut a = app(40, 10);
+    let (id, _) = list_request(&a.start()).expect("list");
+    let mut p: RunsPage = page(0..10, false);
+    for (i, r) in p.rows.iter_mut().enumerate() {
+        r.serial = format!("SYS-{:05}", 200 + i).into();
+        r.outcome = Some(if i % 2 == 0 { RunOutcome::Timeout } else { RunOutcome::Pass });
+    }
+    answer(&mut a, id, WorkerEvent::Runs(Ok(p.clone())));
+    let s = screen(&a);
+    let rows: Vec<&str> = s.lines().skip(3).take(5).collect();
+    for (r, line) in p.rows.iter().zip(&rows) {
+        assert!(line.contains(&*r.serial), "{} cut: {s}", r.serial);
+        let outcome =
+            if matches!(r.outcome, Some(RunOutcome::Timeout)) { "TIMEOUT" } else { "PASS" };
+        assert!(line.contains(outcome), "{s}");
+    }
+}
