@@ -365,5 +365,54 @@ async fn warm(url: &str) {
             ms(pct(&mut pw, 0.5)),
             size as f64 / 1e6
         );
+        if link.delay.is_zero() {
+            every_run_kept(url, &sim.url(), open).await;
+        }
     }
+}
+
+/// Issue 26: the cache's size with every run's summary (each procedure's yield opened: its
+/// population, up to the cap, is every run of it) and the newest 50,000 runs' failing rows.
+async fn every_run_kept(
+    url: &str,
+    via: &str,
+    open: impl Fn() -> std::sync::Arc<tofui::cache::Cache>,
+) {
+    let procs: serde_json::Value = reqwest::Client::new()
+        .get(format!("{url}/api/v2/procedures?limit=100"))
+        .bearer_auth(KEY)
+        .send()
+        .await
+        .expect("procedures")
+        .json()
+        .await
+        .expect("json");
+    let cache = open();
+    let (mut app, worker, mut rx) = session_with(via, false, Some(cache.clone())).await;
+    for p in procs["data"].as_array().into_iter().flatten() {
+        let name = p["name"].as_str().unwrap_or_default();
+        let now = Utc::now().timestamp_millis();
+        let mut fx = press(&mut app, KeyCode::Char('/'));
+        fx.extend(
+            app.update(Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)), now),
+        );
+        for c in format!("proc:\"{name}\"").chars() {
+            fx.extend(press(&mut app, KeyCode::Char(c)));
+        }
+        fx.extend(press(&mut app, KeyCode::Enter));
+        send(&worker, fx);
+        settle(&mut app, &worker, &mut rx, |a| a.list().loaded && !a.list().is_loading()).await;
+        time_pane(&mut app, &worker, &mut rx, '%').await;
+        send(&worker, press(&mut app, KeyCode::Esc));
+    }
+    drop((app, worker, rx));
+    cache.flush(Duration::from_secs(60));
+    let s = cache.stats();
+    let size = std::fs::metadata(cache.path()).map_or(0, |m| m.len());
+    println!(
+        "  cache with every procedure's runs: {} run summaries and {} failing rows, file {:.0} MB (budget 300 MB for 200,000 and 50,000 runs' rows)",
+        s.summaries,
+        s.failure_rows,
+        size as f64 / 1e6
+    );
 }
