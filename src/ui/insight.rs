@@ -10,12 +10,20 @@ use crate::app::App;
 use crate::app::insight::InsightLoad;
 
 fn progress(app: &App, l: &InsightLoad) -> String {
-    match l.offline_since {
-        Some(t) => {
-            format!("OFFLINE · cached {} · {}", relative(t, app.shared.now_ms), counts(app, l))
-        }
-        None => counts(app, l),
-    }
+    format!("{}{}", offline_mark(app, l), counts(app, l))
+}
+
+/// What an insight pane's progress starts with when its runs are the local cache's (the
+/// server could not be reached): `OFFLINE · cached 3h ago · `.
+pub(super) fn offline_mark(app: &App, l: &InsightLoad) -> String {
+    let age = |t| relative(t, app.shared.now_ms);
+    l.offline_since.map(|t| format!("OFFLINE · cached {} · ", age(t))).unwrap_or_default()
+}
+
+/// The progress's style: a warning when more runs match than were loaded, or when they are
+/// the local cache's.
+pub(super) fn progress_style(l: &InsightLoad, theme: &Theme) -> ratatui::style::Style {
+    if l.capped || l.offline_since.is_some() { theme.warn() } else { theme.dim() }
 }
 
 fn counts(app: &App, l: &InsightLoad) -> String {
@@ -52,9 +60,6 @@ pub(super) fn title_line(
     Line::from(vec![
         Span::styled(left, theme.header()),
         Span::raw(" ".repeat(gap)),
-        Span::styled(
-            right,
-            if l.capped || l.offline_since.is_some() { theme.warn() } else { theme.dim() },
-        ),
+        Span::styled(right, progress_style(l, theme)),
     ])
 }

@@ -125,7 +125,7 @@ fn header(app: &App, p: &TrendPane, frame: &mut Frame, area: Rect, theme: &Theme
     } else {
         format!("{} values of {} runs", count(p.values), count(l.loaded))
     };
-    let right = format!(" {progress} ");
+    let right = format!(" {}{progress} ", super::insight::offline_mark(app, l));
     let filter = l.heading();
     let units = p.series.units.as_deref().map(|u| format!(" ({u})")).unwrap_or_default();
     let left = fit(
@@ -136,7 +136,7 @@ fn header(app: &App, p: &TrendPane, frame: &mut Frame, area: Rect, theme: &Theme
     let l1 = Line::from(vec![
         Span::styled(left, theme.header()),
         Span::raw(" ".repeat(gap)),
-        Span::styled(right, if l.capped { theme.warn() } else { theme.dim() }),
+        Span::styled(right, super::insight::progress_style(l, theme)),
     ]);
     let cap = match s.capability {
         Capability::NoLimits => " · no limits: no Cp/Cpk".to_string(),

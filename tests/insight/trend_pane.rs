@@ -182,3 +182,20 @@ async fn at_80x24_the_series_table_is_readable() {
     let fx12 = t.groups.iter().position(|g| g.label == "FX-12").expect("FX-12");
     assert!(lines[head + 1 + fx12].contains("3.2 in ~"), "FX-12's prediction: {screen}");
 }
+
+/// Issue 26: a trend whose runs are the local cache's (the server could not be reached) says
+/// so in its header, with their age, as the yield and the Pareto do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trend_over_the_caches_runs_says_it_is_offline() {
+    let s = demo().await;
+    let mut d = on_measurement(&s, "meta.fixture=FX-12", "rail_3v3", 80, 24).await;
+    d.keys("t");
+    let id = d.app.trend().and_then(|t| t.load.pending).expect("the trend asks for its runs");
+    let synced_ms = d.app.shared.now_ms - 3 * 3_600_000;
+    let event = tofui::worker::WorkerEvent::PopulationCached { synced_ms };
+    d.msg(tofui::app::Msg::Worker(tofui::worker::WorkerResponse { id, event }));
+    d.until("the trend", loaded).await;
+    let screen = d.screen();
+    let title = screen.lines().nth(1).unwrap_or_default();
+    assert!(title.contains("OFFLINE · cached 3h ago"), "{screen}");
+}
