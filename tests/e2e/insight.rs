@@ -71,14 +71,16 @@ async fn each_pane_from_a_filtered_view_drill_down_and_back() {
         t.send("\x1b");
         t.wait_for("the Pareto again", |s| s.contains("Failure Pareto") && s.contains(&first));
 
-        // Explain the bar: the likeliest cause first; enter on it, esc back.
+        // Explain the bar: the likeliest cause first (the planted fixture FX-12, or revision
+        // PCB-MAIN C, confounded with it, once the runs that ran Power-on are known and only
+        // they count); enter on it, esc back.
         t.send("e");
         t.wait_for("the explain view", |s| {
-            s.contains("Explain") && s.contains("likely cause: fixture FX-12")
+            s.contains("Explain") && s.contains("likely cause: ") && s.contains("FX-12")
         });
         t.send("\r");
-        t.wait_for("the runs on FX-12", |s| {
-            s.contains("on fixture FX-12") && s.contains("Outcome")
+        t.wait_for("the runs of the likeliest cause", |s| {
+            s.contains("Outcome") && (s.contains("on fixture FX-12") || s.contains("PCB-MAIN C"))
         });
         t.send("q");
         t.wait_for("the explain view again", |s| {
