@@ -3,16 +3,17 @@
 //! says how), the panes that were open put aside; `esc` (or `q`) on that list puts them back as
 //! they were and the list's filter with them.
 
-use super::pane::{Ctx, Reply};
+use super::pane::{Ctx, Outcome, Outside, Reply};
 use super::{App, Component, Effect, News, Pane};
 use crate::analysis::{Dim, Facts, RunIdx};
 use crate::query::RunQuery;
+use crate::worker::{RequestId, WorkerEvent};
 
 /// Runs a drill-down lists at most (the newest): their ids go in the request's address.
 pub(crate) const DRILL_MAX: usize = 300;
 
 /// What a pane asks for with `enter`: the list filtered to these runs.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct DrillDown {
     pub query: RunQuery,
     /// What the runs are, for the footer ("23 runs of Power-on › rail_3v3").
@@ -122,6 +123,67 @@ impl App {
         self.stack = p.stack;
         let mut cx = Ctx::new(&mut self.shared, fx, news);
         self.runs.on_reply(Reply::Query(Box::new(p.query)), &mut cx);
+    }
+
+    /// A worker answer for a pane put aside by a drill-down (the newest drill-down's first):
+    /// its load goes on while the drilled list is read, so that `esc` comes back to a pane
+    /// that finished (an answer dropped here would leave it loading for ever). `Err` gives the
+    /// answer back when no parked pane asked for it.
+    pub(super) fn parked_answer(
+        &mut self,
+        id: RequestId,
+        event: WorkerEvent,
+        fx: &mut Vec<Effect>,
+        news: &mut Vec<News>,
+    ) -> Result<(), WorkerEvent> {
+        let mut event = Some(event);
+        let taken =
+            self.each_parked(fx, news, true, |p, cx| match p.on_answer(id, event.take()?, cx) {
+                Ok(outcome) => Some(outcome),
+                Err(e) => {
+                    event = Some(e);
+                    None
+                }
+            });
+        match event {
+            Some(e) if !taken => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// News reaches the parked panes too (a run deleted, an explanation completed).
+    pub(super) fn parked_news(&mut self, n: &News, fx: &mut Vec<Effect>, news: &mut Vec<News>) {
+        self.each_parked(fx, news, false, |p, cx| Some(p.on_news(n, cx)));
+    }
+
+    /// Calls `f` on the parked panes, the newest drill-down's top first (only until one
+    /// answers, when `first`). What a pane then asks of its own stack (a pane over it,
+    /// closing) is done there; anything else waits for the user to come back. Whether one
+    /// answered.
+    fn each_parked(
+        &mut self,
+        fx: &mut Vec<Effect>,
+        news: &mut Vec<News>,
+        first: bool,
+        mut f: impl FnMut(&mut dyn Component, &mut Ctx) -> Option<Outcome>,
+    ) -> bool {
+        for parked in self.parked.iter_mut().rev() {
+            for i in (0..parked.stack.len()).rev() {
+                let outside = Outside { drilled_from: Some(&parked.query), ..Outside::default() };
+                let cx = &mut Ctx::new(&mut self.shared, fx, news).seeing(outside);
+                let Some(outcome) = f(parked.stack[i].component_mut(), cx) else { continue };
+                match outcome {
+                    Outcome::Push(p) => parked.stack.insert(i + 1, p),
+                    Outcome::Replace(p) => parked.stack[i] = p,
+                    Outcome::Pop => drop(parked.stack.remove(i)),
+                    _ => {}
+                }
+                if first {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     /// What the list shows when a drill-down is open ("23 runs of Power-on › rail_3v3").

@@ -190,6 +190,11 @@ impl InsightLoad {
         self.pending.is_some()
     }
 
+    /// The load in flight (the runs, or which runs ran each phase), if any.
+    pub(crate) fn in_flight(&self) -> Option<RequestId> {
+        self.pending.or(self.reached_pending)
+    }
+
     /// Loaded, but which runs ran each failing phase is still coming: a phase's failures are
     /// tested against the runs of its procedures meanwhile.
     pub fn reached_loading(&self) -> bool {

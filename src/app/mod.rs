@@ -281,8 +281,9 @@ impl App {
         }
     }
 
-    /// A worker answer goes to the pane that asked for it (top first), else to the shared
-    /// run store and downloads; answers nobody waits for any more are dropped.
+    /// A worker answer goes to the pane that asked for it (top first, then the panes a
+    /// drill-down put aside), else to the shared run store and downloads; answers nobody waits
+    /// for any more are dropped.
     fn worker(&mut self, resp: WorkerResponse, fx: &mut Vec<Effect>, news: &mut Vec<News>) {
         let WorkerResponse { id, mut event } = resp;
         for depth in (0..=self.stack.len()).rev() {
@@ -291,6 +292,7 @@ impl App {
                 Err(e) => event = e,
             }
         }
+        let Err(event) = self.parked_answer(id, event, fx, news) else { return };
         let mut cx = Ctx::new(&mut self.shared, fx, news);
         let Err(event) = downloads::on_answer(id, event, &mut cx) else { return };
         let Err(event) = cx.outbox_answer(id, event) else { return };
@@ -367,12 +369,14 @@ impl App {
         }
     }
 
-    /// Delivers news to every pane, the runs list first, until no more comes.
+    /// Delivers news to every pane, the runs list first (and the parked ones), until no more
+    /// comes.
     fn deliver(&mut self, fx: &mut Vec<Effect>, news: &mut Vec<News>) {
         while !news.is_empty() {
             for n in std::mem::take(news) {
                 let o = self.with_pane(0, fx, news, |p, cx| p.on_news(&n, cx));
                 self.apply(0, o, fx, news);
+                self.parked_news(&n, fx, news);
                 let mut i = 0;
                 while i < self.stack.len() {
                     let before = self.stack.len();

@@ -130,6 +130,9 @@ pub(crate) enum News {
     Logs { run_id: String, logs: Option<Arc<Vec<LogLine>>> },
     /// A run shown from the local cache, as the server has it now (metadata, attachments).
     Fresh { run_id: String, run: Arc<crate::api::RunDetail> },
+    /// An explanation computed again once the load it was opened during completed: the
+    /// explain pane that awaits it takes its numbers.
+    Explained(Arc<super::explain::Explained>),
     /// The event loop's answer to an effect (a path completed, the views saved, files
     /// checked, an export written).
     Done(super::Done),

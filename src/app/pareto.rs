@@ -6,9 +6,9 @@
 //! are recomputed after each batch.
 
 use super::drill::DrillDown;
-use super::explain::ExplainPane;
+use super::explain::{ExplainPane, Explained};
 use super::insight::{InsightLoad, population};
-use super::pane::{Component, Ctx, Outcome};
+use super::pane::{Component, Ctx, News, Outcome};
 use super::scroll::Scroll;
 use super::{Action, ListState, Mode, Pane, layout};
 use crate::analysis::{
@@ -33,6 +33,9 @@ pub struct ParetoPane {
     /// Opened with `e` on a measurement in the run tree: (phase, measurement) to explain
     /// once the failures are in.
     explain_on_load: Option<(String, String)>,
+    /// The failure mode of an explain pane opened during the load, explained again (and
+    /// announced) when the load completes.
+    explaining: Option<ModeFilter>,
 }
 
 impl ParetoPane {
@@ -55,6 +58,7 @@ impl ParetoPane {
             cols: Scroll::default(),
             failures: FailureOptions::default(),
             explain_on_load: None,
+            explaining: None,
         }
     }
 
@@ -190,7 +194,7 @@ impl ParetoPane {
     }
 
     /// `e`: the explain pane for the failure mode under the cursor.
-    fn explain(&self, cx: &mut Ctx) -> Outcome {
+    fn explain(&mut self, cx: &mut Ctx) -> Outcome {
         match self.selected_mode() {
             Some(mode) => {
                 let (facts, query) = (&self.load.facts, self.load.query());
@@ -198,6 +202,9 @@ impl ParetoPane {
                 let mut pane =
                     ExplainPane::new(facts, query, &mode, self.failures, &heading, self.loading());
                 pane.phases_loading = self.load.reached_loading();
+                // Opened during the load: computed again when it completes.
+                pane.awaits = self.load.in_flight();
+                self.explaining = pane.awaits.map(|_| mode);
                 // The values for the drift load in the background once the runs are all in (their
                 // own slot: which runs ran each phase may still be coming).
                 let pane = if self.loading() {
@@ -314,6 +321,11 @@ impl Component for ParetoPane {
             self.rows.fit(self.len(), vp);
             // Once the runs that ran each phase are in too: explain's numbers are then w's.
             if !self.loading() && !self.load.reached_loading() && self.load.error.is_none() {
+                if let Some(mode) = self.explaining.take() {
+                    let (facts, query) = (&self.load.facts, self.load.query());
+                    let e = Explained::new(id, facts, query, &mode, self.failures);
+                    cx.announce(News::Explained(std::sync::Arc::new(e)));
+                }
                 return Ok(self.explain_loaded(cx));
             }
         }

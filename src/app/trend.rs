@@ -28,6 +28,9 @@ pub struct TrendPane {
     pub opts: TrendOptions,
     /// What the points are told apart by; `None`: one group.
     pub split: Option<Dim>,
+    /// A metadata key to split by once the values name it (another pane's [`Dim`] is not
+    /// this one's: each numbers the keys it sees).
+    split_key: Option<String>,
     pub stats: MeasurementStats,
     pub groups: Vec<PointGroup>,
     /// The drift: least-squares slope per day over every point in view, and the mean of the
@@ -107,6 +110,7 @@ impl TrendPane {
             series,
             opts,
             split: Some(Dim::Station),
+            split_key: None,
             groups: Vec::new(),
             slope_per_day: None,
             halves: None,
@@ -117,7 +121,17 @@ impl TrendPane {
         }
     }
 
+    /// Splits by this metadata key (`None`: by station).
+    pub(crate) fn split_on(&mut self, key: Option<String>) {
+        self.split = Some(Dim::Station);
+        self.split_key = key;
+        self.recompute();
+    }
+
     fn recompute(&mut self) {
+        if let Some(d) = self.split_key.as_deref().and_then(|k| self.load.facts.metadata_dim(k)) {
+            (self.split, self.split_key) = (Some(d), None);
+        }
         let facts = &self.load.facts;
         self.stats = self.series.stats(&self.opts);
         self.groups = point_groups(&self.series, facts, &self.opts, self.split, MAX_GROUPS);

@@ -54,6 +54,7 @@ async fn each_pane_from_a_filtered_view_drill_down_and_back() {
                 && s.contains("bar 1/")
                 && !s.contains("loaded…")
                 && !s.contains("loading failing")
+                && !s.contains("reading which runs ran")
         });
         let first = pareto
             .lines()
@@ -71,16 +72,18 @@ async fn each_pane_from_a_filtered_view_drill_down_and_back() {
         t.send("\x1b");
         t.wait_for("the Pareto again", |s| s.contains("Failure Pareto") && s.contains(&first));
 
-        // Explain the bar: the likeliest cause first (the planted fixture FX-12, or revision
-        // PCB-MAIN C, confounded with it, once the runs that ran Power-on are known and only
-        // they count); enter on it, esc back.
+        // Explain the bar, the Pareto's phase read complete although a drill-down came in
+        // between: over the runs that ran Power-on, the planted fixture FX-12 first (revision
+        // PCB-MAIN C, confounded with it, follows it); enter on it, esc back.
         t.send("e");
         t.wait_for("the explain view", |s| {
-            s.contains("Explain") && s.contains("likely cause: ") && s.contains("FX-12")
+            s.contains("Explain")
+                && s.contains("likely cause: fixture FX-12")
+                && s.contains("runs that ran Power-on")
         });
         t.send("\r");
         t.wait_for("the runs of the likeliest cause", |s| {
-            s.contains("Outcome") && (s.contains("on fixture FX-12") || s.contains("PCB-MAIN C"))
+            s.contains("Outcome") && s.contains("on fixture FX-12")
         });
         t.send("q");
         t.wait_for("the explain view again", |s| {

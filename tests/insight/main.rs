@@ -11,6 +11,7 @@ mod explain_pane;
 mod failure_column;
 mod insight_fallback;
 mod insight_population;
+mod late_phases;
 mod pareto_pane;
 mod pareto_retries;
 mod reached;

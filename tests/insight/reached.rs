@@ -28,7 +28,7 @@ fn at(t: DateTime<Utc>) -> String {
 /// 160 runs of procedure Board on fixtures FX-A and FX-B (alternately). Every fourth run (all
 /// on FX-B) ends in ERROR at Power and has no Thermal phase; the others run Thermal, which
 /// fails (`temp_c` over its limit) on runs 0, 3, 8, 11, 16, 19, … (both fixtures alike).
-async fn built() -> TestServer {
+pub(crate) async fn built() -> TestServer {
     let s = TestServer::start().await;
     let proc_id = s.sdk.procedures().create().name("Board").send().await.expect("procedure").id;
     let t0 = Utc.timestamp_millis_opt(NOW).single().expect("now") - Duration::days(1);
@@ -74,7 +74,7 @@ async fn built() -> TestServer {
 
 /// Counted from the server's runs one by one, per fixture: (runs that ran Thermal, those of
 /// them whose first failure is Thermal › temp_c, every run).
-async fn by_hand(s: &TestServer) -> HashMap<String, (u32, u32, u32)> {
+pub(crate) async fn by_hand(s: &TestServer) -> HashMap<String, (u32, u32, u32)> {
     let mut out: HashMap<String, (u32, u32, u32)> = HashMap::new();
     let mut cursor = 0;
     loop {
