@@ -177,9 +177,11 @@ async fn main() {
     let runs: usize =
         std::env::var("TOFUI_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000);
     let (_dir, server) = common::seeded_server(runs).await;
-    // `TOFUI_BENCH_ONLY=warm`: only the runs with the local cache.
-    if std::env::var("TOFUI_BENCH_ONLY").is_ok_and(|v| v == "warm") {
-        return warm(&server.url).await;
+    // `TOFUI_BENCH_ONLY=warm`: only the runs with the local cache; `=trend`: only the trend.
+    match std::env::var("TOFUI_BENCH_ONLY").as_deref() {
+        Ok("warm") => return warm(&server.url).await,
+        Ok("trend") => return trend_on_both_links(&server.url).await,
+        _ => {}
     }
 
     // Issue 26: All runs (the newest 50,000, the cap) on loopback and through the link
@@ -230,7 +232,21 @@ async fn main() {
             send(&worker, fx);
         }
     }
-    time_trend(&mut app, &worker, &mut rx).await;
+    drop((app, worker, rx));
+    trend_on_both_links(&server.url).await;
+}
+
+/// The trend of one measurement over the filter's runs, on loopback and through the link
+/// simulator (its values are walked by time; once the runs' span is known, in slices at once).
+async fn trend_on_both_links(url: &str) {
+    for link in [netsim::Link::LOOPBACK, netsim::Link::field()] {
+        let sim = netsim::LinkSim::start(url, link).await;
+        let network = !link.delay.is_zero() || link.bits_per_second.is_some();
+        let (mut app, worker, mut rx) = session(&sim.url(), network).await;
+        filter(&mut app, &worker, &mut rx, FILTER).await;
+        print!("{}: ", link.describe());
+        time_trend(&mut app, &worker, &mut rx).await;
+    }
 }
 
 async fn time_trend(
@@ -272,7 +288,7 @@ async fn time_trend(
         if round == 2 {
             let t = app.trend().expect("trend");
             println!(
-                "trend of rail_3v3: {} runs, {} values; complete on screen {:.2} s (budget 2)",
+                "trend of rail_3v3: {} runs, {} values; complete on screen {:.2} s (budget 2 on loopback)",
                 t.load.loaded,
                 t.values,
                 complete.as_secs_f64()

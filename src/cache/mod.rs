@@ -18,6 +18,7 @@ mod edits;
 mod file;
 mod population;
 mod reached;
+mod values;
 mod writes;
 
 use std::path::{Path, PathBuf};
@@ -28,9 +29,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 pub use file::{default_dir, file_for};
 pub use population::{Covered, KeptFailure, KeptSummary, PopulationChange};
 pub use reached::KeptReached;
+pub use values::values_target;
 
 /// The schema's version: a file of another one is set aside.
-pub const VERSION: i32 = 3;
+pub const VERSION: i32 = 4;
 /// The default bound on the file's size.
 pub const DEFAULT_MAX_BYTES: u64 = 500 * 1024 * 1024;
 
@@ -81,7 +83,7 @@ const SCHEMA: &str = "
 ";
 
 fn schema() -> String {
-    format!("{SCHEMA}{}{}", population::SCHEMA, reached::SCHEMA)
+    format!("{SCHEMA}{}{}{}", population::SCHEMA, reached::SCHEMA, values::SCHEMA)
 }
 
 fn now_ms() -> i64 {

@@ -326,7 +326,7 @@ impl Cache {
         let Some(key) = key else { return Ok(0) };
         c.execute("DELETE FROM populations WHERE key = ?1", [&key])?;
         c.execute("DELETE FROM members WHERE key = ?1", [&key])?;
-        for table in ["failure_rows", "reached"] {
+        for table in ["failure_rows", "reached", "run_values"] {
             c.execute(
                 &format!(
                     "DELETE FROM {table} WHERE run_id IN (SELECT id FROM summaries
@@ -355,16 +355,19 @@ impl Cache {
     }
 }
 
-/// Of these runs, those no population holds any more go, with their failing rows.
+/// Of these runs, those no population holds any more go, with their failing rows, phases and
+/// values.
 fn drop_orphans(c: &rusqlite::Connection, ids: &[String]) -> rusqlite::Result<()> {
     let mut held = c.prepare_cached("SELECT 1 FROM members WHERE id = ?1 LIMIT 1")?;
     let mut rows = c.prepare_cached("DELETE FROM failure_rows WHERE run_id = ?1")?;
     let mut reached = c.prepare_cached("DELETE FROM reached WHERE run_id = ?1")?;
+    let mut values = c.prepare_cached("DELETE FROM run_values WHERE run_id = ?1")?;
     let mut summary = c.prepare_cached("DELETE FROM summaries WHERE id = ?1")?;
     for id in ids {
         if !held.exists([id])? {
             rows.execute([id])?;
             reached.execute([id])?;
+            values.execute([id])?;
             summary.execute([id])?;
         }
     }

@@ -28,6 +28,7 @@ mod population;
 mod reached;
 mod resolve;
 mod trend;
+mod trend_kept;
 mod unit;
 pub mod upload;
 mod window;

@@ -17,5 +17,6 @@ mod field;
 mod incremental;
 mod query;
 mod time_zone;
+mod trend_cache;
 mod worker;
 mod worker_mutations;
