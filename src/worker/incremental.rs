@@ -48,7 +48,10 @@ fn now_ms() -> i64 {
 struct Synced {
     rows: Vec<Row>,
     covered: Covered,
+    /// What the cache takes; with `upsert_all`, every one of `rows` besides (listed by the
+    /// cache's own thread, after the pane was told it has them all).
     change: PopulationChange,
+    upsert_all: bool,
 }
 
 /// What a sync gives the pane before it is over.
@@ -193,7 +196,7 @@ impl Task {
                 return Some(None);
             }
         };
-        let Synced { rows, covered, change } = synced;
+        let Synced { rows, covered, change, upsert_all } = synced;
         tracing::debug!(
             ms = t0.elapsed().as_millis() as u64,
             new = change.upserts.len(),
@@ -232,9 +235,15 @@ impl Task {
             }
             None => self.send_window(req, window, covered, &rows, failures, true).0,
         };
-        let k = key.clone();
-        cache.write_behind(move |c| c.change_population(&k, &change));
         let (all, shown) = self.keep_session(req, window, (&key, saves), covered, rows);
+        let (k, every) = (key.clone(), upsert_all.then(|| all.clone()));
+        cache.write_behind(move |c| {
+            let mut change = change;
+            if let Some(rows) = every {
+                change.upserts = kept_of(&rows);
+            }
+            c.change_population(&k, &change)
+        });
         Some(Some(Through { loaded, all, shown, offline: false, key }))
     }
 
@@ -270,12 +279,8 @@ impl Task {
             let from_ms = if more { cut(&mut rows) } else { wa };
             let created_ms = newest_created(&rows, i64::MIN);
             let covered = Covered { from_ms, to_ms: wb, synced_ms, created_ms };
-            let change = PopulationChange {
-                upserts: kept_of(&rows),
-                removes: vec![],
-                covered: Some(covered),
-            };
-            return Ok(Synced { rows, covered, change });
+            let change = PopulationChange { covered: Some(covered), ..Default::default() };
+            return Ok(Synced { rows, covered, change, upsert_all: true });
         };
         let mut change = PopulationChange::default();
         let span = (old.from_ms, old.to_ms.max(wb));
@@ -348,6 +353,6 @@ impl Task {
         }
         covered.created_ms = newest_created(&rows, old.created_ms);
         change.covered = Some(covered);
-        Ok(Synced { rows, covered, change })
+        Ok(Synced { rows, covered, change, upsert_all: false })
     }
 }

@@ -1,12 +1,12 @@
 //! A measurement's trend: the filter's runs (as for the other insight panes) and, at the same
 //! time, every value of the measurement from the newest run's start back, newest first, every
 //! attempt, page by page (by time: see [`super::by_time`]). Once the runs are in, their oldest
-//! start bounds the walk; then the values measured after the newest start, up to the latest
-//! run's end (a run is measured after it starts: a bound at its start missed its values). Values
-//! of runs outside the filter come too (the measurements list
-//! takes no run filter but the window); the pane keeps those of the runs it was given. Once the
-//! runs' span is known, what is left of it is cut in slices read at once (a walk by time is one
-//! page after the other: 500 round trips for 50,000 values). A
+//! start bounds the walk, and what is left of their span is cut in slices read at once (a walk
+//! by time is one page after the other: 500 round trips for 50,000 values); then the values
+//! measured after the newest start, up to the latest run's end (a run is measured after it
+//! starts: a bound at its start missed its values). Values of runs outside the filter come too
+//! (the measurements list takes no run filter but the window); the pane keeps those of the
+//! runs it was given. With a cache, what was read is kept per run ([`super::trend_kept`]). A
 //! server without the measurements list (404) has each run read whole instead
 //! ([`Task::trend_run_by_run`]), and the pane says so.
 

@@ -153,7 +153,9 @@ async fn a_reopened_trend_equals_a_full_load_and_reads_only_new_runs() {
     assert_eq!(changed.values.len(), first.values.len() - of(&first, &gone) + 2);
     // The runs' sync and the values of the two new runs' units, not the span's values again.
     assert!(changed_bytes * 2 < cold_bytes, "changes {changed_bytes} B against {cold_bytes} B");
-    eprintln!("bytes down: cold {cold_bytes}, reopened {warm_bytes}, after changes {changed_bytes}");
+    eprintln!(
+        "bytes down: cold {cold_bytes}, reopened {warm_bytes}, after changes {changed_bytes}"
+    );
 
     // Offline: the kept values of the kept runs.
     link.set_down(true);
