@@ -6,7 +6,7 @@
 //! complete); `r` in the Pareto and `e` again recompute.
 
 use super::drill::DrillDown;
-use super::pane::{Component, Ctx, Outcome};
+use super::pane::{Answered, Component, Ctx, Outcome};
 use super::scroll::Scroll;
 use super::trend::TrendPane;
 use super::{Action, ListState, Mode, layout};
@@ -160,12 +160,7 @@ impl Component for ExplainPane {
         }
     }
 
-    fn on_answer(
-        &mut self,
-        id: RequestId,
-        event: WorkerEvent,
-        cx: &mut Ctx,
-    ) -> Result<Outcome, WorkerEvent> {
+    fn on_answer(&mut self, id: RequestId, event: WorkerEvent, cx: &mut Ctx) -> Answered {
         match &mut self.drift {
             Some(t) => t.on_answer(id, event, cx).map(|_| Outcome::Stay),
             None => Err(event),

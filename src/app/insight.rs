@@ -6,7 +6,7 @@
 //! a yield over the failing runs only is 0 %, and a Cpk over the failing values is meaningless.
 
 use super::ListState;
-use super::pane::Ctx;
+use super::pane::{Ctx, retry_note};
 use crate::analysis::Facts;
 use crate::query::RunQuery;
 use crate::worker::{
@@ -259,8 +259,7 @@ impl InsightLoad {
         }
         match event {
             WorkerEvent::Retrying { attempt, delay, error } => {
-                let secs = delay.as_millis().div_ceil(1000);
-                self.retry = Some(format!("{error} — retry {attempt} in {secs} s"));
+                self.retry = Some(retry_note(attempt, delay, &error));
                 Ok(false)
             }
             WorkerEvent::PopulationReset => {

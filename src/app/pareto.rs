@@ -8,7 +8,7 @@
 use super::drill::DrillDown;
 use super::explain::ExplainPane;
 use super::insight::{InsightLoad, population};
-use super::pane::{Component, Ctx, Outcome};
+use super::pane::{Answered, Component, Ctx, Outcome};
 use super::scroll::Scroll;
 use super::{Action, ListState, Mode, Pane, layout};
 use crate::analysis::{
@@ -302,12 +302,7 @@ impl Component for ParetoPane {
         Outcome::Stay
     }
 
-    fn on_answer(
-        &mut self,
-        id: RequestId,
-        event: WorkerEvent,
-        cx: &mut Ctx,
-    ) -> Result<Outcome, WorkerEvent> {
+    fn on_answer(&mut self, id: RequestId, event: WorkerEvent, cx: &mut Ctx) -> Answered {
         if self.load.on_answer(id, event, cx)? {
             self.recompute();
             let vp = layout::insight_rows(cx.shared().size.1);

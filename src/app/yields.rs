@@ -7,7 +7,7 @@
 //! `esc` stops the load and goes back.
 
 use super::insight::{InsightLoad, population};
-use super::pane::{Component, Ctx, Outcome};
+use super::pane::{Answered, Component, Ctx, Outcome};
 use super::scroll::Scroll;
 use super::{Action, ListState, Mode, layout};
 use crate::analysis::{Dim, YieldOptions, YieldReport, yield_report};
@@ -114,12 +114,7 @@ impl Component for YieldPane {
         Outcome::Stay
     }
 
-    fn on_answer(
-        &mut self,
-        id: RequestId,
-        event: WorkerEvent,
-        cx: &mut Ctx,
-    ) -> Result<Outcome, WorkerEvent> {
+    fn on_answer(&mut self, id: RequestId, event: WorkerEvent, cx: &mut Ctx) -> Answered {
         if self.load.on_answer(id, event, cx)? {
             self.recompute();
             let vp = layout::insight_rows(cx.shared().size.1);
