@@ -120,16 +120,7 @@ impl InsightLoad {
         cx: &mut Ctx,
     ) -> InsightLoad {
         // The list's sort and paging do not matter: the loader reads every run, newest first.
-        let request = ListRequest {
-            query: pop.query,
-            sort_by: list.sort_by.clone(),
-            sort_order: list.sort_order.clone(),
-            cursor: None,
-            limit: 100,
-            now_ms: cx.now(),
-            tz: cx.shared().tz,
-            created_after_ms: None,
-        };
+        let request = list.first_page(pop.query, 100, cx.now(), cx.shared().tz);
         let mut l = InsightLoad {
             filter: request.query.to_line(),
             note: pop.note,
