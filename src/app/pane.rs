@@ -57,11 +57,6 @@ pub(crate) trait Component {
         false
     }
 
-    /// Rows the pane takes under the runs list (the `/` and `:` lines).
-    fn bar_rows(&self) -> u16 {
-        0
-    }
-
     /// The pane reads runs of its own: the list fetches none ahead while it is open.
     fn pauses_prefetch(&self) -> bool {
         false
