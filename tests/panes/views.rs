@@ -26,10 +26,6 @@ fn press(app: &mut App, keys: &str) -> Vec<Effect> {
         .collect()
 }
 
-fn view(name: &str, query: &str) -> ViewConfig {
-    ViewConfig { name: name.into(), query: query.into(), sort: None, order: None, columns: None }
-}
-
 /// The list requests among effects: (request id, view id, query line).
 fn requests(fx: &[Effect]) -> Vec<(u64, u32, String)> {
     fx.iter()
@@ -54,9 +50,9 @@ fn answer(app: &mut App, id: u64, n: usize, more: bool) {
 fn three_views() -> App {
     let mut app = app(80, 24);
     app.set_views(&[
-        view("All runs", ""),
-        view("Failures", "outcome:fail,error,timeout"),
-        view("Last 24 h", "since:24h"),
+        ViewConfig::new("All runs", ""),
+        ViewConfig::new("Failures", "outcome:fail,error,timeout"),
+        ViewConfig::new("Last 24 h", "since:24h"),
     ]);
     let first = requests(&app.start());
     assert_eq!(
