@@ -4,27 +4,13 @@
 
 use crate::common;
 
+use common::keys::press;
 use common::rows::*;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tofui::app::{App, Done, Effect, Mode, Msg};
 use tofui::config::{KeyOverride, ViewConfig};
 use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
-
-fn press(app: &mut App, keys: &str) -> Vec<Effect> {
-    keys.chars()
-        .flat_map(|c| {
-            let code = match c {
-                '\n' => KeyCode::Enter,
-                '\t' => KeyCode::Tab,
-                '\x1b' => KeyCode::Esc,
-                c => KeyCode::Char(c),
-            };
-            app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), NOW)
-        })
-        .collect()
-}
 
 /// The list requests among effects: (request id, view id, query line).
 fn requests(fx: &[Effect]) -> Vec<(u64, u32, String)> {
