@@ -27,13 +27,36 @@ fn key(app: &mut App, c: KeyCode) {
     app.update(Msg::Key(KeyEvent::new(c, KeyModifiers::NONE)), now);
 }
 
-/// Times `n` keypresses (update + render) and returns p50, p99, max.
+/// The keys the tree's scroll presses in turn.
+const TREE_KEYS: [KeyCode; 8] = [
+    KeyCode::Char('j'),
+    KeyCode::Char('j'),
+    KeyCode::PageDown,
+    KeyCode::Char('n'),
+    KeyCode::Char('k'),
+    KeyCode::PageUp,
+    KeyCode::Char('G'),
+    KeyCode::Char('g'),
+];
+
+/// The keys the logs' scroll presses in turn.
+const LOG_KEYS: [KeyCode; 6] = [
+    KeyCode::Char('j'),
+    KeyCode::PageDown,
+    KeyCode::Char('k'),
+    KeyCode::PageUp,
+    KeyCode::Char('G'),
+    KeyCode::Char('g'),
+];
+
+/// Times `n` keypresses (update + render) and prints p50, p99 and max per frame for `what`.
 fn scroll(
     app: &mut App,
     term: &mut Terminal<CrosstermBackend<Sink>>,
     keys: &[KeyCode],
     n: usize,
-) -> (f64, f64, f64) {
+    what: &str,
+) {
     let mut times = Vec::with_capacity(n);
     for i in 0..n {
         let t0 = Instant::now();
@@ -41,8 +64,9 @@ fn scroll(
         term.draw(|f| tofui::ui::render(app, f)).expect("draw");
         times.push(t0.elapsed());
     }
-    let max = *times.iter().max().expect("times");
-    (ms(pct(&mut times, 0.5)), ms(pct(&mut times, 0.99)), ms(max))
+    let max = ms(*times.iter().max().expect("times"));
+    let (p50, p99) = (ms(pct(&mut times, 0.5)), ms(pct(&mut times, 0.99)));
+    println!("{what}: p50 {p50:.3} ms, p99 {p99:.3} ms, max {max:.3} ms per frame");
 }
 
 #[tokio::main]
@@ -213,45 +237,14 @@ async fn main() {
     key(&mut app, KeyCode::Char('+'));
     term.draw(|f| tofui::ui::render(&app, f)).expect("draw");
     let visible = app.run().and_then(|d| d.loaded()).map_or(0, |l| l.tree.visible.len());
-    let (p50, p99, max) = scroll(
-        &mut app,
-        &mut term,
-        &[
-            KeyCode::Char('j'),
-            KeyCode::Char('j'),
-            KeyCode::PageDown,
-            KeyCode::Char('n'),
-            KeyCode::Char('k'),
-            KeyCode::PageUp,
-            KeyCode::Char('G'),
-            KeyCode::Char('g'),
-        ],
-        4000,
-    );
-    println!(
-        "tree scroll ({visible} rows open, 120×40): p50 {p50:.3} ms, p99 {p99:.3} ms, max {max:.3} ms per frame"
-    );
+    let what = format!("tree scroll ({visible} rows open, 120×40)");
+    scroll(&mut app, &mut term, &TREE_KEYS, 4000, &what);
     let t0 = Instant::now();
     key(&mut app, KeyCode::Char('-'));
     key(&mut app, KeyCode::Char('+'));
     println!("close all + open all: {:.1} ms", ms(t0.elapsed()));
     key(&mut app, KeyCode::Char('2'));
-    let (p50, p99, max) = scroll(
-        &mut app,
-        &mut term,
-        &[
-            KeyCode::Char('j'),
-            KeyCode::PageDown,
-            KeyCode::Char('k'),
-            KeyCode::PageUp,
-            KeyCode::Char('G'),
-            KeyCode::Char('g'),
-        ],
-        4000,
-    );
-    println!(
-        "logs scroll (200,000 lines, 120×40): p50 {p50:.3} ms, p99 {p99:.3} ms, max {max:.3} ms per frame"
-    );
+    scroll(&mut app, &mut term, &LOG_KEYS, 4000, "logs scroll (200,000 lines, 120×40)");
     let t0 = Instant::now();
     key(&mut app, KeyCode::Char('d'));
     println!("hide DEBUG over 200,000 lines: {:.1} ms", ms(t0.elapsed()));
@@ -266,12 +259,7 @@ async fn main() {
         "search \"sample 42 \" over the visible lines: {:.1} ms, {matches} matches",
         ms(t0.elapsed())
     );
-    let (p50, p99, max) = scroll(
-        &mut app,
-        &mut term,
-        &[KeyCode::Char('n'), KeyCode::Char('n'), KeyCode::Char('N')],
-        2000,
-    );
-    println!("n/N between matches: p50 {p50:.3} ms, p99 {p99:.3} ms, max {max:.3} ms per frame");
+    let keys = [KeyCode::Char('n'), KeyCode::Char('n'), KeyCode::Char('N')];
+    scroll(&mut app, &mut term, &keys, 2000, "n/N between matches");
     server.stop().await;
 }

@@ -6,7 +6,7 @@
 use tui_input::{Input, InputRequest};
 
 use super::pane::{Component, Ctx, Outcome, Reply};
-use super::{Action, Mode, layout};
+use super::{Action, Mode};
 
 /// The commands that leave tofui, wherever the line is open.
 const QUIT: &[&str] = &["q", "q!", "quit", "qa", "qa!"];
@@ -35,9 +35,5 @@ impl Component for CommandPane {
     fn typed(&mut self, req: InputRequest, _cx: &mut Ctx) {
         self.input.handle(req);
         self.error = None;
-    }
-
-    fn bar_rows(&self) -> u16 {
-        layout::BAR
     }
 }

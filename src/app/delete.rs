@@ -4,7 +4,7 @@
 use tui_input::{Input, InputRequest};
 
 use super::editor::Target;
-use super::pane::{Component, Ctx, News, Outcome};
+use super::pane::{Answered, Component, Ctx, News, Outcome, awaited};
 use super::{Action, Mode};
 use crate::worker::{ClientError, Fetch, RequestId, WorkerEvent};
 
@@ -147,16 +147,8 @@ impl Component for DeletePane {
         }
     }
 
-    fn on_answer(
-        &mut self,
-        id: RequestId,
-        event: WorkerEvent,
-        cx: &mut Ctx,
-    ) -> Result<Outcome, WorkerEvent> {
-        if self.pending != Some(id) {
-            return Err(event);
-        }
-        Ok(match event {
+    fn on_answer(&mut self, id: RequestId, event: WorkerEvent, cx: &mut Ctx) -> Answered {
+        Ok(match awaited(self.pending, id, event)? {
             WorkerEvent::Done(result) => self.deleted(result, cx),
             _ => Outcome::Stay,
         })

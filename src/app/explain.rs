@@ -7,7 +7,7 @@
 //! completes.
 
 use super::drill::DrillDown;
-use super::pane::{Component, Ctx, News, Outcome};
+use super::pane::{Answered, Component, Ctx, News, Outcome};
 use super::scroll::Scroll;
 use super::trend::TrendPane;
 use super::{Action, ListState, Mode, layout};
@@ -249,12 +249,7 @@ impl Component for ExplainPane {
         }
     }
 
-    fn on_answer(
-        &mut self,
-        id: RequestId,
-        event: WorkerEvent,
-        cx: &mut Ctx,
-    ) -> Result<Outcome, WorkerEvent> {
+    fn on_answer(&mut self, id: RequestId, event: WorkerEvent, cx: &mut Ctx) -> Answered {
         match &mut self.drift {
             Some(t) => t.on_answer(id, event, cx).map(|_| Outcome::Stay),
             None => Err(event),

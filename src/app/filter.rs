@@ -5,7 +5,7 @@
 use tui_input::{Input, InputRequest};
 
 use super::pane::{Component, Ctx, Outcome, Reply};
-use super::{Action, Mode, layout};
+use super::{Action, Mode};
 use crate::query::{QueryError, RunQuery, parse};
 
 #[derive(Debug, Clone, Default)]
@@ -73,9 +73,5 @@ impl Component for FilterPane {
     fn typed(&mut self, req: InputRequest, _cx: &mut Ctx) {
         self.input.handle(req);
         self.error = None;
-    }
-
-    fn bar_rows(&self) -> u16 {
-        layout::BAR
     }
 }

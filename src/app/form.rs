@@ -4,7 +4,7 @@
 use tui_input::{Input, InputRequest};
 
 use super::form_values::{Choices, Cycle, split_item, with_item};
-use super::pane::{Component, Ctx, Outcome, Reply};
+use super::pane::{Answered, Component, Ctx, Outcome, Reply};
 use super::{Action, Mode};
 use crate::model::RunRow;
 use crate::query::{FIELDS, Field, QueryError, RunQuery, parse};
@@ -162,12 +162,7 @@ impl Component for FormPane {
         self.cycle = None;
     }
 
-    fn on_answer(
-        &mut self,
-        id: RequestId,
-        event: WorkerEvent,
-        _cx: &mut Ctx,
-    ) -> Result<Outcome, WorkerEvent> {
+    fn on_answer(&mut self, id: RequestId, event: WorkerEvent, _cx: &mut Ctx) -> Answered {
         match event {
             WorkerEvent::FieldValues(v) if self.pending == Some(id) => {
                 self.pending = None;

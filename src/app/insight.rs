@@ -5,8 +5,9 @@
 //! The population is the view's filter without its outcome and `id:` clauses ([`population`]):
 //! a yield over the failing runs only is 0 %, and a Cpk over the failing values is meaningless.
 
-use super::ListState;
-use super::pane::Ctx;
+use super::pane::{Ctx, Outcome, retry_note};
+use super::scroll::Scroll;
+use super::{Action, ListState, layout};
 use crate::analysis::Facts;
 use crate::query::RunQuery;
 use crate::worker::{
@@ -119,16 +120,7 @@ impl InsightLoad {
         cx: &mut Ctx,
     ) -> InsightLoad {
         // The list's sort and paging do not matter: the loader reads every run, newest first.
-        let request = ListRequest {
-            query: pop.query,
-            sort_by: list.sort_by.clone(),
-            sort_order: list.sort_order.clone(),
-            cursor: None,
-            limit: 100,
-            now_ms: cx.now(),
-            tz: cx.shared().tz,
-            created_after_ms: None,
-        };
+        let request = list.first_page(pop.query, 100, cx.now(), cx.shared().tz);
         let mut l = InsightLoad {
             filter: request.query.to_line(),
             note: pop.note,
@@ -264,8 +256,7 @@ impl InsightLoad {
         }
         match event {
             WorkerEvent::Retrying { attempt, delay, error } => {
-                let secs = delay.as_millis().div_ceil(1000);
-                self.retry = Some(format!("{error} — retry {attempt} in {secs} s"));
+                self.retry = Some(retry_note(attempt, delay, &error));
                 Ok(false)
             }
             WorkerEvent::PopulationReset => {
@@ -339,5 +330,57 @@ impl InsightLoad {
             }
             other => Err(other),
         }
+    }
+}
+
+/// What the yield and Pareto panes share: a table recomputed from the load's facts, under a
+/// cursor. Their common keys and answers are handled here, once.
+pub(crate) trait InsightTable {
+    fn load(&mut self) -> &mut InsightLoad;
+    /// The cursor over the table's rows.
+    fn rows(&mut self) -> &mut Scroll;
+    fn row_count(&self) -> usize;
+    /// The table again from the facts.
+    fn recompute(&mut self);
+
+    /// The keys every table takes: the cursor's, `esc` (the load cancelled), `r` and the
+    /// window's. `None`: the action is the pane's own.
+    fn table_key(&mut self, a: Action, cx: &mut Ctx) -> Option<Outcome> {
+        let vp = layout::insight_rows(cx.shared().size.1);
+        if let Some(d) = a.step(vp.max(1) as isize) {
+            let n = self.row_count();
+            self.rows().move_by(d, n, vp);
+            return Some(Outcome::Stay);
+        }
+        match a {
+            Action::Back => {
+                self.load().cancel(cx);
+                return Some(Outcome::Pop);
+            }
+            Action::Refresh => self.load().reload(cx),
+            Action::Window(days) if self.load().set_window(days, cx) => {
+                *self.rows() = Scroll::default();
+            }
+            _ => return None,
+        }
+        self.recompute();
+        Some(Outcome::Stay)
+    }
+
+    /// A worker answer for the load: `Ok(true)` when the facts changed (the table is then
+    /// recomputed, its cursor kept on it).
+    fn table_answer(
+        &mut self,
+        id: RequestId,
+        event: WorkerEvent,
+        cx: &mut Ctx,
+    ) -> Result<bool, WorkerEvent> {
+        let changed = self.load().on_answer(id, event, cx)?;
+        if changed {
+            self.recompute();
+            let n = self.row_count();
+            self.rows().fit(n, layout::insight_rows(cx.shared().size.1));
+        }
+        Ok(changed)
     }
 }

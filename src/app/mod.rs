@@ -13,8 +13,8 @@
 //!    worker requests, flashes, news, the run cache; and, read-only, the shared state and
 //!    the list under it); it opens and closes panes, itself included, by returning an
 //!    [`Outcome`].
-//! 2. `app/panes.rs`, the registry: one line in `panes!` (its [`Pane`] variant, `screen` or
-//!    `over`, the name of its `App` accessor) and one line per key mode in `modes!` (its
+//! 2. `app/panes.rs`, the registry: one line in `panes!` (its [`Pane`] variant, `screen`,
+//!    `over` or `bar`, the name of its `App` accessor) and one line per key mode in `modes!` (its
 //!    `[keys.NAME]` table and the title of `?` over it).
 //! 3. `app/keymap/defaults.rs`: the keys of its modes. `app/action.rs`: one line in
 //!    `actions!` per new action (with its config name).

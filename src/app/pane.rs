@@ -12,7 +12,7 @@ use super::shared::{Blocked, Shared};
 use super::{Effect, ListState, Pane};
 use crate::api::LogLine;
 use crate::query::RunQuery;
-use crate::worker::{Fetch, RequestId, Slot, WorkerEvent, WorkerRequest};
+use crate::worker::{ClientError, Fetch, RequestId, Slot, WorkerEvent, WorkerRequest};
 
 /// One pane: its state, its keys and the answers it waits for. Every method but `mode` and
 /// `handle` has a default, so a pane implements only what it uses.
@@ -30,12 +30,7 @@ pub(crate) trait Component {
     fn wheel(&mut self, _rows: isize) {}
 
     /// A worker answer. A pane that did not ask for `id` hands the event back (`Err`).
-    fn on_answer(
-        &mut self,
-        _id: RequestId,
-        event: WorkerEvent,
-        _cx: &mut Ctx,
-    ) -> Result<Outcome, WorkerEvent> {
+    fn on_answer(&mut self, _id: RequestId, event: WorkerEvent, _cx: &mut Ctx) -> Answered {
         Err(event)
     }
 
@@ -62,15 +57,29 @@ pub(crate) trait Component {
         false
     }
 
-    /// Rows the pane takes under the runs list (the `/` and `:` lines).
-    fn bar_rows(&self) -> u16 {
-        0
-    }
-
     /// The pane reads runs of its own: the list fetches none ahead while it is open.
     fn pauses_prefetch(&self) -> bool {
         false
     }
+}
+
+/// A pane's answer to a worker event: what it asks of the stack, or the event handed back
+/// (`Err`) when the pane did not ask for it.
+pub(crate) type Answered = Result<Outcome, WorkerEvent>;
+
+/// `event` when it answers the request a pane waits for (`pending`); handed back otherwise.
+pub(crate) fn awaited(
+    pending: Option<RequestId>,
+    id: RequestId,
+    event: WorkerEvent,
+) -> Result<WorkerEvent, WorkerEvent> {
+    if pending == Some(id) { Ok(event) } else { Err(event) }
+}
+
+/// What a pane shows while the worker tries its request again.
+pub(crate) fn retry_note(attempt: u32, delay: std::time::Duration, error: &ClientError) -> String {
+    let secs = delay.as_millis().div_ceil(1000);
+    format!("{error} — retry {attempt} in {secs} s")
 }
 
 /// What a pane asks of the stack after handling something.

@@ -11,7 +11,8 @@ use super::{
 };
 
 /// Declares the panes: per line its variant, its type, `screen` (a screen of its own, like
-/// the run view) or `over` (drawn over what is under it), and the name of its accessor.
+/// the run view), `over` (drawn over what is under it) or `bar` (a one-line prompt under the
+/// runs list, with its hint or error under it), and the name of its accessor.
 macro_rules! panes {
     ($($(#[$doc:meta])* $name:ident($ty:ty) $kind:ident $acc:ident,)*) => {
         /// A pane open over the runs list.
@@ -31,6 +32,11 @@ macro_rules! panes {
             /// A screen of its own (the run view), rather than something drawn over one.
             pub(crate) fn is_screen(&self) -> bool {
                 match self { $(Pane::$name(_) => panes!(@screen $kind),)* }
+            }
+
+            /// Rows the pane takes under the runs list.
+            pub(crate) fn bar_rows(&self) -> u16 {
+                match self { $(Pane::$name(_) => panes!(@bar $kind),)* }
             }
         }
 
@@ -54,14 +60,16 @@ macro_rules! panes {
         }
     };
     (@screen screen) => { true };
-    (@screen over) => { false };
+    (@screen $kind:ident) => { false };
+    (@bar bar) => { super::layout::BAR };
+    (@bar $kind:ident) => { 0 };
 }
 
 panes! {
     /// The `/` line.
-    Filter(filter::FilterPane) over filter,
+    Filter(filter::FilterPane) bar filter,
     /// The `:` line.
-    Command(command::CommandPane) over command,
+    Command(command::CommandPane) bar command,
     /// The filter form.
     Form(form::FormPane) over form,
     /// The create-run form.
@@ -79,7 +87,7 @@ panes! {
     /// The `?` overlay.
     Help(help::HelpPane) over help,
     /// The go-to-serial prompt.
-    Serial(serial::SerialPane) over serial,
+    Serial(serial::SerialPane) bar serial,
     /// A unit: its runs and its assembly tree.
     Unit(unit::UnitPane) screen unit,
     /// A retest side by side.

@@ -7,8 +7,8 @@
 
 use super::drill::DrillDown;
 use super::explain::{ExplainPane, Explained};
-use super::insight::{InsightLoad, population};
-use super::pane::{Component, Ctx, News, Outcome};
+use super::insight::{InsightLoad, InsightTable, population};
+use super::pane::{Answered, Component, Ctx, News, Outcome};
 use super::scroll::Scroll;
 use super::{Action, ListState, Mode, Pane, layout};
 use crate::analysis::{
@@ -100,14 +100,6 @@ impl ParetoPane {
         }
     }
 
-    fn recompute(&mut self) {
-        let opts = ParetoOptions { by: self.by, failures: self.failures, ..Default::default() };
-        self.report = pareto(&self.load.facts, &opts);
-        if self.two_way.is_some() {
-            self.two_way = Some(self.cross());
-        }
-    }
-
     /// Failure modes (or phases) × stations, or × the dimension the bars are by: every row and
     /// column, whatever the screen holds (the renderer shows what fits).
     fn cross(&self) -> CrossTab {
@@ -139,18 +131,13 @@ impl ParetoPane {
         if let Some(at) = at {
             self.rows.cursor = at;
         }
-        self.rows.fit(self.len(), layout::insight_rows(cx.shared().size.1));
+        self.rows.fit(self.row_count(), layout::insight_rows(cx.shared().size.1));
     }
 
     /// Moves the two-way table's column cursor, keeping it on screen.
     fn move_col(&mut self, delta: isize, cx: &Ctx) {
         let n = self.two_way.as_ref().map_or(0, |t| t.cols.len());
         self.cols.move_by(delta, n, layout::two_way_cols(cx.shared().size.0).max(1));
-    }
-
-    /// Rows under the cursor: the bars, or the two-way table's rows.
-    fn len(&self) -> usize {
-        self.two_way.as_ref().map_or(self.report.bars.len(), |t| t.rows.len())
     }
 
     /// The next grouping: failure mode, phase, then each dimension the data has.
@@ -248,10 +235,28 @@ impl ParetoPane {
         let d = DrillDown::runs(self.load.query(), facts, &runs, &label);
         Outcome::Drill(Box::new(d))
     }
+}
 
-    fn move_by(&mut self, delta: isize, cx: &Ctx) {
-        let vp = layout::insight_rows(cx.shared().size.1);
-        self.rows.move_by(delta, self.len(), vp);
+impl InsightTable for ParetoPane {
+    fn load(&mut self) -> &mut InsightLoad {
+        &mut self.load
+    }
+
+    fn rows(&mut self) -> &mut Scroll {
+        &mut self.rows
+    }
+
+    /// Rows under the cursor: the bars, or the two-way table's rows.
+    fn row_count(&self) -> usize {
+        self.two_way.as_ref().map_or(self.report.bars.len(), |t| t.rows.len())
+    }
+
+    fn recompute(&mut self) {
+        let opts = ParetoOptions { by: self.by, failures: self.failures, ..Default::default() };
+        self.report = pareto(&self.load.facts, &opts);
+        if self.two_way.is_some() {
+            self.two_way = Some(self.cross());
+        }
     }
 }
 
@@ -261,16 +266,10 @@ impl Component for ParetoPane {
     }
 
     fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
-        let page = layout::insight_rows(cx.shared().size.1).max(1) as isize;
-        if let Some(d) = a.step(page) {
-            self.move_by(d, cx);
-            return Outcome::Stay;
+        if let Some(done) = self.table_key(a, cx) {
+            return done;
         }
         match a {
-            Action::Back => {
-                self.load.cancel(cx);
-                return Outcome::Pop;
-            }
             Action::Split => {
                 self.next_by(false);
                 self.recompute();
@@ -286,14 +285,6 @@ impl Component for ParetoPane {
             }
             Action::ColumnLeft => self.move_col(-1, cx),
             Action::ColumnRight => self.move_col(1, cx),
-            Action::Refresh => {
-                self.load.reload(cx);
-                self.recompute();
-            }
-            Action::Window(days) if self.load.set_window(days, cx) => {
-                self.rows = Scroll::default();
-                self.recompute();
-            }
             Action::Explain => return self.explain(cx),
             Action::Open => return self.drill(cx),
             Action::Retries => {
@@ -309,16 +300,8 @@ impl Component for ParetoPane {
         Outcome::Stay
     }
 
-    fn on_answer(
-        &mut self,
-        id: RequestId,
-        event: WorkerEvent,
-        cx: &mut Ctx,
-    ) -> Result<Outcome, WorkerEvent> {
-        if self.load.on_answer(id, event, cx)? {
-            self.recompute();
-            let vp = layout::insight_rows(cx.shared().size.1);
-            self.rows.fit(self.len(), vp);
+    fn on_answer(&mut self, id: RequestId, event: WorkerEvent, cx: &mut Ctx) -> Answered {
+        if self.table_answer(id, event, cx)? {
             // Once the runs that ran each phase are in too: explain's numbers are then w's.
             if !self.loading() && !self.load.reached_loading() && self.load.error.is_none() {
                 if let Some(mode) = self.explaining.take() {

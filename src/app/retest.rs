@@ -3,7 +3,7 @@
 //! value sits from the nearer limit, and what that says: just past a limit then passing
 //! (a false failure?), far outside then inside (repaired), or still failing.
 
-use super::pane::{Component, Ctx, Outcome};
+use super::pane::{Answered, Component, Ctx, Outcome, awaited};
 use super::scroll::Scroll;
 use super::{Action, Mode, layout};
 use crate::analysis::retest::{Diagnosis, RetestRow, compare, diagnose};
@@ -104,16 +104,8 @@ impl Component for RetestPane {
         Outcome::Stay
     }
 
-    fn on_answer(
-        &mut self,
-        id: RequestId,
-        event: WorkerEvent,
-        cx: &mut Ctx,
-    ) -> Result<Outcome, WorkerEvent> {
-        if self.pending != Some(id) {
-            return Err(event);
-        }
-        match event {
+    fn on_answer(&mut self, id: RequestId, event: WorkerEvent, cx: &mut Ctx) -> Answered {
+        match awaited(self.pending, id, event)? {
             WorkerEvent::RunPair(r) => {
                 self.pending = None;
                 self.load = match r {

@@ -6,7 +6,7 @@ use tui_input::{Input, InputRequest};
 
 use super::pane::{Component, Ctx, Outcome};
 use super::unit::UnitPane;
-use super::{Action, Mode, Pane, layout};
+use super::{Action, Mode, Pane};
 
 #[derive(Debug, Clone, Default)]
 pub struct SerialPane {
@@ -41,9 +41,5 @@ impl Component for SerialPane {
     fn typed(&mut self, req: InputRequest, _cx: &mut Ctx) {
         self.input.handle(req);
         self.error = None;
-    }
-
-    fn bar_rows(&self) -> u16 {
-        layout::BAR
     }
 }

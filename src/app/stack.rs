@@ -33,7 +33,7 @@ impl App {
 
     /// Rows the `/` or `:` line takes under the list.
     pub(crate) fn bar_rows(&self) -> u16 {
-        self.stack.iter().map(|p| p.component().bar_rows()).max().unwrap_or(0)
+        self.stack.iter().map(Pane::bar_rows).max().unwrap_or(0)
     }
 
     /// List rows that fit the screen, with the `/` or `:` line when it is open.

@@ -7,7 +7,7 @@
 
 use super::drill::DrillDown;
 use super::insight::{InsightLoad, population};
-use super::pane::{Component, Ctx, Outcome};
+use super::pane::{Answered, Component, Ctx, Outcome, awaited};
 use super::pareto::ParetoPane;
 use super::run::RunPane;
 use super::{Action, ListState, Mode};
@@ -253,16 +253,8 @@ impl Component for TrendPane {
         Outcome::Stay
     }
 
-    fn on_answer(
-        &mut self,
-        id: RequestId,
-        event: WorkerEvent,
-        cx: &mut Ctx,
-    ) -> Result<Outcome, WorkerEvent> {
-        if self.load.pending != Some(id) {
-            return Err(event);
-        }
-        match event {
+    fn on_answer(&mut self, id: RequestId, event: WorkerEvent, cx: &mut Ctx) -> Answered {
+        match awaited(self.load.pending, id, event)? {
             WorkerEvent::TrendValues { rows, done } => {
                 if done {
                     self.load.pending = None;

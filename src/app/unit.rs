@@ -5,7 +5,7 @@
 
 use super::downloads;
 use super::editor::{EditorPane, Target};
-use super::pane::{Component, Ctx, News, Outcome, Reply};
+use super::pane::{Answered, Component, Ctx, News, Outcome, Reply, awaited, retry_note};
 use super::retest::{self, RetestPane};
 use super::run::RunPane;
 use super::scroll::Scroll;
@@ -252,19 +252,10 @@ impl Component for UnitPane {
         Outcome::Stay
     }
 
-    fn on_answer(
-        &mut self,
-        id: RequestId,
-        event: WorkerEvent,
-        cx: &mut Ctx,
-    ) -> Result<Outcome, WorkerEvent> {
-        if self.pending != Some(id) {
-            return Err(event);
-        }
-        match event {
+    fn on_answer(&mut self, id: RequestId, event: WorkerEvent, cx: &mut Ctx) -> Answered {
+        match awaited(self.pending, id, event)? {
             WorkerEvent::Retrying { attempt, delay, error } => {
-                let secs = delay.as_millis().div_ceil(1000);
-                self.retry = Some(format!("{error} — retry {attempt} in {secs} s"));
+                self.retry = Some(retry_note(attempt, delay, &error));
             }
             WorkerEvent::Unit(r) => {
                 self.pending = None;

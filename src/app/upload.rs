@@ -3,7 +3,7 @@
 
 use tui_input::{Input, InputRequest};
 
-use super::pane::{Component, Ctx, News, Outcome};
+use super::pane::{Answered, Component, Ctx, News, Outcome, awaited};
 use super::{Action, Effect, Mode};
 use crate::worker::{ClientError, Fetch, RequestId, WorkerEvent};
 
@@ -161,16 +161,8 @@ impl Component for UploadPane {
         }
     }
 
-    fn on_answer(
-        &mut self,
-        id: RequestId,
-        event: WorkerEvent,
-        cx: &mut Ctx,
-    ) -> Result<Outcome, WorkerEvent> {
-        if self.pending != Some(id) {
-            return Err(event);
-        }
-        match event {
+    fn on_answer(&mut self, id: RequestId, event: WorkerEvent, cx: &mut Ctx) -> Answered {
+        match awaited(self.pending, id, event)? {
             WorkerEvent::Progress { received, total } => {
                 self.sent = received;
                 self.total = total;

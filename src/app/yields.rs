@@ -6,10 +6,10 @@
 //! The runs load page by page in the background; the numbers are recomputed after each batch,
 //! `esc` stops the load and goes back.
 
-use super::insight::{InsightLoad, population};
-use super::pane::{Component, Ctx, Outcome};
+use super::insight::{InsightLoad, InsightTable, population};
+use super::pane::{Answered, Component, Ctx, Outcome};
 use super::scroll::Scroll;
-use super::{Action, ListState, Mode, layout};
+use super::{Action, ListState, Mode};
 use crate::analysis::{Dim, YieldOptions, YieldReport, yield_report};
 use crate::worker::{RequestId, WorkerEvent};
 
@@ -29,12 +29,6 @@ impl YieldPane {
         let load = InsightLoad::start(list, pop, false, cx);
         let report = yield_report(&load.facts, &YieldOptions::default());
         YieldPane { load, split: Some(Dim::Station), report, rows: Scroll::default() }
-    }
-
-    /// The report again from the facts (after a batch of runs or a new split).
-    fn recompute(&mut self) {
-        let opts = YieldOptions { split: self.split, ..YieldOptions::default() };
-        self.report = yield_report(&self.load.facts, &opts);
     }
 
     /// The next dimension to split by: station, each metadata key, operator, batch,
@@ -75,10 +69,24 @@ impl YieldPane {
             _ => Outcome::Stay,
         }
     }
+}
 
-    fn move_by(&mut self, delta: isize, cx: &Ctx) {
-        let vp = layout::insight_rows(cx.shared().size.1);
-        self.rows.move_by(delta, self.report.rows.len(), vp);
+impl InsightTable for YieldPane {
+    fn load(&mut self) -> &mut InsightLoad {
+        &mut self.load
+    }
+
+    fn rows(&mut self) -> &mut Scroll {
+        &mut self.rows
+    }
+
+    fn row_count(&self) -> usize {
+        self.report.rows.len()
+    }
+
+    fn recompute(&mut self) {
+        let opts = YieldOptions { split: self.split, ..YieldOptions::default() };
+        self.report = yield_report(&self.load.facts, &opts);
     }
 }
 
@@ -88,43 +96,20 @@ impl Component for YieldPane {
     }
 
     fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
-        let page = layout::insight_rows(cx.shared().size.1).max(1) as isize;
-        if let Some(d) = a.step(page) {
-            self.move_by(d, cx);
-            return Outcome::Stay;
+        if let Some(done) = self.table_key(a, cx) {
+            return done;
         }
         match a {
-            Action::Back => {
-                self.load.cancel(cx);
-                return Outcome::Pop;
-            }
             Action::Split => self.next_split(false),
             Action::SplitBack => self.next_split(true),
-            Action::Refresh => {
-                self.load.reload(cx);
-                self.recompute();
-            }
-            Action::Window(days) if self.load.set_window(days, cx) => {
-                self.rows = Scroll::default();
-                self.recompute();
-            }
             Action::Open => return self.drill(cx),
             _ => {}
         }
         Outcome::Stay
     }
 
-    fn on_answer(
-        &mut self,
-        id: RequestId,
-        event: WorkerEvent,
-        cx: &mut Ctx,
-    ) -> Result<Outcome, WorkerEvent> {
-        if self.load.on_answer(id, event, cx)? {
-            self.recompute();
-            let vp = layout::insight_rows(cx.shared().size.1);
-            self.rows.fit(self.report.rows.len(), vp);
-        }
+    fn on_answer(&mut self, id: RequestId, event: WorkerEvent, cx: &mut Ctx) -> Answered {
+        self.table_answer(id, event, cx)?;
         Ok(Outcome::Stay)
     }
 

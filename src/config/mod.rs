@@ -36,6 +36,19 @@ pub struct ViewConfig {
     pub columns: Option<Vec<String>>,
 }
 
+impl ViewConfig {
+    /// A view of `query` with the list's own sort and columns.
+    pub fn new(name: &str, query: &str) -> ViewConfig {
+        ViewConfig {
+            name: name.into(),
+            query: query.into(),
+            sort: None,
+            order: None,
+            columns: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Profile {
     pub name: String,
@@ -167,13 +180,7 @@ pub const EXAMPLE: &str = include_str!("../../assets/config.example.toml");
 
 /// The views when the config names none.
 pub(crate) fn default_views() -> Vec<ViewConfig> {
-    let v = |name: &str, query: &str| ViewConfig {
-        name: name.into(),
-        query: query.into(),
-        sort: None,
-        order: None,
-        columns: None,
-    };
+    let v = ViewConfig::new;
     vec![
         v("All runs", ""),
         v("Failures", "outcome:fail,error,timeout"),

@@ -39,14 +39,18 @@ pub(crate) struct Value {
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Term {
-    Filter {
-        key: String,
-        key_span: (usize, usize),
-        op: Op,
-        values: Vec<Value>,
-        span: (usize, usize),
-    },
+    Filter(Clause),
     Word(Value),
+}
+
+/// `key<op>value[,value…]`, with the spans of its key and of the whole clause.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Clause {
+    pub key: String,
+    pub key_span: (usize, usize),
+    pub op: Op,
+    pub values: Vec<Value>,
+    pub span: (usize, usize),
 }
 
 fn is_key_char(c: char) -> bool {
@@ -137,13 +141,13 @@ pub(crate) fn terms(s: &str) -> Result<Vec<Term>, QueryError> {
             Some((op, op_len)) => {
                 let vstart = pos + key_len + op_len;
                 let (vals, end) = values(s, vstart)?;
-                out.push(Term::Filter {
+                out.push(Term::Filter(Clause {
                     key: rest[..key_len].to_string(),
                     key_span: (start, start + key_len),
                     op,
                     values: vals,
                     span: (start, end),
-                });
+                }));
                 pos = end;
             }
             None if c == '"' => {

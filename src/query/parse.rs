@@ -1,7 +1,7 @@
 //! Line → [`RunQuery`]. Every error names the word it is about and what would work.
 
 use super::filters::{FIELDS, Kind, Side};
-use super::lex::{self, Op, Term, Value};
+use super::lex::{self, Clause, Op, Term, Value};
 use super::time::parse_span;
 use super::{Bounds, MetaCond, QueryError, RunQuery, TimeSpec};
 use crate::api::WireEnum;
@@ -86,14 +86,9 @@ fn time_value(v: &Value) -> Result<TimeSpec, QueryError> {
     TimeSpec::parse(&v.text).map_err(|m| err(v.span, m))
 }
 
-fn meta(
-    q: &mut RunQuery,
-    key: &str,
-    key_span: (usize, usize),
-    op: Op,
-    values: &[Value],
-    span: (usize, usize),
-) -> Result<(), QueryError> {
+fn meta(q: &mut RunQuery, c: &Clause) -> Result<(), QueryError> {
+    let (key, key_span, op, values, span) =
+        (c.key.as_str(), c.key_span, c.op, &c.values[..], c.span);
     let name = &key["meta.".len()..];
     if name.is_empty() {
         return Err(err(key_span, "name the metadata key: meta.KEY=value"));
@@ -190,18 +185,13 @@ pub(crate) fn serial(q: &mut RunQuery, values: &[Value]) -> Result<(), QueryErro
     Ok(())
 }
 
-fn filter(
-    q: &mut RunQuery,
-    key: &str,
-    key_span: (usize, usize),
-    op: Op,
-    values: &[Value],
-    span: (usize, usize),
-) -> Result<(), QueryError> {
-    let lower = key.to_ascii_lowercase();
+fn filter(q: &mut RunQuery, c: &Clause) -> Result<(), QueryError> {
+    let lower = c.key.to_ascii_lowercase();
     if lower.starts_with("meta.") {
-        return meta(q, key, key_span, op, values, span);
+        return meta(q, c);
     }
+    let (key, key_span, op, values, span) =
+        (c.key.as_str(), c.key_span, c.op, &c.values[..], c.span);
     if let Some(f) = FIELDS.iter().find(|f| f.names.contains(&lower.as_str())) {
         if !matches!(op, Op::Colon | Op::Eq) {
             return Err(err(span, format!("`{key}` takes `{key}:value`, not `{}`", op.as_str())));
@@ -259,12 +249,13 @@ pub fn widened(line: &str) -> Vec<(String, String)> {
     };
     let mut out = Vec::new();
     for t in terms {
-        if let Term::Filter { key, key_span, op: op @ (Op::Gt | Op::Lt), values, span } = t
-            && compared(&key.to_lowercase())
+        if let Term::Filter(c) = t
+            && matches!(c.op, Op::Gt | Op::Lt)
+            && compared(&c.key.to_lowercase())
         {
             let mut q = RunQuery::default();
-            if filter(&mut q, &key, key_span, op, &values, span).is_ok() {
-                out.push((line[span.0..span.1].to_string(), q.to_line()));
+            if filter(&mut q, &c).is_ok() {
+                out.push((line[c.span.0..c.span.1].to_string(), q.to_line()));
             }
         }
     }
@@ -277,9 +268,7 @@ pub fn parse(line: &str) -> Result<RunQuery, QueryError> {
     for term in lex::terms(line)? {
         match term {
             Term::Word(v) => q.search.push(v.text),
-            Term::Filter { key, key_span, op, values, span } => {
-                filter(&mut q, &key, key_span, op, &values, span)?
-            }
+            Term::Filter(c) => filter(&mut q, &c)?,
         }
     }
     if q.serial_prefix.is_some() && !q.search.is_empty() {

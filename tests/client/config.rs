@@ -117,13 +117,7 @@ fn saving_views_keeps_comments_and_layout() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("config.toml");
     std::fs::write(&path, WITH_COMMENTS).expect("write");
-    let v = |name: &str, query: &str| ViewConfig {
-        name: name.into(),
-        query: query.into(),
-        sort: None,
-        order: None,
-        columns: None,
-    };
+    let v = ViewConfig::new;
     // Rename Golden, keep Failures, add a third with a sort.
     let entries = vec![
         ViewEntry { origin: Some("Failures".into()), view: v("Failures", "outcome:fail,error") },

@@ -3,24 +3,12 @@
 
 use crate::common;
 
+use common::keys::press;
 use common::rows::*;
 use common::run_fixture;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tofui::app::export::Written;
 use tofui::app::{App, Done, Effect, Msg};
-use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
-
-fn press(app: &mut App, keys: &str) -> Vec<Effect> {
-    keys.chars()
-        .flat_map(|c| {
-            let code = match c {
-                '\n' => KeyCode::Enter,
-                c => KeyCode::Char(c),
-            };
-            app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), NOW)
-        })
-        .collect()
-}
+use tofui::worker::{Slot, WorkerEvent, WorkerResponse};
 
 fn export_of(fx: &[Effect]) -> Option<(String, String, bool)> {
     fx.iter().find_map(|e| match e {
@@ -45,17 +33,8 @@ fn the_list_exports_as_shown_and_asks_before_writing_over_a_file() {
     let mut app = listed();
     // The failing runs' first failures are read first (here: none failed in a phase).
     let fx = press(&mut app, ":export /tmp/x/runs.csv\n");
-    let (id, ids) = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Send(WorkerRequest::Fetch {
-                id,
-                slot: Slot::Export,
-                fetch: Fetch::FirstFailures { run_ids },
-            }) => Some((*id, run_ids.clone())),
-            _ => None,
-        })
-        .expect("the first failures asked for");
+    let (id, ids) =
+        first_failures_asked(&fx, Some(Slot::Export)).expect("the first failures asked for");
     let failing = app
         .list()
         .rows
@@ -96,29 +75,9 @@ fn the_list_exports_as_shown_and_asks_before_writing_over_a_file() {
 
 #[test]
 fn the_open_run_exports_its_measurements_or_itself() {
-    let mut app = app(120, 40);
-    let (id, _) = list_request(&app.start()).expect("list");
-    app.update(
-        Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page(0..3, false))) }),
-        NOW,
-    );
-    let fx = press(&mut app, "\n");
-    let id = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Send(tofui::worker::WorkerRequest::Fetch { id, .. }) => Some(*id),
-            _ => None,
-        })
-        .expect("run fetch");
     let run = run_fixture::run();
     let measurements: usize = run.phases.iter().flatten().map(|p| p.measurements.len()).sum();
-    app.update(
-        Msg::Worker(WorkerResponse {
-            id,
-            event: WorkerEvent::Run { run: Ok(Box::new(run.clone())), logs_follow: false },
-        }),
-        NOW,
-    );
+    let mut app = opened_with(120, 40, run.clone());
     let (_, csv, _) = export_of(&press(&mut app, ":export m.csv\n")).expect("csv");
     assert_eq!(csv.lines().count(), measurements + 1, "one line per measurement");
     assert!(csv.lines().next().unwrap().contains("measurement,outcome,value,units"));

@@ -8,26 +8,13 @@ use std::time::Duration;
 
 use crate::common::render::text as screen;
 use chrono::{TimeZone, Utc};
+use common::keys::press;
 use common::rows::{NOW, app};
 use common::*;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tofui::app::{App, Effect, Msg};
 use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{self, Fetch, Slot, WorkerRequest, WorkerResponse};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
-
-fn press(app: &mut App, keys: &str) -> Vec<Effect> {
-    keys.chars()
-        .flat_map(|c| {
-            let code = match c {
-                '\n' => KeyCode::Enter,
-                '\x1b' => KeyCode::Esc,
-                c => KeyCode::Char(c),
-            };
-            app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), NOW)
-        })
-        .collect()
-}
 
 struct Harness {
     server: TestServer,

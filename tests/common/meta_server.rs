@@ -4,7 +4,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::{Map, Value};
 use tofui::app::{App, Effect, Msg};
 use tofui::worker::{ClientError, Fetch, WorkerEvent, WorkerRequest, WorkerResponse};
@@ -142,13 +141,7 @@ pub fn serve(app: &mut App, server: &mut Server, mut fx: Vec<Effect>) {
 
 pub fn press(app: &mut App, server: &mut Server, keys: &str) {
     for c in keys.chars() {
-        let code = match c {
-            '\n' => KeyCode::Enter,
-            '\x1b' => KeyCode::Esc,
-            '\t' => KeyCode::Tab,
-            c => KeyCode::Char(c),
-        };
-        let fx = app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), NOW);
+        let fx = app.update(Msg::Key(super::keys::key_event(c)), NOW);
         serve(app, server, fx);
     }
 }

@@ -5,6 +5,7 @@
 pub mod drive;
 pub mod guarded;
 pub mod insight;
+pub mod keys;
 pub mod meta_server;
 pub mod netsim;
 pub mod pty;

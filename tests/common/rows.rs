@@ -3,10 +3,10 @@
 use std::sync::Arc;
 
 use chrono::FixedOffset;
-use tofui::api::RunOutcome;
-use tofui::app::{App, Effect, Session};
+use tofui::api::{RunDetail, RunOutcome};
+use tofui::app::{App, Effect, Msg, Session};
 use tofui::model::{RunRow, RunsPage};
-use tofui::worker::{Fetch, WorkerRequest};
+use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 
 /// 2026-11-26T12:00:00Z.
 pub const NOW: i64 = 1_795_694_400_000;
@@ -60,11 +60,38 @@ pub fn app(w: u16, h: u16) -> App {
 /// The id of the list request among `fx`.
 pub fn list_request(fx: &[Effect]) -> Option<(u64, tofui::worker::ListRequest)> {
     fx.iter().find_map(|e| match e {
-        Effect::Send(WorkerRequest::Fetch {
-            id,
-            fetch: Fetch::Runs(r),
-            slot: tofui::worker::Slot::List(_),
-        }) => Some((*id, (**r).clone())),
+        Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::Runs(r), slot: Slot::List(_) }) => {
+            Some((*id, (**r).clone()))
+        }
         _ => None,
     })
+}
+
+/// The first request among `fx` for runs' first failures (in `slot`, when one is given): its id
+/// and the run ids.
+pub fn first_failures_asked(fx: &[Effect], slot: Option<Slot>) -> Option<(u64, Vec<String>)> {
+    fx.iter().find_map(|e| match e {
+        Effect::Send(WorkerRequest::Fetch {
+            id,
+            slot: s,
+            fetch: Fetch::FirstFailures { run_ids },
+        }) if slot.is_none_or(|want| *s == want) => Some((*id, run_ids.clone())),
+        _ => None,
+    })
+}
+
+/// A `w`×`h` app listing three made-up runs, the first opened with `enter` and answered with
+/// `run`.
+pub fn opened_with(w: u16, h: u16, run: RunDetail) -> App {
+    let mut app = app(w, h);
+    let (id, _) = list_request(&app.start()).expect("list");
+    let runs = WorkerEvent::Runs(Ok(page(0..3, false)));
+    app.update(Msg::Worker(WorkerResponse { id, event: runs }), NOW);
+    let fx = super::keys::press(&mut app, "\n");
+    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else {
+        panic!("fetch")
+    };
+    let run = WorkerEvent::Run { run: Ok(Box::new(run)), logs_follow: false };
+    app.update(Msg::Worker(WorkerResponse { id, event: run }), NOW);
+    app
 }

@@ -86,16 +86,7 @@ fn exported(
         }) {
             return content;
         }
-        let (id, ids) = fx
-            .iter()
-            .find_map(|e| match e {
-                Effect::Send(WorkerRequest::Fetch {
-                    id,
-                    slot: Slot::Export,
-                    fetch: Fetch::FirstFailures { run_ids },
-                }) => Some((*id, run_ids.clone())),
-                _ => None,
-            })
+        let (id, ids) = first_failures_asked(&fx, Some(Slot::Export))
             .expect("export asked, or the first failures it lacks");
         fx = ids
             .iter()
@@ -115,17 +106,8 @@ fn gone(_: &str) -> Result<Option<FirstFailure>, ClientError> {
 /// The wide list with the first failure of SN-01199 read (the others still loading).
 fn with_failure() -> App {
     let (mut a, fx) = disposed(160, 48);
-    let (id, ids) = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Send(WorkerRequest::Fetch {
-                id,
-                fetch: Fetch::FirstFailures { run_ids },
-                ..
-            }) => Some((*id, run_ids.clone())),
-            _ => None,
-        })
-        .expect("first failures asked for at 160 columns");
+    let (id, ids) =
+        first_failures_asked(&fx, None).expect("first failures asked for at 160 columns");
     assert!(ids.contains(&"run-000001".to_string()));
     let failure = Some(FirstFailure {
         phase: "Power-on".into(),

@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tofui::app::{App, Effect, Mode, Msg};
 use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 
+pub use crate::common::keys::press;
 pub use crate::common::render::text as screen;
 use crate::common::rows::*;
 use crate::common::run_fixture;
@@ -15,23 +16,6 @@ pub fn key(app: &mut App, c: char) -> Vec<Effect> {
 
 pub fn code(app: &mut App, c: KeyCode) -> Vec<Effect> {
     app.update(Msg::Key(KeyEvent::new(c, KeyModifiers::NONE)), NOW)
-}
-
-/// Each character as a key (`\n` enter, `\t` tab, `\x1b` esc, `\x13` ctrl-s, `\x15` ctrl-u); the effects.
-pub fn press(app: &mut App, keys: &str) -> Vec<Effect> {
-    let mut fx = Vec::new();
-    for c in keys.chars() {
-        let (code, mods) = match c {
-            '\n' => (KeyCode::Enter, KeyModifiers::NONE),
-            '\t' => (KeyCode::Tab, KeyModifiers::NONE),
-            '\x1b' => (KeyCode::Esc, KeyModifiers::NONE),
-            '\x13' => (KeyCode::Char('s'), KeyModifiers::CONTROL),
-            '\x15' => (KeyCode::Char('u'), KeyModifiers::CONTROL),
-            c => (KeyCode::Char(c), KeyModifiers::NONE),
-        };
-        fx.extend(app.update(Msg::Key(KeyEvent::new(code, mods)), NOW));
-    }
-    fx
 }
 
 /// The id of the first request sent among `fx`.

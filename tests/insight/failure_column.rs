@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::common::render::text;
 use chrono::{TimeZone, Utc};
-use common::rows::{NOW, app, list_request, page, row};
+use common::rows::{NOW, app, first_failures_asked, list_request, page, row};
 use common::*;
 use serde_json::Value;
 use tofui::app::{App, Effect, Msg};
@@ -16,16 +16,6 @@ use tofui::model::FirstFailure;
 use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{self, Fetch, WorkerEvent, WorkerRequest, WorkerResponse};
 use tokio::sync::mpsc::unbounded_channel;
-
-/// The run ids of the failure column's request among `fx`, and its id.
-fn failure_request(fx: &[Effect]) -> Option<(u64, Vec<String>)> {
-    fx.iter().find_map(|e| match e {
-        Effect::Send(WorkerRequest::Fetch {
-            id, fetch: Fetch::FirstFailures { run_ids }, ..
-        }) => Some((*id, run_ids.clone())),
-        _ => None,
-    })
-}
 
 /// The first failure read by hand from a run's JSON: the first FAIL/ERROR phase among the last
 /// attempts (by start, retry, name), its first FAIL measurement in the run's order.
@@ -98,7 +88,8 @@ async fn the_column_shows_each_failing_runs_first_failure_fetched_for_the_rows_o
         .map(|r| r.id.to_string())
         .collect();
     assert!(failing.len() >= 3, "{failing:?}");
-    let (fid, ids) = failure_request(&fx).expect("the failing rows on screen are asked for");
+    let (fid, ids) =
+        first_failures_asked(&fx, None).expect("the failing rows on screen are asked for");
     assert_eq!(ids, failing, "exactly the failing runs on screen, in order");
     // While they load: a placeholder.
     let screen = text(&a);
@@ -109,7 +100,7 @@ async fn the_column_shows_each_failing_runs_first_failure_fetched_for_the_rows_o
     let n = ids.len();
     for r in ask(&tx, &mut rx, fid, Fetch::FirstFailures { run_ids: ids.clone() }, n).await {
         let fx = a.update(Msg::Worker(r), NOW);
-        assert!(failure_request(&fx).is_none(), "nothing asked twice");
+        assert!(first_failures_asked(&fx, None).is_none(), "nothing asked twice");
     }
     let screen = text(&a);
     for (i, run_id) in ids.iter().enumerate() {
@@ -130,7 +121,7 @@ async fn the_column_shows_each_failing_runs_first_failure_fetched_for_the_rows_o
     let mut fx = a.update(Msg::Key(key_pgdn()), NOW);
     fx.extend(a.update(Msg::Key(key_pgdn()), NOW));
     assert!(a.list().offset > 0, "scrolled");
-    let (_, next) = failure_request(&fx).expect("the next screen's failures");
+    let (_, next) = first_failures_asked(&fx, None).expect("the next screen's failures");
     assert!(!next.is_empty() && next.iter().all(|id| !ids.contains(id)), "cached: not again");
 }
 
@@ -155,11 +146,11 @@ fn listed(w: u16, h: u16) -> (App, Vec<Effect>) {
 #[test]
 fn narrow_screens_neither_fetch_nor_show_the_column() {
     let (mut a, fx) = listed(120, 40);
-    assert!(failure_request(&fx).is_none(), "no fetch at 120 columns");
+    assert!(first_failures_asked(&fx, None).is_none(), "no fetch at 120 columns");
     assert!(!text(&a).contains("First failure"));
     // Widened: the column and its fetch appear.
     let fx = a.update(Msg::Resize(160, 48), NOW);
-    let (_, ids) = failure_request(&fx).expect("fetched once wide");
+    let (_, ids) = first_failures_asked(&fx, None).expect("fetched once wide");
     let shown = a.list().viewport;
     assert_eq!(shown, 43, "48 rows less the bars");
     let want: Vec<String> = (0..shown)
@@ -173,7 +164,7 @@ fn narrow_screens_neither_fetch_nor_show_the_column() {
 /// Made-up first failures for the failing rows of `listed`, one of them too long to fit.
 fn answered(w: u16, h: u16) -> App {
     let (mut a, fx) = listed(w, h);
-    if let Some((id, ids)) = failure_request(&fx) {
+    if let Some((id, ids)) = first_failures_asked(&fx, None) {
         for (k, run_id) in ids.into_iter().enumerate() {
             let failure = match k % 4 {
                 0 => Some(FirstFailure {

@@ -5,22 +5,12 @@
 use crate::common;
 
 use crate::common::render::text;
+use common::keys::press;
 use common::rows::*;
 use common::run_fixture;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tofui::app::{App, Effect, Glyphs, Msg};
 use tofui::worker::{WorkerEvent, WorkerRequest, WorkerResponse};
-
-fn press(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        let code = match c {
-            '\n' => KeyCode::Enter,
-            '\x1b' => KeyCode::Esc,
-            c => KeyCode::Char(c),
-        };
-        app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), NOW);
-    }
-}
 
 /// The list at 80×24 with 100 rows (more to come), glyphs as given.
 fn list(glyphs: Glyphs) -> App {

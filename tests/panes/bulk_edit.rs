@@ -8,9 +8,9 @@ use crate::common;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
+use common::keys::key_event;
 use common::rows::{NOW, app};
 use common::*;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::{Value, json};
@@ -79,14 +79,7 @@ impl Rig {
 
     async fn press(&mut self, keys: &str) {
         for c in keys.chars() {
-            let (code, mods) = match c {
-                '\n' => (KeyCode::Enter, KeyModifiers::NONE),
-                '\t' => (KeyCode::Tab, KeyModifiers::NONE),
-                '\x1b' => (KeyCode::Esc, KeyModifiers::NONE),
-                '\x13' => (KeyCode::Char('s'), KeyModifiers::CONTROL),
-                c => (KeyCode::Char(c), KeyModifiers::NONE),
-            };
-            let fx = self.app.update(Msg::Key(KeyEvent::new(code, mods)), NOW);
+            let fx = self.app.update(Msg::Key(key_event(c)), NOW);
             self.pump(fx).await;
         }
     }

@@ -4,36 +4,14 @@
 use crate::common;
 
 use crate::common::render::text;
+use common::keys::press;
 use common::rows::*;
 use common::run_fixture;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use tofui::app::{Effect, Msg};
-use tofui::worker::{WorkerEvent, WorkerRequest, WorkerResponse};
 
 /// The fixture run opened at `w`×`h` with its `power_sweep` chart shown.
 fn chart(w: u16, h: u16) -> String {
-    let mut app = app(w, h);
-    let (id, _) = list_request(&app.start()).expect("list");
-    app.update(
-        Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page(0..3, false))) }),
-        NOW,
-    );
-    let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), NOW);
-    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else {
-        panic!("fetch")
-    };
-    let run = Box::new(run_fixture::run());
-    app.update(
-        Msg::Worker(WorkerResponse {
-            id,
-            event: WorkerEvent::Run { run: Ok(run), logs_follow: false },
-        }),
-        NOW,
-    );
-    for c in "fn\n".chars() {
-        let code = if c == '\n' { KeyCode::Enter } else { KeyCode::Char(c) };
-        app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), NOW);
-    }
+    let mut app = opened_with(w, h, run_fixture::run());
+    press(&mut app, "fn\n");
     text(&app)
 }
 

@@ -4,29 +4,14 @@
 
 use crate::common;
 
+use common::keys::press;
 use common::rows::*;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tofui::app::create::F;
 use tofui::app::{App, Done, Effect, Mode, Msg};
 use tofui::worker::client::Named;
 use tofui::worker::{
     ClientError, Fetch, RequestId, Slot, WorkerEvent, WorkerRequest, WorkerResponse,
 };
-
-fn press(app: &mut App, keys: &str) -> Vec<Effect> {
-    let mut fx = Vec::new();
-    for c in keys.chars() {
-        let (code, mods) = match c {
-            '\n' => (KeyCode::Enter, KeyModifiers::NONE),
-            '\t' => (KeyCode::Tab, KeyModifiers::NONE),
-            '\x1b' => (KeyCode::Esc, KeyModifiers::NONE),
-            '\x13' => (KeyCode::Char('s'), KeyModifiers::CONTROL),
-            c => (KeyCode::Char(c), KeyModifiers::NONE),
-        };
-        fx.extend(app.update(Msg::Key(KeyEvent::new(code, mods)), NOW));
-    }
-    fx
-}
 
 fn answer(app: &mut App, id: RequestId, event: WorkerEvent) {
     app.update(Msg::Worker(WorkerResponse { id, event }), NOW);

@@ -5,6 +5,7 @@
 use crate::common;
 
 use crate::common::render::text;
+use common::keys::press;
 use common::rows::*;
 use common::run_fixture;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -14,37 +15,9 @@ use ratatui::style::Color;
 use tofui::app::{App, Effect, Msg};
 use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 
-fn press(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        let code = match c {
-            '\n' => KeyCode::Enter,
-            '\x1b' => KeyCode::Esc,
-            c => KeyCode::Char(c),
-        };
-        app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), NOW);
-    }
-}
-
 fn opened(w: u16, h: u16) -> App {
-    let mut app = app(w, h);
-    let (id, _) = list_request(&app.start()).expect("list");
-    app.update(
-        Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page(0..3, false))) }),
-        NOW,
-    );
-    let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), NOW);
-    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else {
-        panic!("fetch")
-    };
     // The fixture started 2 h before NOW.
-    app.update(
-        Msg::Worker(WorkerResponse {
-            id,
-            event: WorkerEvent::Run { run: Ok(Box::new(run_fixture::run())), logs_follow: false },
-        }),
-        NOW,
-    );
-    app
+    opened_with(w, h, run_fixture::run())
 }
 
 fn both_sizes(name: &str, keys: &str, check: impl Fn(&str, u16)) {

@@ -4,26 +4,12 @@
 
 use crate::common;
 
+use common::keys::press;
 use common::rows::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
 use tofui::app::{App, Effect, Mode, Msg};
 use tofui::worker::{ClientError, Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
-
-fn press(app: &mut App, keys: &str) -> Vec<Effect> {
-    let mut fx = Vec::new();
-    for c in keys.chars() {
-        let (code, mods) = match c {
-            '\n' => (KeyCode::Enter, KeyModifiers::NONE),
-            '\t' => (KeyCode::Tab, KeyModifiers::NONE),
-            '\x1b' => (KeyCode::Esc, KeyModifiers::NONE),
-            '\x13' => (KeyCode::Char('s'), KeyModifiers::CONTROL),
-            c => (KeyCode::Char(c), KeyModifiers::NONE),
-        };
-        fx.extend(app.update(Msg::Key(KeyEvent::new(code, mods)), NOW));
-    }
-    fx
-}
 
 /// Moves the editor's cursor to row `i` with the keys: to the top, then down.
 fn select(app: &mut App, i: usize) {

@@ -7,26 +7,12 @@ use crate::common;
 use std::sync::Arc;
 
 use crate::common::render::draw;
+use common::keys::press;
 use common::rows::*;
 use common::run_fixture;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
 use tofui::app::{App, Effect, Msg};
 use tofui::worker::{Slot, WorkerEvent, WorkerRequest, WorkerResponse};
-
-fn press(app: &mut App, keys: &str) -> Vec<Effect> {
-    let mut fx = Vec::new();
-    for c in keys.chars() {
-        let (code, mods) = match c {
-            '\n' => (KeyCode::Enter, KeyModifiers::NONE),
-            '\x1b' => (KeyCode::Esc, KeyModifiers::NONE),
-            '\x13' => (KeyCode::Char('s'), KeyModifiers::CONTROL),
-            c => (KeyCode::Char(c), KeyModifiers::NONE),
-        };
-        fx.extend(app.update(Msg::Key(KeyEvent::new(code, mods)), NOW));
-    }
-    fx
-}
 
 /// Characters that must never reach the terminal.
 fn forbidden(c: char) -> bool {

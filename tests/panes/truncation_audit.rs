@@ -5,14 +5,14 @@
 use crate::common;
 
 use crate::common::render::text as screen_at;
+use common::keys::press;
 use common::rows::*;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::{Value, json};
 use tofui::api::RunDetail;
-use tofui::app::{App, Effect, Msg};
-use tofui::worker::{WorkerEvent, WorkerRequest, WorkerResponse};
+use tofui::app::{App, Msg};
+use tofui::worker::{WorkerEvent, WorkerResponse};
 
 const FILE: &str =
     "scope_capture_of_the_main_rail_during_power_sequencing_at_minus_forty_degrees_chamber_B.csv";
@@ -30,30 +30,8 @@ fn long_run() -> RunDetail {
     serde_json::from_value(v).expect("a run")
 }
 
-fn press(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        let code = if c == '\n' { KeyCode::Enter } else { KeyCode::Char(c) };
-        app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), NOW);
-    }
-}
-
 fn opened() -> App {
-    let mut app = app(80, 24);
-    let (id, _) = list_request(&app.start()).expect("list");
-    app.update(
-        Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page(0..3, false))) }),
-        NOW,
-    );
-    let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), NOW);
-    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else {
-        panic!("fetch")
-    };
-    let run = Ok(Box::new(long_run()));
-    app.update(
-        Msg::Worker(WorkerResponse { id, event: WorkerEvent::Run { run, logs_follow: false } }),
-        NOW,
-    );
-    app
+    opened_with(80, 24, long_run())
 }
 
 fn text(app: &App) -> String {
@@ -167,21 +145,7 @@ fn a_long_command_line_scrolls_to_what_is_typed_and_its_error_is_marked_when_cut
 
 #[test]
 fn the_run_header_is_cut_with_a_mark_at_40_columns() {
-    let mut app = app(40, 12);
-    let (id, _) = list_request(&app.start()).expect("list");
-    app.update(
-        Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page(0..3, false))) }),
-        NOW,
-    );
-    let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), NOW);
-    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else {
-        panic!("fetch")
-    };
-    let run = Ok(Box::new(long_run()));
-    app.update(
-        Msg::Worker(WorkerResponse { id, event: WorkerEvent::Run { run, logs_follow: false } }),
-        NOW,
-    );
+    let app = opened_with(40, 12, long_run());
     let screen = screen_at(&app);
     let head = screen.lines().nth(1).expect("header").trim_matches('"');
     assert!(head.contains("SN-00042"), "the serial whole: {head}");

@@ -4,31 +4,13 @@
 
 use crate::common;
 
+use common::keys::press;
 use common::rows::*;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tofui::app::{App, Done, Effect, Mode, Msg};
 use tofui::config::{KeyOverride, ViewConfig};
 use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
-
-fn press(app: &mut App, keys: &str) -> Vec<Effect> {
-    keys.chars()
-        .flat_map(|c| {
-            let code = match c {
-                '\n' => KeyCode::Enter,
-                '\t' => KeyCode::Tab,
-                '\x1b' => KeyCode::Esc,
-                c => KeyCode::Char(c),
-            };
-            app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), NOW)
-        })
-        .collect()
-}
-
-fn view(name: &str, query: &str) -> ViewConfig {
-    ViewConfig { name: name.into(), query: query.into(), sort: None, order: None, columns: None }
-}
 
 /// The list requests among effects: (request id, view id, query line).
 fn requests(fx: &[Effect]) -> Vec<(u64, u32, String)> {
@@ -54,9 +36,9 @@ fn answer(app: &mut App, id: u64, n: usize, more: bool) {
 fn three_views() -> App {
     let mut app = app(80, 24);
     app.set_views(&[
-        view("All runs", ""),
-        view("Failures", "outcome:fail,error,timeout"),
-        view("Last 24 h", "since:24h"),
+        ViewConfig::new("All runs", ""),
+        ViewConfig::new("Failures", "outcome:fail,error,timeout"),
+        ViewConfig::new("Last 24 h", "since:24h"),
     ]);
     let first = requests(&app.start());
     assert_eq!(

@@ -11,7 +11,7 @@ mod template;
 use serde_json::Value;
 use tui_input::{Input, InputRequest};
 
-use super::pane::{Component, Ctx, Outcome};
+use super::pane::{Answered, Component, Ctx, Outcome};
 use super::{Action, Mode, Pane};
 use crate::api::RunDetail;
 use crate::model::UnitAnswer;
@@ -325,12 +325,7 @@ impl Component for CreatePane {
         }
     }
 
-    fn on_answer(
-        &mut self,
-        id: RequestId,
-        event: WorkerEvent,
-        cx: &mut Ctx,
-    ) -> Result<Outcome, WorkerEvent> {
+    fn on_answer(&mut self, id: RequestId, event: WorkerEvent, cx: &mut Ctx) -> Answered {
         match event {
             WorkerEvent::Done(r) if self.waiting == Some(id) => {
                 self.waiting = None;

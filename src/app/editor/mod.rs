@@ -15,7 +15,7 @@ pub(crate) use edits::MAX_VALUE;
 pub use edits::{Held, MetaRow, Step};
 
 use super::ask::{Ask, AskPane};
-use super::pane::{Component, Ctx, Outcome, Reply};
+use super::pane::{Answered, Component, Ctx, Outcome, Reply};
 use super::{Action, Mode, Pane};
 use crate::worker::{ClientError, Fetch, RequestId, Slot, WorkerEvent};
 
@@ -338,12 +338,7 @@ impl Component for EditorPane {
         self.invalid = None;
     }
 
-    fn on_answer(
-        &mut self,
-        id: RequestId,
-        event: WorkerEvent,
-        cx: &mut Ctx,
-    ) -> Result<Outcome, WorkerEvent> {
+    fn on_answer(&mut self, id: RequestId, event: WorkerEvent, cx: &mut Ctx) -> Answered {
         if self.current.owns(id) {
             self.current.answer(event);
             if !self.current.loading() {

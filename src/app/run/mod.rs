@@ -18,7 +18,7 @@ use tui_input::InputRequest;
 
 use super::delete::{DeletePane, RunNamed};
 use super::editor::{EditorPane, Target};
-use super::pane::{Component, Ctx, News, Outcome, Reply};
+use super::pane::{Answered, Component, Ctx, News, Outcome, Reply, awaited, retry_note};
 use super::unit::UnitPane;
 use super::upload::UploadPane;
 use super::{Action, Mode, Pane, layout};
@@ -304,19 +304,10 @@ impl Component for RunPane {
         }
     }
 
-    fn on_answer(
-        &mut self,
-        id: RequestId,
-        event: WorkerEvent,
-        cx: &mut Ctx,
-    ) -> Result<Outcome, WorkerEvent> {
-        if self.pending != Some(id) {
-            return Err(event);
-        }
-        match event {
+    fn on_answer(&mut self, id: RequestId, event: WorkerEvent, cx: &mut Ctx) -> Answered {
+        match awaited(self.pending, id, event)? {
             WorkerEvent::Retrying { attempt, delay, error } => {
-                let secs = delay.as_millis().div_ceil(1000);
-                self.retry = Some(format!("{error} — retry {attempt} in {secs} s"));
+                self.retry = Some(retry_note(attempt, delay, &error));
             }
             WorkerEvent::Run { run: Ok(run), logs_follow } => {
                 let run = cx.run_cache().arrived(id, Some(&self.run_id), run, logs_follow);

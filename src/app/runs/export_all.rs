@@ -10,7 +10,7 @@ use super::RunsPane;
 use crate::app::export::{self, Format, Pending};
 use crate::app::pane::Ctx;
 use crate::model::RunRow;
-use crate::worker::{Fetch, ListRequest, RequestId, Slot, WorkerEvent};
+use crate::worker::{Fetch, RequestId, Slot, WorkerEvent};
 
 /// Where an export is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,16 +42,7 @@ impl RunsPane {
     pub(super) fn export_all(&mut self, path: &str, cx: &mut Ctx) -> Result<(), String> {
         let format = export::format_of(path)?;
         let l = &self.list;
-        let req = ListRequest {
-            query: l.query.clone(),
-            sort_by: l.sort_by.clone(),
-            sort_order: l.sort_order.clone(),
-            cursor: None,
-            limit: super::list::PAGE,
-            now_ms: cx.now(),
-            tz: cx.shared().tz,
-            created_after_ms: None,
-        };
+        let req = l.first_page(l.query.clone(), super::list::PAGE, cx.now(), cx.shared().tz);
         let id = cx.fetch(Slot::Export, Fetch::ExportRows(Box::new(req)));
         let path = export::expand(path);
         let (rows, what) = (Vec::new(), " (every match)");

@@ -246,6 +246,26 @@ impl ListState {
         self.retry = None;
     }
 
+    /// The first page of `query`'s runs, in this list's order.
+    pub(crate) fn first_page(
+        &self,
+        query: RunQuery,
+        limit: u32,
+        now_ms: i64,
+        tz: Zone,
+    ) -> ListRequest {
+        ListRequest {
+            query,
+            sort_by: self.sort_by.clone(),
+            sort_order: self.sort_order.clone(),
+            cursor: None,
+            limit,
+            now_ms,
+            tz,
+            created_after_ms: None,
+        }
+    }
+
     /// Asks for a page of view `view` (request `id`).
     pub fn request(
         &mut self,
@@ -264,16 +284,7 @@ impl ListState {
             self.offset = 0;
             self.error = None;
         }
-        let req = ListRequest {
-            query: self.query.clone(),
-            sort_by: self.sort_by.clone(),
-            sort_order: self.sort_order.clone(),
-            cursor,
-            limit: PAGE,
-            now_ms,
-            tz,
-            created_after_ms: None,
-        };
+        let req = ListRequest { cursor, ..self.first_page(self.query.clone(), PAGE, now_ms, tz) };
         Effect::Send(WorkerRequest::Fetch {
             id,
             slot: Slot::List(view),

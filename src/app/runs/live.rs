@@ -69,14 +69,8 @@ impl ListState {
         self.live_pending = Some(id);
         self.next_live_ms = now_ms + self.live_ms.unwrap_or(10_000);
         let req = ListRequest {
-            query: self.query.clone(),
-            sort_by: self.sort_by.clone(),
-            sort_order: self.sort_order.clone(),
-            cursor: None,
-            limit: PAGE,
-            now_ms,
-            tz,
             created_after_ms: self.newest_created(),
+            ..self.first_page(self.query.clone(), PAGE, now_ms, tz)
         };
         Effect::Send(WorkerRequest::Fetch {
             id,

@@ -17,7 +17,7 @@ use views::ViewTab;
 
 use super::delete::{DeletePane, RunNamed};
 use super::editor::{EditorPane, Target};
-use super::pane::{Component, Ctx, News, Outcome, Reply};
+use super::pane::{Answered, Component, Ctx, News, Outcome, Reply};
 use super::{Action, Mode, Pane};
 use crate::api::SortOrder;
 use crate::config::ViewConfig;
@@ -287,12 +287,7 @@ impl Component for RunsPane {
         self.list.move_by(rows);
     }
 
-    fn on_answer(
-        &mut self,
-        id: RequestId,
-        event: WorkerEvent,
-        cx: &mut Ctx,
-    ) -> Result<Outcome, WorkerEvent> {
+    fn on_answer(&mut self, id: RequestId, event: WorkerEvent, cx: &mut Ctx) -> Answered {
         let now = cx.now();
         let Err(event) = self.failures.on_event(id, event) else { return Ok(Outcome::Stay) };
         let Err(event) = self.export_answer(id, event, cx) else { return Ok(Outcome::Stay) };

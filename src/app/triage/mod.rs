@@ -16,7 +16,7 @@ pub use queue::text_of;
 pub use queue::{Check, DEFAULT_KEY, DEFAULT_PRESETS, Item, TriageSettings};
 
 use super::editor::Target;
-use super::pane::{Component, Ctx, News, Outcome, Reply};
+use super::pane::{Answered, Component, Ctx, News, Outcome, Reply};
 use super::run::RunPane;
 use super::undo::{Undo, UndoRun};
 use super::{Action, ListState, Mode, layout};
@@ -316,12 +316,7 @@ impl Component for TriagePane {
         }
     }
 
-    fn on_answer(
-        &mut self,
-        id: RequestId,
-        event: WorkerEvent,
-        cx: &mut Ctx,
-    ) -> Result<Outcome, WorkerEvent> {
+    fn on_answer(&mut self, id: RequestId, event: WorkerEvent, cx: &mut Ctx) -> Answered {
         if self.saving.as_ref().is_some_and(|s| s.id == id) {
             return Ok(match event {
                 WorkerEvent::Done(result) => self.recorded_one(result, cx),

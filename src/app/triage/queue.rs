@@ -11,7 +11,7 @@ use super::{Stage, TriagePane};
 use crate::api::{RunOutcome, RunSummary};
 use crate::app::ListState;
 use crate::app::pane::{Ctx, Outcome};
-use crate::worker::{ClientError, Fetch, ListRequest, RequestId, Slot, WorkerEvent};
+use crate::worker::{ClientError, Fetch, RequestId, Slot, WorkerEvent};
 
 /// The presets when the config names none.
 pub const DEFAULT_PRESETS: [&str; 4] = ["fixture", "retest", "real failure", "software"];
@@ -87,16 +87,7 @@ impl Check {
         if query.outcomes.is_empty() {
             query.outcomes = fails.to_vec();
         }
-        let req = ListRequest {
-            query,
-            sort_by: list.sort_by.clone(),
-            sort_order: list.sort_order.clone(),
-            cursor: None,
-            limit: 100,
-            now_ms: cx.now(),
-            tz: cx.shared().tz,
-            created_after_ms: None,
-        };
+        let req = list.first_page(query, 100, cx.now(), cx.shared().tz);
         let pending =
             cx.fetch(Slot::Population, Fetch::Population { req: Box::new(req), failures: false });
         Check { pending, loaded, more, disposed: HashSet::new(), others: Vec::new(), read: 0 }
