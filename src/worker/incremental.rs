@@ -14,7 +14,7 @@
 
 use super::analysis::Loaded;
 use super::client::{ClientError, blocking};
-use super::kept_rows::{count_in, cut, kept_of, merge, newest_created};
+use super::kept_rows::{count_in, kept_of, merge, newest_created};
 use super::population::{Ask, Params, Row, take_window};
 use super::window::{KeptRows, Through, created_before, read_kept, shows};
 use super::{ListRequest, POPULATION_CAP, Task, WorkerEvent};
@@ -276,7 +276,13 @@ impl Task {
                     rows.extend(r)
                 })
                 .await?;
-            let from_ms = if more { cut(&mut rows) } else { wa };
+            let from_ms = match more {
+                Some(from) => {
+                    rows.retain(|r| r.kept.started_ms >= from);
+                    from
+                }
+                None => wa,
+            };
             let created_ms = newest_created(&rows, i64::MIN);
             let covered = Covered { from_ms, to_ms: wb, synced_ms, created_ms };
             let change = PopulationChange { covered: Some(covered), ..Default::default() };
@@ -338,7 +344,13 @@ impl Task {
             let below = (wa, old.from_ms - 1);
             let more =
                 self.fetch_range(how, &params, below, room, |r, _| earlier.extend(r)).await?;
-            covered.from_ms = if more { cut(&mut earlier).max(wa) } else { wa };
+            covered.from_ms = match more {
+                Some(from) => {
+                    earlier.retain(|r| r.kept.started_ms >= from);
+                    from.max(wa)
+                }
+                None => wa,
+            };
             merge(&mut rows, earlier, &mut change);
         }
         // Kept to half again the cap: the oldest go (with any run at the first one's

@@ -97,15 +97,6 @@ pub(super) fn kept_of(rows: &[Row]) -> Vec<crate::cache::KeptSummary> {
     rows.iter().map(|r| r.kept.clone()).collect()
 }
 
-/// After a read stopped at the cap: drops the kept runs that share the oldest one's start
-/// with runs not read (so the cut falls between two instants) and returns where the covered
-/// span now starts.
-pub(super) fn cut(rows: &mut Vec<Row>) -> i64 {
-    let Some(oldest) = rows.last().map(|r| r.kept.started_ms) else { return i64::MAX };
-    rows.retain(|r| r.kept.started_ms > oldest);
-    oldest.saturating_add(1)
-}
-
 /// The covered span cut in [`CHECK_SLICES`] ranges of about as many kept runs each, the cuts
 /// between two instants; the first and last reach the span's ends.
 pub(super) fn slices(rows: &[Row], (lo, hi): (i64, i64)) -> Vec<(i64, i64)> {

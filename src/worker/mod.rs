@@ -27,6 +27,7 @@ mod per_run;
 mod population;
 mod reached;
 mod resolve;
+mod sliced;
 mod trend;
 mod trend_kept;
 mod unit;

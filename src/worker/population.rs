@@ -2,6 +2,8 @@
 //! as the API's windows are), and asking whether the server holds exactly as many runs in a
 //! range as the cache does: one row at the offset of the last one, and whether more follow.
 
+use std::collections::HashSet;
+
 use futures::StreamExt;
 
 use super::analysis::{PAGE, in_flight};
@@ -32,7 +34,7 @@ impl Row {
 }
 
 /// A page's rows (those that can be read), how many could not be, and whether more follow.
-fn decode(body: &[u8]) -> Result<(Vec<Row>, usize, bool), ClientError> {
+pub(super) fn decode(body: &[u8]) -> Result<(Vec<Row>, usize, bool), ClientError> {
     let page: RawPage =
         serde_json::from_slice(body).map_err(|e| ClientError::Decode(e.to_string()))?;
     let rows: Vec<Row> = page
@@ -69,7 +71,7 @@ pub(super) fn take_window(params: &mut Params) -> (i64, i64) {
 }
 
 /// `params` over `lo..=hi`, newest first, with metadata.
-fn ranged(params: &Params, lo: i64, hi: i64) -> Params {
+pub(super) fn ranged(params: &Params, lo: i64, hi: i64) -> Params {
     let mut p = params.clone();
     if lo != i64::MIN {
         p.push(("started_after", query_timestamp(&from_ms(lo))));
@@ -103,9 +105,12 @@ impl Task {
         }
     }
 
-    /// Every run of `params` started in `lo..=hi`, newest first, up to `max` (several pages
-    /// on their way at once: the cursor is an offset). `on_rows` hears each page's rows and
-    /// unreadable count. Returns whether more runs than `max` exist.
+    /// Every run of `params` started in `lo..=hi`, newest first, up to `max`: the first page
+    /// alone (most reads are one page), then the rest by time slices at once
+    /// ([`Task::rest_by_slices`]), or by offset where the range cannot be cut by time.
+    /// `on_rows` hears each page's rows and unreadable count. `Some(from)` when more runs
+    /// than `max` exist: the caller keeps the runs started at `from` or later (a cut between
+    /// two instants, so the span read is whole).
     pub(super) async fn fetch_range(
         &self,
         how: Ask,
@@ -113,9 +118,12 @@ impl Task {
         (lo, hi): (i64, i64),
         max: usize,
         mut on_rows: impl FnMut(Vec<Row>, usize),
-    ) -> Result<bool, ClientError> {
-        if max == 0 || lo > hi {
-            return Ok(max == 0 && lo <= hi);
+    ) -> Result<Option<i64>, ClientError> {
+        if lo > hi {
+            return Ok(None);
+        }
+        if max == 0 {
+            return Ok(Some(hi.saturating_add(1)));
         }
         let mut p = ranged(params, lo, hi);
         p.push(("limit", PAGE.to_string()));
@@ -129,12 +137,23 @@ impl Task {
                 async move { c.list_runs_raw(&p, &report).await }
             })
         };
-        // The first page alone (most reads are one page), then several at once.
         let (rows, bad, more) = decode(&page(0).await?)?;
         let mut got = rows.len() + bad;
+        let mut oldest = rows.iter().map(|r| r.kept.started_ms).min().unwrap_or(i64::MAX);
+        let seen: HashSet<String> = rows.iter().map(|r| r.kept.id.clone()).collect();
         on_rows(rows, bad);
-        if !more || got >= max {
-            return Ok(more);
+        if !more {
+            return Ok(None);
+        }
+        if got >= max {
+            return Ok(Some(oldest.saturating_add(1)));
+        }
+        if oldest != i64::MAX && oldest != i64::MIN {
+            let first = (oldest, got, max);
+            let sliced = self.rest_by_slices(how, params, (lo, hi), first, seen, &mut on_rows);
+            if let Some(from) = sliced.await? {
+                return Ok(from);
+            }
         }
         let pages = futures::stream::iter((1..).map(|k| k * PAGE).take_while(|at| *at < max))
             .map(page)
@@ -143,15 +162,16 @@ impl Task {
         while let Some(body) = pages.next().await {
             let (rows, bad, more) = decode(&body?)?;
             got += rows.len() + bad;
+            oldest = rows.iter().map(|r| r.kept.started_ms).fold(oldest, i64::min);
             on_rows(rows, bad);
             if !more {
-                return Ok(false);
+                return Ok(None);
             }
             if got >= max {
-                return Ok(true);
+                return Ok(Some(oldest.saturating_add(1)));
             }
         }
-        Ok(true)
+        Ok(Some(oldest.saturating_add(1)))
     }
 
     /// Whether the server holds exactly `n` runs of `params` started in `lo..=hi`.
