@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::{Path, RawQuery};
 use serde_json::Value;
 
+use super::query::crossrun::{LogQuery, MeasurementQuery, PhaseQuery, parse_cross};
 use super::{Call, read};
 use crate::server::error::ApiResult;
 use crate::server::store::{logs, measurements, phases};
@@ -12,7 +13,7 @@ pub async fn list_measurements(
     Call(st, caller): Call,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Json<Value>> {
-    let q = measurements::parse_query(q.as_deref().unwrap_or(""))?;
+    let q: MeasurementQuery = parse_cross(q.as_deref().unwrap_or(""))?;
     Ok(Json(read(&st.store, move |c| measurements::list(c, &q, &caller)).await?))
 }
 
@@ -24,7 +25,7 @@ pub async fn get_measurement(
 }
 
 pub async fn list_phases(Call(st, caller): Call, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {
-    let q = phases::parse_query(q.as_deref().unwrap_or(""))?;
+    let q: PhaseQuery = parse_cross(q.as_deref().unwrap_or(""))?;
     Ok(Json(read(&st.store, move |c| phases::list(c, &q, &caller)).await?))
 }
 
@@ -33,7 +34,7 @@ pub async fn get_phase(Call(st, caller): Call, Path(id): Path<String>) -> ApiRes
 }
 
 pub async fn list_logs(Call(st, caller): Call, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {
-    let q = logs::parse_query(q.as_deref().unwrap_or(""))?;
+    let q: LogQuery = parse_cross(q.as_deref().unwrap_or(""))?;
     Ok(Json(read(&st.store, move |c| logs::list(c, &q, &caller)).await?))
 }
 

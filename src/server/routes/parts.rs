@@ -1,18 +1,23 @@
 //! `/api/v2/parts…` (with revisions) and `/api/v2/batches…`.
 
 use axum::Json;
-use axum::extract::{Path, RawQuery};
+use axum::extract::Path;
 use serde_json::{Value, json};
 
 use super::catalog::{Body, id};
+use super::query::catalog::{BatchQuery, PartQuery};
+use super::query::{Page, Query};
 use super::{Call, read, write};
 use crate::server::error::ApiResult;
 use crate::server::store::people::Stamp;
 use crate::server::store::{batches, now_ms, parts};
 
-pub async fn list(Call(st, caller): Call, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {
-    let q = parts::parse_query(q.as_deref().unwrap_or(""))?;
-    Ok(Json(read(&st.store, move |c| parts::list(c, &q, &caller)).await?))
+pub async fn list(
+    Call(st, caller): Call,
+    Query(q): Query<PartQuery>,
+    Query(page): Query<Page>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(read(&st.store, move |c| parts::list(c, &q, &page, &caller)).await?))
 }
 
 pub async fn create(Call(st, caller): Call, Body { 0: b }: Body) -> ApiResult<Json<Value>> {
@@ -72,9 +77,12 @@ pub async fn delete_revision(
     Ok(id(write(&st.store, move |c| parts::delete_revision(c, &part, &rev, &caller)).await?))
 }
 
-pub async fn list_batches(Call(st, caller): Call, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {
-    let q = batches::parse_query(q.as_deref().unwrap_or(""))?;
-    Ok(Json(read(&st.store, move |c| batches::list(c, &q, &caller)).await?))
+pub async fn list_batches(
+    Call(st, caller): Call,
+    Query(q): Query<BatchQuery>,
+    Query(page): Query<Page>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(read(&st.store, move |c| batches::list(c, &q, &page, &caller)).await?))
 }
 
 pub async fn create_batch(Call(st, caller): Call, Body { 0: b }: Body) -> ApiResult<Json<Value>> {

@@ -1,19 +1,24 @@
 //! `/api/v2/procedures…` and their versions.
 
 use axum::Json;
-use axum::extract::{Path, RawQuery};
+use axum::extract::Path;
 use serde_json::Value;
 
 use super::catalog::{Body, id};
+use super::query::catalog::ProcedureQuery;
+use super::query::{Page, Query};
 use super::{Call, read, write};
 use crate::server::error::ApiResult;
 use crate::server::store::ids::IdSource;
 use crate::server::store::people::Stamp;
 use crate::server::store::{now_ms, procedures};
 
-pub async fn list(Call(st, caller): Call, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {
-    let q = procedures::parse_query(q.as_deref().unwrap_or(""))?;
-    Ok(Json(read(&st.store, move |c| procedures::list(c, &q, &caller)).await?))
+pub async fn list(
+    Call(st, caller): Call,
+    Query(q): Query<ProcedureQuery>,
+    Query(page): Query<Page>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(read(&st.store, move |c| procedures::list(c, &q, &page, &caller)).await?))
 }
 
 pub async fn create(Call(st, caller): Call, Body { 0: b }: Body) -> ApiResult<Json<Value>> {

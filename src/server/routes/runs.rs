@@ -7,16 +7,18 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+use super::query::catalog::Ids;
+use super::query::{Query, runs::parse_list_query};
 use super::{Call, read, write};
 use crate::api::create::RunCreate;
 use crate::server::body::JsonBody;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::create::{CreateCtx, create_run};
 use crate::server::store::ids::IdSource;
-use crate::server::store::{filter, list, mutate, now_ms, render};
+use crate::server::store::{list, mutate, now_ms, render};
 
 pub async fn list_runs(Call(st, caller): Call, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {
-    let query = filter::parse_list_query(q.as_deref().unwrap_or(""))?;
+    let query = parse_list_query(q.as_deref().unwrap_or(""))?;
     let page = read(&st.store, move |c| Ok(list::list_runs(c, &query, &caller)?)).await?;
     Ok(Json(list::page_json(&page)))
 }
@@ -69,11 +71,10 @@ pub async fn create(
     Ok(Json(json!({ "id": id })))
 }
 
-pub async fn delete(Call(st, caller): Call, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {
-    let ids: Vec<String> = form_urlencoded::parse(q.as_deref().unwrap_or("").as_bytes())
-        .filter(|(k, _)| k == "ids" || k == "ids[]")
-        .map(|(_, v)| v.into_owned())
-        .collect();
+pub async fn delete(
+    Call(st, caller): Call,
+    Query(Ids { ids }): Query<Ids>,
+) -> ApiResult<Json<Value>> {
     let deleted = write(&st.store, move |c| mutate::delete_runs(c, &ids, &caller)).await?;
     Ok(Json(json!({ "id": deleted })))
 }

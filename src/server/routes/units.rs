@@ -1,26 +1,25 @@
 //! `/api/v2/units…` and `/api/v2/stations…`.
 
 use axum::Json;
-use axum::extract::{Path, RawQuery};
+use axum::extract::Path;
 use serde_json::{Value, json};
 
 use super::catalog::{Body, id};
+use super::query::catalog::{Child, Ids, Serials, StationQuery, UnitQuery};
+use super::query::{Page, Query};
 use super::{Call, read, write};
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::attachments;
-use crate::server::store::filter::query_pairs;
 use crate::server::store::genealogy;
 use crate::server::store::ids::IdSource;
 use crate::server::store::{now_ms, render, stations, units, units_list};
 
-/// The values of `key` in a query string.
-fn values(raw: Option<&str>, key: &str) -> Vec<String> {
-    query_pairs(raw.unwrap_or("")).filter(|(k, _)| k == key).map(|(_, v)| v).collect()
-}
-
-pub async fn list(Call(st, caller): Call, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {
-    let q = units_list::parse_query(q.as_deref().unwrap_or(""))?;
-    Ok(Json(read(&st.store, move |c| units_list::list(c, &q, &caller)).await?))
+pub async fn list(
+    Call(st, caller): Call,
+    Query(q): Query<UnitQuery>,
+    Query(page): Query<Page>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(read(&st.store, move |c| units_list::list(c, &q, &page, &caller)).await?))
 }
 
 pub async fn create(Call(st, caller): Call, Body { 0: b }: Body) -> ApiResult<Json<Value>> {
@@ -43,8 +42,10 @@ pub async fn update(
     Ok(id(write(&st.store, move |c| units::update(c, &serial, &b, &caller)).await?))
 }
 
-pub async fn delete(Call(st, caller): Call, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {
-    let serials = values(q.as_deref(), "serial_numbers");
+pub async fn delete(
+    Call(st, caller): Call,
+    Query(Serials { serial_numbers: serials }): Query<Serials>,
+) -> ApiResult<Json<Value>> {
     let ids = write(&st.store, move |c| units::delete(c, &serials, &caller)).await?;
     Ok(Json(json!({ "id": ids })))
 }
@@ -65,9 +66,8 @@ pub async fn add_child(
 pub async fn remove_child(
     Call(st, caller): Call,
     Path(serial): Path<String>,
-    RawQuery(q): RawQuery,
+    Query(Child { child_serial_number: child }): Query<Child>,
 ) -> ApiResult<Json<Value>> {
-    let child = values(q.as_deref(), "child_serial_number").into_iter().next();
     Ok(id(write(&st.store, move |c| {
         genealogy::remove_child(c, &serial, child.as_deref(), &caller)
     })
@@ -91,9 +91,8 @@ pub async fn create_attachment(
 pub async fn delete_attachments(
     Call(st, caller): Call,
     Path(serial): Path<String>,
-    RawQuery(q): RawQuery,
+    Query(Ids { ids }): Query<Ids>,
 ) -> ApiResult<Json<Value>> {
-    let ids = values(q.as_deref(), "ids");
     let deleted =
         write(&st.store, move |c| attachments::delete_unit_attachments(c, &serial, &ids, &caller))
             .await?;
@@ -102,10 +101,10 @@ pub async fn delete_attachments(
 
 pub async fn list_stations(
     Call(st, caller): Call,
-    RawQuery(q): RawQuery,
+    Query(q): Query<StationQuery>,
+    Query(page): Query<Page>,
 ) -> ApiResult<Json<Value>> {
-    let q = stations::parse_query(q.as_deref().unwrap_or(""))?;
-    Ok(Json(read(&st.store, move |c| stations::list(c, &q, &caller)).await?))
+    Ok(Json(read(&st.store, move |c| stations::list(c, &q, &page, &caller)).await?))
 }
 
 pub async fn create_station(Call(st, caller): Call, Body { 0: b }: Body) -> ApiResult<Json<Value>> {

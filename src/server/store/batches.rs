@@ -4,56 +4,25 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value, json};
 
-use super::filter::{DEFAULT_LIMIT, apply_page_param, parse_enum, parse_time};
 use super::ids::IdSource;
 use super::people::Stamp;
 use super::people::{self, station_json, user_json};
 use super::sql::{Where, any_in, dir, in_list, like_pattern, offset_page};
+use crate::api::BatchSortBy;
 use crate::api::time::from_ms;
-use crate::api::{BatchSortBy, SortOrder};
 use crate::path;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
+use crate::server::routes::query::Page;
+use crate::server::routes::query::catalog::BatchQuery;
 use crate::server::scope;
 
-#[derive(Debug, Clone, Default)]
-pub struct BatchQuery {
-    pub ids: Vec<String>,
-    pub numbers: Vec<String>,
-    pub created_after: Option<i64>,
-    pub created_before: Option<i64>,
-    pub search: Option<String>,
-    pub part_numbers: Vec<String>,
-    pub revision_numbers: Vec<String>,
-    pub sort_by: Option<BatchSortBy>,
-    pub order: SortOrder,
-    pub limit: i64,
-    pub cursor: i64,
-}
-
-pub fn parse_query(raw: &str) -> Result<BatchQuery, ApiError> {
-    let mut q = BatchQuery { limit: DEFAULT_LIMIT, order: SortOrder::Desc, ..Default::default() };
-    for (k, v) in super::filter::query_pairs(raw) {
-        let (k, v) = (k.as_str(), v.as_str());
-        if apply_page_param(&mut q.limit, &mut q.cursor, &mut q.order, k, v)? {
-            continue;
-        }
-        match k {
-            "ids" => q.ids.push(v.to_string()),
-            "numbers" => q.numbers.push(v.to_string()),
-            "created_after" => q.created_after = Some(parse_time(k, v)?),
-            "created_before" => q.created_before = Some(parse_time(k, v)?),
-            "search_query" => q.search = Some(super::filter::search_text(v)?),
-            "part_numbers" => q.part_numbers.push(v.to_string()),
-            "revision_numbers" => q.revision_numbers.push(v.to_string()),
-            "sort_by" => q.sort_by = Some(parse_enum(k, v)?),
-            _ => {}
-        }
-    }
-    Ok(q)
-}
-
-pub fn list(conn: &Connection, q: &BatchQuery, caller: &Caller) -> Result<Value, ApiError> {
+pub fn list(
+    conn: &Connection,
+    q: &BatchQuery,
+    page: &Page,
+    caller: &Caller,
+) -> Result<Value, ApiError> {
     let mut w = Where { clauses: vec!["1".into()], params: vec![] };
     scope::batches(&mut w, caller);
     any_in(&mut w, "b.id", &q.ids);
@@ -82,14 +51,14 @@ pub fn list(conn: &Connection, q: &BatchQuery, caller: &Caller) -> Result<Value,
             conds.join(" AND ")
         ));
     }
-    let d = dir(&q.order);
+    let d = dir(&page.order);
     let order = match q.sort_by.as_ref().unwrap_or(&BatchSortBy::CreatedAt) {
         BatchSortBy::Number => format!("b.number {d}, b.rowid {d}"),
         _ => format!("b.created_at {d}, b.rowid {d}"),
     };
     let station = w.bind(caller.station_id().map(str::to_string));
-    let lim = w.bind(q.limit + 1);
-    let off = w.bind(q.cursor);
+    let lim = w.bind(page.limit + 1);
+    let off = w.bind(page.cursor);
     let sql = format!(
         "SELECT b.id, b.number, b.created_at,
             (SELECT COUNT(*) FROM units u WHERE u.batch_id = b.id AND {}), {}
@@ -111,7 +80,7 @@ pub fn list(conn: &Connection, q: &BatchQuery, caller: &Caller) -> Result<Value,
             }))
         })?
         .collect::<Result<_, _>>()?;
-    Ok(offset_page(rows, q.limit, q.cursor))
+    Ok(offset_page(rows, page))
 }
 
 /// `(id, number)` of the batch the caller may see; otherwise 404.

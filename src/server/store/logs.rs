@@ -3,59 +3,15 @@
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde_json::{Value, json};
 
-use super::crossrun::{self, Common};
-use super::filter::{parse_enum, parse_time, query_pairs};
+use super::crossrun;
 use super::rows::{RowKind, parse_row_id, row_id};
 use super::sql::like_pattern;
 use super::sql::{any_in, dir};
 use crate::api::time::from_ms;
-use crate::api::{LogLevel, LogSortBy, WireEnum};
+use crate::api::{LogSortBy, WireEnum};
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct LogQuery {
-    pub common: Common,
-    pub procedure_ids: Vec<String>,
-    pub search: Option<String>,
-    pub levels: Vec<LogLevel>,
-    pub after: Option<i64>,
-    pub before: Option<i64>,
-    pub source_files: Vec<String>,
-    pub sort_by: LogSortBy,
-}
-
-const RENAMED: &[(&str, &str)] = &[("run_ids", "ids"), ("run_outcomes", "outcomes")];
-
-pub fn parse_query(raw: &str) -> Result<LogQuery, ApiError> {
-    let mut q = LogQuery {
-        common: Common::default(),
-        procedure_ids: vec![],
-        search: None,
-        levels: vec![],
-        after: None,
-        before: None,
-        source_files: vec![],
-        sort_by: LogSortBy::CreatedAt,
-    };
-    for (k, v) in query_pairs(raw) {
-        let (k, v) = (k.as_str(), v.as_str());
-        match k {
-            "procedure_ids" => q.procedure_ids.push(v.to_string()),
-            "search_query" => q.search = Some(super::filter::search_text(v)?),
-            "levels" => q.levels.push(parse_enum(k, v)?),
-            "timestamp_after" => q.after = Some(parse_time(k, v)?),
-            "timestamp_before" => q.before = Some(parse_time(k, v)?),
-            "source_files" => q.source_files.push(v.to_string()),
-            "sort_by" => q.sort_by = parse_enum(k, v)?,
-            // `samples` takes `production` here too (the SDKs only list the classes).
-            _ => {
-                q.common.apply(k, v, RENAMED)?;
-            }
-        }
-    }
-    Ok(q)
-}
+use crate::server::routes::query::crossrun::LogQuery;
 
 const COLUMNS: &str =
     "l.id, l.level, l.message, l.at, l.source_file, l.line_number, r.id, r.outcome,
@@ -143,7 +99,7 @@ pub fn list(conn: &Connection, q: &LogQuery, caller: &Caller) -> Result<Value, A
             w.push(format!("l.at {op} {m}"));
         }
     }
-    let d = dir(&q.common.order);
+    let d = dir(&q.common.page.order);
     let order = match q.sort_by {
         LogSortBy::Level => format!("{LEVEL_RANK} {d}, l.at {d}, l.id {d}"),
         LogSortBy::RunId => format!("r.id {d}, l.at {d}, l.id {d}"),
@@ -154,7 +110,7 @@ pub fn list(conn: &Connection, q: &LogQuery, caller: &Caller) -> Result<Value, A
         if q.common.runs.samples.is_empty() { "" } else { "JOIN units u ON u.id = r.unit_id" };
     // CROSS JOIN keeps the lines the outer loop (SQLite would otherwise walk every run).
     let join = if crossrun::runs_drive(&q.common) { "JOIN" } else { "CROSS JOIN" };
-    let lim = w.bind(q.common.limit + 1);
+    let lim = w.bind(q.common.page.limit + 1);
     let off = w.bind(offset);
     let sql = format!(
         "WITH page AS (SELECT l.id FROM logs l {join} runs r ON r.seq = l.run_seq {join_units}

@@ -4,83 +4,14 @@
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde_json::{Value, json};
 
-use super::crossrun::{self, Common};
-use super::filter::{bad, parse_bool, parse_enum, parse_time, query_pairs};
+use super::crossrun;
 use super::rows::{RowKind, parse_row_id, row_id};
 use super::sql::{any_in, dir};
 use crate::api::time::from_ms;
-use crate::api::{MeasurementSortBy, MeasurementType, Outcome, Phase, WireEnum};
+use crate::api::{MeasurementSortBy, Phase, WireEnum};
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeasurementQuery {
-    pub common: Common,
-    pub procedure_id: Option<String>,
-    pub phase_names: Vec<String>,
-    pub measurement_name: Option<String>,
-    pub started_after: Option<i64>,
-    pub started_before: Option<i64>,
-    pub exclude_retries: bool,
-    pub value_min: Option<f64>,
-    pub value_max: Option<f64>,
-    pub value_bool: Option<bool>,
-    pub value_strings: Vec<String>,
-    pub outcomes: Vec<Outcome>,
-    pub types: Vec<MeasurementType>,
-    pub sort_by: MeasurementSortBy,
-}
-
-/// `outcomes` and `ids` are the runs' here, as in the runs list.
-const RENAMED: &[(&str, &str)] = &[("outcomes", "outcomes"), ("ids", "ids")];
-
-fn parse_f64(k: &str, v: &str) -> Result<f64, ApiError> {
-    v.parse::<f64>()
-        .ok()
-        .filter(|x| x.is_finite())
-        .ok_or_else(|| bad(k, format!("`{v}` is not a number")))
-}
-
-pub fn parse_query(raw: &str) -> Result<MeasurementQuery, ApiError> {
-    let mut q = MeasurementQuery {
-        common: Common::default(),
-        procedure_id: None,
-        phase_names: vec![],
-        measurement_name: None,
-        started_after: None,
-        started_before: None,
-        exclude_retries: true,
-        value_min: None,
-        value_max: None,
-        value_bool: None,
-        value_strings: vec![],
-        outcomes: vec![],
-        types: vec![],
-        sort_by: MeasurementSortBy::StartedAt,
-    };
-    for (k, v) in query_pairs(raw) {
-        let (k, v) = (k.as_str(), v.as_str());
-        match k {
-            "procedure_id" => q.procedure_id = Some(v.to_string()),
-            "phase_name" | "phase_names" => q.phase_names.push(v.to_string()),
-            "measurement_name" => q.measurement_name = Some(v.to_string()),
-            "started_after" => q.started_after = Some(parse_time(k, v)?),
-            "started_before" => q.started_before = Some(parse_time(k, v)?),
-            "exclude_retries" => q.exclude_retries = parse_bool(k, v)?,
-            "value_min" => q.value_min = Some(parse_f64(k, v)?),
-            "value_max" => q.value_max = Some(parse_f64(k, v)?),
-            "value_bool" => q.value_bool = Some(parse_bool(k, v)?),
-            "value_strings" => q.value_strings.push(v.to_string()),
-            "measurement_outcomes" => q.outcomes.push(parse_enum(k, v)?),
-            "measurement_types" => q.types.push(parse_enum(k, v)?),
-            "sort_by" => q.sort_by = parse_enum(k, v)?,
-            _ => {
-                q.common.apply(k, v, RENAMED)?;
-            }
-        }
-    }
-    Ok(q)
-}
+use crate::server::routes::query::crossrun::MeasurementQuery;
 
 const COLUMNS: &str = "m.id, m.phase_name, m.name, m.started_at, m.kind, m.num_value, m.text_value,
     m.units, m.outcome, r.id, r.serial_number, u.sample, m.retry_count, m.is_final, vs.body";
@@ -110,7 +41,9 @@ fn row_json(r: &Row<'_>) -> rusqlite::Result<Value> {
 }
 
 pub fn list(conn: &Connection, q: &MeasurementQuery, caller: &Caller) -> Result<Value, ApiError> {
-    let Some(procedure) = crossrun::procedure_key(conn, q.procedure_id.as_deref())? else {
+    let Some(procedure) =
+        crossrun::procedure_key(conn, q.procedure_id.as_deref().unwrap_or_default())?
+    else {
         return Ok(crossrun::page(vec![], &q.common, 0, 0));
     };
     let (mut w, snapshot, offset) =
@@ -155,7 +88,7 @@ pub fn list(conn: &Connection, q: &MeasurementQuery, caller: &Caller) -> Result<
     let types: Vec<String> = q.types.iter().map(|t| t.as_str().to_string()).collect();
     any_in(&mut w, "m.kind", &types);
 
-    let d = dir(&q.common.order);
+    let d = dir(&q.common.page.order);
     let order = match q.sort_by {
         MeasurementSortBy::Value => format!("m.num_value {d}, m.started_at {d}, m.id {d}"),
         MeasurementSortBy::Outcome => format!("m.outcome {d}, m.started_at {d}, m.id {d}"),
@@ -168,7 +101,7 @@ pub fn list(conn: &Connection, q: &MeasurementQuery, caller: &Caller) -> Result<
     };
     let join_units =
         if q.common.runs.samples.is_empty() { "" } else { "JOIN units u ON u.id = r.unit_id" };
-    let lim = w.bind(q.common.limit + 1);
+    let lim = w.bind(q.common.page.limit + 1);
     let off = w.bind(offset);
     let sql = format!(
         "WITH page AS (SELECT m.id FROM measurements m JOIN runs r ON r.seq = m.run_seq {join_units}
@@ -265,28 +198,4 @@ pub fn get(conn: &Connection, id: &str, caller: &Caller) -> Result<Value, ApiErr
         o.insert("procedure".into(), json!({"id": run.procedure_id, "name": run.procedure_name}));
     }
     Ok(body)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn defaults_and_names_as_the_sdks_send_them() {
-        let q = parse_query(
-            "procedure_id=p&exclude_retries=true&sort_by=started_at&sort_order=desc&limit=50",
-        )
-        .unwrap();
-        assert!(q.exclude_retries);
-        assert_eq!((q.common.limit, q.procedure_id.as_deref()), (50, Some("p")));
-        let q = parse_query(
-            "procedure_id=p&value_max=10.0&measurement_types=numeric&outcomes=FAIL&ids=r1",
-        )
-        .unwrap();
-        assert_eq!(q.value_max, Some(10.0));
-        assert_eq!(q.types, vec![MeasurementType::Numeric]);
-        assert_eq!(q.common.runs.ids, vec!["r1"]);
-        assert!(parse_query("procedure_id=p&measurement_types=vector").is_err());
-        assert!(parse_query("procedure_id=p&value_min=NaN").is_err());
-    }
 }

@@ -8,7 +8,6 @@ pub mod catalog;
 pub mod create;
 pub mod crossrun;
 pub mod detail;
-pub mod filter;
 pub mod genealogy;
 pub mod ids;
 pub mod list;
@@ -275,7 +274,7 @@ pub fn now_ms() -> i64 {
 mod tests {
     use super::*;
     use crate::server::auth::Caller;
-    use crate::server::store::filter::parse_list_query;
+    use crate::server::routes::query::runs::parse_list_query;
 
     #[test]
     fn a_database_from_before_the_search_index_is_upgraded_on_open() {

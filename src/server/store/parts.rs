@@ -6,18 +6,17 @@ use serde_json::{Map, Value, json};
 
 use super::catalog::{self, PartRow};
 use super::create::check_metadata;
-use super::filter::{
-    DEFAULT_LIMIT, MetaCond, apply_page_param, parse_bool, parse_enum, parse_metadata,
-};
 use super::ids::IdSource;
 use super::people::{Stamp, station_json, user_json};
 use super::sql::{Where, dir, in_list, like_pattern, offset_page};
 use super::units_list::metadata_clauses;
+use crate::api::PartSortBy;
 use crate::api::time::from_ms;
-use crate::api::{PartSortBy, SortOrder};
 use crate::path;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
+use crate::server::routes::query::Page;
+use crate::server::routes::query::catalog::PartQuery;
 use crate::server::scope;
 
 fn merge_metadata(current: &str, patch: Option<&Value>) -> Result<Option<String>, ApiError> {
@@ -37,37 +36,6 @@ fn merge_metadata(current: &str, patch: Option<&Value>) -> Result<Option<String>
     Ok(Some(Value::Object(merged).to_string()))
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct PartQuery {
-    pub search: Option<String>,
-    pub procedure_ids: Vec<String>,
-    pub sort_by: Option<PartSortBy>,
-    pub order: SortOrder,
-    pub metadata: Vec<(String, Vec<MetaCond>)>,
-    pub include_metadata: bool,
-    pub limit: i64,
-    pub cursor: i64,
-}
-
-pub fn parse_query(raw: &str) -> Result<PartQuery, ApiError> {
-    let mut q = PartQuery { limit: DEFAULT_LIMIT, order: SortOrder::Desc, ..Default::default() };
-    for (k, v) in super::filter::query_pairs(raw) {
-        let (k, v) = (k.as_str(), v.as_str());
-        if apply_page_param(&mut q.limit, &mut q.cursor, &mut q.order, k, v)? {
-            continue;
-        }
-        match k {
-            "search_query" => q.search = Some(super::filter::search_text(v)?),
-            "procedure_ids" => q.procedure_ids.push(v.to_string()),
-            "sort_by" => q.sort_by = Some(parse_enum(k, v)?),
-            "metadata" if v.trim() != "{}" => q.metadata = parse_metadata(v)?,
-            "include_metadata" => q.include_metadata = parse_bool(k, v)?,
-            _ => {}
-        }
-    }
-    Ok(q)
-}
-
 fn revisions_of(conn: &Connection, part: &str, with_dates: bool) -> rusqlite::Result<Vec<Value>> {
     conn.prepare_cached(
         "SELECT id, number, created_at FROM revisions WHERE part_id = ?1 ORDER BY rowid",
@@ -82,7 +50,12 @@ fn revisions_of(conn: &Connection, part: &str, with_dates: bool) -> rusqlite::Re
     .collect()
 }
 
-pub fn list(conn: &Connection, q: &PartQuery, caller: &Caller) -> Result<Value, ApiError> {
+pub fn list(
+    conn: &Connection,
+    q: &PartQuery,
+    page: &Page,
+    caller: &Caller,
+) -> Result<Value, ApiError> {
     let mut w = Where { clauses: vec!["1".into()], params: vec![] };
     scope::parts(&mut w, caller, "pa.id");
     if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -92,15 +65,15 @@ pub fn list(conn: &Connection, q: &PartQuery, caller: &Caller) -> Result<Value, 
     if let Some(c) = in_list(&mut w, "rs.procedure_id", &q.procedure_ids) {
         w.push(format!("EXISTS (SELECT 1 FROM runs rs WHERE rs.part_id = pa.id AND {c})"));
     }
-    metadata_clauses(&mut w, "pa.metadata", &q.metadata);
-    let d = dir(&q.order);
+    metadata_clauses(&mut w, "pa.metadata", &q.metadata.conds);
+    let d = dir(&page.order);
     let order = match q.sort_by.as_ref().unwrap_or(&PartSortBy::CreatedAt) {
         PartSortBy::Name => format!("pa.name {d}, pa.rowid {d}"),
         PartSortBy::Number => format!("pa.number {d}, pa.rowid {d}"),
         _ => format!("pa.created_at {d}, pa.rowid {d}"),
     };
-    let lim = w.bind(q.limit + 1);
-    let off = w.bind(q.cursor);
+    let lim = w.bind(page.limit + 1);
+    let off = w.bind(page.cursor);
     let sql = format!(
         "SELECT pa.id, pa.number, pa.name, pa.created_at, pa.metadata FROM parts pa WHERE {}
          ORDER BY {order} LIMIT {lim} OFFSET {off}",
@@ -123,7 +96,7 @@ pub fn list(conn: &Connection, q: &PartQuery, caller: &Caller) -> Result<Value, 
         }
         rows.push(row);
     }
-    Ok(offset_page(rows, q.limit, q.cursor))
+    Ok(offset_page(rows, page))
 }
 
 /// The part with this number that the caller may see; otherwise 404.

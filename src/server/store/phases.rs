@@ -3,62 +3,15 @@
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde_json::{Value, json};
 
-use super::crossrun::{self, Common};
-use super::filter::{parse_bool, parse_enum, parse_time, query_pairs};
+use super::crossrun;
 use super::measurements::row_run;
 use super::rows::{RowKind, parse_row_id, row_id};
 use super::sql::{any_in, dir};
 use crate::api::time::from_ms;
-use crate::api::{PhaseOutcome, PhaseSortBy, WireEnum};
+use crate::api::{PhaseSortBy, WireEnum};
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct PhaseQuery {
-    pub common: Common,
-    pub procedure_id: Option<String>,
-    pub names: Vec<String>,
-    pub outcomes: Vec<PhaseOutcome>,
-    pub sequence_paths: Vec<String>,
-    pub started_after: Option<i64>,
-    pub started_before: Option<i64>,
-    pub exclude_retries: bool,
-    pub sort_by: PhaseSortBy,
-}
-
-/// This endpoint's names for run filters.
-const RENAMED: &[(&str, &str)] = &[("run_outcomes", "outcomes"), ("ids", "ids")];
-
-pub fn parse_query(raw: &str) -> Result<PhaseQuery, ApiError> {
-    let mut q = PhaseQuery {
-        common: Common::default(),
-        procedure_id: None,
-        names: vec![],
-        outcomes: vec![],
-        sequence_paths: vec![],
-        started_after: None,
-        started_before: None,
-        exclude_retries: true,
-        sort_by: PhaseSortBy::StartedAt,
-    };
-    for (k, v) in query_pairs(raw) {
-        let (k, v) = (k.as_str(), v.as_str());
-        match k {
-            "procedure_id" => q.procedure_id = Some(v.to_string()),
-            "names" => q.names.push(v.to_string()),
-            "outcomes" => q.outcomes.push(parse_enum(k, v)?),
-            "sequence_paths" => q.sequence_paths.push(v.to_string()),
-            "started_after" => q.started_after = Some(parse_time(k, v)?),
-            "started_before" => q.started_before = Some(parse_time(k, v)?),
-            "exclude_retries" => q.exclude_retries = parse_bool(k, v)?,
-            "sort_by" => q.sort_by = parse_enum(k, v)?,
-            _ => {
-                q.common.apply(k, v, RENAMED)?;
-            }
-        }
-    }
-    Ok(q)
-}
+use crate::server::routes::query::crossrun::PhaseQuery;
 
 const COLUMNS: &str = "p.id, p.name, p.outcome, p.started_at, p.ended_at, p.retry_count,
     p.sequence_path, p.is_final, r.id, r.outcome, r.serial_number, u.sample";
@@ -83,7 +36,9 @@ fn row_json(r: &Row<'_>) -> rusqlite::Result<Value> {
 }
 
 pub fn list(conn: &Connection, q: &PhaseQuery, caller: &Caller) -> Result<Value, ApiError> {
-    let Some(procedure) = crossrun::procedure_key(conn, q.procedure_id.as_deref())? else {
+    let Some(procedure) =
+        crossrun::procedure_key(conn, q.procedure_id.as_deref().unwrap_or_default())?
+    else {
         return Ok(crossrun::page(vec![], &q.common, 0, 0));
     };
     let (mut w, snapshot, offset) = crossrun::run_where(conn, &q.common, caller, "phases", "p")?;
@@ -110,7 +65,7 @@ pub fn list(conn: &Connection, q: &PhaseQuery, caller: &Caller) -> Result<Value,
     if q.exclude_retries {
         w.push("p.is_final = 1");
     }
-    let d = dir(&q.common.order);
+    let d = dir(&q.common.page.order);
     let order = match q.sort_by {
         PhaseSortBy::Duration => {
             format!("p.ended_at - p.started_at {d}, p.started_at {d}, p.id {d}")
@@ -122,7 +77,7 @@ pub fn list(conn: &Connection, q: &PhaseQuery, caller: &Caller) -> Result<Value,
     };
     let join_units =
         if q.common.runs.samples.is_empty() { "" } else { "JOIN units u ON u.id = r.unit_id" };
-    let lim = w.bind(q.common.limit + 1);
+    let lim = w.bind(q.common.page.limit + 1);
     let off = w.bind(offset);
     let sql = format!(
         "WITH page AS (SELECT p.id FROM phases p JOIN runs r ON r.seq = p.run_seq {join_units}

@@ -5,45 +5,18 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value, json};
 
 use super::catalog;
-use super::filter::{DEFAULT_LIMIT, apply_page_param, parse_time};
 use super::ids::IdSource;
 use super::mutate;
 use super::people::Stamp;
 use super::people::{self, station_json, user_json};
 use super::sql::{Where, like_pattern, offset_page};
-use crate::api::SortOrder;
 use crate::api::time::from_ms;
 use crate::path;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
+use crate::server::routes::query::Page;
+use crate::server::routes::query::catalog::ProcedureQuery;
 use crate::server::scope;
-
-#[derive(Debug, Clone, Default)]
-pub struct ProcedureQuery {
-    pub search: Option<String>,
-    pub created_after: Option<i64>,
-    pub created_before: Option<i64>,
-    pub limit: i64,
-    pub cursor: i64,
-}
-
-pub fn parse_query(raw: &str) -> Result<ProcedureQuery, ApiError> {
-    let mut q = ProcedureQuery { limit: DEFAULT_LIMIT, ..Default::default() };
-    let mut order = SortOrder::Desc;
-    for (k, v) in super::filter::query_pairs(raw) {
-        let (k, v) = (k.as_str(), v.as_str());
-        if apply_page_param(&mut q.limit, &mut q.cursor, &mut order, k, v)? {
-            continue;
-        }
-        match k {
-            "search_query" => q.search = Some(super::filter::search_text(v)?),
-            "created_after" => q.created_after = Some(parse_time(k, v)?),
-            "created_before" => q.created_before = Some(parse_time(k, v)?),
-            _ => {}
-        }
-    }
-    Ok(q)
-}
 
 /// The creator of a procedure as the list requires it: never null (one made before users
 /// were recorded is the system's).
@@ -63,7 +36,12 @@ pub fn create(
     catalog::create_procedure(conn, name, caller.user_id(), now, ids)
 }
 
-pub fn list(conn: &Connection, q: &ProcedureQuery, caller: &Caller) -> Result<Value, ApiError> {
+pub fn list(
+    conn: &Connection,
+    q: &ProcedureQuery,
+    page: &Page,
+    caller: &Caller,
+) -> Result<Value, ApiError> {
     let mut w = Where { clauses: vec!["1".into()], params: vec![] };
     scope::procedures(&mut w, caller);
     if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -77,8 +55,8 @@ pub fn list(conn: &Connection, q: &ProcedureQuery, caller: &Caller) -> Result<Va
             w.push(format!("p.created_at {op} {m}"));
         }
     }
-    let lim = w.bind(q.limit + 1);
-    let off = w.bind(q.cursor);
+    let lim = w.bind(page.limit + 1);
+    let off = w.bind(page.cursor);
     let sql = format!(
         "SELECT p.id, p.name, p.created_at, p.created_by_user_id, cu.name, cu.email
          FROM procedures p LEFT JOIN users cu ON cu.id = p.created_by_user_id WHERE {}
@@ -96,7 +74,7 @@ pub fn list(conn: &Connection, q: &ProcedureQuery, caller: &Caller) -> Result<Va
             }))
         })?
         .collect::<Result<_, _>>()?;
-    Ok(offset_page(rows, q.limit, q.cursor))
+    Ok(offset_page(rows, page))
 }
 
 /// `(name, created_at, created_by)` of a procedure the caller may see; otherwise 404.

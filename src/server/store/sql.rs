@@ -6,6 +6,7 @@ use rusqlite::types::Value as Sql;
 use serde_json::{Value, json};
 
 use crate::api::SortOrder;
+use crate::server::routes::query::Page;
 
 pub struct Where {
     pub clauses: Vec<String>,
@@ -72,10 +73,11 @@ pub fn any_in<T: Clone + Into<rusqlite::types::Value>>(w: &mut Where, column: &s
 }
 
 /// `{data, meta}` from `limit + 1` rows of a list whose cursor is a plain offset.
-pub fn offset_page(mut rows: Vec<Value>, limit: i64, offset: i64) -> Value {
-    let has_more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let next = if has_more { Value::from(offset.saturating_add(limit)) } else { Value::Null };
+pub fn offset_page(mut rows: Vec<Value>, page: &Page) -> Value {
+    let has_more = rows.len() as i64 > page.limit;
+    rows.truncate(page.limit as usize);
+    let next =
+        if has_more { Value::from(page.cursor.saturating_add(page.limit)) } else { Value::Null };
     json!({"data": rows, "meta": {"has_more": has_more, "next_cursor": next}})
 }
 

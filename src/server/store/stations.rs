@@ -6,44 +6,15 @@ use serde_json::{Map, Value, json};
 
 use super::catalog::{self, ORG};
 use super::create::check_metadata;
-use super::filter::{DEFAULT_LIMIT, MetaCond, apply_page_param, parse_bool, parse_metadata};
 use super::ids::IdSource;
 use super::sql::{Where, in_list, like_pattern, offset_page};
 use super::units_list::metadata_clauses;
-use crate::api::SortOrder;
 use crate::path;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
+use crate::server::routes::query::Page;
+use crate::server::routes::query::catalog::StationQuery;
 use crate::server::scope;
-
-#[derive(Debug, Clone, Default)]
-pub struct StationQuery {
-    pub search: Option<String>,
-    pub procedure_ids: Vec<String>,
-    pub metadata: Vec<(String, Vec<MetaCond>)>,
-    pub include_metadata: bool,
-    pub limit: i64,
-    pub cursor: i64,
-}
-
-pub fn parse_query(raw: &str) -> Result<StationQuery, ApiError> {
-    let mut q = StationQuery { limit: DEFAULT_LIMIT, ..Default::default() };
-    let mut order = SortOrder::Desc;
-    for (k, v) in super::filter::query_pairs(raw) {
-        let (k, v) = (k.as_str(), v.as_str());
-        if apply_page_param(&mut q.limit, &mut q.cursor, &mut order, k, v)? {
-            continue;
-        }
-        match k {
-            "search_query" => q.search = Some(super::filter::search_text(v)?),
-            "procedure_ids" => q.procedure_ids.push(v.to_string()),
-            "metadata" if v.trim() != "{}" => q.metadata = parse_metadata(v)?,
-            "include_metadata" => q.include_metadata = parse_bool(k, v)?,
-            _ => {}
-        }
-    }
-    Ok(q)
-}
 
 fn procedures_of(conn: &Connection, station: &str) -> rusqlite::Result<Vec<(String, String)>> {
     conn.prepare_cached(
@@ -54,7 +25,12 @@ fn procedures_of(conn: &Connection, station: &str) -> rusqlite::Result<Vec<(Stri
     .collect()
 }
 
-pub fn list(conn: &Connection, q: &StationQuery, caller: &Caller) -> Result<Value, ApiError> {
+pub fn list(
+    conn: &Connection,
+    q: &StationQuery,
+    page: &Page,
+    caller: &Caller,
+) -> Result<Value, ApiError> {
     let mut w = Where { clauses: vec!["s.archived = 0".into()], params: vec![] };
     scope::stations(&mut w, caller);
     if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -66,9 +42,9 @@ pub fn list(conn: &Connection, q: &StationQuery, caller: &Caller) -> Result<Valu
             "EXISTS (SELECT 1 FROM station_procedures sp WHERE sp.station_id = s.id AND {c})"
         ));
     }
-    metadata_clauses(&mut w, "s.metadata", &q.metadata);
-    let lim = w.bind(q.limit + 1);
-    let off = w.bind(q.cursor);
+    metadata_clauses(&mut w, "s.metadata", &q.metadata.conds);
+    let lim = w.bind(page.limit + 1);
+    let off = w.bind(page.cursor);
     let sql = format!(
         "SELECT s.id, s.name, s.metadata FROM stations s WHERE {}
          ORDER BY s.created_at DESC, s.rowid DESC LIMIT {lim} OFFSET {off}",
@@ -94,7 +70,7 @@ pub fn list(conn: &Connection, q: &StationQuery, caller: &Caller) -> Result<Valu
         }
         rows.push(row);
     }
-    Ok(offset_page(rows, q.limit, q.cursor))
+    Ok(offset_page(rows, page))
 }
 
 /// A station the caller may see that is not archived.

@@ -5,93 +5,14 @@
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde_json::{Value, json};
 
-use super::filter::{
-    DEFAULT_LIMIT, MetaCond, apply_page_param, parse_bool, parse_enum, parse_int, parse_metadata,
-    parse_time,
-};
 use super::sql::{Where, any_in, dir, in_list, like_pattern, trigram_match};
 use crate::api::time::from_ms;
-use crate::api::{RunOutcome, SampleFilter, SortOrder, UnitSortBy, WireEnum};
+use crate::api::{SampleFilter, UnitSortBy, WireEnum};
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
+use crate::server::routes::query::catalog::UnitQuery;
+use crate::server::routes::query::{MetaCond, Page};
 use crate::server::scope;
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct UnitQuery {
-    pub search: Option<String>,
-    pub ids: Vec<String>,
-    pub serials: Vec<String>,
-    pub parts: Vec<String>,
-    pub revisions: Vec<String>,
-    /// `None` in the list: units without a batch.
-    pub batches: Vec<Option<String>>,
-    pub procedure_ids: Vec<String>,
-    pub outcomes: Vec<RunOutcome>,
-    pub started_after: Option<i64>,
-    pub started_before: Option<i64>,
-    pub latest_only: bool,
-    pub run_count_min: Option<i64>,
-    pub run_count_max: Option<i64>,
-    pub created_after: Option<i64>,
-    pub created_before: Option<i64>,
-    pub created_by_user_ids: Vec<String>,
-    pub created_by_station_ids: Vec<String>,
-    pub exclude_with_parent: bool,
-    pub samples: Vec<SampleFilter>,
-    pub metadata: Vec<(String, Vec<MetaCond>)>,
-    pub include_metadata: bool,
-    pub limit: i64,
-    pub cursor: i64,
-    pub sort_by: Option<UnitSortBy>,
-    pub order: Option<SortOrder>,
-}
-
-pub fn parse_query(raw: &str) -> Result<UnitQuery, ApiError> {
-    let mut q = UnitQuery { limit: DEFAULT_LIMIT, ..Default::default() };
-    let mut order = SortOrder::Desc;
-    // Read raw: an empty `batch_numbers=` means "no batch" here; other empty values are "not
-    // given", as on every list.
-    for (k, v) in form_urlencoded::parse(raw.as_bytes()) {
-        let k = k.strip_suffix("[]").unwrap_or(&k).to_string();
-        let (k, v) = (k.as_str(), v.as_ref());
-        if k == "batch_numbers" {
-            q.batches.push(Some(v.trim().to_string()).filter(|b| !b.is_empty()));
-            continue;
-        }
-        if v.trim().is_empty() {
-            continue;
-        }
-        if apply_page_param(&mut q.limit, &mut q.cursor, &mut order, k, v)? {
-            q.order = Some(order.clone());
-            continue;
-        }
-        match k {
-            "search_query" => q.search = Some(super::filter::search_text(v)?),
-            "ids" => q.ids.push(v.to_string()),
-            "serial_numbers" => q.serials.push(v.to_string()),
-            "part_numbers" => q.parts.push(v.to_string()),
-            "revision_numbers" => q.revisions.push(v.to_string()),
-            "procedure_ids" => q.procedure_ids.push(v.to_string()),
-            "outcomes" => q.outcomes.push(parse_enum(k, v)?),
-            "started_after" => q.started_after = Some(parse_time(k, v)?),
-            "started_before" => q.started_before = Some(parse_time(k, v)?),
-            "latest_only" => q.latest_only = parse_bool(k, v)?,
-            "run_count_min" => q.run_count_min = Some(parse_int(k, v, 0, i64::MAX)?),
-            "run_count_max" => q.run_count_max = Some(parse_int(k, v, 0, i64::MAX)?),
-            "created_after" => q.created_after = Some(parse_time(k, v)?),
-            "created_before" => q.created_before = Some(parse_time(k, v)?),
-            "created_by_user_ids" => q.created_by_user_ids.push(v.to_string()),
-            "created_by_station_ids" => q.created_by_station_ids.push(v.to_string()),
-            "exclude_units_with_parent" => q.exclude_with_parent = parse_bool(k, v)?,
-            "samples" => q.samples.push(parse_enum(k, v)?),
-            "metadata" if v.trim() != "{}" => q.metadata = parse_metadata(v)?,
-            "include_metadata" => q.include_metadata = parse_bool(k, v)?,
-            "sort_by" => q.sort_by = Some(parse_enum(k, v)?),
-            _ => {}
-        }
-    }
-    Ok(q)
-}
 
 /// SQL for metadata conditions on a JSON object column, one `EXISTS` per key.
 pub fn metadata_clauses(w: &mut Where, column: &str, metadata: &[(String, Vec<MetaCond>)]) {
@@ -224,7 +145,7 @@ fn where_for(q: &UnitQuery, caller: &Caller) -> Where {
         }
         w.push(format!("({})", alt.join(" OR ")));
     }
-    metadata_clauses(&mut w, "u.metadata", &q.metadata);
+    metadata_clauses(&mut w, "u.metadata", &q.metadata.conds);
     w
 }
 
@@ -327,9 +248,14 @@ fn row_json(
     Ok(row)
 }
 
-pub fn list(conn: &Connection, q: &UnitQuery, caller: &Caller) -> Result<Value, ApiError> {
+pub fn list(
+    conn: &Connection,
+    q: &UnitQuery,
+    page: &Page,
+    caller: &Caller,
+) -> Result<Value, ApiError> {
     let mut w = where_for(q, caller);
-    let d = dir(q.order.as_ref().unwrap_or(&SortOrder::Desc));
+    let d = dir(&page.order);
     let order = match q.sort_by.as_ref().unwrap_or(&UnitSortBy::CreatedAt) {
         UnitSortBy::SerialNumber => format!("u.serial_number {d}, u.rowid {d}"),
         UnitSortBy::LastRunAt => format!("u.last_run_at {d}, u.rowid {d}"),
@@ -337,8 +263,8 @@ pub fn list(conn: &Connection, q: &UnitQuery, caller: &Caller) -> Result<Value, 
         UnitSortBy::LastRunProcedure => format!("lp.name {d}, u.last_run_at {d}, u.rowid {d}"),
         _ => format!("u.created_at {d}, u.rowid {d}"),
     };
-    let lim = w.bind(q.limit + 1);
-    let off = w.bind(q.cursor);
+    let lim = w.bind(page.limit + 1);
+    let off = w.bind(page.cursor);
     let sql = format!(
         "SELECT {COLUMNS} {FROM} WHERE {} ORDER BY {order} LIMIT {lim} OFFSET {off}",
         w.clauses.join(" AND ")
@@ -350,7 +276,7 @@ pub fn list(conn: &Connection, q: &UnitQuery, caller: &Caller) -> Result<Value, 
         rows.push(row_json(conn, r, q.include_metadata, caller)?);
     }
     add_children(conn, &mut rows)?;
-    Ok(super::sql::offset_page(rows, q.limit, q.cursor))
+    Ok(super::sql::offset_page(rows, page))
 }
 
 /// Fills each row's `children`: its first ten by serial number, for the whole page at once.
@@ -377,20 +303,4 @@ fn add_children(conn: &Connection, rows: &mut [Value]) -> rusqlite::Result<()> {
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn python_defaults_parse_and_an_empty_batch_means_none() {
-        let q = parse_query("latest_only=false&exclude_units_with_parent=false&limit=50&sort_by=created_at&sort_order=desc&metadata=&include_metadata=false")
-            .unwrap();
-        assert_eq!((q.limit, q.latest_only, q.metadata.len()), (50, false, 0));
-        let q = parse_query("batch_numbers=&batch_numbers=B1").unwrap();
-        assert_eq!(q.batches, vec![None, Some("B1".to_string())]);
-        assert!(parse_query("run_count_min=-1").is_err());
-        assert!(parse_query("outcomes=RUNNING").is_err());
-    }
 }
