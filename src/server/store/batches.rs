@@ -2,12 +2,14 @@
 //! that name one. Numbers match case-insensitively and keep their case.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::ids::IdSource;
-use super::people::Stamp;
-use super::people::{self, station_json, user_json};
-use super::sql::{Where, any_in, dir, in_list, like_pattern, offset_page};
+use super::people::{self, Stamp};
+use super::sql::{Where, any_in, dir, in_list, like_pattern};
+use super::wire::{
+    Batch, BatchSummary, BatchUnit, IdNumber, Listed, PartWithRevision, offset_page,
+};
 use crate::api::BatchSortBy;
 use crate::api::time::from_ms;
 use crate::path;
@@ -22,7 +24,7 @@ pub fn list(
     q: &BatchQuery,
     page: &Page,
     caller: &Caller,
-) -> Result<Value, ApiError> {
+) -> Result<Listed<BatchSummary>, ApiError> {
     let mut w = Where { clauses: vec!["1".into()], params: vec![] };
     scope::batches(&mut w, caller);
     any_in(&mut w, "b.id", &q.ids);
@@ -68,16 +70,16 @@ pub fn list(
         people::creators_join("b"),
         w.clauses.join(" AND ")
     );
-    let rows: Vec<Value> = conn
+    let rows: Vec<BatchSummary> = conn
         .prepare_cached(&sql)?
         .query_map(rusqlite::params_from_iter(w.params.iter()), |r| {
-            let (user, station) = people::creators(r, 4)?;
-            Ok(json!({
-                "id": r.get::<_, String>(0)?, "number": r.get::<_, String>(1)?,
-                "created_at": from_ms(r.get(2)?),
-                "created_by_user": user, "created_by_station": station,
-                "unit_count": r.get::<_, i64>(3)?,
-            }))
+            Ok(BatchSummary {
+                id: r.get(0)?,
+                number: r.get(1)?,
+                created_at: from_ms(r.get(2)?),
+                creators: people::creators(r, 4)?,
+                unit_count: r.get(3)?,
+            })
         })?
         .collect::<Result<_, _>>()?;
     Ok(offset_page(rows, page))
@@ -95,12 +97,10 @@ fn find(conn: &Connection, number: &str, caller: &Caller) -> Result<(String, Str
     }
 }
 
-pub fn get(conn: &Connection, number: &str, caller: &Caller) -> Result<Value, ApiError> {
+pub fn get(conn: &Connection, number: &str, caller: &Caller) -> Result<Batch, ApiError> {
     let (id, number) = find(conn, number, caller)?;
-    let (created, user, station): (i64, Option<String>, Option<String>) = conn
-        .prepare_cached("SELECT created_at, created_by_user_id, created_by_station_id FROM batches WHERE id = ?1")?
-        .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    let units: Vec<Value> = conn
+    let (created, creators) = people::created_by(conn, "batches", &id)?;
+    let units: Vec<BatchUnit> = conn
         .prepare_cached(&format!(
             "SELECT u.id, u.serial_number, u.created_at, pa.id, pa.number, pa.name, rv.id, rv.number
              FROM units u JOIN parts pa ON pa.id = u.part_id JOIN revisions rv ON rv.id = u.revision_id
@@ -108,21 +108,20 @@ pub fn get(conn: &Connection, number: &str, caller: &Caller) -> Result<Value, Ap
             scope::unit_in_scope_sql("u.id", "?2")
         ))?
         .query_map(rusqlite::params![id, caller.station_id()], |r| {
-            Ok(json!({
-                "id": r.get::<_, String>(0)?, "serial_number": r.get::<_, String>(1)?,
-                "created_at": from_ms(r.get(2)?),
-                "part": {
-                    "id": r.get::<_, String>(3)?, "number": r.get::<_, String>(4)?, "name": r.get::<_, String>(5)?,
-                    "revision": {"id": r.get::<_, String>(6)?, "number": r.get::<_, String>(7)?},
+            Ok(BatchUnit {
+                id: r.get(0)?,
+                serial_number: r.get(1)?,
+                created_at: from_ms(r.get(2)?),
+                part: PartWithRevision {
+                    id: r.get(3)?,
+                    number: r.get(4)?,
+                    name: r.get(5)?,
+                    revision: IdNumber { id: r.get(6)?, number: r.get(7)? },
                 },
-            }))
+            })
         })?
         .collect::<Result<_, _>>()?;
-    Ok(json!({
-        "id": id, "number": number, "created_at": from_ms(created),
-        "created_by_user": user_json(conn, user)?, "created_by_station": station_json(conn, station)?,
-        "units": units,
-    }))
+    Ok(Batch { id, number, created_at: from_ms(created), creators, units })
 }
 
 fn number_from(body: &Map<String, Value>, field: &str) -> Result<String, ApiError> {

@@ -27,6 +27,7 @@ pub mod stations;
 pub mod units;
 pub mod units_list;
 pub mod validators;
+pub mod wire;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};

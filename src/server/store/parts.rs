@@ -2,14 +2,20 @@
 //! delete. Numbers match case-insensitively and keep the case they were given.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
 
 use super::catalog::{self, PartRow};
 use super::create::check_metadata;
 use super::ids::IdSource;
-use super::people::{Stamp, station_json, user_json};
-use super::sql::{Where, dir, in_list, like_pattern, offset_page};
+use super::people::{self, Creators, Stamp};
+use super::sql::{Where, dir, in_list, like_pattern};
 use super::units_list::metadata_clauses;
+use super::wire::{
+    IdNumberName, Listed, Metadata, Part, PartDeleted, PartSummary, PartUpdated, Revision,
+    RevisionRef, UnitRef, metadata, metadata_if, offset_page,
+};
 use crate::api::PartSortBy;
 use crate::api::time::from_ms;
 use crate::path;
@@ -36,18 +42,25 @@ fn merge_metadata(current: &str, patch: Option<&Value>) -> Result<Option<String>
     Ok(Some(Value::Object(merged).to_string()))
 }
 
-fn revisions_of(conn: &Connection, part: &str, with_dates: bool) -> rusqlite::Result<Vec<Value>> {
-    conn.prepare_cached(
-        "SELECT id, number, created_at FROM revisions WHERE part_id = ?1 ORDER BY rowid",
-    )?
-    .query_map([part], |r| {
-        let mut v = json!({"id": r.get::<_, String>(0)?, "number": r.get::<_, String>(1)?});
-        if with_dates {
-            v["created_at"] = json!(from_ms(r.get(2)?));
-        }
-        Ok(v)
-    })?
-    .collect()
+/// The revisions of each of `parts`, in the order they were made; with their creation times
+/// for a part's own answer. One query for a page of parts.
+fn revisions_of(
+    conn: &Connection,
+    parts: &[&str],
+    with_dates: bool,
+) -> rusqlite::Result<HashMap<String, Vec<RevisionRef>>> {
+    let marks = vec!["?"; parts.len()].join(", ");
+    let mut by_part: HashMap<String, Vec<RevisionRef>> = HashMap::new();
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT part_id, id, number, created_at FROM revisions WHERE part_id IN ({marks}) ORDER BY rowid"
+    ))?;
+    let mut it = stmt.query(rusqlite::params_from_iter(parts))?;
+    while let Some(r) = it.next()? {
+        let created_at = if with_dates { Some(from_ms(r.get(3)?)) } else { None };
+        let rev = RevisionRef { id: r.get(1)?, number: r.get(2)?, created_at };
+        by_part.entry(r.get(0)?).or_default().push(rev);
+    }
+    Ok(by_part)
 }
 
 pub fn list(
@@ -55,7 +68,7 @@ pub fn list(
     q: &PartQuery,
     page: &Page,
     caller: &Caller,
-) -> Result<Value, ApiError> {
+) -> Result<Listed<PartSummary>, ApiError> {
     let mut w = Where { clauses: vec!["1".into()], params: vec![] };
     scope::parts(&mut w, caller, "pa.id");
     if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -85,17 +98,19 @@ pub fn list(
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })?
         .collect::<Result<_, _>>()?;
-    let mut rows = Vec::with_capacity(found.len());
-    for (id, number, name, created, metadata) in found {
-        let mut row = json!({
-            "id": id, "number": number, "name": name, "created_at": from_ms(created),
-            "revisions": revisions_of(conn, &id, false)?,
-        });
-        if q.include_metadata {
-            row["metadata"] = serde_json::from_str(&metadata).unwrap_or_else(|_| json!({}));
-        }
-        rows.push(row);
-    }
+    let ids: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
+    let mut revisions = revisions_of(conn, &ids, false)?;
+    let rows = found
+        .iter()
+        .map(|(id, number, name, created, metadata)| PartSummary {
+            revisions: revisions.remove(id).unwrap_or_default(),
+            id: id.clone(),
+            number: number.clone(),
+            name: name.clone(),
+            created_at: from_ms(*created),
+            metadata: metadata_if(q.include_metadata, metadata),
+        })
+        .collect();
     Ok(offset_page(rows, page))
 }
 
@@ -107,19 +122,35 @@ pub fn find(conn: &Connection, number: &str, caller: &Caller) -> Result<PartRow,
     }
 }
 
-pub fn get(conn: &Connection, number: &str, caller: &Caller) -> Result<Value, ApiError> {
+/// `created_at`, metadata and creators of row `id` of `table` (parts, revisions).
+fn stamped(
+    conn: &Connection,
+    table: &str,
+    id: &str,
+) -> rusqlite::Result<(i64, Metadata, Creators)> {
+    conn.prepare_cached(&format!(
+        "SELECT t.created_at, t.metadata, {} FROM {table} t {} WHERE t.id = ?1",
+        people::creator_columns("t"),
+        people::creators_join("t")
+    ))?
+    .query_row([id], |r| {
+        Ok((r.get(0)?, metadata(&r.get::<_, String>(1)?), people::creators(r, 2)?))
+    })
+}
+
+pub fn get(conn: &Connection, number: &str, caller: &Caller) -> Result<Part, ApiError> {
     let p = find(conn, number, caller)?;
-    let (created, user, station, metadata): (i64, Option<String>, Option<String>, String) = conn
-        .prepare_cached(
-            "SELECT created_at, created_by_user_id, created_by_station_id, metadata FROM parts WHERE id = ?1",
-        )?
-        .query_row([&p.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-    Ok(json!({
-        "id": p.id, "number": p.number, "name": p.name, "created_at": from_ms(created),
-        "created_by_user": user_json(conn, user)?, "created_by_station": station_json(conn, station)?,
-        "revisions": revisions_of(conn, &p.id, true)?,
-        "metadata": serde_json::from_str::<Value>(&metadata).unwrap_or_else(|_| json!({})),
-    }))
+    let (created, metadata, creators) = stamped(conn, "parts", &p.id)?;
+    let revisions = revisions_of(conn, &[&p.id], true)?.remove(&p.id).unwrap_or_default();
+    Ok(Part {
+        id: p.id,
+        number: p.number,
+        name: p.name,
+        created_at: from_ms(created),
+        creators,
+        revisions,
+        metadata,
+    })
 }
 
 pub fn create(
@@ -153,7 +184,7 @@ pub fn update(
     body: &Map<String, Value>,
     caller: &Caller,
     now: i64,
-) -> Result<Value, ApiError> {
+) -> Result<PartUpdated, ApiError> {
     scope::require_user(caller, "change parts")?;
     let p = find(conn, number, caller)?;
     let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::trim);
@@ -180,7 +211,7 @@ pub fn update(
         .execute(params![p.id, new_number, name, metadata])?;
     conn.prepare_cached("UPDATE runs SET part_number = ?2 WHERE part_id = ?1")?
         .execute([&p.id, &new_number])?;
-    Ok(json!({"id": p.id, "number": new_number, "name": name, "updated_at": from_ms(now)}))
+    Ok(PartUpdated { id: p.id, number: new_number, name, updated_at: from_ms(now) })
 }
 
 fn units_using(conn: &Connection, column: &str, id: &str) -> rusqlite::Result<i64> {
@@ -189,7 +220,7 @@ fn units_using(conn: &Connection, column: &str, id: &str) -> rusqlite::Result<i6
 }
 
 /// `DELETE`: the part and its revisions; refused while units are of it.
-pub fn delete(conn: &Connection, number: &str, caller: &Caller) -> Result<Value, ApiError> {
+pub fn delete(conn: &Connection, number: &str, caller: &Caller) -> Result<PartDeleted, ApiError> {
     scope::require_user(caller, "delete parts")?;
     let p = find(conn, number, caller)?;
     let n = units_using(conn, "part_id", &p.id)?;
@@ -204,7 +235,7 @@ pub fn delete(conn: &Connection, number: &str, caller: &Caller) -> Result<Value,
         .collect::<Result<_, _>>()?;
     conn.prepare_cached("DELETE FROM revisions WHERE part_id = ?1")?.execute([&p.id])?;
     conn.prepare_cached("DELETE FROM parts WHERE id = ?1")?.execute([&p.id])?;
-    Ok(json!({"id": p.id, "deletedRevisionIds": revisions}))
+    Ok(PartDeleted { id: p.id, deleted_revision_ids: revisions })
 }
 
 /// A revision of a visible part.
@@ -249,30 +280,28 @@ pub fn get_revision(
     pn: &str,
     rn: &str,
     caller: &Caller,
-) -> Result<Value, ApiError> {
+) -> Result<Revision, ApiError> {
     let (p, id, number) = find_revision(conn, pn, rn, caller)?;
-    let (created, user, station, metadata): (i64, Option<String>, Option<String>, String) = conn
-        .prepare_cached(
-            "SELECT created_at, created_by_user_id, created_by_station_id, metadata FROM revisions WHERE id = ?1",
-        )?
-        .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-    let units: Vec<Value> = conn
+    let (created, metadata, creators) = stamped(conn, "revisions", &id)?;
+    let units: Vec<UnitRef> = conn
         .prepare_cached(&format!(
             "SELECT u.id, u.serial_number FROM units u WHERE u.revision_id = ?1 AND {}
              ORDER BY u.serial_number",
             scope::unit_in_scope_sql("u.id", "?2")
         ))?
         .query_map(rusqlite::params![id, caller.station_id()], |r| {
-            Ok(json!({"id": r.get::<_, String>(0)?, "serial_number": r.get::<_, String>(1)?}))
+            Ok(UnitRef { id: r.get(0)?, serial_number: r.get(1)? })
         })?
         .collect::<Result<_, _>>()?;
-    Ok(json!({
-        "id": id, "number": number, "created_at": from_ms(created),
-        "created_by_user": user_json(conn, user)?, "created_by_station": station_json(conn, station)?,
-        "part": {"id": p.id, "number": p.number, "name": p.name},
-        "units": units,
-        "metadata": serde_json::from_str::<Value>(&metadata).unwrap_or_else(|_| json!({})),
-    }))
+    Ok(Revision {
+        id,
+        number,
+        created_at: from_ms(created),
+        creators,
+        part: IdNumberName { id: p.id, number: p.number, name: p.name },
+        units,
+        metadata,
+    })
 }
 
 pub fn update_revision(

@@ -1,12 +1,9 @@
 //! The SQL every store module builds with: a `WHERE` clause and the values it binds, `IN`
-//! lists, the sort direction, `LIKE` and full-text patterns, and `{data, meta}` pages whose
-//! cursor is a plain offset.
+//! lists, the sort direction, `LIKE` and full-text patterns.
 
 use rusqlite::types::Value as Sql;
-use serde_json::{Value, json};
 
 use crate::api::SortOrder;
-use crate::server::routes::query::Page;
 
 pub struct Where {
     pub clauses: Vec<String>,
@@ -70,15 +67,6 @@ pub fn any_in<T: Clone + Into<rusqlite::types::Value>>(w: &mut Where, column: &s
     if let Some(c) = in_list(w, column, values) {
         w.push(c);
     }
-}
-
-/// `{data, meta}` from `limit + 1` rows of a list whose cursor is a plain offset.
-pub fn offset_page(mut rows: Vec<Value>, page: &Page) -> Value {
-    let has_more = rows.len() as i64 > page.limit;
-    rows.truncate(page.limit as usize);
-    let next =
-        if has_more { Value::from(page.cursor.saturating_add(page.limit)) } else { Value::Null };
-    json!({"data": rows, "meta": {"has_more": has_more, "next_cursor": next}})
 }
 
 /// The trigram query for a substring (3 characters or more): every trigram must be present;

@@ -2,13 +2,18 @@
 //! station that runs name is archived rather than deleted; either way it is gone from the API.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
 
 use super::catalog::{self, ORG};
 use super::create::check_metadata;
 use super::ids::IdSource;
-use super::sql::{Where, in_list, like_pattern, offset_page};
+use super::sql::{Where, in_list, like_pattern};
 use super::units_list::metadata_clauses;
+use super::wire::{
+    IdName, Listed, Station, StationProcedure, StationSummary, metadata, metadata_if, offset_page,
+};
 use crate::path;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
@@ -16,13 +21,23 @@ use crate::server::routes::query::Page;
 use crate::server::routes::query::catalog::StationQuery;
 use crate::server::scope;
 
-fn procedures_of(conn: &Connection, station: &str) -> rusqlite::Result<Vec<(String, String)>> {
-    conn.prepare_cached(
-        "SELECT p.id, p.name FROM procedures p JOIN station_procedures sp ON sp.procedure_id = p.id
-         WHERE sp.station_id = ?1 ORDER BY p.name, p.id",
-    )?
-    .query_map([station], |r| Ok((r.get(0)?, r.get(1)?)))?
-    .collect()
+/// The procedures linked to each of `stations`, by name. One query for a page of stations.
+fn procedures_of(
+    conn: &Connection,
+    stations: &[&str],
+) -> rusqlite::Result<HashMap<String, Vec<IdName>>> {
+    let marks = vec!["?"; stations.len()].join(", ");
+    let mut by_station: HashMap<String, Vec<IdName>> = HashMap::new();
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT sp.station_id, p.id, p.name FROM procedures p
+         JOIN station_procedures sp ON sp.procedure_id = p.id
+         WHERE sp.station_id IN ({marks}) ORDER BY p.name, p.id"
+    ))?;
+    let mut it = stmt.query(rusqlite::params_from_iter(stations))?;
+    while let Some(r) = it.next()? {
+        by_station.entry(r.get(0)?).or_default().push(IdName { id: r.get(1)?, name: r.get(2)? });
+    }
+    Ok(by_station)
 }
 
 pub fn list(
@@ -30,7 +45,7 @@ pub fn list(
     q: &StationQuery,
     page: &Page,
     caller: &Caller,
-) -> Result<Value, ApiError> {
+) -> Result<Listed<StationSummary>, ApiError> {
     let mut w = Where { clauses: vec!["s.archived = 0".into()], params: vec![] };
     scope::stations(&mut w, caller);
     if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -56,20 +71,22 @@ pub fn list(
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?
         .collect::<Result<_, _>>()?;
-    let mut rows = Vec::with_capacity(found.len());
-    for (id, name, metadata) in found {
-        let procs = procedures_of(conn, &id)?;
-        let mut row = json!({
-            "id": id, "name": name,
-            "procedures": procs.iter().map(|(i, n)| json!({"id": i, "name": n})).collect::<Vec<_>>(),
-            "procedures_count": procs.len(),
-            "team": null,
-        });
-        if q.include_metadata {
-            row["metadata"] = serde_json::from_str(&metadata).unwrap_or_else(|_| json!({}));
-        }
-        rows.push(row);
-    }
+    let ids: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
+    let mut procedures = procedures_of(conn, &ids)?;
+    let rows = found
+        .iter()
+        .map(|(id, name, metadata)| {
+            let procedures = procedures.remove(id).unwrap_or_default();
+            StationSummary {
+                id: id.clone(),
+                name: name.clone(),
+                procedures_count: procedures.len(),
+                procedures,
+                team: None,
+                metadata: metadata_if(q.include_metadata, metadata),
+            }
+        })
+        .collect();
     Ok(offset_page(rows, page))
 }
 
@@ -85,31 +102,38 @@ fn find(conn: &Connection, id: &str, caller: &Caller) -> Result<(String, String)
     }
 }
 
-pub fn get(conn: &Connection, id: &str, caller: &Caller, now: i64) -> Result<Value, ApiError> {
-    let (name, metadata) = find(conn, id, caller)?;
+pub fn get(conn: &Connection, id: &str, caller: &Caller, now: i64) -> Result<Station, ApiError> {
+    let (name, stored) = find(conn, id, caller)?;
     let week_ago = now - 7 * 86_400_000;
-    let mut procedures = Vec::new();
-    for (pid, pname) in procedures_of(conn, id)? {
-        let runs: i64 = conn
-            .prepare_cached(
-                "SELECT COUNT(*) FROM runs WHERE procedure_id = ?1 AND created_by_station_id = ?2 AND started_at >= ?3",
-            )?
-            .query_row(params![pid, id, week_ago], |r| r.get(0))?;
-        procedures.push(json!({"id": pid, "name": pname, "runs_count": runs, "deployment": null}));
-    }
-    Ok(json!({
-        "id": id,
-        "name": name,
-        "api_key": catalog::key_prefix(conn, "station", id)?,
-        "procedures": procedures,
-        "organization_slug": ORG.1,
-        "team": null,
-        "metadata": serde_json::from_str::<Value>(&metadata).unwrap_or_else(|_| json!({})),
-    }))
+    let procedures = conn
+        .prepare_cached(
+            "SELECT p.id, p.name, (SELECT COUNT(*) FROM runs r WHERE r.procedure_id = p.id
+                AND r.created_by_station_id = sp.station_id AND r.started_at >= ?2)
+             FROM procedures p JOIN station_procedures sp ON sp.procedure_id = p.id
+             WHERE sp.station_id = ?1 ORDER BY p.name, p.id",
+        )?
+        .query_map(params![id, week_ago], |r| {
+            Ok(StationProcedure {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                runs_count: r.get(2)?,
+                deployment: None,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(Station {
+        id: id.to_string(),
+        name,
+        api_key: catalog::key_prefix(conn, "station", id)?,
+        procedures,
+        organization_slug: ORG.1,
+        team: None,
+        metadata: metadata(&stored),
+    })
 }
 
 /// `GET /v2/stations/current`: the station a station key belongs to.
-pub fn current(conn: &Connection, caller: &Caller, now: i64) -> Result<Value, ApiError> {
+pub fn current(conn: &Connection, caller: &Caller, now: i64) -> Result<Station, ApiError> {
     match caller.station_id() {
         Some(id) => get(conn, id, caller, now),
         None => Err(ApiError::forbidden(
@@ -156,7 +180,7 @@ pub fn update(
     id: &str,
     body: &Map<String, Value>,
     caller: &Caller,
-) -> Result<Value, ApiError> {
+) -> Result<IdName, ApiError> {
     scope::require_user(caller, "change stations")?;
     let (mut name, metadata) = find(conn, id, caller)?;
     if let Some(n) = body.get("name") {
@@ -179,7 +203,7 @@ pub fn update(
     }
     conn.prepare_cached("UPDATE stations SET name = ?2, metadata = ?3 WHERE id = ?1")?
         .execute(params![id, name, Value::Object(merged).to_string()])?;
-    Ok(json!({"id": id, "name": name}))
+    Ok(IdName { id: id.to_string(), name })
 }
 
 pub fn remove(conn: &Connection, id: &str, caller: &Caller) -> Result<String, ApiError> {

@@ -3,9 +3,13 @@
 //! last-run sorts need no aggregate over runs.
 
 use rusqlite::{Connection, OptionalExtension, Row};
-use serde_json::{Value, json};
 
+use super::people;
 use super::sql::{Where, any_in, dir, in_list, like_pattern, trigram_match};
+use super::wire::{
+    IdName, IdNumber, LastRun, Listed, PartWithRevision, UnitRef, UnitSummary, UserName, metadata,
+    offset_page,
+};
 use crate::api::time::from_ms;
 use crate::api::{SampleFilter, UnitSortBy, WireEnum};
 use crate::server::auth::Caller;
@@ -165,41 +169,43 @@ const COLUMNS: &str = "u.id, u.serial_number, u.created_at, u.sample, u.created_
     cu.name, cs.name, pu.serial_number";
 
 /// The newest run of unit `id` a station may see, as a unit's `last_run`.
-fn last_visible_run(conn: &Connection, id: &str, station: &str) -> rusqlite::Result<Value> {
+fn last_visible_run(
+    conn: &Connection,
+    id: &str,
+    station: &str,
+) -> rusqlite::Result<Option<LastRun>> {
     let sql = format!(
         "SELECT r.id, r.outcome, r.started_at, r.ended_at, p.id, p.name
          FROM runs r JOIN procedures p ON p.id = r.procedure_id WHERE r.seq = {}",
         scope::last_visible_run_sql("?1", "?2")
     );
-    let found = conn
-        .prepare_cached(&sql)?
-        .query_row([id, station], |r| {
-            Ok(json!({
-                "id": r.get::<_, String>(0)?,
-                "outcome": r.get::<_, String>(1)?,
-                "started_at": from_ms(r.get(2)?),
-                "ended_at": from_ms(r.get(3)?),
-                "procedure": {"id": r.get::<_, String>(4)?, "name": r.get::<_, String>(5)?},
-            }))
-        })
-        .optional()?;
-    Ok(found.unwrap_or(Value::Null))
+    conn.prepare_cached(&sql)?.query_row([id, station], |r| last_run(r, 0)).optional()
 }
 
-fn row_json(
+/// A `last_run` from the six columns at `at`: id, outcome, started, ended, procedure id, name.
+fn last_run(r: &Row<'_>, at: usize) -> rusqlite::Result<LastRun> {
+    Ok(LastRun {
+        id: r.get(at)?,
+        outcome: r.get(at + 1)?,
+        started_at: from_ms(r.get(at + 2)?),
+        ended_at: from_ms(r.get(at + 3)?),
+        procedure: IdName { id: r.get(at + 4)?, name: r.get(at + 5)? },
+    })
+}
+
+fn row(
     conn: &Connection,
     r: &Row<'_>,
     include_metadata: bool,
     caller: &Caller,
-) -> Result<Value, ApiError> {
-    use super::people;
+) -> Result<UnitSummary, ApiError> {
     let id: String = r.get(0)?;
     let parent = match r.get::<_, Option<String>>(13)? {
         Some(p) => {
             let serial: Option<String> = r.get(23)?;
-            json!({"id": p, "serial_number": serial.unwrap_or_default()})
+            Some(UnitRef { id: p, serial_number: serial.unwrap_or_default() })
         }
-        None => Value::Null,
+        None => None,
     };
     let last_procedure: Option<String> = r.get(18)?;
     let foreign = match (&last_procedure, caller.station_id()) {
@@ -208,44 +214,37 @@ fn row_json(
     };
     let last_run = match r.get::<_, Option<String>>(14)? {
         Some(_) if foreign => last_visible_run(conn, &id, caller.station_id().unwrap_or(""))?,
-        Some(run) => json!({
-            "id": run,
-            "outcome": r.get::<_, String>(15)?,
-            "started_at": from_ms(r.get(16)?),
-            "ended_at": from_ms(r.get(17)?),
-            "procedure": {"id": r.get::<_, String>(18)?, "name": r.get::<_, String>(19)?},
-        }),
-        None => Value::Null,
+        Some(_) => Some(last_run(r, 14)?),
+        None => None,
     };
     let batch = match r.get::<_, Option<String>>(11)? {
-        Some(b) => json!({"id": b, "number": r.get::<_, String>(12)?}),
-        None => Value::Null,
+        Some(b) => Some(IdNumber { id: b, number: r.get(12)? }),
+        None => None,
     };
-    let mut row = json!({
-        "id": id,
-        "serial_number": r.get::<_, String>(1)?,
-        "created_at": from_ms(r.get(2)?),
-        "sample": r.get::<_, Option<String>>(3)?,
-        // The list names its creator without the email.
-        "created_by_user": match r.get::<_, Option<String>>(4)? {
-            Some(u) => json!({"id": u, "name": r.get::<_, Option<String>>(21)?}),
-            None => Value::Null,
+    let created_by_user = match r.get::<_, Option<String>>(4)? {
+        Some(u) => Some(UserName { id: u, name: r.get(21)? }),
+        None => None,
+    };
+    let metadata = if include_metadata { Some(metadata(&r.get::<_, String>(20)?)) } else { None };
+    Ok(UnitSummary {
+        id,
+        serial_number: r.get(1)?,
+        created_at: from_ms(r.get(2)?),
+        sample: r.get(3)?,
+        created_by_user,
+        created_by_station: people::station(r.get(5)?, r.get(22)?),
+        batch,
+        parent,
+        children: vec![],
+        part: PartWithRevision {
+            id: r.get(6)?,
+            number: r.get(7)?,
+            name: r.get(8)?,
+            revision: IdNumber { id: r.get(9)?, number: r.get(10)? },
         },
-        "created_by_station": people::station(r.get(5)?, r.get(22)?),
-        "batch": batch,
-        "parent": parent,
-        "children": [],
-        "part": {
-            "id": r.get::<_, String>(6)?, "number": r.get::<_, String>(7)?, "name": r.get::<_, String>(8)?,
-            "revision": {"id": r.get::<_, String>(9)?, "number": r.get::<_, String>(10)?},
-        },
-        "last_run": last_run,
-    });
-    if include_metadata {
-        let text: String = r.get(20)?;
-        row["metadata"] = serde_json::from_str(&text).unwrap_or_else(|_| json!({}));
-    }
-    Ok(row)
+        last_run,
+        metadata,
+    })
 }
 
 pub fn list(
@@ -253,7 +252,7 @@ pub fn list(
     q: &UnitQuery,
     page: &Page,
     caller: &Caller,
-) -> Result<Value, ApiError> {
+) -> Result<Listed<UnitSummary>, ApiError> {
     let mut w = where_for(q, caller);
     let d = dir(&page.order);
     let order = match q.sort_by.as_ref().unwrap_or(&UnitSortBy::CreatedAt) {
@@ -273,15 +272,15 @@ pub fn list(
     let mut rows = Vec::new();
     let mut it = stmt.query(rusqlite::params_from_iter(w.params.iter()))?;
     while let Some(r) = it.next()? {
-        rows.push(row_json(conn, r, q.include_metadata, caller)?);
+        rows.push(row(conn, r, q.include_metadata, caller)?);
     }
     add_children(conn, &mut rows)?;
-    Ok(super::sql::offset_page(rows, page))
+    Ok(offset_page(rows, page))
 }
 
 /// Fills each row's `children`: its first ten by serial number, for the whole page at once.
-fn add_children(conn: &Connection, rows: &mut [Value]) -> rusqlite::Result<()> {
-    let ids: Vec<String> = rows.iter().filter_map(|r| r["id"].as_str().map(String::from)).collect();
+fn add_children(conn: &Connection, rows: &mut [UnitSummary]) -> rusqlite::Result<()> {
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let marks = vec!["?"; ids.len()].join(", ");
     let sql = format!(
         "SELECT parent_id, id, serial_number FROM (SELECT parent_id, id, serial_number,
@@ -289,17 +288,16 @@ fn add_children(conn: &Connection, rows: &mut [Value]) -> rusqlite::Result<()> {
             FROM units WHERE parent_id IN ({marks}))
          WHERE n <= 10 ORDER BY parent_id, serial_number"
     );
-    let mut by_parent: std::collections::HashMap<String, Vec<Value>> = Default::default();
+    let mut by_parent: std::collections::HashMap<String, Vec<UnitRef>> = Default::default();
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut it = stmt.query(rusqlite::params_from_iter(ids.iter()))?;
     while let Some(r) = it.next()? {
-        let child = json!({"id": r.get::<_, String>(1)?, "serial_number": r.get::<_, String>(2)?});
+        let child = UnitRef { id: r.get(1)?, serial_number: r.get(2)? };
         by_parent.entry(r.get(0)?).or_default().push(child);
     }
     for row in rows {
-        let id = row["id"].as_str().unwrap_or_default().to_string();
-        if let Some(children) = by_parent.remove(&id) {
-            row["children"] = Value::Array(children);
+        if let Some(children) = by_parent.remove(&row.id) {
+            row.children = children;
         }
     }
     Ok(())
