@@ -12,6 +12,7 @@ use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::attachments;
 use crate::server::store::genealogy;
 use crate::server::store::ids::IdSource;
+use crate::server::store::people::Stamp;
 use crate::server::store::wire::{
     self, Id, IdName, Listed, Station, StationSummary, Unit, UnitSummary, Upload,
 };
@@ -27,7 +28,7 @@ pub async fn list(
 
 pub async fn create(Call(st, caller): Call, Body { 0: b }: Body) -> ApiResult<Json<Id>> {
     let new =
-        write(&st.store, move |c| units::create(c, &b, &caller, now_ms(), &mut IdSource::Random))
+        write(&st.store, move |c| units::create(c, &b, &Stamp { now: now_ms(), caller: &caller }))
             .await?;
     Ok(id(new))
 }
@@ -113,7 +114,7 @@ pub async fn list_stations(
 
 pub async fn create_station(Call(st, caller): Call, Body { 0: b }: Body) -> ApiResult<Json<Id>> {
     let new = write(&st.store, move |c| {
-        stations::create(c, &b, &caller, now_ms(), &mut IdSource::Random)
+        stations::create(c, &b, &Stamp { now: now_ms(), caller: &caller })
     })
     .await?;
     Ok(id(new))

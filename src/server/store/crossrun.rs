@@ -8,10 +8,10 @@
 //! list's does, so runs created while a client pages do not shift the pages.
 
 use rusqlite::{Connection, OptionalExtension};
-use serde_json::{Value, json};
 
 use super::list;
 use super::sql::Where;
+use super::wire::{Listed, Meta};
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
 use crate::server::routes::query::crossrun::Common;
@@ -58,14 +58,51 @@ pub fn runs_drive(c: &Common) -> bool {
     !c.runs.serial_numbers.is_empty() || !c.runs.ids.is_empty()
 }
 
+/// How a cross-run list reads its page: the rows of `table` (as `alias`) that match, found on
+/// its narrow rows joined to their run (`join`: `JOIN`, or `CROSS JOIN` to keep the table the
+/// outer loop), in `order`; then widened to `columns` with the joins in `widen`.
+pub struct PageSql<'a> {
+    pub table: &'a str,
+    pub alias: &'a str,
+    pub join: &'a str,
+    pub order: &'a str,
+    pub columns: &'a str,
+    pub widen: &'a str,
+}
+
+/// A page of a cross-run list: `w` holds its clauses (from [`run_where`] and the list's own),
+/// `row` reads a row of [`PageSql::columns`].
+pub fn read_page<T>(
+    conn: &Connection,
+    c: &Common,
+    (mut w, snapshot, offset): (Where, i64, i64),
+    sql: &PageSql<'_>,
+    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Listed<T>> {
+    let PageSql { table, alias: a, join, order, columns, widen } = sql;
+    let join_units =
+        if c.runs.samples.is_empty() { "" } else { "JOIN units u ON u.id = r.unit_id" };
+    let lim = w.bind(c.page.limit + 1);
+    let off = w.bind(offset);
+    let sql = format!(
+        "WITH page AS (SELECT {a}.id FROM {table} {a} {join} runs r ON r.seq = {a}.run_seq {join_units}
+            WHERE {} ORDER BY {order} LIMIT {lim} OFFSET {off})
+         SELECT {columns} FROM page JOIN {table} {a} ON {a}.id = page.id {widen}
+         ORDER BY {order}",
+        w.clauses.join(" AND "),
+    );
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map(rusqlite::params_from_iter(w.params.iter()), row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(page(rows, c, snapshot, offset))
+}
+
 /// The answer's `{data, meta}` from `limit + 1` rows.
-pub fn page(mut rows: Vec<Value>, c: &Common, snapshot: i64, offset: i64) -> Value {
+pub fn page<T>(mut rows: Vec<T>, c: &Common, snapshot: i64, offset: i64) -> Listed<T> {
     let has_more = rows.len() as i64 > c.page.limit;
     rows.truncate(c.page.limit as usize);
-    let next = if has_more {
-        Value::from(list::encode_cursor(snapshot, offset.saturating_add(c.page.limit)))
-    } else {
-        Value::Null
-    };
-    json!({"data": rows, "meta": {"has_more": has_more, "next_cursor": next}})
+    let next_cursor =
+        has_more.then(|| list::encode_cursor(snapshot, offset.saturating_add(c.page.limit)));
+    Listed { data: rows, meta: Meta { has_more, next_cursor } }
 }

@@ -7,10 +7,10 @@
 //! A small integer (below 2^24) is a plain offset, so hand-written cursors keep working.
 
 use rusqlite::Connection;
-use serde_json::json;
 
 use super::render::{self, SUMMARY_FROM, SUMMARY_SELECT};
 use super::sql::{Where, like_pattern};
+use super::wire::{Listed, Meta};
 use crate::api::{RunSummary, SampleFilter, SortBy, SortOrder, WireEnum};
 use crate::server::auth::Caller;
 use crate::server::routes::query::{ListQuery, MetaCond, RunFilter};
@@ -240,13 +240,11 @@ fn order_by(sort: &SortBy, order: &SortOrder) -> String {
     }
 }
 
-pub struct ListPage {
-    pub rows: Vec<RunSummary>,
-    pub has_more: bool,
-    pub next_cursor: Option<i64>,
-}
-
-pub fn list_runs(conn: &Connection, q: &ListQuery, caller: &Caller) -> rusqlite::Result<ListPage> {
+pub fn list_runs(
+    conn: &Connection,
+    q: &ListQuery,
+    caller: &Caller,
+) -> rusqlite::Result<Listed<RunSummary>> {
     let (snapshot, offset) = decode_cursor(q.page.cursor);
     let snapshot = match snapshot {
         Some(s) => s,
@@ -285,11 +283,7 @@ pub fn list_runs(conn: &Connection, q: &ListQuery, caller: &Caller) -> rusqlite:
     let has_more = rows.len() as i64 > q.page.limit;
     rows.truncate(q.page.limit as usize);
     let next_cursor = has_more.then(|| encode_cursor(snapshot, offset + q.page.limit));
-    Ok(ListPage { rows, has_more, next_cursor })
-}
-
-pub fn page_json(page: &ListPage) -> serde_json::Value {
-    json!({"data": page.rows, "meta": {"has_more": page.has_more, "next_cursor": page.next_cursor}})
+    Ok(Listed { data: rows, meta: Meta { has_more, next_cursor } })
 }
 
 #[cfg(test)]

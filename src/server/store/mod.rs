@@ -304,7 +304,7 @@ mod tests {
         let page =
             list::list_runs(&conn, &q, &Caller::User { user_id: String::new() }).expect("list");
         assert!(
-            page.rows.iter().any(|r| r.unit.serial_number == serial),
+            page.data.iter().any(|r| r.unit.serial_number == serial),
             "search finds runs stored before the index existed"
         );
         let index: String = conn

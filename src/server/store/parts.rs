@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::catalog::{self, PartRow};
-use super::create::check_metadata;
+use super::create::{check_metadata, merge_metadata};
 use super::ids::IdSource;
 use super::people::{self, Creators, Stamp};
 use super::sql::{Where, dir, in_list, like_pattern};
@@ -24,23 +24,6 @@ use crate::server::error::ApiError;
 use crate::server::routes::query::Page;
 use crate::server::routes::query::catalog::PartQuery;
 use crate::server::scope;
-
-fn merge_metadata(current: &str, patch: Option<&Value>) -> Result<Option<String>, ApiError> {
-    let Some(patch) = patch else { return Ok(None) };
-    let Some(patch) = patch.as_object() else {
-        return Err(ApiError::field(&path!["metadata"], "must be an object"));
-    };
-    let mut merged: Map<String, Value> = serde_json::from_str(current).unwrap_or_default();
-    for (k, v) in patch {
-        if v.is_null() {
-            merged.remove(k);
-        } else {
-            merged.insert(k.clone(), v.clone());
-        }
-    }
-    check_metadata(Some(&merged), "metadata")?;
-    Ok(Some(Value::Object(merged).to_string()))
-}
 
 /// The revisions of each of `parts`, in the order they were made; with their creation times
 /// for a part's own answer. One query for a page of parts.

@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::catalog::{self, ORG};
-use super::create::check_metadata;
+use super::create::{check_metadata, merge_metadata};
 use super::ids::IdSource;
+use super::people::Stamp;
 use super::sql::{Where, in_list, like_pattern};
 use super::units_list::metadata_clauses;
 use super::wire::{
@@ -145,10 +146,9 @@ pub fn current(conn: &Connection, caller: &Caller, now: i64) -> Result<Station, 
 pub fn create(
     conn: &Connection,
     body: &Map<String, Value>,
-    caller: &Caller,
-    now: i64,
-    ids: &mut IdSource,
+    stamp: &Stamp<'_>,
 ) -> Result<String, ApiError> {
+    let caller = stamp.caller;
     scope::require_user(caller, "create stations")?;
     let name = body.get("name").and_then(Value::as_str).map(str::trim).unwrap_or_default();
     if name.is_empty() {
@@ -163,11 +163,11 @@ pub fn create(
         return Err(ApiError::not_found(format!("Procedure `{p}` not found"))
             .with_issue_path(&path!["procedure_id"]));
     }
-    let id = ids.next_id();
+    let id = IdSource::Random.next_id();
     conn.prepare_cached(
         "INSERT INTO stations (id, name, created_at, metadata) VALUES (?1, ?2, ?3, ?4)",
     )?
-    .execute(params![id, name, now, Value::Object(metadata).to_string()])?;
+    .execute(params![id, name, stamp.now, Value::Object(metadata).to_string()])?;
     if let Some(p) = procedure {
         catalog::link_station_procedure(conn, &id, p)?;
     }
@@ -190,19 +190,11 @@ pub fn update(
         }
         name = n.to_string();
     }
-    let mut merged: Map<String, Value> = serde_json::from_str(&metadata).unwrap_or_default();
-    if let Some(patch) = body.get("metadata").and_then(Value::as_object) {
-        for (k, v) in patch {
-            if v.is_null() {
-                merged.remove(k);
-            } else {
-                merged.insert(k.clone(), v.clone());
-            }
-        }
-        check_metadata(Some(&merged), "metadata")?;
-    }
+    // A metadata that is not an object is ignored here.
+    let patch = body.get("metadata").filter(|m| m.is_object());
+    let metadata = merge_metadata(&metadata, patch)?.unwrap_or(metadata);
     conn.prepare_cached("UPDATE stations SET name = ?2, metadata = ?3 WHERE id = ?1")?
-        .execute(params![id, name, Value::Object(merged).to_string()])?;
+        .execute(params![id, name, metadata])?;
     Ok(IdName { id: id.to_string(), name })
 }
 

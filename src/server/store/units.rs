@@ -6,10 +6,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
 
 use super::catalog;
-use super::create::check_metadata;
+use super::create::{check_metadata, merge_metadata};
 use super::ids::IdSource;
 use super::mutate;
-use super::people;
+use super::people::{self, Stamp};
 use super::render::download_url;
 use super::wire::{
     CreatedDuring, IdName, IdNumber, PartWithRevision, Relative, Unit, UnitAttachment, metadata,
@@ -205,10 +205,9 @@ fn non_empty<'a>(v: &'a str, field: &str) -> Result<&'a str, ApiError> {
 pub fn create(
     conn: &Connection,
     body: &Map<String, Value>,
-    caller: &Caller,
-    now: i64,
-    ids: &mut IdSource,
+    stamp: &Stamp<'_>,
 ) -> Result<String, ApiError> {
+    let (caller, now, ids) = (stamp.caller, stamp.now, &mut IdSource::Random);
     scope::require_user(caller, "create units")?;
     let text = |k: &str| body.get(k).and_then(Value::as_str);
     let serial = non_empty(text("serial_number").unwrap_or_default(), "serial_number")?;
@@ -308,21 +307,9 @@ pub fn update(
         conn.prepare_cached("UPDATE units SET sample = ?2 WHERE id = ?1")?
             .execute(params![u.id, sample])?;
     }
-    if let Some(patch) = body.get("metadata") {
-        let Some(patch) = patch.as_object() else {
-            return Err(ApiError::field(&path!["metadata"], "must be an object"));
-        };
-        let mut merged: Map<String, Value> = serde_json::from_str(&u.metadata).unwrap_or_default();
-        for (k, v) in patch {
-            if v.is_null() {
-                merged.remove(k);
-            } else {
-                merged.insert(k.clone(), v.clone());
-            }
-        }
-        check_metadata(Some(&merged), "metadata")?;
+    if let Some(merged) = merge_metadata(&u.metadata, body.get("metadata"))? {
         conn.prepare_cached("UPDATE units SET metadata = ?2 WHERE id = ?1")?
-            .execute(params![u.id, Value::Object(merged).to_string()])?;
+            .execute(params![u.id, merged])?;
     }
     if let Some(list) = body.get("attachments") {
         let Some(list) = list.as_array() else {

@@ -51,6 +51,19 @@ pub fn parse_cross<T: CrossRun>(raw: &str) -> Result<T, ApiError> {
     Ok(q)
 }
 
+// The lists' default sorts.
+fn measurements_by_start() -> MeasurementSortBy {
+    MeasurementSortBy::StartedAt
+}
+
+fn phases_by_start() -> PhaseSortBy {
+    PhaseSortBy::StartedAt
+}
+
+fn logs_by_creation() -> LogSortBy {
+    LogSortBy::CreatedAt
+}
+
 /// The `procedure_id` these rows are listed by.
 fn required(procedure_id: &Option<String>) -> Result<(), ApiError> {
     match procedure_id {
@@ -63,169 +76,104 @@ fn required(procedure_id: &Option<String>) -> Result<(), ApiError> {
 
 /// `GET /v2/measurements`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default)]
 pub struct MeasurementQuery {
     #[serde(skip)]
     pub common: Common,
-    #[serde(deserialize_with = "de::text")]
+    #[serde(default, deserialize_with = "de::text")]
     pub procedure_id: Option<String>,
-    #[serde(alias = "phase_name")]
+    #[serde(default, alias = "phase_name")]
     pub phase_names: Vec<String>,
-    #[serde(deserialize_with = "de::text")]
+    #[serde(default, deserialize_with = "de::text")]
     pub measurement_name: Option<String>,
-    #[serde(deserialize_with = "de::time")]
+    #[serde(default, deserialize_with = "de::time")]
     pub started_after: Option<i64>,
-    #[serde(deserialize_with = "de::time")]
+    #[serde(default, deserialize_with = "de::time")]
     pub started_before: Option<i64>,
-    #[serde(deserialize_with = "de::flag")]
+    #[serde(default = "de::yes", deserialize_with = "de::flag")]
     pub exclude_retries: bool,
-    #[serde(deserialize_with = "de::number")]
+    #[serde(default, deserialize_with = "de::number")]
     pub value_min: Option<f64>,
-    #[serde(deserialize_with = "de::number")]
+    #[serde(default, deserialize_with = "de::number")]
     pub value_max: Option<f64>,
-    #[serde(deserialize_with = "de::flag_given")]
+    #[serde(default, deserialize_with = "de::flag_given")]
     pub value_bool: Option<bool>,
+    #[serde(default)]
     pub value_strings: Vec<String>,
-    #[serde(rename = "measurement_outcomes", deserialize_with = "de::known_all")]
+    #[serde(default, rename = "measurement_outcomes", deserialize_with = "de::known_all")]
     pub outcomes: Vec<Outcome>,
-    #[serde(rename = "measurement_types", deserialize_with = "de::known_all")]
+    #[serde(default, rename = "measurement_types", deserialize_with = "de::known_all")]
     pub types: Vec<MeasurementType>,
-    #[serde(deserialize_with = "de::known_one")]
+    #[serde(default = "measurements_by_start", deserialize_with = "de::known_one")]
     pub sort_by: MeasurementSortBy,
-}
-
-impl Default for MeasurementQuery {
-    fn default() -> Self {
-        MeasurementQuery {
-            common: Common::default(),
-            procedure_id: None,
-            phase_names: vec![],
-            measurement_name: None,
-            started_after: None,
-            started_before: None,
-            exclude_retries: true,
-            value_min: None,
-            value_max: None,
-            value_bool: None,
-            value_strings: vec![],
-            outcomes: vec![],
-            types: vec![],
-            sort_by: MeasurementSortBy::StartedAt,
-        }
-    }
-}
-
-impl Params for MeasurementQuery {
-    fn validate(&mut self) -> Result<(), ApiError> {
-        required(&self.procedure_id)
-    }
-}
-
-impl CrossRun for MeasurementQuery {
-    /// `outcomes` and `ids` are the runs' here, as in the runs list.
-    const RENAMED: &'static [(&'static str, &'static str)] =
-        &[("outcomes", "outcomes"), ("ids", "ids")];
-    fn common(&mut self) -> &mut Common {
-        &mut self.common
-    }
 }
 
 /// `GET /v2/phases`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default)]
 pub struct PhaseQuery {
     #[serde(skip)]
     pub common: Common,
-    #[serde(deserialize_with = "de::text")]
+    #[serde(default, deserialize_with = "de::text")]
     pub procedure_id: Option<String>,
+    #[serde(default)]
     pub names: Vec<String>,
-    #[serde(deserialize_with = "de::known_all")]
+    #[serde(default, deserialize_with = "de::known_all")]
     pub outcomes: Vec<PhaseOutcome>,
+    #[serde(default)]
     pub sequence_paths: Vec<String>,
-    #[serde(deserialize_with = "de::time")]
+    #[serde(default, deserialize_with = "de::time")]
     pub started_after: Option<i64>,
-    #[serde(deserialize_with = "de::time")]
+    #[serde(default, deserialize_with = "de::time")]
     pub started_before: Option<i64>,
-    #[serde(deserialize_with = "de::flag")]
+    #[serde(default = "de::yes", deserialize_with = "de::flag")]
     pub exclude_retries: bool,
-    #[serde(deserialize_with = "de::known_one")]
+    #[serde(default = "phases_by_start", deserialize_with = "de::known_one")]
     pub sort_by: PhaseSortBy,
-}
-
-impl Default for PhaseQuery {
-    fn default() -> Self {
-        PhaseQuery {
-            common: Common::default(),
-            procedure_id: None,
-            names: vec![],
-            outcomes: vec![],
-            sequence_paths: vec![],
-            started_after: None,
-            started_before: None,
-            exclude_retries: true,
-            sort_by: PhaseSortBy::StartedAt,
-        }
-    }
-}
-
-impl Params for PhaseQuery {
-    fn validate(&mut self) -> Result<(), ApiError> {
-        required(&self.procedure_id)
-    }
-}
-
-impl CrossRun for PhaseQuery {
-    const RENAMED: &'static [(&'static str, &'static str)] =
-        &[("run_outcomes", "outcomes"), ("ids", "ids")];
-    fn common(&mut self) -> &mut Common {
-        &mut self.common
-    }
 }
 
 /// `GET /v2/logs`: `samples` takes `production` here too (the SDKs only list the classes).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default)]
 pub struct LogQuery {
     #[serde(skip)]
     pub common: Common,
+    #[serde(default)]
     pub procedure_ids: Vec<String>,
-    #[serde(rename = "search_query", deserialize_with = "de::search")]
+    #[serde(default, rename = "search_query", deserialize_with = "de::search")]
     pub search: Option<String>,
-    #[serde(deserialize_with = "de::known_all")]
+    #[serde(default, deserialize_with = "de::known_all")]
     pub levels: Vec<LogLevel>,
-    #[serde(rename = "timestamp_after", deserialize_with = "de::time")]
+    #[serde(default, rename = "timestamp_after", deserialize_with = "de::time")]
     pub after: Option<i64>,
-    #[serde(rename = "timestamp_before", deserialize_with = "de::time")]
+    #[serde(default, rename = "timestamp_before", deserialize_with = "de::time")]
     pub before: Option<i64>,
+    #[serde(default)]
     pub source_files: Vec<String>,
-    #[serde(deserialize_with = "de::known_one")]
+    #[serde(default = "logs_by_creation", deserialize_with = "de::known_one")]
     pub sort_by: LogSortBy,
 }
 
-impl Default for LogQuery {
-    fn default() -> Self {
-        LogQuery {
-            common: Common::default(),
-            procedure_ids: vec![],
-            search: None,
-            levels: vec![],
-            after: None,
-            before: None,
-            source_files: vec![],
-            sort_by: LogSortBy::CreatedAt,
+/// A cross-run list's query: what it checks, and its names for the runs' filters.
+macro_rules! cross_run {
+    ($query:ident, renamed: $renamed:expr, check: |$q:ident| $check:expr) => {
+        impl Params for $query {
+            fn validate(&mut self) -> Result<(), ApiError> {
+                let $q = self;
+                $check
+            }
         }
-    }
+
+        impl CrossRun for $query {
+            const RENAMED: &'static [(&'static str, &'static str)] = $renamed;
+            fn common(&mut self) -> &mut Common {
+                &mut self.common
+            }
+        }
+    };
 }
 
-impl Params for LogQuery {}
-
-impl CrossRun for LogQuery {
-    const RENAMED: &'static [(&'static str, &'static str)] =
-        &[("run_ids", "ids"), ("run_outcomes", "outcomes")];
-    fn common(&mut self) -> &mut Common {
-        &mut self.common
-    }
-}
+// `outcomes` and `ids` are the runs' in the measurements list, as in the runs list.
+cross_run!(MeasurementQuery, renamed: &[("outcomes", "outcomes"), ("ids", "ids")], check: |q| required(&q.procedure_id));
+cross_run!(PhaseQuery, renamed: &[("run_outcomes", "outcomes"), ("ids", "ids")], check: |q| required(&q.procedure_id));
+cross_run!(LogQuery, renamed: &[("run_ids", "ids"), ("run_outcomes", "outcomes")], check: |_q| Ok(()));
 
 #[cfg(test)]
 mod tests {

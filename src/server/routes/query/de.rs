@@ -118,6 +118,11 @@ pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     Ok(last(d, flag_of)?.unwrap_or_default())
 }
 
+/// A flag's default when it is on unless turned off.
+pub fn yes() -> bool {
+    true
+}
+
 /// `true` or `false`, when given.
 pub fn flag_given<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
     last(d, flag_of)

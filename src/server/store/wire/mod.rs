@@ -1,12 +1,15 @@
 //! The answers as the API gives them, typed: the shapes every answer shares here (`{id}`,
 //! `{data, meta}` pages, references to other rows, metadata), the catalog's in [`catalog`],
-//! the units' in [`units`]. A field that is absent on the wire unless asked for (a list row's
+//! the units' in [`units`], the cross-run
+//! lists' in [`crossrun`]. A field that is absent on the wire unless asked for (a list row's
 //! `metadata`) is skipped when `None`; every other `Option` is a null.
 
 pub mod catalog;
+pub mod crossrun;
 pub mod units;
 
 pub use catalog::*;
+pub use crossrun::*;
 pub use units::*;
 
 use serde::Serialize;
@@ -90,4 +93,10 @@ pub struct Upload {
 #[derive(Debug, Clone, Serialize)]
 pub struct Ids {
     pub ids: Vec<String>,
+}
+
+/// `{"url": …}`: where a finalized upload is read.
+#[derive(Debug, Clone, Serialize)]
+pub struct Url {
+    pub url: String,
 }
