@@ -2,6 +2,8 @@
 //! kept on the unit (see `catalog::count_run`), so `latest_only`, `run_count_*` and the
 //! last-run sorts need no aggregate over runs.
 
+use std::collections::HashSet;
+
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::people;
@@ -193,11 +195,13 @@ fn last_run(r: &Row<'_>, at: usize) -> rusqlite::Result<LastRun> {
     })
 }
 
+/// A row of the page; `visible`: the procedures a station key sees (`None`: a user key).
 fn row(
     conn: &Connection,
     r: &Row<'_>,
     include_metadata: bool,
     caller: &Caller,
+    visible: Option<&HashSet<String>>,
 ) -> Result<UnitSummary, ApiError> {
     let id: String = r.get(0)?;
     let parent = match r.get::<_, Option<String>>(13)? {
@@ -208,8 +212,8 @@ fn row(
         None => None,
     };
     let last_procedure: Option<String> = r.get(18)?;
-    let foreign = match (&last_procedure, caller.station_id()) {
-        (Some(p), Some(_)) => !scope::procedure_visible(conn, caller, p)?,
+    let foreign = match (&last_procedure, visible) {
+        (Some(p), Some(visible)) => !visible.contains(p),
         _ => false,
     };
     let last_run = match r.get::<_, Option<String>>(14)? {
@@ -268,11 +272,13 @@ pub fn list(
         "SELECT {COLUMNS} {FROM} WHERE {} ORDER BY {order} LIMIT {lim} OFFSET {off}",
         w.clauses.join(" AND ")
     );
+    // Read once for the page, not once per row.
+    let visible = scope::visible_procedures(conn, caller)?;
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = Vec::new();
     let mut it = stmt.query(rusqlite::params_from_iter(w.params.iter()))?;
     while let Some(r) = it.next()? {
-        rows.push(row(conn, r, q.include_metadata, caller)?);
+        rows.push(row(conn, r, q.include_metadata, caller, visible.as_ref())?);
     }
     add_children(conn, &mut rows)?;
     Ok(offset_page(rows, page))
