@@ -9,6 +9,8 @@ use std::task::{Context, Poll, ready};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
+use crate::api::ApiErrorBody;
+
 /// A connection whose hyper-made error answers get a JSON body.
 pub struct JsonParseErrors<S> {
     inner: S,
@@ -38,7 +40,8 @@ fn rewrite(head: &[u8]) -> Option<Vec<u8>> {
     {
         return None;
     }
-    let body = serde_json::json!({"code": code, "message": message, "issues": []}).to_string();
+    let body = ApiErrorBody { message: message.into(), code: code.into(), issues: vec![] };
+    let body = serde_json::to_string(&body).ok()?;
     let lines: Vec<&str> = text[..end]
         .split("\r\n")
         .filter(|l| !l.to_ascii_lowercase().starts_with("content-length:"))

@@ -25,6 +25,8 @@
 //! cannot probe for other procedures' runs, units or procedures. People are named to a
 //! station key without their email ([`hide_emails`]), on every answer.
 
+use std::collections::HashSet;
+
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
@@ -102,6 +104,19 @@ pub fn procedure_visible(conn: &Connection, caller: &Caller, id: &str) -> rusqli
             id,
         ),
     }
+}
+
+/// The procedures a station key sees, read at once for a page of rows; `None` for a user key,
+/// who sees every one. The set [`procedure_visible`] asks about one at a time.
+pub fn visible_procedures(
+    conn: &Connection,
+    caller: &Caller,
+) -> rusqlite::Result<Option<HashSet<String>>> {
+    let Some(station) = caller.station_id() else { return Ok(None) };
+    conn.prepare_cached("SELECT procedure_id FROM station_procedures WHERE station_id = ?1")?
+        .query_map([station], |r| r.get(0))?
+        .collect::<rusqlite::Result<HashSet<String>>>()
+        .map(Some)
 }
 
 /// Whether the caller may see unit `id`.

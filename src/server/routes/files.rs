@@ -6,7 +6,6 @@ use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
 
 use super::runs::AttachmentBody;
 use super::{Call, read, write};
@@ -14,6 +13,7 @@ use crate::server::AppState;
 use crate::server::body::JsonBody;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::ids::IdSource;
+use crate::server::store::wire::{Id, Upload, Url};
 use crate::server::store::{attachments, mutate, now_ms, render};
 
 /// Largest attachment accepted.
@@ -22,20 +22,21 @@ pub const MAX_UPLOAD: usize = 100 * 1024 * 1024;
 pub async fn initialize(
     Call(st, caller): Call,
     JsonBody(body): JsonBody<AttachmentBody>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Upload>> {
     let base = st.base_url.clone();
     let a = write(&st.store, move |c| {
         mutate::create_attachment(c, None, &body.name, &caller, now_ms(), &mut IdSource::Random)
     })
     .await?;
-    Ok(Json(json!({ "id": a.id, "upload_url": render::download_url(&base, &a.id, &a.token) })))
+    let upload_url = render::download_url(&base, &a.id, &a.token);
+    Ok(Json(Upload { id: a.id, upload_url }))
 }
 
-pub async fn finalize(Call(st, caller): Call, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn finalize(Call(st, caller): Call, Path(id): Path<String>) -> ApiResult<Json<Url>> {
     let base = st.base_url.clone();
     let aid = id.clone();
     let token = write(&st.store, move |c| attachments::finalize_as(c, &aid, &caller)).await?;
-    Ok(Json(json!({ "url": render::download_url(&base, &id, &token) })))
+    Ok(Json(Url { url: render::download_url(&base, &id, &token) }))
 }
 
 /// The `token` of a link's query string (an unreadable query is no token: 403, in JSON).
@@ -55,7 +56,7 @@ pub async fn upload(
     RawQuery(q): RawQuery,
     headers: HeaderMap,
     body: Body,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Id>> {
     let t = token(q.as_deref());
     let (aid, tok) = (id.clone(), t.clone());
     read(&st.store, move |c| mutate::check_upload(c, &aid, &tok)).await?;
@@ -80,7 +81,7 @@ pub async fn upload(
         mutate::store_upload_from(c, &aid, &t, &mut file, len)
     })
     .await?;
-    Ok(Json(json!({ "id": id })))
+    Ok(Json(Id { id }))
 }
 
 fn too_large() -> ApiError {

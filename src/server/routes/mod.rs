@@ -6,6 +6,7 @@ pub mod crossrun;
 pub mod files;
 pub mod parts;
 pub mod procedures;
+pub mod query;
 pub mod runs;
 pub mod units;
 

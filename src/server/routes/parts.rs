@@ -1,28 +1,35 @@
 //! `/api/v2/parts…` (with revisions) and `/api/v2/batches…`.
 
 use axum::Json;
-use axum::extract::{Path, RawQuery};
-use serde_json::{Value, json};
+use axum::extract::Path;
 
 use super::catalog::{Body, id};
+use super::query::catalog::{BatchQuery, PartQuery};
+use super::query::{Page, Query};
 use super::{Call, read, write};
 use crate::server::error::ApiResult;
 use crate::server::store::people::Stamp;
+use crate::server::store::wire::{
+    Batch, BatchSummary, Id, Listed, Part, PartDeleted, PartSummary, PartUpdated, Revision,
+};
 use crate::server::store::{batches, now_ms, parts};
 
-pub async fn list(Call(st, caller): Call, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {
-    let q = parts::parse_query(q.as_deref().unwrap_or(""))?;
-    Ok(Json(read(&st.store, move |c| parts::list(c, &q, &caller)).await?))
+pub async fn list(
+    Call(st, caller): Call,
+    Query(q): Query<PartQuery>,
+    Query(page): Query<Page>,
+) -> ApiResult<Json<Listed<PartSummary>>> {
+    Ok(Json(read(&st.store, move |c| parts::list(c, &q, &page, &caller)).await?))
 }
 
-pub async fn create(Call(st, caller): Call, Body { 0: b }: Body) -> ApiResult<Json<Value>> {
+pub async fn create(Call(st, caller): Call, Body { 0: b }: Body) -> ApiResult<Json<Id>> {
     let new =
         write(&st.store, move |c| parts::create(c, &b, &Stamp { now: now_ms(), caller: &caller }))
             .await?;
     Ok(id(new))
 }
 
-pub async fn get(Call(st, caller): Call, Path(number): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn get(Call(st, caller): Call, Path(number): Path<String>) -> ApiResult<Json<Part>> {
     Ok(Json(read(&st.store, move |c| parts::get(c, &number, &caller)).await?))
 }
 
@@ -30,11 +37,14 @@ pub async fn update(
     Call(st, caller): Call,
     Path(number): Path<String>,
     Body { 0: b }: Body,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<PartUpdated>> {
     Ok(Json(write(&st.store, move |c| parts::update(c, &number, &b, &caller, now_ms())).await?))
 }
 
-pub async fn delete(Call(st, caller): Call, Path(number): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn delete(
+    Call(st, caller): Call,
+    Path(number): Path<String>,
+) -> ApiResult<Json<PartDeleted>> {
     Ok(Json(write(&st.store, move |c| parts::delete(c, &number, &caller)).await?))
 }
 
@@ -42,7 +52,7 @@ pub async fn create_revision(
     Call(st, caller): Call,
     Path(part): Path<String>,
     Body { 0: b }: Body,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Id>> {
     let new = write(&st.store, move |c| {
         parts::create_revision(c, &part, &b, &Stamp { now: now_ms(), caller: &caller })
     })
@@ -53,7 +63,7 @@ pub async fn create_revision(
 pub async fn get_revision(
     Call(st, caller): Call,
     Path((part, rev)): Path<(String, String)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Revision>> {
     Ok(Json(read(&st.store, move |c| parts::get_revision(c, &part, &rev, &caller)).await?))
 }
 
@@ -61,23 +71,26 @@ pub async fn update_revision(
     Call(st, caller): Call,
     Path((part, rev)): Path<(String, String)>,
     Body { 0: b }: Body,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Id>> {
     Ok(id(write(&st.store, move |c| parts::update_revision(c, &part, &rev, &b, &caller)).await?))
 }
 
 pub async fn delete_revision(
     Call(st, caller): Call,
     Path((part, rev)): Path<(String, String)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Id>> {
     Ok(id(write(&st.store, move |c| parts::delete_revision(c, &part, &rev, &caller)).await?))
 }
 
-pub async fn list_batches(Call(st, caller): Call, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {
-    let q = batches::parse_query(q.as_deref().unwrap_or(""))?;
-    Ok(Json(read(&st.store, move |c| batches::list(c, &q, &caller)).await?))
+pub async fn list_batches(
+    Call(st, caller): Call,
+    Query(q): Query<BatchQuery>,
+    Query(page): Query<Page>,
+) -> ApiResult<Json<Listed<BatchSummary>>> {
+    Ok(Json(read(&st.store, move |c| batches::list(c, &q, &page, &caller)).await?))
 }
 
-pub async fn create_batch(Call(st, caller): Call, Body { 0: b }: Body) -> ApiResult<Json<Value>> {
+pub async fn create_batch(Call(st, caller): Call, Body { 0: b }: Body) -> ApiResult<Json<Id>> {
     let new = write(&st.store, move |c| {
         batches::create(c, &b, &Stamp { now: now_ms(), caller: &caller })
     })
@@ -88,7 +101,7 @@ pub async fn create_batch(Call(st, caller): Call, Body { 0: b }: Body) -> ApiRes
 pub async fn get_batch(
     Call(st, caller): Call,
     Path(number): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Batch>> {
     Ok(Json(read(&st.store, move |c| batches::get(c, &number, &caller)).await?))
 }
 
@@ -96,14 +109,14 @@ pub async fn update_batch(
     Call(st, caller): Call,
     Path(number): Path<String>,
     Body { 0: b }: Body,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Id>> {
     Ok(id(write(&st.store, move |c| batches::update(c, &number, &b, &caller)).await?))
 }
 
 pub async fn delete_batch(
     Call(st, caller): Call,
     Path(number): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Id<Vec<String>>>> {
     let ids = write(&st.store, move |c| batches::delete(c, &number, &caller)).await?;
-    Ok(Json(json!({ "id": ids })))
+    Ok(Json(Id { id: ids }))
 }

@@ -5,20 +5,26 @@ use axum::extract::{Path, RawQuery};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
+use super::query::catalog::Ids;
+use super::query::{Query, runs::parse_list_query};
 use super::{Call, read, write};
+use crate::api::RunSummary;
 use crate::api::create::RunCreate;
 use crate::server::body::JsonBody;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::create::{CreateCtx, create_run};
 use crate::server::store::ids::IdSource;
-use crate::server::store::{filter, list, mutate, now_ms, render};
+use crate::server::store::wire::{Id, Listed, Upload};
+use crate::server::store::{list, mutate, now_ms, render};
 
-pub async fn list_runs(Call(st, caller): Call, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {
-    let query = filter::parse_list_query(q.as_deref().unwrap_or(""))?;
-    let page = read(&st.store, move |c| Ok(list::list_runs(c, &query, &caller)?)).await?;
-    Ok(Json(list::page_json(&page)))
+pub async fn list_runs(
+    Call(st, caller): Call,
+    RawQuery(q): RawQuery,
+) -> ApiResult<Json<Listed<RunSummary>>> {
+    let query = parse_list_query(q.as_deref().unwrap_or(""))?;
+    Ok(Json(read(&st.store, move |c| Ok(list::list_runs(c, &query, &caller)?)).await?))
 }
 
 pub async fn get_run(Call(st, caller): Call, Path(id): Path<String>) -> ApiResult<Response> {
@@ -56,7 +62,7 @@ pub async fn get_run(Call(st, caller): Call, Path(id): Path<String>) -> ApiResul
 pub async fn create(
     Call(st, caller): Call,
     JsonBody(req): JsonBody<RunCreate>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Id>> {
     let id = write(&st.store, move |c| {
         let mut ids = IdSource::Random;
         create_run(
@@ -66,16 +72,15 @@ pub async fn create(
         )
     })
     .await?;
-    Ok(Json(json!({ "id": id })))
+    Ok(Json(Id { id }))
 }
 
-pub async fn delete(Call(st, caller): Call, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {
-    let ids: Vec<String> = form_urlencoded::parse(q.as_deref().unwrap_or("").as_bytes())
-        .filter(|(k, _)| k == "ids" || k == "ids[]")
-        .map(|(_, v)| v.into_owned())
-        .collect();
+pub async fn delete(
+    Call(st, caller): Call,
+    Query(Ids { ids }): Query<Ids>,
+) -> ApiResult<Json<Id<Vec<String>>>> {
     let deleted = write(&st.store, move |c| mutate::delete_runs(c, &ids, &caller)).await?;
-    Ok(Json(json!({ "id": deleted })))
+    Ok(Json(Id { id: deleted }))
 }
 
 #[derive(Deserialize)]
@@ -88,14 +93,14 @@ pub async fn update(
     Call(st, caller): Call,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<UpdateBody>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Id>> {
     let run_id = id.clone();
     write(&st.store, move |c| match body.attachments {
         Some(list) => mutate::link_attachments(c, &run_id, &list, &caller),
         None => render::find_run(c, &run_id, &caller).map(|_| ()),
     })
     .await?;
-    Ok(Json(json!({ "id": id })))
+    Ok(Json(Id { id }))
 }
 
 #[derive(Deserialize)]
@@ -108,14 +113,14 @@ pub async fn update_metadata(
     Call(st, caller): Call,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<MetadataBody>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Id>> {
     let run_id = id.clone();
     write(&st.store, move |c| match body.metadata {
         Some(patch) => mutate::update_metadata(c, &run_id, &patch, &caller),
         None => render::find_run(c, &run_id, &caller).map(|_| ()),
     })
     .await?;
-    Ok(Json(json!({ "id": id })))
+    Ok(Json(Id { id }))
 }
 
 #[derive(Deserialize)]
@@ -127,7 +132,7 @@ pub async fn create_attachment(
     Call(st, caller): Call,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<AttachmentBody>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Upload>> {
     let base = st.base_url.clone();
     let a = write(&st.store, move |c| {
         mutate::create_attachment(
@@ -140,5 +145,6 @@ pub async fn create_attachment(
         )
     })
     .await?;
-    Ok(Json(json!({ "id": a.id, "upload_url": render::download_url(&base, &a.id, &a.token) })))
+    let upload_url = render::download_url(&base, &a.id, &a.token);
+    Ok(Json(Upload { id: a.id, upload_url }))
 }

@@ -1,36 +1,39 @@
 //! `/api/v2/units…` and `/api/v2/stations…`.
 
 use axum::Json;
-use axum::extract::{Path, RawQuery};
-use serde_json::{Value, json};
+use axum::extract::Path;
+use serde_json::Value;
 
 use super::catalog::{Body, id};
+use super::query::catalog::{Child, Ids, Serials, StationQuery, UnitQuery};
+use super::query::{Page, Query};
 use super::{Call, read, write};
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::attachments;
-use crate::server::store::filter::query_pairs;
 use crate::server::store::genealogy;
 use crate::server::store::ids::IdSource;
+use crate::server::store::people::Stamp;
+use crate::server::store::wire::{
+    self, Id, IdName, Listed, Station, StationSummary, Unit, UnitSummary, Upload,
+};
 use crate::server::store::{now_ms, render, stations, units, units_list};
 
-/// The values of `key` in a query string.
-fn values(raw: Option<&str>, key: &str) -> Vec<String> {
-    query_pairs(raw.unwrap_or("")).filter(|(k, _)| k == key).map(|(_, v)| v).collect()
+pub async fn list(
+    Call(st, caller): Call,
+    Query(q): Query<UnitQuery>,
+    Query(page): Query<Page>,
+) -> ApiResult<Json<Listed<UnitSummary>>> {
+    Ok(Json(read(&st.store, move |c| units_list::list(c, &q, &page, &caller)).await?))
 }
 
-pub async fn list(Call(st, caller): Call, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {
-    let q = units_list::parse_query(q.as_deref().unwrap_or(""))?;
-    Ok(Json(read(&st.store, move |c| units_list::list(c, &q, &caller)).await?))
-}
-
-pub async fn create(Call(st, caller): Call, Body { 0: b }: Body) -> ApiResult<Json<Value>> {
+pub async fn create(Call(st, caller): Call, Body { 0: b }: Body) -> ApiResult<Json<Id>> {
     let new =
-        write(&st.store, move |c| units::create(c, &b, &caller, now_ms(), &mut IdSource::Random))
+        write(&st.store, move |c| units::create(c, &b, &Stamp { now: now_ms(), caller: &caller }))
             .await?;
     Ok(id(new))
 }
 
-pub async fn get(Call(st, caller): Call, Path(serial): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn get(Call(st, caller): Call, Path(serial): Path<String>) -> ApiResult<Json<Unit>> {
     let base = st.base_url.clone();
     Ok(Json(read(&st.store, move |c| units::get(c, &serial, &caller, &base)).await?))
 }
@@ -39,21 +42,23 @@ pub async fn update(
     Call(st, caller): Call,
     Path(serial): Path<String>,
     Body { 0: b }: Body,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Id>> {
     Ok(id(write(&st.store, move |c| units::update(c, &serial, &b, &caller)).await?))
 }
 
-pub async fn delete(Call(st, caller): Call, RawQuery(q): RawQuery) -> ApiResult<Json<Value>> {
-    let serials = values(q.as_deref(), "serial_numbers");
+pub async fn delete(
+    Call(st, caller): Call,
+    Query(Serials { serial_numbers: serials }): Query<Serials>,
+) -> ApiResult<Json<Id<Vec<String>>>> {
     let ids = write(&st.store, move |c| units::delete(c, &serials, &caller)).await?;
-    Ok(Json(json!({ "id": ids })))
+    Ok(Json(Id { id: ids }))
 }
 
 pub async fn add_child(
     Call(st, caller): Call,
     Path(serial): Path<String>,
     Body { 0: b }: Body,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Id>> {
     let child =
         b.get("child_serial_number").and_then(Value::as_str).unwrap_or_default().to_string();
     if child.trim().is_empty() {
@@ -65,9 +70,8 @@ pub async fn add_child(
 pub async fn remove_child(
     Call(st, caller): Call,
     Path(serial): Path<String>,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Json<Value>> {
-    let child = values(q.as_deref(), "child_serial_number").into_iter().next();
+    Query(Child { child_serial_number: child }): Query<Child>,
+) -> ApiResult<Json<Id>> {
     Ok(id(write(&st.store, move |c| {
         genealogy::remove_child(c, &serial, child.as_deref(), &caller)
     })
@@ -78,52 +82,52 @@ pub async fn create_attachment(
     Call(st, caller): Call,
     Path(serial): Path<String>,
     Body { 0: b }: Body,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Upload>> {
     let base = st.base_url.clone();
     let name = b.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
     let a = write(&st.store, move |c| {
         attachments::create_for_unit(c, &serial, &name, &caller, now_ms(), &mut IdSource::Random)
     })
     .await?;
-    Ok(Json(json!({ "id": a.id, "upload_url": render::download_url(&base, &a.id, &a.token) })))
+    let upload_url = render::download_url(&base, &a.id, &a.token);
+    Ok(Json(Upload { id: a.id, upload_url }))
 }
 
 pub async fn delete_attachments(
     Call(st, caller): Call,
     Path(serial): Path<String>,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Json<Value>> {
-    let ids = values(q.as_deref(), "ids");
+    Query(Ids { ids }): Query<Ids>,
+) -> ApiResult<Json<wire::Ids>> {
     let deleted =
         write(&st.store, move |c| attachments::delete_unit_attachments(c, &serial, &ids, &caller))
             .await?;
-    Ok(Json(json!({ "ids": deleted })))
+    Ok(Json(wire::Ids { ids: deleted }))
 }
 
 pub async fn list_stations(
     Call(st, caller): Call,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Json<Value>> {
-    let q = stations::parse_query(q.as_deref().unwrap_or(""))?;
-    Ok(Json(read(&st.store, move |c| stations::list(c, &q, &caller)).await?))
+    Query(q): Query<StationQuery>,
+    Query(page): Query<Page>,
+) -> ApiResult<Json<Listed<StationSummary>>> {
+    Ok(Json(read(&st.store, move |c| stations::list(c, &q, &page, &caller)).await?))
 }
 
-pub async fn create_station(Call(st, caller): Call, Body { 0: b }: Body) -> ApiResult<Json<Value>> {
+pub async fn create_station(Call(st, caller): Call, Body { 0: b }: Body) -> ApiResult<Json<Id>> {
     let new = write(&st.store, move |c| {
-        stations::create(c, &b, &caller, now_ms(), &mut IdSource::Random)
+        stations::create(c, &b, &Stamp { now: now_ms(), caller: &caller })
     })
     .await?;
     Ok(id(new))
 }
 
-pub async fn current_station(Call(st, caller): Call) -> ApiResult<Json<Value>> {
+pub async fn current_station(Call(st, caller): Call) -> ApiResult<Json<Station>> {
     Ok(Json(read(&st.store, move |c| stations::current(c, &caller, now_ms())).await?))
 }
 
 pub async fn get_station(
     Call(st, caller): Call,
     Path(sid): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Station>> {
     Ok(Json(read(&st.store, move |c| stations::get(c, &sid, &caller, now_ms())).await?))
 }
 
@@ -131,14 +135,14 @@ pub async fn update_station(
     Call(st, caller): Call,
     Path(sid): Path<String>,
     Body { 0: b }: Body,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<IdName>> {
     Ok(Json(write(&st.store, move |c| stations::update(c, &sid, &b, &caller)).await?))
 }
 
 pub async fn remove_station(
     Call(st, caller): Call,
     Path(sid): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Id>> {
     let removed = write(&st.store, move |c| stations::remove(c, &sid, &caller)).await?;
     st.keys.revoke_station(&removed);
     Ok(id(removed))

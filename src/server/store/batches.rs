@@ -2,58 +2,29 @@
 //! that name one. Numbers match case-insensitively and keep their case.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use super::filter::{DEFAULT_LIMIT, apply_page_param, parse_enum, parse_time};
 use super::ids::IdSource;
-use super::people::Stamp;
-use super::people::{self, station_json, user_json};
-use super::sql::{Where, any_in, dir, in_list, like_pattern, offset_page};
+use super::people::{self, Stamp};
+use super::sql::{Where, any_in, dir, in_list, like_pattern};
+use super::wire::{
+    Batch, BatchSummary, BatchUnit, IdNumber, Listed, PartWithRevision, offset_page,
+};
+use crate::api::BatchSortBy;
 use crate::api::time::from_ms;
-use crate::api::{BatchSortBy, SortOrder};
 use crate::path;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
+use crate::server::routes::query::Page;
+use crate::server::routes::query::catalog::BatchQuery;
 use crate::server::scope;
 
-#[derive(Debug, Clone, Default)]
-pub struct BatchQuery {
-    pub ids: Vec<String>,
-    pub numbers: Vec<String>,
-    pub created_after: Option<i64>,
-    pub created_before: Option<i64>,
-    pub search: Option<String>,
-    pub part_numbers: Vec<String>,
-    pub revision_numbers: Vec<String>,
-    pub sort_by: Option<BatchSortBy>,
-    pub order: SortOrder,
-    pub limit: i64,
-    pub cursor: i64,
-}
-
-pub fn parse_query(raw: &str) -> Result<BatchQuery, ApiError> {
-    let mut q = BatchQuery { limit: DEFAULT_LIMIT, order: SortOrder::Desc, ..Default::default() };
-    for (k, v) in super::filter::query_pairs(raw) {
-        let (k, v) = (k.as_str(), v.as_str());
-        if apply_page_param(&mut q.limit, &mut q.cursor, &mut q.order, k, v)? {
-            continue;
-        }
-        match k {
-            "ids" => q.ids.push(v.to_string()),
-            "numbers" => q.numbers.push(v.to_string()),
-            "created_after" => q.created_after = Some(parse_time(k, v)?),
-            "created_before" => q.created_before = Some(parse_time(k, v)?),
-            "search_query" => q.search = Some(super::filter::search_text(v)?),
-            "part_numbers" => q.part_numbers.push(v.to_string()),
-            "revision_numbers" => q.revision_numbers.push(v.to_string()),
-            "sort_by" => q.sort_by = Some(parse_enum(k, v)?),
-            _ => {}
-        }
-    }
-    Ok(q)
-}
-
-pub fn list(conn: &Connection, q: &BatchQuery, caller: &Caller) -> Result<Value, ApiError> {
+pub fn list(
+    conn: &Connection,
+    q: &BatchQuery,
+    page: &Page,
+    caller: &Caller,
+) -> Result<Listed<BatchSummary>, ApiError> {
     let mut w = Where { clauses: vec!["1".into()], params: vec![] };
     scope::batches(&mut w, caller);
     any_in(&mut w, "b.id", &q.ids);
@@ -82,14 +53,14 @@ pub fn list(conn: &Connection, q: &BatchQuery, caller: &Caller) -> Result<Value,
             conds.join(" AND ")
         ));
     }
-    let d = dir(&q.order);
+    let d = dir(&page.order);
     let order = match q.sort_by.as_ref().unwrap_or(&BatchSortBy::CreatedAt) {
         BatchSortBy::Number => format!("b.number {d}, b.rowid {d}"),
         _ => format!("b.created_at {d}, b.rowid {d}"),
     };
     let station = w.bind(caller.station_id().map(str::to_string));
-    let lim = w.bind(q.limit + 1);
-    let off = w.bind(q.cursor);
+    let lim = w.bind(page.limit + 1);
+    let off = w.bind(page.cursor);
     let sql = format!(
         "SELECT b.id, b.number, b.created_at,
             (SELECT COUNT(*) FROM units u WHERE u.batch_id = b.id AND {}), {}
@@ -99,19 +70,19 @@ pub fn list(conn: &Connection, q: &BatchQuery, caller: &Caller) -> Result<Value,
         people::creators_join("b"),
         w.clauses.join(" AND ")
     );
-    let rows: Vec<Value> = conn
+    let rows: Vec<BatchSummary> = conn
         .prepare_cached(&sql)?
         .query_map(rusqlite::params_from_iter(w.params.iter()), |r| {
-            let (user, station) = people::creators(r, 4)?;
-            Ok(json!({
-                "id": r.get::<_, String>(0)?, "number": r.get::<_, String>(1)?,
-                "created_at": from_ms(r.get(2)?),
-                "created_by_user": user, "created_by_station": station,
-                "unit_count": r.get::<_, i64>(3)?,
-            }))
+            Ok(BatchSummary {
+                id: r.get(0)?,
+                number: r.get(1)?,
+                created_at: from_ms(r.get(2)?),
+                creators: people::creators(r, 4)?,
+                unit_count: r.get(3)?,
+            })
         })?
         .collect::<Result<_, _>>()?;
-    Ok(offset_page(rows, q.limit, q.cursor))
+    Ok(offset_page(rows, page))
 }
 
 /// `(id, number)` of the batch the caller may see; otherwise 404.
@@ -126,12 +97,10 @@ fn find(conn: &Connection, number: &str, caller: &Caller) -> Result<(String, Str
     }
 }
 
-pub fn get(conn: &Connection, number: &str, caller: &Caller) -> Result<Value, ApiError> {
+pub fn get(conn: &Connection, number: &str, caller: &Caller) -> Result<Batch, ApiError> {
     let (id, number) = find(conn, number, caller)?;
-    let (created, user, station): (i64, Option<String>, Option<String>) = conn
-        .prepare_cached("SELECT created_at, created_by_user_id, created_by_station_id FROM batches WHERE id = ?1")?
-        .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    let units: Vec<Value> = conn
+    let (created, creators) = people::created_by(conn, "batches", &id)?;
+    let units: Vec<BatchUnit> = conn
         .prepare_cached(&format!(
             "SELECT u.id, u.serial_number, u.created_at, pa.id, pa.number, pa.name, rv.id, rv.number
              FROM units u JOIN parts pa ON pa.id = u.part_id JOIN revisions rv ON rv.id = u.revision_id
@@ -139,21 +108,20 @@ pub fn get(conn: &Connection, number: &str, caller: &Caller) -> Result<Value, Ap
             scope::unit_in_scope_sql("u.id", "?2")
         ))?
         .query_map(rusqlite::params![id, caller.station_id()], |r| {
-            Ok(json!({
-                "id": r.get::<_, String>(0)?, "serial_number": r.get::<_, String>(1)?,
-                "created_at": from_ms(r.get(2)?),
-                "part": {
-                    "id": r.get::<_, String>(3)?, "number": r.get::<_, String>(4)?, "name": r.get::<_, String>(5)?,
-                    "revision": {"id": r.get::<_, String>(6)?, "number": r.get::<_, String>(7)?},
+            Ok(BatchUnit {
+                id: r.get(0)?,
+                serial_number: r.get(1)?,
+                created_at: from_ms(r.get(2)?),
+                part: PartWithRevision {
+                    id: r.get(3)?,
+                    number: r.get(4)?,
+                    name: r.get(5)?,
+                    revision: IdNumber { id: r.get(6)?, number: r.get(7)? },
                 },
-            }))
+            })
         })?
         .collect::<Result<_, _>>()?;
-    Ok(json!({
-        "id": id, "number": number, "created_at": from_ms(created),
-        "created_by_user": user_json(conn, user)?, "created_by_station": station_json(conn, station)?,
-        "units": units,
-    }))
+    Ok(Batch { id, number, created_at: from_ms(created), creators, units })
 }
 
 fn number_from(body: &Map<String, Value>, field: &str) -> Result<String, ApiError> {

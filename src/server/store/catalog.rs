@@ -3,7 +3,7 @@
 //! writer connection, so they cannot race) and the small list/get endpoints.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::ids::IdSource;
 use crate::server::error::ApiError;
@@ -101,7 +101,7 @@ pub fn get_or_create_part(
 ) -> rusqlite::Result<PartRow> {
     match find_part(conn, number)? {
         Some(p) => Ok(p),
-        None => insert_part(conn, number, None, None, &json!({}), ids),
+        None => insert_part(conn, number, None, None, &Value::Object(Default::default()), ids),
     }
 }
 

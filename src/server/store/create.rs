@@ -226,6 +226,25 @@ fn json<T: serde::Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".to_string())
 }
 
+/// `current` (a stored metadata object) with `patch` applied: a null removes its key. `None`
+/// without a patch.
+pub fn merge_metadata(current: &str, patch: Option<&Value>) -> Result<Option<String>, ApiError> {
+    let Some(patch) = patch else { return Ok(None) };
+    let Some(patch) = patch.as_object() else {
+        return Err(ApiError::field(&path!["metadata"], "must be an object"));
+    };
+    let mut merged: Map<String, Value> = serde_json::from_str(current).unwrap_or_default();
+    for (k, v) in patch {
+        if v.is_null() {
+            merged.remove(k);
+        } else {
+            merged.insert(k.clone(), v.clone());
+        }
+    }
+    check_metadata(Some(&merged), "metadata")?;
+    Ok(Some(Value::Object(merged).to_string()))
+}
+
 /// Only strings, numbers and booleans; at most 50 keys; no empty key.
 pub fn check_metadata(m: Option<&Map<String, Value>>, field: &str) -> Result<(), ApiError> {
     let Some(m) = m else { return Ok(()) };

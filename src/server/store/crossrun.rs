@@ -1,99 +1,24 @@
 //! What `/v2/measurements`, `/v2/phases` and `/v2/logs` share: the run filters of `/v2/runs`
-//! (under the names these endpoints give them), the station scope, and paging.
+//! (parsed under the names these endpoints give them in `routes::query::crossrun`), the station
+//! scope, and paging.
 //!
 //! A page is found on the narrow rows of the cross-run table (an index walk of one procedure
 //! in time order), joined to its run for the run filters, and only then widened to the
 //! columns the answer needs. The cursor carries a snapshot of the newest run, as the runs
 //! list's does, so runs created while a client pages do not shift the pages.
 
-use rusqlite::Connection;
-use serde_json::{Value, json};
+use rusqlite::{Connection, OptionalExtension};
 
-use super::filter::{RunFilter, apply_page_param, apply_run_param, bad};
 use super::list;
 use super::sql::Where;
-use crate::api::SortOrder;
+use super::wire::{Listed, Meta};
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
+use crate::server::routes::query::crossrun::Common;
 
-/// Paging and the run-level filters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Common {
-    pub runs: RunFilter,
-    pub limit: i64,
-    pub cursor: i64,
-    pub order: SortOrder,
-}
-
-impl Default for Common {
-    fn default() -> Self {
-        Common {
-            runs: RunFilter::default(),
-            limit: super::filter::DEFAULT_LIMIT,
-            cursor: 0,
-            order: SortOrder::Desc,
-        }
-    }
-}
-
-/// Run-level parameters every cross-run list takes under the runs list's own names.
-const RUN_PARAMS: &[&str] = &[
-    "procedure_versions",
-    "deployment_ids",
-    "environments",
-    "serial_numbers",
-    "part_numbers",
-    "revision_numbers",
-    "batch_numbers",
-    "operated_by_ids",
-    "operated_by_names",
-    "created_by_station_ids",
-    "created_by_user_ids",
-    "duration_min",
-    "duration_max",
-    "samples",
-];
-
-impl Common {
-    /// Applies `k` if it is paging or a shared run filter. `renamed` maps this endpoint's
-    /// names for run filters (`run_outcomes`, `run_ids`) to the runs list's.
-    pub fn apply(&mut self, k: &str, v: &str, renamed: &[(&str, &str)]) -> Result<bool, ApiError> {
-        if apply_page_param(&mut self.limit, &mut self.cursor, &mut self.order, k, v)? {
-            return Ok(true);
-        }
-        if let Some((_, to)) = renamed.iter().find(|(from, _)| *from == k) {
-            return apply_run_param(&mut self.runs, to, v).map_err(|e| rename_error(e, to, k));
-        }
-        if RUN_PARAMS.contains(&k) {
-            return apply_run_param(&mut self.runs, k, v);
-        }
-        Ok(false)
-    }
-}
-
-/// An error about a run filter names the parameter as the client sent it.
-fn rename_error(mut e: ApiError, internal: &str, sent: &str) -> ApiError {
-    e.body.message = e.body.message.replace(internal, sent);
-    for issue in &mut e.body.issues {
-        for seg in &mut issue.path {
-            if seg.as_str() == Some(internal) {
-                *seg = Value::from(sent);
-            }
-        }
-    }
-    e
-}
-
-/// `procedures.rowid` of the required `procedure_id`, or `None` when no such procedure exists
-/// (the page is then empty, as for any filter that matches nothing).
-pub fn procedure_key(conn: &Connection, id: Option<&str>) -> Result<Option<i64>, ApiError> {
-    let Some(id) = id else {
-        return Err(bad(
-            "procedure_id",
-            "is required: these rows are listed one procedure at a time",
-        ));
-    };
-    use rusqlite::OptionalExtension;
+/// `procedures.rowid` of the `procedure_id` these rows are listed by, or `None` when no such
+/// procedure exists (the page is then empty, as for any filter that matches nothing).
+pub fn procedure_key(conn: &Connection, id: &str) -> Result<Option<i64>, ApiError> {
     Ok(conn
         .prepare_cached("SELECT rowid FROM procedures WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
@@ -113,7 +38,7 @@ pub fn run_where(
     table: &str,
     alias: &str,
 ) -> rusqlite::Result<(Where, i64, i64)> {
-    let (snapshot, offset) = list::decode_cursor(c.cursor);
+    let (snapshot, offset) = list::decode_cursor(c.page.cursor);
     let snapshot = match snapshot {
         Some(s) => s,
         None => conn
@@ -133,28 +58,51 @@ pub fn runs_drive(c: &Common) -> bool {
     !c.runs.serial_numbers.is_empty() || !c.runs.ids.is_empty()
 }
 
-/// The answer's `{data, meta}` from `limit + 1` rows.
-pub fn page(mut rows: Vec<Value>, c: &Common, snapshot: i64, offset: i64) -> Value {
-    let has_more = rows.len() as i64 > c.limit;
-    rows.truncate(c.limit as usize);
-    let next = if has_more {
-        Value::from(list::encode_cursor(snapshot, offset.saturating_add(c.limit)))
-    } else {
-        Value::Null
-    };
-    json!({"data": rows, "meta": {"has_more": has_more, "next_cursor": next}})
+/// How a cross-run list reads its page: the rows of `table` (as `alias`) that match, found on
+/// its narrow rows joined to their run (`join`: `JOIN`, or `CROSS JOIN` to keep the table the
+/// outer loop), in `order`; then widened to `columns` with the joins in `widen`.
+pub struct PageSql<'a> {
+    pub table: &'a str,
+    pub alias: &'a str,
+    pub join: &'a str,
+    pub order: &'a str,
+    pub columns: &'a str,
+    pub widen: &'a str,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A page of a cross-run list: `w` holds its clauses (from [`run_where`] and the list's own),
+/// `row` reads a row of [`PageSql::columns`].
+pub fn read_page<T>(
+    conn: &Connection,
+    c: &Common,
+    (mut w, snapshot, offset): (Where, i64, i64),
+    sql: &PageSql<'_>,
+    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Listed<T>> {
+    let PageSql { table, alias: a, join, order, columns, widen } = sql;
+    let join_units =
+        if c.runs.samples.is_empty() { "" } else { "JOIN units u ON u.id = r.unit_id" };
+    let lim = w.bind(c.page.limit + 1);
+    let off = w.bind(offset);
+    let sql = format!(
+        "WITH page AS (SELECT {a}.id FROM {table} {a} {join} runs r ON r.seq = {a}.run_seq {join_units}
+            WHERE {} ORDER BY {order} LIMIT {lim} OFFSET {off})
+         SELECT {columns} FROM page JOIN {table} {a} ON {a}.id = page.id {widen}
+         ORDER BY {order}",
+        w.clauses.join(" AND "),
+    );
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map(rusqlite::params_from_iter(w.params.iter()), row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(page(rows, c, snapshot, offset))
+}
 
-    #[test]
-    fn renamed_run_filters_report_the_name_sent() {
-        let mut c = Common::default();
-        let err = c.apply("run_outcomes", "RUNNING", &[("run_outcomes", "outcomes")]).unwrap_err();
-        assert!(err.body.message.contains("run_outcomes"), "{}", err.body.message);
-        assert!(c.apply("run_outcomes", "FAIL", &[("run_outcomes", "outcomes")]).unwrap());
-        assert_eq!(c.runs.outcomes, vec![crate::api::RunOutcome::Fail]);
-    }
+/// The answer's `{data, meta}` from `limit + 1` rows.
+pub fn page<T>(mut rows: Vec<T>, c: &Common, snapshot: i64, offset: i64) -> Listed<T> {
+    let has_more = rows.len() as i64 > c.page.limit;
+    rows.truncate(c.page.limit as usize);
+    let next_cursor =
+        has_more.then(|| list::encode_cursor(snapshot, offset.saturating_add(c.page.limit)));
+    Listed { data: rows, meta: Meta { has_more, next_cursor } }
 }

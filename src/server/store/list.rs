@@ -7,13 +7,13 @@
 //! A small integer (below 2^24) is a plain offset, so hand-written cursors keep working.
 
 use rusqlite::Connection;
-use serde_json::json;
 
-use super::filter::{ListQuery, MetaCond, RunFilter};
 use super::render::{self, SUMMARY_FROM, SUMMARY_SELECT};
 use super::sql::{Where, like_pattern};
+use super::wire::{Listed, Meta};
 use crate::api::{RunSummary, SampleFilter, SortBy, SortOrder, WireEnum};
 use crate::server::auth::Caller;
+use crate::server::routes::query::{ListQuery, MetaCond, RunFilter};
 
 const OFFSET_BITS: u32 = 24;
 const OFFSET_MASK: i64 = (1 << OFFSET_BITS) - 1;
@@ -193,7 +193,7 @@ pub fn where_clauses(
             "(r.operated_by_name IN ({m}) OR r.operated_by_user_id IN (SELECT id FROM users WHERE name IN ({m}) OR email IN ({m})))"
         ));
     }
-    for (key, conds) in &f.metadata {
+    for (key, conds) in &f.metadata.conds {
         let k = q.bind(key.clone());
         let mut parts = vec![format!("m.seq = r.seq AND m.key = {k}")];
         for c in conds {
@@ -240,21 +240,19 @@ fn order_by(sort: &SortBy, order: &SortOrder) -> String {
     }
 }
 
-pub struct ListPage {
-    pub rows: Vec<RunSummary>,
-    pub has_more: bool,
-    pub next_cursor: Option<i64>,
-}
-
-pub fn list_runs(conn: &Connection, q: &ListQuery, caller: &Caller) -> rusqlite::Result<ListPage> {
-    let (snapshot, offset) = decode_cursor(q.cursor);
+pub fn list_runs(
+    conn: &Connection,
+    q: &ListQuery,
+    caller: &Caller,
+) -> rusqlite::Result<Listed<RunSummary>> {
+    let (snapshot, offset) = decode_cursor(q.page.cursor);
     let snapshot = match snapshot {
         Some(s) => s,
         None => conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM runs", [], |r| r.get(0))?,
     };
     let resolved = resolve_query(conn, q)?;
     let mut w = where_clauses(&q.filter, caller, Some(snapshot), &resolved);
-    let lim = w.bind(q.limit + 1);
+    let lim = w.bind(q.page.limit + 1);
     let off = w.bind(offset);
     let extra = if q.include_sequences {
         ", (SELECT sequences FROM run_details d WHERE d.seq = r.seq)"
@@ -263,7 +261,7 @@ pub fn list_runs(conn: &Connection, q: &ListQuery, caller: &Caller) -> rusqlite:
     };
     let join_units =
         if q.filter.samples.is_empty() { "" } else { "JOIN units u ON u.id = r.unit_id" };
-    let order = order_by(&q.sort_by, &q.sort_order);
+    let order = order_by(&q.sort_by, &q.page.order);
     // Two steps: find the page's runs on narrow rows, then join names for those rows only.
     let sql = format!(
         "WITH page AS (SELECT r.seq FROM runs r {join_units} WHERE {} ORDER BY {order} LIMIT {lim} OFFSET {off})
@@ -271,7 +269,7 @@ pub fn list_runs(conn: &Connection, q: &ListQuery, caller: &Caller) -> rusqlite:
         w.clauses.join(" AND "),
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = Vec::with_capacity(q.limit as usize + 1);
+    let mut rows = Vec::with_capacity(q.page.limit as usize + 1);
     let mut it = stmt.query(rusqlite::params_from_iter(w.params.iter()))?;
     while let Some(row) = it.next()? {
         let mut s = render::summary_from_row(row, q.include_metadata)?;
@@ -282,14 +280,10 @@ pub fn list_runs(conn: &Connection, q: &ListQuery, caller: &Caller) -> rusqlite:
         }
         rows.push(s);
     }
-    let has_more = rows.len() as i64 > q.limit;
-    rows.truncate(q.limit as usize);
-    let next_cursor = has_more.then(|| encode_cursor(snapshot, offset + q.limit));
-    Ok(ListPage { rows, has_more, next_cursor })
-}
-
-pub fn page_json(page: &ListPage) -> serde_json::Value {
-    json!({"data": page.rows, "meta": {"has_more": page.has_more, "next_cursor": page.next_cursor}})
+    let has_more = rows.len() as i64 > q.page.limit;
+    rows.truncate(q.page.limit as usize);
+    let next_cursor = has_more.then(|| encode_cursor(snapshot, offset + q.page.limit));
+    Ok(Listed { data: rows, meta: Meta { has_more, next_cursor } })
 }
 
 #[cfg(test)]

@@ -1,61 +1,18 @@
 //! `GET /v2/logs` (log lines across runs, searchable) and `GET /v2/logs/{id}`.
 
 use rusqlite::{Connection, OptionalExtension, Row};
-use serde_json::{Value, json};
 
-use super::crossrun::{self, Common};
-use super::filter::{parse_enum, parse_time, query_pairs};
+use super::crossrun::{self, PageSql};
+use super::people;
 use super::rows::{RowKind, parse_row_id, row_id};
 use super::sql::like_pattern;
 use super::sql::{any_in, dir};
+use super::wire::{IdName, Listed, LogRow, RunOfLog, UnitRef};
 use crate::api::time::from_ms;
-use crate::api::{LogLevel, LogSortBy, WireEnum};
+use crate::api::{LogSortBy, WireEnum};
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct LogQuery {
-    pub common: Common,
-    pub procedure_ids: Vec<String>,
-    pub search: Option<String>,
-    pub levels: Vec<LogLevel>,
-    pub after: Option<i64>,
-    pub before: Option<i64>,
-    pub source_files: Vec<String>,
-    pub sort_by: LogSortBy,
-}
-
-const RENAMED: &[(&str, &str)] = &[("run_ids", "ids"), ("run_outcomes", "outcomes")];
-
-pub fn parse_query(raw: &str) -> Result<LogQuery, ApiError> {
-    let mut q = LogQuery {
-        common: Common::default(),
-        procedure_ids: vec![],
-        search: None,
-        levels: vec![],
-        after: None,
-        before: None,
-        source_files: vec![],
-        sort_by: LogSortBy::CreatedAt,
-    };
-    for (k, v) in query_pairs(raw) {
-        let (k, v) = (k.as_str(), v.as_str());
-        match k {
-            "procedure_ids" => q.procedure_ids.push(v.to_string()),
-            "search_query" => q.search = Some(super::filter::search_text(v)?),
-            "levels" => q.levels.push(parse_enum(k, v)?),
-            "timestamp_after" => q.after = Some(parse_time(k, v)?),
-            "timestamp_before" => q.before = Some(parse_time(k, v)?),
-            "source_files" => q.source_files.push(v.to_string()),
-            "sort_by" => q.sort_by = parse_enum(k, v)?,
-            // `samples` takes `production` here too (the SDKs only list the classes).
-            _ => {
-                q.common.apply(k, v, RENAMED)?;
-            }
-        }
-    }
-    Ok(q)
-}
+use crate::server::routes::query::crossrun::LogQuery;
 
 const COLUMNS: &str =
     "l.id, l.level, l.message, l.at, l.source_file, l.line_number, r.id, r.outcome,
@@ -66,30 +23,19 @@ const JOINS: &str = "JOIN runs r ON r.seq = l.run_seq JOIN procedures pr ON pr.i
     LEFT JOIN users cu ON cu.id = r.created_by_user_id
     LEFT JOIN stations st ON st.id = r.created_by_station_id";
 
-fn row_json(r: &Row<'_>) -> rusqlite::Result<Value> {
-    let user = match r.get::<_, Option<String>>(13)? {
-        Some(id) => {
-            json!({"id": id, "name": r.get::<_, Option<String>>(14)?, "email": r.get::<_, Option<String>>(15)?})
-        }
-        None => Value::Null,
-    };
-    let station = match r.get::<_, Option<String>>(16)? {
-        Some(id) => json!({"id": id, "name": r.get::<_, Option<String>>(17)?.unwrap_or_default()}),
-        None => Value::Null,
-    };
-    Ok(json!({
-        "id": row_id(RowKind::Log, r.get(0)?),
-        "level": r.get::<_, String>(1)?,
-        "message": r.get::<_, String>(2)?,
-        "created_at": from_ms(r.get(3)?),
-        "source_file": r.get::<_, String>(4)?,
-        "line_number": r.get::<_, i64>(5)?,
-        "run": {"id": r.get::<_, String>(6)?, "outcome": r.get::<_, String>(7)?, "started_at": from_ms(r.get(8)?)},
-        "unit": {"id": r.get::<_, String>(9)?, "serial_number": r.get::<_, String>(10)?},
-        "procedure": {"id": r.get::<_, String>(11)?, "name": r.get::<_, String>(12)?},
-        "created_by_user": user,
-        "created_by_station": station,
-    }))
+fn row(r: &Row<'_>) -> rusqlite::Result<LogRow> {
+    Ok(LogRow {
+        id: row_id(RowKind::Log, r.get(0)?),
+        level: r.get(1)?,
+        message: r.get(2)?,
+        created_at: from_ms(r.get(3)?),
+        source_file: r.get(4)?,
+        line_number: r.get(5)?,
+        run: RunOfLog { id: r.get(6)?, outcome: r.get(7)?, started_at: from_ms(r.get(8)?) },
+        unit: UnitRef { id: r.get(9)?, serial_number: r.get(10)? },
+        procedure: IdName { id: r.get(11)?, name: r.get(12)? },
+        creators: people::creators(r, 13)?,
+    })
 }
 
 /// Fewer trigram candidates than this: a rare text, found through the index.
@@ -99,7 +45,7 @@ const RARE_TEXT: i64 = 2_000;
 const LEVEL_RANK: &str = "CASE l.level WHEN 'DEBUG' THEN 0 WHEN 'INFO' THEN 1 WHEN 'WARNING' THEN 2
     WHEN 'ERROR' THEN 3 WHEN 'CRITICAL' THEN 4 ELSE 5 END";
 
-pub fn list(conn: &Connection, q: &LogQuery, caller: &Caller) -> Result<Value, ApiError> {
+pub fn list(conn: &Connection, q: &LogQuery, caller: &Caller) -> Result<Listed<LogRow>, ApiError> {
     let (mut w, snapshot, offset) = crossrun::run_where(conn, &q.common, caller, "logs", "l")?;
     if !q.procedure_ids.is_empty() {
         let mut keys: Vec<i64> = Vec::new();
@@ -143,39 +89,26 @@ pub fn list(conn: &Connection, q: &LogQuery, caller: &Caller) -> Result<Value, A
             w.push(format!("l.at {op} {m}"));
         }
     }
-    let d = dir(&q.common.order);
+    let d = dir(&q.common.page.order);
     let order = match q.sort_by {
         LogSortBy::Level => format!("{LEVEL_RANK} {d}, l.at {d}, l.id {d}"),
         LogSortBy::RunId => format!("r.id {d}, l.at {d}, l.id {d}"),
         LogSortBy::Outcome => format!("r.outcome {d}, l.at {d}, l.id {d}"),
         _ => format!("l.at {d}, l.id {d}"),
     };
-    let join_units =
-        if q.common.runs.samples.is_empty() { "" } else { "JOIN units u ON u.id = r.unit_id" };
     // CROSS JOIN keeps the lines the outer loop (SQLite would otherwise walk every run).
     let join = if crossrun::runs_drive(&q.common) { "JOIN" } else { "CROSS JOIN" };
-    let lim = w.bind(q.common.limit + 1);
-    let off = w.bind(offset);
-    let sql = format!(
-        "WITH page AS (SELECT l.id FROM logs l {join} runs r ON r.seq = l.run_seq {join_units}
-            WHERE {} ORDER BY {order} LIMIT {lim} OFFSET {off})
-         SELECT {COLUMNS} FROM page JOIN logs l ON l.id = page.id {JOINS}
-         ORDER BY {order}",
-        w.clauses.join(" AND "),
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(w.params.iter()), row_json)?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(crossrun::page(rows, &q.common, snapshot, offset))
+    let sql =
+        PageSql { table: "logs", alias: "l", join, order: &order, columns: COLUMNS, widen: JOINS };
+    Ok(crossrun::read_page(conn, &q.common, (w, snapshot, offset), &sql, row)?)
 }
 
-pub fn get(conn: &Connection, id: &str, caller: &Caller) -> Result<Value, ApiError> {
+pub fn get(conn: &Connection, id: &str, caller: &Caller) -> Result<LogRow, ApiError> {
     let not_found = || ApiError::not_found(format!("Log `{id}` not found"));
     let Some(n) = parse_row_id(RowKind::Log, id) else { return Err(not_found()) };
     let found = conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM logs l {JOINS} WHERE l.id = ?1"))?
-        .query_row([n], |r| Ok((row_json(r)?, r.get::<_, String>(11)?)))
+        .query_row([n], |r| Ok((row(r)?, r.get::<_, String>(11)?)))
         .optional()?;
     let Some((body, procedure_id)) = found else { return Err(not_found()) };
     if let Some(station) = caller.station_id()

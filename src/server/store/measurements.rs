@@ -2,115 +2,52 @@
 //! `GET /v2/measurements/{id}`.
 
 use rusqlite::{Connection, OptionalExtension, Row};
-use serde_json::{Value, json};
 
-use super::crossrun::{self, Common};
-use super::filter::{bad, parse_bool, parse_enum, parse_time, query_pairs};
+use super::crossrun::{self, PageSql};
 use super::rows::{RowKind, parse_row_id, row_id};
 use super::sql::{any_in, dir};
+use super::wire::{IdName, Listed, MeasurementDetail, MeasurementRow, RunOfRow};
 use crate::api::time::from_ms;
-use crate::api::{MeasurementSortBy, MeasurementType, Outcome, Phase, WireEnum};
+use crate::api::{MeasurementSortBy, Phase, WireEnum};
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeasurementQuery {
-    pub common: Common,
-    pub procedure_id: Option<String>,
-    pub phase_names: Vec<String>,
-    pub measurement_name: Option<String>,
-    pub started_after: Option<i64>,
-    pub started_before: Option<i64>,
-    pub exclude_retries: bool,
-    pub value_min: Option<f64>,
-    pub value_max: Option<f64>,
-    pub value_bool: Option<bool>,
-    pub value_strings: Vec<String>,
-    pub outcomes: Vec<Outcome>,
-    pub types: Vec<MeasurementType>,
-    pub sort_by: MeasurementSortBy,
-}
-
-/// `outcomes` and `ids` are the runs' here, as in the runs list.
-const RENAMED: &[(&str, &str)] = &[("outcomes", "outcomes"), ("ids", "ids")];
-
-fn parse_f64(k: &str, v: &str) -> Result<f64, ApiError> {
-    v.parse::<f64>()
-        .ok()
-        .filter(|x| x.is_finite())
-        .ok_or_else(|| bad(k, format!("`{v}` is not a number")))
-}
-
-pub fn parse_query(raw: &str) -> Result<MeasurementQuery, ApiError> {
-    let mut q = MeasurementQuery {
-        common: Common::default(),
-        procedure_id: None,
-        phase_names: vec![],
-        measurement_name: None,
-        started_after: None,
-        started_before: None,
-        exclude_retries: true,
-        value_min: None,
-        value_max: None,
-        value_bool: None,
-        value_strings: vec![],
-        outcomes: vec![],
-        types: vec![],
-        sort_by: MeasurementSortBy::StartedAt,
-    };
-    for (k, v) in query_pairs(raw) {
-        let (k, v) = (k.as_str(), v.as_str());
-        match k {
-            "procedure_id" => q.procedure_id = Some(v.to_string()),
-            "phase_name" | "phase_names" => q.phase_names.push(v.to_string()),
-            "measurement_name" => q.measurement_name = Some(v.to_string()),
-            "started_after" => q.started_after = Some(parse_time(k, v)?),
-            "started_before" => q.started_before = Some(parse_time(k, v)?),
-            "exclude_retries" => q.exclude_retries = parse_bool(k, v)?,
-            "value_min" => q.value_min = Some(parse_f64(k, v)?),
-            "value_max" => q.value_max = Some(parse_f64(k, v)?),
-            "value_bool" => q.value_bool = Some(parse_bool(k, v)?),
-            "value_strings" => q.value_strings.push(v.to_string()),
-            "measurement_outcomes" => q.outcomes.push(parse_enum(k, v)?),
-            "measurement_types" => q.types.push(parse_enum(k, v)?),
-            "sort_by" => q.sort_by = parse_enum(k, v)?,
-            _ => {
-                q.common.apply(k, v, RENAMED)?;
-            }
-        }
-    }
-    Ok(q)
-}
+use crate::server::routes::query::crossrun::MeasurementQuery;
 
 const COLUMNS: &str = "m.id, m.phase_name, m.name, m.started_at, m.kind, m.num_value, m.text_value,
     m.units, m.outcome, r.id, r.serial_number, u.sample, m.retry_count, m.is_final, vs.body";
 
-fn row_json(r: &Row<'_>) -> rusqlite::Result<Value> {
+fn row(r: &Row<'_>) -> rusqlite::Result<MeasurementRow> {
     let kind: String = r.get(4)?;
     let num: Option<f64> = r.get(5)?;
     let validators: Option<String> = r.get(14)?;
-    Ok(json!({
-        "id": row_id(RowKind::Measurement, r.get(0)?),
-        "phase_name": r.get::<_, String>(1)?,
-        "measurement_name": r.get::<_, String>(2)?,
-        "started_at": from_ms(r.get(3)?),
-        "value": if kind == "numeric" { num } else { None },
-        "bool_value": if kind == "boolean" { num.map(|n| n != 0.0) } else { None },
-        "string_value": r.get::<_, Option<String>>(6)?,
-        "units": r.get::<_, Option<String>>(7)?,
-        "measurement_outcome": r.get::<_, String>(8)?,
-        "run_id": r.get::<_, String>(9)?,
-        "serial_number": r.get::<_, String>(10)?,
-        "sample": r.get::<_, Option<String>>(11)?,
-        "measurement_type": kind,
-        "retry_count": r.get::<_, i64>(12)?,
-        "is_final_attempt": r.get::<_, bool>(13)?,
-        "validators": validators.and_then(|v| serde_json::from_str::<Value>(&v).ok()),
-    }))
+    Ok(MeasurementRow {
+        id: row_id(RowKind::Measurement, r.get(0)?),
+        phase_name: r.get(1)?,
+        measurement_name: r.get(2)?,
+        started_at: from_ms(r.get(3)?),
+        value: if kind == "numeric" { num } else { None },
+        bool_value: if kind == "boolean" { num.map(|n| n != 0.0) } else { None },
+        string_value: r.get(6)?,
+        units: r.get(7)?,
+        measurement_outcome: r.get(8)?,
+        run_id: r.get(9)?,
+        serial_number: r.get(10)?,
+        sample: r.get(11)?,
+        measurement_type: kind,
+        retry_count: r.get(12)?,
+        is_final_attempt: r.get(13)?,
+        validators: validators.and_then(|v| serde_json::from_str(&v).ok()),
+    })
 }
 
-pub fn list(conn: &Connection, q: &MeasurementQuery, caller: &Caller) -> Result<Value, ApiError> {
-    let Some(procedure) = crossrun::procedure_key(conn, q.procedure_id.as_deref())? else {
+pub fn list(
+    conn: &Connection,
+    q: &MeasurementQuery,
+    caller: &Caller,
+) -> Result<Listed<MeasurementRow>, ApiError> {
+    let Some(procedure) =
+        crossrun::procedure_key(conn, q.procedure_id.as_deref().unwrap_or_default())?
+    else {
         return Ok(crossrun::page(vec![], &q.common, 0, 0));
     };
     let (mut w, snapshot, offset) =
@@ -155,7 +92,7 @@ pub fn list(conn: &Connection, q: &MeasurementQuery, caller: &Caller) -> Result<
     let types: Vec<String> = q.types.iter().map(|t| t.as_str().to_string()).collect();
     any_in(&mut w, "m.kind", &types);
 
-    let d = dir(&q.common.order);
+    let d = dir(&q.common.page.order);
     let order = match q.sort_by {
         MeasurementSortBy::Value => format!("m.num_value {d}, m.started_at {d}, m.id {d}"),
         MeasurementSortBy::Outcome => format!("m.outcome {d}, m.started_at {d}, m.id {d}"),
@@ -166,24 +103,16 @@ pub fn list(conn: &Connection, q: &MeasurementQuery, caller: &Caller) -> Result<
         MeasurementSortBy::MeasurementName => format!("m.name {d}, m.started_at {d}, m.id {d}"),
         _ => format!("m.started_at {d}, m.id {d}"),
     };
-    let join_units =
-        if q.common.runs.samples.is_empty() { "" } else { "JOIN units u ON u.id = r.unit_id" };
-    let lim = w.bind(q.common.limit + 1);
-    let off = w.bind(offset);
-    let sql = format!(
-        "WITH page AS (SELECT m.id FROM measurements m JOIN runs r ON r.seq = m.run_seq {join_units}
-            WHERE {} ORDER BY {order} LIMIT {lim} OFFSET {off})
-         SELECT {COLUMNS} FROM page JOIN measurements m ON m.id = page.id
-            JOIN runs r ON r.seq = m.run_seq JOIN units u ON u.id = r.unit_id
-            LEFT JOIN validator_sets vs ON vs.id = m.validator_set
-         ORDER BY {order}",
-        w.clauses.join(" AND "),
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(w.params.iter()), row_json)?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(crossrun::page(rows, &q.common, snapshot, offset))
+    let sql = PageSql {
+        table: "measurements",
+        alias: "m",
+        join: "JOIN",
+        order: &order,
+        columns: COLUMNS,
+        widen: "JOIN runs r ON r.seq = m.run_seq JOIN units u ON u.id = r.unit_id
+            LEFT JOIN validator_sets vs ON vs.id = m.validator_set",
+    };
+    Ok(crossrun::read_page(conn, &q.common, (w, snapshot, offset), &sql, row)?)
 }
 
 /// Where a cross-run row lives: its run (checked against the caller's scope) and that run's
@@ -234,7 +163,7 @@ pub fn row_run(
     Ok(RowRun { run_id, outcome, serial_number, procedure_id, procedure_name, phases })
 }
 
-pub fn get(conn: &Connection, id: &str, caller: &Caller) -> Result<Value, ApiError> {
+pub fn get(conn: &Connection, id: &str, caller: &Caller) -> Result<MeasurementDetail, ApiError> {
     let what = format!("Measurement `{id}`");
     let row: Option<(i64, i64)> = match parse_row_id(RowKind::Measurement, id) {
         Some(n) => conn
@@ -248,45 +177,13 @@ pub fn get(conn: &Connection, id: &str, caller: &Caller) -> Result<Value, ApiErr
     };
     let run = row_run(conn, seq, caller, &what)?;
     let phase_id = row_id(RowKind::Phase, phase_n);
-    let phase = run.phases.iter().find(|p| p.id == phase_id);
-    let m = phase
-        .and_then(|p| p.measurements.iter().find(|m| m.id == id))
-        .ok_or_else(|| ApiError::not_found(format!("{what} not found")))?;
-    let mut body = serde_json::to_value(m).unwrap_or_default();
-    if let Value::Object(o) = &mut body {
-        o.insert(
-            "phase".into(),
-            json!({"id": phase_id, "name": phase.map(|p| p.name.as_str()).unwrap_or_default()}),
-        );
-        o.insert(
-            "run".into(),
-            json!({"id": run.run_id, "outcome": run.outcome, "serial_number": run.serial_number}),
-        );
-        o.insert("procedure".into(), json!({"id": run.procedure_id, "name": run.procedure_name}));
-    }
-    Ok(body)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn defaults_and_names_as_the_sdks_send_them() {
-        let q = parse_query(
-            "procedure_id=p&exclude_retries=true&sort_by=started_at&sort_order=desc&limit=50",
-        )
-        .unwrap();
-        assert!(q.exclude_retries);
-        assert_eq!((q.common.limit, q.procedure_id.as_deref()), (50, Some("p")));
-        let q = parse_query(
-            "procedure_id=p&value_max=10.0&measurement_types=numeric&outcomes=FAIL&ids=r1",
-        )
-        .unwrap();
-        assert_eq!(q.value_max, Some(10.0));
-        assert_eq!(q.types, vec![MeasurementType::Numeric]);
-        assert_eq!(q.common.runs.ids, vec!["r1"]);
-        assert!(parse_query("procedure_id=p&measurement_types=vector").is_err());
-        assert!(parse_query("procedure_id=p&value_min=NaN").is_err());
-    }
+    let not_found = || ApiError::not_found(format!("{what} not found"));
+    let phase = run.phases.into_iter().find(|p| p.id == phase_id).ok_or_else(not_found)?;
+    let measurement = phase.measurements.into_iter().find(|m| m.id == id).ok_or_else(not_found)?;
+    Ok(MeasurementDetail {
+        measurement,
+        phase: IdName { id: phase_id, name: phase.name },
+        run: RunOfRow { id: run.run_id, outcome: run.outcome, serial_number: run.serial_number },
+        procedure: IdName { id: run.procedure_id, name: run.procedure_name },
+    })
 }

@@ -8,7 +8,6 @@ pub mod catalog;
 pub mod create;
 pub mod crossrun;
 pub mod detail;
-pub mod filter;
 pub mod genealogy;
 pub mod ids;
 pub mod list;
@@ -28,6 +27,7 @@ pub mod stations;
 pub mod units;
 pub mod units_list;
 pub mod validators;
+pub mod wire;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -275,7 +275,7 @@ pub fn now_ms() -> i64 {
 mod tests {
     use super::*;
     use crate::server::auth::Caller;
-    use crate::server::store::filter::parse_list_query;
+    use crate::server::routes::query::runs::parse_list_query;
 
     #[test]
     fn a_database_from_before_the_search_index_is_upgraded_on_open() {
@@ -304,7 +304,7 @@ mod tests {
         let page =
             list::list_runs(&conn, &q, &Caller::User { user_id: String::new() }).expect("list");
         assert!(
-            page.rows.iter().any(|r| r.unit.serial_number == serial),
+            page.data.iter().any(|r| r.unit.serial_number == serial),
             "search finds runs stored before the index existed"
         );
         let index: String = conn

@@ -2,87 +2,56 @@
 //! delete. Numbers match case-insensitively and keep the case they were given.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
 
 use super::catalog::{self, PartRow};
-use super::create::check_metadata;
-use super::filter::{
-    DEFAULT_LIMIT, MetaCond, apply_page_param, parse_bool, parse_enum, parse_metadata,
-};
+use super::create::{check_metadata, merge_metadata};
 use super::ids::IdSource;
-use super::people::{Stamp, station_json, user_json};
-use super::sql::{Where, dir, in_list, like_pattern, offset_page};
+use super::people::{self, Creators, Stamp};
+use super::sql::{Where, dir, in_list, like_pattern};
 use super::units_list::metadata_clauses;
+use super::wire::{
+    IdNumberName, Listed, Metadata, Part, PartDeleted, PartSummary, PartUpdated, Revision,
+    RevisionRef, UnitRef, metadata, metadata_if, offset_page,
+};
+use crate::api::PartSortBy;
 use crate::api::time::from_ms;
-use crate::api::{PartSortBy, SortOrder};
 use crate::path;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
+use crate::server::routes::query::Page;
+use crate::server::routes::query::catalog::PartQuery;
 use crate::server::scope;
 
-fn merge_metadata(current: &str, patch: Option<&Value>) -> Result<Option<String>, ApiError> {
-    let Some(patch) = patch else { return Ok(None) };
-    let Some(patch) = patch.as_object() else {
-        return Err(ApiError::field(&path!["metadata"], "must be an object"));
-    };
-    let mut merged: Map<String, Value> = serde_json::from_str(current).unwrap_or_default();
-    for (k, v) in patch {
-        if v.is_null() {
-            merged.remove(k);
-        } else {
-            merged.insert(k.clone(), v.clone());
-        }
+/// The revisions of each of `parts`, in the order they were made; with their creation times
+/// for a part's own answer. One query for a page of parts.
+fn revisions_of(
+    conn: &Connection,
+    parts: &[&str],
+    with_dates: bool,
+) -> rusqlite::Result<HashMap<String, Vec<RevisionRef>>> {
+    let marks = vec!["?"; parts.len()].join(", ");
+    let mut by_part: HashMap<String, Vec<RevisionRef>> = HashMap::new();
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT part_id, id, number, created_at FROM revisions WHERE part_id IN ({marks}) ORDER BY rowid"
+    ))?;
+    let mut it = stmt.query(rusqlite::params_from_iter(parts))?;
+    while let Some(r) = it.next()? {
+        let created_at = if with_dates { Some(from_ms(r.get(3)?)) } else { None };
+        let rev = RevisionRef { id: r.get(1)?, number: r.get(2)?, created_at };
+        by_part.entry(r.get(0)?).or_default().push(rev);
     }
-    check_metadata(Some(&merged), "metadata")?;
-    Ok(Some(Value::Object(merged).to_string()))
+    Ok(by_part)
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct PartQuery {
-    pub search: Option<String>,
-    pub procedure_ids: Vec<String>,
-    pub sort_by: Option<PartSortBy>,
-    pub order: SortOrder,
-    pub metadata: Vec<(String, Vec<MetaCond>)>,
-    pub include_metadata: bool,
-    pub limit: i64,
-    pub cursor: i64,
-}
-
-pub fn parse_query(raw: &str) -> Result<PartQuery, ApiError> {
-    let mut q = PartQuery { limit: DEFAULT_LIMIT, order: SortOrder::Desc, ..Default::default() };
-    for (k, v) in super::filter::query_pairs(raw) {
-        let (k, v) = (k.as_str(), v.as_str());
-        if apply_page_param(&mut q.limit, &mut q.cursor, &mut q.order, k, v)? {
-            continue;
-        }
-        match k {
-            "search_query" => q.search = Some(super::filter::search_text(v)?),
-            "procedure_ids" => q.procedure_ids.push(v.to_string()),
-            "sort_by" => q.sort_by = Some(parse_enum(k, v)?),
-            "metadata" if v.trim() != "{}" => q.metadata = parse_metadata(v)?,
-            "include_metadata" => q.include_metadata = parse_bool(k, v)?,
-            _ => {}
-        }
-    }
-    Ok(q)
-}
-
-fn revisions_of(conn: &Connection, part: &str, with_dates: bool) -> rusqlite::Result<Vec<Value>> {
-    conn.prepare_cached(
-        "SELECT id, number, created_at FROM revisions WHERE part_id = ?1 ORDER BY rowid",
-    )?
-    .query_map([part], |r| {
-        let mut v = json!({"id": r.get::<_, String>(0)?, "number": r.get::<_, String>(1)?});
-        if with_dates {
-            v["created_at"] = json!(from_ms(r.get(2)?));
-        }
-        Ok(v)
-    })?
-    .collect()
-}
-
-pub fn list(conn: &Connection, q: &PartQuery, caller: &Caller) -> Result<Value, ApiError> {
+pub fn list(
+    conn: &Connection,
+    q: &PartQuery,
+    page: &Page,
+    caller: &Caller,
+) -> Result<Listed<PartSummary>, ApiError> {
     let mut w = Where { clauses: vec!["1".into()], params: vec![] };
     scope::parts(&mut w, caller, "pa.id");
     if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -92,15 +61,15 @@ pub fn list(conn: &Connection, q: &PartQuery, caller: &Caller) -> Result<Value, 
     if let Some(c) = in_list(&mut w, "rs.procedure_id", &q.procedure_ids) {
         w.push(format!("EXISTS (SELECT 1 FROM runs rs WHERE rs.part_id = pa.id AND {c})"));
     }
-    metadata_clauses(&mut w, "pa.metadata", &q.metadata);
-    let d = dir(&q.order);
+    metadata_clauses(&mut w, "pa.metadata", &q.metadata.conds);
+    let d = dir(&page.order);
     let order = match q.sort_by.as_ref().unwrap_or(&PartSortBy::CreatedAt) {
         PartSortBy::Name => format!("pa.name {d}, pa.rowid {d}"),
         PartSortBy::Number => format!("pa.number {d}, pa.rowid {d}"),
         _ => format!("pa.created_at {d}, pa.rowid {d}"),
     };
-    let lim = w.bind(q.limit + 1);
-    let off = w.bind(q.cursor);
+    let lim = w.bind(page.limit + 1);
+    let off = w.bind(page.cursor);
     let sql = format!(
         "SELECT pa.id, pa.number, pa.name, pa.created_at, pa.metadata FROM parts pa WHERE {}
          ORDER BY {order} LIMIT {lim} OFFSET {off}",
@@ -112,18 +81,20 @@ pub fn list(conn: &Connection, q: &PartQuery, caller: &Caller) -> Result<Value, 
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })?
         .collect::<Result<_, _>>()?;
-    let mut rows = Vec::with_capacity(found.len());
-    for (id, number, name, created, metadata) in found {
-        let mut row = json!({
-            "id": id, "number": number, "name": name, "created_at": from_ms(created),
-            "revisions": revisions_of(conn, &id, false)?,
-        });
-        if q.include_metadata {
-            row["metadata"] = serde_json::from_str(&metadata).unwrap_or_else(|_| json!({}));
-        }
-        rows.push(row);
-    }
-    Ok(offset_page(rows, q.limit, q.cursor))
+    let ids: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
+    let mut revisions = revisions_of(conn, &ids, false)?;
+    let rows = found
+        .iter()
+        .map(|(id, number, name, created, metadata)| PartSummary {
+            revisions: revisions.remove(id).unwrap_or_default(),
+            id: id.clone(),
+            number: number.clone(),
+            name: name.clone(),
+            created_at: from_ms(*created),
+            metadata: metadata_if(q.include_metadata, metadata),
+        })
+        .collect();
+    Ok(offset_page(rows, page))
 }
 
 /// The part with this number that the caller may see; otherwise 404.
@@ -134,19 +105,35 @@ pub fn find(conn: &Connection, number: &str, caller: &Caller) -> Result<PartRow,
     }
 }
 
-pub fn get(conn: &Connection, number: &str, caller: &Caller) -> Result<Value, ApiError> {
+/// `created_at`, metadata and creators of row `id` of `table` (parts, revisions).
+fn stamped(
+    conn: &Connection,
+    table: &str,
+    id: &str,
+) -> rusqlite::Result<(i64, Metadata, Creators)> {
+    conn.prepare_cached(&format!(
+        "SELECT t.created_at, t.metadata, {} FROM {table} t {} WHERE t.id = ?1",
+        people::creator_columns("t"),
+        people::creators_join("t")
+    ))?
+    .query_row([id], |r| {
+        Ok((r.get(0)?, metadata(&r.get::<_, String>(1)?), people::creators(r, 2)?))
+    })
+}
+
+pub fn get(conn: &Connection, number: &str, caller: &Caller) -> Result<Part, ApiError> {
     let p = find(conn, number, caller)?;
-    let (created, user, station, metadata): (i64, Option<String>, Option<String>, String) = conn
-        .prepare_cached(
-            "SELECT created_at, created_by_user_id, created_by_station_id, metadata FROM parts WHERE id = ?1",
-        )?
-        .query_row([&p.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-    Ok(json!({
-        "id": p.id, "number": p.number, "name": p.name, "created_at": from_ms(created),
-        "created_by_user": user_json(conn, user)?, "created_by_station": station_json(conn, station)?,
-        "revisions": revisions_of(conn, &p.id, true)?,
-        "metadata": serde_json::from_str::<Value>(&metadata).unwrap_or_else(|_| json!({})),
-    }))
+    let (created, metadata, creators) = stamped(conn, "parts", &p.id)?;
+    let revisions = revisions_of(conn, &[&p.id], true)?.remove(&p.id).unwrap_or_default();
+    Ok(Part {
+        id: p.id,
+        number: p.number,
+        name: p.name,
+        created_at: from_ms(created),
+        creators,
+        revisions,
+        metadata,
+    })
 }
 
 pub fn create(
@@ -180,7 +167,7 @@ pub fn update(
     body: &Map<String, Value>,
     caller: &Caller,
     now: i64,
-) -> Result<Value, ApiError> {
+) -> Result<PartUpdated, ApiError> {
     scope::require_user(caller, "change parts")?;
     let p = find(conn, number, caller)?;
     let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::trim);
@@ -207,7 +194,7 @@ pub fn update(
         .execute(params![p.id, new_number, name, metadata])?;
     conn.prepare_cached("UPDATE runs SET part_number = ?2 WHERE part_id = ?1")?
         .execute([&p.id, &new_number])?;
-    Ok(json!({"id": p.id, "number": new_number, "name": name, "updated_at": from_ms(now)}))
+    Ok(PartUpdated { id: p.id, number: new_number, name, updated_at: from_ms(now) })
 }
 
 fn units_using(conn: &Connection, column: &str, id: &str) -> rusqlite::Result<i64> {
@@ -216,7 +203,7 @@ fn units_using(conn: &Connection, column: &str, id: &str) -> rusqlite::Result<i6
 }
 
 /// `DELETE`: the part and its revisions; refused while units are of it.
-pub fn delete(conn: &Connection, number: &str, caller: &Caller) -> Result<Value, ApiError> {
+pub fn delete(conn: &Connection, number: &str, caller: &Caller) -> Result<PartDeleted, ApiError> {
     scope::require_user(caller, "delete parts")?;
     let p = find(conn, number, caller)?;
     let n = units_using(conn, "part_id", &p.id)?;
@@ -231,7 +218,7 @@ pub fn delete(conn: &Connection, number: &str, caller: &Caller) -> Result<Value,
         .collect::<Result<_, _>>()?;
     conn.prepare_cached("DELETE FROM revisions WHERE part_id = ?1")?.execute([&p.id])?;
     conn.prepare_cached("DELETE FROM parts WHERE id = ?1")?.execute([&p.id])?;
-    Ok(json!({"id": p.id, "deletedRevisionIds": revisions}))
+    Ok(PartDeleted { id: p.id, deleted_revision_ids: revisions })
 }
 
 /// A revision of a visible part.
@@ -276,30 +263,28 @@ pub fn get_revision(
     pn: &str,
     rn: &str,
     caller: &Caller,
-) -> Result<Value, ApiError> {
+) -> Result<Revision, ApiError> {
     let (p, id, number) = find_revision(conn, pn, rn, caller)?;
-    let (created, user, station, metadata): (i64, Option<String>, Option<String>, String) = conn
-        .prepare_cached(
-            "SELECT created_at, created_by_user_id, created_by_station_id, metadata FROM revisions WHERE id = ?1",
-        )?
-        .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-    let units: Vec<Value> = conn
+    let (created, metadata, creators) = stamped(conn, "revisions", &id)?;
+    let units: Vec<UnitRef> = conn
         .prepare_cached(&format!(
             "SELECT u.id, u.serial_number FROM units u WHERE u.revision_id = ?1 AND {}
              ORDER BY u.serial_number",
             scope::unit_in_scope_sql("u.id", "?2")
         ))?
         .query_map(rusqlite::params![id, caller.station_id()], |r| {
-            Ok(json!({"id": r.get::<_, String>(0)?, "serial_number": r.get::<_, String>(1)?}))
+            Ok(UnitRef { id: r.get(0)?, serial_number: r.get(1)? })
         })?
         .collect::<Result<_, _>>()?;
-    Ok(json!({
-        "id": id, "number": number, "created_at": from_ms(created),
-        "created_by_user": user_json(conn, user)?, "created_by_station": station_json(conn, station)?,
-        "part": {"id": p.id, "number": p.number, "name": p.name},
-        "units": units,
-        "metadata": serde_json::from_str::<Value>(&metadata).unwrap_or_else(|_| json!({})),
-    }))
+    Ok(Revision {
+        id,
+        number,
+        created_at: from_ms(created),
+        creators,
+        part: IdNumberName { id: p.id, number: p.number, name: p.name },
+        units,
+        metadata,
+    })
 }
 
 pub fn update_revision(

@@ -1,89 +1,48 @@
 //! `GET /v2/phases` (one procedure's phase attempts across runs) and `GET /v2/phases/{id}`.
 
 use rusqlite::{Connection, OptionalExtension, Row};
-use serde_json::{Value, json};
 
-use super::crossrun::{self, Common};
-use super::filter::{parse_bool, parse_enum, parse_time, query_pairs};
+use super::crossrun::{self, PageSql};
 use super::measurements::row_run;
 use super::rows::{RowKind, parse_row_id, row_id};
 use super::sql::{any_in, dir};
+use super::wire::{IdName, Listed, PhaseDetail, PhaseRow, RunSerial};
 use crate::api::time::from_ms;
-use crate::api::{PhaseOutcome, PhaseSortBy, WireEnum};
+use crate::api::{PhaseSortBy, WireEnum};
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct PhaseQuery {
-    pub common: Common,
-    pub procedure_id: Option<String>,
-    pub names: Vec<String>,
-    pub outcomes: Vec<PhaseOutcome>,
-    pub sequence_paths: Vec<String>,
-    pub started_after: Option<i64>,
-    pub started_before: Option<i64>,
-    pub exclude_retries: bool,
-    pub sort_by: PhaseSortBy,
-}
-
-/// This endpoint's names for run filters.
-const RENAMED: &[(&str, &str)] = &[("run_outcomes", "outcomes"), ("ids", "ids")];
-
-pub fn parse_query(raw: &str) -> Result<PhaseQuery, ApiError> {
-    let mut q = PhaseQuery {
-        common: Common::default(),
-        procedure_id: None,
-        names: vec![],
-        outcomes: vec![],
-        sequence_paths: vec![],
-        started_after: None,
-        started_before: None,
-        exclude_retries: true,
-        sort_by: PhaseSortBy::StartedAt,
-    };
-    for (k, v) in query_pairs(raw) {
-        let (k, v) = (k.as_str(), v.as_str());
-        match k {
-            "procedure_id" => q.procedure_id = Some(v.to_string()),
-            "names" => q.names.push(v.to_string()),
-            "outcomes" => q.outcomes.push(parse_enum(k, v)?),
-            "sequence_paths" => q.sequence_paths.push(v.to_string()),
-            "started_after" => q.started_after = Some(parse_time(k, v)?),
-            "started_before" => q.started_before = Some(parse_time(k, v)?),
-            "exclude_retries" => q.exclude_retries = parse_bool(k, v)?,
-            "sort_by" => q.sort_by = parse_enum(k, v)?,
-            _ => {
-                q.common.apply(k, v, RENAMED)?;
-            }
-        }
-    }
-    Ok(q)
-}
+use crate::server::routes::query::crossrun::PhaseQuery;
 
 const COLUMNS: &str = "p.id, p.name, p.outcome, p.started_at, p.ended_at, p.retry_count,
     p.sequence_path, p.is_final, r.id, r.outcome, r.serial_number, u.sample";
 
-fn row_json(r: &Row<'_>) -> rusqlite::Result<Value> {
+fn row(r: &Row<'_>) -> rusqlite::Result<PhaseRow> {
     let (start, end): (i64, i64) = (r.get(3)?, r.get(4)?);
-    Ok(json!({
-        "id": row_id(RowKind::Phase, r.get(0)?),
-        "name": r.get::<_, String>(1)?,
-        "outcome": r.get::<_, String>(2)?,
-        "started_at": from_ms(start),
-        "ended_at": from_ms(end),
-        "duration_ms": end - start,
-        "retry_count": r.get::<_, i64>(5)?,
-        "sequence_path": r.get::<_, Option<String>>(6)?,
-        "is_final_attempt": r.get::<_, bool>(7)?,
-        "run_id": r.get::<_, String>(8)?,
-        "run_outcome": r.get::<_, String>(9)?,
-        "serial_number": r.get::<_, String>(10)?,
-        "sample": r.get::<_, Option<String>>(11)?,
-    }))
+    Ok(PhaseRow {
+        id: row_id(RowKind::Phase, r.get(0)?),
+        name: r.get(1)?,
+        outcome: r.get(2)?,
+        started_at: from_ms(start),
+        ended_at: from_ms(end),
+        duration_ms: end - start,
+        retry_count: r.get(5)?,
+        sequence_path: r.get(6)?,
+        is_final_attempt: r.get(7)?,
+        run_id: r.get(8)?,
+        run_outcome: r.get(9)?,
+        serial_number: r.get(10)?,
+        sample: r.get(11)?,
+    })
 }
 
-pub fn list(conn: &Connection, q: &PhaseQuery, caller: &Caller) -> Result<Value, ApiError> {
-    let Some(procedure) = crossrun::procedure_key(conn, q.procedure_id.as_deref())? else {
+pub fn list(
+    conn: &Connection,
+    q: &PhaseQuery,
+    caller: &Caller,
+) -> Result<Listed<PhaseRow>, ApiError> {
+    let Some(procedure) =
+        crossrun::procedure_key(conn, q.procedure_id.as_deref().unwrap_or_default())?
+    else {
         return Ok(crossrun::page(vec![], &q.common, 0, 0));
     };
     let (mut w, snapshot, offset) = crossrun::run_where(conn, &q.common, caller, "phases", "p")?;
@@ -110,7 +69,7 @@ pub fn list(conn: &Connection, q: &PhaseQuery, caller: &Caller) -> Result<Value,
     if q.exclude_retries {
         w.push("p.is_final = 1");
     }
-    let d = dir(&q.common.order);
+    let d = dir(&q.common.page.order);
     let order = match q.sort_by {
         PhaseSortBy::Duration => {
             format!("p.ended_at - p.started_at {d}, p.started_at {d}, p.id {d}")
@@ -120,26 +79,18 @@ pub fn list(conn: &Connection, q: &PhaseQuery, caller: &Caller) -> Result<Value,
         PhaseSortBy::PhaseName => format!("p.name {d}, p.started_at {d}, p.id {d}"),
         _ => format!("p.started_at {d}, p.id {d}"),
     };
-    let join_units =
-        if q.common.runs.samples.is_empty() { "" } else { "JOIN units u ON u.id = r.unit_id" };
-    let lim = w.bind(q.common.limit + 1);
-    let off = w.bind(offset);
-    let sql = format!(
-        "WITH page AS (SELECT p.id FROM phases p JOIN runs r ON r.seq = p.run_seq {join_units}
-            WHERE {} ORDER BY {order} LIMIT {lim} OFFSET {off})
-         SELECT {COLUMNS} FROM page JOIN phases p ON p.id = page.id
-            JOIN runs r ON r.seq = p.run_seq JOIN units u ON u.id = r.unit_id
-         ORDER BY {order}",
-        w.clauses.join(" AND "),
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(w.params.iter()), row_json)?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(crossrun::page(rows, &q.common, snapshot, offset))
+    let sql = PageSql {
+        table: "phases",
+        alias: "p",
+        join: "JOIN",
+        order: &order,
+        columns: COLUMNS,
+        widen: "JOIN runs r ON r.seq = p.run_seq JOIN units u ON u.id = r.unit_id",
+    };
+    Ok(crossrun::read_page(conn, &q.common, (w, snapshot, offset), &sql, row)?)
 }
 
-pub fn get(conn: &Connection, id: &str, caller: &Caller) -> Result<Value, ApiError> {
+pub fn get(conn: &Connection, id: &str, caller: &Caller) -> Result<PhaseDetail, ApiError> {
     let what = format!("Phase `{id}`");
     let seq: Option<i64> = match parse_row_id(RowKind::Phase, id) {
         Some(n) => conn
@@ -154,13 +105,12 @@ pub fn get(conn: &Connection, id: &str, caller: &Caller) -> Result<Value, ApiErr
     let run = row_run(conn, seq, caller, &what)?;
     let phase = run
         .phases
-        .iter()
+        .into_iter()
         .find(|p| p.id == id)
         .ok_or_else(|| ApiError::not_found(format!("{what} not found")))?;
-    let mut body = serde_json::to_value(phase).unwrap_or_default();
-    if let Value::Object(o) = &mut body {
-        o.insert("run".into(), json!({"id": run.run_id, "serial_number": run.serial_number}));
-        o.insert("procedure".into(), json!({"id": run.procedure_id, "name": run.procedure_name}));
-    }
-    Ok(body)
+    Ok(PhaseDetail {
+        phase,
+        run: RunSerial { id: run.run_id, serial_number: run.serial_number },
+        procedure: IdName { id: run.procedure_id, name: run.procedure_name },
+    })
 }

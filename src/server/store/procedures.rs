@@ -2,53 +2,32 @@
 //! (`/v2/procedures/{id}/versions/{tag}`). Creating one is in `catalog`.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::catalog;
-use super::filter::{DEFAULT_LIMIT, apply_page_param, parse_time};
 use super::ids::IdSource;
 use super::mutate;
-use super::people::Stamp;
-use super::people::{self, station_json, user_json};
-use super::sql::{Where, like_pattern, offset_page};
-use crate::api::SortOrder;
+use super::people::{self, Stamp, UserRef};
+use super::sql::{Where, like_pattern};
+use super::wire::{
+    IdName, Listed, Procedure, ProcedureSummary, RecentRun, SerialOnly, Version, offset_page,
+};
 use crate::api::time::from_ms;
 use crate::path;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
+use crate::server::routes::query::Page;
+use crate::server::routes::query::catalog::ProcedureQuery;
 use crate::server::scope;
-
-#[derive(Debug, Clone, Default)]
-pub struct ProcedureQuery {
-    pub search: Option<String>,
-    pub created_after: Option<i64>,
-    pub created_before: Option<i64>,
-    pub limit: i64,
-    pub cursor: i64,
-}
-
-pub fn parse_query(raw: &str) -> Result<ProcedureQuery, ApiError> {
-    let mut q = ProcedureQuery { limit: DEFAULT_LIMIT, ..Default::default() };
-    let mut order = SortOrder::Desc;
-    for (k, v) in super::filter::query_pairs(raw) {
-        let (k, v) = (k.as_str(), v.as_str());
-        if apply_page_param(&mut q.limit, &mut q.cursor, &mut order, k, v)? {
-            continue;
-        }
-        match k {
-            "search_query" => q.search = Some(super::filter::search_text(v)?),
-            "created_after" => q.created_after = Some(parse_time(k, v)?),
-            "created_before" => q.created_before = Some(parse_time(k, v)?),
-            _ => {}
-        }
-    }
-    Ok(q)
-}
 
 /// The creator of a procedure as the list requires it: never null (one made before users
 /// were recorded is the system's).
-fn creator(user: Value) -> Value {
-    if user.is_null() { json!({"id": "system", "name": "System", "email": null}) } else { user }
+fn creator(user: Option<UserRef>) -> UserRef {
+    user.unwrap_or_else(|| UserRef {
+        id: "system".into(),
+        name: Some("System".into()),
+        email: None,
+    })
 }
 
 /// `POST`: a user key creates a procedure, recorded as made by that user.
@@ -63,7 +42,12 @@ pub fn create(
     catalog::create_procedure(conn, name, caller.user_id(), now, ids)
 }
 
-pub fn list(conn: &Connection, q: &ProcedureQuery, caller: &Caller) -> Result<Value, ApiError> {
+pub fn list(
+    conn: &Connection,
+    q: &ProcedureQuery,
+    page: &Page,
+    caller: &Caller,
+) -> Result<Listed<ProcedureSummary>, ApiError> {
     let mut w = Where { clauses: vec!["1".into()], params: vec![] };
     scope::procedures(&mut w, caller);
     if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -77,39 +61,43 @@ pub fn list(conn: &Connection, q: &ProcedureQuery, caller: &Caller) -> Result<Va
             w.push(format!("p.created_at {op} {m}"));
         }
     }
-    let lim = w.bind(q.limit + 1);
-    let off = w.bind(q.cursor);
+    let lim = w.bind(page.limit + 1);
+    let off = w.bind(page.cursor);
     let sql = format!(
         "SELECT p.id, p.name, p.created_at, p.created_by_user_id, cu.name, cu.email
          FROM procedures p LEFT JOIN users cu ON cu.id = p.created_by_user_id WHERE {}
          ORDER BY p.created_at DESC, p.rowid DESC LIMIT {lim} OFFSET {off}",
         w.clauses.join(" AND ")
     );
-    let rows: Vec<Value> = conn
+    let rows: Vec<ProcedureSummary> = conn
         .prepare_cached(&sql)?
         .query_map(rusqlite::params_from_iter(w.params.iter()), |r| {
-            Ok(json!({
-                "id": r.get::<_, String>(0)?, "name": r.get::<_, String>(1)?,
-                "created_at": from_ms(r.get(2)?),
-                "created_by_user": creator(people::user(r.get(3)?, r.get(4)?, r.get(5)?)),
-                "linkedRepository": null,
-            }))
+            Ok(ProcedureSummary {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                created_at: from_ms(r.get(2)?),
+                created_by_user: creator(people::user(r.get(3)?, r.get(4)?, r.get(5)?)),
+                linked_repository: None,
+            })
         })?
         .collect::<Result<_, _>>()?;
-    Ok(offset_page(rows, q.limit, q.cursor))
+    Ok(offset_page(rows, page))
 }
 
-/// `(name, created_at, created_by)` of a procedure the caller may see; otherwise 404.
+/// `(name, created_at, created_by_user)` of a procedure the caller may see; otherwise 404.
 fn find(
     conn: &Connection,
     id: &str,
     caller: &Caller,
-) -> Result<(String, i64, Option<String>), ApiError> {
-    let row: Option<(String, i64, Option<String>)> = conn
+) -> Result<(String, i64, Option<UserRef>), ApiError> {
+    let row: Option<(String, i64, Option<UserRef>)> = conn
         .prepare_cached(
-            "SELECT name, created_at, created_by_user_id FROM procedures WHERE id = ?1",
+            "SELECT p.name, p.created_at, p.created_by_user_id, cu.name, cu.email
+             FROM procedures p LEFT JOIN users cu ON cu.id = p.created_by_user_id WHERE p.id = ?1",
         )?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row([id], |r| {
+            Ok((r.get(0)?, r.get(1)?, people::user(r.get(2)?, r.get(3)?, r.get(4)?)))
+        })
         .optional()?;
     match row {
         Some(r) if scope::procedure_visible(conn, caller, id)? => Ok(r),
@@ -117,39 +105,41 @@ fn find(
     }
 }
 
-pub fn get(conn: &Connection, id: &str, caller: &Caller) -> Result<Value, ApiError> {
+pub fn get(conn: &Connection, id: &str, caller: &Caller) -> Result<Procedure, ApiError> {
     let (name, created, by) = find(conn, id, caller)?;
     let runs_count: i64 = conn
         .prepare_cached("SELECT COUNT(*) FROM runs WHERE procedure_id = ?1")?
         .query_row([id], |r| r.get(0))?;
-    let recent: Vec<Value> = conn
+    let recent: Vec<RecentRun> = conn
         .prepare_cached(
             "SELECT r.id, r.started_at, r.outcome, r.serial_number FROM runs r
              WHERE r.procedure_id = ?1 ORDER BY r.started_at DESC, r.seq DESC LIMIT 10",
         )?
         .query_map([id], |r| {
-            Ok(json!({
-                "id": r.get::<_, String>(0)?,
-                "started_at": from_ms(r.get(1)?),
-                "outcome": r.get::<_, String>(2)?,
-                "unit": {"serial_number": r.get::<_, String>(3)?},
-            }))
+            Ok(RecentRun {
+                id: r.get(0)?,
+                started_at: from_ms(r.get(1)?),
+                outcome: r.get(2)?,
+                unit: SerialOnly { serial_number: r.get(3)? },
+            })
         })?
         .collect::<Result<_, _>>()?;
-    let stations: Vec<Value> = conn
+    let stations: Vec<IdName> = conn
         .prepare_cached(
             "SELECT s.id, s.name FROM stations s JOIN station_procedures sp ON sp.station_id = s.id
              WHERE sp.procedure_id = ?1 AND s.archived = 0 ORDER BY s.name",
         )?
-        .query_map([id], |r| {
-            Ok(json!({"id": r.get::<_, String>(0)?, "name": r.get::<_, String>(1)?}))
-        })?
+        .query_map([id], |r| Ok(IdName { id: r.get(0)?, name: r.get(1)? }))?
         .collect::<Result<_, _>>()?;
-    Ok(json!({
-        "id": id, "name": name, "created_at": from_ms(created),
-        "created_by_user": user_json(conn, by)?, "runs_count": runs_count,
-        "recent_runs": recent, "stations": stations,
-    }))
+    Ok(Procedure {
+        id: id.to_string(),
+        name,
+        created_at: from_ms(created),
+        created_by_user: by,
+        runs_count,
+        recent_runs: recent,
+        stations,
+    })
 }
 
 /// `PATCH`: only `name` is the embedded server's to change; the repository settings of the
@@ -248,21 +238,20 @@ pub fn get_version(
     procedure: &str,
     tag: &str,
     caller: &Caller,
-) -> Result<Value, ApiError> {
+) -> Result<Version, ApiError> {
     let (id, tag, name) = find_version(conn, procedure, tag, caller)?;
-    let (created, user, station): (i64, Option<String>, Option<String>) = conn
-        .prepare_cached(
-            "SELECT created_at, created_by_user_id, created_by_station_id FROM procedure_versions WHERE id = ?1",
-        )?
-        .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let (created, creators) = people::created_by(conn, "procedure_versions", &id)?;
     let runs: i64 = conn
         .prepare_cached("SELECT COUNT(*) FROM runs WHERE version_id = ?1")?
         .query_row([&id], |r| r.get(0))?;
-    Ok(json!({
-        "id": id, "tag": tag, "created_at": from_ms(created),
-        "created_by_user": user_json(conn, user)?, "created_by_station": station_json(conn, station)?,
-        "procedure": {"id": procedure, "name": name}, "run_count": runs,
-    }))
+    Ok(Version {
+        id,
+        tag,
+        created_at: from_ms(created),
+        creators,
+        procedure: IdName { id: procedure.to_string(), name },
+        run_count: runs,
+    })
 }
 
 /// `DELETE`: refused while runs name the version.

@@ -1,9 +1,7 @@
 //! The SQL every store module builds with: a `WHERE` clause and the values it binds, `IN`
-//! lists, the sort direction, `LIKE` and full-text patterns, and `{data, meta}` pages whose
-//! cursor is a plain offset.
+//! lists, the sort direction, `LIKE` and full-text patterns.
 
 use rusqlite::types::Value as Sql;
-use serde_json::{Value, json};
 
 use crate::api::SortOrder;
 
@@ -69,14 +67,6 @@ pub fn any_in<T: Clone + Into<rusqlite::types::Value>>(w: &mut Where, column: &s
     if let Some(c) = in_list(w, column, values) {
         w.push(c);
     }
-}
-
-/// `{data, meta}` from `limit + 1` rows of a list whose cursor is a plain offset.
-pub fn offset_page(mut rows: Vec<Value>, limit: i64, offset: i64) -> Value {
-    let has_more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let next = if has_more { Value::from(offset.saturating_add(limit)) } else { Value::Null };
-    json!({"data": rows, "meta": {"has_more": has_more, "next_cursor": next}})
 }
 
 /// The trigram query for a substring (3 characters or more): every trigram must be present;

@@ -2,59 +2,51 @@
 //! station that runs name is archived rather than deleted; either way it is gone from the API.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
 
 use super::catalog::{self, ORG};
-use super::create::check_metadata;
-use super::filter::{DEFAULT_LIMIT, MetaCond, apply_page_param, parse_bool, parse_metadata};
+use super::create::{check_metadata, merge_metadata};
 use super::ids::IdSource;
-use super::sql::{Where, in_list, like_pattern, offset_page};
+use super::people::Stamp;
+use super::sql::{Where, in_list, like_pattern};
 use super::units_list::metadata_clauses;
-use crate::api::SortOrder;
+use super::wire::{
+    IdName, Listed, Station, StationProcedure, StationSummary, metadata, metadata_if, offset_page,
+};
 use crate::path;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
+use crate::server::routes::query::Page;
+use crate::server::routes::query::catalog::StationQuery;
 use crate::server::scope;
 
-#[derive(Debug, Clone, Default)]
-pub struct StationQuery {
-    pub search: Option<String>,
-    pub procedure_ids: Vec<String>,
-    pub metadata: Vec<(String, Vec<MetaCond>)>,
-    pub include_metadata: bool,
-    pub limit: i64,
-    pub cursor: i64,
-}
-
-pub fn parse_query(raw: &str) -> Result<StationQuery, ApiError> {
-    let mut q = StationQuery { limit: DEFAULT_LIMIT, ..Default::default() };
-    let mut order = SortOrder::Desc;
-    for (k, v) in super::filter::query_pairs(raw) {
-        let (k, v) = (k.as_str(), v.as_str());
-        if apply_page_param(&mut q.limit, &mut q.cursor, &mut order, k, v)? {
-            continue;
-        }
-        match k {
-            "search_query" => q.search = Some(super::filter::search_text(v)?),
-            "procedure_ids" => q.procedure_ids.push(v.to_string()),
-            "metadata" if v.trim() != "{}" => q.metadata = parse_metadata(v)?,
-            "include_metadata" => q.include_metadata = parse_bool(k, v)?,
-            _ => {}
-        }
+/// The procedures linked to each of `stations`, by name. One query for a page of stations.
+fn procedures_of(
+    conn: &Connection,
+    stations: &[&str],
+) -> rusqlite::Result<HashMap<String, Vec<IdName>>> {
+    let marks = vec!["?"; stations.len()].join(", ");
+    let mut by_station: HashMap<String, Vec<IdName>> = HashMap::new();
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT sp.station_id, p.id, p.name FROM procedures p
+         JOIN station_procedures sp ON sp.procedure_id = p.id
+         WHERE sp.station_id IN ({marks}) ORDER BY p.name, p.id"
+    ))?;
+    let mut it = stmt.query(rusqlite::params_from_iter(stations))?;
+    while let Some(r) = it.next()? {
+        by_station.entry(r.get(0)?).or_default().push(IdName { id: r.get(1)?, name: r.get(2)? });
     }
-    Ok(q)
+    Ok(by_station)
 }
 
-fn procedures_of(conn: &Connection, station: &str) -> rusqlite::Result<Vec<(String, String)>> {
-    conn.prepare_cached(
-        "SELECT p.id, p.name FROM procedures p JOIN station_procedures sp ON sp.procedure_id = p.id
-         WHERE sp.station_id = ?1 ORDER BY p.name, p.id",
-    )?
-    .query_map([station], |r| Ok((r.get(0)?, r.get(1)?)))?
-    .collect()
-}
-
-pub fn list(conn: &Connection, q: &StationQuery, caller: &Caller) -> Result<Value, ApiError> {
+pub fn list(
+    conn: &Connection,
+    q: &StationQuery,
+    page: &Page,
+    caller: &Caller,
+) -> Result<Listed<StationSummary>, ApiError> {
     let mut w = Where { clauses: vec!["s.archived = 0".into()], params: vec![] };
     scope::stations(&mut w, caller);
     if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -66,9 +58,9 @@ pub fn list(conn: &Connection, q: &StationQuery, caller: &Caller) -> Result<Valu
             "EXISTS (SELECT 1 FROM station_procedures sp WHERE sp.station_id = s.id AND {c})"
         ));
     }
-    metadata_clauses(&mut w, "s.metadata", &q.metadata);
-    let lim = w.bind(q.limit + 1);
-    let off = w.bind(q.cursor);
+    metadata_clauses(&mut w, "s.metadata", &q.metadata.conds);
+    let lim = w.bind(page.limit + 1);
+    let off = w.bind(page.cursor);
     let sql = format!(
         "SELECT s.id, s.name, s.metadata FROM stations s WHERE {}
          ORDER BY s.created_at DESC, s.rowid DESC LIMIT {lim} OFFSET {off}",
@@ -80,21 +72,23 @@ pub fn list(conn: &Connection, q: &StationQuery, caller: &Caller) -> Result<Valu
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?
         .collect::<Result<_, _>>()?;
-    let mut rows = Vec::with_capacity(found.len());
-    for (id, name, metadata) in found {
-        let procs = procedures_of(conn, &id)?;
-        let mut row = json!({
-            "id": id, "name": name,
-            "procedures": procs.iter().map(|(i, n)| json!({"id": i, "name": n})).collect::<Vec<_>>(),
-            "procedures_count": procs.len(),
-            "team": null,
-        });
-        if q.include_metadata {
-            row["metadata"] = serde_json::from_str(&metadata).unwrap_or_else(|_| json!({}));
-        }
-        rows.push(row);
-    }
-    Ok(offset_page(rows, q.limit, q.cursor))
+    let ids: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
+    let mut procedures = procedures_of(conn, &ids)?;
+    let rows = found
+        .iter()
+        .map(|(id, name, metadata)| {
+            let procedures = procedures.remove(id).unwrap_or_default();
+            StationSummary {
+                id: id.clone(),
+                name: name.clone(),
+                procedures_count: procedures.len(),
+                procedures,
+                team: None,
+                metadata: metadata_if(q.include_metadata, metadata),
+            }
+        })
+        .collect();
+    Ok(offset_page(rows, page))
 }
 
 /// A station the caller may see that is not archived.
@@ -109,31 +103,38 @@ fn find(conn: &Connection, id: &str, caller: &Caller) -> Result<(String, String)
     }
 }
 
-pub fn get(conn: &Connection, id: &str, caller: &Caller, now: i64) -> Result<Value, ApiError> {
-    let (name, metadata) = find(conn, id, caller)?;
+pub fn get(conn: &Connection, id: &str, caller: &Caller, now: i64) -> Result<Station, ApiError> {
+    let (name, stored) = find(conn, id, caller)?;
     let week_ago = now - 7 * 86_400_000;
-    let mut procedures = Vec::new();
-    for (pid, pname) in procedures_of(conn, id)? {
-        let runs: i64 = conn
-            .prepare_cached(
-                "SELECT COUNT(*) FROM runs WHERE procedure_id = ?1 AND created_by_station_id = ?2 AND started_at >= ?3",
-            )?
-            .query_row(params![pid, id, week_ago], |r| r.get(0))?;
-        procedures.push(json!({"id": pid, "name": pname, "runs_count": runs, "deployment": null}));
-    }
-    Ok(json!({
-        "id": id,
-        "name": name,
-        "api_key": catalog::key_prefix(conn, "station", id)?,
-        "procedures": procedures,
-        "organization_slug": ORG.1,
-        "team": null,
-        "metadata": serde_json::from_str::<Value>(&metadata).unwrap_or_else(|_| json!({})),
-    }))
+    let procedures = conn
+        .prepare_cached(
+            "SELECT p.id, p.name, (SELECT COUNT(*) FROM runs r WHERE r.procedure_id = p.id
+                AND r.created_by_station_id = sp.station_id AND r.started_at >= ?2)
+             FROM procedures p JOIN station_procedures sp ON sp.procedure_id = p.id
+             WHERE sp.station_id = ?1 ORDER BY p.name, p.id",
+        )?
+        .query_map(params![id, week_ago], |r| {
+            Ok(StationProcedure {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                runs_count: r.get(2)?,
+                deployment: None,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(Station {
+        id: id.to_string(),
+        name,
+        api_key: catalog::key_prefix(conn, "station", id)?,
+        procedures,
+        organization_slug: ORG.1,
+        team: None,
+        metadata: metadata(&stored),
+    })
 }
 
 /// `GET /v2/stations/current`: the station a station key belongs to.
-pub fn current(conn: &Connection, caller: &Caller, now: i64) -> Result<Value, ApiError> {
+pub fn current(conn: &Connection, caller: &Caller, now: i64) -> Result<Station, ApiError> {
     match caller.station_id() {
         Some(id) => get(conn, id, caller, now),
         None => Err(ApiError::forbidden(
@@ -145,10 +146,9 @@ pub fn current(conn: &Connection, caller: &Caller, now: i64) -> Result<Value, Ap
 pub fn create(
     conn: &Connection,
     body: &Map<String, Value>,
-    caller: &Caller,
-    now: i64,
-    ids: &mut IdSource,
+    stamp: &Stamp<'_>,
 ) -> Result<String, ApiError> {
+    let caller = stamp.caller;
     scope::require_user(caller, "create stations")?;
     let name = body.get("name").and_then(Value::as_str).map(str::trim).unwrap_or_default();
     if name.is_empty() {
@@ -163,11 +163,11 @@ pub fn create(
         return Err(ApiError::not_found(format!("Procedure `{p}` not found"))
             .with_issue_path(&path!["procedure_id"]));
     }
-    let id = ids.next_id();
+    let id = IdSource::Random.next_id();
     conn.prepare_cached(
         "INSERT INTO stations (id, name, created_at, metadata) VALUES (?1, ?2, ?3, ?4)",
     )?
-    .execute(params![id, name, now, Value::Object(metadata).to_string()])?;
+    .execute(params![id, name, stamp.now, Value::Object(metadata).to_string()])?;
     if let Some(p) = procedure {
         catalog::link_station_procedure(conn, &id, p)?;
     }
@@ -180,7 +180,7 @@ pub fn update(
     id: &str,
     body: &Map<String, Value>,
     caller: &Caller,
-) -> Result<Value, ApiError> {
+) -> Result<IdName, ApiError> {
     scope::require_user(caller, "change stations")?;
     let (mut name, metadata) = find(conn, id, caller)?;
     if let Some(n) = body.get("name") {
@@ -190,20 +190,12 @@ pub fn update(
         }
         name = n.to_string();
     }
-    let mut merged: Map<String, Value> = serde_json::from_str(&metadata).unwrap_or_default();
-    if let Some(patch) = body.get("metadata").and_then(Value::as_object) {
-        for (k, v) in patch {
-            if v.is_null() {
-                merged.remove(k);
-            } else {
-                merged.insert(k.clone(), v.clone());
-            }
-        }
-        check_metadata(Some(&merged), "metadata")?;
-    }
+    // A metadata that is not an object is ignored here.
+    let patch = body.get("metadata").filter(|m| m.is_object());
+    let metadata = merge_metadata(&metadata, patch)?.unwrap_or(metadata);
     conn.prepare_cached("UPDATE stations SET name = ?2, metadata = ?3 WHERE id = ?1")?
-        .execute(params![id, name, Value::Object(merged).to_string()])?;
-    Ok(json!({"id": id, "name": name}))
+        .execute(params![id, name, metadata])?;
+    Ok(IdName { id: id.to_string(), name })
 }
 
 pub fn remove(conn: &Connection, id: &str, caller: &Caller) -> Result<String, ApiError> {

@@ -3,14 +3,17 @@
 //! `units_list.rs`.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::catalog;
-use super::create::check_metadata;
+use super::create::{check_metadata, merge_metadata};
 use super::ids::IdSource;
 use super::mutate;
-use super::people::{station_json, user_json};
+use super::people::{self, Stamp};
 use super::render::download_url;
+use super::wire::{
+    CreatedDuring, IdName, IdNumber, PartWithRevision, Relative, Unit, UnitAttachment, metadata,
+};
 use crate::api::time::{format_duration_ms, from_ms};
 use crate::api::{Sample, WireEnum};
 use crate::path;
@@ -83,59 +86,54 @@ pub fn find(conn: &Connection, serial: &str, caller: &Caller) -> Result<UnitReco
     Ok(unit)
 }
 
-fn part_json(u: &UnitRecord) -> Value {
-    json!({
-        "id": u.part.0, "number": u.part.1, "name": u.part.2,
-        "revision": {"id": u.revision.0, "number": u.revision.1},
-    })
+fn part_of(u: &UnitRecord) -> PartWithRevision {
+    PartWithRevision {
+        id: u.part.0.clone(),
+        number: u.part.1.clone(),
+        name: u.part.2.clone(),
+        revision: IdNumber { id: u.revision.0.clone(), number: u.revision.1.clone() },
+    }
 }
 
-/// `{id, serial_number, part}` of a parent or child.
-fn relative_json(conn: &Connection, id: &str) -> rusqlite::Result<Value> {
-    Ok(match load(conn, "id", id)? {
-        Some(u) => json!({"id": u.id, "serial_number": u.serial_number, "part": part_json(&u)}),
-        None => Value::Null,
-    })
-}
-
-pub fn children_ids(conn: &Connection, id: &str) -> rusqlite::Result<Vec<String>> {
-    conn.prepare_cached("SELECT id FROM units WHERE parent_id = ?1 ORDER BY serial_number, id")?
-        .query_map([id], |r| r.get(0))?
-        .collect()
+fn relative(u: &UnitRecord) -> Relative {
+    Relative { id: u.id.clone(), serial_number: u.serial_number.clone(), part: part_of(u) }
 }
 
 /// The run that created the unit, when the caller may see it (scope.rs).
-fn created_during(conn: &Connection, seq: Option<i64>, caller: &Caller) -> rusqlite::Result<Value> {
-    let Some(seq) = seq else { return Ok(Value::Null) };
+fn created_during(
+    conn: &Connection,
+    seq: Option<i64>,
+    caller: &Caller,
+) -> rusqlite::Result<Option<CreatedDuring>> {
+    let Some(seq) = seq else { return Ok(None) };
     let procedure: Option<String> = conn
         .prepare_cached("SELECT procedure_id FROM runs WHERE seq = ?1")?
         .query_row([seq], |r| r.get(0))
         .optional()?;
     match procedure {
         Some(p) if scope::procedure_visible(conn, caller, &p)? => {}
-        _ => return Ok(Value::Null),
+        _ => return Ok(None),
     }
-    let row = conn
+    conn
         .prepare_cached(
             "SELECT r.id, r.created_at, r.started_at, r.ended_at, r.duration_ms, r.outcome, p.id, p.name
              FROM runs r JOIN procedures p ON p.id = r.procedure_id WHERE r.seq = ?1",
         )?
         .query_row([seq], |r| {
-            Ok(json!({
-                "id": r.get::<_, String>(0)?,
-                "created_at": from_ms(r.get(1)?),
-                "started_at": from_ms(r.get(2)?),
-                "ended_at": from_ms(r.get(3)?),
-                "duration": format_duration_ms(r.get(4)?),
-                "outcome": r.get::<_, String>(5)?,
-                "procedure": {"id": r.get::<_, String>(6)?, "name": r.get::<_, String>(7)?},
-            }))
+            Ok(CreatedDuring {
+                id: r.get(0)?,
+                created_at: from_ms(r.get(1)?),
+                started_at: from_ms(r.get(2)?),
+                ended_at: from_ms(r.get(3)?),
+                duration: format_duration_ms(r.get(4)?),
+                outcome: r.get(5)?,
+                procedure: IdName { id: r.get(6)?, name: r.get(7)? },
+            })
         })
-        .optional()?;
-    Ok(row.unwrap_or(Value::Null))
+        .optional()
 }
 
-fn attachments_json(conn: &Connection, unit: &str, base: &str) -> rusqlite::Result<Vec<Value>> {
+fn attachments(conn: &Connection, unit: &str, base: &str) -> rusqlite::Result<Vec<UnitAttachment>> {
     conn.prepare_cached(
         "SELECT id, name, size, content_type, download_token, state = 'final' FROM attachments
          WHERE unit_id = ?1 AND state != 'pending' ORDER BY created_at, id",
@@ -145,44 +143,43 @@ fn attachments_json(conn: &Connection, unit: &str, base: &str) -> rusqlite::Resu
         let token: String = r.get(4)?;
         // An upload is linked once finalized: until then its content may still change.
         let link = r.get::<_, bool>(5)?.then(|| download_url(base, &id, &token));
-        Ok(json!({
-            "id": id, "name": r.get::<_, String>(1)?, "size": r.get::<_, Option<i64>>(2)?,
-            "content_type": r.get::<_, String>(3)?, "download_url": link,
-        }))
+        Ok(UnitAttachment {
+            id,
+            name: r.get(1)?,
+            size: r.get(2)?,
+            content_type: r.get(3)?,
+            download_url: link,
+        })
     })?
     .collect()
 }
 
-pub fn get(
-    conn: &Connection,
-    serial: &str,
-    caller: &Caller,
-    base: &str,
-) -> Result<Value, ApiError> {
+pub fn get(conn: &Connection, serial: &str, caller: &Caller, base: &str) -> Result<Unit, ApiError> {
     let u = find(conn, serial, caller)?;
-    let children: Vec<Value> = children_ids(conn, &u.id)?
-        .iter()
-        .map(|c| relative_json(conn, c))
+    // The children in one query, not one per child.
+    let children: Vec<Relative> = conn
+        .prepare_cached(&format!("{SELECT} WHERE u.parent_id = ?1 ORDER BY u.serial_number, u.id"))?
+        .query_map([&u.id], |r| record(r).map(|c| relative(&c)))?
         .collect::<Result<_, _>>()?;
     let parent = match &u.parent_id {
-        Some(p) => relative_json(conn, p)?,
-        None => Value::Null,
+        Some(p) => load(conn, "id", p)?.map(|p| relative(&p)),
+        None => None,
     };
-    Ok(json!({
-        "id": u.id,
-        "serial_number": u.serial_number,
-        "created_at": from_ms(u.created_at),
-        "sample": u.sample,
-        "created_by_user": user_json(conn, u.created_by_user_id.clone())?,
-        "created_by_station": station_json(conn, u.created_by_station_id.clone())?,
-        "part": part_json(&u),
-        "batch": u.batch.as_ref().map(|(id, n)| json!({"id": id, "number": n})),
-        "parent": parent,
-        "children": children,
-        "created_during": created_during(conn, u.created_run_seq, caller)?,
-        "attachments": attachments_json(conn, &u.id, base)?,
-        "metadata": serde_json::from_str::<Value>(&u.metadata).unwrap_or_else(|_| json!({})),
-    }))
+    let (_, creators) = people::created_by(conn, "units", &u.id)?;
+    Ok(Unit {
+        part: part_of(&u),
+        batch: u.batch.clone().map(|(id, number)| IdNumber { id, number }),
+        parent,
+        children,
+        created_during: created_during(conn, u.created_run_seq, caller)?,
+        attachments: attachments(conn, &u.id, base)?,
+        metadata: metadata(&u.metadata),
+        creators,
+        created_at: from_ms(u.created_at),
+        sample: u.sample,
+        serial_number: u.serial_number,
+        id: u.id,
+    })
 }
 
 fn sample_value(v: &Value, field: &str) -> Result<Option<String>, ApiError> {
@@ -208,10 +205,9 @@ fn non_empty<'a>(v: &'a str, field: &str) -> Result<&'a str, ApiError> {
 pub fn create(
     conn: &Connection,
     body: &Map<String, Value>,
-    caller: &Caller,
-    now: i64,
-    ids: &mut IdSource,
+    stamp: &Stamp<'_>,
 ) -> Result<String, ApiError> {
+    let (caller, now, ids) = (stamp.caller, stamp.now, &mut IdSource::Random);
     scope::require_user(caller, "create units")?;
     let text = |k: &str| body.get(k).and_then(Value::as_str);
     let serial = non_empty(text("serial_number").unwrap_or_default(), "serial_number")?;
@@ -311,21 +307,9 @@ pub fn update(
         conn.prepare_cached("UPDATE units SET sample = ?2 WHERE id = ?1")?
             .execute(params![u.id, sample])?;
     }
-    if let Some(patch) = body.get("metadata") {
-        let Some(patch) = patch.as_object() else {
-            return Err(ApiError::field(&path!["metadata"], "must be an object"));
-        };
-        let mut merged: Map<String, Value> = serde_json::from_str(&u.metadata).unwrap_or_default();
-        for (k, v) in patch {
-            if v.is_null() {
-                merged.remove(k);
-            } else {
-                merged.insert(k.clone(), v.clone());
-            }
-        }
-        check_metadata(Some(&merged), "metadata")?;
+    if let Some(merged) = merge_metadata(&u.metadata, body.get("metadata"))? {
         conn.prepare_cached("UPDATE units SET metadata = ?2 WHERE id = ?1")?
-            .execute(params![u.id, Value::Object(merged).to_string()])?;
+            .execute(params![u.id, merged])?;
     }
     if let Some(list) = body.get("attachments") {
         let Some(list) = list.as_array() else {

@@ -2,96 +2,23 @@
 //! kept on the unit (see `catalog::count_run`), so `latest_only`, `run_count_*` and the
 //! last-run sorts need no aggregate over runs.
 
-use rusqlite::{Connection, OptionalExtension, Row};
-use serde_json::{Value, json};
+use std::collections::HashSet;
 
-use super::filter::{
-    DEFAULT_LIMIT, MetaCond, apply_page_param, parse_bool, parse_enum, parse_int, parse_metadata,
-    parse_time,
-};
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use super::people;
 use super::sql::{Where, any_in, dir, in_list, like_pattern, trigram_match};
+use super::wire::{
+    IdName, IdNumber, LastRun, Listed, PartWithRevision, UnitRef, UnitSummary, UserName, metadata,
+    offset_page,
+};
 use crate::api::time::from_ms;
-use crate::api::{RunOutcome, SampleFilter, SortOrder, UnitSortBy, WireEnum};
+use crate::api::{SampleFilter, UnitSortBy, WireEnum};
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
+use crate::server::routes::query::catalog::UnitQuery;
+use crate::server::routes::query::{MetaCond, Page};
 use crate::server::scope;
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct UnitQuery {
-    pub search: Option<String>,
-    pub ids: Vec<String>,
-    pub serials: Vec<String>,
-    pub parts: Vec<String>,
-    pub revisions: Vec<String>,
-    /// `None` in the list: units without a batch.
-    pub batches: Vec<Option<String>>,
-    pub procedure_ids: Vec<String>,
-    pub outcomes: Vec<RunOutcome>,
-    pub started_after: Option<i64>,
-    pub started_before: Option<i64>,
-    pub latest_only: bool,
-    pub run_count_min: Option<i64>,
-    pub run_count_max: Option<i64>,
-    pub created_after: Option<i64>,
-    pub created_before: Option<i64>,
-    pub created_by_user_ids: Vec<String>,
-    pub created_by_station_ids: Vec<String>,
-    pub exclude_with_parent: bool,
-    pub samples: Vec<SampleFilter>,
-    pub metadata: Vec<(String, Vec<MetaCond>)>,
-    pub include_metadata: bool,
-    pub limit: i64,
-    pub cursor: i64,
-    pub sort_by: Option<UnitSortBy>,
-    pub order: Option<SortOrder>,
-}
-
-pub fn parse_query(raw: &str) -> Result<UnitQuery, ApiError> {
-    let mut q = UnitQuery { limit: DEFAULT_LIMIT, ..Default::default() };
-    let mut order = SortOrder::Desc;
-    // Read raw: an empty `batch_numbers=` means "no batch" here; other empty values are "not
-    // given", as on every list.
-    for (k, v) in form_urlencoded::parse(raw.as_bytes()) {
-        let k = k.strip_suffix("[]").unwrap_or(&k).to_string();
-        let (k, v) = (k.as_str(), v.as_ref());
-        if k == "batch_numbers" {
-            q.batches.push(Some(v.trim().to_string()).filter(|b| !b.is_empty()));
-            continue;
-        }
-        if v.trim().is_empty() {
-            continue;
-        }
-        if apply_page_param(&mut q.limit, &mut q.cursor, &mut order, k, v)? {
-            q.order = Some(order.clone());
-            continue;
-        }
-        match k {
-            "search_query" => q.search = Some(super::filter::search_text(v)?),
-            "ids" => q.ids.push(v.to_string()),
-            "serial_numbers" => q.serials.push(v.to_string()),
-            "part_numbers" => q.parts.push(v.to_string()),
-            "revision_numbers" => q.revisions.push(v.to_string()),
-            "procedure_ids" => q.procedure_ids.push(v.to_string()),
-            "outcomes" => q.outcomes.push(parse_enum(k, v)?),
-            "started_after" => q.started_after = Some(parse_time(k, v)?),
-            "started_before" => q.started_before = Some(parse_time(k, v)?),
-            "latest_only" => q.latest_only = parse_bool(k, v)?,
-            "run_count_min" => q.run_count_min = Some(parse_int(k, v, 0, i64::MAX)?),
-            "run_count_max" => q.run_count_max = Some(parse_int(k, v, 0, i64::MAX)?),
-            "created_after" => q.created_after = Some(parse_time(k, v)?),
-            "created_before" => q.created_before = Some(parse_time(k, v)?),
-            "created_by_user_ids" => q.created_by_user_ids.push(v.to_string()),
-            "created_by_station_ids" => q.created_by_station_ids.push(v.to_string()),
-            "exclude_units_with_parent" => q.exclude_with_parent = parse_bool(k, v)?,
-            "samples" => q.samples.push(parse_enum(k, v)?),
-            "metadata" if v.trim() != "{}" => q.metadata = parse_metadata(v)?,
-            "include_metadata" => q.include_metadata = parse_bool(k, v)?,
-            "sort_by" => q.sort_by = Some(parse_enum(k, v)?),
-            _ => {}
-        }
-    }
-    Ok(q)
-}
 
 /// SQL for metadata conditions on a JSON object column, one `EXISTS` per key.
 pub fn metadata_clauses(w: &mut Where, column: &str, metadata: &[(String, Vec<MetaCond>)]) {
@@ -224,7 +151,7 @@ fn where_for(q: &UnitQuery, caller: &Caller) -> Where {
         }
         w.push(format!("({})", alt.join(" OR ")));
     }
-    metadata_clauses(&mut w, "u.metadata", &q.metadata);
+    metadata_clauses(&mut w, "u.metadata", &q.metadata.conds);
     w
 }
 
@@ -244,92 +171,94 @@ const COLUMNS: &str = "u.id, u.serial_number, u.created_at, u.sample, u.created_
     cu.name, cs.name, pu.serial_number";
 
 /// The newest run of unit `id` a station may see, as a unit's `last_run`.
-fn last_visible_run(conn: &Connection, id: &str, station: &str) -> rusqlite::Result<Value> {
+fn last_visible_run(
+    conn: &Connection,
+    id: &str,
+    station: &str,
+) -> rusqlite::Result<Option<LastRun>> {
     let sql = format!(
         "SELECT r.id, r.outcome, r.started_at, r.ended_at, p.id, p.name
          FROM runs r JOIN procedures p ON p.id = r.procedure_id WHERE r.seq = {}",
         scope::last_visible_run_sql("?1", "?2")
     );
-    let found = conn
-        .prepare_cached(&sql)?
-        .query_row([id, station], |r| {
-            Ok(json!({
-                "id": r.get::<_, String>(0)?,
-                "outcome": r.get::<_, String>(1)?,
-                "started_at": from_ms(r.get(2)?),
-                "ended_at": from_ms(r.get(3)?),
-                "procedure": {"id": r.get::<_, String>(4)?, "name": r.get::<_, String>(5)?},
-            }))
-        })
-        .optional()?;
-    Ok(found.unwrap_or(Value::Null))
+    conn.prepare_cached(&sql)?.query_row([id, station], |r| last_run(r, 0)).optional()
 }
 
-fn row_json(
+/// A `last_run` from the six columns at `at`: id, outcome, started, ended, procedure id, name.
+fn last_run(r: &Row<'_>, at: usize) -> rusqlite::Result<LastRun> {
+    Ok(LastRun {
+        id: r.get(at)?,
+        outcome: r.get(at + 1)?,
+        started_at: from_ms(r.get(at + 2)?),
+        ended_at: from_ms(r.get(at + 3)?),
+        procedure: IdName { id: r.get(at + 4)?, name: r.get(at + 5)? },
+    })
+}
+
+/// A row of the page; `visible`: the procedures a station key sees (`None`: a user key).
+fn row(
     conn: &Connection,
     r: &Row<'_>,
     include_metadata: bool,
     caller: &Caller,
-) -> Result<Value, ApiError> {
-    use super::people;
+    visible: Option<&HashSet<String>>,
+) -> Result<UnitSummary, ApiError> {
     let id: String = r.get(0)?;
     let parent = match r.get::<_, Option<String>>(13)? {
         Some(p) => {
             let serial: Option<String> = r.get(23)?;
-            json!({"id": p, "serial_number": serial.unwrap_or_default()})
+            Some(UnitRef { id: p, serial_number: serial.unwrap_or_default() })
         }
-        None => Value::Null,
+        None => None,
     };
     let last_procedure: Option<String> = r.get(18)?;
-    let foreign = match (&last_procedure, caller.station_id()) {
-        (Some(p), Some(_)) => !scope::procedure_visible(conn, caller, p)?,
+    let foreign = match (&last_procedure, visible) {
+        (Some(p), Some(visible)) => !visible.contains(p),
         _ => false,
     };
     let last_run = match r.get::<_, Option<String>>(14)? {
         Some(_) if foreign => last_visible_run(conn, &id, caller.station_id().unwrap_or(""))?,
-        Some(run) => json!({
-            "id": run,
-            "outcome": r.get::<_, String>(15)?,
-            "started_at": from_ms(r.get(16)?),
-            "ended_at": from_ms(r.get(17)?),
-            "procedure": {"id": r.get::<_, String>(18)?, "name": r.get::<_, String>(19)?},
-        }),
-        None => Value::Null,
+        Some(_) => Some(last_run(r, 14)?),
+        None => None,
     };
     let batch = match r.get::<_, Option<String>>(11)? {
-        Some(b) => json!({"id": b, "number": r.get::<_, String>(12)?}),
-        None => Value::Null,
+        Some(b) => Some(IdNumber { id: b, number: r.get(12)? }),
+        None => None,
     };
-    let mut row = json!({
-        "id": id,
-        "serial_number": r.get::<_, String>(1)?,
-        "created_at": from_ms(r.get(2)?),
-        "sample": r.get::<_, Option<String>>(3)?,
-        // The list names its creator without the email.
-        "created_by_user": match r.get::<_, Option<String>>(4)? {
-            Some(u) => json!({"id": u, "name": r.get::<_, Option<String>>(21)?}),
-            None => Value::Null,
+    let created_by_user = match r.get::<_, Option<String>>(4)? {
+        Some(u) => Some(UserName { id: u, name: r.get(21)? }),
+        None => None,
+    };
+    let metadata = if include_metadata { Some(metadata(&r.get::<_, String>(20)?)) } else { None };
+    Ok(UnitSummary {
+        id,
+        serial_number: r.get(1)?,
+        created_at: from_ms(r.get(2)?),
+        sample: r.get(3)?,
+        created_by_user,
+        created_by_station: people::station(r.get(5)?, r.get(22)?),
+        batch,
+        parent,
+        children: vec![],
+        part: PartWithRevision {
+            id: r.get(6)?,
+            number: r.get(7)?,
+            name: r.get(8)?,
+            revision: IdNumber { id: r.get(9)?, number: r.get(10)? },
         },
-        "created_by_station": people::station(r.get(5)?, r.get(22)?),
-        "batch": batch,
-        "parent": parent,
-        "children": [],
-        "part": {
-            "id": r.get::<_, String>(6)?, "number": r.get::<_, String>(7)?, "name": r.get::<_, String>(8)?,
-            "revision": {"id": r.get::<_, String>(9)?, "number": r.get::<_, String>(10)?},
-        },
-        "last_run": last_run,
-    });
-    if include_metadata {
-        let text: String = r.get(20)?;
-        row["metadata"] = serde_json::from_str(&text).unwrap_or_else(|_| json!({}));
-    }
-    Ok(row)
+        last_run,
+        metadata,
+    })
 }
 
-pub fn list(conn: &Connection, q: &UnitQuery, caller: &Caller) -> Result<Value, ApiError> {
+pub fn list(
+    conn: &Connection,
+    q: &UnitQuery,
+    page: &Page,
+    caller: &Caller,
+) -> Result<Listed<UnitSummary>, ApiError> {
     let mut w = where_for(q, caller);
-    let d = dir(q.order.as_ref().unwrap_or(&SortOrder::Desc));
+    let d = dir(&page.order);
     let order = match q.sort_by.as_ref().unwrap_or(&UnitSortBy::CreatedAt) {
         UnitSortBy::SerialNumber => format!("u.serial_number {d}, u.rowid {d}"),
         UnitSortBy::LastRunAt => format!("u.last_run_at {d}, u.rowid {d}"),
@@ -337,25 +266,27 @@ pub fn list(conn: &Connection, q: &UnitQuery, caller: &Caller) -> Result<Value, 
         UnitSortBy::LastRunProcedure => format!("lp.name {d}, u.last_run_at {d}, u.rowid {d}"),
         _ => format!("u.created_at {d}, u.rowid {d}"),
     };
-    let lim = w.bind(q.limit + 1);
-    let off = w.bind(q.cursor);
+    let lim = w.bind(page.limit + 1);
+    let off = w.bind(page.cursor);
     let sql = format!(
         "SELECT {COLUMNS} {FROM} WHERE {} ORDER BY {order} LIMIT {lim} OFFSET {off}",
         w.clauses.join(" AND ")
     );
+    // Read once for the page, not once per row.
+    let visible = scope::visible_procedures(conn, caller)?;
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = Vec::new();
     let mut it = stmt.query(rusqlite::params_from_iter(w.params.iter()))?;
     while let Some(r) = it.next()? {
-        rows.push(row_json(conn, r, q.include_metadata, caller)?);
+        rows.push(row(conn, r, q.include_metadata, caller, visible.as_ref())?);
     }
     add_children(conn, &mut rows)?;
-    Ok(super::sql::offset_page(rows, q.limit, q.cursor))
+    Ok(offset_page(rows, page))
 }
 
 /// Fills each row's `children`: its first ten by serial number, for the whole page at once.
-fn add_children(conn: &Connection, rows: &mut [Value]) -> rusqlite::Result<()> {
-    let ids: Vec<String> = rows.iter().filter_map(|r| r["id"].as_str().map(String::from)).collect();
+fn add_children(conn: &Connection, rows: &mut [UnitSummary]) -> rusqlite::Result<()> {
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let marks = vec!["?"; ids.len()].join(", ");
     let sql = format!(
         "SELECT parent_id, id, serial_number FROM (SELECT parent_id, id, serial_number,
@@ -363,34 +294,17 @@ fn add_children(conn: &Connection, rows: &mut [Value]) -> rusqlite::Result<()> {
             FROM units WHERE parent_id IN ({marks}))
          WHERE n <= 10 ORDER BY parent_id, serial_number"
     );
-    let mut by_parent: std::collections::HashMap<String, Vec<Value>> = Default::default();
+    let mut by_parent: std::collections::HashMap<String, Vec<UnitRef>> = Default::default();
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut it = stmt.query(rusqlite::params_from_iter(ids.iter()))?;
     while let Some(r) = it.next()? {
-        let child = json!({"id": r.get::<_, String>(1)?, "serial_number": r.get::<_, String>(2)?});
+        let child = UnitRef { id: r.get(1)?, serial_number: r.get(2)? };
         by_parent.entry(r.get(0)?).or_default().push(child);
     }
     for row in rows {
-        let id = row["id"].as_str().unwrap_or_default().to_string();
-        if let Some(children) = by_parent.remove(&id) {
-            row["children"] = Value::Array(children);
+        if let Some(children) = by_parent.remove(&row.id) {
+            row.children = children;
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn python_defaults_parse_and_an_empty_batch_means_none() {
-        let q = parse_query("latest_only=false&exclude_units_with_parent=false&limit=50&sort_by=created_at&sort_order=desc&metadata=&include_metadata=false")
-            .unwrap();
-        assert_eq!((q.limit, q.latest_only, q.metadata.len()), (50, false, 0));
-        let q = parse_query("batch_numbers=&batch_numbers=B1").unwrap();
-        assert_eq!(q.batches, vec![None, Some("B1".to_string())]);
-        assert!(parse_query("run_count_min=-1").is_err());
-        assert!(parse_query("outcomes=RUNNING").is_err());
-    }
 }
