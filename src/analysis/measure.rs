@@ -112,12 +112,16 @@ impl MeasurementStats {
 /// Mean and sample standard deviation, two passes (exact where one pass loses digits to a
 /// large offset, e.g. 2,400 MHz ± 0.01).
 pub fn mean_sd(xs: impl Iterator<Item = f64> + Clone) -> (u32, Option<f64>, Option<f64>) {
-    let (n, sum) = xs.clone().fold((0u32, 0.0), |(n, s), x| (n + 1, s + x));
+    // Summed in the values' order, not the order they came in: the same values give the same
+    // figures to the last bit, whichever page brought which (slices arrive in any order).
+    let mut xs: Vec<f64> = xs.collect();
+    xs.sort_unstable_by(f64::total_cmp);
+    let n = xs.len() as u32;
     if n == 0 {
         return (0, None, None);
     }
-    let mean = sum / f64::from(n);
-    let ss: f64 = xs.map(|x| (x - mean) * (x - mean)).sum();
+    let mean = xs.iter().sum::<f64>() / f64::from(n);
+    let ss: f64 = xs.iter().map(|x| (x - mean) * (x - mean)).sum();
     (n, Some(mean), (n >= 2).then(|| (ss / f64::from(n - 1)).sqrt()))
 }
 

@@ -141,7 +141,8 @@ impl TrendPane {
             .filter(|p| p.is_numeric() && p.t_ms != NO_TIME)
             .map(|p| (p.t_ms as f64, p.value))
             .collect();
-        pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // By time, then value: the same points in the same order however they came.
+        pts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
         self.slope_per_day = slope(&pts).map(|s| s * 86_400_000.0);
         self.drift = Drift::fit(&pts);
         let half = pts.len() / 2;
