@@ -14,45 +14,20 @@
 //! `cargo bench --bench insight` (env `TOFUI_BENCH_RUNS` to change the run count).
 
 mod common;
+#[path = "common/drive.rs"]
+mod drive;
 #[path = "../tests/common/netsim.rs"]
 mod netsim;
 
 use std::time::{Duration, Instant};
 
-use chrono::{FixedOffset, Utc};
+use chrono::Utc;
 use common::{KEY, ms, pct, terminal};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use tofui::app::{App, Effect, Msg, Session};
-use tofui::worker::{self, ApiClient, ClientConfig, WorkerRequest, WorkerResponse};
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use drive::{Answers, Worker, press, send, session_with, settle};
+use tofui::app::{App, Msg};
 
 const FILTER: &str = "proc:\"PCB Functional Test\" since:30d";
-
-fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), Utc::now().timestamp_millis())
-}
-
-fn send(worker: &UnboundedSender<WorkerRequest>, fx: Vec<Effect>) {
-    for e in fx {
-        if let Effect::Send(req) = e {
-            worker.send(req).expect("worker");
-        }
-    }
-}
-
-/// Answers the worker until `done` says so.
-async fn settle(
-    app: &mut App,
-    worker: &UnboundedSender<WorkerRequest>,
-    rx: &mut UnboundedReceiver<WorkerResponse>,
-    done: impl Fn(&App) -> bool,
-) {
-    while !done(app) {
-        let r = rx.recv().await.expect("answer");
-        let fx = app.update(Msg::Worker(r), Utc::now().timestamp_millis());
-        send(worker, fx);
-    }
-}
 
 struct Timing {
     first: Duration,
@@ -64,12 +39,7 @@ struct Timing {
 
 /// Opens a pane with `key` over the filtered list; times the first frame with numbers and
 /// the complete one; presses `j`/`k` between answers, timing update + render.
-async fn time_pane(
-    app: &mut App,
-    worker: &UnboundedSender<WorkerRequest>,
-    rx: &mut UnboundedReceiver<WorkerResponse>,
-    key: char,
-) -> Timing {
+async fn time_pane(app: &mut App, worker: &Worker, rx: &mut Answers, key: char) -> Timing {
     let mut term = terminal(160, 48);
     let t0 = Instant::now();
     let fx = press(app, KeyCode::Char(key));
@@ -112,50 +82,11 @@ async fn time_pane(
 /// An app and a worker talking to `url`, with the first page loaded.
 /// `network`: the client asks for compression as over a real network (the link simulator is
 /// a loopback proxy).
-async fn session(
-    url: &str,
-    network: bool,
-) -> (App, UnboundedSender<WorkerRequest>, UnboundedReceiver<WorkerResponse>) {
+async fn session(url: &str, network: bool) -> (App, Worker, Answers) {
     session_with(url, network, None).await
 }
 
-/// As [`session`], with a local cache.
-async fn session_with(
-    url: &str,
-    network: bool,
-    cache: Option<std::sync::Arc<tofui::cache::Cache>>,
-) -> (App, UnboundedSender<WorkerRequest>, UnboundedReceiver<WorkerResponse>) {
-    let mut client = ApiClient::new(&ClientConfig {
-        url: url.into(),
-        api_key: KEY.into(),
-        ca_cert: None,
-        timeout: Duration::from_secs(60),
-    })
-    .expect("client");
-    if network {
-        client = client.compressing();
-    }
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let worker = worker::spawn_with_cache(client, cache, tx);
-    let tz: tofui::model::Zone = FixedOffset::east_opt(0).expect("utc").into();
-    let mut app = App::new(
-        Session { url: url.into(), demo: true, blocked: None },
-        Utc::now().timestamp_millis(),
-        tz,
-        (160, 48),
-    );
-    let fx = app.start();
-    send(&worker, fx);
-    settle(&mut app, &worker, &mut rx, |a| a.list().loaded && !a.list().is_loading()).await;
-    (app, worker, rx)
-}
-
-async fn filter(
-    app: &mut App,
-    worker: &UnboundedSender<WorkerRequest>,
-    rx: &mut UnboundedReceiver<WorkerResponse>,
-    line: &str,
-) {
+async fn filter(app: &mut App, worker: &Worker, rx: &mut Answers, line: &str) {
     let mut fx = press(app, KeyCode::Char('/'));
     for c in line.chars() {
         fx.extend(press(app, KeyCode::Char(c)));
@@ -251,11 +182,7 @@ async fn trend_on_both_links(url: &str) {
     }
 }
 
-async fn time_trend(
-    app: &mut App,
-    worker: &UnboundedSender<WorkerRequest>,
-    rx: &mut UnboundedReceiver<WorkerResponse>,
-) {
+async fn time_trend(app: &mut App, worker: &Worker, rx: &mut Answers) {
     let fx = press(app, KeyCode::Enter);
     send(worker, fx);
     settle(app, worker, rx, |a| a.run().is_some_and(|r| r.loaded().is_some())).await;
@@ -330,10 +257,7 @@ async fn warm(url: &str) {
         let sim = netsim::LinkSim::start(url, link).await;
         let network = !link.delay.is_zero() || link.bits_per_second.is_some();
         let (mut app, worker, mut rx) = session_with(&sim.url(), network, Some(open())).await;
-        let once = async |app: &mut App,
-                          worker: &UnboundedSender<WorkerRequest>,
-                          rx: &mut UnboundedReceiver<WorkerResponse>,
-                          key: char| {
+        let once = async |app: &mut App, worker: &Worker, rx: &mut Answers, key: char| {
             let t = time_pane(app, worker, rx, key).await.complete;
             send(worker, press(app, KeyCode::Esc));
             t

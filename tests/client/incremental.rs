@@ -348,3 +348,21 @@ async fn a_pareto_reopened_in_the_session_reads_little_from_the_server() {
     assert_eq!(again_rows, first_rows, "the same failing rows");
     assert!(again_bytes * 20 < first_bytes, "reopened {again_bytes} B against {first_bytes} B");
 }
+
+/// Each procedure's runs (no window: the range is bounded by its oldest run, found by a
+/// probe) through the cache equal a full load.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_procedures_runs_through_the_cache_equal_a_full_load() {
+    let s = seeded().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let cache = Arc::new(Cache::open(&dir.path().join("c.sqlite3"), 1 << 30).expect("cache"));
+    let (_, procs) = s.get("/procedures?limit=100").await;
+    let mut total = 0;
+    for p in procs["data"].as_array().expect("procedures") {
+        let filter = format!("proc:\"{}\"", p["name"].as_str().expect("name"));
+        let kept = load(&s.running.url, Some(cache.clone()), &filter).await;
+        assert_eq!(kept, load(&s.running.url, None, &filter).await, "{filter}");
+        total += kept.runs.len();
+    }
+    assert_eq!(total as i64, s.run_count().await, "every run in one procedure's population");
+}
