@@ -2,11 +2,13 @@
 
 use std::time::Duration;
 
+use tofui::app::{App, Effect, Msg};
 use tofui::query::RunQuery;
-use tofui::worker::{self, Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest};
+use tofui::worker::{self, Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 use tokio::sync::mpsc::unbounded_channel;
 
-use super::rows::NOW;
+use super::keys::press;
+use super::rows::{NOW, app};
 use super::{TestServer, USER_KEY};
 
 /// Every answer the worker gives to a Pareto load of all runs from `url`, up to the last.
@@ -78,4 +80,26 @@ pub async fn demo() -> TestServer {
         tofui::server::seed::seed(st, &opts).expect("seed");
     })
     .await
+}
+
+/// A `w`×`h` app with the Pareto opened with `P` from the list, given `events` as the worker's
+/// answers to its runs-and-failures request.
+pub fn pareto_over(w: u16, h: u16, events: &[WorkerEvent]) -> App {
+    let mut a = app(w, h);
+    a.start();
+    let id = press(&mut a, "P")
+        .iter()
+        .find_map(|e| match e {
+            Effect::Send(WorkerRequest::Fetch {
+                id,
+                fetch: Fetch::Population { failures: true, .. },
+                ..
+            }) => Some(*id),
+            _ => None,
+        })
+        .expect("the pane asks for runs and their failures");
+    for event in events {
+        a.update(Msg::Worker(WorkerResponse { id, event: event.clone() }), NOW);
+    }
+    a
 }

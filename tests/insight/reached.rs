@@ -5,17 +5,18 @@
 //! and their runs are those the server's runs show to have run Thermal, counted here run by run.
 
 use crate::common;
+use crate::common::insight::pareto_over;
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::rows::{NOW, app};
+use common::rows::NOW;
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::{Value, json};
 use tofui::analysis::CrossTab;
-use tofui::app::{App, Effect, Msg};
-use tofui::worker::{Fetch, WorkerEvent, WorkerRequest, WorkerResponse};
+use tofui::app::{App, Msg};
+use tofui::worker::WorkerEvent;
 
 fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
@@ -107,21 +108,7 @@ pub(crate) async fn by_hand(s: &TestServer) -> HashMap<String, (u32, u32, u32)> 
 
 /// The Pareto over `events`, its bars by fixture, then its two-way table (`w`).
 fn two_way(events: &[WorkerEvent]) -> App {
-    let mut a = app(160, 48);
-    a.start();
-    let fx = a.update(key('P'), NOW);
-    let id = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::Population { .. }, .. }) => {
-                Some(*id)
-            }
-            _ => None,
-        })
-        .expect("the pane loads");
-    for event in events {
-        a.update(Msg::Worker(WorkerResponse { id, event: event.clone() }), NOW);
-    }
+    let mut a = pareto_over(160, 48, events);
     for _ in 0..12 {
         if a.pareto().expect("pareto").by_name() == "fixture" {
             break;
