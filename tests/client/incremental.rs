@@ -69,10 +69,7 @@ async fn load(url: &str, cache: Option<Arc<Cache>>, filter: &str) -> Loaded {
     let mut rows = Vec::new();
     let mut reached = Vec::new();
     loop {
-        let r = tokio::time::timeout(Duration::from_secs(60), rx.recv())
-            .await
-            .expect("an answer in time")
-            .expect("the worker answers");
+        let r = common::next_answer(&mut rx).await;
         match r.event {
             WorkerEvent::PopulationRuns { rows: runs, capped, .. } => {
                 for r in runs.expect("runs") {
@@ -225,10 +222,7 @@ async fn runs_of(
     worker.send(WorkerRequest::Fetch { id, slot: Slot::Population, fetch }).expect("sent");
     let mut got = std::collections::BTreeMap::new();
     loop {
-        let r = tokio::time::timeout(Duration::from_secs(60), rx.recv())
-            .await
-            .expect("an answer in time")
-            .expect("the worker answers");
+        let r = common::next_answer(rx).await;
         match r.event {
             WorkerEvent::PopulationRuns { rows, done, .. } if r.id == id => {
                 got.extend(rows.expect("runs").into_iter().map(|r| (r.id.clone(), r)));

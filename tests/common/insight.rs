@@ -39,10 +39,7 @@ pub async fn load_with(
     tx.send(WorkerRequest::Fetch { id: 9, slot: Slot::Population, fetch }).expect("worker");
     let mut events = Vec::new();
     loop {
-        let r = tokio::time::timeout(Duration::from_secs(60), rx.recv())
-            .await
-            .expect("answer in time")
-            .expect("worker alive");
+        let r = super::next_answer(&mut rx).await;
         let last = match &r.event {
             // The pane is loaded; which runs ran each failing phase may follow.
             WorkerEvent::PopulationFailures { rows, done } => {

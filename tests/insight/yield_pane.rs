@@ -51,10 +51,7 @@ async fn load(s: &TestServer, query: RunQuery) -> Vec<Vec<RunSummary>> {
     tx.send(WorkerRequest::Fetch { id: 7, slot: Slot::Population, fetch }).expect("worker");
     let mut batches = Vec::new();
     loop {
-        let r = tokio::time::timeout(Duration::from_secs(30), rx.recv())
-            .await
-            .expect("answer in time")
-            .expect("worker alive");
+        let r = common::next_answer(&mut rx).await;
         assert_eq!(r.id, 7);
         match r.event {
             WorkerEvent::PopulationRuns { rows, unreadable, done, capped } => {
