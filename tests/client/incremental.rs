@@ -39,16 +39,8 @@ fn api(url: &str) -> ApiClient {
 
 /// What a pane asks for over `filter`, newest first.
 fn request(filter: &str) -> ListRequest {
-    ListRequest {
-        query: tofui::query::parse(filter).expect("filter"),
-        sort_by: tofui::api::SortBy::StartedAt,
-        sort_order: tofui::api::SortOrder::Desc,
-        cursor: None,
-        limit: 100,
-        now_ms: Utc::now().timestamp_millis(),
-        tz: tofui::model::Zone::Fixed(chrono::FixedOffset::east_opt(0).expect("utc")),
-        created_after_ms: None,
-    }
+    let query = tofui::query::parse(filter).expect("filter");
+    common::insight::request(query, Utc::now().timestamp_millis())
 }
 
 /// A Pareto load of `filter` through the worker (with `cache`, or none: a full load).

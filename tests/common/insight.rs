@@ -11,6 +11,21 @@ use super::keys::press;
 use super::rows::{NOW, app};
 use super::{TestServer, USER_KEY};
 
+/// What an insight pane asks for over `query`: every run, newest first, in pages of 100; times
+/// relative to `now_ms`, in UTC.
+pub fn request(query: RunQuery, now_ms: i64) -> ListRequest {
+    ListRequest {
+        query,
+        sort_by: tofui::api::SortBy::StartedAt,
+        sort_order: tofui::api::SortOrder::Desc,
+        cursor: None,
+        limit: 100,
+        now_ms,
+        tz: tofui::model::Zone::Fixed(super::rows::utc()),
+        created_after_ms: None,
+    }
+}
+
 /// Every answer the worker gives to a Pareto load of all runs from `url`, up to the last.
 pub async fn load(url: &str) -> Vec<WorkerEvent> {
     load_with(url, |req| Fetch::Population { req, failures: true }).await
@@ -25,17 +40,7 @@ pub async fn load_with(
     let client = super::api_client(url, USER_KEY, Duration::from_secs(20));
     let (out, mut rx) = unbounded_channel();
     let tx = worker::spawn(client, out);
-    let req = ListRequest {
-        query: RunQuery::default(),
-        sort_by: tofui::api::SortBy::StartedAt,
-        sort_order: tofui::api::SortOrder::Desc,
-        cursor: None,
-        limit: 100,
-        now_ms: NOW,
-        tz: tofui::model::Zone::Fixed(super::rows::utc()),
-        created_after_ms: None,
-    };
-    let fetch = what(Box::new(req));
+    let fetch = what(Box::new(request(RunQuery::default(), NOW)));
     tx.send(WorkerRequest::Fetch { id: 9, slot: Slot::Population, fetch }).expect("worker");
     let mut events = Vec::new();
     loop {

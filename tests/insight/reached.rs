@@ -120,6 +120,18 @@ fn two_way(events: &[WorkerEvent]) -> App {
     a
 }
 
+/// Every answer of a Pareto load of `s`, and how many of them come up to the failures' end
+/// (the rest: which runs ran each phase).
+pub(crate) async fn load_split(s: &TestServer) -> (Vec<WorkerEvent>, usize) {
+    let events = common::insight::load(&s.running.url).await;
+    let loaded = 1 + events
+        .iter()
+        .position(|e| matches!(e, WorkerEvent::PopulationFailures { done: true, .. }))
+        .expect("the failing rows' end");
+    assert!(loaded < events.len(), "which runs ran each phase follows");
+    (events, loaded)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_way_and_explain_count_the_runs_that_ran_the_failing_phase() {
     let s = built().await;
@@ -128,14 +140,9 @@ async fn two_way_and_explain_count_the_runs_that_ran_the_failing_phase() {
     // The data is as built: FX-B's runs that stopped at Power did not run Thermal.
     assert_eq!((fa.2, fb.2), (80, 80));
     assert_eq!((fa.0, fb.0), (80, 40), "FX-B's runs that stopped before Thermal");
-    let events = common::insight::load(&s.running.url).await;
     // Loaded, the runs that ran each phase still coming: the Pareto is there, and `w` tests
     // Thermal's failures against the procedure's runs meanwhile, saying so.
-    let loaded = 1 + events
-        .iter()
-        .position(|e| matches!(e, WorkerEvent::PopulationFailures { done: true, .. }))
-        .expect("the failing rows' end");
-    assert!(loaded < events.len(), "which runs ran each phase follows");
+    let (events, loaded) = load_split(&s).await;
     let early = two_way(&events[..loaded]);
     let p = early.pareto().expect("pareto");
     assert!(!p.loading() && p.load.reached_loading());

@@ -30,16 +30,7 @@ async fn server() -> TestServer {
 }
 
 fn request(query: RunQuery) -> ListRequest {
-    ListRequest {
-        query,
-        sort_by: tofui::api::SortBy::StartedAt,
-        sort_order: tofui::api::SortOrder::Desc,
-        cursor: None,
-        limit: 100,
-        now_ms: NOW,
-        tz: tofui::model::Zone::Fixed(common::rows::utc()),
-        created_after_ms: None,
-    }
+    common::insight::request(query, NOW)
 }
 
 /// Every batch the worker sends for the filter, until the last.
