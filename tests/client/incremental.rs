@@ -39,16 +39,8 @@ fn api(url: &str) -> ApiClient {
 
 /// What a pane asks for over `filter`, newest first.
 fn request(filter: &str) -> ListRequest {
-    ListRequest {
-        query: tofui::query::parse(filter).expect("filter"),
-        sort_by: tofui::api::SortBy::StartedAt,
-        sort_order: tofui::api::SortOrder::Desc,
-        cursor: None,
-        limit: 100,
-        now_ms: Utc::now().timestamp_millis(),
-        tz: tofui::model::Zone::Fixed(chrono::FixedOffset::east_opt(0).expect("utc")),
-        created_after_ms: None,
-    }
+    let query = tofui::query::parse(filter).expect("filter");
+    common::insight::request(query, Utc::now().timestamp_millis())
 }
 
 /// A Pareto load of `filter` through the worker (with `cache`, or none: a full load).
@@ -69,10 +61,7 @@ async fn load(url: &str, cache: Option<Arc<Cache>>, filter: &str) -> Loaded {
     let mut rows = Vec::new();
     let mut reached = Vec::new();
     loop {
-        let r = tokio::time::timeout(Duration::from_secs(60), rx.recv())
-            .await
-            .expect("an answer in time")
-            .expect("the worker answers");
+        let r = common::next_answer(&mut rx).await;
         match r.event {
             WorkerEvent::PopulationRuns { rows: runs, capped, .. } => {
                 for r in runs.expect("runs") {
@@ -225,10 +214,7 @@ async fn runs_of(
     worker.send(WorkerRequest::Fetch { id, slot: Slot::Population, fetch }).expect("sent");
     let mut got = std::collections::BTreeMap::new();
     loop {
-        let r = tokio::time::timeout(Duration::from_secs(60), rx.recv())
-            .await
-            .expect("an answer in time")
-            .expect("the worker answers");
+        let r = common::next_answer(rx).await;
         match r.event {
             WorkerEvent::PopulationRuns { rows, done, .. } if r.id == id => {
                 got.extend(rows.expect("runs").into_iter().map(|r| (r.id.clone(), r)));

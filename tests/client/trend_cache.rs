@@ -34,16 +34,8 @@ fn api(url: &str) -> ApiClient {
 }
 
 fn request() -> ListRequest {
-    ListRequest {
-        query: tofui::query::parse(FILTER).expect("filter"),
-        sort_by: tofui::api::SortBy::StartedAt,
-        sort_order: tofui::api::SortOrder::Desc,
-        cursor: None,
-        limit: 100,
-        now_ms: Utc::now().timestamp_millis(),
-        tz: tofui::model::Zone::Fixed(chrono::FixedOffset::east_opt(0).expect("utc")),
-        created_after_ms: None,
-    }
+    let query = tofui::query::parse(FILTER).expect("filter");
+    common::insight::request(query, Utc::now().timestamp_millis())
 }
 
 /// The trend of Power-on › rail_3v3 through a new worker (with `cache`, or none: a full load).

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tofui::app::run::tree::NodeKind;
 use tofui::app::{App, Effect, Msg};
 use tofui::worker::{self, WorkerRequest, WorkerResponse};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
@@ -70,6 +71,28 @@ impl Driven {
         self.keys(query);
         self.key(KeyCode::Enter);
         self.until("the filtered list", |a| !a.list().is_loading()).await;
+    }
+
+    /// `enter` on the list: the run opened, every node of its tree open, the cursor on the
+    /// measurement `name`.
+    pub async fn open_on_measurement(&mut self, name: &str) {
+        self.key(KeyCode::Enter);
+        self.until("the run", |a| a.run().is_some_and(|r| r.loaded().is_some())).await;
+        self.keys("+");
+        let l = self.app.run().and_then(|r| r.loaded()).expect("run");
+        let phases = l.run.phases.as_deref().expect("phases");
+        let at = l
+            .tree
+            .visible
+            .iter()
+            .position(|&i| match l.tree.nodes[i as usize].kind {
+                NodeKind::Measurement { phase, m } => phases[phase].measurements[m].name == name,
+                _ => false,
+            })
+            .unwrap_or_else(|| panic!("no {name} in the tree"));
+        for _ in 0..at {
+            self.keys("j");
+        }
     }
 
     pub fn screen(&self) -> String {

@@ -2,12 +2,29 @@
 
 use std::time::Duration;
 
+use tofui::app::{App, Effect, Msg};
 use tofui::query::RunQuery;
-use tofui::worker::{self, Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest};
+use tofui::worker::{self, Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 use tokio::sync::mpsc::unbounded_channel;
 
-use super::rows::NOW;
+use super::keys::press;
+use super::rows::{NOW, app};
 use super::{TestServer, USER_KEY};
+
+/// What an insight pane asks for over `query`: every run, newest first, in pages of 100; times
+/// relative to `now_ms`, in UTC.
+pub fn request(query: RunQuery, now_ms: i64) -> ListRequest {
+    ListRequest {
+        query,
+        sort_by: tofui::api::SortBy::StartedAt,
+        sort_order: tofui::api::SortOrder::Desc,
+        cursor: None,
+        limit: 100,
+        now_ms,
+        tz: tofui::model::Zone::Fixed(super::rows::utc()),
+        created_after_ms: None,
+    }
+}
 
 /// Every answer the worker gives to a Pareto load of all runs from `url`, up to the last.
 pub async fn load(url: &str) -> Vec<WorkerEvent> {
@@ -23,24 +40,11 @@ pub async fn load_with(
     let client = super::api_client(url, USER_KEY, Duration::from_secs(20));
     let (out, mut rx) = unbounded_channel();
     let tx = worker::spawn(client, out);
-    let req = ListRequest {
-        query: RunQuery::default(),
-        sort_by: tofui::api::SortBy::StartedAt,
-        sort_order: tofui::api::SortOrder::Desc,
-        cursor: None,
-        limit: 100,
-        now_ms: NOW,
-        tz: tofui::model::Zone::Fixed(super::rows::utc()),
-        created_after_ms: None,
-    };
-    let fetch = what(Box::new(req));
+    let fetch = what(Box::new(request(RunQuery::default(), NOW)));
     tx.send(WorkerRequest::Fetch { id: 9, slot: Slot::Population, fetch }).expect("worker");
     let mut events = Vec::new();
     loop {
-        let r = tokio::time::timeout(Duration::from_secs(60), rx.recv())
-            .await
-            .expect("answer in time")
-            .expect("worker alive");
+        let r = super::next_answer(&mut rx).await;
         let last = match &r.event {
             // The pane is loaded; which runs ran each failing phase may follow.
             WorkerEvent::PopulationFailures { rows, done } => {
@@ -78,4 +82,26 @@ pub async fn demo() -> TestServer {
         tofui::server::seed::seed(st, &opts).expect("seed");
     })
     .await
+}
+
+/// A `w`×`h` app with the Pareto opened with `P` from the list, given `events` as the worker's
+/// answers to its runs-and-failures request.
+pub fn pareto_over(w: u16, h: u16, events: &[WorkerEvent]) -> App {
+    let mut a = app(w, h);
+    a.start();
+    let id = press(&mut a, "P")
+        .iter()
+        .find_map(|e| match e {
+            Effect::Send(WorkerRequest::Fetch {
+                id,
+                fetch: Fetch::Population { failures: true, .. },
+                ..
+            }) => Some(*id),
+            _ => None,
+        })
+        .expect("the pane asks for runs and their failures");
+    for event in events {
+        a.update(Msg::Worker(WorkerResponse { id, event: event.clone() }), NOW);
+    }
+    a
 }

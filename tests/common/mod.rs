@@ -80,6 +80,25 @@ impl TestServer {
     }
 }
 
+/// How long a test waits for the worker's next answer.
+pub const ANSWER_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The worker's next answer; fails the test after [`ANSWER_WAIT`] or when the worker is gone.
+pub async fn next_answer(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<tofui::worker::WorkerResponse>,
+) -> tofui::worker::WorkerResponse {
+    tokio::time::timeout(ANSWER_WAIT, rx.recv())
+        .await
+        .expect("an answer in time")
+        .expect("the worker answers")
+}
+
+/// The ids of a list answer's rows (`data[].id`).
+pub fn row_ids(page: &Value) -> Vec<String> {
+    let rows = page["data"].as_array().expect("rows");
+    rows.iter().map(|r| r["id"].as_str().expect("id").to_string()).collect()
+}
+
 pub fn client(url: &str, key: &str) -> TofuPilot {
     TofuPilot::with_config(ClientConfig::new(key).base_url(format!("{url}/api")).max_retries(0))
 }

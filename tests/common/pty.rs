@@ -151,6 +151,15 @@ impl Tui {
         }
     }
 
+    /// Sends the program a signal with `kill` (`-HUP`: its terminal hung up; `-9`: killed
+    /// without warning).
+    #[cfg(unix)]
+    pub fn signal(&self, signal: &str) {
+        let pid = self.child.process_id().expect("pid");
+        let sent = std::process::Command::new("kill").args([signal, &pid.to_string()]).status();
+        assert!(sent.expect("kill").success());
+    }
+
     /// After exit: back on the main screen, cursor shown, mouse reporting off.
     pub fn assert_restored(&self) {
         let p = self.parser.lock().expect("parser");

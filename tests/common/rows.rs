@@ -95,3 +95,18 @@ pub fn opened_with(w: u16, h: u16, run: RunDetail) -> App {
     app.update(Msg::Worker(WorkerResponse { id, event: run }), NOW);
     app
 }
+
+/// `m` on the selected run, and its metadata answered as `meta`: the editor open over it.
+pub fn editor_with(app: &mut App, meta: serde_json::Value) {
+    let fx = super::keys::press(app, "m");
+    let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Editor, .. })) =
+        fx.into_iter().next()
+    else {
+        panic!("metadata fetch")
+    };
+    let mut run = super::run_fixture::run();
+    run.summary.metadata = meta.as_object().cloned();
+    let run = WorkerEvent::Run { run: Ok(Box::new(run)), logs_follow: false };
+    app.update(Msg::Worker(WorkerResponse { id, event: run }), NOW);
+    assert!(app.editor().is_some(), "the editor is open");
+}

@@ -243,12 +243,7 @@ async fn sighup_keeps_a_form_not_sent_and_the_next_start_offers_it_back() {
         t.wait_for("the form", |s| s.contains("New run"));
         t.send(&format!("{TAB}SN-HUP-7{TAB}{TAB}{TAB}{TAB}{TAB}{TAB}{TAB}{TAB}{TAB}rework=true"));
         t.wait_for("the metadata typed", |s| s.contains("rework=true"));
-        let pid = t.child.process_id().expect("pid");
-        let ok = std::process::Command::new("kill")
-            .args(["-HUP", &pid.to_string()])
-            .status()
-            .expect("kill");
-        assert!(ok.success());
+        t.signal("-HUP");
         let t0 = std::time::Instant::now();
         while t.child.try_wait().ok().flatten().is_none() {
             assert!(t0.elapsed() < Duration::from_secs(10), "tofui ends on SIGHUP");

@@ -107,12 +107,7 @@ async fn sighup_restores_the_terminal() {
     tokio::task::spawn_blocking(move || {
         let mut t = Tui::start(&url, &["--live", "2"]);
         t.wait_for("rows", |s| s.contains("SN-") && s.contains("LIVE 2s"));
-        let pid = t.child.process_id().expect("pid");
-        let ok = std::process::Command::new("kill")
-            .args(["-HUP", &pid.to_string()])
-            .status()
-            .expect("kill");
-        assert!(ok.success());
+        t.signal("-HUP");
         t.wait_exit();
         t.assert_restored();
     })
@@ -279,12 +274,7 @@ async fn open_a_failing_run_jump_to_the_failure_read_its_logs_and_download() {
 async fn tag_a_run_delete_another_and_upload_a_file_through_the_ui() {
     let s = server(40).await;
     let (_, page) = s.get("/runs?limit=3").await;
-    let ids: Vec<String> = page["data"]
-        .as_array()
-        .expect("rows")
-        .iter()
-        .map(|r| r["id"].as_str().expect("id").to_string())
-        .collect();
+    let ids = row_ids(&page);
     let serials: Vec<String> = page["data"]
         .as_array()
         .expect("rows")
@@ -804,12 +794,7 @@ async fn sighup_mid_edit_keeps_the_edits_and_the_next_start_offers_them_back() {
         t.send("\t");
         t.send("true");
         t.wait_for("the value being typed", |s| s.contains("rework = true"));
-        let pid = t.child.process_id().expect("pid");
-        let ok = std::process::Command::new("kill")
-            .args(["-HUP", &pid.to_string()])
-            .status()
-            .expect("kill");
-        assert!(ok.success());
+        t.signal("-HUP");
         t.wait_exit();
         t.assert_restored();
 
@@ -929,12 +914,7 @@ async fn an_edit_saved_offline_survives_sigkill_and_is_sent_when_the_server_retu
     let s = server(20).await;
     let link = LinkSim::start(&s.running.url, Link::LOOPBACK).await;
     let (_, page) = s.get("/runs?limit=2").await;
-    let ids: Vec<String> = page["data"]
-        .as_array()
-        .expect("rows")
-        .iter()
-        .map(|r| r["id"].as_str().expect("id").to_string())
-        .collect();
+    let ids = row_ids(&page);
     let state = tempfile::tempdir().expect("dir");
     let log = state.path().join("tofui.log").to_string_lossy().to_string();
     let outbox = || -> Option<serde_json::Value> {
@@ -973,9 +953,7 @@ async fn an_edit_saved_offline_survives_sigkill_and_is_sent_when_the_server_retu
         }
         // Offline again, and killed without warning.
         l.set_down(true);
-        let pid = t.child.process_id().expect("pid");
-        let killed = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
-        assert!(killed.expect("kill").success());
+        t.signal("-9");
         let _ = t.wait_exit();
     })
     .await

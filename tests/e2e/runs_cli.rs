@@ -160,21 +160,11 @@ async fn ls_prints_json_jsonl_and_csv_that_parse_and_hold_every_matching_run() {
     assert_eq!(header[12], "disposition");
     assert!(header[13..].iter().all(|h| h.starts_with("metadata.")), "{header:?}");
     assert_eq!(
-        header[..12],
-        [
-            "id",
-            "outcome",
-            "started_at",
-            "duration_s",
-            "serial_number",
-            "part_number",
-            "revision",
-            "procedure",
-            "version",
-            "station",
-            "operator",
-            "batch"
-        ],
+        header[..12].join(","),
+        concat!(
+            "id,outcome,started_at,duration_s,serial_number,part_number,",
+            "revision,procedure,version,station,operator,batch"
+        ),
         "the columns of :export"
     );
     let got: Vec<String> = records[1..].iter().map(|r| r[0].clone()).collect();

@@ -144,10 +144,7 @@ async fn the_worker_reads_the_values_from_the_server() {
     tx.send(WorkerRequest::Fetch { id: 1, slot: Slot::FieldValues, fetch: Fetch::FieldValues })
         .expect("worker");
     let v = loop {
-        let r = tokio::time::timeout(Duration::from_secs(20), rx.recv())
-            .await
-            .expect("in time")
-            .expect("answer");
+        let r = crate::common::next_answer(&mut rx).await;
         if let WorkerEvent::FieldValues(v) = r.event {
             break v;
         }

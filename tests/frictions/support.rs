@@ -7,6 +7,7 @@ use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 
 pub use crate::common::keys::press;
 pub use crate::common::render::text as screen;
+pub use crate::common::rows::editor_with;
 use crate::common::rows::*;
 use crate::common::run_fixture;
 
@@ -26,14 +27,6 @@ pub fn first_request(fx: &[Effect]) -> u64 {
             _ => None,
         })
         .expect("a request")
-}
-
-/// Opens the editor on the selected run and answers its metadata.
-pub fn editor_with(app: &mut App, meta: serde_json::Value) {
-    let id = first_request(&press(app, "m"));
-    let mut run = run_fixture::run();
-    run.summary.metadata = meta.as_object().cloned();
-    answer(app, id, WorkerEvent::Run { run: Ok(Box::new(run)), logs_follow: false });
 }
 
 pub fn answer(app: &mut App, id: u64, event: WorkerEvent) -> Vec<Effect> {

@@ -52,10 +52,7 @@ async fn ask(
     tx.send(WorkerRequest::Fetch { id, slot: worker::Slot::Prefetch, fetch }).expect("sent");
     let mut got = Vec::new();
     while got.len() < n {
-        let r = tokio::time::timeout(Duration::from_secs(30), rx.recv())
-            .await
-            .expect("in time")
-            .expect("worker");
+        let r = common::next_answer(rx).await;
         assert_eq!(r.id, id);
         got.push(r);
     }

@@ -3,6 +3,7 @@
 //! and counts exactly what it counts from the cross-run lists.
 
 use crate::common;
+use crate::common::insight::pareto_over;
 
 use std::collections::BTreeMap;
 
@@ -12,12 +13,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{TimeZone, Utc};
 use common::insight::{load, load_with};
-use common::rows::{NOW, app};
+use common::rows::NOW;
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use tofui::app::{App, Effect, Msg};
+use tofui::app::{App, Msg};
 use tofui::server::seed::{SeedOptions, seed};
-use tofui::worker::{Fetch, TrendTarget, WorkerEvent, WorkerRequest, WorkerResponse};
+use tofui::worker::{Fetch, TrendTarget, WorkerEvent};
 
 /// A server in front of `upstream` that has no cross-run phase or measurement list: GETs of
 /// those paths answer 404, every other GET is passed on as it is.
@@ -50,22 +51,7 @@ fn key(c: char) -> Msg {
 
 /// The Pareto opened with `P` and given `events` as the worker's answers.
 fn opened(events: &[WorkerEvent]) -> App {
-    let mut a = app(160, 48);
-    a.start();
-    let fx = a.update(key('P'), NOW);
-    let id = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::Population { .. }, .. }) => {
-                Some(*id)
-            }
-            _ => None,
-        })
-        .expect("the pane asks for runs and their failures");
-    for event in events {
-        a.update(Msg::Worker(WorkerResponse { id, event: event.clone() }), NOW);
-    }
-    a
+    pareto_over(160, 48, events)
 }
 
 fn bars(a: &App) -> BTreeMap<String, u32> {

@@ -15,7 +15,6 @@ use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
 use serde_json::Value;
-use tofui::app::run::tree::NodeKind;
 use tofui::app::{App, Effect, Msg};
 use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{Fetch, ListRequest, Slot, WorkerRequest};
@@ -162,27 +161,6 @@ async fn yield_from_a_failures_view_counts_the_passing_runs_too() {
     );
 }
 
-/// The first failing run of `query` opened, its tree open, the cursor on measurement `name`.
-async fn on_measurement(d: &mut Driven, name: &str) {
-    d.key(KeyCode::Enter);
-    d.until("the run", |a| a.run().is_some_and(|r| r.loaded().is_some())).await;
-    d.keys("+");
-    let l = d.app.run().and_then(|r| r.loaded()).expect("run");
-    let phases = l.run.phases.as_deref().expect("phases");
-    let at = l
-        .tree
-        .visible
-        .iter()
-        .position(|&i| match l.tree.nodes[i as usize].kind {
-            NodeKind::Measurement { phase, m } => phases[phase].measurements[m].name == name,
-            _ => false,
-        })
-        .unwrap_or_else(|| panic!("no {name} in the tree"));
-    for _ in 0..at {
-        d.keys("j");
-    }
-}
-
 /// A trend opened from the list of a trend's failed values (a drill-down) is computed over the
 /// runs the drill-down came from, every value, not over the failing ones; the header says so.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -197,7 +175,7 @@ async fn a_trend_from_a_drill_down_uses_the_drill_downs_source() {
     let mut d = Driven::start(&s, 160, 48);
     d.until("the list", |a| a.list().loaded).await;
     d.filter("meta.fixture=FX-12").await;
-    on_measurement(&mut d, "rail_3v3").await;
+    d.open_on_measurement("rail_3v3").await;
     d.keys("t");
     d.until("the trend", loaded).await;
     let whole = d.app.trend().expect("trend").stats.clone();
@@ -206,7 +184,7 @@ async fn a_trend_from_a_drill_down_uses_the_drill_downs_source() {
     d.key(KeyCode::Enter);
     d.until("the drilled list", |a| a.list().loaded && !a.list().is_loading()).await;
     assert!(d.app.list().query.to_line().contains("id:"));
-    on_measurement(&mut d, "rail_3v3").await;
+    d.open_on_measurement("rail_3v3").await;
     d.keys("t");
     d.until("the trend again", loaded).await;
     let screen = d.screen();

@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tofui::app::{App, Effect, Msg};
 use tofui::worker::{Fetch, WorkerEvent, WorkerRequest, WorkerResponse};
 
-use super::reached::{built, by_hand};
+use super::reached::{built, by_hand, load_split};
 use crate::common;
 use crate::common::rows::{NOW, app};
 
@@ -45,23 +45,12 @@ fn pareto(events: &[WorkerEvent]) -> (App, u64) {
     (a, id)
 }
 
-/// Events up to the failures' end (which runs ran each phase not yet in), and the rest.
-fn split(events: &[WorkerEvent]) -> usize {
-    let loaded = 1 + events
-        .iter()
-        .position(|e| matches!(e, WorkerEvent::PopulationFailures { done: true, .. }))
-        .expect("the failing rows' end");
-    assert!(loaded < events.len(), "which runs ran each phase follows");
-    loaded
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn explain_opened_before_the_phases_are_in_takes_them_when_they_come() {
     let s = built().await;
     let want = by_hand(&s).await;
     let (fa, fb) = (want["FX-A"], want["FX-B"]);
-    let events = common::insight::load(&s.running.url).await;
-    let loaded = split(&events);
+    let (events, loaded) = load_split(&s).await;
     let (mut a, id) = pareto(&events[..loaded]);
     a.update(ch('e'), NOW);
     let early = a.explain().expect("explain").report.clone();
@@ -90,8 +79,7 @@ async fn a_drill_down_taken_while_the_phases_load_does_not_strand_them() {
     let s = built().await;
     let want = by_hand(&s).await;
     let (fa, fb) = (want["FX-A"], want["FX-B"]);
-    let events = common::insight::load(&s.running.url).await;
-    let loaded = split(&events);
+    let (events, loaded) = load_split(&s).await;
     let (mut a, id) = pareto(&events[..loaded]);
     assert!(a.pareto().expect("pareto").load.reached_loading());
     // Into Thermal's failing runs; the rest of the load arrives while the Pareto is put aside.

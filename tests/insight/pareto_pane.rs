@@ -4,6 +4,7 @@
 //! 80×24 and 160×48.
 
 use crate::common;
+use crate::common::insight::pareto_over;
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -17,7 +18,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::Value;
 use tofui::app::{App, Effect, Msg};
 use tofui::server::seed::{SeedOptions, seed};
-use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
+use tofui::worker::{Slot, WorkerEvent, WorkerRequest};
 
 async fn server(runs: usize) -> TestServer {
     let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
@@ -38,23 +39,7 @@ fn key(c: char) -> Msg {
 
 /// The Pareto opened with `P` from the list and given `events` as the worker's answers.
 fn opened(w: u16, h: u16, events: &[WorkerEvent]) -> App {
-    let mut a = app(w, h);
-    a.start();
-    let fx = a.update(key('P'), NOW);
-    let id = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Send(WorkerRequest::Fetch {
-                id,
-                fetch: Fetch::Population { failures: true, .. },
-                ..
-            }) => Some(*id),
-            _ => None,
-        })
-        .expect("the pane asks for runs and their failures");
-    for event in events {
-        a.update(Msg::Worker(WorkerResponse { id, event: event.clone() }), NOW);
-    }
+    let a = pareto_over(w, h, events);
     assert!(a.pareto().is_some_and(|p| !p.loading()), "loaded");
     a
 }

@@ -5,17 +5,18 @@
 //! and their runs are those the server's runs show to have run Thermal, counted here run by run.
 
 use crate::common;
+use crate::common::insight::pareto_over;
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::rows::{NOW, app};
+use common::rows::NOW;
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::{Value, json};
 use tofui::analysis::CrossTab;
-use tofui::app::{App, Effect, Msg};
-use tofui::worker::{Fetch, WorkerEvent, WorkerRequest, WorkerResponse};
+use tofui::app::{App, Msg};
+use tofui::worker::WorkerEvent;
 
 fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
@@ -107,21 +108,7 @@ pub(crate) async fn by_hand(s: &TestServer) -> HashMap<String, (u32, u32, u32)> 
 
 /// The Pareto over `events`, its bars by fixture, then its two-way table (`w`).
 fn two_way(events: &[WorkerEvent]) -> App {
-    let mut a = app(160, 48);
-    a.start();
-    let fx = a.update(key('P'), NOW);
-    let id = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::Population { .. }, .. }) => {
-                Some(*id)
-            }
-            _ => None,
-        })
-        .expect("the pane loads");
-    for event in events {
-        a.update(Msg::Worker(WorkerResponse { id, event: event.clone() }), NOW);
-    }
+    let mut a = pareto_over(160, 48, events);
     for _ in 0..12 {
         if a.pareto().expect("pareto").by_name() == "fixture" {
             break;
@@ -133,6 +120,18 @@ fn two_way(events: &[WorkerEvent]) -> App {
     a
 }
 
+/// Every answer of a Pareto load of `s`, and how many of them come up to the failures' end
+/// (the rest: which runs ran each phase).
+pub(crate) async fn load_split(s: &TestServer) -> (Vec<WorkerEvent>, usize) {
+    let events = common::insight::load(&s.running.url).await;
+    let loaded = 1 + events
+        .iter()
+        .position(|e| matches!(e, WorkerEvent::PopulationFailures { done: true, .. }))
+        .expect("the failing rows' end");
+    assert!(loaded < events.len(), "which runs ran each phase follows");
+    (events, loaded)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_way_and_explain_count_the_runs_that_ran_the_failing_phase() {
     let s = built().await;
@@ -141,14 +140,9 @@ async fn two_way_and_explain_count_the_runs_that_ran_the_failing_phase() {
     // The data is as built: FX-B's runs that stopped at Power did not run Thermal.
     assert_eq!((fa.2, fb.2), (80, 80));
     assert_eq!((fa.0, fb.0), (80, 40), "FX-B's runs that stopped before Thermal");
-    let events = common::insight::load(&s.running.url).await;
     // Loaded, the runs that ran each phase still coming: the Pareto is there, and `w` tests
     // Thermal's failures against the procedure's runs meanwhile, saying so.
-    let loaded = 1 + events
-        .iter()
-        .position(|e| matches!(e, WorkerEvent::PopulationFailures { done: true, .. }))
-        .expect("the failing rows' end");
-    assert!(loaded < events.len(), "which runs ran each phase follows");
+    let (events, loaded) = load_split(&s).await;
     let early = two_way(&events[..loaded]);
     let p = early.pareto().expect("pareto");
     assert!(!p.loading() && p.load.reached_loading());

@@ -12,7 +12,6 @@ use common::rows::NOW;
 use common::*;
 use serde_json::json;
 use tofui::app::App;
-use tofui::app::run::tree::NodeKind;
 
 fn at(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
@@ -107,23 +106,7 @@ async fn trend_at(s: &TestServer, name: &str, w: u16, h: u16) -> Driven {
     let mut d = Driven::start(s, w, h);
     d.until("the list", |a| a.list().loaded).await;
     d.filter("proc:Rail").await;
-    d.key(crossterm::event::KeyCode::Enter);
-    d.until("the run", |a| a.run().is_some_and(|r| r.loaded().is_some())).await;
-    d.keys("+");
-    let l = d.app.run().and_then(|r| r.loaded()).expect("run");
-    let phases = l.run.phases.as_deref().expect("phases");
-    let at = l
-        .tree
-        .visible
-        .iter()
-        .position(|&i| match l.tree.nodes[i as usize].kind {
-            NodeKind::Measurement { phase, m } => phases[phase].measurements[m].name == name,
-            _ => false,
-        })
-        .unwrap_or_else(|| panic!("no {name}"));
-    for _ in 0..at {
-        d.keys("j");
-    }
+    d.open_on_measurement(name).await;
     d.keys("t");
     d.until("the trend", |a: &App| a.trend().is_some_and(|t| !t.loading())).await;
     d

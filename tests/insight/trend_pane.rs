@@ -11,7 +11,6 @@ use common::render::assert_no_colour;
 use common::*;
 use crossterm::event::KeyCode;
 use tofui::app::App;
-use tofui::app::run::tree::NodeKind;
 
 fn loaded(a: &App) -> bool {
     a.trend().is_some_and(|t| !t.loading())
@@ -23,23 +22,7 @@ async fn on_measurement(s: &TestServer, query: &str, name: &str, w: u16, h: u16)
     let mut d = Driven::start(s, w, h);
     d.until("the list", |a| a.list().loaded).await;
     d.filter(query).await;
-    d.key(KeyCode::Enter);
-    d.until("the run", |a| a.run().is_some_and(|r| r.loaded().is_some())).await;
-    d.keys("+");
-    let l = d.app.run().and_then(|r| r.loaded()).expect("run");
-    let phases = l.run.phases.as_deref().expect("phases");
-    let at = l
-        .tree
-        .visible
-        .iter()
-        .position(|&i| match l.tree.nodes[i as usize].kind {
-            NodeKind::Measurement { phase, m } => phases[phase].measurements[m].name == name,
-            _ => false,
-        })
-        .unwrap_or_else(|| panic!("no {name} in the tree"));
-    for _ in 0..at {
-        d.keys("j");
-    }
+    d.open_on_measurement(name).await;
     d
 }
 

@@ -4,17 +4,18 @@
 //! columns, and `enter` on a cell lists that cell's runs.
 
 use crate::common;
+use crate::common::insight::pareto_over;
 
 use crate::common::render::text;
 use common::drive::Driven;
 use common::insight::demo;
-use common::rows::{NOW, app};
+use common::rows::NOW;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use tofui::analysis::{CrossTab, Dim, Evidence};
-use tofui::app::{App, Effect, Msg};
-use tofui::worker::{Fetch, WorkerEvent, WorkerRequest, WorkerResponse};
+use tofui::app::{App, Msg};
+use tofui::worker::WorkerEvent;
 
 fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
@@ -22,21 +23,7 @@ fn key(c: char) -> Msg {
 
 /// The Pareto opened with `P` on a `w`×`h` screen, given `events`, then `w`.
 fn two_way(w: u16, h: u16, events: &[WorkerEvent]) -> App {
-    let mut a = app(w, h);
-    a.start();
-    let fx = a.update(key('P'), NOW);
-    let id = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::Population { .. }, .. }) => {
-                Some(*id)
-            }
-            _ => None,
-        })
-        .expect("the pane loads");
-    for event in events {
-        a.update(Msg::Worker(WorkerResponse { id, event: event.clone() }), NOW);
-    }
+    let mut a = pareto_over(w, h, events);
     a.update(key('w'), NOW);
     a
 }

@@ -30,16 +30,7 @@ async fn server() -> TestServer {
 }
 
 fn request(query: RunQuery) -> ListRequest {
-    ListRequest {
-        query,
-        sort_by: tofui::api::SortBy::StartedAt,
-        sort_order: tofui::api::SortOrder::Desc,
-        cursor: None,
-        limit: 100,
-        now_ms: NOW,
-        tz: tofui::model::Zone::Fixed(common::rows::utc()),
-        created_after_ms: None,
-    }
+    common::insight::request(query, NOW)
 }
 
 /// Every batch the worker sends for the filter, until the last.
@@ -51,10 +42,7 @@ async fn load(s: &TestServer, query: RunQuery) -> Vec<Vec<RunSummary>> {
     tx.send(WorkerRequest::Fetch { id: 7, slot: Slot::Population, fetch }).expect("worker");
     let mut batches = Vec::new();
     loop {
-        let r = tokio::time::timeout(Duration::from_secs(30), rx.recv())
-            .await
-            .expect("answer in time")
-            .expect("worker alive");
+        let r = common::next_answer(&mut rx).await;
         assert_eq!(r.id, 7);
         match r.event {
             WorkerEvent::PopulationRuns { rows, unreadable, done, capped } => {

@@ -47,6 +47,20 @@ fn list_with_fixture_at(at: usize) -> App {
     app
 }
 
+/// The list with the fixture run on its first row, rested on until its prefetch is asked: the
+/// app and the prefetch's request id.
+fn prefetching() -> (App, u64) {
+    let mut app = list_with_fixture_at(0);
+    app.update(Msg::Tick, NOW + 10);
+    let fx = app.update(Msg::Tick, NOW + 300);
+    let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Prefetch, .. })) =
+        fx.into_iter().next()
+    else {
+        panic!("prefetch")
+    };
+    (app, id)
+}
+
 /// An app with the fixture run open (answered by the worker).
 fn opened() -> App {
     opened_with(run_fixture::run())
@@ -343,14 +357,7 @@ fn resting_on_a_row_prefetches_its_run_so_enter_is_instant() {
 
 #[test]
 fn enter_while_the_prefetch_is_on_its_way_waits_for_it_instead_of_asking_again() {
-    let mut app = list_with_fixture_at(0);
-    app.update(Msg::Tick, NOW + 10);
-    let fx = app.update(Msg::Tick, NOW + 300);
-    let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Prefetch, .. })) =
-        fx.into_iter().next()
-    else {
-        panic!("prefetch")
-    };
+    let (mut app, id) = prefetching();
     let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), NOW + 350);
     assert!(fx.is_empty(), "no second request: {fx:?}");
     assert_eq!(app.mode(), Mode::RunOther, "loading");
@@ -412,14 +419,7 @@ fn the_run_shows_before_its_logs_and_the_logs_fill_in() {
 
 #[test]
 fn a_prefetch_cut_off_before_its_logs_is_fetched_again() {
-    let mut app = list_with_fixture_at(0);
-    app.update(Msg::Tick, NOW + 10);
-    let fx = app.update(Msg::Tick, NOW + 300);
-    let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Prefetch, .. })) =
-        fx.into_iter().next()
-    else {
-        panic!("prefetch")
-    };
+    let (mut app, id) = prefetching();
     let mut run = run_fixture::run();
     run.logs = None;
     app.update(

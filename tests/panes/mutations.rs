@@ -9,7 +9,7 @@ use common::rows::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
 use tofui::app::{App, Effect, Mode, Msg};
-use tofui::worker::{ClientError, Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
+use tofui::worker::{ClientError, Fetch, WorkerEvent, WorkerRequest, WorkerResponse};
 
 /// Moves the editor's cursor to row `i` with the keys: to the top, then down.
 fn select(app: &mut App, i: usize) {
@@ -27,25 +27,6 @@ fn loaded_list() -> App {
         NOW,
     );
     app
-}
-
-/// Opens the editor on the selected run and answers its metadata.
-fn editor_with(app: &mut App, meta: serde_json::Value) {
-    let fx = press(app, "m");
-    let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Editor, .. })) =
-        fx.into_iter().next()
-    else {
-        panic!("metadata fetch")
-    };
-    let mut run = common::run_fixture::run();
-    run.summary.metadata = meta.as_object().cloned();
-    app.update(
-        Msg::Worker(WorkerResponse {
-            id,
-            event: WorkerEvent::Run { run: Ok(Box::new(run)), logs_follow: false },
-        }),
-        NOW,
-    );
 }
 
 fn patches(fx: &[Effect]) -> Vec<(u64, String, serde_json::Map<String, serde_json::Value>)> {
@@ -358,40 +339,24 @@ fn readonly_hides_and_refuses_every_change() {
     assert!(!help.contains(&"delete") && !help.contains(&"metadata"), "{help:?}");
 }
 
+/// `D`, `enter`: the selected run's delete, answered with `error`.
+fn delete_answered(app: &mut App, error: ClientError) {
+    press(app, "D");
+    let fx = press(app, "\n");
+    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else {
+        panic!("delete")
+    };
+    app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Done(Err(error)) }), NOW);
+}
+
 #[test]
 fn deleting_runs_already_gone_says_so_and_drops_them_from_view() {
     let mut app = loaded_list();
-    press(&mut app, "D");
-    let fx = press(&mut app, "\n");
-    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else {
-        panic!("delete")
-    };
-    app.update(
-        Msg::Worker(WorkerResponse {
-            id,
-            event: WorkerEvent::Done(Err(ClientError::NotFound(
-                "Run `run-000000` not found".into(),
-            ))),
-        }),
-        NOW,
-    );
+    delete_answered(&mut app, ClientError::NotFound("Run `run-000000` not found".into()));
     assert!(app.flash().is_some_and(|t| t.contains("did not exist any more")));
     assert_eq!(app.list().rows.len(), 9);
     // A station key: explained, and `d` is not offered again.
-    press(&mut app, "D");
-    let fx = press(&mut app, "\n");
-    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx.into_iter().next() else {
-        panic!("delete")
-    };
-    app.update(
-        Msg::Worker(WorkerResponse {
-            id,
-            event: WorkerEvent::Done(Err(ClientError::Forbidden(
-                "stations cannot delete runs".into(),
-            ))),
-        }),
-        NOW,
-    );
+    delete_answered(&mut app, ClientError::Forbidden("stations cannot delete runs".into()));
     assert!(app.flash().is_some_and(|t| t.contains("403") && t.contains("stations cannot delete")));
     assert_eq!(app.list().rows.len(), 9, "nothing removed");
     assert!(press(&mut app, "D").is_empty() && app.delete().is_none());

@@ -12,7 +12,7 @@ use common::rows::*;
 use common::run_fixture;
 use serde_json::json;
 use tofui::app::{App, Effect, Msg};
-use tofui::worker::{Slot, WorkerEvent, WorkerRequest, WorkerResponse};
+use tofui::worker::{WorkerEvent, WorkerRequest, WorkerResponse};
 
 /// Characters that must never reach the terminal.
 fn forbidden(c: char) -> bool {
@@ -67,25 +67,6 @@ fn open_run(app: &mut App, meta: serde_json::Value) {
 
 /// Opens the metadata editor on the selected row, answering with `meta` (unless the run is
 /// cached).
-fn open_editor(app: &mut App, meta: serde_json::Value) {
-    let fx = press(app, "m");
-    assert!(app.editor().is_some(), "the editor is open");
-    let Some(Effect::Send(WorkerRequest::Fetch { id, slot: Slot::Editor, .. })) =
-        fx.into_iter().next()
-    else {
-        return;
-    };
-    let mut run = run_fixture::run();
-    run.summary.metadata = meta.as_object().cloned();
-    app.update(
-        Msg::Worker(WorkerResponse {
-            id,
-            event: WorkerEvent::Run { run: Ok(Box::new(run)), logs_follow: false },
-        }),
-        NOW,
-    );
-}
-
 #[test]
 fn bidi_overrides_and_escapes_from_the_server_never_reach_the_terminal() {
     let mut app = evil_list(120, 30);
@@ -98,15 +79,16 @@ fn bidi_overrides_and_escapes_from_the_server_never_reach_the_terminal() {
         press(&mut app, tab);
         assert_clean(&app, &format!("run tab {tab}"));
     }
-    press(&mut app, "\x1b");
-    open_editor(&mut app, meta);
+    // The run is read already: the editor opens on it at once.
+    press(&mut app, "\x1bm");
+    assert!(app.editor().is_some(), "the editor is open");
     assert_clean(&app, "editor");
 }
 
 #[test]
 fn a_metadata_key_with_control_characters_keeps_the_columns() {
     let mut app = evil_list(80, 24);
-    open_editor(&mut app, json!({ "sh\tift\u{7}": "A", "station": "B", "日本": "C" }));
+    editor_with(&mut app, json!({ "sh\tift\u{7}": "A", "station": "B", "日本": "C" }));
     let screen = assert_clean(&app, "editor");
     let col = |key: &str| {
         let line = screen.lines().find(|l| l.contains(key)).unwrap_or_else(|| panic!("{key}"));
@@ -146,7 +128,7 @@ fn every_pane_at_40x10_is_usable_or_says_the_terminal_is_too_small() {
             open_run(&mut app, meta.clone());
             rest
         } else if keys == "M" {
-            open_editor(&mut app, meta.clone());
+            editor_with(&mut app, meta.clone());
             ""
         } else {
             keys

@@ -38,11 +38,7 @@ async fn ask(s: &TestServer, fetch: Fetch, slot: Slot) -> WorkerEvent {
     let tx = worker::spawn(client, out);
     tx.send(WorkerRequest::Fetch { id: 1, slot, fetch }).expect("worker");
     loop {
-        let event = tokio::time::timeout(Duration::from_secs(30), rx.recv())
-            .await
-            .expect("answer in time")
-            .expect("worker alive")
-            .event;
+        let event = common::next_answer(&mut rx).await.event;
         // Progress is on the way to the answer.
         if !matches!(event, WorkerEvent::Progress { .. }) {
             return event;
@@ -580,10 +576,7 @@ async fn a_file_is_attached_to_a_unit_and_a_station_key_is_told_no() {
     a.update(ctrl('s'), NOW);
     let (id, fetch) = mutation(&a.update(key(KeyCode::Enter), NOW)).expect("saved");
     tx.send(WorkerRequest::Fetch { id, slot: Slot::Mutation(id), fetch }).expect("worker");
-    let r = tokio::time::timeout(Duration::from_secs(30), rx.recv())
-        .await
-        .expect("in time")
-        .expect("answer");
+    let r = common::next_answer(&mut rx).await;
     assert!(matches!(r.event, WorkerEvent::Done(Err(tofui::worker::ClientError::Forbidden(_)))));
     a.update(Msg::Worker(r), NOW);
     assert!(text(&a).contains("403"), "{}", text(&a));
