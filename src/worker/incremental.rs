@@ -187,6 +187,7 @@ impl Task {
                 };
                 self.send(WorkerEvent::PopulationCached { synced_ms: covered.synced_ms });
                 let (loaded, _) = self.send_window(req, window, covered, &rows, failures, true);
+                let rows = std::sync::Arc::new(rows);
                 let (all, shown) = self.keep_session(req, window, (&key, saves), covered, rows);
                 return Some(Some(Through { loaded, all, shown, offline: true, key }));
             }
@@ -235,8 +236,9 @@ impl Task {
             }
             None => self.send_window(req, window, covered, &rows, failures, true).0,
         };
-        let (all, shown) = self.keep_session(req, window, (&key, saves), covered, rows);
-        let (k, every) = (key.clone(), upsert_all.then(|| all.clone()));
+        // Given to the cache first: a flush from now on waits for it.
+        let rows = std::sync::Arc::new(rows);
+        let (k, every) = (key.clone(), upsert_all.then(|| rows.clone()));
         cache.write_behind(move |c| {
             let mut change = change;
             if let Some(rows) = every {
@@ -244,6 +246,7 @@ impl Task {
             }
             c.change_population(&k, &change)
         });
+        let (all, shown) = self.keep_session(req, window, (&key, saves), covered, rows);
         Some(Some(Through { loaded, all, shown, offline: false, key }))
     }
 

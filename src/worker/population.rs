@@ -182,11 +182,26 @@ impl Task {
         (lo, hi): (i64, i64),
         n: usize,
     ) -> Result<bool, ClientError> {
+        let page = self.one_run(how, params, (lo, hi), n.saturating_sub(1), false).await?;
+        Ok(page.data.len() == n.min(1) && !page.meta.has_more)
+    }
+
+    /// The run at `offset` of `params` in `lo..=hi`, newest first (oldest first with
+    /// `oldest`), without its metadata, as a page of one.
+    pub(super) async fn one_run(
+        &self,
+        how: Ask,
+        params: &Params,
+        (lo, hi): (i64, i64),
+        offset: usize,
+        oldest: bool,
+    ) -> Result<RawPage, ClientError> {
         let mut p = ranged(params, lo, hi);
-        p.retain(|(k, _)| *k != "include_metadata");
+        p.retain(|(k, _)| !matches!(*k, "include_metadata" | "sort_order"));
+        p.push(("sort_order", if oldest { "asc" } else { "desc" }.into()));
         p.push(("limit", "1".into()));
-        if n > 0 {
-            p.push(("cursor", (n - 1).to_string()));
+        if offset > 0 {
+            p.push(("cursor", offset.to_string()));
         }
         let body = self
             .ask(how, move |c, report| {
@@ -194,8 +209,6 @@ impl Task {
                 async move { c.list_runs_raw(&p, &report).await }
             })
             .await?;
-        let page: RawPage =
-            serde_json::from_slice(&body).map_err(|e| ClientError::Decode(e.to_string()))?;
-        Ok(page.data.len() == n.min(1) && !page.meta.has_more)
+        serde_json::from_slice(&body).map_err(|e| ClientError::Decode(e.to_string()))
     }
 }

@@ -14,7 +14,6 @@ use super::Task;
 use super::analysis::{PAGE, in_flight};
 use super::by_time::slices;
 use super::client::ClientError;
-use super::decode::RawPage;
 use super::population::{Ask, Params, Row, decode, ranged};
 
 /// The start (ms) of the run at `offset` of `params` in `range`, newest first (oldest first
@@ -27,21 +26,7 @@ async fn probe(
     offset: usize,
     oldest: bool,
 ) -> Result<(Option<i64>, bool), ClientError> {
-    let mut p = ranged(params, range.0, range.1);
-    p.retain(|(k, _)| !matches!(*k, "include_metadata" | "sort_order"));
-    p.push(("sort_order", if oldest { "asc" } else { "desc" }.into()));
-    p.push(("limit", "1".into()));
-    if offset > 0 {
-        p.push(("cursor", offset.to_string()));
-    }
-    let body = task
-        .ask(how, move |c, report| {
-            let p = p.clone();
-            async move { c.list_runs_raw(&p, &report).await }
-        })
-        .await?;
-    let page: RawPage =
-        serde_json::from_slice(&body).map_err(|e| ClientError::Decode(e.to_string()))?;
+    let page = task.one_run(how, params, range, offset, oldest).await?;
     let start = page.data.first().and_then(|raw| {
         let r: crate::api::RunSummary = serde_json::from_str(raw.get()).ok()?;
         Some(r.started_at?.timestamp_millis())

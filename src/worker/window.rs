@@ -80,13 +80,12 @@ impl Task {
         window: (i64, i64),
         (key, saves): (&str, u64),
         covered: Covered,
-        rows: Vec<Row>,
+        all: Arc<Vec<Row>>,
     ) -> (Arc<Vec<Row>>, Vec<u32>) {
-        let shown: Vec<u32> = (0..rows.len() as u32)
-            .filter(|&i| shows(req, window, covered, &rows[i as usize]))
+        let shown: Vec<u32> = (0..all.len() as u32)
+            .filter(|&i| shows(req, window, covered, &all[i as usize]))
             .take(POPULATION_CAP)
             .collect();
-        let all = Arc::new(rows);
         let rows = all.clone();
         // (A change saved meanwhile may be missing from these runs: not held.)
         let mut session = self.shared.session();

@@ -351,4 +351,6 @@ async fn each_procedures_runs_through_the_cache_equal_a_full_load() {
         total += kept.runs.len();
     }
     assert_eq!(total as i64, s.run_count().await, "every run in one procedure's population");
+    assert!(cache.flush(Duration::from_secs(30)));
+    assert_eq!(cache.stats().summaries as usize, total, "every run kept once");
 }
