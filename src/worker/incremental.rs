@@ -4,17 +4,19 @@
 //! - the runs created since the last sync, anywhere in the span (runs are uploaded after they
 //!   end, so a new run can start before the newest kept one);
 //! - the part of the window the cache does not cover (a widened window);
-//! - a check that the covered span holds as many runs on the server as in the cache (one row
-//!   at the offset of the last); where it does not (runs deleted), eight slices are checked
-//!   the same way and only the slices that differ are read again.
+//! - at the same time, a check that the covered span holds as many runs created before then on
+//!   the server as in the cache (one row at the offset of the last); where it does not (runs
+//!   deleted), eight slices are checked the same way and only those that differ read again.
 //!
 //! With the cache and the server's answer, the pane gets exactly what a full reload gives:
 //! the newest [`POPULATION_CAP`] runs of the window, newest first. When the server cannot be
 //! reached, the pane gets what the cache holds, marked with its age.
 
+use std::collections::HashSet;
+
 use super::analysis::Loaded;
 use super::client::{ClientError, blocking};
-use super::kept_rows::{count_in, kept_of, merge, newest_created};
+use super::kept_rows::{count_in, in_range, kept_of, merge, newest_created};
 use super::population::{Ask, Params, Row, take_window};
 use super::window::{KeptRows, Through, created_before, read_kept, shows};
 use super::{ListRequest, POPULATION_CAP, Task, WorkerEvent};
@@ -301,12 +303,16 @@ impl Task {
             t => t - CREATED_MARGIN_MS,
         };
         let since = crate::api::time::query_timestamp(&crate::api::time::from_ms(since_ms));
-        p.push(("created_after", since));
+        p.push(("created_after", since.clone()));
         let (from_ms, to_ms) = (old.from_ms, old.to_ms.max(wb));
         let mut covered = Covered { from_ms, to_ms, synced_ms, created_ms: old.created_ms };
         // While the server is asked, the kept runs it cannot answer again (created before)
         // go to the pane, when the window is within what is kept.
         let inside = wb <= old.to_ms && wa >= old.from_ms;
+        // A kept run created before `since` (or with no creation time): not in the list.
+        let older = |r: &Row| r.summary.created_at.is_none_or(|t| t.timestamp_millis() < since_ms);
+        // Meanwhile too, whether the server still holds every kept run created before then
+        // (a count: one run, at the offset of the last); the runs created since are the list.
         let kept = async {
             let rows = match reading.take() {
                 Some(r) => r.rows().await,
@@ -315,15 +321,21 @@ impl Task {
             if inside {
                 early(Ahead::Kept(&rows, covered, since_ms));
             }
-            rows
+            let kept_span = (old.from_ms, old.to_ms);
+            let n = rows.iter().filter(|r| older(r) && in_range(r, kept_span)).count();
+            let mut before = params.clone();
+            before.push(("created_before", since));
+            let whole = self.holds_exactly(how, &before, kept_span, n).await;
+            (rows, whole)
         };
         let listed = self.fetch_range(how, &p, span, usize::MAX, |r, _| created.extend(r));
-        let (listed, mut rows) = futures::join!(listed, kept);
+        let (listed, (mut rows, whole)) = futures::join!(listed, kept);
         if let Err(e) = listed {
             // Offline: the caller shows the kept runs.
             *reading = Some(KeptRows::Held(rows));
             return Err(e);
         }
+        let listed: HashSet<String> = created.iter().map(|r| r.kept.id.clone()).collect();
         merge(&mut rows, created, &mut change);
         // The window within what is kept (the usual reopening): sent now, while the server
         // is asked whether runs were deleted.
@@ -331,8 +343,21 @@ impl Task {
         if wb <= old.to_ms && (wa >= old.from_ms || room == 0) {
             early(Ahead::Window(&rows, covered, (change.upserts.len(), change.removes.len())));
         }
-        // Runs deleted from the covered span.
-        self.find_deleted(how, &params, (old.from_ms, old.to_ms), &mut rows, &mut change).await?;
+        // Runs deleted from the covered span. Those created before `since` are all there when
+        // the count above agrees; a kept run created since that the list did not bring is
+        // gone. Else the span is searched for the slices that differ.
+        let kept_span = (old.from_ms, old.to_ms);
+        if matches!(whole, Ok(true)) {
+            let gone: HashSet<String> = rows
+                .iter()
+                .filter(|r| !older(r) && in_range(r, kept_span) && !listed.contains(&r.kept.id))
+                .map(|r| r.kept.id.clone())
+                .collect();
+            rows.retain(|r| !gone.contains(&r.kept.id));
+            change.removes.extend(gone);
+        } else {
+            self.find_deleted(how, &params, kept_span, &mut rows, &mut change).await?;
+        }
         // The window's parts not covered: later runs, then earlier ones up to the cap.
         if wb > old.to_ms {
             let mut later = Vec::new();
