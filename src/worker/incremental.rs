@@ -20,6 +20,7 @@ use super::kept_rows::{count_in, in_range, kept_of, merge, newest_created};
 use super::population::{Ask, Params, Row, take_window};
 use super::window::{KeptRows, Through, created_before, read_kept, shows};
 use super::{ListRequest, POPULATION_CAP, Task, WorkerEvent};
+use crate::api::time::{from_ms as at_ms, query_timestamp};
 use crate::cache::{Covered, PopulationChange};
 use crate::query::{Bounds, Resolved, RunQuery, to_params};
 
@@ -302,8 +303,7 @@ impl Task {
             i64::MIN => old.synced_ms - SYNCED_MARGIN_MS,
             t => t - CREATED_MARGIN_MS,
         };
-        let since = crate::api::time::query_timestamp(&crate::api::time::from_ms(since_ms));
-        p.push(("created_after", since.clone()));
+        p.push(("created_after", query_timestamp(&at_ms(since_ms))));
         let (from_ms, to_ms) = (old.from_ms, old.to_ms.max(wb));
         let mut covered = Covered { from_ms, to_ms, synced_ms, created_ms: old.created_ms };
         // While the server is asked, the kept runs it cannot answer again (created before)
@@ -324,7 +324,8 @@ impl Task {
             let kept_span = (old.from_ms, old.to_ms);
             let n = rows.iter().filter(|r| older(r) && in_range(r, kept_span)).count();
             let mut before = params.clone();
-            before.push(("created_before", since));
+            // (A millisecond before: a server's bound may take its own instant.)
+            before.push(("created_before", query_timestamp(&at_ms(since_ms - 1))));
             let whole = self.holds_exactly(how, &before, kept_span, n).await;
             (rows, whole)
         };
