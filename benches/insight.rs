@@ -361,21 +361,6 @@ async fn every_run_kept(
         }
         s = now;
     }
-    if std::env::var_os("TOFUI_BENCH_DEBUG").is_some() {
-        let c = rusqlite::Connection::open(cache.path()).expect("open");
-        for sql in [
-            "SELECT procedure_id, count(*) FROM summaries GROUP BY 1",
-            "SELECT key, count(*) FROM members GROUP BY 1",
-        ] {
-            let mut st = c.prepare(sql).expect("sql");
-            let rows = st
-                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
-                .expect("rows");
-            for r in rows {
-                println!("    {:?}", r.expect("row"));
-            }
-        }
-    }
     let size = std::fs::metadata(cache.path()).map_or(0, |m| m.len());
     println!(
         "  cache with every procedure's runs: {} run summaries and {} failing rows, file {:.0} MB (budget 300 MB for 200,000 and 50,000 runs' rows)",
