@@ -46,15 +46,18 @@ async fn time_pane(app: &mut App, worker: &Worker, rx: &mut Answers, key: char) 
     send(worker, fx);
     term.draw(|f| tofui::ui::render(app, f)).expect("draw");
     let (mut first, mut keys) = (None, Vec::new());
+    let mut busy = t0.elapsed();
     let loaded = |a: &App| match key {
         'P' => a.pareto().map(|p| (p.loading(), p.report.counted_runs > 0, p.load.loaded)),
         _ => a.yields().map(|y| (y.loading(), y.report.total.count.runs > 0, y.load.loaded)),
     };
     loop {
         let r = rx.recv().await.expect("answer");
+        let t = Instant::now();
         let fx = app.update(Msg::Worker(r), Utc::now().timestamp_millis());
         send(worker, fx);
         term.draw(|f| tofui::ui::render(app, f)).expect("draw");
+        busy += t.elapsed();
         let (loading, numbers, _) = loaded(app).expect("pane open");
         if numbers && first.is_none() {
             first = Some(t0.elapsed());
@@ -76,6 +79,9 @@ async fn time_pane(app: &mut App, worker: &Worker, rx: &mut Answers, key: char) 
         'P' => app.pareto().map_or(0, |p| p.load.facts.heap_bytes()),
         _ => app.yields().map_or(0, |y| y.load.facts.heap_bytes()),
     };
+    if std::env::var_os("TOFUI_BENCH_BUSY").is_some() {
+        eprintln!("pane {key}: complete {complete:?}, the app's thread busy {busy:?}");
+    }
     Timing { first: first.unwrap_or(complete), complete, runs, keys, heap }
 }
 

@@ -16,13 +16,14 @@ use std::collections::HashSet;
 
 use super::analysis::Loaded;
 use super::client::{ClientError, blocking};
-use super::kept_rows::{count_in, in_range, kept_of, merge, newest_created};
+use super::kept_rows::{count_in, in_range, kept_of, merge, newest_created, population_key};
 use super::population::{Ask, Params, Row, take_window};
 use super::window::{KeptRows, Through, created_before, read_kept, shows};
 use super::{ListRequest, POPULATION_CAP, Task, WorkerEvent};
+use crate::api::RunSummary;
 use crate::api::time::{from_ms as at_ms, query_timestamp};
 use crate::cache::{Covered, PopulationChange};
-use crate::query::{Bounds, Resolved, RunQuery, to_params};
+use crate::query::{Resolved, to_params};
 
 /// Runs created this long before the latest creation seen are asked for again (a run being
 /// written while the last sync read may be listed a little after it).
@@ -30,21 +31,9 @@ const CREATED_MARGIN_MS: i64 = 5_000;
 /// Where no creation time is known (a server without `created_at`), runs created this long
 /// before the last sync, by this clock, are asked for again (the clocks may differ).
 const SYNCED_MARGIN_MS: i64 = 10 * 60_000;
-
-/// The cache's name of a query's population: the query without its window. `None` for a
-/// query naming runs by id (undo's reads), which is not kept.
-pub(super) fn population_key(q: &RunQuery) -> Option<String> {
-    if !q.ids.is_empty() {
-        return None;
-    }
-    let mut q = q.clone();
-    q.started = Bounds::default();
-    Some(format!("population?{}", q.to_line()))
-}
-
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
+/// Kept runs sent before the server's answer leave room for this many created since: where
+/// the window is full, more would push some of those sent out of it (and all is sent again).
+const NEW_RUNS_ROOM: usize = 2_000;
 
 /// What a sync found: the population's runs (every kept one, newest first), its new span,
 /// and what changed.
@@ -129,9 +118,14 @@ impl Task {
                     .iter()
                     .filter(|r| shows(req, window, covered, r))
                     .filter(before)
-                    .take(POPULATION_CAP)
+                    .take(POPULATION_CAP - NEW_RUNS_ROOM)
                     .collect();
                 let loaded = self.send_rows(&sent, failures, None);
+                tracing::debug!(
+                    ms = t0.elapsed().as_millis() as u64,
+                    runs = sent.len(),
+                    "insight: kept runs sent"
+                );
                 first = Some((sent.len(), since_ms, loaded));
             }
             Ahead::Window(rows, covered, changed) => {
@@ -150,7 +144,7 @@ impl Task {
                     .iter()
                     .filter(|r| req.query.keeps_serial(&r.summary.unit.serial_number))
                     .take(room)
-                    .map(|r| r.summary.clone())
+                    .map(|r| RunSummary::clone(&r.summary))
                     .collect();
                 if failures {
                     loaded.learn(&batch);
@@ -214,30 +208,34 @@ impl Task {
             _ if paged.is_some() => {
                 let (loaded, sent) = paged.unwrap_or_default();
                 let capped = sent > POPULATION_CAP || covered.from_ms > window.0;
-                self.send(WorkerEvent::PopulationRuns {
-                    rows: Ok(vec![]),
-                    unreadable: 0,
-                    done: true,
-                    capped,
-                });
+                self.send_done(capped);
                 loaded
             }
             // What was sent stands: the pane is told it is all.
             Some(e) if e.changed == changed => {
                 let capped = e.capped;
-                self.send(WorkerEvent::PopulationRuns {
-                    rows: Ok(vec![]),
-                    unreadable: 0,
-                    done: true,
-                    capped,
-                });
+                self.send_done(capped);
                 e.loaded
             }
             Some(_) => {
                 self.send(WorkerEvent::PopulationReset);
                 self.send_window(req, window, covered, &rows, failures, true).0
             }
-            None => self.send_window(req, window, covered, &rows, failures, true).0,
+            // The kept runs sent first, and nothing deleted: the rest of the window follows.
+            None => match first.take() {
+                Some((n, since_ms, loaded)) if change.removes.is_empty() => {
+                    let sent = (n, since_ms);
+                    let (loaded, capped) =
+                        self.send_rest(req, window, covered, &rows, sent, loaded, failures);
+                    self.send_done(capped);
+                    loaded
+                }
+                Some(_) => {
+                    self.send(WorkerEvent::PopulationReset);
+                    self.send_window(req, window, covered, &rows, failures, true).0
+                }
+                None => self.send_window(req, window, covered, &rows, failures, true).0,
+            },
         };
         // Given to the cache first: a flush from now on waits for it.
         let rows = std::sync::Arc::new(rows);
@@ -272,7 +270,7 @@ impl Task {
             .await
             .map(|resolved| to_params(&req.query, &resolved, req.now_ms, req.tz))?;
         take_window(&mut params);
-        let synced_ms = now_ms();
+        let synced_ms = chrono::Utc::now().timestamp_millis();
         let Some(old) = old else {
             // Nothing kept: the window, newest first, up to the cap.
             let mut rows = Vec::new();
@@ -307,8 +305,9 @@ impl Task {
         let (from_ms, to_ms) = (old.from_ms, old.to_ms.max(wb));
         let mut covered = Covered { from_ms, to_ms, synced_ms, created_ms: old.created_ms };
         // While the server is asked, the kept runs it cannot answer again (created before)
-        // go to the pane, when the window is within what is kept.
-        let inside = wb <= old.to_ms && wa >= old.from_ms;
+        // go to the pane, when the window ends within what is kept (any runs read below it
+        // are older than all of them).
+        let within = wb <= old.to_ms;
         // A kept run created before `since` (or with no creation time): not in the list.
         let older = |r: &Row| r.summary.created_at.is_none_or(|t| t.timestamp_millis() < since_ms);
         // Meanwhile too, whether the server still holds every kept run created before then
@@ -318,7 +317,7 @@ impl Task {
                 Some(r) => r.rows().await,
                 None => Vec::new(),
             };
-            if inside {
+            if within {
                 early(Ahead::Kept(&rows, covered, since_ms));
             }
             let kept_span = (old.from_ms, old.to_ms);

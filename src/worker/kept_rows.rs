@@ -8,6 +8,7 @@ use super::Task;
 use super::client::ClientError;
 use super::population::{Ask, Params, Row};
 use crate::cache::PopulationChange;
+use crate::query::{Bounds, RunQuery};
 
 /// Slices of the covered span checked one by one when the whole does not match.
 const CHECK_SLICES: usize = 8;
@@ -119,4 +120,15 @@ pub(super) fn slices(rows: &[Row], (lo, hi): (i64, i64)) -> Vec<(i64, i64)> {
     }
     out.push((lo, top));
     out
+}
+
+/// The cache's name of a query's population: the query without its window. `None` for a
+/// query naming runs by id (undo's reads), which is not kept.
+pub(super) fn population_key(q: &RunQuery) -> Option<String> {
+    if !q.ids.is_empty() {
+        return None;
+    }
+    let mut q = q.clone();
+    q.started = Bounds::default();
+    Some(format!("population?{}", q.to_line()))
 }

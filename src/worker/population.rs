@@ -20,16 +20,30 @@ pub(super) type Params = Vec<(&'static str, String)>;
 #[derive(Debug, Clone)]
 pub(super) struct Row {
     pub(super) kept: KeptSummary,
-    pub(super) summary: RunSummary,
+    /// Shared: a population held for a reopening is copied without copying its runs.
+    pub(super) summary: std::sync::Arc<RunSummary>,
 }
 
 impl Row {
+    /// The row without its JSON (once the cache has it): a copy that costs two names.
+    pub(super) fn light(&self) -> Row {
+        let k = &self.kept;
+        let kept = KeptSummary {
+            id: k.id.clone(),
+            started_ms: k.started_ms,
+            procedure_id: k.procedure_id.clone(),
+            body: String::new(),
+            failures_known: k.failures_known,
+        };
+        Row { kept, summary: self.summary.clone() }
+    }
+
     /// A kept run, read back; its JSON is not kept in memory (it is in the cache already, and
     /// only runs read from the server are written).
     pub(super) fn from_kept(mut kept: KeptSummary) -> Option<Row> {
         let summary = serde_json::from_str(&kept.body).ok()?;
         kept.body = String::new();
-        Some(Row { kept, summary })
+        Some(Row { kept, summary: std::sync::Arc::new(summary) })
     }
 }
 
@@ -49,7 +63,7 @@ pub(super) fn decode(body: &[u8]) -> Result<(Vec<Row>, usize, bool), ClientError
                 body: raw.get().to_string(),
                 failures_known: false,
             };
-            Some(Row { kept, summary })
+            Some(Row { kept, summary: std::sync::Arc::new(summary) })
         })
         .collect();
     Ok({

@@ -8,6 +8,7 @@ use super::analysis::Loaded;
 use super::client::blocking;
 use super::population::Row;
 use super::{ListRequest, POPULATION_CAP, Task, WorkerEvent};
+use crate::api::RunSummary;
 use crate::cache::Covered;
 
 /// Runs in the first batch sent to the pane (each next one is twice the last).
@@ -45,7 +46,10 @@ pub(super) struct Session {
 impl Session {
     /// The held runs, as the file now has them.
     pub(super) fn into_rows(self) -> Vec<Row> {
-        let mut rows = Arc::unwrap_or_clone(self.rows);
+        // (Shared with a load still using it: copied without the runs' JSON, which the cache
+        // has, and without copying the runs.)
+        let mut rows =
+            Arc::try_unwrap(self.rows).unwrap_or_else(|a| a.iter().map(Row::light).collect());
         if !self.failures_known.is_empty() {
             for r in &mut rows {
                 r.kept.failures_known |= self.failures_known.contains(&r.kept.id);
@@ -145,6 +149,12 @@ impl Task {
         (loaded, capped)
     }
 
+    /// Tells the pane it has every run of the window, and whether more exist.
+    pub(super) fn send_done(&self, capped: bool) {
+        let (rows, unreadable, done) = (Ok(vec![]), 0, true);
+        self.send(WorkerEvent::PopulationRuns { rows, unreadable, done, capped });
+    }
+
     /// Sends `rows` to the pane in batches that double (the pane counts all it has at each:
     /// numbers at once, and a handful of counts over the whole); `finish`: the last batch
     /// says it is the last, and whether more runs exist. Returns what the failures' load
@@ -166,7 +176,7 @@ impl Task {
             });
         }
         while let Some(batch) = batches.next() {
-            let batch: Vec<_> = batch.iter().map(|r| r.summary.clone()).collect();
+            let batch: Vec<_> = batch.iter().map(|r| RunSummary::clone(&r.summary)).collect();
             if failures {
                 loaded.learn(&batch);
             }
