@@ -271,9 +271,9 @@ impl Facts {
         &self.dropped_keys
     }
 
-    pub fn add_runs(&mut self, rows: &[RunSummary]) {
+    pub fn add_runs<R: std::borrow::Borrow<RunSummary>>(&mut self, rows: &[R]) {
         for r in rows {
-            self.add_row(r);
+            self.add_row(r.borrow());
         }
         self.rebin();
     }

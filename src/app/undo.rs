@@ -133,6 +133,7 @@ impl Current {
         match event {
             WorkerEvent::PopulationRuns { rows: Ok(rows), done, .. } => {
                 for r in rows {
+                    let r = std::sync::Arc::unwrap_or_clone(r);
                     self.runs.insert(r.id, r.metadata);
                 }
                 if done {

@@ -108,8 +108,8 @@ impl Loaded {
     }
 
     /// What a batch of runs tells the failures' load.
-    pub(super) fn learn(&mut self, rows: &[RunSummary]) {
-        for r in rows {
+    pub(super) fn learn<R: std::borrow::Borrow<RunSummary>>(&mut self, rows: &[R]) {
+        for r in rows.iter().map(R::borrow) {
             if !self.procedures.contains(&r.procedure.id) {
                 self.procedures.push(r.procedure.id.clone());
             }
@@ -202,7 +202,9 @@ impl Task {
                 match body.and_then(|b| decode(&b)) {
                     Ok((r, bad, has_more)) => {
                         rows.extend(
-                            r.into_iter().filter(|r| req.query.keeps_serial(&r.unit.serial_number)),
+                            r.into_iter()
+                                .filter(|r| req.query.keeps_serial(&r.unit.serial_number))
+                                .map(std::sync::Arc::new),
                         );
                         unreadable += bad;
                         offset += PAGE;

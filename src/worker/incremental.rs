@@ -20,7 +20,6 @@ use super::kept_rows::{count_in, in_range, kept_of, merge, newest_created, popul
 use super::population::{Ask, Params, Row, take_window};
 use super::window::{KeptRows, Through, created_before, read_kept, shows};
 use super::{ListRequest, POPULATION_CAP, Task, WorkerEvent};
-use crate::api::RunSummary;
 use crate::api::time::{from_ms as at_ms, query_timestamp};
 use crate::cache::{Covered, PopulationChange};
 use crate::query::{Resolved, to_params};
@@ -144,7 +143,7 @@ impl Task {
                     .iter()
                     .filter(|r| req.query.keeps_serial(&r.summary.unit.serial_number))
                     .take(room)
-                    .map(|r| RunSummary::clone(&r.summary))
+                    .map(|r| r.summary.clone())
                     .collect();
                 if failures {
                     loaded.learn(&batch);

@@ -224,7 +224,8 @@ pub enum WorkerEvent {
     /// Some runs for an insight pane; `done`: the last of them; `capped`: the filter matches
     /// more than [`POPULATION_CAP`] runs, the newest of which were sent.
     PopulationRuns {
-        rows: Result<Vec<crate::api::RunSummary>, ClientError>,
+        /// Shared with the worker's held population (not copied for each pane).
+        rows: Result<Vec<std::sync::Arc<crate::api::RunSummary>>, ClientError>,
         /// Rows of these pages that could not be read (left out).
         unreadable: usize,
         done: bool,

@@ -8,7 +8,6 @@ use super::analysis::Loaded;
 use super::client::blocking;
 use super::population::Row;
 use super::{ListRequest, POPULATION_CAP, Task, WorkerEvent};
-use crate::api::RunSummary;
 use crate::cache::Covered;
 
 /// Runs in the first batch sent to the pane (each next one is twice the last).
@@ -176,7 +175,7 @@ impl Task {
             });
         }
         while let Some(batch) = batches.next() {
-            let batch: Vec<_> = batch.iter().map(|r| RunSummary::clone(&r.summary)).collect();
+            let batch: Vec<_> = batch.iter().map(|r| r.summary.clone()).collect();
             if failures {
                 loaded.learn(&batch);
             }

@@ -217,7 +217,7 @@ async fn runs_of(
         let r = common::next_answer(rx).await;
         match r.event {
             WorkerEvent::PopulationRuns { rows, done, .. } if r.id == id => {
-                got.extend(rows.expect("runs").into_iter().map(|r| (r.id.clone(), r)));
+                got.extend(rows.expect("runs").into_iter().map(|r| (r.id.clone(), (*r).clone())));
                 if done {
                     return got;
                 }

@@ -491,7 +491,7 @@ async fn many_runs_read_by_id_arrive_all_and_once_within_url_limits() {
             .expect("an answer in time")
             .expect("worker alive");
         let WorkerEvent::PopulationRuns { rows, done, capped, .. } = resp.event else { continue };
-        got.extend(rows.expect("no error").into_iter().map(|r| r.id));
+        got.extend(rows.expect("no error").into_iter().map(|r| r.id.clone()));
         assert!(!capped);
         if done {
             break;

@@ -71,7 +71,7 @@ impl Server {
                 let ids = &req.query.ids;
                 let rows = (0..self.meta.len())
                     .filter(|&i| ids.is_empty() || ids.contains(&row(i).id.to_string()))
-                    .map(|i| self.summary(i))
+                    .map(|i| self.summary(i).into())
                     .collect();
                 WorkerEvent::PopulationRuns {
                     rows: Ok(rows),

@@ -39,7 +39,12 @@ fn a_key_on_one_of_three_marked_runs_is_one_patch() {
     answer(
         &mut a,
         id,
-        WorkerEvent::PopulationRuns { rows: Ok(rows), unreadable: 0, done: true, capped: false },
+        WorkerEvent::PopulationRuns {
+            rows: Ok(rows.into_iter().map(Into::into).collect()),
+            unreadable: 0,
+            done: true,
+            capped: false,
+        },
     );
     // Rows: rework (on 1 of 3), shift (3 of 3): remove rework.
     press(&mut a, "x\x13");
@@ -58,7 +63,12 @@ fn setting_a_value_every_marked_run_has_but_one_counts_that_one() {
     answer(
         &mut a,
         id,
-        WorkerEvent::PopulationRuns { rows: Ok(rows), unreadable: 0, done: true, capped: false },
+        WorkerEvent::PopulationRuns {
+            rows: Ok(rows.into_iter().map(Into::into).collect()),
+            unreadable: 0,
+            done: true,
+            capped: false,
+        },
     );
     press(&mut a, "\n\n\x13"); // shift (on 1 of 2) kept at A: set on the run without it
     assert!(screen(&a).contains("1 PATCH: the 1 run it changes of the 2 marked"), "{}", screen(&a));

@@ -34,7 +34,7 @@ fn request(query: RunQuery) -> ListRequest {
 }
 
 /// Every batch the worker sends for the filter, until the last.
-async fn load(s: &TestServer, query: RunQuery) -> Vec<Vec<RunSummary>> {
+async fn load(s: &TestServer, query: RunQuery) -> Vec<Vec<std::sync::Arc<RunSummary>>> {
     let client = crate::common::api_client(&s.running.url, USER_KEY, Duration::from_secs(20));
     let (out, mut rx) = unbounded_channel();
     let tx = worker::spawn(client, out);
@@ -134,7 +134,7 @@ fn analysis_request(fx: &[Effect]) -> Option<(u64, ListRequest)> {
 }
 
 /// The yield pane opened with `%` from the list and fed `batches`.
-fn opened(w: u16, h: u16, batches: &[Vec<RunSummary>]) -> App {
+fn opened(w: u16, h: u16, batches: &[Vec<std::sync::Arc<RunSummary>>]) -> App {
     let mut a = app(w, h);
     a.start();
     let (id, _) = analysis_request(&a.update(key('%'), NOW)).expect("the pane asks for runs");

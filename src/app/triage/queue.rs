@@ -94,9 +94,9 @@ impl Check {
     }
 
     /// A page of the filter's runs.
-    pub(crate) fn page(&mut self, rows: &[RunSummary], key: &str) {
+    pub(crate) fn page<R: std::borrow::Borrow<RunSummary>>(&mut self, rows: &[R], key: &str) {
         self.read += rows.len();
-        for r in rows {
+        for r in rows.iter().map(R::borrow) {
             if r.metadata.as_ref().is_some_and(|m| m.contains_key(key)) {
                 self.disposed.insert(r.id.clone());
             } else if self.more && r.outcome.as_ref().is_some_and(RunOutcome::ended_failing) {
