@@ -30,6 +30,7 @@ impl Task {
                 page.rows.retain(|r| req.query.keeps_serial(&r.serial));
                 self.send(WorkerEvent::CachedRuns { page, fetched_ms });
             }
+            self.read_ahead(&req.query);
         }
         let r = self.runs(req).await;
         if let (Some(cache), Ok((_, body))) = (cache, &r) {

@@ -15,7 +15,7 @@
 use std::collections::HashSet;
 
 use super::analysis::Loaded;
-use super::client::{ClientError, blocking};
+use super::client::ClientError;
 use super::kept_rows::{count_in, in_range, kept_of, merge, newest_created, population_key};
 use super::population::{Ask, Params, Row, take_window};
 use super::window::{KeptRows, Through, created_before, read_kept, shows};
@@ -84,24 +84,7 @@ impl Task {
         let window = take_window(&mut offline);
         let t0 = std::time::Instant::now();
         let saves = self.shared.saves.load(std::sync::atomic::Ordering::SeqCst);
-        let session = self.shared.session().take_if(|s| s.key == key);
-        let old = match &session {
-            Some(s) => Some(s.covered),
-            None => {
-                let (c, k) = (cache.clone(), key.clone());
-                blocking(move || Ok(c.covered(&k))).await.ok().flatten()
-            }
-        };
-        let mut reading: Reading = match session {
-            Some(s) => Some(KeptRows::Held(s.into_rows())),
-            None => old.map(|_| {
-                let (c, k) = (cache.clone(), key.clone());
-                KeptRows::Reading(tokio::task::spawn_blocking(move || {
-                    let kept = c.population_as(&k, i64::MIN, i64::MAX, Row::from_kept);
-                    kept.map(|(_, rows)| rows).unwrap_or_default()
-                }))
-            }),
-        };
+        let (old, mut reading): (Option<Covered>, Reading) = self.kept_rows(&key).await.unzip();
         let had = old.is_some();
         let how = if had { Ask::Once } else { Ask::UntilAnswered };
         let mut early: Option<Early> = None;

@@ -65,6 +65,8 @@ struct Shared {
     cache: Option<Arc<Cache>>,
     /// The insight population last synced (see [`window::Session`]).
     session: Mutex<Option<window::Session>>,
+    /// A population read from the file before its first open (see [`window::ReadAhead`]).
+    read_ahead: Mutex<Option<window::ReadAhead>>,
     /// Counts the metadata changes saved: a population synced across one is not held.
     saves: std::sync::atomic::AtomicU64,
 }
@@ -72,6 +74,10 @@ struct Shared {
 impl Shared {
     fn session(&self) -> std::sync::MutexGuard<'_, Option<window::Session>> {
         self.session.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn read_ahead(&self) -> std::sync::MutexGuard<'_, Option<window::ReadAhead>> {
+        self.read_ahead.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 

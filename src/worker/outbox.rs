@@ -65,9 +65,11 @@ impl Task {
         run_id: &str,
         changes: serde_json::Map<String, serde_json::Value>,
     ) {
-        // The population held for a reopening has the run as it was: read again from the file.
+        // The population held for a reopening, or read ahead, has the run as it was: read
+        // again from the file.
         self.shared.saves.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         *self.shared.session() = None;
+        *self.shared.read_ahead() = None;
         if let Some(cache) = self.shared.cache.clone() {
             let id = run_id.to_string();
             cache.write_behind(move |c| c.change_metadata(&id, &changes));

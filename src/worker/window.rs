@@ -6,9 +6,11 @@ use std::sync::Arc;
 
 use super::analysis::Loaded;
 use super::client::blocking;
+use super::kept_rows::population_key;
 use super::population::Row;
 use super::{ListRequest, POPULATION_CAP, Task, WorkerEvent};
-use crate::cache::Covered;
+use crate::cache::{Cache, Covered};
+use crate::query::RunQuery;
 
 /// Runs in the first batch sent to the pane (each next one is twice the last).
 const SEND_BATCH: usize = 5_000;
@@ -71,6 +73,57 @@ impl KeptRows {
             KeptRows::Held(rows) => rows,
             KeptRows::Reading(h) => h.await.unwrap_or_default(),
         }
+    }
+}
+
+/// The first view's population, read from the file before an insight pane asks for it: at
+/// start, while the view's rows come from the server, so that a yield or Pareto opened then
+/// does not wait the half second 50,000 kept runs take to read.
+pub(super) struct ReadAhead {
+    key: String,
+    /// (Dropped when a change is saved: it may have read the run before.)
+    rows: tokio::task::JoinHandle<Vec<Row>>,
+}
+
+fn read_rows(cache: &Cache, key: &str) -> Vec<Row> {
+    let kept = cache.population_as(key, i64::MIN, i64::MAX, Row::from_kept);
+    kept.map(|(_, rows)| rows).unwrap_or_default()
+}
+
+impl Task {
+    /// A view's first page is asked for: when nothing is held or read ahead yet, that view's
+    /// population is read from the file meanwhile (where the cache keeps it).
+    pub(super) fn read_ahead(&self, query: &RunQuery) {
+        let (Some(cache), Some(key)) = (self.shared.cache.clone(), population_key(query)) else {
+            return;
+        };
+        let mut ahead = self.shared.read_ahead();
+        if ahead.is_some() || self.shared.session().is_some() || cache.covered(&key).is_none() {
+            return;
+        }
+        let k = key.clone();
+        let rows = tokio::task::spawn_blocking(move || read_rows(&cache, &k));
+        *ahead = Some(ReadAhead { key, rows });
+    }
+
+    /// The kept population `key` and its span: held from this session, read ahead, or being
+    /// read now (while the server is asked what changed). `None`: nothing is kept.
+    pub(super) async fn kept_rows(&self, key: &str) -> Option<(Covered, KeptRows)> {
+        if let Some(s) = self.shared.session().take_if(|s| s.key == key) {
+            return Some((s.covered, KeptRows::Held(s.into_rows())));
+        }
+        let cache = self.shared.cache.clone()?;
+        let ahead = self.shared.read_ahead().take_if(|a| a.key == key);
+        let (c, k) = (cache.clone(), key.to_string());
+        let covered = blocking(move || Ok(c.covered(&k))).await.ok().flatten()?;
+        let rows = match ahead {
+            Some(a) => a.rows,
+            None => {
+                let k = key.to_string();
+                tokio::task::spawn_blocking(move || read_rows(&cache, &k))
+            }
+        };
+        Some((covered, KeptRows::Reading(rows)))
     }
 }
 

@@ -375,3 +375,40 @@ async fn a_run_created_just_before_a_sync_then_deleted_is_dropped() {
     assert!(!after.runs.contains(&id), "the deleted run dropped");
     assert_eq!(after, load(&url, None, window).await, "through the cache = full");
 }
+
+/// A new session reads the first view's kept population ahead, while the view's page comes
+/// (issue 26): the pane opened then gets what a full load gives, new runs included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_population_read_ahead_equals_a_full_load() {
+    let s = seeded().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("c.sqlite3");
+    let filter = "outcome:fail since:20d";
+    let procedure = {
+        let cache = Arc::new(Cache::open(&path, 1 << 30).expect("cache"));
+        let (out, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let worker = spawn_with_cache(api(&s.running.url), Some(cache.clone()), out);
+        let first = runs_of(&worker, &mut rx, 1, filter).await;
+        assert!(cache.flush(Duration::from_secs(20)), "the population kept");
+        first.values().next().expect("a run").procedure.id.clone()
+    };
+    let new = add_failing_run(&s, &procedure, 1, "AHEAD-1").await;
+    let cache = Arc::new(Cache::open(&path, 1 << 30).expect("cache"));
+    let (out, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let worker = spawn_with_cache(api(&s.running.url), Some(cache), out);
+    let fetch = Fetch::Runs(Box::new(request(filter)));
+    worker.send(WorkerRequest::Fetch { id: 1, slot: Slot::List(0), fetch }).expect("sent");
+    loop {
+        let r = rx.recv().await.expect("answer");
+        if let WorkerEvent::Runs(page) = r.event {
+            assert!(page.is_ok(), "the view's page");
+            break;
+        }
+    }
+    let ahead = runs_of(&worker, &mut rx, 2, filter).await;
+    let (full_out, mut full_rx) = tokio::sync::mpsc::unbounded_channel();
+    let full = spawn_with_cache(api(&s.running.url), None, full_out);
+    let from_server = runs_of(&full, &mut full_rx, 1, filter).await;
+    assert!(ahead.contains_key(&new), "the run created since the last session");
+    assert_eq!(ahead, from_server);
+}
