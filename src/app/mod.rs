@@ -7,21 +7,24 @@
 //!
 //! # Adding a pane
 //!
-//! 1. `app/<pane>.rs` (and `pub mod <pane>;` here): a struct holding the pane's state that
-//!    implements [`Component`]: `mode`, `handle` for its actions, and `on_answer`/`on_reply`/
-//!    `on_news`/`tick` as it needs. Everything it does goes through [`Ctx`] (request ids,
-//!    worker requests, flashes, news, the run cache; and, read-only, the shared state and
-//!    the list under it); it opens and closes panes, itself included, by returning an
-//!    [`Outcome`].
-//! 2. `app/panes.rs`, the registry: one line in `panes!` (its [`Pane`] variant, `screen`,
-//!    `over` or `bar`, the name of its `App` accessor) and one line per key mode in `modes!` (its
+//! Two modules and four files to register it (six with a worker request):
+//!
+//! 1. `app/<pane>.rs`: a struct holding the pane's state that implements [`Component`]:
+//!    `mode`, `handle` for its actions, and `on_answer`/`on_reply`/`on_news`/`tick` as it
+//!    needs. Everything it does goes through [`Ctx`] (request ids, worker requests, flashes,
+//!    news, the run cache; and, read-only, the shared state and the list under it); it opens
+//!    and closes panes, itself included, by returning an [`Outcome`].
+//! 2. `ui/<pane>.rs` (or `ui/<pane>/mod.rs`, same name as in `app/`):
+//!    `render(&App, &YourPane, frame, &Areas, theme)`, drawing in the areas' `body`, `bar`,
+//!    `over` or `whole`.
+//! 3. `app/panes.rs`, the registry: one line in `registry!` (its [`Pane`] variant, its module
+//!    and type, `screen`, `over` or `bar`, the name of its `App` accessor), which also declares
+//!    both modules and the renderer's arm for it; and one line per key mode in `modes!` (its
 //!    `[keys.NAME]` table and the title of `?` over it).
-//! 3. `app/keymap/defaults.rs`: the keys of its modes. `app/action.rs`: one line in
+//! 4. `app/keymap/defaults.rs`: the keys of its modes. `app/action.rs`: one line in
 //!    `actions!` per new action (with its config name).
-//! 4. The pane that opens it: the key in its table and an arm in its `handle` that returns
+//! 5. The pane that opens it: the key in its table and an arm in its `handle` that returns
 //!    `Outcome::Push(YourPane::open(…, cx).into())`.
-//! 5. `ui/<pane>.rs` (and `mod <pane>;` in `ui/mod.rs`): `render(&YourPane, …)`, and its arm in
-//!    the one `match` of `ui::render`.
 //! 6. A worker request, when it needs one: its `Fetch` variant and answer in
 //!    `worker/messages.rs`, the dispatch in `worker/mod.rs`, the fetch in `worker/<pane>.rs`.
 //!
@@ -31,21 +34,12 @@
 
 pub mod action;
 pub mod alert;
-pub mod ask;
 pub mod cache;
-pub mod command;
-pub mod create;
-pub mod delete;
 pub mod downloads;
 pub mod drill;
-pub mod editor;
-pub mod explain;
 pub mod export;
-pub mod filter;
-pub mod form;
 pub mod form_values;
 pub mod glyphs;
-pub mod help;
 pub mod insight;
 pub mod keymap;
 pub mod layout;
@@ -53,22 +47,13 @@ mod msg;
 pub mod outbox;
 mod pane;
 mod panes;
-pub mod pareto;
 pub mod recovery;
-pub mod retest;
-pub mod run;
 pub mod runs;
 pub mod scroll;
-pub mod serial;
 mod settings;
 mod shared;
 mod stack;
-pub mod trend;
-pub mod triage;
 pub mod undo;
-pub mod unit;
-pub mod upload;
-pub mod yields;
 
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
 
@@ -79,11 +64,21 @@ pub use keymap::{Keymap, Mode};
 pub use msg::{Done, Effect, Msg};
 pub(crate) use pane::{Component, Ctx, News, Outcome, Outside};
 pub use panes::Pane;
+pub(crate) use panes::registry;
 pub use runs::RunsPane;
 pub use runs::list::ListState;
 pub use shared::{Blocked, Session, Shared, ThemeChoice};
 
 use crate::worker::{WorkerEvent, WorkerResponse};
+
+/// The panes' modules (`app/<pane>.rs`), one per line of the registry in `panes.rs`.
+macro_rules! pane_modules {
+    ($($(#[$doc:meta])* $name:ident($m:ident::$ty:ident) $kind:ident $acc:ident,)*) => {
+        $(pub mod $m;)*
+    };
+}
+
+registry!(pane_modules);
 
 pub struct App {
     /// The runs list: the bottom of the stack, never closed.

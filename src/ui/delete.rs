@@ -1,12 +1,12 @@
 //! Confirming a delete: the runs named, the count to type for more than one, the answer.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::format::absolute_short;
 use super::text::{centered, fit};
+use super::Areas;
 use super::theme::Theme;
 use crate::app::App;
 use crate::app::delete::DeletePane;
@@ -15,7 +15,8 @@ use crate::app::delete::DeletePane;
 /// beside the question, the warning and the prompt; more, or a short screen, lists serials.
 const NAMED: usize = 8;
 
-pub(crate) fn render(app: &App, d: &DeletePane, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub(crate) fn render(app: &App, d: &DeletePane, frame: &mut Frame, areas: &Areas, theme: &Theme) {
+    let area = areas.over;
     let n = d.ids.len();
     let inner_w = area.width.min(64).saturating_sub(2) as usize;
     let status = if d.pending.is_some() {
