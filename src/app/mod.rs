@@ -110,11 +110,11 @@ impl App {
     /// The first requests: the views' first pages (nothing when there is no key).
     pub fn start(&mut self) -> Vec<Effect> {
         let mut fx = Vec::new();
-        if self.shared.session.blocked.is_none() {
+        if self.shared.session().blocked.is_none() {
             let mut news = Vec::new();
             self.runs.start(&mut Ctx::new(&mut self.shared, &mut fx, &mut news));
         }
-        if let Some(serial) = self.shared.start_serial.take() {
+        if let Some(serial) = self.shared.take_start_serial() {
             fx.extend(self.open_unit(&serial));
         }
         fx
@@ -123,7 +123,7 @@ impl App {
     /// `--serial SN`: the unit view of `serial` over the list (`esc` shows the list).
     pub fn open_unit(&mut self, serial: &str) -> Vec<Effect> {
         let mut fx = Vec::new();
-        if self.shared.session.blocked.is_none() && !serial.trim().is_empty() {
+        if self.shared.session().blocked.is_none() && !serial.trim().is_empty() {
             let mut news = Vec::new();
             let pane =
                 unit::UnitPane::open(serial, &mut Ctx::new(&mut self.shared, &mut fx, &mut news));
@@ -140,7 +140,7 @@ impl App {
         cached: Option<cache::CachedRun>,
     ) -> Vec<Effect> {
         if let Some(c) = cached {
-            self.shared.run_cache.put(run_id.clone(), c);
+            self.shared.run_cache_mut().put(run_id.clone(), c);
         }
         self.stack.retain(|p| !matches!(p, Pane::Run(_)));
         let mut fx = Vec::new();
@@ -151,27 +151,24 @@ impl App {
     }
 
     pub fn update(&mut self, msg: Msg, now_ms: i64) -> Vec<Effect> {
-        self.shared.now_ms = now_ms;
-        if self.shared.flash.as_ref().is_some_and(|(_, until)| *until <= now_ms) {
-            self.shared.flash = None;
-        }
+        self.shared.tick(now_ms);
         let mut fx = Vec::new();
         let mut news = Vec::new();
         match msg {
             Msg::Key(ev) if ev.kind == KeyEventKind::Press => self.key(ev, &mut fx, &mut news),
             Msg::Key(_) | Msg::Tick => {}
             Msg::Mouse(m) => self.mouse(m),
-            Msg::Resize(w, h) => self.shared.size = (w, h),
+            Msg::Resize(w, h) => self.shared.resize(w, h),
             Msg::Worker(resp) => self.worker(resp, &mut fx, &mut news),
             Msg::Done(done) => news.push(News::Done(done)),
             Msg::OutboxNotWritten(e) => {
                 let text = format!("the outbox could not be written ({e}): do not quit yet");
-                self.shared.flash = Some((text, now_ms + 10_000));
+                self.shared.flash(text, 10_000);
             }
         }
         self.deliver(&mut fx, &mut news);
         self.relayout();
-        if self.shared.session.blocked.is_none() {
+        if self.shared.session().blocked.is_none() {
             let top = self.stack.len();
             self.with_pane(0, &mut fx, &mut news, |p, cx| {
                 p.tick(top == 0, cx);
@@ -206,7 +203,7 @@ impl App {
     fn key(&mut self, ev: KeyEvent, fx: &mut Vec<Effect>, news: &mut Vec<News>) {
         let mode = self.mode();
         let plain_q = ev.code == crossterm::event::KeyCode::Char('q');
-        let action = match self.shared.keymap.action(mode, &ev) {
+        let action = match self.shared.keymap().action(mode, &ev) {
             // `q` on a drilled-down list goes back, as `esc` does (`Q` still quits).
             Some(Action::Quit) if mode == Mode::List && plain_q && !self.parked.is_empty() => {
                 Some(Action::Back)
@@ -218,7 +215,7 @@ impl App {
             Some(Action::Quit) => self.quit(fx),
             _ if mode == Mode::Blocked => {}
             Some(Action::Help) => {
-                let lines = self.shared.keymap.describe(mode, false).len();
+                let lines = self.shared.keymap().describe(mode, false).len();
                 self.stack.push(help::HelpPane::new(lines).into())
             }
             Some(a) => {
@@ -227,8 +224,8 @@ impl App {
             }
             None => {
                 // A key taken away for the session says why instead of doing nothing.
-                if let Some(why) = self.shared.keymap.why_withdrawn(mode, &ev) {
-                    self.shared.flash = Some((why, self.shared.now_ms + 3_000));
+                if let Some(why) = self.shared.keymap().why_withdrawn(mode, &ev) {
+                    self.shared.flash(why, 3_000);
                     return;
                 }
                 // Keys no binding claims go to the text field being typed in.
@@ -243,7 +240,7 @@ impl App {
 
     /// `Q`, `:q` (and `q` on the list): asks first when edits would be lost.
     fn quit(&mut self, fx: &mut Vec<Effect>) {
-        let blocked = self.shared.session.blocked.is_some();
+        let blocked = self.shared.session().blocked.is_some();
         if !blocked && self.stack.iter().any(|p| p.component().holds_edits()) {
             self.stack.push(ask::AskPane::new(ask::Ask::QuitWithEdits).into());
         } else {
