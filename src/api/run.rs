@@ -116,6 +116,16 @@ pub struct ListMeta {
     pub next_cursor: Option<i64>,
 }
 
+/// A `{data, meta}` list page, each row kept raw so that it is read on its own (one bad row
+/// never fails the page): the one shape every list decoder starts from.
+#[derive(Debug, Deserialize)]
+pub struct RawPage {
+    #[serde(default)]
+    pub data: Vec<Box<serde_json::value::RawValue>>,
+    #[serde(default)]
+    pub meta: ListMeta,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Validator {

@@ -20,13 +20,13 @@ pub struct Download {
 /// Starts downloading an attachment into the download directory, unless it is already.
 pub(crate) fn start(cx: &mut Ctx, attachment_id: String, name: String, url: String) {
     let busy = |d: &Download| d.attachment_id == attachment_id && d.result.is_none();
-    if cx.downloads().iter().any(busy) {
+    if cx.shared().downloads().iter().any(busy) {
         cx.flash(format!("{name} is already downloading"));
         return;
     }
     let id = cx.id();
-    let dir = cx.shared().download_dir.clone();
-    cx.downloads().push(Download {
+    let dir = cx.shared().settings().download_dir.clone();
+    cx.remember_download(Download {
         id,
         attachment_id,
         name: name.clone(),
@@ -48,7 +48,7 @@ pub(crate) fn on_answer(
     event: WorkerEvent,
     cx: &mut Ctx,
 ) -> Result<(), WorkerEvent> {
-    let Some(dl) = cx.downloads().iter_mut().find(|d| d.id == id) else { return Err(event) };
+    let Some(dl) = cx.download_mut(id) else { return Err(event) };
     match event {
         WorkerEvent::Progress { received, total } => {
             dl.received = received;

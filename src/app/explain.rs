@@ -190,7 +190,7 @@ impl ExplainPane {
         (self.runs, self.partial, self.phases_loading, self.awaits) = (e.runs, false, false, None);
         let i = self.report.dims.iter().position(|d| Some(d.dim) == at).unwrap_or(0);
         self.rows = Scroll::default();
-        self.rows.move_by(i as isize, self.report.dims.len(), explain_rows(cx.shared().size.1));
+        self.rows.move_by(i as isize, self.report.dims.len(), explain_rows(cx.shared().size().1));
         match (&mut self.drift, &e.drift) {
             (Some(t), Some((_, key))) => t.split_on(key.clone()),
             (None, Some((target, key))) => {
@@ -226,7 +226,7 @@ impl Component for ExplainPane {
     }
 
     fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
-        let vp = explain_rows(cx.shared().size.1).saturating_sub(self.drift_rows().into());
+        let vp = explain_rows(cx.shared().size().1).saturating_sub(self.drift_rows().into());
         if let Some(d) = a.step(vp.max(1) as isize) {
             self.rows.move_by(d, self.report.dims.len(), vp);
             return Outcome::Stay;

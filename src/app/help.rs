@@ -30,7 +30,7 @@ impl Component for HelpPane {
     }
 
     fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
-        let view = viewport(cx.shared().size.1);
+        let view = viewport(cx.shared().size().1);
         let last = self.lines.saturating_sub(view);
         self.offset = match a {
             Action::Back => return Outcome::Pop,

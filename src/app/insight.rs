@@ -120,7 +120,7 @@ impl InsightLoad {
         cx: &mut Ctx,
     ) -> InsightLoad {
         // The list's sort and paging do not matter: the loader reads every run, newest first.
-        let request = list.first_page(pop.query, 100, cx.now(), cx.shared().tz);
+        let request = list.first_page(pop.query, 100, cx.now(), cx.shared().tz());
         let mut l = InsightLoad {
             filter: request.query.to_line(),
             note: pop.note,
@@ -165,7 +165,7 @@ impl InsightLoad {
     /// Forgets the runs loaded so far.
     fn forget_runs(&mut self, cx: &Ctx) {
         // Days are bucketed at today's offset (a day across a DST change is an hour off).
-        let offset = cx.shared().tz.at(cx.now()).map_or(0, |t| t.offset().local_minus_utc());
+        let offset = cx.shared().tz().at(cx.now()).map_or(0, |t| t.offset().local_minus_utc());
         self.facts = Facts::new(offset / 60);
         (self.loaded, self.unreadable, self.capped, self.runs_done) = (0, 0, false, false);
         self.counted_at = 0;
@@ -346,7 +346,7 @@ pub(crate) trait InsightTable {
     /// The keys every table takes: the cursor's, `esc` (the load cancelled), `r` and the
     /// window's. `None`: the action is the pane's own.
     fn table_key(&mut self, a: Action, cx: &mut Ctx) -> Option<Outcome> {
-        let vp = layout::insight_rows(cx.shared().size.1);
+        let vp = layout::insight_rows(cx.shared().size().1);
         if let Some(d) = a.step(vp.max(1) as isize) {
             let n = self.row_count();
             self.rows().move_by(d, n, vp);
@@ -379,7 +379,7 @@ pub(crate) trait InsightTable {
         if changed {
             self.recompute();
             let n = self.row_count();
-            self.rows().fit(n, layout::insight_rows(cx.shared().size.1));
+            self.rows().fit(n, layout::insight_rows(cx.shared().size().1));
         }
         Ok(changed)
     }

@@ -7,21 +7,24 @@
 //!
 //! # Adding a pane
 //!
-//! 1. `app/<pane>.rs` (and `pub mod <pane>;` here): a struct holding the pane's state that
-//!    implements [`Component`]: `mode`, `handle` for its actions, and `on_answer`/`on_reply`/
-//!    `on_news`/`tick` as it needs. Everything it does goes through [`Ctx`] (request ids,
-//!    worker requests, flashes, news, the run cache; and, read-only, the shared state and
-//!    the list under it); it opens and closes panes, itself included, by returning an
-//!    [`Outcome`].
-//! 2. `app/panes.rs`, the registry: one line in `panes!` (its [`Pane`] variant, `screen`,
-//!    `over` or `bar`, the name of its `App` accessor) and one line per key mode in `modes!` (its
+//! Two modules and four files to register it (six with a worker request):
+//!
+//! 1. `app/<pane>.rs`: a struct holding the pane's state that implements [`Component`]:
+//!    `mode`, `handle` for its actions, and `on_answer`/`on_reply`/`on_news`/`tick` as it
+//!    needs. Everything it does goes through [`Ctx`] (request ids, worker requests, flashes,
+//!    news, the run cache; and, read-only, the shared state and the list under it); it opens
+//!    and closes panes, itself included, by returning an [`Outcome`].
+//! 2. `ui/<pane>.rs` (or `ui/<pane>/mod.rs`, same name as in `app/`):
+//!    `render(&App, &YourPane, frame, &Areas, theme)`, drawing in the areas' `body`, `bar`,
+//!    `over` or `whole`.
+//! 3. `app/panes.rs`, the registry: one line in `registry!` (its [`Pane`] variant, its module
+//!    and type, `screen`, `over` or `bar`, the name of its `App` accessor), which also declares
+//!    both modules and the renderer's arm for it; and one line per key mode in `modes!` (its
 //!    `[keys.NAME]` table and the title of `?` over it).
-//! 3. `app/keymap/defaults.rs`: the keys of its modes. `app/action.rs`: one line in
+//! 4. `app/keymap/defaults.rs`: the keys of its modes. `app/action.rs`: one line in
 //!    `actions!` per new action (with its config name).
-//! 4. The pane that opens it: the key in its table and an arm in its `handle` that returns
+//! 5. The pane that opens it: the key in its table and an arm in its `handle` that returns
 //!    `Outcome::Push(YourPane::open(…, cx).into())`.
-//! 5. `ui/<pane>.rs` (and `mod <pane>;` in `ui/mod.rs`): `render(&YourPane, …)`, and its arm in
-//!    the one `match` of `ui::render`.
 //! 6. A worker request, when it needs one: its `Fetch` variant and answer in
 //!    `worker/messages.rs`, the dispatch in `worker/mod.rs`, the fetch in `worker/<pane>.rs`.
 //!
@@ -31,21 +34,12 @@
 
 pub mod action;
 pub mod alert;
-pub mod ask;
 pub mod cache;
-pub mod command;
-pub mod create;
-pub mod delete;
 pub mod downloads;
 pub mod drill;
-pub mod editor;
-pub mod explain;
 pub mod export;
-pub mod filter;
-pub mod form;
 pub mod form_values;
 pub mod glyphs;
-pub mod help;
 pub mod insight;
 pub mod keymap;
 pub mod layout;
@@ -53,22 +47,13 @@ mod msg;
 pub mod outbox;
 mod pane;
 mod panes;
-pub mod pareto;
 pub mod recovery;
-pub mod retest;
-pub mod run;
 pub mod runs;
 pub mod scroll;
-pub mod serial;
 mod settings;
 mod shared;
 mod stack;
-pub mod trend;
-pub mod triage;
 pub mod undo;
-pub mod unit;
-pub mod upload;
-pub mod yields;
 
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
 
@@ -79,11 +64,21 @@ pub use keymap::{Keymap, Mode};
 pub use msg::{Done, Effect, Msg};
 pub(crate) use pane::{Component, Ctx, News, Outcome, Outside};
 pub use panes::Pane;
+pub(crate) use panes::registry;
 pub use runs::RunsPane;
 pub use runs::list::ListState;
 pub use shared::{Blocked, Session, Shared, ThemeChoice};
 
 use crate::worker::{WorkerEvent, WorkerResponse};
+
+/// The panes' modules (`app/<pane>.rs`), one per line of the registry in `panes.rs`.
+macro_rules! pane_modules {
+    ($($(#[$doc:meta])* $name:ident($m:ident::$ty:ident) $kind:ident $acc:ident,)*) => {
+        $(pub mod $m;)*
+    };
+}
+
+registry!(pane_modules);
 
 pub struct App {
     /// The runs list: the bottom of the stack, never closed.
@@ -115,11 +110,11 @@ impl App {
     /// The first requests: the views' first pages (nothing when there is no key).
     pub fn start(&mut self) -> Vec<Effect> {
         let mut fx = Vec::new();
-        if self.shared.session.blocked.is_none() {
+        if self.shared.session().blocked.is_none() {
             let mut news = Vec::new();
             self.runs.start(&mut Ctx::new(&mut self.shared, &mut fx, &mut news));
         }
-        if let Some(serial) = self.shared.start_serial.take() {
+        if let Some(serial) = self.shared.take_start_serial() {
             fx.extend(self.open_unit(&serial));
         }
         fx
@@ -128,7 +123,7 @@ impl App {
     /// `--serial SN`: the unit view of `serial` over the list (`esc` shows the list).
     pub fn open_unit(&mut self, serial: &str) -> Vec<Effect> {
         let mut fx = Vec::new();
-        if self.shared.session.blocked.is_none() && !serial.trim().is_empty() {
+        if self.shared.session().blocked.is_none() && !serial.trim().is_empty() {
             let mut news = Vec::new();
             let pane =
                 unit::UnitPane::open(serial, &mut Ctx::new(&mut self.shared, &mut fx, &mut news));
@@ -145,7 +140,7 @@ impl App {
         cached: Option<cache::CachedRun>,
     ) -> Vec<Effect> {
         if let Some(c) = cached {
-            self.shared.run_cache.put(run_id.clone(), c);
+            self.shared.run_cache_mut().put(run_id.clone(), c);
         }
         self.stack.retain(|p| !matches!(p, Pane::Run(_)));
         let mut fx = Vec::new();
@@ -156,27 +151,24 @@ impl App {
     }
 
     pub fn update(&mut self, msg: Msg, now_ms: i64) -> Vec<Effect> {
-        self.shared.now_ms = now_ms;
-        if self.shared.flash.as_ref().is_some_and(|(_, until)| *until <= now_ms) {
-            self.shared.flash = None;
-        }
+        self.shared.tick(now_ms);
         let mut fx = Vec::new();
         let mut news = Vec::new();
         match msg {
             Msg::Key(ev) if ev.kind == KeyEventKind::Press => self.key(ev, &mut fx, &mut news),
             Msg::Key(_) | Msg::Tick => {}
             Msg::Mouse(m) => self.mouse(m),
-            Msg::Resize(w, h) => self.shared.size = (w, h),
+            Msg::Resize(w, h) => self.shared.resize(w, h),
             Msg::Worker(resp) => self.worker(resp, &mut fx, &mut news),
             Msg::Done(done) => news.push(News::Done(done)),
             Msg::OutboxNotWritten(e) => {
                 let text = format!("the outbox could not be written ({e}): do not quit yet");
-                self.shared.flash = Some((text, now_ms + 10_000));
+                self.shared.flash(text, 10_000);
             }
         }
         self.deliver(&mut fx, &mut news);
         self.relayout();
-        if self.shared.session.blocked.is_none() {
+        if self.shared.session().blocked.is_none() {
             let top = self.stack.len();
             self.with_pane(0, &mut fx, &mut news, |p, cx| {
                 p.tick(top == 0, cx);
@@ -211,7 +203,7 @@ impl App {
     fn key(&mut self, ev: KeyEvent, fx: &mut Vec<Effect>, news: &mut Vec<News>) {
         let mode = self.mode();
         let plain_q = ev.code == crossterm::event::KeyCode::Char('q');
-        let action = match self.shared.keymap.action(mode, &ev) {
+        let action = match self.shared.keymap().action(mode, &ev) {
             // `q` on a drilled-down list goes back, as `esc` does (`Q` still quits).
             Some(Action::Quit) if mode == Mode::List && plain_q && !self.parked.is_empty() => {
                 Some(Action::Back)
@@ -223,7 +215,7 @@ impl App {
             Some(Action::Quit) => self.quit(fx),
             _ if mode == Mode::Blocked => {}
             Some(Action::Help) => {
-                let lines = self.shared.keymap.describe(mode, false).len();
+                let lines = self.shared.keymap().describe(mode, false).len();
                 self.stack.push(help::HelpPane::new(lines).into())
             }
             Some(a) => {
@@ -232,8 +224,8 @@ impl App {
             }
             None => {
                 // A key taken away for the session says why instead of doing nothing.
-                if let Some(why) = self.shared.keymap.why_withdrawn(mode, &ev) {
-                    self.shared.flash = Some((why, self.shared.now_ms + 3_000));
+                if let Some(why) = self.shared.keymap().why_withdrawn(mode, &ev) {
+                    self.shared.flash(why, 3_000);
                     return;
                 }
                 // Keys no binding claims go to the text field being typed in.
@@ -248,7 +240,7 @@ impl App {
 
     /// `Q`, `:q` (and `q` on the list): asks first when edits would be lost.
     fn quit(&mut self, fx: &mut Vec<Effect>) {
-        let blocked = self.shared.session.blocked.is_some();
+        let blocked = self.shared.session().blocked.is_some();
         if !blocked && self.stack.iter().any(|p| p.component().holds_edits()) {
             self.stack.push(ask::AskPane::new(ask::Ask::QuitWithEdits).into());
         } else {

@@ -80,8 +80,11 @@ impl Ctx<'_> {
     /// ago).
     pub(crate) fn outbox_tick(&mut self) {
         let now = self.now();
-        let o = &self.shared().outbox;
-        if o.sending.is_some() || now < o.next_try_ms || o.pending() == 0 || self.shared().readonly
+        let o = self.shared().outbox();
+        if o.sending.is_some()
+            || now < o.next_try_ms
+            || o.pending() == 0
+            || self.shared().readonly()
         {
             return;
         }

@@ -8,7 +8,7 @@ use tui_input::InputRequest;
 use super::action::Action;
 use super::cache::RunStore;
 use super::keymap::Mode;
-use super::shared::{Blocked, Shared};
+use super::shared::Shared;
 use super::{Effect, ListState, Pane};
 use crate::api::LogLine;
 use crate::query::RunQuery;
@@ -200,7 +200,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub(crate) fn now(&self) -> i64 {
-        self.shared.now_ms
+        self.shared.now_ms()
     }
 
     /// What every pane reads: the session, the settings, the cache, the clock, the screen.
@@ -210,27 +210,43 @@ impl<'a> Ctx<'a> {
 
     /// The runs fetched (and being fetched ahead), with their logs.
     pub(crate) fn run_cache(&mut self) -> &mut RunStore {
-        &mut self.shared.run_cache
+        self.shared.run_cache_mut()
     }
 
-    /// The session's downloads, shown in every run's attachments tab.
-    pub(crate) fn downloads(&mut self) -> &mut Vec<super::Download> {
-        &mut self.shared.downloads
+    /// A download started: shown in every run's attachments tab.
+    pub(crate) fn remember_download(&mut self, d: super::Download) {
+        self.shared.remember_download(d);
     }
 
-    /// The session's metadata changes, newest last, that `z` undoes one by one.
-    pub(crate) fn undo_stack(&mut self) -> &mut Vec<super::undo::Undo> {
-        &mut self.shared.undo
+    /// The download with request `id`, to take its progress or end.
+    pub(crate) fn download_mut(&mut self, id: RequestId) -> Option<&mut super::Download> {
+        self.shared.download_mut(id)
+    }
+
+    /// A change saved, which `z` can undo: on top of the session's stack, the oldest dropped
+    /// past [`undo::DEPTH`](super::undo::DEPTH).
+    pub(crate) fn record_undo(&mut self, undo: super::undo::Undo) {
+        self.shared.record_undo(undo, super::undo::DEPTH);
+    }
+
+    /// The last change undone for the runs `saved`.
+    pub(crate) fn undone(&mut self, saved: &std::collections::HashSet<String>) {
+        self.shared.undone(saved);
+    }
+
+    /// No change can be undone any more.
+    pub(crate) fn forget_undo(&mut self) {
+        self.shared.forget_undo();
     }
 
     /// The changes waiting for the server (see `outbox.rs`, which sends them).
     pub(crate) fn outbox(&mut self) -> &mut super::outbox::Outbox {
-        &mut self.shared.outbox
+        self.shared.outbox_mut()
     }
 
     /// Live mode's alert on new failures.
     pub(crate) fn alerter(&mut self) -> &mut super::alert::Alerter {
-        &mut self.shared.alert
+        self.shared.alert_mut()
     }
 
     /// A fresh request id.
@@ -266,7 +282,7 @@ impl<'a> Ctx<'a> {
 
     /// A short message in the footer for three seconds.
     pub(crate) fn flash(&mut self, text: impl Into<String>) {
-        self.shared.flash = Some((text.into(), self.shared.now_ms + 3_000));
+        self.shared.flash(text, 3_000);
     }
 
     pub(crate) fn announce(&mut self, news: News) {
@@ -275,7 +291,7 @@ impl<'a> Ctx<'a> {
 
     /// A run changed on the server: its cached copy is stale; whoever shows it reloads.
     pub(crate) fn changed(&mut self, run_id: &str) {
-        self.shared.run_cache.forget(run_id);
+        self.shared.run_cache_mut().forget(run_id);
         self.announce(News::Changed(run_id.to_string()));
     }
 
@@ -291,20 +307,20 @@ impl<'a> Ctx<'a> {
 
     /// The key was rejected (401): nothing can be shown any more.
     pub(crate) fn block(&mut self, message: String) {
-        self.shared.session.blocked = Some(Blocked::Rejected(message));
+        self.shared.block(message);
     }
 
     /// `o`: the run's page in the browser; where there is none (an SSH session, no display),
     /// the link goes to the clipboard instead, and the footer says so.
     pub(crate) fn open_run(&mut self, run_id: &str) {
-        if self.shared.session.demo {
+        if self.shared.session().demo {
             return self.copy_run(run_id, true);
         }
         let link = self.shared.run_link(run_id);
-        if self.shared.can_open_browser {
+        if self.shared.settings().can_open_browser {
             self.flash(format!("opening {link}"));
             self.effect(Effect::Open(link));
-        } else if self.shared.can_copy {
+        } else if self.shared.settings().can_copy {
             self.flash(format!("no browser here (an SSH session?): copied the link {link}"));
             self.effect(Effect::Copy(link));
         } else {
@@ -316,7 +332,7 @@ impl<'a> Ctx<'a> {
     /// The demo server has no web pages: its link is the run's API address, which answers with
     /// the demo key (`tofui --demo --print-server` prints it).
     pub(crate) fn copy_run(&mut self, run_id: &str, link: bool) {
-        let (text, what) = match (link, self.shared.session.demo) {
+        let (text, what) = match (link, self.shared.session().demo) {
             (false, _) => (run_id.to_string(), "run id"),
             (true, false) => (self.shared.run_link(run_id), "link"),
             (true, true) => (self.shared.api_link(run_id), "API link (the demo has no web pages)"),
@@ -328,7 +344,7 @@ impl<'a> Ctx<'a> {
     /// clipboard sequence (the old Windows console), the footer says that instead and shows
     /// `text`, so nothing happens silently.
     pub(crate) fn copy(&mut self, what: &str, text: String) {
-        if self.shared.can_copy {
+        if self.shared.settings().can_copy {
             self.flash(format!("copied {what}: {text}"));
             self.effect(Effect::Copy(text));
         } else {
@@ -338,7 +354,7 @@ impl<'a> Ctx<'a> {
 
     /// Refuses a mutation in read-only mode, saying so.
     pub(crate) fn refused(&mut self, a: Action) -> bool {
-        if self.shared.readonly {
+        if self.shared.readonly() {
             self.flash(format!("read-only session (--readonly): tofui does not {}", a.what()));
             return true;
         }
@@ -365,7 +381,7 @@ impl<'a> Ctx<'a> {
                 if gone(x) && x != a { a.what() } else { x.what() }
             )
         };
-        self.shared.keymap.withdraw(gone, why);
+        self.shared.withdraw(gone, why);
         format!(
             "this API key may not {} (HTTP 403: {msg}); tofui will not offer it again this session",
             a.what()

@@ -2,7 +2,9 @@
 //! The macros below generate from these lines what registering a pane takes: the [`Pane`]
 //! enum, its dispatch to [`Component`], whether it is a screen of its own, the accessor
 //! `App::<pane>()` (the topmost one open), `From<YourPane> for Pane`; and the [`Mode`] enum
-//! with its `[keys.NAME]` table name and the `?` overlay's title.
+//! with its `[keys.NAME]` table name and the `?` overlay's title. The renderer reads the same
+//! lines (`registry!`) for its side: the `ui/<module>.rs` of each pane and the one `match`
+//! that draws it, so that `ui` is named nowhere here.
 
 use super::pane::Component;
 use super::{
@@ -10,14 +12,15 @@ use super::{
     serial, trend, triage, unit, upload, yields,
 };
 
-/// Declares the panes: per line its variant, its type, `screen` (a screen of its own, like
-/// the run view), `over` (drawn over what is under it) or `bar` (a one-line prompt under the
-/// runs list, with its hint or error under it), and the name of its accessor.
+/// Declares the panes: per line its variant, its module and type (the module's name is that of
+/// its `app/` and its `ui/` file), `screen` (a screen of its own, like the run view), `over`
+/// (drawn over what is under it) or `bar` (a one-line prompt under the runs list, with its hint
+/// or error under it), and the name of its accessor.
 macro_rules! panes {
-    ($($(#[$doc:meta])* $name:ident($ty:ty) $kind:ident $acc:ident,)*) => {
+    ($($(#[$doc:meta])* $name:ident($m:ident::$ty:ident) $kind:ident $acc:ident,)*) => {
         /// A pane open over the runs list.
         pub enum Pane {
-            $($(#[$doc])* $name(Box<$ty>),)*
+            $($(#[$doc])* $name(Box<$m::$ty>),)*
         }
 
         impl Pane {
@@ -40,8 +43,8 @@ macro_rules! panes {
             }
         }
 
-        $(impl From<$ty> for Pane {
-            fn from(p: $ty) -> Pane {
+        $(impl From<$m::$ty> for Pane {
+            fn from(p: $m::$ty) -> Pane {
                 Pane::$name(Box::new(p))
             }
         })*
@@ -49,7 +52,7 @@ macro_rules! panes {
         impl App {
             $(
                 #[doc = concat!("The topmost `", stringify!($name), "` pane, when one is open.")]
-                pub fn $acc(&self) -> Option<&$ty> {
+                pub fn $acc(&self) -> Option<&$m::$ty> {
                     self.stack.iter().rev().find_map(|p| match p {
                         Pane::$name(x) => Some(x.as_ref()),
                         #[allow(unreachable_patterns)]
@@ -65,44 +68,52 @@ macro_rules! panes {
     (@bar $kind:ident) => { 0 };
 }
 
-panes! {
-    /// The `/` line.
-    Filter(filter::FilterPane) bar filter,
-    /// The `:` line.
-    Command(command::CommandPane) bar command,
-    /// The filter form.
-    Form(form::FormPane) over form,
-    /// The create-run form.
-    Create(create::CreatePane) over create,
-    /// An opened run.
-    Run(run::RunPane) screen run,
-    /// The metadata editor.
-    Editor(editor::EditorPane) over editor,
-    /// Confirming a delete.
-    Delete(delete::DeletePane) over delete,
-    /// The upload prompt.
-    Upload(upload::UploadPane) over upload,
-    /// A yes/no question.
-    Ask(ask::AskPane) over ask,
-    /// The `?` overlay.
-    Help(help::HelpPane) over help,
-    /// The go-to-serial prompt.
-    Serial(serial::SerialPane) bar serial,
-    /// A unit: its runs and its assembly tree.
-    Unit(unit::UnitPane) screen unit,
-    /// A retest side by side.
-    Retest(retest::RetestPane) screen retest,
-    /// The yield pane.
-    Yield(yields::YieldPane) screen yields,
-    /// The failure Pareto pane.
-    Pareto(pareto::ParetoPane) screen pareto,
-    /// A failure mode explained by every dimension.
-    Explain(explain::ExplainPane) screen explain,
-    /// A measurement's values over the filter's runs.
-    Trend(trend::TrendPane) screen trend,
-    /// The triage queue: the failing runs without a disposition, one by one.
-    Triage(triage::TriagePane) screen triage,
+/// The pane lines, handed to the macro named: `panes` here, `ui_panes` in the renderer.
+macro_rules! registry {
+    ($($callback:tt)*) => {
+        $($callback)*! {
+            /// The `/` line.
+            Filter(filter::FilterPane) bar filter,
+            /// The `:` line.
+            Command(command::CommandPane) bar command,
+            /// The filter form.
+            Form(form::FormPane) over form,
+            /// The create-run form.
+            Create(create::CreatePane) over create,
+            /// An opened run.
+            Run(run::RunPane) screen run,
+            /// The metadata editor.
+            Editor(editor::EditorPane) over editor,
+            /// Confirming a delete.
+            Delete(delete::DeletePane) over delete,
+            /// The upload prompt.
+            Upload(upload::UploadPane) over upload,
+            /// A yes/no question.
+            Ask(ask::AskPane) over ask,
+            /// The `?` overlay.
+            Help(help::HelpPane) over help,
+            /// The go-to-serial prompt.
+            Serial(serial::SerialPane) bar serial,
+            /// A unit: its runs and its assembly tree.
+            Unit(unit::UnitPane) screen unit,
+            /// A retest side by side.
+            Retest(retest::RetestPane) screen retest,
+            /// The yield pane.
+            Yield(yields::YieldPane) screen yields,
+            /// The failure Pareto pane.
+            Pareto(pareto::ParetoPane) screen pareto,
+            /// A failure mode explained by every dimension.
+            Explain(explain::ExplainPane) screen explain,
+            /// A measurement's values over the filter's runs.
+            Trend(trend::TrendPane) screen trend,
+            /// The triage queue: the failing runs without a disposition, one by one.
+            Triage(triage::TriagePane) screen triage,
+        }
+    };
 }
+pub(crate) use registry;
+
+registry!(panes);
 
 impl Pane {
     pub fn mode(&self) -> Mode {

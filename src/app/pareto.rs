@@ -131,13 +131,13 @@ impl ParetoPane {
         if let Some(at) = at {
             self.rows.cursor = at;
         }
-        self.rows.fit(self.row_count(), layout::insight_rows(cx.shared().size.1));
+        self.rows.fit(self.row_count(), layout::insight_rows(cx.shared().size().1));
     }
 
     /// Moves the two-way table's column cursor, keeping it on screen.
     fn move_col(&mut self, delta: isize, cx: &Ctx) {
         let n = self.two_way.as_ref().map_or(0, |t| t.cols.len());
-        self.cols.move_by(delta, n, layout::two_way_cols(cx.shared().size.0).max(1));
+        self.cols.move_by(delta, n, layout::two_way_cols(cx.shared().size().0).max(1));
     }
 
     /// The next grouping: failure mode, phase, then each dimension the data has.

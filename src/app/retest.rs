@@ -86,7 +86,7 @@ impl Component for RetestPane {
     }
 
     fn handle(&mut self, a: Action, cx: &mut Ctx) -> Outcome {
-        let vp = rows(cx.shared().size.1).max(1);
+        let vp = rows(cx.shared().size().1).max(1);
         let n = self.rows().len();
         match a {
             Action::Back => {

@@ -1,15 +1,12 @@
 //! The settings the dashboard applies to the app before `start` (from the command line and
 //! the config).
 
-use super::{Action, App};
+use super::App;
 
 impl App {
     /// Read-only: mutations leave the keymap (so the footer and `?` do not offer them).
     pub fn set_readonly(&mut self) {
-        self.shared.readonly = true;
-        let why =
-            |a: Action| format!("read-only session (--readonly): tofui does not {}", a.what());
-        self.shared.keymap.withdraw(Action::mutates, why);
+        self.shared.set_readonly();
     }
 
     /// Replaces the views (before `start`): the first becomes active.
@@ -19,9 +16,9 @@ impl App {
 
     /// Turns live polling on (for every view) with this period, or off.
     pub fn set_live(&mut self, every_ms: Option<i64>) {
-        self.runs.set_live(every_ms, self.shared.now_ms);
+        self.runs.set_live(every_ms, self.shared.now_ms());
         if let Some(ms) = every_ms {
-            self.shared.live_every_ms = ms;
+            self.shared.settings_mut().live_every_ms = ms;
         }
     }
 }

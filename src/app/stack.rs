@@ -5,7 +5,7 @@ use super::{App, Component, ListState, Mode, Pane, layout};
 
 impl App {
     pub fn mode(&self) -> Mode {
-        if self.shared.session.blocked.is_some() {
+        if self.shared.session().blocked.is_some() {
             return Mode::Blocked;
         }
         self.stack.last().map_or(Mode::List, Pane::mode)
@@ -19,7 +19,7 @@ impl App {
     /// The keys the footer shows: those of the top pane, or of the one under the `?` overlay.
     pub(crate) fn footer_mode(&self) -> Mode {
         match self.stack.last() {
-            Some(Pane::Help(_)) if self.shared.session.blocked.is_none() => {
+            Some(Pane::Help(_)) if self.shared.session().blocked.is_none() => {
                 self.mode_under(self.stack.len() - 1)
             }
             _ => self.mode(),
@@ -38,7 +38,7 @@ impl App {
 
     /// List rows that fit the screen, with the `/` or `:` line when it is open.
     pub(crate) fn list_rows(&self) -> usize {
-        layout::list_rows(self.shared.size.1, self.bar_rows())
+        layout::list_rows(self.shared.size().1, self.bar_rows())
     }
 
     /// The active view's list.
@@ -50,7 +50,7 @@ impl App {
     pub(crate) fn wants_fast_tick(&self) -> bool {
         self.runs.busy()
             || self.stack.iter().any(|p| p.component().busy())
-            || self.shared.downloads.iter().any(|d| d.result.is_none())
-            || self.shared.run_cache.prefetch_soon(self.shared.now_ms)
+            || self.shared.downloads().iter().any(|d| d.result.is_none())
+            || self.shared.run_cache().prefetch_soon(self.shared.now_ms())
     }
 }

@@ -104,7 +104,7 @@ impl Current {
             cursor: None,
             limit: 100,
             now_ms: cx.now(),
-            tz: cx.shared().tz,
+            tz: cx.shared().tz(),
             created_after_ms: None,
         };
         let fetch = Fetch::Population { req: Box::new(req), failures: false };
@@ -185,17 +185,12 @@ pub(crate) fn saved(
         return "";
     }
     if undo.is_some() {
-        if let Some(u) = cx.undo_stack().last_mut() {
-            u.runs.retain(|r| !saved.contains(&r.target.run_id));
-            if u.runs.is_empty() {
-                cx.undo_stack().pop();
-            }
-        }
+        cx.undone(saved);
         return "";
     }
     let Some(before) = before else {
         // Undoing an older change over this one could put back values it overwrote.
-        cx.undo_stack().clear();
+        cx.forget_undo();
         return " (this one cannot be undone, nor those before it: the runs' metadata had not been read yet)";
     };
     let runs: Vec<UndoRun> =
@@ -212,11 +207,7 @@ pub(crate) fn saved(
 
 /// A change saved: on top of the session's stack, the oldest dropped past [`DEPTH`].
 pub(crate) fn record(cx: &mut Ctx, undo: Undo) {
-    let stack = &mut cx.undo_stack();
-    stack.push(undo);
-    if stack.len() > DEPTH {
-        stack.remove(0);
-    }
+    cx.record_undo(undo);
 }
 
 /// `z`: the preview of undoing the last change, or why there is nothing to undo.
@@ -224,8 +215,8 @@ pub(crate) fn start(cx: &mut Ctx) -> Outcome {
     if cx.refused(Action::Undo) {
         return Outcome::Stay;
     }
-    let left = cx.undo_stack().len().saturating_sub(1);
-    match cx.undo_stack().last() {
+    let left = cx.shared().undo().len().saturating_sub(1);
+    match cx.shared().undo().last() {
         Some(u) => Outcome::Push(Pane::Editor(Box::new(u.preview(left)))),
         None => {
             cx.flash("nothing to undo: no metadata change saved in this session (deletes cannot be undone)");

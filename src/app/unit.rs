@@ -105,7 +105,7 @@ impl UnitPane {
 
     /// Rows of runs and of the panel on the current screen.
     fn viewports(&self, cx: &Ctx) -> (usize, usize) {
-        let (w, h) = cx.shared().size;
+        let (w, h) = cx.shared().size();
         let (runs, panel, _) = layout::unit_split(w, h, self.panel_len());
         (runs, panel)
     }
@@ -169,7 +169,7 @@ impl UnitPane {
             let editor = EditorPane::open(vec![Target::unit(serial)], known, cx);
             return Outcome::Push(Pane::Editor(Box::new(editor)));
         }
-        let mut upload = UploadPane::new(String::new(), format!("{}/", cx.shared().start_dir));
+        let mut upload = UploadPane::new(String::new(), format!("{}/", cx.shared().settings().start_dir));
         upload.unit = Some(serial);
         Outcome::Push(Pane::Upload(Box::new(upload)))
     }

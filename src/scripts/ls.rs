@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 
 use super::table::{Columns, Format, Writer};
 use super::{Failure, remote, retried};
-use crate::api::{SortBy, SortOrder, WireEnum};
+use crate::api::{RawPage, SortBy, SortOrder, WireEnum};
 use crate::cli::RunsLs;
 use crate::model::{NamePool, RunRow, Zone};
 use crate::query::{QueryError, RunQuery, parse, to_params};
@@ -200,14 +200,6 @@ impl Plan {
 
 fn decode_error(e: serde_json::Error) -> crate::worker::ClientError {
     crate::worker::ClientError::Decode(e.to_string())
-}
-
-#[derive(serde::Deserialize)]
-struct RawPage {
-    #[serde(default)]
-    data: Vec<Box<serde_json::value::RawValue>>,
-    #[serde(default)]
-    meta: crate::api::ListMeta,
 }
 
 #[cfg(test)]

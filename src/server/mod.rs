@@ -9,6 +9,7 @@ pub mod error;
 pub mod listen;
 pub mod parse_errors;
 pub mod peers;
+pub mod query;
 pub mod routes;
 pub mod scope;
 pub mod seed;

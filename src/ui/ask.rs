@@ -1,16 +1,17 @@
 //! A yes/no question over everything.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::text::{centered, clean};
+use super::Areas;
 use super::theme::Theme;
 use crate::app::App;
 use crate::app::ask::{Ask, AskPane};
 
-pub(crate) fn render(app: &App, q: &AskPane, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub(crate) fn render(app: &App, q: &AskPane, frame: &mut Frame, areas: &Areas, theme: &Theme) {
+    let area = areas.over;
     let text = match &q.question {
         Ask::QuitWithEdits => {
             let saving = app.editor().is_some_and(|e| !e.pending.is_empty());

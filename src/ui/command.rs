@@ -6,11 +6,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::text::fit;
+use super::Areas;
 use super::theme::Theme;
+use crate::app::App;
 use crate::app::command::CommandPane;
 
 /// The `:` command line and its error.
-pub(crate) fn render(bar: &CommandPane, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub(crate) fn render(_: &App, bar: &CommandPane, frame: &mut Frame, areas: &Areas, theme: &Theme) {
+    let area = areas.bar;
     // The text typed scrolls to keep the cursor on screen.
     let room = area.width.saturating_sub(2) as usize;
     let scroll = bar.input.visual_scroll(room);

@@ -7,13 +7,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::text::fit;
+use super::Areas;
 use super::theme::Theme;
+use crate::app::App;
 use crate::app::create::body::FIELDS;
 use crate::app::create::{CreatePane, F};
 
 const LABEL: usize = 14;
 
-pub(crate) fn render(p: &CreatePane, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub(crate) fn render(_: &App, p: &CreatePane, frame: &mut Frame, areas: &Areas, theme: &Theme) {
+    let area = areas.over;
     frame.render_widget(Clear, area);
     let title = if p.preview.is_some() {
         " New run — the request: enter sends, esc goes back "

@@ -1,12 +1,12 @@
 //! Confirming a delete: the runs named, the count to type for more than one, the answer.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::format::absolute_short;
 use super::text::{centered, fit};
+use super::Areas;
 use super::theme::Theme;
 use crate::app::App;
 use crate::app::delete::DeletePane;
@@ -15,7 +15,8 @@ use crate::app::delete::DeletePane;
 /// beside the question, the warning and the prompt; more, or a short screen, lists serials.
 const NAMED: usize = 8;
 
-pub(crate) fn render(app: &App, d: &DeletePane, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub(crate) fn render(app: &App, d: &DeletePane, frame: &mut Frame, areas: &Areas, theme: &Theme) {
+    let area = areas.over;
     let n = d.ids.len();
     let inner_w = area.width.min(64).saturating_sub(2) as usize;
     let status = if d.pending.is_some() {
@@ -33,7 +34,7 @@ pub(crate) fn render(app: &App, d: &DeletePane, frame: &mut Frame, area: Rect, t
     };
     let fixed = 3 + usize::from(status.is_some());
     let room = (area.height.saturating_sub(2) as usize).saturating_sub(fixed).max(1);
-    let (now, tz) = (app.shared.now_ms, app.shared.tz);
+    let (now, tz) = (app.shared.now_ms(), app.shared.tz());
     let mut lines = vec![Line::styled(
         format!(" Delete {n} run{}?", if n == 1 { "" } else { "s" }),
         theme.error(),

@@ -8,7 +8,9 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::run::values::value;
 use super::text::{centered, clean, fit, pad, width};
+use super::Areas;
 use super::theme::Theme;
+use crate::app::App;
 use crate::app::editor::{EditorPane, MetaRow, Step};
 
 fn kind(v: &serde_json::Value) -> &'static str {
@@ -71,7 +73,8 @@ fn was(r: &MetaRow) -> String {
     }
 }
 
-pub(crate) fn render(ed: &EditorPane, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub(crate) fn render(_: &App, ed: &EditorPane, frame: &mut Frame, areas: &Areas, theme: &Theme) {
+    let area = areas.over;
     // Small terminals: the whole area, the keys need every row.
     let w = if area.width >= 60 { area.width.saturating_sub(4).min(100) } else { area.width };
     let h = if area.height >= 12 { area.height.saturating_sub(2) } else { area.height };

@@ -6,7 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::text::{fit, width};
+use super::Areas;
 use super::theme::Theme;
+use crate::app::App;
 use crate::app::filter::FilterPane;
 
 /// Display column of byte offset `b` in `s`.
@@ -14,7 +16,8 @@ fn col(s: &str, b: usize) -> usize {
     s.get(..b.min(s.len())).map(width).unwrap_or(0)
 }
 
-pub(crate) fn render(bar: &FilterPane, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub(crate) fn render(_: &App, bar: &FilterPane, frame: &mut Frame, areas: &Areas, theme: &Theme) {
+    let area = areas.bar;
     let prompt = "/ ";
     let width = area.width.saturating_sub(prompt.len() as u16 + 1) as usize;
     let scroll = bar.input.visual_scroll(width);

@@ -7,12 +7,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::text::{fit, width};
+use super::Areas;
 use super::theme::Theme;
+use crate::app::App;
 use crate::app::form::FormPane;
 
 const LABEL: usize = 15;
 
-pub(crate) fn render(form: &FormPane, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub(crate) fn render(_: &App, form: &FormPane, frame: &mut Frame, areas: &Areas, theme: &Theme) {
+    let area = areas.over;
     frame.render_widget(Clear, area);
     let block = Block::bordered().title(" Filter form — enter applies, esc cancels ");
     let inner = block.inner(area);

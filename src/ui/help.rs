@@ -2,24 +2,18 @@
 //! scrolls when the terminal is too short to show them all, and says where it is.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::text::{centered, fit, width};
+use super::Areas;
 use super::theme::Theme;
 use crate::app::help::{HelpPane, viewport};
-use crate::app::{App, Mode};
+use crate::app::App;
 
-pub(crate) fn render(
-    app: &App,
-    pane: &HelpPane,
-    under: Mode,
-    frame: &mut Frame,
-    area: Rect,
-    theme: &Theme,
-) {
-    let keys = super::ascii::key_names(app.shared.keymap.describe(under, false), theme.ascii);
+pub(crate) fn render(app: &App, pane: &HelpPane, frame: &mut Frame, areas: &Areas, theme: &Theme) {
+    let (under, area) = (areas.under, areas.whole);
+    let keys = super::ascii::key_names(app.shared.keymap().describe(under, false), theme.ascii);
     let view = viewport(area.height);
     let offset = pane.offset.min(keys.len().saturating_sub(view));
     let end = (offset + view).min(keys.len());

@@ -1,48 +1,31 @@
 //! Rendering: a pure function of the app state. Nothing here changes state or does I/O. Each
-//! pane has its module (`ui/<pane>.rs`); `render` lays the screen out with the row counts
-//! of `app::layout` and draws the runs list or the topmost screen pane, then every pane open
-//! over it, bottom to top.
+//! pane has its module (`ui/<pane>.rs`, with `render(&App, &YourPane, frame, &Areas, theme)`),
+//! declared with the one `match` that draws it by the registry's lines (`app::registry!`), so
+//! a pane adds no line here; `render` lays the screen out with the row counts of
+//! `app::layout` and draws the runs list or the topmost screen pane, then every pane open over
+//! it, bottom to top.
 
 mod ascii;
-mod ask;
 mod blocked;
 mod branches;
 mod chrome;
-mod command;
-mod create;
-mod delete;
-mod editor;
-mod explain;
-mod filter;
-mod form;
 pub mod format;
 mod gauge;
-mod help;
 mod insight;
 mod list_chrome;
 mod list_columns;
-mod pareto;
-mod retest;
-mod run;
 mod runs;
-mod serial;
 mod text;
 mod theme;
-mod trend;
-mod trend_series;
-mod triage;
 mod two_way;
-mod unit;
-mod upload;
-mod yields;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use crate::app::{App, Pane, layout};
+use crate::app::{App, Mode, Pane, layout, registry};
 use theme::Theme;
 
-/// Where panes draw.
+/// Where panes draw, and what is under them.
 pub(crate) struct Areas {
     /// The rows between the title (and the views' tabs) and the `/` line.
     pub body: Rect,
@@ -52,12 +35,14 @@ pub(crate) struct Areas {
     pub over: Rect,
     pub status: Rect,
     pub whole: Rect,
+    /// The mode of what is under the pane (the `?` overlay lists its keys).
+    pub under: Mode,
 }
 
 pub fn render(app: &App, frame: &mut Frame) {
     draw(app, frame);
     text::scrub(frame.buffer_mut());
-    if app.shared.glyphs.is_ascii() {
+    if app.shared.settings().glyphs.is_ascii() {
         let area = frame.area();
         ascii::downgrade(frame.buffer_mut(), area);
     }
@@ -66,8 +51,8 @@ pub fn render(app: &App, frame: &mut Frame) {
 fn draw(app: &App, frame: &mut Frame) {
     let theme = Theme::for_app(&app.shared);
     let whole = frame.area();
-    if let Some(why) = &app.shared.session.blocked {
-        blocked::render(&app.shared.session.url, why, frame, whole, &theme);
+    if let Some(why) = &app.shared.session().blocked {
+        blocked::render(&app.shared.session().url, why, frame, whole, &theme);
         return;
     }
     let stack = app.stack();
@@ -84,10 +69,11 @@ fn draw(app: &App, frame: &mut Frame) {
     ])
     .areas(whole);
     let over = Rect { height: body.height + bar.height, ..body };
-    let areas = Areas { body, bar, over, status, whole };
+    // Where the pane at `i` in the stack draws.
+    let at = |i| Areas { body, bar, over, status, whole, under: app.mode_under(i) };
     chrome::title(app, frame, title, &theme);
-    match screen.map(|i| &stack[i]) {
-        Some(p) => pane(app, p, frame, &areas, &theme),
+    match screen {
+        Some(i) => pane(app, &stack[i], frame, &at(i), &theme),
         None => {
             list_chrome::tabs(&app.runs, frame, tabs, &theme);
             runs::render(app, frame, body, &theme);
@@ -97,33 +83,21 @@ fn draw(app: &App, frame: &mut Frame) {
     chrome::keys(app, app.footer_mode(), frame, keys, &theme);
     let first = screen.map_or(0, |i| i + 1);
     for (i, p) in stack.iter().enumerate().skip(first) {
-        match p {
-            Pane::Help(h) => help::render(app, h, app.mode_under(i), frame, whole, &theme),
-            p => pane(app, p, frame, &areas, &theme),
-        }
+        pane(app, p, frame, &at(i), &theme);
     }
 }
 
-/// Draws one pane: the one `match` over the panes.
-fn pane(app: &App, p: &Pane, frame: &mut Frame, a: &Areas, theme: &Theme) {
-    match p {
-        Pane::Run(r) => run::render(app, r, frame, a, theme),
-        Pane::Filter(f) => filter::render(f, frame, a.bar, theme),
-        Pane::Command(c) => command::render(c, frame, a.bar, theme),
-        Pane::Form(f) => form::render(f, frame, a.over, theme),
-        Pane::Create(c) => create::render(c, frame, a.over, theme),
-        Pane::Editor(e) => editor::render(e, frame, a.over, theme),
-        Pane::Delete(d) => delete::render(app, d, frame, a.over, theme),
-        Pane::Upload(u) => upload::render(u, frame, a.over, theme),
-        Pane::Ask(q) => ask::render(app, q, frame, a.over, theme),
-        Pane::Help(h) => help::render(app, h, app.footer_mode(), frame, a.whole, theme),
-        Pane::Serial(s) => serial::render(s, frame, a.bar, theme),
-        Pane::Unit(u) => unit::render(app, u, frame, a, theme),
-        Pane::Retest(r) => retest::render(app, r, frame, a, theme),
-        Pane::Yield(y) => yields::render(app, y, frame, a, theme),
-        Pane::Pareto(x) => pareto::render(app, x, frame, a, theme),
-        Pane::Triage(t) => triage::render(app, t, frame, a, theme),
-        Pane::Explain(x) => explain::render(app, x, frame, a, theme),
-        Pane::Trend(x) => trend::render(app, x, frame, a, theme),
-    }
+/// From the registry's lines: each pane's module, and `pane`, the one `match` that draws one.
+macro_rules! ui_panes {
+    ($($(#[$doc:meta])* $name:ident($m:ident::$ty:ident) $kind:ident $acc:ident,)*) => {
+        $(mod $m;)*
+
+        fn pane(app: &App, p: &Pane, frame: &mut Frame, a: &Areas, theme: &Theme) {
+            match p {
+                $(Pane::$name(x) => $m::render(app, x, frame, a, theme),)*
+            }
+        }
+    };
 }
+
+registry!(ui_panes);

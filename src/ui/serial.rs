@@ -6,12 +6,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::text::fit;
+use super::Areas;
 use super::theme::Theme;
+use crate::app::App;
 use crate::app::serial::SerialPane;
 
 const PROMPT: &str = "Serial: ";
 
-pub(crate) fn render(bar: &SerialPane, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub(crate) fn render(_: &App, bar: &SerialPane, frame: &mut Frame, areas: &Areas, theme: &Theme) {
+    let area = areas.bar;
     let line = Line::from(vec![
         Span::styled(PROMPT, theme.key()),
         Span::raw(bar.input.value().to_string()),

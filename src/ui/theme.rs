@@ -84,8 +84,14 @@ pub(crate) struct Theme {
 impl Theme {
     /// The colours the config chose, or none.
     pub(crate) fn for_app(shared: &Shared) -> Theme {
-        let p = Palette::from_config(shared.theme.name.as_deref(), &shared.theme.colors);
-        Theme { ascii: shared.glyphs.is_ascii(), ..Theme::with_palette(shared.no_color, p) }
+        let p = Palette::from_config(
+            shared.settings().theme.name.as_deref(),
+            &shared.settings().theme.colors,
+        );
+        Theme {
+            ascii: shared.settings().glyphs.is_ascii(),
+            ..Theme::with_palette(shared.settings().no_color, p)
+        }
     }
 
     pub(crate) fn with_palette(no_color: bool, p: Palette) -> Theme {

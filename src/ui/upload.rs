@@ -1,16 +1,18 @@
 //! The upload prompt: the path with its completions, then the progress or the failure.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::gauge::gauge;
 use super::text::{centered, fit};
+use super::Areas;
 use super::theme::Theme;
+use crate::app::App;
 use crate::app::upload::UploadPane;
 
-pub(crate) fn render(u: &UploadPane, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub(crate) fn render(_: &App, u: &UploadPane, frame: &mut Frame, areas: &Areas, theme: &Theme) {
+    let area = areas.over;
     let mut lines = vec![Line::from(vec![
         Span::styled(" file: ", theme.key()),
         Span::raw(u.input.value().to_string()),

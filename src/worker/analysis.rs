@@ -9,11 +9,11 @@
 use futures::StreamExt;
 
 use super::client::ClientError;
-use super::decode::RawPage;
 use super::failure_list::List;
 use super::{
     IDS_PER_REQUEST, ListRequest, POPULATION_CAP, PopulationFailureRows, Task, WorkerEvent,
 };
+use crate::api::RawPage;
 use crate::api::crossrun::RunScope;
 use crate::api::{RunOutcome, RunSummary};
 

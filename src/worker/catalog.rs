@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::client::{ApiClient, ClientError, Report};
-use super::decode::RawPage;
+use crate::api::RawPage;
 use crate::api::catalog::{
     Batch, Part, ProcedureDetail, Revision, Station, UnitDetail, UnitListRequest, UnitSummary,
     Version,

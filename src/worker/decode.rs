@@ -4,18 +4,8 @@
 use serde_json::value::RawValue;
 
 use super::client::ClientError;
-use crate::api::{ListMeta, RunDetail};
+use crate::api::{RawPage, RunDetail};
 use crate::model::{NamePool, RunRow, RunsPage};
-
-/// A `{data, meta}` list page, each row kept raw so that it is read on its own (one bad row
-/// never fails the page): the one shape every list decoder starts from.
-#[derive(serde::Deserialize)]
-pub(super) struct RawPage {
-    #[serde(default)]
-    pub(super) data: Vec<Box<RawValue>>,
-    #[serde(default)]
-    pub(super) meta: ListMeta,
-}
 
 /// A named thing from a catalog (procedure, station, user).
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]

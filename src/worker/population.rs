@@ -8,8 +8,8 @@ use futures::StreamExt;
 
 use super::analysis::{PAGE, in_flight};
 use super::client::{ClientError, Report};
-use super::decode::RawPage;
 use super::{ApiClient, Task};
+use crate::api::RawPage;
 use crate::api::RunSummary;
 use crate::api::time::{from_ms, query_timestamp};
 use crate::cache::KeptSummary;

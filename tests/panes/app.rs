@@ -5,7 +5,7 @@ use crate::common;
 use common::rows::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tofui::api::{RunOutcome, SortBy, SortOrder};
-use tofui::app::{App, Blocked, Effect, Msg};
+use tofui::app::{App, Blocked, Effect, Msg, Session};
 use tofui::model::RunsPage;
 use tofui::worker::{ClientError, Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 
@@ -27,7 +27,12 @@ fn typed(app: &mut App, text: &str) -> Vec<Effect> {
 
 /// An app showing the first page (100 rows, more to come).
 fn loaded() -> App {
-    let mut app = app(120, 40);
+    loaded_on(session())
+}
+
+/// As [`loaded`], connected as `session` says.
+fn loaded_on(session: Session) -> App {
+    let mut app = App::new(session, NOW, utc(), (120, 40));
     let (id, req) = list_request(&app.start()).expect("first page asked for");
     assert_eq!(
         (req.cursor, req.limit, req.sort_by.clone(), req.sort_order.clone()),
@@ -230,14 +235,14 @@ fn a_rejected_key_blocks_with_an_explanation() {
         }),
         NOW,
     );
-    assert_eq!(app.shared.session.blocked, Some(Blocked::Rejected("invalid API key".into())));
+    assert_eq!(app.shared.session().blocked, Some(Blocked::Rejected("invalid API key".into())));
     assert_eq!(app.update(key('q'), NOW), vec![Effect::Quit]);
 }
 
 #[test]
 fn copy_and_open_act_on_the_selected_run() {
-    let mut app = loaded();
-    app.shared.session.demo = false; // a TofuPilot instance, with web pages
+    // A TofuPilot instance, with web pages.
+    let mut app = loaded_on(Session { demo: false, ..session() });
     app.update(key('j'), NOW);
     assert_eq!(app.update(key('y'), NOW), vec![Effect::Copy("run-000001".into())]);
     assert_eq!(
@@ -245,12 +250,13 @@ fn copy_and_open_act_on_the_selected_run() {
         vec![Effect::Copy("http://127.0.0.1:3000/runs/run-000001".into())]
     );
     // The config's run_url, where the web app's address differs: the id goes in its place.
-    app.shared.run_url = Some("https://tp.example.com/acme/runs/{id}?tab=phases".into());
+    app.shared.settings_mut().run_url =
+        Some("https://tp.example.com/acme/runs/{id}?tab=phases".into());
     assert_eq!(
         app.update(key('Y'), NOW),
         vec![Effect::Copy("https://tp.example.com/acme/runs/run-000001?tab=phases".into())]
     );
-    app.shared.run_url = None;
+    app.shared.settings_mut().run_url = None;
     let fx = app.update(code(KeyCode::Enter), NOW);
     assert!(
         matches!(&fx[..], [Effect::Send(WorkerRequest::Fetch { slot: Slot::Run, fetch: Fetch::Run { run_id }, .. })] if run_id == "run-000001")
@@ -351,14 +357,14 @@ fn live_mode_keeps_at_most_ten_thousand_rows_dropping_the_oldest() {
 
 #[test]
 fn o_opens_the_run_in_a_browser_or_copies_its_link_where_there_is_none() {
-    let mut app = loaded();
-    app.shared.session.demo = false; // a TofuPilot instance, with web pages
+    // A TofuPilot instance, with web pages.
+    let mut app = loaded_on(Session { demo: false, ..session() });
     app.update(key('j'), NOW);
     let link = "http://127.0.0.1:3000/runs/run-000001".to_string();
     // Over SSH (no display): the link is copied, and the footer says why.
     assert_eq!(app.update(key('o'), NOW), vec![Effect::Copy(link.clone())]);
     assert!(app.flash().is_some_and(|f| f.contains("no browser here")));
-    app.shared.can_open_browser = true;
+    app.shared.settings_mut().can_open_browser = true;
     assert_eq!(app.update(key('o'), NOW), vec![Effect::Open(link.clone())]);
     // The same from the run view.
     app.update(code(KeyCode::Enter), NOW);
@@ -369,9 +375,8 @@ fn o_opens_the_run_in_a_browser_or_copies_its_link_where_there_is_none() {
 /// and show the text instead of claiming a copy.
 #[test]
 fn where_the_console_cannot_copy_y_and_o_say_so_and_show_the_text() {
-    let mut app = loaded();
-    app.shared.session.demo = false;
-    app.shared.can_copy = false;
+    let mut app = loaded_on(Session { demo: false, ..session() });
+    app.shared.settings_mut().can_copy = false;
     app.update(key('j'), NOW);
     assert_eq!(app.update(key('y'), NOW), vec![], "no clipboard sequence sent");
     let flash = app.flash().expect("a footer message");
@@ -385,7 +390,7 @@ fn where_the_console_cannot_copy_y_and_o_say_so_and_show_the_text() {
     let flash = app.flash().expect("a footer message");
     assert!(flash.contains("no browser here") && flash.contains(link), "{flash}");
     // A browser still opens.
-    app.shared.can_open_browser = true;
+    app.shared.settings_mut().can_open_browser = true;
     assert_eq!(app.update(key('o'), NOW), vec![Effect::Open(link.into())]);
 }
 
@@ -418,9 +423,8 @@ fn a_released_or_repeated_key_does_nothing_only_the_press_acts() {
 
 #[test]
 fn in_the_demo_y_and_o_give_the_runs_api_address_which_answers() {
-    let mut app = loaded();
-    app.shared.session.demo = true;
-    app.shared.can_open_browser = true;
+    let mut app = loaded(); // the demo
+    app.shared.settings_mut().can_open_browser = true;
     app.update(key('j'), NOW);
     let api = "http://127.0.0.1:3000/api/v2/runs/run-000001".to_string();
     assert_eq!(app.update(key('Y'), NOW), vec![Effect::Copy(api.clone())]);

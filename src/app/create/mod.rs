@@ -176,7 +176,7 @@ impl CreatePane {
         let proc = self.procedure_id();
         let built = proc.map_err(|e| (F::Procedure, e)).and_then(|p| {
             let typed = self.touched[FIELDS.iter().position(|f| *f == F::Outcome).unwrap_or(0)];
-            body::build(&self.values(), typed, Some(&p), &self.reference, cx.now(), cx.shared().tz)
+            body::build(&self.values(), typed, Some(&p), &self.reference, cx.now(), cx.shared().tz())
         });
         match built {
             Ok(b) => {

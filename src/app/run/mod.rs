@@ -47,7 +47,7 @@ pub struct Place {
 
 /// Rows of the tab's body on the current screen.
 fn rows(cx: &Ctx) -> usize {
-    layout::run_rows(cx.shared().size.1)
+    layout::run_rows(cx.shared().size().1)
 }
 
 impl RunPane {
@@ -216,7 +216,7 @@ impl RunPane {
                 Outcome::Push(Pane::Delete(Box::new(pane)))
             }
             Action::Upload => {
-                let mut start = cx.shared().start_dir.clone();
+                let mut start = cx.shared().settings().start_dir.clone();
                 if !start.ends_with(std::path::is_separator) {
                     start.push(std::path::MAIN_SEPARATOR);
                 }

@@ -90,8 +90,8 @@ impl RunPane {
             }
             (Tab::Logs, _, Some(d)) => {
                 l.logs.move_by(d, below_header);
-                let showing = cx.shared().flash.as_ref().map(|(t, _)| t);
-                if l.logs.flashed.is_some() && l.logs.flashed.as_ref() == showing {
+                let showing = cx.shared().flash_message();
+                if l.logs.flashed.is_some() && l.logs.flashed.as_deref() == showing {
                     l.logs.flashed = l.logs.search_status();
                     cx.flash(l.logs.flashed.clone().unwrap_or_default());
                 }

@@ -9,7 +9,7 @@ use crate::worker::{ClientError, RequestId, WorkerEvent};
 impl RunsPane {
     /// First pages of the background views that have none.
     pub(crate) fn load_background_views(&mut self, cx: &mut Ctx) {
-        let (now, tz) = (cx.now(), cx.shared().tz);
+        let (now, tz) = (cx.now(), cx.shared().tz());
         for v in &mut self.views {
             if let Some(l) = v.saved.as_mut().filter(|l| !l.loaded && l.pending.is_none()) {
                 let id = cx.id();
@@ -20,7 +20,7 @@ impl RunsPane {
 
     /// Live polls that are due, in every view.
     pub(crate) fn poll_views(&mut self, cx: &mut Ctx) {
-        let (now, tz) = (cx.now(), cx.shared().tz);
+        let (now, tz) = (cx.now(), cx.shared().tz());
         if self.list.live_due(now) {
             let id = cx.id();
             let vid = self.view_id();

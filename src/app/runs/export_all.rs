@@ -42,7 +42,7 @@ impl RunsPane {
     pub(super) fn export_all(&mut self, path: &str, cx: &mut Ctx) -> Result<(), String> {
         let format = export::format_of(path)?;
         let l = &self.list;
-        let req = l.first_page(l.query.clone(), super::list::PAGE, cx.now(), cx.shared().tz);
+        let req = l.first_page(l.query.clone(), super::list::PAGE, cx.now(), cx.shared().tz());
         let id = cx.fetch(Slot::Export, Fetch::ExportRows(Box::new(req)));
         let path = export::expand(path);
         let (rows, what) = (Vec::new(), " (every match)");
@@ -103,7 +103,7 @@ impl RunsPane {
         export::rows(
             rows,
             format,
-            &export::Extra { key: &cx.shared().triage.key, failure: &failure },
+            &export::Extra { key: &cx.shared().settings().triage.key, failure: &failure },
         )
     }
 

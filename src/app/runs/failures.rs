@@ -83,7 +83,7 @@ impl FailureColumn {
     /// Asks for the failing runs on screen not known yet, when the screen is wide enough and
     /// no batch is on its way.
     pub(crate) fn tick(&mut self, list: &ListState, cx: &mut Ctx) {
-        if cx.shared().size.0 < FAILURE_COLUMN || self.batch.is_some() {
+        if cx.shared().size().0 < FAILURE_COLUMN || self.batch.is_some() {
             return;
         }
         let end = (list.offset + list.viewport).min(list.rows.len());

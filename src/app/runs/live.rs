@@ -108,7 +108,7 @@ impl super::RunsPane {
             }
             cx.flash("live off");
         } else {
-            let every = cx.shared().live_every_ms;
+            let every = cx.shared().settings().live_every_ms;
             self.set_live(Some(every), cx.now());
             self.list.next_live_ms = cx.now();
             cx.flash(format!("live: polling every {} s", every / 1000));

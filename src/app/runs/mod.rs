@@ -87,7 +87,7 @@ impl RunsPane {
     /// Asks for a page of the active list.
     fn request(&mut self, kind: Pending, cx: &mut Ctx) {
         let id = cx.id();
-        let fx = self.list.request(id, self.view_id(), kind, cx.now(), cx.shared().tz);
+        let fx = self.list.request(id, self.view_id(), kind, cx.now(), cx.shared().tz());
         cx.effect(fx);
     }
 

@@ -197,12 +197,12 @@ impl RunsPane {
             "outbox" => cx.outbox_command(arg),
             // Where the data comes from; the key is never drawn, `--print-server` prints it.
             "server" => {
-                let demo = if cx.shared().session.demo {
+                let demo = if cx.shared().session().demo {
                     " · its key: run `tofui --demo --print-server` for a server to share"
                 } else {
                     ""
                 };
-                cx.flash(format!("server {}{demo}", cx.shared().session.url));
+                cx.flash(format!("server {}{demo}", cx.shared().session().url));
                 Ok(())
             }
             "rename" => {

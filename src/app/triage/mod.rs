@@ -71,7 +71,7 @@ impl TriagePane {
     /// Starts triage over `list`'s filter: first reads which runs are disposed.
     pub(crate) fn start(list: &ListState, cx: &mut Ctx) -> TriagePane {
         TriagePane {
-            settings: cx.shared().triage.clone(),
+            settings: cx.shared().settings().triage.clone(),
             filter: list.query.to_line(),
             stage: Stage::Checking(Check::start(list, cx)),
             items: Vec::new(),
@@ -98,7 +98,7 @@ impl TriagePane {
     /// Rows of the tree and of the logs (under their filter line), and whether they are side
     /// by side, on this screen.
     fn split(cx: &Ctx) -> (usize, usize, bool) {
-        let (w, h) = cx.shared().size;
+        let (w, h) = cx.shared().size();
         layout::triage_split(w, h)
     }
 

@@ -87,7 +87,7 @@ impl Check {
         if query.outcomes.is_empty() {
             query.outcomes = fails.to_vec();
         }
-        let req = list.first_page(query, 100, cx.now(), cx.shared().tz);
+        let req = list.first_page(query, 100, cx.now(), cx.shared().tz());
         let pending =
             cx.fetch(Slot::Population, Fetch::Population { req: Box::new(req), failures: false });
         Check { pending, loaded, more, disposed: HashSet::new(), others: Vec::new(), read: 0 }

@@ -3,9 +3,9 @@
 use axum::Json;
 use axum::extract::{Path, RawQuery};
 
-use super::query::crossrun::{LogQuery, MeasurementQuery, PhaseQuery, parse_cross};
 use super::{Call, read};
 use crate::server::error::ApiResult;
+use crate::server::query::crossrun::{LogQuery, MeasurementQuery, PhaseQuery, parse_cross};
 use crate::server::store::wire::{
     Listed, LogRow, MeasurementDetail, MeasurementRow, PhaseDetail, PhaseRow,
 };

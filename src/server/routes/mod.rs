@@ -6,7 +6,6 @@ pub mod crossrun;
 pub mod files;
 pub mod parts;
 pub mod procedures;
-pub mod query;
 pub mod runs;
 pub mod units;
 
@@ -17,7 +16,19 @@ use rusqlite::Connection;
 use super::AppState;
 use super::auth::Caller;
 use super::error::ApiError;
+use super::query::{Params, parse};
 use super::store::SharedStore;
+
+/// An extractor: the request's query string as `T`, or the 400 that names the bad parameter.
+pub struct Query<T>(pub T);
+
+impl<T: Params, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        parse(parts.uri.query().unwrap_or("")).map(Query)
+    }
+}
 
 /// What every API handler starts from: the server's state and who asks (set by
 /// [`require_key`](super::auth::require_key), which every API route sits behind).

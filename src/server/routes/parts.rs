@@ -3,11 +3,12 @@
 use axum::Json;
 use axum::extract::Path;
 
+use super::Query;
 use super::catalog::{Body, id};
-use super::query::catalog::{BatchQuery, PartQuery};
-use super::query::{Page, Query};
 use super::{Call, read, write};
 use crate::server::error::ApiResult;
+use crate::server::query::Page;
+use crate::server::query::catalog::{BatchQuery, PartQuery};
 use crate::server::store::people::Stamp;
 use crate::server::store::wire::{
     Batch, BatchSummary, Id, Listed, Part, PartDeleted, PartSummary, PartUpdated, Revision,

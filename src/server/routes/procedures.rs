@@ -4,11 +4,12 @@ use axum::Json;
 use axum::extract::Path;
 use serde_json::Value;
 
+use super::Query;
 use super::catalog::{Body, id};
-use super::query::catalog::ProcedureQuery;
-use super::query::{Page, Query};
 use super::{Call, read, write};
 use crate::server::error::ApiResult;
+use crate::server::query::Page;
+use crate::server::query::catalog::ProcedureQuery;
 use crate::server::store::ids::IdSource;
 use crate::server::store::people::Stamp;
 use crate::server::store::wire::{Id, Listed, Procedure, ProcedureSummary, Version};

@@ -7,13 +7,14 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::query::catalog::Ids;
-use super::query::{Query, runs::parse_list_query};
+use super::Query;
 use super::{Call, read, write};
 use crate::api::RunSummary;
 use crate::api::create::RunCreate;
 use crate::server::body::JsonBody;
 use crate::server::error::{ApiError, ApiResult};
+use crate::server::query::catalog::Ids;
+use crate::server::query::runs::parse_list_query;
 use crate::server::store::create::{CreateCtx, create_run};
 use crate::server::store::ids::IdSource;
 use crate::server::store::wire::{Id, Listed, Upload};

@@ -4,11 +4,12 @@ use axum::Json;
 use axum::extract::Path;
 use serde_json::Value;
 
+use super::Query;
 use super::catalog::{Body, id};
-use super::query::catalog::{Child, Ids, Serials, StationQuery, UnitQuery};
-use super::query::{Page, Query};
 use super::{Call, read, write};
 use crate::server::error::{ApiError, ApiResult};
+use crate::server::query::Page;
+use crate::server::query::catalog::{Child, Ids, Serials, StationQuery, UnitQuery};
 use crate::server::store::attachments;
 use crate::server::store::genealogy;
 use crate::server::store::ids::IdSource;

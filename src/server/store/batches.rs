@@ -15,8 +15,8 @@ use crate::api::time::from_ms;
 use crate::path;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
-use crate::server::routes::query::Page;
-use crate::server::routes::query::catalog::BatchQuery;
+use crate::server::query::Page;
+use crate::server::query::catalog::BatchQuery;
 use crate::server::scope;
 
 pub fn list(

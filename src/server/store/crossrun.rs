@@ -1,5 +1,5 @@
 //! What `/v2/measurements`, `/v2/phases` and `/v2/logs` share: the run filters of `/v2/runs`
-//! (parsed under the names these endpoints give them in `routes::query::crossrun`), the station
+//! (parsed under the names these endpoints give them in `query::crossrun`), the station
 //! scope, and paging.
 //!
 //! A page is found on the narrow rows of the cross-run table (an index walk of one procedure
@@ -14,7 +14,7 @@ use super::sql::Where;
 use super::wire::{Listed, Meta};
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
-use crate::server::routes::query::crossrun::Common;
+use crate::server::query::crossrun::Common;
 
 /// `procedures.rowid` of the `procedure_id` these rows are listed by, or `None` when no such
 /// procedure exists (the page is then empty, as for any filter that matches nothing).

@@ -13,7 +13,7 @@ use super::sql::{Where, like_pattern};
 use super::wire::{Listed, Meta};
 use crate::api::{RunSummary, SampleFilter, SortBy, SortOrder, WireEnum};
 use crate::server::auth::Caller;
-use crate::server::routes::query::{ListQuery, MetaCond, RunFilter};
+use crate::server::query::{ListQuery, MetaCond, RunFilter};
 
 const OFFSET_BITS: u32 = 24;
 const OFFSET_MASK: i64 = (1 << OFFSET_BITS) - 1;

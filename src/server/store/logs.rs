@@ -12,7 +12,7 @@ use crate::api::time::from_ms;
 use crate::api::{LogSortBy, WireEnum};
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
-use crate::server::routes::query::crossrun::LogQuery;
+use crate::server::query::crossrun::LogQuery;
 
 const COLUMNS: &str =
     "l.id, l.level, l.message, l.at, l.source_file, l.line_number, r.id, r.outcome,

@@ -11,7 +11,7 @@ use crate::api::time::from_ms;
 use crate::api::{MeasurementSortBy, Phase, WireEnum};
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
-use crate::server::routes::query::crossrun::MeasurementQuery;
+use crate::server::query::crossrun::MeasurementQuery;
 
 const COLUMNS: &str = "m.id, m.phase_name, m.name, m.started_at, m.kind, m.num_value, m.text_value,
     m.units, m.outcome, r.id, r.serial_number, u.sample, m.retry_count, m.is_final, vs.body";

@@ -275,7 +275,7 @@ pub fn now_ms() -> i64 {
 mod tests {
     use super::*;
     use crate::server::auth::Caller;
-    use crate::server::routes::query::runs::parse_list_query;
+    use crate::server::query::runs::parse_list_query;
 
     #[test]
     fn a_database_from_before_the_search_index_is_upgraded_on_open() {

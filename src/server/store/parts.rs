@@ -21,8 +21,8 @@ use crate::api::time::from_ms;
 use crate::path;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
-use crate::server::routes::query::Page;
-use crate::server::routes::query::catalog::PartQuery;
+use crate::server::query::Page;
+use crate::server::query::catalog::PartQuery;
 use crate::server::scope;
 
 /// The revisions of each of `parts`, in the order they were made; with their creation times

@@ -11,7 +11,7 @@ use crate::api::time::from_ms;
 use crate::api::{PhaseSortBy, WireEnum};
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
-use crate::server::routes::query::crossrun::PhaseQuery;
+use crate::server::query::crossrun::PhaseQuery;
 
 const COLUMNS: &str = "p.id, p.name, p.outcome, p.started_at, p.ended_at, p.retry_count,
     p.sequence_path, p.is_final, r.id, r.outcome, r.serial_number, u.sample";

@@ -16,8 +16,8 @@ use crate::api::time::from_ms;
 use crate::path;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
-use crate::server::routes::query::Page;
-use crate::server::routes::query::catalog::ProcedureQuery;
+use crate::server::query::Page;
+use crate::server::query::catalog::ProcedureQuery;
 use crate::server::scope;
 
 /// The creator of a procedure as the list requires it: never null (one made before users

@@ -18,8 +18,8 @@ use super::wire::{
 use crate::path;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
-use crate::server::routes::query::Page;
-use crate::server::routes::query::catalog::StationQuery;
+use crate::server::query::Page;
+use crate::server::query::catalog::StationQuery;
 use crate::server::scope;
 
 /// The procedures linked to each of `stations`, by name. One query for a page of stations.

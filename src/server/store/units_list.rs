@@ -16,8 +16,8 @@ use crate::api::time::from_ms;
 use crate::api::{SampleFilter, UnitSortBy, WireEnum};
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
-use crate::server::routes::query::catalog::UnitQuery;
-use crate::server::routes::query::{MetaCond, Page};
+use crate::server::query::catalog::UnitQuery;
+use crate::server::query::{MetaCond, Page};
 use crate::server::scope;
 
 /// SQL for metadata conditions on a JSON object column, one `EXISTS` per key.

@@ -29,7 +29,7 @@ fn line(shared: &Shared, l: &Loaded, info: &InfoLine, theme: &Theme) -> Line<'st
             let text = match v {
                 InfoValue::Text(t) => t.clone(),
                 InfoValue::Time(Some(t)) => {
-                    format!("{}  ({})", absolute(*t, shared.tz), relative(*t, shared.now_ms))
+                    format!("{}  ({})", absolute(*t, shared.tz()), relative(*t, shared.now_ms()))
                 }
                 InfoValue::Duration(Some(d)) => duration(*d),
                 InfoValue::Time(None) | InfoValue::Duration(None) => "—".into(),

@@ -15,7 +15,7 @@ pub use units::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::server::routes::query::Page;
+use crate::server::query::Page;
 
 /// A row's metadata object, as stored (an unreadable one is empty).
 pub type Metadata = Map<String, Value>;

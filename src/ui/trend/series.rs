@@ -5,10 +5,10 @@
 
 use ratatui::text::{Line, Span};
 
-use super::text::{fit, pad, width};
-use super::theme::Theme;
 use crate::analysis::{capability, format_sig};
 use crate::app::trend::TrendPane;
+use crate::ui::text::{fit, pad, width};
+use crate::ui::theme::Theme;
 
 /// A chart narrower than this (a screen under about 110 columns) has the table across the
 /// whole width under the chart and histogram instead of under its legend.

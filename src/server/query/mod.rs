@@ -5,15 +5,15 @@
 //! value is a 400 naming its parameter, with the message the field's reader in [`de`] gives.
 //!
 //! The structs are what the store reads: [`Page`] for every list, [`RunFilter`] for the runs
-//! and the cross-run lists, and one struct per list for the rest.
+//! and the cross-run lists, and one struct per list for the rest. They sit beside `routes/`
+//! and `store/`, not in either: a route reads them from the request (its `Query` extractor),
+//! the store takes them as arguments, and neither imports the other for them.
 
 pub mod catalog;
 pub mod crossrun;
 pub mod de;
 pub mod runs;
 
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -34,17 +34,6 @@ pub trait Params: DeserializeOwned {
     /// Checks and derives what the field readers cannot (the `metadata` filter's JSON).
     fn validate(&mut self) -> Result<(), ApiError> {
         Ok(())
-    }
-}
-
-/// An extractor: the request's query string as `T`, or the 400 that names the bad parameter.
-pub struct Query<T>(pub T);
-
-impl<T: Params, S: Send + Sync> FromRequestParts<S> for Query<T> {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        parse(parts.uri.query().unwrap_or("")).map(Query)
     }
 }
 

@@ -5,6 +5,8 @@
 //! marked. The y axis ticks on a 1-2-5 step, in a gutter of their own; the legend has its own
 //! row, so no label sits on a line or a point. The drift is on the status line.
 
+mod series;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
@@ -15,7 +17,7 @@ use super::Areas;
 use super::format::{count, spinner};
 use super::text::fit;
 use super::theme::Theme;
-use super::trend_series::TABLE_FROM_WIDTH;
+use series::TABLE_FROM_WIDTH;
 use crate::analysis::{Capability, Ticks, format_sig, format_tick, time_ticks};
 use crate::app::App;
 use crate::app::trend::TrendPane;
@@ -79,7 +81,7 @@ pub(crate) fn render(app: &App, p: &TrendPane, frame: &mut Frame, areas: &Areas,
         let [top, table] =
             Layout::vertical([Constraint::Fill(1), Constraint::Length(rows)]).areas(body);
         let marks = |i: usize| (mark(theme, i), colour(theme, i));
-        let lines = super::trend_series::table(p, theme, table.width, rows as usize, marks);
+        let lines = series::table(p, theme, table.width, rows as usize, marks);
         frame.render_widget(Paragraph::new(lines), table);
         top
     } else {
@@ -104,7 +106,7 @@ fn header(app: &App, p: &TrendPane, frame: &mut Frame, area: Rect, theme: &Theme
         let (read, of) = (count(r.read), count(r.of));
         match l.loading() {
             true => {
-                format!("{} reading runs one by one: {read} of {of}…", spinner(app.shared.now_ms))
+                format!("{} reading runs one by one: {read} of {of}…", spinner(app.shared.now_ms()))
             }
             false => format!(
                 "{} values of {of} runs, each read whole (no measurements list)",
@@ -114,12 +116,12 @@ fn header(app: &App, p: &TrendPane, frame: &mut Frame, area: Rect, theme: &Theme
     } else if l.loading() && l.runs_done {
         format!(
             "{} {} runs, {} values…",
-            spinner(app.shared.now_ms),
+            spinner(app.shared.now_ms()),
             count(l.loaded),
             count(p.values)
         )
     } else if l.loading() {
-        format!("{} {} runs loaded…", spinner(app.shared.now_ms), count(l.loaded))
+        format!("{} {} runs loaded…", spinner(app.shared.now_ms()), count(l.loaded))
     } else if l.capped {
         format!("{} values of the newest {} runs (more match)", count(p.values), count(l.loaded))
     } else {
@@ -187,7 +189,7 @@ fn plot(p: &TrendPane, frame: &mut Frame, area: Rect, theme: &Theme) {
     let room = (area.height as usize).saturating_sub(1 + legend.len() + 10);
     let marks = |i: usize| (mark(theme, i), colour(theme, i));
     if area.width >= TABLE_FROM_WIDTH {
-        legend.extend(super::trend_series::table(p, theme, area.width, room, marks));
+        legend.extend(series::table(p, theme, area.width, room, marks));
     }
     let ph = area.height as usize - 1 - legend.len();
     let (lo, hi) = y_range(p);
