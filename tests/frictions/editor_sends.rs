@@ -26,6 +26,12 @@ fn summary(id: &str, meta: serde_json::Value) -> RunSummary {
     RunSummary { id: id.into(), metadata: meta.as_object().cloned(), ..Default::default() }
 }
 
+/// The marked runs' answer: every one of `rows`, in one page.
+fn all_of(rows: Vec<RunSummary>) -> WorkerEvent {
+    let rows = Ok(rows.into_iter().map(Into::into).collect());
+    WorkerEvent::PopulationRuns { rows, unreadable: 0, done: true, capped: false }
+}
+
 #[test]
 fn a_key_on_one_of_three_marked_runs_is_one_patch() {
     let mut a = listing(120, 40, 10);
@@ -36,16 +42,7 @@ fn a_key_on_one_of_three_marked_runs_is_one_patch() {
         summary("run-000001", json!({"shift": "A"})),
         summary("run-000002", json!({"shift": "B"})),
     ];
-    answer(
-        &mut a,
-        id,
-        WorkerEvent::PopulationRuns {
-            rows: Ok(rows.into_iter().map(Into::into).collect()),
-            unreadable: 0,
-            done: true,
-            capped: false,
-        },
-    );
+    answer(&mut a, id, all_of(rows));
     // Rows: rework (on 1 of 3), shift (3 of 3): remove rework.
     press(&mut a, "x\x13");
     let s = screen(&a);
@@ -60,16 +57,7 @@ fn setting_a_value_every_marked_run_has_but_one_counts_that_one() {
     press(&mut a, "  ");
     let id = first_request(&press(&mut a, "m"));
     let rows = vec![summary("run-000000", json!({"shift": "A"})), summary("run-000001", json!({}))];
-    answer(
-        &mut a,
-        id,
-        WorkerEvent::PopulationRuns {
-            rows: Ok(rows.into_iter().map(Into::into).collect()),
-            unreadable: 0,
-            done: true,
-            capped: false,
-        },
-    );
+    answer(&mut a, id, all_of(rows));
     press(&mut a, "\n\n\x13"); // shift (on 1 of 2) kept at A: set on the run without it
     assert!(screen(&a).contains("1 PATCH: the 1 run it changes of the 2 marked"), "{}", screen(&a));
     assert_eq!(patches(&press(&mut a, "\n")), ["run-000001"]);
