@@ -69,7 +69,9 @@ impl Task {
         // again from the file.
         self.shared.saves.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         *self.shared.session() = None;
-        *self.shared.read_ahead() = None;
+        if let Some(a) = self.shared.read_ahead().as_mut() {
+            a.rows = None;
+        }
         if let Some(cache) = self.shared.cache.clone() {
             let id = run_id.to_string();
             cache.write_behind(move |c| c.change_metadata(&id, &changes));

@@ -81,8 +81,9 @@ impl KeptRows {
 /// does not wait the half second 50,000 kept runs take to read.
 pub(super) struct ReadAhead {
     key: String,
-    /// (Dropped when a change is saved: it may have read the run before.)
-    rows: tokio::task::JoinHandle<Vec<Row>>,
+    /// Taken by the first insight load, whichever population it opens (once, at start), or
+    /// dropped when a change is saved (it may have read the run before).
+    pub(super) rows: Option<tokio::task::JoinHandle<Vec<Row>>>,
 }
 
 fn read_rows(cache: &Cache, key: &str) -> Vec<Row> {
@@ -91,8 +92,8 @@ fn read_rows(cache: &Cache, key: &str) -> Vec<Row> {
 }
 
 impl Task {
-    /// A view's first page is asked for: when nothing is held or read ahead yet, that view's
-    /// population is read from the file meanwhile (where the cache keeps it).
+    /// A view's first page is asked for: the first time (at start), when nothing is held,
+    /// that view's population is read from the file meanwhile (where the cache keeps it).
     pub(super) fn read_ahead(&self, query: &RunQuery) {
         let (Some(cache), Some(key)) = (self.shared.cache.clone(), population_key(query)) else {
             return;
@@ -102,7 +103,7 @@ impl Task {
             return;
         }
         let k = key.clone();
-        let rows = tokio::task::spawn_blocking(move || read_rows(&cache, &k));
+        let rows = Some(tokio::task::spawn_blocking(move || read_rows(&cache, &k)));
         *ahead = Some(ReadAhead { key, rows });
     }
 
@@ -113,11 +114,13 @@ impl Task {
             return Some((s.covered, KeptRows::Held(s.into_rows())));
         }
         let cache = self.shared.cache.clone()?;
-        let ahead = self.shared.read_ahead().take_if(|a| a.key == key);
+        // (Another population's is dropped: the first view's was not the one opened.)
+        let ahead =
+            self.shared.read_ahead().as_mut().and_then(|a| a.rows.take().filter(|_| a.key == key));
         let (c, k) = (cache.clone(), key.to_string());
         let covered = blocking(move || Ok(c.covered(&k))).await.ok().flatten()?;
         let rows = match ahead {
-            Some(a) => a.rows,
+            Some(rows) => rows,
             None => {
                 let k = key.to_string();
                 tokio::task::spawn_blocking(move || read_rows(&cache, &k))
