@@ -68,8 +68,12 @@ async fn time_pane(app: &mut App, worker: &Worker, rx: &mut Answers, key: char) 
         for code in [KeyCode::Char('j'), KeyCode::Char('k')] {
             let t = Instant::now();
             let fx = press(app, code);
+            let pressed = t.elapsed();
             term.draw(|f| tofui::ui::render(app, f)).expect("draw");
             keys.push(t.elapsed());
+            if std::env::var_os("TOFUI_BENCH_BUSY").is_some() {
+                eprintln!("key {key}: update {pressed:?}, update + render {:?}", t.elapsed());
+            }
             send(worker, fx);
         }
     }
@@ -114,10 +118,13 @@ async fn main() {
     let runs: usize =
         std::env::var("TOFUI_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000);
     let (_dir, server) = common::seeded_server(runs).await;
-    // `TOFUI_BENCH_ONLY=warm`: only the runs with the local cache; `=trend`: only the trend.
-    match std::env::var("TOFUI_BENCH_ONLY").as_deref() {
-        Ok("warm") => return warm(&server.url).await,
-        Ok("trend") => return trend_on_both_links(&server.url).await,
+    // `TOFUI_BENCH_ONLY=warm`: only the runs with the local cache; `=trend`: only the trend;
+    // `=filter`: only the panes over a filter (the keys' update + render while loading).
+    let only = std::env::var("TOFUI_BENCH_ONLY").unwrap_or_default();
+    match only.as_str() {
+        "warm" => return warm(&server.url).await,
+        "trend" => return trend_on_both_links(&server.url).await,
+        "filter" => return over_a_filter(&server.url).await,
         _ => {}
     }
 
@@ -143,8 +150,14 @@ async fn main() {
     }
 
     warm(&server.url).await;
+    over_a_filter(&server.url).await;
+    trend_on_both_links(&server.url).await;
+}
 
-    let (mut app, worker, mut rx) = session(&server.url, false).await;
+/// Pareto and yield over a filter of 50,000 runs on loopback, no cache: first numbers,
+/// complete, and each key's update + render while they load.
+async fn over_a_filter(url: &str) {
+    let (mut app, worker, mut rx) = session(url, false).await;
     // `/` opens with the filter and a space; the line typed replaces it (ctrl-u is not sent
     // as a key here: the filter starts empty).
     filter(&mut app, &worker, &mut rx, FILTER).await;
@@ -170,7 +183,6 @@ async fn main() {
         }
     }
     drop((app, worker, rx));
-    trend_on_both_links(&server.url).await;
 }
 
 /// The trend of one measurement over the filter's runs, on loopback and through the link
