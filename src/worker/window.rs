@@ -86,20 +86,28 @@ pub(super) struct ReadAhead {
     pub(super) rows: Option<tokio::task::JoinHandle<Vec<Row>>>,
 }
 
+/// Every kept run of the population `key`, with its span (`None`: not kept).
+fn read_all(cache: &Cache, key: &str) -> Option<(Covered, Vec<Row>)> {
+    cache.population_as(key, i64::MIN, i64::MAX, Row::from_kept)
+}
+
 fn read_rows(cache: &Cache, key: &str) -> Vec<Row> {
-    let kept = cache.population_as(key, i64::MIN, i64::MAX, Row::from_kept);
-    kept.map(|(_, rows)| rows).unwrap_or_default()
+    read_all(cache, key).map(|(_, rows)| rows).unwrap_or_default()
 }
 
 impl Task {
     /// A view's first page is asked for: the first time (at start), when nothing is held,
-    /// that view's population is read from the file meanwhile (where the cache keeps it).
+    /// that view's population is read from the file meanwhile (nothing where it is not kept;
+    /// the file is read on the blocking pool only).
     pub(super) fn read_ahead(&self, query: &RunQuery) {
         let (Some(cache), Some(key)) = (self.shared.cache.clone(), population_key(query)) else {
             return;
         };
+        if self.shared.session().is_some() {
+            return;
+        }
         let mut ahead = self.shared.read_ahead();
-        if ahead.is_some() || self.shared.session().is_some() || cache.covered(&key).is_none() {
+        if ahead.is_some() {
             return;
         }
         let k = key.clone();
@@ -293,8 +301,5 @@ pub(super) async fn read_kept(
     key: &str,
 ) -> Option<(Covered, Vec<Row>)> {
     let (c, k) = (cache.clone(), key.to_string());
-    blocking(move || Ok(c.population_as(&k, i64::MIN, i64::MAX, Row::from_kept)))
-        .await
-        .ok()
-        .flatten()
+    blocking(move || Ok(read_all(&c, &k))).await.ok().flatten()
 }
