@@ -65,6 +65,25 @@ impl TestServer {
         if let Some(b) = body {
             req = req.header("content-type", "application/json").body(b.to_string());
         }
+        Self::answer(req).await
+    }
+
+    /// A raw request with `key` and a JSON body; returns status and parsed JSON body.
+    pub async fn call_as(
+        &self,
+        key: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut req = self.http.request(method, self.api(path)).bearer_auth(key);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        Self::answer(req).await
+    }
+
+    async fn answer(req: reqwest::RequestBuilder) -> (u16, Value) {
         let resp = req.send().await.expect("request sent");
         let status = resp.status().as_u16();
         let text = resp.text().await.expect("body read");
@@ -97,6 +116,25 @@ pub async fn next_answer(
 pub fn row_ids(page: &Value) -> Vec<String> {
     let rows = page["data"].as_array().expect("rows");
     rows.iter().map(|r| r["id"].as_str().expect("id").to_string()).collect()
+}
+
+/// A passing run of `procedure` for unit `serial` of part `part`, started and ended now: the
+/// SDK's builder, to add to or send.
+pub fn pass_run<'a>(
+    sdk: &'a TofuPilot,
+    procedure: &str,
+    serial: impl Into<String>,
+    part: &str,
+) -> tofupilot::runs::CreateBuilder<'a> {
+    let t = chrono::Utc::now();
+    sdk.runs()
+        .create()
+        .outcome(tofupilot::types::LogGetOutcome::Pass)
+        .procedure_id(procedure)
+        .started_at(t)
+        .ended_at(t)
+        .serial_number(serial)
+        .part_number(part)
 }
 
 pub fn client(url: &str, key: &str) -> TofuPilot {

@@ -22,17 +22,8 @@ async fn fifty_concurrent_writers_lose_nothing() {
         tasks.push(tokio::spawn(async move {
             let mut ids = Vec::new();
             for k in 0..4 {
-                let t = Utc::now();
                 // Every writer creates the same part: get-or-create must not race.
-                let id = sdk
-                    .runs()
-                    .create()
-                    .outcome(LogGetOutcome::Pass)
-                    .procedure_id(&p)
-                    .started_at(t)
-                    .ended_at(t)
-                    .serial_number(format!("W{w:02}-{k}"))
-                    .part_number("SHARED-PART")
+                let id = pass_run(&sdk, &p, format!("W{w:02}-{k}"), "SHARED-PART")
                     .batch_number("B-SHARED")
                     .send()
                     .await

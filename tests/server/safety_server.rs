@@ -35,24 +35,7 @@ async fn create_run(
     if let (Value::Object(b), Value::Object(e)) = (&mut body, extra) {
         b.extend(e);
     }
-    raw(s, key, Method::POST, "/runs", Some(body)).await
-}
-
-async fn raw(
-    s: &TestServer,
-    key: &str,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = s.http.request(method, s.api(path)).bearer_auth(key);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let resp = req.send().await.expect("sent");
-    let status = resp.status().as_u16();
-    let text = resp.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    s.call_as(key, Method::POST, "/runs", Some(body)).await
 }
 
 async fn world() -> World {
@@ -66,14 +49,14 @@ async fn world() -> World {
     let (_, m) = create_run(&s, STATION_KEY, &mine, "SN-MINE", json!({})).await;
     let (_, o) = create_run(&s, USER_KEY, &other, "SN-OTHER", json!({})).await;
     let other_run = o["id"].as_str().expect("id").to_string();
-    let (status, a) = raw(
-        &s,
-        USER_KEY,
-        Method::POST,
-        &format!("/runs/{other_run}/attachments"),
-        Some(json!({"name": "secret.txt"})),
-    )
-    .await;
+    let (status, a) = s
+        .call_as(
+            USER_KEY,
+            Method::POST,
+            &format!("/runs/{other_run}/attachments"),
+            Some(json!({"name": "secret.txt"})),
+        )
+        .await;
     assert_eq!(status, 200, "{a}");
     let upload_url = a["upload_url"].as_str().expect("url").to_string();
     let put = s.http.put(&upload_url).body("the original").send().await.expect("put");
@@ -101,57 +84,37 @@ async fn attachment_ids(s: &TestServer, run: &str) -> Vec<String> {
 async fn a_station_cannot_take_finalize_or_overwrite_another_procedures_attachment() {
     let w = world().await;
     // 1. Linking it to its own run: refused, and the file stays where it was.
-    let (status, body) = raw(
-        &w.s,
-        STATION_KEY,
-        Method::PATCH,
-        &format!("/runs/{}", w.mine_run),
-        Some(json!({"attachments": [w.other_attachment]})),
-    )
-    .await;
+    let (status, body) =
+        w.s.call_as(
+            STATION_KEY,
+            Method::PATCH,
+            &format!("/runs/{}", w.mine_run),
+            Some(json!({"attachments": [w.other_attachment]})),
+        )
+        .await;
     assert_eq!(status, 404, "{body}");
     assert_eq!(attachment_ids(&w.s, &w.other_run).await, vec![w.other_attachment.clone()]);
     assert!(attachment_ids(&w.s, &w.mine_run).await.is_empty());
     // Not even a user key moves an attachment from one run to another.
-    let (status, _) = raw(
-        &w.s,
-        USER_KEY,
-        Method::PATCH,
-        &format!("/runs/{}", w.mine_run),
-        Some(json!({"attachments": [w.other_attachment]})),
-    )
-    .await;
+    let (status, _) =
+        w.s.call_as(
+            USER_KEY,
+            Method::PATCH,
+            &format!("/runs/{}", w.mine_run),
+            Some(json!({"attachments": [w.other_attachment]})),
+        )
+        .await;
     assert_eq!(status, 409);
     assert_eq!(attachment_ids(&w.s, &w.other_run).await, vec![w.other_attachment.clone()]);
 
     // 2. Finalizing it (which answers its download link): not for the station; once for others.
-    let (status, body) = raw(
-        &w.s,
-        STATION_KEY,
-        Method::POST,
-        &format!("/attachments/{}/finalize", w.other_attachment),
-        None,
-    )
-    .await;
+    let finalize = format!("/attachments/{}/finalize", w.other_attachment);
+    let (status, body) = w.s.call_as(STATION_KEY, Method::POST, &finalize, None).await;
     assert_eq!(status, 404, "{body}");
     assert!(!body.to_string().contains("token="), "no link leaked: {body}");
-    let (status, fin) = raw(
-        &w.s,
-        USER_KEY,
-        Method::POST,
-        &format!("/attachments/{}/finalize", w.other_attachment),
-        None,
-    )
-    .await;
+    let (status, fin) = w.s.call_as(USER_KEY, Method::POST, &finalize, None).await;
     assert_eq!(status, 200);
-    let (status, _) = raw(
-        &w.s,
-        USER_KEY,
-        Method::POST,
-        &format!("/attachments/{}/finalize", w.other_attachment),
-        None,
-    )
-    .await;
+    let (status, _) = w.s.call_as(USER_KEY, Method::POST, &finalize, None).await;
     assert_eq!(status, 409, "only once");
 
     // 3. The download link downloads and does not upload; the upload link is dead once final.
@@ -193,8 +156,8 @@ async fn client_run_refs_are_per_request_and_per_scope() {
     let same = json!({"outcome": "PASS", "procedure_id": other, "serial_number": "SN-R", "part_number": "P",
         "started_at": (now - chrono::Duration::minutes(1)).to_rfc3339(), "ended_at": now.to_rfc3339(),
         "client_run_ref": "ref-1"});
-    let (s1, r1) = raw(&w.s, USER_KEY, Method::POST, "/runs", Some(same.clone())).await;
-    let (s2, r2) = raw(&w.s, USER_KEY, Method::POST, "/runs", Some(same)).await;
+    let (s1, r1) = w.s.call_as(USER_KEY, Method::POST, "/runs", Some(same.clone())).await;
+    let (s2, r2) = w.s.call_as(USER_KEY, Method::POST, "/runs", Some(same)).await;
     assert_eq!((s1, s2, &r1["id"]), (200, 200, &r2["id"]), "{r2}");
     let (s3, body) =
         create_run(&w.s, USER_KEY, &other, "SN-DIFFERENT", json!({"client_run_ref": "ref-1"}))
@@ -215,10 +178,11 @@ async fn a_station_key_learns_nothing_outside_its_procedures() {
     let w = world().await;
     // 5. Not found, exactly as for an id that does not exist (no 403 that confirms it).
     let (status, body) =
-        raw(&w.s, STATION_KEY, Method::GET, &format!("/runs/{}", w.other_run), None).await;
+        w.s.call_as(STATION_KEY, Method::GET, &format!("/runs/{}", w.other_run), None).await;
     assert_eq!(status, 404, "{body}");
     let (missing, _) =
-        raw(&w.s, STATION_KEY, Method::GET, &format!("/runs/{}", uuid::Uuid::new_v4()), None).await;
+        w.s.call_as(STATION_KEY, Method::GET, &format!("/runs/{}", uuid::Uuid::new_v4()), None)
+            .await;
     assert_eq!(missing, 404);
     let (_, procs) = w.s.get("/procedures").await;
     let other = procs["data"]
@@ -231,16 +195,16 @@ async fn a_station_key_learns_nothing_outside_its_procedures() {
         .expect("id")
         .to_string();
     let (status, body) =
-        raw(&w.s, STATION_KEY, Method::GET, &format!("/procedures/{other}"), None).await;
+        w.s.call_as(STATION_KEY, Method::GET, &format!("/procedures/{other}"), None).await;
     assert_eq!(status, 404, "{body}");
     assert!(!body.to_string().contains("SN-OTHER"));
-    let (status, _) = raw(&w.s, STATION_KEY, Method::GET, "/users", None).await;
+    let (status, _) = w.s.call_as(STATION_KEY, Method::GET, "/users", None).await;
     assert_eq!(status, 403);
     let (status, _) =
-        raw(&w.s, STATION_KEY, Method::POST, "/parts", Some(json!({"number": "X"}))).await;
+        w.s.call_as(STATION_KEY, Method::POST, "/parts", Some(json!({"number": "X"}))).await;
     assert_eq!(status, 403);
     let (status, _) =
-        raw(&w.s, STATION_KEY, Method::POST, "/parts/P/revisions", Some(json!({"number": "Z"})))
+        w.s.call_as(STATION_KEY, Method::POST, "/parts/P/revisions", Some(json!({"number": "Z"})))
             .await;
     assert_eq!(status, 403);
     let (status, body) = create_run(&w.s, STATION_KEY, &other, "SN-SNEAK", json!({})).await;
@@ -252,30 +216,30 @@ async fn names_links_and_numbers_at_their_limits() {
     let w = world().await;
     // 6. Control characters in a name are refused, naming the field; non-ASCII names download.
     for name in ["bad\u{0}name.txt", "bell\u{7}.txt", "del\u{7f}.txt", "line\nbreak.txt"] {
-        let (status, body) = raw(
-            &w.s,
-            USER_KEY,
-            Method::POST,
-            &format!("/runs/{}/attachments", w.mine_run),
-            Some(json!({"name": name})),
-        )
-        .await;
+        let (status, body) =
+            w.s.call_as(
+                USER_KEY,
+                Method::POST,
+                &format!("/runs/{}/attachments", w.mine_run),
+                Some(json!({"name": name})),
+            )
+            .await;
         assert_eq!(status, 400, "{name:?}: {body}");
         assert!(body["message"].as_str().unwrap_or_default().contains("name"), "{body}");
     }
-    let (_, a) = raw(
-        &w.s,
-        USER_KEY,
-        Method::POST,
-        &format!("/runs/{}/attachments", w.mine_run),
-        Some(json!({"name": "Prüfbericht Ω.txt"})),
-    )
-    .await;
+    let (_, a) =
+        w.s.call_as(
+            USER_KEY,
+            Method::POST,
+            &format!("/runs/{}/attachments", w.mine_run),
+            Some(json!({"name": "Prüfbericht Ω.txt"})),
+        )
+        .await;
     let up = a["upload_url"].as_str().expect("url");
     assert_eq!(w.s.http.put(up).body("ü").send().await.expect("put").status().as_u16(), 200);
     // Linked once finalized (issue 28, item 16).
     let fin = format!("/attachments/{}/finalize", a["id"].as_str().expect("id"));
-    assert_eq!(raw(&w.s, USER_KEY, Method::POST, &fin, None).await.0, 200);
+    assert_eq!(w.s.call_as(USER_KEY, Method::POST, &fin, None).await.0, 200);
     let (_, run) = w.s.get(&format!("/runs/{}", w.mine_run)).await;
     let link = run["attachments"][0]["download_url"].as_str().expect("link").to_string();
     let got = w.s.http.get(&link).send().await.expect("get");

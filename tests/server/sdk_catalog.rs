@@ -64,16 +64,7 @@ async fn units_form_a_tree_that_never_loops_and_lists_filter_on_it() {
 
     // A run with sub-units makes them children too; deleting the parent frees its children.
     let proc_id = s.sdk.procedures().create().name("Assembly").send().await.expect("proc").id;
-    let now = Utc::now();
-    s.sdk
-        .runs()
-        .create()
-        .procedure_id(&proc_id)
-        .serial_number("SYS-2")
-        .part_number("SYS")
-        .started_at(now - Duration::minutes(2))
-        .ended_at(now)
-        .outcome(LogGetOutcome::Pass)
+    pass_run(&s.sdk, &proc_id, "SYS-2", "SYS")
         .sub_units(vec!["RF-2".to_string()])
         .send()
         .await
@@ -101,6 +92,7 @@ async fn units_form_a_tree_that_never_loops_and_lists_filter_on_it() {
     assert_eq!(s.run_count().await, 0, "the unit's runs went with it");
 
     // The last run, run counts and `latest_only`.
+    let now = Utc::now();
     for (serial, outcome, minutes) in
         [("PCB-1", "FAIL", 30), ("PCB-1", "PASS", 10), ("RF-1", "FAIL", 5)]
     {
@@ -171,19 +163,7 @@ async fn units_form_a_tree_that_never_loops_and_lists_filter_on_it() {
 async fn python_query_strings_are_accepted_as_sent() {
     let s = TestServer::start().await;
     let proc_id = s.sdk.procedures().create().name("P").send().await.expect("proc").id;
-    let now = Utc::now();
-    s.sdk
-        .runs()
-        .create()
-        .procedure_id(&proc_id)
-        .serial_number("SN-PY")
-        .part_number("PY")
-        .started_at(now - Duration::minutes(2))
-        .ended_at(now)
-        .outcome(LogGetOutcome::Pass)
-        .send()
-        .await
-        .expect("run");
+    pass_run(&s.sdk, &proc_id, "SN-PY", "PY").send().await.expect("run");
     // Exactly what tofupilot==2.26.1 sends for a plain call of each list (captured from it).
     for path in [
         "/runs?limit=50&sort_by=started_at&sort_order=desc&metadata=&include_metadata=false&include_sequences=false".to_string(),
@@ -214,18 +194,9 @@ async fn a_station_key_sees_the_catalog_of_its_own_work_only() {
         "INSERT INTO station_procedures (station_id, procedure_id) SELECT principal_id, ?1 FROM api_keys WHERE kind = 'station'",
         [&mine],
     ).expect("link");
-    let now = Utc::now();
     for (p, serial, part) in [(&mine, "SN-MINE", "PM"), (&other, "SN-OTHER", "PO")] {
-        s.sdk
-            .runs()
-            .create()
-            .procedure_id(p)
-            .serial_number(serial)
-            .part_number(part)
+        pass_run(&s.sdk, p, serial, part)
             .batch_number(format!("B-{part}"))
-            .started_at(now - Duration::minutes(2))
-            .ended_at(now)
-            .outcome(LogGetOutcome::Pass)
             .send()
             .await
             .expect("run");

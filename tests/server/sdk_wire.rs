@@ -475,19 +475,7 @@ async fn paging_reaches_the_end_once_each_even_while_runs_arrive() {
         seen.extend(page.data.iter().map(|r| r.id.clone()));
         if pages == 1 {
             // A new run lands between pages: it must not push an old one onto page two again.
-            let t = Utc::now();
-            f.s.sdk
-                .runs()
-                .create()
-                .outcome(LogGetOutcome::Pass)
-                .procedure_id(&f.proc_a)
-                .started_at(t)
-                .ended_at(t)
-                .serial_number("SN-NEW")
-                .part_number("PCB-A")
-                .send()
-                .await
-                .expect("created");
+            pass_run(&f.s.sdk, &f.proc_a, "SN-NEW", "PCB-A").send().await.expect("created");
         }
         match (page.meta.has_more, page.meta.next_cursor) {
             (true, Some(c)) => cursor = Some(c),
@@ -510,15 +498,9 @@ async fn identical_start_times_page_deterministically() {
     let p = procedure(&s, "Ties").await;
     let t = Utc::now();
     for i in 0..3 {
-        s.sdk
-            .runs()
-            .create()
-            .outcome(LogGetOutcome::Pass)
-            .procedure_id(&p)
+        pass_run(&s.sdk, &p, format!("TIE-{i}"), "P")
             .started_at(t)
             .ended_at(t)
-            .serial_number(format!("TIE-{i}"))
-            .part_number("P")
             .send()
             .await
             .expect("created");
@@ -660,19 +642,7 @@ async fn a_station_key_sees_only_its_procedures_and_cannot_delete() {
         Err(tofupilot::Error::Forbidden(_))
     ));
     assert_eq!(f.s.run_count().await, 6, "nothing deleted");
-    let t = Utc::now();
-    let outside =
-        f.s.station_sdk
-            .runs()
-            .create()
-            .outcome(LogGetOutcome::Pass)
-            .procedure_id(&f.proc_a)
-            .started_at(t)
-            .ended_at(t)
-            .serial_number("SN-X")
-            .part_number("P")
-            .send()
-            .await;
+    let outside = pass_run(&f.s.station_sdk, &f.proc_a, "SN-X", "P").send().await;
     assert!(matches!(outside, Err(tofupilot::Error::NotFound(_))), "a procedure it cannot see");
     assert!(matches!(
         tofui_client_unauthorized(&f.s).await,
@@ -689,18 +659,8 @@ async fn client_run_ref_makes_a_replayed_create_return_the_first_run() {
     let s = TestServer::start().await;
     let p = procedure(&s, "Idem").await;
     let t = Utc::now();
-    let make = || {
-        s.sdk
-            .runs()
-            .create()
-            .outcome(LogGetOutcome::Pass)
-            .procedure_id(&p)
-            .started_at(t)
-            .ended_at(t)
-            .serial_number("SN-R")
-            .part_number("P")
-            .client_run_ref("cred_42")
-    };
+    let make =
+        || pass_run(&s.sdk, &p, "SN-R", "P").started_at(t).ended_at(t).client_run_ref("cred_42");
     let a = make().send().await.expect("first").id;
     let b = make().send().await.expect("replay").id;
     assert_eq!(a, b);
@@ -725,33 +685,14 @@ async fn get_or_create_is_case_insensitive_and_reuses_precreated_parts() {
         s.sdk.revisions().create().part_number("NOPE").number("A").send().await,
         Err(tofupilot::Error::NotFound(_))
     ));
-    let t = Utc::now();
-    let id = s
-        .sdk
-        .runs()
-        .create()
-        .outcome(LogGetOutcome::Pass)
-        .procedure_id(&p)
-        .started_at(t)
-        .ended_at(t)
-        .serial_number("sn-case")
-        .part_number("pcb-x")
+    let id = pass_run(&s.sdk, &p, "sn-case", "pcb-x")
         .revision_number("r2")
         .procedure_version("V1")
         .send()
         .await
         .expect("run")
         .id;
-    let id2 = s
-        .sdk
-        .runs()
-        .create()
-        .outcome(LogGetOutcome::Pass)
-        .procedure_id(&p)
-        .started_at(t)
-        .ended_at(t)
-        .serial_number("SN-CASE")
-        .part_number("PCB-X")
+    let id2 = pass_run(&s.sdk, &p, "SN-CASE", "PCB-X")
         .procedure_version("v1")
         .send()
         .await

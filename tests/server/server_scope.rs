@@ -21,23 +21,6 @@ struct World {
     fct: String,
 }
 
-async fn call(
-    s: &TestServer,
-    key: &str,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = s.http.request(method, s.api(path)).bearer_auth(key);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let resp = req.send().await.expect("sent");
-    let status = resp.status().as_u16();
-    let text = resp.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-}
-
 async fn run(
     s: &TestServer,
     key: &str,
@@ -57,7 +40,7 @@ async fn run(
     if let (Value::Object(b), Value::Object(e)) = (&mut body, extra) {
         b.extend(e);
     }
-    call(s, key, Method::POST, "/runs", Some(body)).await
+    s.call_as(key, Method::POST, "/runs", Some(body)).await
 }
 
 /// ICT is the own station's procedure, FCT the foreign station's. SN-SHARED was tested on
@@ -124,7 +107,7 @@ fn strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
 
 /// The ids of the runs `key` may list.
 async fn run_ids(s: &TestServer, key: &str) -> Vec<String> {
-    let (_, list) = call(s, key, Method::GET, "/runs?limit=100", None).await;
+    let (_, list) = s.call_as(key, Method::GET, "/runs?limit=100", None).await;
     list["data"]
         .as_array()
         .into_iter()
@@ -150,17 +133,18 @@ async fn every_endpoint_keeps_to_the_station_scope() {
     let w = world().await;
     let (s, ict, fct) = (&w.s, w.ict.as_str(), w.fct.as_str());
     let keys = [("user", USER_KEY), ("own", STATION_KEY), ("foreign", FOREIGN_KEY)];
-    let (_, any_run) = call(s, USER_KEY, Method::GET, "/runs?limit=1", None).await;
+    let (_, any_run) = s.call_as(USER_KEY, Method::GET, "/runs?limit=1", None).await;
     let any_run = any_run["data"][0]["id"].as_str().expect("a run").to_string();
-    let own_run = call(s, STATION_KEY, Method::GET, "/runs?limit=1", None).await.1["data"][0]["id"]
-        .as_str()
-        .expect("own run")
-        .to_string();
-    let foreign_run =
-        call(s, FOREIGN_KEY, Method::GET, "/runs?limit=1", None).await.1["data"][0]["id"]
+    let own_run =
+        s.call_as(STATION_KEY, Method::GET, "/runs?limit=1", None).await.1["data"][0]["id"]
             .as_str()
-            .expect("foreign run")
+            .expect("own run")
             .to_string();
+    let foreign_run = s.call_as(FOREIGN_KEY, Method::GET, "/runs?limit=1", None).await.1["data"][0]
+        ["id"]
+        .as_str()
+        .expect("foreign run")
+        .to_string();
     let mut failures = Vec::new();
     let mut check = |what: String, ok: bool| {
         if !ok {
@@ -175,7 +159,7 @@ async fn every_endpoint_keeps_to_the_station_scope() {
         };
         // Item 4: `last_run` and `created_during` name only runs in scope.
         for path in ["/units?limit=50", "/units/SN-SHARED"] {
-            let (status, body) = call(s, key, Method::GET, path, None).await;
+            let (status, body) = s.call_as(key, Method::GET, path, None).await;
             let mut named = Vec::new();
             named_procedures(&body, &mut named);
             check(
@@ -188,14 +172,14 @@ async fn every_endpoint_keeps_to_the_station_scope() {
         // Item 4: `procedure_ids` finds nothing of a procedure out of scope.
         for (p, name) in [(ict, "ICT"), (fct, "FCT")] {
             let path = format!("/units?serial_numbers=SN-SHARED&procedure_ids={p}");
-            let (_, body) = call(s, key, Method::GET, &path, None).await;
+            let (_, body) = s.call_as(key, Method::GET, &path, None).await;
             let expected: Vec<String> =
                 if allowed.contains(&p) { vec!["SN-SHARED".into()] } else { vec![] };
             check(format!("{who} units tested on {name}: {body}"), serials(&body) == expected);
         }
         // Item 5: revisions and batches list only units in scope.
         for path in ["/parts/P1/revisions/A", "/batches/B1"] {
-            let (status, body) = call(s, key, Method::GET, path, None).await;
+            let (status, body) = s.call_as(key, Method::GET, path, None).await;
             let expected: Vec<&str> = match who {
                 "user" => vec!["SN-FOREIGN", "SN-FOREIGN2", "SN-ICT", "SN-SHARED"],
                 "own" => vec!["SN-ICT", "SN-SHARED"],
@@ -222,7 +206,7 @@ async fn every_endpoint_keeps_to_the_station_scope() {
             format!("/procedures/{}", allowed[0]),
             "/logs".to_string(),
         ] {
-            let (status, body) = call(s, key, Method::GET, &path, None).await;
+            let (status, body) = s.call_as(key, Method::GET, &path, None).await;
             let shows = body.to_string().contains(EMAIL);
             check(
                 format!("{who} {path}: {status}, email shown: {shows}"),
@@ -231,7 +215,7 @@ async fn every_endpoint_keeps_to_the_station_scope() {
         }
         // Units out of scope stay unopenable.
         for (serial, visible) in [("SN-ICT", who != "foreign"), ("SN-FOREIGN", who != "own")] {
-            let (status, _) = call(s, key, Method::GET, &format!("/units/{serial}"), None).await;
+            let (status, _) = s.call_as(key, Method::GET, &format!("/units/{serial}"), None).await;
             check(
                 format!("{who} /units/{serial}: {status}"),
                 status == if visible { 200 } else { 404 },
@@ -283,7 +267,7 @@ async fn no_answer_names_a_run_or_procedure_outside_the_scope() {
         paths.push(format!("/procedures/{procedure}"));
         paths.extend(mine.iter().map(|r| format!("/runs/{r}")));
         for path in paths {
-            let (status, body) = call(s, key, Method::GET, &path, None).await;
+            let (status, body) = s.call_as(key, Method::GET, &path, None).await;
             let mut named = Vec::new();
             strings(&body, &mut named);
             let runs: Vec<&&String> =
