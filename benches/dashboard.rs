@@ -228,7 +228,7 @@ async fn main() {
         Terminal::with_options(CrosstermBackend::new(counter.clone()), options).expect("terminal");
     app.update(
         Msg::Key(KeyEvent::new(KeyCode::Char('g'), KeyModifiers::NONE)),
-        app.shared.now_ms(),
+        app.shared().now_ms(),
     );
     term.draw(|f| tofui::ui::render(&app, f)).expect("draw");
     let keys = [
@@ -246,7 +246,7 @@ async fn main() {
     let (mut upd, mut drw) = (Vec::new(), Vec::new());
     for i in 0..5_000 {
         let k = keys[i % keys.len()];
-        let now = app.shared.now_ms();
+        let now = app.shared().now_ms();
         let t0 = Instant::now();
         let fx = app.update(Msg::Key(KeyEvent::new(k, KeyModifiers::NONE)), now);
         let t1 = Instant::now();
@@ -284,7 +284,7 @@ async fn main() {
     let key = |app: &mut App, c: char| {
         app.update(
             Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
-            app.shared.now_ms(),
+            app.shared().now_ms(),
         );
     };
     key(&mut app, 'g');

@@ -23,7 +23,7 @@ use tofui::worker::client::silent;
 use tofui::worker::{ApiClient, ClientConfig};
 
 fn key(app: &mut App, c: KeyCode) {
-    let now = app.shared.now_ms();
+    let now = app.shared().now_ms();
     app.update(Msg::Key(KeyEvent::new(c, KeyModifiers::NONE)), now);
 }
 

@@ -31,7 +31,7 @@ impl AlertKind {
 /// Which alert is on, and when the last one went off.
 #[derive(Debug, Clone, Default)]
 pub struct Alerter {
-    pub kind: Option<AlertKind>,
+    kind: Option<AlertKind>,
     last_ms: Option<i64>,
 }
 

@@ -48,21 +48,31 @@ pub(crate) fn on_answer(
     event: WorkerEvent,
     cx: &mut Ctx,
 ) -> Result<(), WorkerEvent> {
-    let Some(dl) = cx.download_mut(id) else { return Err(event) };
-    match event {
-        WorkerEvent::Progress { received, total } => {
-            dl.received = received;
-            dl.total = total;
-        }
-        WorkerEvent::Saved(result) => {
-            let msg = match &result {
-                Ok(path) => format!("saved {}", path.display()),
-                Err(e) => format!("{}: {e}", dl.name),
-            };
-            dl.result = Some(result);
-            cx.flash(msg);
-        }
-        other => return Err(other),
+    if let Some(msg) = cx.download_answered(id, event)? {
+        cx.flash(msg);
     }
     Ok(())
+}
+
+impl Download {
+    /// Takes its progress or end: what to tell the user, if anything; hands back an event that
+    /// is neither.
+    pub(crate) fn take(&mut self, event: WorkerEvent) -> Result<Option<String>, WorkerEvent> {
+        match event {
+            WorkerEvent::Progress { received, total } => {
+                self.received = received;
+                self.total = total;
+                Ok(None)
+            }
+            WorkerEvent::Saved(result) => {
+                let msg = match &result {
+                    Ok(path) => format!("saved {}", path.display()),
+                    Err(e) => format!("{}: {e}", self.name),
+                };
+                self.result = Some(result);
+                Ok(Some(msg))
+            }
+            other => Err(other),
+        }
+    }
 }

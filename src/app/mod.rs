@@ -87,7 +87,7 @@ pub struct App {
     stack: Vec<Pane>,
     /// Panes put aside by drill-downs, the latest last.
     parked: Vec<drill::Parked>,
-    pub shared: Shared,
+    shared: Shared,
 }
 
 impl App {

@@ -39,7 +39,7 @@ pub struct OutboxFile {
 
 #[derive(Debug, Default)]
 pub struct Outbox {
-    pub entries: Vec<OutboxEntry>,
+    entries: Vec<OutboxEntry>,
     sending: Option<RequestId>,
     next_try_ms: i64,
 }
@@ -47,6 +47,11 @@ pub struct Outbox {
 impl Outbox {
     pub fn new(entries: Vec<OutboxEntry>) -> Outbox {
         Outbox { entries, sending: None, next_try_ms: 0 }
+    }
+
+    /// Every change kept, in the order made (the refused ones too).
+    pub fn entries(&self) -> &[OutboxEntry] {
+        &self.entries
     }
 
     /// Changes waiting to be sent (not refused).

@@ -218,9 +218,14 @@ impl<'a> Ctx<'a> {
         self.shared.remember_download(d);
     }
 
-    /// The download with request `id`, to take its progress or end.
-    pub(crate) fn download_mut(&mut self, id: RequestId) -> Option<&mut super::Download> {
-        self.shared.download_mut(id)
+    /// The download with request `id` takes its progress or end (see [`super::Download::take`]);
+    /// an event for no download is handed back.
+    pub(crate) fn download_answered(
+        &mut self,
+        id: RequestId,
+        event: WorkerEvent,
+    ) -> Result<Option<String>, WorkerEvent> {
+        self.shared.download_answered(id, event)
     }
 
     /// A change saved, which `z` can undo: on top of the session's stack, the oldest dropped

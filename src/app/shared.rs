@@ -166,7 +166,7 @@ impl Shared {
     }
 
     /// The settings, for the owner of the app to set before `start` (panes only read them).
-    pub fn settings_mut(&mut self) -> &mut Settings {
+    pub(super) fn settings_mut(&mut self) -> &mut Settings {
         &mut self.settings
     }
 
@@ -250,12 +250,12 @@ impl Shared {
     }
 
     /// The config's `[keys.*]`: the problems found, by line.
-    pub fn remap_keys(&mut self, overrides: &[KeyOverride]) -> Vec<(usize, String)> {
+    pub(super) fn remap_keys(&mut self, overrides: &[KeyOverride]) -> Vec<(usize, String)> {
         self.keymap.apply_overrides(overrides)
     }
 
     /// `--serial SN`: the unit view to open at start.
-    pub fn open_at_start(&mut self, serial: Option<String>) {
+    pub(super) fn open_at_start(&mut self, serial: Option<String>) {
         self.start_serial = serial;
     }
 
@@ -264,7 +264,7 @@ impl Shared {
     }
 
     /// Live mode's alert, as the config asks for it.
-    pub fn set_alerter(&mut self, alert: super::alert::Alerter) {
+    pub(super) fn set_alerter(&mut self, alert: super::alert::Alerter) {
         self.alert = alert;
     }
 
@@ -273,7 +273,7 @@ impl Shared {
     }
 
     /// The changes saved offline last time, waiting to be sent.
-    pub fn restore_outbox(&mut self, outbox: super::outbox::Outbox) {
+    pub(super) fn restore_outbox(&mut self, outbox: super::outbox::Outbox) {
         self.outbox = outbox;
     }
 
@@ -289,9 +289,17 @@ impl Shared {
         self.downloads.push(d);
     }
 
-    /// The download with request `id`, to take its progress or end.
-    pub(crate) fn download_mut(&mut self, id: RequestId) -> Option<&mut Download> {
-        self.downloads.iter_mut().find(|d| d.id == id)
+    /// The download with request `id` takes its progress or end; an event for no download is
+    /// handed back.
+    pub(crate) fn download_answered(
+        &mut self,
+        id: RequestId,
+        event: crate::worker::WorkerEvent,
+    ) -> Result<Option<String>, crate::worker::WorkerEvent> {
+        match self.downloads.iter_mut().find(|d| d.id == id) {
+            Some(d) => d.take(event),
+            None => Err(event),
+        }
     }
 
     /// A change saved: on top of the stack, the oldest dropped past `depth`.

@@ -67,7 +67,7 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
     let tz = if settings.time_zone.as_deref() == Some("utc") { Zone::utc() } else { Zone::Local };
     let mut app = App::new(conn.session.clone(), now_ms(), tz, size);
     let term = std::env::var("TERM").ok();
-    let set = app.shared.settings_mut();
+    let set = app.settings_mut();
     set.glyphs = Glyphs::choose(cli.ascii, settings.symbols.as_deref(), term.as_deref());
     set.no_color = cli.no_color
         || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
@@ -76,7 +76,7 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
     set.theme = ThemeChoice { name: settings.theme.clone(), colors: settings.colors.clone() };
     set.absolute_dates = settings.date_format.as_deref() == Some("absolute");
     set.start_dir = std::env::current_dir().map(|p| p.display().to_string()).unwrap_or_default();
-    app.shared.set_alerter(Alerter::new(AlertKind::from_config(settings.alert.as_deref())));
+    app.set_alerter(Alerter::new(AlertKind::from_config(settings.alert.as_deref())));
     let views = match profile
         .as_ref()
         .map(|p| p.views.clone())
@@ -88,25 +88,25 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
     };
     app.set_views(&views);
     let mut problems = config.problem_lines();
-    for (line, msg) in app.shared.remap_keys(&settings.keys) {
+    for (line, msg) in app.remap_keys(&settings.keys) {
         let p = format!("{}:{line}: {msg}", config.path.display());
         tracing::warn!("config: {p}");
         problems.push(p);
     }
-    app.shared.settings_mut().config_problems = problems;
+    app.settings_mut().config_problems = problems;
     if let Some(dir) = settings.download_dir.clone().filter(|d| d.is_dir()) {
-        app.shared.settings_mut().download_dir = dir;
+        app.settings_mut().download_dir = dir;
     }
     if let Some(s) = settings.live_seconds {
-        app.shared.settings_mut().live_every_ms = s as i64 * 1000;
+        app.settings_mut().live_every_ms = s as i64 * 1000;
     }
-    app.shared.settings_mut().run_url =
+    app.settings_mut().run_url =
         profile.as_ref().and_then(|p| p.run_url.clone()).or_else(|| settings.run_url.clone());
     if let Some(k) = settings.triage_key.clone() {
-        app.shared.settings_mut().triage.key = k;
+        app.settings_mut().triage.key = k;
     }
     if let Some(p) = settings.triage_presets.clone() {
-        app.shared.settings_mut().triage.presets = p;
+        app.settings_mut().triage.presets = p;
     }
     // Edits a signal saved last time, for this instance, are offered back.
     let instance = if conn.session.demo { "demo".to_string() } else { conn.session.url.clone() };
@@ -118,7 +118,7 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
     // Changes saved offline last time, for this instance, wait to be sent.
     let outbox_path = recovery::outbox_path(log.parent().unwrap_or(Path::new(".")), &instance);
     if let Some(file) = recovery::read_outbox(&outbox_path, &instance) {
-        app.shared.restore_outbox(crate::app::outbox::Outbox::new(file.entries));
+        app.restore_outbox(crate::app::outbox::Outbox::new(file.entries));
     }
     let session_files = SessionFiles {
         path: config.path.clone(),
@@ -134,14 +134,14 @@ pub async fn run_with(cli: Cli, before_frame: impl FnMut(&App)) -> Result<()> {
         if !dir.is_dir() {
             return Err(eyre!("--download-dir {} is not a directory", dir.display()));
         }
-        app.shared.settings_mut().download_dir = dir.clone();
+        app.settings_mut().download_dir = dir.clone();
     }
     if let Some(s) = cli.live {
         app.set_live(Some(s as i64 * 1000));
     }
-    app.shared.open_at_start(cli.serial.clone());
-    app.shared.settings_mut().can_open_browser = browser::available();
-    app.shared.settings_mut().can_copy = terminal::can_copy();
+    app.open_at_start(cli.serial.clone());
+    app.settings_mut().can_open_browser = browser::available();
+    app.settings_mut().can_copy = terminal::can_copy();
     let (resp_tx, resp_rx) = unbounded_channel();
     let cache = cache::open(&cli, settings, &conn);
     let kept = cache.clone();

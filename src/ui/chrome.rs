@@ -32,7 +32,7 @@ pub(crate) fn title(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     if let Some(ms) = list.live_ms {
         right.push_str(&format!("│ LIVE {}s ", ms / 1000));
     }
-    let session = app.shared.session();
+    let session = app.shared().session();
     let where_ = if session.demo {
         "demo".to_string()
     } else {
@@ -50,7 +50,7 @@ pub(crate) fn title(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 
 /// The footer's keys, as many as fit; the last ones (help, quit) are kept first.
 pub(crate) fn keys(app: &App, mode: Mode, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let mut all = super::ascii::key_names(app.shared.keymap().describe(mode, true), theme.ascii);
+    let mut all = super::ascii::key_names(app.shared().keymap().describe(mode, true), theme.ascii);
     // On a drilled-down list, `q` goes back to the pane it came from.
     if mode == Mode::List && app.drilled().is_some() {
         for (k, label) in &mut all {

@@ -34,7 +34,7 @@ pub(crate) fn render(app: &App, d: &DeletePane, frame: &mut Frame, areas: &Areas
     };
     let fixed = 3 + usize::from(status.is_some());
     let room = (area.height.saturating_sub(2) as usize).saturating_sub(fixed).max(1);
-    let (now, tz) = (app.shared.now_ms(), app.shared.tz());
+    let (now, tz) = (app.shared().now_ms(), app.shared().tz());
     let mut lines = vec![Line::styled(
         format!(" Delete {n} run{}?", if n == 1 { "" } else { "s" }),
         theme.error(),

@@ -13,7 +13,7 @@ use crate::app::App;
 
 pub(crate) fn render(app: &App, pane: &HelpPane, frame: &mut Frame, areas: &Areas, theme: &Theme) {
     let (under, area) = (areas.under, areas.whole);
-    let keys = super::ascii::key_names(app.shared.keymap().describe(under, false), theme.ascii);
+    let keys = super::ascii::key_names(app.shared().keymap().describe(under, false), theme.ascii);
     let view = viewport(area.height);
     let offset = pane.offset.min(keys.len().saturating_sub(view));
     let end = (offset + view).min(keys.len());

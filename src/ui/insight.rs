@@ -16,7 +16,7 @@ fn progress(app: &App, l: &InsightLoad) -> String {
 /// What an insight pane's progress starts with when its runs are the local cache's (the
 /// server could not be reached): `OFFLINE · cached 3h ago · `.
 pub(super) fn offline_mark(app: &App, l: &InsightLoad) -> String {
-    let age = |t| relative(t, app.shared.now_ms());
+    let age = |t| relative(t, app.shared().now_ms());
     l.offline_since.map(|t| format!("OFFLINE · cached {} · ", age(t))).unwrap_or_default()
 }
 
@@ -32,12 +32,12 @@ fn counts(app: &App, l: &InsightLoad) -> String {
         let (read, of) = (count(p.read), count(p.of));
         format!(
             "{} {n} runs, reading failing runs one by one: {read} of {of}…",
-            spinner(app.shared.now_ms())
+            spinner(app.shared().now_ms())
         )
     } else if l.loading() && l.runs_done {
-        format!("{} {n} runs, loading failing steps…", spinner(app.shared.now_ms()))
+        format!("{} {n} runs, loading failing steps…", spinner(app.shared().now_ms()))
     } else if l.loading() {
-        format!("{} {n} runs loaded…", spinner(app.shared.now_ms()))
+        format!("{} {n} runs loaded…", spinner(app.shared().now_ms()))
     } else if l.capped {
         format!("the newest {n} runs (more match)")
     } else {

@@ -46,7 +46,7 @@ fn marked(app: &App) -> String {
     if n == 0 {
         return String::new();
     }
-    let keys = app.shared.keymap().table(Mode::List);
+    let keys = app.shared().keymap().table(Mode::List);
     match keys.iter().find(|b| b.action == Action::ClearMarks) {
         Some(b) => format!(" {n} marked ({} clears) ·", b.key.label()),
         None => format!(" {n} marked ·"),
@@ -56,7 +56,7 @@ fn marked(app: &App) -> String {
 /// The list's status line: where the selection is, how fresh the rows are, what went wrong.
 pub(crate) fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let list = app.list();
-    let (now, problems) = (app.shared.now_ms(), &app.shared.settings().config_problems);
+    let (now, problems) = (app.shared().now_ms(), &app.shared().settings().config_problems);
     // The marks first, whatever else the line says: a bulk change acts on them.
     let marked = marked(app);
     // `:export!` on its way: how far, and how to stop it.
@@ -103,7 +103,7 @@ pub(crate) fn status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         (None, false) => {}
     }
     // Changes saved offline, waiting for the server (`:outbox`).
-    let outbox = app.shared.outbox().entries.len();
+    let outbox = app.shared().outbox().entries().len();
     if outbox > 0 {
         spans.push(Span::styled(format!(" outbox {outbox} ·"), theme.warn()));
     }

@@ -42,17 +42,17 @@ pub(crate) struct Areas {
 pub fn render(app: &App, frame: &mut Frame) {
     draw(app, frame);
     text::scrub(frame.buffer_mut());
-    if app.shared.settings().glyphs.is_ascii() {
+    if app.shared().settings().glyphs.is_ascii() {
         let area = frame.area();
         ascii::downgrade(frame.buffer_mut(), area);
     }
 }
 
 fn draw(app: &App, frame: &mut Frame) {
-    let theme = Theme::for_app(&app.shared);
+    let theme = Theme::for_app(app.shared());
     let whole = frame.area();
-    if let Some(why) = &app.shared.session().blocked {
-        blocked::render(&app.shared.session().url, why, frame, whole, &theme);
+    if let Some(why) = &app.shared().session().blocked {
+        blocked::render(&app.shared().session().url, why, frame, whole, &theme);
         return;
     }
     let stack = app.stack();

@@ -24,7 +24,7 @@ pub(crate) fn render(app: &App, p: &RetestPane, frame: &mut Frame, areas: &Areas
     let (rows, diagnosis, details) = match &p.load {
         RetestLoad::Ready { rows, diagnosis, before, after } => (rows, *diagnosis, [before, after]),
         RetestLoad::Loading => {
-            let text = format!(" {} Loading the two runs…", spinner(app.shared.now_ms()));
+            let text = format!(" {} Loading the two runs…", spinner(app.shared().now_ms()));
             frame.render_widget(Paragraph::new(fit(&text, w)), area);
             return;
         }
@@ -51,7 +51,7 @@ pub(crate) fn render(app: &App, p: &RetestPane, frame: &mut Frame, areas: &Areas
     let run = |r: &RunRow, fixture: &Option<String>| {
         let at = r
             .started_ms
-            .map(|t| absolute_short(t, app.shared.now_ms(), app.shared.tz()))
+            .map(|t| absolute_short(t, app.shared().now_ms(), app.shared().tz()))
             .unwrap_or_default();
         let station = r.station.as_deref().unwrap_or("no station");
         let fixture = fixture.as_deref().map(|f| format!(" · fixture {f}")).unwrap_or_default();

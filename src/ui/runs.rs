@@ -93,10 +93,10 @@ fn cell(app: &App, row: &RunRow, col: Col, w: u16, selected: bool, theme: &Theme
         }
         Col::Started => Cell::from(fit(
             &match row.started_ms {
-                Some(t) if selected || app.shared.settings().absolute_dates => {
-                    absolute_short(t, app.shared.now_ms(), app.shared.tz())
+                Some(t) if selected || app.shared().settings().absolute_dates => {
+                    absolute_short(t, app.shared().now_ms(), app.shared().tz())
                 }
-                Some(t) => relative(t, app.shared.now_ms()),
+                Some(t) => relative(t, app.shared().now_ms()),
                 None => "—".into(),
             },
             w,
@@ -125,7 +125,7 @@ fn cell(app: &App, row: &RunRow, col: Col, w: u16, selected: bool, theme: &Theme
             Cell::from(fit(text(row.station.as_deref().or(row.operator.as_deref())), w))
         }
         Col::Batch => Cell::from(fit(text(row.batch.as_deref()), w)),
-        Col::Disposition => match row.meta(&app.shared.settings().triage.key) {
+        Col::Disposition => match row.meta(&app.shared().settings().triage.key) {
             Some(v) => Cell::from(fit(&value_text(v), w)),
             // A failing run still to be triaged.
             None if row.outcome.as_ref().is_some_and(|o| o.failing_or_aborted()) => {
@@ -149,7 +149,7 @@ fn value_text(v: &serde_json::Value) -> String {
 fn title_of(app: &App, c: Col) -> String {
     match c {
         Col::Disposition => {
-            let key = &app.shared.settings().triage.key;
+            let key = &app.shared().settings().triage.key;
             let mut t = key.chars();
             t.next().map(|f| f.to_uppercase().chain(t).collect()).unwrap_or_default()
         }
@@ -184,7 +184,7 @@ pub(crate) fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     };
     // The disposition as wide as its title or the widest on screen (up to 16): the procedure
     // keeps the rest.
-    let key = &app.shared.settings().triage.key;
+    let key = &app.shared().settings().triage.key;
     let disposition_w = on_screen
         .iter()
         .filter_map(|r| r.meta(key).map(|v| width(&value_text(v))))
@@ -252,7 +252,7 @@ pub(crate) fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     if list.rows.is_empty() {
         frame.render_widget(Table::new(Vec::<Row>::new(), widths).header(header), area);
         let lines = if list.is_loading() {
-            vec![Line::from(format!("{} Loading runs…", spinner(app.shared.now_ms())))]
+            vec![Line::from(format!("{} Loading runs…", spinner(app.shared().now_ms())))]
         } else if let Some(e) = &list.error {
             vec![
                 Line::styled("Could not load runs", theme.error()),

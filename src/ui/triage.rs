@@ -26,7 +26,7 @@ fn lines(frame: &mut Frame, area: Rect, lines: Vec<Line>) {
 
 fn body(app: &App, t: &TriagePane, frame: &mut Frame, area: Rect, theme: &Theme) {
     let w = area.width as usize;
-    let now = app.shared.now_ms();
+    let now = app.shared().now_ms();
     match &t.stage {
         Stage::Checking(c) => {
             let text = format!(

@@ -24,7 +24,7 @@ pub(crate) fn render(app: &App, p: &UnitPane, frame: &mut Frame, areas: &Areas, 
 }
 
 fn body(app: &App, p: &UnitPane, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let now = app.shared.now_ms();
+    let now = app.shared().now_ms();
     let d = match &p.load {
         UnitLoad::Ready(d) => d,
         UnitLoad::Loading => {
@@ -58,7 +58,7 @@ fn body(app: &App, p: &UnitPane, frame: &mut Frame, area: Rect, theme: &Theme) {
             .areas(area);
     header(app, d, frame, head, theme);
     let (_, tree_rows, side) =
-        layout::unit_split(app.shared.size().0, app.shared.size().1, p.panel_len());
+        layout::unit_split(app.shared().size().0, app.shared().size().1, p.panel_len());
     let (runs_area, tree_area) = if side {
         let [a, b] =
             Layout::horizontal([Constraint::Fill(3), Constraint::Fill(1)]).spacing(1).areas(rest);
@@ -93,7 +93,7 @@ fn header(app: &App, d: &UnitData, frame: &mut Frame, area: Rect, theme: &Theme)
     let created = u
         .created_at
         .as_ref()
-        .map(|t| format!(" created {}{by}", relative(to_ms(t), app.shared.now_ms())))
+        .map(|t| format!(" created {}{by}", relative(to_ms(t), app.shared().now_ms())))
         .unwrap_or_default();
     let parent =
         u.parent.as_ref().map(|x| format!(" · in {}", x.serial_number)).unwrap_or_default();
@@ -170,10 +170,10 @@ fn run_line<'a>(
     theme: &Theme,
     w: usize,
 ) -> Line<'a> {
-    let now = app.shared.now_ms();
+    let now = app.shared().now_ms();
     // Absolute: a unit's runs are often minutes apart, and "3d ago" on each says nothing.
     let started =
-        r.started_ms.map(|t| absolute_short(t, now, app.shared.tz())).unwrap_or_else(|| "—".into());
+        r.started_ms.map(|t| absolute_short(t, now, app.shared().tz())).unwrap_or_else(|| "—".into());
     let proc = match (&r.procedure, &r.version) {
         (Some(p), Some(v)) => with_version(p, v, cols[3]),
         (Some(p), None) => p.to_string(),

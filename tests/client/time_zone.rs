@@ -45,7 +45,7 @@ fn winter_and_summer_dates_are_shown_with_their_own_offset() {
     // NOW is in November (winter time): the summer run must not be shown an hour early.
     let session = Session { url: "http://127.0.0.1:3000".into(), demo: true, blocked: None };
     let mut app = App::new(session, NOW, Zone::Local, (100, 12));
-    app.shared.settings_mut().absolute_dates = true;
+    app.settings_mut().absolute_dates = true;
     let (id, _) = list_request(&app.start()).expect("list");
     let mut p = page(0..2, false);
     p.rows[0].started_ms = Some(SUMMER);

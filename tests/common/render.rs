@@ -6,7 +6,7 @@ use tofui::app::App;
 
 /// `app` drawn at its own size, the terminal kept for its buffer (colours, cells).
 pub fn draw(app: &App) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(app.shared.size().0, app.shared.size().1))
+    let mut t = Terminal::new(TestBackend::new(app.shared().size().0, app.shared().size().1))
         .expect("terminal");
     t.draw(|f| tofui::ui::render(app, f)).expect("draw");
     t
@@ -19,11 +19,11 @@ pub fn text(app: &App) -> String {
 
 /// Under NO_COLOR nothing on `app`'s screen is coloured (marks are `*` and words instead).
 pub fn assert_no_colour(app: &mut App) {
-    app.shared.settings_mut().no_color = true;
+    app.settings_mut().no_color = true;
     let t = draw(app);
     let buf = t.backend().buffer();
-    for y in 0..app.shared.size().1 {
-        for x in 0..app.shared.size().0 {
+    for y in 0..app.shared().size().1 {
+        for x in 0..app.shared().size().0 {
             let c = &buf[(x, y)];
             assert!(
                 c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset,

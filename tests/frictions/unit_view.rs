@@ -62,7 +62,7 @@ fn genealogy_siblings_tee_and_the_last_closes_in_unicode_and_ascii() {
     assert!(tree_line(&s, "PSU-00233").contains("├ PSU-00233"), "{s}");
     assert!(tree_line(&s, "SN-00415  PCB-MAIN").contains("└ SN-00415"), "{s}");
     assert!(tree_line(&s, "RF-00240").contains("  └ RF-00240"), "{s}");
-    a.shared.settings_mut().glyphs = Glyphs::Ascii;
+    a.settings_mut().glyphs = Glyphs::Ascii;
     let s = screen(&a);
     assert!(tree_line(&s, "PSU-00233").contains("|- PSU-00233"), "{s}");
     assert!(tree_line(&s, "SN-00415  PCB-MAIN").contains("`- SN-00415"), "{s}");

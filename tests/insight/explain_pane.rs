@@ -143,8 +143,8 @@ async fn explain_screens() {
             assert!(screen.contains(&format!(" {second}: ")), "{screen}");
         }
         assert_no_colour(&mut d.app);
-        d.app.shared.settings_mut().no_color = false;
-        d.app.shared.settings_mut().glyphs = tofui::app::Glyphs::Ascii;
+        d.app.settings_mut().no_color = false;
+        d.app.settings_mut().glyphs = tofui::app::Glyphs::Ascii;
         let screen = d.screen();
         assert!(screen.lines().all(|l| l.is_ascii()), "{screen}");
         insta::assert_snapshot!(format!("explain_{w}x{h}_ascii"), screen);

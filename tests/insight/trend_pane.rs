@@ -128,8 +128,8 @@ async fn trend_screens() {
             assert!(screen.contains(fx), "{fx} in the legend\n{screen}");
         }
         assert_no_colour(&mut d.app);
-        d.app.shared.settings_mut().no_color = false;
-        d.app.shared.settings_mut().glyphs = tofui::app::Glyphs::Ascii;
+        d.app.settings_mut().no_color = false;
+        d.app.settings_mut().glyphs = tofui::app::Glyphs::Ascii;
         let screen = d.screen();
         assert!(screen.lines().all(|l| l.is_ascii()), "{screen}");
         insta::assert_snapshot!(format!("trend_{w}x{h}_ascii"), screen);
@@ -174,7 +174,7 @@ async fn a_trend_over_the_caches_runs_says_it_is_offline() {
     let mut d = on_measurement(&s, "meta.fixture=FX-12", "rail_3v3", 80, 24).await;
     d.keys("t");
     let id = d.app.trend().and_then(|t| t.load.pending).expect("the trend asks for its runs");
-    let synced_ms = d.app.shared.now_ms() - 3 * 3_600_000;
+    let synced_ms = d.app.shared().now_ms() - 3 * 3_600_000;
     let event = tofui::worker::WorkerEvent::PopulationCached { synced_ms };
     d.msg(tofui::app::Msg::Worker(tofui::worker::WorkerResponse { id, event }));
     d.until("the trend", loaded).await;

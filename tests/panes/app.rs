@@ -235,7 +235,7 @@ fn a_rejected_key_blocks_with_an_explanation() {
         }),
         NOW,
     );
-    assert_eq!(app.shared.session().blocked, Some(Blocked::Rejected("invalid API key".into())));
+    assert_eq!(app.shared().session().blocked, Some(Blocked::Rejected("invalid API key".into())));
     assert_eq!(app.update(key('q'), NOW), vec![Effect::Quit]);
 }
 
@@ -250,13 +250,12 @@ fn copy_and_open_act_on_the_selected_run() {
         vec![Effect::Copy("http://127.0.0.1:3000/runs/run-000001".into())]
     );
     // The config's run_url, where the web app's address differs: the id goes in its place.
-    app.shared.settings_mut().run_url =
-        Some("https://tp.example.com/acme/runs/{id}?tab=phases".into());
+    app.settings_mut().run_url = Some("https://tp.example.com/acme/runs/{id}?tab=phases".into());
     assert_eq!(
         app.update(key('Y'), NOW),
         vec![Effect::Copy("https://tp.example.com/acme/runs/run-000001?tab=phases".into())]
     );
-    app.shared.settings_mut().run_url = None;
+    app.settings_mut().run_url = None;
     let fx = app.update(code(KeyCode::Enter), NOW);
     assert!(
         matches!(&fx[..], [Effect::Send(WorkerRequest::Fetch { slot: Slot::Run, fetch: Fetch::Run { run_id }, .. })] if run_id == "run-000001")
@@ -364,7 +363,7 @@ fn o_opens_the_run_in_a_browser_or_copies_its_link_where_there_is_none() {
     // Over SSH (no display): the link is copied, and the footer says why.
     assert_eq!(app.update(key('o'), NOW), vec![Effect::Copy(link.clone())]);
     assert!(app.flash().is_some_and(|f| f.contains("no browser here")));
-    app.shared.settings_mut().can_open_browser = true;
+    app.settings_mut().can_open_browser = true;
     assert_eq!(app.update(key('o'), NOW), vec![Effect::Open(link.clone())]);
     // The same from the run view.
     app.update(code(KeyCode::Enter), NOW);
@@ -376,7 +375,7 @@ fn o_opens_the_run_in_a_browser_or_copies_its_link_where_there_is_none() {
 #[test]
 fn where_the_console_cannot_copy_y_and_o_say_so_and_show_the_text() {
     let mut app = loaded_on(Session { demo: false, ..session() });
-    app.shared.settings_mut().can_copy = false;
+    app.settings_mut().can_copy = false;
     app.update(key('j'), NOW);
     assert_eq!(app.update(key('y'), NOW), vec![], "no clipboard sequence sent");
     let flash = app.flash().expect("a footer message");
@@ -390,7 +389,7 @@ fn where_the_console_cannot_copy_y_and_o_say_so_and_show_the_text() {
     let flash = app.flash().expect("a footer message");
     assert!(flash.contains("no browser here") && flash.contains(link), "{flash}");
     // A browser still opens.
-    app.shared.settings_mut().can_open_browser = true;
+    app.settings_mut().can_open_browser = true;
     assert_eq!(app.update(key('o'), NOW), vec![Effect::Open(link.into())]);
 }
 
@@ -424,7 +423,7 @@ fn a_released_or_repeated_key_does_nothing_only_the_press_acts() {
 #[test]
 fn in_the_demo_y_and_o_give_the_runs_api_address_which_answers() {
     let mut app = loaded(); // the demo
-    app.shared.settings_mut().can_open_browser = true;
+    app.settings_mut().can_open_browser = true;
     app.update(key('j'), NOW);
     let api = "http://127.0.0.1:3000/api/v2/runs/run-000001".to_string();
     assert_eq!(app.update(key('Y'), NOW), vec![Effect::Copy(api.clone())]);

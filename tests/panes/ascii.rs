@@ -15,7 +15,7 @@ use tofui::worker::{WorkerEvent, WorkerRequest, WorkerResponse};
 /// The list at 80×24 with 100 rows (more to come), glyphs as given.
 fn list(glyphs: Glyphs) -> App {
     let mut a = app(80, 24);
-    a.shared.settings_mut().glyphs = glyphs;
+    a.settings_mut().glyphs = glyphs;
     let (id, _) = list_request(&a.start()).expect("request");
     a.update(
         Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page(0..100, true))) }),

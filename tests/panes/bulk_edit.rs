@@ -85,7 +85,7 @@ impl Rig {
     }
 
     fn screen(&self) -> String {
-        let (w, h) = self.app.shared.size();
+        let (w, h) = self.app.shared().size();
         let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
         t.draw(|f| tofui::ui::render(&self.app, f)).expect("draw");
         t.backend().to_string()
@@ -186,6 +186,6 @@ async fn the_list_counts_its_marks_after_a_save_and_m_capital_clears_them() {
     assert!(!cleared.contains("marked ("), "{cleared}");
     assert!(cleared.contains("3 marks cleared"), "{}", status(&rig));
     // The help lists the key.
-    let help = rig.app.shared.keymap().describe(Mode::List, false);
+    let help = rig.app.shared().keymap().describe(Mode::List, false);
     assert!(help.iter().any(|(k, l)| k == "M" && l.contains("clear")), "{help:?}");
 }

@@ -44,7 +44,7 @@ fn procedures_fetch(fx: &[Effect]) -> Option<RequestId> {
 }
 
 fn help(app: &App, mode: Mode) -> Vec<String> {
-    app.shared.keymap().describe(mode, false).iter().map(|(k, l)| format!("{k} {l}")).collect()
+    app.shared().keymap().describe(mode, false).iter().map(|(k, l)| format!("{k} {l}")).collect()
 }
 
 #[test]

@@ -148,7 +148,7 @@ fn info_sub_units_and_metadata() {
 fn no_colour_anywhere_in_the_run_view() {
     for keys in ["+", "fn\n", "2/rail\n", "3"] {
         let mut app = opened(80, 24);
-        app.shared.settings_mut().no_color = true;
+        app.settings_mut().no_color = true;
         press(&mut app, keys);
         let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
         t.draw(|f| tofui::ui::render(&app, f)).expect("draw");

@@ -45,7 +45,7 @@ const NEIGHBOURS: [Mode; 5] =
 
 #[test]
 fn a_destructive_key_is_never_a_harmless_one_on_a_neighbouring_tab() {
-    let keymap = opened().shared.keymap().clone();
+    let keymap = opened().shared().keymap().clone();
     let keys_of = |m: Mode, pick: &dyn Fn(&str) -> bool| -> Vec<String> {
         keymap
             .describe(m, false)
@@ -104,7 +104,7 @@ fn q_goes_back_one_level_and_capital_q_or_colon_q_quits() {
 #[test]
 fn help_documents_the_scheme() {
     let app = opened();
-    let help = app.shared.keymap().describe(Mode::Tree, false);
+    let help = app.shared().keymap().describe(Mode::Tree, false);
     let has = |k: &str, l: &str| help.iter().any(|(keys, label)| keys == k && *label == l);
     assert!(has("esc/q/backspace", "back"), "{help:?}");
     assert!(has("Q/ctrl-c", "quit"), "{help:?}");
@@ -121,13 +121,13 @@ fn remapping_still_works() {
         keys: vec![k.into()],
         line: 1,
     };
-    let problems = app.shared.remap_keys(&[o("tree", "back", "h"), o("tree", "quit", "X")]);
+    let problems = app.remap_keys(&[o("tree", "back", "h"), o("tree", "quit", "X")]);
     assert!(problems.is_empty(), "{problems:?}");
     assert!(key(&mut app, 'q').is_empty() && app.mode() == Mode::Tree, "q was remapped away");
     key(&mut app, 'h');
     assert_eq!(app.mode(), Mode::List);
     let mut app = opened();
-    app.shared.remap_keys(&[o("tree", "quit", "X")]);
+    app.remap_keys(&[o("tree", "quit", "X")]);
     assert_eq!(key(&mut app, 'X'), vec![Effect::Quit]);
 }
 
@@ -141,7 +141,7 @@ fn help_scrolls_at_80x24_and_shows_every_key_of_the_mode() {
         } else {
             app.update(Msg::Resize(80, 24), NOW);
         }
-        let wanted = app.shared.keymap().describe(mode, false);
+        let wanted = app.shared().keymap().describe(mode, false);
         key(&mut app, '?');
         let first = screen(&app);
         assert!(

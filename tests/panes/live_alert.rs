@@ -12,7 +12,7 @@ use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 
 fn live(alert: Option<AlertKind>) -> App {
     let mut app = app(80, 24);
-    app.shared.set_alerter(Alerter::new(alert));
+    app.set_alerter(Alerter::new(alert));
     let (id, _) = list_request(&app.start()).expect("list");
     app.update(
         Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(page(0..30, false))) }),

@@ -150,7 +150,7 @@ fn a_save_that_cannot_reach_the_server_goes_to_the_outbox() {
             serde_json::Value::Object(entries[0].changes.clone()),
             json!({"note": "fixture loose"})
         );
-        assert_eq!(app.shared.outbox().pending(), 1);
+        assert_eq!(app.shared().outbox().pending(), 1);
     }
 }
 
@@ -335,7 +335,7 @@ fn readonly_hides_and_refuses_every_change() {
     }
     assert!(app.editor().is_none() && app.delete().is_none() && app.list().marked.is_empty());
     let help: Vec<&str> =
-        app.shared.keymap().describe(Mode::List, false).iter().map(|(_, l)| *l).collect();
+        app.shared().keymap().describe(Mode::List, false).iter().map(|(_, l)| *l).collect();
     assert!(!help.contains(&"delete") && !help.contains(&"metadata"), "{help:?}");
 }
 

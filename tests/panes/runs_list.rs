@@ -175,7 +175,7 @@ fn colour_and_no_color() {
     let t = draw(&a);
     assert_eq!(style_of(&t, 4, "✗").fg, Some(Color::Red));
     assert!(style_of(&t, 3, "✓").add_modifier.contains(Modifier::REVERSED));
-    a.shared.settings_mut().no_color = true;
+    a.settings_mut().no_color = true;
     let t = draw(&a);
     let buf = t.backend().buffer();
     for y in 0..24 {
@@ -196,7 +196,7 @@ fn colour_and_no_color() {
 #[test]
 fn absolute_dates_in_utc_when_configured() {
     let mut a = with_rows(80, 24, 5);
-    a.shared.settings_mut().absolute_dates = true;
+    a.settings_mut().absolute_dates = true;
     let screen = text(&a);
     // Every row, not only the selected one: 11:58:30 and 11:28:30 UTC.
     assert!(screen.contains("11-26 11:58:30") && screen.contains("11-26 11:28:30"), "{screen}");

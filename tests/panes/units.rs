@@ -312,7 +312,7 @@ async fn unit_view_screens() {
     insta::assert_snapshot!("unit_80x24", small);
     let mut big = opened(160, 48, &serial, &d);
     insta::assert_snapshot!("unit_160x48", text(&big));
-    big.shared.settings_mut().no_color = true;
+    big.settings_mut().no_color = true;
     let t = draw(&big);
     let buf = t.backend().buffer();
     for y in 0..48 {
@@ -580,9 +580,9 @@ async fn a_file_is_attached_to_a_unit_and_a_station_key_is_told_no() {
     assert!(matches!(r.event, WorkerEvent::Done(Err(tofui::worker::ClientError::Forbidden(_)))));
     a.update(Msg::Worker(r), NOW);
     assert!(text(&a).contains("403"), "{}", text(&a));
-    let unit_keys = a.shared.keymap().describe(tofui::app::Mode::Unit, false);
+    let unit_keys = a.shared().keymap().describe(tofui::app::Mode::Unit, false);
     assert!(unit_keys.iter().all(|(_, l)| *l != "metadata"), "{unit_keys:?}");
-    let run_keys = a.shared.keymap().describe(tofui::app::Mode::Tree, false);
+    let run_keys = a.shared().keymap().describe(tofui::app::Mode::Tree, false);
     assert!(run_keys.iter().any(|(_, l)| *l == "metadata"), "runs keep theirs");
 }
 

@@ -182,7 +182,7 @@ fn key_overrides_change_the_keys_shown_and_report_conflicts_with_their_line() {
         keys: keys.iter().map(|k| k.to_string()).collect(),
         line,
     };
-    let problems = app.shared.remap_keys(&[
+    let problems = app.remap_keys(&[
         o("list", "open", &["l"], 3),
         o("list", "refresh", &["l"], 4),
         o("list", "teleport", &["t"], 5),
@@ -193,7 +193,7 @@ fn key_overrides_change_the_keys_shown_and_report_conflicts_with_their_line() {
     let lines: Vec<usize> = problems.iter().map(|(l, _)| *l).collect();
     assert_eq!(lines, [4, 5, 6, 8], "{problems:?}");
     assert!(problems[0].1.contains("bound twice") && problems[0].1.contains("line 3"));
-    let footer = app.shared.keymap().describe(Mode::List, true);
+    let footer = app.shared().keymap().describe(Mode::List, true);
     assert!(footer.iter().any(|(k, l)| k == "l" && *l == "open"), "{footer:?}");
     assert!(footer.iter().any(|(k, l)| k == "ctrl-q" && *l == "quit"), "{footer:?}");
     assert!(!footer.iter().any(|(k, _)| k == "enter"), "enter no longer opens");
@@ -205,7 +205,7 @@ fn key_overrides_change_the_keys_shown_and_report_conflicts_with_their_line() {
 #[test]
 fn config_problems_show_in_the_footer_with_file_and_line() {
     let mut app = three_views();
-    app.shared.settings_mut().config_problems = vec!["/home/op/.config/tofui/config.toml:7: unknown key `colour`".into(), "/home/op/.config/tofui/config.toml:9: theme = \"dark\" is not one of: default, light, none".into()];
+    app.settings_mut().config_problems = vec!["/home/op/.config/tofui/config.toml:7: unknown key `colour`".into(), "/home/op/.config/tofui/config.toml:9: theme = \"dark\" is not one of: default, light, none".into()];
     let mut t = Terminal::new(TestBackend::new(120, 24)).expect("terminal");
     t.draw(|f| tofui::ui::render(&app, f)).expect("draw");
     let status = t.backend().to_string().lines().nth(22).unwrap_or_default().to_string();

@@ -51,8 +51,8 @@ pub(super) fn header(app: &App, d: &RunDetail, frame: &mut Frame, area: Rect, th
         .map(|t| {
             format!(
                 " · {} ({})",
-                absolute_short(to_ms(t), app.shared.now_ms(), app.shared.tz()),
-                relative(to_ms(t), app.shared.now_ms())
+                absolute_short(to_ms(t), app.shared().now_ms(), app.shared().tz()),
+                relative(to_ms(t), app.shared().now_ms())
             )
         })
         .unwrap_or_default();
@@ -76,9 +76,9 @@ pub(super) fn header(app: &App, d: &RunDetail, frame: &mut Frame, area: Rect, th
 /// What the header says first (issue 26): the run is the local cache's (how old, and whether
 /// the server could not be reached), and changes to it wait in the outbox.
 fn marks(app: &App, run_id: &str) -> String {
-    let now = app.shared.now_ms();
+    let now = app.shared().now_ms();
     let mut out = String::new();
-    if let Some(k) = app.shared.run_cache().kept_mark(run_id) {
+    if let Some(k) = app.shared().run_cache().kept_mark(run_id) {
         let age = relative(k.fetched_ms, now);
         out += &match &k.problem {
             None => format!(" cached {age} · refreshing ·"),
@@ -86,7 +86,7 @@ fn marks(app: &App, run_id: &str) -> String {
             Some(_) => format!(" cached {age} · not refreshed ·"),
         };
     }
-    let pending = app.shared.outbox().pending_for(run_id).len();
+    let pending = app.shared().outbox().pending_for(run_id).len();
     if pending > 0 {
         let s = if pending == 1 { "" } else { "s" };
         out += &format!(" {pending} change{s} pending in the outbox ·");
@@ -124,7 +124,7 @@ pub(crate) fn render(app: &App, d: &RunPane, frame: &mut Frame, areas: &Areas, t
 }
 
 fn body(app: &App, d: &RunPane, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let now = app.shared.now_ms();
+    let now = app.shared().now_ms();
     let l = match &d.load {
         Load::Ready(l) => l,
         Load::Loading => {
@@ -174,10 +174,10 @@ fn body(app: &App, d: &RunPane, frame: &mut Frame, area: Rect, theme: &Theme) {
         Tab::Attachments => tables::attachments(app.downloads(), l, frame, body, theme),
         Tab::SubUnits => tables::sub_units(l, frame, body, theme),
         Tab::Metadata => {
-            let pending = app.shared.outbox().pending_for(&d.run_id);
+            let pending = app.shared().outbox().pending_for(&d.run_id);
             tables::metadata(l, &pending, frame, body, theme)
         }
-        Tab::Info => info::render(&app.shared, l, frame, body, theme),
+        Tab::Info => info::render(app.shared(), l, frame, body, theme),
     }
 }
 

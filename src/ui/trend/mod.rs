@@ -106,7 +106,7 @@ fn header(app: &App, p: &TrendPane, frame: &mut Frame, area: Rect, theme: &Theme
         let (read, of) = (count(r.read), count(r.of));
         match l.loading() {
             true => {
-                format!("{} reading runs one by one: {read} of {of}…", spinner(app.shared.now_ms()))
+                format!("{} reading runs one by one: {read} of {of}…", spinner(app.shared().now_ms()))
             }
             false => format!(
                 "{} values of {of} runs, each read whole (no measurements list)",
@@ -116,12 +116,12 @@ fn header(app: &App, p: &TrendPane, frame: &mut Frame, area: Rect, theme: &Theme
     } else if l.loading() && l.runs_done {
         format!(
             "{} {} runs, {} values…",
-            spinner(app.shared.now_ms()),
+            spinner(app.shared().now_ms()),
             count(l.loaded),
             count(p.values)
         )
     } else if l.loading() {
-        format!("{} {} runs loaded…", spinner(app.shared.now_ms()), count(l.loaded))
+        format!("{} {} runs loaded…", spinner(app.shared().now_ms()), count(l.loaded))
     } else if l.capped {
         format!("{} values of the newest {} runs (more match)", count(p.values), count(l.loaded))
     } else {
