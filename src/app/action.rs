@@ -21,6 +21,9 @@ macro_rules! actions {
 actions! {
     /// Leave tofui.
     Quit = "quit",
+    /// The list's `q`: back to where a drill-down came from; at the top, quit. Shown and
+    /// remapped as `quit` (see [`Action::kin`]).
+    BackOrQuit,
     /// Move the selection one row down.
     Down = "down",
     /// Move the selection one row up.
@@ -229,6 +232,15 @@ impl Action {
             Action::Top => Some(isize::MIN / 2),
             Action::Bottom => Some(isize::MAX / 2),
             _ => None,
+        }
+    }
+
+    /// The action a binding counts as in `?`, the footer and the config's `[keys.MODE]`: the
+    /// list's `q` is a `quit` key (remapping `quit` rebinds it too).
+    pub(crate) fn kin(self) -> Action {
+        match self {
+            Action::BackOrQuit => Action::Quit,
+            a => a,
         }
     }
 

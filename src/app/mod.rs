@@ -202,14 +202,7 @@ impl App {
     /// top, and an unbound one to the text it may be typing.
     fn key(&mut self, ev: KeyEvent, fx: &mut Vec<Effect>, news: &mut Vec<News>) {
         let mode = self.mode();
-        let plain_q = ev.code == crossterm::event::KeyCode::Char('q');
-        let action = match self.shared.keymap().action(mode, &ev) {
-            // `q` on a drilled-down list goes back, as `esc` does (`Q` still quits).
-            Some(Action::Quit) if mode == Mode::List && plain_q && !self.parked.is_empty() => {
-                Some(Action::Back)
-            }
-            a => a,
-        };
+        let action = self.shared.keymap().action(mode, &ev);
         let top = self.stack.len();
         match action {
             Some(Action::Quit) => self.quit(fx),
@@ -336,6 +329,7 @@ impl App {
                 Outcome::Push(p) | Outcome::Replace(p) => self.stack.insert(0, p),
                 Outcome::ReplaceMany(ps) => drop(self.stack.splice(0..0, ps)),
                 Outcome::Undrill => self.undrill(fx, news),
+                Outcome::Quit => self.quit(fx),
                 _ => {}
             }
             return;

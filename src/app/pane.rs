@@ -99,7 +99,8 @@ pub(crate) enum Outcome {
     Drill(Box<super::drill::DrillDown>),
     /// The runs list: put back the panes and the filter the last drill-down set aside.
     Undrill,
-    /// Close this pane and leave tofui (asking first when edits would be lost).
+    /// Close this pane (the runs list: stay) and leave tofui, asking first when edits would be
+    /// lost.
     Quit,
 }
 

@@ -6,11 +6,8 @@
 //! lines (`registry!`) for its side: the `ui/<module>.rs` of each pane and the one `match`
 //! that draws it, so that `ui` is named nowhere here.
 
+use super::App;
 use super::pane::Component;
-use super::{
-    App, ask, command, create, delete, editor, explain, filter, form, help, pareto, retest, run,
-    serial, trend, triage, unit, upload, yields,
-};
 
 /// Declares the panes: per line its variant, its module and type (the module's name is that of
 /// its `app/` and its `ui/` file), `screen` (a screen of its own, like the run view), `over`
@@ -20,7 +17,7 @@ macro_rules! panes {
     ($($(#[$doc:meta])* $name:ident($m:ident::$ty:ident) $kind:ident $acc:ident,)*) => {
         /// A pane open over the runs list.
         pub enum Pane {
-            $($(#[$doc])* $name(Box<$m::$ty>),)*
+            $($(#[$doc])* $name(Box<super::$m::$ty>),)*
         }
 
         impl Pane {
@@ -43,8 +40,8 @@ macro_rules! panes {
             }
         }
 
-        $(impl From<$m::$ty> for Pane {
-            fn from(p: $m::$ty) -> Pane {
+        $(impl From<super::$m::$ty> for Pane {
+            fn from(p: super::$m::$ty) -> Pane {
                 Pane::$name(Box::new(p))
             }
         })*
@@ -52,7 +49,7 @@ macro_rules! panes {
         impl App {
             $(
                 #[doc = concat!("The topmost `", stringify!($name), "` pane, when one is open.")]
-                pub fn $acc(&self) -> Option<&$m::$ty> {
+                pub fn $acc(&self) -> Option<&super::$m::$ty> {
                     self.stack.iter().rev().find_map(|p| match p {
                         Pane::$name(x) => Some(x.as_ref()),
                         #[allow(unreachable_patterns)]

@@ -71,8 +71,9 @@ pub struct KeyOverride {
     pub line: usize,
 }
 
+/// What the config file sets, as written (the app's own `Settings` are what is applied).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Settings {
+pub struct FileSettings {
     pub default_profile: Option<String>,
     pub profiles: Vec<Profile>,
     /// Views when no profile is in use.
@@ -107,7 +108,7 @@ pub struct Settings {
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     pub path: PathBuf,
-    pub settings: Settings,
+    pub settings: FileSettings,
     pub problems: Vec<Problem>,
     /// The file parses as TOML (or does not exist), so views may be written back.
     pub writable: bool,

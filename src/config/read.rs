@@ -6,7 +6,7 @@ mod triage;
 
 use toml_edit::{Document, Item, TableLike};
 
-use super::{KeyOverride, Problem, Profile, Settings, ViewConfig, expand_home};
+use super::{FileSettings, KeyOverride, Problem, Profile, ViewConfig, expand_home};
 use crate::api::{SortBy, SortOrder, WireEnum};
 
 struct Reader<'a> {
@@ -191,19 +191,19 @@ impl Reader<'_> {
 
 /// Parses the text: the settings that could be read, the problems, and whether the TOML
 /// itself parsed (only then may the file be rewritten).
-pub fn parse(text: &str) -> (Settings, Vec<super::Problem>, bool) {
+pub fn parse(text: &str) -> (FileSettings, Vec<super::Problem>, bool) {
     let doc = match Document::parse(text) {
         Ok(d) => d,
         Err(e) => {
             let mut r = Reader { text, problems: Vec::new() };
             let msg = e.message().trim().to_string();
             r.problem(e.span().map(|s| s.start), format!("not valid TOML: {msg}"));
-            return (Settings::default(), r.problems, false);
+            return (FileSettings::default(), r.problems, false);
         }
     };
     let mut r = Reader { text, problems: Vec::new() };
     let root = doc.as_table();
-    let mut s = Settings::default();
+    let mut s = FileSettings::default();
     r.unknown_keys(
         root,
         &[

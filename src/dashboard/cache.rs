@@ -7,11 +7,11 @@ use color_eyre::eyre::{Result, eyre};
 use super::connect::{Connection, connect};
 use crate::cache::{self, Cache};
 use crate::cli::{CacheCommand, Cli};
-use crate::config::{self, Settings};
+use crate::config::{self, FileSettings};
 
 /// The cache of this session, unless it is off (`--no-cache`, config `cache = false`, the demo
 /// whose data is new at each start) or cannot be opened (said in the log; tofui goes on).
-pub fn open(cli: &Cli, settings: &Settings, conn: &Connection) -> Option<Arc<Cache>> {
+pub fn open(cli: &Cli, settings: &FileSettings, conn: &Connection) -> Option<Arc<Cache>> {
     if cli.no_cache || settings.cache == Some(false) || conn.session.demo {
         return None;
     }
@@ -26,7 +26,7 @@ pub fn open(cli: &Cli, settings: &Settings, conn: &Connection) -> Option<Arc<Cac
     }
 }
 
-fn max_bytes(settings: &Settings) -> u64 {
+fn max_bytes(settings: &FileSettings) -> u64 {
     settings.cache_max_mb.map_or(cache::DEFAULT_MAX_BYTES, |mb| mb * 1024 * 1024)
 }
 

@@ -9,6 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::text::{fit, fit_line, width as columns};
 use super::theme::Theme;
 use crate::api::{SortBy, SortOrder, WireEnum};
+use crate::app::action::Action;
 use crate::app::{App, Mode};
 
 fn sort_name(s: &SortBy) -> &str {
@@ -51,10 +52,14 @@ pub(crate) fn title(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 /// The footer's keys, as many as fit; the last ones (help, quit) are kept first.
 pub(crate) fn keys(app: &App, mode: Mode, frame: &mut Frame, area: Rect, theme: &Theme) {
     let mut all = super::ascii::key_names(app.shared().keymap().describe(mode, true), theme.ascii);
-    // On a drilled-down list, `q` goes back to the pane it came from.
+    // On a drilled-down list, `q` (its binding as it is, remapped or not) goes back to the pane
+    // it came from.
     if mode == Mode::List && app.drilled().is_some() {
+        let table = app.shared().keymap().table(Mode::List);
+        let back =
+            |k: &str| table.iter().any(|b| b.action == Action::BackOrQuit && b.key.label() == k);
         for (k, label) in &mut all {
-            if k == "q" {
+            if back(k) {
                 *label = "back";
             }
         }

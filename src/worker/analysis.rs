@@ -63,7 +63,7 @@ fn by_ids(params: Vec<(&'static str, String)>) -> Vec<Vec<(&'static str, String)
 
 /// What the runs' load learnt for the failures' load.
 #[derive(Default)]
-pub(super) struct Loaded {
+pub(super) struct RunsLoaded {
     pub(super) procedures: Vec<String>,
     pub(super) span: Option<(i64, i64)>,
     /// The latest end of a run (its end, else its start and duration, else its start): a
@@ -84,7 +84,7 @@ pub(super) fn ended_failing(r: &RunSummary) -> bool {
     r.outcome.as_ref().is_some_and(RunOutcome::ended_failing)
 }
 
-impl Loaded {
+impl RunsLoaded {
     /// The end of run `r` (its end, else its start and duration, else its start), into
     /// `last_end`.
     pub(super) fn learn_end(&mut self, r: &RunSummary) {
@@ -149,7 +149,7 @@ impl Task {
         req: &ListRequest,
         failures: bool,
         span_so_far: Option<&tokio::sync::watch::Sender<Option<(i64, i64)>>>,
-    ) -> Option<Loaded> {
+    ) -> Option<RunsLoaded> {
         if let Some(through) = self.analysis_through_cache(req, failures).await {
             let loaded = through.map(|t| t.loaded);
             if let (Some(tx), Some(l)) = (span_so_far, &loaded) {
@@ -157,7 +157,7 @@ impl Task {
             }
             return loaded;
         }
-        let mut loaded = Loaded::default();
+        let mut loaded = RunsLoaded::default();
         let mut params = match self.filter_params(req).await {
             Ok(p) => p,
             Err(e) => {
@@ -267,7 +267,7 @@ impl Task {
     /// Where the server lacks either list (404), every failing run is read whole instead.
     /// `keep`, when given, gets a copy of every row sent; `true` when every list was read (the
     /// last answer is then the caller's to send: [`Task::reached_rows`] comes next).
-    pub(super) async fn failure_rows(&self, loaded: &Loaded, keep: Option<&Kept>) -> bool {
+    pub(super) async fn failure_rows(&self, loaded: &RunsLoaded, keep: Option<&Kept>) -> bool {
         let span = loaded.span;
         // Every run's failing attempts, those of runs that passed in the end and of ABORTED
         // runs too: the Pareto counts them when asked (`a`, `A`).

@@ -10,8 +10,35 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 
-use super::ClientError;
 use super::catalog::Page;
+use super::{ClientError, Task};
+use crate::api::crossrun::{MeasurementListRequest, MeasurementRow, PhaseListRequest, PhaseRow};
+
+impl Task {
+    /// One page of `GET /v2/measurements`, retried as every read is.
+    pub(super) async fn measurements_page(
+        &self,
+        req: MeasurementListRequest,
+    ) -> Result<Page<MeasurementRow>, ClientError> {
+        self.retrying(move |c, report| {
+            let req = req.clone();
+            async move { c.list_measurements(&req, &report).await }
+        })
+        .await
+    }
+
+    /// One page of `GET /v2/phases`, retried as every read is.
+    pub(super) async fn phases_page(
+        &self,
+        req: PhaseListRequest,
+    ) -> Result<Page<PhaseRow>, ClientError> {
+        self.retrying(move |c, report| {
+            let req = req.clone();
+            async move { c.list_phases(&req, &report).await }
+        })
+        .await
+    }
+}
 
 /// A row's id and start.
 pub(crate) trait Timed {
@@ -19,7 +46,7 @@ pub(crate) trait Timed {
     fn started_at(&self) -> Option<DateTime<Utc>>;
 }
 
-impl Timed for crate::api::crossrun::MeasurementRow {
+impl Timed for MeasurementRow {
     fn id(&self) -> &str {
         &self.id
     }
@@ -28,7 +55,7 @@ impl Timed for crate::api::crossrun::MeasurementRow {
     }
 }
 
-impl Timed for crate::api::crossrun::PhaseRow {
+impl Timed for PhaseRow {
     fn id(&self) -> &str {
         &self.id
     }

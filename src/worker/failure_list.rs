@@ -100,10 +100,7 @@ impl Task {
                             paging: Paging { limit: PAGE as u32, cursor, ..Paging::default() },
                             ..MeasurementListRequest::default()
                         };
-                        self.retrying(move |c, report| {
-                            let req = req.clone();
-                            async move { c.list_measurements(&req, &report).await }
-                        })
+                        self.measurements_page(req)
                     },
                     |mut rows, _| {
                         rows.retain(|r| in_slice(r.started_at));
@@ -138,10 +135,7 @@ impl Task {
                             paging: Paging { limit: PAGE as u32, cursor, ..Paging::default() },
                             ..PhaseListRequest::default()
                         };
-                        self.retrying(move |c, report| {
-                            let req = req.clone();
-                            async move { c.list_phases(&req, &report).await }
-                        })
+                        self.phases_page(req)
                     },
                     |mut rows, _| {
                         rows.retain(|r| in_slice(r.started_at));

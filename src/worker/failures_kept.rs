@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::analysis::{Kept, Loaded, ended_failing};
+use super::analysis::{Kept, RunsLoaded, ended_failing};
 use super::client::blocking;
 use super::window::Through;
 use super::{PopulationFailureRows, Task, WorkerEvent};
@@ -76,10 +76,10 @@ impl Task {
             return self.reached_through_cache(&through).await;
         };
         let read: Vec<_> = rows.iter().copied().filter(again).collect();
-        let mut sub = Loaded {
+        let mut sub = RunsLoaded {
             procedures: procs.iter().map(|p| p.to_string()).collect(),
             span: Some(span),
-            ..Loaded::default()
+            ..RunsLoaded::default()
         };
         if by_serial {
             let serials: HashSet<&str> =

@@ -25,9 +25,9 @@ struct Inner {
 }
 
 /// A request on its way; leaving it lets the next one go.
-pub(super) struct Slot(Arc<Inner>);
+pub(super) struct Permit(Arc<Inner>);
 
-impl Drop for Slot {
+impl Drop for Permit {
     fn drop(&mut self) {
         self.0.on_way.fetch_sub(1, Ordering::SeqCst);
         self.0.freed.notify_waiters();
@@ -47,7 +47,7 @@ impl Default for Gate {
 
 impl Gate {
     /// Waits until fewer requests than the limit are on their way.
-    pub(super) async fn enter(&self) -> Slot {
+    pub(super) async fn enter(&self) -> Permit {
         loop {
             let freed = self.0.freed.notified();
             let n = self.0.on_way.load(Ordering::SeqCst);
@@ -58,7 +58,7 @@ impl Gate {
                     .compare_exchange(n, n + 1, Ordering::SeqCst, Ordering::SeqCst)
                     .is_ok()
             {
-                return Slot(self.0.clone());
+                return Permit(self.0.clone());
             }
             freed.await;
         }

@@ -14,7 +14,7 @@
 
 use std::collections::HashSet;
 
-use super::analysis::Loaded;
+use super::analysis::RunsLoaded;
 use super::client::ClientError;
 use super::kept_rows::{count_in, in_range, kept_of, merge, newest_created, population_key};
 use super::population::{Ask, Params, Row, take_window};
@@ -64,7 +64,7 @@ type Reading = Option<KeptRows>;
 /// The window sent before the check for deleted runs (the usual reopening: nothing was
 /// deleted, and the pane counts while the check is on its way).
 struct Early {
-    loaded: Loaded,
+    loaded: RunsLoaded,
     capped: bool,
     /// The change's size when it was sent: a sync that changed more sends again.
     changed: (usize, usize),
@@ -89,10 +89,10 @@ impl Task {
         let how = if had { Ask::Once } else { Ask::UntilAnswered };
         let mut early: Option<Early> = None;
         // Pages sent as they came (nothing kept): what the failures' load needs, and how many.
-        let mut paged: Option<(Loaded, usize)> = None;
+        let mut paged: Option<(RunsLoaded, usize)> = None;
         // Kept runs sent before the server's answer: how many, created before when, and what
         // the failures' load needs of them.
-        let mut first: Option<(usize, i64, Loaded)> = None;
+        let mut first: Option<(usize, i64, RunsLoaded)> = None;
         let mut send_early = |ahead: Ahead| match ahead {
             Ahead::Kept(rows, covered, since_ms) => {
                 let before = |r: &&Row| created_before(r, since_ms);

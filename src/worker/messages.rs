@@ -6,6 +6,8 @@ use std::time::Duration;
 use crate::model::Zone;
 
 use super::client::ClientError;
+/// A procedure or station as the create form lists it (id and name).
+pub use super::decode::Named;
 use crate::api::{LogLine, RunDetail, SortBy, SortOrder};
 use crate::model::{RunsPage, UnitAnswer};
 use crate::query::RunQuery;
@@ -277,7 +279,7 @@ pub enum WorkerEvent {
     /// A download finished: where the file is, or what went wrong.
     Saved(Result<std::path::PathBuf, String>),
     /// The server's procedures (`Fetch::Procedures`).
-    Procedures(Result<Vec<super::client::Named>, ClientError>),
+    Procedures(Result<Vec<Named>, ClientError>),
     /// A mutation was acknowledged (for a delete: the ids deleted).
     Done(Result<Vec<String>, ClientError>),
     /// An upload failed at one step: which, and why.

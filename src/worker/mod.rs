@@ -63,8 +63,8 @@ struct Shared {
     name_pool: Mutex<NamePool>,
     names: Mutex<Names>,
     cache: Option<Arc<Cache>>,
-    /// The insight population last synced (see [`window::Session`]).
-    session: Mutex<Option<window::Session>>,
+    /// The insight population last synced (see [`window::HeldPopulation`]).
+    session: Mutex<Option<window::HeldPopulation>>,
     /// A population read from the file before its first open (see [`window::ReadAhead`]).
     read_ahead: Mutex<Option<window::ReadAhead>>,
     /// Counts the metadata changes saved: a population synced across one is not held.
@@ -72,7 +72,7 @@ struct Shared {
 }
 
 impl Shared {
-    fn session(&self) -> std::sync::MutexGuard<'_, Option<window::Session>> {
+    fn session(&self) -> std::sync::MutexGuard<'_, Option<window::HeldPopulation>> {
         self.session.lock().unwrap_or_else(|p| p.into_inner())
     }
 

@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use futures::StreamExt;
 
-use super::analysis::{Kept, Loaded, SLICES, in_flight};
+use super::analysis::{Kept, RunsLoaded, SLICES, in_flight};
 use super::by_time::slices;
 use super::client::blocking;
 use super::failure_list::List;
@@ -40,7 +40,7 @@ struct Plan {
 }
 
 impl Plan {
-    fn new(procedure: String, names: Vec<String>, over: &Loaded) -> Plan {
+    fn new(procedure: String, names: Vec<String>, over: &RunsLoaded) -> Plan {
         let (span, before) = (over.span, over.phases_before());
         Plan { procedure, names, span, before, serials: over.serials.clone() }
     }
@@ -59,7 +59,7 @@ impl Task {
     /// The runs `loaded` covers that ran each failing phase noted so far, then the load's last
     /// answer, saying whether every list was read (a list the server refuses leaves the
     /// phases' populations to the runs of their procedures).
-    pub(super) async fn reached_rows(&self, loaded: &Loaded) {
+    pub(super) async fn reached_rows(&self, loaded: &RunsLoaded) {
         self.failures_done();
         let plans: Vec<Plan> = self
             .failing_names()
@@ -171,7 +171,7 @@ impl Task {
         let plans: Vec<Plan> = lacking
             .iter()
             .map(|(procedure, (runs, names))| {
-                let mut over = Loaded::default();
+                let mut over = RunsLoaded::default();
                 for r in runs {
                     let t = r.kept.started_ms;
                     let (lo, hi) = over.span.unwrap_or((t, t));

@@ -49,11 +49,7 @@ impl Task {
             paging: Paging { limit: PAGE as u32, cursor, ..Paging::default() },
             ..MeasurementListRequest::default()
         };
-        self.retrying(move |c, report| {
-            let req = req.clone();
-            async move { c.list_measurements(&req, &report).await }
-        })
-        .await
+        self.measurements_page(req).await
     }
 
     pub(super) async fn trend(&self, req: &ListRequest, target: &TrendTarget) {

@@ -66,7 +66,7 @@ impl Task {
         }
         // Only the runs not read yet: their span, of their units when they are few.
         let lo = lacking.iter().map(|r| r.kept.started_ms).min().unwrap_or_default();
-        let mut over = super::analysis::Loaded::default();
+        let mut over = super::analysis::RunsLoaded::default();
         for r in &lacking {
             over.learn_end(&r.summary);
         }

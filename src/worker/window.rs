@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::analysis::Loaded;
+use super::analysis::RunsLoaded;
 use super::client::blocking;
 use super::kept_rows::population_key;
 use super::population::Row;
@@ -17,7 +17,7 @@ const SEND_BATCH: usize = 5_000;
 
 /// An insight load through the cache: what the failures' load needs.
 pub(super) struct Through {
-    pub(super) loaded: Loaded,
+    pub(super) loaded: RunsLoaded,
     /// The population's runs, and which of them were sent (newest first).
     pub(super) all: Arc<Vec<Row>>,
     pub(super) shown: Vec<u32>,
@@ -36,7 +36,7 @@ impl Through {
 
 /// The population last synced in this session, as the cache holds it: reopened, it is not
 /// read back from the file (half a second for 50,000 runs).
-pub(super) struct Session {
+pub(super) struct HeldPopulation {
     pub(super) key: String,
     pub(super) covered: Covered,
     pub(super) rows: Arc<Vec<Row>>,
@@ -44,7 +44,7 @@ pub(super) struct Session {
     pub(super) failures_known: std::collections::HashSet<String>,
 }
 
-impl Session {
+impl HeldPopulation {
     /// The held runs, as the file now has them.
     pub(super) fn into_rows(self) -> Vec<Row> {
         // (Shared with a load still using it: copied without the runs' JSON, which the cache
@@ -158,7 +158,7 @@ impl Task {
         let mut session = self.shared.session();
         if self.shared.saves.load(std::sync::atomic::Ordering::SeqCst) == saves {
             let failures_known = Default::default();
-            *session = Some(Session { key: key.to_string(), covered, rows, failures_known });
+            *session = Some(HeldPopulation { key: key.to_string(), covered, rows, failures_known });
         }
         (all, shown)
     }
@@ -173,7 +173,7 @@ impl Task {
         rows: &[Row],
         failures: bool,
         finish: bool,
-    ) -> (Loaded, bool) {
+    ) -> (RunsLoaded, bool) {
         let (shown, capped) = window_of(req, window, covered, rows);
         let loaded = self.send_rows(&shown, failures, finish.then_some(capped));
         (loaded, capped)
@@ -190,9 +190,9 @@ impl Task {
         covered: Covered,
         rows: &[Row],
         (n, since_ms): (usize, i64),
-        mut loaded: Loaded,
+        mut loaded: RunsLoaded,
         failures: bool,
-    ) -> (Loaded, bool) {
+    ) -> (RunsLoaded, bool) {
         let (shown, capped) = window_of(req, window, covered, rows);
         let mut seen = 0;
         let mut rest = Vec::new();
@@ -222,8 +222,13 @@ impl Task {
     /// numbers at once, and a handful of counts over the whole); `finish`: the last batch
     /// says it is the last, and whether more runs exist. Returns what the failures' load
     /// needs (when `failures`).
-    pub(super) fn send_rows(&self, rows: &[&Row], failures: bool, finish: Option<bool>) -> Loaded {
-        let mut loaded = Loaded::default();
+    pub(super) fn send_rows(
+        &self,
+        rows: &[&Row],
+        failures: bool,
+        finish: Option<bool>,
+    ) -> RunsLoaded {
+        let mut loaded = RunsLoaded::default();
         let capped = finish.unwrap_or(false);
         let mut batches =
             std::iter::successors(Some((0, SEND_BATCH)), |&(at, n)| Some((at + n, n * 2)))
@@ -250,9 +255,9 @@ impl Task {
     }
 }
 
-impl Loaded {
+impl RunsLoaded {
     /// Adds what another batch of runs taught (its runs after these).
-    pub(super) fn add(&mut self, other: Loaded) {
+    pub(super) fn add(&mut self, other: RunsLoaded) {
         for p in other.procedures {
             if !self.procedures.contains(&p) {
                 self.procedures.push(p);

@@ -197,6 +197,9 @@ fn key_overrides_change_the_keys_shown_and_report_conflicts_with_their_line() {
     assert!(footer.iter().any(|(k, l)| k == "l" && *l == "open"), "{footer:?}");
     assert!(footer.iter().any(|(k, l)| k == "ctrl-q" && *l == "quit"), "{footer:?}");
     assert!(!footer.iter().any(|(k, _)| k == "enter"), "enter no longer opens");
+    // `quit` remapped takes the list's `q` too: it quits no more.
+    let fx = press(&mut app, "q");
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Quit)), "{fx:?}");
     // And it works.
     let fx = press(&mut app, "l");
     assert!(matches!(fx.first(), Some(Effect::Send(WorkerRequest::Fetch { slot: Slot::Run, .. }))));

@@ -15,7 +15,7 @@ use super::pane::{Answered, Component, Ctx, Outcome};
 use super::{Action, Mode, Pane};
 use crate::api::RunDetail;
 use crate::model::UnitAnswer;
-use crate::worker::client::Named;
+use crate::worker::Named;
 use crate::worker::{ClientError, Fetch, RequestId, Slot, WorkerEvent};
 pub use body::F;
 use body::{FIELDS, Values};

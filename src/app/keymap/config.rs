@@ -87,14 +87,15 @@ impl Keymap {
             }
             let table = self.tables.iter_mut().find(|(m, _)| *m == mode).map(|(_, t)| t);
             let Some(table) = table else { continue };
-            let template = table.iter().find(|b| b.action == action).cloned();
+            let template = table.iter().find(|b| b.action.kin() == action).cloned();
             let label = template
                 .as_ref()
                 .map(|b| b.label)
                 .unwrap_or_else(|| Action::name(action).unwrap_or("action"));
             let footer = template.as_ref().is_some_and(|b| b.footer);
-            let mut pos = table.iter().position(|b| b.action == action).unwrap_or(table.len());
-            table.retain(|b| b.action != action);
+            let mut pos =
+                table.iter().position(|b| b.action.kin() == action).unwrap_or(table.len());
+            table.retain(|b| b.action.kin() != action);
             for spec in keys {
                 if let Some((_, _, other, line)) = set_by_config
                     .iter()

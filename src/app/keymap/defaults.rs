@@ -134,9 +134,9 @@ impl Default for Keymap {
         for n in 1..=9u8 {
             list.push(b(ch((b'0' + n) as char), Action::View(n - 1), "view", false));
         }
-        // The top level: `q` has no level to go back to, so it quits (still asking first).
+        // The top level: `q` goes back from a drill-down, else quits (still asking first).
         list.extend([
-            b(ch('q'), Action::Quit, "quit", true),
+            b(ch('q'), Action::BackOrQuit, "quit", true),
             b(ch('Q'), Action::Quit, "quit", false),
             b(KeySpec::ctrl('c'), Action::Quit, "quit", false),
         ]);

@@ -114,7 +114,7 @@ impl Keymap {
         let mut out: Vec<(Action, String, &'static str)> = Vec::new();
         for bind in self.table(mode).iter().filter(|b| !footer_only || b.footer) {
             let same = |a: &Action, l: &str| {
-                *a == bind.action
+                a.kin() == bind.action.kin()
                     || (l == bind.label
                         && matches!(
                             (a, bind.action),

@@ -236,7 +236,10 @@ impl Component for RunsPane {
                 self.request(kind, cx);
             }
             Action::ToggleLive => self.toggle_live(cx),
-            Action::Back if cx.drilled_from().is_some() => return Outcome::Undrill,
+            Action::Back | Action::BackOrQuit if cx.drilled_from().is_some() => {
+                return Outcome::Undrill;
+            }
+            Action::BackOrQuit => return Outcome::Quit,
             Action::Back => _ = self.cancel_export(cx),
             Action::OpenBrowser => {
                 if let Some(row) = self.list.selected_row().filter(|r| !r.id.is_empty()) {

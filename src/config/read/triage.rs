@@ -4,7 +4,7 @@
 use toml_edit::{Item, TableLike};
 
 use super::Reader;
-use crate::config::Settings;
+use crate::config::FileSettings;
 
 /// Longest key or preset (the metadata editor's limits for a key).
 const MAX: usize = 100;
@@ -21,7 +21,7 @@ fn bad_text(s: &str) -> Option<String> {
     }
 }
 
-pub(super) fn read(r: &mut Reader, root: &dyn TableLike, s: &mut Settings) {
+pub(super) fn read(r: &mut Reader, root: &dyn TableLike, s: &mut FileSettings) {
     let Some(item) = root.get("triage") else { return };
     let Some(t) = item.as_table_like() else {
         let at = r.at(root, "triage");

@@ -155,6 +155,10 @@ pub struct LogQuery {
 macro_rules! cross_run {
     ($query:ident, renamed: $renamed:expr, check: |$q:ident| $check:expr) => {
         impl Params for $query {
+            fn from_query(raw: &str) -> Result<Self, ApiError> {
+                parse_cross(raw)
+            }
+
             fn validate(&mut self) -> Result<(), ApiError> {
                 let $q = self;
                 $check

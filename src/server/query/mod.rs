@@ -6,7 +6,8 @@
 //!
 //! The structs are what the store reads: [`Page`] for every list, [`RunFilter`] for the runs
 //! and the cross-run lists, and one struct per list for the rest. They sit beside `routes/`
-//! and `store/`, not in either: a route reads them from the request (its `Query` extractor),
+//! and `store/`, not in either: a route reads them from the request (its `Query` extractor,
+//! through [`Params::from_query`]),
 //! the store takes them as arguments, and neither imports the other for them.
 
 pub mod catalog;
@@ -30,6 +31,12 @@ pub const MAX_LIMIT: i64 = 100;
 pub trait Params: DeserializeOwned {
     /// Keys whose empty value means something (`batch_numbers=`: units without a batch).
     const KEEP_EMPTY: &'static [&'static str] = &[];
+
+    /// The struct of a raw query string (what the routes' `Query` extractor calls): [`parse`],
+    /// unless the struct is read in parts.
+    fn from_query(raw: &str) -> Result<Self, ApiError> {
+        parse(raw)
+    }
 
     /// Checks and derives what the field readers cannot (the `metadata` filter's JSON).
     fn validate(&mut self) -> Result<(), ApiError> {

@@ -122,11 +122,11 @@ impl Default for ListQuery {
     }
 }
 
-impl Params for ListQuery {}
-
-/// Parses the runs list's query string.
-pub fn parse_list_query(raw: &str) -> Result<ListQuery, ApiError> {
-    Ok(ListQuery { filter: parse(raw)?, page: parse(raw)?, ..parse(raw)? })
+impl Params for ListQuery {
+    /// The runs list's query string: its filter, its page and the rest, each read from it.
+    fn from_query(raw: &str) -> Result<Self, ApiError> {
+        Ok(ListQuery { filter: parse(raw)?, page: parse(raw)?, ..parse(raw)? })
+    }
 }
 
 fn parse_metadata(v: &str) -> Result<Vec<(String, Vec<MetaCond>)>, ApiError> {
@@ -211,7 +211,7 @@ mod tests {
 
     #[test]
     fn repeated_keys_collect_and_scalars_parse() {
-        let q = parse_list_query("ids=a&ids=b&outcomes=FAIL&outcomes=error&limit=10&sort_by=duration&sort_order=asc&duration_min=PT1M&started_after=2024-01-15T10%3A30%3A00.123Z").unwrap();
+        let q = ListQuery::from_query("ids=a&ids=b&outcomes=FAIL&outcomes=error&limit=10&sort_by=duration&sort_order=asc&duration_min=PT1M&started_after=2024-01-15T10%3A30%3A00.123Z").unwrap();
         assert_eq!(q.filter.ids, vec!["a", "b"]);
         assert_eq!(q.filter.outcomes, vec![RunOutcome::Fail, RunOutcome::Error]);
         assert_eq!((q.page.limit, q.sort_by), (10, SortBy::Duration));
@@ -222,11 +222,11 @@ mod tests {
 
     #[test]
     fn python_spellings_of_numbers_and_times() {
-        let q = parse_list_query("limit=5.0&cursor=2.0&started_after=2024-01-15T10%3A30%3A00.123456&started_before=2024-01-15T12%3A30%3A00%2B02%3A00").unwrap();
+        let q = ListQuery::from_query("limit=5.0&cursor=2.0&started_after=2024-01-15T10%3A30%3A00.123456&started_before=2024-01-15T12%3A30%3A00%2B02%3A00").unwrap();
         assert_eq!((q.page.limit, q.page.cursor), (5, 2));
         assert_eq!(q.filter.started_after, Some(1_705_314_600_123));
         assert_eq!(q.filter.started_before, Some(1_705_314_600_000));
-        assert!(parse_list_query("cursor=2.5").is_err());
+        assert!(ListQuery::from_query("cursor=2.5").is_err());
     }
 
     #[test]
@@ -244,7 +244,7 @@ mod tests {
             ("metadata=%7B%22a%22%3A%7B%22like%22%3A1%7D%7D", "metadata.a"),
             ("include_metadata=yes", "include_metadata"),
         ] {
-            let err = parse_list_query(raw).unwrap_err();
+            let err = ListQuery::from_query(raw).unwrap_err();
             assert_eq!(err.status, axum::http::StatusCode::BAD_REQUEST, "{raw}");
             assert!(err.body.message.contains(field), "{raw}: {}", err.body.message);
         }
@@ -253,7 +253,7 @@ mod tests {
     #[test]
     fn empty_parameters_are_not_given() {
         // What the official Python SDK sends for a plain `runs.list()`.
-        let q = parse_list_query(
+        let q = ListQuery::from_query(
             "limit=50&sort_by=started_at&sort_order=desc&metadata=&include_metadata=false&include_sequences=false&ids=&search_query=",
         )
         .unwrap();
@@ -264,17 +264,18 @@ mod tests {
     #[test]
     fn metadata_operators() {
         let raw = serde_json::json!({"shift": {"in": ["A", "B"]}, "temp": {"gte": 20, "lt": 30}, "rework": {"eq": true}, "fixture": {"contains": "F-"}}).to_string();
-        let q = parse_list_query(&format!("metadata={}", urlencode(&raw))).unwrap();
+        let q = ListQuery::from_query(&format!("metadata={}", urlencode(&raw))).unwrap();
         assert_eq!(q.filter.metadata.conds.len(), 4);
         let six = serde_json::json!({"a":1,"b":1,"c":1,"d":1,"e":1,"f":1}).to_string();
-        assert!(parse_list_query(&format!("metadata={}", urlencode(&six))).is_err());
+        assert!(ListQuery::from_query(&format!("metadata={}", urlencode(&six))).is_err());
     }
 
     #[test]
     fn a_repeated_scalar_takes_its_last_value_and_brackets_are_dropped() {
-        let q = parse_list_query("limit=5&limit=7&ids[]=a&ids=b&search_query=x%00").unwrap_err();
+        let q =
+            ListQuery::from_query("limit=5&limit=7&ids[]=a&ids=b&search_query=x%00").unwrap_err();
         assert!(q.body.message.contains("search_query"), "{}", q.body.message);
-        let q = parse_list_query("limit=5&limit=7&ids[]=a&ids=b").unwrap();
+        let q = ListQuery::from_query("limit=5&limit=7&ids[]=a&ids=b").unwrap();
         assert_eq!((q.page.limit, q.filter.ids.clone()), (7, vec!["a".into(), "b".into()]));
     }
 

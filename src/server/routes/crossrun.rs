@@ -1,11 +1,11 @@
 //! `/api/v2/measurements`, `/api/v2/phases`, `/api/v2/logs`: rows across runs.
 
 use axum::Json;
-use axum::extract::{Path, RawQuery};
+use axum::extract::Path;
 
-use super::{Call, read};
+use super::{Call, Query, read};
 use crate::server::error::ApiResult;
-use crate::server::query::crossrun::{LogQuery, MeasurementQuery, PhaseQuery, parse_cross};
+use crate::server::query::crossrun::{LogQuery, MeasurementQuery, PhaseQuery};
 use crate::server::store::wire::{
     Listed, LogRow, MeasurementDetail, MeasurementRow, PhaseDetail, PhaseRow,
 };
@@ -13,9 +13,8 @@ use crate::server::store::{logs, measurements, phases};
 
 pub async fn list_measurements(
     Call(st, caller): Call,
-    RawQuery(q): RawQuery,
+    Query(q): Query<MeasurementQuery>,
 ) -> ApiResult<Json<Listed<MeasurementRow>>> {
-    let q: MeasurementQuery = parse_cross(q.as_deref().unwrap_or(""))?;
     Ok(Json(read(&st.store, move |c| measurements::list(c, &q, &caller)).await?))
 }
 
@@ -28,9 +27,8 @@ pub async fn get_measurement(
 
 pub async fn list_phases(
     Call(st, caller): Call,
-    RawQuery(q): RawQuery,
+    Query(q): Query<PhaseQuery>,
 ) -> ApiResult<Json<Listed<PhaseRow>>> {
-    let q: PhaseQuery = parse_cross(q.as_deref().unwrap_or(""))?;
     Ok(Json(read(&st.store, move |c| phases::list(c, &q, &caller)).await?))
 }
 
@@ -43,9 +41,8 @@ pub async fn get_phase(
 
 pub async fn list_logs(
     Call(st, caller): Call,
-    RawQuery(q): RawQuery,
+    Query(q): Query<LogQuery>,
 ) -> ApiResult<Json<Listed<LogRow>>> {
-    let q: LogQuery = parse_cross(q.as_deref().unwrap_or(""))?;
     Ok(Json(read(&st.store, move |c| logs::list(c, &q, &caller)).await?))
 }
 

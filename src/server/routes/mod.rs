@@ -16,7 +16,7 @@ use rusqlite::Connection;
 use super::AppState;
 use super::auth::Caller;
 use super::error::ApiError;
-use super::query::{Params, parse};
+use super::query::Params;
 use super::store::SharedStore;
 
 /// An extractor: the request's query string as `T`, or the 400 that names the bad parameter.
@@ -26,7 +26,7 @@ impl<T: Params, S: Send + Sync> FromRequestParts<S> for Query<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        parse(parts.uri.query().unwrap_or("")).map(Query)
+        T::from_query(parts.uri.query().unwrap_or("")).map(Query)
     }
 }
 

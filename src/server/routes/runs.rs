@@ -1,7 +1,7 @@
 //! `/api/v2/runs…`
 
 use axum::Json;
-use axum::extract::{Path, RawQuery};
+use axum::extract::Path;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -13,8 +13,8 @@ use crate::api::RunSummary;
 use crate::api::create::RunCreate;
 use crate::server::body::JsonBody;
 use crate::server::error::{ApiError, ApiResult};
+use crate::server::query::ListQuery;
 use crate::server::query::catalog::Ids;
-use crate::server::query::runs::parse_list_query;
 use crate::server::store::create::{CreateCtx, create_run};
 use crate::server::store::ids::IdSource;
 use crate::server::store::wire::{Id, Listed, Upload};
@@ -22,9 +22,8 @@ use crate::server::store::{list, mutate, now_ms, render};
 
 pub async fn list_runs(
     Call(st, caller): Call,
-    RawQuery(q): RawQuery,
+    Query(query): Query<ListQuery>,
 ) -> ApiResult<Json<Listed<RunSummary>>> {
-    let query = parse_list_query(q.as_deref().unwrap_or(""))?;
     Ok(Json(read(&st.store, move |c| Ok(list::list_runs(c, &query, &caller)?)).await?))
 }
 

@@ -7,14 +7,14 @@ use serde_json::json;
 
 use super::body::*;
 use super::catalog::LINE2_FCT;
-use super::flow::Ctx;
+use super::flow::RunContext;
 use super::story::{Defect, Fault, rail_3v3};
 use crate::api::create::*;
 use crate::api::*;
 
 use LogLevel::{Critical, Debug, Error, Info, Warning};
 
-pub(super) fn in_circuit(c: &Ctx, rng: &mut Rng) -> Body {
+pub(super) fn in_circuit(c: &RunContext, rng: &mut Rng) -> Body {
     let mut b = Body::new("tests/ict.py");
     b.open_run(c, "In-Circuit Test");
 
@@ -92,7 +92,7 @@ pub(super) fn in_circuit(c: &Ctx, rng: &mut Rng) -> Body {
     b
 }
 
-pub(super) fn functional(c: &Ctx, rng: &mut Rng) -> Body {
+pub(super) fn functional(c: &RunContext, rng: &mut Rng) -> Body {
     let mut b = Body::new("tests/functional.py");
     b.open_run(c, "PCB Functional Test");
     if let Some(rf) = c.sub_units.first() {
@@ -227,7 +227,7 @@ pub(super) fn functional(c: &Ctx, rng: &mut Rng) -> Body {
     b
 }
 
-fn communication(b: &mut Body, c: &Ctx, rng: &mut Rng, seq: Option<&'static str>) {
+fn communication(b: &mut Body, c: &RunContext, rng: &mut Rng, seq: Option<&'static str>) {
     b.begin();
     b.log_in(Debug, "Opening /dev/ttyUSB0 at 115200 baud", "lib/uart.py", 180);
     // Line 2's UART adapter is flaky: it hiccups even on runs that pass.
@@ -252,7 +252,7 @@ fn communication(b: &mut Body, c: &Ctx, rng: &mut Rng, seq: Option<&'static str>
     b.end("Communication", PhaseOutcome::Pass, 1_200 + rng.i64(0..300), ms, 0, seq);
 }
 
-fn thermal(b: &mut Body, c: &Ctx, rng: &mut Rng) {
+fn thermal(b: &mut Body, c: &RunContext, rng: &mut Rng) {
     b.begin();
     b.log_in(Debug, "Load profile 2 A for 225 s", "lib/thermal.py", 30);
     let slope = defect(c.fault, Defect::Thermal).unwrap_or(1.4 + rng.f64() * 0.4);

@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use fastrand::Rng;
 use serde_json::{Value, json};
 
-use super::flow::Ctx;
+use super::flow::RunContext;
 use super::logs::Chatter;
 use super::story::{Defect, Fault};
 use crate::api::create::*;
@@ -144,7 +144,7 @@ impl Body {
     }
 
     /// The first lines of every run.
-    pub(super) fn open_run(&mut self, c: &Ctx, name: &str) {
+    pub(super) fn open_run(&mut self, c: &RunContext, name: &str) {
         self.log(LogLevel::Info, format!("Starting {name} {} on {}", c.version, c.serial), 12);
         let msg = format!("Fixture {} clamped, DUT powered", c.fixture);
         self.log_in(LogLevel::Debug, msg, "lib/fixture.py", 88);

@@ -28,7 +28,7 @@ pub(super) struct Planned {
 }
 
 /// What a procedure's script knows about the run it is making.
-pub(super) struct Ctx<'a> {
+pub(super) struct RunContext<'a> {
     pub serial: &'a str,
     pub version: &'static str,
     pub station: usize,
@@ -44,7 +44,7 @@ pub(super) struct Ctx<'a> {
 /// One run's place: its index, when it starts (before any clamping to the anchor), what and
 /// where.
 #[derive(Clone, Copy)]
-pub(super) struct Slot {
+pub(super) struct Place {
     pub i: usize,
     pub now: i64,
     pub proc: usize,
@@ -227,8 +227,8 @@ impl<'a> Generator<'a> {
         }
     }
 
-    fn body(&self, rng: &mut Rng, s: Slot, unit: &Unit, fault: Fault) -> Body {
-        let c = Ctx {
+    fn body(&self, rng: &mut Rng, s: Place, unit: &Unit, fault: Fault) -> Body {
+        let c = RunContext {
             serial: &unit.serial,
             version: self.version(s.proc, s.i),
             station: s.station,
@@ -259,7 +259,7 @@ impl<'a> Generator<'a> {
     fn test(&mut self, rng: &mut Rng, i: usize, now: i64, proc: usize, mut unit: Unit) -> Planned {
         self.fit(proc, &mut unit, now);
         let (station, fixture) = self.bench(rng, proc, &unit);
-        let s = Slot { i, now, proc, station, fixture };
+        let s = Place { i, now, proc, station, fixture };
         let fault = self.fault(rng, proc, station, &unit);
         let body = self.body(rng, s, &unit, fault);
         let start = now.min(self.anchor_ms - body.duration() - 2_000);
@@ -278,11 +278,11 @@ impl<'a> Generator<'a> {
             units.push(self.new_unit(PSU, i));
         }
         let station = PROCEDURES[BURN_IN].stations[0];
-        let drafts: Vec<(Slot, Unit, Fault, Body)> = units
+        let drafts: Vec<(Place, Unit, Fault, Body)> = units
             .into_iter()
             .enumerate()
             .map(|(k, u)| {
-                let s = Slot { i: i + k, now, proc: BURN_IN, station, fixture: 0 };
+                let s = Place { i: i + k, now, proc: BURN_IN, station, fixture: 0 };
                 let fault = self.fault(rng, BURN_IN, station, &u);
                 let body = self.body(rng, s, &u, fault);
                 (s, u, fault, body)

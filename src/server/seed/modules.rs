@@ -5,14 +5,14 @@ use fastrand::Rng;
 use serde_json::{Value, json};
 
 use super::body::*;
-use super::flow::Ctx;
+use super::flow::RunContext;
 use super::story::{Defect, Fault};
 use crate::api::create::*;
 use crate::api::*;
 
 use LogLevel::{Critical, Debug, Error, Info};
 
-pub(super) fn burn_in(c: &Ctx, rng: &mut Rng) -> Body {
+pub(super) fn burn_in(c: &RunContext, rng: &mut Rng) -> Body {
     let mut b = Body::new("tests/burnin.py");
     b.open_run(c, "PSU Burn-in");
     b.begin();
@@ -116,7 +116,7 @@ fn regulation(rng: &mut Rng, vout: f64) -> MeasurementCreate {
     }
 }
 
-pub(super) fn rf_cal(c: &Ctx, rng: &mut Rng) -> Body {
+pub(super) fn rf_cal(c: &RunContext, rng: &mut Rng) -> Body {
     let mut b = Body::new("tests/rf_cal.py");
     b.open_run(c, "RF Calibration");
     b.begin();
@@ -181,7 +181,7 @@ pub(super) fn rf_cal(c: &Ctx, rng: &mut Rng) -> Body {
     b
 }
 
-pub(super) fn system(c: &Ctx, rng: &mut Rng) -> Body {
+pub(super) fn system(c: &RunContext, rng: &mut Rng) -> Body {
     let mut b = Body::new("tests/system.py");
     b.open_run(c, "System Test");
     if !c.sub_units.is_empty() {

@@ -6,7 +6,7 @@ use serde_json::{Map, json};
 
 use super::body::{Body, round, t};
 use super::catalog::*;
-use super::flow::{Generator, Planned, Slot, Unit};
+use super::flow::{Generator, Place, Planned, Unit};
 use super::logs;
 use super::story::{self, Fault};
 use crate::api::create::*;
@@ -16,7 +16,7 @@ impl Generator<'_> {
     pub(super) fn finish(
         &mut self,
         rng: &mut Rng,
-        s: Slot,
+        s: Place,
         unit: Unit,
         fault: Fault,
         body: Body,
@@ -90,7 +90,7 @@ impl Generator<'_> {
 
     /// The first board to pass FCT is the golden sample; the first unit with a real defect the
     /// failing one; run 17's unit is ignored.
-    fn sample(&mut self, s: Slot, outcome: &RunOutcome, fault: Fault) -> Option<&'static str> {
+    fn sample(&mut self, s: Place, outcome: &RunOutcome, fault: Fault) -> Option<&'static str> {
         if !self.golden && s.proc == FCT && *outcome == RunOutcome::Pass {
             self.golden = true;
             return Some("golden");
@@ -105,7 +105,7 @@ impl Generator<'_> {
     fn after(
         &mut self,
         rng: &mut Rng,
-        s: Slot,
+        s: Place,
         mut unit: Unit,
         outcome: &RunOutcome,
         fault: Fault,

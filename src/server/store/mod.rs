@@ -275,7 +275,7 @@ pub fn now_ms() -> i64 {
 mod tests {
     use super::*;
     use crate::server::auth::Caller;
-    use crate::server::query::runs::parse_list_query;
+    use crate::server::query::{ListQuery, Params};
 
     #[test]
     fn a_database_from_before_the_search_index_is_upgraded_on_open() {
@@ -300,7 +300,7 @@ mod tests {
         let serial: String = conn
             .query_row("SELECT serial_number FROM runs ORDER BY seq LIMIT 1", [], |r| r.get(0))
             .expect("serial");
-        let q = parse_list_query(&format!("search_query={serial}")).expect("query");
+        let q = ListQuery::from_query(&format!("search_query={serial}")).expect("query");
         let page =
             list::list_runs(&conn, &q, &Caller::User { user_id: String::new() }).expect("list");
         assert!(
