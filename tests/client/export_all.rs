@@ -13,8 +13,8 @@ use common::rows::{NOW, app};
 use common::*;
 use tofui::app::{App, Effect, Msg};
 use tofui::server::seed::{SeedOptions, seed};
-use tofui::worker::{self, Fetch, Slot, WorkerRequest, WorkerResponse};
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tofui::worker::{Fetch, Slot, WorkerRequest, WorkerResponse};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 struct Harness {
     server: TestServer,
@@ -28,9 +28,8 @@ async fn harness() -> Harness {
         seed(st, &SeedOptions { runs: 400, seed: 5, anchor }).expect("seed");
     })
     .await;
-    let client = crate::common::api_client(&server.running.url, USER_KEY, Duration::from_secs(20));
-    let (out, rx) = unbounded_channel();
-    let tx = worker::spawn(client, out);
+    let (tx, rx) =
+        crate::common::spawn_worker(&server.running.url, USER_KEY, Duration::from_secs(20));
     Harness { server, tx, rx }
 }
 

@@ -16,8 +16,8 @@ use serde_json::Value;
 use tofui::app::export::Written;
 use tofui::app::{App, Done, Effect, Msg};
 use tofui::server::seed::{SeedOptions, seed};
-use tofui::worker::{self, Fetch, Slot, WorkerRequest, WorkerResponse};
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tofui::worker::{Fetch, Slot, WorkerRequest, WorkerResponse};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 struct Harness {
     server: TestServer,
@@ -34,9 +34,8 @@ async fn harness() -> Harness {
         seed(st, &SeedOptions { runs: 300, seed: 11, anchor }).expect("seed");
     })
     .await;
-    let client = crate::common::api_client(&server.running.url, USER_KEY, Duration::from_secs(20));
-    let (out, rx) = unbounded_channel();
-    let tx = worker::spawn(client, out);
+    let (tx, rx) =
+        crate::common::spawn_worker(&server.running.url, USER_KEY, Duration::from_secs(20));
     // Below the First failure column's width: no run's failure is read for the screen.
     let app = app(100, 30);
     Harness { server, tx, rx, app, asked: Vec::new() }

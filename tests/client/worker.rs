@@ -17,8 +17,8 @@ use tofui::model::RunsPage;
 use tofui::query::parse;
 use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{
-    self, ApiClient, ClientConfig, ClientError, Fetch, ListRequest, Slot, WorkerEvent,
-    WorkerRequest, WorkerResponse,
+    ApiClient, ClientConfig, ClientError, Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest,
+    WorkerResponse,
 };
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
@@ -39,9 +39,8 @@ fn config(url: &str) -> ClientConfig {
 
 impl Harness {
     fn new(url: &str) -> Harness {
-        let client = ApiClient::new(&config(url)).expect("client");
-        let (out, rx) = unbounded_channel();
-        Harness { tx: worker::spawn(client, out), rx, next: 0 }
+        let (tx, rx) = spawn_worker(url, USER_KEY, Duration::from_secs(10));
+        Harness { tx, rx, next: 0 }
     }
 
     fn send(&mut self, slot: Slot, line: &str, cursor: Option<i64>) -> u64 {

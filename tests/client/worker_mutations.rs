@@ -12,11 +12,8 @@ use chrono::{DurationRound, TimeDelta, Utc};
 use common::*;
 use serde_json::json;
 use tofui::server::seed::{SeedOptions, seed};
-use tofui::worker::{
-    self, ApiClient, ClientConfig, ClientError, Fetch, Slot, WorkerEvent, WorkerRequest,
-    WorkerResponse,
-};
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tofui::worker::{ClientError, Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 struct W {
     tx: UnboundedSender<WorkerRequest>,
@@ -26,15 +23,8 @@ struct W {
 
 impl W {
     fn new(url: &str, key: &str, timeout: Duration) -> W {
-        let client = ApiClient::new(&ClientConfig {
-            url: url.into(),
-            api_key: key.into(),
-            ca_cert: None,
-            timeout,
-        })
-        .expect("client");
-        let (out, rx) = unbounded_channel();
-        W { tx: worker::spawn(client, out), rx, n: 0 }
+        let (tx, rx) = spawn_worker(url, key, timeout);
+        W { tx, rx, n: 0 }
     }
 
     /// Sends a mutation and returns its final event.

@@ -151,3 +151,17 @@ pub fn api_client(url: &str, key: &str, timeout: std::time::Duration) -> tofui::
     })
     .expect("client")
 }
+
+/// A worker over [`api_client`]`(url, key, timeout)`: where to send it requests, and where it
+/// answers.
+pub fn spawn_worker(
+    url: &str,
+    key: &str,
+    timeout: std::time::Duration,
+) -> (
+    tokio::sync::mpsc::UnboundedSender<tofui::worker::WorkerRequest>,
+    tokio::sync::mpsc::UnboundedReceiver<tofui::worker::WorkerResponse>,
+) {
+    let (out, rx) = tokio::sync::mpsc::unbounded_channel();
+    (tofui::worker::spawn(api_client(url, key, timeout), out), rx)
+}

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use common::pty::Tui;
-use common::{TestServer, USER_KEY};
+use common::{TestServer, USER_KEY, api_client};
 use serde_json::Value;
 use tofui::server::seed::{SeedOptions, seed};
 
@@ -204,13 +204,7 @@ async fn a_retry_after_a_dropped_answer_makes_one_run() {
     let addr: std::net::SocketAddr =
         s.running.url.trim_start_matches("http://").parse().expect("addr");
     let (url, connections) = dropping_proxy(addr).await;
-    let client = tofui::worker::ApiClient::new(&tofui::worker::ClientConfig {
-        url,
-        api_key: USER_KEY.into(),
-        ca_cert: None,
-        timeout: Duration::from_secs(10),
-    })
-    .expect("client");
+    let client = api_client(&url, USER_KEY, Duration::from_secs(10));
     let body: Value = serde_json::json!({
         "outcome": "PASS", "procedure_id": proc_id, "serial_number": "SN-RETRY-1",
         "part_number": "PCB-MAIN", "revision_number": "A",

@@ -10,12 +10,10 @@ use chrono::{TimeZone, Utc};
 use serde_json::json;
 use tofui::app::{App, Effect};
 use tofui::server::seed::{SeedOptions, seed};
-use tofui::worker::{
-    self, ApiClient, ClientConfig, Fetch, FieldValues, Slot, WorkerEvent, WorkerRequest,
-};
+use tofui::worker::{Fetch, FieldValues, Slot, WorkerEvent, WorkerRequest};
 
 use crate::common::rows::*;
-use crate::common::{TestServer, USER_KEY};
+use crate::common::{TestServer, USER_KEY, spawn_worker};
 use crate::support::*;
 
 /// The form over ten made-up rows (stations Line 2 FCT, Line 1 ICT, Burn-in Rack; metadata
@@ -132,15 +130,7 @@ async fn the_worker_reads_the_values_from_the_server() {
         seed(st, &SeedOptions { runs: 200, seed: 5, anchor }).expect("seed");
     })
     .await;
-    let client = ApiClient::new(&ClientConfig {
-        url: server.running.url.clone(),
-        api_key: USER_KEY.into(),
-        ca_cert: None,
-        timeout: Duration::from_secs(20),
-    })
-    .expect("client");
-    let (out, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let tx = worker::spawn(client, out);
+    let (tx, mut rx) = spawn_worker(&server.running.url, USER_KEY, Duration::from_secs(20));
     tx.send(WorkerRequest::Fetch { id: 1, slot: Slot::FieldValues, fetch: Fetch::FieldValues })
         .expect("worker");
     let v = loop {

@@ -15,7 +15,6 @@ use tofui::app::{App, Effect, Msg};
 use tofui::model::FirstFailure;
 use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{self, Fetch, WorkerEvent, WorkerRequest, WorkerResponse};
-use tokio::sync::mpsc::unbounded_channel;
 
 /// The first failure read by hand from a run's JSON: the first FAIL/ERROR phase among the last
 /// attempts (by start, retry, name), its first FAIL measurement in the run's order.
@@ -66,9 +65,8 @@ async fn the_column_shows_each_failing_runs_first_failure_fetched_for_the_rows_o
         seed(st, &SeedOptions { runs: 300, seed: 7, anchor }).expect("seed");
     })
     .await;
-    let client = crate::common::api_client(&s.running.url, USER_KEY, Duration::from_secs(20));
-    let (out, mut rx) = unbounded_channel();
-    let tx = worker::spawn(client, out);
+    let (tx, mut rx) =
+        crate::common::spawn_worker(&s.running.url, USER_KEY, Duration::from_secs(20));
 
     let mut a = app(160, 48);
     let (id, req) = list_request(&a.start()).expect("list");

@@ -18,8 +18,7 @@ use tofui::api::RunSummary;
 use tofui::app::{App, Effect, Msg};
 use tofui::query::RunQuery;
 use tofui::server::seed::{SeedOptions, seed};
-use tofui::worker::{self, Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
-use tokio::sync::mpsc::unbounded_channel;
+use tofui::worker::{Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 
 async fn server() -> TestServer {
     let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
@@ -35,9 +34,8 @@ fn request(query: RunQuery) -> ListRequest {
 
 /// Every batch the worker sends for the filter, until the last.
 async fn load(s: &TestServer, query: RunQuery) -> Vec<Vec<std::sync::Arc<RunSummary>>> {
-    let client = crate::common::api_client(&s.running.url, USER_KEY, Duration::from_secs(20));
-    let (out, mut rx) = unbounded_channel();
-    let tx = worker::spawn(client, out);
+    let (tx, mut rx) =
+        crate::common::spawn_worker(&s.running.url, USER_KEY, Duration::from_secs(20));
     let fetch = Fetch::Population { req: Box::new(request(query)), failures: false };
     tx.send(WorkerRequest::Fetch { id: 7, slot: Slot::Population, fetch }).expect("worker");
     let mut batches = Vec::new();

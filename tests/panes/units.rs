@@ -20,8 +20,7 @@ use tofui::app::unit::UnitFocus;
 use tofui::app::{App, Effect, Msg};
 use tofui::model::{UnitAnswer, UnitData};
 use tofui::server::seed::{SeedOptions, seed};
-use tofui::worker::{self, Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
-use tokio::sync::mpsc::unbounded_channel;
+use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 
 async fn server() -> TestServer {
     let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
@@ -33,9 +32,8 @@ async fn server() -> TestServer {
 
 /// What the worker answers to `fetch`.
 async fn ask(s: &TestServer, fetch: Fetch, slot: Slot) -> WorkerEvent {
-    let client = crate::common::api_client(&s.running.url, USER_KEY, Duration::from_secs(20));
-    let (out, mut rx) = unbounded_channel();
-    let tx = worker::spawn(client, out);
+    let (tx, mut rx) =
+        crate::common::spawn_worker(&s.running.url, USER_KEY, Duration::from_secs(20));
     tx.send(WorkerRequest::Fetch { id: 1, slot, fetch }).expect("worker");
     loop {
         let event = common::next_answer(&mut rx).await.event;
@@ -563,9 +561,8 @@ async fn a_file_is_attached_to_a_unit_and_a_station_key_is_told_no() {
     );
     // A station key may not change units: 403, said in the editor, and `m` is no longer
     // offered for units (runs keep theirs).
-    let client = crate::common::api_client(&s.running.url, STATION_KEY, Duration::from_secs(20));
-    let (out, mut rx) = unbounded_channel();
-    let tx = worker::spawn(client, out);
+    let (tx, mut rx) =
+        crate::common::spawn_worker(&s.running.url, STATION_KEY, Duration::from_secs(20));
     let mut a = opened(80, 24, &serial, &d);
     a.update(key(KeyCode::Char('m')), NOW);
     a.update(key(KeyCode::Char('a')), NOW);
