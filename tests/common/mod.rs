@@ -99,6 +99,13 @@ impl TestServer {
     }
 }
 
+impl pty::Tui {
+    /// The binary under test with the user key.
+    pub fn start(url: &str, args: &[&str]) -> pty::Tui {
+        pty::Tui::start_with_key(url, USER_KEY, args)
+    }
+}
+
 /// How long a test waits for the worker's next answer.
 pub const ANSWER_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
