@@ -7,12 +7,10 @@ use crate::common;
 use std::time::Duration;
 
 use crate::common::render::text as screen;
-use chrono::{TimeZone, Utc};
 use common::keys::press;
 use common::rows::{NOW, app};
 use common::*;
 use tofui::app::{App, Effect, Msg};
-use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{Fetch, Slot, WorkerRequest, WorkerResponse};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
@@ -23,11 +21,7 @@ struct Harness {
 }
 
 async fn harness() -> Harness {
-    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    let server = TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs: 400, seed: 5, anchor }).expect("seed");
-    })
-    .await;
+    let server = TestServer::seeded(400, 5).await;
     let (tx, rx) =
         crate::common::spawn_worker(&server.running.url, USER_KEY, Duration::from_secs(20));
     Harness { server, tx, rx }

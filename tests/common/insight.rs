@@ -71,14 +71,7 @@ pub async fn load_with(
 
 /// A server holding the demo factory (`--demo`'s runs, seed 42) up to the tests' `NOW`.
 pub async fn demo() -> TestServer {
-    use chrono::TimeZone;
-    let anchor = chrono::Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    TestServer::start_with(move |st| {
-        let opts =
-            tofui::server::seed::SeedOptions { runs: tofui::serve::DEMO_RUNS, seed: 42, anchor };
-        tofui::server::seed::seed(st, &opts).expect("seed");
-    })
-    .await
+    TestServer::seeded(tofui::serve::DEMO_RUNS, 42).await
 }
 
 /// A `w`×`h` app with the Pareto opened with `P` from the list, given `events` as the worker's

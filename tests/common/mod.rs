@@ -50,6 +50,18 @@ impl TestServer {
         TestServer { running, dir, sdk, station_sdk, http: reqwest::Client::new() }
     }
 
+    /// A server holding `runs` runs seeded from `seed`, the newest shortly before
+    /// [`rows::NOW`].
+    pub async fn seeded(runs: usize, seed: u64) -> Self {
+        use chrono::TimeZone;
+        let anchor = chrono::Utc.timestamp_millis_opt(rows::NOW).single().expect("anchor");
+        let options = tofui::server::seed::SeedOptions { runs, seed, anchor };
+        Self::start_with(move |st| {
+            tofui::server::seed::seed(st, &options).expect("seed");
+        })
+        .await
+    }
+
     pub fn api(&self, path: &str) -> String {
         format!("{}/api/v2{path}", self.running.url)
     }

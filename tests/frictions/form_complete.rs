@@ -6,10 +6,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{TimeZone, Utc};
 use serde_json::json;
 use tofui::app::{App, Effect};
-use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{Fetch, FieldValues, Slot, WorkerEvent, WorkerRequest};
 
 use crate::common::rows::*;
@@ -125,11 +123,7 @@ fn tab_where_nothing_matches_goes_to_the_next_field() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_worker_reads_the_values_from_the_server() {
-    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    let server = TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs: 200, seed: 5, anchor }).expect("seed");
-    })
-    .await;
+    let server = TestServer::seeded(200, 5).await;
     let (tx, mut rx) = spawn_worker(&server.running.url, USER_KEY, Duration::from_secs(20));
     tx.send(WorkerRequest::Fetch { id: 1, slot: Slot::FieldValues, fetch: Fetch::FieldValues })
         .expect("worker");

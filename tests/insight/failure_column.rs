@@ -7,13 +7,11 @@ use crate::common;
 use std::time::Duration;
 
 use crate::common::render::text;
-use chrono::{TimeZone, Utc};
 use common::rows::{NOW, app, first_failures_asked, list_request, page, row};
 use common::*;
 use serde_json::Value;
 use tofui::app::{App, Effect, Msg};
 use tofui::model::FirstFailure;
-use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{self, Fetch, WorkerEvent, WorkerRequest, WorkerResponse};
 
 /// The first failure read by hand from a run's JSON: the first FAIL/ERROR phase among the last
@@ -60,11 +58,7 @@ async fn ask(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_column_shows_each_failing_runs_first_failure_fetched_for_the_rows_on_screen() {
-    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    let s = TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs: 300, seed: 7, anchor }).expect("seed");
-    })
-    .await;
+    let s = TestServer::seeded(300, 7).await;
     let (tx, mut rx) =
         crate::common::spawn_worker(&s.running.url, USER_KEY, Duration::from_secs(20));
 

@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
 use crate::common::render::text;
-use chrono::{TimeZone, Utc};
 use common::render::assert_no_colour;
 use common::rows::{NOW, app};
 use common::*;
@@ -17,15 +16,10 @@ use serde_json::Value;
 use tofui::api::RunSummary;
 use tofui::app::{App, Effect, Msg};
 use tofui::query::RunQuery;
-use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 
 async fn server() -> TestServer {
-    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs: 600, seed: 11, anchor }).expect("seed");
-    })
-    .await
+    TestServer::seeded(600, 11).await
 }
 
 fn request(query: RunQuery) -> ListRequest {

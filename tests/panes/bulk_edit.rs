@@ -7,14 +7,12 @@ use crate::common;
 
 use std::time::Duration;
 
-use chrono::{TimeZone, Utc};
 use common::keys::key_event;
 use common::render::text;
 use common::rows::{NOW, app};
 use common::*;
 use serde_json::{Value, json};
 use tofui::app::{App, Effect, Mode, Msg};
-use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
@@ -27,11 +25,7 @@ struct Rig {
 
 impl Rig {
     async fn new() -> Rig {
-        let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-        let server = TestServer::start_with(move |st| {
-            seed(st, &SeedOptions { runs: 12, seed: 5, anchor }).expect("seed");
-        })
-        .await;
+        let server = TestServer::seeded(12, 5).await;
         let (tx, rx) =
             crate::common::spawn_worker(&server.running.url, USER_KEY, Duration::from_secs(20));
         let mut rig = Rig { server, app: app(100, 30), tx, rx };

@@ -206,22 +206,12 @@ fn enter_on_a_sub_unit_and_u_open_units() {
     let mut app = opened(80, 24);
     press(&mut app, "4");
     let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), NOW);
-    let asked = fx.iter().find_map(|e| match e {
-        Effect::Send(WorkerRequest::Fetch {
-            fetch: tofui::worker::Fetch::Unit { serial }, ..
-        }) => Some(serial.clone()),
-        _ => None,
-    });
+    let asked = unit_request(&fx).map(|(_, serial)| serial);
     assert_eq!(asked.as_deref(), Some("PSU-00012"), "the sub-unit under the cursor");
     assert!(app.unit().is_some());
     app.update(Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)), NOW);
     let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Char('U'), KeyModifiers::NONE)), NOW);
-    let asked = fx.iter().find_map(|e| match e {
-        Effect::Send(WorkerRequest::Fetch {
-            fetch: tofui::worker::Fetch::Unit { serial }, ..
-        }) => Some(serial.clone()),
-        _ => None,
-    });
+    let asked = unit_request(&fx).map(|(_, serial)| serial);
     assert_eq!(asked.as_deref(), Some("SN-00042"), "the run's own unit");
 }
 

@@ -8,8 +8,7 @@ use crate::common;
 use std::time::Duration;
 
 use crate::common::render::{draw, text};
-use chrono::{TimeZone, Utc};
-use common::rows::{NOW, app};
+use common::rows::{NOW, app, unit_request};
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Color;
@@ -19,15 +18,10 @@ use tofui::api::{RunDetail, RunOutcome};
 use tofui::app::unit::UnitFocus;
 use tofui::app::{App, Effect, Msg};
 use tofui::model::{UnitAnswer, UnitData};
-use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 
 async fn server() -> TestServer {
-    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs: 400, seed: 11, anchor }).expect("seed");
-    })
-    .await
+    TestServer::seeded(400, 11).await
 }
 
 /// What the worker answers to `fetch`.
@@ -203,15 +197,6 @@ async fn a_deep_tree_and_a_unit_with_many_children() {
 
 fn key(c: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
-}
-
-fn unit_request(fx: &[Effect]) -> Option<(u64, String)> {
-    fx.iter().find_map(|e| match e {
-        Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::Unit { serial }, .. }) => {
-            Some((*id, serial.clone()))
-        }
-        _ => None,
-    })
 }
 
 fn answer(app: &mut App, id: u64, a: UnitAnswer) -> Vec<Effect> {
