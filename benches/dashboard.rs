@@ -65,7 +65,7 @@ fn launch(url: &str, cache: Option<&Path>, network: bool) -> Tui {
 }
 
 /// Asks `p` to quit and waits up to 5 s, then kills it.
-fn quit(mut p: Tui) {
+fn stop(mut p: Tui) {
     p.write("q");
     let t0 = Instant::now();
     while p.child.try_wait().ok().flatten().is_none() && t0.elapsed() < Duration::from_secs(5) {
@@ -80,7 +80,7 @@ fn first_frame(url: &str, cache: Option<&Path>, network: bool) -> Duration {
     loop {
         if p.screen().contains("SN-") || p.screen().contains("PSU-") || p.screen().contains("RF-") {
             let d = t0.elapsed();
-            quit(p);
+            stop(p);
             return d;
         }
         assert!(t0.elapsed() < Duration::from_secs(10), "no rows:\n{}", p.screen());
@@ -293,7 +293,7 @@ async fn main() {
         let took = t0.elapsed();
         std::thread::sleep(Duration::from_millis(300));
         let r = (rss_kb(pid, "VmRSS:"), rss_kb(pid, "VmHWM:"), took);
-        quit(p);
+        stop(p);
         r
     })
     .await

@@ -9,13 +9,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use chrono::{DurationRound, FixedOffset, TimeDelta, Utc};
+use chrono::{FixedOffset, Utc};
 use common::*;
 use serde_json::Value;
 use tofui::api::{RunOutcome, SortBy, SortOrder};
 use tofui::model::RunsPage;
 use tofui::query::parse;
-use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{
     ApiClient, ClientConfig, ClientError, Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest,
     WorkerResponse,
@@ -95,11 +94,7 @@ impl Harness {
 }
 
 async fn demo_server(runs: usize) -> TestServer {
-    let anchor = Utc::now().duration_trunc(TimeDelta::hours(1)).expect("hour");
-    TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs, seed: 7, anchor }).expect("seed");
-    })
-    .await
+    TestServer::seeded_at(runs, 7, this_hour()).await
 }
 
 #[tokio::test]

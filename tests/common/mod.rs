@@ -55,6 +55,11 @@ impl TestServer {
     pub async fn seeded(runs: usize, seed: u64) -> Self {
         use chrono::TimeZone;
         let anchor = chrono::Utc.timestamp_millis_opt(rows::NOW).single().expect("anchor");
+        Self::seeded_at(runs, seed, anchor).await
+    }
+
+    /// A server holding `runs` runs seeded from `seed`, the newest shortly before `anchor`.
+    pub async fn seeded_at(runs: usize, seed: u64, anchor: chrono::DateTime<chrono::Utc>) -> Self {
         let options = tofui::server::seed::SeedOptions { runs, seed, anchor };
         Self::start_with(move |st| {
             tofui::server::seed::seed(st, &options).expect("seed");
@@ -116,6 +121,12 @@ impl pty::Tui {
     pub fn start(url: &str, args: &[&str]) -> pty::Tui {
         pty::Tui::start_with_key(url, USER_KEY, args)
     }
+}
+
+/// Now, to the hour: an anchor for a seed that does not move while a test runs.
+pub fn this_hour() -> chrono::DateTime<chrono::Utc> {
+    use chrono::DurationRound;
+    chrono::Utc::now().duration_trunc(chrono::TimeDelta::hours(1)).expect("hour")
 }
 
 /// How long a test waits for the worker's next answer.

@@ -148,6 +148,12 @@ impl Tui {
         self.write("\r");
     }
 
+    /// `q`, and the program exits with success.
+    pub fn quit(&mut self) {
+        self.send("q");
+        assert!(self.wait_exit().success(), "tofui quits with success");
+    }
+
     pub fn wait_exit(&mut self) -> portable_pty::ExitStatus {
         let t0 = Instant::now();
         loop {

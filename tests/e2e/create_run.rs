@@ -11,16 +11,12 @@ use std::time::Duration;
 use common::pty::Tui;
 use common::{TestServer, USER_KEY, api_client};
 use serde_json::Value;
-use tofui::server::seed::{SeedOptions, seed};
 
 const TAB: &str = "\t";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scanned_serial_fills_the_form_and_the_run_it_sends_opens_as_the_sdk_reads_it() {
-    let s = TestServer::start_with(|st| {
-        seed(st, &SeedOptions { runs: 30, seed: 29, anchor: chrono::Utc::now() }).expect("seed");
-    })
-    .await;
+    let s = TestServer::seeded_at(30, 29, chrono::Utc::now()).await;
     // A unit the server knows, and its part, revision and batch as the API gives them.
     let (_, runs) = s.get("/runs?limit=1").await;
     let row = &runs["data"][0];
@@ -195,10 +191,7 @@ async fn dropping_proxy(server: std::net::SocketAddr) -> (String, Arc<AtomicUsiz
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_retry_after_a_dropped_answer_makes_one_run() {
-    let s = TestServer::start_with(|st| {
-        seed(st, &SeedOptions { runs: 5, seed: 29, anchor: chrono::Utc::now() }).expect("seed");
-    })
-    .await;
+    let s = TestServer::seeded_at(5, 29, chrono::Utc::now()).await;
     let (_, procs) = s.get("/procedures?limit=1").await;
     let proc_id = procs["data"][0]["id"].as_str().expect("id").to_string();
     let addr: std::net::SocketAddr =
@@ -223,10 +216,7 @@ async fn a_retry_after_a_dropped_answer_makes_one_run() {
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sighup_keeps_a_form_not_sent_and_the_next_start_offers_it_back() {
-    let s = TestServer::start_with(|st| {
-        seed(st, &SeedOptions { runs: 5, seed: 29, anchor: chrono::Utc::now() }).expect("seed");
-    })
-    .await;
+    let s = TestServer::seeded_at(5, 29, chrono::Utc::now()).await;
     let url = s.running.url.clone();
     tokio::task::spawn_blocking(move || {
         let state = tempfile::tempdir().expect("dir");
