@@ -14,6 +14,17 @@ use tofui::server::store::Store;
 
 pub const KEY: &str = "bench-key";
 
+/// The dashboard's own API client (the worker's) for `url` with `key`: the one builder.
+pub fn api_client(url: &str, key: &str, timeout: Duration) -> tofui::worker::ApiClient {
+    tofui::worker::ApiClient::new(&tofui::worker::ClientConfig {
+        url: url.into(),
+        api_key: key.into(),
+        ca_cert: None,
+        timeout,
+    })
+    .expect("client")
+}
+
 pub fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }

@@ -22,8 +22,7 @@ struct Harness {
 
 async fn harness() -> Harness {
     let server = TestServer::seeded(400, 5).await;
-    let (tx, rx) =
-        crate::common::spawn_worker(&server.running.url, USER_KEY, Duration::from_secs(20));
+    let (tx, rx) = server.worker();
     Harness { server, tx, rx }
 }
 

@@ -28,8 +28,7 @@ struct Harness {
 
 async fn harness() -> Harness {
     let server = TestServer::seeded(300, 11).await;
-    let (tx, rx) =
-        crate::common::spawn_worker(&server.running.url, USER_KEY, Duration::from_secs(20));
+    let (tx, rx) = server.worker();
     // Below the First failure column's width: no run's failure is read for the screen.
     let app = app(100, 30);
     Harness { server, tx, rx, app, asked: Vec::new() }

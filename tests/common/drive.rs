@@ -9,8 +9,8 @@ use tofui::app::{App, Effect, Msg};
 use tofui::worker::{WorkerRequest, WorkerResponse};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
+use super::TestServer;
 use super::rows::{NOW, app};
-use super::{TestServer, USER_KEY};
 
 pub struct Driven {
     pub app: App,
@@ -21,7 +21,7 @@ pub struct Driven {
 impl Driven {
     /// A `w`×`h` app over `s`, its first requests sent.
     pub fn start(s: &TestServer, w: u16, h: u16) -> Driven {
-        let (tx, rx) = super::spawn_worker(&s.running.url, USER_KEY, Duration::from_secs(20));
+        let (tx, rx) = s.worker();
         let mut d = Driven { app: app(w, h), tx, rx };
         let fx = d.app.start();
         d.send_all(fx);

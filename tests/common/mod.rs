@@ -67,6 +67,16 @@ impl TestServer {
         .await
     }
 
+    /// A worker over this server with the user key ([`spawn_worker`], 20 s timeout).
+    pub fn worker(
+        &self,
+    ) -> (
+        tokio::sync::mpsc::UnboundedSender<tofui::worker::WorkerRequest>,
+        tokio::sync::mpsc::UnboundedReceiver<tofui::worker::WorkerResponse>,
+    ) {
+        spawn_worker(&self.running.url, USER_KEY, std::time::Duration::from_secs(20))
+    }
+
     pub fn api(&self, path: &str) -> String {
         format!("{}/api/v2{path}", self.running.url)
     }

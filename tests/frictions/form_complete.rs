@@ -4,14 +4,13 @@
 //! it goes to the next field. The worker reads the values from the real server.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use serde_json::json;
 use tofui::app::{App, Effect};
 use tofui::worker::{Fetch, FieldValues, Slot, WorkerEvent, WorkerRequest};
 
+use crate::common::TestServer;
 use crate::common::rows::*;
-use crate::common::{TestServer, USER_KEY, spawn_worker};
 use crate::support::*;
 
 /// The form over ten made-up rows (stations Line 2 FCT, Line 1 ICT, Burn-in Rack; metadata
@@ -124,7 +123,7 @@ fn tab_where_nothing_matches_goes_to_the_next_field() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_worker_reads_the_values_from_the_server() {
     let server = TestServer::seeded(200, 5).await;
-    let (tx, mut rx) = spawn_worker(&server.running.url, USER_KEY, Duration::from_secs(20));
+    let (tx, mut rx) = server.worker();
     tx.send(WorkerRequest::Fetch { id: 1, slot: Slot::FieldValues, fetch: Fetch::FieldValues })
         .expect("worker");
     let v = loop {

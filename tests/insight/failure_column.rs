@@ -4,8 +4,6 @@
 
 use crate::common;
 
-use std::time::Duration;
-
 use crate::common::render::text;
 use common::rows::{NOW, app, first_failures_asked, list_request, page, row};
 use common::*;
@@ -59,8 +57,7 @@ async fn ask(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_column_shows_each_failing_runs_first_failure_fetched_for_the_rows_on_screen() {
     let s = TestServer::seeded(300, 7).await;
-    let (tx, mut rx) =
-        crate::common::spawn_worker(&s.running.url, USER_KEY, Duration::from_secs(20));
+    let (tx, mut rx) = s.worker();
 
     let mut a = app(160, 48);
     let (id, req) = list_request(&a.start()).expect("list");

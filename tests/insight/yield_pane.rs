@@ -5,7 +5,7 @@
 use crate::common;
 
 use std::collections::{BTreeMap, HashMap};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::common::render::text;
 use common::render::assert_no_colour;
@@ -28,8 +28,7 @@ fn request(query: RunQuery) -> ListRequest {
 
 /// Every batch the worker sends for the filter, until the last.
 async fn load(s: &TestServer, query: RunQuery) -> Vec<Vec<std::sync::Arc<RunSummary>>> {
-    let (tx, mut rx) =
-        crate::common::spawn_worker(&s.running.url, USER_KEY, Duration::from_secs(20));
+    let (tx, mut rx) = s.worker();
     let fetch = Fetch::Population { req: Box::new(request(query)), failures: false };
     tx.send(WorkerRequest::Fetch { id: 7, slot: Slot::Population, fetch }).expect("worker");
     let mut batches = Vec::new();

@@ -26,8 +26,7 @@ struct Rig {
 impl Rig {
     async fn new() -> Rig {
         let server = TestServer::seeded(12, 5).await;
-        let (tx, rx) =
-            crate::common::spawn_worker(&server.running.url, USER_KEY, Duration::from_secs(20));
+        let (tx, rx) = server.worker();
         let mut rig = Rig { server, app: app(100, 30), tx, rx };
         let fx = rig.app.start();
         rig.pump(fx).await;

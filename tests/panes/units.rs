@@ -26,8 +26,7 @@ async fn server() -> TestServer {
 
 /// What the worker answers to `fetch`.
 async fn ask(s: &TestServer, fetch: Fetch, slot: Slot) -> WorkerEvent {
-    let (tx, mut rx) =
-        crate::common::spawn_worker(&s.running.url, USER_KEY, Duration::from_secs(20));
+    let (tx, mut rx) = s.worker();
     tx.send(WorkerRequest::Fetch { id: 1, slot, fetch }).expect("worker");
     loop {
         let event = common::next_answer(&mut rx).await.event;
