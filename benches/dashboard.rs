@@ -21,13 +21,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{FixedOffset, Utc};
-use common::{KEY, api_client, ms};
+use common::{KEY, ms, spawn_worker};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pty::Tui;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tofui::app::{App, Effect, Msg, Session};
-use tofui::worker::{self, Fetch, WorkerRequest};
+use tofui::worker::{Fetch, WorkerRequest};
 
 fn pct(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
@@ -100,9 +100,7 @@ fn rss_kb(pid: u32, field: &str) -> u64 {
 
 /// Loads every run into an app through the real worker, as the dashboard does.
 async fn load_all(url: &str, app: &mut App) -> Duration {
-    let client = api_client(url, KEY, Duration::from_secs(30));
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let worker = worker::spawn(client, tx);
+    let (worker, mut rx) = spawn_worker(url, KEY, Duration::from_secs(30));
     let t0 = Instant::now();
     let mut fx = app.start();
     loop {

@@ -309,9 +309,7 @@ async fn unit_view(http: &reqwest::Client, api: &str, url: &str, procs: &serde_j
         assert!(r.status().is_success());
     }
 
-    let client = common::api_client(url, "bench", Duration::from_secs(20));
-    let (out, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let tx = tofui::worker::spawn(client, out);
+    let (tx, mut rx) = common::spawn_worker(url, "bench", Duration::from_secs(20));
     let session = Session { url: url.to_string(), ..Session::default() };
     let mut times = Vec::new();
     let mut term =

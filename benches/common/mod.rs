@@ -2,6 +2,9 @@
 //! seeded embedded server.
 #![allow(dead_code)]
 
+#[path = "../../tests/common/worker_client.rs"]
+mod worker_client;
+
 use std::io::Write;
 use std::time::{Duration, Instant};
 
@@ -11,19 +14,11 @@ use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use tofui::server::seed::{SeedOptions, seed};
 use tofui::server::store::Store;
+// Not every test binary (bench) that declares this module calls both.
+#[allow(unused_imports)]
+pub use worker_client::{api_client, spawn_worker};
 
 pub const KEY: &str = "bench-key";
-
-/// The dashboard's own API client (the worker's) for `url` with `key`: the one builder.
-pub fn api_client(url: &str, key: &str, timeout: Duration) -> tofui::worker::ApiClient {
-    tofui::worker::ApiClient::new(&tofui::worker::ClientConfig {
-        url: url.into(),
-        api_key: key.into(),
-        ca_cert: None,
-        timeout,
-    })
-    .expect("client")
-}
 
 pub fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0

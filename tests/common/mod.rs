@@ -12,6 +12,11 @@ pub mod pty;
 pub mod render;
 pub mod rows;
 pub mod run_fixture;
+pub mod worker_client;
+
+// Not every test binary (bench) that declares this module calls both.
+#[allow(unused_imports)]
+pub use worker_client::{api_client, spawn_worker};
 
 use serde_json::Value;
 use tofui::server::{self, Running};
@@ -179,29 +184,4 @@ pub fn pass_run<'a>(
 
 pub fn client(url: &str, key: &str) -> TofuPilot {
     TofuPilot::with_config(ClientConfig::new(key).base_url(format!("{url}/api")).max_retries(0))
-}
-
-/// The dashboard's own API client (the worker's) for `url` with `key`: the one builder.
-pub fn api_client(url: &str, key: &str, timeout: std::time::Duration) -> tofui::worker::ApiClient {
-    tofui::worker::ApiClient::new(&tofui::worker::ClientConfig {
-        url: url.into(),
-        api_key: key.into(),
-        ca_cert: None,
-        timeout,
-    })
-    .expect("client")
-}
-
-/// A worker over [`api_client`]`(url, key, timeout)`: where to send it requests, and where it
-/// answers.
-pub fn spawn_worker(
-    url: &str,
-    key: &str,
-    timeout: std::time::Duration,
-) -> (
-    tokio::sync::mpsc::UnboundedSender<tofui::worker::WorkerRequest>,
-    tokio::sync::mpsc::UnboundedReceiver<tofui::worker::WorkerResponse>,
-) {
-    let (out, rx) = tokio::sync::mpsc::unbounded_channel();
-    (tofui::worker::spawn(api_client(url, key, timeout), out), rx)
 }
