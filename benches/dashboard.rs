@@ -11,20 +11,23 @@
 mod common;
 #[path = "../tests/common/netsim.rs"]
 mod netsim;
+#[path = "../tests/common/pty.rs"]
+mod pty;
 
-use std::io::{Read, Write};
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{FixedOffset, Utc};
-use common::{KEY, ms};
+use common::{KEY, ms, spawn_worker};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use pty::Tui;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tofui::app::{App, Effect, Msg, Session};
-use tofui::worker::{self, ApiClient, ClientConfig, Fetch, WorkerRequest};
+use tofui::worker::{Fetch, WorkerRequest};
 
 fn pct(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
@@ -44,85 +47,40 @@ impl Write for Counter {
     }
 }
 
-struct Pty {
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
+/// The release binary in a 120×40 pseudo-terminal. `cache`: its folder (`None`:
+/// `--no-cache`); `network`: asks for compression as over a real network (the link simulator
+/// is a loopback proxy). Logs at the binary's default level (the harness's is `debug`).
+fn launch(url: &str, cache: Option<&Path>, network: bool) -> Tui {
+    let cache = cache.map(Path::to_string_lossy);
+    let (mut args, mut env) = (vec![], vec![("TOFUI_LOG", "info")]);
+    match &cache {
+        Some(dir) => env.push(("TOFUI_CACHE_DIR", dir)),
+        None => args.push("--no-cache"),
+    }
+    if network {
+        env.push(("TOFUI_COMPRESS", "always"));
+    }
+    let program = Path::new(env!("CARGO_BIN_EXE_tofui"));
+    Tui::start_sized(program, url, KEY, &args, &env, (120, 40))
 }
 
-impl Pty {
-    /// `cache`: its folder (`None`: `--no-cache`); `network`: asks for compression as over a
-    /// real network (the link simulator is a loopback proxy).
-    fn spawn(
-        url: &str,
-        log: &std::path::Path,
-        cache: Option<&std::path::Path>,
-        network: bool,
-    ) -> Pty {
-        let nz = |n| std::num::NonZeroU16::new(n).expect("size");
-        let pty = native_pty_system()
-            .openpty(PtySize { rows: 40, cols: 120, pixel_width: 0, pixel_height: 0 })
-            .expect("pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_tofui"));
-        cmd.env("TOFUPILOT_URL", url);
-        cmd.env("TOFUPILOT_API_KEY", KEY);
-        cmd.env("TOFUI_LOG_FILE", log);
-        cmd.env("TERM", "xterm-256color");
-        match cache {
-            Some(dir) => cmd.env("TOFUI_CACHE_DIR", dir),
-            None => cmd.arg("--no-cache"),
-        }
-        if network {
-            cmd.env("TOFUI_COMPRESS", "always");
-        }
-        let child = pty.slave.spawn_command(cmd).expect("spawn");
-        drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().expect("reader");
-        let writer = pty.master.take_writer().expect("writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(40), nz(120), 0)));
-        let p = parser.clone();
-        std::thread::spawn(move || {
-            let _master = pty.master;
-            let mut buf = [0u8; 16384];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                p.lock().expect("parser").process(&buf[..n]);
-            }
-        });
-        Pty { parser, writer, child }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().expect("parser").screen().contents()
-    }
-
-    fn quit(mut self) {
-        let _ = self.writer.write_all(b"q");
-        let _ = self.writer.flush();
-        let t0 = Instant::now();
-        while self.child.try_wait().ok().flatten().is_none()
-            && t0.elapsed() < Duration::from_secs(5)
-        {
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        let _ = self.child.kill();
-    }
-}
-
-fn first_frame(
-    url: &str,
-    log: &std::path::Path,
-    cache: Option<&std::path::Path>,
-    network: bool,
-) -> Duration {
+/// Asks `p` to quit and waits up to 5 s, then kills it.
+fn stop(mut p: Tui) {
+    p.write("q");
     let t0 = Instant::now();
-    let p = Pty::spawn(url, log, cache, network);
+    while p.child.try_wait().ok().flatten().is_none() && t0.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let _ = p.child.kill();
+}
+
+fn first_frame(url: &str, cache: Option<&Path>, network: bool) -> Duration {
+    let t0 = Instant::now();
+    let p = launch(url, cache, network);
     loop {
         if p.screen().contains("SN-") || p.screen().contains("PSU-") || p.screen().contains("RF-") {
             let d = t0.elapsed();
-            p.quit();
+            stop(p);
             return d;
         }
         assert!(t0.elapsed() < Duration::from_secs(10), "no rows:\n{}", p.screen());
@@ -142,15 +100,7 @@ fn rss_kb(pid: u32, field: &str) -> u64 {
 
 /// Loads every run into an app through the real worker, as the dashboard does.
 async fn load_all(url: &str, app: &mut App) -> Duration {
-    let client = ApiClient::new(&ClientConfig {
-        url: url.into(),
-        api_key: KEY.into(),
-        ca_cert: None,
-        timeout: Duration::from_secs(30),
-    })
-    .expect("client");
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let worker = worker::spawn(client, tx);
+    let (worker, mut rx) = spawn_worker(url, KEY, Duration::from_secs(30));
     let t0 = Instant::now();
     let mut fx = app.start();
     loop {
@@ -175,9 +125,8 @@ async fn main() {
     tofui::init_tls();
     let runs: usize =
         std::env::var("TOFUI_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
-    let (dir, server) = common::seeded_server(runs).await;
+    let (_dir, server) = common::seeded_server(runs).await;
     let url = server.url.clone();
-    let log = dir.path().join("tofui.log");
 
     // 1. Launch to first frame with runs (release binary, pseudo-terminal 120×40), on loopback
     // and through the link simulator, without a cache and with one that holds the view.
@@ -185,15 +134,15 @@ async fn main() {
     println!("{:<28} {:>22} {:>22}", "", "no cache", "cache holds the view");
     for link in [netsim::Link::LOOPBACK, netsim::Link::field()] {
         let sim = netsim::LinkSim::start(&url, link).await;
-        let (u, l) = (sim.url(), log.clone());
+        let u = sim.url();
         let cache = tempfile::tempdir().expect("cache dir");
         let c = cache.path().to_path_buf();
         let n = link.bits_per_second.is_some() || !link.delay.is_zero();
         let (cold, warm) = tokio::task::spawn_blocking(move || {
-            first_frame(&u, &l, None, n); // warm the page cache
-            let cold: Vec<Duration> = (0..20).map(|_| first_frame(&u, &l, None, n)).collect();
-            first_frame(&u, &l, Some(&c), n); // fills the cache
-            let warm: Vec<Duration> = (0..20).map(|_| first_frame(&u, &l, Some(&c), n)).collect();
+            first_frame(&u, None, n); // warm the page cache
+            let cold: Vec<Duration> = (0..20).map(|_| first_frame(&u, None, n)).collect();
+            first_frame(&u, Some(&c), n); // fills the cache
+            let warm: Vec<Duration> = (0..20).map(|_| first_frame(&u, Some(&c), n)).collect();
             (cold, warm)
         })
         .await
@@ -317,10 +266,10 @@ async fn main() {
     drop(app);
 
     // 4. Resident memory of the real binary with every run loaded.
-    let (u, l) = (url.clone(), log.clone());
+    let u = url.clone();
     let total = runs;
     let (rss, hwm, took) = tokio::task::spawn_blocking(move || {
-        let mut p = Pty::spawn(&u, &l, None, false);
+        let mut p = launch(&u, None, false);
         let pid = p.child.process_id().expect("pid");
         let want = format!("/{}", tofui::ui::format::count(total));
         let t0 = Instant::now();
@@ -330,14 +279,13 @@ async fn main() {
                 break;
             }
             assert!(t0.elapsed() < Duration::from_secs(300), "not all loaded:\n{s}");
-            p.writer.write_all(b"G").expect("G");
-            p.writer.flush().expect("flush");
+            p.write("G");
             std::thread::sleep(Duration::from_millis(10));
         }
         let took = t0.elapsed();
         std::thread::sleep(Duration::from_millis(300));
         let r = (rss_kb(pid, "VmRSS:"), rss_kb(pid, "VmHWM:"), took);
-        p.quit();
+        stop(p);
         r
     })
     .await

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{FixedOffset, Utc};
-use common::{KEY, Sink, ms, pct, terminal};
+use common::{KEY, Sink, api_client, ms, pct, terminal};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -20,7 +20,6 @@ use tofui::app::{App, Msg, Session};
 use tofui::server::seed::{SeedOptions, seed, seed_huge};
 use tofui::server::store::Store;
 use tofui::worker::client::silent;
-use tofui::worker::{ApiClient, ClientConfig};
 
 fn key(app: &mut App, c: KeyCode) {
     let now = app.shared().now_ms();
@@ -80,13 +79,7 @@ async fn main() {
     drop(store);
     let server =
         tofui::server::start_at(&db, "127.0.0.1:0", Some(KEY), None).await.expect("server");
-    let client = ApiClient::new(&ClientConfig {
-        url: server.url.clone(),
-        api_key: KEY.into(),
-        ca_cert: None,
-        timeout: Duration::from_secs(60),
-    })
-    .expect("client");
+    let client = api_client(&server.url, KEY, Duration::from_secs(60));
     let tz: tofui::model::Zone = FixedOffset::east_opt(0).expect("utc").into();
 
     // Cold: enter without a prefetch, as the worker does it — HTTP, the run decoded without

@@ -6,6 +6,8 @@
 //!
 //! `cargo bench --bench list_latency` (env `TOFUI_BENCH_RUNS` to change the run count).
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -307,15 +309,7 @@ async fn unit_view(http: &reqwest::Client, api: &str, url: &str, procs: &serde_j
         assert!(r.status().is_success());
     }
 
-    let client = tofui::worker::ApiClient::new(&tofui::worker::ClientConfig {
-        url: url.to_string(),
-        api_key: "bench".into(),
-        ca_cert: None,
-        timeout: Duration::from_secs(20),
-    })
-    .expect("client");
-    let (out, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let tx = tofui::worker::spawn(client, out);
+    let (tx, mut rx) = common::spawn_worker(url, "bench", Duration::from_secs(20));
     let session = Session { url: url.to_string(), ..Session::default() };
     let mut times = Vec::new();
     let mut term =

@@ -6,10 +6,10 @@ use std::time::Duration;
 use chrono::{FixedOffset, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tofui::app::{App, Effect, Msg, Session};
-use tofui::worker::{self, ApiClient, ClientConfig, WorkerRequest, WorkerResponse};
+use tofui::worker::{self, WorkerRequest, WorkerResponse};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
-use crate::common::KEY;
+use crate::common::{KEY, api_client};
 
 pub type Worker = UnboundedSender<WorkerRequest>;
 pub type Answers = UnboundedReceiver<WorkerResponse>;
@@ -41,13 +41,7 @@ pub async fn session_with(
     network: bool,
     cache: Option<std::sync::Arc<tofui::cache::Cache>>,
 ) -> (App, Worker, Answers) {
-    let mut client = ApiClient::new(&ClientConfig {
-        url: url.into(),
-        api_key: KEY.into(),
-        ca_cert: None,
-        timeout: Duration::from_secs(60),
-    })
-    .expect("client");
+    let mut client = api_client(url, KEY, Duration::from_secs(60));
     if network {
         client = client.compressing();
     }

@@ -2,6 +2,9 @@
 //! seeded embedded server.
 #![allow(dead_code)]
 
+#[path = "../../tests/common/worker_client.rs"]
+mod worker_client;
+
 use std::io::Write;
 use std::time::{Duration, Instant};
 
@@ -11,6 +14,9 @@ use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use tofui::server::seed::{SeedOptions, seed};
 use tofui::server::store::Store;
+// Not every test binary (bench) that declares this module calls both.
+#[allow(unused_imports)]
+pub use worker_client::{api_client, spawn_worker};
 
 pub const KEY: &str = "bench-key";
 

@@ -7,14 +7,12 @@ use crate::common;
 use std::time::Duration;
 
 use crate::common::render::text as screen;
-use chrono::{TimeZone, Utc};
 use common::keys::press;
 use common::rows::{NOW, app};
 use common::*;
 use tofui::app::{App, Effect, Msg};
-use tofui::server::seed::{SeedOptions, seed};
-use tofui::worker::{self, Fetch, Slot, WorkerRequest, WorkerResponse};
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tofui::worker::{Fetch, Slot, WorkerRequest, WorkerResponse};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 struct Harness {
     server: TestServer,
@@ -23,14 +21,8 @@ struct Harness {
 }
 
 async fn harness() -> Harness {
-    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    let server = TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs: 400, seed: 5, anchor }).expect("seed");
-    })
-    .await;
-    let client = crate::common::api_client(&server.running.url, USER_KEY, Duration::from_secs(20));
-    let (out, rx) = unbounded_channel();
-    let tx = worker::spawn(client, out);
+    let server = TestServer::seeded(400, 5).await;
+    let (tx, rx) = server.worker();
     Harness { server, tx, rx }
 }
 

@@ -8,16 +8,14 @@ use crate::common;
 
 use std::time::Duration;
 
-use chrono::{TimeZone, Utc};
 use common::rows::{NOW, app};
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::Value;
 use tofui::app::export::Written;
 use tofui::app::{App, Done, Effect, Msg};
-use tofui::server::seed::{SeedOptions, seed};
-use tofui::worker::{self, Fetch, Slot, WorkerRequest, WorkerResponse};
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tofui::worker::{Fetch, Slot, WorkerRequest, WorkerResponse};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 struct Harness {
     server: TestServer,
@@ -29,14 +27,8 @@ struct Harness {
 }
 
 async fn harness() -> Harness {
-    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    let server = TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs: 300, seed: 11, anchor }).expect("seed");
-    })
-    .await;
-    let client = crate::common::api_client(&server.running.url, USER_KEY, Duration::from_secs(20));
-    let (out, rx) = unbounded_channel();
-    let tx = worker::spawn(client, out);
+    let server = TestServer::seeded(300, 11).await;
+    let (tx, rx) = server.worker();
     // Below the First failure column's width: no run's failure is read for the screen.
     let app = app(100, 30);
     Harness { server, tx, rx, app, asked: Vec::new() }

@@ -6,19 +6,13 @@ use crate::common;
 
 use std::time::Duration;
 
-use chrono::{DurationRound, TimeDelta, Utc};
 use common::netsim::{Link, LinkSim};
 use common::*;
-use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::ApiClient;
 use tofui::worker::client::{decode_page, silent};
 
 async fn seeded(runs: usize) -> TestServer {
-    let anchor = Utc::now().duration_trunc(TimeDelta::hours(1)).expect("hour");
-    TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs, seed: 11, anchor }).expect("seed");
-    })
-    .await
+    TestServer::seeded_at(runs, 11, this_hour()).await
 }
 
 /// A client as over a real network: it asks for compression although the link simulator is

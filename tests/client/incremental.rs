@@ -8,12 +8,11 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DurationRound, TimeDelta, Utc};
+use chrono::{TimeDelta, Utc};
 use common::netsim::{Link, LinkSim};
 use common::*;
 use serde_json::json;
 use tofui::cache::Cache;
-use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{
     ApiClient, Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest, spawn_with_cache,
 };
@@ -99,11 +98,7 @@ async fn load(url: &str, cache: Option<Arc<Cache>>, filter: &str) -> Loaded {
 }
 
 async fn seeded() -> TestServer {
-    let anchor = Utc::now().duration_trunc(TimeDelta::hours(1)).expect("hour");
-    TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs: 1_500, seed: 5, anchor }).expect("seed");
-    })
-    .await
+    TestServer::seeded_at(1_500, 5, this_hour()).await
 }
 
 /// A failing run of `procedure` started `days_ago`, created now.

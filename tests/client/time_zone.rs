@@ -3,9 +3,8 @@
 
 use crate::common;
 
+use common::render::text;
 use common::rows::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use tofui::app::{App, Msg, Session};
 use tofui::model::Zone;
 use tofui::query::{Resolved, parse, to_params};
@@ -51,9 +50,7 @@ fn winter_and_summer_dates_are_shown_with_their_own_offset() {
     p.rows[0].started_ms = Some(SUMMER);
     p.rows[1].started_ms = Some(WINTER);
     app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(p)) }), NOW);
-    let mut t = Terminal::new(TestBackend::new(100, 12)).expect("terminal");
-    t.draw(|f| tofui::ui::render(&app, f)).expect("draw");
-    let screen = t.backend().to_string();
+    let screen = text(&app);
     assert!(screen.contains("07-15 14:00:00"), "summer: +02:00\n{screen}");
     assert!(screen.contains("01-15 13:00:00"), "winter: +01:00\n{screen}");
 }

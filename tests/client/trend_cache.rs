@@ -8,12 +8,11 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DurationRound, TimeDelta, Utc};
+use chrono::{TimeDelta, Utc};
 use common::netsim::{Link, LinkSim};
 use common::*;
 use serde_json::json;
 use tofui::cache::Cache;
-use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{
     ApiClient, Fetch, ListRequest, Slot, TrendTarget, WorkerEvent, WorkerRequest, spawn_with_cache,
 };
@@ -100,11 +99,7 @@ async fn add_run(s: &TestServer, procedure: &str, days_ago: i64, serial: &str) -
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reopened_trend_equals_a_full_load_and_reads_only_new_runs() {
-    let anchor = Utc::now().duration_trunc(TimeDelta::hours(1)).expect("hour");
-    let s = TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs: 1_500, seed: 5, anchor }).expect("seed");
-    })
-    .await;
+    let s = TestServer::seeded_at(1_500, 5, this_hour()).await;
     let (_, procs) = s.get("/procedures?search_query=PCB%20Functional").await;
     let procedure = procs["data"][0]["id"].as_str().expect("procedure").to_string();
     let link = LinkSim::start(&s.running.url, Link::LOOPBACK).await;

@@ -9,16 +9,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use chrono::{DurationRound, FixedOffset, TimeDelta, Utc};
+use chrono::{FixedOffset, Utc};
 use common::*;
 use serde_json::Value;
 use tofui::api::{RunOutcome, SortBy, SortOrder};
 use tofui::model::RunsPage;
 use tofui::query::parse;
-use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{
-    self, ApiClient, ClientConfig, ClientError, Fetch, ListRequest, Slot, WorkerEvent,
-    WorkerRequest, WorkerResponse,
+    ApiClient, ClientConfig, ClientError, Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest,
+    WorkerResponse,
 };
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
@@ -39,9 +38,8 @@ fn config(url: &str) -> ClientConfig {
 
 impl Harness {
     fn new(url: &str) -> Harness {
-        let client = ApiClient::new(&config(url)).expect("client");
-        let (out, rx) = unbounded_channel();
-        Harness { tx: worker::spawn(client, out), rx, next: 0 }
+        let (tx, rx) = spawn_worker(url, USER_KEY, Duration::from_secs(10));
+        Harness { tx, rx, next: 0 }
     }
 
     fn send(&mut self, slot: Slot, line: &str, cursor: Option<i64>) -> u64 {
@@ -96,11 +94,7 @@ impl Harness {
 }
 
 async fn demo_server(runs: usize) -> TestServer {
-    let anchor = Utc::now().duration_trunc(TimeDelta::hours(1)).expect("hour");
-    TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs, seed: 7, anchor }).expect("seed");
-    })
-    .await
+    TestServer::seeded_at(runs, 7, this_hour()).await
 }
 
 #[tokio::test]

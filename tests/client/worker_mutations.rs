@@ -8,15 +8,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use chrono::{DurationRound, TimeDelta, Utc};
 use common::*;
 use serde_json::json;
-use tofui::server::seed::{SeedOptions, seed};
-use tofui::worker::{
-    self, ApiClient, ClientConfig, ClientError, Fetch, Slot, WorkerEvent, WorkerRequest,
-    WorkerResponse,
-};
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tofui::worker::{ClientError, Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 struct W {
     tx: UnboundedSender<WorkerRequest>,
@@ -26,15 +21,8 @@ struct W {
 
 impl W {
     fn new(url: &str, key: &str, timeout: Duration) -> W {
-        let client = ApiClient::new(&ClientConfig {
-            url: url.into(),
-            api_key: key.into(),
-            ca_cert: None,
-            timeout,
-        })
-        .expect("client");
-        let (out, rx) = unbounded_channel();
-        W { tx: worker::spawn(client, out), rx, n: 0 }
+        let (tx, rx) = spawn_worker(url, key, timeout);
+        W { tx, rx, n: 0 }
     }
 
     /// Sends a mutation and returns its final event.
@@ -57,11 +45,7 @@ impl W {
 }
 
 async fn server() -> TestServer {
-    let anchor = Utc::now().duration_trunc(TimeDelta::hours(1)).expect("hour");
-    TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs: 30, seed: 3, anchor }).expect("seed");
-    })
-    .await
+    TestServer::seeded_at(30, 3, this_hour()).await
 }
 
 async fn first_ids(s: &TestServer, n: usize) -> Vec<String> {
@@ -123,11 +107,7 @@ async fn delete_removes_runs_and_a_station_key_is_refused() {
 /// Many marked runs go a hundred ids a request: one URL of them all would be refused (414).
 #[tokio::test]
 async fn deleting_many_runs_deletes_each_of_them() {
-    let anchor = Utc::now().duration_trunc(TimeDelta::hours(1)).expect("hour");
-    let s = TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs: 300, seed: 3, anchor }).expect("seed");
-    })
-    .await;
+    let s = TestServer::seeded_at(300, 3, this_hour()).await;
     let ids: Vec<String> = {
         let conn = s.running.store.reader();
         let mut stmt = conn.prepare("SELECT id FROM runs ORDER BY seq LIMIT 250").expect("sql");

@@ -6,11 +6,11 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tofui::app::run::tree::NodeKind;
 use tofui::app::{App, Effect, Msg};
-use tofui::worker::{self, WorkerRequest, WorkerResponse};
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tofui::worker::{WorkerRequest, WorkerResponse};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
+use super::TestServer;
 use super::rows::{NOW, app};
-use super::{TestServer, USER_KEY};
 
 pub struct Driven {
     pub app: App,
@@ -21,9 +21,7 @@ pub struct Driven {
 impl Driven {
     /// A `w`×`h` app over `s`, its first requests sent.
     pub fn start(s: &TestServer, w: u16, h: u16) -> Driven {
-        let client = super::api_client(&s.running.url, USER_KEY, Duration::from_secs(20));
-        let (out, rx) = unbounded_channel();
-        let tx = worker::spawn(client, out);
+        let (tx, rx) = s.worker();
         let mut d = Driven { app: app(w, h), tx, rx };
         let fx = d.app.start();
         d.send_all(fx);

@@ -4,8 +4,7 @@ use std::time::Duration;
 
 use tofui::app::{App, Effect, Msg};
 use tofui::query::RunQuery;
-use tofui::worker::{self, Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
-use tokio::sync::mpsc::unbounded_channel;
+use tofui::worker::{Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 
 use super::keys::press;
 use super::rows::{NOW, app};
@@ -37,9 +36,7 @@ pub async fn load_with(
     url: &str,
     what: impl FnOnce(Box<ListRequest>) -> Fetch,
 ) -> Vec<WorkerEvent> {
-    let client = super::api_client(url, USER_KEY, Duration::from_secs(20));
-    let (out, mut rx) = unbounded_channel();
-    let tx = worker::spawn(client, out);
+    let (tx, mut rx) = super::spawn_worker(url, USER_KEY, Duration::from_secs(20));
     let fetch = what(Box::new(request(RunQuery::default(), NOW)));
     tx.send(WorkerRequest::Fetch { id: 9, slot: Slot::Population, fetch }).expect("worker");
     let mut events = Vec::new();
@@ -74,14 +71,7 @@ pub async fn load_with(
 
 /// A server holding the demo factory (`--demo`'s runs, seed 42) up to the tests' `NOW`.
 pub async fn demo() -> TestServer {
-    use chrono::TimeZone;
-    let anchor = chrono::Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    TestServer::start_with(move |st| {
-        let opts =
-            tofui::server::seed::SeedOptions { runs: tofui::serve::DEMO_RUNS, seed: 42, anchor };
-        tofui::server::seed::seed(st, &opts).expect("seed");
-    })
-    .await
+    TestServer::seeded(tofui::serve::DEMO_RUNS, 42).await
 }
 
 /// A `w`×`h` app with the Pareto opened with `P` from the list, given `events` as the worker's

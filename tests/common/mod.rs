@@ -12,6 +12,11 @@ pub mod pty;
 pub mod render;
 pub mod rows;
 pub mod run_fixture;
+pub mod worker_client;
+
+// Not every test binary (bench) that declares this module calls both.
+#[allow(unused_imports)]
+pub use worker_client::{api_client, spawn_worker};
 
 use serde_json::Value;
 use tofui::server::{self, Running};
@@ -48,6 +53,33 @@ impl TestServer {
         let sdk = client(&running.url, USER_KEY);
         let station_sdk = client(&running.url, STATION_KEY);
         TestServer { running, dir, sdk, station_sdk, http: reqwest::Client::new() }
+    }
+
+    /// A server holding `runs` runs seeded from `seed`, the newest shortly before
+    /// [`rows::NOW`].
+    pub async fn seeded(runs: usize, seed: u64) -> Self {
+        use chrono::TimeZone;
+        let anchor = chrono::Utc.timestamp_millis_opt(rows::NOW).single().expect("anchor");
+        Self::seeded_at(runs, seed, anchor).await
+    }
+
+    /// A server holding `runs` runs seeded from `seed`, the newest shortly before `anchor`.
+    pub async fn seeded_at(runs: usize, seed: u64, anchor: chrono::DateTime<chrono::Utc>) -> Self {
+        let options = tofui::server::seed::SeedOptions { runs, seed, anchor };
+        Self::start_with(move |st| {
+            tofui::server::seed::seed(st, &options).expect("seed");
+        })
+        .await
+    }
+
+    /// A worker over this server with the user key ([`spawn_worker`], 20 s timeout).
+    pub fn worker(
+        &self,
+    ) -> (
+        tokio::sync::mpsc::UnboundedSender<tofui::worker::WorkerRequest>,
+        tokio::sync::mpsc::UnboundedReceiver<tofui::worker::WorkerResponse>,
+    ) {
+        spawn_worker(&self.running.url, USER_KEY, std::time::Duration::from_secs(20))
     }
 
     pub fn api(&self, path: &str) -> String {
@@ -99,6 +131,19 @@ impl TestServer {
     }
 }
 
+impl pty::Tui {
+    /// The binary under test with the user key.
+    pub fn start(url: &str, args: &[&str]) -> pty::Tui {
+        pty::Tui::start_with_key(url, USER_KEY, args)
+    }
+}
+
+/// Now, to the hour: an anchor for a seed that does not move while a test runs.
+pub fn this_hour() -> chrono::DateTime<chrono::Utc> {
+    use chrono::DurationRound;
+    chrono::Utc::now().duration_trunc(chrono::TimeDelta::hours(1)).expect("hour")
+}
+
 /// How long a test waits for the worker's next answer.
 pub const ANSWER_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
@@ -139,15 +184,4 @@ pub fn pass_run<'a>(
 
 pub fn client(url: &str, key: &str) -> TofuPilot {
     TofuPilot::with_config(ClientConfig::new(key).base_url(format!("{url}/api")).max_retries(0))
-}
-
-/// The dashboard's own API client (the worker's) for `url` with `key`: the one builder.
-pub fn api_client(url: &str, key: &str, timeout: std::time::Duration) -> tofui::worker::ApiClient {
-    tofui::worker::ApiClient::new(&tofui::worker::ClientConfig {
-        url: url.into(),
-        api_key: key.into(),
-        ca_cert: None,
-        timeout,
-    })
-    .expect("client")
 }

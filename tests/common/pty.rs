@@ -1,5 +1,7 @@
 //! The pty harness: the real binary in a pseudo-terminal of 80x24, its screen read through a
-//! VT100 parser. One copy for every end-to-end test, with one timeout and one key pause.
+//! VT100 parser. One copy for every end-to-end test, with one timeout and one key pause; the
+//! benches take it too (`#[path]`), at their own size and writing keys without the pause.
+#![allow(dead_code)]
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -7,8 +9,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-
-use super::USER_KEY;
 
 /// How long a test waits for what it expects on screen (or for the binary to exit).
 pub const WAIT: Duration = Duration::from_secs(30);
@@ -38,11 +38,6 @@ pub struct Tui {
 }
 
 impl Tui {
-    /// The binary under test with the user key.
-    pub fn start(url: &str, args: &[&str]) -> Tui {
-        Tui::start_with_key(url, USER_KEY, args)
-    }
-
     pub fn start_with_key(url: &str, key: &str, args: &[&str]) -> Tui {
         Tui::start_env(url, key, args, &[])
     }
@@ -60,8 +55,20 @@ impl Tui {
         args: &[&str],
         env: &[(&str, &str)],
     ) -> Tui {
+        Tui::start_sized(program, url, key, args, env, (80, 24))
+    }
+
+    /// As [`Tui::start_program`], in a terminal of `cols`×`rows`.
+    pub fn start_sized(
+        program: &Path,
+        url: &str,
+        key: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+        (cols, rows): (u16, u16),
+    ) -> Tui {
         let pty = native_pty_system()
-            .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
+            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
             .expect("pty");
         let dir = tempfile::tempdir().expect("dir");
         let log = dir.path().join("tofui.log");
@@ -84,7 +91,7 @@ impl Tui {
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().expect("reader");
         let writer = pty.master.take_writer().expect("writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(24), nz(80), 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let (p, r) = (parser.clone(), raw.clone());
         std::thread::spawn(move || {
@@ -120,22 +127,31 @@ impl Tui {
         }
     }
 
+    /// Writes `keys`, then pauses [`KEY_PAUSE`].
     pub fn send(&mut self, keys: &str) {
+        self.write(keys);
+        std::thread::sleep(KEY_PAUSE);
+    }
+
+    /// Writes `keys` and returns at once: no pause (a bench timing what follows).
+    pub fn write(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).expect("write keys");
         self.writer.flush().expect("flush");
-        std::thread::sleep(KEY_PAUSE);
     }
 
     /// Types `text` as a barcode scanner does: a character a millisecond, then Enter.
     pub fn scan(&mut self, text: &str) {
         for c in text.chars() {
-            let mut b = [0u8; 4];
-            self.writer.write_all(c.encode_utf8(&mut b).as_bytes()).expect("write");
-            self.writer.flush().expect("flush");
+            self.write(c.encode_utf8(&mut [0u8; 4]));
             std::thread::sleep(Duration::from_millis(1));
         }
-        self.writer.write_all(b"\r").expect("enter");
-        self.writer.flush().expect("flush");
+        self.write("\r");
+    }
+
+    /// `q`, and the program exits with success.
+    pub fn quit(&mut self) {
+        self.send("q");
+        assert!(self.wait_exit().success(), "tofui quits with success");
     }
 
     pub fn wait_exit(&mut self) -> portable_pty::ExitStatus {

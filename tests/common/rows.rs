@@ -67,6 +67,26 @@ pub fn list_request(fx: &[Effect]) -> Option<(u64, tofui::worker::ListRequest)> 
     })
 }
 
+/// The id of the live poll among `fx` (any view's).
+pub fn live_request(fx: &[Effect]) -> Option<(u64, tofui::worker::ListRequest)> {
+    fx.iter().find_map(|e| match e {
+        Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::Runs(r), slot: Slot::Live(_) }) => {
+            Some((*id, (**r).clone()))
+        }
+        _ => None,
+    })
+}
+
+/// The id and serial of the unit request among `fx`.
+pub fn unit_request(fx: &[Effect]) -> Option<(u64, String)> {
+    fx.iter().find_map(|e| match e {
+        Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::Unit { serial }, .. }) => {
+            Some((*id, serial.clone()))
+        }
+        _ => None,
+    })
+}
+
 /// The first request among `fx` for runs' first failures (in `slot`, when one is given): its id
 /// and the run ids.
 pub fn first_failures_asked(fx: &[Effect], slot: Option<Slot>) -> Option<(u64, Vec<String>)> {

@@ -9,18 +9,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use common::pty::Tui;
-use common::{TestServer, USER_KEY};
+use common::{TestServer, USER_KEY, api_client};
 use serde_json::Value;
-use tofui::server::seed::{SeedOptions, seed};
 
 const TAB: &str = "\t";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scanned_serial_fills_the_form_and_the_run_it_sends_opens_as_the_sdk_reads_it() {
-    let s = TestServer::start_with(|st| {
-        seed(st, &SeedOptions { runs: 30, seed: 29, anchor: chrono::Utc::now() }).expect("seed");
-    })
-    .await;
+    let s = TestServer::seeded_at(30, 29, chrono::Utc::now()).await;
     // A unit the server knows, and its part, revision and batch as the API gives them.
     let (_, runs) = s.get("/runs?limit=1").await;
     let row = &runs["data"][0];
@@ -195,22 +191,13 @@ async fn dropping_proxy(server: std::net::SocketAddr) -> (String, Arc<AtomicUsiz
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_retry_after_a_dropped_answer_makes_one_run() {
-    let s = TestServer::start_with(|st| {
-        seed(st, &SeedOptions { runs: 5, seed: 29, anchor: chrono::Utc::now() }).expect("seed");
-    })
-    .await;
+    let s = TestServer::seeded_at(5, 29, chrono::Utc::now()).await;
     let (_, procs) = s.get("/procedures?limit=1").await;
     let proc_id = procs["data"][0]["id"].as_str().expect("id").to_string();
     let addr: std::net::SocketAddr =
         s.running.url.trim_start_matches("http://").parse().expect("addr");
     let (url, connections) = dropping_proxy(addr).await;
-    let client = tofui::worker::ApiClient::new(&tofui::worker::ClientConfig {
-        url,
-        api_key: USER_KEY.into(),
-        ca_cert: None,
-        timeout: Duration::from_secs(10),
-    })
-    .expect("client");
+    let client = api_client(&url, USER_KEY, Duration::from_secs(10));
     let body: Value = serde_json::json!({
         "outcome": "PASS", "procedure_id": proc_id, "serial_number": "SN-RETRY-1",
         "part_number": "PCB-MAIN", "revision_number": "A",
@@ -229,10 +216,7 @@ async fn a_retry_after_a_dropped_answer_makes_one_run() {
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sighup_keeps_a_form_not_sent_and_the_next_start_offers_it_back() {
-    let s = TestServer::start_with(|st| {
-        seed(st, &SeedOptions { runs: 5, seed: 29, anchor: chrono::Utc::now() }).expect("seed");
-    })
-    .await;
+    let s = TestServer::seeded_at(5, 29, chrono::Utc::now()).await;
     let url = s.running.url.clone();
     tokio::task::spawn_blocking(move || {
         let state = tempfile::tempdir().expect("dir");

@@ -7,10 +7,8 @@ use crate::common;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use chrono::{DurationRound, TimeDelta, Utc};
 use common::pty::Tui;
 use common::*;
-use tofui::server::seed::{SeedOptions, seed};
 
 /// The selected-row position and the count of loaded rows from the status line ("12/200").
 fn position(screen: &str) -> Option<(usize, usize)> {
@@ -22,12 +20,15 @@ fn position(screen: &str) -> Option<(usize, usize)> {
     Some((a.replace(',', "").parse().ok()?, b.replace(',', "").parse().ok()?))
 }
 
-async fn server(runs: usize) -> TestServer {
-    let anchor = Utc::now().duration_trunc(TimeDelta::hours(1)).expect("hour");
-    TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs, seed: 11, anchor }).expect("seed");
+/// The screen once its first line, the filter, shows `query`.
+fn wait_for_filter(t: &Tui, query: &str) -> String {
+    t.wait_for(&format!("the filter {query}"), |s| {
+        s.lines().next().is_some_and(|l| l.contains(query))
     })
-    .await
+}
+
+async fn server(runs: usize) -> TestServer {
+    TestServer::seeded_at(runs, 11, this_hour()).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -157,8 +158,7 @@ async fn o_hands_a_link_with_an_ampersand_to_the_opener_whole() {
             .and_then(|rest| rest.strip_suffix("?tab=phases&from=tofui"))
             .unwrap_or_else(|| panic!("the link cut or changed: {got:?}"));
         assert!(!id.is_empty() && !id.contains(['/', '?', '&']), "{got:?}");
-        t.send("q");
-        assert!(t.wait_exit().success());
+        t.quit();
     })
     .await
     .expect("tui test");
@@ -172,8 +172,7 @@ async fn a_rejected_key_is_explained_not_a_stack_trace() {
         let mut t = Tui::start_with_key(&url, "wrong-key", &[]);
         let screen = t.wait_for("the explanation", |s| s.contains("The API key was rejected"));
         assert!(screen.contains("TOFUPILOT_API_KEY") && !screen.contains("wrong-key"), "{screen}");
-        t.send("q");
-        assert!(t.wait_exit().success());
+        t.quit();
         t.assert_restored();
     })
     .await
@@ -381,21 +380,16 @@ async fn views_from_the_config_switch_save_and_come_back_after_a_restart() {
             s.contains("sample:GOLDEN") || s.contains("sample:golden")
         });
         t.send("1");
-        t.wait_for("back on the first", |s| {
-            s.lines().next().is_some_and(|l| l.contains("outcome:FAIL,ERROR"))
-        });
+        wait_for_filter(&t, "outcome:FAIL,ERROR");
         t.send("/");
         t.send("\x15outcome:pass");
         t.send("\r");
-        t.wait_for("the typed filter", |s| {
-            s.lines().next().is_some_and(|l| l.contains("outcome:PASS"))
-        });
+        wait_for_filter(&t, "outcome:PASS");
         t.send(":");
         t.send("w Passing");
         t.send("\r");
         t.wait_for("the saved view", |s| s.contains("3 Passing") && s.contains("views saved to"));
-        t.send("q");
-        assert!(t.wait_exit().success());
+        t.quit();
         t.assert_restored();
         let text = std::fs::read_to_string(&cfg_s).expect("config");
         assert!(
@@ -417,11 +411,8 @@ async fn views_from_the_config_switch_save_and_come_back_after_a_restart() {
             s.contains("1 Failures") && s.contains("2 Golden") && s.contains("3 Passing")
         });
         t.send("3");
-        t.wait_for("the third view's filter", |s| {
-            s.lines().next().is_some_and(|l| l.contains("outcome:PASS"))
-        });
-        t.send("q");
-        assert!(t.wait_exit().success());
+        wait_for_filter(&t, "outcome:PASS");
+        t.quit();
     })
     .await
     .expect("tui test");
@@ -500,8 +491,7 @@ async fn saving_a_view_keeps_the_others_and_moves_reach_the_file() {
                 "Last 24 h=since:24h"
             ]
         );
-        t.send("q");
-        assert!(t.wait_exit().success());
+        t.quit();
         // Restart: the order and the filters from the file.
         let mut t = Tui::start_env(&url, USER_KEY, &[], &[("TOFUI_CONFIG", &cfg_s)]);
         let first = t.wait_for("the saved order", |s| {
@@ -510,11 +500,8 @@ async fn saving_a_view_keeps_the_others_and_moves_reach_the_file() {
         let tabs = first.lines().find(|l| l.contains("2 Line1")).expect("the tab bar");
         assert!(!tabs.contains('*'), "every view shows its saved filter: {first}");
         t.send("3");
-        t.wait_for("Failures' saved filter", |s| {
-            s.lines().next().is_some_and(|l| l.contains("outcome:FAIL,ERROR,TIMEOUT"))
-        });
-        t.send("q");
-        assert!(t.wait_exit().success());
+        wait_for_filter(&t, "outcome:FAIL,ERROR,TIMEOUT");
+        t.quit();
     })
     .await
     .expect("tui test");
@@ -539,8 +526,7 @@ async fn an_offline_start_shows_the_cached_views() {
         let run = t.wait_for("the run view", |s| s.contains("1 Phases"));
         t.send("q");
         t.wait_for("back on the list", |s| s.contains("2 Failures"));
-        t.send("q");
-        assert!(t.wait_exit().success());
+        t.quit();
         (first, run)
     })
     .await
@@ -576,8 +562,7 @@ async fn an_offline_start_shows_the_cached_views() {
         let failures = t.wait_for("the second view from the cache", |s| {
             s.contains("OFFLINE · cached") && (s.contains("FAIL") || s.contains("ERROR"))
         });
-        t.send("q");
-        assert!(t.wait_exit().success());
+        t.quit();
         t.assert_restored();
         let log = std::fs::read_to_string(&t.log).expect("log");
         assert!(!log.contains(USER_KEY), "the key is never logged");
@@ -709,8 +694,7 @@ async fn scan_a_serial_walk_its_family_open_a_run_and_come_back() {
         t.wait_for("the unit again", |s| s.contains("Genealogy") && s.contains("First failure"));
         t.send("\x1b");
         t.wait_for("the list", |s| position(s).is_some());
-        t.send("q");
-        assert!(t.wait_exit().success());
+        t.quit();
         t.assert_restored();
     })
     .await
@@ -838,8 +822,7 @@ async fn sighup_mid_edit_keeps_the_edits_and_the_next_start_offers_them_back() {
         t.wait_for("the review", |s| s.contains("+ triage = bad solder joint"));
         t.send("\r");
         t.wait_for("saved", |s| s.contains("saved 2 changes to 1 run"));
-        t.send("q");
-        assert!(t.wait_exit().success());
+        t.quit();
 
         // Declined: the file goes and nothing is offered again.
         let r = serde_json::json!({
@@ -851,8 +834,7 @@ async fn sighup_mid_edit_keeps_the_edits_and_the_next_start_offers_them_back() {
         t.wait_for("the offer", |s| s.contains("1 change to SN-X"));
         t.send("n");
         t.wait_for("declined", |s| s.contains("the saved edits were deleted"));
-        t.send("q");
-        assert!(t.wait_exit().success());
+        t.quit();
         assert!(recovery_files().is_empty(), "declined edits are deleted");
     })
     .await
@@ -896,8 +878,7 @@ async fn yield_and_pareto_from_a_filtered_view_and_back() {
         t.wait_for("the two-way table", |s| s.contains("failures × station"));
         t.send("\x1b");
         t.wait_for("the list again", |s| position(s).is_some_and(|(sel, _)| sel == 2));
-        t.send("q");
-        assert!(t.wait_exit().success());
+        t.quit();
         t.assert_restored();
     })
     .await
@@ -975,8 +956,7 @@ async fn an_edit_saved_offline_survives_sigkill_and_is_sent_when_the_server_retu
         t.wait_for("one change left", |s| s.contains("outbox 1"));
         t.send(":outbox\r");
         let screen = t.wait_for("the outbox listed", |s| s.contains("refused"));
-        t.send("q");
-        assert!(t.wait_exit().success());
+        t.quit();
         t.assert_restored();
         screen
     })

@@ -5,21 +5,14 @@
 
 use crate::common;
 
-use chrono::{DurationRound, TimeDelta, Utc};
 use common::pty::Tui;
 use common::*;
-use tofui::server::seed::{SeedOptions, seed};
 
 const FILTER: &str = "proc:\"PCB Functional Test\"";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_pane_from_a_filtered_view_drill_down_and_back() {
-    let anchor = Utc::now().duration_trunc(TimeDelta::hours(1)).expect("hour");
-    let s = TestServer::start_with(move |st| {
-        let opts = SeedOptions { runs: tofui::serve::DEMO_RUNS, seed: 42, anchor };
-        seed(st, &opts).expect("seed");
-    })
-    .await;
+    let s = TestServer::seeded_at(tofui::serve::DEMO_RUNS, 42, this_hour()).await;
     let url = s.running.url.clone();
     let handle = tokio::task::spawn_blocking(move || {
         let mut t = Tui::start(&url, &[]);

@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 
 use common::{TestServer, USER_KEY};
 use serde_json::Value;
-use tofui::server::seed::{SeedOptions, seed};
 
 struct Out {
     code: i32,
@@ -58,11 +57,7 @@ async fn tofui_configured(
 }
 
 async fn seeded(runs: usize) -> TestServer {
-    TestServer::start_with(|st| {
-        let opts = SeedOptions { runs, seed: 29, anchor: chrono::Utc::now() };
-        seed(st, &opts).expect("seed");
-    })
-    .await
+    TestServer::seeded_at(runs, 29, chrono::Utc::now()).await
 }
 
 /// Every run id the server lists for this query string, page by page (its raw answers).

@@ -4,20 +4,14 @@
 
 use crate::common;
 
-use chrono::{DurationRound, TimeDelta, Utc};
 use common::pty::Tui;
 use common::*;
-use tofui::server::seed::{SeedOptions, seed};
 
 const CONFIG: &str = "[triage]\nkey = \"disposition\"\npresets = [\"fixture\", \"retest\", \"real failure\", \"software\", \"cable\"]\n";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn triage_five_demo_failures_undo_one_and_check_through_the_api() {
-    let anchor = Utc::now().duration_trunc(TimeDelta::hours(1)).expect("hour");
-    let s = TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs: 100, seed: 11, anchor }).expect("seed");
-    })
-    .await;
+    let s = TestServer::seeded_at(100, 11, this_hour()).await;
     // The failing runs in list order (newest first), as the API has them.
     let (_, page) = s.get("/runs?limit=100&include_metadata=true").await;
     let rows = page["data"].as_array().expect("rows");

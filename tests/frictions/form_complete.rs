@@ -4,18 +4,13 @@
 //! it goes to the next field. The worker reads the values from the real server.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use chrono::{TimeZone, Utc};
 use serde_json::json;
 use tofui::app::{App, Effect};
-use tofui::server::seed::{SeedOptions, seed};
-use tofui::worker::{
-    self, ApiClient, ClientConfig, Fetch, FieldValues, Slot, WorkerEvent, WorkerRequest,
-};
+use tofui::worker::{Fetch, FieldValues, Slot, WorkerEvent, WorkerRequest};
 
+use crate::common::TestServer;
 use crate::common::rows::*;
-use crate::common::{TestServer, USER_KEY};
 use crate::support::*;
 
 /// The form over ten made-up rows (stations Line 2 FCT, Line 1 ICT, Burn-in Rack; metadata
@@ -127,20 +122,8 @@ fn tab_where_nothing_matches_goes_to_the_next_field() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_worker_reads_the_values_from_the_server() {
-    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    let server = TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs: 200, seed: 5, anchor }).expect("seed");
-    })
-    .await;
-    let client = ApiClient::new(&ClientConfig {
-        url: server.running.url.clone(),
-        api_key: USER_KEY.into(),
-        ca_cert: None,
-        timeout: Duration::from_secs(20),
-    })
-    .expect("client");
-    let (out, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let tx = worker::spawn(client, out);
+    let server = TestServer::seeded(200, 5).await;
+    let (tx, mut rx) = server.worker();
     tx.send(WorkerRequest::Fetch { id: 1, slot: Slot::FieldValues, fetch: Fetch::FieldValues })
         .expect("worker");
     let v = loop {

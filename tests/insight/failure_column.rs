@@ -4,18 +4,13 @@
 
 use crate::common;
 
-use std::time::Duration;
-
 use crate::common::render::text;
-use chrono::{TimeZone, Utc};
 use common::rows::{NOW, app, first_failures_asked, list_request, page, row};
 use common::*;
 use serde_json::Value;
 use tofui::app::{App, Effect, Msg};
 use tofui::model::FirstFailure;
-use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{self, Fetch, WorkerEvent, WorkerRequest, WorkerResponse};
-use tokio::sync::mpsc::unbounded_channel;
 
 /// The first failure read by hand from a run's JSON: the first FAIL/ERROR phase among the last
 /// attempts (by start, retry, name), its first FAIL measurement in the run's order.
@@ -61,14 +56,8 @@ async fn ask(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_column_shows_each_failing_runs_first_failure_fetched_for_the_rows_on_screen() {
-    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    let s = TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs: 300, seed: 7, anchor }).expect("seed");
-    })
-    .await;
-    let client = crate::common::api_client(&s.running.url, USER_KEY, Duration::from_secs(20));
-    let (out, mut rx) = unbounded_channel();
-    let tx = worker::spawn(client, out);
+    let s = TestServer::seeded(300, 7).await;
+    let (tx, mut rx) = s.worker();
 
     let mut a = app(160, 48);
     let (id, req) = list_request(&a.start()).expect("list");

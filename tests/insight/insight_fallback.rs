@@ -11,13 +11,11 @@ use crate::common::render::text;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{TimeZone, Utc};
 use common::insight::{load, load_with};
 use common::rows::NOW;
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tofui::app::{App, Msg};
-use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{Fetch, TrendTarget, WorkerEvent};
 
 /// A server in front of `upstream` that has no cross-run phase or measurement list: GETs of
@@ -66,11 +64,7 @@ fn bars(a: &App) -> BTreeMap<String, u32> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_the_cross_run_lists_failures_are_read_run_by_run_and_counted_the_same() {
-    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    let s = TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs: 300, seed: 5, anchor }).expect("seed");
-    })
-    .await;
+    let s = TestServer::seeded(300, 5).await;
     let direct = load(&s.running.url).await;
     let proxy = without_cross_run_lists(s.running.url.clone()).await;
     let fallback = load(&proxy).await;
@@ -133,11 +127,7 @@ async fn without_the_cross_run_lists_failures_are_read_run_by_run_and_counted_th
 /// the values (each attempt, final or not, with its outcome) the list gives.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_the_measurements_list_a_trend_reads_every_run_and_gets_the_same_values() {
-    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    let s = TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs: 300, seed: 5, anchor }).expect("seed");
-    })
-    .await;
+    let s = TestServer::seeded(300, 5).await;
     let (_, procs) = s.get("/procedures").await;
     let procedure_id = procs["data"]
         .as_array()

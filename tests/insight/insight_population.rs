@@ -8,7 +8,6 @@ use crate::common;
 use std::collections::HashMap;
 
 use crate::common::render::text as screen;
-use chrono::{TimeZone, Utc};
 use common::drive::Driven;
 use common::rows::{NOW, app};
 use common::*;
@@ -16,7 +15,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
 use serde_json::Value;
 use tofui::app::{App, Effect, Msg};
-use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{Fetch, ListRequest, Slot, WorkerRequest};
 
 fn key(c: char) -> Msg {
@@ -84,11 +82,7 @@ proptest! {
 }
 
 async fn server(runs: usize) -> TestServer {
-    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs, seed: 11, anchor }).expect("seed");
-    })
-    .await
+    TestServer::seeded(runs, 11).await
 }
 
 /// (units, runs, first passes, final passes) by hand from every run's JSON: production runs
@@ -165,12 +159,7 @@ async fn yield_from_a_failures_view_counts_the_passing_runs_too() {
 /// runs the drill-down came from, every value, not over the failing ones; the header says so.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_trend_from_a_drill_down_uses_the_drill_downs_source() {
-    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    let s = TestServer::start_with(move |st| {
-        let opts = SeedOptions { runs: tofui::serve::DEMO_RUNS, seed: 42, anchor };
-        seed(st, &opts).expect("seed");
-    })
-    .await;
+    let s = crate::common::insight::demo().await;
     let loaded = |a: &App| a.trend().is_some_and(|t| !t.loading());
     let mut d = Driven::start(&s, 160, 48);
     d.until("the list", |a| a.list().loaded).await;

@@ -10,22 +10,16 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use crate::common::render::text;
-use chrono::{TimeZone, Utc};
 use common::render::assert_no_colour;
 use common::rows::{NOW, app};
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::Value;
 use tofui::app::{App, Effect, Msg};
-use tofui::server::seed::{SeedOptions, seed};
 use tofui::worker::{Slot, WorkerEvent, WorkerRequest};
 
 async fn server(runs: usize) -> TestServer {
-    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs, seed: 11, anchor }).expect("seed");
-    })
-    .await
+    TestServer::seeded(runs, 11).await
 }
 
 /// Every answer the worker gives to a Pareto load of all runs, up to the last.

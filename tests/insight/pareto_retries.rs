@@ -4,12 +4,9 @@
 
 use crate::common;
 
-use chrono::{TimeZone, Utc};
 use common::drive::Driven;
-use common::rows::NOW;
 use common::*;
 use serde_json::Value;
-use tofui::server::seed::{SeedOptions, seed};
 
 /// (recovered, aborted) by hand: production runs that PASSed with a failed phase attempt, and
 /// production runs that were ABORTED.
@@ -43,11 +40,7 @@ async fn by_hand(s: &TestServer) -> (u32, u32) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retries_and_aborted_runs_count_when_asked() {
-    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    let s = TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs: 600, seed: 11, anchor }).expect("seed");
-    })
-    .await;
+    let s = TestServer::seeded(600, 11).await;
     let (recovered, aborted) = by_hand(&s).await;
     assert!(recovered > 0 && aborted > 0, "the demo retries and aborts: {recovered} {aborted}");
     let mut d = Driven::start(&s, 120, 40);
@@ -85,11 +78,7 @@ async fn retries_and_aborted_runs_count_when_asked() {
 /// puts it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn toggling_a_and_capital_a_keeps_the_cursor_on_its_item() {
-    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    let s = TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs: 600, seed: 11, anchor }).expect("seed");
-    })
-    .await;
+    let s = TestServer::seeded(600, 11).await;
     let mut d = Driven::start(&s, 120, 40);
     d.until("the list", |a| a.list().loaded).await;
     d.keys("P");

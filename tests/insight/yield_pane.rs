@@ -5,10 +5,9 @@
 use crate::common;
 
 use std::collections::{BTreeMap, HashMap};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::common::render::text;
-use chrono::{TimeZone, Utc};
 use common::render::assert_no_colour;
 use common::rows::{NOW, app};
 use common::*;
@@ -17,16 +16,10 @@ use serde_json::Value;
 use tofui::api::RunSummary;
 use tofui::app::{App, Effect, Msg};
 use tofui::query::RunQuery;
-use tofui::server::seed::{SeedOptions, seed};
-use tofui::worker::{self, Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
-use tokio::sync::mpsc::unbounded_channel;
+use tofui::worker::{Fetch, ListRequest, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 
 async fn server() -> TestServer {
-    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs: 600, seed: 11, anchor }).expect("seed");
-    })
-    .await
+    TestServer::seeded(600, 11).await
 }
 
 fn request(query: RunQuery) -> ListRequest {
@@ -35,9 +28,7 @@ fn request(query: RunQuery) -> ListRequest {
 
 /// Every batch the worker sends for the filter, until the last.
 async fn load(s: &TestServer, query: RunQuery) -> Vec<Vec<std::sync::Arc<RunSummary>>> {
-    let client = crate::common::api_client(&s.running.url, USER_KEY, Duration::from_secs(20));
-    let (out, mut rx) = unbounded_channel();
-    let tx = worker::spawn(client, out);
+    let (tx, mut rx) = s.worker();
     let fetch = Fetch::Population { req: Box::new(request(query)), failures: false };
     tx.send(WorkerRequest::Fetch { id: 7, slot: Slot::Population, fetch }).expect("worker");
     let mut batches = Vec::new();

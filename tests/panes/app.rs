@@ -139,24 +139,9 @@ fn live_mode_puts_new_runs_on_top_without_moving_the_selection() {
     let offset = app.list().offset;
     app.set_live(Some(5_000));
     let early = app.update(Msg::Tick, NOW + 1_000);
-    assert!(
-        !early
-            .iter()
-            .any(|e| matches!(e, Effect::Send(WorkerRequest::Fetch { slot: Slot::Live(_), .. }))),
-        "not due yet"
-    );
+    assert!(live_request(&early).is_none(), "not due yet");
     let fx = app.update(Msg::Tick, NOW + 5_000);
-    let (id, req) = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Send(WorkerRequest::Fetch {
-                id,
-                slot: Slot::Live(_),
-                fetch: Fetch::Runs(r),
-            }) => Some((*id, (**r).clone())),
-            _ => None,
-        })
-        .expect("live poll");
+    let (id, req) = live_request(&fx).expect("live poll");
     assert_eq!(req.created_after_ms, Some(NOW - 60_000), "asks from the newest run on");
     let mut fresh = page(0..1, false); // the newest known run comes back (inclusive bound)
     let mut a = row(0);
@@ -188,12 +173,7 @@ fn live_mode_puts_new_runs_on_top_without_moving_the_selection() {
     top.update(key('j'), NOW);
     top.set_live(Some(5_000));
     let fx = top.update(Msg::Tick, NOW + 5_000);
-    let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx
-        .into_iter()
-        .find(|e| matches!(e, Effect::Send(WorkerRequest::Fetch { slot: Slot::Live(_), .. })))
-    else {
-        panic!("live poll")
-    };
+    let (id, _) = live_request(&fx).expect("live poll");
     let mut one = page(0..0, false);
     let mut c = row(2);
     c.id = "newest".into();
@@ -328,12 +308,7 @@ fn live_mode_keeps_at_most_ten_thousand_rows_dropping_the_oldest() {
     for batch in 0..3 {
         tick += 5_000;
         let fx = app.update(Msg::Tick, tick);
-        let Some(Effect::Send(WorkerRequest::Fetch { id, .. })) = fx
-            .into_iter()
-            .find(|e| matches!(e, Effect::Send(WorkerRequest::Fetch { slot: Slot::Live(_), .. })))
-        else {
-            panic!("live poll")
-        };
+        let (id, _) = live_request(&fx).expect("live poll");
         polls += 1;
         let mut fresh = page(0..0, false);
         for i in 0..5 {

@@ -7,17 +7,14 @@ use crate::common;
 
 use std::time::Duration;
 
-use chrono::{TimeZone, Utc};
 use common::keys::key_event;
+use common::render::text;
 use common::rows::{NOW, app};
 use common::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use serde_json::{Value, json};
 use tofui::app::{App, Effect, Mode, Msg};
-use tofui::server::seed::{SeedOptions, seed};
-use tofui::worker::{self, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tofui::worker::{Slot, WorkerEvent, WorkerRequest, WorkerResponse};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 struct Rig {
     server: TestServer,
@@ -28,15 +25,8 @@ struct Rig {
 
 impl Rig {
     async fn new() -> Rig {
-        let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-        let server = TestServer::start_with(move |st| {
-            seed(st, &SeedOptions { runs: 12, seed: 5, anchor }).expect("seed");
-        })
-        .await;
-        let client =
-            crate::common::api_client(&server.running.url, USER_KEY, Duration::from_secs(20));
-        let (out, rx) = unbounded_channel();
-        let tx = worker::spawn(client, out);
+        let server = TestServer::seeded(12, 5).await;
+        let (tx, rx) = server.worker();
         let mut rig = Rig { server, app: app(100, 30), tx, rx };
         let fx = rig.app.start();
         rig.pump(fx).await;
@@ -84,13 +74,6 @@ impl Rig {
         }
     }
 
-    fn screen(&self) -> String {
-        let (w, h) = self.app.shared().size();
-        let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-        t.draw(|f| tofui::ui::render(&self.app, f)).expect("draw");
-        t.backend().to_string()
-    }
-
     async fn metadata(&self, run_id: &str) -> Value {
         let (st, run) = self.server.get(&format!("/runs/{run_id}")).await;
         assert_eq!(st, 200, "{run}");
@@ -135,7 +118,7 @@ async fn the_bulk_editor_shows_the_keys_the_marked_runs_have_with_their_counts()
     let mut rig = marked_three().await;
     rig.press("m").await;
     assert_eq!(rig.app.mode(), Mode::Editor);
-    let screen = rig.screen();
+    let screen = text(&rig.app);
     let bench = line_of(&screen, "bench");
     assert!(bench.contains("on 3 of 3") && bench.contains("B2"), "{bench}");
     let lot = line_of(&screen, "lot");
@@ -154,7 +137,7 @@ async fn removing_a_key_in_a_bulk_edit_removes_it_from_every_marked_run() {
     rig.press(&"j".repeat(at)).await;
     rig.press("x\x13").await;
     assert_eq!(rig.app.mode(), Mode::EditorReview);
-    let review = rig.screen();
+    let review = text(&rig.app);
     assert!(review.contains("- lot from 2 of 3 runs (was 2 values)"), "{review}");
     assert!(!review.contains("bench"), "nothing else changes: {review}");
     rig.press("\n").await;
@@ -170,19 +153,19 @@ async fn removing_a_key_in_a_bulk_edit_removes_it_from_every_marked_run() {
 #[tokio::test]
 async fn the_list_counts_its_marks_after_a_save_and_m_capital_clears_them() {
     let mut rig = marked_three().await;
-    let status = |rig: &Rig| rig.screen().lines().rev().nth(2).unwrap_or_default().to_string();
-    let before = rig.screen();
+    let status = |rig: &Rig| text(&rig.app).lines().rev().nth(2).unwrap_or_default().to_string();
+    let before = text(&rig.app);
     assert!(before.contains("3 marked (M clears)"), "{before}");
     rig.press("m").await;
     rig.press("arework\ttrue\n\x13\n").await;
     assert!(rig.app.editor().is_none(), "saved");
     // Kept after the save, and said so, with the count beside it.
-    let after = rig.screen();
+    let after = text(&rig.app);
     assert!(after.contains("3 marked (M clears)") && after.contains("they stay marked"), "{after}");
     assert_eq!(rig.app.list().marked.len(), 3);
     rig.press("M").await;
     assert!(rig.app.list().marked.is_empty());
-    let cleared = rig.screen();
+    let cleared = text(&rig.app);
     assert!(!cleared.contains("marked ("), "{cleared}");
     assert!(cleared.contains("3 marks cleared"), "{}", status(&rig));
     // The help lists the key.

@@ -6,6 +6,7 @@ use crate::common;
 
 use std::sync::Arc;
 
+use common::render::text;
 use common::rows::*;
 use common::run_fixture;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -167,9 +168,7 @@ fn f_n_and_shift_n_visit_exactly_the_failures_in_order() {
 #[test]
 fn failure_counts_say_what_they_count() {
     let mut app = opened();
-    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
-    t.draw(|f| tofui::ui::render(&app, f)).unwrap();
-    let screen = t.backend().to_string();
+    let screen = text(&app);
     assert!(screen.contains("1 Phases 3✗"), "three phases failed:\n{screen}");
     assert!(screen.contains(" · 3 failing phases, 2 failing measurements"), "{screen}");
     key(&mut app, 'f');
@@ -183,9 +182,7 @@ fn a_run_without_phases_says_so() {
     run.phases = None;
     run.summary.sequences = None;
     let app = opened_with(run);
-    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
-    t.draw(|f| tofui::ui::render(&app, f)).unwrap();
-    let screen = t.backend().to_string();
+    let screen = text(&app);
     assert!(screen.contains("this run has no phases") && !screen.contains("1/0"), "{screen}");
 }
 
@@ -215,9 +212,7 @@ fn the_phase_log_window_holds_exactly_the_lines_inside_it() {
         })
         .collect();
     assert_eq!(after, [false, false, false, true], "only the line after the phase is marked");
-    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
-    t.draw(|f| tofui::ui::render(&app, f)).unwrap();
-    let screen = t.backend().to_string();
+    let screen = text(&app);
     let marked: Vec<&str> = screen.lines().filter(|s| s.starts_with("\"›")).collect();
     assert!(marked.len() == 1 && marked[0].contains("Self-test starting"), "{screen}");
     // From the phase itself, the same window.

@@ -4,13 +4,11 @@
 
 use crate::common;
 
-use crate::common::render::text;
+use crate::common::render::{draw, text};
 use common::keys::press;
 use common::rows::*;
 use common::run_fixture;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use tofui::app::{App, Effect, Msg};
 use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
@@ -150,8 +148,7 @@ fn no_colour_anywhere_in_the_run_view() {
         let mut app = opened(80, 24);
         app.settings_mut().no_color = true;
         press(&mut app, keys);
-        let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
-        t.draw(|f| tofui::ui::render(&app, f)).expect("draw");
+        let t = draw(&app);
         let buf = t.backend().buffer();
         for c in buf.content() {
             assert!(c.fg == Color::Reset && c.bg == Color::Reset, "colour after {keys:?}: {c:?}");
@@ -209,22 +206,12 @@ fn enter_on_a_sub_unit_and_u_open_units() {
     let mut app = opened(80, 24);
     press(&mut app, "4");
     let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), NOW);
-    let asked = fx.iter().find_map(|e| match e {
-        Effect::Send(WorkerRequest::Fetch {
-            fetch: tofui::worker::Fetch::Unit { serial }, ..
-        }) => Some(serial.clone()),
-        _ => None,
-    });
+    let asked = unit_request(&fx).map(|(_, serial)| serial);
     assert_eq!(asked.as_deref(), Some("PSU-00012"), "the sub-unit under the cursor");
     assert!(app.unit().is_some());
     app.update(Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)), NOW);
     let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Char('U'), KeyModifiers::NONE)), NOW);
-    let asked = fx.iter().find_map(|e| match e {
-        Effect::Send(WorkerRequest::Fetch {
-            fetch: tofui::worker::Fetch::Unit { serial }, ..
-        }) => Some(serial.clone()),
-        _ => None,
-    });
+    let asked = unit_request(&fx).map(|(_, serial)| serial);
     assert_eq!(asked.as_deref(), Some("SN-00042"), "the run's own unit");
 }
 

@@ -8,7 +8,7 @@ use common::rows::*;
 use tofui::api::RunOutcome;
 use tofui::app::alert::{ALERT_EVERY_MS, AlertKind, Alerter};
 use tofui::app::{App, Effect, Msg};
-use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
+use tofui::worker::{WorkerEvent, WorkerResponse};
 
 fn live(alert: Option<AlertKind>) -> App {
     let mut app = app(80, 24);
@@ -26,17 +26,7 @@ fn live(alert: Option<AlertKind>) -> App {
 /// the alerts the answer gave.
 fn poll(app: &mut App, at: i64, name: &str, fails: bool) -> Vec<AlertKind> {
     let fx = app.update(Msg::Tick, at);
-    let id = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Send(WorkerRequest::Fetch {
-                id,
-                slot: Slot::Live(_),
-                fetch: Fetch::Runs(_),
-            }) => Some(*id),
-            _ => None,
-        })
-        .expect("live poll due");
+    let (id, _) = live_request(&fx).expect("live poll due");
     let mut r = row(0);
     r.id = name.into();
     r.created_ms = Some(at);

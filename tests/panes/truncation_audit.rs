@@ -4,11 +4,9 @@
 
 use crate::common;
 
-use crate::common::render::text as screen_at;
+use crate::common::render::text;
 use common::keys::press;
 use common::rows::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use serde_json::{Value, json};
 use tofui::api::RunDetail;
 use tofui::app::{App, Msg};
@@ -32,12 +30,6 @@ fn long_run() -> RunDetail {
 
 fn opened() -> App {
     opened_with(80, 24, long_run())
-}
-
-fn text(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
-    t.draw(|f| tofui::ui::render(app, f)).expect("draw");
-    t.backend().to_string()
 }
 
 /// Every row showing the start of `long` shows it whole, marks the cut, or goes on in the
@@ -105,9 +97,7 @@ fn the_list_status_line_and_footer_are_cut_with_a_mark_at_22_columns() {
         NOW,
     );
     press(&mut app, "   ");
-    let mut t = Terminal::new(TestBackend::new(22, 12)).expect("terminal");
-    t.draw(|f| tofui::ui::render(&app, f)).expect("draw");
-    let screen = t.backend().to_string();
+    let screen = text(&app);
     let rows: Vec<&str> = screen.lines().collect();
     let (status, footer) = (rows[rows.len() - 2], rows[rows.len() - 1]);
     for row in [status, footer] {
@@ -134,7 +124,7 @@ fn list_at(w: u16, h: u16) -> App {
 fn a_long_command_line_scrolls_to_what_is_typed_and_its_error_is_marked_when_cut() {
     let mut app = list_at(40, 12);
     press(&mut app, ":export /home/operator/reports/line-1/fct/november/yield_of_the_week.csv");
-    let screen = screen_at(&app);
+    let screen = text(&app);
     assert!(screen.contains("yield_of_the_week.csv"), "the end being typed is shown:\n{screen}");
     // Its help (or error) line under it.
     let rows: Vec<&str> = screen.lines().collect();
@@ -146,7 +136,7 @@ fn a_long_command_line_scrolls_to_what_is_typed_and_its_error_is_marked_when_cut
 #[test]
 fn the_run_header_is_cut_with_a_mark_at_40_columns() {
     let app = opened_with(40, 12, long_run());
-    let screen = screen_at(&app);
+    let screen = text(&app);
     let head = screen.lines().nth(1).expect("header").trim_matches('"');
     assert!(head.contains("SN-00042"), "the serial whole: {head}");
     assert!(head.ends_with('…'), "cut without a mark: {head}\n{screen}");

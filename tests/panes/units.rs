@@ -8,8 +8,7 @@ use crate::common;
 use std::time::Duration;
 
 use crate::common::render::{draw, text};
-use chrono::{TimeZone, Utc};
-use common::rows::{NOW, app};
+use common::rows::{NOW, app, unit_request};
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Color;
@@ -19,23 +18,15 @@ use tofui::api::{RunDetail, RunOutcome};
 use tofui::app::unit::UnitFocus;
 use tofui::app::{App, Effect, Msg};
 use tofui::model::{UnitAnswer, UnitData};
-use tofui::server::seed::{SeedOptions, seed};
-use tofui::worker::{self, Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
-use tokio::sync::mpsc::unbounded_channel;
+use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
 
 async fn server() -> TestServer {
-    let anchor = Utc.timestamp_millis_opt(NOW).single().expect("anchor");
-    TestServer::start_with(move |st| {
-        seed(st, &SeedOptions { runs: 400, seed: 11, anchor }).expect("seed");
-    })
-    .await
+    TestServer::seeded(400, 11).await
 }
 
 /// What the worker answers to `fetch`.
 async fn ask(s: &TestServer, fetch: Fetch, slot: Slot) -> WorkerEvent {
-    let client = crate::common::api_client(&s.running.url, USER_KEY, Duration::from_secs(20));
-    let (out, mut rx) = unbounded_channel();
-    let tx = worker::spawn(client, out);
+    let (tx, mut rx) = s.worker();
     tx.send(WorkerRequest::Fetch { id: 1, slot, fetch }).expect("worker");
     loop {
         let event = common::next_answer(&mut rx).await.event;
@@ -205,15 +196,6 @@ async fn a_deep_tree_and_a_unit_with_many_children() {
 
 fn key(c: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
-}
-
-fn unit_request(fx: &[Effect]) -> Option<(u64, String)> {
-    fx.iter().find_map(|e| match e {
-        Effect::Send(WorkerRequest::Fetch { id, fetch: Fetch::Unit { serial }, .. }) => {
-            Some((*id, serial.clone()))
-        }
-        _ => None,
-    })
 }
 
 fn answer(app: &mut App, id: u64, a: UnitAnswer) -> Vec<Effect> {
@@ -563,9 +545,8 @@ async fn a_file_is_attached_to_a_unit_and_a_station_key_is_told_no() {
     );
     // A station key may not change units: 403, said in the editor, and `m` is no longer
     // offered for units (runs keep theirs).
-    let client = crate::common::api_client(&s.running.url, STATION_KEY, Duration::from_secs(20));
-    let (out, mut rx) = unbounded_channel();
-    let tx = worker::spawn(client, out);
+    let (tx, mut rx) =
+        crate::common::spawn_worker(&s.running.url, STATION_KEY, Duration::from_secs(20));
     let mut a = opened(80, 24, &serial, &d);
     a.update(key(KeyCode::Char('m')), NOW);
     a.update(key(KeyCode::Char('a')), NOW);

@@ -5,9 +5,8 @@
 use crate::common;
 
 use common::keys::press;
+use common::render::{text, text_at};
 use common::rows::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use tofui::app::{App, Done, Effect, Mode, Msg};
 use tofui::config::{KeyOverride, ViewConfig};
 use tofui::worker::{Fetch, Slot, WorkerEvent, WorkerRequest, WorkerResponse};
@@ -153,9 +152,7 @@ fn live_mode_marks_a_background_view_with_new_failures() {
     p.rows.push(r);
     app.update(Msg::Worker(WorkerResponse { id, event: WorkerEvent::Runs(Ok(p)) }), NOW + 5_100);
     assert!(app.runs.views[1].new_failures);
-    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
-    t.draw(|f| tofui::ui::render(&app, f)).expect("draw");
-    let tabs: String = t.backend().to_string().lines().nth(1).unwrap_or_default().to_string();
+    let tabs: String = text(&app).lines().nth(1).unwrap_or_default().to_string();
     insta::assert_snapshot!("tab_bar_80x24", tabs);
     assert!(tabs.contains("2 Failures 38 !"), "{tabs}");
     press(&mut app, "2");
@@ -209,16 +206,9 @@ fn key_overrides_change_the_keys_shown_and_report_conflicts_with_their_line() {
 fn config_problems_show_in_the_footer_with_file_and_line() {
     let mut app = three_views();
     app.settings_mut().config_problems = vec!["/home/op/.config/tofui/config.toml:7: unknown key `colour`".into(), "/home/op/.config/tofui/config.toml:9: theme = \"dark\" is not one of: default, light, none".into()];
-    let mut t = Terminal::new(TestBackend::new(120, 24)).expect("terminal");
-    t.draw(|f| tofui::ui::render(&app, f)).expect("draw");
-    let status = t.backend().to_string().lines().nth(22).unwrap_or_default().to_string();
+    // Drawn wider than the app was told, so the whole message fits on the status line.
+    let status = text_at(&app, 120, 24).lines().nth(22).unwrap_or_default().to_string();
     assert!(status.contains("config: /home/op/.config/tofui/config.toml:7: unknown key `colour` (+1 more in the log)"), "{status}");
-}
-
-fn screen_of(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    t.draw(|f| tofui::ui::render(app, f)).unwrap();
-    t.backend().to_string()
 }
 
 /// `x` or `/` on a saved view changes what it lists: the tab and the title say so, and `X`
@@ -227,21 +217,21 @@ fn screen_of(app: &App) -> String {
 fn a_changed_view_is_marked_and_x_capital_restores_it() {
     let mut app = three_views();
     press(&mut app, "2");
-    let s = screen_of(&app);
+    let s = text(&app);
     assert!(s.contains("2 Failures 37"), "{s}");
     press(&mut app, "x");
-    let s = screen_of(&app);
+    let s = text(&app);
     assert!(s.contains("2 Failures*") && s.contains("all runs"), "{s}");
     let fx = press(&mut app, "X");
     assert_eq!(requests(&fx)[0].2, "outcome:FAIL,ERROR,TIMEOUT");
-    let s = screen_of(&app);
+    let s = text(&app);
     assert!(!s.contains("Failures*"), "{s}");
     // `/` opens with the filter and a space: typed words are one more clause.
     press(&mut app, "/");
     let fx = press(&mut app, "SN-01\n");
     let line = &requests(&fx)[0].2;
     assert_eq!(line, "outcome:FAIL,ERROR,TIMEOUT SN-01", "{line}");
-    assert!(screen_of(&app).contains("2 Failures*"));
+    assert!(text(&app).contains("2 Failures*"));
 }
 
 #[test]
@@ -274,11 +264,10 @@ fn a_new_failure_found_by_live_mode_keeps_its_mark_in_the_failures_tab() {
     let mut p = page(0..10, false);
     p.rows.insert(0, fresh);
     app.update(Msg::Worker(WorkerResponse { id: rid, event: WorkerEvent::Runs(Ok(p)) }), NOW);
-    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
-    t.draw(|f| tofui::ui::render(&app, f)).expect("draw");
-    let first_row: String = t.backend().to_string().lines().nth(3).unwrap_or_default().into();
+    let screen = text(&app);
+    let first_row: String = screen.lines().nth(3).unwrap_or_default().into();
     assert!(first_row.starts_with("\"*"), "the new failure is marked: {first_row}");
-    let second: String = t.backend().to_string().lines().nth(4).unwrap_or_default().into();
+    let second: String = screen.lines().nth(4).unwrap_or_default().into();
     assert!(!second.starts_with("\"*"), "only it: {second}");
 }
 
@@ -298,5 +287,5 @@ fn a_failed_write_leaves_the_view_marked_as_not_saved() {
     assert!(!app.runs.modified(0), "counts as saved while the write is on its way");
     app.update(Msg::Done(Done::ViewsSaved(Err("disk full".into()))), NOW);
     assert!(app.runs.modified(0), "the file does not have it: still marked *");
-    assert!(screen_of(&app).contains("views not saved: disk full"));
+    assert!(text(&app).contains("views not saved: disk full"));
 }

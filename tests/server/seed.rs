@@ -205,10 +205,7 @@ fn demo() -> &'static Demo {
 
 async fn load_demo() -> Demo {
     let anchor = Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).unwrap();
-    let s = TestServer::start_with(|st| {
-        seed(st, &SeedOptions { runs: tofui::serve::DEMO_RUNS, seed: 42, anchor }).expect("seed");
-    })
-    .await;
+    let s = TestServer::seeded_at(tofui::serve::DEMO_RUNS, 42, anchor).await;
     let ids: Vec<String> =
         all_runs(&s).await.iter().map(|r| r["id"].as_str().expect("id").to_string()).collect();
     let mut runs = Vec::with_capacity(ids.len());

@@ -285,9 +285,7 @@ fn undo_of_a_bulk_edit_puts_back_each_runs_own_values() {
 fn the_delete_confirmation_says_deletes_cannot_be_undone() {
     let (mut app, mut server) = setup(100, 30);
     press(&mut app, &mut server, "D");
-    let backend = ratatui::backend::TestBackend::new(100, 30);
-    let mut term = ratatui::Terminal::new(backend).expect("terminal");
-    term.draw(|f| tofui::ui::render(&app, f)).expect("draw");
+    let term = common::render::draw(&app);
     let text: String = term.backend().buffer().content.iter().map(|c| c.symbol()).collect();
     assert!(text.contains("Deletes cannot be undone"), "{text}");
 }
