@@ -98,7 +98,7 @@ impl Interner {
     }
 
     /// The string of a code; empty for a code this interner never gave (or one that holds
-    /// bytes of another kind, see `facts::RunIds`).
+    /// bytes of another kind, see [`RunIds`]).
     pub fn resolve(&self, code: u32) -> &str {
         std::str::from_utf8(self.bytes_of(code)).unwrap_or("")
     }

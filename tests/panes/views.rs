@@ -203,6 +203,24 @@ fn key_overrides_change_the_keys_shown_and_report_conflicts_with_their_line() {
 }
 
 #[test]
+fn quit_remapped_onto_q_leaves_the_lists_q_going_back_from_a_drill_down() {
+    use tofui::app::action::Action;
+    let mut app = three_views();
+    let quit = KeyOverride {
+        mode: "list".into(),
+        action: "quit".into(),
+        keys: vec!["q".into(), "Q".into()],
+        line: 1,
+    };
+    assert!(app.remap_keys(&[quit]).is_empty());
+    let action = |c| app.shared().keymap().action(Mode::List, &common::keys::key_event(c));
+    assert_eq!(action('q'), Some(Action::BackOrQuit), "q: back on a drill-down, else quit");
+    assert_eq!(action('Q'), Some(Action::Quit));
+    let help = app.shared().keymap().describe(Mode::List, false);
+    assert!(help.iter().any(|(k, l)| k == "q/Q" && *l == "quit"), "{help:?}");
+}
+
+#[test]
 fn config_problems_show_in_the_footer_with_file_and_line() {
     let mut app = three_views();
     app.settings_mut().config_problems = vec!["/home/op/.config/tofui/config.toml:7: unknown key `colour`".into(), "/home/op/.config/tofui/config.toml:9: theme = \"dark\" is not one of: default, light, none".into()];

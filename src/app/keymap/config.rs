@@ -95,8 +95,16 @@ impl Keymap {
             let footer = template.as_ref().is_some_and(|b| b.footer);
             let mut pos =
                 table.iter().position(|b| b.action.kin() == action).unwrap_or(table.len());
+            // A key kept from the defaults keeps its own action (the list's `q` stays `back`
+            // on a drill-down when `quit` is remapped to keys that include it).
+            let defaults: Vec<(KeySpec, Action)> = table
+                .iter()
+                .filter(|b| b.action.kin() == action)
+                .map(|b| (b.key, b.action))
+                .collect();
             table.retain(|b| b.action.kin() != action);
             for spec in keys {
+                let action = defaults.iter().find(|(k, _)| *k == spec).map_or(action, |(_, a)| *a);
                 if let Some((_, _, other, line)) = set_by_config
                     .iter()
                     .find(|(m, k, a, _)| *m == mode && *k == spec && *a != action)
