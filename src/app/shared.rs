@@ -41,7 +41,7 @@ pub struct ThemeChoice {
 }
 
 /// What the config and the environment set before the dashboard starts: plain data, which
-/// the owner of the app sets through [`Shared::settings_mut`] and panes only read.
+/// the owner of the app sets through `App::settings_mut` and panes only read.
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Live polling period when turned on with `L`.
