@@ -45,7 +45,12 @@ async fn tofui_configured(
     let mut child = c.spawn().expect("tofui starts");
     let mut stdin = child.stdin.take().expect("stdin");
     if let Some(i) = input {
-        stdin.write_all(i.as_bytes()).await.expect("stdin written");
+        // A command may stop before it reads its input (`--readonly` refuses first): its
+        // exit and output are what the tests check, so a closed pipe is not a failure.
+        match stdin.write_all(i.as_bytes()).await {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other.expect("stdin written"),
+        }
     }
     drop(stdin);
     let out = child.wait_with_output().await.expect("tofui ends");
