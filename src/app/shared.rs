@@ -178,10 +178,6 @@ impl Shared {
         &self.downloads
     }
 
-    pub fn alert(&self) -> &super::alert::Alerter {
-        &self.alert
-    }
-
     /// The footer's message, while it lasts.
     pub fn flash_message(&self) -> Option<&str> {
         self.flash.as_ref().map(|(t, _)| t.as_str())

@@ -56,10 +56,13 @@ pub(crate) fn keys(app: &App, mode: Mode, frame: &mut Frame, area: Rect, theme: 
     // it came from.
     if mode == Mode::List && app.drilled().is_some() {
         let table = app.shared().keymap().table(Mode::List);
-        let back =
-            |k: &str| table.iter().any(|b| b.action == Action::BackOrQuit && b.key.label() == k);
+        let back: Vec<String> = table
+            .iter()
+            .filter(|b| b.action == Action::BackOrQuit)
+            .map(|b| b.key.label())
+            .collect();
         for (k, label) in &mut all {
-            if back(k) {
+            if back.contains(k) {
                 *label = "back";
             }
         }

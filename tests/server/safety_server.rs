@@ -84,26 +84,14 @@ async fn attachment_ids(s: &TestServer, run: &str) -> Vec<String> {
 async fn a_station_cannot_take_finalize_or_overwrite_another_procedures_attachment() {
     let w = world().await;
     // 1. Linking it to its own run: refused, and the file stays where it was.
-    let (status, body) =
-        w.s.call_as(
-            STATION_KEY,
-            Method::PATCH,
-            &format!("/runs/{}", w.mine_run),
-            Some(json!({"attachments": [w.other_attachment]})),
-        )
-        .await;
+    let (mine, link) =
+        (format!("/runs/{}", w.mine_run), json!({"attachments": [w.other_attachment]}));
+    let (status, body) = w.s.call_as(STATION_KEY, Method::PATCH, &mine, Some(link.clone())).await;
     assert_eq!(status, 404, "{body}");
     assert_eq!(attachment_ids(&w.s, &w.other_run).await, vec![w.other_attachment.clone()]);
     assert!(attachment_ids(&w.s, &w.mine_run).await.is_empty());
     // Not even a user key moves an attachment from one run to another.
-    let (status, _) =
-        w.s.call_as(
-            USER_KEY,
-            Method::PATCH,
-            &format!("/runs/{}", w.mine_run),
-            Some(json!({"attachments": [w.other_attachment]})),
-        )
-        .await;
+    let (status, _) = w.s.call_as(USER_KEY, Method::PATCH, &mine, Some(link)).await;
     assert_eq!(status, 409);
     assert_eq!(attachment_ids(&w.s, &w.other_run).await, vec![w.other_attachment.clone()]);
 
